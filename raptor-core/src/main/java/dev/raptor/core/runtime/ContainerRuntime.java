@@ -1,0 +1,107 @@
+package dev.raptor.core.runtime;
+
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.validation.FieldError;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The seam between Raptor and whatever runs game servers: a Docker Engine, supervised local
+ * processes, later Swarm. The controller never asks which one it holds.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Stateless about servers.</b> A runtime reports facts; it does not decide or remember what a
+ *       server should be doing. That is the controller's job. Containers are found again by the
+ *       {@link RuntimeLabels#SERVER} label and the deterministic {@link RuntimeLabels#containerName name}.</li>
+ *   <li><b>Deadlines.</b> Every call that reaches the engine takes a {@link Deadline} and throws
+ *       {@link EngineException.Timeout} once it passes, abandoning (and closing) the underlying
+ *       connection. No call blocks past its deadline.</li>
+ *   <li><b>Typed failures.</b> Calls throw only {@link EngineException} subtypes: {@code NotFound},
+ *       {@code Conflict}, {@code Unavailable}, {@code Timeout}, {@code Rejected}.</li>
+ *   <li><b>Idempotent verbs.</b> {@link #start} on a running container and {@link #kill} on a stopped one
+ *       succeed without effect. {@link #remove}, {@link #kill} and {@link #signal} on a missing container
+ *       throw {@code NotFound}, which callers treat as success.</li>
+ *   <li><b>Ownership.</b> {@link #listOwned} and {@link #events} only ever see containers carrying the
+ *       {@link RuntimeLabels#SERVER} label; nothing else is touched.</li>
+ *   <li><b>Streams are subscriptions.</b> {@link #logs}, {@link #stats} and {@link #events} return a
+ *       {@link Subscription}; closing it closes the engine stream and its reader thread.</li>
+ *   <li>Thread-safe; callable from any number of virtual threads.</li>
+ * </ul>
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** Short name: {@code docker}, {@code process}. */
+    String name();
+
+    /**
+     * What this runtime needs of a spec beyond general validity (Docker needs an image; the process
+     * runtime needs a startup command). Empty when the spec can run here.
+     */
+    List<FieldError> check(ServerSpec spec);
+
+    /** Engine version and capabilities. */
+    RuntimeInfo info(Deadline deadline);
+
+    /** Every container carrying the {@link RuntimeLabels#SERVER} label, running or not. */
+    List<ContainerInfo> listOwned(Deadline deadline);
+
+    /** The containers labelled for {@code serverId}: normally zero or one; more are duplicates to remove. */
+    List<ContainerInfo> find(UUID serverId, Deadline deadline);
+
+    /**
+     * Creates (does not start) the server's container, named {@link RuntimeLabels#containerName} and
+     * labelled with the server id and {@link SpecHash#of}. The server's data directory {@code dataDir}
+     * appears inside it at {@link ServerSpec#DATA_MOUNT} (runtimes without a filesystem namespace run
+     * the server in it).
+     *
+     * @throws EngineException.Conflict when a container of that name already exists
+     * @throws EngineException.NotFound when the image does not exist locally and cannot be pulled
+     */
+    ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline);
+
+    /** Starts the container. Already running: no-op. */
+    void start(ContainerRef ref, Deadline deadline);
+
+    /**
+     * Writes one line (a newline is appended) to the server's console input.
+     *
+     * @throws EngineException.Conflict when the container is not running
+     */
+    void sendInput(ContainerRef ref, String line, Deadline deadline);
+
+    /** Sends a signal ({@code SIGTERM}, {@code SIGINT}...) to the server's main process. Not running: no-op. */
+    void signal(ContainerRef ref, String signal, Deadline deadline);
+
+    /** SIGKILLs the server and everything it started. Not running: no-op. */
+    void kill(ContainerRef ref, Deadline deadline);
+
+    /** Removes the container, killing it if needed. Its data directory is left alone. */
+    void remove(ContainerRef ref, Deadline deadline);
+
+    /** Current facts about one container. */
+    ContainerInfo inspect(ContainerRef ref, Deadline deadline);
+
+    /**
+     * Waits until the container is not running, at most until {@code deadline}.
+     *
+     * @return the exit code, or empty if it still ran when the deadline passed
+     */
+    Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline);
+
+    /** Console output: first the last {@code request.tail()} lines, then (if following) new ones until the container stops. */
+    Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink);
+
+    /** Resource readings about once a second while the container runs. */
+    Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink);
+
+    /** Start, exit and removal of every container Raptor owns, until closed. */
+    Subscription events(StreamSink<RuntimeEvent> sink);
+
+    /** Releases connections and threads. Containers keep running. */
+    @Override
+    void close();
+}

@@ -1,0 +1,64 @@
+package dev.raptor.core.runtime;
+
+import java.util.UUID;
+
+/**
+ * A typed failure of a {@link ContainerRuntime} call. The controller decides per type: not-found is a
+ * state (absent), conflict is usually already-in-that-state, unavailable and timeout are retried or
+ * reported, never waited on forever.
+ */
+public abstract sealed class EngineException extends RuntimeException {
+    private final UUID serverId;
+    private final String operation;
+
+    protected EngineException(UUID serverId, String operation, String message, Throwable cause) {
+        super(operation + (serverId == null ? "" : " of server " + serverId) + ": " + message, cause);
+        this.serverId = serverId;
+        this.operation = operation;
+    }
+
+    /** The server the call was about, or null for node-wide calls. */
+    public UUID serverId() {
+        return serverId;
+    }
+
+    /** The runtime operation that failed, e.g. {@code create}, {@code start}. */
+    public String operation() {
+        return operation;
+    }
+
+    /** The container (or image) does not exist. For stop, kill and remove this means success. */
+    public static final class NotFound extends EngineException {
+        public NotFound(UUID serverId, String operation, String message, Throwable cause) {
+            super(serverId, operation, message, cause);
+        }
+    }
+
+    /** The engine refused because of the current state: name taken, container not running, port in use. */
+    public static final class Conflict extends EngineException {
+        public Conflict(UUID serverId, String operation, String message, Throwable cause) {
+            super(serverId, operation, message, cause);
+        }
+    }
+
+    /** The engine could not be reached or answered with a server error. */
+    public static final class Unavailable extends EngineException {
+        public Unavailable(UUID serverId, String operation, String message, Throwable cause) {
+            super(serverId, operation, message, cause);
+        }
+    }
+
+    /** The call did not answer before its deadline and was abandoned. */
+    public static final class Timeout extends EngineException {
+        public Timeout(UUID serverId, String operation, String message, Throwable cause) {
+            super(serverId, operation, message, cause);
+        }
+    }
+
+    /** The engine refused the request as invalid (bad image, bad limit for this kernel...). */
+    public static final class Rejected extends EngineException {
+        public Rejected(UUID serverId, String operation, String message, Throwable cause) {
+            super(serverId, operation, message, cause);
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package dev.raptor.core.server;
+
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.IpLiteral;
+import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.limits.Limits;
+import dev.raptor.core.limits.Tier;
+import dev.raptor.core.power.RestartPolicy;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.validation.InvalidSpecException;
+import dev.raptor.core.validation.Problems;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Everything Raptor needs to know to run one game server: what to run, with which ports, limits and
+ * policies. Immutable and valid by construction: the canonical constructor checks every field and
+ * throws {@link InvalidSpecException} naming all bad ones, so a {@code ServerSpec} that exists is one
+ * the runtime can be given. Build it with {@link #builder(String)}.
+ *
+ * <p>Maps are kept sorted by key so that equal specs have equal string forms and hashes.
+ *
+ * @param id            stable identity of the server (containers are labelled with it)
+ * @param name          human name, unique per node by convention only
+ * @param image         container image reference; optional for runtimes that run no images (process runtime)
+ * @param startup       command line the server starts with; null = the image's own entrypoint
+ * @param environment   environment variables (Raptor adds SERVER_IP, SERVER_PORT, SERVER_MEMORY, STARTUP)
+ * @param allocations   ports; exactly one is primary when there are any
+ * @param limits        resource limits
+ * @param stopPolicy    how the server is asked to stop, and when it is killed instead
+ * @param restartPolicy what happens when it exits on its own
+ * @param mounts        extra host paths visible inside the server
+ * @param labels        operator labels (keys under {@code dev.raptor.} are reserved)
+ * @param extraHosts    extra host-name to IP entries for the server's /etc/hosts
+ * @param healthCheck   optional health check; null = none
+ */
+public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
+                         List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
+                         RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
+                         Map<String, String> extraHosts, HealthCheck healthCheck) {
+
+    /** Where the server's data directory appears inside the container. */
+    public static final String DATA_MOUNT = "/home/container";
+
+    /** Environment variables Raptor sets itself; a spec may not set them. */
+    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP");
+
+    /** Label keys under this prefix belong to Raptor (server id, spec hash). */
+    public static final String RESERVED_LABEL_PREFIX = "dev.raptor.";
+
+    private static final Pattern IMAGE = Pattern.compile(
+            "(?:[a-zA-Z0-9][a-zA-Z0-9.-]*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+                    + "(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final int MAX_NAME = 100;
+    private static final int MAX_STARTUP = 8192;
+
+    public ServerSpec {
+        Problems p = new Problems();
+        p.check(id != null, "id", "is required");
+        p.check(name != null && !name.isBlank(), "name", "is required");
+        if (name != null) {
+            name = name.strip();
+            p.check(name.length() <= MAX_NAME, "name", "must be at most " + MAX_NAME + " characters");
+            p.check(name.chars().noneMatch(Character::isISOControl), "name", "must not contain control characters");
+        }
+        if (image != null && image.isBlank()) {
+            image = null;
+        }
+        p.check(image == null || IMAGE.matcher(image).matches(), "image",
+                "must be an image reference such as ghcr.io/org/game:1.2 (was '" + image + "')");
+        if (startup != null && startup.isBlank()) {
+            startup = null;
+        }
+        p.check(startup == null || startup.length() <= MAX_STARTUP, "startup", "must be at most " + MAX_STARTUP + " characters");
+        p.check(startup == null || startup.chars().noneMatch(c -> c == 0 || c == '\n' || c == '\r'), "startup",
+                "must be a single line without NUL characters");
+        p.check(image != null || startup != null, "image", "a server needs an image or a startup command");
+
+        environment = sortedCopy(environment, "environment", p);
+        environment.forEach((k, v) -> {
+            p.check(ENV_NAME.matcher(k).matches(), "environment." + k, "is not a valid variable name (letters, digits, _)");
+            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations and limits");
+            p.check(v.indexOf('\0') < 0, "environment." + k, "must not contain NUL characters");
+        });
+
+        allocations = allocations == null ? List.of() : nonNullCopy(allocations, "allocations", p);
+        long primaries = allocations.stream().filter(Allocation::primary).count();
+        p.check(allocations.isEmpty() || primaries == 1, "allocations",
+                "exactly one allocation must be primary (found " + primaries + ")");
+        for (int i = 0; i < allocations.size(); i++) {
+            Allocation a = allocations.get(i);
+            p.addAll("allocations[" + i + "]", a.problems());
+            for (int j = 0; j < i; j++) {
+                if (a.collidesWith(allocations.get(j))) {
+                    p.add("allocations[" + i + "]", "binds the same " + a.hostBinding() + " as allocations[" + j + "]");
+                }
+            }
+        }
+
+        limits = limits == null ? Limits.UNLIMITED : limits;
+        p.addAll("limits", limits.problems());
+        stopPolicy = stopPolicy == null ? StopPolicy.defaultPolicy() : stopPolicy;
+        p.addAll("stop", stopPolicy.problems());
+        restartPolicy = restartPolicy == null ? RestartPolicy.no() : restartPolicy;
+        p.addAll("restart", restartPolicy.problems());
+
+        mounts = mounts == null ? List.of() : nonNullCopy(mounts, "mounts", p);
+        for (int i = 0; i < mounts.size(); i++) {
+            p.addAll("mounts[" + i + "]", mounts.get(i).problems());
+        }
+
+        labels = sortedCopy(labels, "labels", p);
+        labels.forEach((k, v) -> {
+            p.check(LABEL_KEY.matcher(k).matches(), "labels." + k, "keys are 1-128 of letters, digits and . _ / -");
+            p.check(!k.startsWith(RESERVED_LABEL_PREFIX), "labels." + k, "keys under " + RESERVED_LABEL_PREFIX + " are reserved for Raptor");
+            p.check(v.length() <= 1024, "labels." + k, "values are at most 1024 characters");
+        });
+
+        extraHosts = sortedCopy(extraHosts, "extraHosts", p);
+        extraHosts.forEach((host, ip) -> {
+            p.check(HOST_NAME.matcher(host).matches() && host.length() <= 253, "extraHosts." + host, "is not a valid host name");
+            p.check(IpLiteral.isValid(ip), "extraHosts." + host, "must map to an IP literal (was '" + ip + "')");
+        });
+
+        if (healthCheck != null) {
+            p.addAll("healthCheck", healthCheck.problems());
+        }
+        p.throwIfAny();
+    }
+
+    private static Map<String, String> sortedCopy(Map<String, String> in, String field, Problems p) {
+        if (in == null || in.isEmpty()) {
+            return Collections.emptySortedMap();
+        }
+        TreeMap<String, String> out = new TreeMap<>();
+        in.forEach((k, v) -> {
+            if (k == null || v == null) {
+                p.add(field, "keys and values must not be null");
+            } else {
+                out.put(k, v);
+            }
+        });
+        return Collections.unmodifiableSortedMap(out);
+    }
+
+    private static <T> List<T> nonNullCopy(List<T> in, String field, Problems p) {
+        List<T> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            if (in.get(i) == null) {
+                p.add(field + "[" + i + "]", "must not be null");
+            } else {
+                out.add(in.get(i));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The primary allocation, if the server has ports. */
+    public Optional<Allocation> primaryAllocation() {
+        return allocations.stream().filter(Allocation::primary).findFirst();
+    }
+
+    /**
+     * The environment the server actually starts with: its own variables plus SERVER_IP,
+     * SERVER_PORT (the primary allocation's port inside the server), SERVER_MEMORY (MiB) and STARTUP.
+     */
+    public Map<String, String> effectiveEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        primaryAllocation().ifPresent(a -> {
+            env.put("SERVER_IP", a.ip());
+            env.put("SERVER_PORT", Integer.toString(a.containerPort()));
+        });
+        env.put("SERVER_MEMORY", Long.toString(limits.memoryMiB()));
+        if (startup != null) {
+            env.put("STARTUP", startup);
+        }
+        return Collections.unmodifiableMap(env);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(image);
+        b.id = id;
+        b.name = name;
+        b.startup = startup;
+        b.environment.putAll(environment);
+        b.allocations.addAll(allocations);
+        b.limits = limits;
+        b.stopPolicy = stopPolicy;
+        b.restartPolicy = restartPolicy;
+        b.mounts.addAll(mounts);
+        b.labels.putAll(labels);
+        b.extraHosts.putAll(extraHosts);
+        b.healthCheck = healthCheck;
+        return b;
+    }
+
+    public ServerSpec withName(String newName) {
+        return toBuilder().name(newName).build();
+    }
+
+    /** Starts a spec for a server running {@code image} (null for the process runtime). */
+    public static Builder builder(String image) {
+        return new Builder(image);
+    }
+
+    /** Starts a spec without an image, for runtimes that run a startup command directly. */
+    public static Builder builder() {
+        return new Builder(null);
+    }
+
+    /** Fluent, mutable, single-use builder; {@link #build()} validates everything at once. */
+    public static final class Builder {
+        private UUID id;
+        private String name;
+        private String image;
+        private String startup;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<Allocation> allocations = new ArrayList<>();
+        private Limits limits;
+        private StopPolicy stopPolicy;
+        private RestartPolicy restartPolicy;
+        private final List<Mount> mounts = new ArrayList<>();
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private final Map<String, String> extraHosts = new LinkedHashMap<>();
+        private HealthCheck healthCheck;
+
+        private Builder(String image) {
+            this.image = image;
+        }
+
+        public Builder id(UUID id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        public Builder startup(String startup) {
+            this.startup = startup;
+            return this;
+        }
+
+        public Builder env(String key, String value) {
+            environment.put(key, value);
+            return this;
+        }
+
+        public Builder environment(Map<String, String> env) {
+            environment.clear();
+            if (env != null) {
+                environment.putAll(env);
+            }
+            return this;
+        }
+
+        public Builder allocation(Allocation allocation) {
+            allocations.add(allocation);
+            return this;
+        }
+
+        public Builder allocations(List<Allocation> list) {
+            allocations.clear();
+            if (list != null) {
+                allocations.addAll(list);
+            }
+            return this;
+        }
+
+        /** Shorthand for a primary TCP allocation with the same port inside. */
+        public Builder port(String ip, int port) {
+            return allocation(new Allocation(ip, port, port, Protocol.TCP, allocations.stream().noneMatch(Allocation::primary)));
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        public Builder tier(Tier tier) {
+            this.limits = tier.limits();
+            return this;
+        }
+
+        public Builder stopPolicy(StopPolicy stopPolicy) {
+            this.stopPolicy = stopPolicy;
+            return this;
+        }
+
+        public Builder stopCommand(String command, Duration timeout) {
+            return stopPolicy(StopPolicy.command(command, timeout));
+        }
+
+        public Builder restartPolicy(RestartPolicy restartPolicy) {
+            this.restartPolicy = restartPolicy;
+            return this;
+        }
+
+        public Builder mount(Mount mount) {
+            mounts.add(mount);
+            return this;
+        }
+
+        public Builder mounts(List<Mount> list) {
+            mounts.clear();
+            if (list != null) {
+                mounts.addAll(list);
+            }
+            return this;
+        }
+
+        public Builder label(String key, String value) {
+            labels.put(key, value);
+            return this;
+        }
+
+        public Builder labels(Map<String, String> map) {
+            labels.clear();
+            if (map != null) {
+                labels.putAll(map);
+            }
+            return this;
+        }
+
+        public Builder extraHost(String host, String ip) {
+            extraHosts.put(host, ip);
+            return this;
+        }
+
+        public Builder extraHosts(Map<String, String> map) {
+            extraHosts.clear();
+            if (map != null) {
+                extraHosts.putAll(map);
+            }
+            return this;
+        }
+
+        public Builder healthCheck(HealthCheck healthCheck) {
+            this.healthCheck = healthCheck;
+            return this;
+        }
+
+        /**
+         * Validates and freezes the spec. A missing id gets a fresh random one.
+         *
+         * @throws InvalidSpecException naming every bad field
+         */
+        public ServerSpec build() {
+            return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.raptor.core.server;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Durable state the lifecycle engine depends on. Every method returns only after its write is
+ * durable (the SQLite implementation commits with {@code synchronous=FULL}), so an acknowledged
+ * intent survives a crash at any later point. Implementations are thread-safe and never hold a lock
+ * across anything but their own I/O.
+ */
+public interface ServerStore {
+
+    /**
+     * Adds a new server at version 1 with desired state {@link DesiredState#STOPPED}.
+     *
+     * @throws DuplicateServerException when the id is taken
+     */
+    StoredServer create(ServerSpec spec);
+
+    Optional<StoredServer> find(UUID id);
+
+    /** All servers, oldest first. */
+    List<StoredServer> list();
+
+    /**
+     * Replaces the spec when the stored version is {@code expectedVersion}, bumping the version.
+     *
+     * @throws StaleVersionException   when the stored version differs
+     * @throws ServerNotFoundException when there is no such server
+     */
+    StoredServer update(UUID id, long expectedVersion, ServerSpec spec);
+
+    /**
+     * Durably records the desired power state (the write-ahead intent). Leaves the spec version alone.
+     *
+     * @throws ServerNotFoundException when there is no such server
+     */
+    StoredServer setDesiredState(UUID id, DesiredState desired);
+
+    /** Removes the server; its activity log stays. Returns whether it existed. */
+    boolean delete(UUID id);
+
+    /** Appends to the server's activity log and returns the stored entry (with its id and time). */
+    ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details);
+
+    /**
+     * A page of the server's activity, newest first.
+     *
+     * @param beforeId only entries with a smaller id; {@code Long.MAX_VALUE} for the newest
+     * @param limit    at most this many (1–1000)
+     */
+    List<ActivityEntry> activity(UUID server, long beforeId, int limit);
+}
