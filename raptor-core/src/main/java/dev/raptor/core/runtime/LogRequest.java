@@ -1,17 +1,31 @@
 package dev.raptor.core.runtime;
 
+import java.time.Instant;
+
 /**
  * What part of a container's output to read.
  *
  * @param tail   how many past lines to deliver first; 0 = none, -1 = all
  * @param follow whether to keep delivering new lines until the container stops or the subscription closes
+ * @param since  only lines the engine stamped at or after this instant (null = no bound); runtimes must
+ *               apply it precisely, even where the engine's own filter is coarser (Docker: whole seconds)
  */
-public record LogRequest(int tail, boolean follow) {
+public record LogRequest(int tail, boolean follow, Instant since) {
+
+    public LogRequest(int tail, boolean follow) {
+        this(tail, follow, null);
+    }
+
     public static LogRequest follow(int tail) {
-        return new LogRequest(tail, true);
+        return new LogRequest(tail, true, null);
     }
 
     public static LogRequest history(int tail) {
-        return new LogRequest(tail, false);
+        return new LogRequest(tail, false, null);
+    }
+
+    /** Every line from {@code since} on, then new ones. */
+    public static LogRequest followSince(Instant since) {
+        return new LogRequest(-1, true, since);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Everything Raptor needs to know to run one game server: what to run, with which ports, limits and
@@ -43,11 +44,14 @@ import java.util.regex.Pattern;
  * @param labels        operator labels (keys under {@code dev.raptor.} are reserved)
  * @param extraHosts    extra host-name to IP entries for the server's /etc/hosts
  * @param healthCheck   optional health check; null = none
+ * @param readyPattern  regular expression found in a console line once the server has booted (e.g.
+ *                      {@code Done \(}); until then the server is STARTING. Null = running as soon as
+ *                      its process runs.
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
-                         Map<String, String> extraHosts, HealthCheck healthCheck) {
+                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -138,6 +142,16 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         if (healthCheck != null) {
             p.addAll("healthCheck", healthCheck.problems());
         }
+        if (readyPattern != null && readyPattern.isEmpty()) {
+            readyPattern = null;
+        }
+        if (readyPattern != null) {
+            try {
+                Pattern.compile(readyPattern);
+            } catch (PatternSyntaxException e) {
+                p.add("readyPattern", "is not a valid regular expression: " + e.getDescription());
+            }
+        }
         p.throwIfAny();
     }
 
@@ -204,6 +218,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.labels.putAll(labels);
         b.extraHosts.putAll(extraHosts);
         b.healthCheck = healthCheck;
+        b.readyPattern = readyPattern;
         return b;
     }
 
@@ -236,6 +251,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private final Map<String, String> labels = new LinkedHashMap<>();
         private final Map<String, String> extraHosts = new LinkedHashMap<>();
         private HealthCheck healthCheck;
+        private String readyPattern;
 
         private Builder(String image) {
             this.image = image;
@@ -360,6 +376,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Console line (regular expression) that marks the end of boot, e.g. {@code Done \(}. */
+        public Builder readyPattern(String regex) {
+            this.readyPattern = regex;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -367,7 +389,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern);
         }
     }
 }

@@ -1,0 +1,51 @@
+package dev.raptor.core.event;
+
+import dev.raptor.core.server.ServerState;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Lifecycle events the server controllers publish. */
+public sealed interface ServerEvent extends RaptorEvent {
+
+    /** Observed state changed. */
+    record StateChanged(UUID serverId, Instant at, ServerState from, ServerState to, String reason) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.state";
+        }
+    }
+
+    /** The server exited while it was meant to run. */
+    record Crashed(UUID serverId, Instant at, int exitCode, boolean oomKilled, int crashesInWindow,
+                   boolean willRestart) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.crash";
+        }
+    }
+
+    /** Too many crashes in the window: Raptor stopped restarting it. */
+    record CrashLoop(UUID serverId, Instant at, int crashes, long windowSeconds) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.crash-loop";
+        }
+    }
+
+    /** A power action or spec change failed; the server was left consistent. */
+    record ActionFailed(UUID serverId, Instant at, String action, String reason) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.error";
+        }
+    }
+
+    /** The server was created, its spec changed, or it was deleted. */
+    record Changed(UUID serverId, Instant at, String change, long version) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server." + change;
+        }
+    }
+}

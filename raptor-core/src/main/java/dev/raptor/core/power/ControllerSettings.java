@@ -1,0 +1,56 @@
+package dev.raptor.core.power;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tunables of the per-server controllers. The defaults suit production; tests shorten the backoff.
+ *
+ * @param volumesRoot    directory holding one data directory per server ({@code <root>/<uuid>})
+ * @param engineTimeout  deadline of an ordinary engine call (inspect, start, kill...)
+ * @param createTimeout  deadline of a container create (may include an image pull)
+ * @param killWait       how long to wait for the exit after a SIGKILL before calling the kill failed
+ * @param crashWindow    crashes older than this are forgotten when counting towards a crash loop
+ * @param backoffBase    first restart delay after a crash; doubles with each further crash
+ * @param backoffMax     the longest restart delay
+ * @param observeEvery   how often an idle controller re-checks the engine (a backstop for lost events)
+ */
+public record ControllerSettings(Path volumesRoot, Duration engineTimeout, Duration createTimeout, Duration killWait,
+                                 Duration crashWindow, Duration backoffBase, Duration backoffMax, Duration observeEvery) {
+
+    public ControllerSettings {
+        Objects.requireNonNull(volumesRoot, "volumesRoot");
+        Objects.requireNonNull(engineTimeout, "engineTimeout");
+        Objects.requireNonNull(createTimeout, "createTimeout");
+        Objects.requireNonNull(killWait, "killWait");
+        Objects.requireNonNull(crashWindow, "crashWindow");
+        Objects.requireNonNull(backoffBase, "backoffBase");
+        Objects.requireNonNull(backoffMax, "backoffMax");
+        Objects.requireNonNull(observeEvery, "observeEvery");
+    }
+
+    public static ControllerSettings defaults(Path volumesRoot) {
+        return new ControllerSettings(volumesRoot, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(15),
+                Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(30));
+    }
+
+    public ControllerSettings withBackoff(Duration base, Duration max) {
+        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, base, max, observeEvery);
+    }
+
+    public ControllerSettings withEngineTimeout(Duration timeout) {
+        return new ControllerSettings(volumesRoot, timeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, observeEvery);
+    }
+
+    public ControllerSettings withObserveEvery(Duration every) {
+        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, every);
+    }
+
+    /** Restart delay before the {@code attempt}-th restart (1-based): base, 2×base, 4×base..., capped. */
+    public Duration backoff(int attempt) {
+        long factor = 1L << Math.min(20, Math.max(0, attempt - 1));
+        Duration d = backoffBase.multipliedBy(factor);
+        return d.compareTo(backoffMax) > 0 ? backoffMax : d;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.raptor.core.power;
+
+import dev.raptor.core.server.DesiredState;
+
+/**
+ * Work a {@link ServerController} is asked to do. Operator intents come from the API/CLI and always
+ * get an answer; internal intents come from the controller's own supervision (crash recovery,
+ * observation) and never supersede an operator's.
+ */
+public sealed interface Intent {
+
+    /** Human name for logs and answers: {@code start}, {@code apply-spec}... */
+    String describe();
+
+    /** The desired state this intent stands for, written to the store before anything runs; null = unchanged. */
+    DesiredState desired();
+
+    /** Whether the operator asked for it (as opposed to the controller's own supervision). */
+    default boolean operator() {
+        return true;
+    }
+
+    /** Whether this intent's work is bringing the server up (and so may be cancelled by stop/kill). */
+    default boolean bringsUp() {
+        return false;
+    }
+
+    /** start, stop, restart or kill. */
+    record Power(PowerAction action) implements Intent {
+        @Override
+        public String describe() {
+            return action.wireName();
+        }
+
+        @Override
+        public DesiredState desired() {
+            return switch (action) {
+                case START, RESTART -> DesiredState.RUNNING;
+                case STOP, KILL -> DesiredState.STOPPED;
+            };
+        }
+
+        @Override
+        public boolean bringsUp() {
+            return action == PowerAction.START || action == PowerAction.RESTART;
+        }
+    }
+
+    /** Recreate the container from the stored spec: at once if it runs, otherwise at its next start. */
+    record ApplySpec(long version) implements Intent {
+        @Override
+        public String describe() {
+            return "apply-spec";
+        }
+
+        @Override
+        public DesiredState desired() {
+            return null;
+        }
+    }
+
+    /** Stop (or kill, when forced) and remove the server, its container and its data. */
+    record Delete(boolean force) implements Intent {
+        @Override
+        public String describe() {
+            return force ? "delete (forced)" : "delete";
+        }
+
+        @Override
+        public DesiredState desired() {
+            return DesiredState.STOPPED;
+        }
+    }
+
+    /** Internal: start again after a crash, after a backoff. */
+    record Recover(int attempt, java.time.Duration backoff) implements Intent {
+        @Override
+        public String describe() {
+            return "recover";
+        }
+
+        @Override
+        public DesiredState desired() {
+            return null;
+        }
+
+        @Override
+        public boolean operator() {
+            return false;
+        }
+
+        @Override
+        public boolean bringsUp() {
+            return true;
+        }
+    }
+
+    /** Internal: look at the engine and bring the observed state in line with the facts. */
+    record Observe(String why) implements Intent {
+        @Override
+        public String describe() {
+            return "observe (" + why + ")";
+        }
+
+        @Override
+        public DesiredState desired() {
+            return null;
+        }
+
+        @Override
+        public boolean operator() {
+            return false;
+        }
+    }
+
+    /** Internal: converge to the stored desired state (boot reconciliation). */
+    record Converge(String why) implements Intent {
+        @Override
+        public String describe() {
+            return "converge (" + why + ")";
+        }
+
+        @Override
+        public DesiredState desired() {
+            return null;
+        }
+
+        @Override
+        public boolean operator() {
+            return false;
+        }
+
+        @Override
+        public boolean bringsUp() {
+            return true;
+        }
+    }
+}

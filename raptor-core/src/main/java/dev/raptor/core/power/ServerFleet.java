@@ -1,0 +1,383 @@
+package dev.raptor.core.power;
+
+import dev.raptor.core.allocation.PortConflictException;
+import dev.raptor.core.allocation.PortRegistry;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.server.ServerStore;
+import dev.raptor.core.server.StoredServer;
+import dev.raptor.core.validation.FieldError;
+import dev.raptor.core.validation.InvalidSpecException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The servers of this node: one {@link ServerController} each, the port registry, boot
+ * reconciliation and the routing of engine events to controllers. This is the domain facade the
+ * API's thin handlers call; it never blocks a read behind an operation.
+ */
+public final class ServerFleet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerFleet.class);
+
+    private final ServerStore store;
+    private final ContainerRuntime runtime;
+    private final EventBus bus;
+    private final ControllerSettings settings;
+    private final PortRegistry ports = new PortRegistry();
+    private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
+    private volatile Subscription events;
+    private volatile Thread sweeper;
+    private volatile boolean closed;
+
+    public ServerFleet(ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings) {
+        this.store = store;
+        this.runtime = runtime;
+        this.bus = bus;
+        this.settings = settings;
+    }
+
+    /** What boot reconciliation found and did. */
+    public record ReconcileReport(int servers, int adopted, int started, int stopped, int duplicatesRemoved,
+                                  int orphansRemoved, List<String> problems) {
+    }
+
+    /** A server as the API shows it: the stored record and the controller's live view. */
+    public record ServerSnapshot(StoredServer stored, ServerController.View live) {
+        public UUID id() {
+            return stored.id();
+        }
+
+        public ServerState state() {
+            return live.state();
+        }
+    }
+
+    // ------------------------------------------------------------------ boot
+
+    /**
+     * Reconciles every stored server with the engine (rule 8), then starts routing engine events and
+     * the periodic sweep. Adopts what runs (without restarting it, whatever its spec), removes
+     * duplicates and orphans it owns, converges each server to its desired state, and never touches
+     * a container without Raptor's label.
+     */
+    public ReconcileReport boot() {
+        events = runtime.events(new StreamSink<>() {
+            @Override
+            public void next(RuntimeEvent event) {
+                ServerController c = controllers.get(event.ref().serverId());
+                if (c != null) {
+                    c.onRuntimeEvent(event);
+                }
+            }
+
+            @Override
+            public void end(Throwable error) {
+                if (error != null && !closed) {
+                    log.error("the engine event stream ended; relying on the periodic sweep", error);
+                }
+            }
+        });
+        List<StoredServer> servers = store.list();
+        Map<UUID, List<ContainerInfo>> owned = runtime.listOwned(Deadline.in(Duration.ofMinutes(2))).stream()
+                .collect(Collectors.groupingBy(ContainerInfo::serverId));
+        Set<UUID> known = new HashSet<>();
+        List<String> problems = new ArrayList<>();
+        int adopted = 0;
+        int started = 0;
+        int stopped = 0;
+        int duplicates = 0;
+        int orphans = 0;
+        for (StoredServer s : servers) {
+            known.add(s.id());
+            try {
+                ports.claim(s.id(), s.spec().allocations());
+            } catch (PortConflictException e) {
+                problems.add(e.getMessage());
+                log.error("boot: {}", e.getMessage());
+            }
+            List<ContainerInfo> mine = new ArrayList<>(owned.getOrDefault(s.id(), List.of()));
+            String name = RuntimeLabels.containerName(s.id());
+            mine.sort(Comparator.<ContainerInfo, Boolean>comparing(c -> !name.equals(stripSlash(c.ref().name())))
+                    .thenComparing(c -> !c.running()));
+            ContainerInfo keep = mine.isEmpty() ? null : mine.getFirst();
+            for (ContainerInfo dup : mine.size() > 1 ? mine.subList(1, mine.size()) : List.<ContainerInfo>of()) {
+                if (removeQuietly(dup.ref())) {
+                    duplicates++;
+                    store.appendActivity(s.id(), "duplicate", "boot: removed duplicate container " + dup.ref().id(), Map.of());
+                }
+            }
+            boolean running = keep != null && keep.running();
+            ServerController.Initial initial = keep == null ? ServerController.Initial.OFFLINE
+                    : new ServerController.Initial(running ? ServerState.RUNNING : ServerState.OFFLINE, keep.ref(), keep.startedAt());
+            ServerController controller = newController(s.id(), s.desired(), initial);
+            if (running) {
+                adopted++;
+            }
+            if (s.desired() == DesiredState.RUNNING && !running) {
+                started++;
+                controller.submit(new Intent.Converge("boot: desired state is running"));
+            } else if (s.desired() == DesiredState.STOPPED && running) {
+                stopped++;
+                controller.submit(new Intent.Converge("boot: desired state is stopped"));
+            }
+        }
+        for (Map.Entry<UUID, List<ContainerInfo>> e : owned.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                for (ContainerInfo orphan : e.getValue()) {
+                    if (removeQuietly(orphan.ref())) {
+                        orphans++;
+                        log.info("boot: removed container {} of server {}, which no longer exists", orphan.ref().id(), e.getKey());
+                    }
+                }
+            }
+        }
+        startSweeper();
+        ReconcileReport report = new ReconcileReport(servers.size(), adopted, started, stopped, duplicates, orphans, problems);
+        log.info("boot reconciliation: {}", report);
+        return report;
+    }
+
+    /** Every {@code observeEvery}: one engine listing, and an observation for each controller that disagrees with it. */
+    private void startSweeper() {
+        sweeper = Thread.ofVirtual().name("fleet-sweeper").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(settings.observeEvery());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    sweep();
+                } catch (RuntimeException e) {
+                    log.warn("periodic sweep failed: {}", e.toString());
+                }
+            }
+        });
+    }
+
+    /** Compares every controller's state with one engine listing; disagreeing ones re-observe. */
+    public void sweep() {
+        Set<UUID> running = runtime.listOwned(Deadline.in(settings.engineTimeout())).stream()
+                .filter(ContainerInfo::running).map(ContainerInfo::serverId).collect(Collectors.toSet());
+        for (ServerController c : controllers.values()) {
+            boolean engineRunning = running.contains(c.id());
+            ServerState s = c.state();
+            if (engineRunning == (s == ServerState.OFFLINE)) {
+                c.observeIfIdle();
+            }
+        }
+    }
+
+    private ServerController newController(UUID id, DesiredState desired, ServerController.Initial initial) {
+        ServerController c = new ServerController(id, store, runtime, bus, settings, desired, initial, () -> forget(id));
+        controllers.put(id, c);
+        return c;
+    }
+
+    private void forget(UUID id) {
+        controllers.remove(id);
+        ports.release(id);
+    }
+
+    // ------------------------------------------------------------------ servers
+
+    /**
+     * Registers a new server (offline, desired stopped).
+     *
+     * @throws InvalidSpecException   when the runtime cannot run the spec
+     * @throws PortConflictException  when a port is held by another server
+     */
+    public StoredServer create(ServerSpec spec) {
+        checkRuntime(spec);
+        ports.claim(spec.id(), spec.allocations());
+        StoredServer stored;
+        try {
+            stored = store.create(spec);
+        } catch (RuntimeException e) {
+            ports.release(spec.id());
+            throw e;
+        }
+        newController(spec.id(), stored.desired(), ServerController.Initial.OFFLINE);
+        bus.publish(new ServerEvent.Changed(spec.id(), Instant.now(), "created", stored.version()));
+        store.appendActivity(spec.id(), "create", "server created", Map.of("version", Long.toString(stored.version())));
+        return stored;
+    }
+
+    /**
+     * Replaces a server's spec if {@code expectedVersion} is current. A running server keeps running
+     * its old container until its next start, or until {@link #applySpec} recreates it.
+     */
+    public StoredServer update(UUID id, long expectedVersion, ServerSpec spec) {
+        if (!spec.id().equals(id)) {
+            throw new InvalidSpecException("id", "cannot change a server's id");
+        }
+        controller(id);
+        checkRuntime(spec);
+        List<dev.raptor.core.allocation.Allocation> before = ports.held(id);
+        ports.claim(id, spec.allocations());
+        StoredServer stored;
+        try {
+            stored = store.update(id, expectedVersion, spec);
+        } catch (RuntimeException e) {
+            ports.claim(id, before);
+            throw e;
+        }
+        bus.publish(new ServerEvent.Changed(id, Instant.now(), "updated", stored.version()));
+        store.appendActivity(id, "update", "spec changed to version " + stored.version(), Map.of("version", Long.toString(stored.version())));
+        return stored;
+    }
+
+    /** Recreates the server's container from its current spec now (stopping and starting it if it runs). */
+    public CompletableFuture<PowerResult> applySpec(UUID id) {
+        StoredServer s = store.find(id).orElseThrow(() -> new ServerNotFoundException(id));
+        return controller(id).submit(new Intent.ApplySpec(s.version()));
+    }
+
+    public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
+        ServerController c = controller(id);
+        store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
+        return c.submit(new Intent.Power(action));
+    }
+
+    /** Stops (or, forced, kills) and removes the server, its container and its data. */
+    public CompletableFuture<PowerResult> delete(UUID id, boolean force) {
+        return controller(id).submit(new Intent.Delete(force));
+    }
+
+    /**
+     * Writes one line to the server's console.
+     *
+     * @throws ServerNotRunningException when it is offline
+     */
+    public void sendCommand(UUID id, String line) {
+        ServerController c = controller(id);
+        if (c.state() == ServerState.OFFLINE) {
+            throw new ServerNotRunningException(id);
+        }
+        ContainerRef ref = c.container().orElseGet(() -> runtime.find(id, Deadline.in(settings.engineTimeout())).stream()
+                .filter(ContainerInfo::running).map(ContainerInfo::ref).findFirst()
+                .orElseThrow(() -> new ServerNotRunningException(id)));
+        try {
+            runtime.sendInput(ref, line, Deadline.in(Duration.ofSeconds(10)));
+        } catch (EngineException.NotFound | EngineException.Conflict e) {
+            throw new ServerNotRunningException(id);
+        }
+    }
+
+    public List<ServerSnapshot> list() {
+        List<ServerSnapshot> out = new ArrayList<>();
+        for (StoredServer s : store.list()) {
+            ServerController c = controllers.get(s.id());
+            if (c != null) {
+                out.add(new ServerSnapshot(s, c.view()));
+            }
+        }
+        return out;
+    }
+
+    public Optional<ServerSnapshot> find(UUID id) {
+        ServerController c = controllers.get(id);
+        if (c == null) {
+            return Optional.empty();
+        }
+        return store.find(id).map(s -> new ServerSnapshot(s, c.view()));
+    }
+
+    /** @throws ServerNotFoundException when there is no such server */
+    public ServerController controller(UUID id) {
+        ServerController c = controllers.get(id);
+        if (c == null) {
+            throw new ServerNotFoundException(id);
+        }
+        return c;
+    }
+
+    public PortRegistry ports() {
+        return ports;
+    }
+
+    public ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    public ServerStore store() {
+        return store;
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public ControllerSettings settings() {
+        return settings;
+    }
+
+    private void checkRuntime(ServerSpec spec) {
+        List<FieldError> problems = runtime.check(spec);
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+    }
+
+    private boolean removeQuietly(ContainerRef ref) {
+        try {
+            runtime.remove(ref, Deadline.in(settings.engineTimeout()));
+            return true;
+        } catch (EngineException.NotFound e) {
+            return false;
+        } catch (EngineException e) {
+            log.warn("could not remove container {} of server {}: {}", ref.id(), ref.serverId(), e.getMessage());
+            return false;
+        }
+    }
+
+    private static String stripSlash(String name) {
+        return name != null && name.startsWith("/") ? name.substring(1) : name;
+    }
+
+    /** Stops supervising. Game servers keep running; the next boot adopts them. */
+    @Override
+    public void close() {
+        closed = true;
+        Thread s = sweeper;
+        if (s != null) {
+            s.interrupt();
+        }
+        Subscription e = events;
+        if (e != null) {
+            e.close();
+        }
+        for (ServerController c : new HashMap<>(controllers).values()) {
+            c.close();
+        }
+        controllers.clear();
+    }
+}
