@@ -1,0 +1,406 @@
+package dev.raptor.core.testing;
+
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.RestartPolicy;
+import dev.raptor.core.power.ServerController;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.server.ServerStore;
+import dev.raptor.core.server.StoredServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The lifecycle behaviours every {@link ContainerRuntime} must show under a {@link ServerFleet}: one
+ * suite, run against each runtime by a subclass (Docker, process), never copied. Tests talk to the
+ * real engine and a real store; deadlines are generous and only catch hangs.
+ */
+public abstract class LifecycleContract {
+    /** Bound on anything that should answer; reaching it means something hung. */
+    protected static final Duration HANG = Duration.ofSeconds(90);
+
+    @TempDir
+    protected Path tmp;
+    protected ContainerRuntime runtime;
+    protected ServerStore store;
+    protected EventBus bus;
+    protected ServerFleet fleet;
+
+    /** A runtime connected to the real engine of this module's tests. */
+    protected abstract ContainerRuntime openRuntime();
+
+    /** A real store in {@code dir}. */
+    protected abstract ServerStore openStore(Path dir);
+
+    /**
+     * The test game server (scripts/test-image/gameserver.sh) on this runtime, unnamed, with
+     * {@code readyPattern("Done!")} and a console stop command.
+     */
+    protected abstract ServerSpec.Builder gameServer();
+
+    /** {@code spec} changed so that this runtime cannot start it (a missing image, a missing program). */
+    protected abstract ServerSpec.Builder unstartable(ServerSpec.Builder spec);
+
+    protected ControllerSettings settings(Path volumes) {
+        return ControllerSettings.defaults(volumes)
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                .withObserveEvery(Duration.ofSeconds(2));
+    }
+
+    @BeforeEach
+    void openFleet() {
+        runtime = openRuntime();
+        store = openStore(tmp.resolve("state"));
+        bus = new EventBus();
+        fleet = new ServerFleet(store, runtime, bus, settings(tmp.resolve("volumes")));
+        fleet.boot();
+    }
+
+    @AfterEach
+    void closeFleet() throws Exception {
+        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
+        for (ServerFleet.ServerSnapshot s : fleet.list()) {
+            deletes.add(fleet.delete(s.id(), true));
+        }
+        for (CompletableFuture<PowerResult> d : deletes) {
+            d.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        }
+        fleet.close();
+        bus.close();
+        runtime.close();
+        if (store instanceof AutoCloseable c) {
+            c.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    protected UUID create(ServerSpec.Builder spec) {
+        return fleet.create(spec.name("contract-" + ThreadLocalRandom.current().nextInt(1_000_000)).build()).id();
+    }
+
+    protected PowerResult power(UUID id, PowerAction action) throws Exception {
+        return fleet.power(id, action).get(HANG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    protected boolean engineRunning(UUID id) {
+        return runtime.find(id, Deadline.in(HANG)).stream().anyMatch(ContainerInfo::running);
+    }
+
+    protected void awaitState(UUID id, ServerState state) {
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == state);
+    }
+
+    protected List<String> consoleLines(UUID id) throws InterruptedException {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.history(-1), new StreamSink<>() {
+            @Override
+            public void next(LogLine line) {
+                lines.add(line.text());
+            }
+
+            @Override
+            public void end(Throwable error) {
+                done.countDown();
+            }
+        })) {
+            assertThat(done.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("log history ends").isTrue();
+        }
+        return lines;
+    }
+
+    protected List<String> activityMessages(UUID id) {
+        return store.activity(id, Long.MAX_VALUE, 1000).stream().map(ActivityEntry::message).toList();
+    }
+
+    private static void assertDone(PowerResult r, ServerState state) {
+        assertThat(r).isInstanceOf(PowerResult.Done.class);
+        assertThat(((PowerResult.Done) r).state()).isEqualTo(state);
+    }
+
+    // ------------------------------------------------------------------ idempotency
+
+    @Test
+    void startTwiceAndStopTwiceBothSucceed() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertThat(engineRunning(id)).isTrue();
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertThat(engineRunning(id)).isFalse();
+    }
+
+    @Test
+    void killOnAStoppedServerSucceeds() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.KILL), ServerState.OFFLINE);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertDone(power(id, PowerAction.KILL), ServerState.OFFLINE);
+    }
+
+    @Test
+    void deletingAServerWhoseContainerIsAbsentSucceeds() throws Exception {
+        UUID id = create(gameServer());
+        assertThat(runtime.find(id, Deadline.in(HANG))).isEmpty();
+        assertThat(fleet.delete(id, false).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+        assertThat(fleet.find(id)).isEmpty();
+        assertThat(store.find(id)).isEmpty();
+    }
+
+    @Test
+    void aContainerRemovedBehindRaptorsBackIsStoppedAsAbsentAndRecreatedOnStart() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        String before = runtime.find(id, Deadline.in(HANG)).getFirst().ref().id();
+        for (ContainerInfo c : runtime.find(id, Deadline.in(HANG))) {
+            runtime.remove(c.ref(), Deadline.in(HANG));
+        }
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        List<ContainerInfo> now = runtime.find(id, Deadline.in(HANG));
+        assertThat(now).hasSize(1);
+        assertThat(now.getFirst().running()).isTrue();
+        assertThat(now.getFirst().ref().id()).isNotEqualTo(before);
+    }
+
+    // ------------------------------------------------------------------ precedence
+
+    @Test
+    void killDuringASlowBootEndsTheServerWithinTwoSeconds() throws Exception {
+        UUID id = create(gameServer().env("BOOT_DELAY", "10"));
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+        long t0 = System.nanoTime();
+        PowerResult kill = fleet.power(id, PowerAction.KILL).get(HANG.toSeconds(), TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertDone(kill, ServerState.OFFLINE);
+        assertThat(took).as("kill pre-empts the boot instead of waiting for it").isLessThan(Duration.ofSeconds(2));
+        assertThat(start.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Superseded.class);
+        assertThat(engineRunning(id)).isFalse();
+    }
+
+    @Test
+    void stopDuringBootCancelsTheStart() throws Exception {
+        UUID id = create(gameServer().env("BOOT_DELAY", "10").stopPolicy(StopPolicy.signal("SIGTERM", Duration.ofSeconds(20))));
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+        PowerResult stop = power(id, PowerAction.STOP);
+        assertDone(stop, ServerState.OFFLINE);
+        PowerResult started = start.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        assertThat(started).isInstanceOf(PowerResult.Superseded.class);
+        assertThat(((PowerResult.Superseded) started).by().describe()).isEqualTo("stop");
+        assertThat(engineRunning(id)).isFalse();
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+    }
+
+    @Test
+    void twoHundredConcurrentRandomIntentsAllCompleteAndTheEngineMatchesTheLastOne() throws Exception {
+        UUID id = create(gameServer().stopPolicy(StopPolicy.signal("SIGTERM", Duration.ofSeconds(10))));
+        PowerAction[] actions = PowerAction.values();
+        List<CompletableFuture<PowerResult>> futures = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 20; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 10; i++) {
+                    futures.add(fleet.power(id, actions[ThreadLocalRandom.current().nextInt(actions.length)]));
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            assertThat(t.join(HANG)).isTrue();
+        }
+        assertThat(futures).hasSize(200);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(HANG.toSeconds() * 2, TimeUnit.SECONDS);
+        for (CompletableFuture<PowerResult> f : futures) {
+            assertThat(f).isCompleted().isNotCompletedExceptionally();
+            assertThat(f.get()).isNotInstanceOf(PowerResult.Failed.class);
+        }
+        DesiredState last = store.find(id).orElseThrow().desired();
+        boolean shouldRun = last == DesiredState.RUNNING;
+        assertThat(engineRunning(id)).as("engine matches the last intent (%s)", last).isEqualTo(shouldRun);
+        assertThat(fleet.controller(id).state()).isEqualTo(shouldRun ? ServerState.RUNNING : ServerState.OFFLINE);
+    }
+
+    @Test
+    void listingAndInspectingAnswerImmediatelyWhileTwentyServersBoot() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(create(gameServer().env("BOOT_DELAY", "4")));
+        }
+        List<CompletableFuture<PowerResult>> starts = new ArrayList<>();
+        for (UUID id : ids) {
+            starts.add(fleet.power(id, PowerAction.START));
+        }
+        Duration slowest = Duration.ZERO;
+        int probes = 0;
+        while (!CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).isDone() || probes < 20) {
+            long t0 = System.nanoTime();
+            assertThat(fleet.list()).hasSize(20);
+            fleet.find(ids.get(probes % ids.size())).orElseThrow();
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            slowest = took.compareTo(slowest) > 0 ? took : slowest;
+            probes++;
+            Thread.sleep(50);
+        }
+        // Each boot takes seconds; a read that waited for any of them would take as long.
+        assertThat(slowest).as("slowest list+inspect while booting").isLessThan(Duration.ofSeconds(1));
+        for (CompletableFuture<PowerResult> s : starts) {
+            assertDone(s.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
+        }
+    }
+
+    // ------------------------------------------------------------------ stop policy
+
+    @Test
+    void aServerThatIgnoresItsStopCommandIsKilledAfterTheTimeout() throws Exception {
+        UUID id = create(gameServer().env("IGNORE_STOP", "1").stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(2))));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        long t0 = System.nanoTime();
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("waited for the stop timeout first").isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(engineRunning(id)).isFalse();
+        assertThat(activityMessages(id)).anyMatch(m -> m.contains("killing it"));
+    }
+
+    @Test
+    void aNormalServerExitsZeroOnItsStopCommand() throws Exception {
+        UUID id = create(gameServer().stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30))));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        assertThat(c.exitCode()).isZero();
+        assertThat(consoleLines(id)).contains("Stopping server");
+        assertThat(activityMessages(id)).anyMatch(m -> m.contains("stopped (exit code 0)"));
+    }
+
+    @Test
+    void consoleCommandsReachTheServer() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        fleet.sendCommand(id, "say hello raptor");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] hello raptor"));
+    }
+
+    // ------------------------------------------------------------------ crashes
+
+    @Test
+    void aCrashIsRestartedByTheOnFailurePolicy() throws Exception {
+        UUID id = create(gameServer().restartPolicy(RestartPolicy.onFailure(3)));
+        List<ServerEvent.Crashed> crashes = new CopyOnWriteArrayList<>();
+        bus.subscribe(ServerEvent.Crashed.class, e -> e.serverId().equals(id), 100, crashes::add);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        var firstStart = fleet.controller(id).view().startedAt();
+        fleet.sendCommand(id, "crash");
+        await().atMost(HANG).until(() -> !crashes.isEmpty());
+        assertThat(crashes.getFirst().exitCode()).isEqualTo(1);
+        assertThat(crashes.getFirst().willRestart()).isTrue();
+        await().atMost(HANG).until(() -> {
+            ServerController.View v = fleet.controller(id).view();
+            return v.state() == ServerState.RUNNING && v.startedAt() != null && v.startedAt().isAfter(firstStart);
+        });
+        assertThat(engineRunning(id)).isTrue();
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+    }
+
+    @Test
+    void repeatedCrashesEndInACrashLoopThatStaysOffline() throws Exception {
+        UUID id = create(gameServer().restartPolicy(RestartPolicy.onFailure(2)));
+        List<ServerEvent.CrashLoop> loops = new CopyOnWriteArrayList<>();
+        bus.subscribe(ServerEvent.CrashLoop.class, e -> e.serverId().equals(id), 100, loops::add);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        for (int crash = 1; crash <= 3; crash++) {
+            var started = fleet.controller(id).view().startedAt();
+            awaitState(id, ServerState.RUNNING);
+            fleet.sendCommand(id, "crash");
+            if (crash < 3) {
+                await().atMost(HANG).until(() -> {
+                    ServerController.View v = fleet.controller(id).view();
+                    return v.state() == ServerState.RUNNING && v.startedAt().isAfter(started);
+                });
+            }
+        }
+        await().atMost(HANG).until(() -> !loops.isEmpty());
+        ServerController.View v = fleet.controller(id).view();
+        assertThat(v.crashLoop()).isTrue();
+        awaitState(id, ServerState.OFFLINE);
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(activityMessages(id)).anyMatch(m -> m.contains("staying offline"));
+        Thread.sleep(1500); // longer than the test backoff: a crash loop must not restart on its own
+        assertThat(engineRunning(id)).isFalse();
+    }
+
+    // ------------------------------------------------------------------ recreate
+
+    @Test
+    void aFailedRecreateLeavesAConsistentOfflineServerThatStartsOnceFixed() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        StoredServer v1 = store.find(id).orElseThrow();
+        StoredServer v2 = fleet.update(id, v1.version(), unstartable(v1.spec().toBuilder()).build());
+        PowerResult applied = fleet.applySpec(id).get(HANG.toSeconds(), TimeUnit.SECONDS);
+        assertThat(applied).isInstanceOf(PowerResult.Failed.class);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+        assertThat(fleet.controller(id).view().lastError()).isNotBlank();
+        assertThat(store.find(id).orElseThrow().version()).isEqualTo(v2.version());
+        assertThat(activityMessages(id)).anyMatch(m -> m.contains("failed"));
+
+        fleet.update(id, v2.version(), v1.spec());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertThat(runtime.find(id, Deadline.in(HANG))).hasSize(1);
+    }
+
+    @Test
+    void aSpecChangeReachesARunningServerOnItsNextStart() throws Exception {
+        UUID id = create(gameServer().env("COLOR", "red"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        StoredServer v1 = store.find(id).orElseThrow();
+        fleet.update(id, v1.version(), v1.spec().toBuilder().env("COLOR", "blue").build());
+        fleet.sendCommand(id, "echo-env COLOR");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("red"));
+        assertDone(power(id, PowerAction.RESTART), ServerState.RUNNING);
+        fleet.sendCommand(id, "echo-env COLOR");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("blue"));
+    }
+}
