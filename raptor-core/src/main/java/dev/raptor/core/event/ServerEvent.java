@@ -16,6 +16,17 @@ public sealed interface ServerEvent extends RaptorEvent {
         }
     }
 
+    /**
+     * A container (process) of the server began to run: after a start, or when one was found running.
+     * Console and stats streams reopen from {@code startedAt} so no boot line is missed.
+     */
+    record ContainerStarted(UUID serverId, Instant at, String containerId, Instant startedAt) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.container-started";
+        }
+    }
+
     /** The server exited while it was meant to run. */
     record Crashed(UUID serverId, Instant at, int exitCode, boolean oomKilled, int crashesInWindow,
                    boolean willRestart) implements ServerEvent {

@@ -436,6 +436,7 @@ public final class ServerController implements AutoCloseable {
         runtime.start(c.ref(), call());
         ContainerInfo after = runtime.inspect(c.ref(), call());
         startedAt = after.startedAt();
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.ref().id(), after.startedAt()));
         if (!after.running()) {
             return exitedDuringBoot(p, after);
         }
@@ -611,6 +612,7 @@ public final class ServerController implements AutoCloseable {
         if (c != null && c.running()) {
             if (state == ServerState.OFFLINE) {
                 startedAt = c.startedAt();
+                bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.ref().id(), c.startedAt()));
                 transition(ServerState.RUNNING, "seen running");
             }
             return new PowerResult.Done(p.intent, state);
