@@ -1,0 +1,413 @@
+package dev.raptor.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerStore;
+import dev.raptor.core.server.StaleVersionException;
+import dev.raptor.core.server.StoredServer;
+import dev.raptor.store.json.Json;
+import dev.raptor.store.sftp.PasswordHasher;
+import dev.raptor.store.sftp.SftpCredentials;
+import dev.raptor.store.snapshot.RestoreResult;
+import dev.raptor.store.snapshot.Snapshots;
+import dev.raptor.store.sqlite.Database;
+import dev.raptor.store.sqlite.IntegrityCheck;
+import dev.raptor.store.transfer.ImportConflictException;
+import dev.raptor.store.transfer.ImportFormat;
+import dev.raptor.store.transfer.ImportMode;
+import dev.raptor.store.transfer.ImportPlan;
+import dev.raptor.store.transfer.ImportReport;
+import dev.raptor.store.transfer.StateExport;
+import dev.raptor.store.transfer.StateImport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The {@link ServerStore} on SQLite: {@value Database#FILE_NAME} in the data directory, WAL journal,
+ * {@code synchronous=FULL}. Every write method returns only after its transaction is committed and
+ * synced, so an acknowledged write survives a crash or power loss at any later moment.
+ *
+ * <p>Concurrency: writes go through one connection behind a {@link java.util.concurrent.locks.ReentrantLock}
+ * (held only for the transaction); reads use a small pool of read-only connections and never wait for
+ * a write. Safe to call from any number of (virtual) threads.
+ *
+ * <p>Opening checks the file ({@code quick_check}; a damaged file is a {@link StoreCorruptedException}
+ * with a one-line message), refuses a schema newer than this build ({@link SchemaTooNewException}),
+ * migrates an older one, and locks the data directory so no second store (or restore) can use it.
+ *
+ * <p>Beyond {@code ServerStore}: {@link #sftpCredentials()}, {@link #snapshots()} (restore with the
+ * store closed: {@link #restore(Path, Path)}), and JSON {@link #exportState()}/{@link #importState}.
+ */
+public final class SqliteStore implements ServerStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
+    /** The database's file name inside the data directory. */
+    public static final String DATABASE_FILE = Database.FILE_NAME;
+
+    private final Path dataDir;
+    private final DataDirectoryLock lock;
+    private final Database db;
+    private final Clock clock;
+    private final SftpCredentials sftp;
+    private final Snapshots snapshots;
+
+    private SqliteStore(Path dataDir, DataDirectoryLock lock, Database db, StoreOptions options) {
+        this.dataDir = dataDir;
+        this.lock = lock;
+        this.db = db;
+        this.clock = options.clock();
+        this.sftp = new SftpCredentials(db, new PasswordHasher(options.passwordIterations()), clock);
+        this.snapshots = new Snapshots(db, dataDir, options.snapshotRetention(), clock);
+    }
+
+    /** Opens the store in {@code dataDir} (created if needed) with {@link StoreOptions#defaults()}. */
+    public static SqliteStore open(Path dataDir) {
+        return open(dataDir, StoreOptions.defaults());
+    }
+
+    /**
+     * Opens the store in {@code dataDir}, creating the directory and the database if needed.
+     *
+     * @throws StoreLockedException    when another open store holds the directory
+     * @throws StoreCorruptedException when {@value Database#FILE_NAME} is damaged or not a database
+     * @throws SchemaTooNewException   when a newer Raptor wrote it
+     */
+    public static SqliteStore open(Path dataDir, StoreOptions options) {
+        Objects.requireNonNull(options, "options");
+        Path dir = dataDir.toAbsolutePath().normalize();
+        DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+        try {
+            Database db = Database.open(dir.resolve(DATABASE_FILE), options.busyTimeout(), options.readConnections());
+            return new SqliteStore(dir, lock, db, options);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces the closed store's database in {@code dataDir} with {@code snapshot}, keeping the
+     * replaced file aside. See {@link Snapshots#restore(Path, Path)}.
+     */
+    public static RestoreResult restore(Path dataDir, Path snapshot) {
+        return Snapshots.restore(dataDir.toAbsolutePath().normalize(), snapshot);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path databaseFile() {
+        return db.file();
+    }
+
+    // ------------------------------------------------------------------------------------ ServerStore
+
+    @Override
+    public StoredServer create(ServerSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        StoredServer created = db.write("create server " + spec.id(), c -> {
+            if (ServerRows.version(c, spec.id()).isPresent()) {
+                throw new DuplicateServerException(spec.id());
+            }
+            Instant now = now();
+            StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
+            ServerRows.insert(c, s);
+            return s;
+        });
+        log.atDebug().addKeyValue("server", spec.id()).log("server created");
+        return created;
+    }
+
+    @Override
+    public Optional<StoredServer> find(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return db.read("find server " + id, c -> ServerRows.find(c, id));
+    }
+
+    @Override
+    public List<StoredServer> list() {
+        return db.read("list servers", c -> {
+            List<StoredServer> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + ServerRows.COLUMNS + " FROM servers ORDER BY created_at, rowid");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(ServerRows.read(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when {@code spec}'s id is not {@code id}
+     */
+    @Override
+    public StoredServer update(UUID id, long expectedVersion, ServerSpec spec) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(spec, "spec");
+        if (!spec.id().equals(id)) {
+            throw new IllegalArgumentException("update of server " + id + " carries a spec with id " + spec.id());
+        }
+        return db.write("update server " + id, c -> {
+            StoredServer current = ServerRows.find(c, id).orElseThrow(() -> new ServerNotFoundException(id));
+            if (current.version() != expectedVersion) {
+                throw new StaleVersionException(id, expectedVersion, current.version());
+            }
+            StoredServer updated = new StoredServer(spec, current.version() + 1, current.desired(), current.createdAt(), now());
+            ServerRows.replace(c, updated);
+            return updated;
+        });
+    }
+
+    @Override
+    public StoredServer setDesiredState(UUID id, DesiredState desired) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(desired, "desired");
+        return db.write("set desired state of server " + id, c -> {
+            StoredServer current = ServerRows.find(c, id).orElseThrow(() -> new ServerNotFoundException(id));
+            Instant now = now();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE servers SET desired = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, desired.wireName());
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, id.toString());
+                ps.executeUpdate();
+            }
+            return new StoredServer(current.spec(), current.version(), desired, current.createdAt(), now);
+        });
+    }
+
+    /** {@inheritDoc} Its SFTP logins go with it. */
+    @Override
+    public boolean delete(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return db.write("delete server " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM servers WHERE id = ?")) {
+                ps.setString(1, id.toString());
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** {@inheritDoc} The server need not exist (any more): history may outlive it. */
+    @Override
+    public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
+        Objects.requireNonNull(server, "server");
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("an activity entry needs a type");
+        }
+        Objects.requireNonNull(message, "message");
+        Map<String, String> facts = details == null ? Map.of() : details;
+        ObjectNode json = Json.object();
+        facts.forEach(json::put);
+        String detailsJson = Json.write(json);
+        return db.write("append activity of server " + server, c -> {
+            Instant now = now();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+                ps.setString(1, server.toString());
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, type);
+                ps.setString(4, message);
+                ps.setString(5, detailsJson);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new ActivityEntry(rs.getLong(1), server, now, type, message, facts);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ActivityEntry> activity(UUID server, long beforeId, int limit) {
+        Objects.requireNonNull(server, "server");
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("an activity page holds 1 to 1000 entries (asked for " + limit + ")");
+        }
+        return db.read("read activity of server " + server, c -> {
+            List<ActivityEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, at, type, message, details FROM activity
+                    WHERE server = ? AND id < ? ORDER BY id DESC LIMIT ?""")) {
+                ps.setString(1, server.toString());
+                ps.setLong(2, beforeId);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ActivityEntry(rs.getLong(1), server, Instant.ofEpochMilli(rs.getLong(2)),
+                                rs.getString(3), rs.getString(4), details(rs.getString(5))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------------------ beyond the port
+
+    /** SFTP logins of this store's servers. */
+    public SftpCredentials sftpCredentials() {
+        return sftp;
+    }
+
+    /** Online snapshots of this store into {@code <dataDir>/snapshots}. */
+    public Snapshots snapshots() {
+        return snapshots;
+    }
+
+    /** SQLite's full {@code integrity_check} of the live database; empty when it is sound. */
+    public List<String> checkIntegrity() {
+        return db.read("integrity check", IntegrityCheck::full);
+    }
+
+    /** Every server, as a {@link StateExport} document. */
+    public ObjectNode exportState() {
+        return StateExport.document(list(), now());
+    }
+
+    /** Writes {@link #exportState()} to {@code file} (indented), atomically: the file is whole or absent. */
+    public void exportState(Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, Json.writePretty(exportState()), StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StoreException("export to " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Imports a document file; see {@link #importState(JsonNode, ImportMode)}. */
+    public ImportReport importState(Path file, ImportMode mode) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return importState(Json.parse(in), mode);
+        } catch (IOException e) {
+            throw new StoreException("cannot read import file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Imports a Raptor export or a legacy {@code containers.json} (recognised by shape, see
+     * {@link StateImport}), all or nothing, in one transaction. Each imported server gets an
+     * {@code import} activity entry.
+     *
+     * @throws dev.raptor.core.validation.InvalidSpecException naming every bad entry and field
+     * @throws ImportConflictException                         when ids exist and {@code mode} is {@link ImportMode#FAIL_ON_EXISTING}
+     */
+    public ImportReport importState(JsonNode document, ImportMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        ImportPlan plan = StateImport.read(document, clock);
+        ImportReport report = db.write("import " + plan.servers().size() + " servers", c -> {
+            Map<UUID, Long> existing = new LinkedHashMap<>();
+            for (StoredServer s : plan.servers()) {
+                OptionalLong v = ServerRows.version(c, s.id());
+                if (v.isPresent()) {
+                    existing.put(s.id(), v.getAsLong());
+                }
+            }
+            if (!existing.isEmpty() && mode == ImportMode.FAIL_ON_EXISTING) {
+                throw new ImportConflictException(List.copyOf(existing.keySet()));
+            }
+            List<UUID> imported = new ArrayList<>();
+            Instant now = now();
+            for (StoredServer s : plan.servers()) {
+                Long current = existing.get(s.id());
+                if (current == null) {
+                    ServerRows.insert(c, s);
+                } else {
+                    ServerRows.replace(c, new StoredServer(s.spec(), Math.max(s.version(), current + 1), s.desired(),
+                            s.createdAt(), s.updatedAt()));
+                }
+                insertImportActivity(c, s, plan, now);
+                imported.add(s.id());
+            }
+            return new ImportReport(plan.format(), imported, List.copyOf(existing.keySet()), plan.legacyDockerIds(),
+                    plan.warnings());
+        });
+        log.atInfo().addKeyValue("format", report.format()).addKeyValue("servers", report.imported().size())
+                .addKeyValue("replaced", report.replaced().size()).addKeyValue("warnings", report.warnings().size())
+                .log("state imported");
+        return report;
+    }
+
+    private static void insertImportActivity(Connection c, StoredServer s, ImportPlan plan, Instant now)
+            throws SQLException {
+        ObjectNode details = Json.object();
+        details.put("format", plan.format().name().toLowerCase(Locale.ROOT));
+        String dockerId = plan.legacyDockerIds().get(s.id());
+        if (dockerId != null) {
+            details.put("legacyDockerId", dockerId);
+        }
+        String message = plan.format() == ImportFormat.LEGACY_CONTAINERS
+                ? "imported from the legacy containers.json" : "imported from a Raptor export";
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, 'import', ?, ?)")) {
+            ps.setString(1, s.id().toString());
+            ps.setLong(2, now.toEpochMilli());
+            ps.setString(3, message);
+            ps.setString(4, Json.write(details));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Closes the database (checkpointing the WAL) and releases the data directory. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } finally {
+            lock.close();
+        }
+    }
+
+    /** The database, for this package's tests (e.g. holding a write open). */
+    Database database() {
+        return db;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Map<String, String> details(String json) {
+        JsonNode node = Json.parse(json);
+        Map<String, String> out = new LinkedHashMap<>();
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+}

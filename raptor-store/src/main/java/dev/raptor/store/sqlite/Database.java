@@ -1,0 +1,206 @@
+package dev.raptor.store.sqlite;
+
+import dev.raptor.store.StoreCorruptedException;
+import dev.raptor.store.StoreException;
+import dev.raptor.store.migration.Migrations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One SQLite database file, opened for Raptor's access pattern: one writer connection behind a
+ * {@link ReentrantLock}, and a small pool of read-only connections that, thanks to the WAL journal,
+ * see the last commit without waiting for the writer. The building block of the store's
+ * components; they never touch connections outside {@link #write} and {@link #read}.
+ *
+ * <p>Every write commits with {@code synchronous=FULL}: when {@link #write} returns, the commit is
+ * on disk. Opening checks the file ({@code quick_check}) and migrates its schema.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    /** The database's file name inside the data directory. */
+    public static final String FILE_NAME = "raptor.db";
+
+    private final Path file;
+    private final Duration busyTimeout;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReadPool readers;
+    private volatile boolean closed;
+
+    private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) {
+        this.file = file;
+        this.busyTimeout = busyTimeout;
+        this.writer = writer;
+        this.readers = new ReadPool(readConnections, this::openReader);
+    }
+
+    /**
+     * Opens (creating if absent) the database at {@code file}, checks it and migrates it.
+     *
+     * @throws StoreCorruptedException                 when the file is damaged or not a database
+     * @throws dev.raptor.store.SchemaTooNewException   when a newer Raptor wrote it
+     */
+    public static Database open(Path file, Duration busyTimeout, int readConnections) {
+        Connection writer = null;
+        try {
+            writer = writerConfig(busyTimeout).createConnection(url(file));
+            List<String> problems = IntegrityCheck.quick(writer);
+            if (!problems.isEmpty()) {
+                throw new StoreCorruptedException(file, IntegrityCheck.summarize(problems), null);
+            }
+            String journal = pragma(writer, "journal_mode");
+            if (!"wal".equalsIgnoreCase(journal)) {
+                log.atWarn().addKeyValue("file", file).addKeyValue("journalMode", journal)
+                        .log("the file system refused WAL mode; reads will wait for writes");
+            }
+            int applied = Migrations.migrate(writer, file);
+            log.atInfo().addKeyValue("file", file).addKeyValue("schema", Migrations.latestVersion())
+                    .addKeyValue("migrationsApplied", applied).log("opened database");
+            return new Database(file, busyTimeout, writer, readConnections);
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            throw translate(file, "open", e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Runs {@code work} in one write transaction ({@code BEGIN IMMEDIATE} ... {@code COMMIT}) on the
+     * writer connection, holding the write lock only for this call. Any exception rolls back and is
+     * rethrown (an {@link SQLException} as a {@link StoreException} naming {@code operation}).
+     */
+    public <T> T write(String operation, SqlWork<T> work) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            Transactions.beginImmediate(writer);
+            boolean committed = false;
+            try {
+                T result = work.apply(writer);
+                Transactions.commit(writer);
+                committed = true;
+                return result;
+            } finally {
+                if (!committed) {
+                    Transactions.rollbackQuietly(writer);
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(file, operation, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a read-only connection from the pool. It sees the last commit and never
+     * waits for a write in progress. Several statements that must agree belong in one
+     * {@code BEGIN}/{@code COMMIT} inside {@code work}.
+     */
+    public <T> T read(String operation, SqlWork<T> work) {
+        ensureOpen();
+        Connection c;
+        try {
+            c = readers.borrow();
+        } catch (SQLException e) {
+            throw translate(file, operation, e);
+        }
+        try {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw translate(file, operation, e);
+        } finally {
+            readers.release(c);
+        }
+    }
+
+    /** Closes every connection; the last close checkpoints the WAL into the main file. Idempotent. */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            readers.close();
+            closeQuietly(writer);
+            log.atInfo().addKeyValue("file", file).log("closed database");
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store at " + file + " is closed");
+        }
+    }
+
+    private Connection openReader() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(millis(busyTimeout));
+        return config.createConnection(url(file));
+    }
+
+    private static SQLiteConfig writerConfig(Duration busyTimeout) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: in WAL mode every commit syncs the WAL, so an acknowledged write survives power loss.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(millis(busyTimeout));
+        config.enforceForeignKeys(true);
+        return config;
+    }
+
+    /** An SQLException as the store reports it: corruption as such, anything else naming the operation. */
+    public static StoreException translate(Path file, String operation, SQLException e) {
+        if (SqliteErrors.isCorruption(e)) {
+            return new StoreCorruptedException(file, SqliteErrors.describe(e), e);
+        }
+        return new StoreException(operation + " failed on " + file + ": " + SqliteErrors.describe(e), e);
+    }
+
+    private static String pragma(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    private static String url(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("error", e.getMessage()).log("closing the writer connection failed");
+        }
+    }
+}

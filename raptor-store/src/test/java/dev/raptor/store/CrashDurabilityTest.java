@@ -1,0 +1,110 @@
+package dev.raptor.store;
+
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.StoredServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Every write the store acknowledged is still there after the writing process is SIGKILLed at an
+ * arbitrary moment, and the database is sound. (A process kill keeps the OS page cache; surviving
+ * power loss is {@code synchronous=FULL}'s job, checked in {@link SqliteStoreTest}.)
+ */
+class CrashDurabilityTest {
+    private static final int ACKNOWLEDGEMENTS_BEFORE_KILL = 300;
+
+    @TempDir
+    Path dataDir;
+
+    /** One acknowledged write. */
+    private record Ack(String step, UUID server, String value) {
+    }
+
+    @Test
+    void everyAcknowledgedWriteSurvivesASigkill() throws Exception {
+        Path stderr = dataDir.resolveSibling(dataDir.getFileName() + "-child-stderr.log");
+        Process child = new ProcessBuilder(javaCommand(), "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
+                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "logback-test.xml"),
+                "-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(), dataDir.toString())
+                .redirectError(stderr.toFile())
+                .start();
+        List<Ack> acks = new ArrayList<>();
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> readAcknowledgements(child, acks, stderr));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(acks).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGEMENTS_BEFORE_KILL);
+
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.checkIntegrity()).isEmpty();
+            Map<UUID, List<Ack>> byServer = new LinkedHashMap<>();
+            acks.forEach(a -> byServer.computeIfAbsent(a.server(), k -> new ArrayList<>()).add(a));
+            byServer.forEach((id, steps) -> {
+                StoredServer stored = store.find(id).orElseThrow(() -> new AssertionError("acknowledged server " + id + " is gone"));
+                for (Ack a : steps) {
+                    switch (a.step()) {
+                        case "created" -> assertThat(stored.version()).isGreaterThanOrEqualTo(1);
+                        case "updated" -> {
+                            assertThat(stored.version()).as("version of %s", id).isEqualTo(Long.parseLong(a.value()));
+                            assertThat(stored.spec().name()).startsWith("renamed-");
+                        }
+                        case "running" -> assertThat(stored.desired()).as("desired state of %s", id).isEqualTo(DesiredState.RUNNING);
+                        case "activity" -> assertThat(store.activity(id, Long.MAX_VALUE, 10))
+                                .extracting(ActivityEntry::id).contains(Long.parseLong(a.value()));
+                        default -> throw new AssertionError("unknown step " + a);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Reads acknowledgements until enough arrived, kills the child, then drains what it printed before dying. */
+    private static void readAcknowledgements(Process child, List<Ack> acks, Path stderr) throws IOException {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            boolean killed = false;
+            while ((line = out.readLine()) != null) {
+                String[] f = line.split(" ");
+                if (f.length == 5 && f[0].equals("ACK") && f[4].equals("END")) {
+                    acks.add(new Ack(f[1], UUID.fromString(f[2]), f[3]));
+                }
+                if (!killed && acks.size() >= ACKNOWLEDGEMENTS_BEFORE_KILL) {
+                    // SIGKILL, in the middle of whatever write comes next. Through the handle: Process.destroyForcibly()
+                    // would also close our end of the pipe, losing acknowledgements printed just before the kill.
+                    child.toHandle().destroyForcibly();
+                    killed = true;
+                }
+            }
+            if (!killed) {
+                throw new AssertionError("the writer died after " + acks.size() + " acknowledgements: "
+                        + Files.readString(stderr));
+            }
+        }
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    }
+}

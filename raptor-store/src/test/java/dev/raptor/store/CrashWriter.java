@@ -1,0 +1,44 @@
+package dev.raptor.store;
+
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.StoredServer;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The child process of {@link CrashDurabilityTest}: writes to a store in an endless loop and prints
+ * one acknowledgement line per write, only after the store method returned. Killed with SIGKILL.
+ *
+ * <p>Line format: {@code ACK <step> <server id> <value> END}; a line without {@code END} was cut by the kill.
+ */
+public final class CrashWriter {
+
+    private CrashWriter() {
+    }
+
+    public static void main(String[] args) {
+        Path dataDir = Path.of(args[0]);
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            for (long i = 0; ; i++) {
+                UUID id = new UUID(0x5EEDL, i);
+                ServerSpec spec = Specs.minecraft("server-" + i).toBuilder().id(id).build();
+                store.create(spec);
+                ack("created", id, "1");
+                StoredServer updated = store.update(id, 1, spec.withName("renamed-" + i));
+                ack("updated", id, Long.toString(updated.version()));
+                store.setDesiredState(id, DesiredState.RUNNING);
+                ack("running", id, "running");
+                long entry = store.appendActivity(id, "test", "entry " + i, Map.of("i", Long.toString(i))).id();
+                ack("activity", id, Long.toString(entry));
+            }
+        }
+    }
+
+    private static void ack(String step, UUID id, String value) {
+        System.out.println("ACK " + step + " " + id + " " + value + " END");
+        System.out.flush();
+    }
+}

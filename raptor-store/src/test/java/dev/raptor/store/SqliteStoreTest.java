@@ -1,0 +1,350 @@
+package dev.raptor.store;
+
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.StaleVersionException;
+import dev.raptor.core.server.StoredServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+class SqliteStoreTest {
+    @TempDir
+    Path dataDir;
+
+    private SqliteStore store;
+
+    @BeforeEach
+    void open() {
+        store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordIterations(1_000));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void createStoresTheSpecAtVersionOneAndStopped() {
+        ServerSpec spec = Specs.minecraft("lobby");
+
+        StoredServer created = store.create(spec);
+
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(created.desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(created.createdAt()).isEqualTo(created.updatedAt());
+        assertThat(store.find(spec.id())).contains(created);
+    }
+
+    @Test
+    void theDatabaseFileIsRaptorDbInTheDataDirectory() {
+        assertThat(store.databaseFile()).isEqualTo(dataDir.toAbsolutePath().resolve("raptor.db"));
+        assertThat(store.databaseFile()).exists();
+    }
+
+    @Test
+    void openCreatesAMissingDataDirectory() {
+        Path nested = dataDir.resolve("a/b/c");
+        try (SqliteStore other = SqliteStore.open(nested)) {
+            assertThat(other.list()).isEmpty();
+        }
+        assertThat(nested.resolve("raptor.db")).exists();
+    }
+
+    @Test
+    void creatingAnExistingIdIsRefused() {
+        ServerSpec spec = Specs.minecraft("lobby");
+        store.create(spec);
+
+        assertThatThrownBy(() -> store.create(spec.withName("other")))
+                .isInstanceOf(DuplicateServerException.class)
+                .hasMessageContaining(spec.id().toString());
+        assertThat(store.find(spec.id()).orElseThrow().spec().name()).isEqualTo("lobby");
+    }
+
+    @Test
+    void findOfAnUnknownIdIsEmpty() {
+        assertThat(store.find(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void updateReplacesTheSpecAndBumpsTheVersion() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+
+        StoredServer updated = store.update(created.id(), 1, created.spec().withName("hub"));
+
+        assertThat(updated.version()).isEqualTo(2);
+        assertThat(updated.createdAt()).isEqualTo(created.createdAt());
+        assertThat(store.find(created.id())).contains(updated);
+    }
+
+    @Test
+    void staleVersionUpdateIsRefused() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        store.update(created.id(), 1, created.spec().withName("hub"));
+
+        assertThatThrownBy(() -> store.update(created.id(), 1, created.spec().withName("late writer")))
+                .isInstanceOfSatisfying(StaleVersionException.class, e -> {
+                    assertThat(e.expected()).isEqualTo(1);
+                    assertThat(e.actual()).isEqualTo(2);
+                });
+        StoredServer stored = store.find(created.id()).orElseThrow();
+        assertThat(stored.spec().name()).isEqualTo("hub");
+        assertThat(stored.version()).isEqualTo(2);
+    }
+
+    @Test
+    void updateOfAnUnknownServerIsNotFound() {
+        ServerSpec spec = Specs.minecraft("ghost");
+
+        assertThatThrownBy(() -> store.update(spec.id(), 1, spec)).isInstanceOf(ServerNotFoundException.class);
+    }
+
+    @Test
+    void updateWithAnotherServersSpecIsRefused() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+
+        assertThatThrownBy(() -> store.update(created.id(), 1, Specs.minecraft("other")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.find(created.id()).orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void desiredStateChangeLeavesTheVersionAlone() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+
+        StoredServer running = store.setDesiredState(created.id(), DesiredState.RUNNING);
+
+        assertThat(running.desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(running.version()).isEqualTo(1);
+        assertThat(store.find(created.id())).contains(running);
+    }
+
+    @Test
+    void desiredStateOfAnUnknownServerIsNotFound() {
+        assertThatThrownBy(() -> store.setDesiredState(UUID.randomUUID(), DesiredState.RUNNING))
+                .isInstanceOf(ServerNotFoundException.class);
+    }
+
+    @Test
+    void timestampsComeFromTheClock() {
+        store.close();
+        Instant t0 = Instant.parse("2025-03-14T10:15:02.123Z");
+        store = SqliteStore.open(dataDir, StoreOptions.defaults().withClock(Clock.fixed(t0, ZoneOffset.UTC)));
+
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+
+        assertThat(created.createdAt()).isEqualTo(t0);
+        assertThat(store.find(created.id()).orElseThrow().updatedAt()).isEqualTo(t0);
+    }
+
+    @Test
+    void listReturnsServersOldestFirst() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(store.create(Specs.minecraft("server-" + i)).id());
+        }
+
+        assertThat(store.list()).extracting(StoredServer::id).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void deleteRemovesTheServerAndSaysWhetherItExisted() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+
+        assertThat(store.delete(created.id())).isTrue();
+        assertThat(store.delete(created.id())).isFalse();
+        assertThat(store.find(created.id())).isEmpty();
+    }
+
+    @Test
+    void deletingAServerKeepsItsActivity() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        store.appendActivity(created.id(), "power.start", "started", Map.of());
+
+        store.delete(created.id());
+
+        assertThat(store.activity(created.id(), Long.MAX_VALUE, 10)).extracting(ActivityEntry::type).containsExactly("power.start");
+    }
+
+    @Test
+    void appendedActivityComesBackWithItsDetails() {
+        UUID server = store.create(Specs.minecraft("lobby")).id();
+
+        ActivityEntry entry = store.appendActivity(server, "crash", "exited with 137", Map.of("exitCode", "137", "oom", "true"));
+
+        assertThat(entry.id()).isPositive();
+        assertThat(store.activity(server, Long.MAX_VALUE, 10)).containsExactly(entry);
+    }
+
+    @Test
+    void activityPagesNewestFirstBeforeAnId() {
+        UUID server = store.create(Specs.minecraft("lobby")).id();
+        UUID other = store.create(Specs.minecraft("other")).id();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(store.appendActivity(server, "state", "entry " + i, Map.of()).id());
+            store.appendActivity(other, "state", "noise " + i, Map.of());
+        }
+
+        List<ActivityEntry> first = store.activity(server, Long.MAX_VALUE, 3);
+        List<ActivityEntry> second = store.activity(server, first.getLast().id(), 3);
+        List<ActivityEntry> last = store.activity(server, second.getLast().id(), 3);
+
+        assertThat(first).extracting(ActivityEntry::id).containsExactly(ids.get(6), ids.get(5), ids.get(4));
+        assertThat(second).extracting(ActivityEntry::id).containsExactly(ids.get(3), ids.get(2), ids.get(1));
+        assertThat(last).extracting(ActivityEntry::id).containsExactly(ids.get(0));
+    }
+
+    @Test
+    void activityPageSizeMustBeBetweenOneAndAThousand() {
+        UUID server = UUID.randomUUID();
+
+        assertThatThrownBy(() -> store.activity(server, Long.MAX_VALUE, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.activity(server, Long.MAX_VALUE, 1001)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void stateSurvivesClosingAndReopening() {
+        StoredServer created = store.create(Specs.everyField());
+        StoredServer running = store.setDesiredState(created.id(), DesiredState.RUNNING);
+        store.close();
+
+        store = SqliteStore.open(dataDir);
+
+        assertThat(store.find(created.id())).contains(running);
+    }
+
+    @Test
+    void aSecondStoreOnTheSameDirectoryIsRefused() {
+        assertThatThrownBy(() -> SqliteStore.open(dataDir))
+                .isInstanceOf(StoreLockedException.class)
+                .hasMessageContaining(dataDir.toString());
+    }
+
+    @Test
+    void aClosedStoreRefusesWork() {
+        store.close();
+
+        assertThatThrownBy(() -> store.list()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.create(Specs.minecraft("late"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theWriterCommitsInWalModeWithFullSync() {
+        List<String> settings = store.database().write("read pragmas", c -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = c.createStatement()) {
+                for (String pragma : List.of("journal_mode", "synchronous", "foreign_keys")) {
+                    try (ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
+                        rs.next();
+                        out.add(pragma + "=" + rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+
+        // synchronous 2 = FULL: every commit syncs the WAL before the write is acknowledged.
+        assertThat(settings).containsExactly("journal_mode=wal", "synchronous=2", "foreign_keys=1");
+    }
+
+    @Test
+    void readsDoNotWaitBehindAnOpenWrite() throws Exception {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var writer = executor.submit(() -> store.database().write("slow write", c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE servers SET desired = 'running'");
+                }
+                writing.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            writing.await();
+
+            // The write holds the lock and an uncommitted change; reads see the last commit at once.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertThat(store.find(created.id()).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+                assertThat(store.list()).hasSize(1);
+            });
+            release.countDown();
+            writer.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(store.find(created.id()).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the write");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void concurrentWritersAllLand() throws Exception {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<StoredServer>> futures = IntStream.range(0, 64)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                        StoredServer s = store.create(Specs.minecraft("server-" + i));
+                        return store.setDesiredState(s.id(), DesiredState.RUNNING);
+                    }, executor))
+                    .toList();
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(store.list()).hasSize(64).allSatisfy(s -> assertThat(s.desired()).isEqualTo(DesiredState.RUNNING));
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+
+        assertThatThrownBy(() -> store.database().write("half a write", c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE servers SET desired = 'running'");
+            }
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+
+        assertThat(store.find(created.id()).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+    }
+
+    @Test
+    void theLiveDatabasePassesTheFullIntegrityCheck() {
+        store.create(Specs.everyField());
+
+        assertThat(store.checkIntegrity()).isEmpty();
+    }
+}
