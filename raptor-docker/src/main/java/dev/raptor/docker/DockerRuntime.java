@@ -1,0 +1,505 @@
+package dev.raptor.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.LogContainerCmd;
+import com.github.dockerjava.api.exception.BadRequestException;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.api.model.WaitResponse;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.StatsSample;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.validation.FieldError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * {@link ContainerRuntime} on a Docker Engine, through docker-java (core + the Apache httpclient5
+ * transport).
+ *
+ * <ul>
+ *   <li><b>Deadlines:</b> every call runs on a virtual thread of its own ({@link EngineCalls}); at the deadline
+ *       the caller gets {@link EngineException.Timeout} and the call's sockets are closed by interrupting the
+ *       threads blocked on them (docker-java's Unix socket ignores read timeouts, so this is the mechanism
+ *       that actually works; the transport's timeouts are configured as a backstop for TCP).</li>
+ *   <li><b>Stateless:</b> nothing is remembered about servers; containers are found by label. Console input
+ *       is a short attach per line ({@link ConsoleInput}).</li>
+ *   <li><b>Streams:</b> logs, stats and events are {@link Subscription}s over docker-java's streaming calls;
+ *       {@link #openStreams()} counts the ones whose reader has not finished.</li>
+ *   <li><b>API version:</b> negotiated on first use, see {@link EngineConnection}. Construction does no I/O.</li>
+ * </ul>
+ *
+ * <p>Container layout (ports, limits, startup command, console): see {@link ContainerBlueprint}.
+ */
+public final class DockerRuntime implements ContainerRuntime {
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+
+    private final DockerRuntimeConfig config;
+    private final EngineConnection connection;
+    private final EngineCalls calls = new EngineCalls();
+    private final OpenStreams streams = new OpenStreams();
+    private final EngineCapabilities capabilities = new EngineCapabilities();
+    private final ScheduledThreadPoolExecutor timer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DockerRuntime(DockerRuntimeConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.connection = new EngineConnection(config);
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("raptor-docker-timer").factory());
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A runtime for the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://host:2375}). No I/O happens yet. */
+    public static DockerRuntime connect(String dockerHost) {
+        return connect(DockerRuntimeConfig.of(dockerHost));
+    }
+
+    /** A runtime with explicit settings. No I/O happens yet: an unreachable engine shows at the first call. */
+    public static DockerRuntime connect(DockerRuntimeConfig config) {
+        return new DockerRuntime(config);
+    }
+
+    public DockerRuntimeConfig config() {
+        return config;
+    }
+
+    /** Subscriptions (logs, stats, events) whose engine stream or reader thread has not finished yet. */
+    public int openStreams() {
+        return streams.count();
+    }
+
+    /** Engine calls whose worker has not finished (calls abandoned at a deadline count until they unwind). */
+    public int inFlightCalls() {
+        return calls.inFlight();
+    }
+
+    /** Calls abandoned at their deadline since this runtime was created. */
+    public int abandonedCalls() {
+        return calls.abandoned();
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public List<FieldError> check(ServerSpec spec) {
+        if (spec.image() == null) {
+            return List.of(new FieldError("image", "the docker runtime runs images: set an image such as ghcr.io/org/game:1.2"));
+        }
+        return List.of();
+    }
+
+    @Override
+    public RuntimeInfo info(Deadline deadline) {
+        return calls.run("info", null, deadline, () -> {
+            EngineConnection.Clients c = connection.clients();
+            Info info = c.calls().infoCmd().exec();
+            Version version = c.calls().versionCmd().exec();
+            Map<String, String> details = new LinkedHashMap<>();
+            put(details, "cgroupVersion", info.getCGroupVersion());
+            put(details, "cgroupDriver", info.getCGroupDriver());
+            put(details, "storageDriver", info.getDriver());
+            put(details, "loggingDriver", info.getLoggingDriver());
+            put(details, "kernel", info.getKernelVersion());
+            put(details, "operatingSystem", info.getOperatingSystem());
+            put(details, "cpus", info.getNCPU() == null ? null : info.getNCPU().toString());
+            put(details, "memoryBytes", info.getMemTotal() == null ? null : info.getMemTotal().toString());
+            put(details, "engineApiVersion", version.getApiVersion());
+            put(details, "engineMinApiVersion", version.getMinAPIVersion());
+            put(details, "dockerHost", config.dockerHost().toString());
+            if (config.node() != null) {
+                details.put("node", config.node());
+            }
+            return new RuntimeInfo(name(), info.getServerVersion(), c.apiVersion().getVersion(), details, warnings(info));
+        });
+    }
+
+    private List<String> warnings(Info info) {
+        List<String> warnings = new ArrayList<>();
+        if (info.getRawValues().get("Warnings") instanceof List<?> engineWarnings) {
+            for (Object w : engineWarnings) {
+                if (w != null && !w.toString().isBlank()) {
+                    warnings.add(w.toString().strip());
+                }
+            }
+        }
+        if (Boolean.FALSE.equals(info.getMemoryLimit())) {
+            warnings.add("memory limits (limits.memoryMiB) are not enforced: the engine has no memory cgroup");
+        }
+        if (Boolean.FALSE.equals(info.getSwapLimit())) {
+            warnings.add("swap limits (limits.swapMiB) are not enforced by this kernel");
+        }
+        if (Boolean.FALSE.equals(info.getCpuCfsQuota())) {
+            warnings.add("CPU limits (limits.cpuPercent) are not enforced: no CFS quota support");
+        }
+        if (Boolean.FALSE.equals(info.getCpuSet())) {
+            warnings.add("CPU pinning (limits.threads) is not supported by this engine");
+        }
+        if (Boolean.FALSE.equals(info.getOomKillDisable())) {
+            warnings.add("disabling the OOM killer (limits.oomKiller=false) is not supported by this kernel");
+        }
+        if (info.getRawValues().get("PidsLimit") instanceof Boolean pids && !pids) {
+            warnings.add("process limits (limits.pidsLimit) are not enforced: no pids cgroup");
+        }
+        warnings.addAll(capabilities.warnings());
+        return warnings;
+    }
+
+    @Override
+    public List<ContainerInfo> listOwned(Deadline deadline) {
+        return calls.run("listOwned", null, deadline, () -> list(ownedFilter(null)));
+    }
+
+    @Override
+    public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
+        Objects.requireNonNull(serverId, "serverId");
+        return calls.run("find", serverId, deadline, () -> list(ownedFilter(serverId)));
+    }
+
+    /** The label filter of what this runtime owns: the server label (of one server, or any) and the node. */
+    private List<String> ownedFilter(UUID serverId) {
+        List<String> filter = new ArrayList<>();
+        filter.add(serverId == null ? RuntimeLabels.SERVER : RuntimeLabels.SERVER + "=" + serverId);
+        if (config.node() != null) {
+            filter.add(RuntimeLabels.NODE + "=" + config.node());
+        }
+        return filter;
+    }
+
+    private List<ContainerInfo> list(List<String> labelFilter) {
+        DockerClient client = connection.clients().calls();
+        List<Container> containers = client.listContainersCmd().withShowAll(true).withLabelFilter(labelFilter).exec();
+        List<ContainerInfo> out = new ArrayList<>(containers.size());
+        for (Container container : containers) {
+            try {
+                ContainerInfo info = ContainerFacts.from(client.inspectContainerCmd(container.getId()).exec(), null);
+                if (info != null) {
+                    out.add(info);
+                }
+            } catch (NotFoundException gone) {
+                // removed between list and inspect: not there any more
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(dataDir, "dataDir");
+        List<FieldError> problems = check(spec);
+        if (!problems.isEmpty()) {
+            throw new EngineException.Rejected(spec.id(), "create", problems.toString(), null);
+        }
+        return calls.run("create", spec.id(), deadline, () -> {
+            DockerClient client = connection.clients().calls();
+            CreateContainerResponse created = createPullingIfMissing(client, spec, dataDir);
+            if (created.getWarnings() != null) {
+                capabilities.noteCreateWarnings(Arrays.asList(created.getWarnings()), spec.id());
+            }
+            log.info("container created server={} container={} image={}", spec.id(), created.getId(), spec.image());
+            return ContainerFacts.from(client.inspectContainerCmd(created.getId()).exec(), spec.id());
+        });
+    }
+
+    private CreateContainerResponse createPullingIfMissing(DockerClient client, ServerSpec spec, Path dataDir) throws Exception {
+        boolean pulled = false;
+        while (true) {
+            try {
+                return ContainerBlueprint.apply(client.createContainerCmd(spec.image()), spec, dataDir, config.node(),
+                        capabilities.blkioWeight()).exec();
+            } catch (NotFoundException missingImage) {
+                if (pulled || !config.pullMissingImages()) {
+                    throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image() + " is not present: "
+                            + EngineErrors.message(missingImage), missingImage);
+                }
+                pull(client, spec);
+                pulled = true;
+            } catch (BadRequestException | InternalServerErrorException refused) {
+                if (!capabilities.refusedBecauseOfBlkio(EngineErrors.message(refused))) {
+                    throw refused;
+                }
+            } catch (ConflictException nameTaken) {
+                throw nameConflict(client, spec, nameTaken);
+            }
+        }
+    }
+
+    /**
+     * The name is taken. The engine reserves a name before the container shows in lists and inspects, so
+     * the holder may still be being created (typically by an earlier create of this server that was
+     * abandoned at its deadline or pre-empted: the engine finishes it anyway). Waiting (briefly) until it is
+     * visible means that a {@code find} after this Conflict sees it; the message says whose it is.
+     */
+    private EngineException nameConflict(DockerClient client, ServerSpec spec, ConflictException cause) throws InterruptedException {
+        String name = RuntimeLabels.containerName(spec.id());
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (true) {
+            try {
+                ContainerInfo holder = ContainerFacts.from(client.inspectContainerCmd(name).exec(), null);
+                String whose = holder != null && holder.serverId().equals(spec.id())
+                        ? "this server's container " + holder.ref().id() + " already exists (labelled " + RuntimeLabels.SERVER + "=" + spec.id() + ")"
+                        : "a container named " + name + " exists that is not labelled as this server's";
+                return new EngineException.Conflict(spec.id(), "create", whose + ": " + EngineErrors.message(cause), cause);
+            } catch (NotFoundException notVisibleYet) {
+                if (System.nanoTime() - until > 0) {
+                    return new EngineException.Conflict(spec.id(), "create", EngineErrors.message(cause), cause);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private void pull(DockerClient client, ServerSpec spec) throws Exception {
+        log.info("pulling missing image server={} image={}", spec.id(), spec.image());
+        try {
+            ImagePull.pull(connection.clients().streams(), spec.image());
+        } catch (ImagePull.ImagePullFailed | DockerException e) {
+            throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image()
+                    + " is not present and could not be pulled: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void start(ContainerRef ref, Deadline deadline) {
+        calls.perform("start", ref.serverId(), deadline, () -> {
+            try {
+                connection.clients().calls().startContainerCmd(ref.id()).exec();
+            } catch (NotModifiedException alreadyRunning) {
+                // idempotent: start on running is a no-op
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void sendInput(ContainerRef ref, String line, Deadline deadline) {
+        Objects.requireNonNull(line, "line");
+        calls.perform("sendInput", ref.serverId(), deadline, () -> {
+            ConsoleInput.send(connection.clients(), ref.id(), ref.serverId(), line);
+            return null;
+        });
+    }
+
+    @Override
+    public void signal(ContainerRef ref, String signal, Deadline deadline) {
+        String name = normaliseSignal(signal);
+        calls.perform("signal", ref.serverId(), deadline, () -> {
+            sendSignal(ref, name);
+            return null;
+        });
+    }
+
+    @Override
+    public void kill(ContainerRef ref, Deadline deadline) {
+        calls.perform("kill", ref.serverId(), deadline, () -> {
+            sendSignal(ref, "SIGKILL");
+            return null;
+        });
+    }
+
+    private void sendSignal(ContainerRef ref, String signal) {
+        try {
+            connection.clients().calls().killContainerCmd(ref.id()).withSignal(signal).exec();
+        } catch (ConflictException e) {
+            if (!EngineErrors.isNotRunning(e)) {
+                throw e;
+            }
+            // idempotent: not running is a no-op
+        }
+    }
+
+    private static String normaliseSignal(String signal) {
+        if (signal == null || signal.isBlank()) {
+            throw new IllegalArgumentException("signal is required, e.g. SIGTERM");
+        }
+        String s = signal.strip().toUpperCase(Locale.ROOT);
+        if (s.chars().allMatch(Character::isDigit)) {
+            return s;
+        }
+        if (!s.matches("(SIG)?[A-Z0-9+-]+")) {
+            throw new IllegalArgumentException("not a signal name: '" + signal + "'");
+        }
+        return s.startsWith("SIG") ? s : "SIG" + s;
+    }
+
+    @Override
+    public void remove(ContainerRef ref, Deadline deadline) {
+        calls.perform("remove", ref.serverId(), deadline, () -> {
+            connection.clients().calls().removeContainerCmd(ref.id()).withForce(true).withRemoveVolumes(true).exec();
+            log.info("container removed server={} container={}", ref.serverId(), ref.id());
+            return null;
+        });
+    }
+
+    @Override
+    public ContainerInfo inspect(ContainerRef ref, Deadline deadline) {
+        return calls.run("inspect", ref.serverId(), deadline,
+                () -> ContainerFacts.from(connection.clients().calls().inspectContainerCmd(ref.id()).exec(), ref.serverId()));
+    }
+
+    /**
+     * Uses the engine's wait endpoint (condition not-running), which answers its headers at once and its
+     * body when the container stops. Past the deadline: empty if the engine had accepted the wait (the
+     * container was still running), {@link EngineException.Timeout} if the engine never answered at all.
+     */
+    @Override
+    public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
+        AtomicReference<AwaitedStream<WaitResponse>> waiting = new AtomicReference<>();
+        try {
+            return calls.run("awaitExit", ref.serverId(), deadline, false, () -> {
+                AtomicReference<Integer> code = new AtomicReference<>();
+                AwaitedStream<WaitResponse> wait = new AwaitedStream<>(r -> code.set(r.getStatusCode()));
+                waiting.set(wait);
+                connection.clients().streams().waitContainerCmd(ref.id()).exec(wait);
+                wait.await();
+                if (code.get() != null) {
+                    return Optional.of(code.get());
+                }
+                ContainerInfo info = ContainerFacts.from(connection.clients().calls().inspectContainerCmd(ref.id()).exec(), ref.serverId());
+                return info.running() ? Optional.<Integer>empty() : Optional.ofNullable(info.exitCode());
+            });
+        } catch (EngineException.Timeout timeout) {
+            AwaitedStream<WaitResponse> wait = waiting.get();
+            if (wait != null && wait.started()) {
+                return Optional.empty();
+            }
+            throw timeout;
+        }
+    }
+
+    @Override
+    public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        UUID serverId = ref.serverId();
+        ConsoleLineSplitter stdout = new ConsoleLineSplitter(text -> sink.next(new LogLine(serverId, Instant.now(), LogLine.Stream.STDOUT, text)));
+        ConsoleLineSplitter stderr = new ConsoleLineSplitter(text -> sink.next(new LogLine(serverId, Instant.now(), LogLine.Stream.STDERR, text)));
+        EngineStream<Frame> stream = new EngineStream<>(serverId, "logs", streams, new EngineStream.Handler<>() {
+            @Override
+            public void item(Frame frame) {
+                // docker-java reuses the payload array of full 1 KiB pieces: consume it before returning
+                switch (frame.getStreamType()) {
+                    case STDOUT, RAW -> stdout.accept(frame.getPayload());
+                    case STDERR -> stderr.accept(frame.getPayload());
+                    default -> {
+                    }
+                }
+            }
+
+            @Override
+            public void end(EngineException error, boolean byClose) {
+                if (!byClose) {
+                    stdout.flush();
+                    stderr.flush();
+                }
+                sink.end(error);
+            }
+        });
+        return open(stream, client -> {
+            LogContainerCmd cmd = client.logContainerCmd(ref.id())
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withFollowStream(request.follow());
+            if (request.tail() < 0) {
+                cmd.withTailAll();
+            } else {
+                cmd.withTail(request.tail());
+            }
+            cmd.exec(stream);
+        });
+    }
+
+    @Override
+    public Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink) {
+        Objects.requireNonNull(sink, "sink");
+        EngineStream<Statistics> stream = new EngineStream<>(ref.serverId(), "stats", streams, new EngineStream.Handler<>() {
+            @Override
+            public void item(Statistics s) {
+                // a stopped container yields empty documents (read time 0001-01-01): no reading, nothing to say
+                if (s.getRead() != null && !s.getRead().startsWith("0001-")) {
+                    sink.next(StatsSamples.from(ref.serverId(), s));
+                }
+            }
+
+            @Override
+            public void end(EngineException error, boolean byClose) {
+                sink.end(error);
+            }
+        });
+        return open(stream, client -> client.statsCmd(ref.id()).exec(stream));
+    }
+
+    @Override
+    public Subscription events(StreamSink<RuntimeEvent> sink) {
+        Objects.requireNonNull(sink, "sink");
+        ensureOpen("events");
+        return new EventsSubscription(connection, timer, config.streamOpenTimeout(), streams, ownedFilter(null), sink).start();
+    }
+
+    private <T> Subscription open(EngineStream<T> stream, Consumer<DockerClient> request) {
+        ensureOpen("stream");
+        return stream.open(connection, timer, config.streamOpenTimeout(), request);
+    }
+
+    private void ensureOpen(String operation) {
+        if (closed.get()) {
+            throw new EngineException.Unavailable(null, operation, "the docker runtime is closed", null);
+        }
+    }
+
+    /** Closes every open subscription, the timer and the engine connections. Containers keep running. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            streams.closeAll();
+            timer.shutdownNow();
+            connection.close();
+        }
+    }
+
+    private static void put(Map<String, String> map, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            map.put(key, value);
+        }
+    }
+}

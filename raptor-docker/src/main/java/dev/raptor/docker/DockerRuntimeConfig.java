@@ -1,0 +1,87 @@
+package dev.raptor.docker;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How to reach a Docker Engine and how patient to be with it.
+ *
+ * <p>Deadlines are per call (every {@link dev.raptor.core.runtime.ContainerRuntime} method takes one); the
+ * timeouts here are only backstops and stream-opening limits:
+ *
+ * @param dockerHost        {@code unix:///path/to/docker.sock} or {@code tcp://host:port} (plain TCP, no TLS)
+ * @param node              when set, containers are also labelled {@code dev.raptor.node=<node>} and only those are
+ *                          listed and watched, so two Raptor daemons can share one engine; null = the server label alone
+ * @param connectTimeout    TCP connect timeout of the HTTP transport (a Unix socket connects at once or fails)
+ * @param responseTimeout   read timeout of the transport for single calls over TCP; a backstop behind the deadlines
+ *                          (docker-java's Unix socket ignores socket read timeouts, so there the deadline is what counts)
+ * @param streamOpenTimeout how long a stream (logs, stats, events) may take to be answered before it is abandoned
+ * @param pullMissingImages whether {@code create} pulls an image that is not present locally
+ */
+public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
+                                  Duration streamOpenTimeout, boolean pullMissingImages) {
+
+    /** Where Docker listens when nothing says otherwise. */
+    public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
+    public DockerRuntimeConfig {
+        Objects.requireNonNull(dockerHost, "dockerHost");
+        String scheme = dockerHost.getScheme() == null ? "" : dockerHost.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("unix") && !scheme.equals("tcp")) {
+            throw new IllegalArgumentException("docker host must be unix:///path or tcp://host:port (was '" + dockerHost + "')");
+        }
+        if (scheme.equals("unix") && (dockerHost.getPath() == null || dockerHost.getPath().isEmpty())) {
+            throw new IllegalArgumentException("unix docker host needs a socket path (was '" + dockerHost + "')");
+        }
+        if (node != null && node.isBlank()) {
+            node = null;
+        }
+        connectTimeout = positive(connectTimeout, Duration.ofSeconds(10), "connectTimeout");
+        responseTimeout = positive(responseTimeout, Duration.ofMinutes(5), "responseTimeout");
+        streamOpenTimeout = positive(streamOpenTimeout, Duration.ofSeconds(30), "streamOpenTimeout");
+    }
+
+    /** Defaults for an engine at {@code dockerHost} (e.g. the value of {@code DOCKER_HOST}). */
+    public static DockerRuntimeConfig of(String dockerHost) {
+        return new DockerRuntimeConfig(URI.create(Objects.requireNonNull(dockerHost, "dockerHost")), null,
+                null, null, null, true);
+    }
+
+    /** Defaults for the engine named by {@code DOCKER_HOST}, or the standard socket when it is unset. */
+    public static DockerRuntimeConfig fromEnvironment() {
+        String host = System.getenv("DOCKER_HOST");
+        return of(host == null || host.isBlank() ? DEFAULT_HOST : host.strip());
+    }
+
+    public DockerRuntimeConfig withNode(String newNode) {
+        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages);
+    }
+
+    public DockerRuntimeConfig withStreamOpenTimeout(Duration timeout) {
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages);
+    }
+
+    public DockerRuntimeConfig withResponseTimeout(Duration timeout) {
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages);
+    }
+
+    public DockerRuntimeConfig withPullMissingImages(boolean pull) {
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull);
+    }
+
+    boolean unixSocket() {
+        return "unix".equalsIgnoreCase(dockerHost.getScheme());
+    }
+
+    private static Duration positive(Duration d, Duration fallback, String name) {
+        if (d == null) {
+            return fallback;
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive (was " + d + ")");
+        }
+        return d;
+    }
+}

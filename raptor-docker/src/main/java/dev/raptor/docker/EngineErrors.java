@@ -1,0 +1,106 @@
+package dev.raptor.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.exception.BadRequestException;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import dev.raptor.core.runtime.EngineException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Turns whatever docker-java or the transport threw into one of the SPI's typed failures.
+ *
+ * <table>
+ *   <caption>Mapping</caption>
+ *   <tr><td>404</td><td>NotFound</td></tr>
+ *   <tr><td>409, 304, 500 "port is already allocated"</td><td>Conflict (callers turn the idempotent cases into no-ops)</td></tr>
+ *   <tr><td>400 and other 4xx, client-side errors</td><td>Rejected</td></tr>
+ *   <tr><td>5xx, connection failures, broken responses</td><td>Unavailable</td></tr>
+ *   <tr><td>interrupted I/O (the call was abandoned)</td><td>Timeout</td></tr>
+ * </table>
+ */
+final class EngineErrors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EngineErrors() {
+    }
+
+    static EngineException map(Throwable error, UUID serverId, String operation) {
+        Throwable t = unwrap(error);
+        return switch (t) {
+            case EngineException e -> e;
+            case NotFoundException e -> new EngineException.NotFound(serverId, operation, message(e), e);
+            case ConflictException e -> new EngineException.Conflict(serverId, operation, message(e), e);
+            case NotModifiedException e -> new EngineException.Conflict(serverId, operation, "already in that state", e);
+            case BadRequestException e -> new EngineException.Rejected(serverId, operation, message(e), e);
+            case DockerException e when isPortConflict(message(e)) ->
+                    new EngineException.Conflict(serverId, operation, message(e), e);
+            case DockerException e when e.getHttpStatus() >= 500 ->
+                    new EngineException.Unavailable(serverId, operation, "engine error " + e.getHttpStatus() + ": " + message(e), e);
+            case DockerException e -> new EngineException.Rejected(serverId, operation,
+                    "engine refused (" + e.getHttpStatus() + "): " + message(e), e);
+            case DockerClientException e -> new EngineException.Rejected(serverId, operation, e.getMessage(), e);
+            case ClosedByInterruptException e -> new EngineException.Timeout(serverId, operation, "call abandoned", e);
+            case InterruptedIOException e -> new EngineException.Timeout(serverId, operation, "call abandoned", e);
+            case InterruptedException e -> new EngineException.Timeout(serverId, operation, "call abandoned", e);
+            case CancellationException e -> new EngineException.Timeout(serverId, operation, "call abandoned", e);
+            case IOException e -> new EngineException.Unavailable(serverId, operation,
+                    "engine unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            default -> new EngineException.Unavailable(serverId, operation,
+                    "unexpected engine failure: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()), t);
+        };
+    }
+
+    /** The first cause that says something: docker-java and httpclient wrap IOExceptions in RuntimeExceptions. */
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        for (int i = 0; i < 10 && current != null; i++) {
+            if (current instanceof EngineException || current instanceof DockerException
+                    || current instanceof DockerClientException || current instanceof IOException
+                    || current instanceof InterruptedException || current instanceof CancellationException) {
+                return current;
+            }
+            if (current.getCause() == null || current.getCause() == current) {
+                return current;
+            }
+            current = current.getCause();
+        }
+        return t;
+    }
+
+    /** The engine's own words: docker-java's message is {@code Status 404: {"message":"..."}}. */
+    static String message(DockerException e) {
+        String raw = e.getMessage() == null ? "" : e.getMessage();
+        int brace = raw.indexOf('{');
+        if (brace >= 0) {
+            try {
+                JsonNode node = JSON.readTree(raw.substring(brace));
+                if (node.hasNonNull("message")) {
+                    return node.get("message").asText().strip();
+                }
+            } catch (IOException ignored) {
+                // not JSON after all
+            }
+        }
+        return raw.strip();
+    }
+
+    static boolean isNotRunning(DockerException e) {
+        return message(e).toLowerCase(Locale.ROOT).contains("is not running");
+    }
+
+    private static boolean isPortConflict(String message) {
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("port is already allocated") || m.contains("address already in use");
+    }
+}

@@ -1,0 +1,202 @@
+package dev.raptor.docker;
+
+import com.github.dockerjava.api.model.Event;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The engine's container events for everything Raptor owns, as one subscription that outlives broken
+ * connections.
+ *
+ * <p>A supervisor (virtual thread) keeps one events stream open. Every connection asks the engine for the
+ * events {@code since} the last one delivered (at first: since the moment of subscribing, so events between
+ * {@code events()} returning and the engine answering are not lost either); events already delivered are
+ * skipped. When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
+ * backoff of 100 ms doubling to 5 s. The sink's {@code end} comes only from {@link #close()}.
+ *
+ * <p>{@code since} is this machine's clock; over TCP to another host, clock skew shifts that first window.
+ */
+final class EventsSubscription implements Subscription {
+    private static final Logger log = LoggerFactory.getLogger(EventsSubscription.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** A connection that lived this long was healthy: the next break starts the backoff afresh. */
+    private static final Duration HEALTHY = Duration.ofSeconds(10);
+
+    private final EngineConnection connection;
+    private final ScheduledExecutorService timer;
+    private final Duration openTimeout;
+    private final OpenStreams registry;
+    private final List<String> labelFilter;
+    private final StreamSink<RuntimeEvent> sink;
+    private final EngineEventTranslator translator = new EngineEventTranslator();
+    private final OpenStreams connections = new OpenStreams();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long subscribedAtNanos;
+    private volatile EngineStream<Event> current;
+    private volatile Thread supervisor;
+
+    // replay bookkeeping; touched by one reader thread at a time (connections never overlap)
+    private long lastNanos;
+    private final Set<String> deliveredAtLast = new HashSet<>();
+
+    EventsSubscription(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
+                       OpenStreams registry, List<String> labelFilter, StreamSink<RuntimeEvent> sink) {
+        this.connection = connection;
+        this.timer = timer;
+        this.openTimeout = openTimeout;
+        this.registry = registry;
+        this.labelFilter = List.copyOf(labelFilter);
+        this.sink = sink;
+        Instant now = Instant.now();
+        this.subscribedAtNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    EventsSubscription start() {
+        registry.opened(this);
+        supervisor = Thread.ofVirtual().name("raptor-docker-events").start(this::supervise);
+        return this;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            EngineStream<Event> s = current;
+            if (s != null) {
+                s.close();
+            }
+            Thread t = supervisor;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Connections opened so far that have not ended (0 or 1). */
+    int openConnections() {
+        return connections.count();
+    }
+
+    private void supervise() {
+        Duration backoff = MIN_BACKOFF;
+        try {
+            while (!closed.get()) {
+                long connectedAt = System.nanoTime();
+                CompletableFuture<EngineException> ended = new CompletableFuture<>();
+                String since = since();
+                EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
+                    @Override
+                    public void item(Event event) {
+                        deliver(event);
+                    }
+
+                    @Override
+                    public void end(EngineException error, boolean byClose) {
+                        ended.complete(error);
+                    }
+                });
+                current = stream;
+                stream.open(connection, timer, openTimeout, client -> client.eventsCmd()
+                        .withEventTypeFilter("container")
+                        .withEventFilter(EngineEventTranslator.ACTIONS)
+                        .withLabelFilter(labelFilter.toArray(String[]::new))
+                        .withSince(since)
+                        .exec(stream));
+                if (closed.get()) {
+                    stream.close();
+                }
+                EngineException error;
+                try {
+                    error = ended.get();
+                } catch (InterruptedException e) {
+                    stream.close();
+                    awaitQuietly(ended);
+                    break;
+                } catch (ExecutionException e) {
+                    error = null; // never completed exceptionally
+                }
+                if (closed.get()) {
+                    break;
+                }
+                if (Duration.ofNanos(System.nanoTime() - connectedAt).compareTo(HEALTHY) >= 0) {
+                    backoff = MIN_BACKOFF;
+                }
+                log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(),
+                        error == null ? "engine closed the stream" : error.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        } finally {
+            try {
+                sink.end(null);
+            } catch (RuntimeException e) {
+                log.warn("events sink failed at end", e);
+            }
+            registry.ended(this);
+        }
+    }
+
+    private void deliver(Event event) {
+        long nanos = nanosOf(event);
+        String key = event.getAction() + "/" + (event.getActor() == null ? event.getId() : event.getActor().getId());
+        if (nanos < lastNanos || (nanos == lastNanos && deliveredAtLast.contains(key))) {
+            return; // replayed after a reconnect: already delivered
+        }
+        if (nanos > lastNanos) {
+            lastNanos = nanos;
+            deliveredAtLast.clear();
+        }
+        deliveredAtLast.add(key);
+        translator.translate(event).ifPresent(e -> {
+            try {
+                sink.next(e);
+            } catch (RuntimeException ex) {
+                log.warn("events sink failed; event dropped event={}", e, ex);
+            }
+        });
+    }
+
+    /** The engine's {@code since} parameter: the last delivered event, or the subscription's start. */
+    private String since() {
+        long nanos = lastNanos > 0 ? lastNanos : subscribedAtNanos;
+        return (nanos / 1_000_000_000L) + "." + String.format("%09d", nanos % 1_000_000_000L);
+    }
+
+    private static long nanosOf(Event event) {
+        Instant at = EngineEventTranslator.timeOf(event);
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+            // ended either way
+        }
+    }
+}
