@@ -50,6 +50,10 @@ import java.util.stream.Collectors;
  *
  * <h2>Precedence, never silence (rule 4)</h2>
  * <ul>
+ *   <li>Pre-emption cancels by flag and wakes the operation's waits at once. It interrupts only calls
+ *       that are safe to abandon (waiting for an exit, creating a container); a mutating engine call
+ *       in flight (start, signal, kill) is allowed to finish within its deadline, so an abandoned call
+ *       can never land on the next run of the server.</li>
  *   <li>Every {@link #submit submitted} intent's future completes exactly once: done, superseded (by
  *       which intent) or failed (why).</li>
  *   <li>A new operator intent supersedes every intent still queued: they coalesce to the latest.</li>
@@ -195,7 +199,9 @@ public final class ServerController implements AutoCloseable {
                 queue.clear();
                 if (current != null && preempts(intent, current.intent)) {
                     current.cancel(intent);
-                    loop.interrupt();
+                    if (current.interruptible) {
+                        loop.interrupt();
+                    }
                 }
                 if (intent.desired() == DesiredState.RUNNING) {
                     crashLoop = false;
@@ -417,12 +423,7 @@ public final class ServerController implements AutoCloseable {
             } catch (IOException e) {
                 throw new Failure("cannot create the data directory " + dataDir + ": " + e.getMessage());
             }
-            try {
-                c = runtime.create(spec, dataDir, Deadline.in(settings.createTimeout()));
-            } catch (EngineException.Conflict e) {
-                throw new Failure("a container named " + RuntimeLabels.containerName(id)
-                        + " exists that Raptor does not own (no " + RuntimeLabels.SERVER + " label); remove it. " + e.getMessage());
-            }
+            c = createOrAdopt(p, spec, dataDir, hash);
         }
         container = c.ref();
         p.check();
@@ -447,6 +448,32 @@ public final class ServerController implements AutoCloseable {
         return awaitBoot(p, c.ref(), Pattern.compile(spec.readyPattern()));
     }
 
+    /**
+     * Creates the container. A name conflict usually means an earlier create, abandoned when a kill
+     * pre-empted it, still landed in the engine: look the server up by label again and adopt that
+     * container (or replace it if it was made from another spec). Only a container without our
+     * label is a real conflict, and that one is never touched.
+     */
+    private ContainerInfo createOrAdopt(Pending p, ServerSpec spec, Path dataDir, String hash) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return interruptibly(p, () -> runtime.create(spec, dataDir, Deadline.in(settings.createTimeout())));
+            } catch (EngineException.Conflict e) {
+                ContainerInfo existing = currentContainer();
+                if (existing != null && hash.equals(existing.specHash())) {
+                    activity("adopt", "adopted container " + existing.ref().id() + " left by an interrupted create", Map.of());
+                    return existing;
+                }
+                if (existing != null && attempt < 3) {
+                    removeQuietly(existing.ref());
+                    continue;
+                }
+                throw new Failure("a container named " + RuntimeLabels.containerName(id)
+                        + " exists that Raptor does not own (no " + RuntimeLabels.SERVER + " label); remove it. " + e.getMessage());
+            }
+        }
+    }
+
     /** STARTING until the ready line appears; a stop or kill cancels the wait, an exit ends it as a crash. */
     private PowerResult awaitBoot(Pending p, ContainerRef ref, Pattern readyLine) {
         Instant since = startedAt;
@@ -468,9 +495,10 @@ public final class ServerController implements AutoCloseable {
                 boolean checkEngine;
                 lock.lock();
                 try {
-                    if (!ready && !exitSignal) {
+                    if (!ready && !exitSignal && !p.cancelled) {
                         changed.await(BOOT_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
                     }
+                    p.check();
                     if (ready) {
                         break;
                     }
@@ -523,12 +551,12 @@ public final class ServerController implements AutoCloseable {
             }
             activity("stop", "the stop request failed (" + describe(e) + "); killing at the timeout", Map.of());
         }
-        Optional<Integer> code = runtime.awaitExit(ref, Deadline.in(policy.timeout()));
+        Optional<Integer> code = interruptibly(p, () -> runtime.awaitExit(ref, Deadline.in(policy.timeout())));
         p.check();
         if (code.isEmpty()) {
             activity("stop", "still running " + policy.timeout().toSeconds() + " s after the stop request; killing it",
                     Map.of("timeoutSeconds", Long.toString(policy.timeout().toSeconds())));
-            killAndWait(ref);
+            killAndWait(p, ref);
             transition(ServerState.OFFLINE, "killed after the stop timeout");
         } else {
             transition(ServerState.OFFLINE, "stopped (exit code " + code.get() + ")");
@@ -551,20 +579,20 @@ public final class ServerController implements AutoCloseable {
     private PowerResult kill(Pending p, String why) {
         for (ContainerInfo c : runtime.find(id, call())) {
             if (c.running()) {
-                killAndWait(c.ref());
+                killAndWait(p, c.ref());
             }
         }
         transition(ServerState.OFFLINE, why);
         return new PowerResult.Done(p.intent, ServerState.OFFLINE);
     }
 
-    private void killAndWait(ContainerRef ref) {
+    private void killAndWait(Pending p, ContainerRef ref) {
         try {
             runtime.kill(ref, call());
         } catch (EngineException.NotFound e) {
             return;
         }
-        if (runtime.awaitExit(ref, Deadline.in(settings.killWait())).isEmpty()) {
+        if (interruptibly(p, () -> runtime.awaitExit(ref, Deadline.in(settings.killWait()))).isEmpty()) {
             throw new Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
         }
     }
@@ -609,6 +637,11 @@ public final class ServerController implements AutoCloseable {
 
     private PowerResult observe(Pending p) {
         ContainerInfo c = currentContainer();
+        if (c != null && c.running() && desired == DesiredState.STOPPED) {
+            // e.g. a start abandoned when a kill pre-empted it, which the engine carried out afterwards:
+            // the desired state is the truth, so converge instead of adopting.
+            return stop(p, "running although the desired state is stopped");
+        }
         if (c != null && c.running()) {
             if (state == ServerState.OFFLINE) {
                 startedAt = c.startedAt();
@@ -752,6 +785,32 @@ public final class ServerController implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a call that may be abandoned when a pre-empting intent arrives: the loop thread is
+     * interrupted only inside such a call. Only reads and creates (healed by {@link #createOrAdopt})
+     * go through here.
+     */
+    private <T> T interruptibly(Pending p, java.util.function.Supplier<T> call) {
+        lock.lock();
+        try {
+            p.check();
+            p.interruptible = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return call.get();
+        } finally {
+            lock.lock();
+            try {
+                p.interruptible = false;
+                Thread.interrupted();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     private Deadline call() {
         return Deadline.in(settings.engineTimeout());
     }
@@ -850,6 +909,8 @@ public final class ServerController implements AutoCloseable {
         final CompletableFuture<PowerResult> future = new CompletableFuture<>();
         volatile boolean cancelled;
         volatile Intent cancelledBy;
+        /** Guarded by the controller's lock: whether the loop is inside a call it may interrupt. */
+        boolean interruptible;
 
         Pending(Intent intent) {
             this.intent = intent;

@@ -9,8 +9,11 @@ import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.DesiredState;
@@ -33,10 +36,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -290,6 +297,94 @@ public final class ServerFleet implements AutoCloseable {
         } catch (EngineException.NotFound | EngineException.Conflict e) {
             throw new ServerNotRunningException(id);
         }
+    }
+
+    /**
+     * The last {@code tail} lines of the server's console output (of its current or last container),
+     * oldest first; empty when it has no container. Reads the engine's log history once, bounded by
+     * {@code timeout}: a console hub with its own ring buffer replaces this for live consoles.
+     *
+     * @throws ServerNotFoundException when there is no such server
+     */
+    public List<LogLine> recentLogs(UUID id, int tail, Duration timeout) {
+        Optional<ContainerRef> ref = lastContainer(id, timeout);
+        if (ref.isEmpty()) {
+            return List.of();
+        }
+        Queue<LogLine> lines = new ConcurrentLinkedQueue<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        try (Subscription ignored = runtime.logs(ref.get(), LogRequest.history(tail), new StreamSink<>() {
+            @Override
+            public void next(LogLine line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void end(Throwable error) {
+                ended.countDown();
+            }
+        })) {
+            if (!ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new EngineException.Timeout(id, "logs", "the log history did not end within " + timeout.toSeconds() + " s", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException.Timeout(id, "logs", "interrupted", e);
+        } catch (EngineException.NotFound e) {
+            return List.of();
+        }
+        return List.copyOf(lines);
+    }
+
+    /**
+     * One resource reading of a running server, or empty when it is not running. Waits at most
+     * {@code timeout} for the engine's first sample.
+     *
+     * @throws ServerNotFoundException when there is no such server
+     */
+    public Optional<StatsSample> statsSnapshot(UUID id, Duration timeout) {
+        if (controller(id).state() == ServerState.OFFLINE) {
+            return Optional.empty();
+        }
+        Optional<ContainerRef> ref = lastContainer(id, timeout);
+        if (ref.isEmpty()) {
+            return Optional.empty();
+        }
+        CompletableFuture<StatsSample> first = new CompletableFuture<>();
+        try (Subscription ignored = runtime.stats(ref.get(), new StreamSink<>() {
+            @Override
+            public void next(StatsSample sample) {
+                first.complete(sample);
+            }
+
+            @Override
+            public void end(Throwable error) {
+                first.complete(null);
+            }
+        })) {
+            return Optional.ofNullable(first.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EngineException.Timeout(id, "stats", "no stats sample within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException.Timeout(id, "stats", "interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        } catch (EngineException.NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The server's container as its controller last saw it, else as the engine finds it by label (running first). */
+    private Optional<ContainerRef> lastContainer(UUID id, Duration timeout) {
+        ServerController c = controller(id);
+        Optional<ContainerRef> known = c.container();
+        if (known.isPresent()) {
+            return known;
+        }
+        return runtime.find(id, Deadline.in(timeout)).stream()
+                .sorted(Comparator.comparing((ContainerInfo i) -> !i.running()))
+                .map(ContainerInfo::ref).findFirst();
     }
 
     public List<ServerSnapshot> list() {

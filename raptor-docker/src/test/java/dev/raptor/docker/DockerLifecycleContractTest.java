@@ -1,0 +1,43 @@
+package dev.raptor.docker;
+
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerStore;
+import dev.raptor.core.testing.LifecycleContract;
+import dev.raptor.store.SqliteStore;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Core's lifecycle contract (a fleet of controllers over a real store) on the Docker runtime. */
+class DockerLifecycleContractTest extends LifecycleContract {
+
+    @BeforeAll
+    static void requireEngine() {
+        TestEngine.requireEngine();
+    }
+
+    @Override
+    protected ContainerRuntime openRuntime() {
+        return DockerRuntime.connect(TestEngine.dockerHost());
+    }
+
+    @Override
+    protected ServerStore openStore(Path dir) {
+        return SqliteStore.open(dir);
+    }
+
+    @Override
+    protected ServerSpec.Builder gameServer() {
+        return ServerSpec.builder(TestEngine.IMAGE)
+                .readyPattern("Done!")
+                .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30)));
+    }
+
+    @Override
+    protected ServerSpec.Builder unstartable(ServerSpec.Builder spec) {
+        return spec.image("raptor-test/no-such-image:1");
+    }
+}
