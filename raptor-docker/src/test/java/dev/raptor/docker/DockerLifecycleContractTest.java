@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 
 /** Core's lifecycle contract (a fleet of controllers over a real store) on the Docker runtime. */
 class DockerLifecycleContractTest extends LifecycleContract {
@@ -21,7 +22,8 @@ class DockerLifecycleContractTest extends LifecycleContract {
 
     @Override
     protected ContainerRuntime openRuntime() {
-        return DockerRuntime.connect(TestEngine.dockerHost());
+        // Its own node label: this fleet's orphan sweep must never touch another test's containers.
+        return DockerRuntime.connect(DockerRuntimeConfig.of(TestEngine.dockerHost()).withNode("contract-" + UUID.randomUUID()));
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class ServerFleet implements AutoCloseable {
     private volatile Subscription events;
     private volatile Thread sweeper;
     private volatile boolean closed;
+    private volatile boolean reconcilePending;
 
     public ServerFleet(ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings) {
         this.store = store;
@@ -113,10 +114,23 @@ public final class ServerFleet implements AutoCloseable {
             }
         });
         List<StoredServer> servers = store.list();
-        Map<UUID, List<ContainerInfo>> owned = runtime.listOwned(Deadline.in(Duration.ofMinutes(2))).stream()
-                .collect(Collectors.groupingBy(ContainerInfo::serverId));
-        Set<UUID> known = new HashSet<>();
         List<String> problems = new ArrayList<>();
+        Map<UUID, List<ContainerInfo>> owned;
+        try {
+            owned = listOwned();
+        } catch (EngineException e) {
+            // Serve anyway: reads and the API must not depend on the engine. The sweeper reconciles once it answers.
+            log.error("boot: the engine did not answer ({}); serving anyway and reconciling once it does", e.getMessage());
+            problems.add("engine unavailable at boot: " + e.getMessage());
+            for (StoredServer s : servers) {
+                claimQuietly(s, problems);
+                newController(s.id(), s.desired(), ServerController.Initial.OFFLINE);
+            }
+            reconcilePending = true;
+            startSweeper();
+            return new ReconcileReport(servers.size(), 0, 0, 0, 0, 0, problems);
+        }
+        Set<UUID> known = new HashSet<>();
         int adopted = 0;
         int started = 0;
         int stopped = 0;
@@ -124,12 +138,7 @@ public final class ServerFleet implements AutoCloseable {
         int orphans = 0;
         for (StoredServer s : servers) {
             known.add(s.id());
-            try {
-                ports.claim(s.id(), s.spec().allocations());
-            } catch (PortConflictException e) {
-                problems.add(e.getMessage());
-                log.error("boot: {}", e.getMessage());
-            }
+            claimQuietly(s, problems);
             List<ContainerInfo> mine = new ArrayList<>(owned.getOrDefault(s.id(), List.of()));
             String name = RuntimeLabels.containerName(s.id());
             mine.sort(Comparator.<ContainerInfo, Boolean>comparing(c -> !name.equals(stripSlash(c.ref().name())))
@@ -156,20 +165,53 @@ public final class ServerFleet implements AutoCloseable {
                 controller.submit(new Intent.Converge("boot: desired state is stopped"));
             }
         }
+        orphans = removeOrphans(owned, known);
+        startSweeper();
+        ReconcileReport report = new ReconcileReport(servers.size(), adopted, started, stopped, duplicates, orphans, problems);
+        log.info("boot reconciliation: {}", report);
+        return report;
+    }
+
+    private Map<UUID, List<ContainerInfo>> listOwned() {
+        // Listing inspects every container; give it more than one ordinary call's time.
+        return runtime.listOwned(Deadline.in(settings.engineTimeout().multipliedBy(4))).stream()
+                .collect(Collectors.groupingBy(ContainerInfo::serverId));
+    }
+
+    private void claimQuietly(StoredServer s, List<String> problems) {
+        try {
+            ports.claim(s.id(), s.spec().allocations());
+        } catch (PortConflictException e) {
+            problems.add(e.getMessage());
+            log.error("boot: {}", e.getMessage());
+        }
+    }
+
+    /** Removes Raptor's containers whose server no longer exists (never a container without the label). */
+    private int removeOrphans(Map<UUID, List<ContainerInfo>> owned, Set<UUID> known) {
+        int orphans = 0;
         for (Map.Entry<UUID, List<ContainerInfo>> e : owned.entrySet()) {
             if (!known.contains(e.getKey())) {
                 for (ContainerInfo orphan : e.getValue()) {
                     if (removeQuietly(orphan.ref())) {
                         orphans++;
-                        log.info("boot: removed container {} of server {}, which no longer exists", orphan.ref().id(), e.getKey());
+                        log.info("removed container {} of server {}, which no longer exists", orphan.ref().id(), e.getKey());
                     }
                 }
             }
         }
-        startSweeper();
-        ReconcileReport report = new ReconcileReport(servers.size(), adopted, started, stopped, duplicates, orphans, problems);
-        log.info("boot reconciliation: {}", report);
-        return report;
+        return orphans;
+    }
+
+    /** The reconciliation boot could not do because the engine did not answer then. */
+    private void reconcileLate() {
+        Map<UUID, List<ContainerInfo>> owned = listOwned();
+        removeOrphans(owned, new HashSet<>(controllers.keySet()));
+        for (ServerController c : controllers.values()) {
+            c.submit(new Intent.Converge("the engine answers again"));
+        }
+        reconcilePending = false;
+        log.info("reconciled {} servers now that the engine answers", controllers.size());
     }
 
     /** Every {@code observeEvery}: one engine listing, and an observation for each controller that disagrees with it. */
@@ -182,7 +224,11 @@ public final class ServerFleet implements AutoCloseable {
                     return;
                 }
                 try {
-                    sweep();
+                    if (reconcilePending) {
+                        reconcileLate();
+                    } else {
+                        sweep();
+                    }
                 } catch (RuntimeException e) {
                     log.warn("periodic sweep failed: {}", e.toString());
                 }

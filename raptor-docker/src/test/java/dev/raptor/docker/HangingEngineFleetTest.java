@@ -1,0 +1,67 @@
+package dev.raptor.docker;
+
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.store.SqliteStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * An engine that accepts connections and never answers must not take the daemon with it: boot
+ * serves anyway, an operation fails with a timeout at its deadline, and reads answer throughout.
+ */
+class HangingEngineFleetTest {
+    private static final Duration HANG = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOperationOnAnEngineThatNeverAnswersFailsWithATimeoutWhileReadsStillAnswer() throws Exception {
+        try (SilentEngine engine = new SilentEngine(dir.resolve("docker.sock"), false);
+             DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(engine.dockerHost())
+                     .withStreamOpenTimeout(Duration.ofSeconds(1)));
+             SqliteStore store = SqliteStore.open(dir.resolve("state"));
+             EventBus bus = new EventBus();
+             ServerFleet fleet = new ServerFleet(store, runtime, bus,
+                     ControllerSettings.defaults(dir.resolve("volumes")).withEngineTimeout(Duration.ofSeconds(2)))) {
+
+            ServerFleet.ReconcileReport report = assertTimeoutPreemptively(HANG, fleet::boot);
+            assertThat(report.problems()).anyMatch(p -> p.contains("engine unavailable"));
+
+            UUID id = fleet.create(ServerSpec.builder(TestEngine.IMAGE).name("stuck").build()).id();
+            CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+            int reads = 0;
+            while (!start.isDone()) {
+                assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+                    assertThat(fleet.list()).hasSize(1);
+                    assertThat(fleet.find(id)).isPresent();
+                    fleet.controller(id).view();
+                }, "a read waited for the operation in flight");
+                reads++;
+                Thread.sleep(50);
+                assertThat(reads).as("the operation ended by its deadline").isLessThan((int) (HANG.toMillis() / 50));
+            }
+            PowerResult result = start.get(HANG.toSeconds(), TimeUnit.SECONDS);
+            assertThat(result).isInstanceOf(PowerResult.Failed.class);
+            assertThat(((PowerResult.Failed) result).reason()).containsIgnoringCase("deadline");
+            assertThat(reads).as("reads were made while the operation was in flight").isGreaterThan(0);
+            assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+            assertThat(runtime.inFlightCalls()).isLessThanOrEqualTo(runtime.abandonedCalls());
+        }
+    }
+}
