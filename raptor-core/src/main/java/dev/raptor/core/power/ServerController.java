@@ -387,7 +387,11 @@ public final class ServerController implements AutoCloseable {
                 yield start(p);
             }
             case Intent.Observe o -> observe(p);
-            case Intent.Converge c -> desired == DesiredState.RUNNING ? start(p) : stop(p, c.why());
+            case Intent.Converge c -> {
+                // The store is the truth here: an import may have rewritten the desired state behind us.
+                store.find(id).ifPresent(stored -> desired = stored.desired());
+                yield desired == DesiredState.RUNNING ? start(p) : stop(p, c.why());
+            }
         };
     }
 
@@ -402,11 +406,19 @@ public final class ServerController implements AutoCloseable {
         }
         ContainerInfo c = currentContainer();
         if (c != null && c.running()) {
-            if (state == ServerState.OFFLINE || state == ServerState.STOPPING) {
-                startedAt = c.startedAt();
-                transition(ServerState.RUNNING, "already running");
+            if (state == ServerState.RUNNING) {
+                return new PowerResult.Done(p.intent, state);
             }
-            return new PowerResult.Done(p.intent, state);
+            // Running, but its boot was never seen through (a cancelled start, a recovery pre-empted by
+            // this start): settle from facts. The ready line, if already printed, is replayed from the logs.
+            container = c.ref();
+            startedAt = c.startedAt();
+            if (spec.readyPattern() != null) {
+                transition(ServerState.STARTING, "already running; waiting for its ready line");
+                return awaitBoot(p, c.ref(), Pattern.compile(spec.readyPattern()));
+            }
+            transition(ServerState.RUNNING, "already running");
+            return new PowerResult.Done(p.intent, ServerState.RUNNING);
         }
         transition(ServerState.STARTING, p.intent.describe());
         String hash = SpecHash.of(spec);
@@ -477,6 +489,7 @@ public final class ServerController implements AutoCloseable {
     /** STARTING until the ready line appears; a stop or kill cancels the wait, an exit ends it as a crash. */
     private PowerResult awaitBoot(Pending p, ContainerRef ref, Pattern readyLine) {
         Instant since = startedAt;
+        java.util.concurrent.atomic.AtomicBoolean streamEnded = new java.util.concurrent.atomic.AtomicBoolean();
         StreamSink<LogLine> sink = new StreamSink<>() {
             @Override
             public void next(LogLine line) {
@@ -487,12 +500,13 @@ public final class ServerController implements AutoCloseable {
 
             @Override
             public void end(Throwable error) {
+                streamEnded.set(true);
                 signal(() -> exitSignal = true);
             }
         };
-        try (Subscription ignored = runtime.logs(ref, LogRequest.followSince(since), sink)) {
+        Subscription logs = runtime.logs(ref, LogRequest.followSince(since), sink);
+        try {
             while (true) {
-                boolean checkEngine;
                 lock.lock();
                 try {
                     if (!ready && !exitSignal && !p.cancelled) {
@@ -502,21 +516,28 @@ public final class ServerController implements AutoCloseable {
                     if (ready) {
                         break;
                     }
-                    checkEngine = true;
                     exitSignal = false;
                 } catch (InterruptedException e) {
                     throw new Cancelled();
                 } finally {
                     lock.unlock();
                 }
-                p.check();
-                if (checkEngine) {
-                    ContainerInfo info = runtime.inspect(ref, call());
-                    if (!info.running()) {
-                        return exitedDuringBoot(p, info);
-                    }
+                ContainerInfo info = runtime.inspect(ref, call());
+                if (!info.running()) {
+                    return exitedDuringBoot(p, info);
+                }
+                if (streamEnded.get()) {
+                    // The log stream broke while the server still boots: follow it again from the same
+                    // start (lines are replayed, matching is idempotent), after a pause so a failing
+                    // engine is not hammered.
+                    logs.close();
+                    pause(p, Duration.ofSeconds(1));
+                    streamEnded.set(false);
+                    logs = runtime.logs(ref, LogRequest.followSince(since), sink);
                 }
             }
+        } finally {
+            logs.close();
         }
         transition(ServerState.RUNNING, "ready line seen");
         return new PowerResult.Done(p.intent, ServerState.RUNNING);

@@ -48,7 +48,7 @@ import java.util.UUID;
  *
  * <p>Decoding rules: a missing section takes {@code ServerSpec}'s default; a missing {@code id} gets
  * a fresh one; {@code containerPort} defaults to {@code port}, {@code protocol} to tcp, {@code primary}
- * to false; {@code tier} (input only, never written) fills the limits and explicit {@code limits}
+ * to true for a lone allocation and false otherwise; {@code tier} (input only, never written) fills the limits and explicit {@code limits}
  * members override it; {@code port}/{@code password} belong to rcon stop policies only; durations are
  * seconds (fractions allowed); JSON {@code null} means absent. Unknown members are rejected (a typo
  * must not be silently ignored) unless the caller names them ignorable. Every problem, whether a JSON
@@ -281,8 +281,10 @@ public final class ServerSpecJson {
                 if (containerPort == null) {
                     derived.add(JsonObjectReader.join(prefix, "allocations[" + i + "].containerPort"));
                 }
+                // A server with a single allocation has only one candidate for primary: don't make clients say so.
+                boolean isPrimary = primary == null ? nodes.size() == 1 : primary;
                 out.add(new Allocation(ip, hostPort, containerPort == null ? hostPort : containerPort,
-                        protocol == null ? Protocol.TCP : protocol, Boolean.TRUE.equals(primary)));
+                        protocol == null ? Protocol.TCP : protocol, isPrimary));
             }
             return out;
         }

@@ -97,6 +97,17 @@ class ServerSpecJsonTest {
     }
 
     @Test
+    void aLoneAllocationIsPrimaryUnlessItSaysOtherwise() {
+        ServerSpec lone = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\","
+                + " \"allocations\": [{\"ip\": \"0.0.0.0\", \"port\": 25565}]}");
+        assertThat(lone.allocations().getFirst().primary()).isTrue();
+
+        assertThat(errorsOf("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\", \"allocations\": ["
+                + "{\"ip\": \"0.0.0.0\", \"port\": 25565}, {\"ip\": \"0.0.0.0\", \"port\": 25566}]}"))
+                .extracting(FieldError::field).contains("allocations");
+    }
+
+    @Test
     void aTierFillsTheLimitsAndExplicitLimitsOverrideIt() {
         ServerSpec spec = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\", \"tier\": \"medium\","
                 + " \"limits\": {\"memoryMiB\": 6144, \"oomKiller\": false}}");

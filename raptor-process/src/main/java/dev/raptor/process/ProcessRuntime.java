@@ -1,0 +1,603 @@
+package dev.raptor.process;
+
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.limits.Limits;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.ContainerStatus;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.SpecHash;
+import dev.raptor.core.runtime.StatsSample;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.validation.FieldError;
+import dev.raptor.core.validation.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@link ContainerRuntime} as supervised local processes: the embedded default when no container engine
+ * is reachable. A "container" is a record directory per server under the state directory (see
+ * {@link RecordFiles} for the layout); a run of it is a small POSIX-sh supervisor (supervisor.sh) in a
+ * session of its own that starts {@code /bin/sh -c <startup>} in the server's data directory, as the
+ * server user, in the server's cgroup, and records its pid, start time and exit status. Everything the
+ * runtime knows it reads back from that directory and /proc, so a daemon restarted over the same state
+ * directory finds its servers still running and adopts them: pid plus process start time, so a reused pid
+ * is never taken for a server.
+ *
+ * <ul>
+ *   <li><b>Console input</b>: a FIFO the supervisor holds open; any daemon writes a line, non-blocking
+ *       ({@link ConsoleInput}).</li>
+ *   <li><b>Console output</b>: stamped per line by the supervisor's awk taggers when it was written, in
+ *       rotated files (by default 3 x 10 MiB) that {@code logs} reads and follows ({@link ConsoleLog}).</li>
+ *   <li><b>Signals</b> go to the server's process group; {@code kill} SIGKILLs its cgroup, process tree,
+ *       session and group ({@link RunKiller}).</li>
+ *   <li><b>Limits</b>: memory, swap, CPU quota and process count through a cgroup per server (v2 or v1),
+ *       CPU pinning with taskset. Where no cgroup can be made servers run unlimited, and {@link #info}
+ *       says so. Disk quotas and IO weight are not enforced.</li>
+ *   <li><b>Ports</b> cannot be mapped: the server binds its allocation's port itself ({@code SERVER_PORT}).</li>
+ * </ul>
+ *
+ * <p>One runtime per state directory at a time (the daemon's data-directory lock sees to that). Thread-safe.
+ */
+public final class ProcessRuntime implements ContainerRuntime {
+    private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
+    private static final String API_VERSION = "1";
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final ProcessRuntimeConfig config;
+    private final StateDirectory state;
+    private final HostTools tools;
+    private final ServerUser user;
+    private final Cgroups cgroups;
+    private final Supervisor supervisor;
+    private final List<String> warnings;
+    private final int unprivilegedPortStart;
+    /** Serialises create, start and remove of one server (a start must never spawn two supervisors). Never held past a deadline. */
+    private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Set<ThreadSubscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ProcessRuntime(ProcessRuntimeConfig config, StateDirectory state, HostTools tools, ServerUser user, Cgroups cgroups) {
+        this.config = config;
+        this.state = state;
+        this.tools = tools;
+        this.user = user;
+        this.cgroups = cgroups;
+        this.supervisor = new Supervisor(tools, user, config.logFileBytes(), config.logFiles());
+        List<String> w = new ArrayList<>(user.warnings());
+        w.addAll(cgroups.warnings());
+        if (tools.taskset() == null) {
+            w.add("taskset is missing: servers with limits.threads (CPU pinning) are refused");
+        }
+        w.add("the process runtime does not enforce disk quotas (diskMiB) or block-IO weight (ioWeight)");
+        this.warnings = List.copyOf(w);
+        this.unprivilegedPortStart = unprivilegedPortStart();
+    }
+
+    /**
+     * Opens the runtime over {@code config.stateDir()}: finds the host's tools, the server user (creating
+     * it if needed) and the cgroup setup, and finishes removals an earlier daemon left half done. Servers
+     * already running are left alone; {@link #listOwned} reports them.
+     *
+     * @throws EngineException.Unavailable when this host cannot run servers this way (a required program is missing)
+     */
+    public static ProcessRuntime open(ProcessRuntimeConfig config) {
+        Objects.requireNonNull(config, "config");
+        try {
+            HostTools tools = HostTools.find();
+            StateDirectory state = new StateDirectory(config.stateDir());
+            ServerUser user = ServerUser.resolve(config.serverUser(), tools);
+            Cgroups cgroups = Cgroups.detect(config.cgroupParent());
+            ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups);
+            runtime.finishLeftovers();
+            log.info("process runtime over {}: servers run as {}, cgroups {}", config.stateDir(), user, cgroups.describe());
+            for (String w : runtime.warnings) {
+                log.warn("process runtime: {}", w);
+            }
+            return runtime;
+        } catch (IOException | IllegalStateException e) {
+            throw new EngineException.Unavailable(null, "open", "the process runtime cannot run on this host: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removals interrupted by a crash ({@code .trash}) and half-made records ({@code .new-*}). */
+    private void finishLeftovers() {
+        state.deleteUnfinished();
+        for (RecordFiles trashed : state.trashed()) {
+            Optional<UUID> server = StateDirectory.serverOfTrashed(trashed);
+            boolean replaced = server.isPresent() && Files.exists(state.record(server.get()).dir());
+            ServerCgroup cgroup = server.isEmpty() || replaced ? ServerCgroup.NONE : cgroups.of(server.get());
+            RunFacts facts = RunFacts.observe(trashed);
+            if (facts.running()) {
+                RunKiller.kill(trashed, facts, cgroup, Deadline.inSeconds(10));
+            }
+            cgroup.remove(Deadline.inSeconds(10));
+            StateDirectory.deleteTree(trashed.dir());
+            log.info("finished removing {}", trashed.dir().getFileName());
+        }
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    /** The state directory this runtime keeps its records in. */
+    public Path stateDir() {
+        return config.stateDir();
+    }
+
+    // ------------------------------------------------------------------ specs
+
+    @Override
+    public List<FieldError> check(ServerSpec spec) {
+        Problems p = new Problems();
+        p.check(spec.startup() != null, "startup", "the process runtime needs a startup command: it runs it with /bin/sh -c in "
+                + "the server's data directory (it has no container engine to run an image with)");
+        for (int i = 0; i < spec.mounts().size(); i++) {
+            p.add("mounts[" + i + "]", "the process runtime has no filesystem namespace and cannot mount anything; "
+                    + "put the files in the server's data directory");
+        }
+        p.check(spec.extraHosts().isEmpty(), "extraHosts", "the process runtime shares the host's /etc/hosts and cannot add entries per server");
+        p.check(spec.healthCheck() == null, "healthCheck", "the process runtime does not run health checks");
+        for (int i = 0; i < spec.allocations().size(); i++) {
+            Allocation a = spec.allocations().get(i);
+            p.check(a.containerPort() == a.port(), "allocations[" + i + "].containerPort", "the process runtime cannot map ports: the server "
+                    + "listens on its port itself, so containerPort must equal port (" + a.port() + ")");
+            p.check(a.port() >= unprivilegedPortStart || user.uid() == 0, "allocations[" + i + "].port",
+                    "servers run as the unprivileged user " + user.name() + ", which cannot bind ports below " + unprivilegedPortStart);
+        }
+        p.check(spec.limits().threads() == null || tools.taskset() != null, "limits.threads",
+                "pinning to CPUs needs taskset (util-linux), which this host lacks");
+        return p.list();
+    }
+
+    @Override
+    public RuntimeInfo info(Deadline deadline) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("kernel", kernelRelease());
+        details.put("cgroupVersion", cgroups.version());
+        details.put("cgroups", cgroups.describe());
+        details.put("user", user.toString());
+        details.put("stateDir", config.stateDir().toString());
+        details.put("awk", tools.awk().toString());
+        details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");
+        return new RuntimeInfo(name(), kernelRelease(), API_VERSION, details, warnings);
+    }
+
+    // ------------------------------------------------------------------ finding
+
+    @Override
+    public List<ContainerInfo> listOwned(Deadline deadline) {
+        List<ContainerInfo> out = new ArrayList<>();
+        for (UUID server : servers("listOwned")) {
+            if (deadline.expired()) {
+                throw new EngineException.Timeout(null, "listOwned", "listing the records took longer than the deadline", null);
+            }
+            look(server).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
+        return look(serverId).map(List::of).orElse(List.of());
+    }
+
+    @Override
+    public ContainerInfo inspect(ContainerRef ref, Deadline deadline) {
+        ContainerRecord record = require(ref, "inspect");
+        return info(record, RunFacts.observe(state.record(ref.serverId())));
+    }
+
+    private Optional<ContainerInfo> look(UUID server) {
+        return state.read(server).map(r -> info(r, RunFacts.observe(state.record(server))));
+    }
+
+    private Map<UUID, ContainerInfo> lookAll() {
+        Map<UUID, ContainerInfo> all = new LinkedHashMap<>();
+        for (UUID server : servers("events")) {
+            look(server).ifPresent(i -> all.put(server, i));
+        }
+        return all;
+    }
+
+    private List<UUID> servers(String operation) {
+        try {
+            return state.servers();
+        } catch (IOException e) {
+            throw new EngineException.Unavailable(null, operation, "cannot list " + config.stateDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ContainerInfo info(ContainerRecord record, RunFacts facts) {
+        boolean oom = facts.status() == ContainerStatus.EXITED && cgroups.of(record.serverId()).oomKills() > 0;
+        return new ContainerInfo(record.ref(RuntimeLabels.containerName(record.serverId())), record.labels().get(RuntimeLabels.SPEC_HASH),
+                facts.status(), facts.exitCode(), oom, facts.startedAt(), facts.finishedAt(), record.labels());
+    }
+
+    /** The record {@code ref} names; NotFound when the server has none or a newer one (the ref is stale). */
+    private ContainerRecord require(ContainerRef ref, String operation) {
+        Objects.requireNonNull(ref, "ref");
+        ContainerRecord record = state.read(ref.serverId())
+                .orElseThrow(() -> new EngineException.NotFound(ref.serverId(), operation, "no container " + ref.id(), null));
+        if (!record.id().equals(ref.id())) {
+            throw new EngineException.NotFound(ref.serverId(), operation, "no container " + ref.id() + " (the server's container is now "
+                    + record.id() + ")", null);
+        }
+        return record;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline) {
+        UUID id = spec.id();
+        List<FieldError> problems = check(spec);
+        if (!problems.isEmpty()) {
+            throw new EngineException.Rejected(id, "create", "the spec cannot run on the process runtime: " + problems, null);
+        }
+        refuseIfRoot(id, "create");
+        return locked(id, "create", deadline, () -> {
+            if (Files.exists(state.record(id).dir())) {
+                throw new EngineException.Conflict(id, "create", "the container " + RuntimeLabels.containerName(id) + " exists already", null);
+            }
+            Path data = dataDir.toAbsolutePath().normalize();
+            prepareDataDir(id, "create", data, true, deadline);
+            Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+            labels.put(RuntimeLabels.SERVER, id.toString());
+            labels.put(RuntimeLabels.SPEC_HASH, SpecHash.of(spec));
+            ContainerRecord record = new ContainerRecord(newContainerId(), id, Instant.now(), data, spec.startup(),
+                    environment(spec, data), labels, spec.limits());
+            try {
+                state.create(record);
+            } catch (FileAlreadyExistsException e) {
+                throw new EngineException.Conflict(id, "create", "the container " + RuntimeLabels.containerName(id) + " exists already", e);
+            } catch (IOException e) {
+                throw new EngineException.Unavailable(id, "create", "cannot write the record: " + e.getMessage(), e);
+            }
+            log.info("server={} created process container {}", id, record.id());
+            return info(record, new RunFacts(ContainerStatus.CREATED, null, null, null, null, null));
+        });
+    }
+
+    /** HOME is the data directory; PATH a standard one; then the spec's effective environment (which may override both). */
+    private Map<String, String> environment(ServerSpec spec, Path dataDir) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", DEFAULT_PATH);
+        env.put("HOME", dataDir.toString());
+        env.put("USER", user.name());
+        env.put("LOGNAME", user.name());
+        env.putAll(spec.effectiveEnvironment());
+        return env;
+    }
+
+    @Override
+    public void start(ContainerRef ref, Deadline deadline) {
+        UUID id = ref.serverId();
+        refuseIfRoot(id, "start");
+        locked(id, "start", deadline, () -> {
+            ContainerRecord record = require(ref, "start");
+            RecordFiles files = state.record(id);
+            if (RunFacts.observe(files).running()) {
+                return null;
+            }
+            prepareDataDir(id, "start", record.dataDir(), false, deadline);
+            Supervisor.Launch launch;
+            try {
+                files.clearRun();
+                List<Path> procs = cgroupFor(record, deadline);
+                launch = supervisor.launch(files, record, procs);
+            } catch (IOException e) {
+                throw new EngineException.Unavailable(id, "start", e.getMessage(), e);
+            }
+            awaitMainProcess(id, files, launch, deadline);
+            log.info("server={} started (supervisor pid {})", id, launch.supervisorPid());
+            return null;
+        });
+    }
+
+    /** A fresh cgroup with the record's limits; none when the host has none. Limits that cannot be applied refuse the start. */
+    private List<Path> cgroupFor(ContainerRecord record, Deadline deadline) {
+        ServerCgroup cgroup = cgroups.of(record.serverId());
+        if (cgroups instanceof Cgroups.Unavailable) {
+            return List.of();
+        }
+        try {
+            return cgroup.create(record.limits(), deadline);
+        } catch (IOException e) {
+            Limits l = record.limits();
+            if (l.memoryMiB() > 0 || l.cpuPercent() > 0 || l.pidsLimit() > 0) {
+                throw new EngineException.Rejected(record.serverId(), "start", "cannot apply the server's limits: " + e.getMessage(), e);
+            }
+            log.warn("server={} cannot make its cgroup, running it without one: {}", record.serverId(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Waits until the supervisor has spawned the server (main.pid) or recorded why not (exit). */
+    private void awaitMainProcess(UUID id, RecordFiles files, Supervisor.Launch launch, Deadline deadline) {
+        while (!Files.exists(files.mainPid()) && !Files.exists(files.exit())) {
+            boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
+            if (!supervisorAlive && !Files.exists(files.mainPid()) && !Files.exists(files.exit())) {
+                files.recordExitIfAbsent(RunFacts.LOST);
+                log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());
+                return;
+            }
+            if (deadline.expired()) {
+                throw new EngineException.Timeout(id, "start", "the supervisor did not start the server before the deadline", null);
+            }
+            Pause.millis(5);
+        }
+    }
+
+    @Override
+    public void sendInput(ContainerRef ref, String line, Deadline deadline) {
+        UUID id = ref.serverId();
+        require(ref, "sendInput");
+        RecordFiles files = state.record(id);
+        if (!RunFacts.observe(files).running()) {
+            throw new EngineException.Conflict(id, "sendInput", "the server is not running", null);
+        }
+        try {
+            ConsoleInput.write(files.stdinPipe(), line, deadline);
+        } catch (ConsoleInput.NoReader e) {
+            throw new EngineException.Conflict(id, "sendInput", "the server is not running (" + e.getMessage() + ")", e);
+        } catch (ConsoleInput.Full e) {
+            throw new EngineException.Timeout(id, "sendInput", e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EngineException.Unavailable(id, "sendInput", e.getMessage(), e);
+        } catch (Pause.Interrupted e) {
+            throw new EngineException.Timeout(id, "sendInput", "interrupted", e);
+        }
+    }
+
+    @Override
+    public void signal(ContainerRef ref, String signal, Deadline deadline) {
+        UUID id = ref.serverId();
+        require(ref, "signal");
+        OptionalInt number = Signals.number(signal);
+        if (number.isEmpty()) {
+            throw new EngineException.Rejected(id, "signal", "unknown signal '" + signal + "'", null);
+        }
+        RunFacts facts = RunFacts.observe(state.record(id));
+        if (!facts.running() || facts.main() == null || !facts.main().alive()) {
+            return;
+        }
+        int r = LibC.kill(-facts.main().pid(), number.getAsInt());
+        if (r != 0 && r != -LibC.ESRCH) {
+            throw new EngineException.Unavailable(id, "signal", "kill(-" + facts.main().pid() + ", " + signal + ") failed (errno " + -r + ")", null);
+        }
+    }
+
+    @Override
+    public void kill(ContainerRef ref, Deadline deadline) {
+        UUID id = ref.serverId();
+        require(ref, "kill");
+        RecordFiles files = state.record(id);
+        RunFacts facts = RunFacts.observe(files);
+        if (!facts.running()) {
+            return;
+        }
+        try {
+            RunKiller.kill(files, facts, cgroups.of(id), deadline);
+        } catch (Pause.Interrupted e) {
+            throw new EngineException.Timeout(id, "kill", "interrupted", e);
+        }
+    }
+
+    @Override
+    public void remove(ContainerRef ref, Deadline deadline) {
+        UUID id = ref.serverId();
+        locked(id, "remove", deadline, () -> {
+            require(ref, "remove");
+            RecordFiles files = state.record(id);
+            ServerCgroup cgroup = cgroups.of(id);
+            RunFacts facts = RunFacts.observe(files);
+            if (facts.running()) {
+                RunKiller.kill(files, facts, cgroup, deadline);
+                awaitSupervisorExit(files, deadline);
+            }
+            Optional<RecordFiles> trashed;
+            try {
+                trashed = state.trash(id, ref.id());
+            } catch (IOException e) {
+                throw new EngineException.Unavailable(id, "remove", "cannot move the record aside: " + e.getMessage(), e);
+            }
+            if (trashed.isEmpty()) {
+                throw new EngineException.NotFound(id, "remove", "no container " + ref.id(), null);
+            }
+            if (!cgroup.remove(deadline)) {
+                log.warn("server={} its cgroup could not be removed before the deadline; the next start retries", id);
+            }
+            StateDirectory.deleteTree(trashed.get().dir());
+            log.info("server={} removed process container {}", id, ref.id());
+            return null;
+        });
+    }
+
+    private void awaitSupervisorExit(RecordFiles files, Deadline deadline) {
+        Deadline wait = deadline.atMost(Duration.ofSeconds(5));
+        while (!wait.expired()) {
+            RunFacts facts = RunFacts.observe(files);
+            boolean supervisorAlive = facts.supervisor() != null && facts.supervisor().alive();
+            if (!supervisorAlive) {
+                return;
+            }
+            Pause.millis(10);
+        }
+    }
+
+    @Override
+    public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
+        UUID id = ref.serverId();
+        RecordFiles files = state.record(id);
+        try {
+            while (true) {
+                require(ref, "awaitExit");
+                RunFacts facts = RunFacts.observe(files);
+                if (!facts.running()) {
+                    return Optional.of(facts.exitCode() == null ? 0 : facts.exitCode());
+                }
+                if (deadline.expired()) {
+                    return Optional.empty();
+                }
+                Pause.millis(Math.max(1, Math.min(50, deadline.remainingMillis())));
+            }
+        } catch (Pause.Interrupted e) {
+            throw new EngineException.Timeout(id, "awaitExit", "interrupted", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    @Override
+    public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        require(ref, "logs");
+        LogFollower follower = new LogFollower(state.record(ref.serverId()), ref.serverId(), request, config.pollInterval());
+        return track(ThreadSubscription.start("logs-" + ref.serverId(), sink, follower, subscriptions::remove));
+    }
+
+    @Override
+    public Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink) {
+        Objects.requireNonNull(sink, "sink");
+        require(ref, "stats");
+        RecordFiles files = state.record(ref.serverId());
+        StatsSampler sampler = new StatsSampler(ref.serverId(), () -> RunFacts.observe(files), cgroups.of(ref.serverId()));
+        return track(ThreadSubscription.start("stats-" + ref.serverId(), sink, sampler, subscriptions::remove));
+    }
+
+    @Override
+    public Subscription events(StreamSink<RuntimeEvent> sink) {
+        Objects.requireNonNull(sink, "sink");
+        EventWatcher watcher = new EventWatcher(this::lookAll, config.pollInterval());
+        return track(ThreadSubscription.start("process-events", sink, watcher, subscriptions::remove));
+    }
+
+    private <T> ThreadSubscription<T> track(ThreadSubscription<T> s) {
+        subscriptions.add(s);
+        if (closed || !s.isOpen()) {
+            subscriptions.remove(s);
+            if (closed) {
+                s.close();
+            }
+        }
+        return s;
+    }
+
+    /** Ends every stream this runtime opened. Servers keep running; the next runtime over the state directory adopts them. */
+    @Override
+    public void close() {
+        closed = true;
+        for (ThreadSubscription<?> s : List.copyOf(subscriptions)) {
+            s.close();
+        }
+        subscriptions.clear();
+    }
+
+    // ------------------------------------------------------------------ diagnostics
+
+    /** The pid of the server's main process ({@code sh -c <startup>}) while it runs. */
+    public OptionalLong mainPid(ContainerRef ref) {
+        require(ref, "mainPid");
+        RunFacts facts = RunFacts.observe(state.record(ref.serverId()));
+        return facts.running() && facts.main() != null && facts.main().alive() ? OptionalLong.of(facts.main().pid()) : OptionalLong.empty();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private interface Locked<T> {
+        T run();
+    }
+
+    private <T> T locked(UUID id, String operation, Deadline deadline, Locked<T> body) {
+        ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+                throw new EngineException.Timeout(id, operation, "another operation on this server did not finish before the deadline", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException.Timeout(id, operation, "interrupted", e);
+        }
+        try {
+            return body.run();
+        } catch (Pause.Interrupted e) {
+            throw new EngineException.Timeout(id, operation, "interrupted", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void refuseIfRoot(UUID id, String operation) {
+        if (user.refusal() != null) {
+            throw new EngineException.Rejected(id, operation, user.refusal(), null);
+        }
+    }
+
+    private void prepareDataDir(UUID id, String operation, Path dir, boolean everything, Deadline deadline) {
+        try {
+            ServerDataDir.prepare(dir, user, everything, deadline);
+        } catch (ServerDataDir.Unusable e) {
+            throw new EngineException.Rejected(id, operation, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EngineException.Unavailable(id, operation, "cannot prepare the data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String newContainerId() {
+        byte[] b = new byte[8];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            return System.getProperty("os.version", "unknown");
+        }
+    }
+
+    private static int unprivilegedPortStart() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 1024;
+        }
+    }
+}

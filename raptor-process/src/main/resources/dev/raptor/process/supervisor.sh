@@ -1,0 +1,82 @@
+# Raptor process supervisor. POSIX sh only (dash, busybox ash, bash): no arrays, no $BASHPID, no `local`.
+#
+# Runs one game server for dev.raptor.process.ProcessRuntime and outlives the daemon that started it:
+#     setsid sh <record>/supervisor.sh <record>
+# Its settings come from <record>/run.conf, shell assignments and two functions that the runtime
+# writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale)
+# and r_exec (execs the server's command line). The runtime has already created the FIFOs stdin.pipe,
+# out.pipe and err.pipe and removed the files of the previous run.
+#
+# What it leaves in the record directory, each replaced atomically (written beside, then renamed):
+#   supervisor.pid  "<pid> <start time>" of this shell (start time: field 22 of /proc/<pid>/stat, so a
+#                   later daemon can tell this process from another that got the same pid)
+#   main.pid        "<pid> <start time>" of the server's main process, written by that process once it
+#                   is in its cgroup, just before it becomes `sh -c <startup>`, the leader of a session
+#                   and process group of its own
+#   exit            its exit status (128+N when signal N ended it); the file's mtime is when it ended
+#   pump.done       the console pump has written the server's last line
+#
+# Console input: this shell holds stdin.pipe open read-write (fd 9) for the whole run, so the server
+# never reads end-of-file between two commands, whoever writes them and whenever (any daemon, later).
+# Console output: stdout and stderr go through out.pipe and err.pipe to two awk taggers (tag.awk) that
+# stamp each line with the time and its stream, and on to one awk pump (pump.awk) that writes rotated
+# console.<run>.<part>.log files. Nothing on that path needs the daemon, so output is kept while none runs.
+
+IFS=' 	
+'
+set -f
+D=$1
+
+r_put() {
+    printf '%s\n' "$2" > "$D/.$1.tmp" && "$R_MV" -f "$D/.$1.tmp" "$D/$1"
+}
+
+# r_start_time PID: sets r_st to the start time of process PID
+r_start_time() {
+    r_st=
+    IFS= read -r r_line < "/proc/$1/stat" || return 1
+    r_line=${r_line##*) }
+    set -- $r_line
+    r_st=${20}
+}
+
+R_MV=mv
+. "$D/run.conf" || { r_put exit 120; exit 120; }
+
+r_start_time $$ && r_put supervisor.pid "$$ $r_st"
+
+exec 9<>"$D/stdin.pipe"
+
+{
+    r_awk -v t=O -v base="$R_CLOCK_OFFSET" -f "$D/tag.awk" < "$D/out.pipe" &
+    r_awk -v t=E -v base="$R_CLOCK_OFFSET" -f "$D/tag.awk" < "$D/err.pipe" &
+    wait
+} 9<&- | {
+    (r_awk -v dir="$D" -v run="$R_LOG_RUN" -v max="$R_LOG_BYTES" -v keep="$R_LOG_FILES" -v rm="$R_RM" -f "$D/pump.awk")
+    : > "$D/pump.done"
+} 9<&- &
+
+# The server: join its cgroups before anything of it runs, enter its data directory, announce its pid
+# (so main.pid means "in its cgroup, about to run"), then r_exec (setsid, the drop to the server's user,
+# CPU pinning, `sh -c <startup>`: one pid throughout).
+(
+    exec 9<&-
+    read -r r_me r_rest < /proc/self/stat
+    for r_f in $R_CGROUP_PROCS; do
+        echo "$r_me" > "$r_f" || { echo "[raptor] could not move the server into its cgroup ($r_f)" >&2; exit 125; }
+    done
+    cd "$R_DATA" || { echo "[raptor] could not enter the data directory $R_DATA" >&2; exit 125; }
+    r_start_time "$r_me" && r_put main.pid "$r_me $r_st"
+    r_exec
+) < "$D/stdin.pipe" > "$D/out.pipe" 2> "$D/err.pipe" &
+r_main=$!
+
+wait "$r_main"
+r_code=$?
+
+# Like a container whose init has ended: nothing the server started outlives it.
+kill -9 "-$r_main" 2>/dev/null
+for r_f in $R_CGROUP_PROCS; do
+    while read -r r_p; do kill -9 "$r_p"; done < "$r_f"
+done 2>/dev/null
+r_put exit "$r_code"

@@ -1,0 +1,105 @@
+package dev.raptor.process;
+
+import dev.raptor.core.limits.Limits;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.server.ServerSpec;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Limits are enforced through a cgroup per server where the host allows one, and reported as missing where it does not. */
+class CgroupLimitsTest {
+    private static final long MIB = 1024L * 1024;
+
+    @Nested
+    class OnThisHost extends RuntimeTest {
+        @Test
+        void aProcessAllocatingPastItsMemoryLimitIsKilledOrTheMissingLimitIsReported() throws Exception {
+            RuntimeInfo info = runtime.info(soon());
+            if (info.details().get("cgroupVersion").equals("none")) {
+                assertThat(info.warnings()).anyMatch(w -> w.contains("WITHOUT memory"));
+                return;
+            }
+            // tail keeps a line until it ends, and 256 MiB of zeros never does: it must be OOM-killed at 64 MiB.
+            ServerSpec spec = ServerSpec.builder().name("hog").limits(Limits.unlimited().withMemoryMiB(64).withSwapMiB(0))
+                    .startup("head -c 268435456 /dev/zero | tail > /dev/null").build();
+            ContainerRef ref = started(spec);
+
+            assertThat(runtime.awaitExit(ref, soon())).as("killed by the OOM killer, not finished").contains(137);
+            ContainerInfo after = runtime.inspect(ref, soon());
+            assertThat(after.oomKilled()).isTrue();
+        }
+
+        @Test
+        void theServerRunsInItsCgroupWithItsLimitsWritten() throws Exception {
+            RuntimeInfo info = runtime.info(soon());
+            String version = info.details().get("cgroupVersion");
+            if (version.equals("none")) {
+                assertThat(info.warnings()).anyMatch(w -> w.contains("WITHOUT memory, CPU and process-count limits"));
+                return;
+            }
+            ServerSpec spec = ServerSpec.builder().name("limited").startup("exec sleep 600")
+                    .limits(Limits.unlimited().withMemoryMiB(96).withSwapMiB(0).withCpuPercent(50).withPidsLimit(64)).build();
+            ContainerRef ref = started(spec);
+            long pid = runtime.mainPid(ref).orElseThrow();
+            String id = spec.id().toString();
+
+            if (version.equals("v1")) {
+                Path root = Path.of("/sys/fs/cgroup");
+                assertThat(read(root.resolve("memory/raptor/" + id + "/memory.limit_in_bytes"))).isEqualTo(Long.toString(96 * MIB));
+                assertThat(read(root.resolve("cpu/raptor/" + id + "/cpu.cfs_quota_us"))).isEqualTo("50000");
+                assertThat(read(root.resolve("pids/raptor/" + id + "/pids.max"))).isEqualTo("64");
+                assertThat(read(root.resolve("memory/raptor/" + id + "/cgroup.procs")).lines()).contains(Long.toString(pid));
+            } else {
+                Path dir = Path.of("/sys/fs/cgroup/raptor/" + id);
+                assertThat(read(dir.resolve("memory.max"))).isEqualTo(Long.toString(96 * MIB));
+                assertThat(read(dir.resolve("cpu.max"))).isEqualTo("50000 100000");
+                assertThat(read(dir.resolve("pids.max"))).isEqualTo("64");
+                assertThat(read(dir.resolve("cgroup.procs")).lines()).contains(Long.toString(pid));
+            }
+            assertThat(info.warnings()).noneMatch(w -> w.contains("WITHOUT"));
+        }
+
+        @Test
+        void removingTheServerRemovesItsCgroup() {
+            RuntimeInfo info = runtime.info(soon());
+            ServerSpec spec = ServerSpec.builder().name("short").startup("exec sleep 600").build();
+            ContainerRef ref = started(spec);
+            Path memory = Path.of(info.details().get("cgroupVersion").equals("v2") ? "/sys/fs/cgroup/raptor" : "/sys/fs/cgroup/memory/raptor")
+                    .resolve(spec.id().toString());
+
+            runtime.remove(ref, soon());
+
+            assertThat(Files.exists(memory)).isFalse();
+        }
+    }
+
+    @Nested
+    class WithoutCgroups extends RuntimeTest {
+        @Override
+        ProcessRuntimeConfig config() {
+            return super.config().withCgroupParent(null);
+        }
+
+        @Test
+        void serversRunUnlimitedAndTheRuntimeSaysSo() throws Exception {
+            RuntimeInfo info = runtime.info(soon());
+
+            assertThat(info.details()).containsEntry("cgroupVersion", "none");
+            assertThat(info.warnings()).anyMatch(w -> w.contains("WITHOUT memory, CPU and process-count limits"));
+            ContainerRef ref = started(ServerSpec.builder().name("free").limits(Limits.unlimited().withMemoryMiB(64)).startup("echo ran").build());
+            assertThat(runtime.awaitExit(ref, soon())).contains(0);
+        }
+    }
+
+    private static String read(Path p) throws Exception {
+        return Files.readString(p, StandardCharsets.US_ASCII).strip();
+    }
+}

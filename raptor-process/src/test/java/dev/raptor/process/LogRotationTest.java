@@ -1,0 +1,111 @@
+package dev.raptor.process;
+
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Console output is stamped per line and kept in a bounded set of rotated files, whatever the server prints. */
+class LogRotationTest {
+
+    /** The supervisor's awk scripts on their own, as supervisor.sh wires them. */
+    @Nested
+    class Pump {
+        @TempDir
+        Path dir;
+
+        @Test
+        void thePumpKeepsAtMostTheConfiguredFilesEachEndingOnAWholeLine() throws Exception {
+            pump("seq 1 20000", 4096, 3);
+
+            List<RecordFiles.LogFile> files = new RecordFiles(dir).logFiles();
+            assertThat(files).hasSize(3);
+            List<String> texts = new ArrayList<>();
+            for (RecordFiles.LogFile f : files) {
+                String content = Files.readString(f.path());
+                assertThat(content).endsWith("\n");
+                assertThat(content.length()).isLessThan(4096 + 64);
+                content.lines().forEach(l -> {
+                    assertThat(l).matches("\\d{13} O\\d+");
+                    texts.add(l.substring(l.indexOf(' ') + 2));
+                });
+            }
+            assertThat(texts.getLast()).isEqualTo("20000");
+            for (int i = 1; i < texts.size(); i++) {
+                assertThat(Integer.parseInt(texts.get(i))).as("no line lost or reordered").isEqualTo(Integer.parseInt(texts.get(i - 1)) + 1);
+            }
+        }
+
+        @Test
+        void eachLineIsStampedWithTheWallClockWhenItWasWritten() throws Exception {
+            long before = System.currentTimeMillis();
+            pump("echo one; sleep 0.3; echo two", 1 << 20, 3);
+            long after = System.currentTimeMillis();
+
+            List<LogLine> lines = new ConsoleLog(new RecordFiles(dir), UUID.randomUUID()).history(-1, null).lines();
+
+            assertThat(lines).extracting(LogLine::text).containsExactly("one", "two");
+            long one = lines.get(0).at().toEpochMilli();
+            long two = lines.get(1).at().toEpochMilli();
+            assertThat(one).isBetween(before - 20, after);
+            assertThat(two - one).as("stamped as written, 10 ms resolution").isBetween(250L, 1000L);
+        }
+
+        /** Runs {@code producer | tag.awk | pump.awk} in {@link #dir} with the host's awk. */
+        private void pump(String producer, long max, int keep) throws Exception {
+            HostTools tools = HostTools.find();
+            for (String name : List.of("tag.awk", "pump.awk")) {
+                try (InputStream in = Supervisor.class.getResourceAsStream(name)) {
+                    Files.write(dir.resolve(name), in.readAllBytes());
+                }
+            }
+            long offset = System.currentTimeMillis() - Supervisor.uptimeCentis() * 10;
+            String awk = String.join(" ", tools.awk().toString(), String.join(" ", tools.awkArgs()));
+            String cmd = "(" + producer + ") | LC_ALL=C " + awk + " -v t=O -v base=" + offset + " -f tag.awk"
+                    + " | LC_ALL=C " + awk + " -v dir=" + dir + " -v run=1 -v max=" + max + " -v keep=" + keep + " -v rm=" + tools.rm()
+                    + " -f pump.awk";
+            Process p = new ProcessBuilder("/bin/sh", "-c", cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+    }
+
+    /** A flooding server through the whole runtime, with tiny files. */
+    @Nested
+    class Flood extends RuntimeTest {
+        @Override
+        ProcessRuntimeConfig config() {
+            return super.config().withLogRotation(4096, 3);
+        }
+
+        @Test
+        void aFloodingServerCannotGrowItsLogsPastTheirBoundAndTheNewestLinesAreKept() throws Exception {
+            Console console = booted(TestHost.gameServer().name("flood").build());
+            ContainerRef ref = console.ref();
+
+            runtime.sendInput(ref, "flood 5000", soon());
+            console.awaitLine("line 5000");
+
+            Path record = tmp.resolve("process").resolve(ref.serverId().toString());
+            List<RecordFiles.LogFile> files = new RecordFiles(record).logFiles();
+            assertThat(files).hasSizeLessThanOrEqualTo(3);
+            for (RecordFiles.LogFile f : files) {
+                assertThat(Files.size(f.path())).isLessThan(4096 + 200);
+            }
+            assertThat(texts(history(runtime, ref, LogRequest.history(3)))).containsExactly("line 4998", "line 4999", "line 5000");
+        }
+    }
+}

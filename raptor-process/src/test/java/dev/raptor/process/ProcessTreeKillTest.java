@@ -1,0 +1,109 @@
+package dev.raptor.process;
+
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.server.ServerSpec;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Kill leaves nothing of the server alive: not its children, not their children, not a child that left its session. */
+class ProcessTreeKillTest {
+
+    /** The sleeps a server forks: plain, in a new session (parent alive), and a grandchild. */
+    private static final String FORKS = "sleep 1001 & setsid sleep 1002 & sh -c 'sleep 1003 & wait' & ";
+    /** A child that fled into a session of its own and whose parent has gone: only a cgroup still knows it. */
+    private static final String ORPHAN = "sh -c 'setsid sleep 1004 & exit 0'; ";
+
+    /** With the host's cgroups (as in production). */
+    @Nested
+    class InACgroup extends RuntimeTest {
+        @Test
+        void killLeavesNoDescendantAliveNotEvenAnOrphanThatFledItsSession() throws Exception {
+            RuntimeInfo info = runtime.info(soon());
+            if (info.details().get("cgroupVersion").equals("none")) {
+                // No cgroup on this host: the runtime must say that kill can miss such an orphan.
+                assertThat(info.warnings()).anyMatch(w -> w.contains("misses a process that left its session"));
+                return;
+            }
+            assertKillLeavesNothing(this, FORKS + ORPHAN, 4);
+        }
+    }
+
+    /** Without cgroups: kill walks /proc for the main process's descendants, session and group. */
+    @Nested
+    class WithoutCgroups extends RuntimeTest {
+        @Override
+        ProcessRuntimeConfig config() {
+            return super.config().withCgroupParent(null);
+        }
+
+        @Test
+        void killLeavesNoDescendantAliveIncludingOneInANewSession() throws Exception {
+            assertKillLeavesNothing(this, FORKS, 3);
+        }
+    }
+
+    private static void assertKillLeavesNothing(RuntimeTest t, String forks, int sleeps) throws Exception {
+        String mark = "RAPTOR_TEST_MARK=" + UUID.randomUUID();
+        ServerSpec spec = ServerSpec.builder().name("forker").env("RAPTOR_TEST_MARK", mark.substring(mark.indexOf('=') + 1))
+                .startup(forks + "echo forked; wait").build();
+        ContainerRef ref = t.started(spec);
+        await().atMost(RuntimeTest.PATIENCE).until(() -> marked(mark).stream().filter(p -> p.command().startsWith("sleep")).count() == sleeps);
+        List<Marked> before = marked(mark);
+
+        t.runtime.kill(ref, RuntimeTest.soon());
+
+        assertThat(t.runtime.awaitExit(ref, RuntimeTest.soon())).contains(137);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> marked(mark).isEmpty());
+        assertThat(before).hasSizeGreaterThan(sleeps);
+    }
+
+    private record Marked(long pid, String command) {
+    }
+
+    /** Live processes whose environment holds {@code mark}. */
+    private static List<Marked> marked(String mark) throws IOException {
+        List<Marked> out = new ArrayList<>();
+        byte[] needle = mark.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                long pid = Long.parseLong(d.getFileName().toString());
+                try {
+                    byte[] env = Files.readAllBytes(d.resolve("environ"));
+                    if (contains(env, needle) && ProcStat.read(pid).filter(ProcStat::live).isPresent()) {
+                        String cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').strip();
+                        out.add(new Marked(pid, cmd));
+                    }
+                } catch (IOException e) {
+                    // gone, or a kernel thread
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
