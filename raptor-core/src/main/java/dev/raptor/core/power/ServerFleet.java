@@ -308,6 +308,69 @@ public final class ServerFleet implements AutoCloseable {
         return stored;
     }
 
+    /**
+     * Checks that servers about to be imported could run here: the runtime accepts each spec, and no
+     * allocation collides with another server's or with another imported one's. Nothing is claimed.
+     * Field paths are prefixed with the server's index in {@code specs}.
+     *
+     * @throws InvalidSpecException  when the runtime cannot run a spec
+     * @throws PortConflictException when a port is taken
+     */
+    public void checkAdmission(List<ServerSpec> specs) {
+        List<FieldError> problems = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            for (FieldError e : runtime.check(specs.get(i))) {
+                problems.add(e.under("[" + i + "]"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            ServerSpec spec = specs.get(i);
+            ports.conflict(spec.id(), spec.allocations()).ifPresent(c -> {
+                throw c;
+            });
+            for (int j = 0; j < i; j++) {
+                for (dev.raptor.core.allocation.Allocation wanted : spec.allocations()) {
+                    for (dev.raptor.core.allocation.Allocation held : specs.get(j).allocations()) {
+                        if (wanted.collidesWith(held)) {
+                            throw new PortConflictException(spec.id(), wanted, specs.get(j).id(), held);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Brings servers that were written to the store behind the fleet's back (an import) under
+     * supervision: new ones get a controller, replaced ones their new ports, and each converges to
+     * its stored desired state.
+     */
+    public void admit(List<UUID> ids) {
+        for (UUID id : ids) {
+            StoredServer s = store.find(id).orElse(null);
+            if (s == null) {
+                continue;
+            }
+            try {
+                ports.claim(id, s.spec().allocations());
+            } catch (PortConflictException e) {
+                log.error("admitting imported server {}: {}", id, e.getMessage());
+                store.appendActivity(id, "error", "imported, but " + e.getMessage(), Map.of());
+            }
+            ServerController c = controllers.get(id);
+            if (c == null) {
+                c = newController(id, s.desired(), ServerController.Initial.OFFLINE);
+                bus.publish(new ServerEvent.Changed(id, Instant.now(), "created", s.version()));
+            } else {
+                bus.publish(new ServerEvent.Changed(id, Instant.now(), "updated", s.version()));
+            }
+            c.submit(new Intent.Converge("imported"));
+        }
+    }
+
     /** Recreates the server's container from its current spec now (stopping and starting it if it runs). */
     public CompletableFuture<PowerResult> applySpec(UUID id) {
         StoredServer s = store.find(id).orElseThrow(() -> new ServerNotFoundException(id));

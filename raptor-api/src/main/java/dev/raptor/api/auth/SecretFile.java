@@ -1,0 +1,92 @@
+package dev.raptor.api.auth;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A secret kept in one small file readable by its owner only (mode 0600): created once, atomically,
+ * and read back on every later boot.
+ */
+final class SecretFile {
+    private static final Logger log = LoggerFactory.getLogger(SecretFile.class);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private SecretFile() {
+    }
+
+    /** The file's content (trimmed) if it exists and is not empty; tightens its mode to 0600 if it was wider. */
+    static Optional<String> read(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                log.warn("{} was readable by others; setting its mode to 0600", file);
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        } catch (UnsupportedOperationException e) {
+            try {
+                return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(s -> !s.isEmpty());
+            } catch (IOException io) {
+                throw new UncheckedIOException("cannot read " + file, io);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * The existing secret, or a new one from {@code generate} written with mode 0600.
+     *
+     * @return the secret and whether it was created just now
+     */
+    static Loaded readOrCreate(Path file, Supplier<String> generate) {
+        Optional<String> existing = read(file);
+        if (existing.isPresent()) {
+            return new Loaded(existing.get(), false);
+        }
+        String secret = generate.get();
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            try {
+                Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8);
+                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (FileAlreadyExistsException e) {
+            return new Loaded(read(file).orElseThrow(() -> new IllegalStateException(file + " is empty")), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return new Loaded(read(file).orElse(secret), true);
+    }
+
+    record Loaded(String secret, boolean created) {
+    }
+}

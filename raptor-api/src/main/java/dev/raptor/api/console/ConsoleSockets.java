@@ -1,0 +1,207 @@
+package dev.raptor.api.console;
+
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.auth.InvalidTokenException;
+import dev.raptor.api.auth.Principal;
+import dev.raptor.api.auth.TokenClaims;
+import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.http.Transport;
+import dev.raptor.api.problem.Problem;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.core.console.ConsoleHub;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.stats.StatsHub;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The console WebSocket endpoint, {@code GET /api/v1/servers/{id}/ws}: checks the upgrade (the server
+ * exists; credentials in the {@code Authorization} header, if any, are valid for it), then hands each
+ * connection to a {@link ConsoleSocket}. A browser that cannot set headers authenticates with its
+ * first message instead. The protocol is described in {@code raptor-api/README-console.md}.
+ */
+public final class ConsoleSockets implements AutoCloseable {
+    /** Upgrade attribute holding the {@link Principal} of a header-authenticated upgrade. */
+    static final String PRINCIPAL = "raptor.console.principal";
+
+    private final ServerFleet fleet;
+    private final ConsoleHub consoles;
+    private final StatsHub stats;
+    private final ApiKey apiKey;
+    private final TokenService tokens;
+    private final Authenticator authenticator;
+    private final ConsoleSocketSettings settings;
+    private final Map<String, ConsoleSocket> open = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public ConsoleSockets(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, ApiKey apiKey, TokenService tokens,
+                          Authenticator authenticator, ConsoleSocketSettings settings) {
+        this.fleet = fleet;
+        this.consoles = consoles;
+        this.stats = stats;
+        this.apiKey = apiKey;
+        this.tokens = tokens;
+        this.authenticator = authenticator;
+        this.settings = settings;
+    }
+
+    ServerFleet fleet() {
+        return fleet;
+    }
+
+    ConsoleHub consoles() {
+        return consoles;
+    }
+
+    StatsHub stats() {
+        return stats;
+    }
+
+    EventBus bus() {
+        return fleet.bus();
+    }
+
+    /** Open console sockets (tests prove none leaks). */
+    public int openSockets() {
+        return open.size();
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    /** {@code wsBeforeUpgrade}: 404 for an unknown server, 401/403 for a bad {@code Authorization} header. */
+    public void beforeUpgrade(Context ctx) {
+        if (closed) {
+            throw new ProblemException(Problem.of(503, "shutting-down", "Shutting down", "the daemon is shutting down"));
+        }
+        UUID id = Query.serverId(ctx);
+        fleet.controller(id);
+        Principal principal = null;
+        if (Transport.of(ctx) == Transport.UNIX) {
+            principal = new Principal.LocalSocket();
+        } else if (ctx.header("Authorization") != null) {
+            principal = authenticator.authenticate(ctx);
+            if (principal instanceof Principal.ServerToken(TokenClaims claims) && !claims.serverId().equals(id)) {
+                throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                        "the token is for server " + claims.serverId() + ", not this one"));
+            }
+        }
+        if (principal != null) {
+            ctx.attribute(PRINCIPAL, principal);
+        }
+    }
+
+    /** {@code GET …/ws} without an upgrade: 426, saying how to connect. */
+    public void upgradeRequired(Context ctx) {
+        Query.serverId(ctx);
+        ctx.header("Upgrade", "websocket");
+        throw new ProblemException(Problem.of(426, "upgrade-required", "WebSocket upgrade required",
+                "this is the console WebSocket: connect with a WebSocket client (Upgrade: websocket) and send "
+                        + "{\"event\": \"auth\", \"args\": [\"<token>\"]}"));
+    }
+
+    /** The socket's handlers. */
+    public void configure(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            UUID id = UUID.fromString(ctx.pathParam("id"));
+            Principal principal = ctx.attribute(PRINCIPAL);
+            ConsoleSocket socket = new ConsoleSocket(this, id, ctx.session, settings,
+                    principal == null ? null : SocketGrant.of(principal));
+            open.put(ctx.sessionId(), socket);
+            if (closed) {
+                socket.close(1001, "the daemon is shutting down");
+                return;
+            }
+            socket.start();
+        });
+        ws.onMessage(ctx -> {
+            ConsoleSocket s = open.get(ctx.sessionId());
+            if (s != null) {
+                s.received(ctx.message());
+            }
+        });
+        ws.onClose(ctx -> ended(ctx));
+        ws.onError(ctx -> ended(ctx));
+    }
+
+    private void ended(WsContext ctx) {
+        ConsoleSocket s = open.remove(ctx.sessionId());
+        if (s != null) {
+            s.close(1000, null);
+        }
+    }
+
+    /** Jetty's limits for these sockets. */
+    public void configureFactory(JettyWebSocketServletFactory factory) {
+        factory.setIdleTimeout(settings.idleTimeout());
+        factory.setMaxTextMessageSize(settings.maxMessageBytes());
+        factory.setMaxBinaryMessageSize(1024);
+    }
+
+    void forget(ConsoleSocket socket) {
+        open.values().remove(socket);
+    }
+
+    // ------------------------------------------------------------------ credentials
+
+    /** A credential was refused; the message says why (sent as {@code jwt error}). */
+    static final class CredentialRejected extends Exception {
+        CredentialRejected(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What {@code credential} (the node API key or a server token) allows on {@code serverId}. */
+    SocketGrant grant(String credential, UUID serverId) throws CredentialRejected {
+        if (credential == null || credential.isBlank()) {
+            throw new CredentialRejected("the auth message needs the token as its argument");
+        }
+        String c = credential.strip();
+        if (c.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            c = c.substring(7).strip();
+        }
+        if (apiKey.matches(c)) {
+            return SocketGrant.everything("node API key");
+        }
+        TokenClaims claims;
+        try {
+            claims = tokens.verify(c);
+        } catch (InvalidTokenException e) {
+            throw new CredentialRejected(e.getMessage());
+        }
+        if (!claims.serverId().equals(serverId)) {
+            throw new CredentialRejected("the token is for server " + claims.serverId() + ", not this one");
+        }
+        return SocketGrant.of(claims);
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    /** Closes every console socket (1001) and waits, bounded, for their threads. */
+    @Override
+    public void close() {
+        closed = true;
+        List<ConsoleSocket> all = List.copyOf(open.values());
+        for (ConsoleSocket s : all) {
+            s.close(1001, "the daemon is shutting down");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        try {
+            for (ConsoleSocket s : all) {
+                s.awaitTermination(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

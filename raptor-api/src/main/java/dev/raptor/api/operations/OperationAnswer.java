@@ -1,0 +1,26 @@
+package dev.raptor.api.operations;
+
+import dev.raptor.api.http.Responses;
+import io.javalin.http.Context;
+
+/**
+ * Answers a request that submitted an operation: 200 with the operation once it has finished
+ * (whatever its outcome: done, superseded or failed — the body says which and why), or 202 with it
+ * and its {@code Location} when the client did not want to wait, or the wait ran out first. The
+ * operation keeps running either way: nothing is answered 202 and dropped.
+ */
+public final class OperationAnswer {
+    private OperationAnswer() {
+    }
+
+    public static void send(Context ctx, Operations operations, Operation op, WaitPolicy wait) {
+        boolean finished = wait.waits() && operations.await(op, wait.timeout());
+        if (!finished) {
+            ctx.header("Location", op.href());
+            ctx.header("Retry-After", "1");
+            Responses.json(ctx, 202, op.toJson());
+            return;
+        }
+        Responses.json(ctx, 200, op.toJson());
+    }
+}

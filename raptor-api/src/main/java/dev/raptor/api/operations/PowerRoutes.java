@@ -1,0 +1,54 @@
+package dev.raptor.api.operations;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.http.JsonBody;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.validation.Problems;
+import dev.raptor.store.json.JsonObjectReader;
+import io.javalin.http.Context;
+
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code POST /servers/{id}/power} and {@code GET /operations/{opId}}. */
+public final class PowerRoutes {
+    private static final Set<String> POWER_FIELDS = Set.of("action", "wait", "timeout");
+
+    private final ServerFleet fleet;
+    private final Operations operations;
+    private final ApiSettings settings;
+
+    public PowerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings) {
+        this.fleet = fleet;
+        this.operations = operations;
+        this.settings = settings;
+    }
+
+    /** {@code {"action": "start|stop|restart|kill", "wait": true, "timeout": 60}}. */
+    public void power(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
+        Problems problems = new Problems();
+        JsonObjectReader r = JsonObjectReader.of(body, "", problems);
+        PowerAction action = r.choice("action", PowerAction::parse);
+        if (action == null && !r.has("action")) {
+            r.error("action", "is required: start, stop, restart or kill");
+        }
+        WaitPolicy wait = WaitPolicy.of(ctx, r, settings.defaultWait(), settings.maxWait());
+        r.rejectUnknown(POWER_FIELDS, Set.of());
+        problems.throwIfAny();
+        Operation op = operations.track(id, action.wireName(), fleet.power(id, action));
+        OperationAnswer.send(ctx, operations, op, wait);
+    }
+
+    public void operation(Context ctx) {
+        Operation op = operations.find(ctx.pathParam("opId"))
+                .orElseThrow(() -> ProblemException.notFound("operation " + ctx.pathParam("opId")
+                        + " does not exist (operations are kept for a while after they finish, and not across restarts)"));
+        dev.raptor.api.http.Responses.json(ctx, 200, op.toJson());
+    }
+}

@@ -1,0 +1,120 @@
+package dev.raptor.api.problem;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.core.allocation.PortConflictException;
+import dev.raptor.core.power.ServerNotRunningException;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.StaleVersionException;
+import dev.raptor.core.validation.InvalidSpecException;
+import dev.raptor.store.StoreException;
+import dev.raptor.store.json.Json;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * Turns whatever a request ended with into the problem the client gets. Domain exceptions map to
+ * their status here and only here; anything unexpected becomes a 500 whose detail hides the
+ * internals (they are logged with an incident id the client can quote).
+ */
+public final class ProblemMapper {
+    private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+
+    private final Function<UUID, Optional<String>> serverName;
+
+    /** @param serverName the name of a server, for messages that name another server (port conflicts) */
+    public ProblemMapper(Function<UUID, Optional<String>> serverName) {
+        this.serverName = serverName;
+    }
+
+    public Problem map(Throwable t) {
+        Throwable e = unwrap(t);
+        return switch (e) {
+            case ProblemException p -> p.problem();
+            case InvalidSpecException v -> Problem.of(400, "validation", "Invalid request", describe(v))
+                    .withErrors(v.errors());
+            case ServerNotFoundException n -> Problem.of(404, "server-not-found", "No such server", n.getMessage())
+                    .with("serverId", n.serverId().toString());
+            case DuplicateServerException d -> Problem.of(409, "server-exists", "Server already exists", d.getMessage())
+                    .with("serverId", d.serverId().toString());
+            case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
+                    .with("currentVersion", s.actual());
+            case PortConflictException c -> portConflict(c);
+            case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())
+                    .with("serverId", r.serverId().toString());
+            case EngineException.Unavailable u -> Problem.of(503, "engine-unavailable", "Container engine unavailable", u.getMessage());
+            case EngineException.Timeout to -> Problem.of(504, "engine-timeout", "Container engine timed out", to.getMessage());
+            case EngineException.Conflict c -> Problem.of(409, "engine-conflict", "Conflict in the container engine", c.getMessage());
+            case EngineException.NotFound n -> Problem.of(404, "engine-not-found", "Not found in the container engine", n.getMessage());
+            case EngineException.Rejected r -> Problem.of(422, "engine-rejected", "Refused by the container engine", r.getMessage());
+            case dev.raptor.store.transfer.ImportConflictException c -> Problem.of(409, "import-conflict", "Servers already exist",
+                    c.getMessage() + "; import again with ?mode=replace to overwrite them");
+            case StoreException s -> {
+                log.error("store failure while serving a request", s);
+                yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
+            }
+            case HttpResponseException h -> fromJavalin(h);
+            // Reading the request failed (broken chunking, early end): the client's doing, not ours.
+            case java.io.IOException io -> Problem.of(400, "body-unreadable", "Request unreadable",
+                    "the request could not be read: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()));
+            case org.eclipse.jetty.http.HttpException h when h.getCode() >= 400 && h.getCode() < 500 ->
+                    Problem.of(h.getCode(), "bad-request", org.eclipse.jetty.http.HttpStatus.getMessage(h.getCode()),
+                            h.getReason() == null ? org.eclipse.jetty.http.HttpStatus.getMessage(h.getCode()) : h.getReason());
+            // Parsing helpers of the JDK and the domain signal bad input this way; never a server fault here.
+            case IllegalArgumentException i -> Problem.of(400, "bad-request", "Bad request", i.getMessage());
+            default -> {
+                String incident = UUID.randomUUID().toString();
+                log.error("unexpected failure serving a request (incident {})", incident, e);
+                yield Problem.of(500, "internal", "Internal error",
+                        "Raptor failed unexpectedly; the daemon log has the details under incident " + incident)
+                        .with("incident", incident);
+            }
+        };
+    }
+
+    private Problem portConflict(PortConflictException c) {
+        ObjectNode other = Json.object();
+        other.put("id", c.holder().toString());
+        serverName.apply(c.holder()).ifPresent(n -> other.put("name", n));
+        other.put("binding", c.held().hostBinding());
+        String name = serverName.apply(c.holder()).map(n -> " ('" + n + "')").orElse("");
+        return Problem.of(409, "port-conflict", "Port already allocated",
+                        c.wanted().hostBinding() + " is held by server " + c.holder() + name + " (" + c.held().hostBinding() + ")")
+                .with("conflictsWith", other);
+    }
+
+    /** Javalin's own answers: unknown route, wrong method, body too large... */
+    private static Problem fromJavalin(HttpResponseException h) {
+        int status = h.getStatus();
+        return switch (status) {
+            case 404 -> Problem.of(404, "no-route", "Not found", h.getMessage());
+            case 405 -> {
+                Problem p = Problem.of(405, "method-not-allowed", "Method not allowed", h.getMessage());
+                String allowed = h.getDetails().getOrDefault("availableMethods", h.getDetails().get("Available methods"));
+                yield allowed == null ? p : p.with("allowedMethods", allowed);
+            }
+            case 413 -> Problem.of(413, "body-too-large", "Request body too large", h.getMessage());
+            default -> Problem.of(status, "http-" + status, h.getMessage(), h.getMessage());
+        };
+    }
+
+    private static String describe(InvalidSpecException v) {
+        return v.errors().size() == 1 ? v.errors().getFirst().toString() : v.errors().size() + " fields are invalid: " + v.getMessage().replaceFirst("^invalid spec: ", "");
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.raptor.api.servers;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.console.LogFollow;
+import dev.raptor.api.http.JsonBody;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.http.Responses;
+import dev.raptor.core.console.ConsoleHub;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.stats.ServerStats;
+import dev.raptor.core.stats.StatsHub;
+import dev.raptor.core.validation.Problems;
+import dev.raptor.store.json.Json;
+import dev.raptor.store.json.JsonObjectReader;
+import io.javalin.http.Context;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/** A server's console and history: commands, recent logs, a stats reading, the activity log. */
+public final class ConsoleRoutes {
+    public static final int MAX_COMMAND = 4096;
+    public static final int MAX_TAIL = 10_000;
+
+    private final ServerFleet fleet;
+    private final ApiSettings settings;
+    private final ConsoleHub consoles;
+    private final StatsHub statsHub;
+    private final LogFollow follow;
+
+    public ConsoleRoutes(ServerFleet fleet, ApiSettings settings, ConsoleHub consoles, StatsHub statsHub, LogFollow follow) {
+        this.fleet = fleet;
+        this.settings = settings;
+        this.consoles = consoles;
+        this.statsHub = statsHub;
+        this.follow = follow;
+    }
+
+    /** {@code {"command": "say hi"}} to the server's stdin; 204, or 409 when it is offline. */
+    public void command(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
+        Problems problems = new Problems();
+        JsonObjectReader r = JsonObjectReader.of(body, "", problems);
+        String command = r.text("command");
+        if (command == null && !r.has("command")) {
+            r.error("command", "is required, e.g. \"say hi\"");
+        } else if (command != null) {
+            if (command.isEmpty() || command.length() > MAX_COMMAND) {
+                r.error("command", "must be 1 to " + MAX_COMMAND + " characters");
+            }
+            if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0 || command.indexOf('\0') >= 0) {
+                r.error("command", "must be a single line (send several commands as several requests)");
+            }
+        }
+        r.rejectUnknown(Set.of("command"), Set.of());
+        problems.throwIfAny();
+        fleet.sendCommand(id, command);
+        ctx.status(204);
+    }
+
+    /**
+     * The last {@code tail} lines (default 100), as {@code {"lines": [{"at", "stream", "text"}]}}, or as
+     * plain text when the client asks for {@code text/plain}.
+     */
+    public void logs(Context ctx) throws java.io.IOException {
+        UUID id = Query.serverId(ctx);
+        int tail = Query.integer(ctx, "tail", 100, 0, MAX_TAIL);
+        if (Query.bool(ctx, "follow").orElse(false)) {
+            fleet.controller(id); // 404 before the stream starts
+            follow.stream(ctx, id, tail); // chunked text/plain until the client leaves
+            return;
+        }
+        List<LogLine> lines = consoles.tail(id, tail); // the hub's buffer while watched, else the engine
+        if (prefersText(ctx)) {
+            StringBuilder text = new StringBuilder();
+            lines.forEach(l -> text.append(l.text()).append('\n'));
+            ctx.status(200).contentType("text/plain; charset=utf-8").result(text.toString());
+            return;
+        }
+        ObjectNode out = Json.object();
+        out.put("serverId", id.toString());
+        ArrayNode array = out.putArray("lines");
+        for (LogLine l : lines) {
+            array.addObject().put("at", l.at().toString()).put("stream", l.stream().name().toLowerCase(Locale.ROOT)).put("text", l.text());
+        }
+        Responses.json(ctx, 200, out);
+    }
+
+    /** One reading: memory, CPU, network, processes, disk; zeros and {@code "running": false} when offline. */
+    public void stats(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        ServerStats s = statsHub.snapshot(id); // the watched server's latest, else one engine reading; disk from the cache
+        ObjectNode out = Json.object();
+        out.put("serverId", id.toString());
+        out.put("state", s.state().wireName());
+        out.put("running", s.sampled());
+        out.put("at", s.at().toString());
+        out.put("memoryBytes", s.memoryBytes());
+        out.put("memoryLimitBytes", s.memoryLimitBytes());
+        out.put("cpuAbsolute", s.cpuAbsolute());
+        out.putObject("network")
+                .put("rxBytes", s.rxBytes())
+                .put("txBytes", s.txBytes());
+        out.put("pids", s.pids());
+        out.put("uptimeSeconds", s.uptimeMillis() / 1000);
+        out.put("diskBytes", s.diskBytes());
+        Responses.json(ctx, 200, out);
+    }
+
+    /** Newest first, {@code limit} (1–1000, default 50) entries older than {@code before}; {@code next} links the next page. */
+    public void activity(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        long before = Query.longValue(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+        int limit = Query.integer(ctx, "limit", 50, 1, 1000);
+        fleet.controller(id); // 404 for an unknown (or deleted) server
+        List<ActivityEntry> entries = fleet.store().activity(id, before, limit);
+        ObjectNode out = Json.object();
+        ArrayNode array = out.putArray("entries");
+        for (ActivityEntry e : entries) {
+            ObjectNode o = array.addObject();
+            o.put("id", e.id());
+            o.put("at", e.at().toString());
+            o.put("type", e.type());
+            o.put("message", e.message());
+            ObjectNode details = o.putObject("details");
+            e.details().forEach(details::put);
+        }
+        if (entries.size() == limit && !entries.isEmpty()) {
+            out.put("next", ServerRoutes.PATH + id + "/activity?before=" + entries.getLast().id() + "&limit=" + limit);
+        } else {
+            out.putNull("next");
+        }
+        Responses.json(ctx, 200, out);
+    }
+
+    private static boolean prefersText(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.raptor.api.servers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.http.JsonBody;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.http.Responses;
+import dev.raptor.api.operations.Operation;
+import dev.raptor.api.operations.OperationAnswer;
+import dev.raptor.api.operations.Operations;
+import dev.raptor.api.operations.WaitPolicy;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.power.ServerFleet.ServerSnapshot;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.StaleVersionException;
+import dev.raptor.core.server.StoredServer;
+import dev.raptor.store.json.Json;
+import dev.raptor.store.json.ServerSpecJson;
+import io.javalin.http.Context;
+
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/** The server resource: {@code POST|GET /servers}, {@code GET|PATCH|DELETE /servers/{id}}. */
+public final class ServerRoutes {
+    public static final String PATH = "/api/v1/servers/";
+
+    private final ServerFleet fleet;
+    private final Operations operations;
+    private final ApiSettings settings;
+
+    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings) {
+        this.fleet = fleet;
+        this.operations = operations;
+        this.settings = settings;
+    }
+
+    public void create(Context ctx) {
+        ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, false);
+        ServerSpec spec = ServerSpecJson.decode(body, ServerDocument.READ_ONLY);
+        StoredServer created = fleet.create(spec);
+        ServerSnapshot snapshot = current(created.id());
+        ctx.header("Location", PATH + created.id());
+        ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
+        Responses.json(ctx, 201, ServerDocument.of(snapshot));
+    }
+
+    public void list(Context ctx) {
+        ServerFilter filter = ServerFilter.of(ctx);
+        ObjectNode out = Json.object();
+        ArrayNode servers = out.putArray("servers");
+        fleet.list().stream().filter(filter).map(ServerDocument::of).forEach(servers::add);
+        out.put("count", servers.size());
+        Responses.json(ctx, 200, out);
+    }
+
+    public void get(Context ctx) {
+        ServerSnapshot snapshot = current(Query.serverId(ctx));
+        ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
+        Responses.json(ctx, 200, ServerDocument.of(snapshot));
+    }
+
+    /**
+     * RFC 7396 merge patch of the spec, guarded by {@code If-Match: "<version>"} when given. A running
+     * server gets the change at its next start, or at once (recreated) with {@code ?apply=now}; then
+     * the answer waits for the recreate like a power request and names it in {@code Operation-Location}.
+     */
+    public void patch(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        boolean applyNow = Query.text(ctx, "apply").map(v -> switch (v) {
+            case "now" -> true;
+            case "next-start" -> false;
+            default -> throw ProblemException.invalidParameter("apply", "must be 'now' or 'next-start' (was '" + v + "')");
+        }).orElse(false);
+        WaitPolicy wait = WaitPolicy.ofQuery(ctx, settings.defaultWait(), settings.maxWait());
+        OptionalLong ifMatch = ifMatch(ctx);
+        ObjectNode patch = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON_OR_MERGE_PATCH, false);
+        StoredServer stored = current(id).stored();
+        long expected = ifMatch.orElse(stored.version());
+        if (expected != stored.version()) {
+            throw new StaleVersionException(id, expected, stored.version());
+        }
+        JsonNode merged = ServerSpecJson.mergePatch(ServerDocument.specOf(stored), patch);
+        ServerSpec spec = ServerSpecJson.decode(merged, ServerDocument.READ_ONLY);
+        fleet.update(id, expected, spec);
+        if (applyNow) {
+            Operation op = operations.track(id, "apply-spec", fleet.applySpec(id));
+            ctx.header("Operation-Location", op.href());
+            if (wait.waits()) {
+                operations.await(op, wait.timeout());
+            }
+        }
+        get(ctx);
+    }
+
+    /** Stops the server by its stop policy (or kills it with {@code ?force=true}) and removes it with its data. */
+    public void delete(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        boolean force = Query.bool(ctx, "force").orElse(false);
+        WaitPolicy wait = WaitPolicy.ofQuery(ctx, settings.defaultWait(), settings.maxWait());
+        Operation op = operations.track(id, force ? "delete (forced)" : "delete", fleet.delete(id, force));
+        OperationAnswer.send(ctx, operations, op, wait);
+    }
+
+    private ServerSnapshot current(UUID id) {
+        return fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id));
+    }
+
+    /** {@code "3"}, {@code W/"3"} or {@code 3}; {@code *} (or no header) means "whatever is current". */
+    private static OptionalLong ifMatch(Context ctx) {
+        String raw = ctx.header("If-Match");
+        if (raw == null || raw.isBlank() || raw.strip().equals("*")) {
+            return OptionalLong.empty();
+        }
+        String v = raw.strip();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidParameter("If-Match", "must be the server's version as its ETag gives it, e.g. \"3\" (was '" + raw + "')");
+        }
+    }
+}

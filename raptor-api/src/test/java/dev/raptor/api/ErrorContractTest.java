@@ -1,0 +1,152 @@
+package dev.raptor.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each error status of the contract, produced by a real request, answers an RFC 9457 problem. */
+class ErrorContractTest {
+    @TempDir
+    static Path dir;
+    static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** Asserts the answer is a problem document with this status, and returns its body. */
+    static JsonNode problem(TestNode.Res r, int status) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.contentType()).as(r.toString()).startsWith("application/problem+json");
+        JsonNode p = r.json();
+        assertThat(p.get("type").asText()).startsWith("urn:raptor:problem:");
+        assertThat(p.get("title").asText()).isNotBlank();
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+        assertThat(p.get("detail").asText()).isNotBlank();
+        return p;
+    }
+
+    @Test
+    void malformedJsonIs400WithLineAndColumn() {
+        JsonNode p = problem(node.post("/api/v1/servers", "{\"name\": \"x\",\n  \"image\": }"), 400);
+        assertThat(p.get("type").asText()).endsWith(":malformed-json");
+        assertThat(p.get("line").asInt()).isEqualTo(2);
+        assertThat(p.get("column").asInt()).isPositive();
+        assertThat(p.get("detail").asText()).contains("line 2");
+    }
+
+    @Test
+    void invalidFieldsAre400ListingEveryFieldPath() {
+        JsonNode p = problem(node.post("/api/v1/servers", """
+                {"name": "", "image": "raptor-test/gameserver:1", "limits": {"ioWeight": 5},
+                 "allocations": [{"ip": "not-an-ip", "port": 70000, "primary": true}], "memoryMb": 1}"""), 400);
+        assertThat(p.get("type").asText()).endsWith(":validation");
+        assertThat(p.get("errors").findValuesAsText("field"))
+                .contains("name", "limits.ioWeight", "allocations[0].ip", "allocations[0].port", "memoryMb");
+    }
+
+    @Test
+    void unknownRouteIs404() {
+        JsonNode p = problem(node.get("/api/v1/nothing-here"), 404);
+        assertThat(p.get("type").asText()).endsWith(":no-route");
+    }
+
+    @Test
+    void unknownServerIs404() {
+        UUID id = UUID.randomUUID();
+        JsonNode p = problem(node.get("/api/v1/servers/" + id), 404);
+        assertThat(p.get("detail").asText()).contains(id.toString());
+        problem(node.get("/api/v1/servers/not-a-uuid"), 404);
+    }
+
+    @Test
+    void wrongMethodIs405NamingTheAllowedOnes() {
+        TestNode.Res r = node.call("PUT", "/api/v1/servers", "{}");
+        problem(r, 405);
+        assertThat(r.header("Allow")).contains("GET").contains("POST");
+    }
+
+    @Test
+    void wrongContentTypeIs415() {
+        JsonNode p = problem(node.send("POST", "/api/v1/servers", TestNode.gameServer("x", 0),
+                "Authorization", "Bearer " + node.apiKey, "Content-Type", "text/plain"), 415);
+        assertThat(p.get("detail").asText()).contains("application/json");
+    }
+
+    @Test
+    void bodyOverTheLimitIs413() {
+        String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        problem(node.post("/api/v1/servers", huge), 413);
+    }
+
+    @Test
+    void staleVersionIs412() {
+        String id = node.create(TestNode.gameServer("stale", 0));
+        TestNode.Res first = node.send("PATCH", "/api/v1/servers/" + id, "{\"name\": \"stale-2\"}",
+                "Authorization", "Bearer " + node.apiKey, "If-Match", "\"1\"", "Content-Type", "application/merge-patch+json");
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.header("ETag")).isEqualTo("\"2\"");
+        JsonNode p = problem(node.send("PATCH", "/api/v1/servers/" + id, "{\"name\": \"stale-3\"}",
+                "Authorization", "Bearer " + node.apiKey, "If-Match", "\"1\""), 412);
+        assertThat(p.get("currentVersion").asLong()).isEqualTo(2);
+        assertThat(node.get("/api/v1/servers/" + id).json().get("name").asText()).isEqualTo("stale-2");
+    }
+
+    @Test
+    void portConflictIs409NamingTheOtherServer() {
+        String spec = """
+                {"name": "%s", "image": "raptor-test/gameserver:1",
+                 "allocations": [{"ip": "127.0.0.1", "port": 27811, "primary": true}]}""";
+        String holder = node.create(spec.formatted("port-holder"));
+        JsonNode p = problem(node.post("/api/v1/servers", spec.formatted("port-wanter")), 409);
+        assertThat(p.get("type").asText()).endsWith(":port-conflict");
+        assertThat(p.get("conflictsWith").get("id").asText()).isEqualTo(holder);
+        assertThat(p.get("conflictsWith").get("name").asText()).isEqualTo("port-holder");
+        assertThat(p.get("detail").asText()).contains(holder).contains("port-holder").contains("127.0.0.1:27811/tcp");
+    }
+
+    @Test
+    void commandToAnOfflineServerIs409() {
+        String id = node.create(TestNode.gameServer("offline", 0));
+        JsonNode p = problem(node.post("/api/v1/servers/" + id + "/commands", "{\"command\": \"say hi\"}"), 409);
+        assertThat(p.get("type").asText()).endsWith(":server-not-running");
+    }
+
+    @Test
+    void duplicateIdIs409() {
+        String id = node.create(TestNode.gameServer("dup", 0));
+        problem(node.post("/api/v1/servers", TestNode.gameServer("dup-2", 0).replaceFirst("\\{", "{\"id\": \"" + id + "\", ")), 409);
+    }
+
+    @Test
+    void missingCredentialsAre401WithAChallenge() {
+        TestNode.Res r = node.send("GET", "/api/v1/servers", null);
+        problem(r, 401);
+        assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+        problem(node.send("GET", "/api/v1/servers", null, "Authorization", "Bearer not-the-key"), 401);
+        problem(node.send("GET", "/api/v1/servers", null, "Authorization", "Basic dXNlcjpwYXNz"), 401);
+    }
+
+    @Test
+    void aBadParameterIs400NamingIt() {
+        String id = node.create(TestNode.gameServer("params", 0));
+        JsonNode p = problem(node.get("/api/v1/servers/" + id + "/logs?tail=lots"), 400);
+        assertThat(p.get("errors").findValuesAsText("field")).containsExactly("tail");
+        problem(node.get("/api/v1/servers?state=sleeping"), 400);
+        problem(node.call("DELETE", "/api/v1/servers/" + id + "?force=perhaps", null), 400);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.raptor.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.testing.RawHttp;
+import dev.raptor.api.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The life of a server as a panel (over TCP, with the key) and an operator (over the Unix socket, without) drive it. */
+class ServerFlowTest {
+    @TempDir
+    static Path dir;
+    static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void createStartCommandLogsStopDeleteOverTcp() {
+        TestNode.Res created = node.post("/api/v1/servers", TestNode.gameServer("flow-tcp", 0));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        assertThat(created.header("Location")).isEqualTo("/api/v1/servers/" + id);
+        assertThat(created.header("ETag")).isEqualTo("\"1\"");
+        assertThat(created.json().get("state").asText()).isEqualTo("offline");
+        assertThat(created.json().get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(created.json().get("version").asLong()).isEqualTo(1);
+        assertThat(created.json().get("environment").get("BOOT_DELAY").asText()).isEqualTo("0");
+
+        TestNode.Res fetched = node.get(created.header("Location"));
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.json().get("name").asText()).isEqualTo("flow-tcp");
+
+        TestNode.Res started = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(200);
+        assertThat(started.json().get("status").asText()).isEqualTo("done");
+        assertThat(started.json().get("state").asText()).isEqualTo("running");
+        JsonNode running = node.get("/api/v1/servers/" + id).json();
+        assertThat(running.get("state").asText()).isEqualTo("running");
+        assertThat(running.get("desiredState").asText()).isEqualTo("running");
+        assertThat(running.get("containerId").isTextual()).isTrue();
+
+        TestNode.Res command = node.post("/api/v1/servers/" + id + "/commands", "{\"command\": \"say hi\"}");
+        assertThat(command.status()).as(command.toString()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            TestNode.Res logs = node.get("/api/v1/servers/" + id + "/logs?tail=50");
+            assertThat(logs.status()).isEqualTo(200);
+            assertThat(logs.json().get("lines").findValuesAsText("text")).contains("[Server] hi");
+        });
+        TestNode.Res text = node.send("GET", "/api/v1/servers/" + id + "/logs?tail=50", null,
+                "Authorization", "Bearer " + node.apiKey, "Accept", "text/plain");
+        assertThat(text.contentType()).startsWith("text/plain");
+        assertThat(text.body()).contains("[Server] hi\n");
+
+        TestNode.Res stats = node.get("/api/v1/servers/" + id + "/stats");
+        assertThat(stats.status()).as(stats.toString()).isEqualTo(200);
+        assertThat(stats.json().get("running").asBoolean()).isTrue();
+        assertThat(stats.json().get("memoryBytes").asLong()).isPositive();
+
+        TestNode.Res stopped = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"stop\"}");
+        assertThat(stopped.status()).as(stopped.toString()).isEqualTo(200);
+        assertThat(stopped.json().get("status").asText()).isEqualTo("done");
+        assertThat(stopped.json().get("state").asText()).isEqualTo("offline");
+
+        JsonNode activity = node.get("/api/v1/servers/" + id + "/activity?limit=100").json();
+        assertThat(activity.get("entries").findValuesAsText("type")).contains("create", "power.start", "power.stop");
+
+        TestNode.Res deleted = node.call("DELETE", "/api/v1/servers/" + id, null);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(deleted.json().get("status").asText()).isEqualTo("done");
+        TestNode.Res gone = node.get("/api/v1/servers/" + id);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.isProblem()).isTrue();
+    }
+
+    @Test
+    void createStartCommandLogsStopDeleteOverTheUnixSocketWithoutAKey() {
+        RawHttp unix = node.unix();
+        RawHttp.Response created = unix.send("POST", "/api/v1/servers", TestNode.gameServer("flow-unix", 0));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        assertThat(created.header("Location")).isEqualTo("/api/v1/servers/" + id);
+
+        RawHttp.Response listed = unix.send("GET", "/api/v1/servers?name=flow-unix", null);
+        assertThat(listed.json().get("servers").findValuesAsText("id")).containsExactly(id);
+
+        RawHttp.Response started = unix.send("POST", "/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(200);
+        assertThat(started.json().get("state").asText()).isEqualTo("running");
+
+        RawHttp.Response command = unix.send("POST", "/api/v1/servers/" + id + "/commands", "{\"command\": \"say hi\"}");
+        assertThat(command.status()).as(command.toString()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            RawHttp.Response logs = unix.send("GET", "/api/v1/servers/" + id + "/logs?tail=50", null);
+            assertThat(logs.json().get("lines").findValuesAsText("text")).contains("[Server] hi");
+        });
+
+        RawHttp.Response stopped = unix.send("POST", "/api/v1/servers/" + id + "/power", "{\"action\": \"stop\"}");
+        assertThat(stopped.json().get("state").asText()).as(stopped.toString()).isEqualTo("offline");
+
+        RawHttp.Response deleted = unix.send("DELETE", "/api/v1/servers/" + id, null);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(unix.send("GET", "/api/v1/servers/" + id, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theUnixSocketIsForItsOwnerAndGroupOnly() throws java.io.IOException {
+        assertThat(java.nio.file.Files.getPosixFilePermissions(node.api.socketPath()))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+    }
+
+    @Test
+    void theListFiltersByStateLabelAndName() {
+        String a = node.create(TestNode.gameServer("filter-a", 0));
+        String b = node.create(TestNode.gameServer("filter-b", 0).replace("\"suite\": \"api\"", "\"suite\": \"other\""));
+        assertThat(node.get("/api/v1/servers?name=filter-a").json().get("servers").findValuesAsText("id")).containsExactly(a);
+        assertThat(node.get("/api/v1/servers?label=suite=other").json().get("servers").findValuesAsText("id")).containsExactly(b);
+        assertThat(node.get("/api/v1/servers?label=suite&state=offline").json().get("servers").findValuesAsText("id")).contains(a, b);
+        assertThat(node.get("/api/v1/servers?state=running&name=filter-a").json().get("count").asInt()).isZero();
+        node.call("DELETE", "/api/v1/servers/" + a, null);
+        node.call("DELETE", "/api/v1/servers/" + b, null);
+    }
+
+    @Test
+    void healthNeedsNoKeyAndSystemDescribesTheNode() {
+        TestNode.Res health = node.send("GET", "/api/v1/health", null);
+        assertThat(health.status()).as(health.toString()).isEqualTo(200);
+        assertThat(health.json().get("checks").fieldNames()).toIterable().containsExactly("engine", "store", "disk");
+
+        JsonNode system = node.get("/api/v1/system").json();
+        assertThat(system.get("runtime").asText()).isEqualTo("docker");
+        assertThat(system.get("engine").get("reachable").asBoolean()).isTrue();
+        assertThat(system.get("engine").get("version").asText()).isNotBlank();
+        assertThat(system.get("servers").has("running")).isTrue();
+        assertThat(system.get("node").get("cpus").asInt()).isPositive();
+        assertThat(system.get("node").get("diskFreeBytes").asLong()).isPositive();
+    }
+}

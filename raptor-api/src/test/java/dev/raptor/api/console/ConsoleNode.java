@@ -1,0 +1,147 @@
+package dev.raptor.api.console;
+
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.RaptorApi;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.Permission;
+import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.node.NodeStatus;
+import dev.raptor.api.testing.TestEngine;
+import dev.raptor.api.testing.TestNode;
+import dev.raptor.core.console.ConsoleHub;
+import dev.raptor.core.console.ConsoleSettings;
+import dev.raptor.core.console.ServerRuns;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.stats.StatsHub;
+import dev.raptor.core.stats.StatsSettings;
+import dev.raptor.docker.DockerRuntime;
+import dev.raptor.store.SqliteStore;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One Raptor node in the test JVM wired as the daemon wires it, console and stats hubs included (the
+ * daemon creates them and closes them after the API), on the real engine.
+ */
+final class ConsoleNode implements AutoCloseable {
+    static final Duration HANG = TestNode.HANG;
+
+    final Path dataDir;
+    final String node = "consoletest-" + UUID.randomUUID().toString().substring(0, 8);
+    final String apiKey = ApiKey.generate();
+    final SqliteStore store;
+    final DockerRuntime runtime;
+    final EventBus bus = new EventBus();
+    final ServerFleet fleet;
+    final ConsoleHub consoles;
+    final StatsHub stats;
+    final TokenService tokens;
+    final RaptorApi api;
+
+    ConsoleNode(Path dataDir) {
+        this(dataDir, ConsoleSettings.defaults());
+    }
+
+    ConsoleNode(Path dataDir, ConsoleSettings consoleSettings) {
+        this.dataDir = dataDir;
+        this.store = SqliteStore.open(dataDir);
+        this.runtime = TestEngine.runtime(node);
+        this.fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(dataDir.resolve("volumes"))
+                .withObserveEvery(Duration.ofSeconds(2)));
+        fleet.boot();
+        ServerRuns runs = ServerRuns.of(fleet);
+        this.consoles = new ConsoleHub(runtime, runs, bus, consoleSettings);
+        this.stats = new StatsHub(runtime, runs, bus, dataDir.resolve("volumes"), StatsSettings.defaults());
+        this.tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
+        NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "ok", 1);
+        this.api = RaptorApi.create(fleet, status, ApiKey.of(apiKey, "test"), tokens,
+                ApiSettings.defaults("127.0.0.1", 0, null, "test"),
+                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults().withAuthTimeout(Duration.ofSeconds(2)))).start();
+    }
+
+    URI ws(UUID server) {
+        return URI.create("ws://127.0.0.1:" + api.port() + "/api/v1/servers/" + server + "/ws");
+    }
+
+    URI http(String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
+    }
+
+    String token(UUID server, Duration ttl, Permission... permissions) {
+        return tokens.issue(server, Set.of(permissions), ttl).token();
+    }
+
+    /** Creates the test game server and starts it, waiting until it is running. */
+    UUID runningServer(String name) {
+        return runningServer(name, java.util.Map.of());
+    }
+
+    UUID runningServer(String name, java.util.Map<String, String> env) {
+        UUID id = createServer(name, env);
+        power(id, PowerAction.START);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
+        return id;
+    }
+
+    UUID createServer(String name) {
+        return createServer(name, java.util.Map.of());
+    }
+
+    UUID createServer(String name, java.util.Map<String, String> env) {
+        var b = dev.raptor.core.server.ServerSpec.builder(TestEngine.IMAGE).name(name);
+        env.forEach(b::env);
+        return fleet.create(b
+                .stopPolicy(dev.raptor.core.power.StopPolicy.command("stop", Duration.ofSeconds(20)))
+                .readyPattern("Done!")
+                .build()).id();
+    }
+
+    PowerResult power(UUID id, PowerAction action) {
+        try {
+            PowerResult r = fleet.power(id, action).get(HANG.toSeconds(), TimeUnit.SECONDS);
+            assertThat(r).as(action + " of " + id).isInstanceOf(PowerResult.Done.class);
+            return r;
+        } catch (Exception e) {
+            throw new AssertionError(action + " of " + id + " did not finish", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
+        for (ServerFleet.ServerSnapshot s : fleet.list()) {
+            deletes.add(fleet.delete(s.id(), true));
+        }
+        for (CompletableFuture<PowerResult> d : deletes) {
+            try {
+                d.get(HANG.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // removed below anyway
+            }
+        }
+        api.close();
+        stats.close();
+        consoles.close();
+        fleet.close();
+        bus.close();
+        runtime.close();
+        store.close();
+        TestEngine.removeContainers(node);
+    }
+}

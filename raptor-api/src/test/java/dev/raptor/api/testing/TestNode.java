@@ -1,0 +1,181 @@
+package dev.raptor.api.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.RaptorApi;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.node.NodeStatus;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.docker.DockerRuntime;
+import dev.raptor.store.SqliteStore;
+import dev.raptor.store.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet,
+ * API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
+ * their own; {@link #close()} deletes every server and removes whatever containers remain.
+ */
+public final class TestNode implements AutoCloseable {
+    public static final Duration HANG = Duration.ofSeconds(120);
+
+    public final Path dataDir;
+    public final String node = "apitest-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String apiKey = ApiKey.generate();
+    public final SqliteStore store;
+    public final DockerRuntime runtime;
+    public final EventBus bus = new EventBus();
+    public final ServerFleet fleet;
+    public final RaptorApi api;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TestNode(Path dataDir, ApiSettings settings) {
+        this.dataDir = dataDir;
+        this.store = SqliteStore.open(dataDir);
+        this.runtime = TestEngine.runtime(node);
+        this.fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(dataDir.resolve("volumes"))
+                .withObserveEvery(Duration.ofSeconds(2)));
+        fleet.boot();
+        NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
+        this.api = RaptorApi.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
+                settings).start();
+    }
+
+    public static TestNode start(Path dir) {
+        return start(dir, s -> s);
+    }
+
+    public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
+        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")));
+    }
+
+    /** A token service sharing this node's secret, on another clock (to make expired tokens). */
+    public TokenService tokens(Clock clock) {
+        return TokenService.loadOrGenerate(dataDir, clock);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
+    }
+
+    public RawHttp unix() {
+        return RawHttp.unix(api.socketPath());
+    }
+
+    public RawHttp tcp() {
+        return RawHttp.tcp("127.0.0.1", api.port());
+    }
+
+    /** The answer of one HTTP request over TCP. */
+    public record Res(int status, String contentType, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
+            return Json.parse(body);
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        public boolean isProblem() {
+            return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/problem+json");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + contentType + " " + body;
+        }
+    }
+
+    /** A request with the node API key. */
+    public Res call(String method, String path, String json) {
+        return send(method, path, json, "Authorization", "Bearer " + apiKey);
+    }
+
+    public Res get(String path) {
+        return call("GET", path, null);
+    }
+
+    public Res post(String path, String json) {
+        return call("POST", path, json);
+    }
+
+    /** A request with exactly these headers (name, value, ...); a JSON body gets Content-Type application/json unless given. */
+    public Res send(String method, String path, String json, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(HANG);
+        boolean typed = false;
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (json != null && !typed) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Res(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A game server document: the test image, BOOT_DELAY {@code bootDelay}, ready at its Done line, stopped by "stop". */
+    public static String gameServer(String name, int bootDelay) {
+        return """
+                {"name": "%s", "image": "%s", "environment": {"BOOT_DELAY": "%d"},
+                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20},
+                 "readyPattern": "Done!", "labels": {"suite": "api"}}""".formatted(name, TestEngine.IMAGE, bootDelay);
+    }
+
+    /** Creates a server over the API and answers its id. */
+    public String create(String json) {
+        Res r = post("/api/v1/servers", json);
+        if (r.status() != 201) {
+            throw new AssertionError("create failed: " + r);
+        }
+        return r.json().get("id").asText();
+    }
+
+    @Override
+    public void close() {
+        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
+        for (ServerFleet.ServerSnapshot s : fleet.list()) {
+            deletes.add(fleet.delete(s.id(), true));
+        }
+        for (CompletableFuture<PowerResult> d : deletes) {
+            try {
+                d.get(HANG.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // removed below anyway
+            }
+        }
+        api.close();
+        fleet.close();
+        bus.close();
+        runtime.close();
+        store.close();
+        TestEngine.removeContainers(node);
+    }
+}

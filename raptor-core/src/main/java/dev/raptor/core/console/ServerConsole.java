@@ -1,0 +1,554 @@
+package dev.raptor.core.console;
+
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The console of one watched server: its one engine log stream, the {@link LineLog} every subscriber
+ * reads from, and the pump thread that opens and reopens the stream. Exists while the server has
+ * subscribers (rule 7): the hub creates it for the first and ends it when the last leaves.
+ *
+ * <p>The pump is the only thread that calls the engine, so opening, handing over and closing streams
+ * never overlap. The engine's reader thread only appends to the log under {@link #lock}, a memory
+ * operation, so no subscriber can ever slow it.
+ *
+ * <p><b>No line lost, none twice.</b> Every stream after the first starts at
+ * {@code since = max(run start, time of the last line kept)}, skipping the lines stamped exactly at
+ * that instant which were already kept. A restart therefore continues the same log with the new
+ * boot's first line, and a reconnect after an engine error continues where the old stream broke off.
+ */
+final class ServerConsole {
+    private static final Logger log = LoggerFactory.getLogger(ServerConsole.class);
+    /** How long a restart waits for the previous run's stream to deliver its last lines and end. */
+    private static final Duration HANDOVER = Duration.ofSeconds(2);
+    /** Delivered lines beyond the history are forgotten in steps of this many. */
+    private static final int TRIM_SLACK = 1024;
+
+    private final UUID serverId;
+    private final ContainerRuntime runtime;
+    private final ServerRuns runs;
+    private final ConsoleSettings settings;
+    private final AtomicInteger openStreams;
+
+    /** Guards everything below that is not pump-only; held for memory operations only, never across engine calls. */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled for every appended line and on end; subscribers wait on it when they have caught up. */
+    final Condition newLines = lock.newCondition();
+    /**
+     * Signalled every {@link #pressureStep} lines and on end; subscribers waiting out their rate limit
+     * wait on it, so a flood cuts the wait short before it could overflow their queue.
+     */
+    final Condition pressure = lock.newCondition();
+    private final int pressureStep;
+    private final Condition wake = lock.newCondition();
+    final LineLog lines;
+    private final List<ConsoleSubscription> subscribers = new ArrayList<>();
+    private final ArrayDeque<Command> commands = new ArrayDeque<>();
+    private boolean ending;
+    private final CountDownLatch primed = new CountDownLatch(1);
+
+    /** Generation of the stream whose lines are accepted; 0 = none. */
+    private int activeGen;
+    private int lastGen;
+    /** While non-null, the active stream is still at its start: lines before it are dropped, {@link #skip} lines at it too. */
+    private Instant boundary;
+    private int skip;
+    /** The newest line time kept, and how many kept lines carry exactly that time. */
+    private Instant lastAt;
+    private int sameAtCount;
+
+    /** Pump-only: the open engine stream. */
+    private Stream stream;
+    private final Thread pump;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    ServerConsole(UUID serverId, ContainerRuntime runtime, ServerRuns runs, ConsoleSettings settings, AtomicInteger openStreams) {
+        this.serverId = serverId;
+        this.runtime = runtime;
+        this.runs = runs;
+        this.settings = settings;
+        this.openStreams = openStreams;
+        this.lines = new LineLog(Math.max(1, Math.max(settings.queueLines(), settings.historyLines())), settings.queueBytes());
+        this.pressureStep = Math.max(1, settings.queueLines() / 4);
+        this.pump = Thread.ofVirtual().name("console-" + serverId).unstarted(this::pump);
+    }
+
+    UUID serverId() {
+        return serverId;
+    }
+
+    ConsoleSettings settings() {
+        return settings;
+    }
+
+    void start() {
+        if (started.compareAndSet(false, true)) {
+            pump.start();
+        }
+    }
+
+    // ------------------------------------------------------------------ subscribers
+
+    /** Adds a subscriber whose first live line is the next one appended; null if this console is ending. */
+    ConsoleSubscription add(ConsoleHub hub, ConsoleListener listener) {
+        lock.lock();
+        try {
+            if (ending) {
+                return null;
+            }
+            ConsoleSubscription s = new ConsoleSubscription(hub, this, listener, lines.head());
+            subscribers.add(s);
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether no subscriber is left */
+    boolean remove(ConsoleSubscription s) {
+        lock.lock();
+        try {
+            subscribers.remove(s);
+            return subscribers.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int subscriberCount() {
+        lock.lock();
+        try {
+            return subscribers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<ConsoleSubscription> subscribers() {
+        lock.lock();
+        try {
+            return List.copyOf(subscribers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends this console: the pump closes the engine stream and exits. With a reason, the subscribers
+     * still attached are ended too (deletion, shutdown); without, none are left.
+     */
+    void end(ConsoleListener.EndReason reason) {
+        List<ConsoleSubscription> left;
+        lock.lock();
+        try {
+            ending = true;
+            left = List.copyOf(subscribers);
+            subscribers.clear();
+            commands.clear();
+            wake.signalAll();
+            newLines.signalAll();
+            pressure.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (ConsoleSubscription s : left) {
+            s.endByHub(reason);
+        }
+        if (!started.get()) {
+            primed.countDown();
+        }
+    }
+
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return !started.get() || pump.join(timeout);
+    }
+
+    // ------------------------------------------------------------------ history
+
+    /** The last {@code n} lines kept before sequence number {@code before}; waits (bounded) for the first history read. */
+    List<LogLine> history(long before, int n) {
+        awaitPrimed();
+        lock.lock();
+        try {
+            return lines.before(before, Math.min(n, settings.historyLines()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last {@code n} lines kept. */
+    List<LogLine> tail(int n) {
+        awaitPrimed();
+        lock.lock();
+        try {
+            return lines.before(lines.head(), Math.min(n, settings.historyLines()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitPrimed() {
+        try {
+            if (!primed.await(settings.engineTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("server={} console history not read within {} ms; answering with what is kept", serverId,
+                        settings.engineTimeout().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ events in
+
+    /** A container of the server began to run (from the event bus). */
+    void containerStarted(ContainerRef ref, Instant startedAt) {
+        post(new Command.Started(ref, startedAt));
+    }
+
+    private void post(Command c) {
+        lock.lock();
+        try {
+            if (!ending) {
+                commands.addLast(c);
+                wake.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called on the engine's reader thread for every line of stream {@code gen}. */
+    private void accept(int gen, LogLine line) {
+        lock.lock();
+        try {
+            if (gen != activeGen || ending) {
+                return;
+            }
+            Instant at = line.at();
+            if (boundary != null && at != null) {
+                if (at.isBefore(boundary)) {
+                    return;
+                }
+                if (at.equals(boundary) && skip > 0) {
+                    skip--;
+                    return;
+                }
+            }
+            boundary = null;
+            lines.append(line);
+            remember(at);
+            newLines.signalAll();
+            if (lines.head() % pressureStep == 0) {
+                pressure.signalAll();
+            }
+            if (lines.size() > settings.historyLines() + TRIM_SLACK && lines.head() % TRIM_SLACK == 0) {
+                trimDelivered();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets lines every subscriber has had that are older than the history: memory follows the slowest reader's lag. */
+    private void trimDelivered() {
+        long keepFrom = lines.head() - settings.historyLines();
+        for (ConsoleSubscription s : subscribers) {
+            keepFrom = Math.min(keepFrom, s.cursor());
+        }
+        lines.trimBelow(keepFrom);
+    }
+
+    private void remember(Instant at) {
+        if (at == null) {
+            return;
+        }
+        if (at.equals(lastAt)) {
+            sameAtCount++;
+        } else if (lastAt == null || at.isAfter(lastAt)) {
+            lastAt = at;
+            sameAtCount = 1;
+        }
+    }
+
+    // ------------------------------------------------------------------ the pump
+
+    private sealed interface Command {
+        record Started(ContainerRef ref, Instant startedAt) implements Command {
+        }
+
+        record Ended(int gen, Throwable error) implements Command {
+        }
+    }
+
+    private void pump() {
+        try {
+            try {
+                prime();
+            } finally {
+                primed.countDown();
+            }
+            recheck();
+            while (true) {
+                Command c = null;
+                lock.lock();
+                try {
+                    if (!ending && commands.isEmpty()) {
+                        if (stream == null) {
+                            wake.await(settings.recheckEvery().toMillis(), TimeUnit.MILLISECONDS);
+                        } else {
+                            wake.await();
+                        }
+                    }
+                    if (ending) {
+                        return;
+                    }
+                    c = commands.pollFirst();
+                } finally {
+                    lock.unlock();
+                }
+                switch (c) {
+                    case null -> {
+                        if (stream == null) {
+                            recheck();
+                        }
+                    }
+                    case Command.Started s -> onStarted(s);
+                    case Command.Ended e -> {
+                        if (stream != null && stream.gen == e.gen()) {
+                            closeStream();
+                            if (e.error() != null) {
+                                log.warn("server={} console stream failed; reopening within {} s: {}", serverId,
+                                        settings.recheckEvery().toSeconds(), e.error().toString());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            log.error("server={} console pump failed; the console stays silent until the next subscriber", serverId, e);
+        } finally {
+            closeStream();
+        }
+    }
+
+    /** Opens the stream of the current run if the controller says one is live and none is open. */
+    private void recheck() {
+        if (stream != null) {
+            return;
+        }
+        Optional<ServerRuns.Run> run = runs.current(serverId);
+        if (run.isPresent() && run.get().live()) {
+            openStream(run.get().container(), run.get().startedAt());
+        }
+    }
+
+    private void onStarted(Command.Started s) throws InterruptedException {
+        if (stream != null) {
+            if (stream.containerId.equals(s.ref().id()) && s.startedAt() != null && s.startedAt().equals(stream.startedAt)) {
+                return; // already following this run
+            }
+            stream.ended.await(HANDOVER.toMillis(), TimeUnit.MILLISECONDS);
+            closeStream();
+        }
+        openStream(s.ref(), s.startedAt());
+    }
+
+    private void openStream(ContainerRef ref, Instant startedAt) {
+        Instant since;
+        int gen;
+        lock.lock();
+        try {
+            if (ending) {
+                return;
+            }
+            since = lastAt == null || (startedAt != null && startedAt.isAfter(lastAt)) ? startedAt : lastAt;
+            boundary = since;
+            skip = since != null && since.equals(lastAt) ? sameAtCount : 0;
+            gen = ++lastGen;
+            activeGen = gen;
+        } finally {
+            lock.unlock();
+        }
+        Stream st = new Stream(gen, ref.id(), startedAt);
+        LogRequest request = since == null ? LogRequest.follow(0) : LogRequest.followSince(since);
+        try {
+            st.subscription = runtime.logs(ref, request, st);
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                if (activeGen == gen) {
+                    activeGen = 0;
+                }
+            } finally {
+                lock.unlock();
+            }
+            log.warn("server={} could not open the console stream; retrying within {} s: {}", serverId,
+                    settings.recheckEvery().toSeconds(), e.toString());
+            return;
+        }
+        openStreams.incrementAndGet();
+        stream = st;
+        log.debug("server={} console stream {} opened on {} since {}", serverId, gen, ref.id(), since);
+    }
+
+    private void closeStream() {
+        Stream st = stream;
+        if (st == null) {
+            return;
+        }
+        stream = null;
+        lock.lock();
+        try {
+            if (activeGen == st.gen) {
+                activeGen = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            st.subscription.close();
+        } catch (RuntimeException e) {
+            log.debug("server={} closing console stream: {}", serverId, e.toString());
+        }
+        openStreams.decrementAndGet();
+    }
+
+    /** Reads the server's recent output from the engine into the empty log before any stream opens. */
+    private void prime() {
+        if (settings.historyLines() == 0) {
+            return;
+        }
+        ContainerRef ref = runs.current(serverId).map(ServerRuns.Run::container).orElse(null);
+        if (ref == null) {
+            ref = findContainer(runtime, serverId, settings.engineTimeout()).orElse(null);
+        }
+        if (ref == null || isEnding()) {
+            return;
+        }
+        List<LogLine> earlier = readHistory(runtime, ref, settings.historyLines(), settings.engineTimeout(), openStreams);
+        lock.lock();
+        try {
+            if (!earlier.isEmpty() && lines.head() == 0 && lines.low() == 0) {
+                lines.prime(earlier);
+                for (LogLine l : earlier) {
+                    remember(l.at());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isEnding() {
+        lock.lock();
+        try {
+            return ending;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server's container by label, a running one first; empty when none exists or the engine does not answer. */
+    static Optional<ContainerRef> findContainer(ContainerRuntime runtime, UUID serverId, Duration timeout) {
+        try {
+            return runtime.find(serverId, Deadline.in(timeout)).stream()
+                    .sorted(Comparator.comparing(c -> !c.running()))
+                    .map(ContainerInfo::ref)
+                    .findFirst();
+        } catch (EngineException e) {
+            log.debug("server={} no container found for console history: {}", serverId, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The last {@code n} lines ({@code -1}: all) of a container's output, read from the engine within {@code timeout}. */
+    static List<LogLine> readHistory(ContainerRuntime runtime, ContainerRef ref, int n, Duration timeout, AtomicInteger openStreams) {
+        Queue<LogLine> out = new ConcurrentLinkedQueue<>();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamSink<LogLine> sink = new StreamSink<>() {
+            @Override
+            public void next(LogLine item) {
+                out.add(item);
+            }
+
+            @Override
+            public void end(Throwable error) {
+                done.countDown();
+            }
+        };
+        Subscription s;
+        try {
+            s = runtime.logs(ref, LogRequest.history(n), sink);
+        } catch (EngineException.NotFound e) {
+            return List.of();
+        }
+        openStreams.incrementAndGet();
+        try {
+            if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("server={} log history not read within {} ms; using the {} lines read", ref.serverId(),
+                        timeout.toMillis(), out.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s.close();
+            openStreams.decrementAndGet();
+        }
+        List<LogLine> read = List.copyOf(out);
+        return n < 0 || read.size() <= n ? read : read.subList(read.size() - n, read.size());
+    }
+
+    /** One opened engine stream: its generation, what run it follows, and its end. */
+    private final class Stream implements StreamSink<LogLine> {
+        final int gen;
+        final String containerId;
+        final Instant startedAt;
+        final CountDownLatch ended = new CountDownLatch(1);
+        volatile Subscription subscription;
+
+        Stream(int gen, String containerId, Instant startedAt) {
+            this.gen = gen;
+            this.containerId = containerId;
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public void next(LogLine item) {
+            accept(gen, item);
+        }
+
+        @Override
+        public void end(Throwable error) {
+            ended.countDown();
+            post(new Command.Ended(gen, error));
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.raptor.core.stats;
+
+import dev.raptor.core.console.ServerRuns;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.StatsSample;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.ServerNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Resource readings for everybody watching: one engine stats stream per watched server while anybody
+ * listens, the latest reading handed to every subscriber about once a second (latest-value, so no
+ * queue can grow), with uptime, state and the data directory's disk usage, which is measured in the
+ * background and cached ({@link DiskUsage}) so that publishing never waits on the disk.
+ */
+public final class StatsHub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatsHub.class);
+
+    private final ContainerRuntime runtime;
+    private final ServerRuns runs;
+    private final StatsSettings settings;
+    private final DiskUsage disk;
+    private final Map<UUID, ServerStatsFeed> feeds = new ConcurrentHashMap<>();
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final EventBus.Listener<ServerEvent> events;
+    private volatile boolean closed;
+
+    /**
+     * @param volumesRoot the directory holding one data directory per server ({@code ControllerSettings.volumesRoot()})
+     */
+    public StatsHub(ContainerRuntime runtime, ServerRuns runs, EventBus bus, Path volumesRoot, StatsSettings settings) {
+        this.runtime = runtime;
+        this.runs = runs;
+        this.settings = settings;
+        this.disk = new DiskUsage(volumesRoot, settings.diskScansAtOnce());
+        this.events = bus.subscribe(ServerEvent.class,
+                e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged
+                        || e instanceof ServerEvent.Changed c && c.change().equals("deleted"),
+                EventBus.DEFAULT_CAPACITY, this::onEvent);
+    }
+
+    public StatsSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Starts handing the server's readings to {@code listener}: the current one at once, then each
+     * change about once per {@link StatsSettings#publishEvery()}. Does not check that the server exists.
+     *
+     * @throws IllegalStateException when the hub is closed
+     */
+    public StatsSubscription subscribe(UUID serverId, StatsListener listener) {
+        while (true) {
+            if (closed) {
+                throw new IllegalStateException("the stats hub is closed");
+            }
+            StatsSubscription[] sub = new StatsSubscription[1];
+            ServerStatsFeed feed = feeds.compute(serverId, (id, current) -> {
+                ServerStatsFeed f = current == null ? new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams) : current;
+                sub[0] = f.add(this, listener);
+                return f;
+            });
+            if (sub[0] == null) {
+                continue;
+            }
+            feed.start();
+            sub[0].start();
+            if (closed) {
+                sub[0].close();
+                throw new IllegalStateException("the stats hub is closed");
+            }
+            return sub[0];
+        }
+    }
+
+    void unsubscribe(StatsSubscription sub) {
+        ServerStatsFeed feed = sub.feed();
+        boolean[] last = {false};
+        feeds.computeIfPresent(feed.serverId(), (id, current) -> {
+            if (current != feed) {
+                return current;
+            }
+            if (feed.remove(sub)) {
+                last[0] = true;
+                return null;
+            }
+            return current;
+        });
+        if (last[0]) {
+            feed.end(null);
+        } else {
+            feed.remove(sub);
+        }
+    }
+
+    /**
+     * One reading for {@code GET …/stats}: the watched server's latest, otherwise a short-lived engine
+     * stream's (waiting at most {@link StatsSettings#engineTimeout()} for a reading with a CPU delta).
+     * Disk usage comes from the cache, refreshed if stale, waiting for a scan at most one second.
+     *
+     * @throws ServerNotFoundException when the server does not exist
+     */
+    public ServerStats snapshot(UUID serverId) {
+        ServerRuns.Run run = runs.current(serverId).orElseThrow(() -> new ServerNotFoundException(serverId));
+        ServerStatsFeed feed = feeds.get(serverId);
+        if (feed != null) {
+            return feed.readNow();
+        }
+        StatsSample sample = run.live() ? readOnce(run.container()) : null;
+        long bytes = disk.await(serverId, settings.diskRefreshEvery(), Duration.ofSeconds(1)).orElse(0);
+        ServerRuns.Run after = runs.current(serverId).orElse(run);
+        return ServerStats.of(serverId, Instant.now(), after.state(), after.startedAt(), sample, bytes);
+    }
+
+    /** The engine's second reading (the first has no CPU delta), or the first if the second is late. */
+    private StatsSample readOnce(ContainerRef ref) {
+        AtomicReference<StatsSample> latest = new AtomicReference<>();
+        CountDownLatch two = new CountDownLatch(2);
+        Subscription s;
+        try {
+            s = runtime.stats(ref, new StreamSink<>() {
+                @Override
+                public void next(StatsSample item) {
+                    latest.set(item);
+                    two.countDown();
+                }
+
+                @Override
+                public void end(Throwable error) {
+                    two.countDown();
+                    two.countDown();
+                }
+            });
+        } catch (RuntimeException e) {
+            log.debug("server={} stats snapshot: {}", ref.serverId(), e.toString());
+            return null;
+        }
+        openStreams.incrementAndGet();
+        try {
+            two.await(settings.engineTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s.close();
+            openStreams.decrementAndGet();
+        }
+        return latest.get();
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    public int subscriberCount() {
+        int n = 0;
+        for (ServerStatsFeed f : feeds.values()) {
+            n += f.subscriberCount();
+        }
+        return n;
+    }
+
+    public int subscriberCount(UUID serverId) {
+        ServerStatsFeed f = feeds.get(serverId);
+        return f == null ? 0 : f.subscriberCount();
+    }
+
+    public int watchedServers() {
+        return feeds.size();
+    }
+
+    /** Engine stats streams this hub holds open right now. */
+    public int openEngineStreams() {
+        return openStreams.get();
+    }
+
+    public DiskUsage diskUsage() {
+        return disk;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void onEvent(ServerEvent event) {
+        switch (event) {
+            case ServerEvent.ContainerStarted s -> {
+                ServerStatsFeed f = feeds.get(s.serverId());
+                if (f != null) {
+                    f.containerStarted(new ContainerRef(s.containerId(), RuntimeLabels.containerName(s.serverId()), s.serverId()),
+                            s.startedAt());
+                }
+            }
+            case ServerEvent.StateChanged s -> {
+                ServerStatsFeed f = feeds.get(s.serverId());
+                if (f != null) {
+                    f.poke();
+                }
+            }
+            case ServerEvent.Changed ch -> {
+                disk.forget(ch.serverId());
+                ServerStatsFeed f = feeds.remove(ch.serverId());
+                if (f != null) {
+                    f.end(StatsListener.EndReason.SERVER_DELETED);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        events.close();
+        List<ServerStatsFeed> ended = new ArrayList<>();
+        List<StatsSubscription> subs = new ArrayList<>();
+        for (UUID id : List.copyOf(feeds.keySet())) {
+            ServerStatsFeed f = feeds.remove(id);
+            if (f != null) {
+                subs.addAll(f.subscribers());
+                f.end(StatsListener.EndReason.HUB_CLOSED);
+                ended.add(f);
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos(); // then a listener stuck in a write is interrupted
+        try {
+            for (ServerStatsFeed f : ended) {
+                f.awaitTermination(left(deadline));
+            }
+            for (StatsSubscription s : subs) {
+                if (!s.awaitTermination(left(deadline))) {
+                    s.interrupt();
+                }
+            }
+            events.awaitTermination(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disk.close();
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.raptor.core.console;
+
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.server.ServerState;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What the controllers would say about each server's run, set by the test. */
+public final class RunsDouble implements ServerRuns {
+    private final Map<UUID, Run> runs = new ConcurrentHashMap<>();
+
+    public void set(UUID serverId, ServerState state, ContainerRef container, Instant startedAt) {
+        runs.put(serverId, new Run(state, container, startedAt));
+    }
+
+    public void remove(UUID serverId) {
+        runs.remove(serverId);
+    }
+
+    @Override
+    public Optional<Run> current(UUID serverId) {
+        return Optional.ofNullable(runs.get(serverId));
+    }
+}

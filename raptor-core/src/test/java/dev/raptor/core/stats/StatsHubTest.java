@@ -1,0 +1,226 @@
+package dev.raptor.core.stats;
+
+import dev.raptor.core.console.LiveThreads;
+import dev.raptor.core.console.RunsDouble;
+import dev.raptor.core.console.StreamingRuntimeDouble;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.server.ServerState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The stats hub's shared streams, latest-value fan-out and cached disk usage, against a runtime double. */
+class StatsHubTest {
+    private static final Duration HANG = Duration.ofSeconds(30);
+    private static final String[] THREADS = {"stats-", "disk-usage-", "double-reader"};
+
+    @TempDir
+    Path volumes;
+    private final UUID id = UUID.randomUUID();
+    private final StreamingRuntimeDouble runtime = new StreamingRuntimeDouble();
+    private final RunsDouble runs = new RunsDouble();
+    private final EventBus bus = new EventBus();
+    private StatsHub hub;
+    private ContainerRef ref;
+    private Instant started;
+
+    @BeforeEach
+    void runningServer() {
+        ref = runtime.container(id);
+        started = runtime.start(id);
+        runs.set(id, ServerState.RUNNING, ref, started);
+        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults()
+                .withPublishEvery(Duration.ofMillis(50)).withRecheckEvery(Duration.ofMillis(100)));
+    }
+
+    @AfterEach
+    void closeAll() {
+        hub.close();
+        bus.close();
+        runtime.close();
+    }
+
+    static final class Recorder implements StatsListener {
+        final List<ServerStats> seen = new CopyOnWriteArrayList<>();
+        final List<EndReason> ends = new CopyOnWriteArrayList<>();
+        volatile CountDownLatch gate;
+
+        @Override
+        public void stats(ServerStats stats) {
+            CountDownLatch g = gate;
+            if (g != null) {
+                try {
+                    g.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            seen.add(stats);
+        }
+
+        @Override
+        public void ended(EndReason reason) {
+            ends.add(reason);
+        }
+
+        ServerStats last() {
+            return seen.isEmpty() ? null : seen.getLast();
+        }
+    }
+
+    @Test
+    void listenersOfOneServerShareOneEngineStreamThatClosesWithTheLastOfThem() throws Exception {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        StatsSubscription sa = hub.subscribe(id, a);
+        StatsSubscription sb = hub.subscribe(id, b);
+        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
+        runtime.pushStats(id, 123_456, 42.5);
+        await().atMost(HANG).until(() -> a.last() != null && a.last().memoryBytes() == 123_456
+                && b.last() != null && b.last().memoryBytes() == 123_456);
+        ServerStats s = a.last();
+        assertThat(s.cpuAbsolute()).isEqualTo(42.5);
+        assertThat(s.memoryLimitBytes()).isEqualTo(1L << 30);
+        assertThat(s.rxBytes()).isEqualTo(10);
+        assertThat(s.txBytes()).isEqualTo(20);
+        assertThat(s.state()).isEqualTo(ServerState.RUNNING);
+        assertThat(s.uptimeMillis()).isPositive();
+
+        sa.close();
+        assertThat(hub.openEngineStreams()).isEqualTo(1);
+        sb.close();
+        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
+        assertThat(hub.subscriberCount()).isZero();
+        assertThat(sa.awaitTermination(HANG) && sb.awaitTermination(HANG)).isTrue();
+        await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == 0);
+    }
+
+    @Test
+    void aBlockedListenerGetsOnlyTheLatestReadingWhenItResumes() {
+        Recorder slow = new Recorder();
+        slow.gate = new CountDownLatch(1);
+        Recorder fast = new Recorder();
+        hub.subscribe(id, slow);
+        hub.subscribe(id, fast);
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
+        for (int i = 1; i <= 20; i++) {
+            runtime.pushStats(id, i, 1);
+            int expect = i;
+            await().atMost(HANG).pollInterval(Duration.ofMillis(5))
+                    .until(() -> fast.last() != null && fast.last().memoryBytes() == expect);
+        }
+        slow.gate.countDown();
+        await().atMost(HANG).until(() -> slow.last() != null && slow.last().memoryBytes() == 20);
+        assertThat(slow.seen.size()).isLessThanOrEqualTo(3); // the one it was stuck on, perhaps one in between, the latest
+    }
+
+    @Test
+    void diskUsageIsMeasuredInTheBackgroundAndServedFromTheCache() throws Exception {
+        Path dir = Files.createDirectories(volumes.resolve(id.toString()).resolve("world"));
+        Files.write(dir.resolve("region.dat"), new byte[70_000]);
+        Files.write(dir.getParent().resolve("server.properties"), new byte[1_000]);
+        Recorder r = new Recorder();
+        hub.subscribe(id, r);
+        await().atMost(HANG).until(() -> r.last() != null && r.last().diskBytes() == 71_000);
+
+        Files.write(dir.resolve("more.dat"), new byte[5_000]);
+        assertThat(hub.snapshot(id).diskBytes()).isEqualTo(71_000); // cached: not rescanned on every read
+        assertThat(hub.diskUsage().cached(id)).hasValue(71_000);
+    }
+
+    @Test
+    void aSnapshotOfAnUnwatchedServerReadsTheEngineOnceAndClosesTheStream() throws Exception {
+        Thread pusher = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                runtime.pushStats(id, 77, 12.5);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            ServerStats s = hub.snapshot(id);
+            assertThat(s.memoryBytes()).isEqualTo(77);
+            assertThat(s.cpuAbsolute()).isEqualTo(12.5);
+            assertThat(s.state()).isEqualTo(ServerState.RUNNING);
+        } finally {
+            pusher.interrupt();
+            pusher.join();
+        }
+        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
+        assertThat(hub.watchedServers()).isZero();
+    }
+
+    @Test
+    void anOfflineServerReadsAsZerosWithItsStateAndNoEngineStream() {
+        runs.set(id, ServerState.OFFLINE, ref, started);
+        ServerStats s = hub.snapshot(id);
+        assertThat(s.state()).isEqualTo(ServerState.OFFLINE);
+        assertThat(s.memoryBytes()).isZero();
+        assertThat(s.uptimeMillis()).isZero();
+        assertThat(runtime.openStatsStreams()).isZero();
+    }
+
+    @Test
+    void stoppingIsPublishedAtOnceAndARestartReopensTheStream() {
+        Recorder r = new Recorder();
+        hub.subscribe(id, r);
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
+        runtime.pushStats(id, 1_000, 5);
+        await().atMost(HANG).until(() -> r.last() != null && r.last().memoryBytes() == 1_000);
+
+        runs.set(id, ServerState.OFFLINE, ref, started);
+        bus.publish(new ServerEvent.StateChanged(id, Instant.now(), ServerState.RUNNING, ServerState.OFFLINE, "stopped"));
+        await().atMost(HANG).until(() -> r.last().state() == ServerState.OFFLINE && r.last().memoryBytes() == 0);
+
+        Instant again = runtime.start(id);
+        runs.set(id, ServerState.RUNNING, ref, again);
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), again));
+        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
+        runtime.pushStats(id, 2_000, 5);
+        await().atMost(HANG).until(() -> r.last().state() == ServerState.RUNNING && r.last().memoryBytes() == 2_000);
+    }
+
+    @Test
+    void deletingTheServerEndsItsListenersAndStream() throws Exception {
+        Recorder r = new Recorder();
+        StatsSubscription sub = hub.subscribe(id, r);
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
+        bus.publish(new ServerEvent.Changed(id, Instant.now(), "deleted", 0));
+        await().atMost(HANG).until(() -> r.ends.contains(StatsListener.EndReason.SERVER_DELETED));
+        assertThat(sub.awaitTermination(HANG)).isTrue();
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 0 && runtime.openStatsStreams() == 0);
+        assertThat(hub.subscriberCount()).isZero();
+    }
+
+    @Test
+    void closingTheHubEndsEveryStreamAndThread() {
+        Recorder stuck = new Recorder();
+        stuck.gate = new CountDownLatch(1);
+        Recorder r = new Recorder();
+        hub.subscribe(id, stuck);
+        hub.subscribe(id, r);
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
+        hub.close();
+        assertThat(r.ends).containsExactly(StatsListener.EndReason.HUB_CLOSED);
+        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0
+                && LiveThreads.named(THREADS) == 0);
+    }
+}

@@ -1,0 +1,279 @@
+package dev.raptor.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.store.DataDirectory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the daemon's configuration: a YAML file ({@code --config}, default {@value #DEFAULT_FILE};
+ * a missing default file is fine, a missing explicit one is not) whose keys environment variables
+ * override. Every problem (an unknown key, a bad value) is collected and reported at once, naming
+ * the key or variable.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>YAML key</th><th>environment</th><th>default</th></tr>
+ *   <tr><td>dataDir</td><td>RAPTOR_DATA_DIR (alias DAEMON_DATA_DIR)</td><td>/var/lib/raptor-daemon as root, else ~/.local/share/raptor</td></tr>
+ *   <tr><td>httpAddr</td><td>RAPTOR_HTTP_ADDR</td><td>127.0.0.1:8080</td></tr>
+ *   <tr><td>socket</td><td>RAPTOR_SOCKET</td><td>&lt;dataDir&gt;/raptor.sock</td></tr>
+ *   <tr><td>apiKey</td><td>RAPTOR_API_KEY</td><td>generated on first boot into &lt;dataDir&gt;/api-key</td></tr>
+ *   <tr><td>runtime</td><td>RAPTOR_RUNTIME</td><td>auto</td></tr>
+ *   <tr><td>dockerHost</td><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td></tr>
+ *   <tr><td>node</td><td>RAPTOR_NODE</td><td>none</td></tr>
+ * </table>
+ */
+public final class ConfigLoader {
+    public static final Path DEFAULT_FILE = Path.of("/etc/raptor/config.yml");
+    public static final String DEFAULT_HTTP_ADDR = "127.0.0.1:8080";
+    public static final String USER_DATA_DIR = ".local/share/raptor";
+
+    /** YAML key to environment variable. */
+    public static final Map<String, String> KEYS;
+
+    static {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("dataDir", DataDirectory.ENV);
+        keys.put("httpAddr", "RAPTOR_HTTP_ADDR");
+        keys.put("socket", "RAPTOR_SOCKET");
+        keys.put("apiKey", "RAPTOR_API_KEY");
+        keys.put("runtime", "RAPTOR_RUNTIME");
+        keys.put("dockerHost", "DOCKER_HOST");
+        keys.put("node", "RAPTOR_NODE");
+        KEYS = java.util.Collections.unmodifiableMap(keys);
+    }
+
+    /** The longest Unix socket path the kernel accepts (sun_path is 108 bytes with its NUL). */
+    static final int MAX_SOCKET_PATH = 107;
+    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final boolean root;
+    private final Path defaultFile;
+
+    /**
+     * @param env  the environment ({@link System#getenv()})
+     * @param home the user's home, for the non-root default data directory
+     * @param root whether the daemon runs as root (uid 0)
+     */
+    public ConfigLoader(Map<String, String> env, Path home, boolean root) {
+        this(env, home, root, DEFAULT_FILE);
+    }
+
+    /** @param defaultFile the file read when no {@code --config} is given (tests point it elsewhere) */
+    public ConfigLoader(Map<String, String> env, Path home, boolean root, Path defaultFile) {
+        this.env = env;
+        this.home = home;
+        this.root = root;
+        this.defaultFile = defaultFile;
+    }
+
+    /**
+     * @param explicitFile the {@code --config} argument, or null for the default file
+     * @throws ConfigException naming every problem
+     */
+    public DaemonConfig load(Path explicitFile) {
+        List<String> problems = new ArrayList<>();
+        Path file = explicitFile == null ? defaultFile : explicitFile;
+        Map<String, String> yaml = readFile(file, explicitFile != null, problems);
+        boolean fileRead = yaml != null;
+        if (yaml == null) {
+            yaml = Map.of();
+        }
+
+        // data directory: RAPTOR_DATA_DIR > DAEMON_DATA_DIR > dataDir > default
+        Path dataDir;
+        String dataDirSource;
+        DataDirectory fromEnv = DataDirectory.resolve(env);
+        if (!fromEnv.source().equals("default")) {
+            dataDir = fromEnv.path();
+            dataDirSource = fromEnv.source();
+        } else if (yaml.containsKey("dataDir")) {
+            dataDir = absolute(yaml.get("dataDir"), "dataDir in " + file, problems);
+            dataDirSource = "dataDir in " + file;
+        } else if (root) {
+            dataDir = Path.of(DataDirectory.DEFAULT_PATH);
+            dataDirSource = "default";
+        } else {
+            dataDir = home.resolve(USER_DATA_DIR).toAbsolutePath().normalize();
+            dataDirSource = "default for a non-root user (" + DataDirectory.DEFAULT_PATH + " needs root)";
+        }
+
+        Setting http = setting("httpAddr", yaml, file);
+        String httpHost = "127.0.0.1";
+        int httpPort = 8080;
+        String addr = http.value == null ? DEFAULT_HTTP_ADDR : http.value;
+        try {
+            HostPort hp = HostPort.parse(addr);
+            httpHost = hp.host();
+            httpPort = hp.port();
+        } catch (IllegalArgumentException e) {
+            problems.add(http.name + ": " + e.getMessage());
+        }
+
+        Setting sock = setting("socket", yaml, file);
+        Path socket = dataDir == null ? null : dataDir.resolve("raptor.sock");
+        if (sock.value != null) {
+            socket = absolute(sock.value, sock.name, problems);
+        }
+        if (socket != null && socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            problems.add((sock.value == null ? "the socket path (<dataDir>/raptor.sock)" : sock.name) + ": '" + socket
+                    + "' is longer than the " + MAX_SOCKET_PATH + " bytes a Unix socket path may have; set RAPTOR_SOCKET to a shorter path");
+        }
+
+        Setting key = setting("apiKey", yaml, file);
+        String apiKey = key.value;
+        if (apiKey != null && apiKey.strip().length() < ApiKey.MIN_LENGTH) {
+            problems.add(key.name + ": the API key must be at least " + ApiKey.MIN_LENGTH + " characters");
+            apiKey = null;
+        }
+
+        Setting rt = setting("runtime", yaml, file);
+        RuntimeChoice runtime = RuntimeChoice.AUTO;
+        if (rt.value != null) {
+            try {
+                runtime = RuntimeChoice.parse(rt.value);
+            } catch (IllegalArgumentException e) {
+                problems.add(rt.name + ": " + e.getMessage());
+            }
+        }
+
+        Setting dh = setting("dockerHost", yaml, file);
+        String dockerHost = dh.value == null ? DockerRuntimeConfig.DEFAULT_HOST : dh.value.strip();
+        try {
+            DockerRuntimeConfig.of(dockerHost);
+        } catch (IllegalArgumentException e) {
+            problems.add(dh.name + ": " + e.getMessage());
+        }
+
+        Setting nd = setting("node", yaml, file);
+        String node = nd.value == null || nd.value.isBlank() ? null : nd.value.strip();
+        if (node != null && !NODE.matcher(node).matches()) {
+            problems.add(nd.name + ": must be 1-63 letters, digits, '.', '_' or '-' (was '" + node + "')");
+        }
+
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, runtime, dockerHost, node,
+                fileRead ? file : null);
+    }
+
+    /** A setting's value (environment over file) and the name to blame in messages. */
+    private record Setting(String value, String name) {
+    }
+
+    private Setting setting(String key, Map<String, String> yaml, Path file) {
+        String var = KEYS.get(key);
+        String v = env.get(var);
+        if (v != null && !v.isBlank()) {
+            return new Setting(v, var);
+        }
+        if (yaml.containsKey(key)) {
+            return new Setting(yaml.get(key), key + " in " + file);
+        }
+        return new Setting(null, key);
+    }
+
+    /** The file's settings, or null when there is no file to read (default file absent). */
+    private static Map<String, String> readFile(Path file, boolean explicit, List<String> problems) {
+        if (!Files.exists(file)) {
+            if (explicit) {
+                problems.add("--config: " + file + " does not exist");
+            }
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            problems.add(file + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+            return Map.of();
+        } catch (IOException e) {
+            problems.add(file + ": cannot be read: " + e.getMessage());
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return out;
+        }
+        if (!root.isObject()) {
+            problems.add(file + ": must be a mapping of settings (" + String.join(", ", KEYS.keySet()) + ")");
+            return out;
+        }
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (!KEYS.containsKey(key)) {
+                problems.add(file + ": unknown setting '" + key + "' (known: " + String.join(", ", KEYS.keySet()) + ")");
+            } else if (v.isNull()) {
+                // an empty value means "the default"
+            } else if (!v.isValueNode()) {
+                problems.add(key + " in " + file + ": must be a single value, not a " + (v.isArray() ? "list" : "mapping"));
+            } else {
+                out.put(key, v.asText());
+            }
+        }
+        return out;
+    }
+
+    private static Path absolute(String value, String name, List<String> problems) {
+        try {
+            return Path.of(value.strip()).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.add(name + ": not a valid path (" + e.getReason() + ")");
+            return null;
+        }
+    }
+
+    /** {@code host:port} or {@code [ipv6]:port}. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String text) {
+            String t = text.strip();
+            String host;
+            String port;
+            if (t.startsWith("[")) {
+                int end = t.indexOf(']');
+                if (end < 0 || end + 1 >= t.length() || t.charAt(end + 1) != ':') {
+                    throw new IllegalArgumentException("must be host:port or [ipv6]:port, e.g. 127.0.0.1:8080 (was '" + text + "')");
+                }
+                host = t.substring(1, end);
+                port = t.substring(end + 2);
+            } else {
+                int colon = t.lastIndexOf(':');
+                if (colon <= 0 || t.indexOf(':') != colon) {
+                    throw new IllegalArgumentException("must be host:port or [ipv6]:port, e.g. 127.0.0.1:8080 (was '" + text + "')");
+                }
+                host = t.substring(0, colon);
+                port = t.substring(colon + 1);
+            }
+            if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("has no valid host (was '" + text + "')");
+            }
+            int p;
+            try {
+                p = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the port must be a number 0-65535 (was '" + port + "')");
+            }
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("the port must be 0-65535 (was " + p + ")");
+            }
+            return new HostPort(host, p);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.raptor.daemon;
+
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.RaptorApi;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.console.ConsoleSocketSettings;
+import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.node.NodeStatus;
+import dev.raptor.core.console.ConsoleHub;
+import dev.raptor.core.console.ConsoleSettings;
+import dev.raptor.core.console.ServerRuns;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.stats.StatsHub;
+import dev.raptor.core.stats.StatsSettings;
+import dev.raptor.store.SqliteStore;
+import dev.raptor.store.StoreException;
+import dev.raptor.store.StoreLockedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running raptord: the store, the container runtime, the fleet of server controllers and the
+ * API, wired in that order and closed in the reverse one. Closing leaves every game server running;
+ * the next boot adopts them.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    /** Health fails below this much free disk in the data directory. */
+    static final long MIN_FREE_BYTES = 512L * 1024 * 1024;
+
+    private final DaemonConfig config;
+    private final Deque<Step> closeOrder = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private ServerFleet fleet;
+    private RaptorApi api;
+    private ApiKey apiKey;
+
+    private Daemon(DaemonConfig config) {
+        this.config = config;
+    }
+
+    private record Step(String what, AutoCloseable resource) {
+    }
+
+    /**
+     * Boots: opens the store, connects the runtime, reconciles every server with the engine, then
+     * serves the API on TCP and the Unix socket.
+     *
+     * @throws BootException when something the operator must fix stops it (all opened parts are closed again)
+     */
+    public static Daemon start(DaemonConfig config, String version) {
+        Daemon d = new Daemon(config);
+        try {
+            d.boot(version);
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private void boot(String version) {
+        log.info("raptord {} starting: {}", version, config);
+        Path dataDir = config.dataDir();
+        prepareDataDir(dataDir);
+
+        SqliteStore store;
+        try {
+            store = SqliteStore.open(dataDir);
+        } catch (StoreLockedException e) {
+            throw new BootException("another raptord (or a restore) is using " + dataDir + ": " + e.getMessage());
+        } catch (StoreException e) {
+            throw new BootException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+        closeOrder.push(new Step("store", store));
+
+        ContainerRuntime runtime = RuntimeSelector.open(config);
+        closeOrder.push(new Step("runtime", runtime));
+        EventBus bus = new EventBus();
+        closeOrder.push(new Step("event bus", bus));
+
+        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(dataDir.resolve("volumes")));
+        closeOrder.push(new Step("fleet (game servers keep running)", fleet));
+        try {
+            ServerFleet.ReconcileReport report = fleet.boot();
+            report.problems().forEach(p -> log.warn("boot reconciliation: {}", p));
+        } catch (EngineException e) {
+            throw new BootException("boot reconciliation failed: the engine did not answer: " + e.getMessage(), e);
+        }
+
+        // Live consoles and stats: one engine stream per watched server, closed after the API and before the fleet.
+        ServerRuns runs = ServerRuns.of(fleet);
+        ConsoleHub consoles = new ConsoleHub(runtime, runs, bus, ConsoleSettings.defaults());
+        closeOrder.push(new Step("console hub", consoles));
+        StatsHub stats = new StatsHub(runtime, runs, bus, fleet.settings().volumesRoot(), StatsSettings.defaults());
+        closeOrder.push(new Step("stats hub", stats));
+
+        apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), "the configuration (RAPTOR_API_KEY or apiKey)") : ApiKey.loadOrGenerate(dataDir);
+        TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
+        NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
+        api = RaptorApi.create(fleet, status, apiKey, tokens,
+                ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
+                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()));
+        closeOrder.push(new Step("API (finishing in-flight requests)", api));
+        try {
+            api.start();
+        } catch (RuntimeException e) {
+            throw new BootException("cannot serve the API on " + config.httpHost() + ":" + config.httpPort() + " and "
+                    + config.socket() + ": " + rootMessage(e), e);
+        }
+        log.info("raptord {} ready: http://{}:{}/api/v1, unix socket {}, data {}, node API key from {}", version,
+                config.httpHost(), api.port(), config.socket(), dataDir, apiKey.source());
+    }
+
+    public ServerFleet fleet() {
+        return fleet;
+    }
+
+    public RaptorApi api() {
+        return api;
+    }
+
+    public ApiKey apiKey() {
+        return apiKey;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish (bounded), stops supervising, closes the store. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        while (!closeOrder.isEmpty()) {
+            Step step = closeOrder.pop();
+            try {
+                log.info("shutdown: closing the {}", step.what());
+                step.resource().close();
+            } catch (Exception e) {
+                log.warn("shutdown: closing the {} failed: {}", step.what(), e.toString());
+            }
+        }
+    }
+
+    private static void prepareDataDir(Path dataDir) {
+        try {
+            if (!Files.isDirectory(dataDir)) {
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+                log.info("created the data directory {}", dataDir);
+            }
+            if (!Files.isWritable(dataDir)) {
+                throw new BootException("the data directory " + dataDir + " is not writable by this user");
+            }
+        } catch (IOException e) {
+            throw new BootException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Health's store check: the database answers and its directory and file take writes. */
+    private static String storeProbe(SqliteStore store, Path dataDir) throws IOException {
+        int servers = store.list().size();
+        if (!Files.isWritable(store.databaseFile())) {
+            throw new IOException(store.databaseFile() + " is not writable");
+        }
+        Path probe = Files.createTempFile(dataDir, ".health-", ".tmp");
+        Files.delete(probe);
+        return "sqlite answers (" + servers + " servers) and " + dataDir + " takes writes";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

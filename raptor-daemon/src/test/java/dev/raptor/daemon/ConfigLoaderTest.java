@@ -1,0 +1,152 @@
+package dev.raptor.daemon;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    private ConfigLoader loader(Map<String, String> env, boolean root) {
+        return new ConfigLoader(env, tmp.resolve("home"), root, tmp.resolve("default-config.yml"));
+    }
+
+    private Path file(String yaml) throws IOException {
+        Path f = tmp.resolve("config.yml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void defaultsForRoot() {
+        DaemonConfig c = loader(Map.of(), true).load(null);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/raptor-daemon"));
+        assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.socket()).isEqualTo(Path.of("/var/lib/raptor-daemon/raptor.sock"));
+        assertThat(c.runtime()).isEqualTo(RuntimeChoice.AUTO);
+        assertThat(c.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+        assertThat(c.apiKey()).isNull();
+    }
+
+    @Test
+    void aNonRootUserGetsADataDirectoryInItsHome() {
+        DaemonConfig c = loader(Map.of(), false).load(null);
+        assertThat(c.dataDir()).isEqualTo(tmp.resolve("home/.local/share/raptor"));
+        assertThat(c.dataDirSource()).startsWith("default");
+    }
+
+    @Test
+    void theFileIsReadAndTheEnvironmentOverridesIt() throws IOException {
+        Path f = file("""
+                dataDir: %s
+                httpAddr: 0.0.0.0:9090
+                runtime: docker
+                dockerHost: tcp://127.0.0.1:2375
+                node: node-a
+                apiKey: from-the-file-0123456789
+                """.formatted(tmp.resolve("from-file")));
+        DaemonConfig fromFile = loader(Map.of(), true).load(f);
+        assertThat(fromFile.dataDir()).isEqualTo(tmp.resolve("from-file"));
+        assertThat(fromFile.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(fromFile.httpPort()).isEqualTo(9090);
+        assertThat(fromFile.runtime()).isEqualTo(RuntimeChoice.DOCKER);
+        assertThat(fromFile.node()).isEqualTo("node-a");
+        assertThat(fromFile.configFile()).isEqualTo(f);
+
+        Map<String, String> env = new HashMap<>();
+        env.put("DAEMON_DATA_DIR", tmp.resolve("legacy").toString());
+        env.put("RAPTOR_HTTP_ADDR", "[::1]:7070");
+        env.put("RAPTOR_SOCKET", tmp.resolve("s.sock").toString());
+        env.put("RAPTOR_RUNTIME", "auto");
+        env.put("DOCKER_HOST", "unix:///run/other.sock");
+        env.put("RAPTOR_API_KEY", "from-the-environment-0123");
+        DaemonConfig c = loader(env, true).load(f);
+        assertThat(c.dataDir()).isEqualTo(tmp.resolve("legacy"));
+        assertThat(c.dataDirSource()).isEqualTo("DAEMON_DATA_DIR");
+        assertThat(c.httpHost()).isEqualTo("::1");
+        assertThat(c.httpPort()).isEqualTo(7070);
+        assertThat(c.socket()).isEqualTo(tmp.resolve("s.sock"));
+        assertThat(c.runtime()).isEqualTo(RuntimeChoice.AUTO);
+        assertThat(c.dockerHost()).isEqualTo("unix:///run/other.sock");
+        assertThat(c.apiKey()).isEqualTo("from-the-environment-0123");
+
+        env.put("RAPTOR_DATA_DIR", tmp.resolve("new").toString());
+        assertThat(loader(env, true).load(f).dataDir()).as("RAPTOR_DATA_DIR wins over its alias").isEqualTo(tmp.resolve("new"));
+        assertThat(loader(env, true).load(f).socket()).isEqualTo(tmp.resolve("s.sock"));
+    }
+
+    @Test
+    void theSocketDefaultsToTheDataDirectory() {
+        DaemonConfig c = loader(Map.of("RAPTOR_DATA_DIR", tmp.resolve("d").toString()), true).load(null);
+        assertThat(c.socket()).isEqualTo(tmp.resolve("d/raptor.sock"));
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreAllNamed() throws IOException {
+        Path f = file("""
+                httpAddr: localhost
+                bogus: 1
+                runtime: [docker]
+                node: "no spaces allowed"
+                """);
+        Map<String, String> env = Map.of("RAPTOR_RUNTIME", "sideways", "DOCKER_HOST", "http://x", "RAPTOR_API_KEY", "short");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(env, true).load(f));
+        assertThat(e.problems()).hasSize(7);
+        assertThat(String.join("\n", e.problems()))
+                .contains("unknown setting 'bogus'")
+                .contains("httpAddr in " + f)
+                .contains("runtime in " + f + ": must be a single value")
+                .contains("RAPTOR_RUNTIME: must be docker, process or auto (was 'sideways')")
+                .contains("DOCKER_HOST")
+                .contains("RAPTOR_API_KEY")
+                .contains("node in " + f);
+    }
+
+    @Test
+    void badPortsAreRefused() {
+        for (String addr : new String[]{"127.0.0.1:99999", "127.0.0.1:", ":8080", "127.0.0.1:http", "::1:8080", "[::1]8080"}) {
+            assertThatThrownBy(() -> loader(Map.of("RAPTOR_HTTP_ADDR", addr), true).load(null)).as(addr)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("RAPTOR_HTTP_ADDR");
+        }
+    }
+
+    @Test
+    void aMissingExplicitFileIsAnErrorButAMissingDefaultIsNot() {
+        assertThatThrownBy(() -> loader(Map.of(), true).load(tmp.resolve("nope.yml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--config").hasMessageContaining("nope.yml");
+        assertThat(loader(Map.of(), true).load(null).configFile()).isNull();
+    }
+
+    @Test
+    void theDefaultFileIsReadWhenPresent() throws IOException {
+        Files.writeString(tmp.resolve("default-config.yml"), "httpAddr: 127.0.0.1:9999\n");
+        DaemonConfig c = loader(Map.of(), true).load(null);
+        assertThat(c.httpPort()).isEqualTo(9999);
+        assertThat(c.configFile()).isEqualTo(tmp.resolve("default-config.yml"));
+    }
+
+    @Test
+    void malformedYamlNamesThePosition() throws IOException {
+        Path f = file("httpAddr: [unclosed\n");
+        assertThatThrownBy(() -> loader(Map.of(), true).load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML").hasMessageContaining("line");
+    }
+
+    @Test
+    void aSocketPathTooLongForTheKernelIsRefused() {
+        String longDir = "/tmp/" + "d".repeat(120);
+        assertThatThrownBy(() -> loader(Map.of("RAPTOR_DATA_DIR", longDir), true).load(null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("RAPTOR_SOCKET");
+    }
+}
