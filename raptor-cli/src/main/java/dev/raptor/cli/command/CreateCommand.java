@@ -1,0 +1,31 @@
+package dev.raptor.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.cli.Cli;
+import dev.raptor.cli.RaptorCtl;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code raptorctl create}: a new server, not started; prints its id. */
+@Command(name = "create", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Create a server (not started) and print its id.")
+public final class CreateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RaptorCtl root;
+
+    @Mixin
+    SpecOptions spec;
+
+    @Override
+    public Integer call() {
+        Cli cli = root.cli();
+        JsonNode created = cli.api().create(spec.document());
+        cli.out().println(ServerDocs.id(created));
+        cli.out().flush();
+        return 0;
+    }
+}

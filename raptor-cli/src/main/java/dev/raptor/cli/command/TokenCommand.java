@@ -1,0 +1,65 @@
+package dev.raptor.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.cli.Cli;
+import dev.raptor.cli.CliException;
+import dev.raptor.cli.RaptorCtl;
+import dev.raptor.cli.api.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code raptorctl token SERVER --perm ...}: a short-lived signed token for one server (browser consoles, downloads). */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = {"Issue a signed token for one server (at most 15 minutes) and print it.",
+                "Permissions: console.read, console.write, power, files.read, files.write."})
+public final class TokenCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RaptorCtl root;
+
+    @Option(names = "--perm", paramLabel = "PERMISSION", required = true, split = ",",
+            description = "A permission to grant (repeatable or comma-separated).")
+    List<String> permissions = new ArrayList<>();
+
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = SpecOptions.DurationConverter.class,
+            description = "How long the token is valid, e.g. 10m (default: the daemon's).")
+    Duration ttl;
+
+    @Option(names = "--json", description = "Print the daemon's answer (token and expiry) as JSON.")
+    boolean json;
+
+    @Parameters(paramLabel = "SERVER", description = "Server id, id prefix or name.")
+    String server;
+
+    @Override
+    public Integer call() {
+        if (ttl != null && (ttl.isZero() || ttl.isNegative())) {
+            throw CliException.usage("--ttl must be positive");
+        }
+        List<String> perms = permissions.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        Cli cli = root.cli();
+        String id = cli.resolver().resolve(server).id();
+        JsonNode answer = cli.api().token(id, perms, ttl);
+        if (json) {
+            cli.out().println(Json.pretty(answer));
+        } else {
+            String token = Json.text(answer, null, "token");
+            cli.out().println(token != null ? token : Json.pretty(answer));
+            String expires = Json.text(answer, null, "expiresAt");
+            if (expires != null && cli.terminal().interactive()) {
+                cli.err().println("expires " + expires + "; permissions " + Arrays.toString(perms.toArray()));
+            }
+        }
+        cli.out().flush();
+        cli.err().flush();
+        return 0;
+    }
+}

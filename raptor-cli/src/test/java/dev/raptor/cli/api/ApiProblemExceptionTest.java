@@ -1,0 +1,38 @@
+package dev.raptor.cli.api;
+
+import dev.raptor.cli.ExitCode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiProblemExceptionTest {
+
+    @Test
+    void aProblemPrintsTitleDetailAndFieldErrors() {
+        var e = ApiProblemException.from(400, "application/problem+json", """
+                {"type":"urn:raptor:problem:validation","title":"Invalid server spec","status":400,
+                 "detail":"2 fields are invalid","errors":[{"field":"limits.memoryMiB","message":"must be at least 6 MiB"},
+                 {"field":"allocations[0].port","message":"must be between 1 and 65535"}]}""");
+        assertThat(e.getMessage()).isEqualTo(String.join(System.lineSeparator(),
+                "Invalid server spec: 2 fields are invalid",
+                "  limits.memoryMiB: must be at least 6 MiB",
+                "  allocations[0].port: must be between 1 and 65535"));
+        assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void statusesMapToExitCodes() {
+        assertThat(ApiProblemException.from(404, "application/problem+json", "{\"title\":\"Not found\"}").exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(ApiProblemException.from(409, "application/problem+json", "{\"title\":\"Port conflict\"}").exitCode()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(ApiProblemException.from(412, "application/problem+json", "{\"title\":\"Stale\"}").exitCode()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(ApiProblemException.from(500, "text/plain", "boom").exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(ApiProblemException.from(401, "", "").exitCode()).isEqualTo(ExitCode.FAILURE);
+    }
+
+    @Test
+    void aNonProblemBodyStillSaysWhatHappened() {
+        assertThat(ApiProblemException.from(502, "text/html", "Bad gateway from proxy").getMessage())
+                .isEqualTo("HTTP 502: Bad gateway from proxy");
+        assertThat(ApiProblemException.from(401, "", "").getMessage()).contains("RAPTOR_API_KEY");
+    }
+}

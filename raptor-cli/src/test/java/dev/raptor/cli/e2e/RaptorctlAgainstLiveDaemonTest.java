@@ -1,0 +1,513 @@
+package dev.raptor.cli.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.cli.ExitCode;
+import dev.raptor.cli.e2e.Raptorctl.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static dev.raptor.cli.e2e.LiveDaemon.DONE_LINE;
+import static dev.raptor.cli.e2e.LiveDaemon.IMAGE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * raptorctl as an operator uses it: every verb run as its own process against a live raptord (on
+ * the real Docker Engine), checking what it prints, its JSON and its exit code. The tests share one
+ * daemon; each makes its own servers, under its own names.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RaptorctlAgainstLiveDaemonTest {
+    private static final Pattern UUID_LINE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private LiveDaemon daemon;
+    private Raptorctl ctl;
+
+    @BeforeAll
+    void bootDaemon() throws Exception {
+        daemon = LiveDaemon.start();
+        ctl = Raptorctl.onSocket(daemon);
+    }
+
+    @AfterAll
+    void stopDaemon() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    private static int freePort() {
+        return 30000 + ThreadLocalRandom.current().nextInt(20000);
+    }
+
+    private Result ok(String... args) {
+        Result r = ctl.run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    private Result okWithInput(String stdin, String... args) {
+        Result r = ctl.runWithInput(stdin, args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    /** {@code run -d} a test server on a free loopback port; returns its id. */
+    private String runDetached(String name, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "-p", "127.0.0.1:" + freePort() + ":25565",
+                "--stop-command", "stop", "--ready-pattern", "Done!"));
+        args.addAll(List.of(extra));
+        args.add(IMAGE);
+        Result r = ok(args.toArray(String[]::new));
+        assertThat(r.out().strip()).matches(UUID_LINE);
+        return r.out().strip();
+    }
+
+    private JsonNode inspect(String server) {
+        return ok("inspect", server).json();
+    }
+
+    // ------------------------------------------------------------------------------ ps
+
+    @Test
+    void psShowsActiveServersAndAllWithA() {
+        runDetached("ps-on", "--label", "team=red");
+        ok("create", "--name", "ps-off", "--label", "team=blue", IMAGE);
+
+        Result running = ok("ps");
+        assertThat(running.lines().getFirst()).matches("ID +NAME +IMAGE +STATE +PORTS +CREATED");
+        assertThat(running.out()).contains("ps-on").doesNotContain("ps-off");
+        String row = running.lines().stream().filter(l -> l.contains("ps-on")).findFirst().orElseThrow();
+        assertThat(row).matches("[0-9a-f]{8} +ps-on +raptor-test/gameserver:1 +running +127\\.0\\.0\\.1:\\d+->25565/tcp +.* ago");
+        assertThat(running.out()).doesNotContain("\u001b["); // no colour off a terminal
+
+        assertThat(ok("ps", "-a").out()).contains("ps-on").contains("ps-off");
+        assertThat(ok("ps", "-a", "--filter", "state=offline").out()).contains("ps-off").doesNotContain("ps-on");
+        assertThat(ok("ps", "-a", "--filter", "label=team=blue").out()).contains("ps-off").doesNotContain("ps-on");
+        assertThat(ok("ps", "-a", "--filter", "name=ps-o").out()).contains("ps-off").contains("ps-on");
+
+        JsonNode all = ok("ps", "-a", "--json").json();
+        assertThat(all.isArray()).isTrue();
+        assertThat(all.findValuesAsText("name")).contains("ps-on", "ps-off");
+        JsonNode on = findByName(all, "ps-on");
+        assertThat(on.path("state").asText()).isEqualTo("running");
+        assertThat(ok("ps", "-q", "--no-trunc").lines()).contains(on.path("id").asText());
+    }
+
+    private static JsonNode findByName(JsonNode list, String name) {
+        for (JsonNode s : list) {
+            if (s.path("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no server " + name + " in " + list);
+    }
+
+    // ------------------------------------------------------------------------------ create / run
+
+    @Test
+    void runDetachedSendsEveryOptionInTheServerDocument() {
+        int primary = freePort();
+        int query = primary + 1;
+        String id = ok("run", "-d", "--name", "run-all", "-p", "127.0.0.1:" + primary + ":25565",
+                "-p", "127.0.0.1:" + query + ":25566/udp", "-e", "MOTD=hello world", "-e", "BOOT_DELAY=0",
+                "-m", "512m", "--cpus", "1.5", "--stop-command", "stop", "--stop-timeout", "20s",
+                "--restart", "on-failure:5", "--label", "team=green", "--ready-pattern", "Done!", IMAGE).out().strip();
+        assertThat(id).matches(UUID_LINE);
+
+        JsonNode doc = inspect("run-all");
+        assertThat(doc.path("id").asText()).isEqualTo(id);
+        assertThat(doc.path("state").asText()).isEqualTo("running");
+        assertThat(doc.at("/limits/memoryMiB").asLong()).isEqualTo(512);
+        assertThat(doc.at("/limits/cpuPercent").asInt()).isEqualTo(150);
+        assertThat(doc.at("/stop/type").asText()).isEqualTo("command");
+        assertThat(doc.at("/stop/value").asText()).isEqualTo("stop");
+        assertThat(doc.at("/stop/timeoutSeconds").asInt()).isEqualTo(20);
+        assertThat(doc.at("/restart/policy").asText()).isEqualTo("on-failure");
+        assertThat(doc.at("/restart/maxRetries").asInt()).isEqualTo(5);
+        assertThat(doc.at("/environment/MOTD").asText()).isEqualTo("hello world");
+        assertThat(doc.at("/labels/team").asText()).isEqualTo("green");
+        assertThat(doc.at("/allocations/0/port").asInt()).isEqualTo(primary);
+        assertThat(doc.at("/allocations/0/primary").asBoolean()).isTrue();
+        assertThat(doc.at("/allocations/1/port").asInt()).isEqualTo(query);
+        assertThat(doc.at("/allocations/1/containerPort").asInt()).isEqualTo(25566);
+        assertThat(doc.at("/allocations/1/protocol").asText()).isEqualTo("udp");
+        assertThat(doc.at("/allocations/1/primary").asBoolean()).isFalse();
+    }
+
+    @Test
+    void createMakesAnOfflineServerWithATierAndAStartupCommand() {
+        Result r = ok("create", "--name", "created", "--tier", "small", "--cpus", "0.5", "--startup", "/gameserver.sh", IMAGE);
+        String id = r.out().strip();
+        assertThat(id).matches(UUID_LINE);
+        JsonNode doc = inspect(id.substring(0, 13)); // a unique id prefix resolves
+        assertThat(doc.path("name").asText()).isEqualTo("created");
+        assertThat(doc.path("state").asText()).isEqualTo("offline");
+        assertThat(doc.path("startup").asText()).isEqualTo("/gameserver.sh");
+        assertThat(doc.at("/limits/memoryMiB").asLong()).isEqualTo(1024); // from the small tier
+        assertThat(doc.at("/limits/cpuPercent").asInt()).isEqualTo(50);   // explicit beats the tier
+    }
+
+    @Test
+    void runWithoutDetachAttachesToTheConsole() {
+        Result r = okWithInput("say attached-run\n", "run", "--name", "run-attached", "-p", "127.0.0.1:" + freePort() + ":25565",
+                "--stop-command", "stop", IMAGE);
+        assertThat(r.out()).contains(DONE_LINE).contains("[Server] attached-run");
+        assertThat(inspect("run-attached").path("state").asText()).as("detaching leaves it running").isEqualTo("running");
+    }
+
+    // ------------------------------------------------------------------------------ power
+
+    @Test
+    void powerVerbsWaitForTheOutcomeAndTakeSeveralServers() {
+        runDetached("pw-a");
+        runDetached("pw-b");
+
+        assertThat(ok("stop", "pw-a", "pw-b").lines()).containsExactly("pw-a", "pw-b");
+        assertThat(inspect("pw-a").path("state").asText()).isEqualTo("offline");
+        assertThat(inspect("pw-b").path("state").asText()).isEqualTo("offline");
+
+        assertThat(ok("start", "pw-a").lines()).containsExactly("pw-a");
+        assertThat(inspect("pw-a").path("state").asText()).isEqualTo("running");
+
+        ok("restart", "pw-a");
+        assertThat(inspect("pw-a").path("state").asText()).isEqualTo("running");
+
+        ok("kill", "pw-a");
+        assertThat(inspect("pw-a").path("state").asText()).isEqualTo("offline");
+
+        assertThat(ok("start", "--no-wait", "pw-b").lines()).containsExactly("pw-b");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(inspect("pw-b").path("state").asText()).isEqualTo("running"));
+    }
+
+    @Test
+    void aFailureOnOneServerStillActsOnTheOthers() {
+        runDetached("pw-c");
+        Result r = ctl.run("stop", "no-such-server", "pw-c");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(r.out().lines()).containsExactly("pw-c");
+        assertThat(r.err()).contains("no-such-server");
+        assertThat(inspect("pw-c").path("state").asText()).isEqualTo("offline");
+    }
+
+    @Test
+    void rmDeletesAndForceKillsARunningServer() {
+        runDetached("rm-running");
+        ok("create", "--name", "rm-offline", IMAGE);
+        assertThat(ok("rm", "rm-offline").lines()).containsExactly("rm-offline");
+        assertThat(ok("rm", "-f", "rm-running").lines()).containsExactly("rm-running");
+        assertThat(ok("ps", "-a").out()).doesNotContain("rm-running").doesNotContain("rm-offline");
+        Result again = ctl.run("rm", "rm-running");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(ExitCode.NOT_FOUND);
+    }
+
+    // ------------------------------------------------------------------------------ inspect / update
+
+    @Test
+    void updateChangesLimitsAllocationsAndEnvironmentAgainstTheVersion() {
+        String id = runDetached("upd", "-e", "KEEP=1", "-e", "DROP=1");
+        JsonNode before = inspect(id);
+        int port = freePort();
+        Result r = ok("update", "upd", "-m", "1g", "--cpus", "2", "-p", "127.0.0.1:" + port + ":25565", "-e", "MOTD=new",
+                "--unset-env", "DROP");
+        assertThat(r.lines()).containsExactly("upd");
+        JsonNode after = inspect(id);
+        assertThat(after.path("version").asLong()).isGreaterThan(before.path("version").asLong());
+        assertThat(after.at("/limits/memoryMiB").asLong()).isEqualTo(1024);
+        assertThat(after.at("/limits/cpuPercent").asInt()).isEqualTo(200);
+        assertThat(after.at("/allocations/0/port").asInt()).isEqualTo(port);
+        assertThat(after.at("/environment/MOTD").asText()).isEqualTo("new");
+        assertThat(after.at("/environment/KEEP").asText()).isEqualTo("1");
+        assertThat(after.path("environment").has("DROP")).isFalse();
+
+        JsonNode json = ok("update", "upd", "--cpus", "1", "--json").json();
+        assertThat(json.at("/limits/cpuPercent").asInt()).isEqualTo(100);
+
+        long current = json.path("version").asLong();
+        Result stale = ctl.run("update", "upd", "--if-version", String.valueOf(current - 1), "-m", "2g");
+        assertThat(stale.exit()).as("a version that moved on is a conflict: " + stale).isEqualTo(ExitCode.CONFLICT);
+        assertThat(inspect("upd").at("/limits/memoryMiB").asLong()).isEqualTo(1024);
+        ok("update", "upd", "--if-version", String.valueOf(current), "-m", "2g");
+        assertThat(inspect("upd").at("/limits/memoryMiB").asLong()).isEqualTo(2048);
+    }
+
+    // ------------------------------------------------------------------------------ logs / attach
+
+    @Test
+    void logsPrintsTheConsoleAsTextOrJson() {
+        runDetached("logs-a");
+        Result all = ok("logs", "logs-a");
+        assertThat(all.out()).contains("[Boot] Starting raptor test server").contains(DONE_LINE);
+        assertThat(ok("logs", "--tail", "1", "logs-a").lines()).containsExactly(DONE_LINE);
+        JsonNode json = ok("logs", "--json", "logs-a").json();
+        assertThat(json.isArray()).isTrue();
+        assertThat(json.get(json.size() - 1).asText()).isEqualTo(DONE_LINE);
+    }
+
+    @Test
+    void logsFollowStreamsNewOutputUntilInterrupted() throws Exception {
+        runDetached("logs-f");
+        Process follow = ctl.start("logs", "-f", "--tail", "1", "logs-f");
+        try {
+            Raptorctl.Lines lines = new Raptorctl.Lines(follow);
+            lines.await(DONE_LINE::equals, Duration.ofSeconds(30), "history line");
+            okWithInput("say followed\n", "attach", "logs-f");
+            lines.await("[Server] followed"::equals, Duration.ofSeconds(30), "followed line");
+            assertThat(follow.isAlive()).as("logs -f keeps following").isTrue();
+        } finally {
+            follow.destroy();
+            follow.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(inspect("logs-f").path("state").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void attachSendsTypedLinesAsCommandsAndDetachesWithoutStopping() {
+        runDetached("att");
+        Result r = okWithInput("say hi\n", "attach", "att");
+        assertThat(r.lines()).contains("[Server] hi");
+        assertThat(inspect("att").path("state").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void attachToAnOfflineServerIsAConflict() {
+        ok("create", "--name", "att-off", IMAGE);
+        Result r = ctl.runWithInput("", "attach", "att-off");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(r.err()).contains("offline");
+    }
+
+    // ------------------------------------------------------------------------------ stats / activity / token / system
+
+    @Test
+    void statsPrintsOneTableOrJsonWithNoStream() {
+        runDetached("stats-a");
+        Result table = ok("stats", "--no-stream", "stats-a");
+        assertThat(table.lines().getFirst()).matches("ID +NAME +STATE +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +PIDS +UPTIME");
+        assertThat(table.lines().get(1)).contains("stats-a").contains("running").containsPattern("\\d+(\\.\\d+)?%");
+
+        JsonNode json = ok("stats", "--no-stream", "--json").json();
+        assertThat(json.isArray()).isTrue();
+        JsonNode mine = findByName(json, "stats-a");
+        assertThat(mine.at("/stats/memoryBytes").asLong()).isPositive();
+    }
+
+    @Test
+    void statsStreamsATablePerIntervalWhenPiped() throws Exception {
+        runDetached("stats-b");
+        Process p = ctl.start("stats", "--interval", "500ms", "stats-b");
+        try {
+            Raptorctl.Lines lines = new Raptorctl.Lines(p);
+            lines.await(l -> l.startsWith("ID "), Duration.ofSeconds(30), "first table");
+            lines.await(l -> l.contains("stats-b"), Duration.ofSeconds(30), "first row");
+            lines.await(l -> l.startsWith("ID "), Duration.ofSeconds(30), "second table");
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void activityShowsWhatHappenedToAServer() {
+        runDetached("act");
+        ok("stop", "act");
+        Result table = ok("activity", "act");
+        assertThat(table.lines().getFirst()).matches("WHEN +TYPE +MESSAGE");
+        assertThat(table.out()).contains("power.start").contains("power.stop").contains("create");
+        JsonNode json = ok("activity", "--json", "act").json();
+        assertThat(json.path("entries").findValuesAsText("type")).contains("create", "power.start", "power.stop");
+    }
+
+    @Test
+    void tokenIssuesASignedServerToken() {
+        ok("create", "--name", "tok", IMAGE);
+        Result plain = ok("token", "tok", "--perm", "console.read,console.write", "--ttl", "5m");
+        assertThat(plain.out().strip()).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+        JsonNode json = ok("token", "tok", "--perm", "power", "--json").json();
+        assertThat(json.path("token").asText()).isNotBlank();
+        assertThat(json.path("permissions").toString()).contains("power");
+        assertThat(json.path("expiresAt").asText()).isNotBlank();
+
+        Result badPerm = ctl.run("token", "tok", "--perm", "root");
+        assertThat(badPerm.exit()).as(badPerm.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(badPerm.err()).contains("permissions");
+        Result tooLong = ctl.run("token", "tok", "--perm", "power", "--ttl", "1h");
+        assertThat(tooLong.exit()).as(tooLong.toString()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void systemInfoDescribesTheNode() {
+        Result text = ok("system", "info");
+        assertThat(text.out()).contains("Runtime: docker").contains("Version:");
+        JsonNode json = ok("system", "info", "--json").json();
+        assertThat(json.path("runtime").asText()).isEqualTo("docker");
+    }
+
+    // ------------------------------------------------------------------------------ state
+
+    @Test
+    void stateExportAndImportRoundTripAndTakeLegacyContainersJson() throws Exception {
+        ok("create", "--name", "exp-1", "-m", "768m", IMAGE);
+        Path file = daemon.dir.resolve("export.json");
+        Result exported = ok("state", "export", file.toString());
+        assertThat(exported.out()).contains("exported");
+        JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        assertThat(doc.path("servers").findValuesAsText("name")).contains("exp-1");
+
+        ok("rm", "exp-1");
+        Result imported = ok("state", "import", file.toString());
+        assertThat(imported.out()).contains("imported");
+        assertThat(inspect("exp-1").at("/limits/memoryMiB").asLong()).isEqualTo(768);
+
+        Result again = ctl.run("state", "import", file.toString());
+        assertThat(again.exit()).as("importing existing servers without --replace: " + again).isEqualTo(ExitCode.CONFLICT);
+
+        Path legacy = daemon.dir.resolve("containers.json");
+        Files.writeString(legacy, """
+                [{"name": "legacy-survival", "docker_id": "4f9c", "image": "raptor-test/gameserver:1",
+                  "stop_command": "stop", "allocation": {"ip": "127.0.0.1", "port": %d},
+                  "resources": {"memory_limit": 640, "cpu_limit": 100, "disk_limit": 0, "swap_limit": 0, "io_weight": 500},
+                  "environment": {"EULA": "TRUE"}}]""".formatted(freePort()));
+        ok("state", "import", legacy.toString());
+        JsonNode legacyDoc = inspect("legacy-survival");
+        assertThat(legacyDoc.at("/limits/memoryMiB").asLong()).isEqualTo(640);
+        assertThat(legacyDoc.at("/stop/value").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void importOfAFileThatIsNotJsonIsAUsageError() throws Exception {
+        Path bad = daemon.dir.resolve("bad.json");
+        Files.writeString(bad, "{ not json");
+        Result r = ctl.run("state", "import", bad.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("not valid JSON");
+        assertThat(ctl.run("state", "import", daemon.dir.resolve("absent.json").toString()).exit()).isEqualTo(ExitCode.NOT_FOUND);
+    }
+
+    // ------------------------------------------------------------------------------ completion / help
+
+    @Test
+    void completionPrintsScriptsForBashAndZsh() {
+        assertThat(ok("completion", "bash").out()).contains("complete -F").contains("raptorctl");
+        assertThat(ok("completion", "zsh").out()).startsWith("#compdef raptorctl").contains("bashcompinit");
+        assertThat(ctl.run("completion", "fish").exit()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void helpAndVersionSucceed() {
+        assertThat(ok("--help").out()).contains("Usage: raptorctl").contains("attach");
+        assertThat(ok("run", "--help").out()).contains("--publish").contains("--stop-timeout");
+        assertThat(ok("--version").out()).startsWith("raptorctl");
+    }
+
+    // ------------------------------------------------------------------------------ exit codes
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        Result verb = ctl.run("frobnicate");
+        assertThat(verb.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(verb.err()).contains("frobnicate");
+        Result badSize = ctl.run("run", "-d", "-m", "lots", IMAGE);
+        assertThat(badSize.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(badSize.err()).contains("not a size");
+        Result badPort = ctl.run("create", "-p", "99999", IMAGE);
+        assertThat(badPort.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(ctl.run("start").exit()).as("a verb without its SERVER").isEqualTo(ExitCode.USAGE);
+        Result rejected = ctl.run("create", "--name", "tiny", "-m", "3m", IMAGE);
+        assertThat(rejected.exit()).as("a spec the daemon rejects: " + rejected).isEqualTo(ExitCode.USAGE);
+        assertThat(rejected.err()).contains("limits.memoryMiB");
+    }
+
+    @Test
+    void anAmbiguousIdPrefixIsAUsageErrorListingTheCandidates() {
+        String prefix = UUID.randomUUID().toString().substring(0, 6);
+        String a = prefix + "aa-0000-4000-8000-000000000001";
+        String b = prefix + "bb-0000-4000-8000-000000000002";
+        ok("create", "--id", a, "--name", "amb-a", IMAGE);
+        ok("create", "--id", b, "--name", "amb-b", IMAGE);
+        Result r = ctl.run("inspect", prefix);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("ambiguous").contains(a).contains(b);
+        assertThat(ok("inspect", prefix + "a").json().path("name").asText()).isEqualTo("amb-a");
+    }
+
+    @Test
+    void anUnknownServerExitsWithThree() {
+        for (String[] args : List.of(new String[]{"inspect", "nope"}, new String[]{"start", "nope"}, new String[]{"logs", "nope"},
+                new String[]{"inspect", UUID.randomUUID().toString()})) {
+            Result r = ctl.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.NOT_FOUND);
+            assertThat(r.err()).startsWith("Error: ");
+        }
+    }
+
+    @Test
+    void aPortConflictExitsWithFourAndNamesTheOtherServer() {
+        int port = freePort();
+        ok("create", "--name", "port-owner", "-p", "127.0.0.1:" + port + ":25565", IMAGE);
+        Result r = ctl.run("create", "--name", "port-thief", "-p", "127.0.0.1:" + port + ":25565", IMAGE);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(r.err()).contains("port-owner");
+        ok("create", "--name", "port-other", "-p", "127.0.0.1:" + (port + 1) + ":25565", IMAGE);
+        Result u = ctl.run("update", "port-other", "-p", "127.0.0.1:" + port + ":25565");
+        assertThat(u.exit()).as(u.toString()).isEqualTo(ExitCode.CONFLICT);
+    }
+
+    @Test
+    void aSocketNobodyListensOnExitsWithFive() throws Exception {
+        Path stale = daemon.dir.resolve("stale.sock");
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        s.bind(UnixDomainSocketAddress.of(stale));
+        s.close();
+        Result r = Raptorctl.withEnv(Map.of("RAPTOR_SOCKET", stale.toString())).run("ps");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(r.err()).contains("cannot reach the daemon").contains(stale.toString());
+        Result missing = ctl.run("--socket", daemon.dir.resolve("missing.sock").toString(), "ps");
+        assertThat(missing.exit()).isEqualTo(ExitCode.UNREACHABLE);
+        Result tcp = Raptorctl.withEnv(Map.of()).run("--host", "http://127.0.0.1:" + freeTcpPort(), "ps");
+        assertThat(tcp.exit()).as(tcp.toString()).isEqualTo(ExitCode.UNREACHABLE);
+    }
+
+    private static int freeTcpPort() throws Exception {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ------------------------------------------------------------------------------ TCP
+
+    @Test
+    void overTcpTheApiKeyIsNeeded() {
+        ok("create", "--name", "over-tcp", IMAGE);
+        String host = "http://127.0.0.1:" + daemon.port;
+        Result withKey = Raptorctl.withEnv(Map.of("RAPTOR_API_KEY", daemon.apiKey)).run("--host", host, "ps", "-a");
+        assertThat(withKey.exit()).as(withKey.toString()).isZero();
+        assertThat(withKey.out()).contains("over-tcp");
+        Result flag = Raptorctl.withEnv(Map.of()).run("--host", host, "--api-key", daemon.apiKey, "inspect", "over-tcp");
+        assertThat(flag.exit()).as(flag.toString()).isZero();
+
+        Result without = Raptorctl.withEnv(Map.of()).run("--host", host, "ps");
+        assertThat(without.exit()).as(without.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(without.err()).containsIgnoringCase("auth");
+    }
+}
