@@ -1,0 +1,213 @@
+package dev.raptor.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.bench.daemon.ApiClient;
+import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.engine.RawEngine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What every scenario of one harness run shares: the engine ({@code DOCKER_HOST}), the test image, a
+ * node label of its own ({@code dev.raptor.node=bench-<random>}, on every container it makes, through
+ * Raptor or directly, so cleanup removes exactly those), a short temp directory for data dirs and
+ * sockets, and the daemons it started. {@link #close()} stops the daemons, removes the containers and
+ * deletes the directory; a shutdown hook does the same on Ctrl-C.
+ */
+public final class Bench implements AutoCloseable {
+    public static final String DEFAULT_IMAGE = "raptor-test/gameserver:1";
+
+    private final String dockerHost;
+    private final String image;
+    private final String node;
+    private final Path work;
+    private final Path repo;
+    private final RawEngine raw;
+    private final Map<String, String> options;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+    private final Thread hook;
+    private Path raptordSnapshot;
+
+    public Bench(Map<String, String> options) throws IOException {
+        this.options = options;
+        String host = System.getenv("DOCKER_HOST");
+        if (host == null || host.isBlank()) {
+            throw new IllegalStateException("DOCKER_HOST is not set: run  eval \"$(scripts/engine.sh env)\"  first (the private test engine)");
+        }
+        this.dockerHost = host.strip();
+        this.image = options.getOrDefault("image", DEFAULT_IMAGE);
+        byte[] r = new byte[4];
+        new SecureRandom().nextBytes(r);
+        this.node = "bench-" + HexFormat.of().formatHex(r);
+        this.work = Files.createTempDirectory(Path.of("/tmp"), "rb-");
+        this.repo = Path.of(System.getProperty("raptor.bench.repo", ".")).toAbsolutePath().normalize();
+        this.raw = new RawEngine(dockerHost, node);
+        this.hook = new Thread(this::cleanupQuietly, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    public String dockerHost() {
+        return dockerHost;
+    }
+
+    public String image() {
+        return image;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    public Path repo() {
+        return repo;
+    }
+
+    public RawEngine raw() {
+        return raw;
+    }
+
+    public int intOption(String name, int fallback) {
+        String v = options.get(name);
+        return v == null ? fallback : Integer.parseInt(v);
+    }
+
+    /** Starts a daemon with data dir {@code <work>/<name>} (the same name again = a fresh boot of the same node). */
+    public DaemonProcess startDaemon(String name) throws IOException, InterruptedException {
+        return startDaemon(name, dockerHost);
+    }
+
+    /** The same, with the daemon's DOCKER_HOST pointed elsewhere (e.g. at an {@link dev.raptor.bench.engine.EngineCallCounter}). */
+    public DaemonProcess startDaemon(String name, String daemonDockerHost) throws IOException, InterruptedException {
+        List<String> jvm = new ArrayList<>();
+        String extra = options.get("daemon-jvm");
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        DaemonProcess d = DaemonProcess.start(new DaemonProcess.Config(work.resolve(name), work.resolve(name + ".sock"), node,
+                daemonDockerHost, "bench-key-" + node + "-0123456789", jvm, raptord()));
+        synchronized (daemons) {
+            daemons.add(d);
+        }
+        return d;
+    }
+
+    /**
+     * {@code bin/raptord} when it and its jar exist, unless {@code --daemon=classpath}; null = launch the
+     * daemon's main class from the harness's classpath.
+     */
+    private Path raptord() throws IOException {
+        if ("classpath".equals(options.get("daemon"))) {
+            return null;
+        }
+        if (raptordSnapshot == null) {
+            Path script = repo.resolve("bin/raptord");
+            Path jar = repo.resolve("raptor-daemon/target/raptord.jar");
+            if (!Files.isExecutable(script)) {
+                return null;
+            }
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException("bin/raptord's jar is missing: ./mvnw -pl raptor-daemon -am package -DskipTests "
+                        + "(or run with --daemon=classpath)");
+            }
+            // A snapshot of the launcher and its jar, laid out as in the repository: a rebuild of the
+            // daemon during the run (colleagues' builds) cannot swap the jar under a scenario.
+            Path root = work.resolve("raptord");
+            for (String file : List.of("bin/raptord", "scripts/java-home.sh", "raptor-daemon/target/raptord.jar")) {
+                Path to = root.resolve(file);
+                Files.createDirectories(to.getParent());
+                Files.copy(repo.resolve(file), to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            raptordSnapshot = root.resolve("bin/raptord");
+            System.out.println("daemon: bin/raptord with a snapshot of " + jar + " (" + Files.getLastModifiedTime(jar) + ")");
+        }
+        return raptordSnapshot;
+    }
+
+    /** An idle test server as the API takes it: boots at once, stops on SIGTERM (the default stop policy). */
+    public ObjectNode idleServer(String name) {
+        ObjectNode s = ApiClient.JSON.createObjectNode();
+        s.put("name", name);
+        s.put("image", image);
+        s.putObject("environment").put("BOOT_DELAY", "0");
+        return s;
+    }
+
+    /** Stops every daemon of this run and removes every container carrying its node label. */
+    public int cleanupContainers() throws InterruptedException {
+        synchronized (daemons) {
+            for (DaemonProcess d : daemons) {
+                d.close();
+            }
+            daemons.clear();
+        }
+        return raw.removeOurs();
+    }
+
+    private void cleanupQuietly() {
+        try {
+            int n = cleanupContainers();
+            if (n > 0) {
+                System.err.println("cleanup: removed " + n + " containers labelled dev.raptor.node=" + node);
+            }
+        } catch (Exception e) {
+            System.err.println("cleanup failed: " + e + " (remove containers labelled dev.raptor.node=" + node + " by hand)");
+        }
+        deleteTree(work);
+    }
+
+    static void deleteTree(Path root) {
+        for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+            deleteTreeOnce(root, attempt == 2);
+            if (Files.exists(root)) {
+                try {
+                    Thread.sleep(1000); // a process that just ended may still be writing its log
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void deleteTreeOnce(Path root, boolean report) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (report) {
+                System.err.println("cleanup: could not delete " + root + ": " + e);
+            }
+        }
+    }
+
+    /** A {@link Duration} deadline helper: whether {@code startNanos + limit} has passed. */
+    public static boolean past(long startNanos, Duration limit) {
+        return System.nanoTime() - startNanos > limit.toNanos();
+    }
+
+    @Override
+    public void close() {
+        cleanupQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+        raw.close();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.raptor.bench;
+
+import dev.raptor.bench.scenario.CliScenario;
+import dev.raptor.bench.scenario.FanoutScenario;
+import dev.raptor.bench.scenario.IntentsScenario;
+import dev.raptor.bench.scenario.LifecycleScenario;
+import dev.raptor.bench.scenario.ScaleScenario;
+import dev.raptor.bench.scenario.Scenario;
+import dev.raptor.bench.scenario.StormScenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-to-end load harness: {@code Harness SCENARIO|all [--option=value ...]}. Each scenario
+ * starts what it needs on the private engine (a daemon as a child JVM, on loopback and a temp
+ * socket), measures a figure and its reference in the same run, cleans up its containers, and adds
+ * rows to the results table printed at the end (Markdown, as README.md holds it).
+ */
+public final class Harness {
+    private static final List<Scenario> SCENARIOS = List.of(new LifecycleScenario(), new StormScenario(), new FanoutScenario(),
+            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new LifecycleScenario.EngineCalls());
+
+    private Harness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            usage();
+            return;
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || !a.contains("=")) {
+                System.err.println("options are --name=value (was '" + a + "')");
+                System.exit(2);
+            }
+            options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        List<Scenario> chosen = new ArrayList<>();
+        for (String name : args[0].split(",")) {
+            if (name.equals("all")) {
+                // the six measured scenarios; engine-calls is a diagnostic, run by name
+                chosen.addAll(SCENARIOS.stream().filter(x -> !x.name().equals("engine-calls")).toList());
+                continue;
+            }
+            Scenario s = SCENARIOS.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            if (s == null) {
+                System.err.println("unknown scenario '" + name + "'");
+                usage();
+                System.exit(2);
+            }
+            chosen.add(s);
+        }
+        double maxLoad = Double.parseDouble(options.getOrDefault("wait-load", "-1"));
+        List<Result> results = new ArrayList<>();
+        Map<Result, String> loads = new java.util.IdentityHashMap<>();
+        System.out.println("machine: " + Machine.describe());
+        try (Bench bench = new Bench(options)) {
+            System.out.println("engine: " + bench.dockerHost() + ", image " + bench.image() + ", node label dev.raptor.node=" + bench.node());
+            for (Scenario s : chosen) {
+                waitForLoad(maxLoad);
+                String before = Machine.load();
+                long t0 = System.nanoTime();
+                System.out.println("== " + s.name() + " (load " + before + ")");
+                List<Result> rows;
+                try {
+                    rows = s.run(bench);
+                } catch (Exception | AssertionError e) {
+                    System.err.println(s.name() + " failed: " + e);
+                    e.printStackTrace(System.err);
+                    rows = List.of(Result.notMeasured(s.name(), s.description(), "failed: " + oneLine(e)));
+                    bench.cleanupContainers();
+                }
+                for (Result r : rows) {
+                    results.add(r);
+                    loads.put(r, before.substring(0, before.indexOf(' ')));
+                }
+                System.out.printf(Locale.ROOT, "== %s done in %.0f s (load before %s, after %s)%n", s.name(),
+                        (System.nanoTime() - t0) / 1e9, before, Machine.load());
+            }
+        }
+        System.out.println();
+        System.out.println("Measured " + Machine.describe());
+        System.out.println();
+        System.out.println(Result.MARKDOWN_HEADER);
+        String machine = Machine.cores() + " cores, " + Machine.memory();
+        for (Result r : results) {
+            System.out.println(r.markdownRow(java.time.LocalDate.now().toString(), machine, loads.get(r)));
+        }
+    }
+
+    /** Waits (at most 10 minutes) for the 1-minute load average to drop to {@code max}; a negative max does not wait. */
+    private static void waitForLoad(double max) throws InterruptedException {
+        if (max < 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        while (Machine.load1() > max && System.nanoTime() - t0 < 600_000_000_000L) {
+            Thread.sleep(5_000);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = m.lines().findFirst().orElse(m);
+        return m.length() > 160 ? m.substring(0, 160) + "..." : m;
+    }
+
+    private static void usage() {
+        System.out.println("usage: raptor-bench/run SCENARIO[,SCENARIO...]|all [--option=value ...]");
+        System.out.println("       raptor-bench/run jmh [JMH options]");
+        System.out.println("scenarios:");
+        for (Scenario s : SCENARIOS) {
+            System.out.printf("  %-10s %s%n", s.name(), s.description());
+        }
+        System.out.println("common options: --image=raptor-test/gameserver:1  --wait-load=1.0 (wait for a quieter machine)"
+                + "  --daemon-jvm='-Xmx256m ...'");
+        System.out.println("needs DOCKER_HOST: eval \"$(scripts/engine.sh env)\"");
+    }
+}

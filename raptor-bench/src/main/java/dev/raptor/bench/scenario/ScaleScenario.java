@@ -1,0 +1,135 @@
+package dev.raptor.bench.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.bench.Bench;
+import dev.raptor.bench.Result;
+import dev.raptor.bench.daemon.ApiClient;
+import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.stats.Samples;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Scale: 1,000 registered servers, 200 of them running (idle test image). Measures the daemon's RSS
+ * (VmRSS from /proc) and Java heap after a full GC, then stops it (its servers keep running) and
+ * times a fresh daemon on the same data directory until it has reconciled all of them: its API lists
+ * 1,000 servers with 200 running. The reference for each figure is an empty daemon in the same run.
+ */
+public final class ScaleScenario implements Scenario {
+    private static final Duration SETUP_LIMIT = Duration.ofMinutes(30);
+    private static final Duration RECONCILE_LIMIT = Duration.ofMinutes(5);
+    private static final Duration SETTLE = Duration.ofSeconds(10);
+    private static final long MB = 1024 * 1024;
+
+    @Override
+    public String name() {
+        return "scale";
+    }
+
+    @Override
+    public String description() {
+        return "1,000 servers, 200 running: RSS, heap, fresh-boot reconcile time (--servers=1000 --running=200)";
+    }
+
+    @Override
+    public List<Result> run(Bench bench) throws Exception {
+        int total = bench.intOption("servers", 1000);
+        int running = bench.intOption("running", 200);
+        List<Result> out = new ArrayList<>();
+        try {
+            // reference: an empty daemon, booted and measured the same way
+            DaemonProcess empty = bench.startDaemon("scale-empty");
+            Duration emptyBoot = awaitReconciled(empty, 0, 0);
+            Duration emptyReconcile = empty.reconcileFromLog().orElse(Duration.ZERO);
+            Thread.sleep(SETTLE);
+            long emptyRss = empty.rssBytes();
+            long[] emptyHeap = empty.heapAfterGc();
+            empty.close();
+            System.out.printf(Locale.ROOT, "scale: empty daemon: boot %s, RSS %d MB, heap used %d MB (committed %d MB)%n",
+                    Samples.ms(emptyBoot.toNanos()), emptyRss / MB, emptyHeap[0] / MB, emptyHeap[1] / MB);
+
+            DaemonProcess loaded = bench.startDaemon("scale");
+            List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
+            long t0 = System.nanoTime();
+            try (ApiClient api = new ApiClient(loaded)) {
+                int failed = Parallel.run(total, 16, SETUP_LIMIT, "register", i -> ids.add(api.create(bench.idleServer("scale-" + i))));
+                System.out.printf(Locale.ROOT, "scale: registered %d servers in %s (%d failed)%n", ids.size(), Samples.ms(System.nanoTime() - t0), failed);
+                long t1 = System.nanoTime();
+                List<UUID> toStart = new ArrayList<>(ids.subList(0, Math.min(running, ids.size())));
+                failed = Parallel.run(toStart.size(), 8, SETUP_LIMIT, "start", i -> api.power(toStart.get(i), "start"));
+                System.out.printf(Locale.ROOT, "scale: started %d servers in %s (%d failed)%n", toStart.size() - failed,
+                        Samples.ms(System.nanoTime() - t1), failed);
+                running = toStart.size() - failed;
+            }
+            Thread.sleep(SETTLE);
+            long rss = loaded.rssBytes();
+            long[] heap = loaded.heapAfterGc();
+            loaded.nativeMemory().ifPresent(nmt -> nmt.lines()
+                    .filter(l -> l.startsWith("Total") || l.startsWith("-") || l.contains("(reserved="))
+                    .forEach(l -> System.out.println("scale: NMT " + l.strip())));
+            loaded.close();
+            System.out.printf(Locale.ROOT, "scale: loaded daemon: RSS %d MB, heap used %d MB (committed %d MB)%n", rss / MB, heap[0] / MB, heap[1] / MB);
+
+            DaemonProcess fresh = bench.startDaemon("scale");
+            Duration reconcile = awaitReconciled(fresh, ids.size(), running);
+            Thread.sleep(SETTLE);
+            long freshRss = fresh.rssBytes();
+            System.out.printf(Locale.ROOT, "scale: fresh boot reconciled %d servers (%d running) in %s; health answered after %s; RSS then %d MB%n",
+                    ids.size(), running, Samples.ms(reconcile.toNanos()), Samples.ms(fresh.bootToHealthy().toNanos()), freshRss / MB);
+            fresh.logTail(2000).lines().filter(l -> l.contains("boot reconciliation")).forEach(l -> System.out.println("scale: daemon log: " + l.strip()));
+            java.util.Optional<Duration> inDaemon = fresh.reconcileFromLog();
+
+            String setup = ids.size() + " servers, " + running + " running";
+            out.add(new Result(name(), "daemon RSS, " + setup, rss / MB + " MB", emptyRss / MB + " MB (empty daemon)",
+                    Result.ratio(rss, emptyRss), "<= 300 MB", Result.verdict(rss <= 300 * MB)));
+            out.add(Result.context(name(), "daemon heap used after full GC (committed), " + setup,
+                    heap[0] / MB + " MB (" + heap[1] / MB + " MB)", emptyHeap[0] / MB + " MB (" + emptyHeap[1] / MB + " MB) (empty daemon)",
+                    Result.ratio(heap[0], emptyHeap[0])));
+            out.add(new Result(name(), "fresh boot until the API lists " + setup + " (JVM start included)",
+                    Samples.ms(reconcile.toNanos()), Samples.ms(emptyBoot.toNanos()) + " (empty daemon)",
+                    Result.ratio(reconcile.toNanos(), emptyBoot.toNanos()), "<= 5 s", Result.verdict(reconcile.toMillis() <= 5000)));
+            if (inDaemon.isPresent()) {
+                out.add(new Result(name(), "boot reconciliation inside the daemon (its log: engine found -> report), " + setup,
+                        Samples.ms(inDaemon.get().toNanos()), Samples.ms(emptyReconcile.toNanos()) + " (empty daemon)",
+                        Result.ratio(inDaemon.get().toNanos(), emptyReconcile.toNanos()), "<= 5 s",
+                        Result.verdict(inDaemon.get().toMillis() <= 5000)));
+            }
+            out.add(Result.context(name(), "RSS after the fresh boot's reconcile", freshRss / MB + " MB", emptyRss / MB + " MB (empty daemon)",
+                    Result.ratio(freshRss, emptyRss)));
+            return out;
+        } finally {
+            int removed = bench.cleanupContainers();
+            System.out.println("scale: removed " + removed + " containers");
+        }
+    }
+
+    /** From the daemon's launch until its API lists {@code servers} servers of which {@code running} run (bounded). */
+    private static Duration awaitReconciled(DaemonProcess d, int servers, int running) throws Exception {
+        try (ApiClient api = new ApiClient(d)) {
+            long limit = System.nanoTime() + RECONCILE_LIMIT.toNanos();
+            while (System.nanoTime() < limit) {
+                ApiClient.Answer a = api.send("GET", "/servers", null, Duration.ofSeconds(30));
+                if (a.status() == 200) {
+                    JsonNode list = a.body().path("servers");
+                    int up = 0;
+                    for (JsonNode s : list) {
+                        if ("running".equals(s.path("state").asText())) {
+                            up++;
+                        }
+                    }
+                    if (list.size() == servers && up == running) {
+                        return Duration.ofNanos(System.nanoTime() - d.launchedNanos());
+                    }
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("the daemon did not list " + servers + " servers with " + running + " running within "
+                    + RECONCILE_LIMIT.toMinutes() + " min");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.raptor.bench.scenario;
+
+import dev.raptor.bench.Bench;
+import dev.raptor.bench.Result;
+import dev.raptor.bench.daemon.ApiClient;
+import dev.raptor.bench.daemon.ConsoleSocket;
+import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.stats.Samples;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Responsiveness under a storm: latency of {@code GET /api/v1/servers} (one poller, back to back) while
+ * 100 running servers are recreated concurrently ({@code PATCH ?apply=now} changing their environment)
+ * with a console socket attached to each; the reference is the same poll on the same daemon with the
+ * same servers and sockets, idle, just before the storm.
+ */
+public final class StormScenario implements Scenario {
+    /** A list request slower than this counts as a timeout (and is abandoned). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SETUP_LIMIT = Duration.ofMinutes(15);
+    private static final Duration STORM_LIMIT = Duration.ofMinutes(15);
+    private static final Duration IDLE_POLL = Duration.ofSeconds(10);
+    private static final Duration WARMUP = Duration.ofSeconds(10);
+
+    @Override
+    public String name() {
+        return "storm";
+    }
+
+    @Override
+    public String description() {
+        return "GET /servers latency while 100 servers recreate with 100 consoles attached (--servers=100)";
+    }
+
+    @Override
+    public List<Result> run(Bench bench) throws Exception {
+        int n = bench.intOption("servers", 100);
+        DaemonProcess daemon = bench.startDaemon("storm");
+        List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
+        List<ConsoleSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+        String consoleProblem = null;
+        HttpClient ws = HttpClient.newHttpClient();
+        try (ApiClient api = new ApiClient(daemon)) {
+            int failed = Parallel.run(n, 16, SETUP_LIMIT, "create+start", i -> {
+                UUID id = api.create(bench.idleServer("storm-" + i));
+                ids.add(id);
+                api.power(id, "start");
+            });
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " of " + n + " servers could not be created and started");
+            }
+            try {
+                for (UUID id : ids) {
+                    sockets.add(ConsoleSocket.open(ws, daemon, id, Duration.ofSeconds(10)));
+                }
+            } catch (Exception e) {
+                consoleProblem = "console sockets could not attach (" + e.getMessage() + ")";
+                System.err.println("storm: " + consoleProblem + "; measuring without them");
+            }
+            System.out.println("storm: " + ids.size() + " servers running, " + sockets.size() + " console sockets attached");
+
+            // let the consoles' streams settle and the daemon's JIT warm up: the reference must be idle, not cold
+            Thread.sleep(5_000);
+            long warm = System.nanoTime();
+            while (!Bench.past(warm, WARMUP)) {
+                poll(api, new Samples(), new int[1]);
+            }
+            Samples idle = new Samples();
+            int[] idleTimeouts = {0};
+            long t = System.nanoTime();
+            while (!Bench.past(t, IDLE_POLL)) {
+                poll(api, idle, idleTimeouts);
+            }
+
+            java.util.Map<String, String> before = containers(api);
+            Samples storm = new Samples();
+            int[] stormTimeouts = {0};
+            AtomicBoolean stormOver = new AtomicBoolean();
+            AtomicInteger recreateFailures = new AtomicInteger();
+            long dockerd = dev.raptor.bench.stats.ProcessCpu.dockerdPid();
+            double[] cpu0 = {dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()),
+                    dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()), dev.raptor.bench.stats.ProcessCpu.seconds(dockerd)};
+            long stormStart = System.nanoTime();
+            Thread storm0 = Thread.ofVirtual().start(() -> {
+                try {
+                    recreateFailures.set(Parallel.run(ids.size(), ids.size(), STORM_LIMIT, "recreate", i -> {
+                        var patch = ApiClient.JSON.createObjectNode();
+                        patch.putObject("environment").put("BOOT_DELAY", "0").put("STORM", Integer.toString(i));
+                        api.patchApplyNow(ids.get(i), patch);
+                    }));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    stormOver.set(true);
+                }
+            });
+            while (!stormOver.get() && !Bench.past(stormStart, STORM_LIMIT.plusMinutes(1))) {
+                poll(api, storm, stormTimeouts);
+            }
+            storm0.join(Duration.ofMinutes(1));
+            long stormNanos = System.nanoTime() - stormStart;
+            System.out.printf(java.util.Locale.ROOT, "storm: CPU seconds during the storm (%.1f s wall, %d cores = %.1f CPU s): daemon %.1f, "
+                            + "harness %.1f, dockerd %.1f (containerd and the shims not counted)%n", stormNanos / 1e9,
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors() * stormNanos / 1e9, dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()) - cpu0[0],
+                    dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()) - cpu0[1],
+                    dev.raptor.bench.stats.ProcessCpu.seconds(dockerd) - cpu0[2]);
+            java.util.Map<String, String> after = containers(api);
+            long recreated = before.entrySet().stream()
+                    .filter(e -> after.get(e.getKey()) != null && !after.get(e.getKey()).equals(e.getValue())).count();
+            System.out.println("storm: idle " + idle.summary() + ", timeouts " + idleTimeouts[0]);
+            System.out.println("storm: storm " + storm.summary() + ", timeouts " + stormTimeouts[0] + "; " + ids.size()
+                    + " recreates took " + Samples.ms(stormNanos) + ", " + recreateFailures.get() + " failed, "
+                    + recreated + " servers run a new container");
+
+            String setup = ids.size() + " servers, " + sockets.size() + " consoles";
+            List<Result> out = new ArrayList<>();
+            out.add(new Result(name(), "GET /servers p99 during " + ids.size() + " concurrent recreates (" + setup + ")",
+                    Samples.ms(storm.p99Nanos()), Samples.ms(idle.p99Nanos()) + " (idle)", Result.ratio(storm.p99Nanos(), idle.p99Nanos()),
+                    "<= 20 ms", Result.verdict(storm.p99Nanos() <= 20_000_000L)));
+            out.add(new Result(name(), "timeouts (> " + REQUEST_TIMEOUT.toSeconds() + " s) of " + (storm.count() + stormTimeouts[0]) + " requests",
+                    Integer.toString(stormTimeouts[0]), idleTimeouts[0] + " (idle)", "-", "0", Result.verdict(stormTimeouts[0] == 0)));
+            out.add(Result.context(name(), "GET /servers median", Samples.ms(storm.medianNanos()), Samples.ms(idle.medianNanos()) + " (idle)",
+                    Result.ratio(storm.medianNanos(), idle.medianNanos())));
+            out.add(Result.context(name(), "GET /servers max", Samples.ms(storm.maxNanos()), Samples.ms(idle.maxNanos()) + " (idle)",
+                    Result.ratio(storm.maxNanos(), idle.maxNanos())));
+            out.add(Result.context(name(), "wall time of the " + ids.size() + " recreates (" + recreateFailures.get() + " failed, "
+                            + recreated + " new containers)",
+                    Samples.ms(stormNanos), "-", "-"));
+            if (consoleProblem != null) {
+                out.add(Result.notMeasured(name(), "the same with 100 console sockets attached", consoleProblem));
+            }
+            return out;
+        } finally {
+            // sockets first: closing the client waits for open WebSockets
+            Parallel.closeAll(sockets);
+            ws.shutdownNow();
+            bench.cleanupContainers();
+        }
+    }
+
+    /** Server id to container id, as the API lists them. */
+    private static java.util.Map<String, String> containers(ApiClient api) throws Exception {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (var s : api.servers().path("servers")) {
+            out.put(s.path("id").asText(), s.path("containerId").asText(""));
+        }
+        return out;
+    }
+
+    private static void poll(ApiClient api, Samples into, int[] timeouts) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            ApiClient.Answer a = api.list(REQUEST_TIMEOUT);
+            if (a.status() != 200) {
+                throw new IllegalStateException("GET /servers answered " + a.status());
+            }
+            into.add(System.nanoTime() - t0);
+        } catch (HttpTimeoutException e) {
+            timeouts[0]++;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("GET /servers failed: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.raptor.bench.stats;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time a process has used (user + system, from {@code /proc/<pid>/stat}), to see who spent the cores during a measurement. */
+public final class ProcessCpu {
+    /** USER_HZ: the unit of utime and stime; 100 on every Linux this runs on. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcessCpu() {
+    }
+
+    /** CPU seconds used so far by {@code pid} (its threads included), or -1 when it cannot be read. */
+    public static double seconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // the command name may contain spaces: fields are counted after its closing parenthesis
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The private engine's dockerd, from its pid file; -1 when unknown. */
+    public static long dockerdPid() {
+        try {
+            return Long.parseLong(Files.readString(Path.of(System.getenv().getOrDefault("RAPTOR_ENGINE_DIR", "/var/tmp/raptor-engine"),
+                    "dockerd.pid")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+}
