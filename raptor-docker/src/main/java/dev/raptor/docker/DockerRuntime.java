@@ -445,6 +445,12 @@ public final class DockerRuntime implements ContainerRuntime {
             } else {
                 cmd.withTail(request.tail());
             }
+            if (request.since() != null) {
+                // The engine filters by whole seconds only: earlier runs are cut off, but lines from the
+                // same second as `since` still come through (a known gap; precise filtering needs the
+                // engine's per-frame timestamps).
+                cmd.withSince((int) request.since().getEpochSecond());
+            }
             cmd.exec(stream);
         });
     }
