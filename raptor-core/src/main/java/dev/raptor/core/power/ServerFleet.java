@@ -13,7 +13,6 @@ import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeLabels;
-import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.DesiredState;
@@ -443,45 +442,6 @@ public final class ServerFleet implements AutoCloseable {
             return List.of();
         }
         return List.copyOf(lines);
-    }
-
-    /**
-     * One resource reading of a running server, or empty when it is not running. Waits at most
-     * {@code timeout} for the engine's first sample.
-     *
-     * @throws ServerNotFoundException when there is no such server
-     */
-    public Optional<StatsSample> statsSnapshot(UUID id, Duration timeout) {
-        if (controller(id).state() == ServerState.OFFLINE) {
-            return Optional.empty();
-        }
-        Optional<ContainerRef> ref = lastContainer(id, timeout);
-        if (ref.isEmpty()) {
-            return Optional.empty();
-        }
-        CompletableFuture<StatsSample> first = new CompletableFuture<>();
-        try (Subscription ignored = runtime.stats(ref.get(), new StreamSink<>() {
-            @Override
-            public void next(StatsSample sample) {
-                first.complete(sample);
-            }
-
-            @Override
-            public void end(Throwable error) {
-                first.complete(null);
-            }
-        })) {
-            return Optional.ofNullable(first.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new EngineException.Timeout(id, "stats", "no stats sample within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException.Timeout(id, "stats", "interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            return Optional.empty();
-        } catch (EngineException.NotFound e) {
-            return Optional.empty();
-        }
     }
 
     /** The server's container as its controller last saw it, else as the engine finds it by label (running first). */
