@@ -47,7 +47,26 @@ final class ContainerFacts {
         }
         String name = c.getName() == null ? null : c.getName().startsWith("/") ? c.getName().substring(1) : c.getName();
         return new ContainerInfo(new ContainerRef(c.getId(), name, serverId), labels.get(RuntimeLabels.SPEC_HASH),
-                status, exitCode, oom, startedAt, finishedAt, labels);
+                status, exitCode, oom, startedAt, finishedAt, outputSince(startedAt, finishedAt), labels);
+    }
+
+    /**
+     * Where the last run's output begins. The engine stamps a run's first lines before the {@code StartedAt} it
+     * reports (measured: about 2 ms; it records the start only once the process runs), so {@code StartedAt}
+     * would cut them off. The previous run's end bounds them: the engine keeps that run's {@code FinishedAt}
+     * while the container runs again. It is the process's exit time, so the previous run's very last lines,
+     * copied from the pipe after the exit, can be stamped after it (measured); a controller that starts the
+     * run knows the better bound (the instant it asked). A container that never finished has only this run's
+     * output. Once it has exited, the previous run's end is gone, and {@code StartedAt} is the best bound left.
+     */
+    static Instant outputSince(Instant startedAt, Instant finishedAt) {
+        if (startedAt == null) {
+            return null;
+        }
+        if (finishedAt == null) {
+            return Instant.EPOCH;
+        }
+        return finishedAt.isBefore(startedAt) ? finishedAt.plusNanos(1) : startedAt;
     }
 
     static ContainerStatus status(InspectContainerResponse.ContainerState state) {

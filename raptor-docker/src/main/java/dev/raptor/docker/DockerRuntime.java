@@ -2,7 +2,6 @@ package dev.raptor.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
-import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -10,7 +9,6 @@ import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Version;
@@ -61,8 +59,9 @@ import java.util.function.Consumer;
  *       that actually works; the transport's timeouts are configured as a backstop for TCP).</li>
  *   <li><b>Stateless:</b> nothing is remembered about servers; containers are found by label. Console input
  *       is a short attach per line ({@link ConsoleInput}).</li>
- *   <li><b>Streams:</b> logs, stats and events are {@link Subscription}s over docker-java's streaming calls;
- *       {@link #openStreams()} counts the ones whose reader has not finished.</li>
+ *   <li><b>Streams:</b> logs, stats and events are {@link Subscription}s over streaming calls (stats and
+ *       events through docker-java, logs read frame by frame with the engine's timestamps by
+ *       {@link EngineLogStream}); {@link #openStreams()} counts the ones whose reader has not finished.</li>
  *   <li><b>API version:</b> negotiated on first use, see {@link EngineConnection}. Construction does no I/O.</li>
  * </ul>
  *
@@ -412,18 +411,14 @@ public final class DockerRuntime implements ContainerRuntime {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
         UUID serverId = ref.serverId();
-        ConsoleLineSplitter stdout = new ConsoleLineSplitter(text -> sink.next(new LogLine(serverId, Instant.now(), LogLine.Stream.STDOUT, text)));
-        ConsoleLineSplitter stderr = new ConsoleLineSplitter(text -> sink.next(new LogLine(serverId, Instant.now(), LogLine.Stream.STDERR, text)));
-        EngineStream<Frame> stream = new EngineStream<>(serverId, "logs", streams, new EngineStream.Handler<>() {
+        ConsoleLineSplitter stdout = new ConsoleLineSplitter((at, text) -> sink.next(new LogLine(serverId, at, LogLine.Stream.STDOUT, text)));
+        ConsoleLineSplitter stderr = new ConsoleLineSplitter((at, text) -> sink.next(new LogLine(serverId, at, LogLine.Stream.STDERR, text)));
+        EngineStream<EngineLogStream.Piece> stream = new EngineStream<>(serverId, "logs", streams, new EngineStream.Handler<>() {
             @Override
-            public void item(Frame frame) {
-                // docker-java reuses the payload array of full 1 KiB pieces: consume it before returning
-                switch (frame.getStreamType()) {
-                    case STDOUT, RAW -> stdout.accept(frame.getPayload());
-                    case STDERR -> stderr.accept(frame.getPayload());
-                    default -> {
-                    }
-                }
+            public void item(EngineLogStream.Piece piece) {
+                // the piece's array is reused for the next one: the splitter copies what it keeps
+                ConsoleLineSplitter splitter = piece.stream() == LogLine.Stream.STDERR ? stderr : stdout;
+                splitter.accept(piece.at(), piece.bytes(), piece.offset(), piece.length());
             }
 
             @Override
@@ -435,24 +430,8 @@ public final class DockerRuntime implements ContainerRuntime {
                 sink.end(error);
             }
         });
-        return open(stream, client -> {
-            LogContainerCmd cmd = client.logContainerCmd(ref.id())
-                    .withStdOut(true)
-                    .withStdErr(true)
-                    .withFollowStream(request.follow());
-            if (request.tail() < 0) {
-                cmd.withTailAll();
-            } else {
-                cmd.withTail(request.tail());
-            }
-            if (request.since() != null) {
-                // The engine filters by whole seconds only: earlier runs are cut off, but lines from the
-                // same second as `since` still come through (a known gap; precise filtering needs the
-                // engine's per-frame timestamps).
-                cmd.withSince((int) request.since().getEpochSecond());
-            }
-            cmd.exec(stream);
-        });
+        return open(stream, clients -> EngineLogStream.run(clients.streamTransport(),
+                EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), request), request.since(), stream));
     }
 
     @Override
@@ -472,7 +451,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 sink.end(error);
             }
         });
-        return open(stream, client -> client.statsCmd(ref.id()).exec(stream));
+        return open(stream, clients -> clients.streams().statsCmd(ref.id()).exec(stream));
     }
 
     @Override
@@ -482,7 +461,7 @@ public final class DockerRuntime implements ContainerRuntime {
         return new EventsSubscription(connection, timer, config.streamOpenTimeout(), streams, ownedFilter(null), sink).start();
     }
 
-    private <T> Subscription open(EngineStream<T> stream, Consumer<DockerClient> request) {
+    private <T> Subscription open(EngineStream<T> stream, Consumer<EngineConnection.Clients> request) {
         ensureOpen("stream");
         return stream.open(connection, timer, config.streamOpenTimeout(), request);
     }

@@ -34,8 +34,13 @@ final class EngineConnection implements AutoCloseable {
     /** The newest API this runtime speaks (tested against 1.41, Docker 20.10). */
     static final RemoteApiVersion MAX_API_VERSION = RemoteApiVersion.VERSION_1_44;
 
-    /** The clients, bound to the agreed API version. */
-    record Clients(DockerClient calls, DockerClient streams, RemoteApiVersion apiVersion) {
+    /**
+     * The clients, bound to the agreed API version.
+     *
+     * @param streamTransport the transport under {@code streams}, for the streams Raptor reads itself
+     *                        ({@link EngineLogStream})
+     */
+    record Clients(DockerClient calls, DockerClient streams, DockerHttpClient streamTransport, RemoteApiVersion apiVersion) {
     }
 
     private final DockerRuntimeConfig config;
@@ -68,7 +73,7 @@ final class EngineConnection implements AutoCloseable {
         }
         RemoteApiVersion engine = engineApiVersion();
         RemoteApiVersion chosen = engine.isGreaterOrEqual(MAX_API_VERSION) ? MAX_API_VERSION : engine;
-        Clients fresh = new Clients(client(callTransport, chosen), client(streamTransport, chosen), chosen);
+        Clients fresh = new Clients(client(callTransport, chosen), client(streamTransport, chosen), streamTransport, chosen);
         if (clients.compareAndSet(null, fresh)) {
             log.info("docker engine reached host={} engineApi={} speaking={}", config.dockerHost(),
                     engine.getVersion(), chosen.getVersion());

@@ -1,6 +1,5 @@
 package dev.raptor.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.Subscription;
@@ -72,7 +71,7 @@ final class EngineStream<T> implements ResultCallback<T>, Subscription {
      * {@link EngineException.Timeout}.
      */
     EngineStream<T> open(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
-                         Consumer<DockerClient> request) {
+                         Consumer<EngineConnection.Clients> request) {
         registry.opened(this);
         try {
             openWatchdog = timer.schedule(this::openTimedOut, openTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,8 +86,9 @@ final class EngineStream<T> implements ResultCallback<T>, Subscription {
                     finish(null);
                     return;
                 }
-                // docker-java starts its reader thread in here; it inherits the context
-                request.accept(connection.clients().streams());
+                // docker-java starts its reader thread in here (it inherits the context); a stream Raptor
+                // reads itself is read on this thread
+                request.accept(connection.clients());
             } catch (Throwable t) {
                 finish(t);
             }

@@ -115,7 +115,7 @@ final class EventsSubscription implements Subscription {
                     }
                 });
                 current = stream;
-                stream.open(connection, timer, openTimeout, client -> client.eventsCmd()
+                stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
                         .withEventTypeFilter("container")
                         .withEventFilter(EngineEventTranslator.ACTIONS)
                         .withLabelFilter(labelFilter.toArray(String[]::new))

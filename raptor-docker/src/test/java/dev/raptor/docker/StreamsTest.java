@@ -1,5 +1,6 @@
 package dev.raptor.docker;
 
+import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.LogLine;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -91,6 +93,84 @@ class StreamsTest extends EngineTest {
         await().atMost(PATIENCE).until(() -> live.hasLine("line 2000"));
         assertThat(live.texts().stream().filter(t -> t.startsWith("line ")).toList())
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 2000).mapToObj(i -> "line " + i).toList());
+    }
+
+    @Test
+    void sinceCutsToTheNanosecondOfTheEnginesStamps() {
+        Console console = startBooted(spec().build());
+        runtime.sendInput(console.ref(), "flood 50", soon());
+        console.awaitLine("line 50");
+        Collector<LogLine> all = new Collector<>();
+        closeAfterTest(runtime.logs(console.ref(), LogRequest.history(-1), all));
+        await().atMost(PATIENCE).until(all::ended);
+        List<LogLine> flood = all.items.stream().filter(l -> l.text().startsWith("line ")).toList();
+        assertThat(flood).hasSize(50);
+        // the engine's stamps, not read times: one flood prints within a second, so most lines share a
+        // second with their neighbours and only a sub-second bound can cut between them
+        assertThat(flood).extracting(LogLine::at).isSorted();
+        Instant at25 = flood.get(24).at();
+        assertThat(flood.getLast().at()).isBefore(at25.plusSeconds(1));
+
+        Collector<LogLine> since = new Collector<>();
+        closeAfterTest(runtime.logs(console.ref(), new LogRequest(-1, false, at25), since));
+        await().atMost(PATIENCE).until(since::ended);
+
+        List<LogLine> expected = all.items.stream().filter(l -> !l.at().isBefore(at25)).toList();
+        assertThat(since.items).isEqualTo(expected);
+        assertThat(since.texts()).contains("line 25", "line 50").doesNotContain("line 24");
+    }
+
+    @Test
+    void aRestartsOutputIsCutFromThePreviousRunsByTheStartRequestAndNotLostByOutputSince() {
+        Console console = startBooted(spec().build());
+        ContainerRef ref = console.ref();
+        runtime.sendInput(ref, "say first run", soon());
+        console.awaitLine("[Server] first run");
+        runtime.sendInput(ref, "stop", soon());
+        await().atMost(PATIENCE).until(() -> !runtime.inspect(ref, soon()).running());
+
+        Instant requested = Instant.now();
+        runtime.start(ref, soon());
+        ContainerInfo second = runtime.inspect(ref, soon());
+
+        Collector<LogLine> all = new Collector<>();
+        closeAfterTest(runtime.logs(ref, LogRequest.follow(-1), all));
+        await().atMost(PATIENCE).until(() -> all.texts().stream().filter(TestEngine.DONE_LINE::equals).count() == 2);
+        List<String> texts = all.texts();
+        List<String> secondBoot = texts.subList(texts.lastIndexOf("Stopping server") + 1, texts.lastIndexOf(TestEngine.DONE_LINE) + 1);
+
+        // since the start request: exactly the new run, from its first line
+        Collector<LogLine> sinceRequest = new Collector<>();
+        closeAfterTest(runtime.logs(ref, new LogRequest(-1, false, requested), sinceRequest));
+        await().atMost(PATIENCE).until(sinceRequest::ended);
+        assertThat(sinceRequest.texts()).startsWith(secondBoot.toArray(String[]::new));
+
+        // since what inspect says: none of the new run's lines is cut off (the engine stamps the first ones
+        // before its StartedAt), none of the first run's boot comes back
+        assertThat(second.outputSince()).isBeforeOrEqualTo(second.startedAt());
+        Collector<LogLine> sinceOutput = new Collector<>();
+        closeAfterTest(runtime.logs(ref, new LogRequest(-1, false, second.outputSince()), sinceOutput));
+        await().atMost(PATIENCE).until(sinceOutput::ended);
+        assertThat(sinceOutput.texts()).containsSubsequence(secondBoot).doesNotContain("[Server] first run");
+        assertThat(sinceOutput.texts().stream().filter(TestEngine.DONE_LINE::equals).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aLineLongerThanTheEnginesBufferArrivesWholeWithOneStamp() {
+        Console console = startBooted(spec().build());
+        String payload = "x".repeat(40_000); // the engine splits it into 16 KiB messages, each stamped
+
+        runtime.sendInput(console.ref(), "say " + payload, soon());
+
+        console.awaitLine("[Server] " + payload);
+        // the history too (the engine's tail counts its 16 KiB messages, so read it all)
+        Collector<LogLine> history = new Collector<>();
+        closeAfterTest(runtime.logs(console.ref(), LogRequest.history(-1), history));
+        await().atMost(PATIENCE).until(history::ended);
+        List<LogLine> longOnes = history.items.stream().filter(l -> l.text().length() > 1000).toList();
+        assertThat(longOnes).hasSize(1);
+        assertThat(longOnes.getFirst().text().equals("[Server] " + payload))
+                .as("the long line whole, got %d characters", longOnes.getFirst().text().length()).isTrue();
     }
 
     @Test

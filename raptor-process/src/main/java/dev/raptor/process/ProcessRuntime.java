@@ -245,7 +245,9 @@ public final class ProcessRuntime implements ContainerRuntime {
     private ContainerInfo info(ContainerRecord record, RunFacts facts) {
         boolean oom = facts.status() == ContainerStatus.EXITED && cgroups.of(record.serverId()).oomKills() > 0;
         return new ContainerInfo(record.ref(RuntimeLabels.containerName(record.serverId())), record.labels().get(RuntimeLabels.SPEC_HASH),
-                facts.status(), facts.exitCode(), oom, facts.startedAt(), facts.finishedAt(), record.labels());
+                facts.status(), facts.exitCode(), oom, facts.startedAt(), facts.finishedAt(),
+                facts.startedAt(), // the supervisor stamps the start before the server runs, and every line as it is written
+                record.labels());
     }
 
     /** The record {@code ref} names; NotFound when the server has none or a newer one (the ref is stale). */

@@ -10,7 +10,6 @@ import dev.raptor.core.server.ServerState;
 import dev.raptor.store.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -345,11 +344,8 @@ class ConsoleSocketTest {
 
     // ------------------------------------------------------------------ restarts
 
-    // Known defect, issue 5 stays open: the Docker runtime does not apply LogRequest.since precisely
-    // (the engine filters by whole seconds and lines carry Raptor's read time), so a restart within the
-    // same second as the previous run's output replays those lines once more. The fix belongs in
-    // raptor-docker (read engine timestamps per frame), not here.
-    @Disabled("known defect: Docker logs 'since' has whole-second granularity; see the comment above")
+    // The restart happens within the same second as the old run's output: the new run's stream is cut from
+    // the old one by the engine's nanosecond stamps (not its whole-second filter), at the start request.
     @Test
     void aRestartKeepsSocketsAttachedWithStatusEventsAndTheNewBootsOutput() {
         UUID id = node.runningServer("restart");

@@ -175,7 +175,7 @@ public final class ConsoleHub implements AutoCloseable {
                 ServerConsole c = consoles.get(s.serverId());
                 if (c != null) {
                     c.containerStarted(new ContainerRef(s.containerId(), RuntimeLabels.containerName(s.serverId()), s.serverId()),
-                            s.startedAt());
+                            s.startedAt(), s.outputSince());
                 }
             }
             case ServerEvent.Changed ch -> {

@@ -39,8 +39,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * operation, so no subscriber can ever slow it.
  *
  * <p><b>No line lost, none twice.</b> Every stream after the first starts at
- * {@code since = max(run start, time of the last line kept)}, skipping the lines stamped exactly at
- * that instant which were already kept. A restart therefore continues the same log with the new
+ * {@code since = max(where the run's output begins, time of the last line kept)}, skipping the lines
+ * stamped exactly at that instant which were already kept. The run's output begins where the runtime says
+ * ({@link dev.raptor.core.runtime.ContainerInfo#outputSince()}), not at its start time: Docker stamps a
+ * run's first lines a few milliseconds before the start time it reports. A restart therefore continues the same log with the new
  * boot's first line, and a reconnect after an engine error continues where the old stream broke off.
  */
 final class ServerConsole {
@@ -227,8 +229,8 @@ final class ServerConsole {
     // ------------------------------------------------------------------ events in
 
     /** A container of the server began to run (from the event bus). */
-    void containerStarted(ContainerRef ref, Instant startedAt) {
-        post(new Command.Started(ref, startedAt));
+    void containerStarted(ContainerRef ref, Instant startedAt, Instant outputSince) {
+        post(new Command.Started(ref, startedAt, outputSince));
     }
 
     private void post(Command c) {
@@ -299,7 +301,7 @@ final class ServerConsole {
     // ------------------------------------------------------------------ the pump
 
     private sealed interface Command {
-        record Started(ContainerRef ref, Instant startedAt) implements Command {
+        record Started(ContainerRef ref, Instant startedAt, Instant outputSince) implements Command {
         }
 
         record Ended(int gen, Throwable error) implements Command {
@@ -366,7 +368,7 @@ final class ServerConsole {
         }
         Optional<ServerRuns.Run> run = runs.current(serverId);
         if (run.isPresent() && run.get().live()) {
-            openStream(run.get().container(), run.get().startedAt());
+            openStream(run.get().container(), run.get().startedAt(), run.get().outputSince());
         }
     }
 
@@ -378,10 +380,10 @@ final class ServerConsole {
             stream.ended.await(HANDOVER.toMillis(), TimeUnit.MILLISECONDS);
             closeStream();
         }
-        openStream(s.ref(), s.startedAt());
+        openStream(s.ref(), s.startedAt(), s.outputSince());
     }
 
-    private void openStream(ContainerRef ref, Instant startedAt) {
+    private void openStream(ContainerRef ref, Instant startedAt, Instant outputSince) {
         Instant since;
         int gen;
         lock.lock();
@@ -389,7 +391,7 @@ final class ServerConsole {
             if (ending) {
                 return;
             }
-            since = lastAt == null || (startedAt != null && startedAt.isAfter(lastAt)) ? startedAt : lastAt;
+            since = lastAt == null || (outputSince != null && outputSince.isAfter(lastAt)) ? outputSince : lastAt;
             boundary = since;
             skip = since != null && since.equals(lastAt) ? sameAtCount : 0;
             gen = ++lastGen;

@@ -23,9 +23,11 @@ public interface ServerRuns {
     /**
      * @param state     the controller's observed state
      * @param container the container last seen for the server, null if none is known
-     * @param startedAt when that container last started, null if unknown
+     * @param startedAt   when that container last started, null if unknown
+     * @param outputSince where that run's output begins ({@link dev.raptor.core.runtime.ContainerInfo#outputSince()}),
+     *                    null if unknown
      */
-    record Run(ServerState state, ContainerRef container, Instant startedAt) {
+    record Run(ServerState state, ContainerRef container, Instant startedAt, Instant outputSince) {
         /** Whether output or resource readings may flow: the process has been started and not yet seen to exit. */
         public boolean live() {
             return container != null && state != ServerState.OFFLINE;
@@ -42,7 +44,7 @@ public interface ServerRuns {
                 return Optional.empty();
             }
             ServerController.View v = c.view();
-            return Optional.of(new Run(v.state(), c.container().orElse(null), v.startedAt()));
+            return Optional.of(new Run(v.state(), c.container().orElse(null), v.startedAt(), v.outputSince()));
         };
     }
 }

@@ -18,9 +18,11 @@ public sealed interface ServerEvent extends RaptorEvent {
 
     /**
      * A container (process) of the server began to run: after a start, or when one was found running.
-     * Console and stats streams reopen from {@code startedAt} so no boot line is missed.
+     * Console streams reopen from {@code outputSince} so no boot line is missed (see
+     * {@link dev.raptor.core.runtime.ContainerInfo#outputSince()}); {@code startedAt} tells runs apart.
      */
-    record ContainerStarted(UUID serverId, Instant at, String containerId, Instant startedAt) implements ServerEvent {
+    record ContainerStarted(UUID serverId, Instant at, String containerId, Instant startedAt, Instant outputSince)
+            implements ServerEvent {
         @Override
         public String type() {
             return "server.container-started";

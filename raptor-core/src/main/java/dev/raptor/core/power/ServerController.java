@@ -95,6 +95,8 @@ public final class ServerController implements AutoCloseable {
     private volatile DesiredState desired;
     private volatile ContainerRef container;
     private volatile Instant startedAt;
+    /** Where the current run's output begins (see {@link ContainerInfo#outputSince()}). */
+    private volatile Instant outputSince;
     private volatile String lastError;
     private volatile boolean crashLoop;
     private volatile boolean deleted;
@@ -116,18 +118,28 @@ public final class ServerController implements AutoCloseable {
         this.state = initial.state();
         this.container = initial.container();
         this.startedAt = initial.startedAt();
+        this.outputSince = initial.outputSince();
         this.loop = Thread.ofVirtual().name("server-" + id).unstarted(this::runLoop);
         this.loop.start();
     }
 
     /** What the controller starts from: the state and container boot reconciliation observed. */
-    public record Initial(ServerState state, ContainerRef container, Instant startedAt) {
-        public static final Initial OFFLINE = new Initial(ServerState.OFFLINE, null, null);
+    public record Initial(ServerState state, ContainerRef container, Instant startedAt, Instant outputSince) {
+        public static final Initial OFFLINE = new Initial(ServerState.OFFLINE, null, null, null);
+
+        /** What {@code c} says, as {@code state}. */
+        public static Initial of(ServerState state, ContainerInfo c) {
+            return new Initial(state, c.ref(), c.startedAt(), c.outputSince());
+        }
     }
 
-    /** A read-only snapshot for listings; taken without waiting for anything. */
+    /**
+     * A read-only snapshot for listings; taken without waiting for anything.
+     *
+     * @param outputSince where the current run's output begins ({@link ContainerInfo#outputSince()})
+     */
     public record View(UUID id, ServerState state, DesiredState desired, boolean crashLoop, String lastError,
-                       String containerId, Instant startedAt, String busyWith) {
+                       String containerId, Instant startedAt, Instant outputSince, String busyWith) {
     }
 
     public UUID id() {
@@ -145,7 +157,7 @@ public final class ServerController implements AutoCloseable {
     public View view() {
         Pending p = current;
         ContainerRef c = container;
-        return new View(id, state, desired, crashLoop, lastError, c == null ? null : c.id(), startedAt,
+        return new View(id, state, desired, crashLoop, lastError, c == null ? null : c.id(), startedAt, outputSince,
                 p == null ? null : p.intent.describe());
     }
 
@@ -413,6 +425,7 @@ public final class ServerController implements AutoCloseable {
             // this start): settle from facts. The ready line, if already printed, is replayed from the logs.
             container = c.ref();
             startedAt = c.startedAt();
+            outputSince = c.outputSince();
             if (spec.readyPattern() != null) {
                 transition(ServerState.STARTING, "already running; waiting for its ready line");
                 return awaitBoot(p, c.ref(), Pattern.compile(spec.readyPattern()));
@@ -446,10 +459,15 @@ public final class ServerController implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        // Every line of the new run is stamped after this instant, every line of an earlier one before it: the
+        // engine drains a run's output before it reports the exit, and the container was seen exited (or never
+        // started) above. Better than anything inspect says afterwards (see ContainerInfo.outputSince).
+        Instant requested = Instant.now();
         runtime.start(c.ref(), call());
         ContainerInfo after = runtime.inspect(c.ref(), call());
         startedAt = after.startedAt();
-        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.ref().id(), after.startedAt()));
+        outputSince = requested;
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.ref().id(), startedAt, outputSince));
         if (!after.running()) {
             return exitedDuringBoot(p, after);
         }
@@ -488,7 +506,7 @@ public final class ServerController implements AutoCloseable {
 
     /** STARTING until the ready line appears; a stop or kill cancels the wait, an exit ends it as a crash. */
     private PowerResult awaitBoot(Pending p, ContainerRef ref, Pattern readyLine) {
-        Instant since = startedAt;
+        Instant since = outputSince;
         java.util.concurrent.atomic.AtomicBoolean streamEnded = new java.util.concurrent.atomic.AtomicBoolean();
         StreamSink<LogLine> sink = new StreamSink<>() {
             @Override
@@ -666,7 +684,8 @@ public final class ServerController implements AutoCloseable {
         if (c != null && c.running()) {
             if (state == ServerState.OFFLINE) {
                 startedAt = c.startedAt();
-                bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.ref().id(), c.startedAt()));
+                outputSince = c.outputSince();
+                bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.ref().id(), startedAt, outputSince));
                 transition(ServerState.RUNNING, "seen running");
             }
             return new PowerResult.Done(p.intent, state);

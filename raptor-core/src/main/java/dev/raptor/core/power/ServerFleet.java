@@ -151,7 +151,7 @@ public final class ServerFleet implements AutoCloseable {
             }
             boolean running = keep != null && keep.running();
             ServerController.Initial initial = keep == null ? ServerController.Initial.OFFLINE
-                    : new ServerController.Initial(running ? ServerState.RUNNING : ServerState.OFFLINE, keep.ref(), keep.startedAt());
+                    : ServerController.Initial.of(running ? ServerState.RUNNING : ServerState.OFFLINE, keep);
             ServerController controller = newController(s.id(), s.desired(), initial);
             if (running) {
                 adopted++;

@@ -12,12 +12,19 @@ import java.util.UUID;
  * @param status     engine state
  * @param exitCode   last exit code when exited, else null
  * @param oomKilled  whether the last exit was the OOM killer
- * @param startedAt  last start, null if never started
- * @param finishedAt last exit, null if never exited
- * @param labels     all of its labels
+ * @param startedAt   last start, null if never started
+ * @param finishedAt  last exit, null if never exited
+ * @param outputSince where the current (last) run's output begins, as far as the runtime can tell from its
+ *                    records: no line of this run is stamped earlier. Not {@code startedAt}: an engine may stamp
+ *                    a run's first lines before the start time it reports (Docker does, by a few
+ *                    milliseconds). A runtime may not be able to tell where an earlier run's output ended as
+ *                    precisely (Docker: its last lines may be stamped after its recorded exit), so whoever
+ *                    started the run takes the instant it asked instead. Null if never started.
+ * @param labels      all of its labels
  */
 public record ContainerInfo(ContainerRef ref, String specHash, ContainerStatus status, Integer exitCode,
-                            boolean oomKilled, Instant startedAt, Instant finishedAt, Map<String, String> labels) {
+                            boolean oomKilled, Instant startedAt, Instant finishedAt, Instant outputSince,
+                            Map<String, String> labels) {
     public ContainerInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }

@@ -225,13 +225,16 @@ class ConsoleHubTest {
         ConsoleSubscription sub = hub.subscribe(id, slow);
         awaitFollowing();
 
-        emit("a", 1, 500);                       // episode 1: the listener is stuck in its first delivery
+        emit("a", 1, 1);
+        await().atMost(HANG).until(() -> slow.calls.get() == 1);  // stuck in its first delivery
+        emit("a", 2, 500);                       // episode 1
         await().atMost(HANG).until(() -> sub.droppedTotal() > 0);
         slow.gate.countDown();
         await().atMost(HANG).until(() -> sub.queueDepth() == 0 && slow.texts().contains("a500"));
         slow.gate = new CountDownLatch(1);
+        int callsBefore = slow.calls.get();
         emit("b", 1, 1);                         // delivered, and blocks the listener again
-        await().atMost(HANG).until(() -> sub.queueDepth() == 0);
+        await().atMost(HANG).until(() -> slow.calls.get() == callsBefore + 1);
         emit("b", 2, 400);                       // episode 2
         await().atMost(HANG).until(() -> sub.droppedTotal() > 400 - 100);
         slow.gate.countDown();
@@ -293,7 +296,7 @@ class ConsoleHubTest {
         Instant second = runtime.start(id);
         emit("boot ", 1, 5);                     // printed before the controller announces the run
         runs.set(id, ServerState.RUNNING, ref, second);
-        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), second));
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), second, second));
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
         emit("run2 ", 1, 2);
 
@@ -311,7 +314,7 @@ class ConsoleHubTest {
         hub.subscribe(id, r);
         awaitFollowing();
         int requests = runtime.logRequests.size();
-        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), started));
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), started, started));
         emit("line ", 1, 3);
         await().atMost(HANG).until(() -> r.size() == 3);
         assertThat(runtime.logRequests).hasSize(requests);
@@ -387,7 +390,7 @@ class ConsoleHubTest {
         Instant next = runtime.start(id);
         emit("boot ", 1, 2);
         runs.set(id, ServerState.STARTING, ref, next);
-        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), next));
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), next, next));
         await().atMost(HANG).until(() -> r.size() == 2);
         assertThat(r.texts()).containsExactly("boot 1", "boot 2");
     }

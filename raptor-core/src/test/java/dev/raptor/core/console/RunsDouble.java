@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunsDouble implements ServerRuns {
     private final Map<UUID, Run> runs = new ConcurrentHashMap<>();
 
+    /** A run whose output begins at its start (the streaming double stamps lines when they are emitted). */
     public void set(UUID serverId, ServerState state, ContainerRef container, Instant startedAt) {
-        runs.put(serverId, new Run(state, container, startedAt));
+        runs.put(serverId, new Run(state, container, startedAt, startedAt));
     }
 
     public void remove(UUID serverId) {

@@ -264,7 +264,7 @@ public final class StreamingRuntimeDouble implements ContainerRuntime {
         try {
             Container c = containers.get(serverId);
             return c == null ? List.of() : List.of(new ContainerInfo(c.ref, null,
-                    c.running ? ContainerStatus.RUNNING : ContainerStatus.EXITED, null, false, null, null, Map.of()));
+                    c.running ? ContainerStatus.RUNNING : ContainerStatus.EXITED, null, false, null, null, null, Map.of()));
         } finally {
             lock.unlock();
         }

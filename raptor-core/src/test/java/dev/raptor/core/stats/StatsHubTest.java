@@ -192,7 +192,7 @@ class StatsHubTest {
 
         Instant again = runtime.start(id);
         runs.set(id, ServerState.RUNNING, ref, again);
-        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), again));
+        bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), again, again));
         await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
         runtime.pushStats(id, 2_000, 5);
         await().atMost(HANG).until(() -> r.last().state() == ServerState.RUNNING && r.last().memoryBytes() == 2_000);

@@ -327,6 +327,29 @@ public abstract class LifecycleContract {
         await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] hello raptor"));
     }
 
+    @Test
+    void aRestartWaitsForTheNewBootsReadyLineNotThePreviousRunsOne() throws Exception {
+        UUID id = create(gameServer().env("BOOT_DELAY", "3"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        // a ready line of the old run, printed the instant before the restart: within the same second as the
+        // new run's start, so only sub-second stamps tell the runs apart
+        fleet.sendCommand(id, "say Done! (the old run)");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] Done! (the old run)"));
+
+        assertDone(power(id, PowerAction.RESTART), ServerState.RUNNING);
+
+        List<String> lines = consoleLines(id);
+        int newBoot = -1;
+        for (int i = lines.size() - 1; i >= 0 && newBoot < 0; i--) {
+            if (lines.get(i).startsWith("[Boot] Starting")) {
+                newBoot = i;
+            }
+        }
+        assertThat(newBoot).as("the new boot's first line in %s", lines).isNotNegative();
+        assertThat(lines.subList(newBoot, lines.size())).as("RUNNING only once the new boot said Done")
+                .anyMatch(l -> l.startsWith("Done!"));
+    }
+
     // ------------------------------------------------------------------ crashes
 
     @Test
