@@ -16,6 +16,7 @@ import com.github.dockerjava.api.model.WaitResponse;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.ContainerStatus;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.LogLine;
@@ -236,7 +237,10 @@ public final class DockerRuntime implements ContainerRuntime {
                 capabilities.noteCreateWarnings(Arrays.asList(created.getWarnings()), spec.id());
             }
             log.info("container created server={} container={} image={}", spec.id(), created.getId(), spec.image());
-            return ContainerFacts.from(client.inspectContainerCmd(created.getId()).exec(), spec.id());
+            // everything an inspect would say about a container that was just created is known: no round trip
+            Map<String, String> labels = ContainerBlueprint.labels(spec, config.node());
+            return new ContainerInfo(new ContainerRef(created.getId(), RuntimeLabels.containerName(spec.id()), spec.id()),
+                    labels.get(RuntimeLabels.SPEC_HASH), ContainerStatus.CREATED, null, false, null, null, null, labels);
         });
     }
 

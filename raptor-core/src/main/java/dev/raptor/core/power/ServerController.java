@@ -568,7 +568,33 @@ public final class ServerController implements AutoCloseable {
     }
 
     private PowerResult stop(Pending p, String why) {
-        ContainerInfo c = currentContainer();
+        return stop(p, why, containerToStop());
+    }
+
+    /**
+     * The container to stop. While the controller believes the server runs, it is the one it watches: one
+     * inspect instead of a search by label and an inspect per match (engine events tell the controller of
+     * exits and removals, and start and boot already removed any duplicate). Otherwise, or when that
+     * container is gone or no longer runs, it is searched by label.
+     */
+    private ContainerInfo containerToStop() {
+        ContainerRef known = container;
+        ServerState now = state;
+        if (known != null && (now == ServerState.RUNNING || now == ServerState.STARTING || now == ServerState.STOPPING)) {
+            try {
+                ContainerInfo info = runtime.inspect(known, call());
+                if (info.running()) {
+                    return info;
+                }
+            } catch (EngineException.NotFound gone) {
+                // removed or replaced behind Raptor's back: search by label
+            }
+        }
+        return currentContainer();
+    }
+
+    /** Stops {@code c} (the server's container as just seen, or null) by its stop policy, killing it at the timeout. */
+    private PowerResult stop(Pending p, String why, ContainerInfo c) {
         if (c == null || !c.running()) {
             transition(ServerState.OFFLINE, "not running");
             return new PowerResult.Done(p.intent, ServerState.OFFLINE);
@@ -643,7 +669,7 @@ public final class ServerController implements AutoCloseable {
             return new PowerResult.Done(p.intent, state);
         }
         if (c.running()) {
-            stop(p, "applying a new spec");
+            stop(p, "applying a new spec", c);
             p.check();
             return start(p);
         }
@@ -653,12 +679,20 @@ public final class ServerController implements AutoCloseable {
     }
 
     private PowerResult delete(Pending p, boolean force) {
-        if (force) {
-            kill(p, "deleting (forced)");
-        } else {
-            stop(p, "deleting");
+        // one search: stop (or kill) whatever of it runs, then remove all of it
+        List<ContainerInfo> found = runtime.find(id, call());
+        for (ContainerInfo c : found) {
+            if (!c.running()) {
+                continue;
+            }
+            if (force) {
+                killAndWait(p, c.ref());
+            } else {
+                stop(p, "deleting", c);
+            }
         }
-        for (ContainerInfo c : runtime.find(id, call())) {
+        transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
+        for (ContainerInfo c : found) {
             removeQuietly(c.ref());
         }
         deleteDataDir();
@@ -679,7 +713,7 @@ public final class ServerController implements AutoCloseable {
         if (c != null && c.running() && desired == DesiredState.STOPPED) {
             // e.g. a start abandoned when a kill pre-empted it, which the engine carried out afterwards:
             // the desired state is the truth, so converge instead of adopting.
-            return stop(p, "running although the desired state is stopped");
+            return stop(p, "running although the desired state is stopped", c);
         }
         if (c != null && c.running()) {
             if (state == ServerState.OFFLINE) {
