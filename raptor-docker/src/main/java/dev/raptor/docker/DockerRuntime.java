@@ -195,7 +195,11 @@ public final class DockerRuntime implements ContainerRuntime {
         return calls.run("find", serverId, deadline, () -> list(ownedFilter(serverId)));
     }
 
-    /** The label filter of what this runtime owns: the server label (of one server, or any) and the node. */
+    /**
+     * The label filter of what this runtime owns: the server label (of one server, or any) and the node. The
+     * engine cannot filter on a label's absence, so {@link #list} drops other nodes' containers when this
+     * runtime has no node name.
+     */
     private List<String> ownedFilter(UUID serverId) {
         List<String> filter = new ArrayList<>();
         filter.add(serverId == null ? RuntimeLabels.SERVER : RuntimeLabels.SERVER + "=" + serverId);
@@ -210,6 +214,9 @@ public final class DockerRuntime implements ContainerRuntime {
         List<Container> containers = client.listContainersCmd().withShowAll(true).withLabelFilter(labelFilter).exec();
         List<ContainerInfo> out = new ArrayList<>(containers.size());
         for (Container container : containers) {
+            if (config.node() == null && container.getLabels() != null && container.getLabels().containsKey(RuntimeLabels.NODE)) {
+                continue; // a named daemon's: a daemon without a node name owns only containers without one
+            }
             try {
                 ContainerInfo info = ContainerFacts.from(client.inspectContainerCmd(container.getId()).exec(), null);
                 if (info != null) {

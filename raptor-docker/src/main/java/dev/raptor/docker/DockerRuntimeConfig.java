@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param dockerHost        {@code unix:///path/to/docker.sock} or {@code tcp://host:port} (plain TCP, no TLS)
  * @param node              when set, containers are also labelled {@code dev.raptor.node=<node>} and only those are
- *                          listed and watched, so two Raptor daemons can share one engine; null = the server label alone
+ *                          listed and watched, so two Raptor daemons can share one engine; null = the containers with
+ *                          the server label and no node label (a named daemon's containers are never touched)
  * @param connectTimeout    TCP connect timeout of the HTTP transport (a Unix socket connects at once or fails)
  * @param responseTimeout   read timeout of the transport for single calls over TCP; a backstop behind the deadlines
  *                          (docker-java's Unix socket ignores socket read timeouts, so there the deadline is what counts)
