@@ -1,5 +1,8 @@
 package dev.raptor.process;
 
+import dev.raptor.core.console.ConsoleHub;
+import dev.raptor.core.console.ConsoleSettings;
+import dev.raptor.core.console.ServerRuns;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
@@ -98,7 +101,9 @@ class DaemonRestartTest {
 
         fleet.sendCommand(id, "say hi");
 
-        await().atMost(PATIENCE).until(() -> fleet.recentLogs(id, 50, Duration.ofSeconds(10)).stream().map(LogLine::text).toList()
+        ConsoleHub consoles = new ConsoleHub(runtime, ServerRuns.of(fleet), bus, ConsoleSettings.defaults());
+        toClose.add(consoles);
+        await().atMost(PATIENCE).until(() -> consoles.tail(id, 50).stream().map(LogLine::text).toList()
                 .contains("[Server] hi"));
         assertThat(runtime.mainPid(c.ref())).hasValue(pid);
         assertThat(fleet.delete(id, true).get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);

@@ -9,8 +9,6 @@ import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
-import dev.raptor.core.runtime.LogLine;
-import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.StreamSink;
@@ -35,14 +33,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -405,55 +399,6 @@ public final class ServerFleet implements AutoCloseable {
         } catch (EngineException.NotFound | EngineException.Conflict e) {
             throw new ServerNotRunningException(id);
         }
-    }
-
-    /**
-     * The last {@code tail} lines of the server's console output (of its current or last container),
-     * oldest first; empty when it has no container. Reads the engine's log history once, bounded by
-     * {@code timeout}: a console hub with its own ring buffer replaces this for live consoles.
-     *
-     * @throws ServerNotFoundException when there is no such server
-     */
-    public List<LogLine> recentLogs(UUID id, int tail, Duration timeout) {
-        Optional<ContainerRef> ref = lastContainer(id, timeout);
-        if (ref.isEmpty()) {
-            return List.of();
-        }
-        Queue<LogLine> lines = new ConcurrentLinkedQueue<>();
-        CountDownLatch ended = new CountDownLatch(1);
-        try (Subscription ignored = runtime.logs(ref.get(), LogRequest.history(tail), new StreamSink<>() {
-            @Override
-            public void next(LogLine line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void end(Throwable error) {
-                ended.countDown();
-            }
-        })) {
-            if (!ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new EngineException.Timeout(id, "logs", "the log history did not end within " + timeout.toSeconds() + " s", null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException.Timeout(id, "logs", "interrupted", e);
-        } catch (EngineException.NotFound e) {
-            return List.of();
-        }
-        return List.copyOf(lines);
-    }
-
-    /** The server's container as its controller last saw it, else as the engine finds it by label (running first). */
-    private Optional<ContainerRef> lastContainer(UUID id, Duration timeout) {
-        ServerController c = controller(id);
-        Optional<ContainerRef> known = c.container();
-        if (known.isPresent()) {
-            return known;
-        }
-        return runtime.find(id, Deadline.in(timeout)).stream()
-                .sorted(Comparator.comparing((ContainerInfo i) -> !i.running()))
-                .map(ContainerInfo::ref).findFirst();
     }
 
     public List<ServerSnapshot> list() {
