@@ -62,7 +62,7 @@ class ConsoleInputTest {
             ConsoleInput.write(fifo, "first", soon);
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("got first"));
-        Thread.sleep(300); // a gap between two writers, each opening and closing the FIFO
+        Thread.sleep(300); // deliberate: a window with no writer, in which an unheld FIFO would give the reader end-of-file
         ConsoleInput.write(fifo, "second", soon);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("got second"));

@@ -339,9 +339,9 @@ class ProcessRuntimeTest extends RuntimeTest {
         Console console = booted(game().build());
         runtime.sendInput(console.ref(), "say before", soon());
         console.awaitLine("[Server] before");
-        Thread.sleep(50); // the stamps have 10 ms resolution: put the boundary clearly between the lines
+        Thread.sleep(50); // deliberate: stamps have 10 ms resolution, so let time pass to put the boundary clearly after "before"
         Instant boundary = Instant.now();
-        Thread.sleep(50);
+        Thread.sleep(50); // deliberate: and clearly before "after"
         runtime.sendInput(console.ref(), "say after", soon());
         console.awaitLine("[Server] after");
 

@@ -39,6 +39,6 @@ public final class RestartDaemonMain {
         ContainerInfo c = runtime.find(id, Deadline.inSeconds(10)).getFirst();
         System.out.println(MARKER + id + " " + runtime.mainPid(c.ref()).orElseThrow());
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // deliberate: a daemon that runs until the test SIGKILLs it
     }
 }

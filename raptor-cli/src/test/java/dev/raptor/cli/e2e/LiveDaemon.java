@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.raptor.cli.transport.DaemonRequest;
 import dev.raptor.cli.transport.DaemonResponse;
 import dev.raptor.cli.transport.UnixSocketTransport;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -86,29 +89,35 @@ final class LiveDaemon implements AutoCloseable {
         return daemon;
     }
 
-    private void awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("raptord exited with " + process.exitValue() + " during boot (" + HOW + "):\n" + logTail());
-            }
-            if (Files.exists(socket)) {
-                try (DaemonResponse r = new UnixSocketTransport(socket).send(DaemonRequest.get("/api/v1/health")
-                        .withReadTimeout(Duration.ofSeconds(10)))) {
-                    String body = new String(r.body().readAllBytes());
-                    if (r.status() == 200) {
-                        return;
-                    }
-                    last = new IOException("health answered " + r.status() + ": " + body);
-                } catch (IOException e) {
-                    last = e;
-                }
-            }
-            Thread.sleep(200);
+    private void awaitReady(Duration timeout) throws IOException {
+        AtomicReference<IOException> last = new AtomicReference<>();
+        try {
+            await("raptord healthy").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> healthy(last));
+        } catch (ConditionTimeoutException e) {
+            close();
+            fail("raptord did not become healthy within " + timeout.toSeconds() + "s (last: " + last.get() + "):\n" + logTail());
         }
-        close();
-        fail("raptord did not become healthy within " + timeout.toSeconds() + "s (last: " + last + "):\n" + logTail());
+    }
+
+    /** True once the daemon answers its health check; fails at once if it exited, else keeps why not in {@code last}. */
+    private boolean healthy(AtomicReference<IOException> last) {
+        if (!process.isAlive()) {
+            fail("raptord exited with " + process.exitValue() + " during boot (" + HOW + "):\n" + logTail());
+        }
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (DaemonResponse r = new UnixSocketTransport(socket).send(DaemonRequest.get("/api/v1/health")
+                .withReadTimeout(Duration.ofSeconds(10)))) {
+            String body = new String(r.body().readAllBytes());
+            if (r.status() == 200) {
+                return true;
+            }
+            last.set(new IOException("health answered " + r.status() + ": " + body));
+        } catch (IOException e) {
+            last.set(e);
+        }
+        return false;
     }
 
     String logTail() {

@@ -14,12 +14,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class UnixSocketTransportTest {
 
@@ -146,26 +149,30 @@ class UnixSocketTransportTest {
         })) {
             DaemonResponse resp = new UnixSocketTransport(server.socket())
                     .send(DaemonRequest.get("/follow").withReadTimeout(Duration.ZERO));
-            Thread closer = Thread.ofPlatform().start(() -> {
+            CompletableFuture<Integer> read = new CompletableFuture<>();
+            Thread reader = Thread.ofPlatform().name("follow-reader").start(() -> {
                 try {
-                    Thread.sleep(200);
-                    resp.close();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+                    read.complete(resp.body().read());
+                } catch (IOException e) {
+                    read.complete(-2); // a reader may also learn of the close as an error; it must not hang
+                } catch (Throwable t) {
+                    read.completeExceptionally(t);
                 }
             });
-            long t0 = System.nanoTime();
-            int read;
-            try {
-                read = resp.body().read();
-            } catch (IOException e) {
-                read = -2; // a reader may also learn of the close as an error; it must not hang
-            }
-            assertThat(read).isNegative();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
-            closer.join();
+            await("the reader blocked, waiting for the daemon").atMost(Duration.ofSeconds(10)).until(() -> waitingForTheDaemon(reader));
+
+            resp.close();
+
+            assertThat(read.get(5, TimeUnit.SECONDS)).isNegative();
             release.countDown();
         }
+    }
+
+    /** True while {@code reader} is blocked in the transport's select, waiting for the daemon's next bytes. */
+    private static boolean waitingForTheDaemon(Thread reader) {
+        StackTraceElement[] stack = reader.getStackTrace();
+        return stack.length > 0 && stack[0].isNativeMethod() && Arrays.stream(stack).anyMatch(f ->
+                f.getClassName().equals(SocketChannelIo.class.getName()) && f.getMethodName().equals("await"));
     }
 
     @Test

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -145,25 +147,15 @@ class StatsHubTest {
 
     @Test
     void aSnapshotOfAnUnwatchedServerReadsTheEngineOnceAndClosesTheStream() throws Exception {
-        Thread pusher = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                runtime.pushStats(id, 77, 12.5);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        try {
-            ServerStats s = hub.snapshot(id);
-            assertThat(s.memoryBytes()).isEqualTo(77);
-            assertThat(s.cpuAbsolute()).isEqualTo(12.5);
-            assertThat(s.state()).isEqualTo(ServerState.RUNNING);
-        } finally {
-            pusher.interrupt();
-            pusher.join();
-        }
+        CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
+        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1);
+        runtime.pushStats(id, 77, 12.5); // two readings: the hub waits for the second, the first has no CPU delta
+        runtime.pushStats(id, 77, 12.5);
+
+        ServerStats s = snapshot.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        assertThat(s.memoryBytes()).isEqualTo(77);
+        assertThat(s.cpuAbsolute()).isEqualTo(12.5);
+        assertThat(s.state()).isEqualTo(ServerState.RUNNING);
         await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
         assertThat(hub.watchedServers()).isZero();
     }
