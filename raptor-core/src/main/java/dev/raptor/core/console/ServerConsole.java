@@ -9,13 +9,12 @@ import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.watch.ServerWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,10 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The console of one watched server: its one engine log stream, the {@link LineLog} every subscriber
@@ -45,21 +42,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * run's first lines a few milliseconds before the start time it reports. A restart therefore continues the same log with the new
  * boot's first line, and a reconnect after an engine error continues where the old stream broke off.
  */
-final class ServerConsole {
+final class ServerConsole extends ServerWatch<ConsoleSubscription> {
     private static final Logger log = LoggerFactory.getLogger(ServerConsole.class);
     /** How long a restart waits for the previous run's stream to deliver its last lines and end. */
     private static final Duration HANDOVER = Duration.ofSeconds(2);
     /** Delivered lines beyond the history are forgotten in steps of this many. */
     private static final int TRIM_SLACK = 1024;
 
-    private final UUID serverId;
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
     private final ConsoleSettings settings;
     private final AtomicInteger openStreams;
 
-    /** Guards everything below that is not pump-only; held for memory operations only, never across engine calls. */
-    final ReentrantLock lock = new ReentrantLock();
+    // {@link #lock} guards everything below that is not pump-only
     /** Signalled for every appended line and on end; subscribers wait on it when they have caught up. */
     final Condition newLines = lock.newCondition();
     /**
@@ -68,11 +63,7 @@ final class ServerConsole {
      */
     final Condition pressure = lock.newCondition();
     private final int pressureStep;
-    private final Condition wake = lock.newCondition();
     final LineLog lines;
-    private final List<ConsoleSubscription> subscribers = new ArrayList<>();
-    private final ArrayDeque<Command> commands = new ArrayDeque<>();
-    private boolean ending;
     private final CountDownLatch primed = new CountDownLatch(1);
 
     /** Generation of the stream whose lines are accepted; 0 = none. */
@@ -87,78 +78,26 @@ final class ServerConsole {
 
     /** Pump-only: the open engine stream. */
     private Stream stream;
-    private final Thread pump;
-    private final AtomicBoolean started = new AtomicBoolean();
 
     ServerConsole(UUID serverId, ContainerRuntime runtime, ServerRuns runs, ConsoleSettings settings, AtomicInteger openStreams) {
-        this.serverId = serverId;
+        super(serverId, "console");
         this.runtime = runtime;
         this.runs = runs;
         this.settings = settings;
         this.openStreams = openStreams;
         this.lines = new LineLog(Math.max(1, Math.max(settings.queueLines(), settings.historyLines())), settings.queueBytes());
         this.pressureStep = Math.max(1, settings.queueLines() / 4);
-        this.pump = Thread.ofVirtual().name("console-" + serverId).unstarted(this::pump);
-    }
-
-    UUID serverId() {
-        return serverId;
     }
 
     ConsoleSettings settings() {
         return settings;
     }
 
-    void start() {
-        if (started.compareAndSet(false, true)) {
-            pump.start();
-        }
-    }
-
     // ------------------------------------------------------------------ subscribers
 
     /** Adds a subscriber whose first live line is the next one appended; null if this console is ending. */
     ConsoleSubscription add(ConsoleHub hub, ConsoleListener listener) {
-        lock.lock();
-        try {
-            if (ending) {
-                return null;
-            }
-            ConsoleSubscription s = new ConsoleSubscription(hub, this, listener, lines.head());
-            subscribers.add(s);
-            return s;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** @return whether no subscriber is left */
-    boolean remove(ConsoleSubscription s) {
-        lock.lock();
-        try {
-            subscribers.remove(s);
-            return subscribers.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int subscriberCount() {
-        lock.lock();
-        try {
-            return subscribers.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    List<ConsoleSubscription> subscribers() {
-        lock.lock();
-        try {
-            return List.copyOf(subscribers);
-        } finally {
-            lock.unlock();
-        }
+        return add(() -> new ConsoleSubscription(hub, this, listener, lines.head()));
     }
 
     /**
@@ -166,29 +105,18 @@ final class ServerConsole {
      * still attached are ended too (deletion, shutdown); without, none are left.
      */
     void end(ConsoleListener.EndReason reason) {
-        List<ConsoleSubscription> left;
-        lock.lock();
-        try {
-            ending = true;
-            left = List.copyOf(subscribers);
-            subscribers.clear();
-            commands.clear();
-            wake.signalAll();
-            newLines.signalAll();
-            pressure.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (ConsoleSubscription s : left) {
+        for (ConsoleSubscription s : endWatch()) {
             s.endByHub(reason);
         }
-        if (!started.get()) {
+        if (!pumpStarted()) {
             primed.countDown();
         }
     }
 
-    boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return !started.get() || pump.join(timeout);
+    @Override
+    protected void onEnding() {
+        newLines.signalAll();
+        pressure.signalAll();
     }
 
     // ------------------------------------------------------------------ history
@@ -233,23 +161,11 @@ final class ServerConsole {
         post(new Command.Started(ref, startedAt, outputSince));
     }
 
-    private void post(Command c) {
-        lock.lock();
-        try {
-            if (!ending) {
-                commands.addLast(c);
-                wake.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Called on the engine's reader thread for every line of stream {@code gen}. */
     private void accept(int gen, LogLine line) {
         lock.lock();
         try {
-            if (gen != activeGen || ending) {
+            if (gen != activeGen || endingLocked()) {
                 return;
             }
             Instant at = line.at();
@@ -280,7 +196,7 @@ final class ServerConsole {
     /** Forgets lines every subscriber has had that are older than the history: memory follows the slowest reader's lag. */
     private void trimDelivered() {
         long keepFrom = lines.head() - settings.historyLines();
-        for (ConsoleSubscription s : subscribers) {
+        for (ConsoleSubscription s : subscribersLocked()) {
             keepFrom = Math.min(keepFrom, s.cursor());
         }
         lines.trimBelow(keepFrom);
@@ -308,57 +224,45 @@ final class ServerConsole {
         }
     }
 
-    private void pump() {
+    @Override
+    protected void pump() throws InterruptedException {
         try {
-            try {
-                prime();
-            } finally {
-                primed.countDown();
-            }
-            recheck();
-            while (true) {
-                Command c = null;
-                lock.lock();
-                try {
-                    if (!ending && commands.isEmpty()) {
-                        if (stream == null) {
-                            wake.await(settings.recheckEvery().toMillis(), TimeUnit.MILLISECONDS);
-                        } else {
-                            wake.await();
+            prime();
+        } finally {
+            primed.countDown();
+        }
+        recheck();
+        while (true) {
+            Object command = nextCommand(stream == null ? settings.recheckEvery() : null);
+            switch (command) {
+                case null -> {
+                    if (stream == null) {
+                        recheck();
+                    }
+                }
+                case Command.Started s -> onStarted(s);
+                case Command.Ended e -> {
+                    if (stream != null && stream.gen == e.gen()) {
+                        closeStream();
+                        if (e.error() != null) {
+                            log.warn("server={} console stream failed; reopening within {} s: {}", serverId,
+                                    settings.recheckEvery().toSeconds(), e.error().toString());
                         }
                     }
-                    if (ending) {
+                }
+                default -> {
+                    if (command == ENDED) {
                         return;
                     }
-                    c = commands.pollFirst();
-                } finally {
-                    lock.unlock();
-                }
-                switch (c) {
-                    case null -> {
-                        if (stream == null) {
-                            recheck();
-                        }
-                    }
-                    case Command.Started s -> onStarted(s);
-                    case Command.Ended e -> {
-                        if (stream != null && stream.gen == e.gen()) {
-                            closeStream();
-                            if (e.error() != null) {
-                                log.warn("server={} console stream failed; reopening within {} s: {}", serverId,
-                                        settings.recheckEvery().toSeconds(), e.error().toString());
-                            }
-                        }
-                    }
+                    throw new IllegalStateException("unknown command " + command);
                 }
             }
-        } catch (InterruptedException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            log.error("server={} console pump failed; the console stays silent until the next subscriber", serverId, e);
-        } finally {
-            closeStream();
         }
+    }
+
+    @Override
+    protected void pumpEnded() {
+        closeStream();
     }
 
     /** Opens the stream of the current run if the controller says one is live and none is open. */
@@ -388,7 +292,7 @@ final class ServerConsole {
         int gen;
         lock.lock();
         try {
-            if (ending) {
+            if (endingLocked()) {
                 return;
             }
             since = lastAt == null || (outputSince != null && outputSince.isAfter(lastAt)) ? outputSince : lastAt;
@@ -472,7 +376,7 @@ final class ServerConsole {
     private boolean isEnding() {
         lock.lock();
         try {
-            return ending;
+            return endingLocked();
         } finally {
             lock.unlock();
         }

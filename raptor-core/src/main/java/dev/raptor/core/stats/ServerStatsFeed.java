@@ -7,22 +7,17 @@ import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.watch.ServerWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The resource readings of one watched server: its one engine stats stream, and a pump that every
@@ -30,23 +25,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * into one {@link ServerStats} for the subscribers to pick up. Exists while the server has subscribers.
  * Only the pump calls the engine; the engine's reader thread only replaces {@link #sample}.
  */
-final class ServerStatsFeed {
+final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
     private static final Logger log = LoggerFactory.getLogger(ServerStatsFeed.class);
 
-    private final UUID serverId;
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
     private final DiskUsage disk;
     private final StatsSettings settings;
     private final AtomicInteger openStreams;
 
-    final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a new reading is published, and on end. */
     final Condition published = lock.newCondition();
-    private final Condition wake = lock.newCondition();
-    private final List<StatsSubscription> subscribers = new ArrayList<>();
-    private final ArrayDeque<Object> commands = new ArrayDeque<>();
-    private boolean ending;
     /** The latest published reading and its version; guarded by {@link #lock}. */
     private ServerStats current;
     private long version;
@@ -55,8 +44,6 @@ final class ServerStatsFeed {
     private volatile int activeGen;
     private int lastGen;
     private Stream stream;
-    private final Thread pump;
-    private final AtomicBoolean started = new AtomicBoolean();
 
     private record Started(ContainerRef ref, Instant startedAt) {
     }
@@ -69,67 +56,18 @@ final class ServerStatsFeed {
 
     ServerStatsFeed(UUID serverId, ContainerRuntime runtime, ServerRuns runs, DiskUsage disk, StatsSettings settings,
                     AtomicInteger openStreams) {
-        this.serverId = serverId;
+        super(serverId, "stats");
         this.runtime = runtime;
         this.runs = runs;
         this.disk = disk;
         this.settings = settings;
         this.openStreams = openStreams;
-        this.pump = Thread.ofVirtual().name("stats-" + serverId).unstarted(this::pump);
-    }
-
-    UUID serverId() {
-        return serverId;
-    }
-
-    void start() {
-        if (started.compareAndSet(false, true)) {
-            pump.start();
-        }
     }
 
     // ------------------------------------------------------------------ subscribers
 
     StatsSubscription add(StatsHub hub, StatsListener listener) {
-        lock.lock();
-        try {
-            if (ending) {
-                return null;
-            }
-            StatsSubscription s = new StatsSubscription(hub, this, listener);
-            subscribers.add(s);
-            return s;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    boolean remove(StatsSubscription s) {
-        lock.lock();
-        try {
-            subscribers.remove(s);
-            return subscribers.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int subscriberCount() {
-        lock.lock();
-        try {
-            return subscribers.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    List<StatsSubscription> subscribers() {
-        lock.lock();
-        try {
-            return List.copyOf(subscribers);
-        } finally {
-            lock.unlock();
-        }
+        return add(() -> new StatsSubscription(hub, this, listener));
     }
 
     /** The published reading newer than {@code seen}, or null; callers hold {@link #lock}. */
@@ -142,24 +80,14 @@ final class ServerStatsFeed {
     }
 
     void end(StatsListener.EndReason reason) {
-        List<StatsSubscription> left;
-        lock.lock();
-        try {
-            ending = true;
-            left = List.copyOf(subscribers);
-            subscribers.clear();
-            wake.signalAll();
-            published.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (StatsSubscription s : left) {
+        for (StatsSubscription s : endWatch()) {
             s.endByHub(reason);
         }
     }
 
-    boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return !started.get() || pump.join(timeout);
+    @Override
+    protected void onEnding() {
+        published.signalAll();
     }
 
     // ------------------------------------------------------------------ events in
@@ -173,18 +101,6 @@ final class ServerStatsFeed {
         post(new Poke());
     }
 
-    private void post(Object command) {
-        lock.lock();
-        try {
-            if (!ending) {
-                commands.addLast(command);
-                wake.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** A reading computed now from what is known, without waiting for anything. */
     ServerStats readNow() {
         Optional<ServerRuns.Run> run = runs.current(serverId);
@@ -195,68 +111,58 @@ final class ServerStatsFeed {
 
     // ------------------------------------------------------------------ the pump
 
-    private void pump() {
+    @Override
+    protected void pump() throws InterruptedException {
         long nextTick = System.nanoTime();
         long lastEnd = System.nanoTime() - settings.recheckEvery().toNanos();
-        try {
-            while (true) {
-                Object command = null;
-                lock.lock();
-                try {
-                    long left;
-                    while (!ending && commands.isEmpty() && (left = nextTick - System.nanoTime()) > 0) {
-                        wake.awaitNanos(left);
+        while (true) {
+            Object command = nextCommand(Duration.ofNanos(Math.max(0, nextTick - System.nanoTime())));
+            switch (command) {
+                case Started s -> {
+                    if (stream == null || !stream.containerId.equals(s.ref().id()) || !Objects.equals(s.startedAt(), stream.startedAt)) {
+                        closeStream();
+                        openStream(s.ref(), s.startedAt());
                     }
-                    if (ending) {
+                    publish();
+                }
+                case Ended e -> {
+                    if (stream != null && stream.gen == e.gen()) {
+                        closeStream();
+                        lastEnd = System.nanoTime();
+                        if (e.error() != null) {
+                            log.debug("server={} stats stream failed: {}", serverId, e.error().toString());
+                        }
+                    }
+                    publish();
+                }
+                case Poke p -> publish();
+                case null -> {
+                    nextTick = System.nanoTime() + settings.publishEvery().toNanos();
+                    if (stream == null && System.nanoTime() - lastEnd >= settings.recheckEvery().toNanos()) {
+                        Optional<ServerRuns.Run> run = runs.current(serverId);
+                        if (run.isPresent() && run.get().live()) {
+                            openStream(run.get().container(), run.get().startedAt());
+                        }
+                        if (stream == null) {
+                            lastEnd = System.nanoTime();
+                        }
+                    }
+                    disk.refresh(serverId, settings.diskRefreshEvery());
+                    publish();
+                }
+                default -> {
+                    if (command == ENDED) {
                         return;
                     }
-                    command = commands.pollFirst();
-                } finally {
-                    lock.unlock();
-                }
-                switch (command) {
-                    case Started s -> {
-                        if (stream == null || !stream.containerId.equals(s.ref().id()) || !Objects.equals(s.startedAt(), stream.startedAt)) {
-                            closeStream();
-                            openStream(s.ref(), s.startedAt());
-                        }
-                        publish();
-                    }
-                    case Ended e -> {
-                        if (stream != null && stream.gen == e.gen()) {
-                            closeStream();
-                            lastEnd = System.nanoTime();
-                            if (e.error() != null) {
-                                log.debug("server={} stats stream failed: {}", serverId, e.error().toString());
-                            }
-                        }
-                        publish();
-                    }
-                    case Poke p -> publish();
-                    case null -> {
-                        nextTick = System.nanoTime() + settings.publishEvery().toNanos();
-                        if (stream == null && System.nanoTime() - lastEnd >= settings.recheckEvery().toNanos()) {
-                            Optional<ServerRuns.Run> run = runs.current(serverId);
-                            if (run.isPresent() && run.get().live()) {
-                                openStream(run.get().container(), run.get().startedAt());
-                            }
-                            if (stream == null) {
-                                lastEnd = System.nanoTime();
-                            }
-                        }
-                        disk.refresh(serverId, settings.diskRefreshEvery());
-                        publish();
-                    }
-                    default -> throw new IllegalStateException("unknown command " + command);
+                    throw new IllegalStateException("unknown command " + command);
                 }
             }
-        } catch (InterruptedException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            log.error("server={} stats pump failed", serverId, e);
-        } finally {
-            closeStream();
         }
+    }
+
+    @Override
+    protected void pumpEnded() {
+        closeStream();
     }
 
     private void publish() {
