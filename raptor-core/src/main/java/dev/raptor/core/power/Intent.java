@@ -72,21 +72,27 @@ public sealed interface Intent {
         }
     }
 
-    /** Internal: start again after a crash, after a backoff. */
-    record Recover(int attempt, java.time.Duration backoff) implements Intent {
+    /**
+     * The controller's own supervision: it changes no desired state and never supersedes an operator's
+     * intent.
+     */
+    sealed interface Internal extends Intent {
         @Override
-        public String describe() {
-            return "recover";
-        }
-
-        @Override
-        public DesiredState desired() {
+        default DesiredState desired() {
             return null;
         }
 
         @Override
-        public boolean operator() {
+        default boolean operator() {
             return false;
+        }
+    }
+
+    /** Internal: start again after a crash, after a backoff. */
+    record Recover(int attempt, java.time.Duration backoff) implements Internal {
+        @Override
+        public String describe() {
+            return "recover";
         }
 
         @Override
@@ -96,38 +102,18 @@ public sealed interface Intent {
     }
 
     /** Internal: look at the engine and bring the observed state in line with the facts. */
-    record Observe(String why) implements Intent {
+    record Observe(String why) implements Internal {
         @Override
         public String describe() {
             return "observe (" + why + ")";
         }
-
-        @Override
-        public DesiredState desired() {
-            return null;
-        }
-
-        @Override
-        public boolean operator() {
-            return false;
-        }
     }
 
     /** Internal: converge to the stored desired state (boot reconciliation). */
-    record Converge(String why) implements Intent {
+    record Converge(String why) implements Internal {
         @Override
         public String describe() {
             return "converge (" + why + ")";
-        }
-
-        @Override
-        public DesiredState desired() {
-            return null;
-        }
-
-        @Override
-        public boolean operator() {
-            return false;
         }
 
         @Override
