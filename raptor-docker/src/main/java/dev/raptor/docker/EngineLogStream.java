@@ -8,6 +8,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,8 +33,17 @@ import java.time.ZoneOffset;
  * <p>The stamps make {@link LogLine#at()} the time the engine read the line (not the time Raptor did), and
  * let {@link LogRequest#since()} be applied to the nanosecond: the engine is asked with a fractional
  * {@code since} and every frame stamped earlier is dropped here too.
+ *
+ * <p>They also expose replays. The engine stamps each output stream's messages in the order it reads them,
+ * so within stdout (and within stderr) stamps only grow; Docker 20.10's json-file follow stream, though,
+ * re-sends earlier messages when it crosses a log rotation (measured: a third of 200,000 lines came twice).
+ * A frame stamped earlier than the last one of its stream is such a replay and is dropped, and the log
+ * says how many were (a wall clock stepped backwards would look the same, so it is said). Lines the
+ * engine loses across a rotation cannot be brought back from here.
  */
 final class EngineLogStream {
+    private static final Logger log = LoggerFactory.getLogger(EngineLogStream.class);
+
     /** Payload bytes handed over at a time; a longer frame is delivered in several pieces with one stamp. */
     static final int PIECE_BYTES = 64 * 1024;
 
@@ -81,17 +92,19 @@ final class EngineLogStream {
                 reader.interrupt();
                 response.close();
             });
-            read(response.getBody(), since, callback);
+            read(response.getBody(), since, callback, path);
             callback.onComplete();
         } catch (Exception e) {
             callback.onError(e);
         }
     }
 
-    /** Reads frames until the end of {@code body}. */
-    static void read(InputStream body, Instant since, ResultCallback<Piece> callback) throws IOException {
+    /** Reads frames until the end of {@code body}; {@code what} names the stream in the log. */
+    static void read(InputStream body, Instant since, ResultCallback<Piece> callback, String what) throws IOException {
         byte[] header = new byte[8];
         byte[] buffer = new byte[PIECE_BYTES];
+        Instant[] lastStamp = new Instant[2]; // per stream: stdout, stderr
+        long replayed = 0;
         while (true) {
             int got = body.readNBytes(header, 0, 8);
             if (got == 0) {
@@ -125,7 +138,19 @@ final class EngineLogStream {
                     } else {
                         offset = space + 1;
                     }
-                    skip = since != null && at.isBefore(since);
+                    int s = stream == LogLine.Stream.STDERR ? 1 : 0;
+                    boolean replay = lastStamp[s] != null && at.isBefore(lastStamp[s]);
+                    skip = replay || since != null && at.isBefore(since);
+                    if (replay) {
+                        replayed++;
+                    } else {
+                        lastStamp[s] = at;
+                        if (replayed > 0) {
+                            log.info("dropped {} log messages the engine sent again, stamped before the last one of their "
+                                    + "stream (a json-file rotation replay, or the clock went back) stream={}", replayed, what);
+                            replayed = 0;
+                        }
+                    }
                 }
                 if (!skip && n > offset) {
                     callback.onNext(new Piece(stream, at, buffer, offset, n - offset));

@@ -67,7 +67,7 @@ class EngineLogStreamTest {
     }
 
     private void read(ByteArrayOutputStream out, Instant since) throws IOException {
-        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), since, callback);
+        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), since, callback, "test");
     }
 
     @Test
@@ -92,6 +92,21 @@ class EngineLogStreamTest {
         read(out, T2);
 
         assertThat(got).containsExactly(new Got(LogLine.Stream.STDOUT, T2, "at since\n"));
+    }
+
+    @Test
+    void aFrameStampedBeforeTheLastOfItsStreamIsAReplayAndDropped() throws IOException {
+        var out = new ByteArrayOutputStream();
+        frame(out, 1, "2026-11-24T14:07:38.000000001Z one\n");
+        frame(out, 1, "2026-11-24T14:07:38.000000003Z three\n");
+        frame(out, 2, "2026-11-24T14:07:38.000000002Z err two\n"); // other stream: its own order
+        frame(out, 1, "2026-11-24T14:07:38.000000001Z one\n");     // a rotation replay
+        frame(out, 1, "2026-11-24T14:07:38.000000003Z three\n");   // at the last stamp: kept (a stamp is no proof)
+        frame(out, 1, "2026-11-24T14:07:38.000000004Z four\n");
+
+        read(out, null);
+
+        assertThat(got).extracting(Got::text).containsExactly("one\n", "three\n", "err two\n", "three\n", "four\n");
     }
 
     @Test
@@ -137,7 +152,7 @@ class EngineLogStreamTest {
         byte[] bytes = out.toByteArray();
         byte[] cut = Arrays.copyOf(bytes, bytes.length - 3);
 
-        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(cut), null, callback))
+        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(cut), null, callback, "test"))
                 .isInstanceOf(EOFException.class);
     }
 
@@ -145,7 +160,7 @@ class EngineLogStreamTest {
     void aStreamThatIsNotMultiplexedIsRefusedNotMisread() {
         byte[] raw = "2026-11-24T14:07:38.212369428Z tty output\n".getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(raw), null, callback))
+        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(raw), null, callback, "test"))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not multiplexed");
         assertThat(got).isEmpty();

@@ -174,6 +174,25 @@ class StreamsTest extends EngineTest {
     }
 
     @Test
+    void aFollowAcrossTheEnginesLogRotationNeverDeliversALineTwice() {
+        // 200,000 lines are about 16 MB of json-file log: the 10 MB rotation happens in the middle, where
+        // Docker 20.10's follow stream sends earlier messages again
+        Console console = startBooted(spec().build());
+        Collector<LogLine> live = new Collector<>();
+        closeAfterTest(runtime.logs(console.ref(), LogRequest.follow(0), live));
+
+        runtime.sendInput(console.ref(), "flood 200000", soon());
+        runtime.sendInput(console.ref(), "say flood over", soon());
+
+        await().atMost(PATIENCE).until(() -> live.hasLine("[Server] flood over"));
+        List<Integer> numbers = live.texts().stream().filter(t -> t.startsWith("line "))
+                .map(t -> Integer.parseInt(t.substring(5))).toList();
+        assertThat(numbers).as("lines in order, none twice (the engine may lose some across the rotation)")
+                .isSortedAccordingTo(Integer::compare).doesNotHaveDuplicates();
+        assertThat(numbers).isNotEmpty();
+    }
+
+    @Test
     void followEndsOnceWhenTheServerStops() {
         Console console = startBooted(spec().build());
 
