@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * One console WebSocket: its grant, the hub subscriptions it holds while it may read, and its control
@@ -413,11 +414,24 @@ final class ConsoleSocket {
         }
     }
 
+    /**
+     * A batch of lines as its {@code console output} message, text ready to send. One constant, so that
+     * the sockets of a server handed the same {@link ConsoleListener.Batch} share one encoding of it.
+     */
+    static final Function<List<LogLine>, String> CONSOLE_OUTPUT_TEXT =
+            lines -> SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, join(lines)).toJson();
+
     /** Console output for this socket, on its console subscriber thread. */
     private final class Output implements ConsoleListener {
         @Override
+        public void lines(Batch batch) {
+            // encoded once per batch for every socket of the server that gets the same lines
+            sendText(batch.shared(CONSOLE_OUTPUT_TEXT));
+        }
+
+        @Override
         public void lines(List<LogLine> batch) {
-            send(SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, join(batch)));
+            sendText(CONSOLE_OUTPUT_TEXT.apply(batch));
         }
 
         @Override
@@ -470,12 +484,17 @@ final class ConsoleSocket {
      * that takes nothing for that long is disconnected. Never called with {@link #lock} held.
      */
     private boolean send(SocketMessage m) {
+        return sendText(m.toJson());
+    }
+
+    /** {@link #send(SocketMessage)} of a message already encoded (possibly shared with other sockets). */
+    private boolean sendText(String message) {
         if (isClosed()) {
             return false;
         }
         Callback.Completable done = new Callback.Completable();
         try {
-            session.sendText(m.toJson(), done);
+            session.sendText(message, done);
             done.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {

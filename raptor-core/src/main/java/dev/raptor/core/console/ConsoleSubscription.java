@@ -22,6 +22,11 @@ import java.util.UUID;
  *       times a second, so a flood becomes fewer, larger messages rather than lost lines. The limit
  *       yields once the subscriber is half a queue behind: throttling never costs a line, only a
  *       listener slower than the output does.</li>
+ *   <li><b>Shared batches.</b> Deliveries happen in ticks of the rate limit common to all subscribers
+ *       of a server, and the readers of one tick cut their batches at one mark, so subscribers that
+ *       keep up are handed the same {@link ConsoleListener.Batch} and a listener encodes it once for
+ *       all of them ({@link ConsoleListener.Batch#shared}). A tick's batches end where the log's head
+ *       was when the tick's first reader read; lines that arrive after that wait for the next tick.</li>
  *   <li><b>Isolated.</b> A listener that blocks only stops its own thread; the engine reader and the
  *       other subscribers never wait for it.</li>
  * </ul>
@@ -56,7 +61,7 @@ public final class ConsoleSubscription implements Subscription {
         ConsoleSettings s = console.settings();
         this.queueLines = s.queueLines();
         this.maxBatch = s.maxBatchLines();
-        this.minIntervalNanos = s.minInterval().toNanos();
+        this.minIntervalNanos = Math.max(1, s.minInterval().toNanos()); // a tick length, so never 0
         this.thread = Thread.ofVirtual().name("console-subscriber-" + console.serverId()).unstarted(this::drain);
     }
 
@@ -161,9 +166,10 @@ public final class ConsoleSubscription implements Subscription {
         long episodeStart = 0;
         try {
             while (true) {
-                List<LogLine> batch;
+                ConsoleListener.Batch batch;
                 long gap = 0;
                 boolean caughtUp;
+                long now;
                 console.lock.lock();
                 try {
                     // The rate limit batches lines up; it must never cost any: half a queue behind, deliver now.
@@ -185,14 +191,17 @@ public final class ConsoleSubscription implements Subscription {
                         dropped += gap;
                         cursor = oldest;
                     }
-                    batch = console.lines.read(cursor, maxBatch);
+                    now = System.nanoTime();
+                    batch = console.lines.cut(cursor, maxBatch, Math.floorDiv(now, minIntervalNanos));
                     cursor += batch.size();
                     caughtUp = cursor >= head;
                 } finally {
                     console.lock.unlock();
                 }
-                long now = System.nanoTime();
-                nextAllowed = now + minIntervalNanos;
+                // The next delivery waits for the next tick rather than a full interval from now: every
+                // subscriber of the server then wakes at the same moments, reads up to the same mark and
+                // so shares its batches (see LineLog.cut). Still at most one delivery per tick.
+                nextAllowed = now - Math.floorMod(now, minIntervalNanos) + minIntervalNanos;
                 if (gap > 0) {
                     if (episode == 0) {
                         episodeStart = now;
@@ -204,7 +213,8 @@ public final class ConsoleSubscription implements Subscription {
                     episode = 0;
                     deliver(() -> listener.dropped(lost));
                 }
-                deliver(() -> listener.lines(batch));
+                ConsoleListener.Batch delivered = batch;
+                deliver(() -> listener.lines(delivered));
             }
         } catch (InterruptedException e) {
             // ended

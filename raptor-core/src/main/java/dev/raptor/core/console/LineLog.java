@@ -2,6 +2,7 @@ package dev.raptor.core.console;
 
 import dev.raptor.core.runtime.LogLine;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,8 @@ final class LineLog {
     private static final int INITIAL_SLOTS = 1024;
     /** Rough heap cost of a line beyond its characters (the record, its instant, the string header). */
     private static final int LINE_OVERHEAD = 96;
+    /** Batches of the current delivery tick kept for sharing: readers at this many different cursors. */
+    private static final int MAX_CUTS = 8;
 
     private final int maxLines;
     private final long maxBytes;
@@ -24,6 +27,20 @@ final class LineLog {
     /** Lowest sequence number still held. */
     private long low;
     private long bytes;
+
+    /** Whether a delivery tick has set {@link #markEnd} yet. */
+    private boolean marked;
+    /** The delivery tick whose readers stop at {@link #markEnd}. */
+    private long markTick;
+    /** Where the deliveries cut in {@link #markTick} end (see {@link #cut}). */
+    private long markEnd;
+    /**
+     * The batches cut up to the current mark, for the other readers of the same lines. Few (readers at
+     * the same cursor share one), and held weakly: a batch stays shared while its readers write it,
+     * and a console that falls silent after a flood does not keep its last batches (and what listeners
+     * derived from them) until its next line.
+     */
+    private final List<WeakReference<ConsoleListener.Batch>> cuts = new ArrayList<>(MAX_CUTS);
 
     LineLog(int maxLines, long maxBytes) {
         this.maxLines = maxLines;
@@ -95,6 +112,44 @@ final class LineLog {
         while (bytes > maxBytes && head - low > 0) {
             dropOldest();
         }
+    }
+
+    /**
+     * The next delivery for a subscriber whose cursor is {@code from} (at least {@link #low()}, below
+     * {@link #head()}): up to {@code max} lines towards the mark of delivery tick {@code tick}.
+     *
+     * <p>The first subscriber to read in a tick sets the mark at the head; every later reader of that
+     * tick stops at the same mark instead of at the head, which has moved on meanwhile. Subscribers
+     * that start from the same cursor therefore end at the same place, are handed the same
+     * {@link ConsoleListener.Batch} instance and start their next delivery together too: a flood
+     * watched by a hundred consoles is cut into one series of batches, not a hundred. A reader that is
+     * already at the mark (new lines came after it) moves the mark on to the head. Nothing is lost or
+     * repeated: a batch always starts at the reader's cursor, and the lines beyond the mark wait for the
+     * next delivery.
+     */
+    ConsoleListener.Batch cut(long from, int max, long tick) {
+        if (from < low || from >= head || max < 1) {
+            throw new IllegalArgumentException("no batch from " + from + " in [" + low + ", " + head + ")");
+        }
+        if (!marked || tick != markTick || markEnd <= from) {
+            marked = true;
+            markTick = tick;
+            markEnd = head;
+            cuts.clear();
+        }
+        long end = Math.min(markEnd, from + max);
+        for (WeakReference<ConsoleListener.Batch> ref : cuts) {
+            ConsoleListener.Batch b = ref.get();
+            if (b != null && b.from() == from && b.to() == end) {
+                return b;
+            }
+        }
+        ConsoleListener.Batch b = new ConsoleListener.Batch(from, read(from, (int) (end - from)));
+        if (cuts.size() == MAX_CUTS) {
+            cuts.removeFirst();
+        }
+        cuts.add(new WeakReference<>(b));
+        return b;
     }
 
     /** Up to {@code max} lines from {@code from} (clamped to what is held) towards the head. */

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,6 +82,14 @@ class ConsoleHubTest {
         final List<EndReason> ends = new CopyOnWriteArrayList<>();
         volatile CountDownLatch gate;
         final AtomicInteger calls = new AtomicInteger();
+        /** The batch objects handed over, in order (identity matters: subscribers share them). */
+        final List<Batch> batches = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void lines(Batch batch) {
+            batches.add(batch);
+            lines(batch.lines());
+        }
 
         @Override
         public void lines(List<LogLine> batch) {
@@ -186,6 +197,28 @@ class ConsoleHubTest {
             assertThat(r.texts()).isEqualTo(expected);
             assertThat(r.dropNotices).isEmpty();
         }
+    }
+
+    @Test
+    void subscribersThatKeepUpAreHandedTheSameBatchesAndStillEveryLineOnceInOrder() {
+        ConsoleHub hub = hub();
+        List<Recorder> recorders = IntStream.range(0, 20).mapToObj(i -> new Recorder()).toList();
+        recorders.forEach(r -> hub.subscribe(id, r));
+        awaitFollowing();
+        emit("line ", 1, 20_000);
+        await().atMost(HANG).until(() -> recorders.stream().allMatch(r -> r.size() >= 20_000));
+
+        List<String> expected = lines("line ", 1, 20_000);
+        Set<ConsoleListener.Batch> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        int deliveries = 0;
+        for (Recorder r : recorders) {
+            assertThat(r.texts()).isEqualTo(expected);
+            assertThat(r.dropNotices).isEmpty();
+            distinct.addAll(r.batches);
+            deliveries += r.batches.size();
+        }
+        // unshared, every delivery would be a batch of its own; shared, most are handed to many subscribers
+        assertThat(distinct.size()).as("distinct batches of %d deliveries", deliveries).isLessThanOrEqualTo(deliveries / 2);
     }
 
     @Test
