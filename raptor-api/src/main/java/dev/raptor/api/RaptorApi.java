@@ -21,6 +21,7 @@ import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.store.operation.OperationRecords;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.ParsedEndpoint;
@@ -77,10 +78,29 @@ public final class RaptorApi implements AutoCloseable {
         return create(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet));
     }
 
-    /** Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings)}, on the daemon's console and stats hubs. */
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings)}, on the daemon's console and
+     * stats hubs. Its operations live in memory only: a restart forgets them.
+     */
     public static RaptorApi create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole) {
-        Operations operations = new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC());
+        return build(fleet, status, apiKey, tokens, settings, liveConsole,
+                new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()));
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole)}, with its
+     * operations written through to {@code operationRecords}, so they outlive a daemon restart. Answers
+     * what the previous run left pending (see {@link Operations#durable}): build one per daemon run.
+     */
+    public static RaptorApi create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationRecords operationRecords) {
+        return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(operationRecords,
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()));
+    }
+
+    private static RaptorApi build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, Operations operations) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings);

@@ -102,6 +102,28 @@ class OperationsTest {
     }
 
     @Test
+    void anOperationStillAnswersAfterTheNodeRestarts(@TempDir Path own) {
+        String location;
+        JsonNode finished;
+        try (TestNode before = TestNode.start(own)) {
+            String id = before.create(TestNode.gameServer("restarted", 0));
+            TestNode.Res accepted = before.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\", \"wait\": false}");
+            assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+            location = accepted.header("Location");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !before.get(location).json().get("status").asText().equals("pending"));
+            finished = before.get(location).json();
+            assertThat(finished.get("status").asText()).isEqualTo("done");
+        } // closing flushes the outcomes still being written, as the daemon's shutdown does
+
+        try (TestNode after = TestNode.start(own)) {
+            TestNode.Res r = after.get(location);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(r.json()).isEqualTo(finished);
+        }
+    }
+
+    @Test
     void anUnknownOperationIs404() {
         TestNode.Res r = node.get("/api/v1/operations/no-such-operation");
         assertThat(r.status()).isEqualTo(404);

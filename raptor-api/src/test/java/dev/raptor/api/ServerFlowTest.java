@@ -2,6 +2,7 @@ package dev.raptor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.testing.RawHttp;
+import dev.raptor.api.testing.TestEngine;
 import dev.raptor.api.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,6 +135,34 @@ class ServerFlowTest {
         assertThat(node.get("/api/v1/servers?state=running&name=filter-a").json().get("count").asInt()).isZero();
         node.call("DELETE", "/api/v1/servers/" + a, null);
         node.call("DELETE", "/api/v1/servers/" + b, null);
+    }
+
+    @Test
+    void theListShowsAPatchAtOnceARefusedPatchNeverAndADeleteAtOnce() {
+        String id = node.create(TestNode.gameServer("list-before", 0));
+
+        TestNode.Res patched = node.send("PATCH", "/api/v1/servers/" + id, "{\"name\": \"list-after\", \"environment\": {\"MOTD\": \"patched\"}}",
+                "Authorization", "Bearer " + node.apiKey, "If-Match", "\"1\"");
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        JsonNode listed = node.get("/api/v1/servers?name=list-after").json().get("servers");
+        assertThat(listed.findValuesAsText("id")).containsExactly(id);
+        assertThat(listed.get(0).get("version").asLong()).isEqualTo(2);
+        assertThat(listed.get(0).get("environment").get("MOTD").asText()).isEqualTo("patched");
+        assertThat(node.get("/api/v1/servers?name=list-before").json().get("count").asInt()).isZero();
+
+        TestNode.Res stale = node.send("PATCH", "/api/v1/servers/" + id, "{\"name\": \"list-stale\"}",
+                "Authorization", "Bearer " + node.apiKey, "If-Match", "\"1\"");
+        assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+        TestNode.Res invalid = node.call("PATCH", "/api/v1/servers/" + id, "{\"image\": \"Not An Image!\"}");
+        assertThat(invalid.status()).as(invalid.toString()).isEqualTo(400);
+        JsonNode after = node.get("/api/v1/servers?name=list-after").json().get("servers").get(0);
+        assertThat(after.get("version").asLong()).isEqualTo(2);
+        assertThat(after.get("image").asText()).isEqualTo(TestEngine.IMAGE);
+
+        TestNode.Res deleted = node.call("DELETE", "/api/v1/servers/" + id, null);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(node.get("/api/v1/servers").json().get("servers").findValuesAsText("id")).doesNotContain(id);
+        assertThat(node.get("/api/v1/servers/" + id).status()).isEqualTo(404);
     }
 
     @Test

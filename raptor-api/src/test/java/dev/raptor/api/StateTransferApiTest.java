@@ -1,7 +1,10 @@
 package dev.raptor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.testing.TestNode;
+import dev.raptor.store.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,30 @@ class StateTransferApiTest {
         assertThat(again.status()).as(again.toString()).isEqualTo(409);
         assertThat(again.isProblem()).isTrue();
         assertThat(b.post("/api/v1/state/import?mode=replace", export.body()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aReplacingImportShowsInTheListAtOnce() {
+        String name = "replaced-" + UUID.randomUUID();
+        String id = a.create(TestNode.gameServer(name, 0));
+        // Only this server (the node holds other tests' servers too), renamed.
+        ObjectNode export = (ObjectNode) a.get("/api/v1/state/export").json();
+        ArrayNode mine = Json.mapper().createArrayNode();
+        export.get("servers").forEach(s -> {
+            if (s.get("spec").get("id").asText().equals(id)) {
+                ((ObjectNode) s.get("spec")).put("name", name + "-imported");
+                mine.add(s);
+            }
+        });
+        export.set("servers", mine);
+
+        TestNode.Res r = a.post("/api/v1/state/import?mode=replace", export.toString());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+
+        JsonNode listed = a.get("/api/v1/servers?name=" + name + "-imported").json().get("servers");
+        assertThat(listed.findValuesAsText("id")).containsExactly(id);
+        assertThat(listed.get(0).get("version").asLong()).isEqualTo(2);
+        assertThat(a.get("/api/v1/servers?name=" + name).json().get("count").asInt()).isZero();
     }
 
     @Test

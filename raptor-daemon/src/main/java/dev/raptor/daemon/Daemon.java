@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +42,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     /** Health fails below this much free disk in the data directory. */
     static final long MIN_FREE_BYTES = 512L * 1024 * 1024;
+    /** How long shutdown waits for the last operation outcomes to reach the store. */
+    static final Duration OPERATION_FLUSH = Duration.ofSeconds(5);
 
     private final DaemonConfig config;
     private final Deque<Step> closeOrder = new ArrayDeque<>();
@@ -87,6 +90,12 @@ public final class Daemon implements AutoCloseable {
             throw new BootException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
         closeOrder.push(new Step("store", store));
+        // Closed after the fleet, whose controllers answer what they were doing, and before the store.
+        closeOrder.push(new Step("operation records (writing the last outcomes)", () -> {
+            if (api != null) {
+                api.operations().flush(OPERATION_FLUSH);
+            }
+        }));
 
         ContainerRuntime runtime = RuntimeSelector.open(config);
         closeOrder.push(new Step("runtime", runtime));
@@ -114,7 +123,7 @@ public final class Daemon implements AutoCloseable {
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
         api = RaptorApi.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
-                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()));
+                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords());
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -171,7 +180,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Health's store check: the database answers and its directory and file take writes. */
     private static String storeProbe(SqliteStore store, Path dataDir) throws IOException {
-        int servers = store.list().size();
+        int servers = store.probeServerCount();
         if (!Files.isWritable(store.databaseFile())) {
             throw new IOException(store.databaseFile() + " is not writable");
         }

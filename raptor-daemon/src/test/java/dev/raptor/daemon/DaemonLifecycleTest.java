@@ -101,6 +101,11 @@ class DaemonLifecycleTest {
         assertThat(after.ref().id()).as("the same container").isEqualTo(before.ref().id());
         assertThat(after.startedAt()).as("not restarted").isEqualTo(before.startedAt());
         assertThat(second.output()).contains("adopted=1");
+        // The shutdown cut the start short; its operation still answers, from the store, and says so.
+        JsonNode operation = second.json("GET", accepted.get("href").asText(), null, 200);
+        assertThat(operation.get("status").asText()).as(operation.toString()).isEqualTo("superseded");
+        assertThat(operation.get("supersededBy").asText()).isEqualTo("daemon restart");
+        assertThat(operation.get("reason").asText()).contains("boot reconciliation carries out the desired state it recorded");
 
         JsonNode deleted = second.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
         assertThat(deleted.get("status").asText()).isEqualTo("done");

@@ -24,16 +24,27 @@ final class ServerRows {
     }
 
     static StoredServer read(ResultSet rs) throws SQLException {
-        String id = rs.getString("id");
-        ServerSpec spec;
+        return read(rs, spec(rs.getString("id"), rs.getString("spec")));
+    }
+
+    /** The row's server with {@code spec} (already decoded from the row's {@code spec} column). */
+    static StoredServer read(ResultSet rs, ServerSpec spec) throws SQLException {
+        return new StoredServer(spec, rs.getLong("version"), DesiredState.parse(rs.getString("desired")),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+
+    /**
+     * Decodes (and so validates) a stored spec.
+     *
+     * @throws StoreException when this Raptor cannot read it
+     */
+    static ServerSpec spec(String id, String json) {
         try {
-            spec = ServerSpecJson.decode(Json.parse(rs.getString("spec")));
+            return ServerSpecJson.decode(Json.parse(json));
         } catch (InvalidSpecException e) {
             throw new StoreException("server " + id + " has a stored spec this Raptor cannot read (" + e.getMessage()
                     + "); export it from the Raptor that wrote it");
         }
-        return new StoredServer(spec, rs.getLong("version"), DesiredState.parse(rs.getString("desired")),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
     }
 
     static Optional<StoredServer> find(Connection c, UUID id) throws SQLException {

@@ -59,7 +59,9 @@ import java.util.UUID;
  *
  * <p>Concurrency: writes go through one connection behind a {@link java.util.concurrent.locks.ReentrantLock}
  * (held only for the transaction); reads use a small pool of read-only connections and never wait for
- * a write. Safe to call from any number of (virtual) threads.
+ * a write. {@link #find} and {@link #list} don't touch the database at all: they answer from a
+ * {@link ServerView}, the servers table as last committed, kept in memory and refreshed after each
+ * commit. Safe to call from any number of (virtual) threads.
  *
  * <p>Opening checks the file ({@code quick_check}; a damaged file is a {@link StoreCorruptedException}
  * with a one-line message), refuses a schema newer than this build ({@link SchemaTooNewException}),
@@ -80,11 +82,13 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
     private final Clock clock;
     private final SftpCredentials sftp;
     private final Snapshots snapshots;
+    private final ServerView servers;
 
     private SqliteStore(Path dataDir, DataDirectoryLock lock, Database db, StoreOptions options) {
         this.dataDir = dataDir;
         this.lock = lock;
         this.db = db;
+        this.servers = ServerView.open(db);
         this.clock = options.clock();
         this.sftp = new SftpCredentials(db, new PasswordHasher(options.passwordIterations()), clock);
         this.snapshots = new Snapshots(db, dataDir, options.snapshotRetention(), clock);
@@ -108,7 +112,12 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
         DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
         try {
             Database db = Database.open(dir.resolve(DATABASE_FILE), options.busyTimeout(), options.readConnections());
-            return new SqliteStore(dir, lock, db, options);
+            try {
+                return new SqliteStore(dir, lock, db, options);
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -149,25 +158,17 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
         return created;
     }
 
+    /** {@inheritDoc} From memory (the last commit); never waits for a write. */
     @Override
     public Optional<StoredServer> find(UUID id) {
         Objects.requireNonNull(id, "id");
-        return db.read("find server " + id, c -> ServerRows.find(c, id));
+        return servers.find(id);
     }
 
+    /** {@inheritDoc} From memory (the last commit); never waits for a write. */
     @Override
     public List<StoredServer> list() {
-        return db.read("list servers", c -> {
-            List<StoredServer> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + ServerRows.COLUMNS + " FROM servers ORDER BY created_at, rowid");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(ServerRows.read(rs));
-                }
-            }
-            return out;
-        });
+        return servers.list();
     }
 
     /**
@@ -183,7 +184,7 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
             throw new IllegalArgumentException("update of server " + id + " carries a spec with id " + spec.id());
         }
         return db.write("update server " + id, c -> {
-            StoredServer current = ServerRows.find(c, id).orElseThrow(() -> new ServerNotFoundException(id));
+            StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
             if (current.version() != expectedVersion) {
                 throw new StaleVersionException(id, expectedVersion, current.version());
             }
@@ -198,7 +199,7 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(desired, "desired");
         return db.write("set desired state of server " + id, c -> {
-            StoredServer current = ServerRows.find(c, id).orElseThrow(() -> new ServerNotFoundException(id));
+            StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
             Instant now = now();
             try (PreparedStatement ps = c.prepareStatement("UPDATE servers SET desired = ?, updated_at = ? WHERE id = ?")) {
                 ps.setString(1, desired.wireName());
@@ -286,6 +287,24 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
     /** Online snapshots of this store into {@code <dataDir>/snapshots}. */
     public Snapshots snapshots() {
         return snapshots;
+    }
+
+    /** The API's operations and their outcomes, on this store's database (a new view each call; it holds no state). */
+    public dev.raptor.store.operation.OperationRecords operationRecords() {
+        return new dev.raptor.store.operation.OperationRecords(db);
+    }
+
+    /**
+     * How many servers the database itself holds, asked over a read connection rather than the
+     * in-memory list: a health probe that the database answers.
+     */
+    public int probeServerCount() {
+        return db.read("count servers", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM servers"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
     }
 
     /** SQLite's full {@code integrity_check} of the live database; empty when it is sound. */

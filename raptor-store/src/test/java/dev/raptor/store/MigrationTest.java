@@ -66,9 +66,15 @@ class MigrationTest {
             // the table schema 2 added is there and works
             store.sftpCredentials().set("old-timer.0b7e4f38", OLD_SERVER, "s3cret-pass".toCharArray());
             assertThat(store.sftpCredentials().verify("old-timer.0b7e4f38", "s3cret-pass".toCharArray())).contains(OLD_SERVER);
+
+            // and the one schema 3 added
+            store.operationRecords().begin(dev.raptor.store.operation.OperationRecord.pending("op-1", OLD_SERVER, "start",
+                    java.time.Instant.ofEpochMilli(1700000600000L)));
+            assertThat(store.operationRecords().find("op-1")).isPresent();
         }
         assertThat(userVersion()).isEqualTo(Migrations.latestVersion());
-        assertThat(schemaObjects()).contains("table sftp_credentials", "index activity_by_server", "index sftp_credentials_by_server");
+        assertThat(schemaObjects()).contains("table sftp_credentials", "index activity_by_server", "index sftp_credentials_by_server",
+                "table operations", "index operations_by_finished_at");
     }
 
     @Test
@@ -111,7 +117,7 @@ class MigrationTest {
     void migrationsAreNumberedFromOneWithoutGaps() {
         List<Migration> all = Migrations.all();
 
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2);
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3);
         assertThat(all).allSatisfy(m -> assertThat(m.statements()).isNotEmpty());
     }
 

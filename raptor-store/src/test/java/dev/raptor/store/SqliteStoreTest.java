@@ -342,6 +342,16 @@ class SqliteStoreTest {
     }
 
     @Test
+    void theHealthProbeCountsTheServersInTheDatabase() {
+        store.create(Specs.minecraft("lobby"));
+        store.create(Specs.minecraft("hub"));
+
+        assertThat(store.probeServerCount()).isEqualTo(2);
+        store.close();
+        assertThatThrownBy(() -> store.probeServerCount()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void theLiveDatabasePassesTheFullIntegrityCheck() {
         store.create(Specs.everyField());
 

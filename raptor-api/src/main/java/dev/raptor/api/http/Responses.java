@@ -13,7 +13,7 @@ public final class Responses {
     }
 
     public static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType(JSON).result(Json.write(body));
+        ctx.status(status).contentType(JSON).result(Json.writeBytes(body));
     }
 
     public static void problem(Context ctx, Problem problem) {

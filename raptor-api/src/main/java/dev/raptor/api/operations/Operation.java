@@ -3,34 +3,85 @@ package dev.raptor.api.operations;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.store.json.Json;
+import dev.raptor.store.operation.OperationRecord;
+import dev.raptor.store.operation.OperationStatus;
 
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One submitted power action, delete or spec apply, and the answer it eventually gets. Its result is
- * the controller's {@link PowerResult}: every operation ends done, superseded or failed.
+ * One submitted power action, delete or spec apply, and the answer it eventually gets: done,
+ * superseded or failed (the controller's {@link PowerResult}), or, for one a daemon restart cut
+ * short, superseded by that restart.
  *
  * @param id        its id, the {@code {opId}} of {@code GET /api/v1/operations/{opId}}
  * @param serverId  the server it acts on
  * @param action    {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete}, {@code apply-spec}
  * @param createdAt when it was submitted
- * @param result    completes with the answer (never exceptionally)
- * @param finishedAt completes with the time of the answer
+ * @param outcome   completes with the answer (never exceptionally)
  */
-public record Operation(String id, UUID serverId, String action, Instant createdAt,
-                        CompletableFuture<PowerResult> result, CompletableFuture<Instant> finishedAt) {
+public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome) {
 
     public static final String PATH = "/api/v1/operations/";
 
-    public boolean finished() {
-        return result.isDone();
+    /**
+     * How an operation ended; the fields its JSON shows.
+     *
+     * @param status       done, superseded or failed
+     * @param finishedAt   when
+     * @param state        done: the server's state after it
+     * @param supersededBy superseded: what made it moot
+     * @param reason       superseded or failed: why
+     */
+    public record Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason) {
+        public Outcome {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(finishedAt, "finishedAt");
+            if (status == OperationStatus.PENDING) {
+                throw new IllegalArgumentException("an outcome is done, superseded or failed");
+            }
+        }
+
+        /** The controller's answer, given at {@code at}. */
+        public static Outcome of(PowerResult result, Instant at) {
+            return switch (result) {
+                case PowerResult.Done d -> new Outcome(OperationStatus.DONE, at, d.state().wireName(), null, null);
+                case PowerResult.Superseded s -> s.by() == null
+                        ? new Outcome(OperationStatus.SUPERSEDED, at, null, "shutdown", "superseded by the daemon shutting down")
+                        : new Outcome(OperationStatus.SUPERSEDED, at, null, s.by().describe(),
+                        "superseded by a later '" + s.by().describe() + "'");
+                case PowerResult.Failed f -> new Outcome(OperationStatus.FAILED, at, null, null, f.reason());
+            };
+        }
     }
 
-    public Optional<PowerResult> outcome() {
-        return finished() ? Optional.ofNullable(result.getNow(null)) : Optional.empty();
+    /** An operation as the store recorded it (pending ones get an outcome that never completes). */
+    public static Operation of(OperationRecord r) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        if (r.finished()) {
+            outcome.complete(new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason()));
+        }
+        return new Operation(r.id(), r.serverId(), r.action(), r.createdAt(), outcome);
+    }
+
+    /** The row the store keeps for it, as it stands now. */
+    public OperationRecord toRecord() {
+        Outcome o = outcome.getNow(null);
+        return o == null
+                ? OperationRecord.pending(id, serverId, action, createdAt)
+                : new OperationRecord(id, serverId, action, o.status(), createdAt, o.finishedAt(), o.state(), o.supersededBy(), o.reason());
+    }
+
+    public boolean finished() {
+        return outcome.isDone();
+    }
+
+    /** When it finished, or null while pending. */
+    public Instant finishedAt() {
+        Outcome o = outcome.getNow(null);
+        return o == null ? null : o.finishedAt();
     }
 
     public String href() {
@@ -39,37 +90,33 @@ public record Operation(String id, UUID serverId, String action, Instant created
 
     /** {@code pending}, {@code done}, {@code superseded} or {@code failed}. */
     public String status() {
-        return outcome().map(r -> switch (r) {
-            case PowerResult.Done d -> "done";
-            case PowerResult.Superseded s -> "superseded";
-            case PowerResult.Failed f -> "failed";
-        }).orElse("pending");
+        Outcome o = outcome.getNow(null);
+        return (o == null ? OperationStatus.PENDING : o.status()).wireName();
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("id", id);
-        o.put("href", href());
-        o.put("serverId", serverId.toString());
-        o.put("action", action);
-        o.put("status", status());
-        o.put("createdAt", createdAt.toString());
-        Instant end = finishedAt.getNow(null);
-        if (end == null) {
-            o.putNull("finishedAt");
-        } else {
-            o.put("finishedAt", end.toString());
+        ObjectNode json = Json.object();
+        json.put("id", id);
+        json.put("href", href());
+        json.put("serverId", serverId.toString());
+        json.put("action", action);
+        json.put("status", status());
+        json.put("createdAt", createdAt.toString());
+        Outcome o = outcome.getNow(null);
+        if (o == null) {
+            json.putNull("finishedAt");
+            return json;
         }
-        outcome().ifPresent(r -> {
-            switch (r) {
-                case PowerResult.Done d -> o.put("state", d.state().wireName());
-                case PowerResult.Superseded s -> {
-                    o.put("supersededBy", s.by() == null ? "shutdown" : s.by().describe());
-                    o.put("reason", "superseded by " + (s.by() == null ? "the daemon shutting down" : "a later '" + s.by().describe() + "'"));
-                }
-                case PowerResult.Failed f -> o.put("reason", f.reason());
-            }
-        });
-        return o;
+        json.put("finishedAt", o.finishedAt().toString());
+        if (o.state() != null) {
+            json.put("state", o.state());
+        }
+        if (o.supersededBy() != null) {
+            json.put("supersededBy", o.supersededBy());
+        }
+        if (o.reason() != null) {
+            json.put("reason", o.reason());
+        }
+        return json;
     }
 }

@@ -1,70 +1,167 @@
 package dev.raptor.api.operations;
 
+import dev.raptor.api.operations.Operation.Outcome;
 import dev.raptor.core.power.PowerResult;
+import dev.raptor.store.operation.OperationRecords;
+import dev.raptor.store.operation.OperationStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The operations of the last while, in memory: each finished one is kept for {@code retention} so a
+ * The operations of the last while: each finished one stays readable for {@code retention} so a
  * client that was answered 202 can read its outcome, and at most {@code capacity} are kept (the
  * oldest finished ones go first; pending ones are never dropped, and they are few, because
- * controllers coalesce queued intents). A daemon restart forgets them; the intents themselves are
- * durable in the store.
+ * controllers coalesce queued intents).
+ *
+ * <p>{@link #durable Durable} operations are also written through to the store: the pending row
+ * before the request is answered, the outcome when it comes (on a thread of its own, never the
+ * controller's). {@link #find} falls back to the store for ids not in memory, so an operation
+ * outlives a daemon restart; one the daemon went down without answering (a crash, or a shutdown that
+ * abandoned it) is answered by the next boot as superseded by the restart. A failed store write is
+ * logged and costs only that durability: the action and its in-memory answer go on.
  */
 public final class Operations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Operations.class);
+
+    /** {@code supersededBy} of the operations a daemon restart cut short. */
+    public static final String RESTART = "daemon restart";
 
     private final Map<String, Operation> byId = new ConcurrentHashMap<>();
     private final int capacity;
     private final Duration retention;
     private final Clock clock;
+    /** The store's table of operations; null keeps them in memory only. */
+    private final OperationRecords records;
+    /** Outcome writes run here, one virtual thread each: the thread that answers an intent never waits for the disk. */
+    private final Executor recorder = task -> Thread.ofVirtual().name("raptor-operation-record").start(task);
+    /** Outcome writes not yet done, for {@link #flush}. */
+    private final Set<CompletableFuture<Void>> writing = ConcurrentHashMap.newKeySet();
     /** Completes when the daemon shuts down, waking every waiting request. */
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
 
+    /** Operations in memory only: a restart forgets them. */
     public Operations(int capacity, Duration retention, Clock clock) {
+        this(capacity, retention, clock, null);
+    }
+
+    private Operations(int capacity, Duration retention, Clock clock, OperationRecords records) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.capacity = capacity;
-        this.retention = retention;
-        this.clock = clock;
+        this.retention = Objects.requireNonNull(retention, "retention");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.records = records;
     }
 
-    /** Registers a submitted intent's future as a new operation. */
+    /**
+     * Operations written through to {@code records}. Opening answers whatever a previous run left
+     * pending (superseded by {@value #RESTART}: nothing of that run works on them any more, and boot
+     * reconciliation carries out the desired state they recorded) and prunes what is past retention.
+     * Open it once per daemon run, before the API serves.
+     */
+    public static Operations durable(OperationRecords records, int capacity, Duration retention, Clock clock) {
+        Operations ops = new Operations(capacity, retention, clock, Objects.requireNonNull(records, "records"));
+        Instant now = ops.now();
+        try {
+            records.supersedePending(now, RESTART, Operations::restartReason);
+            records.prune(now.minus(retention), capacity);
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("error", e.toString())
+                    .log("could not answer the operations a previous run left pending; they read as pending until a boot can");
+        }
+        return ops;
+    }
+
+    /** Why an operation a daemon restart cut short did not finish, and what became of its intent. */
+    static String restartReason(String action) {
+        String prefix = "the daemon restarted before this " + action + " finished; ";
+        if (action.startsWith("delete")) {
+            return prefix + "boot reconciliation keeps the server stopped (the desired state the delete recorded) "
+                    + "but does not remove it: delete it again if it still exists";
+        }
+        if (action.equals("apply-spec")) {
+            return prefix + "the new spec is stored and boot reconciliation carries out the desired state it recorded; "
+                    + "a container still on the old spec is recreated at its next start (or PATCH again with apply=now)";
+        }
+        return prefix + "boot reconciliation carries out the desired state it recorded";
+    }
+
+    /** Registers a submitted intent's future as a new operation (and, if durable, records it before returning). */
     public Operation track(UUID serverId, String action, CompletableFuture<PowerResult> result) {
-        CompletableFuture<Instant> finished = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, clock.instant(), result, finished);
-        result.whenComplete((r, e) -> {
-            finished.complete(clock.instant());
-            if (e != null) {
-                log.warn("operation {} on server {} ended exceptionally", op.id(), serverId, e);
-            }
-        });
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome);
         evictIfFull();
         byId.put(op.id(), op);
+        // Whether to write the answer: all but those a daemon shutdown abandoned (see below).
+        CompletableFuture<Boolean> worthRecording = new CompletableFuture<>();
+        result.whenComplete((r, e) -> {
+            Outcome o;
+            if (e != null || r == null) {
+                log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", serverId).addKeyValue("action", action)
+                        .setCause(e).log("operation ended without an answer");
+                o = new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + (e == null ? "no answer" : e.toString()));
+            } else {
+                o = Outcome.of(r, now());
+            }
+            // Once the daemon is shutting down, a controller fails what it abandons ("the daemon is shutting
+            // down"), yet the intent's desired state is on disk and the next boot carries it out. Leave
+            // such an operation pending in the store: the next boot answers it as superseded by the restart.
+            boolean abandoned = closing.isDone() && o.status() == OperationStatus.FAILED;
+            outcome.complete(o);
+            worthRecording.complete(!abandoned);
+        });
+        if (records != null) {
+            // On disk before the client hears of it, so the id it is given still answers after a restart.
+            record(op, "pending", () -> records.begin(op.toRecord()));
+            // Registered after begin returned, so the outcome is written after the pending row.
+            CompletableFuture<Void> written = worthRecording.thenAcceptAsync(worth -> {
+                if (worth) {
+                    record(op, "outcome", () -> records.finish(op.toRecord()));
+                    prune();
+                } else {
+                    log.atInfo().addKeyValue("operation", op.id()).addKeyValue("server", serverId).addKeyValue("action", action)
+                            .log("operation cut short by the shutdown; the next boot answers it");
+                }
+            }, recorder);
+            writing.add(written);
+            written.whenComplete((v, e) -> writing.remove(written));
+        }
         return op;
     }
 
+    /** The operation, from memory, or else (when durable) from the store; empty when unknown or past retention. */
     public Optional<Operation> find(String id) {
+        Instant now = clock.instant();
         Operation op = byId.get(id);
-        if (op != null && expired(op, clock.instant())) {
-            byId.remove(id);
+        if (op != null) {
+            if (expired(op, now)) {
+                byId.remove(id);
+                return Optional.empty();
+            }
+            return Optional.of(op);
+        }
+        if (records == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(op);
+        return records.find(id).map(Operation::of).filter(stored -> !expired(stored, now));
     }
 
     /** The server an operation acts on (for authorising tokens on {@code GET /operations/{opId}}). */
@@ -83,15 +180,16 @@ public final class Operations implements AutoCloseable {
             return true;
         }
         try {
-            CompletableFuture.anyOf(op.finishedAt(), closing).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(op.outcome(), closing).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // not finished in time: the caller answers 202 with the operation
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return op.finishedAt().isDone();
+        return op.finished();
     }
 
+    /** How many operations are in memory. */
     public int size() {
         return byId.size();
     }
@@ -105,14 +203,61 @@ public final class Operations implements AutoCloseable {
         int excess = byId.size() - capacity + 1;
         if (excess > 0) {
             byId.values().stream().filter(Operation::finished)
-                    .sorted(Comparator.comparing(op -> op.finishedAt().getNow(Instant.MIN)))
+                    .sorted(Comparator.comparing(Operation::finishedAt))
                     .limit(excess).map(Operation::id).toList().forEach(byId::remove);
         }
     }
 
     private boolean expired(Operation op, Instant now) {
-        Instant end = op.finishedAt().getNow(null);
+        Instant end = op.finishedAt();
         return end != null && end.plus(retention).isBefore(now);
+    }
+
+    /** The store keeps what memory keeps: finished rows past retention go, and all but the newest {@code capacity}. */
+    private void prune() {
+        try {
+            records.prune(now().minus(retention), capacity);
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("could not prune old operations from the store");
+        }
+    }
+
+    /** Runs one store write; a failure is logged, never thrown: the operation goes on in memory. */
+    private void record(Operation op, String what, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", op.serverId()).addKeyValue("action", op.action())
+                    .addKeyValue("write", what).addKeyValue("error", e.toString())
+                    .log("could not record an operation in the store; it answers from memory until the daemon restarts");
+        }
+    }
+
+    /** The store keeps milliseconds; so does memory, so an operation reads the same before and after a restart. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until the outcomes answered so far are written: for the daemon's
+     * shutdown, after the controllers have answered what they were doing and before the store closes.
+     *
+     * @return whether they all were
+     */
+    public boolean flush(Duration timeout) {
+        try {
+            CompletableFuture.allOf(writing.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            log.atWarn().addKeyValue("pending", writing.size()).addKeyValue("timeout", timeout)
+                    .log("operation outcomes not yet written; the next boot answers those still pending");
+            return false;
+        } catch (ExecutionException e) {
+            return true; // record() logs and swallows every failure; nothing to add
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Wakes every waiting request (they answer 202 with their operation). */

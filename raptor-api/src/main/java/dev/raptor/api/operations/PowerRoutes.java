@@ -48,7 +48,7 @@ public final class PowerRoutes {
     public void operation(Context ctx) {
         Operation op = operations.find(ctx.pathParam("opId"))
                 .orElseThrow(() -> ProblemException.notFound("operation " + ctx.pathParam("opId")
-                        + " does not exist (operations are kept for a while after they finish, and not across restarts)"));
+                        + " does not exist (operations are kept for a while after they finish)"));
         dev.raptor.api.http.Responses.json(ctx, 200, op.toJson());
     }
 }

@@ -5,6 +5,7 @@ import dev.raptor.api.ApiSettings;
 import dev.raptor.api.RaptorApi;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.power.ControllerSettings;
@@ -57,7 +58,7 @@ public final class TestNode implements AutoCloseable {
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         this.api = RaptorApi.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings).start();
+                settings, LiveConsole.standalone(fleet), store.operationRecords()).start();
     }
 
     public static TestNode start(Path dir) {
@@ -173,6 +174,7 @@ public final class TestNode implements AutoCloseable {
         }
         api.close();
         fleet.close();
+        api.operations().flush(Duration.ofSeconds(10)); // as the daemon does: the last outcomes reach the store before it closes
         bus.close();
         runtime.close();
         store.close();

@@ -74,6 +74,18 @@ public final class Json {
         }
     }
 
+    /**
+     * Compact JSON as UTF-8 bytes, for answers on the wire: no String in between, which for a large
+     * answer (the server list) is most of what writing it allocates.
+     */
+    public static byte[] writeBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
     /** Indented JSON text, for files people read. */
     public static String writePretty(JsonNode node) {
         try {

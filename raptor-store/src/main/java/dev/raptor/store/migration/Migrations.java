@@ -29,7 +29,8 @@ public final class Migrations {
     /** Every migration, in order. Class-path directories cannot be listed portably, hence the list. */
     private static final List<String> FILES = List.of(
             "V1__servers_and_activity.sql",
-            "V2__sftp_credentials_and_activity_index.sql");
+            "V2__sftp_credentials_and_activity_index.sql",
+            "V3__operations.sql");
 
     private static final List<Migration> ALL = FILES.stream().map(Migration::fromFileName).toList();
 

@@ -6,6 +6,7 @@ import dev.raptor.store.migration.Migrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +14,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,6 +29,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Every write commits with {@code synchronous=FULL}: when {@link #write} returns, the commit is
  * on disk. Opening checks the file ({@code quick_check}) and migrates its schema.
+ *
+ * <p>A component can {@link #watch} a table: SQLite's update hook on the writer connection collects
+ * the rowids each write changes there, and after the commit (never after a rollback) the watcher is
+ * told which, still under the write lock, so it sees commits one at a time and in commit order.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -36,13 +45,23 @@ public final class Database implements AutoCloseable {
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReadPool readers;
+    /** Watched table -> its listener, and the rowids the open write changed there; only under {@link #writeLock}. */
+    private final Map<String, RowChangeListener> watchers = new HashMap<>();
+    private final Map<String, Set<Long>> changed = new HashMap<>();
     private volatile boolean closed;
 
-    private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) {
+    private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) throws SQLException {
         this.file = file;
         this.busyTimeout = busyTimeout;
         this.writer = writer;
         this.readers = new ReadPool(readConnections, this::openReader);
+        // Called by SQLite on the thread running the statement, which holds the write lock.
+        writer.unwrap(SQLiteConnection.class).addUpdateListener((type, database, table, rowId) -> {
+            Set<Long> rows = changed.get(table);
+            if (rows != null && "main".equals(database)) {
+                rows.add(rowId);
+            }
+        });
     }
 
     /**
@@ -84,28 +103,66 @@ public final class Database implements AutoCloseable {
     /**
      * Runs {@code work} in one write transaction ({@code BEGIN IMMEDIATE} ... {@code COMMIT}) on the
      * writer connection, holding the write lock only for this call. Any exception rolls back and is
-     * rethrown (an {@link SQLException} as a {@link StoreException} naming {@code operation}).
+     * rethrown (an {@link SQLException} as a {@link StoreException} naming {@code operation}). After the
+     * commit, before the lock is released, the {@linkplain #watch watchers} of the tables it changed run.
      */
     public <T> T write(String operation, SqlWork<T> work) {
         writeLock.lock();
         try {
             ensureOpen();
+            changed.values().forEach(Set::clear);
             Transactions.beginImmediate(writer);
             boolean committed = false;
             try {
                 T result = work.apply(writer);
                 Transactions.commit(writer);
                 committed = true;
+                tellWatchers(operation);
                 return result;
             } finally {
                 if (!committed) {
                     Transactions.rollbackQuietly(writer);
+                    changed.values().forEach(Set::clear);
                 }
             }
         } catch (SQLException e) {
             throw translate(file, operation, e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * From now on, after every committed write that inserted, updated or deleted rows of {@code table},
+     * calls {@code listener} with their rowids (see {@link RowChangeListener}). One listener per table.
+     */
+    public void watch(String table, RowChangeListener listener) {
+        writeLock.lock();
+        try {
+            if (watchers.putIfAbsent(table, listener) != null) {
+                throw new IllegalStateException("table " + table + " is already watched");
+            }
+            changed.put(table, new LinkedHashSet<>());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Under the write lock, right after a commit. A listener's failure is logged: the write stands. */
+    private void tellWatchers(String operation) {
+        for (Map.Entry<String, Set<Long>> e : changed.entrySet()) {
+            Set<Long> rows = e.getValue();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            try {
+                watchers.get(e.getKey()).committed(writer, Set.copyOf(rows));
+            } catch (SQLException | RuntimeException ex) {
+                log.atWarn().addKeyValue("file", file).addKeyValue("table", e.getKey()).addKeyValue("operation", operation)
+                        .addKeyValue("error", ex.toString()).log("a watcher of a committed write failed");
+            } finally {
+                rows.clear();
+            }
         }
     }
 
@@ -148,7 +205,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private void ensureOpen() {
+    /** @throws IllegalStateException when the database is closed */
+    public void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the store at " + file + " is closed");
         }

@@ -1,0 +1,293 @@
+package dev.raptor.api.operations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.core.power.Intent;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.store.SqliteStore;
+import dev.raptor.store.operation.OperationRecords;
+import dev.raptor.store.operation.OperationStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Operations written through to a real SQLite store: what a client polling {@code GET /operations/{opId}}
+ * reads after the daemon restarts (the store closed and opened again, a new registry on it).
+ */
+class DurableOperationsTest {
+    private static final UUID SERVER = UUID.fromString("3b9d2f4a-1c5e-4f6a-8b7c-9d0e1f2a3b4c");
+    private static final Duration RETENTION = Duration.ofHours(1);
+    private static final Intent START = new Intent.Power(PowerAction.START);
+
+    @TempDir
+    Path dataDir;
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2025-03-01T12:00:00.123456Z"));
+    private SqliteStore store;
+    private Operations operations;
+
+    @BeforeEach
+    void open() {
+        boot(100);
+    }
+
+    @AfterEach
+    void close() {
+        operations.close();
+        store.close();
+    }
+
+    /** Opens the store and a registry on it, as a daemon boot does. */
+    private void boot(int capacity) {
+        store = SqliteStore.open(dataDir);
+        operations = Operations.durable(store.operationRecords(), capacity, RETENTION, clock);
+    }
+
+    private void restart() {
+        operations.close();
+        store.close();
+        boot(100);
+    }
+
+    private OperationRecords records() {
+        return store.operationRecords();
+    }
+
+    /** Waits until the store holds the operation's answer (outcome writes run on their own thread). */
+    private void awaitRecorded(Operation op) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> records().find(op.id()).map(r -> r.status() != OperationStatus.PENDING).orElse(false));
+    }
+
+    @Test
+    void aFinishedOperationReadsTheSameAfterARestart() {
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "start", result);
+        clock.advance(Duration.ofSeconds(4));
+        result.complete(new PowerResult.Done(START, ServerState.RUNNING));
+        awaitRecorded(op);
+        ObjectNode before = op.toJson();
+
+        restart();
+
+        Operation after = operations.find(op.id()).orElseThrow();
+        assertThat(after.toJson()).isEqualTo(before);
+        assertThat(after.status()).isEqualTo("done");
+        assertThat(before.get("state").asText()).isEqualTo("running");
+        assertThat(before.get("finishedAt").asText()).isEqualTo("2025-03-01T12:00:04.123Z");
+        assertThat(operations.serverOf(op.id())).contains(SERVER);
+        assertThat(operations.await(after, Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void aSupersededOperationKeepsWhatSupersededItAcrossARestart() {
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "start", result);
+        result.complete(new PowerResult.Superseded(START, new Intent.Power(PowerAction.KILL)));
+        awaitRecorded(op);
+
+        restart();
+
+        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        assertThat(json.get("status").asText()).isEqualTo("superseded");
+        assertThat(json.get("supersededBy").asText()).isEqualTo("kill");
+        assertThat(json.get("reason").asText()).isEqualTo("superseded by a later 'kill'");
+        assertThat(json.has("state")).isFalse();
+    }
+
+    @Test
+    void flushReturnsOnceTheOutcomesAnsweredSoFarAreOnDisk() {
+        List<Operation> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            CompletableFuture<PowerResult> result = new CompletableFuture<>();
+            ops.add(operations.track(SERVER, "start", result));
+            result.complete(new PowerResult.Done(START, ServerState.RUNNING));
+        }
+
+        assertThat(operations.flush(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(ops).allSatisfy(op -> assertThat(records().find(op.id()))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(OperationStatus.DONE)));
+    }
+
+    @Test
+    void aTrackedOperationIsOnDiskBeforeTrackReturns() {
+        Operation op = operations.track(SERVER, "stop", new CompletableFuture<>());
+
+        assertThat(records().find(op.id())).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(OperationStatus.PENDING));
+    }
+
+    @Test
+    void anOperationPendingAtShutdownReadsAsSupersededByTheRestart() {
+        Operation op = operations.track(SERVER, "start", new CompletableFuture<>());
+        assertThat(op.toJson().get("status").asText()).isEqualTo("pending");
+
+        clock.advance(Duration.ofMinutes(2));
+        restart();
+
+        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        assertThat(json.get("status").asText()).isEqualTo("superseded");
+        assertThat(json.get("supersededBy").asText()).isEqualTo(Operations.RESTART);
+        assertThat(json.get("reason").asText())
+                .startsWith("the daemon restarted before this start finished")
+                .contains("boot reconciliation carries out the desired state it recorded");
+        assertThat(json.get("finishedAt").asText()).isEqualTo("2025-03-01T12:02:00.123Z");
+        assertThat(json.get("createdAt").asText()).isEqualTo("2025-03-01T12:00:00.123Z");
+    }
+
+    @Test
+    void anOperationTheShutdownAbandonsIsAnsweredByTheNextBootAsSupersededByTheRestart() {
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "start", result);
+
+        operations.close(); // the daemon begins to shut down; then its controllers give up what they were doing
+        result.complete(new PowerResult.Failed(START, "the daemon is shutting down"));
+        assertThat(operations.flush(Duration.ofSeconds(10))).isTrue();
+        restart();
+
+        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        assertThat(json.get("status").asText()).isEqualTo("superseded");
+        assertThat(json.get("supersededBy").asText()).isEqualTo(Operations.RESTART);
+    }
+
+    @Test
+    void anOperationThatFinishesDuringTheShutdownKeepsItsAnswer() {
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "stop", result);
+
+        operations.close();
+        result.complete(new PowerResult.Done(new Intent.Power(PowerAction.STOP), ServerState.OFFLINE));
+        assertThat(operations.flush(Duration.ofSeconds(10))).isTrue();
+        restart();
+
+        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        assertThat(json.get("status").asText()).isEqualTo("done");
+        assertThat(json.get("state").asText()).isEqualTo("offline");
+    }
+
+    @Test
+    void aDeleteCutShortByARestartSaysTheServerWasNotRemoved() {
+        Operation op = operations.track(SERVER, "delete", new CompletableFuture<>());
+
+        restart();
+
+        assertThat(operations.find(op.id()).orElseThrow().toJson().get("reason").asText())
+                .contains("does not remove it: delete it again");
+    }
+
+    @Test
+    void aFinishedOperationPastRetentionIsGoneFromMemoryAndFromTheStore() {
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "start", result);
+        result.complete(new PowerResult.Done(START, ServerState.RUNNING));
+        awaitRecorded(op);
+
+        clock.advance(RETENTION.plusSeconds(1));
+
+        assertThat(operations.find(op.id())).isEmpty();
+        restart();
+        assertThat(records().find(op.id())).as("pruned when the next daemon opened its operations").isEmpty();
+        assertThat(operations.find(op.id())).isEmpty();
+    }
+
+    @Test
+    void theStoreKeepsAtMostCapacityAnsweredOperations() {
+        operations.close();
+        store.close();
+        boot(2);
+        List<Operation> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<PowerResult> result = new CompletableFuture<>();
+            Operation op = operations.track(SERVER, "start", result);
+            clock.advance(Duration.ofSeconds(1));
+            result.complete(new PowerResult.Done(START, ServerState.RUNNING));
+            awaitRecorded(op);
+            ops.add(op);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().count() == 2);
+        assertThat(records().find(ops.get(0).id())).as("the oldest answer goes first").isEmpty();
+        assertThat(records().find(ops.get(2).id())).isPresent();
+    }
+
+    @Test
+    void aStoreThatCannotBeWrittenDoesNotBreakTheOperation() {
+        store.close(); // every write now fails
+
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "start", result);
+        result.complete(new PowerResult.Done(START, ServerState.RUNNING));
+
+        assertThat(operations.await(op, Duration.ofSeconds(5))).isTrue();
+        assertThat(operations.find(op.id())).containsSame(op);
+        assertThat(op.toJson().get("status").asText()).isEqualTo("done");
+        assertThat(op.toJson().get("state").asText()).isEqualTo("running");
+        store = SqliteStore.open(dataDir); // for close()
+    }
+
+    @Test
+    void anOutcomeTheStoreCouldNotRecordStillAnswersFromMemory() {
+        CompletableFuture<PowerResult> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "kill", result);
+        store.close(); // the pending row made it; the answer will not
+
+        result.complete(new PowerResult.Failed(new Intent.Power(PowerAction.KILL), "the engine did not answer"));
+
+        assertThat(operations.await(op, Duration.ofSeconds(5))).isTrue();
+        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        assertThat(json.get("status").asText()).isEqualTo("failed");
+        assertThat(json.get("reason").asText()).isEqualTo("the engine did not answer");
+        store = SqliteStore.open(dataDir);
+    }
+
+    @Test
+    void anUnknownOperationIsEmpty() {
+        assertThat(operations.find("no-such-operation")).isEmpty();
+        assertThat(operations.serverOf("no-such-operation")).isEmpty();
+    }
+
+    /** A clock that stands still until the test moves it. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.raptor.store;
+
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.StoredServer;
+import dev.raptor.store.sqlite.Database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The {@code servers} table as last committed, in memory: what {@link SqliteStore#find} and
+ * {@link SqliteStore#list} answer from, without SQL or JSON. It is an immutable snapshot behind a
+ * volatile field, so a read never waits, not even for a write in progress, and never sees half of one.
+ *
+ * <p>It cannot drift from the table: it {@linkplain Database#watch watches} it, so after every write
+ * that changed rows there commits (through the store or not), still under the write lock, those rows
+ * are read back as committed and a new snapshot replaces the old one; snapshots are therefore
+ * published in commit order. A write that fails or rolls back never reaches it. A spec whose stored
+ * text did not change (a desired-state write) is not decoded again. Should a refresh fail, the view
+ * drops its snapshot and the next read, or write, reloads the whole table under the write lock.
+ *
+ * <p>A row this Raptor cannot read (a spec it cannot decode) stays in the view as that fact: finding
+ * it, or listing while it is there, throws the {@link StoreException} reading it used to throw.
+ */
+final class ServerView {
+    private static final String TABLE = "servers";
+    private static final String SELECT = "SELECT rowid AS row_id, " + ServerRows.COLUMNS + " FROM " + TABLE;
+    /** The list's order, the table's {@code ORDER BY created_at, rowid}. */
+    private static final Comparator<Row> ORDER = Comparator.comparing(Row::createdAt).thenComparingLong(Row::rowid);
+
+    private final Database db;
+    /** Null after a failed refresh, until a read or the next write reloads it. */
+    private volatile Snapshot snapshot;
+
+    private ServerView(Database db) {
+        this.db = db;
+    }
+
+    /** Loads the table and follows its commits from now on. */
+    static ServerView open(Database db) {
+        ServerView view = new ServerView(db);
+        db.watch(TABLE, view::committed);
+        view.current();
+        return view;
+    }
+
+    Optional<StoredServer> find(UUID id) {
+        Row row = current().row(id);
+        return row == null ? Optional.empty() : Optional.of(row.readable());
+    }
+
+    /** All servers, oldest first. */
+    List<StoredServer> list() {
+        Row[] rows = current().ordered;
+        List<StoredServer> out = new ArrayList<>(rows.length);
+        for (Row r : rows) {
+            out.add(r.readable());
+        }
+        return out;
+    }
+
+    /**
+     * The server as last committed, for a write transaction that is about to change it: call it on the
+     * writer connection, under the write lock, before the transaction touched the row. There every
+     * earlier commit has been applied to the view, so it saves decoding the row again.
+     */
+    Optional<StoredServer> committed(Connection writer, UUID id) throws SQLException {
+        Snapshot s = snapshot;
+        if (s == null) {
+            return ServerRows.find(writer, id);
+        }
+        Row row = s.row(id);
+        return row == null ? Optional.empty() : Optional.of(row.readable());
+    }
+
+    private Snapshot current() {
+        db.ensureOpen();
+        Snapshot s = snapshot;
+        return s != null ? s : reload();
+    }
+
+    /** Only at open and after a failed refresh: reads the whole table, in line with the writers. */
+    private Snapshot reload() {
+        return db.write("load the server list", c -> {
+            Snapshot s = snapshot;
+            if (s == null) {
+                s = Snapshot.of(readAll(c));
+                snapshot = s;
+            }
+            return s;
+        });
+    }
+
+    /** The {@link dev.raptor.store.sqlite.RowChangeListener}: after a commit, under the write lock. */
+    private void committed(Connection writer, Set<Long> rowids) throws SQLException {
+        Snapshot before = snapshot;
+        boolean refreshed = false;
+        try {
+            snapshot = before == null ? Snapshot.of(readAll(writer)) : before.with(readRows(writer, rowids, before));
+            refreshed = true;
+        } finally {
+            if (!refreshed) {
+                snapshot = null;
+            }
+        }
+    }
+
+    private static List<Row> readAll(Connection c) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY created_at, rowid");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(Row.read(rs, null));
+            }
+        }
+        return rows;
+    }
+
+    /** Each rowid's row as committed, or null when it is gone. */
+    private static Map<Long, Row> readRows(Connection c, Set<Long> rowids, Snapshot before) throws SQLException {
+        Map<Long, Row> rows = HashMap.newHashMap(rowids.size());
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE rowid = ?")) {
+            for (long rowid : rowids) {
+                ps.setLong(1, rowid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rows.put(rowid, rs.next() ? Row.read(rs, before.rowAt(rowid)) : null);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One row of the table: its server, or (when {@code server} is null) why this Raptor cannot read it.
+     *
+     * @param id       the id column, null if it is not a UUID
+     * @param specJson the spec column as stored, to tell whether a later commit changed it
+     */
+    private record Row(long rowid, UUID id, Instant createdAt, String specJson, StoredServer server, String unreadable) {
+
+        /** Reads the current row; reuses {@code previous}'s decoded spec when the stored text is the same. */
+        static Row read(ResultSet rs, Row previous) throws SQLException {
+            long rowid = rs.getLong("row_id");
+            String idText = rs.getString("id");
+            Instant createdAt = Instant.ofEpochMilli(rs.getLong("created_at"));
+            String json = rs.getString("spec");
+            UUID id;
+            try {
+                id = UUID.fromString(idText);
+            } catch (IllegalArgumentException e) {
+                return new Row(rowid, null, createdAt, json, null, "server row " + rowid + " has an id that is not a UUID ('" + idText + "')");
+            }
+            try {
+                ServerSpec spec = previous != null && previous.server != null && previous.specJson.equals(json)
+                        ? previous.server.spec()
+                        : ServerRows.spec(idText, json);
+                return new Row(rowid, id, createdAt, json, ServerRows.read(rs, spec), null);
+            } catch (StoreException e) {
+                return new Row(rowid, id, createdAt, json, null, e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return new Row(rowid, id, createdAt, json, null,
+                        "server " + idText + " has a stored row this Raptor cannot read (" + e.getMessage() + ")");
+            }
+        }
+
+        /** @throws StoreException when this Raptor cannot read the row */
+        StoredServer readable() {
+            if (server == null) {
+                throw new StoreException(unreadable);
+            }
+            return server;
+        }
+    }
+
+    /** The whole table at one commit, sorted as listed. Never changed once built. */
+    private static final class Snapshot {
+        final Row[] ordered;
+        final Map<UUID, Integer> byId;
+        final Map<Long, Integer> byRowid;
+
+        private Snapshot(Row[] ordered, Map<UUID, Integer> byId, Map<Long, Integer> byRowid) {
+            this.ordered = ordered;
+            this.byId = byId;
+            this.byRowid = byRowid;
+        }
+
+        static Snapshot of(Collection<Row> rows) {
+            Row[] ordered = rows.toArray(Row[]::new);
+            Arrays.sort(ordered, ORDER);
+            Map<UUID, Integer> byId = HashMap.newHashMap(ordered.length);
+            Map<Long, Integer> byRowid = HashMap.newHashMap(ordered.length);
+            for (int i = 0; i < ordered.length; i++) {
+                if (ordered[i].id() != null) {
+                    byId.put(ordered[i].id(), i);
+                }
+                byRowid.put(ordered[i].rowid(), i);
+            }
+            return new Snapshot(ordered, byId, byRowid);
+        }
+
+        Row row(UUID id) {
+            Integer i = byId.get(id);
+            return i == null ? null : ordered[i];
+        }
+
+        Row rowAt(long rowid) {
+            Integer i = byRowid.get(rowid);
+            return i == null ? null : ordered[i];
+        }
+
+        /**
+         * This snapshot with {@code changes} (rowid to the row as committed, null when deleted) applied.
+         * The common write (same rows, same order: a desired state, a spec update) copies only the
+         * array; an insert, a delete or a new creation time sorts again.
+         */
+        Snapshot with(Map<Long, Row> changes) {
+            Row[] next = ordered.clone();
+            for (Map.Entry<Long, Row> e : changes.entrySet()) {
+                Integer i = byRowid.get(e.getKey());
+                Row now = e.getValue();
+                if (i == null || now == null || !Objects.equals(ordered[i].id(), now.id())
+                        || !ordered[i].createdAt().equals(now.createdAt())) {
+                    return rebuilt(changes);
+                }
+                next[i] = now;
+            }
+            return new Snapshot(next, byId, byRowid);
+        }
+
+        private Snapshot rebuilt(Map<Long, Row> changes) {
+            Map<Long, Row> rows = HashMap.newHashMap(ordered.length + changes.size());
+            for (Row r : ordered) {
+                rows.put(r.rowid(), r);
+            }
+            changes.forEach((rowid, row) -> {
+                if (row == null) {
+                    rows.remove(rowid);
+                } else {
+                    rows.put(rowid, row);
+                }
+            });
+            return of(rows.values());
+        }
+    }
+}

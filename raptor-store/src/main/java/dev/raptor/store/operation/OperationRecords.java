@@ -1,0 +1,195 @@
+package dev.raptor.store.operation;
+
+import dev.raptor.store.sqlite.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The {@code operations} table: every operation the API handed out, written when it is submitted and
+ * again when it is answered, so {@code GET /operations/{opId}} answers across a daemon restart. Each
+ * write is one synced transaction (see {@link Database#write}); reads never wait for a write.
+ *
+ * <p>An answer is final: once a row is done, superseded or failed, nothing overwrites it.
+ */
+public final class OperationRecords {
+    private static final Logger log = LoggerFactory.getLogger(OperationRecords.class);
+
+    /**
+     * Inserts a row, or answers a pending one. The {@code WHERE} keeps a finished row as it is: an
+     * operation gets one answer.
+     */
+    private static final String UPSERT = """
+            INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state, superseded_by, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at,
+                state = excluded.state, superseded_by = excluded.superseded_by, reason = excluded.reason
+            WHERE operations.status = 'pending'""";
+
+    private final Database db;
+
+    public OperationRecords(Database db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    /**
+     * Records a submitted operation; returns once that is on disk.
+     *
+     * @throws IllegalArgumentException when {@code pending} has already finished
+     * @throws dev.raptor.store.StoreException when the write fails
+     */
+    public void begin(OperationRecord pending) {
+        if (pending.finished()) {
+            throw new IllegalArgumentException("operation " + pending.id() + " begins pending, not " + pending.status().wireName());
+        }
+        db.write("record operation " + pending.id() + " on server " + pending.serverId(), c -> upsert(c, pending));
+    }
+
+    /**
+     * Records an operation's answer (inserting the whole row if its {@link #begin} never made it to
+     * disk). A row that already has an answer keeps it.
+     *
+     * @throws IllegalArgumentException when {@code answered} is still pending
+     * @throws dev.raptor.store.StoreException when the write fails
+     */
+    public void finish(OperationRecord answered) {
+        if (!answered.finished()) {
+            throw new IllegalArgumentException("operation " + answered.id() + " is still pending");
+        }
+        db.write("record the outcome of operation " + answered.id() + " on server " + answered.serverId(),
+                c -> upsert(c, answered));
+    }
+
+    public Optional<OperationRecord> find(String id) {
+        Objects.requireNonNull(id, "id");
+        return db.read("read operation " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, server_id, action, status, created_at, finished_at, state, superseded_by, reason
+                    FROM operations WHERE id = ?""")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Answers every operation still pending as superseded: for the daemon's boot, when nothing of the
+     * previous run is still working on them. One transaction.
+     *
+     * @param at           the finish time to record
+     * @param supersededBy what superseded them (e.g. {@code daemon restart})
+     * @param reason       the reason to record, given each operation's action
+     * @return how many there were
+     */
+    public int supersedePending(Instant at, String supersededBy, Function<String, String> reason) {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(supersededBy, "supersededBy");
+        Objects.requireNonNull(reason, "reason");
+        int count = db.write("supersede the operations left pending", c -> {
+            Map<String, String> pending = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, action FROM operations WHERE finished_at IS NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pending.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE operations SET status = 'superseded', finished_at = ?, superseded_by = ?, reason = ?
+                    WHERE id = ? AND finished_at IS NULL""")) {
+                for (Map.Entry<String, String> e : pending.entrySet()) {
+                    ps.setLong(1, at.toEpochMilli());
+                    ps.setString(2, supersededBy);
+                    ps.setString(3, reason.apply(e.getValue()));
+                    ps.setString(4, e.getKey());
+                    ps.executeUpdate();
+                }
+            }
+            return pending.size();
+        });
+        if (count > 0) {
+            log.atInfo().addKeyValue("operations", count).addKeyValue("supersededBy", supersededBy)
+                    .log("answered the operations a previous run left pending");
+        }
+        return count;
+    }
+
+    /**
+     * Deletes answered operations that finished before {@code finishedBefore}, and beyond that all but
+     * the {@code keep} most recently answered. Pending operations are never deleted.
+     *
+     * @return how many rows went
+     */
+    public int prune(Instant finishedBefore, int keep) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore");
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must not be negative (was " + keep + ")");
+        }
+        return db.write("prune operations", c -> {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM operations WHERE finished_at < ?")) {
+                ps.setLong(1, finishedBefore.toEpochMilli());
+                deleted = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM operations WHERE id IN (
+                        SELECT id FROM operations WHERE finished_at IS NOT NULL
+                        ORDER BY finished_at DESC LIMIT -1 OFFSET ?)""")) {
+                ps.setInt(1, keep);
+                deleted += ps.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
+    /** How many operations the table holds, pending or answered. */
+    public int count() {
+        return db.read("count operations", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM operations"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private static Void upsert(Connection c, OperationRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            ps.setString(1, r.id());
+            ps.setString(2, r.serverId().toString());
+            ps.setString(3, r.action());
+            ps.setString(4, r.status().wireName());
+            ps.setLong(5, r.createdAt().toEpochMilli());
+            if (r.finishedAt() == null) {
+                ps.setNull(6, Types.INTEGER);
+            } else {
+                ps.setLong(6, r.finishedAt().toEpochMilli());
+            }
+            ps.setString(7, r.state());
+            ps.setString(8, r.supersededBy());
+            ps.setString(9, r.reason());
+            ps.executeUpdate();
+        }
+        return null;
+    }
+
+    private static OperationRecord row(ResultSet rs) throws SQLException {
+        long finished = rs.getLong(6);
+        Instant finishedAt = rs.wasNull() ? null : Instant.ofEpochMilli(finished);
+        return new OperationRecord(rs.getString(1), UUID.fromString(rs.getString(2)), rs.getString(3),
+                OperationStatus.parse(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), finishedAt,
+                rs.getString(7), rs.getString(8), rs.getString(9));
+    }
+}
