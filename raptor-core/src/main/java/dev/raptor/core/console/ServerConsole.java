@@ -225,38 +225,39 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
     }
 
     @Override
-    protected void pump() throws InterruptedException {
+    protected void pumpStarting() {
         try {
             prime();
         } finally {
             primed.countDown();
         }
         recheck();
-        while (true) {
-            Object command = nextCommand(stream == null ? settings.recheckEvery() : null);
-            switch (command) {
-                case null -> {
-                    if (stream == null) {
-                        recheck();
-                    }
-                }
-                case Command.Started s -> onStarted(s);
-                case Command.Ended e -> {
-                    if (stream != null && stream.gen == e.gen()) {
-                        closeStream();
-                        if (e.error() != null) {
-                            log.warn("server={} console stream failed; reopening within {} s: {}", serverId,
-                                    settings.recheckEvery().toSeconds(), e.error().toString());
-                        }
-                    }
-                }
-                default -> {
-                    if (command == ENDED) {
-                        return;
-                    }
-                    throw new IllegalStateException("unknown command " + command);
+    }
+
+    @Override
+    protected Duration nextWait() {
+        return stream == null ? settings.recheckEvery() : null;
+    }
+
+    @Override
+    protected void onCommand(Object command) throws InterruptedException {
+        switch (command) {
+            case null -> {
+                if (stream == null) {
+                    recheck();
                 }
             }
+            case Command.Started s -> onStarted(s);
+            case Command.Ended e -> {
+                if (stream != null && stream.gen == e.gen()) {
+                    closeStream();
+                    if (e.error() != null) {
+                        log.warn("server={} console stream failed; reopening within {} s: {}", serverId,
+                                settings.recheckEvery().toSeconds(), e.error().toString());
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("unknown command " + command);
         }
     }
 

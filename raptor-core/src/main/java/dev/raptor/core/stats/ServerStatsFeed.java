@@ -44,6 +44,9 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
     private volatile int activeGen;
     private int lastGen;
     private Stream stream;
+    /** Pump-only: when the next reading is due, and when a stream last ended (or could not be opened). */
+    private long nextTick = System.nanoTime();
+    private long lastEnd;
 
     private record Started(ContainerRef ref, Instant startedAt) {
     }
@@ -62,6 +65,7 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
         this.disk = disk;
         this.settings = settings;
         this.openStreams = openStreams;
+        this.lastEnd = System.nanoTime() - settings.recheckEvery().toNanos();
     }
 
     // ------------------------------------------------------------------ subscribers
@@ -112,51 +116,46 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
     // ------------------------------------------------------------------ the pump
 
     @Override
-    protected void pump() throws InterruptedException {
-        long nextTick = System.nanoTime();
-        long lastEnd = System.nanoTime() - settings.recheckEvery().toNanos();
-        while (true) {
-            Object command = nextCommand(Duration.ofNanos(Math.max(0, nextTick - System.nanoTime())));
-            switch (command) {
-                case Started s -> {
-                    if (stream == null || !stream.containerId.equals(s.ref().id()) || !Objects.equals(s.startedAt(), stream.startedAt)) {
-                        closeStream();
-                        openStream(s.ref(), s.startedAt());
-                    }
-                    publish();
+    protected Duration nextWait() {
+        return Duration.ofNanos(Math.max(0, nextTick - System.nanoTime()));
+    }
+
+    @Override
+    protected void onCommand(Object command) {
+        switch (command) {
+            case Started s -> {
+                if (stream == null || !stream.containerId.equals(s.ref().id()) || !Objects.equals(s.startedAt(), stream.startedAt)) {
+                    closeStream();
+                    openStream(s.ref(), s.startedAt());
                 }
-                case Ended e -> {
-                    if (stream != null && stream.gen == e.gen()) {
-                        closeStream();
-                        lastEnd = System.nanoTime();
-                        if (e.error() != null) {
-                            log.debug("server={} stats stream failed: {}", serverId, e.error().toString());
-                        }
-                    }
-                    publish();
-                }
-                case Poke p -> publish();
-                case null -> {
-                    nextTick = System.nanoTime() + settings.publishEvery().toNanos();
-                    if (stream == null && System.nanoTime() - lastEnd >= settings.recheckEvery().toNanos()) {
-                        Optional<ServerRuns.Run> run = runs.current(serverId);
-                        if (run.isPresent() && run.get().live()) {
-                            openStream(run.get().container(), run.get().startedAt());
-                        }
-                        if (stream == null) {
-                            lastEnd = System.nanoTime();
-                        }
-                    }
-                    disk.refresh(serverId, settings.diskRefreshEvery());
-                    publish();
-                }
-                default -> {
-                    if (command == ENDED) {
-                        return;
-                    }
-                    throw new IllegalStateException("unknown command " + command);
-                }
+                publish();
             }
+            case Ended e -> {
+                if (stream != null && stream.gen == e.gen()) {
+                    closeStream();
+                    lastEnd = System.nanoTime();
+                    if (e.error() != null) {
+                        log.debug("server={} stats stream failed: {}", serverId, e.error().toString());
+                    }
+                }
+                publish();
+            }
+            case Poke p -> publish();
+            case null -> {
+                nextTick = System.nanoTime() + settings.publishEvery().toNanos();
+                if (stream == null && System.nanoTime() - lastEnd >= settings.recheckEvery().toNanos()) {
+                    Optional<ServerRuns.Run> run = runs.current(serverId);
+                    if (run.isPresent() && run.get().live()) {
+                        openStream(run.get().container(), run.get().startedAt());
+                    }
+                    if (stream == null) {
+                        lastEnd = System.nanoTime();
+                    }
+                }
+                disk.refresh(serverId, settings.diskRefreshEvery());
+                publish();
+            }
+            default -> throw new IllegalStateException("unknown command " + command);
         }
     }
 

@@ -31,7 +31,7 @@ public abstract class ServerWatch<S> {
     private static final Logger log = LoggerFactory.getLogger(ServerWatch.class);
 
     /** What {@link #nextCommand} answers once the watch ends: the pump returns. */
-    protected static final Object ENDED = new Object();
+    private static final Object ENDED = new Object();
 
     protected final UUID serverId;
     /** Guards the subscribers, the commands and the subclass's shared state; subscribers wait on its conditions. */
@@ -170,12 +170,21 @@ public abstract class ServerWatch<S> {
         }
     }
 
-    /**
-     * For the pump: the next command, waiting for one at most {@code timeout} (null: as long as it takes).
-     *
-     * @return the command, null if none came in time, {@link #ENDED} once the watch ends
-     */
-    protected final Object nextCommand(Duration timeout) throws InterruptedException {
+    /** Work before the first command (e.g. reading history). Runs on the pump thread. */
+    protected void pumpStarting() throws InterruptedException {
+    }
+
+    /** How long the pump waits for the next command before {@link #onCommand} gets null; null = until one comes. */
+    protected abstract Duration nextWait();
+
+    /** One command, in the order posted; null when {@link #nextWait()} ran out first. Runs on the pump thread. */
+    protected abstract void onCommand(Object command) throws InterruptedException;
+
+    /** Runs on the pump thread as it ends, however it ends: close whatever engine stream is open. */
+    protected abstract void pumpEnded();
+
+    /** The next command, waiting at most {@code timeout} (null: as long as it takes); null if none came, {@link #ENDED} once ending. */
+    private Object nextCommand(Duration timeout) throws InterruptedException {
         lock.lock();
         try {
             long end = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
@@ -196,15 +205,16 @@ public abstract class ServerWatch<S> {
         }
     }
 
-    /** The pump's work: take {@link #nextCommand} until it answers {@link #ENDED}. Runs on the pump thread. */
-    protected abstract void pump() throws InterruptedException;
-
-    /** Runs on the pump thread as it ends, however it ends: close whatever engine stream is open. */
-    protected abstract void pumpEnded();
-
     private void runPump() {
         try {
-            pump();
+            pumpStarting();
+            while (true) {
+                Object command = nextCommand(nextWait());
+                if (command == ENDED) {
+                    return;
+                }
+                onCommand(command);
+            }
         } catch (InterruptedException e) {
             // shutting down
         } catch (RuntimeException e) {
