@@ -7,12 +7,15 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Exclusive ownership of a data directory, as an OS lock on {@code raptor.lock} inside it. Held by
  * an open {@link SqliteStore} and by a snapshot restore, so that a restore cannot swap the database
  * under a running daemon and two daemons cannot share one directory. The OS drops the lock when the
- * process dies, so a crash never leaves the directory locked.
+ * process dies, so a crash never leaves the directory locked. The file is the owner's alone (0600): a
+ * reader could take a shared lock on it and keep every later daemon from booting.
  */
 public final class DataDirectoryLock implements AutoCloseable {
     public static final String FILE_NAME = "raptor.lock";
@@ -36,7 +39,8 @@ public final class DataDirectoryLock implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
-            channel = FileChannel.open(dataDir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(dataDir.resolve(FILE_NAME), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new StoreLockedException(dataDir);

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -59,6 +61,14 @@ class SqliteStoreTest {
         assertThat(created.desired()).isEqualTo(DesiredState.STOPPED);
         assertThat(created.createdAt()).isEqualTo(created.updatedAt());
         assertThat(store.find(spec.id())).contains(created);
+    }
+
+    @Test
+    void aNewDatabaseItsWriteAheadLogAndTheLockAreReadableByTheirOwnerOnly() throws Exception {
+        store.create(Specs.minecraft("private")); // the WAL and its index exist while the store is open
+        for (String name : List.of("raptor.db", "raptor.db-wal", "raptor.db-shm", DataDirectoryLock.FILE_NAME)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(name)))).as(name).isEqualTo("rw-------");
+        }
     }
 
     @Test

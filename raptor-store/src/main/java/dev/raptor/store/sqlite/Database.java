@@ -8,7 +8,11 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,6 +77,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Path file, Duration busyTimeout, int readConnections) {
         Connection writer = null;
         try {
+            createPrivately(file);
             writer = writerConfig(busyTimeout).createConnection(url(file));
             List<String> problems = IntegrityCheck.quick(writer);
             if (!problems.isEmpty()) {
@@ -98,6 +103,21 @@ public final class Database implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Creates a missing database file empty and readable by its owner only (0600), which SQLite takes for a new
+     * database. SQLite would make it 0644, and gives its -wal and -shm files the mode of the database file, so
+     * this keeps all three private.
+     */
+    private static void createPrivately(Path file) {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // an existing database keeps its mode; the daemon tightens a data directory made by an older version
+        } catch (IOException | UnsupportedOperationException e) {
+            log.atDebug().addKeyValue("file", file).log("could not create the database file privately: " + e);
+        }
     }
 
     /**
