@@ -122,7 +122,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             Cgroups cgroups = Cgroups.detect(config.cgroupParent());
             ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups);
             runtime.finishLeftovers();
-            log.info("process runtime over {}: servers run as {}, cgroups {}", config.stateDir(), user, cgroups.describe());
+            log.debug("process runtime over {}: servers run as {} ({}), cgroups {}", config.stateDir(), user, user.origin(), cgroups.describe());
             for (String w : runtime.warnings) {
                 log.warn("process runtime: {}", w);
             }
@@ -152,6 +152,18 @@ public final class ProcessRuntime implements ContainerRuntime {
     @Override
     public String name() {
         return "process";
+    }
+
+    /**
+     * Why the server user could not reach a data directory under {@code volumesRoot} (a directory above it that
+     * does not let that user pass), or empty when it can. Said at boot so that the first start does not have to.
+     */
+    public Optional<String> unreachable(Path volumesRoot) {
+        try {
+            return Optional.ofNullable(ServerDataDir.unreachable(volumesRoot, "the servers' data directories in " + volumesRoot, user));
+        } catch (IOException e) {
+            return Optional.of("cannot check " + volumesRoot + ": " + e.getMessage());
+        }
     }
 
     /** The state directory this runtime keeps its records in. */
@@ -191,6 +203,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         details.put("cgroupVersion", cgroups.version());
         details.put("cgroups", cgroups.describe());
         details.put("user", user.toString());
+        details.put("userOrigin", user.origin());
         details.put("stateDir", config.stateDir().toString());
         details.put("awk", tools.awk().toString());
         details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");

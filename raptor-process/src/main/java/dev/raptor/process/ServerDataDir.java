@@ -7,17 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Makes a server's data directory usable by the user the server runs as: it exists, it (and, when the
- * container is created, everything in it) belongs to that user (symbolic links are changed themselves,
- * never followed), and every directory above it lets that user pass. Only a root daemon changes owners;
- * it never changes the directories above.
+ * Makes a server's data directory usable by the user the server runs as, and by nobody else: it exists, it
+ * (and, when the container is created, everything in it) belongs to that user (symbolic links are changed
+ * themselves, never followed), it is that user's alone (mode 0700), and every directory above it lets that
+ * user pass. Only a root daemon changes owners; it never changes the directories above (the daemon lays
+ * out its data directory so that they let the server user pass, see its {@code DataDirLayout}).
  */
 final class ServerDataDir {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
     private ServerDataDir() {
     }
 
@@ -37,11 +41,23 @@ final class ServerDataDir {
         if (user.dropsPrivileges()) {
             chown(dir, user, everything, deadline);
         }
-        Path blocked = firstUnsearchableAncestor(dir, user);
-        if (blocked != null) {
-            throw new Unusable("the server user " + user.name() + " cannot reach its data directory " + dir + ": " + blocked
-                    + " does not let it pass (mode " + mode(blocked) + "); allow others to search it (chmod o+x) or move the volumes");
+        if (!Files.getPosixFilePermissions(dir).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(dir, OWNER_ONLY);
         }
+        String blocked = unreachable(dir.toAbsolutePath().getParent(), "its data directory " + dir, user);
+        if (blocked != null) {
+            throw new Unusable(blocked);
+        }
+    }
+
+    /**
+     * Why {@code user} cannot pass through {@code dir} and every directory above it on the way to {@code what}
+     * (the first that does not let it), or null when it can.
+     */
+    static String unreachable(Path dir, String what, ServerUser user) throws IOException {
+        Path blocked = firstUnsearchable(dir, user);
+        return blocked == null ? null : "the server user " + user.name() + " cannot reach " + what + ": " + blocked
+                + " does not let it pass (mode " + mode(blocked) + "); allow others to search it (chmod o+x) or move the data directory";
     }
 
     private static void chown(Path dir, ServerUser user, boolean everything, Deadline deadline) throws IOException {
@@ -64,9 +80,9 @@ final class ServerDataDir {
         }
     }
 
-    /** The first directory above {@code dir} the user may not search (x), or null. */
-    private static Path firstUnsearchableAncestor(Path dir, ServerUser user) throws IOException {
-        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+    /** The first of {@code dir} and the directories above it that the user may not search (x), or null. */
+    private static Path firstUnsearchable(Path dir, ServerUser user) throws IOException {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
             int uid = (Integer) Files.getAttribute(p, "unix:uid");
             int gid = (Integer) Files.getAttribute(p, "unix:gid");

@@ -24,13 +24,22 @@ import java.util.concurrent.TimeUnit;
  * @param execPrefix    command words that run the rest of a command line as this user (empty: as the daemon)
  * @param refusal       why no server can be run at all (a root daemon that cannot drop privileges), or null
  * @param warnings      what the operator should know, said once
+ * @param created       whether this daemon created the account just now (the boot log says so)
  */
-record ServerUser(String name, int uid, int gid, List<String> execPrefix, String refusal, List<String> warnings) {
+record ServerUser(String name, int uid, int gid, List<String> execPrefix, String refusal, List<String> warnings, boolean created) {
     private static final Logger log = LoggerFactory.getLogger(ServerUser.class);
 
     ServerUser {
         execPrefix = List.copyOf(execPrefix);
         warnings = List.copyOf(warnings);
+    }
+
+    /** Where the account comes from, for the operator: made just now, found on the host, or the daemon's own. */
+    String origin() {
+        if (!dropsPrivileges()) {
+            return refusal == null ? "the daemon's own user" : "unusable";
+        }
+        return created ? "a system account created just now (useradd --system)" : "an existing account";
     }
 
     /** Whether servers run as another user than the daemon's. */
@@ -42,19 +51,21 @@ record ServerUser(String name, int uid, int gid, List<String> execPrefix, String
         int daemonUid = attribute("unix:uid");
         if (daemonUid != 0) {
             String self = System.getProperty("user.name", "uid " + daemonUid);
-            return new ServerUser(self, daemonUid, attribute("unix:gid"), List.of(), null, List.of());
+            return new ServerUser(self, daemonUid, attribute("unix:gid"), List.of(), null, List.of(), false);
         }
         List<String> warnings = new ArrayList<>();
         if (tools.setpriv() == null) {
             String why = "the daemon runs as root and setpriv (util-linux) is missing, so it cannot run servers as an "
                     + "unprivileged user; the process runtime refuses to run them as root. Install util-linux.";
-            return new ServerUser("root", 0, 0, List.of(), why, List.of(why));
+            return new ServerUser("root", 0, 0, List.of(), why, List.of(why), false);
         }
         Optional<int[]> ids = lookup(wanted);
         String name = wanted;
+        boolean madeNow = false;
         if (ids.isEmpty()) {
             String created = create(wanted, tools);
             ids = created == null ? lookup(wanted) : Optional.empty();
+            madeNow = ids.isPresent();
             if (ids.isEmpty()) {
                 name = "nobody";
                 ids = lookup(name);
@@ -65,22 +76,22 @@ record ServerUser(String name, int uid, int gid, List<String> execPrefix, String
         if (ids.isEmpty()) {
             String why = "neither the server user " + wanted + " nor nobody exists and " + wanted
                     + " could not be created; the process runtime refuses to run servers as root";
-            return new ServerUser("root", 0, 0, List.of(), why, List.of(why));
+            return new ServerUser("root", 0, 0, List.of(), why, List.of(why), false);
         }
         int uid = ids.get()[0];
         int gid = ids.get()[1];
         if (uid == 0) {
             String why = "the server user " + name + " has uid 0; the process runtime refuses to run servers as root";
-            return new ServerUser(name, uid, gid, List.of(), why, List.of(why));
+            return new ServerUser(name, uid, gid, List.of(), why, List.of(why), false);
         }
         List<String> prefix = List.of(tools.setpriv().toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
                 "--no-new-privs", "--");
         String probe = probe(prefix, tools);
         if (probe != null) {
             String why = "cannot drop privileges to " + name + " with setpriv (" + probe + "); the process runtime refuses to run servers as root";
-            return new ServerUser(name, uid, gid, List.of(), why, List.of(why));
+            return new ServerUser(name, uid, gid, List.of(), why, List.of(why), madeNow);
         }
-        return new ServerUser(name, uid, gid, prefix, null, warnings);
+        return new ServerUser(name, uid, gid, prefix, null, warnings, madeNow);
     }
 
     /** uid and gid of {@code name} from /etc/passwd, else from {@code id} (for users from NSS). */
