@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
 
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  *   <tr><td>runtime</td><td>RAPTOR_RUNTIME</td><td>auto</td></tr>
  *   <tr><td>dockerHost</td><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td></tr>
  *   <tr><td>node</td><td>RAPTOR_NODE</td><td>none</td></tr>
+ *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -52,6 +54,7 @@ public final class ConfigLoader {
         keys.put("runtime", "RAPTOR_RUNTIME");
         keys.put("dockerHost", "DOCKER_HOST");
         keys.put("node", "RAPTOR_NODE");
+        keys.put("serverUser", "RAPTOR_SERVER_USER");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -165,11 +168,19 @@ public final class ConfigLoader {
             problems.add(nd.name + ": must be 1-63 letters, digits, '.', '_' or '-' (was '" + node + "')");
         }
 
+        Setting su = setting("serverUser", yaml, file);
+        String serverUser = su.value == null || su.value.isBlank() ? ProcessRuntimeConfig.DEFAULT_SERVER_USER : su.value.strip();
+        try {
+            ProcessRuntimeConfig.at(Path.of("/")).withServerUser(serverUser);
+        } catch (IllegalArgumentException e) {
+            problems.add(su.name + ": " + e.getMessage().replaceFirst("^serverUser ", ""));
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, runtime, dockerHost, node,
-                fileRead ? file : null);
+        return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
+                dockerHost, node, serverUser, fileRead ? file : null);
     }
 
     /** A setting's value (environment over file) and the name to blame in messages. */

@@ -17,6 +17,7 @@ import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.stats.StatsSettings;
+import dev.raptor.process.ProcessRuntime;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.StoreException;
 import dev.raptor.store.StoreLockedException;
@@ -26,11 +27,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -51,6 +54,8 @@ public final class Daemon implements AutoCloseable {
     private ServerFleet fleet;
     private RaptorApi api;
     private ApiKey apiKey;
+    private ApiKeyFile keyFile;
+    private volatile String keyToShow;
 
     private Daemon(DaemonConfig config) {
         this.config = config;
@@ -79,7 +84,9 @@ public final class Daemon implements AutoCloseable {
     private void boot(String version) {
         log.info("raptord {} starting: {}", version, config);
         Path dataDir = config.dataDir();
-        prepareDataDir(dataDir);
+        List<String> layoutChanges = new ArrayList<>();
+        Path volumes = DataDirLayout.prepare(dataDir, layoutChanges);
+        layoutChanges.forEach(c -> log.info("data directory: {}", c));
 
         SqliteStore store;
         try {
@@ -97,15 +104,21 @@ public final class Daemon implements AutoCloseable {
             }
         }));
 
-        ContainerRuntime runtime = RuntimeSelector.open(config);
+        RuntimeSelector.Selected selected = RuntimeSelector.open(config);
+        ContainerRuntime runtime = selected.runtime();
         closeOrder.push(new Step("runtime", runtime));
+        String reach = runtime instanceof ProcessRuntime process ? process.unreachable(volumes).orElse(null) : null;
+        if (reach != null) {
+            log.warn("{}: every start will fail until it can", reach);
+        }
         EventBus bus = new EventBus();
         closeOrder.push(new Step("event bus", bus));
 
-        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(dataDir.resolve("volumes")));
+        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(volumes));
         closeOrder.push(new Step("fleet (game servers keep running)", fleet));
+        ServerFleet.ReconcileReport report;
         try {
-            ServerFleet.ReconcileReport report = fleet.boot();
+            report = fleet.boot();
             report.problems().forEach(p -> log.warn("boot reconciliation: {}", p));
         } catch (EngineException e) {
             throw new BootException("boot reconciliation failed: the engine did not answer: " + e.getMessage(), e);
@@ -118,7 +131,7 @@ public final class Daemon implements AutoCloseable {
         StatsHub stats = new StatsHub(runtime, runs, bus, fleet.settings().volumesRoot(), StatsSettings.defaults());
         closeOrder.push(new Step("stats hub", stats));
 
-        apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), "the configuration (RAPTOR_API_KEY or apiKey)") : ApiKey.loadOrGenerate(dataDir);
+        apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
         api = RaptorApi.create(fleet, status, apiKey, tokens,
@@ -131,8 +144,49 @@ public final class Daemon implements AutoCloseable {
             throw new BootException("cannot serve the API on " + config.httpHost() + ":" + config.httpPort() + " and "
                     + config.socket() + ": " + rootMessage(e), e);
         }
-        log.info("raptord {} ready: http://{}:{}/api/v1, unix socket {}, data {}, node API key from {}", version,
-                config.httpHost(), api.port(), config.socket(), dataDir, apiKey.source());
+        keyToShow = config.apiKey() == null && keyFile.unshown() ? apiKey.reveal().orElse(null) : null;
+        BootSummary.of(version, config, selected, reach, api.port(), keyOrigin(), report).lines()
+                .forEach(line -> log.info("{}", line));
+    }
+
+    /** The key in {@code <dataDir>/api-key}, generated at the first boot and remembered as not shown until a boot serves. */
+    private ApiKey generatedKey() {
+        keyFile = new ApiKeyFile(config.dataDir());
+        try {
+            keyFile.rememberIfNew();
+            return ApiKey.loadOrGenerate(config.dataDir());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new BootException("cannot read or generate the API key " + keyFile.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String keyOrigin() {
+        if (config.apiKey() != null) {
+            return "from " + config.apiKeySource();
+        }
+        if (apiKey.generatedNow()) {
+            return "generated now into " + keyFile.file() + " (printed on standard output)";
+        }
+        return "from the file " + keyFile.file() + (keyToShow != null
+                ? " (generated by an earlier boot that did not serve; printed on standard output)" : "");
+    }
+
+    /** The generated API key when no one has seen it yet (this is the first boot that serves); the caller prints it, then calls {@link #keyShown()}. */
+    public Optional<String> keyToShow() {
+        return Optional.ofNullable(keyToShow);
+    }
+
+    /** The key from {@link #keyToShow()} was printed: later boots do not print it again. */
+    public void keyShown() {
+        if (keyFile == null) {
+            return;
+        }
+        try {
+            keyFile.shown();
+        } catch (IOException e) {
+            log.warn("cannot remove {}: the next boot prints the API key again ({})", ApiKeyFile.UNSHOWN_MARKER, e.toString());
+        }
+        keyToShow = null;
     }
 
     public ServerFleet fleet() {
@@ -161,20 +215,6 @@ public final class Daemon implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("shutdown: closing the {} failed: {}", step.what(), e.toString());
             }
-        }
-    }
-
-    private static void prepareDataDir(Path dataDir) {
-        try {
-            if (!Files.isDirectory(dataDir)) {
-                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-                log.info("created the data directory {}", dataDir);
-            }
-            if (!Files.isWritable(dataDir)) {
-                throw new BootException("the data directory " + dataDir + " is not writable by this user");
-            }
-        } catch (IOException e) {
-            throw new BootException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
     }
 

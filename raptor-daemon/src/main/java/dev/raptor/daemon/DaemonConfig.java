@@ -1,5 +1,7 @@
 package dev.raptor.daemon;
 
+import dev.raptor.api.auth.ApiKey;
+
 import java.nio.file.Path;
 
 /**
@@ -10,19 +12,32 @@ import java.nio.file.Path;
  * @param httpHost   TCP address of the API
  * @param httpPort   TCP port of the API (0 = any free port)
  * @param socket     the Unix socket of the API
- * @param apiKey     the node API key from configuration; null = the generated one in the data directory
+ * @param apiKey     the node API key from configuration; null = the one in {@code <dataDir>/api-key}, generated at first boot
+ * @param apiKeySource the setting that gave {@code apiKey} ({@code RAPTOR_API_KEY} or {@code apiKey in FILE}); null with it
  * @param runtime    which container runtime
  * @param dockerHost the Docker Engine's address
  * @param node       node name labelled on containers so daemons sharing an engine keep apart; null = none
+ * @param serverUser the host account servers on the process runtime run as when the daemon is root
  * @param configFile the file read, or null when none was
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
-                           RuntimeChoice runtime, String dockerHost, String node, Path configFile) {
+                           String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
+                           Path configFile) {
+
+    /** The file holding the node API key when configuration gives none. */
+    public Path apiKeyFile() {
+        return dataDir.resolve(ApiKey.FILE_NAME);
+    }
+
+    /** Where the API key comes from, in words: the setting, or the key file. */
+    public String apiKeyOrigin() {
+        return apiKey != null ? apiKeySource : "the file " + apiKeyFile();
+    }
 
     @Override
     public String toString() {
         return "DaemonConfig[dataDir=" + dataDir + " (" + dataDirSource + "), http=" + httpHost + ":" + httpPort + ", socket=" + socket
-                + ", apiKey=" + (apiKey == null ? "generated" : "configured") + ", runtime=" + runtime.wireName()
-                + ", dockerHost=" + dockerHost + ", node=" + node + ", configFile=" + configFile + "]";
+                + ", apiKey from " + apiKeyOrigin() + ", runtime=" + runtime.wireName()
+                + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", configFile=" + configFile + "]";
     }
 }

@@ -8,13 +8,16 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code raptord}: reads the configuration, boots the {@link Daemon}, and on SIGTERM (or SIGINT)
- * shuts it down in order, leaving game servers running.
+ * shuts it down in order, leaving game servers running. {@code raptord key show|rotate} reads or replaces
+ * the node API key instead ({@link KeyCommand}).
  *
  * <p>Exit codes: 2 for bad usage or configuration (the message names every bad setting), 1 when
  * boot fails (engine unreachable, data directory in use...), and after a clean shutdown on SIGTERM
@@ -29,6 +32,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Path configFile = null;
+        List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config", "-c" -> {
@@ -49,12 +53,18 @@ public final class Main {
                 default -> {
                     if (args[i].startsWith("--config=")) {
                         configFile = Path.of(args[i].substring("--config=".length()));
+                    } else if (!args[i].startsWith("-")) {
+                        command.add(args[i]);
                     } else {
                         usage(System.err, "unknown argument '" + args[i] + "'");
                         System.exit(EXIT_USAGE);
                     }
                 }
             }
+        }
+        if (!command.isEmpty() && !KeyCommand.accepts(command)) {
+            usage(System.err, "unknown command '" + String.join(" ", command) + "'");
+            System.exit(EXIT_USAGE);
         }
 
         DaemonConfig config;
@@ -64,6 +74,10 @@ public final class Main {
             System.err.println("raptord: the configuration is not usable:");
             e.problems().forEach(p -> System.err.println("  - " + p));
             System.exit(EXIT_USAGE);
+            return;
+        }
+        if (!command.isEmpty()) {
+            System.exit(KeyCommand.run(command, config, System.out, System.err));
             return;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
@@ -84,12 +98,13 @@ public final class Main {
             System.exit(EXIT_BOOT_FAILED);
             return;
         }
-        if (daemon.apiKey().generatedNow()) {
-            System.out.println("raptord: generated the node API key, stored (mode 0600) in " + daemon.apiKey().source()
-                    + ". It is shown only this once:");
-            System.out.println("  " + daemon.apiKey().reveal());
+        daemon.keyToShow().ifPresent(key -> {
+            System.out.println("raptord: the node API key (stored, mode 0600, in " + config.apiKeyFile()
+                    + "; `raptord key show` prints it again):");
+            System.out.println("  " + key);
             System.out.flush();
-        }
+            daemon.keyShown();
+        });
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptord-shutdown").unstarted(() -> {
@@ -135,7 +150,9 @@ public final class Main {
         if (error != null) {
             out.println("raptord: " + error);
         }
-        out.println("usage: raptord [--config FILE] [--version] [--help]");
+        out.println("usage: raptord [--config FILE] [--version] [--help]     run the daemon");
+        out.println("       raptord [--config FILE] key show                 print the node API key (run as root)");
+        out.println("       raptord [--config FILE] key rotate               replace it; a running raptord refuses the old key at once");
         out.println();
         out.println("Settings (YAML key / environment variable, the environment wins):");
         for (Map.Entry<String, String> e : ConfigLoader.KEYS.entrySet()) {

@@ -16,7 +16,7 @@ import java.time.Duration;
 /**
  * Opens the container runtime the configuration asks for: Docker at {@code DOCKER_HOST}, the process
  * runtime (records in {@code <dataDir>/process}), or (auto) Docker when an engine answers and the
- * process runtime otherwise.
+ * process runtime otherwise; and says why, for the boot summary.
  */
 final class RuntimeSelector {
     private static final Logger log = LoggerFactory.getLogger(RuntimeSelector.class);
@@ -27,29 +27,41 @@ final class RuntimeSelector {
     private RuntimeSelector() {
     }
 
+    /**
+     * The runtime in use and why it was chosen.
+     *
+     * @param runtime the open runtime
+     * @param info    what it said about itself when probed
+     * @param why     why this one, e.g. "no Docker Engine at unix:///var/run/docker.sock: ..."
+     */
+    record Selected(ContainerRuntime runtime, RuntimeInfo info, String why) {
+    }
+
     /** @throws BootException when the chosen runtime cannot be used */
-    static ContainerRuntime open(DaemonConfig config) {
+    static Selected open(DaemonConfig config) {
         return switch (config.runtime()) {
             case DOCKER -> {
                 DockerRuntime docker = docker(config);
-                probe(docker).ifPresent(problem -> {
+                Probe probe = probe(docker);
+                if (probe.problem() != null) {
                     docker.close();
                     throw new BootException("RAPTOR_RUNTIME=docker, but no Docker Engine answers at " + config.dockerHost()
-                            + ": " + problem + ". Start the engine, or point DOCKER_HOST at it.");
-                });
-                yield docker;
+                            + ": " + probe.problem() + ". Start the engine, or point DOCKER_HOST at it.");
+                }
+                yield new Selected(docker, probe.info(), "RAPTOR_RUNTIME=docker, the engine at " + config.dockerHost());
             }
-            case PROCESS -> process(config, "RAPTOR_RUNTIME=process");
+            case PROCESS -> process(config, "RAPTOR_RUNTIME=process", "RAPTOR_RUNTIME=process");
             case AUTO -> {
                 DockerRuntime docker = docker(config);
-                var problem = probe(docker);
-                if (problem.isEmpty()) {
-                    log.info("runtime auto: a Docker Engine answers at {}; using it", config.dockerHost());
-                    yield docker;
+                Probe probe = probe(docker);
+                if (probe.problem() == null) {
+                    log.debug("runtime auto: a Docker Engine answers at {}; using it", config.dockerHost());
+                    yield new Selected(docker, probe.info(), "a Docker Engine answers at " + config.dockerHost());
                 }
                 docker.close();
-                log.info("runtime auto: no Docker Engine at {} ({}); using the process runtime", config.dockerHost(), problem.get());
-                yield process(config, "RAPTOR_RUNTIME=auto found no Docker Engine at " + config.dockerHost() + " (" + problem.get() + ")");
+                log.debug("runtime auto: no Docker Engine at {} ({}); using the process runtime", config.dockerHost(), probe.problem());
+                yield process(config, "RAPTOR_RUNTIME=auto found no Docker Engine at " + config.dockerHost() + " (" + probe.problem() + ")",
+                        "no Docker Engine at " + config.dockerHost() + ": " + probe.problem());
             }
         };
     }
@@ -58,27 +70,28 @@ final class RuntimeSelector {
         return DockerRuntime.connect(DockerRuntimeConfig.of(config.dockerHost()).withNode(config.node()));
     }
 
-    /** Why the engine does not answer, or empty when it does. */
-    private static java.util.Optional<String> probe(ContainerRuntime runtime) {
+    /** What the engine says about itself, or why it does not answer. */
+    private record Probe(RuntimeInfo info, String problem) {
+    }
+
+    private static Probe probe(ContainerRuntime runtime) {
         try {
             RuntimeInfo info = runtime.info(Deadline.in(PROBE));
-            log.info("engine: {} {} (API {}){}", info.runtime(), info.engineVersion(), info.apiVersion(),
-                    info.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", info.warnings()));
-            return java.util.Optional.empty();
+            info.warnings().forEach(w -> log.warn("engine: {}", w));
+            return new Probe(info, null);
         } catch (EngineException e) {
-            return java.util.Optional.of(e.getMessage());
+            return new Probe(null, e.getMessage());
         }
     }
 
-    /** The process runtime, keeping its records in {@code <dataDir>/process}. */
-    private static ContainerRuntime process(DaemonConfig config, String why) {
+    /** The process runtime, keeping its records in {@code <dataDir>/process}, running servers as {@code serverUser}. */
+    private static Selected process(DaemonConfig config, String refusal, String why) {
         try {
-            ProcessRuntime runtime = ProcessRuntime.open(ProcessRuntimeConfig.at(config.dataDir().resolve(PROCESS_STATE)));
-            RuntimeInfo info = runtime.info(Deadline.in(PROBE));
-            log.info("runtime: process {} on this host", info.engineVersion());
-            return runtime;
+            ProcessRuntime runtime = ProcessRuntime.open(ProcessRuntimeConfig.at(config.dataDir().resolve(PROCESS_STATE))
+                    .withServerUser(config.serverUser()));
+            return new Selected(runtime, runtime.info(Deadline.in(PROBE)), why);
         } catch (EngineException | IllegalArgumentException e) {
-            throw new BootException(why + ", and the process runtime cannot run here: " + e.getMessage());
+            throw new BootException(refusal + ", and the process runtime cannot run here: " + e.getMessage());
         }
     }
 }

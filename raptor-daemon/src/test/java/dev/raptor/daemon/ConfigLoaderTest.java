@@ -87,6 +87,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theApiKeySaysWhichSettingGaveItOrThatTheKeyFileIsUsed() throws IOException {
+        Path f = file("apiKey: from-the-file-0123456789\n");
+        assertThat(loader(Map.of(), true).load(f).apiKeyOrigin()).isEqualTo("apiKey in " + f);
+        assertThat(loader(Map.of("RAPTOR_API_KEY", "from-the-environment-0123"), true).load(f).apiKeyOrigin()).isEqualTo("RAPTOR_API_KEY");
+        DaemonConfig none = loader(Map.of("RAPTOR_DATA_DIR", tmp.resolve("d").toString()), true).load(null);
+        assertThat(none.apiKey()).isNull();
+        assertThat(none.apiKeyOrigin()).isEqualTo("the file " + tmp.resolve("d/api-key"));
+        assertThat(none.toString()).contains("apiKey from the file " + tmp.resolve("d/api-key")).doesNotContain("generated");
+    }
+
+    @Test
+    void theServerUserIsRaptorServerUnlessASettingNamesAnother() throws IOException {
+        assertThat(loader(Map.of(), true).load(null).serverUser()).isEqualTo("raptor-server");
+        Path f = file("serverUser: games\n");
+        assertThat(loader(Map.of(), true).load(f).serverUser()).isEqualTo("games");
+        assertThat(loader(Map.of("RAPTOR_SERVER_USER", "minecraft"), true).load(f).serverUser()).isEqualTo("minecraft");
+    }
+
+    @Test
+    void aServerUserThatIsNoUserNameIsRefused() {
+        assertThatThrownBy(() -> loader(Map.of("RAPTOR_SERVER_USER", "Game Servers"), true).load(null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("RAPTOR_SERVER_USER: must be a POSIX user name");
+    }
+
+    @Test
     void theSocketDefaultsToTheDataDirectory() {
         DaemonConfig c = loader(Map.of("RAPTOR_DATA_DIR", tmp.resolve("d").toString()), true).load(null);
         assertThat(c.socket()).isEqualTo(tmp.resolve("d/raptor.sock"));

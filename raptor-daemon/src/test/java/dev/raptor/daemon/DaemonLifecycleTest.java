@@ -113,20 +113,34 @@ class DaemonLifecycleTest {
     }
 
     @Test
-    void withoutAnEngineAutoChoosesTheProcessRuntime() throws Exception {
+    void withoutAnEngineAutoChoosesTheProcessRuntimeAndTheBootSummarySaysWhyWithoutLibraryNoise() throws Exception {
+        Path data = tmp.resolve("data");
+        Path noEngine = tmp.resolve("no-engine-here.sock");
+        int port = DaemonProcess.freePort();
         Map<String, String> env = new java.util.HashMap<>();
-        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
-        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_DATA_DIR", data.toString());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + port);
         env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
         env.put("RAPTOR_API_KEY", ApiKey.generate());
         env.put("RAPTOR_RUNTIME", "auto");
-        env.put("DOCKER_HOST", "unix://" + tmp.resolve("no-engine-here.sock"));
+        env.put("DOCKER_HOST", "unix://" + noEngine);
         DaemonProcess d = DaemonProcess.launch(tmp, "auto-process", env, List.of());
         daemons.add(d);
         d.awaitHealthy();
         JsonNode system = d.json("GET", "/api/v1/system", null, 200);
         assertThat(system.get("runtime").asText()).isEqualTo("process");
-        assertThat(d.output()).contains("using the process runtime");
+
+        String log = Files.readString(d.err);
+        assertThat(log).contains("raptord " + Main.version() + " ready")
+                .contains("  data dir: " + data + " (RAPTOR_DATA_DIR)")
+                .containsPattern("  runtime:  process \\S+, because no Docker Engine at " + java.util.regex.Pattern.quote("unix://" + noEngine) + ": .*No such file or directory")
+                .containsPattern("  host:     servers run as the host account \\S+ \\(uid \\d+, gid \\d+\\), .*"
+                        + "\\(choose another with serverUser / RAPTOR_SERVER_USER\\); cgroups: ")
+                .contains("  API:      http://127.0.0.1:" + port + "/api/v1 and the unix socket " + tmp.resolve("raptor.sock"))
+                .contains("  API key:  from RAPTOR_API_KEY")
+                .contains("  servers:  0 known, 0 adopted, 0 started, 0 stopped");
+        assertThat(log).as("library chatter").doesNotContain("recoverable I/O exception").doesNotContain("re-executed")
+                .doesNotContain("Javalin").doesNotContain("jetty-");
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(EXIT_AFTER_SIGTERM);
     }
 

@@ -49,6 +49,7 @@ final class DaemonProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> e = pb.environment();
         e.remove("DAEMON_DATA_DIR");
+        e.remove("RAPTOR_API_KEY"); // a key only when the test gives one
         e.putAll(env);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
@@ -110,9 +111,43 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** A finished {@code raptord} command (such as {@code key show}): its exit code and what it printed. */
+    record Finished(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs raptord with {@code args} (a command, not the daemon) to its end, at most {@code within}. */
+    static Finished run(Path logDir, String name, Map<String, String> env, List<String> args, Duration within) {
+        DaemonProcess d = launch(logDir, name, env, args);
+        try {
+            if (!d.process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                d.close();
+                fail("raptord " + String.join(" ", args) + " did not finish within " + within.toSeconds() + " s:\n" + d.output());
+            }
+            return new Finished(d.process.exitValue(), Files.readString(d.out), Files.readString(d.err));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the daemon wrote on standard output so far (where it prints a generated API key). */
+    String stdout() {
+        try {
+            return Files.readString(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     HttpResponse<String> request(String method, String path, String json) throws IOException {
+        return request(method, path, json, apiKey);
+    }
+
+    HttpResponse<String> request(String method, String path, String json, String key) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + apiKey);
+                .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + key);
         if (json != null) {
             b.header("Content-Type", "application/json");
         }

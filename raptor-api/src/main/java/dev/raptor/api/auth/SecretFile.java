@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * A secret kept in one small file readable by its owner only (mode 0600): created once, atomically,
- * and read back on every later boot.
+ * read back on every later boot, and replaced atomically when rotated.
  */
 final class SecretFile {
     private static final Logger log = LoggerFactory.getLogger(SecretFile.class);
@@ -63,28 +64,61 @@ final class SecretFile {
         }
         String secret = generate.get();
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
-                    PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            try {
-                Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8);
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            write(file, secret);
         } catch (FileAlreadyExistsException e) {
             return new Loaded(read(file).orElseThrow(() -> new IllegalStateException(file + " is empty")), false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return new Loaded(read(file).orElse(secret), true);
+    }
+
+    /**
+     * Replaces the secret in {@code file} (or creates it) at once: readers see the old content or the new, never
+     * a part. The new file keeps the owner of the old one, so that a root operator replacing the secret of a daemon
+     * that runs as another user leaves it readable by that daemon.
+     */
+    static void replace(Path file, String secret) {
+        try {
+            write(file, secret);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Writes beside {@code file} (mode 0600), forces it to disk, then renames it over {@code file}. */
+    private static void write(Path file, String secret) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try {
+            Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            keepOwner(file, tmp);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void keepOwner(Path old, Path fresh) throws IOException {
+        if (!Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Object uid = Files.getAttribute(old, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object gid = Files.getAttribute(old, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        if (!uid.equals(Files.getAttribute(fresh, "unix:uid"))) {
+            Files.setAttribute(fresh, "unix:uid", uid);
+        }
+        if (!gid.equals(Files.getAttribute(fresh, "unix:gid"))) {
+            Files.setAttribute(fresh, "unix:gid", gid);
+        }
     }
 
     record Loaded(String secret, boolean created) {

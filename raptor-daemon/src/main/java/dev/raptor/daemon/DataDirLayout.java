@@ -1,0 +1,126 @@
+package dev.raptor.daemon;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The modes of the data directory. Game servers on the process runtime run as an unprivileged user that must
+ * reach its own volume, {@code <dataDir>/volumes/<server id>}, and nothing else:
+ *
+ * <pre>
+ * &lt;dataDir&gt;/              0711  the daemon's user; others may pass, not list
+ *   volumes/             0711  the same
+ *     &lt;server id&gt;/        0700  the server user's (the process runtime hands it over; Docker bind-mounts it)
+ *   raptor.db, -wal, -shm, raptor.lock, api-key, token-secret   0600
+ *   process/             0700  the process runtime's records
+ *   raptor.sock          0660  the API's Unix socket (owner and group)
+ * </pre>
+ *
+ * Every entry but {@code volumes} is closed to others (no "other" permission bits) before the directory is
+ * opened to them, so a data directory made by an older version (0750, with a 0644 database) is fixed at boot
+ * without exposing anything: what was unreachable to others stays unreadable to them. When an entry cannot be
+ * closed, boot stops instead of opening the directory.
+ */
+final class DataDirLayout {
+    /** The directory holding one data directory per server. */
+    static final String VOLUMES = "volumes";
+    static final Set<PosixFilePermission> PASSABLE = PosixFilePermissions.fromString("rwx--x--x");
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private DataDirLayout() {
+    }
+
+    /**
+     * Creates the data directory (and any missing directory above it, each 0711) or fixes an existing one, and
+     * makes {@code volumes} in it.
+     *
+     * @param changes receives one line for the boot log per change made
+     * @return the volumes directory
+     * @throws BootException when the layout cannot be made (the message says what to fix)
+     */
+    static Path prepare(Path dataDir, List<String> changes) {
+        Path volumes = dataDir.resolve(VOLUMES);
+        try {
+            if (!Files.isDirectory(dataDir)) {
+                createWithParents(dataDir);
+                changes.add("created the data directory " + dataDir + " (mode 0711)");
+            }
+            if (!Files.isWritable(dataDir)) {
+                throw new BootException("the data directory " + dataDir + " is not writable by this user");
+            }
+            closeEntriesToOthers(dataDir, changes);
+            if (!Files.isDirectory(volumes)) {
+                Files.createDirectory(volumes);
+                Files.setPosixFilePermissions(volumes, PASSABLE);
+            }
+            setMode(volumes, changes);
+            setMode(dataDir, changes);
+            return volumes;
+        } catch (IOException e) {
+            throw new BootException("cannot lay out the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createWithParents(Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            missing.addFirst(p);
+        }
+        for (Path p : missing) {
+            Files.createDirectory(p);
+            Files.setPosixFilePermissions(p, PASSABLE); // whatever the umask: the server user must pass
+        }
+    }
+
+    /** Removes the "other" bits of every entry but {@code volumes}; symbolic links are left alone (their mode is not used). */
+    private static void closeEntriesToOthers(Path dataDir, List<String> changes) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
+            for (Path entry : entries) {
+                if (entry.getFileName().toString().equals(VOLUMES) || Files.isSymbolicLink(entry)) {
+                    continue;
+                }
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS);
+                if (perms.stream().noneMatch(OTHERS::contains)) {
+                    continue;
+                }
+                Set<PosixFilePermission> closed = EnumSet.noneOf(PosixFilePermission.class);
+                closed.addAll(perms);
+                closed.removeAll(OTHERS);
+                try {
+                    Files.setPosixFilePermissions(entry, closed);
+                } catch (IOException e) {
+                    throw new BootException("cannot close " + entry + " to other users (" + e.getMessage() + "): the data directory "
+                            + "lets the server user pass to reach its volume, so everything else in it must be private; "
+                            + "fix the file's owner or mode (chmod o-rwx)", e);
+                }
+                changes.add("closed " + entry + " to other users (" + octal(perms) + " -> " + octal(closed) + ")");
+            }
+        }
+    }
+
+    private static void setMode(Path dir, List<String> changes) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+        if (!perms.equals(PASSABLE)) {
+            Files.setPosixFilePermissions(dir, PASSABLE);
+            changes.add("set the mode of " + dir + " from " + octal(perms) + " to 0711");
+        }
+    }
+
+    static String octal(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("0%03o", mode);
+    }
+}

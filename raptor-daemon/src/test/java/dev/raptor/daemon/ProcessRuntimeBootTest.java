@@ -1,0 +1,198 @@
+package dev.raptor.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.auth.ApiKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * raptord as the README starts it on a machine without Docker: as root, on the process runtime, over a data
+ * directory it makes itself. Its servers run as the unprivileged server user, which reaches its own volume and
+ * nothing else of the data directory. Runs as root, as CI does (a root daemon is what drops privileges).
+ */
+class ProcessRuntimeBootTest {
+    /** A server that probes what it may reach, says so on its console, then idles. */
+    private static final String PROBE = String.join("; ",
+            "id -u > uid.txt && echo own-volume-writable",
+            "ls .. > /dev/null 2>&1 || echo volumes-unlisted",
+            "ls ../.. > /dev/null 2>&1 || echo data-dir-unlisted",
+            "cat ../../raptor.db > /dev/null 2>&1 || echo database-refused",
+            "cat ../../api-key > /dev/null 2>&1 || echo api-key-refused",
+            "cat ../../token-secret > /dev/null 2>&1 || echo token-secret-refused",
+            "ls ../../process > /dev/null 2>&1 || echo records-refused",
+            "(: > ../../planted) 2> /dev/null || echo data-dir-unwritable",
+            "echo Done!",
+            "exec sleep 600");
+    private static final List<String> REFUSALS = List.of("own-volume-writable", "volumes-unlisted", "data-dir-unlisted", "database-refused",
+            "api-key-refused", "token-secret-refused", "records-refused", "data-dir-unwritable");
+
+    @TempDir
+    Path tmp;
+    final List<DaemonProcess> daemons = new ArrayList<>();
+    final String key = ApiKey.generate();
+
+    @BeforeEach
+    void asRoot() throws IOException {
+        if (!Main.isRoot()) {
+            fail("this test needs root, as CI runs it: only a root daemon runs servers as another user");
+        }
+        // JUnit makes its directory 0700; a data directory lives under one all may pass, like /var/lib.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void stopDaemons() {
+        for (DaemonProcess d : daemons) {
+            if (d.process.isAlive()) {
+                deleteEveryServer(d);
+            }
+            d.close();
+        }
+    }
+
+    private DaemonProcess boot(Path data, String name) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RAPTOR_DATA_DIR", data.toString());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_API_KEY", key);
+        env.put("RAPTOR_RUNTIME", "process");
+        DaemonProcess d = DaemonProcess.launch(tmp, name, env, List.of());
+        daemons.add(d);
+        d.awaitHealthy();
+        return d;
+    }
+
+    private static String create(DaemonProcess d) {
+        JsonNode created = d.json("POST", "/api/v1/servers", """
+                {"name": "probe", "startup": %s, "readyPattern": "Done!"}""".formatted(quoted(PROBE)), 201);
+        return created.get("id").asText();
+    }
+
+    private static JsonNode start(DaemonProcess d, String id) {
+        return d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}", 200);
+    }
+
+    private static String console(DaemonProcess d, String id) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + "/api/v1/servers/" + id + "/logs?tail=100"))
+                .header("Authorization", "Bearer " + d.apiKey).header("Accept", "text/plain").build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    private static void deleteEveryServer(DaemonProcess d) {
+        try {
+            for (JsonNode s : d.json("GET", "/api/v1/servers", null, 200).path("servers")) {
+                d.request("DELETE", "/api/v1/servers/" + s.get("id").asText() + "?force=true", null);
+            }
+        } catch (IOException | RuntimeException | AssertionError e) {
+            // the test failed already; its daemon goes now
+        }
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static int owner(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    @Test
+    void onADataDirectoryItMakesItselfAServerRunsAndReachesOnlyItsOwnVolume() throws Exception {
+        Path data = tmp.resolve("var-lib/raptor-daemon"); // neither exists yet
+        DaemonProcess d = boot(data, "fresh");
+
+        String id = create(d);
+        JsonNode started = start(d, id);
+
+        assertThat(started.get("status").asText()).as(started.toString()).isEqualTo("done");
+        assertThat(started.get("state").asText()).isEqualTo("running");
+        assertThat(console(d, id).lines().toList()).as("what the server could reach").containsAll(REFUSALS);
+        Path volume = data.resolve("volumes").resolve(id);
+        int serverUid = Integer.parseInt(Files.readString(volume.resolve("uid.txt")).strip());
+        assertThat(serverUid).as("the server does not run as root").isNotZero();
+        assertThat(owner(volume)).as("the volume is the server user's").isEqualTo(serverUid);
+        assertThat(mode(volume)).isEqualTo("rwx------");
+        assertThat(mode(tmp.resolve("var-lib"))).isEqualTo("rwx--x--x");
+        assertThat(mode(data)).isEqualTo("rwx--x--x");
+        assertThat(mode(data.resolve("volumes"))).isEqualTo("rwx--x--x");
+        for (String secret : List.of("raptor.db", "raptor.db-wal", "raptor.db-shm", "raptor.lock", "token-secret")) {
+            assertThat(mode(data.resolve(secret))).as(secret).isEqualTo("rw-------");
+            assertThat(owner(data.resolve(secret))).as(secret).isZero();
+        }
+        assertThat(mode(data.resolve("process"))).isEqualTo("rwx------");
+        assertThat(mode(data.resolve("raptor.sock"))).isEqualTo("rw-rw----");
+        assertThat(data.resolve("planted")).doesNotExist();
+    }
+
+    @Test
+    void aDataDirectoryLaidOutByAnEarlierVersionIsFixedAtBootWithoutOpeningItsFiles() throws Exception {
+        Path data = tmp.resolve("data");
+        DaemonProcess first = boot(data, "before");
+        String id = create(first);
+        assertThat(first.terminate(Duration.ofSeconds(60))).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
+        // the modes an earlier raptord left: a 0750 directory around files made with the usual umask
+        Path volume = Files.createDirectories(data.resolve("volumes").resolve(id));
+        for (Path p : List.of(data.resolve("raptor.db"), data.resolve("raptor.lock"))) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        for (Path p : List.of(volume, data.resolve("volumes"))) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-x---"));
+
+        DaemonProcess second = boot(data, "after");
+        JsonNode started = start(second, id);
+
+        assertThat(started.get("status").asText()).as(started.toString()).isEqualTo("done");
+        assertThat(console(second, id).lines().toList()).containsAll(REFUSALS);
+        assertThat(mode(data)).isEqualTo("rwx--x--x");
+        assertThat(mode(data.resolve("raptor.db"))).isEqualTo("rw-r-----");
+        assertThat(mode(data.resolve("raptor.lock"))).isEqualTo("rw-r-----");
+        assertThat(mode(data.resolve("token-secret"))).isEqualTo("rw-------");
+        assertThat(mode(data.resolve("volumes"))).isEqualTo("rwx--x--x");
+        assertThat(mode(volume)).isEqualTo("rwx------");
+        assertThat(second.output()).contains("data directory: closed " + data.resolve("raptor.db") + " to other users (0644 -> 0640)")
+                .contains("data directory: set the mode of " + data + " from 0750 to 0711");
+    }
+
+    @Test
+    void aDataDirectoryTheServerUserCannotReachIsSaidAtBoot() throws Exception {
+        Path closed = Files.createDirectory(tmp.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Path data = closed.resolve("data");
+        DaemonProcess d = boot(data, "unreachable");
+
+        assertThat(d.output()).contains("WARNING:  the server user raptor-server cannot reach the servers' data directories in "
+                + data.resolve("volumes") + ": " + closed + " does not let it pass (mode 700)");
+        String id = create(d);
+        JsonNode started = start(d, id);
+        assertThat(started.get("status").asText()).isEqualTo("failed");
+        assertThat(started.get("reason").asText()).contains(closed + " does not let it pass");
+    }
+}
