@@ -7,24 +7,33 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What the process runtime's tests need of this machine: the repository's test game server, free ports,
- * and a directory the unprivileged server user can reach. Missing pieces fail loudly, never skip.
+ * What the process runtime's tests need of this machine: the repository's test game server (copied where the
+ * unprivileged server user may read it, wherever the repository is), free ports, and a directory the server
+ * user can reach. Missing pieces fail loudly, never skip.
  */
 final class TestHost {
     static final String DONE_LINE = "Done! For help, type \"help\"";
     private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
-    private static volatile Path ncShim;
+    private static Path serverFiles;
 
     private TestHost() {
     }
@@ -43,12 +52,77 @@ final class TestHost {
         return fail("cannot find the repository root (set RAPTOR_TEST_REPO_ROOT)");
     }
 
+    /** The test game server, in a place the server user may read (see {@link #serverFiles()}). */
     static Path gameServerScript() {
-        Path script = repoRoot().resolve("scripts/test-image/gameserver.sh");
-        if (!Files.isRegularFile(script)) {
-            fail("the test game server " + script + " is missing");
+        return serverFiles().resolve("gameserver.sh");
+    }
+
+    /**
+     * What the unprivileged server user runs, copied out of the repository, which may sit under a directory only
+     * root may enter (a clone in /root): {@code <tmp>/raptor-test-host-<uid>-<hash>/} (0755) holding
+     * {@code gameserver.sh} and {@code bin/nc -> /bin/busybox}. Named by this user and the script's content, so every
+     * JVM of a run (and of later runs) shares one copy, made atomically; one that is not this user's alone fails.
+     */
+    static synchronized Path serverFiles() {
+        if (serverFiles == null) {
+            serverFiles = makeServerFiles();
         }
-        return script;
+        return serverFiles;
+    }
+
+    private static Path makeServerFiles() {
+        Path source = repoRoot().resolve("scripts/test-image/gameserver.sh");
+        Path busybox = Path.of("/bin/busybox");
+        if (!Files.isRegularFile(source)) {
+            fail("the test game server " + source + " is missing");
+        }
+        if (!Files.isExecutable(busybox)) {
+            fail("gameserver.sh needs busybox's nc and /bin/busybox is missing (scripts/engine.sh installs busybox-static)");
+        }
+        try {
+            byte[] script = Files.readAllBytes(source);
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(script)).substring(0, 16);
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+            Path dir = tmp.resolve("raptor-test-host-" + uid + "-" + hash);
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Path making = Files.createTempDirectory(tmp, "raptor-test-host-");
+                Path bin = Files.createDirectory(making.resolve("bin"));
+                Files.write(making.resolve("gameserver.sh"), script);
+                Files.setPosixFilePermissions(making.resolve("gameserver.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.createSymbolicLink(bin.resolve("nc"), busybox);
+                Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(making, PosixFilePermissions.fromString("rwxr-xr-x"));
+                try {
+                    Files.move(making, dir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    deleteTree(making); // another JVM made it first
+                }
+            }
+            for (Path p : List.of(dir, dir.resolve("bin"), dir.resolve("gameserver.sh"))) {
+                int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                if (owner != uid || mode.charAt(4) == 'w' || mode.charAt(7) == 'w') {
+                    fail(p + " is not this user's alone (owner " + owner + ", mode " + mode + "): remove it");
+                }
+            }
+            if (!Arrays.equals(Files.readAllBytes(dir.resolve("gameserver.sh")), script)) {
+                fail(dir.resolve("gameserver.sh") + " differs from " + source + ": remove " + dir);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A TCP port free on 127.0.0.1 now and not handed out before in this JVM. */
@@ -80,29 +154,9 @@ final class TestHost {
                 .env("PATH", ncShim() + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     }
 
-    /** {@code target/test-bin} of this module, holding {@code nc} linked to busybox; everyone may read it. */
-    static synchronized Path ncShim() {
-        if (ncShim == null) {
-            Path busybox = Path.of("/bin/busybox");
-            if (!Files.isExecutable(busybox)) {
-                fail("gameserver.sh needs busybox's nc and /bin/busybox is missing (scripts/engine.sh installs busybox-static)");
-            }
-            try {
-                Path dir = Path.of("target", "test-bin").toAbsolutePath();
-                Files.createDirectories(dir);
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-                Path nc = dir.resolve("nc");
-                if (!Files.isSymbolicLink(nc)) {
-                    Files.createSymbolicLink(nc, busybox);
-                }
-                ncShim = dir;
-            } catch (FileAlreadyExistsException e) {
-                ncShim = Path.of("target", "test-bin").toAbsolutePath(); // a concurrent JVM (the restart test's child) made it
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return ncShim;
+    /** A directory holding {@code nc} linked to busybox, which everyone may read. */
+    static Path ncShim() {
+        return serverFiles().resolve("bin");
     }
 
     /** Lets the server user pass through {@code dir} (JUnit makes temp directories 0700). */
