@@ -23,11 +23,6 @@ import java.util.Map;
 record BootSummary(String version, DaemonConfig config, RuntimeSelector.Selected runtime, String blocked, int httpPort,
                    String keyOrigin, ServerFleet.ReconcileReport adopted) {
 
-    static BootSummary of(String version, DaemonConfig config, RuntimeSelector.Selected runtime, String blocked, int httpPort,
-                          String keyOrigin, ServerFleet.ReconcileReport adopted) {
-        return new BootSummary(version, config, runtime, blocked, httpPort, keyOrigin, adopted);
-    }
-
     List<String> lines() {
         List<String> out = new ArrayList<>();
         out.add("raptord " + version + " ready");

@@ -145,7 +145,7 @@ public final class Daemon implements AutoCloseable {
                     + config.socket() + ": " + rootMessage(e), e);
         }
         keyToShow = config.apiKey() == null && keyFile.unshown() ? apiKey.reveal().orElse(null) : null;
-        BootSummary.of(version, config, selected, reach, api.port(), keyOrigin(), report).lines()
+        new BootSummary(version, config, selected, reach, api.port(), keyOrigin(), report).lines()
                 .forEach(line -> log.info("{}", line));
     }
 

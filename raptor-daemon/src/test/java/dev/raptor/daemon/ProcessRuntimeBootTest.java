@@ -71,7 +71,11 @@ class ProcessRuntimeBootTest {
     }
 
     private DaemonProcess boot(Path data, String name) {
-        Map<String, String> env = new HashMap<>();
+        return boot(data, name, Map.of());
+    }
+
+    private DaemonProcess boot(Path data, String name, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(extra);
         env.put("RAPTOR_DATA_DIR", data.toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
         env.put("RAPTOR_API_KEY", key);
@@ -179,6 +183,30 @@ class ProcessRuntimeBootTest {
         assertThat(mode(volume)).isEqualTo("rwx------");
         assertThat(second.output()).contains("data directory: closed " + data.resolve("raptor.db") + " to other users (0644 -> 0640)")
                 .contains("data directory: set the mode of " + data + " from 0750 to 0711");
+    }
+
+    @Test
+    void theServerUserSettingRunsServersAsThatAccountMadeWhenMissing() throws Exception {
+        String account = "raptor-test-other"; // a fixed name: made by the first run on a host, found by the later ones
+        Path data = tmp.resolve("data");
+        DaemonProcess d = boot(data, "other-user", Map.of("RAPTOR_SERVER_USER", account));
+
+        String id = create(d);
+        JsonNode started = start(d, id);
+
+        assertThat(started.get("status").asText()).as(started.toString()).isEqualTo("done");
+        int uid = Integer.parseInt(run("id", "-u", account).strip());
+        assertThat(Files.readString(data.resolve("volumes").resolve(id).resolve("uid.txt")).strip()).isEqualTo(String.valueOf(uid));
+        assertThat(d.output()).containsPattern("  host:     servers run as the host account " + account + " \\(uid " + uid
+                + ", gid \\d+\\), (a system account created just now \\(useradd --system\\)|an existing account) "
+                + "\\(choose another with serverUser / RAPTOR_SERVER_USER\\)");
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
     }
 
     @Test
