@@ -30,9 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -84,9 +82,10 @@ public final class Daemon implements AutoCloseable {
     private void boot(String version) {
         log.info("raptord {} starting: {}", version, config);
         Path dataDir = config.dataDir();
-        List<String> layoutChanges = new ArrayList<>();
-        Path volumes = DataDirLayout.prepare(dataDir, layoutChanges);
-        layoutChanges.forEach(c -> log.info("data directory: {}", c));
+        DataDirLayout.Prepared layout = DataDirLayout.prepare(dataDir);
+        layout.changes().forEach(c -> log.info("data directory: {}", c));
+        layout.problems().forEach(p -> log.warn("data directory: {}", p));
+        Path volumes = layout.volumes();
 
         SqliteStore store;
         try {

@@ -28,12 +28,13 @@ import java.util.Set;
  * Every entry but {@code volumes} is closed to others (no "other" permission bits) before the directory is
  * opened to them, so a data directory made by an older version (0750, with a 0644 database) is fixed at boot
  * without exposing anything: what was unreachable to others stays unreadable to them. When an entry cannot be
- * closed, boot stops instead of opening the directory.
+ * closed, the directory is not opened (and boot says why).
  */
 final class DataDirLayout {
     /** The directory holding one data directory per server. */
     static final String VOLUMES = "volumes";
     static final Set<PosixFilePermission> PASSABLE = PosixFilePermissions.fromString("rwx--x--x");
+    private static final Set<PosixFilePermission> OTHERS_PASS = EnumSet.of(PosixFilePermission.OTHERS_EXECUTE);
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
@@ -41,15 +42,31 @@ final class DataDirLayout {
     }
 
     /**
-     * Creates the data directory (and any missing directory above it, each 0711) or fixes an existing one, and
-     * makes {@code volumes} in it.
+     * What {@link #prepare} made.
      *
-     * @param changes receives one line for the boot log per change made
-     * @return the volumes directory
-     * @throws BootException when the layout cannot be made (the message says what to fix)
+     * @param volumes  the directory holding one data directory per server
+     * @param changes  what it changed, one line each, for the boot log
+     * @param problems what it could not do and what that means, for the boot log as warnings
      */
-    static Path prepare(Path dataDir, List<String> changes) {
+    record Prepared(Path volumes, List<String> changes, List<String> problems) {
+        Prepared {
+            changes = List.copyOf(changes);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * Creates the data directory (and any missing directory above it, each 0711) or fixes an existing one, and
+     * makes {@code volumes} in it. What cannot be fixed is reported, never forced: an entry that cannot be closed to
+     * others keeps the directory closed to them too (servers on the process runtime then cannot reach their volumes,
+     * which boot says).
+     *
+     * @throws BootException when the directory cannot be made or written
+     */
+    static Prepared prepare(Path dataDir) {
         Path volumes = dataDir.resolve(VOLUMES);
+        List<String> changes = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         try {
             if (!Files.isDirectory(dataDir)) {
                 createWithParents(dataDir);
@@ -58,14 +75,19 @@ final class DataDirLayout {
             if (!Files.isWritable(dataDir)) {
                 throw new BootException("the data directory " + dataDir + " is not writable by this user");
             }
-            closeEntriesToOthers(dataDir, changes);
+            List<String> open = closeEntriesToOthers(dataDir, changes);
             if (!Files.isDirectory(volumes)) {
                 Files.createDirectory(volumes);
                 Files.setPosixFilePermissions(volumes, PASSABLE);
             }
-            setMode(volumes, changes);
-            setMode(dataDir, changes);
-            return volumes;
+            setMode(volumes, changes, problems);
+            if (open.isEmpty()) {
+                setMode(dataDir, changes, problems);
+            } else if (!Files.getPosixFilePermissions(dataDir).containsAll(OTHERS_PASS)) {
+                problems.add("left " + dataDir + " closed to other users, because " + String.join("; ", open)
+                        + ": fix the owner or mode of each (chmod o-rwx)");
+            }
+            return new Prepared(volumes, changes, problems);
         } catch (IOException e) {
             throw new BootException("cannot lay out the data directory " + dataDir + ": " + e.getMessage(), e);
         }
@@ -82,8 +104,13 @@ final class DataDirLayout {
         }
     }
 
-    /** Removes the "other" bits of every entry but {@code volumes}; symbolic links are left alone (their mode is not used). */
-    private static void closeEntriesToOthers(Path dataDir, List<String> changes) throws IOException {
+    /**
+     * Removes the "other" bits of every entry but {@code volumes}; symbolic links are left alone (their mode is not used).
+     *
+     * @return why each entry still open to others could not be closed
+     */
+    private static List<String> closeEntriesToOthers(Path dataDir, List<String> changes) throws IOException {
+        List<String> open = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
             for (Path entry : entries) {
                 if (entry.getFileName().toString().equals(VOLUMES) || Files.isSymbolicLink(entry)) {
@@ -99,21 +126,27 @@ final class DataDirLayout {
                 try {
                     Files.setPosixFilePermissions(entry, closed);
                 } catch (IOException e) {
-                    throw new BootException("cannot close " + entry + " to other users (" + e.getMessage() + "): the data directory "
-                            + "lets the server user pass to reach its volume, so everything else in it must be private; "
-                            + "fix the file's owner or mode (chmod o-rwx)", e);
+                    open.add(entry + " (" + octal(perms) + ") cannot be closed to them: " + e.getMessage());
+                    continue;
                 }
                 changes.add("closed " + entry + " to other users (" + octal(perms) + " -> " + octal(closed) + ")");
             }
         }
+        return open;
     }
 
-    private static void setMode(Path dir, List<String> changes) throws IOException {
+    private static void setMode(Path dir, List<String> changes, List<String> problems) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-        if (!perms.equals(PASSABLE)) {
-            Files.setPosixFilePermissions(dir, PASSABLE);
-            changes.add("set the mode of " + dir + " from " + octal(perms) + " to 0711");
+        if (perms.equals(PASSABLE)) {
+            return;
         }
+        try {
+            Files.setPosixFilePermissions(dir, PASSABLE);
+        } catch (IOException e) {
+            problems.add("cannot set the mode of " + dir + " (" + octal(perms) + ") to 0711: " + e.getMessage());
+            return;
+        }
+        changes.add("set the mode of " + dir + " from " + octal(perms) + " to 0711");
     }
 
     static String octal(Set<PosixFilePermission> perms) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,15 +26,15 @@ class DataDirLayoutTest {
     @Test
     void aMissingDataDirectoryIsCreatedWithEveryMissingDirectoryAboveItPassable() throws IOException {
         Path data = tmp.resolve("srv/raptor/data");
-        List<String> changes = new ArrayList<>();
+        DataDirLayout.Prepared prepared = DataDirLayout.prepare(data);
 
-        Path volumes = DataDirLayout.prepare(data, changes);
-
+        Path volumes = prepared.volumes();
         assertThat(volumes).isEqualTo(data.resolve("volumes"));
         for (Path p : List.of(tmp.resolve("srv"), tmp.resolve("srv/raptor"), data, volumes)) {
             assertThat(mode(p)).as(p.toString()).isEqualTo("rwx--x--x");
         }
-        assertThat(changes).containsExactly("created the data directory " + data + " (mode 0711)");
+        assertThat(prepared.changes()).containsExactly("created the data directory " + data + " (mode 0711)");
+        assertThat(prepared.problems()).isEmpty();
     }
 
     @Test
@@ -52,9 +51,8 @@ class DataDirLayoutTest {
         make(volumes, "rwxr-xr-x");
         make(volume, "rwxr-xr-x");
         make(data, "rwxr-x---");
-        List<String> changes = new ArrayList<>();
 
-        DataDirLayout.prepare(data, changes);
+        List<String> changes = DataDirLayout.prepare(data).changes();
 
         assertThat(mode(data)).isEqualTo("rwx--x--x");
         assertThat(mode(db)).as("closed to others, its group unchanged").isEqualTo("rw-r-----");
@@ -70,13 +68,39 @@ class DataDirLayoutTest {
     }
 
     @Test
+    void aFileThatCannotBeClosedToOthersKeepsTheDirectoryClosedToThemAndIsReported() throws Exception {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path stuck = Files.writeString(data.resolve("raptor.db"), "db");
+        make(stuck, "rw-r--r--");
+        make(data, "rwxr-x---");
+        chattr("+i", stuck); // immutable: not even root may change its mode
+        try {
+            DataDirLayout.Prepared prepared = DataDirLayout.prepare(data);
+
+            assertThat(mode(data)).as("not opened while a file in it is readable by others").isEqualTo("rwxr-x---");
+            assertThat(mode(data.resolve("volumes"))).isEqualTo("rwx--x--x");
+            assertThat(prepared.problems()).singleElement().asString()
+                    .startsWith("left " + data + " closed to other users, because " + stuck + " (0644) cannot be closed to them");
+        } finally {
+            chattr("-i", stuck);
+        }
+    }
+
+    private static void chattr(String flag, Path file) throws Exception {
+        Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("chattr " + flag + " " + file + " (needs a file system with the immutable attribute, such as ext4): "
+                + out).isZero();
+    }
+
+    @Test
     void aSymbolicLinkInTheDataDirectoryIsNotFollowed() throws IOException {
         Path data = Files.createDirectory(tmp.resolve("data"));
         Path elsewhere = Files.writeString(tmp.resolve("elsewhere.txt"), "not raptor's");
         make(elsewhere, "rw-r--r--");
         Files.createSymbolicLink(data.resolve("link"), elsewhere);
 
-        DataDirLayout.prepare(data, new ArrayList<>());
+        DataDirLayout.prepare(data);
 
         assertThat(mode(elsewhere)).isEqualTo("rw-r--r--");
     }
@@ -84,13 +108,13 @@ class DataDirLayoutTest {
     @Test
     void aLaidOutDataDirectoryIsLeftAsItIs() throws IOException {
         Path data = tmp.resolve("data");
-        DataDirLayout.prepare(data, new ArrayList<>());
+        DataDirLayout.prepare(data);
         Files.writeString(data.resolve("raptor.db"), "db");
         make(data.resolve("raptor.db"), "rw-------");
-        List<String> changes = new ArrayList<>();
 
-        DataDirLayout.prepare(data, changes);
+        DataDirLayout.Prepared again = DataDirLayout.prepare(data);
 
-        assertThat(changes).isEmpty();
+        assertThat(again.changes()).isEmpty();
+        assertThat(again.problems()).isEmpty();
     }
 }
