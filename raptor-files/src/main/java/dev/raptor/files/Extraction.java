@@ -1,0 +1,503 @@
+package dev.raptor.files;
+
+import dev.raptor.files.archive.ArchiveEntry;
+import dev.raptor.files.archive.ArchiveFormat;
+import dev.raptor.files.archive.ArchiveSniffer;
+import dev.raptor.files.archive.ArchiveSource;
+import dev.raptor.files.archive.EntryReader;
+import dev.raptor.files.jail.DirReader;
+import dev.raptor.files.jail.Fd;
+import dev.raptor.files.jail.JailPath;
+import dev.raptor.files.jail.Resolved;
+import dev.raptor.files.jail.Session;
+import dev.raptor.files.jail.Stat;
+import dev.raptor.files.usage.Reservation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Extracts an archive into a directory of one server, in four steps, so nothing is written unless all of it
+ * may be and a failure leaves the destination as it was:
+ * <ol>
+ *   <li><b>plan</b>: read every entry's header and refuse the archive when one cannot be extracted safely: a
+ *       name that climbs out of the destination (zip-slip), a link to an absolute path or out of the root, an
+ *       entry inside a link or a file of the archive, a hard link to something that is not an earlier file,
+ *       a path the deny rules protect; sum the sizes and reserve them in the quota;</li>
+ *   <li><b>stage</b>: read the archive again (checking every entry again: the file may have changed) into a fresh
+ *       directory beside the destination, walking it without following any link, counting the bytes really
+ *       written (an entry larger than it claims, or a stream past the quota, stops the extraction);</li>
+ *   <li><b>check</b>: walk the staged tree against the destination: a staged directory where a file exists (or
+ *       the reverse) refuses the whole extraction;</li>
+ *   <li><b>merge</b>: rename staged entries into place (files replace files), remove the staging directory.</li>
+ * </ol>
+ */
+final class Extraction {
+    private final FilesContext ctx;
+    private final Session s;
+    private final Progress progress;
+    private final JailPath destAsked;
+    private final JailPath destReal;
+
+    private Extraction(FilesContext ctx, Session s, Progress progress, JailPath destAsked, JailPath destReal) {
+        this.ctx = ctx;
+        this.s = s;
+        this.progress = progress;
+        this.destAsked = destAsked;
+        this.destReal = destReal;
+    }
+
+    static ExtractResult fromFile(FilesContext ctx, String archive, String destination, Progress progress) throws IOException {
+        JailPath a = JailPath.of(archive);
+        try (Session s = ctx.jail().open(); Resolved r = s.resolve(a, true)) {
+            ServerFiles.requireExists(r);
+            ServerFiles.requireRegular(r);
+            ctx.requireRead(r, false);
+            try (Fd pinned = s.openPath(r)) {
+                Stat st = s.fstat(pinned);
+                if (!st.isRegular()) {
+                    throw new NotAFileException(a.toString(), a + " is a " + st.kind());
+                }
+                FilesContext.checkReadable(s, st, a.toString());
+                String name = JailPath.decode(r.leaf());
+                ArchiveSource source = new ArchiveSource() {
+                    @Override
+                    public String name() {
+                        return name;
+                    }
+
+                    @Override
+                    public SeekableByteChannel open() throws IOException {
+                        return s.reopen(pinned, StandardOpenOption.READ);
+                    }
+                };
+                return run(ctx, s, source, destination, progress);
+            }
+        }
+    }
+
+    static ExtractResult fromSource(FilesContext ctx, ArchiveSource source, String destination, Progress progress) throws IOException {
+        try (Session s = ctx.jail().open()) {
+            return run(ctx, s, source, destination, progress);
+        }
+    }
+
+    private static ExtractResult run(FilesContext ctx, Session s, ArchiveSource source, String destination, Progress progress) throws IOException {
+        JailPath dest = JailPath.of(destination);
+        ArchiveFormat format;
+        try (SeekableByteChannel ch = source.open()) {
+            format = ArchiveSniffer.detect(ch, source.name());
+        }
+        ctx.rules().requireWrite(dest, true);
+        try (Resolved d = destinationDirectory(ctx, s, dest)) {
+            ctx.requireWrite(d, true);
+            Extraction x = new Extraction(ctx, s, progress, dest, d.real());
+            Plan plan = x.plan(format, source);
+            progress.totals(plan.bytes, plan.entries);
+            try (Reservation reservation = ctx.usage().reserve(plan.bytes, ctx.quota(), dest.toString());
+                 Fd destFd = s.openDirectoryPath(d)) {
+                byte[] staging = FilesContext.tempName("extract");
+                s.mkdir(destFd, staging, 0700, dest.toString());
+                try {
+                    Staged staged;
+                    try (Fd stagingFd = s.openChildDirectoryPath(destFd, staging, dest.toString())) {
+                        staged = x.stage(format, source, stagingFd, reservation);
+                        List<String> conflicts = new ArrayList<>();
+                        x.merge(stagingFd, destFd, dest, true, conflicts, new long[1]);
+                        if (!conflicts.isEmpty()) {
+                            throw new ConflictException(conflicts.getFirst(), "cannot extract into " + dest + ": "
+                                    + conflicts.getFirst() + (conflicts.size() > 1 ? " (and " + (conflicts.size() - 1) + " more)" : "")
+                                    + " would replace a directory with a file or a file with a directory");
+                        }
+                        long[] replaced = new long[1];
+                        x.merge(stagingFd, destFd, dest, false, new ArrayList<>(), replaced);
+                        reservation.commit(staged.bytes - replaced[0]);
+                    }
+                    progress.finish();
+                    return new ExtractResult(dest.toString(), format, staged.files, staged.directories, staged.links,
+                            staged.bytes, plan.skipped);
+                } finally {
+                    TreeDelete.removeTree(s, destFd, staging, dest.toString());
+                }
+            }
+        }
+    }
+
+    private static Resolved destinationDirectory(FilesContext ctx, Session s, JailPath dest) throws IOException {
+        Resolved d;
+        try {
+            d = s.resolve(dest, true);
+        } catch (NotFoundException e) {
+            d = s.resolveCreatingParents(dest, real -> ctx.rules().requireWrite(real, true));
+        }
+        if (!d.exists()) {
+            try {
+                dest.requireCreatableName();
+                ctx.requireWrite(d, true);
+                s.mkdir(d.parent(), d.leaf(), 0755, dest.toString());
+                Resolved made = d.withStat(s.lstat(d.parent(), d.leaf()));
+                d = made;
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
+        if (!d.stat().isDirectory()) {
+            d.close();
+            throw new NotADirectoryException(dest.toString(), dest + " is not a directory");
+        }
+        return d;
+    }
+
+    // ------------------------------------------------------------------ plan
+
+    /** What the archive holds, checked. */
+    private static final class Plan {
+        long bytes;
+        long entries;
+        final List<String> skipped = new ArrayList<>();
+        final Set<JailPath> files = new HashSet<>();
+        final Set<JailPath> nonDirectories = new HashSet<>();
+    }
+
+    /** An entry that may be extracted, at {@code path} relative to the destination. */
+    private record Checked(ArchiveEntry entry, JailPath path, JailPath linkTo) {
+    }
+
+    private Plan plan(ArchiveFormat format, ArchiveSource source) throws IOException {
+        Plan plan = new Plan();
+        try (EntryReader reader = open(format, source)) {
+            ArchiveEntry e;
+            while ((e = next(reader, source)) != null) {
+                progress.check(destAsked.toString());
+                Checked c = check(e, plan);
+                if (c == null) {
+                    continue;
+                }
+                plan.entries++;
+                plan.bytes += Math.max(0, e.size());
+            }
+        }
+        return plan;
+    }
+
+    /** Checks one entry against the plan so far (and adds it); null when it is skipped. */
+    private Checked check(ArchiveEntry e, Plan plan) throws IOException {
+        JailPath rel = entryPath(e.name());
+        if (rel.isRoot()) {
+            return null; // "./" and the like: the destination itself
+        }
+        for (int i = 1; i < rel.parts().size(); i++) {
+            JailPath prefix = new JailPath(rel.parts().subList(0, i));
+            if (plan.nonDirectories.contains(prefix)) {
+                throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " lies inside " + prefix
+                        + ", which the archive makes a file or a link");
+            }
+        }
+        boolean dir = e.kind() == ArchiveEntry.Kind.DIRECTORY;
+        ctx.rules().requireWrite(destAsked.resolve(rel), dir);
+        ctx.rules().requireWrite(destReal.resolve(rel), dir);
+        JailPath linkTo = null;
+        switch (e.kind()) {
+            case OTHER -> {
+                plan.skipped.add(rel.toString());
+                return null;
+            }
+            case SYMLINK -> {
+                String t = e.linkTarget();
+                if (t == null || t.isEmpty() || t.indexOf('\0') >= 0) {
+                    throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is a link without a target");
+                }
+                if (t.startsWith("/")) {
+                    throw new PathOutsideRootException(e.name(), "archive entry " + shown(e) + " is a link to an absolute path, outside the server");
+                }
+                if (!TreeCopy.staysInside(destReal.resolve(rel), t.getBytes(StandardCharsets.UTF_8))) {
+                    throw new PathOutsideRootException(e.name(), "archive entry " + shown(e) + " is a link pointing outside the server's root");
+                }
+                plan.nonDirectories.add(rel);
+            }
+            case HARDLINK -> {
+                linkTo = entryPath(e.linkTarget() == null ? "" : e.linkTarget());
+                if (!plan.files.contains(linkTo)) {
+                    throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is a hard link to "
+                            + JailPath.printable(String.valueOf(e.linkTarget())) + ", which is not a file earlier in the archive");
+                }
+                plan.nonDirectories.add(rel);
+            }
+            case FILE -> {
+                plan.files.add(rel);
+                plan.nonDirectories.add(rel);
+            }
+            case DIRECTORY -> plan.nonDirectories.remove(rel);
+        }
+        return new Checked(e, rel, linkTo);
+    }
+
+    /** An entry's name as a path beneath the destination; a name that climbs out is refused. */
+    private JailPath entryPath(String name) throws IOException {
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    throw new PathOutsideRootException(name, "archive entry " + JailPath.printable(name) + " leads outside the destination");
+                }
+                parts.removeLast();
+                continue;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                char c = part.charAt(i);
+                if (c < 0x20 || c == 0x7f) {
+                    throw new BadPathException(name, "archive entry " + JailPath.printable(name) + " has a control character in its name");
+                }
+            }
+            if (part.getBytes(StandardCharsets.UTF_8).length > JailPath.MAX_NAME_BYTES) {
+                throw new BadPathException(name, "archive entry " + JailPath.printable(name) + " has a name longer than 255 bytes");
+            }
+            parts.add(part);
+        }
+        return new JailPath(parts);
+    }
+
+    private static String shown(ArchiveEntry e) {
+        return JailPath.printable(e.name());
+    }
+
+    private static EntryReader open(ArchiveFormat format, ArchiveSource source) throws IOException {
+        try {
+            return EntryReader.open(format, source.open(), source.name());
+        } catch (FilesException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new BadArchiveException(source.name(), source.name() + " cannot be read as " + format.extension() + ": " + e.getMessage());
+        }
+    }
+
+    private static ArchiveEntry next(EntryReader reader, ArchiveSource source) throws IOException {
+        try {
+            return reader.next();
+        } catch (FilesException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new BadArchiveException(source.name(), source.name() + " is corrupt: " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ stage
+
+    private static final class Staged {
+        long files;
+        long directories;
+        long links;
+        long bytes;
+    }
+
+    private Staged stage(ArchiveFormat format, ArchiveSource source, Fd staging, Reservation reservation) throws IOException {
+        Staged out = new Staged();
+        Plan again = new Plan();
+        Map<JailPath, Integer> directoryModes = new HashMap<>();
+        byte[] buf = new byte[256 * 1024];
+        try (EntryReader reader = open(format, source)) {
+            ArchiveEntry e;
+            while ((e = next(reader, source)) != null) {
+                progress.check(destAsked.toString());
+                Checked c = check(e, again);
+                if (c == null) {
+                    continue;
+                }
+                JailPath rel = c.path();
+                String shownPath = destAsked.resolve(rel).toString();
+                try (Fd parent = stagedParent(staging, rel, e)) {
+                    byte[] leaf = rel.name().getBytes(StandardCharsets.UTF_8);
+                    switch (e.kind()) {
+                        case DIRECTORY -> {
+                            Stat st = s.lstat(parent, leaf);
+                            if (st == null) {
+                                s.mkdir(parent, leaf, 0700, shownPath);
+                            } else if (!st.isDirectory()) {
+                                replaceable(parent, leaf, st, e);
+                                s.mkdir(parent, leaf, 0700, shownPath);
+                            }
+                            directoryModes.put(rel, e.mode() == 0 ? 0755 : (e.mode() & 0777) | 0700);
+                            out.directories++;
+                        }
+                        case FILE -> {
+                            clear(parent, leaf, e);
+                            int mode = e.mode() == 0 ? 0644 : (e.mode() & 0777) | 0600;
+                            try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath);
+                                 FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
+                                long n = copy(reader, e, ch, buf, reservation, out, source);
+                                s.fchmod(fd, mode, shownPath);
+                                if (e.modified() != null) {
+                                    s.setModified(fd, e.modified(), shownPath);
+                                }
+                                if (n < 0) {
+                                    throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is shorter than it claims");
+                                }
+                            }
+                            out.files++;
+                            progress.addFile();
+                        }
+                        case SYMLINK -> {
+                            clear(parent, leaf, e);
+                            s.symlink(e.linkTarget().getBytes(StandardCharsets.UTF_8), parent, leaf, shownPath);
+                            out.links++;
+                        }
+                        case HARDLINK -> {
+                            clear(parent, leaf, e);
+                            try (Fd targetDir = stagedParent(staging, c.linkTo(), e)) {
+                                byte[] targetLeaf = c.linkTo().name().getBytes(StandardCharsets.UTF_8);
+                                Stat t = s.lstat(targetDir, targetLeaf);
+                                if (t == null || !t.isRegular()) {
+                                    throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is a hard link to something that is not a file");
+                                }
+                                s.hardLink(targetDir, targetLeaf, parent, leaf, shownPath);
+                            }
+                            out.links++;
+                        }
+                        case OTHER -> {
+                        }
+                    }
+                }
+            }
+        }
+        for (Map.Entry<JailPath, Integer> d : directoryModes.entrySet()) {
+            try (Fd parent = stagedParent(staging, d.getKey(), null);
+                 Fd dir = s.openChildDirectoryPath(parent, d.getKey().name().getBytes(StandardCharsets.UTF_8), d.getKey().toString())) {
+                s.chmod(dir, d.getValue(), d.getKey().toString());
+            }
+        }
+        return out;
+    }
+
+    /** Copies an entry's content, counting what really arrives; -1 when it ended before its claimed size. */
+    private long copy(EntryReader reader, ArchiveEntry e, FileChannel ch, byte[] buf, Reservation reservation,
+                      Staged out, ArchiveSource source) throws IOException {
+        InputStream in = reader.content();
+        long written = 0;
+        while (true) {
+            progress.check(destAsked.toString());
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e2) {
+                throw new BadArchiveException(source.name(), source.name() + " is corrupt in entry " + shown(e) + ": " + e2.getMessage());
+            }
+            if (n < 0) {
+                break;
+            }
+            if (e.size() >= 0 && written + n > e.size()) {
+                throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is larger than the archive says");
+            }
+            reservation.ensure(out.bytes + n);
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+            written += n;
+            out.bytes += n;
+            progress.addBytes(n);
+        }
+        return e.size() >= 0 && written < e.size() ? -1 : written;
+    }
+
+    /** Removes an earlier entry of the same name (the later one wins, as with tar), unless it is a directory. */
+    private void clear(Fd parent, byte[] leaf, ArchiveEntry e) throws IOException {
+        Stat st = s.lstat(parent, leaf);
+        if (st != null) {
+            replaceable(parent, leaf, st, e);
+        }
+    }
+
+    private void replaceable(Fd parent, byte[] leaf, Stat st, ArchiveEntry e) throws IOException {
+        if (st.isDirectory()) {
+            throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " replaces a directory of the same archive");
+        }
+        s.unlink(parent, leaf, false, e.name());
+    }
+
+    /**
+     * The staged directory that will hold {@code rel}, created as needed, walked from the staging directory
+     * without following anything: a link or a file on the way refuses the entry.
+     */
+    private Fd stagedParent(Fd staging, JailPath rel, ArchiveEntry e) throws IOException {
+        Fd current = null;
+        List<String> parts = rel.parts();
+        try {
+            for (int i = 0; i < parts.size() - 1; i++) {
+                byte[] name = parts.get(i).getBytes(StandardCharsets.UTF_8);
+                Fd from = current == null ? staging : current;
+                Fd next;
+                try {
+                    next = s.openChildDirectoryPath(from, name, rel.toString());
+                } catch (NotFoundException missing) {
+                    s.mkdir(from, name, 0700, rel.toString());
+                    next = s.openChildDirectoryPath(from, name, rel.toString());
+                } catch (NotADirectoryException | NotAFileException notDir) {
+                    throw new BadArchiveException(e == null ? rel.toString() : e.name(), "archive entry "
+                            + (e == null ? rel.toString() : shown(e)) + " lies inside a file or a link");
+                }
+                if (current != null) {
+                    current.close();
+                }
+                current = next;
+            }
+            return current == null ? s.openChildDirectoryPath(staging, new byte[]{'.'}, rel.toString()) : current;
+        } catch (IOException | RuntimeException ex) {
+            if (current != null) {
+                current.close();
+            }
+            throw ex;
+        }
+    }
+
+    // ------------------------------------------------------------------ merge
+
+    /**
+     * Moves the staged tree into the destination: what is missing there is renamed in, directories are merged
+     * into, files and links replace files and links. With {@code dryRun}, only collects the conflicts.
+     */
+    private void merge(Fd staged, Fd dest, JailPath destPath, boolean dryRun, List<String> conflicts, long[] replaced) throws IOException {
+        try (DirReader reader = s.readDirectory(staged, null, destPath.toString())) {
+            while (reader.next()) {
+                byte[] name = reader.name();
+                JailPath shownPath = destPath.child(JailPath.decode(name));
+                Stat st = s.lstat(reader.dir(), name);
+                Stat existing = s.lstat(dest, name);
+                if (st == null) {
+                    continue;
+                }
+                if (existing == null) {
+                    if (!dryRun) {
+                        s.rename(reader.dir(), name, dest, name, true, shownPath.toString());
+                    }
+                } else if (st.isDirectory() != existing.isDirectory()) {
+                    conflicts.add(shownPath.toString());
+                } else if (st.isDirectory()) {
+                    try (Fd from = s.openChildDirectoryPath(reader.dir(), name, shownPath.toString());
+                         Fd to = s.openChildDirectoryPath(dest, name, shownPath.toString())) {
+                        merge(from, to, shownPath, dryRun, conflicts, replaced);
+                    }
+                } else if (!dryRun) {
+                    if (existing.isRegular() && existing.nlink() <= 1) {
+                        replaced[0] += existing.size();
+                    }
+                    s.rename(reader.dir(), name, dest, name, false, shownPath.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.raptor.files;
+
+import dev.raptor.files.jail.Jail;
+import dev.raptor.files.usage.DiskUsageTracker;
+import dev.raptor.files.usage.UsageSettings;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * The node's server volumes ({@code <volumesRoot>/<server id>/}): hands out a {@link ServerFiles} per server
+ * and keeps every server's disk usage in the background ({@link DiskUsageTracker}). One per daemon.
+ */
+public final class ServerVolumes implements AutoCloseable {
+    private final Path volumesRoot;
+    private final DiskUsageTracker usage;
+
+    public ServerVolumes(Path volumesRoot, UsageSettings usageSettings) {
+        this.volumesRoot = volumesRoot.toAbsolutePath().normalize();
+        this.usage = new DiskUsageTracker(this.volumesRoot, usageSettings);
+    }
+
+    /**
+     * The files of one server under its current policy (cheap: build one per request with the spec's rules and
+     * quota). Starts tracking the server's disk usage, with this quota, if it was not tracked.
+     */
+    public ServerFiles files(UUID serverId, FilePolicy policy) {
+        var ledger = usage.track(serverId, policy.quotaBytes());
+        return new ServerFiles(serverId, new FilesContext(new Jail(root(serverId)), policy.rules(), ledger, policy.quotaBytes()));
+    }
+
+    /** The host directory of a server's files (for the runtime's bind mount; never shown to users). */
+    public Path root(UUID serverId) {
+        return volumesRoot.resolve(serverId.toString());
+    }
+
+    public DiskUsageTracker diskUsage() {
+        return usage;
+    }
+
+    @Override
+    public void close() {
+        usage.close();
+    }
+}
