@@ -203,7 +203,7 @@ final class Compression {
         }
         if (st.isLink()) {
             byte[] target = s.readlink(parent, name, shown.toString());
-            if (TreeCopy.staysInside(real, target)) {
+            if (TreeCopy.staysInside(real, target) && s.linkStaysInside(real)) {
                 writer.symlink(entryName(shown), JailPath.decode(target), st.modified());
             } else {
                 skipped.add(shown.toString());

@@ -55,7 +55,8 @@ final class TreeCopy {
             ctx.requireRead(from, dir);
             FilesContext.checkReadable(s, st, src.toString());
             JailPath dest = to == null || to.isEmpty() ? defaultName(s, src, dir) : JailPath.of(to).requireCreatableName();
-            try (Resolved target = s.resolve(dest, false)) {
+            ctx.rules().requireWrite(dest, dir);
+            try (Resolved target = s.resolveCreatingParents(dest, real -> ctx.rules().requireWrite(real, true))) {
                 if (target.exists()) {
                     throw new ConflictException(dest.toString(), dest + " already exists");
                 }

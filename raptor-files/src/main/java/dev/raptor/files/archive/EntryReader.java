@@ -90,6 +90,7 @@ public sealed interface EntryReader extends AutoCloseable permits EntryReader.Ta
             }
             ArchiveEntry.Kind kind = e.isSymbolicLink() ? ArchiveEntry.Kind.SYMLINK
                     : e.isLink() ? ArchiveEntry.Kind.HARDLINK
+                    : e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice() ? ArchiveEntry.Kind.OTHER
                     : e.isDirectory() ? ArchiveEntry.Kind.DIRECTORY
                     : e.isFile() ? ArchiveEntry.Kind.FILE
                     : ArchiveEntry.Kind.OTHER;
