@@ -60,7 +60,9 @@ final class Compression {
         JailPath dest = destination == null || destination.isBlank()
                 ? base.child("archive-" + STAMP.format(java.time.Instant.now()) + "." + format.extension())
                 : JailPath.of(destination).requireCreatableName();
-        try (Session s = ctx.jail().open(); Resolved target = s.resolve(dest, false)) {
+        ctx.rules().requireWrite(dest, false);
+        try (Session s = ctx.jail().open();
+             Resolved target = s.resolveCreatingParents(dest, real -> ctx.rules().requireWrite(real, true))) {
             if (target.exists()) {
                 throw new ConflictException(dest.toString(), dest + " already exists");
             }
