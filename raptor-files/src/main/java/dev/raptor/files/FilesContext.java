@@ -61,8 +61,12 @@ record FilesContext(Jail jail, AccessRules rules, ServerUsage usage, long quota)
         String target = null;
         Boolean inside = null;
         if (st.isLink()) {
-            target = JailPath.decode(s.readlink(dir, name, realPath.toString()));
-            inside = s.linkStaysInside(realPath);
+            try {
+                target = JailPath.decode(s.readlink(dir, name, realPath.toString()));
+                inside = s.linkStaysInside(realPath);
+            } catch (FilesException e) {
+                inside = false; // replaced since it was described
+            }
         }
         return new FileEntry(n, type, st.size(), st.mode(), st.modified(), st.created(), Mime.of(n, st), target, inside);
     }

@@ -365,13 +365,13 @@ public final class ServerFiles {
                     }
                     planned.add(new Resolved[]{a, b});
                     requireExists(a);
+                    boolean dir = a.stat().isDirectory();
+                    ctx.requireWrite(a, dir);
+                    ctx.requireWrite(b, dir);
                     if (b.exists()) {
                         throw new ConflictException(to.toString(), to + " already exists");
                     }
                     to.requireCreatableName();
-                    boolean dir = a.stat().isDirectory();
-                    ctx.requireWrite(a, dir);
-                    ctx.requireWrite(b, dir);
                     if (dir && (b.real().isWithin(a.real()) || to.isWithin(from))) {
                         throw new ConflictException(from.toString(), "cannot move " + from + " into itself");
                     }

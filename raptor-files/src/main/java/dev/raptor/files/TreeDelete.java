@@ -53,7 +53,9 @@ final class TreeDelete {
                     boolean dir = r.stat().isDirectory();
                     ctx.requireWrite(r, dir);
                     totals[1]++;
-                    if (dir) {
+                    if (dir && !ctx.rules().isEmpty()) {
+                        // Only rules make a pre-walk necessary (a protected path inside refuses the whole delete);
+                        // without them, totals stay unknown rather than doubling the work on a huge tree.
                         try (Fd d = s.openDirectoryPath(r)) {
                             TreeWalk.walk(s, d, r.real(), new TreeWalk.Visitor() {
                                 @Override
@@ -77,7 +79,8 @@ final class TreeDelete {
                         totals[0] += r.stat().size();
                     }
                 }
-                progress.totals(totals[0], totals[1]);
+                boolean walked = !ctx.rules().isEmpty() || targets.stream().noneMatch(t -> t.stat().isDirectory());
+                progress.totals(walked ? totals[0] : -1, walked ? totals[1] : -1);
                 TreeDelete d = new TreeDelete(s, progress);
                 List<String> deleted = new ArrayList<>();
                 try {

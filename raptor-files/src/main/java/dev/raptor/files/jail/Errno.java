@@ -53,7 +53,9 @@ public final class Errno {
             case EISDIR -> new NotAFileException(path, path + " is a directory");
             case ELOOP -> new NotAFileException(path, path + " is a symbolic link, which this operation does not follow");
             case EXDEV -> new ConflictException(path, "cannot " + op + " " + path + " across file systems");
-            case EINVAL -> new ConflictException(path, "cannot " + op + " " + path + ": a directory cannot move into itself");
+            case EINVAL -> new ConflictException(path, "move".equals(op)
+                    ? "cannot move " + path + ": a directory cannot move into itself"
+                    : "cannot " + op + " " + path + ": it changed while it was being used");
             case EBUSY, ETXTBSY -> new ConflictException(path, path + " is busy");
             case EMLINK -> new ConflictException(path, "cannot " + op + " " + path + ": too many links");
             case ENOSPC, EDQUOT -> new DiskFullException(path, "the disk is full: cannot " + op + " " + path);

@@ -147,6 +147,14 @@ public final class Session implements AutoCloseable {
                     if (st == null) {
                         throw new NotFoundException(shown, "a directory in " + shown + " does not exist");
                     }
+                    if (st.isDirectory()) {
+                        // it was a link a moment ago (swapped by the server): look at it again, within the hop budget
+                        if (++hops > MAX_LINK_HOPS) {
+                            throw new BadPathException(shown, shown + " kept changing while it was resolved");
+                        }
+                        todo.addFirst(c);
+                        continue;
+                    }
                     throw new NotADirectoryException(shown, "'" + JailPath.printable(JailPath.decode(c)) + "' in " + shown + " is a " + st.kind() + ", not a directory");
                 }
                 if (err == Errno.ENOENT && createParents != null) {
@@ -189,7 +197,15 @@ public final class Session implements AutoCloseable {
         if (++hops > MAX_LINK_HOPS) {
             throw new BadPathException(shown, shown + " goes through too many levels of symbolic links");
         }
-        byte[] target = readlink(dir, link, shown);
+        long n = LinuxCalls.readlinkat(state, dir.fd(), cstr(link, 1), linkBuf);
+        if (n == -Errno.EINVAL || n == -Errno.ENOENT) {
+            todo.addFirst(link); // no longer a link (swapped by the server): look at it again
+            return hops;
+        }
+        if (n < 0) {
+            throw Errno.toException((int) -n, "read the link", shown);
+        }
+        byte[] target = linkBuf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         if (target.length == 0) {
             throw new NotFoundException(shown, "a symbolic link in " + shown + " is empty");
         }
