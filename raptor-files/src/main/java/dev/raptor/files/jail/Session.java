@@ -60,7 +60,7 @@ public final class Session implements AutoCloseable {
         asRoot = LinuxCalls.geteuid() == 0;
     }
 
-    /** The root, borrowed: not to be closed by the caller. */
+    /** The root, borrowed: not to be closed by the caller, not to be kept past the session. */
     public Fd root() {
         return new Fd(root.fd(), false);
     }
@@ -130,7 +130,7 @@ public final class Session implements AutoCloseable {
                         continue;
                     }
                     Level parent = stack.removeLast();
-                    return new Resolved(parent.fd(), c, st, realPath(stack, parent, c), path);
+                    return new Resolved(owned(parent.fd()), c, st, realPath(stack, parent, c), path);
                 }
                 int fd = LinuxCalls.openat(state, dir.fd(), cstr(c, 0), DIR_PATH, 0);
                 if (fd >= 0) {
@@ -179,18 +179,27 @@ public final class Session implements AutoCloseable {
             }
             // The path ends at a directory on the stack (the root, or a link to "." or "..").
             if (stack.size() == 1) {
-                return new Resolved(stack.removeLast().fd(), null, rootStat, JailPath.ROOT, path);
+                return new Resolved(owned(stack.removeLast().fd()), null, rootStat, JailPath.ROOT, path);
             }
             Level self = stack.removeLast();
             Level parent = stack.removeLast();
             Stat st = fstat(self.fd());
             self.fd().close();
-            return new Resolved(parent.fd(), self.name(), st, realPath(stack, parent, self.name()), path);
+            return new Resolved(owned(parent.fd()), self.name(), st, realPath(stack, parent, self.name()), path);
         } finally {
             for (Level l : stack) {
                 l.fd().close();
             }
         }
+    }
+
+    /**
+     * A descriptor the caller may keep past this session: the session's root is duplicated (a {@link Resolved}
+     * can outlive the session, as an open {@code WritableFile} does, and must never hold a number that the
+     * session's close frees for reuse).
+     */
+    private Fd owned(Fd fd) throws IOException {
+        return fd.owned() ? fd : dup(fd);
     }
 
     private int splice(Fd dir, byte[] link, ArrayDeque<byte[]> todo, int hops, String shown) throws IOException {
