@@ -48,7 +48,7 @@ public final class ConsoleHub implements AutoCloseable {
         this.runs = runs;
         this.settings = settings;
         this.events = bus.subscribe(ServerEvent.class,
-                e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.Changed c && c.change().equals("deleted"),
+                e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.Deleted,
                 EventBus.DEFAULT_CAPACITY, this::onEvent);
     }
 
@@ -178,7 +178,7 @@ public final class ConsoleHub implements AutoCloseable {
                             s.startedAt(), s.outputSince());
                 }
             }
-            case ServerEvent.Changed ch -> {
+            case ServerEvent.Deleted ch -> {
                 ServerConsole c = consoles.remove(ch.serverId());
                 if (c != null) {
                     log.debug("server={} deleted; ending its console", ch.serverId());

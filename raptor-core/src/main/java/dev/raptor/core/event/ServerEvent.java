@@ -54,11 +54,30 @@ public sealed interface ServerEvent extends RaptorEvent {
         }
     }
 
-    /** The server was created, its spec changed, or it was deleted. */
-    record Changed(UUID serverId, Instant at, String change, long version) implements ServerEvent {
+    /**
+     * The server was registered on this node (created, or imported). Its type string stays the one the
+     * API has always shown, {@code server.created}.
+     */
+    record Created(UUID serverId, Instant at, long version) implements ServerEvent {
         @Override
         public String type() {
-            return "server." + change;
+            return "server.created";
+        }
+    }
+
+    /** The server's spec changed (an update, or an import replacing it): {@code server.updated}. */
+    record Updated(UUID serverId, Instant at, long version) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.updated";
+        }
+    }
+
+    /** The server, its container and its data are gone: {@code server.deleted}. Consoles and stats end on it. */
+    record Deleted(UUID serverId, Instant at) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.deleted";
         }
     }
 }

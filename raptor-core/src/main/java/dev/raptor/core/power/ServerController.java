@@ -699,7 +699,7 @@ public final class ServerController implements AutoCloseable {
         store.delete(id);
         deleted = true;
         container = null;
-        bus.publish(new ServerEvent.Changed(id, Instant.now(), "deleted", 0));
+        bus.publish(new ServerEvent.Deleted(id, Instant.now()));
         try {
             onDeleted.run();
         } catch (RuntimeException e) {

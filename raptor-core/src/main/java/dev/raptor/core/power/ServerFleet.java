@@ -2,6 +2,7 @@ package dev.raptor.core.power;
 
 import dev.raptor.core.allocation.PortConflictException;
 import dev.raptor.core.allocation.PortRegistry;
+import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerInfo;
@@ -272,7 +273,7 @@ public final class ServerFleet implements AutoCloseable {
             throw e;
         }
         newController(spec.id(), stored.desired(), ServerController.Initial.OFFLINE);
-        bus.publish(new ServerEvent.Changed(spec.id(), Instant.now(), "created", stored.version()));
+        bus.publish(new ServerEvent.Created(spec.id(), Instant.now(), stored.version()));
         store.appendActivity(spec.id(), "create", "server created", Map.of("version", Long.toString(stored.version())));
         return stored;
     }
@@ -296,7 +297,7 @@ public final class ServerFleet implements AutoCloseable {
             ports.claim(id, before);
             throw e;
         }
-        bus.publish(new ServerEvent.Changed(id, Instant.now(), "updated", stored.version()));
+        bus.publish(new ServerEvent.Updated(id, Instant.now(), stored.version()));
         store.appendActivity(id, "update", "spec changed to version " + stored.version(), Map.of("version", Long.toString(stored.version())));
         return stored;
     }
@@ -356,9 +357,9 @@ public final class ServerFleet implements AutoCloseable {
             ServerController c = controllers.get(id);
             if (c == null) {
                 c = newController(id, s.desired(), ServerController.Initial.OFFLINE);
-                bus.publish(new ServerEvent.Changed(id, Instant.now(), "created", s.version()));
+                bus.publish(new ServerEvent.Created(id, Instant.now(), s.version()));
             } else {
-                bus.publish(new ServerEvent.Changed(id, Instant.now(), "updated", s.version()));
+                bus.publish(new ServerEvent.Updated(id, Instant.now(), s.version()));
             }
             c.submit(new Intent.Converge("imported"));
         }
@@ -384,9 +385,19 @@ public final class ServerFleet implements AutoCloseable {
     /**
      * Writes one line to the server's console.
      *
+     * @throws dev.raptor.core.validation.InvalidSpecException when {@code line} is not a {@link ConsoleCommand}
      * @throws ServerNotRunningException when it is offline
      */
     public void sendCommand(UUID id, String line) {
+        sendCommand(id, ConsoleCommand.of(line));
+    }
+
+    /**
+     * Writes one command to the server's console.
+     *
+     * @throws ServerNotRunningException when it is offline
+     */
+    public void sendCommand(UUID id, ConsoleCommand command) {
         ServerController c = controller(id);
         if (c.state() == ServerState.OFFLINE) {
             throw new ServerNotRunningException(id);
@@ -395,7 +406,7 @@ public final class ServerFleet implements AutoCloseable {
                 .filter(ContainerInfo::running).map(ContainerInfo::ref).findFirst()
                 .orElseThrow(() -> new ServerNotRunningException(id)));
         try {
-            runtime.sendInput(ref, line, Deadline.in(Duration.ofSeconds(10)));
+            runtime.sendInput(ref, command.line(), Deadline.in(Duration.ofSeconds(10)));
         } catch (EngineException.NotFound | EngineException.Conflict e) {
             throw new ServerNotRunningException(id);
         }

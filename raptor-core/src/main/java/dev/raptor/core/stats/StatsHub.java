@@ -54,7 +54,7 @@ public final class StatsHub implements AutoCloseable {
         this.disk = new DiskUsage(volumesRoot, settings.diskScansAtOnce());
         this.events = bus.subscribe(ServerEvent.class,
                 e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged
-                        || e instanceof ServerEvent.Changed c && c.change().equals("deleted"),
+                        || e instanceof ServerEvent.Deleted,
                 EventBus.DEFAULT_CAPACITY, this::onEvent);
     }
 
@@ -211,7 +211,7 @@ public final class StatsHub implements AutoCloseable {
                     f.poke();
                 }
             }
-            case ServerEvent.Changed ch -> {
+            case ServerEvent.Deleted ch -> {
                 disk.forget(ch.serverId());
                 ServerStatsFeed f = feeds.remove(ch.serverId());
                 if (f != null) {

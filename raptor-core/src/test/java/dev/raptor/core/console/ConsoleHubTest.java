@@ -436,7 +436,7 @@ class ConsoleHubTest {
         Recorder r = new Recorder();
         ConsoleSubscription sub = hub.subscribe(id, r);
         awaitFollowing();
-        bus.publish(new ServerEvent.Changed(id, Instant.now(), "deleted", 0));
+        bus.publish(new ServerEvent.Deleted(id, Instant.now()));
         await().atMost(HANG).until(() -> r.ends.size() == 1);
         assertThat(r.ends).containsExactly(ConsoleListener.EndReason.SERVER_DELETED);
         assertThat(sub.isOpen()).isFalse();

@@ -195,7 +195,7 @@ class StatsHubTest {
         Recorder r = new Recorder();
         StatsSubscription sub = hub.subscribe(id, r);
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
-        bus.publish(new ServerEvent.Changed(id, Instant.now(), "deleted", 0));
+        bus.publish(new ServerEvent.Deleted(id, Instant.now()));
         await().atMost(HANG).until(() -> r.ends.contains(StatsListener.EndReason.SERVER_DELETED));
         assertThat(sub.awaitTermination(HANG)).isTrue();
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 0 && runtime.openStatsStreams() == 0);
