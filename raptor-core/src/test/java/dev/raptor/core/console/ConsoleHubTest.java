@@ -6,6 +6,8 @@ import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FakeEngine;
+import dev.raptor.core.testing.FakeRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,16 +34,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The console hub's fan-out, queueing and stream lifecycle, against a runtime double that only
- * streams lines the test pushes (core cannot reach a real engine; the socket-level acceptance tests
- * in raptor-api run against one).
+ * The console hub's fan-out, queueing and stream lifecycle, on the in-memory engine, with lines the
+ * test prints into the server's container itself (the socket-level acceptance tests in raptor-api run
+ * against a real engine).
  */
 class ConsoleHubTest {
     private static final Duration HANG = Duration.ofSeconds(30);
-    private static final String[] THREADS = {"console-", "double-reader"};
+    private static final String[] THREADS = {"console-", FakeEngine.STREAM_THREADS};
 
     private final UUID id = UUID.randomUUID();
-    private final StreamingRuntimeDouble runtime = new StreamingRuntimeDouble();
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeEngine engine = runtime.engine();
     private final RunsDouble runs = new RunsDouble();
     private final EventBus bus = new EventBus();
     private ConsoleHub hub;
@@ -50,8 +53,8 @@ class ConsoleHubTest {
 
     @BeforeEach
     void runningServer() {
-        ref = runtime.container(id);
-        started = runtime.start(id);
+        ref = engine.container(id);
+        started = engine.start(id);
         runs.set(id, ServerState.RUNNING, ref, started);
     }
 
@@ -146,13 +149,13 @@ class ConsoleHubTest {
 
     private void emit(String prefix, int from, int to) {
         for (int i = from; i <= to; i++) {
-            runtime.emit(id, prefix + i);
+            engine.emit(id, prefix + i);
         }
     }
 
     /** Waits until the hub follows the server, so that what is emitted next counts as live output. */
     private void awaitFollowing() {
-        await().atMost(HANG).until(() -> runtime.openLogStreams() == 1 && hub.openEngineStreams() == 1);
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 1 && hub.openEngineStreams() == 1);
     }
 
     // ------------------------------------------------------------------ sharing and lifecycle
@@ -168,7 +171,7 @@ class ConsoleHubTest {
         emit("line ", 1, 3);
         await().atMost(HANG).until(() -> a.size() == 3 && b.size() == 3);
         assertThat(hub.subscriberCount(id)).isEqualTo(2);
-        assertThat(runtime.logRequests.stream().filter(LogRequest::follow)).hasSize(1);
+        assertThat(engine.logRequests().stream().filter(LogRequest::follow)).hasSize(1);
 
         sa.close();
         assertThat(hub.openEngineStreams()).isEqualTo(1);
@@ -177,7 +180,7 @@ class ConsoleHubTest {
         assertThat(a.texts()).containsExactlyElementsOf(lines("line ", 1, 3));
 
         sb.close();
-        await().atMost(HANG).until(() -> runtime.openLogStreams() == 0 && hub.openEngineStreams() == 0);
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 0 && hub.openEngineStreams() == 0);
         assertThat(hub.subscriberCount()).isZero();
         assertThat(hub.watchedServers()).isZero();
         assertThat(sa.awaitTermination(HANG) && sb.awaitTermination(HANG)).isTrue();
@@ -303,7 +306,7 @@ class ConsoleHubTest {
         awaitFollowing();
         long t0 = System.nanoTime();
         for (int i = 1; i <= 100; i++) {
-            runtime.emit(id, "line " + i);
+            engine.emit(id, "line " + i);
             Thread.sleep(10);
         }
         await().atMost(HANG).until(() -> r.size() == 100);
@@ -323,10 +326,10 @@ class ConsoleHubTest {
         emit("run1 ", 1, 3);
         await().atMost(HANG).until(() -> r.size() == 3);
 
-        runtime.stop(id);
+        engine.stop(id);
         runs.set(id, ServerState.OFFLINE, ref, started);
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 0);
-        Instant second = runtime.start(id);
+        Instant second = engine.start(id);
         emit("boot ", 1, 5);                     // printed before the controller announces the run
         runs.set(id, ServerState.RUNNING, ref, second);
         bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), second, second));
@@ -336,7 +339,7 @@ class ConsoleHubTest {
         await().atMost(HANG).until(() -> r.size() == 10);
         assertThat(r.texts()).containsExactly("run1 1", "run1 2", "run1 3", "boot 1", "boot 2", "boot 3", "boot 4", "boot 5",
                 "run2 1", "run2 2");
-        assertThat(runtime.logRequests.getLast()).isEqualTo(LogRequest.followSince(second));
+        assertThat(engine.logRequests().getLast()).isEqualTo(LogRequest.followSince(second));
         assertThat(sub.isOpen()).isTrue();
     }
 
@@ -346,11 +349,11 @@ class ConsoleHubTest {
         Recorder r = new Recorder();
         hub.subscribe(id, r);
         awaitFollowing();
-        int requests = runtime.logRequests.size();
+        int requests = engine.logRequests().size();
         bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), started, started));
         emit("line ", 1, 3);
         await().atMost(HANG).until(() -> r.size() == 3);
-        assertThat(runtime.logRequests).hasSize(requests);
+        assertThat(engine.logRequests()).hasSize(requests);
     }
 
     @Test
@@ -359,15 +362,15 @@ class ConsoleHubTest {
         Recorder r = new Recorder();
         hub.subscribe(id, r);
         awaitFollowing();
-        runtime.emit(id, "one");
-        runtime.emit(id, "two", true);           // same timestamp as "one"
+        engine.emit(id, "one");
+        engine.emit(id, "two", true);           // same timestamp as "one"
         await().atMost(HANG).until(() -> r.size() == 2);
 
-        runtime.breakStreams(id);
-        runtime.emit(id, "three", true);         // still the same instant, printed while nobody follows
-        await().atMost(HANG).until(() -> runtime.openLogStreams() == 1 && hub.openEngineStreams() == 1
-                && runtime.logRequests.getLast().since() != null);
-        runtime.emit(id, "four");
+        engine.breakStreams(id);
+        engine.emit(id, "three", true);         // still the same instant, printed while nobody follows
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 1 && hub.openEngineStreams() == 1
+                && engine.logRequests().getLast().since() != null);
+        engine.emit(id, "four");
 
         await().atMost(HANG).until(() -> r.size() == 4);
         assertThat(r.texts()).containsExactly("one", "two", "three", "four");
@@ -399,28 +402,28 @@ class ConsoleHubTest {
         emit("line ", 1, 20);
         ConsoleHub hub = hub(ConsoleSettings.defaults().withHistoryLines(10));
         assertThat(hub.tail(id, 3).stream().map(LogLine::text)).containsExactly("line 18", "line 19", "line 20");
-        assertThat(runtime.logRequests).containsExactly(LogRequest.history(3));
+        assertThat(engine.logRequests()).containsExactly(LogRequest.history(3));
 
         hub.subscribe(id, new Recorder());
         awaitFollowing();
         emit("line ", 21, 22);
-        int requests = runtime.logRequests.size();
+        int requests = engine.logRequests().size();
         await().atMost(HANG).until(() -> hub.tail(id, 2).stream().map(LogLine::text).toList().equals(List.of("line 21", "line 22")));
         assertThat(hub.tail(id, 12).stream().map(LogLine::text)).containsExactlyElementsOf(lines("line ", 11, 22)); // beyond the buffer: the engine
-        assertThat(runtime.logRequests).hasSize(requests + 1);
+        assertThat(engine.logRequests()).hasSize(requests + 1);
         assertThat(hub.openEngineStreams()).isEqualTo(1);
     }
 
     @Test
     void aServerThatIsOfflineWhenWatchedIsFollowedOnceItStarts() {
-        runtime.stop(id);
+        engine.stop(id);
         runs.set(id, ServerState.OFFLINE, ref, started);
         ConsoleHub hub = hub();
         Recorder r = new Recorder();
         hub.subscribe(id, r);
         await().during(Duration.ofMillis(300)).atMost(HANG).until(() -> hub.openEngineStreams() == 0);
 
-        Instant next = runtime.start(id);
+        Instant next = engine.start(id);
         emit("boot ", 1, 2);
         runs.set(id, ServerState.STARTING, ref, next);
         bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), next, next));
@@ -441,7 +444,7 @@ class ConsoleHubTest {
         assertThat(r.ends).containsExactly(ConsoleListener.EndReason.SERVER_DELETED);
         assertThat(sub.isOpen()).isFalse();
         assertThat(sub.awaitTermination(HANG)).isTrue();
-        await().atMost(HANG).until(() -> hub.openEngineStreams() == 0 && runtime.openLogStreams() == 0);
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 0 && engine.openLogStreams() == 0);
         assertThat(hub.subscriberCount()).isZero();
         sub.close(); // the owner's close afterwards is harmless
         await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == 0);
@@ -462,7 +465,7 @@ class ConsoleHubTest {
         hub.close();
         assertThat(hub.openEngineStreams()).isZero();
         assertThat(others).allSatisfy(r -> assertThat(r.ends).containsExactly(ConsoleListener.EndReason.HUB_CLOSED));
-        await().atMost(HANG).until(() -> runtime.openLogStreams() == 0 && LiveThreads.named(THREADS) == 0);
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 0 && LiveThreads.named(THREADS) == 0);
     }
 
     @Test
@@ -480,7 +483,7 @@ class ConsoleHubTest {
                     return null;
                 }));
                 if (i % 100 == 0) {
-                    runtime.emit(id, "tick " + i);
+                    engine.emit(id, "tick " + i);
                 }
             }
             for (Future<?> f : cycles) {
@@ -488,7 +491,7 @@ class ConsoleHubTest {
             }
         }
         await().atMost(HANG).until(() -> hub.subscriberCount() == 0 && hub.watchedServers() == 0
-                && hub.openEngineStreams() == 0 && runtime.openLogStreams() == 0);
+                && hub.openEngineStreams() == 0 && engine.openLogStreams() == 0);
         await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == before);
     }
 }

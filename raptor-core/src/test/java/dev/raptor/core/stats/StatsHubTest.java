@@ -2,11 +2,12 @@ package dev.raptor.core.stats;
 
 import dev.raptor.core.console.LiveThreads;
 import dev.raptor.core.console.RunsDouble;
-import dev.raptor.core.console.StreamingRuntimeDouble;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FakeEngine;
+import dev.raptor.core.testing.FakeRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +27,16 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The stats hub's shared streams, latest-value fan-out and cached disk usage, against a runtime double. */
+/** The stats hub's shared streams, latest-value fan-out and cached disk usage, on the in-memory engine. */
 class StatsHubTest {
     private static final Duration HANG = Duration.ofSeconds(30);
-    private static final String[] THREADS = {"stats-", "disk-usage-", "double-reader"};
+    private static final String[] THREADS = {"stats-", "disk-usage-", FakeEngine.STREAM_THREADS};
 
     @TempDir
     Path volumes;
     private final UUID id = UUID.randomUUID();
-    private final StreamingRuntimeDouble runtime = new StreamingRuntimeDouble();
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeEngine engine = runtime.engine();
     private final RunsDouble runs = new RunsDouble();
     private final EventBus bus = new EventBus();
     private StatsHub hub;
@@ -43,8 +45,8 @@ class StatsHubTest {
 
     @BeforeEach
     void runningServer() {
-        ref = runtime.container(id);
-        started = runtime.start(id);
+        ref = engine.container(id);
+        started = engine.start(id);
         runs.set(id, ServerState.RUNNING, ref, started);
         hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults()
                 .withPublishEvery(Duration.ofMillis(50)).withRecheckEvery(Duration.ofMillis(100)));
@@ -91,8 +93,8 @@ class StatsHubTest {
         Recorder b = new Recorder();
         StatsSubscription sa = hub.subscribe(id, a);
         StatsSubscription sb = hub.subscribe(id, b);
-        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
-        runtime.pushStats(id, 123_456, 42.5);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
+        engine.pushStats(id, 123_456, 42.5);
         await().atMost(HANG).until(() -> a.last() != null && a.last().memoryBytes() == 123_456
                 && b.last() != null && b.last().memoryBytes() == 123_456);
         ServerStats s = a.last();
@@ -106,7 +108,7 @@ class StatsHubTest {
         sa.close();
         assertThat(hub.openEngineStreams()).isEqualTo(1);
         sb.close();
-        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
         assertThat(hub.subscriberCount()).isZero();
         assertThat(sa.awaitTermination(HANG) && sb.awaitTermination(HANG)).isTrue();
         await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == 0);
@@ -121,7 +123,7 @@ class StatsHubTest {
         hub.subscribe(id, fast);
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
         for (int i = 1; i <= 20; i++) {
-            runtime.pushStats(id, i, 1);
+            engine.pushStats(id, i, 1);
             int expect = i;
             await().atMost(HANG).pollInterval(Duration.ofMillis(5))
                     .until(() -> fast.last() != null && fast.last().memoryBytes() == expect);
@@ -148,15 +150,15 @@ class StatsHubTest {
     @Test
     void aSnapshotOfAnUnwatchedServerReadsTheEngineOnceAndClosesTheStream() throws Exception {
         CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
-        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1);
-        runtime.pushStats(id, 77, 12.5); // two readings: the hub waits for the second, the first has no CPU delta
-        runtime.pushStats(id, 77, 12.5);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
+        engine.pushStats(id, 77, 12.5); // two readings: the hub waits for the second, the first has no CPU delta
+        engine.pushStats(id, 77, 12.5);
 
         ServerStats s = snapshot.get(HANG.toSeconds(), TimeUnit.SECONDS);
         assertThat(s.memoryBytes()).isEqualTo(77);
         assertThat(s.cpuAbsolute()).isEqualTo(12.5);
         assertThat(s.state()).isEqualTo(ServerState.RUNNING);
-        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
         assertThat(hub.watchedServers()).isZero();
     }
 
@@ -167,7 +169,7 @@ class StatsHubTest {
         assertThat(s.state()).isEqualTo(ServerState.OFFLINE);
         assertThat(s.memoryBytes()).isZero();
         assertThat(s.uptimeMillis()).isZero();
-        assertThat(runtime.openStatsStreams()).isZero();
+        assertThat(engine.openStatsStreams()).isZero();
     }
 
     @Test
@@ -175,18 +177,18 @@ class StatsHubTest {
         Recorder r = new Recorder();
         hub.subscribe(id, r);
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
-        runtime.pushStats(id, 1_000, 5);
+        engine.pushStats(id, 1_000, 5);
         await().atMost(HANG).until(() -> r.last() != null && r.last().memoryBytes() == 1_000);
 
         runs.set(id, ServerState.OFFLINE, ref, started);
         bus.publish(new ServerEvent.StateChanged(id, Instant.now(), ServerState.RUNNING, ServerState.OFFLINE, "stopped"));
         await().atMost(HANG).until(() -> r.last().state() == ServerState.OFFLINE && r.last().memoryBytes() == 0);
 
-        Instant again = runtime.start(id);
+        Instant again = engine.start(id);
         runs.set(id, ServerState.RUNNING, ref, again);
         bus.publish(new ServerEvent.ContainerStarted(id, Instant.now(), ref.id(), again, again));
-        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
-        runtime.pushStats(id, 2_000, 5);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1 && hub.openEngineStreams() == 1);
+        engine.pushStats(id, 2_000, 5);
         await().atMost(HANG).until(() -> r.last().state() == ServerState.RUNNING && r.last().memoryBytes() == 2_000);
     }
 
@@ -198,7 +200,7 @@ class StatsHubTest {
         bus.publish(new ServerEvent.Deleted(id, Instant.now()));
         await().atMost(HANG).until(() -> r.ends.contains(StatsListener.EndReason.SERVER_DELETED));
         assertThat(sub.awaitTermination(HANG)).isTrue();
-        await().atMost(HANG).until(() -> hub.openEngineStreams() == 0 && runtime.openStatsStreams() == 0);
+        await().atMost(HANG).until(() -> hub.openEngineStreams() == 0 && engine.openStatsStreams() == 0);
         assertThat(hub.subscriberCount()).isZero();
     }
 
@@ -212,7 +214,7 @@ class StatsHubTest {
         await().atMost(HANG).until(() -> hub.openEngineStreams() == 1);
         hub.close();
         assertThat(r.ends).containsExactly(StatsListener.EndReason.HUB_CLOSED);
-        await().atMost(HANG).until(() -> runtime.openStatsStreams() == 0 && hub.openEngineStreams() == 0
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 0 && hub.openEngineStreams() == 0
                 && LiveThreads.named(THREADS) == 0);
     }
 }

@@ -1,0 +1,924 @@
+package dev.raptor.core.testing;
+
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerStatus;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.SpecHash;
+import dev.raptor.core.runtime.StatsSample;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.server.ServerSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * An in-memory container engine for tests of the lifecycle logic, so that the hardest cases (a create that
+ * hangs, a kill during a boot, a crash loop) run in milliseconds and on purpose, not by luck on a real
+ * engine. {@link FakeRuntime} is the {@code ContainerRuntime} over it; several runtimes (several daemons,
+ * each with its own node label) may share one engine, and containers outlive a runtime's close, as they
+ * outlive a daemon.
+ *
+ * <ul>
+ *   <li><b>Containers</b> are made by {@link FakeRuntime#create}, or planted by a test ({@link #container},
+ *       {@link #plant}). What runs in them is a {@link FakeProgram}: by default {@link FakeGameServer},
+ *       which behaves like the test image's script.</li>
+ *   <li><b>Output</b> is kept per container across its runs, stamped by the engine's clock: strictly
+ *       increasing, never behind the wall clock. As Docker does, a run reports a start time a little
+ *       after its first lines' stamps (see {@code ContainerInfo.outputSince}).</li>
+ *   <li><b>Faults</b> are scripted per verb with {@link #on}: delays, hangs (until the deadline, optionally
+ *       landing afterwards like an abandoned engine call), typed failures. Crashes and exits come from the
+ *       program, or from {@link #exit}.</li>
+ *   <li><b>Streams</b> (logs, stats, events) each have a reader thread named {@value FakeStream#THREAD_PREFIX}…
+ *       so tests can count them; events can be dropped ({@link #dropEvents}) to stand for a lost stream.</li>
+ * </ul>
+ * Thread-safe. One lock guards the state and is held for memory operations only; programs run on one
+ * program thread of their own.
+ */
+public final class FakeEngine implements AutoCloseable {
+    /** Stream reader threads are named with this prefix, for tests that count threads. */
+    public static final String STREAM_THREADS = FakeStream.THREAD_PREFIX;
+    /** How much later than its first lines a run says it started (Docker: a few milliseconds). */
+    private static final Duration START_LAG = Duration.ofMillis(1);
+
+    /** The calls a runtime makes, for scripting and counting. */
+    public enum Verb {
+        INFO, LIST_OWNED, FIND, CREATE, START, SEND_INPUT, SIGNAL, KILL, REMOVE, INSPECT, AWAIT_EXIT, LOGS, STATS, EVENTS;
+
+        String operation() {
+            String[] words = name().toLowerCase().split("_");
+            StringBuilder b = new StringBuilder(words[0]);
+            for (int i = 1; i < words.length; i++) {
+                b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+            }
+            return b.toString();
+        }
+    }
+
+    /** One finished call: what, about which server, and how it ended ({@code ok} or the exception's simple name). */
+    public record Call(Verb verb, UUID serverId, String outcome) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a run ends, on release and on close: awaitExit and hanging calls wait on it. */
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Container> containers = new LinkedHashMap<>();
+    private final List<CallRule> rules = new ArrayList<>();
+    private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
+    private final Set<FakeStream<?>> streams = ConcurrentHashMap.newKeySet();
+    private final List<LogRequest> logRequests = new CopyOnWriteArrayList<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ScheduledExecutorService programs =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("engine-program").factory());
+    private volatile Function<ServerSpec, FakeProgram> programFor = spec -> new FakeGameServer();
+    private volatile double timeScale = 1;
+    private volatile boolean dropEvents;
+    private long clockNanos;
+    private long nextId;
+    private int releases;
+    private boolean closed;
+
+    // ------------------------------------------------------------------ configuration
+
+    /**
+     * Program time runs this many times as slow as real time: {@code 0.25} makes a {@code BOOT_DELAY} of
+     * 4 s last one second. Only program delays scale; deadlines, scripted call delays and everything the
+     * daemon times stay real.
+     */
+    public FakeEngine timeScale(double scale) {
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("scale must be positive");
+        }
+        this.timeScale = scale;
+        return this;
+    }
+
+    /** Which program the containers created from a spec run (default: a {@link FakeGameServer} each). */
+    public FakeEngine programs(Function<ServerSpec, FakeProgram> programFor) {
+        this.programFor = Objects.requireNonNull(programFor);
+        return this;
+    }
+
+    /** Creating a container from {@code image} fails as a missing image does (NotFound). */
+    public FakeEngine missingImage(String image) {
+        missingImages.add(image);
+        return this;
+    }
+
+    /** Scripts how calls of {@code verb} are answered. */
+    public CallRule on(Verb verb) {
+        return new CallRule(this, verb);
+    }
+
+    void addRule(CallRule rule) {
+        lock.lock();
+        try {
+            rules.add(rule);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets every scripted rule (calls in a hang stay there until released). */
+    public void clearRules() {
+        lock.lock();
+        try {
+            rules.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets every hanging call go on as if the engine had answered after all. */
+    public void releaseHangs() {
+        lock.lock();
+        try {
+            releases++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** While true, no event reaches any event stream (as if the stream had silently broken). */
+    public void dropEvents(boolean drop) {
+        this.dropEvents = drop;
+    }
+
+    // ------------------------------------------------------------------ observing (for assertions)
+
+    /** Every call that finished, in order. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** How many calls of {@code verb} finished. */
+    public long calls(Verb verb) {
+        return calls.stream().filter(c -> c.verb() == verb).count();
+    }
+
+    /** Calls that have begun and not yet returned (a hanging one counts until it times out or is released). */
+    public int inFlightCalls() {
+        return inFlight.get();
+    }
+
+    /** Every log request made, in order. */
+    public List<LogRequest> logRequests() {
+        return List.copyOf(logRequests);
+    }
+
+    public int openLogStreams() {
+        return openStreams(FakeStream.Kind.LOGS);
+    }
+
+    public int openStatsStreams() {
+        return openStreams(FakeStream.Kind.STATS);
+    }
+
+    public int openEventStreams() {
+        return openStreams(FakeStream.Kind.EVENTS);
+    }
+
+    private int openStreams(FakeStream.Kind kind) {
+        return (int) streams.stream().filter(s -> s.kind == kind).count();
+    }
+
+    /** Every container there is, owned by anybody or nobody. */
+    public List<ContainerInfo> containers() {
+        lock.lock();
+        try {
+            return containers.values().stream().map(Container::info).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lines written to the server's console input, over all its containers and runs. */
+    public List<String> inputs(UUID serverId) {
+        lock.lock();
+        try {
+            return containers.values().stream().filter(c -> c.serves(serverId)).flatMap(c -> c.stdin.stream()).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server's output so far (all its containers, all runs), as text. */
+    public List<String> output(UUID serverId) {
+        lock.lock();
+        try {
+            return containers.values().stream().filter(c -> c.serves(serverId)).flatMap(c -> c.output.stream())
+                    .map(LogLine::text).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ acting behind the daemon's back
+
+    /** The server's container (the first labelled for it); a bare one (no spec, silent, not running) is made if it has none. */
+    public ContainerRef container(UUID serverId) {
+        lock.lock();
+        try {
+            for (Container c : containers.values()) {
+                if (c.serves(serverId)) {
+                    return c.ref;
+                }
+            }
+            return plantLocked(serverId, RuntimeLabels.containerName(serverId), Map.of(RuntimeLabels.SERVER, serverId.toString()), null).ref;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a container there as if someone had made it: a duplicate of a server's, another node's, or one
+     * without Raptor's label (then {@code serverId} only names it). It runs {@link FakeProgram#SILENT} unless
+     * {@code spec} is given, and is not started.
+     */
+    public ContainerRef plant(UUID serverId, String name, Map<String, String> labels, ServerSpec spec) {
+        lock.lock();
+        try {
+            return plantLocked(serverId, name, labels, spec).ref;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Container plantLocked(UUID serverId, String name, Map<String, String> labels, ServerSpec spec) {
+        ContainerRef ref = new ContainerRef("fake-" + (++nextId), name, serverId);
+        Container c = new Container(ref, spec, labels);
+        containers.put(ref.id(), c);
+        return c;
+    }
+
+    /** Starts (a new run of) the server's container; returns where the run's output begins. */
+    public Instant start(UUID serverId) {
+        lock.lock();
+        try {
+            Container c = byServer(serverId);
+            startLocked(c);
+            return c.outputSince;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server's main process exits normally: its follow streams end. */
+    public void stop(UUID serverId) {
+        exit(serverId, 0);
+    }
+
+    /** The server's main process exits with {@code code} (a crash when it is not 0). */
+    public void exit(UUID serverId, int code) {
+        lock.lock();
+        try {
+            exitLocked(byServer(serverId), code, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server's container prints {@code text}, stamped just after the previous line. */
+    public LogLine emit(UUID serverId, String text) {
+        return emit(serverId, text, false);
+    }
+
+    /** Like {@link #emit(UUID, String)}, but stamped with the very instant of the previous line when {@code sameInstant}. */
+    public LogLine emit(UUID serverId, String text, boolean sameInstant) {
+        lock.lock();
+        try {
+            return printLocked(byServer(serverId), LogLine.Stream.STDOUT, text, sameInstant);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection to the engine breaks: the server's log and stats streams end with an error; the container keeps running. */
+    public void breakStreams(UUID serverId) {
+        for (FakeStream<?> s : streams) {
+            if (s.kind != FakeStream.Kind.EVENTS && s.key instanceof Container c && c.ref.serverId().equals(serverId)) {
+                s.finish(new EngineException.Unavailable(serverId, "logs", "connection reset", null));
+            }
+        }
+    }
+
+    /** Hands a reading to every open stats stream of the server. */
+    public void pushStats(UUID serverId, long memoryBytes, double cpu) {
+        StatsSample sample = new StatsSample(serverId, Instant.now(), memoryBytes, 1L << 30, cpu, 10, 20, 3);
+        for (FakeStream<?> s : streams) {
+            if (s.kind == FakeStream.Kind.STATS && s.key instanceof Container c && c.ref.serverId().equals(serverId)) {
+                cast(s).push(sample);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> FakeStream<T> cast(FakeStream<?> s) {
+        return (FakeStream<T>) s;
+    }
+
+    // ------------------------------------------------------------------ calls (used by FakeRuntime)
+
+    /**
+     * Runs one call: applies the first live scripted rule of its verb, then {@code action} (under no lock;
+     * actions take the lock themselves). An abandoned call (deadline, interrupt) throws Timeout with the
+     * interrupt status kept, as the Docker runtime does.
+     */
+    <T> T call(Verb verb, UUID serverId, Deadline deadline, Supplier<T> action) {
+        inFlight.incrementAndGet();
+        String outcome = "ok";
+        try {
+            CallRule.Action a = ruleFor(verb, serverId);
+            switch (a) {
+                case null -> {
+                }
+                case CallRule.Action.Fail f -> throw f.failure().of(serverId, verb.operation(), f.message());
+                case CallRule.Action.Delay d -> {
+                    if (!waitFor(deadline, System.nanoTime() + d.delay().toNanos(), false)) {
+                        throw timeout(verb, serverId);
+                    }
+                }
+                case CallRule.Action.Hang h -> {
+                    if (!waitFor(deadline, Long.MAX_VALUE, true)) {
+                        if (h.lands()) {
+                            land(action);
+                        }
+                        throw timeout(verb, serverId);
+                    }
+                }
+            }
+            return action.get();
+        } catch (RuntimeException e) {
+            outcome = e.getClass().getSimpleName();
+            throw e;
+        } finally {
+            calls.add(new Call(verb, serverId, outcome));
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private CallRule.Action ruleFor(Verb verb, UUID serverId) {
+        lock.lock();
+        try {
+            ensureOpen(verb, serverId);
+            for (CallRule r : rules) {
+                if (r.verb == verb && r.take(serverId)) {
+                    return r.action;
+                }
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@code untilNanos}, the deadline, an interrupt, a release (if {@code releasable}) or the
+     * engine's close. True when the call may go on (time was up, or released); false when it is abandoned.
+     */
+    private boolean waitFor(Deadline deadline, long untilNanos, boolean releasable) {
+        lock.lock();
+        try {
+            int release = releases;
+            while (true) {
+                if (releasable && releases != release) {
+                    return true;
+                }
+                long now = System.nanoTime();
+                if (untilNanos - now <= 0) {
+                    return true;
+                }
+                if (closed || deadline.expired()) {
+                    return false;
+                }
+                long wait = Math.min(untilNanos - now, deadline.remaining().toNanos());
+                try {
+                    changed.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the caller abandoned the call; its thread keeps the status
+                    return false;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void land(Supplier<?> action) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            action.get();
+        } catch (RuntimeException e) {
+            // the engine finished the abandoned call, or failed to: nobody hears of it either way
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static EngineException timeout(Verb verb, UUID serverId) {
+        return new EngineException.Timeout(serverId, verb.operation(), "no answer before the deadline; call abandoned", null);
+    }
+
+    private void ensureOpen(Verb verb, UUID serverId) {
+        if (closed) {
+            throw new EngineException.Unavailable(serverId, verb.operation(), "the fake engine is closed", null);
+        }
+    }
+
+    // ------------------------------------------------------------------ verbs (callers go through call())
+
+    List<ContainerInfo> list(String node, UUID serverId) {
+        lock.lock();
+        try {
+            return containers.values().stream()
+                    .filter(c -> FakeRuntime.owns(node, c.labels) && (serverId == null || c.serves(serverId)))
+                    .map(Container::info).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ContainerInfo create(ServerSpec spec, String node) {
+        lock.lock();
+        try {
+            if (spec.image() != null && missingImages.contains(spec.image())) {
+                throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image() + " is not present", null);
+            }
+            String name = RuntimeLabels.containerName(spec.id());
+            for (Container c : containers.values()) {
+                if (name.equals(c.ref.name())) {
+                    String whose = c.serves(spec.id()) ? "this server's container " + c.ref.id() + " already exists"
+                            : "a container named " + name + " exists that is not labelled as this server's";
+                    throw new EngineException.Conflict(spec.id(), "create", whose, null);
+                }
+            }
+            Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+            labels.put(RuntimeLabels.SERVER, spec.id().toString());
+            labels.put(RuntimeLabels.SPEC_HASH, SpecHash.of(spec));
+            if (node != null) {
+                labels.put(RuntimeLabels.NODE, node);
+            }
+            return plantLocked(spec.id(), name, labels, spec).info();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void start(ContainerRef ref) {
+        lock.lock();
+        try {
+            startLocked(byRef(ref, "start"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void sendInput(ContainerRef ref, String line) {
+        lock.lock();
+        try {
+            Container c = byRef(ref, "sendInput");
+            if (!c.running()) {
+                throw new EngineException.Conflict(ref.serverId(), "sendInput", "container " + ref.id() + " is not running", null);
+            }
+            c.stdin.add(line);
+            Process p = c.process;
+            runProgram(() -> p.deliver(prog -> prog.input(p, line)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void signal(ContainerRef ref, String signal) {
+        lock.lock();
+        try {
+            Container c = byRef(ref, "signal");
+            if (!c.running()) {
+                return;
+            }
+            if (signal.equals("SIGKILL")) {
+                exitLocked(c, 137, false);
+                return;
+            }
+            Process p = c.process;
+            runProgram(() -> p.deliver(prog -> prog.signal(p, signal)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void remove(ContainerRef ref) {
+        lock.lock();
+        try {
+            Container c = byRef(ref, "remove");
+            exitLocked(c, 137, false);
+            containers.remove(c.ref.id());
+            for (FakeStream<?> s : streams) {
+                if (s.key == c) {
+                    s.finish(null);
+                }
+            }
+            publish(c, new RuntimeEvent.Removed(c.ref, tick()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ContainerInfo inspect(ContainerRef ref) {
+        lock.lock();
+        try {
+            return byRef(ref, "inspect").info();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the container does not run; empty at the deadline, or when the caller abandons the wait. */
+    java.util.Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
+        lock.lock();
+        try {
+            while (true) {
+                Container c = byRef(ref, "awaitExit");
+                if (!c.running()) {
+                    return java.util.Optional.of(c.exitCode == null ? 0 : c.exitCode);
+                }
+                if (deadline.expired() || closed) {
+                    return java.util.Optional.empty();
+                }
+                try {
+                    changed.awaitNanos(deadline.remaining().toNanos());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return java.util.Optional.empty();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    FakeStream<LogLine> logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        logRequests.add(request);
+        lock.lock();
+        try {
+            Container c = byRef(ref, "logs");
+            FakeStream<LogLine> s = new FakeStream<>(FakeStream.Kind.LOGS, c, sink, this::forget);
+            List<LogLine> past = c.output.stream()
+                    .filter(l -> request.since() == null || !l.at().isBefore(request.since()))
+                    .toList();
+            if (request.tail() >= 0 && past.size() > request.tail()) {
+                past = past.subList(past.size() - request.tail(), past.size());
+            }
+            past.forEach(s::push);
+            if (request.follow() && c.running()) {
+                c.followers.add(s);
+            } else {
+                s.finish(null);
+            }
+            streams.add(s);
+            return s.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    FakeStream<StatsSample> stats(ContainerRef ref, StreamSink<StatsSample> sink) {
+        lock.lock();
+        try {
+            Container c = byRef(ref, "stats");
+            FakeStream<StatsSample> s = new FakeStream<>(FakeStream.Kind.STATS, c, sink, this::forget);
+            streams.add(s);
+            return s.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An event stream of a runtime with {@code node}: it sees the events of the containers that node owns. */
+    FakeStream<RuntimeEvent> events(String node, StreamSink<RuntimeEvent> sink) {
+        lock.lock();
+        try {
+            FakeStream<RuntimeEvent> s = new FakeStream<>(FakeStream.Kind.EVENTS, new EventKey(node), sink, this::forget);
+            streams.add(s);
+            return s.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private record EventKey(String node) {
+    }
+
+    // ------------------------------------------------------------------ state changes (lock held)
+
+    private Container byServer(UUID serverId) {
+        for (Container c : containers.values()) {
+            if (c.serves(serverId)) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("no container of server " + serverId + "; call container(id) first");
+    }
+
+    private Container byRef(ContainerRef ref, String operation) {
+        Container c = containers.get(ref.id());
+        if (c == null) {
+            throw new EngineException.NotFound(ref.serverId(), operation, "no such container: " + ref.id(), null);
+        }
+        return c;
+    }
+
+    private void startLocked(Container c) {
+        if (c.running()) {
+            return;
+        }
+        c.status = ContainerStatus.RUNNING;
+        c.exitCode = null;
+        c.oom = false;
+        c.outputSince = tick();
+        c.startedAt = c.outputSince.plus(START_LAG);
+        c.finishedAt = null;
+        c.run++;
+        FakeProgram program = c.spec == null ? FakeProgram.SILENT : programFor.apply(c.spec);
+        Process p = new Process(c, c.run, program);
+        c.process = p;
+        publish(c, new RuntimeEvent.Started(c.ref, c.startedAt));
+        runProgram(() -> p.deliver(prog -> prog.started(p)));
+    }
+
+    private void runProgram(Runnable call) {
+        try {
+            programs.execute(call);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the engine is closing: nothing runs any more
+        }
+    }
+
+    /** A stream has ended (its reader thread is about to tell its sink): forget it. */
+    private void forget(FakeStream<?> s) {
+        lock.lock();
+        try {
+            streams.remove(s);
+            if (s.key instanceof Container c) {
+                c.followers.remove(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void exitLocked(Container c, int code, boolean oom) {
+        if (!c.running()) {
+            return;
+        }
+        c.status = ContainerStatus.EXITED;
+        c.exitCode = code;
+        c.oom = oom;
+        Instant now = tick();
+        c.finishedAt = now.isAfter(c.startedAt) ? now : c.startedAt.plusNanos(1);
+        clockNanos = Math.max(clockNanos, nanos(c.finishedAt));
+        for (FakeStream<LogLine> s : c.followers) {
+            s.finish(null);
+        }
+        c.followers.clear();
+        changed.signalAll();
+        publish(c, new RuntimeEvent.Exited(c.ref, c.finishedAt, code, oom));
+    }
+
+    private LogLine printLocked(Container c, LogLine.Stream stream, String text, boolean sameInstant) {
+        LogLine line = new LogLine(c.ref.serverId(), sameInstant && clockNanos != 0 ? instant(clockNanos) : tick(), stream, text);
+        c.output.add(line);
+        for (FakeStream<LogLine> s : c.followers) {
+            s.push(line);
+        }
+        return line;
+    }
+
+    private void publish(Container c, RuntimeEvent event) {
+        if (dropEvents) {
+            return;
+        }
+        for (FakeStream<?> s : streams) {
+            if (s.kind == FakeStream.Kind.EVENTS && s.key instanceof EventKey(String node) && FakeRuntime.owns(node, c.labels)) {
+                FakeEngine.<RuntimeEvent>cast(s).push(event);
+            }
+        }
+    }
+
+    /** The engine's clock: strictly increasing, never behind the wall clock. */
+    private Instant tick() {
+        clockNanos = Math.max(nanos(Instant.now()), clockNanos + 1);
+        return instant(clockNanos);
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(0, nanos);
+    }
+
+    /** A signal's number, as a shell reports a process killed by it (128 + n). */
+    static int signalNumber(String signal) {
+        return switch (signal) {
+            case "SIGHUP" -> 1;
+            case "SIGINT" -> 2;
+            case "SIGQUIT" -> 3;
+            case "SIGKILL" -> 9;
+            case "SIGUSR1" -> 10;
+            case "SIGUSR2" -> 12;
+            case "SIGTERM" -> 15;
+            default -> 15;
+        };
+    }
+
+    /** Ends every stream and hanging call; containers and their programs stop existing with it. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (FakeStream<?> s : streams) {
+            s.close();
+        }
+        programs.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ containers and runs
+
+    private final class Container {
+        final ContainerRef ref;
+        final ServerSpec spec;
+        final Map<String, String> labels;
+        final List<LogLine> output = new ArrayList<>();
+        final List<String> stdin = new ArrayList<>();
+        final List<FakeStream<LogLine>> followers = new ArrayList<>();
+        ContainerStatus status = ContainerStatus.CREATED;
+        Integer exitCode;
+        boolean oom;
+        Instant startedAt;
+        Instant finishedAt;
+        Instant outputSince;
+        int run;
+        Process process;
+
+        Container(ContainerRef ref, ServerSpec spec, Map<String, String> labels) {
+            this.ref = ref;
+            this.spec = spec;
+            this.labels = Map.copyOf(labels);
+        }
+
+        boolean serves(UUID serverId) {
+            return serverId.toString().equals(labels.get(RuntimeLabels.SERVER));
+        }
+
+        boolean running() {
+            return status.isRunning();
+        }
+
+        ContainerInfo info() {
+            return new ContainerInfo(ref, labels.get(RuntimeLabels.SPEC_HASH), status, exitCode, oom, startedAt, finishedAt,
+                    outputSince, labels);
+        }
+    }
+
+    /** One run of a container, as its program sees it. */
+    private final class Process implements FakeProgram.Run {
+        private final Container c;
+        private final int run;
+        private final FakeProgram program;
+        private final Map<String, String> env;
+
+        Process(Container c, int run, FakeProgram program) {
+            this.c = c;
+            this.run = run;
+            this.program = program;
+            Map<String, String> e = new LinkedHashMap<>();
+            if (c.spec != null) {
+                c.spec.primaryAllocation().ifPresent(a -> {
+                    e.put("SERVER_IP", a.ip());
+                    e.put("SERVER_PORT", Integer.toString(a.containerPort()));
+                });
+                e.putAll(c.spec.effectiveEnvironment());
+            }
+            this.env = Map.copyOf(e);
+        }
+
+        /** Calls the program (on the program thread) if this run still lives. */
+        void deliver(java.util.function.Consumer<FakeProgram> call) {
+            if (alive()) {
+                call.accept(program);
+            }
+        }
+
+        @Override
+        public ServerSpec spec() {
+            return c.spec;
+        }
+
+        @Override
+        public String env(String name, String fallback) {
+            return env.getOrDefault(name, fallback);
+        }
+
+        @Override
+        public void print(String line) {
+            print(LogLine.Stream.STDOUT, line);
+        }
+
+        @Override
+        public void printError(String line) {
+            print(LogLine.Stream.STDERR, line);
+        }
+
+        private void print(LogLine.Stream stream, String line) {
+            lock.lock();
+            try {
+                if (liveLocked()) {
+                    printLocked(c, stream, line, false);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void exit(int code) {
+            end(code, false);
+        }
+
+        @Override
+        public void outOfMemory() {
+            end(137, true);
+        }
+
+        private void end(int code, boolean oom) {
+            lock.lock();
+            try {
+                if (liveLocked()) {
+                    exitLocked(c, code, oom);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void after(Duration delay, Runnable action) {
+            long nanos = (long) (delay.toNanos() * timeScale);
+            try {
+                programs.schedule(() -> {
+                    if (alive()) {
+                        action.run();
+                    }
+                }, nanos, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the engine is closing: nothing runs any more
+            }
+        }
+
+        @Override
+        public boolean alive() {
+            lock.lock();
+            try {
+                return liveLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private boolean liveLocked() {
+            return !closed && c.run == run && c.running() && containers.get(c.ref.id()) == c;
+        }
+    }
+}

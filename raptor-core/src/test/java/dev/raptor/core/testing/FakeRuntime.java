@@ -1,0 +1,223 @@
+package dev.raptor.core.testing;
+
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.StatsSample;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.FakeEngine.Verb;
+import dev.raptor.core.validation.FieldError;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link ContainerRuntime} contract on a {@link FakeEngine}: what a daemon with node label
+ * {@code node} sees of it. It honours the SPI as the real runtimes do, so that {@code LifecycleContract}
+ * runs on it unchanged and in seconds:
+ * <ul>
+ *   <li>every call takes its deadline (scripted delays and hangs end in {@link EngineException.Timeout});
+ *       an interrupted call is abandoned like a Docker call, keeping the interrupt status;</li>
+ *   <li>only {@link EngineException} subtypes are thrown; start on running, kill and signal on stopped
+ *       are no-ops; remove, kill and signal of a missing container throw NotFound;</li>
+ *   <li>{@link #listOwned}, {@link #find} and {@link #events} see only containers labelled
+ *       {@link RuntimeLabels#SERVER} and this runtime's node (none when it has none);</li>
+ *   <li>logs honour tail, since (to the nanosecond) and follow; every stream is a subscription whose
+ *       close ends its reader thread, and {@link #close()} closes every stream this runtime opened.</li>
+ * </ul>
+ */
+public final class FakeRuntime implements ContainerRuntime {
+    private final FakeEngine engine;
+    private final String node;
+    private final boolean ownsEngine;
+    private final Set<Subscription> opened = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /** A runtime on an engine of its own, which it closes with itself. */
+    public FakeRuntime() {
+        this(new FakeEngine(), null, true);
+    }
+
+    private FakeRuntime(FakeEngine engine, String node, boolean ownsEngine) {
+        this.engine = engine;
+        this.node = node;
+        this.ownsEngine = ownsEngine;
+    }
+
+    /** Another daemon's view of {@code engine}: a node label of its own (null: none); closing it leaves the engine running. */
+    public static FakeRuntime on(FakeEngine engine, String node) {
+        return new FakeRuntime(engine, node, false);
+    }
+
+    public FakeEngine engine() {
+        return engine;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** Whether a runtime with node label {@code node} owns a container with {@code labels} (rule 8). */
+    static boolean owns(String node, Map<String, String> labels) {
+        return labels.containsKey(RuntimeLabels.SERVER) && Objects.equals(labels.get(RuntimeLabels.NODE), node);
+    }
+
+    /** Subscriptions this runtime opened that are still open. */
+    public int openStreams() {
+        return (int) opened.stream().filter(Subscription::isOpen).count();
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public List<FieldError> check(ServerSpec spec) {
+        return spec.image() == null ? List.of(new FieldError("image", "the fake runtime runs images: set one")) : List.of();
+    }
+
+    @Override
+    public RuntimeInfo info(Deadline deadline) {
+        return call(Verb.INFO, null, deadline, () -> new RuntimeInfo("fake", "1.0", "1",
+                node == null ? Map.of() : Map.of("node", node), List.of()));
+    }
+
+    @Override
+    public List<ContainerInfo> listOwned(Deadline deadline) {
+        return call(Verb.LIST_OWNED, null, deadline, () -> engine.list(node, null));
+    }
+
+    @Override
+    public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
+        Objects.requireNonNull(serverId, "serverId");
+        return call(Verb.FIND, serverId, deadline, () -> engine.list(node, serverId));
+    }
+
+    @Override
+    public ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        List<FieldError> problems = check(spec);
+        if (!problems.isEmpty()) {
+            throw new EngineException.Rejected(spec.id(), "create", problems.toString(), null);
+        }
+        return call(Verb.CREATE, spec.id(), deadline, () -> engine.create(spec, node));
+    }
+
+    @Override
+    public void start(ContainerRef ref, Deadline deadline) {
+        call(Verb.START, ref.serverId(), deadline, () -> {
+            engine.start(ref);
+            return null;
+        });
+    }
+
+    @Override
+    public void sendInput(ContainerRef ref, String line, Deadline deadline) {
+        Objects.requireNonNull(line, "line");
+        call(Verb.SEND_INPUT, ref.serverId(), deadline, () -> {
+            engine.sendInput(ref, line);
+            return null;
+        });
+    }
+
+    @Override
+    public void signal(ContainerRef ref, String signal, Deadline deadline) {
+        String name = signal.strip().toUpperCase(Locale.ROOT);
+        String normal = name.startsWith("SIG") ? name : "SIG" + name;
+        call(Verb.SIGNAL, ref.serverId(), deadline, () -> {
+            engine.signal(ref, normal);
+            return null;
+        });
+    }
+
+    @Override
+    public void kill(ContainerRef ref, Deadline deadline) {
+        call(Verb.KILL, ref.serverId(), deadline, () -> {
+            engine.signal(ref, "SIGKILL");
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(ContainerRef ref, Deadline deadline) {
+        call(Verb.REMOVE, ref.serverId(), deadline, () -> {
+            engine.remove(ref);
+            return null;
+        });
+    }
+
+    @Override
+    public ContainerInfo inspect(ContainerRef ref, Deadline deadline) {
+        return call(Verb.INSPECT, ref.serverId(), deadline, () -> engine.inspect(ref));
+    }
+
+    @Override
+    public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
+        return call(Verb.AWAIT_EXIT, ref.serverId(), deadline, () -> engine.awaitExit(ref, deadline));
+    }
+
+    @Override
+    public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        return track(call(Verb.LOGS, ref.serverId(), Deadline.inSeconds(30), () -> engine.logs(ref, request, sink)));
+    }
+
+    @Override
+    public Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink) {
+        Objects.requireNonNull(sink, "sink");
+        return track(call(Verb.STATS, ref.serverId(), Deadline.inSeconds(30), () -> engine.stats(ref, sink)));
+    }
+
+    @Override
+    public Subscription events(StreamSink<RuntimeEvent> sink) {
+        Objects.requireNonNull(sink, "sink");
+        return track(call(Verb.EVENTS, null, Deadline.inSeconds(30), () -> engine.events(node, sink)));
+    }
+
+    private Subscription track(Subscription s) {
+        opened.add(s);
+        opened.removeIf(o -> !o.isOpen());
+        if (closed) {
+            s.close();
+        }
+        return s;
+    }
+
+    private <T> T call(Verb verb, UUID serverId, Deadline deadline, java.util.function.Supplier<T> action) {
+        if (closed) {
+            throw new EngineException.Unavailable(serverId, verb.operation(), "the fake runtime is closed", null);
+        }
+        return engine.call(verb, serverId, deadline, action);
+    }
+
+    /** Closes every stream this runtime opened (and its engine, if it made it). Containers keep running. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Subscription s : opened) {
+            s.close();
+        }
+        opened.clear();
+        if (ownsEngine) {
+            engine.close();
+        }
+    }
+}

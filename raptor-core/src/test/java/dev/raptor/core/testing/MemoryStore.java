@@ -1,0 +1,142 @@
+package dev.raptor.core.testing;
+
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerStore;
+import dev.raptor.core.server.StaleVersionException;
+import dev.raptor.core.server.StoredServer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link ServerStore} contract in memory, for core's tests (core has no database; the real store is
+ * raptor-store's SQLite one, which the other modules' lifecycle tests use). Nothing survives the object,
+ * which is all "durable" means inside one test.
+ */
+public final class MemoryStore implements ServerStore {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<UUID, StoredServer> servers = new LinkedHashMap<>();
+    private final List<ActivityEntry> activity = new ArrayList<>();
+
+    @Override
+    public StoredServer create(ServerSpec spec) {
+        lock.lock();
+        try {
+            if (servers.containsKey(spec.id())) {
+                throw new DuplicateServerException(spec.id());
+            }
+            Instant now = Instant.now();
+            StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
+            servers.put(spec.id(), s);
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<StoredServer> find(UUID id) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(servers.get(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<StoredServer> list() {
+        lock.lock();
+        try {
+            return List.copyOf(servers.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public StoredServer update(UUID id, long expectedVersion, ServerSpec spec) {
+        lock.lock();
+        try {
+            StoredServer s = existing(id);
+            if (s.version() != expectedVersion) {
+                throw new StaleVersionException(id, expectedVersion, s.version());
+            }
+            StoredServer next = new StoredServer(spec, s.version() + 1, s.desired(), s.createdAt(), Instant.now());
+            servers.put(id, next);
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public StoredServer setDesiredState(UUID id, DesiredState desired) {
+        lock.lock();
+        try {
+            StoredServer s = existing(id);
+            StoredServer next = new StoredServer(s.spec(), s.version(), desired, s.createdAt(), Instant.now());
+            servers.put(id, next);
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private StoredServer existing(UUID id) {
+        StoredServer s = servers.get(id);
+        if (s == null) {
+            throw new ServerNotFoundException(id);
+        }
+        return s;
+    }
+
+    @Override
+    public boolean delete(UUID id) {
+        lock.lock();
+        try {
+            return servers.remove(id) != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
+        lock.lock();
+        try {
+            ActivityEntry e = new ActivityEntry(activity.size() + 1, server, Instant.now(), type, message, details);
+            activity.add(e);
+            return e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ActivityEntry> activity(UUID server, long beforeId, int limit) {
+        lock.lock();
+        try {
+            List<ActivityEntry> out = new ArrayList<>();
+            for (int i = activity.size() - 1; i >= 0 && out.size() < limit; i--) {
+                ActivityEntry e = activity.get(i);
+                if (e.server().equals(server) && e.id() < beforeId) {
+                    out.add(e);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
