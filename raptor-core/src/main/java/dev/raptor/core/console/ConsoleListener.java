@@ -1,6 +1,7 @@
 package dev.raptor.core.console;
 
 import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.watch.WatchListener;
 
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.function.Function;
  * call at a time, so it may block (a socket write): that only delays this subscriber, whose queue then
  * drops its oldest lines instead of growing.
  */
-public interface ConsoleListener {
+public interface ConsoleListener extends WatchListener {
 
     /** The next lines in order, at least one; many at once when output is fast. */
     void lines(List<LogLine> batch);
@@ -33,15 +34,6 @@ public interface ConsoleListener {
      * just before the lines that follow the gap.
      */
     default void dropped(long count) {
-    }
-
-    /** The hub ended the subscription (server deleted, daemon shutting down); not called after the owner's own {@code close()}. */
-    default void ended(EndReason reason) {
-    }
-
-    /** Why the hub ended a subscription. */
-    enum EndReason {
-        SERVER_DELETED, HUB_CLOSED
     }
 
     /**

@@ -1,13 +1,10 @@
 package dev.raptor.core.console;
 
 import dev.raptor.core.runtime.LogLine;
-import dev.raptor.core.runtime.Subscription;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.raptor.core.watch.WatchSubscription;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * One subscriber of a server's console: a cursor into the server's shared {@link LineLog} and the
@@ -31,29 +28,24 @@ import java.util.UUID;
  *       other subscribers never wait for it.</li>
  * </ul>
  */
-public final class ConsoleSubscription implements Subscription {
-    private static final Logger log = LoggerFactory.getLogger(ConsoleSubscription.class);
+public final class ConsoleSubscription extends WatchSubscription {
     /** A subscriber that stays behind still hears about its losses this often. */
     private static final long DROP_NOTICE_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 
-    private final ConsoleHub hub;
     private final ServerConsole console;
     private final ConsoleListener listener;
     private final long firstSeq;
-    private final int queueLines;
-    private final int maxBatch;
-    private final long minIntervalNanos;
+    final int queueLines;
+    final int maxBatch;
+    final long minIntervalNanos;
 
-    /** Next sequence number to deliver; guarded by the console's lock. */
-    private long cursor;
+    /** Next sequence number to deliver; guarded by the console's lock (only {@link ServerConsole} touches it). */
+    long cursor;
     /** Lines skipped at the cursor so far; guarded by the console's lock. */
-    private long dropped;
-    private volatile boolean open = true;
-    private volatile ConsoleListener.EndReason endedBy;
-    private final Thread thread;
+    long dropped;
 
-    ConsoleSubscription(ConsoleHub hub, ServerConsole console, ConsoleListener listener, long firstSeq) {
-        this.hub = hub;
+    ConsoleSubscription(ServerConsole console, ConsoleListener listener, long firstSeq) {
+        super(console, listener, "console");
         this.console = console;
         this.listener = listener;
         this.firstSeq = firstSeq;
@@ -62,15 +54,6 @@ public final class ConsoleSubscription implements Subscription {
         this.queueLines = s.queueLines();
         this.maxBatch = s.maxBatchLines();
         this.minIntervalNanos = Math.max(1, s.minInterval().toNanos()); // a tick length, so never 0
-        this.thread = Thread.ofVirtual().name("console-subscriber-" + console.serverId()).unstarted(this::drain);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    public UUID serverId() {
-        return console.serverId();
     }
 
     /**
@@ -84,153 +67,39 @@ public final class ConsoleSubscription implements Subscription {
 
     /** Lines waiting to be delivered; never more than {@link ConsoleSettings#queueLines()}. */
     public int queueDepth() {
-        console.lock.lock();
-        try {
-            long head = console.lines.head();
-            return (int) Math.max(0, head - Math.max(cursor, oldestKept(head)));
-        } finally {
-            console.lock.unlock();
-        }
+        return console.queueDepth(this);
     }
 
     /** Lines this subscriber lost to overflow so far, including those it is about to skip. */
     public long droppedTotal() {
-        console.lock.lock();
-        try {
-            return dropped + Math.max(0, oldestKept(console.lines.head()) - cursor);
-        } finally {
-            console.lock.unlock();
-        }
-    }
-
-    /** Caller holds the console's lock. */
-    long cursor() {
-        return cursor;
-    }
-
-    private long oldestKept(long head) {
-        return Math.max(console.lines.low(), head - queueLines);
+        return console.droppedTotal(this);
     }
 
     @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    /** Ends the delivery thread and leaves the server's console; the last to leave closes the engine stream. */
-    @Override
-    public void close() {
-        if (!stop()) {
-            return;
-        }
-        hub.unsubscribe(this);
-    }
-
-    /** The hub ended this subscription (deletion, shutdown): the listener hears why. */
-    void endByHub(ConsoleListener.EndReason reason) {
-        endedBy = reason;
-        stop();
-    }
-
-    private boolean stop() {
-        if (!open) {
-            return false;
-        }
-        open = false;
-        console.lock.lock();
-        try {
-            console.newLines.signalAll();
-            console.pressure.signalAll();
-        } finally {
-            console.lock.unlock();
-        }
-        return true;
-    }
-
-    /** Waits (bounded) for the delivery thread to finish, e.g. in tests counting threads. */
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return !thread.isAlive() || thread.join(timeout);
-    }
-
-    void interrupt() {
-        thread.interrupt();
-    }
-
-    ServerConsole console() {
-        return console;
-    }
-
-    private void drain() {
+    protected void deliverUntilClosed() throws InterruptedException {
         long nextAllowed = System.nanoTime();
         long episode = 0;
         long episodeStart = 0;
-        try {
-            while (true) {
-                ConsoleListener.Batch batch;
-                long gap = 0;
-                boolean caughtUp;
-                long now;
-                console.lock.lock();
-                try {
-                    // The rate limit batches lines up; it must never cost any: half a queue behind, deliver now.
-                    long wait;
-                    while (open && (wait = nextAllowed - System.nanoTime()) > 0
-                            && console.lines.head() - cursor < queueLines / 2) {
-                        console.pressure.awaitNanos(wait);
-                    }
-                    while (open && cursor >= console.lines.head()) {
-                        console.newLines.await();
-                    }
-                    if (!open) {
-                        return;
-                    }
-                    long head = console.lines.head();
-                    long oldest = oldestKept(head);
-                    if (cursor < oldest) {
-                        gap = oldest - cursor;
-                        dropped += gap;
-                        cursor = oldest;
-                    }
-                    now = System.nanoTime();
-                    batch = console.lines.cut(cursor, maxBatch, Math.floorDiv(now, minIntervalNanos));
-                    cursor += batch.size();
-                    caughtUp = cursor >= head;
-                } finally {
-                    console.lock.unlock();
+        ServerConsole.Cut cut;
+        while ((cut = console.nextCut(this, nextAllowed)) != null) {
+            long now = cut.now();
+            // The next delivery waits for the next tick rather than a full interval from now: every
+            // subscriber of the server then wakes at the same moments, reads up to the same mark and
+            // so shares its batches (see LineLog.cut). Still at most one delivery per tick.
+            nextAllowed = now - Math.floorMod(now, minIntervalNanos) + minIntervalNanos;
+            if (cut.gap() > 0) {
+                if (episode == 0) {
+                    episodeStart = now;
                 }
-                // The next delivery waits for the next tick rather than a full interval from now: every
-                // subscriber of the server then wakes at the same moments, reads up to the same mark and
-                // so shares its batches (see LineLog.cut). Still at most one delivery per tick.
-                nextAllowed = now - Math.floorMod(now, minIntervalNanos) + minIntervalNanos;
-                if (gap > 0) {
-                    if (episode == 0) {
-                        episodeStart = now;
-                    }
-                    episode += gap;
-                }
-                if (episode > 0 && (caughtUp || now - episodeStart >= DROP_NOTICE_EVERY_NANOS)) {
-                    long lost = episode;
-                    episode = 0;
-                    deliver(() -> listener.dropped(lost));
-                }
-                ConsoleListener.Batch delivered = batch;
-                deliver(() -> listener.lines(delivered));
+                episode += cut.gap();
             }
-        } catch (InterruptedException e) {
-            // ended
-        } finally {
-            ConsoleListener.EndReason reason = endedBy;
-            if (reason != null) {
-                deliver(() -> listener.ended(reason));
+            if (episode > 0 && (cut.caughtUp() || now - episodeStart >= DROP_NOTICE_EVERY_NANOS)) {
+                long lost = episode;
+                episode = 0;
+                call(() -> listener.dropped(lost));
             }
-        }
-    }
-
-    private void deliver(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            log.debug("server={} console listener failed: {}", console.serverId(), e.toString());
+            ConsoleListener.Batch delivered = cut.batch();
+            call(() -> listener.lines(delivered));
         }
     }
 }

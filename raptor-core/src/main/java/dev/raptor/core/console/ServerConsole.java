@@ -9,6 +9,7 @@ import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.mailbox.Mailbox;
 import dev.raptor.core.watch.ServerWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ import java.util.concurrent.locks.Condition;
  * run's first lines a few milliseconds before the start time it reports. A restart therefore continues the same log with the new
  * boot's first line, and a reconnect after an engine error continues where the old stream broke off.
  */
-final class ServerConsole extends ServerWatch<ConsoleSubscription> {
+final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole.Command> {
     private static final Logger log = LoggerFactory.getLogger(ServerConsole.class);
     /** How long a restart waits for the previous run's stream to deliver its last lines and end. */
     private static final Duration HANDOVER = Duration.ofSeconds(2);
@@ -78,6 +79,8 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
 
     /** Pump-only: the open engine stream. */
     private Stream stream;
+    /** Pump-only: the re-check that opens a stream once the server runs, armed while none is open. */
+    private Mailbox.Timer recheck;
 
     ServerConsole(UUID serverId, ContainerRuntime runtime, ServerRuns runs, ConsoleSettings settings, AtomicInteger openStreams) {
         super(serverId, "console");
@@ -96,27 +99,91 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
     // ------------------------------------------------------------------ subscribers
 
     /** Adds a subscriber whose first live line is the next one appended; null if this console is ending. */
-    ConsoleSubscription add(ConsoleHub hub, ConsoleListener listener) {
-        return add(() -> new ConsoleSubscription(hub, this, listener, lines.head()));
+    ConsoleSubscription add(ConsoleListener listener) {
+        return add(() -> new ConsoleSubscription(this, listener, lines.head()));
     }
 
-    /**
-     * Ends this console: the pump closes the engine stream and exits. With a reason, the subscribers
-     * still attached are ended too (deletion, shutdown); without, none are left.
-     */
-    void end(ConsoleListener.EndReason reason) {
-        for (ConsoleSubscription s : endWatch()) {
-            s.endByHub(reason);
-        }
+    @Override
+    protected void onEnded() {
         if (!pumpStarted()) {
-            primed.countDown();
+            primed.countDown(); // nobody will read the history: readers must not wait for it
         }
     }
 
     @Override
-    protected void onEnding() {
+    protected void signalSubscribers() {
         newLines.signalAll();
         pressure.signalAll();
+    }
+
+    // ------------------------------------------------------------------ delivery (on the subscribers' threads)
+
+    /** One subscriber's next delivery: its batch, the lines it skipped first, and whether it has caught up. */
+    record Cut(ConsoleListener.Batch batch, long gap, boolean caughtUp, long now) {
+    }
+
+    /**
+     * Waits for {@code s}'s next delivery: until its rate limit allows one (cut short once it is half a
+     * queue behind: the limit batches lines up, it must never cost any) and a line is there. Lines it fell
+     * a full queue behind on are skipped and counted.
+     *
+     * @param nextAllowed the {@link System#nanoTime()} before which it should not be handed a batch
+     * @return the delivery, or null once {@code s} is closed
+     */
+    Cut nextCut(ConsoleSubscription s, long nextAllowed) throws InterruptedException {
+        lock.lock();
+        try {
+            long wait;
+            while (s.isOpen() && (wait = nextAllowed - System.nanoTime()) > 0 && lines.head() - s.cursor < s.queueLines / 2) {
+                pressure.awaitNanos(wait);
+            }
+            while (s.isOpen() && s.cursor >= lines.head()) {
+                newLines.await();
+            }
+            if (!s.isOpen()) {
+                return null;
+            }
+            long head = lines.head();
+            long oldest = oldestKept(s, head);
+            long gap = 0;
+            if (s.cursor < oldest) {
+                gap = oldest - s.cursor;
+                s.dropped += gap;
+                s.cursor = oldest;
+            }
+            long now = System.nanoTime();
+            ConsoleListener.Batch batch = lines.cut(s.cursor, s.maxBatch, Math.floorDiv(now, s.minIntervalNanos));
+            s.cursor += batch.size();
+            return new Cut(batch, gap, s.cursor >= head, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lines waiting for {@code s}; never more than its queue. */
+    int queueDepth(ConsoleSubscription s) {
+        lock.lock();
+        try {
+            long head = lines.head();
+            return (int) Math.max(0, head - Math.max(s.cursor, oldestKept(s, head)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lines {@code s} lost to overflow so far, including those it is about to skip. */
+    long droppedTotal(ConsoleSubscription s) {
+        lock.lock();
+        try {
+            return s.dropped + Math.max(0, oldestKept(s, lines.head()) - s.cursor);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The oldest line {@code s} may still be handed: its queue holds the last {@code queueLines}. Lock held. */
+    private long oldestKept(ConsoleSubscription s, long head) {
+        return Math.max(lines.low(), head - s.queueLines);
     }
 
     // ------------------------------------------------------------------ history
@@ -197,7 +264,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
     private void trimDelivered() {
         long keepFrom = lines.head() - settings.historyLines();
         for (ConsoleSubscription s : subscribersLocked()) {
-            keepFrom = Math.min(keepFrom, s.cursor());
+            keepFrom = Math.min(keepFrom, s.cursor);
         }
         lines.trimBelow(keepFrom);
     }
@@ -216,11 +283,16 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
 
     // ------------------------------------------------------------------ the pump
 
-    private sealed interface Command {
+    /** What the pump is told: a run began, a stream ended, or it is time to look whether one should be open. */
+    sealed interface Command {
         record Started(ContainerRef ref, Instant startedAt, Instant outputSince) implements Command {
         }
 
         record Ended(int gen, Throwable error) implements Command {
+        }
+
+        /** The timer armed while no stream is open: the server may have started without anybody telling. */
+        record Recheck() implements Command {
         }
     }
 
@@ -232,21 +304,13 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
             primed.countDown();
         }
         recheck();
+        armRecheck();
     }
 
     @Override
-    protected Duration nextWait() {
-        return stream == null ? settings.recheckEvery() : null;
-    }
-
-    @Override
-    protected void onCommand(Object command) throws InterruptedException {
+    protected void onCommand(Command command) throws InterruptedException {
         switch (command) {
-            case null -> {
-                if (stream == null) {
-                    recheck();
-                }
-            }
+            case Command.Recheck r -> recheck();
             case Command.Started s -> onStarted(s);
             case Command.Ended e -> {
                 if (stream != null && stream.gen == e.gen()) {
@@ -257,8 +321,16 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription> {
                     }
                 }
             }
-            default -> throw new IllegalStateException("unknown command " + command);
         }
+        armRecheck();
+    }
+
+    /** While no stream is open, a re-check comes {@link ConsoleSettings#recheckEvery()} after the last command. */
+    private void armRecheck() {
+        if (recheck != null) {
+            recheck.cancel();
+        }
+        recheck = stream == null ? schedule(new Command.Recheck(), settings.recheckEvery()) : null;
     }
 
     @Override

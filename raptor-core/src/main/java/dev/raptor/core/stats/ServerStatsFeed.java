@@ -25,7 +25,7 @@ import java.util.concurrent.locks.Condition;
  * into one {@link ServerStats} for the subscribers to pick up. Exists while the server has subscribers.
  * Only the pump calls the engine; the engine's reader thread only replaces {@link #sample}.
  */
-final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
+final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFeed.Command> {
     private static final Logger log = LoggerFactory.getLogger(ServerStatsFeed.class);
 
     private final ContainerRuntime runtime;
@@ -44,17 +44,28 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
     private volatile int activeGen;
     private int lastGen;
     private Stream stream;
-    /** Pump-only: when the next reading is due, and when a stream last ended (or could not be opened). */
-    private long nextTick = System.nanoTime();
+    /** Pump-only: when a stream last ended (or could not be opened). */
     private long lastEnd;
 
-    private record Started(ContainerRef ref, Instant startedAt) {
+    /** What the pump is told: a run began, a stream ended, the state changed, or it is time to publish. */
+    sealed interface Command {
+        record Started(ContainerRef ref, Instant startedAt) implements Command {
+        }
+
+        record Ended(int gen, Throwable error) implements Command {
+        }
+
+        /** Publish now rather than at the next tick. */
+        record Poke() implements Command {
+        }
+
+        /** Every {@link StatsSettings#publishEvery()}: fold the latest sample into a reading. */
+        record Tick() implements Command {
+        }
     }
 
-    private record Ended(int gen, Throwable error) {
-    }
-
-    private record Poke() {
+    /** A published reading and its version (readers remember the last version they saw). */
+    record Reading(ServerStats stats, long version) {
     }
 
     ServerStatsFeed(UUID serverId, ContainerRuntime runtime, ServerRuns runs, DiskUsage disk, StatsSettings settings,
@@ -70,39 +81,37 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
 
     // ------------------------------------------------------------------ subscribers
 
-    StatsSubscription add(StatsHub hub, StatsListener listener) {
-        return add(() -> new StatsSubscription(hub, this, listener));
+    StatsSubscription add(StatsListener listener) {
+        return add(() -> new StatsSubscription(this, listener));
     }
 
-    /** The published reading newer than {@code seen}, or null; callers hold {@link #lock}. */
-    ServerStats newerThan(long seen) {
-        return version > seen ? current : null;
-    }
-
-    long version() {
-        return version;
-    }
-
-    void end(StatsListener.EndReason reason) {
-        for (StatsSubscription s : endWatch()) {
-            s.endByHub(reason);
+    /** Waits until a reading newer than version {@code seen} is published; null once {@code s} is closed. */
+    Reading awaitNewer(StatsSubscription s, long seen) throws InterruptedException {
+        lock.lock();
+        try {
+            while (s.isOpen() && version <= seen) {
+                published.await();
+            }
+            return s.isOpen() ? new Reading(current, version) : null;
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
-    protected void onEnding() {
+    protected void signalSubscribers() {
         published.signalAll();
     }
 
     // ------------------------------------------------------------------ events in
 
     void containerStarted(ContainerRef ref, Instant startedAt) {
-        post(new Started(ref, startedAt));
+        post(new Command.Started(ref, startedAt));
     }
 
     /** Publish now rather than at the next tick (a state change). */
     void poke() {
-        post(new Poke());
+        post(new Command.Poke());
     }
 
     /** A reading computed now from what is known, without waiting for anything. */
@@ -116,21 +125,21 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
     // ------------------------------------------------------------------ the pump
 
     @Override
-    protected Duration nextWait() {
-        return Duration.ofNanos(Math.max(0, nextTick - System.nanoTime()));
+    protected void pumpStarting() {
+        schedule(new Command.Tick(), Duration.ZERO);
     }
 
     @Override
-    protected void onCommand(Object command) {
+    protected void onCommand(Command command) {
         switch (command) {
-            case Started s -> {
+            case Command.Started s -> {
                 if (stream == null || !stream.containerId.equals(s.ref().id()) || !Objects.equals(s.startedAt(), stream.startedAt)) {
                     closeStream();
                     openStream(s.ref(), s.startedAt());
                 }
                 publish();
             }
-            case Ended e -> {
+            case Command.Ended e -> {
                 if (stream != null && stream.gen == e.gen()) {
                     closeStream();
                     lastEnd = System.nanoTime();
@@ -140,9 +149,9 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
                 }
                 publish();
             }
-            case Poke p -> publish();
-            case null -> {
-                nextTick = System.nanoTime() + settings.publishEvery().toNanos();
+            case Command.Poke p -> publish();
+            case Command.Tick t -> {
+                schedule(new Command.Tick(), settings.publishEvery());
                 if (stream == null && System.nanoTime() - lastEnd >= settings.recheckEvery().toNanos()) {
                     Optional<ServerRuns.Run> run = runs.current(serverId);
                     if (run.isPresent() && run.get().live()) {
@@ -155,7 +164,6 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
                 disk.refresh(serverId, settings.diskRefreshEvery());
                 publish();
             }
-            default -> throw new IllegalStateException("unknown command " + command);
         }
     }
 
@@ -231,7 +239,7 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription> {
 
         @Override
         public void end(Throwable error) {
-            post(new Ended(gen, error));
+            post(new Command.Ended(gen, error));
         }
     }
 }

@@ -10,17 +10,14 @@ import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.watch.WatchRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,10 +36,9 @@ public final class StatsHub implements AutoCloseable {
     private final ServerRuns runs;
     private final StatsSettings settings;
     private final DiskUsage disk;
-    private final Map<UUID, ServerStatsFeed> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final WatchRegistry<ServerStatsFeed, StatsSubscription> feeds;
     private final EventBus.Listener<ServerEvent> events;
-    private volatile boolean closed;
 
     /**
      * @param volumesRoot the directory holding one data directory per server ({@code ControllerSettings.volumesRoot()})
@@ -52,6 +48,7 @@ public final class StatsHub implements AutoCloseable {
         this.runs = runs;
         this.settings = settings;
         this.disk = new DiskUsage(volumesRoot, settings.diskScansAtOnce());
+        this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams));
         this.events = bus.subscribe(ServerEvent.class,
                 e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged
                         || e instanceof ServerEvent.Deleted,
@@ -69,47 +66,7 @@ public final class StatsHub implements AutoCloseable {
      * @throws IllegalStateException when the hub is closed
      */
     public StatsSubscription subscribe(UUID serverId, StatsListener listener) {
-        while (true) {
-            if (closed) {
-                throw new IllegalStateException("the stats hub is closed");
-            }
-            StatsSubscription[] sub = new StatsSubscription[1];
-            ServerStatsFeed feed = feeds.compute(serverId, (id, current) -> {
-                ServerStatsFeed f = current == null ? new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams) : current;
-                sub[0] = f.add(this, listener);
-                return f;
-            });
-            if (sub[0] == null) {
-                continue;
-            }
-            feed.start();
-            sub[0].start();
-            if (closed) {
-                sub[0].close();
-                throw new IllegalStateException("the stats hub is closed");
-            }
-            return sub[0];
-        }
-    }
-
-    void unsubscribe(StatsSubscription sub) {
-        ServerStatsFeed feed = sub.feed();
-        boolean[] last = {false};
-        feeds.computeIfPresent(feed.serverId(), (id, current) -> {
-            if (current != feed) {
-                return current;
-            }
-            if (feed.remove(sub)) {
-                last[0] = true;
-                return null;
-            }
-            return current;
-        });
-        if (last[0]) {
-            feed.end(null);
-        } else {
-            feed.remove(sub);
-        }
+        return feeds.subscribe(serverId, feed -> feed.add(listener));
     }
 
     /**
@@ -121,7 +78,7 @@ public final class StatsHub implements AutoCloseable {
      */
     public ServerStats snapshot(UUID serverId) {
         ServerRuns.Run run = runs.current(serverId).orElseThrow(() -> new ServerNotFoundException(serverId));
-        ServerStatsFeed feed = feeds.get(serverId);
+        ServerStatsFeed feed = feeds.watch(serverId);
         if (feed != null) {
             return feed.readNow();
         }
@@ -169,20 +126,15 @@ public final class StatsHub implements AutoCloseable {
     // ------------------------------------------------------------------ counters
 
     public int subscriberCount() {
-        int n = 0;
-        for (ServerStatsFeed f : feeds.values()) {
-            n += f.subscriberCount();
-        }
-        return n;
+        return feeds.subscriberCount();
     }
 
     public int subscriberCount(UUID serverId) {
-        ServerStatsFeed f = feeds.get(serverId);
-        return f == null ? 0 : f.subscriberCount();
+        return feeds.subscriberCount(serverId);
     }
 
     public int watchedServers() {
-        return feeds.size();
+        return feeds.watchedServers();
     }
 
     /** Engine stats streams this hub holds open right now. */
@@ -199,24 +151,21 @@ public final class StatsHub implements AutoCloseable {
     private void onEvent(ServerEvent event) {
         switch (event) {
             case ServerEvent.ContainerStarted s -> {
-                ServerStatsFeed f = feeds.get(s.serverId());
+                ServerStatsFeed f = feeds.watch(s.serverId());
                 if (f != null) {
                     f.containerStarted(new ContainerRef(s.containerId(), RuntimeLabels.containerName(s.serverId()), s.serverId()),
                             s.startedAt());
                 }
             }
             case ServerEvent.StateChanged s -> {
-                ServerStatsFeed f = feeds.get(s.serverId());
+                ServerStatsFeed f = feeds.watch(s.serverId());
                 if (f != null) {
                     f.poke();
                 }
             }
-            case ServerEvent.Deleted ch -> {
-                disk.forget(ch.serverId());
-                ServerStatsFeed f = feeds.remove(ch.serverId());
-                if (f != null) {
-                    f.end(StatsListener.EndReason.SERVER_DELETED);
-                }
+            case ServerEvent.Deleted d -> {
+                disk.forget(d.serverId());
+                feeds.serverDeleted(d.serverId());
             }
             default -> {
             }
@@ -225,36 +174,13 @@ public final class StatsHub implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
         events.close();
-        List<ServerStatsFeed> ended = new ArrayList<>();
-        List<StatsSubscription> subs = new ArrayList<>();
-        for (UUID id : List.copyOf(feeds.keySet())) {
-            ServerStatsFeed f = feeds.remove(id);
-            if (f != null) {
-                subs.addAll(f.subscribers());
-                f.end(StatsListener.EndReason.HUB_CLOSED);
-                ended.add(f);
-            }
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos(); // then a listener stuck in a write is interrupted
+        feeds.close();
         try {
-            for (ServerStatsFeed f : ended) {
-                f.awaitTermination(left(deadline));
-            }
-            for (StatsSubscription s : subs) {
-                if (!s.awaitTermination(left(deadline))) {
-                    s.interrupt();
-                }
-            }
             events.awaitTermination(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         disk.close();
-    }
-
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 }

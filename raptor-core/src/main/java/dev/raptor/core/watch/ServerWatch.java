@@ -1,50 +1,50 @@
 package dev.raptor.core.watch;
 
+import dev.raptor.core.mailbox.Mailbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * What the console and the resource readings of one watched server share: the subscribers, and the pump,
- * one virtual thread that alone calls the engine for this server, taking commands (engine news routed by the
- * hub) in order, so that opening, handing over and closing engine streams never overlap. A watch exists
- * while the server has subscribers (rule 7): its hub creates it for the first and ends it when the last
- * leaves, when the server is deleted and when the hub closes.
+ * one virtual thread that alone calls the engine for this server, taking its {@link Mailbox} of typed
+ * commands (engine news routed by the hub, its own timers) in order, so that opening, handing over and
+ * closing engine streams never overlap. A watch exists while the server has subscribers (rule 7): its
+ * {@link WatchRegistry} creates it for the first, and it ends when the last leaves, when the server is
+ * deleted and when the hub closes.
  *
- * <p>{@link #lock} guards the subscribers, the commands and whatever a subclass guards with it; it is held
- * for memory operations only, never across an engine call, so no subscriber and no engine reader thread
- * can be kept waiting by the engine.
+ * <p>{@link #lock} guards the subscribers and whatever a subclass guards with it; it is held for memory
+ * operations only, never across an engine call, so no subscriber and no engine reader thread can be kept
+ * waiting by the engine. Only this class and its subclass take it: subscriptions ask the watch.
  *
  * @param <S> the subscriptions
+ * @param <C> the pump's commands
  */
-public abstract class ServerWatch<S> {
+public abstract class ServerWatch<S extends WatchSubscription, C> {
     private static final Logger log = LoggerFactory.getLogger(ServerWatch.class);
-
-    /** What {@link #nextCommand} answers once the watch ends: the pump returns. */
-    private static final Object ENDED = new Object();
+    /** Engine news arrives a few commands per run of a server; a full mailbox means a stuck pump, and is logged. */
+    private static final int COMMANDS = 1024;
 
     protected final UUID serverId;
-    /** Guards the subscribers, the commands and the subclass's shared state; subscribers wait on its conditions. */
-    public final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    /** Guards the subscribers and the subclass's shared state; subscribers wait on its conditions. */
+    protected final ReentrantLock lock = new ReentrantLock();
     private final List<S> subscribers = new ArrayList<>();
-    private final ArrayDeque<Object> commands = new ArrayDeque<>();
+    private final Mailbox<C> mailbox = new Mailbox<>(COMMANDS);
     private final String what;
     private boolean ending;
+    private volatile WatchRegistry<?, ?> registry;
     private final Thread pump;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    /** @param what a name for logs and the pump thread, e.g. "console" */
+    /** @param what a name for logs and the threads, e.g. "console" */
     protected ServerWatch(UUID serverId, String what) {
         this.serverId = serverId;
         this.what = what;
@@ -55,14 +55,19 @@ public abstract class ServerWatch<S> {
         return serverId;
     }
 
+    /** Called once by the registry that holds this watch, before anybody can subscribe. */
+    final void heldBy(WatchRegistry<?, ?> registry) {
+        this.registry = registry;
+    }
+
     /** Starts the pump (once). */
-    public final void start() {
+    final void start() {
         if (started.compareAndSet(false, true)) {
             pump.start();
         }
     }
 
-    /** Whether {@link #start()} was called. */
+    /** Whether the pump was started. */
     protected final boolean pumpStarted() {
         return started.get();
     }
@@ -84,14 +89,27 @@ public abstract class ServerWatch<S> {
         }
     }
 
-    /** @return whether no subscriber is left */
-    public final boolean remove(S s) {
+    /**
+     * A subscriber closed itself. The last one to leave ends the watch: nobody can join it from that moment
+     * (a concurrent subscribe makes a new watch), and its stream closes.
+     */
+    final void leave(WatchSubscription s) {
+        boolean last;
         lock.lock();
         try {
-            subscribers.remove(s);
-            return subscribers.isEmpty();
+            last = subscribers.remove(s) && subscribers.isEmpty() && !ending;
+            if (last) {
+                ending = true;
+            }
         } finally {
             lock.unlock();
+        }
+        if (last) {
+            WatchRegistry<?, ?> r = registry;
+            if (r != null) {
+                r.forget(this);
+            }
+            end(null);
         }
     }
 
@@ -118,31 +136,46 @@ public abstract class ServerWatch<S> {
         return Collections.unmodifiableList(subscribers);
     }
 
-    // ------------------------------------------------------------------ ending
-
-    /**
-     * Ends this watch: queued commands are dropped, the pump closes its stream and returns, and nobody can
-     * subscribe any more.
-     *
-     * @return the subscribers still attached, for the caller to end with its reason
-     */
-    protected final List<S> endWatch() {
+    /** Wakes the subscribers waiting on the subclass's conditions (one of them closed, or the watch ends). */
+    final void wakeSubscribers() {
         lock.lock();
         try {
-            ending = true;
-            List<S> left = List.copyOf(subscribers);
-            subscribers.clear();
-            commands.clear();
-            wake.signalAll();
-            onEnding();
-            return left;
+            signalSubscribers();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Called under the lock as the watch ends: wake whoever waits on the subclass's own conditions. */
-    protected void onEnding() {
+    /** Called under the lock: signal every condition subscribers wait on. */
+    protected abstract void signalSubscribers();
+
+    // ------------------------------------------------------------------ ending
+
+    /**
+     * Ends this watch: queued commands and timers are dropped, the pump closes its stream and returns, and
+     * nobody can subscribe any more. The subscribers still attached are ended, hearing {@code reason}
+     * (deletion, shutdown; null when the last one left by itself and none remain).
+     */
+    final void end(WatchListener.EndReason reason) {
+        List<S> left;
+        lock.lock();
+        try {
+            ending = true;
+            left = List.copyOf(subscribers);
+            subscribers.clear();
+            signalSubscribers();
+        } finally {
+            lock.unlock();
+        }
+        mailbox.close();
+        onEnded();
+        for (S s : left) {
+            s.endByHub(reason);
+        }
+    }
+
+    /** Called once the watch has ended (not under the lock). */
+    protected void onEnded() {
     }
 
     /** Whether the watch is ending; the caller holds {@link #lock}. */
@@ -158,62 +191,34 @@ public abstract class ServerWatch<S> {
     // ------------------------------------------------------------------ the pump
 
     /** Queues a command for the pump; dropped once the watch is ending. */
-    protected final void post(Object command) {
-        lock.lock();
-        try {
-            if (!ending) {
-                commands.addLast(command);
-                wake.signalAll();
-            }
-        } finally {
-            lock.unlock();
+    protected final void post(C command) {
+        if (!mailbox.offer(command) && !mailbox.isClosed()) {
+            log.warn("server={} {} pump is {} commands behind; dropped {}", serverId, what, COMMANDS, command);
         }
+    }
+
+    /** Delivers {@code command} to the pump after {@code delay} (dropped once the watch is ending). */
+    protected final Mailbox.Timer schedule(C command, Duration delay) {
+        return mailbox.schedule(command, delay);
     }
 
     /** Work before the first command (e.g. reading history). Runs on the pump thread. */
     protected void pumpStarting() throws InterruptedException {
     }
 
-    /** How long the pump waits for the next command before {@link #onCommand} gets null; null = until one comes. */
-    protected abstract Duration nextWait();
-
-    /** One command, in the order posted; null when {@link #nextWait()} ran out first. Runs on the pump thread. */
-    protected abstract void onCommand(Object command) throws InterruptedException;
+    /** One command, in the order posted, or a timer that came due. Runs on the pump thread. */
+    protected abstract void onCommand(C command) throws InterruptedException;
 
     /** Runs on the pump thread as it ends, however it ends: close whatever engine stream is open. */
     protected abstract void pumpEnded();
 
-    /** The next command, waiting at most {@code timeout} (null: as long as it takes); null if none came, {@link #ENDED} once ending. */
-    private Object nextCommand(Duration timeout) throws InterruptedException {
-        lock.lock();
-        try {
-            long end = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-            while (!ending && commands.isEmpty()) {
-                if (timeout == null) {
-                    wake.await();
-                } else {
-                    long left = end - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    wake.awaitNanos(left);
-                }
-            }
-            return ending ? ENDED : commands.pollFirst();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void runPump() {
         try {
             pumpStarting();
-            while (true) {
-                Object command = nextCommand(nextWait());
-                if (command == ENDED) {
-                    return;
-                }
+            C command;
+            while ((command = mailbox.take()) != null) {
                 onCommand(command);
+                mailbox.done();
             }
         } catch (InterruptedException e) {
             // shutting down
