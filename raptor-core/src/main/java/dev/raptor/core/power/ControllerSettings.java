@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param backoffBase    first restart delay after a crash; doubles with each further crash
  * @param backoffMax     the longest restart delay
  * @param observeEvery   how often an idle controller re-checks the engine (a backstop for lost events)
+ * @param diskTimeout    how long a controller waits for disk work on a data directory (making it, deleting it);
+ *                       a deletion still going on then finishes in the background
  */
 public record ControllerSettings(Path volumesRoot, Duration engineTimeout, Duration createTimeout, Duration killWait,
-                                 Duration crashWindow, Duration backoffBase, Duration backoffMax, Duration observeEvery) {
+                                 Duration crashWindow, Duration backoffBase, Duration backoffMax, Duration observeEvery,
+                                 Duration diskTimeout) {
 
     public ControllerSettings {
         Objects.requireNonNull(volumesRoot, "volumesRoot");
@@ -28,23 +31,28 @@ public record ControllerSettings(Path volumesRoot, Duration engineTimeout, Durat
         Objects.requireNonNull(backoffBase, "backoffBase");
         Objects.requireNonNull(backoffMax, "backoffMax");
         Objects.requireNonNull(observeEvery, "observeEvery");
+        Objects.requireNonNull(diskTimeout, "diskTimeout");
     }
 
     public static ControllerSettings defaults(Path volumesRoot) {
         return new ControllerSettings(volumesRoot, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(15),
-                Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(30));
+                Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     public ControllerSettings withBackoff(Duration base, Duration max) {
-        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, base, max, observeEvery);
+        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, base, max, observeEvery, diskTimeout);
     }
 
     public ControllerSettings withEngineTimeout(Duration timeout) {
-        return new ControllerSettings(volumesRoot, timeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, observeEvery);
+        return new ControllerSettings(volumesRoot, timeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, observeEvery, diskTimeout);
     }
 
     public ControllerSettings withObserveEvery(Duration every) {
-        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, every);
+        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, every, diskTimeout);
+    }
+
+    public ControllerSettings withDiskTimeout(Duration timeout) {
+        return new ControllerSettings(volumesRoot, engineTimeout, createTimeout, killWait, crashWindow, backoffBase, backoffMax, observeEvery, timeout);
     }
 
     /** Restart delay before the {@code attempt}-th restart (1-based): base, 2×base, 4×base..., capped. */

@@ -25,6 +25,15 @@ public final class RconClient {
     }
 
     /**
+     * Where a server's RCON listens: its primary allocation's IP, or the loopback address when it has none
+     * or binds every interface (a wildcard is where a server listens, not an address to connect to).
+     */
+    public static String hostFor(dev.raptor.core.server.ServerSpec spec) {
+        String host = spec == null ? null : spec.primaryAllocation().map(a -> a.ip()).orElse(null);
+        return host == null || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    }
+
+    /**
      * Sends {@code command} to the RCON server at {@code host:port}.
      *
      * @return the server's reply text (may be empty)

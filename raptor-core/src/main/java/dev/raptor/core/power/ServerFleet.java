@@ -11,7 +11,7 @@ import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.RuntimeEvent;
-import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.ContainerSelection;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.DesiredState;
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -133,18 +132,15 @@ public final class ServerFleet implements AutoCloseable {
         for (StoredServer s : servers) {
             known.add(s.id());
             claimQuietly(s, problems);
-            List<ContainerInfo> mine = new ArrayList<>(owned.getOrDefault(s.id(), List.of()));
-            String name = RuntimeLabels.containerName(s.id());
-            mine.sort(Comparator.<ContainerInfo, Boolean>comparing(c -> !name.equals(stripSlash(c.ref().name())))
-                    .thenComparing(c -> !c.running()));
-            ContainerInfo keep = mine.isEmpty() ? null : mine.getFirst();
-            for (ContainerInfo dup : mine.size() > 1 ? mine.subList(1, mine.size()) : List.<ContainerInfo>of()) {
+            ContainerSelection mine = ContainerSelection.of(s.id(), owned.getOrDefault(s.id(), List.of()));
+            for (ContainerInfo dup : mine.duplicates()) {
                 if (removeQuietly(dup.ref())) {
                     duplicates++;
                     store.appendActivity(s.id(), "duplicate", "boot: removed duplicate container " + dup.ref().id(), Map.of());
                 }
             }
-            boolean running = keep != null && keep.running();
+            ContainerInfo keep = mine.keep();
+            boolean running = mine.running();
             ServerController.Initial initial = keep == null ? ServerController.Initial.OFFLINE
                     : ServerController.Initial.of(running ? ServerState.RUNNING : ServerState.OFFLINE, keep);
             ServerController controller = newController(s.id(), s.desired(), initial);
@@ -477,10 +473,6 @@ public final class ServerFleet implements AutoCloseable {
             log.warn("could not remove container {} of server {}: {}", ref.id(), ref.serverId(), e.getMessage());
             return false;
         }
-    }
-
-    private static String stripSlash(String name) {
-        return name != null && name.startsWith("/") ? name.substring(1) : name;
     }
 
     /** Stops supervising. Game servers keep running; the next boot adopts them. */

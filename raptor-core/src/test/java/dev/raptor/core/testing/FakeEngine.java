@@ -90,7 +90,7 @@ public final class FakeEngine implements AutoCloseable {
     private final Set<FakeStream<?>> streams = ConcurrentHashMap.newKeySet();
     private final List<LogRequest> logRequests = new CopyOnWriteArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<Verb, AtomicInteger> inFlight = new java.util.EnumMap<>(Verb.class);
     private final ScheduledExecutorService programs =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("engine-program").factory());
     private volatile Function<ServerSpec, FakeProgram> programFor = spec -> new FakeGameServer();
@@ -98,6 +98,12 @@ public final class FakeEngine implements AutoCloseable {
     private volatile boolean dropEvents;
     private long clockNanos;
     private long nextId;
+
+    {
+        for (Verb v : Verb.values()) {
+            inFlight.put(v, new AtomicInteger());
+        }
+    }
     private int releases;
     private boolean closed;
 
@@ -182,7 +188,12 @@ public final class FakeEngine implements AutoCloseable {
 
     /** Calls that have begun and not yet returned (a hanging one counts until it times out or is released). */
     public int inFlightCalls() {
-        return inFlight.get();
+        return inFlight.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Calls of {@code verb} that have begun and not yet returned. */
+    public int inFlightCalls(Verb verb) {
+        return inFlight.get(verb).get();
     }
 
     /** Every log request made, in order. */
@@ -349,7 +360,7 @@ public final class FakeEngine implements AutoCloseable {
      * interrupt status kept, as the Docker runtime does.
      */
     <T> T call(Verb verb, UUID serverId, Deadline deadline, Supplier<T> action) {
-        inFlight.incrementAndGet();
+        inFlight.get(verb).incrementAndGet();
         String outcome = "ok";
         try {
             CallRule.Action a = ruleFor(verb, serverId);
@@ -377,7 +388,7 @@ public final class FakeEngine implements AutoCloseable {
             throw e;
         } finally {
             calls.add(new Call(verb, serverId, outcome));
-            inFlight.decrementAndGet();
+            inFlight.get(verb).decrementAndGet();
         }
     }
 

@@ -1,0 +1,200 @@
+package dev.raptor.core.power;
+
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.server.ServerStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What a controller knows about its server and tells about it. The controller owns the observed state
+ * (the runtime only reports facts); the desired state is written to the store before anything acts on it;
+ * the container last seen and where its run's output begins let readers follow the server without asking
+ * the engine. Reads are volatile and never wait for an operation. Every state change is published on the
+ * bus and written to the activity log here, in one way.
+ */
+final class ObservedServer {
+    private static final Logger log = LoggerFactory.getLogger(ObservedServer.class);
+
+    private final UUID id;
+    private final ServerStore store;
+    private final EventBus bus;
+    /** Orders each desired-state write with what follows it (the enqueue), so the store's desired state matches the queue's last word. */
+    private final ReentrantLock writeAhead = new ReentrantLock();
+    /** Makes each transition's from/to pair exact; held for memory operations only. */
+    private final ReentrantLock transitions = new ReentrantLock();
+
+    private volatile ServerState state;
+    private volatile DesiredState desired;
+    private volatile ContainerRef container;
+    private volatile Instant startedAt;
+    /** Where the current run's output begins (see {@link dev.raptor.core.runtime.ContainerInfo#outputSince()}). */
+    private volatile Instant outputSince;
+    private volatile String lastError;
+    private volatile boolean crashLoop;
+    private volatile boolean deleted;
+
+    ObservedServer(UUID id, ServerStore store, EventBus bus, DesiredState desired, ServerController.Initial initial) {
+        this.id = id;
+        this.store = store;
+        this.bus = bus;
+        this.desired = desired;
+        this.state = initial.state();
+        this.container = initial.container();
+        this.startedAt = initial.startedAt();
+        this.outputSince = initial.outputSince();
+    }
+
+    ServerState state() {
+        return state;
+    }
+
+    DesiredState desired() {
+        return desired;
+    }
+
+    ContainerRef container() {
+        return container;
+    }
+
+    Instant outputSince() {
+        return outputSince;
+    }
+
+    boolean deleted() {
+        return deleted;
+    }
+
+    ServerController.View view(String busyWith) {
+        ContainerRef c = container;
+        return new ServerController.View(id, state, desired, crashLoop, lastError, c == null ? null : c.id(), startedAt,
+                outputSince, busyWith);
+    }
+
+    // ------------------------------------------------------------------ desired state
+
+    /**
+     * Durably records {@code d} (none when null) and then runs {@code then}, both under one lock.
+     *
+     * @throws RuntimeException whatever the store throws; then nothing ran
+     */
+    void writeAhead(DesiredState d, Runnable then) {
+        writeAhead.lock();
+        try {
+            if (d != null) {
+                store.setDesiredState(id, d);
+                desired = d;
+            }
+            then.run();
+        } finally {
+            writeAhead.unlock();
+        }
+    }
+
+    /** Records a desired state the controller decided on (after a crash); a store failure is logged. */
+    void recordDesired(DesiredState d) {
+        try {
+            writeAhead(d, () -> {
+            });
+        } catch (RuntimeException e) {
+            log.warn("server={} could not record desired state {}", id, d, e);
+        }
+    }
+
+    /** Takes the desired state the store holds (an import may have rewritten it behind the controller). */
+    void adoptDesired(DesiredState d) {
+        desired = d;
+    }
+
+    // ------------------------------------------------------------------ engine facts
+
+    void container(ContainerRef ref) {
+        container = ref;
+    }
+
+    /** The run the server's container is in (or was last in). */
+    void run(ContainerRef ref, Instant startedAt, Instant outputSince) {
+        this.container = ref;
+        this.startedAt = startedAt;
+        this.outputSince = outputSince;
+    }
+
+    /** Tells consoles and stats that a run began, so they follow it from its first line. */
+    void announceRun() {
+        ContainerRef c = container;
+        if (c != null) {
+            publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.id(), startedAt, outputSince));
+        }
+    }
+
+    /** Whether an exit or removal event is about an older container of this server, or the previous run's exit delivered late. */
+    boolean isStale(RuntimeEvent event) {
+        ContainerRef known = container;
+        if (known != null && !known.id().equals(event.ref().id())) {
+            return true;
+        }
+        Instant since = startedAt;
+        return event instanceof RuntimeEvent.Exited && since != null && event.at().isBefore(since);
+    }
+
+    void failed(String reason) {
+        lastError = reason;
+    }
+
+    void crashLoop(boolean looping, String reason) {
+        crashLoop = looping;
+        if (reason != null) {
+            lastError = reason;
+        }
+    }
+
+    /** The server is gone: nothing more goes to its activity log. */
+    void markDeleted() {
+        deleted = true;
+        container = null;
+    }
+
+    // ------------------------------------------------------------------ telling
+
+    void transition(ServerState to, String reason) {
+        ServerState from;
+        transitions.lock();
+        try {
+            from = state;
+            if (from == to) {
+                return;
+            }
+            state = to;
+        } finally {
+            transitions.unlock();
+        }
+        log.info("server={} state {} -> {} ({})", id, from, to, reason);
+        publish(new ServerEvent.StateChanged(id, Instant.now(), from, to, reason));
+        activity("state", from.wireName() + " -> " + to.wireName() + ": " + reason,
+                Map.of("from", from.wireName(), "to", to.wireName()));
+    }
+
+    void activity(String type, String message, Map<String, String> details) {
+        if (deleted) {
+            return;
+        }
+        try {
+            store.appendActivity(id, type, message, details);
+        } catch (RuntimeException e) {
+            log.warn("server={} could not append activity '{}': {}", id, message, e.toString());
+        }
+    }
+
+    void publish(ServerEvent event) {
+        bus.publish(event);
+    }
+}

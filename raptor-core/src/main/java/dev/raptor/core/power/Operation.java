@@ -1,0 +1,197 @@
+package dev.raptor.core.power;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One submitted intent on its way through a controller: the future its submitter holds (completed exactly
+ * once), its cancellation by a later intent, and the waits of its work, which a cancellation cuts short.
+ *
+ * <p>Pre-emption cancels by flag and wakes the operation's waits at once. It interrupts the controller's
+ * thread only inside a call made {@link #interruptibly} (waiting for an exit, creating a container): a
+ * mutating engine call in flight (start, signal, kill) is allowed to finish within its deadline, so an
+ * abandoned call can never land on the next run of the server. The interrupt is sent and cleared under
+ * this operation's lock, so none leaks past the call it was aimed at.
+ */
+final class Operation {
+    final Intent intent;
+    private final CompletableFuture<PowerResult> future = new CompletableFuture<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile boolean cancelled;
+    private volatile Intent cancelledBy;
+    /** Guarded by {@link #lock}: the thread inside a call it may be interrupted out of; null when none. */
+    private Thread interruptible;
+    /** Guarded by {@link #lock}: the engine hinted at an exit (an exit event, a log stream's end) since the last look. */
+    private boolean poked;
+
+    Operation(Intent intent) {
+        this.intent = intent;
+    }
+
+    CompletableFuture<PowerResult> future() {
+        return future;
+    }
+
+    boolean isDone() {
+        return future.isDone();
+    }
+
+    /** Answers the submitter; later answers are ignored. */
+    void complete(PowerResult result) {
+        future.complete(result);
+    }
+
+    void fail(String reason) {
+        complete(new PowerResult.Failed(intent, reason));
+    }
+
+    /**
+     * A later intent pre-empts this one ({@code by} null: the daemon is shutting down). The submitter hears at
+     * once; the work stops at its next {@link #check}, its waits wake, and an abandonable call is interrupted.
+     */
+    void cancel(Intent by) {
+        lock.lock();
+        try {
+            cancelledBy = by;
+            cancelled = true;
+            changed.signalAll();
+            if (interruptible != null) {
+                interruptible.interrupt();
+            }
+        } finally {
+            lock.unlock();
+        }
+        complete(by != null ? new PowerResult.Superseded(intent, by) : new PowerResult.Failed(intent, "the daemon is shutting down"));
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** The answer of a cancelled operation: superseded by the intent that cancelled it. */
+    PowerResult superseded() {
+        return new PowerResult.Superseded(intent, cancelledBy);
+    }
+
+    /** @throws Cancelled when the operation was pre-empted */
+    void check() {
+        if (cancelled) {
+            throw new Cancelled();
+        }
+    }
+
+    /**
+     * Runs a call that may be abandoned when a pre-empting intent arrives. Only reads and creates (the
+     * controller heals an abandoned create by adopting what it left) go through here.
+     */
+    <T> T interruptibly(Supplier<T> call) {
+        lock.lock();
+        try {
+            check();
+            interruptible = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return call.get();
+        } finally {
+            lock.lock();
+            try {
+                interruptible = null;
+                Thread.interrupted();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Waits {@code d}, or until cancelled. */
+    void pause(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        lock.lock();
+        try {
+            long left;
+            while ((left = end - System.nanoTime()) > 0) {
+                check();
+                changed.awaitNanos(left);
+            }
+            check();
+        } catch (InterruptedException e) {
+            throw new Cancelled();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The engine hinted that the server's container may have stopped: wake the wait. */
+    void poke() {
+        lock.lock();
+        try {
+            poked = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets earlier hints (a new run is about to start). */
+    void clearPoke() {
+        lock.lock();
+        try {
+            poked = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the wait to look at its condition again. */
+    void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits at most {@code max} for {@code done}, a {@link #poke} or a cancellation, and consumes the poke.
+     * The condition is read under the lock its setters {@link #wake} through, so no wake-up is lost.
+     *
+     * @throws Cancelled when the operation was pre-empted
+     */
+    void awaitChange(Duration max, BooleanSupplier done) {
+        lock.lock();
+        try {
+            if (!done.getAsBoolean() && !poked && !cancelled) {
+                changed.await(max.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            check();
+            poked = false;
+        } catch (InterruptedException e) {
+            throw new Cancelled();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The operation in flight was pre-empted; unwinds it without counting as a failure. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** An operation failed for a reason worth telling the operator verbatim. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,515 @@
+package dev.raptor.core.power;
+
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.ContainerSelection;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.SpecHash;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.server.ServerStore;
+import dev.raptor.core.server.StoredServer;
+import dev.raptor.core.validation.FieldError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Carries out one intent on the engine, on the controller's thread: start (create or adopt, start, wait
+ * for the boot), stop by the stop policy (killing at its timeout), kill, apply a new spec, delete, observe,
+ * converge, recover after a crash. It never decides what runs when (that is {@link ServerController}'s
+ * mailbox and {@link Precedence}); it checks its {@link Operation} for pre-emption between steps, and every
+ * engine call in it has a deadline.
+ *
+ * <p>Containers are always looked up by label, never by a stored id alone (rule 6): a stale id heals
+ * itself, and duplicates are removed as they are seen ({@link ContainerSelection}).
+ */
+final class ServerLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ServerLifecycle.class);
+
+    private final UUID id;
+    private final ServerStore store;
+    private final ContainerRuntime runtime;
+    private final ControllerSettings settings;
+    private final ObservedServer server;
+    private final CrashTracker crashes;
+    private final DataDirectory data;
+    private final Consumer<Intent> internal;
+    private final Runnable onDeleted;
+
+    /**
+     * @param internal  queues the controller's own work (a recovery after a crash)
+     * @param onDeleted called once, on the controller's thread, after a delete has removed the server
+     */
+    ServerLifecycle(UUID id, ServerStore store, ContainerRuntime runtime, ControllerSettings settings, ObservedServer server,
+                    Consumer<Intent> internal, Runnable onDeleted) {
+        this.id = id;
+        this.store = store;
+        this.runtime = runtime;
+        this.settings = settings;
+        this.server = server;
+        this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
+        this.data = new DataDirectory(settings.volumesRoot());
+        this.internal = internal;
+        this.onDeleted = onDeleted;
+    }
+
+    /** An operator wants the server running: past crashes and a crash loop are forgotten. */
+    void forgetCrashes() {
+        crashes.reset();
+        server.crashLoop(false, null);
+    }
+
+    /** Runs {@code op}'s intent to its answer: done, superseded (it was pre-empted) or failed (why). */
+    PowerResult carryOut(Operation op) {
+        PowerResult result;
+        try {
+            result = execute(op);
+        } catch (Operation.Cancelled c) {
+            result = op.superseded();
+        } catch (RuntimeException e) {
+            result = op.cancelled() ? op.superseded() : failed(op, e);
+        }
+        return op.cancelled() && !(result instanceof PowerResult.Superseded) ? op.superseded() : result;
+    }
+
+    private PowerResult execute(Operation op) {
+        return switch (op.intent) {
+            case Intent.Power(PowerAction a) -> switch (a) {
+                case START -> start(op);
+                case STOP -> stop(op, "stop requested", containerToStop());
+                case KILL -> kill(op, "kill requested");
+                case RESTART -> {
+                    stop(op, "restart requested", containerToStop());
+                    op.check();
+                    yield start(op);
+                }
+            };
+            case Intent.ApplySpec a -> applySpec(op);
+            case Intent.Delete d -> delete(op, d.force());
+            case Intent.Recover r -> {
+                server.activity("restart", "restarting after crash in " + r.backoff().toMillis() + " ms (attempt " + r.attempt() + ")", Map.of());
+                op.pause(r.backoff());
+                yield start(op);
+            }
+            case Intent.Observe o -> observe(op);
+            case Intent.Converge c -> {
+                // The store is the truth here: an import may have rewritten the desired state behind us.
+                store.find(id).ifPresent(stored -> server.adoptDesired(stored.desired()));
+                yield server.desired() == DesiredState.RUNNING ? start(op) : stop(op, c.why(), containerToStop());
+            }
+        };
+    }
+
+    private PowerResult failed(Operation op, RuntimeException e) {
+        String reason = e instanceof Operation.Failure f ? f.getMessage() : describe(e);
+        server.failed(reason);
+        log.warn("server={} intent={} failed: {}", id, op.intent.describe(), reason, e instanceof Operation.Failure ? null : e);
+        if (op.intent.bringsUp() || op.intent instanceof Intent.ApplySpec) {
+            settleAfterFailure();
+        }
+        server.activity("error", op.intent.describe() + " failed: " + reason, Map.of("intent", op.intent.describe()));
+        server.publish(new ServerEvent.ActionFailed(id, Instant.now(), op.intent.describe(), reason));
+        return new PowerResult.Failed(op.intent, reason);
+    }
+
+    /** After a failed start, let the facts decide the state; if even they are unavailable, nothing runs that we started. */
+    private void settleAfterFailure() {
+        try {
+            ContainerInfo c = currentContainer();
+            server.transition(c != null && c.running() ? ServerState.RUNNING : ServerState.OFFLINE, "after failure");
+        } catch (RuntimeException e) {
+            server.transition(ServerState.OFFLINE, "after failure (engine did not answer: " + describe(e) + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ start
+
+    private PowerResult start(Operation op) {
+        ServerSpec spec = spec();
+        List<FieldError> problems = runtime.check(spec);
+        if (!problems.isEmpty()) {
+            throw new Operation.Failure("the spec cannot run on the " + runtime.name() + " runtime: "
+                    + problems.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+        }
+        ContainerInfo c = currentContainer();
+        if (c != null && c.running()) {
+            if (server.state() == ServerState.RUNNING) {
+                return done(op);
+            }
+            // Running, but its boot was never seen through (a cancelled start, a recovery pre-empted by
+            // this start): settle from facts. The ready line, if already printed, is replayed from the logs.
+            server.run(c.ref(), c.startedAt(), c.outputSince());
+            if (spec.readyPattern() != null) {
+                server.transition(ServerState.STARTING, "already running; waiting for its ready line");
+                return awaitBoot(op, c.ref(), spec);
+            }
+            server.transition(ServerState.RUNNING, "already running");
+            return done(op);
+        }
+        server.transition(ServerState.STARTING, op.intent.describe());
+        String hash = SpecHash.of(spec);
+        if (c != null && !hash.equals(c.specHash())) {
+            server.activity("recreate", "spec changed; recreating the container", Map.of("oldHash", String.valueOf(c.specHash()), "newHash", hash));
+            removeQuietly(c.ref());
+            c = null;
+        }
+        op.check();
+        if (c == null) {
+            c = createOrAdopt(op, spec, createDataDirectory(), hash);
+        }
+        server.container(c.ref());
+        op.check();
+        op.clearPoke();
+        // Every line of the new run is stamped after this instant, every line of an earlier one before it: the
+        // engine drains a run's output before it reports the exit, and the container was seen exited (or never
+        // started) above. Better than anything inspect says afterwards (see ContainerInfo.outputSince).
+        Instant requested = Instant.now();
+        runtime.start(c.ref(), call());
+        ContainerInfo after = runtime.inspect(c.ref(), call());
+        server.run(c.ref(), after.startedAt(), requested);
+        server.announceRun();
+        if (!after.running()) {
+            return exitedDuringBoot(after);
+        }
+        if (spec.readyPattern() == null) {
+            server.transition(ServerState.RUNNING, "process running");
+            return done(op);
+        }
+        return awaitBoot(op, c.ref(), spec);
+    }
+
+    private Path createDataDirectory() {
+        try {
+            return data.create(id, settings.diskTimeout());
+        } catch (IOException e) {
+            throw new Operation.Failure("cannot create the data directory " + data.of(id) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            throw new Operation.Cancelled();
+        }
+    }
+
+    /**
+     * Creates the container. A name conflict usually means an earlier create, abandoned when a kill
+     * pre-empted it, still landed in the engine: look the server up by label again and adopt that
+     * container (or replace it if it was made from another spec). Only a container without our
+     * label is a real conflict, and that one is never touched.
+     */
+    private ContainerInfo createOrAdopt(Operation op, ServerSpec spec, Path dataDir, String hash) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return op.interruptibly(() -> runtime.create(spec, dataDir, Deadline.in(settings.createTimeout())));
+            } catch (EngineException.Conflict e) {
+                ContainerInfo existing = currentContainer();
+                if (existing != null && hash.equals(existing.specHash())) {
+                    server.activity("adopt", "adopted container " + existing.ref().id() + " left by an interrupted create", Map.of());
+                    return existing;
+                }
+                if (existing != null && attempt < 3) {
+                    removeQuietly(existing.ref());
+                    continue;
+                }
+                throw new Operation.Failure("a container named " + RuntimeLabels.containerName(id)
+                        + " exists that Raptor does not own (no " + RuntimeLabels.SERVER + " label); remove it. " + e.getMessage());
+            }
+        }
+    }
+
+    /** STARTING until the ready line appears; a stop or kill cancels the wait, an exit ends it as a crash. */
+    private PowerResult awaitBoot(Operation op, ContainerRef ref, ServerSpec spec) {
+        BootWatch boot = new BootWatch(Pattern.compile(spec.readyPattern()), server.outputSince(), op);
+        if (boot.await(runtime, ref, this::call) instanceof BootWatch.Outcome.Exited(ContainerInfo info)) {
+            return exitedDuringBoot(info);
+        }
+        server.transition(ServerState.RUNNING, "ready line seen");
+        return done(op);
+    }
+
+    private PowerResult exitedDuringBoot(ContainerInfo info) {
+        int code = info.exitCode() == null ? -1 : info.exitCode();
+        unexpectedExit(code, info.oomKilled(), "exited during boot");
+        throw new Operation.Failure("the server exited during boot with code " + code + (info.oomKilled() ? " (out of memory)" : ""));
+    }
+
+    // ------------------------------------------------------------------ stop and kill
+
+    /**
+     * The container to stop. While the controller believes the server runs, it is the one it watches: one
+     * inspect instead of a search by label and an inspect per match (engine events tell the controller of
+     * exits and removals, and start and boot already removed any duplicate). Otherwise, or when that
+     * container is gone or no longer runs, it is searched by label.
+     */
+    private ContainerInfo containerToStop() {
+        ContainerRef known = server.container();
+        ServerState now = server.state();
+        if (known != null && (now == ServerState.RUNNING || now == ServerState.STARTING || now == ServerState.STOPPING)) {
+            try {
+                ContainerInfo info = runtime.inspect(known, call());
+                if (info.running()) {
+                    return info;
+                }
+            } catch (EngineException.NotFound gone) {
+                // removed or replaced behind Raptor's back: search by label
+            }
+        }
+        return currentContainer();
+    }
+
+    /** Stops {@code c} (the server's container as just seen, or null) by its stop policy, killing it at the timeout. */
+    private PowerResult stop(Operation op, String why, ContainerInfo c) {
+        if (c == null || !c.running()) {
+            server.transition(ServerState.OFFLINE, "not running");
+            return offline(op);
+        }
+        server.transition(ServerState.STOPPING, why);
+        Optional<ServerSpec> spec = storedSpec();
+        StopPolicy policy = spec.map(ServerSpec::stopPolicy).orElse(StopPolicy.defaultPolicy());
+        ContainerRef ref = c.ref();
+        try {
+            switch (policy) {
+                case StopPolicy.Command cmd -> runtime.sendInput(ref, cmd.value(), call());
+                case StopPolicy.Signal sig -> runtime.signal(ref, sig.value(), call());
+                case StopPolicy.Rcon rcon -> sendRcon(rcon, spec.orElse(null));
+            }
+        } catch (EngineException.NotFound | EngineException.Conflict e) {
+            // already gone or already stopped: the wait below confirms it
+        } catch (EngineException e) {
+            op.check();
+            server.activity("stop", "the stop request failed (" + describe(e) + "); killing at the timeout", Map.of());
+        }
+        Optional<Integer> code = op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(policy.timeout())));
+        op.check();
+        if (code.isEmpty()) {
+            server.activity("stop", "still running " + policy.timeout().toSeconds() + " s after the stop request; killing it",
+                    Map.of("timeoutSeconds", Long.toString(policy.timeout().toSeconds())));
+            killAndWait(op, ref);
+            server.transition(ServerState.OFFLINE, "killed after the stop timeout");
+        } else {
+            server.transition(ServerState.OFFLINE, "stopped (exit code " + code.get() + ")");
+        }
+        return offline(op);
+    }
+
+    private void sendRcon(StopPolicy.Rcon rcon, ServerSpec spec) {
+        try {
+            RconClient.send(RconClient.hostFor(spec), rcon.port(), rcon.password(), rcon.value(), settings.engineTimeout());
+        } catch (IOException e) {
+            server.activity("stop", "RCON stop failed (" + e.getMessage() + "); killing at the timeout", Map.of());
+        }
+    }
+
+    private PowerResult kill(Operation op, String why) {
+        for (ContainerInfo c : runtime.find(id, call())) {
+            if (c.running()) {
+                killAndWait(op, c.ref());
+            }
+        }
+        server.transition(ServerState.OFFLINE, why);
+        return offline(op);
+    }
+
+    private void killAndWait(Operation op, ContainerRef ref) {
+        try {
+            runtime.kill(ref, call());
+        } catch (EngineException.NotFound e) {
+            return;
+        }
+        if (op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(settings.killWait()))).isEmpty()) {
+            throw new Operation.Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
+        }
+    }
+
+    // ------------------------------------------------------------------ spec, delete, observe
+
+    private PowerResult applySpec(Operation op) {
+        ServerSpec spec = spec();
+        ContainerInfo c = currentContainer();
+        if (c == null || SpecHash.of(spec).equals(c.specHash())) {
+            return done(op);
+        }
+        if (c.running()) {
+            stop(op, "applying a new spec", c);
+            op.check();
+            return start(op);
+        }
+        removeQuietly(c.ref());
+        server.activity("recreate", "removed the container of the old spec; the next start creates the new one", Map.of());
+        return done(op);
+    }
+
+    private PowerResult delete(Operation op, boolean force) {
+        // one search: stop (or kill) whatever of it runs, then remove all of it
+        List<ContainerInfo> found = runtime.find(id, call());
+        for (ContainerInfo c : found) {
+            if (!c.running()) {
+                continue;
+            }
+            if (force) {
+                killAndWait(op, c.ref());
+            } else {
+                stop(op, "deleting", c);
+            }
+        }
+        server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
+        for (ContainerInfo c : found) {
+            removeQuietly(c.ref());
+        }
+        deleteDataDirectory();
+        store.delete(id);
+        server.markDeleted();
+        server.publish(new ServerEvent.Deleted(id, Instant.now()));
+        try {
+            onDeleted.run();
+        } catch (RuntimeException e) {
+            log.warn("server={} delete callback failed", id, e);
+        }
+        return offline(op);
+    }
+
+    private void deleteDataDirectory() {
+        Path dir = data.of(id);
+        switch (data.delete(id, settings.diskTimeout())) {
+            case DataDirectory.Removal.Removed r -> {
+            }
+            case DataDirectory.Removal.Failed f -> {
+                log.warn("server={} could not delete its data directory {}: {}", id, dir, f.reason());
+                server.activity("delete", "could not delete the data directory " + dir + ": " + f.reason(), Map.of());
+            }
+            case DataDirectory.Removal.StillDeleting s -> {
+                log.warn("server={} data directory {} still being deleted after {} ms; it goes on in the background", id, dir,
+                        s.waited().toMillis());
+                server.activity("delete", "the data directory " + dir + " was still being deleted after " + s.waited().toSeconds()
+                        + " s; that goes on in the background", Map.of());
+            }
+        }
+    }
+
+    private PowerResult observe(Operation op) {
+        ContainerInfo c = currentContainer();
+        if (c != null && c.running() && server.desired() == DesiredState.STOPPED) {
+            // e.g. a start abandoned when a kill pre-empted it, which the engine carried out afterwards:
+            // the desired state is the truth, so converge instead of adopting.
+            return stop(op, "running although the desired state is stopped", c);
+        }
+        if (c != null && c.running()) {
+            if (server.state() == ServerState.OFFLINE) {
+                server.run(c.ref(), c.startedAt(), c.outputSince());
+                server.announceRun();
+                server.transition(ServerState.RUNNING, "seen running");
+            }
+            return done(op);
+        }
+        if (server.state() == ServerState.OFFLINE) {
+            return done(op);
+        }
+        if (server.desired() == DesiredState.RUNNING && (server.state() == ServerState.RUNNING || server.state() == ServerState.STARTING)) {
+            int code = c == null || c.exitCode() == null ? -1 : c.exitCode();
+            unexpectedExit(code, c != null && c.oomKilled(), c == null ? "the container disappeared" : "exited");
+        } else {
+            server.transition(ServerState.OFFLINE, "exited");
+        }
+        return done(op);
+    }
+
+    /**
+     * The server exited while it was meant to run and nobody asked it to stop: a crash, unless its exit
+     * code says it stopped cleanly. The {@link CrashTracker} decides between staying offline, a restart
+     * after a backoff, and a crash loop.
+     */
+    private void unexpectedExit(int exitCode, boolean oom, String how) {
+        Instant now = Instant.now();
+        String code = "exit code " + exitCode + (oom ? " (out of memory)" : "");
+        server.transition(ServerState.OFFLINE, how + " with code " + exitCode + (oom ? " (out of memory)" : ""));
+        RestartPolicy policy = storedSpec().map(ServerSpec::restartPolicy).orElse(RestartPolicy.no());
+        Map<String, String> details = Map.of("exitCode", Integer.toString(exitCode));
+        long window = crashes.window().toSeconds();
+        switch (crashes.onExit(now, exitCode, policy, server.desired() == DesiredState.RUNNING)) {
+            case CrashTracker.Verdict.StaysOffline s -> {
+                if (exitCode != 0) {
+                    server.publish(new ServerEvent.Crashed(id, now, exitCode, oom, 1, false));
+                    server.activity("crash", "crashed with " + code + "; restart policy " + policy.mode().wireName()
+                            + " does not restart it", details);
+                } else {
+                    server.activity("exit", "the server stopped on its own (exit code 0)", details);
+                }
+                server.recordDesired(DesiredState.STOPPED);
+            }
+            case CrashTracker.Verdict.CrashLoop loop -> {
+                server.crashLoop(true, "crash loop: " + loop.crashes() + " crashes within " + window + " s");
+                server.recordDesired(DesiredState.STOPPED);
+                server.publish(new ServerEvent.Crashed(id, now, exitCode, oom, loop.crashes(), false));
+                server.publish(new ServerEvent.CrashLoop(id, now, loop.crashes(), window));
+                server.activity("crash-loop", "crashed " + loop.crashes() + " times within " + window
+                        + " s; staying offline until started again", Map.of("crashes", Integer.toString(loop.crashes()),
+                        "exitCode", Integer.toString(exitCode)));
+            }
+            case CrashTracker.Verdict.Restart r -> {
+                server.publish(new ServerEvent.Crashed(id, now, exitCode, oom, r.attempt(), true));
+                server.activity("crash", "crashed with " + code + "; restart " + r.attempt() + " of "
+                        + policy.maxRetries() + " in " + r.backoff().toMillis() + " ms", details);
+                internal.accept(new Intent.Recover(r.attempt(), r.backoff()));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The server's container by label; duplicates are removed, keeping the one {@link ContainerSelection} keeps. */
+    private ContainerInfo currentContainer() {
+        ContainerSelection found = ContainerSelection.of(id, runtime.find(id, call()));
+        for (ContainerInfo dup : found.duplicates()) {
+            server.activity("duplicate", "removed duplicate container " + dup.ref().id(), Map.of("container", dup.ref().id()));
+            removeQuietly(dup.ref());
+        }
+        server.container(found.keep() == null ? null : found.keep().ref());
+        return found.keep();
+    }
+
+    private void removeQuietly(ContainerRef ref) {
+        try {
+            runtime.remove(ref, call());
+        } catch (EngineException.NotFound e) {
+            // already gone: the state we wanted
+        }
+    }
+
+    private Optional<ServerSpec> storedSpec() {
+        return store.find(id).map(StoredServer::spec);
+    }
+
+    private ServerSpec spec() {
+        return storedSpec().orElseThrow(() -> new Operation.Failure("server " + id + " no longer exists"));
+    }
+
+    private Deadline call() {
+        return Deadline.in(settings.engineTimeout());
+    }
+
+    private PowerResult done(Operation op) {
+        return new PowerResult.Done(op.intent, server.state());
+    }
+
+    private static PowerResult offline(Operation op) {
+        return new PowerResult.Done(op.intent, ServerState.OFFLINE);
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,336 @@
+package dev.raptor.core.power;
+
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FakeEngine;
+import dev.raptor.core.testing.FakeEngine.Verb;
+import dev.raptor.core.testing.FakeProgram;
+import dev.raptor.core.testing.FakeRuntime;
+import dev.raptor.core.testing.MemoryStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The controller's hardest cases, made to happen on purpose on the in-memory engine: calls that hang,
+ * intents that race a boot, crashes in a loop, a daemon going away with work queued. The lifecycle
+ * contract (run on every runtime) covers the ordinary ones.
+ */
+class ServerControllerTest {
+    private static final Duration HANG = Duration.ofSeconds(30);
+    private static final String IMAGE = "raptor-test/gameserver:1";
+
+    @TempDir
+    Path tmp;
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeEngine engine = runtime.engine();
+    private final MemoryStore store = new MemoryStore();
+    private final EventBus bus = new EventBus();
+    private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+    private ServerFleet fleet;
+
+    @BeforeEach
+    void openFleet() {
+        bus.subscribe(ServerEvent.class, events::add);
+        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(tmp.resolve("volumes"))
+                .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .withObserveEvery(Duration.ofMillis(200)));
+        fleet.boot();
+    }
+
+    @AfterEach
+    void closeAll() {
+        fleet.close();
+        bus.close();
+        runtime.close();
+    }
+
+    private static ServerSpec.Builder game() {
+        return ServerSpec.builder(IMAGE).name("game").readyPattern("Done!")
+                .stopPolicy(StopPolicy.signal("SIGTERM", Duration.ofSeconds(30)));
+    }
+
+    private UUID create(ServerSpec.Builder spec) {
+        return fleet.create(spec.build()).id();
+    }
+
+    private PowerResult power(UUID id, PowerAction action) throws Exception {
+        return fleet.power(id, action).get(HANG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private boolean engineRunning(UUID id) {
+        return runtime.find(id, Deadline.in(HANG)).stream().anyMatch(ContainerInfo::running);
+    }
+
+    private List<String> activity(UUID id) {
+        return store.activity(id, Long.MAX_VALUE, 1000).stream().map(ActivityEntry::message).toList();
+    }
+
+    private List<ServerState> statesOf(UUID id) {
+        return events.stream().filter(e -> e instanceof ServerEvent.StateChanged s && s.serverId().equals(id))
+                .map(e -> ((ServerEvent.StateChanged) e).to()).toList();
+    }
+
+    private static void assertDone(PowerResult r, ServerState state) {
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Done.class, d -> assertThat(d.state()).isEqualTo(state));
+    }
+
+    private static void assertSupersededBy(CompletableFuture<PowerResult> f, String by) throws Exception {
+        assertThat(f.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(PowerResult.Superseded.class,
+                s -> assertThat(s.by().describe()).isEqualTo(by));
+    }
+
+    // ------------------------------------------------------------------ pre-emption
+
+    @Test
+    void killDuringACreateThatHangsEndsTheStartAtOnceAndTheLandedContainerIsAdoptedLater() throws Exception {
+        UUID id = create(game());
+        engine.on(Verb.CREATE).once().hangThenLand();
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1 && fleet.controller(id).state() == ServerState.STARTING);
+
+        assertDone(power(id, PowerAction.KILL), ServerState.OFFLINE);
+        assertSupersededBy(start, "kill");
+        List<ContainerInfo> landed = runtime.find(id, Deadline.in(HANG));
+        assertThat(landed).as("the abandoned create landed anyway").hasSize(1);
+        assertThat(landed.getFirst().running()).isFalse();
+
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertThat(runtime.find(id, Deadline.in(HANG))).extracting(c -> c.ref().id()).containsExactly(landed.getFirst().ref().id());
+    }
+
+    @Test
+    void aMutatingCallInFlightIsNeverAbandonedAKillWaitsForItAndThenEndsTheServer() throws Exception {
+        UUID id = create(game());
+        engine.on(Verb.START).once().hang();
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.START) == 1);
+        CompletableFuture<PowerResult> kill = fleet.power(id, PowerAction.KILL);
+
+        assertSupersededBy(start, "kill"); // answered at once ...
+        assertThat(engine.calls(Verb.KILL)).as("... but the start call still runs: nothing kills under it").isZero();
+        engine.releaseHangs();
+
+        assertDone(kill.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.OFFLINE);
+        List<Verb> order = engine.calls().stream().map(FakeEngine.Call::verb).filter(v -> v == Verb.START || v == Verb.KILL).toList();
+        assertThat(order).containsExactly(Verb.START, Verb.KILL);
+        await().atMost(HANG).until(() -> !engineRunning(id));
+    }
+
+    @Test
+    void theDesiredStateIsWrittenBeforeTheEngineIsTouched() {
+        UUID id = create(game());
+        engine.on(Verb.CREATE).once().hang();
+        fleet.power(id, PowerAction.START);
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(engine.calls(Verb.CREATE)).isZero();
+        engine.releaseHangs();
+    }
+
+    @Test
+    void stopDuringABootCancelsItBeforeTheServerEverCountsAsRunning() throws Exception {
+        UUID id = create(game().env("BOOT_DELAY", "60"));
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertSupersededBy(start, "stop");
+        await().atMost(HANG).until(() -> statesOf(id).contains(ServerState.OFFLINE));
+        assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.STOPPING, ServerState.OFFLINE);
+        assertThat(engineRunning(id)).isFalse();
+        assertThat(engine.output(id)).doesNotContain("Done! For help, type \"help\"");
+    }
+
+    @Test
+    void intentsQueuedBehindAStopCoalesceToTheLatest() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STOPPING);
+
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        CompletableFuture<PowerResult> restart = fleet.power(id, PowerAction.RESTART);
+        CompletableFuture<PowerResult> last = fleet.power(id, PowerAction.START);
+        assertSupersededBy(start, "restart");
+        assertSupersededBy(restart, "start");
+        assertThat(stop).as("a start waits for the stop in flight instead of cancelling it").isNotDone();
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+
+        engine.exit(id, 0); // the stubborn server finally exits on its own
+        assertDone(stop.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.OFFLINE);
+        assertDone(last.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
+        assertThat(engineRunning(id)).isTrue();
+    }
+
+    @Test
+    void deletingAServerWhileItStartsCancelsTheStartAndRemovesEverything() throws Exception {
+        UUID id = create(game().env("BOOT_DELAY", "60"));
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+        ServerController controller = fleet.controller(id);
+        Path dataDir = fleet.settings().volumesRoot().resolve(id.toString());
+        assertThat(dataDir).isDirectory();
+
+        assertDone(fleet.delete(id, false).get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.OFFLINE);
+        assertSupersededBy(start, "delete");
+        assertThat(store.find(id)).isEmpty();
+        assertThat(fleet.find(id)).isEmpty();
+        assertThat(engine.containers()).isEmpty();
+        assertThat(dataDir).doesNotExist();
+        await().atMost(HANG).until(() -> events.stream().anyMatch(e -> e instanceof ServerEvent.Deleted d && d.serverId().equals(id)));
+        await().atMost(HANG).until(controller::isTerminated);
+        assertThat(controller.submit(new Intent.Power(PowerAction.START)).get()).isInstanceOfSatisfying(PowerResult.Failed.class,
+                f -> assertThat(f.reason()).contains("was deleted"));
+    }
+
+    @Test
+    void aDaemonShuttingDownAnswersTheIntentInFlightAndEveryQueuedOneAndLeavesTheServerRunning() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STOPPING);
+        CompletableFuture<PowerResult> queued = fleet.power(id, PowerAction.RESTART);
+        ServerController controller = fleet.controller(id);
+
+        fleet.close();
+
+        for (CompletableFuture<PowerResult> f : List.of(stop, queued)) {
+            assertThat(f.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(PowerResult.Failed.class,
+                    failed -> assertThat(failed.reason()).isEqualTo("the daemon is shutting down"));
+        }
+        assertThat(controller.isTerminated()).isTrue();
+        assertThat(controller.submit(new Intent.Power(PowerAction.START)).get()).isInstanceOf(PowerResult.Failed.class);
+        assertThat(engineRunning(id)).as("game servers outlive the daemon").isTrue();
+    }
+
+    // ------------------------------------------------------------------ crashes
+
+    @Test
+    void aServerThatKeepsCrashingIsRestartedWithAGrowingBackoffUntilItIsDeclaredACrashLoop() throws Exception {
+        engine.programs(spec -> run -> {
+            run.print("Done!");
+            run.after(Duration.ofMillis(200), () -> run.exit(1)); // well after the ready line has been read
+        });
+        UUID id = create(game().restartPolicy(RestartPolicy.onFailure(2)));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+
+        await().atMost(HANG).until(() -> events.stream().anyMatch(e -> e instanceof ServerEvent.CrashLoop l && l.serverId().equals(id)));
+        List<ServerEvent.Crashed> crashes = events.stream().filter(e -> e instanceof ServerEvent.Crashed c && c.serverId().equals(id))
+                .map(ServerEvent.Crashed.class::cast).toList();
+        assertThat(crashes).extracting(ServerEvent.Crashed::crashesInWindow).containsExactly(1, 2, 3);
+        assertThat(crashes).extracting(ServerEvent.Crashed::willRestart).containsExactly(true, true, false);
+        assertThat(activity(id)).anyMatch(m -> m.endsWith("restart 1 of 2 in 50 ms")).anyMatch(m -> m.endsWith("restart 2 of 2 in 100 ms"));
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.OFFLINE && fleet.controller(id).view().busyWith() == null);
+        assertThat(fleet.controller(id).view().crashLoop()).isTrue();
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(engine.calls(Verb.START)).as("the first start and two restarts, no more").isEqualTo(3);
+
+        engine.programs(spec -> run -> run.print("Done!"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertThat(fleet.controller(id).view().crashLoop()).as("an operator's start forgets the crash loop").isFalse();
+    }
+
+    @Test
+    void aServerThatExitsDuringItsBootFailsTheStartWithItsExitCode() throws Exception {
+        engine.programs(spec -> run -> {
+            run.print("[Boot] Starting");
+            run.exit(3);
+        });
+        UUID id = create(game());
+        PowerResult r = power(id, PowerAction.START);
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class,
+                f -> assertThat(f.reason()).isEqualTo("the server exited during boot with code 3"));
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+        await().atMost(HANG).until(() -> events.stream().anyMatch(e -> e instanceof ServerEvent.Crashed c && c.exitCode() == 3 && !c.willRestart()));
+    }
+
+    @Test
+    void aLogStreamThatBreaksDuringTheBootIsFollowedAgainAndTheReadyLineStillCounts() throws Exception {
+        engine.programs(spec -> run -> run.print("[Boot] Starting")); // the ready line comes from the test
+        UUID id = create(game());
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 1 && fleet.controller(id).state() == ServerState.STARTING);
+        engine.breakStreams(id);
+        await().atMost(HANG).until(() -> engine.logRequests().size() == 2 && engine.openLogStreams() == 1);
+        engine.emit(id, "Done!");
+        assertDone(start.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
+        assertThat(engine.logRequests().get(1)).as("followed again from the same start").isEqualTo(engine.logRequests().get(0));
+    }
+
+    @Test
+    void anExitNobodyReportedIsNoticedByTheSweep() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        engine.dropEvents(true);
+        engine.exit(id, 0);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.OFFLINE);
+        assertThat(activity(id)).anyMatch(m -> m.contains("stopped on its own"));
+    }
+
+    // ------------------------------------------------------------------ containers
+
+    @Test
+    void aDuplicateContainerIsRemovedAndTheDeterministicallyNamedOneKept() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        String copy = engine.plant(id, "raptor-copy", Map.of(RuntimeLabels.SERVER, id.toString()), null).id();
+
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        List<ContainerInfo> left = runtime.find(id, Deadline.in(HANG));
+        assertThat(left).extracting(c -> c.ref().name()).containsExactly(RuntimeLabels.containerName(id));
+        assertThat(activity(id)).contains("removed duplicate container " + copy);
+    }
+
+    @Test
+    void aContainerNamedLikeTheServersButNotLabelledIsNeverTouched() throws Exception {
+        UUID id = create(game());
+        String foreign = engine.plant(id, RuntimeLabels.containerName(id), Map.of("owner", "someone else"), null).id();
+        PowerResult r = power(id, PowerAction.START);
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason()).contains("does not own"));
+        assertThat(engine.containers()).extracting(c -> c.ref().id()).containsExactly(foreign);
+    }
+
+    @Test
+    void bootReconciliationRemovesDuplicatesAndOrphansItOwnsAndAdoptsWhatRuns() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        fleet.close();
+        UUID gone = UUID.randomUUID();
+        engine.plant(id, "raptor-copy", Map.of(RuntimeLabels.SERVER, id.toString()), null);
+        engine.plant(gone, RuntimeLabels.containerName(gone), Map.of(RuntimeLabels.SERVER, gone.toString()), null);
+        String othersNode = engine.plant(gone, "raptor-x", Map.of(RuntimeLabels.SERVER, gone.toString(), RuntimeLabels.NODE, "b"), null).id();
+        String unlabelled = engine.plant(gone, "mysql", Map.of(), null).id();
+        long startsBefore = engine.calls(Verb.START);
+
+        fleet = new ServerFleet(store, runtime, bus, fleet.settings());
+        ServerFleet.ReconcileReport report = fleet.boot();
+
+        assertThat(report.adopted()).isEqualTo(1);
+        assertThat(report.duplicatesRemoved()).isEqualTo(1);
+        assertThat(report.orphansRemoved()).isEqualTo(1);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
+        assertThat(engine.calls(Verb.START)).as("adopted, not restarted").isEqualTo(startsBefore);
+        assertThat(engine.containers()).extracting(c -> c.ref().id()).contains(othersNode, unlabelled).hasSize(3);
+    }
+}
