@@ -5,13 +5,9 @@ import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.LogLine;
-import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.watch.WatchRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,23 +27,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  */
 public final class ConsoleHub implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ConsoleHub.class);
-
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
     private final ConsoleSettings settings;
-    private final WatchRegistry<ServerConsole, ConsoleSubscription> consoles;
     private final AtomicInteger openStreams = new AtomicInteger();
-    private final EventBus.Listener<ServerEvent> events;
+    private final WatchRegistry<ServerConsole, ConsoleSubscription> consoles;
 
     public ConsoleHub(ContainerRuntime runtime, ServerRuns runs, EventBus bus, ConsoleSettings settings) {
         this.runtime = runtime;
         this.runs = runs;
         this.settings = settings;
-        this.consoles = new WatchRegistry<>("console hub", id -> new ServerConsole(id, runtime, runs, settings, openStreams));
-        this.events = bus.subscribe(ServerEvent.class,
-                e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.Deleted,
-                EventBus.DEFAULT_CAPACITY, this::onEvent);
+        this.consoles = new WatchRegistry<>("console hub", id -> new ServerConsole(id, runtime, runs, settings, openStreams),
+                bus, e -> e instanceof ServerEvent.ContainerStarted, id -> {
+                });
     }
 
     public ConsoleSettings settings() {
@@ -113,36 +105,9 @@ public final class ConsoleHub implements AutoCloseable {
         return openStreams.get();
     }
 
-    // ------------------------------------------------------------------ events
-
-    private void onEvent(ServerEvent event) {
-        switch (event) {
-            case ServerEvent.ContainerStarted s -> {
-                ServerConsole c = consoles.watch(s.serverId());
-                if (c != null) {
-                    c.containerStarted(new ContainerRef(s.containerId(), RuntimeLabels.containerName(s.serverId()), s.serverId()),
-                            s.startedAt(), s.outputSince());
-                }
-            }
-            case ServerEvent.Deleted d -> {
-                if (consoles.serverDeleted(d.serverId())) {
-                    log.debug("server={} deleted; ended its console", d.serverId());
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
     /** Ends every subscriber and engine stream, waiting (bounded) for their threads. */
     @Override
     public void close() {
-        events.close();
         consoles.close();
-        try {
-            events.awaitTermination(Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

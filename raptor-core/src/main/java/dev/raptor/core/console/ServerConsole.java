@@ -1,5 +1,6 @@
 package dev.raptor.core.console;
 
+import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -10,6 +11,7 @@ import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.mailbox.Mailbox;
+import dev.raptor.core.watch.RunStream;
 import dev.raptor.core.watch.ServerWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +80,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
     private int sameAtCount;
 
     /** Pump-only: the open engine stream. */
-    private Stream stream;
+    private RunStream<LogLine> stream;
     /** Pump-only: the re-check that opens a stream once the server runs, armed while none is open. */
     private Mailbox.Timer recheck;
 
@@ -223,9 +225,12 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
 
     // ------------------------------------------------------------------ events in
 
-    /** A container of the server began to run (from the event bus). */
-    void containerStarted(ContainerRef ref, Instant startedAt, Instant outputSince) {
-        post(new Command.Started(ref, startedAt, outputSince));
+    /** A container of the server began to run: follow the new run from its first line. */
+    @Override
+    protected void onServerEvent(ServerEvent event) {
+        if (event instanceof ServerEvent.ContainerStarted s) {
+            post(new Command.Started(s.container(), s.startedAt(), s.outputSince()));
+        }
     }
 
     /** Called on the engine's reader thread for every line of stream {@code gen}. */
@@ -313,7 +318,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
             case Command.Recheck r -> recheck();
             case Command.Started s -> onStarted(s);
             case Command.Ended e -> {
-                if (stream != null && stream.gen == e.gen()) {
+                if (stream != null && stream.gen() == e.gen()) {
                     closeStream();
                     if (e.error() != null) {
                         log.warn("server={} console stream failed; reopening within {} s: {}", serverId,
@@ -351,10 +356,10 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
 
     private void onStarted(Command.Started s) throws InterruptedException {
         if (stream != null) {
-            if (stream.containerId.equals(s.ref().id()) && s.startedAt() != null && s.startedAt().equals(stream.startedAt)) {
+            if (stream.follows(s.ref().id(), s.startedAt())) {
                 return; // already following this run
             }
-            stream.ended.await(HANDOVER.toMillis(), TimeUnit.MILLISECONDS);
+            stream.awaitEnd(HANDOVER);
             closeStream();
         }
         openStream(s.ref(), s.startedAt(), s.outputSince());
@@ -376,11 +381,10 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
         } finally {
             lock.unlock();
         }
-        Stream st = new Stream(gen, ref.id(), startedAt);
+        RunStream<LogLine> st = new RunStream<>(gen, ref.id(), startedAt, line -> accept(gen, line),
+                error -> post(new Command.Ended(gen, error)));
         LogRequest request = since == null ? LogRequest.follow(0) : LogRequest.followSince(since);
-        try {
-            st.subscription = runtime.logs(ref, request, st);
-        } catch (RuntimeException e) {
+        if (!st.open(sink -> runtime.logs(ref, request, sink), openStreams, "console")) {
             lock.lock();
             try {
                 if (activeGen == gen) {
@@ -389,35 +393,28 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
             } finally {
                 lock.unlock();
             }
-            log.warn("server={} could not open the console stream; retrying within {} s: {}", serverId,
-                    settings.recheckEvery().toSeconds(), e.toString());
+            log.warn("server={} could not open the console stream; retrying within {} s", serverId, settings.recheckEvery().toSeconds());
             return;
         }
-        openStreams.incrementAndGet();
         stream = st;
         log.debug("server={} console stream {} opened on {} since {}", serverId, gen, ref.id(), since);
     }
 
     private void closeStream() {
-        Stream st = stream;
+        RunStream<LogLine> st = stream;
         if (st == null) {
             return;
         }
         stream = null;
         lock.lock();
         try {
-            if (activeGen == st.gen) {
+            if (activeGen == st.gen()) {
                 activeGen = 0;
             }
         } finally {
             lock.unlock();
         }
-        try {
-            st.subscription.close();
-        } catch (RuntimeException e) {
-            log.debug("server={} closing console stream: {}", serverId, e.toString());
-        }
-        openStreams.decrementAndGet();
+        st.close(openStreams);
     }
 
     /** Reads the server's recent output from the engine into the empty log before any stream opens. */
@@ -429,7 +426,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
         if (ref == null) {
             ref = findContainer(runtime, serverId, settings.engineTimeout()).orElse(null);
         }
-        if (ref == null || isEnding()) {
+        if (ref == null || ending()) {
             return;
         }
         List<LogLine> earlier = readHistory(runtime, ref, settings.historyLines(), settings.engineTimeout(), openStreams);
@@ -441,15 +438,6 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
                     remember(l.at());
                 }
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isEnding() {
-        lock.lock();
-        try {
-            return endingLocked();
         } finally {
             lock.unlock();
         }
@@ -503,31 +491,5 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
         }
         List<LogLine> read = List.copyOf(out);
         return n < 0 || read.size() <= n ? read : read.subList(read.size() - n, read.size());
-    }
-
-    /** One opened engine stream: its generation, what run it follows, and its end. */
-    private final class Stream implements StreamSink<LogLine> {
-        final int gen;
-        final String containerId;
-        final Instant startedAt;
-        final CountDownLatch ended = new CountDownLatch(1);
-        volatile Subscription subscription;
-
-        Stream(int gen, String containerId, Instant startedAt) {
-            this.gen = gen;
-            this.containerId = containerId;
-            this.startedAt = startedAt;
-        }
-
-        @Override
-        public void next(LogLine item) {
-            accept(gen, item);
-        }
-
-        @Override
-        public void end(Throwable error) {
-            ended.countDown();
-            post(new Command.Ended(gen, error));
-        }
     }
 }

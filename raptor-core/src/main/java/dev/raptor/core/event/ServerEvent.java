@@ -1,5 +1,7 @@
 package dev.raptor.core.event;
 
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.server.ServerState;
 
 import java.time.Instant;
@@ -26,6 +28,11 @@ public sealed interface ServerEvent extends RaptorEvent {
         @Override
         public String type() {
             return "server.container-started";
+        }
+
+        /** The container that began to run. */
+        public ContainerRef container() {
+            return new ContainerRef(containerId, RuntimeLabels.containerName(serverId), serverId);
         }
     }
 

@@ -149,48 +149,32 @@ public final class Mailbox<C> {
 
     /** The worker has finished with the command in hand. */
     public void done() {
-        lock.lock();
-        try {
-            inHand = null;
-        } finally {
-            lock.unlock();
-        }
+        read(() -> inHand = null);
     }
 
     /** The command the worker took last and has not finished with; null when it is idle. */
     public C inHand() {
-        lock.lock();
-        try {
-            return inHand;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> inHand);
     }
 
     /** Whether the worker has nothing in hand and nothing queued (timers aside). */
     public boolean isIdle() {
-        lock.lock();
-        try {
-            return inHand == null && queue.isEmpty();
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> inHand == null && queue.isEmpty());
     }
 
     /** Commands waiting (timers aside). */
     public int size() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return read(queue::size);
     }
 
     public boolean isClosed() {
+        return read(() -> closed);
+    }
+
+    private <T> T read(java.util.function.Supplier<T> under) {
         lock.lock();
         try {
-            return closed;
+            return under.get();
         } finally {
             lock.unlock();
         }
@@ -226,12 +210,7 @@ public final class Mailbox<C> {
 
         @Override
         public boolean cancel() {
-            mailbox.lock.lock();
-            try {
-                return mailbox.timers.remove(this);
-            } finally {
-                mailbox.lock.unlock();
-            }
+            return mailbox.read(() -> mailbox.timers.remove(this));
         }
     }
 }

@@ -56,18 +56,16 @@ final class Operation {
      * once; the work stops at its next {@link #check}, its waits wake, and an abandonable call is interrupted.
      */
     void cancel(Intent by) {
-        lock.lock();
-        try {
-            cancelledBy = by;
-            cancelled = true;
+        cancelledBy = by;
+        // answered before the work can see the flag, so its own (later) answer never wins
+        complete(by != null ? new PowerResult.Superseded(intent, by) : new PowerResult.Failed(intent, "the daemon is shutting down"));
+        cancelled = true;
+        locked(() -> {
             changed.signalAll();
             if (interruptible != null) {
                 interruptible.interrupt();
             }
-        } finally {
-            lock.unlock();
-        }
-        complete(by != null ? new PowerResult.Superseded(intent, by) : new PowerResult.Failed(intent, "the daemon is shutting down"));
+        });
     }
 
     boolean cancelled() {
@@ -91,23 +89,17 @@ final class Operation {
      * controller heals an abandoned create by adopting what it left) go through here.
      */
     <T> T interruptibly(Supplier<T> call) {
-        lock.lock();
-        try {
+        locked(() -> {
             check();
             interruptible = Thread.currentThread();
-        } finally {
-            lock.unlock();
-        }
+        });
         try {
             return call.get();
         } finally {
-            lock.lock();
-            try {
+            locked(() -> {
                 interruptible = null;
                 Thread.interrupted();
-            } finally {
-                lock.unlock();
-            }
+            });
         }
     }
 
@@ -131,30 +123,26 @@ final class Operation {
 
     /** The engine hinted that the server's container may have stopped: wake the wait. */
     void poke() {
-        lock.lock();
-        try {
+        locked(() -> {
             poked = true;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Forgets earlier hints (a new run is about to start). */
     void clearPoke() {
-        lock.lock();
-        try {
-            poked = false;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> poked = false);
     }
 
     /** Wakes the wait to look at its condition again. */
     void wake() {
+        locked(changed::signalAll);
+    }
+
+    private void locked(Runnable change) {
         lock.lock();
         try {
-            changed.signalAll();
+            change.run();
         } finally {
             lock.unlock();
         }

@@ -1,19 +1,18 @@
 package dev.raptor.core.stats;
 
 import dev.raptor.core.console.ServerRuns;
+import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.StatsSample;
-import dev.raptor.core.runtime.StreamSink;
-import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.watch.RunStream;
 import dev.raptor.core.watch.ServerWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +42,7 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
     private volatile StatsSample sample;
     private volatile int activeGen;
     private int lastGen;
-    private Stream stream;
+    private RunStream<StatsSample> stream;
     /** Pump-only: when a stream last ended (or could not be opened). */
     private long lastEnd;
 
@@ -105,13 +104,15 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
 
     // ------------------------------------------------------------------ events in
 
-    void containerStarted(ContainerRef ref, Instant startedAt) {
-        post(new Command.Started(ref, startedAt));
-    }
-
-    /** Publish now rather than at the next tick (a state change). */
-    void poke() {
-        post(new Command.Poke());
+    /** A new run: read its stream. A state change: publish now rather than at the next tick. */
+    @Override
+    protected void onServerEvent(ServerEvent event) {
+        switch (event) {
+            case ServerEvent.ContainerStarted s -> post(new Command.Started(s.container(), s.startedAt()));
+            case ServerEvent.StateChanged s -> post(new Command.Poke());
+            default -> {
+            }
+        }
     }
 
     /** A reading computed now from what is known, without waiting for anything. */
@@ -133,14 +134,14 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
     protected void onCommand(Command command) {
         switch (command) {
             case Command.Started s -> {
-                if (stream == null || !stream.containerId.equals(s.ref().id()) || !Objects.equals(s.startedAt(), stream.startedAt)) {
+                if (stream == null || !stream.follows(s.ref().id(), s.startedAt())) {
                     closeStream();
                     openStream(s.ref(), s.startedAt());
                 }
                 publish();
             }
             case Command.Ended e -> {
-                if (stream != null && stream.gen == e.gen()) {
+                if (stream != null && stream.gen() == e.gen()) {
                     closeStream();
                     lastEnd = System.nanoTime();
                     if (e.error() != null) {
@@ -188,58 +189,28 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
 
     private void openStream(ContainerRef ref, Instant startedAt) {
         int gen = ++lastGen;
-        Stream st = new Stream(gen, ref.id(), startedAt);
+        RunStream<StatsSample> st = new RunStream<>(gen, ref.id(), startedAt, item -> {
+            if (activeGen == gen) {
+                sample = item;
+            }
+        }, error -> post(new Command.Ended(gen, error)));
         sample = null;
         activeGen = gen;
-        try {
-            st.subscription = runtime.stats(ref, st);
-        } catch (RuntimeException e) {
+        if (!st.open(sink -> runtime.stats(ref, sink), openStreams, "stats")) {
             activeGen = 0;
-            log.debug("server={} could not open the stats stream: {}", serverId, e.toString());
             return;
         }
-        openStreams.incrementAndGet();
         stream = st;
     }
 
     private void closeStream() {
-        Stream st = stream;
+        RunStream<StatsSample> st = stream;
         if (st == null) {
             return;
         }
         stream = null;
         activeGen = 0;
         sample = null;
-        try {
-            st.subscription.close();
-        } catch (RuntimeException e) {
-            log.debug("server={} closing stats stream: {}", serverId, e.toString());
-        }
-        openStreams.decrementAndGet();
-    }
-
-    private final class Stream implements StreamSink<StatsSample> {
-        final int gen;
-        final String containerId;
-        final Instant startedAt;
-        volatile Subscription subscription;
-
-        Stream(int gen, String containerId, Instant startedAt) {
-            this.gen = gen;
-            this.containerId = containerId;
-            this.startedAt = startedAt;
-        }
-
-        @Override
-        public void next(StatsSample item) {
-            if (activeGen == gen) {
-                sample = item;
-            }
-        }
-
-        @Override
-        public void end(Throwable error) {
-            post(new Command.Ended(gen, error));
-        }
+        st.close(openStreams);
     }
 }

@@ -5,7 +5,6 @@ import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
-import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
@@ -38,7 +37,6 @@ public final class StatsHub implements AutoCloseable {
     private final DiskUsage disk;
     private final AtomicInteger openStreams = new AtomicInteger();
     private final WatchRegistry<ServerStatsFeed, StatsSubscription> feeds;
-    private final EventBus.Listener<ServerEvent> events;
 
     /**
      * @param volumesRoot the directory holding one data directory per server ({@code ControllerSettings.volumesRoot()})
@@ -48,11 +46,8 @@ public final class StatsHub implements AutoCloseable {
         this.runs = runs;
         this.settings = settings;
         this.disk = new DiskUsage(volumesRoot, settings.diskScansAtOnce());
-        this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams));
-        this.events = bus.subscribe(ServerEvent.class,
-                e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged
-                        || e instanceof ServerEvent.Deleted,
-                EventBus.DEFAULT_CAPACITY, this::onEvent);
+        this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams),
+                bus, e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged, disk::forget);
     }
 
     public StatsSettings settings() {
@@ -146,41 +141,9 @@ public final class StatsHub implements AutoCloseable {
         return disk;
     }
 
-    // ------------------------------------------------------------------ events
-
-    private void onEvent(ServerEvent event) {
-        switch (event) {
-            case ServerEvent.ContainerStarted s -> {
-                ServerStatsFeed f = feeds.watch(s.serverId());
-                if (f != null) {
-                    f.containerStarted(new ContainerRef(s.containerId(), RuntimeLabels.containerName(s.serverId()), s.serverId()),
-                            s.startedAt());
-                }
-            }
-            case ServerEvent.StateChanged s -> {
-                ServerStatsFeed f = feeds.watch(s.serverId());
-                if (f != null) {
-                    f.poke();
-                }
-            }
-            case ServerEvent.Deleted d -> {
-                disk.forget(d.serverId());
-                feeds.serverDeleted(d.serverId());
-            }
-            default -> {
-            }
-        }
-    }
-
     @Override
     public void close() {
-        events.close();
         feeds.close();
-        try {
-            events.awaitTermination(Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         disk.close();
     }
 }

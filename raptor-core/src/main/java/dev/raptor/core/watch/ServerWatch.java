@@ -1,5 +1,6 @@
 package dev.raptor.core.watch;
 
+import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.mailbox.Mailbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,8 +175,22 @@ public abstract class ServerWatch<S extends WatchSubscription, C> {
         }
     }
 
+    /** An event the registry routes to the watched server's watch (on the bus's thread: post, don't work). */
+    protected void onServerEvent(ServerEvent event) {
+    }
+
     /** Called once the watch has ended (not under the lock). */
     protected void onEnded() {
+    }
+
+    /** Whether the watch is ending. */
+    protected final boolean ending() {
+        lock.lock();
+        try {
+            return ending;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether the watch is ending; the caller holds {@link #lock}. */

@@ -1,12 +1,19 @@
 package dev.raptor.core.watch;
 
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The watched servers of one hub (console or stats): at most one {@link ServerWatch} per server, made for
@@ -16,25 +23,54 @@ import java.util.function.Function;
  * <p>Subscribing never blocks on the engine, and races with the last subscriber leaving are settled by the
  * watch: a watch whose last subscriber has left takes nobody new, and subscribing makes a fresh one.
  *
+ * <p>It also routes the controllers' news from the event bus: a deleted server's watch ends (its subscribers
+ * hear {@link WatchListener.EndReason#SERVER_DELETED}), and the events a hub cares about reach the watched
+ * server's watch ({@link ServerWatch#onServerEvent}).
+ *
  * @param <W> the watches
  * @param <S> their subscriptions
  */
 public final class WatchRegistry<W extends ServerWatch<S, ?>, S extends WatchSubscription> {
+    private static final Logger log = LoggerFactory.getLogger(WatchRegistry.class);
     /** How long {@link #close} waits for pumps and listeners before interrupting the listeners still stuck. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final String what;
     private final Function<UUID, W> newWatch;
+    private final Consumer<UUID> deleted;
     private final Map<UUID, W> watches = new ConcurrentHashMap<>();
+    private final EventBus.Listener<ServerEvent> events;
     private volatile boolean closed;
 
     /**
      * @param what     the hub's name for errors, e.g. "console hub"
      * @param newWatch makes the watch of a server (not started)
+     * @param routed   the events, besides deletions, that watches hear
+     * @param deleted  told of every deleted server, watched or not (the hub forgets what it keeps about it)
      */
-    public WatchRegistry(String what, Function<UUID, W> newWatch) {
+    public WatchRegistry(String what, Function<UUID, W> newWatch, EventBus bus, Predicate<ServerEvent> routed,
+                         Consumer<UUID> deleted) {
         this.what = what;
         this.newWatch = newWatch;
+        this.deleted = deleted;
+        this.events = bus.subscribe(ServerEvent.class, e -> e instanceof ServerEvent.Deleted || routed.test(e),
+                EventBus.DEFAULT_CAPACITY, this::onEvent);
+    }
+
+    private void onEvent(ServerEvent event) {
+        if (event instanceof ServerEvent.Deleted d) {
+            deleted.accept(d.serverId());
+            W w = watches.remove(d.serverId());
+            if (w != null) {
+                log.debug("server={} deleted; ending its {} watch", d.serverId(), what);
+                w.end(WatchListener.EndReason.SERVER_DELETED);
+            }
+            return;
+        }
+        W w = watches.get(event.serverId());
+        if (w != null) {
+            w.onServerEvent(event);
+        }
     }
 
     /**
@@ -80,19 +116,6 @@ public final class WatchRegistry<W extends ServerWatch<S, ?>, S extends WatchSub
         watches.remove(watch.serverId(), watch);
     }
 
-    /**
-     * The server was deleted: its watch ends and its subscribers hear {@link WatchListener.EndReason#SERVER_DELETED}.
-     *
-     * @return whether it was watched
-     */
-    public boolean serverDeleted(UUID serverId) {
-        W w = watches.remove(serverId);
-        if (w != null) {
-            w.end(WatchListener.EndReason.SERVER_DELETED);
-        }
-        return w != null;
-    }
-
     // ------------------------------------------------------------------ counters (tests prove nothing leaks)
 
     /** Subscribers over all servers. */
@@ -121,11 +144,13 @@ public final class WatchRegistry<W extends ServerWatch<S, ?>, S extends WatchSub
     }
 
     /**
-     * Ends every watch and subscriber ({@link WatchListener.EndReason#HUB_CLOSED}) and waits, at most about a
-     * second, for their threads; a listener still stuck in a write after that is interrupted.
+     * Stops routing events, ends every watch and subscriber ({@link WatchListener.EndReason#HUB_CLOSED}) and
+     * waits, at most about a second, for their threads; a listener still stuck in a write after that is
+     * interrupted.
      */
     public void close() {
         closed = true;
+        events.close();
         List<W> ended = new ArrayList<>();
         List<S> subs = new ArrayList<>();
         for (UUID id : List.copyOf(watches.keySet())) {
@@ -146,6 +171,7 @@ public final class WatchRegistry<W extends ServerWatch<S, ?>, S extends WatchSub
                     s.interrupt();
                 }
             }
+            events.awaitTermination(CLOSE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

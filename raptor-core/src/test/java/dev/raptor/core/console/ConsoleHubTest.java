@@ -1,15 +1,11 @@
 package dev.raptor.core.console;
 
-import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
-import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.core.testing.FakeEngine;
-import dev.raptor.core.testing.FakeRuntime;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +15,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -38,33 +33,16 @@ import static org.awaitility.Awaitility.await;
  * test prints into the server's container itself (the socket-level acceptance tests in raptor-api run
  * against a real engine).
  */
-class ConsoleHubTest {
-    private static final Duration HANG = Duration.ofSeconds(30);
+class ConsoleHubTest extends RunningServerFixture {
     private static final String[] THREADS = {"console-", FakeEngine.STREAM_THREADS};
 
-    private final UUID id = UUID.randomUUID();
-    private final FakeRuntime runtime = new FakeRuntime();
-    private final FakeEngine engine = runtime.engine();
-    private final RunsDouble runs = new RunsDouble();
-    private final EventBus bus = new EventBus();
     private ConsoleHub hub;
-    private ContainerRef ref;
-    private Instant started;
-
-    @BeforeEach
-    void runningServer() {
-        ref = engine.container(id);
-        started = engine.start(id);
-        runs.set(id, ServerState.RUNNING, ref, started);
-    }
 
     @AfterEach
-    void closeAll() {
+    void closeHub() {
         if (hub != null) {
             hub.close();
         }
-        bus.close();
-        runtime.close();
     }
 
     private ConsoleHub hub(ConsoleSettings settings) {
@@ -97,14 +75,7 @@ class ConsoleHubTest {
         @Override
         public void lines(List<LogLine> batch) {
             calls.incrementAndGet();
-            CountDownLatch g = gate;
-            if (g != null) {
-                try {
-                    g.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            holdAt(gate);
             batchSizes.add(batch.size());
             lock.lock();
             try {

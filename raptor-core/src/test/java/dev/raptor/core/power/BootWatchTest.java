@@ -1,10 +1,10 @@
 package dev.raptor.core.power;
 
 import dev.raptor.core.runtime.LogLine;
-import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.testing.FakeEngine;
 import dev.raptor.core.testing.FakeRuntime;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,7 +21,15 @@ import static org.awaitility.Awaitility.await;
 class BootWatchTest {
     private static final Duration HANG = Duration.ofSeconds(30);
     private static final Pattern DONE = Pattern.compile("Done!");
+    private static final Intent START = new Intent.Power(PowerAction.START);
     private final UUID id = UUID.randomUUID();
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeEngine engine = runtime.engine();
+
+    @AfterEach
+    void closeRuntime() {
+        runtime.close();
+    }
     private final Instant since = Instant.parse("2025-01-01T00:00:01.000000500Z");
 
     private LogLine line(Instant at, String text) {
@@ -49,57 +57,45 @@ class BootWatchTest {
         assertThat(BootWatch.isReadyLine(DONE, null, line(Instant.EPOCH, "Done!"))).isTrue();
     }
 
+    /** Boots {@code op} on the server's container, which began a run at {@code begins}, on another thread. */
+    private CompletableFuture<BootWatch.Outcome> boot(Operation op, Instant begins) {
+        CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(
+                () -> new BootWatch(DONE, begins, op).await(runtime, engine.container(id), () -> Deadline.in(HANG)));
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 1);
+        return boot;
+    }
+
     @Test
     void aBootEndsWithThisRunsReadyLineNotWithTheOneTheLastRunLeftInTheLog() throws Exception {
-        try (FakeRuntime runtime = new FakeRuntime()) {
-            FakeEngine engine = runtime.engine();
-            ContainerRef ref = engine.container(id);
-            engine.start(id);
-            engine.emit(id, "Done! (the old run)");
-            engine.exit(id, 0);
-            Instant begins = engine.start(id);
-            engine.emit(id, "[Boot] Starting");
-            Operation op = new Operation(new Intent.Power(PowerAction.START));
-            CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(
-                    () -> new BootWatch(DONE, begins, op).await(runtime, ref, () -> Deadline.in(HANG)));
-            await().atMost(HANG).until(() -> engine.openLogStreams() == 1);
-            assertThat(boot).as("the old run's ready line is in the log, and does not count").isNotDone();
-            engine.emit(id, "Done! For help, type \"help\"");
-            assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new BootWatch.Outcome.Ready());
-            await().atMost(HANG).until(() -> engine.openLogStreams() == 0);
-        }
+        engine.container(id);
+        engine.start(id);
+        engine.emit(id, "Done! (the old run)");
+        engine.exit(id, 0);
+        Instant begins = engine.start(id);
+        engine.emit(id, "[Boot] Starting");
+        CompletableFuture<BootWatch.Outcome> boot = boot(new Operation(START), begins);
+        assertThat(boot).as("the old run's ready line is in the log, and does not count").isNotDone();
+        engine.emit(id, "Done! For help, type \"help\"");
+        assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new BootWatch.Outcome.Ready());
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 0);
     }
 
     @Test
     void aServerThatExitsDuringItsBootEndsTheWaitWithHowItExited() throws Exception {
-        try (FakeRuntime runtime = new FakeRuntime()) {
-            FakeEngine engine = runtime.engine();
-            ContainerRef ref = engine.container(id);
-            Instant begins = engine.start(id);
-            Operation op = new Operation(new Intent.Power(PowerAction.START));
-            CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(
-                    () -> new BootWatch(DONE, begins, op).await(runtime, ref, () -> Deadline.in(HANG)));
-            await().atMost(HANG).until(() -> engine.openLogStreams() == 1);
-            engine.exit(id, 3);
-            BootWatch.Outcome outcome = boot.get(HANG.toSeconds(), TimeUnit.SECONDS);
-            assertThat(outcome).isInstanceOfSatisfying(BootWatch.Outcome.Exited.class,
-                    e -> assertThat(e.info().exitCode()).isEqualTo(3));
-        }
+        engine.container(id);
+        CompletableFuture<BootWatch.Outcome> boot = boot(new Operation(START), engine.start(id));
+        engine.exit(id, 3);
+        assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(BootWatch.Outcome.Exited.class,
+                e -> assertThat(e.info().exitCode()).isEqualTo(3));
     }
 
     @Test
-    void aCancelledOperationStopsWaitingForTheBoot() throws Exception {
-        try (FakeRuntime runtime = new FakeRuntime()) {
-            FakeEngine engine = runtime.engine();
-            ContainerRef ref = engine.container(id);
-            Instant begins = engine.start(id);
-            Operation op = new Operation(new Intent.Power(PowerAction.START));
-            CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(
-                    () -> new BootWatch(DONE, begins, op).await(runtime, ref, () -> Deadline.in(HANG)));
-            await().atMost(HANG).until(() -> engine.openLogStreams() == 1);
-            op.cancel(new Intent.Power(PowerAction.KILL));
-            assertThatThrownBy(() -> boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(Operation.Cancelled.class);
-            await().atMost(HANG).until(() -> engine.openLogStreams() == 0);
-        }
+    void aCancelledOperationStopsWaitingForTheBoot() {
+        engine.container(id);
+        Operation op = new Operation(START);
+        CompletableFuture<BootWatch.Outcome> boot = boot(op, engine.start(id));
+        op.cancel(new Intent.Power(PowerAction.KILL));
+        assertThatThrownBy(() -> boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(Operation.Cancelled.class);
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 0);
     }
 }

@@ -3,6 +3,7 @@ package dev.raptor.core.power;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,31 +31,25 @@ class PrecedenceTest {
     @Test
     void stopRestartAndDeleteCancelOnlyWorkThatBringsTheServerUp() {
         for (Intent next : new Intent[] {STOP, RESTART, DELETE}) {
-            assertThat(Precedence.preempts(next, START)).as("%s over start", next).isTrue();
-            assertThat(Precedence.preempts(next, RESTART)).as("%s over restart", next).isTrue();
-            assertThat(Precedence.preempts(next, RECOVER)).as("%s over recover", next).isTrue();
-            assertThat(Precedence.preempts(next, CONVERGE)).as("%s over converge", next).isTrue();
-            assertThat(Precedence.preempts(next, STOP)).as("%s over stop", next).isFalse();
-            assertThat(Precedence.preempts(next, APPLY)).as("%s over apply-spec", next).isFalse();
-            assertThat(Precedence.preempts(next, OBSERVE)).as("%s over observe", next).isFalse();
+            for (Intent running : ALL) {
+                assertThat(Precedence.preempts(next, running)).as("%s over %s", next, running).isEqualTo(running.bringsUp());
+            }
         }
+        assertThat(List.of(ALL)).filteredOn(Intent::bringsUp).containsExactly(START, RESTART, RECOVER, CONVERGE);
     }
 
     @Test
     void startCancelsOnlyTheControllersOwnWork() {
-        assertThat(Precedence.preempts(START, RECOVER)).isTrue();
-        assertThat(Precedence.preempts(START, OBSERVE)).isTrue();
-        assertThat(Precedence.preempts(START, CONVERGE)).isTrue();
-        assertThat(Precedence.preempts(START, STOP)).isFalse();
-        assertThat(Precedence.preempts(START, START)).isFalse();
+        for (Intent running : ALL) {
+            assertThat(Precedence.preempts(START, running)).as("start over %s", running).isEqualTo(!running.operator());
+        }
+        assertThat(List.of(ALL)).filteredOn(i -> !i.operator()).containsExactly(RECOVER, OBSERVE, CONVERGE);
     }
 
     @Test
     void theControllersOwnIntentsAndASpecChangePreemptNothing() {
-        for (Intent running : ALL) {
-            for (Intent next : new Intent[] {RECOVER, OBSERVE, CONVERGE, APPLY}) {
-                assertThat(Precedence.preempts(next, running)).as("%s over %s", next, running).isFalse();
-            }
+        for (Intent next : new Intent[] {RECOVER, OBSERVE, CONVERGE, APPLY}) {
+            assertThat(List.of(ALL)).as("%s pre-empts", next).noneMatch(running -> Precedence.preempts(next, running));
         }
     }
 

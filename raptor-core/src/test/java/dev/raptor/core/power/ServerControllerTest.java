@@ -11,7 +11,6 @@ import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.core.testing.FakeEngine;
 import dev.raptor.core.testing.FakeEngine.Verb;
-import dev.raptor.core.testing.FakeProgram;
 import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.core.testing.MemoryStore;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +90,21 @@ class ServerControllerTest {
                 .map(e -> ((ServerEvent.StateChanged) e).to()).toList();
     }
 
+    /** A running server that ignores its stop request, and a stop of it in flight (it waits for the 30 s timeout). */
+    private CompletableFuture<PowerResult> stopInFlight(UUID id) throws Exception {
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STOPPING);
+        return stop;
+    }
+
+    /** A start of a server whose boot takes a minute, once it boots. */
+    private CompletableFuture<PowerResult> slowBoot(UUID id) {
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+        return start;
+    }
+
     private static void assertDone(PowerResult r, ServerState state) {
         assertThat(r).isInstanceOfSatisfying(PowerResult.Done.class, d -> assertThat(d.state()).isEqualTo(state));
     }
@@ -150,8 +164,7 @@ class ServerControllerTest {
     @Test
     void stopDuringABootCancelsItBeforeTheServerEverCountsAsRunning() throws Exception {
         UUID id = create(game().env("BOOT_DELAY", "60"));
-        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
-        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+        CompletableFuture<PowerResult> start = slowBoot(id);
 
         assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
         assertSupersededBy(start, "stop");
@@ -164,9 +177,7 @@ class ServerControllerTest {
     @Test
     void intentsQueuedBehindAStopCoalesceToTheLatest() throws Exception {
         UUID id = create(game().env("IGNORE_STOP", "1"));
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
-        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STOPPING);
+        CompletableFuture<PowerResult> stop = stopInFlight(id);
 
         CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
         CompletableFuture<PowerResult> restart = fleet.power(id, PowerAction.RESTART);
@@ -185,8 +196,7 @@ class ServerControllerTest {
     @Test
     void deletingAServerWhileItStartsCancelsTheStartAndRemovesEverything() throws Exception {
         UUID id = create(game().env("BOOT_DELAY", "60"));
-        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
-        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STARTING && engineRunning(id));
+        CompletableFuture<PowerResult> start = slowBoot(id);
         ServerController controller = fleet.controller(id);
         Path dataDir = fleet.settings().volumesRoot().resolve(id.toString());
         assertThat(dataDir).isDirectory();
@@ -206,9 +216,7 @@ class ServerControllerTest {
     @Test
     void aDaemonShuttingDownAnswersTheIntentInFlightAndEveryQueuedOneAndLeavesTheServerRunning() throws Exception {
         UUID id = create(game().env("IGNORE_STOP", "1"));
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
-        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STOPPING);
+        CompletableFuture<PowerResult> stop = stopInFlight(id);
         CompletableFuture<PowerResult> queued = fleet.power(id, PowerAction.RESTART);
         ServerController controller = fleet.controller(id);
 

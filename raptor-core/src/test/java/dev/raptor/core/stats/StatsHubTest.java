@@ -1,13 +1,10 @@
 package dev.raptor.core.stats;
 
 import dev.raptor.core.console.LiveThreads;
-import dev.raptor.core.console.RunsDouble;
-import dev.raptor.core.event.EventBus;
+import dev.raptor.core.console.RunningServerFixture;
 import dev.raptor.core.event.ServerEvent;
-import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.core.testing.FakeEngine;
-import dev.raptor.core.testing.FakeRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -28,35 +24,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The stats hub's shared streams, latest-value fan-out and cached disk usage, on the in-memory engine. */
-class StatsHubTest {
-    private static final Duration HANG = Duration.ofSeconds(30);
+class StatsHubTest extends RunningServerFixture {
     private static final String[] THREADS = {"stats-", "disk-usage-", FakeEngine.STREAM_THREADS};
 
     @TempDir
     Path volumes;
-    private final UUID id = UUID.randomUUID();
-    private final FakeRuntime runtime = new FakeRuntime();
-    private final FakeEngine engine = runtime.engine();
-    private final RunsDouble runs = new RunsDouble();
-    private final EventBus bus = new EventBus();
     private StatsHub hub;
-    private ContainerRef ref;
-    private Instant started;
 
     @BeforeEach
-    void runningServer() {
-        ref = engine.container(id);
-        started = engine.start(id);
-        runs.set(id, ServerState.RUNNING, ref, started);
+    void openHub() {
         hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults()
                 .withPublishEvery(Duration.ofMillis(50)).withRecheckEvery(Duration.ofMillis(100)));
     }
 
     @AfterEach
-    void closeAll() {
+    void closeHub() {
         hub.close();
-        bus.close();
-        runtime.close();
     }
 
     static final class Recorder implements StatsListener {
@@ -66,14 +49,7 @@ class StatsHubTest {
 
         @Override
         public void stats(ServerStats stats) {
-            CountDownLatch g = gate;
-            if (g != null) {
-                try {
-                    g.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            holdAt(gate);
             seen.add(stats);
         }
 

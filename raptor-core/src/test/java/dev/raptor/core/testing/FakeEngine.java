@@ -511,33 +511,35 @@ public final class FakeEngine implements AutoCloseable {
     }
 
     void sendInput(ContainerRef ref, String line) {
-        lock.lock();
-        try {
-            Container c = byRef(ref, "sendInput");
+        toProgram(ref, "sendInput", c -> {
             if (!c.running()) {
                 throw new EngineException.Conflict(ref.serverId(), "sendInput", "container " + ref.id() + " is not running", null);
             }
             c.stdin.add(line);
-            Process p = c.process;
-            runProgram(() -> p.deliver(prog -> prog.input(p, line)));
-        } finally {
-            lock.unlock();
-        }
+            return (prog, run) -> prog.input(run, line);
+        });
     }
 
     void signal(ContainerRef ref, String signal) {
+        toProgram(ref, "signal", c -> {
+            if (c.running() && signal.equals("SIGKILL")) {
+                exitLocked(c, 137, false);
+            }
+            return c.running() ? (prog, run) -> prog.signal(run, signal) : null;
+        });
+    }
+
+    /** Looks at the container under the lock; what {@code decide} answers (if anything) is then told to its program. */
+    private void toProgram(ContainerRef ref, String operation,
+                           Function<Container, java.util.function.BiConsumer<FakeProgram, FakeProgram.Run>> decide) {
         lock.lock();
         try {
-            Container c = byRef(ref, "signal");
-            if (!c.running()) {
-                return;
-            }
-            if (signal.equals("SIGKILL")) {
-                exitLocked(c, 137, false);
-                return;
-            }
+            Container c = byRef(ref, operation);
+            var call = decide.apply(c);
             Process p = c.process;
-            runProgram(() -> p.deliver(prog -> prog.signal(p, signal)));
+            if (call != null) {
+                runProgram(() -> p.deliver(prog -> call.accept(prog, p)));
+            }
         } finally {
             lock.unlock();
         }
@@ -619,22 +621,18 @@ public final class FakeEngine implements AutoCloseable {
     }
 
     FakeStream<StatsSample> stats(ContainerRef ref, StreamSink<StatsSample> sink) {
-        lock.lock();
-        try {
-            Container c = byRef(ref, "stats");
-            FakeStream<StatsSample> s = new FakeStream<>(FakeStream.Kind.STATS, c, sink, this::forget);
-            streams.add(s);
-            return s.start();
-        } finally {
-            lock.unlock();
-        }
+        return open(FakeStream.Kind.STATS, () -> byRef(ref, "stats"), sink);
     }
 
     /** An event stream of a runtime with {@code node}: it sees the events of the containers that node owns. */
     FakeStream<RuntimeEvent> events(String node, StreamSink<RuntimeEvent> sink) {
+        return open(FakeStream.Kind.EVENTS, () -> new EventKey(node), sink);
+    }
+
+    private <T> FakeStream<T> open(FakeStream.Kind kind, Supplier<Object> key, StreamSink<T> sink) {
         lock.lock();
         try {
-            FakeStream<RuntimeEvent> s = new FakeStream<>(FakeStream.Kind.EVENTS, new EventKey(node), sink, this::forget);
+            FakeStream<T> s = new FakeStream<>(kind, key.get(), sink, this::forget);
             streams.add(s);
             return s.start();
         } finally {

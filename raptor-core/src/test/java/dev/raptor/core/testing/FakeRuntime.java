@@ -122,43 +122,35 @@ public final class FakeRuntime implements ContainerRuntime {
 
     @Override
     public void start(ContainerRef ref, Deadline deadline) {
-        call(Verb.START, ref.serverId(), deadline, () -> {
-            engine.start(ref);
-            return null;
-        });
+        perform(Verb.START, ref, deadline, () -> engine.start(ref));
     }
 
     @Override
     public void sendInput(ContainerRef ref, String line, Deadline deadline) {
         Objects.requireNonNull(line, "line");
-        call(Verb.SEND_INPUT, ref.serverId(), deadline, () -> {
-            engine.sendInput(ref, line);
-            return null;
-        });
+        perform(Verb.SEND_INPUT, ref, deadline, () -> engine.sendInput(ref, line));
     }
 
     @Override
     public void signal(ContainerRef ref, String signal, Deadline deadline) {
         String name = signal.strip().toUpperCase(Locale.ROOT);
         String normal = name.startsWith("SIG") ? name : "SIG" + name;
-        call(Verb.SIGNAL, ref.serverId(), deadline, () -> {
-            engine.signal(ref, normal);
-            return null;
-        });
+        perform(Verb.SIGNAL, ref, deadline, () -> engine.signal(ref, normal));
     }
 
     @Override
     public void kill(ContainerRef ref, Deadline deadline) {
-        call(Verb.KILL, ref.serverId(), deadline, () -> {
-            engine.signal(ref, "SIGKILL");
-            return null;
-        });
+        perform(Verb.KILL, ref, deadline, () -> engine.signal(ref, "SIGKILL"));
     }
 
     @Override
     public void remove(ContainerRef ref, Deadline deadline) {
-        call(Verb.REMOVE, ref.serverId(), deadline, () -> {
-            engine.remove(ref);
+        perform(Verb.REMOVE, ref, deadline, () -> engine.remove(ref));
+    }
+
+    private void perform(Verb verb, ContainerRef ref, Deadline deadline, Runnable action) {
+        call(verb, ref.serverId(), deadline, () -> {
+            action.run();
             return null;
         });
     }
