@@ -36,7 +36,7 @@ final class BootWatch implements StreamSink<LogLine> {
 
     private final Pattern readyLine;
     private final Instant since;
-    private final Operation op;
+    private final Submission op;
     private volatile boolean ready;
     private volatile boolean streamEnded;
 
@@ -55,7 +55,7 @@ final class BootWatch implements StreamSink<LogLine> {
      * @param since where the run's output begins; null reads the whole log
      * @param op    the operation booting the server: its cancellation ends the wait
      */
-    BootWatch(Pattern readyLine, Instant since, Operation op) {
+    BootWatch(Pattern readyLine, Instant since, Submission op) {
         this.readyLine = readyLine;
         this.since = since;
         this.op = op;
@@ -84,7 +84,7 @@ final class BootWatch implements StreamSink<LogLine> {
      * Follows the output of {@code ref} until the ready line or the server's exit.
      *
      * @param call a fresh deadline for each engine call
-     * @throws Operation.Cancelled when the operation is pre-empted meanwhile
+     * @throws Submission.Cancelled when the operation is pre-empted meanwhile
      */
     Outcome await(ContainerRuntime runtime, ContainerRef ref, Supplier<Deadline> call) {
         Subscription logs = runtime.logs(ref, LogRequest.followSince(since), this);

@@ -34,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  *       start that is still booting ({@link Precedence}). Pre-emption cancels by flag and wakes the
  *       operation's waits at once, but a mutating engine call in flight (start, signal, kill) is allowed
  *       to finish within its deadline, so an abandoned call can never land on the next run of the server
- *       ({@link Operation}). Unlike a "power lock" that refuses work while busy, nothing here ever refuses
+ *       ({@link Submission}). Unlike a "power lock" that refuses work while busy, nothing here ever refuses
  *       or waits forever: the worst case is waiting for the operation in flight, and every engine call in
  *       it has a deadline.</li>
  * </ul>
@@ -51,7 +51,7 @@ public final class ServerController implements AutoCloseable {
     private final UUID id;
     private final ObservedServer server;
     private final ServerLifecycle lifecycle;
-    private final Mailbox<Operation> mailbox = new Mailbox<>(MAILBOX);
+    private final Mailbox<Submission> mailbox = new Mailbox<>(MAILBOX);
     private volatile boolean closed;
     private final Thread loop;
 
@@ -63,7 +63,7 @@ public final class ServerController implements AutoCloseable {
                             ControllerSettings settings, DesiredState desired, Initial initial, Runnable onDeleted) {
         this.id = id;
         this.server = new ObservedServer(id, store, bus, desired, initial);
-        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, server, intent -> enqueue(new Operation(intent)), onDeleted);
+        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, server, intent -> enqueue(new Submission(intent)), onDeleted);
         this.loop = Thread.ofVirtual().name("server-" + id).unstarted(this::runLoop);
         this.loop.start();
     }
@@ -100,7 +100,7 @@ public final class ServerController implements AutoCloseable {
     }
 
     public View view() {
-        Operation busy = mailbox.inHand();
+        Submission busy = mailbox.inHand();
         return server.view(busy == null ? null : busy.intent.describe());
     }
 
@@ -116,7 +116,7 @@ public final class ServerController implements AutoCloseable {
      * always completes: {@link PowerResult.Done}, {@link PowerResult.Superseded} or {@link PowerResult.Failed}.
      */
     public CompletableFuture<PowerResult> submit(Intent intent) {
-        Operation op = new Operation(intent);
+        Submission op = new Submission(intent);
         if (server.deleted() || closed) {
             op.fail(goneReason());
             return op.future();
@@ -133,7 +133,7 @@ public final class ServerController implements AutoCloseable {
     }
 
     /** Queues {@code op} by the rules of {@link Precedence}, atomically with what is queued and in hand. */
-    private void enqueue(Operation op) {
+    private void enqueue(Submission op) {
         Intent intent = op.intent;
         boolean queued = mailbox.offer(op, (waiting, inHand) -> {
             if (!Precedence.joinsQueue(intent, waiting.isEmpty())) {
@@ -142,7 +142,7 @@ public final class ServerController implements AutoCloseable {
                 return false;
             }
             if (intent.operator()) {
-                for (Operation superseded : waiting) {
+                for (Submission superseded : waiting) {
                     superseded.complete(new PowerResult.Superseded(superseded.intent, intent));
                 }
                 waiting.clear();
@@ -172,7 +172,7 @@ public final class ServerController implements AutoCloseable {
             if (server.isStale(event)) {
                 return; // an older container of this server, or the previous run's exit delivered late
             }
-            Operation busy = mailbox.inHand();
+            Submission busy = mailbox.inHand();
             if (busy != null) {
                 busy.poke(); // e.g. a boot waiting for its ready line looks at the engine at once
             }
@@ -201,7 +201,7 @@ public final class ServerController implements AutoCloseable {
 
     private void runLoop() {
         try {
-            Operation op;
+            Submission op;
             while ((op = mailbox.take()) != null) {
                 PowerResult result = lifecycle.carryOut(op);
                 Thread.interrupted(); // an interrupt aimed at the finished work must not reach the next
@@ -217,8 +217,8 @@ public final class ServerController implements AutoCloseable {
         }
     }
 
-    private static void answerAll(List<Operation> ops, String reason) {
-        for (Operation op : ops) {
+    private static void answerAll(List<Submission> ops, String reason) {
+        for (Submission op : ops) {
             op.fail(reason);
         }
     }
@@ -232,7 +232,7 @@ public final class ServerController implements AutoCloseable {
     public void close() {
         closed = true;
         answerAll(mailbox.close(), "the daemon is shutting down");
-        Operation busy = mailbox.inHand();
+        Submission busy = mailbox.inHand();
         if (busy != null) {
             busy.cancel(null);
         }

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * Carries out one intent on the engine, on the controller's thread: start (create or adopt, start, wait
  * for the boot), stop by the stop policy (killing at its timeout), kill, apply a new spec, delete, observe,
  * converge, recover after a crash. It never decides what runs when (that is {@link ServerController}'s
- * mailbox and {@link Precedence}); it checks its {@link Operation} for pre-emption between steps, and every
+ * mailbox and {@link Precedence}); it checks its {@link Submission} for pre-emption between steps, and every
  * engine call in it has a deadline.
  *
  * <p>Containers are always looked up by label, never by a stored id alone (rule 6): a stale id heals
@@ -48,7 +48,7 @@ final class ServerLifecycle {
     private final ControllerSettings settings;
     private final ObservedServer server;
     private final CrashTracker crashes;
-    private final DataDirectory data;
+    private final ServerVolumes volumes;
     private final Consumer<Intent> internal;
     private final Runnable onDeleted;
 
@@ -64,7 +64,7 @@ final class ServerLifecycle {
         this.settings = settings;
         this.server = server;
         this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
-        this.data = new DataDirectory(settings.volumesRoot());
+        this.volumes = new ServerVolumes(settings.volumesRoot());
         this.internal = internal;
         this.onDeleted = onDeleted;
     }
@@ -76,11 +76,11 @@ final class ServerLifecycle {
     }
 
     /** Runs {@code op}'s intent to its answer: done, superseded (it was pre-empted) or failed (why). */
-    PowerResult carryOut(Operation op) {
+    PowerResult carryOut(Submission op) {
         PowerResult result;
         try {
             result = execute(op);
-        } catch (Operation.Cancelled c) {
+        } catch (Submission.Cancelled c) {
             result = op.superseded();
         } catch (RuntimeException e) {
             result = op.cancelled() ? op.superseded() : failed(op, e);
@@ -88,7 +88,7 @@ final class ServerLifecycle {
         return op.cancelled() && !(result instanceof PowerResult.Superseded) ? op.superseded() : result;
     }
 
-    private PowerResult execute(Operation op) {
+    private PowerResult execute(Submission op) {
         return switch (op.intent) {
             case Intent.Power(PowerAction a) -> switch (a) {
                 case START -> start(op);
@@ -116,10 +116,10 @@ final class ServerLifecycle {
         };
     }
 
-    private PowerResult failed(Operation op, RuntimeException e) {
-        String reason = e instanceof Operation.Failure f ? f.getMessage() : describe(e);
+    private PowerResult failed(Submission op, RuntimeException e) {
+        String reason = e instanceof Submission.Failure f ? f.getMessage() : describe(e);
         server.failed(reason);
-        log.warn("server={} intent={} failed: {}", id, op.intent.describe(), reason, e instanceof Operation.Failure ? null : e);
+        log.warn("server={} intent={} failed: {}", id, op.intent.describe(), reason, e instanceof Submission.Failure ? null : e);
         if (op.intent.bringsUp() || op.intent instanceof Intent.ApplySpec) {
             settleAfterFailure();
         }
@@ -140,11 +140,11 @@ final class ServerLifecycle {
 
     // ------------------------------------------------------------------ start
 
-    private PowerResult start(Operation op) {
+    private PowerResult start(Submission op) {
         ServerSpec spec = spec();
         List<FieldError> problems = runtime.check(spec);
         if (!problems.isEmpty()) {
-            throw new Operation.Failure("the spec cannot run on the " + runtime.name() + " runtime: "
+            throw new Submission.Failure("the spec cannot run on the " + runtime.name() + " runtime: "
                     + problems.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         }
         ContainerInfo c = currentContainer();
@@ -196,11 +196,11 @@ final class ServerLifecycle {
 
     private Path createDataDirectory() {
         try {
-            return data.create(id, settings.diskTimeout());
+            return volumes.create(id, settings.diskTimeout());
         } catch (IOException e) {
-            throw new Operation.Failure("cannot create the data directory " + data.of(id) + ": " + e.getMessage());
+            throw new Submission.Failure("cannot create the data directory " + volumes.of(id) + ": " + e.getMessage());
         } catch (InterruptedException e) {
-            throw new Operation.Cancelled();
+            throw new Submission.Cancelled();
         }
     }
 
@@ -210,7 +210,7 @@ final class ServerLifecycle {
      * container (or replace it if it was made from another spec). Only a container without our
      * label is a real conflict, and that one is never touched.
      */
-    private ContainerInfo createOrAdopt(Operation op, ServerSpec spec, Path dataDir, String hash) {
+    private ContainerInfo createOrAdopt(Submission op, ServerSpec spec, Path dataDir, String hash) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return op.interruptibly(() -> runtime.create(spec, dataDir, Deadline.in(settings.createTimeout())));
@@ -224,14 +224,14 @@ final class ServerLifecycle {
                     removeQuietly(existing.ref());
                     continue;
                 }
-                throw new Operation.Failure("a container named " + RuntimeLabels.containerName(id)
+                throw new Submission.Failure("a container named " + RuntimeLabels.containerName(id)
                         + " exists that Raptor does not own (no " + RuntimeLabels.SERVER + " label); remove it. " + e.getMessage());
             }
         }
     }
 
     /** STARTING until the ready line appears; a stop or kill cancels the wait, an exit ends it as a crash. */
-    private PowerResult awaitBoot(Operation op, ContainerRef ref, ServerSpec spec) {
+    private PowerResult awaitBoot(Submission op, ContainerRef ref, ServerSpec spec) {
         BootWatch boot = new BootWatch(Pattern.compile(spec.readyPattern()), server.outputSince(), op);
         if (boot.await(runtime, ref, this::call) instanceof BootWatch.Outcome.Exited(ContainerInfo info)) {
             return exitedDuringBoot(info);
@@ -243,7 +243,7 @@ final class ServerLifecycle {
     private PowerResult exitedDuringBoot(ContainerInfo info) {
         int code = info.exitCode() == null ? -1 : info.exitCode();
         unexpectedExit(code, info.oomKilled(), "exited during boot");
-        throw new Operation.Failure("the server exited during boot with code " + code + (info.oomKilled() ? " (out of memory)" : ""));
+        throw new Submission.Failure("the server exited during boot with code " + code + (info.oomKilled() ? " (out of memory)" : ""));
     }
 
     // ------------------------------------------------------------------ stop and kill
@@ -271,7 +271,7 @@ final class ServerLifecycle {
     }
 
     /** Stops {@code c} (the server's container as just seen, or null) by its stop policy, killing it at the timeout. */
-    private PowerResult stop(Operation op, String why, ContainerInfo c) {
+    private PowerResult stop(Submission op, String why, ContainerInfo c) {
         if (c == null || !c.running()) {
             server.transition(ServerState.OFFLINE, "not running");
             return offline(op);
@@ -313,7 +313,7 @@ final class ServerLifecycle {
         }
     }
 
-    private PowerResult kill(Operation op, String why) {
+    private PowerResult kill(Submission op, String why) {
         for (ContainerInfo c : runtime.find(id, call())) {
             if (c.running()) {
                 killAndWait(op, c.ref());
@@ -323,20 +323,20 @@ final class ServerLifecycle {
         return offline(op);
     }
 
-    private void killAndWait(Operation op, ContainerRef ref) {
+    private void killAndWait(Submission op, ContainerRef ref) {
         try {
             runtime.kill(ref, call());
         } catch (EngineException.NotFound e) {
             return;
         }
         if (op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(settings.killWait()))).isEmpty()) {
-            throw new Operation.Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
+            throw new Submission.Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
         }
     }
 
     // ------------------------------------------------------------------ spec, delete, observe
 
-    private PowerResult applySpec(Operation op) {
+    private PowerResult applySpec(Submission op) {
         ServerSpec spec = spec();
         ContainerInfo c = currentContainer();
         if (c == null || SpecHash.of(spec).equals(c.specHash())) {
@@ -352,7 +352,7 @@ final class ServerLifecycle {
         return done(op);
     }
 
-    private PowerResult delete(Operation op, boolean force) {
+    private PowerResult delete(Submission op, boolean force) {
         // one search: stop (or kill) whatever of it runs, then remove all of it
         List<ContainerInfo> found = runtime.find(id, call());
         for (ContainerInfo c : found) {
@@ -382,15 +382,15 @@ final class ServerLifecycle {
     }
 
     private void deleteDataDirectory() {
-        Path dir = data.of(id);
-        switch (data.delete(id, settings.diskTimeout())) {
-            case DataDirectory.Removal.Removed r -> {
+        Path dir = volumes.of(id);
+        switch (volumes.delete(id, settings.diskTimeout())) {
+            case ServerVolumes.Removal.Removed r -> {
             }
-            case DataDirectory.Removal.Failed f -> {
+            case ServerVolumes.Removal.Failed f -> {
                 log.warn("server={} could not delete its data directory {}: {}", id, dir, f.reason());
                 server.activity("delete", "could not delete the data directory " + dir + ": " + f.reason(), Map.of());
             }
-            case DataDirectory.Removal.StillDeleting s -> {
+            case ServerVolumes.Removal.StillDeleting s -> {
                 log.warn("server={} data directory {} still being deleted after {} ms; it goes on in the background", id, dir,
                         s.waited().toMillis());
                 server.activity("delete", "the data directory " + dir + " was still being deleted after " + s.waited().toSeconds()
@@ -399,7 +399,7 @@ final class ServerLifecycle {
         }
     }
 
-    private PowerResult observe(Operation op) {
+    private PowerResult observe(Submission op) {
         ContainerInfo c = currentContainer();
         if (c != null && c.running() && server.desired() == DesiredState.STOPPED) {
             // e.g. a start abandoned when a kill pre-empted it, which the engine carried out afterwards:
@@ -493,18 +493,18 @@ final class ServerLifecycle {
     }
 
     private ServerSpec spec() {
-        return storedSpec().orElseThrow(() -> new Operation.Failure("server " + id + " no longer exists"));
+        return storedSpec().orElseThrow(() -> new Submission.Failure("server " + id + " no longer exists"));
     }
 
     private Deadline call() {
         return Deadline.in(settings.engineTimeout());
     }
 
-    private PowerResult done(Operation op) {
+    private PowerResult done(Submission op) {
         return new PowerResult.Done(op.intent, server.state());
     }
 
-    private static PowerResult offline(Operation op) {
+    private static PowerResult offline(Submission op) {
         return new PowerResult.Done(op.intent, ServerState.OFFLINE);
     }
 

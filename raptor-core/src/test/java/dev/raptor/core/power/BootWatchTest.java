@@ -58,7 +58,7 @@ class BootWatchTest {
     }
 
     /** Boots {@code op} on the server's container, which began a run at {@code begins}, on another thread. */
-    private CompletableFuture<BootWatch.Outcome> boot(Operation op, Instant begins) {
+    private CompletableFuture<BootWatch.Outcome> boot(Submission op, Instant begins) {
         CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(
                 () -> new BootWatch(DONE, begins, op).await(runtime, engine.container(id), () -> Deadline.in(HANG)));
         await().atMost(HANG).until(() -> engine.openLogStreams() == 1);
@@ -73,7 +73,7 @@ class BootWatchTest {
         engine.exit(id, 0);
         Instant begins = engine.start(id);
         engine.emit(id, "[Boot] Starting");
-        CompletableFuture<BootWatch.Outcome> boot = boot(new Operation(START), begins);
+        CompletableFuture<BootWatch.Outcome> boot = boot(new Submission(START), begins);
         assertThat(boot).as("the old run's ready line is in the log, and does not count").isNotDone();
         engine.emit(id, "Done! For help, type \"help\"");
         assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new BootWatch.Outcome.Ready());
@@ -83,7 +83,7 @@ class BootWatchTest {
     @Test
     void aServerThatExitsDuringItsBootEndsTheWaitWithHowItExited() throws Exception {
         engine.container(id);
-        CompletableFuture<BootWatch.Outcome> boot = boot(new Operation(START), engine.start(id));
+        CompletableFuture<BootWatch.Outcome> boot = boot(new Submission(START), engine.start(id));
         engine.exit(id, 3);
         assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(BootWatch.Outcome.Exited.class,
                 e -> assertThat(e.info().exitCode()).isEqualTo(3));
@@ -92,10 +92,10 @@ class BootWatchTest {
     @Test
     void aCancelledOperationStopsWaitingForTheBoot() {
         engine.container(id);
-        Operation op = new Operation(START);
+        Submission op = new Submission(START);
         CompletableFuture<BootWatch.Outcome> boot = boot(op, engine.start(id));
         op.cancel(new Intent.Power(PowerAction.KILL));
-        assertThatThrownBy(() -> boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(Operation.Cancelled.class);
+        assertThatThrownBy(() -> boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(Submission.Cancelled.class);
         await().atMost(HANG).until(() -> engine.openLogStreams() == 0);
     }
 }

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeoutException;
  * thread of its own and the caller waits for it only so long. A deletion still going on then finishes in
  * the background, and the caller says so in the activity log.
  */
-final class DataDirectory {
-    private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
+final class ServerVolumes {
+    private static final Logger log = LoggerFactory.getLogger(ServerVolumes.class);
 
     /** Removes a directory tree; replaceable in tests to stand for a slow or failing disk. */
     @FunctionalInterface
@@ -48,11 +48,11 @@ final class DataDirectory {
     private final Path volumesRoot;
     private final Remover remover;
 
-    DataDirectory(Path volumesRoot) {
-        this(volumesRoot, DataDirectory::removeTreeNow);
+    ServerVolumes(Path volumesRoot) {
+        this(volumesRoot, ServerVolumes::removeTreeNow);
     }
 
-    DataDirectory(Path volumesRoot, Remover remover) {
+    ServerVolumes(Path volumesRoot, Remover remover) {
         this.volumesRoot = volumesRoot;
         this.remover = remover;
     }

@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * One submitted intent on its way through a controller: the future its submitter holds (completed exactly
+ * One submitted intent on its way through a controller (queued, then in hand): the future its submitter holds (completed exactly
  * once), its cancellation by a later intent, and the waits of its work, which a cancellation cuts short.
  *
  * <p>Pre-emption cancels by flag and wakes the operation's waits at once. It interrupts the controller's
@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * abandoned call can never land on the next run of the server. The interrupt is sent and cleared under
  * this operation's lock, so none leaks past the call it was aimed at.
  */
-final class Operation {
+final class Submission {
     final Intent intent;
     private final CompletableFuture<PowerResult> future = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,7 +30,7 @@ final class Operation {
     /** Guarded by {@link #lock}: the engine hinted at an exit (an exit event, a log stream's end) since the last look. */
     private boolean poked;
 
-    Operation(Intent intent) {
+    Submission(Intent intent) {
         this.intent = intent;
     }
 
