@@ -48,7 +48,7 @@ final class ServerLifecycle {
     private final ControllerSettings settings;
     private final ObservedServer server;
     private final CrashTracker crashes;
-    private final ServerVolumes volumes;
+    private final DataDirectories dataDirectories;
     private final Consumer<Intent> internal;
     private final Runnable onDeleted;
 
@@ -64,7 +64,7 @@ final class ServerLifecycle {
         this.settings = settings;
         this.server = server;
         this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
-        this.volumes = new ServerVolumes(settings.volumesRoot());
+        this.dataDirectories = new DataDirectories(settings.volumesRoot());
         this.internal = internal;
         this.onDeleted = onDeleted;
     }
@@ -196,9 +196,9 @@ final class ServerLifecycle {
 
     private Path createDataDirectory() {
         try {
-            return volumes.create(id, settings.diskTimeout());
+            return dataDirectories.create(id, settings.diskTimeout());
         } catch (IOException e) {
-            throw new Submission.Failure("cannot create the data directory " + volumes.of(id) + ": " + e.getMessage());
+            throw new Submission.Failure("cannot create the data directory " + dataDirectories.of(id) + ": " + e.getMessage());
         } catch (InterruptedException e) {
             throw new Submission.Cancelled();
         }
@@ -382,15 +382,15 @@ final class ServerLifecycle {
     }
 
     private void deleteDataDirectory() {
-        Path dir = volumes.of(id);
-        switch (volumes.delete(id, settings.diskTimeout())) {
-            case ServerVolumes.Removal.Removed r -> {
+        Path dir = dataDirectories.of(id);
+        switch (dataDirectories.delete(id, settings.diskTimeout())) {
+            case DataDirectories.Removal.Removed r -> {
             }
-            case ServerVolumes.Removal.Failed f -> {
+            case DataDirectories.Removal.Failed f -> {
                 log.warn("server={} could not delete its data directory {}: {}", id, dir, f.reason());
                 server.activity("delete", "could not delete the data directory " + dir + ": " + f.reason(), Map.of());
             }
-            case ServerVolumes.Removal.StillDeleting s -> {
+            case DataDirectories.Removal.StillDeleting s -> {
                 log.warn("server={} data directory {} still being deleted after {} ms; it goes on in the background", id, dir,
                         s.waited().toMillis());
                 server.activity("delete", "the data directory " + dir + " was still being deleted after " + s.waited().toSeconds()

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeoutException;
  * thread of its own and the caller waits for it only so long. A deletion still going on then finishes in
  * the background, and the caller says so in the activity log.
  */
-final class ServerVolumes {
-    private static final Logger log = LoggerFactory.getLogger(ServerVolumes.class);
+final class DataDirectories {
+    private static final Logger log = LoggerFactory.getLogger(DataDirectories.class);
 
     /** Removes a directory tree; replaceable in tests to stand for a slow or failing disk. */
     @FunctionalInterface
@@ -48,11 +48,11 @@ final class ServerVolumes {
     private final Path volumesRoot;
     private final Remover remover;
 
-    ServerVolumes(Path volumesRoot) {
-        this(volumesRoot, ServerVolumes::removeTreeNow);
+    DataDirectories(Path volumesRoot) {
+        this(volumesRoot, DataDirectories::removeTreeNow);
     }
 
-    ServerVolumes(Path volumesRoot, Remover remover) {
+    DataDirectories(Path volumesRoot, Remover remover) {
         this.volumesRoot = volumesRoot;
         this.remover = remover;
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class ServerVolumesTest {
+class DataDirectoriesTest {
     private static final Duration HANG = Duration.ofSeconds(30);
 
     @TempDir
@@ -22,41 +22,41 @@ class ServerVolumesTest {
 
     @Test
     void aServersDirectoryIsMadeUnderTheVolumesRootAndRemovedWithEverythingInIt() throws Exception {
-        ServerVolumes data = new ServerVolumes(volumes.resolve("nested/volumes"));
+        DataDirectories data = new DataDirectories(volumes.resolve("nested/volumes"));
         Path dir = data.create(id, HANG);
         assertThat(dir).isEqualTo(volumes.resolve("nested/volumes").resolve(id.toString())).isDirectory();
         Files.createDirectories(dir.resolve("world/region"));
         Files.writeString(dir.resolve("world/region/r.0.0.mca"), "data");
-        assertThat(data.delete(id, HANG)).isEqualTo(new ServerVolumes.Removal.Removed());
+        assertThat(data.delete(id, HANG)).isEqualTo(new DataDirectories.Removal.Removed());
         assertThat(dir).doesNotExist();
     }
 
     @Test
     void deletingADirectoryThatIsNotThereSucceeds() {
-        assertThat(new ServerVolumes(volumes).delete(id, HANG)).isEqualTo(new ServerVolumes.Removal.Removed());
+        assertThat(new DataDirectories(volumes).delete(id, HANG)).isEqualTo(new DataDirectories.Removal.Removed());
     }
 
     @Test
     void aDiskThatRefusesIsReportedWithItsReason() {
-        ServerVolumes data = new ServerVolumes(volumes, dir -> {
+        DataDirectories data = new DataDirectories(volumes, dir -> {
             throw new IOException("read-only file system");
         });
-        assertThat(data.delete(id, HANG)).isEqualTo(new ServerVolumes.Removal.Failed("read-only file system"));
+        assertThat(data.delete(id, HANG)).isEqualTo(new DataDirectories.Removal.Failed("read-only file system"));
     }
 
     @Test
     void aDeletionPastItsDeadlineGoesOnInTheBackgroundWhileTheCallerMovesOn() throws Exception {
         CountDownLatch disk = new CountDownLatch(1);
         Path dir = Files.createDirectories(volumes.resolve(id.toString()));
-        ServerVolumes data = new ServerVolumes(volumes, d -> {
+        DataDirectories data = new DataDirectories(volumes, d -> {
             try {
                 disk.await(); // a slow disk
             } catch (InterruptedException e) {
                 throw new IOException(e);
             }
-            ServerVolumes.removeTreeNow(d);
+            DataDirectories.removeTreeNow(d);
         });
-        assertThat(data.delete(id, Duration.ofMillis(1))).isInstanceOf(ServerVolumes.Removal.StillDeleting.class);
+        assertThat(data.delete(id, Duration.ofMillis(1))).isInstanceOf(DataDirectories.Removal.StillDeleting.class);
         assertThat(dir).exists();
         disk.countDown();
         await().atMost(HANG).until(() -> !Files.exists(dir));
