@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.testing.TestNode;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class StateTransferApiTest {
         String id = a.create(TestNode.gameServer(name, 0));
         // Only this server (the node holds other tests' servers too), renamed.
         ObjectNode export = (ObjectNode) a.get("/api/v1/state/export").json();
-        ArrayNode mine = Json.mapper().createArrayNode();
+        ArrayNode mine = WireJson.mapper().createArrayNode();
         export.get("servers").forEach(s -> {
             if (s.get("spec").get("id").asText().equals(id)) {
                 ((ObjectNode) s.get("spec")).put("name", name + "-imported");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.testing.TestNode;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,9 +62,9 @@ class TokenTest {
         assertThat(Duration.between(Instant.now(), expires)).isBetween(Duration.ofSeconds(250), Duration.ofSeconds(301));
         String[] parts = body.get("token").asText().split("\\.");
         assertThat(parts).hasSize(3);
-        JsonNode header = Json.parse(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+        JsonNode header = WireJson.parse(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
         assertThat(header.get("alg").asText()).isEqualTo("HS256");
-        JsonNode claims = Json.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        JsonNode claims = WireJson.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         assertThat(claims.get("sub").asText()).isEqualTo(server);
     }
 
@@ -105,9 +105,9 @@ class TokenTest {
     void aTokenWithChangedClaimsIs401() {
         String token = issue("\"console.read\"", 60);
         String[] parts = token.split("\\.");
-        ObjectNode claims = (ObjectNode) Json.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        ObjectNode claims = (ObjectNode) WireJson.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         claims.putArray("permissions").add("console.read").add("console.write").add("power");
-        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(claims).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(WireJson.write(claims).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         TestNode.Res r = with(forged, "POST", "/api/v1/servers/" + server + "/power", "{\"action\": \"kill\"}");
         assertThat(r.status()).as(r.toString()).isEqualTo(401);
         assertThat(r.json().get("detail").asText()).contains("signature");

@@ -1,7 +1,7 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.ApiSettings;
-import dev.raptor.api.RaptorApi;
+import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.ConsoleSocketSettings;
@@ -50,7 +50,7 @@ public final class Daemon implements AutoCloseable {
     private final Deque<Step> closeOrder = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServerFleet fleet;
-    private RaptorApi api;
+    private ApiServer api;
     private ApiKey apiKey;
     private ApiKeyFile keyFile;
     private volatile String keyToShow;
@@ -133,9 +133,9 @@ public final class Daemon implements AutoCloseable {
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
-        api = RaptorApi.create(fleet, status, apiKey, tokens,
+        api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
-                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords());
+                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store);
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -192,7 +192,7 @@ public final class Daemon implements AutoCloseable {
         return fleet;
     }
 
-    public RaptorApi api() {
+    public ApiServer api() {
         return api;
     }
 

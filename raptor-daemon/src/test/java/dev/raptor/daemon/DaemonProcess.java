@@ -1,7 +1,7 @@
 package dev.raptor.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -166,7 +166,7 @@ final class DaemonProcess implements AutoCloseable {
             if (r.statusCode() != expectedStatus) {
                 fail(method + " " + path + " answered " + r.statusCode() + " " + r.body() + ", not " + expectedStatus);
             }
-            return r.body().isEmpty() ? Json.object() : Json.parse(r.body());
+            return r.body().isEmpty() ? WireJson.mapper().createObjectNode() : WireJson.parse(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,9 +3,8 @@ package dev.raptor.store;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StoredServer;
-import dev.raptor.core.validation.InvalidSpecException;
-import dev.raptor.store.json.Json;
-import dev.raptor.store.json.ServerSpecJson;
+import dev.raptor.store.row.SpecFormat;
+import dev.raptor.store.row.SpecRows;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,15 +15,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
-/** The {@code servers} table: rows to {@link StoredServer}s and back. */
+/**
+ * The {@code servers} table: rows to {@link StoredServer}s and back. The spec is kept in the store's own
+ * form ({@link SpecRows}), in the format its {@code spec_format} column names.
+ */
 final class ServerRows {
-    static final String COLUMNS = "id, spec, version, desired, created_at, updated_at";
+    static final String COLUMNS = "id, spec, spec_format, version, desired, created_at, updated_at";
 
     private ServerRows() {
     }
 
     static StoredServer read(ResultSet rs) throws SQLException {
-        return read(rs, spec(rs.getString("id"), rs.getString("spec")));
+        return read(rs, spec(rs.getString("id"), rs.getString("spec"), rs.getInt("spec_format")));
     }
 
     /** The row's server with {@code spec} (already decoded from the row's {@code spec} column). */
@@ -38,10 +40,10 @@ final class ServerRows {
      *
      * @throws StoreException when this Raptor cannot read it
      */
-    static ServerSpec spec(String id, String json) {
+    static ServerSpec spec(String id, String text, int format) {
         try {
-            return ServerSpecJson.decode(Json.parse(json));
-        } catch (InvalidSpecException e) {
+            return SpecRows.read(text, SpecFormat.of(format));
+        } catch (IllegalArgumentException e) {
             throw new StoreException("server " + id + " has a stored spec this Raptor cannot read (" + e.getMessage()
                     + "); export it from the Raptor that wrote it");
         }
@@ -67,7 +69,7 @@ final class ServerRows {
 
     static void insert(Connection c, StoredServer s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO servers (name, spec, version, desired, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO servers (name, spec, spec_format, version, desired, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(ps, s);
             ps.executeUpdate();
         }
@@ -76,7 +78,7 @@ final class ServerRows {
     /** Overwrites every column of an existing row. */
     static void replace(Connection c, StoredServer s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE servers SET name = ?, spec = ?, version = ?, desired = ?, created_at = ?, updated_at = ? WHERE id = ?")) {
+                "UPDATE servers SET name = ?, spec = ?, spec_format = ?, version = ?, desired = ?, created_at = ?, updated_at = ? WHERE id = ?")) {
             bind(ps, s);
             ps.executeUpdate();
         }
@@ -84,11 +86,12 @@ final class ServerRows {
 
     private static void bind(PreparedStatement ps, StoredServer s) throws SQLException {
         ps.setString(1, s.spec().name());
-        ps.setString(2, Json.write(ServerSpecJson.encode(s.spec())));
-        ps.setLong(3, s.version());
-        ps.setString(4, s.desired().wireName());
-        ps.setLong(5, s.createdAt().toEpochMilli());
-        ps.setLong(6, s.updatedAt().toEpochMilli());
-        ps.setString(7, s.id().toString());
+        ps.setString(2, SpecRows.write(s.spec()));
+        ps.setInt(3, SpecFormat.CURRENT.number());
+        ps.setLong(4, s.version());
+        ps.setString(5, s.desired().wireName());
+        ps.setLong(6, s.createdAt().toEpochMilli());
+        ps.setLong(7, s.updatedAt().toEpochMilli());
+        ps.setString(8, s.id().toString());
     }
 }

@@ -23,14 +23,14 @@ import java.util.UUID;
 
 /**
  * The {@code servers} table as last committed, in memory: what {@link SqliteStore#find} and
- * {@link SqliteStore#list} answer from, without SQL or JSON. It is an immutable snapshot behind a
+ * {@link SqliteStore#list} answer from, without SQL or decoding. It is an immutable snapshot behind a
  * volatile field, so a read never waits, not even for a write in progress, and never sees half of one.
  *
  * <p>It cannot drift from the table: it {@linkplain Database#watch watches} it, so after every write
  * that changed rows there commits (through the store or not), still under the write lock, those rows
  * are read back as committed and a new snapshot replaces the old one; snapshots are therefore
  * published in commit order. A write that fails or rolls back never reaches it. A spec whose stored
- * text did not change (a desired-state write) is not decoded again. Should a refresh fail, the view
+ * text and format did not change (a desired-state write) is not decoded again. Should a refresh fail, the view
  * drops its snapshot and the next read, or write, reloads the whole table under the write lock.
  *
  * <p>A row this Raptor cannot read (a spec it cannot decode) stays in the view as that fact: finding
@@ -147,32 +147,37 @@ final class ServerView {
     /**
      * One row of the table: its server, or (when {@code server} is null) why this Raptor cannot read it.
      *
-     * @param id       the id column, null if it is not a UUID
-     * @param specJson the spec column as stored, to tell whether a later commit changed it
+     * @param id         the id column, null if it is not a UUID
+     * @param specText   the spec column as stored, to tell whether a later commit changed it
+     * @param specFormat the spec_format column, likewise
      */
-    private record Row(long rowid, UUID id, Instant createdAt, String specJson, StoredServer server, String unreadable) {
+    private record Row(long rowid, UUID id, Instant createdAt, String specText, int specFormat, StoredServer server,
+                       String unreadable) {
 
         /** Reads the current row; reuses {@code previous}'s decoded spec when the stored text is the same. */
         static Row read(ResultSet rs, Row previous) throws SQLException {
             long rowid = rs.getLong("row_id");
             String idText = rs.getString("id");
             Instant createdAt = Instant.ofEpochMilli(rs.getLong("created_at"));
-            String json = rs.getString("spec");
+            String text = rs.getString("spec");
+            int format = rs.getInt("spec_format");
             UUID id;
             try {
                 id = UUID.fromString(idText);
             } catch (IllegalArgumentException e) {
-                return new Row(rowid, null, createdAt, json, null, "server row " + rowid + " has an id that is not a UUID ('" + idText + "')");
+                return new Row(rowid, null, createdAt, text, format, null,
+                        "server row " + rowid + " has an id that is not a UUID ('" + idText + "')");
             }
             try {
-                ServerSpec spec = previous != null && previous.server != null && previous.specJson.equals(json)
+                ServerSpec spec = previous != null && previous.server != null && previous.specFormat == format
+                        && previous.specText.equals(text)
                         ? previous.server.spec()
-                        : ServerRows.spec(idText, json);
-                return new Row(rowid, id, createdAt, json, ServerRows.read(rs, spec), null);
+                        : ServerRows.spec(idText, text, format);
+                return new Row(rowid, id, createdAt, text, format, ServerRows.read(rs, spec), null);
             } catch (StoreException e) {
-                return new Row(rowid, id, createdAt, json, null, e.getMessage());
+                return new Row(rowid, id, createdAt, text, format, null, e.getMessage());
             } catch (IllegalArgumentException e) {
-                return new Row(rowid, id, createdAt, json, null,
+                return new Row(rowid, id, createdAt, text, format, null,
                         "server " + idText + " has a stored row this Raptor cannot read (" + e.getMessage() + ")");
             }
         }

@@ -1,7 +1,13 @@
 package dev.raptor.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.raptor.core.archive.ExportedState;
+import dev.raptor.core.archive.ImportConflictException;
+import dev.raptor.core.archive.ImportFormat;
+import dev.raptor.core.archive.ImportMode;
+import dev.raptor.core.archive.ImportPlan;
+import dev.raptor.core.archive.ImportReport;
+import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
@@ -10,31 +16,18 @@ import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerStore;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StoredServer;
-import dev.raptor.store.json.Json;
+import dev.raptor.store.operation.OperationRecords;
+import dev.raptor.store.row.RowJson;
 import dev.raptor.store.sftp.PasswordHasher;
 import dev.raptor.store.sftp.SftpCredentials;
 import dev.raptor.store.snapshot.RestoreResult;
 import dev.raptor.store.snapshot.Snapshots;
 import dev.raptor.store.sqlite.Database;
 import dev.raptor.store.sqlite.IntegrityCheck;
-import dev.raptor.store.transfer.ImportConflictException;
-import dev.raptor.store.transfer.ImportFormat;
-import dev.raptor.store.transfer.ImportMode;
-import dev.raptor.store.transfer.ImportPlan;
-import dev.raptor.store.transfer.ImportReport;
-import dev.raptor.store.transfer.StateExport;
-import dev.raptor.store.transfer.StateImport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,10 +60,12 @@ import java.util.UUID;
  * with a one-line message), refuses a schema newer than this build ({@link SchemaTooNewException}),
  * migrates an older one, and locks the data directory so no second store (or restore) can use it.
  *
- * <p>Beyond {@code ServerStore}: {@link #sftpCredentials()}, {@link #snapshots()} (restore with the
- * store closed: {@link #restore(Path, Path)}), and JSON {@link #exportState()}/{@link #importState}.
+ * <p>Beyond {@code ServerStore}: the {@link StateArchive} ({@link #export()}, {@link #importPlan}),
+ * {@link #sftpCredentials()}, {@link #snapshots()} (restore with the store closed:
+ * {@link #restore(Path, Path)}) and the {@link #operationRecords() operations}. What it keeps as JSON it
+ * keeps in its own form ({@link dev.raptor.store.row}), never in the API's documents.
  */
-public final class SqliteStore implements ServerStore, AutoCloseable {
+public final class SqliteStore implements ServerStore, StateArchive, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
     /** The database's file name inside the data directory. */
@@ -232,9 +227,7 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
         }
         Objects.requireNonNull(message, "message");
         Map<String, String> facts = details == null ? Map.of() : details;
-        ObjectNode json = Json.object();
-        facts.forEach(json::put);
-        String detailsJson = Json.write(json);
+        String detailsJson = RowJson.write(facts);
         return db.write("append activity of server " + server, c -> {
             Instant now = now();
             try (PreparedStatement ps = c.prepareStatement(
@@ -290,8 +283,8 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
     }
 
     /** The API's operations and their outcomes, on this store's database (a new view each call; it holds no state). */
-    public dev.raptor.store.operation.OperationRecords operationRecords() {
-        return new dev.raptor.store.operation.OperationRecords(db);
+    public OperationRecords operationRecords() {
+        return new OperationRecords(db);
     }
 
     /**
@@ -312,45 +305,21 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
         return db.read("integrity check", IntegrityCheck::full);
     }
 
-    /** Every server, as a {@link StateExport} document. */
-    public ObjectNode exportState() {
-        return StateExport.document(list(), now());
-    }
-
-    /** Writes {@link #exportState()} to {@code file} (indented), atomically: the file is whole or absent. */
-    public void exportState(Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, Json.writePretty(exportState()), StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new StoreException("export to " + file + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Imports a document file; see {@link #importState(JsonNode, ImportMode)}. */
-    public ImportReport importState(Path file, ImportMode mode) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return importState(Json.parse(in), mode);
-        } catch (IOException e) {
-            throw new StoreException("cannot read import file " + file + ": " + e.getMessage(), e);
-        }
+    /** {@inheritDoc} From memory (the last commit), like {@link #list()}. */
+    @Override
+    public ExportedState export() {
+        return new ExportedState(now(), list());
     }
 
     /**
-     * Imports a Raptor export or a legacy {@code containers.json} (recognised by shape, see
-     * {@link StateImport}), all or nothing, in one transaction. Each imported server gets an
-     * {@code import} activity entry.
+     * {@inheritDoc} Each imported server gets an {@code import} activity entry.
      *
-     * @throws dev.raptor.core.validation.InvalidSpecException naming every bad entry and field
-     * @throws ImportConflictException                         when ids exist and {@code mode} is {@link ImportMode#FAIL_ON_EXISTING}
+     * @throws ImportConflictException when ids exist and {@code mode} is {@link ImportMode#FAIL_ON_EXISTING}
      */
-    public ImportReport importState(JsonNode document, ImportMode mode) {
+    @Override
+    public ImportReport importPlan(ImportPlan plan, ImportMode mode) {
+        Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(mode, "mode");
-        ImportPlan plan = StateImport.read(document, clock);
         ImportReport report = db.write("import " + plan.servers().size() + " servers", c -> {
             Map<UUID, Long> existing = new LinkedHashMap<>();
             for (StoredServer s : plan.servers()) {
@@ -386,7 +355,7 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
 
     private static void insertImportActivity(Connection c, StoredServer s, ImportPlan plan, Instant now)
             throws SQLException {
-        ObjectNode details = Json.object();
+        Map<String, String> details = new LinkedHashMap<>();
         details.put("format", plan.format().name().toLowerCase(Locale.ROOT));
         String dockerId = plan.legacyDockerIds().get(s.id());
         if (dockerId != null) {
@@ -399,7 +368,7 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
             ps.setString(1, s.id().toString());
             ps.setLong(2, now.toEpochMilli());
             ps.setString(3, message);
-            ps.setString(4, Json.write(details));
+            ps.setString(4, RowJson.write(details));
             ps.executeUpdate();
         }
     }
@@ -423,10 +392,15 @@ public final class SqliteStore implements ServerStore, AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
+    private static final TypeReference<LinkedHashMap<String, String>> DETAILS = new TypeReference<>() {
+    };
+
+    /** An activity entry's details column: a JSON object of strings. */
     private static Map<String, String> details(String json) {
-        JsonNode node = Json.parse(json);
-        Map<String, String> out = new LinkedHashMap<>();
-        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
+        try {
+            return RowJson.mapper().readValue(json, DETAILS);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("an activity entry has details this Raptor cannot read: " + e.getOriginalMessage(), e);
+        }
     }
 }

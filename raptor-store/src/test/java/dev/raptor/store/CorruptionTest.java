@@ -1,5 +1,6 @@
 package dev.raptor.store;
 
+import dev.raptor.core.server.Specs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

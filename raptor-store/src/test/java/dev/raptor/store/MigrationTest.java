@@ -1,6 +1,7 @@
 package dev.raptor.store;
 
 import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.StoredServer;
 import dev.raptor.store.migration.Migration;
 import dev.raptor.store.migration.Migrations;
@@ -68,13 +69,121 @@ class MigrationTest {
             assertThat(store.sftpCredentials().verify("old-timer.0b7e4f38", "s3cret-pass".toCharArray())).contains(OLD_SERVER);
 
             // and the one schema 3 added
-            store.operationRecords().begin(dev.raptor.store.operation.OperationRecord.pending("op-1", OLD_SERVER, "start",
+            store.operationRecords().begin(dev.raptor.core.operation.OperationRecord.pending("op-1", OLD_SERVER, "start",
                     java.time.Instant.ofEpochMilli(1700000600000L)));
             assertThat(store.operationRecords().find("op-1")).isPresent();
         }
         assertThat(userVersion()).isEqualTo(Migrations.latestVersion());
         assertThat(schemaObjects()).contains("table sftp_credentials", "index activity_by_server", "index sftp_credentials_by_server",
                 "table operations", "index operations_by_finished_at");
+        // and schema 4 rewrote its spec in the store's own format
+        assertThat(specColumns(OLD_SERVER)).satisfies(row -> {
+            assertThat(row.format()).isEqualTo(2);
+            assertThat(row.text()).contains("\"ports\":[{\"ip\":\"0.0.0.0\",\"hostPort\":25565,\"containerPort\":25565")
+                    .contains("\"timeout\":\"PT30S\"").doesNotContain("timeoutSeconds");
+        });
+    }
+
+    /**
+     * The spec of {@link Specs#everyField()} exactly as schemas 1-3 stored it: the API's spec JSON of
+     * that time, every section written, durations in decimal seconds.
+     */
+    private static final String EVERY_FIELD_V1 = "{\"id\":\"3f1c2a9e-6c1b-4c5e-9d1a-2b7f0e8c4d21\",\"name\":\"Survival SMP\","
+            + "\"image\":\"ghcr.io/pterodactyl/yolks:java_21\",\"startup\":\"java -Xms128M -Xmx4096M -jar server.jar nogui\","
+            + "\"environment\":{\"EULA\":\"TRUE\",\"MOTD\":\"Welcome, \\\"friend\\\"\"},"
+            + "\"allocations\":[{\"ip\":\"0.0.0.0\",\"port\":25565,\"containerPort\":25565,\"protocol\":\"tcp\",\"primary\":true},"
+            + "{\"ip\":\"0.0.0.0\",\"port\":25575,\"containerPort\":25575,\"protocol\":\"tcp\",\"primary\":false},"
+            + "{\"ip\":\"::\",\"port\":19132,\"containerPort\":19133,\"protocol\":\"udp\",\"primary\":false}],"
+            + "\"limits\":{\"memoryMiB\":4096,\"swapMiB\":512,\"cpuPercent\":250,\"threads\":\"0-1,3\",\"diskMiB\":20480,"
+            + "\"ioWeight\":750,\"pidsLimit\":512,\"oomKiller\":false},"
+            + "\"stop\":{\"type\":\"rcon\",\"value\":\"stop\",\"timeoutSeconds\":45,\"port\":25575,\"password\":\"hunter2\"},"
+            + "\"restart\":{\"policy\":\"on-failure\",\"maxRetries\":5},"
+            + "\"mounts\":[{\"source\":\"/srv/raptor/maps\",\"target\":\"/maps\",\"readOnly\":true},"
+            + "{\"source\":\"/srv/raptor/backups\",\"target\":\"/backups\",\"readOnly\":false}],"
+            + "\"labels\":{\"plan\":\"gold\",\"team\":\"eu\"},\"extraHosts\":{\"db.internal\":\"10.0.0.5\"},"
+            + "\"healthCheck\":{\"command\":\"mc-health --port 25565\",\"intervalSeconds\":20,\"timeoutSeconds\":2.5,"
+            + "\"retries\":4,\"startPeriodSeconds\":90},\"readyPattern\":\"Done \\\\(\"}";
+
+    private static final UUID BROKEN = UUID.fromString("9d0e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a");
+
+    /** A database as a Raptor with schema 3 left it, its server rows in the API's spec JSON. */
+    private void createSchemaThreeDatabase(String... extraRows) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db())) {
+            Migrations.migrateTo(c, db(), 3);
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO servers (id, name, spec, version, desired, created_at, updated_at) VALUES (?, ?, ?, 2, 'running', 1700000000000, 1700000500000)")) {
+                ps.setString(1, Specs.everyField().id().toString());
+                ps.setString(2, "Survival SMP");
+                ps.setString(3, EVERY_FIELD_V1);
+                ps.executeUpdate();
+                for (String row : extraRows) {
+                    ps.setString(1, BROKEN.toString());
+                    ps.setString(2, "broken");
+                    ps.setString(3, row);
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    @Test
+    void schemaFourRewritesTheApisSpecJsonIntoTheStoresOwnRows() throws Exception {
+        createSchemaThreeDatabase();
+
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
+            assertThat(server.spec()).isEqualTo(Specs.everyField());
+            assertThat(server.version()).isEqualTo(2);
+            assertThat(server.desired()).isEqualTo(DesiredState.RUNNING);
+        }
+        assertThat(userVersion()).isEqualTo(4);
+        SpecColumns row = specColumns(Specs.everyField().id());
+        assertThat(row.format()).isEqualTo(2);
+        assertThat(row.text()).isEqualTo(dev.raptor.store.row.SpecRows.write(Specs.everyField()))
+                .contains("\"timeout\":\"PT2.5S\"", "\"rconPassword\":\"hunter2\"").doesNotContain("Seconds");
+    }
+
+    @Test
+    void aRowTheRewriteCannotReadStaysAsItWasAndReadsAsUnreadable() throws Exception {
+        String broken = "{\"id\":\"" + BROKEN + "\",\"name\":\"broken\",\"image\":\"ghcr.io/org/game:1\",\"stop\":{\"type\":\"teleport\"}}";
+        createSchemaThreeDatabase(broken);
+
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.find(Specs.everyField().id())).isPresent();
+            assertThatThrownBy(() -> store.find(BROKEN)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("server " + BROKEN + " has a stored spec this Raptor cannot read");
+        }
+        assertThat(specColumns(BROKEN)).isEqualTo(new SpecColumns(broken, 1));
+    }
+
+    @Test
+    void aServerWrittenAfterTheMigrationIsStoredInTheNewFormat() throws Exception {
+        createSchemaThreeDatabase();
+
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
+            store.update(server.id(), 2, server.spec().withName("renamed"));
+            StoredServer created = store.create(Specs.minecraft("lobby"));
+            assertThat(specColumns(created.id()).format()).isEqualTo(2);
+        }
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.find(Specs.everyField().id()).orElseThrow().spec().name()).isEqualTo("renamed");
+        }
+        assertThat(specColumns(Specs.everyField().id()).format()).isEqualTo(2);
+    }
+
+    private record SpecColumns(String text, int format) {
+    }
+
+    private SpecColumns specColumns(UUID id) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT spec, spec_format FROM servers WHERE id = ?")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("row of " + id).isTrue();
+                return new SpecColumns(rs.getString(1), rs.getInt(2));
+            }
+        }
     }
 
     @Test
@@ -117,7 +226,7 @@ class MigrationTest {
     void migrationsAreNumberedFromOneWithoutGaps() {
         List<Migration> all = Migrations.all();
 
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3);
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4);
         assertThat(all).allSatisfy(m -> assertThat(m.statements()).isNotEmpty());
     }
 

@@ -1,11 +1,13 @@
 package dev.raptor.store;
 
+import dev.raptor.core.archive.ImportFormat;
+import dev.raptor.core.archive.ImportMode;
+import dev.raptor.core.archive.ImportPlan;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StoredServer;
-import dev.raptor.store.transfer.ImportMode;
-import dev.raptor.store.transfer.StateExport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,10 @@ class ServerViewTest {
         });
     }
 
+    private static ImportPlan plan(List<StoredServer> servers) {
+        return new ImportPlan(ImportFormat.RAPTOR_EXPORT, servers, Map.of(), List.of());
+    }
+
     @Test
     void aWriteThatBreaksAConstraintHalfwayShowsNoneOfItsChanges() {
         StoredServer lobby = store.create(Specs.minecraft("lobby"));
@@ -131,7 +137,7 @@ class ServerViewTest {
                 new StoredServer(lobby.spec().withName("lobby, imported"), 3, DesiredState.RUNNING, clock.instant(), clock.instant()));
         refuse("INSERT", "NEW.name = 'second'");
 
-        assertThatThrownBy(() -> store.importState(StateExport.document(incoming, clock.instant()), ImportMode.REPLACE_EXISTING))
+        assertThatThrownBy(() -> store.importPlan(plan(incoming), ImportMode.REPLACE_EXISTING))
                 .isInstanceOf(StoreException.class);
 
         assertThat(store.list()).containsExactly(lobby);
@@ -147,7 +153,7 @@ class ServerViewTest {
         StoredServer old = new StoredServer(Specs.minecraft("old"), 4, DesiredState.RUNNING, longAgo, longAgo);
         StoredServer hubImported = new StoredServer(hub.spec().withName("hub, imported"), 1, DesiredState.RUNNING, earlier, earlier);
 
-        store.importState(StateExport.document(List.of(old, hubImported), clock.instant()), ImportMode.REPLACE_EXISTING);
+        store.importPlan(plan(List.of(old, hubImported)), ImportMode.REPLACE_EXISTING);
 
         // The imported creation times come first; a replaced server's version moves past the one it had.
         assertThat(store.list()).extracting(s -> s.spec().name()).containsExactly("old", "hub, imported", "lobby");

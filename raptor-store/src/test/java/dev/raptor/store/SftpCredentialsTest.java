@@ -1,5 +1,6 @@
 package dev.raptor.store;
 
+import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.store.sftp.PasswordHasher;
 import dev.raptor.store.sftp.SftpCredentials;

@@ -1,5 +1,6 @@
 package dev.raptor.store;
 
+import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.StoredServer;
 import dev.raptor.store.migration.Migrations;
 import dev.raptor.store.snapshot.RestoreResult;

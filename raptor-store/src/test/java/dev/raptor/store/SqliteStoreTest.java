@@ -1,5 +1,6 @@
 package dev.raptor.store;
 
+import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;

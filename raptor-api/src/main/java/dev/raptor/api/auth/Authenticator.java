@@ -1,7 +1,7 @@
 package dev.raptor.api.auth;
 
 import dev.raptor.api.http.Transport;
-import dev.raptor.api.problem.Problem;
+import dev.raptor.wire.problem.Problem;
 import dev.raptor.api.problem.ProblemException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -99,7 +99,7 @@ public final class Authenticator implements Handler {
 
     private static ProblemException unauthorized(String detail, String error) {
         Problem p = Problem.of(401, "unauthorized", "Authentication required", detail);
-        return new ProblemException(error == null ? p : p.with("error", error));
+        return new ProblemException(error == null ? p : p.withError(error));
     }
 
     private static ProblemException forbidden(String detail) {

@@ -8,8 +8,9 @@ import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.validation.Problems;
-import dev.raptor.store.json.Json;
-import dev.raptor.store.json.JsonObjectReader;
+import dev.raptor.wire.auth.TokenDocument;
+import dev.raptor.wire.auth.TokenRequest;
+import dev.raptor.wire.json.JsonObjectReader;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -19,8 +20,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code POST /servers/{id}/tokens}: {@code {"permissions": ["console.read", ...], "expiresIn": 600}}
- * issues a server token (default and longest lifetime {@link TokenService#MAX_TTL}).
+ * {@code POST /servers/{id}/tokens}: a {@link TokenRequest} {@code {"permissions": ["console.read", ...],
+ * "expiresIn": 600}} issues a server token (default and longest lifetime {@link TokenService#MAX_TTL}).
  */
 public final class TokenRoutes {
     private final ServerFleet fleet;
@@ -62,18 +63,12 @@ public final class TokenRoutes {
         } else if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(TokenService.MAX_TTL) > 0) {
             r.error("expiresIn", "must be between 1 and " + TokenService.MAX_TTL.toSeconds() + " seconds");
         }
-        r.rejectUnknown(Set.of("permissions", "expiresIn"), Set.of());
+        r.rejectUnknown(TokenRequest.FIELDS, Set.of());
         problems.throwIfAny();
         fleet.controller(id); // 404 for an unknown server
         TokenService.Issued issued = tokens.issue(id, permissions, ttl);
-        ObjectNode out = Json.object();
-        out.put("token", issued.token());
-        out.put("serverId", id.toString());
-        var perms = out.putArray("permissions");
-        issued.claims().permissions().stream().sorted().map(Permission::wireName).forEach(perms::add);
-        out.put("issuedAt", issued.claims().issuedAt().toString());
-        out.put("expiresAt", issued.claims().expiresAt().toString());
-        out.put("expiresIn", ttl.toSeconds());
-        Responses.json(ctx, 201, out);
+        Responses.json(ctx, 201, new TokenDocument(issued.token(), id,
+                issued.claims().permissions().stream().sorted().map(Permission::wireName).toList(),
+                issued.claims().issuedAt(), issued.claims().expiresAt(), ttl.toSeconds()));
     }
 }

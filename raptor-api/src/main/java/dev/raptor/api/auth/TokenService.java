@@ -2,8 +2,7 @@ package dev.raptor.api.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,19 +68,15 @@ public final class TokenService {
         Instant exp = now.plus(ttl);
         TokenClaims claims = new TokenClaims(UUID.randomUUID().toString(), server,
                 permissions.isEmpty() ? Set.of() : EnumSet.copyOf(permissions), now, exp);
-        ObjectNode payload = Json.object();
-        payload.put("iss", ISSUER);
-        payload.put("sub", server.toString());
-        payload.put("jti", claims.tokenId());
-        payload.put("iat", now.getEpochSecond());
-        payload.put("exp", exp.getEpochSecond());
-        var perms = payload.putArray("permissions");
+        List<String> granted = new ArrayList<>();
         for (Permission p : Permission.values()) {
             if (permissions.contains(p)) {
-                perms.add(p.wireName());
+                granted.add(p.wireName());
             }
         }
-        String body = HEADER + "." + B64.encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
+        Payload payload = new Payload(ISSUER, server.toString(), claims.tokenId(), now.getEpochSecond(), exp.getEpochSecond(),
+                granted);
+        String body = HEADER + "." + B64.encodeToString(WireJson.writeBytes(payload));
         return new Issued(body + "." + B64.encodeToString(sign(body)), claims);
     }
 
@@ -154,7 +151,7 @@ public final class TokenService {
 
     private static JsonNode decodeJson(String part, String what) {
         try {
-            JsonNode node = Json.mapper().readTree(decode(part, what));
+            JsonNode node = WireJson.mapper().readTree(decode(part, what));
             if (node == null || !node.isObject()) {
                 throw new InvalidTokenException("the token's " + what + " is not a JSON object");
             }
@@ -164,6 +161,13 @@ public final class TokenService {
         } catch (java.io.IOException e) {
             throw new InvalidTokenException("the token's " + what + " is unreadable");
         }
+    }
+
+    /**
+     * A token's claims as its JWT payload carries them (RFC 7519 names). Private to the daemon, which
+     * alone reads its tokens: clients hold them as opaque strings.
+     */
+    private record Payload(String iss, String sub, String jti, long iat, long exp, List<String> permissions) {
     }
 
     /** A freshly issued token and what it says. */

@@ -8,7 +8,7 @@ import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Transport;
-import dev.raptor.api.problem.Problem;
+import dev.raptor.wire.problem.Problem;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.event.EventBus;
@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The console WebSocket endpoint, {@code GET /api/v1/servers/{id}/ws}: checks the upgrade (the server
  * exists; credentials in the {@code Authorization} header, if any, are valid for it), then hands each
- * connection to a {@link ConsoleSocket}. A browser that cannot set headers authenticates with its
+ * connection to a {@link ConsoleConnection}. A browser that cannot set headers authenticates with its
  * first message instead. The protocol is described in {@code raptor-api/README-console.md}.
  */
 public final class ConsoleSockets implements AutoCloseable {
@@ -42,7 +42,7 @@ public final class ConsoleSockets implements AutoCloseable {
     private final TokenService tokens;
     private final Authenticator authenticator;
     private final ConsoleSocketSettings settings;
-    private final Map<String, ConsoleSocket> open = new ConcurrentHashMap<>();
+    private final Map<String, ConsoleConnection> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public ConsoleSockets(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, ApiKey apiKey, TokenService tokens,
@@ -115,7 +115,7 @@ public final class ConsoleSockets implements AutoCloseable {
         ws.onConnect(ctx -> {
             UUID id = UUID.fromString(ctx.pathParam("id"));
             Principal principal = ctx.attribute(PRINCIPAL);
-            ConsoleSocket socket = new ConsoleSocket(this, id, ctx.session, settings,
+            ConsoleConnection socket = new ConsoleConnection(this, id, ctx.session, settings,
                     principal == null ? null : SocketGrant.of(principal));
             open.put(ctx.sessionId(), socket);
             if (closed) {
@@ -125,7 +125,7 @@ public final class ConsoleSockets implements AutoCloseable {
             socket.start();
         });
         ws.onMessage(ctx -> {
-            ConsoleSocket s = open.get(ctx.sessionId());
+            ConsoleConnection s = open.get(ctx.sessionId());
             if (s != null) {
                 s.received(ctx.message());
             }
@@ -135,7 +135,7 @@ public final class ConsoleSockets implements AutoCloseable {
     }
 
     private void ended(WsContext ctx) {
-        ConsoleSocket s = open.remove(ctx.sessionId());
+        ConsoleConnection s = open.remove(ctx.sessionId());
         if (s != null) {
             s.close(1000, null);
         }
@@ -148,7 +148,7 @@ public final class ConsoleSockets implements AutoCloseable {
         factory.setMaxBinaryMessageSize(1024);
     }
 
-    void forget(ConsoleSocket socket) {
+    void forget(ConsoleConnection socket) {
         open.values().remove(socket);
     }
 
@@ -191,13 +191,13 @@ public final class ConsoleSockets implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        List<ConsoleSocket> all = List.copyOf(open.values());
-        for (ConsoleSocket s : all) {
+        List<ConsoleConnection> all = List.copyOf(open.values());
+        for (ConsoleConnection s : all) {
             s.close(1001, "the daemon is shutting down");
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         try {
-            for (ConsoleSocket s : all) {
+            for (ConsoleConnection s : all) {
                 s.awaitTermination(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {

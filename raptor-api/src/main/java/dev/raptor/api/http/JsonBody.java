@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.raptor.api.problem.Problem;
 import dev.raptor.api.problem.ProblemException;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.problem.Problem;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -15,7 +15,9 @@ import java.util.Set;
 
 /**
  * Reads a request's JSON body strictly: the content type must be JSON (415 otherwise), the body must
- * fit the limit (413), and it must parse (400 naming line and column) into an object (400).
+ * fit the limit (413), and it must parse (400 naming line and column) into an object (400). The tree
+ * then goes to a validating reader ({@link dev.raptor.wire.json.JsonObjectReader}, the spec codec), which
+ * names every bad or unknown member at once, something binding straight to a record could not do.
  */
 public final class JsonBody {
     public static final Set<String> JSON = Set.of("application/json");
@@ -47,7 +49,7 @@ public final class JsonBody {
         if (contentType == null || contentType.isBlank()) {
             byte[] body = read(ctx);
             if (body.length == 0 && emptyAllowed) {
-                return Json.object();
+                return WireJson.mapper().createObjectNode();
             }
             throw unsupported(mediaTypes, null);
         }
@@ -61,19 +63,19 @@ public final class JsonBody {
         }
         if (body.length == 0) {
             if (emptyAllowed) {
-                return Json.object();
+                return WireJson.mapper().createObjectNode();
             }
             throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON", "the request body is empty; a JSON object is expected"));
         }
         JsonNode node;
         try {
-            node = Json.mapper().readTree(body);
+            node = WireJson.mapper().readTree(body);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             Problem p = Problem.of(400, "malformed-json", "Malformed JSON", "the body is not valid JSON: "
                     + e.getOriginalMessage() + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
             if (at != null) {
-                p = p.with("line", at.getLineNr()).with("column", at.getColumnNr());
+                p = p.withLocation(at.getLineNr(), at.getColumnNr());
             }
             throw new ProblemException(p);
         } catch (IOException e) {
@@ -100,7 +102,7 @@ public final class JsonBody {
 
     private static ProblemException tooLarge(long maxBytes) {
         return new ProblemException(Problem.of(413, "body-too-large", "Request body too large",
-                "the request body may be at most " + maxBytes + " bytes").with("maxBytes", maxBytes));
+                "the request body may be at most " + maxBytes + " bytes").withMaxBytes(maxBytes));
     }
 
     private static ProblemException unsupported(Set<String> mediaTypes, String given) {

@@ -1,28 +1,28 @@
 package dev.raptor.api.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.raptor.api.problem.Problem;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.problem.Problem;
 import io.javalin.http.Context;
 
-/** Writes JSON and problem answers. */
+/** Writes answers: a document (a record of {@code raptor-wire}) as JSON, or a problem. */
 public final class Responses {
     public static final String JSON = "application/json";
 
     private Responses() {
     }
 
-    public static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType(JSON).result(Json.writeBytes(body));
+    /** {@code document} as compact JSON, written straight to bytes by the contract's one mapper. */
+    public static void json(Context ctx, int status, Object document) {
+        ctx.status(status).contentType(JSON).result(WireJson.writeBytes(document));
     }
 
     public static void problem(Context ctx, Problem problem) {
         if (problem.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"raptor\"");
         }
-        if (problem.status() == 405 && problem.extensions().containsKey("allowedMethods")) {
-            ctx.header("Allow", problem.extensions().get("allowedMethods").asText());
+        if (problem.status() == 405 && problem.allowedMethods() != null) {
+            ctx.header("Allow", problem.allowedMethods());
         }
-        ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(Json.write(problem.toJson()));
+        ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(WireJson.write(problem));
     }
 }

@@ -15,7 +15,7 @@ public final class NodeRoutes {
     public void health(Context ctx) {
         NodeStatus.Health health = status.health();
         ctx.header("Cache-Control", "no-store");
-        Responses.json(ctx, health.ok() ? 200 : 503, health.toJson());
+        Responses.json(ctx, health.ok() ? 200 : 503, health.toDocument());
     }
 
     public void system(Context ctx) {

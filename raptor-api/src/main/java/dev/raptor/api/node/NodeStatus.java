@@ -1,11 +1,11 @@
 package dev.raptor.api.node;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.RuntimeInfo;
 import dev.raptor.core.server.ServerState;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.node.NodeHealth;
+import dev.raptor.wire.node.NodeSystem;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -60,12 +60,11 @@ public final class NodeStatus {
             return checks.values().stream().allMatch(Check::ok);
         }
 
-        public ObjectNode toJson() {
-            ObjectNode o = Json.object();
-            o.put("status", ok() ? "ok" : "unhealthy");
-            ObjectNode c = o.putObject("checks");
-            checks.forEach((name, check) -> c.putObject(name).put("ok", check.ok()).put("detail", check.detail()));
-            return o;
+        /** The answer of {@code GET /health}; the checks in their order. */
+        public NodeHealth toDocument() {
+            Map<String, NodeHealth.Check> out = new LinkedHashMap<>();
+            checks.forEach((name, check) -> out.put(name, new NodeHealth.Check(check.ok(), check.detail())));
+            return new NodeHealth(ok() ? "ok" : "unhealthy", out);
         }
     }
 
@@ -93,63 +92,61 @@ public final class NodeStatus {
         }
     }
 
-    public ObjectNode system() {
-        ObjectNode o = Json.object();
-        o.put("version", version);
-        o.put("startedAt", startedAt.toString());
-        o.put("runtime", fleet.runtime().name());
-        ObjectNode engine = o.putObject("engine");
+    public NodeSystem system() {
+        return new NodeSystem(version, startedAt, fleet.runtime().name(), engine(), serverCounts(), node());
+    }
+
+    private NodeSystem.Engine engine() {
         try {
             RuntimeInfo info = CompletableFuture.supplyAsync(() -> fleet.runtime().info(Deadline.in(CHECK_DEADLINE)),
                     r -> Thread.ofVirtual().start(r)).get(CHECK_DEADLINE.toMillis() + 500, TimeUnit.MILLISECONDS);
-            engine.put("reachable", true);
-            engine.put("version", info.engineVersion());
-            engine.put("apiVersion", info.apiVersion());
-            info.details().forEach(engine.putObject("details")::put);
-            var warnings = engine.putArray("warnings");
-            info.warnings().forEach(warnings::add);
+            return new NodeSystem.Engine(true, info.engineVersion(), info.apiVersion(), info.details(), info.warnings(), null);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            engine.put("reachable", false);
-            engine.put("error", describe(e));
+            return NodeSystem.Engine.unreachable(describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            engine.put("reachable", false);
-            engine.put("error", "interrupted");
+            return NodeSystem.Engine.unreachable("interrupted");
         }
+    }
+
+    private NodeSystem.ServerCounts serverCounts() {
         Map<ServerState, Integer> counts = new EnumMap<>(ServerState.class);
-        for (ServerState s : ServerState.values()) {
-            counts.put(s, 0);
-        }
         int total = 0;
         for (ServerFleet.ServerSnapshot s : fleet.list()) {
             counts.merge(s.state(), 1, Integer::sum);
             total++;
         }
-        ObjectNode servers = o.putObject("servers");
-        servers.put("total", total);
-        counts.forEach((state, n) -> servers.put(state.wireName(), n));
+        return new NodeSystem.ServerCounts(total, counts.getOrDefault(ServerState.OFFLINE, 0),
+                counts.getOrDefault(ServerState.STARTING, 0), counts.getOrDefault(ServerState.RUNNING, 0),
+                counts.getOrDefault(ServerState.STOPPING, 0));
+    }
 
-        ObjectNode node = o.putObject("node");
-        node.put("hostname", hostname());
-        node.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        node.put("cpus", Runtime.getRuntime().availableProcessors());
+    private NodeSystem.Node node() {
         var os = ManagementFactory.getOperatingSystemMXBean();
-        node.put("loadAverage", os.getSystemLoadAverage());
+        Double cpuLoad = null;
+        Long memoryTotal = null;
+        Long memoryFree = null;
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            node.put("cpuLoad", sun.getCpuLoad());
-            node.put("memoryTotalBytes", sun.getTotalMemorySize());
-            node.put("memoryFreeBytes", sun.getFreeMemorySize());
+            cpuLoad = sun.getCpuLoad();
+            memoryTotal = sun.getTotalMemorySize();
+            memoryFree = sun.getFreeMemorySize();
         }
+        String dir = null;
+        Long diskTotal = null;
+        Long diskFree = null;
+        String diskError = null;
         try {
             FileStore fs = Files.getFileStore(dataDir);
-            node.put("dataDir", dataDir.toString());
-            node.put("diskTotalBytes", fs.getTotalSpace());
-            node.put("diskFreeBytes", fs.getUsableSpace());
+            dir = dataDir.toString();
+            diskTotal = fs.getTotalSpace();
+            diskFree = fs.getUsableSpace();
         } catch (IOException e) {
-            node.put("diskError", e.getMessage());
+            diskError = e.getMessage();
         }
-        node.put("javaVersion", Runtime.version().toString());
-        return o;
+        return new NodeSystem.Node(hostname(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage(), cpuLoad, memoryTotal, memoryFree,
+                dir, diskTotal, diskFree, diskError, Runtime.version().toString());
     }
 
     private static CompletableFuture<Check> async(Callable<String> check) {

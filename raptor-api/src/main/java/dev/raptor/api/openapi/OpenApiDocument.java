@@ -1,14 +1,15 @@
 package dev.raptor.api.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.http.Responses;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.JsonMergePatch;
+import dev.raptor.wire.json.WireJson;
 import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * The OpenAPI 3.1 description of the API, hand-written in {@code openapi.json} next to this class and
@@ -21,9 +22,8 @@ public final class OpenApiDocument {
     private final String text;
 
     public OpenApiDocument(String version) {
-        ObjectNode doc = (ObjectNode) load();
-        ((ObjectNode) doc.get("info")).put("version", version);
-        this.text = Json.write(doc);
+        // The shipped document with the running version merged in (RFC 7396, as a PATCH would).
+        this.text = WireJson.write(JsonMergePatch.apply(load(), WireJson.tree(Map.of("info", Map.of("version", version)))));
     }
 
     /** The document as shipped (for tests and tools). */
@@ -32,7 +32,7 @@ public final class OpenApiDocument {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the raptor-api jar");
             }
-            return Json.mapper().readTree(in);
+            return WireJson.mapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }

@@ -1,10 +1,9 @@
 package dev.raptor.api.operations;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
-import dev.raptor.store.json.Json;
-import dev.raptor.store.operation.OperationRecord;
-import dev.raptor.store.operation.OperationStatus;
+import dev.raptor.wire.operation.OperationDocument;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -94,29 +93,12 @@ public record Operation(String id, UUID serverId, String action, Instant created
         return (o == null ? OperationStatus.PENDING : o.status()).wireName();
     }
 
-    public ObjectNode toJson() {
-        ObjectNode json = Json.object();
-        json.put("id", id);
-        json.put("href", href());
-        json.put("serverId", serverId.toString());
-        json.put("action", action);
-        json.put("status", status());
-        json.put("createdAt", createdAt.toString());
+    /** The operation as it stands now, as the API answers it. */
+    public OperationDocument toDocument() {
         Outcome o = outcome.getNow(null);
-        if (o == null) {
-            json.putNull("finishedAt");
-            return json;
-        }
-        json.put("finishedAt", o.finishedAt().toString());
-        if (o.state() != null) {
-            json.put("state", o.state());
-        }
-        if (o.supersededBy() != null) {
-            json.put("supersededBy", o.supersededBy());
-        }
-        if (o.reason() != null) {
-            json.put("reason", o.reason());
-        }
-        return json;
+        return o == null
+                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null)
+                : new OperationDocument(id, href(), serverId, action, o.status().wireName(), createdAt, o.finishedAt(),
+                o.state(), o.supersededBy(), o.reason());
     }
 }

@@ -18,9 +18,9 @@ public final class OperationAnswer {
         if (!finished) {
             ctx.header("Location", op.href());
             ctx.header("Retry-After", "1");
-            Responses.json(ctx, 202, op.toJson());
+            Responses.json(ctx, 202, op.toDocument());
             return;
         }
-        Responses.json(ctx, 200, op.toJson());
+        Responses.json(ctx, 200, op.toDocument());
     }
 }

@@ -1,9 +1,9 @@
 package dev.raptor.api.operations;
 
 import dev.raptor.api.operations.Operation.Outcome;
+import dev.raptor.core.operation.OperationJournal;
+import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
-import dev.raptor.store.operation.OperationRecords;
-import dev.raptor.store.operation.OperationStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +47,8 @@ public final class Operations implements AutoCloseable {
     private final int capacity;
     private final Duration retention;
     private final Clock clock;
-    /** The store's table of operations; null keeps them in memory only. */
-    private final OperationRecords records;
+    /** Where they are written down (the store's table of operations); null keeps them in memory only. */
+    private final OperationJournal records;
     /** Outcome writes run here, one virtual thread each: the thread that answers an intent never waits for the disk. */
     private final Executor recorder = task -> Thread.ofVirtual().name("raptor-operation-record").start(task);
     /** Outcome writes not yet done, for {@link #flush}. */
@@ -61,7 +61,7 @@ public final class Operations implements AutoCloseable {
         this(capacity, retention, clock, null);
     }
 
-    private Operations(int capacity, Duration retention, Clock clock, OperationRecords records) {
+    private Operations(int capacity, Duration retention, Clock clock, OperationJournal records) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
@@ -77,7 +77,7 @@ public final class Operations implements AutoCloseable {
      * reconciliation carries out the desired state they recorded) and prunes what is past retention.
      * Open it once per daemon run, before the API serves.
      */
-    public static Operations durable(OperationRecords records, int capacity, Duration retention, Clock clock) {
+    public static Operations durable(OperationJournal records, int capacity, Duration retention, Clock clock) {
         Operations ops = new Operations(capacity, retention, clock, Objects.requireNonNull(records, "records"));
         Instant now = ops.now();
         try {

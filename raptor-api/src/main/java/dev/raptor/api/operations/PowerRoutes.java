@@ -8,7 +8,8 @@ import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.validation.Problems;
-import dev.raptor.store.json.JsonObjectReader;
+import dev.raptor.wire.json.JsonObjectReader;
+import dev.raptor.wire.operation.PowerRequest;
 import io.javalin.http.Context;
 
 import java.util.Set;
@@ -16,8 +17,6 @@ import java.util.UUID;
 
 /** {@code POST /servers/{id}/power} and {@code GET /operations/{opId}}. */
 public final class PowerRoutes {
-    private static final Set<String> POWER_FIELDS = Set.of("action", "wait", "timeout");
-
     private final ServerFleet fleet;
     private final Operations operations;
     private final ApiSettings settings;
@@ -28,7 +27,7 @@ public final class PowerRoutes {
         this.settings = settings;
     }
 
-    /** {@code {"action": "start|stop|restart|kill", "wait": true, "timeout": 60}}. */
+    /** A {@link PowerRequest}: {@code {"action": "start|stop|restart|kill", "wait": true, "timeout": 60}}. */
     public void power(Context ctx) {
         UUID id = Query.serverId(ctx);
         ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
@@ -39,7 +38,7 @@ public final class PowerRoutes {
             r.error("action", "is required: start, stop, restart or kill");
         }
         WaitPolicy wait = WaitPolicy.of(ctx, r, settings.defaultWait(), settings.maxWait());
-        r.rejectUnknown(POWER_FIELDS, Set.of());
+        r.rejectUnknown(PowerRequest.FIELDS, Set.of());
         problems.throwIfAny();
         Operation op = operations.track(id, action.wireName(), fleet.power(id, action));
         OperationAnswer.send(ctx, operations, op, wait);
@@ -49,6 +48,6 @@ public final class PowerRoutes {
         Operation op = operations.find(ctx.pathParam("opId"))
                 .orElseThrow(() -> ProblemException.notFound("operation " + ctx.pathParam("opId")
                         + " does not exist (operations are kept for a while after they finish)"));
-        dev.raptor.api.http.Responses.json(ctx, 200, op.toJson());
+        dev.raptor.api.http.Responses.json(ctx, 200, op.toDocument());
     }
 }

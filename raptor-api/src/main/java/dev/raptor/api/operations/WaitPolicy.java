@@ -1,7 +1,7 @@
 package dev.raptor.api.operations;
 
 import dev.raptor.api.http.Query;
-import dev.raptor.store.json.JsonObjectReader;
+import dev.raptor.wire.json.JsonObjectReader;
 import io.javalin.http.Context;
 
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.raptor.api.problem;
 
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.problem.Problem;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -8,7 +9,6 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Jetty's own error answers (a request it refused before Javalin saw it: an illegal URI, headers too
@@ -28,7 +28,7 @@ public final class ProblemErrorHandler extends ErrorHandler {
                                     Callback callback) {
         Problem problem = Problem.of(code, code == 400 ? "bad-request" : "http-" + code,
                 org.eclipse.jetty.http.HttpStatus.getMessage(code), message);
-        byte[] body = Json.write(problem.toJson()).getBytes(StandardCharsets.UTF_8);
+        byte[] body = WireJson.writeBytes(problem);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.write(true, ByteBuffer.wrap(body), callback);
     }

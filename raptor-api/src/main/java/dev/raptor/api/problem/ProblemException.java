@@ -1,5 +1,10 @@
 package dev.raptor.api.problem;
 
+import dev.raptor.core.validation.FieldError;
+import dev.raptor.wire.problem.Problem;
+
+import java.util.List;
+
 /** Ends a request with a problem answer; thrown by request parsing and handlers for client errors. */
 public final class ProblemException extends RuntimeException {
     private final Problem problem;
@@ -20,7 +25,7 @@ public final class ProblemException extends RuntimeException {
     /** A bad query parameter or header: a 400 naming it under {@code errors}. */
     public static ProblemException invalidParameter(String name, String message) {
         return new ProblemException(Problem.of(400, "invalid-parameter", "Invalid request parameter", name + ": " + message)
-                .withErrors(java.util.List.of(new dev.raptor.core.validation.FieldError(name, message))));
+                .withErrors(List.of(new FieldError(name, message))));
     }
 
     public static ProblemException notFound(String detail) {

@@ -1,15 +1,16 @@
 package dev.raptor.api.problem;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.core.allocation.PortConflictException;
+import dev.raptor.core.archive.ImportConflictException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.server.DuplicateServerException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
+import dev.raptor.core.server.StateStoreException;
 import dev.raptor.core.validation.InvalidSpecException;
-import dev.raptor.store.StoreException;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.problem.ConflictingServer;
+import dev.raptor.wire.problem.Problem;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,22 +43,22 @@ public final class ProblemMapper {
             case InvalidSpecException v -> Problem.of(400, "validation", "Invalid request", describe(v))
                     .withErrors(v.errors());
             case ServerNotFoundException n -> Problem.of(404, "server-not-found", "No such server", n.getMessage())
-                    .with("serverId", n.serverId().toString());
+                    .withServerId(n.serverId());
             case DuplicateServerException d -> Problem.of(409, "server-exists", "Server already exists", d.getMessage())
-                    .with("serverId", d.serverId().toString());
+                    .withServerId(d.serverId());
             case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
-                    .with("currentVersion", s.actual());
+                    .withCurrentVersion(s.actual());
             case PortConflictException c -> portConflict(c);
             case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())
-                    .with("serverId", r.serverId().toString());
+                    .withServerId(r.serverId());
             case EngineException.Unavailable u -> Problem.of(503, "engine-unavailable", "Container engine unavailable", u.getMessage());
             case EngineException.Timeout to -> Problem.of(504, "engine-timeout", "Container engine timed out", to.getMessage());
             case EngineException.Conflict c -> Problem.of(409, "engine-conflict", "Conflict in the container engine", c.getMessage());
             case EngineException.NotFound n -> Problem.of(404, "engine-not-found", "Not found in the container engine", n.getMessage());
             case EngineException.Rejected r -> Problem.of(422, "engine-rejected", "Refused by the container engine", r.getMessage());
-            case dev.raptor.store.transfer.ImportConflictException c -> Problem.of(409, "import-conflict", "Servers already exist",
+            case ImportConflictException c -> Problem.of(409, "import-conflict", "Servers already exist",
                     c.getMessage() + "; import again with ?mode=replace to overwrite them");
-            case StoreException s -> {
+            case StateStoreException s -> {
                 log.error("store failure while serving a request", s);
                 yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
             }
@@ -75,20 +76,17 @@ public final class ProblemMapper {
                 log.error("unexpected failure serving a request (incident {})", incident, e);
                 yield Problem.of(500, "internal", "Internal error",
                         "Raptor failed unexpectedly; the daemon log has the details under incident " + incident)
-                        .with("incident", incident);
+                        .withIncident(incident);
             }
         };
     }
 
     private Problem portConflict(PortConflictException c) {
-        ObjectNode other = Json.object();
-        other.put("id", c.holder().toString());
-        serverName.apply(c.holder()).ifPresent(n -> other.put("name", n));
-        other.put("binding", c.held().hostBinding());
-        String name = serverName.apply(c.holder()).map(n -> " ('" + n + "')").orElse("");
+        Optional<String> holderName = serverName.apply(c.holder());
+        String name = holderName.map(n -> " ('" + n + "')").orElse("");
         return Problem.of(409, "port-conflict", "Port already allocated",
                         c.wanted().hostBinding() + " is held by server " + c.holder() + name + " (" + c.held().hostBinding() + ")")
-                .with("conflictsWith", other);
+                .withConflictsWith(new ConflictingServer(c.holder(), holderName.orElse(null), c.held().hostBinding()));
     }
 
     /** Javalin's own answers: unknown route, wrong method, body too large... */
@@ -99,7 +97,7 @@ public final class ProblemMapper {
             case 405 -> {
                 Problem p = Problem.of(405, "method-not-allowed", "Method not allowed", h.getMessage());
                 String allowed = h.getDetails().getOrDefault("availableMethods", h.getDetails().get("Available methods"));
-                yield allowed == null ? p : p.with("allowedMethods", allowed);
+                yield allowed == null ? p : p.withAllowedMethods(allowed);
             }
             case 413 -> Problem.of(413, "body-too-large", "Request body too large", h.getMessage());
             default -> Problem.of(status, "http-" + status, h.getMessage(), h.getMessage());

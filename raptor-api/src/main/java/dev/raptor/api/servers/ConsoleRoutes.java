@@ -1,6 +1,5 @@
 package dev.raptor.api.servers;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.console.LogFollow;
@@ -14,10 +13,16 @@ import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.stats.ServerStats;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.validation.Problems;
-import dev.raptor.store.json.Json;
-import dev.raptor.store.json.JsonObjectReader;
+import dev.raptor.wire.activity.ActivityEntryDocument;
+import dev.raptor.wire.activity.ActivityPage;
+import dev.raptor.wire.console.CommandRequest;
+import dev.raptor.wire.console.LogLineDocument;
+import dev.raptor.wire.console.LogsDocument;
+import dev.raptor.wire.json.JsonObjectReader;
+import dev.raptor.wire.stats.StatsDocument;
 import io.javalin.http.Context;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -59,7 +64,7 @@ public final class ConsoleRoutes {
                 r.error("command", "must be a single line (send several commands as several requests)");
             }
         }
-        r.rejectUnknown(Set.of("command"), Set.of());
+        r.rejectUnknown(CommandRequest.FIELDS, Set.of());
         problems.throwIfAny();
         fleet.sendCommand(id, command);
         ctx.status(204);
@@ -84,34 +89,20 @@ public final class ConsoleRoutes {
             ctx.status(200).contentType("text/plain; charset=utf-8").result(text.toString());
             return;
         }
-        ObjectNode out = Json.object();
-        out.put("serverId", id.toString());
-        ArrayNode array = out.putArray("lines");
+        List<LogLineDocument> out = new ArrayList<>(lines.size());
         for (LogLine l : lines) {
-            array.addObject().put("at", l.at().toString()).put("stream", l.stream().name().toLowerCase(Locale.ROOT)).put("text", l.text());
+            out.add(new LogLineDocument(l.at(), l.stream().name().toLowerCase(Locale.ROOT), l.text()));
         }
-        Responses.json(ctx, 200, out);
+        Responses.json(ctx, 200, new LogsDocument(id, out));
     }
 
     /** One reading: memory, CPU, network, processes, disk; zeros and {@code "running": false} when offline. */
     public void stats(Context ctx) {
         UUID id = Query.serverId(ctx);
         ServerStats s = statsHub.snapshot(id); // the watched server's latest, else one engine reading; disk from the cache
-        ObjectNode out = Json.object();
-        out.put("serverId", id.toString());
-        out.put("state", s.state().wireName());
-        out.put("running", s.sampled());
-        out.put("at", s.at().toString());
-        out.put("memoryBytes", s.memoryBytes());
-        out.put("memoryLimitBytes", s.memoryLimitBytes());
-        out.put("cpuAbsolute", s.cpuAbsolute());
-        out.putObject("network")
-                .put("rxBytes", s.rxBytes())
-                .put("txBytes", s.txBytes());
-        out.put("pids", s.pids());
-        out.put("uptimeSeconds", s.uptimeMillis() / 1000);
-        out.put("diskBytes", s.diskBytes());
-        Responses.json(ctx, 200, out);
+        Responses.json(ctx, 200, new StatsDocument(id, s.state().wireName(), s.sampled(), s.at(), s.memoryBytes(),
+                s.memoryLimitBytes(), s.cpuAbsolute(), new StatsDocument.Network(s.rxBytes(), s.txBytes()), s.pids(),
+                s.uptimeMillis() / 1000, s.diskBytes()));
     }
 
     /** Newest first, {@code limit} (1–1000, default 50) entries older than {@code before}; {@code next} links the next page. */
@@ -121,23 +112,14 @@ public final class ConsoleRoutes {
         int limit = Query.integer(ctx, "limit", 50, 1, 1000);
         fleet.controller(id); // 404 for an unknown (or deleted) server
         List<ActivityEntry> entries = fleet.store().activity(id, before, limit);
-        ObjectNode out = Json.object();
-        ArrayNode array = out.putArray("entries");
+        List<ActivityEntryDocument> out = new ArrayList<>(entries.size());
         for (ActivityEntry e : entries) {
-            ObjectNode o = array.addObject();
-            o.put("id", e.id());
-            o.put("at", e.at().toString());
-            o.put("type", e.type());
-            o.put("message", e.message());
-            ObjectNode details = o.putObject("details");
-            e.details().forEach(details::put);
+            out.add(new ActivityEntryDocument(e.id(), e.at(), e.type(), e.message(), e.details()));
         }
-        if (entries.size() == limit && !entries.isEmpty()) {
-            out.put("next", ServerRoutes.PATH + id + "/activity?before=" + entries.getLast().id() + "&limit=" + limit);
-        } else {
-            out.putNull("next");
-        }
-        Responses.json(ctx, 200, out);
+        String next = entries.size() == limit && !entries.isEmpty()
+                ? ServerRoutes.PATH + id + "/activity?before=" + entries.getLast().id() + "&limit=" + limit
+                : null;
+        Responses.json(ctx, 200, new ActivityPage(out, next));
     }
 
     private static boolean prefersText(Context ctx) {

@@ -1,7 +1,6 @@
 package dev.raptor.api.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.http.JsonBody;
@@ -18,8 +17,10 @@ import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StoredServer;
-import dev.raptor.store.json.Json;
-import dev.raptor.store.json.ServerSpecJson;
+import dev.raptor.wire.json.JsonMergePatch;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerList;
+import dev.raptor.wire.server.ServerSpecJson;
 import io.javalin.http.Context;
 
 import java.util.OptionalLong;
@@ -46,22 +47,18 @@ public final class ServerRoutes {
         ServerSnapshot snapshot = current(created.id());
         ctx.header("Location", PATH + created.id());
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 201, ServerDocument.of(snapshot));
+        Responses.json(ctx, 201, ServerDocuments.of(snapshot));
     }
 
     public void list(Context ctx) {
         ServerFilter filter = ServerFilter.of(ctx);
-        ObjectNode out = Json.object();
-        ArrayNode servers = out.putArray("servers");
-        fleet.list().stream().filter(filter).map(ServerDocument::of).forEach(servers::add);
-        out.put("count", servers.size());
-        Responses.json(ctx, 200, out);
+        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(ServerDocuments::of).toList()));
     }
 
     public void get(Context ctx) {
         ServerSnapshot snapshot = current(Query.serverId(ctx));
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 200, ServerDocument.of(snapshot));
+        Responses.json(ctx, 200, ServerDocuments.of(snapshot));
     }
 
     /**
@@ -84,7 +81,8 @@ public final class ServerRoutes {
         if (expected != stored.version()) {
             throw new StaleVersionException(id, expected, stored.version());
         }
-        JsonNode merged = ServerSpecJson.mergePatch(ServerDocument.specOf(stored), patch);
+        // The patch is read as a tree, the one place a tree is right: RFC 7396 works on members, null included.
+        JsonNode merged = JsonMergePatch.apply(ServerSpecJson.tree(stored.spec()), patch);
         ServerSpec spec = ServerSpecJson.decode(merged, ServerDocument.READ_ONLY);
         fleet.update(id, expected, spec);
         if (applyNow) {

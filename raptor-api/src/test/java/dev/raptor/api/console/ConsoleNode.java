@@ -1,7 +1,7 @@
 package dev.raptor.api.console;
 
 import dev.raptor.api.ApiSettings;
-import dev.raptor.api.RaptorApi;
+import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.TokenService;
@@ -52,7 +52,7 @@ final class ConsoleNode implements AutoCloseable {
     final ConsoleHub consoles;
     final StatsHub stats;
     final TokenService tokens;
-    final RaptorApi api;
+    final ApiServer api;
 
     ConsoleNode(Path dataDir) {
         this(dataDir, ConsoleSettings.defaults());
@@ -70,7 +70,7 @@ final class ConsoleNode implements AutoCloseable {
         this.stats = new StatsHub(runtime, runs, bus, dataDir.resolve("volumes"), StatsSettings.defaults());
         this.tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "ok", 1);
-        this.api = RaptorApi.create(fleet, status, ApiKey.of(apiKey, "test"), tokens,
+        this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), tokens,
                 ApiSettings.defaults("127.0.0.1", 0, null, "test"),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults().withAuthTimeout(Duration.ofSeconds(2)))).start();
     }

@@ -1,6 +1,7 @@
 package dev.raptor.api.console;
 
 import dev.raptor.core.runtime.LogLine;
+import dev.raptor.wire.console.SocketMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -24,7 +25,7 @@ class ConsoleOutputTextTest {
     void aBatchIsOneConsoleOutputMessageWithItsLinesJoinedByNewlines() {
         List<String> texts = List.of("line 1", "a \"quoted\" \\ path\tand tab", "ünïcödé ✓ \u0001 control", "", "last");
 
-        String text = ConsoleSocket.CONSOLE_OUTPUT_TEXT.apply(texts.stream().map(ConsoleOutputTextTest::line).toList());
+        String text = ConsoleConnection.CONSOLE_OUTPUT_TEXT.apply(texts.stream().map(ConsoleOutputTextTest::line).toList());
 
         SocketMessage m = SocketMessage.parse(text);
         assertThat(m.event()).isEqualTo(SocketMessage.CONSOLE_OUTPUT);

@@ -7,7 +7,7 @@ import dev.raptor.core.console.LiveThreads;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.server.ServerState;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,8 +137,8 @@ class ConsoleSocketTest {
             c.send("auth", token);
             c.await("auth success", WAIT);
             assertThat(c.await("status", WAIT).arg()).isEqualTo("running");
-            SocketClient.Event stats = c.await(e -> e.event().equals("stats") && Json.parse(e.arg()).get("memory_bytes").asLong() > 0, WAIT);
-            JsonNode json = Json.parse(stats.arg());
+            SocketClient.Event stats = c.await(e -> e.event().equals("stats") && WireJson.parse(e.arg()).get("memory_bytes").asLong() > 0, WAIT);
+            JsonNode json = WireJson.parse(stats.arg());
             assertThat(json.get("state").asText()).isEqualTo("running");
             assertThat(json.get("memory_bytes").asLong()).as(stats.arg()).isPositive();
             assertThat(json.get("memory_limit_bytes").asLong()).isPositive();
@@ -184,7 +184,7 @@ class ConsoleSocketTest {
     void aSocketThatNeverAuthenticatesIsClosed() {
         UUID id = node.createServer("silent");
         try (SocketClient c = SocketClient.connect(http(0), node.ws(id), null)) {
-            assertThat(c.closed.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(ConsoleSocket.CLOSE_AUTH);
+            assertThat(c.closed.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(ConsoleConnection.CLOSE_AUTH);
             assertThat(c.events()).extracting(SocketClient.Event::event).contains("jwt error");
         }
     }
@@ -223,7 +223,7 @@ class ConsoleSocketTest {
             renews.send("auth", node.token(id, Duration.ofMinutes(10), Permission.CONSOLE_READ));
 
             expires.await("token expired", WAIT);
-            assertThat(expires.closed.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(ConsoleSocket.CLOSE_AUTH);
+            assertThat(expires.closed.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(ConsoleConnection.CLOSE_AUTH);
 
             await().pollDelay(Duration.ofSeconds(4)).atMost(WAIT).until(() -> true);
             assertThat(renews.events()).extracting(SocketClient.Event::event).doesNotContain("token expired");
@@ -239,7 +239,7 @@ class ConsoleSocketTest {
         try (SocketClient c = attached(id, 0)) {
             await().atMost(WAIT).until(() -> node.consoles.subscriberCount(id) == 1);
             node.fleet.delete(id, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(c.closed.orTimeout(60, TimeUnit.SECONDS).join()).isEqualTo(ConsoleSocket.CLOSE_DELETED);
+            assertThat(c.closed.orTimeout(60, TimeUnit.SECONDS).join()).isEqualTo(ConsoleConnection.CLOSE_DELETED);
             assertThat(c.events()).anyMatch(e -> e.event().equals("daemon message") && e.arg().contains("deleted"));
             await().atMost(WAIT).until(() -> node.consoles.subscriberCount(id) == 0 && node.stats.subscriberCount(id) == 0);
         }
@@ -440,16 +440,16 @@ class ConsoleSocketTest {
             HttpResponse<String> logs = http(0).send(HttpRequest.newBuilder(node.http("/api/v1/servers/" + id + "/logs?tail=1"))
                     .header("Authorization", "Bearer " + node.apiKey).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(logs.statusCode()).isEqualTo(200);
-            assertThat(Json.parse(logs.body()).get("lines").findValuesAsText("text")).containsExactly("[Server] tail me");
+            assertThat(WireJson.parse(logs.body()).get("lines").findValuesAsText("text")).containsExactly("[Server] tail me");
 
             await().atMost(WAIT).until(() -> {
                 HttpResponse<String> stats = http(0).send(HttpRequest.newBuilder(node.http("/api/v1/servers/" + id + "/stats"))
                         .header("Authorization", "Bearer " + node.apiKey).build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode s = Json.parse(stats.body());
+                JsonNode s = WireJson.parse(stats.body());
                 return stats.statusCode() == 200 && s.get("diskBytes").asLong() >= 123_456 && s.get("running").asBoolean()
                         && s.get("memoryBytes").asLong() > 0;
             });
-            JsonNode wings = Json.parse(c.await(e -> e.event().equals("stats") && Json.parse(e.arg()).get("disk_bytes").asLong() > 0, WAIT).arg());
+            JsonNode wings = WireJson.parse(c.await(e -> e.event().equals("stats") && WireJson.parse(e.arg()).get("disk_bytes").asLong() > 0, WAIT).arg());
             assertThat(wings.get("disk_bytes").asLong()).isGreaterThanOrEqualTo(123_456);
         }
     }

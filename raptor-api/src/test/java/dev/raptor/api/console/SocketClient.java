@@ -3,7 +3,7 @@ package dev.raptor.api.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,13 +67,13 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     void send(String event, String... args) {
-        ObjectNode o = Json.object();
+        ObjectNode o = WireJson.mapper().createObjectNode();
         o.put("event", event);
         ArrayNode a = o.putArray("args");
         for (String arg : args) {
             a.add(arg);
         }
-        socket.sendText(Json.write(o), true).orTimeout(30, TimeUnit.SECONDS).join();
+        socket.sendText(WireJson.write(o), true).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     @Override
@@ -89,7 +89,7 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
         if (last) {
             String text = partial.toString();
             partial.setLength(0);
-            JsonNode n = Json.parse(text);
+            JsonNode n = WireJson.parse(text);
             List<String> args = new ArrayList<>();
             n.path("args").forEach(v -> args.add(v.asText()));
             Event e = new Event(n.path("event").asText(), args);

@@ -1,14 +1,14 @@
 package dev.raptor.api.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.core.power.Intent;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.operation.OperationRecords;
-import dev.raptor.store.operation.OperationStatus;
+import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +76,11 @@ class DurableOperationsTest {
                 .until(() -> records().find(op.id()).map(r -> r.status() != OperationStatus.PENDING).orElse(false));
     }
 
+    /** The operation as the API answers it. */
+    private static JsonNode json(Operation op) {
+        return WireJson.tree(op.toDocument());
+    }
+
     @Test
     void aFinishedOperationReadsTheSameAfterARestart() {
         CompletableFuture<PowerResult> result = new CompletableFuture<>();
@@ -83,12 +88,12 @@ class DurableOperationsTest {
         clock.advance(Duration.ofSeconds(4));
         result.complete(new PowerResult.Done(START, ServerState.RUNNING));
         awaitRecorded(op);
-        ObjectNode before = op.toJson();
+        JsonNode before = json(op);
 
         restart();
 
         Operation after = operations.find(op.id()).orElseThrow();
-        assertThat(after.toJson()).isEqualTo(before);
+        assertThat(json(after)).isEqualTo(before);
         assertThat(after.status()).isEqualTo("done");
         assertThat(before.get("state").asText()).isEqualTo("running");
         assertThat(before.get("finishedAt").asText()).isEqualTo("2025-03-01T12:00:04.123Z");
@@ -105,7 +110,7 @@ class DurableOperationsTest {
 
         restart();
 
-        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        JsonNode json = json(operations.find(op.id()).orElseThrow());
         assertThat(json.get("status").asText()).isEqualTo("superseded");
         assertThat(json.get("supersededBy").asText()).isEqualTo("kill");
         assertThat(json.get("reason").asText()).isEqualTo("superseded by a later 'kill'");
@@ -137,12 +142,12 @@ class DurableOperationsTest {
     @Test
     void anOperationPendingAtShutdownReadsAsSupersededByTheRestart() {
         Operation op = operations.track(SERVER, "start", new CompletableFuture<>());
-        assertThat(op.toJson().get("status").asText()).isEqualTo("pending");
+        assertThat(json(op).get("status").asText()).isEqualTo("pending");
 
         clock.advance(Duration.ofMinutes(2));
         restart();
 
-        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        JsonNode json = json(operations.find(op.id()).orElseThrow());
         assertThat(json.get("status").asText()).isEqualTo("superseded");
         assertThat(json.get("supersededBy").asText()).isEqualTo(Operations.RESTART);
         assertThat(json.get("reason").asText())
@@ -162,7 +167,7 @@ class DurableOperationsTest {
         assertThat(operations.flush(Duration.ofSeconds(10))).isTrue();
         restart();
 
-        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        JsonNode json = json(operations.find(op.id()).orElseThrow());
         assertThat(json.get("status").asText()).isEqualTo("superseded");
         assertThat(json.get("supersededBy").asText()).isEqualTo(Operations.RESTART);
     }
@@ -177,7 +182,7 @@ class DurableOperationsTest {
         assertThat(operations.flush(Duration.ofSeconds(10))).isTrue();
         restart();
 
-        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        JsonNode json = json(operations.find(op.id()).orElseThrow());
         assertThat(json.get("status").asText()).isEqualTo("done");
         assertThat(json.get("state").asText()).isEqualTo("offline");
     }
@@ -188,7 +193,7 @@ class DurableOperationsTest {
 
         restart();
 
-        assertThat(operations.find(op.id()).orElseThrow().toJson().get("reason").asText())
+        assertThat(json(operations.find(op.id()).orElseThrow()).get("reason").asText())
                 .contains("does not remove it: delete it again");
     }
 
@@ -237,8 +242,8 @@ class DurableOperationsTest {
 
         assertThat(operations.await(op, Duration.ofSeconds(5))).isTrue();
         assertThat(operations.find(op.id())).containsSame(op);
-        assertThat(op.toJson().get("status").asText()).isEqualTo("done");
-        assertThat(op.toJson().get("state").asText()).isEqualTo("running");
+        assertThat(json(op).get("status").asText()).isEqualTo("done");
+        assertThat(json(op).get("state").asText()).isEqualTo("running");
         store = SqliteStore.open(dataDir); // for close()
     }
 
@@ -251,7 +256,7 @@ class DurableOperationsTest {
         result.complete(new PowerResult.Failed(new Intent.Power(PowerAction.KILL), "the engine did not answer"));
 
         assertThat(operations.await(op, Duration.ofSeconds(5))).isTrue();
-        JsonNode json = operations.find(op.id()).orElseThrow().toJson();
+        JsonNode json = json(operations.find(op.id()).orElseThrow());
         assertThat(json.get("status").asText()).isEqualTo("failed");
         assertThat(json.get("reason").asText()).isEqualTo("the engine did not answer");
         store = SqliteStore.open(dataDir);

@@ -1,7 +1,7 @@
 package dev.raptor.api.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +53,7 @@ public final class RawHttp {
         }
 
         public JsonNode json() {
-            return Json.parse(body);
+            return WireJson.parse(body);
         }
 
         @Override

@@ -2,7 +2,7 @@ package dev.raptor.api.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.ApiSettings;
-import dev.raptor.api.RaptorApi;
+import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
@@ -13,7 +13,7 @@ import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.store.SqliteStore;
-import dev.raptor.store.json.Json;
+import dev.raptor.wire.json.WireJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +46,7 @@ public final class TestNode implements AutoCloseable {
     public final DockerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
-    public final RaptorApi api;
+    public final ApiServer api;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private TestNode(Path dataDir, ApiSettings settings) {
@@ -57,8 +57,8 @@ public final class TestNode implements AutoCloseable {
                 .withObserveEvery(Duration.ofSeconds(2)));
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
-        this.api = RaptorApi.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings, LiveConsole.standalone(fleet), store.operationRecords()).start();
+        this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
+                settings, LiveConsole.standalone(fleet), store.operationRecords(), store).start();
     }
 
     public static TestNode start(Path dir) {
@@ -89,7 +89,7 @@ public final class TestNode implements AutoCloseable {
     /** The answer of one HTTP request over TCP. */
     public record Res(int status, String contentType, java.net.http.HttpHeaders headers, String body) {
         public JsonNode json() {
-            return Json.parse(body);
+            return WireJson.parse(body);
         }
 
         public String header(String name) {

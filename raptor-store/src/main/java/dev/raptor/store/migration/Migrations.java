@@ -2,6 +2,7 @@ package dev.raptor.store.migration;
 
 import dev.raptor.store.SchemaTooNewException;
 import dev.raptor.store.StoreException;
+import dev.raptor.store.row.SpecRowsV4;
 import dev.raptor.store.sqlite.SqliteErrors;
 import dev.raptor.store.sqlite.Transactions;
 import org.slf4j.Logger;
@@ -21,23 +22,24 @@ import java.util.List;
  * never in between.
  *
  * <p>To change the schema, add {@code V<n+1>__what.sql} under {@code src/main/resources/db/migration}
- * and list it in {@link #FILES}; never edit a released script.
+ * and list it in {@link #ALL} (with a {@link Migration.RowStep} when rows must be rewritten); never edit
+ * a released script.
  */
 public final class Migrations {
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
     /** Every migration, in order. Class-path directories cannot be listed portably, hence the list. */
-    private static final List<String> FILES = List.of(
-            "V1__servers_and_activity.sql",
-            "V2__sftp_credentials_and_activity_index.sql",
-            "V3__operations.sql");
-
-    private static final List<Migration> ALL = FILES.stream().map(Migration::fromFileName).toList();
+    private static final List<Migration> ALL = List.of(
+            Migration.fromFileName("V1__servers_and_activity.sql"),
+            Migration.fromFileName("V2__sftp_credentials_and_activity_index.sql"),
+            Migration.fromFileName("V3__operations.sql"),
+            Migration.fromFileName("V4__spec_rows_in_the_store_format.sql").withRows(SpecRowsV4::rewrite));
 
     static {
         for (int i = 0; i < ALL.size(); i++) {
             if (ALL.get(i).version() != i + 1) {
-                throw new ExceptionInInitializerError("migrations must be numbered 1, 2, 3... without gaps: " + FILES);
+                throw new ExceptionInInitializerError("migrations must be numbered 1, 2, 3... without gaps: "
+                        + ALL.stream().map(Migration::resource).toList());
             }
         }
     }
@@ -103,6 +105,11 @@ public final class Migrations {
             try {
                 for (String sql : m.statements()) {
                     s.executeUpdate(sql);
+                }
+                if (m.rows() != null) {
+                    int rows = m.rows().apply(connection);
+                    log.atInfo().addKeyValue("file", file).addKeyValue("version", m.version()).addKeyValue("rows", rows)
+                            .log("rewrote rows for the new schema");
                 }
                 s.executeUpdate("PRAGMA user_version = " + m.version());
                 s.execute("COMMIT");

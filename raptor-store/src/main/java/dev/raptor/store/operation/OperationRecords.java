@@ -1,5 +1,8 @@
 package dev.raptor.store.operation;
 
+import dev.raptor.core.operation.OperationJournal;
+import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.store.sqlite.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,7 @@ import java.util.function.Function;
  *
  * <p>An answer is final: once a row is done, superseded or failed, nothing overwrites it.
  */
-public final class OperationRecords {
+public final class OperationRecords implements OperationJournal {
     private static final Logger log = LoggerFactory.getLogger(OperationRecords.class);
 
     /**
@@ -50,6 +53,7 @@ public final class OperationRecords {
      * @throws IllegalArgumentException when {@code pending} has already finished
      * @throws dev.raptor.store.StoreException when the write fails
      */
+    @Override
     public void begin(OperationRecord pending) {
         if (pending.finished()) {
             throw new IllegalArgumentException("operation " + pending.id() + " begins pending, not " + pending.status().wireName());
@@ -64,6 +68,7 @@ public final class OperationRecords {
      * @throws IllegalArgumentException when {@code answered} is still pending
      * @throws dev.raptor.store.StoreException when the write fails
      */
+    @Override
     public void finish(OperationRecord answered) {
         if (!answered.finished()) {
             throw new IllegalArgumentException("operation " + answered.id() + " is still pending");
@@ -72,6 +77,7 @@ public final class OperationRecords {
                 c -> upsert(c, answered));
     }
 
+    @Override
     public Optional<OperationRecord> find(String id) {
         Objects.requireNonNull(id, "id");
         return db.read("read operation " + id, c -> {
@@ -95,6 +101,7 @@ public final class OperationRecords {
      * @param reason       the reason to record, given each operation's action
      * @return how many there were
      */
+    @Override
     public int supersedePending(Instant at, String supersededBy, Function<String, String> reason) {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(supersededBy, "supersededBy");
@@ -133,6 +140,7 @@ public final class OperationRecords {
      *
      * @return how many rows went
      */
+    @Override
     public int prune(Instant finishedBefore, int keep) {
         Objects.requireNonNull(finishedBefore, "finishedBefore");
         if (keep < 0) {

@@ -1,0 +1,260 @@
+package dev.raptor.api;
+
+import dev.raptor.api.auth.Access;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.auth.Permission;
+import dev.raptor.api.auth.TokenRoutes;
+import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.http.Responses;
+import dev.raptor.api.http.UnixSocket;
+import dev.raptor.api.node.NodeRoutes;
+import dev.raptor.api.node.NodeStatus;
+import dev.raptor.api.openapi.OpenApiDocument;
+import dev.raptor.api.operations.Operations;
+import dev.raptor.api.operations.PowerRoutes;
+import dev.raptor.api.problem.ProblemErrorHandler;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.api.problem.ProblemMapper;
+import dev.raptor.api.servers.ConsoleRoutes;
+import dev.raptor.api.servers.ServerRoutes;
+import dev.raptor.api.state.StateRoutes;
+import dev.raptor.core.archive.StateArchive;
+import dev.raptor.core.operation.OperationJournal;
+import dev.raptor.core.power.ServerFleet;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.ParsedEndpoint;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The HTTP API under {@code /api/v1}: Javalin on Jetty, request handling on virtual threads, served
+ * on TCP and on a Unix socket. Built from the domain objects it exposes; its handlers parse the
+ * request, make one domain call and answer a record of {@code raptor-wire} (the contract), written by
+ * its one shared mapper. Every error is a problem document. The store is reached only through core's
+ * ports ({@link ServerFleet}'s store, {@link OperationJournal}, {@link StateArchive}).
+ *
+ * <p>The route table below is the API; the OpenAPI document must describe exactly these routes
+ * (a test checks), and each route's {@link Access} says who may call it.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    public static final String BASE = "/api/v1";
+
+    private final Javalin app;
+    private final ApiSettings settings;
+    private final Operations operations;
+    private final AtomicReference<ServerConnector> tcp;
+    private final LiveConsole.Endpoints live;
+    private volatile boolean started;
+
+    private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
+                      LiveConsole.Endpoints live) {
+        this.app = app;
+        this.settings = settings;
+        this.operations = operations;
+        this.tcp = tcp;
+        this.live = live;
+    }
+
+    /**
+     * Builds (does not start) the API.
+     *
+     * @param fleet    the servers of this node
+     * @param status   health and system facts
+     * @param apiKey   the node API key
+     * @param tokens   issues and verifies server tokens
+     * @param settings where to listen and how to behave
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings) {
+        return create(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet));
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings)}, on the daemon's console and
+     * stats hubs. Its operations live in memory only: a restart forgets them; it has no state archive
+     * ({@code /state/export} and {@code /state/import} answer 501).
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole) {
+        return build(fleet, status, apiKey, tokens, settings, liveConsole,
+                new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null);
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole)}, with its
+     * operations written through to {@code journal}, so they outlive a daemon restart, and the node's
+     * state exported from and imported into {@code archive}. Answers what the previous run left pending
+     * (see {@link Operations#durable}): build one per daemon run.
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive) {
+        return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive);
+    }
+
+    private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, Operations operations, StateArchive archive) {
+        ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
+        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings);
+        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator);
+        ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow());
+        PowerRoutes power = new PowerRoutes(fleet, operations, settings);
+        TokenRoutes tokenRoutes = new TokenRoutes(fleet, tokens, settings);
+        NodeRoutes node = new NodeRoutes(status);
+        StateRoutes state = new StateRoutes(fleet, archive, settings);
+        OpenApiDocument openapi = new OpenApiDocument(settings.version());
+        AtomicReference<ServerConnector> tcp = new AtomicReference<>();
+
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            QueuedThreadPool pool = new QueuedThreadPool();
+            pool.setName("raptor-http");
+            // Jetty's selectors stay on platform threads; every request runs on its own virtual thread.
+            pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raptor-request-", 0).factory()));
+            config.jetty.threadPool = pool;
+            config.startup.showJavalinBanner = false;
+            config.startup.startupWatcherEnabled = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.http.defaultContentType = Responses.JSON;
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyWebSocketServletFactory(live.sockets()::configureFactory);
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProblemErrorHandler());
+                server.setStopTimeout(settings.shutdownGrace().toMillis());
+                server.setStopAtShutdown(false); // the daemon's shutdown hook stops things in order
+            });
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                c.setHost(settings.httpHost());
+                c.setPort(settings.httpPort());
+                c.setName("tcp");
+                tcp.set(c);
+                return c;
+            });
+            if (settings.socketPath() != null) {
+                config.jetty.addConnector((server, http) -> UnixSocket.connector(server, http, settings.socketPath()));
+            }
+            config.requestLogger.http((ctx, ms) -> {
+                if (ctx.statusCode() >= 500) {
+                    log.warn("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+                } else if (log.isDebugEnabled()) {
+                    log.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+                }
+            });
+
+            var routes = config.routes;
+            routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
+            routes.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
+            // Javalin would route by this header; a proxy that lets only GET through must not see a DELETE.
+            routes.before(ctx -> {
+                if (ctx.req().getHeader("X-HTTP-Method-Override") != null) {
+                    throw ProblemException.badRequest("method-override", "Method override not supported",
+                            "X-HTTP-Method-Override is not supported; send the request with its real method");
+                }
+            });
+            routes.beforeMatched(authenticator);
+
+            routes.get(BASE + "/health", node::health, Access.PUBLIC);
+            routes.get(BASE + "/system", node::system, Access.NODE);
+            routes.get(BASE + "/openapi.json", openapi::serve, Access.NODE);
+            routes.get(BASE + "/state/export", state::export, Access.NODE);
+            routes.post(BASE + "/state/import", state::importState, Access.NODE);
+
+            routes.get(BASE + "/servers", servers::list, Access.NODE);
+            routes.post(BASE + "/servers", servers::create, Access.NODE);
+            routes.get(BASE + "/servers/{id}", servers::get, Access.NODE);
+            routes.patch(BASE + "/servers/{id}", servers::patch, Access.NODE);
+            routes.delete(BASE + "/servers/{id}", servers::delete, Access.NODE);
+
+            routes.post(BASE + "/servers/{id}/power", power::power, Access.server(Permission.POWER));
+            routes.get(BASE + "/operations/{opId}", power::operation, Access.operation(Permission.POWER));
+
+            routes.post(BASE + "/servers/{id}/commands", console::command, Access.server(Permission.CONSOLE_WRITE));
+            routes.get(BASE + "/servers/{id}/logs", console::logs, Access.server(Permission.CONSOLE_READ));
+            routes.get(BASE + "/servers/{id}/stats", console::stats, Access.server(Permission.CONSOLE_READ));
+            routes.get(BASE + "/servers/{id}/activity", console::activity, Access.server(Permission.CONSOLE_READ));
+            // The console WebSocket (protocol: README-console.md); a plain GET there answers 426.
+            routes.get(BASE + "/servers/{id}/ws", live.sockets()::upgradeRequired, Access.server(Permission.CONSOLE_READ));
+            routes.wsBeforeUpgrade(BASE + "/servers/{id}/ws", live.sockets()::beforeUpgrade);
+            routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
+
+            routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
+        });
+        return new ApiServer(app, settings, operations, tcp, live);
+    }
+
+    /** Binds the TCP port and the Unix socket and starts serving. */
+    public ApiServer start() {
+        if (settings.socketPath() != null) {
+            UnixSocket.prepare(settings.socketPath());
+        }
+        app.start();
+        if (settings.socketPath() != null) {
+            UnixSocket.restrict(settings.socketPath());
+        }
+        started = true;
+        log.info("API listening on http://{}:{}{} and unix:{}", settings.httpHost(), port(), BASE,
+                settings.socketPath() == null ? "(none)" : settings.socketPath());
+        return this;
+    }
+
+    /** The bound TCP port (useful when the settings asked for 0). */
+    public int port() {
+        ServerConnector c = tcp.get();
+        return c == null ? -1 : c.getLocalPort();
+    }
+
+    public Path socketPath() {
+        return settings.socketPath();
+    }
+
+    public Operations operations() {
+        return operations;
+    }
+
+    /** The HTTP routes as Javalin serves them (for the route-walk and OpenAPI tests). */
+    public List<ParsedEndpoint> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .toList();
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish (at most the shutdown grace; requests waiting
+     * for an operation are answered 202 at once) and removes the socket file.
+     */
+    @Override
+    public void close() {
+        operations.close();
+        live.close(); // console sockets and log follows end now rather than at the shutdown grace
+        if (started) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                log.warn("the HTTP server did not stop cleanly: {}", e.toString());
+            }
+        }
+        if (settings.socketPath() != null && started) {
+            try {
+                Files.deleteIfExists(settings.socketPath());
+            } catch (java.io.IOException e) {
+                log.warn("could not remove the socket {}: {}", settings.socketPath(), e.toString());
+            }
+        }
+    }
+}

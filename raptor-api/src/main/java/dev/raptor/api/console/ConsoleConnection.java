@@ -1,0 +1,579 @@
+package dev.raptor.api.console;
+
+import dev.raptor.api.auth.Permission;
+import dev.raptor.core.console.ConsoleListener;
+import dev.raptor.core.console.ConsoleSubscription;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerNotRunningException;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.stats.ServerStats;
+import dev.raptor.core.stats.StatsListener;
+import dev.raptor.core.stats.StatsSubscription;
+import dev.raptor.wire.console.SocketMessage;
+import dev.raptor.wire.console.WingsStats;
+import dev.raptor.wire.json.WireJson;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * One console WebSocket: its grant, the hub subscriptions it holds while it may read, and its control
+ * thread, which handles the client's messages in order and keeps the timers (authentication timeout,
+ * token expiry, pings). Jetty's threads only enqueue.
+ *
+ * <p>Output reaches the client from the hubs' subscriber threads, each waiting for its own message to
+ * be written, at most {@link ConsoleSocketSettings#writeTimeout()}: a client that stops reading stops
+ * those threads only (its console queue drops its oldest lines meanwhile), and one that stays stuck is
+ * disconnected. Closing the socket, for whatever reason, closes every subscription and ends the control
+ * thread (rule 7).
+ */
+final class ConsoleConnection {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleConnection.class);
+    private static final int INBOX = 64;
+    private static final int MAX_COMMAND = 4096;
+
+    static final int CLOSE_AUTH = 4001;
+    static final int CLOSE_DELETED = 4004;
+
+    private final ConsoleSockets endpoint;
+    private final UUID serverId;
+    private final Session session;
+    private final ConsoleSocketSettings settings;
+    private final long connectedAt = System.nanoTime();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<String> inbox = new ArrayDeque<>();
+    private boolean inboxOverflowed;
+    private SocketGrant grant;
+    private boolean warned;
+    private boolean closed;
+    private ConsoleSubscription console;
+    private StatsSubscription stats;
+    private EventBus.Listener<ServerEvent.StateChanged> states;
+    private final Thread control;
+
+    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
+        this.endpoint = endpoint;
+        this.serverId = serverId;
+        this.session = session;
+        this.settings = settings;
+        this.control = Thread.ofVirtual().name("console-socket-" + serverId).unstarted(() -> run(initial));
+    }
+
+    UUID serverId() {
+        return serverId;
+    }
+
+    void start() {
+        control.start();
+    }
+
+    /** Whether the control thread has ended (after a close). */
+    boolean terminated() {
+        return !control.isAlive();
+    }
+
+    /** The console subscription while the socket may read (for counters and tests). */
+    ConsoleSubscription consoleSubscription() {
+        lock.lock();
+        try {
+            return console;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean awaitTermination(java.time.Duration timeout) throws InterruptedException {
+        return !control.isAlive() || control.join(timeout);
+    }
+
+    // ------------------------------------------------------------------ from Jetty
+
+    /** A text message from the client; handled in order on the control thread. */
+    void received(String text) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (inbox.size() >= INBOX) {
+                inboxOverflowed = true;
+                return;
+            }
+            inbox.addLast(text);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ the control thread
+
+    private enum Due { NOTHING, AUTH_TIMEOUT, EXPIRING, EXPIRED, PING, OVERFLOW }
+
+    private void run(SocketGrant initial) {
+        if (initial != null) {
+            authorize(initial);
+        }
+        long nextPing = System.nanoTime() + settings.pingEvery().toNanos();
+        try {
+            while (true) {
+                String message = null;
+                Due due = Due.NOTHING;
+                lock.lock();
+                try {
+                    while (true) {
+                        if (closed) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        long wait = nextPing - now;
+                        if (inboxOverflowed) {
+                            inboxOverflowed = false;
+                            due = Due.OVERFLOW;
+                        } else if (grant == null) {
+                            long left = connectedAt + settings.authTimeout().toNanos() - now;
+                            if (left <= 0) {
+                                due = Due.AUTH_TIMEOUT;
+                            }
+                            wait = Math.min(wait, left);
+                        } else if (grant.expiresAt() != null) {
+                            Instant wall = Instant.now();
+                            Instant exp = grant.expiresAt();
+                            Instant warnAt = exp.minus(settings.expiryWarning());
+                            if (!wall.isBefore(exp)) {
+                                due = Due.EXPIRED;
+                            } else if (!warned && !wall.isBefore(warnAt)) {
+                                warned = true;
+                                due = Due.EXPIRING;
+                            }
+                            Instant next = warned ? exp : warnAt;
+                            wait = Math.min(wait, Math.max(1_000_000, java.time.Duration.between(wall, next).toNanos()));
+                        }
+                        if (due == Due.NOTHING && !inbox.isEmpty()) {
+                            message = inbox.pollFirst();
+                        }
+                        if (due == Due.NOTHING && message == null && wait <= 0) {
+                            due = Due.PING;
+                            nextPing = now + settings.pingEvery().toNanos();
+                        }
+                        if (due != Due.NOTHING || message != null) {
+                            break;
+                        }
+                        changed.awaitNanos(wait);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                switch (due) {
+                    case AUTH_TIMEOUT -> {
+                        send(SocketMessage.of(SocketMessage.JWT_ERROR, "no auth message within " + settings.authTimeout().toSeconds() + " s"));
+                        close(CLOSE_AUTH, "authentication timeout");
+                        return;
+                    }
+                    case EXPIRING -> send(SocketMessage.of(SocketMessage.TOKEN_EXPIRING));
+                    case EXPIRED -> {
+                        send(SocketMessage.of(SocketMessage.TOKEN_EXPIRED));
+                        close(CLOSE_AUTH, "token expired");
+                        return;
+                    }
+                    case PING -> ping();
+                    case OVERFLOW -> error("too many messages at once; some were ignored");
+                    case NOTHING -> {
+                        try {
+                            handle(message);
+                        } catch (ServerNotFoundException e) {
+                            send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server was deleted"));
+                            close(CLOSE_DELETED, "server deleted");
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            close(1001, "shutting down");
+        } catch (RuntimeException e) {
+            log.warn("server={} console socket failed", serverId, e);
+            close(1011, "internal error");
+        }
+    }
+
+    private void handle(String text) {
+        SocketMessage m;
+        try {
+            m = SocketMessage.parse(text);
+        } catch (IllegalArgumentException e) {
+            error(e.getMessage());
+            return;
+        }
+        switch (m.event()) {
+            case SocketMessage.AUTH -> auth(m);
+            case SocketMessage.SEND_LOGS -> {
+                if (require(Permission.CONSOLE_READ, m)) {
+                    sendLogs();
+                }
+            }
+            case SocketMessage.SEND_STATS -> {
+                if (require(Permission.CONSOLE_READ, m)) {
+                    send(SocketMessage.of(SocketMessage.STATS, statsText(endpoint.stats().snapshot(serverId))));
+                }
+            }
+            case SocketMessage.SEND_COMMAND -> {
+                if (require(Permission.CONSOLE_WRITE, m)) {
+                    command(m);
+                }
+            }
+            case SocketMessage.SET_STATE -> {
+                if (require(Permission.POWER, m)) {
+                    power(m);
+                }
+            }
+            default -> error("unknown event '" + m.event() + "'");
+        }
+    }
+
+    private void auth(SocketMessage m) {
+        String credential = m.arg().orElse("");
+        SocketGrant g;
+        try {
+            g = endpoint.grant(credential, serverId);
+        } catch (ConsoleSockets.CredentialRejected e) {
+            send(SocketMessage.of(SocketMessage.JWT_ERROR, e.getMessage()));
+            return;
+        }
+        authorize(g);
+    }
+
+    /** Takes a (new) grant: answers {@code auth success}, then starts or stops the output it allows. */
+    private void authorize(SocketGrant g) {
+        boolean reading;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            grant = g;
+            warned = false;
+            reading = console != null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        send(SocketMessage.of(SocketMessage.AUTH_SUCCESS));
+        if (g.allows(Permission.CONSOLE_READ) && !reading) {
+            send(SocketMessage.of(SocketMessage.STATUS, endpoint.fleet().controller(serverId).state().wireName()));
+            openStreams();
+        } else if (!g.allows(Permission.CONSOLE_READ) && reading) {
+            closeStreams();
+        }
+    }
+
+    private boolean require(Permission p, SocketMessage m) {
+        SocketGrant g;
+        lock.lock();
+        try {
+            g = grant;
+        } finally {
+            lock.unlock();
+        }
+        if (g == null) {
+            error("authenticate first: {\"event\": \"auth\", \"args\": [\"<token>\"]}");
+            return false;
+        }
+        if (g.expiresAt() != null && !Instant.now().isBefore(g.expiresAt())) {
+            error("the token expired; authenticate again");
+            return false;
+        }
+        if (!g.allows(p)) {
+            error("'" + m.event() + "' needs the '" + p.wireName() + "' permission, which this connection's token lacks");
+            return false;
+        }
+        return true;
+    }
+
+    private void sendLogs() {
+        ConsoleSubscription c = consoleSubscription();
+        List<LogLine> lines = c != null ? c.history(settings.historyLines()) : endpoint.consoles().tail(serverId, settings.historyLines());
+        if (!lines.isEmpty()) {
+            send(SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, join(lines)));
+        }
+    }
+
+    private void command(SocketMessage m) {
+        String command = m.arg().orElse("");
+        if (command.isEmpty() || command.length() > MAX_COMMAND || command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0
+                || command.indexOf('\0') >= 0) {
+            error("a command is one line of 1 to " + MAX_COMMAND + " characters");
+            return;
+        }
+        try {
+            endpoint.fleet().sendCommand(serverId, command);
+        } catch (ServerNotRunningException e) {
+            error("the server is not running");
+        } catch (ServerNotFoundException e) {
+            error("the server no longer exists");
+        } catch (EngineException e) {
+            error("the command did not reach the server: " + e.getMessage());
+        }
+    }
+
+    private void power(SocketMessage m) {
+        PowerAction action;
+        try {
+            action = PowerAction.parse(m.arg().orElse(null));
+        } catch (IllegalArgumentException e) {
+            error(e.getMessage());
+            return;
+        }
+        try {
+            endpoint.fleet().power(serverId, action).thenAccept(result -> {
+                if (result instanceof PowerResult.Failed f) {
+                    // completes on the controller's thread, which must never wait for this socket
+                    Thread.ofVirtual().name("console-socket-reply").start(() -> error(action.wireName() + " failed: " + f.reason()));
+                }
+            });
+        } catch (ServerNotFoundException e) {
+            error("the server no longer exists");
+        }
+    }
+
+    private void ping() {
+        try {
+            session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        } catch (RuntimeException e) {
+            log.debug("server={} ping failed: {}", serverId, e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private void openStreams() {
+        ConsoleSubscription c = endpoint.consoles().subscribe(serverId, new Output());
+        StatsSubscription s = endpoint.stats().subscribe(serverId, new Readings());
+        EventBus.Listener<ServerEvent.StateChanged> st = endpoint.bus().subscribe(ServerEvent.StateChanged.class,
+                e -> e.serverId().equals(serverId), 256,
+                e -> send(SocketMessage.of(SocketMessage.STATUS, e.to().wireName())));
+        boolean keep;
+        lock.lock();
+        try {
+            keep = !closed && console == null;
+            if (keep) {
+                console = c;
+                stats = s;
+                states = st;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!keep) {
+            c.close();
+            s.close();
+            st.close();
+        }
+    }
+
+    private void closeStreams() {
+        ConsoleSubscription c;
+        StatsSubscription s;
+        EventBus.Listener<ServerEvent.StateChanged> st;
+        lock.lock();
+        try {
+            c = console;
+            s = stats;
+            st = states;
+            console = null;
+            stats = null;
+            states = null;
+        } finally {
+            lock.unlock();
+        }
+        if (c != null) {
+            c.close();
+        }
+        if (s != null) {
+            s.close();
+        }
+        if (st != null) {
+            st.close();
+        }
+    }
+
+    /**
+     * A batch of lines as its {@code console output} message, text ready to send. One constant, so that
+     * the sockets of a server handed the same {@link ConsoleListener.Batch} share one encoding of it.
+     */
+    static final Function<List<LogLine>, String> CONSOLE_OUTPUT_TEXT =
+            lines -> SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, join(lines)).toJson();
+
+    /** Console output for this socket, on its console subscriber thread. */
+    private final class Output implements ConsoleListener {
+        @Override
+        public void lines(Batch batch) {
+            // encoded once per batch for every socket of the server that gets the same lines
+            sendText(batch.shared(CONSOLE_OUTPUT_TEXT));
+        }
+
+        @Override
+        public void lines(List<LogLine> batch) {
+            sendText(CONSOLE_OUTPUT_TEXT.apply(batch));
+        }
+
+        @Override
+        public void dropped(long count) {
+            send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE,
+                    count + " lines of console output were dropped because this connection could not keep up"));
+        }
+
+        @Override
+        public void ended(EndReason reason) {
+            if (reason == EndReason.SERVER_DELETED) {
+                send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server was deleted"));
+                close(CLOSE_DELETED, "server deleted");
+            } else {
+                close(1001, "the daemon is shutting down");
+            }
+        }
+    }
+
+    /** Resource readings for this socket, on its stats subscriber thread. */
+    private final class Readings implements StatsListener {
+        @Override
+        public void stats(ServerStats s) {
+            send(SocketMessage.of(SocketMessage.STATS, statsText(s)));
+        }
+    }
+
+    /** A reading as the {@code stats} event's argument: a {@link WingsStats} document in a string. */
+    static String statsText(ServerStats s) {
+        return WireJson.write(new WingsStats(s.memoryBytes(), s.memoryLimitBytes(), Math.round(s.cpuAbsolute() * 1000.0) / 1000.0,
+                new WingsStats.Network(s.rxBytes(), s.txBytes()), s.uptimeMillis(), s.state().wireName(), s.diskBytes()));
+    }
+
+    /** Lines as one {@code console output} argument, separated by newlines. */
+    static String join(List<LogLine> lines) {
+        int size = 0;
+        for (LogLine l : lines) {
+            size += l.text().length() + 1;
+        }
+        StringBuilder b = new StringBuilder(size);
+        for (LogLine l : lines) {
+            if (!b.isEmpty()) {
+                b.append('\n');
+            }
+            b.append(l.text());
+        }
+        return b.toString();
+    }
+
+    private void error(String text) {
+        send(SocketMessage.of(SocketMessage.DAEMON_ERROR, text));
+    }
+
+    /**
+     * Writes one message and waits until the client has taken it, at most the write timeout; a client
+     * that takes nothing for that long is disconnected. Never called with {@link #lock} held.
+     */
+    private boolean send(SocketMessage m) {
+        return sendText(m.toJson());
+    }
+
+    /** {@link #send(SocketMessage)} of a message already encoded (possibly shared with other sockets). */
+    private boolean sendText(String message) {
+        if (isClosed()) {
+            return false;
+        }
+        Callback.Completable done = new Callback.Completable();
+        try {
+            session.sendText(message, done);
+            done.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            log.info("server={} console socket took no message for {} s; disconnecting it", serverId, settings.writeTimeout().toSeconds());
+            abort();
+        } catch (ExecutionException e) {
+            log.debug("server={} console socket write failed: {}", serverId, e.getCause() == null ? e.toString() : e.getCause().toString());
+            abort();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("server={} console socket write failed: {}", serverId, e.toString());
+            abort();
+        }
+        return false;
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    /** Ends everything this socket started and closes it with {@code code}. Idempotent. */
+    void close(int code, String reason) {
+        if (!markClosed()) {
+            return;
+        }
+        closeStreams();
+        try {
+            if (session.isOpen()) {
+                session.close(code, reason, Callback.NOOP);
+            }
+        } catch (RuntimeException e) {
+            log.debug("server={} closing console socket: {}", serverId, e.toString());
+        }
+        endpoint.forget(this);
+    }
+
+    /** Drops a client that cannot be written to: no close handshake, the connection just ends. */
+    private void abort() {
+        if (!markClosed()) {
+            return;
+        }
+        closeStreams();
+        try {
+            session.disconnect();
+        } catch (RuntimeException e) {
+            log.debug("server={} disconnecting console socket: {}", serverId, e.toString());
+        }
+        endpoint.forget(this);
+    }
+
+    private boolean markClosed() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            inbox.clear();
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

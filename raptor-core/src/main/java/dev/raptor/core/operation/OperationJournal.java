@@ -1,0 +1,49 @@
+package dev.raptor.core.operation;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where operations are written down so that their answers outlive a daemon restart: the pending row
+ * before a client hears of an operation, its answer when it comes. Implemented by the store; the API
+ * reads and writes through this port only. Every write returns once it is durable.
+ *
+ * <p>An answer is final: once an operation is done, superseded or failed, nothing overwrites it.
+ */
+public interface OperationJournal {
+
+    /**
+     * Records a submitted operation.
+     *
+     * @throws IllegalArgumentException when {@code pending} has already finished
+     */
+    void begin(OperationRecord pending);
+
+    /**
+     * Records an operation's answer (the whole row if its {@link #begin} never made it to disk). An
+     * operation that already has an answer keeps it.
+     *
+     * @throws IllegalArgumentException when {@code answered} is still pending
+     */
+    void finish(OperationRecord answered);
+
+    Optional<OperationRecord> find(String id);
+
+    /**
+     * Answers every operation still pending as superseded: for the daemon's boot, when nothing of the
+     * previous run works on them any more.
+     *
+     * @param reason the reason to record, given each operation's action
+     * @return how many there were
+     */
+    int supersedePending(Instant at, String supersededBy, Function<String, String> reason);
+
+    /**
+     * Deletes answered operations that finished before {@code finishedBefore}, and beyond that all but
+     * the {@code keep} most recently answered. Pending operations stay.
+     *
+     * @return how many went
+     */
+    int prune(Instant finishedBefore, int keep);
+}

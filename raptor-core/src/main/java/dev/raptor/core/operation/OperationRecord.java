@@ -1,0 +1,45 @@
+package dev.raptor.core.operation;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One operation as the store keeps it: what was asked of which server, and, once answered, how it
+ * ended. The outcome fields are those the answer has: {@code state} for done, {@code supersededBy}
+ * and {@code reason} for superseded, {@code reason} for failed.
+ *
+ * @param id           the operation's id ({@code {opId}})
+ * @param serverId     the server it acts on (which may since have been deleted)
+ * @param action       {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete}, {@code apply-spec}...
+ * @param status       pending, done, superseded or failed
+ * @param createdAt    when it was submitted
+ * @param finishedAt   when it got its answer; null exactly while pending
+ * @param state        done: the server's state after it; else null
+ * @param supersededBy superseded: what made it moot; else null
+ * @param reason       superseded or failed: why; else null
+ */
+public record OperationRecord(String id, UUID serverId, String action, OperationStatus status, Instant createdAt,
+                              Instant finishedAt, String state, String supersededBy, String reason) {
+
+    public OperationRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(serverId, "serverId");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+        if ((status == OperationStatus.PENDING) != (finishedAt == null)) {
+            throw new IllegalArgumentException("operation " + id + " is " + status.wireName()
+                    + (finishedAt == null ? " without" : " with") + " a finish time");
+        }
+    }
+
+    /** A just-submitted operation. */
+    public static OperationRecord pending(String id, UUID serverId, String action, Instant createdAt) {
+        return new OperationRecord(id, serverId, action, OperationStatus.PENDING, createdAt, null, null, null, null);
+    }
+
+    public boolean finished() {
+        return status != OperationStatus.PENDING;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.raptor.store.row;
+
+/**
+ * Which form the text in a server row's {@code spec} column has, as its {@code spec_format} column
+ * says. Reading knows every format; writing always uses {@link #CURRENT}. A new format comes with a
+ * migration that rewrites the rows (see {@link SpecRowsV4}).
+ */
+public enum SpecFormat {
+    /**
+     * Schemas 1 to 3: the spec as the HTTP API spelled it then (the API's canonical spec JSON, with its
+     * decimal seconds and defaults). Read by {@link SpecRowV1}; rows the V4 migration could not convert
+     * stay in it.
+     */
+    V1(1),
+    /** Schema 4 on: the store's own {@link SpecRow}. */
+    V2(2);
+
+    public static final SpecFormat CURRENT = V2;
+
+    private final int number;
+
+    SpecFormat(int number) {
+        this.number = number;
+    }
+
+    /** The {@code spec_format} column's value. */
+    public int number() {
+        return number;
+    }
+
+    /** @throws IllegalArgumentException for a number no format has (a row a newer Raptor wrote) */
+    public static SpecFormat of(int number) {
+        for (SpecFormat f : values()) {
+            if (f.number == number) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("spec format " + number + " is unknown to this Raptor");
+    }
+}

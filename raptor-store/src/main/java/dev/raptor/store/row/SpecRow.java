@@ -1,0 +1,112 @@
+package dev.raptor.store.row;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.limits.Limits;
+import dev.raptor.core.power.RestartPolicy;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.server.HealthCheck;
+import dev.raptor.core.server.Mount;
+import dev.raptor.core.server.ServerSpec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A spec as the store keeps it in the {@code spec} column ({@link SpecFormat#V2}): every value spelled
+ * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
+ * document and need not follow it: the API can change its shape without a database migration, and
+ * this form changes only with a new {@link SpecFormat} and a migration of the rows.
+ *
+ * <pre>{@code
+ * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
+ *  "ports": [{"ip": "0.0.0.0", "hostPort": 25565, "containerPort": 25565, "protocol": "tcp", "primary": true}],
+ *  "limits": {"memoryMiB": 1024, "swapMiB": 0, "cpuPercent": 100, "threads": null, "diskMiB": 5120, "ioWeight": 500,
+ *             "pidsLimit": 256, "oomKiller": true},
+ *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
+ *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
+ *  "health": null, "readyPattern": "Done \\("}
+ * }</pre>
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
+                      List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
+                      Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern) {
+
+    public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
+    }
+
+    public record LimitsRow(long memoryMiB, long swapMiB, int cpuPercent, String threads, long diskMiB, int ioWeight,
+                            int pidsLimit, boolean oomKiller) {
+    }
+
+    /** @param kind {@code command}, {@code signal} or {@code rcon}; the rcon members only for rcon */
+    public record StopRow(String kind, String value, String timeout, Integer rconPort, String rconPassword) {
+    }
+
+    public record RestartRow(String mode, int maxRetries) {
+    }
+
+    public record MountRow(String source, String target, boolean readOnly) {
+    }
+
+    public record HealthRow(String command, String interval, String timeout, int retries, String startPeriod) {
+    }
+
+    /** The row of {@code spec}. */
+    public static SpecRow of(ServerSpec spec) {
+        List<Port> ports = spec.allocations().stream()
+                .map(a -> new Port(a.ip(), a.port(), a.containerPort(), a.protocol().wireName(), a.primary())).toList();
+        Limits l = spec.limits();
+        StopPolicy s = spec.stopPolicy();
+        StopRow stop = s instanceof StopPolicy.Rcon rcon
+                ? new StopRow(s.type(), s.value(), s.timeout().toString(), rcon.port(), rcon.password())
+                : new StopRow(s.type(), s.value(), s.timeout().toString(), null, null);
+        HealthCheck h = spec.healthCheck();
+        return new SpecRow(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(), ports,
+                new LimitsRow(l.memoryMiB(), l.swapMiB(), l.cpuPercent(), l.threads(), l.diskMiB(), l.ioWeight(),
+                        l.pidsLimit(), l.oomKiller()),
+                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries()),
+                spec.mounts().stream().map(m -> new MountRow(m.source(), m.target(), m.readOnly())).toList(),
+                spec.labels(), spec.extraHosts(),
+                h == null ? null : new HealthRow(h.command(), h.interval().toString(), h.timeout().toString(), h.retries(),
+                        h.startPeriod().toString()),
+                spec.readyPattern());
+    }
+
+    /**
+     * The spec this row holds.
+     *
+     * @throws IllegalArgumentException (an {@link dev.raptor.core.validation.InvalidSpecException} among
+     *                                  them) when the row is incomplete or no longer a valid spec
+     */
+    public ServerSpec toSpec() {
+        if (limits == null || stop == null || restart == null) {
+            throw new IllegalArgumentException("the row lacks limits, stop or restart");
+        }
+        Duration stopTimeout = Duration.parse(stop.timeout());
+        StopPolicy stopPolicy = switch (stop.kind()) {
+            case "command" -> StopPolicy.command(stop.value(), stopTimeout);
+            case "signal" -> StopPolicy.signal(stop.value(), stopTimeout);
+            case "rcon" -> StopPolicy.rcon(stop.rconPort() == null ? 0 : stop.rconPort(), stop.rconPassword(), stop.value(),
+                    stopTimeout);
+            case null, default -> throw new IllegalArgumentException("unknown stop kind '" + stop.kind() + "'");
+        };
+        return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
+                .allocations(ports == null ? null : ports.stream().map(p -> new Allocation(p.ip(), p.hostPort(),
+                        p.containerPort(), Protocol.parse(p.protocol()), p.primary())).toList())
+                .limits(new Limits(limits.memoryMiB(), limits.swapMiB(), limits.cpuPercent(), limits.threads(),
+                        limits.diskMiB(), limits.ioWeight(), limits.pidsLimit(), limits.oomKiller()))
+                .stopPolicy(stopPolicy)
+                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries()))
+                .mounts(mounts == null ? null : mounts.stream().map(m -> new Mount(m.source(), m.target(), m.readOnly())).toList())
+                .labels(labels).extraHosts(extraHosts)
+                .healthCheck(health == null ? null : new HealthCheck(health.command(), Duration.parse(health.interval()),
+                        Duration.parse(health.timeout()), health.retries(), Duration.parse(health.startPeriod())))
+                .readyPattern(readyPattern)
+                .build();
+    }
+}

@@ -1,9 +1,0 @@
-package dev.raptor.store.transfer;
-
-/** The kinds of document an import accepts; told apart by shape, never by file name. */
-public enum ImportFormat {
-    /** An object written by {@link StateExport}: {@code {"format": "raptor-state", "servers": [...]}}. */
-    RAPTOR_EXPORT,
-    /** The earlier Rust daemon's {@code containers.json}: a JSON array of container objects. */
-    LEGACY_CONTAINERS
-}

@@ -1,0 +1,21 @@
+package dev.raptor.wire.console;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A reading in the shape Wings sends as the console socket's {@code stats} event: a JSON document in a
+ * string argument, snake_case as the panels' front ends expect it.
+ *
+ * @param cpuAbsolute percent of one core, three decimals at most
+ * @param uptime      milliseconds since the current run started
+ */
+public record WingsStats(@JsonProperty("memory_bytes") long memoryBytes,
+                         @JsonProperty("memory_limit_bytes") long memoryLimitBytes,
+                         @JsonProperty("cpu_absolute") double cpuAbsolute,
+                         Network network, long uptime, String state,
+                         @JsonProperty("disk_bytes") long diskBytes) {
+
+    /** Bytes received and sent since the run started. */
+    public record Network(@JsonProperty("rx_bytes") long rxBytes, @JsonProperty("tx_bytes") long txBytes) {
+    }
+}

@@ -1,0 +1,25 @@
+package dev.raptor.wire.operation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One power action, delete or spec apply and its answer: what {@code POST /servers/{id}/power},
+ * {@code DELETE /servers/{id}} and {@code GET /operations/{opId}} answer.
+ *
+ * @param href         where to read it again ({@code /api/v1/operations/{opId}})
+ * @param action       {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete},
+ *                     {@code delete (forced)}, {@code apply-spec}
+ * @param status       {@code pending}, {@code done}, {@code superseded} or {@code failed}
+ * @param finishedAt   when it got its answer; null while pending
+ * @param state        done: the server's state after it
+ * @param supersededBy superseded: what made it moot (a later action, {@code shutdown}, {@code daemon restart})
+ * @param reason       superseded or failed: why
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OperationDocument(String id, String href, UUID serverId, String action, String status, Instant createdAt,
+                                @JsonInclude(JsonInclude.Include.ALWAYS) Instant finishedAt, String state,
+                                String supersededBy, String reason) {
+}

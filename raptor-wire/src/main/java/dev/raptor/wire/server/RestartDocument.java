@@ -1,0 +1,8 @@
+package dev.raptor.wire.server;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What happens when a server exits on its own: {@code policy} {@code no}, {@code on-failure}, {@code unless-stopped} or {@code always}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RestartDocument(String policy, Integer maxRetries) {
+}

@@ -1,0 +1,38 @@
+package dev.raptor.wire.server;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A server's spec as the API speaks it: the body of {@code POST /servers}, the base of a {@code PATCH}
+ * merge patch, the {@code spec} of an export entry, and the first members of every server document.
+ * {@link ServerSpecJson#encode} writes one from a {@code ServerSpec} with every section present;
+ * a client may leave out whatever should take its default (absent members are not written).
+ *
+ * <pre>{@code
+ * {"id": "uuid", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": "java -jar server.jar",
+ *  "environment": {"MOTD": "hi"},
+ *  "allocations": [{"ip": "0.0.0.0", "port": 25565, "containerPort": 25565, "protocol": "tcp", "primary": true}],
+ *  "limits": {"memoryMiB": 1024, "swapMiB": 0, "cpuPercent": 100, "threads": "0-1", "diskMiB": 5120,
+ *             "ioWeight": 500, "pidsLimit": 256, "oomKiller": true},
+ *  "stop": {"type": "command|signal|rcon", "value": "stop", "timeoutSeconds": 30, "port": 25575, "password": "..."},
+ *  "restart": {"policy": "no|on-failure|unless-stopped|always", "maxRetries": 3},
+ *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
+ *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
+ *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
+ *  "readyPattern": "Done \\("}
+ * }</pre>
+ *
+ * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
+ *             explicit {@code limits} members override it
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
+                                 List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
+                                 RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
+                                 Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
+                                 String tier) {
+}

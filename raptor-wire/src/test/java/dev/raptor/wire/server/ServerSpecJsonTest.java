@@ -1,0 +1,252 @@
+package dev.raptor.wire.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.limits.Limits;
+import dev.raptor.core.limits.Tier;
+import dev.raptor.core.power.RestartPolicy;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.server.HealthCheck;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.Specs;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.core.validation.FieldError;
+import dev.raptor.core.validation.InvalidSpecException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerSpecJsonTest {
+
+    private static ServerSpec decode(String json) {
+        return ServerSpecJson.decode(WireJson.parse(json));
+    }
+
+    private static List<FieldError> errorsOf(String json) {
+        try {
+            decode(json);
+        } catch (InvalidSpecException e) {
+            return e.errors();
+        }
+        throw new AssertionError("expected the spec to be refused: " + json);
+    }
+
+    @Test
+    void aSpecUsingEveryFieldRoundTrips() {
+        ServerSpec spec = Specs.everyField();
+
+        assertThat(ServerSpecJson.decode(ServerSpecJson.tree(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void eachStopPolicyKindRoundTrips() {
+        for (StopPolicy stop : List.of(StopPolicy.command("stop", Duration.ofSeconds(10)),
+                StopPolicy.signal("SIGINT", Duration.ofMillis(1500)), StopPolicy.defaultPolicy())) {
+            ServerSpec spec = Specs.minecraft("lobby").toBuilder().stopPolicy(stop).build();
+
+            assertThat(ServerSpecJson.decode(ServerSpecJson.tree(spec))).isEqualTo(spec);
+        }
+    }
+
+    @Test
+    void encodingUsesThePublicCamelCaseNames() {
+        ObjectNode json = (ObjectNode) WireJson.parse(WireJson.write(ServerSpecJson.encode(Specs.everyField())));
+
+        assertThat(json.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id", "name", "image",
+                "startup", "environment", "allocations", "limits", "stop", "restart", "mounts", "labels", "extraHosts",
+                "healthCheck", "readyPattern");
+        assertThat(json.get("allocations").get(2).toString())
+                .isEqualTo("{\"ip\":\"::\",\"port\":19132,\"containerPort\":19133,\"protocol\":\"udp\",\"primary\":false}");
+        assertThat(json.get("limits").toString()).isEqualTo("{\"memoryMiB\":4096,\"swapMiB\":512,\"cpuPercent\":250,"
+                + "\"threads\":\"0-1,3\",\"diskMiB\":20480,\"ioWeight\":750,\"pidsLimit\":512,\"oomKiller\":false}");
+        assertThat(json.get("stop").toString())
+                .isEqualTo("{\"type\":\"rcon\",\"value\":\"stop\",\"timeoutSeconds\":45,\"port\":25575,\"password\":\"hunter2\"}");
+        assertThat(json.get("restart").toString()).isEqualTo("{\"policy\":\"on-failure\",\"maxRetries\":5}");
+        assertThat(json.get("mounts").get(0).toString())
+                .isEqualTo("{\"source\":\"/srv/raptor/maps\",\"target\":\"/maps\",\"readOnly\":true}");
+        assertThat(json.get("healthCheck").toString()).isEqualTo("{\"command\":\"mc-health --port 25565\","
+                + "\"intervalSeconds\":20,\"timeoutSeconds\":2.5,\"retries\":4,\"startPeriodSeconds\":90}");
+    }
+
+    @Test
+    void missingSectionsTakeTheSpecDefaults() {
+        ServerSpec spec = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\"}");
+
+        assertThat(spec.limits()).isEqualTo(Limits.UNLIMITED);
+        assertThat(spec.stopPolicy()).isEqualTo(StopPolicy.defaultPolicy());
+        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.no());
+        assertThat(spec.allocations()).isEmpty();
+        assertThat(spec.environment()).isEmpty();
+        assertThat(spec.healthCheck()).isNull();
+        assertThat(spec.id()).isNotNull();
+    }
+
+    @Test
+    void containerPortDefaultsToThePortAndProtocolToTcp() {
+        ServerSpec spec = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\","
+                + " \"allocations\": [{\"ip\": \"0.0.0.0\", \"port\": 25565, \"primary\": true}]}");
+
+        assertThat(spec.allocations()).containsExactly(new Allocation("0.0.0.0", 25565, 25565, Protocol.TCP, true));
+    }
+
+    @Test
+    void aLoneAllocationIsPrimaryUnlessItSaysOtherwise() {
+        ServerSpec lone = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\","
+                + " \"allocations\": [{\"ip\": \"0.0.0.0\", \"port\": 25565}]}");
+        assertThat(lone.allocations().getFirst().primary()).isTrue();
+
+        assertThat(errorsOf("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\", \"allocations\": ["
+                + "{\"ip\": \"0.0.0.0\", \"port\": 25565}, {\"ip\": \"0.0.0.0\", \"port\": 25566}]}"))
+                .extracting(FieldError::field).contains("allocations");
+    }
+
+    @Test
+    void aTierFillsTheLimitsAndExplicitLimitsOverrideIt() {
+        ServerSpec spec = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\", \"tier\": \"medium\","
+                + " \"limits\": {\"memoryMiB\": 6144, \"oomKiller\": false}}");
+
+        assertThat(spec.limits()).isEqualTo(Tier.MEDIUM.limits().withMemoryMiB(6144).withOomKiller(false));
+    }
+
+    @Test
+    void partialSectionsFillTheRestWithDefaults() {
+        ServerSpec spec = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\","
+                + " \"stop\": {\"type\": \"command\", \"value\": \"stop\"}, \"restart\": {\"policy\": \"on-failure\"},"
+                + " \"healthCheck\": {\"command\": \"true\"}}");
+
+        assertThat(spec.stopPolicy()).isEqualTo(StopPolicy.command("stop", StopPolicy.DEFAULT_TIMEOUT));
+        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.onFailure(RestartPolicy.DEFAULT_MAX_RETRIES));
+        assertThat(spec.healthCheck()).isEqualTo(HealthCheck.of("true"));
+    }
+
+    @Test
+    void theIdIsKeptWhenGiven() {
+        ServerSpec spec = decode("{\"id\": \"3f1c2a9e-6c1b-4c5e-9d1a-2b7f0e8c4d21\", \"name\": \"lobby\", \"startup\": \"./run.sh\"}");
+
+        assertThat(spec.id()).isEqualTo(UUID.fromString("3f1c2a9e-6c1b-4c5e-9d1a-2b7f0e8c4d21"));
+    }
+
+    @Test
+    void nullMeansAbsent() {
+        ServerSpec spec = decode("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\", \"startup\": null,"
+                + " \"limits\": null, \"healthCheck\": null}");
+
+        assertThat(spec.startup()).isNull();
+        assertThat(spec.limits()).isEqualTo(Limits.UNLIMITED);
+    }
+
+    @Test
+    void everyBadFieldIsNamedAtOnce() {
+        List<FieldError> errors = errorsOf("""
+                {"name": "", "image": "Not An Image!",
+                 "allocations": [{"ip": "0.0.0.0", "port": 25565, "primary": true},
+                                 {"ip": "0.0.0.0", "port": "25566"},
+                                 {"ip": "nope", "port": 70000, "protocol": "sctp"}],
+                 "limits": {"memoryMiB": 1024, "ioWeight": 5, "memoryMb": 3},
+                 "stop": {"type": "telepathy"},
+                 "restart": {"policy": "sometimes"},
+                 "labels": {"team": 5},
+                 "healthCheck": {"command": "true", "retries": 0, "intervalSeconds": "30s"},
+                 "nmae": "typo"}""");
+
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
+                "name", "image", "allocations[1].port", "allocations[2].ip", "allocations[2].port",
+                "allocations[2].protocol", "limits.ioWeight", "limits.memoryMb", "stop.type", "restart.policy",
+                "labels.team", "healthCheck.retries", "healthCheck.intervalSeconds", "nmae");
+    }
+
+    @Test
+    void wrongJsonTypesSayWhatWasExpected() {
+        List<FieldError> errors = errorsOf("{\"name\": 7, \"startup\": \"./run\", \"environment\": [],"
+                + " \"allocations\": {}, \"limits\": {\"oomKiller\": \"yes\", \"cpuPercent\": 1.5}}");
+
+        assertThat(errors).extracting(FieldError::toString).containsExactlyInAnyOrder(
+                "name: must be a string (was a whole number)",
+                "environment: must be an object (was an array)",
+                "allocations: must be an array (was an object)",
+                "limits.oomKiller: must be true or false (was a string)",
+                "limits.cpuPercent: must be a whole number (was 1.5)");
+    }
+
+    @Test
+    void theSpecsOwnRulesAreReportedWithTheirPaths() {
+        List<FieldError> errors = errorsOf("{\"name\": \"lobby\", \"image\": \"ghcr.io/org/game:1\","
+                + " \"allocations\": [{\"ip\": \"0.0.0.0\", \"port\": 25565, \"primary\": true},"
+                + " {\"ip\": \"0.0.0.0\", \"port\": 70000}], \"environment\": {\"SERVER_PORT\": \"1\"}}");
+
+        assertThat(errors).extracting(FieldError::toString).containsExactlyInAnyOrder(
+                "allocations[1].port: must be between 1 and 65535 (was 70000)",
+                "environment.SERVER_PORT: is set by Raptor from the allocations and limits");
+    }
+
+    @Test
+    void anUnknownFieldIsATypoWithAHint() {
+        List<FieldError> errors = errorsOf("{\"name\": \"lobby\", \"startup\": \"./run\", \"limits\": {\"memoryMb\": 1024}}");
+
+        assertThat(errors).extracting(FieldError::toString)
+                .containsExactly("limits.memoryMb: is not a known field (did you mean memoryMiB?)");
+    }
+
+    @Test
+    void callerNamedFieldsAreIgnored() {
+        ObjectNode json = ServerSpecJson.tree(Specs.minecraft("lobby"));
+        json.put("state", "running").put("version", 3).put("createdAt", "2025-03-14T10:15:02Z");
+
+        ServerSpec spec = ServerSpecJson.decode(json, Set.of("state", "version", "createdAt"));
+
+        assertThat(spec.name()).isEqualTo("lobby");
+    }
+
+    @Test
+    void portAndPasswordBelongToRconOnly() {
+        List<FieldError> errors = errorsOf("{\"name\": \"lobby\", \"startup\": \"./run\","
+                + " \"stop\": {\"type\": \"command\", \"value\": \"stop\", \"port\": 25575, \"password\": \"x\"}}");
+
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("stop.port", "stop.password");
+    }
+
+    @Test
+    void aStopPolicyNeedsItsType() {
+        assertThat(errorsOf("{\"name\": \"lobby\", \"startup\": \"./run\", \"stop\": {\"value\": \"stop\"}}"))
+                .extracting(FieldError::toString).containsExactly("stop.type: is required: command, signal or rcon");
+    }
+
+    @Test
+    void aMalformedIdIsNamed() {
+        assertThat(errorsOf("{\"id\": \"not-a-uuid\", \"name\": \"lobby\", \"startup\": \"./run\"}"))
+                .extracting(FieldError::field).containsExactly("id");
+    }
+
+    @Test
+    void aDocumentThatIsNotAnObjectIsRefused() {
+        assertThatThrownBy(() -> ServerSpecJson.decode(WireJson.parse("[1, 2]")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("$: must be a JSON object (was an array)");
+    }
+
+    @Test
+    void mergePatchChangesOnlyWhatThePatchNames() {
+        ObjectNode base = ServerSpecJson.tree(Specs.everyField());
+        JsonNode patch = WireJson.parse("{\"name\": \"Creative\", \"limits\": {\"memoryMiB\": 8192, \"threads\": null},"
+                + " \"healthCheck\": null, \"labels\": {\"plan\": null, \"region\": \"fra\"}}");
+
+        ServerSpec patched = ServerSpecJson.decode(ServerSpecJson.mergePatch(base, patch));
+
+        ServerSpec original = Specs.everyField();
+        assertThat(patched).isEqualTo(original.toBuilder()
+                .name("Creative")
+                .limits(original.limits().withMemoryMiB(8192).withThreads(null))
+                .healthCheck(null)
+                .labels(java.util.Map.of("team", "eu", "region", "fra"))
+                .build());
+        assertThat(base).isEqualTo(ServerSpecJson.tree(original));
+    }
+}
