@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +92,32 @@ class ErrorContractTest {
     void bodyOverTheLimitIs413() {
         String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         problem(node.post("/api/v1/servers", huge), 413);
+    }
+
+    @Test
+    void everyRouteThatTakesABodyRefusesOneOverTheLimitWith413() {
+        String id = node.create(TestNode.gameServer("big-bodies", 0));
+        String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        for (String route : List.of("POST /api/v1/servers/" + id + "/power", "POST /api/v1/servers/" + id + "/commands",
+                "POST /api/v1/servers/" + id + "/tokens", "PATCH /api/v1/servers/" + id, "POST /api/v1/state/import")) {
+            String[] r = route.split(" ");
+            JsonNode p = problem(node.call(r[0], r[1], huge), 413);
+            assertThat(p.get("maxBytes").asLong()).as(route).isEqualTo(1024 * 1024);
+        }
+        assertThat(node.get("/api/v1/servers/" + id).json().get("name").asText()).isEqualTo("big-bodies");
+    }
+
+    @Test
+    void aPatchOntoAPortAnotherServerHoldsIs409AndChangesNothing() {
+        String spec = """
+                {"name": "%s", "image": "raptor-test/gameserver:1",
+                 "allocations": [{"ip": "127.0.0.1", "port": %d, "primary": true}]}""";
+        String holder = node.create(spec.formatted("patch-port-holder", 27813));
+        String mover = node.create(spec.formatted("patch-port-mover", 27814));
+        JsonNode p = problem(node.call("PATCH", "/api/v1/servers/" + mover,
+                "{\"allocations\": [{\"ip\": \"127.0.0.1\", \"port\": 27813}]}"), 409);
+        assertThat(p.get("conflictsWith").get("id").asText()).isEqualTo(holder);
+        assertThat(node.get("/api/v1/servers/" + mover).json().get("allocations").get(0).get("port").asInt()).isEqualTo(27814);
     }
 
     @Test

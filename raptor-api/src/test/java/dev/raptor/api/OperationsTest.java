@@ -124,6 +124,18 @@ class OperationsTest {
     }
 
     @Test
+    void aDeleteWithoutWaitingAnswers202AndItsOperationReportsTheRemoval() {
+        String id = node.create(TestNode.gameServer("delete-no-wait", 0));
+        TestNode.Res accepted = node.call("DELETE", "/api/v1/servers/" + id + "?wait=false", null);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        assertThat(accepted.json().get("action").asText()).isEqualTo("delete");
+
+        JsonNode done = awaitFinished(accepted.header("Location"));
+        assertThat(done.get("status").asText()).isEqualTo("done");
+        assertThat(node.get("/api/v1/servers/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
     void anUnknownOperationIs404() {
         TestNode.Res r = node.get("/api/v1/operations/no-such-operation");
         assertThat(r.status()).isEqualTo(404);

@@ -7,6 +7,7 @@ import dev.raptor.core.console.LiveThreads;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.api.testing.ApiExchanges;
 import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +119,8 @@ class ConsoleSocketTest {
         UUID id = node.createServer("plain-get");
         HttpResponse<String> r = http(0).send(HttpRequest.newBuilder(node.http("/api/v1/servers/" + id + "/ws"))
                 .header("Authorization", "Bearer " + node.apiKey).build(), HttpResponse.BodyHandlers.ofString());
+        ApiExchanges.answer("http", "GET", "/api/v1/servers/" + id + "/ws", r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(null), r.body());
         assertThat(r.statusCode()).isEqualTo(426);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(r.headers().firstValue("Upgrade")).hasValue("websocket");

@@ -3,6 +3,7 @@ package dev.raptor.api.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.api.testing.ApiExchanges;
 import dev.raptor.wire.json.WireJson;
 
 import java.net.URI;
@@ -23,7 +24,8 @@ import java.util.function.Predicate;
 /**
  * A console socket client on the JDK's WebSocket: records every event it receives, splits
  * {@code console output} into lines (keeping the numbers of {@code line N} flood lines compactly),
- * and can be told never to read (a stuck browser).
+ * and can be told never to read (a stuck browser). Every frame is checked against openapi.json's
+ * {@code SocketMessage} ({@link ApiExchanges#frame}); closing the client fails on any that disagreed.
  */
 final class SocketClient implements WebSocket.Listener, AutoCloseable {
     /** One received message. */
@@ -45,6 +47,8 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     private int[] flood = new int[0];
     private int floodLines;
     volatile WebSocket socket;
+    /** Frames that disagreed with openapi.json's SocketMessage; {@link #close()} fails the test with them. */
+    private final List<String> schemaDisagreements = new CopyOnWriteArrayList<>();
 
     private SocketClient(boolean reads, boolean keepLines) {
         this.reads = reads;
@@ -93,6 +97,7 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
             List<String> args = new ArrayList<>();
             n.path("args").forEach(v -> args.add(v.asText()));
             Event e = new Event(n.path("event").asText(), args);
+            schemaDisagreements.addAll(ApiExchanges.frame(text, e.event(), e.args()));
             if (e.event().equals("console output")) {
                 consoleOutput(e.arg());
             }
@@ -212,6 +217,10 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
         }
         if (s != null) {
             s.abort();
+        }
+        if (!schemaDisagreements.isEmpty()) {
+            throw new AssertionError("console socket frames disagree with openapi.json:\n  "
+                    + String.join("\n  ", schemaDisagreements.subList(0, Math.min(20, schemaDisagreements.size()))));
         }
     }
 }

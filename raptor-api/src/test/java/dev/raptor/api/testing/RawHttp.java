@@ -87,8 +87,22 @@ public final class RawHttp {
         return raw(out.toByteArray());
     }
 
-    /** Writes {@code bytes} as they are and reads the whole answer. */
+    /**
+     * Writes {@code bytes} as they are and reads the whole answer, which is checked against
+     * {@code openapi.json} ({@link ApiExchanges}) under the request line the bytes begin with.
+     */
     public Response raw(byte[] bytes) {
+        Response response = rawUnchecked(bytes);
+        String[] requestLine = new String(bytes, 0, Math.min(bytes.length, 8192), StandardCharsets.ISO_8859_1)
+                .split("\r?\n", 2)[0].split(" ");
+        String method = requestLine.length >= 2 ? requestLine[0] : "?";
+        String target = requestLine.length >= 2 ? requestLine[1] : "?";
+        ApiExchanges.answer(family == StandardProtocolFamily.UNIX ? "raw-unix" : "raw-tcp", method, target,
+                response.status(), response.header("content-type"), response.body());
+        return response;
+    }
+
+    private Response rawUnchecked(byte[] bytes) {
         CompletableFuture<Response> f = CompletableFuture.supplyAsync(() -> {
             try (SocketChannel ch = SocketChannel.open(family)) {
                 ch.connect(address);

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet,
  * API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
- * their own; {@link #close()} deletes every server and removes whatever containers remain.
+ * their own; {@link #close()} deletes every server and removes whatever containers remain. Every
+ * answer it receives is checked against {@code openapi.json} ({@link ApiExchanges}).
  */
 public final class TestNode implements AutoCloseable {
     public static final Duration HANG = Duration.ofSeconds(120);
@@ -133,7 +134,9 @@ public final class TestNode implements AutoCloseable {
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Res(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.headers(), r.body());
+            Res res = new Res(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.headers(), r.body());
+            ApiExchanges.answer("http", method, path, res.status(), res.contentType(), res.body());
+            return res;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
