@@ -29,7 +29,8 @@ import java.util.UUID;
 
 /**
  * The canonical JSON form of a {@link ServerSpec} ({@link ServerSpecDocument}): what the HTTP API accepts
- * and returns and what export files hold. The store keeps its own form of a spec, not this one. The shape is a public contract; change it only compatibly.
+ * and returns and what export files hold. The store keeps its own form of a spec, not this one. The
+ * shape is a public contract; change it only compatibly.
  *
  * <pre>{@code
  * {"id": "uuid", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": "java -jar server.jar",
@@ -66,13 +67,13 @@ public final class ServerSpecJson {
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern");
 
-    private static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
-    private static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
+    static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
+    static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
             "ioWeight", "pidsLimit", "oomKiller");
-    private static final Set<String> STOP_FIELDS = Set.of("type", "value", "timeoutSeconds", "port", "password");
-    private static final Set<String> RESTART_FIELDS = Set.of("policy", "maxRetries");
-    private static final Set<String> MOUNT_FIELDS = Set.of("source", "target", "readOnly");
-    private static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
+    static final Set<String> STOP_FIELDS = Set.of("type", "value", "timeoutSeconds", "port", "password");
+    static final Set<String> RESTART_FIELDS = Set.of("policy", "maxRetries");
+    static final Set<String> MOUNT_FIELDS = Set.of("source", "target", "readOnly");
+    static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
             "startPeriodSeconds");
 
     private ServerSpecJson() {

@@ -11,13 +11,14 @@ import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.Specs;
-import dev.raptor.wire.json.WireJson;
 import dev.raptor.core.validation.FieldError;
 import dev.raptor.core.validation.InvalidSpecException;
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -74,6 +75,36 @@ class ServerSpecJsonTest {
                 .isEqualTo("{\"source\":\"/srv/raptor/maps\",\"target\":\"/maps\",\"readOnly\":true}");
         assertThat(json.get("healthCheck").toString()).isEqualTo("{\"command\":\"mc-health --port 25565\","
                 + "\"intervalSeconds\":20,\"timeoutSeconds\":2.5,\"retries\":4,\"startPeriodSeconds\":90}");
+    }
+
+    @Test
+    void theDecoderAcceptsExactlyTheMembersTheDocumentRecordsWrite() {
+        assertThat(properties(ServerSpecDocument.class)).isEqualTo(ServerSpecJson.FIELDS);
+        assertThat(properties(AllocationDocument.class)).isEqualTo(ServerSpecJson.ALLOCATION_FIELDS);
+        assertThat(properties(LimitsDocument.class)).isEqualTo(ServerSpecJson.LIMITS_FIELDS);
+        assertThat(properties(StopDocument.class)).isEqualTo(ServerSpecJson.STOP_FIELDS);
+        assertThat(properties(RestartDocument.class)).isEqualTo(ServerSpecJson.RESTART_FIELDS);
+        assertThat(properties(MountDocument.class)).isEqualTo(ServerSpecJson.MOUNT_FIELDS);
+        assertThat(properties(HealthCheckDocument.class)).isEqualTo(ServerSpecJson.HEALTH_FIELDS);
+    }
+
+    @Test
+    void aSpecAClientWritesFromTheRecordDecodes() {
+        ServerSpecDocument request = new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1", null, Map.of("MOTD", "hi"),
+                List.of(new AllocationDocument("0.0.0.0", 25565, null, null, null)), null, null, null, null, null, null,
+                null, "Done!", "small");
+
+        ServerSpec spec = decode(WireJson.write(request));
+
+        assertThat(spec.name()).isEqualTo("lobby");
+        assertThat(spec.limits()).isEqualTo(Tier.SMALL.limits());
+        assertThat(spec.primaryAllocation()).hasValueSatisfying(a -> assertThat(a.containerPort()).isEqualTo(25565));
+    }
+
+    private static Set<String> properties(Class<?> type) {
+        return WireJson.mapper().getSerializationConfig().introspect(WireJson.mapper().constructType(type)).findProperties()
+                .stream().map(com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition::getName)
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Test
