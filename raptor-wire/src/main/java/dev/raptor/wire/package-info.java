@@ -7,6 +7,7 @@
  * <h2>Where to look</h2>
  * <ul>
  *   <li>servers: {@link dev.raptor.wire.server.ServerDocument}, {@link dev.raptor.wire.server.ServerList},
+ *       the patch {@link dev.raptor.wire.server.ServerPatch},
  *       the spec {@link dev.raptor.wire.server.ServerSpecDocument} and its codec
  *       {@link dev.raptor.wire.server.ServerSpecJson}, which decodes a spec naming every bad field at once</li>
  *   <li>power: {@link dev.raptor.wire.operation.PowerRequest}, {@link dev.raptor.wire.operation.OperationDocument}</li>

@@ -13,6 +13,7 @@ import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.validation.FieldError;
 import dev.raptor.core.validation.InvalidSpecException;
+import dev.raptor.wire.json.JsonMergePatch;
 import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +100,23 @@ class ServerSpecJsonTest {
         assertThat(spec.name()).isEqualTo("lobby");
         assertThat(spec.limits()).isEqualTo(Tier.SMALL.limits());
         assertThat(spec.primaryAllocation()).hasValueSatisfying(a -> assertThat(a.containerPort()).isEqualTo(25565));
+    }
+
+    @Test
+    void aPatchAClientWritesFromItsRecordMergesAsRfc7396Says() {
+        ServerPatch patch = ServerPatch.of().with("name", "Creative").with("limits", Map.of("memoryMiB", 8192))
+                .without("healthCheck");
+
+        String json = WireJson.write(patch);
+        ServerSpec patched = ServerSpecJson.decode(JsonMergePatch.apply(ServerSpecJson.tree(Specs.everyField()),
+                WireJson.parse(json)));
+
+        assertThat(json).isEqualTo("{\"name\":\"Creative\",\"limits\":{\"memoryMiB\":8192},\"healthCheck\":null}");
+        assertThat(WireJson.read(json, ServerPatch.class)).isEqualTo(patch);
+        assertThat(patched.name()).isEqualTo("Creative");
+        assertThat(patched.limits().memoryMiB()).isEqualTo(8192);
+        assertThat(patched.limits().cpuPercent()).isEqualTo(Specs.everyField().limits().cpuPercent());
+        assertThat(patched.healthCheck()).isNull();
     }
 
     private static Set<String> properties(Class<?> type) {
