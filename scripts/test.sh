@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Raptor's whole test suite on a fresh Debian machine (as root): finds JDK 25, installs and
-# starts the private test Docker Engine with its test images (scripts/engine.sh), then builds every
+# starts the private test Docker Engine with its test images (scripts/engine.sh), installs the tools the
+# observability tests run (jq, prometheus, systemd-analyze: scripts/test-tools.sh), then builds every
 # module and runs every test, engine tests included. Extra arguments go to Maven, e.g. -pl raptor-core.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/java-home.sh
 source scripts/java-home.sh
 scripts/engine.sh start
+scripts/test-tools.sh
 eval "$(scripts/engine.sh env)"
 echo "test: JAVA_HOME=$JAVA_HOME DOCKER_HOST=$DOCKER_HOST" >&2
 exec ./mvnw -B -ntp verify "$@"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  *   <tr><td>dockerHost</td><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td></tr>
  *   <tr><td>node</td><td>RAPTOR_NODE</td><td>none</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
+ *   <tr><td>logFormat</td><td>RAPTOR_LOG_FORMAT</td><td>text; json writes one JSON object per line</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -55,6 +57,7 @@ public final class ConfigLoader {
         keys.put("dockerHost", "DOCKER_HOST");
         keys.put("node", "RAPTOR_NODE");
         keys.put("serverUser", "RAPTOR_SERVER_USER");
+        keys.put("logFormat", LogFormat.ENV);
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -176,11 +179,21 @@ public final class ConfigLoader {
             problems.add(su.name + ": " + e.getMessage().replaceFirst("^serverUser ", ""));
         }
 
+        Setting lf = setting("logFormat", yaml, file);
+        LogFormat logFormat = LogFormat.TEXT;
+        if (lf.value != null) {
+            try {
+                logFormat = LogFormat.parse(lf.value);
+            } catch (IllegalArgumentException e) {
+                problems.add(lf.name + ": " + e.getMessage());
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
-                dockerHost, node, serverUser, fileRead ? file : null);
+                dockerHost, node, serverUser, logFormat, fileRead ? file : null);
     }
 
     /** A setting's value (environment over file) and the name to blame in messages. */

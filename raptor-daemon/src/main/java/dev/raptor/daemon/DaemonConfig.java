@@ -1,6 +1,7 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.daemon.logging.LogFormat;
 
 import java.nio.file.Path;
 
@@ -18,11 +19,12 @@ import java.nio.file.Path;
  * @param dockerHost the Docker Engine's address
  * @param node       node name labelled on containers so daemons sharing an engine keep apart; null = none
  * @param serverUser the host account servers on the process runtime run as when the daemon is root
+ * @param logFormat  how log lines look: text, or one JSON object per line
  * @param configFile the file read, or null when none was
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
-                           Path configFile) {
+                           LogFormat logFormat, Path configFile) {
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -38,6 +40,6 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
     public String toString() {
         return "DaemonConfig[dataDir=" + dataDir + " (" + dataDirSource + "), http=" + httpHost + ":" + httpPort + ", socket=" + socket
                 + ", apiKey from " + apiKeyOrigin() + ", runtime=" + runtime.wireName()
-                + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", configFile=" + configFile + "]";
+                + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName() + ", configFile=" + configFile + "]";
     }
 }

@@ -1,5 +1,7 @@
 package dev.raptor.daemon;
 
+import dev.raptor.daemon.logging.KeyAnnouncement;
+import dev.raptor.daemon.logging.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,7 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
+        LogFormat.use(config.logFormat());
         if (!command.isEmpty()) {
             System.exit(KeyCommand.run(command, config, System.out, System.err));
             return;
@@ -99,9 +102,14 @@ public final class Main {
             return;
         }
         daemon.keyToShow().ifPresent(key -> {
-            System.out.println("raptord: the node API key (stored, mode 0600, in " + config.apiKeyFile()
-                    + "; `raptord key show` prints it again):");
-            System.out.println("  " + key);
+            String what = "the node API key (stored, mode 0600, in " + config.apiKeyFile() + "; `raptord key show` prints it again)";
+            if (config.logFormat() == LogFormat.JSON) {
+                // a log shipper parsing standard output line by line gets an object like the log's
+                System.out.println(KeyAnnouncement.json(what, key));
+            } else {
+                System.out.println("raptord: " + what + ":");
+                System.out.println("  " + key);
+            }
             System.out.flush();
             daemon.keyShown();
         });

@@ -174,4 +174,19 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader(Map.of("RAPTOR_DATA_DIR", longDir), true).load(null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("RAPTOR_SOCKET");
     }
+
+    @Test
+    void logLinesAreTextUnlessTheFileOrTheEnvironmentAsksForJson() throws IOException {
+        assertThat(loader(Map.of(), true).load(null).logFormat()).isEqualTo(dev.raptor.daemon.logging.LogFormat.TEXT);
+        Path f = file("logFormat: json\n");
+        assertThat(loader(Map.of(), true).load(f).logFormat()).isEqualTo(dev.raptor.daemon.logging.LogFormat.JSON);
+        assertThat(loader(Map.of("RAPTOR_LOG_FORMAT", "text"), true).load(f).logFormat()).isEqualTo(dev.raptor.daemon.logging.LogFormat.TEXT);
+    }
+
+    @Test
+    void anUnknownLogFormatIsNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_LOG_FORMAT", "xml"), true).load(null));
+        assertThat(e.problems()).containsExactly("RAPTOR_LOG_FORMAT: must be text or json (was 'xml')");
+    }
 }

@@ -38,6 +38,11 @@ final class DaemonProcess implements AutoCloseable {
         this.err = err;
     }
 
+    /** The same process, its requests authenticated with {@code key} (e.g. the one a first boot printed). */
+    DaemonProcess withKey(String key) {
+        return new DaemonProcess(process, port, key, out, err);
+    }
+
     /** Starts raptord with {@code env} on top of this JVM's environment and {@code args}; does not wait for it. */
     static DaemonProcess launch(Path logDir, String name, Map<String, String> env, List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

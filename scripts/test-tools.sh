@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Tools the observability tests run for real, installed from Debian's packages when missing (as root):
+#   jq          JsonLogTest reads raptord's JSON log line by line with it
+#   prometheus  the metrics acceptance test starts a real Prometheus that scrapes raptord
+#   systemd     SystemdUnitTest runs `systemd-analyze verify` on raptord.service (no running systemd needed)
+# Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
+set -euo pipefail
+export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+missing=()
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+[ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }
+echo "tools: installing ${missing[*]} (apt)" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A package's own service (prometheus.service) must not start here: the tests start what they need.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 0755 "$policy" && made_policy=1
+fi
+rc=0
+{ apt-get update -q >&2 && apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; } || rc=$?
+[ "$made_policy" -eq 1 ] && rm -f "$policy"
+[ "$rc" -eq 0 ] || { echo "tools: ERROR: apt-get install ${missing[*]} failed (exit $rc)" >&2; exit 1; }
