@@ -369,13 +369,20 @@ public final class ServerFleet implements AutoCloseable {
 
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
+        long t0 = System.nanoTime();
         store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
-        return c.submit(new Intent.Power(action));
+        return announced(id, action.wireName(), t0, c.submit(new Intent.Power(action)));
     }
 
     /** Stops (or, forced, kills) and removes the server, its container and its data. */
     public CompletableFuture<PowerResult> delete(UUID id, boolean force) {
-        return controller(id).submit(new Intent.Delete(force));
+        return announced(id, "delete", System.nanoTime(), controller(id).submit(new Intent.Delete(force)));
+    }
+
+    /** Publishes {@link PowerActionFinished} when the answer comes (on the thread that completes the future). */
+    private CompletableFuture<PowerResult> announced(UUID id, String action, long startedNanos, CompletableFuture<PowerResult> answer) {
+        answer.whenComplete((result, error) -> bus.publish(PowerActionFinished.of(id, action, result, error, startedNanos)));
+        return answer;
     }
 
     /**

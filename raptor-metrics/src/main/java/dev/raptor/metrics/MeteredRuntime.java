@@ -1,0 +1,177 @@
+package dev.raptor.metrics;
+
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.RuntimeEvent;
+import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.runtime.StatsSample;
+import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.validation.FieldError;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A {@link ContainerRuntime} that times every engine call: {@code raptor_engine_call_seconds} with the
+ * call ({@code create}, {@code start}, {@code inspect}...) and its outcome ({@code ok}, or the
+ * {@link EngineException} kind: {@code not_found}, {@code conflict}, {@code unavailable},
+ * {@code timeout}, {@code rejected}). Opening a stream (logs, stats, events) is a call too; the stream
+ * itself is not timed. Everything else is the delegate's, unchanged: the controller never knows.
+ */
+public final class MeteredRuntime implements ContainerRuntime {
+    static final String METRIC = "raptor.engine.call";
+
+    private final ContainerRuntime delegate;
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public MeteredRuntime(ContainerRuntime delegate, MeterRegistry registry) {
+        this.delegate = delegate;
+        this.registry = registry;
+    }
+
+    /** The runtime it measures (the daemon asks it runtime-specific questions). */
+    public ContainerRuntime delegate() {
+        return delegate;
+    }
+
+    private <T> T timed(String call, Supplier<T> work) {
+        long t0 = System.nanoTime();
+        String outcome = "ok";
+        try {
+            return work.get();
+        } catch (EngineException e) {
+            outcome = outcome(e);
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw e;
+        } finally {
+            timer(call, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void timedVoid(String call, Runnable work) {
+        timed(call, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    static String outcome(EngineException e) {
+        return switch (e) {
+            case EngineException.NotFound n -> "not_found";
+            case EngineException.Conflict c -> "conflict";
+            case EngineException.Unavailable u -> "unavailable";
+            case EngineException.Timeout t -> "timeout";
+            case EngineException.Rejected r -> "rejected";
+        };
+    }
+
+    private Timer timer(String call, String outcome) {
+        return timers.computeIfAbsent(call + "/" + outcome, k -> Timer.builder(METRIC)
+                .description("Container engine calls by call and outcome")
+                .tags("call", call, "outcome", outcome)
+                .serviceLevelObjectives(Buckets.CALLS)
+                .register(registry));
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public List<FieldError> check(ServerSpec spec) {
+        return delegate.check(spec);
+    }
+
+    @Override
+    public RuntimeInfo info(Deadline deadline) {
+        return timed("info", () -> delegate.info(deadline));
+    }
+
+    @Override
+    public List<ContainerInfo> listOwned(Deadline deadline) {
+        return timed("list", () -> delegate.listOwned(deadline));
+    }
+
+    @Override
+    public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
+        return timed("find", () -> delegate.find(serverId, deadline));
+    }
+
+    @Override
+    public ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline) {
+        return timed("create", () -> delegate.create(spec, dataDir, deadline));
+    }
+
+    @Override
+    public void start(ContainerRef ref, Deadline deadline) {
+        timedVoid("start", () -> delegate.start(ref, deadline));
+    }
+
+    @Override
+    public void sendInput(ContainerRef ref, String line, Deadline deadline) {
+        timedVoid("send_input", () -> delegate.sendInput(ref, line, deadline));
+    }
+
+    @Override
+    public void signal(ContainerRef ref, String signal, Deadline deadline) {
+        timedVoid("signal", () -> delegate.signal(ref, signal, deadline));
+    }
+
+    @Override
+    public void kill(ContainerRef ref, Deadline deadline) {
+        timedVoid("kill", () -> delegate.kill(ref, deadline));
+    }
+
+    @Override
+    public void remove(ContainerRef ref, Deadline deadline) {
+        timedVoid("remove", () -> delegate.remove(ref, deadline));
+    }
+
+    @Override
+    public ContainerInfo inspect(ContainerRef ref, Deadline deadline) {
+        return timed("inspect", () -> delegate.inspect(ref, deadline));
+    }
+
+    @Override
+    public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
+        return timed("await_exit", () -> delegate.awaitExit(ref, deadline));
+    }
+
+    @Override
+    public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        return timed("logs", () -> delegate.logs(ref, request, sink));
+    }
+
+    @Override
+    public Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink) {
+        return timed("stats", () -> delegate.stats(ref, sink));
+    }
+
+    @Override
+    public Subscription events(StreamSink<RuntimeEvent> sink) {
+        return timed("events", () -> delegate.events(sink));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,215 @@
+package dev.raptor.metrics;
+
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.console.ServerRuns;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.limits.Limits;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.query.GameQuery;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.stats.StatsHub;
+import dev.raptor.core.stats.StatsSettings;
+import dev.raptor.docker.DockerRuntime;
+import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.query.GameStatusPoller;
+import dev.raptor.query.PollerSettings;
+import dev.raptor.query.QueryTarget;
+import dev.raptor.query.testing.MinecraftResponder;
+import dev.raptor.store.SqliteStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The metrics of a real node: SQLite store, the test Docker Engine, the fleet and the stats hub, each
+ * measured through its decorator, and a Minecraft status responder standing in for the game's query
+ * port. What an operator's Prometheus would read is read from the registry's own text exposition.
+ */
+class MetricsEngineTest {
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final String IMAGE = "raptor-test/gameserver:1";
+
+    @TempDir
+    Path tmp;
+    final String node = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
+    RaptorMetrics metrics;
+    SqliteStore sqlite;
+    DockerRuntime docker;
+    EventBus bus;
+    ServerFleet fleet;
+    StatsHub stats;
+    MinecraftResponder minecraft;
+    GameStatusPoller poller;
+    NodeMetrics nodeMetrics;
+    ServerMetrics serverMetrics;
+
+    static String dockerHost() {
+        String host = System.getenv("DOCKER_HOST");
+        if (host == null || host.isBlank()) {
+            fail("DOCKER_HOST is not set: these tests need the real Docker Engine. Run `scripts/engine.sh start` and "
+                    + "`eval \"$(scripts/engine.sh env)\"`, then the tests again.");
+        }
+        return host;
+    }
+
+    @BeforeEach
+    void node() throws Exception {
+        metrics = RaptorMetrics.create();
+        sqlite = SqliteStore.open(tmp.resolve("data"));
+        docker = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node));
+        bus = new EventBus();
+        Path volumes = tmp.resolve("volumes");
+        fleet = new ServerFleet(new MeteredStore(sqlite, metrics.registry()), new MeteredRuntime(docker, metrics.registry()), bus,
+                ControllerSettings.defaults(volumes));
+        fleet.boot();
+        stats = new StatsHub(fleet.runtime(), ServerRuns.of(fleet), bus, volumes, StatsSettings.defaults());
+        minecraft = MinecraftResponder.modern(7, 20, "1.21.4", "\"metrics\"");
+        // every running server "answers" on the responder: the test image speaks no game protocol
+        poller = new GameStatusPoller(() -> fleet.list().stream().filter(s -> s.state() == ServerState.RUNNING)
+                .map(s -> QueryTarget.of(s.id(), "127.0.0.1", minecraft.port(), GameQuery.minecraft())).toList(),
+                new PollerSettings(Duration.ofMillis(200), Duration.ofSeconds(5), 4));
+        nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
+        serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, poller, Duration.ofSeconds(1)).start();
+        poller.start();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        poller.close();
+        serverMetrics.close();
+        nodeMetrics.close();
+        stats.close();
+        fleet.close();
+        for (ContainerInfo c : docker.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
+            try {
+                docker.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
+            } catch (EngineException e) {
+                // gone already
+            }
+        }
+        docker.close();
+        bus.close();
+        sqlite.close();
+        minecraft.close();
+        metrics.close();
+    }
+
+    private ScrapedText scrape() {
+        return new ScrapedText(metrics.scrape("text/plain").body());
+    }
+
+    private UUID createAndStart(String name) throws Exception {
+        ServerSpec spec = ServerSpec.builder(IMAGE).name(name)
+                .allocation(Allocation.primary("127.0.0.1", freePort(), Protocol.TCP))
+                .limits(Limits.unlimited().withMemoryMiB(256))
+                .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(20)))
+                .readyPattern("Done!")
+                .build();
+        fleet.create(spec);
+        PowerResult r = fleet.power(spec.id(), PowerAction.START).get(90, TimeUnit.SECONDS);
+        assertThat(r).isInstanceOf(PowerResult.Done.class);
+        return spec.id();
+    }
+
+    @Test
+    void aRunningServersMemoryStateAndPlayersAreSeriesAndItsStartIsInThePowerHistogram() throws Exception {
+        UUID id = createAndStart("metered");
+        Map<String, String> server = Map.of("server", id.toString(), "name", "metered");
+
+        await().atMost(WAIT).until(() -> scrape().value("raptor_server_memory_usage_bytes", server).orElse(0) > 0);
+        ScrapedText s = scrape();
+        assertThat(s.value("raptor_server_memory_limit_bytes", server)).hasValue(256.0 * 1024 * 1024);
+        assertThat(s.value("raptor_server_state", Map.of("server", id.toString(), "state", "running"))).hasValue(1);
+        assertThat(s.value("raptor_server_state", Map.of("server", id.toString(), "state", "offline"))).hasValue(0);
+        assertThat(s.value("raptor_server_desired_state", Map.of("server", id.toString(), "desired", "running"))).hasValue(1);
+        assertThat(s.value("raptor_servers", Map.of("state", "running"))).hasValue(1);
+        assertThat(s.value("raptor_power_action_seconds_count", Map.of("action", "start", "outcome", "done"))).hasValue(1);
+        assertThat(s.samples("raptor_power_action_seconds_bucket")).anyMatch(l -> l.contains("le=\"+Inf\"") && l.endsWith(" 1"));
+        assertThat(s.value("raptor_engine_call_seconds_count", Map.of("call", "create", "outcome", "ok"))).hasValue(1);
+        assertThat(s.value("raptor_engine_call_seconds_count", Map.of("call", "start", "outcome", "ok"))).hasValue(1);
+        assertThat(s.value("raptor_store_write_seconds_count", Map.of("operation", "desired_state", "outcome", "ok")).orElse(0))
+                .isGreaterThanOrEqualTo(1);
+
+        await().atMost(WAIT).until(() -> scrape().value("raptor_server_players_online", server).orElse(Double.NaN) == 7);
+        assertThat(scrape().value("raptor_server_players_max", server)).hasValue(20);
+        assertThat(scrape().value("raptor_server_game_info", Map.of("server", id.toString(), "version", "1.21.4"))).hasValue(1);
+        assertThat(scrape().value("raptor_server_uptime_seconds", server).orElseThrow()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aDeletedServerLeavesNoSeriesBehind() throws Exception {
+        UUID id = createAndStart("short-lived");
+        await().atMost(WAIT).until(() -> scrape().value("raptor_server_players_online", Map.of("server", id.toString()))
+                .orElse(Double.NaN) == 7);
+        assertThat(scrape().linesWith(id.toString())).hasSizeGreaterThan(15);
+
+        assertThat(fleet.delete(id, true).get(90, TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+
+        await().atMost(WAIT).until(() -> scrape().linesWith(id.toString()).isEmpty());
+        assertThat(serverMetrics.tracked()).doesNotContain(id);
+        assertThat(stats.subscriberCount(id)).as("the metrics' stats subscription is closed").isZero();
+        assertThat(scrape().value("raptor_power_action_seconds_count", Map.of("action", "delete", "outcome", "done"))).hasValue(1);
+    }
+
+    @Test
+    void aRenamedServerKeepsOneSetOfSeriesUnderItsNewName() throws Exception {
+        ServerSpec spec = ServerSpec.builder(IMAGE).name("before").build();
+        fleet.create(spec);
+        await().atMost(WAIT).until(() -> !scrape().samples("raptor_server_crashes_total").isEmpty()
+                && scrape().value("raptor_server_crashes_total", Map.of("name", "before")).isPresent());
+
+        fleet.update(spec.id(), 1, ServerSpec.builder(IMAGE).id(spec.id()).name("after").build());
+
+        await().atMost(WAIT).until(() -> scrape().value("raptor_server_crashes_total", Map.of("name", "after")).isPresent());
+        assertThat(scrape().linesWith("name=\"before\"")).isEmpty();
+        assertThat(scrape().samples("raptor_server_crashes_total")).hasSize(1);
+    }
+
+    @Test
+    void scrapersThatAskForOpenMetricsGetIt() {
+        Exposition open = metrics.scrape("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        assertThat(open.contentType()).startsWith("application/openmetrics-text; version=1.0.0");
+        assertThat(open.body().strip()).endsWith("# EOF");
+
+        Exposition text = metrics.scrape("text/plain;version=0.0.4");
+        assertThat(text.contentType()).isEqualTo(Exposition.PROMETHEUS_TEXT);
+        assertThat(text.body()).doesNotContain("# EOF").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void anEngineThatDoesNotAnswerIsCountedByOutcome() {
+        try (MeteredRuntime dead = new MeteredRuntime(DockerRuntime.connect(DockerRuntimeConfig.of("unix://" + tmp.resolve("no-engine.sock"))),
+                metrics.registry())) {
+            assertThatThrownBy(() -> dead.info(Deadline.in(Duration.ofSeconds(10)))).isInstanceOf(EngineException.class);
+        }
+        assertThat(scrape().samples("raptor_engine_call_seconds_count")).anyMatch(l -> l.contains("call=\"info\"")
+                && (l.contains("outcome=\"unavailable\"") || l.contains("outcome=\"timeout\"")));
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
