@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -155,6 +156,21 @@ class MetricsEngineTest {
         assertThat(scrape().value("raptor_server_players_max", server)).hasValue(20);
         assertThat(scrape().value("raptor_server_game_info", Map.of("server", id.toString(), "version", "1.21.4"))).hasValue(1);
         assertThat(scrape().value("raptor_server_uptime_seconds", server).orElseThrow()).isGreaterThanOrEqualTo(0);
+        ScrapedText all = scrape();
+        for (String name : List.of("raptor_server_state", "raptor_server_desired_state", "raptor_server_uptime_seconds",
+                "raptor_server_cpu_usage_cores", "raptor_server_memory_usage_bytes", "raptor_server_memory_limit_bytes",
+                "raptor_server_network_received_bytes_total", "raptor_server_network_transmitted_bytes_total",
+                "raptor_server_disk_usage_bytes", "raptor_server_disk_limit_bytes", "raptor_server_processes",
+                "raptor_server_restarts_total", "raptor_server_crashes_total", "raptor_server_oom_kills_total",
+                "raptor_server_players_online", "raptor_server_players_max", "raptor_server_game_query_up", "raptor_server_game_info")) {
+            assertThat(all.samples(name)).as("README-metrics.md promises %s for each server", name)
+                    .anyMatch(l -> l.contains("server=\"" + id + "\""));
+        }
+        for (String name : List.of("raptor_servers", "raptor_servers_desired", "raptor_servers_crash_looping",
+                "raptor_power_action_seconds_bucket", "raptor_engine_call_seconds_bucket", "raptor_store_write_seconds_bucket",
+                "jvm_memory_used_bytes", "process_cpu_usage", "process_files_open_files", "jvm_threads_live_threads")) {
+            assertThat(all.samples(name)).as("README-metrics.md promises %s", name).isNotEmpty();
+        }
     }
 
     @Test
