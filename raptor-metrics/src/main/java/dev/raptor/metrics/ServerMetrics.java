@@ -1,5 +1,6 @@
 package dev.raptor.metrics;
 
+import dev.raptor.core.console.ConsoleCounts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.power.ServerFleet;
@@ -38,7 +39,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Per-server series, labelled {@code server} (the id) and {@code name}: observed and desired state,
  * uptime, CPU, memory and its limit, network, disk and its limit, processes, restarts, crashes, OOM
- * kills, and, for servers whose spec names a query protocol, players online and slots.
+ * kills, console lines and lines dropped, and, for servers whose spec names a query protocol, players online and slots.
  *
  * <p>Facts come from where Raptor already has them, never from another engine poll: state from the
  * fleet's in-memory view, readings from one {@link StatsHub} subscription per server (the same engine
@@ -54,6 +55,7 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
     private final MeterRegistry registry;
     private final ServerFleet fleet;
     private final StatsHub stats;
+    private final ConsoleCounts consoles;
     private final Map<UUID, Tracked> servers = new ConcurrentHashMap<>();
     private final EventBus.Listener<ServerEvent> events;
     private final Duration syncEvery;
@@ -95,12 +97,14 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
     }
 
     /**
+     * @param consoles  the console hub's line counts; null without consoles
      * @param poller    where players come from; null on a node that queries no game
      * @param syncEvery how often the tracked servers are compared with the fleet
      */
-    public ServerMetrics(MeterRegistry registry, ServerFleet fleet, EventBus bus, StatsHub stats, GameStatusPoller poller,
-                         Duration syncEvery) {
+    public ServerMetrics(MeterRegistry registry, ServerFleet fleet, EventBus bus, StatsHub stats, ConsoleCounts consoles,
+                         GameStatusPoller poller, Duration syncEvery) {
         this.registry = registry;
+        this.consoles = consoles;
         this.fleet = fleet;
         this.stats = stats;
         this.syncEvery = syncEvery;
@@ -167,8 +171,9 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
                     }
                 }
             }
-            case ServerEvent.Changed ch when ch.change().equals("deleted") -> untrack(ch.serverId());
-            case ServerEvent.Changed ch -> fleet.find(ch.serverId()).ifPresent(s -> track(s.stored()));
+            case ServerEvent.Deleted d -> untrack(d.serverId());
+            case ServerEvent.Created c -> fleet.find(c.serverId()).ifPresent(s -> track(s.stored()));
+            case ServerEvent.Updated u -> fleet.find(u.serverId()).ifPresent(s -> track(s.stored()));
             default -> {
             }
         }
@@ -248,6 +253,12 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
                 .description("Crashes the kernel's OOM killer caused").tags(t.tags).register(registry));
         t.meters.add(FunctionCounter.builder("raptor.server.restarts", t.restarts, AtomicLong::get)
                 .description("Automatic restarts after a crash (the restart policy)").tags(t.tags).register(registry));
+        if (consoles != null) {
+            t.meters.add(FunctionCounter.builder("raptor.server.console.lines", consoles, c -> c.lines(id))
+                    .description("Console lines that reached the node while the console was watched").tags(t.tags).register(registry));
+            t.meters.add(FunctionCounter.builder("raptor.server.console.dropped.lines", consoles, c -> c.dropped(id))
+                    .description("Console lines subscribers lost to their bounded queues").tags(t.tags).register(registry));
+        }
     }
 
     private double memoryLimit(Tracked t) {

@@ -2,6 +2,8 @@ package dev.raptor.metrics;
 
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.console.ConsoleHub;
+import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.limits.Limits;
@@ -60,6 +62,7 @@ class MetricsEngineTest {
     EventBus bus;
     ServerFleet fleet;
     StatsHub stats;
+    ConsoleHub consoles;
     MinecraftResponder minecraft;
     GameStatusPoller poller;
     NodeMetrics nodeMetrics;
@@ -91,7 +94,8 @@ class MetricsEngineTest {
                 .map(s -> QueryTarget.of(s.id(), "127.0.0.1", minecraft.port(), GameQuery.minecraft())).toList(),
                 new PollerSettings(Duration.ofMillis(200), Duration.ofSeconds(5), 4));
         nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
-        serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, poller, Duration.ofSeconds(1)).start();
+        consoles = new ConsoleHub(fleet.runtime(), ServerRuns.of(fleet), bus, ConsoleSettings.defaults());
+        serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, consoles.counts(), poller, Duration.ofSeconds(1)).start();
         poller.start();
     }
 
@@ -100,6 +104,7 @@ class MetricsEngineTest {
         poller.close();
         serverMetrics.close();
         nodeMetrics.close();
+        consoles.close();
         stats.close();
         fleet.close();
         for (ContainerInfo c : docker.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
@@ -152,6 +157,11 @@ class MetricsEngineTest {
         assertThat(s.value("raptor_store_write_seconds_count", Map.of("operation", "desired_state", "outcome", "ok")).orElse(0))
                 .isGreaterThanOrEqualTo(1);
 
+        try (var watching = consoles.subscribe(id, batch -> {
+        })) {
+            fleet.sendCommand(id, "say counted");
+            await().atMost(WAIT).until(() -> scrape().value("raptor_server_console_lines_total", server).orElse(0) >= 1);
+        }
         await().atMost(WAIT).until(() -> scrape().value("raptor_server_players_online", server).orElse(Double.NaN) == 7);
         assertThat(scrape().value("raptor_server_players_max", server)).hasValue(20);
         assertThat(scrape().value("raptor_server_game_info", Map.of("server", id.toString(), "version", "1.21.4"))).hasValue(1);
@@ -162,6 +172,7 @@ class MetricsEngineTest {
                 "raptor_server_network_received_bytes_total", "raptor_server_network_transmitted_bytes_total",
                 "raptor_server_disk_usage_bytes", "raptor_server_disk_limit_bytes", "raptor_server_processes",
                 "raptor_server_restarts_total", "raptor_server_crashes_total", "raptor_server_oom_kills_total",
+                "raptor_server_console_lines_total", "raptor_server_console_dropped_lines_total",
                 "raptor_server_players_online", "raptor_server_players_max", "raptor_server_game_query_up", "raptor_server_game_info")) {
             assertThat(all.samples(name)).as("README-metrics.md promises %s for each server", name)
                     .anyMatch(l -> l.contains("server=\"" + id + "\""));

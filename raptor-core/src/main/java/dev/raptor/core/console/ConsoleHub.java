@@ -31,15 +31,16 @@ public final class ConsoleHub implements AutoCloseable {
     private final ServerRuns runs;
     private final ConsoleSettings settings;
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final ConsoleCounts counts = new ConsoleCounts();
     private final WatchRegistry<ServerConsole, ConsoleSubscription> consoles;
 
     public ConsoleHub(ContainerRuntime runtime, ServerRuns runs, EventBus bus, ConsoleSettings settings) {
         this.runtime = runtime;
         this.runs = runs;
         this.settings = settings;
-        this.consoles = new WatchRegistry<>("console hub", id -> new ServerConsole(id, runtime, runs, settings, openStreams),
-                bus, e -> e instanceof ServerEvent.ContainerStarted, id -> {
-                });
+        this.consoles = new WatchRegistry<>("console hub",
+                id -> new ServerConsole(id, runtime, runs, settings, openStreams, counts.of(id)),
+                bus, e -> e instanceof ServerEvent.ContainerStarted, counts::forget);
     }
 
     public ConsoleSettings settings() {
@@ -80,6 +81,11 @@ public final class ConsoleHub implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ counters (tests prove nothing leaks)
+
+    /** Lines received and lines dropped per server (for metrics). */
+    public ConsoleCounts counts() {
+        return counts;
+    }
 
     /** Subscribers over all servers. */
     public int subscriberCount() {

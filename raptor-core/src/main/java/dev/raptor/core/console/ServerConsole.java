@@ -52,6 +52,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
     /** Delivered lines beyond the history are forgotten in steps of this many. */
     private static final int TRIM_SLACK = 1024;
 
+    private final ConsoleCounts.Counts counts;
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
     private final ConsoleSettings settings;
@@ -84,7 +85,9 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
     /** Pump-only: the re-check that opens a stream once the server runs, armed while none is open. */
     private Mailbox.Timer recheck;
 
-    ServerConsole(UUID serverId, ContainerRuntime runtime, ServerRuns runs, ConsoleSettings settings, AtomicInteger openStreams) {
+    ServerConsole(UUID serverId, ContainerRuntime runtime, ServerRuns runs, ConsoleSettings settings, AtomicInteger openStreams,
+                  ConsoleCounts.Counts counts) {
+        this.counts = counts;
         super(serverId, "console");
         this.runtime = runtime;
         this.runs = runs;
@@ -151,6 +154,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
             if (s.cursor < oldest) {
                 gap = oldest - s.cursor;
                 s.dropped += gap;
+                counts.dropped.add(gap);
                 s.cursor = oldest;
             }
             long now = System.nanoTime();
@@ -252,6 +256,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
             }
             boundary = null;
             lines.append(line);
+            counts.lines.increment();
             remember(at);
             newLines.signalAll();
             if (lines.head() % pressureStep == 0) {

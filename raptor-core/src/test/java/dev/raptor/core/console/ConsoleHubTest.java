@@ -402,6 +402,26 @@ class ConsoleHubTest extends RunningServerFixture {
         assertThat(r.texts()).containsExactly("boot 1", "boot 2");
     }
 
+    @Test
+    void theHubCountsEachServersLinesAndTheLinesItsSubscribersLostAndForgetsThemWithTheServer() throws Exception {
+        ConsoleHub hub = hub(ConsoleSettings.defaults().withQueueLines(100));
+        Recorder stuck = new Recorder();
+        stuck.gate = new CountDownLatch(1);
+        ConsoleSubscription sub = hub.subscribe(id, stuck);
+        awaitFollowing();
+        emit("line ", 1, 1_000);
+        await().atMost(HANG).until(() -> hub.counts().lines(id) == 1_000);
+        await().atMost(HANG).until(() -> sub.droppedTotal() >= 800);
+        stuck.gate.countDown();
+        await().atMost(HANG).until(() -> stuck.texts().contains("line 1000"));
+        assertThat(hub.counts().dropped(id)).isEqualTo(stuck.dropNotices.stream().mapToLong(Long::longValue).sum()).isPositive();
+
+        sub.close();
+        assertThat(hub.counts().lines(id)).as("counts outlive a watch").isEqualTo(1_000);
+        bus.publish(new ServerEvent.Deleted(id, Instant.now()));
+        await().atMost(HANG).until(() -> hub.counts().lines(id) == 0);
+    }
+
     // ------------------------------------------------------------------ endings
 
     @Test
