@@ -37,12 +37,18 @@ import java.util.regex.Pattern;
  *   <tr><td>node</td><td>RAPTOR_NODE</td><td>none</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
  *   <tr><td>logFormat</td><td>RAPTOR_LOG_FORMAT</td><td>text; json writes one JSON object per line</td></tr>
+ *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
+ *   <tr><td>healthDiskWarnMiB</td><td>RAPTOR_HEALTH_DISK_WARN_MIB</td><td>5120: deep health is degraded below this much free space</td></tr>
+ *   <tr><td>healthDiskCriticalMiB</td><td>RAPTOR_HEALTH_DISK_CRITICAL_MIB</td><td>512: deep health is unhealthy below this much free space</td></tr>
  * </table>
  */
 public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("/etc/raptor/config.yml");
     public static final String DEFAULT_HTTP_ADDR = "127.0.0.1:8080";
     public static final String USER_DATA_DIR = ".local/share/raptor";
+    static final long DEFAULT_DISK_WARN_MIB = 5120;
+    static final long DEFAULT_DISK_CRITICAL_MIB = 512;
+    private static final long MIB = 1024L * 1024;
 
     /** YAML key to environment variable. */
     public static final Map<String, String> KEYS;
@@ -58,6 +64,9 @@ public final class ConfigLoader {
         keys.put("node", "RAPTOR_NODE");
         keys.put("serverUser", "RAPTOR_SERVER_USER");
         keys.put("logFormat", LogFormat.ENV);
+        keys.put("metricsAddr", "RAPTOR_METRICS_ADDR");
+        keys.put("healthDiskWarnMiB", "RAPTOR_HEALTH_DISK_WARN_MIB");
+        keys.put("healthDiskCriticalMiB", "RAPTOR_HEALTH_DISK_CRITICAL_MIB");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -189,11 +198,45 @@ public final class ConfigLoader {
             }
         }
 
+        Setting ma = setting("metricsAddr", yaml, file);
+        HostPort metrics = null;
+        if (ma.value != null && !ma.value.isBlank()) {
+            try {
+                metrics = HostPort.parse(ma.value);
+            } catch (IllegalArgumentException e) {
+                problems.add(ma.name + ": " + e.getMessage());
+            }
+        }
+
+        long diskWarn = mebibytes(setting("healthDiskWarnMiB", yaml, file), DEFAULT_DISK_WARN_MIB, problems);
+        long diskCritical = mebibytes(setting("healthDiskCriticalMiB", yaml, file), DEFAULT_DISK_CRITICAL_MIB, problems);
+        if (diskCritical > diskWarn) {
+            problems.add("healthDiskCriticalMiB (" + diskCritical + ") must not be above healthDiskWarnMiB (" + diskWarn + ")");
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
-                dockerHost, node, serverUser, logFormat, fileRead ? file : null);
+                dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null);
+    }
+
+    /** A size in MiB: a whole number, 0 or more. */
+    private static long mebibytes(Setting s, long fallback, List<String> problems) {
+        if (s.value == null || s.value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long v = Long.parseLong(s.value.strip());
+            if (v >= 0 && v <= 1L << 30) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        problems.add(s.name + ": must be a whole number of MiB, 0 or more (was '" + s.value + "')");
+        return fallback;
     }
 
     /** A setting's value (environment over file) and the name to blame in messages. */

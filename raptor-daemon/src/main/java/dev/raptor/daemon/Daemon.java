@@ -7,6 +7,21 @@ import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.ConsoleSocketSettings;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
+import dev.raptor.api.metrics.MetricsEndpoint;
+import dev.raptor.api.metrics.MetricsServer;
+import dev.raptor.core.health.ClockCheck;
+import dev.raptor.core.health.DeepHealth;
+import dev.raptor.core.health.DiskSpaceCheck;
+import dev.raptor.core.health.EngineCheck;
+import dev.raptor.core.health.HealthMonitor;
+import dev.raptor.core.health.ServersCheck;
+import dev.raptor.core.health.StoreCheck;
+import dev.raptor.metrics.HealthMetrics;
+import dev.raptor.metrics.MeteredRuntime;
+import dev.raptor.metrics.MeteredStore;
+import dev.raptor.metrics.NodeMetrics;
+import dev.raptor.metrics.RaptorMetrics;
+import dev.raptor.metrics.ServerMetrics;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
@@ -29,8 +44,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,11 +62,24 @@ public final class Daemon implements AutoCloseable {
     static final long MIN_FREE_BYTES = 512L * 1024 * 1024;
     /** How long shutdown waits for the last operation outcomes to reach the store. */
     static final Duration OPERATION_FLUSH = Duration.ofSeconds(5);
+    /** Deep health: every check answers within this, or is reported unhealthy. */
+    static final Duration HEALTH_DEADLINE = Duration.ofSeconds(5);
+    /** How often the deep checks run for the metrics and the log when nobody asks. */
+    static final Duration HEALTH_EVERY = Duration.ofSeconds(30);
+    static final Duration STORE_SLOW = Duration.ofSeconds(1);
+    static final Duration ENGINE_SLOW = Duration.ofSeconds(2);
+    /** A wall clock before this was reset (Raptor did not exist then). */
+    static final Instant CLOCK_SANE_AFTER = Instant.parse("2025-01-01T00:00:00Z");
+    static final Duration CLOCK_MAX_DRIFT = Duration.ofMinutes(1);
+    /** How often per-server series are compared with the fleet (events keep them current in between). */
+    static final Duration SERVER_METRICS_SYNC = Duration.ofSeconds(30);
 
     private final DaemonConfig config;
     private final Deque<Step> closeOrder = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServerFleet fleet;
+    private RaptorMetrics metrics;
+    private DeepHealth health;
     private ApiServer api;
     private ApiKey apiKey;
     private ApiKeyFile keyFile;
@@ -87,6 +117,9 @@ public final class Daemon implements AutoCloseable {
         layout.problems().forEach(p -> log.warn("data directory: {}", p));
         Path volumes = layout.volumes();
 
+        metrics = RaptorMetrics.create();
+        closeOrder.push(new Step("metrics", metrics));
+
         SqliteStore store;
         try {
             store = SqliteStore.open(dataDir);
@@ -104,16 +137,17 @@ public final class Daemon implements AutoCloseable {
         }));
 
         RuntimeSelector.Selected selected = RuntimeSelector.open(config);
-        ContainerRuntime runtime = selected.runtime();
-        closeOrder.push(new Step("runtime", runtime));
-        String reach = runtime instanceof ProcessRuntime process ? process.unreachable(volumes).orElse(null) : null;
+        closeOrder.push(new Step("runtime", selected.runtime()));
+        // every engine call and store write is timed; the core never knows
+        ContainerRuntime runtime = new MeteredRuntime(selected.runtime(), metrics.registry());
+        String reach = selected.runtime() instanceof ProcessRuntime process ? process.unreachable(volumes).orElse(null) : null;
         if (reach != null) {
             log.warn("{}: every start will fail until it can", reach);
         }
         EventBus bus = new EventBus();
         closeOrder.push(new Step("event bus", bus));
 
-        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(volumes));
+        fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, ControllerSettings.defaults(volumes));
         closeOrder.push(new Step("fleet (game servers keep running)", fleet));
         ServerFleet.ReconcileReport report;
         try {
@@ -129,6 +163,30 @@ public final class Daemon implements AutoCloseable {
         closeOrder.push(new Step("console hub", consoles));
         StatsHub stats = new StatsHub(runtime, runs, bus, fleet.settings().volumesRoot(), StatsSettings.defaults());
         closeOrder.push(new Step("stats hub", stats));
+
+        // Metrics and deep health: from the bus, the hubs and the fleet's view, never another engine poll per server.
+        NodeMetrics nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
+        closeOrder.push(new Step("node metrics", nodeMetrics));
+        ServerMetrics serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, consoles.counts(), null,
+                SERVER_METRICS_SYNC).start();
+        closeOrder.push(new Step("server metrics", serverMetrics));
+        health = new DeepHealth(List.of(
+                new StoreCheck(() -> storeProbe(store, dataDir), STORE_SLOW),
+                new EngineCheck(runtime, ENGINE_SLOW),
+                new DiskSpaceCheck(dataDir, config.diskWarnBytes(), config.diskCriticalBytes()),
+                new ClockCheck(Clock.systemUTC(), CLOCK_SANE_AFTER, CLOCK_MAX_DRIFT),
+                new ServersCheck(fleet)), HEALTH_DEADLINE);
+        new HealthMetrics(metrics.registry(), health);
+        closeOrder.push(new Step("health monitor", HealthMonitor.every(health, HEALTH_EVERY)));
+        if (config.metricsHost() != null) {
+            try {
+                closeOrder.push(new Step("metrics listener", MetricsServer.start(config.metricsHost(), config.metricsPort(),
+                        new MetricsEndpoint(metrics))));
+            } catch (RuntimeException e) {
+                throw new BootException("cannot serve metrics on " + config.metricsHost() + ":" + config.metricsPort() + ": "
+                        + rootMessage(e), e);
+            }
+        }
 
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
@@ -190,6 +248,14 @@ public final class Daemon implements AutoCloseable {
 
     public ServerFleet fleet() {
         return fleet;
+    }
+
+    public RaptorMetrics metrics() {
+        return metrics;
+    }
+
+    public DeepHealth health() {
+        return health;
     }
 
     public ApiServer api() {

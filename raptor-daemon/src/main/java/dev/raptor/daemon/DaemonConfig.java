@@ -20,11 +20,16 @@ import java.nio.file.Path;
  * @param node       node name labelled on containers so daemons sharing an engine keep apart; null = none
  * @param serverUser the host account servers on the process runtime run as when the daemon is root
  * @param logFormat  how log lines look: text, or one JSON object per line
+ * @param metricsHost where {@code /metrics} is served without credentials; null = only on the API address, behind the node key
+ * @param metricsPort its port (0 = any free port)
+ * @param diskWarnBytes deep health is degraded below this much free space in the data directory
+ * @param diskCriticalBytes deep health is unhealthy below this much
  * @param configFile the file read, or null when none was
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
-                           LogFormat logFormat, Path configFile) {
+                           LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
+                           Path configFile) {
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -40,6 +45,8 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
     public String toString() {
         return "DaemonConfig[dataDir=" + dataDir + " (" + dataDirSource + "), http=" + httpHost + ":" + httpPort + ", socket=" + socket
                 + ", apiKey from " + apiKeyOrigin() + ", runtime=" + runtime.wireName()
-                + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName() + ", configFile=" + configFile + "]";
+                + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
+                + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
+                + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile + "]";
     }
 }

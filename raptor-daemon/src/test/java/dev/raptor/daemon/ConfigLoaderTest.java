@@ -189,4 +189,30 @@ class ConfigLoaderTest {
                 () -> loader(Map.of("RAPTOR_LOG_FORMAT", "xml"), true).load(null));
         assertThat(e.problems()).containsExactly("RAPTOR_LOG_FORMAT: must be text or json (was 'xml')");
     }
+
+    @Test
+    void metricsAreServedOnTheirOwnAddressOnlyWhenOneIsGiven() throws IOException {
+        DaemonConfig none = loader(Map.of(), true).load(null);
+        assertThat(none.metricsHost()).isNull();
+        DaemonConfig fromFile = loader(Map.of(), true).load(file("metricsAddr: 10.0.0.5:9100\n"));
+        assertThat(fromFile.metricsHost()).isEqualTo("10.0.0.5");
+        assertThat(fromFile.metricsPort()).isEqualTo(9100);
+        ConfigException bad = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_METRICS_ADDR", "9100"), true).load(null));
+        assertThat(bad.problems()).singleElement().asString().startsWith("RAPTOR_METRICS_ADDR: must be host:port");
+    }
+
+    @Test
+    void diskThresholdsOfDeepHealthAreMebibytesAndTheCriticalOneIsNotAboveTheWarning() {
+        DaemonConfig c = loader(Map.of(), true).load(null);
+        assertThat(c.diskWarnBytes()).isEqualTo(5120L * 1024 * 1024);
+        assertThat(c.diskCriticalBytes()).isEqualTo(512L * 1024 * 1024);
+        assertThat(loader(Map.of("RAPTOR_HEALTH_DISK_WARN_MIB", "100", "RAPTOR_HEALTH_DISK_CRITICAL_MIB", "10"), true).load(null)
+                .diskWarnBytes()).isEqualTo(100L * 1024 * 1024);
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_HEALTH_DISK_WARN_MIB", "lots", "RAPTOR_HEALTH_DISK_CRITICAL_MIB", "10000"), true).load(null));
+        assertThat(e.problems()).containsExactly(
+                "RAPTOR_HEALTH_DISK_WARN_MIB: must be a whole number of MiB, 0 or more (was 'lots')",
+                "healthDiskCriticalMiB (10000) must not be above healthDiskWarnMiB (5120)");
+    }
 }

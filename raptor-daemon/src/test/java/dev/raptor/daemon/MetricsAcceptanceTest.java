@@ -1,0 +1,129 @@
+package dev.raptor.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.docker.DockerRuntime;
+import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.metrics.testing.PrometheusServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The issue's acceptance, on a real raptord: a real Prometheus scrapes the daemon's metrics and its
+ * HTTP API then holds a running server's memory series and the power-action histogram of its start;
+ * a free-space threshold above the data directory's real free space turns deep health degraded, in
+ * the metrics too.
+ */
+class MetricsAcceptanceTest {
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+    final String node = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
+    final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        daemons.forEach(DaemonProcess::close);
+        try (DockerRuntime engine = DockerRuntime.connect(DockerRuntimeConfig.of(DaemonProcess.dockerHost()).withNode(node))) {
+            for (ContainerInfo c : engine.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
+                try {
+                    engine.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
+                } catch (EngineException e) {
+                    // gone already
+                }
+            }
+        }
+    }
+
+    private DaemonProcess daemon(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
+        env.put("RAPTOR_API_KEY", ApiKey.generate());
+        env.put("RAPTOR_RUNTIME", "docker");
+        env.put("RAPTOR_NODE", node);
+        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
+        env.putAll(extra);
+        DaemonProcess d = DaemonProcess.launch(tmp, "raptord", env, List.of());
+        daemons.add(d);
+        d.awaitHealthy();
+        return d;
+    }
+
+    @Test
+    void aRealPrometheusFindsARunningServersMemoryAndThePowerHistogramOfItsStart() throws Exception {
+        int metricsPort = DaemonProcess.freePort();
+        DaemonProcess d = daemon(Map.of("RAPTOR_METRICS_ADDR", "127.0.0.1:" + metricsPort));
+        JsonNode created = d.json("POST", "/api/v1/servers", """
+                {"name": "scraped", "image": "raptor-test/gameserver:1", "readyPattern": "Done!",
+                 "limits": {"memoryMiB": 256},
+                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}}""", 201);
+        String id = created.get("id").asText();
+        assertThat(d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
+                .isEqualTo("running");
+
+        try (PrometheusServer prometheus = PrometheusServer.scraping(tmp.resolve("prometheus"), "127.0.0.1:" + metricsPort, "/metrics", null)) {
+            await().atMost(WAIT).until(() -> !prometheus.query("raptor_server_memory_usage_bytes{server=\"" + id + "\"} > 0").isEmpty());
+            JsonNode memory = prometheus.query("raptor_server_memory_usage_bytes{server=\"" + id + "\"}").getFirst();
+            assertThat(memory.path("metric").path("name").asText()).isEqualTo("scraped");
+            assertThat(prometheus.query("raptor_server_memory_limit_bytes{server=\"" + id + "\"} == 268435456")).hasSize(1);
+
+            List<JsonNode> starts = prometheus.query("raptor_power_action_seconds_count{action=\"start\",outcome=\"done\"}");
+            assertThat(starts).hasSize(1);
+            assertThat(starts.getFirst().path("value").get(1).asText()).isEqualTo("1");
+            assertThat(prometheus.query("raptor_power_action_seconds_bucket{action=\"start\",le=\"+Inf\"} == 1")).hasSize(1);
+            assertThat(prometheus.query("raptor_engine_call_seconds_count{call=\"start\",outcome=\"ok\"} >= 1")).isNotEmpty();
+            assertThat(prometheus.target().path("lastError").asText()).isEmpty();
+        }
+    }
+
+    @Test
+    void theMetricsAddressNeedsNoKeyAndServesOnlyMetrics() throws Exception {
+        int metricsPort = DaemonProcess.freePort();
+        daemon(Map.of("RAPTOR_METRICS_ADDR", "127.0.0.1:" + metricsPort));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> open = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+        assertThat(open.body()).contains("raptor_servers{state=\"running\"}").endsWith("# EOF\n");
+
+        HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/api/v1/servers"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void freeSpaceBelowTheWarningThresholdMakesDeepHealthDegradedInTheMetrics() throws Exception {
+        int metricsPort = DaemonProcess.freePort();
+        // a warning threshold of 1 PiB: above any test machine's free space
+        daemon(Map.of("RAPTOR_METRICS_ADDR", "127.0.0.1:" + metricsPort, "RAPTOR_HEALTH_DISK_WARN_MIB", Long.toString(1L << 30)));
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(WAIT).until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("raptor_health_check_status{check=\"disk\"} 1.0"));
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(body).contains("raptor_health_status 1.0").contains("raptor_health_check_status{check=\"engine\"} 0.0");
+    }
+}
