@@ -22,6 +22,9 @@ import dev.raptor.metrics.MeteredStore;
 import dev.raptor.metrics.NodeMetrics;
 import dev.raptor.metrics.RaptorMetrics;
 import dev.raptor.metrics.ServerMetrics;
+import dev.raptor.query.GameStatusPoller;
+import dev.raptor.query.PollerSettings;
+import dev.raptor.query.QueryTargets;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
@@ -80,6 +83,7 @@ public final class Daemon implements AutoCloseable {
     private ServerFleet fleet;
     private RaptorMetrics metrics;
     private DeepHealth health;
+    private GameStatusPoller poller;
     private ApiServer api;
     private ApiKey apiKey;
     private ApiKeyFile keyFile;
@@ -167,8 +171,12 @@ public final class Daemon implements AutoCloseable {
         // Metrics and deep health: from the bus, the hubs and the fleet's view, never another engine poll per server.
         NodeMetrics nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
         closeOrder.push(new Step("node metrics", nodeMetrics));
-        ServerMetrics serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, consoles.counts(), null,
+        // Players, version and MOTD of the servers whose spec names a query protocol, never on a controller's thread.
+        poller = new GameStatusPoller(() -> QueryTargets.running(fleet), PollerSettings.defaults());
+        closeOrder.push(new Step("game status poller", poller));
+        ServerMetrics serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, consoles.counts(), poller,
                 SERVER_METRICS_SYNC).start();
+        poller.start();
         closeOrder.push(new Step("server metrics", serverMetrics));
         health = new DeepHealth(List.of(
                 new StoreCheck(() -> storeProbe(store, dataDir), STORE_SLOW),
@@ -256,6 +264,11 @@ public final class Daemon implements AutoCloseable {
 
     public DeepHealth health() {
         return health;
+    }
+
+    /** What each queried server said last. */
+    public GameStatusPoller gameStatus() {
+        return poller;
     }
 
     public ApiServer api() {

@@ -7,6 +7,7 @@ import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.query.GameQuery;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.core.validation.Problems;
 
@@ -47,11 +48,13 @@ import java.util.regex.PatternSyntaxException;
  * @param readyPattern  regular expression found in a console line once the server has booted (e.g.
  *                      {@code Done \(}); until then the server is STARTING. Null = running as soon as
  *                      its process runs.
+ * @param query         how Raptor asks the game for its players, version and MOTD (on the primary
+ *                      allocation); null = it does not ask
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
-                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern) {
+                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -152,6 +155,11 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
                 p.add("readyPattern", "is not a valid regular expression: " + e.getDescription());
             }
         }
+        if (query != null) {
+            p.addAll("query", query.problems());
+            p.check(query.port() > 0 || !allocations.isEmpty(), "query",
+                    "needs a primary allocation to ask, or a port of its own");
+        }
         p.throwIfAny();
     }
 
@@ -219,6 +227,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.extraHosts.putAll(extraHosts);
         b.healthCheck = healthCheck;
         b.readyPattern = readyPattern;
+        b.query = query;
         return b;
     }
 
@@ -252,6 +261,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private final Map<String, String> extraHosts = new LinkedHashMap<>();
         private HealthCheck healthCheck;
         private String readyPattern;
+        private GameQuery query;
 
         private Builder(String image) {
             this.image = image;
@@ -382,6 +392,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** How Raptor asks the game for its status; null = it does not. */
+        public Builder query(GameQuery query) {
+            this.query = query;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -389,7 +405,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query);
         }
     }
 }

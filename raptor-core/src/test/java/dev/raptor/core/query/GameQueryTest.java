@@ -45,4 +45,17 @@ class GameQueryTest {
     void aPortOutOfRangeIsNamed() {
         assertThat(GameQuery.source(70000).problems()).extracting(FieldError::field).containsExactly("port");
     }
+
+    @Test
+    void aSpecsQueryIsCheckedWithTheSpecAndNeedsSomewhereToAsk() {
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.raptor.core.validation.InvalidSpecException.class,
+                () -> dev.raptor.core.server.ServerSpec.builder("raptor-test/gameserver:1").name("q")
+                        .query(new GameQuery(QueryProtocol.RCON, 70000, null, null)).build());
+        assertThat(e.errors()).extracting(FieldError::field).contains("query.port", "query.password");
+        var noAddress = org.assertj.core.api.Assertions.catchThrowableOfType(dev.raptor.core.validation.InvalidSpecException.class,
+                () -> dev.raptor.core.server.ServerSpec.builder("raptor-test/gameserver:1").name("q").query(GameQuery.minecraft()).build());
+        assertThat(noAddress.errors()).extracting(FieldError::field).containsExactly("query");
+        assertThat(dev.raptor.core.server.ServerSpec.builder("raptor-test/gameserver:1").name("q").query(GameQuery.source(27015)).build()
+                .query().port()).isEqualTo(27015);
+    }
 }

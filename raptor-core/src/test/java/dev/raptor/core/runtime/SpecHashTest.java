@@ -22,4 +22,14 @@ class SpecHashTest {
         assertThat(SpecHash.of(spec)).isNotEqualTo(SpecHash.of(spec.toBuilder().env("X", "2").build()));
         assertThat(SpecHash.of(spec)).isNotEqualTo(SpecHash.of(spec.toBuilder().image("raptor-test/gameserver:2").build()));
     }
+
+    @Test
+    void theGameQueryIsNotWhatRunsAndAddingItChangedNoEarlierHash() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        // computed by the version before specs had a query: upgrading recreates no container
+        assertThat(SpecHash.of(fixed)).isEqualTo("f9536be9f9b476f0e85c8fea");
+        assertThat(SpecHash.of(fixed.toBuilder().query(dev.raptor.core.query.GameQuery.source(2457)).build()))
+                .isEqualTo(SpecHash.of(fixed));
+    }
 }
