@@ -13,6 +13,7 @@ import dev.raptor.cli.command.RmCommand;
 import dev.raptor.cli.command.RunCommand;
 import dev.raptor.cli.command.StateCommand;
 import dev.raptor.cli.command.StatsCommand;
+import dev.raptor.cli.command.TopCommand;
 import dev.raptor.cli.command.SystemCommand;
 import dev.raptor.cli.command.TokenCommand;
 import dev.raptor.cli.command.UpdateCommand;
@@ -49,6 +50,7 @@ final class Verbs {
         ALL.put("update", UpdateCommand::new);
         ALL.put("logs", LogsCommand::new);
         ALL.put("stats", StatsCommand::new);
+        ALL.put("top", TopCommand::new);
         ALL.put("attach", AttachCommand::new);
         ALL.put("activity", ActivityCommand::new);
         ALL.put("token", TokenCommand::new);

@@ -19,6 +19,6 @@ class VerbsTest {
     @Test
     void everyVerbOfTheIssueIsThere() {
         assertThat(Verbs.names()).contains("ps", "create", "run", "start", "stop", "restart", "kill", "rm", "inspect", "update",
-                "logs", "stats", "attach", "activity", "token", "system", "state", "completion");
+                "logs", "stats", "top", "attach", "activity", "token", "system", "state", "completion");
     }
 }

@@ -328,6 +328,33 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void topShowsTheFleetBusiestFirstWithASummaryLine() {
+        runDetached("top-a");
+        ok("create", "--name", "top-idle", IMAGE);
+        Result frame = ok("top", "-n", "1");
+        List<String> lines = frame.lines();
+        assertThat(lines.getFirst()).matches("\\d+ servers?, \\d+ running; CPU .*%, memory .*, players \\d+");
+        assertThat(lines.get(1)).matches("NAME +STATE +CPU % +MEM USAGE / LIMIT +NET I/O +PLAYERS +UPTIME +ID");
+        int running = indexOfRowNamed(lines, "top-a");
+        int idle = indexOfRowNamed(lines, "top-idle");
+        assertThat(running).as("running servers come first").isLessThan(idle);
+        assertThat(lines.get(running)).contains("running").containsPattern("\\d+(\\.\\d+)?%");
+        assertThat(lines.get(idle)).contains("offline");
+
+        Result two = ok("top", "-n", "2", "--interval", "200ms");
+        assertThat(two.lines()).filteredOn(l -> l.startsWith("NAME ")).hasSize(2);
+    }
+
+    private static int indexOfRowNamed(List<String> lines, String name) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(name + " ")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no row for " + name + " in\n" + String.join("\n", lines));
+    }
+
+    @Test
     void activityShowsWhatHappenedToAServer() {
         runDetached("act");
         ok("stop", "act");
