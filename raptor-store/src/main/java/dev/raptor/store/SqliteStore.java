@@ -300,6 +300,27 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         });
     }
 
+    /**
+     * Deep health's store check: one durable write (the probe row, committed like every intent, with
+     * {@code synchronous=FULL}) and one read back.
+     *
+     * @return what it wrote
+     * @throws StoreException when the database does not take it
+     */
+    public String probeWrite() {
+        long now = System.currentTimeMillis();
+        db.write("health probe", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO health_probe (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at")) {
+                ps.setLong(1, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        int servers = probeServerCount();
+        return "sqlite committed a write and answers (" + servers + (servers == 1 ? " server)" : " servers)");
+    }
+
     /** SQLite's full {@code integrity_check} of the live database; empty when it is sound. */
     public List<String> checkIntegrity() {
         return db.read("integrity check", IntegrityCheck::full);

@@ -78,7 +78,7 @@ class MigrationTest {
                 "table operations", "index operations_by_finished_at");
         // and schema 4 rewrote its spec in the store's own format
         assertThat(specColumns(OLD_SERVER)).satisfies(row -> {
-            assertThat(row.format()).isEqualTo(2);
+            assertThat(row.format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
             assertThat(row.text()).contains("\"ports\":[{\"ip\":\"0.0.0.0\",\"hostPort\":25565,\"containerPort\":25565")
                     .contains("\"timeout\":\"PT30S\"").doesNotContain("timeoutSeconds");
         });
@@ -136,9 +136,9 @@ class MigrationTest {
             assertThat(server.version()).isEqualTo(2);
             assertThat(server.desired()).isEqualTo(DesiredState.RUNNING);
         }
-        assertThat(userVersion()).isEqualTo(4);
+        assertThat(userVersion()).isEqualTo(Migrations.latestVersion());
         SpecColumns row = specColumns(Specs.everyField().id());
-        assertThat(row.format()).isEqualTo(2);
+        assertThat(row.format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
         assertThat(row.text()).isEqualTo(dev.raptor.store.row.SpecRows.write(Specs.everyField()))
                 .contains("\"timeout\":\"PT2.5S\"", "\"rconPassword\":\"hunter2\"").doesNotContain("Seconds");
     }
@@ -164,12 +164,12 @@ class MigrationTest {
             StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
             store.update(server.id(), 2, server.spec().withName("renamed"));
             StoredServer created = store.create(Specs.minecraft("lobby"));
-            assertThat(specColumns(created.id()).format()).isEqualTo(2);
+            assertThat(specColumns(created.id()).format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
         }
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             assertThat(store.find(Specs.everyField().id()).orElseThrow().spec().name()).isEqualTo("renamed");
         }
-        assertThat(specColumns(Specs.everyField().id()).format()).isEqualTo(2);
+        assertThat(specColumns(Specs.everyField().id()).format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
     }
 
     private record SpecColumns(String text, int format) {
@@ -226,7 +226,7 @@ class MigrationTest {
     void migrationsAreNumberedFromOneWithoutGaps() {
         List<Migration> all = Migrations.all();
 
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4);
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5);
         assertThat(all).allSatisfy(m -> assertThat(m.statements()).isNotEmpty());
     }
 

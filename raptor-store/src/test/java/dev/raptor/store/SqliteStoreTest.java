@@ -368,4 +368,35 @@ class SqliteStoreTest {
 
         assertThat(store.checkIntegrity()).isEmpty();
     }
+
+    @Test
+    void aSpecsGameQueryIsStoredAndReadBack() {
+        for (dev.raptor.core.query.GameQuery q : java.util.List.of(dev.raptor.core.query.GameQuery.minecraft(),
+                dev.raptor.core.query.GameQuery.source(2457), dev.raptor.core.query.GameQuery.rcon(25575, "hunter2", "status"))) {
+            ServerSpec spec = Specs.minecraft("q-" + q.protocol().wireName()).toBuilder().id(null).query(q).build();
+            store.create(spec);
+            assertThat(store.find(spec.id()).orElseThrow().spec().query()).isEqualTo(q);
+        }
+    }
+
+    @Test
+    void aRowWrittenBeforeSpecsHadAQueryReadsAsNone() {
+        ServerSpec spec = Specs.minecraft("old-row");
+        String v2 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"query\":null", "");
+        assertThat(v2).doesNotContain("query");
+        assertThat(dev.raptor.store.row.SpecRows.read(v2, dev.raptor.store.row.SpecFormat.V2)).isEqualTo(spec);
+    }
+
+    @Test
+    void theHealthProbeCommitsAWrite() throws Exception {
+        assertThat(store.probeWrite()).startsWith("sqlite committed a write");
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.DATABASE_FILE));
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*), max(written_at) FROM health_probe")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getLong(2)).isPositive();
+        }
+        store = SqliteStore.open(dataDir);
+    }
 }

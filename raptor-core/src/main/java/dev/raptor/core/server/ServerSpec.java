@@ -8,6 +8,7 @@ import dev.raptor.core.limits.Tier;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
+import dev.raptor.core.validation.FieldError;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.core.validation.Problems;
 
@@ -156,8 +157,9 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             }
         }
         if (query != null) {
-            p.addAll("query", query.problems());
-            p.check(query.port() > 0 || !allocations.isEmpty(), "query",
+            List<FieldError> queryProblems = query.problems();
+            p.addAll("query", queryProblems);
+            p.check(!queryProblems.isEmpty() || query.port() > 0 || !allocations.isEmpty(), "query",
                     "needs a primary allocation to ask, or a port of its own");
         }
         p.throwIfAny();

@@ -12,10 +12,16 @@ public enum SpecFormat {
      * stay in it.
      */
     V1(1),
-    /** Schema 4 on: the store's own {@link SpecRow}. */
-    V2(2);
+    /** Schema 4 on: the store's own {@link SpecRow}, before specs named a game query. */
+    V2(2),
+    /**
+     * {@link SpecRow} with its {@code query} member (the game query, null for none). A V2 row is a V3 row
+     * without it, so V2 rows are read as they are and become V3 when next written; a Raptor that knows
+     * only V2 refuses a V3 row by its number instead of failing on the unknown member.
+     */
+    V3(3);
 
-    public static final SpecFormat CURRENT = V2;
+    public static final SpecFormat CURRENT = V3;
 
     private final int number;
 

@@ -6,6 +6,8 @@ import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.query.GameQuery;
+import dev.raptor.core.query.QueryProtocol;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.Mount;
 import dev.raptor.core.server.ServerSpec;
@@ -16,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A spec as the store keeps it in the {@code spec} column ({@link SpecFormat#V2}): every value spelled
+ * A spec as the store keeps it in the {@code spec} column ({@link SpecFormat#V2} on): every value spelled
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
  * this form changes only with a new {@link SpecFormat} and a migration of the rows.
@@ -28,13 +30,15 @@ import java.util.UUID;
  *             "pidsLimit": 256, "oomKiller": true},
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
- *  "health": null, "readyPattern": "Done \\("}
+ *  "health": null, "readyPattern": "Done \\(",
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}}
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
-                      Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern) {
+                      Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
+                      QueryRow query) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -56,6 +60,10 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record HealthRow(String command, String interval, String timeout, int retries, String startPeriod) {
     }
 
+    /** Since {@link SpecFormat#V3}; absent (V2) or null: the spec names no query. Port 0: the primary allocation's. */
+    public record QueryRow(String protocol, int port, String command, String password) {
+    }
+
     /** The row of {@code spec}. */
     public static SpecRow of(ServerSpec spec) {
         List<Port> ports = spec.allocations().stream()
@@ -74,7 +82,9 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.labels(), spec.extraHosts(),
                 h == null ? null : new HealthRow(h.command(), h.interval().toString(), h.timeout().toString(), h.retries(),
                         h.startPeriod().toString()),
-                spec.readyPattern());
+                spec.readyPattern(),
+                spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
+                        spec.query().command(), spec.query().password()));
     }
 
     /**
@@ -107,6 +117,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .healthCheck(health == null ? null : new HealthCheck(health.command(), Duration.parse(health.interval()),
                         Duration.parse(health.timeout()), health.retries(), Duration.parse(health.startPeriod())))
                 .readyPattern(readyPattern)
+                .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
+                        query.password()))
                 .build();
     }
 }

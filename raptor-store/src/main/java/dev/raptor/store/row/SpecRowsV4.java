@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The row step of schema 4: rewrites every server row from the API's spec JSON ({@link SpecFormat#V1})
- * into the store's own {@link SpecRow} ({@link SpecFormat#V2}), in the migration's transaction. A row
+ * into the store's own {@link SpecRow} ({@link SpecFormat#CURRENT}), in the migration's transaction. A row
  * that does not read as V1 is left as it is, in V1, and logged: losing it would be worse than a row
  * the daemon reports as unreadable (as it did before), which an operator can still export and fix.
  */
@@ -47,7 +47,7 @@ public final class SpecRowsV4 {
                     continue;
                 }
                 ps.setString(1, text);
-                ps.setInt(2, SpecFormat.V2.number());
+                ps.setInt(2, SpecFormat.CURRENT.number());
                 ps.setString(3, row.id());
                 ps.executeUpdate();
                 converted++;

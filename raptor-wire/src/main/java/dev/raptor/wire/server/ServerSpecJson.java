@@ -8,6 +8,8 @@ import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.query.GameQuery;
+import dev.raptor.core.query.QueryProtocol;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.Mount;
 import dev.raptor.core.server.ServerSpec;
@@ -65,7 +67,7 @@ public final class ServerSpecJson {
 
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
-            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern");
+            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query");
 
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
@@ -75,6 +77,7 @@ public final class ServerSpecJson {
     static final Set<String> MOUNT_FIELDS = Set.of("source", "target", "readOnly");
     static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
             "startPeriodSeconds");
+    static final Set<String> QUERY_FIELDS = Set.of("protocol", "port", "command", "password");
 
     private ServerSpecJson() {
     }
@@ -102,9 +105,12 @@ public final class ServerSpecJson {
         HealthCheck h = spec.healthCheck();
         HealthCheckDocument health = h == null ? null : new HealthCheckDocument(h.command(), Seconds.of(h.interval()),
                 Seconds.of(h.timeout()), h.retries(), Seconds.of(h.startPeriod()));
+        GameQuery q = spec.query();
+        QueryDocument query = q == null ? null : new QueryDocument(q.protocol().wireName(), q.port() == 0 ? null : q.port(),
+                q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), null);
+                health, spec.readyPattern(), query, null);
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -193,6 +199,7 @@ public final class ServerSpecJson {
             Map<String, String> extraHosts = root.stringMap("extraHosts");
             HealthCheck healthCheck = healthCheck();
             String readyPattern = root.text("readyPattern");
+            GameQuery query = query();
             root.rejectUnknown(FIELDS, ignorable);
 
             try {
@@ -200,7 +207,7 @@ public final class ServerSpecJson {
                 return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
-                        .readyPattern(readyPattern).build();
+                        .readyPattern(readyPattern).query(query).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;
@@ -392,6 +399,32 @@ public final class ServerSpecJson {
                     timeout == null ? defaults.timeout() : timeout,
                     retries == null ? defaults.retries() : retries,
                     startPeriod == null ? defaults.startPeriod() : startPeriod);
+        }
+
+        private GameQuery query() {
+            JsonObjectReader r = root.object("query");
+            if (r == null) {
+                return null;
+            }
+            String protocol = required(r, "protocol", r.text("protocol"));
+            Integer port = r.integer("port");
+            String command = r.text("command");
+            String password = r.text("password");
+            r.rejectUnknown(QUERY_FIELDS, Set.of());
+            if (protocol == null) {
+                return null;
+            }
+            QueryProtocol p;
+            try {
+                p = QueryProtocol.parse(protocol);
+            } catch (IllegalArgumentException e) {
+                r.error("protocol", e.getMessage());
+                return null;
+            }
+            if (p != QueryProtocol.RCON && (command != null || password != null)) {
+                r.error(command != null ? "command" : "password", "is for the rcon protocol only");
+            }
+            return new GameQuery(p, port == null ? 0 : port, command, password);
         }
 
         /** Reports a missing member as required (a present one of the wrong type was already reported). */

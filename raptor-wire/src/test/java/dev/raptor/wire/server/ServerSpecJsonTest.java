@@ -8,6 +8,7 @@ import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.query.GameQuery;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.Specs;
@@ -87,13 +88,37 @@ class ServerSpecJsonTest {
         assertThat(properties(RestartDocument.class)).isEqualTo(ServerSpecJson.RESTART_FIELDS);
         assertThat(properties(MountDocument.class)).isEqualTo(ServerSpecJson.MOUNT_FIELDS);
         assertThat(properties(HealthCheckDocument.class)).isEqualTo(ServerSpecJson.HEALTH_FIELDS);
+        assertThat(properties(QueryDocument.class)).isEqualTo(ServerSpecJson.QUERY_FIELDS);
+    }
+
+    @Test
+    void eachGameQueryRoundTrips() {
+        for (GameQuery q : List.of(GameQuery.minecraft(), GameQuery.source(2457), GameQuery.rcon(25575, "hunter2", "status"))) {
+            ServerSpec spec = Specs.minecraft("lobby").toBuilder().query(q).build();
+
+            assertThat(ServerSpecJson.decode(ServerSpecJson.tree(spec))).isEqualTo(spec);
+        }
+        assertThat(ServerSpecJson.tree(Specs.minecraft("lobby").toBuilder().query(GameQuery.minecraft()).build()).get("query").toString())
+                .isEqualTo("{\"protocol\":\"minecraft\"}");
+    }
+
+    @Test
+    void aBadGameQueryNamesItsFields() {
+        assertThat(errorsOf("{\"name\": \"q\", \"startup\": \"./run\", \"query\": {\"protocol\": \"gamespy\"}}"))
+                .extracting(FieldError::toString).containsExactly("query.protocol: must be one of minecraft, source, rcon (was 'gamespy')");
+        assertThat(errorsOf("{\"name\": \"q\", \"startup\": \"./run\", \"query\": {\"protocol\": \"source\", \"port\": 27015, \"password\": \"x\"}}"))
+                .extracting(FieldError::field).containsExactly("query.password");
+        assertThat(errorsOf("{\"name\": \"q\", \"startup\": \"./run\", \"query\": {\"protocol\": \"rcon\"}}"))
+                .extracting(FieldError::field).containsExactlyInAnyOrder("query.port", "query.password");
+        assertThat(errorsOf("{\"name\": \"q\", \"startup\": \"./run\", \"query\": {\"port\": 1}}"))
+                .extracting(FieldError::toString).contains("query.protocol: is required");
     }
 
     @Test
     void aSpecAClientWritesFromTheRecordDecodes() {
         ServerSpecDocument request = new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1", null, Map.of("MOTD", "hi"),
                 List.of(new AllocationDocument("0.0.0.0", 25565, null, null, null)), null, null, null, null, null, null,
-                null, "Done!", "small");
+                null, "Done!", new QueryDocument("source", 2457, null, null), "small");
 
         ServerSpec spec = decode(WireJson.write(request));
 
