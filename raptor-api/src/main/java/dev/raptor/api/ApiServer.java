@@ -9,6 +9,7 @@ import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
+import dev.raptor.api.metrics.MetricsEndpoint;
 import dev.raptor.api.node.NodeRoutes;
 import dev.raptor.api.node.NodeStatus;
 import dev.raptor.api.openapi.OpenApiDocument;
@@ -23,6 +24,7 @@ import dev.raptor.api.state.StateRoutes;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.metrics.ApiMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.ParsedEndpoint;
@@ -34,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,7 +92,8 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
-                new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null);
+                new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
+                Observability.none());
     }
 
     /**
@@ -100,20 +104,37 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, Observability.none());
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
+     * StateArchive)}, measured: {@code GET /metrics} serves {@code observability}'s registry (which also times every
+     * request and counts console sockets), {@code GET /health?deep=true} runs its deep checks, and server documents
+     * and stats carry its game statuses.
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
-                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive);
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
-                                   LiveConsole liveConsole, Operations operations, StateArchive archive) {
+                                   LiveConsole liveConsole, Operations operations, StateArchive archive,
+                                   Observability observability) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
-        ServerRoutes servers = new ServerRoutes(fleet, operations, settings);
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
         LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator);
-        ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow());
+        ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
+                observability.games());
         PowerRoutes power = new PowerRoutes(fleet, operations, settings);
         TokenRoutes tokenRoutes = new TokenRoutes(fleet, tokens, settings);
-        NodeRoutes node = new NodeRoutes(status);
+        NodeRoutes node = new NodeRoutes(status, observability.health(), authenticator);
+        MetricsEndpoint metrics = new MetricsEndpoint(observability.metrics());
+        ApiMetrics requests = new ApiMetrics(observability.metrics().registry());
+        observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
@@ -150,6 +171,7 @@ public final class ApiServer implements AutoCloseable {
                 config.jetty.addConnector((server, http) -> UnixSocket.connector(server, http, settings.socketPath()));
             }
             config.requestLogger.http((ctx, ms) -> {
+                requests.record(ctx.method().name(), routeOf(ctx), ctx.statusCode(), Duration.ofNanos(Math.round(ms * 1_000_000)));
                 if (ctx.statusCode() >= 500) {
                     log.warn("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
                 } else if (log.isDebugEnabled()) {
@@ -170,6 +192,7 @@ public final class ApiServer implements AutoCloseable {
             routes.beforeMatched(authenticator);
 
             routes.get(BASE + "/health", node::health, Access.PUBLIC);
+            routes.get("/metrics", metrics::serve, Access.NODE);
             routes.get(BASE + "/system", node::system, Access.NODE);
             routes.get(BASE + "/openapi.json", openapi::serve, Access.NODE);
             routes.get(BASE + "/state/export", state::export, Access.NODE);
@@ -196,6 +219,16 @@ public final class ApiServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
         });
         return new ApiServer(app, settings, operations, tcp, live);
+    }
+
+    /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            io.javalin.router.Endpoint e = ctx.endpoints().lastHttpEndpoint();
+            return e == null ? "unmatched" : e.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     /** Binds the TCP port and the Unix socket and starts serving. */

@@ -2,6 +2,10 @@ package dev.raptor.api;
 
 import dev.raptor.api.testing.OpenApiSchemas;
 import dev.raptor.core.archive.ExportedState;
+import dev.raptor.core.query.GameQuery;
+import dev.raptor.core.query.GameStatus;
+import dev.raptor.core.query.QueryProtocol;
+import dev.raptor.core.query.QueryResult;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.StoredServer;
@@ -13,6 +17,7 @@ import dev.raptor.wire.console.LogLineDocument;
 import dev.raptor.wire.console.LogsDocument;
 import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
+import dev.raptor.wire.game.GameStatusDocument;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.node.NodeHealth;
 import dev.raptor.wire.node.NodeSystem;
@@ -46,9 +51,13 @@ class OpenApiSchemasTest {
     private static final UUID ID = UUID.fromString("3f1c2a9e-6c1b-4c5e-9d1a-2b7f0e8c4d21");
     private static final Instant T = Instant.parse("2025-03-14T10:15:02.123456789Z");
 
+    private static final GameStatusDocument GAME = GameStatusDocument.of(new QueryResult.Unanswered(T, "no answer within 3000 ms",
+            new GameStatus(T, QueryProtocol.MINECRAFT, 3, 20, "1.21.4", "lobby", List.of("alice"), java.time.Duration.ofMillis(2))),
+            QueryProtocol.MINECRAFT);
+
     private static ServerDocument server() {
-        return new ServerDocument(ServerSpecJson.encode(Specs.everyField()), "running", "running", 2, T, T, false, null,
-                "c0ffee", T, null);
+        return new ServerDocument(ServerSpecJson.encode(Specs.everyField().toBuilder().query(GameQuery.minecraft()).build()),
+                "running", "running", 2, T, T, false, null, "c0ffee", T, null, GAME);
     }
 
     private static List<String> answer(String method, String path, int status, String contentType, Object document) {
@@ -71,7 +80,9 @@ class OpenApiSchemasTest {
         assertThat(answer("GET", s + "/logs", 200, JSON, new LogsDocument(ID, List.of(new LogLineDocument(T, "stderr", "x"))))).isEmpty();
         assertThat(answer("GET", s + "/logs", 200, "text/plain; charset=utf-8", "a\nb\n")).isEmpty();
         assertThat(answer("GET", s + "/stats", 200, JSON, new StatsDocument(ID, "offline", false, T, 0, 0, 0.0,
-                new StatsDocument.Network(0, 0), 0, 0, 0))).isEmpty();
+                new StatsDocument.Network(0, 0), 0, 0, 0, null))).isEmpty();
+        assertThat(answer("GET", s + "/stats", 200, JSON, new StatsDocument(ID, "running", true, T, 1, 2, 3.0,
+                new StatsDocument.Network(4, 5), 6, 7, 8, GAME))).isEmpty();
         assertThat(answer("GET", s + "/activity", 200, JSON, new ActivityPage(List.of(
                 new ActivityEntryDocument(1, T, "crash", "crashed", Map.of("exitCode", "1"))), s + "/activity?before=1"))).isEmpty();
         assertThat(answer("POST", s + "/tokens", 201, JSON, new TokenDocument("a.b.c", ID, List.of("power"), T, T, 600))).isEmpty();

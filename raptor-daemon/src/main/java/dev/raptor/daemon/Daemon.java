@@ -1,6 +1,7 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.ApiSettings;
+import dev.raptor.api.Observability;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
@@ -179,7 +180,7 @@ public final class Daemon implements AutoCloseable {
         poller.start();
         closeOrder.push(new Step("server metrics", serverMetrics));
         health = new DeepHealth(List.of(
-                new StoreCheck(() -> storeProbe(store, dataDir), STORE_SLOW),
+                new StoreCheck(store::probeWrite, STORE_SLOW),
                 new EngineCheck(runtime, ENGINE_SLOW),
                 new DiskSpaceCheck(dataDir, config.diskWarnBytes(), config.diskCriticalBytes()),
                 new ClockCheck(Clock.systemUTC(), CLOCK_SANE_AFTER, CLOCK_MAX_DRIFT),
@@ -201,7 +202,8 @@ public final class Daemon implements AutoCloseable {
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
         api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
-                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store);
+                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
+                new Observability(metrics, health, poller));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();

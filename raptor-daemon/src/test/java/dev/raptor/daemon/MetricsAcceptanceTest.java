@@ -8,6 +8,9 @@ import dev.raptor.core.runtime.EngineException;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.metrics.testing.PrometheusServer;
+import dev.raptor.query.testing.MinecraftResponder;
+import dev.raptor.query.testing.SourceResponder;
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +76,7 @@ class MetricsAcceptanceTest {
 
     @Test
     void aRealPrometheusFindsARunningServersMemoryAndThePowerHistogramOfItsStart() throws Exception {
-        int metricsPort = DaemonProcess.freePort();
-        DaemonProcess d = daemon(Map.of("RAPTOR_METRICS_ADDR", "127.0.0.1:" + metricsPort));
+        DaemonProcess d = daemon(Map.of());
         JsonNode created = d.json("POST", "/api/v1/servers", """
                 {"name": "scraped", "image": "raptor-test/gameserver:1", "readyPattern": "Done!",
                  "limits": {"memoryMiB": 256},
@@ -83,7 +85,8 @@ class MetricsAcceptanceTest {
         assertThat(d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
                 .isEqualTo("running");
 
-        try (PrometheusServer prometheus = PrometheusServer.scraping(tmp.resolve("prometheus"), "127.0.0.1:" + metricsPort, "/metrics", null)) {
+        // /metrics on the API's address, behind the node key, as Prometheus' bearer authorization sends it
+        try (PrometheusServer prometheus = PrometheusServer.scraping(tmp.resolve("prometheus"), "127.0.0.1:" + d.port, "/metrics", d.apiKey)) {
             await().atMost(WAIT).until(() -> !prometheus.query("raptor_server_memory_usage_bytes{server=\"" + id + "\"} > 0").isEmpty());
             JsonNode memory = prometheus.query("raptor_server_memory_usage_bytes{server=\"" + id + "\"}").getFirst();
             assertThat(memory.path("metric").path("name").asText()).isEqualTo("scraped");
@@ -125,5 +128,65 @@ class MetricsAcceptanceTest {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(body).contains("raptor_health_status 1.0").contains("raptor_health_check_status{check=\"engine\"} 0.0");
+    }
+
+    @Test
+    void deepHealthIsDegradedBelowTheFreeSpaceThresholdAndUnhealthyOnceTheEngineStops() throws Exception {
+        try (EngineSwitch engine = new EngineSwitch(tmp.resolve("engine.sock"), DaemonProcess.dockerHost())) {
+            DaemonProcess d = daemon(Map.of("DOCKER_HOST", engine.dockerHost(), "RAPTOR_HEALTH_DISK_WARN_MIB", Long.toString(1L << 30)));
+
+            HttpResponse<String> degraded = d.request("GET", "/api/v1/health?deep=true", null);
+            assertThat(degraded.statusCode()).as(degraded.body()).isEqualTo(200);
+            JsonNode report = WireJson.parse(degraded.body());
+            assertThat(report.get("status").asText()).isEqualTo("degraded");
+            assertThat(report.get("reasons")).singleElement().satisfies(r -> assertThat(r.asText()).startsWith("disk: ").contains("(below "));
+
+            engine.stop();
+
+            HttpResponse<String> unhealthy = d.request("GET", "/api/v1/health?deep=true", null);
+            assertThat(unhealthy.statusCode()).as(unhealthy.body()).isEqualTo(503);
+            report = WireJson.parse(unhealthy.body());
+            assertThat(report.get("status").asText()).isEqualTo("unhealthy");
+            assertThat(report.get("reasons").toString()).contains("engine: docker does not answer");
+            assertThat(report.get("checks").get(0).get("status").asText()).as("the store still writes").isEqualTo("healthy");
+            // the plain probe still answers (its engine check has its own deadline)
+            assertThat(d.request("GET", "/api/v1/health", null).statusCode()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void playersOfMinecraftAndSourceServersReachTheApiAndTheMetrics() throws Exception {
+        try (MinecraftResponder slp = MinecraftResponder.modern(7, 20, "Paper 1.21.4", "\"Lobby\"");
+             SourceResponder a2s = SourceResponder.withChallenge("Valheim EU", "0.219.16", 4, 10)) {
+            DaemonProcess d = daemon(Map.of());
+            String mc = startWithQuery(d, "mc", "{\"protocol\": \"minecraft\", \"port\": " + slp.port() + "}");
+            String valheim = startWithQuery(d, "valheim", "{\"protocol\": \"source\", \"port\": " + a2s.port() + "}");
+
+            await().atMost(WAIT).until(() -> d.json("GET", "/api/v1/servers/" + mc, null, 200).path("game").path("answered").asBoolean()
+                    && d.json("GET", "/api/v1/servers/" + valheim, null, 200).path("game").path("answered").asBoolean());
+            JsonNode mcGame = d.json("GET", "/api/v1/servers/" + mc, null, 200).get("game");
+            assertThat(mcGame.get("playersOnline").asInt()).isEqualTo(7);
+            assertThat(mcGame.get("playersMax").asInt()).isEqualTo(20);
+            assertThat(mcGame.get("version").asText()).isEqualTo("Paper 1.21.4");
+            assertThat(mcGame.get("motd").asText()).isEqualTo("Lobby");
+            JsonNode valheimGame = d.json("GET", "/api/v1/servers/" + valheim + "/stats", null, 200).get("game");
+            assertThat(valheimGame.get("playersOnline").asInt()).isEqualTo(4);
+            assertThat(valheimGame.get("playersMax").asInt()).isEqualTo(10);
+
+            await().atMost(WAIT).until(() -> {
+                String metrics = d.request("GET", "/metrics", null).body();
+                return metrics.contains("raptor_server_players_online{name=\"mc\",server=\"" + mc + "\"} 7.0")
+                        && metrics.contains("raptor_server_players_max{name=\"valheim\",server=\"" + valheim + "\"} 10.0");
+            });
+        }
+    }
+
+    private static String startWithQuery(DaemonProcess d, String name, String query) {
+        String id = d.json("POST", "/api/v1/servers", """
+                {"name": "%s", "image": "raptor-test/gameserver:1", "readyPattern": "Done!", "query": %s,
+                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}}""".formatted(name, query), 201).get("id").asText();
+        assertThat(d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
+                .isEqualTo("running");
+        return id;
     }
 }

@@ -25,8 +25,12 @@ public final class RaptorMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc;
 
-    private RaptorMetrics(PrometheusMeterRegistry registry) {
+    private RaptorMetrics(PrometheusMeterRegistry registry, boolean jvm) {
         this.registry = registry;
+        if (!jvm) {
+            this.gc = null;
+            return;
+        }
         new JvmMemoryMetrics().bindTo(registry);
         this.gc = new JvmGcMetrics();
         gc.bindTo(registry);
@@ -40,7 +44,12 @@ public final class RaptorMetrics implements AutoCloseable {
 
     /** A registry with the JVM and process metrics bound. */
     public static RaptorMetrics create() {
-        return new RaptorMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        return new RaptorMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+    }
+
+    /** An empty registry, without the JVM binders (nothing to close but itself): for an API nobody measures. */
+    public static RaptorMetrics bare() {
+        return new RaptorMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
     }
 
     public MeterRegistry registry() {
@@ -60,7 +69,9 @@ public final class RaptorMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
+        if (gc != null) {
+            gc.close();
+        }
         registry.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.raptor.query;
 
 import dev.raptor.core.query.GameStatus;
+import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.query.QueryResult;
 import dev.raptor.core.runtime.Deadline;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * thread at most; a query still running at twice its timeout is interrupted (which closes its socket).
  * Servers that stop being targets are forgotten, and listeners hear it.
  */
-public final class GameStatusPoller implements AutoCloseable {
+public final class GameStatusPoller implements GameStatuses, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GameStatusPoller.class);
 
     private final Supplier<? extends Collection<QueryTarget>> targets;
@@ -82,6 +83,7 @@ public final class GameStatusPoller implements AutoCloseable {
     }
 
     /** What the server said last, or why it did not; empty when it was never asked (or was forgotten). */
+    @Override
     public Optional<QueryResult> latest(UUID serverId) {
         return Optional.ofNullable(latest.get(serverId));
     }

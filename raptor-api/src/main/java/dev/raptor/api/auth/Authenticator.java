@@ -39,6 +39,16 @@ public final class Authenticator implements Handler {
         if (access instanceof Access.Public) {
             return;
         }
+        require(ctx, access);
+    }
+
+    /**
+     * Authenticates and authorizes the caller for {@code access} inside a handler: for a public route whose
+     * parameters ask for more (the deep health check needs the node key).
+     *
+     * @throws ProblemException 401 or 403 as {@link #handle} would
+     */
+    public void require(Context ctx, Access access) {
         Principal principal = Transport.of(ctx) == Transport.UNIX ? new Principal.LocalSocket() : authenticate(ctx);
         authorize(principal, access, ctx);
         ctx.attribute(PRINCIPAL, principal);

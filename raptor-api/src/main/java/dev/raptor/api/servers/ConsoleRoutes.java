@@ -8,6 +8,7 @@ import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.stats.ServerStats;
@@ -38,8 +39,11 @@ public final class ConsoleRoutes {
     private final ConsoleHub consoles;
     private final StatsHub statsHub;
     private final LogFollow follow;
+    private final GameStatuses games;
 
-    public ConsoleRoutes(ServerFleet fleet, ApiSettings settings, ConsoleHub consoles, StatsHub statsHub, LogFollow follow) {
+    public ConsoleRoutes(ServerFleet fleet, ApiSettings settings, ConsoleHub consoles, StatsHub statsHub, LogFollow follow,
+                         GameStatuses games) {
+        this.games = games;
         this.fleet = fleet;
         this.settings = settings;
         this.consoles = consoles;
@@ -102,7 +106,8 @@ public final class ConsoleRoutes {
         ServerStats s = statsHub.snapshot(id); // the watched server's latest, else one engine reading; disk from the cache
         Responses.json(ctx, 200, new StatsDocument(id, s.state().wireName(), s.sampled(), s.at(), s.memoryBytes(),
                 s.memoryLimitBytes(), s.cpuAbsolute(), new StatsDocument.Network(s.rxBytes(), s.txBytes()), s.pids(),
-                s.uptimeMillis() / 1000, s.diskBytes()));
+                s.uptimeMillis() / 1000, s.diskBytes(),
+                fleet.find(id).map(snapshot -> ServerDocuments.game(snapshot.stored().spec(), games)).orElse(null)));
     }
 
     /** Newest first, {@code limit} (1–1000, default 50) entries older than {@code before}; {@code next} links the next page. */

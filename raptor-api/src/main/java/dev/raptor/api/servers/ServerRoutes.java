@@ -11,8 +11,9 @@ import dev.raptor.api.operations.OperationAnswer;
 import dev.raptor.api.operations.Operations;
 import dev.raptor.api.operations.WaitPolicy;
 import dev.raptor.api.problem.ProblemException;
-import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StaleVersionException;
@@ -33,8 +34,10 @@ public final class ServerRoutes {
     private final ServerFleet fleet;
     private final Operations operations;
     private final ApiSettings settings;
+    private final GameStatuses games;
 
-    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings) {
+    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings, GameStatuses games) {
+        this.games = games;
         this.fleet = fleet;
         this.operations = operations;
         this.settings = settings;
@@ -47,18 +50,18 @@ public final class ServerRoutes {
         ServerSnapshot snapshot = current(created.id());
         ctx.header("Location", PATH + created.id());
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 201, ServerDocuments.of(snapshot));
+        Responses.json(ctx, 201, ServerDocuments.of(snapshot, games));
     }
 
     public void list(Context ctx) {
         ServerFilter filter = ServerFilter.of(ctx);
-        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(ServerDocuments::of).toList()));
+        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(s -> ServerDocuments.of(s, games)).toList()));
     }
 
     public void get(Context ctx) {
         ServerSnapshot snapshot = current(Query.serverId(ctx));
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 200, ServerDocuments.of(snapshot));
+        Responses.json(ctx, 200, ServerDocuments.of(snapshot, games));
     }
 
     /**

@@ -1,17 +1,33 @@
 package dev.raptor.api.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.raptor.api.ApiSettings;
 import dev.raptor.api.ApiServer;
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.Observability;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
 import dev.raptor.core.event.EventBus;
+import dev.raptor.core.health.ClockCheck;
+import dev.raptor.core.health.DeepHealth;
+import dev.raptor.core.health.DiskSpaceCheck;
+import dev.raptor.core.health.EngineCheck;
+import dev.raptor.core.health.ServersCheck;
+import dev.raptor.core.health.StoreCheck;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.docker.DockerRuntime;
+import dev.raptor.metrics.HealthMetrics;
+import dev.raptor.metrics.MeteredRuntime;
+import dev.raptor.metrics.MeteredStore;
+import dev.raptor.metrics.NodeMetrics;
+import dev.raptor.metrics.RaptorMetrics;
+import dev.raptor.metrics.ServerMetrics;
+import dev.raptor.query.GameStatusPoller;
+import dev.raptor.query.PollerSettings;
+import dev.raptor.query.QueryTargets;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.wire.json.WireJson;
 
@@ -24,6 +40,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,18 +65,35 @@ public final class TestNode implements AutoCloseable {
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
     public final ApiServer api;
+    public final RaptorMetrics metrics = RaptorMetrics.create();
+    public final GameStatusPoller games;
+    public final DeepHealth health;
+    private final NodeMetrics nodeMetrics;
+    private final ServerMetrics serverMetrics;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestNode(Path dataDir, ApiSettings settings) {
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
         this.runtime = TestEngine.runtime(node);
-        this.fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(dataDir.resolve("volumes"))
-                .withObserveEvery(Duration.ofSeconds(2)));
+        this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(runtime, metrics.registry()), bus,
+                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
+        // measured and queried as the daemon wires it, with a short query interval
+        this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
+                Duration.ofSeconds(3), 4)).start();
+        this.health = new DeepHealth(List.of(new StoreCheck(store::probeWrite, Duration.ofSeconds(5)),
+                new EngineCheck(fleet.runtime(), Duration.ofSeconds(10)), new DiskSpaceCheck(dataDir, diskWarnBytes, 0),
+                new ClockCheck(Clock.systemUTC(), Instant.parse("2025-01-01T00:00:00Z"), Duration.ofMinutes(1)),
+                new ServersCheck(fleet)), Duration.ofSeconds(10));
+        LiveConsole live = LiveConsole.standalone(fleet);
+        this.nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
+        this.serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, live.stats(), live.consoles().counts(), games,
+                Duration.ofSeconds(1)).start();
+        new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings, LiveConsole.standalone(fleet), store.operationRecords(), store).start();
+                settings, live, store.operationRecords(), store, new Observability(metrics, health, games)).start();
     }
 
     public static TestNode start(Path dir) {
@@ -67,7 +101,12 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
-        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")));
+        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0);
+    }
+
+    /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */
+    public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes);
     }
 
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
@@ -176,11 +215,15 @@ public final class TestNode implements AutoCloseable {
             }
         }
         api.close();
+        games.close();
+        serverMetrics.close();
+        nodeMetrics.close();
         fleet.close();
         api.operations().flush(Duration.ofSeconds(10)); // as the daemon does: the last outcomes reach the store before it closes
         bus.close();
         runtime.close();
         store.close();
+        metrics.close();
         TestEngine.removeContainers(node);
     }
 }

@@ -2,6 +2,7 @@ package dev.raptor.wire.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.raptor.wire.game.GameStatusDocument;
 
 import java.time.Instant;
 
@@ -18,17 +19,19 @@ import java.time.Instant;
  * @param containerId  the engine's id of its container, null when there is none
  * @param startedAt    when the current run started, null while offline
  * @param busyWith     the action the server's controller is carrying out, null when idle
+ * @param game         what the game said when last asked, for a spec with a {@code query}; absent before the first query
  */
 public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String state, String desiredState, long version,
                              Instant createdAt, Instant updatedAt, boolean crashLoop,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String lastError,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String containerId,
                              @JsonInclude(JsonInclude.Include.ALWAYS) Instant startedAt,
-                             @JsonInclude(JsonInclude.Include.ALWAYS) String busyWith) {
+                             @JsonInclude(JsonInclude.Include.ALWAYS) String busyWith,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game) {
 
     /** Members Raptor sets; accepted and ignored in requests. */
     public static final java.util.Set<String> READ_ONLY = java.util.Set.of("state", "desiredState", "version", "createdAt",
-            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith");
+            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game");
 
     /** {@code "3"}: the ETag of a server at {@code version}, which If-Match must repeat. */
     public static String etag(long version) {

@@ -9,6 +9,7 @@ import dev.raptor.wire.console.LogLineDocument;
 import dev.raptor.wire.console.LogsDocument;
 import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
+import dev.raptor.wire.game.GameStatusDocument;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.node.NodeHealth;
 import dev.raptor.wire.node.NodeSystem;
@@ -47,7 +48,7 @@ class DocumentShapesTest {
     @Test
     void aServerIsItsSpecFollowedByWhatRaptorMaintainsWithExplicitNulls() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.minecraft("lobby").toBuilder().id(ID).build()),
-                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null);
+                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null);
 
         assertThat(WireJson.write(server)).isEqualTo("{\"id\":\"" + ID + "\",\"name\":\"lobby\","
                 + "\"image\":\"ghcr.io/pterodactyl/yolks:java_21\",\"startup\":\"java -Xmx1G -jar server.jar nogui\","
@@ -65,7 +66,7 @@ class DocumentShapesTest {
     @Test
     void aServerListCountsItsServers() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.everyField()), "offline", "stopped", 1, T, T,
-                true, "exited with code 1", "c0ffee", T, "start");
+                true, "exited with code 1", "c0ffee", T, "start", null);
 
         assertThat(WireJson.write(new ServerList(List.of(server)))).startsWith("{\"servers\":[{\"id\":")
                 .endsWith("\"crashLoop\":true,\"lastError\":\"exited with code 1\",\"containerId\":\"c0ffee\","
@@ -116,7 +117,7 @@ class DocumentShapesTest {
     @Test
     void logsStatsAndActivityKeepTheirShapes() {
         LogsDocument logs = new LogsDocument(ID, List.of(new LogLineDocument(T, "stdout", "Done!")));
-        StatsDocument stats = new StatsDocument(ID, "offline", false, T, 0, 0, 0.0, new StatsDocument.Network(0, 0), 0, 0, 0);
+        StatsDocument stats = new StatsDocument(ID, "offline", false, T, 0, 0, 0.0, new StatsDocument.Network(0, 0), 0, 0, 0, null);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("exitCode", "1");
         ActivityPage page = new ActivityPage(List.of(new ActivityEntryDocument(7, T, "crash", "crashed", details)), null);
@@ -174,5 +175,22 @@ class DocumentShapesTest {
         readsBack(new NodeHealth("unhealthy", checks));
         readsBack(system);
         readsBack(report);
+    }
+
+    @Test
+    void aGameStatusCarriesTheLastAnswerAndWhyTheLatestQueryWentUnanswered() {
+        dev.raptor.core.query.GameStatus answer = new dev.raptor.core.query.GameStatus(T, dev.raptor.core.query.QueryProtocol.MINECRAFT,
+                3, 20, "Paper 1.21.4", "lobby", List.of("alice"), java.time.Duration.ofMillis(2));
+        GameStatusDocument answered = GameStatusDocument.of(new dev.raptor.core.query.QueryResult.Answered(answer),
+                dev.raptor.core.query.QueryProtocol.MINECRAFT);
+        assertThat(WireJson.write(answered)).isEqualTo("{\"protocol\":\"minecraft\",\"answered\":true,\"askedAt\":\"2025-03-14T10:15:02.123Z\","
+                + "\"answeredAt\":\"2025-03-14T10:15:02.123Z\",\"playersOnline\":3,\"playersMax\":20,\"version\":\"Paper 1.21.4\","
+                + "\"motd\":\"lobby\",\"players\":[\"alice\"],\"latencyMillis\":2}");
+        GameStatusDocument stale = GameStatusDocument.of(new dev.raptor.core.query.QueryResult.Unanswered(T.plusSeconds(15),
+                "minecraft query to 127.0.0.1:25565: connection refused", answer), dev.raptor.core.query.QueryProtocol.MINECRAFT);
+        assertThat(stale.answered()).isFalse();
+        assertThat(stale.error()).endsWith("connection refused");
+        assertThat(stale.playersOnline()).isEqualTo(3);
+        readsBack(answered);
     }
 }
