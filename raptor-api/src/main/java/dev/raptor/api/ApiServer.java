@@ -126,7 +126,7 @@ public final class ApiServer implements AutoCloseable {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
-        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator);
+        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
         PowerRoutes power = new PowerRoutes(fleet, operations, settings);

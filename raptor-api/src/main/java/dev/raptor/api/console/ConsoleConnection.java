@@ -16,6 +16,7 @@ import dev.raptor.core.stats.StatsListener;
 import dev.raptor.core.stats.StatsSubscription;
 import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
+import dev.raptor.wire.game.GameStatusDocument;
 import dev.raptor.wire.json.WireJson;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -234,7 +235,7 @@ final class ConsoleConnection {
             }
             case SocketMessage.SEND_STATS -> {
                 if (require(Permission.CONSOLE_READ, m)) {
-                    send(SocketMessage.of(SocketMessage.STATS, statsText(endpoint.stats().snapshot(serverId))));
+                    send(SocketMessage.of(SocketMessage.STATS, statsText(endpoint.stats().snapshot(serverId), endpoint.game(serverId))));
                 }
             }
             case SocketMessage.SEND_COMMAND -> {
@@ -458,14 +459,14 @@ final class ConsoleConnection {
     private final class Readings implements StatsListener {
         @Override
         public void stats(ServerStats s) {
-            send(SocketMessage.of(SocketMessage.STATS, statsText(s)));
+            send(SocketMessage.of(SocketMessage.STATS, statsText(s, endpoint.game(serverId))));
         }
     }
 
     /** A reading as the {@code stats} event's argument: a {@link WingsStats} document in a string. */
-    static String statsText(ServerStats s) {
+    static String statsText(ServerStats s, GameStatusDocument game) {
         return WireJson.write(new WingsStats(s.memoryBytes(), s.memoryLimitBytes(), Math.round(s.cpuAbsolute() * 1000.0) / 1000.0,
-                new WingsStats.Network(s.rxBytes(), s.txBytes()), s.uptimeMillis(), s.state().wireName(), s.diskBytes()));
+                new WingsStats.Network(s.rxBytes(), s.txBytes()), s.uptimeMillis(), s.state().wireName(), s.diskBytes(), game));
     }
 
     /** Lines as one {@code console output} argument, separated by newlines. */

@@ -8,12 +8,14 @@ import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Transport;
-import dev.raptor.wire.problem.Problem;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.stats.StatsHub;
+import dev.raptor.wire.game.GameStatusDocument;
+import dev.raptor.wire.problem.Problem;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
@@ -42,12 +44,14 @@ public final class ConsoleSockets implements AutoCloseable {
     private final TokenService tokens;
     private final Authenticator authenticator;
     private final ConsoleSocketSettings settings;
+    private final GameStatuses games;
     private final Map<String, ConsoleConnection> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public ConsoleSockets(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, ApiKey apiKey, TokenService tokens,
-                          Authenticator authenticator, ConsoleSocketSettings settings) {
+                          Authenticator authenticator, ConsoleSocketSettings settings, GameStatuses games) {
         this.fleet = fleet;
+        this.games = games;
         this.consoles = consoles;
         this.stats = stats;
         this.apiKey = apiKey;
@@ -66,6 +70,12 @@ public final class ConsoleSockets implements AutoCloseable {
 
     StatsHub stats() {
         return stats;
+    }
+
+    /** The server's game status for its stats events; null when its spec names no query or it was not asked yet. */
+    GameStatusDocument game(java.util.UUID serverId) {
+        return fleet.find(serverId).map(s -> s.stored().spec()).filter(spec -> spec.query() != null)
+                .flatMap(spec -> games.latest(serverId).map(r -> GameStatusDocument.of(r, spec.query().protocol()))).orElse(null);
     }
 
     EventBus bus() {

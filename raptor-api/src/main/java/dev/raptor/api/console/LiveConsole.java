@@ -7,6 +7,7 @@ import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.stats.StatsSettings;
 
@@ -49,8 +50,8 @@ public final class LiveConsole {
     }
 
     /** The endpoints built on these hubs: the console sockets and log following. */
-    public Endpoints endpoints(ServerFleet fleet, ApiKey apiKey, TokenService tokens, Authenticator authenticator) {
-        return new Endpoints(new ConsoleSockets(fleet, consoles, stats, apiKey, tokens, authenticator, sockets),
+    public Endpoints endpoints(ServerFleet fleet, ApiKey apiKey, TokenService tokens, Authenticator authenticator, GameStatuses games) {
+        return new Endpoints(new ConsoleSockets(fleet, consoles, stats, apiKey, tokens, authenticator, sockets, games),
                 new LogFollow(consoles), this);
     }
 

@@ -1,6 +1,8 @@
 package dev.raptor.wire.console;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.raptor.wire.game.GameStatusDocument;
 
 /**
  * A reading in the shape Wings sends as the console socket's {@code stats} event: a JSON document in a
@@ -8,12 +10,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param cpuAbsolute percent of one core, three decimals at most
  * @param uptime      milliseconds since the current run started
+ * @param game        Raptor's own addition, absent unless the spec names a query: what the game said when last asked
  */
 public record WingsStats(@JsonProperty("memory_bytes") long memoryBytes,
                          @JsonProperty("memory_limit_bytes") long memoryLimitBytes,
                          @JsonProperty("cpu_absolute") double cpuAbsolute,
                          Network network, long uptime, String state,
-                         @JsonProperty("disk_bytes") long diskBytes) {
+                         @JsonProperty("disk_bytes") long diskBytes,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game) {
 
     /** Bytes received and sent since the run started. */
     public record Network(@JsonProperty("rx_bytes") long rxBytes, @JsonProperty("tx_bytes") long txBytes) {

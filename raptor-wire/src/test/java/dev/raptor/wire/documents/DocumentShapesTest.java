@@ -136,7 +136,7 @@ class DocumentShapesTest {
 
     @Test
     void consoleSocketMessagesAreWingsShaped() {
-        WingsStats stats = new WingsStats(1024, 2048, 12.345, new WingsStats.Network(1, 2), 5000, "running", 4096);
+        WingsStats stats = new WingsStats(1024, 2048, 12.345, new WingsStats.Network(1, 2), 5000, "running", 4096, null);
 
         assertThat(SocketMessage.of(SocketMessage.AUTH_SUCCESS).toJson()).isEqualTo("{\"event\":\"auth success\"}");
         assertThat(SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, "a\nb").toJson())
