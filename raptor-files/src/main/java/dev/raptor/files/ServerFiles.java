@@ -89,15 +89,30 @@ public final class ServerFiles {
 
     /** One entry; a link at the path is described, not followed. */
     public FileEntry stat(String path) throws IOException {
+        return stat(path, false);
+    }
+
+    /**
+     * One entry. With {@code followLinks} (SFTP {@code stat}, FTP {@code SIZE}) a link at the path is followed while
+     * it stays inside and described as what it leads to, named as asked; a link that leads out is refused
+     * ({@link PathOutsideRootException}) like any other use of it. Without, the link itself is described.
+     */
+    public FileEntry stat(String path, boolean followLinks) throws IOException {
         JailPath p = JailPath.of(path);
-        try (Session s = ctx.jail().open(); Resolved r = s.resolve(p, false)) {
+        try (Session s = ctx.jail().open(); Resolved r = s.resolve(p, followLinks)) {
             requireExists(r);
             ctx.requireRead(r, r.stat().isDirectory());
             if (r.isRoot()) {
                 Stat st = r.stat();
                 return new FileEntry("", FileType.DIRECTORY, st.size(), st.mode(), st.modified(), st.created(), "inode/directory", null, null);
             }
-            return FilesContext.entry(s, r.parent(), r.leaf(), r.stat(), r.real());
+            FileEntry e = FilesContext.entry(s, r.parent(), r.leaf(), r.stat(), r.real());
+            if (followLinks && !p.isRoot() && !p.name().equals(e.name())) {
+                // named as asked (the link's name), described as what it led to
+                e = new FileEntry(p.name(), e.type(), e.size(), e.mode(), e.modified(), e.created(), e.mime(),
+                        e.linkTarget(), e.linkInside());
+            }
+            return e;
         }
     }
 
@@ -212,6 +227,58 @@ public final class ServerFiles {
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens a file for writing in place, as SFTP and FTP do (no temporary file: an interrupted upload leaves what
+     * arrived, for the client to resume), doing with an existing file what {@code disposition} says. Its directory
+     * must exist. The quota is charged as the file grows ({@link WritableFile}); a truncation gives the room back.
+     * A link at the path is followed while it stays inside; a file with other hard links is refused
+     * ({@link DeniedException}), as is anything but a regular file.
+     *
+     * @throws NotFoundException a missing file that the disposition does not create, or a missing directory
+     * @throws ConflictException an existing file (or link) with {@link OpenDisposition#CREATE_NEW}
+     */
+    public WritableFile openInPlace(String path, OpenDisposition disposition) throws IOException {
+        JailPath p = JailPath.of(path);
+        if (p.isRoot()) {
+            throw new BadPathException("/", "the server's root is a directory; name a file");
+        }
+        ctx.rules().requireWrite(p, false);
+        try (Session s = ctx.jail().open()) {
+            Resolved r = disposition.exclusive() ? s.resolve(p, false) : s.resolve(p, true);
+            boolean keep = false;
+            try {
+                if (r.exists() && disposition.exclusive()) {
+                    throw new ConflictException(p.toString(), p + " already exists");
+                }
+                if (!r.exists() && !disposition.creates()) {
+                    throw new NotFoundException(p.toString(), p + " does not exist");
+                }
+                if (r.exists() && !r.stat().isRegular()) {
+                    throw new NotAFileException(p.toString(), p + " is a " + r.stat().kind() + ", not a regular file");
+                }
+                if (!r.exists()) {
+                    p.requireCreatableName();
+                }
+                ctx.requireWrite(r, false);
+                WritableFile w = inPlace(s, r, p, -1);
+                keep = true;
+                if (disposition.truncates()) {
+                    try {
+                        w.truncate(0);
+                    } catch (IOException | RuntimeException e) {
+                        w.close();
+                        throw e;
+                    }
+                }
+                return w;
+            } finally {
+                if (!keep) {
+                    r.close();
+                }
+            }
         }
     }
 
@@ -332,6 +399,103 @@ public final class ServerFiles {
                 FilesContext.checkChangeableInPlace(st, p.toString());
                 s.setModified(pinned, modified, p.toString());
             }
+        }
+    }
+
+    /**
+     * Creates one directory (SFTP {@code mkdir}, FTP {@code MKD}): its parent must exist, and nothing may be at the
+     * path yet ({@link ConflictException}, also for an existing directory).
+     */
+    public void mkdir(String path) throws IOException {
+        JailPath p = JailPath.of(path);
+        if (p.isRoot()) {
+            throw new ConflictException("/", "the server's root already exists");
+        }
+        ctx.rules().requireWrite(p, true);
+        try (Session s = ctx.jail().open(); Resolved r = s.resolve(p, false)) {
+            if (r.exists()) {
+                throw new ConflictException(p.toString(), p + " already exists");
+            }
+            p.requireCreatableName();
+            ctx.requireWrite(r, true);
+            s.mkdir(r.parent(), r.leaf(), 0755, p.toString());
+        }
+    }
+
+    /**
+     * Removes one name (SFTP {@code remove} and {@code rmdir}, FTP {@code DELE} and {@code RMD}): with
+     * {@code directory} an empty directory ({@link ConflictException} when it is not empty), without it a file, a
+     * link (never its target) or a special file ({@link NotAFileException} for a directory). Nothing is followed
+     * at the path.
+     *
+     * @return the bytes the server's usage lost
+     */
+    public long remove(String path, boolean directory) throws IOException {
+        JailPath p = JailPath.of(path);
+        if (p.isRoot()) {
+            throw new BadPathException("/", "the server's root cannot be deleted (delete what is in it)");
+        }
+        try (Session s = ctx.jail().open(); Resolved r = s.resolve(p, false)) {
+            requireExists(r);
+            Stat st = r.stat();
+            if (directory && !st.isDirectory()) {
+                throw new NotADirectoryException(p.toString(), p + " is a " + st.kind() + ", not a directory");
+            }
+            if (!directory && st.isDirectory()) {
+                throw new NotAFileException(p.toString(), p + " is a directory");
+            }
+            ctx.requireWrite(r, directory);
+            s.unlink(r.parent(), r.leaf(), directory, p.toString());
+            long freed = st.isRegular() && st.nlink() == 1 ? st.size() : 0;
+            ctx.usage().changed(-freed);
+            return freed;
+        }
+    }
+
+    /**
+     * Renames one path (SFTP {@code rename}, FTP {@code RNFR}/{@code RNTO}). Without {@code replace} an existing
+     * target is a {@link ConflictException}; with it (SFTP's {@code posix-rename}) the target is replaced in one
+     * atomic step, as {@code rename(2)} does: a file by a file, an empty directory by a directory (never a
+     * non-empty one). Links are moved as links and never followed at either end; the rules must allow writing
+     * both names (and everything inside a directory that moves).
+     */
+    public Move rename(String from, String to, boolean replace) throws IOException {
+        JailPath a = JailPath.of(from);
+        JailPath b = JailPath.of(to);
+        if (a.isRoot() || b.isRoot()) {
+            throw new BadPathException("/", "the server's root cannot be moved or replaced");
+        }
+        try (Session s = ctx.jail().open(); Resolved ra = s.resolve(a, false); Resolved rb = s.resolve(b, false)) {
+            requireExists(ra);
+            boolean dir = ra.stat().isDirectory();
+            ctx.requireWrite(ra, dir);
+            ctx.requireWrite(rb, dir);
+            Stat replaced = rb.stat();
+            if (replaced != null) {
+                if (!replace) {
+                    throw new ConflictException(b.toString(), b + " already exists");
+                }
+                if (replaced.inode() == ra.stat().inode() && replaced.device() == ra.stat().device()) {
+                    return new Move(a.toString(), b.toString()); // the same file: rename(2) does nothing
+                }
+                ctx.requireWrite(rb, replaced.isDirectory());
+                if (replaced.isDirectory() && !ctx.rules().isEmpty()) {
+                    requireNothingProtectedInside(s, rb);
+                }
+            } else {
+                b.requireCreatableName();
+            }
+            if (dir && (rb.real().isWithin(ra.real()) || b.isWithin(a))) {
+                throw new ConflictException(a.toString(), "cannot move " + a + " into itself");
+            }
+            if (dir) {
+                requireNothingProtectedInside(s, ra);
+            }
+            s.rename(ra.parent(), ra.leaf(), rb.parent(), rb.leaf(), !replace, a.toString());
+            if (replaced != null && replaced.isRegular() && replaced.nlink() == 1) {
+                ctx.usage().changed(-replaced.size());
+            }
+            return new Move(a.toString(), b.toString());
         }
     }
 

@@ -117,6 +117,30 @@ class EscapeSuiteTest {
         c.add(refused("chmod a link (never followed)", NotAFileException.class, (v, f) -> f.chmod(List.of(new ModeChange("secret-link", 0777)))));
         c.add(refused("chmod an inside link (never followed)", NotAFileException.class, (v, f) -> f.chmod(List.of(new ModeChange("in-link", 0777)))));
         c.add(refused("set the time through a link", NotAFileException.class, (v, f) -> f.setModified("secret-link", java.time.Instant.EPOCH)));
+        // --- the one-name operations SFTP and FTP use
+        c.add(refused("stat following a link out", PathOutsideRootException.class, (v, f) -> f.stat("out", true)));
+        c.add(refused("stat following a link to /proc/self/root", PathOutsideRootException.class, (v, f) -> f.stat("proc-link", true)));
+        c.add(refused("open in place through a link out", PathOutsideRootException.class, (v, f) -> f.openInPlace("secret-link", OpenDisposition.OPEN_EXISTING)));
+        c.add(refused("truncate through a link out", PathOutsideRootException.class, (v, f) -> f.openInPlace("chain", OpenDisposition.CREATE_OR_TRUNCATE)));
+        c.add(refused("create through a dangling link out", PathOutsideRootException.class, (v, f) -> f.openInPlace("new-out", OpenDisposition.OPEN_OR_CREATE)));
+        c.add(refused("create in a directory behind a link out", PathOutsideRootException.class, (v, f) -> f.openInPlace("out/new.txt", OpenDisposition.CREATE_NEW)));
+        c.add(refused("open in place into a hard link", DeniedException.class, (v, f) -> f.openInPlace("hard", OpenDisposition.OPEN_EXISTING)));
+        c.add(refused("open in place a FIFO", NotAFileException.class, (v, f) -> f.openInPlace("fifo", OpenDisposition.OPEN_EXISTING)));
+        c.add(refused("mkdir one behind a link out", PathOutsideRootException.class, (v, f) -> f.mkdir("out/newdir")));
+        c.add(refused("mkdir one above the root", PathOutsideRootException.class, (v, f) -> f.mkdir("../newdir")));
+        c.add(refused("remove one behind a link out", PathOutsideRootException.class, (v, f) -> f.remove("out/secret.txt", false)));
+        c.add(refused("rmdir of a link out (never followed)", NotADirectoryException.class, (v, f) -> f.remove("out-rel", true)));
+        c.add(refused("rmdir inside a link out", PathOutsideRootException.class, (v, f) -> f.remove("out-rel/x", true)));
+        c.add(refused("rename out of a link out", PathOutsideRootException.class, (v, f) -> f.rename("out/secret.txt", "stolen.txt", false)));
+        c.add(refused("rename replacing into a link out", PathOutsideRootException.class, (v, f) -> f.rename("dir/file.txt", "out/secret.txt", true)));
+        c.add(contained("remove a link out removes only the link", (v, f) -> {
+            f.remove("secret-link", false);
+            assertThat(Files.exists(v.root.resolve("secret-link"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        }));
+        c.add(contained("rename over a link out replaces the link, not the secret", (v, f) -> {
+            f.rename("dir/file.txt", "secret-link", true);
+            assertThat(v.read("secret-link")).isEqualTo("inside");
+        }));
         c.add(refused("search through a link out", PathOutsideRootException.class, (v, f) -> f.search("out", "secret", 4, 10, Progress.none())));
         c.add(refused("create a link pointing out", PathOutsideRootException.class, (v, f) -> f.symlink("evil", "../../outside/secret.txt")));
         c.add(refused("create an absolute link", PathOutsideRootException.class, (v, f) -> f.symlink("evil", v.secret.toString())));
