@@ -11,7 +11,7 @@ import java.io.IOException;
 public abstract sealed class FilesException extends IOException
         permits PathOutsideRootException, DeniedException, NotFoundException, QuotaExceededException,
         NotAFileException, NotADirectoryException, ConflictException, BadPathException, CancelledException,
-        BadArchiveException, DiskFullException {
+        BadArchiveException, DiskFullException, FilesLockedException {
 
     private final String path;
 

@@ -9,11 +9,13 @@ import java.util.UUID;
 
 /**
  * The node's server volumes ({@code <volumesRoot>/<server id>/}): hands out a {@link ServerFiles} per server
- * and keeps every server's disk usage in the background ({@link DiskUsageTracker}). One per daemon.
+ * and keeps every server's disk usage in the background ({@link DiskUsageTracker}) and which servers' files are
+ * locked for users ({@link FilesLocks}). One per daemon.
  */
 public final class ServerVolumes implements AutoCloseable {
     private final Path volumesRoot;
     private final DiskUsageTracker usage;
+    private final FilesLocks locks = new FilesLocks();
 
     public ServerVolumes(Path volumesRoot, UsageSettings usageSettings) {
         this.volumesRoot = volumesRoot.toAbsolutePath().normalize();
@@ -32,6 +34,11 @@ public final class ServerVolumes implements AutoCloseable {
     /** The host directory of a server's files (for the runtime's bind mount; never shown to users). */
     public Path root(UUID serverId) {
         return volumesRoot.resolve(serverId.toString());
+    }
+
+    /** The node's "files locked" state: restores, reinstalls and deletes lock users out of a server's files. */
+    public FilesLocks locks() {
+        return locks;
     }
 
     public DiskUsageTracker diskUsage() {
