@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Tools the observability tests run for real, installed from Debian's packages when missing (as root):
-#   jq          JsonLogTest reads raptord's JSON log line by line with it
-#   prometheus  the metrics acceptance test starts a real Prometheus that scrapes raptord
-#   systemd     SystemdUnitTest runs `systemd-analyze verify` on raptord.service (no running systemd needed)
+# Tools the tests run for real, installed from Debian's packages when missing (as root):
+#   jq              JsonLogTest reads raptord's JSON log line by line with it
+#   prometheus      the metrics acceptance test starts a real Prometheus that scrapes raptord
+#   systemd         SystemdUnitTest runs `systemd-analyze verify` on raptord.service (no running systemd needed)
+#   openssh-client  sftp, ssh, ssh-keygen: raptor-sftp's tests log in with OpenSSH's own client
+#   sshpass         types a password into sftp in batch mode
+#   curl            the FTP and FTPS client of the FTP tests
+#   openssh-server  sshd and sftp-server, the reference raptor-bench's sftp scenario measures against
 # Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -11,12 +15,16 @@ missing=()
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+{ command -v sftp >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } || missing+=(openssh-client)
+command -v sshpass >/dev/null 2>&1 || missing+=(sshpass)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+{ [ -x /usr/sbin/sshd ] && [ -x /usr/lib/openssh/sftp-server ]; } || missing+=(openssh-server)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 [ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }
 echo "tools: installing ${missing[*]} (apt)" >&2
 export DEBIAN_FRONTEND=noninteractive
-# A package's own service (prometheus.service) must not start here: the tests start what they need.
+# A package's own service (prometheus.service, ssh.service) must not start here: the tests start what they need.
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Raptor's whole test suite on a fresh Debian machine (as root): finds JDK 25, installs and
 # starts the private test Docker Engine with its test images (scripts/engine.sh), installs the tools the
-# observability tests run (jq, prometheus, systemd-analyze: scripts/test-tools.sh), then builds every
+# tests run (jq, prometheus, systemd-analyze; OpenSSH, sshpass and curl for SFTP/FTP: scripts/test-tools.sh), then builds every
 # module and runs every test, engine tests included. Extra arguments go to Maven, e.g. -pl raptor-core.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
