@@ -19,7 +19,7 @@ import dev.raptor.core.server.StoredServer;
 import dev.raptor.store.operation.OperationRecords;
 import dev.raptor.store.row.RowJson;
 import dev.raptor.store.sftp.PasswordHasher;
-import dev.raptor.store.sftp.SftpCredentials;
+import dev.raptor.store.sftp.SftpUsers;
 import dev.raptor.store.snapshot.RestoreResult;
 import dev.raptor.store.snapshot.Snapshots;
 import dev.raptor.store.sqlite.Database;
@@ -61,7 +61,7 @@ import java.util.UUID;
  * migrates an older one, and locks the data directory so no second store (or restore) can use it.
  *
  * <p>Beyond {@code ServerStore}: the {@link StateArchive} ({@link #export()}, {@link #importPlan}),
- * {@link #sftpCredentials()}, {@link #snapshots()} (restore with the store closed:
+ * {@link #sftpUsers()}, {@link #snapshots()} (restore with the store closed:
  * {@link #restore(Path, Path)}) and the {@link #operationRecords() operations}. What it keeps as JSON it
  * keeps in its own form ({@link dev.raptor.store.row}), never in the API's documents.
  */
@@ -75,7 +75,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     private final DataDirectoryLock lock;
     private final Database db;
     private final Clock clock;
-    private final SftpCredentials sftp;
+    private final SftpUsers sftp;
     private final Snapshots snapshots;
     private final ServerView servers;
 
@@ -85,7 +85,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         this.db = db;
         this.servers = ServerView.open(db);
         this.clock = options.clock();
-        this.sftp = new SftpCredentials(db, new PasswordHasher(options.passwordIterations()), clock);
+        this.sftp = new SftpUsers(db, new PasswordHasher(options.passwordCost()), clock);
         this.snapshots = new Snapshots(db, dataDir, options.snapshotRetention(), clock);
     }
 
@@ -206,11 +206,16 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         });
     }
 
-    /** {@inheritDoc} Its SFTP logins go with it. */
+    /** {@inheritDoc} Its SFTP users go with it (their open sessions end). */
     @Override
     public boolean delete(UUID id) {
         Objects.requireNonNull(id, "id");
         return db.write("delete server " + id, c -> {
+            // Explicitly, not only by the foreign key's cascade, so that the users' watcher hears of it.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sftp_users WHERE server_id = ?")) {
+                ps.setString(1, id.toString());
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM servers WHERE id = ?")) {
                 ps.setString(1, id.toString());
                 return ps.executeUpdate() > 0;
@@ -272,9 +277,25 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
 
     // ------------------------------------------------------------------------------ beyond the port
 
-    /** SFTP logins of this store's servers. */
-    public SftpCredentials sftpCredentials() {
+    /** The SFTP/FTP users of this store's servers. */
+    public SftpUsers sftpUsers() {
         return sftp;
+    }
+
+    /**
+     * Imports the earlier daemon's {@code ftp_credentials.json} as SFTP/FTP users (see {@link
+     * dev.raptor.store.legacy.LegacyFtpCredentials}), all in one transaction or none.
+     *
+     * @param containerServer the server a legacy container name was imported as (raptor-wire's
+     *                        {@code LegacyContainers::idFor})
+     *
+     * @throws dev.raptor.core.validation.InvalidSpecException naming every bad entry (its server missing, its user
+     *                                                         already there, a bad username or hash)
+     */
+    public List<dev.raptor.store.sftp.SftpUser> importLegacyFtpCredentials(com.fasterxml.jackson.databind.JsonNode document,
+                                                                         java.util.function.Function<String, UUID> containerServer) {
+        var users = dev.raptor.store.legacy.LegacyFtpCredentials.read(document, id -> servers.find(id).isPresent(), containerServer);
+        return sftp.importAll(users, "the legacy ftp_credentials.json");
     }
 
     /** Online snapshots of this store into {@code <dataDir>/snapshots}. */

@@ -1,6 +1,6 @@
 package dev.raptor.store;
 
-import dev.raptor.store.sftp.PasswordHasher;
+import dev.raptor.store.sftp.PasswordCost;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,13 +10,13 @@ import java.util.Objects;
  * Tunables of a {@link SqliteStore}; {@link #defaults()} suits production.
  *
  * @param snapshotRetention  how many snapshots to keep (the newest), at least 1
- * @param passwordIterations PBKDF2 iterations for new SFTP password hashes (tests lower it for speed;
- *                           existing hashes keep the count they were made with)
+ * @param passwordCost       Argon2id cost of new SFTP password hashes (tests lower it for speed; existing
+ *                           hashes keep the parameters they were made with)
  * @param readConnections    size of the read-only connection pool
  * @param busyTimeout        how long SQLite waits for a lock held by another connection
  * @param clock              source of timestamps (created/updated, activity, snapshot names)
  */
-public record StoreOptions(int snapshotRetention, int passwordIterations, int readConnections, Duration busyTimeout,
+public record StoreOptions(int snapshotRetention, PasswordCost passwordCost, int readConnections, Duration busyTimeout,
                            Clock clock) {
 
     public static final int DEFAULT_SNAPSHOT_RETENTION = 10;
@@ -27,9 +27,7 @@ public record StoreOptions(int snapshotRetention, int passwordIterations, int re
         if (snapshotRetention < 1) {
             throw new IllegalArgumentException("snapshotRetention must be at least 1 (was " + snapshotRetention + ")");
         }
-        if (passwordIterations < 1) {
-            throw new IllegalArgumentException("passwordIterations must be positive (was " + passwordIterations + ")");
-        }
+        Objects.requireNonNull(passwordCost, "passwordCost");
         if (readConnections < 1) {
             throw new IllegalArgumentException("readConnections must be at least 1 (was " + readConnections + ")");
         }
@@ -37,29 +35,29 @@ public record StoreOptions(int snapshotRetention, int passwordIterations, int re
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** 10 snapshots, {@value PasswordHasher#DEFAULT_ITERATIONS} PBKDF2 iterations, 4 readers, 5 s busy timeout, UTC clock. */
+    /** 10 snapshots, Argon2id at {@link PasswordCost#DEFAULT}, 4 readers, 5 s busy timeout, UTC clock. */
     public static StoreOptions defaults() {
-        return new StoreOptions(DEFAULT_SNAPSHOT_RETENTION, PasswordHasher.DEFAULT_ITERATIONS, DEFAULT_READ_CONNECTIONS,
+        return new StoreOptions(DEFAULT_SNAPSHOT_RETENTION, PasswordCost.DEFAULT, DEFAULT_READ_CONNECTIONS,
                 DEFAULT_BUSY_TIMEOUT, Clock.systemUTC());
     }
 
     public StoreOptions withSnapshotRetention(int n) {
-        return new StoreOptions(n, passwordIterations, readConnections, busyTimeout, clock);
+        return new StoreOptions(n, passwordCost, readConnections, busyTimeout, clock);
     }
 
-    public StoreOptions withPasswordIterations(int n) {
-        return new StoreOptions(snapshotRetention, n, readConnections, busyTimeout, clock);
+    public StoreOptions withPasswordCost(PasswordCost c) {
+        return new StoreOptions(snapshotRetention, c, readConnections, busyTimeout, clock);
     }
 
     public StoreOptions withReadConnections(int n) {
-        return new StoreOptions(snapshotRetention, passwordIterations, n, busyTimeout, clock);
+        return new StoreOptions(snapshotRetention, passwordCost, n, busyTimeout, clock);
     }
 
     public StoreOptions withBusyTimeout(Duration d) {
-        return new StoreOptions(snapshotRetention, passwordIterations, readConnections, d, clock);
+        return new StoreOptions(snapshotRetention, passwordCost, readConnections, d, clock);
     }
 
     public StoreOptions withClock(Clock c) {
-        return new StoreOptions(snapshotRetention, passwordIterations, readConnections, busyTimeout, c);
+        return new StoreOptions(snapshotRetention, passwordCost, readConnections, busyTimeout, c);
     }
 }

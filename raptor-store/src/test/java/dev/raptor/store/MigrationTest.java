@@ -55,7 +55,7 @@ class MigrationTest {
     void anOldSchemaIsMigratedWithItsDataIntact() throws Exception {
         createSchemaOneDatabase();
 
-        try (SqliteStore store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordIterations(1_000))) {
+        try (SqliteStore store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordCost(dev.raptor.store.sftp.PasswordCost.TESTING))) {
             StoredServer server = store.find(OLD_SERVER).orElseThrow();
             assertThat(server.spec().name()).isEqualTo("old-timer");
             assertThat(server.version()).isEqualTo(4);
@@ -64,9 +64,11 @@ class MigrationTest {
             assertThat(store.activity(OLD_SERVER, Long.MAX_VALUE, 10)).extracting(a -> a.type())
                     .containsExactly("crash", "power.start");
 
-            // the table schema 2 added is there and works
-            store.sftpCredentials().set("old-timer.0b7e4f38", OLD_SERVER, "s3cret-pass".toCharArray());
-            assertThat(store.sftpCredentials().verify("old-timer.0b7e4f38", "s3cret-pass".toCharArray())).contains(OLD_SERVER);
+            // the SFTP users table (schema 5 replaced schema 2's logins) is there and works
+            store.sftpUsers().create(OLD_SERVER, new dev.raptor.store.sftp.NewSftpUser("old-timer", "s3cret-pass".toCharArray(),
+                    null, null, null));
+            assertThat(store.sftpUsers().checkPassword(OLD_SERVER, "old-timer", "s3cret-pass".toCharArray()))
+                    .isInstanceOf(dev.raptor.store.sftp.LoginCheck.Accepted.class);
 
             // and the one schema 3 added
             store.operationRecords().begin(dev.raptor.core.operation.OperationRecord.pending("op-1", OLD_SERVER, "start",
@@ -74,8 +76,8 @@ class MigrationTest {
             assertThat(store.operationRecords().find("op-1")).isPresent();
         }
         assertThat(userVersion()).isEqualTo(Migrations.latestVersion());
-        assertThat(schemaObjects()).contains("table sftp_credentials", "index activity_by_server", "index sftp_credentials_by_server",
-                "table operations", "index operations_by_finished_at");
+        assertThat(schemaObjects()).contains("table sftp_users", "index activity_by_server",
+                "table operations", "index operations_by_finished_at").doesNotContain("table sftp_credentials");
         // and schema 4 rewrote its spec in the store's own format
         assertThat(specColumns(OLD_SERVER)).satisfies(row -> {
             assertThat(row.format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
@@ -226,7 +228,7 @@ class MigrationTest {
     void migrationsAreNumberedFromOneWithoutGaps() {
         List<Migration> all = Migrations.all();
 
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5);
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(all).allSatisfy(m -> assertThat(m.statements()).isNotEmpty());
     }
 

@@ -44,7 +44,7 @@ class SqliteStoreTest {
 
     @BeforeEach
     void open() {
-        store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordIterations(1_000));
+        store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordCost(dev.raptor.store.sftp.PasswordCost.TESTING));
     }
 
     @AfterEach
