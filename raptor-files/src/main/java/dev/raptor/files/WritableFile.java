@@ -107,6 +107,11 @@ public final class WritableFile implements SeekableByteChannel {
         return this;
     }
 
+    /** Flushes what was written to the disk (SFTP's {@code fsync@openssh.com}). */
+    public void force() throws IOException {
+        channel.force(false);
+    }
+
     @Override
     public boolean isOpen() {
         return channel.isOpen();
