@@ -1,0 +1,255 @@
+package dev.raptor.sftp.ssh;
+
+import dev.raptor.files.FilesLocks;
+import dev.raptor.sftp.login.Credential;
+import dev.raptor.sftp.login.Login;
+import dev.raptor.sftp.login.LoginOutcome;
+import dev.raptor.sftp.login.Logins;
+import dev.raptor.sftp.login.OpenSessions;
+import dev.raptor.sftp.volume.ServerFilesSource;
+import dev.raptor.sftp.volume.TransferActivity;
+import dev.raptor.sftp.volume.UserVolume;
+import dev.raptor.store.sftp.SftpUser;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.AsyncAuthException;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Raptor's SFTP server (Apache MINA SSHD): the {@code sftp} subsystem and nothing else (no shell, no exec, no
+ * forwarding of any kind), modern algorithms only, an ed25519 host key kept in the data directory
+ * ({@link HostKey}), logins decided by {@link Logins} (passwords hashed off the I/O threads, on a small pool that
+ * also bounds the memory Argon2 takes), and for each session a {@link JailFileSystem} over the user's
+ * {@link UserVolume}. Each channel of a connection is served on a thread of its own, so a file browser's transfers
+ * and listings run side by side. Sessions are registered with {@link OpenSessions}, which ends them when their
+ * user or server is deleted or the server's files are locked.
+ */
+public final class SftpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SftpServer.class);
+
+    /** Ciphers, key exchanges and MACs offered: AEAD and CTR ciphers, curve25519/ECDH/large DH groups, SHA-2 ETM MACs. */
+    static final Set<String> CIPHERS = Set.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
+            "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr");
+    static final Set<String> KEX = Set.of("mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
+            "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384",
+            "ecdh-sha2-nistp521", "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512",
+            "diffie-hellman-group-exchange-sha256");
+    static final Set<String> MACS = Set.of("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
+            "hmac-sha2-256", "hmac-sha2-512");
+    /** Host and user key signatures: no SHA-1 ({@code ssh-rsa}) and no DSA. */
+    static final Set<String> SIGNATURES = Set.of("ssh-ed25519", "sk-ssh-ed25519@openssh.com", "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-256", "rsa-sha2-512");
+
+    private static final AttributeKey<Login> LOGIN = new AttributeKey<>();
+    private static final AttributeKey<KeyLogin> KEY_LOGIN = new AttributeKey<>();
+    private static final AttributeKey<Long> TRACKED = new AttributeKey<>();
+
+    private record KeyLogin(SftpUser user, String fingerprint) {
+    }
+
+    private final SftpSettings settings;
+    private final Logins logins;
+    private final OpenSessions sessions;
+    private final ServerFilesSource files;
+    private final FilesLocks locks;
+    private final TransferActivity activity;
+    private final HostKey hostKey;
+    private final ExecutorService hashing;
+    private final SshServer sshd;
+
+    public SftpServer(SftpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files,
+                      FilesLocks locks, TransferActivity activity) throws IOException {
+        this.settings = settings;
+        this.logins = logins;
+        this.sessions = sessions;
+        this.files = files;
+        this.locks = locks;
+        this.activity = activity;
+        this.hostKey = HostKey.loadOrGenerate(settings.dataDir());
+        this.hashing = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("sftp-login-", 0).factory());
+        this.sshd = configure();
+    }
+
+    private SshServer configure() {
+        SshServer s = SshServer.setUpDefaultServer();
+        s.setHost(settings.address().getHostString());
+        s.setPort(settings.address().getPort());
+        s.setKeyPairProvider(KeyPairProvider.wrap(hostKey.keyPair()));
+        s.setCipherFactories(only(s.getCipherFactories(), CIPHERS));
+        s.setKeyExchangeFactories(only(s.getKeyExchangeFactories(), KEX));
+        s.setMacFactories(only(s.getMacFactories(), MACS));
+        s.setSignatureFactories(only(s.getSignatureFactories(), SIGNATURES));
+        s.setPasswordAuthenticator(this::password);
+        s.setPublickeyAuthenticator(this::publicKey);
+        s.setKeyboardInteractiveAuthenticator(null);
+        s.setGSSAuthenticator(null);
+        s.setHostBasedAuthenticator(null);
+        s.setShellFactory(null);
+        s.setCommandFactory(null);
+        s.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        s.setAgentFactory(null);
+        s.setFileSystemFactory(new FileSystemFactory() {
+            @Override
+            public Path getUserHomeDir(SessionContext session) {
+                return null; // "/" of the session's file system
+            }
+
+            @Override
+            public FileSystem createFileSystem(SessionContext session) throws IOException {
+                Login login = session.getAttribute(LOGIN);
+                if (login == null) {
+                    throw new IOException("no login for this session");
+                }
+                return new JailFileSystem(JailFileSystemProvider.INSTANCE, new UserVolume(login, files, locks, activity));
+            }
+        });
+        s.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(JailSftpAccessor.INSTANCE)
+                .withSftpErrorStatusDataHandler(new SftpStatuses())
+                .build()));
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "Raptor");
+        CoreModuleProperties.IDLE_TIMEOUT.set(s, settings.idleTimeout());
+        CoreModuleProperties.AUTH_TIMEOUT.set(s, java.time.Duration.ofMinutes(1));
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, 10);
+        s.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated && session instanceof ServerSession ss) {
+                    authenticated(ss);
+                }
+            }
+
+            @Override
+            public void sessionClosed(Session session) {
+                Long id = session.getAttribute(TRACKED);
+                if (id != null) {
+                    sessions.ended(id);
+                }
+            }
+        });
+        return s;
+    }
+
+    private static <T extends NamedResource> List<T> only(List<T> offered, Set<String> allowed) {
+        return offered.stream().filter(f -> allowed.contains(f.getName())).toList();
+    }
+
+    /** Starts listening. */
+    public void start() throws IOException {
+        sshd.start();
+        log.atInfo().addKeyValue("address", address()).addKeyValue("hostKey", hostKey.fingerprint()).log("SFTP server listening");
+    }
+
+    /** Where it listens (the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(settings.address().getAddress(), sshd.getPort());
+    }
+
+    public HostKey hostKey() {
+        return hostKey;
+    }
+
+    // ------------------------------------------------------------------ authentication
+
+    private static String address(ServerSession session) {
+        SocketAddress a = session.getClientAddress();
+        return a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() : String.valueOf(a);
+    }
+
+    /** Checked on the hashing pool, never on an I/O thread: MINA waits for the answer without blocking. */
+    private boolean password(String loginName, String password, ServerSession session) {
+        String address = address(session);
+        AsyncAuthException answer = new AsyncAuthException();
+        hashing.execute(() -> {
+            boolean ok = false;
+            char[] pw = password.toCharArray();
+            try {
+                LoginOutcome o = logins.authenticate(loginName, address, "sftp", new Credential.Password(pw));
+                if (o instanceof LoginOutcome.Accepted a) {
+                    session.setAttribute(LOGIN, a.login());
+                    ok = true;
+                }
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).addKeyValue("login", loginName).log("SFTP password check failed");
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+            answer.setAuthed(ok);
+        });
+        throw answer;
+    }
+
+    private boolean publicKey(String loginName, PublicKey key, ServerSession session) {
+        String fingerprint = KeyUtils.getFingerPrint(key);
+        Optional<SftpUser> user = logins.keyHolder(loginName, address(session),
+                new Credential.PublicKey(fingerprint, lines -> authorizes(lines, key)));
+        user.ifPresent(u -> session.setAttribute(KEY_LOGIN, new KeyLogin(u, fingerprint)));
+        return user.isPresent();
+    }
+
+    static boolean authorizes(Collection<String> lines, PublicKey key) {
+        for (String line : lines) {
+            try {
+                PublicKey k = AuthorizedKeyEntry.parseAuthorizedKeyEntry(line).resolvePublicKey(null, PublicKeyEntryResolver.IGNORING);
+                if (k != null && KeyUtils.compareKeys(k, key)) {
+                    return true;
+                }
+            } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+                log.atDebug().addKeyValue("error", e.toString()).log("an authorized key line could not be read");
+            }
+        }
+        return false;
+    }
+
+    private void authenticated(ServerSession session) {
+        Login login = session.getAttribute(LOGIN);
+        if (login == null) {
+            KeyLogin k = session.getAttribute(KEY_LOGIN);
+            if (k == null) {
+                session.close(true);
+                return;
+            }
+            login = logins.loggedIn(k.user(), session.getUsername(), address(session), "sftp", "key " + k.fingerprint());
+            session.setAttribute(LOGIN, login);
+        }
+        long id = sessions.opened(login, reason -> session.close(true));
+        session.setAttribute(TRACKED, id);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            sshd.stop(true);
+        } finally {
+            hashing.shutdownNow();
+        }
+    }
+}
