@@ -78,50 +78,32 @@ final class OpenSsh {
         return run(cmd, password, null, Path.of("/"));
     }
 
+    /**
+     * Runs a client to its end. Its output goes to a file, not a pipe: OpenSSH's {@code sftp} under {@code sshpass}
+     * was seen to lose listing lines written to a pipe, never to a file.
+     */
     static Result run(List<String> cmd, String password, String stdin, Path workDir) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
-        if (password != null) {
-            pb.environment().put("SSHPASS", password);
-        }
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        Path out = Files.createTempFile("openssh-", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            if (password != null) {
+                pb.environment().put("SSHPASS", password);
             }
-        }
-        byte[] out;
-        Thread reader;
-        ByteCollector collector = new ByteCollector(p);
-        reader = Thread.ofVirtual().start(collector);
-        if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("hung: " + String.join(" ", cmd));
-        }
-        reader.join();
-        out = collector.bytes();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private static final class ByteCollector implements Runnable {
-        private final Process p;
-        private volatile byte[] bytes = new byte[0];
-
-        ByteCollector(Process p) {
-            this.p = p;
-        }
-
-        @Override
-        public void run() {
-            try {
-                bytes = p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                bytes = ("(output unreadable: " + e + ")").getBytes(StandardCharsets.UTF_8);
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
             }
-        }
-
-        byte[] bytes() {
-            return bytes;
+            if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError("hung: " + String.join(" ", cmd));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
         }
     }
 
