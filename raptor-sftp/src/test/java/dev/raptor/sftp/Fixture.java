@@ -4,6 +4,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.files.FilePolicy;
+import dev.raptor.files.ServerFiles;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.rules.AccessRules;
 import dev.raptor.files.usage.UsageSettings;
@@ -51,6 +52,13 @@ final class Fixture implements AutoCloseable {
     final Logins logins;
     final OpenSessions sessions;
     final SftpServer sftp;
+    private volatile Source source;
+
+    /** Where the SFTP server gets a server's files (tests may put a slow one in). */
+    @FunctionalInterface
+    interface Source {
+        ServerFiles files(UUID server);
+    }
 
     Fixture(Path dataDir) throws IOException {
         this(dataDir, LoginThrottle.Settings.DEFAULTS);
@@ -65,8 +73,13 @@ final class Fixture implements AutoCloseable {
         this.logins = new Logins(store, volumes.locks(), throttle, activity, Clock.systemUTC());
         this.sessions = new OpenSessions(store.sftpUsers(), volumes.locks());
         this.sftp = new SftpServer(SftpSettings.of(new InetSocketAddress("127.0.0.1", 0), dataDir), logins, sessions,
-                id -> volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED)), volumes.locks(), activity);
+                id -> source == null ? volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED)) : source.files(id),
+                volumes.locks(), activity);
         sftp.start();
+    }
+
+    void source(Source s) {
+        this.source = s;
     }
 
     int port() {

@@ -26,7 +26,12 @@ final class MinaClient implements AutoCloseable {
         session.auth().verify(Duration.ofSeconds(30));
     }
 
-    /** A new SFTP channel on this connection. */
+    /** A new SFTP channel speaking version 3, as OpenSSH does. */
+    SftpClient sftpV3() throws IOException {
+        return SftpClientFactory.instance().createSftpClient(session, org.apache.sshd.sftp.client.SftpVersionSelector.fixedVersionSelector(3));
+    }
+
+    /** A new SFTP channel on this connection (the highest version both sides speak). */
     SftpClient sftp() throws IOException {
         return SftpClientFactory.instance().createSftpClient(session);
     }

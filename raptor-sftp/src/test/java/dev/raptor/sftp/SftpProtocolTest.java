@@ -1,0 +1,165 @@
+package dev.raptor.sftp;
+
+import dev.raptor.files.FilePolicy;
+import dev.raptor.files.ServerFiles;
+import dev.raptor.sftp.login.LoginThrottle;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What OpenSSH's client cannot show: status codes, channels side by side, the brute-force guard. */
+class SftpProtocolTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aWritePastTheQuotaAnswersSshFxQuotaExceeded() throws Exception {
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")))) {
+            UUID s = f.server("quota");
+            f.quota(s, 1 << 20);
+            f.volumes.files(s, f.policies.get(s));
+            f.volumes.diskUsage().requestScan(s).join();
+            String login = f.user(s, "admin").loginName();
+            try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD); SftpClient sftp = c.sftp()) {
+                assertThatThrownBy(() -> {
+                    try (OutputStream out = sftp.write("/big.bin")) {
+                        out.write(new byte[2 << 20]);
+                    }
+                }).isInstanceOfSatisfying(SftpException.class, e -> {
+                    assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_QUOTA_EXCEEDED);
+                    assertThat(e.getMessage()).contains("quota");
+                });
+            }
+            assertThat(Files.size(f.root(s).resolve("big.bin"))).isLessThanOrEqualTo(1 << 20);
+        }
+    }
+
+    @Test
+    void aPathOutsideTheRootAnswersPermissionDeniedWithoutAHostPath() throws Exception {
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")))) {
+            UUID s = f.server("links");
+            Files.createSymbolicLink(f.root(s).resolve("etc"), Path.of("/etc"));
+            String login = f.user(s, "admin").loginName();
+            try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD); SftpClient sftp = c.sftpV3()) {
+                assertThatThrownBy(() -> sftp.stat("/etc/passwd"))
+                        .isInstanceOfSatisfying(SftpException.class, e -> {
+                            assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_PERMISSION_DENIED);
+                            assertThat(e.getMessage()).doesNotContain(f.root(s).toString());
+                        });
+                String before = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/etc")));
+                try {
+                    sftp.setStat("/etc", new SftpClient.Attributes().perms(0777));
+                } catch (SftpException e) {
+                    // refused, as it should be; what matters is below
+                }
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/etc"))))
+                        .isEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void channelsOfOneConnectionAreServedSideBySide() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(1);
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        try (Fixture f = new Fixture(data)) {
+            UUID s = f.server("side-by-side");
+            Files.writeString(f.root(s).resolve("a.txt"), "a");
+            String login = f.user(s, "admin").loginName();
+            // the next file operation blocks (as a slow disk would) until released
+            Fixture.Source slow = id -> {
+                if (armed.compareAndSet(true, false)) {
+                    blocked.countDown();
+                    try {
+                        release.await(1, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return f.volumes.files(id, FilePolicy.UNRESTRICTED);
+            };
+            f.source(slow);
+            try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD);
+                 SftpClient first = c.sftp(); SftpClient second = c.sftp()) {
+                armed.set(true);
+                CompletableFuture<SftpClient.Attributes> slowStat = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return first.stat("/a.txt");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertThat(blocked.await(1, TimeUnit.MINUTES)).isTrue();
+
+                SftpClient.Attributes other = second.stat("/a.txt");
+
+                assertThat(other.getSize()).isEqualTo(1);
+                assertThat(slowStat).isNotDone();
+                release.countDown();
+                assertThat(slowStat.get(1, TimeUnit.MINUTES).getSize()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void repeatedWrongPasswordsMakeTheLoginBackOffEvenForTheRightOne() throws Exception {
+        LoginThrottle.Settings strict = new LoginThrottle.Settings(100, 3, Duration.ofMinutes(15), Duration.ofMinutes(10),
+                Duration.ofMinutes(10), 1000);
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")), strict)) {
+            UUID s = f.server("guarded");
+            String login = f.user(s, "admin").loginName();
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> new MinaClient(f.port(), login, "wrong password").close()).isInstanceOf(Exception.class);
+            }
+
+            assertThatThrownBy(() -> new MinaClient(f.port(), login, Fixture.PASSWORD).close()).isInstanceOf(Exception.class);
+            assertThat(f.logins.throttleStats().failedLogins()).isGreaterThanOrEqualTo(3);
+            assertThat(f.logins.throttleStats().throttledLogins()).isGreaterThanOrEqualTo(1);
+            assertThat(f.logins.throttleStats().blockedUsers()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDenyRuleHidesAndRefusesAndAReadOnlyRuleRefusesChanges() throws Exception {
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")))) {
+            UUID s = f.server("ruled");
+            Files.writeString(f.root(s).resolve("secret.key"), "k");
+            Files.writeString(f.root(s).resolve("server.jar"), "jar");
+            f.rules(s, java.util.List.of("/secret.key"), java.util.List.of("/server.jar"));
+            String login = f.user(s, "admin").loginName();
+            try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD); SftpClient sftp = c.sftp()) {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                sftp.readDir("/").forEach(e -> names.add(e.getFilename()));
+                assertThat(names).contains("server.jar").doesNotContain("secret.key");
+                assertThatThrownBy(() -> sftp.read("/secret.key").readAllBytes()).isInstanceOf(SftpException.class);
+                assertThat(new String(sftp.read("/server.jar").readAllBytes())).isEqualTo("jar");
+                assertThatThrownBy(() -> sftp.remove("/server.jar")).isInstanceOfSatisfying(SftpException.class,
+                        e -> assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_PERMISSION_DENIED));
+                assertThatThrownBy(() -> {
+                    try (OutputStream out = sftp.write("/server.jar", EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Truncate))) {
+                        out.write(1);
+                    }
+                }).isInstanceOf(SftpException.class);
+            }
+            assertThat(Files.readString(f.root(s).resolve("server.jar"))).isEqualTo("jar");
+        }
+    }
+}
