@@ -26,6 +26,7 @@ import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,8 @@ public final class SftpServer implements AutoCloseable {
         s.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(JailSftpAccessor.INSTANCE)
                 .withSftpErrorStatusDataHandler(new SftpStatuses())
+                // a refusal while reading attributes is an answer, not something to warn about and paper over
+                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException)
                 .build()));
         CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "Raptor");
         CoreModuleProperties.IDLE_TIMEOUT.set(s, settings.idleTimeout());
