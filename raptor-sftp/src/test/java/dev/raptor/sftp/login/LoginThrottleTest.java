@@ -1,0 +1,111 @@
+package dev.raptor.sftp.login;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoginThrottleTest {
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final MovableClock clock = new MovableClock();
+    private final LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(4, 3, Duration.ofMinutes(15),
+            Duration.ofSeconds(2), Duration.ofSeconds(10), 1000), clock);
+
+    @Test
+    void aNameBacksOffAfterItsLimitAndTriesAgainWhenTheBackoffEnds() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.allows("10.0.0.1", "admin.abcdef01")).isTrue();
+            throttle.failed("10.0.0.1", "admin.abcdef01");
+        }
+
+        assertThat(throttle.allows("10.0.0.2", "admin.abcdef01")).as("from any address").isFalse();
+        assertThat(throttle.allows("10.0.0.2", "other.abcdef01")).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(throttle.allows("10.0.0.2", "admin.abcdef01")).isTrue();
+    }
+
+    @Test
+    void eachFailurePastTheLimitDoublesTheBackoffUpToTheMaximum() {
+        for (int i = 0; i < 3; i++) {
+            throttle.failed("10.0.0.1", "admin.abcdef01");
+        }
+        assertThat(throttle.backoffLeft("10.0.0.1", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
+        throttle.failed("10.0.0.9", "admin.abcdef01");
+        assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(4));
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(20));
+            throttle.failed("10.0.0.9", "admin.abcdef01");
+        }
+        assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anAddressTryingManyNamesBacksOff() {
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("10.0.0.1", "user" + i + ".abcdef01");
+        }
+
+        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01")).isFalse();
+        assertThat(throttle.allows("10.0.0.2", "fresh.abcdef01")).isTrue();
+        assertThat(throttle.blockedAddresses()).isEqualTo(1);
+        assertThat(throttle.throttledLogins()).isEqualTo(1);
+        assertThat(throttle.failedLogins()).isEqualTo(4);
+    }
+
+    @Test
+    void aSuccessClearsItsAddressAndName() {
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+        throttle.succeeded("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+
+        assertThat(throttle.allows("10.0.0.1", "admin.abcdef01")).isTrue();
+    }
+
+    @Test
+    void failuresOlderThanTheWindowAreForgotten() {
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+        clock.advance(Duration.ofMinutes(16));
+        throttle.failed("10.0.0.1", "admin.abcdef01");
+
+        assertThat(throttle.allows("10.0.0.1", "admin.abcdef01")).isTrue();
+    }
+
+    @Test
+    void loginNamesSplitAtTheirLastDot() {
+        assertThat(LoginName.parse("mc.admin.3f1c2a9e")).contains(new LoginName("mc.admin", "3f1c2a9e"));
+        assertThat(LoginName.parse("admin.3F1C2A9E")).contains(new LoginName("admin", "3f1c2a9e"));
+        assertThat(LoginName.parse("admin")).isEmpty();
+        assertThat(LoginName.parse("admin.xyz")).isEmpty();
+        assertThat(LoginName.parse(".3f1c2a9e")).isEmpty();
+    }
+}
