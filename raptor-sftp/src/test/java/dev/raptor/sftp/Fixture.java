@@ -8,6 +8,8 @@ import dev.raptor.files.ServerFiles;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.rules.AccessRules;
 import dev.raptor.files.usage.UsageSettings;
+import dev.raptor.sftp.ftp.FtpServer;
+import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
 import dev.raptor.sftp.login.Logins;
 import dev.raptor.sftp.login.OpenSessions;
@@ -52,6 +54,7 @@ final class Fixture implements AutoCloseable {
     final Logins logins;
     final OpenSessions sessions;
     final SftpServer sftp;
+    final FtpServer ftp;
     private volatile Source source;
 
     /** Where the SFTP server gets a server's files (tests may put a slow one in). */
@@ -76,6 +79,14 @@ final class Fixture implements AutoCloseable {
                 id -> source == null ? volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED)) : source.files(id),
                 volumes.locks(), activity);
         sftp.start();
+        this.ftp = new FtpServer(new FtpSettings(new InetSocketAddress("127.0.0.1", 0), null, null, dataDir, null, null),
+                logins, sessions, id -> source == null ? volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED))
+                : source.files(id), volumes.locks(), activity);
+        ftp.start();
+    }
+
+    int ftpPort() {
+        return ftp.address().getPort();
     }
 
     void source(Source s) {
@@ -121,6 +132,7 @@ final class Fixture implements AutoCloseable {
     public void close() throws IOException {
         try {
             sftp.close();
+            ftp.close();
         } finally {
             sessions.close();
             volumes.close();

@@ -1,0 +1,169 @@
+package dev.raptor.sftp.ftp;
+
+import dev.raptor.files.FilesLocks;
+import dev.raptor.sftp.login.Logins;
+import dev.raptor.sftp.login.OpenSessions;
+import dev.raptor.sftp.volume.ServerFilesSource;
+import dev.raptor.sftp.volume.TransferActivity;
+import dev.raptor.sftp.volume.UserVolume;
+import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.DefaultFtplet;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpRequest;
+import org.apache.ftpserver.ftplet.FtpSession;
+import org.apache.ftpserver.ftplet.FtpletResult;
+import org.apache.ftpserver.listener.Listener;
+import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.ClientAuth;
+import org.apache.ftpserver.ssl.SslConfiguration;
+import org.apache.mina.core.session.IoSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Raptor's FTP server (Apache FtpServer), off unless configured: plain FTP and explicit FTPS ({@code AUTH TLS},
+ * with {@code PROT P} data connections) on one port, passive data ports from the settings, the same users,
+ * guard and activity as SFTP ({@link FtpLogins}), and for each session a {@link JailFtpFiles} over the user's
+ * {@link UserVolume}. Sessions are registered with {@link OpenSessions}, which closes their control connection when
+ * their user or server is deleted or the files are locked.
+ */
+public final class FtpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FtpServer.class);
+
+    private final FtpSettings settings;
+    private final org.apache.ftpserver.FtpServer server;
+    private final Listener listener;
+    /** The MINA session of each control connection, by the client's address (FtpServer's sessions hide theirs). */
+    private final Map<SocketAddress, IoSession> connections = new ConcurrentHashMap<>();
+    private final Map<SocketAddress, Long> tracked = new ConcurrentHashMap<>();
+
+    public FtpServer(FtpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files, FilesLocks locks,
+                     TransferActivity activity) throws IOException {
+        this.settings = settings;
+        SslConfiguration tls;
+        try {
+            tls = tls(FtpsCertificate.context(settings));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up FTPS: " + e.getMessage(), e);
+        }
+        DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
+        data.setActiveEnabled(false); // the server never connects out to an address a client names
+        data.setPassivePorts(settings.passivePorts() == null ? "0" : settings.passivePorts());
+        if (settings.passiveAddress() != null) {
+            data.setPassiveExternalAddress(settings.passiveAddress());
+        }
+        data.setSslConfiguration(tls);
+        ListenerFactory lf = new ListenerFactory();
+        lf.setServerAddress(settings.address().getHostString());
+        lf.setPort(settings.address().getPort());
+        lf.setSslConfiguration(tls);
+        lf.setImplicitSsl(false);
+        lf.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+        lf.setIdleTimeout(1800);
+        lf.setSessionFilter(io -> {
+            connections.put(io.getRemoteAddress(), io);
+            return true;
+        });
+        this.listener = lf.createListener();
+        FtpServerFactory f = new FtpServerFactory();
+        f.addListener("default", listener);
+        f.setUserManager(new FtpLogins(logins));
+        f.setFileSystem(user -> new JailFtpFiles(new UserVolume(((FtpUser) user).login(), files, locks, activity)));
+        f.setFtplets(new java.util.HashMap<>(Map.of("raptor", new DefaultFtplet() {
+            @Override
+            public FtpletResult onLogin(FtpSession session, FtpRequest request) throws FtpException, IOException {
+                if (session.getUser() instanceof FtpUser u) {
+                    SocketAddress client = session.getClientAddress();
+                    long id = sessions.opened(u.login(), reason -> {
+                        IoSession io = connections.get(client);
+                        if (io != null) {
+                            io.closeNow();
+                        }
+                    });
+                    tracked.put(client, id);
+                }
+                return FtpletResult.DEFAULT;
+            }
+
+            @Override
+            public FtpletResult onDisconnect(FtpSession session) {
+                SocketAddress client = session.getClientAddress();
+                connections.remove(client);
+                Long id = tracked.remove(client);
+                if (id != null) {
+                    sessions.ended(id);
+                }
+                return FtpletResult.DEFAULT;
+            }
+        })));
+        this.server = f.createServer();
+    }
+
+    private static SslConfiguration tls(SSLContext ctx) {
+        return new SslConfiguration() {
+            @Override
+            public SSLSocketFactory getSocketFactory() {
+                return ctx.getSocketFactory();
+            }
+
+            @Override
+            public SSLContext getSSLContext() {
+                return ctx;
+            }
+
+            @Override
+            public SSLContext getSSLContext(String protocol) {
+                return ctx;
+            }
+
+            @Override
+            public String[] getEnabledCipherSuites() {
+                return null; // the JDK's defaults: no export, null or RC4 suites
+            }
+
+            @Override
+            public String getEnabledProtocol() {
+                return "TLSv1.3";
+            }
+
+            @Override
+            public String[] getEnabledProtocols() {
+                return new String[]{"TLSv1.3", "TLSv1.2"};
+            }
+
+            @Override
+            public ClientAuth getClientAuth() {
+                return ClientAuth.NONE;
+            }
+        };
+    }
+
+    public void start() throws IOException {
+        try {
+            server.start();
+        } catch (FtpException e) {
+            throw new IOException("cannot start the FTP server on " + settings.address() + ": " + e.getMessage(), e);
+        }
+        log.atInfo().addKeyValue("address", address()).addKeyValue("passivePorts", settings.passivePorts())
+                .log("FTP server listening (explicit FTPS offered)");
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(settings.address().getAddress(), listener.getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
