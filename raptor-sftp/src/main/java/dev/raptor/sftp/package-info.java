@@ -1,2 +1,23 @@
-/** placeholder */
+/**
+ * raptor-sftp: SFTP (Apache MINA SSHD) and FTP/FTPS (Apache FtpServer) on the files jail. Both speak to a server's
+ * files only through {@link dev.raptor.files.ServerFiles}: there is no second notion of what a path may reach.
+ *
+ * <h2>Where to look</h2>
+ * <ul>
+ *   <li>wiring it up: {@link dev.raptor.sftp.FileTransfers} (one per daemon: the SFTP server, the FTP server when
+ *       configured, the shared logins and sessions)</li>
+ *   <li>who may log in: {@link dev.raptor.sftp.login.Logins} (login names {@code <username>.<short server id>},
+ *       passwords and keys against the store's {@link dev.raptor.store.sftp.SftpUsers}, expiry, locked files),
+ *       {@link dev.raptor.sftp.login.LoginThrottle} (the brute-force guard; its counters are
+ *       {@link dev.raptor.sftp.login.LoginThrottleStats}), {@link dev.raptor.sftp.login.OpenSessions} (what ends a
+ *       session: its user or server deleted, its server's files locked)</li>
+ *   <li>what a user may do: {@link dev.raptor.sftp.volume.UserVolume} (permissions, activity entries, then the
+ *       jail), shared by both protocols</li>
+ *   <li>SFTP: {@link dev.raptor.sftp.ssh.SftpServer} (algorithms, authentication, the sftp subsystem only), the
+ *       NIO file system MINA's SFTP code runs on ({@code JailFileSystem}, {@code JailFileSystemProvider},
+ *       {@code JailSftpAccessor}: every call is a volume call) and the status codes ({@code SftpStatuses})</li>
+ *   <li>FTP: {@link dev.raptor.sftp.ftp.FtpServer}, {@code JailFtpFiles} (FtpServer's file system over the volume),
+ *       {@code FtpsCertificate}</li>
+ * </ul>
+ */
 package dev.raptor.sftp;
