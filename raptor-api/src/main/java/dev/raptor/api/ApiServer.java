@@ -5,6 +5,8 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.TokenRoutes;
+import dev.raptor.api.sftp.SftpUserRoutes;
+import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.http.Responses;
@@ -93,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none());
+                Observability.none(), null);
     }
 
     /**
@@ -116,13 +118,24 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, null);
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
+     * StateArchive, Observability)}, with the servers' SFTP/FTP users managed at {@code /servers/{id}/sftp-users}
+     * (without them, those routes do not exist).
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
-                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability);
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
-                                   Observability observability) {
+                                   Observability observability, SftpUserDirectory sftpUsers) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
@@ -136,6 +149,7 @@ public final class ApiServer implements AutoCloseable {
         ApiMetrics requests = new ApiMetrics(observability.metrics().registry());
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
+        SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
 
@@ -217,6 +231,13 @@ public final class ApiServer implements AutoCloseable {
             routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
 
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
+            if (sftp != null) {
+                routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);
+                routes.get(BASE + "/servers/{id}/sftp-users", sftp::list, Access.NODE);
+                routes.delete(BASE + "/servers/{id}/sftp-users/{username}", sftp::delete, Access.NODE);
+                routes.put(BASE + "/servers/{id}/sftp-users/{username}/password", sftp::password,
+                        Access.server(Permission.FILES_WRITE));
+            }
         });
         return new ApiServer(app, settings, operations, tcp, live);
     }

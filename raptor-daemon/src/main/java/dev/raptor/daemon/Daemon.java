@@ -203,7 +203,7 @@ public final class Daemon implements AutoCloseable {
         api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller));
+                new Observability(metrics, health, poller), store.sftpUsers());
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();

@@ -18,10 +18,10 @@ import dev.raptor.sftp.ssh.SftpSettings;
 import dev.raptor.sftp.volume.TransferActivity;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.StoreOptions;
-import dev.raptor.store.sftp.NewSftpUser;
+import dev.raptor.core.sftp.NewSftpUser;
 import dev.raptor.store.sftp.PasswordCost;
-import dev.raptor.store.sftp.SftpPermission;
-import dev.raptor.store.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpPermission;
+import dev.raptor.core.sftp.SftpUser;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.raptor.sftp;
 
-import dev.raptor.store.sftp.SftpPermission;
+import dev.raptor.core.sftp.SftpPermission;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -292,7 +292,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
      * @throws dev.raptor.core.validation.InvalidSpecException naming every bad entry (its server missing, its user
      *                                                         already there, a bad username or hash)
      */
-    public List<dev.raptor.store.sftp.SftpUser> importLegacyFtpCredentials(com.fasterxml.jackson.databind.JsonNode document,
+    public List<dev.raptor.core.sftp.SftpUser> importLegacyFtpCredentials(com.fasterxml.jackson.databind.JsonNode document,
                                                                          java.util.function.Function<String, UUID> containerServer) {
         var users = dev.raptor.store.legacy.LegacyFtpCredentials.read(document, id -> servers.find(id).isPresent(), containerServer);
         return sftp.importAll(users, "the legacy ftp_credentials.json");

@@ -65,7 +65,7 @@ class MigrationTest {
                     .containsExactly("crash", "power.start");
 
             // the SFTP users table (schema 5 replaced schema 2's logins) is there and works
-            store.sftpUsers().create(OLD_SERVER, new dev.raptor.store.sftp.NewSftpUser("old-timer", "s3cret-pass".toCharArray(),
+            store.sftpUsers().create(OLD_SERVER, new dev.raptor.core.sftp.NewSftpUser("old-timer", "s3cret-pass".toCharArray(),
                     null, null, null));
             assertThat(store.sftpUsers().checkPassword(OLD_SERVER, "old-timer", "s3cret-pass".toCharArray()))
                     .isInstanceOf(dev.raptor.store.sftp.LoginCheck.Accepted.class);

@@ -6,7 +6,7 @@ import dev.raptor.files.FilesException;
 import dev.raptor.files.OpenDisposition;
 import dev.raptor.files.ReadableFile;
 import dev.raptor.sftp.volume.UserVolume;
-import dev.raptor.store.sftp.SftpPermission;
+import dev.raptor.core.sftp.SftpPermission;
 import org.apache.ftpserver.ftplet.FileSystemView;
 import org.apache.ftpserver.ftplet.FtpFile;
 import org.slf4j.Logger;

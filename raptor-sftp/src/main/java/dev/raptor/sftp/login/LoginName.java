@@ -1,6 +1,6 @@
 package dev.raptor.sftp.login;
 
-import dev.raptor.store.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpUser;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

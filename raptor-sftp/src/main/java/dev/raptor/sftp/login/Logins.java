@@ -4,7 +4,7 @@ import dev.raptor.files.FilesLocks;
 import dev.raptor.sftp.volume.TransferActivity;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.sftp.LoginCheck;
-import dev.raptor.store.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpUser;
 import dev.raptor.store.sftp.SftpUsers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

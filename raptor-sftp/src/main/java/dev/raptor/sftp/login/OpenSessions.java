@@ -1,7 +1,7 @@
 package dev.raptor.sftp.login;
 
 import dev.raptor.files.FilesLocks;
-import dev.raptor.store.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpUser;
 import dev.raptor.store.sftp.SftpUsers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

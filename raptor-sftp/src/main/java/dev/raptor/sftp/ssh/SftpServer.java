@@ -9,7 +9,7 @@ import dev.raptor.sftp.login.OpenSessions;
 import dev.raptor.sftp.volume.ServerFilesSource;
 import dev.raptor.sftp.volume.TransferActivity;
 import dev.raptor.sftp.volume.UserVolume;
-import dev.raptor.store.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpUser;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;

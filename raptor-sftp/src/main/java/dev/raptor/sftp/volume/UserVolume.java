@@ -12,7 +12,7 @@ import dev.raptor.files.ReadableFile;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.files.WritableFile;
 import dev.raptor.sftp.login.Login;
-import dev.raptor.store.sftp.SftpPermission;
+import dev.raptor.core.sftp.SftpPermission;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,9 +3,9 @@ package dev.raptor.store.legacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.core.validation.Problems;
-import dev.raptor.store.sftp.NewSftpUser;
+import dev.raptor.core.sftp.NewSftpUser;
 import dev.raptor.store.sftp.PasswordHasher;
-import dev.raptor.store.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpUser;
 import dev.raptor.store.sftp.SftpUsers;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.raptor.store.sftp;
 
+import dev.raptor.core.sftp.SftpUser;
+
 /** The answer to a password login ({@link SftpUsers#checkPassword}): accepted with the user, or refused with why. */
 public sealed interface LoginCheck {
     record Accepted(SftpUser user) implements LoginCheck {

@@ -1,6 +1,12 @@
 package dev.raptor.store.sftp;
 
 import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.sftp.NewSftpUser;
+import dev.raptor.core.sftp.SftpPermission;
+import dev.raptor.core.sftp.SftpUser;
+import dev.raptor.core.sftp.SftpUserDirectory;
+import dev.raptor.core.sftp.SftpUserExistsException;
+import dev.raptor.core.sftp.SftpUserNotFoundException;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.core.validation.Problems;
 import dev.raptor.store.row.RowJson;
@@ -40,7 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * commit (the SFTP server ends the sessions of users who no longer exist). Hashing runs outside every lock and
  * connection. Deleting a server deletes its users. Thread-safe.
  */
-public final class SftpUsers {
+public final class SftpUsers implements SftpUserDirectory {
     private static final Logger log = LoggerFactory.getLogger(SftpUsers.class);
     static final String TABLE = "sftp_users";
     private static final String COLUMNS =
@@ -76,12 +82,14 @@ public final class SftpUsers {
 
     // ------------------------------------------------------------------ reading
 
+    @Override
     public Optional<SftpUser> find(UUID serverId, String username) {
         Row r = row(serverId, username);
         return r == null ? Optional.empty() : Optional.of(r.user());
     }
 
     /** The users of one server, by username. */
+    @Override
     public List<SftpUser> list(UUID serverId) {
         Map<String, Row> users = view.get(serverId);
         if (users == null) {
@@ -165,6 +173,7 @@ public final class SftpUsers {
      * @throws ServerNotFoundException  when there is no such server
      * @throws SftpUserExistsException  when the server has a user of that name
      */
+    @Override
     public SftpUser create(UUID serverId, NewSftpUser spec) {
         Objects.requireNonNull(serverId, "serverId");
         try {
@@ -198,6 +207,7 @@ public final class SftpUsers {
      * @throws InvalidSpecException       when the password is too short or too long
      * @throws SftpUserNotFoundException  when the server has no such user
      */
+    @Override
     public SftpUser setPassword(UUID serverId, String username, char[] password) {
         try {
             Problems p = new Problems();
@@ -229,6 +239,7 @@ public final class SftpUsers {
     }
 
     /** Deletes a user; its open sessions end (listeners hear of it). Returns whether it existed. */
+    @Override
     public boolean remove(UUID serverId, String username) {
         boolean removed = db.write("remove SFTP user " + username + " of server " + serverId, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM sftp_users WHERE server_id = ? AND username = ?")) {

@@ -1,4 +1,4 @@
-package dev.raptor.store.sftp;
+package dev.raptor.core.sftp;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

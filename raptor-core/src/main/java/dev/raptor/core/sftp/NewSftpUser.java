@@ -1,4 +1,4 @@
-package dev.raptor.store.sftp;
+package dev.raptor.core.sftp;
 
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.core.validation.Problems;
@@ -46,7 +46,8 @@ public record NewSftpUser(String username, char[] password, List<String> publicK
         p.throwIfAny();
     }
 
-    static void checkPassword(Problems p, char[] password) {
+    /** Adds a problem for a password of the wrong length (null is fine: no password). */
+    public static void checkPassword(Problems p, char[] password) {
         if (password != null) {
             p.check(password.length >= MIN_PASSWORD_LENGTH && password.length <= MAX_PASSWORD_LENGTH, "password",
                     "must be " + MIN_PASSWORD_LENGTH + " to " + MAX_PASSWORD_LENGTH + " characters");
