@@ -19,9 +19,10 @@ import java.util.Map;
  * @param httpPort  the TCP port the API got (the configured one, or the free one for port 0)
  * @param keyOrigin where the node API key comes from, in words ("from RAPTOR_API_KEY", "generated now into FILE"...)
  * @param adopted   what boot reconciliation did
+ * @param transfers where SFTP and FTP listen (or that they are off), and the SFTP host key
  */
 record BootSummary(String version, DaemonConfig config, RuntimeSelector.Selected runtime, String blocked, int httpPort,
-                   String keyOrigin, ServerFleet.ReconcileReport adopted) {
+                   String keyOrigin, ServerFleet.ReconcileReport adopted, String transfers) {
 
     List<String> lines() {
         List<String> out = new ArrayList<>();
@@ -38,6 +39,7 @@ record BootSummary(String version, DaemonConfig config, RuntimeSelector.Selected
         String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
         out.add("  API:      http://" + host + ":" + httpPort + "/api/v1 and the unix socket " + config.socket());
         out.add("  API key:  " + keyOrigin);
+        out.add("  files:    " + transfers);
         out.add("  servers:  " + adopted.servers() + " known, " + adopted.adopted() + " adopted, " + adopted.started() + " started, "
                 + adopted.stopped() + " stopped" + (adopted.problems().isEmpty() ? "" : ", " + adopted.problems().size()
                 + " problems (logged above)"));

@@ -67,6 +67,12 @@ public final class ConfigLoader {
         keys.put("metricsAddr", "RAPTOR_METRICS_ADDR");
         keys.put("healthDiskWarnMiB", "RAPTOR_HEALTH_DISK_WARN_MIB");
         keys.put("healthDiskCriticalMiB", "RAPTOR_HEALTH_DISK_CRITICAL_MIB");
+        keys.put("sftpAddr", "RAPTOR_SFTP_ADDR");
+        keys.put("ftpAddr", "RAPTOR_FTP_ADDR");
+        keys.put("ftpPassivePorts", "RAPTOR_FTP_PASSIVE_PORTS");
+        keys.put("ftpPassiveAddress", "RAPTOR_FTP_PASSIVE_ADDRESS");
+        keys.put("ftpsCertificate", "RAPTOR_FTPS_CERTIFICATE");
+        keys.put("ftpsKey", "RAPTOR_FTPS_KEY");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -213,13 +219,14 @@ public final class ConfigLoader {
         if (diskCritical > diskWarn) {
             problems.add("healthDiskCriticalMiB (" + diskCritical + ") must not be above healthDiskWarnMiB (" + diskWarn + ")");
         }
+        FileTransferConfig transfers = transfers(yaml, file, problems);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers);
     }
 
     /** A size in MiB: a whole number, 0 or more. */
@@ -237,6 +244,51 @@ public final class ConfigLoader {
         }
         problems.add(s.name + ": must be a whole number of MiB, 0 or more (was '" + s.value + "')");
         return fallback;
+    }
+
+    private static final Pattern PORT_RANGE = Pattern.compile("\\d{1,5}(-\\d{1,5})?(,\\d{1,5}(-\\d{1,5})?)*");
+
+    /** sftpAddr (default 0.0.0.0:2022, "off"), ftpAddr (default off), FTP's passive ports and address, the FTPS files. */
+    private FileTransferConfig transfers(Map<String, String> yaml, Path file, List<String> problems) {
+        Setting sftp = setting("sftpAddr", yaml, file);
+        java.net.InetSocketAddress sftpAddr = address(sftp.value == null ? FileTransferConfig.DEFAULT_SFTP_ADDR : sftp.value,
+                sftp.name, problems);
+        Setting ftp = setting("ftpAddr", yaml, file);
+        java.net.InetSocketAddress ftpAddr = ftp.value == null ? null : address(ftp.value, ftp.name, problems);
+        Setting passive = setting("ftpPassivePorts", yaml, file);
+        String ports = passive.value == null || passive.value.isBlank() ? null : passive.value.replace(" ", "");
+        if (ports != null && !PORT_RANGE.matcher(ports).matches()) {
+            problems.add(passive.name + ": must be ports or ranges such as 30000-30100 or 30000,30002 (was '" + passive.value + "')");
+        }
+        Setting passiveAddr = setting("ftpPassiveAddress", yaml, file);
+        Setting cert = setting("ftpsCertificate", yaml, file);
+        Setting key = setting("ftpsKey", yaml, file);
+        Path certificate = cert.value == null ? null : absolute(cert.value, cert.name, problems);
+        Path privateKey = key.value == null ? null : absolute(key.value, key.name, problems);
+        if ((certificate == null) != (privateKey == null)) {
+            problems.add("ftpsCertificate and ftpsKey (RAPTOR_FTPS_CERTIFICATE, RAPTOR_FTPS_KEY) are given together or not at all");
+        }
+        for (Path p : new Path[]{certificate, privateKey}) {
+            if (p != null && !Files.isReadable(p)) {
+                problems.add((p == certificate ? cert.name : key.name) + ": cannot read " + p);
+            }
+        }
+        return new FileTransferConfig(sftpAddr, ftpAddr, ports, passiveAddr.value == null || passiveAddr.value.isBlank()
+                ? null : passiveAddr.value.strip(), certificate, privateKey);
+    }
+
+    /** {@code host:port}, or null for {@code off}. */
+    private static java.net.InetSocketAddress address(String value, String name, List<String> problems) {
+        if (value.strip().equalsIgnoreCase("off")) {
+            return null;
+        }
+        try {
+            HostPort hp = HostPort.parse(value);
+            return new java.net.InetSocketAddress(hp.host(), hp.port());
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage() + " (or off)");
+            return null;
+        }
     }
 
     /** A setting's value (environment over file) and the name to blame in messages. */

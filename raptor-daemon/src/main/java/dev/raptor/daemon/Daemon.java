@@ -37,6 +37,15 @@ import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.stats.StatsSettings;
 import dev.raptor.process.ProcessRuntime;
+import dev.raptor.files.FilePolicy;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.rules.AccessRules;
+import dev.raptor.files.usage.UsageSettings;
+import dev.raptor.sftp.FileTransfers;
+import dev.raptor.sftp.ftp.FtpSettings;
+import dev.raptor.sftp.login.LoginThrottle;
+import dev.raptor.sftp.ssh.SftpSettings;
+import dev.raptor.sftp.volume.ServerFilesSource;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.StoreException;
 import dev.raptor.store.StoreLockedException;
@@ -86,6 +95,7 @@ public final class Daemon implements AutoCloseable {
     private DeepHealth health;
     private GameStatusPoller poller;
     private ApiServer api;
+    private FileTransfers transfers;
     private ApiKey apiKey;
     private ApiKeyFile keyFile;
     private volatile String keyToShow;
@@ -197,6 +207,8 @@ public final class Daemon implements AutoCloseable {
             }
         }
 
+        // SFTP and FTP serve before the API does: a healthy daemon takes file transfers too.
+        String transfersLine = startFileTransfers(store, volumes);
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
@@ -212,8 +224,42 @@ public final class Daemon implements AutoCloseable {
                     + config.socket() + ": " + rootMessage(e), e);
         }
         keyToShow = config.apiKey() == null && keyFile.unshown() ? apiKey.reveal().orElse(null) : null;
-        new BootSummary(version, config, selected, reach, api.port(), keyOrigin(), report).lines()
+        new BootSummary(version, config, selected, reach, api.port(), keyOrigin(), report, transfersLine).lines()
                 .forEach(line -> log.info("{}", line));
+    }
+
+    /**
+     * SFTP (unless {@code sftpAddr} is off) and FTP (when {@code ftpAddr} is set) on the servers' volumes, each
+     * server's files under its spec's quota; returns the boot summary's line about them.
+     */
+    private String startFileTransfers(SqliteStore store, Path volumesRoot) {
+        FileTransferConfig t = config.transfers();
+        if (t.sftp() == null && t.ftp() == null) {
+            return t.describe(null, null);
+        }
+        ServerVolumes volumes = new ServerVolumes(volumesRoot, UsageSettings.defaults());
+        closeOrder.push(new Step("server volumes (disk usage scans)", volumes));
+        ServerFilesSource files = id -> volumes.files(id, store.find(id)
+                .map(s -> FilePolicy.of(s.spec().limits(), AccessRules.NONE)).orElse(FilePolicy.UNRESTRICTED));
+        try {
+            transfers = new FileTransfers(store, volumes.locks(), files,
+                    t.sftp() == null ? null : SftpSettings.of(t.sftp(), config.dataDir()),
+                    t.ftp() == null ? null : new FtpSettings(t.ftp(), t.passivePorts(), t.passiveAddress(), config.dataDir(),
+                            t.certificate(), t.privateKey()),
+                    LoginThrottle.Settings.DEFAULTS, Clock.systemUTC());
+            closeOrder.push(new Step("SFTP/FTP servers (their sessions end)", transfers));
+            transfers.start();
+        } catch (IOException | RuntimeException e) {
+            throw new BootException("cannot serve SFTP/FTP (" + t.describe(t.sftp(), t.ftp()) + "): " + rootMessage(e)
+                    + "; choose other addresses with sftpAddr / RAPTOR_SFTP_ADDR and ftpAddr / RAPTOR_FTP_ADDR, or off", e);
+        }
+        return t.describe(transfers.sftpAddress().orElse(null), transfers.ftpAddress().orElse(null))
+                + transfers.sftpHostKey().map(k -> "; SFTP host key " + k).orElse("");
+    }
+
+    /** The SFTP/FTP servers, when they run. */
+    public Optional<FileTransfers> fileTransfers() {
+        return Optional.ofNullable(transfers);
     }
 
     /** The key in {@code <dataDir>/api-key}, generated at the first boot and remembered as not shown until a boot serves. */

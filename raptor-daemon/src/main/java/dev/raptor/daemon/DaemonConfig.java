@@ -25,11 +25,12 @@ import java.nio.file.Path;
  * @param diskWarnBytes deep health is degraded below this much free space in the data directory
  * @param diskCriticalBytes deep health is unhealthy below this much
  * @param configFile the file read, or null when none was
+ * @param transfers  the SFTP and FTP servers' addresses and settings
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
-                           Path configFile) {
+                           Path configFile, FileTransferConfig transfers) {
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -47,6 +48,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", apiKey from " + apiKeyOrigin() + ", runtime=" + runtime.wireName()
                 + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
                 + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
-                + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile + "]";
+                + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
+                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + "]";
     }
 }

@@ -40,6 +40,7 @@ class ApiKeyBootTest {
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", data.toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + port);
+        env.putIfAbsent("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // never the shared default port 2022
         env.put("RAPTOR_RUNTIME", "process");
         return env;
     }

@@ -215,4 +215,35 @@ class ConfigLoaderTest {
                 "RAPTOR_HEALTH_DISK_WARN_MIB: must be a whole number of MiB, 0 or more (was 'lots')",
                 "healthDiskCriticalMiB (10000) must not be above healthDiskWarnMiB (5120)");
     }
+
+    @Test
+    void sftpListensOnPort2022OfEveryAddressAndFtpIsOffByDefault() {
+        DaemonConfig c = loader(Map.of(), true).load(null);
+
+        assertThat(c.transfers().sftp()).isEqualTo(new java.net.InetSocketAddress("0.0.0.0", 2022));
+        assertThat(c.transfers().ftp()).isNull();
+    }
+
+    @Test
+    void sftpCanBeTurnedOffAndFtpOnWithItsPassivePorts() throws IOException {
+        Path f = file("sftpAddr: \"off\"\nftpAddr: 127.0.0.1:2121\nftpPassivePorts: 30000-30100\n");
+
+        DaemonConfig c = loader(Map.of(), true).load(f);
+
+        assertThat(c.transfers().sftp()).isNull();
+        assertThat(c.transfers().ftp()).isEqualTo(new java.net.InetSocketAddress("127.0.0.1", 2121));
+        assertThat(c.transfers().passivePorts()).isEqualTo("30000-30100");
+        assertThat(loader(Map.of("RAPTOR_SFTP_ADDR", "127.0.0.1:2222"), true).load(f).transfers().sftp())
+                .isEqualTo(new java.net.InetSocketAddress("127.0.0.1", 2222));
+    }
+
+    @Test
+    void badFileTransferSettingsAreAllNamed() {
+        assertThatThrownBy(() -> loader(Map.of("RAPTOR_SFTP_ADDR", "nowhere", "RAPTOR_FTP_PASSIVE_PORTS", "lots",
+                "RAPTOR_FTPS_CERTIFICATE", tmp.resolve("cert.pem").toString()), true).load(null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("RAPTOR_SFTP_ADDR")
+                .hasMessageContaining("RAPTOR_FTP_PASSIVE_PORTS")
+                .hasMessageContaining("ftpsCertificate and ftpsKey");
+    }
 }

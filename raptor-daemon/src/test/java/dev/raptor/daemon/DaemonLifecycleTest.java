@@ -120,6 +120,7 @@ class DaemonLifecycleTest {
         Map<String, String> env = new java.util.HashMap<>();
         env.put("RAPTOR_DATA_DIR", data.toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + port);
+        env.putIfAbsent("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // never the shared default port 2022
         env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
         env.put("RAPTOR_API_KEY", ApiKey.generate());
         env.put("RAPTOR_RUNTIME", "auto");

@@ -56,6 +56,7 @@ final class DaemonProcess implements AutoCloseable {
         e.remove("DAEMON_DATA_DIR");
         e.remove("RAPTOR_API_KEY"); // a key only when the test gives one
         e.putAll(env);
+        e.putIfAbsent("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // never the shared default port 2022
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

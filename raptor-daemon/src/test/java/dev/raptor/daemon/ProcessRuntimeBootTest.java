@@ -78,6 +78,7 @@ class ProcessRuntimeBootTest {
         Map<String, String> env = new HashMap<>(extra);
         env.put("RAPTOR_DATA_DIR", data.toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.putIfAbsent("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // never the shared default port 2022
         env.put("RAPTOR_API_KEY", key);
         env.put("RAPTOR_RUNTIME", "process");
         DaemonProcess d = DaemonProcess.launch(tmp, name, env, List.of());

@@ -87,6 +87,7 @@ public final class DaemonProcess implements AutoCloseable {
         env.remove("DAEMON_DATA_DIR");
         env.put("RAPTOR_DATA_DIR", config.dataDir().toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + port);
+        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // the bench never takes the shared default port 2022
         env.put("RAPTOR_SOCKET", config.socket().toString());
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", config.node());

@@ -79,6 +79,7 @@ final class LiveDaemon implements AutoCloseable {
         env.put("RAPTOR_DATA_DIR", dir.resolve("data").toString());
         env.put("RAPTOR_SOCKET", socket.toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + port);
+        env.putIfAbsent("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // never the shared default port 2022
         env.put("RAPTOR_API_KEY", apiKey);
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", node);

@@ -1,0 +1,84 @@
+package dev.raptor.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * raptord serves SFTP from boot: a user made over the API logs in with OpenSSH's {@code sftp} and reaches its
+ * server's volume; the boot summary says where SFTP listens and its host key; SIGTERM ends it with the daemon.
+ */
+class SftpDaemonTest {
+    @TempDir
+    Path tmp;
+
+    private DaemonProcess d;
+
+    @AfterEach
+    void stop() {
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    @Test
+    void aUserMadeOverTheApiLogsInWithOpenSshSftp() throws Exception {
+        int sftpPort = DaemonProcess.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:" + sftpPort);
+        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
+        env.put("RAPTOR_API_KEY", "sftp-daemon-test-key-0123456789");
+        env.put("RAPTOR_RUNTIME", "docker");
+        env.put("RAPTOR_NODE", "sftp-" + UUID.randomUUID().toString().substring(0, 8));
+        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
+        d = DaemonProcess.launch(tmp, "sftp", env, List.of());
+        d.awaitHealthy();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.output().contains("raptord ") && d.output().contains("  files:"));
+        assertThat(d.output()).contains("files:    sftp://127.0.0.1:" + sftpPort).contains("SFTP host key SHA256:");
+
+        String id = d.json("POST", "/api/v1/servers", """
+                {"name": "sftp-daemon", "image": "raptor-test/gameserver:1"}""", 201).get("id").asText();
+        JsonNode user = d.json("POST", "/api/v1/servers/" + id + "/sftp-users",
+                "{\"username\": \"admin\", \"password\": \"correct horse battery staple\"}", 201);
+        Path volume = tmp.resolve("data/volumes/" + id);
+        Files.createDirectories(volume);
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("hello.txt"), "hello from sftp");
+
+        ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
+                "-o", "PreferredAuthentications=password", "-P", Integer.toString(sftpPort), "-b", "-",
+                user.get("login").asText() + "@127.0.0.1")
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("sftp.out").toFile());
+        pb.environment().put("SSHPASS", "correct horse battery staple");
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write("put hello.txt\nls -1\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(tmp.resolve("sftp.out"));
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("hello.txt");
+        assertThat(Files.readString(volume.resolve("hello.txt"))).isEqualTo("hello from sftp");
+        assertThat(d.json("GET", "/api/v1/servers/" + id + "/activity", null, 200).toString())
+                .contains("sftp.login").contains("sftp.upload");
+
+        d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
+        assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
+    }
+}
