@@ -15,6 +15,7 @@ import dev.raptor.cli.command.StateCommand;
 import dev.raptor.cli.command.StatsCommand;
 import dev.raptor.cli.command.TopCommand;
 import dev.raptor.cli.command.SystemCommand;
+import dev.raptor.cli.command.SftpUserCommand;
 import dev.raptor.cli.command.TokenCommand;
 import dev.raptor.cli.command.UpdateCommand;
 import picocli.CommandLine;
@@ -54,6 +55,7 @@ final class Verbs {
         ALL.put("attach", AttachCommand::new);
         ALL.put("activity", ActivityCommand::new);
         ALL.put("token", TokenCommand::new);
+        ALL.put("sftp-user", SftpUserCommand::new);
         ALL.put("system", SystemCommand::new);
         ALL.put("state", StateCommand::new);
         ALL.put("completion", CompletionCommand::new);

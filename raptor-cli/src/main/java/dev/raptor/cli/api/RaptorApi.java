@@ -135,6 +135,25 @@ public final class RaptorApi {
         return json(send(DaemonRequest.json("POST", BASE + "/servers/" + enc(id) + "/tokens", Json.compact(body))));
     }
 
+    // ---------------------------------------------------------------------------------- sftp users
+
+    public JsonNode createSftpUser(String id, ObjectNode user) {
+        return json(send(DaemonRequest.json("POST", BASE + "/servers/" + enc(id) + "/sftp-users", Json.compact(user))));
+    }
+
+    public JsonNode sftpUsers(String id) {
+        return getJson(BASE + "/servers/" + enc(id) + "/sftp-users");
+    }
+
+    public void deleteSftpUser(String id, String username) {
+        try (DaemonResponse ignored = send(new DaemonRequest("DELETE", BASE + "/servers/" + enc(id) + "/sftp-users/"
+                + enc(username), Map.of(), null, null))) {
+            // 204: nothing to read
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
     public JsonNode operation(String opId) {
         return getJson(BASE + "/operations/" + enc(opId));
     }

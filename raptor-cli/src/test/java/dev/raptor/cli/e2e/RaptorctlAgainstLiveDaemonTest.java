@@ -546,4 +546,24 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(without.exit()).as(without.toString()).isEqualTo(ExitCode.FAILURE);
         assertThat(without.err()).containsIgnoringCase("auth");
     }
+
+    @Test
+    void sftpUserAddListsAndRemovesAUserWithAPasswordFromStandardInput() {
+        ok("create", "--name", "sftp-cli", IMAGE);
+        String id = ok("inspect", "--json", "sftp-cli").out();
+        String shortId = dev.raptor.cli.api.Json.parse(id).path("id").asText().substring(0, 8);
+
+        Result added = okWithInput("correct horse battery staple\n", "sftp-user", "add", "--password-stdin", "--perm", "read,write",
+                "sftp-cli", "builder");
+        Result listed = ok("sftp-user", "ls", "sftp-cli");
+        Result removed = ok("sftp-user", "rm", "sftp-cli", "builder");
+        Result gone = ctl.run("sftp-user", "rm", "sftp-cli", "builder");
+
+        assertThat(added.out().strip()).isEqualTo("builder." + shortId);
+        assertThat(listed.out()).contains("builder." + shortId).contains("read,write").contains("never");
+        assertThat(listed.out()).doesNotContain("correct horse");
+        assertThat(removed.out()).contains("deleted builder");
+        assertThat(gone.exit()).as(gone.toString()).isEqualTo(3);
+        assertThat(ok("sftp-user", "ls", "sftp-cli").out()).doesNotContain("builder");
+    }
 }
