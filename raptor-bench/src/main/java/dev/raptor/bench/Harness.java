@@ -6,6 +6,7 @@ import dev.raptor.bench.scenario.IntentsScenario;
 import dev.raptor.bench.scenario.LifecycleScenario;
 import dev.raptor.bench.scenario.ScaleScenario;
 import dev.raptor.bench.scenario.Scenario;
+import dev.raptor.bench.scenario.SftpScenario;
 import dev.raptor.bench.scenario.StormScenario;
 
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 public final class Harness {
     private static final List<Scenario> SCENARIOS = List.of(new LifecycleScenario(), new StormScenario(), new FanoutScenario(),
-            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new LifecycleScenario.EngineCalls());
+            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new LifecycleScenario.EngineCalls(), new SftpScenario());
 
     private Harness() {
     }

@@ -42,6 +42,8 @@ public final class DaemonProcess implements AutoCloseable {
     private final long launchedNanos;
     private long readyNanos;
 
+    private int sftpPort;
+
     private DaemonProcess(Process process, Path dataDir, Path log, int port, Path socket, String apiKey, long launchedNanos) {
         this.process = process;
         this.dataDir = dataDir;
@@ -87,7 +89,8 @@ public final class DaemonProcess implements AutoCloseable {
         env.remove("DAEMON_DATA_DIR");
         env.put("RAPTOR_DATA_DIR", config.dataDir().toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + port);
-        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // the bench never takes the shared default port 2022
+        int sftpPort = freePort(); // the bench never takes the shared default port 2022
+        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:" + sftpPort);
         env.put("RAPTOR_SOCKET", config.socket().toString());
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", config.node());
@@ -98,6 +101,7 @@ public final class DaemonProcess implements AutoCloseable {
         }
         long launched = System.nanoTime();
         DaemonProcess d = new DaemonProcess(pb.start(), config.dataDir(), log, port, config.socket(), config.apiKey(), launched);
+        d.sftpPort = sftpPort;
         try {
             d.awaitHealthy();
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -131,6 +135,11 @@ public final class DaemonProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port + "/api/v1";
+    }
+
+    /** The loopback port the daemon serves SFTP on. */
+    public int sftpPort() {
+        return sftpPort;
     }
 
     public int port() {
