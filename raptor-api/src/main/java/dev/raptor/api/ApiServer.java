@@ -9,6 +9,12 @@ import dev.raptor.api.sftp.SftpUserRoutes;
 import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.files.FileActivity;
+import dev.raptor.api.files.FileLinkRoutes;
+import dev.raptor.api.files.FileOperations;
+import dev.raptor.api.files.FileRoutes;
+import dev.raptor.api.files.RemoteFetch;
+import dev.raptor.api.files.ServerFilesAccess;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
@@ -26,6 +32,8 @@ import dev.raptor.api.state.StateRoutes;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.metrics.ApiMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -62,15 +70,17 @@ public final class ApiServer implements AutoCloseable {
     private final Operations operations;
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
+    private final List<AutoCloseable> owned;
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live) {
+                      LiveConsole.Endpoints live, List<AutoCloseable> owned) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
+        this.owned = owned;
     }
 
     /**
@@ -83,7 +93,15 @@ public final class ApiServer implements AutoCloseable {
      * @param settings where to listen and how to behave
      */
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings) {
-        return create(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet));
+        ServerVolumes volumes = volumesOf(fleet);
+        return build(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet, volumes.diskUsage()),
+                new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
+                Observability.none(), null, volumes, true);
+    }
+
+    /** The volumes of an API built without a daemon: its own, under the fleet's volumes root, closed with it. */
+    private static ServerVolumes volumesOf(ServerFleet fleet) {
+        return new ServerVolumes(fleet.settings().volumesRoot(), UsageSettings.defaults());
     }
 
     /**
@@ -95,7 +113,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null);
+                Observability.none(), null, volumesOf(fleet), true);
     }
 
     /**
@@ -130,14 +148,29 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
-                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers);
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
+                volumesOf(fleet), true);
+    }
+
+    /**
+     * The daemon's API: like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole,
+     * OperationJournal, StateArchive, Observability, SftpUserDirectory)}, serving the servers' files from the node's
+     * {@code volumes} (whose disk usage the stats hub reads too; the caller closes them, after the API).
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes) {
+        return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
+                volumes, false);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
-                                   Observability observability, SftpUserDirectory sftpUsers) {
+                                   Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
+                                   boolean ownsVolumes) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
-        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
+        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf);
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
         LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
@@ -151,6 +184,16 @@ public final class ApiServer implements AutoCloseable {
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
+        ServerFilesAccess serverFiles = new ServerFilesAccess(fleet, volumes);
+        FileActivity fileActivity = new FileActivity(fleet.store());
+        FileOperations fileWork = new FileOperations(operations, fleet.bus(), settings.files().workers());
+        RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
+        FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
+        FileLinkRoutes links = new FileLinkRoutes(serverFiles, tokens.signedLinks(), fileActivity, settings);
+        List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls));
+        if (ownsVolumes) {
+            owned.add(volumes);
+        }
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
 
         Javalin app = Javalin.create(config -> {
@@ -219,7 +262,8 @@ public final class ApiServer implements AutoCloseable {
             routes.delete(BASE + "/servers/{id}", servers::delete, Access.NODE);
 
             routes.post(BASE + "/servers/{id}/power", power::power, Access.server(Permission.POWER));
-            routes.get(BASE + "/operations/{opId}", power::operation, Access.operation(Permission.POWER));
+            routes.get(BASE + "/operations/{opId}", power::operation, Access.operation(Permission.POWER, Permission.FILES_READ));
+            routes.delete(BASE + "/operations/{opId}", power::cancel, Access.operation(Permission.POWER, Permission.FILES_WRITE));
 
             routes.post(BASE + "/servers/{id}/commands", console::command, Access.server(Permission.CONSOLE_WRITE));
             routes.get(BASE + "/servers/{id}/logs", console::logs, Access.server(Permission.CONSOLE_READ));
@@ -231,6 +275,27 @@ public final class ApiServer implements AutoCloseable {
             routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
 
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
+
+            // Files (the jail: raptor-files); long work answers as operations, like power actions.
+            Access read = Access.server(Permission.FILES_READ);
+            Access write = Access.server(Permission.FILES_WRITE);
+            routes.get(BASE + "/servers/{id}/files", files::list, read);
+            routes.get(BASE + "/servers/{id}/files/content", files::read, read);
+            routes.put(BASE + "/servers/{id}/files/content", files::write, write);
+            routes.get(BASE + "/servers/{id}/files/search", files::search, read);
+            routes.post(BASE + "/servers/{id}/files/directory", files::directory, write);
+            routes.post(BASE + "/servers/{id}/files/rename", files::rename, write);
+            routes.post(BASE + "/servers/{id}/files/copy", files::copy, write);
+            routes.post(BASE + "/servers/{id}/files/delete", files::delete, write);
+            routes.post(BASE + "/servers/{id}/files/chmod", files::chmod, write);
+            routes.post(BASE + "/servers/{id}/files/compress", files::compress, write);
+            routes.post(BASE + "/servers/{id}/files/decompress", files::decompress, write);
+            routes.post(BASE + "/servers/{id}/files/pull", files::pull, write);
+            routes.post(BASE + "/servers/{id}/files/upload-url", links::uploadUrl, write);
+            routes.post(BASE + "/servers/{id}/files/download-url", links::downloadUrl, read);
+            // A browser's one-shot transfers: the signed link in ?token= is the credential.
+            routes.post(FileLinkRoutes.UPLOAD_PATH, links::upload, Access.SIGNED_LINK);
+            routes.get(FileLinkRoutes.DOWNLOAD_PATH, links::download, Access.SIGNED_LINK);
             if (sftp != null) {
                 routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);
                 routes.get(BASE + "/servers/{id}/sftp-users", sftp::list, Access.NODE);
@@ -239,7 +304,7 @@ public final class ApiServer implements AutoCloseable {
                         Access.server(Permission.FILES_WRITE));
             }
         });
-        return new ApiServer(app, settings, operations, tcp, live);
+        return new ApiServer(app, settings, operations, tcp, live, owned);
     }
 
     /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */
@@ -301,6 +366,13 @@ public final class ApiServer implements AutoCloseable {
                 app.stop();
             } catch (RuntimeException e) {
                 log.warn("the HTTP server did not stop cleanly: {}", e.toString());
+            }
+        }
+        for (AutoCloseable c : owned) {
+            try {
+                c.close(); // file work is cancelled (its partial output removed), then the volumes close
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
             }
         }
         if (settings.socketPath() != null && started) {

@@ -67,10 +67,10 @@ class OpenApiSchemasTest {
 
     @Test
     void everyAnswerRecordValidatesAgainstItsSchema() {
-        OperationDocument pending = new OperationDocument("op", "/api/v1/operations/op", ID, "start", "pending", T, null,
-                null, null, null);
-        OperationDocument done = new OperationDocument("op", "/api/v1/operations/op", ID, "start", "done", T, T, "running",
-                null, null);
+        OperationDocument pending = new OperationDocument("op", "/api/v1/operations/op", ID, "power", "start", "pending", T, null,
+                null, null, null, null, null, null);
+        OperationDocument done = new OperationDocument("op", "/api/v1/operations/op", ID, "power", "start", "done", T, T, "running",
+                null, null, null, null, null);
         String s = "/api/v1/servers/" + ID;
 
         assertThat(answer("GET", s, 200, JSON, server())).isEmpty();
@@ -80,9 +80,9 @@ class OpenApiSchemasTest {
         assertThat(answer("GET", s + "/logs", 200, JSON, new LogsDocument(ID, List.of(new LogLineDocument(T, "stderr", "x"))))).isEmpty();
         assertThat(answer("GET", s + "/logs", 200, "text/plain; charset=utf-8", "a\nb\n")).isEmpty();
         assertThat(answer("GET", s + "/stats", 200, JSON, new StatsDocument(ID, "offline", false, T, 0, 0, 0.0,
-                new StatsDocument.Network(0, 0), 0, 0, 0, null))).isEmpty();
+                new StatsDocument.Network(0, 0), 0, 0, 0, new StatsDocument.Disk(null, 0, null, null, true), null))).isEmpty();
         assertThat(answer("GET", s + "/stats", 200, JSON, new StatsDocument(ID, "running", true, T, 1, 2, 3.0,
-                new StatsDocument.Network(4, 5), 6, 7, 8, GAME))).isEmpty();
+                new StatsDocument.Network(4, 5), 6, 7, 8, new StatsDocument.Disk(8L, 1024, T, 3L, false), GAME))).isEmpty();
         assertThat(answer("GET", s + "/activity", 200, JSON, new ActivityPage(List.of(
                 new ActivityEntryDocument(1, T, "crash", "crashed", Map.of("exitCode", "1"))), s + "/activity?before=1"))).isEmpty();
         assertThat(answer("POST", s + "/tokens", 201, JSON, new TokenDocument("a.b.c", ID, List.of("power"), T, T, 600))).isEmpty();

@@ -40,6 +40,10 @@ import java.util.regex.Pattern;
  *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
  *   <tr><td>healthDiskWarnMiB</td><td>RAPTOR_HEALTH_DISK_WARN_MIB</td><td>5120: deep health is degraded below this much free space</td></tr>
  *   <tr><td>healthDiskCriticalMiB</td><td>RAPTOR_HEALTH_DISK_CRITICAL_MIB</td><td>512: deep health is unhealthy below this much free space</td></tr>
+ *   <tr><td>uploadMaxFileBytes</td><td>RAPTOR_UPLOAD_MAX_FILE_BYTES</td><td>0 (no limit)</td></tr>
+ *   <tr><td>pullAllowPrivate</td><td>RAPTOR_PULL_ALLOW_PRIVATE</td><td>false</td></tr>
+ *   <tr><td>pullMaxBytes</td><td>RAPTOR_PULL_MAX_BYTES</td><td>4g</td></tr>
+ *   <tr><td>stopOverDiskQuota</td><td>RAPTOR_STOP_OVER_DISK_QUOTA</td><td>false</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -73,6 +77,10 @@ public final class ConfigLoader {
         keys.put("ftpPassiveAddress", "RAPTOR_FTP_PASSIVE_ADDRESS");
         keys.put("ftpsCertificate", "RAPTOR_FTPS_CERTIFICATE");
         keys.put("ftpsKey", "RAPTOR_FTPS_KEY");
+        keys.put("uploadMaxFileBytes", "RAPTOR_UPLOAD_MAX_FILE_BYTES");
+        keys.put("pullAllowPrivate", "RAPTOR_PULL_ALLOW_PRIVATE");
+        keys.put("pullMaxBytes", "RAPTOR_PULL_MAX_BYTES");
+        keys.put("stopOverDiskQuota", "RAPTOR_STOP_OVER_DISK_QUOTA");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -220,13 +228,21 @@ public final class ConfigLoader {
             problems.add("healthDiskCriticalMiB (" + diskCritical + ") must not be above healthDiskWarnMiB (" + diskWarn + ")");
         }
         FileTransferConfig transfers = transfers(yaml, file, problems);
+        long uploadMax = bytes(setting("uploadMaxFileBytes", yaml, file), 0, problems);
+        boolean pullPrivate = bool(setting("pullAllowPrivate", yaml, file), false, problems);
+        long pullMax = bytes(setting("pullMaxBytes", yaml, file), 4L << 30, problems);
+        if (pullMax == 0) {
+            problems.add(setting("pullMaxBytes", yaml, file).name + ": must be at least 1 byte");
+        }
+        boolean stopOver = bool(setting("stopOverDiskQuota", yaml, file), false, problems);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers,
+                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver));
     }
 
     /** A size in MiB: a whole number, 0 or more. */
@@ -348,6 +364,45 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /** A size: bytes, or a number with k, m, g or t (powers of 1024); {@code fallback} when unset. */
+    private static long bytes(Setting s, long fallback, List<String> problems) {
+        if (s.value == null || s.value.isBlank()) {
+            return fallback;
+        }
+        String v = s.value.strip().toLowerCase(java.util.Locale.ROOT);
+        int shift = switch (v.charAt(v.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1).strip());
+            if (n < 0 || (shift > 0 && n > (Long.MAX_VALUE >> shift))) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            problems.add(s.name + ": must be a size in bytes, or with k, m, g or t, such as 512m (was '" + s.value + "')");
+            return fallback;
+        }
+    }
+
+    private static boolean bool(Setting s, boolean fallback, List<String> problems) {
+        if (s.value == null || s.value.isBlank()) {
+            return fallback;
+        }
+        return switch (s.value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> {
+                problems.add(s.name + ": must be true or false (was '" + s.value + "')");
+                yield fallback;
+            }
+        };
     }
 
     private static Path absolute(String value, String name, List<String> problems) {

@@ -34,8 +34,14 @@ import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.EngineException;
+import dev.raptor.api.files.ServerFilesAccess;
+import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.stats.DiskQuotaWatch;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.stats.StatsSettings;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageListener;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.process.ProcessRuntime;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.ServerVolumes;
@@ -172,11 +178,30 @@ public final class Daemon implements AutoCloseable {
             throw new BootException("boot reconciliation failed: the engine did not answer: " + e.getMessage(), e);
         }
 
+        // The servers' files: one jail per server, disk usage measured in the background (never waited for: boot
+        // and starts go on with whatever figure there is), a crash's temporary files removed in the background.
+        ServerVolumes serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
+        closeOrder.push(new Step("server volumes (disk usage scans)", serverVolumes));
+        DiskQuotaWatch quota = new DiskQuotaWatch(fleet, config.files().stopOverDiskQuota(), Clock.systemUTC());
+        serverVolumes.diskUsage().addListener(new UsageListener() {
+            @Override
+            public void overLimit(java.util.UUID serverId, long usedBytes, long limitBytes) {
+                quota.overQuota(serverId, usedBytes, limitBytes);
+            }
+
+            @Override
+            public void withinLimit(java.util.UUID serverId) {
+                quota.withinQuota(serverId);
+            }
+        });
+        trackQuotas(fleet, serverVolumes, bus);
+        serverVolumes.cleanLeftoversInBackground();
+
         // Live consoles and stats: one engine stream per watched server, closed after the API and before the fleet.
         ServerRuns runs = ServerRuns.of(fleet);
         ConsoleHub consoles = new ConsoleHub(runtime, runs, bus, ConsoleSettings.defaults());
         closeOrder.push(new Step("console hub", consoles));
-        StatsHub stats = new StatsHub(runtime, runs, bus, fleet.settings().volumesRoot(), StatsSettings.defaults());
+        StatsHub stats = new StatsHub(runtime, runs, bus, serverVolumes.diskUsage(), StatsSettings.defaults());
         closeOrder.push(new Step("stats hub", stats));
 
         // Metrics and deep health: from the bus, the hubs and the fleet's view, never another engine poll per server.
@@ -208,14 +233,17 @@ public final class Daemon implements AutoCloseable {
         }
 
         // SFTP and FTP serve before the API does: a healthy daemon takes file transfers too.
-        String transfersLine = startFileTransfers(store, volumes);
+        String transfersLine = startFileTransfers(store, serverVolumes);
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
-        api = ApiServer.create(fleet, status, apiKey, tokens,
-                ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
+        DaemonConfig.FileOptions fo = config.files();
+        ApiSettings apiSettings = ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version);
+        apiSettings = apiSettings.withFiles(apiSettings.files().withUploadMaxFileBytes(fo.uploadMaxFileBytes())
+                .withPullAllowsPrivate(fo.pullAllowPrivate()).withPullMaxBytes(fo.pullMaxBytes()));
+        api = ApiServer.create(fleet, status, apiKey, tokens, apiSettings,
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers());
+                new Observability(metrics, health, poller), store.sftpUsers(), serverVolumes);
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -232,15 +260,14 @@ public final class Daemon implements AutoCloseable {
      * SFTP (unless {@code sftpAddr} is off) and FTP (when {@code ftpAddr} is set) on the servers' volumes, each
      * server's files under its spec's quota; returns the boot summary's line about them.
      */
-    private String startFileTransfers(SqliteStore store, Path volumesRoot) {
+    private String startFileTransfers(SqliteStore store, ServerVolumes volumes) {
         FileTransferConfig t = config.transfers();
         if (t.sftp() == null && t.ftp() == null) {
             return t.describe(null, null);
         }
-        ServerVolumes volumes = new ServerVolumes(volumesRoot, UsageSettings.defaults());
-        closeOrder.push(new Step("server volumes (disk usage scans)", volumes));
+        // the node's one set of volumes: SFTP's writes count in the same disk figures, under the same file rules
         ServerFilesSource files = id -> volumes.files(id, store.find(id)
-                .map(s -> FilePolicy.of(s.spec().limits(), AccessRules.NONE)).orElse(FilePolicy.UNRESTRICTED));
+                .map(s -> FilePolicy.of(s.spec())).orElse(FilePolicy.UNRESTRICTED));
         try {
             transfers = new FileTransfers(store, volumes.locks(), files,
                     t.sftp() == null ? null : SftpSettings.of(t.sftp(), config.dataDir()),
@@ -260,6 +287,19 @@ public final class Daemon implements AutoCloseable {
     /** The SFTP/FTP servers, when they run. */
     public Optional<FileTransfers> fileTransfers() {
         return Optional.ofNullable(transfers);
+    }
+
+    /**
+     * Every server's disk usage is tracked with its quota from boot on (a first scan each, in the background), and
+     * the quota follows the spec as it changes.
+     */
+    private static void trackQuotas(ServerFleet fleet, ServerVolumes volumes, EventBus bus) {
+        bus.subscribe(ServerEvent.class, e -> e instanceof ServerEvent.Created || e instanceof ServerEvent.Updated,
+                EventBus.DEFAULT_CAPACITY, e -> fleet.find(e.serverId()).ifPresent(s ->
+                        volumes.diskUsage().track(s.id(), FilePolicy.of(s.stored().spec()).quotaBytes())));
+        for (ServerFleet.ServerSnapshot s : fleet.list()) {
+            volumes.diskUsage().track(s.id(), FilePolicy.of(s.stored().spec()).quotaBytes());
+        }
     }
 
     /** The key in {@code <dataDir>/api-key}, generated at the first boot and remembered as not shown until a boot serves. */

@@ -26,11 +26,21 @@ import java.nio.file.Path;
  * @param diskCriticalBytes deep health is unhealthy below this much
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
+ * @param files      the file API's node settings: upload limit, pull policy, servers over their quota
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
-                           Path configFile, FileTransferConfig transfers) {
+                           Path configFile, FileTransferConfig transfers, FileOptions files) {
+
+    /**
+     * @param uploadMaxFileBytes the largest file one upload may write, 0 = no limit
+     * @param pullAllowPrivate   whether {@code pull} may fetch from loopback, private and link-local addresses
+     * @param pullMaxBytes       the largest file {@code pull} downloads
+     * @param stopOverDiskQuota  whether a running server found over its disk quota is stopped (it is reported either way)
+     */
+    public record FileOptions(long uploadMaxFileBytes, boolean pullAllowPrivate, long pullMaxBytes, boolean stopOverDiskQuota) {
+    }
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -49,6 +59,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
                 + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
                 + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
-                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + "]";
+                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp())
+                + ", files=" + files + "]";
     }
 }

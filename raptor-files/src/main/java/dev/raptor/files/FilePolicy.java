@@ -1,6 +1,8 @@
 package dev.raptor.files;
 
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.server.FileRules;
+import dev.raptor.core.server.ServerSpec;
 import dev.raptor.files.rules.AccessRules;
 
 /**
@@ -17,6 +19,12 @@ public record FilePolicy(AccessRules rules, long quotaBytes) {
         if (quotaBytes < 0) {
             throw new IllegalArgumentException("quotaBytes must be 0 (none) or positive");
         }
+    }
+
+    /** A server's policy from its spec: its file rules ({@code fileRules}) and its quota ({@code limits.diskMiB}). */
+    public static FilePolicy of(ServerSpec spec) {
+        FileRules r = spec.fileRules();
+        return of(spec.limits(), r.isEmpty() ? AccessRules.NONE : AccessRules.of(r.deny(), r.readOnly()));
     }
 
     /** A server's quota from its limits ({@code diskMiB}, 0 = none). */

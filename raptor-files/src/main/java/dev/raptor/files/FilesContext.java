@@ -47,11 +47,16 @@ record FilesContext(Jail jail, AccessRules rules, ServerUsage usage, long quota)
         }
     }
 
-    /** A fresh temporary name in the same directory (hidden, recognisable, never a user's). */
+    /**
+     * A fresh temporary name in the same directory (hidden, recognisable, never a user's):
+     * {@code .raptor-<kind>-<this run's id><random>}, 16 hex digits in all, so that {@link LeftoverCleanup} tells the
+     * temporary files of an earlier run (a crash's leftovers) from those in use.
+     */
     static byte[] tempName(String kind) {
-        byte[] b = new byte[8];
+        byte[] b = new byte[4];
         RANDOM.nextBytes(b);
-        return (".raptor-" + kind + "-" + HexFormat.of().formatHex(b)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return (".raptor-" + kind + "-" + LeftoverCleanup.RUN + HexFormat.of().formatHex(b))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The entry a listing shows for {@code name} in {@code dir}. */

@@ -6,6 +6,7 @@ import dev.raptor.files.usage.UsageSettings;
 
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The node's server volumes ({@code <volumesRoot>/<server id>/}): hands out a {@link ServerFiles} per server
@@ -16,6 +17,7 @@ public final class ServerVolumes implements AutoCloseable {
     private final Path volumesRoot;
     private final DiskUsageTracker usage;
     private final FilesLocks locks = new FilesLocks();
+    private volatile boolean closed;
 
     public ServerVolumes(Path volumesRoot, UsageSettings usageSettings) {
         this.volumesRoot = volumesRoot.toAbsolutePath().normalize();
@@ -45,8 +47,29 @@ public final class ServerVolumes implements AutoCloseable {
         return usage;
     }
 
+    /**
+     * Removes, in the background, the temporary files and staging directories an earlier run left behind when it
+     * crashed mid-write ({@link LeftoverCleanup}); a server where something went is rescanned. Boot does not wait
+     * for it: the future is for tests and the log.
+     */
+    public CompletableFuture<LeftoverCleanup.Result> cleanLeftoversInBackground() {
+        CompletableFuture<LeftoverCleanup.Result> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(LeftoverCleanup.run(volumesRoot, () -> closed, usage::requestScan));
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        }, "volume-leftover-cleanup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY); // a walk of native calls: a platform thread, never a request's carrier
+        t.start();
+        return done;
+    }
+
     @Override
     public void close() {
+        closed = true;
         usage.close();
     }
 }

@@ -87,7 +87,8 @@ class MetricsEngineTest {
         fleet = new ServerFleet(new MeteredStore(sqlite, metrics.registry()), new MeteredRuntime(docker, metrics.registry()), bus,
                 ControllerSettings.defaults(volumes));
         fleet.boot();
-        stats = new StatsHub(fleet.runtime(), ServerRuns.of(fleet), bus, volumes, StatsSettings.defaults());
+        serverVolumes = new dev.raptor.files.ServerVolumes(volumes, dev.raptor.files.usage.UsageSettings.defaults());
+        stats = new StatsHub(fleet.runtime(), ServerRuns.of(fleet), bus, serverVolumes.diskUsage(), StatsSettings.defaults());
         minecraft = MinecraftResponder.modern(7, 20, "1.21.4", "\"metrics\"");
         // every running server "answers" on the responder: the test image speaks no game protocol
         poller = new GameStatusPoller(() -> fleet.list().stream().filter(s -> s.state() == ServerState.RUNNING)
@@ -99,8 +100,13 @@ class MetricsEngineTest {
         poller.start();
     }
 
+    private dev.raptor.files.ServerVolumes serverVolumes;
+
     @AfterEach
     void close() throws Exception {
+        if (serverVolumes != null) {
+            serverVolumes.close();
+        }
         poller.close();
         serverMetrics.close();
         nodeMetrics.close();

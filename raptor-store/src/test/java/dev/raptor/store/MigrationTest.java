@@ -225,10 +225,30 @@ class MigrationTest {
     }
 
     @Test
+    void schemaSevenReadsTheOperationsRecordedBeforeItAsPowerActions() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db())) {
+            Migrations.migrateTo(c, db(), 4);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state)"
+                        + " VALUES ('op-old', '" + OLD_SERVER + "', 'start', 'done', 1700000000000, 1700000001000, 'running')");
+            }
+        }
+
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            dev.raptor.core.operation.OperationRecord r = store.operationRecords().find("op-old").orElseThrow();
+            assertThat(r.kind()).isEqualTo(dev.raptor.core.operation.OperationKind.POWER);
+            assertThat(r.state()).isEqualTo("running");
+            assertThat(r.path()).isNull();
+            assertThat(r.progress()).isNull();
+            assertThat(r.problem()).isNull();
+        }
+    }
+
+    @Test
     void migrationsAreNumberedFromOneWithoutGaps() {
         List<Migration> all = Migrations.all();
 
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7);
         assertThat(all).allSatisfy(m -> assertThat(m.statements()).isNotEmpty());
     }
 

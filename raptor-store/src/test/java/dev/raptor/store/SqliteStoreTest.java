@@ -65,6 +65,23 @@ class SqliteStoreTest {
     }
 
     @Test
+    void fileRulesAreStoredWithTheSpecAndARowWithoutThemReadsAsNone() throws Exception {
+        ServerSpec spec = Specs.minecraft("lobby").toBuilder()
+                .fileRules(dev.raptor.core.server.FileRules.of(java.util.List.of("*.log", "!keep.log"), java.util.List.of("/server.jar")))
+                .build();
+        store.create(spec);
+        store.close();
+        store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordCost(dev.raptor.store.sftp.PasswordCost.TESTING));
+        assertThat(store.find(spec.id()).orElseThrow().spec().fileRules()).isEqualTo(spec.fileRules());
+
+        // a row an earlier Raptor wrote (spec format 2: no query, no fileRules member) reads as a spec without rules
+        ServerSpec plain = Specs.minecraft("plain");
+        String v2 = dev.raptor.store.row.SpecRows.write(plain).replace(",\"query\":null", "").replace(",\"fileRules\":null", "");
+        assertThat(v2).doesNotContain("fileRules").doesNotContain("query");
+        assertThat(dev.raptor.store.row.SpecRows.read(v2, dev.raptor.store.row.SpecFormat.V2)).isEqualTo(plain);
+    }
+
+    @Test
     void aNewDatabaseItsWriteAheadLogAndTheLockAreReadableByTheirOwnerOnly() throws Exception {
         store.create(Specs.minecraft("private")); // the WAL and its index exist while the store is open
         for (String name : List.of("raptor.db", "raptor.db-wal", "raptor.db-shm", DataDirectoryLock.FILE_NAME)) {

@@ -20,10 +20,19 @@ public sealed interface Access extends RouteRole {
         return new OnServer(permission);
     }
 
-    /** Like {@link #server} for the server an operation ({@code {opId}}) belongs to. */
-    static Access operation(Permission permission) {
-        return new OnOperation(permission);
+    /**
+     * Like {@link #server} for the server an operation ({@code {opId}}) belongs to, with the permission its kind
+     * needs: {@code power} operations one, file operations another.
+     */
+    static Access operation(Permission forPower, Permission forFiles) {
+        return new OnOperation(forPower, forFiles);
     }
+
+    /**
+     * No bearer credential: the request carries a signed one-shot link ({@link SignedLinks}), which the handler
+     * redeems. Over the Unix socket too, the link is what counts.
+     */
+    Access SIGNED_LINK = new SignedLink();
 
     record Public() implements Access {
     }
@@ -34,6 +43,9 @@ public sealed interface Access extends RouteRole {
     record OnServer(Permission permission) implements Access {
     }
 
-    record OnOperation(Permission permission) implements Access {
+    record OnOperation(Permission forPower, Permission forFiles) implements Access {
+    }
+
+    record SignedLink() implements Access {
     }
 }

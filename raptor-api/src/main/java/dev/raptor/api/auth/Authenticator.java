@@ -23,10 +23,10 @@ public final class Authenticator implements Handler {
 
     private final ApiKey apiKey;
     private final TokenService tokens;
-    private final Function<String, Optional<UUID>> operationServer;
+    private final Function<String, Optional<OperationOwner>> operationServer;
 
-    /** @param operationServer the server an operation id belongs to, for {@link Access.OnOperation} routes */
-    public Authenticator(ApiKey apiKey, TokenService tokens, Function<String, Optional<UUID>> operationServer) {
+    /** @param operationServer the server and kind of an operation id, for {@link Access.OnOperation} routes */
+    public Authenticator(ApiKey apiKey, TokenService tokens, Function<String, Optional<OperationOwner>> operationServer) {
         this.apiKey = apiKey;
         this.tokens = tokens;
         this.operationServer = operationServer;
@@ -36,7 +36,7 @@ public final class Authenticator implements Handler {
     public void handle(Context ctx) {
         Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast)
                 .findFirst().orElse(Access.NODE);
-        if (access instanceof Access.Public) {
+        if (access instanceof Access.Public || access instanceof Access.SignedLink) {
             return;
         }
         require(ctx, access);
@@ -83,10 +83,15 @@ public final class Authenticator implements Handler {
         switch (access) {
             case Access.Public p -> {
             }
+            case Access.SignedLink l -> {
+            }
             case Access.Node n -> throw forbidden("this route needs the node API key; a server token does not reach it");
             case Access.OnServer(Permission permission) -> require(claims, parseUuid(ctx.pathParam("id")), permission);
-            case Access.OnOperation(Permission permission) ->
-                    require(claims, operationServer.apply(ctx.pathParam("opId")).orElse(null), permission);
+            case Access.OnOperation(Permission forPower, Permission forFiles) -> {
+                OperationOwner owner = operationServer.apply(ctx.pathParam("opId")).orElse(null);
+                require(claims, owner == null ? null : owner.serverId(),
+                        owner != null && owner.kind() == dev.raptor.core.operation.OperationKind.FILES ? forFiles : forPower);
+            }
         }
     }
 

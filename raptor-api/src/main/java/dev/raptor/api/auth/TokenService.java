@@ -59,6 +59,11 @@ public final class TokenService {
         return new TokenService(Base64.getDecoder().decode(loaded.secret()), clock);
     }
 
+    /** Signed one-shot links under this node's secret (a key of the run's own is derived from it). */
+    public SignedLinks signedLinks() {
+        return new SignedLinks(key.getEncoded(), clock);
+    }
+
     /** A signed token for {@code server}, valid for {@code ttl} (1 s to {@link #MAX_TTL}). */
     public Issued issue(UUID server, Set<Permission> permissions, Duration ttl) {
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {

@@ -3,7 +3,10 @@ package dev.raptor.api.console;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.core.console.ConsoleListener;
 import dev.raptor.core.console.ConsoleSubscription;
+import dev.raptor.api.operations.OperationEvent;
 import dev.raptor.core.event.EventBus;
+import dev.raptor.core.event.RaptorEvent;
+import dev.raptor.core.stats.DiskOverQuota;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
@@ -70,6 +73,7 @@ final class ConsoleConnection {
     private ConsoleSubscription console;
     private StatsSubscription stats;
     private EventBus.Listener<ServerEvent.StateChanged> states;
+    private EventBus.Listener<RaptorEvent> notices;
     private final Thread control;
 
     ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
@@ -365,6 +369,29 @@ final class ConsoleConnection {
         }
     }
 
+    /** An operation's progress or answer, or a quota crossing, as the socket says it. */
+    private void notice(RaptorEvent e) {
+        switch (e) {
+            case OperationEvent op -> send(SocketMessage.of(op.finished() ? SocketMessage.OPERATION_FINISHED
+                    : SocketMessage.OPERATION_PROGRESS, dev.raptor.wire.json.WireJson.write(op.operation())));
+            case DiskOverQuota q -> send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server's files use "
+                    + (q.usedBytes() >> 20) + " MiB of its " + (q.limitBytes() >> 20) + " MiB disk quota"
+                    + (q.stopping() ? "; it is being stopped" : "")));
+            default -> {
+            }
+        }
+    }
+
+    /** Whether the connection's current grant holds {@code p} (read on the event listener's thread). */
+    private boolean grantAllows(Permission p) {
+        lock.lock();
+        try {
+            return grant != null && grant.allows(p);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ output
 
     private void openStreams() {
@@ -373,6 +400,10 @@ final class ConsoleConnection {
         EventBus.Listener<ServerEvent.StateChanged> st = endpoint.bus().subscribe(ServerEvent.StateChanged.class,
                 e -> e.serverId().equals(serverId), 256,
                 e -> send(SocketMessage.of(SocketMessage.STATUS, e.to().wireName())));
+        // Long file operations' progress and answers (for a connection that may read files), a quota crossing.
+        EventBus.Listener<RaptorEvent> ops = endpoint.bus().subscribe(RaptorEvent.class,
+                e -> e.serverId().equals(serverId) && (e instanceof DiskOverQuota
+                        || e instanceof OperationEvent && grantAllows(Permission.FILES_READ)), 256, this::notice);
         boolean keep;
         lock.lock();
         try {
@@ -381,6 +412,7 @@ final class ConsoleConnection {
                 console = c;
                 stats = s;
                 states = st;
+                notices = ops;
             }
         } finally {
             lock.unlock();
@@ -389,6 +421,7 @@ final class ConsoleConnection {
             c.close();
             s.close();
             st.close();
+            ops.close();
         }
     }
 
@@ -396,16 +429,22 @@ final class ConsoleConnection {
         ConsoleSubscription c;
         StatsSubscription s;
         EventBus.Listener<ServerEvent.StateChanged> st;
+        EventBus.Listener<RaptorEvent> ops;
         lock.lock();
         try {
             c = console;
             s = stats;
             st = states;
+            ops = notices;
             console = null;
             stats = null;
             states = null;
+            notices = null;
         } finally {
             lock.unlock();
+        }
+        if (ops != null) {
+            ops.close();
         }
         if (c != null) {
             c.close();

@@ -8,6 +8,7 @@ import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.query.GameStatuses;
+import dev.raptor.core.stats.DiskUsageSource;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.stats.StatsSettings;
 
@@ -33,11 +34,14 @@ public final class LiveConsole {
         return new LiveConsole(consoles, stats, sockets, false);
     }
 
-    /** Hubs with default settings, created for {@code fleet} and closed with the API (an API built without a daemon, e.g. in tests). */
-    public static LiveConsole standalone(ServerFleet fleet) {
+    /**
+     * Hubs with default settings, created for {@code fleet} and closed with the API (an API built without a daemon,
+     * e.g. in tests); disk usage read from {@code disk}.
+     */
+    public static LiveConsole standalone(ServerFleet fleet, DiskUsageSource disk) {
         ServerRuns runs = ServerRuns.of(fleet);
         return new LiveConsole(new ConsoleHub(fleet.runtime(), runs, fleet.bus(), ConsoleSettings.defaults()),
-                new StatsHub(fleet.runtime(), runs, fleet.bus(), fleet.settings().volumesRoot(), StatsSettings.defaults()),
+                new StatsHub(fleet.runtime(), runs, fleet.bus(), disk, StatsSettings.defaults()),
                 ConsoleSocketSettings.defaults(), true);
     }
 

@@ -7,7 +7,9 @@ import io.javalin.http.Context;
  * Answers a request that submitted an operation: 200 with the operation once it has finished
  * (whatever its outcome: done, superseded or failed — the body says which and why), or 202 with it
  * and its {@code Location} when the client did not want to wait, or the wait ran out first. The
- * operation keeps running either way: nothing is answered 202 and dropped.
+ * operation keeps running either way: nothing is answered 202 and dropped. A file operation the jail
+ * refused (a path outside the root, the quota...) answers the problem it ended with, as the request
+ * would have had it done the work itself, with the operation's {@code Location}.
  */
 public final class OperationAnswer {
     private OperationAnswer() {
@@ -19,6 +21,12 @@ public final class OperationAnswer {
             ctx.header("Location", op.href());
             ctx.header("Retry-After", "1");
             Responses.json(ctx, 202, op.toDocument());
+            return;
+        }
+        Operation.Outcome outcome = op.outcome().getNow(null);
+        if (outcome != null && outcome.problem() != null) {
+            ctx.header("Location", op.href());
+            Responses.problem(ctx, outcome.problem());
             return;
         }
         Responses.json(ctx, 200, op.toDocument());

@@ -1,7 +1,9 @@
 package dev.raptor.api.operations;
 
+import dev.raptor.api.auth.OperationOwner;
 import dev.raptor.api.operations.Operation.Outcome;
 import dev.raptor.core.operation.OperationJournal;
+import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
 import org.slf4j.Logger;
@@ -25,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The operations of the last while: each finished one stays readable for {@code retention} so a
+ * The operations of the last while (power actions and long file work alike): each finished one stays readable
+ * for {@code retention} so a
  * client that was answered 202 can read its outcome, and at most {@code capacity} are kept (the
  * oldest finished ones go first; pending ones are never dropped, and they are few, because
  * controllers coalesce queued intents).
@@ -91,8 +94,13 @@ public final class Operations implements AutoCloseable {
     }
 
     /** Why an operation a daemon restart cut short did not finish, and what became of its intent. */
-    static String restartReason(String action) {
+    static String restartReason(OperationKind kind, String action) {
         String prefix = "the daemon restarted before this " + action + " finished; ";
+        if (kind == OperationKind.FILES) {
+            return prefix + (action.equals("delete")
+                    ? "what was deleted stays deleted and the rest is still there: delete it again"
+                    : "nothing of its output was put in place (its temporary files are removed at boot): run it again");
+        }
         if (action.startsWith("delete")) {
             return prefix + "boot reconciliation keeps the server stopped (the desired state the delete recorded) "
                     + "but does not remove it: delete it again if it still exists";
@@ -104,10 +112,24 @@ public final class Operations implements AutoCloseable {
         return prefix + "boot reconciliation carries out the desired state it recorded";
     }
 
-    /** Registers a submitted intent's future as a new operation (and, if durable, records it before returning). */
+    /** Registers a submitted intent's future as a new power operation (and, if durable, records it before returning). */
     public Operation track(UUID serverId, String action, CompletableFuture<PowerResult> result) {
+        return register(serverId, OperationKind.POWER, action, null, null,
+                result.thenApply(r -> r == null ? null : Outcome.of(r, now())));
+    }
+
+    /**
+     * Registers long file work as a new operation (and, if durable, records it before returning); {@code result}
+     * completes with its outcome, built by the work's runner.
+     */
+    public Operation trackFiles(UUID serverId, String action, String path, Operation.Work work, CompletableFuture<Outcome> result) {
+        return register(serverId, OperationKind.FILES, action, path, Objects.requireNonNull(work, "work"), result);
+    }
+
+    private Operation register(UUID serverId, OperationKind kind, String action, String path, Operation.Work work,
+                               CompletableFuture<Outcome> result) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome);
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, kind, action, path, now(), outcome, work);
         evictIfFull();
         byId.put(op.id(), op);
         // Whether to write the answer: all but those a daemon shutdown abandoned (see below).
@@ -119,7 +141,7 @@ public final class Operations implements AutoCloseable {
                         .setCause(e).log("operation ended without an answer");
                 o = new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + (e == null ? "no answer" : e.toString()));
             } else {
-                o = Outcome.of(r, now());
+                o = r;
             }
             // Once the daemon is shutting down, a controller fails what it abandons ("the daemon is shutting
             // down"), yet the intent's desired state is on disk and the next boot carries it out. Leave
@@ -164,9 +186,34 @@ public final class Operations implements AutoCloseable {
         return records.find(id).map(Operation::of).filter(stored -> !expired(stored, now));
     }
 
-    /** The server an operation acts on (for authorising tokens on {@code GET /operations/{opId}}). */
+    /** The server an operation acts on. */
     public Optional<UUID> serverOf(String id) {
         return find(id).map(Operation::serverId);
+    }
+
+    /** The server an operation acts on and its kind (for authorising tokens on {@code /operations/{opId}}). */
+    public Optional<OperationOwner> ownerOf(String id) {
+        return find(id).map(op -> new OperationOwner(op.serverId(), op.kind()));
+    }
+
+    /**
+     * Asks a pending file operation to stop (it answers failed, {@code cancelled}, once its partial output is gone).
+     *
+     * @return the operation; empty when unknown
+     * @throws IllegalStateException when it is a power operation (those are stopped by a later action: stop, kill)
+     */
+    public Optional<Operation> cancel(String id) {
+        Optional<Operation> op = find(id);
+        op.ifPresent(o -> {
+            if (o.kind() != OperationKind.FILES) {
+                throw new IllegalStateException("operation " + id + " is a power action ('" + o.action()
+                        + "'); a later action supersedes it: send stop or kill");
+            }
+            if (!o.finished() && o.work() != null) {
+                o.work().cancel();
+            }
+        });
+        return op;
     }
 
     /**

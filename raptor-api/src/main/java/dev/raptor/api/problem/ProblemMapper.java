@@ -1,5 +1,7 @@
 package dev.raptor.api.problem;
 
+import dev.raptor.api.auth.SignedLinks;
+import dev.raptor.api.files.FileProblems;
 import dev.raptor.core.allocation.PortConflictException;
 import dev.raptor.core.archive.ImportConflictException;
 import dev.raptor.core.power.ServerNotRunningException;
@@ -9,6 +11,7 @@ import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StateStoreException;
 import dev.raptor.core.validation.InvalidSpecException;
+import dev.raptor.files.FilesException;
 import dev.raptor.wire.problem.ConflictingServer;
 import dev.raptor.wire.problem.Problem;
 import io.javalin.http.HttpResponseException;
@@ -63,6 +66,9 @@ public final class ProblemMapper {
                 yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
             }
             case HttpResponseException h -> fromJavalin(h);
+            // The jail's refusals: 4xx naming the path (the quota 507). Before IOException: they are IOExceptions.
+            case FilesException f -> FileProblems.of(f);
+            case SignedLinks.InvalidLinkException l -> Problem.of(403, "link-refused", "Link refused", l.getMessage());
             // Reading the request failed (broken chunking, early end): the client's doing, not ours.
             case java.io.IOException io -> Problem.of(400, "body-unreadable", "Request unreadable",
                     "the request could not be read: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()));

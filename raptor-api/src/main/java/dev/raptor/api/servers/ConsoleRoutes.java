@@ -11,6 +11,7 @@ import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.server.ActivityEntry;
+import dev.raptor.core.stats.DiskReading;
 import dev.raptor.core.stats.ServerStats;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.validation.Problems;
@@ -106,8 +107,15 @@ public final class ConsoleRoutes {
         ServerStats s = statsHub.snapshot(id); // the watched server's latest, else one engine reading; disk from the cache
         Responses.json(ctx, 200, new StatsDocument(id, s.state().wireName(), s.sampled(), s.at(), s.memoryBytes(),
                 s.memoryLimitBytes(), s.cpuAbsolute(), new StatsDocument.Network(s.rxBytes(), s.txBytes()), s.pids(),
-                s.uptimeMillis() / 1000, s.diskBytes(),
+                s.uptimeMillis() / 1000, s.diskBytes(), disk(s.disk(), s.at()),
                 fleet.find(id).map(snapshot -> ServerDocuments.game(snapshot.stored().spec(), games)).orElse(null)));
+    }
+
+    /** The disk figure with its age at {@code now}: never waited for, so possibly unknown or old, and saying so. */
+    static StatsDocument.Disk disk(DiskReading d, java.time.Instant now) {
+        java.time.Duration age = d.age(now);
+        return new StatsDocument.Disk(d.bytes().isPresent() ? d.bytes().getAsLong() : null, d.limitBytes(), d.measuredAt(),
+                age == null ? null : age.toSeconds(), d.scanning());
     }
 
     /** Newest first, {@code limit} (1–1000, default 50) entries older than {@code before}; {@code next} links the next page. */

@@ -18,6 +18,8 @@ import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.core.stats.StatsHub;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.core.stats.StatsSettings;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.store.SqliteStore;
@@ -51,6 +53,7 @@ final class ConsoleNode implements AutoCloseable {
     final ServerFleet fleet;
     final ConsoleHub consoles;
     final StatsHub stats;
+    final ServerVolumes volumes;
     final TokenService tokens;
     final ApiServer api;
 
@@ -67,7 +70,8 @@ final class ConsoleNode implements AutoCloseable {
         fleet.boot();
         ServerRuns runs = ServerRuns.of(fleet);
         this.consoles = new ConsoleHub(runtime, runs, bus, consoleSettings);
-        this.stats = new StatsHub(runtime, runs, bus, dataDir.resolve("volumes"), StatsSettings.defaults());
+        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
+        this.stats = new StatsHub(runtime, runs, bus, volumes.diskUsage(), StatsSettings.defaults());
         this.tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "ok", 1);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), tokens,
@@ -137,6 +141,7 @@ final class ConsoleNode implements AutoCloseable {
         }
         api.close();
         stats.close();
+        volumes.close();
         consoles.close();
         fleet.close();
         bus.close();

@@ -19,6 +19,8 @@ import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.docker.DockerRuntime;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -64,6 +66,7 @@ public final class TestNode implements AutoCloseable {
     public final DockerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
+    public final ServerVolumes volumes;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
@@ -72,7 +75,7 @@ public final class TestNode implements AutoCloseable {
     private final ServerMetrics serverMetrics;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes) {
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, UsageSettings usage) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
         this.runtime = TestEngine.runtime(node);
@@ -87,13 +90,15 @@ public final class TestNode implements AutoCloseable {
                 new EngineCheck(fleet.runtime(), Duration.ofSeconds(10)), new DiskSpaceCheck(dataDir, diskWarnBytes, 0),
                 new ClockCheck(Clock.systemUTC(), Instant.parse("2025-01-01T00:00:00Z"), Duration.ofMinutes(1)),
                 new ServersCheck(fleet)), Duration.ofSeconds(10));
-        LiveConsole live = LiveConsole.standalone(fleet);
+        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), usage);
+        LiveConsole live = LiveConsole.standalone(fleet, volumes.diskUsage());
         this.nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
         this.serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, live.stats(), live.consoles().counts(), games,
                 Duration.ofSeconds(1)).start();
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers()).start();
+                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
+                volumes).start();
     }
 
     public static TestNode start(Path dir) {
@@ -101,12 +106,18 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
-        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0);
+        return start(dir, tweak, UsageSettings.defaults());
+    }
+
+    /** A node whose disk usage is measured as {@code usage} says (tests pause scans with its observer). */
+    public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak, UsageSettings usage) {
+        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0, usage);
     }
 
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */
     public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
-        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes);
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes,
+                UsageSettings.defaults());
     }
 
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
@@ -215,6 +226,7 @@ public final class TestNode implements AutoCloseable {
             }
         }
         api.close();
+        volumes.close();
         games.close();
         serverMetrics.close();
         nodeMetrics.close();

@@ -2,7 +2,7 @@ package dev.raptor.core.operation;
 
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Where operations are written down so that their answers outlive a daemon restart: the pending row
@@ -34,10 +34,10 @@ public interface OperationJournal {
      * Answers every operation still pending as superseded: for the daemon's boot, when nothing of the
      * previous run works on them any more.
      *
-     * @param reason the reason to record, given each operation's action
+     * @param reason the reason to record, given each operation's kind and action
      * @return how many there were
      */
-    int supersedePending(Instant at, String supersededBy, Function<String, String> reason);
+    int supersedePending(Instant at, String supersededBy, BiFunction<OperationKind, String, String> reason);
 
     /**
      * Deletes answered operations that finished before {@code finishedBefore}, and beyond that all but

@@ -51,11 +51,13 @@ import java.util.regex.PatternSyntaxException;
  *                      its process runs.
  * @param query         how Raptor asks the game for its players, version and MOTD (on the primary
  *                      allocation); null = it does not ask
+ * @param fileRules     which files users may not see or change (gitignore patterns); never what runs
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
-                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query) {
+                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
+                         FileRules fileRules) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -162,6 +164,8 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             p.check(!queryProblems.isEmpty() || query.port() > 0 || !allocations.isEmpty(), "query",
                     "needs a primary allocation to ask, or a port of its own");
         }
+        fileRules = fileRules == null ? FileRules.NONE : fileRules;
+        p.addAll("fileRules", fileRules.problems());
         p.throwIfAny();
     }
 
@@ -230,6 +234,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.healthCheck = healthCheck;
         b.readyPattern = readyPattern;
         b.query = query;
+        b.fileRules = fileRules;
         return b;
     }
 
@@ -264,6 +269,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private HealthCheck healthCheck;
         private String readyPattern;
         private GameQuery query;
+        private FileRules fileRules;
 
         private Builder(String image) {
             this.image = image;
@@ -400,6 +406,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Which files users may not see or change; null = none. */
+        public Builder fileRules(FileRules fileRules) {
+            this.fileRules = fileRules;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -407,7 +419,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, fileRules);
         }
     }
 }

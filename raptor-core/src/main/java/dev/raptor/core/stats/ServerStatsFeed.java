@@ -29,7 +29,7 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
 
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
-    private final DiskUsage disk;
+    private final DiskUsageSource disk;
     private final StatsSettings settings;
     private final AtomicInteger openStreams;
 
@@ -67,7 +67,7 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
     record Reading(ServerStats stats, long version) {
     }
 
-    ServerStatsFeed(UUID serverId, ContainerRuntime runtime, ServerRuns runs, DiskUsage disk, StatsSettings settings,
+    ServerStatsFeed(UUID serverId, ContainerRuntime runtime, ServerRuns runs, DiskUsageSource disk, StatsSettings settings,
                     AtomicInteger openStreams) {
         super(serverId, "stats");
         this.runtime = runtime;
@@ -120,7 +120,7 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
         Optional<ServerRuns.Run> run = runs.current(serverId);
         ServerState state = run.map(ServerRuns.Run::state).orElse(ServerState.OFFLINE);
         Instant startedAt = run.map(ServerRuns.Run::startedAt).orElse(null);
-        return ServerStats.of(serverId, Instant.now(), state, startedAt, sample, disk.cached(serverId).orElse(0));
+        return ServerStats.of(serverId, Instant.now(), state, startedAt, sample, disk.reading(serverId));
     }
 
     // ------------------------------------------------------------------ the pump
@@ -162,7 +162,6 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
                         lastEnd = System.nanoTime();
                     }
                 }
-                disk.refresh(serverId, settings.diskRefreshEvery());
                 publish();
             }
         }

@@ -13,8 +13,6 @@ import dev.raptor.core.watch.WatchRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -25,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Resource readings for everybody watching: one engine stats stream per watched server while anybody
  * listens, the latest reading handed to every subscriber about once a second (latest-value, so no
- * queue can grow), with uptime, state and the data directory's disk usage, which is measured in the
- * background and cached ({@link DiskUsage}) so that publishing never waits on the disk.
+ * queue can grow), with uptime, state and the disk usage of the server's files, read from a
+ * {@link DiskUsageSource} that measures in the background, so that publishing never waits on the disk.
  */
 public final class StatsHub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatsHub.class);
@@ -34,18 +32,18 @@ public final class StatsHub implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
     private final StatsSettings settings;
-    private final DiskUsage disk;
+    private final DiskUsageSource disk;
     private final AtomicInteger openStreams = new AtomicInteger();
     private final WatchRegistry<ServerStatsFeed, StatsSubscription> feeds;
 
     /**
-     * @param volumesRoot the directory holding one data directory per server ({@code ControllerSettings.volumesRoot()})
+     * @param disk the servers' disk usage, read without waiting (the files module's tracker in the daemon)
      */
-    public StatsHub(ContainerRuntime runtime, ServerRuns runs, EventBus bus, Path volumesRoot, StatsSettings settings) {
+    public StatsHub(ContainerRuntime runtime, ServerRuns runs, EventBus bus, DiskUsageSource disk, StatsSettings settings) {
         this.runtime = runtime;
         this.runs = runs;
         this.settings = settings;
-        this.disk = new DiskUsage(volumesRoot, settings.diskScansAtOnce());
+        this.disk = disk;
         this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams),
                 bus, e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged, disk::forget);
     }
@@ -67,7 +65,7 @@ public final class StatsHub implements AutoCloseable {
     /**
      * One reading for {@code GET …/stats}: the watched server's latest, otherwise a short-lived engine
      * stream's (waiting at most {@link StatsSettings#engineTimeout()} for a reading with a CPU delta).
-     * Disk usage comes from the cache, refreshed if stale, waiting for a scan at most one second.
+     * Disk usage is the source's last figure: never waited for.
      *
      * @throws ServerNotFoundException when the server does not exist
      */
@@ -78,9 +76,8 @@ public final class StatsHub implements AutoCloseable {
             return feed.readNow();
         }
         StatsSample sample = run.live() ? readOnce(run.container()) : null;
-        long bytes = disk.await(serverId, settings.diskRefreshEvery(), Duration.ofSeconds(1)).orElse(0);
         ServerRuns.Run after = runs.current(serverId).orElse(run);
-        return ServerStats.of(serverId, Instant.now(), after.state(), after.startedAt(), sample, bytes);
+        return ServerStats.of(serverId, Instant.now(), after.state(), after.startedAt(), sample, disk.reading(serverId));
     }
 
     /** The engine's second reading (the first has no CPU delta), or the first if the second is late. */
@@ -137,13 +134,8 @@ public final class StatsHub implements AutoCloseable {
         return openStreams.get();
     }
 
-    public DiskUsage diskUsage() {
-        return disk;
-    }
-
     @Override
     public void close() {
         feeds.close();
-        disk.close();
     }
 }

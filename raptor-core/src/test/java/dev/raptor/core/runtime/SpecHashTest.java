@@ -1,8 +1,10 @@
 package dev.raptor.core.runtime;
 
+import dev.raptor.core.server.FileRules;
 import dev.raptor.core.server.ServerSpec;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +32,16 @@ class SpecHashTest {
         // computed by the version before specs had a query: upgrading recreates no container
         assertThat(SpecHash.of(fixed)).isEqualTo("f9536be9f9b476f0e85c8fea");
         assertThat(SpecHash.of(fixed.toBuilder().query(dev.raptor.core.query.GameQuery.source(2457)).build()))
+                .isEqualTo(SpecHash.of(fixed));
+    }
+
+    @Test
+    void fileRulesAreNotWhatRunsAndAddingThemChangedNoEarlierHash() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        // computed by the version before specs had file rules: upgrading recreates no container
+        assertThat(SpecHash.of(fixed)).isEqualTo("f9536be9f9b476f0e85c8fea");
+        assertThat(SpecHash.of(fixed.toBuilder().fileRules(FileRules.of(List.of("*.log"), List.of("/server.jar"))).build()))
                 .isEqualTo(SpecHash.of(fixed));
     }
 }

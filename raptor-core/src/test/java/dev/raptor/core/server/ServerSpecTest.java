@@ -127,7 +127,7 @@ class ServerSpecTest {
     void toBuilderRoundTripsEveryField() {
         ServerSpec spec = lobby().mount(Mount.readOnly("/srv/maps", "/maps")).label("team", "blue")
                 .extraHost("db.local", "10.0.0.5").healthCheck(HealthCheck.of("nc -z 127.0.0.1 25565"))
-                .readyPattern("Done \\(").build();
+                .readyPattern("Done \\(").fileRules(FileRules.of(List.of("*.log"), List.of("/server.jar"))).build();
         assertThat(spec.toBuilder().build()).isEqualTo(spec);
     }
 
@@ -136,5 +136,18 @@ class ServerSpecTest {
         assertThatThrownBy(() -> ServerSpec.builder("x").build())
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("name: is required");
+    }
+
+    @Test
+    void fileRulesAreOneLinePatternsNamedByIndexWhenBad() {
+        ServerSpec spec = lobby().fileRules(FileRules.of(List.of("*.log", "/secrets/"), List.of("/server.jar"))).build();
+        assertThat(spec.fileRules().deny()).containsExactly("*.log", "/secrets/");
+        assertThat(spec.fileRules().readOnly()).containsExactly("/server.jar");
+        assertThat(lobby().build().fileRules()).isEqualTo(FileRules.NONE);
+
+        java.util.List<String> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertThat(badFields(lobby().fileRules(FileRules.of(List.of("ok", "two\nlines"), withNull))))
+                .containsExactly("fileRules.deny[1]", "fileRules.readOnly[0]");
     }
 }

@@ -8,13 +8,15 @@ import dev.raptor.core.testing.FakeEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,15 +27,27 @@ import static org.awaitility.Awaitility.await;
 
 /** The stats hub's shared streams, latest-value fan-out and cached disk usage, on the in-memory engine. */
 class StatsHubTest extends RunningServerFixture {
-    private static final String[] THREADS = {"stats-", "disk-usage-", FakeEngine.STREAM_THREADS};
+    private static final String[] THREADS = {"stats-", FakeEngine.STREAM_THREADS};
 
-    @TempDir
-    Path volumes;
+    /** Disk figures as a tracker would hold them; the hub only reads them. */
+    private final Map<UUID, DiskReading> disk = new ConcurrentHashMap<>();
+    private final Set<UUID> forgotten = ConcurrentHashMap.newKeySet();
     private StatsHub hub;
 
     @BeforeEach
     void openHub() {
-        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults()
+        DiskUsageSource source = new DiskUsageSource() {
+            @Override
+            public DiskReading reading(UUID serverId) {
+                return disk.getOrDefault(serverId, DiskReading.UNKNOWN);
+            }
+
+            @Override
+            public void forget(UUID serverId) {
+                forgotten.add(serverId);
+            }
+        };
+        hub = new StatsHub(runtime, runs, bus, source, StatsSettings.defaults()
                 .withPublishEvery(Duration.ofMillis(50)).withRecheckEvery(Duration.ofMillis(100)));
     }
 
@@ -110,17 +124,25 @@ class StatsHubTest extends RunningServerFixture {
     }
 
     @Test
-    void diskUsageIsMeasuredInTheBackgroundAndServedFromTheCache() throws Exception {
-        Path dir = Files.createDirectories(volumes.resolve(id.toString()).resolve("world"));
-        Files.write(dir.resolve("region.dat"), new byte[70_000]);
-        Files.write(dir.getParent().resolve("server.properties"), new byte[1_000]);
+    void readingsCarryTheDiskUsageSourcesFigureWithItsTimeAndFollowItsChanges() {
         Recorder r = new Recorder();
         hub.subscribe(id, r);
-        await().atMost(HANG).until(() -> r.last() != null && r.last().diskBytes() == 71_000);
+        await().atMost(HANG).until(() -> r.last() != null);
+        assertThat(r.last().disk()).isEqualTo(DiskReading.UNKNOWN);
+        assertThat(r.last().diskBytes()).isZero();
 
-        Files.write(dir.resolve("more.dat"), new byte[5_000]);
-        assertThat(hub.snapshot(id).diskBytes()).isEqualTo(71_000); // cached: not rescanned on every read
-        assertThat(hub.diskUsage().cached(id)).hasValue(71_000);
+        Instant measured = Instant.parse("2025-03-14T10:15:02Z");
+        disk.put(id, new DiskReading(OptionalLong.of(71_000), measured, false, 1 << 20));
+        await().atMost(HANG).until(() -> r.last().diskBytes() == 71_000);
+        assertThat(r.last().disk().measuredAt()).isEqualTo(measured);
+        assertThat(hub.snapshot(id).disk().limitBytes()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void aDeletedServersDiskFigureIsForgotten() {
+        hub.subscribe(id, new Recorder());
+        bus.publish(new ServerEvent.Deleted(id, Instant.now()));
+        await().atMost(HANG).until(() -> forgotten.contains(id));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.raptor.files.usage;
 
+import dev.raptor.core.stats.DiskReading;
+import dev.raptor.core.stats.DiskUsageSource;
 import dev.raptor.files.NotFoundException;
 import dev.raptor.files.jail.Jail;
 import dev.raptor.files.jail.Session;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run of native calls, which would hold a virtual thread's carrier the whole time (the HTTP handlers' carriers).
  * A boot or a start never waits for one (the issue's anchor complaint: a boot blocked ten minutes by a scan).
  */
-public final class DiskUsageTracker implements AutoCloseable {
+public final class DiskUsageTracker implements DiskUsageSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiskUsageTracker.class);
 
     private final Path volumesRoot;
@@ -95,7 +97,15 @@ public final class DiskUsageTracker implements AutoCloseable {
         return usage(serverId).figure();
     }
 
+    /** The figure as the stats hub reads it (core's port): at once, never waiting for a scan. */
+    @Override
+    public DiskReading reading(UUID serverId) {
+        UsageFigure f = figure(serverId);
+        return new DiskReading(f.bytes(), f.measuredAt(), f.scanning(), f.limitBytes());
+    }
+
     /** Stops tracking a deleted server. */
+    @Override
     public void forget(UUID serverId) {
         servers.remove(serverId);
     }
@@ -146,13 +156,15 @@ public final class DiskUsageTracker implements AutoCloseable {
             return;
         }
         UsageFigure f = u.figure();
-        if (f.overLimit()) {
-            for (UsageListener l : listeners) {
-                try {
+        for (UsageListener l : listeners) {
+            try {
+                if (f.overLimit()) {
                     l.overLimit(serverId, f.bytes().getAsLong(), f.limitBytes());
-                } catch (RuntimeException e) {
-                    log.atWarn().addKeyValue("server", serverId).addKeyValue("error", e.toString()).log("usage listener failed");
+                } else {
+                    l.withinLimit(serverId);
                 }
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("server", serverId).addKeyValue("error", e.toString()).log("usage listener failed");
             }
         }
         done.complete(f);

@@ -7,4 +7,8 @@ import java.util.UUID;
 public interface UsageListener {
     /** A scan finished with the server above its quota (its files were written by the server itself). */
     void overLimit(UUID serverId, long usedBytes, long limitBytes);
+
+    /** A scan finished with the server within its quota (or without one). */
+    default void withinLimit(UUID serverId) {
+    }
 }

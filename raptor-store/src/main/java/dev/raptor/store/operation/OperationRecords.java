@@ -1,6 +1,9 @@
 package dev.raptor.store.operation;
 
 import dev.raptor.core.operation.OperationJournal;
+import dev.raptor.core.operation.OperationKind;
+import dev.raptor.core.operation.OperationProblem;
+import dev.raptor.core.operation.OperationProgress;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.store.sqlite.Database;
@@ -18,10 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
- * The {@code operations} table: every operation the API handed out, written when it is submitted and
+ * The {@code operations} table: every operation the API handed out (power actions and long file work, told
+ * apart by {@code kind}), written when it is submitted and
  * again when it is answered, so {@code GET /operations/{opId}} answers across a daemon restart. Each
  * write is one synced transaction (see {@link Database#write}); reads never wait for a write.
  *
@@ -35,11 +39,19 @@ public final class OperationRecords implements OperationJournal {
      * operation gets one answer.
      */
     private static final String UPSERT = """
-            INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state, superseded_by, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state, superseded_by, reason,
+                kind, path, bytes_done, bytes_total, files_done, files_total, problem_status, problem_type)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at,
-                state = excluded.state, superseded_by = excluded.superseded_by, reason = excluded.reason
+                state = excluded.state, superseded_by = excluded.superseded_by, reason = excluded.reason,
+                path = excluded.path, bytes_done = excluded.bytes_done, bytes_total = excluded.bytes_total,
+                files_done = excluded.files_done, files_total = excluded.files_total,
+                problem_status = excluded.problem_status, problem_type = excluded.problem_type
             WHERE operations.status = 'pending'""";
+
+    private static final String COLUMNS = """
+            id, server_id, action, status, created_at, finished_at, state, superseded_by, reason,
+            kind, path, bytes_done, bytes_total, files_done, files_total, problem_status, problem_type""";
 
     private final Database db;
 
@@ -81,9 +93,7 @@ public final class OperationRecords implements OperationJournal {
     public Optional<OperationRecord> find(String id) {
         Objects.requireNonNull(id, "id");
         return db.read("read operation " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, server_id, action, status, created_at, finished_at, state, superseded_by, reason
-                    FROM operations WHERE id = ?""")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM operations WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -98,20 +108,20 @@ public final class OperationRecords implements OperationJournal {
      *
      * @param at           the finish time to record
      * @param supersededBy what superseded them (e.g. {@code daemon restart})
-     * @param reason       the reason to record, given each operation's action
+     * @param reason       the reason to record, given each operation's kind and action
      * @return how many there were
      */
     @Override
-    public int supersedePending(Instant at, String supersededBy, Function<String, String> reason) {
+    public int supersedePending(Instant at, String supersededBy, BiFunction<OperationKind, String, String> reason) {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(supersededBy, "supersededBy");
         Objects.requireNonNull(reason, "reason");
         int count = db.write("supersede the operations left pending", c -> {
             Map<String, String> pending = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, action FROM operations WHERE finished_at IS NULL");
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, kind, action FROM operations WHERE finished_at IS NULL");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    pending.put(rs.getString(1), rs.getString(2));
+                    pending.put(rs.getString(1), reason.apply(OperationKind.parse(rs.getString(2)), rs.getString(3)));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
@@ -120,7 +130,7 @@ public final class OperationRecords implements OperationJournal {
                 for (Map.Entry<String, String> e : pending.entrySet()) {
                     ps.setLong(1, at.toEpochMilli());
                     ps.setString(2, supersededBy);
-                    ps.setString(3, reason.apply(e.getValue()));
+                    ps.setString(3, e.getValue());
                     ps.setString(4, e.getKey());
                     ps.executeUpdate();
                 }
@@ -188,16 +198,38 @@ public final class OperationRecords implements OperationJournal {
             ps.setString(7, r.state());
             ps.setString(8, r.supersededBy());
             ps.setString(9, r.reason());
+            ps.setString(10, r.kind().wireName());
+            ps.setString(11, r.path());
+            OperationProgress p = r.progress();
+            setLong(ps, 12, p == null ? null : p.bytesDone());
+            setLong(ps, 13, p == null ? null : p.bytesTotal());
+            setLong(ps, 14, p == null ? null : p.filesDone());
+            setLong(ps, 15, p == null ? null : p.filesTotal());
+            setLong(ps, 16, r.problem() == null ? null : (long) r.problem().status());
+            ps.setString(17, r.problem() == null ? null : r.problem().type());
             ps.executeUpdate();
         }
         return null;
     }
 
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
     private static OperationRecord row(ResultSet rs) throws SQLException {
         long finished = rs.getLong(6);
         Instant finishedAt = rs.wasNull() ? null : Instant.ofEpochMilli(finished);
-        return new OperationRecord(rs.getString(1), UUID.fromString(rs.getString(2)), rs.getString(3),
-                OperationStatus.parse(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), finishedAt,
-                rs.getString(7), rs.getString(8), rs.getString(9));
+        long bytesDone = rs.getLong(12);
+        OperationProgress progress = rs.wasNull() ? null
+                : new OperationProgress(bytesDone, rs.getLong(13), rs.getLong(14), rs.getLong(15));
+        int problemStatus = rs.getInt(16);
+        OperationProblem problem = rs.wasNull() ? null : new OperationProblem(problemStatus, rs.getString(17));
+        return new OperationRecord(rs.getString(1), UUID.fromString(rs.getString(2)), OperationKind.parse(rs.getString(10)),
+                rs.getString(3), OperationStatus.parse(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), finishedAt,
+                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(11), progress, problem);
     }
 }

@@ -8,6 +8,7 @@ import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
 import dev.raptor.core.query.QueryProtocol;
+import dev.raptor.core.server.FileRules;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.Mount;
 import dev.raptor.core.server.ServerSpec;
@@ -31,14 +32,15 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}}
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"},
+ *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query) {
+                      QueryRow query, FileRulesRow fileRules) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -64,6 +66,10 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record QueryRow(String protocol, int port, String command, String password) {
     }
 
+    /** Since {@link SpecFormat#V4}; absent (V2, V3) or null: the spec has no file rules. */
+    public record FileRulesRow(List<String> deny, List<String> readOnly) {
+    }
+
     /** The row of {@code spec}. */
     public static SpecRow of(ServerSpec spec) {
         List<Port> ports = spec.allocations().stream()
@@ -84,7 +90,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         h.startPeriod().toString()),
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
-                        spec.query().command(), spec.query().password()));
+                        spec.query().command(), spec.query().password()),
+                spec.fileRules().isEmpty() ? null : new FileRulesRow(spec.fileRules().deny(), spec.fileRules().readOnly()));
     }
 
     /**
@@ -119,6 +126,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .readyPattern(readyPattern)
                 .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
                         query.password()))
+                .fileRules(fileRules == null ? null : FileRules.of(fileRules.deny(), fileRules.readOnly()))
                 .build();
     }
 }

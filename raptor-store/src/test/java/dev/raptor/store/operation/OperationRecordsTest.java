@@ -1,5 +1,8 @@
 package dev.raptor.store.operation;
 
+import dev.raptor.core.operation.OperationKind;
+import dev.raptor.core.operation.OperationProblem;
+import dev.raptor.core.operation.OperationProgress;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.store.SqliteStore;
@@ -64,6 +67,23 @@ class OperationRecordsTest {
     }
 
     @Test
+    void aFileOperationKeepsItsKindPathProgressAndProblemAcrossAReopen() {
+        OperationRecord op = OperationRecord.pending("op-f", SERVER, OperationKind.FILES, "compress", T0, "/backup.tar.zst",
+                new OperationProgress(0, 4096, 0, 2));
+        records.begin(op);
+        reopen();
+        assertThat(records.find("op-f")).contains(op);
+
+        OperationRecord refused = new OperationRecord(op.id(), SERVER, OperationKind.FILES, "compress", OperationStatus.FAILED,
+                T0, T0.plusSeconds(1), null, null, "the server's disk quota would be exceeded", "/backup.tar.zst",
+                new OperationProgress(1024, 4096, 1, 2), new OperationProblem(507, "quota-exceeded"));
+        records.finish(refused);
+        reopen();
+        assertThat(records.find("op-f")).contains(refused);
+        assertThat(records.find("op-f").orElseThrow().kind()).isEqualTo(OperationKind.FILES);
+    }
+
+    @Test
     void aBegunOperationIsOnDiskWhenBeginReturns() {
         records.begin(pending("op-1", "stop", T0));
 
@@ -81,7 +101,7 @@ class OperationRecordsTest {
         reopen();
 
         Instant boot = T0.plusSeconds(600);
-        int count = records.supersedePending(boot, "daemon restart", action -> "restarted during " + action);
+        int count = records.supersedePending(boot, "daemon restart", (kind, action) -> "restarted during " + action);
 
         assertThat(count).isEqualTo(2);
         OperationRecord start = records.find("start-1").orElseThrow();
@@ -92,7 +112,7 @@ class OperationRecordsTest {
         assertThat(start.createdAt()).isEqualTo(T0);
         assertThat(records.find("delete-1").orElseThrow().reason()).isEqualTo("restarted during delete");
         assertThat(records.find("start-0")).contains(finished);
-        assertThat(records.supersedePending(boot, "daemon restart", a -> "again")).isZero();
+        assertThat(records.supersedePending(boot, "daemon restart", (k, a) -> "again")).isZero();
     }
 
     @Test

@@ -33,6 +33,10 @@ public record SocketMessage(String event, @JsonInclude(JsonInclude.Include.NON_E
     public static final String TOKEN_EXPIRING = "token expiring";
     public static final String TOKEN_EXPIRED = "token expired";
     public static final String JWT_ERROR = "jwt error";
+    /** A long file operation moved on; the argument is its {@code OperationDocument} as JSON. */
+    public static final String OPERATION_PROGRESS = "operation progress";
+    /** A long file operation got its answer; the argument is its {@code OperationDocument} as JSON. */
+    public static final String OPERATION_FINISHED = "operation finished";
 
     public SocketMessage {
         args = args == null ? List.of() : List.copyOf(args);

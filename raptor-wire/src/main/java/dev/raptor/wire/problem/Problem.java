@@ -26,11 +26,16 @@ import java.util.UUID;
  * @param maxBytes       a body too large: the limit
  * @param incident       an unexpected failure: the id the daemon's log repeats with the details
  * @param error          a rejected bearer credential: the RFC 6750 error code ({@code invalid_token})
+ * @param path           a refused file operation: the path concerned, as the request named it
+ * @param usedBytes      a quota refusal: the bytes the server's files use (with writes in flight)
+ * @param limitBytes     a quota refusal: the server's quota ({@code limits.diskMiB})
+ * @param neededBytes    a quota refusal: the bytes the refused write needed on top
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors, Long line,
                       Long column, String serverId, Long currentVersion, ConflictingServer conflictsWith,
-                      String allowedMethods, Long maxBytes, String incident, String error) {
+                      String allowedMethods, Long maxBytes, String incident, String error, String path, Long usedBytes,
+                      Long limitBytes, Long neededBytes) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:raptor:problem:";
@@ -43,53 +48,65 @@ public record Problem(String type, String title, int status, String detail, List
 
     /** A problem of kind {@code urn:raptor:problem:<slug>} without extensions. */
     public static Problem of(int status, String slug, String title, String detail) {
-        return new Problem(TYPE_PREFIX + slug, title, status, detail, null, null, null, null, null, null, null, null, null, null);
+        return new Problem(TYPE_PREFIX + slug, title, status, detail, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same problem listing field errors under {@code errors}: {@code [{"field": ..., "message": ...}]}. */
     public Problem withErrors(List<FieldError> fieldErrors) {
         return new Problem(type, title, status, detail, fieldErrors, line, column, serverId, currentVersion, conflictsWith,
-                allowedMethods, maxBytes, incident, error);
+                allowedMethods, maxBytes, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withLocation(long atLine, long atColumn) {
         return new Problem(type, title, status, detail, errors, atLine, atColumn, serverId, currentVersion, conflictsWith,
-                allowedMethods, maxBytes, incident, error);
+                allowedMethods, maxBytes, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withServerId(UUID server) {
         return new Problem(type, title, status, detail, errors, line, column, server.toString(), currentVersion,
-                conflictsWith, allowedMethods, maxBytes, incident, error);
+                conflictsWith, allowedMethods, maxBytes, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withCurrentVersion(long version) {
         return new Problem(type, title, status, detail, errors, line, column, serverId, version, conflictsWith,
-                allowedMethods, maxBytes, incident, error);
+                allowedMethods, maxBytes, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withConflictsWith(ConflictingServer holder) {
         return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, holder,
-                allowedMethods, maxBytes, incident, error);
+                allowedMethods, maxBytes, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withAllowedMethods(String methods) {
         return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
-                methods, maxBytes, incident, error);
+                methods, maxBytes, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withMaxBytes(long limit) {
         return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
-                allowedMethods, limit, incident, error);
+                allowedMethods, limit, incident, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withIncident(String id) {
         return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
-                allowedMethods, maxBytes, id, error);
+                allowedMethods, maxBytes, id, error, path, usedBytes, limitBytes, neededBytes);
     }
 
     public Problem withError(String code) {
         return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
-                allowedMethods, maxBytes, incident, code);
+                allowedMethods, maxBytes, incident, code, path, usedBytes, limitBytes, neededBytes);
+    }
+
+    /** A file problem naming the path it is about. */
+    public Problem withPath(String filePath) {
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
+                allowedMethods, maxBytes, incident, error, filePath, usedBytes, limitBytes, neededBytes);
+    }
+
+    /** A quota refusal's figures. */
+    public Problem withQuota(long used, long limit, long needed) {
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
+                allowedMethods, maxBytes, incident, error, path, used, limit, needed);
     }
 
     /** The slug after {@link #TYPE_PREFIX}, e.g. {@code validation}. */

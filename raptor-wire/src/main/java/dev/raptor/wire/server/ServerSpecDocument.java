@@ -23,7 +23,8 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}}
+ *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"},
+ *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
@@ -35,5 +36,5 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
-                                 QueryDocument query, String tier) {
+                                 QueryDocument query, String tier, FileRulesDocument fileRules) {
 }

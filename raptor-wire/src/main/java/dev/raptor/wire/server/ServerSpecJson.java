@@ -10,6 +10,7 @@ import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
 import dev.raptor.core.query.QueryProtocol;
+import dev.raptor.core.server.FileRules;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.Mount;
 import dev.raptor.core.server.ServerSpec;
@@ -46,7 +47,7 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\("}
+ *  "readyPattern": "Done \\(", "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  *
  * <p>Decoding rules: a missing section takes {@code ServerSpec}'s default; a missing {@code id} gets
@@ -67,8 +68,10 @@ public final class ServerSpecJson {
 
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
-            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query");
+            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
+            "fileRules");
 
+    static final Set<String> FILE_RULES_FIELDS = Set.of("deny", "readOnly");
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
             "ioWeight", "pidsLimit", "oomKiller");
@@ -110,7 +113,8 @@ public final class ServerSpecJson {
                 q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), query, null);
+                health, spec.readyPattern(), query, null,
+                new FileRulesDocument(spec.fileRules().deny(), spec.fileRules().readOnly()));
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -200,6 +204,7 @@ public final class ServerSpecJson {
             HealthCheck healthCheck = healthCheck();
             String readyPattern = root.text("readyPattern");
             GameQuery query = query();
+            FileRules fileRules = fileRules();
             root.rejectUnknown(FIELDS, ignorable);
 
             try {
@@ -207,7 +212,7 @@ public final class ServerSpecJson {
                 return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
-                        .readyPattern(readyPattern).query(query).build();
+                        .readyPattern(readyPattern).query(query).fileRules(fileRules).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;
@@ -425,6 +430,36 @@ public final class ServerSpecJson {
                 r.error(command != null ? "command" : "password", "is for the rcon protocol only");
             }
             return new GameQuery(p, port == null ? 0 : port, command, password);
+        }
+
+        private FileRules fileRules() {
+            JsonObjectReader r = root.object("fileRules");
+            if (r == null) {
+                return null;
+            }
+            List<String> deny = patterns(r, "deny");
+            List<String> readOnly = patterns(r, "readOnly");
+            r.rejectUnknown(FILE_RULES_FIELDS, Set.of());
+            return FileRules.of(deny, readOnly);
+        }
+
+        /** An array of strings; each element that is not one is reported by its index. */
+        private static List<String> patterns(JsonObjectReader r, String name) {
+            List<JsonNode> nodes = r.array(name);
+            if (nodes == null) {
+                return null;
+            }
+            List<String> out = new ArrayList<>(nodes.size());
+            for (int i = 0; i < nodes.size(); i++) {
+                JsonNode n = nodes.get(i);
+                if (n.isTextual()) {
+                    out.add(n.textValue());
+                } else {
+                    r.problems().add(r.pathOf(name) + "[" + i + "]", "must be a string (was " + WireJson.describe(n) + ")");
+                    out.add("");
+                }
+            }
+            return out;
         }
 
         /** Reports a missing member as required (a present one of the wrong type was already reported). */

@@ -57,7 +57,7 @@ class DocumentShapesTest {
                 + "\"limits\":{\"memoryMiB\":1024,\"swapMiB\":0,\"cpuPercent\":100,\"diskMiB\":5120,\"ioWeight\":500,\"pidsLimit\":256,\"oomKiller\":true},"
                 + "\"stop\":{\"type\":\"command\",\"value\":\"stop\",\"timeoutSeconds\":30},"
                 + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
-                + "\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
+                + "\"fileRules\":{\"deny\":[],\"readOnly\":[]},\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
                 + "\"updatedAt\":\"2025-03-14T10:15:03.123Z\",\"crashLoop\":false,\"lastError\":null,\"containerId\":null,"
                 + "\"startedAt\":null,\"busyWith\":null}");
         readsBack(server);
@@ -76,23 +76,38 @@ class DocumentShapesTest {
 
     @Test
     void aPendingOperationHasANullFinishAndNoOutcome() {
-        OperationDocument pending = new OperationDocument("op-1", "/api/v1/operations/op-1", ID, "start", "pending", T,
-                null, null, null, null);
+        OperationDocument pending = new OperationDocument("op-1", "/api/v1/operations/op-1", ID, "power", "start", "pending", T,
+                null, null, null, null, null, null, null);
 
         assertThat(WireJson.write(pending)).isEqualTo("{\"id\":\"op-1\",\"href\":\"/api/v1/operations/op-1\","
-                + "\"serverId\":\"" + ID + "\",\"action\":\"start\",\"status\":\"pending\","
+                + "\"serverId\":\"" + ID + "\",\"kind\":\"power\",\"action\":\"start\",\"status\":\"pending\","
                 + "\"createdAt\":\"2025-03-14T10:15:02.123Z\",\"finishedAt\":null}");
         readsBack(pending);
     }
 
     @Test
     void anAnsweredOperationShowsOnlyTheMembersOfItsOutcome() {
-        OperationDocument superseded = new OperationDocument("op-2", "/api/v1/operations/op-2", ID, "stop", "superseded", T,
-                T.plusSeconds(2), null, "kill", "superseded by a later 'kill'");
+        OperationDocument superseded = new OperationDocument("op-2", "/api/v1/operations/op-2", ID, "power", "stop", "superseded", T,
+                T.plusSeconds(2), null, "kill", "superseded by a later 'kill'", null, null, null);
 
         assertThat(WireJson.write(superseded)).endsWith("\"finishedAt\":\"2025-03-14T10:15:04.123Z\","
                 + "\"supersededBy\":\"kill\",\"reason\":\"superseded by a later 'kill'\"}");
         readsBack(superseded);
+    }
+
+    @Test
+    void aFileOperationShowsItsPathProgressAndTheProblemThatRefusedIt() {
+        Problem quota = Problem.of(507, "quota-exceeded", "Disk quota exceeded", "no room").withPath("/world.zip")
+                .withQuota(900, 1000, 200);
+        OperationDocument failed = new OperationDocument("op-3", "/api/v1/operations/op-3", ID, "files", "decompress", "failed",
+                T, T.plusSeconds(1), null, null, "no room", "/world", new OperationDocument.Progress(10, null, 1, 4L), quota);
+
+        assertThat(WireJson.write(failed)).contains("\"kind\":\"files\",\"action\":\"decompress\"")
+                .endsWith("\"reason\":\"no room\",\"path\":\"/world\",\"progress\":{\"bytesDone\":10,\"filesDone\":1,"
+                        + "\"filesTotal\":4},\"problem\":{\"type\":\"urn:raptor:problem:quota-exceeded\","
+                        + "\"title\":\"Disk quota exceeded\",\"status\":507,\"detail\":\"no room\",\"path\":\"/world.zip\","
+                        + "\"usedBytes\":900,\"limitBytes\":1000,\"neededBytes\":200}}");
+        readsBack(failed);
     }
 
     @Test
@@ -117,7 +132,8 @@ class DocumentShapesTest {
     @Test
     void logsStatsAndActivityKeepTheirShapes() {
         LogsDocument logs = new LogsDocument(ID, List.of(new LogLineDocument(T, "stdout", "Done!")));
-        StatsDocument stats = new StatsDocument(ID, "offline", false, T, 0, 0, 0.0, new StatsDocument.Network(0, 0), 0, 0, 0, null);
+        StatsDocument stats = new StatsDocument(ID, "offline", false, T, 0, 0, 0.0, new StatsDocument.Network(0, 0), 0, 0, 0,
+                new StatsDocument.Disk(null, 0, null, null, true), null);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("exitCode", "1");
         ActivityPage page = new ActivityPage(List.of(new ActivityEntryDocument(7, T, "crash", "crashed", details)), null);
@@ -126,7 +142,8 @@ class DocumentShapesTest {
                 + "\"stream\":\"stdout\",\"text\":\"Done!\"}]}");
         assertThat(WireJson.write(stats)).isEqualTo("{\"serverId\":\"" + ID + "\",\"state\":\"offline\",\"running\":false,"
                 + "\"at\":\"2025-03-14T10:15:02.123Z\",\"memoryBytes\":0,\"memoryLimitBytes\":0,\"cpuAbsolute\":0.0,"
-                + "\"network\":{\"rxBytes\":0,\"txBytes\":0},\"pids\":0,\"uptimeSeconds\":0,\"diskBytes\":0}");
+                + "\"network\":{\"rxBytes\":0,\"txBytes\":0},\"pids\":0,\"uptimeSeconds\":0,\"diskBytes\":0,"
+                + "\"disk\":{\"usedBytes\":null,\"limitBytes\":0,\"measuredAt\":null,\"ageSeconds\":null,\"scanning\":true}}");
         assertThat(WireJson.write(page)).isEqualTo("{\"entries\":[{\"id\":7,\"at\":\"2025-03-14T10:15:02.123Z\",\"type\":\"crash\","
                 + "\"message\":\"crashed\",\"details\":{\"exitCode\":\"1\"}}],\"next\":null}");
         readsBack(logs);

@@ -10,6 +10,7 @@ import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
 import dev.raptor.core.server.HealthCheck;
+import dev.raptor.core.server.FileRules;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.validation.FieldError;
@@ -50,6 +51,23 @@ class ServerSpecJsonTest {
     }
 
     @Test
+    void fileRulesRoundTripAndEveryBadPatternIsNamedByIndex() {
+        ServerSpec spec = Specs.minecraft("lobby").toBuilder()
+                .fileRules(FileRules.of(List.of("*.log", "!keep.log"), List.of("/server.jar"))).build();
+        ObjectNode tree = ServerSpecJson.tree(spec);
+        assertThat(tree.get("fileRules").toString()).isEqualTo("{\"deny\":[\"*.log\",\"!keep.log\"],\"readOnly\":[\"/server.jar\"]}");
+        assertThat(ServerSpecJson.decode(tree)).isEqualTo(spec);
+        assertThat(ServerSpecJson.tree(Specs.minecraft("plain")).get("fileRules").toString())
+                .isEqualTo("{\"deny\":[],\"readOnly\":[]}");
+
+        List<FieldError> errors = errorsOf("""
+                {"name": "lobby", "image": "ghcr.io/org/game:1",
+                 "fileRules": {"deny": ["ok", 5, "two\\nlines"], "readOnly": "/server.jar", "hide": []}}""");
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
+                "fileRules.deny[1]", "fileRules.deny[2]", "fileRules.readOnly", "fileRules.hide");
+    }
+
+    @Test
     void eachStopPolicyKindRoundTrips() {
         for (StopPolicy stop : List.of(StopPolicy.command("stop", Duration.ofSeconds(10)),
                 StopPolicy.signal("SIGINT", Duration.ofMillis(1500)), StopPolicy.defaultPolicy())) {
@@ -65,7 +83,7 @@ class ServerSpecJsonTest {
 
         assertThat(json.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id", "name", "image",
                 "startup", "environment", "allocations", "limits", "stop", "restart", "mounts", "labels", "extraHosts",
-                "healthCheck", "readyPattern");
+                "healthCheck", "readyPattern", "fileRules");
         assertThat(json.get("allocations").get(2).toString())
                 .isEqualTo("{\"ip\":\"::\",\"port\":19132,\"containerPort\":19133,\"protocol\":\"udp\",\"primary\":false}");
         assertThat(json.get("limits").toString()).isEqualTo("{\"memoryMiB\":4096,\"swapMiB\":512,\"cpuPercent\":250,"
@@ -89,6 +107,7 @@ class ServerSpecJsonTest {
         assertThat(properties(MountDocument.class)).isEqualTo(ServerSpecJson.MOUNT_FIELDS);
         assertThat(properties(HealthCheckDocument.class)).isEqualTo(ServerSpecJson.HEALTH_FIELDS);
         assertThat(properties(QueryDocument.class)).isEqualTo(ServerSpecJson.QUERY_FIELDS);
+        assertThat(properties(FileRulesDocument.class)).isEqualTo(ServerSpecJson.FILE_RULES_FIELDS);
     }
 
     @Test
@@ -118,7 +137,7 @@ class ServerSpecJsonTest {
     void aSpecAClientWritesFromTheRecordDecodes() {
         ServerSpecDocument request = new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1", null, Map.of("MOTD", "hi"),
                 List.of(new AllocationDocument("0.0.0.0", 25565, null, null, null)), null, null, null, null, null, null,
-                null, "Done!", new QueryDocument("source", 2457, null, null), "small");
+                null, "Done!", new QueryDocument("source", 2457, null, null), "small", null);
 
         ServerSpec spec = decode(WireJson.write(request));
 

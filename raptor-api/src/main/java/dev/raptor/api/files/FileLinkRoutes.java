@@ -1,0 +1,131 @@
+package dev.raptor.api.files;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.auth.SignedLinks;
+import dev.raptor.api.http.JsonBody;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.http.Responses;
+import dev.raptor.core.validation.Problems;
+import dev.raptor.files.FileEntry;
+import dev.raptor.files.FileType;
+import dev.raptor.files.NotADirectoryException;
+import dev.raptor.files.NotAFileException;
+import dev.raptor.files.NotFoundException;
+import dev.raptor.files.ReadableFile;
+import dev.raptor.files.ServerFiles;
+import dev.raptor.files.WriteResult;
+import dev.raptor.files.jail.JailPath;
+import dev.raptor.wire.files.SignedUrlDocument;
+import dev.raptor.wire.files.SignedUrlRequest;
+import dev.raptor.wire.files.UploadDocument;
+import dev.raptor.wire.json.JsonObjectReader;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Browser transfers by signed one-shot link: {@code POST /servers/{id}/files/upload-url} and {@code /download-url}
+ * (with the API key or a server token holding {@code files.write} / {@code files.read}) sign a link bound to the
+ * server, the path and a one-time id ({@link SignedLinks}); {@code POST /files/upload?token=} takes a
+ * {@code multipart/form-data} body of one or many files into that directory, streamed to disk, and
+ * {@code GET /files/download?token=} streams the file with {@code Content-Disposition}. A replayed or expired link
+ * is refused (403 {@code link-refused}).
+ */
+public final class FileLinkRoutes {
+    static final String UPLOAD = "files.upload";
+    static final String DOWNLOAD = "files.download";
+    public static final String UPLOAD_PATH = "/api/v1/files/upload";
+    public static final String DOWNLOAD_PATH = "/api/v1/files/download";
+
+    private final ServerFilesAccess files;
+    private final SignedLinks links;
+    private final FileActivity activity;
+    private final ApiSettings settings;
+
+    public FileLinkRoutes(ServerFilesAccess files, SignedLinks links, FileActivity activity, ApiSettings settings) {
+        this.files = files;
+        this.links = links;
+        this.activity = activity;
+        this.settings = settings;
+    }
+
+    /** {@code POST /servers/{id}/files/upload-url {"path": DIR}}: the directory need not exist yet. */
+    public void uploadUrl(Context ctx) throws IOException {
+        UUID id = Query.serverId(ctx);
+        String path = pathOf(ctx);
+        ServerFiles f = files.of(id);
+        try {
+            FileEntry e = f.stat(path);
+            if (e.type() != FileType.DIRECTORY && !(e.type() == FileType.SYMLINK && Boolean.TRUE.equals(e.linkInside()))) {
+                throw new NotADirectoryException(path, JailPath.of(path) + " is not a directory; an upload goes into a directory");
+            }
+        } catch (NotFoundException e) {
+            // made by the upload
+        }
+        sign(ctx, id, UPLOAD, UPLOAD_PATH, JailPath.of(path).toString());
+    }
+
+    /** {@code POST /servers/{id}/files/download-url {"path": FILE}}: the file must exist and be readable. */
+    public void downloadUrl(Context ctx) throws IOException {
+        UUID id = Query.serverId(ctx);
+        String path = pathOf(ctx);
+        ServerFiles f = files.of(id);
+        try (ReadableFile r = f.openRead(path)) {
+            // readable now: the link will most likely work (it checks again when used)
+        }
+        sign(ctx, id, DOWNLOAD, DOWNLOAD_PATH, JailPath.of(path).toString());
+    }
+
+    private void sign(Context ctx, UUID id, String purpose, String route, String path) {
+        SignedLinks.Link link = links.issue(purpose, id, path, settings.files().linkTtl());
+        String url = route + "?token=" + URLEncoder.encode(link.token(), StandardCharsets.UTF_8);
+        Responses.json(ctx, 201, new SignedUrlDocument(url, path, link.claims().expiresAt()));
+    }
+
+    /** {@code POST /files/upload?token=}: every file of the form into the link's directory. */
+    public void upload(Context ctx) throws IOException {
+        SignedLinks.Claims c = links.redeem(Query.text(ctx, "token").orElse(null), UPLOAD);
+        ServerFiles f = files.of(c.serverId());
+        List<WriteResult> written = MultipartUpload.write(f, c.resource(), ctx.contentType(), ctx.req().getInputStream(),
+                settings.files().uploadMaxFileBytes());
+        long bytes = written.stream().mapToLong(WriteResult::bytes).sum();
+        if (!written.isEmpty()) {
+            activity.record(c.serverId(), "signed link " + c.linkId(), "files.upload", "uploaded " + written.size() + " file"
+                            + (written.size() == 1 ? " " + written.getFirst().path() : "s into " + c.resource()) + " (" + bytes + " bytes)",
+                    written.getFirst().path(), Map.of("files", Integer.toString(written.size()), "bytes", Long.toString(bytes)));
+        }
+        Responses.json(ctx, 201, new UploadDocument(written.stream().map(FileDocuments::written).toList()));
+    }
+
+    /** {@code GET /files/download?token=}: the link's file, as an attachment. */
+    public void download(Context ctx) throws IOException {
+        SignedLinks.Claims c = links.redeem(Query.text(ctx, "token").orElse(null), DOWNLOAD);
+        ServerFiles f = files.of(c.serverId());
+        try (ReadableFile r = f.openRead(c.resource())) {
+            if (r.entry().type() != FileType.FILE) {
+                throw new NotAFileException(c.resource(), c.resource() + " is not a regular file");
+            }
+            FileRoutes.stream(ctx, r, r.entry().name());
+        }
+    }
+
+    private String pathOf(Context ctx) {
+        ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
+        Problems problems = new Problems();
+        JsonObjectReader r = JsonObjectReader.of(body, "", problems);
+        String path = r.text("path");
+        if (path == null && !r.has("path")) {
+            r.error("path", "is required");
+        }
+        r.rejectUnknown(SignedUrlRequest.FIELDS, Set.of());
+        problems.throwIfAny();
+        return path;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.raptor.api.files;
+
+import dev.raptor.api.operations.Operation;
+import dev.raptor.api.operations.Operation.Outcome;
+import dev.raptor.api.operations.OperationEvent;
+import dev.raptor.api.operations.Operations;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.operation.OperationProgress;
+import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.files.FilesException;
+import dev.raptor.files.Progress;
+import dev.raptor.wire.problem.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs file work off the request threads. The jail's long operations are long runs of native calls and CPU work
+ * (compression), which would pin a virtual thread's carrier (the carriers every request shares), so they run on
+ * platform threads: long operations (compress, decompress, pull, delete) on a fixed pool as {@link Operations}
+ * with progress, cancellation and console events; shorter calls a request waits for (copy, search) on a pool of
+ * their own, so that a queue of long work never delays them.
+ */
+public final class FileOperations implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FileOperations.class);
+
+    private final Operations operations;
+    private final EventBus bus;
+    private final ExecutorService longWork;
+    private final ExecutorService calls;
+
+    /** One long piece of work: runs with its progress, answers what its operation's outcome records. */
+    @FunctionalInterface
+    public interface Task {
+        /**
+         * Does the work, reporting to {@code progress} and stopping when it is cancelled.
+         *
+         * @return the outcome's summary: what the activity log says it did
+         */
+        Done run(Progress progress, Cancellation cancellation) throws IOException;
+    }
+
+    /** What a finished task did, for the activity log. */
+    public record Done(String message, String path, java.util.Map<String, String> details) {
+    }
+
+    /** Things to stop besides the progress when the work is cancelled (an HTTP download to abort...). */
+    public static final class Cancellation {
+        private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
+        private volatile boolean cancelled;
+
+        public void onCancel(Runnable hook) {
+            hooks.add(hook);
+            if (cancelled) {
+                hook.run();
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            hooks.forEach(h -> {
+                try {
+                    h.run();
+                } catch (RuntimeException e) {
+                    log.debug("a cancellation hook failed: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    /** A call a request waits for. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run() throws IOException;
+    }
+
+    public FileOperations(Operations operations, EventBus bus, int workers) {
+        this.operations = operations;
+        this.bus = bus;
+        this.longWork = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                platform("files-operation"));
+        this.calls = Executors.newCachedThreadPool(platform("files-call"));
+    }
+
+    private static ThreadFactory platform(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Starts {@code task} as a file operation of {@code server}; the operation exists (and, if durable, is recorded)
+     * when this returns.
+     *
+     * @param activity writes the activity entry of a task that changed something
+     */
+    public Operation start(UUID server, String action, String path, Task task, java.util.function.Consumer<Done> activity) {
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        Cancellation cancellation = new Cancellation();
+        Operation[] self = new Operation[1];
+        Progress progress = Progress.listening(snapshot -> {
+            Operation op = self[0];
+            if (op != null && !op.finished()) {
+                bus.publish(new OperationEvent(server, Instant.now(), op.toDocument()));
+            }
+        });
+        Operation.Work work = new Operation.Work() {
+            @Override
+            public OperationProgress progress() {
+                return of(progress.snapshot());
+            }
+
+            @Override
+            public void cancel() {
+                progress.cancel();
+                cancellation.cancel();
+            }
+        };
+        Operation op = operations.trackFiles(server, action, path, work, result);
+        self[0] = op;
+        result.thenRun(() -> bus.publish(new OperationEvent(server, Instant.now(), op.toDocument())));
+        try {
+            longWork.execute(() -> run(op, task, progress, cancellation, result, activity));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, "the daemon is shutting down",
+                    of(progress.snapshot()), null));
+        }
+        return op;
+    }
+
+    private void run(Operation op, Task task, Progress progress, Cancellation cancellation, CompletableFuture<Outcome> result,
+                     java.util.function.Consumer<Done> activity) {
+        try {
+            Done done = task.run(progress, cancellation);
+            result.complete(new Outcome(OperationStatus.DONE, now(), null, null, null, of(progress.snapshot()), null));
+            activity.accept(done);
+        } catch (FilesException e) {
+            Problem p = FileProblems.of(e);
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, e.getMessage(), of(progress.snapshot()), p));
+        } catch (ProblemException e) {
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, e.problem().detail(), of(progress.snapshot()),
+                    e.problem()));
+        } catch (IOException | RuntimeException e) {
+            log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", op.serverId()).addKeyValue("action", op.action())
+                    .addKeyValue("error", e.toString()).log("file operation failed");
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null,
+                    op.action() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    of(progress.snapshot()), null));
+        } catch (Error e) {
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + e, of(progress.snapshot()), null));
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a call on a platform thread and waits for it (no deadline: the request is the caller's, like an upload).
+     * A refusal comes back as the {@link FilesException} it was.
+     */
+    public <T> T call(Call<T> call) throws IOException {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        calls.execute(() -> {
+            try {
+                f.complete(call.run());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the file call ran");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        }
+    }
+
+    private static OperationProgress of(Progress.Snapshot s) {
+        return new OperationProgress(s.bytesDone(), s.bytesTotal(), s.filesDone(), s.filesTotal());
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Stops the work: running operations are cancelled (their partial output removed), queued ones never start. */
+    @Override
+    public void close() {
+        longWork.shutdownNow();
+        calls.shutdownNow();
+        try {
+            if (!longWork.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("file operations still running 10 s after they were cancelled");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

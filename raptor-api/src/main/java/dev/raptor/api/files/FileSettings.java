@@ -1,0 +1,48 @@
+package dev.raptor.api.files;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the file API behaves on this node.
+ *
+ * @param uploadMaxFileBytes the largest file one upload ({@code PUT /files/content}, a browser upload) may write, 0 = no limit
+ * @param pullAllowsPrivate  whether {@code pull} may fetch from loopback, private, link-local and other non-public addresses
+ * @param pullMaxBytes       the largest file {@code pull} downloads
+ * @param pullIdleTimeout    how long a pull waits for the remote server to connect or send more
+ * @param workers            platform threads for long file operations (compress, decompress, pull, delete)
+ * @param linkTtl            how long a signed upload or download link works
+ */
+public record FileSettings(long uploadMaxFileBytes, boolean pullAllowsPrivate, long pullMaxBytes, Duration pullIdleTimeout,
+                           int workers, Duration linkTtl) {
+    public static final long DEFAULT_PULL_MAX_BYTES = 4L << 30;
+
+    public FileSettings {
+        Objects.requireNonNull(pullIdleTimeout, "pullIdleTimeout");
+        Objects.requireNonNull(linkTtl, "linkTtl");
+        if (uploadMaxFileBytes < 0 || pullMaxBytes < 1 || workers < 1) {
+            throw new IllegalArgumentException("uploadMaxFileBytes >= 0, pullMaxBytes >= 1, workers >= 1");
+        }
+    }
+
+    /** No upload limit, public pull targets only up to 4 GiB, 30 s idle, 4 workers, links for 5 minutes. */
+    public static FileSettings defaults() {
+        return new FileSettings(0, false, DEFAULT_PULL_MAX_BYTES, Duration.ofSeconds(30), 4, Duration.ofMinutes(5));
+    }
+
+    public FileSettings withUploadMaxFileBytes(long n) {
+        return new FileSettings(n, pullAllowsPrivate, pullMaxBytes, pullIdleTimeout, workers, linkTtl);
+    }
+
+    public FileSettings withPullAllowsPrivate(boolean allow) {
+        return new FileSettings(uploadMaxFileBytes, allow, pullMaxBytes, pullIdleTimeout, workers, linkTtl);
+    }
+
+    public FileSettings withLinkTtl(Duration ttl) {
+        return new FileSettings(uploadMaxFileBytes, pullAllowsPrivate, pullMaxBytes, pullIdleTimeout, workers, ttl);
+    }
+
+    public FileSettings withPullMaxBytes(long n) {
+        return new FileSettings(uploadMaxFileBytes, pullAllowsPrivate, n, pullIdleTimeout, workers, linkTtl);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.raptor.core.operation;
+
+import java.util.Locale;
+
+/**
+ * What an operation works on: the server's power (start, stop, delete, a spec apply: the controller's intents)
+ * or its files (compress, decompress, pull, a delete of a tree: long file work with progress in bytes).
+ */
+public enum OperationKind {
+    POWER, FILES;
+
+    /** {@code power} or {@code files}: the API's and the table's word. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException for anything but a {@link #wireName()} */
+    public static OperationKind parse(String wireName) {
+        for (OperationKind k : values()) {
+            if (k.wireName().equals(wireName)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("no operation kind '" + wireName + "'");
+    }
+}
