@@ -106,8 +106,11 @@ public final class Daemon implements AutoCloseable {
     private ApiKeyFile keyFile;
     private volatile String keyToShow;
 
-    private Daemon(DaemonConfig config) {
+    private final UsageSettings usage;
+
+    private Daemon(DaemonConfig config, UsageSettings usage) {
         this.config = config;
+        this.usage = usage;
     }
 
     private record Step(String what, AutoCloseable resource) {
@@ -120,7 +123,12 @@ public final class Daemon implements AutoCloseable {
      * @throws BootException when something the operator must fix stops it (all opened parts are closed again)
      */
     public static Daemon start(DaemonConfig config, String version) {
-        Daemon d = new Daemon(config);
+        return start(config, version, UsageSettings.defaults());
+    }
+
+    /** Like {@link #start(DaemonConfig, String)}, measuring disk usage as {@code usage} says (tests hold scans with it). */
+    static Daemon start(DaemonConfig config, String version, UsageSettings usage) {
+        Daemon d = new Daemon(config, usage);
         try {
             d.boot(version);
             return d;
@@ -180,7 +188,7 @@ public final class Daemon implements AutoCloseable {
 
         // The servers' files: one jail per server, disk usage measured in the background (never waited for: boot
         // and starts go on with whatever figure there is), a crash's temporary files removed in the background.
-        ServerVolumes serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
+        ServerVolumes serverVolumes = new ServerVolumes(volumes, usage);
         closeOrder.push(new Step("server volumes (disk usage scans)", serverVolumes));
         DiskQuotaWatch quota = new DiskQuotaWatch(fleet, config.files().stopOverDiskQuota(), Clock.systemUTC());
         serverVolumes.diskUsage().addListener(new UsageListener() {

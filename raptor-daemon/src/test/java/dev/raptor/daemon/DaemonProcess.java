@@ -45,8 +45,13 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts raptord with {@code env} on top of this JVM's environment and {@code args}; does not wait for it. */
     static DaemonProcess launch(Path logDir, String name, Map<String, String> env, List<String> args) {
+        return launch(logDir, name, env, args, "-Xmx256m");
+    }
+
+    /** Like {@link #launch(Path, String, Map, List)} with a heap of {@code maxHeap} ({@code -Xmx128m}). */
+    static DaemonProcess launch(Path logDir, String name, Map<String, String> env, List<String> args, String maxHeap) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", maxHeap,
                 // the daemon's own logging (to stderr), not the tests' logback-test.xml that is on this class path
                 "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -70,6 +75,11 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts raptord on {@code dataDir} with the test engine, a free port and the given node label, and waits until healthy. */
     static DaemonProcess boot(Path dataDir, Path socket, String node, String apiKey, Path logDir, String name) {
+        return boot(dataDir, socket, node, apiKey, logDir, name, "-Xmx256m");
+    }
+
+    /** Like {@link #boot(Path, Path, String, String, Path, String)} with a heap of {@code maxHeap}. */
+    static DaemonProcess boot(Path dataDir, Path socket, String node, String apiKey, Path logDir, String name, String maxHeap) {
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", dataDir.toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + freePort());
@@ -78,7 +88,7 @@ final class DaemonProcess implements AutoCloseable {
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", node);
         env.put("DOCKER_HOST", dockerHost());
-        DaemonProcess d = launch(logDir, name, env, List.of());
+        DaemonProcess d = launch(logDir, name, env, List.of(), maxHeap);
         d.awaitHealthy();
         return d;
     }

@@ -100,7 +100,30 @@ final class Extraction {
             format = ArchiveSniffer.detect(ch, source.name());
         }
         ctx.rules().requireWrite(dest, true);
-        try (Resolved d = destinationDirectory(ctx, s, dest)) {
+        Destination made = destinationDirectory(ctx, s, dest);
+        try (Resolved d = made.dir()) {
+            try {
+                return extract(ctx, s, source, format, dest, d, progress);
+            } catch (IOException | RuntimeException e) {
+                if (made.madeNow() && !d.isRoot()) {
+                    try {
+                        s.tryUnlink(d.parent(), d.leaf(), true); // refused or failed: a destination made for it goes (when empty)
+                    } catch (IOException | RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The destination directory, and whether this extraction made it. */
+    private record Destination(Resolved dir, boolean madeNow) {
+    }
+
+    private static ExtractResult extract(FilesContext ctx, Session s, ArchiveSource source, ArchiveFormat format, JailPath dest,
+                                         Resolved d, Progress progress) throws IOException {
+        {
             ctx.requireWrite(d, true);
             Extraction x = new Extraction(ctx, s, progress, dest, d.real());
             Plan plan = x.plan(format, source);
@@ -134,8 +157,9 @@ final class Extraction {
         }
     }
 
-    private static Resolved destinationDirectory(FilesContext ctx, Session s, JailPath dest) throws IOException {
+    private static Destination destinationDirectory(FilesContext ctx, Session s, JailPath dest) throws IOException {
         Resolved d;
+        boolean madeNow = false;
         try {
             d = s.resolve(dest, true);
         } catch (NotFoundException e) {
@@ -148,6 +172,7 @@ final class Extraction {
                 s.mkdir(d.parent(), d.leaf(), 0755, dest.toString());
                 Resolved made = d.withStat(s.lstat(d.parent(), d.leaf()));
                 d = made;
+                madeNow = true;
             } catch (IOException | RuntimeException e) {
                 d.close();
                 throw e;
@@ -157,7 +182,7 @@ final class Extraction {
             d.close();
             throw new NotADirectoryException(dest.toString(), dest + " is not a directory");
         }
-        return d;
+        return new Destination(d, madeNow);
     }
 
     // ------------------------------------------------------------------ plan

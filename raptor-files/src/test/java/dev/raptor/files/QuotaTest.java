@@ -133,9 +133,7 @@ class QuotaTest {
         Progress p = Progress.none();
         assertThatThrownBy(() -> files.decompress("bomb.tar.zst", "out", p)).isInstanceOf(QuotaExceededException.class);
         assertThat(p.snapshot().bytesDone()).as("nothing extracted").isZero();
-        try (var s = Files.list(v.root.resolve("out"))) {
-            assertThat(s.toList()).isEmpty();
-        }
+        assertThat(Files.exists(v.root.resolve("out"))).as("not even the destination it would have made").isFalse();
     }
 
     @Test

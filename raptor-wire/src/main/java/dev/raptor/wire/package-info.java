@@ -13,6 +13,9 @@
  *   <li>power: {@link dev.raptor.wire.operation.PowerRequest}, {@link dev.raptor.wire.operation.OperationDocument}</li>
  *   <li>console: {@link dev.raptor.wire.console.CommandRequest}, {@link dev.raptor.wire.console.LogsDocument},
  *       the console socket's {@link dev.raptor.wire.console.SocketMessage} and {@link dev.raptor.wire.console.WingsStats}</li>
+ *   <li>files: {@link dev.raptor.wire.files.FileListDocument}, {@link dev.raptor.wire.files.WriteDocument}, the requests of
+ *       the file routes ({@link dev.raptor.wire.files.RenameRequest}, {@link dev.raptor.wire.files.CompressRequest}...),
+ *       signed links ({@link dev.raptor.wire.files.SignedUrlDocument}); a spec's {@link dev.raptor.wire.server.FileRulesDocument}</li>
  *   <li>history and readings: {@link dev.raptor.wire.activity.ActivityPage}, {@link dev.raptor.wire.stats.StatsDocument}</li>
  *   <li>node: {@link dev.raptor.wire.node.NodeHealth}, {@link dev.raptor.wire.node.NodeSystem}</li>
  *   <li>tokens: {@link dev.raptor.wire.auth.TokenRequest}, {@link dev.raptor.wire.auth.TokenDocument}</li>

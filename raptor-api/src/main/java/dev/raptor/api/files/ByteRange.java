@@ -40,7 +40,7 @@ record ByteRange(long first, long last, boolean unsatisfiable) {
                 return size == 0 ? new ByteRange(0, -1, true) : new ByteRange(Math.max(0, size - n), size - 1, false);
             }
             long first = Long.parseLong(a);
-            long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (first < 0 || last < first) {
                 return null;
             }

@@ -137,7 +137,8 @@ public final class FileOperations implements AutoCloseable {
         };
         Operation op = operations.trackFiles(server, action, path, work, result);
         self[0] = op;
-        result.thenRun(() -> bus.publish(new OperationEvent(server, Instant.now(), op.toDocument())));
+        // on the operation's own answer (not the work's result): the event shows the operation as answered
+        op.outcome().thenRun(() -> bus.publish(new OperationEvent(server, Instant.now(), op.toDocument())));
         try {
             longWork.execute(() -> run(op, task, progress, cancellation, result, activity));
         } catch (java.util.concurrent.RejectedExecutionException e) {

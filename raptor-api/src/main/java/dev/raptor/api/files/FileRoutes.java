@@ -127,7 +127,8 @@ public final class FileRoutes {
         if (range != null) {
             ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
         }
-        ctx.contentType("application/octet-stream");
+        ctx.res().setCharacterEncoding(null);
+        ctx.res().setHeader("Content-Type", "application/octet-stream"); // bytes: no charset
         ctx.res().setContentLengthLong(length);
         OutputStream out = ctx.res().getOutputStream();
         ByteBuffer buf = ByteBuffer.allocate(COPY_BUFFER);

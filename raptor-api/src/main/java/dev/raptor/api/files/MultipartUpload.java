@@ -225,18 +225,10 @@ final class MultipartUpload {
                 continue;
             }
             if (v < header.length() && header.charAt(v) == '"') {
-                StringBuilder out = new StringBuilder();
-                for (int j = v + 1; j < header.length(); j++) {
-                    char c = header.charAt(j);
-                    if (c == '\\' && j + 1 < header.length()) {
-                        out.append(header.charAt(++j));
-                    } else if (c == '"') {
-                        return out.toString();
-                    } else {
-                        out.append(c);
-                    }
-                }
-                return out.toString();
+                // Browsers write form-data names as the HTML standard says: a quote as %22, a backslash as itself
+                // (a Windows path's separators), never a quoted-pair.
+                int end = header.indexOf('"', v + 1);
+                return header.substring(v + 1, end < 0 ? header.length() : end).replace("%22", "\"");
             }
             int end = header.indexOf(';', v);
             return header.substring(v, end < 0 ? header.length() : end).strip();
