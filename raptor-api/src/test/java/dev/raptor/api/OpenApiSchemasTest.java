@@ -102,9 +102,9 @@ class OpenApiSchemasTest {
                 .withLocation(1, 2))).isEmpty();
         assertThat(SCHEMAS.disagreementsWith("SocketMessage", SocketMessage.of("console output", "a").toJson())).isEmpty();
         assertThat(SCHEMAS.disagreementsWith("WingsStats", WireJson.write(new WingsStats(1, 2, 0.5, new WingsStats.Network(3, 4),
-                5, "running", 6, null)))).isEmpty();
+                5, "running", 6, null, null)))).isEmpty();
         assertThat(SCHEMAS.disagreementsWith("WingsStats", WireJson.write(new WingsStats(1, 2, 0.5, new WingsStats.Network(3, 4),
-                5, "running", 6, GAME)))).isEmpty();
+                5, "running", 6, 7L, GAME)))).isEmpty();
     }
 
     @Test

@@ -505,7 +505,8 @@ final class ConsoleConnection {
     /** A reading as the {@code stats} event's argument: a {@link WingsStats} document in a string. */
     static String statsText(ServerStats s, GameStatusDocument game) {
         return WireJson.write(new WingsStats(s.memoryBytes(), s.memoryLimitBytes(), Math.round(s.cpuAbsolute() * 1000.0) / 1000.0,
-                new WingsStats.Network(s.rxBytes(), s.txBytes()), s.uptimeMillis(), s.state().wireName(), s.diskBytes(), game));
+                new WingsStats.Network(s.rxBytes(), s.txBytes()), s.uptimeMillis(), s.state().wireName(), s.diskBytes(),
+                s.disk().age(s.at()) == null ? null : s.disk().age(s.at()).toSeconds(), game));
     }
 
     /** Lines as one {@code console output} argument, separated by newlines. */

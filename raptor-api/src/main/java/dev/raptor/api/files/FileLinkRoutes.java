@@ -59,8 +59,8 @@ public final class FileLinkRoutes {
     /** {@code POST /servers/{id}/files/upload-url {"path": DIR}}: the directory need not exist yet. */
     public void uploadUrl(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
-        String path = pathOf(ctx);
         ServerFiles f = files.of(id);
+        String path = pathOf(ctx);
         try {
             FileEntry e = f.stat(path);
             if (e.type() != FileType.DIRECTORY && !(e.type() == FileType.SYMLINK && Boolean.TRUE.equals(e.linkInside()))) {
@@ -75,8 +75,8 @@ public final class FileLinkRoutes {
     /** {@code POST /servers/{id}/files/download-url {"path": FILE}}: the file must exist and be readable. */
     public void downloadUrl(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
-        String path = pathOf(ctx);
         ServerFiles f = files.of(id);
+        String path = pathOf(ctx);
         try (ReadableFile r = f.openRead(path)) {
             // readable now: the link will most likely work (it checks again when used)
         }

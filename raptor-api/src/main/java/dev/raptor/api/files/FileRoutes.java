@@ -84,9 +84,9 @@ public final class FileRoutes {
 
     /** {@code GET /files?path=DIR}: the directory's entries (default {@code /}). */
     public void list(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(Query.serverId(ctx));
         String path = Query.text(ctx, "path").orElse("/");
-        Responses.json(ctx, 200, FileDocuments.listing(files.of(id).list(path)));
+        Responses.json(ctx, 200, FileDocuments.listing(files.list(path)));
     }
 
     /**
@@ -94,9 +94,9 @@ public final class FileRoutes {
      * {@code bytes=a-}, {@code bytes=-n}) answers 206, one past the end 416.
      */
     public void read(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(Query.serverId(ctx));
         String path = requiredPath(ctx);
-        try (ReadableFile f = files.of(id).openRead(path)) {
+        try (ReadableFile f = files.openRead(path)) {
             stream(ctx, f, null);
         }
     }
@@ -148,12 +148,11 @@ public final class FileRoutes {
 
     /** {@code GET /files/search?q=NAME&path=DIR&depth=8&limit=1000}. */
     public void search(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
+        ServerFiles f = files.of(Query.serverId(ctx));
         String q = Query.text(ctx, "q").orElseThrow(() -> ProblemException.invalidParameter("q", "is required: the name to look for"));
         String dir = Query.text(ctx, "path").orElse("/");
         int depth = Query.integer(ctx, "depth", 8, 1, 64);
         int limit = Query.integer(ctx, "limit", 1000, 1, 10_000);
-        ServerFiles f = files.of(id);
         SearchResult r = work.call(() -> f.search(dir, q, depth, limit, Progress.none()));
         Responses.json(ctx, 200, FileDocuments.search(JailPath.of(dir).toString(), q, r));
     }
@@ -167,6 +166,7 @@ public final class FileRoutes {
      */
     public void write(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id);
         String path = requiredPath(ctx);
         long declared = ctx.req().getContentLengthLong();
         long limit = settings.files().uploadMaxFileBytes();
@@ -174,7 +174,7 @@ public final class FileRoutes {
             throw UploadLimit.tooLarge(limit, path);
         }
         InputStream body = limit > 0 ? new UploadLimit(ctx.req().getInputStream(), limit, path) : ctx.req().getInputStream();
-        WriteResult w = files.of(id).write(path, body, declared, Progress.none());
+        WriteResult w = files.write(path, body, declared, Progress.none());
         activity.record(id, FileActivity.who(ctx), "files.write", "wrote " + w.path() + " (" + w.bytes() + " bytes)", w.path(),
                 Map.of("bytes", Long.toString(w.bytes())));
         Responses.json(ctx, w.created() ? 201 : 200, FileDocuments.written(w));
@@ -183,11 +183,12 @@ public final class FileRoutes {
     /** {@code POST /files/directory {"path"}}: 201 when made, 200 when it was there. */
     public void directory(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         String path = requiredText(r, "path");
         r.rejectUnknown(DirectoryRequest.FIELDS, Set.of());
         r.problems().throwIfAny();
-        boolean made = files.of(id).mkdirs(path);
+        boolean made = files.mkdirs(path);
         String normal = JailPath.of(path).toString();
         if (made) {
             activity.record(id, FileActivity.who(ctx), "files.mkdir", "created the directory " + normal, normal, Map.of());
@@ -198,6 +199,7 @@ public final class FileRoutes {
     /** {@code POST /files/rename {"moves": [{"from", "to"}]}}: all or none. */
     public void rename(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         List<Move> moves = new ArrayList<>();
         List<JsonNode> nodes = requiredArray(r, "moves");
@@ -210,7 +212,7 @@ public final class FileRoutes {
         }
         r.rejectUnknown(RenameRequest.FIELDS, Set.of());
         r.problems().throwIfAny();
-        List<Move> done = files.of(id).move(moves);
+        List<Move> done = files.move(moves);
         List<MoveDocument> out = done.stream().map(m -> new MoveDocument(m.from(), m.to())).toList();
         if (!done.isEmpty()) {
             activity.record(id, FileActivity.who(ctx), "files.rename", done.size() == 1
@@ -224,12 +226,13 @@ public final class FileRoutes {
     /** {@code POST /files/copy {"path", "to"?}}: the copy appears whole or not at all. */
     public void copy(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         String path = requiredText(r, "path");
         String to = r.text("to");
         r.rejectUnknown(CopyRequest.FIELDS, Set.of());
         r.problems().throwIfAny();
-        ServerFiles f = files.of(id);
+        ServerFiles f = files;
         CopyResult c = work.call(() -> f.copy(path, to, Progress.none()));
         activity.record(id, FileActivity.who(ctx), "files.copy", "copied " + c.from() + " to " + c.to() + " (" + c.bytes() + " bytes)",
                 c.from(), Map.of("to", c.to(), "bytes", Long.toString(c.bytes()), "files", Long.toString(c.files())));
@@ -239,6 +242,7 @@ public final class FileRoutes {
     /** {@code POST /files/chmod {"changes": [{"path", "mode"}]}}: never through a link; all checked first. */
     public void chmod(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         List<ModeChange> changes = new ArrayList<>();
         List<JsonNode> nodes = requiredArray(r, "changes");
@@ -257,7 +261,7 @@ public final class FileRoutes {
         }
         r.rejectUnknown(ChmodRequest.FIELDS, Set.of());
         r.problems().throwIfAny();
-        List<ModeChange> done = files.of(id).chmod(changes);
+        List<ModeChange> done = files.chmod(changes);
         List<ModeChangeDocument> out = done.stream().map(c -> new ModeChangeDocument(c.path(), c.octalMode())).toList();
         if (!done.isEmpty()) {
             activity.record(id, FileActivity.who(ctx), "files.chmod", "changed the mode of " + done.getFirst().path() + " to "
@@ -272,12 +276,13 @@ public final class FileRoutes {
     /** {@code POST /files/delete {"paths": [...]}}: an operation (a big tree takes long). */
     public void delete(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         List<String> paths = textList(r, "paths");
         WaitPolicy wait = WaitPolicy.of(ctx, r, settings.defaultWait(), settings.maxWait());
         r.rejectUnknown(DeleteRequest.FIELDS, Set.of());
         r.problems().throwIfAny();
-        ServerFiles f = files.of(id);
+        ServerFiles f = files;
         String who = FileActivity.who(ctx);
         Operation op = work.start(id, "delete", normalOrRaw(paths.getFirst()), (progress, cancel) -> {
             DeleteResult d = f.delete(paths, progress);
@@ -296,6 +301,7 @@ public final class FileRoutes {
     /** {@code POST /files/compress {"paths", "destination"?, "format"?}}: an operation. */
     public void compress(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         List<String> paths = textList(r, "paths");
         String destination = r.text("destination");
@@ -305,7 +311,7 @@ public final class FileRoutes {
         r.problems().throwIfAny();
         ArchiveFormat fmt = format == null ? ArchiveFormat.TAR_GZ : format;
         String dest = destination != null && !destination.isBlank() ? destination : defaultArchive(paths, fmt);
-        ServerFiles f = files.of(id);
+        ServerFiles f = files;
         String who = FileActivity.who(ctx);
         Operation op = work.start(id, "compress", normalOrRaw(dest), (progress, cancel) -> {
             ArchiveResult a = f.compress(paths, dest, fmt, progress);
@@ -319,6 +325,7 @@ public final class FileRoutes {
     /** {@code POST /files/decompress {"path", "destination"?}}: an operation. */
     public void decompress(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         String path = requiredText(r, "path");
         String destination = r.text("destination");
@@ -326,7 +333,7 @@ public final class FileRoutes {
         r.rejectUnknown(DecompressRequest.FIELDS, Set.of());
         r.problems().throwIfAny();
         String dest = destination != null && !destination.isBlank() ? destination : JailPath.of(path).parent().toString();
-        ServerFiles f = files.of(id);
+        ServerFiles f = files;
         String who = FileActivity.who(ctx);
         Operation op = work.start(id, "decompress", normalOrRaw(dest), (progress, cancel) -> {
             ExtractResult e = f.decompress(path, dest, progress);
@@ -341,6 +348,7 @@ public final class FileRoutes {
     /** {@code POST /files/pull {"url", "path"?}}: downloads into the server; an operation, cancellable. */
     public void pull(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
+        ServerFiles files = this.files.of(id); // an unknown server is 404 whatever the body
         JsonObjectReader r = body(ctx);
         String url = requiredText(r, "url");
         String path = r.text("path");
@@ -349,7 +357,7 @@ public final class FileRoutes {
         RemoteFetch.Target target = url == null ? null : pulls.parse(url, r);
         r.problems().throwIfAny();
         String dest = path != null && !path.isBlank() ? path : "/" + target.fileName();
-        ServerFiles f = files.of(id);
+        ServerFiles f = files;
         String who = FileActivity.who(ctx);
         Operation op = work.start(id, "pull", normalOrRaw(dest), (progress, cancel) -> {
             WriteResult w = pulls.fetch(target, f, dest, progress, cancel);

@@ -2,7 +2,6 @@ package dev.raptor.api.files;
 
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.files.FilesException;
-import dev.raptor.files.Progress;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.files.WritableFile;
 import dev.raptor.files.WriteMode;
@@ -161,9 +160,9 @@ final class MultipartUpload {
                 }
             } catch (IOException | RuntimeException e) {
                 failure = e;
-            } finally {
-                chunk.release();
             }
+            // the chunk is a slice of the buffer the parser was given: the parser releases it, and the buffer is
+            // reused only once parse() returns, after its content was written here
         }
 
         @Override

@@ -37,8 +37,13 @@ class FileQuotaApiTest {
         String id = node.create("""
                 {"name": "small", "image": "raptor-test/gameserver:1", "limits": {"diskMiB": 2}}""");
         api = new FileApi(node, id);
-        assertThat(api.put("/world.dat", new byte[(int) (1200 * 1024)]).status()).isEqualTo(201);
+        // files the game put there, before Raptor first looks (its first measurement counts them)
+        Files.createDirectories(api.root());
         Files.write(api.root().resolve("bomb.zip"), zipOfZeros(5 * MIB));
+        byte[] noise = new byte[(int) (600 * 1024)];
+        new java.util.Random(5).nextBytes(noise);
+        Files.write(api.root().resolve("noise.bin"), noise); // barely compressible: its archive needs about as much again
+        assertThat(api.put("/world.dat", new byte[(int) (1200 * 1024)]).status()).isEqualTo(201);
         // the first measurement of the volume has finished: the figure the quota counts from is known
         await().atMost(TestNode.HANG).until(() -> !node.get("/api/v1/servers/" + id + "/stats").json().get("disk").get("usedBytes").isNull());
     }
@@ -65,7 +70,7 @@ class FileQuotaApiTest {
         assertThat(p.get("type").asText()).isEqualTo("urn:raptor:problem:quota-exceeded");
         assertThat(p.get("status").asInt()).isEqualTo(507);
         assertThat(p.get("limitBytes").asLong()).isEqualTo(2 * MIB);
-        assertThat(p.get("usedBytes").asLong()).isGreaterThanOrEqualTo(1200 * 1024);
+        assertThat(p.get("usedBytes").asLong()).isGreaterThanOrEqualTo(1800 * 1024);
         assertThat(p.get("neededBytes").asLong()).isPositive();
         assertThat(p.get("path").asText()).isEqualTo(path);
     }
@@ -97,6 +102,15 @@ class FileQuotaApiTest {
         assertThat(copy.status()).as(copy.toString()).isEqualTo(507);
         assertQuotaProblem(copy.json(), "/world-copy.dat".equals(copy.json().get("path").asText()) ? "/world-copy.dat" : "/world.dat");
         assertThat(api.root().resolve("world-copy.dat")).doesNotExist();
+        assertThat(hiddenTemporaryFiles()).isZero();
+    }
+
+    @Test
+    void anArchiveThatWouldPassTheQuotaIsCutOffAndRemoved() throws Exception {
+        TestNode.Res r = api.post("compress", "{\"paths\": [\"/noise.bin\"], \"destination\": \"/noise.tar.gz\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(507);
+        assertThat(r.json().get("type").asText()).isEqualTo("urn:raptor:problem:quota-exceeded");
+        assertThat(api.root().resolve("noise.tar.gz")).doesNotExist();
         assertThat(hiddenTemporaryFiles()).isZero();
     }
 

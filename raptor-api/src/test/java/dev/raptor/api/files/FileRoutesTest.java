@@ -126,6 +126,10 @@ class FileRoutesTest {
         assertThat(made.status()).isEqualTo(201);
         assertThat(made.json().get("created").asBoolean()).isTrue();
         assertThat(api.post("directory", "{\"path\": \"/plugins/config\"}").status()).isEqualTo(200);
+        api.put("/a-file", utf8("x"));
+        TestNode.Res overFile = api.post("directory", "{\"path\": \"/a-file\"}");
+        assertThat(overFile.status()).isEqualTo(409);
+        assertThat(overFile.json().get("path").asText()).isEqualTo("/a-file");
         assertThat(Files.isDirectory(api.root().resolve("plugins/config"))).isTrue();
 
         api.put("/plugins/a.jar", utf8("jar"));
@@ -199,9 +203,21 @@ class FileRoutesTest {
             assertThat(Files.readAllBytes(api.root().resolve("restored/world/level.dat"))).isEqualTo(big);
             assertThat(api.root().resolve("restored/world/region/r.0.0.mca")).hasContent("region");
 
-            await().atMost(TestNode.HANG).until(() -> events.stream().filter(OperationEvent::finished).count() == 2);
+            TestNode.Res again = api.post("compress", "{\"paths\": [\"/world\"], \"destination\": \"/backups/world.tar.zst\"}");
+            assertThat(again.status()).as("the archive exists: nothing is replaced").isEqualTo(409);
+            assertThat(again.json().get("path").asText()).isEqualTo("/backups/world.tar.zst");
+
+            TestNode.Res later = api.post("compress", "{\"paths\": [\"/world\"], \"destination\": \"/backups/later.zip\", \"format\": \"zip\", \"wait\": false}");
+            assertThat(later.status()).isEqualTo(202);
+            await().atMost(TestNode.HANG).until(() -> node.get(later.header("Location")).json().get("status").asText().equals("done"));
+            TestNode.Res unzip = api.post("decompress", "{\"path\": \"/backups/later.zip\", \"destination\": \"/unzipped\", \"wait\": false}");
+            assertThat(unzip.status()).isEqualTo(202);
+            await().atMost(TestNode.HANG).until(() -> node.get(unzip.header("Location")).json().get("status").asText().equals("done"));
+            assertThat(Files.readAllBytes(api.root().resolve("unzipped/world/level.dat"))).isEqualTo(big);
+
+            await().atMost(TestNode.HANG).until(() -> events.stream().filter(OperationEvent::finished).count() == 5);
             assertThat(events).filteredOn(OperationEvent::finished).extracting(e -> e.operation().action())
-                    .containsExactly("compress", "decompress");
+                    .containsExactly("compress", "decompress", "compress", "compress", "decompress");
             assertThat(activity()).extracting(ActivityEntry::type).contains("files.compress", "files.decompress");
         } finally {
             listener.close();

@@ -29,7 +29,7 @@ class SignedLinkApiTest {
 
     @BeforeAll
     static void start() {
-        node = TestNode.start(dir, s -> s.withFiles(s.files().withLinkTtl(Duration.ofSeconds(2))));
+        node = TestNode.start(dir, s -> s.withFiles(s.files().withLinkTtl(Duration.ofSeconds(2)).withUploadMaxFileBytes(64 * 1024)));
         api = new FileApi(node, node.create(TestNode.gameServer("links", 0)));
     }
 
@@ -132,5 +132,29 @@ class SignedLinkApiTest {
         FileApi.Bin notMultipart = api.send(api.request(up, null).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofString("raw")), "POST", up);
         assertThat(notMultipart.status()).isEqualTo(415);
+    }
+
+    @Test
+    void aFileOverTheNodesUploadLimitIsRefusedAndLeavesNothing() throws Exception {
+        FileApi.Bin put = api.put("/big.bin", new byte[100 * 1024]);
+        assertThat(put.status()).isEqualTo(413);
+        assertThat(put.json().get("maxBytes").asLong()).isEqualTo(64 * 1024);
+        String up = api.post("upload-url", "{\"path\": \"/limited\"}").json().get("url").asText();
+        FileApi.Bin browser = upload(api, up, Map.of("big.bin", "x".repeat(100 * 1024)));
+        assertThat(browser.status()).isEqualTo(413);
+        assertThat(api.root().resolve("big.bin")).doesNotExist();
+        assertThat(api.root().resolve("limited/big.bin")).doesNotExist();
+    }
+
+    @Test
+    void anUploadOfABadNameOrForAServerThatIsGoneIsRefused() {
+        String up = api.post("upload-url", "{\"path\": \"/\"}").json().get("url").asText();
+        FileApi.Bin dots = upload(api, up, Map.of("..", "x"));
+        assertThat(dots.status()).as(dots.toString()).isEqualTo(400);
+
+        FileApi gone = new FileApi(node, node.create(TestNode.gameServer("gone", 0)));
+        String link = gone.post("upload-url", "{\"path\": \"/\"}").json().get("url").asText();
+        assertThat(node.call("DELETE", "/api/v1/servers/" + gone.id, null).status()).isEqualTo(200);
+        assertThat(upload(gone, link, Map.of("a.txt", "a")).status()).isEqualTo(404);
     }
 }

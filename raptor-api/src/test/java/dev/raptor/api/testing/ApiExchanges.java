@@ -70,6 +70,9 @@ public final class ApiExchanges {
         if (wrong.isEmpty() && "stats".equals(event) && !args.isEmpty()) {
             wrong.addAll(schemas.disagreementsWith("WingsStats", args.getFirst()));
         }
+        if (wrong.isEmpty() && event != null && event.startsWith("operation ") && !args.isEmpty()) {
+            wrong.addAll(schemas.disagreementsWith("Operation", args.getFirst()));
+        }
         FRAMES.computeIfAbsent(event == null ? "?" : event, k -> new AtomicLong()).incrementAndGet();
         List<String> out = new ArrayList<>();
         for (String w : wrong) {

@@ -153,13 +153,14 @@ class DocumentShapesTest {
 
     @Test
     void consoleSocketMessagesAreWingsShaped() {
-        WingsStats stats = new WingsStats(1024, 2048, 12.345, new WingsStats.Network(1, 2), 5000, "running", 4096, null);
+        WingsStats stats = new WingsStats(1024, 2048, 12.345, new WingsStats.Network(1, 2), 5000, "running", 4096, 12L, null);
 
         assertThat(SocketMessage.of(SocketMessage.AUTH_SUCCESS).toJson()).isEqualTo("{\"event\":\"auth success\"}");
         assertThat(SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, "a\nb").toJson())
                 .isEqualTo("{\"event\":\"console output\",\"args\":[\"a\\nb\"]}");
         assertThat(WireJson.write(stats)).isEqualTo("{\"memory_bytes\":1024,\"memory_limit_bytes\":2048,\"cpu_absolute\":12.345,"
-                + "\"network\":{\"rx_bytes\":1,\"tx_bytes\":2},\"uptime\":5000,\"state\":\"running\",\"disk_bytes\":4096}");
+                + "\"network\":{\"rx_bytes\":1,\"tx_bytes\":2},\"uptime\":5000,\"state\":\"running\",\"disk_bytes\":4096,"
+                + "\"disk_age_seconds\":12}");
         assertThat(SocketMessage.parse("{\"event\":\"send command\",\"args\":[\"say hi\", 3]}"))
                 .isEqualTo(new SocketMessage("send command", List.of("say hi", "3")));
         readsBack(stats);
