@@ -16,7 +16,10 @@
  *   <li>deny rules: {@link dev.raptor.files.rules.AccessRules} on {@link dev.raptor.files.rules.IgnoreRules}
  *       (gitignore syntax)</li>
  *   <li>quota and disk usage: {@link dev.raptor.files.usage.DiskUsageTracker} (background scans, never waited
- *       for), {@link dev.raptor.files.usage.ServerUsage} (the ledger writes reserve against)</li>
+ *       for; the stats hub reads it as core's {@code DiskUsageSource}), {@link dev.raptor.files.usage.ServerUsage}
+ *       (the ledger writes reserve against)</li>
+ *   <li>after a crash: {@link dev.raptor.files.LeftoverCleanup} removes an earlier run's temporary files in the
+ *       background at boot</li>
  *   <li>long operations: {@link dev.raptor.files.TreeCopy}, {@link dev.raptor.files.TreeDelete},
  *       {@link dev.raptor.files.Compression}, {@link dev.raptor.files.Extraction} (plan, stage, check, merge);
  *       formats in {@link dev.raptor.files.archive}</li>
