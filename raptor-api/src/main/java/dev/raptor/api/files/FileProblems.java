@@ -8,6 +8,7 @@ import dev.raptor.files.ConflictException;
 import dev.raptor.files.DeniedException;
 import dev.raptor.files.DiskFullException;
 import dev.raptor.files.FilesException;
+import dev.raptor.files.FilesLockedException;
 import dev.raptor.files.NotADirectoryException;
 import dev.raptor.files.NotAFileException;
 import dev.raptor.files.NotFoundException;
@@ -36,7 +37,7 @@ public final class FileProblems {
             case BadPathException b -> 400;
             case CancelledException c -> 409;
             case BadArchiveException b -> 422;
-            default -> 409; // refusals added later (a locked volume...) are conflicts with the volume's state
+            case FilesLockedException l -> 409; // Raptor itself rewrites the files (a restore): try again after it
         };
         Problem p = Problem.of(status, e.problem(), ProblemTitles.of(e.problem()), e.getMessage());
         if (e.path() != null) {

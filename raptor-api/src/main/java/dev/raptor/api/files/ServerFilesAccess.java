@@ -4,6 +4,7 @@ import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.files.FilePolicy;
+import dev.raptor.files.FilesLockedException;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.files.ServerVolumes;
 
@@ -28,9 +29,14 @@ public final class ServerFilesAccess {
         this.volumes = volumes;
     }
 
-    /** @throws ServerNotFoundException when there is no such server */
-    public ServerFiles of(UUID serverId) {
+    /**
+     * @throws ServerNotFoundException when there is no such server
+     * @throws FilesLockedException    while Raptor itself rewrites the server's files (a restore, a reinstall): the file
+     *                                 API is one of the doors users are kept out by
+     */
+    public ServerFiles of(UUID serverId) throws FilesLockedException {
         ServerSpec spec = fleet.find(serverId).orElseThrow(() -> new ServerNotFoundException(serverId)).stored().spec();
+        volumes.locks().requireUnlocked(serverId);
         Path root = volumes.root(serverId);
         if (!Files.isDirectory(root)) {
             try {

@@ -251,6 +251,71 @@ class FileEscapeApiTest {
         assertThat(snapshot(outside)).isEqualTo(before);
     }
 
+    @Test
+    void aUnicodeNameIsAnOrdinaryNameOnEveryRoute() {
+        String name = "/mondes/Überwelt 世界 🐉.txt";
+        assertThat(api.post("directory", "{\"path\": \"/mondes\"}").status()).isEqualTo(201);
+
+        assertThat(api.put(name, "dragon".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
+
+        assertThat(api.get(name).text()).isEqualTo("dragon");
+        assertThat(api.list("/mondes").json().get("entries").findValuesAsText("name")).contains("Überwelt 世界 🐉.txt");
+        assertThat(api.root().resolve("mondes/Überwelt 世界 🐉.txt")).hasContent("dragon");
+    }
+
+    /**
+     * A hostile game server swaps a directory for a link to the outside ({@code renameat2(RENAME_EXCHANGE)}, atomic)
+     * as fast as it can while copies of its parent run over HTTP: whatever interleaving happens, every answer is a
+     * success or a 4xx problem and no copy holds a byte from outside.
+     */
+    @Test
+    void aDirectorySwappedForALinkOutDuringCopiesNeverCopiesTheOutside() throws Exception {
+        Path root = api.root();
+        Files.createDirectories(root.resolve("race/sub"));
+        Files.writeString(root.resolve("race/sub/inside.txt"), "inside");
+        Files.createSymbolicLink(root.resolve("race/alt"), outside);
+        java.util.concurrent.atomic.AtomicBoolean flipping = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong flips = new java.util.concurrent.atomic.AtomicLong();
+        Thread flipper = Thread.ofPlatform().name("flipper").start(() -> {
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                var state = dev.raptor.files.jail.LinuxCalls.errnoState(arena);
+                var sub = arena.allocateFrom(root.resolve("race/sub").toString());
+                var alt = arena.allocateFrom(root.resolve("race/alt").toString());
+                int cwd = dev.raptor.files.jail.LinuxCalls.AT_FDCWD;
+                while (flipping.get()) {
+                    if (dev.raptor.files.jail.LinuxCalls.renameat2(state, cwd, sub, cwd, alt, 2 /* RENAME_EXCHANGE */) == 0) {
+                        flips.incrementAndGet();
+                    }
+                }
+            }
+        });
+        List<String> wrong = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                TestNode.Res r = api.post("copy", "{\"path\": \"/race\", \"to\": \"/race-copy-" + i + "\"}");
+                if (r.status() >= 300 && (r.status() >= 500 || !r.isProblem())) {
+                    wrong.add(r.status() + " " + r.body());
+                }
+            }
+        } finally {
+            flipping.set(false);
+            flipper.join();
+        }
+
+        assertThat(flips.get()).as("the directory really flipped").isPositive();
+        assertThat(wrong).as("answers that were neither a copy nor a 4xx problem").isEmpty();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("race-copy-") || p.toString().contains("/race-copy-")).toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    assertThat(p.toRealPath().startsWith(root.toRealPath())).as("copied link %s stays inside", p).isTrue();
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    assertThat(Files.readString(p)).as("copied file %s", p).doesNotContain(SECRET);
+                }
+            }
+        }
+        assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo(SECRET);
+    }
+
     /** Every file beneath {@code root}: content (or link target), mode and owner. */
     private static Map<String, String> snapshot(Path root) throws IOException {
         Map<String, String> out = new TreeMap<>();

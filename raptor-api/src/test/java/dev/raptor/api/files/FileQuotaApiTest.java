@@ -44,8 +44,11 @@ class FileQuotaApiTest {
         new java.util.Random(5).nextBytes(noise);
         Files.write(api.root().resolve("noise.bin"), noise); // barely compressible: its archive needs about as much again
         assertThat(api.put("/world.dat", new byte[(int) (1200 * 1024)]).status()).isEqualTo(201);
-        // the first measurement of the volume has finished: the figure the quota counts from is known
-        await().atMost(TestNode.HANG).until(() -> !node.get("/api/v1/servers/" + id + "/stats").json().get("disk").get("usedBytes").isNull());
+        // a measurement after the game's files appeared (the tracker's refresh, asked for now rather than in ten
+        // minutes) counts them: the figure the quota counts from is known and includes them
+        node.volumes.diskUsage().requestScan(java.util.UUID.fromString(id)).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        await().atMost(TestNode.HANG).until(() -> node.get("/api/v1/servers/" + id + "/stats").json().get("disk").get("usedBytes")
+                .asLong(0) >= 1800 * 1024);
     }
 
     @AfterAll

@@ -263,6 +263,20 @@ class FileRoutesTest {
     }
 
     @Test
+    void whileRaptorRewritesAServersFilesTheFileApiKeepsUsersOut() {
+        api.put("/motd.txt", utf8("hi"));
+        try (var lock = node.volumes.locks().lock(UUID.fromString(api.id), "restoring a backup")) {
+            TestNode.Res locked = api.list("/");
+            assertThat(locked.status()).isEqualTo(409);
+            assertThat(locked.json().get("type").asText()).isEqualTo("urn:raptor:problem:files-locked");
+            assertThat(locked.json().get("detail").asText()).contains("restoring a backup");
+            assertThat(api.put("/motd.txt", utf8("changed")).status()).isEqualTo(409);
+        }
+        assertThat(api.list("/").status()).isEqualTo(200);
+        assertThat(api.get("/motd.txt").text()).isEqualTo("hi");
+    }
+
+    @Test
     void badRequestsNameWhatIsWrong() {
         TestNode.Res noPaths = api.post("delete", "{\"paths\": [], \"recursive\": true}");
         assertThat(noPaths.status()).isEqualTo(400);
