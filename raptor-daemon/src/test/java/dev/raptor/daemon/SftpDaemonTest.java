@@ -81,4 +81,75 @@ class SftpDaemonTest {
         d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
+
+    /**
+     * The node has one set of server volumes: SFTP and the file API see the same files, under the same spec's file
+     * rules, and bytes written over SFTP count in the quota the file API enforces (a second, separate set would
+     * not know of them until its next scan, minutes later).
+     */
+    @Test
+    void sftpAndTheFileApiShareOneVolumeItsFileRulesAndItsQuota() throws Exception {
+        int sftpPort = DaemonProcess.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:" + sftpPort);
+        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
+        env.put("RAPTOR_API_KEY", "sftp-daemon-test-key-0123456789");
+        env.put("RAPTOR_RUNTIME", "docker");
+        env.put("RAPTOR_NODE", "sftp-" + UUID.randomUUID().toString().substring(0, 8));
+        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
+        d = DaemonProcess.launch(tmp, "sftp-shared", env, List.of());
+        d.awaitHealthy();
+
+        String id = d.json("POST", "/api/v1/servers", """
+                {"name": "sftp-shared", "image": "raptor-test/gameserver:1", "limits": {"diskMiB": 1},
+                 "fileRules": {"deny": ["*.secret"], "readOnly": ["/server.jar"]}}""", 201).get("id").asText();
+        JsonNode user = d.json("POST", "/api/v1/servers/" + id + "/sftp-users",
+                "{\"username\": \"admin\", \"password\": \"correct horse battery staple\"}", 201);
+        Path volume = Files.createDirectories(tmp.resolve("data/volumes/" + id));
+        Files.writeString(volume.resolve("server.jar"), "the game's jar"); // the game's own files
+        Files.writeString(volume.resolve("key.secret"), "hidden");
+        // the first measurement of the volume has finished: from now on only writes through Raptor move the figure
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                !d.json("GET", "/api/v1/servers/" + id + "/stats", null, 200).get("disk").get("usedBytes").isNull());
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.write(work.resolve("world.dat"), new byte[700 * 1024]);
+        Files.writeString(work.resolve("evil.jar"), "replaced");
+
+        String out = sftp(sftpPort, user.get("login").asText(), work,
+                "put world.dat\n-put evil.jar server.jar\n-get key.secret\nls -1\n");
+
+        assertThat(Files.size(volume.resolve("world.dat"))).as(out).isEqualTo(700 * 1024);
+        assertThat(Files.readString(volume.resolve("server.jar"))).as("read-only for users, SFTP too").isEqualTo("the game's jar");
+        assertThat(work.resolve("key.secret")).as("denied to users, SFTP too: " + out).doesNotExist();
+        assertThat(out.substring(out.lastIndexOf("ls -1"))).contains("world.dat").contains("server.jar").doesNotContain("key.secret");
+        assertThat(d.json("GET", "/api/v1/servers/" + id + "/files?path=/", null, 200).findValuesAsText("name"))
+                .contains("world.dat", "server.jar").doesNotContain("key.secret");
+        // 700 KiB over SFTP + 500 KiB over HTTP > 1 MiB: the file API counts what SFTP wrote
+        var refused = d.request("PUT", "/api/v1/servers/" + id + "/files/content?path=/more.dat", "x".repeat(500 * 1024));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(507);
+        assertThat(refused.body()).contains("quota-exceeded");
+        assertThat(volume.resolve("more.dat")).doesNotExist();
+
+        d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
+    }
+
+    /** Runs OpenSSH's {@code sftp} in batch mode with {@code commands}; its exit must be 0; returns what it printed. */
+    private String sftp(int port, String login, Path work, String commands) throws Exception {
+        Path log = Files.createTempFile(tmp, "sftp", ".out");
+        ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
+                "-o", "PreferredAuthentications=password", "-P", Integer.toString(port), "-b", "-", login + "@127.0.0.1")
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SSHPASS", "correct horse battery staple");
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(commands.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
 }
