@@ -65,7 +65,7 @@ public final class SftpScenario implements Scenario {
             Files.createDirectories(daemon.dataDir().resolve("volumes").resolve(id.toString()));
             ObjectNode user = ApiClient.JSON.createObjectNode().put("username", "bench");
             user.putArray("publicKeys").add(publicKey);
-            String raptorLogin = api.send("POST", "/api/v1/servers/" + id + "/sftp-users", user, Duration.ofSeconds(30))
+            String raptorLogin = api.send("POST", "/servers/" + id + "/sftp-users", user, Duration.ofSeconds(30))
                     .expect(201).body().get("login").asText();
 
             Path reference = Files.createDirectories(dir.resolve("openssh-remote"));

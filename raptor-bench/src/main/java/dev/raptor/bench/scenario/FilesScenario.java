@@ -1,0 +1,286 @@
+package dev.raptor.bench.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.bench.Bench;
+import dev.raptor.bench.Result;
+import dev.raptor.bench.daemon.ApiClient;
+import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.stats.Samples;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The file API's throughput, all in one run against references measured in the same run:
+ * <ul>
+ *   <li>one random file ({@code --size-mib}, default 1024) uploaded with {@code curl} through {@code PUT
+ *   /files/content} (a panel) and through a signed upload URL as {@code multipart/form-data} (a browser), and
+ *   downloaded with {@code curl} from {@code GET /files/content}: against {@code cp} of the same file on the same
+ *   disk (goal: at least 0.8x both ways, checksums equal);</li>
+ *   <li>a tree of the same total size (64 files of base64 text, about 3:4 compressible like many game files)
+ *   compressed by {@code POST /files/compress} to tar.gz and tar.zst and extracted again by {@code POST
+ *   /files/decompress}: against GNU {@code tar czf} / {@code tar --zstd -cf} (the zstd CLI's defaults) and their
+ *   extraction. Goal: Raptor's tar.zst compresses faster than {@code tar czf}.</li>
+ * </ul>
+ * Figures are MiB/s of the file's or the tree's size (higher is better), medians of {@code --runs} (default 2).
+ * Needs {@code curl}, GNU {@code tar}, {@code gzip} and {@code zstd}.
+ */
+public final class FilesScenario implements Scenario {
+    private static final Duration STEP_LIMIT = Duration.ofMinutes(15);
+    private static final int TREE_FILES = 64;
+
+    @Override
+    public String name() {
+        return "files";
+    }
+
+    @Override
+    public String description() {
+        return "1 GiB upload (PUT, signed multipart) and download with curl vs cp; compress/decompress a 1 GiB tree "
+                + "to tar.gz and tar.zst vs tar czf / tar --zstd (--size-mib=1024, --runs=2)";
+    }
+
+    @Override
+    public List<Result> run(Bench bench) throws Exception {
+        int sizeMiB = bench.intOption("size-mib", 1024);
+        int runs = bench.intOption("runs", 2);
+        for (String tool : List.of("curl", "tar", "gzip", "zstd")) {
+            if (!onPath(tool)) {
+                return List.of(Result.notMeasured(name(), description(), "no " + tool + " here (apt-get install " + tool + ")"));
+            }
+        }
+        Path dir = Files.createDirectories(bench.work().resolve("files"));
+        Path payload = dir.resolve("payload.bin");
+        exec(dir, "sh", "-c", "head -c " + sizeMiB + "M /dev/urandom > '" + payload + "'");
+        Path refTree = dir.resolve("tree");
+        makeTree(dir, refTree, sizeMiB);
+
+        DaemonProcess daemon = bench.startDaemon("files");
+        try (ApiClient api = new ApiClient(daemon)) {
+            UUID id = api.create(bench.idleServer("files-bench"));
+            Path volume = Files.createDirectories(daemon.dataDir().resolve("volumes").resolve(id.toString()));
+            String files = "/servers/" + id + "/files";
+            String contentUrl = daemon.baseUrl() + files + "/content?path=";
+            String auth = "Authorization: Bearer " + daemon.apiKey();
+            // the same tree inside the server, copied as the game would have written it (not measured)
+            exec(dir, "cp", "-a", refTree.toString(), volume.resolve("tree").toString());
+            api.send("POST", files + "/directory", ApiClient.JSON.createObjectNode().put("path", "/uploads"),
+                    Duration.ofSeconds(30)).expect(201, 200);
+
+            Samples put = new Samples();
+            Samples multipart = new Samples();
+            Samples get = new Samples();
+            Samples cpIn = new Samples();
+            Samples cpOut = new Samples();
+            Samples raptorGz = new Samples();
+            Samples raptorZst = new Samples();
+            Samples tarGz = new Samples();
+            Samples tarZst = new Samples();
+            Samples raptorXgz = new Samples();
+            Samples raptorXzst = new Samples();
+            Samples tarXgz = new Samples();
+            Samples tarXzst = new Samples();
+            for (int i = 0; i < runs; i++) {
+                // transfers: curl against cp, alternating, every copy checked
+                put.add(timed("PUT with curl", () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null", "-H", auth, "-T",
+                        payload.toString(), contentUrl + "/payload.bin")));
+                cpIn.add(timed("cp in", () -> exec(dir, "cp", payload.toString(), dir.resolve("cp-in.bin").toString())));
+                same(payload, volume.resolve("payload.bin"), "PUT");
+                Files.delete(dir.resolve("cp-in.bin"));
+
+                String upload = api.send("POST", files + "/upload-url", ApiClient.JSON.createObjectNode().put("path", "/uploads"),
+                        Duration.ofSeconds(30)).expect(200, 201).body().get("url").asText();
+                String uploadUrl = "http://127.0.0.1:" + daemon.port() + upload;
+                multipart.add(timed("signed multipart upload with curl", () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null",
+                        "-F", "file=@" + payload + ";filename=payload.bin", uploadUrl)));
+                same(payload, volume.resolve("uploads/payload.bin"), "the signed upload");
+                delete(api, files, "/uploads/payload.bin");
+
+                get.add(timed("GET with curl", () -> exec(dir, "curl", "-sS", "-f", "-H", auth, "-o",
+                        dir.resolve("back.bin").toString(), contentUrl + "/payload.bin")));
+                cpOut.add(timed("cp out", () -> exec(dir, "cp", volume.resolve("payload.bin").toString(),
+                        dir.resolve("cp-out.bin").toString())));
+                same(payload, dir.resolve("back.bin"), "GET");
+                Files.delete(dir.resolve("back.bin"));
+                Files.delete(dir.resolve("cp-out.bin"));
+                delete(api, files, "/payload.bin");
+
+                // archives: Raptor's operations against GNU tar on the same tree and disk
+                raptorGz.add(timed("compress tar.gz", () -> operation(api, files + "/compress", compress("/tree.tar.gz", "tar.gz"))));
+                tarGz.add(timed("tar czf", () -> exec(dir, "tar", "czf", "ref.tar.gz", "tree")));
+                raptorZst.add(timed("compress tar.zst", () -> operation(api, files + "/compress", compress("/tree.tar.zst", "tar.zst"))));
+                tarZst.add(timed("tar --zstd -cf", () -> exec(dir, "tar", "--zstd", "-cf", "ref.tar.zst", "tree")));
+
+                raptorXgz.add(timed("decompress tar.gz", () -> operation(api, files + "/decompress", decompress("/tree.tar.gz", "/x-gz"))));
+                tarXgz.add(timed("tar xzf", () -> exec(Files.createDirectories(dir.resolve("x-gz")), "tar", "xzf", "../ref.tar.gz")));
+                raptorXzst.add(timed("decompress tar.zst", () -> operation(api, files + "/decompress", decompress("/tree.tar.zst", "/x-zst"))));
+                tarXzst.add(timed("tar --zstd -xf", () -> exec(Files.createDirectories(dir.resolve("x-zst")), "tar", "--zstd", "-xf",
+                        "../ref.tar.zst")));
+                sameTree(refTree, volume.resolve("x-gz/tree"), "tar.gz");
+                sameTree(refTree, volume.resolve("x-zst/tree"), "tar.zst");
+                for (String p : List.of("/tree.tar.gz", "/tree.tar.zst", "/x-gz", "/x-zst")) {
+                    delete(api, files, p);
+                }
+                for (String p : List.of("ref.tar.gz", "ref.tar.zst", "x-gz", "x-zst")) {
+                    deleteTree(dir.resolve(p));
+                }
+            }
+            double mib = sizeMiB;
+            List<Result> out = new ArrayList<>();
+            out.add(goal(sizeMiB + " MiB upload, PUT /files/content with curl vs cp, MiB/s", mib, put, cpIn, 0.8));
+            out.add(goal(sizeMiB + " MiB upload, signed URL multipart with curl vs cp, MiB/s", mib, multipart, cpIn, 0.8));
+            out.add(goal(sizeMiB + " MiB download, GET /files/content with curl vs cp, MiB/s", mib, get, cpOut, 0.8));
+            double zst = mib / seconds(raptorZst.medianNanos());
+            double czf = mib / seconds(tarGz.medianNanos());
+            out.add(new Result(name(), sizeMiB + " MiB tree, compress tar.zst (Raptor) vs tar czf, MiB/s", fmt(zst), fmt(czf),
+                    Result.ratio(zst, czf), "> 1.00x", Result.verdict(zst > czf)));
+            out.add(context(sizeMiB + " MiB tree, compress tar.gz vs tar czf, MiB/s", mib, raptorGz, tarGz));
+            out.add(context(sizeMiB + " MiB tree, compress tar.zst vs tar --zstd -cf, MiB/s", mib, raptorZst, tarZst));
+            out.add(context(sizeMiB + " MiB tree, decompress tar.gz vs tar xzf, MiB/s", mib, raptorXgz, tarXgz));
+            out.add(context(sizeMiB + " MiB tree, decompress tar.zst vs tar --zstd -xf, MiB/s", mib, raptorXzst, tarXzst));
+            return out;
+        } finally {
+            daemon.close();
+            deleteTree(dir);
+        }
+    }
+
+    private static ObjectNode compress(String destination, String format) {
+        ObjectNode b = ApiClient.JSON.createObjectNode().put("destination", destination).put("format", format);
+        b.putArray("paths").add("/tree");
+        return b;
+    }
+
+    private static ObjectNode decompress(String archive, String destination) {
+        return ApiClient.JSON.createObjectNode().put("path", archive).put("destination", destination);
+    }
+
+    /**
+     * Submits a file operation and waits for it to be done: the request's own wait ({@code timeout}, the API's
+     * maximum), then the operation's document if the wait ran out first.
+     */
+    private static void operation(ApiClient api, String route, ObjectNode body) throws IOException, InterruptedException {
+        body.put("timeout", 600);
+        ApiClient.Answer a = api.send("POST", route, body, Duration.ofMinutes(11)).expect(200, 202);
+        JsonNode op = a.body();
+        long start = System.nanoTime();
+        while ("pending".equals(op.path("status").asText())) {
+            if (Bench.past(start, STEP_LIMIT)) {
+                throw new IOException(route + " did not finish within " + STEP_LIMIT.toMinutes() + " minutes: " + op);
+            }
+            Thread.sleep(50);
+            op = api.send("GET", "/operations/" + op.get("id").asText(), null, Duration.ofSeconds(30)).expect(200).body();
+        }
+        if (!"done".equals(op.path("status").asText())) {
+            throw new IOException(route + " did not succeed: " + op);
+        }
+    }
+
+    private static void delete(ApiClient api, String files, String path) throws IOException, InterruptedException {
+        ObjectNode b = ApiClient.JSON.createObjectNode().put("timeout", 600);
+        b.putArray("paths").add(path);
+        api.send("POST", files + "/delete", b, Duration.ofMinutes(11)).expect(200);
+    }
+
+    private interface Step {
+        void run() throws IOException, InterruptedException;
+    }
+
+    private static long timed(String what, Step step) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        step.run();
+        long took = System.nanoTime() - start;
+        System.out.printf(Locale.ROOT, "  %s: %.1f s%n", what, took / 1e9);
+        return took;
+    }
+
+    private Result goal(String figure, double mib, Samples raptor, Samples reference, double atLeast) {
+        double r = mib / seconds(raptor.medianNanos());
+        double ref = mib / seconds(reference.medianNanos());
+        return new Result(name(), figure + " (median of " + raptor.count() + ")", fmt(r), fmt(ref), Result.ratio(r, ref),
+                String.format(Locale.ROOT, ">= %.2fx", atLeast), Result.verdict(r >= atLeast * ref));
+    }
+
+    private Result context(String figure, double mib, Samples raptor, Samples reference) {
+        double r = mib / seconds(raptor.medianNanos());
+        double ref = mib / seconds(reference.medianNanos());
+        return Result.context(name(), figure + " (median of " + raptor.count() + ")", fmt(r), fmt(ref), Result.ratio(r, ref));
+    }
+
+    /** {@value TREE_FILES} files of base64 text adding up to {@code sizeMiB}, in two directory levels. */
+    private static void makeTree(Path work, Path tree, int sizeMiB) throws IOException, InterruptedException {
+        long each = Math.max(1, (long) sizeMiB * 1024 * 1024 / TREE_FILES);
+        for (int i = 0; i < TREE_FILES; i++) {
+            Path f = tree.resolve("region-" + (i % 8)).resolve("chunk-" + i + ".dat");
+            Files.createDirectories(f.getParent());
+            exec(work, "sh", "-c", "head -c " + each + " /dev/urandom | base64 -w 76 | head -c " + each + " > '" + f + "'");
+        }
+    }
+
+    private static void same(Path expected, Path actual, String what) throws IOException {
+        if (Files.mismatch(expected, actual) != -1) {
+            throw new IllegalStateException("the file " + what + " wrote differs from the one sent");
+        }
+    }
+
+    private static void sameTree(Path expected, Path actual, String what) throws IOException {
+        try (Stream<Path> s = Files.walk(expected)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                same(p, actual.resolve(expected.relativize(p).toString()), "the " + what + " extraction");
+            }
+        }
+    }
+
+    private static boolean onPath(String tool) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    private static void exec(Path dir, String... cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir.getParent() == null ? dir : dir.getParent(), "exec-", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(STEP_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", cmd));
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
+                        + Files.readString(out, StandardCharsets.UTF_8));
+            }
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static String fmt(double mibPerSecond) {
+        return String.format(Locale.ROOT, "%.1f", mibPerSecond);
+    }
+}
