@@ -1,6 +1,8 @@
 package dev.raptor.process;
 
 import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.BindProbe;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -167,6 +169,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     /** The state directory this runtime keeps its records in. */
+    /** How a fleet on this runtime checks host ports: on this machine's sockets, where its servers bind them themselves. */
+    public HostPorts hostPorts() {
+        return new BindProbe(Set.of());
+    }
+
     public Path stateDir() {
         return config.stateDir();
     }
