@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Runs README.md's examples as written, so that a README edit that breaks one fails the suite: the fenced
 # blocks marked <!-- readme-check: setup|curl|tour --> (the set-up of the examples' game, the curl
-# walk-through and the raptorctl tour), against a raptord on the process runtime with a fresh data
-# directory under mktemp and free ports. The only changes made to the text are the README's fixed
-# addresses: /var/lib/raptor-daemon becomes that data directory, 127.0.0.1:8080 the daemon's free port,
-# and 25565 a free port for the block's game server.
+# walk-through and the raptorctl tour), against a raptord with a fresh data directory under mktemp and free
+# ports, once per runtime: `process` (a machine without Docker) and `docker` (the engine at DOCKER_HOST,
+# which must answer: scripts/test.sh points it at the private test engine; its containers carry a node label
+# of their own, RAPTOR_NODE, so other runs on that engine are not touched). Arguments choose the runtimes
+# (default: process docker). The only changes made to the text are the README's fixed addresses:
+# /var/lib/raptor-daemon becomes that data directory, 127.0.0.1:8080 the daemon's free port, and 25565 a
+# free port for the block's game server.
 #
 # Steps run in order and the check fails at the first that fails: a non-zero exit (a curl or jq error, a
 # raptorctl error), or an operation answered "status": "failed". A tour line whose comment says Ctrl-C
 # (a live view) gets `say hi` on its input, runs for a few seconds and is then interrupted, as a user would.
 #
-# Needs root (the process runtime runs the servers as the host account raptor-server) and installs curl
-# and jq when they are missing. scripts/test.sh runs it after Maven; it runs on its own too (bin/raptord
+# Needs root (the process runtime runs the examples' servers as the host account raptor-server) and installs
+# curl and jq when they are missing. scripts/test.sh runs it after Maven; it runs on its own too (bin/raptord
 # and bin/raptorctl build their jars when missing). Messages go to stderr, prefixed "readme-check:".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,19 +59,27 @@ free_port() {
     die "found no free port"
 }
 
-WORK="$(mktemp -d /tmp/raptor-readme.XXXXXX)"
-chmod 0711 "$WORK" # the server account must pass to reach its volume below
-LOGS="$(mktemp -d /tmp/raptor-readme-logs.XXXXXX)"
-free_port API_PORT
-export RAPTOR_DATA_DIR="$WORK/data" RAPTOR_HTTP_ADDR="127.0.0.1:$API_PORT" RAPTOR_RUNTIME=process
-unset RAPTOR_API_KEY RAPTOR_SOCKET RAPTOR_HOST DAEMON_DATA_DIR RAPTOR_NODE
-DAEMON=""
+RUNTIMES=("$@")
+[ "${#RUNTIMES[@]}" -gt 0 ] || RUNTIMES=(process docker)
+for runtime in "${RUNTIMES[@]}"; do
+    case "$runtime" in
+        process) ;;
+        docker) [ -n "${DOCKER_HOST:-}" ] || die "the docker pass needs DOCKER_HOST (scripts/engine.sh env), or name the runtimes: $0 process" ;;
+        *) die "unknown runtime '$runtime' (process or docker)" ;;
+    esac
+done
+for name in setup curl tour; do
+    [ -n "$(block "$name")" ] || die "README.md has no fenced block after <!-- readme-check: $name -->"
+done
 
-cleanup() {
-    local rc=$?
-    trap - EXIT
+WORK=""
+LOGS=""
+DAEMON=""
+unset RAPTOR_API_KEY RAPTOR_SOCKET RAPTOR_HOST DAEMON_DATA_DIR RAPTOR_NODE
+
+# Removes what a failed step left (game servers outlive the daemon), stops the daemon, deletes its data.
+teardown() {
     if [ -n "$DAEMON" ] && kill -0 "$DAEMON" 2>/dev/null; then
-        # game servers outlive the daemon: remove whatever a failed step left before stopping it
         local sock="$RAPTOR_DATA_DIR/raptor.sock" id
         for id in $(curl -s --max-time 10 --unix-socket "$sock" http://localhost/api/v1/servers | jq -r '.servers[].id' 2>/dev/null); do
             log "removing server $id, left by a step"
@@ -78,11 +89,21 @@ cleanup() {
         for _ in $(seq 1 60); do kill -0 "$DAEMON" 2>/dev/null || break; sleep 0.5; done
         kill -KILL "$DAEMON" 2>/dev/null || true
     fi
-    if [ "$rc" -ne 0 ] && [ -f "$LOGS/raptord.log" ]; then
+    DAEMON=""
+    [ -z "$WORK" ] || rm -rf "$WORK"
+    [ -z "$LOGS" ] || rm -rf "$LOGS"
+    WORK=""
+    LOGS=""
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    if [ "$rc" -ne 0 ] && [ -n "$LOGS" ] && [ -f "$LOGS/raptord.log" ]; then
         echo "readme-check: the daemon's log (last 40 lines):" >&2
         tail -n 40 "$LOGS/raptord.log" >&2 || true
     fi
-    rm -rf "$WORK" "$LOGS"
+    teardown
     exit "$rc"
 }
 trap cleanup EXIT
@@ -91,20 +112,6 @@ trap cleanup EXIT
 placed() {
     sed -e "s#127\\.0\\.0\\.1:8080#127.0.0.1:$API_PORT#g" -e "s#/var/lib/raptor-daemon#$RAPTOR_DATA_DIR#g" -e "s#25565#$1#g"
 }
-
-for name in setup curl tour; do
-    [ -n "$(block "$name")" ] || die "README.md has no fenced block after <!-- readme-check: $name -->"
-done
-
-log "raptord on the process runtime: data $RAPTOR_DATA_DIR, API 127.0.0.1:$API_PORT"
-bin/raptord >"$LOGS/raptord.log" 2>&1 &
-DAEMON=$!
-for i in $(seq 1 360); do
-    curl -s --max-time 2 "http://127.0.0.1:$API_PORT/api/v1/health" >/dev/null 2>&1 && break
-    kill -0 "$DAEMON" 2>/dev/null || die "raptord exited before it served"
-    [ "$i" -lt 360 ] || die "raptord did not serve within 3 minutes"
-    sleep 0.5
-done
 
 # Runs "$@" with its output shown and kept in file $1; sets RC to the command's exit status.
 teed() {
@@ -131,36 +138,78 @@ interrupted() (
 # Runs one script (a README block); fails on any failing command or failed operation.
 run_block() {
     local name=$1 script=$2 out="$LOGS/$1.out"
-    log "--- $name"
+    log "--- $name ($RAPTOR_RUNTIME)"
     teed "$out" steps "$script"
-    [ "$RC" -eq 0 ] || die "a step of the README's $name block failed (the last '+' line above)"
+    [ "$RC" -eq 0 ] || die "a step of the README's $name block failed on the $RAPTOR_RUNTIME runtime (the last '+' line above)"
     if grep -Eq '"status": ?"failed"' "$out"; then
-        die "an operation in the README's $name block failed: $(grep -E -m1 '"reason"' "$out" || true)"
+        die "an operation in the README's $name block failed on the $RAPTOR_RUNTIME runtime: $(grep -E -m1 '"reason"' "$out" || true)"
     fi
 }
 
-free_port setup_port
-free_port curl_port
-free_port tour_port
-run_block setup "$(block setup | placed "$setup_port")"
-run_block curl "$(block curl | placed "$curl_port")"
-
-log "--- tour"
-n=0
-while IFS= read -r line; do
-    [ -n "${line//[[:space:]]/}" ] || continue
-    n=$((n + 1))
-    echo "+ $line" >&2
-    out="$LOGS/tour-$n.out"
-    if [[ "$line" == *Ctrl-C* ]]; then
-        teed "$out" interrupted "$line"
-        # 124: still running when interrupted, like a user's Ctrl-C
-        [ "$RC" -eq 0 ] || [ "$RC" -eq 124 ] || die "tour step $n failed with exit code $RC: $line"
-        [ -s "$out" ] || die "tour step $n printed nothing: $line"
+# The whole README against a fresh daemon on runtime $1.
+check_on() {
+    local runtime=$1
+    WORK="$(mktemp -d /tmp/raptor-readme.XXXXXX)"
+    chmod 0711 "$WORK" # the server account must pass to reach its volume below
+    LOGS="$(mktemp -d /tmp/raptor-readme-logs.XXXXXX)"
+    free_port API_PORT
+    export RAPTOR_DATA_DIR="$WORK/data" RAPTOR_HTTP_ADDR="127.0.0.1:$API_PORT" RAPTOR_RUNTIME="$runtime"
+    # the examples use no SFTP; its fixed default port would clash with another daemon on this machine
+    export RAPTOR_SFTP_ADDR=off
+    if [ "$runtime" = docker ]; then
+        # the engine may be shared: this run's containers carry a label of their own and the daemon sees only those
+        export RAPTOR_NODE="readme-check-$(basename "$WORK" | tr 'A-Z.' 'a-z-')"
+        # the examples' image as this checkout builds it (raptor-gameserver on its PATH), rebuilt if stale: on a
+        # shared engine a checkout with other test-image sources may have rebuilt it since scripts/engine.sh start
+        if [ "$DOCKER_HOST" = "$(scripts/engine.sh env | sed 's/^export DOCKER_HOST=//')" ]; then
+            scripts/engine.sh images >&2 || die "could not build the test images on $DOCKER_HOST"
+        else
+            scripts/test-image/build.sh >&2 || die "could not build the test images on $DOCKER_HOST"
+        fi
     else
-        teed "$out" timeout 300 bash -c "$line" </dev/null
-        [ "$RC" -eq 0 ] || die "tour step $n failed with exit code $RC: $line"
+        unset RAPTOR_NODE
     fi
-done < <(block tour | placed "$tour_port")
 
-log "every step of the README's set-up, curl walk-through and raptorctl tour passed"
+    log "raptord on the $runtime runtime: data $RAPTOR_DATA_DIR, API 127.0.0.1:$API_PORT${RAPTOR_NODE:+, node $RAPTOR_NODE}"
+    bin/raptord >"$LOGS/raptord.log" 2>&1 &
+    DAEMON=$!
+    local i
+    for i in $(seq 1 360); do
+        curl -s --max-time 2 "http://127.0.0.1:$API_PORT/api/v1/health" >/dev/null 2>&1 && break
+        kill -0 "$DAEMON" 2>/dev/null || die "raptord exited before it served"
+        [ "$i" -lt 360 ] || die "raptord did not serve within 3 minutes"
+        sleep 0.5
+    done
+    grep -q "runtime: *$runtime " "$LOGS/raptord.log" || die "raptord did not pick the $runtime runtime: $(grep -m1 'runtime:' "$LOGS/raptord.log" || true)"
+
+    free_port setup_port
+    free_port curl_port
+    free_port tour_port
+    run_block setup "$(block setup | placed "$setup_port")"
+    run_block curl "$(block curl | placed "$curl_port")"
+
+    log "--- tour ($runtime)"
+    local n=0 line out
+    while IFS= read -r line; do
+        [ -n "${line//[[:space:]]/}" ] || continue
+        n=$((n + 1))
+        echo "+ $line" >&2
+        out="$LOGS/tour-$n.out"
+        if [[ "$line" == *Ctrl-C* ]]; then
+            teed "$out" interrupted "$line"
+            # 124: still running when interrupted, like a user's Ctrl-C
+            [ "$RC" -eq 0 ] || [ "$RC" -eq 124 ] || die "tour step $n failed on the $runtime runtime with exit code $RC: $line"
+            [ -s "$out" ] || die "tour step $n printed nothing on the $runtime runtime: $line"
+        else
+            teed "$out" timeout 300 bash -c "$line" </dev/null
+            [ "$RC" -eq 0 ] || die "tour step $n failed on the $runtime runtime with exit code $RC: $line"
+        fi
+    done < <(block tour | placed "$tour_port")
+
+    log "every step of the README's set-up, curl walk-through and raptorctl tour passed on the $runtime runtime"
+    teardown
+}
+
+for runtime in "${RUNTIMES[@]}"; do
+    check_on "$runtime"
+done

@@ -3,7 +3,7 @@
 # starts the private test Docker Engine with its test images (scripts/engine.sh), installs the tools the
 # tests run (jq, prometheus, systemd-analyze; OpenSSH, sshpass and curl for SFTP/FTP: scripts/test-tools.sh), then builds every
 # module and runs every test, engine tests included, and then runs the README's examples as written
-# (scripts/readme-check.sh). Extra arguments go to Maven, e.g. -pl raptor-core, and skip the README check.
+# (scripts/readme-check.sh: on the process runtime, then on the test engine). Extra arguments go to Maven, e.g. -pl raptor-core, and skip the README check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/java-home.sh
