@@ -1,6 +1,5 @@
 package dev.raptor.core.runtime;
 
-import dev.raptor.core.server.FileRules;
 import dev.raptor.core.server.ServerSpec;
 
 import java.nio.charset.StandardCharsets;
@@ -13,23 +12,32 @@ import java.util.HexFormat;
  * current spec's hash is recreated at its next start. The name is left out: renaming a server does
  * not change what runs, and neither do the game query and the file rules (they bind the game's status and the
  * file API, not the container). Records render maps sorted (see {@link ServerSpec}), so the text is canonical.
+ *
+ * <p>The settle window is left out too: it is how long Raptor watches a boot, not what runs. The query, the
+ * settle window and the file rules are the spec's last components, and without them the text is the one earlier
+ * versions hashed, so no container is recreated because Raptor learnt of them or because they change.
  */
 public final class SpecHash {
-    private static final String NOT_WHAT_RUNS = ", query=null, fileRules=" + FileRules.NONE + "]";
-
     private SpecHash() {
     }
 
     public static String of(ServerSpec spec) {
-        // The game query and the file rules are the last components; without them the text is the one every
-        // earlier version hashed, so adding them recreated no container and changing them recreates none.
-        String canonical = spec.toBuilder().name("-").query(null).fileRules(null).build().toString();
-        canonical = canonical.substring(0, canonical.length() - NOT_WHAT_RUNS.length()) + "]";
+        String canonical = withoutQueryAndAfter(spec.withName("-").toBuilder().query(null).fileRules(null).build().toString());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /**
+     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S, fileRules=FileRules[deny=[], readOnly=[]]]} without
+     * its last three components (the query and the file rules were emptied, and neither a duration nor empty rules
+     * contain the marker, so its last occurrence is theirs).
+     */
+    private static String withoutQueryAndAfter(String text) {
+        int cut = text.lastIndexOf(", query=null, settle=");
+        return cut < 0 ? text : text.substring(0, cut) + "]";
     }
 }

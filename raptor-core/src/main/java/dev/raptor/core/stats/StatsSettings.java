@@ -9,27 +9,39 @@ import java.util.Objects;
  * @param publishEvery      how often subscribers get the latest reading
  * @param engineTimeout     how long a one-shot {@link StatsHub#snapshot} waits for the engine's reading
  * @param recheckEvery      how often a watched server without an open stream is looked at again
+ * @param warmFor           how long a server stays watched after a one-shot {@link StatsHub#snapshot}, so that the
+ *                          next one (a client polling) is answered at once with a fresh reading; a remembered
+ *                          reading older than five times this is not answered any more
  */
-public record StatsSettings(Duration publishEvery, Duration engineTimeout, Duration recheckEvery) {
+public record StatsSettings(Duration publishEvery, Duration engineTimeout, Duration recheckEvery, Duration warmFor) {
 
     public StatsSettings {
         Objects.requireNonNull(publishEvery, "publishEvery");
         Objects.requireNonNull(engineTimeout, "engineTimeout");
         Objects.requireNonNull(recheckEvery, "recheckEvery");
+        Objects.requireNonNull(warmFor, "warmFor");
         if (publishEvery.isNegative() || publishEvery.isZero()) {
             throw new IllegalArgumentException("publishEvery must be positive");
         }
     }
 
     public static StatsSettings defaults() {
-        return new StatsSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5));
+        return new StatsSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
     public StatsSettings withPublishEvery(Duration every) {
-        return new StatsSettings(every, engineTimeout, recheckEvery);
+        return new StatsSettings(every, engineTimeout, recheckEvery, warmFor);
+    }
+
+    public StatsSettings withEngineTimeout(Duration timeout) {
+        return new StatsSettings(publishEvery, timeout, recheckEvery, warmFor);
+    }
+
+    public StatsSettings withWarmFor(Duration warm) {
+        return new StatsSettings(publishEvery, engineTimeout, recheckEvery, warm);
     }
 
     public StatsSettings withRecheckEvery(Duration every) {
-        return new StatsSettings(publishEvery, engineTimeout, every);
+        return new StatsSettings(publishEvery, engineTimeout, every, warmFor);
     }
 }

@@ -21,13 +21,19 @@ public enum SpecFormat {
      */
     V3(3),
     /**
-     * {@link SpecRow} with its {@code fileRules} member too (null for none). A V2 or V3 row is a V4 row without the
-     * members it lacks, so they are read as they are and become V4 when next written; a Raptor that knows only V3
-     * refuses a V4 row by its number.
+     * {@link SpecRow} with its {@code settle} member too. A V2 or V3 row is a V4 row without it (read as the
+     * default), so they need no migration and become V4 when next written; a Raptor that knows only V3
+     * refuses a V4 row by its number instead of failing on the unknown member.
      */
-    V4(4);
+    V4(4),
+    /**
+     * {@link SpecRow} with its {@code fileRules} member too (null for none). A V2, V3 or V4 row is a V5 row without
+     * the members it lacks, so they are read as they are and become V5 when next written; a Raptor that knows only
+     * V4 refuses a V5 row by its number.
+     */
+    V5(5);
 
-    public static final SpecFormat CURRENT = V4;
+    public static final SpecFormat CURRENT = V5;
 
     private final int number;
 

@@ -32,15 +32,18 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"},
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S",
  *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
+ *
+ * @param settle    since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
+ * @param fileRules since {@link SpecFormat#V5}: the file rules; absent (a V2 to V4 row) or null: none
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, FileRulesRow fileRules) {
+                      QueryRow query, String settle, FileRulesRow fileRules) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -66,7 +69,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record QueryRow(String protocol, int port, String command, String password) {
     }
 
-    /** Since {@link SpecFormat#V4}; absent (V2, V3) or null: the spec has no file rules. */
+    /** Since {@link SpecFormat#V5}; absent (V2 to V4) or null: the spec has no file rules. */
     public record FileRulesRow(List<String> deny, List<String> readOnly) {
     }
 
@@ -91,6 +94,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
+                spec.settle().toString(),
                 spec.fileRules().isEmpty() ? null : new FileRulesRow(spec.fileRules().deny(), spec.fileRules().readOnly()));
     }
 
@@ -127,6 +131,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
                         query.password()))
                 .fileRules(fileRules == null ? null : FileRules.of(fileRules.deny(), fileRules.readOnly()))
+                .settle(settle == null ? null : Duration.parse(settle))
                 .build();
     }
 }

@@ -2,6 +2,7 @@ package dev.raptor.wire.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,18 +24,21 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"},
+ *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2,
  *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
+ * @param settleSeconds without a ready pattern, how long the server must keep running after its start before
+ *                      the start is done (fractions allowed; default 2, 0 = at once)
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
+ * @param fileRules which files users may not see or change ({@link FileRulesDocument}); absent = none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
                                  List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
-                                 QueryDocument query, String tier, FileRulesDocument fileRules) {
+                                 QueryDocument query, BigDecimal settleSeconds, String tier, FileRulesDocument fileRules) {
 }
