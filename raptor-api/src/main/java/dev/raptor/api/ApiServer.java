@@ -26,6 +26,7 @@ import dev.raptor.api.operations.PowerRoutes;
 import dev.raptor.api.problem.ProblemErrorHandler;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.api.problem.ProblemMapper;
+import dev.raptor.api.http.UnreadBody;
 import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
@@ -237,8 +238,16 @@ public final class ApiServer implements AutoCloseable {
             });
 
             var routes = config.routes;
-            routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
-            routes.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
+            // an error answer first reads off what the handler left of the body (an upload refused before its first
+            // byte), so that a client still writing it gets the answer rather than a reset connection
+            routes.exception(HttpResponseException.class, (e, ctx) -> {
+                UnreadBody.discard(ctx, UnreadBody.ERROR_DRAIN_BYTES);
+                Responses.problem(ctx, problems.map(e));
+            });
+            routes.exception(Exception.class, (e, ctx) -> {
+                UnreadBody.discard(ctx, UnreadBody.ERROR_DRAIN_BYTES);
+                Responses.problem(ctx, problems.map(e));
+            });
             // Javalin would route by this header; a proxy that lets only GET through must not see a DELETE.
             routes.before(ctx -> {
                 if (ctx.req().getHeader("X-HTTP-Method-Override") != null) {

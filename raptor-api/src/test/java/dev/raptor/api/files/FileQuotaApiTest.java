@@ -84,6 +84,36 @@ class FileQuotaApiTest {
         }
     }
 
+    /**
+     * Most clients write their whole body before they read the answer, and not all of it is on the wire at once. The
+     * daemon refuses the upload before its first byte, then reads the rest off the connection, so such a client gets
+     * the 507 instead of a connection reset under the bytes it was still sending.
+     */
+    @Test
+    void aClientThatWritesItsWholeUploadBeforeReadingGetsTheQuotaRefusal() throws Exception {
+        int size = (int) (12 * MIB);
+        String head = "PUT " + api.base() + "/content?path=/whole.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + node.apiKey + "\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: " + size + "\r\n\r\n";
+        String answer;
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                new java.net.InetSocketAddress("127.0.0.1", node.api.port()))) {
+            ch.write(java.nio.ByteBuffer.wrap(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            java.nio.ByteBuffer slice = java.nio.ByteBuffer.allocate(64 * 1024);
+            for (int sent = 0; sent < size; sent += slice.capacity()) {
+                slice.clear();
+                while (slice.hasRemaining()) {
+                    ch.write(slice);
+                }
+                Thread.sleep(1); // a client that produces its body as it goes: the server sees it arrive in parts
+            }
+            answer = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 507").contains("urn:raptor:problem:quota-exceeded");
+        assertThat(api.root().resolve("whole.bin")).doesNotExist();
+    }
+
     @Test
     void anUploadThatWouldPassTheQuotaIsRefusedBeforeWriting() throws Exception {
         FileApi.Bin put = api.put("/too-big.bin", new byte[(int) MIB]);

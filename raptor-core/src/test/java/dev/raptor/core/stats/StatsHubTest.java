@@ -33,11 +33,12 @@ class StatsHubTest extends RunningServerFixture {
     /** Disk figures as a tracker would hold them; the hub only reads them. */
     private final Map<UUID, DiskReading> disk = new ConcurrentHashMap<>();
     private final Set<UUID> forgotten = ConcurrentHashMap.newKeySet();
+    private DiskUsageSource source;
     private StatsHub hub;
 
     @BeforeEach
     void openHub() {
-        DiskUsageSource source = new DiskUsageSource() {
+        source = new DiskUsageSource() {
             @Override
             public DiskReading reading(UUID serverId) {
                 return disk.getOrDefault(serverId, DiskReading.UNKNOWN);
@@ -149,7 +150,7 @@ class StatsHubTest extends RunningServerFixture {
     @Test
     void theFirstSnapshotOfARunWaitsForTheEnginesSecondReadingAndKeepsTheServerWatchedForAWhile() throws Exception {
         hub.close();
-        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
+        hub = new StatsHub(runtime, runs, bus, source, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
                 .withRecheckEvery(Duration.ofMillis(100)).withWarmFor(Duration.ofMillis(500)));
         CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
         await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
@@ -167,7 +168,7 @@ class StatsHubTest extends RunningServerFixture {
     @Test
     void aSnapshotOfAServerReadBeforeAnswersAtOnceWithItsLatestReading() throws Exception {
         hub.close();
-        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
+        hub = new StatsHub(runtime, runs, bus, source, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
                 .withRecheckEvery(Duration.ofMillis(100)).withEngineTimeout(Duration.ofMinutes(5)));
         CompletableFuture<ServerStats> first = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
         await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
@@ -198,7 +199,7 @@ class StatsHubTest extends RunningServerFixture {
     @Test
     void aNewWatchOfARunStartsFromItsRememberedReading() throws Exception {
         hub.close();
-        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
+        hub = new StatsHub(runtime, runs, bus, source, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
                 .withRecheckEvery(Duration.ofMillis(100)).withWarmFor(Duration.ofSeconds(1)));
         CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
         await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);

@@ -32,7 +32,6 @@ import java.util.UUID;
  * @param limitBytes     a quota refusal: the server's quota ({@code limits.diskMiB})
  * @param neededBytes    a quota refusal: the bytes the refused write needed on top
  */
- */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors, Long line,
                       Long column, String serverId, Long currentVersion, ConflictingServer conflictsWith,
