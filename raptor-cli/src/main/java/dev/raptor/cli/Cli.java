@@ -1,8 +1,8 @@
 package dev.raptor.cli;
 
-import dev.raptor.cli.api.RaptorApi;
 import dev.raptor.cli.api.ServerResolver;
 import dev.raptor.cli.output.Terminal;
+import dev.raptor.wire.client.RaptorClient;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -10,10 +10,11 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * What every verb works with: the daemon's API, server-name resolution, the terminal and the
- * process's streams. Built once per invocation by {@link RaptorCtl}; nothing connects until a verb
- * makes a request.
+ * What every verb works with: the daemon's API (a {@link RaptorClient}), server-name resolution, the
+ * terminal and the process's streams. Built once per invocation by {@link RaptorCtl} when a verb first
+ * needs it; nothing connects until a verb makes a request. A failed call throws one of the client's
+ * {@code RaptorException}s, which {@link Main} reports with its exit code ({@code DaemonErrors}).
  */
-public record Cli(RaptorApi api, ServerResolver resolver, Terminal terminal, PrintWriter out, PrintWriter err,
+public record Cli(RaptorClient client, ServerResolver resolver, Terminal terminal, PrintWriter out, PrintWriter err,
                   InputStream in, Map<String, String> env, Clock clock) {
 }

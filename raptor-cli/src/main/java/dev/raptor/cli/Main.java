@@ -1,6 +1,8 @@
 package dev.raptor.cli;
 
+import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.output.Terminal;
+import dev.raptor.wire.client.RaptorException;
 import picocli.CommandLine;
 
 import java.io.InputStream;
@@ -65,6 +67,10 @@ public final class Main {
         int code;
         String message;
         if (e instanceof CliException c) {
+            code = c.exitCode();
+            message = c.getMessage();
+        } else if (e instanceof RaptorException r) {
+            CliException c = DaemonErrors.of(r);
             code = c.exitCode();
             message = c.getMessage();
         } else if (e instanceof CommandLine.ParameterException p) {

@@ -2,7 +2,7 @@ package dev.raptor.cli.command;
 
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
+import dev.raptor.cli.output.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +27,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         Cli cli = root.cli();
         String id = cli.resolver().resolve(server).id();
-        cli.out().println(Json.pretty(cli.api().server(id)));
+        cli.out().println(JsonOutput.pretty(cli.client().server(id).get()));
         cli.out().flush();
         return 0;
     }

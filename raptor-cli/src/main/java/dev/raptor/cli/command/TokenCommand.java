@@ -1,10 +1,10 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
+import dev.raptor.cli.output.JsonOutput;
+import dev.raptor.wire.auth.TokenDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,14 +47,13 @@ public final class TokenCommand implements Callable<Integer> {
         List<String> perms = permissions.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
         Cli cli = root.cli();
         String id = cli.resolver().resolve(server).id();
-        JsonNode answer = cli.api().token(id, perms, ttl);
+        TokenDocument answer = cli.client().server(id).token(perms, ttl);
         if (json) {
-            cli.out().println(Json.pretty(answer));
+            cli.out().println(JsonOutput.pretty(answer));
         } else {
-            String token = Json.text(answer, null, "token");
-            cli.out().println(token != null ? token : Json.pretty(answer));
-            String expires = Json.text(answer, null, "expiresAt");
-            if (expires != null && cli.terminal().interactive()) {
+            cli.out().println(answer.token());
+            if (answer.expiresAt() != null && cli.terminal().interactive()) {
+                String expires = answer.expiresAt().toString();
                 cli.err().println("expires " + expires + "; permissions " + Arrays.toString(perms.toArray()));
             }
         }

@@ -1,10 +1,8 @@
 package dev.raptor.cli.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.raptor.cli.transport.DaemonRequest;
-import dev.raptor.cli.transport.DaemonResponse;
-import dev.raptor.cli.transport.UnixSocketTransport;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.client.RaptorException;
+import dev.raptor.wire.server.ServerDocument;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.File;
@@ -35,7 +33,6 @@ final class LiveDaemon implements AutoCloseable {
 
     private static final String HOW = "Start the test engine with `scripts/engine.sh start` and point the tests at it with "
             + "`eval \"$(scripts/engine.sh env)\"` (it sets DOCKER_HOST), or run scripts/test.sh.";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path dir;
     final Path socket;
@@ -91,7 +88,7 @@ final class LiveDaemon implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws IOException {
-        AtomicReference<IOException> last = new AtomicReference<>();
+        AtomicReference<RuntimeException> last = new AtomicReference<>();
         try {
             await("raptord healthy").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> healthy(last));
         } catch (ConditionTimeoutException e) {
@@ -101,21 +98,20 @@ final class LiveDaemon implements AutoCloseable {
     }
 
     /** True once the daemon answers its health check; fails at once if it exited, else keeps why not in {@code last}. */
-    private boolean healthy(AtomicReference<IOException> last) {
+    private boolean healthy(AtomicReference<RuntimeException> last) {
         if (!process.isAlive()) {
             fail("raptord exited with " + process.exitValue() + " during boot (" + HOW + "):\n" + logTail());
         }
         if (!Files.exists(socket)) {
             return false;
         }
-        try (DaemonResponse r = new UnixSocketTransport(socket).send(DaemonRequest.get("/api/v1/health")
-                .withReadTimeout(Duration.ofSeconds(10)))) {
-            String body = new String(r.body().readAllBytes());
-            if (r.status() == 200) {
+        try (RaptorClient client = RaptorClient.builder().unixSocket(socket).requestTimeout(Duration.ofSeconds(10)).build()) {
+            var health = client.health();
+            if (health.status().equals("ok")) {
                 return true;
             }
-            last.set(new IOException("health answered " + r.status() + ": " + body));
-        } catch (IOException e) {
+            last.set(new IllegalStateException("health answered " + health));
+        } catch (RaptorException e) {
             last.set(e);
         }
         return false;
@@ -135,16 +131,11 @@ final class LiveDaemon implements AutoCloseable {
     public void close() throws IOException {
         try {
             if (process.isAlive()) {
-                UnixSocketTransport t = new UnixSocketTransport(socket);
-                try (DaemonResponse r = t.send(DaemonRequest.get("/api/v1/servers"))) {
-                    JsonNode list = JSON.readTree(r.body());
-                    for (JsonNode s : list.path("servers")) {
-                        try (DaemonResponse d = t.send(new DaemonRequest("DELETE", "/api/v1/servers/" + s.path("id").asText()
-                                + "?force=true", Map.of(), null, Duration.ofSeconds(60)))) {
-                            d.body().readAllBytes();
-                        }
+                try (RaptorClient client = RaptorClient.overUnixSocket(socket)) {
+                    for (ServerDocument s : client.servers().list().servers()) {
+                        client.server(s.spec().id()).delete(true, Duration.ofSeconds(60));
                     }
-                } catch (IOException e) {
+                } catch (RaptorException e) {
                     // the daemon is gone; the engine sweep below still runs
                 }
             }
@@ -197,18 +188,19 @@ final class LiveDaemon implements AutoCloseable {
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
-    /** raptorctl's own class path: its classes, picocli and Jackson. Nothing of the daemon. */
+    /**
+     * raptorctl's own class path, what its jar holds: its classes and its runtime dependencies as the build
+     * wrote them to {@code target/raptorctl.classpath} (picocli, RaptorClient with Jackson and Jetty's clients,
+     * SLF4J's no-op provider). Nothing of the daemon.
+     */
     static String cliClassPath() {
-        List<String> parts = new ArrayList<>();
-        for (Class<?> c : List.of(dev.raptor.cli.Main.class, picocli.CommandLine.class, ObjectMapper.class,
-                com.fasterxml.jackson.core.JsonParser.class, com.fasterxml.jackson.annotation.JsonProperty.class)) {
-            try {
-                parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
+        try {
+            Path classes = Path.of(dev.raptor.cli.Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dependencies = classes.resolveSibling("raptorctl.classpath");
+            return classes + File.pathSeparator + Files.readString(dependencies).strip();
+        } catch (java.net.URISyntaxException | IOException e) {
+            throw new IllegalStateException("raptorctl's class path (target/raptorctl.classpath, written by the build): " + e, e);
         }
-        return String.join(File.pathSeparator, parts);
     }
 
     private static byte[] randomBytes(int n) {

@@ -550,8 +550,7 @@ class RaptorctlAgainstLiveDaemonTest {
     @Test
     void sftpUserAddListsAndRemovesAUserWithAPasswordFromStandardInput() {
         ok("create", "--name", "sftp-cli", IMAGE);
-        String id = ok("inspect", "--json", "sftp-cli").out();
-        String shortId = dev.raptor.cli.api.Json.parse(id).path("id").asText().substring(0, 8);
+        String shortId = inspect("sftp-cli").path("id").asText().substring(0, 8);
 
         Result added = okWithInput("correct horse battery staple\n", "sftp-user", "add", "--password-stdin", "--perm", "read,write",
                 "sftp-cli", "builder");

@@ -1,5 +1,6 @@
-package dev.raptor.cli.transport;
+package dev.raptor.cli.api;
 
+import dev.raptor.wire.client.DaemonEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,25 +23,27 @@ class DaemonAddressTest {
 
     @Test
     void aHostMeansTcpWithTheApiKey() {
-        DaemonTransport t = DaemonAddress.transport(null, "10.0.0.5:8080", null, Map.of("RAPTOR_API_KEY", "k"));
-        assertThat(t).isInstanceOf(TcpTransport.class);
-        assertThat(t.describe()).isEqualTo("http://10.0.0.5:8080");
+        DaemonAddress a = DaemonAddress.of(null, "10.0.0.5:8080", null, Map.of("RAPTOR_API_KEY", "k"));
+        assertThat(a.endpoint()).isInstanceOf(DaemonEndpoint.Http.class);
+        assertThat(a.endpoint().describe()).isEqualTo("http://10.0.0.5:8080");
+        assertThat(a.credential()).isEqualTo("k");
     }
 
     @Test
     void aUnixHostIsASocket() {
-        DaemonTransport t = DaemonAddress.transport(null, "unix:///run/raptor.sock", null, Map.of());
-        assertThat(t).isInstanceOfSatisfying(UnixSocketTransport.class, u -> assertThat(u.socket()).isEqualTo(Path.of("/run/raptor.sock")));
+        DaemonAddress a = DaemonAddress.of(null, "unix:///run/raptor.sock", null, Map.of("RAPTOR_API_KEY", "k"));
+        assertThat(a.endpoint()).isEqualTo(new DaemonEndpoint.UnixSocket(Path.of("/run/raptor.sock")));
+        assertThat(a.credential()).as("the socket needs no key").isNull();
     }
 
     @Test
     void anExplicitSocketBeatsAHostFromTheEnvironment() {
-        DaemonTransport t = DaemonAddress.transport("/s.sock", null, null, Map.of("RAPTOR_HOST", "http://x:1"));
-        assertThat(t).isInstanceOf(UnixSocketTransport.class);
+        DaemonAddress a = DaemonAddress.of("/s.sock", null, null, Map.of("RAPTOR_HOST", "http://x:1"));
+        assertThat(a.endpoint()).isInstanceOf(DaemonEndpoint.UnixSocket.class);
     }
 
     @Test
     void aBadHostIsRefused() {
-        assertThatThrownBy(() -> DaemonAddress.transport(null, "ftp://x", null, Map.of())).hasMessageContaining("must be http");
+        assertThatThrownBy(() -> DaemonAddress.of(null, "ftp://x", null, Map.of())).hasMessageContaining("must be http");
     }
 }

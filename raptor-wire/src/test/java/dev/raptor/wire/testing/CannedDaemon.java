@@ -1,4 +1,4 @@
-package dev.raptor.cli.transport;
+package dev.raptor.wire.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,11 +19,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 
 /**
- * A deliberately small HTTP/1.1 server on a Unix socket for tests: each connection's request is
- * parsed (head and Content-Length body) and handed to a {@link Handler}, which writes raw bytes, so
- * tests control framing exactly (chunks, missing lengths, stalls).
+ * A stand-in daemon for client tests: a deliberately small HTTP/1.1 server on a Unix socket whose
+ * answers a test writes byte by byte. Each connection's request is parsed (head and Content-Length
+ * body) and handed to a {@link Handler}, which writes raw bytes, so a test makes the faults a real
+ * daemon cannot (a body cut short, an answer that never comes, garbage) and checks what a client sent.
  */
-public final class TinyUnixServer implements AutoCloseable {
+public final class CannedDaemon implements AutoCloseable {
 
     /** A request as the server saw it. */
     public record Request(String method, String target, Map<String, String> headers, byte[] body) {
@@ -43,12 +44,12 @@ public final class TinyUnixServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    public TinyUnixServer(Path socket, Handler handler) throws IOException {
+    public CannedDaemon(Path socket, Handler handler) throws IOException {
         this.socket = socket;
         this.handler = handler;
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        this.acceptor = Thread.ofPlatform().daemon().name("tiny-unix-server").start(this::acceptLoop);
+        this.acceptor = Thread.ofPlatform().daemon().name("canned-daemon").start(this::acceptLoop);
     }
 
     public Path socket() {
