@@ -13,7 +13,7 @@ import java.util.Map;
  * What every verb works with: the daemon's API (a {@link RaptorClient}), server-name resolution, the
  * terminal and the process's streams. Built once per invocation by {@link RaptorCtl} when a verb first
  * needs it; nothing connects until a verb makes a request. A failed call throws one of the client's
- * {@code RaptorException}s, which {@link Main} reports with its exit code ({@code DaemonErrors}).
+ * {@code RaptorException}s, which {@link RaptorctlMain} reports with its exit code ({@code DaemonErrors}).
  */
 public record Cli(RaptorClient client, ServerResolver resolver, Terminal terminal, PrintWriter out, PrintWriter err,
                   InputStream in, Map<String, String> env, Clock clock) {

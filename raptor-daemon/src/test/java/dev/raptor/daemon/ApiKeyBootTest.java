@@ -77,7 +77,7 @@ class ApiKeyBootTest {
             failed = launch(data, taken.getLocalPort(), "port-taken");
             assertThat(failed.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(failed.process.exitValue()).as(failed.output()).isEqualTo(Main.EXIT_BOOT_FAILED);
+        assertThat(failed.process.exitValue()).as(failed.output()).isEqualTo(RaptordMain.EXIT_BOOT_FAILED);
         assertThat(failed.output()).contains("cannot serve the API");
         String key = keyIn(data);
         assertThat(failed.stdout()).as("not printed by a boot that does not serve").doesNotContain(key);
@@ -159,7 +159,7 @@ class ApiKeyBootTest {
     void anUnknownCommandIsAUsageError() {
         DaemonProcess.Finished r = raptord(env(tmp.resolve("data"), 0), "bad-command", "key", "lose");
 
-        assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.exitCode()).isEqualTo(RaptordMain.EXIT_USAGE);
         assertThat(r.stderr()).contains("unknown command 'key lose'").contains("raptord [--config FILE] key rotate");
     }
 }

@@ -132,7 +132,7 @@ class DaemonLifecycleTest {
         assertThat(system.get("runtime").asText()).isEqualTo("process");
 
         String log = Files.readString(d.err);
-        assertThat(log).contains("raptord " + Main.version() + " ready")
+        assertThat(log).contains("raptord " + RaptordMain.version() + " ready")
                 .contains("  data dir: " + data + " (RAPTOR_DATA_DIR)")
                 .containsPattern("  runtime:  process \\S+, because no Docker Engine at " + java.util.regex.Pattern.quote("unix://" + noEngine) + ": .*No such file or directory")
                 .containsPattern("  host:     servers run as the host account \\S+ \\(uid \\d+, gid \\d+\\), .*"
@@ -152,7 +152,7 @@ class DaemonLifecycleTest {
                 "RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort(), "RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString()), List.of());
         daemons.add(d);
         assertThat(d.process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(d.process.exitValue()).as(d.output()).isEqualTo(Main.EXIT_BOOT_FAILED);
+        assertThat(d.process.exitValue()).as(d.output()).isEqualTo(RaptordMain.EXIT_BOOT_FAILED);
         assertThat(d.output()).contains("no Docker Engine answers at unix://").doesNotContain("\tat ");
     }
 
@@ -164,7 +164,7 @@ class DaemonLifecycleTest {
                 Map.of("RAPTOR_RUNTIME", "sideways", "RAPTOR_DATA_DIR", tmp.resolve("data").toString()), List.of("--config", config.toString()));
         daemons.add(d);
         assertThat(d.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(d.process.exitValue()).as(d.output()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(d.process.exitValue()).as(d.output()).isEqualTo(RaptordMain.EXIT_USAGE);
         String err = Files.readString(d.err);
         assertThat(err).contains("httpAddr in " + config).contains("'bogus'").contains("RAPTOR_RUNTIME")
                 .doesNotContain("Exception").doesNotContain("\tat ");
@@ -176,7 +176,7 @@ class DaemonLifecycleTest {
         DaemonProcess d = DaemonProcess.launch(tmp, "missing-config", Map.of(), List.of("--config", tmp.resolve("nope.yml").toString()));
         daemons.add(d);
         assertThat(d.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(d.process.exitValue()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(d.process.exitValue()).isEqualTo(RaptordMain.EXIT_USAGE);
         assertThat(Files.readString(d.err)).contains("nope.yml").doesNotContain("\tat ");
     }
 }

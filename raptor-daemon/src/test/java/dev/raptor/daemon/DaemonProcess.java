@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** raptord run as a real child process ({@code java -cp <test class path> dev.raptor.daemon.Main}), with its output in files. */
+/** raptord run as a real child process ({@code java -cp <test class path> dev.raptor.daemon.RaptordMain}), with its output in files. */
 final class DaemonProcess implements AutoCloseable {
     final Process process;
     final int port;
@@ -49,7 +49,7 @@ final class DaemonProcess implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 // the daemon's own logging (to stderr), not the tests' logback-test.xml that is on this class path
                 "-Dlogback.configurationFile=logback.xml",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-cp", System.getProperty("java.class.path"), RaptordMain.class.getName()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> e = pb.environment();

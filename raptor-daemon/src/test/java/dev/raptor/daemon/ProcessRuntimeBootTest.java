@@ -53,7 +53,7 @@ class ProcessRuntimeBootTest {
 
     @BeforeEach
     void asRoot() throws IOException {
-        if (!Main.isRoot()) {
+        if (!RaptordMain.isRoot()) {
             fail("this test needs root, as CI runs it: only a root daemon runs servers as another user");
         }
         // JUnit makes its directory 0700; a data directory lives under one all may pass, like /var/lib.

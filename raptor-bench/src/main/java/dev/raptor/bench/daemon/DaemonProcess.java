@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 public final class DaemonProcess implements AutoCloseable {
     /** Overrides the daemon's main class when the raptor-daemon jar's manifest does not name one. */
     public static final String MAIN_PROPERTY = "raptor.bench.daemonMain";
-    private static final String FALLBACK_MAIN = "dev.raptor.daemon.Main";
+    private static final String FALLBACK_MAIN = "dev.raptor.daemon.RaptordMain";
     private static final Duration READY_LIMIT = Duration.ofMinutes(3);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(40);
     private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();

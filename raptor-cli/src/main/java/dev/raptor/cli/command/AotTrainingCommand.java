@@ -2,7 +2,7 @@ package dev.raptor.cli.command;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.raptor.cli.Main;
+import dev.raptor.cli.RaptorctlMain;
 import dev.raptor.cli.output.Terminal;
 import dev.raptor.wire.console.LogLineDocument;
 import dev.raptor.wire.console.LogsDocument;
@@ -63,10 +63,10 @@ public final class AotTrainingCommand implements Callable<Integer> {
                     {"system", "info"}, {"start", "lobby"}, {"ps", "--help"}, {"ps", "--bogus"},
             };
             for (String[] args : runs) {
-                Main.run(args, env, InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+                RaptorctlMain.run(args, env, InputStream.nullInputStream(), OutputStream.nullOutputStream(),
                         OutputStream.nullOutputStream(), Terminal.plain());
             }
-            Main.run(new String[]{"ps"}, Map.of("RAPTOR_SOCKET", dir.resolve("absent.sock").toString()),
+            RaptorctlMain.run(new String[]{"ps"}, Map.of("RAPTOR_SOCKET", dir.resolve("absent.sock").toString()),
                     InputStream.nullInputStream(), OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), Terminal.plain());
         } finally {
             daemon.stop(0);

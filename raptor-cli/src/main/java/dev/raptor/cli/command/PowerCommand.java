@@ -6,7 +6,7 @@ import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
-import dev.raptor.wire.client.Operations;
+import dev.raptor.wire.client.OperationsClient;
 import dev.raptor.wire.client.RaptorException;
 import dev.raptor.wire.client.ServerClient;
 import dev.raptor.wire.operation.OperationDocument;
@@ -86,7 +86,7 @@ public abstract sealed class PowerCommand implements Callable<Integer>
         }
         OperationDocument done = cli.client().operations().await(op, OPERATION_DEADLINE);
         String status = done.status() == null ? "" : done.status();
-        if (status.equals(Operations.PENDING)) {
+        if (status.equals(OperationsClient.PENDING)) {
             throw new CliException(ExitCode.FAILURE, action + " of " + ref.label() + " is still pending after "
                     + OPERATION_DEADLINE.toMinutes() + " minutes (operation " + done.id() + ")");
         }

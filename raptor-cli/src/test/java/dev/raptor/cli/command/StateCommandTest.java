@@ -1,7 +1,7 @@
 package dev.raptor.cli.command;
 
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.Main;
+import dev.raptor.cli.RaptorctlMain;
 import dev.raptor.cli.output.Terminal;
 import dev.raptor.wire.testing.CannedDaemon;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class StateCommandTest {
     private Run raptorctl(Path socket, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, Map.of("RAPTOR_SOCKET", socket.toString()), InputStream.nullInputStream(), out, err, Terminal.plain());
+        int exit = RaptorctlMain.run(args, Map.of("RAPTOR_SOCKET", socket.toString()), InputStream.nullInputStream(), out, err, Terminal.plain());
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -68,7 +68,7 @@ final class LiveDaemon implements AutoCloseable {
         }
         String apiKey = "e2e-" + HexFormat.of().formatHex(randomBytes(24));
         String node = "clitest" + HexFormat.of().formatHex(randomBytes(4));
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC", "-cp", testClassPath(), "dev.raptor.daemon.Main")
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC", "-cp", testClassPath(), "dev.raptor.daemon.RaptordMain")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
@@ -195,7 +195,7 @@ final class LiveDaemon implements AutoCloseable {
      */
     static String cliClassPath() {
         try {
-            Path classes = Path.of(dev.raptor.cli.Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path classes = Path.of(dev.raptor.cli.RaptorctlMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path dependencies = classes.resolveSibling("raptorctl.classpath");
             return classes + File.pathSeparator + Files.readString(dependencies).strip();
         } catch (java.net.URISyntaxException | IOException e) {

@@ -87,7 +87,7 @@ final class Raptorctl {
     /** Starts raptorctl and hands over the process (for streams: logs -f, stats, attach). */
     Process start(String... args) {
         List<String> cmd = new ArrayList<>(List.of(LiveDaemon.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", LiveDaemon.cliClassPath(), "dev.raptor.cli.Main"));
+                "-cp", LiveDaemon.cliClassPath(), "dev.raptor.cli.RaptorctlMain"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> e = pb.environment();

@@ -39,7 +39,7 @@ public final class RaptorClient implements AutoCloseable {
     private final DaemonHttp http;
     private final Settings settings;
     private final Servers servers;
-    private final Operations operations;
+    private final OperationsClient operations;
     private final StateTransfer state;
     private volatile WebSocketConnector consoles;
 
@@ -47,7 +47,7 @@ public final class RaptorClient implements AutoCloseable {
         this.settings = new Settings(b.requestTimeout, b.operationTimeout);
         this.http = new DaemonHttp(b.endpoint, b.bearer, b.connectTimeout, b.requestTimeout, b.userAgent);
         this.servers = new Servers(this);
-        this.operations = new Operations(this);
+        this.operations = new OperationsClient(this);
         this.state = new StateTransfer(this);
     }
 
@@ -101,7 +101,7 @@ public final class RaptorClient implements AutoCloseable {
     }
 
     /** Power actions and deletes answered 202: read them again, wait for their outcome. */
-    public Operations operations() {
+    public OperationsClient operations() {
         return operations;
     }
 

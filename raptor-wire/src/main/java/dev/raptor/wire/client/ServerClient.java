@@ -56,7 +56,7 @@ public final class ServerClient {
      * {@code POST /servers/{id}/power}. By default the daemon waits for the outcome and answers the
      * finished operation ({@code done}, {@code superseded} or {@code failed}, with the reason); with
      * {@code wait: false}, or when its wait runs out first, it answers the operation still
-     * {@code pending}: {@link Operations#await} follows it to the end.
+     * {@code pending}: {@link OperationsClient#await} follows it to the end.
      */
     public OperationDocument power(PowerRequest request) {
         DaemonHttp http = client.http();

@@ -11,7 +11,7 @@
  *       (one server: power, command, logs, stats, activity, tokens, patch, delete)</li>
  *   <li>live output: {@link dev.raptor.wire.client.LogStream} (a followed log) and
  *       {@link dev.raptor.wire.client.ConsoleWebSocket} (the console socket)</li>
- *   <li>operations answered before they finished: {@link dev.raptor.wire.client.Operations}</li>
+ *   <li>operations answered before they finished: {@link dev.raptor.wire.client.OperationsClient}</li>
  *   <li>export and import: {@link dev.raptor.wire.client.StateTransfer}</li>
  *   <li>failures: {@link dev.raptor.wire.client.RaptorException} and its three kinds</li>
  * </ul>

@@ -14,8 +14,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /** {@code raptorctl}'s entry point: runs one verb and exits with its {@link ExitCode}. */
-public final class Main {
-    private Main() {
+public final class RaptorctlMain {
+    private RaptorctlMain() {
     }
 
     public static void main(String[] args) {
@@ -46,7 +46,7 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
-        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setParameterExceptionHandler(RaptorctlMain::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine, terminal, env));
         return cl;
     }

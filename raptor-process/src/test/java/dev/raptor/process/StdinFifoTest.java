@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The stdin FIFO: lines arrive whoever writes them and whenever, and a writer never blocks past its deadline. */
-class ConsoleInputTest {
+class StdinFifoTest {
     @TempDir
     Path tmp;
     private Process reader;
@@ -59,11 +59,11 @@ class ConsoleInputTest {
         Deadline soon = Deadline.in(Duration.ofSeconds(10));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            ConsoleInput.write(fifo, "first", soon);
+            StdinFifo.write(fifo, "first", soon);
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("got first"));
         Thread.sleep(300); // deliberate: a window with no writer, in which an unheld FIFO would give the reader end-of-file
-        ConsoleInput.write(fifo, "second", soon);
+        StdinFifo.write(fifo, "second", soon);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("got second"));
         assertThat(got).doesNotContain("EOF");
@@ -75,7 +75,7 @@ class ConsoleInputTest {
         Path fifo = fifo();
         List<String> got = readWith(fifo, false);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ConsoleInput.write(fifo, "only", Deadline.in(Duration.ofSeconds(5))));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> StdinFifo.write(fifo, "only", Deadline.in(Duration.ofSeconds(5))));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("EOF"));
         assertThat(got).containsExactly("got only", "EOF");
@@ -86,8 +86,8 @@ class ConsoleInputTest {
         Path fifo = fifo();
         long t0 = System.nanoTime();
 
-        assertThatThrownBy(() -> ConsoleInput.write(fifo, "hello?", Deadline.in(Duration.ofSeconds(30))))
-                .isInstanceOf(ConsoleInput.NoReader.class);
+        assertThatThrownBy(() -> StdinFifo.write(fifo, "hello?", Deadline.in(Duration.ofSeconds(30))))
+                .isInstanceOf(StdinFifo.NoReader.class);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
     }
 
@@ -95,15 +95,15 @@ class ConsoleInputTest {
     void aServerThatStopsReadingFillsThePipeAndTheWriteGivesUpAtItsDeadline() throws Exception {
         Path fifo = fifo();
         reader = new ProcessBuilder("/bin/sh", "-c", "exec 9<>\"$1\"; sleep 600", "sh", fifo.toString()).start();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ConsoleInput.write(fifo, "x", Deadline.in(Duration.ofSeconds(1))));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> StdinFifo.write(fifo, "x", Deadline.in(Duration.ofSeconds(1))));
         String line = "y".repeat(1000);
 
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> {
             for (int i = 0; i < 1000; i++) { // 1 MB: far more than a pipe holds
-                ConsoleInput.write(fifo, line, Deadline.in(Duration.ofMillis(300)));
+                StdinFifo.write(fifo, line, Deadline.in(Duration.ofMillis(300)));
             }
-        }).isInstanceOf(ConsoleInput.Full.class);
+        }).isInstanceOf(StdinFifo.Full.class);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
     }
 }

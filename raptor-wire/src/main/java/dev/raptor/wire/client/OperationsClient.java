@@ -11,7 +11,7 @@ import java.util.Objects;
  * while it was still {@code pending} (202) goes on, and is read here until it has its outcome. The
  * daemon keeps a finished operation for an hour, across restarts.
  */
-public final class Operations {
+public final class OperationsClient {
     /** The status of an operation that has no outcome yet. */
     public static final String PENDING = "pending";
 
@@ -20,7 +20,7 @@ public final class Operations {
 
     private final RaptorClient client;
 
-    Operations(RaptorClient client) {
+    OperationsClient(RaptorClient client) {
         this.client = client;
     }
 

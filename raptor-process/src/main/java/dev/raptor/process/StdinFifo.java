@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * most 4 KiB ({@code PIPE_BUF}) goes in whole or not at all, so concurrent writers never interleave
  * within a line; a longer line may be split by another writer's line.
  */
-final class ConsoleInput {
-    private ConsoleInput() {
+final class StdinFifo {
+    private StdinFifo() {
     }
 
     /** Nobody reads the FIFO (or it does not exist): the run is over. */

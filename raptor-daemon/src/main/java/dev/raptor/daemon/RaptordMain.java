@@ -25,11 +25,11 @@ import java.util.concurrent.CountDownLatch;
  * boot fails (engine unreachable, data directory in use...), and after a clean shutdown on SIGTERM
  * the JVM's 143 (128 + SIGTERM; the systemd unit counts it as success).
  */
-public final class Main {
+public final class RaptordMain {
     public static final int EXIT_BOOT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
 
-    private Main() {
+    private RaptordMain() {
     }
 
     public static void main(String[] args) {
@@ -83,7 +83,7 @@ public final class Main {
             System.exit(KeyCommand.run(command, config, System.out, System.err));
             return;
         }
-        Logger log = LoggerFactory.getLogger(Main.class);
+        Logger log = LoggerFactory.getLogger(RaptordMain.class);
         if (!isRoot() && config.dataDirSource().startsWith("default")) {
             log.info("not running as root: using the data directory {} instead of /var/lib/raptor-daemon (set RAPTOR_DATA_DIR to choose)",
                     config.dataDir());
@@ -133,7 +133,7 @@ public final class Main {
 
     /** The version this build was made as. */
     public static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        try (InputStream in = RaptordMain.class.getResourceAsStream("version.properties")) {
             Properties p = new Properties();
             if (in != null) {
                 p.load(in);

@@ -18,8 +18,8 @@ import java.util.UUID;
  * the connection. Waiting for that close is the delivery receipt: when {@link #send} returns, the line is in
  * the container's stdin pipe, so consecutive lines arrive in order.
  */
-final class ConsoleInput {
-    private ConsoleInput() {
+final class StdinAttach {
+    private StdinAttach() {
     }
 
     /** Runs inside an {@link EngineCalls} call (the deadline interrupts the wait). */
