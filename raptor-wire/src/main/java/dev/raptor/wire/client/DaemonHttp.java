@@ -50,9 +50,11 @@ final class DaemonHttp implements AutoCloseable {
     private static final int MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
     private final DaemonEndpoint endpoint;
-    private final String authorization;
+    /** {@code Bearer <credential>}, or null: what every request and WebSocket upgrade carries. */
+    final String authorization;
     private final Duration requestTimeout;
-    private final HttpClient http;
+    /** The Jetty client, which the WebSocket client shares (see {@link WebSocketConnector}). */
+    final HttpClient http;
     private final Transport unix;
     private final String origin;
 
@@ -103,14 +105,6 @@ final class DaemonHttp implements AutoCloseable {
 
     DaemonEndpoint endpoint() {
         return endpoint;
-    }
-
-    HttpClient jetty() {
-        return http;
-    }
-
-    String authorization() {
-        return authorization;
     }
 
     /** The URI of {@code path} under {@code /api/v1}, with the scheme a WebSocket needs when {@code ws}. */
@@ -186,9 +180,7 @@ final class DaemonHttp implements AutoCloseable {
         } catch (ExecutionException e) {
             throw failure(request, e.getCause() == null ? e : e.getCause(), connected.get(), deadline);
         } catch (InterruptedException e) {
-            request.abort(e);
-            Thread.currentThread().interrupt();
-            throw new RaptorIoException(describe(request) + " was interrupted", e);
+            throw interrupted(request, e);
         }
     }
 
@@ -210,9 +202,7 @@ final class DaemonHttp implements AutoCloseable {
         } catch (ExecutionException e) {
             throw failure(request, e.getCause() == null ? e : e.getCause(), connected.get(), requestTimeout);
         } catch (InterruptedException e) {
-            request.abort(e);
-            Thread.currentThread().interrupt();
-            throw new RaptorIoException(describe(request) + " was interrupted", e);
+            throw interrupted(request, e);
         }
         InputStream body = listener.getInputStream();
         if (!HttpStatus.isSuccess(head.getStatus())) {
@@ -229,6 +219,13 @@ final class DaemonHttp implements AutoCloseable {
 
     static RaptorProblemException problem(int status, String contentType, byte[] body) {
         return RaptorProblemException.fromAnswer(status, contentType, body);
+    }
+
+    /** The calling thread was interrupted while it waited: the exchange is abandoned, the interrupt kept. */
+    private static RaptorIoException interrupted(Request request, InterruptedException e) {
+        request.abort(e);
+        Thread.currentThread().interrupt();
+        return new RaptorIoException(describe(request) + " was interrupted", e);
     }
 
     /** Sorts a failed exchange: no connection (unreachable), or a broken or late one (I/O). */

@@ -10,4 +10,9 @@ public final class RaptorIoException extends RaptorException {
     public RaptorIoException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Whether the exchange failed because its deadline passed (rather than a broken connection or answer). */
+    public boolean timedOut() {
+        return getCause() instanceof java.util.concurrent.TimeoutException;
+    }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 public final class ServerClient {
     private final RaptorClient client;
     private final String id;
+    /** {@code /servers/{id}}, the id percent-encoded. */
     private final String path;
 
     ServerClient(RaptorClient client, String id) {
@@ -40,6 +41,7 @@ public final class ServerClient {
         this.path = "/servers/" + DaemonHttp.segment(id);
     }
 
+    /** The server's id, as given. */
     public String id() {
         return id;
     }

@@ -29,6 +29,15 @@ public final class Servers {
     }
 
     /**
+     * The servers {@code query} selects as the daemon wrote them, byte for byte: for a caller that passes
+     * the list on unread (a panel relaying it to a browser), which need not pay for reading it.
+     */
+    public byte[] listJson(ServerQuery query) {
+        DaemonHttp http = client.http();
+        return http.bytes(http.request(HttpMethod.GET, "/servers" + query.toQuery()), null);
+    }
+
+    /**
      * {@code POST /servers}: creates a server (offline until started) from its spec; members left null
      * take their defaults, an id left null is chosen by the daemon.
      *

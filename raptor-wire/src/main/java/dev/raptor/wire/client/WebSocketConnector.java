@@ -29,7 +29,7 @@ final class WebSocketConnector implements AutoCloseable {
 
     WebSocketConnector(DaemonHttp http) {
         this.http = http;
-        this.ws = new WebSocketClient(http.jetty());
+        this.ws = new WebSocketClient(http.http);
         ws.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         ws.setIdleTimeout(IDLE_TIMEOUT);
         try {
@@ -42,8 +42,8 @@ final class WebSocketConnector implements AutoCloseable {
     ConsoleWebSocket connect(String path, ConsoleWebSocket.Listener listener, Duration timeout) {
         URI uri = http.uri(path, true);
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
-        if (http.authorization() != null) {
-            upgrade.setHeader("Authorization", http.authorization());
+        if (http.authorization != null) {
+            upgrade.setHeader("Authorization", http.authorization);
         }
         AtomicBoolean connected = new AtomicBoolean();
         JettyUpgradeListener route = new JettyUpgradeListener() {

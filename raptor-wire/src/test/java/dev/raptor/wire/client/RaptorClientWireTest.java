@@ -110,7 +110,8 @@ class RaptorClientWireTest {
         try (var daemon = new CannedDaemon(dir.resolve("d.sock"), (r, out) -> release.await(30, TimeUnit.SECONDS))) {
             client = RaptorClient.builder().unixSocket(daemon.socket()).requestTimeout(Duration.ofMillis(300)).build();
             assertThatThrownBy(() -> client.system())
-                    .isInstanceOf(RaptorIoException.class).hasMessageContaining("did not answer GET /api/v1/system within 300 ms");
+                    .isInstanceOfSatisfying(RaptorIoException.class, e -> assertThat(e.timedOut()).isTrue())
+                    .hasMessageContaining("did not answer GET /api/v1/system within 300 ms");
             release.countDown();
         }
     }
@@ -119,7 +120,8 @@ class RaptorClientWireTest {
     void aTruncatedAnswerIsABrokenExchangeNotAShortDocument() throws Exception {
         try (var daemon = new CannedDaemon(dir.resolve("d.sock"), (r, out) ->
                 write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"servers\""))) {
-            assertThatThrownBy(() -> client(daemon).servers().list()).isInstanceOf(RaptorIoException.class);
+            assertThatThrownBy(() -> client(daemon).servers().list())
+                    .isInstanceOfSatisfying(RaptorIoException.class, e -> assertThat(e.timedOut()).isFalse());
         }
     }
 
@@ -127,6 +129,16 @@ class RaptorClientWireTest {
     void aGarbageAnswerIsABrokenExchange() throws Exception {
         try (var daemon = new CannedDaemon(dir.resolve("d.sock"), (r, out) -> write(out, "SSH-2.0-OpenSSH\r\n"))) {
             assertThatThrownBy(() -> client(daemon).system()).isInstanceOf(RaptorIoException.class);
+        }
+    }
+
+    @Test
+    void aListPassedOnUnreadIsTheDaemonsBytes() throws Exception {
+        String body = "{\"servers\":[],\"count\":0}";
+        try (var daemon = new CannedDaemon(dir.resolve("d.sock"), (r, out) -> CannedDaemon.json(out, 200, body))) {
+            assertThat(new String(client(daemon).servers().listJson(ServerQuery.all().state("running")), StandardCharsets.UTF_8))
+                    .isEqualTo(body);
+            assertThat(daemon.requests().getFirst().target()).isEqualTo("/api/v1/servers?state=running");
         }
     }
 
