@@ -1,8 +1,10 @@
 package dev.raptor.cli;
 
 import dev.raptor.cli.api.ServerResolver;
+import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.cli.output.Terminal;
 import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.client.ServerClient;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -17,4 +19,15 @@ import java.util.Map;
  */
 public record Cli(RaptorClient client, ServerResolver resolver, Terminal terminal, PrintWriter out, PrintWriter err,
                   InputStream in, Map<String, String> env, Clock clock) {
+
+    /** The server {@code ref} names (an id, a unique id prefix or a name), as the client's handle on it. */
+    public ServerClient server(String ref) {
+        return client.server(resolver.resolve(ref).id());
+    }
+
+    /** {@code document} (a wire record, a list of them) as indented JSON on standard output: {@code --json}, {@code inspect}. */
+    public void printJson(Object document) {
+        out.println(JsonOutput.pretty(document));
+        out.flush();
+    }
 }

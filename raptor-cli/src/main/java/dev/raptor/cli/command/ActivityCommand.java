@@ -3,7 +3,6 @@ package dev.raptor.cli.command;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.output.Human;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.wire.activity.ActivityEntryDocument;
 import dev.raptor.wire.activity.ActivityPage;
 import dev.raptor.cli.output.Table;
@@ -36,11 +35,9 @@ public final class ActivityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = root.cli();
-        String id = cli.resolver().resolve(server).id();
-        ActivityPage answer = cli.client().server(id).activity(limit);
+        ActivityPage answer = cli.server(server).activity(limit);
         if (json) {
-            cli.out().println(JsonOutput.pretty(answer));
-            cli.out().flush();
+            cli.printJson(answer);
             return 0;
         }
         Instant now = cli.clock().instant();

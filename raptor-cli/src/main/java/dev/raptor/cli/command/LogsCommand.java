@@ -6,6 +6,7 @@ import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.wire.client.LogStream;
+import dev.raptor.wire.client.ServerClient;
 import dev.raptor.wire.console.LogLineDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,17 +43,17 @@ public final class LogsCommand implements Callable<Integer> {
             throw CliException.usage("--tail must be 0 or more");
         }
         Cli cli = root.cli();
-        String id = cli.resolver().resolve(server).id();
+        ServerClient logs = cli.server(server);
         if (follow) {
-            stream(cli, cli.client().server(id).followLogs(tail));
+            stream(cli, logs.followLogs(tail));
             return 0;
         }
-        List<String> lines = cli.client().server(id).logs(tail).lines().stream().map(LogLineDocument::text).toList();
+        List<String> lines = logs.logs(tail).lines().stream().map(LogLineDocument::text).toList();
         if (json) {
-            cli.out().println(JsonOutput.pretty(lines));
-        } else {
-            lines.forEach(cli.out()::println);
+            cli.printJson(lines);
+            return 0;
         }
+        lines.forEach(cli.out()::println);
         cli.out().flush();
         return 0;
     }

@@ -3,7 +3,6 @@ package dev.raptor.cli.command;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.output.Human;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.cli.output.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,8 +54,10 @@ public final class PsCommand implements Callable<Integer> {
         }
         servers.sort(java.util.Comparator.comparing(PsCommand::createdAt).reversed()); // newest first, like docker ps
         if (json) {
-            cli.out().println(JsonOutput.pretty(servers));
-        } else if (quiet) {
+            cli.printJson(servers);
+            return 0;
+        }
+        if (quiet) {
             servers.forEach(s -> cli.out().println(noTrunc ? ServerDocs.id(s) : ServerDocs.shortId(ServerDocs.id(s))));
         } else {
             cli.out().print(table(servers, cli, noTrunc));

@@ -3,18 +3,14 @@ package dev.raptor.cli.command;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.cli.output.Table;
 import dev.raptor.wire.sftp.SftpUserDocument;
 import dev.raptor.wire.sftp.SftpUserList;
 import dev.raptor.wire.sftp.SftpUserRequest;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,18 +29,7 @@ import java.util.concurrent.Callable;
         description = {"Manage a server's SFTP/FTP users.",
                 "A user logs in as <username>.<first 8 characters of the server id>, with its password or one of its keys."},
         subcommands = {SftpUserCommand.Add.class, SftpUserCommand.Ls.class, SftpUserCommand.Rm.class})
-public final class SftpUserCommand implements Runnable {
-
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, ls or rm");
-    }
+public final class SftpUserCommand extends VerbGroup {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Create a user on SERVER and print its login name.",
@@ -112,10 +97,9 @@ public final class SftpUserCommand implements Runnable {
             } catch (DateTimeParseException e) {
                 throw CliException.usage("--expires '" + expires + "' is not an instant, e.g. 2026-01-31T00:00:00Z");
             }
-            SftpUserDocument answer = cli.client().server(cli.resolver().resolve(server).id()).addSftpUser(new SftpUserRequest(username, password, publicKeys, perms, expiresAt));
+            SftpUserDocument answer = cli.server(server).addSftpUser(new SftpUserRequest(username, password, publicKeys, perms, expiresAt));
             if (json) {
-                cli.out().println(JsonOutput.pretty(answer));
-                cli.out().flush();
+                cli.printJson(answer);
                 return 0;
             }
             cli.out().println(answer.login() == null ? username : answer.login());
@@ -138,10 +122,9 @@ public final class SftpUserCommand implements Runnable {
         @Override
         public Integer call() {
             Cli cli = parent.root.cli();
-            SftpUserList answer = cli.client().server(cli.resolver().resolve(server).id()).sftpUsers();
+            SftpUserList answer = cli.server(server).sftpUsers();
             if (json) {
-                cli.out().println(JsonOutput.pretty(answer));
-                cli.out().flush();
+                cli.printJson(answer);
                 return 0;
             }
             Table t = new Table("LOGIN", "PASSWORD", "KEYS", "PERMISSIONS", "EXPIRES");
@@ -171,7 +154,7 @@ public final class SftpUserCommand implements Runnable {
         @Override
         public Integer call() {
             Cli cli = parent.root.cli();
-            cli.client().server(cli.resolver().resolve(server).id()).deleteSftpUser(username);
+            cli.server(server).deleteSftpUser(username);
             cli.out().println("deleted " + username);
             cli.out().flush();
             return 0;

@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.state.ImportReportDocument;
 import dev.raptor.wire.state.StateExportDocument;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,18 +25,7 @@ import java.util.concurrent.Callable;
 /** {@code raptorctl state export|import FILE}: the node's servers as one JSON document, and back. */
 @Command(name = "state", mixinStandardHelpOptions = true, description = "Export or import the node's servers.",
         subcommands = {StateCommand.Export.class, StateCommand.Import.class})
-public final class StateCommand implements Runnable {
-
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: export or import");
-    }
+public final class StateCommand extends VerbGroup {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write every server (spec, desired state, version) to FILE as JSON ('-': stdout).")
@@ -135,10 +120,10 @@ public final class StateCommand implements Runnable {
             }
             ImportReportDocument report = cli.client().state().importDocument(doc, replace);
             if (json) {
-                cli.out().println(JsonOutput.pretty(report));
-            } else {
-                printReport(cli, report);
+                cli.printJson(report);
+                return 0;
             }
+            printReport(cli, report);
             cli.out().flush();
             return 0;
         }

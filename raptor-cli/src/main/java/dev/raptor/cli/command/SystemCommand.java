@@ -1,15 +1,11 @@
 package dev.raptor.cli.command;
 
 import dev.raptor.cli.Cli;
-import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.output.Human;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.wire.node.NodeSystem;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -20,18 +16,7 @@ import java.util.concurrent.Callable;
 /** {@code raptorctl system info}: the node, its runtime and engine, server counts and resources. */
 @Command(name = "system", mixinStandardHelpOptions = true, description = "Node-wide information.",
         subcommands = SystemCommand.Info.class)
-public final class SystemCommand implements Runnable {
-
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: info");
-    }
+public final class SystemCommand extends VerbGroup {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = "Show the daemon's version, runtime, engine, server counts and node resources.")
@@ -47,11 +32,11 @@ public final class SystemCommand implements Runnable {
             Cli cli = parent.root.cli();
             NodeSystem info = cli.client().system();
             if (json) {
-                cli.out().println(JsonOutput.pretty(info));
-            } else {
-                cli.out().println("Daemon:  " + cli.client().endpoint().describe());
-                print(cli.out(), info);
+                cli.printJson(info);
+                return 0;
             }
+            cli.out().println("Daemon:  " + cli.client().endpoint().describe());
+            print(cli.out(), info);
             cli.out().flush();
             return 0;
         }

@@ -3,7 +3,6 @@ package dev.raptor.cli.command;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.wire.auth.TokenDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,19 +45,17 @@ public final class TokenCommand implements Callable<Integer> {
         }
         List<String> perms = permissions.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
         Cli cli = root.cli();
-        String id = cli.resolver().resolve(server).id();
-        TokenDocument answer = cli.client().server(id).token(perms, ttl);
+        TokenDocument answer = cli.server(server).token(perms, ttl);
         if (json) {
-            cli.out().println(JsonOutput.pretty(answer));
-        } else {
-            cli.out().println(answer.token());
-            if (answer.expiresAt() != null && cli.terminal().interactive()) {
-                String expires = answer.expiresAt().toString();
-                cli.err().println("expires " + expires + "; permissions " + Arrays.toString(perms.toArray()));
-            }
+            cli.printJson(answer);
+            return 0;
         }
+        cli.out().println(answer.token());
         cli.out().flush();
-        cli.err().flush();
+        if (answer.expiresAt() != null && cli.terminal().interactive()) {
+            cli.err().println("expires " + answer.expiresAt() + "; permissions " + Arrays.toString(perms.toArray()));
+            cli.err().flush();
+        }
         return 0;
     }
 }

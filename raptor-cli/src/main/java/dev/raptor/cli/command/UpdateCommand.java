@@ -3,8 +3,6 @@ package dev.raptor.cli.command;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.ServerResolver.ServerRef;
-import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.cli.spec.KeyValue;
 import dev.raptor.cli.spec.PortMapping;
 import dev.raptor.cli.spec.RestartSpec;
@@ -12,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import dev.raptor.wire.client.ServerClient;
 import dev.raptor.wire.server.LimitsDocument;
 import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.ServerPatch;
@@ -118,14 +117,14 @@ public final class UpdateCommand implements Callable<Integer> {
         if (patch.members().isEmpty()) {
             throw CliException.usage("nothing to update: give at least one of -m, --cpus, -p, -e, --label... (see raptorctl update --help)");
         }
-        ServerRef ref = cli.resolver().resolve(server);
-        long expected = ifVersion != null ? ifVersion : cli.client().server(ref.id()).get().version();
-        ServerDocument updated = cli.client().server(ref.id()).patch(patch, expected, now);
+        ServerClient target = cli.server(server);
+        long expected = ifVersion != null ? ifVersion : target.get().version();
+        ServerDocument updated = target.patch(patch, expected, now);
         if (json) {
-            cli.out().println(JsonOutput.pretty(updated));
-        } else {
-            cli.out().println(server);
+            cli.printJson(updated);
+            return 0;
         }
+        cli.out().println(server);
         cli.out().flush();
         return 0;
     }
