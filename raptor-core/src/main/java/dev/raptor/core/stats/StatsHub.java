@@ -65,8 +65,8 @@ public final class StatsHub implements AutoCloseable {
     }
 
     /**
-     * One reading for {@code GET …/stats}: the watched server's latest, otherwise a short-lived engine
-     * stream's (waiting at most {@link StatsSettings#engineTimeout()} for a reading with a CPU delta).
+     * One reading for {@code GET …/stats}: the watched server's latest once its feed has one, otherwise a
+     * short-lived engine stream's (waiting at most {@link StatsSettings#engineTimeout()} for a reading with a CPU delta).
      * Disk usage comes from the cache, refreshed if stale, waiting for a scan at most one second.
      *
      * @throws ServerNotFoundException when the server does not exist
@@ -75,7 +75,11 @@ public final class StatsHub implements AutoCloseable {
         ServerRuns.Run run = runs.current(serverId).orElseThrow(() -> new ServerNotFoundException(serverId));
         ServerStatsFeed feed = feeds.watch(serverId);
         if (feed != null) {
-            return feed.readNow();
+            ServerStats watched = feed.readNow();
+            // a feed opened a moment ago has no reading yet: ask the engine rather than answer an empty one
+            if (watched.sampled() || !run.live()) {
+                return watched;
+            }
         }
         StatsSample sample = run.live() ? readOnce(run.container()) : null;
         long bytes = disk.await(serverId, settings.diskRefreshEvery(), Duration.ofSeconds(1)).orElse(0);

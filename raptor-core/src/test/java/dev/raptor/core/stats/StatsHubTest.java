@@ -139,6 +139,24 @@ class StatsHubTest extends RunningServerFixture {
     }
 
     @Test
+    void aSnapshotOfAWatchedServerBeforeItsFirstReadingAsksTheEngineInsteadOfAnsweringEmpty() throws Exception {
+        Recorder watcher = new Recorder();
+        StatsSubscription watching = hub.subscribe(id, watcher);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
+
+        CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 2);
+        engine.pushStats(id, 88, 7.5);
+        engine.pushStats(id, 88, 7.5);
+
+        ServerStats s = snapshot.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        assertThat(s.sampled()).isTrue();
+        assertThat(s.memoryBytes()).isEqualTo(88);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1); // the one-shot stream closed, the watch's stays
+        watching.close();
+    }
+
+    @Test
     void anOfflineServerReadsAsZerosWithItsStateAndNoEngineStream() {
         runs.set(id, ServerState.OFFLINE, ref, started);
         ServerStats s = hub.snapshot(id);
