@@ -163,7 +163,7 @@ public final class Bench implements AutoCloseable {
     /** An idle test server as the API takes it: boots at once, stops on SIGTERM (the default stop policy). */
     public ServerSpecDocument idleServer(String name) {
         return new ServerSpecDocument(null, name, image, null, Map.of("BOOT_DELAY", "0"), null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** Stops every daemon of this run and removes every container carrying its node label. */

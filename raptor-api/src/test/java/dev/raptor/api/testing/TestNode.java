@@ -14,6 +14,7 @@ import dev.raptor.core.health.DeepHealth;
 import dev.raptor.core.health.DiskSpaceCheck;
 import dev.raptor.core.health.EngineCheck;
 import dev.raptor.core.health.ServersCheck;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.health.StoreCheck;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
@@ -78,8 +79,9 @@ public final class TestNode implements AutoCloseable {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
         this.runtime = runtime.apply(node);
+        HostPorts hostPorts = this.runtime instanceof DockerRuntime docker ? docker.hostPorts() : HostPorts.UNCHECKED;
         this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(this.runtime, metrics.registry()), bus,
-                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
+                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), hostPorts);
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         // measured and queried as the daemon wires it, with a short query interval
@@ -199,6 +201,15 @@ public final class TestNode implements AutoCloseable {
                 {"name": "%s", "image": "%s", "environment": {"BOOT_DELAY": "%d"},
                  "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20},
                  "readyPattern": "Done!", "labels": {"suite": "api"}}""".formatted(name, TestEngine.IMAGE, bootDelay);
+    }
+
+    /** A TCP port nothing listens on now on 127.0.0.1 (the node refuses ports other programs hold). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Creates a server over the API and answers its id. */

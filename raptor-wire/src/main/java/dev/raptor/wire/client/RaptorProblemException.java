@@ -50,7 +50,7 @@ public final class RaptorProblemException extends RaptorException {
             text = text.substring(0, MAX_DETAIL) + "...";
         }
         return new RaptorProblemException(new Problem(UNTYPED, HttpStatus.getMessage(status), status,
-                text.isEmpty() ? null : text, null, null, null, null, null, null, null, null, null, null));
+                text.isEmpty() ? null : text, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** The HTTP status of the answer. */
