@@ -2,6 +2,8 @@ package dev.raptor.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,12 +81,15 @@ class BigTransferTest {
     @Test
     void aGibibyteGoesUpAndComesBackTheSameThroughA128MiBDaemon() throws Exception {
         String key = ApiKey.generate();
-        daemon = DaemonProcess.boot(tmp.resolve("data"), tmp.resolve("raptor.sock"), "bigtransfer-" + UUID.randomUUID().toString().substring(0, 8),
-                key, tmp, "raptord", "-Xmx128m");
-        JsonNode server = daemon.json("POST", "/api/v1/servers", """
+        daemon = TestDaemon.started(DaemonProcess.builder().dataDir(tmp.resolve("data")).socket(tmp.resolve("raptor.sock"))
+                .httpPort(DaemonProcess.freePort()).apiKey(key)
+                .docker(TestDaemon.dockerHost(), "bigtransfer-" + UUID.randomUUID().toString().substring(0, 8))
+                .jvmOptions(java.util.List.of("--enable-native-access=ALL-UNNAMED", "-Xmx128m")) // far less than the file
+                .classPath(TestDaemon.classPath()).output(tmp.resolve("raptord.out"), tmp.resolve("raptord.err")));
+        JsonNode server = DaemonRequests.json(daemon, "POST", "/api/v1/servers", """
                 {"name": "big", "image": "raptor-test/gameserver:1"}""", 201);
         String id = server.get("id").asText();
-        String up = daemon.json("POST", "/api/v1/servers/" + id + "/files/upload-url", "{\"path\": \"/world\"}", 201).get("url").asText();
+        String up = DaemonRequests.json(daemon, "POST", "/api/v1/servers/" + id + "/files/upload-url", "{\"path\": \"/world\"}", 201).get("url").asText();
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String boundary = "raptor-big-" + UUID.randomUUID();
@@ -101,7 +106,7 @@ class BigTransferTest {
         assertThat(Files.size(tmp.resolve("data/volumes").resolve(id).resolve("world/region.bin"))).isEqualTo(SIZE);
         long rssAfterUpload = residentBytes();
 
-        String down = daemon.json("POST", "/api/v1/servers/" + id + "/files/download-url", "{\"path\": \"/world/region.bin\"}", 201)
+        String down = DaemonRequests.json(daemon, "POST", "/api/v1/servers/" + id + "/files/download-url", "{\"path\": \"/world/region.bin\"}", 201)
                 .get("url").asText();
         HttpResponse<InputStream> downloaded = http.send(HttpRequest.newBuilder(uri(down)).timeout(Duration.ofMinutes(15)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -114,7 +119,7 @@ class BigTransferTest {
         long rssAfterDownload = residentBytes();
 
         assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(sent.digest()));
-        assertThat(daemon.process.isAlive()).as("the daemon survived").isTrue();
+        assertThat(daemon.isAlive()).as("the daemon survived").isTrue();
         // loose: a 128 MiB heap plus the JVM's own; a daemon holding the file would need a gibibyte
         assertThat(rssAfterUpload).as("resident memory after the upload").isLessThan(512L << 20);
         assertThat(rssAfterDownload).as("resident memory after the download").isLessThan(512L << 20);
@@ -122,11 +127,11 @@ class BigTransferTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + daemon.port + path);
+        return URI.create("http://127.0.0.1:" + daemon.port() + path);
     }
 
     private long residentBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(daemon.process.pid()), "status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(daemon.pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
             }

@@ -1,6 +1,7 @@
 package dev.raptor.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
@@ -58,7 +59,7 @@ class MillionFilesBootTest {
         if (daemon != null) {
             daemon.close();
         }
-        try (DockerRuntime engine = DockerRuntime.connect(DockerRuntimeConfig.of(DaemonProcess.dockerHost()).withNode(node))) {
+        try (DockerRuntime engine = DockerRuntime.connect(DockerRuntimeConfig.of(TestDaemon.dockerHost()).withNode(node))) {
             for (ContainerInfo c : engine.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
                 try {
                     engine.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
@@ -77,12 +78,12 @@ class MillionFilesBootTest {
     private DaemonConfig config(Path data) {
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", data.toString());
-        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + dev.raptor.daemon.launch.DaemonProcess.freePort());
         env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
         env.put("RAPTOR_API_KEY", "k".repeat(40));
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", node);
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
         return new ConfigLoader(env, tmp, true, tmp.resolve("no-config.yml")).load(null);
     }
 

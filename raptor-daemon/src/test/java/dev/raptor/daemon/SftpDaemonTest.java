@@ -1,6 +1,13 @@
 package dev.raptor.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.wire.activity.ActivityEntryDocument;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.sftp.SftpUserDocument;
+import dev.raptor.wire.sftp.SftpUserRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +52,17 @@ class SftpDaemonTest {
         env.put("RAPTOR_API_KEY", "sftp-daemon-test-key-0123456789");
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", "sftp-" + UUID.randomUUID().toString().substring(0, 8));
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
-        d = DaemonProcess.launch(tmp, "sftp", env, List.of());
-        d.awaitHealthy();
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
+        d = TestDaemon.launch(tmp, "sftp", env, List.of());
+        TestDaemon.awaitHealthy(d);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.output().contains("raptord ") && d.output().contains("  files:"));
         assertThat(d.output()).contains("files:    sftp://127.0.0.1:" + sftpPort).contains("SFTP host key SHA256:");
 
-        String id = d.json("POST", "/api/v1/servers", """
-                {"name": "sftp-daemon", "image": "raptor-test/gameserver:1"}""", 201).get("id").asText();
-        JsonNode user = d.json("POST", "/api/v1/servers/" + id + "/sftp-users",
-                "{\"username\": \"admin\", \"password\": \"correct horse battery staple\"}", 201);
+        RaptorClient api = d.client();
+        String id = api.servers().create(new ServerSpecDocument(null, "sftp-daemon", "raptor-test/gameserver:1", null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
+        SftpUserDocument user = api.server(id).addSftpUser(new SftpUserRequest("admin", "correct horse battery staple", null, null,
+                null));
         Path volume = tmp.resolve("data/volumes/" + id);
         Files.createDirectories(volume);
         Path work = Files.createDirectories(tmp.resolve("work"));
@@ -63,7 +71,7 @@ class SftpDaemonTest {
         ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
                 "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
                 "-o", "PreferredAuthentications=password", "-P", Integer.toString(sftpPort), "-b", "-",
-                user.get("login").asText() + "@127.0.0.1")
+                user.login() + "@127.0.0.1")
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("sftp.out").toFile());
         pb.environment().put("SSHPASS", "correct horse battery staple");
         Process p = pb.start();
@@ -75,10 +83,10 @@ class SftpDaemonTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("hello.txt");
         assertThat(Files.readString(volume.resolve("hello.txt"))).isEqualTo("hello from sftp");
-        assertThat(d.json("GET", "/api/v1/servers/" + id + "/activity", null, 200).toString())
-                .contains("sftp.login").contains("sftp.upload");
+        assertThat(api.server(id).activity(100).entries()).extracting(ActivityEntryDocument::type)
+                .contains("sftp.login", "sftp.upload");
 
-        d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
+        assertThat(api.server(id).delete(true).status()).isEqualTo("done");
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
 
@@ -98,21 +106,21 @@ class SftpDaemonTest {
         env.put("RAPTOR_API_KEY", "sftp-daemon-test-key-0123456789");
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", "sftp-" + UUID.randomUUID().toString().substring(0, 8));
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
-        d = DaemonProcess.launch(tmp, "sftp-shared", env, List.of());
-        d.awaitHealthy();
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
+        d = TestDaemon.launch(tmp, "sftp-shared", env, List.of());
+        TestDaemon.awaitHealthy(d);
 
-        String id = d.json("POST", "/api/v1/servers", """
+        String id = DaemonRequests.json(d, "POST", "/api/v1/servers", """
                 {"name": "sftp-shared", "image": "raptor-test/gameserver:1", "limits": {"diskMiB": 1},
                  "fileRules": {"deny": ["*.secret"], "readOnly": ["/server.jar"]}}""", 201).get("id").asText();
-        JsonNode user = d.json("POST", "/api/v1/servers/" + id + "/sftp-users",
+        JsonNode user = DaemonRequests.json(d, "POST", "/api/v1/servers/" + id + "/sftp-users",
                 "{\"username\": \"admin\", \"password\": \"correct horse battery staple\"}", 201);
         Path volume = Files.createDirectories(tmp.resolve("data/volumes/" + id));
         Files.writeString(volume.resolve("server.jar"), "the game's jar"); // the game's own files
         Files.writeString(volume.resolve("key.secret"), "hidden");
         // the first measurement of the volume has finished: from now on only writes through Raptor move the figure
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                !d.json("GET", "/api/v1/servers/" + id + "/stats", null, 200).get("disk").get("usedBytes").isNull());
+                !DaemonRequests.json(d, "GET", "/api/v1/servers/" + id + "/stats", null, 200).get("disk").get("usedBytes").isNull());
         Path work = Files.createDirectories(tmp.resolve("work"));
         Files.write(work.resolve("world.dat"), new byte[700 * 1024]);
         Files.writeString(work.resolve("evil.jar"), "replaced");
@@ -124,15 +132,15 @@ class SftpDaemonTest {
         assertThat(Files.readString(volume.resolve("server.jar"))).as("read-only for users, SFTP too").isEqualTo("the game's jar");
         assertThat(work.resolve("key.secret")).as("denied to users, SFTP too: " + out).doesNotExist();
         assertThat(out.substring(out.lastIndexOf("ls -1"))).contains("world.dat").contains("server.jar").doesNotContain("key.secret");
-        assertThat(d.json("GET", "/api/v1/servers/" + id + "/files?path=/", null, 200).findValuesAsText("name"))
+        assertThat(DaemonRequests.json(d, "GET", "/api/v1/servers/" + id + "/files?path=/", null, 200).findValuesAsText("name"))
                 .contains("world.dat", "server.jar").doesNotContain("key.secret");
         // 700 KiB over SFTP + 500 KiB over HTTP > 1 MiB: the file API counts what SFTP wrote
-        var refused = d.request("PUT", "/api/v1/servers/" + id + "/files/content?path=/more.dat", "x".repeat(500 * 1024));
+        var refused = DaemonRequests.request(d, "PUT", "/api/v1/servers/" + id + "/files/content?path=/more.dat", "x".repeat(500 * 1024));
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(507);
         assertThat(refused.body()).contains("quota-exceeded");
         assertThat(volume.resolve("more.dat")).doesNotExist();
 
-        d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
+        DaemonRequests.json(d, "DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
     }
 
     /** Runs OpenSSH's {@code sftp} in batch mode with {@code commands}; its exit must be 0; returns what it printed. */

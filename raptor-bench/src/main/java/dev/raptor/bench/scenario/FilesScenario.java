@@ -1,14 +1,19 @@
 package dev.raptor.bench.scenario;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
 import dev.raptor.bench.stats.Samples;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.wire.client.FilesClient;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.files.CompressRequest;
+import dev.raptor.wire.files.DecompressRequest;
+import dev.raptor.wire.files.DeleteRequest;
+import dev.raptor.wire.operation.OperationDocument;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,16 +72,15 @@ public final class FilesScenario implements Scenario {
         makeTree(dir, refTree, sizeMiB);
 
         DaemonProcess daemon = bench.startDaemon("files");
-        try (ApiClient api = new ApiClient(daemon)) {
-            UUID id = api.create(bench.idleServer("files-bench"));
+        try (RaptorClient api = daemon.client(daemon.apiKey())) {
+            UUID id = Calls.create(api, bench.idleServer("files-bench"));
             Path volume = Files.createDirectories(daemon.dataDir().resolve("volumes").resolve(id.toString()));
-            String files = "/servers/" + id + "/files";
-            String contentUrl = daemon.baseUrl() + files + "/content?path=";
+            FilesClient files = api.server(id).files();
+            String contentUrl = daemon.baseUrl() + "/servers/" + id + "/files/content?path=";
             String auth = "Authorization: Bearer " + daemon.apiKey();
             // the same tree inside the server, copied as the game would have written it (not measured)
             exec(dir, "cp", "-a", refTree.toString(), volume.resolve("tree").toString());
-            api.send("POST", files + "/directory", ApiClient.JSON.createObjectNode().put("path", "/uploads"),
-                    Duration.ofSeconds(30)).expect(201, 200);
+            files.mkdir("/uploads");
 
             Samples put = new Samples();
             Samples multipart = new Samples();
@@ -99,8 +103,7 @@ public final class FilesScenario implements Scenario {
                 same(payload, volume.resolve("payload.bin"), "PUT");
                 Files.delete(dir.resolve("cp-in.bin"));
 
-                String upload = api.send("POST", files + "/upload-url", ApiClient.JSON.createObjectNode().put("path", "/uploads"),
-                        Duration.ofSeconds(30)).expect(200, 201).body().get("url").asText();
+                String upload = files.uploadUrl("/uploads").url();
                 String uploadUrl = "http://127.0.0.1:" + daemon.port() + upload;
                 multipart.add(timed("signed multipart upload with curl", () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null",
                         "-F", "file=@" + payload + ";filename=payload.bin", uploadUrl)));
@@ -117,14 +120,14 @@ public final class FilesScenario implements Scenario {
                 delete(api, files, "/payload.bin");
 
                 // archives: Raptor's operations against GNU tar on the same tree and disk
-                raptorGz.add(timed("compress tar.gz", () -> operation(api, files + "/compress", compress("/tree.tar.gz", "tar.gz"))));
+                raptorGz.add(timed("compress tar.gz", () -> done(api, files.compress(compress("/tree.tar.gz", "tar.gz")))));
                 tarGz.add(timed("tar czf", () -> exec(dir, "tar", "czf", "ref.tar.gz", "tree")));
-                raptorZst.add(timed("compress tar.zst", () -> operation(api, files + "/compress", compress("/tree.tar.zst", "tar.zst"))));
+                raptorZst.add(timed("compress tar.zst", () -> done(api, files.compress(compress("/tree.tar.zst", "tar.zst")))));
                 tarZst.add(timed("tar --zstd -cf", () -> exec(dir, "tar", "--zstd", "-cf", "ref.tar.zst", "tree")));
 
-                raptorXgz.add(timed("decompress tar.gz", () -> operation(api, files + "/decompress", decompress("/tree.tar.gz", "/x-gz"))));
+                raptorXgz.add(timed("decompress tar.gz", () -> done(api, files.decompress(new DecompressRequest("/tree.tar.gz", "/x-gz", null, WAIT)))));
                 tarXgz.add(timed("tar xzf", () -> exec(Files.createDirectories(dir.resolve("x-gz")), "tar", "xzf", "../ref.tar.gz")));
-                raptorXzst.add(timed("decompress tar.zst", () -> operation(api, files + "/decompress", decompress("/tree.tar.zst", "/x-zst"))));
+                raptorXzst.add(timed("decompress tar.zst", () -> done(api, files.decompress(new DecompressRequest("/tree.tar.zst", "/x-zst", null, WAIT)))));
                 tarXzst.add(timed("tar --zstd -xf", () -> exec(Files.createDirectories(dir.resolve("x-zst")), "tar", "--zstd", "-xf",
                         "../ref.tar.zst")));
                 sameTree(refTree, volume.resolve("x-gz/tree"), "tar.gz");
@@ -156,41 +159,23 @@ public final class FilesScenario implements Scenario {
         }
     }
 
-    private static ObjectNode compress(String destination, String format) {
-        ObjectNode b = ApiClient.JSON.createObjectNode().put("destination", destination).put("format", format);
-        b.putArray("paths").add("/tree");
-        return b;
+    /** What a request waits for its operation: the API's longest wait, then the client follows it. */
+    private static final BigDecimal WAIT = BigDecimal.valueOf(600);
+
+    private static CompressRequest compress(String destination, String format) {
+        return new CompressRequest(List.of("/tree"), destination, format, null, WAIT);
     }
 
-    private static ObjectNode decompress(String archive, String destination) {
-        return ApiClient.JSON.createObjectNode().put("path", archive).put("destination", destination);
-    }
-
-    /**
-     * Submits a file operation and waits for it to be done: the request's own wait ({@code timeout}, the API's
-     * maximum), then the operation's document if the wait ran out first.
-     */
-    private static void operation(ApiClient api, String route, ObjectNode body) throws IOException, InterruptedException {
-        body.put("timeout", 600);
-        ApiClient.Answer a = api.send("POST", route, body, Duration.ofMinutes(11)).expect(200, 202);
-        JsonNode op = a.body();
-        long start = System.nanoTime();
-        while ("pending".equals(op.path("status").asText())) {
-            if (Bench.past(start, STEP_LIMIT)) {
-                throw new IOException(route + " did not finish within " + STEP_LIMIT.toMinutes() + " minutes: " + op);
-            }
-            Thread.sleep(50);
-            op = api.send("GET", "/operations/" + op.get("id").asText(), null, Duration.ofSeconds(30)).expect(200).body();
-        }
-        if (!"done".equals(op.path("status").asText())) {
-            throw new IOException(route + " did not succeed: " + op);
+    /** Follows a file operation to its outcome (the daemon answers once it is done, or pending after its wait). */
+    private static void done(RaptorClient api, OperationDocument answered) throws IOException {
+        OperationDocument op = api.operations().await(answered, STEP_LIMIT);
+        if (!"done".equals(op.status())) {
+            throw new IOException(op.action() + " did not succeed: " + op);
         }
     }
 
-    private static void delete(ApiClient api, String files, String path) throws IOException, InterruptedException {
-        ObjectNode b = ApiClient.JSON.createObjectNode().put("timeout", 600);
-        b.putArray("paths").add(path);
-        api.send("POST", files + "/delete", b, Duration.ofMinutes(11)).expect(200);
+    private static void delete(RaptorClient api, FilesClient files, String path) throws IOException {
+        done(api, files.delete(new DeleteRequest(List.of(path), null, WAIT)));
     }
 
     private interface Step {
