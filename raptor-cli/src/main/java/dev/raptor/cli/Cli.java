@@ -7,6 +7,7 @@ import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.client.ServerClient;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
@@ -14,11 +15,12 @@ import java.util.Map;
 /**
  * What every verb works with: the daemon's API (a {@link RaptorClient}), server-name resolution, the
  * terminal and the process's streams. Built once per invocation by {@link RaptorCtl} when a verb first
- * needs it; nothing connects until a verb makes a request. A failed call throws one of the client's
+ * needs it; nothing connects until a verb makes a request. {@code bytesOut} is standard output itself, for
+ * verbs that print a file's bytes ({@code files cat}); {@code out} writes text to it. A failed call throws one of the client's
  * {@code RaptorException}s, which {@link RaptorctlMain} reports with its exit code ({@code DaemonErrors}).
  */
 public record Cli(RaptorClient client, ServerResolver resolver, Terminal terminal, PrintWriter out, PrintWriter err,
-                  InputStream in, Map<String, String> env, Clock clock) {
+                  InputStream in, OutputStream bytesOut, Map<String, String> env, Clock clock) {
 
     /** The server {@code ref} names (an id, a unique id prefix or a name), as the client's handle on it. */
     public ServerClient server(String ref) {

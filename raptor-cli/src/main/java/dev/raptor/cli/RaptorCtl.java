@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
 
@@ -46,13 +47,15 @@ public final class RaptorCtl implements Runnable {
 
     private final Map<String, String> env;
     private final InputStream in;
+    private final OutputStream bytesOut;
     private final Terminal terminal;
     private final Clock clock;
     private Cli cli;
 
-    public RaptorCtl(Map<String, String> env, InputStream in, Terminal terminal, Clock clock) {
+    public RaptorCtl(Map<String, String> env, InputStream in, OutputStream bytesOut, Terminal terminal, Clock clock) {
         this.env = env;
         this.in = in;
+        this.bytesOut = bytesOut;
         this.terminal = terminal;
         this.clock = clock;
     }
@@ -68,7 +71,7 @@ public final class RaptorCtl implements Runnable {
             }
             RaptorClient client = address.client();
             CommandLine cl = spec.commandLine();
-            cli = new Cli(client, ServerResolver.of(client), terminal, cl.getOut(), cl.getErr(), in, env, clock);
+            cli = new Cli(client, ServerResolver.of(client), terminal, cl.getOut(), cl.getErr(), in, bytesOut, env, clock);
         }
         return cli;
     }

@@ -29,7 +29,7 @@ public final class RaptorctlMain {
         PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            CommandLine cl = commandLine(args, env, in, terminal);
+            CommandLine cl = commandLine(args, env, in, out, terminal);
             cl.setOut(stdout);
             cl.setErr(stderr);
             return cl.execute(args);
@@ -39,8 +39,8 @@ public final class RaptorctlMain {
         }
     }
 
-    static CommandLine commandLine(String[] args, Map<String, String> env, InputStream in, Terminal terminal) {
-        RaptorCtl root = new RaptorCtl(env, in, terminal, Clock.systemUTC());
+    static CommandLine commandLine(String[] args, Map<String, String> env, InputStream in, OutputStream out, Terminal terminal) {
+        RaptorCtl root = new RaptorCtl(env, in, out, terminal, Clock.systemUTC());
         CommandLine cl = new CommandLine(root);
         Verbs.register(cl, args);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

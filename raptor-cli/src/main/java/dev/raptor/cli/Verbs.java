@@ -5,6 +5,7 @@ import dev.raptor.cli.command.AotTrainingCommand;
 import dev.raptor.cli.command.AttachCommand;
 import dev.raptor.cli.command.CompletionCommand;
 import dev.raptor.cli.command.CreateCommand;
+import dev.raptor.cli.command.FilesCommand;
 import dev.raptor.cli.command.InspectCommand;
 import dev.raptor.cli.command.LogsCommand;
 import dev.raptor.cli.command.PowerCommand;
@@ -56,6 +57,7 @@ final class Verbs {
         ALL.put("activity", ActivityCommand::new);
         ALL.put("token", TokenCommand::new);
         ALL.put("sftp-user", SftpUserCommand::new);
+        ALL.put("files", FilesCommand::new);
         ALL.put("system", SystemCommand::new);
         ALL.put("state", StateCommand::new);
         ALL.put("completion", CompletionCommand::new);
