@@ -2,6 +2,7 @@ package dev.raptor.process;
 
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.messaging.MessageSocketPaths;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -196,6 +197,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         return p.list();
     }
 
+    /** Servers run on the host's filesystem: a message socket is given by its host path. */
+    @Override
+    public boolean isolatesFiles() {
+        return false;
+    }
+
     @Override
     public RuntimeInfo info(Deadline deadline) {
         Map<String, String> details = new LinkedHashMap<>();
@@ -316,6 +323,9 @@ public final class ProcessRuntime implements ContainerRuntime {
         env.put("USER", user.name());
         env.put("LOGNAME", user.name());
         env.putAll(spec.effectiveEnvironment());
+        if (spec.messaging()) {
+            env.put(ServerSpec.MESSAGE_SOCKET_ENV, MessageSocketPaths.socket(MessageSocketPaths.directoryOf(dataDir, spec.id())).toString());
+        }
         return env;
     }
 

@@ -17,10 +17,14 @@ public final class SpecHash {
     }
 
     public static String of(ServerSpec spec) {
-        // How Raptor queries the game is not what runs, so it is left out; it is the last component, and
-        // without it the text is the one every earlier version hashed (no container is recreated for it).
-        String canonical = spec.withName("-").toBuilder().query(null).build().toString();
-        canonical = canonical.substring(0, canonical.length() - ", query=null]".length()) + "]";
+        // How Raptor queries the game is not what runs, so it is left out; without it and messaging (the last
+        // two components) the text is the one every earlier version hashed (no container is recreated for them).
+        // Messaging changes what the container sees (its socket directory), so a server with it hashes differently.
+        String canonical = spec.withName("-").toBuilder().query(null).messaging(false).build().toString();
+        canonical = canonical.substring(0, canonical.length() - ", query=null, messaging=false]".length()) + "]";
+        if (spec.messaging()) {
+            canonical += " messaging";
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 12);

@@ -51,17 +51,23 @@ import java.util.regex.PatternSyntaxException;
  *                      its process runs.
  * @param query         how Raptor asks the game for its players, version and MOTD (on the primary
  *                      allocation); null = it does not ask
+ * @param messaging     whether the server gets a message socket: a Unix socket the daemon listens on, named
+ *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
-                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query) {
+                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
+                         boolean messaging) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
 
     /** Environment variables Raptor sets itself; a spec may not set them. */
-    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP");
+    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP", "RAPTOR_SOCKET");
+
+    /** The variable that tells a server with {@link #messaging} where its message socket is. */
+    public static final String MESSAGE_SOCKET_ENV = "RAPTOR_SOCKET";
 
     /** Label keys under this prefix belong to Raptor (server id, spec hash). */
     public static final String RESERVED_LABEL_PREFIX = "dev.raptor.";
@@ -100,7 +106,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         environment = sortedCopy(environment, "environment", p);
         environment.forEach((k, v) -> {
             p.check(ENV_NAME.matcher(k).matches(), "environment." + k, "is not a valid variable name (letters, digits, _)");
-            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations and limits");
+            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations, limits and messaging");
             p.check(v.indexOf('\0') < 0, "environment." + k, "must not contain NUL characters");
         });
 
@@ -230,6 +236,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.healthCheck = healthCheck;
         b.readyPattern = readyPattern;
         b.query = query;
+        b.messaging = messaging;
         return b;
     }
 
@@ -264,6 +271,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private HealthCheck healthCheck;
         private String readyPattern;
         private GameQuery query;
+        private boolean messaging;
 
         private Builder(String image) {
             this.image = image;
@@ -400,6 +408,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Whether the server gets a message socket ({@value #MESSAGE_SOCKET_ENV} tells its program where). */
+        public Builder messaging(boolean messaging) {
+            this.messaging = messaging;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -407,7 +421,8 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query,
+                    messaging);
         }
     }
 }

@@ -67,7 +67,8 @@ public final class ServerSpecJson {
 
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
-            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query");
+            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
+            "messaging");
 
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
@@ -110,7 +111,7 @@ public final class ServerSpecJson {
                 q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), query, null);
+                health, spec.readyPattern(), query, spec.messaging() ? Boolean.TRUE : null, null);
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -200,6 +201,7 @@ public final class ServerSpecJson {
             HealthCheck healthCheck = healthCheck();
             String readyPattern = root.text("readyPattern");
             GameQuery query = query();
+            Boolean messaging = root.bool("messaging");
             root.rejectUnknown(FIELDS, ignorable);
 
             try {
@@ -207,7 +209,8 @@ public final class ServerSpecJson {
                 return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
-                        .readyPattern(readyPattern).query(query).build();
+                        .readyPattern(readyPattern).query(query)
+                        .messaging(messaging != null && messaging).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;
