@@ -18,11 +18,15 @@ die() { echo "engine: ERROR: $*" >&2; exit 1; }
 
 [ -n "${DOCKER_HOST:-}" ] || die "DOCKER_HOST is not set"
 [ -x "$BUSYBOX" ] || die "$BUSYBOX missing (apt-get install busybox-static)"
+# socat (with the libraries it links) for the echo mode: busybox's nc speaks no Unix sockets
+SOCAT="$(command -v socat || true)"
+[ -n "$SOCAT" ] || die "socat missing (apt-get install socat)"
 dk() { timeout 60 docker "$@"; }
 
 source_hash() {
     {
         "$BUSYBOX" 2>&1 | head -n 1
+        "$SOCAT" -V 2>/dev/null | grep -m1 'socat version' || true
         (cd "$HERE" && find . -type f -print | LC_ALL=C sort | while read -r f; do
             echo "== $f"
             cat "$f"
@@ -52,6 +56,11 @@ chmod 755 "$R/bin/busybox"
 # applet symlinks at their usual places inside the rootfs (never on the host)
 chroot "$R" /bin/busybox --install -s
 [ -L "$R/bin/sh" ] || die "busybox --install did not create /bin/sh"
+cp -L "$SOCAT" "$R/usr/bin/socat"
+for lib in $(ldd "$SOCAT" | grep -o '/[^ ]*'); do
+    mkdir -p "$R$(dirname "$lib")"
+    cp -L "$lib" "$R$lib"
+done
 chmod 1777 "$R/tmp" "$R/var/tmp"
 chmod 700 "$R/root"
 chown 1000:1000 "$R/home/container"

@@ -9,6 +9,14 @@ import dev.raptor.api.sftp.SftpUserRoutes;
 import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.gateway.Gateway;
+import dev.raptor.api.messages.MessageRoutes;
+import dev.raptor.api.socketio.EngineRefusal;
+import dev.raptor.api.socketio.EngineServer;
+import dev.raptor.api.socketio.EngineSettings;
+import dev.raptor.api.socketio.SocketIoServer;
+import dev.raptor.core.messaging.MessageSockets;
+import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
@@ -62,15 +70,21 @@ public final class ApiServer implements AutoCloseable {
     private final Operations operations;
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
+    private final MessageSockets messages;
+    private final Gateway gateway;
+    private final SocketIoServer socketIo;
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live) {
+                      LiveConsole.Endpoints live, MessageSockets messages, Gateway gateway, SocketIoServer socketIo) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
+        this.messages = messages;
+        this.gateway = gateway;
+        this.socketIo = socketIo;
     }
 
     /**
@@ -152,6 +166,13 @@ public final class ApiServer implements AutoCloseable {
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
+        // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
+        MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
+        MessageRoutes messageRoutes = new MessageRoutes(messages, settings);
+        Gateway gateway = new Gateway(fleet, liveConsole.consoles(), liveConsole.stats(), messages, apiKey, tokens, problems,
+                settings.defaultWait());
+        SocketIoServer socketIo = new SocketIoServer(EngineSettings.defaults(), java.util.Map.of("/", gateway));
+        EngineServer engine = socketIo.engine();
 
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -196,6 +217,7 @@ public final class ApiServer implements AutoCloseable {
             var routes = config.routes;
             routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
             routes.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
+            routes.exception(EngineRefusal.class, EngineServer::refuse);
             // Javalin would route by this header; a proxy that lets only GET through must not see a DELETE.
             routes.before(ctx -> {
                 if (ctx.req().getHeader("X-HTTP-Method-Override") != null) {
@@ -230,6 +252,14 @@ public final class ApiServer implements AutoCloseable {
             routes.wsBeforeUpgrade(BASE + "/servers/{id}/ws", live.sockets()::beforeUpgrade);
             routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
 
+            routes.post(BASE + "/servers/{id}/messages", messageRoutes::send, Access.server(Permission.CONSOLE_WRITE));
+
+            // The Socket.IO gateway (Engine.IO 4 long-polling and WebSocket); credentials come in its handshake.
+            routes.get(SocketIoServer.PATH, engine::get, Access.PUBLIC);
+            routes.post(SocketIoServer.PATH, engine::post, Access.PUBLIC);
+            routes.wsBeforeUpgrade(SocketIoServer.PATH, engine::beforeUpgrade);
+            routes.ws(SocketIoServer.PATH, engine::configure);
+
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
             if (sftp != null) {
                 routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);
@@ -239,7 +269,7 @@ public final class ApiServer implements AutoCloseable {
                         Access.server(Permission.FILES_WRITE));
             }
         });
-        return new ApiServer(app, settings, operations, tcp, live);
+        return new ApiServer(app, settings, operations, tcp, live, messages, gateway, socketIo);
     }
 
     /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */
@@ -281,6 +311,21 @@ public final class ApiServer implements AutoCloseable {
         return operations;
     }
 
+    /** The servers' message sockets. */
+    public MessageSockets messages() {
+        return messages;
+    }
+
+    /** The Socket.IO gateway (for counters and tests). */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** The Engine.IO sessions under the gateway (for counters and tests). */
+    public EngineServer socketIo() {
+        return socketIo.engine();
+    }
+
     /** The HTTP routes as Javalin serves them (for the route-walk and OpenAPI tests). */
     public List<ParsedEndpoint> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -296,6 +341,9 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         operations.close();
         live.close(); // console sockets and log follows end now rather than at the shutdown grace
+        socketIo.close();
+        gateway.close();
+        messages.close();
         if (started) {
             try {
                 app.stop();

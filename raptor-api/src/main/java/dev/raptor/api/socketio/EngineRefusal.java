@@ -1,0 +1,37 @@
+package dev.raptor.api.socketio;
+
+import dev.raptor.wire.socketio.EngineError;
+
+/** An Engine.IO request refused with 400 and the reference server's error body. */
+public final class EngineRefusal extends RuntimeException {
+    private final EngineError error;
+
+    private EngineRefusal(int code, String message, String why) {
+        super(why, null, false, false);
+        this.error = new EngineError(code, message);
+    }
+
+    public EngineError error() {
+        return error;
+    }
+
+    static EngineRefusal unknownTransport(String why) {
+        return new EngineRefusal(0, "Transport unknown", why);
+    }
+
+    static EngineRefusal unknownSession(String why) {
+        return new EngineRefusal(1, "Session ID unknown", why);
+    }
+
+    static EngineRefusal badHandshakeMethod(String why) {
+        return new EngineRefusal(2, "Bad handshake method", why);
+    }
+
+    static EngineRefusal badRequest(String why) {
+        return new EngineRefusal(3, "Bad request", why);
+    }
+
+    static EngineRefusal unsupportedProtocol(String why) {
+        return new EngineRefusal(5, "Unsupported protocol version", why);
+    }
+}
