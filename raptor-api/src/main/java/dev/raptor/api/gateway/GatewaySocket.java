@@ -74,7 +74,7 @@ import java.util.regex.Pattern;
  */
 final class GatewaySocket implements Namespace.SocketListener {
     private static final Logger log = LoggerFactory.getLogger(GatewaySocket.class);
-    private static final int IN_FLIGHT = 32;
+    private static final int IN_FLIGHT = 256;
     /** Detail keys whose values may be secrets: never shown in {@code actor_event}. */
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(pass|secret|token|key|credential|environment|env).*");
 

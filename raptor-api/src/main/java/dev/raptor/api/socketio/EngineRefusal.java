@@ -2,13 +2,13 @@ package dev.raptor.api.socketio;
 
 import dev.raptor.wire.socketio.EngineError;
 
-/** An Engine.IO request refused with 400 and the reference server's error body. */
+/** An Engine.IO request refused with 400: a problem document with the reference server's code and message. */
 public final class EngineRefusal extends RuntimeException {
     private final EngineError error;
 
     private EngineRefusal(int code, String message, String why) {
         super(why, null, false, false);
-        this.error = new EngineError(code, message);
+        this.error = EngineError.of(code, message, why + " (" + message + ")");
     }
 
     public EngineError error() {

@@ -96,7 +96,7 @@ public final class EngineServer implements AutoCloseable {
     /** Writes a refusal: 400 and the reference server's body. */
     public static void refuse(EngineRefusal e, Context ctx) {
         log.debug("socketio request refused: {}", e.getMessage());
-        ctx.status(400).contentType("application/json").result(WireJson.writeBytes(e.error()));
+        ctx.status(400).contentType(dev.raptor.wire.problem.Problem.MEDIA_TYPE).result(WireJson.writeBytes(e.error()));
     }
 
     private static void text(Context ctx, String body) {

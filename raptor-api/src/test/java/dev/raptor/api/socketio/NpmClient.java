@@ -67,6 +67,17 @@ final class NpmClient {
         return exec(dir, env, timeout, "node", script);
     }
 
+    /** Runs {@code source} as the module {@code name} with Node.js and {@code env}. */
+    static Run nodeSource(String name, String source, Map<String, String> env, Duration timeout) {
+        Path dir = install();
+        try {
+            Files.writeString(dir.resolve(name), source);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return exec(dir, env, timeout, "node", name);
+    }
+
     private static Run exec(Path dir, Map<String, String> env, Duration timeout, String... command) {
         List<String> cmd = new ArrayList<>(List.of(command));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);

@@ -4,6 +4,7 @@ import dev.raptor.api.testing.TestEngine;
 import dev.raptor.api.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class SocketIoGatewayTest {
     @ValueSource(strings = {"websocket", "polling", "polling,websocket"})
     void theNpmClientDrivesAServerThroughItsLife(String transports) {
         NpmClient.Run run = NpmClient.node("flow.mjs", Map.of("RAPTOR_URL", "http://127.0.0.1:" + node.api.port(),
-                "RAPTOR_KEY", node.apiKey, "RAPTOR_IMAGE", TestEngine.IMAGE, "TRANSPORTS", transports), Duration.ofMinutes(5));
+                "RAPTOR_KEY", node.apiKey, "RAPTOR_IMAGE", TestEngine.ECHO_IMAGE, "TRANSPORTS", transports), Duration.ofMinutes(5));
 
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("\"step\":\"done\"");
@@ -53,5 +54,61 @@ class SocketIoGatewayTest {
             assertThat(node.api.socketIo().openSessions()).isZero();
             assertThat(node.api.gateway().openSockets()).isZero();
         });
+    }
+
+    @Test
+    void aThousandMessagesRoundTripInOrderAndARestartLosesNoneThatWereAcknowledged() {
+        NpmClient.Run run = NpmClient.node("messages.mjs", Map.of("RAPTOR_URL", "http://127.0.0.1:" + node.api.port(),
+                "RAPTOR_KEY", node.apiKey, "RAPTOR_IMAGE", TestEngine.ECHO_IMAGE, "TRANSPORTS", "websocket"), Duration.ofMinutes(8));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("\"step\":\"in-order\"", "\"step\":\"restart\"", "\"step\":\"done\"");
+    }
+
+    @Test
+    void theReadmeExampleWorksAsPrinted() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+        int section = readme.indexOf("## Socket.IO gateway and message sockets");
+        int start = readme.indexOf("```js\n", section) + "```js\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+
+        NpmClient.Run run = NpmClient.nodeSource("readme-example.mjs", example, Map.of("RAPTOR_URL",
+                "http://127.0.0.1:" + node.api.port(), "RAPTOR_API_KEY", node.apiKey, "RAPTOR_IMAGE", TestEngine.ECHO_IMAGE), Duration.ofMinutes(3));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("the program says { hello: 'world' }", "delivered: true", "state: 'deleted'");
+    }
+
+    @Test
+    void longPollingSpeaksEngineIo4OverPlainHttp() {
+        TestNode.Res open = node.send("GET", "/socket.io/?EIO=4&transport=polling", null);
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.body()).startsWith("0{\"sid\":");
+        String sid = open.body().substring(1).replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
+
+        TestNode.Res connect = node.send("POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid,
+                "40{\"token\":\"" + node.apiKey + "\"}", "Content-Type", "text/plain;charset=UTF-8");
+        assertThat(connect.body()).isEqualTo("ok");
+        TestNode.Res poll = node.send("GET", "/socket.io/?EIO=4&transport=polling&sid=" + sid, null);
+        assertThat(poll.body()).startsWith("40{\"sid\":");
+
+        TestNode.Res unknown = node.send("GET", "/socket.io/?EIO=4&transport=polling&sid=nosuchsession", null);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("code").asInt()).isEqualTo(1);
+        assertThat(unknown.json().get("message").asText()).isEqualTo("Session ID unknown");
+        TestNode.Res v3 = node.send("GET", "/socket.io/?EIO=3&transport=polling", null);
+        assertThat(v3.json().get("code").asInt()).isEqualTo(5);
+
+        node.send("POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "1", "Content-Type", "text/plain;charset=UTF-8");
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.send("GET", "/socket.io/?EIO=4&transport=polling&sid=" + sid, null)
+                .status() == 400);
+    }
+
+    @Test
+    void aMessageOverRestToAServerWithoutMessagingIsAConflict() {
+        String id = node.create(TestNode.gameServer("no-messaging", 0));
+        TestNode.Res r = node.post("/api/v1/servers/" + id + "/messages", "{\"hello\": 1}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(r.json().get("type").asText()).isEqualTo("urn:raptor:problem:messaging-off");
     }
 }
