@@ -111,4 +111,22 @@ class SocketIoGatewayTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(409);
         assertThat(r.json().get("type").asText()).isEqualTo("urn:raptor:problem:messaging-off");
     }
+
+    @Test
+    void aMessageOverRestReachesTheProgramAndTooLargeOneIsRefused() {
+        String id = node.create("""
+                {"name": "rest-echo", "image": "%s", "environment": {"ECHO_MESSAGES": "1"}, "readyPattern": "Done!",
+                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}, "messaging": true}""".formatted(TestEngine.ECHO_IMAGE));
+        TestNode.Res start = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}");
+        assertThat(start.json().get("status").asText()).as(start.toString()).isEqualTo("done");
+
+        TestNode.Res sent = node.post("/api/v1/servers/" + id + "/messages", "{\"hello\": \"rest\"}");
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
+        assertThat(sent.json().get("delivered").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(node.get("/api/v1/servers/" + id + "/activity?limit=50")
+                .body()).contains("message.received"));
+
+        TestNode.Res large = node.post("/api/v1/servers/" + id + "/messages", "{\"x\": \"" + "a".repeat(70 * 1024) + "\"}");
+        assertThat(large.status()).as(large.toString()).isEqualTo(413);
+    }
 }
