@@ -21,12 +21,18 @@ public enum SpecFormat {
      */
     V3(3),
     /**
-     * {@link SpecRow} with its {@code messaging} member (whether the server has a message socket). A V3 row
-     * is a V4 row without it (false), read as it is; a Raptor that knows only V3 refuses a V4 row by its number.
+     * {@link SpecRow} with its {@code settle} member too. A V2 or V3 row is a V4 row without it (read as the
+     * default), so they need no migration and become V4 when next written; a Raptor that knows only V3
+     * refuses a V4 row by its number instead of failing on the unknown member.
      */
-    V4(4);
+    V4(4),
+    /**
+     * {@link SpecRow} with its {@code messaging} member too (whether the server has a message socket). An older row
+     * is a V5 row without it (false), read as it is; a Raptor that knows only V4 refuses a V5 row by its number.
+     */
+    V5(5);
 
-    public static final SpecFormat CURRENT = V4;
+    public static final SpecFormat CURRENT = V5;
 
     private final int number;
 
