@@ -40,4 +40,14 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
                                  QueryDocument query, BigDecimal settleSeconds, Boolean messaging, String tier) {
+
+    /** Without {@code messaging} (absent: false), for clients that set no message socket. */
+    public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
+                              List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
+                              RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
+                              Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
+                              QueryDocument query, BigDecimal settleSeconds, String tier) {
+        this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
+                readyPattern, query, settleSeconds, null, tier);
+    }
 }

@@ -119,7 +119,7 @@ class ServerSpecJsonTest {
     void aSpecAClientWritesFromTheRecordDecodes() {
         ServerSpecDocument request = new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1", null, Map.of("MOTD", "hi"),
                 List.of(new AllocationDocument("0.0.0.0", 25565, null, null, null)), null, null, null, null, null, null,
-                null, "Done!", new QueryDocument("source", 2457, null, null), null, null, "small");
+                null, "Done!", new QueryDocument("source", 2457, null, null), null, "small");
 
         ServerSpec spec = decode(WireJson.write(request));
 
