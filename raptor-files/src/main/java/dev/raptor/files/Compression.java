@@ -186,8 +186,11 @@ final class Compression {
         String name = entryName(asked);
         Stat st = r.stat();
         if (asked.isRoot()) {
+            // "./" first, as tar -C root -c . writes it: the archive of an empty root is still recognisably a tar,
+            // and extraction skips the entry (the root's own mode and owner are Raptor's to keep).
+            writer.directory("./", st.mode(), st.modified());
             try (Fd d = s.openDirectoryPath(r)) {
-                addChildren(d, r.real(), asked); // the root's own entry is Raptor's, never archived
+                addChildren(d, r.real(), asked);
             }
         } else if (st.isDirectory()) {
             writer.directory(name, st.mode(), st.modified());

@@ -215,12 +215,29 @@ class VolumeRestoreTest {
     }
 
     @Test
+    void anEmptyRootRestoresToAnEmptyRoot() throws IOException {
+        Volume empty = new Volume(tmp.resolve("empty"));
+        Path out = tmp.resolve("empty.tar.zst");
+        try (OutputStream o = Files.newOutputStream(out)) {
+            empty.files().compressTo(List.of("/"), ArchiveFormat.TAR_ZST, CompressOptions.DEFAULTS, o, Progress.none());
+        }
+        Files.writeString(empty.root.resolve("later.txt"), "x");
+
+        empty.volumes.restore(empty.id, FilePolicy.UNRESTRICTED, ArchiveSource.of(out), true, Progress.none(), p -> { });
+
+        try (var list = Files.list(empty.root)) {
+            assertThat(list).isEmpty();
+        }
+        empty.close();
+    }
+
+    @Test
     void recoveryWithNothingLeftFindsNothing() throws IOException {
         assertThat(v.volumes.recoverRestores()).isEmpty();
     }
 
     @Test
-    void theWholeRootCompressesWithoutAnEntryForTheRootItself() throws IOException {
+    void theWholeRootCompressesUnderDotSlashLikeTarDoes() throws IOException {
         Path out = tmp.resolve("root.tar");
         try (OutputStream o = Files.newOutputStream(out)) {
             v.files().compressTo(List.of("/"), ArchiveFormat.TAR, CompressOptions.DEFAULTS, o, Progress.none());
@@ -232,8 +249,10 @@ class VolumeRestoreTest {
                 names.add(e.getName());
             }
         }
+        assertThat(names.getFirst()).isEqualTo("./");
         assertThat(names).contains("world/", "world/level.dat", "start.sh", "logs/empty/", "dangling")
-                .noneMatch(n -> n.isEmpty() || n.equals("/") || n.equals("./") || n.startsWith("/"));
+                .noneMatch(n -> n.isEmpty() || n.startsWith("/") || n.startsWith("../"));
+        assertThat(names.stream().filter(n -> n.equals("./"))).hasSize(1);
     }
 
     private void writeJournalNaming(Path staging) throws IOException {
