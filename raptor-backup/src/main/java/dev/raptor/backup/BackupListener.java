@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.files.RestorePhase;
 import dev.raptor.store.backup.BackupRecord;
 
 /**
@@ -17,6 +18,10 @@ public interface BackupListener {
     }
 
     default void completed(BackupRecord backup) {
+    }
+
+    /** A restore moved on (staged, swapping, swapped...): until {@link RestorePhase#SWAPPING} the files are untouched. */
+    default void restorePhase(BackupRecord backup, RestorePhase phase) {
     }
 
     default void failed(BackupRecord backup, String reason) {

@@ -213,6 +213,7 @@ public final class BackupService {
                             if (phase == RestorePhase.SWAPPING) {
                                 listener.progressed(b, new BackupProgress("swapping", 0, -1, 0, -1, 0));
                             }
+                            listener.restorePhase(b, phase);
                         });
                 log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", backupId).addKeyValue("truncate", truncate)
                         .addKeyValue("files", result.extracted().files()).log("restore completed");
