@@ -111,8 +111,10 @@ final class Extraction {
         try (Resolved d = destinationDirectory(ctx, s, dest)) {
             ctx.requireWrite(d, true);
             Extraction x = new Extraction(ctx, s, progress, dest, d.real(), options);
-            Plan plan = x.plan(format, source);
-            progress.totals(plan.bytes, plan.entries);
+            Plan plan = options.checkFirst() ? x.plan(format, source) : new Plan();
+            if (options.checkFirst()) {
+                progress.totals(plan.bytes, plan.entries);
+            }
             try (Reservation reservation = ctx.usage().reserve(plan.bytes, ctx.quota(), dest.toString());
                  Fd destFd = s.openDirectoryPath(d)) {
                 byte[] staging = FilesContext.tempName("extract");
@@ -134,7 +136,7 @@ final class Extraction {
                     }
                     progress.finish();
                     return new ExtractResult(dest.toString(), format, staged.files, staged.directories, staged.links,
-                            staged.bytes, plan.skipped);
+                            staged.bytes, staged.skipped);
                 } finally {
                     TreeDelete.removeTree(s, destFd, staging, dest.toString());
                 }
@@ -307,6 +309,7 @@ final class Extraction {
     // ------------------------------------------------------------------ stage
 
     private static final class Staged {
+        final List<String> skipped = new ArrayList<>();
         long files;
         long directories;
         long links;
@@ -389,6 +392,7 @@ final class Extraction {
                 }
             }
         }
+        out.skipped.addAll(again.skipped);
         for (Map.Entry<JailPath, Integer> d : directoryModes.entrySet()) {
             try (Fd parent = stagedParent(staging, d.getKey(), null);
                  Fd dir = s.openChildDirectoryPath(parent, d.getKey().name().getBytes(StandardCharsets.UTF_8), d.getKey().toString())) {

@@ -75,6 +75,7 @@ final class VolumeRestore {
         Path staging = volumesRoot.resolve(stagingName);
         Path journal = volumesRoot.resolve(stagingName + JOURNAL);
         boolean swapped = false;
+        long flushMillis = 0;
         try (Session volumes = new Jail(volumesRoot).open(); Session old = new Jail(root).open()) {
             Stat rootStat = old.rootStat();
             createStaging(staging, rootStat);
@@ -91,8 +92,10 @@ final class VolumeRestore {
                         ServerUsage.measured(kept[1], policy.quotaBytes()), policy.quotaBytes());
                 ExtractResult extracted = Extraction.fromSource(ctx, archive, "/", ExtractOptions.RESTORE, progress);
                 Files.setAttribute(staging, "unix:mode", rootStat.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+                long flushStarted = System.nanoTime();
                 try (Session st = stagingJail.open()) {
                     st.syncFileSystem(st.root(), "/");
+                    flushMillis = (System.nanoTime() - flushStarted) / 1_000_000;
                     progress.check("/");
                     phases.accept(RestorePhase.STAGED);
                     writeJournal(journal, st.rootStat());
@@ -105,7 +108,7 @@ final class VolumeRestore {
                 phases.accept(RestorePhase.SWAPPED);
                 log.atInfo().addKeyValue("server", serverId).addKeyValue("truncate", truncate)
                         .addKeyValue("files", extracted.files()).addKeyValue("bytes", extracted.bytes())
-                        .addKeyValue("kept", kept[0]).log("restored the server's files");
+                        .addKeyValue("kept", kept[0]).addKeyValue("flushMillis", flushMillis).log("restored the server's files");
                 return new RestoreResult(extracted, truncate, kept[0]);
             } catch (IOException | RuntimeException e) {
                 if (!swapped) {
