@@ -1,7 +1,7 @@
 package dev.raptor.backup;
 
 import dev.raptor.files.RestorePhase;
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupRecord;
 
 /**
  * Hears about one backup or restore: the API turns these into console-socket events and the operation's progress.

@@ -15,10 +15,10 @@ import dev.raptor.files.archive.ArchiveFormat;
 import dev.raptor.files.archive.ArchiveSniffer;
 import dev.raptor.files.archive.CompressOptions;
 import dev.raptor.files.rules.IgnoreRules;
-import dev.raptor.store.backup.BackupLocation;
-import dev.raptor.store.backup.BackupRecord;
-import dev.raptor.store.backup.BackupRecords;
-import dev.raptor.store.backup.BackupStatus;
+import dev.raptor.core.backup.BackupJournal;
+import dev.raptor.core.backup.BackupLocation;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +65,14 @@ public final class BackupService {
     private static final DateTimeFormatter NAME_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC);
     private static final int SNIFF_BYTES = 64 * 1024;
 
-    private final BackupRecords records;
+    private final BackupJournal records;
     private final ServerVolumes volumes;
     private final StorageSet storages;
     private final BackupSettings settings;
     private final Clock clock;
     private final Map<UUID, String> busy = new ConcurrentHashMap<>();
 
-    public BackupService(BackupRecords records, ServerVolumes volumes, StorageSet storages, BackupSettings settings, Clock clock) {
+    public BackupService(BackupJournal records, ServerVolumes volumes, StorageSet storages, BackupSettings settings, Clock clock) {
         this.records = records;
         this.volumes = volumes;
         this.storages = storages;

@@ -1,7 +1,7 @@
 package dev.raptor.backup;
 
 import dev.raptor.files.RestoreResult;
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupRecord;
 
 /**
  * A restore that happened.

@@ -1,6 +1,6 @@
 /**
- * raptor-backup: backups of a server's files and restores from them, on the file jail (raptor-files) and the
- * store's {@code backups} table (raptor-store).
+ * raptor-backup: backups of a server's files and restores from them, on the file jail (raptor-files), written
+ * down through core's {@link dev.raptor.core.backup.BackupJournal} (the store's {@code backups} table).
  *
  * <h2>Where to look</h2>
  * <ul>

@@ -3,8 +3,8 @@ package dev.raptor.backup;
 import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.archive.ArchiveFormat;
-import dev.raptor.store.backup.BackupRecord;
-import dev.raptor.store.backup.BackupStatus;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -307,7 +307,7 @@ class BackupServiceTest {
     @Test
     void bootRecoveryAnswersARunningBackupFailedAndRemovesItsPartialArchive() throws IOException {
         BackupRecord running = BackupRecord.running(java.util.UUID.randomUUID(), node.serverId, "x", java.time.Instant.now(), "tar.zst",
-                new dev.raptor.store.backup.BackupLocation("local", node.serverId + "/half.tar.zst"));
+                new dev.raptor.core.backup.BackupLocation("local", node.serverId + "/half.tar.zst"));
         node.store.backupRecords().begin(running);
         Path part = node.local.file(running.location().key() + ".part");
         Files.createDirectories(part.getParent());

@@ -1,6 +1,6 @@
 package dev.raptor.backup;
 
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.raptor.backup;
 
 import dev.raptor.files.RestorePhase;
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupRecord;
 
 import java.nio.file.Path;
 import java.util.UUID;

@@ -1,8 +1,8 @@
 package dev.raptor.backup;
 
 import dev.raptor.files.RecoveredRestore;
-import dev.raptor.store.backup.BackupRecord;
-import dev.raptor.store.backup.BackupStatus;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

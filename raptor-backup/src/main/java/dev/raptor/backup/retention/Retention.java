@@ -1,7 +1,7 @@
 package dev.raptor.backup.retention;
 
-import dev.raptor.store.backup.BackupRecord;
-import dev.raptor.store.backup.BackupStatus;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.raptor.backup.retention;
 
-import dev.raptor.store.backup.BackupLocation;
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupLocation;
+import dev.raptor.core.backup.BackupRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.raptor.backup.BackupTarget;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.store.SqliteStore;
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +82,7 @@ class S3StorageTest {
 
             BackupRecord b = backups.create(BackupTarget.of(serverId), BackupRequest.DEFAULT, BackupListener.NONE);
 
-            assertThat(b.location()).isEqualTo(new dev.raptor.store.backup.BackupLocation("s3", serverId + "/" + b.id() + ".tar.zst"));
+            assertThat(b.location()).isEqualTo(new dev.raptor.core.backup.BackupLocation("s3", serverId + "/" + b.id() + ".tar.zst"));
             S3Object stored = objects().stream().filter(o -> o.key().equals("node-a/" + b.location().key())).findFirst().orElseThrow();
             assertThat(stored.size()).isEqualTo(b.sizeBytes()).isGreaterThan(3L * PART);
             assertThat(multipartCount(stored.eTag())).isGreaterThanOrEqualTo(3);

@@ -12,7 +12,7 @@ import dev.raptor.bench.Result;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.store.SqliteStore;
-import dev.raptor.store.backup.BackupRecord;
+import dev.raptor.core.backup.BackupRecord;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

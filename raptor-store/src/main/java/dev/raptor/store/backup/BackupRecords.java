@@ -1,5 +1,9 @@
 package dev.raptor.store.backup;
 
+import dev.raptor.core.backup.BackupJournal;
+import dev.raptor.core.backup.BackupLocation;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 import dev.raptor.store.sqlite.Database;
 
 import java.sql.Connection;
@@ -15,11 +19,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The {@code backups} table. A backup is recorded {@code running} before its archive is written (so a crash
+ * The {@code backups} table, the store's {@link BackupJournal}. A backup is recorded {@code running} before its archive is written (so a crash
  * leaves a row naming the half-written archive), then answered once: completed with its size and checksum, or
  * failed with the reason. Each write is one synced transaction; reads never wait for a write.
  */
-public final class BackupRecords {
+public final class BackupRecords implements BackupJournal {
     private static final String COLUMNS = """
             id, server_id, name, created_at, finished_at, status, size_bytes, sha256, format, adapter, location, locked, reason""";
 
@@ -30,6 +34,7 @@ public final class BackupRecords {
     }
 
     /** Records a backup about to be written; returns once that is on disk. */
+    @Override
     public void begin(BackupRecord running) {
         if (running.status() != BackupStatus.RUNNING) {
             throw new IllegalArgumentException("backup " + running.id() + " begins running, not " + running.status().wireName());
@@ -48,6 +53,7 @@ public final class BackupRecords {
      *
      * @return whether the row was running (and is now answered)
      */
+    @Override
     public boolean finish(BackupRecord ended) {
         if (ended.status() == BackupStatus.RUNNING) {
             throw new IllegalArgumentException("backup " + ended.id() + " is still running");
@@ -71,6 +77,7 @@ public final class BackupRecords {
         });
     }
 
+    @Override
     public Optional<BackupRecord> find(UUID id) {
         return db.read("read backup " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM backups WHERE id = ?")) {
@@ -83,6 +90,7 @@ public final class BackupRecords {
     }
 
     /** A server's backups, oldest first. */
+    @Override
     public List<BackupRecord> list(UUID serverId) {
         return db.read("list the backups of server " + serverId, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
@@ -94,6 +102,7 @@ public final class BackupRecords {
     }
 
     /** Backups still running: at boot, those a previous run left half-written. */
+    @Override
     public List<BackupRecord> running() {
         return db.read("list running backups", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
@@ -104,6 +113,7 @@ public final class BackupRecords {
     }
 
     /** @return whether the backup exists (and now has that lock) */
+    @Override
     public boolean setLocked(UUID id, boolean locked) {
         return db.write((locked ? "lock" : "unlock") + " backup " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE backups SET locked = ? WHERE id = ?")) {
@@ -115,6 +125,7 @@ public final class BackupRecords {
     }
 
     /** @return whether there was such a row */
+    @Override
     public boolean delete(UUID id) {
         return db.write("delete backup " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM backups WHERE id = ?")) {

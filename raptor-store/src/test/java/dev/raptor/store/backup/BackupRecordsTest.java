@@ -1,5 +1,8 @@
 package dev.raptor.store.backup;
 
+import dev.raptor.core.backup.BackupLocation;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.StoreException;
 import org.junit.jupiter.api.AfterEach;

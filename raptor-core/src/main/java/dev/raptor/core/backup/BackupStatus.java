@@ -1,4 +1,4 @@
-package dev.raptor.store.backup;
+package dev.raptor.core.backup;
 
 import java.util.Locale;
 
