@@ -2,6 +2,7 @@ package dev.raptor.api.problem;
 
 import dev.raptor.core.allocation.PortConflictException;
 import dev.raptor.core.archive.ImportConflictException;
+import dev.raptor.core.power.ServerBusyException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.server.DuplicateServerException;
@@ -49,6 +50,8 @@ public final class ProblemMapper {
             case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
                     .withCurrentVersion(s.actual());
             case PortConflictException c -> portConflict(c);
+            case ServerBusyException b -> Problem.of(409, "server-busy", "Server busy", b.getMessage())
+                    .withServerId(b.serverId());
             case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())
                     .withServerId(r.serverId());
             case EngineException.Unavailable u -> Problem.of(503, "engine-unavailable", "Container engine unavailable", u.getMessage());
