@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.core.backup.BackupProgress;
 import dev.raptor.backup.io.RateLimitedOutputStream;
 import dev.raptor.backup.retention.Retention;
 import dev.raptor.backup.retention.RetentionPolicy;

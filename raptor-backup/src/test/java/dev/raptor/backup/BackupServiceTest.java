@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.core.backup.BackupProgress;
 import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.archive.ArchiveFormat;

@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.core.backup.BackupProgress;
 import dev.raptor.files.RestorePhase;
 import dev.raptor.core.backup.BackupRecord;
 

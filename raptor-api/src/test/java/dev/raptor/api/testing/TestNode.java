@@ -8,6 +8,10 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
+import dev.raptor.backup.BackupService;
+import dev.raptor.backup.BackupSettings;
+import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.health.ClockCheck;
 import dev.raptor.core.health.DeepHealth;
@@ -19,6 +23,8 @@ import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.docker.DockerRuntime;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -49,8 +55,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet,
- * API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
+ * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet, backups in
+ * {@code <dataDir>/backups}, API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
  * their own; {@link #close()} deletes every server and removes whatever containers remain. Every
  * answer it receives is checked against {@code openapi.json} ({@link ApiExchanges}).
  */
@@ -64,6 +70,8 @@ public final class TestNode implements AutoCloseable {
     public final DockerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
+    public final ServerVolumes volumes;
+    public final BackupService backups;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
@@ -80,6 +88,9 @@ public final class TestNode implements AutoCloseable {
                 ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
+        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
+        this.backups = new BackupService(store.backupRecords(), volumes,
+                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), BackupSettings.defaults(), Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -93,7 +104,8 @@ public final class TestNode implements AutoCloseable {
                 Duration.ofSeconds(1)).start();
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers()).start();
+                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
+                backups).start();
     }
 
     public static TestNode start(Path dir) {
@@ -222,6 +234,7 @@ public final class TestNode implements AutoCloseable {
         api.operations().flush(Duration.ofSeconds(10)); // as the daemon does: the last outcomes reach the store before it closes
         bus.close();
         runtime.close();
+        volumes.close();
         store.close();
         metrics.close();
         TestEngine.removeContainers(node);

@@ -1,4 +1,4 @@
-package dev.raptor.backup;
+package dev.raptor.core.backup;
 
 /**
  * Where a backup or restore stands.
