@@ -157,7 +157,7 @@ public final class BackupRoutes {
         target(id);
         try (BackupDownload d = service().download(id, backupId(ctx))) {
             ctx.status(200);
-            ctx.contentType(d.backup().format().endsWith("zst") ? "application/zstd" : "application/octet-stream");
+            ctx.header("Content-Type", d.backup().format().endsWith("zst") ? "application/zstd" : "application/octet-stream");
             ctx.header("Content-Length", Long.toString(d.backup().sizeBytes()));
             ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
             ctx.header("ETag", "\"" + d.backup().sha256() + "\"");

@@ -80,6 +80,9 @@ class BackupApiTest {
         assertThat(download.body()).hasSize(b.get("size").asInt());
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(download.body()))).isEqualTo(b.get("sha256").asText());
         assertThat(download.headers().firstValue("X-Checksum-SHA256")).contains(b.get("sha256").asText());
+        TestNode.Res recorded = node.get(base() + "/" + b.get("id").asText() + "/download"); // checked against openapi.json
+        assertThat(recorded.status()).isEqualTo(200);
+        assertThat(recorded.contentType()).startsWith("application/zstd");
 
         assertThat(node.call("DELETE", base() + "/" + b.get("id").asText(), null).status()).isEqualTo(204);
         assertThat(node.get(base() + "/" + b.get("id").asText()).status()).isEqualTo(404);
@@ -126,6 +129,30 @@ class BackupApiTest {
         assertThat(r.status()).isEqualTo(202);
         await().atMost(TestNode.HANG).until(() -> node.get(r.header("Location")).json().get("status").asText().equals("done"));
         assertThat(Files.readString(root.resolve("kept.txt"))).isEqualTo("stays");
+    }
+
+    @Test
+    void powerActionsAndDeletesAnswer409WhileARestoreRuns() throws Exception {
+        String other = node.create(TestNode.gameServer("restoring", 0));
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var restore = node.fleet.maintain(UUID.fromString(other), "restore", () -> {
+            inside.countDown();
+            release.await();
+        });
+        assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+        try {
+            TestNode.Res power = node.post("/api/v1/servers/" + other + "/power", "{\"action\": \"start\"}");
+            TestNode.Res delete = node.call("DELETE", "/api/v1/servers/" + other, null);
+            assertThat(power.status()).isEqualTo(409);
+            assertThat(power.json().get("type").asText()).endsWith("server-busy");
+            assertThat(power.json().get("detail").asText()).contains("restore");
+            assertThat(delete.status()).isEqualTo(409);
+        } finally {
+            release.countDown();
+        }
+        restore.get(60, TimeUnit.SECONDS);
+        assertThat(node.get("/api/v1/servers/" + other).json().get("state").asText()).isEqualTo("offline");
     }
 
     @Test
