@@ -208,7 +208,10 @@ public final class BackupService {
                 verify(b, storage, listener);
                 Instant started = now();
                 Progress extracting = progress(b, "extracting", listener, started);
-                RestoreResult result = volumes.restore(serverId, target.files(),
+                RestoreResult result;
+                // SFTP/FTP users are locked out (their open sessions end) while the files are replaced.
+                try (var locked = volumes.locks().lock(serverId, "restoring a backup")) {
+                    result = volumes.restore(serverId, target.files(),
                         storage.source(b.location().key(), b.name() + "." + b.format()), truncate, extracting,
                         phase -> {
                             if (phase == RestorePhase.SWAPPING) {
@@ -216,6 +219,7 @@ public final class BackupService {
                             }
                             listener.restorePhase(b, phase);
                         });
+                }
                 log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", backupId).addKeyValue("truncate", truncate)
                         .addKeyValue("files", result.extracted().files()).log("restore completed");
                 listener.completed(b);

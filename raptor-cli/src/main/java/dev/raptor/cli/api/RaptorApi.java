@@ -158,6 +158,46 @@ public final class RaptorApi {
         return getJson(BASE + "/operations/" + enc(opId));
     }
 
+    // ---------------------------------------------------------------------------------- backups
+
+    /** Starts a backup without waiting (the caller follows its operation); answers the operation. */
+    public JsonNode createBackup(String id, String name, List<String> ignore) {
+        ObjectNode body = Json.object().put("wait", false);
+        if (name != null) {
+            body.put("name", name);
+        }
+        if (!ignore.isEmpty()) {
+            ArrayNode patterns = body.putArray("ignore");
+            ignore.forEach(patterns::add);
+        }
+        return json(send(DaemonRequest.json("POST", BASE + "/servers/" + enc(id) + "/backups", Json.compact(body))));
+    }
+
+    /** The server's backups, oldest first. */
+    public List<JsonNode> backups(String id) {
+        List<JsonNode> out = new ArrayList<>();
+        getJson(BASE + "/servers/" + enc(id) + "/backups").path("backups").forEach(out::add);
+        return out;
+    }
+
+    /** Starts a restore without waiting (the caller follows its operation); answers the operation. */
+    public JsonNode restoreBackup(String id, String backupId, boolean truncate) {
+        ObjectNode body = Json.object().put("truncate", truncate).put("wait", false);
+        return json(send(DaemonRequest.json("POST", BASE + "/servers/" + enc(id) + "/backups/" + enc(backupId) + "/restore",
+                Json.compact(body))));
+    }
+
+    public void deleteBackup(String id, String backupId) {
+        send(new DaemonRequest("DELETE", BASE + "/servers/" + enc(id) + "/backups/" + enc(backupId), Map.of(), null,
+                POWER_TIMEOUT)).bodyText();
+    }
+
+    /** The backup's archive as a stream (the caller closes the response). */
+    public DaemonResponse downloadBackup(String id, String backupId) {
+        return send(DaemonRequest.get(BASE + "/servers/" + enc(id) + "/backups/" + enc(backupId) + "/download")
+                .withReadTimeout(Duration.ofMinutes(30)));
+    }
+
     // ---------------------------------------------------------------------------------- node
 
     public JsonNode system() {
