@@ -27,9 +27,9 @@ import dev.raptor.query.GameStatusPoller;
 import dev.raptor.query.PollerSettings;
 import dev.raptor.query.QueryTargets;
 import dev.raptor.backup.BackupService;
-import dev.raptor.backup.BackupSettings;
 import dev.raptor.backup.BootRecovery;
 import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.S3Storage;
 import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
@@ -173,8 +173,15 @@ public final class Daemon implements AutoCloseable {
         // reads failed; an interrupted restore leaves each server's files whole, the old or the backup's).
         ServerVolumes serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
         closeOrder.push(new Step("server volumes (disk usage scans)", serverVolumes));
-        BackupService backups = new BackupService(store.backupRecords(), serverVolumes,
-                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve(BACKUPS))), BackupSettings.defaults(), Clock.systemUTC());
+        LocalDirectoryStorage localBackups = new LocalDirectoryStorage(dataDir.resolve(BACKUPS));
+        StorageSet storages = StorageSet.of(localBackups);
+        if (config.backups().s3() != null) {
+            S3Storage s3 = new S3Storage(config.backups().s3());
+            closeOrder.push(new Step("S3 backup storage", s3));
+            storages = StorageSet.of(s3, localBackups); // new backups to S3; earlier local ones stay readable
+        }
+        BackupService backups = new BackupService(store.backupRecords(), serverVolumes, storages, config.backups().settings(),
+                Clock.systemUTC());
         try {
             BootRecovery recovered = backups.recover();
             recovered.failedBackups().forEach(b -> log.warn("backup {} of server {} was interrupted by the last shutdown: {}",
