@@ -121,10 +121,10 @@ public final class BackupRoutes {
                         events.failed(backup, reason);
                     }
                 });
-                ended.complete(new Operation.Outcome(OperationStatus.DONE, Instant.now(), null, null, null));
+                ended.complete(new Operation.Outcome(OperationStatus.DONE, now(), null, null, null));
             } catch (IOException | RuntimeException e) {
                 if (!started.completeExceptionally(e)) {
-                    ended.complete(new Operation.Outcome(OperationStatus.FAILED, Instant.now(), null, null, reason(e)));
+                    ended.complete(new Operation.Outcome(OperationStatus.FAILED, now(), null, null, reason(e)));
                 }
             }
         });
@@ -215,8 +215,13 @@ public final class BackupRoutes {
         CompletableFuture<PowerResult> result = fleet.maintain(id, "restore",
                 () -> service.restore(target, bid, truncate != null && truncate, events));
         Operation op = operations.track(id, "restore", live,
-                result.thenApply(res -> Operation.Outcome.of(res, Instant.now())));
+                result.thenApply(res -> Operation.Outcome.of(res, now())));
         OperationAnswer.send(ctx, operations, op, wait);
+    }
+
+    /** Milliseconds, as every other operation's times (and the store's). */
+    private static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     private BackupService service() {
