@@ -97,6 +97,27 @@ class BackupServiceTest {
     }
 
     @Test
+    void aRestoreLocksTheServersFilesForUsersWhileItRunsAndOpensThemAfter() throws IOException {
+        BackupRecord b = backup();
+        List<java.util.UUID> lockedOut = new CopyOnWriteArrayList<>();
+        node.volumes.locks().onLocked(lockedOut::add);
+        List<Boolean> lockedDuringSwap = new CopyOnWriteArrayList<>();
+
+        node.backups.restore(node.target(), b.id(), true, new BackupListener() {
+            @Override
+            public void restorePhase(BackupRecord backup, dev.raptor.files.RestorePhase phase) {
+                if (phase == dev.raptor.files.RestorePhase.SWAPPING) {
+                    lockedDuringSwap.add(node.volumes.locks().isLocked(node.serverId));
+                }
+            }
+        });
+
+        assertThat(lockedOut).containsExactly(node.serverId); // SFTP/FTP sessions of the server were told to end
+        assertThat(lockedDuringSwap).containsExactly(true);
+        assertThat(node.volumes.locks().isLocked(node.serverId)).isFalse();
+    }
+
+    @Test
     void restoreWithoutTruncateKeepsFilesTheBackupDoesNotHold() throws IOException {
         Map<String, String> saved = TreeState.of(node.root(), false);
         BackupRecord b = backup();
