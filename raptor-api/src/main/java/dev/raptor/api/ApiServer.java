@@ -25,7 +25,6 @@ import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.backup.BackupService;
-import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
@@ -164,7 +163,7 @@ public final class ApiServer implements AutoCloseable {
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
-        BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings, RetentionPolicy.KEEP_ALL);
+        BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
 

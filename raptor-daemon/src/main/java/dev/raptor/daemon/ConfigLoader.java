@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  *   <tr><td>backupLevel</td><td>RAPTOR_BACKUP_LEVEL</td><td>3 (zstd, 1-19)</td></tr>
  *   <tr><td>backupThreads</td><td>RAPTOR_BACKUP_THREADS</td><td>0: one zstd worker per core</td></tr>
  *   <tr><td>backupWriteMiBPerSecond</td><td>RAPTOR_BACKUP_WRITE_MIB_PER_SECOND</td><td>0: no limit</td></tr>
+ *   <tr><td>backupMax</td><td>RAPTOR_BACKUP_MAX</td><td>0: every server keeps all its backups; else the most it keeps</td></tr>
+ *   <tr><td>backupMaxAgeDays</td><td>RAPTOR_BACKUP_MAX_AGE_DAYS</td><td>0: no age limit; else backups older are pruned</td></tr>
  *   <tr><td>backupS3Bucket (and Endpoint, Region, Prefix, AccessKey, SecretKey, PathStyle, PartSizeMiB)</td><td>RAPTOR_BACKUP_S3_*</td><td>none: backups in &lt;dataDir&gt;/backups</td></tr>
  * </table>
  */
@@ -80,6 +82,8 @@ public final class ConfigLoader {
         keys.put("backupLevel", "RAPTOR_BACKUP_LEVEL");
         keys.put("backupThreads", "RAPTOR_BACKUP_THREADS");
         keys.put("backupWriteMiBPerSecond", "RAPTOR_BACKUP_WRITE_MIB_PER_SECOND");
+        keys.put("backupMax", "RAPTOR_BACKUP_MAX");
+        keys.put("backupMaxAgeDays", "RAPTOR_BACKUP_MAX_AGE_DAYS");
         keys.put("backupS3Endpoint", "RAPTOR_BACKUP_S3_ENDPOINT");
         keys.put("backupS3Region", "RAPTOR_BACKUP_S3_REGION");
         keys.put("backupS3Bucket", "RAPTOR_BACKUP_S3_BUCKET");
@@ -251,8 +255,10 @@ public final class ConfigLoader {
         int level = (int) whole(setting("backupLevel", yaml, file), 3, 1, 19, problems);
         int threads = (int) whole(setting("backupThreads", yaml, file), 0, 0, 256, problems);
         long rate = whole(setting("backupWriteMiBPerSecond", yaml, file), 0, 0, 1L << 20, problems);
+        int max = (int) whole(setting("backupMax", yaml, file), 0, 0, 100_000, problems);
+        int maxAgeDays = (int) whole(setting("backupMaxAgeDays", yaml, file), 0, 0, 100_000, problems);
         dev.raptor.backup.BackupSettings settings = dev.raptor.backup.BackupSettings.defaults().withCompression(level, threads)
-                .withWriteBytesPerSecond(rate * MIB);
+                .withWriteBytesPerSecond(rate * MIB).withRetention(new dev.raptor.backup.retention.RetentionPolicy(max, maxAgeDays));
         Setting bucket = setting("backupS3Bucket", yaml, file);
         if (bucket.value == null || bucket.value.isBlank()) {
             for (String k : List.of("backupS3Endpoint", "backupS3AccessKey", "backupS3SecretKey")) {

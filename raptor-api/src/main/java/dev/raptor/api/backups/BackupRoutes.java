@@ -15,7 +15,6 @@ import dev.raptor.backup.BackupDownload;
 import dev.raptor.backup.BackupRequest;
 import dev.raptor.backup.BackupService;
 import dev.raptor.backup.BackupTarget;
-import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.core.backup.BackupRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
@@ -55,14 +54,12 @@ public final class BackupRoutes {
     private final BackupService backups;
     private final Operations operations;
     private final ApiSettings settings;
-    private final RetentionPolicy retention;
 
-    public BackupRoutes(ServerFleet fleet, BackupService backups, Operations operations, ApiSettings settings, RetentionPolicy retention) {
+    public BackupRoutes(ServerFleet fleet, BackupService backups, Operations operations, ApiSettings settings) {
         this.fleet = fleet;
         this.backups = backups;
         this.operations = operations;
         this.settings = settings;
-        this.retention = retention;
     }
 
     /** {@code POST /servers/{id}/backups} with a {@link BackupCreateRequest}. */
@@ -139,22 +136,19 @@ public final class BackupRoutes {
 
     /** {@code GET /servers/{id}/backups}. */
     public void list(Context ctx) {
-        UUID id = Query.serverId(ctx);
-        target(id);
+        UUID id = knownServer(ctx);
         Responses.json(ctx, 200, new BackupList(service().list(id).stream().map(BackupDocuments::of).toList()));
     }
 
     /** {@code GET /servers/{id}/backups/{bid}}. */
     public void get(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
-        target(id);
+        UUID id = knownServer(ctx);
         Responses.json(ctx, 200, BackupDocuments.of(service().find(id, backupId(ctx))));
     }
 
     /** {@code GET /servers/{id}/backups/{bid}/download}: the archive as stored, streamed. */
     public void download(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
-        target(id);
+        UUID id = knownServer(ctx);
         try (BackupDownload d = service().download(id, backupId(ctx))) {
             ctx.status(200);
             ctx.header("Content-Type", d.backup().format().endsWith("zst") ? "application/zstd" : "application/octet-stream");
@@ -170,8 +164,7 @@ public final class BackupRoutes {
 
     /** {@code DELETE /servers/{id}/backups/{bid}}: 204; a locked backup is 409. */
     public void delete(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
-        target(id);
+        UUID id = knownServer(ctx);
         service().delete(id, backupId(ctx));
         ctx.status(204);
     }
@@ -187,8 +180,7 @@ public final class BackupRoutes {
     }
 
     private void setLocked(Context ctx, boolean locked) throws IOException {
-        UUID id = Query.serverId(ctx);
-        target(id);
+        UUID id = knownServer(ctx);
         Responses.json(ctx, 200, BackupDocuments.of(service().setLocked(id, backupId(ctx), locked)));
     }
 
@@ -233,7 +225,22 @@ public final class BackupRoutes {
 
     private BackupTarget target(UUID id) {
         ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
-        return new BackupTarget(id, FilePolicy.of(spec.limits(), AccessRules.NONE), retention);
+        // The node's retention for every server: specs cannot name one of their own yet.
+        return new BackupTarget(id, FilePolicy.of(spec.limits(), AccessRules.NONE), service().settings().retention());
+    }
+
+    /**
+     * The server of a route that reads, locks or deletes backups. A deleted server's backups outlive it (its files
+     * are gone, so they may be all that is left of them): they stay listed, downloadable and deletable by its id.
+     * A server that neither exists nor has backups is 404.
+     */
+    private UUID knownServer(Context ctx) {
+        BackupService service = service();
+        UUID id = Query.serverId(ctx);
+        if (fleet.find(id).isEmpty() && service.list(id).isEmpty()) {
+            throw new ServerNotFoundException(id);
+        }
+        return id;
     }
 
     private static UUID backupId(Context ctx) {

@@ -254,6 +254,27 @@ class BackupApiTest {
     }
 
     @Test
+    void aDeletedServersBackupsStayListedDownloadableAndDeletableButCannotBeRestored() throws Exception {
+        String gone = node.create(TestNode.gameServer("deleted-later", 0));
+        String backups = "/api/v1/servers/" + gone + "/backups";
+        Files.createDirectories(node.fleet.settings().volumesRoot().resolve(gone).resolve("world"));
+        TestNode.Res made = node.post(backups, "{\"name\": \"last\"}");
+        assertThat(made.json().get("status").asText()).as(made.toString()).isEqualTo("done");
+        String bid = made.json().get("backupId").asText();
+        assertThat(node.call("DELETE", "/api/v1/servers/" + gone, null).json().get("status").asText()).isEqualTo("done");
+
+        assertThat(node.get(backups).json().get("backups").findValuesAsText("id")).containsExactly(bid);
+        assertThat(node.get(backups + "/" + bid + "/download").status()).isEqualTo(200);
+        TestNode.Res restore = node.post(backups + "/" + bid + "/restore", "{}");
+        assertThat(restore.status()).isEqualTo(404);
+        assertThat(restore.json().get("type").asText()).endsWith("server-not-found");
+        assertThat(node.post(backups, "{}").status()).isEqualTo(404);
+
+        assertThat(node.call("DELETE", backups + "/" + bid, null).status()).isEqualTo(204);
+        assertThat(node.get(backups).status()).as("no server and no backups left").isEqualTo(404);
+    }
+
+    @Test
     void unknownServersAndBackupsAre404AndEveryRouteNeedsTheNodeKey() {
         String unknownServer = "/api/v1/servers/" + UUID.randomUUID() + "/backups";
         String unknownBackup = base() + "/" + UUID.randomUUID();

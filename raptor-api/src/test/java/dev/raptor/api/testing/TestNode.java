@@ -81,6 +81,10 @@ public final class TestNode implements AutoCloseable {
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes) {
+        this(dataDir, settings, diskWarnBytes, BackupSettings.defaults());
+    }
+
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, BackupSettings backupSettings) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
         this.runtime = TestEngine.runtime(node);
@@ -90,7 +94,7 @@ public final class TestNode implements AutoCloseable {
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
         this.backups = new BackupService(store.backupRecords(), volumes,
-                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), BackupSettings.defaults(), Clock.systemUTC());
+                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), backupSettings, Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -119,6 +123,11 @@ public final class TestNode implements AutoCloseable {
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */
     public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
         return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes);
+    }
+
+    /** A node whose backups are made and kept by {@code backups} (its retention, say). */
+    public static TestNode startWithBackups(Path dir, BackupSettings backups) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, backups);
     }
 
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */

@@ -1,7 +1,7 @@
 package dev.raptor.backup.retention;
 
 /**
- * How many backups a server keeps, and for how long ({@code backups.max}, {@code backups.maxAgeDays} in its spec).
+ * How many backups a server keeps, and for how long (the node's {@code backupMax}, {@code backupMaxAgeDays}).
  * Locked backups are never pruned (they may keep the count above {@code max}); failed ones are pruned by age only.
  *
  * @param max        the most completed backups to keep, 0 = no limit
@@ -12,10 +12,10 @@ public record RetentionPolicy(int max, int maxAgeDays) {
 
     public RetentionPolicy {
         if (max < 0) {
-            throw new IllegalArgumentException("backups.max must be 0 (no limit) or positive (was " + max + ")");
+            throw new IllegalArgumentException("the most backups kept must be 0 (no limit) or positive (was " + max + ")");
         }
         if (maxAgeDays < 0) {
-            throw new IllegalArgumentException("backups.maxAgeDays must be 0 (no limit) or positive (was " + maxAgeDays + ")");
+            throw new IllegalArgumentException("the most days a backup is kept must be 0 (no limit) or positive (was " + maxAgeDays + ")");
         }
     }
 }

@@ -80,7 +80,7 @@ class RetentionTest {
 
     @Test
     void negativeLimitsAreRefused() {
-        assertThatThrownBy(() -> new RetentionPolicy(-1, 0)).hasMessageContaining("backups.max");
-        assertThatThrownBy(() -> new RetentionPolicy(0, -3)).hasMessageContaining("backups.maxAgeDays");
+        assertThatThrownBy(() -> new RetentionPolicy(-1, 0)).hasMessageContaining("the most backups kept");
+        assertThatThrownBy(() -> new RetentionPolicy(0, -3)).hasMessageContaining("the most days a backup is kept");
     }
 }
