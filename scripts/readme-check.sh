@@ -209,7 +209,7 @@ check_on() {
         fi
     done < <(block tour | placed "$tour_port")
 
-    log "every step of the README's set-up, curl walk-through and raptorctl tour passed on the $runtime runtime"
+    log "every step of the README's set-up, curl walk-through, backup walk-through and raptorctl tour passed on the $runtime runtime"
     teardown
 }
 
