@@ -1,19 +1,19 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
 import dev.raptor.cli.output.Table;
-import dev.raptor.cli.transport.DaemonResponse;
-import picocli.CommandLine;
+import dev.raptor.wire.backup.BackupDocument;
+import dev.raptor.wire.client.BackupsClient;
+import dev.raptor.wire.client.OperationsClient;
+import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.OperationProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,31 +33,25 @@ import java.util.concurrent.Callable;
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up a server's files, list, restore, remove or download backups.",
         subcommands = {BackupCommand.Create.class, BackupCommand.Ls.class, BackupCommand.Restore.class, BackupCommand.Rm.class,
                 BackupCommand.Download.class})
-public final class BackupCommand implements Runnable {
+public final class BackupCommand extends VerbGroup {
     private static final java.time.Duration DEADLINE = java.time.Duration.ofHours(6);
 
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: create, ls, restore, rm or download");
+    /** The backups of the server {@code ref} names, and the server as resolved (for messages). */
+    static BackupsClient backups(Cli cli, ServerRef ref) {
+        return cli.client().server(ref.id()).backups();
     }
 
     /** Polls the operation until it ends, drawing its progress; a failed one is an error naming the reason. */
-    static JsonNode follow(Cli cli, JsonNode op, String what) {
+    static OperationDocument follow(Cli cli, OperationDocument op, String what) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         boolean drew = false;
-        while (op.path("status").asText().equals("pending")) {
+        while (OperationsClient.PENDING.equals(op.status())) {
             if (System.nanoTime() > deadline) {
                 throw new CliException(ExitCode.FAILURE, what + " is still running after " + DEADLINE.toHours() + " hours (operation "
-                        + op.path("id").asText() + ")");
+                        + op.id() + ")");
             }
-            if (cli.terminal().interactive() && op.has("progress")) {
-                cli.err().print("\r" + bar(op.get("progress")));
+            if (cli.terminal().interactive() && op.progress() != null) {
+                cli.err().print("\r" + bar(op.progress()));
                 cli.err().flush();
                 drew = true;
             }
@@ -67,26 +61,26 @@ public final class BackupCommand implements Runnable {
                 Thread.currentThread().interrupt();
                 throw new CliException(ExitCode.FAILURE, "interrupted while waiting for the " + what);
             }
-            op = cli.api().operation(op.get("id").asText());
+            op = cli.client().operations().get(op.id());
         }
         if (drew) {
             cli.err().print("\r" + " ".repeat(78) + "\r");
             cli.err().flush();
         }
-        String status = op.path("status").asText();
+        String status = op.status() == null ? "" : op.status();
         if (!status.equals("done")) {
             throw new CliException(status.equals("failed") ? ExitCode.FAILURE : ExitCode.CONFLICT,
-                    what + " " + status + (op.has("reason") ? ": " + op.get("reason").asText() : ""));
+                    what + " " + status + (op.reason() != null ? ": " + op.reason() : ""));
         }
         return op;
     }
 
     /** {@code extracting [=========>          ] 48%  1.2 GiB/2.5 GiB  310 MiB/s} */
-    static String bar(JsonNode p) {
-        long done = p.path("bytesDone").asLong();
-        long total = p.path("bytesTotal").asLong(-1);
-        String stage = p.path("stage").asText();
-        String rate = size(p.path("bytesPerSecond").asLong()) + "/s";
+    static String bar(OperationProgress p) {
+        long done = p.bytesDone();
+        long total = p.bytesTotal();
+        String stage = p.stage();
+        String rate = size(p.bytesPerSecond()) + "/s";
         if (total <= 0) {
             return String.format(Locale.ROOT, "%-10s %s  %s", stage, size(done), rate);
         }
@@ -128,8 +122,8 @@ public final class BackupCommand implements Runnable {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
-            JsonNode op = follow(cli, cli.api().createBackup(ref.id(), name, ignore), "backup of " + ref.label());
-            cli.out().println(op.path("backupId").asText());
+            OperationDocument op = follow(cli, backups(cli, ref).createNoWait(name, ignore), "backup of " + ref.label());
+            cli.out().println(op.backupId());
             cli.out().flush();
             return ExitCode.OK;
         }
@@ -150,19 +144,17 @@ public final class BackupCommand implements Runnable {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
-            List<JsonNode> backups = cli.api().backups(ref.id());
+            List<BackupDocument> all = backups(cli, ref).list().backups();
             if (json) {
-                com.fasterxml.jackson.databind.node.ArrayNode all = dev.raptor.cli.api.Json.array();
-                backups.forEach(all::add);
-                cli.out().println(dev.raptor.cli.api.Json.compact(all));
-            } else {
-                Table t = new Table("BACKUP ID", "NAME", "CREATED", "STATUS", "SIZE", "LOCKED");
-                for (JsonNode b : backups) {
-                    t.row(b.path("id").asText(), b.path("name").asText(), b.path("createdAt").asText(), b.path("status").asText(),
-                            b.has("size") ? size(b.get("size").asLong()) : "-", b.path("locked").asBoolean() ? "yes" : "");
-                }
-                cli.out().print(t.render());
+                cli.printJson(all);
+                return ExitCode.OK;
             }
+            Table t = new Table("BACKUP ID", "NAME", "CREATED", "STATUS", "SIZE", "LOCKED");
+            for (BackupDocument b : all) {
+                t.row(b.id().toString(), b.name(), String.valueOf(b.createdAt()), b.status(), b.size() == null ? "-" : size(b.size()),
+                        b.locked() ? "yes" : "");
+            }
+            cli.out().print(t.render());
             cli.out().flush();
             return ExitCode.OK;
         }
@@ -188,7 +180,7 @@ public final class BackupCommand implements Runnable {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
-            follow(cli, cli.api().restoreBackup(ref.id(), backup, truncate), "restore of " + ref.label());
+            follow(cli, backups(cli, ref).restoreNoWait(backup, truncate), "restore of " + ref.label());
             cli.out().println(backup);
             cli.out().flush();
             return ExitCode.OK;
@@ -210,8 +202,9 @@ public final class BackupCommand implements Runnable {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
+            BackupsClient client = backups(cli, ref);
             for (String b : backups) {
-                cli.api().deleteBackup(ref.id(), b);
+                client.delete(b);
                 cli.out().println(b);
             }
             cli.out().flush();
@@ -237,7 +230,7 @@ public final class BackupCommand implements Runnable {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
-            try (DaemonResponse r = cli.api().downloadBackup(ref.id(), backup); InputStream in = r.body()) {
+            try (InputStream in = backups(cli, ref).download(backup)) {
                 if (file.equals("-")) {
                     in.transferTo(System.out);
                     System.out.flush();
