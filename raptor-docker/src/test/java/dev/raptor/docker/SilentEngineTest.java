@@ -133,7 +133,8 @@ class SilentEngineTest {
         await().atMost(HANG).until(() -> runtime.openStreams() == 0);
         assertThat(sink.ends).hasValue(1);
         assertThat(sink.error).hasNullValue();
-        assertThat(sink.items).isEmpty();
+        assertThat(sink.items).as("only the news that the engine is away, once").singleElement()
+                .isInstanceOf(RuntimeEvent.EngineInterrupted.class);
     }
 
     @Test
