@@ -65,7 +65,7 @@ public final class StatsHub implements AutoCloseable {
     }
 
     /**
-     * One reading for {@code GET …/stats}: the watched server's latest, otherwise a short-lived engine
+     * One reading for {@code GET …/stats}: the watched server's latest (once it has one), otherwise a short-lived engine
      * stream's (waiting at most {@link StatsSettings#engineTimeout()} for a reading with a CPU delta).
      * Disk usage comes from the cache, refreshed if stale, waiting for a scan at most one second.
      *
@@ -75,7 +75,11 @@ public final class StatsHub implements AutoCloseable {
         ServerRuns.Run run = runs.current(serverId).orElseThrow(() -> new ServerNotFoundException(serverId));
         ServerStatsFeed feed = feeds.watch(serverId);
         if (feed != null) {
-            return feed.readNow();
+            ServerStats now = feed.readNow();
+            if (now.sampled() || !run.live()) {
+                return now;
+            }
+            // watched, but the run began too recently for a reading: wait for the engine's, as for a server nobody watches
         }
         StatsSample sample = run.live() ? readOnce(run.container()) : null;
         long bytes = disk.await(serverId, settings.diskRefreshEvery(), Duration.ofSeconds(1)).orElse(0);
