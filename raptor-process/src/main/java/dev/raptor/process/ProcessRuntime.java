@@ -412,6 +412,13 @@ public final class ProcessRuntime implements ContainerRuntime {
             return;
         }
         int r = LibC.kill(-facts.main().pid(), number.getAsInt());
+        if (r == -LibC.ESRCH) {
+            // main.pid is written just before the main process makes its own session (setsid, then the
+            // startup command): a signal sent in between finds no group yet, and a stop right after a start
+            // would be lost (then waited out for the whole stop timeout). Until then it is a single process,
+            // and the process itself carries the signal into the session it is about to lead.
+            r = LibC.kill(facts.main().pid(), number.getAsInt());
+        }
         if (r != 0 && r != -LibC.ESRCH) {
             throw new EngineException.Unavailable(id, "signal", "kill(-" + facts.main().pid() + ", " + signal + ") failed (errno " + -r + ")", null);
         }
