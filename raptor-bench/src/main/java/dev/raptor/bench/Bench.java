@@ -92,13 +92,36 @@ public final class Bench implements AutoCloseable {
 
     /** The same, with the daemon's DOCKER_HOST pointed elsewhere (e.g. at an {@link dev.raptor.bench.engine.EngineCallCounter}). */
     public DaemonProcess startDaemon(String name, String daemonDockerHost) throws IOException, InterruptedException {
+        return startDaemon(name, daemonDockerHost, Map.of(), List.of());
+    }
+
+    /** The same, with JVM options of the scenario's own after {@code --daemon-jvm}'s (e.g. a safepoint log). */
+    public DaemonProcess startDaemon(String name, List<String> jvmOptions) throws IOException, InterruptedException {
+        return startDaemon(name, dockerHost, Map.of(), jvmOptions);
+    }
+
+    /**
+     * A daemon on the process runtime (no engine): servers run as supervised local processes under
+     * {@code <work>/<name>}. Its servers are not containers, so {@link #cleanupContainers()} does not reach
+     * them: the scenario deletes them through the API before it ends.
+     */
+    public DaemonProcess startProcessDaemon(String name) throws IOException, InterruptedException {
+        // the server account must pass through the work directory to reach its data directory (the daemon
+        // lays out <dataDir> itself; the temp directory above it is 0700)
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return startDaemon(name, dockerHost, Map.of("RAPTOR_RUNTIME", "process"), List.of());
+    }
+
+    private DaemonProcess startDaemon(String name, String daemonDockerHost, Map<String, String> env, List<String> scenarioJvm)
+            throws IOException, InterruptedException {
         List<String> jvm = new ArrayList<>();
         String extra = options.get("daemon-jvm");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.strip().split("\\s+")));
         }
+        jvm.addAll(scenarioJvm);
         DaemonProcess d = DaemonProcess.start(new DaemonProcess.Config(work.resolve(name), work.resolve(name + ".sock"), node,
-                daemonDockerHost, "bench-key-" + node + "-0123456789", jvm, raptord()));
+                daemonDockerHost, "bench-key-" + node + "-0123456789", jvm, raptord(), env));
         synchronized (daemons) {
             daemons.add(d);
         }

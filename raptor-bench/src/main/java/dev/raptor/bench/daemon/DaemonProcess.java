@@ -61,9 +61,10 @@ public final class DaemonProcess implements AutoCloseable {
      * @param raptord    the launch script {@code bin/raptord} (the daemon as shipped: its runnable jar and JVM
      *                   options, {@code jvmOptions} added through RAPTORD_JAVA_OPTS); null = the daemon's main
      *                   class on the harness's classpath
+     * @param env        variables set last, over the defaults (e.g. {@code RAPTOR_RUNTIME=process})
      */
     public record Config(Path dataDir, Path socket, String node, String dockerHost, String apiKey, List<String> jvmOptions,
-                         Path raptord) {
+                         Path raptord, Map<String, String> env) {
     }
 
     /** Starts the daemon and waits (bounded) until its health endpoint answers. */
@@ -99,6 +100,7 @@ public final class DaemonProcess implements AutoCloseable {
         if (config.raptord() != null) {
             env.put("RAPTORD_JAVA_OPTS", String.join(" ", config.jvmOptions()));
         }
+        env.putAll(config.env());
         long launched = System.nanoTime();
         DaemonProcess d = new DaemonProcess(pb.start(), config.dataDir(), log, port, config.socket(), config.apiKey(), launched);
         d.sftpPort = sftpPort;
