@@ -2,7 +2,8 @@
 # Runs Raptor's whole test suite on a fresh Debian machine (as root): finds JDK 25, installs and
 # starts the private test Docker Engine with its test images (scripts/engine.sh), installs the tools the
 # tests run (jq, prometheus, systemd-analyze; OpenSSH, sshpass and curl for SFTP/FTP: scripts/test-tools.sh), then builds every
-# module and runs every test, engine tests included. Extra arguments go to Maven, e.g. -pl raptor-core.
+# module and runs every test, engine tests included, and then runs the README's examples as written
+# (scripts/readme-check.sh: on the process runtime, then on the test engine). Extra arguments go to Maven, e.g. -pl raptor-core, and skip the README check.
 #
 # A second private engine (own directory, own bridge, iptables left alone) serves the one test that stops
 # and starts its engine under a running fleet (raptor-docker's EngineRestartTest): the shared engine above
@@ -18,4 +19,7 @@ export RAPTOR_SECOND_ENGINE_BRIDGE="${RAPTOR_SECOND_ENGINE_BRIDGE:-raptorbr1/172
 RAPTOR_ENGINE_DIR="$RAPTOR_SECOND_ENGINE_DIR" RAPTOR_ENGINE_BRIDGE="$RAPTOR_SECOND_ENGINE_BRIDGE" scripts/engine.sh start
 eval "$(scripts/engine.sh env)"
 echo "test: JAVA_HOME=$JAVA_HOME DOCKER_HOST=$DOCKER_HOST second engine: $RAPTOR_SECOND_ENGINE_DIR" >&2
-exec ./mvnw -B -ntp verify "$@"
+./mvnw -B -ntp verify "$@"
+if [ "$#" -eq 0 ]; then
+    scripts/readme-check.sh
+fi

@@ -1,11 +1,12 @@
 package dev.raptor.bench.scenario;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
 import dev.raptor.bench.stats.Samples;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.server.ServerSpecDocument;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessScenario implements Scenario {
     /** Prints a line (the console has something to carry) and stays up until SIGTERM, as an idle server does. */
     static final String STARTUP = "echo ready; exec sleep 3600";
+    private static final String READY_PATTERN = "^ready$";
     private static final Duration LIMIT = Duration.ofMinutes(10);
     private static final long KILL_LIMIT_SECONDS = 30;
     private static final long GOAL_MS = 50;
@@ -50,7 +52,7 @@ public final class ProcessScenario implements Scenario {
         DaemonProcess daemon = bench.startProcessDaemon("process");
         List<UUID> made = new ArrayList<>();
         long started = System.nanoTime();
-        try (ApiClient api = new ApiClient(daemon)) {
+        try (RaptorClient api = daemon.client(daemon.apiKey())) {
             try {
                 for (int i = 0; i < warmup + rounds && !Bench.past(started, LIMIT); i++) {
                     boolean counted = i >= warmup;
@@ -65,7 +67,7 @@ public final class ProcessScenario implements Scenario {
             } finally {
                 // processes outlive the daemon by design: remove whatever a failed round left
                 for (UUID id : made) {
-                    api.delete(id, true);
+                    Calls.delete(api, id, true);
                 }
             }
         } finally {
@@ -91,17 +93,19 @@ public final class ProcessScenario implements Scenario {
         return out;
     }
 
-    private static void raptorRound(ApiClient api, int i, List<UUID> made, Samples total, Samples[] steps) throws Exception {
-        ObjectNode spec = ApiClient.JSON.createObjectNode().put("name", "process-" + i).put("startup", STARTUP);
+    private static void raptorRound(RaptorClient api, int i, List<UUID> made, Samples total, Samples[] steps) throws Exception {
+        // the start is done at its first line, as the bare round's is (not after a settle window)
+        ServerSpecDocument spec = new ServerSpecDocument(null, "process-" + i, null, STARTUP, null, null, null, null, null, null,
+                null, null, null, READY_PATTERN, null, null, null);
         long t0 = System.nanoTime();
-        UUID id = api.create(spec);
+        UUID id = Calls.create(api, spec);
         made.add(id);
         long t1 = System.nanoTime();
-        api.power(id, "start");
+        Calls.power(api, id, "start");
         long t2 = System.nanoTime();
-        api.power(id, "stop");
+        Calls.power(api, id, "stop");
         long t3 = System.nanoTime();
-        api.delete(id, false);
+        Calls.delete(api, id, false);
         long t4 = System.nanoTime();
         made.remove(id);
         if (total != null) {
