@@ -240,7 +240,7 @@ class ServerControllerTest {
             throws Exception {
         UUID id = create(game());
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        UUID stopped = create(game());
+        UUID stopped = create(game().name("stopped"));
         assertDone(power(stopped, PowerAction.START), ServerState.RUNNING);
         assertDone(power(stopped, PowerAction.STOP), ServerState.OFFLINE);
         Instant away = Instant.now();
