@@ -55,6 +55,7 @@ final class ConsoleConnection {
     static final int CLOSE_DELETED = 4004;
 
     private final ConsoleSockets endpoint;
+    private final String client;
     private final UUID serverId;
     private final Session session;
     private final ConsoleSocketSettings settings;
@@ -72,8 +73,13 @@ final class ConsoleConnection {
     private EventBus.Listener<ServerEvent.StateChanged> states;
     private final Thread control;
 
-    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
+    /**
+     * @param client the client's address, against which refused {@code auth} messages count; null over the Unix socket
+     */
+    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial,
+                      String client) {
         this.endpoint = endpoint;
+        this.client = client;
         this.serverId = serverId;
         this.session = session;
         this.settings = settings;
@@ -256,7 +262,7 @@ final class ConsoleConnection {
         String credential = m.arg().orElse("");
         SocketGrant g;
         try {
-            g = endpoint.grant(credential, serverId);
+            g = endpoint.grant(credential, serverId, client);
         } catch (ConsoleSockets.CredentialRejected e) {
             send(SocketMessage.of(SocketMessage.JWT_ERROR, e.getMessage()));
             return;
