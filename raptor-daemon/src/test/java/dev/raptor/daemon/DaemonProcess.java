@@ -28,19 +28,54 @@ final class DaemonProcess implements AutoCloseable {
     final String apiKey;
     final Path out;
     final Path err;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The certificate chain the API serves (RAPTOR_TLS_CERT), trusted by {@link #request}; null: plain HTTP. */
+    final Path tls;
+    private final HttpClient http;
 
-    private DaemonProcess(Process process, int port, String apiKey, Path out, Path err) {
+    private DaemonProcess(Process process, int port, String apiKey, Path out, Path err, Path tls) {
         this.process = process;
         this.port = port;
         this.apiKey = apiKey;
         this.out = out;
         this.err = err;
+        this.tls = tls;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            b.sslContext(trusting(tls));
+        }
+        this.http = b.build();
     }
 
     /** The same process, its requests authenticated with {@code key} (e.g. the one a first boot printed). */
     DaemonProcess withKey(String key) {
-        return new DaemonProcess(process, port, key, out, err);
+        return new DaemonProcess(process, port, key, out, err, tls);
+    }
+
+    /** {@code http://127.0.0.1:port}, or {@code https://} when the API speaks TLS. */
+    String base() {
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
+    }
+
+    /** A TLS context trusting every certificate in the PEM file {@code chain} (the test CA is in it) and nothing else. */
+    static javax.net.ssl.SSLContext trusting(Path chain) {
+        try (var in = Files.newInputStream(chain)) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("c" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Starts raptord with {@code env} on top of this JVM's environment and {@code args}; does not wait for it. */
@@ -62,7 +97,8 @@ final class DaemonProcess implements AutoCloseable {
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         try {
             int port = env.containsKey("RAPTOR_HTTP_ADDR") ? Integer.parseInt(env.get("RAPTOR_HTTP_ADDR").replaceAll(".*:", "")) : -1;
-            return new DaemonProcess(pb.start(), port, env.get("RAPTOR_API_KEY"), out, err);
+            Path tls = env.containsKey("RAPTOR_TLS_CERT") ? Path.of(env.get("RAPTOR_TLS_CERT")) : null;
+            return new DaemonProcess(pb.start(), port, env.get("RAPTOR_API_KEY"), out, err, tls);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -152,7 +188,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     HttpResponse<String> request(String method, String path, String json, String key) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
                 .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + key);
         if (json != null) {
             b.header("Content-Type", "application/json");

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -25,6 +26,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 
 /**
@@ -55,7 +57,7 @@ public record PemIdentity(List<X509Certificate> chain, PrivateKey key, Path cert
      */
     public static PemIdentity read(Path certificateFile, Path keyFile) throws TlsFileException {
         List<X509Certificate> chain = certificates(certificateFile);
-        PrivateKey key = privateKey(keyFile);
+        PrivateKey key = standard(privateKey(keyFile), chain.getFirst().getPublicKey().getAlgorithm());
         if (!matches(key, chain.getFirst().getPublicKey())) {
             throw new TlsFileException("the key " + keyFile + " does not match the certificate " + certificateFile
                     + " (it is not the key the certificate was issued for): give the certificate's own key");
@@ -130,6 +132,21 @@ public record PemIdentity(List<X509Certificate> chain, PrivateKey key, Path cert
                 + "(openssl pkey -in KEY -out KEY.plain), kept mode 0600");
     }
 
+    /**
+     * {@code key} as the JDK's own provider holds keys of the certificate's {@code algorithm}. BouncyCastle's converter
+     * answers a key of whichever provider is registered first for its name: once a library (Apache MINA SSHD, for SFTP)
+     * registers BouncyCastle in the daemon, an EC key comes back as BouncyCastle's "ECDSA" key, which neither the
+     * match below nor TLS should have to tell apart from the JDK's "EC". A key that is not of that algorithm is
+     * left as it is (and does not match).
+     */
+    private static PrivateKey standard(PrivateKey key, String algorithm) {
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
+    }
+
     /** Whether {@code key} signs what {@code publicKey} verifies. */
     private static boolean matches(PrivateKey key, PublicKey publicKey) {
         String algorithm = switch (publicKey.getAlgorithm()) {
@@ -139,7 +156,7 @@ public record PemIdentity(List<X509Certificate> chain, PrivateKey key, Path cert
             case "Ed448" -> "Ed448";
             default -> null;
         };
-        if (algorithm == null || !sameFamily(key.getAlgorithm(), publicKey.getAlgorithm())) {
+        if (algorithm == null) {
             return false;
         }
         try {
@@ -156,9 +173,5 @@ public record PemIdentity(List<X509Certificate> chain, PrivateKey key, Path cert
         } catch (GeneralSecurityException e) {
             return false;
         }
-    }
-
-    private static boolean sameFamily(String a, String b) {
-        return a.equals(b) || (a.startsWith("Ed") || a.equals("EdDSA")) && (b.startsWith("Ed") || b.equals("EdDSA"));
     }
 }
