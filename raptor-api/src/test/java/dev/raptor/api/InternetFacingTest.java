@@ -175,6 +175,9 @@ class InternetFacingTest {
         long retryAfter = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 60L);
         assertThat(last.body()).contains("too-many-auth-failures");
+        assertThat(dev.raptor.api.testing.ApiExchanges.disagreements(new dev.raptor.api.testing.ApiExchanges.Exchange("http", "GET",
+                "/api/v1/servers", "/api/v1/servers", 429, last.headers().firstValue("Content-Type").orElse(null), last.body())))
+                .as("the 429 is the one openapi.json documents").isEmpty();
         HttpResponse<String> served = send(panel, "GET", "/api/v1/servers", "Authorization", "Bearer " + node.apiKey);
         assertThat(served.statusCode()).isEqualTo(200);
         HttpResponse<String> blocked = send(attacker, "GET", "/api/v1/servers", "Authorization", "Bearer " + node.apiKey);

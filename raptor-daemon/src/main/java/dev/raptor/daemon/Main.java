@@ -177,5 +177,14 @@ public final class Main {
             out.println("  " + e.getKey() + " / " + e.getValue());
         }
         out.println("The default config file is " + ConfigLoader.DEFAULT_FILE + " (used when present).");
+        out.println();
+        out.println("On the internet (README: Running Raptor on the internet):");
+        out.println("  tls.cert, tls.key      PEM files (certbot's fullchain.pem and privkey.pem): the API port speaks HTTPS only");
+        out.println("                         (TLS 1.2+, HTTP/2), reloaded when the files change; plain HTTP is answered 400");
+        out.println("  allowedOrigins         panel origins (https://panel.example.com) whose pages may call the API and open");
+        out.println("                         console sockets; other pages' preflights, requests and upgrades are refused 403");
+        out.println("  trustedProxies         reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client");
+        out.println("  authFailures.limit     refused credentials per client address within authFailures.windowSeconds before");
+        out.println("                         it is answered 429 with Retry-After (default 20 in 600 s; 0 turns it off)");
     }
 }

@@ -120,6 +120,16 @@ class InternetFacingDaemonTest {
                 .contains("does not match the certificate " + a.certificate());
     }
 
+    @Test
+    void helpNamesTheInternetFacingSettingsAndTheTokenRotation() {
+        DaemonProcess.Finished r = raptord(env(tmp.resolve("data")), "help", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("tls.cert / RAPTOR_TLS_CERT", "tls.key / RAPTOR_TLS_KEY", "allowedOrigins / RAPTOR_ALLOWED_ORIGINS",
+                "trustedProxies / RAPTOR_TRUSTED_PROXIES", "authFailures.limit / RAPTOR_AUTH_FAILURE_LIMIT",
+                "key rotate --tokens [--grace SECONDS]", "Running Raptor on the internet");
+    }
+
     // ------------------------------------------------------------------ token rotation
 
     @Test
