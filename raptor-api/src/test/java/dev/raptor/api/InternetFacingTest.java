@@ -190,6 +190,40 @@ class InternetFacingTest {
     }
 
     @Test
+    void aBlockedAddressIsAnswered429WithRetryAfterOnEveryRouteThatTakesCredentials() {
+        HttpClient attacker = from("127.0.0.8");
+        for (int i = 0; i < 20; i++) {
+            send(attacker, "GET", "/api/v1/system", "Authorization", "Bearer " + ApiKey.generate());
+        }
+        List<String> answers = dev.raptor.api.testing.OpenApiSchemas.shipped().documentedAnswersWithBodies().stream()
+                .filter(a -> a.endsWith(" 429")).toList();
+        assertThat(answers).as("openapi.json documents the 429 of the routes that take credentials").hasSizeGreaterThan(10);
+
+        for (String answer : answers) {
+            String[] parts = answer.split(" ");
+            String path = parts[1].replace("{id}", server).replace("{opId}", java.util.UUID.randomUUID().toString())
+                    .replace("{username}", "admin");
+            HttpRequest.Builder b = HttpRequest.newBuilder(node.uri(path)).timeout(TestNode.HANG).header("Authorization", "Bearer " + node.apiKey)
+                    .header("Content-Type", "application/json").method(parts[0], HttpRequest.BodyPublishers.ofString("{}"));
+            HttpResponse<String> r;
+            try {
+                r = attacker.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            dev.raptor.api.testing.ApiExchanges.answer("http", parts[0], path, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+                    r.body());
+
+            assertThat(r.statusCode()).as(answer + ": " + r.body()).isEqualTo(429);
+            assertThat(r.headers().firstValue("Retry-After")).as(answer).isPresent();
+        }
+        assertThat(node.get("/api/v1/servers/" + server).status()).as("nothing ran: the server is still there").isEqualTo(200);
+    }
+
+    @Test
     void requestsWithoutCredentialsDoNotBlockTheirAddress() {
         HttpClient browser = from("127.0.0.3");
         for (int i = 0; i < 30; i++) {
