@@ -32,6 +32,9 @@ public final class Authenticator implements Handler {
     public static final String PRINCIPAL = "raptor.principal";
     /** What a client is told about any refused credential. */
     public static final String REFUSED = "the bearer credential is neither this node's API key nor a valid server token";
+    /** What a client sending {@code Bearer} and nothing after it is told. */
+    static final String EMPTY = "the bearer token is empty: 'Authorization: Bearer <API key or server token>' needs the key"
+            + " or token after 'Bearer ' (was the variable holding it empty?)";
 
     private final ApiKey apiKey;
     private final TokenService tokens;
@@ -99,11 +102,18 @@ public final class Authenticator implements Handler {
             if (header == null || header.isBlank()) {
                 throw new Refused("this request needs 'Authorization: Bearer <API key or server token>'", null);
             }
-            int space = header.indexOf(' ');
-            if (space < 0 || !header.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
+            String value = header.strip();
+            int space = value.indexOf(' ');
+            String scheme = space < 0 ? value : value.substring(0, space);
+            if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
                 throw new Refused("only the Bearer scheme is accepted: 'Authorization: Bearer <API key or server token>'", null);
             }
-            return check(header.substring(space + 1).strip(), client);
+            String credential = space < 0 ? "" : value.substring(space + 1).strip();
+            if (credential.isEmpty()) {
+                // "Bearer " and nothing after it: a shell variable that was empty, e.g. KEY not set (not a guess: not counted)
+                throw new Refused(EMPTY, null);
+            }
+            return check(credential, client);
         } catch (Refused r) {
             throw problem(ctx, r);
         }
@@ -161,7 +171,7 @@ public final class Authenticator implements Handler {
                     "too many refused credentials from this address: try again in " + s + " s"));
         }
         Problem p = Problem.of(401, "unauthorized", "Authentication required", r.getMessage());
-        return new ProblemException(r.getMessage().equals(REFUSED) ? p.withError("invalid_token") : p);
+        return new ProblemException(r.getMessage().equals(REFUSED) || r.getMessage().equals(EMPTY) ? p.withError("invalid_token") : p);
     }
 
     /** Whole seconds, rounded up, at least 1 (Retry-After's unit). */
