@@ -3,6 +3,8 @@ package dev.raptor.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.core.testing.TestCertificates;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,14 +55,14 @@ class InternetFacingDaemonTest {
     }
 
     private DaemonProcess boot(Map<String, String> env, String name) {
-        DaemonProcess d = DaemonProcess.launch(tmp, name, env, List.of());
+        DaemonProcess d = TestDaemon.launch(tmp, name, env, List.of());
         daemons.add(d);
-        d.awaitHealthy();
+        TestDaemon.awaitHealthy(d);
         return d;
     }
 
-    private DaemonProcess.Finished raptord(Map<String, String> env, String name, String... args) {
-        return DaemonProcess.run(tmp, name, env, List.of(args), COMMAND);
+    private TestDaemon.Finished raptord(Map<String, String> env, String name, String... args) {
+        return TestDaemon.run(tmp, name, env, List.of(args), COMMAND);
     }
 
     private static String run(Path dir, String... command) throws Exception {
@@ -72,16 +74,16 @@ class InternetFacingDaemonTest {
     }
 
     private static String token(DaemonProcess d, String server, String permissions) {
-        return d.json("POST", "/api/v1/servers/" + server + "/tokens", "{\"permissions\": " + permissions + ", \"expiresIn\": 600}", 201)
+        return DaemonRequests.json(d, "POST", "/api/v1/servers/" + server + "/tokens", "{\"permissions\": " + permissions + ", \"expiresIn\": 600}", 201)
                 .get("token").asText();
     }
 
-    private static int status(DaemonProcess d, String path, String credential) throws IOException {
-        return d.request("GET", path, null, credential).statusCode();
+    private static int status(DaemonProcess d, String path, String credential) {
+        return DaemonRequests.request(d, "GET", path, null, credential).statusCode();
     }
 
     private static String createServer(DaemonProcess d) {
-        return d.json("POST", "/api/v1/servers", """
+        return DaemonRequests.json(d, "POST", "/api/v1/servers", """
                 {"name": "internet", "startup": "echo Done!; exec sleep 600", "readyPattern": "Done!"}""", 201).get("id").asText();
     }
 
@@ -98,9 +100,9 @@ class InternetFacingDaemonTest {
         DaemonProcess d = boot(env, "tls");
 
         String curl = run(tmp, "curl", "-sS", "--max-time", "60", "--http2", "--cacert", ca.certificate().toString(),
-                "-H", "Authorization: Bearer " + key, "-o", "/dev/null", "-w", "%{http_version} %{http_code}", d.base() + "/api/v1/system");
+                "-H", "Authorization: Bearer " + key, "-o", "/dev/null", "-w", "%{http_version} %{http_code}", d.baseUrl() + "/system");
         assertThat(curl).isEqualTo("0\n2 200");
-        assertThat(d.output()).contains("API:      https://127.0.0.1:" + d.port + "/api/v1")
+        assertThat(d.output()).contains("API:      " + d.baseUrl())
                 .contains("(certificate " + cert.certificate() + ", reloaded when it changes)");
     }
 
@@ -113,16 +115,16 @@ class InternetFacingDaemonTest {
         env.put("RAPTOR_TLS_CERT", a.certificate().toString());
         env.put("RAPTOR_TLS_KEY", b.key().toString());
 
-        DaemonProcess.Finished r = raptord(env, "mismatch");
+        TestDaemon.Finished r = raptord(env, "mismatch");
 
-        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(RaptordMain.EXIT_USAGE);
         assertThat(r.stderr()).contains("RAPTOR_TLS_CERT and RAPTOR_TLS_KEY").contains("the key " + b.key())
                 .contains("does not match the certificate " + a.certificate());
     }
 
     @Test
     void helpNamesTheInternetFacingSettingsAndTheTokenRotation() {
-        DaemonProcess.Finished r = raptord(env(tmp.resolve("data")), "help", "--help");
+        TestDaemon.Finished r = raptord(env(tmp.resolve("data")), "help", "--help");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("tls.cert / RAPTOR_TLS_CERT", "tls.key / RAPTOR_TLS_KEY", "allowedOrigins / RAPTOR_ALLOWED_ORIGINS",
@@ -141,7 +143,7 @@ class InternetFacingDaemonTest {
         String before = token(d, server, "[\"console.read\"]");
         assertThat(status(d, activity, before)).isEqualTo(200);
 
-        DaemonProcess.Finished rotated = raptord(env, "rotate", "key", "rotate", "--tokens");
+        TestDaemon.Finished rotated = raptord(env, "rotate", "key", "rotate", "--tokens");
 
         assertThat(rotated.exitCode()).as(rotated.stderr()).isZero();
         assertThat(rotated.stdout()).as("nothing secret is printed").isEmpty();
@@ -150,7 +152,7 @@ class InternetFacingDaemonTest {
         String after = token(d, server, "[\"console.read\"]");
         assertThat(status(d, activity, after)).isEqualTo(200);
 
-        DaemonProcess.Finished leaked = raptord(env, "rotate-leaked", "key", "rotate", "--tokens", "--grace", "0");
+        TestDaemon.Finished leaked = raptord(env, "rotate-leaked", "key", "rotate", "--tokens", "--grace", "0");
 
         assertThat(leaked.exitCode()).as(leaked.stderr()).isZero();
         assertThat(status(d, activity, after)).as("the previous secret's tokens, its grace over").isEqualTo(401);
@@ -160,9 +162,9 @@ class InternetFacingDaemonTest {
 
     @Test
     void keyRotateTokensWithABadGraceIsAUsageError() {
-        DaemonProcess.Finished r = raptord(env(tmp.resolve("data")), "bad-grace", "key", "rotate", "--tokens", "--grace", "forever");
+        TestDaemon.Finished r = raptord(env(tmp.resolve("data")), "bad-grace", "key", "rotate", "--tokens", "--grace", "forever");
 
-        assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.exitCode()).isEqualTo(RaptordMain.EXIT_USAGE);
         assertThat(r.stderr()).contains("key rotate --tokens [--grace SECONDS]");
     }
 
@@ -185,20 +187,20 @@ class InternetFacingDaemonTest {
         String server = createServer(d);
         String password = "sftp-password-" + ApiKey.generate();
         String newPassword = "sftp-password-" + ApiKey.generate();
-        JsonNode user = d.json("POST", "/api/v1/servers/" + server + "/sftp-users",
+        JsonNode user = DaemonRequests.json(d, "POST", "/api/v1/servers/" + server + "/sftp-users",
                 "{\"username\": \"admin\", \"password\": \"" + password + "\"}", 201);
         answers.append(user);
         String filesToken = token(d, server, "[\"files.write\", \"console.read\"]");
-        answers.append(d.request("PUT", "/api/v1/servers/" + server + "/sftp-users/admin/password",
+        answers.append(DaemonRequests.request(d, "PUT", "/api/v1/servers/" + server + "/sftp-users/admin/password",
                 "{\"password\": \"" + newPassword + "\"}", filesToken).body());
         String tampered = filesToken.substring(0, filesToken.length() - 4) + "AAAA";
-        answers.append(d.request("GET", "/api/v1/servers/" + server + "/activity", null, tampered).body());
-        answers.append(d.request("GET", "/api/v1/servers", null, key + "x").body());
-        answers.append(d.request("GET", "/api/v1/servers", null, password).body());
-        DaemonProcess.Finished rotated = raptord(env, "rotate", "key", "rotate", "--tokens");
+        answers.append(DaemonRequests.request(d, "GET", "/api/v1/servers/" + server + "/activity", null, tampered).body());
+        answers.append(DaemonRequests.request(d, "GET", "/api/v1/servers", null, key + "x").body());
+        answers.append(DaemonRequests.request(d, "GET", "/api/v1/servers", null, password).body());
+        TestDaemon.Finished rotated = raptord(env, "rotate", "key", "rotate", "--tokens");
         assertThat(rotated.exitCode()).as(rotated.stderr()).isZero();
         String secondToken = token(d, server, "[\"console.read\"]");
-        answers.append(d.request("GET", "/api/v1/servers/" + server + "/activity", null, secondToken).body());
+        answers.append(DaemonRequests.request(d, "GET", "/api/v1/servers/" + server + "/activity", null, secondToken).body());
         // A login with the old password (refused) and the new one (served), as OpenSSH's sftp does it.
         Files.createDirectories(data.resolve("volumes/" + server));
         for (String pw : List.of(password, newPassword)) {
@@ -216,8 +218,8 @@ class InternetFacingDaemonTest {
                     .matches(code -> pw == password ? code != 0 : code == 0);
         }
 
-        String activity = d.json("GET", "/api/v1/servers/" + server + "/activity", null, 200).toString();
-        String export = d.json("GET", "/api/v1/state/export", null, 200).toString();
+        String activity = DaemonRequests.json(d, "GET", "/api/v1/servers/" + server + "/activity", null, 200).toString();
+        String export = DaemonRequests.json(d, "GET", "/api/v1/state/export", null, 200).toString();
         assertThat(activity).as("the activity the test reads").contains("sftp.login");
         assertThat(export).as("the export the test reads").contains(server);
         assertThat(d.output()).as("debug logging is on").contains("DEBUG");
@@ -278,9 +280,9 @@ class InternetFacingDaemonTest {
         assertThat(second.terminate(COMMAND)).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
 
         Files.setAttribute(secret, "unix:uid", 65534);
-        DaemonProcess.Finished refused = raptord(env, "foreign-owner");
+        TestDaemon.Finished refused = raptord(env, "foreign-owner");
 
-        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(RaptordMain.EXIT_USAGE);
         assertThat(refused.stderr()).contains(secret + " belongs to uid 65534").contains("chown 0 " + secret);
     }
 }
