@@ -27,6 +27,7 @@ import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
+import dev.raptor.api.web.WebConsole;
 import dev.raptor.backup.BackupService;
 import dev.raptor.api.tls.CertificateReloader;
 import dev.raptor.api.tls.PemIdentity;
@@ -202,6 +203,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.threadPool = pool;
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
+            WebConsole.install(config); // the browser console at "/" (static files; not routes of the API)
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
