@@ -1,9 +1,9 @@
 package dev.raptor.api.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.raptor.api.auth.ApiKey;
-import dev.raptor.api.auth.InvalidTokenException;
-import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.auth.Principal;
+import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.http.Transport;
 import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.api.socketio.Handshake;
@@ -32,22 +32,21 @@ public final class Gateway implements Namespace, AutoCloseable {
     private final ConsoleHub consoles;
     private final StatsHub stats;
     private final MessageSockets messages;
-    private final ApiKey apiKey;
-    private final TokenService tokens;
+    private final Authenticator authenticator;
     private final GatewayErrors errors;
     private final Duration actionWait;
     private final Map<String, GatewaySocket> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** @param actionWait how long a power event waits for its outcome before it is answered {@code pending} */
-    public Gateway(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, MessageSockets messages, ApiKey apiKey,
-                   TokenService tokens, ProblemMapper problems, Duration actionWait) {
+    /** @param authenticator checks the handshake's credential like a request's, refusals counted against the client's address */
+    public Gateway(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, MessageSockets messages, Authenticator authenticator,
+                   ProblemMapper problems, Duration actionWait) {
         this.fleet = fleet;
         this.consoles = consoles;
         this.stats = stats;
         this.messages = messages;
-        this.apiKey = apiKey;
-        this.tokens = tokens;
+        this.authenticator = authenticator;
         this.errors = new GatewayErrors(problems);
         this.actionWait = actionWait;
     }
@@ -70,15 +69,16 @@ public final class Gateway implements Namespace, AutoCloseable {
             if (credential.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 credential = credential.substring(7).strip();
             }
-            if (apiKey.matches(credential)) {
-                grant = GatewayGrant.node("node API key");
-            } else {
-                try {
-                    grant = GatewayGrant.of(tokens.verify(credential));
-                } catch (InvalidTokenException e) {
-                    return refused(credential.chars().filter(c -> c == '.').count() == 2 ? "invalid token: " + e.getMessage()
-                            : "invalid token: it is neither the node API key nor a server token", GatewayErrorType.PERMISSION_DENIED);
-                }
+            try {
+                grant = switch (authenticator.credential(credential, handshake.client())) {
+                    case Principal.ServerToken(TokenClaims claims) -> GatewayGrant.of(claims);
+                    case Principal.NodeKey k -> GatewayGrant.node("node API key");
+                    case Principal.LocalSocket l -> GatewayGrant.node("unix socket");
+                };
+            } catch (Authenticator.Refused r) {
+                return refused(r.retryAfter().isPresent()
+                        ? "too many refused credentials from this address: try again in " + Authenticator.seconds(r.retryAfter().get()) + " s"
+                        : "invalid token: " + r.getMessage(), GatewayErrorType.PERMISSION_DENIED);
             }
         }
         GatewaySocket s = new GatewaySocket(this, socket, grant);

@@ -31,6 +31,10 @@ public final class EngineRefusal extends RuntimeException {
         return new EngineRefusal(3, "Bad request", why);
     }
 
+    static EngineRefusal forbidden(String why) {
+        return new EngineRefusal(4, "Forbidden", why);
+    }
+
     static EngineRefusal unsupportedProtocol(String why) {
         return new EngineRefusal(5, "Unsupported protocol version", why);
     }

@@ -1,5 +1,7 @@
 package dev.raptor.api.socketio;
 
+import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Transport;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.socketio.EngineHandshake;
@@ -31,17 +33,23 @@ public final class EngineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
     private static final String SESSION = "raptor.socketio.session";
     private static final String ORIGIN = "raptor.socketio.origin";
+    private static final String CLIENT = "raptor.socketio.client";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EngineSettings settings;
     private final Function<EngineSession, EngineSession.Listener> listeners;
+    private final Authenticator authenticator;
+    private final CorsPolicy cors;
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, EngineSession> byWebSocket = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    EngineServer(EngineSettings settings, Function<EngineSession, EngineSession.Listener> listeners) {
+    EngineServer(EngineSettings settings, Function<EngineSession, EngineSession.Listener> listeners, Authenticator authenticator,
+                 CorsPolicy cors) {
         this.settings = settings;
         this.listeners = listeners;
+        this.authenticator = authenticator;
+        this.cors = cors;
     }
 
     /** Open sessions (tests prove none leaks). */
@@ -59,7 +67,7 @@ public final class EngineServer implements AutoCloseable {
             if (closed) {
                 throw EngineRefusal.badRequest("shutting down");
             }
-            EngineSession s = new EngineSession(newId(), Transport.of(ctx), EngineSession.Mode.POLLING, null, settings, this);
+            EngineSession s = new EngineSession(newId(), Transport.of(ctx), clientOf(ctx), EngineSession.Mode.POLLING, null, settings, this);
             sessions.put(s.sid(), s);
             s.start(listeners.apply(s));
             text(ctx, new EnginePacket(EnginePacket.Type.OPEN, WireJson.write(handshake(s, List.of("websocket")))).encode());
@@ -100,8 +108,7 @@ public final class EngineServer implements AutoCloseable {
     }
 
     private static void text(Context ctx, String body) {
-        // Browsers on another origin may poll too: the credential is in the Socket.IO handshake, never a cookie.
-        ctx.header("Access-Control-Allow-Origin", "*");
+        // Which pages may poll is the API's CORS policy (its before-filter answered for the Origin already).
         ctx.header("Cache-Control", "no-store");
         ctx.status(200).contentType("text/plain; charset=UTF-8").result(body.getBytes(StandardCharsets.UTF_8));
     }
@@ -118,7 +125,17 @@ public final class EngineServer implements AutoCloseable {
         if (sid != null) {
             session(sid);
         }
+        String origin = ctx.header("Origin");
+        if (origin != null && Transport.of(ctx) == Transport.TCP && !cors.allows(origin, ctx)) {
+            // a page of another site must not open a socket in its visitor's name (cross-site WebSocket hijacking)
+            throw EngineRefusal.forbidden("the origin " + origin + " is not allowed (corsOrigins)");
+        }
         ctx.attribute(ORIGIN, Transport.of(ctx));
+        ctx.attribute(CLIENT, clientOf(ctx));
+    }
+
+    private String clientOf(Context ctx) {
+        return Transport.of(ctx) == Transport.UNIX ? null : authenticator.client(ctx);
     }
 
     /** The WebSocket's handlers. */
@@ -128,7 +145,8 @@ public final class EngineServer implements AutoCloseable {
             String sid = ctx.queryParam("sid");
             if (sid == null) {
                 Transport origin = ctx.attribute(ORIGIN);
-                EngineSession s = new EngineSession(newId(), origin == null ? Transport.TCP : origin, EngineSession.Mode.WEBSOCKET,
+                EngineSession s = new EngineSession(newId(), origin == null ? Transport.TCP : origin, ctx.attribute(CLIENT),
+                        EngineSession.Mode.WEBSOCKET,
                         ctx.session, settings, this);
                 sessions.put(s.sid(), s);
                 byWebSocket.put(ctx.sessionId(), s);

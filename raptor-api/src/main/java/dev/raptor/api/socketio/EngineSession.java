@@ -45,6 +45,7 @@ final class EngineSession {
 
     private final String sid;
     private final Transport origin;
+    private final String client;
     private final EngineSettings settings;
     private final EngineServer server;
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,9 +67,10 @@ final class EngineSession {
     private final Thread control;
     private final Thread writer;
 
-    EngineSession(String sid, Transport origin, Mode mode, Session ws, EngineSettings settings, EngineServer server) {
+    EngineSession(String sid, Transport origin, String client, Mode mode, Session ws, EngineSettings settings, EngineServer server) {
         this.sid = sid;
         this.origin = origin;
+        this.client = client;
         this.mode = mode;
         this.ws = ws;
         this.settings = settings;
@@ -85,6 +87,11 @@ final class EngineSession {
     /** Whether the session's first request came over TCP or the Unix socket (trusted like root). */
     Transport origin() {
         return origin;
+    }
+
+    /** The address the session's first request came from (null over the Unix socket). */
+    String client() {
+        return client;
     }
 
     void start(Listener l) {

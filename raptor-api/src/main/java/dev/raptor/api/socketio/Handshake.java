@@ -8,6 +8,8 @@ import dev.raptor.api.http.Transport;
  *
  * @param auth      the {@code auth} payload of the connection ({@code {"token": "…"}}), or null when it sent none
  * @param transport whether its Engine.IO session began over TCP or the daemon's Unix socket
+ * @param client    the address its session's first request came from, as the failed-auth limit counts it; null
+ *                  over the Unix socket
  */
-public record Handshake(JsonNode auth, Transport transport) {
+public record Handshake(JsonNode auth, Transport transport, String client) {
 }

@@ -81,7 +81,7 @@ final class SocketIoConnection implements EngineSession.Listener {
         NamespaceSocket socket = new NamespaceSocket(EngineServer.newId(), p.namespace(), this);
         Namespace.Admission a;
         try {
-            a = ns.connect(new Handshake(p.data() == null || p.data().isNull() ? null : p.data(), session.origin()), socket);
+            a = ns.connect(new Handshake(p.data() == null || p.data().isNull() ? null : p.data(), session.origin(), session.client()), socket);
         } catch (RuntimeException e) {
             log.warn("socketio session={} namespace {} failed to decide a connection", session.sid(), p.namespace(), e);
             a = new Namespace.Refused("internal error", null);

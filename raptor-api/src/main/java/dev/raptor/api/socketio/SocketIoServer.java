@@ -1,5 +1,8 @@
 package dev.raptor.api.socketio;
 
+import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.http.CorsPolicy;
+
 import java.util.Map;
 
 /**
@@ -13,10 +16,14 @@ public final class SocketIoServer implements AutoCloseable {
 
     private final EngineServer engine;
 
-    /** @param namespaces by name ({@code "/"} is the default namespace) */
-    public SocketIoServer(EngineSettings settings, Map<String, Namespace> namespaces) {
+    /**
+     * @param namespaces    by name ({@code "/"} is the default namespace)
+     * @param authenticator tells a request's client address (for the failed-auth limit)
+     * @param cors          which pages may open the WebSocket (long-polling requests pass the API's CORS filter)
+     */
+    public SocketIoServer(EngineSettings settings, Map<String, Namespace> namespaces, Authenticator authenticator, CorsPolicy cors) {
         Map<String, Namespace> copy = Map.copyOf(namespaces);
-        this.engine = new EngineServer(settings, s -> new SocketIoConnection(s, copy, settings));
+        this.engine = new EngineServer(settings, s -> new SocketIoConnection(s, copy, settings), authenticator, cors);
     }
 
     public EngineServer engine() {
