@@ -3,10 +3,12 @@ package dev.raptor.api;
 import dev.raptor.api.auth.Access;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.auth.FailedAuthLimit;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.TokenRoutes;
 import dev.raptor.api.sftp.SftpUserRoutes;
 import dev.raptor.core.sftp.SftpUserDirectory;
+import dev.raptor.api.backups.BackupRoutes;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.files.FileActivity;
@@ -15,6 +17,16 @@ import dev.raptor.api.files.FileOperations;
 import dev.raptor.api.files.FileRoutes;
 import dev.raptor.api.files.RemoteFetch;
 import dev.raptor.api.files.ServerFilesAccess;
+import dev.raptor.api.gateway.Gateway;
+import dev.raptor.api.messages.MessageRoutes;
+import dev.raptor.api.socketio.EngineRefusal;
+import dev.raptor.api.socketio.EngineServer;
+import dev.raptor.api.socketio.EngineSettings;
+import dev.raptor.api.socketio.SocketIoServer;
+import dev.raptor.core.messaging.MessageSockets;
+import dev.raptor.core.messaging.MessagingSettings;
+import dev.raptor.api.http.ClientAddress;
+import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
@@ -30,16 +42,25 @@ import dev.raptor.api.http.UnreadBody;
 import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
+import dev.raptor.api.web.WebConsole;
+import dev.raptor.backup.BackupService;
+import dev.raptor.api.tls.CertificateReloader;
+import dev.raptor.api.tls.PemIdentity;
+import dev.raptor.api.tls.TlsConnector;
+import dev.raptor.api.tls.TlsFileException;
+import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.metrics.ApiMetrics;
+import dev.raptor.metrics.AuthMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.ParsedEndpoint;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,16 +93,32 @@ public final class ApiServer implements AutoCloseable {
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
     private final List<AutoCloseable> owned;
+    private final MessageSockets messages;
+    private final Gateway gateway;
+    private final SocketIoServer socketIo;
+    private final Tls tls;
+    private final FailedAuthLimit authLimit;
+    private volatile CertificateReloader reloader;
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live, List<AutoCloseable> owned) {
+                      LiveConsole.Endpoints live, List<AutoCloseable> owned, MessageSockets messages, Gateway gateway,
+                      SocketIoServer socketIo, Tls tls, FailedAuthLimit authLimit) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
         this.owned = owned;
+        this.messages = messages;
+        this.gateway = gateway;
+        this.socketIo = socketIo;
+        this.tls = tls;
+        this.authLimit = authLimit;
+    }
+
+    /** The TLS side of the TCP connector: the certificate loaded at build, and the factory a reload swaps it in. */
+    private record Tls(TlsSettings settings, PemIdentity identity, AtomicReference<SslContextFactory.Server> ssl) {
     }
 
     /**
@@ -97,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
         ServerVolumes volumes = volumesOf(fleet);
         return build(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet, volumes.diskUsage()),
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, volumes, true);
+                Observability.none(), null, volumes, true, null);
     }
 
     /** The volumes of an API built without a daemon: its own, under the fleet's volumes root, closed with it. */
@@ -114,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, volumesOf(fleet), true);
+                Observability.none(), null, volumesOf(fleet), true, null);
     }
 
     /**
@@ -137,7 +174,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability) {
-        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, null);
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, (SftpUserDirectory) null);
     }
 
     /**
@@ -148,32 +185,49 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, null);
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
+     * StateArchive, Observability, SftpUserDirectory)}, with the node's backups (null: the backup routes answer 501).
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, BackupService backups) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                volumesOf(fleet), true);
+                volumesOf(fleet), true, backups);
     }
 
     /**
      * The daemon's API: like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole,
-     * OperationJournal, StateArchive, Observability, SftpUserDirectory)}, serving the servers' files from the node's
-     * {@code volumes} (whose disk usage the stats hub reads too; the caller closes them, after the API).
+     * OperationJournal, StateArchive, Observability, SftpUserDirectory, BackupService)}, serving the servers' files
+     * from the node's {@code volumes} (whose disk usage the stats hub reads too, and which its backups read and
+     * restore; the caller closes them, after the API).
      */
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
-                                   Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes) {
+                                   Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
+                                   BackupService backups) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                volumes, false);
+                volumes, false, backups);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
-                                   boolean ownsVolumes) {
+                                   boolean ownsVolumes, BackupService backups) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
-        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf);
+        SecuritySettings security = settings.security();
+        Tls tls = security.tls() == null ? null : new Tls(security.tls(), identity(security.tls()), new AtomicReference<>());
+        FailedAuthLimit authLimit = new FailedAuthLimit(security.authLimit(), Clock.systemUTC());
+        CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
+        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf, authLimit,
+                new ClientAddress(security.trustedProxies()));
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
-        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator, observability.games());
+        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, authenticator, cors, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
         PowerRoutes power = new PowerRoutes(fleet, operations, settings);
@@ -182,8 +236,11 @@ public final class ApiServer implements AutoCloseable {
         MetricsEndpoint metrics = new MetricsEndpoint(observability.metrics());
         ApiMetrics requests = new ApiMetrics(observability.metrics().registry());
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
+        AuthMetrics.register(observability.metrics().registry(), "http", authLimit, FailedAuthLimit::failures, FailedAuthLimit::refusals,
+                FailedAuthLimit::blockedAddresses);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
+        BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         ServerFilesAccess serverFiles = new ServerFilesAccess(fleet, volumes);
         FileActivity fileActivity = new FileActivity(fleet.store());
@@ -196,6 +253,13 @@ public final class ApiServer implements AutoCloseable {
             owned.add(volumes);
         }
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
+        // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
+        MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
+        MessageRoutes messageRoutes = new MessageRoutes(messages, settings);
+        Gateway gateway = new Gateway(fleet, liveConsole.consoles(), liveConsole.stats(), messages, authenticator, problems,
+                settings.defaultWait());
+        SocketIoServer socketIo = new SocketIoServer(EngineSettings.defaults(), java.util.Map.of("/", gateway), authenticator, cors);
+        EngineServer engine = socketIo.engine();
 
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -206,6 +270,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.threadPool = pool;
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
+            WebConsole.install(config); // the browser console at "/" (static files; not routes of the API)
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
@@ -218,7 +283,14 @@ public final class ApiServer implements AutoCloseable {
                 server.setStopAtShutdown(false); // the daemon's shutdown hook stops things in order
             });
             config.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                ServerConnector c;
+                if (tls == null) {
+                    c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                } else {
+                    TlsConnector.Made made = TlsConnector.create(server, http, tls.identity());
+                    tls.ssl().set(made.ssl());
+                    c = made.connector();
+                }
                 c.setHost(settings.httpHost());
                 c.setPort(settings.httpPort());
                 c.setName("tcp");
@@ -248,6 +320,7 @@ public final class ApiServer implements AutoCloseable {
                 UnreadBody.discard(ctx, UnreadBody.ERROR_DRAIN_BYTES);
                 Responses.problem(ctx, problems.map(e));
             });
+            routes.exception(EngineRefusal.class, EngineServer::refuse);
             // Javalin would route by this header; a proxy that lets only GET through must not see a DELETE.
             routes.before(ctx -> {
                 if (ctx.req().getHeader("X-HTTP-Method-Override") != null) {
@@ -255,6 +328,8 @@ public final class ApiServer implements AutoCloseable {
                             "X-HTTP-Method-Override is not supported; send the request with its real method");
                 }
             });
+            // Browsers: preflights answered, pages of origins not allowed refused, before anything else runs.
+            routes.before(cors::before);
             routes.beforeMatched(authenticator);
 
             routes.get(BASE + "/health", node::health, Access.PUBLIC);
@@ -282,6 +357,14 @@ public final class ApiServer implements AutoCloseable {
             routes.get(BASE + "/servers/{id}/ws", live.sockets()::upgradeRequired, Access.server(Permission.CONSOLE_READ));
             routes.wsBeforeUpgrade(BASE + "/servers/{id}/ws", live.sockets()::beforeUpgrade);
             routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
+
+            routes.post(BASE + "/servers/{id}/messages", messageRoutes::send, Access.server(Permission.CONSOLE_WRITE));
+
+            // The Socket.IO gateway (Engine.IO 4 long-polling and WebSocket); credentials come in its handshake.
+            routes.get(SocketIoServer.PATH, engine::get, Access.PUBLIC);
+            routes.post(SocketIoServer.PATH, engine::post, Access.PUBLIC);
+            routes.wsBeforeUpgrade(SocketIoServer.PATH, engine::beforeUpgrade);
+            routes.ws(SocketIoServer.PATH, engine::configure);
 
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
 
@@ -312,8 +395,26 @@ public final class ApiServer implements AutoCloseable {
                 routes.put(BASE + "/servers/{id}/sftp-users/{username}/password", sftp::password,
                         Access.server(Permission.FILES_WRITE));
             }
+
+            routes.get(BASE + "/servers/{id}/backups", backupRoutes::list, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups", backupRoutes::create, Access.NODE);
+            routes.get(BASE + "/servers/{id}/backups/{bid}", backupRoutes::get, Access.NODE);
+            routes.delete(BASE + "/servers/{id}/backups/{bid}", backupRoutes::delete, Access.NODE);
+            routes.get(BASE + "/servers/{id}/backups/{bid}/download", backupRoutes::download, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/restore", backupRoutes::restore, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/lock", backupRoutes::lock, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/unlock", backupRoutes::unlock, Access.NODE);
         });
-        return new ApiServer(app, settings, operations, tcp, live, owned);
+        return new ApiServer(app, settings, operations, tcp, live, owned, messages, gateway, socketIo, tls, authLimit);
+    }
+
+    /** The certificate and key of {@code tls}, checked; a pair that cannot serve stops the build naming both files. */
+    private static PemIdentity identity(TlsSettings tls) {
+        try {
+            return PemIdentity.read(tls.certificate(), tls.privateKey());
+        } catch (TlsFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */
@@ -336,9 +437,28 @@ public final class ApiServer implements AutoCloseable {
             UnixSocket.restrict(settings.socketPath());
         }
         started = true;
-        log.info("API listening on http://{}:{}{} and unix:{}", settings.httpHost(), port(), BASE,
+        if (tls != null) {
+            reloader = CertificateReloader.start(tls.settings(), tls.ssl().get(), tls.identity());
+        }
+        log.info("API listening on {}://{}:{}{} and unix:{}", scheme(), settings.httpHost(), port(), BASE,
                 settings.socketPath() == null ? "(none)" : settings.socketPath());
         return this;
+    }
+
+    /** {@code https} when the TCP port speaks TLS, else {@code http}. */
+    public String scheme() {
+        return tls == null ? "http" : "https";
+    }
+
+    /** The certificate served now (empty without TLS): the one loaded at start, or the last renewal picked up. */
+    public java.util.Optional<PemIdentity> certificate() {
+        CertificateReloader r = reloader;
+        return tls == null ? java.util.Optional.empty() : java.util.Optional.of(r == null ? tls.identity() : r.served());
+    }
+
+    /** The HTTP API's failed-authentication limit (for tests and metrics). */
+    public FailedAuthLimit authLimit() {
+        return authLimit;
     }
 
     /** The bound TCP port (useful when the settings asked for 0). */
@@ -355,6 +475,21 @@ public final class ApiServer implements AutoCloseable {
         return operations;
     }
 
+    /** The servers' message sockets. */
+    public MessageSockets messages() {
+        return messages;
+    }
+
+    /** The Socket.IO gateway (for counters and tests). */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** The Engine.IO sessions under the gateway (for counters and tests). */
+    public EngineServer socketIo() {
+        return socketIo.engine();
+    }
+
     /** The HTTP routes as Javalin serves them (for the route-walk and OpenAPI tests). */
     public List<ParsedEndpoint> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -368,8 +503,15 @@ public final class ApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        CertificateReloader r = reloader;
+        if (r != null) {
+            r.close();
+        }
         operations.close();
         live.close(); // console sockets and log follows end now rather than at the shutdown grace
+        socketIo.close();
+        gateway.close();
+        messages.close();
         if (started) {
             try {
                 app.stop();

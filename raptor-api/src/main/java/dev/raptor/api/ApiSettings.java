@@ -19,11 +19,12 @@ import java.util.Objects;
  * @param version            the daemon's version, for {@code /system}
  * @param operationCapacity  how many operations are remembered at most
  * @param operationRetention how long a finished operation stays readable
+ * @param security           TLS, allowed origins, trusted proxies and the failed-authentication limit
  * @param files              the file API's limits and pull policy
  */
 public record ApiSettings(String httpHost, int httpPort, Path socketPath, long maxBodyBytes, Duration defaultWait,
                           Duration maxWait, Duration shutdownGrace, String version, int operationCapacity,
-                          Duration operationRetention, FileSettings files) {
+                          Duration operationRetention, SecuritySettings security, FileSettings files) {
 
     public static final long DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -34,6 +35,7 @@ public record ApiSettings(String httpHost, int httpPort, Path socketPath, long m
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(operationRetention, "operationRetention");
+        Objects.requireNonNull(security, "security");
         Objects.requireNonNull(files, "files");
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("httpPort must be 0-65535 (was " + httpPort + ")");
@@ -43,26 +45,31 @@ public record ApiSettings(String httpHost, int httpPort, Path socketPath, long m
     /** 1 MiB bodies, 60 s default wait (at most 10 min), 10 s shutdown grace, 10,000 operations kept 1 h. */
     public static ApiSettings defaults(String httpHost, int httpPort, Path socketPath, String version) {
         return new ApiSettings(httpHost, httpPort, socketPath, DEFAULT_MAX_BODY, Duration.ofSeconds(60), Duration.ofMinutes(10),
-                Duration.ofSeconds(10), version, 10_000, Duration.ofHours(1), FileSettings.defaults());
+                Duration.ofSeconds(10), version, 10_000, Duration.ofHours(1), SecuritySettings.defaults(), FileSettings.defaults());
     }
 
     public ApiSettings withDefaultWait(Duration d) {
         return new ApiSettings(httpHost, httpPort, socketPath, maxBodyBytes, d, maxWait, shutdownGrace, version,
-                operationCapacity, operationRetention, files);
+                operationCapacity, operationRetention, security, files);
     }
 
     public ApiSettings withShutdownGrace(Duration d) {
         return new ApiSettings(httpHost, httpPort, socketPath, maxBodyBytes, defaultWait, maxWait, d, version,
-                operationCapacity, operationRetention, files);
+                operationCapacity, operationRetention, security, files);
+    }
+
+    public ApiSettings withSecurity(SecuritySettings s) {
+        return new ApiSettings(httpHost, httpPort, socketPath, maxBodyBytes, defaultWait, maxWait, shutdownGrace, version,
+                operationCapacity, operationRetention, s, files);
     }
 
     public ApiSettings withFiles(FileSettings f) {
         return new ApiSettings(httpHost, httpPort, socketPath, maxBodyBytes, defaultWait, maxWait, shutdownGrace, version,
-                operationCapacity, operationRetention, f);
+                operationCapacity, operationRetention, security, f);
     }
 
     public ApiSettings withMaxBodyBytes(long n) {
         return new ApiSettings(httpHost, httpPort, socketPath, n, defaultWait, maxWait, shutdownGrace, version,
-                operationCapacity, operationRetention, files);
+                operationCapacity, operationRetention, security, files);
     }
 }

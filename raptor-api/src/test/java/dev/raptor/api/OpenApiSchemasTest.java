@@ -68,9 +68,9 @@ class OpenApiSchemasTest {
     @Test
     void everyAnswerRecordValidatesAgainstItsSchema() {
         OperationDocument pending = new OperationDocument("op", "/api/v1/operations/op", ID, "power", "start", "pending", T, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
         OperationDocument done = new OperationDocument("op", "/api/v1/operations/op", ID, "power", "start", "done", T, T, "running",
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         String s = "/api/v1/servers/" + ID;
 
         assertThat(answer("GET", s, 200, JSON, server())).isEmpty();

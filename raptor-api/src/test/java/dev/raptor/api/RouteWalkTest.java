@@ -23,6 +23,8 @@ class RouteWalkTest {
     static final String HEALTH = "/api/v1/health";
     /** Routes whose credential is a signed one-shot link in the query, whatever the transport: refused (403) without one. */
     static final java.util.Set<String> BY_LINK = java.util.Set.of("/api/v1/files/upload", "/api/v1/files/download");
+    /** The Socket.IO gateway authenticates in its handshake, not per HTTP request (SocketIoGatewayTest walks that). */
+    static final String SOCKET_IO = "/socket.io";
 
     @TempDir
     static Path dir;
@@ -53,7 +55,8 @@ class RouteWalkTest {
     }
 
     static String target(ParsedEndpoint e, String serverId) {
-        return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker");
+        return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker")
+                .replace("{bid}", "00000000-0000-4000-8000-000000000000"); // no such backup: the walk changes nothing
     }
 
     /** A body that fails validation, so that a walk never changes anything. */
@@ -72,6 +75,8 @@ class RouteWalkTest {
             } else if (BY_LINK.contains(e.endpoint.path)) {
                 assertThat(r.status()).as(route + " -> " + r).isEqualTo(403);
                 assertThat(r.json().get("type").asText()).as(route).isEqualTo("urn:raptor:problem:link-refused");
+            } else if (e.endpoint.path.equals(SOCKET_IO)) {
+                assertThat(r.status()).as(route + " -> " + r).isEqualTo(400); // no Engine.IO query: refused before any handshake
             } else {
                 assertThat(r.status()).as(route + " -> " + r).isEqualTo(401);
                 assertThat(r.isProblem()).as(route).isTrue();
@@ -90,6 +95,8 @@ class RouteWalkTest {
             String route = e.endpoint.method.name() + " " + e.endpoint.path;
             if (e.endpoint.path.equals(HEALTH)) {
                 assertThat(r.status()).as(route).isEqualTo(200);
+            } else if (e.endpoint.path.equals(SOCKET_IO)) {
+                assertThat(r.status()).as(route + " -> " + r).isEqualTo(400);
             } else {
                 assertThat(r.status()).as(route + " -> " + r).isEqualTo(403);
                 assertThat(r.isProblem()).as(route).isTrue();

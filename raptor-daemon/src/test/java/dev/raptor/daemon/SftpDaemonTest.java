@@ -60,7 +60,7 @@ class SftpDaemonTest {
 
         RaptorClient api = d.client();
         String id = api.servers().create(new ServerSpecDocument(null, "sftp-daemon", "raptor-test/gameserver:1", null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
+                null, null, null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
         SftpUserDocument user = api.server(id).addSftpUser(new SftpUserRequest("admin", "correct horse battery staple", null, null,
                 null));
         Path volume = tmp.resolve("data/volumes/" + id);
@@ -97,7 +97,7 @@ class SftpDaemonTest {
         assertThat(w.exitValue()).as(Files.readString(tmp.resolve("wrong.out"))).isNotZero();
         String metrics = DaemonRequests.request(d, "GET", "/metrics", null).body();
         assertThat(metrics).contains("raptor_file_transfer_sessions ");
-        assertThat(sample(metrics, "raptor_file_transfer_logins_failed_total"))
+        assertThat(sample(metrics, "raptor_auth_failures_total{transport=\"sftp\"}"))
                 .as(Files.readString(tmp.resolve("wrong.out"))).isGreaterThanOrEqualTo(1.0);
         JsonNode health = DaemonRequests.json(d, "GET", "/api/v1/health?deep=true", null, 200);
         JsonNode sftpCheck = null;
@@ -185,7 +185,7 @@ class SftpDaemonTest {
         return out;
     }
 
-    /** The value of an unlabelled series in Prometheus text. */
+    /** The value of one series (name and labels as exposed) in Prometheus text. */
     private static double sample(String exposition, String series) {
         return exposition.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
                 .findFirst().orElseThrow(() -> new AssertionError(series + " not exposed"));

@@ -4,6 +4,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.BindProbe;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.messaging.MessageSocketPaths;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -74,6 +75,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One runtime per state directory at a time (the daemon's data-directory lock sees to that). Thread-safe.
  */
 public final class ProcessRuntime implements ContainerRuntime {
+    /** How often awaitExit looks at the record while it waits. */
+    private static final long EXIT_POLL_MILLIS = 10;
+    /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
+    private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -203,6 +208,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         return p.list();
     }
 
+    /** Servers run on the host's filesystem: a message socket is given by its host path. */
+    @Override
+    public boolean isolatesFiles() {
+        return false;
+    }
+
     @Override
     public RuntimeInfo info(Deadline deadline) {
         Map<String, String> details = new LinkedHashMap<>();
@@ -324,6 +335,9 @@ public final class ProcessRuntime implements ContainerRuntime {
         env.put("USER", user.name());
         env.put("LOGNAME", user.name());
         env.putAll(spec.effectiveEnvironment());
+        if (spec.messaging()) {
+            env.put(ServerSpec.MESSAGE_SOCKET_ENV, MessageSocketPaths.socket(MessageSocketPaths.directoryOf(dataDir, spec.id())).toString());
+        }
         return env;
     }
 
@@ -420,8 +434,42 @@ public final class ProcessRuntime implements ContainerRuntime {
             return;
         }
         int r = LibC.kill(-facts.main().pid(), number.getAsInt());
+        if (r == -LibC.ESRCH) {
+            // main.pid is written just before the main process makes its own session (setsid, then the
+            // startup command): a signal sent in between finds no group yet, and a stop right after a start
+            // would be lost (then waited out for the whole stop timeout). Until then it is a single process,
+            // and the process itself carries the signal into the session it is about to lead.
+            r = LibC.kill(facts.main().pid(), number.getAsInt());
+        }
         if (r != 0 && r != -LibC.ESRCH) {
             throw new EngineException.Unavailable(id, "signal", "kill(-" + facts.main().pid() + ", " + signal + ") failed (errno " + -r + ")", null);
+        }
+        resendOnceStarted(facts.main(), number.getAsInt(), deadline);
+    }
+
+    /**
+     * The server's shell traps signals (so that one sent to the group reaches the game, not the shell); one
+     * that arrives after the traps are set but before the startup command runs is swallowed. While the main
+     * process is still in that moment, waits (briefly: a shell whose script is only builtins stays there)
+     * for the command to run and sends the signal again, so a stop right after a start is never lost.
+     */
+    private static void resendOnceStarted(ProcessId main, int signal, Deadline deadline) {
+        if (!Supervisor.beforeStartup(main.pid())) {
+            return;
+        }
+        Deadline wait = deadline.atMost(SIGNAL_RESEND_PATIENCE);
+        while (main.alive() && Supervisor.beforeStartup(main.pid())) {
+            if (wait.expired()) {
+                return;
+            }
+            try {
+                Pause.millis(2);
+            } catch (Pause.Interrupted e) {
+                return;
+            }
+        }
+        if (main.alive()) {
+            LibC.kill(-main.pid(), signal);
         }
     }
 
@@ -497,7 +545,9 @@ public final class ProcessRuntime implements ContainerRuntime {
                 if (deadline.expired()) {
                     return Optional.empty();
                 }
-                Pause.millis(Math.max(1, Math.min(50, deadline.remainingMillis())));
+                // A look is a few small file reads; a stop waits on average half of this after the exit, and a
+                // stop's whole budget over a bare kill is 50 ms (raptor-bench's process scenario): look often.
+                Pause.millis(Math.max(1, Math.min(EXIT_POLL_MILLIS, deadline.remainingMillis())));
             }
         } catch (Pause.Interrupted e) {
             throw new EngineException.Timeout(id, "awaitExit", "interrupted", e);

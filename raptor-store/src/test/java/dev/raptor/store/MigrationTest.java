@@ -250,12 +250,16 @@ class MigrationTest {
     }
 
     @Test
-    void schemaSevenReadsTheOperationsRecordedBeforeItAsPowerActions() throws Exception {
+    void schemaEightReadsTheOperationsRecordedBeforeItAsPowerActionsAndBackups() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db())) {
-            Migrations.migrateTo(c, db(), 4);
+            Migrations.migrateTo(c, db(), 7);
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state)"
                         + " VALUES ('op-old', '" + OLD_SERVER + "', 'start', 'done', 1700000000000, 1700000001000, 'running')");
+                s.executeUpdate("INSERT INTO operations (id, server_id, action, status, created_at, finished_at)"
+                        + " VALUES ('op-backup', '" + OLD_SERVER + "', 'backup', 'done', 1700000000000, 1700000002000)");
+                s.executeUpdate("INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state)"
+                        + " VALUES ('op-restore', '" + OLD_SERVER + "', 'restore', 'done', 1700000000000, 1700000003000, 'offline')");
             }
         }
 
@@ -266,6 +270,11 @@ class MigrationTest {
             assertThat(r.path()).isNull();
             assertThat(r.progress()).isNull();
             assertThat(r.problem()).isNull();
+            assertThat(r.backupId()).isNull();
+            assertThat(store.operationRecords().find("op-backup").orElseThrow().kind())
+                    .isEqualTo(dev.raptor.core.operation.OperationKind.BACKUP);
+            assertThat(store.operationRecords().find("op-restore").orElseThrow().kind())
+                    .isEqualTo(dev.raptor.core.operation.OperationKind.BACKUP);
         }
     }
 
@@ -273,7 +282,7 @@ class MigrationTest {
     void migrationsAreNumberedFromOneWithoutGaps() {
         List<Migration> all = Migrations.all();
 
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(all).allSatisfy(m -> assertThat(m.statements()).isNotEmpty());
     }
 

@@ -19,6 +19,8 @@ import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.stats.ServerStats;
 import dev.raptor.core.stats.StatsListener;
 import dev.raptor.core.stats.StatsSubscription;
+import dev.raptor.api.backups.BackupDocuments;
+import dev.raptor.wire.backup.BackupEventDocument;
 import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
 import dev.raptor.wire.game.GameStatusDocument;
@@ -88,6 +90,7 @@ final class ConsoleConnection {
     }
 
     private final ConsoleSockets endpoint;
+    private final String client;
     private final UUID serverId;
     private final Session session;
     private final ConsoleSocketSettings settings;
@@ -101,14 +104,20 @@ final class ConsoleConnection {
     private StatsSubscription stats;
     private EventBus.Listener<ServerEvent.StateChanged> states;
     private EventBus.Listener<RaptorEvent> notices;
+    private EventBus.Listener<ServerEvent.BackupChanged> backups;
 
     /** The control thread's own: the grant and the timers of its token. */
     private volatile SocketGrant grant;
     private final List<Mailbox.Timer> expiryTimers = new ArrayList<>(2);
     private final Thread control;
 
-    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
+    /**
+     * @param client the client's address, against which refused {@code auth} messages count; null over the Unix socket
+     */
+    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial,
+                      String client) {
         this.endpoint = endpoint;
+        this.client = client;
         this.serverId = serverId;
         this.session = session;
         this.settings = settings;
@@ -263,7 +272,7 @@ final class ConsoleConnection {
         String credential = m.arg().orElse("");
         SocketGrant g;
         try {
-            g = endpoint.grant(credential, serverId);
+            g = endpoint.grant(credential, serverId, client);
         } catch (ConsoleSockets.CredentialRejected e) {
             send(SocketMessage.of(SocketMessage.JWT_ERROR, e.getMessage()));
             return;
@@ -398,6 +407,10 @@ final class ConsoleConnection {
         EventBus.Listener<RaptorEvent> ops = endpoint.bus().subscribe(RaptorEvent.class,
                 e -> e.serverId().equals(serverId) && (e instanceof DiskOverQuota
                         || e instanceof OperationEvent && grantAllows(Permission.FILES_READ)), 256, this::notice);
+        EventBus.Listener<ServerEvent.BackupChanged> bk = endpoint.bus().subscribe(ServerEvent.BackupChanged.class,
+                e -> e.serverId().equals(serverId), 256,
+                e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
+                        BackupDocuments.of(e.backup()), dev.raptor.api.operations.ProgressDocuments.of(e.progress()), e.reason())))));
         boolean keep;
         lock.lock();
         try {
@@ -407,6 +420,7 @@ final class ConsoleConnection {
                 stats = s;
                 states = st;
                 notices = ops;
+                backups = bk;
             }
         } finally {
             lock.unlock();
@@ -416,6 +430,7 @@ final class ConsoleConnection {
             s.close();
             st.close();
             ops.close();
+            bk.close();
         }
     }
 
@@ -424,16 +439,19 @@ final class ConsoleConnection {
         StatsSubscription s;
         EventBus.Listener<ServerEvent.StateChanged> st;
         EventBus.Listener<RaptorEvent> ops;
+        EventBus.Listener<ServerEvent.BackupChanged> bk;
         lock.lock();
         try {
             c = console;
             s = stats;
             st = states;
             ops = notices;
+            bk = backups;
             console = null;
             stats = null;
             states = null;
             notices = null;
+            backups = null;
         } finally {
             lock.unlock();
         }
@@ -448,6 +466,9 @@ final class ConsoleConnection {
         }
         if (st != null) {
             st.close();
+        }
+        if (bk != null) {
+            bk.close();
         }
     }
 

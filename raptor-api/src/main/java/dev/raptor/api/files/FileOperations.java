@@ -6,11 +6,11 @@ import dev.raptor.api.operations.OperationEvent;
 import dev.raptor.api.operations.Operations;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.event.EventBus;
-import dev.raptor.core.operation.OperationProgress;
+import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.files.FilesException;
 import dev.raptor.files.Progress;
-import dev.raptor.wire.problem.Problem;
+import dev.raptor.wire.operation.OperationProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs file work off the request threads. The jail's long operations are long runs of native calls and CPU work
@@ -116,60 +117,72 @@ public final class FileOperations implements AutoCloseable {
     public Operation start(UUID server, String action, String path, Task task, java.util.function.Consumer<Done> activity) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Cancellation cancellation = new Cancellation();
-        Operation[] self = new Operation[1];
+        AtomicReference<Operation> self = new AtomicReference<>();
         Progress progress = Progress.listening(snapshot -> {
-            Operation op = self[0];
+            Operation op = self.get();
             if (op != null && !op.finished()) {
                 bus.publish(new OperationEvent(server, Instant.now(), op.toDocument()));
             }
         });
-        Operation.Work work = new Operation.Work() {
-            @Override
-            public OperationProgress progress() {
-                return of(progress.snapshot());
-            }
-
-            @Override
-            public void cancel() {
-                progress.cancel();
-                cancellation.cancel();
-            }
-        };
-        Operation op = operations.trackFiles(server, action, path, work, result);
-        self[0] = op;
+        String stage = stage(action);
+        long started = System.nanoTime();
+        Operation.Live live = new Operation.Live();
+        live.follow(() -> of(stage, progress.snapshot(), started));
+        live.cancellable(() -> {
+            progress.cancel();
+            cancellation.cancel();
+        });
+        Operation op = operations.track(server, OperationKind.FILES, action, path, live, result);
+        self.set(op);
         // on the operation's own answer (not the work's result): the event shows the operation as answered
         op.outcome().thenRun(() -> bus.publish(new OperationEvent(server, Instant.now(), op.toDocument())));
         try {
             longWork.execute(() -> run(op, task, progress, cancellation, result, activity));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, "the daemon is shutting down",
-                    of(progress.snapshot()), null));
+            live.settle();
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, "the daemon is shutting down"));
         }
         return op;
     }
 
     private void run(Operation op, Task task, Progress progress, Cancellation cancellation, CompletableFuture<Outcome> result,
                      java.util.function.Consumer<Done> activity) {
+        Outcome outcome;
+        Done done = null;
         try {
-            Done done = task.run(progress, cancellation);
-            result.complete(new Outcome(OperationStatus.DONE, now(), null, null, null, of(progress.snapshot()), null));
-            activity.accept(done);
+            done = task.run(progress, cancellation);
+            outcome = new Outcome(OperationStatus.DONE, now(), null, null, null);
         } catch (FilesException e) {
-            Problem p = FileProblems.of(e);
-            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, e.getMessage(), of(progress.snapshot()), p));
+            outcome = new Outcome(OperationStatus.FAILED, now(), null, null, e.getMessage(), FileProblems.of(e));
         } catch (ProblemException e) {
-            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, e.problem().detail(), of(progress.snapshot()),
-                    e.problem()));
+            outcome = new Outcome(OperationStatus.FAILED, now(), null, null, e.problem().detail(), e.problem());
         } catch (IOException | RuntimeException e) {
             log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", op.serverId()).addKeyValue("action", op.action())
                     .addKeyValue("error", e.toString()).log("file operation failed");
-            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null,
-                    op.action() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-                    of(progress.snapshot()), null));
+            outcome = new Outcome(OperationStatus.FAILED, now(), null, null,
+                    op.action() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (Error e) {
-            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + e, of(progress.snapshot()), null));
+            op.live().settle();
+            result.complete(new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + e));
             throw e;
         }
+        // where it ended is the progress the answer (and the store) keeps
+        op.live().settle();
+        result.complete(outcome);
+        if (done != null) {
+            activity.accept(done);
+        }
+    }
+
+    /** The progress's stage for a file operation's action (the same words as a backup's where the work is alike). */
+    private static String stage(String action) {
+        return switch (action) {
+            case "compress" -> "archiving";
+            case "decompress" -> "extracting";
+            case "pull" -> "downloading";
+            case "delete" -> "deleting";
+            default -> action;
+        };
     }
 
     /**
@@ -205,8 +218,11 @@ public final class FileOperations implements AutoCloseable {
         }
     }
 
-    private static OperationProgress of(Progress.Snapshot s) {
-        return new OperationProgress(s.bytesDone(), s.bytesTotal(), s.filesDone(), s.filesTotal());
+    /** The one progress model's form of the work's counters, with its average rate since {@code startedNanos}. */
+    private static OperationProgress of(String stage, Progress.Snapshot s, long startedNanos) {
+        long nanos = System.nanoTime() - startedNanos;
+        long rate = nanos <= 0 ? 0 : (long) (s.bytesDone() * 1e9 / nanos);
+        return new OperationProgress(stage, s.bytesDone(), s.bytesTotal(), s.filesDone(), s.filesTotal(), rate);
     }
 
     private static Instant now() {

@@ -2,44 +2,108 @@ package dev.raptor.api.operations;
 
 import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationProblem;
-import dev.raptor.core.operation.OperationProgress;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.OperationProgress;
 import dev.raptor.wire.problem.Problem;
 
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * One submitted operation and the answer it eventually gets: a power action, delete or spec apply
- * ({@link OperationKind#POWER}: done, superseded or failed, the controller's {@link PowerResult}), or long file
- * work ({@link OperationKind#FILES}: compress, decompress, pull, a delete of a tree), which reports its progress
- * while it runs and may be cancelled. One a daemon restart cut short is superseded by that restart.
+ * One submitted operation and the answer it eventually gets, whatever its kind: a power action, delete or spec apply
+ * ({@link OperationKind#POWER}: done, superseded or failed, the controller's {@link PowerResult}), long file work
+ * ({@link OperationKind#FILES}: compress, decompress, pull, a delete of a tree, which may be cancelled) or a backup or
+ * restore ({@link OperationKind#BACKUP}). Long work tells its progress through its {@link Live} the same way
+ * whatever its kind. One a daemon restart cut short is superseded by that restart.
  *
  * @param id        its id, the {@code {opId}} of {@code GET /api/v1/operations/{opId}}
  * @param serverId  the server it acts on
- * @param kind      power or files
- * @param action    {@code start}, {@code stop}, ... {@code apply-spec}; {@code compress}, {@code decompress}, {@code pull}, {@code delete}
+ * @param kind      power, files or backup
+ * @param action    {@code start}, {@code stop}, ... {@code apply-spec}; {@code compress}, {@code decompress}, {@code pull},
+ *                  {@code delete}; {@code backup}, {@code restore}
  * @param path      files: the path it produces or works on; else null
  * @param createdAt when it was submitted
  * @param outcome   completes with the answer (never exceptionally)
- * @param work      files: the work in progress (its progress, its cancellation); null for power and for one read from the store
+ * @param live      what it tells while it runs (its progress, the backup it is about) and how it is cancelled
  */
 public record Operation(String id, UUID serverId, OperationKind kind, String action, String path, Instant createdAt,
-                        CompletableFuture<Outcome> outcome, Work work) {
+                        CompletableFuture<Outcome> outcome, Live live) {
 
     public static final String PATH = "/api/v1/operations/";
 
-    /** Long work that reports how far it came and stops when asked. */
-    public interface Work {
-        OperationProgress progress();
+    public Operation {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(live, "live");
+    }
 
-        /** Asks the work to stop; it answers failed ({@code cancelled}) once it has removed its partial output. */
-        void cancel();
+    /**
+     * What a long operation (a backup, a restore, file work) tells while it runs: its progress, the backup it is
+     * about, and how to stop it. Progress is either told ({@link #progress(OperationProgress)}, a backup's steps) or
+     * read on demand from a source that keeps its own tally ({@link #follow}, file work's counters), so readers see
+     * it as it stands without the worker converting every step. The store keeps where it ended (and the backup);
+     * an operation read back from the store after a restart can no longer be cancelled.
+     */
+    public static final class Live {
+        private volatile OperationProgress progress;
+        private volatile Supplier<OperationProgress> source;
+        private volatile UUID backupId;
+        private volatile Runnable cancel;
+
+        public void progress(OperationProgress p) {
+            this.progress = p;
+        }
+
+        /** Reads progress from {@code source} whenever asked, until {@link #settle} keeps where it ended. */
+        public void follow(Supplier<OperationProgress> source) {
+            this.source = source;
+        }
+
+        /** Keeps the followed source's last word as the progress and stops reading it (the work has ended). */
+        public void settle() {
+            Supplier<OperationProgress> s = source;
+            if (s != null) {
+                progress = s.get();
+                source = null;
+            }
+        }
+
+        public OperationProgress progress() {
+            Supplier<OperationProgress> s = source;
+            return s != null ? s.get() : progress;
+        }
+
+        public void backupId(UUID id) {
+            this.backupId = id;
+        }
+
+        public UUID backupId() {
+            return backupId;
+        }
+
+        /** Makes the work cancellable: {@code how} asks it to stop (it answers failed, {@code cancelled}, once its partial output is gone). */
+        public void cancellable(Runnable how) {
+            this.cancel = how;
+        }
+
+        /** Asks the work to stop; false when it cannot be (no way to cancel it was given). */
+        boolean cancel() {
+            Runnable c = cancel;
+            if (c == null) {
+                return false;
+            }
+            c.run();
+            return true;
+        }
+
+        boolean isCancellable() {
+            return cancel != null;
+        }
     }
 
     /**
@@ -47,14 +111,13 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
      *
      * @param status       done, superseded or failed
      * @param finishedAt   when
-     * @param state        done (power): the server's state after it
+     * @param state        done (power, restore): the server's state after it
      * @param supersededBy superseded: what made it moot
      * @param reason       superseded or failed: why
-     * @param progress     files: how far it came
      * @param problem      files, refused: the problem a request would have got
      */
     public record Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason,
-                          OperationProgress progress, Problem problem) {
+                          Problem problem) {
         public Outcome {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(finishedAt, "finishedAt");
@@ -64,7 +127,7 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         }
 
         public Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason) {
-            this(status, finishedAt, state, supersededBy, reason, null, null);
+            this(status, finishedAt, state, supersededBy, reason, null);
         }
 
         /** The controller's answer, given at {@code at}. */
@@ -86,20 +149,24 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         if (r.finished()) {
             Problem problem = r.problem() == null ? null
                     : Problem.of(r.problem().status(), r.problem().type(), ProblemTitles.of(r.problem().type()), r.reason());
-            outcome.complete(new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason(), r.progress(), problem));
+            outcome.complete(new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason(), problem));
         }
-        return new Operation(r.id(), r.serverId(), r.kind(), r.action(), r.path(), r.createdAt(), outcome, null);
+        Live live = new Live();
+        live.progress(ProgressDocuments.of(r.progress()));
+        live.backupId(r.backupId());
+        return new Operation(r.id(), r.serverId(), r.kind(), r.action(), r.path(), r.createdAt(), outcome, live);
     }
 
     /** The row the store keeps for it, as it stands now. */
     public OperationRecord toRecord() {
         Outcome o = outcome.getNow(null);
+        dev.raptor.core.operation.OperationProgress progress = ProgressDocuments.stored(live.progress());
         if (o == null) {
-            return OperationRecord.pending(id, serverId, kind, action, createdAt, path, currentProgress(null));
+            return OperationRecord.pending(id, serverId, kind, action, createdAt, path, progress, live.backupId());
         }
         OperationProblem problem = o.problem() == null ? null : new OperationProblem(o.problem().status(), o.problem().slug());
         return new OperationRecord(id, serverId, kind, action, o.status(), createdAt, o.finishedAt(), o.state(), o.supersededBy(),
-                o.reason(), path, currentProgress(o), problem);
+                o.reason(), path, progress, problem, live.backupId());
     }
 
     public boolean finished() {
@@ -122,27 +189,13 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         return (o == null ? OperationStatus.PENDING : o.status()).wireName();
     }
 
-    /** Files: how far it came (the live figure while it runs, the final one after); null for power. */
-    private OperationProgress currentProgress(Outcome o) {
-        if (kind != OperationKind.FILES) {
-            return null;
-        }
-        if (o != null && o.progress() != null) {
-            return o.progress();
-        }
-        return work == null ? OperationProgress.NONE : work.progress();
-    }
-
     /** The operation as it stands now, as the API answers it. */
     public OperationDocument toDocument() {
         Outcome o = outcome.getNow(null);
-        OperationProgress p = currentProgress(o);
-        OperationDocument.Progress progress = p == null ? null : new OperationDocument.Progress(p.bytesDone(),
-                p.bytesTotal() < 0 ? null : p.bytesTotal(), p.filesDone(), p.filesTotal() < 0 ? null : p.filesTotal());
         return o == null
                 ? new OperationDocument(id, href(), serverId, kind.wireName(), action, status(), createdAt, null, null, null, null,
-                path, progress, null)
+                path, live.progress(), null, live.backupId())
                 : new OperationDocument(id, href(), serverId, kind.wireName(), action, o.status().wireName(), createdAt,
-                o.finishedAt(), o.state(), o.supersededBy(), o.reason(), path, progress, o.problem());
+                o.finishedAt(), o.state(), o.supersededBy(), o.reason(), path, live.progress(), o.problem(), live.backupId());
     }
 }

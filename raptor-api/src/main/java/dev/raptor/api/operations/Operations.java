@@ -27,9 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The operations of the last while (power actions and long file work alike): each finished one stays readable
- * for {@code retention} so a
- * client that was answered 202 can read its outcome, and at most {@code capacity} are kept (the
+ * The operations of the last while (power actions, long file work, backups and restores alike): each finished one
+ * stays readable for {@code retention} so a client that was answered 202 can read its outcome, and at most {@code capacity} are kept (the
  * oldest finished ones go first; pending ones are never dropped, and they are few, because
  * controllers coalesce queued intents).
  *
@@ -101,6 +100,11 @@ public final class Operations implements AutoCloseable {
                     ? "what was deleted stays deleted and the rest is still there: delete it again"
                     : "nothing of its output was put in place (its temporary files are removed at boot): run it again");
         }
+        if (kind == OperationKind.BACKUP) {
+            return prefix + (action.equals("restore")
+                    ? "boot finished or undid the restore (the server's files are either the previous ones or the backup's, whole)"
+                    : "boot removed the half-written archive and marked the backup failed: run it again");
+        }
         if (action.startsWith("delete")) {
             return prefix + "boot reconciliation keeps the server stopped (the desired state the delete recorded) "
                     + "but does not remove it: delete it again if it still exists";
@@ -114,22 +118,21 @@ public final class Operations implements AutoCloseable {
 
     /** Registers a submitted intent's future as a new power operation (and, if durable, records it before returning). */
     public Operation track(UUID serverId, String action, CompletableFuture<PowerResult> result) {
-        return register(serverId, OperationKind.POWER, action, null, null,
+        return track(serverId, OperationKind.POWER, action, null, new Operation.Live(),
                 result.thenApply(r -> r == null ? null : Outcome.of(r, now())));
     }
 
     /**
-     * Registers long file work as a new operation (and, if durable, records it before returning); {@code result}
-     * completes with its outcome, built by the work's runner.
+     * Registers long work (file work, a backup, a restore) as a new operation (and, if durable, records it before
+     * returning); {@code result} completes with its {@link Outcome} when it ends, and {@code live} is where it
+     * reports progress meanwhile (and, for cancellable work, how to stop it).
+     *
+     * @param path files: the path it produces or works on; else null
      */
-    public Operation trackFiles(UUID serverId, String action, String path, Operation.Work work, CompletableFuture<Outcome> result) {
-        return register(serverId, OperationKind.FILES, action, path, Objects.requireNonNull(work, "work"), result);
-    }
-
-    private Operation register(UUID serverId, OperationKind kind, String action, String path, Operation.Work work,
-                               CompletableFuture<Outcome> result) {
+    public Operation track(UUID serverId, OperationKind kind, String action, String path, Operation.Live live,
+                           CompletableFuture<Outcome> result) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, kind, action, path, now(), outcome, work);
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, kind, action, path, now(), outcome, live);
         evictIfFull();
         byId.put(op.id(), op);
         // Whether to write the answer: all but those a daemon shutdown abandoned (see below).
@@ -198,19 +201,25 @@ public final class Operations implements AutoCloseable {
 
     /**
      * Asks a pending file operation to stop (it answers failed, {@code cancelled}, once its partial output is gone).
+     * A finished one keeps its answer.
      *
      * @return the operation; empty when unknown
-     * @throws IllegalStateException when it is a power operation (those are stopped by a later action: stop, kill)
+     * @throws IllegalStateException when it is a power operation (those are stopped by a later action: stop, kill) or
+     *                               a backup or restore (which stop only with the daemon)
      */
     public Optional<Operation> cancel(String id) {
         Optional<Operation> op = find(id);
         op.ifPresent(o -> {
-            if (o.kind() != OperationKind.FILES) {
-                throw new IllegalStateException("operation " + id + " is a power action ('" + o.action()
+            switch (o.kind()) {
+                case POWER -> throw new IllegalStateException("operation " + id + " is a power action ('" + o.action()
                         + "'); a later action supersedes it: send stop or kill");
-            }
-            if (!o.finished() && o.work() != null) {
-                o.work().cancel();
+                case BACKUP -> throw new IllegalStateException("operation " + id + " is a " + o.action()
+                        + ", which cannot be cancelled: it runs to its end");
+                case FILES -> {
+                    if (!o.finished()) {
+                        o.live().cancel();
+                    }
+                }
             }
         });
         return op;

@@ -6,6 +6,7 @@ import dev.raptor.core.allocation.PortConflictException;
 import dev.raptor.core.allocation.PortInUse;
 import dev.raptor.core.allocation.PortInUseException;
 import dev.raptor.core.archive.ImportConflictException;
+import dev.raptor.core.power.ServerBusyException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.server.DuplicateServerException;
@@ -56,6 +57,8 @@ public final class ProblemMapper {
             case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
                     .withCurrentVersion(s.actual());
             case PortConflictException c -> portConflict(c);
+            case ServerBusyException b -> Problem.of(409, "server-busy", "Server busy", b.getMessage())
+                    .withServerId(b.serverId());
             case PortInUseException u -> portInUse(u.inUse(), u.serverId(), "");
             case NameTakenException n -> Problem.of(409, "name-taken", "Name taken", n.getMessage())
                     .withConflictsWith(new ConflictingServer(n.holder(), n.holderName(), null));
@@ -76,6 +79,12 @@ public final class ProblemMapper {
                 yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
             }
             case HttpResponseException h -> fromJavalin(h);
+            case dev.raptor.backup.BackupException b -> Problem.of(switch (b) {
+                case dev.raptor.backup.BackupException.NotFound n -> 404;
+                case dev.raptor.backup.BackupException.Corrupt c -> 422;
+                case dev.raptor.backup.BackupException.BadIgnoreFile f -> 422;
+                default -> 409;
+            }, b.problemType(), "Backup refused", b.getMessage()).withServerId(b.serverId());
             // The jail's refusals: 4xx naming the path (the quota 507). Before IOException: they are IOExceptions.
             case FilesException f -> FileProblems.of(f);
             case SignedLinks.InvalidLinkException l -> Problem.of(403, "link-refused", "Link refused", l.getMessage());

@@ -8,6 +8,10 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
+import dev.raptor.backup.BackupService;
+import dev.raptor.backup.BackupSettings;
+import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.health.ClockCheck;
 import dev.raptor.core.health.DeepHealth;
@@ -54,8 +58,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet,
- * API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
+ * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet, backups in
+ * {@code <dataDir>/backups}, API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
  * their own; {@link #close()} deletes every server and removes whatever containers remain. Every
  * answer it receives is checked against {@code openapi.json} ({@link ApiExchanges}).
  */
@@ -70,17 +74,25 @@ public final class TestNode implements AutoCloseable {
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
     public final ServerVolumes volumes;
+    public final BackupService backups;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
     public final DeepHealth health;
     private final NodeMetrics nodeMetrics;
     private final ServerMetrics serverMetrics;
-    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Over TLS, it trusts the certificates of the configured chain file (the test's CA is in it, as in certbot's fullchain.pem). */
+    public final HttpClient http;
 
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime,
                      UsageSettings usage) {
+        this(dataDir, settings, diskWarnBytes, runtime, usage, BackupSettings.defaults());
+    }
+
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime,
+                     UsageSettings usage, BackupSettings backupSettings) {
         this.dataDir = dataDir;
+        this.http = client(settings);
         this.store = SqliteStore.open(dataDir);
         this.runtime = runtime.apply(node);
         HostPorts hostPorts = this.runtime instanceof DockerRuntime docker ? docker.hostPorts() : HostPorts.UNCHECKED;
@@ -88,6 +100,9 @@ public final class TestNode implements AutoCloseable {
                 ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), hostPorts);
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
+        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), usage);
+        this.backups = new BackupService(store.backupRecords(), volumes,
+                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), backupSettings, Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -95,7 +110,6 @@ public final class TestNode implements AutoCloseable {
                 new EngineCheck(fleet.runtime(), Duration.ofSeconds(10)), new DiskSpaceCheck(dataDir, diskWarnBytes, 0),
                 new ClockCheck(Clock.systemUTC(), Instant.parse("2025-01-01T00:00:00Z"), Duration.ofMinutes(1)),
                 new ServersCheck(fleet)), Duration.ofSeconds(10));
-        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), usage);
         LiveConsole live = LiveConsole.standalone(fleet, volumes.diskUsage());
         this.nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
         this.serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, live.stats(), live.consoles().counts(), games,
@@ -103,7 +117,7 @@ public final class TestNode implements AutoCloseable {
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
-                volumes).start();
+                volumes, backups).start();
     }
 
     public static TestNode start(Path dir) {
@@ -132,13 +146,49 @@ public final class TestNode implements AutoCloseable {
                 TestEngine::runtime, UsageSettings.defaults());
     }
 
+    /** A node whose backups are made and kept by {@code backups} (its retention, say). */
+    public static TestNode startWithBackups(Path dir, BackupSettings backups) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, TestEngine::runtime,
+                UsageSettings.defaults(), backups);
+    }
+
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
     public TokenService tokens(Clock clock) {
         return TokenService.loadOrGenerate(dataDir, clock);
     }
 
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + api.port() + path);
+        return URI.create(api.scheme() + "://127.0.0.1:" + api.port() + path);
+    }
+
+    private static HttpClient client(ApiSettings settings) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (settings.security().tls() != null) {
+            b.sslContext(trusting(settings.security().tls().certificate()));
+        }
+        return b.build();
+    }
+
+    /** A TLS context trusting every certificate in the PEM file {@code chain} (and nothing else). */
+    public static javax.net.ssl.SSLContext trusting(Path chain) {
+        try (var in = java.nio.file.Files.newInputStream(chain)) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("c" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public RawHttp unix() {
@@ -255,6 +305,7 @@ public final class TestNode implements AutoCloseable {
         api.operations().flush(Duration.ofSeconds(10)); // as the daemon does: the last outcomes reach the store before it closes
         bus.close();
         runtime.close();
+        volumes.close();
         store.close();
         metrics.close();
         if (runtime instanceof DockerRuntime) {

@@ -363,7 +363,7 @@ public final class FilesCommand extends VerbGroup {
                             + " hours (operation " + op.id() + "; it goes on in the daemon)");
                 }
                 if (op.progress() != null) {
-                    if (op.progress().bytesTotal() != null) {
+                    if (op.progress().bytesTotal() >= 0) {
                         bar.total(op.progress().bytesTotal());
                     }
                     bar.update(op.progress().bytesDone());

@@ -2,6 +2,7 @@ package dev.raptor.core.event;
 
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.ServerState;
 
 import java.time.Instant;
@@ -53,6 +54,23 @@ public sealed interface ServerEvent extends RaptorEvent {
         }
     }
 
+    /**
+     * A backup or restore of the server's files moved on: {@code phase} is {@code started}, {@code progress},
+     * {@code completed} or {@code failed} (the console socket's {@code backup <phase>} events).
+     *
+     * @param operation {@code backup} or {@code restore}
+     * @param backup    the backup made or restored, as it stands
+     * @param progress  with {@code progress} (and where it ended), else null
+     * @param reason    with {@code failed}: why, else null
+     */
+    record BackupChanged(UUID serverId, Instant at, String operation, String phase, dev.raptor.core.backup.BackupRecord backup,
+                         dev.raptor.core.operation.OperationProgress progress, String reason) implements ServerEvent {
+        @Override
+        public String type() {
+            return operation + "." + phase;
+        }
+    }
+
     /** A power action or spec change failed; the server was left consistent. */
     record ActionFailed(UUID serverId, Instant at, String action, String reason) implements ServerEvent {
         @Override
@@ -85,6 +103,33 @@ public sealed interface ServerEvent extends RaptorEvent {
         @Override
         public String type() {
             return "server.deleted";
+        }
+    }
+
+    /** An entry was written to the server's activity log (live views of the log follow this). */
+    record ActivityRecorded(UUID serverId, Instant at, ActivityEntry entry) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.activity";
+        }
+    }
+
+    /**
+     * A line the server's program wrote to its message socket ({@code messaging}); the text as read, without
+     * its newline.
+     */
+    record MessageReceived(UUID serverId, Instant at, String line) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.message";
+        }
+    }
+
+    /** The server's program connected to its message socket, or its connection ended. */
+    record MessageSocketChanged(UUID serverId, Instant at, boolean connected) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.message-socket";
         }
     }
 }

@@ -3,13 +3,14 @@ package dev.raptor.core.operation;
 import java.util.Locale;
 
 /**
- * What an operation works on: the server's power (start, stop, delete, a spec apply: the controller's intents)
- * or its files (compress, decompress, pull, a delete of a tree: long file work with progress in bytes).
+ * What an operation works on: the server's power (start, stop, delete, a spec apply: the controller's intents),
+ * its files (compress, decompress, pull, a delete of a tree: long file work with progress) or its backups (a
+ * backup, a restore: long work with progress, about one backup).
  */
 public enum OperationKind {
-    POWER, FILES;
+    POWER, FILES, BACKUP;
 
-    /** {@code power} or {@code files}: the API's and the table's word. */
+    /** {@code power}, {@code files} or {@code backup}: the API's and the table's word. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,13 +1,24 @@
 package dev.raptor.core.operation;
 
+import java.util.Objects;
+
 /**
- * How far a long operation has come, in bytes and files; a total is -1 while unknown.
+ * How far a long operation has come, as every kind tells it (a backup or restore, a file operation) and as the store
+ * keeps it: the stage it is in, bytes and files done and in all (a total is -1 while unknown) and the stage's
+ * average rate. The API shows the same members (and, for an image pull held in memory, its layers).
  *
- * @param bytesDone  bytes read, written or copied so far
- * @param bytesTotal bytes it will handle in all, -1 while unknown
- * @param filesDone  files handled so far
- * @param filesTotal files it will handle in all, -1 while unknown
+ * @param stage          what it is doing now: {@code archiving}, {@code verifying}, {@code extracting},
+ *                       {@code swapping} (a backup or restore; {@code archiving} and {@code extracting} for a
+ *                       compress and a decompress too), {@code downloading} (a pull), {@code deleting}
+ * @param bytesDone      bytes read, written or copied so far in this stage
+ * @param bytesTotal     the stage's bytes in all, -1 while unknown
+ * @param filesDone      files (archive entries) handled so far
+ * @param filesTotal     files in all, -1 while unknown
+ * @param bytesPerSecond the stage's average rate so far
  */
-public record OperationProgress(long bytesDone, long bytesTotal, long filesDone, long filesTotal) {
-    public static final OperationProgress NONE = new OperationProgress(0, -1, 0, -1);
+public record OperationProgress(String stage, long bytesDone, long bytesTotal, long filesDone, long filesTotal,
+                                long bytesPerSecond) {
+    public OperationProgress {
+        Objects.requireNonNull(stage, "stage");
+    }
 }

@@ -1,5 +1,5 @@
 /**
- * Operations, the answers to power actions, deletes, spec applies and long file work that a client may read
+ * Operations, the answers to power actions, deletes, spec applies, long file work and backups that a client may read
  * later: {@link dev.raptor.core.operation.OperationRecord} (with its {@link dev.raptor.core.operation.OperationKind},
  * {@link dev.raptor.core.operation.OperationProgress} and {@link dev.raptor.core.operation.OperationProblem}) and the
  * {@link dev.raptor.core.operation.OperationJournal} port through which they outlive a daemon restart.

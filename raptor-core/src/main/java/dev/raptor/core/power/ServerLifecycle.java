@@ -55,6 +55,7 @@ final class ServerLifecycle {
     private final HostPorts hostPorts;
     private final ObservedServer server;
     private final CrashTracker crashes;
+    private final EngineOutages outages;
     private final DataDirectories dataDirectories;
     private final Consumer<Intent> internal;
     private final Runnable onDeleted;
@@ -64,7 +65,7 @@ final class ServerLifecycle {
      * @param onDeleted called once, on the controller's thread, after a delete has removed the server
      */
     ServerLifecycle(UUID id, ServerStore store, ContainerRuntime runtime, ControllerSettings settings, HostPorts hostPorts,
-                    ObservedServer server, Consumer<Intent> internal, Runnable onDeleted) {
+                    ObservedServer server, EngineOutages outages, Consumer<Intent> internal, Runnable onDeleted) {
         this.id = id;
         this.store = store;
         this.runtime = runtime;
@@ -72,6 +73,7 @@ final class ServerLifecycle {
         this.hostPorts = hostPorts;
         this.server = server;
         this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
+        this.outages = outages;
         this.dataDirectories = new DataDirectories(settings.volumesRoot());
         this.internal = internal;
         this.onDeleted = onDeleted;
@@ -109,6 +111,7 @@ final class ServerLifecycle {
                 }
             };
             case Intent.ApplySpec a -> applySpec(op);
+            case Intent.Maintain m -> maintain(op, m);
             case Intent.Delete d -> delete(op, d.force());
             case Intent.Recover r -> {
                 server.activity("restart", "restarting after crash in " + r.backoff().toMillis() + " ms (attempt " + r.attempt() + ")", Map.of());
@@ -285,7 +288,7 @@ final class ServerLifecycle {
 
     private PowerResult exitedDuringBoot(ContainerInfo info, List<String> lastLines) {
         int code = info.exitCode() == null ? -1 : info.exitCode();
-        unexpectedExit(code, info.oomKilled(), "exited during boot");
+        unexpectedExit(code, info.oomKilled(), "exited during boot", info.finishedAt());
         throw new Submission.Failure(bootExitReason(code, info.oomKilled(), lastLines));
     }
 
@@ -387,6 +390,61 @@ final class ServerLifecycle {
         }
     }
 
+    // ------------------------------------------------------------------ maintenance
+
+    /**
+     * Stops a running server by its stop policy, runs the work, and then brings the server to its desired state:
+     * started again when it should run (it ran, or a start the maintenance superseded in the queue asked for it).
+     * A failed work still gets the server started, and the intent fails with its reason.
+     */
+    private PowerResult maintain(Submission op, Intent.Maintain m) {
+        ContainerInfo c = containerToStop();
+        if (c != null && c.running()) {
+            stop(op, m.action() + " requested", c);
+        }
+        boolean ran = server.desired() == DesiredState.RUNNING;
+        server.activity(m.action(), m.action() + " started" + (ran ? " (the server was stopped for it)" : ""), Map.of());
+        Throwable failure = runOnItsOwnThread(m);
+        PowerResult after = ran ? start(op) : offline(op);
+        if (failure != null) {
+            String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            throw new Submission.Failure(m.action() + " failed: " + why + (ran ? "; the server was started again" : ""));
+        }
+        server.activity(m.action(), m.action() + " done" + (ran ? "; the server was started again" : ""), Map.of());
+        return after;
+    }
+
+    /**
+     * Long file work holds a carrier thread while it runs native calls, so it gets a platform thread; the
+     * controller's virtual thread waits for it. A daemon shutdown interrupts it (the work stops at a safe point)
+     * and waits for it to get there.
+     */
+    private Throwable runOnItsOwnThread(Intent.Maintain m) {
+        Throwable[] failure = new Throwable[1];
+        Thread worker = Thread.ofPlatform().name(m.action() + "-" + id).start(() -> {
+            try {
+                m.work().run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                worker.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new Submission.Cancelled();
+        }
+        return failure[0];
+    }
+
     // ------------------------------------------------------------------ spec, delete, observe
 
     private PowerResult applySpec(Submission op) {
@@ -472,7 +530,8 @@ final class ServerLifecycle {
         }
         if (server.desired() == DesiredState.RUNNING && (server.state() == ServerState.RUNNING || server.state() == ServerState.STARTING)) {
             int code = c == null || c.exitCode() == null ? -1 : c.exitCode();
-            unexpectedExit(code, c != null && c.oomKilled(), c == null ? "the container disappeared" : "exited");
+            unexpectedExit(code, c != null && c.oomKilled(), c == null ? "the container disappeared" : "exited",
+                    c == null ? null : c.finishedAt());
         } else {
             server.transition(ServerState.OFFLINE, "exited");
         }
@@ -482,10 +541,24 @@ final class ServerLifecycle {
     /**
      * The server exited while it was meant to run and nobody asked it to stop: a crash, unless its exit
      * code says it stopped cleanly. The {@link CrashTracker} decides between staying offline, a restart
-     * after a backoff, and a crash loop.
+     * after a backoff, and a crash loop. Unless the engine was away when it exited ({@link EngineOutages}):
+     * then the engine stopped it, and it keeps its desired state and counts no crash; it is brought back
+     * when the engine is (by the fleet when it resumes, or here if it already has).
+     *
+     * @param exitedAt when it exited, as the engine says (null: not known, now)
      */
-    private void unexpectedExit(int exitCode, boolean oom, String how) {
+    private void unexpectedExit(int exitCode, boolean oom, String how, Instant exitedAt) {
         Instant now = Instant.now();
+        if (outages.explains(exitedAt == null ? now : exitedAt)) {
+            server.transition(ServerState.OFFLINE, how + " with code " + exitCode + " while the engine was away");
+            server.activity("engine", "stopped by the engine, which was stopping or restarting (exit code " + exitCode
+                    + "); the desired state stays " + server.desired().name().toLowerCase(java.util.Locale.ROOT),
+                    Map.of("exitCode", Integer.toString(exitCode)));
+            if (server.desired() == DesiredState.RUNNING && !outages.ongoing()) {
+                internal.accept(new Intent.Converge("the engine stopped it while it restarted"));
+            }
+            return;
+        }
         String code = "exit code " + exitCode + (oom ? " (out of memory)" : "");
         server.transition(ServerState.OFFLINE, how + " with code " + exitCode + (oom ? " (out of memory)" : ""));
         RestartPolicy policy = storedSpec().map(ServerSpec::restartPolicy).orElse(RestartPolicy.no());

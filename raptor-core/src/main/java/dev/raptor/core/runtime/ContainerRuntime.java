@@ -43,6 +43,17 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     List<FieldError> check(ServerSpec spec);
 
+    /**
+     * Whether servers run in a filesystem of their own (containers), where host paths must be mounted to be
+     * seen; false for runtimes that run servers on the host's filesystem (processes). A spec with
+     * {@code messaging} gets its socket directory ({@link dev.raptor.core.messaging.MessageSocketPaths#directoryOf})
+     * mounted at {@link dev.raptor.core.messaging.MessageSocketPaths#CONTAINER_DIRECTORY} on the former, and
+     * {@code RAPTOR_SOCKET} naming the socket as the server sees it on both.
+     */
+    default boolean isolatesFiles() {
+        return true;
+    }
+
     /** Engine version and capabilities. */
     RuntimeInfo info(Deadline deadline);
 
@@ -97,7 +108,12 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline);
 
-    /** Console output: first the last {@code request.tail()} lines, then (if following) new ones until the container stops. */
+    /**
+     * Console output: first the last {@code request.tail()} lines, then (if following) new ones until the
+     * container stops, every one once and in order. The sink must keep up (hand lines off, never wait): a
+     * runtime may read live output straight from the server's stdout (Docker's attach stream does), and a sink
+     * that waits would then make the server wait on its own output.
+     */
     Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink);
 
     /** Resource readings about once a second while the container runs. */

@@ -14,15 +14,21 @@ import java.util.HexFormat;
  * file API, not the container). Records render maps sorted (see {@link ServerSpec}), so the text is canonical.
  *
  * <p>The settle window is left out too: it is how long Raptor watches a boot, not what runs. The query, the
- * settle window and the file rules are the spec's last components, and without them the text is the one earlier
- * versions hashed, so no container is recreated because Raptor learnt of them or because they change.
+ * settle window, messaging and the file rules are the spec's last components, and without them the text is the one
+ * earlier versions hashed, so no container is recreated because Raptor learnt of them or because they change.
  */
 public final class SpecHash {
     private SpecHash() {
     }
 
     public static String of(ServerSpec spec) {
-        String canonical = withoutQueryAndAfter(spec.withName("-").toBuilder().query(null).fileRules(null).build().toString());
+        // Messaging changes what the container sees (its socket directory): a server with it hashes differently, and
+        // one without it hashes as before (it is cut with the query, the settle window and the file rules).
+        String canonical = withoutQueryAndAfter(spec.withName("-").toBuilder().query(null).messaging(false).fileRules(null)
+                .build().toString());
+        if (spec.messaging()) {
+            canonical += " messaging";
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 12);
@@ -32,9 +38,9 @@ public final class SpecHash {
     }
 
     /**
-     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S, fileRules=FileRules[deny=[], readOnly=[]]]} without
-     * its last three components (the query and the file rules were emptied, and neither a duration nor empty rules
-     * contain the marker, so its last occurrence is theirs).
+     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S, messaging=false, fileRules=FileRules[deny=[],
+     * readOnly=[]]]} without its last four components (the query and the file rules were emptied, and neither a
+     * duration, a boolean nor empty rules contain the marker, so its last occurrence is theirs).
      */
     private static String withoutQueryAndAfter(String text) {
         int cut = text.lastIndexOf(", query=null, settle=");

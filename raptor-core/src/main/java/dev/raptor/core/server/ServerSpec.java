@@ -55,19 +55,24 @@ import java.util.regex.PatternSyntaxException;
  *                      before the start counts as done (an exit within it fails the start); default
  *                      {@link #DEFAULT_SETTLE}, 0 = done as soon as its process runs. Ignored with a ready
  *                      pattern. Not part of what runs, so not part of the {@link dev.raptor.core.runtime.SpecHash}.
+ * @param messaging     whether the server gets a message socket: a Unix socket the daemon listens on, named
+ *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
  * @param fileRules     which files users may not see or change (gitignore patterns); never what runs
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
-                         Duration settle, FileRules fileRules) {
+                         Duration settle, boolean messaging, FileRules fileRules) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
 
     /** Environment variables Raptor sets itself; a spec may not set them. */
-    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP");
+    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP", "RAPTOR_SOCKET");
+
+    /** The variable that tells a server with {@link #messaging} where its message socket is. */
+    public static final String MESSAGE_SOCKET_ENV = "RAPTOR_SOCKET";
 
     /** Label keys under this prefix belong to Raptor (server id, spec hash). */
     public static final String RESERVED_LABEL_PREFIX = "dev.raptor.";
@@ -110,7 +115,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         environment = sortedCopy(environment, "environment", p);
         environment.forEach((k, v) -> {
             p.check(ENV_NAME.matcher(k).matches(), "environment." + k, "is not a valid variable name (letters, digits, _)");
-            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations and limits");
+            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations, limits and messaging");
             p.check(v.indexOf('\0') < 0, "environment." + k, "must not contain NUL characters");
         });
 
@@ -247,6 +252,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.query = query;
         b.fileRules = fileRules;
         b.settle = settle;
+        b.messaging = messaging;
         return b;
     }
 
@@ -283,6 +289,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private GameQuery query;
         private FileRules fileRules;
         private Duration settle;
+        private boolean messaging;
 
         private Builder(String image) {
             this.image = image;
@@ -431,6 +438,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Whether the server gets a message socket ({@value #MESSAGE_SOCKET_ENV} tells its program where). */
+        public Builder messaging(boolean messaging) {
+            this.messaging = messaging;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -439,7 +452,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
                     limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
-                    fileRules);
+                    messaging, fileRules);
         }
     }
 }

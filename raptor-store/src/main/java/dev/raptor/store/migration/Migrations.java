@@ -36,7 +36,8 @@ public final class Migrations {
             Migration.fromFileName("V4__spec_rows_in_the_store_format.sql").withRows(SpecRowsV4::rewrite),
             Migration.fromFileName("V5__health_probe.sql"),
             Migration.fromFileName("V6__sftp_users_per_server.sql"),
-            Migration.fromFileName("V7__operation_kinds_and_progress.sql"));
+            Migration.fromFileName("V7__backups.sql"),
+            Migration.fromFileName("V8__operation_kinds_and_progress.sql"));
 
     static {
         for (int i = 0; i < ALL.size(); i++) {

@@ -24,8 +24,8 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
- * The {@code operations} table: every operation the API handed out (power actions and long file work, told
- * apart by {@code kind}), written when it is submitted and
+ * The {@code operations} table: every operation the API handed out (power actions, long file work, backups and
+ * restores, told apart by {@code kind}), written when it is submitted and
  * again when it is answered, so {@code GET /operations/{opId}} answers across a daemon restart. Each
  * write is one synced transaction (see {@link Database#write}); reads never wait for a write.
  *
@@ -40,18 +40,21 @@ public final class OperationRecords implements OperationJournal {
      */
     private static final String UPSERT = """
             INSERT INTO operations (id, server_id, action, status, created_at, finished_at, state, superseded_by, reason,
-                kind, path, bytes_done, bytes_total, files_done, files_total, problem_status, problem_type)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                kind, path, stage, bytes_done, bytes_total, files_done, files_total, bytes_per_second, backup_id,
+                problem_status, problem_type)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at,
                 state = excluded.state, superseded_by = excluded.superseded_by, reason = excluded.reason,
-                path = excluded.path, bytes_done = excluded.bytes_done, bytes_total = excluded.bytes_total,
-                files_done = excluded.files_done, files_total = excluded.files_total,
+                path = excluded.path, stage = excluded.stage, bytes_done = excluded.bytes_done,
+                bytes_total = excluded.bytes_total, files_done = excluded.files_done, files_total = excluded.files_total,
+                bytes_per_second = excluded.bytes_per_second, backup_id = excluded.backup_id,
                 problem_status = excluded.problem_status, problem_type = excluded.problem_type
             WHERE operations.status = 'pending'""";
 
     private static final String COLUMNS = """
             id, server_id, action, status, created_at, finished_at, state, superseded_by, reason,
-            kind, path, bytes_done, bytes_total, files_done, files_total, problem_status, problem_type""";
+            kind, path, stage, bytes_done, bytes_total, files_done, files_total, bytes_per_second, backup_id,
+            problem_status, problem_type""";
 
     private final Database db;
 
@@ -201,12 +204,15 @@ public final class OperationRecords implements OperationJournal {
             ps.setString(10, r.kind().wireName());
             ps.setString(11, r.path());
             OperationProgress p = r.progress();
-            setLong(ps, 12, p == null ? null : p.bytesDone());
-            setLong(ps, 13, p == null ? null : p.bytesTotal());
-            setLong(ps, 14, p == null ? null : p.filesDone());
-            setLong(ps, 15, p == null ? null : p.filesTotal());
-            setLong(ps, 16, r.problem() == null ? null : (long) r.problem().status());
-            ps.setString(17, r.problem() == null ? null : r.problem().type());
+            ps.setString(12, p == null ? null : p.stage());
+            setLong(ps, 13, p == null ? null : p.bytesDone());
+            setLong(ps, 14, p == null ? null : p.bytesTotal());
+            setLong(ps, 15, p == null ? null : p.filesDone());
+            setLong(ps, 16, p == null ? null : p.filesTotal());
+            setLong(ps, 17, p == null ? null : p.bytesPerSecond());
+            ps.setString(18, r.backupId() == null ? null : r.backupId().toString());
+            setLong(ps, 19, r.problem() == null ? null : (long) r.problem().status());
+            ps.setString(20, r.problem() == null ? null : r.problem().type());
             ps.executeUpdate();
         }
         return null;
@@ -223,13 +229,15 @@ public final class OperationRecords implements OperationJournal {
     private static OperationRecord row(ResultSet rs) throws SQLException {
         long finished = rs.getLong(6);
         Instant finishedAt = rs.wasNull() ? null : Instant.ofEpochMilli(finished);
-        long bytesDone = rs.getLong(12);
-        OperationProgress progress = rs.wasNull() ? null
-                : new OperationProgress(bytesDone, rs.getLong(13), rs.getLong(14), rs.getLong(15));
-        int problemStatus = rs.getInt(16);
-        OperationProblem problem = rs.wasNull() ? null : new OperationProblem(problemStatus, rs.getString(17));
+        long bytesDone = rs.getLong(13);
+        OperationProgress progress = rs.wasNull() ? null : new OperationProgress(rs.getString(12) == null ? "" : rs.getString(12),
+                bytesDone, rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17));
+        String backupId = rs.getString(18);
+        int problemStatus = rs.getInt(19);
+        OperationProblem problem = rs.wasNull() ? null : new OperationProblem(problemStatus, rs.getString(20));
         return new OperationRecord(rs.getString(1), UUID.fromString(rs.getString(2)), OperationKind.parse(rs.getString(10)),
                 rs.getString(3), OperationStatus.parse(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), finishedAt,
-                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(11), progress, problem);
+                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(11), progress, problem,
+                backupId == null ? null : UUID.fromString(backupId));
     }
 }

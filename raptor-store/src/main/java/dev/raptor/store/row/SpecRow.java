@@ -22,7 +22,8 @@ import java.util.UUID;
  * A spec as the store keeps it in the {@code spec} column ({@link SpecFormat#V2} on): every value spelled
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
- * this form changes only with a new {@link SpecFormat} and a migration of the rows.
+ * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
+ * with {@link SpecFormat#V5}; absent or null it is false.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -32,18 +33,18 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S",
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
  *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  *
  * @param settle    since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
- * @param fileRules since {@link SpecFormat#V5}: the file rules; absent (a V2 to V4 row) or null: none
+ * @param fileRules since {@link SpecFormat#V6}: the file rules; absent (a V2 to V5 row) or null: none
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, FileRulesRow fileRules) {
+                      QueryRow query, String settle, Boolean messaging, FileRulesRow fileRules) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -69,7 +70,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record QueryRow(String protocol, int port, String command, String password) {
     }
 
-    /** Since {@link SpecFormat#V5}; absent (V2 to V4) or null: the spec has no file rules. */
+    /** Since {@link SpecFormat#V6}; absent (V2 to V5) or null: the spec has no file rules. */
     public record FileRulesRow(List<String> deny, List<String> readOnly) {
     }
 
@@ -94,7 +95,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
-                spec.settle().toString(),
+                spec.settle().toString(), spec.messaging(),
                 spec.fileRules().isEmpty() ? null : new FileRulesRow(spec.fileRules().deny(), spec.fileRules().readOnly()));
     }
 
@@ -132,6 +133,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         query.password()))
                 .fileRules(fileRules == null ? null : FileRules.of(fileRules.deny(), fileRules.readOnly()))
                 .settle(settle == null ? null : Duration.parse(settle))
+                .messaging(messaging != null && messaging)
                 .build();
     }
 }

@@ -69,18 +69,31 @@ class OperationRecordsTest {
     @Test
     void aFileOperationKeepsItsKindPathProgressAndProblemAcrossAReopen() {
         OperationRecord op = OperationRecord.pending("op-f", SERVER, OperationKind.FILES, "compress", T0, "/backup.tar.zst",
-                new OperationProgress(0, 4096, 0, 2));
+                new OperationProgress("archiving", 0, 4096, 0, 2, 0), null);
         records.begin(op);
         reopen();
         assertThat(records.find("op-f")).contains(op);
 
         OperationRecord refused = new OperationRecord(op.id(), SERVER, OperationKind.FILES, "compress", OperationStatus.FAILED,
                 T0, T0.plusSeconds(1), null, null, "the server's disk quota would be exceeded", "/backup.tar.zst",
-                new OperationProgress(1024, 4096, 1, 2), new OperationProblem(507, "quota-exceeded"));
+                new OperationProgress("archiving", 1024, 4096, 1, 2, 2048), new OperationProblem(507, "quota-exceeded"), null);
         records.finish(refused);
         reopen();
         assertThat(records.find("op-f")).contains(refused);
         assertThat(records.find("op-f").orElseThrow().kind()).isEqualTo(OperationKind.FILES);
+    }
+
+    @Test
+    void aBackupKeepsItsProgressAndTheBackupItMadeAcrossAReopen() {
+        UUID backup = UUID.fromString("6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b");
+        OperationRecord op = OperationRecord.pending("op-b", SERVER, OperationKind.BACKUP, "backup", T0, null, null, backup);
+        records.begin(op);
+        OperationRecord done = new OperationRecord(op.id(), SERVER, OperationKind.BACKUP, "backup", OperationStatus.DONE,
+                T0, T0.plusSeconds(4), null, null, null, null, new OperationProgress("archiving", 8192, 8192, 3, 3, 4096), null,
+                backup);
+        records.finish(done);
+        reopen();
+        assertThat(records.find("op-b")).contains(done);
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.List;
 
 /**
  * One server of the node ({@code /servers/{id}/...}): power, console, logs, stats, activity, tokens,
- * SFTP/FTP users, files, patch, delete. Made by {@link RaptorClient#server}, it holds
+ * SFTP/FTP users, files, backups, patch, delete. Made by {@link RaptorClient#server}, it holds
  * nothing but the id, so it is cheap to make for every call. A server that does not exist answers
  * every call with a 404 {@link RaptorProblemException}.
  */
@@ -211,6 +211,13 @@ public final class ServerClient {
     /** The server's files: list, read and write (streamed), directories, rename, copy, delete, archives, pulls. */
     public FilesClient files() {
         return new FilesClient(client, path);
+    }
+
+    // ------------------------------------------------------------------ backups
+
+    /** The server's backups ({@code /servers/{id}/backups...}): create, list, download, lock, delete, restore. */
+    public BackupsClient backups() {
+        return new BackupsClient(client, path);
     }
 
     // ------------------------------------------------------------------ change and delete

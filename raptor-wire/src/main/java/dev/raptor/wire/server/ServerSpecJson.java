@@ -70,7 +70,7 @@ public final class ServerSpecJson {
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
-            "settleSeconds", "fileRules");
+            "settleSeconds", "messaging", "fileRules");
 
     static final Set<String> FILE_RULES_FIELDS = Set.of("deny", "readOnly");
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
@@ -135,7 +135,7 @@ public final class ServerSpecJson {
                 q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), query, Seconds.of(spec.settle()), null,
+                health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, null,
                 new FileRulesDocument(spec.fileRules().deny(), spec.fileRules().readOnly()));
     }
 
@@ -227,6 +227,7 @@ public final class ServerSpecJson {
             String readyPattern = root.text("readyPattern");
             GameQuery query = query();
             Duration settle = root.seconds("settleSeconds");
+            Boolean messaging = root.bool("messaging");
             FileRules fileRules = fileRules();
             root.rejectUnknown(HINTS, ignorable);
 
@@ -235,7 +236,8 @@ public final class ServerSpecJson {
                 return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
-                        .readyPattern(readyPattern).query(query).settle(settle).fileRules(fileRules).build();
+                        .readyPattern(readyPattern).query(query).settle(settle)
+                        .messaging(messaging != null && messaging).fileRules(fileRules).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;

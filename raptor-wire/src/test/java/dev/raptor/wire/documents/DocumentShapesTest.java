@@ -14,6 +14,7 @@ import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.node.NodeHealth;
 import dev.raptor.wire.node.NodeSystem;
 import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.OperationProgress;
 import dev.raptor.wire.problem.ConflictingServer;
 import dev.raptor.wire.problem.Problem;
 import dev.raptor.wire.server.ServerDocument;
@@ -77,7 +78,7 @@ class DocumentShapesTest {
     @Test
     void aPendingOperationHasANullFinishAndNoOutcome() {
         OperationDocument pending = new OperationDocument("op-1", "/api/v1/operations/op-1", ID, "power", "start", "pending", T,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
 
         assertThat(WireJson.write(pending)).isEqualTo("{\"id\":\"op-1\",\"href\":\"/api/v1/operations/op-1\","
                 + "\"serverId\":\"" + ID + "\",\"kind\":\"power\",\"action\":\"start\",\"status\":\"pending\","
@@ -88,7 +89,7 @@ class DocumentShapesTest {
     @Test
     void anAnsweredOperationShowsOnlyTheMembersOfItsOutcome() {
         OperationDocument superseded = new OperationDocument("op-2", "/api/v1/operations/op-2", ID, "power", "stop", "superseded", T,
-                T.plusSeconds(2), null, "kill", "superseded by a later 'kill'", null, null, null);
+                T.plusSeconds(2), null, "kill", "superseded by a later 'kill'", null, null, null, null);
 
         assertThat(WireJson.write(superseded)).endsWith("\"finishedAt\":\"2025-03-14T10:15:04.123Z\","
                 + "\"supersededBy\":\"kill\",\"reason\":\"superseded by a later 'kill'\"}");
@@ -100,11 +101,11 @@ class DocumentShapesTest {
         Problem quota = Problem.of(507, "quota-exceeded", "Disk quota exceeded", "no room").withPath("/world.zip")
                 .withQuota(900, 1000, 200);
         OperationDocument failed = new OperationDocument("op-3", "/api/v1/operations/op-3", ID, "files", "decompress", "failed",
-                T, T.plusSeconds(1), null, null, "no room", "/world", new OperationDocument.Progress(10, null, 1, 4L), quota);
+                T, T.plusSeconds(1), null, null, "no room", "/world", new OperationProgress("extracting", 10, -1, 1, 4, 5), quota, null);
 
         assertThat(WireJson.write(failed)).contains("\"kind\":\"files\",\"action\":\"decompress\"")
-                .endsWith("\"reason\":\"no room\",\"path\":\"/world\",\"progress\":{\"bytesDone\":10,\"filesDone\":1,"
-                        + "\"filesTotal\":4},\"problem\":{\"type\":\"urn:raptor:problem:quota-exceeded\","
+                .endsWith("\"reason\":\"no room\",\"path\":\"/world\",\"progress\":{\"stage\":\"extracting\",\"bytesDone\":10,"
+                        + "\"bytesTotal\":-1,\"filesDone\":1,\"filesTotal\":4,\"bytesPerSecond\":5},\"problem\":{\"type\":\"urn:raptor:problem:quota-exceeded\","
                         + "\"title\":\"Disk quota exceeded\",\"status\":507,\"detail\":\"no room\",\"path\":\"/world.zip\","
                         + "\"usedBytes\":900,\"limitBytes\":1000,\"neededBytes\":200}}");
         readsBack(failed);
