@@ -405,7 +405,7 @@ final class ConsoleConnection {
                 e -> send(SocketMessage.of(SocketMessage.STATUS, e.to().wireName())));
         // Long file operations' progress and answers (for a connection that may read files), a quota crossing.
         EventBus.Listener<RaptorEvent> ops = endpoint.bus().subscribe(RaptorEvent.class,
-                e -> e.serverId().equals(serverId) && (e instanceof DiskOverQuota
+                e -> serverId.equals(e.serverId()) && (e instanceof DiskOverQuota
                         || e instanceof OperationEvent && grantAllows(Permission.FILES_READ)), 256, this::notice);
         EventBus.Listener<ServerEvent.BackupChanged> bk = endpoint.bus().subscribe(ServerEvent.BackupChanged.class,
                 e -> e.serverId().equals(serverId), 256,

@@ -84,6 +84,10 @@ public final class TestNode implements AutoCloseable {
     /** Over TLS, it trusts the certificates of the configured chain file (the test's CA is in it, as in certbot's fullchain.pem). */
     public final HttpClient http;
 
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
+        this(dataDir, settings, diskWarnBytes, runtime, UsageSettings.defaults());
+    }
+
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime,
                      UsageSettings usage) {
         this(dataDir, settings, diskWarnBytes, runtime, usage, BackupSettings.defaults());
@@ -136,14 +140,13 @@ public final class TestNode implements AutoCloseable {
 
     /** A node whose engine is an in-memory {@link FakeRuntime}: servers run the fake game server at once. */
     public static TestNode onFakeEngine(Path dir) {
-        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, node -> new FakeRuntime(),
-                UsageSettings.defaults());
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, node -> new FakeRuntime());
     }
 
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */
     public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
         return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes,
-                TestEngine::runtime, UsageSettings.defaults());
+                TestEngine::runtime);
     }
 
     /** A node whose backups are made and kept by {@code backups} (its retention, say). */
