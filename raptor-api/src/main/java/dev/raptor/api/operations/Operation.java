@@ -100,10 +100,6 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
             c.run();
             return true;
         }
-
-        boolean isCancellable() {
-            return cancel != null;
-        }
     }
 
     /**

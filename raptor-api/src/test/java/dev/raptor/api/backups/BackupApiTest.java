@@ -101,6 +101,22 @@ class BackupApiTest {
     }
 
     @Test
+    void aBackupsOperationIsTheOneOperationDocumentOfKindBackupAndCannotBeCancelled() {
+        TestNode.Res made = node.post(base(), "{}");
+        JsonNode op = made.json();
+        assertThat(op.get("kind").asText()).isEqualTo("backup");
+        String href = op.get("href").asText();
+
+        TestNode.Res refused = node.call("DELETE", href, null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("type").asText()).endsWith("not-cancellable");
+        JsonNode read = node.get(href).json();
+        assertThat(read.get("status").asText()).isEqualTo("done");
+        assertThat(read.get("backupId").asText()).isEqualTo(op.get("backupId").asText());
+        assertThat(read.get("progress").get("stage").asText()).isEqualTo("archiving");
+    }
+
+    @Test
     void aRestoreStopsTheRunningServerPutsTheFilesBackAndStartsItAgain() throws Exception {
         assertThat(node.post("/api/v1/servers/" + server + "/power", "{\"action\": \"start\"}").json().get("state").asText()).isEqualTo("running");
         JsonNode b = createBackup("{}");

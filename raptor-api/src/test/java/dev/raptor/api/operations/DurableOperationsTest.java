@@ -7,8 +7,11 @@ import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.operation.OperationRecords;
+import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.operation.OperationProgress;
+import dev.raptor.wire.problem.Problem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -115,6 +120,55 @@ class DurableOperationsTest {
         assertThat(json.get("supersededBy").asText()).isEqualTo("kill");
         assertThat(json.get("reason").asText()).isEqualTo("superseded by a later 'kill'");
         assertThat(json.has("state")).isFalse();
+    }
+
+    @Test
+    void aBackupsProgressAndTheBackupItMadeReadTheSameAfterARestart() {
+        UUID backup = UUID.fromString("7c1e5a2b-9d3f-4e6a-8b0c-1d2e3f4a5b6c");
+        Operation.Live live = new Operation.Live();
+        live.backupId(backup);
+        live.progress(new OperationProgress("archiving", 4096, 4096, 3, 3, 2048));
+        CompletableFuture<Operation.Outcome> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, OperationKind.BACKUP, "backup", null, live, result);
+        result.complete(new Operation.Outcome(OperationStatus.DONE, clock.instant().truncatedTo(ChronoUnit.MILLIS), null, null, null));
+        awaitRecorded(op);
+        JsonNode before = json(op);
+
+        restart();
+
+        JsonNode after = json(operations.find(op.id()).orElseThrow());
+        assertThat(after).isEqualTo(before);
+        assertThat(after.get("kind").asText()).isEqualTo("backup");
+        assertThat(after.get("backupId").asText()).isEqualTo(backup.toString());
+        assertThat(after.get("progress").get("stage").asText()).isEqualTo("archiving");
+        assertThat(after.get("progress").get("bytesDone").asLong()).isEqualTo(4096);
+    }
+
+    @Test
+    void aRefusedFileOperationKeepsItsPathTheProgressWhereItEndedAndItsProblemAcrossARestart() {
+        AtomicLong bytes = new AtomicLong(1024);
+        Operation.Live live = new Operation.Live();
+        live.follow(() -> new OperationProgress("extracting", bytes.get(), 8192, 1, 4, 512));
+        CompletableFuture<Operation.Outcome> result = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, OperationKind.FILES, "decompress", "/world", live, result);
+        assertThat(json(op).get("progress").get("bytesDone").asLong()).isEqualTo(1024);
+        bytes.set(2048);
+        live.settle();
+        bytes.set(9999); // once settled, the work's counters are no longer read
+        result.complete(new Operation.Outcome(OperationStatus.FAILED, clock.instant().truncatedTo(ChronoUnit.MILLIS), null, null,
+                "no room", Problem.of(507, "quota-exceeded", "Disk quota exceeded", "no room")));
+        awaitRecorded(op);
+        JsonNode before = json(op);
+
+        restart();
+
+        JsonNode after = json(operations.find(op.id()).orElseThrow());
+        assertThat(after).isEqualTo(before);
+        assertThat(after.get("kind").asText()).isEqualTo("files");
+        assertThat(after.get("path").asText()).isEqualTo("/world");
+        assertThat(after.get("progress").get("bytesDone").asLong()).isEqualTo(2048);
+        assertThat(after.get("problem").get("status").asInt()).isEqualTo(507);
+        assertThat(after.get("problem").get("type").asText()).endsWith("quota-exceeded");
     }
 
     @Test
