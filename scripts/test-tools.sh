@@ -7,6 +7,8 @@
 #   sshpass         types a password into sftp in batch mode
 #   curl            the FTP and FTPS client of the FTP tests
 #   openssh-server  sshd and sftp-server, the reference raptor-bench's sftp scenario measures against
+#   docker-registry the image tests push an image into a private registry they start, then pull it back
+#   bsdutils        (script) raptorctl exec -it is driven in a real pseudo-terminal
 # Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -19,12 +21,14 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v sshpass >/dev/null 2>&1 || missing+=(sshpass)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 { [ -x /usr/sbin/sshd ] && [ -x /usr/lib/openssh/sftp-server ]; } || missing+=(openssh-server)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 [ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }
 echo "tools: installing ${missing[*]} (apt)" >&2
 export DEBIAN_FRONTEND=noninteractive
-# A package's own service (prometheus.service, ssh.service) must not start here: the tests start what they need.
+# A package's own service (prometheus.service, ssh.service, docker-registry.service) must not start here: the tests start what they need.
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then

@@ -388,6 +388,25 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aSpecsNetworksAndRestartWhenUnhealthyAreStoredAndReadBack() {
+        ServerSpec spec = Specs.minecraft("networked").toBuilder().id(null).network("lobby-net", "lobby", "hub").network("db-net")
+                .restartPolicy(dev.raptor.core.power.RestartPolicy.onFailure(2).withOnUnhealthy(true)).build();
+        store.create(spec);
+        ServerSpec read = store.find(spec.id()).orElseThrow().spec();
+        assertThat(read.networks()).isEqualTo(spec.networks());
+        assertThat(read.restartPolicy().onUnhealthy()).isTrue();
+        assertThat(read).isEqualTo(spec);
+    }
+
+    @Test
+    void aRowWrittenBeforeSpecsHadNetworksReadsAsNoneAndNoRestartWhenUnhealthy() {
+        ServerSpec spec = Specs.minecraft("v3-row");
+        String v3 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"networks\":[]", "").replace(",\"onUnhealthy\":false", "");
+        assertThat(v3).doesNotContain("networks").doesNotContain("onUnhealthy");
+        assertThat(dev.raptor.store.row.SpecRows.read(v3, dev.raptor.store.row.SpecFormat.V3)).isEqualTo(spec);
+    }
+
+    @Test
     void theHealthProbeCommitsAWrite() throws Exception {
         assertThat(store.probeWrite()).startsWith("sqlite committed a write");
         store.close();

@@ -16,6 +16,10 @@ public sealed interface RuntimeEvent {
     record Exited(ContainerRef ref, Instant at, int exitCode, boolean oomKilled) implements RuntimeEvent {
     }
 
+    /** The container's health check reached a new verdict (Docker's {@code health_status} event). */
+    record HealthChanged(ContainerRef ref, Instant at, ContainerHealth health) implements RuntimeEvent {
+    }
+
     /** The container is gone (removed by Raptor or behind its back). */
     record Removed(ContainerRef ref, Instant at) implements RuntimeEvent {
     }

@@ -5,6 +5,7 @@ import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
@@ -51,11 +52,14 @@ import java.util.regex.PatternSyntaxException;
  *                      its process runs.
  * @param query         how Raptor asks the game for its players, version and MOTD (on the primary
  *                      allocation); null = it does not ask
+ * @param networks      networks the server joins, with its aliases there (attached when its container is
+ *                      created; a change recreates the container at its next start); empty = the engine's default
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
-                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query) {
+                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
+                         List<NetworkAttachment> networks) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -162,6 +166,15 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             p.check(!queryProblems.isEmpty() || query.port() > 0 || !allocations.isEmpty(), "query",
                     "needs a primary allocation to ask, or a port of its own");
         }
+        networks = networks == null ? List.of() : nonNullCopy(networks, "networks", p);
+        for (int i = 0; i < networks.size(); i++) {
+            p.addAll("networks[" + i + "]", networks.get(i).problems());
+            for (int j = 0; j < i; j++) {
+                if (networks.get(i).name() != null && networks.get(i).name().equals(networks.get(j).name())) {
+                    p.add("networks[" + i + "].name", "joins " + networks.get(i).name() + " again (networks[" + j + "])");
+                }
+            }
+        }
         p.throwIfAny();
     }
 
@@ -230,6 +243,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.healthCheck = healthCheck;
         b.readyPattern = readyPattern;
         b.query = query;
+        b.networks.addAll(networks);
         return b;
     }
 
@@ -264,6 +278,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private HealthCheck healthCheck;
         private String readyPattern;
         private GameQuery query;
+        private final List<NetworkAttachment> networks = new ArrayList<>();
 
         private Builder(String image) {
             this.image = image;
@@ -400,6 +415,20 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Joins the network {@code name}, answering to {@code aliases} there too. */
+        public Builder network(String name, String... aliases) {
+            networks.add(NetworkAttachment.of(name, aliases));
+            return this;
+        }
+
+        public Builder networks(List<NetworkAttachment> list) {
+            networks.clear();
+            if (list != null) {
+                networks.addAll(list);
+            }
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -407,7 +436,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, networks);
         }
     }
 }

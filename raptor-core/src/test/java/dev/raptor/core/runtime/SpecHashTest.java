@@ -32,4 +32,22 @@ class SpecHashTest {
         assertThat(SpecHash.of(fixed.toBuilder().query(dev.raptor.core.query.GameQuery.source(2457)).build()))
                 .isEqualTo(SpecHash.of(fixed));
     }
+
+    @Test
+    void networksAreWhatRunsButAddingThemChangedNoEarlierHash() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        assertThat(SpecHash.of(fixed)).isEqualTo("f9536be9f9b476f0e85c8fea");
+        assertThat(SpecHash.of(fixed.toBuilder().network("lobby-net").build())).isNotEqualTo(SpecHash.of(fixed));
+        assertThat(SpecHash.of(fixed.toBuilder().network("lobby-net", "lobby").build()))
+                .isNotEqualTo(SpecHash.of(fixed.toBuilder().network("lobby-net").build()));
+    }
+
+    @Test
+    void restartingWhenUnhealthyIsRaptorsDecisionNotWhatRuns() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        assertThat(SpecHash.of(fixed.toBuilder().restartPolicy(dev.raptor.core.power.RestartPolicy.no().withOnUnhealthy(true)).build()))
+                .isEqualTo("f9536be9f9b476f0e85c8fea");
+    }
 }

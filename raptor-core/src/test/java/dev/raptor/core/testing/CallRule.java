@@ -39,7 +39,7 @@ public final class CallRule {
 
     /** The typed failures of the runtime SPI. */
     public enum Failure {
-        NOT_FOUND, CONFLICT, UNAVAILABLE, TIMEOUT, REJECTED;
+        NOT_FOUND, CONFLICT, UNAVAILABLE, TIMEOUT, REJECTED, NOT_SUPPORTED;
 
         EngineException of(UUID serverId, String operation, String message) {
             return switch (this) {
@@ -48,6 +48,7 @@ public final class CallRule {
                 case UNAVAILABLE -> new EngineException.Unavailable(serverId, operation, message, null);
                 case TIMEOUT -> new EngineException.Timeout(serverId, operation, message, null);
                 case REJECTED -> new EngineException.Rejected(serverId, operation, message, null);
+                case NOT_SUPPORTED -> new EngineException.NotSupported(serverId, operation, message);
             };
         }
     }

@@ -19,9 +19,14 @@ public enum SpecFormat {
      * without it, so V2 rows are read as they are and become V3 when next written; a Raptor that knows
      * only V2 refuses a V3 row by its number instead of failing on the unknown member.
      */
-    V3(3);
+    V3(3),
+    /**
+     * {@link SpecRow} with its {@code networks} member and {@code restart.onUnhealthy}. A V3 row is a V4 row without
+     * them (no network, no restart when unhealthy), so V3 rows are read as they are and become V4 when next written.
+     */
+    V4(4);
 
-    public static final SpecFormat CURRENT = V3;
+    public static final SpecFormat CURRENT = V4;
 
     private final int number;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
@@ -29,16 +30,17 @@ import java.util.UUID;
  *  "limits": {"memoryMiB": 1024, "swapMiB": 0, "cpuPercent": 100, "threads": null, "diskMiB": 5120, "ioWeight": 500,
  *             "pidsLimit": 256, "oomKiller": true},
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
- *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
+ *  "restart": {"mode": "on-failure", "maxRetries": 3, "onUnhealthy": false}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}}
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"},
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query) {
+                      QueryRow query, List<NetworkRow> networks) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -51,7 +53,12 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record StopRow(String kind, String value, String timeout, Integer rconPort, String rconPassword) {
     }
 
-    public record RestartRow(String mode, int maxRetries) {
+    /** @param onUnhealthy since {@link SpecFormat#V4}; absent (earlier formats): false */
+    public record RestartRow(String mode, int maxRetries, Boolean onUnhealthy) {
+    }
+
+    /** Since {@link SpecFormat#V4}; absent (earlier formats) or null: the spec joins no network. */
+    public record NetworkRow(String name, List<String> aliases) {
     }
 
     public record MountRow(String source, String target, boolean readOnly) {
@@ -77,14 +84,16 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
         return new SpecRow(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(), ports,
                 new LimitsRow(l.memoryMiB(), l.swapMiB(), l.cpuPercent(), l.threads(), l.diskMiB(), l.ioWeight(),
                         l.pidsLimit(), l.oomKiller()),
-                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries()),
+                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries(),
+                        spec.restartPolicy().onUnhealthy()),
                 spec.mounts().stream().map(m -> new MountRow(m.source(), m.target(), m.readOnly())).toList(),
                 spec.labels(), spec.extraHosts(),
                 h == null ? null : new HealthRow(h.command(), h.interval().toString(), h.timeout().toString(), h.retries(),
                         h.startPeriod().toString()),
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
-                        spec.query().command(), spec.query().password()));
+                        spec.query().command(), spec.query().password()),
+                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList());
     }
 
     /**
@@ -111,7 +120,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .limits(new Limits(limits.memoryMiB(), limits.swapMiB(), limits.cpuPercent(), limits.threads(),
                         limits.diskMiB(), limits.ioWeight(), limits.pidsLimit(), limits.oomKiller()))
                 .stopPolicy(stopPolicy)
-                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries()))
+                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries(),
+                        Boolean.TRUE.equals(restart.onUnhealthy())))
                 .mounts(mounts == null ? null : mounts.stream().map(m -> new Mount(m.source(), m.target(), m.readOnly())).toList())
                 .labels(labels).extraHosts(extraHosts)
                 .healthCheck(health == null ? null : new HealthCheck(health.command(), Duration.parse(health.interval()),
@@ -119,6 +129,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .readyPattern(readyPattern)
                 .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
                         query.password()))
+                .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
                 .build();
     }
 }
