@@ -9,6 +9,10 @@ import dev.raptor.api.sftp.SftpUserRoutes;
 import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.exec.ExecRoutes;
+import dev.raptor.api.exec.ExecSockets;
+import dev.raptor.api.images.ImageRoutes;
+import dev.raptor.api.networks.NetworkRoutes;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
@@ -24,6 +28,9 @@ import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.core.archive.StateArchive;
+import dev.raptor.core.exec.ServerExec;
+import dev.raptor.core.image.NodeImages;
+import dev.raptor.core.network.NodeNetworks;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.metrics.ApiMetrics;
@@ -62,15 +69,17 @@ public final class ApiServer implements AutoCloseable {
     private final Operations operations;
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
+    private final ExecSockets execSockets;
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live) {
+                      LiveConsole.Endpoints live, ExecSockets execSockets) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
+        this.execSockets = execSockets;
     }
 
     /**
@@ -150,6 +159,11 @@ public final class ApiServer implements AutoCloseable {
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
+        ServerExec serverExec = new ServerExec(fleet);
+        ExecRoutes exec = new ExecRoutes(serverExec, settings);
+        ExecSockets execSockets = new ExecSockets(fleet, serverExec, apiKey, tokens, authenticator, problems);
+        ImageRoutes images = new ImageRoutes(new NodeImages(fleet), settings);
+        NetworkRoutes networks = new NetworkRoutes(new NodeNetworks(fleet), settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
 
@@ -238,8 +252,23 @@ public final class ApiServer implements AutoCloseable {
                 routes.put(BASE + "/servers/{id}/sftp-users/{username}/password", sftp::password,
                         Access.server(Permission.FILES_WRITE));
             }
+
+            // Commands inside a running server: one answered with its output, or an interactive session on a
+            // WebSocket (protocol: README-exec.md); a plain GET there answers 426.
+            routes.post(BASE + "/servers/{id}/exec", exec::exec, Access.server(Permission.EXEC));
+            routes.get(BASE + "/servers/{id}/exec/ws", execSockets::upgradeRequired, Access.server(Permission.EXEC));
+            routes.wsBeforeUpgrade(BASE + "/servers/{id}/exec/ws", execSockets::beforeUpgrade);
+            routes.ws(BASE + "/servers/{id}/exec/ws", execSockets::configure);
+
+            routes.get(BASE + "/images", images::list, Access.NODE);
+            routes.post(BASE + "/images/prune", images::prune, Access.NODE);
+            routes.delete(BASE + "/images/{ref}", images::remove, Access.NODE);
+
+            routes.get(BASE + "/networks", networks::list, Access.NODE);
+            routes.post(BASE + "/networks", networks::create, Access.NODE);
+            routes.delete(BASE + "/networks/{name}", networks::remove, Access.NODE);
         });
-        return new ApiServer(app, settings, operations, tcp, live);
+        return new ApiServer(app, settings, operations, tcp, live, execSockets);
     }
 
     /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */
@@ -281,6 +310,11 @@ public final class ApiServer implements AutoCloseable {
         return operations;
     }
 
+    /** Interactive exec sockets open now (tests prove none leaks). */
+    public int execSocketCount() {
+        return execSockets.openSockets();
+    }
+
     /** The HTTP routes as Javalin serves them (for the route-walk and OpenAPI tests). */
     public List<ParsedEndpoint> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -296,6 +330,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         operations.close();
         live.close(); // console sockets and log follows end now rather than at the shutdown grace
+        execSockets.close();
         if (started) {
             try {
                 app.stop();

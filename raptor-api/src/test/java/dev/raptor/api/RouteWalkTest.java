@@ -51,7 +51,9 @@ class RouteWalkTest {
     }
 
     static String target(ParsedEndpoint e, String serverId) {
-        return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker");
+        // other parameters name nothing that exists: a walk never removes a login, an image or a network
+        return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker")
+                .replace("{ref}", "raptor-walk%2Fabsent:1").replace("{name}", "raptor-walk-absent");
     }
 
     /** A body that fails validation, so that a walk never changes anything. */

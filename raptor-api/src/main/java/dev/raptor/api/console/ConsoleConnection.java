@@ -69,7 +69,7 @@ final class ConsoleConnection {
     private boolean closed;
     private ConsoleSubscription console;
     private StatsSubscription stats;
-    private EventBus.Listener<ServerEvent.StateChanged> states;
+    private EventBus.Listener<ServerEvent> states;
     private final Thread control;
 
     ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
@@ -370,9 +370,11 @@ final class ConsoleConnection {
     private void openStreams() {
         ConsoleSubscription c = endpoint.consoles().subscribe(serverId, new Output());
         StatsSubscription s = endpoint.stats().subscribe(serverId, new Readings());
-        EventBus.Listener<ServerEvent.StateChanged> st = endpoint.bus().subscribe(ServerEvent.StateChanged.class,
-                e -> e.serverId().equals(serverId), 256,
-                e -> send(SocketMessage.of(SocketMessage.STATUS, e.to().wireName())));
+        // state changes, and a start's image pull (as Wings tells it: daemon messages around install output lines)
+        EventBus.Listener<ServerEvent> st = endpoint.bus().subscribe(ServerEvent.class,
+                e -> e.serverId().equals(serverId) && (e instanceof ServerEvent.StateChanged || e instanceof ServerEvent.ImagePull), 256,
+                e -> send(e instanceof ServerEvent.ImagePull pull ? ImagePullLines.message(pull)
+                        : SocketMessage.of(SocketMessage.STATUS, ((ServerEvent.StateChanged) e).to().wireName())));
         boolean keep;
         lock.lock();
         try {
@@ -395,7 +397,7 @@ final class ConsoleConnection {
     private void closeStreams() {
         ConsoleSubscription c;
         StatsSubscription s;
-        EventBus.Listener<ServerEvent.StateChanged> st;
+        EventBus.Listener<ServerEvent> st;
         lock.lock();
         try {
             c = console;

@@ -1,5 +1,6 @@
 package dev.raptor.api.testing;
 
+import dev.raptor.core.network.NetworkInfo;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
@@ -45,12 +46,19 @@ public final class TestEngine {
         return runtime;
     }
 
-    /** Removes every container of {@code node} (tests clean up what they made, whatever happened). */
+    /** Removes every container and network of {@code node} (tests clean up what they made, whatever happened). */
     public static void removeContainers(String node) {
         try (DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node))) {
             for (ContainerInfo c : runtime.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
                 try {
                     runtime.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
+                } catch (EngineException e) {
+                    // already gone
+                }
+            }
+            for (NetworkInfo n : runtime.networks(Deadline.in(Duration.ofSeconds(60)))) {
+                try {
+                    runtime.removeNetwork(n.name(), Deadline.in(Duration.ofSeconds(60)));
                 } catch (EngineException e) {
                     // already gone
                 }

@@ -23,10 +23,12 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}}
+ *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"},
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
  * }</pre>
  *
- * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
+ * @param query    how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
+ * @param networks the networks the server joins, with its aliases there; a client may name one by a plain string
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
  */
@@ -35,5 +37,5 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
-                                 QueryDocument query, String tier) {
+                                 QueryDocument query, List<NetworkAttachmentDocument> networks, String tier) {
 }
