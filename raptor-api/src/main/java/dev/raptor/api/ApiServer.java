@@ -162,7 +162,7 @@ public final class ApiServer implements AutoCloseable {
         ServerExec serverExec = new ServerExec(fleet);
         ExecRoutes exec = new ExecRoutes(serverExec, settings);
         ExecSockets execSockets = new ExecSockets(fleet, serverExec, apiKey, tokens, authenticator, problems);
-        ImageRoutes images = new ImageRoutes(new NodeImages(fleet), settings);
+        ImageRoutes images = new ImageRoutes(new NodeImages(fleet), operations, settings);
         NetworkRoutes networks = new NetworkRoutes(new NodeNetworks(fleet), settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
@@ -260,7 +260,9 @@ public final class ApiServer implements AutoCloseable {
             routes.wsBeforeUpgrade(BASE + "/servers/{id}/exec/ws", execSockets::beforeUpgrade);
             routes.ws(BASE + "/servers/{id}/exec/ws", execSockets::configure);
 
+            routes.post(BASE + "/servers/{id}/commit", images::commit, Access.NODE);
             routes.get(BASE + "/images", images::list, Access.NODE);
+            routes.post(BASE + "/images/pull", images::pull, Access.NODE);
             routes.post(BASE + "/images/prune", images::prune, Access.NODE);
             routes.delete(BASE + "/images/{ref}", images::remove, Access.NODE);
 

@@ -1,8 +1,11 @@
 package dev.raptor.api.operations;
 
+import dev.raptor.core.image.PullTally;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
+import dev.raptor.wire.image.ImageDocument;
+import dev.raptor.wire.image.PullProgressDocument;
 import dev.raptor.wire.operation.OperationDocument;
 
 import java.time.Instant;
@@ -13,15 +16,23 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One submitted power action, delete or spec apply, and the answer it eventually gets: done,
  * superseded or failed (the controller's {@link PowerResult}), or, for one a daemon restart cut
- * short, superseded by that restart.
+ * short, superseded by that restart. Image work (a pull, a commit) is an operation too: done with the
+ * image it made, or failed with the engine's reason.
  *
  * @param id        its id, the {@code {opId}} of {@code GET /api/v1/operations/{opId}}
- * @param serverId  the server it acts on
- * @param action    {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete}, {@code apply-spec}
+ * @param serverId  the server it acts on; null for work of the node (a pull)
+ * @param action    {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete}, {@code apply-spec},
+ *                  {@code pull}, {@code commit}
  * @param createdAt when it was submitted
  * @param outcome   completes with the answer (never exceptionally)
+ * @param pull      a pull's progress, read whenever the operation is; null for every other operation
  */
-public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome) {
+public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome,
+                        PullTally pull) {
+
+    public Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome) {
+        this(id, serverId, action, createdAt, outcome, null);
+    }
 
     public static final String PATH = "/api/v1/operations/";
 
@@ -33,8 +44,14 @@ public record Operation(String id, UUID serverId, String action, Instant created
      * @param state        done: the server's state after it
      * @param supersededBy superseded: what made it moot
      * @param reason       superseded or failed: why
+     * @param image        a pull or commit that is done: the image it made
      */
-    public record Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason) {
+    public record Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason,
+                          ImageDocument image) {
+        public Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason) {
+            this(status, finishedAt, state, supersededBy, reason, null);
+        }
+
         public Outcome {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(finishedAt, "finishedAt");
@@ -96,9 +113,10 @@ public record Operation(String id, UUID serverId, String action, Instant created
     /** The operation as it stands now, as the API answers it. */
     public OperationDocument toDocument() {
         Outcome o = outcome.getNow(null);
+        PullProgressDocument progress = pull == null ? null : PullProgressDocument.of(pull.snapshot());
         return o == null
-                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null)
+                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null, progress, null)
                 : new OperationDocument(id, href(), serverId, action, o.status().wireName(), createdAt, o.finishedAt(),
-                o.state(), o.supersededBy(), o.reason());
+                o.state(), o.supersededBy(), o.reason(), progress, o.image());
     }
 }

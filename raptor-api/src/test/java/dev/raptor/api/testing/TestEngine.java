@@ -6,8 +6,10 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -36,7 +38,12 @@ public final class TestEngine {
 
     /** A runtime for {@code node}'s containers; fails the test when the engine does not answer. */
     public static DockerRuntime runtime(String node) {
-        DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node));
+        return runtime(node, Map.of());
+    }
+
+    /** Like {@link #runtime(String)}, pulling with these credentials by registry host. */
+    public static DockerRuntime runtime(String node, Map<String, RegistryCredential> registries) {
+        DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node).withRegistries(registries));
         try {
             runtime.info(Deadline.in(Duration.ofSeconds(30)));
         } catch (EngineException e) {

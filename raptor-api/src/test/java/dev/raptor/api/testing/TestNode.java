@@ -18,7 +18,10 @@ import dev.raptor.core.health.StoreCheck;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
-import dev.raptor.docker.DockerRuntime;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.process.ProcessRuntime;
+import dev.raptor.process.ProcessRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -43,6 +46,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +65,7 @@ public final class TestNode implements AutoCloseable {
     public final String node = "apitest-" + UUID.randomUUID().toString().substring(0, 8);
     public final String apiKey = ApiKey.generate();
     public final SqliteStore store;
-    public final DockerRuntime runtime;
+    public final ContainerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
     public final ApiServer api;
@@ -73,10 +77,14 @@ public final class TestNode implements AutoCloseable {
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes) {
+        this(dataDir, settings, diskWarnBytes, node -> TestEngine.runtime(node, Map.of()));
+    }
+
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
-        this.runtime = TestEngine.runtime(node);
-        this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(runtime, metrics.registry()), bus,
+        this.runtime = runtime.apply(node);
+        this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(this.runtime, metrics.registry()), bus,
                 ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
@@ -102,6 +110,24 @@ public final class TestNode implements AutoCloseable {
 
     public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
         return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0);
+    }
+
+    /** A node whose runtime pulls from the registries named with these credentials, as the daemon's configuration says. */
+    public static TestNode startWithRegistries(Path dir, Map<String, RegistryCredential> registries) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0,
+                node -> TestEngine.runtime(node, registries));
+    }
+
+    /** A node whose servers run as supervised local processes (the runtime without images or networks). */
+    public static TestNode startOnProcesses(Path dir) {
+        try {
+            // as raptord lays out its data directory: the server account may pass (not list) on its way to its volume
+            java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0,
+                node -> ProcessRuntime.open(ProcessRuntimeConfig.at(dir.resolve("process"))));
     }
 
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */

@@ -51,6 +51,34 @@ public final class NodeImages {
     }
 
     /**
+     * What a pull needs before it runs as an operation, checked at once so that the request is refused rather than
+     * its operation failed: an image reference, and a runtime that holds images (the process runtime throws
+     * {@link EngineException.NotSupported} here).
+     *
+     * @throws dev.raptor.core.validation.InvalidSpecException naming {@code image} when it is no image reference
+     */
+    public void checkPull(String reference) {
+        requireReference(reference);
+        fleet.runtime().inspectImage(reference, call());
+    }
+
+    /**
+     * What a commit needs before it runs as an operation, checked at once: the server exists, has a container, and
+     * its runtime holds images (asked about the image the server runs, which a runtime without images refuses with
+     * {@link EngineException.NotSupported}).
+     *
+     * @throws ServerNotRunningException when the server has no container (it never started since its last change)
+     */
+    public void checkCommit(UUID serverId) {
+        fleet.controller(serverId); // a server that does not exist is a 404
+        String image = fleet.store().find(serverId).map(s -> s.spec().image()).orElse(null);
+        if (ContainerSelection.of(serverId, fleet.runtime().find(serverId, call())).keep() == null) {
+            throw new ServerNotRunningException(serverId);
+        }
+        fleet.runtime().inspectImage(image == null ? "scratch" : image, call());
+    }
+
+    /**
      * Pulls {@code reference} and answers the image. Blocking, at most {@code timeout}: run it as an operation.
      *
      * @throws IllegalArgumentException when the reference is not an image reference
@@ -72,7 +100,14 @@ public final class NodeImages {
         requireReference(reference);
         ImageInfo image = fleet.runtime().inspectImage(reference, call())
                 .orElseThrow(() -> new EngineException.NotFound(null, "removeImage", "no image " + reference + " on this node", null));
-        List<UUID> users = usersOf(image, fleet.store().list());
+        List<StoredServer> servers = fleet.store().list();
+        // One tag of an image that has others only loses that tag: only servers naming that tag need it.
+        String wanted = ImageReference.normalize(reference);
+        boolean oneTagOfSeveral = image.tags().size() > 1 && image.tags().stream().map(ImageReference::normalize).anyMatch(wanted::equals);
+        List<UUID> users = oneTagOfSeveral
+                ? servers.stream().filter(s -> s.spec().image() != null && ImageReference.normalize(s.spec().image()).equals(wanted))
+                .map(StoredServer::id).toList()
+                : usersOf(image, servers);
         if (!users.isEmpty()) {
             throw new ImageInUseException(reference, users, "the spec of server" + (users.size() == 1 ? " " : "s ") + join(users)
                     + " names it");
