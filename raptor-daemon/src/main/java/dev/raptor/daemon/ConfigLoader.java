@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
 
@@ -73,6 +74,7 @@ public final class ConfigLoader {
         keys.put("ftpPassiveAddress", "RAPTOR_FTP_PASSIVE_ADDRESS");
         keys.put("ftpsCertificate", "RAPTOR_FTPS_CERTIFICATE");
         keys.put("ftpsKey", "RAPTOR_FTPS_KEY");
+        keys.put("registryAuth", "RAPTOR_REGISTRY_AUTH");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -221,12 +223,21 @@ public final class ConfigLoader {
         }
         FileTransferConfig transfers = transfers(yaml, file, problems);
 
+        Setting ra = setting("registryAuth", yaml, file);
+        Map<String, RegistryCredential> registries = Map.of();
+        if (ra.value != null && !ra.value.isBlank()) {
+            Path authFile = absolute(ra.value, ra.name, problems);
+            if (authFile != null) {
+                registries = RegistryAuthFile.read(authFile, ra.name, problems);
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, registries);
     }
 
     /** A size in MiB: a whole number, 0 or more. */

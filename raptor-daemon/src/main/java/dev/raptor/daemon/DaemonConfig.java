@@ -2,8 +2,10 @@ package dev.raptor.daemon;
 
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
+import dev.raptor.docker.RegistryCredential;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The daemon's resolved configuration: the YAML file's values, overridden by the environment.
@@ -26,11 +28,16 @@ import java.nio.file.Path;
  * @param diskCriticalBytes deep health is unhealthy below this much
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
+ * @param registries the logins image pulls use, by registry host ({@code registryAuth}); secret, never logged
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
-                           Path configFile, FileTransferConfig transfers) {
+                           Path configFile, FileTransferConfig transfers, Map<String, RegistryCredential> registries) {
+
+    public DaemonConfig {
+        registries = registries == null ? Map.of() : Map.copyOf(registries);
+    }
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -49,6 +56,6 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
                 + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
                 + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
-                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + "]";
+                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + ", registry logins for " + registries.keySet() + "]";
     }
 }
