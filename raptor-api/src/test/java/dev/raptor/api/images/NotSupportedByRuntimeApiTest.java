@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * On the process runtime, which has no images and no networks, every such verb is refused at once with a 422
  * {@code not-supported-by-runtime} naming what is missing: never a silent no-op, never an operation that fails later.
- * Exec, which it does, runs.
+ * Exec, which it does, runs, as the server's user only.
  */
 class NotSupportedByRuntimeApiTest {
     @TempDir
@@ -63,5 +63,10 @@ class NotSupportedByRuntimeApiTest {
         assertThat(result.get("exitCode").asInt()).isEqualTo(4);
         assertThat(result.get("stdout").asText()).isEqualTo("on-processes\n");
         assertThat(List.of(result.get("timedOut").asBoolean())).containsExactly(false);
+
+        // every command runs as the server's user here: another one is refused, not quietly ignored
+        TestNode.Res asRoot = node.post("/api/v1/servers/" + id + "/exec", "{\"command\": [\"id\"], \"user\": \"0\"}");
+        assertThat(asRoot.status()).as(asRoot.toString()).isEqualTo(422);
+        assertThat(asRoot.json().get("type").asText()).endsWith("engine-rejected");
     }
 }
