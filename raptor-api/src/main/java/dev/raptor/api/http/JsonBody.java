@@ -43,6 +43,7 @@ public final class JsonBody {
     public static JsonNode node(Context ctx, long maxBytes, Set<String> mediaTypes, boolean emptyAllowed) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            discard(ctx, declared, maxBytes);
             throw tooLarge(maxBytes);
         }
         String contentType = ctx.contentType();
@@ -99,6 +100,34 @@ public final class JsonBody {
                     "the request body could not be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
         }
     }
+
+    /**
+     * Reads and drops a declared-too-large body when it is at most {@link #DISCARD_FACTOR} times the limit,
+     * so that the 413 reaches a client that writes its whole body before reading (most do) and the
+     * keep-alive connection stays usable; a larger one is refused on a connection that closes.
+     */
+    private static void discard(Context ctx, long declared, long maxBytes) {
+        if (declared > maxBytes * DISCARD_FACTOR) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try (var in = ctx.req().getInputStream()) {
+            byte[] sink = new byte[64 * 1024];
+            long left = declared;
+            while (left > 0) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            ctx.header("Connection", "close");
+        }
+    }
+
+    /** How many times the limit a too-large body may be and still be read off the connection before the 413. */
+    private static final long DISCARD_FACTOR = 8;
 
     private static ProblemException tooLarge(long maxBytes) {
         return new ProblemException(Problem.of(413, "body-too-large", "Request body too large",
