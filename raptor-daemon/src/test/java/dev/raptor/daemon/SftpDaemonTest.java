@@ -1,6 +1,12 @@
 package dev.raptor.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.wire.activity.ActivityEntryDocument;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.sftp.SftpUserDocument;
+import dev.raptor.wire.sftp.SftpUserRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +51,17 @@ class SftpDaemonTest {
         env.put("RAPTOR_API_KEY", "sftp-daemon-test-key-0123456789");
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", "sftp-" + UUID.randomUUID().toString().substring(0, 8));
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
-        d = DaemonProcess.launch(tmp, "sftp", env, List.of());
-        d.awaitHealthy();
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
+        d = TestDaemon.launch(tmp, "sftp", env, List.of());
+        TestDaemon.awaitHealthy(d);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.output().contains("raptord ") && d.output().contains("  files:"));
         assertThat(d.output()).contains("files:    sftp://127.0.0.1:" + sftpPort).contains("SFTP host key SHA256:");
 
-        String id = d.json("POST", "/api/v1/servers", """
-                {"name": "sftp-daemon", "image": "raptor-test/gameserver:1"}""", 201).get("id").asText();
-        JsonNode user = d.json("POST", "/api/v1/servers/" + id + "/sftp-users",
-                "{\"username\": \"admin\", \"password\": \"correct horse battery staple\"}", 201);
+        RaptorClient api = d.client();
+        String id = api.servers().create(new ServerSpecDocument(null, "sftp-daemon", "raptor-test/gameserver:1", null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
+        SftpUserDocument user = api.server(id).addSftpUser(new SftpUserRequest("admin", "correct horse battery staple", null, null,
+                null));
         Path volume = tmp.resolve("data/volumes/" + id);
         Files.createDirectories(volume);
         Path work = Files.createDirectories(tmp.resolve("work"));
@@ -63,7 +70,7 @@ class SftpDaemonTest {
         ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
                 "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
                 "-o", "PreferredAuthentications=password", "-P", Integer.toString(sftpPort), "-b", "-",
-                user.get("login").asText() + "@127.0.0.1")
+                user.login() + "@127.0.0.1")
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("sftp.out").toFile());
         pb.environment().put("SSHPASS", "correct horse battery staple");
         Process p = pb.start();
@@ -75,10 +82,10 @@ class SftpDaemonTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("hello.txt");
         assertThat(Files.readString(volume.resolve("hello.txt"))).isEqualTo("hello from sftp");
-        assertThat(d.json("GET", "/api/v1/servers/" + id + "/activity", null, 200).toString())
-                .contains("sftp.login").contains("sftp.upload");
+        assertThat(api.server(id).activity(100).entries()).extracting(ActivityEntryDocument::type)
+                .contains("sftp.login", "sftp.upload");
 
-        d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
+        assertThat(api.server(id).delete(true).status()).isEqualTo("done");
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
 }

@@ -16,6 +16,9 @@ import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.WaitResponse;
+import dev.raptor.core.allocation.BindProbe;
+import dev.raptor.core.allocation.HostPorts;
+import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.exec.ExecListener;
 import dev.raptor.core.exec.ExecRequest;
 import dev.raptor.core.exec.ExecResult;
@@ -57,6 +60,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +77,7 @@ import java.util.function.Consumer;
  *       threads blocked on them (docker-java's Unix socket ignores read timeouts, so this is the mechanism
  *       that actually works; the transport's timeouts are configured as a backstop for TCP).</li>
  *   <li><b>Stateless:</b> nothing is remembered about servers; containers are found by label. Console input
- *       is a short attach per line ({@link ConsoleInput}).</li>
+ *       is a short attach per line ({@link StdinAttach}).</li>
  *   <li><b>Streams:</b> logs, stats and events are {@link Subscription}s over streaming calls (stats and
  *       events through docker-java, logs read frame by frame with the engine's timestamps by
  *       {@link EngineLogStream}); {@link #openStreams()} counts the ones whose reader has not finished.</li>
@@ -116,6 +120,23 @@ public final class DockerRuntime implements ContainerRuntime {
     public DockerRuntimeConfig config() {
         return config;
     }
+
+    /**
+     * How a fleet on this engine checks host ports before using them: on this machine's sockets when the engine
+     * runs here (a Unix socket, or TCP to a loopback address), leaving the ports {@code docker-proxy} holds to the
+     * engine, which refuses a start whose port another container publishes ({@link EngineException.Conflict#portInUse()});
+     * not at all for an engine elsewhere, whose host this machine cannot see.
+     */
+    public HostPorts hostPorts() {
+        String scheme = config.dockerHost().getScheme().toLowerCase(java.util.Locale.ROOT);
+        String host = config.dockerHost().getHost();
+        boolean local = scheme.equals("unix") || host != null && (host.equals("localhost") || IpLiteral.parse(host) != null
+                && IpLiteral.parse(host).isLoopbackAddress());
+        return local ? new BindProbe(Set.of(USERLAND_PROXY)) : HostPorts.UNCHECKED;
+    }
+
+    /** The engine's process that holds the host ports of the containers it publishes. */
+    static final String USERLAND_PROXY = "docker-proxy";
 
     /** Subscriptions (logs, stats, events) whose engine stream or reader thread has not finished yet. */
     public int openStreams() {
@@ -383,7 +404,7 @@ public final class DockerRuntime implements ContainerRuntime {
     public void sendInput(ContainerRef ref, String line, Deadline deadline) {
         Objects.requireNonNull(line, "line");
         calls.perform("sendInput", ref.serverId(), deadline, () -> {
-            ConsoleInput.send(connection.clients(), ref.id(), ref.serverId(), line);
+            StdinAttach.send(connection.clients(), ref.id(), ref.serverId(), line);
             return null;
         });
     }

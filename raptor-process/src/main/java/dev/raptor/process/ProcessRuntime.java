@@ -1,6 +1,8 @@
 package dev.raptor.process;
 
 import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.BindProbe;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.exec.ExecListener;
 import dev.raptor.core.exec.ExecRequest;
@@ -69,7 +71,7 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li><b>Console input</b>: a FIFO the supervisor holds open; any daemon writes a line, non-blocking
- *       ({@link ConsoleInput}).</li>
+ *       ({@link StdinFifo}).</li>
  *   <li><b>Console output</b>: stamped per line by the supervisor's awk taggers when it was written, in
  *       rotated files (by default 3 x 10 MiB) that {@code logs} reads and follows ({@link ConsoleLog}).</li>
  *   <li><b>Signals</b> go to the server's process group; {@code kill} SIGKILLs its cgroup, process tree,
@@ -190,6 +192,11 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
+    /** How a fleet on this runtime checks host ports: on this machine's sockets, where its servers bind them themselves. */
+    public HostPorts hostPorts() {
+        return new BindProbe(Set.of());
+    }
+
     /** The state directory this runtime keeps its records in. */
     public Path stateDir() {
         return config.stateDir();
@@ -232,7 +239,8 @@ public final class ProcessRuntime implements ContainerRuntime {
         details.put("stateDir", config.stateDir().toString());
         details.put("awk", tools.awk().toString());
         details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");
-        return new RuntimeInfo(name(), kernelRelease(), API_VERSION, details, warnings);
+        // the "engine" is Raptor's own supervisor, so its version is Raptor's; the kernel is a detail, not the engine
+        return new RuntimeInfo(name(), ownVersion(), API_VERSION, details, warnings);
     }
 
     // ------------------------------------------------------------------ finding
@@ -414,10 +422,10 @@ public final class ProcessRuntime implements ContainerRuntime {
             throw new EngineException.Conflict(id, "sendInput", "the server is not running", null);
         }
         try {
-            ConsoleInput.write(files.stdinPipe(), line, deadline);
-        } catch (ConsoleInput.NoReader e) {
+            StdinFifo.write(files.stdinPipe(), line, deadline);
+        } catch (StdinFifo.NoReader e) {
             throw new EngineException.Conflict(id, "sendInput", "the server is not running (" + e.getMessage() + ")", e);
-        } catch (ConsoleInput.Full e) {
+        } catch (StdinFifo.Full e) {
             throw new EngineException.Timeout(id, "sendInput", e.getMessage(), e);
         } catch (IOException e) {
             throw new EngineException.Unavailable(id, "sendInput", e.getMessage(), e);
@@ -719,6 +727,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         byte[] b = new byte[8];
         ThreadLocalRandom.current().nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /** Raptor's version, from the daemon jar's manifest; "dev" when run from classes (tests, the IDE). */
+    private static String ownVersion() {
+        String v = ProcessRuntime.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private static String kernelRelease() {

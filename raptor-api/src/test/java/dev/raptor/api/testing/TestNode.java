@@ -14,6 +14,7 @@ import dev.raptor.core.health.DeepHealth;
 import dev.raptor.core.health.DiskSpaceCheck;
 import dev.raptor.core.health.EngineCheck;
 import dev.raptor.core.health.ServersCheck;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.health.StoreCheck;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
@@ -22,6 +23,8 @@ import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.process.ProcessRuntime;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.docker.RegistryCredential;
+import dev.raptor.core.testing.FakeRuntime;
+import dev.raptor.docker.DockerRuntime;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -76,16 +79,13 @@ public final class TestNode implements AutoCloseable {
     private final ServerMetrics serverMetrics;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes) {
-        this(dataDir, settings, diskWarnBytes, node -> TestEngine.runtime(node, Map.of()));
-    }
-
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
         this.runtime = runtime.apply(node);
+        HostPorts hostPorts = this.runtime instanceof DockerRuntime docker ? docker.hostPorts() : HostPorts.UNCHECKED;
         this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(this.runtime, metrics.registry()), bus,
-                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
+                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), hostPorts);
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         // measured and queried as the daemon wires it, with a short query interval
@@ -109,7 +109,13 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
-        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0);
+        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0,
+                TestEngine::runtime);
+    }
+
+    /** A node whose engine is an in-memory {@link FakeRuntime}: servers run the fake game server at once. */
+    public static TestNode onFakeEngine(Path dir) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, node -> new FakeRuntime());
     }
 
     /** A node whose runtime pulls from the registries named with these credentials, as the daemon's configuration says. */
@@ -132,7 +138,8 @@ public final class TestNode implements AutoCloseable {
 
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */
     public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
-        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes);
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes,
+                TestEngine::runtime);
     }
 
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
@@ -218,6 +225,15 @@ public final class TestNode implements AutoCloseable {
                  "readyPattern": "Done!", "labels": {"suite": "api"}}""".formatted(name, TestEngine.IMAGE, bootDelay);
     }
 
+    /** A TCP port nothing listens on now on 127.0.0.1 (the node refuses ports other programs hold). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Creates a server over the API and answers its id. */
     public String create(String json) {
         Res r = post("/api/v1/servers", json);
@@ -250,6 +266,8 @@ public final class TestNode implements AutoCloseable {
         runtime.close();
         store.close();
         metrics.close();
-        TestEngine.removeContainers(node);
+        if (runtime instanceof DockerRuntime) {
+            TestEngine.removeContainers(node);
+        }
     }
 }

@@ -13,29 +13,38 @@ import java.util.List;
  * current spec's hash is recreated at its next start. The name is left out: renaming a server does
  * not change what runs, and neither does the game query nor whether an unhealthy server is restarted (Raptor
  * decides that, not the container). Records render maps sorted (see {@link ServerSpec}), so the text is canonical.
- * Members added to specs after the first version are appended only when set, so that a spec without them hashes
- * as it always did and an upgrade recreates no container.
+ *
+ * <p>The settle window is left out too: it is how long Raptor watches a boot, not what runs. The query and
+ * the settle window come right before the networks, and without them the text is the one earlier versions
+ * hashed, so no container is recreated because Raptor learnt of them. Members added to specs after that
+ * (the networks) are appended only when set, so that a spec without them hashes as it always did.
  */
 public final class SpecHash {
     private SpecHash() {
     }
 
     public static String of(ServerSpec spec) {
-        // How Raptor queries the game is not what runs, so it is left out; it is the last component, and
-        // without it the text is the one every earlier version hashed (no container is recreated for it).
         ServerSpec base = spec.withName("-").toBuilder().query(null).networks(List.of())
                 .restartPolicy(spec.restartPolicy().withOnUnhealthy(false)).build();
-        String canonical = base.toString();
-        canonical = canonical.substring(0, canonical.length() - ", query=null, networks=[]]".length());
+        String canonical = withoutQueryAndSettle(base.toString());
         if (!spec.networks().isEmpty()) {
-            canonical += ", networks=" + spec.networks();
+            canonical = canonical.substring(0, canonical.length() - 1) + ", networks=" + spec.networks() + "]";
         }
-        canonical += "]";
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /**
+     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S, networks=[]]} without its last three components
+     * (the query was set to null and the networks emptied, and a duration never contains the marker, so its last
+     * occurrence is theirs).
+     */
+    private static String withoutQueryAndSettle(String text) {
+        int cut = text.lastIndexOf(", query=null, settle=");
+        return cut < 0 ? text : text.substring(0, cut) + "]";
     }
 }

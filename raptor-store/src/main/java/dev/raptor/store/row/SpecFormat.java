@@ -21,12 +21,19 @@ public enum SpecFormat {
      */
     V3(3),
     /**
-     * {@link SpecRow} with its {@code networks} member and {@code restart.onUnhealthy}. A V3 row is a V4 row without
-     * them (no network, no restart when unhealthy), so V3 rows are read as they are and become V4 when next written.
+     * {@link SpecRow} with its {@code settle} member too. A V2 or V3 row is a V4 row without it (read as the
+     * default), so they need no migration and become V4 when next written; a Raptor that knows only V3
+     * refuses a V4 row by its number instead of failing on the unknown member.
      */
-    V4(4);
+    V4(4),
+    /**
+     * {@link SpecRow} with its {@code networks} member and {@code restart.onUnhealthy} too. A V2 to V4 row is a V5
+     * row without them (no network, no restart when unhealthy), so they are read as they are and become V5 when
+     * next written; a Raptor that knows only V4 refuses a V5 row by its number instead of dropping its networks.
+     */
+    V5(5);
 
-    public static final SpecFormat CURRENT = V4;
+    public static final SpecFormat CURRENT = V5;
 
     private final int number;
 
