@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.wire.activity.ActivityEntryDocument;
@@ -85,7 +86,37 @@ class SftpDaemonTest {
         assertThat(api.server(id).activity(100).entries()).extracting(ActivityEntryDocument::type)
                 .contains("sftp.login", "sftp.upload");
 
+        // a wrong password is refused, counted, and the deep health's sftp check connects to the listener
+        ProcessBuilder wrong = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
+                "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=1", "-P", Integer.toString(sftpPort),
+                "-b", "/dev/null", user.login() + "@127.0.0.1").redirectErrorStream(true).redirectOutput(tmp.resolve("wrong.out").toFile());
+        wrong.environment().put("SSHPASS", "not the password");
+        Process w = wrong.start();
+        assertThat(w.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(w.exitValue()).as(Files.readString(tmp.resolve("wrong.out"))).isNotZero();
+        String metrics = DaemonRequests.request(d, "GET", "/metrics", null).body();
+        assertThat(metrics).contains("raptor_file_transfer_sessions ");
+        assertThat(sample(metrics, "raptor_file_transfer_logins_failed_total"))
+                .as(Files.readString(tmp.resolve("wrong.out"))).isGreaterThanOrEqualTo(1.0);
+        JsonNode health = DaemonRequests.json(d, "GET", "/api/v1/health?deep=true", null, 200);
+        JsonNode sftpCheck = null;
+        for (JsonNode c : health.get("checks")) {
+            if (c.get("name").asText().equals("sftp")) {
+                sftpCheck = c;
+            }
+        }
+        assertThat(sftpCheck).as(health.toString()).isNotNull();
+        assertThat(sftpCheck.get("status").asText()).isEqualTo("healthy");
+        assertThat(sftpCheck.get("detail").asText()).isEqualTo("sftp answers on 127.0.0.1:" + sftpPort);
+
         assertThat(api.server(id).delete(true).status()).isEqualTo("done");
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
+    }
+
+    /** The value of an unlabelled series in Prometheus text. */
+    private static double sample(String exposition, String series) {
+        return exposition.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not exposed"));
     }
 }

@@ -65,9 +65,19 @@ public final class ServerController implements AutoCloseable {
     public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus,
                             ControllerSettings settings, HostPorts hostPorts, DesiredState desired, Initial initial,
                             Runnable onDeleted) {
+        this(id, store, runtime, bus, settings, hostPorts, desired, initial, new EngineOutages(), onDeleted);
+    }
+
+    /**
+     * @param outages when the engine was away: exits then are the engine's doing (the fleet's, shared by all
+     *                of its controllers)
+     */
+    public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings,
+                            HostPorts hostPorts, DesiredState desired, Initial initial, EngineOutages outages,
+                            Runnable onDeleted) {
         this.id = id;
         this.server = new ObservedServer(id, store, bus, desired, initial);
-        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server,
+        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server, outages,
                 intent -> enqueue(new Submission(intent)), onDeleted);
         this.loop = Thread.ofVirtual().name("server-" + id).unstarted(this::runLoop);
         this.loop.start();
@@ -177,7 +187,7 @@ public final class ServerController implements AutoCloseable {
     }
 
     /** Called by the fleet's event router for every engine event about this server's containers. */
-    public void onRuntimeEvent(RuntimeEvent event) {
+    public void onRuntimeEvent(RuntimeEvent.ContainerEvent event) {
         if (event instanceof RuntimeEvent.HealthChanged h) {
             onHealth(h);
             return;
