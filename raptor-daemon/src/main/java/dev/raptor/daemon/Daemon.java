@@ -18,6 +18,7 @@ import dev.raptor.core.health.HealthMonitor;
 import dev.raptor.core.health.ListenerCheck;
 import dev.raptor.core.health.ServersCheck;
 import dev.raptor.core.health.StoreCheck;
+import dev.raptor.metrics.AuthMetrics;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -28,6 +29,11 @@ import dev.raptor.metrics.TransferMetrics;
 import dev.raptor.query.GameStatusPoller;
 import dev.raptor.query.PollerSettings;
 import dev.raptor.query.QueryTargets;
+import dev.raptor.backup.BackupService;
+import dev.raptor.backup.BootRecovery;
+import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.S3Storage;
+import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
@@ -48,6 +54,7 @@ import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.sftp.FileTransfers;
 import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
+import dev.raptor.sftp.login.LoginThrottleStats;
 import dev.raptor.sftp.ssh.SftpSettings;
 import dev.raptor.sftp.volume.ServerFilesSource;
 import dev.raptor.store.SqliteStore;
@@ -91,6 +98,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration CLOCK_MAX_DRIFT = Duration.ofMinutes(1);
     /** How often per-server series are compared with the fleet (events keep them current in between). */
     static final Duration SERVER_METRICS_SYNC = Duration.ofSeconds(30);
+    /** Local backup archives, {@code <dataDir>/backups/<server id>/<backup id>.tar.zst}. */
+    static final String BACKUPS = "backups";
 
     private final DaemonConfig config;
     private final Deque<Step> closeOrder = new ArrayDeque<>();
@@ -135,6 +144,8 @@ public final class Daemon implements AutoCloseable {
         DataDirLayout.Prepared layout = DataDirLayout.prepare(dataDir);
         layout.changes().forEach(c -> log.info("data directory: {}", c));
         layout.problems().forEach(p -> log.warn("data directory: {}", p));
+        SecretsAtRest.check(dataDir, java.util.Arrays.asList(config.security().tls() == null ? null : config.security().tls().privateKey(),
+                config.transfers().privateKey()), SecretsAtRest.ownUid()).forEach(c -> log.info("secrets: {}", c));
         Path volumes = layout.volumes();
 
         metrics = RaptorMetrics.create();
@@ -166,6 +177,29 @@ public final class Daemon implements AutoCloseable {
         }
         EventBus bus = new EventBus();
         closeOrder.push(new Step("event bus", bus));
+
+        // Backups: a crash's leftovers are cleared before any server starts (a half-written archive goes, its backup
+        // reads failed; an interrupted restore leaves each server's files whole, the old or the backup's).
+        ServerVolumes serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
+        closeOrder.push(new Step("server volumes (disk usage scans)", serverVolumes));
+        LocalDirectoryStorage localBackups = new LocalDirectoryStorage(dataDir.resolve(BACKUPS));
+        StorageSet storages = StorageSet.of(localBackups);
+        if (config.backups().s3() != null) {
+            S3Storage s3 = new S3Storage(config.backups().s3());
+            closeOrder.push(new Step("S3 backup storage", s3));
+            storages = StorageSet.of(s3, localBackups); // new backups to S3; earlier local ones stay readable
+        }
+        BackupService backups = new BackupService(store.backupRecords(), serverVolumes, storages, config.backups().settings(),
+                Clock.systemUTC());
+        try {
+            BootRecovery recovered = backups.recover();
+            recovered.failedBackups().forEach(b -> log.warn("backup {} of server {} was interrupted by the last shutdown: {}",
+                    b.id(), b.serverId(), b.reason()));
+            recovered.restores().forEach(r -> log.warn("a restore of server {} was interrupted by the last shutdown; its files are {}",
+                    r.serverId(), r.completed() ? "the backup's (the restore had swapped them in)" : "those from before the restore"));
+        } catch (IOException | RuntimeException e) {
+            throw new BootException("cannot clear what an interrupted backup or restore left: " + e.getMessage(), e);
+        }
 
         // which host ports other programs hold: asked of the runtime itself (the metered wrapper does not know)
         HostPorts hostPorts = switch (selected.runtime()) {
@@ -219,16 +253,16 @@ public final class Daemon implements AutoCloseable {
         }
 
         // SFTP and FTP serve before the API does: a healthy daemon takes file transfers too.
-        String transfersLine = startFileTransfers(store, volumes);
+        String transfersLine = startFileTransfers(store, serverVolumes);
         // the periodic checks start once every listener they check has had its chance to bind
         closeOrder.push(new Step("health monitor", HealthMonitor.every(health, HEALTH_EVERY)));
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
         api = ApiServer.create(fleet, status, apiKey, tokens,
-                ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
+                ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version).withSecurity(config.security()),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers());
+                new Observability(metrics, health, poller), store.sftpUsers(), backups);
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -245,13 +279,12 @@ public final class Daemon implements AutoCloseable {
      * SFTP (unless {@code sftpAddr} is off) and FTP (when {@code ftpAddr} is set) on the servers' volumes, each
      * server's files under its spec's quota; returns the boot summary's line about them.
      */
-    private String startFileTransfers(SqliteStore store, Path volumesRoot) {
+    private String startFileTransfers(SqliteStore store, ServerVolumes volumes) {
         FileTransferConfig t = config.transfers();
         if (t.sftp() == null && t.ftp() == null) {
             return t.describe(null, null);
         }
-        ServerVolumes volumes = new ServerVolumes(volumesRoot, UsageSettings.defaults());
-        closeOrder.push(new Step("server volumes (disk usage scans)", volumes));
+        // The same volumes as the backups': a restore's files lock ends the server's SFTP/FTP sessions.
         ServerFilesSource files = id -> volumes.files(id, store.find(id)
                 .map(s -> FilePolicy.of(s.spec().limits(), AccessRules.NONE)).orElse(FilePolicy.UNRESTRICTED));
         try {
@@ -262,8 +295,9 @@ public final class Daemon implements AutoCloseable {
                     LoginThrottle.Settings.DEFAULTS, Clock.systemUTC());
             closeOrder.push(new Step("SFTP/FTP servers (their sessions end)", transfers));
             transfers.start();
-            TransferMetrics.bind(metrics.registry(), transfers, FileTransfers::openSessions, f -> f.loginStats().failedLogins(),
-                    f -> f.loginStats().throttledLogins(), f -> f.loginStats().blockedAddresses());
+            TransferMetrics.sessions(metrics.registry(), transfers, FileTransfers::openSessions);
+            AuthMetrics.register(metrics.registry(), "sftp", transfers.loginStats(), LoginThrottleStats::failedLogins,
+                    LoginThrottleStats::throttledLogins, LoginThrottleStats::blockedAddresses);
         } catch (IOException | RuntimeException e) {
             throw new BootException("cannot serve SFTP/FTP (" + t.describe(t.sftp(), t.ftp()) + "): " + rootMessage(e)
                     + "; choose other addresses with sftpAddr / RAPTOR_SFTP_ADDR and ftpAddr / RAPTOR_FTP_ADDR, or off", e);

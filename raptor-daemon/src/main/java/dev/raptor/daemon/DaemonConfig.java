@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import dev.raptor.api.SecuritySettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.RegistryCredential;
@@ -26,14 +27,17 @@ import java.util.Map;
  * @param metricsPort its port (0 = any free port)
  * @param diskWarnBytes deep health is degraded below this much free space in the data directory
  * @param diskCriticalBytes deep health is unhealthy below this much
+ * @param backups    backup compression, write-rate limit and storage (S3 when a bucket is named)
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
+ * @param security   TLS on the API, allowed browser origins, trusted proxies, the failed-authentication limit
  * @param registries the logins image pulls use, by registry host ({@code registryAuth}); secret, never logged
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
-                           Path configFile, FileTransferConfig transfers, Map<String, RegistryCredential> registries) {
+                           Path configFile, FileTransferConfig transfers, BackupConfig backups,
+                           SecuritySettings security, Map<String, RegistryCredential> registries) {
 
     public DaemonConfig {
         registries = registries == null ? Map.of() : Map.copyOf(registries);
@@ -42,6 +46,11 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
         return dataDir.resolve(ApiKey.FILE_NAME);
+    }
+
+    /** {@code https} when the API's TCP port speaks TLS. */
+    public String apiScheme() {
+        return security.tls() == null ? "http" : "https";
     }
 
     /** Where the API key comes from, in words: the setting, or the key file. */
@@ -56,6 +65,9 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
                 + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
                 + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
-                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + ", registry logins for " + registries.keySet() + "]";
+                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp())
+                + ", tls=" + (security.tls() == null ? "off" : security.tls().certificate()) + ", allowedOrigins=" + security.allowedOrigins()
+                + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups
+                + ", registry logins for " + registries.keySet() + "]";
     }
 }

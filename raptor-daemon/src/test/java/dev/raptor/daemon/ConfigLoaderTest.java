@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import dev.raptor.backup.retention.RetentionPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -274,5 +275,117 @@ class ConfigLoaderTest {
         ConfigException missing = catchThrowableOfType(ConfigException.class,
                 () -> loader(Map.of("RAPTOR_REGISTRY_AUTH", tmp.resolve("none.json").toString()), true).load(null));
         assertThat(missing.getMessage()).contains("cannot be read");
+    }
+
+    @Test
+    void backupsAreLocalByDefaultAndGoToS3WhenABucketIsNamed() throws IOException {
+        DaemonConfig none = loader(Map.of(), true).load(null);
+        assertThat(none.backups().s3()).isNull();
+        assertThat(none.backups().settings().compressionLevel()).isEqualTo(3);
+        assertThat(none.backups().settings().writeBytesPerSecond()).isZero();
+        assertThat(none.backups().settings().retention()).isEqualTo(RetentionPolicy.KEEP_ALL);
+
+        DaemonConfig s3 = loader(Map.of("RAPTOR_BACKUP_S3_SECRET_KEY", "s3cr3t", "RAPTOR_BACKUP_WRITE_MIB_PER_SECOND", "50"), true)
+                .load(file("""
+                        backupLevel: 7
+                        backupThreads: 2
+                        backupS3Endpoint: https://s3.example.net
+                        backupS3Bucket: node-backups
+                        backupS3Prefix: node-a/
+                        backupS3AccessKey: AKIA1
+                        backupS3PartSizeMiB: 16
+                        backupMax: 5
+                        backupMaxAgeDays: 30
+                        """));
+        assertThat(s3.backups().settings().compressionLevel()).isEqualTo(7);
+        assertThat(s3.backups().settings().threads()).isEqualTo(2);
+        assertThat(s3.backups().settings().writeBytesPerSecond()).isEqualTo(50L * 1024 * 1024);
+        assertThat(s3.backups().settings().retention()).isEqualTo(new RetentionPolicy(5, 30));
+        assertThat(s3.backups().s3().bucket()).isEqualTo("node-backups");
+        assertThat(s3.backups().s3().endpoint()).hasToString("https://s3.example.net");
+        assertThat(s3.backups().s3().partSizeBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(s3.backups().s3().region()).isEqualTo("us-east-1");
+        assertThat(s3.toString()).contains("node-backups").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void badBackupSettingsAreAllNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_BACKUP_LEVEL", "25", "RAPTOR_BACKUP_MAX", "-1", "RAPTOR_BACKUP_S3_BUCKET", "b", "RAPTOR_BACKUP_S3_ENDPOINT", "ftp://x",
+                "RAPTOR_BACKUP_S3_PART_SIZE_MIB", "2", "RAPTOR_BACKUP_S3_PATH_STYLE", "maybe"), true).load(null));
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "RAPTOR_BACKUP_LEVEL: must be a whole number from 1 to 19 (was '25')",
+                "RAPTOR_BACKUP_MAX: must be a whole number from 0 to 100000 (was '-1')",
+                "RAPTOR_BACKUP_S3_ENDPOINT: must be an http(s) URL such as https://s3.example.net (was 'ftp://x')",
+                "backupS3AccessKey (RAPTOR_BACKUP_S3_ACCESS_KEY): is required with RAPTOR_BACKUP_S3_BUCKET",
+                "backupS3SecretKey (RAPTOR_BACKUP_S3_SECRET_KEY): is required with RAPTOR_BACKUP_S3_BUCKET",
+                "RAPTOR_BACKUP_S3_PATH_STYLE: must be true or false (was 'maybe')",
+                "RAPTOR_BACKUP_S3_PART_SIZE_MIB: must be a whole number from 5 to 5120 (was '2')");
+        ConfigException keysWithoutBucket = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_BACKUP_S3_ACCESS_KEY", "AKIA1"), true).load(null));
+        assertThat(keysWithoutBucket.problems()).containsExactly(
+                "RAPTOR_BACKUP_S3_ACCESS_KEY: is set, but backupS3Bucket (RAPTOR_BACKUP_S3_BUCKET) is not: name the bucket too");
+    }
+
+    @Test
+    void tlsIsOffByDefaultAndTakesACertificateAndItsKeyAsANestedMapping() throws IOException {
+        assertThat(loader(Map.of(), true).load(null).security().tls()).isNull();
+        dev.raptor.core.testing.TestCertificates.Server cert = dev.raptor.core.testing.TestCertificates.ca(tmp.resolve("ca"), "ca")
+                .server("node", "ec");
+        Path f = file("""
+                tls:
+                  cert: %s
+                  key: %s
+                allowedOrigins:
+                  - https://Panel.Example.com:443
+                  - http://localhost:3000
+                trustedProxies: [10.0.0.0/8, "::1"]
+                authFailures:
+                  limit: 50
+                  windowSeconds: 60
+                """.formatted(cert.certificate(), cert.key()));
+
+        DaemonConfig c = loader(Map.of(), true).load(f);
+
+        assertThat(c.apiScheme()).isEqualTo("https");
+        assertThat(c.security().tls().certificate()).isEqualTo(cert.certificate());
+        assertThat(c.security().tls().privateKey()).isEqualTo(cert.key());
+        assertThat(c.security().allowedOrigins()).containsExactly("https://panel.example.com", "http://localhost:3000");
+        assertThat(c.security().trustedProxies()).hasSize(2);
+        assertThat(c.security().authLimit().limit()).isEqualTo(50);
+        assertThat(c.security().authLimit().window()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
+    @Test
+    void listSettingsTakeCommaSeparatedItemsFromTheEnvironment() {
+        DaemonConfig c = loader(Map.of("RAPTOR_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443",
+                "RAPTOR_TRUSTED_PROXIES", "127.0.0.1"), true).load(null);
+
+        assertThat(c.security().allowedOrigins()).containsExactly("https://a.example", "https://b.example:8443");
+        assertThat(c.security().trustedProxies()).hasSize(1);
+    }
+
+    @Test
+    void badSecuritySettingsAreAllNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_TLS_CERT", tmp.resolve("missing.pem").toString(),
+                "RAPTOR_ALLOWED_ORIGINS", "https://panel.example.com/app",
+                "RAPTOR_TRUSTED_PROXIES", "not-an-address",
+                "RAPTOR_AUTH_FAILURE_LIMIT", "-1"), true).load(null));
+
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("RAPTOR_TLS_CERT").contains("RAPTOR_TLS_KEY"))
+                .anySatisfy(p -> assertThat(p).contains("RAPTOR_ALLOWED_ORIGINS").contains("path"))
+                .anySatisfy(p -> assertThat(p).contains("RAPTOR_TRUSTED_PROXIES").contains("not-an-address"))
+                .anySatisfy(p -> assertThat(p).contains("RAPTOR_AUTH_FAILURE_LIMIT"));
+    }
+
+    @Test
+    void aCertificateFileThatCannotBeReadIsNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_TLS_CERT", tmp.resolve("missing.pem").toString(), "RAPTOR_TLS_KEY", tmp.resolve("missing.key").toString()), true)
+                .load(null));
+
+        assertThat(e.problems()).singleElement().asString().contains("RAPTOR_TLS_CERT and RAPTOR_TLS_KEY")
+                .contains(tmp.resolve("missing.pem").toString());
     }
 }

@@ -16,6 +16,8 @@ import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.stats.ServerStats;
 import dev.raptor.core.stats.StatsListener;
 import dev.raptor.core.stats.StatsSubscription;
+import dev.raptor.api.backups.BackupDocuments;
+import dev.raptor.wire.backup.BackupEventDocument;
 import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
 import dev.raptor.wire.game.GameStatusDocument;
@@ -85,6 +87,7 @@ final class ConsoleConnection {
     }
 
     private final ConsoleSockets endpoint;
+    private final String client;
     private final UUID serverId;
     private final Session session;
     private final ConsoleSocketSettings settings;
@@ -97,14 +100,20 @@ final class ConsoleConnection {
     private ConsoleSubscription console;
     private StatsSubscription stats;
     private EventBus.Listener<ServerEvent> states;
+    private EventBus.Listener<ServerEvent.BackupChanged> backups;
 
     /** The control thread's own: the grant and the timers of its token. */
     private volatile SocketGrant grant;
     private final List<Mailbox.Timer> expiryTimers = new ArrayList<>(2);
     private final Thread control;
 
-    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
+    /**
+     * @param client the client's address, against which refused {@code auth} messages count; null over the Unix socket
+     */
+    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial,
+                      String client) {
         this.endpoint = endpoint;
+        this.client = client;
         this.serverId = serverId;
         this.session = session;
         this.settings = settings;
@@ -259,7 +268,7 @@ final class ConsoleConnection {
         String credential = m.arg().orElse("");
         SocketGrant g;
         try {
-            g = endpoint.grant(credential, serverId);
+            g = endpoint.grant(credential, serverId, client);
         } catch (ConsoleSockets.CredentialRejected e) {
             send(SocketMessage.of(SocketMessage.JWT_ERROR, e.getMessage()));
             return;
@@ -373,6 +382,10 @@ final class ConsoleConnection {
                 e -> e.serverId().equals(serverId) && (e instanceof ServerEvent.StateChanged || e instanceof ServerEvent.ImagePull), 256,
                 e -> send(e instanceof ServerEvent.ImagePull pull ? ImagePullLines.message(pull)
                         : SocketMessage.of(SocketMessage.STATUS, ((ServerEvent.StateChanged) e).to().wireName())));
+        EventBus.Listener<ServerEvent.BackupChanged> bk = endpoint.bus().subscribe(ServerEvent.BackupChanged.class,
+                e -> e.serverId().equals(serverId), 256,
+                e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
+                        BackupDocuments.of(e.backup()), e.progress() == null ? null : BackupDocuments.of(e.progress()), e.reason())))));
         boolean keep;
         lock.lock();
         try {
@@ -381,6 +394,7 @@ final class ConsoleConnection {
                 console = c;
                 stats = s;
                 states = st;
+                backups = bk;
             }
         } finally {
             lock.unlock();
@@ -389,6 +403,7 @@ final class ConsoleConnection {
             c.close();
             s.close();
             st.close();
+            bk.close();
         }
     }
 
@@ -396,14 +411,17 @@ final class ConsoleConnection {
         ConsoleSubscription c;
         StatsSubscription s;
         EventBus.Listener<ServerEvent> st;
+        EventBus.Listener<ServerEvent.BackupChanged> bk;
         lock.lock();
         try {
             c = console;
             s = stats;
             st = states;
+            bk = backups;
             console = null;
             stats = null;
             states = null;
+            backups = null;
         } finally {
             lock.unlock();
         }
@@ -415,6 +433,9 @@ final class ConsoleConnection {
         }
         if (st != null) {
             st.close();
+        }
+        if (bk != null) {
+            bk.close();
         }
     }
 

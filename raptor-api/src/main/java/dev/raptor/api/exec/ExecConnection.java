@@ -45,16 +45,18 @@ final class ExecConnection {
     private final UUID serverId;
     private final Session socket;
     private final Principal upgradePrincipal;
+    private final String client;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>(INBOX);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread control;
     private volatile ExecSession session;
 
-    ExecConnection(ExecSockets endpoint, UUID serverId, Session socket, Principal upgradePrincipal) {
+    ExecConnection(ExecSockets endpoint, UUID serverId, Session socket, Principal upgradePrincipal, String client) {
         this.endpoint = endpoint;
         this.serverId = serverId;
         this.socket = socket;
         this.upgradePrincipal = upgradePrincipal;
+        this.client = client;
         this.control = Thread.ofVirtual().name("exec-socket-" + serverId).unstarted(this::run);
     }
 
@@ -161,7 +163,7 @@ final class ExecConnection {
             return;
         }
         try {
-            Principal who = upgradePrincipal != null ? upgradePrincipal : endpoint.principal(token, serverId);
+            Principal who = upgradePrincipal != null ? upgradePrincipal : endpoint.principal(token, serverId, client);
             ExecSession s = endpoint.exec().open(serverId, exec, who.who(), new Output());
             session = s;
             if (exec.tty() && columns != null && rows != null) {

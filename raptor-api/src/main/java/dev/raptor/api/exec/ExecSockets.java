@@ -1,12 +1,10 @@
 package dev.raptor.api.exec;
 
-import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
-import dev.raptor.api.auth.InvalidTokenException;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.Principal;
 import dev.raptor.api.auth.TokenClaims;
-import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Transport;
 import dev.raptor.api.problem.ProblemException;
@@ -33,24 +31,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ExecSockets implements AutoCloseable {
     static final String PRINCIPAL = "raptor.exec.principal";
+    /** Upgrade attribute holding the TCP client's address, which the failed-auth limit counts a start message's token against. */
+    static final String CLIENT = "raptor.exec.client";
 
     private final ServerFleet fleet;
     private final ServerExec exec;
-    private final ApiKey apiKey;
-    private final TokenService tokens;
     private final Authenticator authenticator;
     private final ProblemMapper problems;
+    private final CorsPolicy cors;
     private final Map<String, ExecConnection> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ExecSockets(ServerFleet fleet, ServerExec exec, ApiKey apiKey, TokenService tokens, Authenticator authenticator,
-                       ProblemMapper problems) {
+    public ExecSockets(ServerFleet fleet, ServerExec exec, Authenticator authenticator, ProblemMapper problems, CorsPolicy cors) {
         this.fleet = fleet;
         this.exec = exec;
-        this.apiKey = apiKey;
-        this.tokens = tokens;
         this.authenticator = authenticator;
         this.problems = problems;
+        this.cors = cors;
     }
 
     ServerExec exec() {
@@ -71,12 +68,16 @@ public final class ExecSockets implements AutoCloseable {
         if (closed) {
             throw new ProblemException(Problem.of(503, "shutting-down", "Shutting down", "the daemon is shutting down"));
         }
+        cors.checkUpgrade(ctx);
         UUID id = Query.serverId(ctx);
         fleet.controller(id);
         Principal principal = null;
         if (Transport.of(ctx) == Transport.UNIX) {
             principal = new Principal.LocalSocket();
-        } else if (ctx.header("Authorization") != null) {
+        } else {
+            ctx.attribute(CLIENT, authenticator.client(ctx));
+        }
+        if (principal == null && ctx.header("Authorization") != null) {
             principal = authenticator.authenticate(ctx);
             if (principal instanceof Principal.ServerToken(TokenClaims claims)) {
                 check(claims, id);
@@ -99,7 +100,7 @@ public final class ExecSockets implements AutoCloseable {
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             UUID id = UUID.fromString(ctx.pathParam("id"));
-            ExecConnection c = new ExecConnection(this, id, ctx.session, ctx.attribute(PRINCIPAL));
+            ExecConnection c = new ExecConnection(this, id, ctx.session, ctx.attribute(PRINCIPAL), ctx.attribute(CLIENT));
             open.put(ctx.sessionId(), c);
             if (closed) {
                 c.close(1001, "the daemon is shutting down");
@@ -142,22 +143,30 @@ public final class ExecSockets implements AutoCloseable {
      *
      * @throws ProblemException 401 or 403
      */
-    Principal principal(String token, UUID serverId) {
+    Principal principal(String token, UUID serverId, String client) {
         if (token == null || token.isBlank()) {
             throw new ProblemException(Problem.of(401, "unauthorized", "Authentication required",
                     "connect with 'Authorization: Bearer <API key or server token>' or put the token in the start message"));
         }
         String t = token.strip();
-        if (apiKey.matches(t)) {
-            return new Principal.NodeKey();
+        if (t.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            t = t.substring(7).strip();
         }
+        Principal principal;
         try {
-            TokenClaims claims = tokens.verify(t);
-            check(claims, serverId);
-            return new Principal.ServerToken(claims);
-        } catch (InvalidTokenException e) {
-            throw new ProblemException(Problem.of(401, "unauthorized", "Authentication required", e.getMessage()));
+            // Through the authenticator, so a refused token counts against the client's address like a request's.
+            principal = authenticator.credential(t, client);
+        } catch (Authenticator.Refused r) {
+            if (r.retryAfter().isPresent()) {
+                throw new ProblemException(Problem.of(429, "too-many-auth-failures", "Too many refused credentials",
+                        "too many refused credentials from this address: try again in " + Authenticator.seconds(r.retryAfter().get()) + " s"));
+            }
+            throw new ProblemException(Problem.of(401, "unauthorized", "Authentication required", r.getMessage()));
         }
+        if (principal instanceof Principal.ServerToken(TokenClaims claims)) {
+            check(claims, serverId);
+        }
+        return principal;
     }
 
     private static void check(TokenClaims claims, UUID serverId) {

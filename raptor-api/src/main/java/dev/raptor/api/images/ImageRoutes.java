@@ -71,7 +71,10 @@ public final class ImageRoutes {
         problems.throwIfAny();
         images.checkPull(image);
         PullTally tally = new PullTally();
-        Operation op = operations.runImageWork(null, "pull", tally,
+        long began = System.nanoTime();
+        Operation.Live live = new Operation.Live();
+        live.follow(() -> PullProgressReport.of(tally.snapshot(), Duration.ofNanos(System.nanoTime() - began)));
+        Operation op = operations.runImageWork(null, "pull", live,
                 () -> ImageDocument.of(images.pull(image, tally, WORK_TIMEOUT), List.of()));
         OperationAnswer.send(ctx, operations, op, wait);
     }
@@ -101,7 +104,7 @@ public final class ImageRoutes {
         problems.throwIfAny();
         images.checkCommit(id);
         CommitRequest asked = request;
-        Operation op = operations.runImageWork(id, "commit", null,
+        Operation op = operations.runImageWork(id, "commit", new Operation.Live(),
                 () -> ImageDocument.of(images.commit(id, asked, WORK_TIMEOUT), List.of()));
         OperationAnswer.send(ctx, operations, op, wait);
     }

@@ -1,20 +1,20 @@
 package dev.raptor.api.operations;
 
-import dev.raptor.core.image.PullTally;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.wire.image.ImageDocument;
-import dev.raptor.wire.image.PullProgressDocument;
 import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.OperationProgress;
 
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * One submitted power action, delete or spec apply, and the answer it eventually gets: done,
+ * One submitted power action, delete, spec apply, backup or restore, and the answer it eventually gets: done,
  * superseded or failed (the controller's {@link PowerResult}), or, for one a daemon restart cut
  * short, superseded by that restart. Image work (a pull, a commit) is an operation too: done with the
  * image it made, or failed with the engine's reason.
@@ -22,16 +22,59 @@ import java.util.concurrent.CompletableFuture;
  * @param id        its id, the {@code {opId}} of {@code GET /api/v1/operations/{opId}}
  * @param serverId  the server it acts on; null for work of the node (a pull)
  * @param action    {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete}, {@code apply-spec},
- *                  {@code pull}, {@code commit}
+ *                  {@code backup}, {@code restore}, {@code pull}, {@code commit}
  * @param createdAt when it was submitted
  * @param outcome   completes with the answer (never exceptionally)
- * @param pull      a pull's progress, read whenever the operation is; null for every other operation
+ * @param live      what it tells while it runs (a backup's or pull's progress, the backup it is about)
  */
-public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome,
-                        PullTally pull) {
+public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome, Live live) {
+
+    /**
+     * What a long operation (a backup, a restore, a pull) tells while it runs: its progress and the backup it is
+     * about. Kept in memory only; an operation read back from the store after a restart has neither. Progress is
+     * either told ({@link #progress(OperationProgress)}, a backup's steps) or read on demand from a source that
+     * keeps its own tally ({@link #follow}, a pull's layers), so readers see it as it stands without the worker
+     * converting every step.
+     */
+    public static final class Live {
+        private volatile OperationProgress progress;
+        private volatile Supplier<OperationProgress> source;
+        private volatile UUID backupId;
+
+        public void progress(OperationProgress p) {
+            this.progress = p;
+        }
+
+        /** Reads progress from {@code source} whenever asked, until {@link #settle} keeps where it ended. */
+        public void follow(Supplier<OperationProgress> source) {
+            this.source = source;
+        }
+
+        /** Keeps the followed source's last word as the progress and stops reading it (the work has ended). */
+        public void settle() {
+            Supplier<OperationProgress> s = source;
+            if (s != null) {
+                progress = s.get();
+                source = null;
+            }
+        }
+
+        public OperationProgress progress() {
+            Supplier<OperationProgress> s = source;
+            return s != null ? s.get() : progress;
+        }
+
+        public void backupId(UUID id) {
+            this.backupId = id;
+        }
+
+        public UUID backupId() {
+            return backupId;
+        }
+    }
 
     public Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome) {
-        this(id, serverId, action, createdAt, outcome, null);
+        this(id, serverId, action, createdAt, outcome, new Live());
     }
 
     public static final String PATH = "/api/v1/operations/";
@@ -113,10 +156,10 @@ public record Operation(String id, UUID serverId, String action, Instant created
     /** The operation as it stands now, as the API answers it. */
     public OperationDocument toDocument() {
         Outcome o = outcome.getNow(null);
-        PullProgressDocument progress = pull == null ? null : PullProgressDocument.of(pull.snapshot());
         return o == null
-                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null, progress, null)
+                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null,
+                live.progress(), live.backupId(), null)
                 : new OperationDocument(id, href(), serverId, action, o.status().wireName(), createdAt, o.finishedAt(),
-                o.state(), o.supersededBy(), o.reason(), progress, o.image());
+                o.state(), o.supersededBy(), o.reason(), live.progress(), live.backupId(), o.image());
     }
 }

@@ -1,7 +1,6 @@
 package dev.raptor.api.operations;
 
 import dev.raptor.api.operations.Operation.Outcome;
-import dev.raptor.core.image.PullTally;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
@@ -109,8 +108,16 @@ public final class Operations implements AutoCloseable {
 
     /** Registers a submitted intent's future as a new operation (and, if durable, records it before returning). */
     public Operation track(UUID serverId, String action, CompletableFuture<PowerResult> result) {
+        return track(serverId, action, new Operation.Live(), result.thenApply(r -> r == null ? null : Outcome.of(r, now())));
+    }
+
+    /**
+     * Registers long work (a backup, a restore) whose future answers its {@link Outcome} when it ends; {@code live}
+     * is where it reports progress meanwhile.
+     */
+    public Operation track(UUID serverId, String action, Operation.Live live, CompletableFuture<Outcome> result) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome);
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome, live);
         evictIfFull();
         byId.put(op.id(), op);
         // Whether to write the answer: all but those a daemon shutdown abandoned (see below).
@@ -122,7 +129,7 @@ public final class Operations implements AutoCloseable {
                         .setCause(e).log("operation ended without an answer");
                 o = new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + (e == null ? "no answer" : e.toString()));
             } else {
-                o = Outcome.of(r, now());
+                o = r;
             }
             // Once the daemon is shutting down, a controller fails what it abandons ("the daemon is shutting
             // down"), yet the intent's desired state is on disk and the next boot carries it out. Leave
@@ -156,11 +163,11 @@ public final class Operations implements AutoCloseable {
      * memory only: the engine's pull or commit ends with the daemon, so a restart has nothing to answer for them.
      *
      * @param serverId the server it acts on; null for work of the node
-     * @param pull     the pull's progress, shown by the operation while it runs; null for a commit
+     * @param live     what the work tells while it runs (a pull follows its tally); kept where it ended once done
      */
-    public Operation runImageWork(UUID serverId, String action, PullTally pull, Supplier<ImageDocument> work) {
+    public Operation runImageWork(UUID serverId, String action, Operation.Live live, Supplier<ImageDocument> work) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome, pull);
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome, live);
         evictIfFull();
         byId.put(op.id(), op);
         Thread.ofVirtual().name("raptor-" + action + "-" + op.id()).start(() -> {
@@ -172,6 +179,7 @@ public final class Operations implements AutoCloseable {
                         .addKeyValue("error", e.toString()).log("image operation failed");
                 o = new Outcome(OperationStatus.FAILED, now(), null, null, e.getMessage() == null ? e.toString() : e.getMessage());
             }
+            live.settle();
             outcome.complete(o);
         });
         return op;

@@ -6,6 +6,7 @@ import dev.raptor.core.allocation.PortInUseException;
 import dev.raptor.core.archive.ImportConflictException;
 import dev.raptor.core.image.ImageInUseException;
 import dev.raptor.core.network.NetworkInUseException;
+import dev.raptor.core.power.ServerBusyException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.server.DuplicateServerException;
@@ -55,6 +56,8 @@ public final class ProblemMapper {
             case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
                     .withCurrentVersion(s.actual());
             case PortConflictException c -> portConflict(c);
+            case ServerBusyException b -> Problem.of(409, "server-busy", "Server busy", b.getMessage())
+                    .withServerId(b.serverId());
             case PortInUseException u -> portInUse(u.inUse(), u.serverId(), "");
             case NameTakenException n -> Problem.of(409, "name-taken", "Name taken", n.getMessage())
                     .withConflictsWith(new ConflictingServer(n.holder(), n.holderName(), null));
@@ -79,6 +82,15 @@ public final class ProblemMapper {
                 yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
             }
             case HttpResponseException h -> fromJavalin(h);
+            case dev.raptor.backup.BackupException b -> Problem.of(switch (b) {
+                case dev.raptor.backup.BackupException.NotFound n -> 404;
+                case dev.raptor.backup.BackupException.Corrupt c -> 422;
+                case dev.raptor.backup.BackupException.BadIgnoreFile f -> 422;
+                default -> 409;
+            }, b.problemType(), "Backup refused", b.getMessage()).withServerId(b.serverId());
+            // A file the jail refused (quota, a link out, ...) while serving a request that reads the server's files.
+            case dev.raptor.files.FilesException f -> Problem.of(f instanceof dev.raptor.files.NotFoundException ? 404 : 409,
+                    f.problem(), "Refused by the server's files", f.getMessage());
             // Reading the request failed (broken chunking, early end): the client's doing, not ours.
             case java.io.IOException io -> Problem.of(400, "body-unreadable", "Request unreadable",
                     "the request could not be read: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()));

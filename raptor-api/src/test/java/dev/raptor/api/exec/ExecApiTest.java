@@ -150,6 +150,11 @@ class ExecApiTest {
             assertThat(c.message("error").get("problem").get("status").asInt()).isEqualTo(403);
             assertThat(c.disagreements()).isEmpty();
         }
+        try (ExecSocketClient c = ExecSocketClient.connect(node.http, socket(running), null)) {
+            c.text("{\"type\": \"start\", \"command\": [\"sh\"], \"token\": \"not-a-credential\"}");
+            assertThat(c.closed.get(HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(4001);
+            assertThat(c.message("error").get("problem").get("status").asInt()).isEqualTo(401);
+        }
     }
 
     @Test

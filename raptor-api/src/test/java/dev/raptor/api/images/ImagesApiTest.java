@@ -132,6 +132,10 @@ class ImagesApiTest {
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("done");
         assertThat(done.get("image").get("tags").toString()).contains(reference);
         assertThat(done.get("progress").get("status").asText()).startsWith("Status: Downloaded newer image");
+        // the same progress every long operation shows (a backup's too): layers done of those named
+        assertThat(done.get("progress").get("stage").asText()).isEqualTo("pulling");
+        assertThat(done.get("progress").get("filesTotal").asLong()).isPositive().isEqualTo(done.get("progress").get("layers").size());
+        assertThat(done.get("progress").get("filesDone").asLong()).isEqualTo(done.get("progress").get("filesTotal").asLong());
         assertThat(done.get("progress").get("layers")).anySatisfy(layer -> {
             assertThat(layer.get("layer").asText()).isNotBlank();
             assertThat(layer.get("status").asText()).isEqualTo("Pull complete");

@@ -8,6 +8,10 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
+import dev.raptor.backup.BackupService;
+import dev.raptor.backup.BackupSettings;
+import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.health.ClockCheck;
 import dev.raptor.core.health.DeepHealth;
@@ -25,6 +29,8 @@ import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.docker.RegistryCredential;
 import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.docker.DockerRuntime;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -56,8 +62,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet,
- * API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
+ * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet, backups in
+ * {@code <dataDir>/backups}, API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
  * their own; {@link #close()} deletes every server and removes whatever containers remain. Every
  * answer it receives is checked against {@code openapi.json} ({@link ApiExchanges}).
  */
@@ -71,16 +77,25 @@ public final class TestNode implements AutoCloseable {
     public final ContainerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
+    public final ServerVolumes volumes;
+    public final BackupService backups;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
     public final DeepHealth health;
     private final NodeMetrics nodeMetrics;
     private final ServerMetrics serverMetrics;
-    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Over TLS, it trusts the certificates of the configured chain file (the test's CA is in it, as in certbot's fullchain.pem). */
+    public final HttpClient http;
 
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
+        this(dataDir, settings, diskWarnBytes, runtime, BackupSettings.defaults());
+    }
+
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime,
+                     BackupSettings backupSettings) {
         this.dataDir = dataDir;
+        this.http = client(settings);
         this.store = SqliteStore.open(dataDir);
         this.runtime = runtime.apply(node);
         HostPorts hostPorts = this.runtime instanceof DockerRuntime docker ? docker.hostPorts() : HostPorts.UNCHECKED;
@@ -88,6 +103,9 @@ public final class TestNode implements AutoCloseable {
                 ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), hostPorts);
         fleet.boot();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
+        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
+        this.backups = new BackupService(store.backupRecords(), volumes,
+                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), backupSettings, Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -101,7 +119,8 @@ public final class TestNode implements AutoCloseable {
                 Duration.ofSeconds(1)).start();
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers()).start();
+                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
+                backups).start();
     }
 
     public static TestNode start(Path dir) {
@@ -142,13 +161,48 @@ public final class TestNode implements AutoCloseable {
                 TestEngine::runtime);
     }
 
+    /** A node whose backups are made and kept by {@code backups} (its retention, say). */
+    public static TestNode startWithBackups(Path dir, BackupSettings backups) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, TestEngine::runtime, backups);
+    }
+
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
     public TokenService tokens(Clock clock) {
         return TokenService.loadOrGenerate(dataDir, clock);
     }
 
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + api.port() + path);
+        return URI.create(api.scheme() + "://127.0.0.1:" + api.port() + path);
+    }
+
+    private static HttpClient client(ApiSettings settings) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (settings.security().tls() != null) {
+            b.sslContext(trusting(settings.security().tls().certificate()));
+        }
+        return b.build();
+    }
+
+    /** A TLS context trusting every certificate in the PEM file {@code chain} (and nothing else). */
+    public static javax.net.ssl.SSLContext trusting(Path chain) {
+        try (var in = java.nio.file.Files.newInputStream(chain)) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("c" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public RawHttp unix() {
@@ -264,6 +318,7 @@ public final class TestNode implements AutoCloseable {
         api.operations().flush(Duration.ofSeconds(10)); // as the daemon does: the last outcomes reach the store before it closes
         bus.close();
         runtime.close();
+        volumes.close();
         store.close();
         metrics.close();
         if (runtime instanceof DockerRuntime) {

@@ -11,8 +11,8 @@ import dev.raptor.wire.client.OperationsClient;
 import dev.raptor.wire.image.ImageDocument;
 import dev.raptor.wire.image.ImageList;
 import dev.raptor.wire.image.ImagePruneDocument;
-import dev.raptor.wire.image.PullProgressDocument;
 import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.OperationProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -210,8 +210,8 @@ public final class ImageCommand extends VerbGroup {
             this.enabled = enabled;
         }
 
-        void show(PullProgressDocument progress) {
-            if (!enabled || progress == null) {
+        void show(OperationProgress progress) {
+            if (!enabled || progress == null || progress.layers() == null) {
                 return;
             }
             if (cli.terminal().interactive()) {
@@ -219,13 +219,13 @@ public final class ImageCommand extends VerbGroup {
                 if (drawn > 0) {
                     out.append("\u001b[").append(drawn).append('A');
                 }
-                for (PullProgressDocument.Layer l : progress.layers()) {
+                for (OperationProgress.Layer l : progress.layers()) {
                     out.append("\u001b[2K").append(line(l)).append('\n');
                 }
                 drawn = progress.layers().size();
                 cli.out().print(out);
             } else {
-                for (PullProgressDocument.Layer l : progress.layers()) {
+                for (OperationProgress.Layer l : progress.layers()) {
                     if (!l.status().equals(lastStep.put(l.layer(), l.status()))) {
                         cli.out().println(l.layer() + ": " + l.status());
                     }
@@ -234,7 +234,7 @@ public final class ImageCommand extends VerbGroup {
             cli.out().flush();
         }
 
-        static String line(PullProgressDocument.Layer l) {
+        static String line(OperationProgress.Layer l) {
             String s = l.layer() + ": " + String.format("%-16s", l.status());
             if (l.totalBytes() > 0) {
                 int filled = (int) Math.min(BAR, BAR * l.currentBytes() / l.totalBytes());

@@ -444,7 +444,8 @@ public final class ServerFleet implements AutoCloseable {
      * that a port another program holds is refused at once rather than reported by a failed boot; the start
      * itself checks again (the port may be taken meanwhile, and a crash restart or boot goes that way only).
      *
-     * @throws PortInUseException when the server is offline and another program holds one of its ports
+     * @throws PortInUseException  when the server is offline and another program holds one of its ports
+     * @throws ServerBusyException while maintenance (a restore) waits or runs on the server
      */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
@@ -452,8 +453,20 @@ public final class ServerFleet implements AutoCloseable {
         if ((action == PowerAction.START || action == PowerAction.RESTART) && c.state() == ServerState.OFFLINE) {
             store.find(id).ifPresent(s -> checkHostPorts(id, s.spec().allocations()));
         }
+        CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action)); // refused before anything is written when busy
         store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
-        return announced(id, action.wireName(), t0, c.submit(new Intent.Power(action)));
+        return announced(id, action.wireName(), t0, result);
+    }
+
+    /**
+     * Runs maintenance (a restore) on the server, serialised with power actions: a running server is stopped by its
+     * stop policy first and started again after.
+     *
+     * @throws ServerBusyException when maintenance already waits or runs on it
+     */
+    public CompletableFuture<PowerResult> maintain(UUID id, String action, Maintenance work) {
+        ServerController c = controller(id);
+        return c.submit(new Intent.Maintain(action, work));
     }
 
     /** Stops (or, forced, kills) and removes the server, its container and its data. */
