@@ -11,6 +11,7 @@
 #   docker-registry the image tests push an image into a private registry they start, then pull it back
 #   bsdutils        (script) raptorctl exec -it is driven in a real pseudo-terminal
 #   chromium, chromium-driver  raptor-api's WebConsoleTest drives the built-in web console in headless Chromium
+#   nodejs, npm     the Socket.IO tests run the npm socket.io-client (installed by `npm ci` from its lock file)
 # Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -28,6 +29,8 @@ command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 [ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }

@@ -417,9 +417,28 @@ class SqliteStoreTest {
     @Test
     void aRowWrittenBeforeSpecsHadNetworksReadsAsNoneAndNoRestartWhenUnhealthy() {
         ServerSpec spec = Specs.minecraft("v3-row");
-        String v3 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"networks\":[]", "").replace(",\"onUnhealthy\":false", "");
-        assertThat(v3).doesNotContain("networks").doesNotContain("onUnhealthy");
+        String v3 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"networks\":[]", "").replace(",\"onUnhealthy\":false", "")
+                .replace(",\"messaging\":false", "");
+        assertThat(v3).doesNotContain("networks").doesNotContain("onUnhealthy").doesNotContain("messaging");
         assertThat(dev.raptor.store.row.SpecRows.read(v3, dev.raptor.store.row.SpecFormat.V3)).isEqualTo(spec);
+    }
+
+    @Test
+    void aV5RowWithAMessageSocketButNoNetworksKeepsItsMessagingAndJoinsNoNetwork() {
+        ServerSpec spec = Specs.minecraft("v5-row").toBuilder().messaging(true).build();
+        String v5 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"networks\":[]", "").replace(",\"onUnhealthy\":false", "");
+        assertThat(v5).contains("\"messaging\":true").doesNotContain("networks").doesNotContain("onUnhealthy");
+        ServerSpec read = dev.raptor.store.row.SpecRows.read(v5, dev.raptor.store.row.SpecFormat.V5);
+        assertThat(read).isEqualTo(spec);
+        assertThat(read.messaging()).isTrue();
+        assertThat(read.networks()).isEmpty();
+    }
+
+    @Test
+    void rowsAreWrittenInFormat6AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
+        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(6);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(7)).withMessageContaining("spec format 7");
     }
 
     @Test

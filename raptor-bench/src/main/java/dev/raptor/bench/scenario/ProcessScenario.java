@@ -96,7 +96,7 @@ public final class ProcessScenario implements Scenario {
     private static void raptorRound(RaptorClient api, int i, List<UUID> made, Samples total, Samples[] steps) throws Exception {
         // the start is done at its first line, as the bare round's is (not after a settle window)
         ServerSpecDocument spec = new ServerSpecDocument(null, "process-" + i, null, STARTUP, null, null, null, null, null, null,
-                null, null, null, READY_PATTERN, null, null, null, null);
+                null, null, null, READY_PATTERN, null, null, null);
         long t0 = System.nanoTime();
         UUID id = Calls.create(api, spec);
         made.add(id);

@@ -60,4 +60,15 @@ class SpecHashTest {
         assertThat(SpecHash.of(fixed)).isEqualTo("5e4f055130da96270cfd6d69");
         assertThat(SpecHash.of(fixed.toBuilder().settle(Duration.ofSeconds(30)).build())).isEqualTo("5e4f055130da96270cfd6d69");
     }
+
+    @Test
+    void aMessageSocketIsWhatRunsAndItsHashIsTheOneTheVersionBeforeNetworksComputed() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").messaging(true).build();
+        // computed by the version whose specs had a message socket but no networks (spec format V5)
+        assertThat(SpecHash.of(fixed)).isEqualTo("16fb10b905e64f19c662dda6");
+        assertThat(SpecHash.of(fixed.toBuilder().network("lobby-net").build()))
+                .isNotEqualTo(SpecHash.of(fixed))
+                .isNotEqualTo(SpecHash.of(fixed.toBuilder().messaging(false).network("lobby-net").build()));
+    }
 }

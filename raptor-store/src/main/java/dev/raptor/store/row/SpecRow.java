@@ -22,7 +22,9 @@ import java.util.UUID;
  * A spec as the store keeps it in the {@code spec} column ({@link SpecFormat#V2} on): every value spelled
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
- * this form changes only with a new {@link SpecFormat} and a migration of the rows.
+ * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
+ * with {@link SpecFormat#V5}; absent or null it is false. {@code networks} and {@code restart.onUnhealthy} came
+ * with {@link SpecFormat#V6}; absent or null they are none and false.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -32,7 +34,7 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3, "onUnhealthy": false}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S",
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
  *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
  * }</pre>
  *
@@ -42,7 +44,7 @@ import java.util.UUID;
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, List<NetworkRow> networks) {
+                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -55,11 +57,11 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record StopRow(String kind, String value, String timeout, Integer rconPort, String rconPassword) {
     }
 
-    /** @param onUnhealthy since {@link SpecFormat#V4}; absent (earlier formats): false */
+    /** @param onUnhealthy since {@link SpecFormat#V6}; absent (earlier formats): false */
     public record RestartRow(String mode, int maxRetries, Boolean onUnhealthy) {
     }
 
-    /** Since {@link SpecFormat#V4}; absent (earlier formats) or null: the spec joins no network. */
+    /** Since {@link SpecFormat#V6}; absent (earlier formats) or null: the spec joins no network. */
     public record NetworkRow(String name, List<String> aliases) {
     }
 
@@ -95,7 +97,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
-                spec.settle().toString(),
+                spec.settle().toString(), spec.messaging(),
                 spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList());
     }
 
@@ -133,6 +135,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
                         query.password()))
                 .settle(settle == null ? null : Duration.parse(settle))
+                .messaging(messaging != null && messaging)
                 .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
                 .build();
     }

@@ -119,7 +119,7 @@ class ServerSpecJsonTest {
     void aSpecAClientWritesFromTheRecordDecodes() {
         ServerSpecDocument request = new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1", null, Map.of("MOTD", "hi"),
                 List.of(new AllocationDocument("0.0.0.0", 25565, null, null, null)), null, null, null, null, null, null,
-                null, "Done!", new QueryDocument("source", 2457, null, null), null, null, "small");
+                null, "Done!", new QueryDocument("source", 2457, null, null), null, "small");
 
         ServerSpec spec = decode(WireJson.write(request));
 
@@ -259,7 +259,7 @@ class ServerSpecJsonTest {
 
         assertThat(errors).extracting(FieldError::toString).containsExactlyInAnyOrder(
                 "allocations[1].port: must be between 1 and 65535 (was 70000)",
-                "environment.SERVER_PORT: is set by Raptor from the allocations and limits");
+                "environment.SERVER_PORT: is set by Raptor from the allocations, limits and messaging");
     }
 
     @Test
