@@ -498,6 +498,12 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void execItGivesTheShellARealTerminalInRawModeResizedWithTheWindowAndExitsWithTheShellsCode() throws Exception {
+        runDetached("ex-it");
+        InteractiveShell.echoResizeAndExit(Map.of("RAPTOR_SOCKET", daemon.process().socket().toString()), "ex-it");
+    }
+
+    @Test
     void execOnAnOfflineServerIsAConflict() {
         ok("create", "--name", "ex-off", IMAGE);
         Result r = ctl.run("exec", "ex-off", "true");
@@ -538,7 +544,11 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void helpAndVersionSucceed() {
-        assertThat(ok("--help").out()).contains("Usage: raptorctl").contains("attach");
+        String help = ok("--help").out();
+        assertThat(help).contains("Usage: raptorctl").contains("attach");
+        for (String verb : List.of("exec", "images", "pull", "rmi", "image", "commit", "network")) {
+            assertThat(help).as("--help lists " + verb).containsPattern("(?m)^  " + verb + " +\\S");
+        }
         assertThat(ok("run", "--help").out()).contains("--publish").contains("--stop-timeout");
         assertThat(ok("--version").out()).startsWith("raptorctl");
     }
