@@ -93,10 +93,21 @@ class ErrorContractTest {
     void everyRouteThatTakesAJsonBodyRefusesAnotherTypeWith415() {
         String id = node.create(TestNode.gameServer("typed-bodies", 0));
         for (String route : List.of("POST /api/v1/servers/" + id + "/exec", "POST /api/v1/servers/" + id + "/commit",
-                "POST /api/v1/images/pull", "POST /api/v1/images/prune", "POST /api/v1/networks")) {
+                "POST /api/v1/images/pull", "POST /api/v1/images/prune", "POST /api/v1/networks",
+                "POST /api/v1/servers/" + id + "/tokens", "POST /api/v1/servers/" + id + "/messages")) {
             String[] r = route.split(" ");
             JsonNode p = problem(node.send(r[0], r[1], "{}", "Authorization", "Bearer " + node.apiKey, "Content-Type", "text/plain"), 415);
             assertThat(p.get("detail").asText()).as(route).contains("application/json");
+        }
+    }
+
+    @Test
+    void anUnknownServerIs404OnTheRoutesThatActOnIt() {
+        UUID unknown = UUID.randomUUID();
+        for (String[] r : List.of(new String[] {"/exec", "{\"command\": [\"true\"]}"},
+                new String[] {"/tokens", "{\"permissions\": [\"power\"]}"})) {
+            JsonNode p = problem(node.post("/api/v1/servers/" + unknown + r[0], r[1]), 404);
+            assertThat(p.get("detail").asText()).as(r[0]).contains(unknown.toString());
         }
     }
 
