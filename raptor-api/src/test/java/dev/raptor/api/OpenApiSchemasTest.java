@@ -57,7 +57,7 @@ class OpenApiSchemasTest {
 
     private static ServerDocument server() {
         return new ServerDocument(ServerSpecJson.encode(Specs.everyField().toBuilder().query(GameQuery.minecraft()).build()),
-                "running", "running", 2, T, T, false, null, "c0ffee", T, null, GAME);
+                "running", "running", 2, T, T, false, null, "c0ffee", T, null, GAME, "healthy");
     }
 
     private static List<String> answer(String method, String path, int status, String contentType, Object document) {
@@ -68,9 +68,9 @@ class OpenApiSchemasTest {
     @Test
     void everyAnswerRecordValidatesAgainstItsSchema() {
         OperationDocument pending = new OperationDocument("op", "/api/v1/operations/op", ID, "power", "start", "pending", T, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         OperationDocument done = new OperationDocument("op", "/api/v1/operations/op", ID, "power", "start", "done", T, T, "running",
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
         String s = "/api/v1/servers/" + ID;
 
         assertThat(answer("GET", s, 200, JSON, server())).isEmpty();

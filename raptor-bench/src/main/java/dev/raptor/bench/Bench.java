@@ -191,7 +191,7 @@ public final class Bench implements AutoCloseable {
      */
     public ServerSpecDocument idleServer(String name) {
         return new ServerSpecDocument(null, name, image, null, Map.of("BOOT_DELAY", "0"), null, null, null, null, null, null, null,
-                null, null, null, java.math.BigDecimal.ZERO, null, null, null);
+                null, null, null, java.math.BigDecimal.ZERO, null, null, null, null);
     }
 
     /** Stops every daemon of this run and removes every container carrying its node label. */

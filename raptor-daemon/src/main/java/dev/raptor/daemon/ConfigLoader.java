@@ -13,6 +13,7 @@ import dev.raptor.api.tls.TlsFileException;
 import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
 
@@ -98,6 +99,7 @@ public final class ConfigLoader {
         keys.put("pullAllowPrivate", "RAPTOR_PULL_ALLOW_PRIVATE");
         keys.put("pullMaxBytes", "RAPTOR_PULL_MAX_BYTES");
         keys.put("stopOverDiskQuota", "RAPTOR_STOP_OVER_DISK_QUOTA");
+        keys.put("registryAuth", "RAPTOR_REGISTRY_AUTH");
         keys.put("backupLevel", "RAPTOR_BACKUP_LEVEL");
         keys.put("backupThreads", "RAPTOR_BACKUP_THREADS");
         keys.put("backupWriteMiBPerSecond", "RAPTOR_BACKUP_WRITE_MIB_PER_SECOND");
@@ -279,12 +281,21 @@ public final class ConfigLoader {
 
         BackupConfig backups = backups(yaml, file, problems);
 
+        Setting ra = setting("registryAuth", yaml, file);
+        Map<String, RegistryCredential> registries = Map.of();
+        if (ra.value != null && !ra.value.isBlank()) {
+            Path authFile = absolute(ra.value, ra.name, problems);
+            if (authFile != null) {
+                registries = RegistryAuthFile.read(authFile, ra.name, problems);
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security,
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries,
                 new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver));
     }
 

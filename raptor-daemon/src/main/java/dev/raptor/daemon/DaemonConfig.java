@@ -3,8 +3,10 @@ package dev.raptor.daemon;
 import dev.raptor.api.SecuritySettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
+import dev.raptor.docker.RegistryCredential;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The daemon's resolved configuration: the YAML file's values, overridden by the environment.
@@ -29,13 +31,18 @@ import java.nio.file.Path;
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
  * @param security   TLS on the API, allowed browser origins, trusted proxies, the failed-authentication limit
+ * @param registries the logins image pulls use, by registry host ({@code registryAuth}); secret, never logged
  * @param files      the file API's node settings: upload limit, pull policy, servers over their quota
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
-                           SecuritySettings security, FileOptions files) {
+                           SecuritySettings security, Map<String, RegistryCredential> registries, FileOptions files) {
+
+    public DaemonConfig {
+        registries = registries == null ? Map.of() : Map.copyOf(registries);
+    }
 
     /**
      * @param uploadMaxFileBytes the largest file one upload may write, 0 = no limit
@@ -71,6 +78,6 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp())
                 + ", tls=" + (security.tls() == null ? "off" : security.tls().certificate()) + ", allowedOrigins=" + security.allowedOrigins()
                 + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups
-                + ", files=" + files + "]";
+                + ", registry logins for " + registries.keySet() + ", files=" + files + "]";
     }
 }

@@ -78,7 +78,7 @@ class DaemonLifecycleTest {
 
         ServerDocument created = first.client().servers().create(new ServerSpecDocument(null, "survivor", "raptor-test/gameserver:1",
                 null, Map.of("BOOT_DELAY", "5"), null, null, new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null),
-                null, null, null, null, null, "Done!", null, null, null, null, null));
+                null, null, null, null, null, "Done!", null, null, null, null, null, null));
         UUID id = created.spec().id();
         OperationDocument accepted = first.client().server(id).powerNoWait("start");
         assertThat(accepted.status()).isEqualTo("pending");

@@ -68,7 +68,7 @@ class JsonLogTest {
         try (RaptorClient api = d.client(key)) {
             UUID id = api.servers().create(new ServerSpecDocument(null, "jsonlog", "raptor-test/gameserver:1", null, null, null, null,
                     new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!", null,
-                    null, null, null, null)).spec().id();
+                    null, null, null, null, null)).spec().id();
             assertThat(api.server(id).start().state()).isEqualTo("running");
             assertThat(api.server(id).stop().state()).isEqualTo("offline");
             assertThat(api.server(id).delete(false).status()).isEqualTo("done");

@@ -91,7 +91,7 @@ class ProcessRuntimeBootTest {
 
     private static String create(DaemonProcess d) {
         ServerDocument created = d.client().servers().create(new ServerSpecDocument(null, "probe", null, PROBE, null, null, null,
-                null, null, null, null, null, null, "Done!", null, null, null, null, null));
+                null, null, null, null, null, null, "Done!", null, null, null, null, null, null));
         return created.spec().id().toString();
     }
 

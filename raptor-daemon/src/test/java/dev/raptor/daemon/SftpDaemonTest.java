@@ -60,7 +60,7 @@ class SftpDaemonTest {
 
         RaptorClient api = d.client();
         String id = api.servers().create(new ServerSpecDocument(null, "sftp-daemon", "raptor-test/gameserver:1", null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
         SftpUserDocument user = api.server(id).addSftpUser(new SftpUserRequest("admin", "correct horse battery staple", null, null,
                 null));
         Path volume = tmp.resolve("data/volumes/" + id);

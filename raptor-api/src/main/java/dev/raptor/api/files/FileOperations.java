@@ -153,9 +153,9 @@ public final class FileOperations implements AutoCloseable {
             done = task.run(progress, cancellation);
             outcome = new Outcome(OperationStatus.DONE, now(), null, null, null);
         } catch (FilesException e) {
-            outcome = new Outcome(OperationStatus.FAILED, now(), null, null, e.getMessage(), FileProblems.of(e));
+            outcome = Outcome.refused(now(), e.getMessage(), FileProblems.of(e));
         } catch (ProblemException e) {
-            outcome = new Outcome(OperationStatus.FAILED, now(), null, null, e.problem().detail(), e.problem());
+            outcome = Outcome.refused(now(), e.problem().detail(), e.problem());
         } catch (IOException | RuntimeException e) {
             log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", op.serverId()).addKeyValue("action", op.action())
                     .addKeyValue("error", e.toString()).log("file operation failed");

@@ -5,6 +5,7 @@ import dev.raptor.core.operation.OperationProblem;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
+import dev.raptor.wire.image.ImageDocument;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.operation.OperationProgress;
 import dev.raptor.wire.problem.Problem;
@@ -18,15 +19,16 @@ import java.util.function.Supplier;
 /**
  * One submitted operation and the answer it eventually gets, whatever its kind: a power action, delete or spec apply
  * ({@link OperationKind#POWER}: done, superseded or failed, the controller's {@link PowerResult}), long file work
- * ({@link OperationKind#FILES}: compress, decompress, pull, a delete of a tree, which may be cancelled) or a backup or
- * restore ({@link OperationKind#BACKUP}). Long work tells its progress through its {@link Live} the same way
- * whatever its kind. One a daemon restart cut short is superseded by that restart.
+ * ({@link OperationKind#FILES}: compress, decompress, pull, a delete of a tree, which may be cancelled), a backup or
+ * restore ({@link OperationKind#BACKUP}) or image work ({@link OperationKind#IMAGE}: a pull, a commit; done with the
+ * image it made, or failed with the engine's reason). Long work tells its progress through its {@link Live} the same
+ * way whatever its kind. One a daemon restart cut short is superseded by that restart.
  *
  * @param id        its id, the {@code {opId}} of {@code GET /api/v1/operations/{opId}}
- * @param serverId  the server it acts on
- * @param kind      power, files or backup
+ * @param serverId  the server it acts on; null for work of the node (an image pull)
+ * @param kind      power, files, backup or image
  * @param action    {@code start}, {@code stop}, ... {@code apply-spec}; {@code compress}, {@code decompress}, {@code pull},
- *                  {@code delete}; {@code backup}, {@code restore}
+ *                  {@code delete}; {@code backup}, {@code restore}; {@code pull}, {@code commit}
  * @param path      files: the path it produces or works on; else null
  * @param createdAt when it was submitted
  * @param outcome   completes with the answer (never exceptionally)
@@ -43,11 +45,12 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
     }
 
     /**
-     * What a long operation (a backup, a restore, file work) tells while it runs: its progress, the backup it is
-     * about, and how to stop it. Progress is either told ({@link #progress(OperationProgress)}, a backup's steps) or
-     * read on demand from a source that keeps its own tally ({@link #follow}, file work's counters), so readers see
-     * it as it stands without the worker converting every step. The store keeps where it ended (and the backup);
-     * an operation read back from the store after a restart can no longer be cancelled.
+     * What a long operation (a backup, a restore, file work, an image pull) tells while it runs: its progress, the
+     * backup it is about, and how to stop it. Progress is either told ({@link #progress(OperationProgress)}, a
+     * backup's steps) or read on demand from a source that keeps its own tally ({@link #follow}, file work's counters,
+     * a pull's layers), so readers see it as it stands without the worker converting every step. The store keeps
+     * where it ended (and the backup; not a pull's layers); an operation read back from the store after a restart can
+     * no longer be cancelled.
      */
     public static final class Live {
         private volatile OperationProgress progress;
@@ -111,9 +114,10 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
      * @param supersededBy superseded: what made it moot
      * @param reason       superseded or failed: why
      * @param problem      files, refused: the problem a request would have got
+     * @param image        image work that is done: the image it made
      */
     public record Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason,
-                          Problem problem) {
+                          Problem problem, ImageDocument image) {
         public Outcome {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(finishedAt, "finishedAt");
@@ -123,7 +127,12 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         }
 
         public Outcome(OperationStatus status, Instant finishedAt, String state, String supersededBy, String reason) {
-            this(status, finishedAt, state, supersededBy, reason, null);
+            this(status, finishedAt, state, supersededBy, reason, null, null);
+        }
+
+        /** A failure with the problem a request would have got. */
+        public static Outcome refused(Instant at, String reason, Problem problem) {
+            return new Outcome(OperationStatus.FAILED, at, null, null, reason, problem, null);
         }
 
         /** The controller's answer, given at {@code at}. */
@@ -145,7 +154,7 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         if (r.finished()) {
             Problem problem = r.problem() == null ? null
                     : Problem.of(r.problem().status(), r.problem().type(), ProblemTitles.of(r.problem().type()), r.reason());
-            outcome.complete(new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason(), problem));
+            outcome.complete(new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason(), problem, null));
         }
         Live live = new Live();
         live.progress(ProgressDocuments.of(r.progress()));
@@ -190,8 +199,9 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         Outcome o = outcome.getNow(null);
         return o == null
                 ? new OperationDocument(id, href(), serverId, kind.wireName(), action, status(), createdAt, null, null, null, null,
-                path, live.progress(), null, live.backupId())
+                path, live.progress(), null, live.backupId(), null)
                 : new OperationDocument(id, href(), serverId, kind.wireName(), action, o.status().wireName(), createdAt,
-                o.finishedAt(), o.state(), o.supersededBy(), o.reason(), path, live.progress(), o.problem(), live.backupId());
+                o.finishedAt(), o.state(), o.supersededBy(), o.reason(), path, live.progress(), o.problem(), live.backupId(),
+                o.image());
     }
 }

@@ -76,7 +76,7 @@ class RaptorClientTest {
         return new ServerSpecDocument(null, name, "raptor-test/gameserver:1", null, Map.of("BOOT_DELAY", "0"),
                 List.of(new AllocationDocument("127.0.0.1", port, null, null, true)), null,
                 new StopDocument("command", "stop", BigDecimal.valueOf(10), null, null), null, null, Map.of("suite", "client"),
-                null, null, "Done!", null, null, null, null, null);
+                null, null, "Done!", null, null, null, null, null, null);
     }
 
     private static int port() {
@@ -150,7 +150,7 @@ class RaptorClientTest {
                     assertThat(e.problem().serverId()).isEqualTo(absent.toString());
                 });
         ServerSpecDocument bad = new ServerSpecDocument(null, null, "img", null, null,
-                List.of(new AllocationDocument("127.0.0.1", 70000, null, null, true)), null, null, null, null, null, null, null, null, null, null, null, null, null);
+                List.of(new AllocationDocument("127.0.0.1", 70000, null, null, true)), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> unix.servers().create(bad))
                 .isInstanceOfSatisfying(RaptorProblemException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);

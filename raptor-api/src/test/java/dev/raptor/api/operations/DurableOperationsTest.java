@@ -155,8 +155,8 @@ class DurableOperationsTest {
         bytes.set(2048);
         live.settle();
         bytes.set(9999); // once settled, the work's counters are no longer read
-        result.complete(new Operation.Outcome(OperationStatus.FAILED, clock.instant().truncatedTo(ChronoUnit.MILLIS), null, null,
-                "no room", Problem.of(507, "quota-exceeded", "Disk quota exceeded", "no room")));
+        result.complete(Operation.Outcome.refused(clock.instant().truncatedTo(ChronoUnit.MILLIS), "no room",
+                Problem.of(507, "quota-exceeded", "Disk quota exceeded", "no room")));
         awaitRecorded(op);
         JsonNode before = json(op);
 

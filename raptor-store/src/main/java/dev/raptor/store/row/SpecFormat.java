@@ -32,13 +32,19 @@ public enum SpecFormat {
      */
     V5(5),
     /**
-     * {@link SpecRow} with its {@code fileRules} member too (null for none). A V2 to V5 row is a V6 row without the
-     * members it lacks, so they are read as they are and become V6 when next written; a Raptor that knows only V5
-     * refuses a V6 row by its number instead of dropping its file rules.
+     * {@link SpecRow} with its {@code networks} member and {@code restart.onUnhealthy} too. A V2 to V5 row is a V6
+     * row without them (no network, no restart when unhealthy), so they are read as they are and become V6 when
+     * next written; a Raptor that knows only V5 refuses a V6 row by its number instead of dropping its networks.
      */
-    V6(6);
+    V6(6),
+    /**
+     * {@link SpecRow} with its {@code fileRules} member too (null for none). A V2 to V6 row is a V7 row without the
+     * members it lacks, so they are read as they are and become V7 when next written; a Raptor that knows only V6
+     * refuses a V7 row by its number instead of dropping its file rules.
+     */
+    V7(7);
 
-    public static final SpecFormat CURRENT = V6;
+    public static final SpecFormat CURRENT = V7;
 
     private final int number;
 

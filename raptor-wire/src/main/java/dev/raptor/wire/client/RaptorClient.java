@@ -24,7 +24,7 @@ import java.util.UUID;
  * try (RaptorClient raptor = RaptorClient.overHttp(URI.create("http://10.0.0.5:8080"), apiKey)) {
  *     ServerDocument lobby = raptor.servers().create(new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1",
  *             null, Map.of(), List.of(new AllocationDocument("0.0.0.0", 25565, null, null, true)),
- *             null, null, null, null, null, null, null, "Done", null, null, null, null, null));
+ *             null, null, null, null, null, null, null, "Done", null, null, null, null, null, null));
  *     OperationDocument started = raptor.server(lobby.spec().id()).start();   // waits for the outcome
  *     raptor.server(lobby.spec().id()).command("say hello");
  * }
@@ -124,6 +124,16 @@ public final class RaptorClient implements AutoCloseable {
 
     Settings settings() {
         return settings;
+    }
+
+    /** The node's images: list, pull, remove, prune. */
+    public Images images() {
+        return new Images(this);
+    }
+
+    /** The node's networks: list, create, remove. */
+    public Networks networks() {
+        return new Networks(this);
     }
 
     /** The WebSocket client, started on first use: a client that never opens a console never pays for it. */

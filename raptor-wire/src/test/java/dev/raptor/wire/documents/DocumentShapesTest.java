@@ -49,7 +49,7 @@ class DocumentShapesTest {
     @Test
     void aServerIsItsSpecFollowedByWhatRaptorMaintainsWithExplicitNulls() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.minecraft("lobby").toBuilder().id(ID).build()),
-                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null);
+                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null, "none");
 
         assertThat(WireJson.write(server)).isEqualTo("{\"id\":\"" + ID + "\",\"name\":\"lobby\","
                 + "\"image\":\"ghcr.io/pterodactyl/yolks:java_21\",\"startup\":\"java -Xmx1G -jar server.jar nogui\","
@@ -57,28 +57,28 @@ class DocumentShapesTest {
                 + "\"allocations\":[{\"ip\":\"0.0.0.0\",\"port\":25565,\"containerPort\":25565,\"protocol\":\"tcp\",\"primary\":true}],"
                 + "\"limits\":{\"memoryMiB\":1024,\"swapMiB\":0,\"cpuPercent\":100,\"diskMiB\":5120,\"ioWeight\":500,\"pidsLimit\":256,\"oomKiller\":true},"
                 + "\"stop\":{\"type\":\"command\",\"value\":\"stop\",\"timeoutSeconds\":30},"
-                + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
-                + "\"settleSeconds\":2,\"fileRules\":{\"deny\":[],\"readOnly\":[]},\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
+                + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0,\"onUnhealthy\":false},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
+                + "\"settleSeconds\":2,\"networks\":[],\"fileRules\":{\"deny\":[],\"readOnly\":[]},\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
                 + "\"updatedAt\":\"2025-03-14T10:15:03.123Z\",\"crashLoop\":false,\"lastError\":null,\"containerId\":null,"
-                + "\"startedAt\":null,\"busyWith\":null}");
+                + "\"startedAt\":null,\"busyWith\":null,\"health\":\"none\"}");
         readsBack(server);
     }
 
     @Test
     void aServerListCountsItsServers() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.everyField()), "offline", "stopped", 1, T, T,
-                true, "exited with code 1", "c0ffee", T, "start", null);
+                true, "exited with code 1", "c0ffee", T, "start", null, "unhealthy");
 
         assertThat(WireJson.write(new ServerList(List.of(server)))).startsWith("{\"servers\":[{\"id\":")
                 .endsWith("\"crashLoop\":true,\"lastError\":\"exited with code 1\",\"containerId\":\"c0ffee\","
-                        + "\"startedAt\":\"2025-03-14T10:15:02.123Z\",\"busyWith\":\"start\"}],\"count\":1}");
+                        + "\"startedAt\":\"2025-03-14T10:15:02.123Z\",\"busyWith\":\"start\",\"health\":\"unhealthy\"}],\"count\":1}");
         readsBack(new ServerList(List.of(server, server)));
     }
 
     @Test
     void aPendingOperationHasANullFinishAndNoOutcome() {
         OperationDocument pending = new OperationDocument("op-1", "/api/v1/operations/op-1", ID, "power", "start", "pending", T,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
 
         assertThat(WireJson.write(pending)).isEqualTo("{\"id\":\"op-1\",\"href\":\"/api/v1/operations/op-1\","
                 + "\"serverId\":\"" + ID + "\",\"kind\":\"power\",\"action\":\"start\",\"status\":\"pending\","
@@ -89,7 +89,7 @@ class DocumentShapesTest {
     @Test
     void anAnsweredOperationShowsOnlyTheMembersOfItsOutcome() {
         OperationDocument superseded = new OperationDocument("op-2", "/api/v1/operations/op-2", ID, "power", "stop", "superseded", T,
-                T.plusSeconds(2), null, "kill", "superseded by a later 'kill'", null, null, null, null);
+                T.plusSeconds(2), null, "kill", "superseded by a later 'kill'", null, null, null, null, null);
 
         assertThat(WireJson.write(superseded)).endsWith("\"finishedAt\":\"2025-03-14T10:15:04.123Z\","
                 + "\"supersededBy\":\"kill\",\"reason\":\"superseded by a later 'kill'\"}");
@@ -101,7 +101,7 @@ class DocumentShapesTest {
         Problem quota = Problem.of(507, "quota-exceeded", "Disk quota exceeded", "no room").withPath("/world.zip")
                 .withQuota(900, 1000, 200);
         OperationDocument failed = new OperationDocument("op-3", "/api/v1/operations/op-3", ID, "files", "decompress", "failed",
-                T, T.plusSeconds(1), null, null, "no room", "/world", new OperationProgress("extracting", 10, -1, 1, 4, 5), quota, null);
+                T, T.plusSeconds(1), null, null, "no room", "/world", new OperationProgress("extracting", 10, -1, 1, 4, 5), quota, null, null);
 
         assertThat(WireJson.write(failed)).contains("\"kind\":\"files\",\"action\":\"decompress\"")
                 .endsWith("\"reason\":\"no room\",\"path\":\"/world\",\"progress\":{\"stage\":\"extracting\",\"bytesDone\":10,"
