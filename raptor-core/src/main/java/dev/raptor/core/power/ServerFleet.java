@@ -59,6 +59,7 @@ public final class ServerFleet implements AutoCloseable {
     private final PortRegistry ports = new PortRegistry();
     private final EngineOutages outages = new EngineOutages();
     private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
+    private final List<SpecCheck> specChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Subscription events;
     private volatile Thread sweeper;
     private volatile boolean closed;
@@ -80,6 +81,31 @@ public final class ServerFleet implements AutoCloseable {
         this.bus = bus;
         this.settings = settings;
         this.hostPorts = hostPorts;
+    }
+
+    /**
+     * A rule about specs that a part of the node beyond the core knows (the backup scheduler reads {@code backups.schedule}
+     * with its cron parser): checked with the runtime's own rules at create, update and import, so every way a spec
+     * comes in is refused the same way, a 400 naming the field.
+     */
+    @FunctionalInterface
+    public interface SpecCheck {
+        /** What is wrong with {@code spec}, with field paths from the spec's root; empty when nothing is. */
+        List<FieldError> problems(ServerSpec spec);
+    }
+
+    /** Adds a rule every spec this fleet stores from now on must pass. */
+    public void addSpecCheck(SpecCheck check) {
+        specChecks.add(check);
+    }
+
+    /** What is wrong with {@code spec} by the runtime's and the added rules (the spec's own were checked at its build). */
+    public List<FieldError> check(ServerSpec spec) {
+        List<FieldError> problems = new ArrayList<>(runtime.check(spec));
+        for (SpecCheck c : specChecks) {
+            problems.addAll(c.problems(spec));
+        }
+        return problems;
     }
 
     /** What boot reconciliation found and did. */
@@ -382,7 +408,7 @@ public final class ServerFleet implements AutoCloseable {
     public void checkAdmission(List<ServerSpec> specs) {
         List<FieldError> problems = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            for (FieldError e : runtime.check(specs.get(i))) {
+            for (FieldError e : check(specs.get(i))) {
                 problems.add(e.under("[" + i + "]"));
             }
         }
@@ -568,7 +594,7 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     private void checkRuntime(ServerSpec spec) {
-        List<FieldError> problems = runtime.check(spec);
+        List<FieldError> problems = check(spec);
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }

@@ -3,6 +3,7 @@ package dev.raptor.core.server;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.power.RestartPolicy;
@@ -57,12 +58,15 @@ import java.util.regex.PatternSyntaxException;
  *                      pattern. Not part of what runs, so not part of the {@link dev.raptor.core.runtime.SpecHash}.
  * @param messaging     whether the server gets a message socket: a Unix socket the daemon listens on, named
  *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
+ * @param backups       its backups' schedule, retention, ignore patterns and console commands; default
+ *                      {@link BackupPolicy#NONE}. Not part of what runs (the last component, so the
+ *                      {@link dev.raptor.core.runtime.SpecHash} leaves it out).
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
-                         Duration settle, boolean messaging) {
+                         Duration settle, boolean messaging, BackupPolicy backups) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -179,6 +183,8 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         settle = settle == null ? DEFAULT_SETTLE : settle;
         p.check(!settle.isNegative() && settle.compareTo(MAX_SETTLE) <= 0, "settleSeconds",
                 "must be between 0 and " + MAX_SETTLE.toSeconds() + " seconds (was " + settle.toMillis() / 1000.0 + ")");
+        backups = backups == null ? BackupPolicy.NONE : backups;
+        p.addAll("backups", backups.problems());
         p.throwIfAny();
     }
 
@@ -249,6 +255,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.query = query;
         b.settle = settle;
         b.messaging = messaging;
+        b.backups = backups;
         return b;
     }
 
@@ -285,6 +292,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private GameQuery query;
         private Duration settle;
         private boolean messaging;
+        private BackupPolicy backups;
 
         private Builder(String image) {
             this.image = image;
@@ -433,6 +441,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Its backups' schedule, retention, ignore patterns and console commands (null: {@link BackupPolicy#NONE}). */
+        public Builder backups(BackupPolicy backups) {
+            this.backups = backups;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -441,7 +455,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
                     limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
-                    messaging);
+                    messaging, backups);
         }
     }
 }

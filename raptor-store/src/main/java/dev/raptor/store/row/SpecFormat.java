@@ -30,9 +30,15 @@ public enum SpecFormat {
      * {@link SpecRow} with its {@code messaging} member too (whether the server has a message socket). An older row
      * is a V5 row without it (false), read as it is; a Raptor that knows only V4 refuses a V5 row by its number.
      */
-    V5(5);
+    V5(5),
+    /**
+     * {@link SpecRow} with its {@code backups} member too (schedule, retention, ignore patterns, console commands). An
+     * older row is a V6 row without it (no schedule, the node's retention), read as it is; a Raptor that knows only V5
+     * refuses a V6 row by its number instead of dropping the server's backup schedule.
+     */
+    V6(6);
 
-    public static final SpecFormat CURRENT = V5;
+    public static final SpecFormat CURRENT = V6;
 
     private final int number;
 

@@ -3,6 +3,7 @@ package dev.raptor.store.row;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
@@ -22,7 +23,8 @@ import java.util.UUID;
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
  * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
- * with {@link SpecFormat#V5}; absent or null it is false.
+ * with {@link SpecFormat#V5}; absent or null it is false. {@code backups} came with {@link SpecFormat#V6}; absent or
+ * null the spec says nothing about its backups.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -32,7 +34,9 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false}
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": null, "ignore": ["logs/"],
+ *              "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]}}
  * }</pre>
  *
  * @param settle since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
@@ -41,7 +45,7 @@ import java.util.UUID;
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, Boolean messaging) {
+                      QueryRow query, String settle, Boolean messaging, BackupsRow backups) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -67,6 +71,11 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record QueryRow(String protocol, int port, String command, String password) {
     }
 
+    /** Since {@link SpecFormat#V6}; absent or null: {@link BackupPolicy#NONE}. Null counts: the node's retention. */
+    public record BackupsRow(String schedule, Integer max, Integer maxAgeDays, List<String> ignore, List<String> commandsBefore,
+                             List<String> commandsAfter) {
+    }
+
     /** The row of {@code spec}. */
     public static SpecRow of(ServerSpec spec) {
         List<Port> ports = spec.allocations().stream()
@@ -88,7 +97,12 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
-                spec.settle().toString(), spec.messaging());
+                spec.settle().toString(), spec.messaging(), backups(spec.backups()));
+    }
+
+    private static BackupsRow backups(BackupPolicy b) {
+        return b.isNone() ? null
+                : new BackupsRow(b.schedule(), b.max(), b.maxAgeDays(), b.ignore(), b.commandsBefore(), b.commandsAfter());
     }
 
     /**
@@ -125,6 +139,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         query.password()))
                 .settle(settle == null ? null : Duration.parse(settle))
                 .messaging(messaging != null && messaging)
+                .backups(backups == null ? null : new BackupPolicy(backups.schedule(), backups.max(), backups.maxAgeDays(),
+                        backups.ignore(), backups.commandsBefore(), backups.commandsAfter()))
                 .build();
     }
 }

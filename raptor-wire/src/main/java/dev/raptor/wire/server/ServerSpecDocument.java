@@ -24,13 +24,16 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2, "messaging": true}
+ *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2, "messaging": true,
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "ignore": ["logs/"], "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]}}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
  * @param settleSeconds without a ready pattern, how long the server must keep running after its start before
  *                      the start is done (fractions allowed; default 2, 0 = at once)
  * @param messaging whether the server gets a message socket ({@code RAPTOR_SOCKET}); written only when true, absent = false
+ * @param backups its backups' schedule, retention, ignore patterns and console commands ({@link BackupsDocument});
+ *                written only when the spec says something about them, absent = nothing
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
  */
@@ -39,7 +42,18 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
-                                 QueryDocument query, BigDecimal settleSeconds, Boolean messaging, String tier) {
+                                 QueryDocument query, BigDecimal settleSeconds, Boolean messaging, BackupsDocument backups,
+                                 String tier) {
+
+    /** Without {@code backups} (absent: nothing said about them). */
+    public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
+                              List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
+                              RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
+                              Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
+                              QueryDocument query, BigDecimal settleSeconds, Boolean messaging, String tier) {
+        this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
+                readyPattern, query, settleSeconds, messaging, null, tier);
+    }
 
     /** Without {@code messaging} (absent: false), for clients that set no message socket. */
     public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
@@ -48,6 +62,6 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                               Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
                               QueryDocument query, BigDecimal settleSeconds, String tier) {
         this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
-                readyPattern, query, settleSeconds, null, tier);
+                readyPattern, query, settleSeconds, null, null, tier);
     }
 }
