@@ -44,7 +44,15 @@ public final class ServerBackups {
      * @throws ServerNotFoundException when the fleet has no such server
      */
     public BackupTarget target(UUID serverId) {
-        ServerSpec spec = fleet.find(serverId).orElseThrow(() -> new ServerNotFoundException(serverId)).stored().spec();
+        return target(spec(serverId));
+    }
+
+    private ServerSpec spec(UUID serverId) {
+        return fleet.find(serverId).orElseThrow(() -> new ServerNotFoundException(serverId)).stored().spec();
+    }
+
+    private BackupTarget target(ServerSpec spec) {
+        UUID serverId = spec.id();
         BackupPolicy b = spec.backups();
         RetentionPolicy node = service.settings().retention();
         RetentionPolicy retention = new RetentionPolicy(b.max() == null ? node.max() : b.max(),
@@ -59,9 +67,9 @@ public final class ServerBackups {
      * file: that is their point. A command that cannot be sent is logged; the backup goes on.
      */
     public BackupRecord create(UUID serverId, BackupRequest request, BackupListener listener) throws IOException {
-        BackupTarget target = target(serverId);
-        BackupPolicy policy = fleet.find(serverId).map(s -> s.stored().spec().backups()).orElse(BackupPolicy.NONE);
-        return service.create(target, request, new BackupListener() {
+        ServerSpec spec = spec(serverId); // one version of it for the whole backup
+        BackupPolicy policy = spec.backups();
+        return service.create(target(spec), request, new BackupListener() {
             @Override
             public void started(BackupRecord backup) {
                 send(serverId, policy.commandsBefore(), "before");
