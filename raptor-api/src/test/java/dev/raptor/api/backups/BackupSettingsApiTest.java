@@ -147,6 +147,48 @@ class BackupSettingsApiTest {
                 "application/octet-stream").status()).isEqualTo(404);
     }
 
+    @Test
+    void anImportWhileABackupOfTheServerRunsIsA409AndABadNameA400() throws Exception {
+        String id = node.create(spec("import-busy", "{}"));
+        java.nio.file.Files.createDirectories(node.fleet.settings().volumesRoot().resolve(id));
+        byte[] archive = tarGz(List.of(new Entry("level.dat", "x".getBytes(StandardCharsets.UTF_8))));
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> {
+            try {
+                node.backups.create(dev.raptor.backup.BackupTarget.of(java.util.UUID.fromString(id)), dev.raptor.backup.BackupRequest.DEFAULT,
+                        new dev.raptor.backup.BackupListener() {
+                            @Override
+                            public void started(dev.raptor.core.backup.BackupRecord backup) {
+                                inside.countDown();
+                                try {
+                                    release.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        });
+            } catch (Exception e) {
+                // the test only needs it to hold the server
+            }
+        });
+        assertThat(inside.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        try {
+            TestNode.Res busy = node.sendBytes("POST", "/api/v1/servers/" + id + "/backups/import", archive, "application/octet-stream");
+            assertThat(busy.status()).as(busy.toString()).isEqualTo(409);
+            assertThat(busy.json().get("type").asText()).endsWith("backup-busy");
+        } finally {
+            release.countDown();
+            holder.join(java.time.Duration.ofSeconds(60));
+        }
+
+        TestNode.Res badName = node.sendBytes("POST", "/api/v1/servers/" + id + "/backups/import?name=" + "n".repeat(201), archive,
+                "application/octet-stream");
+        assertThat(badName.status()).as(badName.toString()).isEqualTo(400);
+        assertThat(badName.json().get("detail").asText()).startsWith("name:");
+        assertThat(node.get("/api/v1/servers/" + id + "/backups").json().get("backups").findValuesAsText("name")).hasSize(1);
+    }
+
     private record Entry(String name, byte[] content) {
     }
 
