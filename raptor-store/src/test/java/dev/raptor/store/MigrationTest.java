@@ -108,8 +108,12 @@ class MigrationTest {
             + "\"healthCheck\":{\"command\":\"mc-health --port 25565\",\"intervalSeconds\":20,\"timeoutSeconds\":2.5,"
             + "\"retries\":4,\"startPeriodSeconds\":90},\"readyPattern\":\"Done \\\\(\"}";
 
-    /** What {@link #EVERY_FIELD_V1} holds: everything of {@link Specs#everyField()} but its settle window, which came later. */
-    private static final ServerSpec EVERY_FIELD_BEFORE_SETTLE = Specs.everyField().toBuilder().settle(null).build();
+    /**
+     * What {@link #EVERY_FIELD_V1} holds: everything of {@link Specs#everyField()} but what specs learnt later (its
+     * settle window, its networks, its restart when unhealthy).
+     */
+    private static final ServerSpec EVERY_FIELD_BEFORE_SETTLE = Specs.everyField().toBuilder().settle(null).networks(null)
+            .restartPolicy(Specs.everyField().restartPolicy().withOnUnhealthy(false)).build();
 
     private static final UUID BROKEN = UUID.fromString("9d0e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a");
 
@@ -139,7 +143,7 @@ class MigrationTest {
 
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
-            assertThat(server.spec()).as("schema 3 knew no settle window: the default").isEqualTo(EVERY_FIELD_BEFORE_SETTLE);
+            assertThat(server.spec()).as("schema 3 knew no settle window, networks nor restart when unhealthy: the defaults").isEqualTo(EVERY_FIELD_BEFORE_SETTLE);
             assertThat(server.version()).isEqualTo(2);
             assertThat(server.desired()).isEqualTo(DesiredState.RUNNING);
         }
@@ -200,17 +204,17 @@ class MigrationTest {
     }
 
     @Test
-    void aRowOfSpecFormatFiveSaysNothingOfBackupsAndAWrittenOneIsFormatSixWithThem() throws Exception {
+    void aRowOfSpecFormatSixSaysNothingOfBackupsAndAWrittenOneIsFormatSevenWithThem() throws Exception {
         SqliteStore.open(dataDir).close();
         ServerSpec spec = Specs.minecraft("lobby");
-        String v5 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"backups\":null", "");
-        assertThat(v5).doesNotContain("backups").contains("\"messaging\":false");
+        String v6 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"backups\":null", "");
+        assertThat(v6).doesNotContain("backups").contains("\"messaging\":false");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
              java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO servers (id, name, spec, spec_format, version, desired, "
-                     + "created_at, updated_at) VALUES (?, ?, ?, 5, 1, 'stopped', 1700000000000, 1700000000000)")) {
+                     + "created_at, updated_at) VALUES (?, ?, ?, 6, 1, 'stopped', 1700000000000, 1700000000000)")) {
             ps.setString(1, spec.id().toString());
             ps.setString(2, spec.name());
-            ps.setString(3, v5);
+            ps.setString(3, v6);
             ps.executeUpdate();
         }
         ServerSpec scheduled = spec.toBuilder().backups(new dev.raptor.core.backup.BackupPolicy("@every 6h", 3, 14,
@@ -220,7 +224,7 @@ class MigrationTest {
             assertThat(store.find(spec.id()).orElseThrow().spec().backups().isNone()).isTrue();
             store.update(spec.id(), 1, scheduled);
         }
-        assertThat(specColumns(spec.id()).format()).isEqualTo(6);
+        assertThat(specColumns(spec.id()).format()).isEqualTo(7);
         assertThat(specColumns(spec.id()).text()).contains("\"backups\":{\"schedule\":\"@every 6h\",\"max\":3,\"maxAgeDays\":14");
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             assertThat(store.find(spec.id()).orElseThrow().spec()).isEqualTo(scheduled);

@@ -5,6 +5,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
@@ -23,8 +24,9 @@ import java.util.UUID;
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
  * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
- * with {@link SpecFormat#V5}; absent or null it is false. {@code backups} came with {@link SpecFormat#V6}; absent or
- * null the spec says nothing about its backups.
+ * with {@link SpecFormat#V5}; absent or null it is false. {@code networks} and {@code restart.onUnhealthy} came
+ * with {@link SpecFormat#V6}; absent or null they are none and false. {@code backups} came with
+ * {@link SpecFormat#V7}; absent or null the spec says nothing about its backups.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -32,9 +34,10 @@ import java.util.UUID;
  *  "limits": {"memoryMiB": 1024, "swapMiB": 0, "cpuPercent": 100, "threads": null, "diskMiB": 5120, "ioWeight": 500,
  *             "pidsLimit": 256, "oomKiller": true},
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
- *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
+ *  "restart": {"mode": "on-failure", "maxRetries": 3, "onUnhealthy": false}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
  *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}],
  *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": null, "ignore": ["logs/"],
  *              "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]}}
  * }</pre>
@@ -45,7 +48,7 @@ import java.util.UUID;
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, Boolean messaging, BackupsRow backups) {
+                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks, BackupsRow backups) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -58,7 +61,12 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record StopRow(String kind, String value, String timeout, Integer rconPort, String rconPassword) {
     }
 
-    public record RestartRow(String mode, int maxRetries) {
+    /** @param onUnhealthy since {@link SpecFormat#V6}; absent (earlier formats): false */
+    public record RestartRow(String mode, int maxRetries, Boolean onUnhealthy) {
+    }
+
+    /** Since {@link SpecFormat#V6}; absent (earlier formats) or null: the spec joins no network. */
+    public record NetworkRow(String name, List<String> aliases) {
     }
 
     public record MountRow(String source, String target, boolean readOnly) {
@@ -89,7 +97,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
         return new SpecRow(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(), ports,
                 new LimitsRow(l.memoryMiB(), l.swapMiB(), l.cpuPercent(), l.threads(), l.diskMiB(), l.ioWeight(),
                         l.pidsLimit(), l.oomKiller()),
-                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries()),
+                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries(),
+                        spec.restartPolicy().onUnhealthy()),
                 spec.mounts().stream().map(m -> new MountRow(m.source(), m.target(), m.readOnly())).toList(),
                 spec.labels(), spec.extraHosts(),
                 h == null ? null : new HealthRow(h.command(), h.interval().toString(), h.timeout().toString(), h.retries(),
@@ -97,7 +106,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
-                spec.settle().toString(), spec.messaging(), backups(spec.backups()));
+                spec.settle().toString(), spec.messaging(),
+                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList(), backups(spec.backups()));
     }
 
     private static BackupsRow backups(BackupPolicy b) {
@@ -129,7 +139,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .limits(new Limits(limits.memoryMiB(), limits.swapMiB(), limits.cpuPercent(), limits.threads(),
                         limits.diskMiB(), limits.ioWeight(), limits.pidsLimit(), limits.oomKiller()))
                 .stopPolicy(stopPolicy)
-                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries()))
+                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries(),
+                        Boolean.TRUE.equals(restart.onUnhealthy())))
                 .mounts(mounts == null ? null : mounts.stream().map(m -> new Mount(m.source(), m.target(), m.readOnly())).toList())
                 .labels(labels).extraHosts(extraHosts)
                 .healthCheck(health == null ? null : new HealthCheck(health.command(), Duration.parse(health.interval()),
@@ -139,6 +150,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         query.password()))
                 .settle(settle == null ? null : Duration.parse(settle))
                 .messaging(messaging != null && messaging)
+                .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
                 .backups(backups == null ? null : new BackupPolicy(backups.schedule(), backups.max(), backups.maxAgeDays(),
                         backups.ignore(), backups.commandsBefore(), backups.commandsAfter()))
                 .build();
