@@ -178,11 +178,12 @@ function overviewPage() {
   let timer = null;
   const refresh = async () => {
     try {
-      const list = await api('GET', 'servers');
+      const [list, system] = await Promise.all([api('GET', 'servers'), api('GET', 'system')]);
       const stats = await Promise.all(list.servers.map((s) =>
         s.state === 'offline' ? null : api('GET', 'servers/' + s.id + '/stats').catch(() => null)));
       if (!live) return;
       renderServers(list.servers, stats);
+      renderNode(system);
       $('overview-error').textContent = '';
     } catch (e) {
       if (live && e.status !== 401) $('overview-error').textContent = 'Could not load the servers: ' + e.message;
@@ -203,7 +204,7 @@ function renderServers(servers, stats) {
     name.href = '#/servers/' + s.id;
     name.textContent = s.name;
     const cells = [name, stateBadge(s.state), cpu(st?.cpuAbsolute), memory(st?.memoryBytes, st?.memoryLimitBytes),
-      st?.running ? duration(st.uptimeSeconds) : '–'];
+      players(s.game), st?.running ? duration(st.uptimeSeconds) : '–'];
     for (const c of cells) {
       const td = document.createElement('td');
       if (typeof c === 'string') td.textContent = c; else td.append(c);
@@ -213,6 +214,28 @@ function renderServers(servers, stats) {
   }));
   $('servers').hidden = servers.length === 0;
   $('no-servers').hidden = servers.length !== 0;
+}
+
+/** The players the game said it has, from the server's game query (when its spec has one). */
+function players(game) {
+  if (!game || game.playersOnline == null) return '–';
+  return game.playersOnline + (game.playersMax >= 0 ? ' / ' + game.playersMax : '');
+}
+
+/** The node's facts (GET /system): what an operator checks first when something is slow or down. */
+function renderNode(system) {
+  const n = system.node;
+  $('node-name').textContent = n.hostname + ' (' + n.os + ', Raptor ' + system.version + ')';
+  const e = system.engine;
+  const engine = document.createElement('span');
+  engine.className = e.reachable ? 'ok' : 'error';
+  engine.textContent = system.runtime + (e.version ? ' ' + e.version : '') + (e.reachable ? ', reachable' : ', NOT reachable'
+    + (e.error ? ': ' + e.error : ''));
+  $('node-engine').replaceChildren(engine);
+  $('node-load').textContent = (n.loadAverage >= 0 ? n.loadAverage.toFixed(2) : '–') + ' on ' + n.cpus + ' CPUs';
+  $('node-memory').textContent = n.memoryTotalBytes ? bytes(n.memoryFreeBytes) + ' of ' + bytes(n.memoryTotalBytes) : '–';
+  $('node-disk').textContent = n.diskError ? n.diskError
+    : n.diskTotalBytes ? bytes(n.diskFreeBytes) + ' of ' + bytes(n.diskTotalBytes) : '–';
 }
 
 function stateBadge(state) {

@@ -127,6 +127,8 @@ class WebConsoleTest {
             // the table is redrawn every few seconds: read the row afresh each time
             until.until(d -> String.valueOf(browser.driver.executeScript("return document.querySelector('#servers tbody').innerText"))
                     .matches("(?s).*web-lobby\\s+running\\s+\\d+\\.\\d %\\s+\\d+(\\.\\d)? (B|KiB|MiB|GiB) / .*"));
+            assertThat(id("node-engine").getText()).as("the node's health is on the overview").contains("docker").endsWith(", reachable");
+            assertThat(id("node-load").getText()).matches(".* on \\d+ CPUs");
             browser.screenshot(SHOTS.resolve("overview.png"));
 
             browser.driver.findElement(By.linkText("web-lobby")).click();
