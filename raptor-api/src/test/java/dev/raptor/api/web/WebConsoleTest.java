@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -55,6 +56,7 @@ class WebConsoleTest {
     void openBrowser() {
         browser = new Browser(profile);
         until = new WebDriverWait(browser.driver, WAIT);
+        until.ignoring(StaleElementReferenceException.class); // tables are redrawn as the page refreshes them
     }
 
     @AfterEach
