@@ -923,7 +923,9 @@ function settingsPanel(id, alive, onSaved) {
       if (a.containerPort === li.original.port) delete a.containerPort; // follows the port unless set apart
       return a;
     });
-    if (JSON.stringify(allocations) !== JSON.stringify(server.allocations || [])) p.allocations = allocations;
+    // compared as the daemon means them (containerPort defaults to port), so an untouched list is not sent
+    const same = (x) => JSON.stringify(x.map((a) => [a.ip, a.port, a.protocol || 'tcp', a.containerPort ?? a.port, !!a.primary]));
+    if (same(allocations) !== same(server.allocations || [])) p.allocations = allocations;
     const env = {};
     form.environment.value.split('\n').forEach((line, i) => {
       if (!line.trim()) return;

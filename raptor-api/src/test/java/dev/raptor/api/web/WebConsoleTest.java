@@ -228,6 +228,12 @@ class WebConsoleTest {
         assertThat(saved.get("limits").get("memoryMiB").asInt()).isEqualTo(512);
         assertThat(saved.get("environment").get("MOTD").asText()).isEqualTo("hello");
         assertThat(saved.get("allocations")).hasSize(1);
+
+        // saved again untouched: nothing is sent (the allocation read back compares equal to the form's)
+        long version = saved.get("version").asLong();
+        id("settings-save").click();
+        until.until(ExpectedConditions.textToBe(By.id("settings-status"), "Nothing changed."));
+        assertThat(node.get("/api/v1/servers/" + server).json().get("version").asLong()).isEqualTo(version);
         assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
     }
 
