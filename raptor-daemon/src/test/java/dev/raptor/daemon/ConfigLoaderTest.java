@@ -133,7 +133,7 @@ class ConfigLoaderTest {
                 .contains("unknown setting 'bogus'")
                 .contains("httpAddr in " + f)
                 .contains("runtime in " + f + ": must be a single value")
-                .contains("RAPTOR_RUNTIME: must be docker, process or auto (was 'sideways')")
+                .contains("RAPTOR_RUNTIME: must be docker, process, swarm or auto (was 'sideways')")
                 .contains("DOCKER_HOST")
                 .contains("RAPTOR_API_KEY")
                 .contains("node in " + f);
