@@ -238,7 +238,7 @@ public final class ConfigLoader {
                 new SwarmRuntimeConfig(URI.create(dockerHost), swarmNodes, null);
             }
         } catch (IllegalArgumentException e) {
-            problems.add(sn.name + ": " + e.getMessage() + (runtime == RuntimeChoice.SWARM
+            problems.add((sn.value == null ? "swarmNodes / RAPTOR_SWARM_NODES" : sn.name) + ": " + e.getMessage() + (runtime == RuntimeChoice.SWARM
                     ? " (runtime swarm: dockerHost is the manager's engine, swarmNodes each node's, e.g. worker-1=tcp://10.0.0.2:2375)" : ""));
         }
 

@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * private engines in network namespaces of their own, and {@code scripts/swarm.sh env} says where it is. A swarm that
  * cannot be brought up fails the tests loudly; nothing is skipped.
  */
-final class TestSwarm {
-    static final String IMAGE = "raptor-test/gameserver:1";
-    static final String NODE_1 = "raptor-sw1";
-    static final String NODE_2 = "raptor-sw2";
+public final class TestSwarm {
+    public static final String IMAGE = "raptor-test/gameserver:1";
+    public static final String NODE_1 = "raptor-sw1";
+    public static final String NODE_2 = "raptor-sw2";
 
     private static volatile Map<String, String> env;
 
@@ -26,7 +26,7 @@ final class TestSwarm {
     }
 
     /** The swarm's settings (RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES, RAPTOR_SWARM_NODE_IPS), starting it if needed. */
-    static synchronized Map<String, String> require() {
+    public static synchronized Map<String, String> require() {
         if (env == null) {
             run("start");
             Map<String, String> vars = new LinkedHashMap<>();
@@ -43,14 +43,14 @@ final class TestSwarm {
     }
 
     /** A runtime on the test swarm, seeing only what carries the Raptor node label {@code node}. */
-    static SwarmRuntime runtime(String node) {
+    public static SwarmRuntime runtime(String node) {
         Map<String, String> e = require();
         return SwarmRuntime.connect(new SwarmRuntimeConfig(java.net.URI.create(e.get("RAPTOR_SWARM_MANAGER")),
                 SwarmRuntimeConfig.parseNodes(e.get("RAPTOR_SWARM_NODES")), node));
     }
 
     /** The address of a node on the host's bridge, where its servers' ports are published. */
-    static String addressOf(String hostname) {
+    public static String addressOf(String hostname) {
         for (String pair : require().get("RAPTOR_SWARM_NODE_IPS").split(",")) {
             if (pair.startsWith(hostname + "=")) {
                 return pair.substring(hostname.length() + 1);
@@ -60,6 +60,7 @@ final class TestSwarm {
     }
 
     private static String run(String verb) {
+        // tests run in their module's directory, one below the repository's root
         Path script = Path.of("..", "scripts", "swarm.sh").toAbsolutePath().normalize();
         if (!Files.isExecutable(script)) {
             fail(script + " is missing: raptor-swarm's tests bring up their swarm with it");
