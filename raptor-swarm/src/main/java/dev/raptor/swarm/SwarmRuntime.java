@@ -122,6 +122,21 @@ public final class SwarmRuntime implements ContainerRuntime {
         return List.of();
     }
 
+    /**
+     * The node a server's ports are on: the one its spec names, else the one it was last seen on; a server not
+     * placed yet gets a node name of its own ({@code unplaced:<id>}), so the fleet lets it share a port number
+     * with servers elsewhere, and {@link NodePlacement} picks a node where its ports are free when it is made.
+     */
+    @Override
+    public String portNode(ServerSpec spec) {
+        String named = spec.labels().get(NodePlacement.PIN_LABEL);
+        if (named != null) {
+            return named;
+        }
+        String last = lastNode.get(spec.id());
+        return last != null ? last : "unplaced:" + spec.id();
+    }
+
     @Override
     public RuntimeInfo info(Deadline deadline) {
         RuntimeInfo engine = manager.info(deadline);
