@@ -193,6 +193,11 @@ case "${1:-}" in
         [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces, dockerd)"
         lock
         command -v dockerd >/dev/null 2>&1 || "$SCRIPT_DIR/engine.sh" start # installs docker.io, busybox, socat
+        if ! command -v ip >/dev/null 2>&1 || ! command -v nsenter >/dev/null 2>&1; then
+            log "installing iproute2 and util-linux (apt)"
+            DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iproute2 util-linux >&2
+        fi
         t_all=$SECONDS
         if swarm_ready; then
             log "swarm already up"
