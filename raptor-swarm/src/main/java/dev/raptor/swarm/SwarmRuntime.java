@@ -11,6 +11,15 @@ import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskState;
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -48,6 +57,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -113,6 +123,9 @@ public final class SwarmRuntime implements ContainerRuntime {
     public List<FieldError> check(ServerSpec spec) {
         if (spec.image() == null) {
             return List.of(new FieldError("image", "the swarm runtime runs images: set an image such as ghcr.io/org/game:1.2"));
+        }
+        if (!spec.networks().isEmpty()) {
+            return List.of(new FieldError("networks", NO_NETWORKS));
         }
         String pin = spec.labels().get(NodePlacement.PIN_LABEL);
         if (pin != null && !engines.containsKey(pin)) {
@@ -535,6 +548,8 @@ public final class SwarmRuntime implements ContainerRuntime {
                         case RuntimeEvent.Started s -> serviceRef(s.ref()).map(r -> (RuntimeEvent) new RuntimeEvent.Started(r, s.at())).orElse(null);
                         case RuntimeEvent.Exited e -> serviceRef(e.ref())
                                 .map(r -> (RuntimeEvent) new RuntimeEvent.Exited(r, e.at(), e.exitCode(), e.oomKilled())).orElse(null);
+                        case RuntimeEvent.HealthChanged h -> serviceRef(h.ref())
+                                .map(r -> (RuntimeEvent) new RuntimeEvent.HealthChanged(r, h.at(), h.health())).orElse(null);
                         case RuntimeEvent.Removed r -> null;
                         default -> event;
                     };
@@ -578,6 +593,105 @@ public final class SwarmRuntime implements ContainerRuntime {
             return Optional.empty();
         }
     }
+
+    // ------------------------------------------------------------------ exec, images, networks
+
+    /** Runs in the server's task container, on the engine of the node that runs it. */
+    @Override
+    public ExecResult exec(ContainerRef ref, ExecRequest request, Deadline deadline) {
+        Run run = running(ref, "exec", deadline);
+        return run.engine().exec(run.container(), request, deadline);
+    }
+
+    @Override
+    public ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener, Deadline deadline) {
+        Run run = running(ref, "exec", deadline);
+        return run.engine().execInteractive(run.container(), request, listener, deadline);
+    }
+
+    private Run running(ContainerRef ref, String operation, Deadline deadline) {
+        Run run = run(ref, operation, deadline);
+        if (run.container() == null) {
+            throw new EngineException.Conflict(ref.serverId(), operation, "the server is not running", null);
+        }
+        return run;
+    }
+
+    /** The images of every node (each node holds its own; a server runs on one), each once. */
+    @Override
+    public List<ImageInfo> images(Deadline deadline) {
+        Map<String, ImageInfo> byId = new LinkedHashMap<>();
+        for (DockerRuntime engine : engines.values()) {
+            engine.images(deadline).forEach(i -> byId.putIfAbsent(i.id(), i));
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /** The image as the first node that holds it has it. */
+    @Override
+    public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
+        for (DockerRuntime engine : engines.values()) {
+            Optional<ImageInfo> found = engine.inspectImage(reference, deadline);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Pulls on every node, so that a server may be placed on any of them. */
+    @Override
+    public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
+        ImageInfo last = null;
+        for (DockerRuntime engine : engines.values()) {
+            last = engine.pullImage(reference, progress, deadline);
+        }
+        return last;
+    }
+
+    /** Removes from every node that holds it. */
+    @Override
+    public void removeImage(String reference, Deadline deadline) {
+        boolean removed = false;
+        for (DockerRuntime engine : engines.values()) {
+            try {
+                engine.removeImage(reference, deadline);
+                removed = true;
+            } catch (EngineException.NotFound absent) {
+                // not on this node
+            }
+        }
+        if (!removed) {
+            throw new EngineException.NotFound(null, "removeImage", "no node holds " + reference, null);
+        }
+    }
+
+    /** Commits the server's task container on its node: the image is on that node only. */
+    @Override
+    public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
+        Run run = run(ref, "commit", deadline);
+        if (run.container() == null) {
+            throw new EngineException.Conflict(ref.serverId(), "commit", "the server has no container yet", null);
+        }
+        return run.engine().commit(run.container(), request, deadline);
+    }
+
+    @Override
+    public List<NetworkInfo> networks(Deadline deadline) {
+        return List.of();
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "createNetwork", NO_NETWORKS);
+    }
+
+    @Override
+    public void removeNetwork(String name, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "removeNetwork", NO_NETWORKS);
+    }
+
+    private static final String NO_NETWORKS = "the swarm runtime makes no networks yet: servers publish host-mode ports on their node";
 
     // ------------------------------------------------------------------ plumbing
 

@@ -14,7 +14,12 @@ public enum Permission {
     /** Read and download files. */
     FILES_READ("files.read"),
     /** Upload, change and delete files. */
-    FILES_WRITE("files.write");
+    FILES_WRITE("files.write"),
+    /**
+     * Run commands inside the server ({@code POST …/exec}, the exec socket): a shell in the server's container is more
+     * than its console, so no other permission implies it, and a token has it only when issued with it.
+     */
+    EXEC("exec");
 
     private final String wireName;
 
