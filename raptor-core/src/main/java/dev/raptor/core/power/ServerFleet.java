@@ -227,7 +227,7 @@ public final class ServerFleet implements AutoCloseable {
 
     private void claimQuietly(StoredServer s, List<String> problems) {
         try {
-            ports.claim(s.id(), s.spec().allocations());
+            ports.claim(s.id(), runtime.portNode(s.spec()), s.spec().allocations());
         } catch (PortConflictException e) {
             problems.add(e.getMessage());
             log.error("boot: {}", e.getMessage());
@@ -352,7 +352,7 @@ public final class ServerFleet implements AutoCloseable {
      */
     public StoredServer create(ServerSpec spec) {
         checkRuntime(spec);
-        ports.claim(spec.id(), spec.allocations());
+        ports.claim(spec.id(), runtime.portNode(spec), spec.allocations());
         StoredServer stored;
         try {
             checkHostPorts(spec.id(), spec.allocations());
@@ -383,13 +383,14 @@ public final class ServerFleet implements AutoCloseable {
         controller(id);
         checkRuntime(spec);
         List<Allocation> before = ports.held(id);
-        ports.claim(id, spec.allocations());
+        String beforeNode = ports.nodeOf(id);
+        ports.claim(id, runtime.portNode(spec), spec.allocations());
         StoredServer stored;
         try {
             checkHostPorts(id, spec.allocations().stream().filter(a -> before.stream().noneMatch(a::collidesWith)).toList());
             stored = store.update(id, expectedVersion, spec);
         } catch (RuntimeException e) {
-            ports.claim(id, before);
+            ports.claim(id, beforeNode, before);
             throw e;
         }
         bus.publish(new ServerEvent.Updated(id, Instant.now(), stored.version()));
@@ -417,10 +418,13 @@ public final class ServerFleet implements AutoCloseable {
         }
         for (int i = 0; i < specs.size(); i++) {
             ServerSpec spec = specs.get(i);
-            ports.conflict(spec.id(), spec.allocations()).ifPresent(c -> {
+            ports.conflict(spec.id(), runtime.portNode(spec), spec.allocations()).ifPresent(c -> {
                 throw c;
             });
             for (int j = 0; j < i; j++) {
+                if (!java.util.Objects.equals(runtime.portNode(spec), runtime.portNode(specs.get(j)))) {
+                    continue; // on two nodes: the same port is no collision
+                }
                 for (Allocation wanted : spec.allocations()) {
                     for (Allocation held : specs.get(j).allocations()) {
                         if (wanted.collidesWith(held)) {
@@ -444,7 +448,7 @@ public final class ServerFleet implements AutoCloseable {
                 continue;
             }
             try {
-                ports.claim(id, s.spec().allocations());
+                ports.claim(id, runtime.portNode(s.spec()), s.spec().allocations());
             } catch (PortConflictException e) {
                 log.error("admitting imported server {}: {}", id, e.getMessage());
                 store.appendActivity(id, "error", "imported, but " + e.getMessage(), Map.of());
