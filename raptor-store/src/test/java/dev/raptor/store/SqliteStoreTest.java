@@ -77,9 +77,19 @@ class SqliteStoreTest {
 
         // a row an earlier Raptor wrote (spec format 2: no query, no fileRules member) reads as a spec without rules
         ServerSpec plain = Specs.minecraft("plain");
-        String v2 = dev.raptor.store.row.SpecRows.write(plain).replace(",\"query\":null", "").replace(",\"fileRules\":null", "");
-        assertThat(v2).doesNotContain("fileRules").doesNotContain("query");
+        String v2 = dev.raptor.store.row.SpecRows.write(plain).replace(",\"query\":null", "").replace(",\"backups\":null", "")
+                .replace(",\"fileRules\":null", "");
+        assertThat(v2).doesNotContain("fileRules").doesNotContain("backups").doesNotContain("query");
         assertThat(dev.raptor.store.row.SpecRows.read(v2, dev.raptor.store.row.SpecFormat.V2)).isEqualTo(plain);
+
+        // a row of spec format 7 has backup settings but no fileRules member: it keeps its backups and has no rules
+        ServerSpec scheduled = plain.toBuilder().backups(new dev.raptor.core.backup.BackupPolicy("@daily", 7, null,
+                java.util.List.of("logs/"), java.util.List.of(), java.util.List.of())).build();
+        String v7 = dev.raptor.store.row.SpecRows.write(scheduled).replace(",\"fileRules\":null", "");
+        assertThat(v7).doesNotContain("fileRules").contains("\"backups\":{\"schedule\":\"@daily\"");
+        ServerSpec read = dev.raptor.store.row.SpecRows.read(v7, dev.raptor.store.row.SpecFormat.V7);
+        assertThat(read).isEqualTo(scheduled);
+        assertThat(read.fileRules()).isEqualTo(dev.raptor.core.server.FileRules.NONE);
     }
 
     @Test
@@ -452,10 +462,10 @@ class SqliteStoreTest {
     }
 
     @Test
-    void rowsAreWrittenInFormat7AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
-        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(7);
+    void rowsAreWrittenInFormat8AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
+        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(8);
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(8)).withMessageContaining("spec format 8");
+                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(9)).withMessageContaining("spec format 9");
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class SpecOptions {
         return new ServerSpecDocument(uuid, name != null ? name : generatedName(image), image, cmd,
                 env.isEmpty() ? null : map(env), ports.isEmpty() ? null : allocations(ports), limits,
                 stop(), restart == null ? null : restart.toDocument(), null, labels.isEmpty() ? null : map(labels), null,
-                null, readyPattern, null, null, null, null, tier == null ? null : tier.toLowerCase(Locale.ROOT), null);
+                null, readyPattern, null, null, tier == null ? null : tier.toLowerCase(Locale.ROOT));
     }
 
     /** {@code KEY=VALUE} flags as a map, in order (a repeated key: the last wins). */

@@ -12,11 +12,12 @@ import java.util.List;
  * A short, stable digest of what a container is made from. A container whose label differs from the
  * current spec's hash is recreated at its next start. The name is left out: renaming a server does
  * not change what runs, and neither do the game query, whether an unhealthy server is restarted (Raptor decides
- * that, not the container) and the file rules (they bind the file API, not the container). Records render maps
+ * that, not the container), the backup settings (Raptor runs backups beside the container) and the file rules (they
+ * bind the file API, not the container). Records render maps
  * sorted (see {@link ServerSpec}), so the text is canonical.
  *
  * <p>The settle window is left out too: it is how long Raptor watches a boot, not what runs. The query and
- * the settle window come right before the message socket, the networks and the file rules, and without them the
+ * the settle window come right before the message socket, the networks, the backups and the file rules, and without them the
  * text is the one earlier versions hashed, so no container is recreated because Raptor learnt of them. Members
  * added to specs after that that change what runs (the networks, then whether there is a message socket) are
  * appended only when set, so that a spec without them hashes as it always did.
@@ -27,7 +28,7 @@ public final class SpecHash {
 
     public static String of(ServerSpec spec) {
         ServerSpec base = spec.withName("-").toBuilder().query(null).messaging(false).networks(List.of())
-                .fileRules(null).restartPolicy(spec.restartPolicy().withOnUnhealthy(false)).build();
+                .backups(null).fileRules(null).restartPolicy(spec.restartPolicy().withOnUnhealthy(false)).build();
         String canonical = withoutQueryAndAfter(base.toString());
         if (!spec.networks().isEmpty()) {
             canonical = canonical.substring(0, canonical.length() - 1) + ", networks=" + spec.networks() + "]";
@@ -46,10 +47,10 @@ public final class SpecHash {
     }
 
     /**
-     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S, messaging=false, networks=[], fileRules=FileRules[
-     * deny=[], readOnly=[]]]} without its last five components (the query was set to null, messaging to false, the
-     * networks and the file rules emptied, and neither a duration nor those contain the marker, so its last
-     * occurrence is theirs).
+     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S, messaging=false, networks=[], backups=BackupPolicy[…],
+     * fileRules=FileRules[deny=[], readOnly=[]]]} without its last six components (the query was set to null, messaging
+     * to false, the networks, the backups and the file rules emptied, and neither a duration nor those contain the
+     * marker, so its last occurrence is theirs).
      */
     private static String withoutQueryAndAfter(String text) {
         int cut = text.lastIndexOf(", query=null, settle=");

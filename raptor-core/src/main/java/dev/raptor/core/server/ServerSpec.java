@@ -3,6 +3,7 @@ package dev.raptor.core.server;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.network.NetworkAttachment;
@@ -60,13 +61,18 @@ import java.util.regex.PatternSyntaxException;
  *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
  * @param networks      networks the server joins, with its aliases there (attached when its container is
  *                      created; a change recreates the container at its next start); empty = the engine's default
- * @param fileRules     which files users may not see or change (gitignore patterns); never what runs
+ * @param backups       its backups' schedule, retention, ignore patterns and console commands; default
+ *                      {@link BackupPolicy#NONE}. Not part of what runs (it comes after the settle window, so
+ *                      the {@link dev.raptor.core.runtime.SpecHash} leaves it out).
+ * @param fileRules     which files users may not see or change (gitignore patterns); never what runs (the last
+ *                      component, left out of the {@link dev.raptor.core.runtime.SpecHash} like the backups)
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
-                         Duration settle, boolean messaging, List<NetworkAttachment> networks, FileRules fileRules) {
+                         Duration settle, boolean messaging, List<NetworkAttachment> networks, BackupPolicy backups,
+                         FileRules fileRules) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -194,6 +200,8 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
                 }
             }
         }
+        backups = backups == null ? BackupPolicy.NONE : backups;
+        p.addAll("backups", backups.problems());
         p.throwIfAny();
     }
 
@@ -266,6 +274,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.settle = settle;
         b.messaging = messaging;
         b.networks.addAll(networks);
+        b.backups = backups;
         return b;
     }
 
@@ -304,6 +313,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private Duration settle;
         private boolean messaging;
         private final List<NetworkAttachment> networks = new ArrayList<>();
+        private BackupPolicy backups;
 
         private Builder(String image) {
             this.image = image;
@@ -472,6 +482,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Its backups' schedule, retention, ignore patterns and console commands (null: {@link BackupPolicy#NONE}). */
+        public Builder backups(BackupPolicy backups) {
+            this.backups = backups;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -480,7 +496,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
                     limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
-                    messaging, networks, fileRules);
+                    messaging, networks, backups, fileRules);
         }
     }
 }

@@ -38,13 +38,19 @@ public enum SpecFormat {
      */
     V6(6),
     /**
-     * {@link SpecRow} with its {@code fileRules} member too (null for none). A V2 to V6 row is a V7 row without the
-     * members it lacks, so they are read as they are and become V7 when next written; a Raptor that knows only V6
-     * refuses a V7 row by its number instead of dropping its file rules.
+     * {@link SpecRow} with its {@code backups} member too (schedule, retention, ignore patterns, console commands). An
+     * older row is a V7 row without it (no schedule, the node's retention), read as it is; a Raptor that knows only V6
+     * refuses a V7 row by its number instead of dropping the server's backup schedule.
      */
-    V7(7);
+    V7(7),
+    /**
+     * {@link SpecRow} with its {@code fileRules} member too (null for none). A V2 to V7 row is a V8 row without the
+     * members it lacks, so they are read as they are and become V8 when next written; a Raptor that knows only V7
+     * refuses a V8 row by its number instead of dropping its file rules.
+     */
+    V8(8);
 
-    public static final SpecFormat CURRENT = V7;
+    public static final SpecFormat CURRENT = V8;
 
     private final int number;
 

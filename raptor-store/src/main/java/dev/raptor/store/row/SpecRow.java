@@ -3,6 +3,7 @@ package dev.raptor.store.row;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
@@ -25,7 +26,9 @@ import java.util.UUID;
  * document and need not follow it: the API can change its shape without a database migration, and
  * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
  * with {@link SpecFormat#V5}; absent or null it is false. {@code networks} and {@code restart.onUnhealthy} came
- * with {@link SpecFormat#V6}; absent or null they are none and false. {@code fileRules} came with {@link SpecFormat#V7}.
+ * with {@link SpecFormat#V6}; absent or null they are none and false. {@code backups} came with
+ * {@link SpecFormat#V7}; absent or null the spec says nothing about its backups. {@code fileRules} came with
+ * {@link SpecFormat#V8}.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -36,17 +39,22 @@ import java.util.UUID;
  *  "restart": {"mode": "on-failure", "maxRetries": 3, "onUnhealthy": false}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
  *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
- *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}], "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}],
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": null, "ignore": ["logs/"],
+ *              "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]},
+ *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  *
  * @param settle    since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
- * @param fileRules since {@link SpecFormat#V7}: the file rules; absent (a V2 to V6 row) or null: none
+ * @param backups   since {@link SpecFormat#V7}: the backup settings; absent (a V2 to V6 row) or null: none
+ * @param fileRules since {@link SpecFormat#V8}: the file rules; absent (a V2 to V7 row) or null: none
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks, FileRulesRow fileRules) {
+                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks, BackupsRow backups,
+                      FileRulesRow fileRules) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -77,7 +85,12 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record QueryRow(String protocol, int port, String command, String password) {
     }
 
-    /** Since {@link SpecFormat#V7}; absent (V2 to V6) or null: the spec has no file rules. */
+    /** Since {@link SpecFormat#V7}; absent or null: {@link BackupPolicy#NONE}. Null counts: the node's retention. */
+    public record BackupsRow(String schedule, Integer max, Integer maxAgeDays, List<String> ignore, List<String> commandsBefore,
+                             List<String> commandsAfter) {
+    }
+
+    /** Since {@link SpecFormat#V8}; absent (V2 to V7) or null: the spec has no file rules. */
     public record FileRulesRow(List<String> deny, List<String> readOnly) {
     }
 
@@ -104,8 +117,13 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
                 spec.settle().toString(), spec.messaging(),
-                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList(),
+                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList(), backups(spec.backups()),
                 spec.fileRules().isEmpty() ? null : new FileRulesRow(spec.fileRules().deny(), spec.fileRules().readOnly()));
+    }
+
+    private static BackupsRow backups(BackupPolicy b) {
+        return b.isNone() ? null
+                : new BackupsRow(b.schedule(), b.max(), b.maxAgeDays(), b.ignore(), b.commandsBefore(), b.commandsAfter());
     }
 
     /**
@@ -145,6 +163,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .settle(settle == null ? null : Duration.parse(settle))
                 .messaging(messaging != null && messaging)
                 .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
+                .backups(backups == null ? null : new BackupPolicy(backups.schedule(), backups.max(), backups.maxAgeDays(),
+                        backups.ignore(), backups.commandsBefore(), backups.commandsAfter()))
                 .build();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.network.NetworkAttachment;
@@ -50,6 +51,8 @@ import java.util.UUID;
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
  *  "readyPattern": "Done \\(", "settleSeconds": 2, "networks": ["lobby-net", {"name": "db-net", "aliases": ["game"]}],
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": 30, "ignore": ["logs/"],
+ *              "commandsBefore": ["save-off", "save-all flush"], "commandsAfter": ["save-on"]},
  *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
  * }</pre>
  *
@@ -72,7 +75,7 @@ public final class ServerSpecJson {
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
-            "settleSeconds", "messaging", "networks", "fileRules");
+            "settleSeconds", "messaging", "networks", "backups", "fileRules");
 
     static final Set<String> FILE_RULES_FIELDS = Set.of("deny", "readOnly");
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
@@ -85,6 +88,7 @@ public final class ServerSpecJson {
     static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
             "startPeriodSeconds");
     static final Set<String> QUERY_FIELDS = Set.of("protocol", "port", "command", "password");
+    static final Set<String> BACKUPS_FIELDS = Set.of("schedule", "max", "maxAgeDays", "ignore", "commandsBefore", "commandsAfter");
 
     /**
      * What an unknown top-level member may have been meant as: a top-level member, or one of a section
@@ -102,6 +106,7 @@ public final class ServerSpecJson {
         sections.put("mounts[]", MOUNT_FIELDS);
         sections.put("healthCheck", HEALTH_FIELDS);
         sections.put("query", QUERY_FIELDS);
+        sections.put("backups", BACKUPS_FIELDS);
         sections.put("fileRules", FILE_RULES_FIELDS);
         sections.forEach((section, fields) -> fields.forEach(f -> out.add(section + "." + f)));
         return List.copyOf(out);
@@ -142,7 +147,15 @@ public final class ServerSpecJson {
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
                 health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, networks,
-                null, new FileRulesDocument(spec.fileRules().deny(), spec.fileRules().readOnly()));
+                backups(spec.backups()), null, new FileRulesDocument(spec.fileRules().deny(), spec.fileRules().readOnly()));
+    }
+
+    private static BackupsDocument backups(BackupPolicy b) {
+        if (b.isNone()) {
+            return null;
+        }
+        return new BackupsDocument(b.schedule(), b.max(), b.maxAgeDays(), b.ignore().isEmpty() ? null : b.ignore(),
+                b.commandsBefore().isEmpty() ? null : b.commandsBefore(), b.commandsAfter().isEmpty() ? null : b.commandsAfter());
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -235,6 +248,7 @@ public final class ServerSpecJson {
             Duration settle = root.seconds("settleSeconds");
             Boolean messaging = root.bool("messaging");
             List<NetworkAttachment> networks = networks();
+            BackupPolicy backups = backups();
             FileRules fileRules = fileRules();
             root.rejectUnknown(HINTS, ignorable);
 
@@ -244,7 +258,8 @@ public final class ServerSpecJson {
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
                         .readyPattern(readyPattern).query(query).settle(settle)
-                        .messaging(messaging != null && messaging).networks(networks).fileRules(fileRules).build();
+                        .messaging(messaging != null && messaging).networks(networks).backups(backups).fileRules(fileRules)
+                        .build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;
@@ -506,14 +521,32 @@ public final class ServerSpecJson {
             if (r == null) {
                 return null;
             }
-            List<String> deny = patterns(r, "deny");
-            List<String> readOnly = patterns(r, "readOnly");
+            List<String> deny = strings(r, "deny");
+            List<String> readOnly = strings(r, "readOnly");
             r.rejectUnknown(FILE_RULES_FIELDS, Set.of());
             return FileRules.of(deny, readOnly);
         }
 
-        /** An array of strings; each element that is not one is reported by its index. */
-        private static List<String> patterns(JsonObjectReader r, String name) {
+        private BackupPolicy backups() {
+            JsonObjectReader r = root.object("backups");
+            if (r == null) {
+                return null;
+            }
+            String schedule = r.text("schedule");
+            Integer max = r.integer("max");
+            Integer maxAgeDays = r.integer("maxAgeDays");
+            List<String> ignore = strings(r, "ignore");
+            List<String> before = strings(r, "commandsBefore");
+            List<String> after = strings(r, "commandsAfter");
+            r.rejectUnknown(BACKUPS_FIELDS, Set.of());
+            return new BackupPolicy(schedule, max, maxAgeDays, ignore, before, after);
+        }
+
+        /**
+         * An array of strings; an element of another type is reported by its index and stands in as a harmless
+         * placeholder, so that the rest can still be checked.
+         */
+        private static List<String> strings(JsonObjectReader r, String name) {
             List<JsonNode> nodes = r.array(name);
             if (nodes == null) {
                 return null;
@@ -524,8 +557,8 @@ public final class ServerSpecJson {
                 if (n.isTextual()) {
                     out.add(n.textValue());
                 } else {
-                    r.problems().add(r.pathOf(name) + "[" + i + "]", "must be a string (was " + WireJson.describe(n) + ")");
-                    out.add("");
+                    r.error(name + "[" + i + "]", "must be a string (was " + WireJson.describe(n) + ")");
+                    out.add("placeholder");
                 }
             }
             return out;
