@@ -122,7 +122,7 @@ function route() {
     $('node-key').focus();
     return;
   }
-  const m = /^#\/servers\/([0-9a-fA-F-]{36})(?:\/(console|activity|backups|settings))?$/.exec(location.hash);
+  const m = /^#\/servers\/([0-9a-fA-F-]{36})(?:\/(console|activity|files|backups|settings))?$/.exec(location.hash);
   if (m && current && current.id === m[1]) {
     current.tab(m[2] || 'console'); // same server, another section: the console stays connected
     return;
@@ -320,6 +320,7 @@ function serverPage(id) {
   const sections = {
     console: { show() { fit(); plots.resize(); }, hide() {}, dispose() {} },
     activity: activityLog(id, alive),
+    files: filesPanel(id, alive),
     backups: backupsPanel(id, alive),
     settings: settingsPanel(id, alive, (saved) => {
       $('server-title').textContent = saved.name;
@@ -629,6 +630,265 @@ function activityLog(id, alive) {
     /** Something happened to the server (a state change): a visible log is re-read at once. */
     changed() { if (shown) refresh(); },
     dispose() { shown = false; clearTimeout(timer); $('activity-more').removeEventListener('click', more); },
+  };
+}
+
+// ------------------------------------------------------------------ files
+
+const EDITABLE_BYTES = 1024 * 1024; // larger files are downloaded, not edited in the page
+const TEXT_TYPES = /^(text\/|application\/(json|xml|yaml|x-yaml|toml|javascript|x-sh|x-properties))/;
+
+/** A signed link as the API answers it (/api/v1/...), made relative so it works behind a proxy at a sub-path. */
+const relative = (url) => url.replace(/^\/+/, '');
+
+const join = (dir, name) => (dir.endsWith('/') ? dir : dir + '/') + name;
+
+/** The file manager: browse, edit small text files, upload with progress, download, rename, delete, zip/unzip. */
+function filesPanel(id, alive) {
+  let dir = '/';
+  let entries = [];
+  let editing = null; // the path in the editor
+  let renaming = null; // the name whose row is an input
+  let confirming = false; // the delete confirmation is open
+  const body = $('files').tBodies[0];
+  const selected = () => [...body.querySelectorAll('input[type=checkbox]:checked')].map((c) => c.value);
+  const status = (text) => { $('files-status').textContent = text; $('files-error').textContent = ''; };
+  const fail = (what, e) => { if (alive()) $('files-error').textContent = what + ': ' + e.message; };
+
+  const crumbs = () => {
+    const parts = dir.split('/').filter(Boolean);
+    const links = [['/', 'server root']];
+    parts.forEach((p, i) => links.push(['/' + parts.slice(0, i + 1).join('/'), p]));
+    $('files-path').replaceChildren(...links.flatMap(([path, name], i) => {
+      const b = button(name, () => open(path), 'link');
+      if (i === links.length - 1) b.setAttribute('aria-current', 'location');
+      return i ? [document.createTextNode(' / '), b] : [b];
+    }));
+  };
+
+  const render = () => {
+    body.replaceChildren(...entries.map((e) => {
+      const path = join(dir, e.name);
+      const tr = document.createElement('tr');
+      tr.dataset.name = e.name;
+      const check = document.createElement('input');
+      check.type = 'checkbox';
+      check.value = path;
+      check.setAttribute('aria-label', 'Select ' + e.name);
+      check.addEventListener('change', selection);
+      let name;
+      if (renaming === e.name) {
+        name = document.createElement('form');
+        name.className = 'inline';
+        const input = document.createElement('input');
+        input.value = e.name;
+        input.setAttribute('aria-label', 'New name for ' + e.name);
+        input.spellcheck = false;
+        name.append(input, Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Rename' }),
+          button('Cancel', () => { renaming = null; render(); }));
+        name.addEventListener('submit', (ev) => { ev.preventDefault(); rename(e.name, input.value.trim()); });
+        queueMicrotask(() => { input.focus(); input.select(); });
+      } else if (e.type === 'directory' || (e.type === 'symlink' && e.linkInside && e.mime === 'inode/directory')) {
+        name = button(e.name + '/', () => open(path), 'link');
+      } else {
+        name = document.createElement('span');
+        name.textContent = e.name + (e.type === 'symlink' ? ' → ' + (e.linkTarget || '') : '');
+      }
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      const add = (text, action, onClick) => {
+        const b = button(text, onClick);
+        b.dataset.action = action;
+        b.setAttribute('aria-label', text + ' ' + e.name);
+        actions.append(b);
+      };
+      if (e.type === 'file') {
+        if (e.size <= EDITABLE_BYTES && (TEXT_TYPES.test(e.mime) || e.size === 0)) add('Edit', 'edit', () => edit(path));
+        add('Download', 'download', () => download(path));
+        if (/\.(zip|tar|tgz|tar\.gz|tar\.zst|tzst|tar\.bz2|tar\.xz|gz|zst|bz2|xz)$/i.test(e.name)) {
+          add('Unzip', 'unzip', () => unzip(path));
+        }
+      }
+      if (e.type !== 'other') add('Rename', 'rename', () => { renaming = e.name; render(); });
+      tr.append(cell(check), cell(name), cell(e.type === 'file' ? bytes(e.size) : '–'), cell(when(e.modified)), cell(actions));
+      return tr;
+    }));
+    $('files').hidden = entries.length === 0;
+    $('no-files').hidden = entries.length !== 0;
+    $('files-all').checked = false;
+    selection();
+  };
+
+  function selection() {
+    const n = selected().length;
+    $('files-zip').disabled = n === 0;
+    $('files-delete').disabled = n === 0;
+    if (confirming && n === 0) closeConfirm();
+  }
+
+  const open = async (path) => {
+    try {
+      const list = await api('GET', 'servers/' + id + '/files?path=' + encodeURIComponent(path));
+      if (!alive()) return;
+      dir = list.path || path;
+      entries = list.entries;
+      renaming = null;
+      crumbs();
+      render();
+    } catch (e) { fail('Could not open ' + path, e); }
+  };
+  const reload = () => open(dir);
+
+  const edit = async (path) => {
+    try {
+      const res = await call('GET', 'servers/' + id + '/files/content?path=' + encodeURIComponent(path), undefined,
+        undefined, { accept: '*/*' });
+      const text = await res.text();
+      if (!alive()) return;
+      editing = path;
+      $('editor').value = text;
+      $('editor-label').textContent = 'Edit ' + path;
+      $('editor-form').hidden = false;
+      $('editor').focus();
+    } catch (e) { fail('Could not open ' + path, e); }
+  };
+  const save = async (event) => {
+    event.preventDefault();
+    if (!editing) return;
+    $('editor-save').disabled = true;
+    try {
+      const res = await fetch('api/v1/servers/' + id + '/files/content?path=' + encodeURIComponent(editing), {
+        method: 'PUT', body: $('editor').value, cache: 'no-store',
+        headers: { Authorization: 'Bearer ' + sessionStorage.getItem(KEY), 'Content-Type': 'application/octet-stream' },
+      });
+      if (!res.ok) {
+        let problem = null;
+        try { problem = await res.json(); } catch (e) { /* not a problem document */ }
+        throw new ApiError(res.status, problem);
+      }
+      status('Saved ' + editing + '.');
+      reload();
+    } catch (e) { fail('Could not save ' + editing, e); } finally { $('editor-save').disabled = false; }
+  };
+  const closeEditor = () => { editing = null; $('editor-form').hidden = true; $('editor').value = ''; };
+
+  // A one-shot signed link: the key never goes into a URL, and the browser streams the file itself.
+  const download = async (path) => {
+    try {
+      const link = await api('POST', 'servers/' + id + '/files/download-url', { path });
+      const a = document.createElement('a');
+      a.href = relative(link.url);
+      a.download = path.split('/').pop();
+      document.body.append(a);
+      a.click();
+      a.remove();
+      status('Downloading ' + path + '.');
+    } catch (e) { fail('Could not download ' + path, e); }
+  };
+
+  const upload = async () => {
+    const files = [...$('files-upload').files];
+    if (!files.length) return;
+    const target = dir;
+    try {
+      const link = await api('POST', 'servers/' + id + '/files/upload-url', { path: target });
+      const form = new FormData();
+      for (const f of files) form.append('files', f, f.name);
+      $('files-progress-wrap').hidden = false;
+      $('files-progress-label').textContent = 'Uploading ' + files.map((f) => f.name).join(', ') + '…';
+      $('files-progress').value = 0;
+      // XMLHttpRequest, not fetch: only it reports an upload's progress
+      await new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', relative(link.url));
+        xhr.upload.onprogress = (p) => { if (p.lengthComputable) $('files-progress').value = Math.round(100 * p.loaded / p.total); };
+        xhr.onload = () => {
+          if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+          let problem = null;
+          try { problem = JSON.parse(xhr.responseText); } catch (e) { /* not a problem document */ }
+          reject(new ApiError(xhr.status, problem));
+        };
+        xhr.onerror = () => reject(new Error('the connection failed'));
+        xhr.send(form);
+      });
+      status('Uploaded ' + files.map((f) => f.name).join(', ') + '.');
+      if (dir === target) reload();
+    } catch (e) { fail('The upload failed', e); } finally {
+      $('files-progress-wrap').hidden = true;
+      $('files-upload').value = '';
+    }
+  };
+
+  const mkdir = async (event) => {
+    event.preventDefault();
+    const name = $('files-mkdir').value.trim();
+    if (!name) return;
+    try {
+      await api('POST', 'servers/' + id + '/files/directory', { path: join(dir, name) });
+      $('files-mkdir').value = '';
+      status('Created ' + join(dir, name) + '.');
+      reload();
+    } catch (e) { fail('Could not create the folder', e); }
+  };
+
+  const rename = async (from, to) => {
+    if (!to || to === from) { renaming = null; render(); return; }
+    try {
+      await api('POST', 'servers/' + id + '/files/rename', { moves: [{ from: join(dir, from), to: join(dir, to) }] });
+      status('Renamed ' + from + ' to ' + to + '.');
+      reload();
+    } catch (e) { fail('Could not rename ' + from, e); }
+  };
+
+  const operation = async (verb, path, body) => {
+    status(verb + '…');
+    try {
+      const op = await settle(await api('POST', 'servers/' + id + '/files/' + path, body), alive);
+      if (!alive()) return;
+      if (op.status === 'done') status(verb + ': done');
+      else $('files-error').textContent = verb + ': ' + op.status + (op.reason ? ' (' + op.reason + ')' : '');
+      reload();
+    } catch (e) { $('files-status').textContent = ''; fail(verb + ' failed', e); }
+  };
+  const zip = () => operation('Zipping', 'compress', { paths: selected(), format: 'zip' });
+  const unzip = (path) => operation('Unzipping ' + path.split('/').pop(), 'decompress', { path });
+
+  let confirmRow = null;
+  function closeConfirm() { confirming = false; if (confirmRow) confirmRow.remove(); confirmRow = null; }
+  const askDelete = () => {
+    if (confirming) return;
+    confirming = true;
+    const paths = selected();
+    confirmRow = document.createElement('p');
+    confirmRow.className = 'actions confirm';
+    const text = document.createElement('span');
+    text.textContent = 'Delete ' + paths.length + (paths.length === 1 ? ' item' : ' items') + ' for good?';
+    const yes = button('Yes, delete', () => { closeConfirm(); operation('Deleting', 'delete', { paths }); }, 'danger');
+    yes.dataset.confirm = 'delete';
+    confirmRow.append(text, yes, button('Cancel', closeConfirm));
+    $('files-delete').after(confirmRow);
+    yes.focus();
+  };
+  const all = () => {
+    for (const c of body.querySelectorAll('input[type=checkbox]')) c.checked = $('files-all').checked;
+    selection();
+  };
+
+  const listeners = [[$('files-upload'), 'change', upload], [$('files-mkdir-form'), 'submit', mkdir],
+    [$('files-zip'), 'click', zip], [$('files-delete'), 'click', askDelete], [$('files-all'), 'change', all],
+    [$('editor-form'), 'submit', save], [$('editor-close'), 'click', closeEditor]];
+  for (const [el, type, fn] of listeners) el.addEventListener(type, fn);
+  body.replaceChildren();
+  closeEditor();
+  $('files-status').textContent = '';
+  $('files-error').textContent = '';
+  return {
+    show: reload,
+    hide() {},
+    dispose() {
+      closeConfirm();
+      for (const [el, type, fn] of listeners) el.removeEventListener(type, fn);
+    },
   };
 }
 

@@ -83,7 +83,7 @@ class WebConsoleTest {
     }
 
     @Test
-    void anOperatorBehindAProxyAtASubPathSignsInCreatesStartsTalksToWatchesAndStopsAServer() {
+    void anOperatorBehindAProxyAtASubPathSignsInCreatesStartsTalksToWatchesUploadsToAndStopsAServer() throws Exception {
         try (PrefixProxy proxy = new PrefixProxy("/raptor", node.api.port())) {
             // the page only uses relative URLs, so the same files work at /raptor/ of another origin
             String page = "http://127.0.0.1:" + proxy.port() + "/raptor/";
@@ -123,6 +123,15 @@ class WebConsoleTest {
             until.until(d -> id("activity").getText().contains("power.start"));
             assertThat(id("tab-activity").getAttribute("aria-current")).isEqualTo("page");
             assertThat(terminalIsConnected()).as("switching sections keeps the console connected").isTrue();
+
+            // a file uploaded through the proxy (the signed upload link made relative to the page) is listed
+            id("tab-files").click();
+            until.until(ExpectedConditions.visibilityOfElementLocated(By.id("files-upload")));
+            Path local = profile.resolve("welcome.txt");
+            Files.writeString(local, "hello from the browser");
+            id("files-upload").sendKeys(local.toString());
+            until.until(d -> fileRow("welcome.txt") != null);
+            assertThat(id("files-status").getText()).isEqualTo("Uploaded welcome.txt.");
             id("tab-console").click();
 
             browser.driver.findElement(By.linkText("← All servers")).click();
@@ -188,6 +197,72 @@ class WebConsoleTest {
     }
 
     @Test
+    void theFileManagerBrowsesEditsUploadsRenamesZipsUnzipsAndDeletes() throws Exception {
+        String server = node.create(TestNode.gameServer("web-files", 0));
+        Path root = node.volumes.root(UUID.fromString(server));
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/server.properties"), "motd=old\n");
+        signIn(base(), node.apiKey);
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
+        browser.driver.get(base() + "#/servers/" + server + "/files");
+        until.until(d -> fileRow("config") != null);
+
+        // browse into a folder and edit a small text file
+        fileRow("config").findElement(By.tagName("button")).click();
+        until.until(d -> fileRow("server.properties") != null);
+        fileRow("server.properties").findElement(By.cssSelector("[data-action=edit]")).click();
+        until.until(d -> id("editor").getAttribute("value").equals("motd=old\n"));
+        setValue("editor", "motd=new");
+        id("editor-save").click();
+        until.until(ExpectedConditions.textToBe(By.id("files-status"), "Saved /config/server.properties."));
+        assertThat(Files.readString(root.resolve("config/server.properties"))).isEqualTo("motd=new");
+
+        // upload with progress into the folder shown
+        Path local = profile.resolve("plugin.jar");
+        Files.write(local, new byte[256 * 1024]);
+        id("files-upload").sendKeys(local.toString());
+        until.until(d -> fileRow("plugin.jar") != null);
+        assertThat(Files.size(root.resolve("config/plugin.jar"))).isEqualTo(256 * 1024);
+
+        // rename in the row
+        fileRow("plugin.jar").findElement(By.cssSelector("[data-action=rename]")).click();
+        WebElement newName = until.until(d -> d.findElement(By.cssSelector("#files input[aria-label='New name for plugin.jar']")));
+        newName.sendKeys(Keys.chord(Keys.CONTROL, "a"), "mod.jar", Keys.ENTER);
+        until.until(d -> fileRow("mod.jar") != null);
+
+        // zip the two, delete them, unzip the archive: both come back
+        fileRow("mod.jar").findElement(By.cssSelector("input[type=checkbox]")).click();
+        fileRow("server.properties").findElement(By.cssSelector("input[type=checkbox]")).click();
+        id("files-zip").click();
+        until.until(ExpectedConditions.textToBe(By.id("files-status"), "Zipping: done"));
+        WebElement archive = until.until(d -> browser.driver.findElements(By.cssSelector("#files tbody tr")).stream()
+                .filter(r -> r.getAttribute("data-name").endsWith(".zip")).findFirst().orElse(null));
+        String zipName = archive.getAttribute("data-name");
+        fileRow("mod.jar").findElement(By.cssSelector("input[type=checkbox]")).click();
+        fileRow("server.properties").findElement(By.cssSelector("input[type=checkbox]")).click();
+        id("files-delete").click();
+        until.until(d -> d.findElement(By.cssSelector("[data-confirm=delete]"))).click();
+        until.until(d -> fileRow("mod.jar") == null && fileRow("server.properties") == null);
+        fileRow(zipName).findElement(By.cssSelector("[data-action=unzip]")).click();
+        until.until(d -> fileRow("mod.jar") != null && fileRow("server.properties") != null);
+        assertThat(Files.readString(root.resolve("config/server.properties"))).isEqualTo("motd=new");
+
+        // download through a one-shot signed link
+        fileRow("server.properties").findElement(By.cssSelector("[data-action=download]")).click();
+        Path downloaded = browser.downloads.resolve("server.properties");
+        until.until(d -> Files.isRegularFile(downloaded) && sizeOf(downloaded) == 8);
+        assertThat(Files.readString(downloaded)).isEqualTo("motd=new");
+
+        assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
+    }
+
+    /** The row of the listed entry {@code name}, or null. */
+    private WebElement fileRow(String name) {
+        return browser.driver.findElements(By.cssSelector("#files tbody tr")).stream()
+                .filter(r -> name.equals(r.getAttribute("data-name"))).findFirst().orElse(null);
+    }
+
+    @Test
     void settingsShowTheApisValidationErrorsAtTheirFieldsAndSaveAValidChange() {
         String server = node.create(TestNode.gameServer("web-settings", 0));
         signIn(base(), node.apiKey);
@@ -246,7 +321,7 @@ class WebConsoleTest {
         until.until(d -> id("servers").getText().contains("web-phone"));
         assertFitsTheWidth();
         assertThat(unlabelledControls()).isEmpty();
-        for (String tab : List.of("", "/activity", "/backups", "/settings")) {
+        for (String tab : List.of("", "/activity", "/files", "/backups", "/settings")) {
             browser.driver.get(base() + "#/servers/" + server + tab);
             until.until(ExpectedConditions.textToBe(By.id("server-title"), "web-phone"));
             until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
