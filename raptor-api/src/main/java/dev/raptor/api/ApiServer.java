@@ -23,6 +23,7 @@ import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
+import dev.raptor.api.templates.TemplateRoutes;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
@@ -95,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null);
+                Observability.none(), null, null);
     }
 
     /**
@@ -129,16 +130,29 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, null);
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
+     * StateArchive, Observability, SftpUserDirectory)}, with templates ({@code /templates}, servers made from them)
+     * when {@code provisioning} is given.
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, Provisioning provisioning) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
-                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers);
+                settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
+                provisioning);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
-                                   Observability observability, SftpUserDirectory sftpUsers) {
+                                   Observability observability, SftpUserDirectory sftpUsers, Provisioning provisioning) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
-        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
+        TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
         LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
@@ -231,6 +245,12 @@ public final class ApiServer implements AutoCloseable {
             routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
 
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
+            if (templateRoutes != null) {
+                routes.post(BASE + "/templates", templateRoutes::importEgg, Access.NODE);
+                routes.get(BASE + "/templates", templateRoutes::list, Access.NODE);
+                routes.get(BASE + "/templates/{templateId}", templateRoutes::get, Access.NODE);
+                routes.delete(BASE + "/templates/{templateId}", templateRoutes::delete, Access.NODE);
+            }
             if (sftp != null) {
                 routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);
                 routes.get(BASE + "/servers/{id}/sftp-users", sftp::list, Access.NODE);

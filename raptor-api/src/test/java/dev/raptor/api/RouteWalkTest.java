@@ -51,7 +51,8 @@ class RouteWalkTest {
     }
 
     static String target(ParsedEndpoint e, String serverId) {
-        return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker");
+        return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker")
+                .replace("{templateId}", "walker");
     }
 
     /** A body that fails validation, so that a walk never changes anything. */

@@ -1,6 +1,7 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.ApiSettings;
+import dev.raptor.api.Provisioning;
 import dev.raptor.api.Observability;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
@@ -215,7 +216,7 @@ public final class Daemon implements AutoCloseable {
         api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers());
+                new Observability(metrics, health, poller), store.sftpUsers(), new Provisioning(store.templates()));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();

@@ -294,7 +294,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             Map<String, String> labels = new LinkedHashMap<>(spec.labels());
             labels.put(RuntimeLabels.SERVER, id.toString());
             labels.put(RuntimeLabels.SPEC_HASH, SpecHash.of(spec));
-            ContainerRecord record = new ContainerRecord(newContainerId(), id, Instant.now(), data, spec.startup(),
+            ContainerRecord record = new ContainerRecord(newContainerId(), id, Instant.now(), data, spec.startupCommand(),
                     environment(spec, data), labels, spec.limits());
             try {
                 state.create(record);

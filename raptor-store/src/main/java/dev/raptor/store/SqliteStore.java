@@ -22,6 +22,7 @@ import dev.raptor.store.sftp.PasswordHasher;
 import dev.raptor.store.sftp.SftpUsers;
 import dev.raptor.store.snapshot.RestoreResult;
 import dev.raptor.store.snapshot.Snapshots;
+import dev.raptor.store.template.Templates;
 import dev.raptor.store.sqlite.Database;
 import dev.raptor.store.sqlite.IntegrityCheck;
 import org.slf4j.Logger;
@@ -76,6 +77,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     private final Database db;
     private final Clock clock;
     private final SftpUsers sftp;
+    private final Templates templates;
     private final Snapshots snapshots;
     private final ServerView servers;
 
@@ -87,6 +89,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         this.clock = options.clock();
         this.sftp = new SftpUsers(db, new PasswordHasher(options.passwordCost()), clock);
         this.snapshots = new Snapshots(db, dataDir, options.snapshotRetention(), clock);
+        this.templates = new Templates(db);
     }
 
     /** Opens the store in {@code dataDir} (created if needed) with {@link StoreOptions#defaults()}. */
@@ -299,6 +302,11 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     }
 
     /** Online snapshots of this store into {@code <dataDir>/snapshots}. */
+    /** The node's templates (imported eggs). */
+    public Templates templates() {
+        return templates;
+    }
+
     public Snapshots snapshots() {
         return snapshots;
     }

@@ -8,6 +8,8 @@ import dev.raptor.core.server.DuplicateServerException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StateStoreException;
+import dev.raptor.core.template.TemplateExistsException;
+import dev.raptor.core.template.TemplateNotFoundException;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.wire.problem.ConflictingServer;
 import dev.raptor.wire.problem.Problem;
@@ -49,6 +51,8 @@ public final class ProblemMapper {
             case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
                     .withCurrentVersion(s.actual());
             case PortConflictException c -> portConflict(c);
+            case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
+            case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
             case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())
                     .withServerId(r.serverId());
             case EngineException.Unavailable u -> Problem.of(503, "engine-unavailable", "Container engine unavailable", u.getMessage());

@@ -93,7 +93,8 @@ public final class TestNode implements AutoCloseable {
                 Duration.ofSeconds(1)).start();
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
-                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers()).start();
+                settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
+                new dev.raptor.api.Provisioning(store.templates())).start();
     }
 
     public static TestNode start(Path dir) {
