@@ -2,6 +2,7 @@ package dev.raptor.api.problem;
 
 import dev.raptor.core.allocation.PortConflictException;
 import dev.raptor.core.archive.ImportConflictException;
+import dev.raptor.core.power.ServerBusyException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.server.DuplicateServerException;
@@ -51,6 +52,8 @@ public final class ProblemMapper {
             case StaleVersionException s -> Problem.of(412, "version-mismatch", "Version mismatch", s.getMessage())
                     .withCurrentVersion(s.actual());
             case PortConflictException c -> portConflict(c);
+            case ServerBusyException b -> Problem.of(409, "server-busy", "Server busy", b.getMessage())
+                    .withServerId(b.serverId());
             case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
             case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
             case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())

@@ -96,6 +96,16 @@ public final class Mailbox<C> {
         }
     }
 
+    /** Answers {@code question} about what is queued and in hand, atomically with offers and takes; changes nothing. */
+    public <R> R inspect(java.util.function.BiFunction<List<C>, C, R> question) {
+        lock.lock();
+        try {
+            return question.apply(java.util.Collections.unmodifiableList(queue), inHand);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Delivers {@code command} to the worker after {@code delay}, unless cancelled or closed first. */
     public Timer schedule(C command, Duration delay) {
         Objects.requireNonNull(command, "command");

@@ -73,6 +73,24 @@ public sealed interface Intent {
     }
 
     /**
+     * Maintenance that needs the server stopped ({@link Maintenance}): a restore. The desired state is unchanged,
+     * so a server that ran runs again after it; power actions are refused while it waits or runs.
+     *
+     * @param action what it is, for answers, logs and {@code busyWith} ({@code restore})
+     */
+    record Maintain(String action, Maintenance work) implements Intent {
+        @Override
+        public String describe() {
+            return action;
+        }
+
+        @Override
+        public DesiredState desired() {
+            return null;
+        }
+    }
+
+    /**
      * The controller's own supervision: it changes no desired state and never supersedes an operator's
      * intent.
      */

@@ -88,8 +88,18 @@ final class ObservedServer {
      * @throws RuntimeException whatever the store throws; then nothing ran
      */
     void writeAhead(DesiredState d, Runnable then) {
+        writeAhead(d, () -> {
+        }, then);
+    }
+
+    /**
+     * The same, with {@code admit} run first under the same lock: every submission passes here, so what it
+     * checks of the queue cannot change before the intent is queued, and a refusal writes nothing.
+     */
+    void writeAhead(DesiredState d, Runnable admit, Runnable then) {
         writeAhead.lock();
         try {
+            admit.run();
             if (d != null) {
                 store.setDesiredState(id, d);
                 desired = d;

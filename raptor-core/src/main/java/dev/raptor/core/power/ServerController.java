@@ -114,6 +114,8 @@ public final class ServerController implements AutoCloseable {
     /**
      * Queues an intent. For operator intents the desired state is durably recorded first. The future
      * always completes: {@link PowerResult.Done}, {@link PowerResult.Superseded} or {@link PowerResult.Failed}.
+     *
+     * @throws ServerBusyException when an operator intent arrives while maintenance (a restore) waits or runs
      */
     public CompletableFuture<PowerResult> submit(Intent intent) {
         Submission op = new Submission(intent);
@@ -122,9 +124,11 @@ public final class ServerController implements AutoCloseable {
             return op.future();
         }
         try {
-            server.writeAhead(intent.operator() ? intent.desired() : null, () -> enqueue(op));
+            server.writeAhead(intent.operator() ? intent.desired() : null, () -> refuseWhileMaintained(intent), () -> enqueue(op));
         } catch (ServerNotFoundException e) {
             op.fail("server " + id + " does not exist");
+        } catch (ServerBusyException e) {
+            throw e;
         } catch (RuntimeException e) {
             log.error("could not record intent server={} intent={}", id, intent.describe(), e);
             op.fail("could not record the intent durably: " + e.getMessage());
@@ -135,7 +139,15 @@ public final class ServerController implements AutoCloseable {
     /** Queues {@code op} by the rules of {@link Precedence}, atomically with what is queued and in hand. */
     private void enqueue(Submission op) {
         Intent intent = op.intent;
+        String[] busyWith = new String[1];
         boolean queued = mailbox.offer(op, (waiting, inHand) -> {
+            if (intent.operator()) {
+                // Maintenance (a restore) is never superseded nor raced: operator intents are refused while it waits or runs.
+                busyWith[0] = maintenance(waiting, inHand);
+                if (busyWith[0] != null) {
+                    return false;
+                }
+            }
             if (!Precedence.joinsQueue(intent, waiting.isEmpty())) {
                 // Internal work never queues behind or over an operator's: the queued intent will look at the engine anyway.
                 op.complete(new PowerResult.Superseded(intent, waiting.getLast().intent));
@@ -155,9 +167,36 @@ public final class ServerController implements AutoCloseable {
             }
             return true;
         });
+        if (busyWith[0] != null) {
+            throw new ServerBusyException(id, intent.describe(), busyWith[0]);
+        }
         if (!queued && !op.isDone()) {
             op.fail(mailbox.isClosed() ? goneReason() : "too many intents queued for server " + id);
         }
+    }
+
+    /** Refuses an operator intent before its desired state is written, while maintenance waits or runs. */
+    private void refuseWhileMaintained(Intent intent) {
+        if (!intent.operator()) {
+            return;
+        }
+        String busy = mailbox.inspect(ServerController::maintenance);
+        if (busy != null) {
+            throw new ServerBusyException(id, intent.describe(), busy);
+        }
+    }
+
+    /** The maintenance waiting or in hand, or null. */
+    private static String maintenance(List<Submission> waiting, Submission inHand) {
+        if (inHand != null && inHand.intent instanceof Intent.Maintain m) {
+            return m.action();
+        }
+        for (Submission w : waiting) {
+            if (w.intent instanceof Intent.Maintain m) {
+                return m.action();
+            }
+        }
+        return null;
     }
 
     private String goneReason() {

@@ -367,11 +367,24 @@ public final class ServerFleet implements AutoCloseable {
         return controller(id).submit(new Intent.ApplySpec(s.version()));
     }
 
+    /** @throws ServerBusyException while maintenance (a restore) waits or runs on the server */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
         long t0 = System.nanoTime();
+        CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action)); // refused before anything is written when busy
         store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
-        return announced(id, action.wireName(), t0, c.submit(new Intent.Power(action)));
+        return announced(id, action.wireName(), t0, result);
+    }
+
+    /**
+     * Runs maintenance (a restore) on the server, serialised with power actions: a running server is stopped by its
+     * stop policy first and started again after.
+     *
+     * @throws ServerBusyException when maintenance already waits or runs on it
+     */
+    public CompletableFuture<PowerResult> maintain(UUID id, String action, Maintenance work) {
+        ServerController c = controller(id);
+        return c.submit(new Intent.Maintain(action, work));
     }
 
     /** Stops (or, forced, kills) and removes the server, its container and its data. */

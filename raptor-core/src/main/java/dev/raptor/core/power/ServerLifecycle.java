@@ -101,6 +101,7 @@ final class ServerLifecycle {
                 }
             };
             case Intent.ApplySpec a -> applySpec(op);
+            case Intent.Maintain m -> maintain(op, m);
             case Intent.Delete d -> delete(op, d.force());
             case Intent.Recover r -> {
                 server.activity("restart", "restarting after crash in " + r.backoff().toMillis() + " ms (attempt " + r.attempt() + ")", Map.of());
@@ -332,6 +333,60 @@ final class ServerLifecycle {
         if (op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(settings.killWait()))).isEmpty()) {
             throw new Submission.Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
         }
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /**
+     * Stops a running server by its stop policy, runs the work, and starts the server again if it ran; a failed
+     * work still gets the server started again, and the intent fails with its reason.
+     */
+    private PowerResult maintain(Submission op, Intent.Maintain m) {
+        ContainerInfo c = containerToStop();
+        boolean ran = c != null && c.running();
+        if (ran) {
+            stop(op, m.action() + " requested", c);
+        }
+        server.activity(m.action(), m.action() + " started" + (ran ? " (the server was stopped for it)" : ""), Map.of());
+        Throwable failure = runOnItsOwnThread(m);
+        PowerResult after = ran ? start(op) : offline(op);
+        if (failure != null) {
+            String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            throw new Submission.Failure(m.action() + " failed: " + why + (ran ? "; the server was started again" : ""));
+        }
+        server.activity(m.action(), m.action() + " done" + (ran ? "; the server was started again" : ""), Map.of());
+        return after;
+    }
+
+    /**
+     * Long file work holds a carrier thread while it runs native calls, so it gets a platform thread; the
+     * controller's virtual thread waits for it. A daemon shutdown interrupts it (the work stops at a safe point)
+     * and waits for it to get there.
+     */
+    private Throwable runOnItsOwnThread(Intent.Maintain m) {
+        Throwable[] failure = new Throwable[1];
+        Thread worker = Thread.ofPlatform().name(m.action() + "-" + id).start(() -> {
+            try {
+                m.work().run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                worker.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new Submission.Cancelled();
+        }
+        return failure[0];
     }
 
     // ------------------------------------------------------------------ spec, delete, observe
