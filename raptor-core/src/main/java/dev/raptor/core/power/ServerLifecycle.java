@@ -338,15 +338,16 @@ final class ServerLifecycle {
     // ------------------------------------------------------------------ maintenance
 
     /**
-     * Stops a running server by its stop policy, runs the work, and starts the server again if it ran; a failed
-     * work still gets the server started again, and the intent fails with its reason.
+     * Stops a running server by its stop policy, runs the work, and then brings the server to its desired state:
+     * started again when it should run (it ran, or a start the maintenance superseded in the queue asked for it).
+     * A failed work still gets the server started, and the intent fails with its reason.
      */
     private PowerResult maintain(Submission op, Intent.Maintain m) {
         ContainerInfo c = containerToStop();
-        boolean ran = c != null && c.running();
-        if (ran) {
+        if (c != null && c.running()) {
             stop(op, m.action() + " requested", c);
         }
+        boolean ran = server.desired() == DesiredState.RUNNING;
         server.activity(m.action(), m.action() + " started" + (ran ? " (the server was stopped for it)" : ""), Map.of());
         Throwable failure = runOnItsOwnThread(m);
         PowerResult after = ran ? start(op) : offline(op);

@@ -141,13 +141,34 @@ class MaintenanceTest {
     }
 
     @Test
-    void aMaintenanceQueuedBehindAStartWaitsForItAndIsNotSupersededByIt() throws Exception {
+    void aMaintenanceAfterAStartIsNeverSupersededAndLeavesTheServerRunningAsDesired() throws Exception {
         UUID id = create();
         CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
         CompletableFuture<PowerResult> restore = fleet.maintain(id, "restore", () -> { });
 
-        assertThat(result(start)).isInstanceOf(PowerResult.Done.class);
+        // The start ran first, or, still queued, was superseded by the restore (the latest word): either way the
+        // restore happens and the server ends up running, as its desired state says.
+        assertThat(result(start)).satisfiesAnyOf(
+                r -> assertThat(r).isInstanceOf(PowerResult.Done.class),
+                r -> assertThat(r).isInstanceOfSatisfying(PowerResult.Superseded.class, s -> assertThat(s.by().describe()).isEqualTo("restore")));
         assertThat(result(restore)).isInstanceOfSatisfying(PowerResult.Done.class, d -> assertThat(d.state()).isEqualTo(ServerState.RUNNING));
         assertThat(List.of(engineRunning(id))).containsExactly(true);
+    }
+
+    @Test
+    void aStartSupersededInTheQueueByAMaintenanceIsCarriedOutAfterIt() throws Exception {
+        UUID id = fleet.create(ServerSpec.builder("raptor-test/gameserver:1").name("stubborn").readyPattern("Done!")
+                .env("IGNORE_STOP", "1").stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30))).build()).id();
+        assertThat(result(fleet.power(id, PowerAction.START))).isInstanceOf(PowerResult.Done.class);
+        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.STOPPING);
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START); // queued behind the stop
+        CompletableFuture<PowerResult> restore = fleet.maintain(id, "restore", () -> { });
+
+        assertThat(result(start)).isInstanceOfSatisfying(PowerResult.Superseded.class, s -> assertThat(s.by().describe()).isEqualTo("restore"));
+        runtime.engine().exit(id, 0); // the stubborn server finally exits: the stop ends, the restore runs
+        assertThat(result(stop)).isInstanceOf(PowerResult.Done.class);
+        assertThat(result(restore)).isInstanceOfSatisfying(PowerResult.Done.class, d -> assertThat(d.state()).isEqualTo(ServerState.RUNNING));
+        assertThat(engineRunning(id)).isTrue();
     }
 }
