@@ -24,6 +24,7 @@ import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.api.templates.TemplateRoutes;
+import dev.raptor.api.installs.InstallRoutes;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
@@ -153,6 +154,8 @@ public final class ApiServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
         TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
+        InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
+                : new InstallRoutes(provisioning.installs(), operations, settings);
         LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
@@ -250,6 +253,11 @@ public final class ApiServer implements AutoCloseable {
                 routes.get(BASE + "/templates", templateRoutes::list, Access.NODE);
                 routes.get(BASE + "/templates/{templateId}", templateRoutes::get, Access.NODE);
                 routes.delete(BASE + "/templates/{templateId}", templateRoutes::delete, Access.NODE);
+            }
+            if (installRoutes != null) {
+                routes.post(BASE + "/servers/{id}/install", installRoutes::install, Access.NODE);
+                routes.post(BASE + "/servers/{id}/reinstall", installRoutes::reinstall, Access.NODE);
+                routes.get(BASE + "/servers/{id}/install/log", installRoutes::log, Access.server(Permission.CONSOLE_READ));
             }
             if (sftp != null) {
                 routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);

@@ -2,6 +2,9 @@ package dev.raptor.daemon;
 
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.Provisioning;
+import dev.raptor.core.install.InstallService;
+import dev.raptor.docker.DockerInstaller;
+import dev.raptor.docker.DockerRuntime;
 import dev.raptor.api.Observability;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
@@ -172,6 +175,14 @@ public final class Daemon implements AutoCloseable {
         } catch (EngineException e) {
             throw new BootException("boot reconciliation failed: the engine did not answer: " + e.getMessage(), e);
         }
+        // Installs (Docker: helper containers); helpers a stopped daemon left are removed and its cut-short installs read failed.
+        InstallService installs = selected.runtime() instanceof DockerRuntime docker
+                ? new InstallService(fleet, new DockerInstaller(docker, dataDir.resolve("installs").resolve("scripts")), store.installs(),
+                dataDir.resolve("installs"), Duration.ofMinutes(30))
+                : null;
+        if (installs != null) {
+            installs.recover();
+        }
 
         // Live consoles and stats: one engine stream per watched server, closed after the API and before the fleet.
         ServerRuns runs = ServerRuns.of(fleet);
@@ -216,7 +227,7 @@ public final class Daemon implements AutoCloseable {
         api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers(), new Provisioning(store.templates()));
+                new Observability(metrics, health, poller), store.sftpUsers(), new Provisioning(store.templates(), installs));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();

@@ -23,6 +23,7 @@ import dev.raptor.store.sftp.SftpUsers;
 import dev.raptor.store.snapshot.RestoreResult;
 import dev.raptor.store.snapshot.Snapshots;
 import dev.raptor.store.template.Templates;
+import dev.raptor.store.install.Installs;
 import dev.raptor.store.sqlite.Database;
 import dev.raptor.store.sqlite.IntegrityCheck;
 import org.slf4j.Logger;
@@ -78,6 +79,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     private final Clock clock;
     private final SftpUsers sftp;
     private final Templates templates;
+    private final Installs installs;
     private final Snapshots snapshots;
     private final ServerView servers;
 
@@ -90,6 +92,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         this.sftp = new SftpUsers(db, new PasswordHasher(options.passwordCost()), clock);
         this.snapshots = new Snapshots(db, dataDir, options.snapshotRetention(), clock);
         this.templates = new Templates(db);
+        this.installs = new Installs(db);
     }
 
     /** Opens the store in {@code dataDir} (created if needed) with {@link StoreOptions#defaults()}. */
@@ -305,6 +308,11 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     /** The node's templates (imported eggs). */
     public Templates templates() {
         return templates;
+    }
+
+    /** Servers' install scripts and how their last install went. */
+    public Installs installs() {
+        return installs;
     }
 
     public Snapshots snapshots() {

@@ -9,6 +9,7 @@ import dev.raptor.core.server.DuplicateServerException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StateStoreException;
+import dev.raptor.core.power.ServerNotInstalledException;
 import dev.raptor.core.template.TemplateExistsException;
 import dev.raptor.core.template.TemplateNotFoundException;
 import dev.raptor.core.validation.InvalidSpecException;
@@ -54,6 +55,8 @@ public final class ProblemMapper {
             case PortConflictException c -> portConflict(c);
             case ServerBusyException b -> Problem.of(409, "server-busy", "Server busy", b.getMessage())
                     .withServerId(b.serverId());
+            case ServerNotInstalledException ni -> Problem.of(409, "install-failed", "Server not installed", ni.getMessage())
+                    .withServerId(ni.serverId());
             case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
             case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
             case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())

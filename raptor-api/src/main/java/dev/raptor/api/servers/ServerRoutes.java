@@ -54,6 +54,13 @@ public final class ServerRoutes {
         ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, false);
         ServerCreation creation = ServerCreation.decode(body, id -> provisioning == null ? Optional.empty() : provisioning.templates().find(id));
         StoredServer created = fleet.create(creation.spec());
+        if (creation.template() != null && creation.template().install() != null && provisioning.installs() != null) {
+            provisioning.installs().define(created.id(), creation.template().id(), creation.template().install());
+            if (!creation.skipInstall()) {
+                // runs on the server's controller; the answer does not wait for it (GET the server: state installing)
+                operations.track(created.id(), "install", provisioning.installs().install(created.id(), null, false));
+            }
+        }
         ServerSnapshot snapshot = current(created.id());
         ctx.header("Location", PATH + created.id());
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));

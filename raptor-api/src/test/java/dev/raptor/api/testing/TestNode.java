@@ -64,6 +64,7 @@ public final class TestNode implements AutoCloseable {
     public final DockerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
+    public final dev.raptor.core.install.InstallService installs;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
@@ -79,6 +80,9 @@ public final class TestNode implements AutoCloseable {
         this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(runtime, metrics.registry()), bus,
                 ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
         fleet.boot();
+        this.installs = new dev.raptor.core.install.InstallService(fleet, new dev.raptor.docker.DockerInstaller(runtime,
+                dataDir.resolve("installs").resolve("scripts")), store.installs(), dataDir.resolve("installs"), HANG);
+        installs.recover();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
@@ -94,7 +98,7 @@ public final class TestNode implements AutoCloseable {
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
-                new dev.raptor.api.Provisioning(store.templates())).start();
+                new dev.raptor.api.Provisioning(store.templates(), installs)).start();
     }
 
     public static TestNode start(Path dir) {

@@ -370,6 +370,10 @@ public final class ServerFleet implements AutoCloseable {
     /** @throws ServerBusyException while maintenance (a restore) waits or runs on the server */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
+        if ((action == PowerAction.START || action == PowerAction.RESTART) && c.installFailure() != null
+                && c.state() == ServerState.OFFLINE) {
+            throw new ServerNotInstalledException(id, action.wireName(), c.installFailure());
+        }
         long t0 = System.nanoTime();
         CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action)); // refused before anything is written when busy
         store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
@@ -385,6 +389,19 @@ public final class ServerFleet implements AutoCloseable {
     public CompletableFuture<PowerResult> maintain(UUID id, String action, Maintenance work) {
         ServerController c = controller(id);
         return c.submit(new Intent.Maintain(action, work));
+    }
+
+    /**
+     * Runs an install ({@code install}, {@code reinstall}) on the server's controller: like {@link #maintain}, but the
+     * server is left stopped, shows {@code installing} meanwhile and {@code install-failed} after a failure, and a
+     * kill or delete cancels the work (interrupting it) instead of being refused.
+     *
+     * @throws ServerBusyException when maintenance already waits or runs on it
+     */
+    public CompletableFuture<PowerResult> install(UUID id, String action, Maintenance work) {
+        ServerController c = controller(id);
+        store.appendActivity(id, action, action + " requested", Map.of());
+        return announced(id, action, System.nanoTime(), c.submit(new Intent.Maintain(action, work, true)));
     }
 
     /** Stops (or, forced, kills) and removes the server, its container and its data. */

@@ -343,6 +343,9 @@ final class ServerLifecycle {
      * A failed work still gets the server started, and the intent fails with its reason.
      */
     private PowerResult maintain(Submission op, Intent.Maintain m) {
+        if (m.install()) {
+            return install(op, m);
+        }
         ContainerInfo c = containerToStop();
         if (c != null && c.running()) {
             stop(op, m.action() + " requested", c);
@@ -357,6 +360,41 @@ final class ServerLifecycle {
         }
         server.activity(m.action(), m.action() + " done" + (ran ? "; the server was started again" : ""), Map.of());
         return after;
+    }
+
+    /**
+     * An install: stops the server if it runs (a reinstall), shows {@code installing} while the work runs, and leaves
+     * the server stopped: {@code offline} when the work succeeded, {@code install-failed} (until an install succeeds)
+     * when it failed or a kill or delete cancelled it. The work is interrupted by such a cancellation and removes
+     * its helper before it returns.
+     */
+    private PowerResult install(Submission op, Intent.Maintain m) {
+        ContainerInfo c = containerToStop();
+        if (c != null && c.running()) {
+            stop(op, m.action() + " requested", c);
+        }
+        op.check();
+        server.transition(ServerState.INSTALLING, m.action() + " started");
+        server.activity(m.action(), m.action() + " started", Map.of());
+        Throwable failure;
+        try {
+            failure = op.interruptibly(() -> runOnItsOwnThread(m));
+        } catch (Submission.Cancelled cancelled) {
+            server.installFailed(m.action() + " cancelled");
+            server.transition(ServerState.OFFLINE, m.action() + " cancelled");
+            server.activity(m.action(), m.action() + " cancelled; the server stays install-failed until reinstalled", Map.of());
+            throw cancelled;
+        }
+        if (failure != null) {
+            String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            server.installFailed(m.action() + " failed: " + why);
+            server.transition(ServerState.OFFLINE, m.action() + " failed");
+            throw new Submission.Failure(m.action() + " failed: " + why);
+        }
+        server.installFailed(null);
+        server.transition(ServerState.OFFLINE, m.action() + " done");
+        server.activity(m.action(), m.action() + " done", Map.of());
+        return offline(op);
     }
 
     /**
