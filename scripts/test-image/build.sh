@@ -68,6 +68,8 @@ nogroup:x:65534:
 EOF
 echo "raptor-test" >"$R/etc/hostname"
 install -m 755 "$HERE/gameserver.sh" "$R/gameserver.sh"
+# where the README's examples start it, on both runtimes ("startup": "raptor-gameserver")
+ln -s /gameserver.sh "$R/usr/local/bin/raptor-gameserver"
 
 TAR="$WORK/rootfs.tar"
 tar --numeric-owner -C "$R" -cf "$TAR" .

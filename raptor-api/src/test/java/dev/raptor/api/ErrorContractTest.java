@@ -1,6 +1,7 @@
 package dev.raptor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.testing.RawHttp;
 import dev.raptor.api.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,12 +113,14 @@ class ErrorContractTest {
         String spec = """
                 {"name": "%s", "image": "raptor-test/gameserver:1",
                  "allocations": [{"ip": "127.0.0.1", "port": %d, "primary": true}]}""";
-        String holder = node.create(spec.formatted("patch-port-holder", 27813));
-        String mover = node.create(spec.formatted("patch-port-mover", 27814));
+        int held = TestNode.freePort();
+        int own = TestNode.freePort();
+        String holder = node.create(spec.formatted("patch-port-holder", held));
+        String mover = node.create(spec.formatted("patch-port-mover", own));
         JsonNode p = problem(node.call("PATCH", "/api/v1/servers/" + mover,
-                "{\"allocations\": [{\"ip\": \"127.0.0.1\", \"port\": 27813}]}"), 409);
+                "{\"allocations\": [{\"ip\": \"127.0.0.1\", \"port\": " + held + "}]}"), 409);
         assertThat(p.get("conflictsWith").get("id").asText()).isEqualTo(holder);
-        assertThat(node.get("/api/v1/servers/" + mover).json().get("allocations").get(0).get("port").asInt()).isEqualTo(27814);
+        assertThat(node.get("/api/v1/servers/" + mover).json().get("allocations").get(0).get("port").asInt()).isEqualTo(own);
     }
 
     @Test
@@ -135,15 +138,16 @@ class ErrorContractTest {
 
     @Test
     void portConflictIs409NamingTheOtherServer() {
+        int port = TestNode.freePort();
         String spec = """
                 {"name": "%s", "image": "raptor-test/gameserver:1",
-                 "allocations": [{"ip": "127.0.0.1", "port": 27811, "primary": true}]}""";
-        String holder = node.create(spec.formatted("port-holder"));
-        JsonNode p = problem(node.post("/api/v1/servers", spec.formatted("port-wanter")), 409);
+                 "allocations": [{"ip": "127.0.0.1", "port": %d, "primary": true}]}""";
+        String holder = node.create(spec.formatted("port-holder", port));
+        JsonNode p = problem(node.post("/api/v1/servers", spec.formatted("port-wanter", port)), 409);
         assertThat(p.get("type").asText()).endsWith(":port-conflict");
         assertThat(p.get("conflictsWith").get("id").asText()).isEqualTo(holder);
         assertThat(p.get("conflictsWith").get("name").asText()).isEqualTo("port-holder");
-        assertThat(p.get("detail").asText()).contains(holder).contains("port-holder").contains("127.0.0.1:27811/tcp");
+        assertThat(p.get("detail").asText()).contains(holder).contains("port-holder").contains("127.0.0.1:" + port + "/tcp");
     }
 
     @Test
@@ -166,6 +170,70 @@ class ErrorContractTest {
         assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
         problem(node.send("GET", "/api/v1/servers", null, "Authorization", "Bearer not-the-key"), 401);
         problem(node.send("GET", "/api/v1/servers", null, "Authorization", "Basic dXNlcjpwYXNz"), 401);
+    }
+
+    @Test
+    void anEmptyBearerTokenIs401SayingItIsEmpty() {
+        // what `curl -H "Authorization: Bearer $KEY"` sends when KEY is empty
+        for (String header : List.of("Bearer ", "Bearer", "bearer   ")) {
+            RawHttp.Response r = node.tcp().send("GET", "/api/v1/servers", null, "Authorization", header);
+            assertThat(r.status()).as(header).isEqualTo(401);
+            assertThat(r.json().get("detail").asText()).as(header).startsWith("the bearer token is empty");
+        }
+    }
+
+    @Test
+    void aTopLevelFieldThatBelongsInASectionIs400WithAHintAtItsPath() {
+        JsonNode p = problem(node.post("/api/v1/servers", TestNode.gameServer("hinted", 0).replaceFirst("\\{", "{\"memory\": 1024, ")), 400);
+        assertThat(p.get("errors")).hasSize(1);
+        assertThat(p.get("errors").get(0).get("field").asText()).isEqualTo("memory");
+        assertThat(p.get("errors").get(0).get("message").asText()).isEqualTo("is not a known field; did you mean limits.memoryMiB?");
+    }
+
+    @Test
+    void aNameAnotherServerHasIs409NameTakenIgnoringCase() {
+        String first = node.create(TestNode.gameServer("Name-Taken", 0));
+        JsonNode p = problem(node.post("/api/v1/servers", TestNode.gameServer("name-taken", 0)), 409);
+        assertThat(p.get("type").asText()).endsWith(":name-taken");
+        assertThat(p.get("conflictsWith").get("id").asText()).isEqualTo(first);
+        assertThat(p.get("conflictsWith").get("name").asText()).isEqualTo("Name-Taken");
+
+        String second = node.create(TestNode.gameServer("name-free", 0));
+        problem(node.call("PATCH", "/api/v1/servers/" + second, "{\"name\": \"NAME-TAKEN\"}"), 409);
+        assertThat(node.get("/api/v1/servers/" + second).json().get("name").asText()).isEqualTo("name-free");
+    }
+
+    @Test
+    void aPortAnotherProgramHoldsIs409PortInUseNamingTheProgram() throws Exception {
+        try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            int port = ((java.net.InetSocketAddress) other.getLocalAddress()).getPort();
+            String spec = TestNode.gameServer("port-in-use", 0).replaceFirst("\\{",
+                    "{\"allocations\": [{\"ip\": \"127.0.0.1\", \"port\": " + port + "}], ");
+            JsonNode p = problem(node.post("/api/v1/servers", spec), 409);
+            assertThat(p.get("type").asText()).endsWith(":port-in-use");
+            assertThat(p.get("heldBy").get("binding").asText()).isEqualTo("127.0.0.1:" + port + "/tcp");
+            assertThat(p.get("heldBy").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(p.get("detail").asText()).startsWith("127.0.0.1:" + port + "/tcp is in use by "
+                    + p.get("heldBy").get("process").asText() + " (pid " + ProcessHandle.current().pid() + ")");
+            assertThat(node.get("/api/v1/servers?name=port-in-use").json().get("servers")).isEmpty();
+        }
+    }
+
+    @Test
+    void startingAnOfflineServerWhosePortAnotherProgramTookIs409AndStartsNothing() throws Exception {
+        int port = TestNode.freePort();
+        String id = node.create(TestNode.gameServer("port-taken-later", 0).replaceFirst("\\{",
+                "{\"allocations\": [{\"ip\": \"127.0.0.1\", \"port\": " + port + "}], "));
+        try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", port))) {
+            JsonNode p = problem(node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}"), 409);
+            assertThat(p.get("type").asText()).endsWith(":port-in-use");
+            assertThat(p.get("heldBy").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        }
+        JsonNode server = node.get("/api/v1/servers/" + id).json();
+        assertThat(server.get("desiredState").asText()).as("refused before the intent was recorded").isEqualTo("stopped");
+        assertThat(server.get("containerId").isNull()).isTrue();
     }
 
     @Test

@@ -166,6 +166,24 @@ class ServerFlowTest {
     }
 
     @Test
+    void aStartupCommandThatIsNotFoundFailsTheStartOnDockerWithItsExitCodeAndWhatTheShellSaid() {
+        // no ready pattern: the start waits out the settle window, and the container is gone long before
+        String id = node.create("""
+                {"name": "flow-not-found", "image": "%s", "startup": "raptor-no-such-game --nogui",
+                 "labels": {"suite": "api"}}""".formatted(TestEngine.IMAGE));
+
+        TestNode.Res started = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}");
+
+        assertThat(started.status()).as(started.toString()).isEqualTo(200);
+        assertThat(started.json().get("status").asText()).as(started.toString()).isEqualTo("failed");
+        assertThat(started.json().get("reason").asText())
+                .startsWith("the server exited during boot with code 127; its last line of output:\n")
+                .contains("raptor-no-such-game").contains("not found");
+        assertThat(node.get("/api/v1/servers/" + id).json().get("state").asText()).isEqualTo("offline");
+        assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
+    }
+
+    @Test
     void healthNeedsNoKeyAndSystemDescribesTheNode() {
         TestNode.Res health = node.send("GET", "/api/v1/health", null);
         assertThat(health.status()).as(health.toString()).isEqualTo(200);

@@ -113,12 +113,25 @@ class StateTransferApiTest {
 
     @Test
     void anImportWhosePortsAreTakenIsAConflictAndImportsNothing() {
+        int port = TestNode.freePort();
         a.create("""
                 {"name": "holder", "image": "raptor-test/gameserver:1",
-                 "allocations": [{"ip": "0.0.0.0", "port": 41020}]}""");
+                 "allocations": [{"ip": "0.0.0.0", "port": %d}]}""".formatted(port));
         int before = a.get("/api/v1/servers").json().get("count").asInt();
-        TestNode.Res r = a.post("/api/v1/state/import", legacy("clash-" + UUID.randomUUID(), 41020));
+        TestNode.Res r = a.post("/api/v1/state/import", legacy("clash-" + UUID.randomUUID(), port));
         assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(a.get("/api/v1/servers").json().get("count").asInt()).isEqualTo(before);
+    }
+
+    @Test
+    void anImportGivingAServerATakenNameIsAConflictNamingBothAndImportsNothing() {
+        String name = "named-" + UUID.randomUUID();
+        String holder = a.create(TestNode.gameServer(name.toUpperCase(java.util.Locale.ROOT), 0));
+        int before = a.get("/api/v1/servers").json().get("count").asInt();
+        TestNode.Res r = a.post("/api/v1/state/import?mode=replace", legacy(name, 41030));
+        assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(r.json().get("type").asText()).endsWith(":import-conflict");
+        assertThat(r.json().get("detail").asText()).contains("'" + name + "' is taken by " + holder);
         assertThat(a.get("/api/v1/servers").json().get("count").asInt()).isEqualTo(before);
     }
 }

@@ -33,6 +33,7 @@ import dev.raptor.query.QueryTargets;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.ServerFleet;
@@ -40,6 +41,7 @@ import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.core.stats.StatsSettings;
+import dev.raptor.docker.DockerRuntime;
 import dev.raptor.process.ProcessRuntime;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.ServerVolumes;
@@ -166,7 +168,13 @@ public final class Daemon implements AutoCloseable {
         EventBus bus = new EventBus();
         closeOrder.push(new Step("event bus", bus));
 
-        fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, ControllerSettings.defaults(volumes));
+        // which host ports other programs hold: asked of the runtime itself (the metered wrapper does not know)
+        HostPorts hostPorts = switch (selected.runtime()) {
+            case DockerRuntime docker -> docker.hostPorts();
+            case ProcessRuntime process -> process.hostPorts();
+            default -> HostPorts.UNCHECKED;
+        };
+        fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, ControllerSettings.defaults(volumes), hostPorts);
         closeOrder.push(new Step("fleet (game servers keep running)", fleet));
         ServerFleet.ReconcileReport report;
         try {

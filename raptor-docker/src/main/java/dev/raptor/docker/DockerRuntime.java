@@ -13,6 +13,9 @@ import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.WaitResponse;
+import dev.raptor.core.allocation.BindProbe;
+import dev.raptor.core.allocation.HostPorts;
+import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -43,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -108,6 +112,23 @@ public final class DockerRuntime implements ContainerRuntime {
     public DockerRuntimeConfig config() {
         return config;
     }
+
+    /**
+     * How a fleet on this engine checks host ports before using them: on this machine's sockets when the engine
+     * runs here (a Unix socket, or TCP to a loopback address), leaving the ports {@code docker-proxy} holds to the
+     * engine, which refuses a start whose port another container publishes ({@link EngineException.Conflict#portInUse()});
+     * not at all for an engine elsewhere, whose host this machine cannot see.
+     */
+    public HostPorts hostPorts() {
+        String scheme = config.dockerHost().getScheme().toLowerCase(java.util.Locale.ROOT);
+        String host = config.dockerHost().getHost();
+        boolean local = scheme.equals("unix") || host != null && (host.equals("localhost") || IpLiteral.parse(host) != null
+                && IpLiteral.parse(host).isLoopbackAddress());
+        return local ? new BindProbe(Set.of(USERLAND_PROXY)) : HostPorts.UNCHECKED;
+    }
+
+    /** The engine's process that holds the host ports of the containers it publishes. */
+    static final String USERLAND_PROXY = "docker-proxy";
 
     /** Subscriptions (logs, stats, events) whose engine stream or reader thread has not finished yet. */
     public int openStreams() {

@@ -36,6 +36,34 @@ class LifecycleTest extends EngineTest {
     }
 
     @Test
+    void aStartWhoseHostPortAnotherContainerPublishesIsAConflictNamingThePort() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        startBooted(spec().port("127.0.0.1", port).build());
+        ContainerRef second = create(spec().port("127.0.0.1", port).build()).ref();
+
+        assertThatThrownBy(() -> runtime.start(second, soon())).isInstanceOfSatisfying(EngineException.Conflict.class, e -> {
+            assertThat(e.getMessage()).contains("port is already allocated");
+            assertThat(e.portInUse()).hasValueSatisfying(p -> assertThat(p.allocation().hostBinding()).isEqualTo("127.0.0.1:" + port + "/tcp"));
+        });
+        assertThat(runtime.inspect(second, soon()).running()).isFalse();
+    }
+
+    @Test
+    void theEnginesWordsForATakenPortNameIt() {
+        assertThat(EngineErrors.portInUse("driver failed programming external connectivity on endpoint raptor-x (ab12): "
+                + "Bind for 0.0.0.0:25565 failed: port is already allocated").allocation().hostBinding()).isEqualTo("0.0.0.0:25565/tcp");
+        assertThat(EngineErrors.portInUse("driver failed programming external connectivity on endpoint raptor-x (ab12): "
+                + "Error starting userland proxy: listen udp4 127.0.0.1:19132: bind: address already in use").allocation().hostBinding())
+                .isEqualTo("127.0.0.1:19132/udp");
+        assertThat(EngineErrors.portInUse("Bind for [::]:27015 failed: port is already allocated").allocation().hostBinding())
+                .isEqualTo("[::]:27015/tcp");
+        assertThat(EngineErrors.portInUse("some other conflict")).isNull();
+    }
+
+    @Test
     void killingAStoppedContainerIsANoOp() {
         ContainerRef ref = create(spec().build()).ref();
 

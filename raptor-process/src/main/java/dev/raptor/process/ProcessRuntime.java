@@ -1,6 +1,8 @@
 package dev.raptor.process;
 
 import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.BindProbe;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -166,6 +168,11 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
+    /** How a fleet on this runtime checks host ports: on this machine's sockets, where its servers bind them themselves. */
+    public HostPorts hostPorts() {
+        return new BindProbe(Set.of());
+    }
+
     /** The state directory this runtime keeps its records in. */
     public Path stateDir() {
         return config.stateDir();
@@ -207,7 +214,8 @@ public final class ProcessRuntime implements ContainerRuntime {
         details.put("stateDir", config.stateDir().toString());
         details.put("awk", tools.awk().toString());
         details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");
-        return new RuntimeInfo(name(), kernelRelease(), API_VERSION, details, warnings);
+        // the "engine" is Raptor's own supervisor, so its version is Raptor's; the kernel is a detail, not the engine
+        return new RuntimeInfo(name(), ownVersion(), API_VERSION, details, warnings);
     }
 
     // ------------------------------------------------------------------ finding
@@ -598,6 +606,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         byte[] b = new byte[8];
         ThreadLocalRandom.current().nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /** Raptor's version, from the daemon jar's manifest; "dev" when run from classes (tests, the IDE). */
+    private static String ownVersion() {
+        String v = ProcessRuntime.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private static String kernelRelease() {

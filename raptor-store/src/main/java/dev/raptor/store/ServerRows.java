@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -65,6 +67,18 @@ final class ServerRows {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
         }
+    }
+
+    /** Every server's name by id, oldest first: what the name rule ({@link dev.raptor.core.server.ServerNames}) checks. */
+    static Map<UUID, String> names(Connection c) throws SQLException {
+        Map<UUID, String> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name FROM servers ORDER BY created_at, rowid");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(UUID.fromString(rs.getString(1)), rs.getString(2));
+            }
+        }
+        return out;
     }
 
     static void insert(Connection c, StoredServer s) throws SQLException {

@@ -11,6 +11,8 @@ import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.NameTakenException;
+import dev.raptor.core.server.ServerNames;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerStore;
@@ -150,6 +152,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
             if (ServerRows.version(c, spec.id()).isPresent()) {
                 throw new DuplicateServerException(spec.id());
             }
+            ServerNames.check(spec.id(), spec.name(), null, ServerRows.names(c));
             Instant now = now();
             StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
             ServerRows.insert(c, s);
@@ -189,6 +192,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
             if (current.version() != expectedVersion) {
                 throw new StaleVersionException(id, expectedVersion, current.version());
             }
+            ServerNames.check(id, spec.name(), current.spec().name(), ServerRows.names(c));
             StoredServer updated = new StoredServer(spec, current.version() + 1, current.desired(), current.createdAt(), now());
             ServerRows.replace(c, updated);
             return updated;
@@ -386,8 +390,10 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
                     existing.put(s.id(), v.getAsLong());
                 }
             }
-            if (!existing.isEmpty() && mode == ImportMode.FAIL_ON_EXISTING) {
-                throw new ImportConflictException(List.copyOf(existing.keySet()));
+            List<ImportConflictException.NameClash> clashes = nameClashes(plan, ServerRows.names(c));
+            boolean idsClash = !existing.isEmpty() && mode == ImportMode.FAIL_ON_EXISTING;
+            if (idsClash || !clashes.isEmpty()) {
+                throw new ImportConflictException(idsClash ? List.copyOf(existing.keySet()) : List.of(), clashes);
             }
             List<UUID> imported = new ArrayList<>();
             Instant now = now();
@@ -409,6 +415,25 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
                 .addKeyValue("replaced", report.replaced().size()).addKeyValue("warnings", report.warnings().size())
                 .log("state imported");
         return report;
+    }
+
+    /**
+     * The imported servers whose names another server has: one that stays on the node (every server the
+     * import does not overwrite), or one earlier in the import.
+     */
+    private static List<ImportConflictException.NameClash> nameClashes(ImportPlan plan, Map<UUID, String> onNode) {
+        Map<UUID, String> holders = new LinkedHashMap<>(onNode);
+        plan.servers().forEach(s -> holders.remove(s.id()));
+        List<ImportConflictException.NameClash> clashes = new ArrayList<>();
+        for (StoredServer s : plan.servers()) {
+            try {
+                ServerNames.check(s.id(), s.spec().name(), null, holders);
+            } catch (NameTakenException e) {
+                clashes.add(new ImportConflictException.NameClash(s.id(), s.spec().name(), e.holder(), e.holderName()));
+            }
+            holders.putIfAbsent(s.id(), s.spec().name());
+        }
+        return clashes;
     }
 
     private static void insertImportActivity(Connection c, StoredServer s, ImportPlan plan, Instant now)

@@ -1,10 +1,12 @@
 package dev.raptor.store;
 
 import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.StoredServer;
 import dev.raptor.store.migration.Migration;
 import dev.raptor.store.migration.Migrations;
+import dev.raptor.store.row.SpecFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +82,7 @@ class MigrationTest {
                 "table operations", "index operations_by_finished_at").doesNotContain("table sftp_credentials");
         // and schema 4 rewrote its spec in the store's own format
         assertThat(specColumns(OLD_SERVER)).satisfies(row -> {
-            assertThat(row.format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
+            assertThat(row.format()).isEqualTo(SpecFormat.CURRENT.number());
             assertThat(row.text()).contains("\"ports\":[{\"ip\":\"0.0.0.0\",\"hostPort\":25565,\"containerPort\":25565")
                     .contains("\"timeout\":\"PT30S\"").doesNotContain("timeoutSeconds");
         });
@@ -105,6 +107,9 @@ class MigrationTest {
             + "\"labels\":{\"plan\":\"gold\",\"team\":\"eu\"},\"extraHosts\":{\"db.internal\":\"10.0.0.5\"},"
             + "\"healthCheck\":{\"command\":\"mc-health --port 25565\",\"intervalSeconds\":20,\"timeoutSeconds\":2.5,"
             + "\"retries\":4,\"startPeriodSeconds\":90},\"readyPattern\":\"Done \\\\(\"}";
+
+    /** What {@link #EVERY_FIELD_V1} holds: everything of {@link Specs#everyField()} but its settle window, which came later. */
+    private static final ServerSpec EVERY_FIELD_BEFORE_SETTLE = Specs.everyField().toBuilder().settle(null).build();
 
     private static final UUID BROKEN = UUID.fromString("9d0e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a");
 
@@ -134,14 +139,14 @@ class MigrationTest {
 
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
-            assertThat(server.spec()).isEqualTo(Specs.everyField());
+            assertThat(server.spec()).as("schema 3 knew no settle window: the default").isEqualTo(EVERY_FIELD_BEFORE_SETTLE);
             assertThat(server.version()).isEqualTo(2);
             assertThat(server.desired()).isEqualTo(DesiredState.RUNNING);
         }
         assertThat(userVersion()).isEqualTo(Migrations.latestVersion());
         SpecColumns row = specColumns(Specs.everyField().id());
-        assertThat(row.format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
-        assertThat(row.text()).isEqualTo(dev.raptor.store.row.SpecRows.write(Specs.everyField()))
+        assertThat(row.format()).isEqualTo(SpecFormat.CURRENT.number());
+        assertThat(row.text()).isEqualTo(dev.raptor.store.row.SpecRows.write(EVERY_FIELD_BEFORE_SETTLE))
                 .contains("\"timeout\":\"PT2.5S\"", "\"rconPassword\":\"hunter2\"").doesNotContain("Seconds");
     }
 
@@ -166,12 +171,32 @@ class MigrationTest {
             StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
             store.update(server.id(), 2, server.spec().withName("renamed"));
             StoredServer created = store.create(Specs.minecraft("lobby"));
-            assertThat(specColumns(created.id()).format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
+            assertThat(specColumns(created.id()).format()).isEqualTo(SpecFormat.CURRENT.number());
         }
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             assertThat(store.find(Specs.everyField().id()).orElseThrow().spec().name()).isEqualTo("renamed");
         }
-        assertThat(specColumns(Specs.everyField().id()).format()).isEqualTo(dev.raptor.store.row.SpecFormat.CURRENT.number());
+        assertThat(specColumns(Specs.everyField().id()).format()).isEqualTo(SpecFormat.CURRENT.number());
+    }
+
+    @Test
+    void aRowOfSpecFormatThreeHasNoSettleWindowAndReadsWithTheDefault() throws Exception {
+        SqliteStore.open(dataDir).close();
+        ServerSpec spec = Specs.minecraft("lobby");
+        String v3 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"settle\":\"PT2S\"", "");
+        assertThat(v3).doesNotContain("settle").contains("\"query\":null");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO servers (id, name, spec, spec_format, version, desired, "
+                     + "created_at, updated_at) VALUES (?, ?, ?, 3, 1, 'stopped', 1700000000000, 1700000000000)")) {
+            ps.setString(1, spec.id().toString());
+            ps.setString(2, spec.name());
+            ps.setString(3, v3);
+            ps.executeUpdate();
+        }
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.find(spec.id()).orElseThrow().spec()).isEqualTo(spec);
+            assertThat(store.find(spec.id()).orElseThrow().spec().settle()).isEqualTo(ServerSpec.DEFAULT_SETTLE);
+        }
     }
 
     private record SpecColumns(String text, int format) {

@@ -4,6 +4,7 @@ import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.NameTakenException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StaleVersionException;
@@ -96,6 +97,21 @@ class SqliteStoreTest {
                 .isInstanceOf(DuplicateServerException.class)
                 .hasMessageContaining(spec.id().toString());
         assertThat(store.find(spec.id()).orElseThrow().spec().name()).isEqualTo("lobby");
+    }
+
+    @Test
+    void aNameAnotherServerHasIsRefusedIgnoringCaseAndNothingIsWritten() {
+        StoredServer lobby = store.create(Specs.minecraft("Lobby"));
+        ServerSpec second = Specs.minecraft("lobby");
+
+        assertThatThrownBy(() -> store.create(second)).isInstanceOfSatisfying(NameTakenException.class,
+                e -> assertThat(e.holder()).isEqualTo(lobby.id()));
+        assertThat(store.find(second.id())).isEmpty();
+
+        StoredServer hub = store.create(Specs.minecraft("hub"));
+        assertThatThrownBy(() -> store.update(hub.id(), 1, hub.spec().withName(" LOBBY "))).isInstanceOf(NameTakenException.class);
+        assertThat(store.find(hub.id()).orElseThrow().version()).isEqualTo(1);
+        assertThat(store.update(lobby.id(), 1, lobby.spec().withName("LOBBY")).spec().name()).as("its own name, recased").isEqualTo("LOBBY");
     }
 
     @Test

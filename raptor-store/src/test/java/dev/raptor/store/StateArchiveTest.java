@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +105,47 @@ class StateArchiveTest {
                 .hasMessageContaining(clash.id().toString())
                 .hasMessageContaining("nothing was written");
         assertThat(into.list()).containsExactly(clash);
+    }
+
+    @Test
+    void anImportGivingAServerANameAnotherServerHasIsRefusedInAnyModeAndWritesNothing() {
+        someServers();
+        StoredServer local = into.create(Specs.minecraft("LOBBY"));
+        UUID imported = from.list().get(1).id();
+
+        for (ImportMode mode : ImportMode.values()) {
+            assertThatThrownBy(() -> into.importPlan(exported(), mode))
+                    .isInstanceOfSatisfying(ImportConflictException.class, e -> {
+                        assertThat(e.existing()).isEmpty();
+                        assertThat(e.names()).containsExactly(new ImportConflictException.NameClash(imported, "lobby", local.id(), "LOBBY"));
+                    })
+                    .hasMessage("import refused, nothing was written: server " + imported + "'s name 'lobby' is taken by "
+                            + local.id() + " (as 'LOBBY')");
+            assertThat(into.list()).containsExactly(local);
+        }
+    }
+
+    @Test
+    void twoServersOfOneImportWithOneNameClashWithEachOther() {
+        StoredServer first = new StoredServer(Specs.minecraft("lobby"), 1, DesiredState.STOPPED, Instant.now(), Instant.now());
+        StoredServer second = new StoredServer(Specs.minecraft("Lobby"), 1, DesiredState.STOPPED, Instant.now(), Instant.now());
+        ImportPlan plan = new ImportPlan(ImportFormat.RAPTOR_EXPORT, List.of(first, second), Map.of(), List.of());
+
+        assertThatThrownBy(() -> into.importPlan(plan, ImportMode.FAIL_ON_EXISTING)).isInstanceOfSatisfying(ImportConflictException.class,
+                e -> assertThat(e.names()).containsExactly(new ImportConflictException.NameClash(second.id(), "Lobby", first.id(), "lobby")));
+        assertThat(into.list()).isEmpty();
+    }
+
+    @Test
+    void aServerTheImportReplacesGivesUpItsName() {
+        StoredServer old = into.create(Specs.minecraft("lobby"));
+        StoredServer renamed = new StoredServer(old.spec().withName("hub"), 2, DesiredState.STOPPED, Instant.now(), Instant.now());
+        StoredServer newcomer = new StoredServer(Specs.minecraft("lobby"), 1, DesiredState.STOPPED, Instant.now(), Instant.now());
+        ImportPlan plan = new ImportPlan(ImportFormat.RAPTOR_EXPORT, List.of(renamed, newcomer), Map.of(), List.of());
+
+        into.importPlan(plan, ImportMode.REPLACE_EXISTING);
+
+        assertThat(into.list()).extracting(s -> s.spec().name()).containsExactly("hub", "lobby");
     }
 
     @Test

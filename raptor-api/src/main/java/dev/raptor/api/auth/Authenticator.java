@@ -60,11 +60,18 @@ public final class Authenticator implements Handler {
         if (header == null || header.isBlank()) {
             throw unauthorized("this request needs 'Authorization: Bearer <API key or server token>'", null);
         }
-        int space = header.indexOf(' ');
-        if (space < 0 || !header.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
+        String value = header.strip();
+        int space = value.indexOf(' ');
+        String scheme = space < 0 ? value : value.substring(0, space);
+        if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
             throw unauthorized("only the Bearer scheme is accepted: 'Authorization: Bearer <API key or server token>'", null);
         }
-        String credential = header.substring(space + 1).strip();
+        String credential = space < 0 ? "" : value.substring(space + 1).strip();
+        if (credential.isEmpty()) {
+            // "Bearer " and nothing after it: a shell variable that was empty, e.g. KEY not set
+            throw unauthorized("the bearer token is empty: 'Authorization: Bearer <API key or server token>' needs the key"
+                    + " or token after 'Bearer ' (was the variable holding it empty?)", "invalid_token");
+        }
         if (apiKey.matches(credential)) {
             return new Principal.NodeKey();
         }

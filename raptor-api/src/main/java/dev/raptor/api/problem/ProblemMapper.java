@@ -1,11 +1,14 @@
 package dev.raptor.api.problem;
 
 import dev.raptor.core.allocation.PortConflictException;
+import dev.raptor.core.allocation.PortInUse;
+import dev.raptor.core.allocation.PortInUseException;
 import dev.raptor.core.archive.ImportConflictException;
 import dev.raptor.core.power.ServerBusyException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.NameTakenException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StateStoreException;
@@ -14,6 +17,7 @@ import dev.raptor.core.template.TemplateExistsException;
 import dev.raptor.core.template.TemplateNotFoundException;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.wire.problem.ConflictingServer;
+import dev.raptor.wire.problem.PortHolder;
 import dev.raptor.wire.problem.Problem;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -59,15 +63,21 @@ public final class ProblemMapper {
                     .withServerId(ni.serverId());
             case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
             case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
+            case PortInUseException u -> portInUse(u.inUse(), u.serverId(), "");
+            case NameTakenException n -> Problem.of(409, "name-taken", "Name taken", n.getMessage())
+                    .withConflictsWith(new ConflictingServer(n.holder(), n.holderName(), null));
             case ServerNotRunningException r -> Problem.of(409, "server-not-running", "Server not running", r.getMessage())
                     .withServerId(r.serverId());
             case EngineException.Unavailable u -> Problem.of(503, "engine-unavailable", "Container engine unavailable", u.getMessage());
             case EngineException.Timeout to -> Problem.of(504, "engine-timeout", "Container engine timed out", to.getMessage());
+            // the engine's refusal of a host port is the same problem as the probe's, in the engine's words too
+            case EngineException.Conflict c when c.portInUse().isPresent() ->
+                    portInUse(c.portInUse().get(), c.serverId(), " (the engine says: " + c.getMessage() + ")");
             case EngineException.Conflict c -> Problem.of(409, "engine-conflict", "Conflict in the container engine", c.getMessage());
             case EngineException.NotFound n -> Problem.of(404, "engine-not-found", "Not found in the container engine", n.getMessage());
             case EngineException.Rejected r -> Problem.of(422, "engine-rejected", "Refused by the container engine", r.getMessage());
-            case ImportConflictException c -> Problem.of(409, "import-conflict", "Servers already exist",
-                    c.getMessage() + "; import again with ?mode=replace to overwrite them");
+            case ImportConflictException c -> Problem.of(409, "import-conflict", c.existing().isEmpty() ? "Names taken" : "Servers already exist",
+                    c.getMessage() + (c.existing().isEmpty() ? "" : "; import again with ?mode=replace to overwrite them"));
             case StateStoreException s -> {
                 log.error("store failure while serving a request", s);
                 yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
@@ -97,6 +107,13 @@ public final class ProblemMapper {
         return Problem.of(409, "port-conflict", "Port already allocated",
                         c.wanted().hostBinding() + " is held by server " + c.holder() + name + " (" + c.held().hostBinding() + ")")
                 .withConflictsWith(new ConflictingServer(c.holder(), holderName.orElse(null), c.held().hostBinding()));
+    }
+
+    /** Another program holds a host port the server needs: who, when the system tells ({@code heldBy}). */
+    private static Problem portInUse(PortInUse inUse, UUID serverId, String more) {
+        Problem p = Problem.of(409, "port-in-use", "Port in use", inUse.describe() + more + "; stop that program or choose another port")
+                .withHeldBy(new PortHolder(inUse.allocation().hostBinding(), inUse.process(), inUse.pid()));
+        return serverId == null ? p : p.withServerId(serverId);
     }
 
     /** Javalin's own answers: unknown route, wrong method, body too large... */

@@ -78,7 +78,7 @@ public final class TestNode implements AutoCloseable {
         this.store = SqliteStore.open(dataDir);
         this.runtime = TestEngine.runtime(node);
         this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(runtime, metrics.registry()), bus,
-                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)));
+                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), runtime.hostPorts());
         fleet.boot();
         this.installs = new dev.raptor.core.install.InstallService(fleet, new dev.raptor.docker.DockerInstaller(runtime,
                 dataDir.resolve("installs").resolve("scripts")), store.installs(), dataDir.resolve("installs"), HANG);
@@ -195,6 +195,15 @@ public final class TestNode implements AutoCloseable {
                 {"name": "%s", "image": "%s", "environment": {"BOOT_DELAY": "%d"},
                  "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20},
                  "readyPattern": "Done!", "labels": {"suite": "api"}}""".formatted(name, TestEngine.IMAGE, bootDelay);
+    }
+
+    /** A TCP port nothing listens on now on 127.0.0.1 (the node refuses ports other programs hold). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Creates a server over the API and answers its id. */

@@ -96,6 +96,9 @@ public final class ApiProblemException extends CliException {
                 sb.append(System.lineSeparator()).append("  ").append(e);
             }
         }
+        if (errors.stream().anyMatch(e -> e.startsWith("startup: "))) {
+            sb.append(System.lineSeparator()).append("  raptorctl: give the startup command with --startup CMD (or after the image)");
+        }
         return sb.toString();
     }
 

@@ -35,4 +35,13 @@ class ApiProblemExceptionTest {
                 .isEqualTo("HTTP 502: Bad gateway from proxy");
         assertThat(ApiProblemException.from(401, "", "").getMessage()).contains("RAPTOR_API_KEY");
     }
+
+    @Test
+    void aSpecTheRuntimeCannotRunWithoutAStartupCommandPointsAtTheFlag() {
+        var e = ApiProblemException.from(400, "application/problem+json", """
+                {"type":"urn:raptor:problem:validation","title":"Invalid request","status":400,
+                 "detail":"startup: the process runtime needs a startup command","errors":[{"field":"startup",
+                 "message":"the process runtime needs a startup command"}]}""");
+        assertThat(e.getMessage()).endsWith("raptorctl: give the startup command with --startup CMD (or after the image)");
+    }
 }

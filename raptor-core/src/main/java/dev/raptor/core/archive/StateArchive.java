@@ -14,7 +14,9 @@ public interface StateArchive {
      * Writes every server of {@code plan}, all or none, in one transaction, each with an {@code import}
      * activity entry.
      *
-     * @throws ImportConflictException when ids exist and {@code mode} is {@link ImportMode#FAIL_ON_EXISTING}
+     * @throws ImportConflictException when ids exist and {@code mode} is {@link ImportMode#FAIL_ON_EXISTING}, or a
+     *                                  server's name is another's (one the import leaves on the node, or an earlier
+     *                                  one of the import; names are unique per node, ignoring case), in any mode
      */
     ImportReport importPlan(ImportPlan plan, ImportMode mode);
 }

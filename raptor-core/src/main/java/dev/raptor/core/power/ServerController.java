@@ -1,5 +1,6 @@
 package dev.raptor.core.power;
 
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.mailbox.Mailbox;
 import dev.raptor.core.runtime.ContainerInfo;
@@ -56,14 +57,17 @@ public final class ServerController implements AutoCloseable {
     private final Thread loop;
 
     /**
+     * @param hostPorts asked before each start whether other programs hold the server's ports
      * @param initial   the observed facts to start from (boot reconciliation inspects the engine first)
      * @param onDeleted called once, on the controller's thread, after a delete has removed the server
      */
     public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus,
-                            ControllerSettings settings, DesiredState desired, Initial initial, Runnable onDeleted) {
+                            ControllerSettings settings, HostPorts hostPorts, DesiredState desired, Initial initial,
+                            Runnable onDeleted) {
         this.id = id;
         this.server = new ObservedServer(id, store, bus, desired, initial);
-        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, server, intent -> enqueue(new Submission(intent)), onDeleted);
+        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server,
+                intent -> enqueue(new Submission(intent)), onDeleted);
         this.loop = Thread.ofVirtual().name("server-" + id).unstarted(this::runLoop);
         this.loop.start();
     }

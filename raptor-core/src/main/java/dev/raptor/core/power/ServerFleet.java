@@ -1,6 +1,9 @@
 package dev.raptor.core.power;
 
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.allocation.PortConflictException;
+import dev.raptor.core.allocation.PortInUseException;
 import dev.raptor.core.allocation.PortRegistry;
 import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.event.EventBus;
@@ -15,6 +18,7 @@ import dev.raptor.core.runtime.ContainerSelection;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.NameTakenException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
@@ -51,6 +55,7 @@ public final class ServerFleet implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final EventBus bus;
     private final ControllerSettings settings;
+    private final HostPorts hostPorts;
     private final PortRegistry ports = new PortRegistry();
     private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
     private volatile Subscription events;
@@ -58,11 +63,21 @@ public final class ServerFleet implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean reconcilePending;
 
+    /** A fleet that does not look at the host's ports beyond Raptor's own allocations ({@link HostPorts#UNCHECKED}). */
     public ServerFleet(ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings) {
+        this(store, runtime, bus, settings, HostPorts.UNCHECKED);
+    }
+
+    /**
+     * @param hostPorts asked whether other programs hold a server's ports: at create, when a patch changes
+     *                  allocations, and before each start
+     */
+    public ServerFleet(ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings, HostPorts hostPorts) {
         this.store = store;
         this.runtime = runtime;
         this.bus = bus;
         this.settings = settings;
+        this.hostPorts = hostPorts;
     }
 
     /** What boot reconciliation found and did. */
@@ -240,7 +255,7 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     private ServerController newController(UUID id, DesiredState desired, ServerController.Initial initial) {
-        ServerController c = new ServerController(id, store, runtime, bus, settings, desired, initial, () -> forget(id));
+        ServerController c = new ServerController(id, store, runtime, bus, settings, hostPorts, desired, initial, () -> forget(id));
         controllers.put(id, c);
         return c;
     }
@@ -257,12 +272,15 @@ public final class ServerFleet implements AutoCloseable {
      *
      * @throws InvalidSpecException   when the runtime cannot run the spec
      * @throws PortConflictException  when a port is held by another server
+     * @throws PortInUseException     when another program holds a port
+     * @throws NameTakenException     when another server has the name
      */
     public StoredServer create(ServerSpec spec) {
         checkRuntime(spec);
         ports.claim(spec.id(), spec.allocations());
         StoredServer stored;
         try {
+            checkHostPorts(spec.id(), spec.allocations());
             stored = store.create(spec);
         } catch (RuntimeException e) {
             ports.release(spec.id());
@@ -276,7 +294,12 @@ public final class ServerFleet implements AutoCloseable {
 
     /**
      * Replaces a server's spec if {@code expectedVersion} is current. A running server keeps running
-     * its old container until its next start, or until {@link #applySpec} recreates it.
+     * its old container until its next start, or until {@link #applySpec} recreates it. Allocations the
+     * server did not have before are checked against the host's ports (those it has, it may hold itself).
+     *
+     * @throws PortConflictException when a port is held by another server
+     * @throws PortInUseException    when another program holds a new port
+     * @throws NameTakenException    when another server has the new name
      */
     public StoredServer update(UUID id, long expectedVersion, ServerSpec spec) {
         if (!spec.id().equals(id)) {
@@ -284,10 +307,11 @@ public final class ServerFleet implements AutoCloseable {
         }
         controller(id);
         checkRuntime(spec);
-        List<dev.raptor.core.allocation.Allocation> before = ports.held(id);
+        List<Allocation> before = ports.held(id);
         ports.claim(id, spec.allocations());
         StoredServer stored;
         try {
+            checkHostPorts(id, spec.allocations().stream().filter(a -> before.stream().noneMatch(a::collidesWith)).toList());
             stored = store.update(id, expectedVersion, spec);
         } catch (RuntimeException e) {
             ports.claim(id, before);
@@ -322,8 +346,8 @@ public final class ServerFleet implements AutoCloseable {
                 throw c;
             });
             for (int j = 0; j < i; j++) {
-                for (dev.raptor.core.allocation.Allocation wanted : spec.allocations()) {
-                    for (dev.raptor.core.allocation.Allocation held : specs.get(j).allocations()) {
+                for (Allocation wanted : spec.allocations()) {
+                    for (Allocation held : specs.get(j).allocations()) {
                         if (wanted.collidesWith(held)) {
                             throw new PortConflictException(spec.id(), wanted, specs.get(j).id(), held);
                         }
@@ -367,7 +391,15 @@ public final class ServerFleet implements AutoCloseable {
         return controller(id).submit(new Intent.ApplySpec(s.version()));
     }
 
-    /** @throws ServerBusyException while maintenance (a restore) waits or runs on the server */
+    /**
+     * Queues a power action. A start (or restart) of a server that is offline first checks its ports, so
+     * that a port another program holds is refused at once rather than reported by a failed boot; the start
+     * itself checks again (the port may be taken meanwhile, and a crash restart or boot goes that way only).
+     *
+     * @throws PortInUseException when the server is offline and another program holds one of its ports
+     * @throws ServerBusyException while maintenance (a restore, an install) waits or runs on the server
+     * @throws ServerNotInstalledException on a start of a server whose last install failed
+     */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
         if ((action == PowerAction.START || action == PowerAction.RESTART) && c.installFailure() != null
@@ -375,6 +407,9 @@ public final class ServerFleet implements AutoCloseable {
             throw new ServerNotInstalledException(id, action.wireName(), c.installFailure());
         }
         long t0 = System.nanoTime();
+        if ((action == PowerAction.START || action == PowerAction.RESTART) && c.state() == ServerState.OFFLINE) {
+            store.find(id).ifPresent(s -> checkHostPorts(id, s.spec().allocations()));
+        }
         CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action)); // refused before anything is written when busy
         store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
         return announced(id, action.wireName(), t0, result);
@@ -491,6 +526,14 @@ public final class ServerFleet implements AutoCloseable {
 
     public ControllerSettings settings() {
         return settings;
+    }
+
+    private void checkHostPorts(UUID id, List<Allocation> allocations) {
+        if (!allocations.isEmpty()) {
+            hostPorts.firstInUse(allocations).ifPresent(inUse -> {
+                throw new PortInUseException(id, inUse);
+            });
+        }
     }
 
     private void checkRuntime(ServerSpec spec) {

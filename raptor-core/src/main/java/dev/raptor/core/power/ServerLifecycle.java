@@ -1,5 +1,7 @@
 package dev.raptor.core.power;
 
+import dev.raptor.core.allocation.HostPorts;
+import dev.raptor.core.allocation.PortInUse;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +44,15 @@ import java.util.stream.Collectors;
  */
 final class ServerLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ServerLifecycle.class);
+    /** How long a port may take to be let go by the server's own run that just ended. */
+    private static final Duration PORT_RELEASE_GRACE = Duration.ofSeconds(2);
+    private static final Duration PORT_RECHECK = Duration.ofMillis(100);
 
     private final UUID id;
     private final ServerStore store;
     private final ContainerRuntime runtime;
     private final ControllerSettings settings;
+    private final HostPorts hostPorts;
     private final ObservedServer server;
     private final CrashTracker crashes;
     private final DataDirectories dataDirectories;
@@ -56,12 +63,13 @@ final class ServerLifecycle {
      * @param internal  queues the controller's own work (a recovery after a crash)
      * @param onDeleted called once, on the controller's thread, after a delete has removed the server
      */
-    ServerLifecycle(UUID id, ServerStore store, ContainerRuntime runtime, ControllerSettings settings, ObservedServer server,
-                    Consumer<Intent> internal, Runnable onDeleted) {
+    ServerLifecycle(UUID id, ServerStore store, ContainerRuntime runtime, ControllerSettings settings, HostPorts hostPorts,
+                    ObservedServer server, Consumer<Intent> internal, Runnable onDeleted) {
         this.id = id;
         this.store = store;
         this.runtime = runtime;
         this.settings = settings;
+        this.hostPorts = hostPorts;
         this.server = server;
         this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
         this.dataDirectories = new DataDirectories(settings.volumesRoot());
@@ -160,9 +168,14 @@ final class ServerLifecycle {
                 server.transition(ServerState.STARTING, "already running; waiting for its ready line");
                 return awaitBoot(op, c.ref(), spec);
             }
+            if (!spec.settle().isZero()) {
+                server.transition(ServerState.STARTING, "already running; waiting out the rest of its settle window");
+                return awaitBoot(op, c.ref(), spec);
+            }
             server.transition(ServerState.RUNNING, "already running");
             return done(op);
         }
+        checkPortsFree(op, spec);
         server.transition(ServerState.STARTING, op.intent.describe());
         String hash = SpecHash.of(spec);
         if (c != null && !hash.equals(c.specHash())) {
@@ -181,18 +194,43 @@ final class ServerLifecycle {
         // engine drains a run's output before it reports the exit, and the container was seen exited (or never
         // started) above. Better than anything inspect says afterwards (see ContainerInfo.outputSince).
         Instant requested = Instant.now();
-        runtime.start(c.ref(), call());
+        try {
+            runtime.start(c.ref(), call());
+        } catch (EngineException.Conflict e) {
+            if (e.portInUse().isEmpty()) {
+                throw e;
+            }
+            // the engine's own refusal (a port another container publishes), told as the probe tells it
+            throw new Submission.Failure("port in use: " + e.portInUse().get().describe() + " (the engine says: " + e.getMessage() + ")");
+        }
         ContainerInfo after = runtime.inspect(c.ref(), call());
         server.run(c.ref(), after.startedAt(), requested);
         server.announceRun();
-        if (!after.running()) {
-            return exitedDuringBoot(after);
-        }
-        if (spec.readyPattern() == null) {
+        if (after.running() && spec.readyPattern() == null && spec.settle().isZero()) {
             server.transition(ServerState.RUNNING, "process running");
             return done(op);
         }
+        // an exit already seen goes through the watch too: it collects the run's last lines for the reason
         return awaitBoot(op, c.ref(), spec);
+    }
+
+    /**
+     * Nothing of this server runs, so nothing of it holds its ports: whoever does would make it die at its boot.
+     * A run that ended a moment ago (a restart) may still be letting go of them (its last processes being reaped,
+     * killed as its main process ended): a port still held is asked again for a short while before the start fails.
+     */
+    private void checkPortsFree(Submission op, ServerSpec spec) {
+        if (spec.allocations().isEmpty()) {
+            return;
+        }
+        long giveUp = System.nanoTime() + PORT_RELEASE_GRACE.toNanos();
+        Optional<PortInUse> inUse;
+        while ((inUse = hostPorts.firstInUse(spec.allocations())).isPresent() && System.nanoTime() - giveUp < 0) {
+            op.pause(PORT_RECHECK);
+        }
+        if (inUse.isPresent()) {
+            throw new Submission.Failure("port in use: " + inUse.get().describe());
+        }
     }
 
     private Path createDataDirectory() {
@@ -231,20 +269,35 @@ final class ServerLifecycle {
         }
     }
 
-    /** STARTING until the ready line appears; a stop or kill cancels the wait, an exit ends it as a crash. */
+    /**
+     * STARTING until the ready line appears (with a ready pattern) or the settle window has passed with the
+     * server still running (without one); a stop or kill cancels the wait, an exit ends it as a crash.
+     */
     private PowerResult awaitBoot(Submission op, ContainerRef ref, ServerSpec spec) {
-        BootWatch boot = new BootWatch(Pattern.compile(spec.readyPattern()), server.outputSince(), op);
-        if (boot.await(runtime, ref, this::call) instanceof BootWatch.Outcome.Exited(ContainerInfo info)) {
-            return exitedDuringBoot(info);
+        Pattern readyLine = spec.readyPattern() == null ? null : Pattern.compile(spec.readyPattern());
+        BootWatch boot = new BootWatch(readyLine, spec.settle(), server.outputSince(), op);
+        if (boot.await(runtime, ref, this::call) instanceof BootWatch.Outcome.Exited(ContainerInfo info, List<String> lastLines)) {
+            return exitedDuringBoot(info, lastLines);
         }
-        server.transition(ServerState.RUNNING, "ready line seen");
+        server.transition(ServerState.RUNNING, readyLine != null ? "ready line seen"
+                : "still running " + spec.settle().toMillis() / 1000.0 + " s after its start");
         return done(op);
     }
 
-    private PowerResult exitedDuringBoot(ContainerInfo info) {
+    private PowerResult exitedDuringBoot(ContainerInfo info, List<String> lastLines) {
         int code = info.exitCode() == null ? -1 : info.exitCode();
         unexpectedExit(code, info.oomKilled(), "exited during boot");
-        throw new Submission.Failure("the server exited during boot with code " + code + (info.oomKilled() ? " (out of memory)" : ""));
+        throw new Submission.Failure(bootExitReason(code, info.oomKilled(), lastLines));
+    }
+
+    /** What an operator needs to see why a boot failed: the exit code and the run's last lines, the real cause. */
+    static String bootExitReason(int code, boolean oom, List<String> lastLines) {
+        String exit = "the server exited during boot with code " + code + (oom ? " (out of memory)" : "");
+        if (lastLines.isEmpty()) {
+            return exit + "; it printed nothing";
+        }
+        return exit + "; its last " + (lastLines.size() == 1 ? "line" : lastLines.size() + " lines") + " of output:\n"
+                + String.join("\n", lastLines);
     }
 
     // ------------------------------------------------------------------ stop and kill

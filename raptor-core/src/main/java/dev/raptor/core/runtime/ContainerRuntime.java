@@ -63,7 +63,12 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline);
 
-    /** Starts the container. Already running: no-op. */
+    /**
+     * Starts the container. Already running: no-op.
+     *
+     * @throws EngineException.Conflict with {@link EngineException.Conflict#portInUse()} when the engine cannot
+     *                                  give it a host port (another container or program has it)
+     */
     void start(ContainerRef ref, Deadline deadline);
 
     /**

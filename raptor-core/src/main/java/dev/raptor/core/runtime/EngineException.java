@@ -1,5 +1,8 @@
 package dev.raptor.core.runtime;
 
+import dev.raptor.core.allocation.PortInUse;
+
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,10 +37,26 @@ public abstract sealed class EngineException extends RuntimeException {
         }
     }
 
-    /** The engine refused because of the current state: name taken, container not running, port in use. */
+    /**
+     * The engine refused because of the current state: name taken, container not running, port in use. A
+     * start refused because a host port is taken says which ({@link #portInUse()}).
+     */
     public static final class Conflict extends EngineException {
+        private final PortInUse portInUse;
+
         public Conflict(UUID serverId, String operation, String message, Throwable cause) {
+            this(serverId, operation, message, cause, null);
+        }
+
+        /** @param portInUse the host port the engine could not give the container, null when that is not the conflict */
+        public Conflict(UUID serverId, String operation, String message, Throwable cause, PortInUse portInUse) {
             super(serverId, operation, message, cause);
+            this.portInUse = portInUse;
+        }
+
+        /** The host port the engine could not give the container, when that was the conflict. */
+        public Optional<PortInUse> portInUse() {
+            return Optional.ofNullable(portInUse);
         }
     }
 

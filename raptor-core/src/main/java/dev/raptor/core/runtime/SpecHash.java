@@ -11,21 +11,31 @@ import java.util.HexFormat;
  * A short, stable digest of what a container is made from. A container whose label differs from the
  * current spec's hash is recreated at its next start. The name is left out: renaming a server does
  * not change what runs, and neither does the game query. Records render maps sorted (see {@link ServerSpec}), so the text is canonical.
+ *
+ * <p>The settle window is left out too: it is how long Raptor watches a boot, not what runs. The query and
+ * the settle window are the spec's last components, and without them the text is the one earlier versions
+ * hashed, so no container is recreated because Raptor learnt of them.
  */
 public final class SpecHash {
     private SpecHash() {
     }
 
     public static String of(ServerSpec spec) {
-        // How Raptor queries the game is not what runs, so it is left out; it is the last component, and
-        // without it the text is the one every earlier version hashed (no container is recreated for it).
-        String canonical = spec.withName("-").toBuilder().query(null).build().toString();
-        canonical = canonical.substring(0, canonical.length() - ", query=null]".length()) + "]";
+        String canonical = withoutQueryAndSettle(spec.withName("-").toBuilder().query(null).build().toString());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /**
+     * {@code ServerSpec[…, readyPattern=x, query=null, settle=PT2S]} without its last two components (the query was
+     * set to null, and a duration never contains the marker, so its last occurrence is theirs).
+     */
+    private static String withoutQueryAndSettle(String text) {
+        int cut = text.lastIndexOf(", query=null, settle=");
+        return cut < 0 ? text : text.substring(0, cut) + "]";
     }
 }

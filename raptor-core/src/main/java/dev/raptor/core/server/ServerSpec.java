@@ -48,15 +48,20 @@ import java.util.regex.PatternSyntaxException;
  * @param extraHosts    extra host-name to IP entries for the server's /etc/hosts
  * @param healthCheck   optional health check; null = none
  * @param readyPattern  regular expression found in a console line once the server has booted (e.g.
- *                      {@code Done \(}); until then the server is STARTING. Null = running as soon as
- *                      its process runs.
+ *                      {@code Done \(}); until then the server is STARTING. Null = booted once it has
+ *                      run for {@code settle}.
  * @param query         how Raptor asks the game for its players, version and MOTD (on the primary
  *                      allocation); null = it does not ask
+ * @param settle        without a ready pattern, how long the server must keep running after its start
+ *                      before the start counts as done (an exit within it fails the start); default
+ *                      {@link #DEFAULT_SETTLE}, 0 = done as soon as its process runs. Ignored with a ready
+ *                      pattern. Not part of what runs, so not part of the {@link dev.raptor.core.runtime.SpecHash}.
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
-                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query) {
+                         Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
+                         Duration settle) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -73,6 +78,10 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    /** How long a server without a ready pattern must keep running before its start is done. */
+    public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(2);
+    /** The longest settle window: a start waits at most this long for a server that gives no ready line. */
+    public static final Duration MAX_SETTLE = Duration.ofMinutes(5);
     private static final int MAX_NAME = 100;
     private static final int MAX_STARTUP = 8192;
 
@@ -163,6 +172,9 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             p.check(!queryProblems.isEmpty() || query.port() > 0 || !allocations.isEmpty(), "query",
                     "needs a primary allocation to ask, or a port of its own");
         }
+        settle = settle == null ? DEFAULT_SETTLE : settle;
+        p.check(!settle.isNegative() && settle.compareTo(MAX_SETTLE) <= 0, "settleSeconds",
+                "must be between 0 and " + MAX_SETTLE.toSeconds() + " seconds (was " + settle.toMillis() / 1000.0 + ")");
         p.throwIfAny();
     }
 
@@ -251,6 +263,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.healthCheck = healthCheck;
         b.readyPattern = readyPattern;
         b.query = query;
+        b.settle = settle;
         return b;
     }
 
@@ -285,6 +298,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private HealthCheck healthCheck;
         private String readyPattern;
         private GameQuery query;
+        private Duration settle;
 
         private Builder(String image) {
             this.image = image;
@@ -421,6 +435,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Without a ready pattern: how long the server must keep running before its start is done (null: the default). */
+        public Builder settle(Duration settle) {
+            this.settle = settle;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -428,7 +448,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle);
         }
     }
 }

@@ -17,6 +17,7 @@ public interface ServerStore {
      * Adds a new server at version 1 with desired state {@link DesiredState#STOPPED}.
      *
      * @throws DuplicateServerException when the id is taken
+     * @throws NameTakenException        when another server has the name ({@link ServerNames})
      */
     StoredServer create(ServerSpec spec);
 
@@ -30,6 +31,7 @@ public interface ServerStore {
      *
      * @throws StaleVersionException   when the stored version differs
      * @throws ServerNotFoundException when there is no such server
+     * @throws NameTakenException      when another server has the new name ({@link ServerNames})
      */
     StoredServer update(UUID id, long expectedVersion, ServerSpec spec);
 

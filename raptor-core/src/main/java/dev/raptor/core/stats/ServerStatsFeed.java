@@ -35,6 +35,11 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
 
     /** Signalled when a new reading is published, and on end. */
     final Condition published = lock.newCondition();
+    /** Signalled when the engine's stream brings a reading. */
+    private final Condition arrived = lock.newCondition();
+    private final LastSamples last;
+    /** Guarded by {@link #lock}: readings the current stream brought. */
+    private int readingsThisStream;
     /** The latest published reading and its version; guarded by {@link #lock}. */
     private ServerStats current;
     private long version;
@@ -45,6 +50,8 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
     private RunStream<StatsSample> stream;
     /** Pump-only: when a stream last ended (or could not be opened). */
     private long lastEnd;
+    /** Pump-only: when the current stream was opened. */
+    private long openedAt;
 
     /** What the pump is told: a run began, a stream ended, the state changed, or it is time to publish. */
     sealed interface Command {
@@ -68,8 +75,9 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
     }
 
     ServerStatsFeed(UUID serverId, ContainerRuntime runtime, ServerRuns runs, DiskUsage disk, StatsSettings settings,
-                    AtomicInteger openStreams) {
+                    AtomicInteger openStreams, LastSamples last) {
         super(serverId, "stats");
+        this.last = last;
         this.runtime = runtime;
         this.runs = runs;
         this.disk = disk;
@@ -112,6 +120,24 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
             case ServerEvent.StateChanged s -> post(new Command.Poke());
             default -> {
             }
+        }
+    }
+
+    /**
+     * Waits until the current stream has brought {@code readings} readings, at most {@code max}.
+     *
+     * @return whether it has
+     */
+    boolean awaitReadings(int readings, Duration max) throws InterruptedException {
+        long left = max.toNanos();
+        lock.lock();
+        try {
+            while (readingsThisStream < readings && left > 0) {
+                left = arrived.awaitNanos(left);
+            }
+            return readingsThisStream >= readings;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -175,6 +201,10 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
 
     private void publish() {
         ServerStats now = readNow();
+        if (current == null && !now.sampled() && now.state() != ServerState.OFFLINE && stream != null
+                && System.nanoTime() - openedAt < settings.engineTimeout().toNanos()) {
+            return; // the first reading is on its way: a placeholder of zeros would be shown as if it were one
+        }
         lock.lock();
         try {
             if (!now.sameReadingAs(current)) {
@@ -192,15 +222,39 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
         RunStream<StatsSample> st = new RunStream<>(gen, ref.id(), startedAt, item -> {
             if (activeGen == gen) {
                 sample = item;
+                last.remember(serverId, ref.id(), startedAt, item);
+                if (counted() == 1) {
+                    post(new Command.Poke()); // publish the first real reading now, not at the next tick
+                }
             }
         }, error -> post(new Command.Ended(gen, error)));
-        sample = null;
+        // this run's reading from an earlier watch or one-shot read, until the stream brings a new one
+        sample = last.of(serverId, ref.id(), startedAt).orElse(null);
         activeGen = gen;
+        openedAt = System.nanoTime();
+        lock.lock();
+        try {
+            readingsThisStream = 0;
+        } finally {
+            lock.unlock();
+        }
         if (!st.open(sink -> runtime.stats(ref, sink), openStreams, "stats")) {
             activeGen = 0;
             return;
         }
         stream = st;
+    }
+
+    /** Counts a reading of the current stream and wakes whoever waits for it; returns how many it brought. */
+    private int counted() {
+        lock.lock();
+        try {
+            readingsThisStream++;
+            arrived.signalAll();
+            return readingsThisStream;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void closeStream() {
@@ -210,7 +264,6 @@ final class ServerStatsFeed extends ServerWatch<StatsSubscription, ServerStatsFe
         }
         stream = null;
         activeGen = 0;
-        sample = null;
         st.close(openStreams);
     }
 }

@@ -3,33 +3,34 @@ package dev.raptor.core.stats;
 import dev.raptor.core.console.ServerRuns;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
-import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.StatsSample;
-import dev.raptor.core.runtime.StreamSink;
-import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.watch.WatchRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Resource readings for everybody watching: one engine stats stream per watched server while anybody
  * listens, the latest reading handed to every subscriber about once a second (latest-value, so no
  * queue can grow), with uptime, state and the data directory's disk usage, which is measured in the
  * background and cached ({@link DiskUsage}) so that publishing never waits on the disk.
+ *
+ * <p>A one-shot reading ({@link #snapshot}) answers at once with the latest reading of the server's run
+ * ({@link LastSamples}); to keep that fresh for a client that polls, the server stays watched for
+ * {@link StatsSettings#warmFor()} after each one. Only the first read of a run nobody watched waits for the
+ * engine. Neither a snapshot nor a new subscriber is ever shown zeros while a real reading exists.
  */
 public final class StatsHub implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(StatsHub.class);
 
     private final ContainerRuntime runtime;
     private final ServerRuns runs;
@@ -37,6 +38,15 @@ public final class StatsHub implements AutoCloseable {
     private final DiskUsage disk;
     private final AtomicInteger openStreams = new AtomicInteger();
     private final WatchRegistry<ServerStatsFeed, StatsSubscription> feeds;
+    private final LastSamples last;
+    /** Servers kept watched after a one-shot read: their subscription and when they were last read (nanoTime). */
+    private final Map<UUID, Warm> warm = new ConcurrentHashMap<>();
+    private final ReentrantLock warmLock = new ReentrantLock();
+    private volatile Thread warmSweeper;
+    private volatile boolean closed;
+
+    private record Warm(StatsSubscription subscription, AtomicLong lastRead) {
+    }
 
     /**
      * @param volumesRoot the directory holding one data directory per server ({@code ControllerSettings.volumesRoot()})
@@ -46,8 +56,16 @@ public final class StatsHub implements AutoCloseable {
         this.runs = runs;
         this.settings = settings;
         this.disk = new DiskUsage(volumesRoot, settings.diskScansAtOnce());
-        this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams),
-                bus, e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged, disk::forget);
+        this.last = new LastSamples(settings.warmFor().multipliedBy(5));
+        this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams, last),
+                bus, e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged, id -> {
+                    disk.forget(id);
+                    last.forget(id);
+                    Warm w = warm.remove(id);
+                    if (w != null) {
+                        w.subscription().close();
+                    }
+                });
     }
 
     public StatsSettings settings() {
@@ -65,57 +83,98 @@ public final class StatsHub implements AutoCloseable {
     }
 
     /**
-     * One reading for {@code GET …/stats}: the watched server's latest, otherwise a short-lived engine
-     * stream's (waiting at most {@link StatsSettings#engineTimeout()} for a reading with a CPU delta).
-     * Disk usage comes from the cache, refreshed if stale, waiting for a scan at most one second.
+     * One reading for {@code GET …/stats} and a console's {@code send stats}, at once: the latest reading of the
+     * server's current run, from its watch or remembered from one ({@link LastSamples}). The server then stays
+     * watched for {@link StatsSettings#warmFor()}, so that the next read is as fresh. Only when nothing of this run
+     * was ever read does it wait, for the engine's second reading (the first has no CPU delta), at most
+     * {@link StatsSettings#engineTimeout()}. Disk usage comes from the cache, waiting for a first scan at most one second.
      *
      * @throws ServerNotFoundException when the server does not exist
      */
     public ServerStats snapshot(UUID serverId) {
         ServerRuns.Run run = runs.current(serverId).orElseThrow(() -> new ServerNotFoundException(serverId));
-        ServerStatsFeed feed = feeds.watch(serverId);
-        if (feed != null) {
-            return feed.readNow();
+        if (!run.live()) {
+            ServerStatsFeed feed = feeds.watch(serverId);
+            return feed != null ? feed.readNow() : ServerStats.of(serverId, Instant.now(), run.state(), run.startedAt(), null, diskBytes(serverId));
         }
-        StatsSample sample = run.live() ? readOnce(run.container()) : null;
-        long bytes = disk.await(serverId, settings.diskRefreshEvery(), Duration.ofSeconds(1)).orElse(0);
+        ServerStatsFeed feed = keepWarm(serverId);
+        ServerStats now = feed.readNow();
+        if (now.sampled()) {
+            return now;
+        }
+        Optional<StatsSample> known = run.container() == null ? Optional.empty()
+                : last.of(serverId, run.container().id(), run.startedAt());
+        if (known.isEmpty()) {
+            try {
+                if (!feed.awaitReadings(2, settings.engineTimeout())) {
+                    feed.awaitReadings(1, Duration.ZERO);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         ServerRuns.Run after = runs.current(serverId).orElse(run);
-        return ServerStats.of(serverId, Instant.now(), after.state(), after.startedAt(), sample, bytes);
+        StatsSample sample = known.orElseGet(() -> after.container() == null ? null
+                : last.of(serverId, after.container().id(), after.startedAt()).orElse(null));
+        return ServerStats.of(serverId, Instant.now(), after.state(), after.startedAt(), sample, diskBytes(serverId));
     }
 
-    /** The engine's second reading (the first has no CPU delta), or the first if the second is late. */
-    private StatsSample readOnce(ContainerRef ref) {
-        AtomicReference<StatsSample> latest = new AtomicReference<>();
-        CountDownLatch two = new CountDownLatch(2);
-        Subscription s;
-        try {
-            s = runtime.stats(ref, new StreamSink<>() {
-                @Override
-                public void next(StatsSample item) {
-                    latest.set(item);
-                    two.countDown();
-                }
+    private long diskBytes(UUID serverId) {
+        return disk.await(serverId, settings.diskRefreshEvery(), Duration.ofSeconds(1)).orElse(0);
+    }
 
-                @Override
-                public void end(Throwable error) {
-                    two.countDown();
-                    two.countDown();
-                }
-            });
-        } catch (RuntimeException e) {
-            log.debug("server={} stats snapshot: {}", ref.serverId(), e.toString());
-            return null;
-        }
-        openStreams.incrementAndGet();
+    /** Keeps the server watched until {@link StatsSettings#warmFor()} after this read, and returns its watch. */
+    private ServerStatsFeed keepWarm(UUID serverId) {
+        warmLock.lock();
         try {
-            two.await(settings.engineTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Warm w = warm.get(serverId);
+            if (w != null && w.subscription().isOpen()) {
+                w.lastRead().set(System.nanoTime());
+            } else {
+                StatsSubscription s = feeds.subscribe(serverId, feed -> feed.add(reading -> {
+                }));
+                warm.put(serverId, new Warm(s, new AtomicLong(System.nanoTime())));
+                startWarmSweeper();
+            }
         } finally {
-            s.close();
-            openStreams.decrementAndGet();
+            warmLock.unlock();
         }
-        return latest.get();
+        ServerStatsFeed feed = feeds.watch(serverId);
+        if (feed == null) {
+            throw new IllegalStateException("the stats hub is closed");
+        }
+        return feed;
+    }
+
+    /** One thread for the hub: ends the warm watches nobody read for {@link StatsSettings#warmFor()}. */
+    private void startWarmSweeper() {
+        if (warmSweeper != null || closed) {
+            return;
+        }
+        Duration every = settings.warmFor().dividedBy(4).compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10)
+                : settings.warmFor().dividedBy(4);
+        warmSweeper = Thread.ofVirtual().name("stats-warm-sweeper").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(every);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                warm.forEach((id, w) -> {
+                    if (now - w.lastRead().get() > settings.warmFor().toNanos() || !w.subscription().isOpen()) {
+                        warmLock.lock();
+                        try {
+                            if (warm.remove(id, w)) {
+                                w.subscription().close();
+                            }
+                        } finally {
+                            warmLock.unlock();
+                        }
+                    }
+                });
+            }
+        });
     }
 
     // ------------------------------------------------------------------ counters
@@ -143,6 +202,12 @@ public final class StatsHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        Thread sweeper = warmSweeper;
+        if (sweeper != null) {
+            sweeper.interrupt();
+        }
+        warm.clear();
         feeds.close();
         disk.close();
     }

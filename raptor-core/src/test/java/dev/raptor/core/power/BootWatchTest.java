@@ -90,6 +90,50 @@ class BootWatchTest {
     }
 
     @Test
+    void anExitReportsThisRunsLastLinesAndNotTheLastRunsOnes() throws Exception {
+        engine.container(id);
+        engine.start(id);
+        engine.emit(id, "the old run's last words");
+        engine.exit(id, 0);
+        CompletableFuture<BootWatch.Outcome> boot = boot(new Submission(START), engine.start(id));
+        for (int i = 1; i <= BootWatch.LAST_LINES + 2; i++) {
+            engine.emit(id, "line " + i);
+        }
+        engine.emit(id, "x".repeat(BootWatch.MAX_LINE + 50));
+        engine.exit(id, 2);
+        assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(BootWatch.Outcome.Exited.class, e -> {
+            assertThat(e.lastLines()).hasSize(BootWatch.LAST_LINES).first().isEqualTo("line 4");
+            assertThat(e.lastLines()).doesNotContain("the old run's last words");
+            assertThat(e.lastLines().getLast()).isEqualTo("x".repeat(BootWatch.MAX_LINE) + "…");
+        });
+    }
+
+    @Test
+    void withoutAReadyPatternTheBootIsOverWhenTheServerOutlastsItsSettleWindow() throws Exception {
+        engine.container(id);
+        Instant begins = engine.start(id);
+        CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(() -> new BootWatch(null, Duration.ofMillis(300), begins,
+                new Submission(START)).await(runtime, engine.container(id), () -> Deadline.in(HANG)));
+        assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new BootWatch.Outcome.Ready());
+        assertThat(engine.containers()).singleElement().satisfies(c -> assertThat(c.running()).isTrue());
+    }
+
+    @Test
+    void withoutAReadyPatternAnExitWithinTheSettleWindowEndsTheBoot() throws Exception {
+        engine.container(id);
+        Instant begins = engine.start(id);
+        CompletableFuture<BootWatch.Outcome> boot = CompletableFuture.supplyAsync(() -> new BootWatch(null, Duration.ofMinutes(5), begins,
+                new Submission(START)).await(runtime, engine.container(id), () -> Deadline.in(HANG)));
+        await().atMost(HANG).until(() -> engine.openLogStreams() == 1);
+        engine.emit(id, "Done! (nobody asked)");
+        engine.exit(id, 127);
+        assertThat(boot.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(BootWatch.Outcome.Exited.class, e -> {
+            assertThat(e.info().exitCode()).isEqualTo(127);
+            assertThat(e.lastLines()).containsExactly("Done! (nobody asked)");
+        });
+    }
+
+    @Test
     void aCancelledOperationStopsWaitingForTheBoot() {
         engine.container(id);
         Submission op = new Submission(START);

@@ -9,6 +9,7 @@ import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.CallRule;
 import dev.raptor.core.testing.FakeEngine;
 import dev.raptor.core.testing.FakeEngine.Verb;
 import dev.raptor.core.testing.FakeRuntime;
@@ -259,17 +260,93 @@ class ServerControllerTest {
     }
 
     @Test
-    void aServerThatExitsDuringItsBootFailsTheStartWithItsExitCode() throws Exception {
+    void aServerThatExitsBeforeItsReadyLineFailsTheStartWithItsExitCodeAndItsLastLines() throws Exception {
         engine.programs(spec -> run -> {
             run.print("[Boot] Starting");
+            run.printError("nc: bind: Address already in use");
             run.exit(3);
         });
         UUID id = create(game());
         PowerResult r = power(id, PowerAction.START);
-        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class,
-                f -> assertThat(f.reason()).isEqualTo("the server exited during boot with code 3"));
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason()).isEqualTo(
+                "the server exited during boot with code 3; its last 2 lines of output:\n[Boot] Starting\nnc: bind: Address already in use"));
         assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
         await().atMost(HANG).until(() -> events.stream().anyMatch(e -> e instanceof ServerEvent.Crashed c && c.exitCode() == 3 && !c.willRestart()));
+    }
+
+    @Test
+    void aStartTheEngineRefusesForATakenPortFailsSayingWhichPort() throws Exception {
+        UUID id = create(game());
+        engine.on(Verb.START).once().fail(CallRule.Failure.PORT_IN_USE);
+        PowerResult r = power(id, PowerAction.START);
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason())
+                .startsWith("port in use: 0.0.0.0:25565/tcp is in use by another program (the engine says: "));
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+    }
+
+    // ------------------------------------------------------------------ boots without a ready line
+
+    /** The test game without a ready pattern: a boot is over once it has run through its settle window. */
+    private static ServerSpec.Builder settling(Duration settle) {
+        return game().readyPattern(null).settle(settle);
+    }
+
+    @Test
+    void aStartupCommandThatIsNotFoundFailsTheStartInsteadOfReportingItStarted() throws Exception {
+        engine.programs(spec -> run -> {
+            run.printError("sh: 1: nosuchgame: not found");
+            run.exit(127);
+        });
+        UUID id = create(settling(ServerSpec.DEFAULT_SETTLE));
+        PowerResult r = power(id, PowerAction.START);
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason()).isEqualTo(
+                "the server exited during boot with code 127; its last line of output:\nsh: 1: nosuchgame: not found"));
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+        assertThat(statesOf(id)).doesNotContain(ServerState.RUNNING);
+    }
+
+    @Test
+    void aServerThatDiesWithinItsSettleWindowFailsTheStartAndNeverCountsAsRunning() throws Exception {
+        engine.programs(spec -> run -> {
+            run.print("[Boot] Starting");
+            run.after(Duration.ofMillis(300), () -> {
+                run.printError("Exception in thread main: world is corrupt");
+                run.exit(1);
+            });
+        });
+        UUID id = create(settling(Duration.ofSeconds(60)));
+        PowerResult r = power(id, PowerAction.START);
+        assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason())
+                .startsWith("the server exited during boot with code 1;").endsWith("[Boot] Starting\nException in thread main: world is corrupt"));
+        assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.OFFLINE);
+    }
+
+    @Test
+    void aServerWithoutAReadyPatternIsStartingThroughoutItsSettleWindow() throws Exception {
+        UUID id = create(settling(Duration.ofSeconds(60)));
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> engineRunning(id) && engine.output(id).contains("Done! For help, type \"help\""));
+        assertThat(fleet.controller(id).state()).as("it printed its ready line, but nobody asked for one").isEqualTo(ServerState.STARTING);
+        assertThat(start).isNotDone();
+
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertSupersededBy(start, "stop");
+    }
+
+    @Test
+    void aServerThatOutlastsItsSettleWindowIsRunning() throws Exception {
+        UUID id = create(settling(Duration.ofMillis(500)));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.RUNNING);
+        assertThat(activity(id)).anyMatch(m -> m.contains("still running 0.5 s after its start"));
+    }
+
+    @Test
+    void aSettleWindowOfZeroCountsTheServerRunningAsSoonAsItsProcessRuns() throws Exception {
+        engine.programs(spec -> run -> run.print("[Boot] Starting")); // runs, and never says more
+        UUID id = create(settling(Duration.ZERO));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertThat(engine.openLogStreams()).as("nothing to watch for").isZero();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.raptor.core.runtime;
 import dev.raptor.core.server.ServerSpec;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,5 +32,14 @@ class SpecHashTest {
         assertThat(SpecHash.of(fixed)).isEqualTo("f9536be9f9b476f0e85c8fea");
         assertThat(SpecHash.of(fixed.toBuilder().query(dev.raptor.core.query.GameQuery.source(2457)).build()))
                 .isEqualTo(SpecHash.of(fixed));
+    }
+
+    @Test
+    void theSettleWindowIsNotWhatRunsAndLeavesTheHashEarlierVersionsComputed() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("3f1c2a9e-6c1b-4c5e-9d1a-2b7f0e8c4d21"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        // computed by the version before specs had a settle window: its containers are not recreated
+        assertThat(SpecHash.of(fixed)).isEqualTo("5e4f055130da96270cfd6d69");
+        assertThat(SpecHash.of(fixed.toBuilder().settle(Duration.ofSeconds(30)).build())).isEqualTo("5e4f055130da96270cfd6d69");
     }
 }

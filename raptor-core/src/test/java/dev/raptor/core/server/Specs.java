@@ -49,6 +49,7 @@ public final class Specs {
                 .healthCheck(new HealthCheck("mc-health --port 25565", Duration.ofSeconds(20), Duration.ofMillis(2500), 4,
                         Duration.ofSeconds(90)))
                 .readyPattern("Done \\(")
+                .settle(Duration.ofMillis(3500))
                 .build();
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The stats hub's shared streams, latest-value fan-out and cached disk usage, on the in-memory engine. */
 class StatsHubTest extends RunningServerFixture {
@@ -124,18 +125,71 @@ class StatsHubTest extends RunningServerFixture {
     }
 
     @Test
-    void aSnapshotOfAnUnwatchedServerReadsTheEngineOnceAndClosesTheStream() throws Exception {
+    void theFirstSnapshotOfARunWaitsForTheEnginesSecondReadingAndKeepsTheServerWatchedForAWhile() throws Exception {
+        hub.close();
+        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
+                .withRecheckEvery(Duration.ofMillis(100)).withWarmFor(Duration.ofMillis(500)));
         CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
         await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
-        engine.pushStats(id, 77, 12.5); // two readings: the hub waits for the second, the first has no CPU delta
+        engine.pushStats(id, 77, 0); // the first reading has no CPU delta: the hub waits for the second
         engine.pushStats(id, 77, 12.5);
 
         ServerStats s = snapshot.get(HANG.toSeconds(), TimeUnit.SECONDS);
         assertThat(s.memoryBytes()).isEqualTo(77);
         assertThat(s.cpuAbsolute()).isEqualTo(12.5);
         assertThat(s.state()).isEqualTo(ServerState.RUNNING);
-        await().atMost(HANG).until(() -> engine.openStatsStreams() == 0 && hub.openEngineStreams() == 0);
-        assertThat(hub.watchedServers()).isZero();
+        assertThat(hub.watchedServers()).as("kept watched for the next read").isEqualTo(1);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 0 && hub.openEngineStreams() == 0 && hub.watchedServers() == 0);
+    }
+
+    @Test
+    void aSnapshotOfAServerReadBeforeAnswersAtOnceWithItsLatestReading() throws Exception {
+        hub.close();
+        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
+                .withRecheckEvery(Duration.ofMillis(100)).withEngineTimeout(Duration.ofMinutes(5)));
+        CompletableFuture<ServerStats> first = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
+        engine.pushStats(id, 77, 1);
+        engine.pushStats(id, 77, 2);
+        assertThat(first.get(HANG.toSeconds(), TimeUnit.SECONDS).cpuAbsolute()).isEqualTo(2);
+        engine.pushStats(id, 99, 3);
+        await().atMost(HANG).until(() -> hub.snapshot(id).memoryBytes() == 99);
+
+        // a snapshot that waited for the engine would hang here for the five minutes of its engine timeout
+        ServerStats again = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> hub.snapshot(id));
+        assertThat(again.sampled()).isTrue();
+        assertThat(again.cpuAbsolute()).isEqualTo(3);
+        assertThat(engine.calls(FakeEngine.Verb.STATS)).as("one engine stream for all of them").isEqualTo(1);
+    }
+
+    @Test
+    void aNewSubscriberIsNeverShownZerosBeforeTheFirstReading() {
+        Recorder r = new Recorder();
+        hub.subscribe(id, r);
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
+        engine.pushStats(id, 4_242, 7);
+        await().atMost(HANG).until(() -> r.last() != null);
+        assertThat(r.seen.getFirst().sampled()).isTrue();
+        assertThat(r.seen.getFirst().memoryBytes()).isEqualTo(4_242);
+    }
+
+    @Test
+    void aNewWatchOfARunStartsFromItsRememberedReading() throws Exception {
+        hub.close();
+        hub = new StatsHub(runtime, runs, bus, volumes, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
+                .withRecheckEvery(Duration.ofMillis(100)).withWarmFor(Duration.ofSeconds(1)));
+        CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
+        await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
+        engine.pushStats(id, 77, 1);
+        engine.pushStats(id, 77, 2);
+        snapshot.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(HANG).until(() -> hub.watchedServers() == 0 && engine.openStatsStreams() == 0);
+
+        Recorder r = new Recorder();
+        hub.subscribe(id, r); // the engine brings nothing new: the first reading shown is the remembered one
+        await().atMost(HANG).until(() -> r.last() != null);
+        assertThat(r.seen.getFirst().sampled()).isTrue();
+        assertThat(r.seen.getFirst().memoryBytes()).isEqualTo(77);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.raptor.core.testing;
 
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.PortInUse;
+import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.runtime.EngineException;
 
 import java.time.Duration;
@@ -39,7 +42,12 @@ public final class CallRule {
 
     /** The typed failures of the runtime SPI. */
     public enum Failure {
-        NOT_FOUND, CONFLICT, UNAVAILABLE, TIMEOUT, REJECTED;
+        NOT_FOUND, CONFLICT, UNAVAILABLE, TIMEOUT, REJECTED,
+        /** A start the engine refuses because host port {@link #TAKEN_PORT} is taken (Docker's "port is already allocated"). */
+        PORT_IN_USE;
+
+        /** The port a {@link #PORT_IN_USE} failure names. */
+        public static final Allocation TAKEN_PORT = Allocation.primary("0.0.0.0", 25565, Protocol.TCP);
 
         EngineException of(UUID serverId, String operation, String message) {
             return switch (this) {
@@ -48,6 +56,7 @@ public final class CallRule {
                 case UNAVAILABLE -> new EngineException.Unavailable(serverId, operation, message, null);
                 case TIMEOUT -> new EngineException.Timeout(serverId, operation, message, null);
                 case REJECTED -> new EngineException.Rejected(serverId, operation, message, null);
+                case PORT_IN_USE -> new EngineException.Conflict(serverId, operation, message, null, new PortInUse(TAKEN_PORT, null, null));
             };
         }
     }

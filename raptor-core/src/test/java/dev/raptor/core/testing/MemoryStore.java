@@ -3,6 +3,7 @@ package dev.raptor.core.testing;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
+import dev.raptor.core.server.ServerNames;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerStore;
@@ -35,6 +36,7 @@ public final class MemoryStore implements ServerStore {
             if (servers.containsKey(spec.id())) {
                 throw new DuplicateServerException(spec.id());
             }
+            ServerNames.check(spec.id(), spec.name(), null, names());
             Instant now = Instant.now();
             StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
             servers.put(spec.id(), s);
@@ -42,6 +44,13 @@ public final class MemoryStore implements ServerStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Guarded by {@link #lock}. */
+    private Map<UUID, String> names() {
+        Map<UUID, String> names = new LinkedHashMap<>();
+        servers.forEach((id, s) -> names.put(id, s.spec().name()));
+        return names;
     }
 
     @Override
@@ -72,6 +81,7 @@ public final class MemoryStore implements ServerStore {
             if (s.version() != expectedVersion) {
                 throw new StaleVersionException(id, expectedVersion, s.version());
             }
+            ServerNames.check(id, spec.name(), s.spec().name(), names());
             StoredServer next = new StoredServer(spec, s.version() + 1, s.desired(), s.createdAt(), Instant.now());
             servers.put(id, next);
             return next;

@@ -19,9 +19,15 @@ public enum SpecFormat {
      * without it, so V2 rows are read as they are and become V3 when next written; a Raptor that knows
      * only V2 refuses a V3 row by its number instead of failing on the unknown member.
      */
-    V3(3);
+    V3(3),
+    /**
+     * {@link SpecRow} with its {@code settle} member too. A V2 or V3 row is a V4 row without it (read as the
+     * default), so they need no migration and become V4 when next written; a Raptor that knows only V3
+     * refuses a V4 row by its number instead of failing on the unknown member.
+     */
+    V4(4);
 
-    public static final SpecFormat CURRENT = V3;
+    public static final SpecFormat CURRENT = V4;
 
     private final int number;
 

@@ -31,14 +31,16 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}}
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S"}
  * }</pre>
+ *
+ * @param settle since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query) {
+                      QueryRow query, String settle) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -84,7 +86,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         h.startPeriod().toString()),
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
-                        spec.query().command(), spec.query().password()));
+                        spec.query().command(), spec.query().password()),
+                spec.settle().toString());
     }
 
     /**
@@ -119,6 +122,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .readyPattern(readyPattern)
                 .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
                         query.password()))
+                .settle(settle == null ? null : Duration.parse(settle))
                 .build();
     }
 }

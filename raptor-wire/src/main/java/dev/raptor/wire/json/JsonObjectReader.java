@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -285,14 +286,29 @@ public final class JsonObjectReader {
 
     /**
      * Reports every member no getter asked for as an unknown field (catching typos such as
-     * {@code memoryMb}), except the {@code ignorable} ones. Call after reading all known members.
+     * {@code memoryMb}), except the {@code ignorable} ones, with a hint at the nearest known field
+     * ({@link FieldHint}) by its full path. Call after reading all known members.
      *
-     * @param known the names this object accepts, for "did you mean" hints
+     * @param known the names this object accepts, for the hints
      */
     public void rejectUnknown(Set<String> known, Set<String> ignorable) {
+        reject(known, ignorable);
+    }
+
+    /**
+     * Like {@link #rejectUnknown(Set, Set)}, with hints at fields below this object too.
+     *
+     * @param hints the names this object accepts and paths below it ({@code limits.memoryMiB}), equally near
+     *              ones first in the order given ({@link FieldHint})
+     */
+    public void rejectUnknown(List<String> hints, Set<String> ignorable) {
+        reject(hints, ignorable);
+    }
+
+    private void reject(Collection<String> known, Set<String> ignorable) {
         for (String key : unknownMembers(ignorable)) {
-            String hint = closest(key, known);
-            problems.add(join(path, key), "is not a known field" + (hint == null ? "" : " (did you mean " + hint + "?)"));
+            String hint = FieldHint.nearest(key, known);
+            problems.add(join(path, key), "is not a known field" + (hint == null ? "" : "; did you mean " + join(path, hint) + "?"));
         }
     }
 
@@ -336,38 +352,5 @@ public final class JsonObjectReader {
 
     public static String join(String parent, String child) {
         return parent.isEmpty() ? child : parent + "." + child;
-    }
-
-    /** The known name nearest to a typo (same letters ignoring case, or at most two edits away). */
-    private static String closest(String typo, Set<String> known) {
-        String best = null;
-        int bestDistance = 3;
-        for (String k : known) {
-            int d = normalize(k).equals(normalize(typo)) ? 0 : distance(typo.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -21,7 +21,8 @@ import java.util.UUID;
  * @param column         malformed JSON: where the parser stopped
  * @param serverId       the server the problem is about (not found, exists, not running)
  * @param currentVersion a stale {@code If-Match}: the version the server is at
- * @param conflictsWith  a port conflict: the server that holds the port
+ * @param conflictsWith  a port conflict or a taken name: the server that holds the port or the name
+ * @param heldBy         a port in use: the program that holds it
  * @param allowedMethods a wrong method: those the route takes (also the {@code Allow} header)
  * @param maxBytes       a body too large: the limit
  * @param incident       an unexpected failure: the id the daemon's log repeats with the details
@@ -30,7 +31,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors, Long line,
                       Long column, String serverId, Long currentVersion, ConflictingServer conflictsWith,
-                      String allowedMethods, Long maxBytes, String incident, String error) {
+                      PortHolder heldBy, String allowedMethods, Long maxBytes, String incident, String error) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:raptor:problem:";
@@ -43,52 +44,57 @@ public record Problem(String type, String title, int status, String detail, List
 
     /** A problem of kind {@code urn:raptor:problem:<slug>} without extensions. */
     public static Problem of(int status, String slug, String title, String detail) {
-        return new Problem(TYPE_PREFIX + slug, title, status, detail, null, null, null, null, null, null, null, null, null, null);
+        return new Problem(TYPE_PREFIX + slug, title, status, detail, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same problem listing field errors under {@code errors}: {@code [{"field": ..., "message": ...}]}. */
     public Problem withErrors(List<FieldError> fieldErrors) {
-        return new Problem(type, title, status, detail, fieldErrors, line, column, serverId, currentVersion, conflictsWith,
+        return new Problem(type, title, status, detail, fieldErrors, line, column, serverId, currentVersion, conflictsWith, heldBy,
                 allowedMethods, maxBytes, incident, error);
     }
 
     public Problem withLocation(long atLine, long atColumn) {
-        return new Problem(type, title, status, detail, errors, atLine, atColumn, serverId, currentVersion, conflictsWith,
+        return new Problem(type, title, status, detail, errors, atLine, atColumn, serverId, currentVersion, conflictsWith, heldBy,
                 allowedMethods, maxBytes, incident, error);
     }
 
     public Problem withServerId(UUID server) {
         return new Problem(type, title, status, detail, errors, line, column, server.toString(), currentVersion,
-                conflictsWith, allowedMethods, maxBytes, incident, error);
+                conflictsWith, heldBy, allowedMethods, maxBytes, incident, error);
     }
 
     public Problem withCurrentVersion(long version) {
-        return new Problem(type, title, status, detail, errors, line, column, serverId, version, conflictsWith,
+        return new Problem(type, title, status, detail, errors, line, column, serverId, version, conflictsWith, heldBy,
                 allowedMethods, maxBytes, incident, error);
     }
 
     public Problem withConflictsWith(ConflictingServer holder) {
-        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, holder,
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, holder, heldBy,
+                allowedMethods, maxBytes, incident, error);
+    }
+
+    public Problem withHeldBy(PortHolder holder) {
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith, holder,
                 allowedMethods, maxBytes, incident, error);
     }
 
     public Problem withAllowedMethods(String methods) {
-        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith, heldBy,
                 methods, maxBytes, incident, error);
     }
 
     public Problem withMaxBytes(long limit) {
-        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith, heldBy,
                 allowedMethods, limit, incident, error);
     }
 
     public Problem withIncident(String id) {
-        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith, heldBy,
                 allowedMethods, maxBytes, id, error);
     }
 
     public Problem withError(String code) {
-        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith,
+        return new Problem(type, title, status, detail, errors, line, column, serverId, currentVersion, conflictsWith, heldBy,
                 allowedMethods, maxBytes, incident, code);
     }
 

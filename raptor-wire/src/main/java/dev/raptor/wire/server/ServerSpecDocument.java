@@ -2,6 +2,7 @@ package dev.raptor.wire.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,10 +24,12 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}}
+ *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
+ * @param settleSeconds without a ready pattern, how long the server must keep running after its start before
+ *                      the start is done (fractions allowed; default 2, 0 = at once)
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
  */
@@ -35,5 +38,5 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
-                                 QueryDocument query, String tier) {
+                                 QueryDocument query, BigDecimal settleSeconds, String tier) {
 }

@@ -23,6 +23,7 @@ import dev.raptor.wire.json.WireJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\("}
+ *  "readyPattern": "Done \\(", "settleSeconds": 2}
  * }</pre>
  *
  * <p>Decoding rules: a missing section takes {@code ServerSpec}'s default; a missing {@code id} gets
@@ -67,7 +68,8 @@ public final class ServerSpecJson {
 
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
-            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query");
+            "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
+            "settleSeconds");
 
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
@@ -78,6 +80,26 @@ public final class ServerSpecJson {
     static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
             "startPeriodSeconds");
     static final Set<String> QUERY_FIELDS = Set.of("protocol", "port", "command", "password");
+
+    /**
+     * What an unknown top-level member may have been meant as: a top-level member, or one of a section
+     * ({@code memory} → {@code limits.memoryMiB}, {@code port} → {@code allocations[].port}).
+     */
+    static final List<String> HINTS = hints();
+
+    private static List<String> hints() {
+        List<String> out = new ArrayList<>(FIELDS);
+        Map<String, Set<String>> sections = new LinkedHashMap<>();
+        sections.put("allocations[]", ALLOCATION_FIELDS);
+        sections.put("limits", LIMITS_FIELDS);
+        sections.put("stop", STOP_FIELDS);
+        sections.put("restart", RESTART_FIELDS);
+        sections.put("mounts[]", MOUNT_FIELDS);
+        sections.put("healthCheck", HEALTH_FIELDS);
+        sections.put("query", QUERY_FIELDS);
+        sections.forEach((section, fields) -> fields.forEach(f -> out.add(section + "." + f)));
+        return List.copyOf(out);
+    }
 
     private ServerSpecJson() {
     }
@@ -110,7 +132,7 @@ public final class ServerSpecJson {
                 q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), query, null);
+                health, spec.readyPattern(), query, Seconds.of(spec.settle()), null);
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -200,14 +222,15 @@ public final class ServerSpecJson {
             HealthCheck healthCheck = healthCheck();
             String readyPattern = root.text("readyPattern");
             GameQuery query = query();
-            root.rejectUnknown(FIELDS, ignorable);
+            Duration settle = root.seconds("settleSeconds");
+            root.rejectUnknown(HINTS, ignorable);
 
             try {
                 // A missing id gets a fresh one (build() does that); a malformed one was reported already.
                 return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
-                        .readyPattern(readyPattern).query(query).build();
+                        .readyPattern(readyPattern).query(query).settle(settle).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;

@@ -57,7 +57,7 @@ class DocumentShapesTest {
                 + "\"limits\":{\"memoryMiB\":1024,\"swapMiB\":0,\"cpuPercent\":100,\"diskMiB\":5120,\"ioWeight\":500,\"pidsLimit\":256,\"oomKiller\":true},"
                 + "\"stop\":{\"type\":\"command\",\"value\":\"stop\",\"timeoutSeconds\":30},"
                 + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
-                + "\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
+                + "\"settleSeconds\":2,\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
                 + "\"updatedAt\":\"2025-03-14T10:15:03.123Z\",\"crashLoop\":false,\"lastError\":null,\"containerId\":null,"
                 + "\"startedAt\":null,\"busyWith\":null}");
         readsBack(server);

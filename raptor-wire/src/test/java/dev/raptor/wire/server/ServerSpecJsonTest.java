@@ -65,7 +65,8 @@ class ServerSpecJsonTest {
 
         assertThat(json.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id", "name", "image",
                 "startup", "environment", "allocations", "limits", "stop", "restart", "mounts", "labels", "extraHosts",
-                "healthCheck", "readyPattern");
+                "healthCheck", "readyPattern", "settleSeconds");
+        assertThat(json.get("settleSeconds").toString()).isEqualTo("3.5");
         assertThat(json.get("allocations").get(2).toString())
                 .isEqualTo("{\"ip\":\"::\",\"port\":19132,\"containerPort\":19133,\"protocol\":\"udp\",\"primary\":false}");
         assertThat(json.get("limits").toString()).isEqualTo("{\"memoryMiB\":4096,\"swapMiB\":512,\"cpuPercent\":250,"
@@ -118,7 +119,7 @@ class ServerSpecJsonTest {
     void aSpecAClientWritesFromTheRecordDecodes() {
         ServerSpecDocument request = new ServerSpecDocument(null, "lobby", "ghcr.io/org/game:1", null, Map.of("MOTD", "hi"),
                 List.of(new AllocationDocument("0.0.0.0", 25565, null, null, null)), null, null, null, null, null, null,
-                null, "Done!", new QueryDocument("source", 2457, null, null), "small");
+                null, "Done!", new QueryDocument("source", 2457, null, null), null, "small");
 
         ServerSpec spec = decode(WireJson.write(request));
 
@@ -262,11 +263,35 @@ class ServerSpecJsonTest {
     }
 
     @Test
+    void theSettleWindowIsSecondsAndDefaultsToTwo() {
+        assertThat(decode("{\"name\": \"a\", \"startup\": \"./run\"}").settle()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(decode("{\"name\": \"a\", \"startup\": \"./run\", \"settleSeconds\": 0.25}").settle()).isEqualTo(Duration.ofMillis(250));
+        assertThat(decode("{\"name\": \"a\", \"startup\": \"./run\", \"settleSeconds\": 0}").settle()).isZero();
+        assertThat(errorsOf("{\"name\": \"a\", \"startup\": \"./run\", \"settleSeconds\": -1}")).extracting(FieldError::toString)
+                .containsExactly("settleSeconds: must be between 0 and 300 seconds (was -1.0)");
+        assertThat(errorsOf("{\"name\": \"a\", \"startup\": \"./run\", \"settleSeconds\": \"2s\"}")).extracting(FieldError::toString)
+                .containsExactly("settleSeconds: must be a number of seconds (was a string)");
+    }
+
+    @Test
     void anUnknownFieldIsATypoWithAHint() {
         List<FieldError> errors = errorsOf("{\"name\": \"lobby\", \"startup\": \"./run\", \"limits\": {\"memoryMb\": 1024}}");
 
         assertThat(errors).extracting(FieldError::toString)
-                .containsExactly("limits.memoryMb: is not a known field (did you mean memoryMiB?)");
+                .containsExactly("limits.memoryMb: is not a known field; did you mean limits.memoryMiB?");
+    }
+
+    @Test
+    void anUnknownTopLevelFieldIsHintedAtTheNearestFieldOfTheWholeSpec() {
+        assertThat(errorsOf("{\"name\": \"a\", \"startup\": \"./run\", \"memory\": 1024}")).extracting(FieldError::toString)
+                .containsExactly("memory: is not a known field; did you mean limits.memoryMiB?");
+        assertThat(errorsOf("{\"name\": \"a\", \"startup\": \"./run\", \"memoryMb\": 1024, \"ports\": [25565], "
+                + "\"readyPatern\": \"Done\", \"restartPolicy\": \"always\", \"qwertyuiop\": 1}")).extracting(FieldError::toString)
+                .containsExactlyInAnyOrder("memoryMb: is not a known field; did you mean limits.memoryMiB?",
+                        "ports: is not a known field; did you mean allocations[].port?",
+                        "readyPatern: is not a known field; did you mean readyPattern?",
+                        "restartPolicy: is not a known field; did you mean restart.policy?",
+                        "qwertyuiop: is not a known field");
     }
 
     @Test
