@@ -77,11 +77,20 @@ public final class DockerInstaller implements InstallRunner {
         ContainerRef ref = null;
         Subscription logs = null;
         try {
-            String containerId = runtime.calls().run("create-installer", id, Deadline.in(CALL), () -> create(job, dir).getId());
+            // the create and the start finish even when a kill cancels the install meanwhile (each has its deadline):
+            // an abandoned create would land in the engine later and leave a helper nobody removes
+            String containerId = finishing(() -> runtime.calls().run("create-installer", id, Deadline.in(CALL), () -> create(job, dir).getId()));
             ref = new ContainerRef(containerId, name(id), id);
             log.atInfo().addKeyValue("server", id).addKeyValue("container", containerId).addKeyValue("image", job.image())
                     .log("install helper created");
-            runtime.start(ref, Deadline.in(CALL));
+            ContainerRef created = ref;
+            finishing(() -> {
+                runtime.start(created, Deadline.in(CALL));
+                return null;
+            });
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("install cancelled");
+            }
             CountDownLatch drained = new CountDownLatch(1);
             // every line from the first (a short script may be over before the stream opens), then new ones
             logs = runtime.logs(ref, LogRequest.follow(-1), new StreamSink<>() {
@@ -118,6 +127,40 @@ public final class DockerInstaller implements InstallRunner {
                 removeQuietly(ref);
             }
             deleteScript(dir);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own and waits for it to finish even if interrupted meanwhile (the interrupt
+     * is kept for the caller to see afterwards).
+     */
+    private static <T> T finishing(java.util.concurrent.Callable<T> call) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("raptor-install-call").start(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new InstallException(e.getCause().toString(), e.getCause());
+                }
+            }
+        } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -142,4 +142,36 @@ class InstallApiTest {
         assertThatThrownBy(() -> Files.readString(volume(id).resolve("nope"))).isInstanceOf(java.io.IOException.class);
         await().atMost(HANG).untilAsserted(() -> assertThat(Files.readString(volume(id).resolve("given.txt"))).isEqualTo("given\n"));
     }
+
+    @Test
+    void installsAreAnsweredLikePowerActions() throws Exception {
+        String id = create("""
+                {"template": "busybox-craft", "name": "answers", "skipInstall": true, "variables": {"INSTALL_DELAY": 300}}""");
+        TestNode.Res accepted = node.post("/api/v1/servers/" + id + "/install", "{\"wait\": false}");
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        await().atMost(HANG).until(() -> state(id).equals("installing"));
+        for (String verb : new String[]{"install", "reinstall"}) {
+            TestNode.Res busy = node.post("/api/v1/servers/" + id + "/" + verb, "{}");
+            assertThat(busy.status()).as(busy.toString()).isEqualTo(409);
+            assertThat(busy.json().get("type").asText()).endsWith("server-busy");
+            String big = "{\"script\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+            assertThat(node.post("/api/v1/servers/" + id + "/" + verb, big).status()).isEqualTo(413);
+        }
+        assertThat(node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"kill\"}").status()).isEqualTo(200);
+        await().atMost(HANG).untilAsserted(() -> assertThat(state(id) + " " + helperExists(id)).isEqualTo("install-failed false"));
+        TestNode.Res again = node.post("/api/v1/servers/" + id + "/reinstall", "{\"wait\": false}");
+        assertThat(again.status()).as(again.toString()).isEqualTo(202);
+        assertThat(node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"kill\"}").status()).isEqualTo(200);
+        await().atMost(HANG).until(() -> !helperExists(id) && !state(id).equals("installing"));
+
+        // other maintenance (a restore) refuses a delete, where an install is cancelled by one
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        var restore = node.fleet.maintain(UUID.fromString(id), "restore", release::await);
+        await().atMost(HANG).until(() -> "restore".equals(node.get("/api/v1/servers/" + id).json().path("busyWith").asText()));
+        TestNode.Res refused = node.call("DELETE", "/api/v1/servers/" + id, null);
+        assertThat(refused.status()).isEqualTo(409);
+        release.countDown();
+        restore.get(HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(node.post("/api/v1/templates", "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}").status()).isEqualTo(413);
+    }
 }
