@@ -1,8 +1,8 @@
 package dev.raptor.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.DaemonFacts;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.bench.engine.RawEngine;
 
 import java.io.IOException;
@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,10 @@ public final class Bench implements AutoCloseable {
     private final Path work;
     private final Path repo;
     private final RawEngine raw;
+    /** Boot takes long on a loaded machine; this only catches a daemon that never answers. */
+    private static final Duration READY_LIMIT = Duration.ofMinutes(3);
+    private static final AtomicInteger STARTS = new AtomicInteger();
+
     private final Map<String, String> options;
     private final List<DaemonProcess> daemons = new ArrayList<>();
     private final Thread hook;
@@ -91,16 +96,34 @@ public final class Bench implements AutoCloseable {
     }
 
     /** The same, with the daemon's DOCKER_HOST pointed elsewhere (e.g. at an {@link dev.raptor.bench.engine.EngineCallCounter}). */
-    public DaemonProcess startDaemon(String name, String daemonDockerHost) throws IOException, InterruptedException {
+    public DaemonProcess startDaemon(String name, String daemonDockerHost) throws IOException {
         List<String> jvm = new ArrayList<>();
         String extra = options.get("daemon-jvm");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.strip().split("\\s+")));
         }
-        DaemonProcess d = DaemonProcess.start(new DaemonProcess.Config(work.resolve(name), work.resolve(name + ".sock"), node,
-                daemonDockerHost, "bench-key-" + node + "-0123456789", jvm, raptord()));
+        Path dataDir = work.resolve(name);
+        Files.createDirectories(dataDir);
+        DaemonProcess.Builder b = DaemonProcess.builder().dataDir(dataDir).socket(work.resolve(name + ".sock"))
+                .httpPort(DaemonProcess.freePort()).docker(daemonDockerHost, node).apiKey("bench-key-" + node + "-0123456789")
+                .env("RAPTOR_SFTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort()) // the bench never takes the shared port 2022
+                .jvmOptions(jvm)
+                .log(dataDir.resolveSibling(name + "-daemon-" + STARTS.incrementAndGet() + ".log"));
+        Path script = raptord();
+        if (script != null) {
+            b.script(script);
+        } else {
+            b.classPath(DaemonFacts.daemonClasspath());
+        }
+        DaemonProcess d = b.launch();
         synchronized (daemons) {
             daemons.add(d);
+        }
+        try {
+            d.awaitAnswering(READY_LIMIT);
+        } catch (IllegalStateException e) {
+            d.close();
+            throw e;
         }
         return d;
     }
@@ -138,12 +161,9 @@ public final class Bench implements AutoCloseable {
     }
 
     /** An idle test server as the API takes it: boots at once, stops on SIGTERM (the default stop policy). */
-    public ObjectNode idleServer(String name) {
-        ObjectNode s = ApiClient.JSON.createObjectNode();
-        s.put("name", name);
-        s.put("image", image);
-        s.putObject("environment").put("BOOT_DELAY", "0");
-        return s;
+    public ServerSpecDocument idleServer(String name) {
+        return new ServerSpecDocument(null, name, image, null, Map.of("BOOT_DELAY", "0"), null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 
     /** Stops every daemon of this run and removes every container carrying its node label. */

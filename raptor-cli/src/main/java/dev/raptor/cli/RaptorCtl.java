@@ -1,10 +1,9 @@
 package dev.raptor.cli;
 
-import dev.raptor.cli.api.RaptorApi;
+import dev.raptor.cli.api.DaemonAddress;
 import dev.raptor.cli.api.ServerResolver;
 import dev.raptor.cli.output.Terminal;
-import dev.raptor.cli.transport.DaemonAddress;
-import dev.raptor.cli.transport.DaemonTransport;
+import dev.raptor.wire.client.RaptorClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,18 +57,18 @@ public final class RaptorCtl implements Runnable {
         this.clock = clock;
     }
 
-    /** The context of this invocation; the transport is chosen here, from the flags and the environment. */
+    /** The context of this invocation; where the daemon is is decided here, from the flags and the environment. */
     public Cli cli() {
         if (cli == null) {
-            DaemonTransport transport;
+            DaemonAddress address;
             try {
-                transport = DaemonAddress.transport(socket, host, apiKey, env);
+                address = DaemonAddress.of(socket, host, apiKey, env);
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(e.getMessage());
             }
-            RaptorApi api = new RaptorApi(transport);
+            RaptorClient client = address.client();
             CommandLine cl = spec.commandLine();
-            cli = new Cli(api, ServerResolver.of(api), terminal, cl.getOut(), cl.getErr(), in, env, clock);
+            cli = new Cli(client, ServerResolver.of(client), terminal, cl.getOut(), cl.getErr(), in, env, clock);
         }
         return cli;
     }

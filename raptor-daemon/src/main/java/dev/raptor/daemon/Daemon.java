@@ -19,6 +19,7 @@ import dev.raptor.core.health.DeepHealth;
 import dev.raptor.core.health.DiskSpaceCheck;
 import dev.raptor.core.health.EngineCheck;
 import dev.raptor.core.health.HealthMonitor;
+import dev.raptor.core.health.ListenerCheck;
 import dev.raptor.core.health.ServersCheck;
 import dev.raptor.core.health.StoreCheck;
 import dev.raptor.metrics.HealthMetrics;
@@ -27,6 +28,7 @@ import dev.raptor.metrics.MeteredStore;
 import dev.raptor.metrics.NodeMetrics;
 import dev.raptor.metrics.RaptorMetrics;
 import dev.raptor.metrics.ServerMetrics;
+import dev.raptor.metrics.TransferMetrics;
 import dev.raptor.query.GameStatusPoller;
 import dev.raptor.query.PollerSettings;
 import dev.raptor.query.QueryTargets;
@@ -60,6 +62,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,7 +104,7 @@ public final class Daemon implements AutoCloseable {
     private DeepHealth health;
     private GameStatusPoller poller;
     private ApiServer api;
-    private FileTransfers transfers;
+    private volatile FileTransfers transfers;
     private ApiKey apiKey;
     private ApiKeyFile keyFile;
     private volatile String keyToShow;
@@ -214,9 +217,9 @@ public final class Daemon implements AutoCloseable {
                 new EngineCheck(runtime, ENGINE_SLOW),
                 new DiskSpaceCheck(dataDir, config.diskWarnBytes(), config.diskCriticalBytes()),
                 new ClockCheck(Clock.systemUTC(), CLOCK_SANE_AFTER, CLOCK_MAX_DRIFT),
-                new ServersCheck(fleet)), HEALTH_DEADLINE);
+                new ServersCheck(fleet),
+                new ListenerCheck("sftp", this::sftpListening, "SSH-")), HEALTH_DEADLINE);
         new HealthMetrics(metrics.registry(), health);
-        closeOrder.push(new Step("health monitor", HealthMonitor.every(health, HEALTH_EVERY)));
         if (config.metricsHost() != null) {
             try {
                 closeOrder.push(new Step("metrics listener", MetricsServer.start(config.metricsHost(), config.metricsPort(),
@@ -229,6 +232,8 @@ public final class Daemon implements AutoCloseable {
 
         // SFTP and FTP serve before the API does: a healthy daemon takes file transfers too.
         String transfersLine = startFileTransfers(store, volumes);
+        // the periodic checks start once every listener they check has had its chance to bind
+        closeOrder.push(new Step("health monitor", HealthMonitor.every(health, HEALTH_EVERY)));
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
@@ -269,12 +274,24 @@ public final class Daemon implements AutoCloseable {
                     LoginThrottle.Settings.DEFAULTS, Clock.systemUTC());
             closeOrder.push(new Step("SFTP/FTP servers (their sessions end)", transfers));
             transfers.start();
+            TransferMetrics.bind(metrics.registry(), transfers, FileTransfers::openSessions, f -> f.loginStats().failedLogins(),
+                    f -> f.loginStats().throttledLogins(), f -> f.loginStats().blockedAddresses());
         } catch (IOException | RuntimeException e) {
             throw new BootException("cannot serve SFTP/FTP (" + t.describe(t.sftp(), t.ftp()) + "): " + rootMessage(e)
                     + "; choose other addresses with sftpAddr / RAPTOR_SFTP_ADDR and ftpAddr / RAPTOR_FTP_ADDR, or off", e);
         }
         return t.describe(transfers.sftpAddress().orElse(null), transfers.ftpAddress().orElse(null))
                 + transfers.sftpHostKey().map(k -> "; SFTP host key " + k).orElse("");
+    }
+
+    /** Where SFTP should answer now (its bound address, or the configured one until it binds); empty when off. */
+    private Optional<InetSocketAddress> sftpListening() {
+        InetSocketAddress configured = config.transfers().sftp();
+        if (configured == null) {
+            return Optional.empty();
+        }
+        FileTransfers t = transfers;
+        return Optional.of(t == null ? configured : t.sftpAddress().orElse(configured));
     }
 
     /** The SFTP/FTP servers, when they run. */

@@ -1,6 +1,10 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.client.RaptorProblemException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,27 +49,33 @@ class ApiKeyBootTest {
     }
 
     private DaemonProcess launch(Path data, int port, String name) {
-        DaemonProcess d = DaemonProcess.launch(tmp, name, env(data, port), List.of());
+        DaemonProcess d = TestDaemon.launch(tmp, name, env(data, port), List.of());
         daemons.add(d);
         return d;
     }
 
     private DaemonProcess boot(Path data, String name) {
         DaemonProcess d = launch(data, DaemonProcess.freePort(), name);
-        d.awaitHealthy();
+        TestDaemon.awaitHealthy(d);
         return d;
     }
 
-    private DaemonProcess.Finished raptord(Map<String, String> env, String name, String... args) {
-        return DaemonProcess.run(tmp, name, env, List.of(args), COMMAND);
+    private TestDaemon.Finished raptord(Map<String, String> env, String name, String... args) {
+        return TestDaemon.run(tmp, name, env, List.of(args), COMMAND);
     }
 
     private static String keyIn(Path data) throws IOException {
         return Files.readString(data.resolve("api-key")).strip();
     }
 
-    private static int status(DaemonProcess d, String key) throws IOException {
-        return d.request("GET", "/api/v1/servers", null, key).statusCode();
+    /** The status of {@code GET /servers} with {@code key}: 200, or the problem's (401 for a key refused). */
+    private static int status(DaemonProcess d, String key) {
+        try (RaptorClient client = d.client(key)) {
+            client.servers().list();
+            return 200;
+        } catch (RaptorProblemException e) {
+            return e.status();
+        }
     }
 
     @Test
@@ -75,9 +84,8 @@ class ApiKeyBootTest {
         DaemonProcess failed;
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             failed = launch(data, taken.getLocalPort(), "port-taken");
-            assertThat(failed.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(failed.awaitExit(Duration.ofSeconds(90))).as(failed.output()).isEqualTo(RaptordMain.EXIT_BOOT_FAILED);
         }
-        assertThat(failed.process.exitValue()).as(failed.output()).isEqualTo(Main.EXIT_BOOT_FAILED);
         assertThat(failed.output()).contains("cannot serve the API");
         String key = keyIn(data);
         assertThat(failed.stdout()).as("not printed by a boot that does not serve").doesNotContain(key);
@@ -110,7 +118,7 @@ class ApiKeyBootTest {
         Path data = tmp.resolve("data");
         DaemonProcess d = boot(data, "daemon");
 
-        DaemonProcess.Finished shown = raptord(env(data, 0), "show", "key", "show");
+        TestDaemon.Finished shown = raptord(env(data, 0), "show", "key", "show");
 
         assertThat(shown.exitCode()).as(shown.stderr()).isZero();
         assertThat(shown.stdout().strip()).isEqualTo(keyIn(data));
@@ -124,7 +132,7 @@ class ApiKeyBootTest {
         String old = keyIn(data);
         assertThat(status(d, old)).isEqualTo(200);
 
-        DaemonProcess.Finished rotated = raptord(env(data, 0), "rotate", "key", "rotate");
+        TestDaemon.Finished rotated = raptord(env(data, 0), "rotate", "key", "rotate");
 
         assertThat(rotated.exitCode()).as(rotated.stderr()).isZero();
         String fresh = rotated.stdout().strip();
@@ -139,7 +147,7 @@ class ApiKeyBootTest {
         Map<String, String> env = env(tmp.resolve("data"), 0);
         env.put("RAPTOR_API_KEY", ApiKey.generate());
 
-        DaemonProcess.Finished r = raptord(env, "rotate-env", "key", "rotate");
+        TestDaemon.Finished r = raptord(env, "rotate-env", "key", "rotate");
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("set by RAPTOR_API_KEY").contains("change it there");
@@ -149,7 +157,7 @@ class ApiKeyBootTest {
 
     @Test
     void keyShowBeforeAnyBootSaysThereIsNoKeyYet() {
-        DaemonProcess.Finished r = raptord(env(tmp.resolve("data"), 0), "show-none", "key", "show");
+        TestDaemon.Finished r = raptord(env(tmp.resolve("data"), 0), "show-none", "key", "show");
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("no node API key in " + tmp.resolve("data/api-key") + " yet");
@@ -157,9 +165,9 @@ class ApiKeyBootTest {
 
     @Test
     void anUnknownCommandIsAUsageError() {
-        DaemonProcess.Finished r = raptord(env(tmp.resolve("data"), 0), "bad-command", "key", "lose");
+        TestDaemon.Finished r = raptord(env(tmp.resolve("data"), 0), "bad-command", "key", "lose");
 
-        assertThat(r.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.exitCode()).isEqualTo(RaptordMain.EXIT_USAGE);
         assertThat(r.stderr()).contains("unknown command 'key lose'").contains("raptord [--config FILE] key rotate");
     }
 }

@@ -1,17 +1,23 @@
 package dev.raptor.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.Deadline;
-import dev.raptor.core.runtime.EngineException;
 import dev.raptor.docker.DockerRuntime;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.server.StopDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,24 +46,20 @@ class DaemonLifecycleTest {
 
     @BeforeEach
     void connect() {
-        engine = DockerRuntime.connect(DockerRuntimeConfig.of(DaemonProcess.dockerHost()).withNode(node));
+        engine = DockerRuntime.connect(DockerRuntimeConfig.of(TestDaemon.dockerHost()).withNode(node));
     }
 
     @AfterEach
     void cleanUp() {
         daemons.forEach(DaemonProcess::close);
-        for (ContainerInfo c : engine.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
-            try {
-                engine.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
-            } catch (EngineException e) {
-                // gone already
-            }
-        }
         engine.close();
+        TestDaemon.removeContainers(node);
     }
 
     private DaemonProcess boot(Path data, String apiKey, String name) {
-        DaemonProcess d = DaemonProcess.boot(data, tmp.resolve("raptor.sock"), node, apiKey, tmp, name);
+        DaemonProcess d = TestDaemon.started(DaemonProcess.builder().dataDir(data).socket(tmp.resolve("raptor.sock"))
+                .httpPort(DaemonProcess.freePort()).apiKey(apiKey).docker(TestDaemon.dockerHost(), node)
+                .output(tmp.resolve(name + ".out"), tmp.resolve(name + ".err")));
         daemons.add(d);
         return d;
     }
@@ -74,14 +76,14 @@ class DaemonLifecycleTest {
         String key = ApiKey.generate();
         DaemonProcess first = boot(data, key, "first");
 
-        JsonNode created = first.json("POST", "/api/v1/servers", """
-                {"name": "survivor", "image": "raptor-test/gameserver:1", "environment": {"BOOT_DELAY": "5"},
-                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}, "readyPattern": "Done!"}""", 201);
-        UUID id = UUID.fromString(created.get("id").asText());
-        JsonNode accepted = first.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\": \"start\", \"wait\": false}", 202);
-        assertThat(accepted.get("status").asText()).isEqualTo("pending");
+        ServerDocument created = first.client().servers().create(new ServerSpecDocument(null, "survivor", "raptor-test/gameserver:1",
+                null, Map.of("BOOT_DELAY", "5"), null, null, new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null),
+                null, null, null, null, null, "Done!", null, null, null));
+        UUID id = created.spec().id();
+        OperationDocument accepted = first.client().server(id).powerNoWait("start");
+        assertThat(accepted.status()).isEqualTo("pending");
         await().atMost(Duration.ofSeconds(60)).until(() -> engine.find(id, Deadline.in(Duration.ofSeconds(30))).stream().anyMatch(ContainerInfo::running));
-        assertThat(first.json("GET", "/api/v1/servers/" + id, null, 200).get("state").asText()).as("still booting (BOOT_DELAY 5)").isEqualTo("starting");
+        assertThat(first.client().server(id).get().state()).as("still booting (BOOT_DELAY 5)").isEqualTo("starting");
         ContainerInfo before = container(id);
 
         int exit = first.terminate(Duration.ofSeconds(60));
@@ -93,22 +95,23 @@ class DaemonLifecycleTest {
         assertThat(afterStop.ref().id()).isEqualTo(before.ref().id());
 
         DaemonProcess second = boot(data, key, "second");
-        await().atMost(Duration.ofSeconds(60)).until(() -> second.json("GET", "/api/v1/servers/" + id, null, 200).get("state").asText().equals("running"));
-        JsonNode adopted = second.json("GET", "/api/v1/servers/" + id, null, 200);
-        assertThat(adopted.get("desiredState").asText()).isEqualTo("running");
-        assertThat(adopted.get("containerId").asText()).isEqualTo(before.ref().id());
+        RaptorClient api = second.client();
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.server(id).get().state().equals("running"));
+        ServerDocument adopted = api.server(id).get();
+        assertThat(adopted.desiredState()).isEqualTo("running");
+        assertThat(adopted.containerId()).isEqualTo(before.ref().id());
         ContainerInfo after = container(id);
         assertThat(after.ref().id()).as("the same container").isEqualTo(before.ref().id());
         assertThat(after.startedAt()).as("not restarted").isEqualTo(before.startedAt());
         assertThat(second.output()).contains("adopted=1");
         // The shutdown cut the start short; its operation still answers, from the store, and says so.
-        JsonNode operation = second.json("GET", accepted.get("href").asText(), null, 200);
-        assertThat(operation.get("status").asText()).as(operation.toString()).isEqualTo("superseded");
-        assertThat(operation.get("supersededBy").asText()).isEqualTo("daemon restart");
-        assertThat(operation.get("reason").asText()).contains("boot reconciliation carries out the desired state it recorded");
+        OperationDocument operation = api.operations().get(accepted.id());
+        assertThat(operation.status()).as(operation.toString()).isEqualTo("superseded");
+        assertThat(operation.supersededBy()).isEqualTo("daemon restart");
+        assertThat(operation.reason()).contains("boot reconciliation carries out the desired state it recorded");
 
-        JsonNode deleted = second.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
-        assertThat(deleted.get("status").asText()).isEqualTo("done");
+        OperationDocument deleted = api.server(id).delete(true);
+        assertThat(deleted.status()).isEqualTo("done");
         assertThat(second.terminate(Duration.ofSeconds(60))).isEqualTo(EXIT_AFTER_SIGTERM);
     }
 
@@ -125,14 +128,13 @@ class DaemonLifecycleTest {
         env.put("RAPTOR_API_KEY", ApiKey.generate());
         env.put("RAPTOR_RUNTIME", "auto");
         env.put("DOCKER_HOST", "unix://" + noEngine);
-        DaemonProcess d = DaemonProcess.launch(tmp, "auto-process", env, List.of());
+        DaemonProcess d = TestDaemon.launch(tmp, "auto-process", env, List.of());
         daemons.add(d);
-        d.awaitHealthy();
-        JsonNode system = d.json("GET", "/api/v1/system", null, 200);
-        assertThat(system.get("runtime").asText()).isEqualTo("process");
+        TestDaemon.awaitHealthy(d);
+        assertThat(d.client().system().runtime()).isEqualTo("process");
 
-        String log = Files.readString(d.err);
-        assertThat(log).contains("raptord " + Main.version() + " ready")
+        String log = d.stderr();
+        assertThat(log).contains("raptord " + RaptordMain.version() + " ready")
                 .contains("  data dir: " + data + " (RAPTOR_DATA_DIR)")
                 .containsPattern("  runtime:  process \\S+, because no Docker Engine at " + java.util.regex.Pattern.quote("unix://" + noEngine) + ": .*No such file or directory")
                 .containsPattern("  host:     servers run as the host account \\S+ \\(uid \\d+, gid \\d+\\), .*"
@@ -147,12 +149,11 @@ class DaemonLifecycleTest {
 
     @Test
     void anExplicitDockerRuntimeWithoutAnEngineStopsBootWithExitCode1() throws Exception {
-        DaemonProcess d = DaemonProcess.launch(tmp, "no-engine", Map.of("RAPTOR_DATA_DIR", tmp.resolve("data").toString(),
+        DaemonProcess d = TestDaemon.launch(tmp, "no-engine", Map.of("RAPTOR_DATA_DIR", tmp.resolve("data").toString(),
                 "RAPTOR_RUNTIME", "docker", "DOCKER_HOST", "unix://" + tmp.resolve("no-engine-here.sock"),
                 "RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort(), "RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString()), List.of());
         daemons.add(d);
-        assertThat(d.process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(d.process.exitValue()).as(d.output()).isEqualTo(Main.EXIT_BOOT_FAILED);
+        assertThat(d.awaitExit(Duration.ofSeconds(90))).as(d.output()).isEqualTo(RaptordMain.EXIT_BOOT_FAILED);
         assertThat(d.output()).contains("no Docker Engine answers at unix://").doesNotContain("\tat ");
     }
 
@@ -160,12 +161,11 @@ class DaemonLifecycleTest {
     void aBadConfigurationStopsBootWithExitCode2NamingEverySetting() throws Exception {
         Path config = tmp.resolve("config.yml");
         Files.writeString(config, "httpAddr: nowhere\nbogus: 1\n");
-        DaemonProcess d = DaemonProcess.launch(tmp, "bad-config",
+        DaemonProcess d = TestDaemon.launch(tmp, "bad-config",
                 Map.of("RAPTOR_RUNTIME", "sideways", "RAPTOR_DATA_DIR", tmp.resolve("data").toString()), List.of("--config", config.toString()));
         daemons.add(d);
-        assertThat(d.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(d.process.exitValue()).as(d.output()).isEqualTo(Main.EXIT_USAGE);
-        String err = Files.readString(d.err);
+        assertThat(d.awaitExit(Duration.ofSeconds(60))).as(d.output()).isEqualTo(RaptordMain.EXIT_USAGE);
+        String err = d.stderr();
         assertThat(err).contains("httpAddr in " + config).contains("'bogus'").contains("RAPTOR_RUNTIME")
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(Files.exists(tmp.resolve("data"))).as("nothing was created").isFalse();
@@ -173,10 +173,9 @@ class DaemonLifecycleTest {
 
     @Test
     void aMissingExplicitConfigFileStopsBoot() throws Exception {
-        DaemonProcess d = DaemonProcess.launch(tmp, "missing-config", Map.of(), List.of("--config", tmp.resolve("nope.yml").toString()));
+        DaemonProcess d = TestDaemon.launch(tmp, "missing-config", Map.of(), List.of("--config", tmp.resolve("nope.yml").toString()));
         daemons.add(d);
-        assertThat(d.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(d.process.exitValue()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(Files.readString(d.err)).contains("nope.yml").doesNotContain("\tat ");
+        assertThat(d.awaitExit(Duration.ofSeconds(60))).isEqualTo(RaptordMain.EXIT_USAGE);
+        assertThat(d.stderr()).contains("nope.yml").doesNotContain("\tat ");
     }
 }

@@ -1,17 +1,18 @@
 package dev.raptor.daemon;
 
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.server.StopDocument;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.raptor.core.runtime.ContainerInfo;
-import dev.raptor.core.runtime.Deadline;
-import dev.raptor.core.runtime.EngineException;
-import dev.raptor.docker.DockerRuntime;
-import dev.raptor.docker.DockerRuntimeConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,15 +42,7 @@ class JsonLogTest {
     @AfterEach
     void cleanUp() {
         daemons.forEach(DaemonProcess::close);
-        try (DockerRuntime engine = DockerRuntime.connect(DockerRuntimeConfig.of(DaemonProcess.dockerHost()).withNode(node))) {
-            for (ContainerInfo c : engine.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
-                try {
-                    engine.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
-                } catch (EngineException e) {
-                    // gone already
-                }
-            }
-        }
+        TestDaemon.removeContainers(node);
     }
 
     private Map<String, String> env(String name) {
@@ -59,7 +52,7 @@ class JsonLogTest {
         env.put("RAPTOR_SOCKET", tmp.resolve(name + ".sock").toString());
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", node);
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
         return env;
     }
 
@@ -67,25 +60,23 @@ class JsonLogTest {
     void everyLineOfAStartStopCycleIsOneJsonObject() throws Exception {
         Map<String, String> env = env("cycle");
         env.put("RAPTOR_LOG_FORMAT", "json");
-        DaemonProcess d = DaemonProcess.launch(tmp, "cycle", env, List.of());
+        DaemonProcess d = TestDaemon.launch(tmp, "cycle", env, List.of());
         daemons.add(d);
-        d.awaitHealthy();
+        TestDaemon.awaitHealthy(d);
         String key = awaitKeyLine(d).path("kvpList").get(0).path("apiKey").asText();
-        DaemonProcess api = d.withKey(key);
 
-        JsonNode created = api.json("POST", "/api/v1/servers", """
-                {"name": "jsonlog", "image": "raptor-test/gameserver:1", "readyPattern": "Done!",
-                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}}""", 201);
-        String id = created.get("id").asText();
-        assertThat(api.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
-                .isEqualTo("running");
-        assertThat(api.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"stop\"}", 200).get("state").asText())
-                .isEqualTo("offline");
-        api.json("DELETE", "/api/v1/servers/" + id, null, 200);
+        try (RaptorClient api = d.client(key)) {
+            UUID id = api.servers().create(new ServerSpecDocument(null, "jsonlog", "raptor-test/gameserver:1", null, null, null, null,
+                    new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!", null,
+                    null, null)).spec().id();
+            assertThat(api.server(id).start().state()).isEqualTo("running");
+            assertThat(api.server(id).stop().state()).isEqualTo("offline");
+            assertThat(api.server(id).delete(false).status()).isEqualTo("done");
+        }
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
 
-        List<JsonNode> log = jsonLines(d.err);
-        List<JsonNode> out = jsonLines(d.out);
+        List<JsonNode> log = jsonLines(d.stderrFile());
+        List<JsonNode> out = jsonLines(d.stdoutFile());
         assertThat(out).hasSize(1);
         assertThat(messages(log)).anyMatch(m -> m.startsWith("raptord") && m.endsWith("ready"))
                 .anyMatch(m -> m.contains("stopped cleanly"));
@@ -96,8 +87,8 @@ class JsonLogTest {
         });
         assertThat(log).as("the key-value facts the store logs with")
                 .anySatisfy(line -> assertThat(line.path("kvpList").toString()).contains("\"schema\""));
-        jqAcceptsEveryLine(d.err);
-        jqAcceptsEveryLine(d.out);
+        jqAcceptsEveryLine(d.stderrFile());
+        jqAcceptsEveryLine(d.stdoutFile());
     }
 
     @Test
@@ -106,14 +97,14 @@ class JsonLogTest {
         env.put("RAPTOR_API_KEY", "rpt_" + UUID.randomUUID().toString().replace("-", ""));
         Path config = tmp.resolve("config.yml");
         Files.writeString(config, "logFormat: json\n");
-        DaemonProcess d = DaemonProcess.launch(tmp, "file", env, List.of("--config", config.toString()));
+        DaemonProcess d = TestDaemon.launch(tmp, "file", env, List.of("--config", config.toString()));
         daemons.add(d);
-        d.awaitHealthy();
+        TestDaemon.awaitHealthy(d);
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
 
-        List<JsonNode> log = jsonLines(d.err);
+        List<JsonNode> log = jsonLines(d.stderrFile());
         assertThat(messages(log)).anyMatch(m -> m.contains("starting")).anyMatch(m -> m.contains("stopped cleanly"));
-        assertThat(Files.readString(d.out)).isEmpty();
+        assertThat(d.stdout()).isEmpty();
     }
 
     private static JsonNode awaitKeyLine(DaemonProcess d) throws IOException {

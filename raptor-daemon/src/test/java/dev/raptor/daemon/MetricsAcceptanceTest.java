@@ -1,12 +1,9 @@
 package dev.raptor.daemon;
 
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.ApiKey;
-import dev.raptor.core.runtime.ContainerInfo;
-import dev.raptor.core.runtime.Deadline;
-import dev.raptor.core.runtime.EngineException;
-import dev.raptor.docker.DockerRuntime;
-import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.metrics.testing.PrometheusServer;
 import dev.raptor.query.testing.MinecraftResponder;
 import dev.raptor.query.testing.SourceResponder;
@@ -47,15 +44,7 @@ class MetricsAcceptanceTest {
     @AfterEach
     void cleanUp() {
         daemons.forEach(DaemonProcess::close);
-        try (DockerRuntime engine = DockerRuntime.connect(DockerRuntimeConfig.of(DaemonProcess.dockerHost()).withNode(node))) {
-            for (ContainerInfo c : engine.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
-                try {
-                    engine.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
-                } catch (EngineException e) {
-                    // gone already
-                }
-            }
-        }
+        TestDaemon.removeContainers(node);
     }
 
     private DaemonProcess daemon(Map<String, String> extra) {
@@ -66,27 +55,27 @@ class MetricsAcceptanceTest {
         env.put("RAPTOR_API_KEY", ApiKey.generate());
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", node);
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
         env.putAll(extra);
-        DaemonProcess d = DaemonProcess.launch(tmp, "raptord", env, List.of());
+        DaemonProcess d = TestDaemon.launch(tmp, "raptord", env, List.of());
         daemons.add(d);
-        d.awaitHealthy();
+        TestDaemon.awaitHealthy(d);
         return d;
     }
 
     @Test
     void aRealPrometheusFindsARunningServersMemoryAndThePowerHistogramOfItsStart() throws Exception {
         DaemonProcess d = daemon(Map.of());
-        JsonNode created = d.json("POST", "/api/v1/servers", """
+        JsonNode created = DaemonRequests.json(d, "POST", "/api/v1/servers", """
                 {"name": "scraped", "image": "raptor-test/gameserver:1", "readyPattern": "Done!",
                  "limits": {"memoryMiB": 256},
                  "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}}""", 201);
         String id = created.get("id").asText();
-        assertThat(d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
+        assertThat(DaemonRequests.json(d, "POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
                 .isEqualTo("running");
 
         // /metrics on the API's address, behind the node key, as Prometheus' bearer authorization sends it
-        try (PrometheusServer prometheus = PrometheusServer.scraping(tmp.resolve("prometheus"), "127.0.0.1:" + d.port, "/metrics", d.apiKey)) {
+        try (PrometheusServer prometheus = PrometheusServer.scraping(tmp.resolve("prometheus"), "127.0.0.1:" + d.port(), "/metrics", d.apiKey())) {
             await().atMost(WAIT).until(() -> !prometheus.query("raptor_server_memory_usage_bytes{server=\"" + id + "\"} > 0").isEmpty());
             JsonNode memory = prometheus.query("raptor_server_memory_usage_bytes{server=\"" + id + "\"}").getFirst();
             assertThat(memory.path("metric").path("name").asText()).isEqualTo("scraped");
@@ -132,10 +121,10 @@ class MetricsAcceptanceTest {
 
     @Test
     void deepHealthIsDegradedBelowTheFreeSpaceThresholdAndUnhealthyOnceTheEngineStops() throws Exception {
-        try (EngineSwitch engine = new EngineSwitch(tmp.resolve("engine.sock"), DaemonProcess.dockerHost())) {
+        try (EngineSwitch engine = new EngineSwitch(tmp.resolve("engine.sock"), TestDaemon.dockerHost())) {
             DaemonProcess d = daemon(Map.of("DOCKER_HOST", engine.dockerHost(), "RAPTOR_HEALTH_DISK_WARN_MIB", Long.toString(1L << 30)));
 
-            HttpResponse<String> degraded = d.request("GET", "/api/v1/health?deep=true", null);
+            HttpResponse<String> degraded = DaemonRequests.request(d, "GET", "/api/v1/health?deep=true", null);
             assertThat(degraded.statusCode()).as(degraded.body()).isEqualTo(200);
             JsonNode report = WireJson.parse(degraded.body());
             assertThat(report.get("status").asText()).isEqualTo("degraded");
@@ -143,14 +132,14 @@ class MetricsAcceptanceTest {
 
             engine.stop();
 
-            HttpResponse<String> unhealthy = d.request("GET", "/api/v1/health?deep=true", null);
+            HttpResponse<String> unhealthy = DaemonRequests.request(d, "GET", "/api/v1/health?deep=true", null);
             assertThat(unhealthy.statusCode()).as(unhealthy.body()).isEqualTo(503);
             report = WireJson.parse(unhealthy.body());
             assertThat(report.get("status").asText()).isEqualTo("unhealthy");
             assertThat(report.get("reasons").toString()).contains("engine: docker does not answer");
             assertThat(report.get("checks").get(0).get("status").asText()).as("the store still writes").isEqualTo("healthy");
             // the plain probe still answers (its engine check has its own deadline)
-            assertThat(d.request("GET", "/api/v1/health", null).statusCode()).isEqualTo(503);
+            assertThat(DaemonRequests.request(d, "GET", "/api/v1/health", null).statusCode()).isEqualTo(503);
         }
     }
 
@@ -162,19 +151,19 @@ class MetricsAcceptanceTest {
             String mc = startWithQuery(d, "mc", "{\"protocol\": \"minecraft\", \"port\": " + slp.port() + "}");
             String valheim = startWithQuery(d, "valheim", "{\"protocol\": \"source\", \"port\": " + a2s.port() + "}");
 
-            await().atMost(WAIT).until(() -> d.json("GET", "/api/v1/servers/" + mc, null, 200).path("game").path("answered").asBoolean()
-                    && d.json("GET", "/api/v1/servers/" + valheim, null, 200).path("game").path("answered").asBoolean());
-            JsonNode mcGame = d.json("GET", "/api/v1/servers/" + mc, null, 200).get("game");
+            await().atMost(WAIT).until(() -> DaemonRequests.json(d, "GET", "/api/v1/servers/" + mc, null, 200).path("game").path("answered").asBoolean()
+                    && DaemonRequests.json(d, "GET", "/api/v1/servers/" + valheim, null, 200).path("game").path("answered").asBoolean());
+            JsonNode mcGame = DaemonRequests.json(d, "GET", "/api/v1/servers/" + mc, null, 200).get("game");
             assertThat(mcGame.get("playersOnline").asInt()).isEqualTo(7);
             assertThat(mcGame.get("playersMax").asInt()).isEqualTo(20);
             assertThat(mcGame.get("version").asText()).isEqualTo("Paper 1.21.4");
             assertThat(mcGame.get("motd").asText()).isEqualTo("Lobby");
-            JsonNode valheimGame = d.json("GET", "/api/v1/servers/" + valheim + "/stats", null, 200).get("game");
+            JsonNode valheimGame = DaemonRequests.json(d, "GET", "/api/v1/servers/" + valheim + "/stats", null, 200).get("game");
             assertThat(valheimGame.get("playersOnline").asInt()).isEqualTo(4);
             assertThat(valheimGame.get("playersMax").asInt()).isEqualTo(10);
 
             await().atMost(WAIT).until(() -> {
-                String metrics = d.request("GET", "/metrics", null).body();
+                String metrics = DaemonRequests.request(d, "GET", "/metrics", null).body();
                 return metrics.contains("raptor_server_players_online{name=\"mc\",server=\"" + mc + "\"} 7.0")
                         && metrics.contains("raptor_server_players_max{name=\"valheim\",server=\"" + valheim + "\"} 10.0");
             });
@@ -182,10 +171,10 @@ class MetricsAcceptanceTest {
     }
 
     private static String startWithQuery(DaemonProcess d, String name, String query) {
-        String id = d.json("POST", "/api/v1/servers", """
+        String id = DaemonRequests.json(d, "POST", "/api/v1/servers", """
                 {"name": "%s", "image": "raptor-test/gameserver:1", "readyPattern": "Done!", "query": %s,
                  "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}}""".formatted(name, query), 201).get("id").asText();
-        assertThat(d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
+        assertThat(DaemonRequests.json(d, "POST", "/api/v1/servers/" + id + "/power", "{\"action\":\"start\"}", 200).get("state").asText())
                 .isEqualTo("running");
         return id;
     }

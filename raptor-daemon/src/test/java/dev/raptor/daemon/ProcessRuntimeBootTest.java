@@ -1,17 +1,19 @@
 package dev.raptor.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.wire.client.RaptorException;
+import dev.raptor.wire.console.LogLineDocument;
+import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerSpecDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ class ProcessRuntimeBootTest {
 
     @BeforeEach
     void asRoot() throws IOException {
-        if (!Main.isRoot()) {
+        if (!RaptordMain.isRoot()) {
             fail("this test needs root, as CI runs it: only a root daemon runs servers as another user");
         }
         // JUnit makes its directory 0700; a data directory lives under one all may pass, like /var/lib.
@@ -63,7 +65,7 @@ class ProcessRuntimeBootTest {
     @AfterEach
     void stopDaemons() {
         for (DaemonProcess d : daemons) {
-            if (d.process.isAlive()) {
+            if (d.isAlive()) {
                 deleteEveryServer(d);
             }
             d.close();
@@ -81,36 +83,37 @@ class ProcessRuntimeBootTest {
         env.putIfAbsent("RAPTOR_SFTP_ADDR", "127.0.0.1:0"); // never the shared default port 2022
         env.put("RAPTOR_API_KEY", key);
         env.put("RAPTOR_RUNTIME", "process");
-        DaemonProcess d = DaemonProcess.launch(tmp, name, env, List.of());
+        DaemonProcess d = TestDaemon.launch(tmp, name, env, List.of());
         daemons.add(d);
-        d.awaitHealthy();
+        TestDaemon.awaitHealthy(d);
         return d;
     }
 
     private static String create(DaemonProcess d) {
-        JsonNode created = d.json("POST", "/api/v1/servers", """
-                {"name": "probe", "startup": %s, "readyPattern": "Done!"}""".formatted(quoted(PROBE)), 201);
-        return created.get("id").asText();
+        ServerDocument created = d.client().servers().create(new ServerSpecDocument(null, "probe", null, PROBE, null, null, null,
+                null, null, null, null, null, null, "Done!", null, null, null));
+        return created.spec().id().toString();
     }
 
-    private static JsonNode start(DaemonProcess d, String id) {
-        return d.json("POST", "/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}", 200);
+    private static OperationDocument start(DaemonProcess d, String id) {
+        return d.client().server(id).start();
     }
 
-    private static String console(DaemonProcess d, String id) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + "/api/v1/servers/" + id + "/logs?tail=100"))
-                .header("Authorization", "Bearer " + d.apiKey).header("Accept", "text/plain").build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+    /** The server's last 100 lines of output. */
+    private static String console(DaemonProcess d, String id) {
+        StringBuilder text = new StringBuilder();
+        for (LogLineDocument line : d.client().server(id).logs(100).lines()) {
+            text.append(line.text()).append('\n');
         }
+        return text.toString();
     }
 
     private static void deleteEveryServer(DaemonProcess d) {
         try {
-            for (JsonNode s : d.json("GET", "/api/v1/servers", null, 200).path("servers")) {
-                d.request("DELETE", "/api/v1/servers/" + s.get("id").asText() + "?force=true", null);
+            for (ServerDocument s : d.client().servers().list().servers()) {
+                d.client().server(s.spec().id()).delete(true);
             }
-        } catch (IOException | RuntimeException | AssertionError e) {
+        } catch (RaptorException e) {
             // the test failed already; its daemon goes now
         }
     }
@@ -123,20 +126,16 @@ class ProcessRuntimeBootTest {
         return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static String quoted(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
     @Test
     void onADataDirectoryItMakesItselfAServerRunsAndReachesOnlyItsOwnVolume() throws Exception {
         Path data = tmp.resolve("var-lib/raptor-daemon"); // neither exists yet
         DaemonProcess d = boot(data, "fresh");
 
         String id = create(d);
-        JsonNode started = start(d, id);
+        OperationDocument started = start(d, id);
 
-        assertThat(started.get("status").asText()).as(started.toString()).isEqualTo("done");
-        assertThat(started.get("state").asText()).isEqualTo("running");
+        assertThat(started.status()).as(started.toString()).isEqualTo("done");
+        assertThat(started.state()).isEqualTo("running");
         assertThat(console(d, id).lines().toList()).as("what the server could reach").containsAll(REFUSALS);
         Path volume = data.resolve("volumes").resolve(id);
         int serverUid = Integer.parseInt(Files.readString(volume.resolve("uid.txt")).strip());
@@ -172,9 +171,9 @@ class ProcessRuntimeBootTest {
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-x---"));
 
         DaemonProcess second = boot(data, "after");
-        JsonNode started = start(second, id);
+        OperationDocument started = start(second, id);
 
-        assertThat(started.get("status").asText()).as(started.toString()).isEqualTo("done");
+        assertThat(started.status()).as(started.toString()).isEqualTo("done");
         assertThat(console(second, id).lines().toList()).containsAll(REFUSALS);
         assertThat(mode(data)).isEqualTo("rwx--x--x");
         assertThat(mode(data.resolve("raptor.db"))).isEqualTo("rw-r-----");
@@ -193,9 +192,9 @@ class ProcessRuntimeBootTest {
         DaemonProcess d = boot(data, "other-user", Map.of("RAPTOR_SERVER_USER", account));
 
         String id = create(d);
-        JsonNode started = start(d, id);
+        OperationDocument started = start(d, id);
 
-        assertThat(started.get("status").asText()).as(started.toString()).isEqualTo("done");
+        assertThat(started.status()).as(started.toString()).isEqualTo("done");
         int uid = Integer.parseInt(run("id", "-u", account).strip());
         assertThat(Files.readString(data.resolve("volumes").resolve(id).resolve("uid.txt")).strip()).isEqualTo(String.valueOf(uid));
         assertThat(d.output()).containsPattern("  host:     servers run as the host account " + account + " \\(uid " + uid
@@ -220,8 +219,8 @@ class ProcessRuntimeBootTest {
         assertThat(d.output()).contains("WARNING:  the server user raptor-server cannot reach the servers' data directories in "
                 + data.resolve("volumes") + ": " + closed + " does not let it pass (mode 700)");
         String id = create(d);
-        JsonNode started = start(d, id);
-        assertThat(started.get("status").asText()).isEqualTo("failed");
-        assertThat(started.get("reason").asText()).contains(closed + " does not let it pass");
+        OperationDocument started = start(d, id);
+        assertThat(started.status()).isEqualTo("failed");
+        assertThat(started.reason()).contains(closed + " does not let it pass");
     }
 }

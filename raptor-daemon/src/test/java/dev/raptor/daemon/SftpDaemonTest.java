@@ -1,6 +1,13 @@
 package dev.raptor.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.wire.activity.ActivityEntryDocument;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.sftp.SftpUserDocument;
+import dev.raptor.wire.sftp.SftpUserRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +52,17 @@ class SftpDaemonTest {
         env.put("RAPTOR_API_KEY", "sftp-daemon-test-key-0123456789");
         env.put("RAPTOR_RUNTIME", "docker");
         env.put("RAPTOR_NODE", "sftp-" + UUID.randomUUID().toString().substring(0, 8));
-        env.put("DOCKER_HOST", DaemonProcess.dockerHost());
-        d = DaemonProcess.launch(tmp, "sftp", env, List.of());
-        d.awaitHealthy();
+        env.put("DOCKER_HOST", TestDaemon.dockerHost());
+        d = TestDaemon.launch(tmp, "sftp", env, List.of());
+        TestDaemon.awaitHealthy(d);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.output().contains("raptord ") && d.output().contains("  files:"));
         assertThat(d.output()).contains("files:    sftp://127.0.0.1:" + sftpPort).contains("SFTP host key SHA256:");
 
-        String id = d.json("POST", "/api/v1/servers", """
-                {"name": "sftp-daemon", "image": "raptor-test/gameserver:1"}""", 201).get("id").asText();
-        JsonNode user = d.json("POST", "/api/v1/servers/" + id + "/sftp-users",
-                "{\"username\": \"admin\", \"password\": \"correct horse battery staple\"}", 201);
+        RaptorClient api = d.client();
+        String id = api.servers().create(new ServerSpecDocument(null, "sftp-daemon", "raptor-test/gameserver:1", null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null)).spec().id().toString();
+        SftpUserDocument user = api.server(id).addSftpUser(new SftpUserRequest("admin", "correct horse battery staple", null, null,
+                null));
         Path volume = tmp.resolve("data/volumes/" + id);
         Files.createDirectories(volume);
         Path work = Files.createDirectories(tmp.resolve("work"));
@@ -63,7 +71,7 @@ class SftpDaemonTest {
         ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
                 "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
                 "-o", "PreferredAuthentications=password", "-P", Integer.toString(sftpPort), "-b", "-",
-                user.get("login").asText() + "@127.0.0.1")
+                user.login() + "@127.0.0.1")
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("sftp.out").toFile());
         pb.environment().put("SSHPASS", "correct horse battery staple");
         Process p = pb.start();
@@ -75,10 +83,40 @@ class SftpDaemonTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("hello.txt");
         assertThat(Files.readString(volume.resolve("hello.txt"))).isEqualTo("hello from sftp");
-        assertThat(d.json("GET", "/api/v1/servers/" + id + "/activity", null, 200).toString())
-                .contains("sftp.login").contains("sftp.upload");
+        assertThat(api.server(id).activity(100).entries()).extracting(ActivityEntryDocument::type)
+                .contains("sftp.login", "sftp.upload");
 
-        d.json("DELETE", "/api/v1/servers/" + id + "?force=true", null, 200);
+        // a wrong password is refused, counted, and the deep health's sftp check connects to the listener
+        ProcessBuilder wrong = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",
+                "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=1", "-P", Integer.toString(sftpPort),
+                "-b", "/dev/null", user.login() + "@127.0.0.1").redirectErrorStream(true).redirectOutput(tmp.resolve("wrong.out").toFile());
+        wrong.environment().put("SSHPASS", "not the password");
+        Process w = wrong.start();
+        assertThat(w.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(w.exitValue()).as(Files.readString(tmp.resolve("wrong.out"))).isNotZero();
+        String metrics = DaemonRequests.request(d, "GET", "/metrics", null).body();
+        assertThat(metrics).contains("raptor_file_transfer_sessions ");
+        assertThat(sample(metrics, "raptor_file_transfer_logins_failed_total"))
+                .as(Files.readString(tmp.resolve("wrong.out"))).isGreaterThanOrEqualTo(1.0);
+        JsonNode health = DaemonRequests.json(d, "GET", "/api/v1/health?deep=true", null, 200);
+        JsonNode sftpCheck = null;
+        for (JsonNode c : health.get("checks")) {
+            if (c.get("name").asText().equals("sftp")) {
+                sftpCheck = c;
+            }
+        }
+        assertThat(sftpCheck).as(health.toString()).isNotNull();
+        assertThat(sftpCheck.get("status").asText()).isEqualTo("healthy");
+        assertThat(sftpCheck.get("detail").asText()).isEqualTo("sftp answers on 127.0.0.1:" + sftpPort);
+
+        assertThat(api.server(id).delete(true).status()).isEqualTo("done");
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
+    }
+
+    /** The value of an unlabelled series in Prometheus text. */
+    private static double sample(String exposition, String series) {
+        return exposition.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not exposed"));
     }
 }

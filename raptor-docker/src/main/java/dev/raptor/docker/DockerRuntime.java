@@ -63,7 +63,7 @@ import java.util.function.Consumer;
  *       threads blocked on them (docker-java's Unix socket ignores read timeouts, so this is the mechanism
  *       that actually works; the transport's timeouts are configured as a backstop for TCP).</li>
  *   <li><b>Stateless:</b> nothing is remembered about servers; containers are found by label. Console input
- *       is a short attach per line ({@link ConsoleInput}).</li>
+ *       is a short attach per line ({@link StdinAttach}).</li>
  *   <li><b>Streams:</b> logs, stats and events are {@link Subscription}s over streaming calls (stats and
  *       events through docker-java, logs read frame by frame with the engine's timestamps by
  *       {@link EngineLogStream}); {@link #openStreams()} counts the ones whose reader has not finished.</li>
@@ -355,7 +355,7 @@ public final class DockerRuntime implements ContainerRuntime {
     public void sendInput(ContainerRef ref, String line, Deadline deadline) {
         Objects.requireNonNull(line, "line");
         calls.perform("sendInput", ref.serverId(), deadline, () -> {
-            ConsoleInput.send(connection.clients(), ref.id(), ref.serverId(), line);
+            StdinAttach.send(connection.clients(), ref.id(), ref.serverId(), line);
             return null;
         });
     }

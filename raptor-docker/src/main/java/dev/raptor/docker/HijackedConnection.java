@@ -31,7 +31,7 @@ import java.util.Map;
  * so a caller cannot tell when its bytes have reached the container. Here the end of the input becomes
  * {@link SocketChannel#shutdownOutput()}: the engine copies what it got into the container's stdin, sees EOF,
  * ends the attach and closes the connection, and docker-java's response stream ends. That end is the
- * acknowledgement {@link ConsoleInput} waits for.
+ * acknowledgement {@link StdinAttach} waits for.
  *
  * <p>Used for every request that carries {@code hijackedInput} (only attach does). The response looks to
  * docker-java exactly like the httpclient5 transport's: status 200 and the raw, multiplexed body.

@@ -5,7 +5,7 @@
  * <p>Entry point: {@link dev.raptor.docker.DockerRuntime#connect(String)}. How it keeps its promises:
  * <ul>
  *   <li>deadlines: {@link dev.raptor.docker.EngineCalls}, {@link dev.raptor.docker.CallContext};</li>
- *   <li>console input: {@link dev.raptor.docker.ConsoleInput}, {@link dev.raptor.docker.HijackedConnection};</li>
+ *   <li>console input: {@link dev.raptor.docker.StdinAttach}, {@link dev.raptor.docker.HijackedConnection};</li>
  *   <li>streams: {@link dev.raptor.docker.EngineStream}, {@link dev.raptor.docker.EventsSubscription};</li>
  *   <li>what a container is made of: {@link dev.raptor.docker.ContainerBlueprint}.</li>
  * </ul>

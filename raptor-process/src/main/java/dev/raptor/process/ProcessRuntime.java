@@ -60,7 +60,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  *   <li><b>Console input</b>: a FIFO the supervisor holds open; any daemon writes a line, non-blocking
- *       ({@link ConsoleInput}).</li>
+ *       ({@link StdinFifo}).</li>
  *   <li><b>Console output</b>: stamped per line by the supervisor's awk taggers when it was written, in
  *       rotated files (by default 3 x 10 MiB) that {@code logs} reads and follows ({@link ConsoleLog}).</li>
  *   <li><b>Signals</b> go to the server's process group; {@code kill} SIGKILLs its cgroup, process tree,
@@ -395,10 +395,10 @@ public final class ProcessRuntime implements ContainerRuntime {
             throw new EngineException.Conflict(id, "sendInput", "the server is not running", null);
         }
         try {
-            ConsoleInput.write(files.stdinPipe(), line, deadline);
-        } catch (ConsoleInput.NoReader e) {
+            StdinFifo.write(files.stdinPipe(), line, deadline);
+        } catch (StdinFifo.NoReader e) {
             throw new EngineException.Conflict(id, "sendInput", "the server is not running (" + e.getMessage() + ")", e);
-        } catch (ConsoleInput.Full e) {
+        } catch (StdinFifo.Full e) {
             throw new EngineException.Timeout(id, "sendInput", e.getMessage(), e);
         } catch (IOException e) {
             throw new EngineException.Unavailable(id, "sendInput", e.getMessage(), e);

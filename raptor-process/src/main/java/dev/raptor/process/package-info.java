@@ -24,7 +24,7 @@
  *   <li>processes: {@link dev.raptor.process.ProcessId}, {@link dev.raptor.process.ProcessTable},
  *       {@link dev.raptor.process.RunKiller}, {@link dev.raptor.process.LibC}</li>
  *   <li>limits: {@link dev.raptor.process.Cgroups} (v1, v2 or none), {@link dev.raptor.process.ServerCgroup}</li>
- *   <li>console: {@link dev.raptor.process.ConsoleInput}, {@link dev.raptor.process.ConsoleLog},
+ *   <li>console: {@link dev.raptor.process.StdinFifo}, {@link dev.raptor.process.ConsoleLog},
  *       {@link dev.raptor.process.LogFollower}</li>
  *   <li>streams: {@link dev.raptor.process.ThreadSubscription}, {@link dev.raptor.process.EventWatcher},
  *       {@link dev.raptor.process.StatsSampler}</li>

@@ -1,10 +1,12 @@
 package dev.raptor.api.console;
 
 import dev.raptor.api.auth.Permission;
+import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.console.ConsoleListener;
 import dev.raptor.core.console.ConsoleSubscription;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.mailbox.Mailbox;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerNotRunningException;
@@ -24,52 +26,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * One console WebSocket: its grant, the hub subscriptions it holds while it may read, and its control
- * thread, which handles the client's messages in order and keeps the timers (authentication timeout,
- * token expiry, pings). Jetty's threads only enqueue.
+ * thread, which takes the client's messages and its own timers (authentication timeout, token expiry,
+ * pings) in order from one {@link Mailbox}. Jetty's threads only offer messages; a message the full
+ * mailbox refuses is the overflow case, answered with one error once the control thread gets to it.
  *
  * <p>Output reaches the client from the hubs' subscriber threads, each waiting for its own message to
  * be written, at most {@link ConsoleSocketSettings#writeTimeout()}: a client that stops reading stops
  * those threads only (its console queue drops its oldest lines meanwhile), and one that stays stuck is
- * disconnected. Closing the socket, for whatever reason, closes every subscription and ends the control
- * thread (rule 7).
+ * disconnected. Closing the socket, for whatever reason, closes every subscription and the mailbox,
+ * which ends the control thread (rule 7).
  */
 final class ConsoleConnection {
     private static final Logger log = LoggerFactory.getLogger(ConsoleConnection.class);
     private static final int INBOX = 64;
-    private static final int MAX_COMMAND = 4096;
 
     static final int CLOSE_AUTH = 4001;
     static final int CLOSE_DELETED = 4004;
+
+    /** What the control thread takes: the client's messages, and the timers it set itself. */
+    private sealed interface Command permits Message, AuthTimeout, ExpiryWarning, Expired, Ping, Overflow {
+    }
+
+    /** A text message from the client. */
+    private record Message(String text) implements Command {
+    }
+
+    /** The client did not authenticate in time (scheduled at connect, when the upgrade carried no credential). */
+    private record AuthTimeout() implements Command {
+    }
+
+    /** {@code grant}'s token expires soon (ignored once a newer grant replaced it). */
+    private record ExpiryWarning(SocketGrant grant) implements Command {
+    }
+
+    /** {@code grant}'s token has expired (ignored once a newer grant replaced it). */
+    private record Expired(SocketGrant grant) implements Command {
+    }
+
+    private record Ping() implements Command {
+    }
+
+    /** Messages were refused because the mailbox was full. */
+    private record Overflow() implements Command {
+    }
 
     private final ConsoleSockets endpoint;
     private final UUID serverId;
     private final Session session;
     private final ConsoleSocketSettings settings;
-    private final long connectedAt = System.nanoTime();
+    private final Mailbox<Command> inbox = new Mailbox<>(INBOX);
+    private final AtomicBoolean overflowed = new AtomicBoolean();
 
+    /** Guards the subscriptions and {@code closed}, which the hubs' threads and Jetty's see too; memory only. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<String> inbox = new ArrayDeque<>();
-    private boolean inboxOverflowed;
-    private SocketGrant grant;
-    private boolean warned;
     private boolean closed;
     private ConsoleSubscription console;
     private StatsSubscription stats;
     private EventBus.Listener<ServerEvent.StateChanged> states;
+
+    /** The control thread's own: the grant and the timers of its token. */
+    private volatile SocketGrant grant;
+    private final List<Mailbox.Timer> expiryTimers = new ArrayList<>(2);
     private final Thread control;
 
     ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
@@ -111,111 +142,83 @@ final class ConsoleConnection {
 
     /** A text message from the client; handled in order on the control thread. */
     void received(String text) {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            if (inbox.size() >= INBOX) {
-                inboxOverflowed = true;
-                return;
-            }
-            inbox.addLast(text);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        if (!inbox.offer(new Message(text)) && !inbox.isClosed() && overflowed.compareAndSet(false, true)) {
+            inbox.schedule(new Overflow(), Duration.ZERO);
         }
     }
 
     // ------------------------------------------------------------------ the control thread
 
-    private enum Due { NOTHING, AUTH_TIMEOUT, EXPIRING, EXPIRED, PING, OVERFLOW }
-
     private void run(SocketGrant initial) {
-        if (initial != null) {
-            authorize(initial);
-        }
-        long nextPing = System.nanoTime() + settings.pingEvery().toNanos();
         try {
-            while (true) {
-                String message = null;
-                Due due = Due.NOTHING;
-                lock.lock();
+            if (initial != null) {
+                authorize(initial);
+            } else {
+                inbox.schedule(new AuthTimeout(), settings.authTimeout());
+            }
+            inbox.schedule(new Ping(), settings.pingEvery());
+            Command command;
+            while ((command = inbox.take()) != null) {
                 try {
-                    while (true) {
-                        if (closed) {
-                            return;
-                        }
-                        long now = System.nanoTime();
-                        long wait = nextPing - now;
-                        if (inboxOverflowed) {
-                            inboxOverflowed = false;
-                            due = Due.OVERFLOW;
-                        } else if (grant == null) {
-                            long left = connectedAt + settings.authTimeout().toNanos() - now;
-                            if (left <= 0) {
-                                due = Due.AUTH_TIMEOUT;
-                            }
-                            wait = Math.min(wait, left);
-                        } else if (grant.expiresAt() != null) {
-                            Instant wall = Instant.now();
-                            Instant exp = grant.expiresAt();
-                            Instant warnAt = exp.minus(settings.expiryWarning());
-                            if (!wall.isBefore(exp)) {
-                                due = Due.EXPIRED;
-                            } else if (!warned && !wall.isBefore(warnAt)) {
-                                warned = true;
-                                due = Due.EXPIRING;
-                            }
-                            Instant next = warned ? exp : warnAt;
-                            wait = Math.min(wait, Math.max(1_000_000, java.time.Duration.between(wall, next).toNanos()));
-                        }
-                        if (due == Due.NOTHING && !inbox.isEmpty()) {
-                            message = inbox.pollFirst();
-                        }
-                        if (due == Due.NOTHING && message == null && wait <= 0) {
-                            due = Due.PING;
-                            nextPing = now + settings.pingEvery().toNanos();
-                        }
-                        if (due != Due.NOTHING || message != null) {
-                            break;
-                        }
-                        changed.awaitNanos(wait);
+                    if (!handle(command)) {
+                        return;
                     }
                 } finally {
-                    lock.unlock();
-                }
-                switch (due) {
-                    case AUTH_TIMEOUT -> {
-                        send(SocketMessage.of(SocketMessage.JWT_ERROR, "no auth message within " + settings.authTimeout().toSeconds() + " s"));
-                        close(CLOSE_AUTH, "authentication timeout");
-                        return;
-                    }
-                    case EXPIRING -> send(SocketMessage.of(SocketMessage.TOKEN_EXPIRING));
-                    case EXPIRED -> {
-                        send(SocketMessage.of(SocketMessage.TOKEN_EXPIRED));
-                        close(CLOSE_AUTH, "token expired");
-                        return;
-                    }
-                    case PING -> ping();
-                    case OVERFLOW -> error("too many messages at once; some were ignored");
-                    case NOTHING -> {
-                        try {
-                            handle(message);
-                        } catch (ServerNotFoundException e) {
-                            send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server was deleted"));
-                            close(CLOSE_DELETED, "server deleted");
-                            return;
-                        }
-                    }
+                    inbox.done();
                 }
             }
         } catch (InterruptedException e) {
             close(1001, "shutting down");
+        } catch (ServerNotFoundException e) {
+            send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server was deleted"));
+            close(CLOSE_DELETED, "server deleted");
         } catch (RuntimeException e) {
             log.warn("server={} console socket failed", serverId, e);
             close(1011, "internal error");
         }
+    }
+
+    /** Carries out one command; false when the socket is done with. */
+    private boolean handle(Command command) {
+        switch (command) {
+            case Message m -> {
+                try {
+                    handle(m.text());
+                } catch (ServerNotFoundException e) {
+                    send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server was deleted"));
+                    close(CLOSE_DELETED, "server deleted");
+                    return false;
+                }
+            }
+            case AuthTimeout t -> {
+                if (grant == null) {
+                    send(SocketMessage.of(SocketMessage.JWT_ERROR, "no auth message within " + settings.authTimeout().toSeconds() + " s"));
+                    close(CLOSE_AUTH, "authentication timeout");
+                    return false;
+                }
+            }
+            case ExpiryWarning w -> {
+                if (w.grant() == grant) {
+                    send(SocketMessage.of(SocketMessage.TOKEN_EXPIRING));
+                }
+            }
+            case Expired e -> {
+                if (e.grant() == grant) {
+                    send(SocketMessage.of(SocketMessage.TOKEN_EXPIRED));
+                    close(CLOSE_AUTH, "token expired");
+                    return false;
+                }
+            }
+            case Ping p -> {
+                ping();
+                inbox.schedule(p, settings.pingEvery());
+            }
+            case Overflow o -> {
+                overflowed.set(false);
+                error("too many messages at once; some were ignored");
+            }
+        }
+        return true;
     }
 
     private void handle(String text) {
@@ -264,21 +267,23 @@ final class ConsoleConnection {
         authorize(g);
     }
 
-    /** Takes a (new) grant: answers {@code auth success}, then starts or stops the output it allows. */
+    /**
+     * Takes a (new) grant: answers {@code auth success}, sets the timers of its token's expiry (those of
+     * an earlier grant are cancelled), then starts or stops the output it allows.
+     */
     private void authorize(SocketGrant g) {
-        boolean reading;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            grant = g;
-            warned = false;
-            reading = console != null;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        if (isClosed()) {
+            return;
         }
+        grant = g;
+        expiryTimers.forEach(Mailbox.Timer::cancel);
+        expiryTimers.clear();
+        if (g.expiresAt() != null) {
+            Instant now = Instant.now();
+            expiryTimers.add(inbox.schedule(new ExpiryWarning(g), Duration.between(now, g.expiresAt().minus(settings.expiryWarning()))));
+            expiryTimers.add(inbox.schedule(new Expired(g), Duration.between(now, g.expiresAt())));
+        }
+        boolean reading = consoleSubscription() != null;
         send(SocketMessage.of(SocketMessage.AUTH_SUCCESS));
         if (g.allows(Permission.CONSOLE_READ) && !reading) {
             send(SocketMessage.of(SocketMessage.STATUS, endpoint.fleet().controller(serverId).state().wireName()));
@@ -289,13 +294,7 @@ final class ConsoleConnection {
     }
 
     private boolean require(Permission p, SocketMessage m) {
-        SocketGrant g;
-        lock.lock();
-        try {
-            g = grant;
-        } finally {
-            lock.unlock();
-        }
+        SocketGrant g = grant;
         if (g == null) {
             error("authenticate first: {\"event\": \"auth\", \"args\": [\"<token>\"]}");
             return false;
@@ -321,9 +320,8 @@ final class ConsoleConnection {
 
     private void command(SocketMessage m) {
         String command = m.arg().orElse("");
-        if (command.isEmpty() || command.length() > MAX_COMMAND || command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0
-                || command.indexOf('\0') >= 0) {
-            error("a command is one line of 1 to " + MAX_COMMAND + " characters");
+        if (!ConsoleCommand.isValid(command)) {
+            error("a command is " + ConsoleCommand.RULE);
             return;
         }
         try {
@@ -563,6 +561,7 @@ final class ConsoleConnection {
         endpoint.forget(this);
     }
 
+    /** Marks the socket closed, once; closing the mailbox drops what waits and ends the control thread. */
     private boolean markClosed() {
         lock.lock();
         try {
@@ -570,11 +569,10 @@ final class ConsoleConnection {
                 return false;
             }
             closed = true;
-            inbox.clear();
-            changed.signalAll();
-            return true;
         } finally {
             lock.unlock();
         }
+        inbox.close();
+        return true;
     }
 }

@@ -6,6 +6,7 @@ import dev.raptor.api.console.LogFollow;
 import dev.raptor.api.http.JsonBody;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
+import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.query.GameStatuses;
@@ -31,7 +32,6 @@ import java.util.UUID;
 
 /** A server's console and history: commands, recent logs, a stats reading, the activity log. */
 public final class ConsoleRoutes {
-    public static final int MAX_COMMAND = 4096;
     public static final int MAX_TAIL = 10_000;
 
     private final ServerFleet fleet;
@@ -58,15 +58,8 @@ public final class ConsoleRoutes {
         Problems problems = new Problems();
         JsonObjectReader r = JsonObjectReader.of(body, "", problems);
         String command = r.text("command");
-        if (command == null && !r.has("command")) {
-            r.error("command", "is required, e.g. \"say hi\"");
-        } else if (command != null) {
-            if (command.isEmpty() || command.length() > MAX_COMMAND) {
-                r.error("command", "must be 1 to " + MAX_COMMAND + " characters");
-            }
-            if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0 || command.indexOf('\0') >= 0) {
-                r.error("command", "must be a single line (send several commands as several requests)");
-            }
+        if (command != null || !r.has("command")) { // a member of the wrong type is already named by the reader
+            ConsoleCommand.problems(command).forEach(m -> r.error("command", m));
         }
         r.rejectUnknown(CommandRequest.FIELDS, Set.of());
         problems.throwIfAny();

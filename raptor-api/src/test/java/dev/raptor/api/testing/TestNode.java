@@ -14,10 +14,13 @@ import dev.raptor.core.health.DeepHealth;
 import dev.raptor.core.health.DiskSpaceCheck;
 import dev.raptor.core.health.EngineCheck;
 import dev.raptor.core.health.ServersCheck;
+import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.health.StoreCheck;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
@@ -61,7 +64,7 @@ public final class TestNode implements AutoCloseable {
     public final String node = "apitest-" + UUID.randomUUID().toString().substring(0, 8);
     public final String apiKey = ApiKey.generate();
     public final SqliteStore store;
-    public final DockerRuntime runtime;
+    public final ContainerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
     public final dev.raptor.core.install.InstallService installs;
@@ -73,15 +76,16 @@ public final class TestNode implements AutoCloseable {
     private final ServerMetrics serverMetrics;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes) {
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
-        this.runtime = TestEngine.runtime(node);
-        this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(runtime, metrics.registry()), bus,
-                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), runtime.hostPorts());
+        this.runtime = runtime.apply(node);
+        HostPorts hostPorts = this.runtime instanceof DockerRuntime docker ? docker.hostPorts() : HostPorts.UNCHECKED;
+        this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(this.runtime, metrics.registry()), bus,
+                ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), hostPorts);
         fleet.boot();
-        this.installs = new dev.raptor.core.install.InstallService(fleet, new dev.raptor.docker.DockerInstaller(runtime,
-                dataDir.resolve("installs").resolve("scripts")), store.installs(), dataDir.resolve("installs"), HANG);
+        this.installs = new dev.raptor.core.install.InstallService(fleet, installRunner(this.runtime, dataDir),
+                store.installs(), dataDir.resolve("installs"), HANG);
         installs.recover();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         // measured and queried as the daemon wires it, with a short query interval
@@ -101,17 +105,43 @@ public final class TestNode implements AutoCloseable {
                 new dev.raptor.api.Provisioning(store.templates(), installs)).start();
     }
 
+    /** Docker's helper containers on the test engine; the in-memory engine has no installs. */
+    private static dev.raptor.core.install.InstallRunner installRunner(ContainerRuntime runtime, Path dataDir) {
+        if (runtime instanceof DockerRuntime docker) {
+            return new dev.raptor.docker.DockerInstaller(docker, dataDir.resolve("installs").resolve("scripts"));
+        }
+        return new dev.raptor.core.install.InstallRunner() {
+            @Override
+            public int run(dev.raptor.core.install.InstallJob job, java.util.function.Consumer<String> output,
+                           dev.raptor.core.runtime.Deadline deadline) {
+                throw new dev.raptor.core.install.InstallException("the in-memory test engine runs no install scripts", null);
+            }
+
+            @Override
+            public List<UUID> removeLeftovers(dev.raptor.core.runtime.Deadline deadline) {
+                return List.of();
+            }
+        };
+    }
+
     public static TestNode start(Path dir) {
         return start(dir, s -> s);
     }
 
     public static TestNode start(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
-        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0);
+        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0,
+                TestEngine::runtime);
+    }
+
+    /** A node whose engine is an in-memory {@link FakeRuntime}: servers run the fake game server at once. */
+    public static TestNode onFakeEngine(Path dir) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, node -> new FakeRuntime());
     }
 
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */
     public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
-        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes);
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes,
+                TestEngine::runtime);
     }
 
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
@@ -238,6 +268,8 @@ public final class TestNode implements AutoCloseable {
         runtime.close();
         store.close();
         metrics.close();
-        TestEngine.removeContainers(node);
+        if (runtime instanceof DockerRuntime) {
+            TestEngine.removeContainers(node);
+        }
     }
 }

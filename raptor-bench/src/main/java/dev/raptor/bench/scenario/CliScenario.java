@@ -2,8 +2,9 @@ package dev.raptor.bench.scenario;
 
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.bench.stats.Samples;
 
 import java.io.IOException;
@@ -41,11 +42,11 @@ public final class CliScenario implements Scenario {
             return List.of(Result.notMeasured(name(), "raptorctl ps wall time", raptorctl + " does not exist yet (issue 6)"));
         }
         DaemonProcess daemon = bench.startDaemon("cli");
-        try (ApiClient api = new ApiClient(daemon)) {
+        try (RaptorClient api = daemon.client(daemon.apiKey())) {
             for (int i = 0; i < 10; i++) {
-                UUID id = api.create(bench.idleServer("cli-" + i));
+                UUID id = Calls.create(api, bench.idleServer("cli-" + i));
                 if (i % 2 == 0) {
-                    api.power(id, "start");
+                    Calls.power(api, id, "start");
                 }
             }
             List<String> ctl = List.of(raptorctl.toString(), "ps");

@@ -2,13 +2,13 @@ package dev.raptor.bench.scenario;
 
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.ConsoleSocket;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.bench.daemon.ConsoleCounter;
+import dev.raptor.daemon.launch.DaemonProcess;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,16 +44,15 @@ public final class FanoutScenario implements Scenario {
         int lines = bench.intOption("lines", 20_000);
         int repeats = bench.intOption("repeats", 3);
         DaemonProcess daemon = bench.startDaemon("fanout");
-        List<ConsoleSocket> sockets = new ArrayList<>();
+        List<ConsoleCounter> sockets = new ArrayList<>();
         List<Result> out = new ArrayList<>();
-        HttpClient ws = HttpClient.newHttpClient();
-        try (ApiClient api = new ApiClient(daemon)) {
-            UUID id = api.create(bench.idleServer("fanout"));
-            api.power(id, "start");
+        try (RaptorClient api = daemon.client(daemon.apiKey())) {
+            UUID id = Calls.create(api, bench.idleServer("fanout"));
+            Calls.power(api, id, "start");
             String container = "raptor-" + id;
             for (int attached : new int[]{1, 100}) {
                 while (sockets.size() < attached) {
-                    sockets.add(ConsoleSocket.open(ws, daemon, id, Duration.ofSeconds(10)));
+                    sockets.add(ConsoleCounter.open(api, id, Duration.ofSeconds(10)));
                 }
                 double[] socketRates = new double[repeats];
                 double[] engineRates = new double[repeats];
@@ -82,7 +81,6 @@ public final class FanoutScenario implements Scenario {
         } finally {
             // sockets first: closing the client waits for open WebSockets
             Parallel.closeAll(sockets);
-            ws.shutdownNow();
             bench.cleanupContainers();
         }
     }
@@ -90,10 +88,10 @@ public final class FanoutScenario implements Scenario {
     private record Flood(double slowestSocketRate, double engineRate, long delivered, long dropNotices) {
     }
 
-    private Flood flood(Bench bench, ApiClient api, long daemonPid, UUID id, String container, List<ConsoleSocket> sockets, int lines)
+    private Flood flood(Bench bench, RaptorClient api, long daemonPid, UUID id, String container, List<ConsoleCounter> sockets, int lines)
             throws Exception {
         String marker = "line " + lines;
-        for (ConsoleSocket s : sockets) {
+        for (ConsoleCounter s : sockets) {
             s.resetCounts();
             s.watchFor(marker);
         }
@@ -121,19 +119,19 @@ public final class FanoutScenario implements Scenario {
             String ping = "say bench-ready-" + System.nanoTime();
             long attachStart = System.nanoTime();
             while (!engineAttached.await(200, TimeUnit.MILLISECONDS) && !Bench.past(attachStart, Duration.ofSeconds(20))) {
-                api.command(id, ping);
+                api.server(id).command(ping);
             }
             Thread.sleep(300);
             long dockerd = dev.raptor.bench.stats.ProcessCpu.dockerdPid();
             double[] cpu0 = {dev.raptor.bench.stats.ProcessCpu.seconds(daemonPid), dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()),
                     dev.raptor.bench.stats.ProcessCpu.seconds(dockerd), dev.raptor.bench.stats.ProcessCpu.seconds(logs.pid())};
             long t0 = System.nanoTime();
-            api.command(id, "flood " + lines);
+            api.server(id).command("flood " + lines);
             boolean engineDone = engineSaw.await(FLOOD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             long slowest = 0;
-            for (ConsoleSocket s : sockets) {
+            for (ConsoleCounter s : sockets) {
                 if (!s.awaitMarker(FLOOD_LIMIT)) {
-                    throw new IllegalStateException("a console socket never received '" + marker + "' (got " + s.lines() + " lines"
+                    throw new IllegalStateException("a console socket never received '" + marker + "' (got " + s.counts().lines() + " lines"
                             + (s.lastError() == null ? "" : ", " + s.lastError()) + ")");
                 }
                 slowest = Math.max(slowest, s.markerAtNanos() - t0);
@@ -151,9 +149,9 @@ public final class FanoutScenario implements Scenario {
             Thread.sleep(200); // let stragglers of the last batch be counted
             long delivered = 0;
             long drops = 0;
-            for (ConsoleSocket s : sockets) {
-                delivered += s.floodLines();
-                drops += s.droppedLines();
+            for (ConsoleCounter s : sockets) {
+                delivered += s.counts().floodLines();
+                drops += s.counts().droppedLines();
             }
             return new Flood(lines / (slowest / 1e9), lines / ((engineAt.get() - t0) / 1e9), delivered, drops);
         } finally {

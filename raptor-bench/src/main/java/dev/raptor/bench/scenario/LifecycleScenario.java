@@ -2,8 +2,9 @@ package dev.raptor.bench.scenario;
 
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.bench.engine.RawEngine;
 import dev.raptor.bench.stats.Samples;
 
@@ -43,7 +44,7 @@ public final class LifecycleScenario implements Scenario {
         Samples[] rawSteps = {new Samples(), new Samples(), new Samples(), new Samples()};
         DaemonProcess daemon = bench.startDaemon("lifecycle");
         long started = System.nanoTime();
-        try (ApiClient api = new ApiClient(daemon)) {
+        try (RaptorClient api = daemon.client(daemon.apiKey())) {
             for (int i = 0; i < warmup + rounds && !Bench.past(started, LIMIT); i++) {
                 boolean counted = i >= warmup;
                 if (i % 2 == 0) {
@@ -104,7 +105,7 @@ public final class LifecycleScenario implements Scenario {
             try (var counter = new dev.raptor.bench.engine.EngineCallCounter(bench.dockerHost(), bench.work().resolve("engine-proxy.sock"));
                  RawEngine raw = new RawEngine(counter.dockerHost(), bench.node())) {
                 DaemonProcess daemon = bench.startDaemon("engine-calls", counter.dockerHost());
-                try (ApiClient api = new ApiClient(daemon)) {
+                try (RaptorClient api = daemon.client(daemon.apiKey())) {
                     lc.raptorRound(bench, api, -1, null, null);
                     lc.rawRound(bench, raw, -1, null, null);
                     Thread.sleep(1000);
@@ -119,17 +120,16 @@ public final class LifecycleScenario implements Scenario {
                     }
                     var rawCalls = counter.snapshot();
                     // the store's side of one round: each activity entry and desired-state change is a synced commit
-                    UUID probe = api.create(bench.idleServer("engine-calls-activity"));
-                    api.power(probe, "start");
-                    api.power(probe, "stop");
-                    var activity = api.send("GET", "/servers/" + probe + "/activity?limit=1000", null, java.time.Duration.ofSeconds(30))
-                            .expect(200).body().path("entries");
+                    UUID probe = Calls.create(api, bench.idleServer("engine-calls-activity"));
+                    Calls.power(api, probe, "start");
+                    Calls.power(api, probe, "stop");
+                    var activity = api.server(probe).activity(1000).entries();
                     System.out.println("activity entries written by create+start+stop (each a synced commit, besides the "
                             + "server row and two desired-state writes): " + activity.size());
                     for (var e : activity) {
-                        System.out.println("  " + e.path("type").asText() + ": " + e.path("message").asText());
+                        System.out.println("  " + e.type() + ": " + e.message());
                     }
-                    api.delete(probe, false);
+                    Calls.delete(api, probe, false);
                     long raptorTotal = raptorCalls.values().stream().mapToLong(Long::longValue).sum();
                     long rawTotal = rawCalls.values().stream().mapToLong(Long::longValue).sum();
                     System.out.println("engine calls in " + rounds + " Raptor rounds (" + raptorTotal + "):");
@@ -148,15 +148,15 @@ public final class LifecycleScenario implements Scenario {
         }
     }
 
-    private void raptorRound(Bench bench, ApiClient api, int i, Samples total, Samples[] steps) throws Exception {
+    private void raptorRound(Bench bench, RaptorClient api, int i, Samples total, Samples[] steps) throws Exception {
         long t0 = System.nanoTime();
-        UUID id = api.create(bench.idleServer("lifecycle-" + i));
+        UUID id = Calls.create(api, bench.idleServer("lifecycle-" + i));
         long t1 = System.nanoTime();
-        api.power(id, "start");
+        Calls.power(api, id, "start");
         long t2 = System.nanoTime();
-        api.power(id, "stop");
+        Calls.power(api, id, "stop");
         long t3 = System.nanoTime();
-        api.delete(id, false);
+        Calls.delete(api, id, false);
         long t4 = System.nanoTime();
         record(total, steps, t0, t1, t2, t3, t4);
     }

@@ -1,10 +1,12 @@
 package dev.raptor.bench.scenario;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
+import dev.raptor.bench.daemon.DaemonFacts;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.bench.stats.Samples;
 
 import java.time.Duration;
@@ -45,10 +47,10 @@ public final class ScaleScenario implements Scenario {
             // reference: an empty daemon, booted and measured the same way
             DaemonProcess empty = bench.startDaemon("scale-empty");
             Duration emptyBoot = awaitReconciled(empty, 0, 0);
-            Duration emptyReconcile = empty.reconcileFromLog().orElse(Duration.ZERO);
+            Duration emptyReconcile = DaemonFacts.reconcileFromLog(empty).orElse(Duration.ZERO);
             Thread.sleep(SETTLE);
-            long emptyRss = empty.rssBytes();
-            long[] emptyHeap = empty.heapAfterGc();
+            long emptyRss = DaemonFacts.rssBytes(empty);
+            long[] emptyHeap = DaemonFacts.heapAfterGc(empty);
             empty.close();
             System.out.printf(Locale.ROOT, "scale: empty daemon: boot %s, RSS %d MB, heap used %d MB (committed %d MB)%n",
                     Samples.ms(emptyBoot.toNanos()), emptyRss / MB, emptyHeap[0] / MB, emptyHeap[1] / MB);
@@ -56,20 +58,20 @@ public final class ScaleScenario implements Scenario {
             DaemonProcess loaded = bench.startDaemon("scale");
             List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
             long t0 = System.nanoTime();
-            try (ApiClient api = new ApiClient(loaded)) {
-                int failed = Parallel.run(total, 16, SETUP_LIMIT, "register", i -> ids.add(api.create(bench.idleServer("scale-" + i))));
+            try (RaptorClient api = loaded.client(loaded.apiKey())) {
+                int failed = Parallel.run(total, 16, SETUP_LIMIT, "register", i -> ids.add(Calls.create(api, bench.idleServer("scale-" + i))));
                 System.out.printf(Locale.ROOT, "scale: registered %d servers in %s (%d failed)%n", ids.size(), Samples.ms(System.nanoTime() - t0), failed);
                 long t1 = System.nanoTime();
                 List<UUID> toStart = new ArrayList<>(ids.subList(0, Math.min(running, ids.size())));
-                failed = Parallel.run(toStart.size(), 8, SETUP_LIMIT, "start", i -> api.power(toStart.get(i), "start"));
+                failed = Parallel.run(toStart.size(), 8, SETUP_LIMIT, "start", i -> Calls.power(api, toStart.get(i), "start"));
                 System.out.printf(Locale.ROOT, "scale: started %d servers in %s (%d failed)%n", toStart.size() - failed,
                         Samples.ms(System.nanoTime() - t1), failed);
                 running = toStart.size() - failed;
             }
             Thread.sleep(SETTLE);
-            long rss = loaded.rssBytes();
-            long[] heap = loaded.heapAfterGc();
-            loaded.nativeMemory().ifPresent(nmt -> nmt.lines()
+            long rss = DaemonFacts.rssBytes(loaded);
+            long[] heap = DaemonFacts.heapAfterGc(loaded);
+            DaemonFacts.nativeMemory(loaded).ifPresent(nmt -> nmt.lines()
                     .filter(l -> l.startsWith("Total") || l.startsWith("-") || l.contains("(reserved="))
                     .forEach(l -> System.out.println("scale: NMT " + l.strip())));
             loaded.close();
@@ -78,11 +80,11 @@ public final class ScaleScenario implements Scenario {
             DaemonProcess fresh = bench.startDaemon("scale");
             Duration reconcile = awaitReconciled(fresh, ids.size(), running);
             Thread.sleep(SETTLE);
-            long freshRss = fresh.rssBytes();
+            long freshRss = DaemonFacts.rssBytes(fresh);
             System.out.printf(Locale.ROOT, "scale: fresh boot reconciled %d servers (%d running) in %s; health answered after %s; RSS then %d MB%n",
                     ids.size(), running, Samples.ms(reconcile.toNanos()), Samples.ms(fresh.bootToHealthy().toNanos()), freshRss / MB);
             fresh.logTail(2000).lines().filter(l -> l.contains("boot reconciliation")).forEach(l -> System.out.println("scale: daemon log: " + l.strip()));
-            java.util.Optional<Duration> inDaemon = fresh.reconcileFromLog();
+            java.util.Optional<Duration> inDaemon = DaemonFacts.reconcileFromLog(fresh);
 
             String setup = ids.size() + " servers, " + running + " running";
             out.add(new Result(name(), "daemon RSS, " + setup, rss / MB + " MB", emptyRss / MB + " MB (empty daemon)",
@@ -110,21 +112,13 @@ public final class ScaleScenario implements Scenario {
 
     /** From the daemon's launch until its API lists {@code servers} servers of which {@code running} run (bounded). */
     private static Duration awaitReconciled(DaemonProcess d, int servers, int running) throws Exception {
-        try (ApiClient api = new ApiClient(d)) {
+        try (RaptorClient api = d.client(d.apiKey())) {
             long limit = System.nanoTime() + RECONCILE_LIMIT.toNanos();
             while (System.nanoTime() < limit) {
-                ApiClient.Answer a = api.send("GET", "/servers", null, Duration.ofSeconds(30));
-                if (a.status() == 200) {
-                    JsonNode list = a.body().path("servers");
-                    int up = 0;
-                    for (JsonNode s : list) {
-                        if ("running".equals(s.path("state").asText())) {
-                            up++;
-                        }
-                    }
-                    if (list.size() == servers && up == running) {
-                        return Duration.ofNanos(System.nanoTime() - d.launchedNanos());
-                    }
+                List<ServerDocument> list = api.servers().list().servers();
+                long up = list.stream().filter(s -> "running".equals(s.state())).count();
+                if (list.size() == servers && up == running) {
+                    return Duration.ofNanos(System.nanoTime() - d.launchedNanos());
                 }
                 Thread.sleep(50);
             }

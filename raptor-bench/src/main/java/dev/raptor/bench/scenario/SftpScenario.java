@@ -1,10 +1,11 @@
 package dev.raptor.bench.scenario;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.sftp.SftpUserRequest;
+import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.bench.stats.Samples;
 
 import java.io.IOException;
@@ -60,13 +61,10 @@ public final class SftpScenario implements Scenario {
 
         DaemonProcess daemon = bench.startDaemon("sftp");
         Process sshd = null;
-        try (ApiClient api = new ApiClient(daemon)) {
-            UUID id = api.create(bench.idleServer("sftp-bench"));
+        try (RaptorClient api = daemon.client(daemon.apiKey())) {
+            UUID id = Calls.create(api, bench.idleServer("sftp-bench"));
             Files.createDirectories(daemon.dataDir().resolve("volumes").resolve(id.toString()));
-            ObjectNode user = ApiClient.JSON.createObjectNode().put("username", "bench");
-            user.putArray("publicKeys").add(publicKey);
-            String raptorLogin = api.send("POST", "/api/v1/servers/" + id + "/sftp-users", user, Duration.ofSeconds(30))
-                    .expect(201).body().get("login").asText();
+            String raptorLogin = api.server(id).addSftpUser(new SftpUserRequest("bench", null, List.of(publicKey), null, null)).login();
 
             Path reference = Files.createDirectories(dir.resolve("openssh-remote"));
             int sshdPort = freePort();

@@ -2,13 +2,15 @@ package dev.raptor.bench.scenario;
 
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
-import dev.raptor.bench.daemon.ApiClient;
-import dev.raptor.bench.daemon.ConsoleSocket;
-import dev.raptor.bench.daemon.DaemonProcess;
+import dev.raptor.bench.daemon.Calls;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.client.RaptorIoException;
+import dev.raptor.wire.client.ServerQuery;
+import dev.raptor.wire.server.ServerPatch;
+import dev.raptor.bench.daemon.ConsoleCounter;
+import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.bench.stats.Samples;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,21 +48,22 @@ public final class StormScenario implements Scenario {
         int n = bench.intOption("servers", 100);
         DaemonProcess daemon = bench.startDaemon("storm");
         List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
-        List<ConsoleSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+        List<ConsoleCounter> sockets = Collections.synchronizedList(new ArrayList<>());
         String consoleProblem = null;
-        HttpClient ws = HttpClient.newHttpClient();
-        try (ApiClient api = new ApiClient(daemon)) {
+        try (RaptorClient api = daemon.client(daemon.apiKey());
+             RaptorClient poller = RaptorClient.builder().http(java.net.URI.create("http://127.0.0.1:" + daemon.port()))
+                     .credential(daemon.apiKey()).requestTimeout(REQUEST_TIMEOUT).build()) {
             int failed = Parallel.run(n, 16, SETUP_LIMIT, "create+start", i -> {
-                UUID id = api.create(bench.idleServer("storm-" + i));
+                UUID id = Calls.create(api, bench.idleServer("storm-" + i));
                 ids.add(id);
-                api.power(id, "start");
+                Calls.power(api, id, "start");
             });
             if (failed > 0) {
                 throw new IllegalStateException(failed + " of " + n + " servers could not be created and started");
             }
             try {
                 for (UUID id : ids) {
-                    sockets.add(ConsoleSocket.open(ws, daemon, id, Duration.ofSeconds(10)));
+                    sockets.add(ConsoleCounter.open(api, id, Duration.ofSeconds(10)));
                 }
             } catch (Exception e) {
                 consoleProblem = "console sockets could not attach (" + e.getMessage() + ")";
@@ -72,13 +75,13 @@ public final class StormScenario implements Scenario {
             Thread.sleep(5_000);
             long warm = System.nanoTime();
             while (!Bench.past(warm, WARMUP)) {
-                poll(api, new Samples(), new int[1]);
+                poll(poller, new Samples(), new int[1]);
             }
             Samples idle = new Samples();
             int[] idleTimeouts = {0};
             long t = System.nanoTime();
             while (!Bench.past(t, IDLE_POLL)) {
-                poll(api, idle, idleTimeouts);
+                poll(poller, idle, idleTimeouts);
             }
 
             java.util.Map<String, String> before = containers(api);
@@ -93,9 +96,8 @@ public final class StormScenario implements Scenario {
             Thread storm0 = Thread.ofVirtual().start(() -> {
                 try {
                     recreateFailures.set(Parallel.run(ids.size(), ids.size(), STORM_LIMIT, "recreate", i -> {
-                        var patch = ApiClient.JSON.createObjectNode();
-                        patch.putObject("environment").put("BOOT_DELAY", "0").put("STORM", Integer.toString(i));
-                        api.patchApplyNow(ids.get(i), patch);
+                        Calls.patchApplyNow(api, ids.get(i), ServerPatch.of()
+                                .with("environment", java.util.Map.of("BOOT_DELAY", "0", "STORM", Integer.toString(i))));
                     }));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -104,7 +106,7 @@ public final class StormScenario implements Scenario {
                 }
             });
             while (!stormOver.get() && !Bench.past(stormStart, STORM_LIMIT.plusMinutes(1))) {
-                poll(api, storm, stormTimeouts);
+                poll(poller, storm, stormTimeouts);
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
@@ -142,32 +144,33 @@ public final class StormScenario implements Scenario {
         } finally {
             // sockets first: closing the client waits for open WebSockets
             Parallel.closeAll(sockets);
-            ws.shutdownNow();
             bench.cleanupContainers();
         }
     }
 
     /** Server id to container id, as the API lists them. */
-    private static java.util.Map<String, String> containers(ApiClient api) throws Exception {
+    private static java.util.Map<String, String> containers(RaptorClient api) {
         java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (var s : api.servers().path("servers")) {
-            out.put(s.path("id").asText(), s.path("containerId").asText(""));
+        for (var s : api.servers().list().servers()) {
+            out.put(s.spec().id().toString(), s.containerId() == null ? "" : s.containerId());
         }
         return out;
     }
 
-    private static void poll(ApiClient api, Samples into, int[] timeouts) throws InterruptedException {
+    /**
+     * One {@code GET /servers}, timed from the request to the whole body read (as a panel would read it), its
+     * parsing left out of the time; {@code poller}'s deadline is {@link #REQUEST_TIMEOUT}.
+     */
+    private static void poll(RaptorClient poller, Samples into, int[] timeouts) {
         long t0 = System.nanoTime();
         try {
-            ApiClient.Answer a = api.list(REQUEST_TIMEOUT);
-            if (a.status() != 200) {
-                throw new IllegalStateException("GET /servers answered " + a.status());
-            }
+            poller.servers().listJson(ServerQuery.all());
             into.add(System.nanoTime() - t0);
-        } catch (HttpTimeoutException e) {
+        } catch (RaptorIoException e) {
+            if (!e.timedOut()) {
+                throw new IllegalStateException("GET /servers failed: " + e.getMessage(), e);
+            }
             timeouts[0]++;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("GET /servers failed: " + e, e);
         }
     }
 }

@@ -1,93 +1,57 @@
 package dev.raptor.cli.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
+import dev.raptor.core.validation.FieldError;
+import dev.raptor.wire.client.RaptorProblemException;
+import dev.raptor.wire.problem.Problem;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An error answer of the daemon, read from its RFC 9457 {@code application/problem+json} body
- * ({@code title}, {@code detail}, {@code errors} listing field paths). The exit code follows the status.
+ * An error answer of the daemon, as raptorctl reports it: the problem's title and detail, then each
+ * bad field on a line of its own ({@code limits.memoryMiB: must be at least 6 MiB}). The exit code
+ * follows the status.
  */
 public final class ApiProblemException extends CliException {
-    private final int status;
-    private final String title;
-    private final String detail;
-    private final List<String> fieldErrors;
+    private final transient Problem problem;
 
-    public ApiProblemException(int status, String title, String detail, List<String> fieldErrors) {
-        super(ExitCode.forStatus(status), render(status, title, detail, fieldErrors));
-        this.status = status;
-        this.title = title;
-        this.detail = detail;
-        this.fieldErrors = List.copyOf(fieldErrors);
+    private ApiProblemException(Problem problem, String message) {
+        super(ExitCode.forStatus(problem.status()), message);
+        this.problem = problem;
     }
 
-    /** Builds the exception from any error body: a problem document, other JSON, or plain text. */
-    public static ApiProblemException from(int status, String contentType, String body) {
-        String title = null;
-        String detail = null;
+    /** The CLI's report of the daemon's answer. */
+    public static ApiProblemException of(RaptorProblemException e) {
+        return of(e.problem(), e.typed());
+    }
+
+    /**
+     * @param typed whether the problem is the daemon's own; an untyped one (an error answer that was no
+     *              problem document) is titled by its status the way raptorctl names statuses
+     */
+    static ApiProblemException of(Problem p, boolean typed) {
+        String title = typed ? p.title() : reason(p.status());
         List<String> errors = new ArrayList<>();
-        if (contentType.contains("json") && !body.isBlank()) {
-            try {
-                JsonNode n = Json.MAPPER.readTree(body);
-                title = textOrNull(n.get("title"));
-                detail = textOrNull(n.get("detail"));
-                if (title == null && detail == null) {
-                    detail = textOrNull(n.get("message"));
-                    if (detail == null) {
-                        detail = textOrNull(n.get("error"));
-                    }
-                }
-                JsonNode list = n.get("errors");
-                if (list != null && list.isArray()) {
-                    for (JsonNode e : list) {
-                        errors.add(fieldError(e));
-                    }
-                } else if (list != null && list.isObject()) {
-                    list.properties().forEach(p -> errors.add(p.getKey() + ": " + p.getValue().asText()));
-                }
-            } catch (Exception e) {
-                detail = body.strip();
+        if (p.errors() != null) {
+            for (FieldError f : p.errors()) {
+                errors.add(f.field() == null || f.field().isEmpty() ? f.message() : f.field() + ": " + f.message());
             }
-        } else if (!body.isBlank()) {
-            detail = body.strip();
         }
-        if (title == null) {
-            title = reason(status);
-        }
-        return new ApiProblemException(status, title, detail, errors);
+        return new ApiProblemException(p, render(title, p.detail(), errors));
     }
 
-    private static String fieldError(JsonNode e) {
-        if (!e.isObject()) {
-            return e.asText();
-        }
-        String field = textOrNull(e.get("field"));
-        if (field == null) {
-            field = textOrNull(e.get("path"));
-        }
-        if (field == null) {
-            field = textOrNull(e.get("pointer"));
-        }
-        String message = textOrNull(e.get("message"));
-        if (message == null) {
-            message = textOrNull(e.get("detail"));
-        }
-        if (message == null) {
-            message = e.toString();
-        }
-        return field == null ? message : field + ": " + message;
+    public Problem problem() {
+        return problem;
     }
 
-    private static String textOrNull(JsonNode n) {
-        return n == null || n.isNull() || n.asText().isBlank() ? null : n.asText();
+    public int status() {
+        return problem.status();
     }
 
-    private static String render(int status, String title, String detail, List<String> errors) {
-        StringBuilder sb = new StringBuilder(title == null ? reason(status) : title);
+    private static String render(String title, String detail, List<String> errors) {
+        StringBuilder sb = new StringBuilder(title);
         if (detail != null && !detail.equals(title)) {
             sb.append(": ").append(detail);
         }
@@ -118,21 +82,5 @@ public final class ApiProblemException extends CliException {
             case 503 -> "Daemon unavailable";
             default -> "HTTP " + status;
         };
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public String detail() {
-        return detail;
-    }
-
-    public List<String> fieldErrors() {
-        return fieldErrors;
     }
 }

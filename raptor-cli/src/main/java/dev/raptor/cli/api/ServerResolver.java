@@ -1,8 +1,9 @@
 package dev.raptor.cli.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.server.ServerDocument;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +19,15 @@ import java.util.regex.Pattern;
 public final class ServerResolver {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private final Supplier<List<JsonNode>> lister;
-    private List<JsonNode> servers;
+    private final Supplier<List<ServerDocument>> lister;
+    private List<ServerDocument> servers;
 
-    public ServerResolver(Supplier<List<JsonNode>> lister) {
+    public ServerResolver(Supplier<List<ServerDocument>> lister) {
         this.lister = lister;
     }
 
-    public static ServerResolver of(RaptorApi api) {
-        return new ServerResolver(api::listServers);
+    public static ServerResolver of(RaptorClient client) {
+        return new ServerResolver(() -> client.servers().list().servers());
     }
 
     /** The server {@code ref} names. */
@@ -35,16 +36,16 @@ public final class ServerResolver {
             throw CliException.usage("a server id or name is required");
         }
         String wanted = ref.strip();
-        List<JsonNode> all = servers();
+        List<ServerDocument> all = servers();
         String lower = wanted.toLowerCase(Locale.ROOT);
         // 1. the full id
-        for (JsonNode s : all) {
+        for (ServerDocument s : all) {
             if (id(s).equalsIgnoreCase(wanted)) {
                 return ServerRef.of(s);
             }
         }
         // 2. an exact name (names are unique by convention only, so check)
-        List<JsonNode> byName = all.stream().filter(s -> name(s).equals(wanted)).toList();
+        List<ServerDocument> byName = all.stream().filter(s -> name(s).equals(wanted)).toList();
         if (byName.size() == 1) {
             return ServerRef.of(byName.getFirst());
         }
@@ -53,7 +54,7 @@ public final class ServerResolver {
         }
         // 3. a unique id prefix
         if (!UUID.matcher(wanted).matches()) {
-            List<JsonNode> byPrefix = all.stream().filter(s -> id(s).toLowerCase(Locale.ROOT).startsWith(lower)).toList();
+            List<ServerDocument> byPrefix = all.stream().filter(s -> id(s).toLowerCase(Locale.ROOT).startsWith(lower)).toList();
             if (byPrefix.size() == 1) {
                 return ServerRef.of(byPrefix.getFirst());
             }
@@ -73,33 +74,33 @@ public final class ServerResolver {
         return out;
     }
 
-    private List<JsonNode> servers() {
+    private List<ServerDocument> servers() {
         if (servers == null) {
             servers = lister.get();
         }
         return servers;
     }
 
-    private static CliException ambiguous(String wanted, List<JsonNode> matches, String how) {
+    private static CliException ambiguous(String wanted, List<ServerDocument> matches, String how) {
         StringBuilder sb = new StringBuilder("'" + wanted + "' is ambiguous: it is the " + how + " of "
                 + matches.size() + " servers; use more of the id:");
-        for (JsonNode s : matches) {
+        for (ServerDocument s : matches) {
             sb.append(System.lineSeparator()).append("  ").append(id(s)).append("  ").append(name(s));
         }
         return CliException.usage(sb.toString());
     }
 
-    static String id(JsonNode s) {
-        return s.path("id").asText("");
+    static String id(ServerDocument s) {
+        return s.spec().id() == null ? "" : s.spec().id().toString();
     }
 
-    static String name(JsonNode s) {
-        return s.path("name").asText("");
+    static String name(ServerDocument s) {
+        return s.spec().name() == null ? "" : s.spec().name();
     }
 
     /** A resolved server: its id, its name, and the document it was found in. */
-    public record ServerRef(String id, String name, JsonNode document) {
-        static ServerRef of(JsonNode s) {
+    public record ServerRef(String id, String name, ServerDocument document) {
+        static ServerRef of(ServerDocument s) {
             return new ServerRef(ServerResolver.id(s), ServerResolver.name(s), s);
         }
 

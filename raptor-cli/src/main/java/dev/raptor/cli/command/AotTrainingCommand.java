@@ -1,43 +1,61 @@
 package dev.raptor.cli.command;
 
-import dev.raptor.cli.Main;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.raptor.cli.RaptorctlMain;
 import dev.raptor.cli.output.Terminal;
-
+import dev.raptor.wire.console.LogLineDocument;
+import dev.raptor.wire.console.LogsDocument;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.node.NodeSystem;
+import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.server.AllocationDocument;
+import dev.raptor.wire.server.LimitsDocument;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerList;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.stats.StatsDocument;
 import picocli.CommandLine.Command;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
  * The training run for the JDK's AOT cache ({@code bin/raptorctl} runs it once per build, hidden from
- * help): the usual verbs against a canned daemon on a temporary Unix socket, output discarded, so
- * the classes a real {@code raptorctl ps} loads and links are in the cache.
+ * help): the usual verbs against a canned daemon, output discarded, so the classes a real
+ * {@code raptorctl ps} loads and links are in the cache. The canned daemon is the JDK's own HTTP server
+ * answering documents built from the wire records, reached the way raptorctl reaches a daemon: through a
+ * Unix socket (a byte relay to it), so the client's Unix-domain path is trained too.
  */
 @Command(name = "__aot-training", hidden = true)
 public final class AotTrainingCommand implements Callable<Integer> {
-    private static final String ID = "3f9c2d1e-0000-4000-8000-00000000c0de";
+    private static final UUID ID = UUID.fromString("3f9c2d1e-0000-4000-8000-00000000c0de");
 
     @Override
     public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("raptorctl-aot");
         Path socket = dir.resolve("raptor.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Thread t = Thread.ofPlatform().daemon().start(() -> serve(server));
+        HttpServer daemon = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        daemon.createContext("/", AotTrainingCommand::answer);
+        daemon.start();
+        try (ServerSocketChannel relay = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            relay.bind(UnixDomainSocketAddress.of(socket));
+            Thread.ofPlatform().daemon().start(() -> relay(relay, daemon.getAddress()));
             Map<String, String> env = Map.of("RAPTOR_SOCKET", socket.toString());
             String[][] runs = {
                     {"ps"}, {"ps", "-a"}, {"ps", "--json"}, {"ps", "-a", "--filter", "state=running"},
@@ -45,69 +63,81 @@ public final class AotTrainingCommand implements Callable<Integer> {
                     {"system", "info"}, {"start", "lobby"}, {"ps", "--help"}, {"ps", "--bogus"},
             };
             for (String[] args : runs) {
-                Main.run(args, env, InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+                RaptorctlMain.run(args, env, InputStream.nullInputStream(), OutputStream.nullOutputStream(),
                         OutputStream.nullOutputStream(), Terminal.plain());
             }
-            Main.run(new String[]{"ps"}, Map.of("RAPTOR_SOCKET", dir.resolve("absent.sock").toString()),
+            RaptorctlMain.run(new String[]{"ps"}, Map.of("RAPTOR_SOCKET", dir.resolve("absent.sock").toString()),
                     InputStream.nullInputStream(), OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), Terminal.plain());
-            t.interrupt();
         } finally {
+            daemon.stop(0);
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
         }
         return 0;
     }
 
-    private static void serve(ServerSocketChannel server) {
-        while (server.isOpen()) {
-            try (SocketChannel c = server.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.ISO_8859_1));
-                String requestLine = in.readLine();
-                String line;
-                long length = 0;
-                while ((line = in.readLine()) != null && !line.isEmpty()) {
-                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                        length = Long.parseLong(line.substring(15).strip());
-                    }
-                }
-                in.skip(length);
-                String path = requestLine == null ? "/" : requestLine.split(" ")[1];
-                OutputStream out = Channels.newOutputStream(c);
-                if (path.contains("/logs")) {
-                    String chunk = "[Server] hello\n";
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-                } else {
-                    byte[] body = body(path).getBytes(StandardCharsets.UTF_8);
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
-                            + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    out.write(body);
-                }
-                out.flush();
+    /** Copies each Unix-socket connection's bytes to the canned daemon and back. */
+    private static void relay(ServerSocketChannel relay, InetSocketAddress daemon) {
+        while (relay.isOpen()) {
+            try {
+                SocketChannel client = relay.accept();
+                SocketChannel server = SocketChannel.open(daemon);
+                Thread.ofPlatform().daemon().start(() -> copy(client, server));
+                Thread.ofPlatform().daemon().start(() -> copy(server, client));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private static String body(String path) {
-        String server = "{\"id\":\"" + ID + "\",\"name\":\"lobby\",\"image\":\"raptor-test/gameserver:1\","
-                + "\"environment\":{},\"allocations\":[{\"ip\":\"0.0.0.0\",\"port\":25565,\"containerPort\":25565,"
-                + "\"protocol\":\"tcp\",\"primary\":true}],\"limits\":{\"memoryMiB\":1024,\"cpuPercent\":100},"
-                + "\"labels\":{\"team\":\"blue\"},\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,"
-                + "\"createdAt\":\"" + Instant.now().minusSeconds(300) + "\",\"updatedAt\":\"" + Instant.now() + "\"}";
+    private static void copy(SocketChannel from, SocketChannel to) {
+        ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+        try (from; to) {
+            while (from.read(buffer) >= 0) {
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    to.write(buffer);
+                }
+                buffer.clear();
+            }
+        } catch (IOException e) {
+            // one side closed: the exchange is over
+        }
+    }
+
+    private static void answer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = WireJson.writeBytes(document(exchange.getRequestURI().getPath()));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    private static Object document(String path) {
+        Instant now = Instant.now();
+        ServerDocument server = new ServerDocument(new ServerSpecDocument(ID, "lobby", "raptor-test/gameserver:1", null, Map.of(),
+                List.of(new AllocationDocument("0.0.0.0", 25565, 25565, "tcp", true)),
+                new LimitsDocument(1024L, 0L, 100, null, 0L, 500, 256, true), null, null, List.of(), Map.of("team", "blue"),
+                Map.of(), null, null, null, null, null), "running", "running", 3, now.minusSeconds(300), now, false, null, null,
+                now.minusSeconds(60), null, null);
         if (path.equals("/api/v1/servers")) {
-            return "[" + server + "]";
+            return new ServerList(List.of(server));
         }
         if (path.endsWith("/stats")) {
-            return "{\"state\":\"running\",\"cpu_absolute\":12.5,\"memory_bytes\":104857600,\"memory_limit_bytes\":1073741824,"
-                    + "\"network\":{\"rx_bytes\":1024,\"tx_bytes\":2048},\"uptime\":60000,\"disk_bytes\":4096}";
+            return new StatsDocument(ID, "running", true, now, 104857600, 1073741824, 12.5,
+                    new StatsDocument.Network(1024, 2048), 12, 60, 4096, null);
+        }
+        if (path.endsWith("/logs")) {
+            return new LogsDocument(ID, List.of(new LogLineDocument(now, "stdout", "[Server] hello")));
         }
         if (path.endsWith("/system")) {
-            return "{\"version\":\"0.1.0\",\"runtime\":\"docker\",\"servers\":{\"total\":1,\"running\":1}}";
+            return new NodeSystem("0.1.0", now, "docker", new NodeSystem.Engine(true, "20.10", "1.41", Map.of(), List.of(), null),
+                    new NodeSystem.ServerCounts(1, 0, 0, 1, 0), null);
         }
         if (path.endsWith("/power")) {
-            return "{\"outcome\":\"done\"}";
+            return new OperationDocument("op-1", "/api/v1/operations/op-1", ID, "start", "done", now, now, "running", null, null);
         }
         return server;
     }

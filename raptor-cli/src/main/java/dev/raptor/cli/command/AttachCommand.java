@@ -32,7 +32,7 @@ public final class AttachCommand implements Callable<Integer> {
     public Integer call() {
         Cli cli = root.cli();
         ServerRef ref = cli.resolver().resolve(server);
-        String state = ServerDocs.state(cli.api().server(ref.id()));
+        String state = ServerDocs.state(cli.client().server(ref.id()).get());
         if (state.equals("offline")) {
             throw new CliException(ExitCode.CONFLICT, "server " + ref.label() + " is offline: start it first (raptorctl start " + server + ")");
         }

@@ -1,12 +1,12 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.api.Json;
+import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
-import dev.raptor.cli.transport.DaemonResponse;
+import dev.raptor.wire.client.LogStream;
+import dev.raptor.wire.client.RaptorException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,18 +50,19 @@ final class ConsoleSession {
      * @param onceFollowing runs once the output is being followed (run: the start), before input is read
      */
     int run(Integer tail, Runnable onceFollowing) {
-        DaemonResponse stream;
+        LogStream stream;
         Runnable after = onceFollowing;
         try {
-            stream = cli.api().logs(server.id(), tail, true);
-        } catch (CliException e) {
-            if (onceFollowing == null || e.exitCode() != ExitCode.CONFLICT) {
-                throw e;
+            stream = cli.client().server(server.id()).followLogs(tail);
+        } catch (RaptorException e) {
+            CliException c = DaemonErrors.of(e);
+            if (onceFollowing == null || c.exitCode() != ExitCode.CONFLICT) {
+                throw c;
             }
             // a daemon that follows running servers only: start first, then show this boot from its first line
             onceFollowing.run();
             after = null;
-            stream = cli.api().logs(server.id(), null, true);
+            stream = cli.client().server(server.id()).followLogs(null);
         }
         Thread hook = new Thread(() -> {
             if (!detaching && cli.terminal().interactive()) {
@@ -72,7 +73,7 @@ final class ConsoleSession {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            DaemonResponse followed = stream;
+            LogStream followed = stream;
             Thread output = Thread.ofPlatform().daemon().name("console-output").start(() -> pumpOutput(followed));
             if (after != null) {
                 after.run();
@@ -81,7 +82,7 @@ final class ConsoleSession {
             awaitEnd();
             IOException failure = outputFailure; // read before detaching: a close we cause is no failure
             detaching = true;
-            closeQuietly(stream);
+            stream.close();
             output.join(TimeUnit.SECONDS.toMillis(2));
             if (failure != null) {
                 throw new CliException(1, "the console stream broke: " + failure.getMessage(), failure);
@@ -92,7 +93,7 @@ final class ConsoleSession {
             return 1;
         } finally {
             detaching = true;
-            closeQuietly(stream);
+            stream.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
@@ -114,13 +115,12 @@ final class ConsoleSession {
         }
     }
 
-    private void pumpOutput(DaemonResponse stream) {
-        boolean json = stream.contentType().contains("json");
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+    private void pumpOutput(LogStream stream) {
+        try {
             String line;
-            while ((line = r.readLine()) != null) {
+            while ((line = stream.readLine()) != null) {
                 lastOutput.set(System.nanoTime());
-                cli.out().println(json ? LogLines.text(line) : line);
+                cli.out().println(line);
                 cli.out().flush();
             }
         } catch (IOException e) {
@@ -140,10 +140,10 @@ final class ConsoleSession {
                     continue; // Enter on an empty prompt: nothing to send (the daemon refuses empty commands)
                 }
                 try {
-                    cli.api().command(server.id(), line);
+                    cli.client().server(server.id()).command(line);
                     lastOutput.set(System.nanoTime()); // give the answer its quiet period
-                } catch (CliException e) {
-                    cli.err().println("Error: " + e.getMessage());
+                } catch (RaptorException e) {
+                    cli.err().println("Error: " + DaemonErrors.of(e).getMessage());
                     cli.err().flush();
                 }
             }
@@ -152,46 +152,6 @@ final class ConsoleSession {
         } finally {
             inputEndedAt = System.nanoTime();
             inputEnded.countDown();
-        }
-    }
-
-    private static void closeQuietly(DaemonResponse r) {
-        try {
-            r.close();
-        } catch (IOException ignored) {
-            // detaching anyway
-        }
-    }
-
-    /** Lines of a log answer that is JSON rather than text. */
-    static final class LogLines {
-        private LogLines() {
-        }
-
-        /** The text of one JSON-lines log entry ({@code {"line": "..."}} or similar); the raw line otherwise. */
-        static String text(String raw) {
-            String t = raw.strip();
-            if (!t.startsWith("{") && !t.startsWith("\"")) {
-                return raw;
-            }
-            try {
-                JsonNode n = Json.MAPPER.readTree(t);
-                return entryText(n);
-            } catch (IOException e) {
-                return raw;
-            }
-        }
-
-        static String entryText(JsonNode n) {
-            if (n.isTextual()) {
-                return n.asText();
-            }
-            for (String f : new String[]{"line", "text", "message", "data", "output"}) {
-                if (n.path(f).isTextual()) {
-                    return n.get(f).asText();
-                }
-            }
-            return n.toString();
         }
     }
 }

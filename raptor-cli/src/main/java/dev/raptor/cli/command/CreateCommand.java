@@ -1,8 +1,8 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
+import dev.raptor.wire.server.ServerDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -23,7 +23,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = root.cli();
-        JsonNode created = cli.api().create(spec.document());
+        ServerDocument created = cli.client().servers().create(spec.document());
         cli.out().println(ServerDocs.id(created));
         cli.out().flush();
         return 0;

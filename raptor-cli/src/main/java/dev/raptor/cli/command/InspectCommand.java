@@ -2,7 +2,6 @@ package dev.raptor.cli.command;
 
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,9 +25,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = root.cli();
-        String id = cli.resolver().resolve(server).id();
-        cli.out().println(Json.pretty(cli.api().server(id)));
-        cli.out().flush();
+        cli.printJson(cli.server(server).get());
         return 0;
     }
 }

@@ -1,23 +1,19 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
-import dev.raptor.cli.transport.DaemonResponse;
+import dev.raptor.cli.output.JsonOutput;
+import dev.raptor.wire.client.LogStream;
+import dev.raptor.wire.client.ServerClient;
+import dev.raptor.wire.console.LogLineDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -47,64 +43,30 @@ public final class LogsCommand implements Callable<Integer> {
             throw CliException.usage("--tail must be 0 or more");
         }
         Cli cli = root.cli();
-        String id = cli.resolver().resolve(server).id();
-        DaemonResponse response = cli.api().logs(id, tail, follow);
+        ServerClient logs = cli.server(server);
         if (follow) {
-            stream(cli, response);
+            stream(cli, logs.followLogs(tail));
             return 0;
         }
-        List<String> lines = lines(response);
+        List<String> lines = logs.logs(tail).lines().stream().map(LogLineDocument::text).toList();
         if (json) {
-            ArrayNode arr = Json.array();
-            lines.forEach(arr::add);
-            cli.out().println(Json.pretty(arr));
-        } else {
-            lines.forEach(cli.out()::println);
+            cli.printJson(lines);
+            return 0;
         }
+        lines.forEach(cli.out()::println);
         cli.out().flush();
         return 0;
     }
 
-    private void stream(Cli cli, DaemonResponse response) {
-        boolean jsonLines = response.contentType().contains("json");
-        try (response; BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    private void stream(Cli cli, LogStream stream) {
+        try (stream) {
             String line;
-            while ((line = r.readLine()) != null) {
-                String text = jsonLines ? ConsoleSession.LogLines.text(line) : line;
-                cli.out().println(json ? Json.MAPPER.getNodeFactory().textNode(text).toString() : text);
+            while ((line = stream.readLine()) != null) {
+                cli.out().println(json ? JsonOutput.compact(line) : line);
                 cli.out().flush();
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILURE, "the log stream broke: " + e.getMessage(), e);
         }
-    }
-
-    /** The lines of a non-followed answer: a JSON array (of strings or entries), an object holding one, or text. */
-    static List<String> lines(DaemonResponse response) {
-        String ct = response.contentType();
-        String body = response.bodyText();
-        List<String> out = new ArrayList<>();
-        if (ct.contains("json")) {
-            JsonNode n = Json.parse(body);
-            JsonNode arr = n.isArray() ? n : n.path("lines").isArray() ? n.get("lines")
-                    : n.path("logs").isArray() ? n.get("logs") : n.path("data").isArray() ? n.get("data") : null;
-            if (arr == null) {
-                throw new CliException(ExitCode.FAILURE, "the daemon's log answer holds no list of lines");
-            }
-            arr.forEach(e -> out.add(ConsoleSession.LogLines.entryText(e)));
-            return out;
-        }
-        if (body.isEmpty()) {
-            return out;
-        }
-        String[] split = body.split("\r?\n", -1);
-        int n = split.length;
-        if (split[n - 1].isEmpty()) {
-            n--;
-        }
-        for (int i = 0; i < n; i++) {
-            out.add(split[i]);
-        }
-        return out;
     }
 }

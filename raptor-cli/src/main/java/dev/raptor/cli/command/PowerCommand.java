@@ -1,18 +1,21 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
+import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
+import dev.raptor.wire.client.OperationsClient;
+import dev.raptor.wire.client.RaptorException;
+import dev.raptor.wire.client.ServerClient;
+import dev.raptor.wire.operation.OperationDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -47,7 +50,11 @@ public abstract sealed class PowerCommand implements Callable<Integer>
         int exit = ExitCode.OK;
         for (String given : refs) {
             try {
-                work.accept(cli.resolver().resolve(given));
+                try {
+                    work.accept(cli.resolver().resolve(given));
+                } catch (RaptorException e) {
+                    throw DaemonErrors.of(e);
+                }
                 cli.out().println(given);
                 cli.out().flush();
             } catch (CliException e) {
@@ -63,52 +70,32 @@ public abstract sealed class PowerCommand implements Callable<Integer>
     }
 
     /** Asks for the action; a waited answer that reports a failed or superseded outcome is an error. */
-    static JsonNode perform(Cli cli, ServerRef ref, String action, boolean wait) {
-        return outcome(cli, ref, action, cli.api().power(ref.id(), action, wait), wait);
+    static OperationDocument perform(Cli cli, ServerRef ref, String action, boolean wait) {
+        ServerClient server = cli.client().server(ref.id());
+        return outcome(cli, ref, action, wait ? server.power(action, null) : server.powerNoWait(action), wait);
     }
 
     /**
      * Checks the operation a power request or delete answered with: done is success; failed and
      * superseded are errors naming the reason. A waited operation still pending (the daemon's wait ran
-     * out, 202) is polled until it finishes.
+     * out, 202) is followed until it finishes.
      */
-    static JsonNode outcome(Cli cli, ServerRef ref, String action, JsonNode op, boolean wait) {
-        long deadline = System.nanoTime() + OPERATION_DEADLINE.toNanos();
-        long pause = 100;
-        while (wait && status(op).equals("pending") && op.path("id").isTextual()) {
-            if (System.nanoTime() > deadline) {
-                throw new CliException(ExitCode.FAILURE, action + " of " + ref.label() + " is still pending after "
-                        + OPERATION_DEADLINE.toMinutes() + " minutes (operation " + op.get("id").asText() + ")");
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCode.FAILURE, "interrupted while waiting for " + action);
-            }
-            pause = Math.min(1000, pause * 2);
-            op = cli.api().operation(op.get("id").asText());
+    static OperationDocument outcome(Cli cli, ServerRef ref, String action, OperationDocument op, boolean wait) {
+        if (!wait) {
+            return op;
         }
-        String status = status(op);
-        if (wait && (status.equals("failed") || status.equals("superseded"))) {
-            String reason = firstText(op, "reason", "detail", "message", "error");
+        OperationDocument done = cli.client().operations().await(op, OPERATION_DEADLINE);
+        String status = done.status() == null ? "" : done.status();
+        if (status.equals(OperationsClient.PENDING)) {
+            throw new CliException(ExitCode.FAILURE, action + " of " + ref.label() + " is still pending after "
+                    + OPERATION_DEADLINE.toMinutes() + " minutes (operation " + done.id() + ")");
+        }
+        if (status.equals("failed") || status.equals("superseded")) {
+            String reason = done.reason() == null ? "" : done.reason();
             throw new CliException(status.equals("failed") ? ExitCode.FAILURE : ExitCode.CONFLICT,
                     action + " of " + ref.label() + " " + status + (reason.isEmpty() ? "" : ": " + reason));
         }
-        return op;
-    }
-
-    private static String status(JsonNode op) {
-        return firstText(op, "status", "outcome", "result").toLowerCase(Locale.ROOT);
-    }
-
-    private static String firstText(JsonNode n, String... names) {
-        for (String name : names) {
-            if (n.path(name).isTextual()) {
-                return n.get(name).asText();
-            }
-        }
-        return "";
+        return done;
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Start servers (waits until they run).")

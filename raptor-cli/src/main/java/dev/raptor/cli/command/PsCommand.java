@@ -1,15 +1,13 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
 import dev.raptor.cli.output.Human;
 import dev.raptor.cli.output.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import dev.raptor.wire.server.ServerDocument;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,18 +46,18 @@ public final class PsCommand implements Callable<Integer> {
         Cli cli = root.cli();
         Filters f = Filters.parse(filters);
         boolean showAll = all || f.names().contains("state");
-        List<JsonNode> servers = new ArrayList<>();
-        for (JsonNode s : cli.api().listServers()) {
+        List<ServerDocument> servers = new ArrayList<>();
+        for (ServerDocument s : cli.client().servers().list().servers()) {
             if ((showAll || ServerDocs.isActive(s)) && f.matches(s)) {
                 servers.add(s);
             }
         }
         servers.sort(java.util.Comparator.comparing(PsCommand::createdAt).reversed()); // newest first, like docker ps
         if (json) {
-            ArrayNode arr = Json.array();
-            servers.forEach(arr::add);
-            cli.out().println(Json.pretty(arr));
-        } else if (quiet) {
+            cli.printJson(servers);
+            return 0;
+        }
+        if (quiet) {
             servers.forEach(s -> cli.out().println(noTrunc ? ServerDocs.id(s) : ServerDocs.shortId(ServerDocs.id(s))));
         } else {
             cli.out().print(table(servers, cli, noTrunc));
@@ -68,22 +66,18 @@ public final class PsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Instant createdAt(JsonNode s) {
-        try {
-            return Instant.parse(s.path("createdAt").asText(""));
-        } catch (java.time.format.DateTimeParseException e) {
-            return Instant.EPOCH;
-        }
+    private static Instant createdAt(ServerDocument s) {
+        return s.createdAt() == null ? Instant.EPOCH : s.createdAt();
     }
 
-    static String table(List<JsonNode> servers, Cli cli, boolean noTrunc) {
+    static String table(List<ServerDocument> servers, Cli cli, boolean noTrunc) {
         Instant now = cli.clock().instant();
         Table t = new Table("ID", "NAME", "IMAGE", "STATE", "PORTS", "CREATED").styleColumn(3, cli.terminal()::forState);
-        for (JsonNode s : servers) {
+        for (ServerDocument s : servers) {
             String id = ServerDocs.id(s);
             String state = ServerDocs.state(s);
-            t.row(noTrunc ? id : ServerDocs.shortId(id), ServerDocs.name(s), s.path("image").asText(""),
-                    state, ServerDocs.ports(s), Human.ago(s.path("createdAt").asText(null), now));
+            t.row(noTrunc ? id : ServerDocs.shortId(id), ServerDocs.name(s), s.spec().image() == null ? "" : s.spec().image(),
+                    state, ServerDocs.ports(s), Human.ago(s.createdAt(), now));
         }
         return t.render();
     }
@@ -114,14 +108,14 @@ public final class PsCommand implements Callable<Integer> {
             return byKey.keySet();
         }
 
-        boolean matches(JsonNode s) {
+        boolean matches(ServerDocument s) {
             for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
                 boolean any = false;
                 for (String v : e.getValue()) {
                     any |= switch (e.getKey()) {
                         case "state" -> ServerDocs.state(s).equals(v);
                         case "name" -> ServerDocs.name(s).contains(v);
-                        case "label" -> labelMatches(s.path("labels"), v);
+                        case "label" -> labelMatches(s.spec().labels() == null ? Map.of() : s.spec().labels(), v);
                         default -> false;
                     };
                 }
@@ -132,13 +126,13 @@ public final class PsCommand implements Callable<Integer> {
             return true;
         }
 
-        private static boolean labelMatches(JsonNode labels, String v) {
+        private static boolean labelMatches(Map<String, String> labels, String v) {
             int eq = v.indexOf('=');
             if (eq < 0) {
-                return labels.has(v);
+                return labels.containsKey(v);
             }
-            JsonNode actual = labels.get(v.substring(0, eq));
-            return actual != null && actual.asText().equals(v.substring(eq + 1));
+            String actual = labels.get(v.substring(0, eq));
+            return actual != null && actual.equals(v.substring(eq + 1));
         }
     }
 }

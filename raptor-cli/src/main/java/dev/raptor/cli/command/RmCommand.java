@@ -30,6 +30,6 @@ public final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = root.cli();
-        return PowerCommand.forEach(cli, servers, ref -> PowerCommand.outcome(cli, ref, "delete", cli.api().delete(ref.id(), force), true));
+        return PowerCommand.forEach(cli, servers, ref -> PowerCommand.outcome(cli, ref, "delete", cli.client().server(ref.id()).delete(force), true));
     }
 }

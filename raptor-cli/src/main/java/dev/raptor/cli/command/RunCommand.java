@@ -1,9 +1,9 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
+import dev.raptor.wire.server.ServerDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +32,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = root.cli();
-        JsonNode created = cli.api().create(spec.document());
+        ServerDocument created = cli.client().servers().create(spec.document());
         String id = ServerDocs.id(created);
         ServerRef ref = new ServerRef(id, ServerDocs.name(created), created);
         if (detach) {

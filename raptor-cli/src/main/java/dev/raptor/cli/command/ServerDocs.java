@@ -1,6 +1,7 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.wire.server.AllocationDocument;
+import dev.raptor.wire.server.ServerDocument;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,8 @@ final class ServerDocs {
     private ServerDocs() {
     }
 
-    static String id(JsonNode s) {
-        return s.path("id").asText("");
+    static String id(ServerDocument s) {
+        return s.spec().id() == null ? "" : s.spec().id().toString();
     }
 
     static String shortId(String id) {
@@ -19,31 +20,32 @@ final class ServerDocs {
         return hex.length() <= 8 ? id : id.substring(0, 8);
     }
 
-    static String name(JsonNode s) {
-        return s.path("name").asText("");
+    static String name(ServerDocument s) {
+        return s.spec().name() == null ? "" : s.spec().name();
     }
 
-    static String state(JsonNode s) {
-        return s.path("state").asText("");
+    static String state(ServerDocument s) {
+        return s.state() == null ? "" : s.state();
     }
 
     /** {@code 0.0.0.0:25565->25565/tcp, 127.0.0.1:19132->19132/udp}, primary first, like docker's PORTS. */
-    static String ports(JsonNode s) {
+    static String ports(ServerDocument s) {
         List<String> out = new ArrayList<>();
         List<String> rest = new ArrayList<>();
-        for (JsonNode a : s.path("allocations")) {
-            String ip = a.path("ip").asText("0.0.0.0");
+        List<AllocationDocument> allocations = s.spec().allocations() == null ? List.of() : s.spec().allocations();
+        for (AllocationDocument a : allocations) {
+            String ip = a.ip() == null ? "0.0.0.0" : a.ip();
             String host = ip.contains(":") ? "[" + ip + "]" : ip;
-            int port = a.path("port").asInt();
-            int container = a.path("containerPort").asInt(port);
-            String text = host + ":" + port + "->" + container + "/" + a.path("protocol").asText("tcp");
-            (a.path("primary").asBoolean(false) ? out : rest).add(text);
+            int port = a.port() == null ? 0 : a.port();
+            int container = a.containerPort() == null ? port : a.containerPort();
+            String text = host + ":" + port + "->" + container + "/" + (a.protocol() == null ? "tcp" : a.protocol());
+            (Boolean.TRUE.equals(a.primary()) ? out : rest).add(text);
         }
         out.addAll(rest);
         return String.join(", ", out);
     }
 
-    static boolean isActive(JsonNode s) {
+    static boolean isActive(ServerDocument s) {
         return switch (state(s)) {
             case "running", "starting", "stopping" -> true;
             default -> false;

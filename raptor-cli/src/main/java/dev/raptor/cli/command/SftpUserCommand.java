@@ -1,20 +1,16 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
 import dev.raptor.cli.output.Table;
-import picocli.CommandLine;
+import dev.raptor.wire.sftp.SftpUserDocument;
+import dev.raptor.wire.sftp.SftpUserList;
+import dev.raptor.wire.sftp.SftpUserRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +18,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,18 +29,7 @@ import java.util.concurrent.Callable;
         description = {"Manage a server's SFTP/FTP users.",
                 "A user logs in as <username>.<first 8 characters of the server id>, with its password or one of its keys."},
         subcommands = {SftpUserCommand.Add.class, SftpUserCommand.Ls.class, SftpUserCommand.Rm.class})
-public final class SftpUserCommand implements Runnable {
-
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, ls or rm");
-    }
+public final class SftpUserCommand extends VerbGroup {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Create a user on SERVER and print its login name.",
@@ -79,39 +66,43 @@ public final class SftpUserCommand implements Runnable {
             if (!passwordStdin && keys.isEmpty()) {
                 throw CliException.usage("give --password-stdin, --key FILE, or both");
             }
-            ObjectNode body = Json.object();
-            body.put("username", username);
+            String password = null;
             if (passwordStdin) {
                 try {
                     String line = new BufferedReader(new InputStreamReader(cli.in(), StandardCharsets.UTF_8)).readLine();
                     if (line == null || line.isEmpty()) {
                         throw CliException.usage("--password-stdin: standard input holds no password");
                     }
-                    body.put("password", line);
+                    password = line;
                 } catch (IOException e) {
                     throw new CliException(ExitCode.FAILURE, "cannot read the password: " + e.getMessage(), e);
                 }
             }
+            List<String> publicKeys = null;
             if (!keys.isEmpty()) {
-                ArrayNode k = body.putArray("publicKeys");
+                publicKeys = new ArrayList<>();
                 for (Path p : keys) {
                     try {
-                        Files.readAllLines(p).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(k::add);
+                        Files.readAllLines(p).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(publicKeys::add);
                     } catch (IOException e) {
                         throw CliException.usage("cannot read the key file " + p + ": " + e.getMessage());
                     }
                 }
             }
-            if (!permissions.isEmpty()) {
-                ArrayNode perms = body.putArray("permissions");
-                permissions.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().forEach(perms::add);
+            List<String> perms = permissions.isEmpty() ? null
+                    : permissions.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+            Instant expiresAt;
+            try {
+                expiresAt = expires == null ? null : Instant.parse(expires.strip());
+            } catch (DateTimeParseException e) {
+                throw CliException.usage("--expires '" + expires + "' is not an instant, e.g. 2026-01-31T00:00:00Z");
             }
-            if (expires != null) {
-                body.put("expiresAt", expires);
+            SftpUserDocument answer = cli.server(server).addSftpUser(new SftpUserRequest(username, password, publicKeys, perms, expiresAt));
+            if (json) {
+                cli.printJson(answer);
+                return 0;
             }
-            String id = cli.resolver().resolve(server).id();
-            JsonNode answer = cli.api().createSftpUser(id, body);
-            cli.out().println(json ? Json.pretty(answer) : Json.text(answer, username, "login"));
+            cli.out().println(answer.login() == null ? username : answer.login());
             cli.out().flush();
             return 0;
         }
@@ -131,21 +122,18 @@ public final class SftpUserCommand implements Runnable {
         @Override
         public Integer call() {
             Cli cli = parent.root.cli();
-            String id = cli.resolver().resolve(server).id();
-            JsonNode answer = cli.api().sftpUsers(id);
+            SftpUserList answer = cli.server(server).sftpUsers();
             if (json) {
-                cli.out().println(Json.pretty(answer));
-            } else {
-                Table t = new Table("LOGIN", "PASSWORD", "KEYS", "PERMISSIONS", "EXPIRES");
-                for (JsonNode u : answer.path("users")) {
-                    List<String> perms = new ArrayList<>();
-                    u.path("permissions").forEach(p -> perms.add(p.asText()));
-                    t.row(u.path("login").asText(), u.path("hasPassword").asBoolean() ? "yes" : "no",
-                            Integer.toString(u.path("publicKeys").size()), String.join(",", perms),
-                            u.hasNonNull("expiresAt") ? u.get("expiresAt").asText() : "never");
-                }
-                cli.out().print(t.render());
+                cli.printJson(answer);
+                return 0;
             }
+            Table t = new Table("LOGIN", "PASSWORD", "KEYS", "PERMISSIONS", "EXPIRES");
+            for (SftpUserDocument u : answer.users()) {
+                t.row(u.login(), u.hasPassword() ? "yes" : "no", Integer.toString(u.publicKeys() == null ? 0 : u.publicKeys().size()),
+                        u.permissions() == null ? "" : String.join(",", u.permissions()),
+                        u.expiresAt() == null ? "never" : u.expiresAt().toString());
+            }
+            cli.out().print(t.render());
             cli.out().flush();
             return 0;
         }
@@ -166,8 +154,7 @@ public final class SftpUserCommand implements Runnable {
         @Override
         public Integer call() {
             Cli cli = parent.root.cli();
-            String id = cli.resolver().resolve(server).id();
-            cli.api().deleteSftpUser(id, username);
+            cli.server(server).deleteSftpUser(username);
             cli.out().println("deleted " + username);
             cli.out().flush();
             return 0;

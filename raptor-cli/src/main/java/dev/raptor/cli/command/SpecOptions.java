@@ -1,9 +1,6 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.cli.CliException;
-import dev.raptor.cli.api.Json;
 import dev.raptor.cli.spec.KeyValue;
 import dev.raptor.cli.spec.PortMapping;
 import dev.raptor.cli.spec.RestartSpec;
@@ -12,13 +9,22 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.raptor.wire.server.AllocationDocument;
+import dev.raptor.wire.server.LimitsDocument;
+import dev.raptor.wire.server.Seconds;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.server.StopDocument;
 
+import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 
 /** The options {@code create} and {@code run} share: everything a server document holds. */
 public final class SpecOptions {
@@ -90,55 +96,33 @@ public final class SpecOptions {
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Startup command line (instead of --startup).")
     List<String> command = new ArrayList<>();
 
-    /** The server document to POST. */
-    public ObjectNode document() {
+    /** The server spec to POST. */
+    public ServerSpecDocument document() {
         if (image == null && startup == null && command.isEmpty()) {
             throw CliException.usage("an IMAGE (or --startup) is required");
         }
         if (startup != null && !command.isEmpty()) {
             throw CliException.usage("give the startup command either with --startup or after the image, not both");
         }
-        ObjectNode doc = Json.object();
-        if (id != null) {
-            doc.put("id", id);
-        }
-        doc.put("name", name != null ? name : generatedName(image));
-        if (image != null) {
-            doc.put("image", image);
+        UUID uuid;
+        try {
+            uuid = id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--id '" + id + "' is not a UUID");
         }
         String cmd = startup != null ? startup : command.isEmpty() ? null : shellJoin(command);
-        if (cmd != null) {
-            doc.put("startup", cmd);
-        }
-        if (!env.isEmpty()) {
-            ObjectNode e = doc.putObject("environment");
-            env.forEach(kv -> e.put(kv.key(), kv.value()));
-        }
-        if (!ports.isEmpty()) {
-            doc.set("allocations", allocations(ports));
-        }
-        ObjectNode limits = limits();
-        if (!limits.isEmpty()) {
-            doc.set("limits", limits);
-        }
-        if (tier != null) {
-            doc.put("tier", tier.toLowerCase(Locale.ROOT));
-        }
-        ObjectNode stop = stop();
-        if (stop != null) {
-            doc.set("stop", stop);
-        }
-        if (restart != null) {
-            doc.set("restart", restart.toJson());
-        }
-        if (!labels.isEmpty()) {
-            ObjectNode l = doc.putObject("labels");
-            labels.forEach(kv -> l.put(kv.key(), kv.value()));
-        }
-        if (readyPattern != null) {
-            doc.put("readyPattern", readyPattern);
-        }
-        return doc;
+        LimitsDocument limits = limits();
+        return new ServerSpecDocument(uuid, name != null ? name : generatedName(image), image, cmd,
+                env.isEmpty() ? null : map(env), ports.isEmpty() ? null : allocations(ports), limits,
+                stop(), restart == null ? null : restart.toDocument(), null, labels.isEmpty() ? null : map(labels), null,
+                null, readyPattern, null, null, tier == null ? null : tier.toLowerCase(Locale.ROOT));
+    }
+
+    /** {@code KEY=VALUE} flags as a map, in order (a repeated key: the last wins). */
+    static Map<String, String> map(List<KeyValue> pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        pairs.forEach(kv -> m.put(kv.key(), kv.value()));
+        return m;
     }
 
     /** The words as one shell command line: words with blanks or quotes are single-quoted. */
@@ -153,68 +137,54 @@ public final class SpecOptions {
         return sb.toString();
     }
 
-    static ArrayNode allocations(List<PortMapping> ports) {
-        ArrayNode a = Json.array();
+    static List<AllocationDocument> allocations(List<PortMapping> ports) {
+        List<AllocationDocument> a = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
-            a.add(ports.get(i).toJson(i == 0));
+            a.add(ports.get(i).toDocument(i == 0));
         }
         return a;
     }
 
-    ObjectNode limits() {
+    /** The limits the flags give; null when none is given (the daemon's defaults apply). */
+    LimitsDocument limits() {
         return limits(memoryMiB, swapMiB, cpuPercent, diskMiB, pidsLimit, ioWeight);
     }
 
-    static ObjectNode limits(Long memoryMiB, Long swapMiB, Integer cpuPercent, Long diskMiB, Integer pidsLimit, Integer ioWeight) {
-        ObjectNode limits = Json.object();
-        if (memoryMiB != null) {
-            limits.put("memoryMiB", memoryMiB);
+    static LimitsDocument limits(Long memoryMiB, Long swapMiB, Integer cpuPercent, Long diskMiB, Integer pidsLimit, Integer ioWeight) {
+        if (memoryMiB == null && swapMiB == null && cpuPercent == null && diskMiB == null && pidsLimit == null && ioWeight == null) {
+            return null;
         }
-        if (swapMiB != null) {
-            limits.put("swapMiB", swapMiB);
-        }
-        if (cpuPercent != null) {
-            limits.put("cpuPercent", cpuPercent);
-        }
-        if (diskMiB != null) {
-            limits.put("diskMiB", diskMiB);
-        }
-        if (pidsLimit != null) {
-            limits.put("pidsLimit", pidsLimit);
-        }
-        if (ioWeight != null) {
-            limits.put("ioWeight", ioWeight);
-        }
-        return limits;
+        return new LimitsDocument(memoryMiB, swapMiB, cpuPercent, null, diskMiB, ioWeight, pidsLimit, null);
     }
 
-    ObjectNode stop() {
+    StopDocument stop() {
         return stop(stopCommand, stopSignal, stopTimeout);
     }
 
     /** The stop policy the flags describe; null when none is given (the daemon's default applies). */
-    static ObjectNode stop(String stopCommand, String stopSignal, Duration stopTimeout) {
+    static StopDocument stop(String stopCommand, String stopSignal, Duration stopTimeout) {
         if (stopCommand == null && stopSignal == null && stopTimeout == null) {
             return null;
         }
         if (stopCommand != null && stopSignal != null) {
             throw CliException.usage("--stop-command and --stop-signal exclude each other");
         }
-        ObjectNode stop = Json.object();
+        String type;
+        String value;
         if (stopCommand != null) {
-            stop.put("type", "command").put("value", stopCommand);
+            type = "command";
+            value = stopCommand;
         } else {
             String sig = stopSignal == null ? "SIGTERM" : stopSignal.toUpperCase(Locale.ROOT);
-            stop.put("type", "signal").put("value", sig.startsWith("SIG") ? sig : "SIG" + sig);
+            type = "signal";
+            value = sig.startsWith("SIG") ? sig : "SIG" + sig;
         }
-        if (stopTimeout != null) {
-            if (stopTimeout.toMillis() % 1000 == 0) {
-                stop.put("timeoutSeconds", stopTimeout.toSeconds());
-            } else {
-                stop.put("timeoutSeconds", stopTimeout.toMillis() / 1000.0);
-            }
-        }
-        return stop;
+        return new StopDocument(type, value, timeoutSeconds(stopTimeout), null, null);
+    }
+
+    /** {@code --stop-timeout} in seconds, whole when it is whole ({@code 30}, {@code 1.5}); null when not given. */
+    static BigDecimal timeoutSeconds(Duration stopTimeout) {
+        return stopTimeout == null ? null : Seconds.of(stopTimeout);
     }
 
     /** {@code gameserver-3fa9}: the image's last path segment without its tag, and four random hex digits. */

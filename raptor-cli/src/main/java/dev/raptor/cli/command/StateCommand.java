@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
-import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
-import picocli.CommandLine;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.state.ImportReportDocument;
+import dev.raptor.wire.state.StateExportDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,23 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** {@code raptorctl state export|import FILE}: the node's servers as one JSON document, and back. */
 @Command(name = "state", mixinStandardHelpOptions = true, description = "Export or import the node's servers.",
         subcommands = {StateCommand.Export.class, StateCommand.Import.class})
-public final class StateCommand implements Runnable {
-
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: export or import");
-    }
+public final class StateCommand extends VerbGroup {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write every server (spec, desired state, version) to FILE as JSON ('-': stdout).")
@@ -49,7 +39,7 @@ public final class StateCommand implements Runnable {
         @Override
         public Integer call() {
             Cli cli = parent.root.cli();
-            byte[] doc = cli.api().exportState();
+            byte[] doc = cli.client().state().exportBytes();
             if (file.equals("-")) {
                 cli.out().println(new String(doc, java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
                 cli.out().flush();
@@ -82,8 +72,8 @@ public final class StateCommand implements Runnable {
 
         private static int servers(byte[] doc) {
             try {
-                JsonNode n = Json.parse(doc);
-                return n.path("servers").isArray() ? n.get("servers").size() : -1;
+                StateExportDocument export = WireJson.mapper().readValue(doc, StateExportDocument.class);
+                return export.servers() == null ? -1 : export.servers().size();
             } catch (IOException e) {
                 return -1;
             }
@@ -118,7 +108,7 @@ public final class StateCommand implements Runnable {
                 throw new CliException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
             }
             try {
-                JsonNode parsed = Json.parse(doc);
+                JsonNode parsed = WireJson.mapper().readTree(doc);
                 if (parsed == null || !parsed.isContainerNode()) {
                     throw CliException.usage(file + " is not a JSON object or array");
                 }
@@ -128,35 +118,29 @@ public final class StateCommand implements Runnable {
             } catch (IOException e) {
                 throw new CliException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
             }
-            JsonNode report = cli.api().importState(doc, replace);
+            ImportReportDocument report = cli.client().state().importDocument(doc, replace);
             if (json) {
-                cli.out().println(Json.pretty(report));
-            } else {
-                printReport(cli, report);
+                cli.printJson(report);
+                return 0;
             }
+            printReport(cli, report);
             cli.out().flush();
             return 0;
         }
 
-        private static void printReport(Cli cli, JsonNode report) {
-            JsonNode imported = report.path("imported");
-            int n = imported.isArray() ? imported.size() : imported.asInt(0);
-            String format = Json.text(report, "", "format");
+        private static void printReport(Cli cli, ImportReportDocument report) {
+            int n = report.imported() == null ? 0 : report.imported().size();
+            String format = report.format() == null ? "" : report.format();
             cli.out().println("imported " + n + " server" + (n == 1 ? "" : "s")
-                    + (format.isEmpty() ? "" : " (" + format.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"));
-            if (imported.isArray()) {
-                JsonNode replaced = report.path("replaced");
-                for (JsonNode id : imported) {
-                    String text = id.isObject() ? Json.text(id, id.toString(), "id") : id.asText();
-                    boolean wasReplaced = false;
-                    for (JsonNode r : replaced) {
-                        wasReplaced |= r.asText().equals(text);
-                    }
-                    cli.out().println("  " + text + (wasReplaced ? " (replaced)" : ""));
+                    + (format.isEmpty() ? "" : " (" + format.toLowerCase(Locale.ROOT).replace('_', ' ') + ")"));
+            if (report.imported() != null) {
+                for (UUID id : report.imported()) {
+                    boolean replaced = report.replaced() != null && report.replaced().contains(id);
+                    cli.out().println("  " + id + (replaced ? " (replaced)" : ""));
                 }
             }
-            for (JsonNode w : report.path("warnings")) {
-                cli.err().println("warning: " + w.asText());
+            if (report.warnings() != null) {
+                report.warnings().forEach(w -> cli.err().println("warning: " + w));
             }
             cli.err().flush();
         }

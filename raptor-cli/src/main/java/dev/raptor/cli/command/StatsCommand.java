@@ -1,16 +1,18 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
+import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
 import dev.raptor.cli.output.Human;
+import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.cli.output.Table;
+import dev.raptor.wire.client.RaptorException;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.stats.StatsDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,9 +64,8 @@ public final class StatsCommand implements Callable<Integer> {
                 samples.add(sample(cli, ref));
             }
             if (json) {
-                ArrayNode arr = Json.array();
-                samples.forEach(s -> arr.add(s.toJson()));
-                cli.out().println(noStream ? Json.pretty(arr) : Json.compact(arr));
+                List<Row> rows = samples.stream().map(Sample::row).toList();
+                cli.out().println(noStream ? JsonOutput.pretty(rows) : JsonOutput.compact(rows));
             } else {
                 String table = table(samples, cli);
                 cli.out().print(redraw && !noStream ? cli.terminal().clearScreen() + table : table);
@@ -85,7 +86,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     private static List<ServerRef> running(Cli cli) {
         List<ServerRef> out = new ArrayList<>();
-        for (JsonNode s : cli.api().listServers()) {
+        for (ServerDocument s : cli.client().servers().list().servers()) {
             if (ServerDocs.isActive(s)) {
                 out.add(new ServerRef(ServerDocs.id(s), ServerDocs.name(s), s));
             }
@@ -95,12 +96,13 @@ public final class StatsCommand implements Callable<Integer> {
 
     private static Sample sample(Cli cli, ServerRef ref) {
         try {
-            return new Sample(ref, cli.api().stats(ref.id()), null);
-        } catch (CliException e) {
-            if (e.exitCode() == ExitCode.UNREACHABLE) {
-                throw e;
+            return new Sample(ref, cli.client().server(ref.id()).stats(), null);
+        } catch (RaptorException e) {
+            CliException c = DaemonErrors.of(e);
+            if (c.exitCode() == ExitCode.UNREACHABLE) {
+                throw c;
             }
-            return new Sample(ref, Json.object(), e.getMessage()); // gone or stopped since the list: a row, not a failure
+            return new Sample(ref, null, c.getMessage()); // gone or stopped since the list: a row, not a failure
         }
     }
 
@@ -108,60 +110,34 @@ public final class StatsCommand implements Callable<Integer> {
         Table t = new Table("ID", "NAME", "STATE", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "PIDS", "UPTIME")
                 .styleColumn(2, cli.terminal()::forState);
         for (Sample s : samples) {
-            JsonNode n = s.stats();
-            String state = first(n, "state").isTextual() ? first(n, "state").asText() : ServerDocs.state(s.ref().document());
-            double cpu = first(n, "cpu_absolute", "cpuAbsolute", "cpuPercent", "cpu").asDouble(0);
-            long mem = first(n, "memory_bytes", "memoryBytes", "memory.usageBytes", "memory").asLong(0);
-            long limit = first(n, "memory_limit_bytes", "memoryLimitBytes", "memory.limitBytes").asLong(0);
-            long rx = first(n, "network.rx_bytes", "network.rxBytes", "rxBytes", "rx_bytes").asLong(0);
-            long tx = first(n, "network.tx_bytes", "network.txBytes", "txBytes", "tx_bytes").asLong(0);
-            JsonNode pids = first(n, "pids");
-            String uptime = uptime(n);
-            if (s.error() != null) {
-                t.row(ServerDocs.shortId(s.ref().id()), s.ref().name(), state, "-", "-", "-", "-", "-", "-");
+            StatsDocument n = s.stats();
+            if (n == null) {
+                t.row(ServerDocs.shortId(s.ref().id()), s.ref().name(), ServerDocs.state(s.ref().document()), "-", "-", "-", "-", "-", "-");
                 continue;
             }
-            t.row(ServerDocs.shortId(s.ref().id()), s.ref().name(), state, Human.percent(cpu),
+            String state = n.state() != null ? n.state() : ServerDocs.state(s.ref().document());
+            long mem = n.memoryBytes();
+            long limit = n.memoryLimitBytes();
+            long rx = n.network() == null ? 0 : n.network().rxBytes();
+            long tx = n.network() == null ? 0 : n.network().txBytes();
+            t.row(ServerDocs.shortId(s.ref().id()), s.ref().name(), state, Human.percent(n.cpuAbsolute()),
                     Human.bytes(mem) + " / " + (limit > 0 ? Human.bytes(limit) : "unlimited"),
                     limit > 0 ? Human.percent(100.0 * mem / limit) : "-",
                     Human.bytes(rx) + " / " + Human.bytes(tx),
-                    pids.isNumber() ? pids.asText() : "-", uptime);
+                    Long.toString(n.pids()), Human.compactDuration(Duration.ofSeconds(n.uptimeSeconds())));
         }
         return t.render();
     }
 
-    /** Uptime as the daemon sends it: {@code uptimeSeconds}, {@code uptimeMillis}, or Wings' {@code uptime} in milliseconds. */
-    private static String uptime(JsonNode n) {
-        JsonNode s = first(n, "uptimeSeconds", "uptime_seconds");
-        if (s.isNumber()) {
-            return Human.compactDuration(Duration.ofMillis((long) (s.asDouble() * 1000)));
+    /** One server's reading, or why there is none. */
+    record Sample(ServerRef ref, StatsDocument stats, String error) {
+        Row row() {
+            return new Row(ref.id(), ref.name(), stats == null ? java.util.Map.of() : stats, error);
         }
-        JsonNode ms = first(n, "uptimeMillis", "uptime_ms", "uptime");
-        if (ms.isNumber()) {
-            return Human.compactDuration(Duration.ofMillis(ms.asLong()));
-        }
-        return ms.isTextual() ? ms.asText() : "-";
     }
 
-    /** The first of the (dotted) paths that is present. */
-    static JsonNode first(JsonNode n, String... paths) {
-        for (String p : paths) {
-            JsonNode v = Json.at(n, p.split("\\."));
-            if (!v.isMissingNode() && !v.isNull()) {
-                return v;
-            }
-        }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-    }
-
-    record Sample(ServerRef ref, JsonNode stats, String error) {
-        ObjectNode toJson() {
-            ObjectNode o = Json.object().put("id", ref.id()).put("name", ref.name());
-            o.set("stats", stats);
-            if (error != null) {
-                o.put("error", error);
-            }
-            return o;
-        }
+    /** A sample as {@code --json} prints it: {@code {id, name, stats, error}}, {@code stats} empty when there is none. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Row(String id, String name, Object stats, String error) {
     }
 }

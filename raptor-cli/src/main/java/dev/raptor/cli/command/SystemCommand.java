@@ -1,33 +1,22 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
-import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
-import picocli.CommandLine;
+import dev.raptor.cli.output.Human;
+import dev.raptor.wire.node.NodeSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /** {@code raptorctl system info}: the node, its runtime and engine, server counts and resources. */
 @Command(name = "system", mixinStandardHelpOptions = true, description = "Node-wide information.",
         subcommands = SystemCommand.Info.class)
-public final class SystemCommand implements Runnable {
-
-    @ParentCommand
-    RaptorCtl root;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: info");
-    }
+public final class SystemCommand extends VerbGroup {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = "Show the daemon's version, runtime, engine, server counts and node resources.")
@@ -41,46 +30,87 @@ public final class SystemCommand implements Runnable {
         @Override
         public Integer call() {
             Cli cli = parent.root.cli();
-            JsonNode info = cli.api().system();
+            NodeSystem info = cli.client().system();
             if (json) {
-                cli.out().println(Json.pretty(info));
-            } else {
-                cli.out().println("Daemon:  " + cli.api().transport().describe());
-                print(cli, "", info);
+                cli.printJson(info);
+                return 0;
             }
+            cli.out().println("Daemon:  " + cli.client().endpoint().describe());
+            print(cli.out(), info);
             cli.out().flush();
             return 0;
         }
 
-        /** Nested objects as indented sections, sizes in bytes made human, like {@code docker info}. */
-        private static void print(Cli cli, String indent, JsonNode node) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                JsonNode v = e.getValue();
-                String label = title(e.getKey());
-                if (v.isObject()) {
-                    cli.out().println(indent + label + ":");
-                    print(cli, indent + "  ", v);
-                } else if (v.isArray()) {
-                    cli.out().println(indent + label + ":" + (v.isEmpty() ? " (none)" : ""));
-                    for (JsonNode item : v) {
-                        cli.out().println(indent + "  - " + (item.isValueNode() ? item.asText() : item.toString()));
+        /** Sections like {@code docker info}: the daemon, its engine, the servers, the machine; sizes made human. */
+        static void print(PrintWriter out, NodeSystem s) {
+            line(out, "", "Version", s.version());
+            line(out, "", "Started at", s.startedAt());
+            line(out, "", "Runtime", s.runtime());
+            NodeSystem.Engine e = s.engine();
+            if (e != null) {
+                out.println("Engine:");
+                line(out, "  ", "Reachable", e.reachable());
+                // the process runtime has no engine of its own: what it reports as the version is the kernel's
+                boolean processes = "process".equals(s.runtime());
+                line(out, "  ", processes ? "Kernel" : "Version", e.version());
+                line(out, "  ", "API version", e.apiVersion());
+                line(out, "  ", "Error", e.error());
+                if (e.details() != null) {
+                    out.println("  Details:" + (e.details().isEmpty() ? " (none)" : ""));
+                    for (Map.Entry<String, String> d : e.details().entrySet()) {
+                        if (!(processes && d.getKey().equals("kernel") && Objects.equals(d.getValue(), e.version()))) {
+                            line(out, "    ", title(d.getKey()), d.getValue());
+                        }
                     }
-                } else {
-                    String text = v.isNull() ? "-" : v.asText();
-                    String key = e.getKey().toLowerCase(java.util.Locale.ROOT);
-                    if (v.isIntegralNumber() && key.endsWith("bytes") && key.length() > 5) {
-                        text = dev.raptor.cli.output.Human.bytes(v.asLong());
-                        label = title(e.getKey().substring(0, e.getKey().length() - 5));
-                    } else if (v.isIntegralNumber() && key.endsWith("mib") && key.length() > 3) {
-                        text = dev.raptor.cli.output.Human.mebibytes(v.asLong());
-                        label = title(e.getKey().substring(0, e.getKey().length() - 3));
-                    }
-                    cli.out().println(indent + label + ": " + text);
                 }
+                if (e.warnings() != null) {
+                    list(out, "  ", "Warnings", e.warnings());
+                }
+            }
+            NodeSystem.ServerCounts c = s.servers();
+            if (c != null) {
+                out.println("Servers:");
+                line(out, "  ", "Total", c.total());
+                line(out, "  ", "Running", c.running());
+                line(out, "  ", "Starting", c.starting());
+                line(out, "  ", "Stopping", c.stopping());
+                line(out, "  ", "Offline", c.offline());
+            }
+            NodeSystem.Node n = s.node();
+            if (n != null) {
+                out.println("Node:");
+                line(out, "  ", "Hostname", n.hostname());
+                line(out, "  ", "OS", n.os());
+                line(out, "  ", "CPUs", n.cpus());
+                line(out, "  ", "Load average", n.loadAverage());
+                line(out, "  ", "CPU load", n.cpuLoad() == null ? null : Human.percent(100 * n.cpuLoad()));
+                line(out, "  ", "Memory total", bytes(n.memoryTotalBytes()));
+                line(out, "  ", "Memory free", bytes(n.memoryFreeBytes()));
+                line(out, "  ", "Data dir", n.dataDir());
+                line(out, "  ", "Disk total", bytes(n.diskTotalBytes()));
+                line(out, "  ", "Disk free", bytes(n.diskFreeBytes()));
+                line(out, "  ", "Disk error", n.diskError());
+                line(out, "  ", "Java version", n.javaVersion());
             }
         }
 
-        /** {@code engineVersion} → {@code Engine version}. */
+        /** {@code label: value}; a missing value is no line at all. */
+        private static void line(PrintWriter out, String indent, String label, Object value) {
+            if (value != null) {
+                out.println(indent + label + ": " + value);
+            }
+        }
+
+        private static void list(PrintWriter out, String indent, String label, List<String> items) {
+            out.println(indent + label + ":" + (items.isEmpty() ? " (none)" : ""));
+            items.forEach(i -> out.println(indent + "  - " + i));
+        }
+
+        private static String bytes(Long b) {
+            return b == null ? null : Human.bytes(b);
+        }
+
+        /** {@code storageDriver} → {@code Storage driver}. */
         static String title(String key) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < key.length(); i++) {

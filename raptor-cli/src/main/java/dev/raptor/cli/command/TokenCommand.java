@@ -1,10 +1,9 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
+import dev.raptor.wire.auth.TokenDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,20 +45,17 @@ public final class TokenCommand implements Callable<Integer> {
         }
         List<String> perms = permissions.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
         Cli cli = root.cli();
-        String id = cli.resolver().resolve(server).id();
-        JsonNode answer = cli.api().token(id, perms, ttl);
+        TokenDocument answer = cli.server(server).token(perms, ttl);
         if (json) {
-            cli.out().println(Json.pretty(answer));
-        } else {
-            String token = Json.text(answer, null, "token");
-            cli.out().println(token != null ? token : Json.pretty(answer));
-            String expires = Json.text(answer, null, "expiresAt");
-            if (expires != null && cli.terminal().interactive()) {
-                cli.err().println("expires " + expires + "; permissions " + Arrays.toString(perms.toArray()));
-            }
+            cli.printJson(answer);
+            return 0;
         }
+        cli.out().println(answer.token());
         cli.out().flush();
-        cli.err().flush();
+        if (answer.expiresAt() != null && cli.terminal().interactive()) {
+            cli.err().println("expires " + answer.expiresAt() + "; permissions " + Arrays.toString(perms.toArray()));
+            cli.err().flush();
+        }
         return 0;
     }
 }

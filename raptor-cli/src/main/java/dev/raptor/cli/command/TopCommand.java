@@ -1,12 +1,16 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
+import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.output.Human;
 import dev.raptor.cli.output.Table;
+import dev.raptor.wire.client.RaptorException;
+import dev.raptor.wire.game.GameStatusDocument;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.stats.StatsDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -67,44 +71,43 @@ public final class TopCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One server's row: its document and, while it runs, one stats reading. */
-    record Row(JsonNode server, JsonNode stats) {
+    /** One server's row: its document and, while it runs, one stats reading (null otherwise). */
+    record Row(ServerDocument server, StatsDocument stats) {
         String state() {
-            JsonNode s = StatsCommand.first(stats, "state");
-            return s.isTextual() ? s.asText() : ServerDocs.state(server);
+            return stats != null && stats.state() != null ? stats.state() : ServerDocs.state(server);
         }
 
         double cpu() {
-            return StatsCommand.first(stats, "cpuAbsolute", "cpu_absolute").asDouble(0);
+            return stats == null ? 0 : stats.cpuAbsolute();
         }
 
         long memory() {
-            return StatsCommand.first(stats, "memoryBytes", "memory_bytes").asLong(0);
+            return stats == null ? 0 : stats.memoryBytes();
         }
 
         long limit() {
-            return StatsCommand.first(stats, "memoryLimitBytes", "memory_limit_bytes").asLong(0);
+            return stats == null ? 0 : stats.memoryLimitBytes();
         }
 
         /** Players online and slots from the server document's game status; null when it is not queried or never answered. */
         long[] players() {
-            JsonNode online = StatsCommand.first(server, "game.playersOnline");
-            if (!online.isNumber()) {
+            GameStatusDocument game = server.game();
+            if (game == null || game.playersOnline() == null) {
                 return null;
             }
-            return new long[]{online.asLong(), StatsCommand.first(server, "game.playersMax").asLong(-1)};
+            return new long[]{game.playersOnline(), game.playersMax() == null ? -1 : game.playersMax()};
         }
     }
 
     private static List<Row> rows(Cli cli) {
         List<Row> rows = new ArrayList<>();
-        for (JsonNode s : cli.api().listServers()) {
-            JsonNode stats = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        for (ServerDocument s : cli.client().servers().list().servers()) {
+            StatsDocument stats = null;
             if (ServerDocs.isActive(s)) {
                 try {
-                    stats = cli.api().stats(ServerDocs.id(s));
-                } catch (CliException e) {
-                    if (e.exitCode() == ExitCode.UNREACHABLE) {
+                    stats = cli.client().server(ServerDocs.id(s)).stats();
+                } catch (RaptorException e) {
+                    if (DaemonErrors.of(e).exitCode() == ExitCode.UNREACHABLE) {
                         throw e;
                     }
                     // stopped or deleted since the list: its row shows the list's state
@@ -136,18 +139,18 @@ public final class TopCommand implements Callable<Integer> {
         Table t = new Table("NAME", "STATE", "CPU %", "MEM USAGE / LIMIT", "NET I/O", "PLAYERS", "UPTIME", "ID")
                 .styleColumn(1, cli.terminal()::forState);
         for (Row r : rows) {
-            boolean sampled = !r.stats().isMissingNode() && ServerDocs.isActive(r.server());
+            StatsDocument n = r.stats();
+            boolean sampled = n != null && ServerDocs.isActive(r.server());
             long[] p = r.players();
             String playerText = p == null ? "-" : p[0] + (p[1] >= 0 ? "/" + p[1] : "");
-            JsonNode rx = StatsCommand.first(r.stats(), "network.rxBytes", "rxBytes");
-            JsonNode tx = StatsCommand.first(r.stats(), "network.txBytes", "txBytes");
-            JsonNode up = StatsCommand.first(r.stats(), "uptimeSeconds");
+            long rx = sampled && n.network() != null ? n.network().rxBytes() : 0;
+            long tx = sampled && n.network() != null ? n.network().txBytes() : 0;
             t.row(ServerDocs.name(r.server()), r.state(),
                     sampled ? Human.percent(r.cpu()) : "-",
                     sampled ? Human.bytes(r.memory()) + " / " + (r.limit() > 0 ? Human.bytes(r.limit()) : "unlimited") : "-",
-                    sampled ? Human.bytes(rx.asLong(0)) + " / " + Human.bytes(tx.asLong(0)) : "-",
+                    sampled ? Human.bytes(rx) + " / " + Human.bytes(tx) : "-",
                     playerText,
-                    sampled && up.isNumber() ? Human.compactDuration(Duration.ofSeconds(up.asLong())) : "-",
+                    sampled ? Human.compactDuration(Duration.ofSeconds(n.uptimeSeconds())) : "-",
                     ServerDocs.shortId(ServerDocs.id(r.server())));
         }
         return summary + t.render();

@@ -1,13 +1,8 @@
 package dev.raptor.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
-import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.RaptorCtl;
-import dev.raptor.cli.api.Json;
-import dev.raptor.cli.api.ServerResolver.ServerRef;
 import dev.raptor.cli.spec.KeyValue;
 import dev.raptor.cli.spec.PortMapping;
 import dev.raptor.cli.spec.RestartSpec;
@@ -15,11 +10,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import dev.raptor.wire.client.ServerClient;
+import dev.raptor.wire.server.LimitsDocument;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerPatch;
+import dev.raptor.wire.server.StopDocument;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -111,69 +113,64 @@ public final class UpdateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = root.cli();
-        ObjectNode patch = patch();
-        if (patch.isEmpty()) {
+        ServerPatch patch = patch();
+        if (patch.members().isEmpty()) {
             throw CliException.usage("nothing to update: give at least one of -m, --cpus, -p, -e, --label... (see raptorctl update --help)");
         }
-        ServerRef ref = cli.resolver().resolve(server);
-        long expected;
-        if (ifVersion != null) {
-            expected = ifVersion;
-        } else {
-            JsonNode version = cli.api().server(ref.id()).get("version");
-            if (version == null || !version.canConvertToLong()) {
-                throw new CliException(ExitCode.FAILURE, "the daemon's server document has no version to update against");
-            }
-            expected = version.asLong();
-        }
-        JsonNode updated = cli.api().patch(ref.id(), patch, expected, now);
+        ServerClient target = cli.server(server);
+        long expected = ifVersion != null ? ifVersion : target.get().version();
+        ServerDocument updated = target.patch(patch, expected, now);
         if (json) {
-            cli.out().println(Json.pretty(updated));
-        } else {
-            cli.out().println(server);
+            cli.printJson(updated);
+            return 0;
         }
+        cli.out().println(server);
         cli.out().flush();
         return 0;
     }
 
     /** The JSON merge patch the flags describe (null members delete). */
-    ObjectNode patch() {
-        ObjectNode p = Json.object();
-        ObjectNode limits = SpecOptions.limits(memoryMiB, swapMiB, cpuPercent, diskMiB, pidsLimit, ioWeight);
-        if (!limits.isEmpty()) {
-            p.set("limits", limits);
+    ServerPatch patch() {
+        ServerPatch p = ServerPatch.of();
+        LimitsDocument limits = SpecOptions.limits(memoryMiB, swapMiB, cpuPercent, diskMiB, pidsLimit, ioWeight);
+        if (limits != null) {
+            p = p.with("limits", limits);
         }
         if (tier != null) {
-            p.put("tier", tier.toLowerCase(Locale.ROOT));
+            p = p.with("tier", tier.toLowerCase(Locale.ROOT));
         }
         if (!ports.isEmpty()) {
-            p.set("allocations", SpecOptions.allocations(ports));
+            p = p.with("allocations", SpecOptions.allocations(ports));
         }
         if (!env.isEmpty() || !unsetEnv.isEmpty()) {
-            ObjectNode e = p.putObject("environment");
-            unsetEnv.forEach(e::putNull);
-            env.forEach(kv -> e.put(kv.key(), kv.value()));
+            p = p.with("environment", members(unsetEnv, env));
         }
         if (!labels.isEmpty() || !unsetLabels.isEmpty()) {
-            ObjectNode l = p.putObject("labels");
-            unsetLabels.forEach(l::putNull);
-            labels.forEach(kv -> l.put(kv.key(), kv.value()));
+            p = p.with("labels", members(unsetLabels, labels));
         }
-        ObjectNode stop = stopCommand == null && stopSignal == null && stopTimeout != null
-                ? (ObjectNode) SpecOptions.stop(null, null, stopTimeout).without(List.of("type", "value")) // keep the kind
+        StopDocument stop = stopCommand == null && stopSignal == null && stopTimeout != null
+                ? new StopDocument(null, null, SpecOptions.timeoutSeconds(stopTimeout), null, null) // keep the kind
                 : SpecOptions.stop(stopCommand, stopSignal, stopTimeout);
         if (stop != null) {
-            p.set("stop", stop);
+            p = p.with("stop", stop);
         }
         if (restart != null) {
-            p.set("restart", restart.toJson());
+            p = p.with("restart", restart.toDocument());
         }
         if (startup != null) {
-            p.put("startup", startup);
+            p = p.with("startup", startup);
         }
         if (name != null) {
-            p.put("name", name);
+            p = p.with("name", name);
         }
         return p;
+    }
+
+    /** A map's patch: the keys to remove (null), then those to set. */
+    private static Map<String, String> members(List<String> unset, List<dev.raptor.cli.spec.KeyValue> set) {
+        Map<String, String> m = new LinkedHashMap<>();
+        unset.forEach(k -> m.put(k, null));
+        set.forEach(kv -> m.put(kv.key(), kv.value()));
+        return m;
     }
 }

@@ -76,16 +76,9 @@ public final class Human {
         return hours / 24 / 365 + " years";
     }
 
-    /** {@code 5 minutes ago}; an unreadable or missing timestamp is an empty cell. */
-    public static String ago(String timestamp, Instant now) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return "";
-        }
-        try {
-            return duration(Duration.between(Instant.parse(timestamp), now)) + " ago";
-        } catch (java.time.format.DateTimeParseException e) {
-            return timestamp;
-        }
+    /** {@code 5 minutes ago}; a missing time is an empty cell. */
+    public static String ago(Instant at, Instant now) {
+        return at == null ? "" : duration(Duration.between(at, now)) + " ago";
     }
 
     /** Compact: {@code 45s}, {@code 3m12s}, {@code 2h5m}, {@code 3d4h}. */

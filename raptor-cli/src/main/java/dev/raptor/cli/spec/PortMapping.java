@@ -1,7 +1,6 @@
 package dev.raptor.cli.spec;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.raptor.cli.api.Json;
+import dev.raptor.wire.server.AllocationDocument;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -52,9 +51,8 @@ public record PortMapping(String ip, int hostPort, int containerPort, String pro
         return p;
     }
 
-    /** The API's allocation object. */
-    public ObjectNode toJson(boolean primary) {
-        return Json.object().put("ip", ip).put("port", hostPort).put("containerPort", containerPort)
-                .put("protocol", protocol).put("primary", primary);
+    /** The API's allocation. */
+    public AllocationDocument toDocument(boolean primary) {
+        return new AllocationDocument(ip, hostPort, containerPort, protocol, primary);
     }
 }

@@ -1,7 +1,6 @@
 package dev.raptor.cli.spec;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.raptor.cli.api.Json;
+import dev.raptor.wire.server.RestartDocument;
 
 import java.util.Locale;
 
@@ -36,11 +35,8 @@ public record RestartSpec(String policy, Integer maxRetries) {
         return new RestartSpec(policy, retries);
     }
 
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object().put("policy", policy);
-        if (maxRetries != null) {
-            o.put("maxRetries", maxRetries);
-        }
-        return o;
+    /** The API's restart policy. */
+    public RestartDocument toDocument() {
+        return new RestartDocument(policy, maxRetries);
     }
 }

@@ -1,15 +1,22 @@
 package dev.raptor.cli.api;
 
 import dev.raptor.cli.ExitCode;
+import dev.raptor.wire.client.RaptorProblemException;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiProblemExceptionTest {
 
+    private static ApiProblemException answer(int status, String contentType, String body) {
+        return ApiProblemException.of(RaptorProblemException.fromAnswer(status, contentType, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
     void aProblemPrintsTitleDetailAndFieldErrors() {
-        var e = ApiProblemException.from(400, "application/problem+json", """
+        var e = answer(400, "application/problem+json", """
                 {"type":"urn:raptor:problem:validation","title":"Invalid server spec","status":400,
                  "detail":"2 fields are invalid","errors":[{"field":"limits.memoryMiB","message":"must be at least 6 MiB"},
                  {"field":"allocations[0].port","message":"must be between 1 and 65535"}]}""");
@@ -22,23 +29,26 @@ class ApiProblemExceptionTest {
 
     @Test
     void statusesMapToExitCodes() {
-        assertThat(ApiProblemException.from(404, "application/problem+json", "{\"title\":\"Not found\"}").exitCode()).isEqualTo(ExitCode.NOT_FOUND);
-        assertThat(ApiProblemException.from(409, "application/problem+json", "{\"title\":\"Port conflict\"}").exitCode()).isEqualTo(ExitCode.CONFLICT);
-        assertThat(ApiProblemException.from(412, "application/problem+json", "{\"title\":\"Stale\"}").exitCode()).isEqualTo(ExitCode.CONFLICT);
-        assertThat(ApiProblemException.from(500, "text/plain", "boom").exitCode()).isEqualTo(ExitCode.FAILURE);
-        assertThat(ApiProblemException.from(401, "", "").exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(answer(404, "application/problem+json", "{\"type\":\"urn:raptor:problem:x\",\"title\":\"Not found\",\"status\":404}")
+                .exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(answer(409, "application/problem+json", "{\"type\":\"urn:raptor:problem:x\",\"title\":\"Port conflict\",\"status\":409}")
+                .exitCode()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(answer(412, "application/problem+json", "{\"type\":\"urn:raptor:problem:x\",\"title\":\"Stale\",\"status\":412}")
+                .exitCode()).isEqualTo(ExitCode.CONFLICT);
+        assertThat(answer(500, "text/plain", "boom").exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(answer(401, "", "").exitCode()).isEqualTo(ExitCode.FAILURE);
     }
 
     @Test
     void aNonProblemBodyStillSaysWhatHappened() {
-        assertThat(ApiProblemException.from(502, "text/html", "Bad gateway from proxy").getMessage())
+        assertThat(answer(502, "text/html", "Bad gateway from proxy").getMessage())
                 .isEqualTo("HTTP 502: Bad gateway from proxy");
-        assertThat(ApiProblemException.from(401, "", "").getMessage()).contains("RAPTOR_API_KEY");
+        assertThat(answer(401, "", "").getMessage()).contains("RAPTOR_API_KEY");
     }
 
     @Test
     void aSpecTheRuntimeCannotRunWithoutAStartupCommandPointsAtTheFlag() {
-        var e = ApiProblemException.from(400, "application/problem+json", """
+        var e = answer(400, "application/problem+json", """
                 {"type":"urn:raptor:problem:validation","title":"Invalid request","status":400,
                  "detail":"startup: the process runtime needs a startup command","errors":[{"field":"startup",
                  "message":"the process runtime needs a startup command"}]}""");

@@ -1,11 +1,14 @@
 package dev.raptor.cli.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerSpecDocument;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +26,9 @@ class ServerResolverTest {
                 server("c0c0c0c0-4444-4000-8000-000000000004", "twin"), server("d0d0d0d0-5555-4000-8000-000000000005", "twin"));
     });
 
-    private static JsonNode server(String id, String name) {
-        return Json.object().put("id", id).put("name", name);
+    private static ServerDocument server(String id, String name) {
+        return new ServerDocument(new ServerSpecDocument(UUID.fromString(id), name, "img", null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null), "offline", "stopped", 1, Instant.EPOCH, Instant.EPOCH, false, null, null, null, null, null);
     }
 
     @Test

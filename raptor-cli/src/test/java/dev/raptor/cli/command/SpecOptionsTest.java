@@ -1,5 +1,6 @@
 package dev.raptor.cli.command;
 
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,16 +26,16 @@ class SpecOptionsTest {
 
     @Test
     void stopFlagsBecomeAStopPolicy() {
-        assertThat(SpecOptions.stop("stop", null, Duration.ofSeconds(30)).toString())
+        assertThat(WireJson.write(SpecOptions.stop("stop", null, Duration.ofSeconds(30))))
                 .isEqualTo("{\"type\":\"command\",\"value\":\"stop\",\"timeoutSeconds\":30}");
-        assertThat(SpecOptions.stop(null, "int", null).toString()).isEqualTo("{\"type\":\"signal\",\"value\":\"SIGINT\"}");
-        assertThat(SpecOptions.stop(null, null, Duration.ofMillis(1500)).toString())
+        assertThat(WireJson.write(SpecOptions.stop(null, "int", null))).isEqualTo("{\"type\":\"signal\",\"value\":\"SIGINT\"}");
+        assertThat(WireJson.write(SpecOptions.stop(null, null, Duration.ofMillis(1500))))
                 .isEqualTo("{\"type\":\"signal\",\"value\":\"SIGTERM\",\"timeoutSeconds\":1.5}");
         assertThat(SpecOptions.stop(null, null, null)).isNull();
     }
 
     @Test
     void limitsCarryOnlyWhatWasGiven() {
-        assertThat(SpecOptions.limits(512L, null, 150, null, null, null).toString()).isEqualTo("{\"memoryMiB\":512,\"cpuPercent\":150}");
+        assertThat(WireJson.write(SpecOptions.limits(512L, null, 150, null, null, null))).isEqualTo("{\"memoryMiB\":512,\"cpuPercent\":150}");
     }
 }

@@ -2,11 +2,15 @@ package dev.raptor.cli.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.raptor.daemon.testing.TestDaemon;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +35,8 @@ final class Raptorctl {
     }
 
     /** raptorctl talking to {@code daemon} over its Unix socket, as root on the node does. */
-    static Raptorctl onSocket(LiveDaemon daemon) {
-        return new Raptorctl(Map.of("RAPTOR_SOCKET", daemon.socket.toString()));
+    static Raptorctl onSocket(TestDaemon daemon) {
+        return new Raptorctl(Map.of("RAPTOR_SOCKET", daemon.process().socket().toString()));
     }
 
     static Raptorctl withEnv(Map<String, String> env) {
@@ -86,8 +90,8 @@ final class Raptorctl {
 
     /** Starts raptorctl and hands over the process (for streams: logs -f, stats, attach). */
     Process start(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(LiveDaemon.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", LiveDaemon.cliClassPath(), "dev.raptor.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cliClassPath(), "dev.raptor.cli.RaptorctlMain"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> e = pb.environment();
@@ -97,6 +101,21 @@ final class Raptorctl {
             return pb.start();
         } catch (IOException ex) {
             throw new AssertionError("cannot start raptorctl: " + ex, ex);
+        }
+    }
+
+    /**
+     * raptorctl's own class path, what its jar holds: its classes and its runtime dependencies as the build
+     * wrote them to {@code target/raptorctl.classpath} (picocli, RaptorClient with Jackson and Jetty's clients,
+     * SLF4J's no-op provider). Nothing of the daemon.
+     */
+    static String cliClassPath() {
+        try {
+            Path classes = Path.of(dev.raptor.cli.RaptorctlMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dependencies = classes.resolveSibling("raptorctl.classpath");
+            return classes + File.pathSeparator + Files.readString(dependencies).strip();
+        } catch (java.net.URISyntaxException | IOException e) {
+            throw new IllegalStateException("raptorctl's class path (target/raptorctl.classpath, written by the build): " + e, e);
         }
     }
 

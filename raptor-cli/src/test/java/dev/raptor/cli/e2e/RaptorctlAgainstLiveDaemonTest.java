@@ -3,11 +3,13 @@ package dev.raptor.cli.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.e2e.Raptorctl.Result;
+import dev.raptor.daemon.testing.TestDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -23,8 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import static dev.raptor.cli.e2e.LiveDaemon.DONE_LINE;
-import static dev.raptor.cli.e2e.LiveDaemon.IMAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,17 +38,20 @@ import static org.awaitility.Awaitility.await;
 class RaptorctlAgainstLiveDaemonTest {
     private static final Pattern UUID_LINE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private LiveDaemon daemon;
+    private static final String IMAGE = "raptor-test/gameserver:1";
+    private static final String DONE_LINE = "Done! For help, type \"help\"";
+
+    private TestDaemon daemon;
     private Raptorctl ctl;
 
     @BeforeAll
-    void bootDaemon() throws Exception {
-        daemon = LiveDaemon.start();
+    void bootDaemon(@TempDir Path dir) {
+        daemon = TestDaemon.onEngine(dir, "raptord");
         ctl = Raptorctl.onSocket(daemon);
     }
 
     @AfterAll
-    void stopDaemon() throws Exception {
+    void stopDaemon() {
         if (daemon != null) {
             daemon.close();
         }
@@ -395,7 +398,7 @@ class RaptorctlAgainstLiveDaemonTest {
     @Test
     void stateExportAndImportRoundTripAndTakeLegacyContainersJson() throws Exception {
         ok("create", "--name", "exp-1", "-m", "768m", IMAGE);
-        Path file = daemon.dir.resolve("export.json");
+        Path file = daemon.dir().resolve("export.json");
         Result exported = ok("state", "export", file.toString());
         assertThat(exported.out()).contains("exported");
         JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
@@ -418,7 +421,7 @@ class RaptorctlAgainstLiveDaemonTest {
         Result again = ctl.run("state", "import", file.toString());
         assertThat(again.exit()).as("importing existing servers without --replace: " + again).isEqualTo(ExitCode.CONFLICT);
 
-        Path legacy = daemon.dir.resolve("containers.json");
+        Path legacy = daemon.dir().resolve("containers.json");
         Files.writeString(legacy, """
                 [{"name": "legacy-survival", "docker_id": "4f9c", "image": "raptor-test/gameserver:1",
                   "stop_command": "stop", "allocation": {"ip": "127.0.0.1", "port": %d},
@@ -432,12 +435,12 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void importOfAFileThatIsNotJsonIsAUsageError() throws Exception {
-        Path bad = daemon.dir.resolve("bad.json");
+        Path bad = daemon.dir().resolve("bad.json");
         Files.writeString(bad, "{ not json");
         Result r = ctl.run("state", "import", bad.toString());
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("not valid JSON");
-        assertThat(ctl.run("state", "import", daemon.dir.resolve("absent.json").toString()).exit()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(ctl.run("state", "import", daemon.dir().resolve("absent.json").toString()).exit()).isEqualTo(ExitCode.NOT_FOUND);
     }
 
     // ------------------------------------------------------------------------------ completion / help
@@ -511,14 +514,14 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void aSocketNobodyListensOnExitsWithFive() throws Exception {
-        Path stale = daemon.dir.resolve("stale.sock");
+        Path stale = daemon.dir().resolve("stale.sock");
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         s.bind(UnixDomainSocketAddress.of(stale));
         s.close();
         Result r = Raptorctl.withEnv(Map.of("RAPTOR_SOCKET", stale.toString())).run("ps");
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(r.err()).contains("cannot reach the daemon").contains(stale.toString());
-        Result missing = ctl.run("--socket", daemon.dir.resolve("missing.sock").toString(), "ps");
+        Result missing = ctl.run("--socket", daemon.dir().resolve("missing.sock").toString(), "ps");
         assertThat(missing.exit()).isEqualTo(ExitCode.UNREACHABLE);
         Result tcp = Raptorctl.withEnv(Map.of()).run("--host", "http://127.0.0.1:" + freeTcpPort(), "ps");
         assertThat(tcp.exit()).as(tcp.toString()).isEqualTo(ExitCode.UNREACHABLE);
@@ -535,11 +538,11 @@ class RaptorctlAgainstLiveDaemonTest {
     @Test
     void overTcpTheApiKeyIsNeeded() {
         ok("create", "--name", "over-tcp", IMAGE);
-        String host = "http://127.0.0.1:" + daemon.port;
-        Result withKey = Raptorctl.withEnv(Map.of("RAPTOR_API_KEY", daemon.apiKey)).run("--host", host, "ps", "-a");
+        String host = "http://127.0.0.1:" + daemon.process().port();
+        Result withKey = Raptorctl.withEnv(Map.of("RAPTOR_API_KEY", daemon.process().apiKey())).run("--host", host, "ps", "-a");
         assertThat(withKey.exit()).as(withKey.toString()).isZero();
         assertThat(withKey.out()).contains("over-tcp");
-        Result flag = Raptorctl.withEnv(Map.of()).run("--host", host, "--api-key", daemon.apiKey, "inspect", "over-tcp");
+        Result flag = Raptorctl.withEnv(Map.of()).run("--host", host, "--api-key", daemon.process().apiKey(), "inspect", "over-tcp");
         assertThat(flag.exit()).as(flag.toString()).isZero();
 
         Result without = Raptorctl.withEnv(Map.of()).run("--host", host, "ps");
@@ -550,8 +553,7 @@ class RaptorctlAgainstLiveDaemonTest {
     @Test
     void sftpUserAddListsAndRemovesAUserWithAPasswordFromStandardInput() {
         ok("create", "--name", "sftp-cli", IMAGE);
-        String id = ok("inspect", "--json", "sftp-cli").out();
-        String shortId = dev.raptor.cli.api.Json.parse(id).path("id").asText().substring(0, 8);
+        String shortId = inspect("sftp-cli").path("id").asText().substring(0, 8);
 
         Result added = okWithInput("correct horse battery staple\n", "sftp-user", "add", "--password-stdin", "--perm", "read,write",
                 "sftp-cli", "builder");

@@ -58,13 +58,13 @@ class OutputFormattingTest {
     @Test
     void agesReadLikeDocker() {
         Instant now = Instant.parse("2025-03-14T12:00:00Z");
-        assertThat(Human.ago("2025-03-14T11:59:55Z", now)).isEqualTo("5 seconds ago");
-        assertThat(Human.ago("2025-03-14T11:59:00Z", now)).isEqualTo("About a minute ago");
-        assertThat(Human.ago("2025-03-14T11:55:00Z", now)).isEqualTo("5 minutes ago");
-        assertThat(Human.ago("2025-03-14T11:00:00Z", now)).isEqualTo("About an hour ago");
-        assertThat(Human.ago("2025-03-13T12:00:00Z", now)).isEqualTo("24 hours ago");
-        assertThat(Human.ago("2025-03-04T12:00:00Z", now)).isEqualTo("10 days ago");
-        assertThat(Human.ago("2025-03-14T12:00:00.4Z", now)).isEqualTo("Less than a second ago");
+        assertThat(Human.ago(Instant.parse("2025-03-14T11:59:55Z"), now)).isEqualTo("5 seconds ago");
+        assertThat(Human.ago(Instant.parse("2025-03-14T11:59:00Z"), now)).isEqualTo("About a minute ago");
+        assertThat(Human.ago(Instant.parse("2025-03-14T11:55:00Z"), now)).isEqualTo("5 minutes ago");
+        assertThat(Human.ago(Instant.parse("2025-03-14T11:00:00Z"), now)).isEqualTo("About an hour ago");
+        assertThat(Human.ago(Instant.parse("2025-03-13T12:00:00Z"), now)).isEqualTo("24 hours ago");
+        assertThat(Human.ago(Instant.parse("2025-03-04T12:00:00Z"), now)).isEqualTo("10 days ago");
+        assertThat(Human.ago(Instant.parse("2025-03-14T12:00:00.4Z"), now)).isEqualTo("Less than a second ago");
         assertThat(Human.ago(null, now)).isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package dev.raptor.cli.spec;
 
+import dev.raptor.wire.json.WireJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,7 +30,7 @@ class ArgumentParsingTest {
 
     @Test
     void firstPortIsPrimaryInTheAllocation() {
-        assertThat(PortMapping.parse("127.0.0.1:25565:25565").toJson(true).toString())
+        assertThat(WireJson.write(PortMapping.parse("127.0.0.1:25565:25565").toDocument(true)))
                 .isEqualTo("{\"ip\":\"127.0.0.1\",\"port\":25565,\"containerPort\":25565,\"protocol\":\"tcp\",\"primary\":true}");
     }
 
@@ -84,8 +85,8 @@ class ArgumentParsingTest {
         assertThat(RestartSpec.parse("on-failure:5")).isEqualTo(new RestartSpec("on-failure", 5));
         assertThat(RestartSpec.parse("on-failure")).isEqualTo(new RestartSpec("on-failure", null));
         assertThat(RestartSpec.parse("always")).isEqualTo(new RestartSpec("always", null));
-        assertThat(RestartSpec.parse("unless-stopped").toJson().toString()).isEqualTo("{\"policy\":\"unless-stopped\"}");
-        assertThat(RestartSpec.parse("on-failure:3").toJson().toString()).isEqualTo("{\"policy\":\"on-failure\",\"maxRetries\":3}");
+        assertThat(WireJson.write(RestartSpec.parse("unless-stopped").toDocument())).isEqualTo("{\"policy\":\"unless-stopped\"}");
+        assertThat(WireJson.write(RestartSpec.parse("on-failure:3").toDocument())).isEqualTo("{\"policy\":\"on-failure\",\"maxRetries\":3}");
         assertThatThrownBy(() -> RestartSpec.parse("always:3")).hasMessageContaining("only on-failure");
         assertThatThrownBy(() -> RestartSpec.parse("sometimes")).hasMessageContaining("not a restart policy");
         assertThatThrownBy(() -> RestartSpec.parse("on-failure:x")).hasMessageContaining("non-negative");

@@ -1,0 +1,111 @@
+package dev.raptor.bench.daemon;
+
+import dev.raptor.daemon.launch.DaemonProcess;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the harness measures of a daemon it started ({@link DaemonProcess}, raptor-daemon's launcher): its
+ * resident memory, its heap after a full GC, its native memory by category, and from its log how long boot
+ * reconciliation took.
+ */
+public final class DaemonFacts {
+    private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved )?(\\d+)K, (?:committed (\\d+)K, )?used (\\d+)K");
+
+    private DaemonFacts() {
+    }
+
+    /** Resident set size of the daemon's JVM, from {@code /proc/<pid>/status} (VmRSS), in bytes. */
+    public static long rssBytes(DaemonProcess d) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + d.pid() + "/status");
+    }
+
+    /** The daemon's Java heap after a full GC, from {@code jcmd GC.heap_info}: [used, committed] bytes. */
+    public static long[] heapAfterGc(DaemonProcess d) throws IOException, InterruptedException {
+        jcmd(d, "GC.run");
+        String out = jcmd(d, "GC.heap_info");
+        Matcher m = HEAP_USED.matcher(out);
+        if (!m.find()) {
+            throw new IOException("cannot read the heap from jcmd GC.heap_info:\n" + out);
+        }
+        long committed = m.group(2) != null ? Long.parseLong(m.group(2)) : Long.parseLong(m.group(1));
+        return new long[]{Long.parseLong(m.group(3)) * 1024, committed * 1024};
+    }
+
+    /**
+     * The daemon's native memory by category ({@code jcmd VM.native_memory summary}), when it runs with
+     * {@code -XX:NativeMemoryTracking=summary}; empty otherwise.
+     */
+    public static Optional<String> nativeMemory(DaemonProcess d) throws IOException, InterruptedException {
+        String out = jcmd(d, "VM.native_memory", "summary", "scale=MB");
+        return out.contains("Total: reserved") ? Optional.of(out) : Optional.empty();
+    }
+
+    private static String jcmd(DaemonProcess d, String... command) throws IOException, InterruptedException {
+        Path jcmd = Path.of(javaBinary()).resolveSibling("jcmd");
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(d.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("jcmd " + String.join(" ", command) + " did not finish within 60 s");
+        }
+        return out;
+    }
+
+    /**
+     * How long boot reconciliation took inside the daemon, from its log: from the line where the runtime
+     * reported the engine (just before the fleet boots) to the reconciliation report. Empty when either
+     * line is missing.
+     */
+    public static Optional<Duration> reconcileFromLog(DaemonProcess d) {
+        try {
+            Instant engine = null;
+            for (String line : Files.readAllLines(d.stderrFile())) {
+                if (engine == null && line.contains("RuntimeSelector") && line.contains(" - engine: ")) {
+                    engine = OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant();
+                } else if (engine != null && line.contains("boot reconciliation: ReconcileReport")) {
+                    Instant done = OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant();
+                    return Optional.of(Duration.between(engine, done));
+                }
+            }
+        } catch (IOException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** The harness's class path without the harness itself (its logback.xml and JMH are not the daemon's). */
+    public static String daemonClasspath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("raptor-bench"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}

@@ -1,0 +1,89 @@
+package dev.raptor.cli;
+
+import dev.raptor.cli.api.DaemonErrors;
+import dev.raptor.cli.output.Terminal;
+import dev.raptor.wire.client.RaptorException;
+import picocli.CommandLine;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+
+/** {@code raptorctl}'s entry point: runs one verb and exits with its {@link ExitCode}. */
+public final class RaptorctlMain {
+    private RaptorctlMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.in, System.out, System.err, Terminal.detect());
+        System.exit(code);
+    }
+
+    /** Runs raptorctl in this process (tests use it too); returns the exit code. */
+    public static int run(String[] args, Map<String, String> env, InputStream in, OutputStream out, OutputStream err,
+                          Terminal terminal) {
+        PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter stderr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            CommandLine cl = commandLine(args, env, in, terminal);
+            cl.setOut(stdout);
+            cl.setErr(stderr);
+            return cl.execute(args);
+        } finally {
+            stdout.flush();
+            stderr.flush();
+        }
+    }
+
+    static CommandLine commandLine(String[] args, Map<String, String> env, InputStream in, Terminal terminal) {
+        RaptorCtl root = new RaptorCtl(env, in, terminal, Clock.systemUTC());
+        CommandLine cl = new CommandLine(root);
+        Verbs.register(cl, args);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        cl.setParameterExceptionHandler(RaptorctlMain::usageError);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine, terminal, env));
+        return cl;
+    }
+
+    /** Bad arguments: the reason and where help is, like docker; exit 2. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("Error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine cl, Terminal terminal, Map<String, String> env) {
+        PrintWriter err = cl.getErr();
+        int code;
+        String message;
+        if (e instanceof CliException c) {
+            code = c.exitCode();
+            message = c.getMessage();
+        } else if (e instanceof RaptorException r) {
+            CliException c = DaemonErrors.of(r);
+            code = c.exitCode();
+            message = c.getMessage();
+        } else if (e instanceof CommandLine.ParameterException p) {
+            return usageError(p, new String[0]);
+        } else {
+            code = ExitCode.FAILURE;
+            message = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        err.println(terminal.red().apply("Error:") + " " + message);
+        if (env.containsKey("RAPTOR_DEBUG")) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.raptor.daemon;
+
+import dev.raptor.daemon.logging.KeyAnnouncement;
+import dev.raptor.daemon.logging.LogFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code raptord}: reads the configuration, boots the {@link Daemon}, and on SIGTERM (or SIGINT)
+ * shuts it down in order, leaving game servers running. {@code raptord key show|rotate} reads or replaces
+ * the node API key instead ({@link KeyCommand}).
+ *
+ * <p>Exit codes: 2 for bad usage or configuration (the message names every bad setting), 1 when
+ * boot fails (engine unreachable, data directory in use...), and after a clean shutdown on SIGTERM
+ * the JVM's 143 (128 + SIGTERM; the systemd unit counts it as success).
+ */
+public final class RaptordMain {
+    public static final int EXIT_BOOT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private RaptordMain() {
+    }
+
+    public static void main(String[] args) {
+        Path configFile = null;
+        List<String> command = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        usage(System.err, "--config needs a file");
+                        System.exit(EXIT_USAGE);
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    usage(System.out, null);
+                    return;
+                }
+                case "--version" -> {
+                    System.out.println("raptord " + version());
+                    return;
+                }
+                default -> {
+                    if (args[i].startsWith("--config=")) {
+                        configFile = Path.of(args[i].substring("--config=".length()));
+                    } else if (!args[i].startsWith("-")) {
+                        command.add(args[i]);
+                    } else {
+                        usage(System.err, "unknown argument '" + args[i] + "'");
+                        System.exit(EXIT_USAGE);
+                    }
+                }
+            }
+        }
+        if (!command.isEmpty() && !KeyCommand.accepts(command)) {
+            usage(System.err, "unknown command '" + String.join(" ", command) + "'");
+            System.exit(EXIT_USAGE);
+        }
+
+        DaemonConfig config;
+        try {
+            config = new ConfigLoader(System.getenv(), Path.of(System.getProperty("user.home")), isRoot()).load(configFile);
+        } catch (ConfigException e) {
+            System.err.println("raptord: the configuration is not usable:");
+            e.problems().forEach(p -> System.err.println("  - " + p));
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        LogFormat.use(config.logFormat());
+        if (!command.isEmpty()) {
+            System.exit(KeyCommand.run(command, config, System.out, System.err));
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(RaptordMain.class);
+        if (!isRoot() && config.dataDirSource().startsWith("default")) {
+            log.info("not running as root: using the data directory {} instead of /var/lib/raptor-daemon (set RAPTOR_DATA_DIR to choose)",
+                    config.dataDir());
+        }
+
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config, version());
+        } catch (BootException | ConfigException e) {
+            log.error("raptord cannot start: {}", e.getMessage());
+            System.exit(EXIT_BOOT_FAILED);
+            return;
+        } catch (RuntimeException e) {
+            log.error("raptord cannot start", e);
+            System.exit(EXIT_BOOT_FAILED);
+            return;
+        }
+        daemon.keyToShow().ifPresent(key -> {
+            String what = "the node API key (stored, mode 0600, in " + config.apiKeyFile() + "; `raptord key show` prints it again)";
+            if (config.logFormat() == LogFormat.JSON) {
+                // a log shipper parsing standard output line by line gets an object like the log's
+                System.out.println(KeyAnnouncement.json(what, key));
+            } else {
+                System.out.println("raptord: " + what + ":");
+                System.out.println("  " + key);
+            }
+            System.out.flush();
+            daemon.keyShown();
+        });
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptord-shutdown").unstarted(() -> {
+            log.info("raptord shutting down (game servers keep running)");
+            try {
+                daemon.close();
+                log.info("raptord stopped cleanly");
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The version this build was made as. */
+    public static String version() {
+        try (InputStream in = RaptordMain.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version");
+            return v == null || v.startsWith("${") ? "dev" : v;
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    static boolean isRoot() {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return uid instanceof Integer i && i == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    private static void usage(PrintStream out, String error) {
+        if (error != null) {
+            out.println("raptord: " + error);
+        }
+        out.println("usage: raptord [--config FILE] [--version] [--help]     run the daemon");
+        out.println("       raptord [--config FILE] key show                 print the node API key (run as root)");
+        out.println("       raptord [--config FILE] key rotate               replace it; a running raptord refuses the old key at once");
+        out.println();
+        out.println("Settings (YAML key / environment variable, the environment wins):");
+        for (Map.Entry<String, String> e : ConfigLoader.KEYS.entrySet()) {
+            out.println("  " + e.getKey() + " / " + e.getValue());
+        }
+        out.println("The default config file is " + ConfigLoader.DEFAULT_FILE + " (used when present).");
+    }
+}

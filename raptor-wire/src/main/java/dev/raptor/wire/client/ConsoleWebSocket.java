@@ -1,0 +1,196 @@
+package dev.raptor.wire.client;
+
+import dev.raptor.wire.console.SocketMessage;
+import dev.raptor.wire.console.WingsStats;
+import dev.raptor.wire.json.WireJson;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server's live console ({@code GET /servers/{id}/ws}), the protocol of Pterodactyl's and Pelican's
+ * Wings: {@code {"event": ..., "args": [...]}} text messages both ways ({@link SocketMessage}). Made by
+ * {@link ServerClient#console}; the daemon's messages go to the {@link Listener}, one at a time, on the
+ * client's threads (a listener that blocks holds up only this socket). Closing it leaves the server as
+ * it is.
+ *
+ * <pre>{@code
+ * try (ConsoleWebSocket console = raptor.server(id).console(new ConsoleWebSocket.Listener() {
+ *     public void onOutput(String lines) { System.out.println(lines); }
+ * })) {
+ *     console.awaitAuthenticated(Duration.ofSeconds(5));
+ *     console.requestLogs();
+ *     console.sendCommand("say hi");
+ * }
+ * }</pre>
+ */
+public final class ConsoleWebSocket implements AutoCloseable {
+    /** The close code of a normal end. */
+    public static final int NORMAL = 1000;
+
+    private final Listener listener;
+    private final CountDownLatch authenticated = new CountDownLatch(1);
+    private volatile Session session;
+
+    ConsoleWebSocket(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** What the daemon says on a console socket; every method has a default that ignores it. */
+    public interface Listener {
+        /**
+         * Every message, as it comes; the default hands it to the typed methods below. Override it to see
+         * the messages as they are (a front end relaying them, a reader counting them).
+         */
+        default void onMessage(SocketMessage message) {
+            switch (message.event()) {
+                case SocketMessage.CONSOLE_OUTPUT -> message.args().forEach(this::onOutput);
+                case SocketMessage.STATUS -> message.arg().ifPresent(this::onStatus);
+                case SocketMessage.STATS -> message.arg().map(ConsoleWebSocket::stats).ifPresent(this::onStats);
+                case SocketMessage.AUTH_SUCCESS -> onAuthenticated();
+                default -> onNotice(message);
+            }
+        }
+
+        /** Output: one or more lines, separated by {@code \n}. */
+        default void onOutput(String lines) {
+        }
+
+        /** The server's state: {@code offline}, {@code starting}, {@code running}, {@code stopping}. */
+        default void onStatus(String state) {
+        }
+
+        /** A resource reading. */
+        default void onStats(WingsStats stats) {
+        }
+
+        /** {@code auth success}: the socket may now do what its credential allows. */
+        default void onAuthenticated() {
+        }
+
+        /**
+         * The rest: {@code daemon message} (lines dropped for this socket, the server deleted), {@code daemon error}
+         * (a refused request), {@code jwt error}, {@code token expiring}, {@code token expired}.
+         */
+        default void onNotice(SocketMessage message) {
+        }
+
+        /** The socket ended: the daemon's close code and reason (4001 authentication, 4004 server deleted). */
+        default void onClose(int code, String reason) {
+        }
+    }
+
+    /** A {@code stats} event's argument, Wings' resource document. */
+    public static WingsStats stats(String argument) {
+        return WireJson.read(argument, WingsStats.class);
+    }
+
+    /** Authenticates (again) with a server token or the node API key: {@code auth}. */
+    public void auth(String credential) {
+        send(SocketMessage.of(SocketMessage.AUTH, credential));
+    }
+
+    /** Asks for the recent output as one {@code console output}: {@code send logs}. */
+    public void requestLogs() {
+        send(SocketMessage.of(SocketMessage.SEND_LOGS));
+    }
+
+    /** Asks for a reading now: {@code send stats}. */
+    public void requestStats() {
+        send(SocketMessage.of(SocketMessage.SEND_STATS));
+    }
+
+    /** One line to the server's console input: {@code send command}. */
+    public void sendCommand(String line) {
+        send(SocketMessage.of(SocketMessage.SEND_COMMAND, line));
+    }
+
+    /** A power action ({@code start}, {@code stop}, {@code restart}, {@code kill}): {@code set state}. */
+    public void setState(String action) {
+        send(SocketMessage.of(SocketMessage.SET_STATE, action));
+    }
+
+    /** Sends {@code message} (queued by Jetty; a socket that has ended drops it). */
+    public void send(SocketMessage message) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            throw new RaptorIoException("the console socket is closed", null);
+        }
+        s.sendText(message.toJson(), Callback.NOOP);
+    }
+
+    /** Waits, at most {@code timeout}, for {@code auth success}; whether it came. */
+    public boolean awaitAuthenticated(Duration timeout) throws InterruptedException {
+        return authenticated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen();
+    }
+
+    /** Ends the socket with a normal close; the server is not touched. */
+    @Override
+    public void close() {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(NORMAL, "client done", Callback.NOOP);
+        }
+    }
+
+    /** Drops the connection without a close handshake. */
+    public void abort() {
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
+        }
+    }
+
+    Session.Listener endpoint() {
+        return new JettyEndpoint(this);
+    }
+
+    /**
+     * Jetty's side of the socket (public because Jetty calls it through public method handles; not for
+     * callers): one message at a time, the next demanded once the listener has handled it.
+     */
+    public static final class JettyEndpoint implements Session.Listener.AutoDemanding {
+        private final ConsoleWebSocket socket;
+
+        private JettyEndpoint(ConsoleWebSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            socket.session = s;
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            SocketMessage m;
+            try {
+                m = SocketMessage.parse(text);
+            } catch (IllegalArgumentException e) {
+                m = SocketMessage.of(SocketMessage.DAEMON_ERROR, "unreadable message from the daemon: " + e.getMessage());
+            }
+            if (SocketMessage.AUTH_SUCCESS.equals(m.event())) {
+                socket.authenticated.countDown();
+            }
+            socket.listener.onMessage(m);
+        }
+
+        @Override
+        public void onWebSocketClose(int code, String reason) {
+            socket.listener.onClose(code, reason);
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // Jetty closes the session after an error and reports the close too
+        }
+    }
+}
