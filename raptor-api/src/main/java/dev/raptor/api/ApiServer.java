@@ -7,6 +7,7 @@ import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.TokenRoutes;
 import dev.raptor.api.sftp.SftpUserRoutes;
 import dev.raptor.core.sftp.SftpUserDirectory;
+import dev.raptor.api.backups.BackupRoutes;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.http.Responses;
@@ -25,6 +26,7 @@ import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.api.templates.TemplateRoutes;
 import dev.raptor.api.installs.InstallRoutes;
+import dev.raptor.backup.BackupService;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
@@ -120,7 +122,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability) {
-        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, null);
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, (SftpUserDirectory) null);
     }
 
     /**
@@ -131,25 +133,37 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers) {
-        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, null);
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, (BackupService) null);
     }
 
     /**
      * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
-     * StateArchive, Observability, SftpUserDirectory)}, with templates ({@code /templates}, servers made from them)
-     * when {@code provisioning} is given.
+     * StateArchive, Observability, SftpUserDirectory)}, with the node's backups (null: the backup routes answer 501).
      */
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
-                                   Observability observability, SftpUserDirectory sftpUsers, Provisioning provisioning) {
+                                   Observability observability, SftpUserDirectory sftpUsers, BackupService backups) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, backups, null);
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
+     * StateArchive, Observability, SftpUserDirectory, BackupService)}, with templates ({@code /templates}, servers made
+     * from them) and installs when {@code provisioning} is given.
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, BackupService backups,
+                                   Provisioning provisioning) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                provisioning);
+                backups, provisioning);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
-                                   Observability observability, SftpUserDirectory sftpUsers, Provisioning provisioning) {
+                                   Observability observability, SftpUserDirectory sftpUsers, BackupService backups,
+                                   Provisioning provisioning) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
@@ -167,6 +181,7 @@ public final class ApiServer implements AutoCloseable {
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
+        BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
 
@@ -266,6 +281,15 @@ public final class ApiServer implements AutoCloseable {
                 routes.put(BASE + "/servers/{id}/sftp-users/{username}/password", sftp::password,
                         Access.server(Permission.FILES_WRITE));
             }
+
+            routes.get(BASE + "/servers/{id}/backups", backupRoutes::list, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups", backupRoutes::create, Access.NODE);
+            routes.get(BASE + "/servers/{id}/backups/{bid}", backupRoutes::get, Access.NODE);
+            routes.delete(BASE + "/servers/{id}/backups/{bid}", backupRoutes::delete, Access.NODE);
+            routes.get(BASE + "/servers/{id}/backups/{bid}/download", backupRoutes::download, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/restore", backupRoutes::restore, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/lock", backupRoutes::lock, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/unlock", backupRoutes::unlock, Access.NODE);
         });
         return new ApiServer(app, settings, operations, tcp, live);
     }

@@ -52,7 +52,8 @@ class RouteWalkTest {
 
     static String target(ParsedEndpoint e, String serverId) {
         return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker")
-                .replace("{templateId}", "walker");
+                .replace("{templateId}", "walker")
+                .replace("{bid}", "00000000-0000-4000-8000-000000000000"); // no such backup: the walk changes nothing
     }
 
     /** A body that fails validation, so that a walk never changes anything. */

@@ -1,5 +1,6 @@
 package dev.raptor.bench;
 
+import dev.raptor.bench.scenario.BackupScenario;
 import dev.raptor.bench.scenario.CliScenario;
 import dev.raptor.bench.scenario.FanoutScenario;
 import dev.raptor.bench.scenario.IntentsScenario;
@@ -23,7 +24,8 @@ import java.util.Map;
  */
 public final class Harness {
     private static final List<Scenario> SCENARIOS = List.of(new LifecycleScenario(), new StormScenario(), new FanoutScenario(),
-            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new LifecycleScenario.EngineCalls(), new SftpScenario());
+            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new LifecycleScenario.EngineCalls(), new SftpScenario(),
+            new BackupScenario());
 
     private Harness() {
     }

@@ -3,6 +3,7 @@ package dev.raptor.cli;
 import dev.raptor.cli.command.ActivityCommand;
 import dev.raptor.cli.command.AotTrainingCommand;
 import dev.raptor.cli.command.AttachCommand;
+import dev.raptor.cli.command.BackupCommand;
 import dev.raptor.cli.command.CompletionCommand;
 import dev.raptor.cli.command.CreateCommand;
 import dev.raptor.cli.command.InspectCommand;
@@ -58,6 +59,7 @@ final class Verbs {
         ALL.put("sftp-user", SftpUserCommand::new);
         ALL.put("system", SystemCommand::new);
         ALL.put("state", StateCommand::new);
+        ALL.put("backup", BackupCommand::new);
         ALL.put("completion", CompletionCommand::new);
         ALL.put("__aot-training", AotTrainingCommand::new);
     }

@@ -40,6 +40,12 @@ import java.util.regex.Pattern;
  *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
  *   <tr><td>healthDiskWarnMiB</td><td>RAPTOR_HEALTH_DISK_WARN_MIB</td><td>5120: deep health is degraded below this much free space</td></tr>
  *   <tr><td>healthDiskCriticalMiB</td><td>RAPTOR_HEALTH_DISK_CRITICAL_MIB</td><td>512: deep health is unhealthy below this much free space</td></tr>
+ *   <tr><td>backupLevel</td><td>RAPTOR_BACKUP_LEVEL</td><td>3 (zstd, 1-19)</td></tr>
+ *   <tr><td>backupThreads</td><td>RAPTOR_BACKUP_THREADS</td><td>0: one zstd worker per core</td></tr>
+ *   <tr><td>backupWriteMiBPerSecond</td><td>RAPTOR_BACKUP_WRITE_MIB_PER_SECOND</td><td>0: no limit</td></tr>
+ *   <tr><td>backupMax</td><td>RAPTOR_BACKUP_MAX</td><td>0: every server keeps all its backups; else the most it keeps</td></tr>
+ *   <tr><td>backupMaxAgeDays</td><td>RAPTOR_BACKUP_MAX_AGE_DAYS</td><td>0: no age limit; else backups older are pruned</td></tr>
+ *   <tr><td>backupS3Bucket (and Endpoint, Region, Prefix, AccessKey, SecretKey, PathStyle, PartSizeMiB)</td><td>RAPTOR_BACKUP_S3_*</td><td>none: backups in &lt;dataDir&gt;/backups</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -73,6 +79,19 @@ public final class ConfigLoader {
         keys.put("ftpPassiveAddress", "RAPTOR_FTP_PASSIVE_ADDRESS");
         keys.put("ftpsCertificate", "RAPTOR_FTPS_CERTIFICATE");
         keys.put("ftpsKey", "RAPTOR_FTPS_KEY");
+        keys.put("backupLevel", "RAPTOR_BACKUP_LEVEL");
+        keys.put("backupThreads", "RAPTOR_BACKUP_THREADS");
+        keys.put("backupWriteMiBPerSecond", "RAPTOR_BACKUP_WRITE_MIB_PER_SECOND");
+        keys.put("backupMax", "RAPTOR_BACKUP_MAX");
+        keys.put("backupMaxAgeDays", "RAPTOR_BACKUP_MAX_AGE_DAYS");
+        keys.put("backupS3Endpoint", "RAPTOR_BACKUP_S3_ENDPOINT");
+        keys.put("backupS3Region", "RAPTOR_BACKUP_S3_REGION");
+        keys.put("backupS3Bucket", "RAPTOR_BACKUP_S3_BUCKET");
+        keys.put("backupS3Prefix", "RAPTOR_BACKUP_S3_PREFIX");
+        keys.put("backupS3AccessKey", "RAPTOR_BACKUP_S3_ACCESS_KEY");
+        keys.put("backupS3SecretKey", "RAPTOR_BACKUP_S3_SECRET_KEY");
+        keys.put("backupS3PathStyle", "RAPTOR_BACKUP_S3_PATH_STYLE");
+        keys.put("backupS3PartSizeMiB", "RAPTOR_BACKUP_S3_PART_SIZE_MIB");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -221,12 +240,91 @@ public final class ConfigLoader {
         }
         FileTransferConfig transfers = transfers(yaml, file, problems);
 
+        BackupConfig backups = backups(yaml, file, problems);
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups);
+    }
+
+    /** The backup settings; S3 when a bucket is named (then its keys are required). */
+    private BackupConfig backups(Map<String, String> yaml, Path file, List<String> problems) {
+        int level = (int) whole(setting("backupLevel", yaml, file), 3, 1, 19, problems);
+        int threads = (int) whole(setting("backupThreads", yaml, file), 0, 0, 256, problems);
+        long rate = whole(setting("backupWriteMiBPerSecond", yaml, file), 0, 0, 1L << 20, problems);
+        int max = (int) whole(setting("backupMax", yaml, file), 0, 0, 100_000, problems);
+        int maxAgeDays = (int) whole(setting("backupMaxAgeDays", yaml, file), 0, 0, 100_000, problems);
+        dev.raptor.backup.BackupSettings settings = dev.raptor.backup.BackupSettings.defaults().withCompression(level, threads)
+                .withWriteBytesPerSecond(rate * MIB).withRetention(new dev.raptor.backup.retention.RetentionPolicy(max, maxAgeDays));
+        Setting bucket = setting("backupS3Bucket", yaml, file);
+        if (bucket.value == null || bucket.value.isBlank()) {
+            for (String k : List.of("backupS3Endpoint", "backupS3AccessKey", "backupS3SecretKey")) {
+                Setting other = setting(k, yaml, file);
+                if (other.value != null && !other.value.isBlank()) {
+                    problems.add(other.name + ": is set, but backupS3Bucket (RAPTOR_BACKUP_S3_BUCKET) is not: name the bucket too");
+                }
+            }
+            return new BackupConfig(settings, null);
+        }
+        java.net.URI endpoint = null;
+        Setting ep = setting("backupS3Endpoint", yaml, file);
+        if (ep.value != null && !ep.value.isBlank()) {
+            try {
+                endpoint = java.net.URI.create(ep.value.strip());
+                if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme()) || endpoint.getHost() == null) {
+                    problems.add(ep.name + ": must be an http(s) URL such as https://s3.example.net (was '" + ep.value + "')");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(ep.name + ": must be an http(s) URL (was '" + ep.value + "')");
+            }
+        }
+        Setting access = setting("backupS3AccessKey", yaml, file);
+        Setting secret = setting("backupS3SecretKey", yaml, file);
+        if (access.value == null || access.value.isBlank()) {
+            problems.add("backupS3AccessKey (" + KEYS.get("backupS3AccessKey") + "): is required with " + bucket.name);
+        }
+        if (secret.value == null || secret.value.isBlank()) {
+            problems.add("backupS3SecretKey (" + KEYS.get("backupS3SecretKey") + "): is required with " + bucket.name);
+        }
+        Setting region = setting("backupS3Region", yaml, file);
+        Setting prefix = setting("backupS3Prefix", yaml, file);
+        Setting style = setting("backupS3PathStyle", yaml, file);
+        boolean pathStyle = true;
+        if (style.value != null && !style.value.isBlank()) {
+            switch (style.value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "1" -> pathStyle = true;
+                case "false", "no", "0" -> pathStyle = false;
+                default -> problems.add(style.name + ": must be true or false (was '" + style.value + "')");
+            }
+        }
+        long part = whole(setting("backupS3PartSizeMiB", yaml, file), 64, 5, 5 * 1024, problems);
+        if (!problems.isEmpty()) {
+            return new BackupConfig(settings, null);
+        }
+        return new BackupConfig(settings, new dev.raptor.backup.storage.S3Settings(endpoint,
+                region.value == null || region.value.isBlank() ? "us-east-1" : region.value.strip(), bucket.value.strip(),
+                prefix.value == null ? "" : prefix.value.strip(), access.value.strip(), secret.value.strip(), pathStyle,
+                (int) (part * MIB), 5));
+    }
+
+    /** A whole number between {@code min} and {@code max}. */
+    private static long whole(Setting s, long fallback, long min, long max, List<String> problems) {
+        if (s.value == null || s.value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long v = Long.parseLong(s.value.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        problems.add(s.name + ": must be a whole number from " + min + " to " + max + " (was '" + s.value + "')");
+        return fallback;
     }
 
     /** A size in MiB: a whole number, 0 or more. */

@@ -32,6 +32,11 @@ import dev.raptor.metrics.TransferMetrics;
 import dev.raptor.query.GameStatusPoller;
 import dev.raptor.query.PollerSettings;
 import dev.raptor.query.QueryTargets;
+import dev.raptor.backup.BackupService;
+import dev.raptor.backup.BootRecovery;
+import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.S3Storage;
+import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
@@ -95,6 +100,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration CLOCK_MAX_DRIFT = Duration.ofMinutes(1);
     /** How often per-server series are compared with the fleet (events keep them current in between). */
     static final Duration SERVER_METRICS_SYNC = Duration.ofSeconds(30);
+    /** Local backup archives, {@code <dataDir>/backups/<server id>/<backup id>.tar.zst}. */
+    static final String BACKUPS = "backups";
 
     private final DaemonConfig config;
     private final Deque<Step> closeOrder = new ArrayDeque<>();
@@ -171,6 +178,29 @@ public final class Daemon implements AutoCloseable {
         EventBus bus = new EventBus();
         closeOrder.push(new Step("event bus", bus));
 
+        // Backups: a crash's leftovers are cleared before any server starts (a half-written archive goes, its backup
+        // reads failed; an interrupted restore leaves each server's files whole, the old or the backup's).
+        ServerVolumes serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
+        closeOrder.push(new Step("server volumes (disk usage scans)", serverVolumes));
+        LocalDirectoryStorage localBackups = new LocalDirectoryStorage(dataDir.resolve(BACKUPS));
+        StorageSet storages = StorageSet.of(localBackups);
+        if (config.backups().s3() != null) {
+            S3Storage s3 = new S3Storage(config.backups().s3());
+            closeOrder.push(new Step("S3 backup storage", s3));
+            storages = StorageSet.of(s3, localBackups); // new backups to S3; earlier local ones stay readable
+        }
+        BackupService backups = new BackupService(store.backupRecords(), serverVolumes, storages, config.backups().settings(),
+                Clock.systemUTC());
+        try {
+            BootRecovery recovered = backups.recover();
+            recovered.failedBackups().forEach(b -> log.warn("backup {} of server {} was interrupted by the last shutdown: {}",
+                    b.id(), b.serverId(), b.reason()));
+            recovered.restores().forEach(r -> log.warn("a restore of server {} was interrupted by the last shutdown; its files are {}",
+                    r.serverId(), r.completed() ? "the backup's (the restore had swapped them in)" : "those from before the restore"));
+        } catch (IOException | RuntimeException e) {
+            throw new BootException("cannot clear what an interrupted backup or restore left: " + e.getMessage(), e);
+        }
+
         // which host ports other programs hold: asked of the runtime itself (the metered wrapper does not know)
         HostPorts hostPorts = switch (selected.runtime()) {
             case DockerRuntime docker -> docker.hostPorts();
@@ -231,7 +261,7 @@ public final class Daemon implements AutoCloseable {
         }
 
         // SFTP and FTP serve before the API does: a healthy daemon takes file transfers too.
-        String transfersLine = startFileTransfers(store, volumes);
+        String transfersLine = startFileTransfers(store, serverVolumes);
         // the periodic checks start once every listener they check has had its chance to bind
         closeOrder.push(new Step("health monitor", HealthMonitor.every(health, HEALTH_EVERY)));
         apiKey = config.apiKey() != null ? ApiKey.of(config.apiKey(), config.apiKeySource()) : generatedKey();
@@ -240,7 +270,7 @@ public final class Daemon implements AutoCloseable {
         api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers(), new Provisioning(store.templates(), installs));
+                new Observability(metrics, health, poller), store.sftpUsers(), backups, new Provisioning(store.templates(), installs));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -257,13 +287,12 @@ public final class Daemon implements AutoCloseable {
      * SFTP (unless {@code sftpAddr} is off) and FTP (when {@code ftpAddr} is set) on the servers' volumes, each
      * server's files under its spec's quota; returns the boot summary's line about them.
      */
-    private String startFileTransfers(SqliteStore store, Path volumesRoot) {
+    private String startFileTransfers(SqliteStore store, ServerVolumes volumes) {
         FileTransferConfig t = config.transfers();
         if (t.sftp() == null && t.ftp() == null) {
             return t.describe(null, null);
         }
-        ServerVolumes volumes = new ServerVolumes(volumesRoot, UsageSettings.defaults());
-        closeOrder.push(new Step("server volumes (disk usage scans)", volumes));
+        // The same volumes as the backups': a restore's files lock ends the server's SFTP/FTP sessions.
         ServerFilesSource files = id -> volumes.files(id, store.find(id)
                 .map(s -> FilePolicy.of(s.spec().limits(), AccessRules.NONE)).orElse(FilePolicy.UNRESTRICTED));
         try {

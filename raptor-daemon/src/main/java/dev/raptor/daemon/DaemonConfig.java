@@ -24,13 +24,14 @@ import java.nio.file.Path;
  * @param metricsPort its port (0 = any free port)
  * @param diskWarnBytes deep health is degraded below this much free space in the data directory
  * @param diskCriticalBytes deep health is unhealthy below this much
+ * @param backups    backup compression, write-rate limit and storage (S3 when a bucket is named)
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
-                           Path configFile, FileTransferConfig transfers) {
+                           Path configFile, FileTransferConfig transfers, BackupConfig backups) {
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -49,6 +50,6 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
                 + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
                 + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
-                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + "]";
+                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + ", backups=" + backups + "]";
     }
 }

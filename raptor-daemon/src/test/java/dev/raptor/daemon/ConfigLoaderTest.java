@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import dev.raptor.backup.retention.RetentionPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -245,5 +246,55 @@ class ConfigLoaderTest {
                 .hasMessageContaining("RAPTOR_SFTP_ADDR")
                 .hasMessageContaining("RAPTOR_FTP_PASSIVE_PORTS")
                 .hasMessageContaining("ftpsCertificate and ftpsKey");
+    }
+
+    @Test
+    void backupsAreLocalByDefaultAndGoToS3WhenABucketIsNamed() throws IOException {
+        DaemonConfig none = loader(Map.of(), true).load(null);
+        assertThat(none.backups().s3()).isNull();
+        assertThat(none.backups().settings().compressionLevel()).isEqualTo(3);
+        assertThat(none.backups().settings().writeBytesPerSecond()).isZero();
+        assertThat(none.backups().settings().retention()).isEqualTo(RetentionPolicy.KEEP_ALL);
+
+        DaemonConfig s3 = loader(Map.of("RAPTOR_BACKUP_S3_SECRET_KEY", "s3cr3t", "RAPTOR_BACKUP_WRITE_MIB_PER_SECOND", "50"), true)
+                .load(file("""
+                        backupLevel: 7
+                        backupThreads: 2
+                        backupS3Endpoint: https://s3.example.net
+                        backupS3Bucket: node-backups
+                        backupS3Prefix: node-a/
+                        backupS3AccessKey: AKIA1
+                        backupS3PartSizeMiB: 16
+                        backupMax: 5
+                        backupMaxAgeDays: 30
+                        """));
+        assertThat(s3.backups().settings().compressionLevel()).isEqualTo(7);
+        assertThat(s3.backups().settings().threads()).isEqualTo(2);
+        assertThat(s3.backups().settings().writeBytesPerSecond()).isEqualTo(50L * 1024 * 1024);
+        assertThat(s3.backups().settings().retention()).isEqualTo(new RetentionPolicy(5, 30));
+        assertThat(s3.backups().s3().bucket()).isEqualTo("node-backups");
+        assertThat(s3.backups().s3().endpoint()).hasToString("https://s3.example.net");
+        assertThat(s3.backups().s3().partSizeBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(s3.backups().s3().region()).isEqualTo("us-east-1");
+        assertThat(s3.toString()).contains("node-backups").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void badBackupSettingsAreAllNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_BACKUP_LEVEL", "25", "RAPTOR_BACKUP_MAX", "-1", "RAPTOR_BACKUP_S3_BUCKET", "b", "RAPTOR_BACKUP_S3_ENDPOINT", "ftp://x",
+                "RAPTOR_BACKUP_S3_PART_SIZE_MIB", "2", "RAPTOR_BACKUP_S3_PATH_STYLE", "maybe"), true).load(null));
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "RAPTOR_BACKUP_LEVEL: must be a whole number from 1 to 19 (was '25')",
+                "RAPTOR_BACKUP_MAX: must be a whole number from 0 to 100000 (was '-1')",
+                "RAPTOR_BACKUP_S3_ENDPOINT: must be an http(s) URL such as https://s3.example.net (was 'ftp://x')",
+                "backupS3AccessKey (RAPTOR_BACKUP_S3_ACCESS_KEY): is required with RAPTOR_BACKUP_S3_BUCKET",
+                "backupS3SecretKey (RAPTOR_BACKUP_S3_SECRET_KEY): is required with RAPTOR_BACKUP_S3_BUCKET",
+                "RAPTOR_BACKUP_S3_PATH_STYLE: must be true or false (was 'maybe')",
+                "RAPTOR_BACKUP_S3_PART_SIZE_MIB: must be a whole number from 5 to 5120 (was '2')");
+        ConfigException keysWithoutBucket = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_BACKUP_S3_ACCESS_KEY", "AKIA1"), true).load(null));
+        assertThat(keysWithoutBucket.problems()).containsExactly(
+                "RAPTOR_BACKUP_S3_ACCESS_KEY: is set, but backupS3Bucket (RAPTOR_BACKUP_S3_BUCKET) is not: name the bucket too");
     }
 }

@@ -98,10 +98,12 @@ final class Compression {
     static ArchiveResult toStream(FilesContext ctx, List<String> paths, ArchiveFormat format, CompressOptions options,
                                   OutputStream out, Progress progress) throws IOException {
         requireWritable(format);
-        List<JailPath> inputs = parse(paths);
+        boolean wholeRoot = paths.size() == 1 && JailPath.of(paths.getFirst()).isRoot();
+        List<JailPath> inputs = wholeRoot ? List.of(JailPath.ROOT) : parse(paths);
         try (Session s = ctx.jail().open()) {
             CountingStream counted = new CountingStream(out);
-            ArchiveResult r = write(ctx, s, inputs, commonParent(inputs), format, options, counted, progress, null);
+            ArchiveResult r = write(ctx, s, inputs, wholeRoot ? JailPath.ROOT : commonParent(inputs), format, options,
+                    counted, progress, null);
             return new ArchiveResult(null, format, counted.count, r.files(), r.inputBytes(), r.skipped());
         }
     }
@@ -116,7 +118,7 @@ final class Compression {
                 ServerFiles.requireExists(r);
                 ctx.requireRead(r, r.stat().isDirectory());
             }
-            total(ctx, s, resolved, progress);
+            total(ctx, s, resolved, base, options, progress);
             try (EntryWriter w = EntryWriter.open(format, out, options)) {
                 Compression c = new Compression(ctx, s, w, options, progress, base,
                         skip == null ? -1 : skip.device(), skip == null ? -1 : skip.inode());
@@ -132,10 +134,13 @@ final class Compression {
         }
     }
 
-    private static void total(FilesContext ctx, Session s, List<Resolved> inputs, Progress progress) throws IOException {
+    private static void total(FilesContext ctx, Session s, List<Resolved> inputs, JailPath base, CompressOptions options,
+                              Progress progress) throws IOException {
         long[] t = new long[2];
         for (Resolved r : inputs) {
-            t[1]++;
+            if (!r.asked().isRoot()) {
+                t[1]++;
+            }
             if (r.stat().isRegular()) {
                 t[0] += r.stat().size();
             } else if (r.stat().isDirectory()) {
@@ -143,16 +148,31 @@ final class Compression {
                     TreeWalk.walk(s, d, r.real(), new TreeWalk.Visitor() {
                         @Override
                         public boolean enter(Fd parent, byte[] name, JailPath path, Stat stat) {
+                            if (ctx.rules().hides(path, true) || ignored(shown(path), true)) {
+                                return false;
+                            }
                             t[1]++;
-                            return !ctx.rules().hides(path, true);
+                            return true;
                         }
 
                         @Override
                         public void visit(Fd parent, byte[] name, JailPath path, Stat stat) {
+                            if (ignored(shown(path), false)) {
+                                return;
+                            }
                             t[1]++;
                             if (stat.isRegular()) {
                                 t[0] += stat.size();
                             }
+                        }
+
+
+                        private JailPath shown(JailPath path) {
+                            return r.asked().resolve(path.relativeTo(r.real()));
+                        }
+
+                        private boolean ignored(JailPath shown, boolean dir) {
+                            return !options.ignore().isEmpty() && options.ignore().excludes(shown.relativeTo(base), dir);
                         }
                     }, progress);
                 }
@@ -165,7 +185,14 @@ final class Compression {
         JailPath asked = r.asked();
         String name = entryName(asked);
         Stat st = r.stat();
-        if (st.isDirectory()) {
+        if (asked.isRoot()) {
+            // "./" first, as tar -C root -c . writes it: the archive of an empty root is still recognisably a tar,
+            // and extraction skips the entry (the root's own mode and owner are Raptor's to keep).
+            writer.directory("./", st.mode(), st.modified());
+            try (Fd d = s.openDirectoryPath(r)) {
+                addChildren(d, r.real(), asked);
+            }
+        } else if (st.isDirectory()) {
             writer.directory(name, st.mode(), st.modified());
             try (Fd d = s.openDirectoryPath(r)) {
                 addChildren(d, r.real(), asked);

@@ -5,6 +5,7 @@ import dev.raptor.files.archive.ArchiveFormat;
 import dev.raptor.files.archive.ArchiveSniffer;
 import dev.raptor.files.archive.ArchiveSource;
 import dev.raptor.files.archive.EntryReader;
+import dev.raptor.files.archive.ExtractOptions;
 import dev.raptor.files.jail.DirReader;
 import dev.raptor.files.jail.Fd;
 import dev.raptor.files.jail.JailPath;
@@ -20,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +44,8 @@ import java.util.Set;
  *       the reverse) refuses the whole extraction;</li>
  *   <li><b>merge</b>: rename staged entries into place (files replace files), remove the staging directory.</li>
  * </ol>
+ * {@link ExtractOptions} say whether modes and times are kept exactly (a restore) and whether the archive's entry
+ * replaces a directory or file of the other kind (a restore) instead of refusing the extraction.
  */
 final class Extraction {
     private final FilesContext ctx;
@@ -49,8 +53,10 @@ final class Extraction {
     private final Progress progress;
     private final JailPath destAsked;
     private final JailPath destReal;
+    private final ExtractOptions options;
 
-    private Extraction(FilesContext ctx, Session s, Progress progress, JailPath destAsked, JailPath destReal) {
+    private Extraction(FilesContext ctx, Session s, Progress progress, JailPath destAsked, JailPath destReal, ExtractOptions options) {
+        this.options = options;
         this.ctx = ctx;
         this.s = s;
         this.progress = progress;
@@ -82,18 +88,20 @@ final class Extraction {
                         return s.reopen(pinned, StandardOpenOption.READ);
                     }
                 };
-                return run(ctx, s, source, destination, progress);
+                return run(ctx, s, source, destination, ExtractOptions.DEFAULTS, progress);
             }
         }
     }
 
-    static ExtractResult fromSource(FilesContext ctx, ArchiveSource source, String destination, Progress progress) throws IOException {
+    static ExtractResult fromSource(FilesContext ctx, ArchiveSource source, String destination, ExtractOptions options,
+                                    Progress progress) throws IOException {
         try (Session s = ctx.jail().open()) {
-            return run(ctx, s, source, destination, progress);
+            return run(ctx, s, source, destination, options, progress);
         }
     }
 
-    private static ExtractResult run(FilesContext ctx, Session s, ArchiveSource source, String destination, Progress progress) throws IOException {
+    private static ExtractResult run(FilesContext ctx, Session s, ArchiveSource source, String destination,
+                                     ExtractOptions options, Progress progress) throws IOException {
         JailPath dest = JailPath.of(destination);
         ArchiveFormat format;
         try (SeekableByteChannel ch = source.open()) {
@@ -102,9 +110,11 @@ final class Extraction {
         ctx.rules().requireWrite(dest, true);
         try (Resolved d = destinationDirectory(ctx, s, dest)) {
             ctx.requireWrite(d, true);
-            Extraction x = new Extraction(ctx, s, progress, dest, d.real());
-            Plan plan = x.plan(format, source);
-            progress.totals(plan.bytes, plan.entries);
+            Extraction x = new Extraction(ctx, s, progress, dest, d.real(), options);
+            Plan plan = options.checkFirst() ? x.plan(format, source) : new Plan();
+            if (options.checkFirst()) {
+                progress.totals(plan.bytes, plan.entries);
+            }
             try (Reservation reservation = ctx.usage().reserve(plan.bytes, ctx.quota(), dest.toString());
                  Fd destFd = s.openDirectoryPath(d)) {
                 byte[] staging = FilesContext.tempName("extract");
@@ -115,7 +125,7 @@ final class Extraction {
                         staged = x.stage(format, source, stagingFd, reservation);
                         List<String> conflicts = new ArrayList<>();
                         x.merge(stagingFd, destFd, dest, true, conflicts, new long[1]);
-                        if (!conflicts.isEmpty()) {
+                        if (!conflicts.isEmpty() && !options.archiveWins()) {
                             throw new ConflictException(conflicts.getFirst(), "cannot extract into " + dest + ": "
                                     + conflicts.getFirst() + (conflicts.size() > 1 ? " (and " + (conflicts.size() - 1) + " more)" : "")
                                     + " would replace a directory with a file or a file with a directory");
@@ -126,7 +136,7 @@ final class Extraction {
                     }
                     progress.finish();
                     return new ExtractResult(dest.toString(), format, staged.files, staged.directories, staged.links,
-                            staged.bytes, plan.skipped);
+                            staged.bytes, staged.skipped);
                 } finally {
                     TreeDelete.removeTree(s, destFd, staging, dest.toString());
                 }
@@ -299,6 +309,7 @@ final class Extraction {
     // ------------------------------------------------------------------ stage
 
     private static final class Staged {
+        final List<String> skipped = new ArrayList<>();
         long files;
         long directories;
         long links;
@@ -309,6 +320,7 @@ final class Extraction {
         Staged out = new Staged();
         Plan again = new Plan();
         Map<JailPath, Integer> directoryModes = new HashMap<>();
+        Map<JailPath, Instant> directoryTimes = new HashMap<>();
         byte[] buf = new byte[256 * 1024];
         try (EntryReader reader = open(format, source)) {
             ArchiveEntry e;
@@ -331,12 +343,15 @@ final class Extraction {
                                 replaceable(parent, leaf, st, e);
                                 s.mkdir(parent, leaf, 0700, shownPath);
                             }
-                            directoryModes.put(rel, e.mode() == 0 ? 0755 : (e.mode() & 0777) | 0700);
+                            directoryModes.put(rel, directoryMode(e));
+                            if (options.faithful() && e.modified() != null) {
+                                directoryTimes.put(rel, e.modified());
+                            }
                             out.directories++;
                         }
                         case FILE -> {
                             clear(parent, leaf, e);
-                            int mode = e.mode() == 0 ? 0644 : (e.mode() & 0777) | 0600;
+                            int mode = fileMode(e);
                             try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath);
                                  FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
                                 long n = copy(reader, e, ch, buf, reservation, out, source);
@@ -354,6 +369,9 @@ final class Extraction {
                         case SYMLINK -> {
                             clear(parent, leaf, e);
                             s.symlink(e.linkTarget().getBytes(StandardCharsets.UTF_8), parent, leaf, shownPath);
+                            if (options.faithful() && e.modified() != null) {
+                                s.setLinkModified(parent, leaf, e.modified(), shownPath);
+                            }
                             out.links++;
                         }
                         case HARDLINK -> {
@@ -374,13 +392,38 @@ final class Extraction {
                 }
             }
         }
+        out.skipped.addAll(again.skipped);
         for (Map.Entry<JailPath, Integer> d : directoryModes.entrySet()) {
             try (Fd parent = stagedParent(staging, d.getKey(), null);
                  Fd dir = s.openChildDirectoryPath(parent, d.getKey().name().getBytes(StandardCharsets.UTF_8), d.getKey().toString())) {
                 s.chmod(dir, d.getValue(), d.getKey().toString());
             }
         }
+        // Deepest first: stamping a directory is final only once nothing is created inside it any more.
+        List<Map.Entry<JailPath, Instant>> stamps = new ArrayList<>(directoryTimes.entrySet());
+        stamps.sort((a, b) -> Integer.compare(b.getKey().parts().size(), a.getKey().parts().size()));
+        for (Map.Entry<JailPath, Instant> d : stamps) {
+            try (Fd parent = stagedParent(staging, d.getKey(), null);
+                 Fd dir = s.openChildDirectoryPath(parent, d.getKey().name().getBytes(StandardCharsets.UTF_8), d.getKey().toString())) {
+                s.setModified(dir, d.getValue(), d.getKey().toString());
+            }
+        }
         return out;
+    }
+
+    /** Without {@code faithful} the owner keeps read and write, so what a user extracted stays theirs to edit. */
+    private int fileMode(ArchiveEntry e) {
+        if (options.faithful()) {
+            return e.mode() & 0777;
+        }
+        return e.mode() == 0 ? 0644 : (e.mode() & 0777) | 0600;
+    }
+
+    private int directoryMode(ArchiveEntry e) {
+        if (options.faithful()) {
+            return e.mode() & 0777;
+        }
+        return e.mode() == 0 ? 0755 : (e.mode() & 0777) | 0700;
     }
 
     /** Copies an entry's content, counting what really arrives; -1 when it ended before its claimed size. */
@@ -486,6 +529,10 @@ final class Extraction {
                     }
                 } else if (st.isDirectory() != existing.isDirectory()) {
                     conflicts.add(shownPath.toString());
+                    if (!dryRun && options.archiveWins()) {
+                        TreeDelete.removeTree(s, dest, name, shownPath.toString());
+                        s.rename(reader.dir(), name, dest, name, true, shownPath.toString());
+                    }
                 } else if (st.isDirectory()) {
                     try (Fd from = s.openChildDirectoryPath(reader.dir(), name, shownPath.toString());
                          Fd to = s.openChildDirectoryPath(dest, name, shownPath.toString())) {

@@ -3,6 +3,7 @@ package dev.raptor.files;
 import dev.raptor.files.archive.ArchiveFormat;
 import dev.raptor.files.archive.ArchiveSource;
 import dev.raptor.files.archive.CompressOptions;
+import dev.raptor.files.archive.ExtractOptions;
 import dev.raptor.files.jail.DirReader;
 import dev.raptor.files.jail.Fd;
 import dev.raptor.files.jail.Jail;
@@ -676,7 +677,10 @@ public final class ServerFiles {
         return Compression.toFile(ctx, paths, destination, format, progress);
     }
 
-    /** Compresses {@code paths} into a stream outside the server (a backup, a download of a folder). */
+    /**
+     * Compresses {@code paths} into a stream outside the server (a download of a folder). The root itself,
+     * {@code "/"} as the only path, stands for everything in it, entries named from the root (a backup).
+     */
     public ArchiveResult compressTo(List<String> paths, ArchiveFormat format, CompressOptions options, OutputStream out,
                                     Progress progress) throws IOException {
         return Compression.toStream(ctx, paths, format, options, out, progress);
@@ -693,9 +697,17 @@ public final class ServerFiles {
         return Extraction.fromFile(ctx, archive, destination, progress);
     }
 
-    /** Extracts an archive from outside the server (a backup) the same way. */
+    /** Extracts an archive from outside the server (an import) the same way. */
     public ExtractResult extract(ArchiveSource source, String destination, Progress progress) throws IOException {
-        return Extraction.fromSource(ctx, source, destination, progress);
+        return Extraction.fromSource(ctx, source, destination, ExtractOptions.DEFAULTS, progress);
+    }
+
+    /**
+     * Extracts an archive from outside the server with {@code options} (a restore keeps modes and times exactly and
+     * lets the archive replace what clashes with it; see {@link ServerVolumes#restore} for a whole-root restore).
+     */
+    public ExtractResult extract(ArchiveSource source, String destination, ExtractOptions options, Progress progress) throws IOException {
+        return Extraction.fromSource(ctx, source, destination, options, progress);
     }
 
     // ------------------------------------------------------------------ helpers

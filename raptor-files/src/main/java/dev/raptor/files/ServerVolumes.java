@@ -4,8 +4,13 @@ import dev.raptor.files.jail.Jail;
 import dev.raptor.files.usage.DiskUsageTracker;
 import dev.raptor.files.usage.UsageSettings;
 
+import dev.raptor.files.archive.ArchiveSource;
+
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The node's server volumes ({@code <volumesRoot>/<server id>/}): hands out a {@link ServerFiles} per server
@@ -39,6 +44,30 @@ public final class ServerVolumes implements AutoCloseable {
     /** The node's "files locked" state: restores, reinstalls and deletes lock users out of a server's files. */
     public FilesLocks locks() {
         return locks;
+    }
+
+    /**
+     * Replaces a server's files with an archive's, all at once: with {@code truncate} the root becomes exactly the
+     * archive, without it the archive's entries replace files of the same name and everything else stays. A
+     * failure, a cancellation or a crash leaves the previous files whole (see {@link VolumeRestore}; a crash is
+     * decided by {@link #recoverRestores()} at the next boot). Stop the server and lock its files first: a process
+     * holding the old root keeps seeing the old tree. Verify the archive (its checksum) before: this reads it twice.
+     *
+     * @param phases told where the restore stands (a caller's progress, a test's crash points)
+     */
+    public RestoreResult restore(UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate, Progress progress,
+                                 Consumer<RestorePhase> phases) throws IOException {
+        RestoreResult r = VolumeRestore.restore(volumesRoot, serverId, policy, archive, truncate, progress, phases);
+        usage.requestScan(serverId);
+        return r;
+    }
+
+    /**
+     * At boot, before servers start: finishes every restore a crash interrupted (each server's files are then
+     * either the previous ones or the archive's, whole) and says which way each went.
+     */
+    public List<RecoveredRestore> recoverRestores() throws IOException {
+        return VolumeRestore.recoverAll(volumesRoot);
     }
 
     public DiskUsageTracker diskUsage() {

@@ -323,6 +323,11 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         return snapshots;
     }
 
+    /** Backups of servers' files and how each ended, on this store's database (a new view each call; it holds no state). */
+    public dev.raptor.store.backup.BackupRecords backupRecords() {
+        return new dev.raptor.store.backup.BackupRecords(db);
+    }
+
     /** The API's operations and their outcomes, on this store's database (a new view each call; it holds no state). */
     public OperationRecords operationRecords() {
         return new OperationRecords(db);

@@ -20,7 +20,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Templates kept in SQLite (schema 7). */
+/** Templates kept in SQLite (schema 8). */
 class TemplatesTest {
     @TempDir
     Path dataDir;

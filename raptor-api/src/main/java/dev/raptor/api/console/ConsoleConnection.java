@@ -16,6 +16,8 @@ import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.stats.ServerStats;
 import dev.raptor.core.stats.StatsListener;
 import dev.raptor.core.stats.StatsSubscription;
+import dev.raptor.api.backups.BackupDocuments;
+import dev.raptor.wire.backup.BackupEventDocument;
 import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
 import dev.raptor.wire.game.GameStatusDocument;
@@ -97,6 +99,7 @@ final class ConsoleConnection {
     private ConsoleSubscription console;
     private StatsSubscription stats;
     private EventBus.Listener<ServerEvent.StateChanged> states;
+    private EventBus.Listener<ServerEvent.BackupChanged> backups;
 
     /** The control thread's own: the grant and the timers of its token. */
     private volatile SocketGrant grant;
@@ -371,6 +374,10 @@ final class ConsoleConnection {
         EventBus.Listener<ServerEvent.StateChanged> st = endpoint.bus().subscribe(ServerEvent.StateChanged.class,
                 e -> e.serverId().equals(serverId), 256,
                 e -> send(SocketMessage.of(SocketMessage.STATUS, e.to().wireName())));
+        EventBus.Listener<ServerEvent.BackupChanged> bk = endpoint.bus().subscribe(ServerEvent.BackupChanged.class,
+                e -> e.serverId().equals(serverId), 256,
+                e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
+                        BackupDocuments.of(e.backup()), e.progress() == null ? null : BackupDocuments.of(e.progress()), e.reason())))));
         boolean keep;
         lock.lock();
         try {
@@ -379,6 +386,7 @@ final class ConsoleConnection {
                 console = c;
                 stats = s;
                 states = st;
+                backups = bk;
             }
         } finally {
             lock.unlock();
@@ -387,6 +395,7 @@ final class ConsoleConnection {
             c.close();
             s.close();
             st.close();
+            bk.close();
         }
     }
 
@@ -394,14 +403,17 @@ final class ConsoleConnection {
         ConsoleSubscription c;
         StatsSubscription s;
         EventBus.Listener<ServerEvent.StateChanged> st;
+        EventBus.Listener<ServerEvent.BackupChanged> bk;
         lock.lock();
         try {
             c = console;
             s = stats;
             st = states;
+            bk = backups;
             console = null;
             stats = null;
             states = null;
+            backups = null;
         } finally {
             lock.unlock();
         }
@@ -413,6 +425,9 @@ final class ConsoleConnection {
         }
         if (st != null) {
             st.close();
+        }
+        if (bk != null) {
+            bk.close();
         }
     }
 

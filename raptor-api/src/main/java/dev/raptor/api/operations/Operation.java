@@ -4,6 +4,7 @@ import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.OperationProgress;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -21,7 +22,36 @@ import java.util.concurrent.CompletableFuture;
  * @param createdAt when it was submitted
  * @param outcome   completes with the answer (never exceptionally)
  */
-public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome) {
+public record Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome, Live live) {
+
+    /**
+     * What a long operation (a backup, a restore) tells while it runs: its progress and the backup it is about.
+     * Kept in memory only; an operation read back from the store after a restart has neither.
+     */
+    public static final class Live {
+        private volatile OperationProgress progress;
+        private volatile UUID backupId;
+
+        public void progress(OperationProgress p) {
+            this.progress = p;
+        }
+
+        public OperationProgress progress() {
+            return progress;
+        }
+
+        public void backupId(UUID id) {
+            this.backupId = id;
+        }
+
+        public UUID backupId() {
+            return backupId;
+        }
+    }
+
+    public Operation(String id, UUID serverId, String action, Instant createdAt, CompletableFuture<Outcome> outcome) {
+        this(id, serverId, action, createdAt, outcome, new Live());
+    }
 
     public static final String PATH = "/api/v1/operations/";
 
@@ -97,8 +127,9 @@ public record Operation(String id, UUID serverId, String action, Instant created
     public OperationDocument toDocument() {
         Outcome o = outcome.getNow(null);
         return o == null
-                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null)
+                ? new OperationDocument(id, href(), serverId, action, status(), createdAt, null, null, null, null,
+                live.progress(), live.backupId())
                 : new OperationDocument(id, href(), serverId, action, o.status().wireName(), createdAt, o.finishedAt(),
-                o.state(), o.supersededBy(), o.reason());
+                o.state(), o.supersededBy(), o.reason(), live.progress(), live.backupId());
     }
 }

@@ -106,8 +106,16 @@ public final class Operations implements AutoCloseable {
 
     /** Registers a submitted intent's future as a new operation (and, if durable, records it before returning). */
     public Operation track(UUID serverId, String action, CompletableFuture<PowerResult> result) {
+        return track(serverId, action, new Operation.Live(), result.thenApply(r -> r == null ? null : Outcome.of(r, now())));
+    }
+
+    /**
+     * Registers long work (a backup, a restore) whose future answers its {@link Outcome} when it ends; {@code live}
+     * is where it reports progress meanwhile.
+     */
+    public Operation track(UUID serverId, String action, Operation.Live live, CompletableFuture<Outcome> result) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome);
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome, live);
         evictIfFull();
         byId.put(op.id(), op);
         // Whether to write the answer: all but those a daemon shutdown abandoned (see below).
@@ -119,7 +127,7 @@ public final class Operations implements AutoCloseable {
                         .setCause(e).log("operation ended without an answer");
                 o = new Outcome(OperationStatus.FAILED, now(), null, null, "internal error: " + (e == null ? "no answer" : e.toString()));
             } else {
-                o = Outcome.of(r, now());
+                o = r;
             }
             // Once the daemon is shutting down, a controller fails what it abandons ("the daemon is shutting
             // down"), yet the intent's desired state is on disk and the next boot carries it out. Leave

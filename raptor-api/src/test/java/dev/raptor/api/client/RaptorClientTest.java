@@ -3,6 +3,9 @@ package dev.raptor.api.client;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.wire.activity.ActivityEntryDocument;
 import dev.raptor.wire.auth.TokenDocument;
+import dev.raptor.wire.backup.BackupCreateRequest;
+import dev.raptor.wire.backup.BackupDocument;
+import dev.raptor.wire.client.BackupsClient;
 import dev.raptor.wire.client.ConsoleWebSocket;
 import dev.raptor.wire.client.LogStream;
 import dev.raptor.wire.client.RaptorClient;
@@ -303,5 +306,53 @@ class RaptorClientTest {
                 .isInstanceOfSatisfying(RaptorProblemException.class, e -> assertThat(e.status()).isEqualTo(409));
         assertThat(unix.state().importDocument(justMine, true).replaced()).containsExactly(id);
         assertThat(new String(unix.state().exportBytes(), java.nio.charset.StandardCharsets.UTF_8)).contains(id.toString());
+    }
+
+    // ------------------------------------------------------------------ backups
+
+    @Test
+    void backupsAreMadeListedDownloadedLockedRestoredAndDeletedAsRecords() throws Exception {
+        ServerClient server = running("c-backup");
+        Path root = node.fleet.settings().volumesRoot().resolve(server.id());
+        java.nio.file.Files.createDirectories(root);
+        java.nio.file.Files.writeString(root.resolve("world.dat"), "saved");
+        BackupsClient backups = server.backups();
+
+        OperationDocument made = backups.create(new BackupCreateRequest("first", List.of("logs/"), null, null));
+        assertThat(made.status()).as(made.toString()).isEqualTo("done");
+        assertThat(made.action()).isEqualTo("backup");
+        BackupDocument b = backups.get(made.backupId().toString());
+        assertThat(b.status()).isEqualTo("completed");
+        assertThat(b.name()).isEqualTo("first");
+        assertThat(tcp.server(server.id()).backups().list().backups()).extracting(BackupDocument::id).containsExactly(b.id());
+
+        byte[] archive;
+        try (var in = backups.download(b.id().toString())) {
+            archive = in.readAllBytes();
+        }
+        assertThat(archive).hasSize(b.size().intValue());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(archive)))
+                .isEqualTo(b.sha256());
+
+        assertThat(backups.lock(b.id().toString()).locked()).isTrue();
+        assertThatThrownBy(() -> backups.delete(b.id().toString()))
+                .isInstanceOfSatisfying(RaptorProblemException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(backups.unlock(b.id().toString()).locked()).isFalse();
+
+        java.nio.file.Files.writeString(root.resolve("world.dat"), "changed");
+        OperationDocument accepted = backups.restoreNoWait(b.id().toString(), true);
+        assertThat(accepted.action()).isEqualTo("restore");
+        OperationDocument restored = unix.operations().await(accepted, WAIT);
+        assertThat(restored.status()).as(restored.toString()).isEqualTo("done");
+        assertThat(restored.backupId()).isEqualTo(b.id());
+        assertThat(restored.progress()).isNotNull();
+        assertThat(java.nio.file.Files.readString(root.resolve("world.dat"))).isEqualTo("saved");
+        assertThat(server.get().state()).as("started again after the restore").isEqualTo("running");
+
+        backups.delete(b.id().toString());
+        assertThat(backups.list().backups()).isEmpty();
+        assertThatThrownBy(() -> backups.get(b.id().toString()))
+                .isInstanceOfSatisfying(RaptorProblemException.class, e -> assertThat(e.status()).isEqualTo(404));
+        server.delete(true);
     }
 }

@@ -8,6 +8,10 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
+import dev.raptor.backup.BackupService;
+import dev.raptor.backup.BackupSettings;
+import dev.raptor.backup.storage.LocalDirectoryStorage;
+import dev.raptor.backup.storage.StorageSet;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.health.ClockCheck;
 import dev.raptor.core.health.DeepHealth;
@@ -22,6 +26,8 @@ import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.docker.DockerRuntime;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -52,8 +58,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet,
- * API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
+ * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet, backups in
+ * {@code <dataDir>/backups}, API on a free TCP port and a Unix socket), with HTTP helpers. Its containers carry a node label of
  * their own; {@link #close()} deletes every server and removes whatever containers remain. Every
  * answer it receives is checked against {@code openapi.json} ({@link ApiExchanges}).
  */
@@ -68,6 +74,8 @@ public final class TestNode implements AutoCloseable {
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
     public final dev.raptor.core.install.InstallService installs;
+    public final ServerVolumes volumes;
+    public final BackupService backups;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
@@ -77,6 +85,11 @@ public final class TestNode implements AutoCloseable {
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
+        this(dataDir, settings, diskWarnBytes, runtime, BackupSettings.defaults());
+    }
+
+    private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime,
+                     BackupSettings backupSettings) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
         this.runtime = runtime.apply(node);
@@ -88,6 +101,9 @@ public final class TestNode implements AutoCloseable {
                 store.installs(), dataDir.resolve("installs"), HANG);
         installs.recover();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
+        this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
+        this.backups = new BackupService(store.backupRecords(), volumes,
+                StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), backupSettings, Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -102,7 +118,7 @@ public final class TestNode implements AutoCloseable {
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
-                new dev.raptor.api.Provisioning(store.templates(), installs)).start();
+                backups, new dev.raptor.api.Provisioning(store.templates(), installs)).start();
     }
 
     /** Docker's helper containers on the test engine; the in-memory engine has no installs. */
@@ -142,6 +158,11 @@ public final class TestNode implements AutoCloseable {
     public static TestNode startWithDiskWarning(Path dir, long diskWarnBytes) {
         return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), diskWarnBytes,
                 TestEngine::runtime);
+    }
+
+    /** A node whose backups are made and kept by {@code backups} (its retention, say). */
+    public static TestNode startWithBackups(Path dir, BackupSettings backups) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, TestEngine::runtime, backups);
     }
 
     /** A token service sharing this node's secret, on another clock (to make expired tokens). */
@@ -266,6 +287,7 @@ public final class TestNode implements AutoCloseable {
         api.operations().flush(Duration.ofSeconds(10)); // as the daemon does: the last outcomes reach the store before it closes
         bus.close();
         runtime.close();
+        volumes.close();
         store.close();
         metrics.close();
         if (runtime instanceof DockerRuntime) {

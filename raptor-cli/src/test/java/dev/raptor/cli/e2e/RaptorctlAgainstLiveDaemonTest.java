@@ -223,6 +223,38 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(again.exit()).as(again.toString()).isEqualTo(ExitCode.NOT_FOUND);
     }
 
+    // ------------------------------------------------------------------------------ backup
+
+    @Test
+    void backupVerbsCreateListDownloadRestoreAndRemove() throws Exception {
+        String id = runDetached("bk");
+        java.nio.file.Path root = daemon.dir().resolve("data/volumes").resolve(id);
+        java.nio.file.Files.writeString(root.resolve("world.dat"), "saved");
+
+        String bid = ok("backup", "create", "--name", "first", "--ignore", "logs/", "bk").out().strip();
+        assertThat(bid).matches(UUID_LINE);
+        assertThat(ok("backup", "ls", "bk").out()).contains(bid).contains("first").contains("completed");
+        assertThat(ok("backup", "ls", "--json", "bk").json().get(0).path("sha256").asText()).hasSize(64);
+
+        java.nio.file.Files.writeString(root.resolve("world.dat"), "changed");
+        java.nio.file.Files.writeString(root.resolve("extra.txt"), "gone after a truncating restore");
+        assertThat(ok("backup", "restore", "--truncate", "bk", bid).lines()).containsExactly(bid);
+        assertThat(java.nio.file.Files.readString(root.resolve("world.dat"))).isEqualTo("saved");
+        assertThat(root.resolve("extra.txt")).doesNotExist();
+        assertThat(inspect("bk").path("state").asText()).isEqualTo("running");
+
+        java.nio.file.Path saved = daemon.dir().resolve("bk.tar.zst");
+        ok("backup", "download", "bk", bid, saved.toString());
+        byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(saved), 4);
+        assertThat(head).containsExactly(0x28, 0xb5, 0x2f, 0xfd); // a zstd frame
+
+        assertThat(ok("backup", "rm", "bk", bid).lines()).containsExactly(bid);
+        assertThat(ok("backup", "ls", "bk").out()).doesNotContain(bid);
+        Result missing = ctl.run("backup", "restore", "bk", bid);
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(ExitCode.NOT_FOUND);
+        ok("rm", "-f", "bk");
+    }
+
     // ------------------------------------------------------------------------------ inspect / update
 
     @Test

@@ -53,6 +53,23 @@ public sealed interface ServerEvent extends RaptorEvent {
         }
     }
 
+    /**
+     * A backup or restore of the server's files moved on: {@code phase} is {@code started}, {@code progress},
+     * {@code completed} or {@code failed} (the console socket's {@code backup <phase>} events).
+     *
+     * @param operation {@code backup} or {@code restore}
+     * @param backup    the backup made or restored, as it stands
+     * @param progress  with {@code progress} (and where it ended), else null
+     * @param reason    with {@code failed}: why, else null
+     */
+    record BackupChanged(UUID serverId, Instant at, String operation, String phase, dev.raptor.core.backup.BackupRecord backup,
+                         dev.raptor.core.backup.BackupProgress progress, String reason) implements ServerEvent {
+        @Override
+        public String type() {
+            return operation + "." + phase;
+        }
+    }
+
     /** A power action or spec change failed; the server was left consistent. */
     record ActionFailed(UUID serverId, Instant at, String action, String reason) implements ServerEvent {
         @Override

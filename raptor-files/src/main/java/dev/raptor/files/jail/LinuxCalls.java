@@ -47,6 +47,8 @@ public final class LinuxCalls {
     public static final int O_NOFOLLOW;
 
     public static final int RENAME_NOREPLACE = 1;
+    /** Swaps two names atomically (both must exist); a restore's swap of a server's root with its staged tree. */
+    public static final int RENAME_EXCHANGE = 2;
 
     public static final int STATX_BASIC = 0x7ff;
     public static final int STATX_BTIME = 0x800;
@@ -91,6 +93,7 @@ public final class LinuxCalls {
     private static final MethodHandle FCHMOD = downcall("fchmod", FunctionDescriptor.of(I, I, I), E);
     private static final MethodHandle UTIMENSAT = downcall("utimensat", FunctionDescriptor.of(I, I, A, A, I), E);
     private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(I));
+    private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(I, I), E);
 
     static {
         String arch = System.getProperty("os.arch");
@@ -268,6 +271,16 @@ public final class LinuxCalls {
     public static int geteuid() {
         try {
             return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code syncfs(fd)}: writes everything cached for the file system holding {@code fd} to disk. */
+    public static int syncfs(MemorySegment state, int fd) {
+        try {
+            int r = (int) SYNCFS.invokeExact(state, fd);
+            return r == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -463,6 +463,35 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code renameat2(RENAME_EXCHANGE)}: {@code a} and {@code b} trade places in one step, so whoever looks sees one
+     * or the other, never neither (a restore swaps a server's root with the staged tree this way).
+     */
+    public void exchange(Fd dirA, byte[] a, Fd dirB, byte[] b, String shown) throws IOException {
+        int r = LinuxCalls.renameat2(state, dirA.fd(), cstr(a, 0), dirB.fd(), cstr(b, 1), LinuxCalls.RENAME_EXCHANGE);
+        if (r < 0) {
+            throw Errno.toException(-r, "swap", shown);
+        }
+    }
+
+    /** {@code syncfs}: what was written on the file system of {@code fd} is on disk when this returns. */
+    public void syncFileSystem(Fd fd, String shown) throws IOException {
+        // syncfs needs a descriptor open for reading; ours are O_PATH: reopen the very inode through /proc.
+        int opened = LinuxCalls.openat(state, LinuxCalls.AT_FDCWD, cstr(fd.procPath().getBytes(StandardCharsets.US_ASCII), 0),
+                LinuxCalls.O_RDONLY | LinuxCalls.O_CLOEXEC, 0);
+        if (opened < 0) {
+            throw Errno.toException(-opened, "flush to disk", shown);
+        }
+        try {
+            int r = LinuxCalls.syncfs(state, opened);
+            if (r < 0) {
+                throw Errno.toException(-r, "flush to disk", shown);
+            }
+        } finally {
+            LinuxCalls.close(opened);
+        }
+    }
+
     public void symlink(byte[] target, Fd dir, byte[] name, String shown) throws IOException {
         int r = LinuxCalls.symlinkat(state, cstr(target, 1), dir.fd(), cstr(name, 0));
         if (r < 0) {
@@ -498,6 +527,18 @@ public final class Session implements AutoCloseable {
         times.set(ValueLayout.JAVA_LONG, 16, modified.getEpochSecond());
         times.set(ValueLayout.JAVA_LONG, 24, modified.getNano());
         int r = LinuxCalls.utimensat(state, LinuxCalls.AT_FDCWD, cstr(pinned.procPath().getBytes(StandardCharsets.US_ASCII), 0), times, 0);
+        if (r < 0) {
+            throw Errno.toException(-r, "set the time of", shown);
+        }
+    }
+
+    /** Sets the times of the link {@code name} in {@code dir} itself, never of what it points to. */
+    public void setLinkModified(Fd dir, byte[] name, Instant modified, String shown) throws IOException {
+        times.set(ValueLayout.JAVA_LONG, 0, modified.getEpochSecond());
+        times.set(ValueLayout.JAVA_LONG, 8, modified.getNano());
+        times.set(ValueLayout.JAVA_LONG, 16, modified.getEpochSecond());
+        times.set(ValueLayout.JAVA_LONG, 24, modified.getNano());
+        int r = LinuxCalls.utimensat(state, dir.fd(), cstr(name, 0), times, LinuxCalls.AT_SYMLINK_NOFOLLOW);
         if (r < 0) {
             throw Errno.toException(-r, "set the time of", shown);
         }

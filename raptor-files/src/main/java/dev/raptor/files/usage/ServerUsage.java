@@ -24,6 +24,17 @@ public final class ServerUsage {
     private long reserved;
     private volatile long limit;
 
+    /**
+     * A ledger outside the tracker, measured at {@code bytes}: a restore's staged tree, whose size is known from
+     * building it and which no scan will ever look at.
+     */
+    public static ServerUsage measured(long bytes, long limitBytes) {
+        ServerUsage u = new ServerUsage();
+        u.limit(limitBytes);
+        u.scanFinished(bytes, Instant.now());
+        return u;
+    }
+
     public long limit() {
         return limit;
     }

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Servers' install scripts and the outcome of their last install ({@code server_installs}, schema 7). Thread-safe. */
+/** Servers' install scripts and the outcome of their last install ({@code server_installs}, schema 8). Thread-safe. */
 public final class Installs implements InstallJournal {
     private static final String COLUMNS = "server_id, template_id, image, entrypoint, script, status, reason, started_at, finished_at";
 

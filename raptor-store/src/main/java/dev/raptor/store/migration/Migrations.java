@@ -36,7 +36,8 @@ public final class Migrations {
             Migration.fromFileName("V4__spec_rows_in_the_store_format.sql").withRows(SpecRowsV4::rewrite),
             Migration.fromFileName("V5__health_probe.sql"),
             Migration.fromFileName("V6__sftp_users_per_server.sql"),
-            Migration.fromFileName("V7__templates_and_installs.sql"));
+            Migration.fromFileName("V7__backups.sql"),
+            Migration.fromFileName("V8__templates_and_installs.sql"));
 
     static {
         for (int i = 0; i < ALL.size(); i++) {

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The node's templates ({@code templates}, schema 7), each kept whole as a {@link TemplateRow}. Templates are
+ * The node's templates ({@code templates}, schema 8), each kept whole as a {@link TemplateRow}. Templates are
  * few and read rarely (an import, a server creation), so every read goes to the database. Thread-safe.
  */
 public final class Templates implements TemplateCatalog {

@@ -25,7 +25,7 @@ import java.util.List;
 
 /**
  * One server of the node ({@code /servers/{id}/...}): power, console, logs, stats, activity, tokens,
- * SFTP/FTP users, patch, delete. Made by {@link RaptorClient#server}, it holds
+ * SFTP/FTP users, backups, patch, delete. Made by {@link RaptorClient#server}, it holds
  * nothing but the id, so it is cheap to make for every call. A server that does not exist answers
  * every call with a 404 {@link RaptorProblemException}.
  */
@@ -204,6 +204,13 @@ public final class ServerClient {
         DaemonHttp http = client.http();
         http.send(http.request(HttpMethod.PUT, path + "/sftp-users/" + DaemonHttp.segment(username) + "/password",
                 new SftpPasswordRequest(password), "application/json"), null);
+    }
+
+    // ------------------------------------------------------------------ backups
+
+    /** The server's backups ({@code /servers/{id}/backups...}): create, list, download, lock, delete, restore. */
+    public BackupsClient backups() {
+        return new BackupsClient(client, path);
     }
 
     // ------------------------------------------------------------------ change and delete

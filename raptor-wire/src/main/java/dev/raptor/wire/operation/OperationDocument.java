@@ -6,20 +6,28 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One power action, delete or spec apply and its answer: what {@code POST /servers/{id}/power},
- * {@code DELETE /servers/{id}} and {@code GET /operations/{opId}} answer.
+ * One power action, delete, spec apply, backup or restore and its answer: what {@code POST /servers/{id}/power},
+ * {@code DELETE /servers/{id}}, the backup routes and {@code GET /operations/{opId}} answer.
  *
  * @param href         where to read it again ({@code /api/v1/operations/{opId}})
  * @param action       {@code start}, {@code stop}, {@code restart}, {@code kill}, {@code delete},
- *                     {@code delete (forced)}, {@code apply-spec}
+ *                     {@code delete (forced)}, {@code apply-spec}, {@code backup}, {@code restore}
  * @param status       {@code pending}, {@code done}, {@code superseded} or {@code failed}
  * @param finishedAt   when it got its answer; null while pending
  * @param state        done: the server's state after it
  * @param supersededBy superseded: what made it moot (a later action, {@code shutdown}, {@code daemon restart})
  * @param reason       superseded or failed: why
+ * @param progress     a backup or restore: how far it has got (while it runs, and where it ended)
+ * @param backupId     a backup or restore: the backup it made or restored
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OperationDocument(String id, String href, UUID serverId, String action, String status, Instant createdAt,
                                 @JsonInclude(JsonInclude.Include.ALWAYS) Instant finishedAt, String state,
-                                String supersededBy, String reason) {
+                                String supersededBy, String reason, OperationProgress progress, UUID backupId) {
+
+    /** A power action's, delete's or spec apply's answer (no progress, no backup). */
+    public OperationDocument(String id, String href, UUID serverId, String action, String status, Instant createdAt,
+                             Instant finishedAt, String state, String supersededBy, String reason) {
+        this(id, href, serverId, action, status, createdAt, finishedAt, state, supersededBy, reason, null, null);
+    }
 }

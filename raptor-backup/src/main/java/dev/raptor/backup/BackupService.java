@@ -1,0 +1,416 @@
+package dev.raptor.backup;
+
+import dev.raptor.core.backup.BackupProgress;
+import dev.raptor.backup.io.RateLimitedOutputStream;
+import dev.raptor.backup.retention.Retention;
+import dev.raptor.backup.retention.RetentionPolicy;
+import dev.raptor.backup.storage.BackupStorage;
+import dev.raptor.backup.storage.StorageSet;
+import dev.raptor.files.Progress;
+import dev.raptor.files.RecoveredRestore;
+import dev.raptor.files.RestorePhase;
+import dev.raptor.files.RestoreResult;
+import dev.raptor.files.ServerFiles;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.archive.ArchiveFormat;
+import dev.raptor.files.archive.ArchiveSniffer;
+import dev.raptor.files.archive.CompressOptions;
+import dev.raptor.files.rules.IgnoreRules;
+import dev.raptor.core.backup.BackupJournal;
+import dev.raptor.core.backup.BackupLocation;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Backups of servers' files, and restores from them. One per node.
+ *
+ * <p><b>Backup</b>: the record is written {@code running} first (so a crash leaves a row naming the partial
+ * archive: {@link #recover()} removes it at the next boot and answers the backup failed), then the server's root
+ * is streamed through the jail into tar + zstd (multi-threaded, {@link BackupSettings#compressionLevel()}), through
+ * a SHA-256 digest and the write-rate limit, straight into the storage: memory stays flat whatever the archive's
+ * size. Paths in the server's {@code .raptorignore} and in the request are left out. Once the storage has the
+ * archive durably, the record says completed with size and checksum, and retention prunes the oldest unlocked
+ * backups beyond the server's policy.
+ *
+ * <p><b>Restore</b>: the archive is read once to check its size and SHA-256 against the record, before anything is
+ * touched; then {@link ServerVolumes#restore} builds the new tree beside the root and swaps it in whole (a failure
+ * or a crash leaves the previous files). The caller stops the server first and restarts it after (the server's
+ * controller serialises this with power actions).
+ *
+ * <p>One backup or restore per server at a time ({@link BackupException.Busy} otherwise); different servers run
+ * side by side. Every method blocks on disk or network I/O: call them on a thread of their own.
+ */
+public final class BackupService {
+    private static final Logger log = LoggerFactory.getLogger(BackupService.class);
+    private static final DateTimeFormatter NAME_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC);
+    private static final int SNIFF_BYTES = 64 * 1024;
+
+    private final BackupJournal records;
+    private final ServerVolumes volumes;
+    private final StorageSet storages;
+    private final BackupSettings settings;
+    private final Clock clock;
+    private final Map<UUID, String> busy = new ConcurrentHashMap<>();
+
+    public BackupService(BackupJournal records, ServerVolumes volumes, StorageSet storages, BackupSettings settings, Clock clock) {
+        this.records = records;
+        this.volumes = volumes;
+        this.storages = storages;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public BackupSettings settings() {
+        return settings;
+    }
+
+    // ------------------------------------------------------------------ backup
+
+    /**
+     * Backs up a server's files, then prunes by its retention policy.
+     *
+     * @return the completed backup
+     * @throws BackupException.Busy          when a backup or restore of the server runs
+     * @throws BackupException.BadIgnoreFile when its {@code .raptorignore} is a link, too large or not a file
+     * @throws IOException                   when reading the files or writing the archive fails (recorded failed)
+     */
+    public BackupRecord create(BackupTarget target, BackupRequest request, BackupListener listener) throws IOException {
+        UUID serverId = target.serverId();
+        claim(serverId, "backup");
+        try {
+            ServerFiles files = volumes.files(serverId, target.files());
+            IgnoreRules ignore = IgnoreFile.rules(files, request.ignore(), settings.maxIgnoreFileBytes());
+            BackupRecord running = begin(serverId, request.name(), BackupSettings.FORMAT);
+            listener.started(running);
+            BackupStorage storage = storages.writeTo();
+            Instant started = now();
+            Progress progress = progress(running, "archiving", listener, started);
+            try (BackupStorage.Upload upload = storage.upload(running.location().key())) {
+                MessageDigest sha = sha256();
+                OutputStream sink = upload.stream();
+                if (settings.writeBytesPerSecond() > 0) {
+                    sink = new RateLimitedOutputStream(sink, settings.writeBytesPerSecond());
+                }
+                DigestOutputStream digesting = new DigestOutputStream(sink, sha);
+                files.compressTo(List.of("/"), ArchiveFormat.TAR_ZST,
+                        new CompressOptions(settings.compressionLevel(), settings.threads(), ignore), digesting, progress);
+                digesting.flush();
+                long size = upload.commit();
+                BackupRecord done = running.completed(now(), size, HexFormat.of().formatHex(sha.digest()));
+                records.finish(done);
+                log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", done.id()).addKeyValue("bytes", size)
+                        .addKeyValue("location", done.location()).log("backup completed");
+                listener.completed(done);
+                prune(serverId, target.retention());
+                return done;
+            } catch (IOException | RuntimeException e) {
+                fail(running, e, listener);
+                throw e;
+            }
+        } finally {
+            busy.remove(serverId);
+        }
+    }
+
+    /**
+     * Keeps an archive made elsewhere (a tar.gz, tar.zst, zip... from another panel) as a backup of the server, so it
+     * can be restored like one. Its format comes from its content.
+     */
+    public BackupRecord importArchive(BackupTarget target, String name, InputStream archive) throws IOException {
+        UUID serverId = target.serverId();
+        claim(serverId, "backup");
+        try {
+            byte[] head = archive.readNBytes(SNIFF_BYTES);
+            ArchiveFormat format = ArchiveSniffer.detect(new SeekableInMemoryByteChannel(head), name == null ? "archive" : name);
+            if (format.singleFile()) {
+                throw new dev.raptor.files.BadArchiveException(name, "a backup is an archive of files, not a single compressed file");
+            }
+            BackupRecord running = begin(serverId, name, format.extension());
+            try (BackupStorage.Upload upload = storages.writeTo().upload(running.location().key())) {
+                MessageDigest sha = sha256();
+                OutputStream out = new DigestOutputStream(upload.stream(), sha);
+                out.write(head);
+                archive.transferTo(out);
+                out.flush();
+                long size = upload.commit();
+                BackupRecord done = running.completed(now(), size, HexFormat.of().formatHex(sha.digest()));
+                records.finish(done);
+                prune(serverId, target.retention());
+                return done;
+            } catch (IOException | RuntimeException e) {
+                fail(running, e, BackupListener.NONE);
+                throw e;
+            }
+        } finally {
+            busy.remove(serverId);
+        }
+    }
+
+    private BackupRecord begin(UUID serverId, String name, String format) {
+        UUID id = UUID.randomUUID();
+        Instant now = now();
+        String shown = name == null || name.isBlank() ? NAME_STAMP.format(now) : name.strip();
+        BackupLocation where = new BackupLocation(storages.writeTo().adapter(), serverId + "/" + id + "." + format);
+        BackupRecord running = BackupRecord.running(id, serverId, shown, now, format, where);
+        records.begin(running);
+        return running;
+    }
+
+    private void fail(BackupRecord running, Exception e, BackupListener listener) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        try {
+            records.finish(running.failed(now(), reason));
+        } catch (RuntimeException store) {
+            e.addSuppressed(store); // the next boot answers it
+        }
+        log.atWarn().addKeyValue("server", running.serverId()).addKeyValue("backup", running.id()).log("backup failed: " + reason);
+        listener.failed(running, reason);
+    }
+
+    // ------------------------------------------------------------------ restore
+
+    /**
+     * Restores a completed backup over the server's files: the archive's checksum is verified first (a damaged one
+     * is refused before anything is touched), then the new tree is staged and swapped in. With {@code truncate} the
+     * root becomes exactly the archive, without it files the archive does not hold are kept. Stop the server first.
+     *
+     * @throws BackupException.Corrupt when the archive is not what was written
+     */
+    public RestoreOutcome restore(BackupTarget target, UUID backupId, boolean truncate, BackupListener listener) throws IOException {
+        UUID serverId = target.serverId();
+        claim(serverId, "restore");
+        try {
+            BackupRecord b = completed(serverId, backupId);
+            BackupStorage storage = storage(b);
+            listener.started(b);
+            try {
+                verify(b, storage, listener);
+                Instant started = now();
+                Progress extracting = progress(b, "extracting", listener, started);
+                RestoreResult result;
+                // SFTP/FTP users are locked out (their open sessions end) while the files are replaced.
+                try (var locked = volumes.locks().lock(serverId, "restoring a backup")) {
+                    result = volumes.restore(serverId, target.files(),
+                        storage.source(b.location().key(), b.name() + "." + b.format()), truncate, extracting,
+                        phase -> {
+                            if (phase == RestorePhase.SWAPPING) {
+                                listener.progressed(b, new BackupProgress("swapping", 0, -1, 0, -1, 0));
+                            }
+                            listener.restorePhase(b, phase);
+                        });
+                }
+                log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", backupId).addKeyValue("truncate", truncate)
+                        .addKeyValue("files", result.extracted().files()).log("restore completed");
+                listener.completed(b);
+                return new RestoreOutcome(b, result);
+            } catch (IOException | RuntimeException e) {
+                listener.failed(b, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                throw e;
+            }
+        } finally {
+            busy.remove(serverId);
+        }
+    }
+
+    /** Reads the whole archive once: its size and SHA-256 must be those recorded. */
+    private void verify(BackupRecord b, BackupStorage storage, BackupListener listener) throws IOException {
+        MessageDigest sha = sha256();
+        long read = 0;
+        Instant started = now();
+        long lastTold = System.nanoTime();
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = storage.read(b.location().key())) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
+                read += n;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("interrupted while verifying backup " + b.id());
+                }
+                long now = System.nanoTime();
+                if (now - lastTold > 250_000_000L) {
+                    lastTold = now;
+                    listener.progressed(b, new BackupProgress("verifying", read, b.sizeBytes(), 0, -1, rate(read, started)));
+                }
+            }
+        }
+        if (read != b.sizeBytes()) {
+            throw new BackupException.Corrupt(b.serverId(), b.id(), "its size is " + read + " bytes, " + b.sizeBytes() + " were written");
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(b.sha256())) {
+            throw new BackupException.Corrupt(b.serverId(), b.id(), "its SHA-256 is " + actual + ", " + b.sha256() + " was written");
+        }
+    }
+
+    // ------------------------------------------------------------------ reading, locking, deleting
+
+    /** A server's backups, oldest first. */
+    public List<BackupRecord> list(UUID serverId) {
+        return records.list(serverId);
+    }
+
+    public BackupRecord find(UUID serverId, UUID backupId) throws BackupException.NotFound {
+        return records.find(backupId).filter(b -> b.serverId().equals(serverId))
+                .orElseThrow(() -> new BackupException.NotFound(serverId, backupId));
+    }
+
+    /** Opens a completed backup's archive for a download. */
+    public BackupDownload download(UUID serverId, UUID backupId) throws IOException {
+        BackupRecord b = completed(serverId, backupId);
+        String safeName = b.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        return new BackupDownload(b, serverId.toString().substring(0, 8) + "-" + safeName + "." + b.format(),
+                storage(b).read(b.location().key()));
+    }
+
+    /** Locks a backup against pruning and deletion, or unlocks it. */
+    public BackupRecord setLocked(UUID serverId, UUID backupId, boolean locked) throws BackupException.NotFound {
+        BackupRecord b = find(serverId, backupId);
+        records.setLocked(backupId, locked);
+        return b.withLocked(locked);
+    }
+
+    /**
+     * Deletes a backup: its archive, then its record.
+     *
+     * @throws BackupException.Locked when it is locked
+     * @throws BackupException.Busy   when it is still being written
+     */
+    public void delete(UUID serverId, UUID backupId) throws IOException {
+        BackupRecord b = find(serverId, backupId);
+        if (b.locked()) {
+            throw new BackupException.Locked(serverId, backupId);
+        }
+        if (b.status() == BackupStatus.RUNNING) {
+            throw new BackupException.Busy(serverId, "backup");
+        }
+        remove(b);
+    }
+
+    private void remove(BackupRecord b) throws IOException {
+        Optional<BackupStorage> storage = storages.forAdapter(b.location().adapter());
+        if (storage.isPresent()) {
+            storage.get().delete(b.location().key());
+        } else if (b.status() == BackupStatus.COMPLETED) {
+            throw new IOException("backup " + b.id() + " is kept in '" + b.location().adapter() + "' storage, which this node is not configured for");
+        }
+        records.delete(b.id());
+    }
+
+    /**
+     * Applies a retention policy now (after every successful backup too).
+     *
+     * @return the backups deleted
+     */
+    public List<BackupRecord> prune(UUID serverId, RetentionPolicy policy) {
+        List<BackupRecord> gone = new ArrayList<>();
+        for (BackupRecord b : Retention.prunable(records.list(serverId), policy, now())) {
+            try {
+                remove(b);
+                gone.add(b);
+                log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", b.id()).addKeyValue("created", b.createdAt())
+                        .log("pruned a backup by the server's retention policy");
+            } catch (IOException | RuntimeException e) {
+                log.atWarn().addKeyValue("server", serverId).addKeyValue("backup", b.id()).log("could not prune a backup: " + e);
+            }
+        }
+        return gone;
+    }
+
+    /** Whether a backup or restore of the server runs now ("backup", "restore"), for 409s elsewhere. */
+    public Optional<String> running(UUID serverId) {
+        return Optional.ofNullable(busy.get(serverId));
+    }
+
+    // ------------------------------------------------------------------ boot
+
+    /**
+     * At boot, before the API serves: every backup left running by the previous run has its partial archive removed
+     * and is answered failed; every interrupted restore is finished one way or the other.
+     */
+    public BootRecovery recover() throws IOException {
+        List<BackupRecord> failed = new ArrayList<>();
+        for (BackupRecord b : records.running()) {
+            Optional<BackupStorage> storage = storages.forAdapter(b.location().adapter());
+            String reason = "interrupted: the daemon stopped while the backup was being written";
+            if (storage.isPresent()) {
+                storage.get().discardPartial(b.location().key());
+                reason += "; the partial archive was removed";
+            } else {
+                reason += "; its '" + b.location().adapter() + "' storage is not configured, so its partial archive may remain there";
+            }
+            BackupRecord answered = b.failed(now(), reason);
+            records.finish(answered);
+            failed.add(answered);
+            log.atWarn().addKeyValue("server", b.serverId()).addKeyValue("backup", b.id()).log(reason);
+        }
+        List<RecoveredRestore> restores = volumes.recoverRestores();
+        return new BootRecovery(failed, restores);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void claim(UUID serverId, String what) throws BackupException.Busy {
+        String already = busy.putIfAbsent(serverId, what);
+        if (already != null) {
+            throw new BackupException.Busy(serverId, already);
+        }
+    }
+
+    private BackupRecord completed(UUID serverId, UUID backupId) throws BackupException {
+        BackupRecord b = find(serverId, backupId);
+        if (b.status() != BackupStatus.COMPLETED) {
+            throw new BackupException.NotRestorable(serverId, backupId, b.status().wireName());
+        }
+        return b;
+    }
+
+    private BackupStorage storage(BackupRecord b) throws IOException {
+        return storages.forAdapter(b.location().adapter()).orElseThrow(() -> new IOException("backup " + b.id()
+                + " is kept in '" + b.location().adapter() + "' storage, which this node is not configured for"));
+    }
+
+    private Progress progress(BackupRecord b, String stage, BackupListener listener, Instant started) {
+        return Progress.listening(s -> listener.progressed(b, new BackupProgress(stage, s.bytesDone(), s.bytesTotal(),
+                s.filesDone(), s.filesTotal(), rate(s.bytesDone(), started))));
+    }
+
+    private long rate(long bytes, Instant started) {
+        long millis = Math.max(1, clock.millis() - started.toEpochMilli());
+        return bytes * 1000 / millis;
+    }
+
+    /** The store keeps milliseconds: records made here must equal what it reads back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}
