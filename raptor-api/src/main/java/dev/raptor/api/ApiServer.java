@@ -99,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, null);
+                Observability.none(), null, null, null);
     }
 
     /**

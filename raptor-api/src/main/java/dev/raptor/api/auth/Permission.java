@@ -14,7 +14,9 @@ public enum Permission {
     /** Read and download files. */
     FILES_READ("files.read"),
     /** Upload, change and delete files. */
-    FILES_WRITE("files.write");
+    FILES_WRITE("files.write"),
+    /** Read an install's output as it runs ({@code install output} on the console socket). */
+    INSTALL_READ("install.read");
 
     private final String wireName;
 

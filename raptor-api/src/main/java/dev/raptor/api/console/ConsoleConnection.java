@@ -100,6 +100,7 @@ final class ConsoleConnection {
     private StatsSubscription stats;
     private EventBus.Listener<ServerEvent.StateChanged> states;
     private EventBus.Listener<ServerEvent.BackupChanged> backups;
+    private EventBus.Listener<ServerEvent.InstallOutput> installs;
 
     /** The control thread's own: the grant and the timers of its token. */
     private volatile SocketGrant grant;
@@ -378,6 +379,16 @@ final class ConsoleConnection {
                 e -> e.serverId().equals(serverId), 256,
                 e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
                         BackupDocuments.of(e.backup()), e.progress() == null ? null : BackupDocuments.of(e.progress()), e.reason())))));
+        // an install's lines, one a message as Wings sends them, to a grant that may read them (checked per line: a
+        // fresh token may hold other permissions); a script's burst beyond the queue loses its oldest lines here only
+        EventBus.Listener<ServerEvent.InstallOutput> in = endpoint.bus().subscribe(ServerEvent.InstallOutput.class,
+                e -> e.serverId().equals(serverId), EventBus.DEFAULT_CAPACITY,
+                e -> {
+                    SocketGrant g = grant;
+                    if (g != null && g.allows(Permission.INSTALL_READ)) {
+                        send(SocketMessage.of(SocketMessage.INSTALL_OUTPUT, e.line()));
+                    }
+                });
         boolean keep;
         lock.lock();
         try {
@@ -387,6 +398,7 @@ final class ConsoleConnection {
                 stats = s;
                 states = st;
                 backups = bk;
+                installs = in;
             }
         } finally {
             lock.unlock();
@@ -396,6 +408,7 @@ final class ConsoleConnection {
             s.close();
             st.close();
             bk.close();
+            in.close();
         }
     }
 
@@ -404,16 +417,19 @@ final class ConsoleConnection {
         StatsSubscription s;
         EventBus.Listener<ServerEvent.StateChanged> st;
         EventBus.Listener<ServerEvent.BackupChanged> bk;
+        EventBus.Listener<ServerEvent.InstallOutput> in;
         lock.lock();
         try {
             c = console;
             s = stats;
             st = states;
             bk = backups;
+            in = installs;
             console = null;
             stats = null;
             states = null;
             backups = null;
+            installs = null;
         } finally {
             lock.unlock();
         }
@@ -425,6 +441,9 @@ final class ConsoleConnection {
         }
         if (st != null) {
             st.close();
+        }
+        if (in != null) {
+            in.close();
         }
         if (bk != null) {
             bk.close();

@@ -110,14 +110,11 @@ public final class InstallService {
         journal.started(id, Instant.now());
         log.atInfo().addKeyValue("server", id).addKeyValue("action", action).log("install started");
         String reason = null;
-        try (InstallLog out = new InstallLog(logFile)) {
+        try (InstallLog out = new InstallLog(logFile, line -> fleet.bus().publish(new ServerEvent.InstallOutput(id, Instant.now(), line)))) {
             out.line("[Raptor] " + action + " started with " + script.entrypoint() + (script.image() == null ? "" : " in " + script.image()));
             int code;
             try {
-                code = runner.run(new InstallJob(spec, script, dataDir), line -> {
-                    out.line(line);
-                    fleet.bus().publish(new ServerEvent.InstallOutput(id, Instant.now(), line));
-                }, Deadline.in(timeout));
+                code = runner.run(new InstallJob(spec, script, dataDir), out::line, Deadline.in(timeout));
             } catch (InterruptedException e) {
                 reason = action + " cancelled";
                 out.line("[Raptor] " + reason);
@@ -182,20 +179,26 @@ public final class InstallService {
         }
     }
 
-    /** The install log: each line flushed as it comes (a crash keeps what was written), capped in size. */
+    /**
+     * The install log: each line flushed as it comes (a crash keeps what was written), capped in size, and published
+     * ({@link ServerEvent.InstallOutput}) whether or not the cap cut it from the file, Raptor's own lines included.
+     */
     private static final class InstallLog implements AutoCloseable {
         private final BufferedWriter out;
+        private final java.util.function.Consumer<String> published;
         /** Lines come from the runner's reader threads (stdout and stderr); one writes at a time. */
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         private long written;
         private boolean truncated;
 
-        InstallLog(Path file) throws IOException {
+        InstallLog(Path file, java.util.function.Consumer<String> published) throws IOException {
+            this.published = published;
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         }
 
         void line(String line) {
+            published.accept(line);
             lock.lock();
             try {
                 if (written > MAX_LOG_BYTES) {

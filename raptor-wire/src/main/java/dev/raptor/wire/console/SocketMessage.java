@@ -28,6 +28,8 @@ public record SocketMessage(String event, @JsonInclude(JsonInclude.Include.NON_E
     public static final String CONSOLE_OUTPUT = "console output";
     public static final String STATUS = "status";
     public static final String STATS = "stats";
+    /** One line of a running install's output (needs {@code install.read}). */
+    public static final String INSTALL_OUTPUT = "install output";
     public static final String DAEMON_MESSAGE = "daemon message";
     public static final String DAEMON_ERROR = "daemon error";
     public static final String TOKEN_EXPIRING = "token expiring";
