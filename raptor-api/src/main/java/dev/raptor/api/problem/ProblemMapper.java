@@ -83,6 +83,15 @@ public final class ProblemMapper {
                 yield Problem.of(503, "store-unavailable", "State store unavailable", s.getMessage());
             }
             case HttpResponseException h -> fromJavalin(h);
+            case dev.raptor.backup.BackupException b -> Problem.of(switch (b) {
+                case dev.raptor.backup.BackupException.NotFound n -> 404;
+                case dev.raptor.backup.BackupException.Corrupt c -> 422;
+                case dev.raptor.backup.BackupException.BadIgnoreFile f -> 422;
+                default -> 409;
+            }, b.problemType(), "Backup refused", b.getMessage()).withServerId(b.serverId());
+            // A file the jail refused (quota, a link out, ...) while serving a request that reads the server's files.
+            case dev.raptor.files.FilesException f -> Problem.of(f instanceof dev.raptor.files.NotFoundException ? 404 : 409,
+                    f.problem(), "Refused by the server's files", f.getMessage());
             // Reading the request failed (broken chunking, early end): the client's doing, not ours.
             case java.io.IOException io -> Problem.of(400, "body-unreadable", "Request unreadable",
                     "the request could not be read: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()));
