@@ -2,6 +2,7 @@ package dev.raptor.daemon;
 
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.Provisioning;
+import dev.raptor.core.install.InstallRunner;
 import dev.raptor.core.install.InstallService;
 import dev.raptor.docker.DockerInstaller;
 import dev.raptor.docker.DockerRuntime;
@@ -216,11 +217,15 @@ public final class Daemon implements AutoCloseable {
         } catch (EngineException e) {
             throw new BootException("boot reconciliation failed: the engine did not answer: " + e.getMessage(), e);
         }
-        // Installs (Docker: helper containers); helpers a stopped daemon left are removed and its cut-short installs read failed.
-        InstallService installs = selected.runtime() instanceof DockerRuntime docker
-                ? new InstallService(fleet, new DockerInstaller(docker, dataDir.resolve("installs").resolve("scripts")), store.installs(),
-                dataDir.resolve("installs"), Duration.ofMinutes(30))
-                : null;
+        // Installs (Docker: helper containers; the process runtime: /bin/sh as the server user); helpers a stopped daemon
+        // left are removed and its cut-short installs read failed.
+        InstallRunner installRunner = switch (selected.runtime()) {
+            case DockerRuntime docker -> new DockerInstaller(docker, dataDir.resolve("installs").resolve("scripts"));
+            case ProcessRuntime process -> process.installer();
+            default -> null;
+        };
+        InstallService installs = installRunner == null ? null
+                : new InstallService(fleet, installRunner, store.installs(), dataDir.resolve("installs"), Duration.ofMinutes(30));
         if (installs != null) {
             installs.recover();
         }

@@ -76,7 +76,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ProcessRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final ProcessRuntimeConfig config;
     private final StateDirectory state;
@@ -106,6 +106,11 @@ public final class ProcessRuntime implements ContainerRuntime {
         w.add("the process runtime does not enforce disk quotas (diskMiB) or block-IO weight (ioWeight)");
         this.warnings = List.copyOf(w);
         this.unprivilegedPortStart = unprivilegedPortStart();
+    }
+
+    /** Runs install scripts on this host as this runtime's server user ({@code /bin/sh} in the server's data directory). */
+    public ProcessInstaller installer() {
+        return new ProcessInstaller(tools, user);
     }
 
     /**
