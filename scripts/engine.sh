@@ -11,6 +11,13 @@
 # State lives in ${RAPTOR_ENGINE_DIR:-/var/tmp/raptor-engine}. The daemon is entirely private: its own
 # socket, data root, exec root and pid file; it never touches /var/run/docker.sock. Must run as root.
 # All messages go to stderr, prefixed "engine:".
+#
+# A second engine beside the shared one (tests that stop and start an engine under a running fleet):
+# give it its own RAPTOR_ENGINE_DIR and RAPTOR_ENGINE_BRIDGE=<name>/<gateway CIDR> (e.g.
+# raptorbr1/172.29.213.1/24). That bridge is created when missing, and the engine runs on it with
+# --iptables=false: two engines managing iptables on one host rewrite each other's chains (dockerd
+# recreates its chains when it starts), so the second one leaves iptables alone entirely. Its published
+# ports are served by docker-proxy, which is all a loopback test needs.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +28,7 @@ HOST="unix://$SOCK"
 PIDFILE="$D/dockerd.pid"
 LOG="$D/dockerd.log"
 START_TIMEOUT="${RAPTOR_ENGINE_START_TIMEOUT:-60}"
+BRIDGE_SPEC="${RAPTOR_ENGINE_BRIDGE:-}"
 STOP_TIMEOUT="${RAPTOR_ENGINE_STOP_TIMEOUT:-30}"
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -105,6 +113,7 @@ ensure_packages() {
     command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
     # /usr/local/bin/docker may be a client-only binary; the Debian package brings /usr/bin/docker too
     if [ -x /bin/busybox ] && pkg_installed busybox-static; then :; else missing+=(busybox-static); fi
+    if [ -n "$BRIDGE_SPEC" ] && ! command -v ip >/dev/null 2>&1; then missing+=(iproute2); fi
     [ ${#missing[@]} -eq 0 ] && return 0
     [ "$(id -u)" -eq 0 ] || die "need root to install ${missing[*]}"
     log "installing ${missing[*]} (apt)"
@@ -147,7 +156,12 @@ start_daemon() {
             rm -f "$PIDFILE" "$SOCK"
         fi
         clean_stale_containerd
-        log "starting private dockerd (state in $D, log $LOG)"
+        local network=()
+        if [ -n "$BRIDGE_SPEC" ]; then
+            ensure_bridge
+            network=(--bridge="${BRIDGE_SPEC%%/*}" --iptables=false --ip-masq=false --cgroup-parent="/$(basename "$D")")
+        fi
+        log "starting private dockerd (state in $D, log $LOG${BRIDGE_SPEC:+, bridge ${BRIDGE_SPEC%%/*}})"
         echo "===== $(date -Is) engine.sh start" >>"$LOG"
         setsid nohup dockerd \
             --storage-driver=vfs \
@@ -155,6 +169,7 @@ start_daemon() {
             --exec-root "$D/exec" \
             -H "$HOST" \
             --pidfile "$PIDFILE" \
+            "${network[@]}" \
             </dev/null >>"$LOG" 2>&1 9>&- &
         pid=$!
         disown "$pid" 2>/dev/null || true
@@ -172,6 +187,24 @@ start_daemon() {
         sleep 0.3
     done
     log "dockerd answering on $SOCK after $((SECONDS - t0))s (server $(docker_cli version --format '{{.Server.Version}}, API {{.Server.APIVersion}}'))"
+}
+
+# The bridge a second engine runs on (RAPTOR_ENGINE_BRIDGE=name/gateway-CIDR): made once, left in place.
+ensure_bridge() {
+    local name="${BRIDGE_SPEC%%/*}" cidr="${BRIDGE_SPEC#*/}"
+    [ -n "$name" ] && [ "$cidr" != "$BRIDGE_SPEC" ] || die "RAPTOR_ENGINE_BRIDGE must be name/gateway-CIDR (was '$BRIDGE_SPEC')"
+    [ "$name" != docker0 ] || die "RAPTOR_ENGINE_BRIDGE must not be docker0: that is the shared engine's"
+    if ! ip link show "$name" >/dev/null 2>&1; then
+        log "creating bridge $name ($cidr)"
+        ip link add name "$name" type bridge
+    fi
+    local addresses
+    addresses="$(ip -o addr show dev "$name")"
+    case "$addresses" in
+        *" $cidr "*) ;;
+        *) ip addr add "$cidr" dev "$name" ;;
+    esac
+    ip link set "$name" up
 }
 
 stop_daemon() {

@@ -4,14 +4,21 @@
 # tests run (jq, prometheus, systemd-analyze; OpenSSH, sshpass and curl for SFTP/FTP: scripts/test-tools.sh), then builds every
 # module and runs every test, engine tests included, and then runs the README's examples as written
 # (scripts/readme-check.sh: on the process runtime, then on the test engine). Extra arguments go to Maven, e.g. -pl raptor-core, and skip the README check.
+#
+# A second private engine (own directory, own bridge, iptables left alone) serves the one test that stops
+# and starts its engine under a running fleet (raptor-docker's EngineRestartTest): the shared engine above
+# is never stopped. Override its place with RAPTOR_SECOND_ENGINE_DIR / RAPTOR_SECOND_ENGINE_BRIDGE.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/java-home.sh
 source scripts/java-home.sh
 scripts/engine.sh start
 scripts/test-tools.sh
+export RAPTOR_SECOND_ENGINE_DIR="${RAPTOR_SECOND_ENGINE_DIR:-/var/tmp/raptor-engine-second}"
+export RAPTOR_SECOND_ENGINE_BRIDGE="${RAPTOR_SECOND_ENGINE_BRIDGE:-raptorbr1/172.29.213.1/24}"
+RAPTOR_ENGINE_DIR="$RAPTOR_SECOND_ENGINE_DIR" RAPTOR_ENGINE_BRIDGE="$RAPTOR_SECOND_ENGINE_BRIDGE" scripts/engine.sh start
 eval "$(scripts/engine.sh env)"
-echo "test: JAVA_HOME=$JAVA_HOME DOCKER_HOST=$DOCKER_HOST" >&2
+echo "test: JAVA_HOME=$JAVA_HOME DOCKER_HOST=$DOCKER_HOST second engine: $RAPTOR_SECOND_ENGINE_DIR" >&2
 ./mvnw -B -ntp verify "$@"
 if [ "$#" -eq 0 ]; then
     scripts/readme-check.sh

@@ -97,16 +97,40 @@ public final class Bench implements AutoCloseable {
 
     /** The same, with the daemon's DOCKER_HOST pointed elsewhere (e.g. at an {@link dev.raptor.bench.engine.EngineCallCounter}). */
     public DaemonProcess startDaemon(String name, String daemonDockerHost) throws IOException {
+        return startDaemon(name, daemonDockerHost, Map.of(), List.of());
+    }
+
+    /** The same, with JVM options of the scenario's own after {@code --daemon-jvm}'s (e.g. a safepoint log). */
+    public DaemonProcess startDaemon(String name, List<String> jvmOptions) throws IOException {
+        return startDaemon(name, dockerHost, Map.of(), jvmOptions);
+    }
+
+    /**
+     * A daemon on the process runtime (no engine): servers run as supervised local processes under
+     * {@code <work>/<name>}. Its servers are not containers, so {@link #cleanupContainers()} does not reach
+     * them: the scenario deletes them through the API before it ends.
+     */
+    public DaemonProcess startProcessDaemon(String name) throws IOException {
+        // the server account must pass through the work directory to reach its data directory (the daemon
+        // is <work>/<name>; the temp directory above it is 0700)
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return startDaemon(name, dockerHost, Map.of("RAPTOR_RUNTIME", "process"), List.of());
+    }
+
+    private DaemonProcess startDaemon(String name, String daemonDockerHost, Map<String, String> env, List<String> scenarioJvm)
+            throws IOException {
         List<String> jvm = new ArrayList<>();
         String extra = options.get("daemon-jvm");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.strip().split("\\s+")));
         }
+        jvm.addAll(scenarioJvm);
         Path dataDir = work.resolve(name);
         Files.createDirectories(dataDir);
         DaemonProcess.Builder b = DaemonProcess.builder().dataDir(dataDir).socket(work.resolve(name + ".sock"))
                 .httpPort(DaemonProcess.freePort()).docker(daemonDockerHost, node).apiKey("bench-key-" + node + "-0123456789")
                 .env("RAPTOR_SFTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort()) // the bench never takes the shared port 2022
+                .env(env) // over the defaults above (e.g. RAPTOR_RUNTIME=process)
                 .jvmOptions(jvm)
                 .log(dataDir.resolveSibling(name + "-daemon-" + STARTS.incrementAndGet() + ".log"));
         Path script = raptord();
@@ -160,10 +184,14 @@ public final class Bench implements AutoCloseable {
         return raptordSnapshot;
     }
 
-    /** An idle test server as the API takes it: boots at once, stops on SIGTERM (the default stop policy). */
+    /**
+     * An idle test server as the API takes it: boots at once, stops on SIGTERM (the default stop policy). Its start
+     * is done as soon as its process runs (settle 0), as a bare {@code docker start} is: the default settle window
+     * (2 s of watching for an early exit) would otherwise be most of every start the scenarios time.
+     */
     public ServerSpecDocument idleServer(String name) {
         return new ServerSpecDocument(null, name, image, null, Map.of("BOOT_DELAY", "0"), null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, java.math.BigDecimal.ZERO, null);
     }
 
     /** Stops every daemon of this run and removes every container carrying its node label. */

@@ -5,6 +5,7 @@ import dev.raptor.bench.scenario.CliScenario;
 import dev.raptor.bench.scenario.FanoutScenario;
 import dev.raptor.bench.scenario.IntentsScenario;
 import dev.raptor.bench.scenario.LifecycleScenario;
+import dev.raptor.bench.scenario.ProcessScenario;
 import dev.raptor.bench.scenario.ScaleScenario;
 import dev.raptor.bench.scenario.Scenario;
 import dev.raptor.bench.scenario.SftpScenario;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public final class Harness {
     private static final List<Scenario> SCENARIOS = List.of(new LifecycleScenario(), new StormScenario(), new FanoutScenario(),
-            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new LifecycleScenario.EngineCalls(), new SftpScenario(),
+            new IntentsScenario(), new ScaleScenario(), new CliScenario(), new ProcessScenario(), new LifecycleScenario.EngineCalls(), new SftpScenario(),
             new BackupScenario());
 
     private Harness() {

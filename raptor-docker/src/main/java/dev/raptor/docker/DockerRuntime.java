@@ -65,8 +65,10 @@ import java.util.function.Consumer;
  *   <li><b>Stateless:</b> nothing is remembered about servers; containers are found by label. Console input
  *       is a short attach per line ({@link StdinAttach}).</li>
  *   <li><b>Streams:</b> logs, stats and events are {@link Subscription}s over streaming calls (stats and
- *       events through docker-java, logs read frame by frame with the engine's timestamps by
- *       {@link EngineLogStream}); {@link #openStreams()} counts the ones whose reader has not finished.</li>
+ *       events through docker-java; history read frame by frame with the engine's timestamps by
+ *       {@link EngineLogStream}; followed output from the container's attach stream after its history, joined
+ *       without a gap or a repeat by {@link AttachedLogStream}, because the log's own follow stream loses lines
+ *       when the log rotates); {@link #openStreams()} counts the ones whose reader has not finished.</li>
  *   <li><b>API version:</b> negotiated on first use, see {@link EngineConnection}. Construction does no I/O.</li>
  * </ul>
  *
@@ -471,6 +473,10 @@ public final class DockerRuntime implements ContainerRuntime {
                 sink.end(error);
             }
         });
+        if (request.follow()) {
+            // live output from the attach stream, which never rotates (see AttachedLogStream)
+            return open(stream, clients -> AttachedLogStream.run(clients, config.dockerHost(), ref, request, stream));
+        }
         return open(stream, clients -> EngineLogStream.run(clients.streamTransport(),
                 EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), request), request.since(), stream));
     }

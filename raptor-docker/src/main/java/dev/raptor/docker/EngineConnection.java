@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -79,6 +83,29 @@ final class EngineConnection implements AutoCloseable {
                     engine.getVersion(), chosen.getVersion());
         }
         return clients.get();
+    }
+
+    /**
+     * Whether the engine accepts a new connection right now. A stopping Docker Engine closes its listening
+     * socket first and only then stops the containers (while the connections it has, an events stream among
+     * them, go on for seconds): so an exit seen while this is false was caused by the engine stopping.
+     */
+    boolean acceptsConnections() {
+        URI host = config.dockerHost();
+        try {
+            if (config.unixSocket()) {
+                try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(host.getPath()))) {
+                    return probe.isConnected();
+                }
+            }
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(host.getHost(), host.getPort() < 0 ? 2375 : host.getPort()),
+                        (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+                return true;
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The agreed version, or null before the first successful call. */

@@ -51,9 +51,10 @@ final class EngineLogStream {
      * Part of one engine frame: {@code length} bytes of {@code bytes} from {@code offset}, valid only during the
      * callback (the array is reused).
      *
-     * @param at when the engine stamped the frame; the moment of reading if the frame carried no readable stamp
+     * @param at    when the engine stamped the frame; the moment of reading if the frame carried no readable stamp
+     * @param first whether this piece begins its frame (one engine message)
      */
-    record Piece(LogLine.Stream stream, Instant at, byte[] bytes, int offset, int length) {
+    record Piece(LogLine.Stream stream, Instant at, byte[] bytes, int offset, int length, boolean first) {
     }
 
     private EngineLogStream() {
@@ -122,6 +123,7 @@ final class EngineLogStream {
             long size = ((header[4] & 0xffL) << 24) | ((header[5] & 0xffL) << 16) | ((header[6] & 0xffL) << 8) | (header[7] & 0xffL);
             Instant at = null;
             boolean skip = false;
+            boolean first = true;
             while (size > 0) {
                 int want = (int) Math.min(size, buffer.length);
                 int n = body.readNBytes(buffer, 0, want);
@@ -152,8 +154,9 @@ final class EngineLogStream {
                         }
                     }
                 }
-                if (!skip && n > offset) {
-                    callback.onNext(new Piece(stream, at, buffer, offset, n - offset));
+                if (!skip && (n > offset || first)) {
+                    callback.onNext(new Piece(stream, at, buffer, offset, n - offset, first));
+                    first = false;
                 }
             }
         }
@@ -214,7 +217,7 @@ final class EngineLogStream {
     }
 
     /** Turns an error answer into the exception docker-java would have thrown, so EngineErrors maps it alike. */
-    private static void requireSuccess(DockerHttpClient.Response response) throws IOException {
+    static void requireSuccess(DockerHttpClient.Response response) throws IOException {
         int status = response.getStatusCode();
         if (status >= 200 && status < 300) {
             return;

@@ -35,6 +35,10 @@ final class EngineStream<T> implements ResultCallback<T>, Subscription {
 
     /** What to do with the items and the end of the stream. Both are called on the reader thread. */
     interface Handler<T> {
+        /** The engine answered the request (before any item). */
+        default void opened() {
+        }
+
         void item(T item);
 
         /**
@@ -106,6 +110,12 @@ final class EngineStream<T> implements ResultCallback<T>, Subscription {
         }
         if (closed.get()) {
             closeQuietly(s);
+            return;
+        }
+        try {
+            handler.opened();
+        } catch (RuntimeException e) {
+            log.warn("stream start handler failed operation={} server={}", operation, serverId, e);
         }
     }
 

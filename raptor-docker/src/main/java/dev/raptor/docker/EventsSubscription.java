@@ -16,7 +16,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine's container events for everything Raptor owns, as one subscription that outlives broken
@@ -28,6 +32,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * skipped. When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
  * backoff of 100 ms doubling to 5 s. The sink's {@code end} comes only from {@link #close()}.
  *
+ * <p>The engine going away is news too ({@link RuntimeEvent.EngineInterrupted}), and so is its coming back
+ * ({@link RuntimeEvent.EngineResumed}, when a connection after a break is answered). A stopping Docker
+ * Engine closes its listening socket, then stops every container (they die while the events stream still
+ * flows), then ends the stream: so when a container dies, the runtime checks that the engine still takes new
+ * connections, and if it does not, says the engine is going away before it tells of the exit. Exits from
+ * then on were the engine's doing, not the operator's. (Should the engine take connections again without
+ * the stream ever breaking, it was a false alarm, found by checking again every {@link #RECHECK}.)
+ *
  * <p>{@code since} is this machine's clock; over TCP to another host, clock skew shifts that first window.
  */
 final class EventsSubscription implements Subscription {
@@ -36,6 +48,8 @@ final class EventsSubscription implements Subscription {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** A connection that lived this long was healthy: the next break starts the backoff afresh. */
     private static final Duration HEALTHY = Duration.ofSeconds(10);
+    /** How often an engine that refused a new connection while its stream went on is looked at again. */
+    static final Duration RECHECK = Duration.ofSeconds(2);
 
     private final EngineConnection connection;
     private final ScheduledExecutorService timer;
@@ -49,6 +63,12 @@ final class EventsSubscription implements Subscription {
     private final long subscribedAtNanos;
     private volatile EngineStream<Event> current;
     private volatile Thread supervisor;
+    /** Serialises the sink: the reader threads, the supervisor and the re-check all tell it things. */
+    private final ReentrantLock telling = new ReentrantLock();
+    /** Since when the engine is away (null: it is not); guarded by {@link #telling}. */
+    private Instant interruptedAt;
+    /** Counts connections, so the re-check can tell whether the stream broke since the engine went away. */
+    private final AtomicLong connectionsMade = new AtomicLong();
 
     // replay bookkeeping; touched by one reader thread at a time (connections never overlap)
     private long lastNanos;
@@ -103,7 +123,13 @@ final class EventsSubscription implements Subscription {
                 long connectedAt = System.nanoTime();
                 CompletableFuture<EngineException> ended = new CompletableFuture<>();
                 String since = since();
+                connectionsMade.incrementAndGet();
                 EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
+                    @Override
+                    public void opened() {
+                        resumed();
+                    }
+
                     @Override
                     public void item(Event event) {
                         deliver(event);
@@ -140,8 +166,9 @@ final class EventsSubscription implements Subscription {
                 if (Duration.ofNanos(System.nanoTime() - connectedAt).compareTo(HEALTHY) >= 0) {
                     backoff = MIN_BACKOFF;
                 }
-                log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(),
-                        error == null ? "engine closed the stream" : error.getMessage());
+                String cause = error == null ? "engine closed the stream" : error.getMessage();
+                log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
+                interrupted("the engine's event stream broke (" + cause + ")");
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException e) {
@@ -150,10 +177,13 @@ final class EventsSubscription implements Subscription {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         } finally {
+            telling.lock();
             try {
                 sink.end(null);
             } catch (RuntimeException e) {
                 log.warn("events sink failed at end", e);
+            } finally {
+                telling.unlock();
             }
             registry.ended(this);
         }
@@ -171,12 +201,70 @@ final class EventsSubscription implements Subscription {
         }
         deliveredAtLast.add(key);
         translator.translate(event).ifPresent(e -> {
-            try {
-                sink.next(e);
-            } catch (RuntimeException ex) {
-                log.warn("events sink failed; event dropped event={}", e, ex);
+            if (e instanceof RuntimeEvent.Exited && !connection.acceptsConnections()) {
+                interrupted("the engine refuses new connections as a container dies: it is stopping");
+                watchForFalseAlarm(connectionsMade.get());
             }
+            tell(e);
         });
+    }
+
+    /** Tells the sink the engine went away, once per outage. */
+    private void interrupted(String why) {
+        telling.lock();
+        try {
+            if (interruptedAt == null && !closed.get()) {
+                interruptedAt = Instant.now();
+                log.warn("docker engine interrupted: {}", why);
+                tell(new RuntimeEvent.EngineInterrupted(interruptedAt, why));
+            }
+        } finally {
+            telling.unlock();
+        }
+    }
+
+    /** A connection was answered: if the engine had been away, it is back. */
+    private void resumed() {
+        telling.lock();
+        try {
+            if (interruptedAt != null && !closed.get()) {
+                Instant since = interruptedAt;
+                interruptedAt = null;
+                log.info("docker engine answers again after an interruption since {}", since);
+                tell(new RuntimeEvent.EngineResumed(Instant.now(), since));
+            }
+        } finally {
+            telling.unlock();
+        }
+    }
+
+    /** While the stream the engine was found stopping on goes on, checks whether it takes connections again after all. */
+    private void watchForFalseAlarm(long made) {
+        try {
+            timer.schedule(() -> {
+                if (closed.get() || connectionsMade.get() != made) {
+                    return; // the stream broke: its reconnection says when the engine is back
+                }
+                if (connection.acceptsConnections()) {
+                    resumed();
+                } else {
+                    watchForFalseAlarm(made);
+                }
+            }, RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException runtimeClosed) {
+            // nothing left to tell
+        }
+    }
+
+    private void tell(RuntimeEvent e) {
+        telling.lock();
+        try {
+            sink.next(e);
+        } catch (RuntimeException ex) {
+            log.warn("events sink failed; event dropped event={}", e, ex);
+        } finally {
+            telling.unlock();
+        }
     }
 
     /** The engine's {@code since} parameter: the last delivered event, or the subscription's start. */

@@ -33,8 +33,10 @@ import java.util.Map;
  * ends the attach and closes the connection, and docker-java's response stream ends. That end is the
  * acknowledgement {@link StdinAttach} waits for.
  *
- * <p>Used for every request that carries {@code hijackedInput} (only attach does). The response looks to
- * docker-java exactly like the httpclient5 transport's: status 200 and the raw, multiplexed body.
+ * <p>Used for every request that carries {@code hijackedInput} (only attach does), and by
+ * {@link AttachedLogStream} to read a container's output without input (no hijacked input: nothing is
+ * written after the request). The response looks to docker-java exactly like the httpclient5 transport's:
+ * status 200 and the raw, multiplexed body.
  */
 final class HijackedConnection implements DockerHttpClient.Response {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -53,7 +55,7 @@ final class HijackedConnection implements DockerHttpClient.Response {
         this.body = body;
     }
 
-    /** Sends {@code request} with upgrade headers and, once upgraded, pumps its hijacked input in. */
+    /** Sends {@code request} with upgrade headers and, once upgraded, pumps its hijacked input (if any) in. */
     static DockerHttpClient.Response open(URI dockerHost, DockerHttpClient.Request request) throws IOException {
         SocketChannel channel = SocketChannel.open(address(dockerHost));
         try {
@@ -79,6 +81,9 @@ final class HijackedConnection implements DockerHttpClient.Response {
     }
 
     private void startPump(InputStream input) {
+        if (input == null) {
+            return;
+        }
         pump = Thread.ofVirtual().name("raptor-docker-attach-stdin").start(() -> {
             try (input) {
                 byte[] buffer = new byte[8192];

@@ -23,11 +23,12 @@ import static org.awaitility.Awaitility.await;
 /** The engine's container events as the runtime reports them. Other suites may share the engine: assertions filter by server. */
 class EventsTest extends EngineTest {
 
-    private static List<RuntimeEvent> of(Collector<RuntimeEvent> events, UUID serverId) {
-        return events.items.stream().filter(e -> e.ref().serverId().equals(serverId)).toList();
+    private static List<RuntimeEvent.ContainerEvent> of(Collector<RuntimeEvent> events, UUID serverId) {
+        return events.items.stream().filter(e -> e instanceof RuntimeEvent.ContainerEvent c && c.ref().serverId().equals(serverId))
+                .map(RuntimeEvent.ContainerEvent.class::cast).toList();
     }
 
-    private static <E extends RuntimeEvent> Optional<E> first(Collector<RuntimeEvent> events, UUID serverId, Class<E> type) {
+    private static <E extends RuntimeEvent.ContainerEvent> Optional<E> first(Collector<RuntimeEvent> events, UUID serverId, Class<E> type) {
         return of(events, serverId).stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
@@ -68,7 +69,7 @@ class EventsTest extends EngineTest {
         runtime.kill(owned.ref(), soon());
         await().atMost(PATIENCE).until(() -> first(events, owned.ref().serverId(), RuntimeEvent.Exited.class).isPresent());
 
-        assertThat(events.items).noneMatch(e -> e.ref().id().equals(stranger.getId()));
+        assertThat(events.items).noneMatch(e -> e instanceof RuntimeEvent.ContainerEvent c && c.ref().id().equals(stranger.getId()));
         assertThat(runtime.listOwned(soon())).extracting(ContainerInfo::ref).noneMatch(r -> r.id().equals(stranger.getId()));
         assertThat(runtime.listOwned(soon())).extracting(i -> i.ref().id()).contains(owned.ref().id());
     }

@@ -96,9 +96,22 @@ class SilentEngineTest {
     }
 
     @Test
-    void aLogStreamTheEngineNeverAnswersEndsWithTimeout() {
+    void aFollowedLogTheEngineNeverAnswersEndsWithTimeout() {
         Collector<LogLine> sink = new Collector<>();
         Subscription s = runtime.logs(ref, LogRequest.follow(10), sink);
+
+        await().atMost(HANG).until(sink::ended);
+        assertThat(sink.error.get()).isInstanceOf(EngineException.Timeout.class);
+        assertThat(engine.unanswered()).as("a follow begins with the attach its live output comes from")
+                .anyMatch(l -> l.contains("/attach"));
+        assertThat(s.isOpen()).isFalse();
+        await().atMost(HANG).until(() -> runtime.openStreams() == 0);
+    }
+
+    @Test
+    void aLogHistoryTheEngineNeverAnswersEndsWithTimeout() {
+        Collector<LogLine> sink = new Collector<>();
+        Subscription s = runtime.logs(ref, LogRequest.history(10), sink);
 
         await().atMost(HANG).until(sink::ended);
         assertThat(sink.error.get()).isInstanceOf(EngineException.Timeout.class);
@@ -120,7 +133,8 @@ class SilentEngineTest {
         await().atMost(HANG).until(() -> runtime.openStreams() == 0);
         assertThat(sink.ends).hasValue(1);
         assertThat(sink.error).hasNullValue();
-        assertThat(sink.items).isEmpty();
+        assertThat(sink.items).as("only the news that the engine is away, once").singleElement()
+                .isInstanceOf(RuntimeEvent.EngineInterrupted.class);
     }
 
     @Test

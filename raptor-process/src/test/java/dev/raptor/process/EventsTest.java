@@ -32,7 +32,7 @@ class EventsTest extends RuntimeTest {
             ended.countDown();
         }
 
-        <E extends RuntimeEvent> List<E> of(Class<E> type, ContainerRef ref) {
+        <E extends RuntimeEvent.ContainerEvent> List<E> of(Class<E> type, ContainerRef ref) {
             return events.stream().filter(type::isInstance).map(type::cast).filter(e -> e.ref().id().equals(ref.id())).toList();
         }
     }
@@ -51,7 +51,8 @@ class EventsTest extends RuntimeTest {
 
             runtime.remove(console.ref(), soon());
             await().atMost(PATIENCE).until(() -> r.of(RuntimeEvent.Removed.class, console.ref()).size() == 1);
-            assertThat(r.events.stream().filter(e -> e.ref().id().equals(console.ref().id())).map(e -> e.getClass().getSimpleName()))
+            assertThat(r.events.stream().filter(e -> e instanceof RuntimeEvent.ContainerEvent c && c.ref().id().equals(console.ref().id()))
+                    .map(e -> e.getClass().getSimpleName()))
                     .containsExactly("Started", "Exited", "Removed");
         } finally {
             s.close();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,10 +24,16 @@ class StdinFifoTest {
     Path tmp;
     private Process reader;
 
+    /** Ends the reader and whatever it started: a shell's child outlives a SIGKILLed shell, holding the FIFO open. */
     @AfterEach
     void stopReader() throws Exception {
         if (reader != null) {
+            List<ProcessHandle> children = reader.descendants().toList();
             reader.destroyForcibly().waitFor();
+            for (ProcessHandle child : children) {
+                child.destroyForcibly();
+                child.onExit().get(10, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -94,7 +101,7 @@ class StdinFifoTest {
     @Test
     void aServerThatStopsReadingFillsThePipeAndTheWriteGivesUpAtItsDeadline() throws Exception {
         Path fifo = fifo();
-        reader = new ProcessBuilder("/bin/sh", "-c", "exec 9<>\"$1\"; sleep 600", "sh", fifo.toString()).start();
+        reader = new ProcessBuilder("/bin/sh", "-c", "exec 9<>\"$1\"; exec sleep 600", "sh", fifo.toString()).start();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> StdinFifo.write(fifo, "x", Deadline.in(Duration.ofSeconds(1))));
         String line = "y".repeat(1000);
 

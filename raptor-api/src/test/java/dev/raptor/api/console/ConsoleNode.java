@@ -104,7 +104,11 @@ final class ConsoleNode implements AutoCloseable {
     }
 
     UUID createServer(String name, java.util.Map<String, String> env) {
-        var b = dev.raptor.core.server.ServerSpec.builder(TestEngine.IMAGE).name(name);
+        return createServer(dev.raptor.core.server.ServerSpec.builder(TestEngine.IMAGE).name(name), env);
+    }
+
+    /** Creates a server from {@code b} (the test image's stop command and ready line added) with {@code env}. */
+    UUID createServer(dev.raptor.core.server.ServerSpec.Builder b, java.util.Map<String, String> env) {
         env.forEach(b::env);
         return fleet.create(b
                 .stopPolicy(dev.raptor.core.power.StopPolicy.command("stop", Duration.ofSeconds(20)))

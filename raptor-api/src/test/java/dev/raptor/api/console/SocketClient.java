@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 
 /**
  * A console socket client on the JDK's WebSocket: records every event it receives, splits
- * {@code console output} into lines (keeping the numbers of {@code line N} flood lines compactly),
+ * {@code console output} into lines (keeping the numbers of {@code line N} flood lines compactly, whatever
+ * follows the number),
  * and can be told never to read (a stuck browser). Every frame is checked against openapi.json's
  * {@code SocketMessage} ({@link ApiExchanges#frame}); closing the client fails on any that disagreed.
  */
@@ -119,7 +120,8 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
                     if (flood.length == floodLines) {
                         flood = java.util.Arrays.copyOf(flood, Math.max(1024, flood.length * 2));
                     }
-                    flood[floodLines++] = Integer.parseInt(line.substring(5));
+                    int end = line.indexOf(' ', 5); // "line N", or "line N" and a padding
+                    flood[floodLines++] = Integer.parseInt(line, 5, end < 0 ? line.length() : end, 10);
                 }
             }
         } finally {

@@ -75,9 +75,10 @@ public final class CliScenario implements Scenario {
             System.out.println("cli: docker ps    " + ref.summary());
             System.out.println("cli: java -version (same flags) " + floor.summary());
             List<Result> out = new ArrayList<>();
-            out.add(Result.context(name(), "raptorctl ps wall time, median of " + runs + " (10 servers, 5 running)",
+            out.add(new Result(name(), "raptorctl ps wall time, median of " + runs + " (10 servers, 5 running)",
                     Samples.ms(raptor.medianNanos()), Samples.ms(ref.medianNanos()) + " (docker ps)",
-                    Result.ratio(raptor.medianNanos(), ref.medianNanos())));
+                    Result.ratio(raptor.medianNanos(), ref.medianNanos()), "<= 3x",
+                    Result.verdict(raptor.medianNanos() <= 3 * ref.medianNanos())));
             out.add(Result.context(name(), "same, p99 / max", Samples.ms(raptor.p99Nanos()) + " / " + Samples.ms(raptor.maxNanos()),
                     Samples.ms(ref.p99Nanos()) + " / " + Samples.ms(ref.maxNanos()), Result.ratio(raptor.p99Nanos(), ref.p99Nanos())));
             out.add(Result.context(name(), "JVM start+exit alone (java -version, raptorctl's flags), median",

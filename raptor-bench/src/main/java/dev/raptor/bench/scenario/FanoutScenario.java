@@ -73,7 +73,7 @@ public final class FanoutScenario implements Scenario {
                 out.add(new Result(name(), "console lines/s to " + attached + " socket" + (attached > 1 ? "s (slowest)" : "")
                         + ", flood " + lines + ", median of " + repeats,
                         String.format(Locale.ROOT, "%.0f/s", socket), String.format(Locale.ROOT, "%.0f/s (docker logs -f)", engine),
-                        Result.ratio(socket, engine), ">= 0.90x", Result.verdict(socket >= 0.9 * engine)));
+                        Result.ratio(socket, engine), ">= 0.95x", Result.verdict(socket >= 0.95 * engine)));
                 out.add(Result.context(name(), "flood lines delivered to " + attached + " socket(s) / sent, lines the daemon reported dropped",
                         delivered + " / " + (long) lines * attached * repeats + ", " + dropNotices, "-", "-"));
             }

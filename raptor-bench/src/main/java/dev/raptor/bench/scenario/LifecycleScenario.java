@@ -70,7 +70,7 @@ public final class LifecycleScenario implements Scenario {
         double ratio = (double) raptor.medianNanos() / raw.medianNanos();
         out.add(new Result(name(), "create+start+stop+remove, median of " + raptor.count() + " rounds",
                 Samples.ms(raptor.medianNanos()), Samples.ms(raw.medianNanos()) + " (docker-java)",
-                Result.ratio(raptor.medianNanos(), raw.medianNanos()), "<= 1.10x", Result.verdict(ratio <= 1.10)));
+                Result.ratio(raptor.medianNanos(), raw.medianNanos()), "<= 1.05x", Result.verdict(ratio <= 1.05)));
         out.add(Result.context(name(), "same, p99", Samples.ms(raptor.p99Nanos()), Samples.ms(raw.p99Nanos()),
                 Result.ratio(raptor.p99Nanos(), raw.p99Nanos())));
         out.add(Result.context(name(), "same, max", Samples.ms(raptor.maxNanos()), Samples.ms(raw.maxNanos()),

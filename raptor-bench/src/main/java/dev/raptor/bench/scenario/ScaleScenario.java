@@ -17,10 +17,10 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Scale: 1,000 registered servers, 200 of them running (idle test image). Measures the daemon's RSS
+ * Scale: 2,000 registered servers, 400 of them running (idle test image). Measures the daemon's RSS
  * (VmRSS from /proc) and Java heap after a full GC, then stops it (its servers keep running) and
  * times a fresh daemon on the same data directory until it has reconciled all of them: its API lists
- * 1,000 servers with 200 running. The reference for each figure is an empty daemon in the same run.
+ * 2,000 servers with 400 running. The reference for each figure is an empty daemon in the same run.
  */
 public final class ScaleScenario implements Scenario {
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(30);
@@ -35,13 +35,13 @@ public final class ScaleScenario implements Scenario {
 
     @Override
     public String description() {
-        return "1,000 servers, 200 running: RSS, heap, fresh-boot reconcile time (--servers=1000 --running=200)";
+        return "2,000 servers, 400 running: RSS, heap, fresh-boot reconcile time (--servers=2000 --running=400)";
     }
 
     @Override
     public List<Result> run(Bench bench) throws Exception {
-        int total = bench.intOption("servers", 1000);
-        int running = bench.intOption("running", 200);
+        int total = bench.intOption("servers", 2000);
+        int running = bench.intOption("running", 400);
         List<Result> out = new ArrayList<>();
         try {
             // reference: an empty daemon, booted and measured the same way

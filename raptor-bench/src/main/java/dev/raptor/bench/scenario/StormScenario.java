@@ -46,7 +46,9 @@ public final class StormScenario implements Scenario {
     @Override
     public List<Result> run(Bench bench) throws Exception {
         int n = bench.intOption("servers", 100);
-        DaemonProcess daemon = bench.startDaemon("storm");
+        // every stop-the-world pause of the daemon, whichever collector --daemon-jvm chooses: the storm's max is one of them
+        dev.raptor.bench.stats.SafepointLog safepoints = new dev.raptor.bench.stats.SafepointLog(bench.work().resolve("storm-safepoints.log"));
+        DaemonProcess daemon = bench.startDaemon("storm", List.of(dev.raptor.bench.stats.SafepointLog.jvmOption(bench.work().resolve("storm-safepoints.log"))));
         List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
         List<ConsoleCounter> sockets = Collections.synchronizedList(new ArrayList<>());
         String consoleProblem = null;
@@ -92,6 +94,7 @@ public final class StormScenario implements Scenario {
             long dockerd = dev.raptor.bench.stats.ProcessCpu.dockerdPid();
             double[] cpu0 = {dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()),
                     dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()), dev.raptor.bench.stats.ProcessCpu.seconds(dockerd)};
+            long pausesMark = safepoints.mark();
             long stormStart = System.nanoTime();
             Thread storm0 = Thread.ofVirtual().start(() -> {
                 try {
@@ -110,6 +113,8 @@ public final class StormScenario implements Scenario {
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
+            Samples pauses = safepoints.pausesSince(pausesMark);
+            String gc = collector(daemon);
             System.out.printf(java.util.Locale.ROOT, "storm: CPU seconds during the storm (%.1f s wall, %d cores = %.1f CPU s): daemon %.1f, "
                             + "harness %.1f, dockerd %.1f (containerd and the shims not counted)%n", stormNanos / 1e9,
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors() * stormNanos / 1e9, dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()) - cpu0[0],
@@ -122,18 +127,25 @@ public final class StormScenario implements Scenario {
             System.out.println("storm: storm " + storm.summary() + ", timeouts " + stormTimeouts[0] + "; " + ids.size()
                     + " recreates took " + Samples.ms(stormNanos) + ", " + recreateFailures.get() + " failed, "
                     + recreated + " servers run a new container");
+            System.out.println("storm: the daemon's safepoint pauses during the storm: " + pauses.summary()
+                    + "; collector " + gc);
 
             String setup = ids.size() + " servers, " + sockets.size() + " consoles";
             List<Result> out = new ArrayList<>();
             out.add(new Result(name(), "GET /servers p99 during " + ids.size() + " concurrent recreates (" + setup + ")",
                     Samples.ms(storm.p99Nanos()), Samples.ms(idle.p99Nanos()) + " (idle)", Result.ratio(storm.p99Nanos(), idle.p99Nanos()),
-                    "<= 20 ms", Result.verdict(storm.p99Nanos() <= 20_000_000L)));
+                    "<= 10 ms", Result.verdict(storm.p99Nanos() <= 10_000_000L)));
+            out.add(new Result(name(), "GET /servers max during the recreates", Samples.ms(storm.maxNanos()), Samples.ms(idle.maxNanos()) + " (idle)",
+                    Result.ratio(storm.maxNanos(), idle.maxNanos()), "<= 100 ms", Result.verdict(storm.maxNanos() <= 100_000_000L)));
             out.add(new Result(name(), "timeouts (> " + REQUEST_TIMEOUT.toSeconds() + " s) of " + (storm.count() + stormTimeouts[0]) + " requests",
                     Integer.toString(stormTimeouts[0]), idleTimeouts[0] + " (idle)", "-", "0", Result.verdict(stormTimeouts[0] == 0)));
             out.add(Result.context(name(), "GET /servers median", Samples.ms(storm.medianNanos()), Samples.ms(idle.medianNanos()) + " (idle)",
                     Result.ratio(storm.medianNanos(), idle.medianNanos())));
-            out.add(Result.context(name(), "GET /servers max", Samples.ms(storm.maxNanos()), Samples.ms(idle.maxNanos()) + " (idle)",
-                    Result.ratio(storm.maxNanos(), idle.maxNanos())));
+            if (pauses.count() > 0) {
+                out.add(Result.context(name(), "the daemon's stop-the-world pauses during the recreates (" + gc + " collector): "
+                                + pauses.count() + ", median / p99 / max",
+                        Samples.ms(pauses.medianNanos()) + " / " + Samples.ms(pauses.p99Nanos()) + " / " + Samples.ms(pauses.maxNanos()), "-", "-"));
+            }
             out.add(Result.context(name(), "wall time of the " + ids.size() + " recreates (" + recreateFailures.get() + " failed, "
                             + recreated + " new containers)",
                     Samples.ms(stormNanos), "-", "-"));
@@ -145,6 +157,23 @@ public final class StormScenario implements Scenario {
             // sockets first: closing the client waits for open WebSockets
             Parallel.closeAll(sockets);
             bench.cleanupContainers();
+        }
+    }
+
+    /** The daemon's garbage collector, as its JVM names it ({@code jcmd VM.info}); "?" when it cannot be read. */
+    private static String collector(DaemonProcess daemon) {
+        try {
+            Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(daemon.pid()), "VM.info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(", ([a-z0-9 ]+) gc, ").matcher(out);
+            return m.find() ? m.group(1) : "?";
+        } catch (java.io.IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
         }
     }
 

@@ -166,7 +166,7 @@ final class ObservedServer {
     }
 
     /** Whether an exit or removal event is about an older container of this server, or the previous run's exit delivered late. */
-    boolean isStale(RuntimeEvent event) {
+    boolean isStale(RuntimeEvent.ContainerEvent event) {
         ContainerRef known = container;
         if (known != null && !known.id().equals(event.ref().id())) {
             return true;

@@ -64,9 +64,19 @@ public final class ServerController implements AutoCloseable {
     public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus,
                             ControllerSettings settings, HostPorts hostPorts, DesiredState desired, Initial initial,
                             Runnable onDeleted) {
+        this(id, store, runtime, bus, settings, hostPorts, desired, initial, new EngineOutages(), onDeleted);
+    }
+
+    /**
+     * @param outages when the engine was away: exits then are the engine's doing (the fleet's, shared by all
+     *                of its controllers)
+     */
+    public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings,
+                            HostPorts hostPorts, DesiredState desired, Initial initial, EngineOutages outages,
+                            Runnable onDeleted) {
         this.id = id;
         this.server = new ObservedServer(id, store, bus, desired, initial);
-        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server,
+        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server, outages,
                 intent -> enqueue(new Submission(intent)), onDeleted);
         this.loop = Thread.ofVirtual().name("server-" + id).unstarted(this::runLoop);
         this.loop.start();
@@ -223,7 +233,7 @@ public final class ServerController implements AutoCloseable {
     // ------------------------------------------------------------------ engine facts
 
     /** Called by the fleet's event router for every engine event about this server's containers. */
-    public void onRuntimeEvent(RuntimeEvent event) {
+    public void onRuntimeEvent(RuntimeEvent.ContainerEvent event) {
         if (event instanceof RuntimeEvent.Exited || event instanceof RuntimeEvent.Removed) {
             if (server.isStale(event)) {
                 return; // an older container of this server, or the previous run's exit delivered late

@@ -57,6 +57,7 @@ public final class ServerFleet implements AutoCloseable {
     private final ControllerSettings settings;
     private final HostPorts hostPorts;
     private final PortRegistry ports = new PortRegistry();
+    private final EngineOutages outages = new EngineOutages();
     private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
     private volatile Subscription events;
     private volatile Thread sweeper;
@@ -108,9 +109,23 @@ public final class ServerFleet implements AutoCloseable {
         events = runtime.events(new StreamSink<>() {
             @Override
             public void next(RuntimeEvent event) {
-                ServerController c = controllers.get(event.ref().serverId());
-                if (c != null) {
-                    c.onRuntimeEvent(event);
+                switch (event) {
+                    case RuntimeEvent.ContainerEvent e -> {
+                        ServerController c = controllers.get(e.ref().serverId());
+                        if (c != null) {
+                            c.onRuntimeEvent(e);
+                        }
+                    }
+                    case RuntimeEvent.EngineInterrupted i -> {
+                        outages.interrupted(i.at());
+                        log.warn("the engine is away ({}); servers it stops keep their desired state", i.why());
+                    }
+                    case RuntimeEvent.EngineResumed r -> {
+                        outages.resumed(r.at());
+                        if (!closed) {
+                            Thread.ofVirtual().name("fleet-engine-resumed").start(() -> reconcileAfterOutage(r));
+                        }
+                    }
                 }
             }
 
@@ -219,6 +234,38 @@ public final class ServerFleet implements AutoCloseable {
         log.info("reconciled {} servers now that the engine answers", controllers.size());
     }
 
+    /**
+     * The engine answers again after it went away (a restart stops every container): reconciles like boot
+     * does, with one listing. Orphans are removed, and every server whose container does not agree with its
+     * desired state or with its controller converges: what should run is started again (the engine's restart
+     * was not the operator's stop), duplicates go, what should not run stays stopped. If even the listing
+     * fails, the sweeper reconciles once the engine answers.
+     */
+    private void reconcileAfterOutage(RuntimeEvent.EngineResumed resumed) {
+        Map<UUID, List<ContainerInfo>> owned;
+        try {
+            owned = listOwned();
+        } catch (EngineException e) {
+            log.warn("the engine is back but did not list its containers ({}); reconciling at the next sweep", e.getMessage());
+            reconcilePending = true;
+            return;
+        }
+        int orphans = removeOrphans(owned, new HashSet<>(controllers.keySet()));
+        int converging = 0;
+        for (ServerController c : controllers.values()) {
+            ContainerSelection mine = ContainerSelection.of(c.id(), owned.getOrDefault(c.id(), List.of()));
+            boolean running = mine.running();
+            boolean agrees = mine.duplicates().isEmpty() && (c.desired() == DesiredState.RUNNING) == running
+                    && (c.state() != ServerState.OFFLINE) == running;
+            if (!agrees) {
+                converging++;
+                c.submit(new Intent.Converge("the engine is back after an interruption"));
+            }
+        }
+        log.info("the engine is back (away since {}): {} servers, {} converging, {} orphans removed", resumed.interruptedAt(),
+                controllers.size(), converging, orphans);
+    }
+
     /** Every {@code observeEvery}: one engine listing, and an observation for each controller that disagrees with it. */
     private void startSweeper() {
         sweeper = Thread.ofVirtual().name("fleet-sweeper").start(() -> {
@@ -255,7 +302,8 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     private ServerController newController(UUID id, DesiredState desired, ServerController.Initial initial) {
-        ServerController c = new ServerController(id, store, runtime, bus, settings, hostPorts, desired, initial, () -> forget(id));
+        ServerController c = new ServerController(id, store, runtime, bus, settings, hostPorts, desired, initial, outages,
+                () -> forget(id));
         controllers.put(id, c);
         return c;
     }

@@ -55,6 +55,7 @@ final class ServerLifecycle {
     private final HostPorts hostPorts;
     private final ObservedServer server;
     private final CrashTracker crashes;
+    private final EngineOutages outages;
     private final DataDirectories dataDirectories;
     private final Consumer<Intent> internal;
     private final Runnable onDeleted;
@@ -64,7 +65,7 @@ final class ServerLifecycle {
      * @param onDeleted called once, on the controller's thread, after a delete has removed the server
      */
     ServerLifecycle(UUID id, ServerStore store, ContainerRuntime runtime, ControllerSettings settings, HostPorts hostPorts,
-                    ObservedServer server, Consumer<Intent> internal, Runnable onDeleted) {
+                    ObservedServer server, EngineOutages outages, Consumer<Intent> internal, Runnable onDeleted) {
         this.id = id;
         this.store = store;
         this.runtime = runtime;
@@ -72,6 +73,7 @@ final class ServerLifecycle {
         this.hostPorts = hostPorts;
         this.server = server;
         this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
+        this.outages = outages;
         this.dataDirectories = new DataDirectories(settings.volumesRoot());
         this.internal = internal;
         this.onDeleted = onDeleted;
@@ -286,7 +288,7 @@ final class ServerLifecycle {
 
     private PowerResult exitedDuringBoot(ContainerInfo info, List<String> lastLines) {
         int code = info.exitCode() == null ? -1 : info.exitCode();
-        unexpectedExit(code, info.oomKilled(), "exited during boot");
+        unexpectedExit(code, info.oomKilled(), "exited during boot", info.finishedAt());
         throw new Submission.Failure(bootExitReason(code, info.oomKilled(), lastLines));
     }
 
@@ -566,7 +568,8 @@ final class ServerLifecycle {
         }
         if (server.desired() == DesiredState.RUNNING && (server.state() == ServerState.RUNNING || server.state() == ServerState.STARTING)) {
             int code = c == null || c.exitCode() == null ? -1 : c.exitCode();
-            unexpectedExit(code, c != null && c.oomKilled(), c == null ? "the container disappeared" : "exited");
+            unexpectedExit(code, c != null && c.oomKilled(), c == null ? "the container disappeared" : "exited",
+                    c == null ? null : c.finishedAt());
         } else {
             server.transition(ServerState.OFFLINE, "exited");
         }
@@ -576,10 +579,24 @@ final class ServerLifecycle {
     /**
      * The server exited while it was meant to run and nobody asked it to stop: a crash, unless its exit
      * code says it stopped cleanly. The {@link CrashTracker} decides between staying offline, a restart
-     * after a backoff, and a crash loop.
+     * after a backoff, and a crash loop. Unless the engine was away when it exited ({@link EngineOutages}):
+     * then the engine stopped it, and it keeps its desired state and counts no crash; it is brought back
+     * when the engine is (by the fleet when it resumes, or here if it already has).
+     *
+     * @param exitedAt when it exited, as the engine says (null: not known, now)
      */
-    private void unexpectedExit(int exitCode, boolean oom, String how) {
+    private void unexpectedExit(int exitCode, boolean oom, String how, Instant exitedAt) {
         Instant now = Instant.now();
+        if (outages.explains(exitedAt == null ? now : exitedAt)) {
+            server.transition(ServerState.OFFLINE, how + " with code " + exitCode + " while the engine was away");
+            server.activity("engine", "stopped by the engine, which was stopping or restarting (exit code " + exitCode
+                    + "); the desired state stays " + server.desired().name().toLowerCase(java.util.Locale.ROOT),
+                    Map.of("exitCode", Integer.toString(exitCode)));
+            if (server.desired() == DesiredState.RUNNING && !outages.ongoing()) {
+                internal.accept(new Intent.Converge("the engine stopped it while it restarted"));
+            }
+            return;
+        }
         String code = "exit code " + exitCode + (oom ? " (out of memory)" : "");
         server.transition(ServerState.OFFLINE, how + " with code " + exitCode + (oom ? " (out of memory)" : ""));
         RestartPolicy policy = storedSpec().map(ServerSpec::restartPolicy).orElse(RestartPolicy.no());

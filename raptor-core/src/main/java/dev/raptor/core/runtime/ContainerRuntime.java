@@ -97,7 +97,12 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline);
 
-    /** Console output: first the last {@code request.tail()} lines, then (if following) new ones until the container stops. */
+    /**
+     * Console output: first the last {@code request.tail()} lines, then (if following) new ones until the
+     * container stops, every one once and in order. The sink must keep up (hand lines off, never wait): a
+     * runtime may read live output straight from the server's stdout (Docker's attach stream does), and a sink
+     * that waits would then make the server wait on its own output.
+     */
     Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink);
 
     /** Resource readings about once a second while the container runs. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -232,6 +233,47 @@ class ServerControllerTest {
         assertThat(engineRunning(id)).as("game servers outlive the daemon").isTrue();
     }
 
+    // ------------------------------------------------------------------ the engine going away
+
+    @Test
+    void aServerTheEngineStopsOnItsWayOutKeepsItsDesiredStateAndRunsAgainWhenTheEngineIsBackWhileAStoppedOneStaysStopped()
+            throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        UUID stopped = create(game().name("stopped"));
+        assertDone(power(stopped, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(stopped, PowerAction.STOP), ServerState.OFFLINE);
+        Instant away = Instant.now();
+
+        engine.goAway(); // exit code 0, as on the engine's SIGTERM: not the operator's stop
+
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.OFFLINE);
+        assertThat(fleet.controller(id).desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(events).noneMatch(e -> e instanceof ServerEvent.Crashed);
+
+        engine.comeBack(away);
+
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.RUNNING && engineRunning(id));
+        assertThat(runtime.find(id, Deadline.in(HANG))).as("the same container, started again").hasSize(1);
+        assertThat(activity(id)).anyMatch(m -> m.startsWith("stopped by the engine"));
+        // the reconciliation that brought it back looked at every server: the stopped one stays stopped
+        assertThat(fleet.controller(stopped).state()).isEqualTo(ServerState.OFFLINE);
+        assertThat(store.find(stopped).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(engineRunning(stopped)).isFalse();
+    }
+
+    @Test
+    void aCleanExitWhileTheEngineIsFineIsStillTheServerStoppingOnItsOwn() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+
+        engine.stop(id);
+
+        await().atMost(HANG).until(() -> store.find(id).orElseThrow().desired() == DesiredState.STOPPED);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+    }
+
     // ------------------------------------------------------------------ crashes
 
     @Test
@@ -337,7 +379,8 @@ class ServerControllerTest {
     void aServerThatOutlastsItsSettleWindowIsRunning() throws Exception {
         UUID id = create(settling(Duration.ofMillis(500)));
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.RUNNING);
+        // the bus hands events to each subscriber on its own thread: the last may arrive just after the result
+        await().atMost(HANG).untilAsserted(() -> assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.RUNNING));
         assertThat(activity(id)).anyMatch(m -> m.contains("still running 0.5 s after its start"));
     }
 

@@ -313,6 +313,32 @@ public final class FakeEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine stops, as a package upgrade stops it: it tells its event streams it is going away, then stops
+     * every running container (exit code 0: the game servers stop cleanly on its SIGTERM).
+     */
+    public void goAway() {
+        lock.lock();
+        try {
+            publishEngine(new RuntimeEvent.EngineInterrupted(tick(), "the engine is stopping"));
+            for (Container c : containers.values()) {
+                exitLocked(c, 0, false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The engine answers again after {@link #goAway()}; its containers stay stopped. */
+    public void comeBack(Instant wentAway) {
+        lock.lock();
+        try {
+            publishEngine(new RuntimeEvent.EngineResumed(tick(), wentAway));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The server's container prints {@code text}, stamped just after the previous line. */
     public LogLine emit(UUID serverId, String text) {
         return emit(serverId, text, false);
@@ -734,6 +760,17 @@ public final class FakeEngine implements AutoCloseable {
         }
         for (FakeStream<?> s : streams) {
             if (s.kind == FakeStream.Kind.EVENTS && s.key instanceof EventKey(String node) && FakeRuntime.owns(node, c.labels)) {
+                FakeEngine.<RuntimeEvent>cast(s).push(event);
+            }
+        }
+    }
+
+    private void publishEngine(RuntimeEvent event) {
+        if (dropEvents) {
+            return;
+        }
+        for (FakeStream<?> s : streams) {
+            if (s.kind == FakeStream.Kind.EVENTS) {
                 FakeEngine.<RuntimeEvent>cast(s).push(event);
             }
         }

@@ -143,8 +143,8 @@ class FakeRuntimeTest {
             assertThat(other.listOwned(soon())).extracting(ContainerInfo::ref).containsExactly(their.ref());
             assertThat(their.labels()).containsEntry(RuntimeLabels.NODE, "node-b");
             await().atMost(HANG).until(() -> mine.size() == 1 && theirs.size() == 1);
-            assertThat(mine.getFirst().ref()).isEqualTo(ours.ref());
-            assertThat(theirs.getFirst().ref()).isEqualTo(their.ref());
+            assertThat(((RuntimeEvent.ContainerEvent) mine.getFirst()).ref()).isEqualTo(ours.ref());
+            assertThat(((RuntimeEvent.ContainerEvent) theirs.getFirst()).ref()).isEqualTo(their.ref());
         }
         other.close();
         assertThat(engine.containers()).as("closing a daemon's runtime leaves the engine's containers").hasSize(3);
