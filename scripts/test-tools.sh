@@ -5,8 +5,10 @@
 #   systemd         SystemdUnitTest runs `systemd-analyze verify` on raptord.service (no running systemd needed)
 #   openssh-client  sftp, ssh, ssh-keygen: raptor-sftp's tests log in with OpenSSH's own client
 #   sshpass         types a password into sftp in batch mode
-#   curl            the FTP and FTPS client of the FTP tests
+#   curl            the FTP and FTPS client of the FTP tests; HTTPS and HTTP/2 to the API (TLS tests)
+#   openssl         the TLS tests make their own CA, certificates and keys with it
 #   openssh-server  sshd and sftp-server, the reference raptor-bench's sftp scenario measures against
+#   chromium, chromium-driver  raptor-api's WebConsoleTest drives the built-in web console in headless Chromium
 # Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -18,7 +20,10 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 { command -v sftp >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } || missing+=(openssh-client)
 command -v sshpass >/dev/null 2>&1 || missing+=(sshpass)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 { [ -x /usr/sbin/sshd ] && [ -x /usr/lib/openssh/sftp-server ]; } || missing+=(openssh-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 [ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }

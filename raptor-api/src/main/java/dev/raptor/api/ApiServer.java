@@ -3,6 +3,7 @@ package dev.raptor.api;
 import dev.raptor.api.auth.Access;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.auth.FailedAuthLimit;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.TokenRoutes;
 import dev.raptor.api.sftp.SftpUserRoutes;
@@ -10,6 +11,8 @@ import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.backups.BackupRoutes;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.http.ClientAddress;
+import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
@@ -26,15 +29,23 @@ import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.api.templates.TemplateRoutes;
 import dev.raptor.api.installs.InstallRoutes;
+import dev.raptor.api.web.WebConsole;
 import dev.raptor.backup.BackupService;
+import dev.raptor.api.tls.CertificateReloader;
+import dev.raptor.api.tls.PemIdentity;
+import dev.raptor.api.tls.TlsConnector;
+import dev.raptor.api.tls.TlsFileException;
+import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.metrics.ApiMetrics;
+import dev.raptor.metrics.AuthMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.ParsedEndpoint;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,15 +77,24 @@ public final class ApiServer implements AutoCloseable {
     private final Operations operations;
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
+    private final Tls tls;
+    private final FailedAuthLimit authLimit;
+    private volatile CertificateReloader reloader;
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live) {
+                      LiveConsole.Endpoints live, Tls tls, FailedAuthLimit authLimit) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
+        this.tls = tls;
+        this.authLimit = authLimit;
+    }
+
+    /** The TLS side of the TCP connector: the certificate loaded at build, and the factory a reload swaps it in. */
+    private record Tls(TlsSettings settings, PemIdentity identity, AtomicReference<SslContextFactory.Server> ssl) {
     }
 
     /**
@@ -165,12 +185,17 @@ public final class ApiServer implements AutoCloseable {
                                    Observability observability, SftpUserDirectory sftpUsers, BackupService backups,
                                    Provisioning provisioning) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
-        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf);
+        SecuritySettings security = settings.security();
+        Tls tls = security.tls() == null ? null : new Tls(security.tls(), identity(security.tls()), new AtomicReference<>());
+        FailedAuthLimit authLimit = new FailedAuthLimit(security.authLimit(), Clock.systemUTC());
+        CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
+        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::serverOf, authLimit,
+                new ClientAddress(security.trustedProxies()));
         ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
         TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
         InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
                 : new InstallRoutes(provisioning.installs(), operations, settings);
-        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, apiKey, tokens, authenticator, observability.games());
+        LiveConsole.Endpoints live = liveConsole.endpoints(fleet, authenticator, cors, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
         PowerRoutes power = new PowerRoutes(fleet, operations, settings);
@@ -179,6 +204,8 @@ public final class ApiServer implements AutoCloseable {
         MetricsEndpoint metrics = new MetricsEndpoint(observability.metrics());
         ApiMetrics requests = new ApiMetrics(observability.metrics().registry());
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
+        AuthMetrics.register(observability.metrics().registry(), "http", authLimit, FailedAuthLimit::failures, FailedAuthLimit::refusals,
+                FailedAuthLimit::blockedAddresses);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
         BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
@@ -194,6 +221,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.threadPool = pool;
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
+            WebConsole.install(config); // the browser console at "/" (static files; not routes of the API)
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
@@ -206,7 +234,14 @@ public final class ApiServer implements AutoCloseable {
                 server.setStopAtShutdown(false); // the daemon's shutdown hook stops things in order
             });
             config.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                ServerConnector c;
+                if (tls == null) {
+                    c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                } else {
+                    TlsConnector.Made made = TlsConnector.create(server, http, tls.identity());
+                    tls.ssl().set(made.ssl());
+                    c = made.connector();
+                }
                 c.setHost(settings.httpHost());
                 c.setPort(settings.httpPort());
                 c.setName("tcp");
@@ -235,6 +270,8 @@ public final class ApiServer implements AutoCloseable {
                             "X-HTTP-Method-Override is not supported; send the request with its real method");
                 }
             });
+            // Browsers: preflights answered, pages of origins not allowed refused, before anything else runs.
+            routes.before(cors::before);
             routes.beforeMatched(authenticator);
 
             routes.get(BASE + "/health", node::health, Access.PUBLIC);
@@ -291,7 +328,16 @@ public final class ApiServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/backups/{bid}/lock", backupRoutes::lock, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups/{bid}/unlock", backupRoutes::unlock, Access.NODE);
         });
-        return new ApiServer(app, settings, operations, tcp, live);
+        return new ApiServer(app, settings, operations, tcp, live, tls, authLimit);
+    }
+
+    /** The certificate and key of {@code tls}, checked; a pair that cannot serve stops the build naming both files. */
+    private static PemIdentity identity(TlsSettings tls) {
+        try {
+            return PemIdentity.read(tls.certificate(), tls.privateKey());
+        } catch (TlsFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */
@@ -314,9 +360,28 @@ public final class ApiServer implements AutoCloseable {
             UnixSocket.restrict(settings.socketPath());
         }
         started = true;
-        log.info("API listening on http://{}:{}{} and unix:{}", settings.httpHost(), port(), BASE,
+        if (tls != null) {
+            reloader = CertificateReloader.start(tls.settings(), tls.ssl().get(), tls.identity());
+        }
+        log.info("API listening on {}://{}:{}{} and unix:{}", scheme(), settings.httpHost(), port(), BASE,
                 settings.socketPath() == null ? "(none)" : settings.socketPath());
         return this;
+    }
+
+    /** {@code https} when the TCP port speaks TLS, else {@code http}. */
+    public String scheme() {
+        return tls == null ? "http" : "https";
+    }
+
+    /** The certificate served now (empty without TLS): the one loaded at start, or the last renewal picked up. */
+    public java.util.Optional<PemIdentity> certificate() {
+        CertificateReloader r = reloader;
+        return tls == null ? java.util.Optional.empty() : java.util.Optional.of(r == null ? tls.identity() : r.served());
+    }
+
+    /** The HTTP API's failed-authentication limit (for tests and metrics). */
+    public FailedAuthLimit authLimit() {
+        return authLimit;
     }
 
     /** The bound TCP port (useful when the settings asked for 0). */
@@ -346,6 +411,10 @@ public final class ApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        CertificateReloader r = reloader;
+        if (r != null) {
+            r.close();
+        }
         operations.close();
         live.close(); // console sockets and log follows end now rather than at the shutdown grace
         if (started) {

@@ -2,6 +2,7 @@ package dev.raptor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.raptor.api.auth.Authenticator;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.wire.json.WireJson;
@@ -98,7 +99,7 @@ class TokenTest {
         String token = node.tokens(past).issue(UUID.fromString(server), Set.of(Permission.CONSOLE_READ), Duration.ofMinutes(5)).token();
         TestNode.Res r = with(token, "GET", "/api/v1/servers/" + server + "/logs", null);
         assertThat(r.status()).as(r.toString()).isEqualTo(401);
-        assertThat(r.json().get("detail").asText()).contains("expired");
+        assertThat(r.json().get("detail").asText()).as("the same answer as a forgery").isEqualTo(Authenticator.REFUSED);
     }
 
     @Test
@@ -110,7 +111,8 @@ class TokenTest {
         String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(WireJson.write(claims).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         TestNode.Res r = with(forged, "POST", "/api/v1/servers/" + server + "/power", "{\"action\": \"kill\"}");
         assertThat(r.status()).as(r.toString()).isEqualTo(401);
-        assertThat(r.json().get("detail").asText()).contains("signature");
+        assertThat(r.json().get("detail").asText()).as("nothing that tells a forger which check failed").isEqualTo(Authenticator.REFUSED);
+        assertThat(r.json().get("error").asText()).isEqualTo("invalid_token");
     }
 
     @Test
@@ -129,6 +131,14 @@ class TokenTest {
                 + ",\"permissions\":[\"power\"]}").getBytes(StandardCharsets.UTF_8));
         assertThat(with(header + "." + claims + ".", "POST", "/api/v1/servers/" + server + "/power", "{\"action\": \"kill\"}").status()).isEqualTo(401);
         assertThat(with(header + "." + claims + ".x", "POST", "/api/v1/servers/" + server + "/power", "{\"action\": \"kill\"}").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenIssuedForAnotherServerDoesNotReachThisOne() {
+        String other = node.create(TestNode.gameServer("token-other", 0));
+        String token = issue("\"console.read\"", 60);
+        TestNode.Res r = with(token, "GET", "/api/v1/servers/" + other + "/logs", null);
+        assertThat(r.status()).as(r.toString()).isEqualTo(403);
     }
 
     @Test

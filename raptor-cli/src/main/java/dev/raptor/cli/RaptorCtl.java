@@ -25,7 +25,7 @@ import java.util.Map;
         footer = {"", "SERVER is a server id, a unique id prefix, or a name.",
                 "The daemon is reached on its Unix socket ($RAPTOR_SOCKET, else $RAPTOR_DATA_DIR/raptor.sock, else "
                         + DaemonAddress.DEFAULT_DATA_DIR + "/" + DaemonAddress.SOCKET_FILE + "),",
-                "or over HTTP with --host URL and $RAPTOR_API_KEY.",
+                "or over HTTP(S) with --host URL and $RAPTOR_API_KEY (a private CA: --ca FILE or $RAPTOR_CA).",
                 "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 conflict, 5 daemon unreachable."})
 public final class RaptorCtl implements Runnable {
 
@@ -34,12 +34,16 @@ public final class RaptorCtl implements Runnable {
     String socket;
 
     @Option(names = {"-H", "--host"}, paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "A daemon over HTTP, e.g. http://10.0.0.5:8080 (default: $RAPTOR_HOST); unix:///PATH is a socket.")
+            description = "A daemon over HTTP or HTTPS, e.g. http://10.0.0.5:8080 (default: $RAPTOR_HOST); unix:///PATH is a socket.")
     String host;
 
     @Option(names = "--api-key", paramLabel = "KEY", scope = ScopeType.INHERIT,
-            description = "The node API key for --host (default: $RAPTOR_API_KEY).")
+            description = "The node API key (or a server token) for --host (default: $RAPTOR_API_KEY).")
     String apiKey;
+
+    @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "For an https:// --host: the PEM certificate of the CA that signed the daemon's (default: $RAPTOR_CA; else the JDK's public CAs).")
+    String ca;
 
     @Spec
     CommandSpec spec;
@@ -62,7 +66,7 @@ public final class RaptorCtl implements Runnable {
         if (cli == null) {
             DaemonAddress address;
             try {
-                address = DaemonAddress.of(socket, host, apiKey, env);
+                address = DaemonAddress.of(socket, host, apiKey, ca, env);
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(e.getMessage());
             }

@@ -37,7 +37,9 @@ record BootSummary(String version, DaemonConfig config, RuntimeSelector.Selected
             out.add("  WARNING:  " + blocked);
         }
         String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
-        out.add("  API:      http://" + host + ":" + httpPort + "/api/v1 and the unix socket " + config.socket());
+        out.add("  API:      " + config.apiScheme() + "://" + host + ":" + httpPort + "/api/v1 and the unix socket " + config.socket()
+                + (config.security().tls() == null ? "" : " (certificate " + config.security().tls().certificate()
+                + ", reloaded when it changes)"));
         out.add("  API key:  " + keyOrigin);
         out.add("  files:    " + transfers);
         out.add("  servers:  " + adopted.servers() + " known, " + adopted.adopted() + " adopted, " + adopted.started() + " started, "

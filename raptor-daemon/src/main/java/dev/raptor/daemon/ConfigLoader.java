@@ -3,7 +3,14 @@ package dev.raptor.daemon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.raptor.api.SecuritySettings;
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.FailedAuthLimit;
+import dev.raptor.api.http.AddressRange;
+import dev.raptor.api.http.CorsPolicy;
+import dev.raptor.api.tls.PemIdentity;
+import dev.raptor.api.tls.TlsFileException;
+import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.process.ProcessRuntimeConfig;
@@ -46,6 +53,10 @@ import java.util.regex.Pattern;
  *   <tr><td>backupMax</td><td>RAPTOR_BACKUP_MAX</td><td>0: every server keeps all its backups; else the most it keeps</td></tr>
  *   <tr><td>backupMaxAgeDays</td><td>RAPTOR_BACKUP_MAX_AGE_DAYS</td><td>0: no age limit; else backups older are pruned</td></tr>
  *   <tr><td>backupS3Bucket (and Endpoint, Region, Prefix, AccessKey, SecretKey, PathStyle, PartSizeMiB)</td><td>RAPTOR_BACKUP_S3_*</td><td>none: backups in &lt;dataDir&gt;/backups</td></tr>
+ *   <tr><td>tls.cert, tls.key</td><td>RAPTOR_TLS_CERT, RAPTOR_TLS_KEY</td><td>none: plain HTTP; PEM certificate (chain) and key serve HTTPS</td></tr>
+ *   <tr><td>allowedOrigins</td><td>RAPTOR_ALLOWED_ORIGINS (comma-separated)</td><td>none: only the daemon's own pages</td></tr>
+ *   <tr><td>trustedProxies</td><td>RAPTOR_TRUSTED_PROXIES (comma-separated)</td><td>none: X-Forwarded-For is ignored</td></tr>
+ *   <tr><td>authFailures.limit, .windowSeconds, .blockSeconds</td><td>RAPTOR_AUTH_FAILURE_LIMIT, RAPTOR_AUTH_FAILURE_WINDOW_SECONDS, RAPTOR_AUTH_BLOCK_SECONDS</td><td>20 refused credentials in 600 s block an address for 60 s (doubling)</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -92,8 +103,18 @@ public final class ConfigLoader {
         keys.put("backupS3SecretKey", "RAPTOR_BACKUP_S3_SECRET_KEY");
         keys.put("backupS3PathStyle", "RAPTOR_BACKUP_S3_PATH_STYLE");
         keys.put("backupS3PartSizeMiB", "RAPTOR_BACKUP_S3_PART_SIZE_MIB");
+        keys.put("tls.cert", "RAPTOR_TLS_CERT");
+        keys.put("tls.key", "RAPTOR_TLS_KEY");
+        keys.put("allowedOrigins", "RAPTOR_ALLOWED_ORIGINS");
+        keys.put("trustedProxies", "RAPTOR_TRUSTED_PROXIES");
+        keys.put("authFailures.limit", "RAPTOR_AUTH_FAILURE_LIMIT");
+        keys.put("authFailures.windowSeconds", "RAPTOR_AUTH_FAILURE_WINDOW_SECONDS");
+        keys.put("authFailures.blockSeconds", "RAPTOR_AUTH_BLOCK_SECONDS");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
+
+    /** Settings that take a list: a YAML list, or one string with the items separated by commas (the environment's form). */
+    static final java.util.Set<String> LISTS = java.util.Set.of("allowedOrigins", "trustedProxies");
 
     /** The longest Unix socket path the kernel accepts (sun_path is 108 bytes with its NUL). */
     static final int MAX_SOCKET_PATH = 107;
@@ -239,6 +260,7 @@ public final class ConfigLoader {
             problems.add("healthDiskCriticalMiB (" + diskCritical + ") must not be above healthDiskWarnMiB (" + diskWarn + ")");
         }
         FileTransferConfig transfers = transfers(yaml, file, problems);
+        SecuritySettings security = security(yaml, file, problems);
 
         BackupConfig backups = backups(yaml, file, problems);
 
@@ -247,7 +269,7 @@ public final class ConfigLoader {
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security);
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */
@@ -312,6 +334,70 @@ public final class ConfigLoader {
 
     /** A whole number between {@code min} and {@code max}. */
     private static long whole(Setting s, long fallback, long min, long max, List<String> problems) {
+        return whole(s, fallback, min, max, null, problems);
+    }
+
+    /**
+     * tls.cert and tls.key (read and checked now: a key that is not the certificate's stops boot naming both files),
+     * allowedOrigins, trustedProxies and the failed-authentication limit.
+     */
+    private SecuritySettings security(Map<String, String> yaml, Path file, List<String> problems) {
+        SecuritySettings security = SecuritySettings.defaults();
+        Setting cert = setting("tls.cert", yaml, file);
+        Setting key = setting("tls.key", yaml, file);
+        Path certificate = cert.value == null ? null : absolute(cert.value, cert.name, problems);
+        Path privateKey = key.value == null ? null : absolute(key.value, key.name, problems);
+        if ((cert.value == null) != (key.value == null)) {
+            problems.add("tls.cert and tls.key (RAPTOR_TLS_CERT, RAPTOR_TLS_KEY) are given together or not at all");
+        } else if (certificate != null && privateKey != null) {
+            try {
+                PemIdentity.read(certificate, privateKey);
+                security = security.withTls(TlsSettings.of(certificate, privateKey));
+            } catch (TlsFileException e) {
+                problems.add(cert.name + " and " + key.name + ": " + e.getMessage());
+            }
+        }
+
+        Setting origins = setting("allowedOrigins", yaml, file);
+        List<String> allowed = new ArrayList<>();
+        for (String o : items(origins.value)) {
+            try {
+                allowed.add(CorsPolicy.normalize(o));
+            } catch (IllegalArgumentException e) {
+                problems.add(origins.name + ": " + e.getMessage());
+            }
+        }
+        security = security.withAllowedOrigins(allowed);
+
+        Setting proxies = setting("trustedProxies", yaml, file);
+        List<AddressRange> trusted = new ArrayList<>();
+        for (String p : items(proxies.value)) {
+            try {
+                trusted.add(AddressRange.parse(p));
+            } catch (IllegalArgumentException e) {
+                problems.add(proxies.name + ": " + e.getMessage());
+            }
+        }
+        security = security.withTrustedProxies(trusted);
+
+        FailedAuthLimit.Settings d = FailedAuthLimit.Settings.DEFAULTS;
+        long limit = whole(setting("authFailures.limit", yaml, file), d.limit(), 0, 1_000_000, "refused credentials (0 turns the limit off)", problems);
+        long window = whole(setting("authFailures.windowSeconds", yaml, file), d.window().toSeconds(), 1, 86_400, "seconds", problems);
+        long block = whole(setting("authFailures.blockSeconds", yaml, file), d.firstBlock().toSeconds(), 1, 86_400, "seconds", problems);
+        return security.withAuthLimit(new FailedAuthLimit.Settings((int) limit, java.time.Duration.ofSeconds(window),
+                java.time.Duration.ofSeconds(block), java.time.Duration.ofSeconds(Math.max(block, d.maxBlock().toSeconds()))));
+    }
+
+    /** A list setting's items: comma-separated, blanks dropped. */
+    private static List<String> items(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** A whole number in [min, max]; {@code unit} (or null) says what it counts in an error. */
+    private static long whole(Setting s, long fallback, long min, long max, String unit, List<String> problems) {
         if (s.value == null || s.value.isBlank()) {
             return fallback;
         }
@@ -323,7 +409,7 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             // named below
         }
-        problems.add(s.name + ": must be a whole number from " + min + " to " + max + " (was '" + s.value + "')");
+        problems.add(s.name + ": must be a whole number " + (unit == null ? "from " : "of " + unit + ", ") + min + " to " + max + " (was '" + s.value + "')");
         return fallback;
     }
 
@@ -432,20 +518,41 @@ public final class ConfigLoader {
             problems.add(file + ": must be a mapping of settings (" + String.join(", ", KEYS.keySet()) + ")");
             return out;
         }
-        for (Map.Entry<String, JsonNode> e : root.properties()) {
-            String key = e.getKey();
+        read(root, "", file, out, problems);
+        return out;
+    }
+
+    /** The settings of one mapping: {@code tls: {cert: …}} is the setting {@code tls.cert}; list settings take lists. */
+    private static void read(JsonNode mapping, String prefix, Path file, Map<String, String> out, List<String> problems) {
+        for (Map.Entry<String, JsonNode> e : mapping.properties()) {
+            String key = prefix + e.getKey();
             JsonNode v = e.getValue();
-            if (!KEYS.containsKey(key)) {
+            boolean group = KEYS.keySet().stream().anyMatch(k -> k.startsWith(key + "."));
+            if (group && v.isObject()) {
+                read(v, key + ".", file, out, problems);
+            } else if (!KEYS.containsKey(key)) {
                 problems.add(file + ": unknown setting '" + key + "' (known: " + String.join(", ", KEYS.keySet()) + ")");
             } else if (v.isNull()) {
                 // an empty value means "the default"
+            } else if (LISTS.contains(key) && v.isArray()) {
+                List<String> items = new ArrayList<>();
+                for (JsonNode item : v) {
+                    if (!item.isValueNode() || item.isNull()) {
+                        problems.add(key + " in " + file + ": every item must be a single value");
+                    } else if (item.asText().contains(",")) {
+                        problems.add(key + " in " + file + ": '" + item.asText() + "' holds a comma; list each item on its own");
+                    } else {
+                        items.add(item.asText());
+                    }
+                }
+                out.put(key, String.join(",", items));
             } else if (!v.isValueNode()) {
-                problems.add(key + " in " + file + ": must be a single value, not a " + (v.isArray() ? "list" : "mapping"));
+                problems.add(key + " in " + file + ": must be " + (LISTS.contains(key) ? "a list or a single value" : "a single value")
+                        + ", not a " + (v.isArray() ? "list" : "mapping"));
             } else {
                 out.put(key, v.asText());
             }
         }
-        return out;
     }
 
     private static Path absolute(String value, String name, List<String> problems) {

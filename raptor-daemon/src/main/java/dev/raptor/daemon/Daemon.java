@@ -23,6 +23,7 @@ import dev.raptor.core.health.HealthMonitor;
 import dev.raptor.core.health.ListenerCheck;
 import dev.raptor.core.health.ServersCheck;
 import dev.raptor.core.health.StoreCheck;
+import dev.raptor.metrics.AuthMetrics;
 import dev.raptor.metrics.HealthMetrics;
 import dev.raptor.metrics.MeteredRuntime;
 import dev.raptor.metrics.MeteredStore;
@@ -58,6 +59,7 @@ import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.sftp.FileTransfers;
 import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
+import dev.raptor.sftp.login.LoginThrottleStats;
 import dev.raptor.sftp.ssh.SftpSettings;
 import dev.raptor.sftp.volume.ServerFilesSource;
 import dev.raptor.store.SqliteStore;
@@ -147,6 +149,8 @@ public final class Daemon implements AutoCloseable {
         DataDirLayout.Prepared layout = DataDirLayout.prepare(dataDir);
         layout.changes().forEach(c -> log.info("data directory: {}", c));
         layout.problems().forEach(p -> log.warn("data directory: {}", p));
+        SecretsAtRest.check(dataDir, java.util.Arrays.asList(config.security().tls() == null ? null : config.security().tls().privateKey(),
+                config.transfers().privateKey()), SecretsAtRest.ownUid()).forEach(c -> log.info("secrets: {}", c));
         Path volumes = layout.volumes();
 
         metrics = RaptorMetrics.create();
@@ -273,7 +277,7 @@ public final class Daemon implements AutoCloseable {
         TokenService tokens = TokenService.loadOrGenerate(dataDir, Clock.systemUTC());
         NodeStatus status = new NodeStatus(fleet, dataDir, version, () -> storeProbe(store, dataDir), MIN_FREE_BYTES);
         api = ApiServer.create(fleet, status, apiKey, tokens,
-                ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version),
+                ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version).withSecurity(config.security()),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
                 new Observability(metrics, health, poller), store.sftpUsers(), backups, new Provisioning(store.templates(), installs));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
@@ -308,8 +312,9 @@ public final class Daemon implements AutoCloseable {
                     LoginThrottle.Settings.DEFAULTS, Clock.systemUTC());
             closeOrder.push(new Step("SFTP/FTP servers (their sessions end)", transfers));
             transfers.start();
-            TransferMetrics.bind(metrics.registry(), transfers, FileTransfers::openSessions, f -> f.loginStats().failedLogins(),
-                    f -> f.loginStats().throttledLogins(), f -> f.loginStats().blockedAddresses());
+            TransferMetrics.sessions(metrics.registry(), transfers, FileTransfers::openSessions);
+            AuthMetrics.register(metrics.registry(), "sftp", transfers.loginStats(), LoginThrottleStats::failedLogins,
+                    LoginThrottleStats::throttledLogins, LoginThrottleStats::blockedAddresses);
         } catch (IOException | RuntimeException e) {
             throw new BootException("cannot serve SFTP/FTP (" + t.describe(t.sftp(), t.ftp()) + "): " + rootMessage(e)
                     + "; choose other addresses with sftpAddr / RAPTOR_SFTP_ADDR and ftpAddr / RAPTOR_FTP_ADDR, or off", e);

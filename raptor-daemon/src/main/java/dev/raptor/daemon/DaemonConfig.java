@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import dev.raptor.api.SecuritySettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
 
@@ -27,15 +28,22 @@ import java.nio.file.Path;
  * @param backups    backup compression, write-rate limit and storage (S3 when a bucket is named)
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
+ * @param security   TLS on the API, allowed browser origins, trusted proxies, the failed-authentication limit
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
-                           Path configFile, FileTransferConfig transfers, BackupConfig backups) {
+                           Path configFile, FileTransferConfig transfers, BackupConfig backups,
+                           SecuritySettings security) {
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
         return dataDir.resolve(ApiKey.FILE_NAME);
+    }
+
+    /** {@code https} when the API's TCP port speaks TLS. */
+    public String apiScheme() {
+        return security.tls() == null ? "http" : "https";
     }
 
     /** Where the API key comes from, in words: the setting, or the key file. */
@@ -50,6 +58,8 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", dockerHost=" + dockerHost + ", node=" + node + ", serverUser=" + serverUser + ", logFormat=" + logFormat.wireName()
                 + ", metrics=" + (metricsHost == null ? "on the API address" : metricsHost + ":" + metricsPort)
                 + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
-                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp()) + ", backups=" + backups + "]";
+                + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp())
+                + ", tls=" + (security.tls() == null ? "off" : security.tls().certificate()) + ", allowedOrigins=" + security.allowedOrigins()
+                + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.TokenService;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +24,9 @@ import java.util.Optional;
  *   <li>{@code rotate} writes a new key into the file, atomically, and prints it. A running daemon reads the
  *       file again when it changes, so the old key is refused from its next request on; no restart is needed.
  *       A key given by configuration is not rotated: change it where it is set.</li>
+ *   <li>{@code rotate --tokens [--grace SECONDS]} replaces the server-token secret instead ({@code token-secret}); the
+ *       old one is kept in {@code token-secret.previous} and still accepted for the grace (default: the longest token
+ *       lifetime, so no token issued before is cut short; 0 when it leaked). Nothing secret is printed.</li>
  * </ul>
  * The key goes to standard output alone (for {@code KEY=$(raptord key show)}); what the operator should know
  * goes to standard error. Exit codes: 0 done, 1 refused or failed (the message says why).
@@ -30,11 +36,64 @@ final class KeyCommand {
     }
 
     static boolean accepts(List<String> words) {
-        return words.size() == 2 && words.getFirst().equals("key") && (words.get(1).equals("show") || words.get(1).equals("rotate"));
+        if (words.size() == 2 && words.getFirst().equals("key") && (words.get(1).equals("show") || words.get(1).equals("rotate"))) {
+            return true;
+        }
+        return words.size() >= 3 && words.get(0).equals("key") && words.get(1).equals("rotate") && words.get(2).equals("--tokens")
+                && tokenGrace(words.subList(3, words.size())) != null;
     }
 
     static int run(List<String> words, DaemonConfig config, PrintStream out, PrintStream err) {
+        if (words.size() >= 3) {
+            return rotateTokens(config, tokenGrace(words.subList(3, words.size())), err);
+        }
         return words.get(1).equals("show") ? show(config, out, err) : rotate(config, out, err);
+    }
+
+    /** The grace of {@code key rotate --tokens [--grace SECONDS]}: the default, the given one, or null when the words are wrong. */
+    static Duration tokenGrace(List<String> options) {
+        if (options.isEmpty()) {
+            return TokenService.DEFAULT_ROTATION_GRACE;
+        }
+        String value;
+        if (options.size() == 2 && options.get(0).equals("--grace")) {
+            value = options.get(1);
+        } else if (options.size() == 1 && options.get(0).startsWith("--grace=")) {
+            value = options.get(0).substring("--grace=".length());
+        } else {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 || seconds > TokenService.MAX_TTL.toSeconds() ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code key rotate --tokens}: a new server-token secret (new tokens are signed with it at once, in a running
+     * daemon too); the old one is kept beside it and accepted until the grace ends. The secrets are never printed.
+     */
+    private static int rotateTokens(DaemonConfig config, Duration grace, PrintStream err) {
+        Path secret = config.dataDir().resolve(TokenService.SECRET_FILE);
+        if (!Files.exists(secret)) {
+            err.println("raptord: there is no token secret in " + secret + " yet: raptord makes it at its first boot (check RAPTOR_DATA_DIR)");
+            return 1;
+        }
+        TokenService.Rotation r;
+        try {
+            r = TokenService.rotate(config.dataDir(), grace, Instant.now());
+        } catch (UncheckedIOException e) {
+            return cannot("rotate", secret, e.getCause(), err);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("raptord: cannot rotate the token secret in " + secret + ": " + e.getMessage());
+            return 1;
+        }
+        err.println("raptord: wrote a new server-token secret to " + r.secretFile() + " (key " + r.newKeyId() + ", mode 0600); new tokens "
+                + "are signed with it from now on. Tokens signed with the previous key (" + r.previousKeyId() + ", kept in "
+                + r.previousFile() + ") are accepted until " + r.previousRetiresAt() + (grace.isZero() ? " (that is: no longer)." : "."));
+        return 0;
     }
 
     private static int show(DaemonConfig config, PrintStream out, PrintStream err) {

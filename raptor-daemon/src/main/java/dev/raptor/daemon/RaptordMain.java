@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  * shuts it down in order, leaving game servers running. {@code raptord key show|rotate} reads or replaces
  * the node API key instead ({@link KeyCommand}).
  *
- * <p>Exit codes: 2 for bad usage or configuration (the message names every bad setting), 1 when
+ * <p>Exit codes: 2 for bad usage or configuration (the message names every bad setting; a secret whose owner or mode
+ * raptord cannot fix too), 1 when
  * boot fails (engine unreachable, data directory in use...), and after a clean shutdown on SIGTERM
  * the JVM's 143 (128 + SIGTERM; the systemd unit counts it as success).
  */
@@ -55,8 +56,8 @@ public final class RaptordMain {
                 default -> {
                     if (args[i].startsWith("--config=")) {
                         configFile = Path.of(args[i].substring("--config=".length()));
-                    } else if (!args[i].startsWith("-")) {
-                        command.add(args[i]);
+                    } else if (!args[i].startsWith("-") || !command.isEmpty()) {
+                        command.add(args[i]); // a command's own options ("key rotate --tokens") are the command's
                     } else {
                         usage(System.err, "unknown argument '" + args[i] + "'");
                         System.exit(EXIT_USAGE);
@@ -92,7 +93,12 @@ public final class RaptordMain {
         Daemon daemon;
         try {
             daemon = Daemon.start(config, version());
-        } catch (BootException | ConfigException e) {
+        } catch (ConfigException e) {
+            // something only the operator can fix (a secret's owner or mode): restarting would not help
+            log.error("raptord cannot start: {}", e.getMessage());
+            System.exit(EXIT_USAGE);
+            return;
+        } catch (BootException e) {
             log.error("raptord cannot start: {}", e.getMessage());
             System.exit(EXIT_BOOT_FAILED);
             return;
@@ -161,11 +167,24 @@ public final class RaptordMain {
         out.println("usage: raptord [--config FILE] [--version] [--help]     run the daemon");
         out.println("       raptord [--config FILE] key show                 print the node API key (run as root)");
         out.println("       raptord [--config FILE] key rotate               replace it; a running raptord refuses the old key at once");
+        out.println("       raptord [--config FILE] key rotate --tokens [--grace SECONDS]");
+        out.println("                                                        replace the server-token secret; tokens signed with the");
+        out.println("                                                        old one are accepted for SECONDS more (default 900, the");
+        out.println("                                                        longest token lifetime; 0 if it leaked)");
         out.println();
         out.println("Settings (YAML key / environment variable, the environment wins):");
         for (Map.Entry<String, String> e : ConfigLoader.KEYS.entrySet()) {
             out.println("  " + e.getKey() + " / " + e.getValue());
         }
         out.println("The default config file is " + ConfigLoader.DEFAULT_FILE + " (used when present).");
+        out.println();
+        out.println("On the internet (README: Running Raptor on the internet):");
+        out.println("  tls.cert, tls.key      PEM files (certbot's fullchain.pem and privkey.pem): the API port speaks HTTPS only");
+        out.println("                         (TLS 1.2+, HTTP/2), reloaded when the files change; plain HTTP is answered 400");
+        out.println("  allowedOrigins         panel origins (https://panel.example.com) whose pages may call the API and open");
+        out.println("                         console sockets; other pages' preflights, requests and upgrades are refused 403");
+        out.println("  trustedProxies         reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client");
+        out.println("  authFailures.limit     refused credentials per client address within authFailures.windowSeconds before");
+        out.println("                         it is answered 429 with Retry-After (default 20 in 600 s; 0 turns it off)");
     }
 }

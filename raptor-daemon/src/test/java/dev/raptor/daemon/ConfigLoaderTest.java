@@ -297,4 +297,66 @@ class ConfigLoaderTest {
         assertThat(keysWithoutBucket.problems()).containsExactly(
                 "RAPTOR_BACKUP_S3_ACCESS_KEY: is set, but backupS3Bucket (RAPTOR_BACKUP_S3_BUCKET) is not: name the bucket too");
     }
+
+    @Test
+    void tlsIsOffByDefaultAndTakesACertificateAndItsKeyAsANestedMapping() throws IOException {
+        assertThat(loader(Map.of(), true).load(null).security().tls()).isNull();
+        dev.raptor.core.testing.TestCertificates.Server cert = dev.raptor.core.testing.TestCertificates.ca(tmp.resolve("ca"), "ca")
+                .server("node", "ec");
+        Path f = file("""
+                tls:
+                  cert: %s
+                  key: %s
+                allowedOrigins:
+                  - https://Panel.Example.com:443
+                  - http://localhost:3000
+                trustedProxies: [10.0.0.0/8, "::1"]
+                authFailures:
+                  limit: 50
+                  windowSeconds: 60
+                """.formatted(cert.certificate(), cert.key()));
+
+        DaemonConfig c = loader(Map.of(), true).load(f);
+
+        assertThat(c.apiScheme()).isEqualTo("https");
+        assertThat(c.security().tls().certificate()).isEqualTo(cert.certificate());
+        assertThat(c.security().tls().privateKey()).isEqualTo(cert.key());
+        assertThat(c.security().allowedOrigins()).containsExactly("https://panel.example.com", "http://localhost:3000");
+        assertThat(c.security().trustedProxies()).hasSize(2);
+        assertThat(c.security().authLimit().limit()).isEqualTo(50);
+        assertThat(c.security().authLimit().window()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
+    @Test
+    void listSettingsTakeCommaSeparatedItemsFromTheEnvironment() {
+        DaemonConfig c = loader(Map.of("RAPTOR_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443",
+                "RAPTOR_TRUSTED_PROXIES", "127.0.0.1"), true).load(null);
+
+        assertThat(c.security().allowedOrigins()).containsExactly("https://a.example", "https://b.example:8443");
+        assertThat(c.security().trustedProxies()).hasSize(1);
+    }
+
+    @Test
+    void badSecuritySettingsAreAllNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_TLS_CERT", tmp.resolve("missing.pem").toString(),
+                "RAPTOR_ALLOWED_ORIGINS", "https://panel.example.com/app",
+                "RAPTOR_TRUSTED_PROXIES", "not-an-address",
+                "RAPTOR_AUTH_FAILURE_LIMIT", "-1"), true).load(null));
+
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("RAPTOR_TLS_CERT").contains("RAPTOR_TLS_KEY"))
+                .anySatisfy(p -> assertThat(p).contains("RAPTOR_ALLOWED_ORIGINS").contains("path"))
+                .anySatisfy(p -> assertThat(p).contains("RAPTOR_TRUSTED_PROXIES").contains("not-an-address"))
+                .anySatisfy(p -> assertThat(p).contains("RAPTOR_AUTH_FAILURE_LIMIT"));
+    }
+
+    @Test
+    void aCertificateFileThatCannotBeReadIsNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_TLS_CERT", tmp.resolve("missing.pem").toString(), "RAPTOR_TLS_KEY", tmp.resolve("missing.key").toString()), true)
+                .load(null));
+
+        assertThat(e.problems()).singleElement().asString().contains("RAPTOR_TLS_CERT and RAPTOR_TLS_KEY")
+                .contains(tmp.resolve("missing.pem").toString());
+    }
 }

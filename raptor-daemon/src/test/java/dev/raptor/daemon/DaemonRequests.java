@@ -2,6 +2,7 @@ package dev.raptor.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.wire.client.TrustedCertificates;
 import dev.raptor.wire.json.WireJson;
 
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Raw requests to a child raptord over TCP with its API key, for what a typed client does not read: the
+ * Raw requests to a child raptord over TCP (HTTPS when it serves TLS) with its API key or another credential, for what a typed client does not read: the
  * Prometheus text of {@code /metrics}, an answer's exact status and body as the metrics acceptance test
  * checks them, a spec member written as JSON. Everything else goes through {@code RaptorClient}.
  */
@@ -26,14 +27,25 @@ final class DaemonRequests {
     }
 
     static HttpResponse<String> request(DaemonProcess d, String method, String path, String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path))
-                .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + d.apiKey());
+        return request(d, method, path, json, d.apiKey());
+    }
+
+    /** {@code path} on {@code d}'s origin (over HTTPS, trusting its certificate chain, when it speaks TLS) with {@code credential}. */
+    static HttpResponse<String> request(DaemonProcess d, String method, String path, String json, String credential) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.origin() + path))
+                .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + credential);
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (d.tlsCertificate() == null) {
+                return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
+            try (HttpClient https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .sslContext(TrustedCertificates.sslContext(d.tlsCertificate())).build()) {
+                return https.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

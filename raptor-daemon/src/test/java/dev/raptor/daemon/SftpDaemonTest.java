@@ -97,7 +97,7 @@ class SftpDaemonTest {
         assertThat(w.exitValue()).as(Files.readString(tmp.resolve("wrong.out"))).isNotZero();
         String metrics = DaemonRequests.request(d, "GET", "/metrics", null).body();
         assertThat(metrics).contains("raptor_file_transfer_sessions ");
-        assertThat(sample(metrics, "raptor_file_transfer_logins_failed_total"))
+        assertThat(sample(metrics, "raptor_auth_failures_total{transport=\"sftp\"}"))
                 .as(Files.readString(tmp.resolve("wrong.out"))).isGreaterThanOrEqualTo(1.0);
         JsonNode health = DaemonRequests.json(d, "GET", "/api/v1/health?deep=true", null, 200);
         JsonNode sftpCheck = null;
@@ -114,7 +114,7 @@ class SftpDaemonTest {
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
 
-    /** The value of an unlabelled series in Prometheus text. */
+    /** The value of one series (name and labels as exposed) in Prometheus text. */
     private static double sample(String exposition, String series) {
         return exposition.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
                 .findFirst().orElseThrow(() -> new AssertionError(series + " not exposed"));

@@ -79,15 +79,38 @@ final class SecretFile {
      * that runs as another user leaves it readable by that daemon.
      */
     static void replace(Path file, String secret) {
+        replace(file, secret, file);
+    }
+
+    /** Like {@link #replace(Path, String)}, the new file owned like {@code ownerLike} (when that exists). */
+    static void replace(Path file, String secret, Path ownerLike) {
         try {
-            write(file, secret);
+            write(file, secret, ownerLike);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 
-    /** Writes beside {@code file} (mode 0600), forces it to disk, then renames it over {@code file}. */
+    /** What a file is now (inode, modification time, size), to notice it was replaced; empty when it is gone. */
+    static Optional<Stamp> stamp(Path file) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return Optional.of(new Stamp(a.fileKey(), a.lastModifiedTime(), a.size()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A file's identity: equal stamps mean the content read with one is still the file's. */
+    record Stamp(Object fileKey, java.nio.file.attribute.FileTime modified, long size) {
+    }
+
     private static void write(Path file, String secret) throws IOException {
+        write(file, secret, file);
+    }
+
+    /** Writes beside {@code file} (mode 0600), forces it to disk, then renames it over {@code file}. */
+    private static void write(Path file, String secret, Path ownerLike) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -96,7 +119,7 @@ final class SecretFile {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            keepOwner(file, tmp);
+            keepOwner(ownerLike, tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -87,6 +87,7 @@ final class ConsoleConnection {
     }
 
     private final ConsoleSockets endpoint;
+    private final String client;
     private final UUID serverId;
     private final Session session;
     private final ConsoleSocketSettings settings;
@@ -107,8 +108,13 @@ final class ConsoleConnection {
     private final List<Mailbox.Timer> expiryTimers = new ArrayList<>(2);
     private final Thread control;
 
-    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial) {
+    /**
+     * @param client the client's address, against which refused {@code auth} messages count; null over the Unix socket
+     */
+    ConsoleConnection(ConsoleSockets endpoint, UUID serverId, Session session, ConsoleSocketSettings settings, SocketGrant initial,
+                      String client) {
         this.endpoint = endpoint;
+        this.client = client;
         this.serverId = serverId;
         this.session = session;
         this.settings = settings;
@@ -263,7 +269,7 @@ final class ConsoleConnection {
         String credential = m.arg().orElse("");
         SocketGrant g;
         try {
-            g = endpoint.grant(credential, serverId);
+            g = endpoint.grant(credential, serverId, client);
         } catch (ConsoleSockets.CredentialRejected e) {
             send(SocketMessage.of(SocketMessage.JWT_ERROR, e.getMessage()));
             return;

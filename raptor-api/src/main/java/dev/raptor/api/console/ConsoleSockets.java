@@ -1,11 +1,9 @@
 package dev.raptor.api.console;
 
-import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
-import dev.raptor.api.auth.InvalidTokenException;
 import dev.raptor.api.auth.Principal;
 import dev.raptor.api.auth.TokenClaims;
-import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Transport;
 import dev.raptor.api.problem.ProblemException;
@@ -36,27 +34,31 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConsoleSockets implements AutoCloseable {
     /** Upgrade attribute holding the {@link Principal} of a header-authenticated upgrade. */
     static final String PRINCIPAL = "raptor.console.principal";
+    /** Upgrade attribute holding the client's address (absent over the Unix socket). */
+    static final String CLIENT = "raptor.console.client";
 
     private final ServerFleet fleet;
     private final ConsoleHub consoles;
     private final StatsHub stats;
-    private final ApiKey apiKey;
-    private final TokenService tokens;
     private final Authenticator authenticator;
+    private final CorsPolicy cors;
     private final ConsoleSocketSettings settings;
     private final GameStatuses games;
     private final Map<String, ConsoleConnection> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ConsoleSockets(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, ApiKey apiKey, TokenService tokens,
-                          Authenticator authenticator, ConsoleSocketSettings settings, GameStatuses games) {
+    /**
+     * @param authenticator checks credentials (in the upgrade's header or the {@code auth} message) and counts refusals
+     * @param cors          which pages may open a socket: the upgrade's {@code Origin} is checked against it
+     */
+    public ConsoleSockets(ServerFleet fleet, ConsoleHub consoles, StatsHub stats, Authenticator authenticator, CorsPolicy cors,
+                          ConsoleSocketSettings settings, GameStatuses games) {
         this.fleet = fleet;
         this.games = games;
         this.consoles = consoles;
         this.stats = stats;
-        this.apiKey = apiKey;
-        this.tokens = tokens;
         this.authenticator = authenticator;
+        this.cors = cors;
         this.settings = settings;
     }
 
@@ -89,17 +91,24 @@ public final class ConsoleSockets implements AutoCloseable {
 
     // ------------------------------------------------------------------ routes
 
-    /** {@code wsBeforeUpgrade}: 404 for an unknown server, 401/403 for a bad {@code Authorization} header. */
+    /**
+     * {@code wsBeforeUpgrade}: 403 for a page of an origin not allowed, 404 for an unknown server, 401/403/429 for a
+     * bad {@code Authorization} header.
+     */
     public void beforeUpgrade(Context ctx) {
         if (closed) {
             throw new ProblemException(Problem.of(503, "shutting-down", "Shutting down", "the daemon is shutting down"));
         }
+        cors.checkUpgrade(ctx);
         UUID id = Query.serverId(ctx);
         fleet.controller(id);
         Principal principal = null;
         if (Transport.of(ctx) == Transport.UNIX) {
             principal = new Principal.LocalSocket();
-        } else if (ctx.header("Authorization") != null) {
+        } else {
+            ctx.attribute(CLIENT, authenticator.client(ctx));
+        }
+        if (principal == null && ctx.header("Authorization") != null) {
             principal = authenticator.authenticate(ctx);
             if (principal instanceof Principal.ServerToken(TokenClaims claims) && !claims.serverId().equals(id)) {
                 throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
@@ -126,7 +135,7 @@ public final class ConsoleSockets implements AutoCloseable {
             UUID id = UUID.fromString(ctx.pathParam("id"));
             Principal principal = ctx.attribute(PRINCIPAL);
             ConsoleConnection socket = new ConsoleConnection(this, id, ctx.session, settings,
-                    principal == null ? null : SocketGrant.of(principal));
+                    principal == null ? null : SocketGrant.of(principal), ctx.attribute(CLIENT));
             open.put(ctx.sessionId(), socket);
             if (closed) {
                 socket.close(1001, "the daemon is shutting down");
@@ -164,15 +173,18 @@ public final class ConsoleSockets implements AutoCloseable {
 
     // ------------------------------------------------------------------ credentials
 
-    /** A credential was refused; the message says why (sent as {@code jwt error}). */
+    /** A credential was refused; the message is what the client is told (sent as {@code jwt error}). */
     static final class CredentialRejected extends Exception {
         CredentialRejected(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** What {@code credential} (the node API key or a server token) allows on {@code serverId}. */
-    SocketGrant grant(String credential, UUID serverId) throws CredentialRejected {
+    /**
+     * What {@code credential} (the node API key or a server token) allows on {@code serverId}; a refusal counts against
+     * {@code client} like a refused request (null: the Unix socket, never counted).
+     */
+    SocketGrant grant(String credential, UUID serverId, String client) throws CredentialRejected {
         if (credential == null || credential.isBlank()) {
             throw new CredentialRejected("the auth message needs the token as its argument");
         }
@@ -180,19 +192,18 @@ public final class ConsoleSockets implements AutoCloseable {
         if (c.regionMatches(true, 0, "Bearer ", 0, 7)) {
             c = c.substring(7).strip();
         }
-        if (apiKey.matches(c)) {
-            return SocketGrant.everything("node API key");
-        }
-        TokenClaims claims;
+        Principal principal;
         try {
-            claims = tokens.verify(c);
-        } catch (InvalidTokenException e) {
-            throw new CredentialRejected(e.getMessage());
+            principal = authenticator.credential(c, client);
+        } catch (Authenticator.Refused r) {
+            throw new CredentialRejected(r.retryAfter().isPresent()
+                    ? "too many refused credentials from this address: try again in " + Authenticator.seconds(r.retryAfter().get()) + " s"
+                    : r.getMessage());
         }
-        if (!claims.serverId().equals(serverId)) {
+        if (principal instanceof Principal.ServerToken(TokenClaims claims) && !claims.serverId().equals(serverId)) {
             throw new CredentialRejected("the token is for server " + claims.serverId() + ", not this one");
         }
-        return SocketGrant.of(claims);
+        return SocketGrant.of(principal);
     }
 
     // ------------------------------------------------------------------ ending

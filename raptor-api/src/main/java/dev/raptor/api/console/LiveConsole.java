@@ -1,8 +1,7 @@
 package dev.raptor.api.console;
 
-import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
-import dev.raptor.api.auth.TokenService;
+import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.console.ConsoleSettings;
 import dev.raptor.core.console.ServerRuns;
@@ -50,8 +49,8 @@ public final class LiveConsole {
     }
 
     /** The endpoints built on these hubs: the console sockets and log following. */
-    public Endpoints endpoints(ServerFleet fleet, ApiKey apiKey, TokenService tokens, Authenticator authenticator, GameStatuses games) {
-        return new Endpoints(new ConsoleSockets(fleet, consoles, stats, apiKey, tokens, authenticator, sockets, games),
+    public Endpoints endpoints(ServerFleet fleet, Authenticator authenticator, CorsPolicy cors, GameStatuses games) {
+        return new Endpoints(new ConsoleSockets(fleet, consoles, stats, authenticator, cors, sockets, games),
                 new LogFollow(consoles), this);
     }
 

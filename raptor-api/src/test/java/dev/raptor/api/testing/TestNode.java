@@ -82,7 +82,8 @@ public final class TestNode implements AutoCloseable {
     public final DeepHealth health;
     private final NodeMetrics nodeMetrics;
     private final ServerMetrics serverMetrics;
-    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Over TLS, it trusts the certificates of the configured chain file (the test's CA is in it, as in certbot's fullchain.pem). */
+    public final HttpClient http;
 
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime) {
         this(dataDir, settings, diskWarnBytes, runtime, BackupSettings.defaults());
@@ -91,6 +92,7 @@ public final class TestNode implements AutoCloseable {
     private TestNode(Path dataDir, ApiSettings settings, long diskWarnBytes, java.util.function.Function<String, ContainerRuntime> runtime,
                      BackupSettings backupSettings) {
         this.dataDir = dataDir;
+        this.http = client(settings);
         this.store = SqliteStore.open(dataDir);
         this.runtime = runtime.apply(node);
         HostPorts hostPorts = this.runtime instanceof DockerRuntime docker ? docker.hostPorts() : HostPorts.UNCHECKED;
@@ -171,7 +173,37 @@ public final class TestNode implements AutoCloseable {
     }
 
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + api.port() + path);
+        return URI.create(api.scheme() + "://127.0.0.1:" + api.port() + path);
+    }
+
+    private static HttpClient client(ApiSettings settings) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (settings.security().tls() != null) {
+            b.sslContext(trusting(settings.security().tls().certificate()));
+        }
+        return b.build();
+    }
+
+    /** A TLS context trusting every certificate in the PEM file {@code chain} (and nothing else). */
+    public static javax.net.ssl.SSLContext trusting(Path chain) {
+        try (var in = java.nio.file.Files.newInputStream(chain)) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("c" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public RawHttp unix() {

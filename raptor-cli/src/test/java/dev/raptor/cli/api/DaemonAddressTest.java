@@ -2,7 +2,9 @@ package dev.raptor.cli.api;
 
 import dev.raptor.wire.client.DaemonEndpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -40,6 +42,23 @@ class DaemonAddressTest {
     void anExplicitSocketBeatsAHostFromTheEnvironment() {
         DaemonAddress a = DaemonAddress.of("/s.sock", null, null, Map.of("RAPTOR_HOST", "http://x:1"));
         assertThat(a.endpoint()).isInstanceOf(DaemonEndpoint.UnixSocket.class);
+    }
+
+    @Test
+    void theCaComesFromTheFlagThenTheEnvironment(@TempDir Path dir) throws Exception {
+        Path flag = Files.writeString(dir.resolve("flag.pem"), "");
+        Path fromEnv = Files.writeString(dir.resolve("env.pem"), "");
+        Map<String, String> env = Map.of("RAPTOR_CA", fromEnv.toString());
+
+        assertThat(DaemonAddress.of(null, "https://x:1", null, flag.toString(), env).ca()).isEqualTo(flag);
+        assertThat(DaemonAddress.of(null, "https://x:1", null, null, env).ca()).isEqualTo(fromEnv);
+        assertThat(DaemonAddress.of(null, "https://x:1", null, null, Map.of()).ca()).as("the JDK's public CAs").isNull();
+    }
+
+    @Test
+    void aCaFileThatIsNotThereIsRefusedNamingIt() {
+        assertThatThrownBy(() -> DaemonAddress.of(null, "https://x:1", null, "/nonexistent/ca.pem", Map.of()))
+                .hasMessageContaining("--ca '/nonexistent/ca.pem' is not a readable file");
     }
 
     @Test

@@ -109,9 +109,23 @@ public final class DaemonProcess implements AutoCloseable {
         return s != null ? Path.of(s) : dataDir() == null ? null : dataDir().resolve("raptor.sock");
     }
 
-    /** The API's base URL over TCP ({@code http://127.0.0.1:port/api/v1}). */
+    /**
+     * The certificate chain the API serves ({@code RAPTOR_TLS_CERT}), which its clients trust; null when it
+     * speaks plain HTTP.
+     */
+    public Path tlsCertificate() {
+        String cert = env.get("RAPTOR_TLS_CERT");
+        return cert == null ? null : Path.of(cert);
+    }
+
+    /** {@code http://127.0.0.1:port}, or {@code https://} when the API speaks TLS. */
+    public String origin() {
+        return (tlsCertificate() == null ? "http" : "https") + "://127.0.0.1:" + port();
+    }
+
+    /** The API's base URL over TCP ({@code http(s)://127.0.0.1:port/api/v1}). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/api/v1";
+        return origin() + "/api/v1";
     }
 
     // ------------------------------------------------------------------ talking to it
@@ -127,9 +141,12 @@ public final class DaemonProcess implements AutoCloseable {
         return client;
     }
 
-    /** A client over TCP with {@code credential} (an API key or a token); the caller closes it. */
+    /**
+     * A client over TCP with {@code credential} (an API key or a token), over HTTPS trusting the served
+     * certificate chain when the API speaks TLS; the caller closes it.
+     */
     public RaptorClient client(String credential) {
-        return RaptorClient.builder().http(URI.create("http://127.0.0.1:" + port())).credential(credential).build();
+        return RaptorClient.builder().http(URI.create(origin())).trustedCertificates(tlsCertificate()).credential(credential).build();
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -72,7 +73,9 @@ public final class PrometheusServer implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             PrometheusServer server = new PrometheusServer(p, port, log);
             try {
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                // not listening yet is not a failure: on a loaded machine Prometheus takes a while to open its port
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptionsInstanceOf(ConnectException.class).until(() -> {
                     if (!p.isAlive()) {
                         fail("prometheus exited with " + p.exitValue() + ":\n" + server.log());
                     }

@@ -22,6 +22,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -58,7 +59,7 @@ final class DaemonHttp implements AutoCloseable {
     private final Transport unix;
     private final String origin;
 
-    DaemonHttp(DaemonEndpoint endpoint, String bearer, Duration connectTimeout, Duration requestTimeout, String userAgent) {
+    DaemonHttp(DaemonEndpoint endpoint, String bearer, SSLContext trusted, Duration connectTimeout, Duration requestTimeout, String userAgent) {
         this.endpoint = endpoint;
         this.authorization = bearer == null || bearer.isBlank() ? null : "Bearer " + bearer.strip();
         this.requestTimeout = requestTimeout;
@@ -88,6 +89,10 @@ final class DaemonHttp implements AutoCloseable {
             SslContextFactory.Client unused = new SslContextFactory.Client();
             connector.setSslContextFactory(unused);
             connector.unmanage(unused);
+        } else if (trusted != null) {
+            SslContextFactory.Client tls = new SslContextFactory.Client();
+            tls.setSslContext(trusted);
+            connector.setSslContextFactory(tls);
         }
         this.http = new HttpClient(new Http11(connector, unix));
         http.setExecutor(pool);

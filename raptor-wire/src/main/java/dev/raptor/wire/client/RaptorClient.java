@@ -5,6 +5,7 @@ import dev.raptor.wire.node.NodeSystem;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpMethod;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class RaptorClient implements AutoCloseable {
 
     private RaptorClient(Builder b) {
         this.settings = new Settings(b.requestTimeout, b.operationTimeout);
-        this.http = new DaemonHttp(b.endpoint, b.bearer, b.connectTimeout, b.requestTimeout, b.userAgent);
+        this.http = new DaemonHttp(b.endpoint, b.bearer, b.trusted, b.connectTimeout, b.requestTimeout, b.userAgent);
         this.servers = new Servers(this);
         this.operations = new OperationsClient(this);
         this.state = new StateTransfer(this);
@@ -158,6 +159,7 @@ public final class RaptorClient implements AutoCloseable {
     public static final class Builder {
         private DaemonEndpoint endpoint = new DaemonEndpoint.UnixSocket(DEFAULT_SOCKET);
         private String bearer;
+        private SSLContext trusted;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration operationTimeout = Duration.ofMinutes(11);
@@ -172,7 +174,7 @@ public final class RaptorClient implements AutoCloseable {
             return this;
         }
 
-        /** The daemon over HTTP, e.g. {@code http://10.0.0.5:8080}. */
+        /** The daemon over HTTP or HTTPS, e.g. {@code http://10.0.0.5:8080} (a private CA: {@link #trustedCertificates}). */
         public Builder http(URI base) {
             this.endpoint = new DaemonEndpoint.Http(base);
             return this;
@@ -186,6 +188,17 @@ public final class RaptorClient implements AutoCloseable {
         /** The bearer credential: the node API key, or a server token. Not needed on the Unix socket. */
         public Builder credential(String apiKeyOrToken) {
             this.bearer = apiKeyOrToken;
+            return this;
+        }
+
+        /**
+         * Over {@code https://}, trust the certificates in the PEM file {@code caFile} (the CA that signed the
+         * daemon's certificate, or that certificate) instead of the JDK's public CAs.
+         *
+         * @throws IllegalArgumentException when the file holds no certificate or cannot be read
+         */
+        public Builder trustedCertificates(Path caFile) {
+            this.trusted = caFile == null ? null : TrustedCertificates.sslContext(caFile);
             return this;
         }
 
