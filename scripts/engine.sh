@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Private Docker Engine for Raptor's tests, plus the local test images.
 #
-#   scripts/engine.sh start    install docker.io + busybox-static if missing, start a private dockerd
+#   scripts/engine.sh start    install docker.io, busybox-static and socat if missing, start a private dockerd
 #                              (if not already answering), build the test images if absent or stale
 #   scripts/engine.sh stop     stop that dockerd (SIGTERM, bounded wait, then SIGKILL)
 #   scripts/engine.sh env      print `export DOCKER_HOST=...` for: eval "$(scripts/engine.sh env)"
@@ -114,6 +114,8 @@ ensure_packages() {
     # /usr/local/bin/docker may be a client-only binary; the Debian package brings /usr/bin/docker too
     if [ -x /bin/busybox ] && pkg_installed busybox-static; then :; else missing+=(busybox-static); fi
     if [ -n "$BRIDGE_SPEC" ] && ! command -v ip >/dev/null 2>&1; then missing+=(iproute2); fi
+    # the test image's echo mode connects to a Unix socket, which busybox's nc cannot
+    command -v socat >/dev/null 2>&1 || missing+=(socat)
     [ ${#missing[@]} -eq 0 ] && return 0
     [ "$(id -u)" -eq 0 ] || die "need root to install ${missing[*]}"
     log "installing ${missing[*]} (apt)"

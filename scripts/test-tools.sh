@@ -9,6 +9,7 @@
 #   openssl         the TLS tests make their own CA, certificates and keys with it
 #   openssh-server  sshd and sftp-server, the reference raptor-bench's sftp scenario measures against
 #   chromium, chromium-driver  raptor-api's WebConsoleTest drives the built-in web console in headless Chromium
+#   nodejs, npm     the Socket.IO tests run the npm socket.io-client (installed by `npm ci` from its lock file)
 # Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -24,6 +25,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 { [ -x /usr/sbin/sshd ] && [ -x /usr/lib/openssh/sftp-server ]; } || missing+=(openssh-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 [ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }

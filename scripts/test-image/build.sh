@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the test images raptor-test/gameserver:1 and :2 on the engine at $DOCKER_HOST, by
+# Builds the test images raptor-test/gameserver:1, :2 and :echo (= :1) on the engine at $DOCKER_HOST, by
 # `docker import` of a busybox rootfs (busybox-static) plus gameserver.sh. No registry is needed.
 # Skips the build when both tags exist and carry the current source hash (files of this folder +
 # busybox version); pass --force to rebuild anyway. Normally called by scripts/engine.sh start.
@@ -18,11 +18,15 @@ die() { echo "engine: ERROR: $*" >&2; exit 1; }
 
 [ -n "${DOCKER_HOST:-}" ] || die "DOCKER_HOST is not set"
 [ -x "$BUSYBOX" ] || die "$BUSYBOX missing (apt-get install busybox-static)"
+# socat (with the libraries it links) for the echo mode: busybox's nc speaks no Unix sockets
+SOCAT="$(command -v socat || true)"
+[ -n "$SOCAT" ] || die "socat missing (apt-get install socat)"
 dk() { timeout 60 docker "$@"; }
 
 source_hash() {
     {
         "$BUSYBOX" 2>&1 | head -n 1
+        "$SOCAT" -V 2>/dev/null | grep -m1 'socat version' || true
         (cd "$HERE" && find . -type f -print | LC_ALL=C sort | while read -r f; do
             echo "== $f"
             cat "$f"
@@ -36,7 +40,7 @@ label_of() { # image label -> value or empty
 
 HASH="$(source_hash)"
 if [ "$FORCE" -eq 0 ] && [ "$(label_of "$REPO:1" "$HASH_LABEL")" = "$HASH" ] &&
-    [ "$(label_of "$REPO:2" "$HASH_LABEL")" = "$HASH" ]; then
+    [ "$(label_of "$REPO:2" "$HASH_LABEL")" = "$HASH" ] && [ "$(label_of "$REPO:echo" "$HASH_LABEL")" = "$HASH" ]; then
     log "test images $REPO:1 and :2 up to date (source $HASH)"
     exit 0
 fi
@@ -52,6 +56,11 @@ chmod 755 "$R/bin/busybox"
 # applet symlinks at their usual places inside the rootfs (never on the host)
 chroot "$R" /bin/busybox --install -s
 [ -L "$R/bin/sh" ] || die "busybox --install did not create /bin/sh"
+cp -L "$SOCAT" "$R/usr/bin/socat"
+for lib in $(ldd "$SOCAT" | grep -o '/[^ ]*'); do
+    mkdir -p "$R$(dirname "$lib")"
+    cp -L "$lib" "$R$lib"
+done
 chmod 1777 "$R/tmp" "$R/var/tmp"
 chmod 700 "$R/root"
 chown 1000:1000 "$R/home/container"
@@ -86,10 +95,13 @@ import() { # tag variant
 }
 import 1 1 || die "docker import of $REPO:1 failed"
 import 2 2 || die "docker import of $REPO:2 failed"
+# :echo is :1 under a name of its own, which the echo-mode tests use: a checkout whose build.sh predates the echo
+# mode (and socat) rebuilds :1 and :2 without it, never :echo
+import echo 1 || die "docker import of $REPO:echo failed"
 # drop earlier builds that are now untagged (ones still used by containers stay)
 dk image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true
 
-for t in 1 2; do
+for t in 1 2 echo; do
     [ "$(label_of "$REPO:$t" "$HASH_LABEL")" = "$HASH" ] || die "$REPO:$t lacks label $HASH_LABEL=$HASH after import"
 done
 log "built $REPO:1 ($(dk image inspect -f '{{.Id}}' "$REPO:1" | cut -c8-19)) and $REPO:2 ($(dk image inspect -f '{{.Id}}' "$REPO:2" | cut -c8-19)) in $((SECONDS - t0))s"

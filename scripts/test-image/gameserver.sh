@@ -7,6 +7,9 @@
 #   SERVER_PORT  TCP port to listen on (default 25565); each connection gets one line and is closed
 #   SERVER_NAME  name in that line (default "unnamed")
 #   IGNORE_STOP  1: ignore the "stop" command and SIGTERM/SIGINT (only SIGKILL ends it)
+#   ECHO_MESSAGES 1: echo mode: connect to the message socket $RAPTOR_SOCKET (Raptor's "messaging") and
+#                write every line read back to it; reconnect whenever the connection ends (the daemon
+#                restarted) or the socket is not there yet
 #
 # Console commands (stdin, one per line):
 #   stop | say TEXT | crash | flood N | echo-env NAME | help   (anything else: "Unknown command...")
@@ -21,6 +24,7 @@ _gs_name="${SERVER_NAME:-unnamed}"
 _gs_ignore="${IGNORE_STOP:-0}"
 _gs_listener=""
 _gs_console=""
+_gs_echo=""
 _gs_cr=$(printf '\r')
 
 out() { printf '%s\n' "$*"; }
@@ -29,6 +33,7 @@ cleanup() {
     # as PID 1 our exit takes everything down anyway; this matters when run outside a container
     [ -n "$_gs_console" ] && kill "$_gs_console" 2>/dev/null
     [ -n "$_gs_listener" ] && kill "$_gs_listener" 2>/dev/null
+    [ -n "$_gs_echo" ] && kill "$_gs_echo" 2>/dev/null
 }
 
 on_signal() {
@@ -84,6 +89,22 @@ start_listener() {
         _gs_i=$((_gs_i + 1))
     done
     out "[Server] Listening on *:$_gs_port"
+}
+
+start_echo() {
+    [ "${ECHO_MESSAGES:-0}" = 1 ] || return 0
+    if [ -z "${RAPTOR_SOCKET:-}" ]; then
+        out "[Server] ECHO_MESSAGES=1 but RAPTOR_SOCKET is not set (is messaging on?)"
+        return 0
+    fi
+    (
+        while :; do
+            socat "UNIX-CONNECT:$RAPTOR_SOCKET" EXEC:cat 2>/dev/null
+            sleep 0.2
+        done
+    ) </dev/null >/dev/null 2>&1 &
+    _gs_echo=$!
+    out "[Server] Echoing messages on $RAPTOR_SOCKET"
 }
 
 handle() {
@@ -155,6 +176,7 @@ case "${BOOT_DELAY:-0}" in
         ;;
 esac
 start_listener
+start_echo
 out 'Done! For help, type "help"'
 
 # A background list gets /dev/null as stdin unless redirected explicitly: hand the console fd 3.

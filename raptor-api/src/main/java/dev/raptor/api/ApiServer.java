@@ -11,6 +11,14 @@ import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.backups.BackupRoutes;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.gateway.Gateway;
+import dev.raptor.api.messages.MessageRoutes;
+import dev.raptor.api.socketio.EngineRefusal;
+import dev.raptor.api.socketio.EngineServer;
+import dev.raptor.api.socketio.EngineSettings;
+import dev.raptor.api.socketio.SocketIoServer;
+import dev.raptor.core.messaging.MessageSockets;
+import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.api.http.ClientAddress;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Responses;
@@ -77,18 +85,25 @@ public final class ApiServer implements AutoCloseable {
     private final Operations operations;
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
+    private final MessageSockets messages;
+    private final Gateway gateway;
+    private final SocketIoServer socketIo;
     private final Tls tls;
     private final FailedAuthLimit authLimit;
     private volatile CertificateReloader reloader;
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live, Tls tls, FailedAuthLimit authLimit) {
+                      LiveConsole.Endpoints live, MessageSockets messages, Gateway gateway, SocketIoServer socketIo, Tls tls,
+                      FailedAuthLimit authLimit) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
+        this.messages = messages;
+        this.gateway = gateway;
+        this.socketIo = socketIo;
         this.tls = tls;
         this.authLimit = authLimit;
     }
@@ -211,6 +226,13 @@ public final class ApiServer implements AutoCloseable {
         BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
+        // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
+        MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
+        MessageRoutes messageRoutes = new MessageRoutes(messages, settings);
+        Gateway gateway = new Gateway(fleet, liveConsole.consoles(), liveConsole.stats(), messages, authenticator, problems,
+                settings.defaultWait());
+        SocketIoServer socketIo = new SocketIoServer(EngineSettings.defaults(), java.util.Map.of("/", gateway), authenticator, cors);
+        EngineServer engine = socketIo.engine();
 
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -263,6 +285,7 @@ public final class ApiServer implements AutoCloseable {
             var routes = config.routes;
             routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
             routes.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
+            routes.exception(EngineRefusal.class, EngineServer::refuse);
             // Javalin would route by this header; a proxy that lets only GET through must not see a DELETE.
             routes.before(ctx -> {
                 if (ctx.req().getHeader("X-HTTP-Method-Override") != null) {
@@ -299,6 +322,14 @@ public final class ApiServer implements AutoCloseable {
             routes.wsBeforeUpgrade(BASE + "/servers/{id}/ws", live.sockets()::beforeUpgrade);
             routes.ws(BASE + "/servers/{id}/ws", live.sockets()::configure);
 
+            routes.post(BASE + "/servers/{id}/messages", messageRoutes::send, Access.server(Permission.CONSOLE_WRITE));
+
+            // The Socket.IO gateway (Engine.IO 4 long-polling and WebSocket); credentials come in its handshake.
+            routes.get(SocketIoServer.PATH, engine::get, Access.PUBLIC);
+            routes.post(SocketIoServer.PATH, engine::post, Access.PUBLIC);
+            routes.wsBeforeUpgrade(SocketIoServer.PATH, engine::beforeUpgrade);
+            routes.ws(SocketIoServer.PATH, engine::configure);
+
             routes.post(BASE + "/servers/{id}/tokens", tokenRoutes::issue, Access.NODE);
             if (templateRoutes != null) {
                 routes.post(BASE + "/templates", templateRoutes::importEgg, Access.NODE);
@@ -328,7 +359,7 @@ public final class ApiServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/backups/{bid}/lock", backupRoutes::lock, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups/{bid}/unlock", backupRoutes::unlock, Access.NODE);
         });
-        return new ApiServer(app, settings, operations, tcp, live, tls, authLimit);
+        return new ApiServer(app, settings, operations, tcp, live, messages, gateway, socketIo, tls, authLimit);
     }
 
     /** The certificate and key of {@code tls}, checked; a pair that cannot serve stops the build naming both files. */
@@ -398,6 +429,21 @@ public final class ApiServer implements AutoCloseable {
         return operations;
     }
 
+    /** The servers' message sockets. */
+    public MessageSockets messages() {
+        return messages;
+    }
+
+    /** The Socket.IO gateway (for counters and tests). */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** The Engine.IO sessions under the gateway (for counters and tests). */
+    public EngineServer socketIo() {
+        return socketIo.engine();
+    }
+
     /** The HTTP routes as Javalin serves them (for the route-walk and OpenAPI tests). */
     public List<ParsedEndpoint> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -417,6 +463,9 @@ public final class ApiServer implements AutoCloseable {
         }
         operations.close();
         live.close(); // console sockets and log follows end now rather than at the shutdown grace
+        socketIo.close();
+        gateway.close();
+        messages.close();
         if (started) {
             try {
                 app.stop();

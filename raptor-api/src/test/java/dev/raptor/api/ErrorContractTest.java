@@ -90,6 +90,15 @@ class ErrorContractTest {
     }
 
     @Test
+    void aPatchInAnotherMediaTypeIs415AndChangesNothing() {
+        String id = node.create(TestNode.gameServer("patch-media", 0));
+        JsonNode p = problem(node.send("PATCH", "/api/v1/servers/" + id, "{\"name\": \"patch-media-2\"}",
+                "Authorization", "Bearer " + node.apiKey, "Content-Type", "text/plain"), 415);
+        assertThat(p.get("detail").asText()).contains("text/plain");
+        assertThat(node.get("/api/v1/servers/" + id).json().get("name").asText()).isEqualTo("patch-media");
+    }
+
+    @Test
     void bodyOverTheLimitIs413() {
         String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         problem(node.post("/api/v1/servers", huge), 413);

@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RouteWalkTest {
     static final String HEALTH = "/api/v1/health";
+    /** The Socket.IO gateway authenticates in its handshake, not per HTTP request (SocketIoGatewayTest walks that). */
+    static final String SOCKET_IO = "/socket.io";
 
     @TempDir
     static Path dir;
@@ -69,6 +71,8 @@ class RouteWalkTest {
             String route = e.endpoint.method.name() + " " + e.endpoint.path;
             if (e.endpoint.path.equals(HEALTH)) {
                 assertThat(r.status()).as(route).isEqualTo(200);
+            } else if (e.endpoint.path.equals(SOCKET_IO)) {
+                assertThat(r.status()).as(route + " -> " + r).isEqualTo(400); // no Engine.IO query: refused before any handshake
             } else {
                 assertThat(r.status()).as(route + " -> " + r).isEqualTo(401);
                 assertThat(r.isProblem()).as(route).isTrue();
@@ -87,6 +91,8 @@ class RouteWalkTest {
             String route = e.endpoint.method.name() + " " + e.endpoint.path;
             if (e.endpoint.path.equals(HEALTH)) {
                 assertThat(r.status()).as(route).isEqualTo(200);
+            } else if (e.endpoint.path.equals(SOCKET_IO)) {
+                assertThat(r.status()).as(route + " -> " + r).isEqualTo(400);
             } else {
                 assertThat(r.status()).as(route + " -> " + r).isEqualTo(403);
                 assertThat(r.isProblem()).as(route).isTrue();

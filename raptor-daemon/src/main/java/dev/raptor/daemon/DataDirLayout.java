@@ -20,12 +20,14 @@ import java.util.Set;
  * &lt;dataDir&gt;/              0711  the daemon's user; others may pass, not list
  *   volumes/             0711  the same
  *     &lt;server id&gt;/        0700  the server user's (the process runtime hands it over; Docker bind-mounts it)
+ *   sockets/             0711  the same: the servers' message sockets (made by the API's MessageSockets)
+ *     &lt;server id&gt;/        0700  owned like the server's volume; holds messages.sock (0600)
  *   raptor.db, -wal, -shm, raptor.lock, api-key, token-secret   0600
  *   process/             0700  the process runtime's records
  *   raptor.sock          0660  the API's Unix socket (owner and group)
  * </pre>
  *
- * Every entry but {@code volumes} is closed to others (no "other" permission bits) before the directory is
+ * Every entry but {@code volumes} and {@code sockets} is closed to others (no "other" permission bits) before the directory is
  * opened to them, so a data directory made by an older version (0750, with a 0644 database) is fixed at boot
  * without exposing anything: what was unreachable to others stays unreadable to them. When an entry cannot be
  * closed, the directory is not opened (and boot says why).
@@ -33,6 +35,8 @@ import java.util.Set;
 final class DataDirLayout {
     /** The directory holding one data directory per server. */
     static final String VOLUMES = "volumes";
+    /** The directory holding one message-socket directory per server with messaging; others pass like volumes. */
+    static final String SOCKETS = "sockets";
     static final Set<PosixFilePermission> PASSABLE = PosixFilePermissions.fromString("rwx--x--x");
     private static final Set<PosixFilePermission> OTHERS_PASS = EnumSet.of(PosixFilePermission.OTHERS_EXECUTE);
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.OTHERS_READ,
@@ -81,6 +85,10 @@ final class DataDirLayout {
                 Files.setPosixFilePermissions(volumes, PASSABLE);
             }
             setMode(volumes, changes, problems);
+            Path sockets = dataDir.resolve(SOCKETS);
+            if (Files.isDirectory(sockets, LinkOption.NOFOLLOW_LINKS)) {
+                setMode(sockets, changes, problems);
+            }
             if (open.isEmpty()) {
                 setMode(dataDir, changes, problems);
             } else if (!Files.getPosixFilePermissions(dataDir).containsAll(OTHERS_PASS)) {
@@ -105,7 +113,7 @@ final class DataDirLayout {
     }
 
     /**
-     * Removes the "other" bits of every entry but {@code volumes}; symbolic links are left alone (their mode is not used).
+     * Removes the "other" bits of every entry but {@code volumes} and {@code sockets}; symbolic links are left alone (their mode is not used).
      *
      * @return why each entry still open to others could not be closed
      */
@@ -113,7 +121,8 @@ final class DataDirLayout {
         List<String> open = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
             for (Path entry : entries) {
-                if (entry.getFileName().toString().equals(VOLUMES) || Files.isSymbolicLink(entry)) {
+                String name = entry.getFileName().toString();
+                if (name.equals(VOLUMES) || name.equals(SOCKETS) || Files.isSymbolicLink(entry)) {
                     continue;
                 }
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS);

@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.messaging.MessageSocketPaths;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.SpecHash;
 import dev.raptor.core.server.Mount;
@@ -93,6 +94,9 @@ final class ContainerBlueprint {
     static List<String> environment(ServerSpec spec) {
         List<String> env = new ArrayList<>();
         spec.effectiveEnvironment().forEach((k, v) -> env.add(k + "=" + v));
+        if (spec.messaging()) {
+            env.add(ServerSpec.MESSAGE_SOCKET_ENV + "=" + MessageSocketPaths.CONTAINER_PATH);
+        }
         return env;
     }
 
@@ -117,6 +121,11 @@ final class ContainerBlueprint {
         binds.add(new Bind(dataDir.toAbsolutePath().normalize().toString(), new Volume(ServerSpec.DATA_MOUNT), AccessMode.rw));
         for (Mount m : spec.mounts()) {
             binds.add(new Bind(m.source(), new Volume(m.target()), m.readOnly() ? AccessMode.ro : AccessMode.rw));
+        }
+        if (spec.messaging()) {
+            // the directory, not the socket: a running container then sees the socket a restarted daemon binds anew
+            binds.add(new Bind(MessageSocketPaths.directoryOf(dataDir, spec.id()).toString(),
+                    new Volume(MessageSocketPaths.CONTAINER_DIRECTORY), AccessMode.rw));
         }
         HostConfig host = HostConfig.newHostConfig()
                 .withPortBindings(ports)

@@ -101,6 +101,11 @@ public final class MeteredRuntime implements ContainerRuntime {
     }
 
     @Override
+    public boolean isolatesFiles() {
+        return delegate.isolatesFiles();
+    }
+
+    @Override
     public RuntimeInfo info(Deadline deadline) {
         return timed("info", () -> delegate.info(deadline));
     }

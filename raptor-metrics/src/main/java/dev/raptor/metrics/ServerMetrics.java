@@ -108,8 +108,9 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         this.fleet = fleet;
         this.stats = stats;
         this.syncEvery = syncEvery;
-        this.events = bus.subscribe(ServerEvent.class, e -> !(e instanceof ServerEvent.StateChanged)
-                && !(e instanceof ServerEvent.ContainerStarted), EventBus.DEFAULT_CAPACITY, this::onEvent);
+        // only the few events it counts: frequent ones (activity, messages) must not crowd them out of its queue
+        this.events = bus.subscribe(ServerEvent.class, e -> e instanceof ServerEvent.Crashed || e instanceof ServerEvent.Deleted
+                || e instanceof ServerEvent.Created || e instanceof ServerEvent.Updated, EventBus.DEFAULT_CAPACITY, this::onEvent);
         if (poller != null) {
             poller.addListener(this);
         }

@@ -4,6 +4,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.BindProbe;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.messaging.MessageSocketPaths;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -76,6 +77,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ProcessRuntime implements ContainerRuntime {
     /** How often awaitExit looks at the record while it waits. */
     private static final long EXIT_POLL_MILLIS = 10;
+    /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
+    private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -210,6 +213,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         return p.list();
     }
 
+    /** Servers run on the host's filesystem: a message socket is given by its host path. */
+    @Override
+    public boolean isolatesFiles() {
+        return false;
+    }
+
     @Override
     public RuntimeInfo info(Deadline deadline) {
         Map<String, String> details = new LinkedHashMap<>();
@@ -331,6 +340,9 @@ public final class ProcessRuntime implements ContainerRuntime {
         env.put("USER", user.name());
         env.put("LOGNAME", user.name());
         env.putAll(spec.effectiveEnvironment());
+        if (spec.messaging()) {
+            env.put(ServerSpec.MESSAGE_SOCKET_ENV, MessageSocketPaths.socket(MessageSocketPaths.directoryOf(dataDir, spec.id())).toString());
+        }
         return env;
     }
 
@@ -436,6 +448,33 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         if (r != 0 && r != -LibC.ESRCH) {
             throw new EngineException.Unavailable(id, "signal", "kill(-" + facts.main().pid() + ", " + signal + ") failed (errno " + -r + ")", null);
+        }
+        resendOnceStarted(facts.main(), number.getAsInt(), deadline);
+    }
+
+    /**
+     * The server's shell traps signals (so that one sent to the group reaches the game, not the shell); one
+     * that arrives after the traps are set but before the startup command runs is swallowed. While the main
+     * process is still in that moment, waits (briefly: a shell whose script is only builtins stays there)
+     * for the command to run and sends the signal again, so a stop right after a start is never lost.
+     */
+    private static void resendOnceStarted(ProcessId main, int signal, Deadline deadline) {
+        if (!Supervisor.beforeStartup(main.pid())) {
+            return;
+        }
+        Deadline wait = deadline.atMost(SIGNAL_RESEND_PATIENCE);
+        while (main.alive() && Supervisor.beforeStartup(main.pid())) {
+            if (wait.expired()) {
+                return;
+            }
+            try {
+                Pause.millis(2);
+            } catch (Pause.Interrupted e) {
+                return;
+            }
+        }
+        if (main.alive()) {
+            LibC.kill(-main.pid(), signal);
         }
     }
 

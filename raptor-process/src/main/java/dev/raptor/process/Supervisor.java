@@ -42,6 +42,26 @@ final class Supervisor {
         this.logFiles = logFiles;
     }
 
+    /**
+     * Whether {@code pid} is still the server's {@code sh -c} before its startup command began: it has set
+     * {@link #SHELL_TRAPS} (so it swallows a signal) but has neither exec'ed the command nor started a child
+     * to carry one. A signal delivered in that moment reaches nobody, so {@link ProcessRuntime#signal} sends
+     * it again once the command runs.
+     */
+    static boolean beforeStartup(long pid) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+        } catch (IOException e) {
+            return false;
+        }
+        String[] args = new String(raw, StandardCharsets.UTF_8).split("\0", 4);
+        if (args.length < 3 || !args[1].equals("-c") || !args[2].startsWith(SHELL_TRAPS)) {
+            return false;
+        }
+        return ProcessHandle.of(pid).map(h -> h.children().findAny().isEmpty()).orElse(false);
+    }
+
     /** What a launch produced: when the run started (its log lines are stamped no earlier) and the supervisor's pid. */
     record Launch(Instant startedAt, long supervisorPid) {
     }

@@ -2,6 +2,7 @@ package dev.raptor.core.event;
 
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.ServerState;
 
 import java.time.Instant;
@@ -118,6 +119,33 @@ public sealed interface ServerEvent extends RaptorEvent {
         @Override
         public String type() {
             return "server.deleted";
+        }
+    }
+
+    /** An entry was written to the server's activity log (live views of the log follow this). */
+    record ActivityRecorded(UUID serverId, Instant at, ActivityEntry entry) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.activity";
+        }
+    }
+
+    /**
+     * A line the server's program wrote to its message socket ({@code messaging}); the text as read, without
+     * its newline.
+     */
+    record MessageReceived(UUID serverId, Instant at, String line) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.message";
+        }
+    }
+
+    /** The server's program connected to its message socket, or its connection ended. */
+    record MessageSocketChanged(UUID serverId, Instant at, boolean connected) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.message-socket";
         }
     }
 }

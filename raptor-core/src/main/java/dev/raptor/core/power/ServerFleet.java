@@ -74,7 +74,8 @@ public final class ServerFleet implements AutoCloseable {
      *                  allocations, and before each start
      */
     public ServerFleet(ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings, HostPorts hostPorts) {
-        this.store = store;
+        // every activity entry is also an event, for live views of the log
+        this.store = dev.raptor.core.server.ActivityPublishingStore.of(store, bus);
         this.runtime = runtime;
         this.bus = bus;
         this.settings = settings;

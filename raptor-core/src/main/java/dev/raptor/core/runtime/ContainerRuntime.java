@@ -43,6 +43,17 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     List<FieldError> check(ServerSpec spec);
 
+    /**
+     * Whether servers run in a filesystem of their own (containers), where host paths must be mounted to be
+     * seen; false for runtimes that run servers on the host's filesystem (processes). A spec with
+     * {@code messaging} gets its socket directory ({@link dev.raptor.core.messaging.MessageSocketPaths#directoryOf})
+     * mounted at {@link dev.raptor.core.messaging.MessageSocketPaths#CONTAINER_DIRECTORY} on the former, and
+     * {@code RAPTOR_SOCKET} naming the socket as the server sees it on both.
+     */
+    default boolean isolatesFiles() {
+        return true;
+    }
+
     /** Engine version and capabilities. */
     RuntimeInfo info(Deadline deadline);
 

@@ -21,7 +21,12 @@ public final class SpecHash {
     }
 
     public static String of(ServerSpec spec) {
-        String canonical = withoutQueryAndSettle(spec.withName("-").toBuilder().query(null).build().toString());
+        // Messaging changes what the container sees (its socket directory): a server with it hashes differently, and
+        // one without it hashes as before (it is the last component, cut with the query and the settle window).
+        String canonical = withoutQueryAndSettle(spec.withName("-").toBuilder().query(null).messaging(false).build().toString());
+        if (spec.messaging()) {
+            canonical += " messaging";
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 12);

@@ -56,18 +56,23 @@ import java.util.regex.PatternSyntaxException;
  *                      before the start counts as done (an exit within it fails the start); default
  *                      {@link #DEFAULT_SETTLE}, 0 = done as soon as its process runs. Ignored with a ready
  *                      pattern. Not part of what runs, so not part of the {@link dev.raptor.core.runtime.SpecHash}.
+ * @param messaging     whether the server gets a message socket: a Unix socket the daemon listens on, named
+ *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
-                         Duration settle) {
+                         Duration settle, boolean messaging) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
 
     /** Environment variables Raptor sets itself; a spec may not set them. */
-    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP");
+    public static final Set<String> RESERVED_ENV = Set.of("SERVER_IP", "SERVER_PORT", "SERVER_MEMORY", "STARTUP", "RAPTOR_SOCKET");
+
+    /** The variable that tells a server with {@link #messaging} where its message socket is. */
+    public static final String MESSAGE_SOCKET_ENV = "RAPTOR_SOCKET";
 
     /** Label keys under this prefix belong to Raptor (server id, spec hash). */
     public static final String RESERVED_LABEL_PREFIX = "dev.raptor.";
@@ -110,7 +115,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         environment = sortedCopy(environment, "environment", p);
         environment.forEach((k, v) -> {
             p.check(ENV_NAME.matcher(k).matches(), "environment." + k, "is not a valid variable name (letters, digits, _)");
-            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations and limits");
+            p.check(!RESERVED_ENV.contains(k), "environment." + k, "is set by Raptor from the allocations, limits and messaging");
             p.check(v.indexOf('\0') < 0, "environment." + k, "must not contain NUL characters");
         });
 
@@ -264,6 +269,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.readyPattern = readyPattern;
         b.query = query;
         b.settle = settle;
+        b.messaging = messaging;
         return b;
     }
 
@@ -299,6 +305,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private String readyPattern;
         private GameQuery query;
         private Duration settle;
+        private boolean messaging;
 
         private Builder(String image) {
             this.image = image;
@@ -441,6 +448,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Whether the server gets a message socket ({@value #MESSAGE_SOCKET_ENV} tells its program where). */
+        public Builder messaging(boolean messaging) {
+            this.messaging = messaging;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -448,7 +461,8 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
          */
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
-                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle);
+                    limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
+                    messaging);
         }
     }
 }

@@ -25,9 +25,14 @@ public enum SpecFormat {
      * default), so they need no migration and become V4 when next written; a Raptor that knows only V3
      * refuses a V4 row by its number instead of failing on the unknown member.
      */
-    V4(4);
+    V4(4),
+    /**
+     * {@link SpecRow} with its {@code messaging} member too (whether the server has a message socket). An older row
+     * is a V5 row without it (false), read as it is; a Raptor that knows only V4 refuses a V5 row by its number.
+     */
+    V5(5);
 
-    public static final SpecFormat CURRENT = V4;
+    public static final SpecFormat CURRENT = V5;
 
     private final int number;
 

@@ -21,7 +21,8 @@ import java.util.UUID;
  * A spec as the store keeps it in the {@code spec} column ({@link SpecFormat#V2} on): every value spelled
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
- * this form changes only with a new {@link SpecFormat} and a migration of the rows.
+ * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
+ * with {@link SpecFormat#V5}; absent or null it is false.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -31,7 +32,7 @@ import java.util.UUID;
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
  *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S"}
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false}
  * }</pre>
  *
  * @param settle since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
@@ -40,7 +41,7 @@ import java.util.UUID;
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle) {
+                      QueryRow query, String settle, Boolean messaging) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -87,7 +88,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
-                spec.settle().toString());
+                spec.settle().toString(), spec.messaging());
     }
 
     /**
@@ -123,6 +124,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .query(query == null ? null : new GameQuery(QueryProtocol.parse(query.protocol()), query.port(), query.command(),
                         query.password()))
                 .settle(settle == null ? null : Duration.parse(settle))
+                .messaging(messaging != null && messaging)
                 .build();
     }
 }

@@ -337,7 +337,8 @@ public final class JsonObjectReader {
         return matches.getFirst();
     }
 
-    private List<String> keys() {
+    /** The names of the members present, as spelled in the document. */
+    public List<String> keys() {
         return node.properties().stream().map(Map.Entry::getKey).toList();
     }
 

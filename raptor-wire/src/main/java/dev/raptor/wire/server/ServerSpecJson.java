@@ -69,7 +69,7 @@ public final class ServerSpecJson {
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
-            "settleSeconds");
+            "settleSeconds", "messaging");
 
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
@@ -132,7 +132,7 @@ public final class ServerSpecJson {
                 q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), query, Seconds.of(spec.settle()), null);
+                health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, null);
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -223,6 +223,7 @@ public final class ServerSpecJson {
             String readyPattern = root.text("readyPattern");
             GameQuery query = query();
             Duration settle = root.seconds("settleSeconds");
+            Boolean messaging = root.bool("messaging");
             root.rejectUnknown(HINTS, ignorable);
 
             try {
@@ -230,7 +231,8 @@ public final class ServerSpecJson {
                 return ServerSpec.builder(image).id(id).name(name).startup(startup).environment(environment)
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
-                        .readyPattern(readyPattern).query(query).settle(settle).build();
+                        .readyPattern(readyPattern).query(query).settle(settle)
+                        .messaging(messaging != null && messaging).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;

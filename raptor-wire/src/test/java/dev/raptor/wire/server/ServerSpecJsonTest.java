@@ -259,7 +259,7 @@ class ServerSpecJsonTest {
 
         assertThat(errors).extracting(FieldError::toString).containsExactlyInAnyOrder(
                 "allocations[1].port: must be between 1 and 65535 (was 70000)",
-                "environment.SERVER_PORT: is set by Raptor from the allocations and limits");
+                "environment.SERVER_PORT: is set by Raptor from the allocations, limits and messaging");
     }
 
     @Test
