@@ -71,6 +71,18 @@ public sealed interface ServerEvent extends RaptorEvent {
         }
     }
 
+    /**
+     * An update of the server moved on: {@code update.started}, {@code update.progress} (its stage changed: downloading,
+     * backing-up, applying, starting, rolling-back), {@code update.succeeded}, {@code update.failed}, {@code update.rolled-back}.
+     */
+    record UpdateChanged(UUID serverId, Instant at, String phase, dev.raptor.core.update.UpdateRecord update, String reason)
+            implements ServerEvent {
+        @Override
+        public String type() {
+            return "update." + phase;
+        }
+    }
+
     /** A power action or spec change failed; the server was left consistent. */
     record ActionFailed(UUID serverId, Instant at, String action, String reason) implements ServerEvent {
         @Override
