@@ -1,4 +1,4 @@
--- Schema 7: templates (imported eggs) and what each server installs with.
+-- Schema 8: templates (imported eggs) and what each server installs with.
 -- A template is kept whole as a row document in the store's own form (TemplateRow); its id is the node's name for it.
 
 CREATE TABLE templates (

@@ -308,7 +308,6 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         return sftp.importAll(users, "the legacy ftp_credentials.json");
     }
 
-    /** Online snapshots of this store into {@code <dataDir>/snapshots}. */
     /** The node's templates (imported eggs). */
     public Templates templates() {
         return templates;
@@ -319,6 +318,12 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         return installs;
     }
 
+    /** Servers' update sources, versions and update histories (a new view each call; it holds no state). */
+    public dev.raptor.store.update.Updates updates() {
+        return new dev.raptor.store.update.Updates(db);
+    }
+
+    /** Online snapshots of this store into {@code <dataDir>/snapshots}. */
     public Snapshots snapshots() {
         return snapshots;
     }
