@@ -37,6 +37,7 @@ import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.api.templates.TemplateRoutes;
 import dev.raptor.api.installs.InstallRoutes;
+import dev.raptor.api.updates.UpdateRoutes;
 import dev.raptor.api.web.WebConsole;
 import dev.raptor.backup.BackupService;
 import dev.raptor.api.tls.CertificateReloader;
@@ -210,6 +211,8 @@ public final class ApiServer implements AutoCloseable {
         TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
         InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
                 : new InstallRoutes(provisioning.installs(), operations, settings);
+        UpdateRoutes updateRoutes = provisioning == null || provisioning.updates() == null ? null
+                : new UpdateRoutes(fleet, provisioning.updates(), operations, settings);
         LiveConsole.Endpoints live = liveConsole.endpoints(fleet, authenticator, cors, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
@@ -341,6 +344,14 @@ public final class ApiServer implements AutoCloseable {
                 routes.post(BASE + "/servers/{id}/install", installRoutes::install, Access.NODE);
                 routes.post(BASE + "/servers/{id}/reinstall", installRoutes::reinstall, Access.NODE);
                 routes.get(BASE + "/servers/{id}/install/log", installRoutes::log, Access.server(Permission.CONSOLE_READ));
+            }
+            if (updateRoutes != null) {
+                routes.put(BASE + "/servers/{id}/update-source", updateRoutes::putSource, Access.NODE);
+                routes.get(BASE + "/servers/{id}/update-source", updateRoutes::getSource, Access.NODE);
+                routes.delete(BASE + "/servers/{id}/update-source", updateRoutes::deleteSource, Access.NODE);
+                routes.post(BASE + "/servers/{id}/update", updateRoutes::update, Access.NODE);
+                routes.post(BASE + "/servers/{id}/rollback", updateRoutes::rollback, Access.NODE);
+                routes.get(BASE + "/servers/{id}/updates", updateRoutes::history, Access.NODE);
             }
             if (sftp != null) {
                 routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);

@@ -89,6 +89,8 @@ public final class ProblemMapper {
                 case dev.raptor.backup.BackupException.BadIgnoreFile f -> 422;
                 default -> 409;
             }, b.problemType(), "Backup refused", b.getMessage()).withServerId(b.serverId());
+            case dev.raptor.backup.update.UpdateException u -> Problem.of(u.status(), u.problemType(),
+                    u.status() == 502 ? "Update source failed" : "Update refused", u.getMessage());
             // A file the jail refused (quota, a link out, ...) while serving a request that reads the server's files.
             case dev.raptor.files.FilesException f -> Problem.of(f instanceof dev.raptor.files.NotFoundException ? 404 : 409,
                     f.problem(), "Refused by the server's files", f.getMessage());

@@ -76,6 +76,7 @@ public final class TestNode implements AutoCloseable {
     public final dev.raptor.core.install.InstallService installs;
     public final ServerVolumes volumes;
     public final BackupService backups;
+    public final dev.raptor.backup.update.UpdateService updates;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
@@ -106,6 +107,8 @@ public final class TestNode implements AutoCloseable {
         this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
         this.backups = new BackupService(store.backupRecords(), volumes,
                 StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), backupSettings, Clock.systemUTC());
+        this.updates = new dev.raptor.backup.update.UpdateService(fleet, backups, volumes, store.updates(), dataDir.resolve("updates"),
+                Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -120,7 +123,7 @@ public final class TestNode implements AutoCloseable {
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
-                backups, new dev.raptor.api.Provisioning(store.templates(), installs)).start();
+                backups, new dev.raptor.api.Provisioning(store.templates(), installs, updates)).start();
     }
 
     /** Docker's helper containers on the test engine; the in-memory engine has no installs. */
