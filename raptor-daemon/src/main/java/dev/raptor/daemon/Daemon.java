@@ -36,6 +36,8 @@ import dev.raptor.query.PollerSettings;
 import dev.raptor.query.QueryTargets;
 import dev.raptor.backup.BackupService;
 import dev.raptor.backup.BootRecovery;
+import dev.raptor.backup.update.UpdateChecker;
+import dev.raptor.backup.update.UpdateService;
 import dev.raptor.backup.storage.LocalDirectoryStorage;
 import dev.raptor.backup.storage.S3Storage;
 import dev.raptor.backup.storage.StorageSet;
@@ -105,6 +107,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration SERVER_METRICS_SYNC = Duration.ofSeconds(30);
     /** Local backup archives, {@code <dataDir>/backups/<server id>/<backup id>.tar.zst}. */
     static final String BACKUPS = "backups";
+    /** How often the update checker looks which server's source is due (each source has its own interval). */
+    private static final Duration UPDATE_TICK = Duration.ofSeconds(5);
 
     private final DaemonConfig config;
     private final Deque<Step> closeOrder = new ArrayDeque<>();
@@ -214,6 +218,14 @@ public final class Daemon implements AutoCloseable {
         };
         fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, ControllerSettings.defaults(volumes), hostPorts);
         closeOrder.push(new Step("fleet (game servers keep running)", fleet));
+        // Updates a crash cut short are settled before any server starts: the old version's files, whole.
+        UpdateService updates = new UpdateService(fleet, backups, serverVolumes, store.updates(), dataDir.resolve("updates"),
+                Clock.systemUTC());
+        try {
+            updates.recover();
+        } catch (RuntimeException e) {
+            throw new BootException("cannot settle the updates the last shutdown interrupted: " + e.getMessage(), e);
+        }
         ServerFleet.ReconcileReport report;
         try {
             report = fleet.boot();
@@ -279,7 +291,8 @@ public final class Daemon implements AutoCloseable {
         api = ApiServer.create(fleet, status, apiKey, tokens,
                 ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version).withSecurity(config.security()),
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers(), backups, new Provisioning(store.templates(), installs));
+                new Observability(metrics, health, poller), store.sftpUsers(), backups,
+                new Provisioning(store.templates(), installs, updates));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -287,6 +300,7 @@ public final class Daemon implements AutoCloseable {
             throw new BootException("cannot serve the API on " + config.httpHost() + ":" + config.httpPort() + " and "
                     + config.socket() + ": " + rootMessage(e), e);
         }
+        closeOrder.push(new Step("update checker", UpdateChecker.start(updates, UPDATE_TICK)));
         keyToShow = config.apiKey() == null && keyFile.unshown() ? apiKey.reveal().orElse(null) : null;
         new BootSummary(version, config, selected, reach, api.port(), keyOrigin(), report, transfersLine).lines()
                 .forEach(line -> log.info("{}", line));
