@@ -78,7 +78,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     /** How often awaitExit looks at the record while it waits. */
     private static final long EXIT_POLL_MILLIS = 10;
     /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
-    private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(1);
+    private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -438,32 +438,34 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (!facts.running() || facts.main() == null || !facts.main().alive()) {
             return;
         }
-        int r = LibC.kill(-facts.main().pid(), number.getAsInt());
+        ProcessId main = facts.main();
+        boolean beforeStartup = supervisor.beforeStartup(main.pid());
+        int r = LibC.kill(-main.pid(), number.getAsInt());
         if (r == -LibC.ESRCH) {
             // main.pid is written just before the main process makes its own session (setsid, then the
             // startup command): a signal sent in between finds no group yet, and a stop right after a start
             // would be lost (then waited out for the whole stop timeout). Until then it is a single process,
             // and the process itself carries the signal into the session it is about to lead.
-            r = LibC.kill(facts.main().pid(), number.getAsInt());
+            r = LibC.kill(main.pid(), number.getAsInt());
         }
         if (r != 0 && r != -LibC.ESRCH) {
-            throw new EngineException.Unavailable(id, "signal", "kill(-" + facts.main().pid() + ", " + signal + ") failed (errno " + -r + ")", null);
+            throw new EngineException.Unavailable(id, "signal", "kill(-" + main.pid() + ", " + signal + ") failed (errno " + -r + ")", null);
         }
-        resendOnceStarted(facts.main(), number.getAsInt(), deadline);
+        if (beforeStartup) {
+            resendOnceStarted(main, number.getAsInt(), deadline);
+        }
     }
 
     /**
-     * The server's shell traps signals (so that one sent to the group reaches the game, not the shell); one
-     * that arrives after the traps are set but before the startup command runs is swallowed. While the main
-     * process is still in that moment, waits (briefly: a shell whose script is only builtins stays there)
-     * for the command to run and sends the signal again, so a stop right after a start is never lost.
+     * A signal sent before the server's startup command began either ended the process (it reached a step
+     * that has the default disposition) or was swallowed by the server's shell, which traps signals so that
+     * one sent to the group reaches the game rather than the shell. Waits (briefly: a shell whose script is
+     * only builtins never begins a command) until the command has begun and, if the process still lives,
+     * sends the signal again, so a stop right after a start is never lost.
      */
-    private static void resendOnceStarted(ProcessId main, int signal, Deadline deadline) {
-        if (!Supervisor.beforeStartup(main.pid())) {
-            return;
-        }
+    private void resendOnceStarted(ProcessId main, int signal, Deadline deadline) {
         Deadline wait = deadline.atMost(SIGNAL_RESEND_PATIENCE);
-        while (main.alive() && Supervisor.beforeStartup(main.pid())) {
+        while (main.alive() && supervisor.beforeStartup(main.pid())) {
             if (wait.expired()) {
                 return;
             }

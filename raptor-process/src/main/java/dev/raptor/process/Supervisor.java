@@ -43,12 +43,14 @@ final class Supervisor {
     }
 
     /**
-     * Whether {@code pid} is still the server's {@code sh -c} before its startup command began: it has set
-     * {@link #SHELL_TRAPS} (so it swallows a signal) but has neither exec'ed the command nor started a child
-     * to carry one. A signal delivered in that moment reaches nobody, so {@link ProcessRuntime#signal} sends
-     * it again once the command runs.
+     * Whether the main process {@code pid} has not yet begun the server's startup command: it is still the
+     * supervisor's subshell, {@code setsid}, {@code setpriv} or {@code taskset} on the way there, or the
+     * server's {@code sh -c} that has neither exec'ed the command nor started a child to carry it. From the
+     * moment that shell sets {@link #SHELL_TRAPS} until then, it swallows a signal that reaches nobody else;
+     * {@link ProcessRuntime#signal} therefore sends a signal again once the command has begun when it was
+     * sent before. Before the traps, a signal ends the process (every step has the default disposition).
      */
-    static boolean beforeStartup(long pid) {
+    boolean beforeStartup(long pid) {
         byte[] raw;
         try {
             raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
@@ -56,6 +58,18 @@ final class Supervisor {
             return false;
         }
         String[] args = new String(raw, StandardCharsets.UTF_8).split("\0", 4);
+        String program = args[0];
+        if (program.equals(tools.setsid().toString())
+                || (tools.setpriv() != null && program.equals(tools.setpriv().toString()))
+                || (tools.taskset() != null && program.equals(tools.taskset().toString()))) {
+            return true;
+        }
+        if (!program.equals(tools.sh().toString()) || args.length < 2) {
+            return false;
+        }
+        if (args[1].endsWith("/supervisor.sh")) {
+            return true; // the supervisor's subshell that announced main.pid and is about to become the server
+        }
         if (args.length < 3 || !args[1].equals("-c") || !args[2].startsWith(SHELL_TRAPS)) {
             return false;
         }
