@@ -10,7 +10,7 @@ import org.eclipse.jetty.http.HttpMethod;
  * egg, list, read, delete. Node API key (or the Unix socket) only.
  */
 public final class TemplatesClient {
-    private static final String PATH = "/api/v1/templates";
+    private static final String PATH = "/templates";
     private final RaptorClient client;
 
     TemplatesClient(RaptorClient client) {
