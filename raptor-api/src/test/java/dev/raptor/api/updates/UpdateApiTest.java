@@ -224,6 +224,18 @@ class UpdateApiTest {
         assertThat(unreachable.json().get("type").asText()).endsWith("update-source-failed");
         assertThat(history(id).get("count").asInt()).as("nothing started").isZero();
 
+        String huge = "{\"manifest\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        for (String[] route : List.of(new String[]{"PUT", "/update-source"}, new String[]{"POST", "/update"},
+                new String[]{"POST", "/rollback"})) {
+            TestNode.Res tooLarge = node.call(route[0], "/api/v1/servers/" + id + route[1], huge);
+            assertThat(tooLarge.status()).as(route[0] + " " + route[1] + ": " + tooLarge).isEqualTo(413);
+            TestNode.Res text = node.send(route[0], "/api/v1/servers/" + id + route[1], "{}", "Authorization", "Bearer " + node.apiKey,
+                    "Content-Type", "text/plain");
+            assertThat(text.status()).as(route[0] + " " + route[1] + ": " + text).isEqualTo(415);
+        }
+        assertThat(node.get("/api/v1/servers/" + id + "/update-source").json().get("manifest").asText()).as("nothing changed")
+                .startsWith("http://127.0.0.1:");
+
         TestNode.Res gone = node.call("DELETE", "/api/v1/servers/" + id + "/update-source", null);
         assertThat(gone.status()).isEqualTo(204);
         assertThat(node.get("/api/v1/servers/" + id + "/update-source").status()).isEqualTo(404);
