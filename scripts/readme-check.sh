@@ -4,10 +4,15 @@
 # walk-through, the backup walk-through, the update walk-through and the raptorctl tour), against a raptord with a fresh data directory under mktemp and free
 # ports, once per runtime: `process` (a machine without Docker) and `docker` (the engine at DOCKER_HOST,
 # which must answer: scripts/test.sh points it at the private test engine; its containers carry a node label
-# of their own, RAPTOR_NODE, so other runs on that engine are not touched). Arguments choose the runtimes
-# (default: process docker). The only changes made to the text are the README's fixed addresses:
-# /var/lib/raptor-daemon becomes that data directory, 127.0.0.1:8080 the daemon's free port, and 25565 a
-# free port for the block's game server.
+# of their own, RAPTOR_NODE, so other runs on that engine are not touched). On docker the blocks marked
+# verbs-curl and verbs-ctl run too (images, commits, networks and exec over curl and raptorctl; the process
+# runtime refuses images, commits and networks), with a private registry (Debian's docker-registry, which
+# scripts/test-tools.sh installs) on a free port holding the examples' game as localhost:5000/games/lobby:1.
+# Arguments choose the runtimes (default: process docker). The only changes made to the text are the README's
+# fixed addresses: /var/lib/raptor-daemon becomes that data directory, 127.0.0.1:8080 the daemon's free port,
+# and 25565 a free port for the block's game server; on docker also localhost:5000 that registry's port, and
+# the names an engine shares between its users (the network eu-games, the image repository backups/lobby) get
+# this run's suffix, so that runs sharing the engine do not take each other's.
 #
 # Steps run in order and the check fails at the first that fails: a non-zero exit (a curl or jq error, a
 # raptorctl error), or an operation answered "status": "failed". A tour line whose comment says Ctrl-C
@@ -68,13 +73,17 @@ for runtime in "${RUNTIMES[@]}"; do
         *) die "unknown runtime '$runtime' (process or docker)" ;;
     esac
 done
-for name in setup curl backups updates tour; do
+DOCKER_BLOCKS=(verbs-curl verbs-ctl)
+for name in setup curl backups updates tour "${DOCKER_BLOCKS[@]}"; do
     [ -n "$(block "$name")" ] || die "README.md has no fenced block after <!-- readme-check: $name -->"
 done
 
 WORK=""
 LOGS=""
 DAEMON=""
+REGISTRY=""
+REGISTRY_PORT=""
+SUFFIX=""
 unset RAPTOR_API_KEY RAPTOR_SOCKET RAPTOR_HOST DAEMON_DATA_DIR RAPTOR_NODE
 
 # Removes what a failed step left (game servers outlive the daemon), stops the daemon, deletes its data.
@@ -90,6 +99,17 @@ teardown() {
         kill -KILL "$DAEMON" 2>/dev/null || true
     fi
     DAEMON=""
+    if [ -n "$REGISTRY" ]; then
+        kill -TERM "$REGISTRY" 2>/dev/null || true
+        wait "$REGISTRY" 2>/dev/null || true
+    fi
+    REGISTRY=""
+    if [ -n "$SUFFIX" ]; then
+        # what a failed verbs block left on the engine under this run's names (gone already when the blocks passed)
+        docker network rm "eu-games-$SUFFIX" >/dev/null 2>&1 || true
+        docker rmi "backups/lobby-$SUFFIX:before-update" "localhost:$REGISTRY_PORT/games/lobby:1" >/dev/null 2>&1 || true
+    fi
+    SUFFIX=""
     [ -z "$WORK" ] || rm -rf "$WORK"
     [ -z "$LOGS" ] || rm -rf "$LOGS"
     WORK=""
@@ -111,6 +131,45 @@ trap cleanup EXIT
 # The README's text with its fixed addresses replaced; $1 is the port for the block's game server.
 placed() {
     sed -e "s#127\\.0\\.0\\.1:8080#127.0.0.1:$API_PORT#g" -e "s#/var/lib/raptor-daemon#$RAPTOR_DATA_DIR#g" -e "s#25565#$1#g"
+}
+
+# On docker, placed text with the registry's port and this run's names for what the engine shares between its users.
+placed_docker() {
+    placed "$1" | sed -e "s#localhost:5000#localhost:$REGISTRY_PORT#g" -e "s#eu-games#eu-games-$SUFFIX#g" \
+        -e "s#backups/lobby#backups/lobby-$SUFFIX#g" -e "s#backups%2Flobby#backups%2Flobby-$SUFFIX#g"
+}
+
+# A registry (no login) on a free port of 127.0.0.1, storing under $WORK, holding the examples' game as
+# localhost:PORT/games/lobby:1 (pushed by the engine, whose own tag is then removed so that the README pulls it).
+start_registry() {
+    command -v docker-registry >/dev/null 2>&1 || die "docker-registry is missing: scripts/test-tools.sh installs it"
+    free_port REGISTRY_PORT
+    mkdir -p "$WORK/registry"
+    cat >"$WORK/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $WORK/registry
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+YAML
+    docker-registry serve "$WORK/registry.yml" >"$LOGS/registry.log" 2>&1 &
+    REGISTRY=$!
+    local i
+    for i in $(seq 1 60); do
+        curl -s --max-time 2 "http://127.0.0.1:$REGISTRY_PORT/v2/" >/dev/null 2>&1 && break
+        kill -0 "$REGISTRY" 2>/dev/null || die "docker-registry exited: $(tail -n 5 "$LOGS/registry.log")"
+        [ "$i" -lt 60 ] || die "docker-registry did not serve within 30 seconds"
+        sleep 0.5
+    done
+    local ref="localhost:$REGISTRY_PORT/games/lobby:1"
+    { docker tag raptor-test/gameserver:1 "$ref" && docker push -q "$ref" && docker rmi "$ref"; } >&2 \
+        || die "could not push the examples' game into the registry as $ref"
+    log "registry at localhost:$REGISTRY_PORT holds $ref"
 }
 
 # Runs "$@" with its output shown and kept in file $1; sets RC to the command's exit status.
@@ -192,6 +251,15 @@ check_on() {
     run_block backups "$(block backups | placed "$backups_port")"
     run_block updates "$(block updates | placed "$updates_port")"
     rm -f backup.tar.zst # the block's download, in the checkout
+    if [ "$runtime" = docker ]; then
+        SUFFIX="$(basename "$WORK" | sed 's/^.*\.//' | tr 'A-Z' 'a-z')"
+        start_registry
+        local name
+        for name in "${DOCKER_BLOCKS[@]}"; do
+            free_port block_port
+            run_block "$name" "$(block "$name" | placed_docker "$block_port")"
+        done
+    fi
 
     log "--- tour ($runtime)"
     local n=0 line out
@@ -211,7 +279,7 @@ check_on() {
         fi
     done < <(block tour | placed "$tour_port")
 
-    log "every step of the README's set-up, curl walk-through, backup walk-through, update walk-through and raptorctl tour passed on the $runtime runtime"
+    log "every step of the README's set-up, curl walk-through, backup walk-through, update walk-through${REGISTRY:+, images, commits and networks} and raptorctl tour passed on the $runtime runtime"
     teardown
 }
 

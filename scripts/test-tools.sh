@@ -8,6 +8,8 @@
 #   curl            the FTP and FTPS client of the FTP tests; HTTPS and HTTP/2 to the API (TLS tests)
 #   openssl         the TLS tests make their own CA, certificates and keys with it
 #   openssh-server  sshd and sftp-server, the reference raptor-bench's sftp scenario measures against
+#   docker-registry the image tests push an image into a private registry they start, then pull it back
+#   bsdutils        (script) raptorctl exec -it is driven in a real pseudo-terminal
 #   chromium, chromium-driver  raptor-api's WebConsoleTest drives the built-in web console in headless Chromium
 #   nodejs, npm     the Socket.IO tests run the npm socket.io-client (installed by `npm ci` from its lock file)
 # Idempotent; scripts/test.sh runs it. Messages go to stderr, prefixed "tools:".
@@ -23,6 +25,8 @@ command -v sshpass >/dev/null 2>&1 || missing+=(sshpass)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 { [ -x /usr/sbin/sshd ] && [ -x /usr/lib/openssh/sftp-server ]; } || missing+=(openssh-server)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
@@ -32,7 +36,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ "$(id -u)" -eq 0 ] || { echo "tools: ERROR: need root to install ${missing[*]}" >&2; exit 1; }
 echo "tools: installing ${missing[*]} (apt)" >&2
 export DEBIAN_FRONTEND=noninteractive
-# A package's own service (prometheus.service, ssh.service) must not start here: the tests start what they need.
+# A package's own service (prometheus.service, ssh.service, docker-registry.service) must not start here: the tests start what they need.
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then

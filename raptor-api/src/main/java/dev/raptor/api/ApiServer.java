@@ -11,6 +11,10 @@ import dev.raptor.core.sftp.SftpUserDirectory;
 import dev.raptor.api.backups.BackupRoutes;
 import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
+import dev.raptor.api.exec.ExecRoutes;
+import dev.raptor.api.exec.ExecSockets;
+import dev.raptor.api.images.ImageRoutes;
+import dev.raptor.api.networks.NetworkRoutes;
 import dev.raptor.api.gateway.Gateway;
 import dev.raptor.api.messages.MessageRoutes;
 import dev.raptor.api.socketio.EngineRefusal;
@@ -46,6 +50,9 @@ import dev.raptor.api.tls.TlsConnector;
 import dev.raptor.api.tls.TlsFileException;
 import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.core.archive.StateArchive;
+import dev.raptor.core.exec.ServerExec;
+import dev.raptor.core.image.NodeImages;
+import dev.raptor.core.network.NodeNetworks;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.metrics.ApiMetrics;
@@ -86,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
     private final Operations operations;
     private final AtomicReference<ServerConnector> tcp;
     private final LiveConsole.Endpoints live;
+    private final ExecSockets execSockets;
     private final MessageSockets messages;
     private final Gateway gateway;
     private final SocketIoServer socketIo;
@@ -95,13 +103,14 @@ public final class ApiServer implements AutoCloseable {
     private volatile boolean started;
 
     private ApiServer(Javalin app, ApiSettings settings, Operations operations, AtomicReference<ServerConnector> tcp,
-                      LiveConsole.Endpoints live, MessageSockets messages, Gateway gateway, SocketIoServer socketIo, Tls tls,
-                      FailedAuthLimit authLimit) {
+                      LiveConsole.Endpoints live, ExecSockets execSockets, MessageSockets messages, Gateway gateway,
+                      SocketIoServer socketIo, Tls tls, FailedAuthLimit authLimit) {
         this.app = app;
         this.settings = settings;
         this.operations = operations;
         this.tcp = tcp;
         this.live = live;
+        this.execSockets = execSockets;
         this.messages = messages;
         this.gateway = gateway;
         this.socketIo = socketIo;
@@ -226,6 +235,11 @@ public final class ApiServer implements AutoCloseable {
                 FailedAuthLimit::blockedAddresses);
         StateRoutes state = new StateRoutes(fleet, archive, settings);
         SftpUserRoutes sftp = sftpUsers == null ? null : new SftpUserRoutes(fleet, sftpUsers, settings);
+        ServerExec serverExec = new ServerExec(fleet);
+        ExecRoutes exec = new ExecRoutes(serverExec, settings);
+        ExecSockets execSockets = new ExecSockets(fleet, serverExec, authenticator, problems, cors);
+        ImageRoutes images = new ImageRoutes(new NodeImages(fleet), operations, settings);
+        NetworkRoutes networks = new NetworkRoutes(new NodeNetworks(fleet), settings);
         BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
@@ -361,6 +375,23 @@ public final class ApiServer implements AutoCloseable {
                         Access.server(Permission.FILES_WRITE));
             }
 
+            // Commands inside a running server: one answered with its output, or an interactive session on a
+            // WebSocket (protocol: README-exec.md); a plain GET there answers 426.
+            routes.post(BASE + "/servers/{id}/exec", exec::exec, Access.server(Permission.EXEC));
+            routes.get(BASE + "/servers/{id}/exec/ws", execSockets::upgradeRequired, Access.server(Permission.EXEC));
+            routes.wsBeforeUpgrade(BASE + "/servers/{id}/exec/ws", execSockets::beforeUpgrade);
+            routes.ws(BASE + "/servers/{id}/exec/ws", execSockets::configure);
+
+            routes.post(BASE + "/servers/{id}/commit", images::commit, Access.NODE);
+            routes.get(BASE + "/images", images::list, Access.NODE);
+            routes.post(BASE + "/images/pull", images::pull, Access.NODE);
+            routes.post(BASE + "/images/prune", images::prune, Access.NODE);
+            routes.delete(BASE + "/images/{ref}", images::remove, Access.NODE);
+
+            routes.get(BASE + "/networks", networks::list, Access.NODE);
+            routes.post(BASE + "/networks", networks::create, Access.NODE);
+            routes.delete(BASE + "/networks/{name}", networks::remove, Access.NODE);
+
             routes.get(BASE + "/servers/{id}/backups", backupRoutes::list, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups", backupRoutes::create, Access.NODE);
             routes.get(BASE + "/servers/{id}/backups/{bid}", backupRoutes::get, Access.NODE);
@@ -370,7 +401,7 @@ public final class ApiServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/backups/{bid}/lock", backupRoutes::lock, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups/{bid}/unlock", backupRoutes::unlock, Access.NODE);
         });
-        return new ApiServer(app, settings, operations, tcp, live, messages, gateway, socketIo, tls, authLimit);
+        return new ApiServer(app, settings, operations, tcp, live, execSockets, messages, gateway, socketIo, tls, authLimit);
     }
 
     /** The certificate and key of {@code tls}, checked; a pair that cannot serve stops the build naming both files. */
@@ -440,6 +471,11 @@ public final class ApiServer implements AutoCloseable {
         return operations;
     }
 
+    /** Interactive exec sockets open now (tests prove none leaks). */
+    public int execSocketCount() {
+        return execSockets.openSockets();
+    }
+
     /** The servers' message sockets. */
     public MessageSockets messages() {
         return messages;
@@ -474,6 +510,7 @@ public final class ApiServer implements AutoCloseable {
         }
         operations.close();
         live.close(); // console sockets and log follows end now rather than at the shutdown grace
+        execSockets.close();
         socketIo.close();
         gateway.close();
         messages.close();

@@ -90,6 +90,28 @@ class ErrorContractTest {
     }
 
     @Test
+    void everyRouteThatTakesAJsonBodyRefusesAnotherTypeWith415() {
+        String id = node.create(TestNode.gameServer("typed-bodies", 0));
+        for (String route : List.of("POST /api/v1/servers/" + id + "/exec", "POST /api/v1/servers/" + id + "/commit",
+                "POST /api/v1/images/pull", "POST /api/v1/images/prune", "POST /api/v1/networks",
+                "POST /api/v1/servers/" + id + "/tokens", "POST /api/v1/servers/" + id + "/messages")) {
+            String[] r = route.split(" ");
+            JsonNode p = problem(node.send(r[0], r[1], "{}", "Authorization", "Bearer " + node.apiKey, "Content-Type", "text/plain"), 415);
+            assertThat(p.get("detail").asText()).as(route).contains("application/json");
+        }
+    }
+
+    @Test
+    void anUnknownServerIs404OnTheRoutesThatActOnIt() {
+        UUID unknown = UUID.randomUUID();
+        for (String[] r : List.of(new String[] {"/exec", "{\"command\": [\"true\"]}"},
+                new String[] {"/tokens", "{\"permissions\": [\"power\"]}"})) {
+            JsonNode p = problem(node.post("/api/v1/servers/" + unknown + r[0], r[1]), 404);
+            assertThat(p.get("detail").asText()).as(r[0]).contains(unknown.toString());
+        }
+    }
+
+    @Test
     void aPatchInAnotherMediaTypeIs415AndChangesNothing() {
         String id = node.create(TestNode.gameServer("patch-media", 0));
         JsonNode p = problem(node.send("PATCH", "/api/v1/servers/" + id, "{\"name\": \"patch-media-2\"}",
@@ -109,7 +131,9 @@ class ErrorContractTest {
         String id = node.create(TestNode.gameServer("big-bodies", 0));
         String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         for (String route : List.of("POST /api/v1/servers/" + id + "/power", "POST /api/v1/servers/" + id + "/commands",
-                "POST /api/v1/servers/" + id + "/tokens", "PATCH /api/v1/servers/" + id, "POST /api/v1/state/import")) {
+                "POST /api/v1/servers/" + id + "/tokens", "PATCH /api/v1/servers/" + id, "POST /api/v1/state/import",
+                "POST /api/v1/servers/" + id + "/exec", "POST /api/v1/servers/" + id + "/commit", "POST /api/v1/images/pull",
+                "POST /api/v1/images/prune", "POST /api/v1/networks")) {
             String[] r = route.split(" ");
             JsonNode p = problem(node.call(r[0], r[1], huge), 413);
             assertThat(p.get("maxBytes").asLong()).as(route).isEqualTo(1024 * 1024);

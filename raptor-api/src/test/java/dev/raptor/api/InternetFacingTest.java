@@ -136,8 +136,18 @@ class InternetFacingTest {
         assertThat(upgrade(null)).isEqualTo(101);
     }
 
+    @Test
+    void anExecSocketUpgradeIsHeldToTheSameOriginsAsTheConsoles() {
+        assertThat(upgrade("https://evil.example.net", "/exec/ws")).isEqualTo(403);
+        assertThat(upgrade(PANEL, "/exec/ws")).isEqualTo(101);
+    }
+
     static int upgrade(String origin) {
-        URI uri = URI.create("ws://127.0.0.1:" + node.api.port() + "/api/v1/servers/" + server + "/ws");
+        return upgrade(origin, "/ws");
+    }
+
+    static int upgrade(String origin, String socket) {
+        URI uri = URI.create("ws://127.0.0.1:" + node.api.port() + "/api/v1/servers/" + server + socket);
         WebSocket.Builder b = from("127.0.0.6").newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + node.apiKey);
         if (origin != null) {

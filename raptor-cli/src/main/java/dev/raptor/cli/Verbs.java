@@ -4,10 +4,14 @@ import dev.raptor.cli.command.ActivityCommand;
 import dev.raptor.cli.command.AotTrainingCommand;
 import dev.raptor.cli.command.AttachCommand;
 import dev.raptor.cli.command.BackupCommand;
+import dev.raptor.cli.command.CommitCommand;
 import dev.raptor.cli.command.InstallCommand;
 import dev.raptor.cli.command.TemplateCommand;
 import dev.raptor.cli.command.UpdatesCommand;
 import dev.raptor.cli.command.CompletionCommand;
+import dev.raptor.cli.command.ExecCommand;
+import dev.raptor.cli.command.ImageCommand;
+import dev.raptor.cli.command.NetworkCommand;
 import dev.raptor.cli.command.CreateCommand;
 import dev.raptor.cli.command.InspectCommand;
 import dev.raptor.cli.command.LogsCommand;
@@ -57,6 +61,13 @@ final class Verbs {
         ALL.put("stats", StatsCommand::new);
         ALL.put("top", TopCommand::new);
         ALL.put("attach", AttachCommand::new);
+        ALL.put("exec", ExecCommand::new);
+        ALL.put("images", ImageCommand.Images::new);
+        ALL.put("pull", ImageCommand.PullVerb::new);
+        ALL.put("rmi", ImageCommand.Rmi::new);
+        ALL.put("image", ImageCommand::new);
+        ALL.put("commit", CommitCommand::new);
+        ALL.put("network", NetworkCommand::new);
         ALL.put("activity", ActivityCommand::new);
         ALL.put("token", TokenCommand::new);
         ALL.put("sftp-user", SftpUserCommand::new);
@@ -84,8 +95,8 @@ final class Verbs {
         } else {
             ALL.values().forEach(factory -> root.addSubcommand(factory.get()));
         }
-        // like docker: everything after the IMAGE of run/create is the startup command, dashes included
-        for (String imageVerb : List.of("run", "create")) {
+        // like docker: everything after the IMAGE of run/create (the SERVER of exec) is the command, dashes included
+        for (String imageVerb : List.of("run", "create", "exec")) {
             CommandLine sub = root.getSubcommands().get(imageVerb);
             if (sub != null) {
                 sub.setStopAtPositional(true);

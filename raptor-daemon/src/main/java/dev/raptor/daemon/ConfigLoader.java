@@ -13,6 +13,7 @@ import dev.raptor.api.tls.TlsFileException;
 import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
 
@@ -90,6 +91,7 @@ public final class ConfigLoader {
         keys.put("ftpPassiveAddress", "RAPTOR_FTP_PASSIVE_ADDRESS");
         keys.put("ftpsCertificate", "RAPTOR_FTPS_CERTIFICATE");
         keys.put("ftpsKey", "RAPTOR_FTPS_KEY");
+        keys.put("registryAuth", "RAPTOR_REGISTRY_AUTH");
         keys.put("backupLevel", "RAPTOR_BACKUP_LEVEL");
         keys.put("backupThreads", "RAPTOR_BACKUP_THREADS");
         keys.put("backupWriteMiBPerSecond", "RAPTOR_BACKUP_WRITE_MIB_PER_SECOND");
@@ -264,12 +266,21 @@ public final class ConfigLoader {
 
         BackupConfig backups = backups(yaml, file, problems);
 
+        Setting ra = setting("registryAuth", yaml, file);
+        Map<String, RegistryCredential> registries = Map.of();
+        if (ra.value != null && !ra.value.isBlank()) {
+            Path authFile = absolute(ra.value, ra.name, problems);
+            if (authFile != null) {
+                registries = RegistryAuthFile.read(authFile, ra.name, problems);
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries);
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */

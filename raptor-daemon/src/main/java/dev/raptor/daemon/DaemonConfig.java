@@ -3,8 +3,10 @@ package dev.raptor.daemon;
 import dev.raptor.api.SecuritySettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
+import dev.raptor.docker.RegistryCredential;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The daemon's resolved configuration: the YAML file's values, overridden by the environment.
@@ -29,12 +31,17 @@ import java.nio.file.Path;
  * @param configFile the file read, or null when none was
  * @param transfers  the SFTP and FTP servers' addresses and settings
  * @param security   TLS on the API, allowed browser origins, trusted proxies, the failed-authentication limit
+ * @param registries the logins image pulls use, by registry host ({@code registryAuth}); secret, never logged
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
-                           SecuritySettings security) {
+                           SecuritySettings security, Map<String, RegistryCredential> registries) {
+
+    public DaemonConfig {
+        registries = registries == null ? Map.of() : Map.copyOf(registries);
+    }
 
     /** The file holding the node API key when configuration gives none. */
     public Path apiKeyFile() {
@@ -60,6 +67,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", healthDisk=" + diskWarnBytes / (1024 * 1024) + "/" + diskCriticalBytes / (1024 * 1024) + " MiB" + ", configFile=" + configFile
                 + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp())
                 + ", tls=" + (security.tls() == null ? "off" : security.tls().certificate()) + ", allowedOrigins=" + security.allowedOrigins()
-                + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups + "]";
+                + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups
+                + ", registry logins for " + registries.keySet() + "]";
     }
 }

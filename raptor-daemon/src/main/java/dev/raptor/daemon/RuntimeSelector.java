@@ -67,7 +67,8 @@ final class RuntimeSelector {
     }
 
     private static DockerRuntime docker(DaemonConfig config) {
-        return DockerRuntime.connect(DockerRuntimeConfig.of(config.dockerHost()).withNode(config.node()));
+        return DockerRuntime.connect(DockerRuntimeConfig.of(config.dockerHost()).withNode(config.node())
+                .withRegistries(config.registries()));
     }
 
     /** What the engine says about itself, or why it does not answer. */

@@ -249,6 +249,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void registryLoginsAreReadFromADockerLoginFileByHost() throws IOException {
+        Path auth = tmp.resolve("registries.json");
+        Files.writeString(auth, """
+                {"auths": {
+                  "https://index.docker.io/v1/": {"auth": "%s"},
+                  "localhost:5000": {"username": "raptor", "password": "s3cret"},
+                  "ghcr.io": {"auth": "%s"}}}""".formatted(java.util.Base64.getEncoder().encodeToString("hubuser:hub:pass".getBytes()),
+                java.util.Base64.getEncoder().encodeToString("octo:ghp_token".getBytes())));
+        DaemonConfig c = loader(Map.of(), true).load(file("registryAuth: " + auth));
+        assertThat(c.registries()).containsOnlyKeys("docker.io", "localhost:5000", "ghcr.io");
+        assertThat(c.registries().get("docker.io").password()).isEqualTo("hub:pass");
+        assertThat(c.registries().get("localhost:5000").username()).isEqualTo("raptor");
+        assertThat(c.registries().get("ghcr.io").username()).isEqualTo("octo");
+        assertThat(c.toString()).doesNotContain("s3cret", "ghp_token", "hub:pass");
+    }
+
+    @Test
+    void aRegistryLoginFileWithoutLoginsIsRefusedNamingTheHost() throws IOException {
+        Path auth = tmp.resolve("helpers.json");
+        Files.writeString(auth, "{\"auths\": {\"ghcr.io\": {}}, \"credsStore\": \"desktop\"}");
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_REGISTRY_AUTH", auth.toString()), true).load(null));
+        assertThat(e.getMessage()).contains("RAPTOR_REGISTRY_AUTH").contains("ghcr.io has no login");
+        ConfigException missing = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_REGISTRY_AUTH", tmp.resolve("none.json").toString()), true).load(null));
+        assertThat(missing.getMessage()).contains("cannot be read");
+    }
+
+    @Test
     void backupsAreLocalByDefaultAndGoToS3WhenABucketIsNamed() throws IOException {
         DaemonConfig none = loader(Map.of(), true).load(null);
         assertThat(none.backups().s3()).isNull();

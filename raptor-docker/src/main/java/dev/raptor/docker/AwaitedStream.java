@@ -79,6 +79,29 @@ final class AwaitedStream<T> implements ResultCallback<T> {
         }
     }
 
+    /**
+     * Waits at most {@code timeout} for the end of the stream; unlike {@link #await()} it leaves the stream open
+     * when time runs out, so that the caller can act (kill what it waits for) and wait again.
+     *
+     * @return whether the stream ended
+     * @throws Exception the stream's failure, or InterruptedException when the call was abandoned
+     */
+    boolean awaitFor(java.time.Duration timeout) throws Exception {
+        try {
+            done.get(Math.max(0, timeout.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            close();
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            close();
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     private static void closeQuietly(Closeable c) {
         if (c != null) {
             try {

@@ -14,6 +14,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.messaging.MessageSocketPaths;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.SpecHash;
 import dev.raptor.core.server.Mount;
@@ -46,13 +47,20 @@ import java.util.Set;
  *       the game itself is PID 1 and gets the signals; compound command lines should end in {@code exec}.</li>
  *   <li>Console: stdin open and kept open across attaches ({@code OpenStdin}, not {@code StdinOnce}), no TTY,
  *       so output is multiplexed stdout/stderr and {@code sendInput} can attach any number of times.</li>
- *   <li>The engine's restart policy stays {@code no}: Raptor supervises restarts itself.</li>
+ *   <li>Nothing is left to the engine's defaults: the restart policy is {@code no} (Raptor supervises restarts
+ *       itself), every limit is written, the unlimited ones too (memory 0, swap -1, CPUs 0, cpuset empty, pids -1,
+ *       the OOM killer on), extra hosts are an explicit list, and a spec without a health check switches the
+ *       image's own off ({@code NONE}).</li>
+ *   <li>Networks: the spec's first network is the container's network mode (the engine's {@code bridge} without
+ *       one); it answers there, and on every other network of the spec (joined by {@link DockerRuntime#create}
+ *       right after), to its container name, its server name when that is a host name, and its aliases.</li>
  *   <li>Logs: json-file, 3 x 10 MiB, so a flooding server cannot fill the disk and {@code logs} can always
  *       read back history whatever the engine's default driver is.</li>
  * </ul>
  */
 final class ContainerBlueprint {
     private static final long MIB = 1024L * 1024L;
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     private ContainerBlueprint() {
     }
@@ -74,11 +82,21 @@ final class ContainerBlueprint {
                     .withCmd(List.of())
                     .withWorkingDir(ServerSpec.DATA_MOUNT);
         }
-        if (spec.healthCheck() != null) {
-            cmd.withHealthcheck(healthCheck(spec.healthCheck()));
-        }
+        cmd.withHealthcheck(spec.healthCheck() == null ? new HealthCheck().withTest(List.of("NONE")) : healthCheck(spec.healthCheck()));
         cmd.withHostConfig(hostConfig(spec, dataDir, blkioWeight));
+        if (!spec.networks().isEmpty()) {
+            cmd.withAliases(aliases(spec, spec.networks().getFirst()));
+        }
         return cmd;
+    }
+
+    /** The names the server answers to on {@code network}: its aliases there, and its name when that is a host name. */
+    static List<String> aliases(ServerSpec spec, NetworkAttachment network) {
+        List<String> names = new ArrayList<>(network.aliases());
+        if (HOST_NAME.matcher(spec.name()).matches() && !names.contains(spec.name())) {
+            names.add(spec.name());
+        }
+        return names;
     }
 
     static Map<String, String> labels(ServerSpec spec, String node) {
@@ -127,41 +145,42 @@ final class ContainerBlueprint {
             binds.add(new Bind(MessageSocketPaths.directoryOf(dataDir, spec.id()).toString(),
                     new Volume(MessageSocketPaths.CONTAINER_DIRECTORY), AccessMode.rw));
         }
-        HostConfig host = HostConfig.newHostConfig()
+        return HostConfig.newHostConfig()
                 .withPortBindings(ports)
                 .withBinds(binds)
-                .withRestartPolicy(RestartPolicy.noRestart())
-                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "3")));
-        if (!spec.extraHosts().isEmpty()) {
-            host.withExtraHosts(spec.extraHosts().entrySet().stream()
-                    .map(e -> e.getKey() + ":" + e.getValue())
-                    .toArray(String[]::new));
-        }
-        applyLimits(host, spec.limits(), blkioWeight);
-        return host;
+                .withRestartPolicy(NO_RESTART)
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "3")))
+                .withExtraHosts(spec.extraHosts().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toArray(String[]::new))
+                .withNetworkMode(spec.networks().isEmpty() ? DEFAULT_NETWORK : spec.networks().getFirst().name())
+                .withMemory(memoryBytes(spec.limits()))
+                .withMemorySwap(memorySwapBytes(spec.limits()))
+                .withNanoCPUs(spec.limits().cpuPercent() * 10_000_000L)
+                .withCpusetCpus(spec.limits().threads() == null ? "" : spec.limits().threads())
+                .withPidsLimit(spec.limits().pidsLimit() > 0 ? spec.limits().pidsLimit() : UNLIMITED_PIDS)
+                .withOomKillDisable(!spec.limits().oomKiller())
+                .withBlkioWeight(blkioWeight ? spec.limits().ioWeight() : null);
     }
 
-    private static void applyLimits(HostConfig host, Limits limits, boolean blkioWeight) {
-        if (limits.memoryMiB() > 0) {
-            long memory = limits.memoryMiB() * MIB;
-            host.withMemory(memory);
-            host.withMemorySwap(limits.swapMiB() < 0 ? -1L : memory + limits.swapMiB() * MIB);
-        }
-        if (limits.cpuPercent() > 0) {
-            host.withNanoCPUs(limits.cpuPercent() * 10_000_000L);
-        }
-        if (limits.threads() != null) {
-            host.withCpusetCpus(limits.threads());
-        }
-        if (limits.pidsLimit() > 0) {
-            host.withPidsLimit((long) limits.pidsLimit());
-        }
-        if (blkioWeight) {
-            host.withBlkioWeight(limits.ioWeight());
-        }
-        if (!limits.oomKiller()) {
-            host.withOomKillDisable(true);
-        }
+    /**
+     * {@code {"Name": "no", "MaximumRetryCount": 0}}, spelled out: docker-java's {@code noRestart()} sends an empty name,
+     * which is the engine's default rather than a decision.
+     */
+    private static final RestartPolicy NO_RESTART = new com.fasterxml.jackson.databind.ObjectMapper()
+            .convertValue(Map.of("Name", "no", "MaximumRetryCount", 0), RestartPolicy.class);
+
+    /** The engine's own bridge, which a container without networks of its own joins. */
+    static final String DEFAULT_NETWORK = "bridge";
+    /** What the engine reads as "no process limit". */
+    static final long UNLIMITED_PIDS = -1;
+
+    /** {@code Memory}: the limit in bytes; 0 = none. */
+    static long memoryBytes(Limits limits) {
+        return limits.memoryMiB() * MIB;
+    }
+
+    /** {@code MemorySwap}: memory plus swap; -1 = unlimited swap (and always so without a memory limit). */
+    static long memorySwapBytes(Limits limits) {
+        return limits.memoryMiB() == 0 || limits.swapMiB() < 0 ? -1L : (limits.memoryMiB() + limits.swapMiB()) * MIB;
     }
 
     private static HealthCheck healthCheck(dev.raptor.core.server.HealthCheck check) {

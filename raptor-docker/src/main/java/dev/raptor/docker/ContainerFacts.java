@@ -1,6 +1,7 @@
 package dev.raptor.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerStatus;
@@ -46,8 +47,10 @@ final class ContainerFacts {
             finishedAt = time(state.getFinishedAt());
         }
         String name = c.getName() == null ? null : c.getName().startsWith("/") ? c.getName().substring(1) : c.getName();
+        ContainerHealth health = state == null || state.getHealth() == null ? ContainerHealth.NONE
+                : ContainerHealth.parse(state.getHealth().getStatus());
         return new ContainerInfo(new ContainerRef(c.getId(), name, serverId), labels.get(RuntimeLabels.SPEC_HASH),
-                status, exitCode, oom, startedAt, finishedAt, outputSince(startedAt, finishedAt), labels);
+                status, exitCode, oom, startedAt, finishedAt, outputSince(startedAt, finishedAt), labels, health);
     }
 
     /**

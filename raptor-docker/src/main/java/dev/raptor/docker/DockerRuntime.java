@@ -9,6 +9,9 @@ import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Version;
@@ -16,6 +19,17 @@ import com.github.dockerjava.api.model.WaitResponse;
 import dev.raptor.core.allocation.BindProbe;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.allocation.IpLiteral;
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.ImageReference;
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.network.NetworkAttachment;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -72,7 +86,10 @@ import java.util.function.Consumer;
  *   <li><b>API version:</b> negotiated on first use, see {@link EngineConnection}. Construction does no I/O.</li>
  * </ul>
  *
- * <p>Container layout (ports, limits, startup command, console): see {@link ContainerBlueprint}.
+ * <p>Container layout (ports, limits, startup command, console, networks): see {@link ContainerBlueprint}. Exec:
+ * {@link ExecCommands}, {@link DockerExecSession}. Images: pulls with per-registry credentials ({@link ImagePull}); a
+ * commit carries the server's files, and a server made from such an image starts with them ({@link ServerFilesInImages}).
+ * Networks: bridges labelled as this runtime's ({@link NetworkFacts#NETWORK_LABEL} and the node).
  */
 public final class DockerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
@@ -246,8 +263,10 @@ public final class DockerRuntime implements ContainerRuntime {
         List<Container> containers = client.listContainersCmd().withShowAll(true).withLabelFilter(labelFilter).exec();
         List<ContainerInfo> out = new ArrayList<>(containers.size());
         for (Container container : containers) {
-            if (config.node() == null && container.getLabels() != null && container.getLabels().containsKey(RuntimeLabels.NODE)) {
-                continue; // a named daemon's: a daemon without a node name owns only containers without one
+            if (config.node() == null && container.getLabels() != null && !isBlank(container.getLabels().get(RuntimeLabels.NODE))) {
+                // a named daemon's: a daemon without a node name owns only containers without one (or with an empty one,
+                // which a container made from a committed image inherits: ServerFilesInImages)
+                continue;
             }
             try {
                 ContainerInfo info = ContainerFacts.from(client.inspectContainerCmd(container.getId()).exec(), null);
@@ -271,7 +290,10 @@ public final class DockerRuntime implements ContainerRuntime {
         }
         return calls.run("create", spec.id(), deadline, () -> {
             DockerClient client = connection.clients().calls();
+            requireNetworks(client, spec);
+            ServerFilesInImages.seed(connection.clients(), spec.image(), dataDir.toAbsolutePath().normalize(), config.node());
             CreateContainerResponse created = createPullingIfMissing(client, spec, dataDir);
+            joinOtherNetworks(client, spec, created.getId());
             if (created.getWarnings() != null) {
                 capabilities.noteCreateWarnings(Arrays.asList(created.getWarnings()), spec.id());
             }
@@ -290,6 +312,10 @@ public final class DockerRuntime implements ContainerRuntime {
                 return ContainerBlueprint.apply(client.createContainerCmd(spec.image()), spec, dataDir, config.node(),
                         capabilities.blkioWeight()).exec();
             } catch (NotFoundException missingImage) {
+                if (EngineErrors.message(missingImage).startsWith("network ")) {
+                    throw new EngineException.NotFound(spec.id(), "create", EngineErrors.message(missingImage)
+                            + ": create it first (POST /api/v1/networks) or change the spec's networks", missingImage);
+                }
                 if (pulled || !config.pullMissingImages()) {
                     throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image() + " is not present: "
                             + EngineErrors.message(missingImage), missingImage);
@@ -334,10 +360,42 @@ public final class DockerRuntime implements ContainerRuntime {
     private void pull(DockerClient client, ServerSpec spec) throws Exception {
         log.info("pulling missing image server={} image={}", spec.id(), spec.image());
         try {
-            ImagePull.pull(connection.clients().streams(), spec.image());
+            ImagePull.pull(connection.clients().streams(), spec.image(), config.registries());
         } catch (ImagePull.ImagePullFailed | DockerException e) {
             throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image()
                     + " is not present and could not be pulled: " + e.getMessage(), e);
+        }
+    }
+
+    /** The engine would create a container on a network that does not exist and fail only at its start. */
+    private static void requireNetworks(DockerClient client, ServerSpec spec) {
+        for (NetworkAttachment n : spec.networks()) {
+            try {
+                client.inspectNetworkCmd().withNetworkId(n.name()).exec();
+            } catch (NotFoundException e) {
+                throw new EngineException.NotFound(spec.id(), "create", "network " + n.name()
+                        + " not found: create it first (POST /api/v1/networks) or change the spec's networks", e);
+            }
+        }
+    }
+
+    /**
+     * The engine joins a new container to its network mode only (the spec's first network); the others are joined
+     * here, with the server's names there. A network that cannot be joined undoes the create.
+     */
+    private void joinOtherNetworks(DockerClient client, ServerSpec spec, String containerId) {
+        try {
+            for (NetworkAttachment n : spec.networks().stream().skip(1).toList()) {
+                client.connectToNetworkCmd().withNetworkId(n.name()).withContainerId(containerId)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(ContainerBlueprint.aliases(spec, n))).exec();
+            }
+        } catch (RuntimeException e) {
+            try {
+                client.removeContainerCmd(containerId).withForce(true).exec();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 
@@ -508,6 +566,229 @@ public final class DockerRuntime implements ContainerRuntime {
         return new EventsSubscription(connection, timer, config.streamOpenTimeout(), streams, ownedFilter(null), sink).start();
     }
 
+    // ------------------------------------------------------------------ exec
+
+    /**
+     * The engine's exec API; the output is read as it comes and bounded. Past the request's timeout the command is
+     * killed ({@link ExecCommands#kill}: the engine has no call for it) and the answer says so.
+     */
+    @Override
+    public ExecResult exec(ContainerRef ref, ExecRequest request, Deadline deadline) {
+        Objects.requireNonNull(request, "request");
+        return calls.run("exec", ref.serverId(), deadline, () -> {
+            long t0 = System.nanoTime();
+            EngineConnection.Clients c = connection.clients();
+            String execId;
+            try {
+                execId = ExecCommands.create(c.calls(), ref.id(), request, false);
+            } catch (ConflictException notRunning) {
+                throw new EngineException.Conflict(ref.serverId(), "exec", EngineErrors.message(notRunning), notRunning);
+            }
+            ExecOutput output = new ExecOutput(request.maxOutputBytes());
+            AwaitedStream<Frame> stream = new AwaitedStream<>(output::add);
+            c.streams().execStartCmd(execId).withTty(request.tty()).exec(stream);
+            boolean ended = stream.awaitFor(request.timeout());
+            boolean killed = false;
+            if (!ended) {
+                killed = ExecCommands.kill(c.calls(), ref.id(), execId);
+                ended = killed && stream.awaitFor(Duration.ofSeconds(10));
+                stream.close();
+                if (!killed) {
+                    log.atWarn().addKeyValue("server", ref.serverId()).addKeyValue("command", request.commandLine())
+                            .log("an exec ran past its timeout and could not be killed from here; it goes on");
+                }
+            }
+            Integer code = ended ? ExecCommands.exitCode(c.calls(), execId).orElse(null) : null;
+            return new ExecResult(code, output.stdout(), output.stderr(), output.stdoutTruncated(), output.stderrTruncated(),
+                    killed || !ended, Duration.ofNanos(System.nanoTime() - t0));
+        });
+    }
+
+    @Override
+    public ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener, Deadline deadline) {
+        Objects.requireNonNull(listener, "listener");
+        ensureOpen("execInteractive");
+        String execId = calls.run("execCreate", ref.serverId(), deadline, () -> {
+            try {
+                return ExecCommands.create(connection.clients().calls(), ref.id(), request, true);
+            } catch (ConflictException notRunning) {
+                throw new EngineException.Conflict(ref.serverId(), "execInteractive", EngineErrors.message(notRunning), notRunning);
+            }
+        });
+        return DockerExecSession.start(ref.serverId(), execId, request.tty(), calls, connection, streams, timer,
+                config.streamOpenTimeout(), listener);
+    }
+
+    // ------------------------------------------------------------------ images
+
+    @Override
+    public List<ImageInfo> images(Deadline deadline) {
+        return calls.run("images", null, deadline,
+                () -> connection.clients().calls().listImagesCmd().exec().stream().map(ImageFacts::from).toList());
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
+        return calls.run("inspectImage", null, deadline, () -> {
+            try {
+                return Optional.of(ImageFacts.from(connection.clients().calls().inspectImageCmd(reference).exec()));
+            } catch (NotFoundException e) {
+                return Optional.<ImageInfo>empty();
+            }
+        });
+    }
+
+    @Override
+    public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
+        return calls.run("pullImage", null, deadline, () -> {
+            try {
+                ImagePull.pull(connection.clients().streams(), reference, config.registries(), progress);
+            } catch (ImagePull.ImagePullFailed e) {
+                throw new EngineException.NotFound(null, "pullImage", "could not pull " + reference + ": " + e.getMessage(), e);
+            } catch (DockerException e) {
+                // the engine answers a registry's refusal (no such image, no login) as its own error: it is not there to get
+                throw new EngineException.NotFound(null, "pullImage", "could not pull " + reference + ": " + EngineErrors.message(e), e);
+            }
+            log.atInfo().addKeyValue("image", reference).log("image pulled");
+            return ImageFacts.from(connection.clients().calls().inspectImageCmd(ImagePull.withTag(reference)).exec());
+        });
+    }
+
+    @Override
+    public void removeImage(String reference, Deadline deadline) {
+        calls.perform("removeImage", null, deadline, () -> {
+            DockerClient client = connection.clients().calls();
+            // Removing one tag of an image with several only untags it, and the engine allows that even when a container
+            // was made from that name, whose next recreate would then fail: refused here like an image in use.
+            String wanted = ImageReference.normalize(reference);
+            for (Container c : client.listContainersCmd().withShowAll(true).exec()) {
+                if (c.getImage() != null && ImageReference.isValid(c.getImage()) && ImageReference.normalize(c.getImage()).equals(wanted)) {
+                    throw new EngineException.Conflict(null, "removeImage", "container " + c.getId().substring(0, 12)
+                            + " (" + String.join(", ", c.getNames() == null ? new String[0] : c.getNames()) + ") was made from " + reference, null);
+                }
+            }
+            client.removeImageCmd(reference).withForce(false).exec();
+            log.atInfo().addKeyValue("image", reference).log("image removed");
+            return null;
+        });
+    }
+
+    /** See {@link ServerFilesInImages#commit}: the container's filesystem and the server's files, in one image. */
+    @Override
+    public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
+        return calls.run("commit", ref.serverId(), deadline, () -> {
+            EngineConnection.Clients c = connection.clients();
+            Path dataDir = dataDirOf(c.calls().inspectContainerCmd(ref.id()).exec(), ref);
+            String id = ServerFilesInImages.commit(c, ref.id(), dataDir, request, config.node());
+            log.atInfo().addKeyValue("server", ref.serverId()).addKeyValue("image", request.reference()).addKeyValue("id", id)
+                    .log("container committed");
+            return ImageFacts.from(c.calls().inspectImageCmd(id).exec());
+        });
+    }
+
+    /** The host directory bound at the data mount: the server's data directory. */
+    private static Path dataDirOf(com.github.dockerjava.api.command.InspectContainerResponse c, ContainerRef ref) {
+        if (c.getHostConfig() != null && c.getHostConfig().getBinds() != null) {
+            for (var bind : c.getHostConfig().getBinds()) {
+                if (ServerSpec.DATA_MOUNT.equals(bind.getVolume().getPath())) {
+                    return Path.of(bind.getPath());
+                }
+            }
+        }
+        throw new EngineException.Rejected(ref.serverId(), "commit", "the container has no data directory at " + ServerSpec.DATA_MOUNT, null);
+    }
+
+    // ------------------------------------------------------------------ networks
+
+    /** The labels of what this runtime owns among networks: {@value NetworkFacts#NETWORK_LABEL}, and the node's. */
+    private List<String> ownedNetworkFilter() {
+        List<String> filter = new ArrayList<>();
+        filter.add(NetworkFacts.NETWORK_LABEL);
+        if (config.node() != null) {
+            filter.add(RuntimeLabels.NODE + "=" + config.node());
+        }
+        return filter;
+    }
+
+    private boolean ownsNetwork(Network n) {
+        Map<String, String> labels = n.getLabels() == null ? Map.of() : n.getLabels();
+        return labels.containsKey(NetworkFacts.NETWORK_LABEL) && Objects.equals(labels.get(RuntimeLabels.NODE), config.node());
+    }
+
+    @Override
+    public List<NetworkInfo> networks(Deadline deadline) {
+        return calls.run("networks", null, deadline, () -> {
+            DockerClient client = connection.clients().calls();
+            List<NetworkInfo> out = new ArrayList<>();
+            for (Network listed : client.listNetworksCmd().withFilter("label", ownedNetworkFilter()).exec()) {
+                if (!ownsNetwork(listed)) {
+                    continue; // a named daemon's: a daemon without a node name owns only networks without one
+                }
+                try {
+                    out.add(NetworkFacts.from(client.inspectNetworkCmd().withNetworkId(listed.getId()).exec()));
+                } catch (NotFoundException gone) {
+                    // removed between list and inspect
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec, Deadline deadline) {
+        return calls.run("createNetwork", null, deadline, () -> {
+            DockerClient client = connection.clients().calls();
+            Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+            labels.put(NetworkFacts.NETWORK_LABEL, "true");
+            if (config.node() != null) {
+                labels.put(RuntimeLabels.NODE, config.node());
+            }
+            var cmd = client.createNetworkCmd().withName(spec.name()).withDriver("bridge").withInternal(spec.internal())
+                    .withCheckDuplicate(true).withAttachable(true).withLabels(labels);
+            if (spec.subnet() != null) {
+                cmd.withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(spec.subnet())));
+            }
+            String id;
+            try {
+                id = cmd.exec().getId();
+            } catch (ConflictException taken) {
+                throw new EngineException.Conflict(null, "createNetwork", "a network named " + spec.name() + " exists", taken);
+            }
+            log.atInfo().addKeyValue("network", spec.name()).addKeyValue("id", id).log("network created");
+            return NetworkFacts.from(client.inspectNetworkCmd().withNetworkId(id).exec());
+        });
+    }
+
+    @Override
+    public void removeNetwork(String name, Deadline deadline) {
+        calls.perform("removeNetwork", null, deadline, () -> {
+            DockerClient client = connection.clients().calls();
+            Network n;
+            try {
+                n = client.inspectNetworkCmd().withNetworkId(name).exec();
+            } catch (NotFoundException e) {
+                throw new EngineException.NotFound(null, "removeNetwork", "no network " + name, e);
+            }
+            if (!ownsNetwork(n) || !name.equals(n.getName())) {
+                throw new EngineException.NotFound(null, "removeNetwork", "no network " + name + " of this node's", null);
+            }
+            if (n.getContainers() != null && !n.getContainers().isEmpty()) {
+                throw new EngineException.Conflict(null, "removeNetwork", "containers are attached to " + name + ": "
+                        + String.join(", ", NetworkFacts.from(n).containers()), null);
+            }
+            try {
+                client.removeNetworkCmd(n.getId()).exec();
+            } catch (DockerException e) {
+                if (EngineErrors.message(e).contains("active endpoints")) {
+                    throw new EngineException.Conflict(null, "removeNetwork", EngineErrors.message(e), e);
+                }
+                throw e;
+            }
+            log.atInfo().addKeyValue("network", name).log("network removed");
+            return null;
+        });
+    }
+
     private <T> Subscription open(EngineStream<T> stream, Consumer<EngineConnection.Clients> request) {
         ensureOpen("stream");
         return stream.open(connection, timer, config.streamOpenTimeout(), request);
@@ -527,6 +808,10 @@ public final class DockerRuntime implements ContainerRuntime {
             timer.shutdownNow();
             connection.close();
         }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static void put(Map<String, String> map, String key, String value) {

@@ -3,6 +3,7 @@ package dev.raptor.docker;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,9 +21,11 @@ import java.util.Objects;
  *                          (docker-java's Unix socket ignores socket read timeouts, so there the deadline is what counts)
  * @param streamOpenTimeout how long a stream (logs, stats, events) may take to be answered before it is abandoned
  * @param pullMissingImages whether {@code create} pulls an image that is not present locally
+ * @param registries        credentials for pulls, by registry host ({@code registry.example.com}, {@code localhost:5000},
+ *                          {@code docker.io}); a registry not named here is pulled from anonymously
  */
 public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
-                                  Duration streamOpenTimeout, boolean pullMissingImages) {
+                                  Duration streamOpenTimeout, boolean pullMissingImages, Map<String, RegistryCredential> registries) {
 
     /** Where Docker listens when nothing says otherwise. */
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
@@ -42,6 +45,13 @@ public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectT
         connectTimeout = positive(connectTimeout, Duration.ofSeconds(10), "connectTimeout");
         responseTimeout = positive(responseTimeout, Duration.ofMinutes(5), "responseTimeout");
         streamOpenTimeout = positive(streamOpenTimeout, Duration.ofSeconds(30), "streamOpenTimeout");
+        registries = registries == null ? Map.of() : Map.copyOf(registries);
+    }
+
+    /** Without registry credentials (every pull anonymous). */
+    public DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
+                               Duration streamOpenTimeout, boolean pullMissingImages) {
+        this(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, Map.of());
     }
 
     /** Defaults for an engine at {@code dockerHost} (e.g. the value of {@code DOCKER_HOST}). */
@@ -57,19 +67,24 @@ public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectT
     }
 
     public DockerRuntimeConfig withNode(String newNode) {
-        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages);
+        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries);
     }
 
     public DockerRuntimeConfig withStreamOpenTimeout(Duration timeout) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages, registries);
     }
 
     public DockerRuntimeConfig withResponseTimeout(Duration timeout) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages, registries);
     }
 
     public DockerRuntimeConfig withPullMissingImages(boolean pull) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull, registries);
+    }
+
+    /** Pulls log in to the registries named here, by host. */
+    public DockerRuntimeConfig withRegistries(Map<String, RegistryCredential> credentials) {
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, credentials);
     }
 
     boolean unixSocket() {

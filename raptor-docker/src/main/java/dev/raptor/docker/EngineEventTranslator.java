@@ -1,6 +1,7 @@
 package dev.raptor.docker;
 
 import com.github.dockerjava.api.model.Event;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeLabels;
@@ -13,13 +14,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns engine container events into {@link RuntimeEvent}s. Stateful per subscription for one reason: the
+ * Turns engine container events into {@link RuntimeEvent}s ({@code start}, {@code die}, {@code destroy}, and
+ * {@code health_status: …} as the health check's verdicts). Stateful per subscription for one reason: the
  * engine reports an OOM kill as a separate {@code oom} event just before {@code die}, and the
  * {@code die} event itself does not say so.
  */
 final class EngineEventTranslator {
     /** The actions the events subscription asks the engine for. */
-    static final String[] ACTIONS = {"start", "die", "destroy", "oom"};
+    static final String[] ACTIONS = {"start", "die", "destroy", "oom", "health_status"};
 
     private final Set<String> oomKilled = ConcurrentHashMap.newKeySet();
 
@@ -35,6 +37,12 @@ final class EngineEventTranslator {
         }
         ContainerRef ref = new ContainerRef(id, attributes.get("name"), serverId);
         Instant at = timeOf(event);
+        if (event.getAction().startsWith("health_status")) {
+            // "health_status: healthy": the engine's health check reached a verdict
+            int colon = event.getAction().indexOf(':');
+            return Optional.of(new RuntimeEvent.HealthChanged(ref, at,
+                    ContainerHealth.parse(colon < 0 ? null : event.getAction().substring(colon + 1))));
+        }
         return switch (event.getAction()) {
             case "start" -> Optional.of(new RuntimeEvent.Started(ref, at));
             case "die" -> Optional.of(new RuntimeEvent.Exited(ref, at, exitCode(attributes.get("exitCode")), oomKilled.remove(id)));

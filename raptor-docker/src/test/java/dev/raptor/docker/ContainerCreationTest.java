@@ -98,7 +98,59 @@ class ContainerCreationTest extends EngineTest {
         assertThat(host.getCpusetCpus()).isEqualTo("0");
         assertThat(host.getPidsLimit()).isEqualTo(100L);
         assertThat(host.getOomKillDisable()).isTrue();
-        assertThat(host.getRestartPolicy().getName()).isIn("", "no");
+        assertThat(host.getRestartPolicy().getName()).isEqualTo("no");
+    }
+
+    /**
+     * Nothing of the container is left to the engine's defaults: every field Raptor decides is in the create request,
+     * read back here from the engine, field by field, for a spec that sets everything and for one that sets nothing.
+     */
+    @Test
+    void everyLimitPolicyAndHostEntryIsExplicitInTheEngineRequest() {
+        Limits limits = Limits.UNLIMITED.withMemoryMiB(300).withSwapMiB(100).withCpuPercent(75).withThreads("0")
+                .withPidsLimit(64).withIoWeight(200).withOomKiller(true);
+        ServerSpec full = spec().limits(limits).extraHost("db.internal", "10.1.2.3").extraHost("cache.internal", "10.1.2.4")
+                .healthCheck(new HealthCheck("true", Duration.ofSeconds(7), Duration.ofSeconds(3), 2, Duration.ofSeconds(4))).build();
+        InspectContainerResponse raw = inspected(create(full));
+        HostConfig host = raw.getHostConfig();
+        boolean blkio = runtime.info(soon()).warnings().stream().noneMatch(w -> w.contains("block-IO weight"));
+        assertThat(host.getRestartPolicy().getName()).isEqualTo("no");
+        assertThat(host.getRestartPolicy().getMaximumRetryCount()).isZero();
+        assertThat(host.getMemory()).isEqualTo(300 * MIB);
+        assertThat(host.getMemorySwap()).isEqualTo(400 * MIB);
+        assertThat(host.getNanoCPUs()).isEqualTo(750_000_000L);
+        assertThat(host.getCpusetCpus()).isEqualTo("0");
+        assertThat(host.getPidsLimit()).isEqualTo(64L);
+        assertThat(host.getOomKillDisable()).isFalse();
+        if (blkio) {
+            assertThat(host.getBlkioWeight()).isEqualTo(200);
+        }
+        assertThat(host.getExtraHosts()).containsExactly("cache.internal:10.1.2.4", "db.internal:10.1.2.3");
+        assertThat(host.getNetworkMode()).isEqualTo("bridge");
+        assertThat(host.getLogConfig().getType().getType()).isEqualTo("json-file");
+        assertThat(host.getLogConfig().getConfig()).containsEntry("max-size", "10m").containsEntry("max-file", "3");
+        var health = raw.getConfig().getHealthcheck();
+        assertThat(health.getTest()).containsExactly("CMD-SHELL", "true");
+        assertThat(health.getInterval()).isEqualTo(Duration.ofSeconds(7).toNanos());
+        assertThat(health.getTimeout()).isEqualTo(Duration.ofSeconds(3).toNanos());
+        assertThat(health.getRetries()).isEqualTo(2);
+        assertThat(health.getStartPeriod()).isEqualTo(Duration.ofSeconds(4).toNanos());
+
+        InspectContainerResponse bare = inspected(create(spec().build()));
+        HostConfig none = bare.getHostConfig();
+        assertThat(none.getRestartPolicy().getName()).isEqualTo("no");
+        assertThat(none.getMemory()).isZero();
+        assertThat(none.getMemorySwap()).isEqualTo(-1L);
+        assertThat(none.getNanoCPUs()).isZero();
+        assertThat(none.getCpusetCpus()).isEmpty();
+        assertThat(none.getPidsLimit()).as("no process limit").isIn(null, 0L, -1L);
+        assertThat(none.getOomKillDisable()).isFalse();
+        if (blkio) {
+            assertThat(none.getBlkioWeight()).isEqualTo(Limits.UNLIMITED.ioWeight());
+        }
+        assertThat(none.getExtraHosts()).isNullOrEmpty();
+        assertThat(none.getNetworkMode()).isEqualTo("bridge");
+        assertThat(bare.getConfig().getHealthcheck().getTest()).as("the image's own health check is off").containsExactly("NONE");
     }
 
     @Test

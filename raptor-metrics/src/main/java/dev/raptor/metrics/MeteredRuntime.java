@@ -1,5 +1,14 @@
 package dev.raptor.metrics;
 
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -23,13 +32,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A {@link ContainerRuntime} that times every engine call: {@code raptor_engine_call_seconds} with the
  * call ({@code create}, {@code start}, {@code inspect}...) and its outcome ({@code ok}, or the
  * {@link EngineException} kind: {@code not_found}, {@code conflict}, {@code unavailable},
- * {@code timeout}, {@code rejected}). Opening a stream (logs, stats, events) is a call too; the stream
+ * {@code timeout}, {@code rejected}, {@code not_supported}). Opening a stream (logs, stats, events) is a call too; the stream
  * itself is not timed. Everything else is the delegate's, unchanged: the controller never knows.
  */
 public final class MeteredRuntime implements ContainerRuntime {
@@ -79,6 +89,7 @@ public final class MeteredRuntime implements ContainerRuntime {
             case EngineException.Unavailable u -> "unavailable";
             case EngineException.Timeout t -> "timeout";
             case EngineException.Rejected r -> "rejected";
+            case EngineException.NotSupported n -> "not_supported";
         };
     }
 
@@ -173,6 +184,56 @@ public final class MeteredRuntime implements ContainerRuntime {
     @Override
     public Subscription events(StreamSink<RuntimeEvent> sink) {
         return timed("events", () -> delegate.events(sink));
+    }
+
+    @Override
+    public ExecResult exec(ContainerRef ref, ExecRequest request, Deadline deadline) {
+        return timed("exec", () -> delegate.exec(ref, request, deadline));
+    }
+
+    @Override
+    public ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener, Deadline deadline) {
+        return timed("exec_interactive", () -> delegate.execInteractive(ref, request, listener, deadline));
+    }
+
+    @Override
+    public List<ImageInfo> images(Deadline deadline) {
+        return timed("images", () -> delegate.images(deadline));
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
+        return timed("inspect_image", () -> delegate.inspectImage(reference, deadline));
+    }
+
+    @Override
+    public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
+        return timed("pull_image", () -> delegate.pullImage(reference, progress, deadline));
+    }
+
+    @Override
+    public void removeImage(String reference, Deadline deadline) {
+        timedVoid("remove_image", () -> delegate.removeImage(reference, deadline));
+    }
+
+    @Override
+    public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
+        return timed("commit", () -> delegate.commit(ref, request, deadline));
+    }
+
+    @Override
+    public List<NetworkInfo> networks(Deadline deadline) {
+        return timed("networks", () -> delegate.networks(deadline));
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec, Deadline deadline) {
+        return timed("create_network", () -> delegate.createNetwork(spec, deadline));
+    }
+
+    @Override
+    public void removeNetwork(String name, Deadline deadline) {
+        timedVoid("remove_network", () -> delegate.removeNetwork(name, deadline));
     }
 
     @Override

@@ -141,6 +141,11 @@ record CgroupsV1(Map<String, Path> controllers, String parent, boolean swapAccou
         }
 
         @Override
+        public List<Path> joinFiles() {
+            return dirs.stream().filter(java.nio.file.Files::isDirectory).map(d -> d.resolve("cgroup.procs")).toList();
+        }
+
+        @Override
         public Set<Long> pids() {
             return CgroupFs.pids(dirs);
         }

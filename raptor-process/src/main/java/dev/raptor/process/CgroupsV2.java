@@ -123,6 +123,11 @@ record CgroupsV2(Path root, String parent, Set<String> controllers) implements C
         }
 
         @Override
+        public List<Path> joinFiles() {
+            return exists() ? List.of(dir.resolve("cgroup.procs")) : List.of();
+        }
+
+        @Override
         public Set<Long> pids() {
             return CgroupFs.pids(List.of(dir));
         }

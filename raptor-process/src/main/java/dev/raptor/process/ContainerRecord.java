@@ -2,6 +2,7 @@ package dev.raptor.process;
 
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.server.HealthCheck;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -9,6 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,9 +32,10 @@ import java.util.UUID;
  * @param environment the environment the server starts with (fixed entries plus the spec's effective environment)
  * @param labels      its labels, Raptor's and the spec's
  * @param limits      resource limits applied through its cgroup
+ * @param healthCheck the check the runtime runs beside the server while it runs ({@link HealthChecks}); null = none
  */
 record ContainerRecord(String id, UUID serverId, Instant created, Path dataDir, String startup,
-                       Map<String, String> environment, Map<String, String> labels, Limits limits) {
+                       Map<String, String> environment, Map<String, String> labels, Limits limits, HealthCheck healthCheck) {
 
     static final String FILE = "container.properties";
 
@@ -70,6 +73,13 @@ record ContainerRecord(String id, UUID serverId, Instant created, Path dataDir, 
         p.setProperty("limits.ioWeight", Integer.toString(limits.ioWeight()));
         p.setProperty("limits.pidsLimit", Integer.toString(limits.pidsLimit()));
         p.setProperty("limits.oomKiller", Boolean.toString(limits.oomKiller()));
+        if (healthCheck != null) {
+            p.setProperty("health.command", healthCheck.command());
+            p.setProperty("health.interval", healthCheck.interval().toString());
+            p.setProperty("health.timeout", healthCheck.timeout().toString());
+            p.setProperty("health.retries", Integer.toString(healthCheck.retries()));
+            p.setProperty("health.startPeriod", healthCheck.startPeriod().toString());
+        }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "Raptor process runtime: one server's container (written once, at create)");
         }
@@ -101,8 +111,12 @@ record ContainerRecord(String id, UUID serverId, Instant created, Path dataDir, 
                     Long.parseLong(p.getProperty("limits.diskMiB", "0")), Integer.parseInt(p.getProperty("limits.ioWeight", "500")),
                     Integer.parseInt(p.getProperty("limits.pidsLimit", "0")),
                     Boolean.parseBoolean(p.getProperty("limits.oomKiller", "true")));
+            HealthCheck health = p.getProperty("health.command") == null ? null : new HealthCheck(p.getProperty("health.command"),
+                    Duration.parse(required(p, "health.interval")), Duration.parse(required(p, "health.timeout")),
+                    Integer.parseInt(required(p, "health.retries")), Duration.parse(required(p, "health.startPeriod")));
             return new ContainerRecord(required(p, "id"), UUID.fromString(required(p, "server")),
-                    Instant.parse(required(p, "created")), Path.of(required(p, "dataDir")), required(p, "startup"), env, labels, limits);
+                    Instant.parse(required(p, "created")), Path.of(required(p, "dataDir")), required(p, "startup"), env, labels, limits,
+                    health);
         } catch (RuntimeException e) {
             throw new IOException("garbled record " + file + ": " + e.getMessage(), e);
         }

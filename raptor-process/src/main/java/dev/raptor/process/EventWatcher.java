@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  *   <li>a new {@code started} time: {@link RuntimeEvent.Started} (and {@link RuntimeEvent.Exited} when the run
  *       already ended between two looks)</li>
  *   <li>running, then exited: {@link RuntimeEvent.Exited} with the recorded status and its time</li>
+ *   <li>a new verdict of the health check during one run: {@link RuntimeEvent.HealthChanged}</li>
  *   <li>a record gone, or replaced by another container id: {@link RuntimeEvent.Removed}</li>
  * </ul>
  */
@@ -66,6 +67,9 @@ final class EventWatcher implements ThreadSubscription.Body<RuntimeEvent> {
             boolean newRun = now.startedAt() != null && (prev == null || !Objects.equals(prev.startedAt(), now.startedAt()));
             if (newRun) {
                 events.add(new RuntimeEvent.Started(now.ref(), now.startedAt()));
+            }
+            if (!newRun && prev != null && now.running() && prev.running() && prev.health() != now.health()) {
+                events.add(new RuntimeEvent.HealthChanged(now.ref(), Instant.now(), now.health()));
             }
             boolean ended = now.status() == ContainerStatus.EXITED && (newRun || prev != null && prev.status() != ContainerStatus.EXITED);
             if (ended) {

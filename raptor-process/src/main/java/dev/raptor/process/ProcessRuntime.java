@@ -4,7 +4,17 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.BindProbe;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.PullProgress;
 import dev.raptor.core.messaging.MessageSocketPaths;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -48,6 +58,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * {@link ContainerRuntime} as supervised local processes: the embedded default when no container engine
@@ -70,6 +81,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       CPU pinning with taskset. Where no cgroup can be made servers run unlimited, and {@link #info}
  *       says so. Disk quotas and IO weight are not enforced.</li>
  *   <li><b>Ports</b> cannot be mapped: the server binds its allocation's port itself ({@code SERVER_PORT}).</li>
+ *   <li><b>Exec</b>: a command runs as the server runs, beside it ({@link ServerCommand}: its user, data directory,
+ *       environment and cgroup), on a pseudo-terminal of its own when interactive ({@link ProcessExecSession}).</li>
+ *   <li><b>Health checks</b> run here, as the engine runs them for Docker ({@link HealthChecks}).</li>
+ *   <li><b>Images and networks</b> do not exist here: those verbs answer {@code NotSupported}.</li>
  * </ul>
  *
  * <p>One runtime per state directory at a time (the daemon's data-directory lock sees to that). Thread-safe.
@@ -94,6 +109,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     /** Serialises create, start and remove of one server (a start must never spawn two supervisors). Never held past a deadline. */
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<ThreadSubscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
+    private final HealthChecks healthChecks;
     private volatile boolean closed;
 
     private ProcessRuntime(ProcessRuntimeConfig config, StateDirectory state, HostTools tools, ServerUser user, Cgroups cgroups) {
@@ -111,6 +127,13 @@ public final class ProcessRuntime implements ContainerRuntime {
         w.add("the process runtime does not enforce disk quotas (diskMiB) or block-IO weight (ioWeight)");
         this.warnings = List.copyOf(w);
         this.unprivilegedPortStart = unprivilegedPortStart();
+        this.healthChecks = new HealthChecks(state, () -> {
+            try {
+                return state.servers();
+            } catch (IOException e) {
+                return List.of();
+            }
+        }, (record, request) -> runBeside(record, request, Deadline.in(request.timeout().plusSeconds(15))));
     }
 
     /** Runs install scripts on this host as this runtime's server user ({@code /bin/sh} in the server's data directory). */
@@ -134,6 +157,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             Cgroups cgroups = Cgroups.detect(config.cgroupParent());
             ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups);
             runtime.finishLeftovers();
+            runtime.healthChecks.start();
             log.debug("process runtime over {}: servers run as {} ({}), cgroups {}", config.stateDir(), user, user.origin(), cgroups.describe());
             for (String w : runtime.warnings) {
                 log.warn("process runtime: {}", w);
@@ -200,7 +224,8 @@ public final class ProcessRuntime implements ContainerRuntime {
                     + "put the files in the server's data directory");
         }
         p.check(spec.extraHosts().isEmpty(), "extraHosts", "the process runtime shares the host's /etc/hosts and cannot add entries per server");
-        p.check(spec.healthCheck() == null, "healthCheck", "the process runtime does not run health checks");
+        p.check(spec.networks().isEmpty(), "networks", "the process runtime has no networks of its own: servers share the host's "
+                + "network and reach each other on its addresses");
         for (int i = 0; i < spec.allocations().size(); i++) {
             Allocation a = spec.allocations().get(i);
             p.check(a.containerPort() == a.port(), "allocations[" + i + "].containerPort", "the process runtime cannot map ports: the server "
@@ -281,10 +306,12 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     private ContainerInfo info(ContainerRecord record, RunFacts facts) {
         boolean oom = facts.status() == ContainerStatus.EXITED && cgroups.of(record.serverId()).oomKills() > 0;
+        ContainerHealth health = facts.running() && record.healthCheck() != null && facts.startedAt() != null
+                ? HealthChecks.read(state.record(record.serverId()), facts.startedAt()) : ContainerHealth.NONE;
         return new ContainerInfo(record.ref(RuntimeLabels.containerName(record.serverId())), record.labels().get(RuntimeLabels.SPEC_HASH),
                 facts.status(), facts.exitCode(), oom, facts.startedAt(), facts.finishedAt(),
                 facts.startedAt(), // the supervisor stamps the start before the server runs, and every line as it is written
-                record.labels());
+                record.labels(), health);
     }
 
     /** The record {@code ref} names; NotFound when the server has none or a newer one (the ref is stale). */
@@ -319,7 +346,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             labels.put(RuntimeLabels.SERVER, id.toString());
             labels.put(RuntimeLabels.SPEC_HASH, SpecHash.of(spec));
             ContainerRecord record = new ContainerRecord(newContainerId(), id, Instant.now(), data, spec.startupCommand(),
-                    environment(spec, data), labels, spec.limits());
+                    environment(spec, data), labels, spec.limits(), spec.healthCheck());
             try {
                 state.create(record);
             } catch (FileAlreadyExistsException e) {
@@ -561,6 +588,99 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
+    // ------------------------------------------------------------------ exec
+
+    @Override
+    public ExecResult exec(ContainerRef ref, ExecRequest request, Deadline deadline) {
+        Objects.requireNonNull(request, "request");
+        return runBeside(runningRecord(ref, "exec"), request, deadline);
+    }
+
+    /** Runs {@code request} beside the server of {@code record} ({@link ServerCommand}) to its end. */
+    private ExecResult runBeside(ContainerRecord record, ExecRequest request, Deadline deadline) {
+        UUID id = record.serverId();
+        ProcessBuilder pb = ServerCommand.of(tools, user, record, cgroups.of(id).joinFiles(), request, false);
+        try {
+            return CommandRun.run(pb, request.timeout(), deadline, request.maxOutputBytes());
+        } catch (IOException e) {
+            throw new EngineException.Rejected(id, "exec", "cannot start " + request.commandLine() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException.Timeout(id, "exec", "interrupted", e);
+        }
+    }
+
+    @Override
+    public ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener, Deadline deadline) {
+        Objects.requireNonNull(listener, "listener");
+        ContainerRecord record = runningRecord(ref, "execInteractive");
+        ProcessBuilder pb = ServerCommand.of(tools, user, record, cgroups.of(ref.serverId()).joinFiles(), request, request.tty());
+        try {
+            return request.tty()
+                    ? ProcessExecSession.onTerminal(pb, listener, user.dropsPrivileges() ? user.uid() : -1, user.gid())
+                    : ProcessExecSession.onPipes(pb, listener);
+        } catch (IOException e) {
+            throw new EngineException.Rejected(ref.serverId(), "execInteractive", "cannot start " + request.commandLine() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The record of a container that runs now; Conflict when it does not. */
+    private ContainerRecord runningRecord(ContainerRef ref, String operation) {
+        ContainerRecord record = require(ref, operation);
+        refuseIfRoot(ref.serverId(), operation);
+        if (!RunFacts.observe(state.record(ref.serverId())).running()) {
+            throw new EngineException.Conflict(ref.serverId(), operation, "the server is not running", null);
+        }
+        return record;
+    }
+
+    // ------------------------------------------------------------------ images and networks: not here
+
+    private static final String NO_IMAGES = "the process runtime runs no images: a server runs its startup command "
+            + "in its data directory on this host";
+    private static final String NO_NETWORKS = "the process runtime has no networks of its own: servers share the host's network";
+
+    @Override
+    public List<ImageInfo> images(Deadline deadline) {
+        throw new EngineException.NotSupported(null, "images", NO_IMAGES);
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "inspectImage", NO_IMAGES);
+    }
+
+    @Override
+    public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "pullImage", NO_IMAGES);
+    }
+
+    @Override
+    public void removeImage(String reference, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "removeImage", NO_IMAGES);
+    }
+
+    @Override
+    public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
+        throw new EngineException.NotSupported(ref.serverId(), "commit", NO_IMAGES + "; back its files up instead");
+    }
+
+    @Override
+    public List<NetworkInfo> networks(Deadline deadline) {
+        throw new EngineException.NotSupported(null, "networks", NO_NETWORKS);
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "createNetwork", NO_NETWORKS);
+    }
+
+    @Override
+    public void removeNetwork(String name, Deadline deadline) {
+        throw new EngineException.NotSupported(null, "removeNetwork", NO_NETWORKS);
+    }
+
     // ------------------------------------------------------------------ streams
 
     @Override
@@ -603,6 +723,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     @Override
     public void close() {
         closed = true;
+        healthChecks.close();
         for (ThreadSubscription<?> s : List.copyOf(subscriptions)) {
             s.close();
         }

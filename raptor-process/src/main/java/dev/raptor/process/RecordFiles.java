@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *   main.pid               "pid start-time" of the server's main process      see supervisor.sh)
  *   exit                   exit status of the run; its mtime is when it ended
  *   pump.done              the console pump has written the run's last line
+ *   health                 the health check's verdict on the current run: "started-ms status" (the daemon writes it)
  *   stdin.pipe             FIFO: console input
  *   out.pipe, err.pipe     FIFOs: the server's stdout and stderr, into the taggers
  *   console.RRRRRRRRR.PPPPPP.log   console output of run R, part P: "epoch-ms O|E text" per line
@@ -65,6 +66,11 @@ record RecordFiles(Path dir) {
 
     Path exit() {
         return dir.resolve("exit");
+    }
+
+    /** The health check's last verdict on the current run ({@link HealthChecks}): "started-ms status". */
+    Path health() {
+        return dir.resolve("health");
     }
 
     Path pumpDone() {
@@ -160,7 +166,7 @@ record RecordFiles(Path dir) {
 
     /** Removes what the previous run left (status, pids, FIFOs), so that the record reads as never started. */
     void clearRun() throws IOException {
-        for (Path p : List.of(started(), exit(), mainPid(), supervisorPid(), pumpDone(), stdinPipe(), outPipe(), errPipe())) {
+        for (Path p : List.of(started(), exit(), mainPid(), supervisorPid(), pumpDone(), stdinPipe(), outPipe(), errPipe(), health())) {
             Files.deleteIfExists(p);
         }
     }

@@ -25,6 +25,12 @@ interface ServerCgroup {
      */
     List<Path> create(Limits limits, Deadline deadline) throws IOException;
 
+    /**
+     * The {@code cgroup.procs} files a process writes its pid into to join it as it is now (an exec joins its
+     * server's run); empty when it does not exist.
+     */
+    List<Path> joinFiles();
+
     /** Processes in it. */
     Set<Long> pids();
 
@@ -49,6 +55,11 @@ interface ServerCgroup {
 
         @Override
         public List<Path> create(Limits limits, Deadline deadline) {
+            return List.of();
+        }
+
+        @Override
+        public List<Path> joinFiles() {
             return List.of();
         }
 

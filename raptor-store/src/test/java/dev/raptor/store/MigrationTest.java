@@ -108,8 +108,12 @@ class MigrationTest {
             + "\"healthCheck\":{\"command\":\"mc-health --port 25565\",\"intervalSeconds\":20,\"timeoutSeconds\":2.5,"
             + "\"retries\":4,\"startPeriodSeconds\":90},\"readyPattern\":\"Done \\\\(\"}";
 
-    /** What {@link #EVERY_FIELD_V1} holds: everything of {@link Specs#everyField()} but its settle window, which came later. */
-    private static final ServerSpec EVERY_FIELD_BEFORE_SETTLE = Specs.everyField().toBuilder().settle(null).build();
+    /**
+     * What {@link #EVERY_FIELD_V1} holds: everything of {@link Specs#everyField()} but what specs learnt later (its
+     * settle window, its networks, its restart when unhealthy).
+     */
+    private static final ServerSpec EVERY_FIELD_BEFORE_SETTLE = Specs.everyField().toBuilder().settle(null).networks(null)
+            .restartPolicy(Specs.everyField().restartPolicy().withOnUnhealthy(false)).build();
 
     private static final UUID BROKEN = UUID.fromString("9d0e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a");
 
@@ -139,7 +143,7 @@ class MigrationTest {
 
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             StoredServer server = store.find(Specs.everyField().id()).orElseThrow();
-            assertThat(server.spec()).as("schema 3 knew no settle window: the default").isEqualTo(EVERY_FIELD_BEFORE_SETTLE);
+            assertThat(server.spec()).as("schema 3 knew no settle window, networks nor restart when unhealthy: the defaults").isEqualTo(EVERY_FIELD_BEFORE_SETTLE);
             assertThat(server.version()).isEqualTo(2);
             assertThat(server.desired()).isEqualTo(DesiredState.RUNNING);
         }

@@ -404,6 +404,44 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aSpecsNetworksAndRestartWhenUnhealthyAreStoredAndReadBack() {
+        ServerSpec spec = Specs.minecraft("networked").toBuilder().id(null).network("lobby-net", "lobby", "hub").network("db-net")
+                .restartPolicy(dev.raptor.core.power.RestartPolicy.onFailure(2).withOnUnhealthy(true)).build();
+        store.create(spec);
+        ServerSpec read = store.find(spec.id()).orElseThrow().spec();
+        assertThat(read.networks()).isEqualTo(spec.networks());
+        assertThat(read.restartPolicy().onUnhealthy()).isTrue();
+        assertThat(read).isEqualTo(spec);
+    }
+
+    @Test
+    void aRowWrittenBeforeSpecsHadNetworksReadsAsNoneAndNoRestartWhenUnhealthy() {
+        ServerSpec spec = Specs.minecraft("v3-row");
+        String v3 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"networks\":[]", "").replace(",\"onUnhealthy\":false", "")
+                .replace(",\"messaging\":false", "");
+        assertThat(v3).doesNotContain("networks").doesNotContain("onUnhealthy").doesNotContain("messaging");
+        assertThat(dev.raptor.store.row.SpecRows.read(v3, dev.raptor.store.row.SpecFormat.V3)).isEqualTo(spec);
+    }
+
+    @Test
+    void aV5RowWithAMessageSocketButNoNetworksKeepsItsMessagingAndJoinsNoNetwork() {
+        ServerSpec spec = Specs.minecraft("v5-row").toBuilder().messaging(true).build();
+        String v5 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"networks\":[]", "").replace(",\"onUnhealthy\":false", "");
+        assertThat(v5).contains("\"messaging\":true").doesNotContain("networks").doesNotContain("onUnhealthy");
+        ServerSpec read = dev.raptor.store.row.SpecRows.read(v5, dev.raptor.store.row.SpecFormat.V5);
+        assertThat(read).isEqualTo(spec);
+        assertThat(read.messaging()).isTrue();
+        assertThat(read.networks()).isEmpty();
+    }
+
+    @Test
+    void rowsAreWrittenInFormat6AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
+        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(6);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(7)).withMessageContaining("spec format 7");
+    }
+
+    @Test
     void theHealthProbeCommitsAWrite() throws Exception {
         assertThat(store.probeWrite()).startsWith("sqlite committed a write");
         store.close();

@@ -16,7 +16,12 @@ public enum Permission {
     /** Upload, change and delete files. */
     FILES_WRITE("files.write"),
     /** Read an install's output as it runs ({@code install output} on the console socket). */
-    INSTALL_READ("install.read");
+    INSTALL_READ("install.read"),
+    /**
+     * Run commands inside the server ({@code POST …/exec}, the exec socket): a shell in the server's container is more
+     * than its console, so no other permission implies it, and a token has it only when issued with it.
+     */
+    EXEC("exec");
 
     private final String wireName;
 

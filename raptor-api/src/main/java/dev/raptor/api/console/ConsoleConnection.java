@@ -99,7 +99,7 @@ final class ConsoleConnection {
     private boolean closed;
     private ConsoleSubscription console;
     private StatsSubscription stats;
-    private EventBus.Listener<ServerEvent.StateChanged> states;
+    private EventBus.Listener<ServerEvent> states;
     private EventBus.Listener<ServerEvent.BackupChanged> backups;
     private EventBus.Listener<ServerEvent.InstallOutput> installs;
 
@@ -378,9 +378,11 @@ final class ConsoleConnection {
     private void openStreams() {
         ConsoleSubscription c = endpoint.consoles().subscribe(serverId, new Output());
         StatsSubscription s = endpoint.stats().subscribe(serverId, new Readings());
-        EventBus.Listener<ServerEvent.StateChanged> st = endpoint.bus().subscribe(ServerEvent.StateChanged.class,
-                e -> e.serverId().equals(serverId), 256,
-                e -> send(SocketMessage.of(SocketMessage.STATUS, e.to().wireName())));
+        // state changes, and a start's image pull (as Wings tells it: daemon messages around install output lines)
+        EventBus.Listener<ServerEvent> st = endpoint.bus().subscribe(ServerEvent.class,
+                e -> e.serverId().equals(serverId) && (e instanceof ServerEvent.StateChanged || e instanceof ServerEvent.ImagePull), 256,
+                e -> send(e instanceof ServerEvent.ImagePull pull ? ImagePullLines.message(pull)
+                        : SocketMessage.of(SocketMessage.STATUS, ((ServerEvent.StateChanged) e).to().wireName())));
         EventBus.Listener<ServerEvent.BackupChanged> bk = endpoint.bus().subscribe(ServerEvent.BackupChanged.class,
                 e -> e.serverId().equals(serverId), 256,
                 e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
@@ -421,7 +423,7 @@ final class ConsoleConnection {
     private void closeStreams() {
         ConsoleSubscription c;
         StatsSubscription s;
-        EventBus.Listener<ServerEvent.StateChanged> st;
+        EventBus.Listener<ServerEvent> st;
         EventBus.Listener<ServerEvent.BackupChanged> bk;
         EventBus.Listener<ServerEvent.InstallOutput> in;
         lock.lock();

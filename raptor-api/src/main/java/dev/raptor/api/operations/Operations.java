@@ -4,6 +4,7 @@ import dev.raptor.api.operations.Operation.Outcome;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
+import dev.raptor.wire.image.ImageDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The operations of the last while: each finished one stays readable for {@code retention} so a
@@ -152,6 +154,34 @@ public final class Operations implements AutoCloseable {
             writing.add(written);
             written.whenComplete((v, e) -> writing.remove(written));
         }
+        return op;
+    }
+
+    /**
+     * Image work (a pull for the node, a commit of a server) as an operation: {@code work} runs on a virtual thread
+     * of its own and answers the image it made; what it throws is the operation's failure and reason. These live in
+     * memory only: the engine's pull or commit ends with the daemon, so a restart has nothing to answer for them.
+     *
+     * @param serverId the server it acts on; null for work of the node
+     * @param live     what the work tells while it runs (a pull follows its tally); kept where it ended once done
+     */
+    public Operation runImageWork(UUID serverId, String action, Operation.Live live, Supplier<ImageDocument> work) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, action, now(), outcome, live);
+        evictIfFull();
+        byId.put(op.id(), op);
+        Thread.ofVirtual().name("raptor-" + action + "-" + op.id()).start(() -> {
+            Outcome o;
+            try {
+                o = new Outcome(OperationStatus.DONE, now(), null, null, null, work.get());
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", serverId).addKeyValue("action", action)
+                        .addKeyValue("error", e.toString()).log("image operation failed");
+                o = new Outcome(OperationStatus.FAILED, now(), null, null, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            live.settle();
+            outcome.complete(o);
+        });
         return op;
     }
 

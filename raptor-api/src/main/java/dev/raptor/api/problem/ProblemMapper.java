@@ -4,6 +4,8 @@ import dev.raptor.core.allocation.PortConflictException;
 import dev.raptor.core.allocation.PortInUse;
 import dev.raptor.core.allocation.PortInUseException;
 import dev.raptor.core.archive.ImportConflictException;
+import dev.raptor.core.image.ImageInUseException;
+import dev.raptor.core.network.NetworkInUseException;
 import dev.raptor.core.power.ServerBusyException;
 import dev.raptor.core.power.ServerNotRunningException;
 import dev.raptor.core.runtime.EngineException;
@@ -76,6 +78,10 @@ public final class ProblemMapper {
             case EngineException.Conflict c -> Problem.of(409, "engine-conflict", "Conflict in the container engine", c.getMessage());
             case EngineException.NotFound n -> Problem.of(404, "engine-not-found", "Not found in the container engine", n.getMessage());
             case EngineException.Rejected r -> Problem.of(422, "engine-rejected", "Refused by the container engine", r.getMessage());
+            case EngineException.NotSupported n -> Problem.of(422, "not-supported-by-runtime", "Not supported by this node's runtime",
+                    n.getMessage());
+            case ImageInUseException i -> Problem.of(409, "image-in-use", "Image in use", i.getMessage());
+            case NetworkInUseException n -> Problem.of(409, "network-in-use", "Network in use", n.getMessage());
             case ImportConflictException c -> Problem.of(409, "import-conflict", c.existing().isEmpty() ? "Names taken" : "Servers already exist",
                     c.getMessage() + (c.existing().isEmpty() ? "" : "; import again with ?mode=replace to overwrite them"));
             case StateStoreException s -> {

@@ -20,7 +20,7 @@ final class ServerDocuments {
         ServerController.View live = snapshot.live();
         return new ServerDocument(ServerSpecJson.encode(s.spec()), live.state().wireName(), live.desired().wireName(),
                 s.version(), s.createdAt(), s.updatedAt(), live.crashLoop(), live.lastError(), live.containerId(),
-                live.startedAt(), live.busyWith(), game(s.spec(), games));
+                live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName());
     }
 
     /** What the game said last, for a spec that names a query and was asked at least once; null otherwise. */

@@ -1,12 +1,15 @@
 package dev.raptor.api.testing;
 
+import dev.raptor.core.network.NetworkInfo;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,7 +40,12 @@ public final class TestEngine {
 
     /** A runtime for {@code node}'s containers; fails the test when the engine does not answer. */
     public static DockerRuntime runtime(String node) {
-        DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node));
+        return runtime(node, Map.of());
+    }
+
+    /** Like {@link #runtime(String)}, pulling with these credentials by registry host. */
+    public static DockerRuntime runtime(String node, Map<String, RegistryCredential> registries) {
+        DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node).withRegistries(registries));
         try {
             runtime.info(Deadline.in(Duration.ofSeconds(30)));
         } catch (EngineException e) {
@@ -47,12 +55,19 @@ public final class TestEngine {
         return runtime;
     }
 
-    /** Removes every container of {@code node} (tests clean up what they made, whatever happened). */
+    /** Removes every container and network of {@code node} (tests clean up what they made, whatever happened). */
     public static void removeContainers(String node) {
         try (DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(dockerHost()).withNode(node))) {
             for (ContainerInfo c : runtime.listOwned(Deadline.in(Duration.ofSeconds(60)))) {
                 try {
                     runtime.remove(c.ref(), Deadline.in(Duration.ofSeconds(60)));
+                } catch (EngineException e) {
+                    // already gone
+                }
+            }
+            for (NetworkInfo n : runtime.networks(Deadline.in(Duration.ofSeconds(60)))) {
+                try {
+                    runtime.removeNetwork(n.name(), Deadline.in(Duration.ofSeconds(60)));
                 } catch (EngineException e) {
                     // already gone
                 }

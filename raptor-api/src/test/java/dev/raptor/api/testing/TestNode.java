@@ -24,6 +24,9 @@ import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.process.ProcessRuntime;
+import dev.raptor.process.ProcessRuntimeConfig;
+import dev.raptor.docker.RegistryCredential;
 import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.files.ServerVolumes;
@@ -52,6 +55,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -157,6 +161,24 @@ public final class TestNode implements AutoCloseable {
     /** A node whose engine is an in-memory {@link FakeRuntime}: servers run the fake game server at once. */
     public static TestNode onFakeEngine(Path dir) {
         return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, node -> new FakeRuntime());
+    }
+
+    /** A node whose runtime pulls from the registries named with these credentials, as the daemon's configuration says. */
+    public static TestNode startWithRegistries(Path dir, Map<String, RegistryCredential> registries) {
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0,
+                node -> TestEngine.runtime(node, registries));
+    }
+
+    /** A node whose servers run as supervised local processes (the runtime without images or networks). */
+    public static TestNode startOnProcesses(Path dir) {
+        try {
+            // as raptord lays out its data directory: the server account may pass (not list) on its way to its volume
+            java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0,
+                node -> ProcessRuntime.open(ProcessRuntimeConfig.at(dir.resolve("process"))));
     }
 
     /** A node whose deep health calls the data directory's disk degraded below {@code diskWarnBytes} free. */

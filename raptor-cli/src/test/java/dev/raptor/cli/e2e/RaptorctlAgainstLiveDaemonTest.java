@@ -475,6 +475,64 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(ctl.run("state", "import", daemon.dir().resolve("absent.json").toString()).exit()).isEqualTo(ExitCode.NOT_FOUND);
     }
 
+    // ------------------------------------------------------------------------------ exec / images / networks
+
+    @Test
+    void execRunsACommandInsideTheServerAndExitsWithItsExitCode() {
+        runDetached("ex");
+        Result r = ctl.run("exec", "ex", "sh", "-c", "echo inside; echo oops >&2; exit 3");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("inside\n");
+        assertThat(r.err()).contains("oops");
+        Result json = ctl.run("exec", "--json", "ex", "sh", "-c", "exit 4");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(4);
+        assertThat(json.json().path("exitCode").asInt()).isEqualTo(4);
+        assertThat(ok("exec", "-e", "GREETING=hej", "ex", "sh", "-c", "echo $GREETING").out()).isEqualTo("hej\n");
+    }
+
+    @Test
+    void execWithIPassesStandardInputToTheCommandOverTheExecSocket() {
+        runDetached("ex-i");
+        Result r = okWithInput("echo from-stdin\nexit 0\n", "exec", "-i", "ex-i", "sh");
+        assertThat(r.out()).contains("from-stdin");
+    }
+
+    @Test
+    void execItGivesTheShellARealTerminalInRawModeResizedWithTheWindowAndExitsWithTheShellsCode() throws Exception {
+        runDetached("ex-it");
+        InteractiveShell.echoResizeAndExit(Map.of("RAPTOR_SOCKET", daemon.process().socket().toString()), "ex-it");
+    }
+
+    @Test
+    void execOnAnOfflineServerIsAConflict() {
+        ok("create", "--name", "ex-off", IMAGE);
+        Result r = ctl.run("exec", "ex-off", "true");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.CONFLICT);
+    }
+
+    @Test
+    void imagesListsTheTestImage() {
+        assertThat(ok("images").out()).contains(IMAGE.substring(0, IMAGE.indexOf(':')));
+    }
+
+    @Test
+    void networkCreateLsAndRmRoundTrip() {
+        String name = "ctl-net-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        ok("network", "create", name);
+        assertThat(ok("network", "ls").out()).contains(name);
+        ok("network", "rm", name);
+        assertThat(ok("network", "ls").out()).doesNotContain(name);
+    }
+
+    @Test
+    void theNewVerbsExplainThemselves() {
+        assertThat(ok("exec", "--help").out()).contains("--interactive").contains("--tty").contains("--timeout");
+        assertThat(ok("images", "--help").out()).contains("Usage: raptorctl images");
+        assertThat(ok("pull", "--help").out()).contains("IMAGE");
+        assertThat(ok("commit", "--help").out()).contains("SERVER");
+        assertThat(ok("network", "--help").out()).contains("create").contains("rm");
+    }
+
     // ------------------------------------------------------------------------------ completion / help
 
     @Test
@@ -486,7 +544,11 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void helpAndVersionSucceed() {
-        assertThat(ok("--help").out()).contains("Usage: raptorctl").contains("attach");
+        String help = ok("--help").out();
+        assertThat(help).contains("Usage: raptorctl").contains("attach");
+        for (String verb : List.of("exec", "images", "pull", "rmi", "image", "commit", "network")) {
+            assertThat(help).as("--help lists " + verb).containsPattern("(?m)^  " + verb + " +\\S");
+        }
         assertThat(ok("run", "--help").out()).contains("--publish").contains("--stop-timeout");
         assertThat(ok("--version").out()).startsWith("raptorctl");
     }

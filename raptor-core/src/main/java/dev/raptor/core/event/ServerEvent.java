@@ -1,5 +1,7 @@
 package dev.raptor.core.event;
 
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.server.ActivityEntry;
@@ -34,6 +36,29 @@ public sealed interface ServerEvent extends RaptorEvent {
         /** The container that began to run. */
         public ContainerRef container() {
             return new ContainerRef(containerId, RuntimeLabels.containerName(serverId), serverId);
+        }
+    }
+
+    /**
+     * The server's health check reached a new verdict ({@code none} once it no longer runs):
+     * {@code server.health}.
+     */
+    record HealthChanged(UUID serverId, Instant at, ContainerHealth from, ContainerHealth to) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.health";
+        }
+    }
+
+    /**
+     * A start found the server's image missing and pulls it: one event as the pull begins ({@code progress}
+     * null, {@code message} saying so), then the engine's steps, per layer, at most a few a second, then one
+     * as it ends ({@code progress} null, {@code message} saying how): {@code server.image-pull}.
+     */
+    record ImagePull(UUID serverId, Instant at, String image, PullProgress progress, String message) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.image-pull";
         }
     }
 

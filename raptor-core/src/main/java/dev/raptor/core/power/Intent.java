@@ -136,6 +136,19 @@ public sealed interface Intent {
         }
     }
 
+    /** Internal: the health check says unhealthy and the restart policy restarts such a server. */
+    record Heal() implements Internal {
+        @Override
+        public String describe() {
+            return "restart (unhealthy)";
+        }
+
+        @Override
+        public boolean bringsUp() {
+            return true;
+        }
+    }
+
     /** Internal: look at the engine and bring the observed state in line with the facts. */
     record Observe(String why) implements Internal {
         @Override

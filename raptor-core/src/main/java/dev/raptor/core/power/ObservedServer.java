@@ -2,6 +2,7 @@ package dev.raptor.core.power;
 
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.server.DesiredState;
@@ -44,6 +45,7 @@ final class ObservedServer {
     private volatile boolean deleted;
     /** Why the last install failed; null when it did not (or none ran). Shown as INSTALL_FAILED while offline. */
     private volatile String installFailure;
+    private volatile ContainerHealth health = ContainerHealth.NONE;
 
     ObservedServer(UUID id, ServerStore store, EventBus bus, DesiredState desired, ServerController.Initial initial) {
         this.id = id;
@@ -76,12 +78,16 @@ final class ObservedServer {
         return deleted;
     }
 
+    ContainerHealth health() {
+        return health;
+    }
+
     ServerController.View view(String busyWith) {
         ContainerRef c = container;
         String failure = installFailure;
         ServerState shown = state == ServerState.OFFLINE && failure != null ? ServerState.INSTALL_FAILED : state;
         return new ServerController.View(id, shown, desired, crashLoop, failure != null && shown == ServerState.INSTALL_FAILED
-                ? failure : lastError, c == null ? null : c.id(), startedAt, outputSince, busyWith);
+                ? failure : lastError, c == null ? null : c.id(), startedAt, outputSince, busyWith, health);
     }
 
     String installFailure() {
@@ -210,6 +216,36 @@ final class ObservedServer {
         publish(new ServerEvent.StateChanged(id, Instant.now(), from, to, reason));
         activity("state", from.wireName() + " -> " + to.wireName() + ": " + reason,
                 Map.of("from", from.wireName(), "to", to.wireName()));
+        if (to == ServerState.OFFLINE) {
+            health(ContainerHealth.NONE, "not running");
+        }
+    }
+
+    /**
+     * Takes the health check's verdict; a change is published ({@link ServerEvent.HealthChanged}), and a verdict
+     * of healthy or unhealthy goes to the activity log.
+     *
+     * @return whether it changed
+     */
+    boolean health(ContainerHealth to, String why) {
+        ContainerHealth from;
+        transitions.lock();
+        try {
+            from = health;
+            if (from == to) {
+                return false;
+            }
+            health = to;
+        } finally {
+            transitions.unlock();
+        }
+        log.info("server={} health {} -> {} ({})", id, from.wireName(), to.wireName(), why);
+        publish(new ServerEvent.HealthChanged(id, Instant.now(), from, to));
+        if (to == ContainerHealth.HEALTHY || to == ContainerHealth.UNHEALTHY) {
+            activity("health", "health check: " + to.wireName() + " (was " + from.wireName() + ")",
+                    Map.of("from", from.wireName(), "to", to.wireName()));
+        }
+        return true;
     }
 
     void activity(String type, String message, Map<String, String> details) {

@@ -12,9 +12,10 @@ import java.util.Objects;
  * restart policy stays off) so that backoff, crash loops and desired state live in one place.
  *
  * @param mode       when to restart
- * @param maxRetries for {@link Mode#ON_FAILURE}: restarts before the server is declared crash-looping (1–100)
+ * @param maxRetries  for {@link Mode#ON_FAILURE}: restarts before the server is declared crash-looping (1–100)
+ * @param onUnhealthy whether a running server whose health check turns unhealthy is restarted (whatever the mode)
  */
-public record RestartPolicy(Mode mode, int maxRetries) {
+public record RestartPolicy(Mode mode, int maxRetries, boolean onUnhealthy) {
 
     public enum Mode {
         /** Never restart; an exit leaves the server offline. */
@@ -47,6 +48,25 @@ public record RestartPolicy(Mode mode, int maxRetries) {
 
     public RestartPolicy {
         Objects.requireNonNull(mode, "mode");
+    }
+
+    /** A policy that leaves an unhealthy server alone. */
+    public RestartPolicy(Mode mode, int maxRetries) {
+        this(mode, maxRetries, false);
+    }
+
+    public RestartPolicy withOnUnhealthy(boolean restart) {
+        return new RestartPolicy(mode, maxRetries, restart);
+    }
+
+    /**
+     * Without {@code onUnhealthy}, the text of the policy before it had that member: {@link
+     * dev.raptor.core.runtime.SpecHash} digests a spec's text, and a server's container must not be recreated
+     * because a Raptor upgrade spelled its unchanged policy differently.
+     */
+    @Override
+    public String toString() {
+        return "RestartPolicy[mode=" + mode + ", maxRetries=" + maxRetries + (onUnhealthy ? ", onUnhealthy=true" : "") + "]";
     }
 
     public static RestartPolicy no() {

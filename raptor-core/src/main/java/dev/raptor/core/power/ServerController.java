@@ -3,6 +3,7 @@ package dev.raptor.core.power;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.mailbox.Mailbox;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -98,7 +99,7 @@ public final class ServerController implements AutoCloseable {
      * @param outputSince where the current run's output begins ({@link ContainerInfo#outputSince()})
      */
     public record View(UUID id, ServerState state, DesiredState desired, boolean crashLoop, String lastError,
-                       String containerId, Instant startedAt, Instant outputSince, String busyWith) {
+                       String containerId, Instant startedAt, Instant outputSince, String busyWith, ContainerHealth health) {
     }
 
     public UUID id() {
@@ -232,8 +233,17 @@ public final class ServerController implements AutoCloseable {
 
     // ------------------------------------------------------------------ engine facts
 
+    /** The health check's verdict on the running server ({@link ContainerHealth#NONE} without one). */
+    public ContainerHealth health() {
+        return server.health();
+    }
+
     /** Called by the fleet's event router for every engine event about this server's containers. */
     public void onRuntimeEvent(RuntimeEvent.ContainerEvent event) {
+        if (event instanceof RuntimeEvent.HealthChanged h) {
+            onHealth(h);
+            return;
+        }
         if (event instanceof RuntimeEvent.Exited || event instanceof RuntimeEvent.Removed) {
             if (server.isStale(event)) {
                 return; // an older container of this server, or the previous run's exit delivered late
@@ -250,9 +260,25 @@ public final class ServerController implements AutoCloseable {
             case RuntimeEvent.Started s -> server.state() == ServerState.OFFLINE;
             case RuntimeEvent.Exited e -> server.state() != ServerState.OFFLINE;
             case RuntimeEvent.Removed r -> server.state() != ServerState.OFFLINE;
+            case RuntimeEvent.HealthChanged h -> false;
         };
         if (interesting) {
             submit(new Intent.Observe(event.getClass().getSimpleName().toLowerCase()));
+        }
+    }
+
+    /**
+     * A new verdict of the server's health check: taken at once (it is a fact, not work), and an unhealthy
+     * server whose restart policy says so is restarted by an internal intent, which an operator's intent
+     * supersedes like any other.
+     */
+    private void onHealth(RuntimeEvent.HealthChanged event) {
+        if (server.isStale(event) || server.state() == ServerState.OFFLINE || server.deleted()) {
+            return; // an older container's, or a verdict that arrived after the exit
+        }
+        if (server.health(event.health(), "health check") && event.health() == ContainerHealth.UNHEALTHY
+                && lifecycle.restartsWhenUnhealthy() && server.desired() == DesiredState.RUNNING) {
+            submit(new Intent.Heal());
         }
     }
 

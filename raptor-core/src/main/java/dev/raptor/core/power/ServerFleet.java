@@ -515,18 +515,28 @@ public final class ServerFleet implements AutoCloseable {
      * @throws ServerNotRunningException when it is offline
      */
     public void sendCommand(UUID id, ConsoleCommand command) {
-        ServerController c = controller(id);
-        if (c.state() == ServerState.OFFLINE) {
-            throw new ServerNotRunningException(id);
-        }
-        ContainerRef ref = c.container().orElseGet(() -> runtime.find(id, Deadline.in(settings.engineTimeout())).stream()
-                .filter(ContainerInfo::running).map(ContainerInfo::ref).findFirst()
-                .orElseThrow(() -> new ServerNotRunningException(id)));
+        ContainerRef ref = runningContainer(id);
         try {
             runtime.sendInput(ref, command.line(), Deadline.in(Duration.ofSeconds(10)));
         } catch (EngineException.NotFound | EngineException.Conflict e) {
             throw new ServerNotRunningException(id);
         }
+    }
+
+    /**
+     * The container the server runs in, as its controller last saw it (looked up by label when it has none).
+     *
+     * @throws ServerNotFoundException   when there is no such server
+     * @throws ServerNotRunningException when it is offline
+     */
+    public ContainerRef runningContainer(UUID id) {
+        ServerController c = controller(id);
+        if (c.state() == ServerState.OFFLINE) {
+            throw new ServerNotRunningException(id);
+        }
+        return c.container().orElseGet(() -> runtime.find(id, Deadline.in(settings.engineTimeout())).stream()
+                .filter(ContainerInfo::running).map(ContainerInfo::ref).findFirst()
+                .orElseThrow(() -> new ServerNotRunningException(id)));
     }
 
     public List<ServerSnapshot> list() {

@@ -3,6 +3,7 @@ package dev.raptor.core.power;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.allocation.PortInUse;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -118,6 +119,7 @@ final class ServerLifecycle {
                 op.pause(r.backoff());
                 yield start(op);
             }
+            case Intent.Heal h -> heal(op);
             case Intent.Observe o -> observe(op);
             case Intent.Converge c -> {
                 // The store is the truth here: an import may have rewritten the desired state behind us.
@@ -125,6 +127,28 @@ final class ServerLifecycle {
                 yield server.desired() == DesiredState.RUNNING ? start(op) : stop(op, c.why(), containerToStop());
             }
         };
+    }
+
+    /** Whether the server's restart policy restarts it when its health check turns unhealthy. */
+    boolean restartsWhenUnhealthy() {
+        return storedSpec().map(s -> s.restartPolicy().onUnhealthy()).orElse(false);
+    }
+
+    /** Restarts a server whose health check says unhealthy, unless it has recovered or stopped meanwhile. */
+    private PowerResult heal(Submission op) {
+        ContainerInfo c = containerToStop();
+        if (c == null || !c.running() || server.state() != ServerState.RUNNING || server.desired() != DesiredState.RUNNING) {
+            return done(op);
+        }
+        if (c.health() != ContainerHealth.UNHEALTHY) {
+            server.health(c.health(), "looked again before restarting");
+            return done(op);
+        }
+        server.activity("restart", "restarting: the health check says unhealthy and restart.onUnhealthy is set",
+                Map.of("health", c.health().wireName()));
+        stop(op, "unhealthy", c);
+        op.check();
+        return start(op);
     }
 
     private PowerResult failed(Submission op, RuntimeException e) {
@@ -169,6 +193,7 @@ final class ServerLifecycle {
             // Running, but its boot was never seen through (a cancelled start, a recovery pre-empted by
             // this start): settle from facts. The ready line, if already printed, is replayed from the logs.
             server.run(c.ref(), c.startedAt(), c.outputSince());
+            server.health(c.health(), "already running");
             if (spec.readyPattern() != null) {
                 server.transition(ServerState.STARTING, "already running; waiting for its ready line");
                 return awaitBoot(op, c.ref(), spec);
@@ -190,6 +215,8 @@ final class ServerLifecycle {
         }
         op.check();
         if (c == null) {
+            ensureImage(op, spec);
+            op.check();
             c = createOrAdopt(op, spec, createDataDirectory(), hash);
         }
         server.container(c.ref());
@@ -210,6 +237,7 @@ final class ServerLifecycle {
         }
         ContainerInfo after = runtime.inspect(c.ref(), call());
         server.run(c.ref(), after.startedAt(), requested);
+        server.health(spec.healthCheck() == null ? ContainerHealth.NONE : ContainerHealth.STARTING, "started");
         server.announceRun();
         if (after.running() && spec.readyPattern() == null && spec.settle().isZero()) {
             server.transition(ServerState.RUNNING, "process running");
@@ -217,6 +245,39 @@ final class ServerLifecycle {
         }
         // an exit already seen goes through the watch too: it collects the run's last lines for the reason
         return awaitBoot(op, c.ref(), spec);
+    }
+
+    /**
+     * Pulls the spec's image when the engine lacks it, so that a start on a fresh node works instead of failing,
+     * and says so on the bus as it goes ({@link ServerEvent.ImagePull}: consoles show it). Within the create's
+     * deadline; a stop or kill interrupts it. Runtimes that run no images have nothing to pull.
+     */
+    private void ensureImage(Submission op, ServerSpec spec) {
+        String image = spec.image();
+        if (image == null) {
+            return;
+        }
+        try {
+            if (runtime.inspectImage(image, call()).isPresent()) {
+                return;
+            }
+        } catch (EngineException.NotSupported runsNoImages) {
+            return;
+        }
+        server.activity("pull", "the image " + image + " is not on this node; pulling it", Map.of("image", image));
+        PullAnnouncer announcer = new PullAnnouncer(id, image, server::publish);
+        announcer.begin();
+        try {
+            op.interruptibly(() -> runtime.pullImage(image, announcer, Deadline.in(settings.createTimeout())));
+        } catch (EngineException e) {
+            if (op.cancelled()) {
+                throw e;
+            }
+            announcer.end("the pull failed: " + describe(e));
+            throw new Submission.Failure("the image " + image + " is not on this node and could not be pulled: " + describe(e));
+        }
+        announcer.end("pulled " + image);
+        server.activity("pull", "pulled " + image, Map.of("image", image));
     }
 
     /**
@@ -625,6 +686,7 @@ final class ServerLifecycle {
                 server.announceRun();
                 server.transition(ServerState.RUNNING, "seen running");
             }
+            server.health(c.health(), "seen");
             return done(op);
         }
         if (server.state() == ServerState.OFFLINE) {

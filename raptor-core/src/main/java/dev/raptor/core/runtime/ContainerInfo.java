@@ -21,12 +21,21 @@ import java.util.UUID;
  *                    precisely (Docker: its last lines may be stamped after its recorded exit), so whoever
  *                    started the run takes the instant it asked instead. Null if never started.
  * @param labels      all of its labels
+ * @param health      what its health check says while it runs ({@link ContainerHealth#NONE} without one, or when
+ *                    it does not run)
  */
 public record ContainerInfo(ContainerRef ref, String specHash, ContainerStatus status, Integer exitCode,
                             boolean oomKilled, Instant startedAt, Instant finishedAt, Instant outputSince,
-                            Map<String, String> labels) {
+                            Map<String, String> labels, ContainerHealth health) {
     public ContainerInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        health = health == null || !status.isRunning() ? ContainerHealth.NONE : health;
+    }
+
+    /** Facts without a health verdict (a container without a health check, or one just created). */
+    public ContainerInfo(ContainerRef ref, String specHash, ContainerStatus status, Integer exitCode, boolean oomKilled,
+                         Instant startedAt, Instant finishedAt, Instant outputSince, Map<String, String> labels) {
+        this(ref, specHash, status, exitCode, oomKilled, startedAt, finishedAt, outputSince, labels, ContainerHealth.NONE);
     }
 
     public UUID serverId() {

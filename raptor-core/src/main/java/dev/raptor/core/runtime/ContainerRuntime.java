@@ -1,5 +1,14 @@
 package dev.raptor.core.runtime;
 
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.validation.FieldError;
 
@@ -7,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The seam between Raptor and whatever runs game servers: a Docker Engine, supervised local
@@ -21,14 +31,19 @@ import java.util.UUID;
  *       {@link EngineException.Timeout} once it passes, abandoning (and closing) the underlying
  *       connection. No call blocks past its deadline.</li>
  *   <li><b>Typed failures.</b> Calls throw only {@link EngineException} subtypes: {@code NotFound},
- *       {@code Conflict}, {@code Unavailable}, {@code Timeout}, {@code Rejected}.</li>
+ *       {@code Conflict}, {@code Unavailable}, {@code Timeout}, {@code Rejected}, and
+ *       {@code NotSupported} for a verb this runtime does not do at all (images and networks on the process
+ *       runtime): every verb is either done for real or refused that way, never a silent no-op.</li>
  *   <li><b>Idempotent verbs.</b> {@link #start} on a running container and {@link #kill} on a stopped one
  *       succeed without effect. {@link #remove}, {@link #kill} and {@link #signal} on a missing container
  *       throw {@code NotFound}, which callers treat as success.</li>
  *   <li><b>Ownership.</b> {@link #listOwned} and {@link #events} only ever see containers carrying the
  *       {@link RuntimeLabels#SERVER} label; nothing else is touched.</li>
  *   <li><b>Streams are subscriptions.</b> {@link #logs}, {@link #stats} and {@link #events} return a
- *       {@link Subscription}; closing it closes the engine stream and its reader thread.</li>
+ *       {@link Subscription}, and {@link #execInteractive} an {@link ExecSession}; closing it closes the engine
+ *       stream and its reader thread.</li>
+ *   <li><b>Ownership of networks.</b> {@link #networks} lists, and {@link #removeNetwork} removes, only networks
+ *       this runtime made (labelled like its containers); images are the engine's, shared by everyone on it.</li>
  *   <li>Thread-safe; callable from any number of virtual threads.</li>
  * </ul>
  */
@@ -121,6 +136,75 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** Start, exit and removal of every container Raptor owns, until closed. */
     Subscription events(StreamSink<RuntimeEvent> sink);
+
+    // ------------------------------------------------------------------ exec
+
+    /**
+     * Runs a command inside the running container, beside its main process, and waits for it: at most
+     * {@code request.timeout()} (then it is killed and the result says so) and at most {@code deadline} for the
+     * whole call. Output beyond {@code request.maxOutputBytes()} per stream is read and dropped.
+     *
+     * @throws EngineException.Conflict when the container does not run
+     * @throws EngineException.Rejected when the command cannot be started (no such program, a user the runtime
+     *                                  cannot run it as)
+     */
+    ExecResult exec(ContainerRef ref, ExecRequest request, Deadline deadline);
+
+    /**
+     * Starts an interactive command inside the running container (in a terminal when {@code request.tty()}),
+     * answering once it runs; {@code deadline} bounds only that. Its output and its end go to {@code listener}.
+     *
+     * @throws EngineException.Conflict when the container does not run
+     */
+    ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener, Deadline deadline);
+
+    // ------------------------------------------------------------------ images
+
+    /** Every image the engine holds. */
+    List<ImageInfo> images(Deadline deadline);
+
+    /** The image {@code reference} names (a tag, {@code :latest} when it names none, or an id), if the engine has it. */
+    Optional<ImageInfo> inspectImage(String reference, Deadline deadline);
+
+    /**
+     * Pulls {@code reference} ({@code :latest} when it names no tag) with the credentials configured for its
+     * registry, telling {@code progress} every step the engine reports, per layer.
+     *
+     * @throws EngineException.NotFound when the registry has no such image (or refuses to say without credentials)
+     */
+    ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline);
+
+    /**
+     * Removes the image {@code reference} names (a tag of an image with several tags only loses that tag).
+     *
+     * @throws EngineException.Conflict when a container (running or not) uses it
+     * @throws EngineException.NotFound when there is no such image
+     */
+    void removeImage(String reference, Deadline deadline);
+
+    /** Makes an image of the container's filesystem and settings ({@code docker commit}); the container keeps running. */
+    ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline);
+
+    // ------------------------------------------------------------------ networks
+
+    /** The networks this runtime made. */
+    List<NetworkInfo> networks(Deadline deadline);
+
+    /**
+     * Makes a bridge network, labelled as this runtime's. Servers whose spec names it join it when their
+     * container is created.
+     *
+     * @throws EngineException.Conflict when a network of that name exists
+     */
+    NetworkInfo createNetwork(NetworkSpec spec, Deadline deadline);
+
+    /**
+     * Removes a network this runtime made.
+     *
+     * @throws EngineException.Conflict when containers are attached to it
+     * @throws EngineException.NotFound when there is no such network of this runtime's
+     */
+    void removeNetwork(String name, Deadline deadline);
 
     /** Releases connections and threads. Containers keep running. */
     @Override

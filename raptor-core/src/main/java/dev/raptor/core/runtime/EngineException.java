@@ -74,6 +74,16 @@ public abstract sealed class EngineException extends RuntimeException {
         }
     }
 
+    /**
+     * This runtime does not do that at all (the process runtime runs no images and makes no networks): a clear
+     * refusal, never a silent no-op. The message names the runtime and what it does instead, if anything.
+     */
+    public static final class NotSupported extends EngineException {
+        public NotSupported(UUID serverId, String operation, String message) {
+            super(serverId, operation, message, null);
+        }
+    }
+
     /** The engine refused the request as invalid (bad image, bad limit for this kernel...). */
     public static final class Rejected extends EngineException {
         public Rejected(UUID serverId, String operation, String message, Throwable cause) {

@@ -22,6 +22,10 @@ public sealed interface RuntimeEvent {
     record Exited(ContainerRef ref, Instant at, int exitCode, boolean oomKilled) implements ContainerEvent {
     }
 
+    /** The container's health check reached a new verdict (Docker's {@code health_status} event). */
+    record HealthChanged(ContainerRef ref, Instant at, ContainerHealth health) implements ContainerEvent {
+    }
+
     /** The container is gone (removed by Raptor or behind its back). */
     record Removed(ContainerRef ref, Instant at) implements ContainerEvent {
     }

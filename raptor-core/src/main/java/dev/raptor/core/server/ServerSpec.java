@@ -5,6 +5,7 @@ import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
@@ -58,12 +59,14 @@ import java.util.regex.PatternSyntaxException;
  *                      pattern. Not part of what runs, so not part of the {@link dev.raptor.core.runtime.SpecHash}.
  * @param messaging     whether the server gets a message socket: a Unix socket the daemon listens on, named
  *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
+ * @param networks      networks the server joins, with its aliases there (attached when its container is
+ *                      created; a change recreates the container at its next start); empty = the engine's default
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
-                         Duration settle, boolean messaging) {
+                         Duration settle, boolean messaging, List<NetworkAttachment> networks) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -180,6 +183,15 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         settle = settle == null ? DEFAULT_SETTLE : settle;
         p.check(!settle.isNegative() && settle.compareTo(MAX_SETTLE) <= 0, "settleSeconds",
                 "must be between 0 and " + MAX_SETTLE.toSeconds() + " seconds (was " + settle.toMillis() / 1000.0 + ")");
+        networks = networks == null ? List.of() : nonNullCopy(networks, "networks", p);
+        for (int i = 0; i < networks.size(); i++) {
+            p.addAll("networks[" + i + "]", networks.get(i).problems());
+            for (int j = 0; j < i; j++) {
+                if (networks.get(i).name() != null && networks.get(i).name().equals(networks.get(j).name())) {
+                    p.add("networks[" + i + "].name", "joins " + networks.get(i).name() + " again (networks[" + j + "])");
+                }
+            }
+        }
         p.throwIfAny();
     }
 
@@ -270,6 +282,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.query = query;
         b.settle = settle;
         b.messaging = messaging;
+        b.networks.addAll(networks);
         return b;
     }
 
@@ -306,6 +319,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private GameQuery query;
         private Duration settle;
         private boolean messaging;
+        private final List<NetworkAttachment> networks = new ArrayList<>();
 
         private Builder(String image) {
             this.image = image;
@@ -442,6 +456,20 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Joins the network {@code name}, answering to {@code aliases} there too. */
+        public Builder network(String name, String... aliases) {
+            networks.add(NetworkAttachment.of(name, aliases));
+            return this;
+        }
+
+        public Builder networks(List<NetworkAttachment> list) {
+            networks.clear();
+            if (list != null) {
+                networks.addAll(list);
+            }
+            return this;
+        }
+
         /** Without a ready pattern: how long the server must keep running before its start is done (null: the default). */
         public Builder settle(Duration settle) {
             this.settle = settle;
@@ -462,7 +490,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
                     limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
-                    messaging);
+                    messaging, networks);
         }
     }
 }

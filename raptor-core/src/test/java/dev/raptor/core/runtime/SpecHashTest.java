@@ -35,11 +35,40 @@ class SpecHashTest {
     }
 
     @Test
+    void networksAreWhatRunsButAddingThemChangedNoEarlierHash() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        assertThat(SpecHash.of(fixed)).isEqualTo("f9536be9f9b476f0e85c8fea");
+        assertThat(SpecHash.of(fixed.toBuilder().network("lobby-net").build())).isNotEqualTo(SpecHash.of(fixed));
+        assertThat(SpecHash.of(fixed.toBuilder().network("lobby-net", "lobby").build()))
+                .isNotEqualTo(SpecHash.of(fixed.toBuilder().network("lobby-net").build()));
+    }
+
+    @Test
+    void restartingWhenUnhealthyIsRaptorsDecisionNotWhatRuns() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").build();
+        assertThat(SpecHash.of(fixed.toBuilder().restartPolicy(dev.raptor.core.power.RestartPolicy.no().withOnUnhealthy(true)).build()))
+                .isEqualTo("f9536be9f9b476f0e85c8fea");
+    }
+
+    @Test
     void theSettleWindowIsNotWhatRunsAndLeavesTheHashEarlierVersionsComputed() {
         ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("3f1c2a9e-6c1b-4c5e-9d1a-2b7f0e8c4d21"))
                 .name("a").env("X", "1").readyPattern("Done!").build();
         // computed by the version before specs had a settle window: its containers are not recreated
         assertThat(SpecHash.of(fixed)).isEqualTo("5e4f055130da96270cfd6d69");
         assertThat(SpecHash.of(fixed.toBuilder().settle(Duration.ofSeconds(30)).build())).isEqualTo("5e4f055130da96270cfd6d69");
+    }
+
+    @Test
+    void aMessageSocketIsWhatRunsAndItsHashIsTheOneTheVersionBeforeNetworksComputed() {
+        ServerSpec fixed = ServerSpec.builder("raptor-test/gameserver:1").id(UUID.fromString("6c2a3c5e-4b7f-4a55-9d7e-2f0c6b1a9e10"))
+                .name("a").env("X", "1").readyPattern("Done!").messaging(true).build();
+        // computed by the version whose specs had a message socket but no networks (spec format V5)
+        assertThat(SpecHash.of(fixed)).isEqualTo("16fb10b905e64f19c662dda6");
+        assertThat(SpecHash.of(fixed.toBuilder().network("lobby-net").build()))
+                .isNotEqualTo(SpecHash.of(fixed))
+                .isNotEqualTo(SpecHash.of(fixed.toBuilder().messaging(false).network("lobby-net").build()));
     }
 }

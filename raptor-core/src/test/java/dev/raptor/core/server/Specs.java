@@ -40,7 +40,7 @@ public final class Specs {
                 .allocation(new Allocation("::", 19132, 19133, Protocol.UDP, false))
                 .limits(new Limits(4096, 512, 250, "0-1,3", 20480, 750, 512, false))
                 .stopPolicy(StopPolicy.rcon(25575, "hunter2", "stop", Duration.ofSeconds(45)))
-                .restartPolicy(RestartPolicy.onFailure(5))
+                .restartPolicy(RestartPolicy.onFailure(5).withOnUnhealthy(true))
                 .mount(Mount.readOnly("/srv/raptor/maps", "/maps"))
                 .mount(Mount.readWrite("/srv/raptor/backups", "/backups"))
                 .label("team", "eu")
@@ -50,6 +50,8 @@ public final class Specs {
                         Duration.ofSeconds(90)))
                 .readyPattern("Done \\(")
                 .settle(Duration.ofMillis(3500))
+                .network("lobby-net", "survival")
+                .network("db-net")
                 .build();
     }
 }

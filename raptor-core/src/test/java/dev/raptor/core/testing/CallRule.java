@@ -42,7 +42,7 @@ public final class CallRule {
 
     /** The typed failures of the runtime SPI. */
     public enum Failure {
-        NOT_FOUND, CONFLICT, UNAVAILABLE, TIMEOUT, REJECTED,
+        NOT_FOUND, CONFLICT, UNAVAILABLE, TIMEOUT, REJECTED, NOT_SUPPORTED,
         /** A start the engine refuses because host port {@link #TAKEN_PORT} is taken (Docker's "port is already allocated"). */
         PORT_IN_USE;
 
@@ -56,6 +56,7 @@ public final class CallRule {
                 case UNAVAILABLE -> new EngineException.Unavailable(serverId, operation, message, null);
                 case TIMEOUT -> new EngineException.Timeout(serverId, operation, message, null);
                 case REJECTED -> new EngineException.Rejected(serverId, operation, message, null);
+                case NOT_SUPPORTED -> new EngineException.NotSupported(serverId, operation, message);
                 case PORT_IN_USE -> new EngineException.Conflict(serverId, operation, message, null, new PortInUse(TAKEN_PORT, null, null));
             };
         }

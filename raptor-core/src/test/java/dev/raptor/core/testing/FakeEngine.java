@@ -1,5 +1,17 @@
 package dev.raptor.core.testing;
 
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.exec.ExecStream;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.ImageReference;
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
+import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerStatus;
@@ -12,6 +24,7 @@ import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.SpecHash;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.ServerSpec;
 
 import java.time.Duration;
@@ -51,6 +64,8 @@ import java.util.function.Supplier;
  *   <li><b>Faults</b> are scripted per verb with {@link #on}: delays, hangs (until the deadline, optionally
  *       landing afterwards like an abandoned engine call), typed failures. Crashes and exits come from the
  *       program, or from {@link #exit}.</li>
+ *   <li><b>Health checks</b> of a spec run as Docker runs them (interval, retries, start period, in program
+ *       time), their command in {@link FakeShell}; {@link #health} sets a verdict by hand.</li>
  *   <li><b>Streams</b> (logs, stats, events) each have a reader thread named {@value FakeStream#THREAD_PREFIX}…
  *       so tests can count them; events can be dropped ({@link #dropEvents}) to stand for a lost stream.</li>
  * </ul>
@@ -65,7 +80,8 @@ public final class FakeEngine implements AutoCloseable {
 
     /** The calls a runtime makes, for scripting and counting. */
     public enum Verb {
-        INFO, LIST_OWNED, FIND, CREATE, START, SEND_INPUT, SIGNAL, KILL, REMOVE, INSPECT, AWAIT_EXIT, LOGS, STATS, EVENTS;
+        INFO, LIST_OWNED, FIND, CREATE, START, SEND_INPUT, SIGNAL, KILL, REMOVE, INSPECT, AWAIT_EXIT, LOGS, STATS, EVENTS,
+        EXEC, EXEC_INTERACTIVE, IMAGES, INSPECT_IMAGE, PULL_IMAGE, REMOVE_IMAGE, COMMIT, NETWORKS, CREATE_NETWORK, REMOVE_NETWORK;
 
         String operation() {
             String[] words = name().toLowerCase().split("_");
@@ -87,6 +103,11 @@ public final class FakeEngine implements AutoCloseable {
     private final Map<String, Container> containers = new LinkedHashMap<>();
     private final List<CallRule> rules = new ArrayList<>();
     private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
+    /** Images the engine holds, by id; an image no test made missing is there as soon as anyone asks for it. */
+    private final Map<String, FakeImage> images = new LinkedHashMap<>();
+    /** References a pull finds (a missing image among them becomes present when pulled). */
+    private final Set<String> registry = ConcurrentHashMap.newKeySet();
+    private final Map<String, FakeNetwork> networks = new LinkedHashMap<>();
     private final Set<FakeStream<?>> streams = ConcurrentHashMap.newKeySet();
     private final List<LogRequest> logRequests = new CopyOnWriteArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -131,6 +152,12 @@ public final class FakeEngine implements AutoCloseable {
     /** Creating a container from {@code image} fails as a missing image does (NotFound). */
     public FakeEngine missingImage(String image) {
         missingImages.add(image);
+        return this;
+    }
+
+    /** A pull of {@code reference} finds it (in three layers); without this, pulling a missing image fails as not found. */
+    public FakeEngine registry(String reference) {
+        registry.add(reference);
         return this;
     }
 
@@ -378,6 +405,51 @@ public final class FakeEngine implements AutoCloseable {
         return (FakeStream<T>) s;
     }
 
+    /** The server's health check reaches a verdict: its running container says so, and event streams hear of it. */
+    public void health(UUID serverId, ContainerHealth health) {
+        lock.lock();
+        try {
+            Container c = byServer(serverId);
+            if (c.running() && c.health != health) {
+                c.health = health;
+                publish(c, new RuntimeEvent.HealthChanged(c.ref, tick(), health));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tags of every image the engine holds. */
+    public List<String> imageTags() {
+        lock.lock();
+        try {
+            return images.values().stream().flatMap(i -> i.tags().stream()).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The names of every network there is (any node's). */
+    public List<String> networkNames() {
+        lock.lock();
+        try {
+            return List.copyOf(networks.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The networks the server's container was created on, with its aliases (empty when it has none). */
+    public List<dev.raptor.core.network.NetworkAttachment> networksOf(UUID serverId) {
+        lock.lock();
+        try {
+            Container c = byServer(serverId);
+            return c.spec == null ? List.of() : c.spec.networks();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ calls (used by FakeRuntime)
 
     /**
@@ -507,6 +579,14 @@ public final class FakeEngine implements AutoCloseable {
             if (spec.image() != null && missingImages.contains(spec.image())) {
                 throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image() + " is not present", null);
             }
+            if (spec.image() != null) {
+                imageLocked(spec.image());
+            }
+            for (var n : spec.networks()) {
+                if (!networks.containsKey(n.name())) {
+                    throw new EngineException.NotFound(spec.id(), "create", "network " + n.name() + " not found", null);
+                }
+            }
             String name = RuntimeLabels.containerName(spec.id());
             for (Container c : containers.values()) {
                 if (name.equals(c.ref.name())) {
@@ -621,6 +701,242 @@ public final class FakeEngine implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ exec
+
+    ExecResult exec(ContainerRef ref, ExecRequest request) {
+        Map<String, String> env = runningEnvironment(ref, "exec");
+        long t0 = System.nanoTime();
+        BoundedText stdout = new BoundedText(request.maxOutputBytes());
+        BoundedText stderr = new BoundedText(request.maxOutputBytes());
+        long timeoutNanos = request.timeout().toNanos();
+        boolean[] timedOut = {false};
+        FakeShell shell = new FakeShell(request, env, (stream, text) -> (stream == ExecStream.STDERR && !request.tty() ? stderr : stdout).add(text),
+                d -> {
+                    long left = timeoutNanos - (System.nanoTime() - t0);
+                    long want = (long) (d.toNanos() * timeScale);
+                    if (!waitFor(Deadline.in(Duration.ofNanos(Math.max(0, Math.min(want, left)))), Long.MAX_VALUE, false) && want > left) {
+                        timedOut[0] = true;
+                        return false;
+                    }
+                    return true;
+                }, null);
+        int code = shell.runCommand();
+        return new ExecResult(timedOut[0] ? 137 : code, stdout.text(), stderr.text(), stdout.truncated(), stderr.truncated(),
+                timedOut[0], Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener) {
+        return new FakeExecSession(request, runningEnvironment(ref, "execInteractive"), listener, timeScale);
+    }
+
+    private Map<String, String> runningEnvironment(ContainerRef ref, String operation) {
+        lock.lock();
+        try {
+            Container c = byRef(ref, operation);
+            if (!c.running()) {
+                throw new EngineException.Conflict(ref.serverId(), operation, "container " + ref.id() + " is not running", null);
+            }
+            return c.spec == null ? Map.of() : c.spec.effectiveEnvironment();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Output kept up to a bound of bytes; the rest is counted and dropped. */
+    private static final class BoundedText {
+        private final int max;
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private boolean truncated;
+
+        BoundedText(int max) {
+            this.max = max;
+        }
+
+        void add(String text) {
+            byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int room = max - out.size();
+            out.write(b, 0, Math.min(room, b.length));
+            truncated |= b.length > room;
+        }
+
+        String text() {
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        boolean truncated() {
+            return truncated;
+        }
+    }
+
+    // ------------------------------------------------------------------ images
+
+    /** A fake image: its tags, size, labels. */
+    private record FakeImage(String id, List<String> tags, long size, Instant created, Map<String, String> labels) {
+        ImageInfo info() {
+            return new ImageInfo(id, tags, size, created, labels);
+        }
+    }
+
+    List<ImageInfo> images() {
+        lock.lock();
+        try {
+            return images.values().stream().map(FakeImage::info).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    java.util.Optional<ImageInfo> inspectImage(String reference) {
+        lock.lock();
+        try {
+            if (missingImages.contains(reference)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(imageLocked(reference).info());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The image {@code reference} names; one is made (as if it had always been there) when none does yet. */
+    private FakeImage imageLocked(String reference) {
+        for (FakeImage i : images.values()) {
+            if (i.info().isNamedBy(reference)) {
+                return i;
+            }
+        }
+        FakeImage made = new FakeImage("sha256:" + sha256(reference + (++nextId)), List.of(ImageReference.withTag(reference)),
+                1_000_000 + reference.length(), tick(), Map.of());
+        images.put(made.id(), made);
+        return made;
+    }
+
+    ImageInfo pullImage(String reference, java.util.function.Consumer<PullProgress> progress) {
+        String wanted = ImageReference.withTag(reference);
+        boolean found = registry.contains(reference) || registry.contains(wanted) || (!missingImages.contains(reference)
+                && !missingImages.contains(wanted));
+        if (!found) {
+            throw new EngineException.NotFound(null, "pullImage", "pull access denied for " + reference + ": repository does not exist", null);
+        }
+        progress.accept(new PullProgress(null, "Pulling from " + wanted, 0, 0));
+        for (String layer : List.of("a1b2c3d4e5f6", "0f1e2d3c4b5a", "9a8b7c6d5e4f")) {
+            progress.accept(new PullProgress(layer, "Pulling fs layer", 0, 0));
+            progress.accept(new PullProgress(layer, "Downloading", 512, 1024));
+            progress.accept(new PullProgress(layer, "Downloading", 1024, 1024));
+            progress.accept(new PullProgress(layer, "Pull complete", 0, 0));
+        }
+        progress.accept(new PullProgress(null, "Status: Downloaded newer image for " + wanted, 0, 0));
+        lock.lock();
+        try {
+            missingImages.remove(reference);
+            missingImages.remove(wanted);
+            return imageLocked(wanted).info();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void removeImage(String reference) {
+        lock.lock();
+        try {
+            FakeImage image = images.values().stream().filter(i -> i.info().isNamedBy(reference)).findFirst()
+                    .filter(i -> !missingImages.contains(reference))
+                    .orElseThrow(() -> new EngineException.NotFound(null, "removeImage", "No such image: " + reference, null));
+            for (Container c : containers.values()) {
+                if (c.spec != null && image.info().isNamedBy(c.spec.image())) {
+                    throw new EngineException.Conflict(null, "removeImage", "conflict: unable to remove repository reference \""
+                            + reference + "\" - container " + c.ref.id() + " is using its referenced image", null);
+                }
+            }
+            images.remove(image.id());
+            missingImages.addAll(image.tags()); // gone now: no longer there for whoever asks
+            missingImages.add(reference);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ImageInfo commit(ContainerRef ref, CommitRequest request) {
+        lock.lock();
+        try {
+            Container c = byRef(ref, "commit");
+            String tag = request.reference();
+            images.values().removeIf(i -> i.info().isNamedBy(tag) && i.tags().size() == 1);
+            FakeImage made = new FakeImage("sha256:" + sha256(tag + (++nextId)), List.of(tag), 2_000_000, tick(),
+                    c.spec == null ? Map.of() : c.spec.labels());
+            images.put(made.id(), made);
+            return made.info();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ networks
+
+    private record FakeNetwork(String id, NetworkSpec spec, String node, Instant created) {
+    }
+
+    List<NetworkInfo> networks(String node) {
+        lock.lock();
+        try {
+            return networks.values().stream().filter(n -> Objects.equals(n.node(), node)).map(this::networkInfo).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    NetworkInfo createNetwork(NetworkSpec spec, String node) {
+        lock.lock();
+        try {
+            if (networks.containsKey(spec.name())) {
+                throw new EngineException.Conflict(null, "createNetwork", "network with name " + spec.name() + " already exists", null);
+            }
+            FakeNetwork n = new FakeNetwork("net-" + (++nextId), spec, node, tick());
+            networks.put(spec.name(), n);
+            return networkInfo(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void removeNetwork(String name, String node) {
+        lock.lock();
+        try {
+            FakeNetwork n = networks.get(name);
+            if (n == null || !Objects.equals(n.node(), node)) {
+                throw new EngineException.NotFound(null, "removeNetwork", "network " + name + " not found", null);
+            }
+            List<String> attached = attachedLocked(name);
+            if (!attached.isEmpty()) {
+                throw new EngineException.Conflict(null, "removeNetwork", "error while removing network: network " + name
+                        + " has active endpoints (" + String.join(", ", attached) + ")", null);
+            }
+            networks.remove(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<String> attachedLocked(String network) {
+        return containers.values().stream()
+                .filter(c -> c.spec != null && c.spec.networks().stream().anyMatch(a -> a.name().equals(network)))
+                .map(c -> c.ref.name()).toList();
+    }
+
+    private NetworkInfo networkInfo(FakeNetwork n) {
+        return new NetworkInfo(n.id(), n.spec().name(), "bridge", n.spec().subnet() == null ? "172.30.0.0/16" : n.spec().subnet(),
+                n.spec().internal(), n.spec().labels(), attachedLocked(n.spec().name()), n.created());
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     FakeStream<LogLine> logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
         logRequests.add(request);
         lock.lock();
@@ -698,12 +1014,45 @@ public final class FakeEngine implements AutoCloseable {
         c.outputSince = tick();
         c.startedAt = c.outputSince.plus(START_LAG);
         c.finishedAt = null;
+        c.health = c.spec != null && c.spec.healthCheck() != null ? ContainerHealth.STARTING : ContainerHealth.NONE;
         c.run++;
         FakeProgram program = c.spec == null ? FakeProgram.SILENT : programFor.apply(c.spec);
         Process p = new Process(c, c.run, program);
         c.process = p;
         publish(c, new RuntimeEvent.Started(c.ref, c.startedAt));
         runProgram(() -> p.deliver(prog -> prog.started(p)));
+        if (c.spec != null && c.spec.healthCheck() != null) {
+            HealthCheck check = c.spec.healthCheck();
+            long graceChecks = check.startPeriod().toNanos() / Math.max(1, check.interval().toNanos());
+            checkHealth(c, p, check, graceChecks, 0);
+        }
+    }
+
+    /**
+     * Runs the spec's health check command as Docker does: every interval (program time), a run of {@code retries}
+     * failures in a row makes the container unhealthy, a success healthy; failures within the start period do not
+     * count. The command runs in {@link FakeShell}.
+     */
+    private void checkHealth(Container c, Process p, HealthCheck check, long graceChecks, int failures) {
+        p.after(check.interval(), () -> {
+            int code = new FakeShell(ExecRequest.of("sh", "-c", check.command()), p.env, (stream, text) -> {
+            }, d -> true, null).runCommand();
+            int failed = code == 0 ? 0 : graceChecks > 0 ? failures : failures + 1;
+            lock.lock();
+            try {
+                if (!p.liveLocked()) {
+                    return;
+                }
+                ContainerHealth h = code == 0 ? ContainerHealth.HEALTHY : failed >= check.retries() ? ContainerHealth.UNHEALTHY : c.health;
+                if (h != c.health) {
+                    c.health = h;
+                    publish(c, new RuntimeEvent.HealthChanged(c.ref, tick(), h));
+                }
+            } finally {
+                lock.unlock();
+            }
+            checkHealth(c, p, check, Math.max(0, graceChecks - 1), failed);
+        });
     }
 
     private void runProgram(Runnable call) {
@@ -732,6 +1081,7 @@ public final class FakeEngine implements AutoCloseable {
             return;
         }
         c.status = ContainerStatus.EXITED;
+        c.health = ContainerHealth.NONE;
         c.exitCode = code;
         c.oom = oom;
         Instant now = tick();
@@ -837,6 +1187,7 @@ public final class FakeEngine implements AutoCloseable {
         Instant outputSince;
         int run;
         Process process;
+        ContainerHealth health = ContainerHealth.NONE;
 
         Container(ContainerRef ref, ServerSpec spec, Map<String, String> labels) {
             this.ref = ref;
@@ -854,7 +1205,7 @@ public final class FakeEngine implements AutoCloseable {
 
         ContainerInfo info() {
             return new ContainerInfo(ref, labels.get(RuntimeLabels.SPEC_HASH), status, exitCode, oom, startedAt, finishedAt,
-                    outputSince, labels);
+                    outputSince, labels, health);
         }
     }
 

@@ -1,5 +1,14 @@
 package dev.raptor.core.testing;
 
+import dev.raptor.core.exec.ExecListener;
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
+import dev.raptor.core.exec.ExecSession;
+import dev.raptor.core.image.CommitRequest;
+import dev.raptor.core.image.ImageInfo;
+import dev.raptor.core.image.PullProgress;
+import dev.raptor.core.network.NetworkInfo;
+import dev.raptor.core.network.NetworkSpec;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -26,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The {@link ContainerRuntime} contract on a {@link FakeEngine}: what a daemon with node label
@@ -39,7 +49,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@link #listOwned}, {@link #find} and {@link #events} see only containers labelled
  *       {@link RuntimeLabels#SERVER} and this runtime's node (none when it has none);</li>
  *   <li>logs honour tail, since (to the nanosecond) and follow; every stream is a subscription whose
- *       close ends its reader thread, and {@link #close()} closes every stream this runtime opened.</li>
+ *       close ends its reader thread, and {@link #close()} closes every stream this runtime opened;</li>
+ *   <li>exec runs {@link FakeShell}'s builtins in a running container only (Conflict otherwise), bounded and
+ *       timed out as the request says; interactive sessions echo like a terminal and answer {@code stty size};</li>
+ *   <li>images: whatever no test made missing is there; a missing one is pulled (with per-layer progress) only
+ *       if the test put it in the {@link FakeEngine#registry registry}; an image a container uses is not
+ *       removed (Conflict); networks are this node's, refused (Conflict) while a container is on them.</li>
  * </ul>
  */
 public final class FakeRuntime implements ContainerRuntime {
@@ -182,6 +197,64 @@ public final class FakeRuntime implements ContainerRuntime {
     public Subscription events(StreamSink<RuntimeEvent> sink) {
         Objects.requireNonNull(sink, "sink");
         return track(call(Verb.EVENTS, null, Deadline.inSeconds(30), () -> engine.events(node, sink)));
+    }
+
+    @Override
+    public ExecResult exec(ContainerRef ref, ExecRequest request, Deadline deadline) {
+        Objects.requireNonNull(request, "request");
+        return call(Verb.EXEC, ref.serverId(), deadline, () -> engine.exec(ref, request));
+    }
+
+    @Override
+    public ExecSession execInteractive(ContainerRef ref, ExecRequest request, ExecListener listener, Deadline deadline) {
+        Objects.requireNonNull(listener, "listener");
+        return call(Verb.EXEC_INTERACTIVE, ref.serverId(), deadline, () -> engine.execInteractive(ref, request, listener));
+    }
+
+    @Override
+    public List<ImageInfo> images(Deadline deadline) {
+        return call(Verb.IMAGES, null, deadline, engine::images);
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
+        return call(Verb.INSPECT_IMAGE, null, deadline, () -> engine.inspectImage(reference));
+    }
+
+    @Override
+    public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
+        return call(Verb.PULL_IMAGE, null, deadline, () -> engine.pullImage(reference, progress));
+    }
+
+    @Override
+    public void removeImage(String reference, Deadline deadline) {
+        call(Verb.REMOVE_IMAGE, null, deadline, () -> {
+            engine.removeImage(reference);
+            return null;
+        });
+    }
+
+    @Override
+    public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
+        return call(Verb.COMMIT, ref.serverId(), deadline, () -> engine.commit(ref, request));
+    }
+
+    @Override
+    public List<NetworkInfo> networks(Deadline deadline) {
+        return call(Verb.NETWORKS, null, deadline, () -> engine.networks(node));
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec, Deadline deadline) {
+        return call(Verb.CREATE_NETWORK, null, deadline, () -> engine.createNetwork(spec, node));
+    }
+
+    @Override
+    public void removeNetwork(String name, Deadline deadline) {
+        call(Verb.REMOVE_NETWORK, null, deadline, () -> {
+            engine.removeNetwork(name, node);
+            return null;
+        });
     }
 
     private Subscription track(Subscription s) {

@@ -30,9 +30,15 @@ public enum SpecFormat {
      * {@link SpecRow} with its {@code messaging} member too (whether the server has a message socket). An older row
      * is a V5 row without it (false), read as it is; a Raptor that knows only V4 refuses a V5 row by its number.
      */
-    V5(5);
+    V5(5),
+    /**
+     * {@link SpecRow} with its {@code networks} member and {@code restart.onUnhealthy} too. A V2 to V5 row is a V6
+     * row without them (no network, no restart when unhealthy), so they are read as they are and become V6 when
+     * next written; a Raptor that knows only V5 refuses a V6 row by its number instead of dropping its networks.
+     */
+    V6(6);
 
-    public static final SpecFormat CURRENT = V5;
+    public static final SpecFormat CURRENT = V6;
 
     private final int number;
 

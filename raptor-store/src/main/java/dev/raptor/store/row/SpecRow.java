@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
@@ -22,7 +23,8 @@ import java.util.UUID;
  * out, durations as ISO-8601 ({@code PT2.5S}), names of the store's choosing. It is not the API's
  * document and need not follow it: the API can change its shape without a database migration, and
  * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
- * with {@link SpecFormat#V5}; absent or null it is false.
+ * with {@link SpecFormat#V5}; absent or null it is false. {@code networks} and {@code restart.onUnhealthy} came
+ * with {@link SpecFormat#V6}; absent or null they are none and false.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -30,9 +32,10 @@ import java.util.UUID;
  *  "limits": {"memoryMiB": 1024, "swapMiB": 0, "cpuPercent": 100, "threads": null, "diskMiB": 5120, "ioWeight": 500,
  *             "pidsLimit": 256, "oomKiller": true},
  *  "stop": {"kind": "rcon", "value": "stop", "timeout": "PT30S", "rconPort": 25575, "rconPassword": "…"},
- *  "restart": {"mode": "on-failure", "maxRetries": 3}, "mounts": [], "labels": {}, "extraHosts": {},
+ *  "restart": {"mode": "on-failure", "maxRetries": 3, "onUnhealthy": false}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
- *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false}
+ *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
  * }</pre>
  *
  * @param settle since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
@@ -41,7 +44,7 @@ import java.util.UUID;
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, Boolean messaging) {
+                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -54,7 +57,12 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record StopRow(String kind, String value, String timeout, Integer rconPort, String rconPassword) {
     }
 
-    public record RestartRow(String mode, int maxRetries) {
+    /** @param onUnhealthy since {@link SpecFormat#V6}; absent (earlier formats): false */
+    public record RestartRow(String mode, int maxRetries, Boolean onUnhealthy) {
+    }
+
+    /** Since {@link SpecFormat#V6}; absent (earlier formats) or null: the spec joins no network. */
+    public record NetworkRow(String name, List<String> aliases) {
     }
 
     public record MountRow(String source, String target, boolean readOnly) {
@@ -80,7 +88,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
         return new SpecRow(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(), ports,
                 new LimitsRow(l.memoryMiB(), l.swapMiB(), l.cpuPercent(), l.threads(), l.diskMiB(), l.ioWeight(),
                         l.pidsLimit(), l.oomKiller()),
-                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries()),
+                stop, new RestartRow(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries(),
+                        spec.restartPolicy().onUnhealthy()),
                 spec.mounts().stream().map(m -> new MountRow(m.source(), m.target(), m.readOnly())).toList(),
                 spec.labels(), spec.extraHosts(),
                 h == null ? null : new HealthRow(h.command(), h.interval().toString(), h.timeout().toString(), h.retries(),
@@ -88,7 +97,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.readyPattern(),
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
-                spec.settle().toString(), spec.messaging());
+                spec.settle().toString(), spec.messaging(),
+                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList());
     }
 
     /**
@@ -115,7 +125,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .limits(new Limits(limits.memoryMiB(), limits.swapMiB(), limits.cpuPercent(), limits.threads(),
                         limits.diskMiB(), limits.ioWeight(), limits.pidsLimit(), limits.oomKiller()))
                 .stopPolicy(stopPolicy)
-                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries()))
+                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.parse(restart.mode()), restart.maxRetries(),
+                        Boolean.TRUE.equals(restart.onUnhealthy())))
                 .mounts(mounts == null ? null : mounts.stream().map(m -> new Mount(m.source(), m.target(), m.readOnly())).toList())
                 .labels(labels).extraHosts(extraHosts)
                 .healthCheck(health == null ? null : new HealthCheck(health.command(), Duration.parse(health.interval()),
@@ -125,6 +136,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         query.password()))
                 .settle(settle == null ? null : Duration.parse(settle))
                 .messaging(messaging != null && messaging)
+                .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
                 .build();
     }
 }

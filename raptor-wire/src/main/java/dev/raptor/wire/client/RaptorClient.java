@@ -132,6 +132,16 @@ public final class RaptorClient implements AutoCloseable {
         return settings;
     }
 
+    /** The node's images: list, pull, remove, prune. */
+    public Images images() {
+        return new Images(this);
+    }
+
+    /** The node's networks: list, create, remove. */
+    public Networks networks() {
+        return new Networks(this);
+    }
+
     /** The WebSocket client, started on first use: a client that never opens a console never pays for it. */
     WebSocketConnector consoles() {
         WebSocketConnector c = consoles;

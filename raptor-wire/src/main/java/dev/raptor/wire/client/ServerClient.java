@@ -4,6 +4,9 @@ import dev.raptor.wire.activity.ActivityPage;
 import dev.raptor.wire.auth.TokenDocument;
 import dev.raptor.wire.auth.TokenRequest;
 import dev.raptor.wire.console.CommandRequest;
+import dev.raptor.wire.exec.ExecRequestDocument;
+import dev.raptor.wire.exec.ExecResultDocument;
+import dev.raptor.wire.image.CommitRequestDocument;
 import dev.raptor.wire.console.LogsDocument;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.operation.PowerRequest;
@@ -96,6 +99,41 @@ public final class ServerClient {
      */
     public OperationDocument power(String action, Duration wait) {
         return power(new PowerRequest(action, null, wait == null ? null : Seconds.of(wait)));
+    }
+
+    // ------------------------------------------------------------------ exec and commit
+
+    /**
+     * {@code POST /servers/{id}/exec}: runs a command beside the server's process and answers its output and exit code.
+     *
+     * @throws RaptorProblemException 409 when the server is not running, 422 when the runtime cannot run it
+     */
+    public ExecResultDocument exec(ExecRequestDocument request) {
+        DaemonHttp http = client.http();
+        return http.json(http.request(HttpMethod.POST, path + "/exec", request, "application/json"), ExecResultDocument.class,
+                client.settings().operationTimeout());
+    }
+
+    /**
+     * {@code GET /servers/{id}/exec/ws}: an interactive command (a shell), started with a terminal of
+     * {@code columns} x {@code rows} when {@code request.tty()} (null: the daemon's default). Returns once started.
+     */
+    public ExecWebSocket execInteractive(ExecRequestDocument request, Integer columns, Integer rows, ExecWebSocket.Listener listener) {
+        ExecWebSocket socket = client.consoles().connectExec(path + "/exec/ws", listener, client.settings().requestTimeout());
+        socket.start(request, columns, rows, client.settings().requestTimeout());
+        return socket;
+    }
+
+    /**
+     * {@code POST /servers/{id}/commit?wait=false}: an image of the server's container, as an operation (still
+     * {@code pending}; {@link OperationsClient#await} follows it to the image).
+     *
+     * @throws RaptorProblemException 409 when the server has no container, 422 when the runtime has no images
+     */
+    public OperationDocument commit(CommitRequestDocument request) {
+        DaemonHttp http = client.http();
+        return http.json(http.request(HttpMethod.POST, path + "/commit?wait=false", request, "application/json"),
+                OperationDocument.class, null);
     }
 
     // ------------------------------------------------------------------ console

@@ -40,6 +40,19 @@ final class WebSocketConnector implements AutoCloseable {
     }
 
     ConsoleWebSocket connect(String path, ConsoleWebSocket.Listener listener, Duration timeout) {
+        ConsoleWebSocket socket = new ConsoleWebSocket(listener);
+        open(path, socket.endpoint(), timeout);
+        return socket;
+    }
+
+    /** Opens the exec socket at {@code path}; the caller sends its start message next. */
+    ExecWebSocket connectExec(String path, ExecWebSocket.Listener listener, Duration timeout) {
+        ExecWebSocket socket = new ExecWebSocket(listener);
+        open(path, socket.endpoint(), timeout);
+        return socket;
+    }
+
+    private void open(String path, org.eclipse.jetty.websocket.api.Session.Listener endpoint, Duration timeout) {
         URI uri = http.uri(path, true);
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
         if (http.authorization != null) {
@@ -52,10 +65,8 @@ final class WebSocketConnector implements AutoCloseable {
                 connected.set(true); // called once the upgrade request went out
             }
         };
-        ConsoleWebSocket socket = new ConsoleWebSocket(listener);
         try {
-            ws.connect(socket.endpoint(), uri, upgrade, route).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return socket;
+            ws.connect(endpoint, uri, upgrade, route).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof UpgradeException u && u.getResponseStatusCode() > 0) {

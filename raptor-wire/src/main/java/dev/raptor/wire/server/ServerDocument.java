@@ -20,6 +20,8 @@ import java.time.Instant;
  * @param startedAt    when the current run started, null while offline
  * @param busyWith     the action the server's controller is carrying out, null when idle
  * @param game         what the game said when last asked, for a spec with a {@code query}; absent before the first query
+ * @param health       what its health check says: {@code starting}, {@code healthy}, {@code unhealthy}, or {@code none}
+ *                     (no check, or not running)
  */
 public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String state, String desiredState, long version,
                              Instant createdAt, Instant updatedAt, boolean crashLoop,
@@ -27,11 +29,11 @@ public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String stat
                              @JsonInclude(JsonInclude.Include.ALWAYS) String containerId,
                              @JsonInclude(JsonInclude.Include.ALWAYS) Instant startedAt,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String busyWith,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game, String health) {
 
     /** Members Raptor sets; accepted and ignored in requests. */
     public static final java.util.Set<String> READ_ONLY = java.util.Set.of("state", "desiredState", "version", "createdAt",
-            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game");
+            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game", "health");
 
     /** {@code "3"}: the ETag of a server at {@code version}, which If-Match must repeat. */
     public static String etag(long version) {

@@ -24,13 +24,15 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2, "messaging": true}
+ *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2, "messaging": true,
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
  * @param settleSeconds without a ready pattern, how long the server must keep running after its start before
  *                      the start is done (fractions allowed; default 2, 0 = at once)
  * @param messaging whether the server gets a message socket ({@code RAPTOR_SOCKET}); written only when true, absent = false
+ * @param networks the networks the server joins, with its aliases there; a client may name one by a plain string
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
  */
@@ -39,15 +41,16 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
-                                 QueryDocument query, BigDecimal settleSeconds, Boolean messaging, String tier) {
+                                 QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
+                                 List<NetworkAttachmentDocument> networks, String tier) {
 
-    /** Without {@code messaging} (absent: false), for clients that set no message socket. */
+    /** Without {@code messaging} (absent: false) nor {@code networks} (absent: none), for clients that set neither. */
     public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
                               List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
                               RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                               Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
                               QueryDocument query, BigDecimal settleSeconds, String tier) {
         this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
-                readyPattern, query, settleSeconds, null, tier);
+                readyPattern, query, settleSeconds, null, null, tier);
     }
 }

@@ -6,6 +6,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
+import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.query.GameQuery;
@@ -43,11 +44,11 @@ import java.util.UUID;
  *             "ioWeight": 500, "pidsLimit": 256, "oomKiller": true},
  *  "tier": "small",
  *  "stop": {"type": "command|signal|rcon", "value": "stop", "timeoutSeconds": 30, "port": 25575, "password": "..."},
- *  "restart": {"policy": "no|on-failure|unless-stopped|always", "maxRetries": 3},
+ *  "restart": {"policy": "no|on-failure|unless-stopped|always", "maxRetries": 3, "onUnhealthy": false},
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "settleSeconds": 2}
+ *  "readyPattern": "Done \\(", "settleSeconds": 2, "networks": ["lobby-net", {"name": "db-net", "aliases": ["game"]}]}
  * }</pre>
  *
  * <p>Decoding rules: a missing section takes {@code ServerSpec}'s default; a missing {@code id} gets
@@ -69,13 +70,14 @@ public final class ServerSpecJson {
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
-            "settleSeconds", "messaging");
+            "settleSeconds", "messaging", "networks");
 
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
             "ioWeight", "pidsLimit", "oomKiller");
     static final Set<String> STOP_FIELDS = Set.of("type", "value", "timeoutSeconds", "port", "password");
-    static final Set<String> RESTART_FIELDS = Set.of("policy", "maxRetries");
+    static final Set<String> RESTART_FIELDS = Set.of("policy", "maxRetries", "onUnhealthy");
+    static final Set<String> NETWORK_FIELDS = Set.of("name", "aliases");
     static final Set<String> MOUNT_FIELDS = Set.of("source", "target", "readOnly");
     static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
             "startPeriodSeconds");
@@ -119,7 +121,10 @@ public final class ServerSpecJson {
         StopDocument stop = s instanceof StopPolicy.Rcon rcon
                 ? new StopDocument(s.type(), s.value(), Seconds.of(s.timeout()), rcon.port(), rcon.password())
                 : new StopDocument(s.type(), s.value(), Seconds.of(s.timeout()), null, null);
-        RestartDocument restart = new RestartDocument(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries());
+        RestartDocument restart = new RestartDocument(spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRetries(),
+                spec.restartPolicy().onUnhealthy());
+        List<NetworkAttachmentDocument> networks = spec.networks().stream()
+                .map(n -> new NetworkAttachmentDocument(n.name(), n.aliases())).toList();
         List<MountDocument> mounts = new ArrayList<>(spec.mounts().size());
         for (Mount m : spec.mounts()) {
             mounts.add(new MountDocument(m.source(), m.target(), m.readOnly()));
@@ -132,7 +137,8 @@ public final class ServerSpecJson {
                 q.command(), q.password());
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
-                health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, null);
+                health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, networks,
+                null);
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -224,6 +230,7 @@ public final class ServerSpecJson {
             GameQuery query = query();
             Duration settle = root.seconds("settleSeconds");
             Boolean messaging = root.bool("messaging");
+            List<NetworkAttachment> networks = networks();
             root.rejectUnknown(HINTS, ignorable);
 
             try {
@@ -232,7 +239,7 @@ public final class ServerSpecJson {
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
                         .readyPattern(readyPattern).query(query).settle(settle)
-                        .messaging(messaging != null && messaging).build();
+                        .messaging(messaging != null && messaging).networks(networks).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;
@@ -375,6 +382,7 @@ public final class ServerSpecJson {
             boolean policyGiven = r.has("policy");
             RestartPolicy.Mode mode = r.choice("policy", RestartPolicy.Mode::parse);
             Integer maxRetries = r.integer("maxRetries");
+            Boolean onUnhealthy = r.bool("onUnhealthy");
             r.rejectUnknown(RESTART_FIELDS, Set.of());
             if (mode == null) {
                 if (!policyGiven) {
@@ -383,7 +391,43 @@ public final class ServerSpecJson {
                 return null;
             }
             int retries = maxRetries != null ? maxRetries : mode == RestartPolicy.Mode.NO ? 0 : RestartPolicy.DEFAULT_MAX_RETRIES;
-            return new RestartPolicy(mode, retries);
+            return new RestartPolicy(mode, retries, Boolean.TRUE.equals(onUnhealthy));
+        }
+
+        /** Each network is its name, or {@code {"name": …, "aliases": […]}}. */
+        private List<NetworkAttachment> networks() {
+            List<JsonNode> nodes = root.array("networks");
+            if (nodes == null) {
+                return null;
+            }
+            List<NetworkAttachment> out = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                JsonNode node = nodes.get(i);
+                if (node.isTextual()) {
+                    out.add(NetworkAttachment.of(node.asText()));
+                    continue;
+                }
+                JsonObjectReader n = root.element("networks", i, node);
+                if (!n.isObject()) {
+                    out.add(NetworkAttachment.of("placeholder"));
+                    continue;
+                }
+                String name = required(n, "name", n.text("name"));
+                List<String> aliases = new ArrayList<>();
+                List<JsonNode> a = n.array("aliases");
+                if (a != null) {
+                    for (int j = 0; j < a.size(); j++) {
+                        if (a.get(j).isTextual()) {
+                            aliases.add(a.get(j).asText());
+                        } else {
+                            n.error("aliases[" + j + "]", "must be a string");
+                        }
+                    }
+                }
+                n.rejectUnknown(NETWORK_FIELDS, Set.of());
+                out.add(new NetworkAttachment(name == null ? "placeholder" : name, aliases));
+            }
+            return out;
         }
 
         private List<Mount> mounts() {

@@ -48,7 +48,7 @@ class DocumentShapesTest {
     @Test
     void aServerIsItsSpecFollowedByWhatRaptorMaintainsWithExplicitNulls() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.minecraft("lobby").toBuilder().id(ID).build()),
-                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null);
+                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null, "none");
 
         assertThat(WireJson.write(server)).isEqualTo("{\"id\":\"" + ID + "\",\"name\":\"lobby\","
                 + "\"image\":\"ghcr.io/pterodactyl/yolks:java_21\",\"startup\":\"java -Xmx1G -jar server.jar nogui\","
@@ -56,21 +56,21 @@ class DocumentShapesTest {
                 + "\"allocations\":[{\"ip\":\"0.0.0.0\",\"port\":25565,\"containerPort\":25565,\"protocol\":\"tcp\",\"primary\":true}],"
                 + "\"limits\":{\"memoryMiB\":1024,\"swapMiB\":0,\"cpuPercent\":100,\"diskMiB\":5120,\"ioWeight\":500,\"pidsLimit\":256,\"oomKiller\":true},"
                 + "\"stop\":{\"type\":\"command\",\"value\":\"stop\",\"timeoutSeconds\":30},"
-                + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
-                + "\"settleSeconds\":2,\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
+                + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0,\"onUnhealthy\":false},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
+                + "\"settleSeconds\":2,\"networks\":[],\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
                 + "\"updatedAt\":\"2025-03-14T10:15:03.123Z\",\"crashLoop\":false,\"lastError\":null,\"containerId\":null,"
-                + "\"startedAt\":null,\"busyWith\":null}");
+                + "\"startedAt\":null,\"busyWith\":null,\"health\":\"none\"}");
         readsBack(server);
     }
 
     @Test
     void aServerListCountsItsServers() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.everyField()), "offline", "stopped", 1, T, T,
-                true, "exited with code 1", "c0ffee", T, "start", null);
+                true, "exited with code 1", "c0ffee", T, "start", null, "unhealthy");
 
         assertThat(WireJson.write(new ServerList(List.of(server)))).startsWith("{\"servers\":[{\"id\":")
                 .endsWith("\"crashLoop\":true,\"lastError\":\"exited with code 1\",\"containerId\":\"c0ffee\","
-                        + "\"startedAt\":\"2025-03-14T10:15:02.123Z\",\"busyWith\":\"start\"}],\"count\":1}");
+                        + "\"startedAt\":\"2025-03-14T10:15:02.123Z\",\"busyWith\":\"start\",\"health\":\"unhealthy\"}],\"count\":1}");
         readsBack(new ServerList(List.of(server, server)));
     }
 

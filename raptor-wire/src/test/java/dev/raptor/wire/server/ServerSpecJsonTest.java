@@ -65,7 +65,7 @@ class ServerSpecJsonTest {
 
         assertThat(json.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id", "name", "image",
                 "startup", "environment", "allocations", "limits", "stop", "restart", "mounts", "labels", "extraHosts",
-                "healthCheck", "readyPattern", "settleSeconds");
+                "healthCheck", "readyPattern", "settleSeconds", "networks");
         assertThat(json.get("settleSeconds").toString()).isEqualTo("3.5");
         assertThat(json.get("allocations").get(2).toString())
                 .isEqualTo("{\"ip\":\"::\",\"port\":19132,\"containerPort\":19133,\"protocol\":\"udp\",\"primary\":false}");
@@ -73,7 +73,7 @@ class ServerSpecJsonTest {
                 + "\"threads\":\"0-1,3\",\"diskMiB\":20480,\"ioWeight\":750,\"pidsLimit\":512,\"oomKiller\":false}");
         assertThat(json.get("stop").toString())
                 .isEqualTo("{\"type\":\"rcon\",\"value\":\"stop\",\"timeoutSeconds\":45,\"port\":25575,\"password\":\"hunter2\"}");
-        assertThat(json.get("restart").toString()).isEqualTo("{\"policy\":\"on-failure\",\"maxRetries\":5}");
+        assertThat(json.get("restart").toString()).isEqualTo("{\"policy\":\"on-failure\",\"maxRetries\":5,\"onUnhealthy\":true}");
         assertThat(json.get("mounts").get(0).toString())
                 .isEqualTo("{\"source\":\"/srv/raptor/maps\",\"target\":\"/maps\",\"readOnly\":true}");
         assertThat(json.get("healthCheck").toString()).isEqualTo("{\"command\":\"mc-health --port 25565\","
@@ -347,5 +347,29 @@ class ServerSpecJsonTest {
                 .labels(java.util.Map.of("team", "eu", "region", "fra"))
                 .build());
         assertThat(base).isEqualTo(ServerSpecJson.tree(original));
+    }
+
+    @Test
+    void aNetworkIsItsNameOrAnObjectWithAliasesAndIsWrittenAsAnObject() {
+        ServerSpec spec = decode("""
+                {"name": "n", "image": "raptor-test/gameserver:1", "networks": ["lobby-net", {"name": "db-net", "aliases": ["game", "hub"]}],
+                 "restart": {"policy": "no", "onUnhealthy": true}}""");
+        assertThat(spec.networks()).containsExactly(dev.raptor.core.network.NetworkAttachment.of("lobby-net"),
+                dev.raptor.core.network.NetworkAttachment.of("db-net", "game", "hub"));
+        assertThat(spec.restartPolicy().onUnhealthy()).isTrue();
+        assertThat(WireJson.write(ServerSpecJson.encode(spec))).contains(
+                "\"networks\":[{\"name\":\"lobby-net\",\"aliases\":[]},{\"name\":\"db-net\",\"aliases\":[\"game\",\"hub\"]}]");
+        assertThat(ServerSpecJson.decode(ServerSpecJson.tree(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void badNetworksAreNamedEveryOne() {
+        assertThatThrownBy(() -> decode("""
+                {"name": "n", "image": "raptor-test/gameserver:1",
+                 "networks": [7, {"aliases": ["ok"]}, {"name": "host"}, {"name": "a", "aliases": ["bad name"], "ipv4": "1.2.3.4"}, "a"],
+                 "restart": {"policy": "no", "onUnhealthy": "yes"}}"""))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .contains("networks[0]", "networks[1].name", "networks[2].name", "networks[3].aliases[0]", "networks[3].ipv4",
+                                "networks[4].name", "restart.onUnhealthy"));
     }
 }
