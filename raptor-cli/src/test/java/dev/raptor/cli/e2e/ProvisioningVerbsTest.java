@@ -98,7 +98,7 @@ class ProvisioningVerbsTest {
 
     private String createFromTemplate(String name) {
         var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(daemon.process().baseUrl() + "/api/v1/servers"))
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(daemon.process().baseUrl() + "/servers"))
                 .header("Authorization", "Bearer " + daemon.process().apiKey()).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
                         {"template": "craft", "name": "%s", "skipInstall": true, "variables": {"MOTD": "hi", "MAX_PLAYERS": 4}}"""
