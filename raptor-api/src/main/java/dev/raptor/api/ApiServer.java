@@ -394,6 +394,7 @@ public final class ApiServer implements AutoCloseable {
 
             routes.get(BASE + "/servers/{id}/backups", backupRoutes::list, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups", backupRoutes::create, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/import", backupRoutes::importArchive, Access.NODE);
             routes.get(BASE + "/servers/{id}/backups/{bid}", backupRoutes::get, Access.NODE);
             routes.delete(BASE + "/servers/{id}/backups/{bid}", backupRoutes::delete, Access.NODE);
             routes.get(BASE + "/servers/{id}/backups/{bid}/download", backupRoutes::download, Access.NODE);

@@ -49,7 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * archive: {@link #recover()} removes it at the next boot and answers the backup failed), then the server's root
  * is streamed through the jail into tar + zstd (multi-threaded, {@link BackupSettings#compressionLevel()}), through
  * a SHA-256 digest and the write-rate limit, straight into the storage: memory stays flat whatever the archive's
- * size. Paths in the server's {@code .raptorignore} and in the request are left out. Once the storage has the
+ * size. Paths in the server's {@code .raptorignore}, in its spec and in the request are left out. Once the storage has the
  * archive durably, the record says completed with size and checksum, and retention prunes the oldest unlocked
  * backups beyond the server's policy.
  *
@@ -100,7 +100,9 @@ public final class BackupService {
         claim(serverId, "backup");
         try {
             ServerFiles files = volumes.files(serverId, target.files());
-            IgnoreRules ignore = IgnoreFile.rules(files, request.ignore(), settings.maxIgnoreFileBytes());
+            List<String> patterns = new ArrayList<>(target.ignore());
+            patterns.addAll(request.ignore());
+            IgnoreRules ignore = IgnoreFile.rules(files, patterns, settings.maxIgnoreFileBytes());
             BackupRecord running = begin(serverId, request.name(), BackupSettings.FORMAT);
             listener.started(running);
             BackupStorage storage = storages.writeTo();
@@ -336,6 +338,11 @@ public final class BackupService {
             }
         }
         return gone;
+    }
+
+    /** Whether the server has files to back up at all: a server never started or installed has no directory yet. */
+    public boolean hasFiles(UUID serverId) {
+        return java.nio.file.Files.isDirectory(volumes.root(serverId));
     }
 
     /** Whether a backup or restore of the server runs now ("backup", "restore"), for 409s elsewhere. */

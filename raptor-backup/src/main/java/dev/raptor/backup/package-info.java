@@ -11,7 +11,10 @@
  *       (multipart, two parts in memory)</li>
  *   <li>how a restore stays all-or-nothing across a crash: {@link dev.raptor.files.ServerVolumes#restore} (stage,
  *       journal, {@code RENAME_EXCHANGE}, boot recovery)</li>
+ *   <li>what a server's spec says (its {@code backups} section: ignore patterns, retention, console commands around a
+ *       backup): {@link dev.raptor.backup.ServerBackups}, the way in for requested and scheduled backups alike</li>
  *   <li>retention: {@link dev.raptor.backup.retention.Retention} (a pure decision); schedules:
+ *       {@link dev.raptor.backup.schedule.ScheduledBackups} (fed from the specs, counted from the newest backup) on
  *       {@link dev.raptor.backup.schedule.BackupScheduler} (one time-keeping thread, backups on a runner)</li>
  * </ul>
  */

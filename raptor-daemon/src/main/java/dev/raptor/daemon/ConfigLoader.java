@@ -14,10 +14,12 @@ import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.docker.RegistryCredential;
+import dev.raptor.swarm.SwarmRuntimeConfig;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,7 @@ import java.util.regex.Pattern;
  *   <tr><td>runtime</td><td>RAPTOR_RUNTIME</td><td>auto</td></tr>
  *   <tr><td>dockerHost</td><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td></tr>
  *   <tr><td>node</td><td>RAPTOR_NODE</td><td>none</td></tr>
+ *   <tr><td>swarmNodes</td><td>RAPTOR_SWARM_NODES</td><td>none; {@code hostname=engine,...}, required by runtime swarm</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
  *   <tr><td>logFormat</td><td>RAPTOR_LOG_FORMAT</td><td>text; json writes one JSON object per line</td></tr>
  *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
@@ -80,6 +83,7 @@ public final class ConfigLoader {
         keys.put("runtime", "RAPTOR_RUNTIME");
         keys.put("dockerHost", "DOCKER_HOST");
         keys.put("node", "RAPTOR_NODE");
+        keys.put("swarmNodes", "RAPTOR_SWARM_NODES");
         keys.put("serverUser", "RAPTOR_SERVER_USER");
         keys.put("logFormat", LogFormat.ENV);
         keys.put("metricsAddr", "RAPTOR_METRICS_ADDR");
@@ -228,6 +232,18 @@ public final class ConfigLoader {
             problems.add(nd.name + ": must be 1-63 letters, digits, '.', '_' or '-' (was '" + node + "')");
         }
 
+        Setting sn = setting("swarmNodes", yaml, file);
+        Map<String, URI> swarmNodes = Map.of();
+        try {
+            swarmNodes = SwarmRuntimeConfig.parseNodes(sn.value);
+            if (runtime == RuntimeChoice.SWARM) {
+                new SwarmRuntimeConfig(URI.create(dockerHost), swarmNodes, null);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add((sn.value == null ? "swarmNodes / RAPTOR_SWARM_NODES" : sn.name) + ": " + e.getMessage() + (runtime == RuntimeChoice.SWARM
+                    ? " (runtime swarm: dockerHost is the manager's engine, swarmNodes each node's, e.g. worker-1=tcp://10.0.0.2:2375)" : ""));
+        }
+
         Setting su = setting("serverUser", yaml, file);
         String serverUser = su.value == null || su.value.isBlank() ? ProcessRuntimeConfig.DEFAULT_SERVER_USER : su.value.strip();
         try {
@@ -280,7 +296,8 @@ public final class ConfigLoader {
         }
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
-                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries);
+                diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries,
+                swarmNodes);
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */

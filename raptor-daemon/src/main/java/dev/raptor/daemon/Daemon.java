@@ -36,6 +36,8 @@ import dev.raptor.query.PollerSettings;
 import dev.raptor.query.QueryTargets;
 import dev.raptor.backup.BackupService;
 import dev.raptor.backup.BootRecovery;
+import dev.raptor.backup.ServerBackups;
+import dev.raptor.backup.schedule.ScheduledBackups;
 import dev.raptor.backup.update.UpdateChecker;
 import dev.raptor.backup.update.UpdateService;
 import dev.raptor.backup.storage.LocalDirectoryStorage;
@@ -75,6 +77,7 @@ import java.nio.file.Files;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -107,6 +110,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration SERVER_METRICS_SYNC = Duration.ofSeconds(30);
     /** Local backup archives, {@code <dataDir>/backups/<server id>/<backup id>.tar.zst}. */
     static final String BACKUPS = "backups";
+    /** Scheduled backups that run at once; more due at the same time wait their turn (each one is disk-bound). */
+    static final int SCHEDULED_BACKUPS_AT_ONCE = 2;
     /** How often the update checker looks which server's source is due (each source has its own interval). */
     private static final Duration UPDATE_TICK = Duration.ofSeconds(5);
 
@@ -246,6 +251,15 @@ public final class Daemon implements AutoCloseable {
             installs.recover();
         }
 
+        // Scheduled backups, as each spec's backups.schedule says, counted from the server's newest backup (so a restart
+        // neither skips nor repeats one); the fleet refuses a spec whose schedule is none from now on.
+        java.util.concurrent.ExecutorService backupRunner = java.util.concurrent.Executors.newFixedThreadPool(SCHEDULED_BACKUPS_AT_ONCE,
+                Thread.ofPlatform().name("raptor-scheduled-backup-", 0).daemon().factory());
+        closeOrder.push(new Step("scheduled backups' threads", backupRunner::shutdownNow));
+        ScheduledBackups scheduledBackups = new ScheduledBackups(fleet, new ServerBackups(fleet, backups), Clock.systemUTC(),
+                ZoneId.systemDefault(), backupRunner);
+        closeOrder.push(new Step("backup schedules", scheduledBackups.start()));
+
         // Live consoles and stats: one engine stream per watched server, closed after the API and before the fleet.
         ServerRuns runs = ServerRuns.of(fleet);
         ConsoleHub consoles = new ConsoleHub(runtime, runs, bus, ConsoleSettings.defaults());
@@ -260,7 +274,7 @@ public final class Daemon implements AutoCloseable {
         poller = new GameStatusPoller(() -> QueryTargets.running(fleet), PollerSettings.defaults());
         closeOrder.push(new Step("game status poller", poller));
         ServerMetrics serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, stats, consoles.counts(), poller,
-                SERVER_METRICS_SYNC).start();
+                store.backupRecords(), SERVER_METRICS_SYNC).start();
         poller.start();
         closeOrder.push(new Step("server metrics", serverMetrics));
         health = new DeepHealth(List.of(

@@ -1,5 +1,7 @@
 package dev.raptor.daemon;
 
+import java.net.URI;
+
 import dev.raptor.api.SecuritySettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.logging.LogFormat;
@@ -32,15 +34,17 @@ import java.util.Map;
  * @param transfers  the SFTP and FTP servers' addresses and settings
  * @param security   TLS on the API, allowed browser origins, trusted proxies, the failed-authentication limit
  * @param registries the logins image pulls use, by registry host ({@code registryAuth}); secret, never logged
+ * @param swarmNodes on the swarm runtime, each node's engine by its hostname ({@code dockerHost} is the manager's); empty otherwise
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
-                           SecuritySettings security, Map<String, RegistryCredential> registries) {
+                           SecuritySettings security, Map<String, RegistryCredential> registries, Map<String, URI> swarmNodes) {
 
     public DaemonConfig {
         registries = registries == null ? Map.of() : Map.copyOf(registries);
+        swarmNodes = swarmNodes == null ? Map.of() : Map.copyOf(swarmNodes);
     }
 
     /** The file holding the node API key when configuration gives none. */
@@ -68,6 +72,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", sftp=" + (transfers.sftp() == null ? "off" : transfers.sftp()) + ", ftp=" + (transfers.ftp() == null ? "off" : transfers.ftp())
                 + ", tls=" + (security.tls() == null ? "off" : security.tls().certificate()) + ", allowedOrigins=" + security.allowedOrigins()
                 + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups
-                + ", registry logins for " + registries.keySet() + "]";
+                + ", registry logins for " + registries.keySet()
+                + (swarmNodes.isEmpty() ? "" : ", swarmNodes=" + swarmNodes) + "]";
     }
 }

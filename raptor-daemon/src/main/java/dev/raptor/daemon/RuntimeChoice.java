@@ -8,6 +8,8 @@ public enum RuntimeChoice {
     DOCKER,
     /** Supervised local processes. */
     PROCESS,
+    /** Docker Swarm: the manager's engine at {@code DOCKER_HOST}, the nodes' engines from {@code RAPTOR_SWARM_NODES}. */
+    SWARM,
     /** Docker when an engine answers, else the process runtime. */
     AUTO;
 
@@ -21,6 +23,6 @@ public enum RuntimeChoice {
                 return c;
             }
         }
-        throw new IllegalArgumentException("must be docker, process or auto (was '" + text + "')");
+        throw new IllegalArgumentException("must be docker, process, swarm or auto (was '" + text + "')");
     }
 }

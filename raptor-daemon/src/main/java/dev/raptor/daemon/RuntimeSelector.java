@@ -8,14 +8,18 @@ import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.process.ProcessRuntime;
 import dev.raptor.process.ProcessRuntimeConfig;
+import dev.raptor.swarm.SwarmRuntime;
+import dev.raptor.swarm.SwarmRuntimeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Duration;
 
 /**
  * Opens the container runtime the configuration asks for: Docker at {@code DOCKER_HOST}, the process
- * runtime (records in {@code <dataDir>/process}), or (auto) Docker when an engine answers and the
+ * runtime (records in {@code <dataDir>/process}), Docker Swarm (the manager at {@code DOCKER_HOST}, the nodes'
+ * engines from {@code RAPTOR_SWARM_NODES}), or (auto) Docker when an engine answers and the
  * process runtime otherwise; and says why, for the boot summary.
  */
 final class RuntimeSelector {
@@ -51,6 +55,17 @@ final class RuntimeSelector {
                 yield new Selected(docker, probe.info(), "RAPTOR_RUNTIME=docker, the engine at " + config.dockerHost());
             }
             case PROCESS -> process(config, "RAPTOR_RUNTIME=process", "RAPTOR_RUNTIME=process");
+            case SWARM -> {
+                SwarmRuntime swarm = SwarmRuntime.connect(new SwarmRuntimeConfig(URI.create(config.dockerHost()), config.swarmNodes(), config.node()));
+                Probe probe = probe(swarm);
+                if (probe.problem() != null) {
+                    swarm.close();
+                    throw new BootException("RAPTOR_RUNTIME=swarm, but the swarm manager at " + config.dockerHost() + " does not answer: "
+                            + probe.problem() + ". Point DOCKER_HOST at a manager's engine.");
+                }
+                yield new Selected(swarm, probe.info(), "RAPTOR_RUNTIME=swarm, the manager at " + config.dockerHost()
+                        + ", nodes " + String.join(", ", config.swarmNodes().keySet()));
+            }
             case AUTO -> {
                 DockerRuntime docker = docker(config);
                 Probe probe = probe(docker);

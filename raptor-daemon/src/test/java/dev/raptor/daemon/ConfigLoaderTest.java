@@ -133,10 +133,30 @@ class ConfigLoaderTest {
                 .contains("unknown setting 'bogus'")
                 .contains("httpAddr in " + f)
                 .contains("runtime in " + f + ": must be a single value")
-                .contains("RAPTOR_RUNTIME: must be docker, process or auto (was 'sideways')")
+                .contains("RAPTOR_RUNTIME: must be docker, process, swarm or auto (was 'sideways')")
                 .contains("DOCKER_HOST")
                 .contains("RAPTOR_API_KEY")
                 .contains("node in " + f);
+    }
+
+    @Test
+    void theSwarmRuntimeTakesTheManagerFromDockerHostAndEachNodesEngineFromSwarmNodes() throws Exception {
+        DaemonConfig c = loader(Map.of("RAPTOR_RUNTIME", "swarm", "DOCKER_HOST", "unix:///run/manager.sock",
+                "RAPTOR_SWARM_NODES", "worker-1=tcp://10.0.0.11:2375, worker-2=unix:///run/w2.sock"), true).load(null);
+        assertThat(c.runtime()).isEqualTo(RuntimeChoice.SWARM);
+        assertThat(c.dockerHost()).isEqualTo("unix:///run/manager.sock");
+        assertThat(c.swarmNodes()).containsOnlyKeys("worker-1", "worker-2")
+                .containsEntry("worker-1", java.net.URI.create("tcp://10.0.0.11:2375"));
+    }
+
+    @Test
+    void theSwarmRuntimeWithoutNodeEnginesOrWithABadEntryIsRefusedNamingTheSetting() {
+        ConfigException none = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_RUNTIME", "swarm"), true).load(null));
+        assertThat(String.join("\n", none.problems())).contains("swarmNodes / RAPTOR_SWARM_NODES: name at least one node engine");
+        ConfigException bad = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_RUNTIME", "swarm", "RAPTOR_SWARM_NODES", "worker-1"), true).load(null));
+        assertThat(String.join("\n", bad.problems())).contains("RAPTOR_SWARM_NODES: 'worker-1' is not hostname=engine");
     }
 
     @Test

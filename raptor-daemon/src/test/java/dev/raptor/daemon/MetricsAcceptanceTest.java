@@ -91,6 +91,42 @@ class MetricsAcceptanceTest {
     }
 
     @Test
+    void aRealPrometheusFindsTheAgeOfAServersLastBackupNaNBeforeItsFirstAndItOutlivesARestart() throws Exception {
+        DaemonProcess d = daemon(Map.of());
+        String id = DaemonRequests.json(d, "POST", "/api/v1/servers", """
+                {"name": "backed-up", "image": "raptor-test/gameserver:1",
+                 "stop": {"type": "command", "value": "stop", "timeoutSeconds": 20}}""", 201).get("id").asText();
+        String series = "raptor_server_last_backup_age_seconds{server=\"" + id + "\"}";
+        Path root = tmp.resolve("data").resolve("volumes").resolve(id); // its files, as its first start would leave them
+        java.nio.file.Files.createDirectories(root);
+        java.nio.file.Files.writeString(root.resolve("server.properties"), "motd=backed up\n");
+
+        try (PrometheusServer prometheus = PrometheusServer.scraping(tmp.resolve("prometheus"), "127.0.0.1:" + d.port(), "/metrics", d.apiKey())) {
+            await().atMost(WAIT).until(() -> !prometheus.query(series).isEmpty());
+            JsonNode before = prometheus.query(series).getFirst();
+            assertThat(before.path("value").get(1).asText()).as("before the first backup").isEqualTo("NaN");
+            assertThat(before.path("metric").path("name").asText()).isEqualTo("backed-up");
+
+            JsonNode backup = DaemonRequests.json(d, "POST", "/api/v1/servers/" + id + "/backups", "{}", 200);
+            assertThat(backup.get("status").asText()).as(backup.toString()).isEqualTo("done");
+
+            // NaN compares false: only a number of seconds passes
+            await().atMost(WAIT).until(() -> !prometheus.query(series + " >= 0").isEmpty());
+            assertThat(prometheus.query(series + " < 3600")).hasSize(1);
+            assertThat(prometheus.target().path("lastError").asText()).isEmpty();
+        }
+
+        // a restarted daemon finds the last backup in the store
+        d.close();
+        DaemonProcess again = daemon(Map.of());
+        String metrics = DaemonRequests.request(again, "GET", "/metrics", null).body();
+        String line = metrics.lines().filter(l -> l.startsWith("raptor_server_last_backup_age_seconds{") && l.contains(id))
+                .findFirst().orElseThrow(() -> new AssertionError("no last backup age of " + id + " in\n" + metrics));
+        double age = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        assertThat(age).as(line).isBetween(0.0, 3600.0);
+    }
+
+    @Test
     void theMetricsAddressNeedsNoKeyAndServesOnlyMetrics() throws Exception {
         int metricsPort = DaemonProcess.freePort();
         daemon(Map.of("RAPTOR_METRICS_ADDR", "127.0.0.1:" + metricsPort));

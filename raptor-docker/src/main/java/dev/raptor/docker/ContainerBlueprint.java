@@ -58,7 +58,7 @@ import java.util.Set;
  *       read back history whatever the engine's default driver is.</li>
  * </ul>
  */
-final class ContainerBlueprint {
+public final class ContainerBlueprint {
     private static final long MIB = 1024L * 1024L;
     private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -99,7 +99,11 @@ final class ContainerBlueprint {
         return names;
     }
 
-    static Map<String, String> labels(ServerSpec spec, String node) {
+    /**
+     * The labels of a server's container: the spec's own, the server id, the spec hash and, when set, the node
+     * (also what raptor-swarm puts on a server's service and its task containers).
+     */
+    public static Map<String, String> labels(ServerSpec spec, String node) {
         Map<String, String> labels = new LinkedHashMap<>(spec.labels());
         labels.put(RuntimeLabels.SERVER, spec.id().toString());
         labels.put(RuntimeLabels.SPEC_HASH, SpecHash.of(spec));
@@ -109,7 +113,8 @@ final class ContainerBlueprint {
         return labels;
     }
 
-    static List<String> environment(ServerSpec spec) {
+    /** The container's environment: the spec's, Raptor's own variables and, with messaging, the socket's path. */
+    public static List<String> environment(ServerSpec spec) {
         List<String> env = new ArrayList<>();
         spec.effectiveEnvironment().forEach((k, v) -> env.add(k + "=" + v));
         if (spec.messaging()) {

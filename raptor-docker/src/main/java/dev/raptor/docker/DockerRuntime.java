@@ -66,6 +66,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@link ContainerRuntime} on a Docker Engine, through docker-java (core + the Apache httpclient5
@@ -162,6 +163,22 @@ public final class DockerRuntime implements ContainerRuntime {
     /** Calls abandoned at their deadline since this runtime was created. */
     public int abandonedCalls() {
         return calls.abandoned();
+    }
+
+    /**
+     * Runs {@code call} against this runtime's engine with the runtime's own machinery: its virtual-thread call
+     * under {@code deadline} (abandoned and its sockets closed when the deadline passes) and its mapping of engine
+     * errors to {@link EngineException}s. For runtimes built on this one that speak more of the Engine API than a
+     * container runtime needs (raptor-swarm's services, tasks and nodes), so that they never grow a second way of
+     * calling an engine.
+     *
+     * @param operation what the call is, for errors and logs
+     * @param serverId  the server it is about, or null
+     */
+    public <T> T engineCall(String operation, UUID serverId, Deadline deadline, Function<DockerClient, T> call) {
+        Objects.requireNonNull(call, "call");
+        ensureOpen(operation);
+        return calls.run(operation, serverId, deadline, () -> call.apply(connection.clients().calls()));
     }
 
     @Override

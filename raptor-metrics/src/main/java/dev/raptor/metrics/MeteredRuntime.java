@@ -117,6 +117,11 @@ public final class MeteredRuntime implements ContainerRuntime {
     }
 
     @Override
+    public String portNode(ServerSpec spec) {
+        return delegate.portNode(spec);
+    }
+
+    @Override
     public RuntimeInfo info(Deadline deadline) {
         return timed("info", () -> delegate.info(deadline));
     }

@@ -1,5 +1,8 @@
 package dev.raptor.metrics;
 
+import dev.raptor.core.backup.BackupJournal;
+import dev.raptor.core.backup.BackupRecord;
+import dev.raptor.core.backup.BackupStatus;
 import dev.raptor.core.console.ConsoleCounts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
@@ -39,12 +42,13 @@ import java.util.function.ToDoubleFunction;
 /**
  * Per-server series, labelled {@code server} (the id) and {@code name}: observed and desired state,
  * uptime, CPU, memory and its limit, network, disk and its limit, processes, restarts, crashes, OOM
- * kills, console lines and lines dropped, and, for servers whose spec names a query protocol, players online and slots.
+ * kills, console lines and lines dropped, the age of the last backup, and, for servers whose spec names a query
+ * protocol, players online and slots.
  *
  * <p>Facts come from where Raptor already has them, never from another engine poll: state from the
  * fleet's in-memory view, readings from one {@link StatsHub} subscription per server (the same engine
- * stream a console's stats use), crashes from the {@link EventBus}, players from the
- * {@link GameStatusPoller}. Cardinality is bounded: a server's series exist while it does. They are
+ * stream a console's stats use), crashes and completed backups from the {@link EventBus} (the last backup before
+ * the binder saw the server from the {@link BackupJournal}, once), players from the {@link GameStatusPoller}. Cardinality is bounded: a server's series exist while it does. They are
  * removed when it is deleted (and re-labelled when it is renamed); a sweep every
  * {@code syncEvery} catches a server whose event this binder missed.
  */
@@ -56,6 +60,7 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
     private final ServerFleet fleet;
     private final StatsHub stats;
     private final ConsoleCounts consoles;
+    private final BackupJournal backups;
     private final Map<UUID, Tracked> servers = new ConcurrentHashMap<>();
     private final EventBus.Listener<ServerEvent> events;
     private final Duration syncEvery;
@@ -76,6 +81,8 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         final AtomicLong crashes;
         final AtomicLong oomKills;
         final AtomicLong restarts;
+        /** When the server's newest backup completed; null before its first. */
+        final AtomicReference<Instant> lastBackup;
         volatile StatsSubscription subscription;
 
         Tracked(UUID id, String name, Tracked renamedFrom) {
@@ -88,6 +95,7 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
             // shared with the old labels' record: its stats subscription keeps writing here
             this.latest = renamedFrom == null ? new AtomicReference<>() : renamedFrom.latest;
             this.game = renamedFrom == null ? new AtomicReference<>() : renamedFrom.game;
+            this.lastBackup = renamedFrom == null ? new AtomicReference<>() : renamedFrom.lastBackup;
         }
 
         double fromStats(ToDoubleFunction<ServerStats> f) {
@@ -96,21 +104,31 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         }
     }
 
+    /** Without a backup journal: a server's last backup age counts the backups completed since this binder saw it. */
+    public ServerMetrics(MeterRegistry registry, ServerFleet fleet, EventBus bus, StatsHub stats, ConsoleCounts consoles,
+                         GameStatusPoller poller, Duration syncEvery) {
+        this(registry, fleet, bus, stats, consoles, poller, null, syncEvery);
+    }
+
     /**
      * @param consoles  the console hub's line counts; null without consoles
      * @param poller    where players come from; null on a node that queries no game
+     * @param backups   where a server's last backup before this binder saw it is found; null: only backups completed
+     *                  since count
      * @param syncEvery how often the tracked servers are compared with the fleet
      */
     public ServerMetrics(MeterRegistry registry, ServerFleet fleet, EventBus bus, StatsHub stats, ConsoleCounts consoles,
-                         GameStatusPoller poller, Duration syncEvery) {
+                         GameStatusPoller poller, BackupJournal backups, Duration syncEvery) {
         this.registry = registry;
+        this.backups = backups;
         this.consoles = consoles;
         this.fleet = fleet;
         this.stats = stats;
         this.syncEvery = syncEvery;
         // only the few events it counts: frequent ones (activity, messages) must not crowd them out of its queue
         this.events = bus.subscribe(ServerEvent.class, e -> e instanceof ServerEvent.Crashed || e instanceof ServerEvent.Deleted
-                || e instanceof ServerEvent.Created || e instanceof ServerEvent.Updated, EventBus.DEFAULT_CAPACITY, this::onEvent);
+                || e instanceof ServerEvent.Created || e instanceof ServerEvent.Updated || completedBackup(e),
+                EventBus.DEFAULT_CAPACITY, this::onEvent);
         if (poller != null) {
             poller.addListener(this);
         }
@@ -172,6 +190,12 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
                     }
                 }
             }
+            case ServerEvent.BackupChanged b when completedBackup(b) -> {
+                Tracked t = servers.get(b.serverId());
+                if (t != null) {
+                    t.lastBackup.accumulateAndGet(b.backup().finishedAt(), ServerMetrics::later);
+                }
+            }
             case ServerEvent.Deleted d -> untrack(d.serverId());
             case ServerEvent.Created c -> fleet.find(c.serverId()).ifPresent(s -> track(s.stored()));
             case ServerEvent.Updated u -> fleet.find(u.serverId()).ifPresent(s -> track(s.stored()));
@@ -180,10 +204,40 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         }
     }
 
+    /** A backup of a server's files that completed (made or imported; not a restore): it sets the last backup's age. */
+    private static boolean completedBackup(ServerEvent e) {
+        return e instanceof ServerEvent.BackupChanged b && ("backup".equals(b.operation()) || "import".equals(b.operation()))
+                && "completed".equals(b.phase())
+                && b.backup() != null && b.backup().finishedAt() != null;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    /** When the server's newest completed backup in the journal completed (a store read: never under the lock). */
+    private Instant lastBackupInJournal(UUID id) {
+        if (backups == null) {
+            return null;
+        }
+        try {
+            return backups.list(id).stream().filter(b -> b.status() == BackupStatus.COMPLETED).map(BackupRecord::finishedAt)
+                    .max(Instant::compareTo).orElse(null);
+        } catch (RuntimeException e) {
+            log.debug("server={} no backups for metrics: {}", id, e.toString());
+            return null;
+        }
+    }
+
     /** Registers the server's series, or re-labels them when its name changed. */
     private void track(StoredServer stored) {
         UUID id = stored.id();
         String name = stored.spec().name() == null ? "" : stored.spec().name();
+        Tracked known = servers.get(id);
+        if (known != null && known.name.equals(name)) {
+            return;
+        }
+        Instant lastBackup = known == null ? lastBackupInJournal(id) : null;
         QueryResult game;
         lock.lock(); // memory only: meter registration and a stats subscription's bookkeeping
         try {
@@ -192,6 +246,7 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
                 return;
             }
             Tracked t = new Tracked(id, name, before);
+            t.lastBackup.accumulateAndGet(lastBackup, ServerMetrics::later);
             if (before != null) {
                 removeMeters(before);
                 t.subscription = before.subscription;
@@ -254,12 +309,20 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
                 .description("Crashes the kernel's OOM killer caused").tags(t.tags).register(registry));
         t.meters.add(FunctionCounter.builder("raptor.server.restarts", t.restarts, AtomicLong::get)
                 .description("Automatic restarts after a crash (the restart policy)").tags(t.tags).register(registry));
+        t.meters.add(Gauge.builder("raptor.server.last.backup.age", t, ServerMetrics::lastBackupAge)
+                .description("Time since the server's last backup completed; NaN before its first").baseUnit("seconds")
+                .tags(t.tags).register(registry));
         if (consoles != null) {
             t.meters.add(FunctionCounter.builder("raptor.server.console.lines", consoles, c -> c.lines(id))
                     .description("Console lines that reached the node while the console was watched").tags(t.tags).register(registry));
             t.meters.add(FunctionCounter.builder("raptor.server.console.dropped.lines", consoles, c -> c.dropped(id))
                     .description("Console lines subscribers lost to their bounded queues").tags(t.tags).register(registry));
         }
+    }
+
+    private static double lastBackupAge(Tracked t) {
+        Instant at = t.lastBackup.get();
+        return at == null ? Double.NaN : Math.max(0, Duration.between(at, Instant.now()).toMillis() / 1000.0);
     }
 
     private double memoryLimit(Tracked t) {

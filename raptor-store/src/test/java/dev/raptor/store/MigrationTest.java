@@ -203,6 +203,34 @@ class MigrationTest {
         }
     }
 
+    @Test
+    void aRowOfSpecFormatSixSaysNothingOfBackupsAndAWrittenOneIsFormatSevenWithThem() throws Exception {
+        SqliteStore.open(dataDir).close();
+        ServerSpec spec = Specs.minecraft("lobby");
+        String v6 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"backups\":null", "");
+        assertThat(v6).doesNotContain("backups").contains("\"messaging\":false");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO servers (id, name, spec, spec_format, version, desired, "
+                     + "created_at, updated_at) VALUES (?, ?, ?, 6, 1, 'stopped', 1700000000000, 1700000000000)")) {
+            ps.setString(1, spec.id().toString());
+            ps.setString(2, spec.name());
+            ps.setString(3, v6);
+            ps.executeUpdate();
+        }
+        ServerSpec scheduled = spec.toBuilder().backups(new dev.raptor.core.backup.BackupPolicy("@every 6h", 3, 14,
+                List.of("logs/"), List.of("save-off"), List.of("save-on"))).build();
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.find(spec.id()).orElseThrow().spec()).isEqualTo(spec);
+            assertThat(store.find(spec.id()).orElseThrow().spec().backups().isNone()).isTrue();
+            store.update(spec.id(), 1, scheduled);
+        }
+        assertThat(specColumns(spec.id()).format()).isEqualTo(7);
+        assertThat(specColumns(spec.id()).text()).contains("\"backups\":{\"schedule\":\"@every 6h\",\"max\":3,\"maxAgeDays\":14");
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.find(spec.id()).orElseThrow().spec()).isEqualTo(scheduled);
+        }
+    }
+
     private record SpecColumns(String text, int format) {
     }
 

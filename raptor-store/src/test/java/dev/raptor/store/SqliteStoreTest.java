@@ -435,10 +435,10 @@ class SqliteStoreTest {
     }
 
     @Test
-    void rowsAreWrittenInFormat6AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
-        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(6);
+    void rowsAreWrittenInFormat7AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
+        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(7);
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(7)).withMessageContaining("spec format 7");
+                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(8)).withMessageContaining("spec format 8");
     }
 
     @Test

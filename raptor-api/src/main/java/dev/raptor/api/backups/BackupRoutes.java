@@ -15,15 +15,14 @@ import dev.raptor.backup.BackupDownload;
 import dev.raptor.backup.BackupRequest;
 import dev.raptor.backup.BackupService;
 import dev.raptor.backup.BackupTarget;
+import dev.raptor.backup.ServerBackups;
 import dev.raptor.core.backup.BackupRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.server.ServerNotFoundException;
-import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.validation.Problems;
-import dev.raptor.files.FilePolicy;
-import dev.raptor.files.rules.AccessRules;
+import dev.raptor.files.BadArchiveException;
 import dev.raptor.wire.backup.BackupCreateRequest;
 import dev.raptor.wire.backup.BackupList;
 import dev.raptor.wire.backup.RestoreRequest;
@@ -44,29 +43,32 @@ import java.util.concurrent.CompletionException;
 
 /**
  * {@code /servers/{id}/backups...}: create (an operation with progress, answered like a power action), list, read,
- * download (streamed), delete, lock and unlock, and restore, which the server's controller serialises with power
- * actions (a running server is stopped by its stop policy and started again after; power actions answer 409
+ * download (streamed), import (an archive made elsewhere, streamed in), delete, lock and unlock, and restore, which the
+ * server's controller serialises with power actions (a running server is stopped by its stop policy and started again after; power actions answer 409
  * meanwhile). Backups and restores run on platform threads of their own; the request only waits for the answer.
  */
 public final class BackupRoutes {
     private final ServerFleet fleet;
     /** Null on a node built without backups: every route answers 501. */
     private final BackupService backups;
+    /** The backups as the servers' specs say (ignore patterns, retention, console commands); null without backups. */
+    private final ServerBackups serverBackups;
     private final Operations operations;
     private final ApiSettings settings;
 
     public BackupRoutes(ServerFleet fleet, BackupService backups, Operations operations, ApiSettings settings) {
         this.fleet = fleet;
         this.backups = backups;
+        this.serverBackups = backups == null ? null : new ServerBackups(fleet, backups);
         this.operations = operations;
         this.settings = settings;
     }
 
     /** {@code POST /servers/{id}/backups} with a {@link BackupCreateRequest}. */
     public void create(Context ctx) throws Exception {
-        BackupService service = service();
+        service();
         UUID id = Query.serverId(ctx);
-        BackupTarget target = target(id);
+        serverBackups.target(id); // 404 for an unknown server before the body is read
         ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
         Problems problems = new Problems();
         JsonObjectReader r = JsonObjectReader.of(body, "", problems);
@@ -96,7 +98,7 @@ public final class BackupRoutes {
         CompletableFuture<Operation.Outcome> ended = new CompletableFuture<>();
         Thread.ofPlatform().name("backup-" + id).start(() -> {
             try {
-                service.create(target, new BackupRequest(name, ignore), new dev.raptor.backup.BackupListener() {
+                serverBackups.create(id, new BackupRequest(name, ignore), new dev.raptor.backup.BackupListener() {
                     @Override
                     public void started(BackupRecord backup) {
                         events.started(backup);
@@ -132,6 +134,31 @@ public final class BackupRoutes {
         }
         Operation op = operations.track(id, "backup", live, ended);
         OperationAnswer.send(ctx, operations, op, wait);
+    }
+
+    /**
+     * {@code POST /servers/{id}/backups/import?name=…}: the body is an archive made elsewhere (tar.gz, tar.zst, tar, zip…;
+     * its format is read from its first bytes), streamed into the backup storage and kept as a completed backup of the
+     * server, with its size and SHA-256, to restore like any other. 201 with the backup; not an archive: 422. The
+     * server's retention applies after it, as after any backup.
+     */
+    public void importArchive(Context ctx) throws IOException {
+        BackupService service = service();
+        UUID id = Query.serverId(ctx);
+        BackupTarget target = serverBackups.target(id);
+        String name = ctx.queryParam("name");
+        if (name != null && (name.isBlank() || name.length() > 200)) {
+            throw ProblemException.invalidParameter("name", "has 1 to 200 characters (was " + name.length() + ")");
+        }
+        BackupRecord b;
+        try (InputStream body = ctx.req().getInputStream()) {
+            b = service.importArchive(target, name, body);
+        } catch (BadArchiveException e) {
+            throw new ProblemException(Problem.of(422, "bad-archive", "Not an archive", e.getMessage()).withServerId(id));
+        }
+        new dev.raptor.backup.BackupPublisher("import", fleet.bus(), fleet.store()).completed(b);
+        ctx.header("Location", "/api/v1/servers/" + id + "/backups/" + b.id());
+        Responses.json(ctx, 201, BackupDocuments.of(b));
     }
 
     /** {@code GET /servers/{id}/backups}. */
@@ -188,7 +215,7 @@ public final class BackupRoutes {
     public void restore(Context ctx) throws IOException {
         BackupService service = service();
         UUID id = Query.serverId(ctx);
-        BackupTarget target = target(id);
+        BackupTarget target = serverBackups.target(id);
         UUID bid = backupId(ctx);
         ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
         Problems problems = new Problems();
@@ -221,12 +248,6 @@ public final class BackupRoutes {
             throw new ProblemException(Problem.of(501, "no-backups", "Not supported", "this node is not set up for backups"));
         }
         return backups;
-    }
-
-    private BackupTarget target(UUID id) {
-        ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
-        // The node's retention for every server: specs cannot name one of their own yet.
-        return new BackupTarget(id, FilePolicy.of(spec.limits(), AccessRules.NONE), service().settings().retention());
     }
 
     /**

@@ -9,10 +9,11 @@ import java.util.Set;
 
 /**
  * The built-in web console: static files served at {@code /} of the API's address, straight from the jar
- * (no build step at run time), with xterm.js from its WebJar at {@code /webjars/}. The page is a client of
- * the public API like any third-party panel: it holds the node key the operator typed in the tab's session
- * storage, calls {@code /api/v1} with it and opens the console WebSocket with a short-lived server token.
- * Every URL it uses is relative, so it works behind a reverse proxy at a sub-path.
+ * (no build step at run time), with xterm.js and uPlot from their WebJars at {@code /webjars/}. The page is a
+ * client of the public API like any third-party panel: it holds the node key the operator typed in the tab's
+ * session storage, calls {@code /api/v1} with it and opens the console WebSocket with a short-lived server token.
+ * Every URL it uses is relative, so it works behind a reverse proxy that publishes it at a sub-path and strips
+ * that prefix (README: Web console).
  *
  * <p>Static files are not routes of the API (its OpenAPI route walk never sees them); they are public, which the
  * authenticator reads from their {@link Access#PUBLIC} role.

@@ -25,19 +25,35 @@ function describe(problem, status) {
   return text;
 }
 
-async function api(method, path, body, key = sessionStorage.getItem(KEY)) {
-  const headers = { Accept: 'application/json', Authorization: 'Bearer ' + key };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+async function api(method, path, body, key = sessionStorage.getItem(KEY), options = {}) {
+  const res = await call(method, path, body, key, options);
+  return res.status === 204 ? null : res.json();
+}
+
+/** One call of the API; answers the response when it is 2xx, throws its problem as an ApiError otherwise. */
+async function call(method, path, body, key = sessionStorage.getItem(KEY), options = {}) {
+  const headers = { Accept: options.accept || 'application/json', Authorization: 'Bearer ' + key, ...options.headers };
+  if (body !== undefined) headers['Content-Type'] = options.contentType || 'application/json';
   const res = await fetch('api/v1/' + path, {
     method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
   });
-  if (res.ok) return res.status === 204 ? null : res.json();
+  if (res.ok) return res;
   let problem = null;
   try { problem = await res.json(); } catch (e) { /* not a problem document */ }
   if (res.status === 401 && key === sessionStorage.getItem(KEY)) {
     signOut('The node key was refused; sign in again.');
   }
   throw new ApiError(res.status, problem);
+}
+
+/** Waits for a submitted operation's answer, reporting its progress; stops early when still() turns false. */
+async function settle(op, still, onProgress = () => {}) {
+  while (op.status === 'pending' && still()) {
+    if (op.progress) onProgress(op.progress);
+    await new Promise((r) => setTimeout(r, 500));
+    op = await api('GET', 'operations/' + encodeURIComponent(op.id));
+  }
+  return op;
 }
 
 // ------------------------------------------------------------------ formatting
@@ -60,6 +76,27 @@ function duration(seconds) {
   return s + 's';
 }
 
+function when(iso) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+function cell(content) {
+  const td = document.createElement('td');
+  if (typeof content === 'string') td.textContent = content; else td.append(content);
+  return td;
+}
+
+function button(text, onClick, className) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  if (className) b.className = className;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 const cpu = (percent) => percent == null ? '–' : percent.toFixed(1) + ' %';
 
 function memory(used, limit) {
@@ -76,20 +113,34 @@ function show(page) {
   $('sign-out').hidden = page === 'signin-page';
 }
 
+let current = null; // the server page on screen: { id, tab(name) }
+
 function route() {
-  leavePage();
-  leavePage = () => {};
   if (!sessionStorage.getItem(KEY)) {
+    leave();
     show('signin-page');
     $('node-key').focus();
     return;
   }
-  const m = /^#\/servers\/([0-9a-fA-F-]{36})$/.exec(location.hash);
+  const m = /^#\/servers\/([0-9a-fA-F-]{36})(?:\/(console|activity|backups|settings))?$/.exec(location.hash);
+  if (m && current && current.id === m[1]) {
+    current.tab(m[2] || 'console'); // same server, another section: the console stays connected
+    return;
+  }
+  leave();
   if (m) {
-    leavePage = serverPage(m[1]);
+    current = serverPage(m[1]);
+    current.tab(m[2] || 'console');
+    leavePage = current.leave;
   } else {
     leavePage = overviewPage();
   }
+}
+
+function leave() {
+  leavePage();
+  leavePage = () => {};
+  current = null;
 }
 
 function signOut(message) {
@@ -127,11 +178,12 @@ function overviewPage() {
   let timer = null;
   const refresh = async () => {
     try {
-      const list = await api('GET', 'servers');
+      const [list, system] = await Promise.all([api('GET', 'servers'), api('GET', 'system')]);
       const stats = await Promise.all(list.servers.map((s) =>
         s.state === 'offline' ? null : api('GET', 'servers/' + s.id + '/stats').catch(() => null)));
       if (!live) return;
       renderServers(list.servers, stats);
+      renderNode(system);
       $('overview-error').textContent = '';
     } catch (e) {
       if (live && e.status !== 401) $('overview-error').textContent = 'Could not load the servers: ' + e.message;
@@ -152,7 +204,7 @@ function renderServers(servers, stats) {
     name.href = '#/servers/' + s.id;
     name.textContent = s.name;
     const cells = [name, stateBadge(s.state), cpu(st?.cpuAbsolute), memory(st?.memoryBytes, st?.memoryLimitBytes),
-      st?.running ? duration(st.uptimeSeconds) : '–'];
+      players(s.game), st?.running ? duration(st.uptimeSeconds) : '–'];
     for (const c of cells) {
       const td = document.createElement('td');
       if (typeof c === 'string') td.textContent = c; else td.append(c);
@@ -162,6 +214,28 @@ function renderServers(servers, stats) {
   }));
   $('servers').hidden = servers.length === 0;
   $('no-servers').hidden = servers.length !== 0;
+}
+
+/** The players the game said it has, from the server's game query (when its spec has one). */
+function players(game) {
+  if (!game || game.playersOnline == null) return '–';
+  return game.playersOnline + (game.playersMax >= 0 ? ' / ' + game.playersMax : '');
+}
+
+/** The node's facts (GET /system): what an operator checks first when something is slow or down. */
+function renderNode(system) {
+  const n = system.node;
+  $('node-name').textContent = n.hostname + ' (' + n.os + ', Raptor ' + system.version + ')';
+  const e = system.engine;
+  const engine = document.createElement('span');
+  engine.className = e.reachable ? 'ok' : 'error';
+  engine.textContent = system.runtime + (e.version ? ' ' + e.version : '') + (e.reachable ? ', reachable' : ', NOT reachable'
+    + (e.error ? ': ' + e.error : ''));
+  $('node-engine').replaceChildren(engine);
+  $('node-load').textContent = (n.loadAverage >= 0 ? n.loadAverage.toFixed(2) : '–') + ' on ' + n.cpus + ' CPUs';
+  $('node-memory').textContent = n.memoryTotalBytes ? bytes(n.memoryFreeBytes) + ' of ' + bytes(n.memoryTotalBytes) : '–';
+  $('node-disk').textContent = n.diskError ? n.diskError
+    : n.diskTotalBytes ? bytes(n.diskFreeBytes) + ' of ' + bytes(n.diskTotalBytes) : '–';
 }
 
 function stateBadge(state) {
@@ -196,6 +270,29 @@ async function createServer(event) {
 
 // ------------------------------------------------------------------ one server
 
+const TERMINAL_FONT = 'ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace';
+const TERMINAL_FONT_SIZE = 13;
+
+/**
+ * As many columns as the terminal's box holds (at least 20, at most 160), so the console never makes the page wider
+ * than a phone's screen. Lines are not re-flowed for the server: its output simply wraps at the new width.
+ */
+function fitTerminal(term, host) {
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre;font-size:' + TERMINAL_FONT_SIZE
+    + 'px;font-family:' + TERMINAL_FONT;
+  probe.textContent = 'W'.repeat(50);
+  document.body.append(probe);
+  const cell = probe.getBoundingClientRect().width / 50;
+  probe.remove();
+  const style = getComputedStyle(host);
+  const inner = host.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16; // the scroll bar
+  if (cell > 0 && inner > 0) {
+    const cols = Math.max(20, Math.min(160, Math.floor(inner / cell)));
+    if (cols !== term.cols) term.resize(cols, term.rows);
+  }
+}
+
 const PERMISSIONS = ['console.read', 'console.write', 'power'];
 
 function serverPage(id) {
@@ -208,13 +305,41 @@ function serverPage(id) {
   $('server-title').textContent = 'Server';
   $('server-error').textContent = '';
   $('power-status').textContent = '';
-  for (const id of ['server-state', 'server-cpu', 'server-memory', 'server-uptime']) $(id).textContent = '–';
+  for (const id of ['server-state', 'server-cpu', 'server-memory', 'server-network', 'server-uptime']) $(id).textContent = '–';
+  const alive = () => live;
 
   const term = new Terminal({ convertEol: true, rendererType: 'dom', scrollback: 5000, disableStdin: true,
-    fontSize: 13, rows: 24 });
+    fontSize: TERMINAL_FONT_SIZE, fontFamily: TERMINAL_FONT, rows: 24 });
   const host = $('terminal');
   host.replaceChildren();
   term.open(host);
+  const fit = () => fitTerminal(term, host);
+  fit();
+  window.addEventListener('resize', fit);
+  const plots = statsPlots();
+  const sections = {
+    console: { show() { fit(); plots.resize(); }, hide() {}, dispose() {} },
+    activity: activityLog(id, alive),
+    backups: backupsPanel(id, alive),
+    settings: settingsPanel(id, alive, (saved) => {
+      $('server-title').textContent = saved.name;
+      document.title = saved.name + ' – Raptor';
+    }),
+  };
+  let tab = null;
+  for (const link of document.querySelectorAll('#server-page .tabs a')) {
+    link.href = '#/servers/' + id + (link.dataset.tab === 'console' ? '' : '/' + link.dataset.tab);
+  }
+  const showTab = (name) => {
+    if (tab === name) return;
+    if (tab) sections[tab].hide();
+    tab = name;
+    for (const link of document.querySelectorAll('#server-page .tabs a')) {
+      if (link.dataset.tab === name) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
+    }
+    for (const key of Object.keys(sections)) $('panel-' + key).hidden = key !== name;
+    sections[name].show();
+  };
 
   const buttons = [...document.querySelectorAll('#server-page .power button')];
   const allowed = { start: ['offline'], stop: ['starting', 'running'], restart: ['running', 'starting'],
@@ -316,15 +441,20 @@ function serverPage(id) {
         case 'auth success':
           if (!greeted) { greeted = true; ws.send(JSON.stringify({ event: 'send logs' })); }
           break;
-        case 'status': setState(args[0]); break;
+        case 'status': setState(args[0]); sections.activity.changed(); break;
         case 'console output': term.write(args[0] + '\n'); break;
         case 'stats': {
           const s = JSON.parse(args[0]);
           $('server-cpu').textContent = cpu(s.cpu_absolute);
           $('server-memory').textContent = memory(s.memory_bytes, s.memory_limit_bytes);
           $('server-uptime').textContent = s.state === 'offline' ? '–' : duration(s.uptime / 1000);
+          const rate = plots.add(s);
+          $('server-network').textContent = rate.rx.toFixed(1) + ' KiB/s in, ' + rate.tx.toFixed(1) + ' KiB/s out';
           break;
         }
+        case 'backup started': case 'backup progress': case 'backup completed': case 'backup failed':
+          sections.backups.event(event, JSON.parse(args[0]));
+          break;
         case 'daemon message': term.write('\x1b[33m[raptor] ' + args[0] + '\x1b[0m\n'); break;
         case 'daemon error': $('server-error').textContent = args[0]; break;
         case 'jwt error': $('server-error').textContent = 'The console refused the token: ' + args[0]; break;
@@ -354,16 +484,519 @@ function serverPage(id) {
     }
   })();
 
-  return () => {
+  const leave = () => {
     live = false;
+    for (const section of Object.values(sections)) section.dispose();
+    plots.dispose();
     clearTimeout(reconnect);
     if (socket) socket.close(1000);
     socket = null;
     buttons.forEach((b) => b.removeEventListener('click', onPower));
     $('command-form').removeEventListener('submit', onCommand);
     input.removeEventListener('keydown', onKey);
+    window.removeEventListener('resize', fit);
     term.dispose();
     document.title = 'Raptor';
+  };
+  return { id, tab: showTab, leave };
+}
+
+// ------------------------------------------------------------------ live stats plots
+
+const WINDOW_SECONDS = 300; // the plots show the last five minutes
+
+/** The three uPlot charts of the server page, fed by the console socket's stats events. */
+function statsPlots() {
+  const charts = [];
+  const times = [];
+  const series = { cpu: [], memory: [], rx: [], tx: [] };
+  let previous = null; // the last sample's network counters, to turn totals into rates
+
+  const axisColour = getComputedStyle(document.body).color;
+  const make = (figure, lines) => {
+    const area = $(figure).querySelector('.plot-area');
+    area.replaceChildren();
+    const chart = new uPlot({
+      width: Math.max(area.clientWidth, 200), height: 160, legend: { show: lines.length > 1, live: false },
+      cursor: { show: false }, scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, 1)] } },
+      axes: [{ stroke: axisColour, grid: { stroke: 'rgba(128,128,128,.2)' } },
+        { stroke: axisColour, grid: { stroke: 'rgba(128,128,128,.2)' }, size: 50 }],
+      series: [{}, ...lines.map(([label, colour]) => ({ label, stroke: colour, width: 2, fill: colour + '22' }))],
+    }, [times, ...lines.map(() => [])], area);
+    charts.push({ figure, chart, area });
+    return chart;
+  };
+  const cpuChart = make('plot-cpu', [['CPU %', '#2563eb']]);
+  const memoryChart = make('plot-memory', [['MiB', '#16a34a']]);
+  const networkChart = make('plot-network', [['in', '#9333ea'], ['out', '#ea580c']]);
+
+  const resize = () => {
+    for (const { chart, area } of charts) chart.setSize({ width: Math.max(area.clientWidth, 200), height: 160 });
+  };
+  window.addEventListener('resize', resize);
+
+  return {
+    /** One stats sample (the WingsStats document of the console socket). */
+    add(s) {
+      const now = Date.now() / 1000;
+      let rx = 0, tx = 0;
+      if (previous && s.network) {
+        const dt = Math.max(now - previous.at, 0.001);
+        // a restart resets the counters: no negative rate
+        rx = Math.max(0, s.network.rx_bytes - previous.rx) / 1024 / dt;
+        tx = Math.max(0, s.network.tx_bytes - previous.tx) / 1024 / dt;
+      }
+      if (s.network) previous = { at: now, rx: s.network.rx_bytes, tx: s.network.tx_bytes };
+      times.push(now);
+      series.cpu.push(s.cpu_absolute ?? 0);
+      series.memory.push((s.memory_bytes ?? 0) / 1048576);
+      series.rx.push(rx);
+      series.tx.push(tx);
+      while (times.length && times[0] < now - WINDOW_SECONDS) {
+        times.shift();
+        for (const v of Object.values(series)) v.shift();
+      }
+      cpuChart.setData([times, series.cpu]);
+      memoryChart.setData([times, series.memory]);
+      networkChart.setData([times, series.rx, series.tx]);
+      for (const { figure } of charts) $(figure).dataset.points = String(times.length);
+      $('plot-memory-caption').textContent = 'Memory (MiB): ' + series.memory[series.memory.length - 1].toFixed(1) + ' now';
+      $('plot-cpu-caption').textContent = 'CPU (% of one core): ' + series.cpu[series.cpu.length - 1].toFixed(1) + ' now';
+      $('plot-network-caption').textContent = 'Network (KiB/s): ' + rx.toFixed(1) + ' in, ' + tx.toFixed(1) + ' out now';
+      return { rx, tx };
+    },
+    resize,
+    dispose() {
+      window.removeEventListener('resize', resize);
+      for (const { chart, figure } of charts) { chart.destroy(); $(figure).dataset.points = '0'; }
+    },
+  };
+}
+
+// ------------------------------------------------------------------ activity log
+
+/** The server's activity log, newest first, a page at a time; refreshed while it is on screen. */
+function activityLog(id, alive) {
+  let before = null; // the id to ask older entries from; null once the last page is shown
+  let timer = null;
+  let shown = false;
+  const body = $('activity').tBodies[0];
+
+  const row = (e) => {
+    const tr = document.createElement('tr');
+    tr.dataset.entryId = e.id;
+    const time = document.createElement('time');
+    time.dateTime = e.at;
+    time.textContent = when(e.at);
+    const details = Object.entries(e.details || {}).map(([k, v]) => k + '=' + v).join(' ');
+    tr.append(cell(time), cell(e.type), cell(e.message + (details ? ' (' + details + ')' : '')));
+    return tr;
+  };
+  const page = async (older) => {
+    const query = 'limit=50' + (older && before ? '&before=' + before : '');
+    const answer = await api('GET', 'servers/' + id + '/activity?' + query);
+    if (!alive()) return;
+    const last = answer.entries[answer.entries.length - 1];
+    before = answer.next && last ? last.id : null;
+    if (older) body.append(...answer.entries.map(row));
+    else body.replaceChildren(...answer.entries.map(row));
+    $('activity-more').hidden = before === null;
+    $('no-activity').hidden = body.rows.length !== 0;
+    $('activity').hidden = body.rows.length === 0;
+    $('activity-error').textContent = '';
+  };
+  const refresh = async () => {
+    clearTimeout(timer);
+    try {
+      // newest first: a refresh replaces the first page; older pages the operator opened are re-read with it
+      await page(false);
+    } catch (e) {
+      if (alive() && e.status !== 401) $('activity-error').textContent = 'Could not load the activity: ' + e.message;
+    }
+    if (alive() && shown) timer = setTimeout(refresh, 5000);
+  };
+  const more = async () => {
+    $('activity-more').disabled = true;
+    try { await page(true); } catch (e) {
+      if (alive()) $('activity-error').textContent = 'Could not load older entries: ' + e.message;
+    } finally { $('activity-more').disabled = false; }
+  };
+  $('activity-more').addEventListener('click', more);
+  body.replaceChildren();
+  return {
+    show() { shown = true; refresh(); },
+    hide() { shown = false; clearTimeout(timer); },
+    /** Something happened to the server (a state change): a visible log is re-read at once. */
+    changed() { if (shown) refresh(); },
+    dispose() { shown = false; clearTimeout(timer); $('activity-more').removeEventListener('click', more); },
+  };
+}
+
+// ------------------------------------------------------------------ backups
+
+/** The server's backups: list, create (with progress), restore, download, delete. */
+function backupsPanel(id, alive) {
+  let busy = false; // a create or restore of ours is under way: one at a time, as the daemon allows
+  let backups = [];
+  let confirming = null; // { id, action } whose confirmation row is open
+  const body = $('backups').tBodies[0];
+
+  const progress = (p, verb) => {
+    $('backup-progress-wrap').hidden = false;
+    $('backup-progress-label').textContent = verb + ' (' + p.stage + ')…';
+    if (p.bytesTotal > 0) {
+      $('backup-progress').value = Math.min(100, Math.round(100 * p.bytesDone / p.bytesTotal));
+    } else {
+      $('backup-progress').removeAttribute('value'); // indeterminate while the total is unknown
+    }
+  };
+  const done = () => {
+    $('backup-progress-wrap').hidden = true;
+    $('backup-progress').value = 0;
+  };
+
+  const render = () => {
+    const newest = [...backups].reverse();
+    body.replaceChildren(...newest.map((b) => {
+      const tr = document.createElement('tr');
+      tr.dataset.backupId = b.id;
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      if (confirming && confirming.id === b.id) {
+        const text = document.createElement('span');
+        text.textContent = confirming.action === 'restore'
+          ? 'Replace the server\u2019s files with this backup?' : 'Delete this backup for good?';
+        const yes = button(confirming.action === 'restore' ? 'Yes, restore' : 'Yes, delete',
+          () => (confirming.action === 'restore' ? restore(b) : remove(b)), 'danger');
+        yes.dataset.confirm = confirming.action;
+        const no = button('Cancel', () => { confirming = null; render(); });
+        actions.append(text, yes, no);
+        queueMicrotask(() => yes.focus());
+      } else {
+        const completed = b.status === 'completed';
+        const restoreButton = button('Restore', () => { confirming = { id: b.id, action: 'restore' }; render(); });
+        restoreButton.dataset.action = 'restore';
+        restoreButton.disabled = !completed || busy;
+        restoreButton.setAttribute('aria-label', 'Restore ' + b.name);
+        const downloadButton = button('Download', () => download(b, downloadButton));
+        downloadButton.dataset.action = 'download';
+        downloadButton.disabled = !completed;
+        downloadButton.setAttribute('aria-label', 'Download ' + b.name);
+        const deleteButton = button('Delete', () => { confirming = { id: b.id, action: 'delete' }; render(); }, 'danger');
+        deleteButton.dataset.action = 'delete';
+        deleteButton.disabled = b.locked || b.status === 'running';
+        deleteButton.setAttribute('aria-label', 'Delete ' + b.name);
+        if (b.locked) deleteButton.title = 'Locked backups are never deleted';
+        actions.append(restoreButton, downloadButton, deleteButton);
+      }
+      const status = b.status + (b.locked ? ', locked' : '') + (b.reason ? ' (' + b.reason + ')' : '');
+      tr.append(cell(b.name), cell(when(b.createdAt)), cell(status), cell(b.size == null ? '–' : bytes(b.size)), cell(actions));
+      return tr;
+    }));
+    $('backups').hidden = backups.length === 0;
+    $('no-backups').hidden = backups.length !== 0;
+    $('backup-create').disabled = busy;
+  };
+
+  const refresh = async () => {
+    try {
+      const list = await api('GET', 'servers/' + id + '/backups');
+      if (!alive()) return;
+      backups = list.backups;
+      render();
+    } catch (e) {
+      if (alive() && e.status !== 401) $('backup-error').textContent = 'Could not load the backups: ' + e.message;
+    }
+  };
+
+  const run = async (verb, submit) => {
+    if (busy) return;
+    busy = true;
+    confirming = null;
+    render();
+    $('backup-error').textContent = '';
+    $('backup-status').textContent = verb + '…';
+    try {
+      const op = await settle(await submit(), alive, (p) => progress(p, verb));
+      if (!alive()) return;
+      const why = op.reason ? ' (' + op.reason + ')' : op.supersededBy ? ' by ' + op.supersededBy : '';
+      $('backup-status').textContent = verb + ': ' + op.status + why;
+      if (op.status === 'failed') $('backup-error').textContent = verb + ' failed' + why;
+    } catch (e) {
+      if (alive()) { $('backup-status').textContent = ''; $('backup-error').textContent = verb + ' failed: ' + e.message; }
+    } finally {
+      busy = false;
+      done();
+      if (alive()) refresh();
+    }
+  };
+
+  const create = (event) => {
+    event.preventDefault();
+    const name = $('backup-name').value.trim();
+    const request = { wait: false };
+    if (name) request.name = name;
+    run('Backing up', () => api('POST', 'servers/' + id + '/backups', request)).then(() => { $('backup-name').value = ''; });
+  };
+  const restore = (b) => run('Restoring ' + b.name,
+    () => api('POST', 'servers/' + id + '/backups/' + b.id + '/restore', { wait: false }));
+  const remove = async (b) => {
+    confirming = null;
+    $('backup-error').textContent = '';
+    try {
+      await api('DELETE', 'servers/' + id + '/backups/' + b.id);
+      $('backup-status').textContent = 'Deleted ' + b.name + '.';
+    } catch (e) {
+      $('backup-error').textContent = 'Could not delete ' + b.name + ': ' + e.message;
+    }
+    refresh();
+  };
+  // The key goes in a header, never in a URL: the archive is fetched with it and handed to the browser as a file.
+  const download = async (b, trigger) => {
+    trigger.disabled = true;
+    $('backup-error').textContent = '';
+    try {
+      const res = await call('GET', 'servers/' + id + '/backups/' + b.id + '/download', undefined, undefined,
+        { accept: 'application/zstd, application/octet-stream' });
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = b.name.replace(/[^A-Za-z0-9._-]+/g, '_') + '.' + b.format;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      $('backup-status').textContent = 'Downloaded ' + b.name + '.';
+    } catch (e) {
+      $('backup-error').textContent = 'Could not download ' + b.name + ': ' + e.message;
+    } finally {
+      trigger.disabled = false;
+    }
+  };
+
+  $('backup-form').addEventListener('submit', create);
+  body.replaceChildren();
+  $('backup-status').textContent = '';
+  $('backup-error').textContent = '';
+  done();
+  return {
+    show: refresh,
+    hide() {},
+    /** backup started|progress|completed|failed from the console socket (also another client's). */
+    event(name, payload) {
+      if (name === 'backup progress' && payload.progress && busy) {
+        progress(payload.progress, payload.operation === 'restore' ? 'Restoring' : 'Backing up');
+      }
+      if (name !== 'backup progress') refresh();
+    },
+    dispose() { $('backup-form').removeEventListener('submit', create); },
+  };
+}
+
+// ------------------------------------------------------------------ settings
+
+/** The spec fields a panel edits, saved as a merge patch; the API's field errors are shown at their fields. */
+function settingsPanel(id, alive, onSaved) {
+  let server = null; // as last read: the base of the patch and its If-Match version
+  const form = $('settings-form');
+  const limits = ['memoryMiB', 'swapMiB', 'cpuPercent', 'diskMiB', 'pidsLimit'];
+
+  const allocationRow = (a = { ip: '0.0.0.0', port: '', protocol: 'tcp' }) => {
+    const li = document.createElement('li');
+    li.className = 'allocation field';
+    const n = () => [...$('allocations').children].indexOf(li);
+    const input = (label, name, value, attrs = {}) => {
+      const wrap = document.createElement('span');
+      const l = document.createElement('label');
+      const i = document.createElement('input');
+      i.name = name;
+      i.value = value ?? '';
+      Object.assign(i, attrs);
+      l.textContent = label;
+      wrap.append(l, i);
+      return { wrap, l, i };
+    };
+    const ip = input('IP', 'ip', a.ip, { spellcheck: false });
+    const port = input('Port', 'port', a.port, { type: 'number', min: 1, max: 65535, inputMode: 'numeric' });
+    const protoWrap = document.createElement('span');
+    const protoLabel = document.createElement('label');
+    protoLabel.textContent = 'Protocol';
+    const proto = document.createElement('select');
+    proto.name = 'protocol';
+    for (const p of ['tcp', 'udp']) proto.append(new Option(p.toUpperCase(), p, false, p === (a.protocol || 'tcp')));
+    protoWrap.append(protoLabel, proto);
+    const removeButton = button('Remove', () => { li.remove(); number(); });
+    li.append(ip.wrap, port.wrap, protoWrap, removeButton);
+    li.fields = { ip: ip.i, port: port.i, protocol: proto, labels: [ip.l, port.l, protoLabel], removeButton };
+    li.original = a;
+    li.number = () => {
+      const i = n();
+      li.dataset.field = 'allocations[' + i + ']';
+      ['ip', 'port', 'protocol'].forEach((k, j) => {
+        li.fields[k].id = 'set-allocation-' + i + '-' + k;
+        li.fields.labels[j].htmlFor = li.fields[k].id;
+      });
+      removeButton.setAttribute('aria-label', 'Remove allocation ' + (i + 1));
+    };
+    return li;
+  };
+  const number = () => [...$('allocations').children].forEach((li) => li.number());
+  const addAllocation = () => {
+    const li = allocationRow();
+    $('allocations').append(li);
+    number();
+    li.fields.port.focus();
+  };
+
+  const fill = (s) => {
+    server = s;
+    form.name.value = s.name || '';
+    form.image.value = s.image || '';
+    form.startup.value = s.startup || '';
+    form.readyPattern.value = s.readyPattern || '';
+    for (const k of limits) form[k].value = s.limits?.[k] ?? '';
+    $('allocations').replaceChildren(...(s.allocations || []).map((a) => allocationRow(a)));
+    number();
+    form.environment.value = Object.entries(s.environment || {}).map(([k, v]) => k + '=' + v).join('\n');
+  };
+
+  const clearErrors = () => {
+    for (const el of form.querySelectorAll('.field-error')) el.remove();
+    for (const el of form.querySelectorAll('[aria-invalid]')) {
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-describedby');
+    }
+    $('settings-error').textContent = '';
+  };
+
+  /** Puts each field error at the field it names (the closest [data-field] that is a prefix of its path). */
+  const showErrors = (errors) => {
+    const fields = [...form.querySelectorAll('[data-field]')];
+    const unplaced = [];
+    let first = null;
+    errors.forEach((e, n) => {
+      const at = fields.filter((f) => e.field === f.dataset.field || e.field.startsWith(f.dataset.field + '.')
+        || e.field.startsWith(f.dataset.field + '['))
+        .sort((a, b) => b.dataset.field.length - a.dataset.field.length)[0];
+      if (!at) { unplaced.push(e.field + ' ' + e.message); return; }
+      const message = document.createElement('p');
+      message.className = 'field-error error';
+      message.id = 'settings-error-' + n;
+      message.dataset.errorFor = e.field;
+      message.textContent = (e.field === at.dataset.field ? '' : e.field + ': ') + e.message;
+      at.append(message);
+      const control = at.querySelector('input, textarea, select');
+      if (control) {
+        control.setAttribute('aria-invalid', 'true');
+        control.setAttribute('aria-describedby', ((control.getAttribute('aria-describedby') || '') + ' ' + message.id).trim());
+        first = first || control;
+      }
+    });
+    // the first bad field in the form's order, whatever order the API named them in
+    if (first) form.querySelector('[aria-invalid="true"]').focus();
+    return unplaced;
+  };
+
+  /** The form as a merge patch of the spec as last read: only what changed, null for removed variables. */
+  const patch = () => {
+    const bad = [];
+    const p = {};
+    for (const k of ['name', 'image', 'startup', 'readyPattern']) {
+      const v = form[k].value.trim();
+      if (v !== (server[k] || '')) p[k] = v === '' && k !== 'name' && k !== 'image' ? null : v;
+    }
+    const l = {};
+    for (const k of limits) {
+      const raw = form[k].value.trim();
+      if (raw === '') continue;
+      const v = Number(raw);
+      if (!Number.isInteger(v)) { bad.push({ field: 'limits.' + k, message: 'must be a whole number' }); continue; }
+      if (v !== server.limits?.[k]) l[k] = v;
+    }
+    if (Object.keys(l).length) p.limits = l;
+    const allocations = [...$('allocations').children].map((li, i) => {
+      const port = Number(li.fields.port.value);
+      if (!Number.isInteger(port) || li.fields.port.value.trim() === '') {
+        bad.push({ field: 'allocations[' + i + '].port', message: 'must be a whole number' });
+      }
+      const a = { ...li.original, ip: li.fields.ip.value.trim(), port, protocol: li.fields.protocol.value };
+      if (a.containerPort === li.original.port) delete a.containerPort; // follows the port unless set apart
+      return a;
+    });
+    // compared as the daemon means them (containerPort defaults to port), so an untouched list is not sent
+    const same = (x) => JSON.stringify(x.map((a) => [a.ip, a.port, a.protocol || 'tcp', a.containerPort ?? a.port, !!a.primary]));
+    if (same(allocations) !== same(server.allocations || [])) p.allocations = allocations;
+    const env = {};
+    form.environment.value.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      const eq = line.indexOf('=');
+      if (eq <= 0) { bad.push({ field: 'environment', message: 'line ' + (i + 1) + ' is not NAME=value' }); return; }
+      env[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    });
+    const envPatch = {};
+    for (const [k, v] of Object.entries(env)) if (server.environment?.[k] !== v) envPatch[k] = v;
+    for (const k of Object.keys(server.environment || {})) if (!(k in env)) envPatch[k] = null;
+    if (Object.keys(envPatch).length) p.environment = envPatch;
+    return { p, bad };
+  };
+
+  const load = async () => {
+    try {
+      const s = await api('GET', 'servers/' + id);
+      if (alive()) fill(s);
+    } catch (e) {
+      if (alive() && e.status !== 401) $('settings-error').textContent = 'Could not load the settings: ' + e.message;
+    }
+  };
+
+  const save = async (event) => {
+    event.preventDefault();
+    const submit = $('settings-save');
+    if (submit.disabled || !server) return;
+    clearErrors();
+    $('settings-status').textContent = '';
+    const { p, bad } = patch();
+    if (bad.length) { showErrors(bad); $('settings-error').textContent = 'Correct the marked fields.'; return; }
+    if (!Object.keys(p).length) { $('settings-status').textContent = 'Nothing changed.'; return; }
+    submit.disabled = true;
+    const now = $('set-apply-now').checked;
+    $('settings-status').textContent = now ? 'Saving and recreating…' : 'Saving…';
+    try {
+      const saved = await api('PATCH', 'servers/' + id + (now ? '?apply=now' : ''), p, undefined,
+        { contentType: 'application/merge-patch+json', headers: { 'If-Match': '"' + server.version + '"' } });
+      if (!alive()) return;
+      fill(saved);
+      $('settings-status').textContent = 'Saved (version ' + saved.version + ').';
+      onSaved(saved);
+    } catch (e) {
+      if (!alive()) return;
+      $('settings-status').textContent = '';
+      const errors = e.problem?.errors || [];
+      const unplaced = errors.length ? showErrors(errors) : [];
+      if (e.status === 412) {
+        $('settings-error').textContent = 'The server was changed meanwhile; its current settings are shown. Make your change again.';
+        load();
+      } else if (errors.length) {
+        $('settings-error').textContent = 'Not saved: correct the marked fields.' + (unplaced.length ? ' ' + unplaced.join('; ') : '');
+      } else {
+        $('settings-error').textContent = 'Not saved: ' + e.message;
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  };
+
+  form.addEventListener('submit', save);
+  $('allocation-add').addEventListener('click', addAllocation);
+  clearErrors();
+  $('settings-status').textContent = '';
+  return {
+    show() { clearErrors(); load(); },
+    hide() {},
+    dispose() {
+      form.removeEventListener('submit', save);
+      $('allocation-add').removeEventListener('click', addAllocation);
+    },
   };
 }
 

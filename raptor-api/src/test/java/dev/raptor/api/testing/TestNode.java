@@ -9,6 +9,8 @@ import dev.raptor.api.auth.TokenService;
 import dev.raptor.api.console.LiveConsole;
 import dev.raptor.api.node.NodeStatus;
 import dev.raptor.backup.BackupService;
+import dev.raptor.backup.ServerBackups;
+import dev.raptor.backup.schedule.ScheduledBackups;
 import dev.raptor.backup.BackupSettings;
 import dev.raptor.backup.storage.LocalDirectoryStorage;
 import dev.raptor.backup.storage.StorageSet;
@@ -87,6 +89,9 @@ public final class TestNode implements AutoCloseable {
     public final DeepHealth health;
     private final NodeMetrics nodeMetrics;
     private final ServerMetrics serverMetrics;
+    /** Backups as each spec's {@code backups.schedule} says, as the daemon runs them (and the fleet checks schedules). */
+    public final ScheduledBackups scheduledBackups;
+    private final java.util.concurrent.ExecutorService backupRunner = java.util.concurrent.Executors.newFixedThreadPool(2);
     /** Over TLS, it trusts the certificates of the configured chain file (the test's CA is in it, as in certbot's fullchain.pem). */
     public final HttpClient http;
 
@@ -123,7 +128,9 @@ public final class TestNode implements AutoCloseable {
         LiveConsole live = LiveConsole.standalone(fleet);
         this.nodeMetrics = new NodeMetrics(metrics.registry(), fleet, bus);
         this.serverMetrics = new ServerMetrics(metrics.registry(), fleet, bus, live.stats(), live.consoles().counts(), games,
-                Duration.ofSeconds(1)).start();
+                store.backupRecords(), Duration.ofSeconds(1)).start();
+        this.scheduledBackups = new ScheduledBackups(fleet, new ServerBackups(fleet, backups), Clock.systemUTC(),
+                java.time.ZoneId.systemDefault(), backupRunner).start();
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
@@ -297,6 +304,23 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** A request with a binary body of {@code contentType}, checked against openapi.json like every other. */
+    public Res sendBytes(String method, String path, byte[] body, String contentType) {
+        HttpRequest r = HttpRequest.newBuilder(uri(path)).timeout(HANG).header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            HttpResponse<String> a = http.send(r, HttpResponse.BodyHandlers.ofString());
+            Res res = new Res(a.statusCode(), a.headers().firstValue("Content-Type").orElse(null), a.headers(), a.body());
+            ApiExchanges.answer("http", method, path, res.status(), res.contentType(), res.body());
+            return res;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A game server document: the test image, BOOT_DELAY {@code bootDelay}, ready at its Done line, stopped by "stop". */
     public static String gameServer(String name, int bootDelay) {
         return """
@@ -337,6 +361,8 @@ public final class TestNode implements AutoCloseable {
             }
         }
         api.close();
+        scheduledBackups.close();
+        backupRunner.shutdownNow();
         games.close();
         serverMetrics.close();
         nodeMetrics.close();

@@ -10,13 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +56,7 @@ class WebConsoleTest {
     void openBrowser() {
         browser = new Browser(profile);
         until = new WebDriverWait(browser.driver, WAIT);
+        until.ignoring(StaleElementReferenceException.class); // tables are redrawn as the page refreshes them
     }
 
     @AfterEach
@@ -72,59 +76,252 @@ class WebConsoleTest {
         return id("terminal").findElement(By.className("xterm-rows")).getText();
     }
 
-    private void signIn(String key) {
-        browser.driver.get(base());
+    private void signIn(String page, String key) {
+        browser.driver.get(page);
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("node-key"))).sendKeys(key);
         id("node-key").sendKeys(Keys.ENTER); // keyboard only
     }
 
     @Test
-    void anOperatorSignsInCreatesStartsTalksToAndStopsAServer() {
-        signIn(node.apiKey);
+    void anOperatorBehindAProxyAtASubPathSignsInCreatesStartsTalksToWatchesAndStopsAServer() {
+        try (PrefixProxy proxy = new PrefixProxy("/raptor", node.api.port())) {
+            // the page only uses relative URLs, so the same files work at /raptor/ of another origin
+            String page = "http://127.0.0.1:" + proxy.port() + "/raptor/";
+            signIn(page, node.apiKey);
+            until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
+            assertThat(browser.driver.getCurrentUrl()).startsWith(page).doesNotContain(node.apiKey);
+            assertThat(browser.driver.executeScript("return sessionStorage.getItem('raptor.nodeKey')")).isEqualTo(node.apiKey);
+
+            id("create-name").sendKeys("web-lobby");
+            id("create-image").sendKeys(TestEngine.IMAGE);
+            id("create-button").click();
+            until.until(ExpectedConditions.textToBe(By.id("server-title"), "web-lobby"));
+            until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
+
+            WebElement start = browser.driver.findElement(By.cssSelector(".power [data-action=start]"));
+            until.until(ExpectedConditions.elementToBeClickable(start)).click();
+            assertThat(start.isEnabled()).as("start is disabled while it is pending: no double submit").isFalse();
+            until.until(d -> terminalText().contains("Done!"));
+            until.until(ExpectedConditions.textToBe(By.id("power-status"), "start: done"));
+            until.until(ExpectedConditions.textToBe(By.id("server-state"), "running"));
+
+            id("command").sendKeys("say hi", Keys.ENTER);
+            until.until(d -> terminalText().contains("[Server] hi"));
+            until.until(d -> !id("server-memory").getText().equals("–"));
+
+            // the plots grow with every stats event; the memory plot draws a non-zero figure
+            int points = memoryPoints();
+            until.until(d -> memoryPoints() >= points + 2);
+            until.until(d -> memoryPoints() >= 3);
+            assertThat(id("plot-memory-caption").getText()).matches("Memory \\(MiB\\): \\d+\\.\\d now");
+            assertThat(id("plot-memory").findElements(By.tagName("canvas"))).hasSize(1);
+            assertThat(id("plot-network").getAttribute("data-points")).isNotEqualTo("0");
+            screenshotWholePage("server.png");
+
+            // the activity log tells what happened, newest first
+            id("tab-activity").click();
+            until.until(d -> id("activity").getText().contains("power.start"));
+            assertThat(id("tab-activity").getAttribute("aria-current")).isEqualTo("page");
+            assertThat(terminalIsConnected()).as("switching sections keeps the console connected").isTrue();
+            id("tab-console").click();
+
+            browser.driver.findElement(By.linkText("← All servers")).click();
+            // the table is redrawn every few seconds: read the row afresh each time
+            until.until(d -> String.valueOf(browser.driver.executeScript("return document.querySelector('#servers tbody').innerText"))
+                    .matches("(?s).*web-lobby\\s+running\\s+\\d+\\.\\d %\\s+\\d+(\\.\\d)? (B|KiB|MiB|GiB) / .*"));
+            assertThat(id("node-engine").getText()).as("the node's health is on the overview").contains("docker").endsWith(", reachable");
+            assertThat(id("node-load").getText()).matches(".* on \\d+ CPUs");
+            browser.screenshot(SHOTS.resolve("overview.png"));
+
+            browser.driver.findElement(By.linkText("web-lobby")).click();
+            until.until(ExpectedConditions.textToBe(By.id("server-state"), "running"));
+            start = browser.driver.findElement(By.cssSelector(".power [data-action=start]"));
+            WebElement stop = browser.driver.findElement(By.cssSelector(".power [data-action=stop]"));
+            until.until(ExpectedConditions.elementToBeClickable(stop)).click();
+            assertThat(stop.isEnabled()).as("stop is disabled while it is pending").isFalse();
+            until.until(ExpectedConditions.textToBe(By.id("power-status"), "stop: done"));
+            until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
+            assertThat(start.isEnabled()).as("an offline server can be started again").isTrue();
+
+            assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
+        }
+    }
+
+    @Test
+    void backupsAreCreatedWithProgressListedDownloadedRestoredAndDeleted() throws Exception {
+        String server = node.create(TestNode.gameServer("web-backups", 0));
+        Path root = node.volumes.root(UUID.fromString(server));
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("world.txt"), "the first world");
+        signIn(base(), node.apiKey);
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
-        assertThat(browser.driver.getCurrentUrl()).doesNotContain(node.apiKey);
-        assertThat(browser.driver.executeScript("return sessionStorage.getItem('raptor.nodeKey')")).isEqualTo(node.apiKey);
+        browser.driver.get(base() + "#/servers/" + server + "/backups");
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-backups")));
 
-        id("create-name").sendKeys("web-lobby");
-        id("create-image").sendKeys(TestEngine.IMAGE);
-        id("create-button").click();
-        until.until(ExpectedConditions.textToBe(By.id("server-title"), "web-lobby"));
-        until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
+        id("backup-name").sendKeys("before the change", Keys.ENTER); // keyboard only
+        until.until(d -> id("backup-status").getText().equals("Backing up: done"));
+        WebElement row = until.until(d -> d.findElement(By.cssSelector("#backups tbody tr")));
+        assertThat(row.getText()).contains("before the change").contains("completed");
 
-        WebElement start = browser.driver.findElement(By.cssSelector(".power [data-action=start]"));
-        until.until(ExpectedConditions.elementToBeClickable(start)).click();
-        assertThat(start.isEnabled()).as("start is disabled while it is pending: no double submit").isFalse();
-        until.until(d -> terminalText().contains("Done!"));
-        until.until(ExpectedConditions.textToBe(By.id("power-status"), "start: done"));
-        until.until(ExpectedConditions.textToBe(By.id("server-state"), "running"));
+        row.findElement(By.cssSelector("[data-action=download]")).click();
+        until.until(d -> id("backup-status").getText().equals("Downloaded before the change."));
+        Path archive = browser.downloads.resolve("before_the_change.tar.zst");
+        until.until(d -> Files.isRegularFile(archive) && sizeOf(archive) > 0);
+        String bid = row.getAttribute("data-backup-id");
+        assertThat(sizeOf(archive)).isEqualTo(node.get("/api/v1/servers/" + server + "/backups/" + bid).json().get("size").asLong());
 
-        id("command").sendKeys("say hi", Keys.ENTER);
-        until.until(d -> terminalText().contains("[Server] hi"));
-        until.until(d -> !id("server-memory").getText().equals("–"));
-        browser.screenshot(SHOTS.resolve("server.png"));
+        Files.writeString(root.resolve("world.txt"), "a broken world");
+        row.findElement(By.cssSelector("[data-action=restore]")).click();
+        WebElement confirm = until.until(d -> d.findElement(By.cssSelector("#backups [data-confirm=restore]")));
+        assertThat(browser.driver.switchTo().activeElement()).as("the confirmation takes the focus").isEqualTo(confirm);
+        confirm.sendKeys(Keys.ENTER);
+        until.until(d -> id("backup-status").getText().equals("Restoring before the change: done"));
+        assertThat(Files.readString(root.resolve("world.txt"))).isEqualTo("the first world");
 
-        browser.driver.findElement(By.linkText("← All servers")).click();
-        // the table is redrawn every few seconds: read the row afresh each time
-        until.until(d -> String.valueOf(browser.driver.executeScript("return document.querySelector('#servers tbody').innerText"))
-                .matches("(?s).*web-lobby\\s+running\\s+\\d+\\.\\d %\\s+\\d+(\\.\\d)? (B|KiB|MiB|GiB) / .*"));
-        browser.screenshot(SHOTS.resolve("overview.png"));
-
-        browser.driver.findElement(By.linkText("web-lobby")).click();
-        until.until(ExpectedConditions.textToBe(By.id("server-state"), "running"));
-        start = browser.driver.findElement(By.cssSelector(".power [data-action=start]"));
-        WebElement stop = browser.driver.findElement(By.cssSelector(".power [data-action=stop]"));
-        until.until(ExpectedConditions.elementToBeClickable(stop)).click();
-        assertThat(stop.isEnabled()).as("stop is disabled while it is pending").isFalse();
-        until.until(ExpectedConditions.textToBe(By.id("power-status"), "stop: done"));
-        until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
-        assertThat(start.isEnabled()).as("an offline server can be started again").isTrue();
+        row = browser.driver.findElement(By.cssSelector("#backups tbody tr"));
+        row.findElement(By.cssSelector("[data-action=delete]")).click();
+        until.until(d -> d.findElement(By.cssSelector("#backups [data-confirm=delete]"))).click();
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-backups")));
+        assertThat(node.get("/api/v1/servers/" + server + "/backups").json().get("backups")).isEmpty();
 
         assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
     }
 
     @Test
+    void settingsShowTheApisValidationErrorsAtTheirFieldsAndSaveAValidChange() {
+        String server = node.create(TestNode.gameServer("web-settings", 0));
+        signIn(base(), node.apiKey);
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
+        browser.driver.get(base() + "#/servers/" + server + "/settings");
+        until.until(ExpectedConditions.attributeToBe(By.id("set-name"), "value", "web-settings"));
+
+        // the API refuses both (memory below the engine's minimum, a variable Raptor sets): each error at its field
+        setValue("set-memory", "3");
+        setValue("set-env", "BOOT_DELAY=0\nSERVER_PORT=1");
+        id("settings-save").click();
+        until.until(ExpectedConditions.textToBe(By.id("settings-error"), "Not saved: correct the marked fields."));
+        WebElement memoryError = fieldError("limits.memoryMiB");
+        assertThat(memoryError.getText()).contains("at least 6 MiB");
+        assertThat(id("set-memory").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(id("set-memory").getAttribute("aria-describedby")).isEqualTo(memoryError.getAttribute("id"));
+        assertThat(fieldError("environment.SERVER_PORT").getText()).startsWith("environment.SERVER_PORT: ");
+        assertThat(browser.driver.switchTo().activeElement()).as("the first bad field takes the focus").isEqualTo(id("set-memory"));
+        assertThat(node.get("/api/v1/servers/" + server).json().get("limits").get("memoryMiB").asInt())
+                .as("nothing was changed").isNotEqualTo(3);
+        assertThat(browser.errors()).as("only the refused PATCH itself is logged")
+                .allSatisfy(e -> assertThat(e).contains("api/v1/servers/" + server).contains("400"));
+
+        // a port out of range is caught at the allocation's row
+        id("allocation-add").click();
+        setValue("set-allocation-0-port", "70000");
+        setValue("set-memory", "512");
+        setValue("set-env", "BOOT_DELAY=0\nMOTD=hello");
+        id("settings-save").click();
+        assertThat(until.until(d -> fieldError("allocations[0].port")).getText()).contains("65535");
+        browser.errors();
+
+        setValue("set-allocation-0-port", String.valueOf(TestNode.freePort()));
+        id("settings-save").click();
+        until.until(d -> id("settings-status").getText().startsWith("Saved (version "));
+        assertThat(browser.driver.findElements(By.className("field-error"))).isEmpty();
+        var saved = node.get("/api/v1/servers/" + server).json();
+        assertThat(saved.get("limits").get("memoryMiB").asInt()).isEqualTo(512);
+        assertThat(saved.get("environment").get("MOTD").asText()).isEqualTo("hello");
+        assertThat(saved.get("allocations")).hasSize(1);
+
+        // saved again untouched: nothing is sent (the allocation read back compares equal to the form's)
+        long version = saved.get("version").asLong();
+        id("settings-save").click();
+        until.until(ExpectedConditions.textToBe(By.id("settings-status"), "Nothing changed."));
+        assertThat(node.get("/api/v1/servers/" + server).json().get("version").asLong()).isEqualTo(version);
+        assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
+    }
+
+    @Test
+    void everyControlHasALabelAndThePagesFitAPhonesWidth() {
+        String server = node.create(TestNode.gameServer("web-phone", 0));
+        browser.resize(390, 844);
+        signIn(base(), node.apiKey);
+        until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
+        until.until(d -> id("servers").getText().contains("web-phone"));
+        assertFitsTheWidth();
+        assertThat(unlabelledControls()).isEmpty();
+        for (String tab : List.of("", "/activity", "/backups", "/settings")) {
+            browser.driver.get(base() + "#/servers/" + server + tab);
+            until.until(ExpectedConditions.textToBe(By.id("server-title"), "web-phone"));
+            until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
+            if (tab.equals("/settings")) {
+                until.until(ExpectedConditions.attributeToBe(By.id("set-name"), "value", "web-phone"));
+            }
+            assertFitsTheWidth();
+            assertThat(unlabelledControls()).as("controls without a label on %s", tab).isEmpty();
+        }
+        browser.driver.get(base() + "#/servers/" + server);
+        until.until(ExpectedConditions.textToBe(By.id("server-state"), "offline"));
+        browser.screenshot(SHOTS.resolve("server-phone.png"));
+        assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
+    }
+
+    private void assertFitsTheWidth() {
+        Object wider = browser.driver.executeScript("""
+                const width = document.documentElement.clientWidth;
+                return [...document.querySelectorAll('body *')]
+                  .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > width + 0.5)
+                  .map((e) => e.tagName + '#' + e.id + '.' + e.className + ' right=' + e.getBoundingClientRect().right
+                    + ' width=' + width);""");
+        assertThat((List<?>) wider).as("elements wider than a phone's screen").isEmpty();
+    }
+
+    /** Visible inputs, selects, textareas and buttons a screen reader could not name. */
+    @SuppressWarnings("unchecked")
+    private List<String> unlabelledControls() {
+        return (List<String>) browser.driver.executeScript("""
+                return [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+                  .filter((e) => e.offsetParent !== null)
+                  .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                    && !e.getAttribute('aria-labelledby') && !(e.textContent || '').trim())
+                  .map((e) => e.outerHTML);""");
+    }
+
+    /** A screenshot of the page from its top, the window made tall enough to hold all of it. */
+    private void screenshotWholePage(String name) {
+        long height = ((Number) browser.driver.executeScript("return document.documentElement.scrollHeight")).longValue();
+        browser.resize(1280, (int) Math.min(height + 140, 2000)); // + the window's own frame
+        browser.driver.executeScript("document.activeElement.blur(); window.scrollTo(0, 0)");
+        browser.screenshot(SHOTS.resolve(name));
+        browser.resize(1280, 1000);
+    }
+
+    private int memoryPoints() {
+        return Integer.parseInt(id("plot-memory").getAttribute("data-points"));
+    }
+
+    private boolean terminalIsConnected() {
+        return id("command").isEnabled() && !id("server-error").getText().contains("not connected");
+    }
+
+    private WebElement fieldError(String field) {
+        return browser.driver.findElement(By.cssSelector("[data-error-for='" + field + "']"));
+    }
+
+    /** Replaces a field's value the way a user does: select all, type. */
+    private void setValue(String field, String value) {
+        WebElement e = id(field);
+        e.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        e.sendKeys(value);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void aWrongKeyShowsAnErrorAndIsNotKept() {
-        signIn("not-the-node-key");
+        signIn(base(), "not-the-node-key");
         until.until(ExpectedConditions.textToBe(By.id("signin-error"), "The node key was refused."));
         assertThat(id("overview-page").isDisplayed()).isFalse();
         assertThat(browser.driver.executeScript("return sessionStorage.getItem('raptor.nodeKey')")).isNull();

@@ -53,6 +53,16 @@ class WebFilesTest {
     }
 
     @Test
+    void uPlotComesFromItsWebJarInTheJar() throws Exception {
+        HttpResponse<String> uplot = get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js");
+        assertThat(uplot.statusCode()).isEqualTo(200);
+        assertThat(uplot.body()).contains("uPlot");
+        assertThat(get("/webjars/uplot/1.6.30/dist/uPlot.min.css").statusCode()).isEqualTo(200);
+        // the page asks for exactly the version the build ships
+        assertThat(get("/").body()).contains("webjars/uplot/1.6.30/dist/uPlot.iife.min.js");
+    }
+
+    @Test
     void theApiBehindThePageStillNeedsTheKey() throws Exception {
         assertThat(get("/api/v1/servers").statusCode()).isEqualTo(401);
         assertThat(get("/no-such-file.js").statusCode()).isEqualTo(404);

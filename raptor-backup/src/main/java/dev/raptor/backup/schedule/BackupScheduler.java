@@ -53,26 +53,54 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /**
-     * Sets (or replaces) a server's schedule.
+     * Sets (or replaces) a server's schedule, counting from now.
      *
-     * @throws IllegalArgumentException when the expression is not a cron expression
+     * @throws IllegalArgumentException when the expression is not a schedule
      */
-    public void schedule(UUID serverId, String cronExpression) {
-        BackupSchedule s = BackupSchedule.parse(cronExpression, zone);
-        Optional<Instant> next = s.next(clock.instant());
-        AtomicBoolean running = Optional.ofNullable(entries.get(serverId)).map(Entry::running).orElseGet(AtomicBoolean::new);
+    public void schedule(UUID serverId, String expression) {
+        schedule(serverId, BackupSchedule.parse(expression, zone), null);
+    }
+
+    /**
+     * Sets (or replaces) a server's schedule, counting from {@code since}, the server's last backup: its next time is
+     * the first after {@code since}, or now when that has passed already (a daemon that was down at 04:00, or restarts
+     * more often than an {@code @every} interval, still backs up once). Null {@code since}: counting from now.
+     * Replacing a schedule with an equal one keeps its next time.
+     */
+    public void schedule(UUID serverId, BackupSchedule s, Instant since) {
+        Instant now = clock.instant();
+        Entry before = entries.get(serverId);
+        if (before != null && before.schedule().expression().equals(s.expression())) {
+            return;
+        }
+        Optional<Instant> next = s.next(since == null ? now : since).map(n -> n.isBefore(now) ? now : n);
+        AtomicBoolean running = Optional.ofNullable(before).map(Entry::running).orElseGet(AtomicBoolean::new);
         if (next.isEmpty()) {
             entries.remove(serverId);
             log.atWarn().addKeyValue("server", serverId).addKeyValue("schedule", s).log("a backup schedule that never comes was ignored");
             return;
         }
         entries.put(serverId, new Entry(s, next.get(), running));
+        log.atInfo().addKeyValue("server", serverId).addKeyValue("schedule", s).addKeyValue("next", next.get())
+                .log("backups scheduled");
         wake();
     }
 
+    /** The zone cron expressions are read in. */
+    public ZoneId zone() {
+        return zone;
+    }
+
     public void unschedule(UUID serverId) {
-        entries.remove(serverId);
+        if (entries.remove(serverId) != null) {
+            log.atInfo().addKeyValue("server", serverId).log("backups no longer scheduled");
+        }
         wake();
+    }
+
+    /** Servers with a schedule now. */
+    public java.util.Set<UUID> scheduled() {
+        return java.util.Set.copyOf(entries.keySet());
     }
 
     /** When the server's next scheduled backup starts. */

@@ -36,10 +36,39 @@ class BackupSchedulerTest {
     }
 
     @Test
+    void crontabsMacrosAndIntervalsAreSchedulesToo() {
+        assertThat(BackupSchedule.parse("@daily", ZoneOffset.UTC).next(T0)).contains(Instant.parse("2025-07-01T00:00:00Z"));
+        assertThat(BackupSchedule.parse("@hourly", ZoneOffset.UTC).next(T0)).contains(Instant.parse("2025-06-30T04:00:00Z"));
+        assertThat(BackupSchedule.parse("@weekly", ZoneOffset.UTC).next(T0)).contains(Instant.parse("2025-07-06T00:00:00Z"));
+        assertThat(BackupSchedule.parse("@every 90s", ZoneOffset.UTC).next(T0)).contains(T0.plusSeconds(90));
+        assertThat(BackupSchedule.parse("@every 6h", ZoneOffset.UTC).interval()).contains(Duration.ofHours(6));
+        assertThat(BackupSchedule.parse("@every 1d", ZoneOffset.UTC).next(T0)).contains(T0.plus(Duration.ofDays(1)));
+        assertThat(BackupSchedule.parse("0 4 * * *", ZoneOffset.UTC).interval()).isEmpty();
+    }
+
+    @Test
+    void anIntervalScheduleCountsFromTheLastBackupAndCatchesUpOnceWhenItPassed() {
+        List<UUID> ran = new CopyOnWriteArrayList<>();
+        BackupScheduler s = new BackupScheduler(AT_T0, ZoneOffset.UTC, Runnable::run, ran::add);
+        UUID recent = UUID.randomUUID();
+        UUID overdue = UUID.randomUUID();
+        s.schedule(recent, BackupSchedule.parse("@every 1h", ZoneOffset.UTC), T0.minus(Duration.ofMinutes(20)));
+        s.schedule(overdue, BackupSchedule.parse("@every 1h", ZoneOffset.UTC), T0.minus(Duration.ofHours(5)));
+
+        assertThat(s.next(recent)).contains(T0.plus(Duration.ofMinutes(40)));
+        assertThat(s.next(overdue)).contains(T0);
+        assertThat(s.runDue(T0)).containsExactly(overdue);
+        assertThat(s.next(overdue)).contains(T0.plus(Duration.ofHours(1)));
+    }
+
+    @Test
     void aBadExpressionIsRefusedNamingIt() {
         assertThatThrownBy(() -> BackupSchedule.parse("61 * * * *", ZoneOffset.UTC)).hasMessageContaining("61 * * * *");
         assertThatThrownBy(() -> BackupSchedule.parse("every day", ZoneOffset.UTC)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BackupSchedule.parse(" ", ZoneOffset.UTC)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupSchedule.parse("@every 0s", ZoneOffset.UTC)).hasMessageContaining("@every 0s");
+        assertThatThrownBy(() -> BackupSchedule.parse("@every 5 weeks", ZoneOffset.UTC)).hasMessageContaining("@every 5 weeks");
+        assertThatThrownBy(() -> BackupSchedule.parse("@fortnightly", ZoneOffset.UTC)).hasMessageContaining("@fortnightly");
     }
 
     @Test

@@ -27,12 +27,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code raptorctl backup create|ls|restore|rm|download SERVER}: backups of a server's files. Long work (create,
+ * {@code raptorctl backup create|ls|restore|rm|download|import SERVER}: backups of a server's files. Long work (create,
  * restore) is followed through its operation, with a progress bar on a terminal.
  */
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up a server's files, list, restore, remove or download backups.",
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Back up a server's files, list, restore, remove, download or import backups.",
         subcommands = {BackupCommand.Create.class, BackupCommand.Ls.class, BackupCommand.Restore.class, BackupCommand.Rm.class,
-                BackupCommand.Download.class})
+                BackupCommand.Download.class, BackupCommand.Import.class})
 public final class BackupCommand extends VerbGroup {
     private static final java.time.Duration DEADLINE = java.time.Duration.ofHours(6);
 
@@ -252,6 +253,39 @@ public final class BackupCommand extends VerbGroup {
             } catch (IOException e) {
                 throw new CliException(ExitCode.FAILURE, "cannot write " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Keep FILE, an archive made elsewhere (tar.gz, tar.zst, zip...), as a backup of SERVER; prints its id.")
+    public static final class Import implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Option(names = "--name", description = "The backup's name (default: the file's name).")
+        String name;
+
+        @Parameters(index = "0", paramLabel = "SERVER", description = "A server id, id prefix or name.")
+        String server;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "The archive to upload (streamed, whatever its size).")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.root.cli();
+            ServerRef ref = cli.resolver().resolve(server);
+            if (!Files.isRegularFile(file)) {
+                throw new CliException(ExitCode.USAGE, file + " is not a file");
+            }
+            try {
+                String shown = name != null ? name : file.getFileName().toString();
+                cli.out().println(backups(cli, ref).importArchive(file, shown).id());
+            } catch (IOException e) {
+                throw new CliException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+            }
+            cli.out().flush();
+            return ExitCode.OK;
         }
     }
 }

@@ -248,6 +248,13 @@ class RaptorctlAgainstLiveDaemonTest {
         byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(saved), 4);
         assertThat(head).containsExactly(0x28, 0xb5, 0x2f, 0xfd); // a zstd frame
 
+        String imported = ok("backup", "import", "--name", "brought back", "bk", saved.toString()).out().strip();
+        assertThat(imported).matches(UUID_LINE).isNotEqualTo(bid);
+        assertThat(ok("backup", "ls", "bk").out()).contains(imported).contains("brought back");
+        Result notAnArchive = ctl.run("backup", "import", "bk", root.resolve("world.dat").toString());
+        assertThat(notAnArchive.exit()).as(notAnArchive.toString()).isNotZero();
+        assertThat(notAnArchive.err()).contains("Not an archive", "world.dat");
+
         assertThat(ok("backup", "rm", "bk", bid).lines()).containsExactly(bid);
         assertThat(ok("backup", "ls", "bk").out()).doesNotContain(bid);
         Result missing = ctl.run("backup", "restore", "bk", bid);

@@ -59,6 +59,7 @@ public final class ServerFleet implements AutoCloseable {
     private final PortRegistry ports = new PortRegistry();
     private final EngineOutages outages = new EngineOutages();
     private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
+    private final List<SpecCheck> specChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Subscription events;
     private volatile Thread sweeper;
     private volatile boolean closed;
@@ -80,6 +81,31 @@ public final class ServerFleet implements AutoCloseable {
         this.bus = bus;
         this.settings = settings;
         this.hostPorts = hostPorts;
+    }
+
+    /**
+     * A rule about specs that a part of the node beyond the core knows (the backup scheduler reads {@code backups.schedule}
+     * with its cron parser): checked with the runtime's own rules at create, update and import, so every way a spec
+     * comes in is refused the same way, a 400 naming the field.
+     */
+    @FunctionalInterface
+    public interface SpecCheck {
+        /** What is wrong with {@code spec}, with field paths from the spec's root; empty when nothing is. */
+        List<FieldError> problems(ServerSpec spec);
+    }
+
+    /** Adds a rule every spec this fleet stores from now on must pass. */
+    public void addSpecCheck(SpecCheck check) {
+        specChecks.add(check);
+    }
+
+    /** What is wrong with {@code spec} by the runtime's and the added rules (the spec's own were checked at its build). */
+    public List<FieldError> check(ServerSpec spec) {
+        List<FieldError> problems = new ArrayList<>(runtime.check(spec));
+        for (SpecCheck c : specChecks) {
+            problems.addAll(c.problems(spec));
+        }
+        return problems;
     }
 
     /** What boot reconciliation found and did. */
@@ -201,7 +227,7 @@ public final class ServerFleet implements AutoCloseable {
 
     private void claimQuietly(StoredServer s, List<String> problems) {
         try {
-            ports.claim(s.id(), s.spec().allocations());
+            ports.claim(s.id(), runtime.portNode(s.spec()), s.spec().allocations());
         } catch (PortConflictException e) {
             problems.add(e.getMessage());
             log.error("boot: {}", e.getMessage());
@@ -326,7 +352,7 @@ public final class ServerFleet implements AutoCloseable {
      */
     public StoredServer create(ServerSpec spec) {
         checkRuntime(spec);
-        ports.claim(spec.id(), spec.allocations());
+        ports.claim(spec.id(), runtime.portNode(spec), spec.allocations());
         StoredServer stored;
         try {
             checkHostPorts(spec.id(), spec.allocations());
@@ -357,13 +383,14 @@ public final class ServerFleet implements AutoCloseable {
         controller(id);
         checkRuntime(spec);
         List<Allocation> before = ports.held(id);
-        ports.claim(id, spec.allocations());
+        String beforeNode = ports.nodeOf(id);
+        ports.claim(id, runtime.portNode(spec), spec.allocations());
         StoredServer stored;
         try {
             checkHostPorts(id, spec.allocations().stream().filter(a -> before.stream().noneMatch(a::collidesWith)).toList());
             stored = store.update(id, expectedVersion, spec);
         } catch (RuntimeException e) {
-            ports.claim(id, before);
+            ports.claim(id, beforeNode, before);
             throw e;
         }
         bus.publish(new ServerEvent.Updated(id, Instant.now(), stored.version()));
@@ -382,7 +409,7 @@ public final class ServerFleet implements AutoCloseable {
     public void checkAdmission(List<ServerSpec> specs) {
         List<FieldError> problems = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            for (FieldError e : runtime.check(specs.get(i))) {
+            for (FieldError e : check(specs.get(i))) {
                 problems.add(e.under("[" + i + "]"));
             }
         }
@@ -391,10 +418,13 @@ public final class ServerFleet implements AutoCloseable {
         }
         for (int i = 0; i < specs.size(); i++) {
             ServerSpec spec = specs.get(i);
-            ports.conflict(spec.id(), spec.allocations()).ifPresent(c -> {
+            ports.conflict(spec.id(), runtime.portNode(spec), spec.allocations()).ifPresent(c -> {
                 throw c;
             });
             for (int j = 0; j < i; j++) {
+                if (!java.util.Objects.equals(runtime.portNode(spec), runtime.portNode(specs.get(j)))) {
+                    continue; // on two nodes: the same port is no collision
+                }
                 for (Allocation wanted : spec.allocations()) {
                     for (Allocation held : specs.get(j).allocations()) {
                         if (wanted.collidesWith(held)) {
@@ -418,7 +448,7 @@ public final class ServerFleet implements AutoCloseable {
                 continue;
             }
             try {
-                ports.claim(id, s.spec().allocations());
+                ports.claim(id, runtime.portNode(s.spec()), s.spec().allocations());
             } catch (PortConflictException e) {
                 log.error("admitting imported server {}: {}", id, e.getMessage());
                 store.appendActivity(id, "error", "imported, but " + e.getMessage(), Map.of());
@@ -596,7 +626,7 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     private void checkRuntime(ServerSpec spec) {
-        List<FieldError> problems = runtime.check(spec);
+        List<FieldError> problems = check(spec);
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }

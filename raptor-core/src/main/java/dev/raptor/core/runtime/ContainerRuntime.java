@@ -69,6 +69,17 @@ public interface ContainerRuntime extends AutoCloseable {
         return true;
     }
 
+    /**
+     * The node whose host ports {@code spec}'s allocations are published on, for a runtime that runs servers on more
+     * than one machine: servers on different nodes may publish the same port, and the fleet's port registry checks
+     * ports per node. Null (the default) for a runtime on one machine, where every server shares the host's ports. A
+     * runtime that chooses the node only when it first makes the server answers a name of that server's own until
+     * then, and checks the chosen node's ports itself.
+     */
+    default String portNode(ServerSpec spec) {
+        return null;
+    }
+
     /** Engine version and capabilities. */
     RuntimeInfo info(Deadline deadline);
 

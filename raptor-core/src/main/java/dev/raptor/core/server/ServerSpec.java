@@ -3,6 +3,7 @@ package dev.raptor.core.server;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.IpLiteral;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.network.NetworkAttachment;
@@ -61,12 +62,15 @@ import java.util.regex.PatternSyntaxException;
  *                      by the server's id, whose path the program finds in {@value #MESSAGE_SOCKET_ENV}
  * @param networks      networks the server joins, with its aliases there (attached when its container is
  *                      created; a change recreates the container at its next start); empty = the engine's default
+ * @param backups       its backups' schedule, retention, ignore patterns and console commands; default
+ *                      {@link BackupPolicy#NONE}. Not part of what runs (the last component, so the
+ *                      {@link dev.raptor.core.runtime.SpecHash} leaves it out).
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
-                         Duration settle, boolean messaging, List<NetworkAttachment> networks) {
+                         Duration settle, boolean messaging, List<NetworkAttachment> networks, BackupPolicy backups) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -192,6 +196,8 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
                 }
             }
         }
+        backups = backups == null ? BackupPolicy.NONE : backups;
+        p.addAll("backups", backups.problems());
         p.throwIfAny();
     }
 
@@ -283,6 +289,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.settle = settle;
         b.messaging = messaging;
         b.networks.addAll(networks);
+        b.backups = backups;
         return b;
     }
 
@@ -320,6 +327,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private Duration settle;
         private boolean messaging;
         private final List<NetworkAttachment> networks = new ArrayList<>();
+        private BackupPolicy backups;
 
         private Builder(String image) {
             this.image = image;
@@ -482,6 +490,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** Its backups' schedule, retention, ignore patterns and console commands (null: {@link BackupPolicy#NONE}). */
+        public Builder backups(BackupPolicy backups) {
+            this.backups = backups;
+            return this;
+        }
+
         /**
          * Validates and freezes the spec. A missing id gets a fresh random one.
          *
@@ -490,7 +504,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
                     limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
-                    messaging, networks);
+                    messaging, networks, backups);
         }
     }
 }

@@ -25,6 +25,18 @@ class PortRegistryTest {
     }
 
     @Test
+    void serversOnTwoNodesMayHoldTheSamePortButNotOnOne() {
+        ports.claim(a, "node-1", List.of(Allocation.primary("0.0.0.0", 25565, Protocol.TCP)));
+        ports.claim(b, "node-2", List.of(Allocation.primary("0.0.0.0", 25565, Protocol.TCP)));
+        assertThat(ports.nodeOf(b)).isEqualTo("node-2");
+        UUID c = UUID.randomUUID();
+        assertThatThrownBy(() -> ports.claim(c, "node-1", List.of(Allocation.primary("0.0.0.0", 25565, Protocol.TCP))))
+                .isInstanceOf(PortConflictException.class).hasMessageContaining(a.toString());
+        assertThat(ports.conflict(c, List.of(Allocation.primary("0.0.0.0", 25565, Protocol.TCP))))
+                .as("the one machine is a node of its own").isEmpty();
+    }
+
+    @Test
     void theWildcardAddressOverlapsEveryAddress() {
         ports.claim(a, List.of(Allocation.primary("0.0.0.0", 27015, Protocol.UDP)));
         assertThat(ports.conflict(b, List.of(Allocation.primary("192.168.1.20", 27015, Protocol.UDP)))).isPresent();

@@ -137,4 +137,24 @@ class ServerSpecTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("name: is required");
     }
+
+    @Test
+    void backupSettingsAreCheckedAndEachProblemNamesItsField() {
+        dev.raptor.core.backup.BackupPolicy bad = new dev.raptor.core.backup.BackupPolicy("0 4 * * *\n0 5 * * *", -1, -2,
+                List.of("logs/", " "), List.of("save-off", "say a\nstop"), List.of(""));
+        assertThatThrownBy(() -> lobby().backups(bad).build()).isInstanceOfSatisfying(InvalidSpecException.class,
+                e -> assertThat(e.errors()).extracting(dev.raptor.core.validation.FieldError::field).containsExactlyInAnyOrder(
+                        "backups.schedule", "backups.max", "backups.maxAgeDays", "backups.ignore[1]", "backups.commandsBefore[1]",
+                        "backups.commandsAfter[0]"));
+    }
+
+    @Test
+    void backupSettingsAreNotPartOfWhatRuns() {
+        ServerSpec plain = lobby().build();
+        ServerSpec scheduled = plain.toBuilder().backups(new dev.raptor.core.backup.BackupPolicy("@daily", 7, null,
+                List.of("logs/"), List.of("save-off"), List.of("save-on"))).build();
+        assertThat(scheduled.toBuilder().build()).isEqualTo(scheduled);
+        assertThat(dev.raptor.core.runtime.SpecHash.of(scheduled)).isEqualTo(dev.raptor.core.runtime.SpecHash.of(plain));
+        assertThat(plain.backups().isNone()).isTrue();
+    }
 }

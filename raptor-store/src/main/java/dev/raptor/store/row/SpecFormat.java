@@ -36,9 +36,15 @@ public enum SpecFormat {
      * row without them (no network, no restart when unhealthy), so they are read as they are and become V6 when
      * next written; a Raptor that knows only V5 refuses a V6 row by its number instead of dropping its networks.
      */
-    V6(6);
+    V6(6),
+    /**
+     * {@link SpecRow} with its {@code backups} member too (schedule, retention, ignore patterns, console commands). An
+     * older row is a V7 row without it (no schedule, the node's retention), read as it is; a Raptor that knows only V6
+     * refuses a V7 row by its number instead of dropping the server's backup schedule.
+     */
+    V7(7);
 
-    public static final SpecFormat CURRENT = V6;
+    public static final SpecFormat CURRENT = V7;
 
     private final int number;
 

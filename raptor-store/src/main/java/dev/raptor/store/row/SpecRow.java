@@ -3,6 +3,7 @@ package dev.raptor.store.row;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.power.RestartPolicy;
@@ -24,7 +25,8 @@ import java.util.UUID;
  * document and need not follow it: the API can change its shape without a database migration, and
  * this form changes only with a new {@link SpecFormat} and a migration of the rows. {@code messaging} came
  * with {@link SpecFormat#V5}; absent or null it is false. {@code networks} and {@code restart.onUnhealthy} came
- * with {@link SpecFormat#V6}; absent or null they are none and false.
+ * with {@link SpecFormat#V6}; absent or null they are none and false. {@code backups} came with
+ * {@link SpecFormat#V7}; absent or null the spec says nothing about its backups.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -35,7 +37,9 @@ import java.util.UUID;
  *  "restart": {"mode": "on-failure", "maxRetries": 3, "onUnhealthy": false}, "mounts": [], "labels": {}, "extraHosts": {},
  *  "health": null, "readyPattern": "Done \\(",
  *  "query": {"protocol": "rcon", "port": 25575, "command": "list", "password": "…"}, "settle": "PT2S", "messaging": false,
- *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}],
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": null, "ignore": ["logs/"],
+ *              "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]}}
  * }</pre>
  *
  * @param settle since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
@@ -44,7 +48,7 @@ import java.util.UUID;
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
-                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks) {
+                      QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks, BackupsRow backups) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -75,6 +79,11 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
     public record QueryRow(String protocol, int port, String command, String password) {
     }
 
+    /** Since {@link SpecFormat#V6}; absent or null: {@link BackupPolicy#NONE}. Null counts: the node's retention. */
+    public record BackupsRow(String schedule, Integer max, Integer maxAgeDays, List<String> ignore, List<String> commandsBefore,
+                             List<String> commandsAfter) {
+    }
+
     /** The row of {@code spec}. */
     public static SpecRow of(ServerSpec spec) {
         List<Port> ports = spec.allocations().stream()
@@ -98,7 +107,12 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 spec.query() == null ? null : new QueryRow(spec.query().protocol().wireName(), spec.query().port(),
                         spec.query().command(), spec.query().password()),
                 spec.settle().toString(), spec.messaging(),
-                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList());
+                spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList(), backups(spec.backups()));
+    }
+
+    private static BackupsRow backups(BackupPolicy b) {
+        return b.isNone() ? null
+                : new BackupsRow(b.schedule(), b.max(), b.maxAgeDays(), b.ignore(), b.commandsBefore(), b.commandsAfter());
     }
 
     /**
@@ -137,6 +151,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .settle(settle == null ? null : Duration.parse(settle))
                 .messaging(messaging != null && messaging)
                 .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
+                .backups(backups == null ? null : new BackupPolicy(backups.schedule(), backups.max(), backups.maxAgeDays(),
+                        backups.ignore(), backups.commandsBefore(), backups.commandsAfter()))
                 .build();
     }
 }

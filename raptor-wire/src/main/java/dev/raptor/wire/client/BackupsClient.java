@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * One server's backups ({@code /servers/{id}/backups...}), made by {@link ServerClient#backups()}: create, list, read,
- * download, lock, unlock, delete, and restore. Creating and restoring answer like power actions: by default the
+ * download, import, lock, unlock, delete, and restore. Creating and restoring answer like power actions: by default the
  * daemon waits for the outcome; with {@code wait: false}, or when its wait runs out first, the operation comes back
  * {@code pending}, with its {@code progress}, and {@link OperationsClient#await} follows it. Every route needs the
  * node API key (or the Unix socket). A deleted server's backups stay reachable by its id.
@@ -94,6 +94,20 @@ public final class BackupsClient {
     public InputStream download(String backupId) {
         DaemonHttp http = client.http();
         return http.stream(http.request(HttpMethod.GET, backup(backupId) + "/download"));
+    }
+
+    /**
+     * {@code POST /servers/{id}/backups/import}: keeps {@code archive}, made elsewhere (tar.gz, tar.zst, zip...), as a
+     * completed backup of the server, streamed from the file; {@code name} null: the time of the import. A file that
+     * is no archive the daemon reads is a 422 problem ({@code bad-archive}).
+     */
+    public BackupDocument importArchive(java.nio.file.Path archive, String name) throws java.io.IOException {
+        DaemonHttp http = client.http();
+        String target = path + "/import" + (name == null ? "" : "?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20"));
+        return http.json(http.request(HttpMethod.POST, target)
+                        .body(new org.eclipse.jetty.client.PathRequestContent("application/octet-stream", archive)),
+                BackupDocument.class, client.settings().operationTimeout());
     }
 
     private String backup(String backupId) {

@@ -25,7 +25,8 @@ import java.util.UUID;
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
  *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2, "messaging": true,
- *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}]}
+ *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}],
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "ignore": ["logs/"], "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]}}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
@@ -33,6 +34,8 @@ import java.util.UUID;
  *                      the start is done (fractions allowed; default 2, 0 = at once)
  * @param messaging whether the server gets a message socket ({@code RAPTOR_SOCKET}); written only when true, absent = false
  * @param networks the networks the server joins, with its aliases there; a client may name one by a plain string
+ * @param backups its backups' schedule, retention, ignore patterns and console commands ({@link BackupsDocument});
+ *                written only when the spec says something about them, absent = nothing
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
  */
@@ -42,7 +45,18 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
                                  QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
-                                 List<NetworkAttachmentDocument> networks, String tier) {
+                                 List<NetworkAttachmentDocument> networks, BackupsDocument backups, String tier) {
+
+    /** Without {@code backups} (absent: nothing said about them). */
+    public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
+                              List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
+                              RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
+                              Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
+                              QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
+                              List<NetworkAttachmentDocument> networks, String tier) {
+        this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
+                readyPattern, query, settleSeconds, messaging, networks, null, tier);
+    }
 
     /** Without {@code messaging} (absent: false) nor {@code networks} (absent: none), for clients that set neither. */
     public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.backup.BackupPolicy;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.limits.Tier;
 import dev.raptor.core.network.NetworkAttachment;
@@ -48,7 +49,9 @@ import java.util.UUID;
  *  "mounts": [{"source": "/srv/maps", "target": "/maps", "readOnly": true}],
  *  "labels": {"team": "eu"}, "extraHosts": {"db.local": "10.0.0.5"},
  *  "healthCheck": {"command": "...", "intervalSeconds": 30, "timeoutSeconds": 10, "retries": 3, "startPeriodSeconds": 60},
- *  "readyPattern": "Done \\(", "settleSeconds": 2, "networks": ["lobby-net", {"name": "db-net", "aliases": ["game"]}]}
+ *  "readyPattern": "Done \\(", "settleSeconds": 2, "networks": ["lobby-net", {"name": "db-net", "aliases": ["game"]}],
+ *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": 30, "ignore": ["logs/"],
+ *              "commandsBefore": ["save-off", "save-all flush"], "commandsAfter": ["save-on"]}}
  * }</pre>
  *
  * <p>Decoding rules: a missing section takes {@code ServerSpec}'s default; a missing {@code id} gets
@@ -70,7 +73,7 @@ public final class ServerSpecJson {
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
-            "settleSeconds", "messaging", "networks");
+            "settleSeconds", "messaging", "networks", "backups");
 
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
     static final Set<String> LIMITS_FIELDS = Set.of("memoryMiB", "swapMiB", "cpuPercent", "threads", "diskMiB",
@@ -82,6 +85,7 @@ public final class ServerSpecJson {
     static final Set<String> HEALTH_FIELDS = Set.of("command", "intervalSeconds", "timeoutSeconds", "retries",
             "startPeriodSeconds");
     static final Set<String> QUERY_FIELDS = Set.of("protocol", "port", "command", "password");
+    static final Set<String> BACKUPS_FIELDS = Set.of("schedule", "max", "maxAgeDays", "ignore", "commandsBefore", "commandsAfter");
 
     /**
      * What an unknown top-level member may have been meant as: a top-level member, or one of a section
@@ -99,6 +103,7 @@ public final class ServerSpecJson {
         sections.put("mounts[]", MOUNT_FIELDS);
         sections.put("healthCheck", HEALTH_FIELDS);
         sections.put("query", QUERY_FIELDS);
+        sections.put("backups", BACKUPS_FIELDS);
         sections.forEach((section, fields) -> fields.forEach(f -> out.add(section + "." + f)));
         return List.copyOf(out);
     }
@@ -138,7 +143,15 @@ public final class ServerSpecJson {
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
                 health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, networks,
-                null);
+                backups(spec.backups()), null);
+    }
+
+    private static BackupsDocument backups(BackupPolicy b) {
+        if (b.isNone()) {
+            return null;
+        }
+        return new BackupsDocument(b.schedule(), b.max(), b.maxAgeDays(), b.ignore().isEmpty() ? null : b.ignore(),
+                b.commandsBefore().isEmpty() ? null : b.commandsBefore(), b.commandsAfter().isEmpty() ? null : b.commandsAfter());
     }
 
     /** The spec's canonical document as a JSON tree: the base an RFC 7396 merge patch applies to. */
@@ -231,6 +244,7 @@ public final class ServerSpecJson {
             Duration settle = root.seconds("settleSeconds");
             Boolean messaging = root.bool("messaging");
             List<NetworkAttachment> networks = networks();
+            BackupPolicy backups = backups();
             root.rejectUnknown(HINTS, ignorable);
 
             try {
@@ -239,7 +253,7 @@ public final class ServerSpecJson {
                         .allocations(allocations).limits(limits).stopPolicy(stop).restartPolicy(restart)
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
                         .readyPattern(readyPattern).query(query).settle(settle)
-                        .messaging(messaging != null && messaging).networks(networks).build();
+                        .messaging(messaging != null && messaging).networks(networks).backups(backups).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;
@@ -494,6 +508,39 @@ public final class ServerSpecJson {
                 r.error(command != null ? "command" : "password", "is for the rcon protocol only");
             }
             return new GameQuery(p, port == null ? 0 : port, command, password);
+        }
+
+        private BackupPolicy backups() {
+            JsonObjectReader r = root.object("backups");
+            if (r == null) {
+                return null;
+            }
+            String schedule = r.text("schedule");
+            Integer max = r.integer("max");
+            Integer maxAgeDays = r.integer("maxAgeDays");
+            List<String> ignore = strings(r, "ignore");
+            List<String> before = strings(r, "commandsBefore");
+            List<String> after = strings(r, "commandsAfter");
+            r.rejectUnknown(BACKUPS_FIELDS, Set.of());
+            return new BackupPolicy(schedule, max, maxAgeDays, ignore, before, after);
+        }
+
+        /** An array of strings; an element of another type is reported and left out. */
+        private static List<String> strings(JsonObjectReader r, String name) {
+            List<JsonNode> nodes = r.array(name);
+            if (nodes == null) {
+                return null;
+            }
+            List<String> out = new ArrayList<>(nodes.size());
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i).isTextual()) {
+                    out.add(nodes.get(i).asText());
+                } else {
+                    r.error(name + "[" + i + "]", "must be a string");
+                    out.add("placeholder");
+                }
+            }
+            return out;
         }
 
         /** Reports a missing member as required (a present one of the wrong type was already reported). */

@@ -90,6 +90,7 @@ class ServerSpecJsonTest {
         assertThat(properties(MountDocument.class)).isEqualTo(ServerSpecJson.MOUNT_FIELDS);
         assertThat(properties(HealthCheckDocument.class)).isEqualTo(ServerSpecJson.HEALTH_FIELDS);
         assertThat(properties(QueryDocument.class)).isEqualTo(ServerSpecJson.QUERY_FIELDS);
+        assertThat(properties(BackupsDocument.class)).isEqualTo(ServerSpecJson.BACKUPS_FIELDS);
     }
 
     @Test
@@ -101,6 +102,27 @@ class ServerSpecJsonTest {
         }
         assertThat(ServerSpecJson.tree(Specs.minecraft("lobby").toBuilder().query(GameQuery.minecraft()).build()).get("query").toString())
                 .isEqualTo("{\"protocol\":\"minecraft\"}");
+    }
+
+    @Test
+    void backupSettingsRoundTripAndASpecWithoutThemWritesNoBackupsMember() {
+        ServerSpec spec = Specs.minecraft("lobby").toBuilder().backups(new dev.raptor.core.backup.BackupPolicy("0 4 * * *", 7, 0,
+                List.of("logs/", "!logs/keep.log"), List.of("save-off", "save-all flush"), List.of("save-on"))).build();
+
+        assertThat(ServerSpecJson.decode(ServerSpecJson.tree(spec))).isEqualTo(spec);
+        assertThat(ServerSpecJson.tree(spec).get("backups").toString()).isEqualTo("{\"schedule\":\"0 4 * * *\",\"max\":7,"
+                + "\"maxAgeDays\":0,\"ignore\":[\"logs/\",\"!logs/keep.log\"],\"commandsBefore\":[\"save-off\",\"save-all flush\"],"
+                + "\"commandsAfter\":[\"save-on\"]}");
+        assertThat(ServerSpecJson.tree(Specs.minecraft("lobby")).has("backups")).isFalse();
+        assertThat(decode("{\"name\": \"b\", \"startup\": \"./run\", \"backups\": {\"max\": 3}}").backups().max()).isEqualTo(3);
+    }
+
+    @Test
+    void badBackupSettingsNameTheirFields() {
+        assertThat(errorsOf("{\"name\": \"b\", \"startup\": \"./run\", \"backups\": {\"max\": -1, \"maxAgeDays\": \"x\","
+                + " \"ignore\": [\"logs/\", 3], \"commandsAfter\": [\"save-on\\nstop\"], \"keep\": 2}}"))
+                .extracting(FieldError::field).containsExactlyInAnyOrder("backups.max", "backups.maxAgeDays", "backups.ignore[1]",
+                        "backups.commandsAfter[0]", "backups.keep");
     }
 
     @Test

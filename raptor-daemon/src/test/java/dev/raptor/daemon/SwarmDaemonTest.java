@@ -1,0 +1,93 @@
+package dev.raptor.daemon;
+
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.daemon.launch.DaemonProcess;
+import dev.raptor.daemon.testing.TestDaemon;
+import dev.raptor.swarm.SwarmRuntime;
+import dev.raptor.swarm.TestSwarm;
+import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.server.AllocationDocument;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerSpecDocument;
+import dev.raptor.wire.server.StopDocument;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * raptord with {@code RAPTOR_RUNTIME=swarm} on the real two-node test swarm (scripts/swarm.sh): a server created
+ * through the API for the node its spec names runs there and answers on that node's address.
+ */
+class SwarmDaemonTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aServerCreatedThroughTheApiRunsOnTheNodeItsSpecNamesAndAnswersThere() throws Exception {
+        Map<String, String> swarm = TestSwarm.require();
+        String node = "swarmdaemon-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> env = new HashMap<>();
+        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
+        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:0");
+        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
+        env.put("RAPTOR_API_KEY", ApiKey.generate());
+        env.put("RAPTOR_RUNTIME", "swarm");
+        env.put("DOCKER_HOST", swarm.get("RAPTOR_SWARM_MANAGER"));
+        env.put("RAPTOR_SWARM_NODES", swarm.get("RAPTOR_SWARM_NODES"));
+        env.put("RAPTOR_NODE", node);
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000); // published inside the node's own namespace
+        try (DaemonProcess d = TestDaemon.launch(tmp, "swarm", env, List.of()); SwarmRuntime runtime = TestSwarm.runtime(node)) {
+            TestDaemon.awaitHealthy(d);
+            RaptorClient api = d.client();
+            assertThat(api.system().runtime()).isEqualTo("swarm");
+            assertThat(d.stderr()).contains("RAPTOR_RUNTIME=swarm, the manager at " + swarm.get("RAPTOR_SWARM_MANAGER"));
+
+            ServerDocument created = api.servers().create(new ServerSpecDocument(null, "on-node-2", TestSwarm.IMAGE, null,
+                    Map.of("SERVER_NAME", "on-node-2"), List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)), null,
+                    new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null,
+                    Map.of("raptor.swarm.node", TestSwarm.NODE_2), null, null, "Done!", null, null, null));
+            UUID id = created.spec().id();
+            OperationDocument started = api.server(id).power("start", Duration.ofSeconds(90));
+            assertThat(started.status()).as(started.toString()).isEqualTo("done");
+            assertThat(api.server(id).get().state()).isEqualTo("running");
+
+            String address = TestSwarm.addressOf(TestSwarm.NODE_2);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(greeting(address, port)).contains("on-node-2"));
+            assertThat(runtime.find(id, Deadline.in(Duration.ofSeconds(30)))).singleElement()
+                    .satisfies(c -> assertThat(c.labels()).containsEntry("dev.raptor.swarm.node", TestSwarm.NODE_2));
+
+            OperationDocument stopped = api.server(id).power("stop", Duration.ofSeconds(90));
+            assertThat(stopped.status()).as(stopped.toString()).isEqualTo("done");
+            assertThat(api.server(id).delete(true).status()).isEqualTo("done");
+            assertThat(runtime.find(id, Deadline.in(Duration.ofSeconds(30)))).as("its service is gone").isEmpty();
+            assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
+        }
+    }
+
+    private static String greeting(String address, int port) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 2000);
+            s.setSoTimeout(5000);
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.raptor.swarm;
+
+import dev.raptor.docker.DockerRuntimeConfig;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to reach a swarm: its manager's engine (services, tasks and nodes are asked there) and the engine of each
+ * node (a task's console, stdin, signals, logs and stats are asked of the engine that runs it).
+ *
+ * @param manager     the engine of a swarm manager, {@code unix:///...} or {@code tcp://host:port}
+ * @param nodeEngines each node's engine by the node's hostname as the swarm knows it ({@code docker node ls}); a
+ *                    node missing here is never chosen for a server
+ * @param node        the Raptor node label, as on the Docker runtime: services and their containers are labelled
+ *                    {@code dev.raptor.node=<node>} and only those are seen; null = only those without one
+ */
+public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node) {
+
+    public SwarmRuntimeConfig {
+        Objects.requireNonNull(manager, "manager");
+        DockerRuntimeConfig.of(manager.toString()); // the same addresses the docker runtime accepts, or its message
+        nodeEngines = Map.copyOf(nodeEngines);
+        if (nodeEngines.isEmpty()) {
+            throw new IllegalArgumentException("name at least one node engine: hostname=unix:///path or hostname=tcp://host:port");
+        }
+        nodeEngines.values().forEach(engine -> DockerRuntimeConfig.of(engine.toString()));
+        if (node != null && node.isBlank()) {
+            node = null;
+        }
+    }
+
+    /**
+     * Parses the node list as {@code RAPTOR_SWARM_NODES} gives it: {@code hostname=engine,hostname=engine}.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code hostname=engine}
+     */
+    public static Map<String, URI> parseNodes(String text) {
+        Map<String, URI> nodes = new LinkedHashMap<>();
+        if (text == null) {
+            return nodes;
+        }
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException("'" + entry.strip() + "' is not hostname=engine (e.g. worker-1=tcp://10.0.0.2:2375)");
+            }
+            nodes.put(entry.substring(0, eq).strip(), URI.create(entry.substring(eq + 1).strip()));
+        }
+        return nodes;
+    }
+
+    public SwarmRuntimeConfig withNode(String newNode) {
+        return new SwarmRuntimeConfig(manager, nodeEngines, newNode);
+    }
+}

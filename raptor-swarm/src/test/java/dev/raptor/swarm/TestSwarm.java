@@ -1,0 +1,94 @@
+package dev.raptor.swarm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The real two-node swarm the tests run against: {@code scripts/swarm.sh start} (idempotent) brings it up, two
+ * private engines in network namespaces of their own, and {@code scripts/swarm.sh env} says where it is. A swarm that
+ * cannot be brought up fails the tests loudly; nothing is skipped.
+ */
+public final class TestSwarm {
+    public static final String IMAGE = "raptor-test/gameserver:1";
+    public static final String NODE_1 = "raptor-sw1";
+    public static final String NODE_2 = "raptor-sw2";
+
+    private static volatile Map<String, String> env;
+
+    private TestSwarm() {
+    }
+
+    /** The swarm's settings (RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES, RAPTOR_SWARM_NODE_IPS), starting it if needed. */
+    public static synchronized Map<String, String> require() {
+        if (env == null) {
+            run("start");
+            Map<String, String> vars = new LinkedHashMap<>();
+            for (String line : run("env").split("\n")) {
+                if (line.startsWith("export ") && line.contains("=")) {
+                    String assignment = line.substring("export ".length());
+                    int eq = assignment.indexOf('=');
+                    vars.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+                }
+            }
+            env = Map.copyOf(vars);
+        }
+        return env;
+    }
+
+    /** A runtime on the test swarm, seeing only what carries the Raptor node label {@code node}. */
+    public static SwarmRuntime runtime(String node) {
+        Map<String, String> e = require();
+        return SwarmRuntime.connect(new SwarmRuntimeConfig(java.net.URI.create(e.get("RAPTOR_SWARM_MANAGER")),
+                SwarmRuntimeConfig.parseNodes(e.get("RAPTOR_SWARM_NODES")), node));
+    }
+
+    /** The address of a node on the host's bridge, where its servers' ports are published. */
+    public static String addressOf(String hostname) {
+        for (String pair : require().get("RAPTOR_SWARM_NODE_IPS").split(",")) {
+            if (pair.startsWith(hostname + "=")) {
+                return pair.substring(hostname.length() + 1);
+            }
+        }
+        throw new IllegalArgumentException("no address for node " + hostname);
+    }
+
+    private static String run(String verb) {
+        // tests run in their module's directory, one below the repository's root
+        Path script = Path.of("..", "scripts", "swarm.sh").toAbsolutePath().normalize();
+        if (!Files.isExecutable(script)) {
+            fail(script + " is missing: raptor-swarm's tests bring up their swarm with it");
+        }
+        try {
+            Path out = Files.createTempFile("raptor-swarm-", ".out");
+            try {
+                Process p = new ProcessBuilder(script.toString(), verb)
+                        .redirectOutput(out.toFile())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    fail("scripts/swarm.sh " + verb + " did not finish within 5 minutes");
+                }
+                if (p.exitValue() != 0) {
+                    fail("scripts/swarm.sh " + verb + " failed (exit " + p.exitValue() + "); its messages are above. "
+                            + "It needs root, ip netns and dockerd (docker.io).");
+                }
+                return Files.readString(out, StandardCharsets.UTF_8);
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            return fail("cannot run scripts/swarm.sh " + verb + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted while running scripts/swarm.sh " + verb, e);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# A two-node Docker Swarm on this one machine, for raptor-swarm's tests and for trying the swarm runtime.
+#
+#   scripts/swarm.sh start    make the network and both engines if missing, form the swarm, load the test images
+#                             (idempotent: a swarm that answers with two ready nodes is left as it is)
+#   scripts/swarm.sh stop     stop both engines (their pids only), remove their namespaces, links and state
+#   scripts/swarm.sh env      print the exports that point Raptor (and the tests) at the swarm:
+#                             RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES (hostname=engine,...), RAPTOR_SWARM_NODE_IPS
+#   scripts/swarm.sh status   exit 0 if the swarm answers with two ready nodes
+#
+# Each node is a private dockerd in a network namespace of its own (raptor-sw1, raptor-sw2) and a UTS
+# namespace of its own (so the swarm sees two hostnames, raptor-sw1 and raptor-sw2), joined to the host by a
+# veth pair on the bridge raptorsw0 (10.231.7.1/24; the nodes are .11 and .12). Inside its namespace each
+# engine has its own container bridge (rswbr1/rswbr2 with their own subnets) and its own iptables: the host's
+# iptables, its docker0 and the shared test engine (scripts/engine.sh) are never touched, and that engine is
+# never made a swarm manager. Sockets, data and exec roots live under ${RAPTOR_SWARM_DIR:-/var/tmp/raptor-swarm}.
+# No registry can be pulled from, so each engine gets the test images built into it (scripts/test-image/build.sh)
+# and runs with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 (a task uses the node's image instead of trying a pull).
+# Must run as root. Messages go to stderr, prefixed "swarm:".
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+D="${RAPTOR_SWARM_DIR:-/var/tmp/raptor-swarm}"
+BRIDGE="raptorsw0"
+PREFIX="10.231.7"
+START_TIMEOUT="${RAPTOR_SWARM_START_TIMEOUT:-90}"
+NODES=(1 2)
+export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+log() { echo "swarm: $*" >&2; }
+die() { echo "swarm: ERROR: $*" >&2; exit 1; }
+
+ns() { echo "raptor-sw$1"; }
+ip_of() { echo "$PREFIX.$((10 + $1))"; }
+sock() { echo "$D/n$1/docker.sock"; }
+dk() { local n=$1; shift; timeout 30 docker -H "unix://$(sock "$n")" "$@"; }
+
+alive() {
+    local st
+    [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] || return 1
+    st="$(sed -E 's/^.*\) ([A-Za-z]) .*$/\1/' "/proc/$1/stat" 2>/dev/null)" || return 1
+    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# pid of node N's dockerd: from its pid file, alive, and a dockerd on its own socket; empty otherwise
+daemon_pid() {
+    local pid
+    pid="$( (tr -dc '0-9' <"$D/n$1/dockerd.pid") 2>/dev/null || true)"
+    alive "$pid" || return 0
+    case "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" in
+        *dockerd*"$(sock "$1")"*) echo "$pid" ;;
+    esac
+}
+
+answers() { [ -S "$(sock "$1")" ] && dk "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+swarm_ready() {
+    answers 1 && answers 2 || return 1
+    [ "$(dk 1 info --format '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}' 2>/dev/null)" = "active true" ] || return 1
+    [ "$(dk 1 node ls --format '{{.Status}}' 2>/dev/null | grep -c '^Ready$')" -eq 2 ]
+}
+
+network_up() {
+    if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+        ip link add name "$BRIDGE" type bridge
+    fi
+    ip -o addr show dev "$BRIDGE" | grep -q " $PREFIX.1/24 " || ip addr add "$PREFIX.1/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+    # Bridged frames pass the host's FORWARD chain (br_netfilter), whose policy a Docker Engine sets to DROP: let
+    # the nodes talk to each other (and only on this bridge). Nothing of the shared engine's rules is changed.
+    iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null ||
+        iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
+    local n
+    for n in "${NODES[@]}"; do
+        local name host_end="rsw${n}h"
+        name="$(ns "$n")"
+        ip netns list | grep -qw "$name" || ip netns add "$name"
+        if ! ip link show "$host_end" >/dev/null 2>&1; then
+            ip link add "$host_end" type veth peer name eth0 netns "$name"
+        fi
+        ip link set "$host_end" master "$BRIDGE" up
+        ip netns exec "$name" ip link set lo up
+        ip netns exec "$name" ip -o addr show dev eth0 | grep -q " $(ip_of "$n")/24 " ||
+            ip netns exec "$name" ip addr add "$(ip_of "$n")/24" dev eth0
+        ip netns exec "$name" ip link set eth0 up
+        # the engine's own container bridge, inside its namespace, on a subnet of its own
+        if ! ip netns exec "$name" ip link show "rswbr$n" >/dev/null 2>&1; then
+            ip netns exec "$name" ip link add name "rswbr$n" type bridge
+            ip netns exec "$name" ip addr add "10.231.$((100 + n)).1/24" dev "rswbr$n"
+        fi
+        ip netns exec "$name" ip link set "rswbr$n" up
+    done
+}
+
+start_engine() {
+    local n=$1 dir="$D/n$1"
+    if answers "$n"; then
+        return 0
+    fi
+    mkdir -p "$dir/data" "$dir/exec"
+    local pid
+    pid="$(daemon_pid "$n")"
+    if [ -z "$pid" ]; then
+        rm -f "$dir/dockerd.pid" "$(sock "$n")"
+        log "starting node $n's dockerd in namespace $(ns "$n") ($(ip_of "$n"), log $dir/dockerd.log)"
+        # the engine's containerd keeps a pid file that a hard-killed predecessor leaves behind
+        rm -f "$dir/exec/containerd/containerd.pid"
+        # nsenter, not `ip netns exec`: that one mounts a fresh /sys, which hides the cgroup mounts dockerd needs
+        setsid nohup nsenter --net="/var/run/netns/$(ns "$n")" unshare --uts -- sh -c "hostname $(ns "$n") && exec \"\$@\"" sh \
+            env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd \
+            --storage-driver=vfs \
+            --data-root "$dir/data" \
+            --exec-root "$dir/exec" \
+            -H "unix://$(sock "$n")" \
+            --pidfile "$dir/dockerd.pid" \
+            --bridge "rswbr$n" \
+            --default-address-pool "base=10.232.$((n * 16)).0/20,size=24" \
+            --cgroup-parent "/raptor-sw$n" \
+            </dev/null >>"$dir/dockerd.log" 2>&1 9>&- &
+        disown $! 2>/dev/null || true
+    fi
+    local t0=$SECONDS
+    until answers "$n"; do
+        if [ $((SECONDS - t0)) -ge "$START_TIMEOUT" ] || { [ $((SECONDS - t0)) -ge 3 ] && [ -z "$(daemon_pid "$n")" ]; }; then
+            tail -n 30 "$dir/dockerd.log" >&2 || true
+            die "node $n's dockerd did not answer on $(sock "$n") within ${START_TIMEOUT}s"
+        fi
+        sleep 0.3
+    done
+}
+
+form_swarm() {
+    if [ "$(dk 1 info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+        log "swarm init on node 1 ($(ip_of 1))"
+        dk 1 swarm init --advertise-addr "$(ip_of 1)" --listen-addr "$(ip_of 1):2377" >/dev/null
+    fi
+    if [ "$(dk 2 info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+        local token
+        token="$(dk 1 swarm join-token -q worker)"
+        log "node 2 ($(ip_of 2)) joins"
+        dk 2 swarm join --token "$token" --advertise-addr "$(ip_of 2)" --listen-addr "$(ip_of 2):2377" "$(ip_of 1):2377" >/dev/null
+    fi
+    local t0=$SECONDS
+    until swarm_ready; do
+        [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ] || die "the swarm has not two ready nodes after ${START_TIMEOUT}s: $(dk 1 node ls 2>&1)"
+        sleep 0.5
+    done
+}
+
+stop_engine() {
+    local n=$1 dir="$D/n$1" pid t0
+    pid="$(daemon_pid "$n")"
+    if [ -n "$pid" ]; then
+        log "stopping node $n's dockerd (pid $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        t0=$SECONDS
+        while alive "$pid" && [ $((SECONDS - t0)) -lt 30 ]; do sleep 0.2; done
+        alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+    elif answers "$n"; then
+        die "an engine answers on $(sock "$n") but its pid file is missing or wrong; not killing blindly"
+    fi
+    local cpid
+    cpid="$( (tr -dc '0-9' <"$dir/exec/containerd/containerd.pid") 2>/dev/null || true)"
+    if alive "$cpid" && tr '\0' ' ' <"/proc/$cpid/cmdline" | grep -q "$dir/exec/containerd/"; then
+        kill -TERM "$cpid" 2>/dev/null || true
+    fi
+}
+
+network_down() {
+    local n
+    for n in "${NODES[@]}"; do
+        ip link del "rsw${n}h" 2>/dev/null || true
+        ip netns del "$(ns "$n")" 2>/dev/null || true
+    done
+    ip link del "$BRIDGE" 2>/dev/null || true
+    while iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do :; done
+}
+
+env_lines() {
+    echo "export RAPTOR_SWARM_MANAGER=unix://$(sock 1)"
+    echo "export RAPTOR_SWARM_NODES=$(ns 1)=unix://$(sock 1),$(ns 2)=unix://$(sock 2)"
+    echo "export RAPTOR_SWARM_NODE_IPS=$(ns 1)=$(ip_of 1),$(ns 2)=$(ip_of 2)"
+}
+
+lock() {
+    mkdir -p "$D"
+    exec 9>"$D/swarm.lock"
+    flock -w 600 9 || die "could not lock $D/swarm.lock within 600s"
+}
+
+case "${1:-}" in
+    start)
+        [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces, dockerd)"
+        lock
+        command -v dockerd >/dev/null 2>&1 || "$SCRIPT_DIR/engine.sh" start # installs docker.io, busybox, socat
+        if ! command -v ip >/dev/null 2>&1 || ! command -v nsenter >/dev/null 2>&1; then
+            log "installing iproute2 and util-linux (apt)"
+            DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iproute2 util-linux >&2
+        fi
+        t_all=$SECONDS
+        if swarm_ready; then
+            log "swarm already up"
+        else
+            network_up
+            start_engine 1
+            start_engine 2
+            form_swarm
+        fi
+        for n in "${NODES[@]}"; do
+            DOCKER_HOST="unix://$(sock "$n")" "$SCRIPT_DIR/test-image/build.sh"
+        done
+        log "ready in $((SECONDS - t_all))s: eval \"\$($0 env)\""
+        ;;
+    stop)
+        lock
+        stop_engine 2
+        stop_engine 1
+        network_down
+        for n in "${NODES[@]}"; do
+            # a dockerd leaves its data root bind-mounted onto itself after a hard kill; then the state can go
+            p="$(realpath -m "$D/n$n/data")"
+            while awk -v p="$p" '$5 == p { f = 1 } END { exit !f }' /proc/self/mountinfo 2>/dev/null; do umount "$p" || break; done
+            rm -rf "${D:?}/n$n"
+        done
+        log "stopped"
+        ;;
+    env)
+        env_lines
+        ;;
+    status)
+        if swarm_ready; then log "up"; exit 0; fi
+        log "down"
+        exit 1
+        ;;
+    *)
+        echo "usage: $0 start|stop|env|status" >&2
+        exit 2
+        ;;
+esac
