@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs README.md's examples as written, so that a README edit that breaks one fails the suite: the fenced
-# blocks marked <!-- readme-check: setup|curl|backups|tour --> (the set-up of the examples' game, the curl
-# walk-through, the backup walk-through and the raptorctl tour), against a raptord with a fresh data directory under mktemp and free
+# blocks marked <!-- readme-check: setup|curl|backups|updates|tour --> (the set-up of the examples' game, the curl
+# walk-through, the backup walk-through, the update walk-through and the raptorctl tour), against a raptord with a fresh data directory under mktemp and free
 # ports, once per runtime: `process` (a machine without Docker) and `docker` (the engine at DOCKER_HOST,
 # which must answer: scripts/test.sh points it at the private test engine; its containers carry a node label
 # of their own, RAPTOR_NODE, so other runs on that engine are not touched). On docker the blocks marked
@@ -74,7 +74,7 @@ for runtime in "${RUNTIMES[@]}"; do
     esac
 done
 DOCKER_BLOCKS=(verbs-curl verbs-ctl)
-for name in setup curl backups tour "${DOCKER_BLOCKS[@]}"; do
+for name in setup curl backups updates tour "${DOCKER_BLOCKS[@]}"; do
     [ -n "$(block "$name")" ] || die "README.md has no fenced block after <!-- readme-check: $name -->"
 done
 
@@ -244,10 +244,12 @@ check_on() {
     free_port setup_port
     free_port curl_port
     free_port backups_port
+    free_port updates_port
     free_port tour_port
     run_block setup "$(block setup | placed "$setup_port")"
     run_block curl "$(block curl | placed "$curl_port")"
     run_block backups "$(block backups | placed "$backups_port")"
+    run_block updates "$(block updates | placed "$updates_port")"
     rm -f backup.tar.zst # the block's download, in the checkout
     if [ "$runtime" = docker ]; then
         SUFFIX="$(basename "$WORK" | sed 's/^.*\.//' | tr 'A-Z' 'a-z')"
@@ -277,7 +279,7 @@ check_on() {
         fi
     done < <(block tour | placed "$tour_port")
 
-    log "every step of the README's set-up, curl walk-through, backup walk-through${REGISTRY:+, images, commits and networks} and raptorctl tour passed on the $runtime runtime"
+    log "every step of the README's set-up, curl walk-through, backup walk-through, update walk-through${REGISTRY:+, images, commits and networks} and raptorctl tour passed on the $runtime runtime"
     teardown
 }
 

@@ -46,6 +46,9 @@ import dev.raptor.api.http.UnreadBody;
 import dev.raptor.api.servers.ConsoleRoutes;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
+import dev.raptor.api.templates.TemplateRoutes;
+import dev.raptor.api.installs.InstallRoutes;
+import dev.raptor.api.updates.UpdateRoutes;
 import dev.raptor.api.web.WebConsole;
 import dev.raptor.backup.BackupService;
 import dev.raptor.api.tls.CertificateReloader;
@@ -144,7 +147,7 @@ public final class ApiServer implements AutoCloseable {
         ServerVolumes volumes = volumesOf(fleet);
         return build(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet, volumes.diskUsage()),
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, volumes, true, null);
+                Observability.none(), null, volumes, true, null, null);
     }
 
     /** The volumes of an API built without a daemon: its own, under the fleet's volumes root, closed with it. */
@@ -161,7 +164,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, volumesOf(fleet), true, null);
+                Observability.none(), null, volumesOf(fleet), true, null, null);
     }
 
     /**
@@ -195,7 +198,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers) {
-        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, null);
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, (BackupService) null);
     }
 
     /**
@@ -205,9 +208,21 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers, BackupService backups) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, backups, null);
+    }
+
+    /**
+     * Like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService, ApiSettings, LiveConsole, OperationJournal,
+     * StateArchive, Observability, SftpUserDirectory, BackupService)}, with templates ({@code /templates}, servers made
+     * from them) and installs when {@code provisioning} is given.
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, BackupService backups,
+                                   Provisioning provisioning) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                volumesOf(fleet), true, backups);
+                volumesOf(fleet), true, backups, provisioning);
     }
 
     /**
@@ -220,15 +235,30 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
                                    BackupService backups) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, volumes,
+                backups, null);
+    }
+
+    /**
+     * The daemon's API with templates and installs: like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService,
+     * ApiSettings, LiveConsole, OperationJournal, StateArchive, Observability, SftpUserDirectory, ServerVolumes,
+     * BackupService)}, with {@code provisioning} as {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService,
+     * ApiSettings, LiveConsole, OperationJournal, StateArchive, Observability, SftpUserDirectory, BackupService,
+     * Provisioning)} takes it.
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
+                                   BackupService backups, Provisioning provisioning) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                volumes, false, backups);
+                volumes, false, backups, provisioning);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
-                                   boolean ownsVolumes, BackupService backups) {
+                                   boolean ownsVolumes, BackupService backups, Provisioning provisioning) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         SecuritySettings security = settings.security();
         Tls tls = security.tls() == null ? null : new Tls(security.tls(), identity(security.tls()), new AtomicReference<>());
@@ -236,7 +266,12 @@ public final class ApiServer implements AutoCloseable {
         CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf, authLimit,
                 new ClientAddress(security.trustedProxies()));
-        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games());
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
+        TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
+        InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
+                : new InstallRoutes(provisioning.installs(), operations, settings);
+        UpdateRoutes updateRoutes = provisioning == null || provisioning.updates() == null ? null
+                : new UpdateRoutes(fleet, provisioning.updates(), operations, settings);
         LiveConsole.Endpoints live = liveConsole.endpoints(fleet, authenticator, cors, observability.games());
         ConsoleRoutes console = new ConsoleRoutes(fleet, settings, liveConsole.consoles(), liveConsole.stats(), live.follow(),
                 observability.games());
@@ -403,6 +438,25 @@ public final class ApiServer implements AutoCloseable {
             // A browser's one-shot transfers: the signed link in ?token= is the credential.
             routes.post(FileLinkRoutes.UPLOAD_PATH, links::upload, Access.SIGNED_LINK);
             routes.get(FileLinkRoutes.DOWNLOAD_PATH, links::download, Access.SIGNED_LINK);
+            if (templateRoutes != null) {
+                routes.post(BASE + "/templates", templateRoutes::importEgg, Access.NODE);
+                routes.get(BASE + "/templates", templateRoutes::list, Access.NODE);
+                routes.get(BASE + "/templates/{templateId}", templateRoutes::get, Access.NODE);
+                routes.delete(BASE + "/templates/{templateId}", templateRoutes::delete, Access.NODE);
+            }
+            if (installRoutes != null) {
+                routes.post(BASE + "/servers/{id}/install", installRoutes::install, Access.NODE);
+                routes.post(BASE + "/servers/{id}/reinstall", installRoutes::reinstall, Access.NODE);
+                routes.get(BASE + "/servers/{id}/install/log", installRoutes::log, Access.server(Permission.CONSOLE_READ));
+            }
+            if (updateRoutes != null) {
+                routes.put(BASE + "/servers/{id}/update-source", updateRoutes::putSource, Access.NODE);
+                routes.get(BASE + "/servers/{id}/update-source", updateRoutes::getSource, Access.NODE);
+                routes.delete(BASE + "/servers/{id}/update-source", updateRoutes::deleteSource, Access.NODE);
+                routes.post(BASE + "/servers/{id}/update", updateRoutes::update, Access.NODE);
+                routes.post(BASE + "/servers/{id}/rollback", updateRoutes::rollback, Access.NODE);
+                routes.get(BASE + "/servers/{id}/updates", updateRoutes::history, Access.NODE);
+            }
             if (sftp != null) {
                 routes.post(BASE + "/servers/{id}/sftp-users", sftp::create, Access.NODE);
                 routes.get(BASE + "/servers/{id}/sftp-users", sftp::list, Access.NODE);

@@ -57,6 +57,7 @@ class RouteWalkTest {
     static String target(ParsedEndpoint e, String serverId) {
         // other parameters name nothing that exists: a walk never removes a login, an image, a network or a backup
         return e.endpoint.path.replace("{id}", serverId).replace("{opId}", operationOfA).replace("{username}", "walker")
+                .replace("{templateId}", "walker")
                 .replace("{ref}", "raptor-walk%2Fabsent:1").replace("{name}", "raptor-walk-absent")
                 .replace("{bid}", "00000000-0000-4000-8000-000000000000");
     }

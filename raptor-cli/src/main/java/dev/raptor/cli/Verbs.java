@@ -5,6 +5,9 @@ import dev.raptor.cli.command.AotTrainingCommand;
 import dev.raptor.cli.command.AttachCommand;
 import dev.raptor.cli.command.BackupCommand;
 import dev.raptor.cli.command.CommitCommand;
+import dev.raptor.cli.command.InstallCommand;
+import dev.raptor.cli.command.TemplateCommand;
+import dev.raptor.cli.command.UpdatesCommand;
 import dev.raptor.cli.command.CompletionCommand;
 import dev.raptor.cli.command.ExecCommand;
 import dev.raptor.cli.command.ImageCommand;
@@ -73,6 +76,11 @@ final class Verbs {
         ALL.put("system", SystemCommand::new);
         ALL.put("state", StateCommand::new);
         ALL.put("backup", BackupCommand::new);
+        ALL.put("template", TemplateCommand::new);
+        ALL.put("install", InstallCommand.Install::new);
+        ALL.put("reinstall", InstallCommand.Reinstall::new);
+        ALL.put("install-log", InstallCommand.Log::new);
+        ALL.put("updates", UpdatesCommand::new);
         ALL.put("completion", CompletionCommand::new);
         ALL.put("__aot-training", AotTrainingCommand::new);
     }

@@ -1,6 +1,11 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.ApiSettings;
+import dev.raptor.api.Provisioning;
+import dev.raptor.core.install.InstallRunner;
+import dev.raptor.core.install.InstallService;
+import dev.raptor.docker.DockerInstaller;
+import dev.raptor.docker.DockerRuntime;
 import dev.raptor.api.Observability;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.auth.ApiKey;
@@ -33,6 +38,8 @@ import dev.raptor.backup.BackupService;
 import dev.raptor.backup.BootRecovery;
 import dev.raptor.backup.ServerBackups;
 import dev.raptor.backup.schedule.ScheduledBackups;
+import dev.raptor.backup.update.UpdateChecker;
+import dev.raptor.backup.update.UpdateService;
 import dev.raptor.backup.storage.LocalDirectoryStorage;
 import dev.raptor.backup.storage.S3Storage;
 import dev.raptor.backup.storage.StorageSet;
@@ -107,6 +114,8 @@ public final class Daemon implements AutoCloseable {
     static final String BACKUPS = "backups";
     /** Scheduled backups that run at once; more due at the same time wait their turn (each one is disk-bound). */
     static final int SCHEDULED_BACKUPS_AT_ONCE = 2;
+    /** How often the update checker looks which server's source is due (each source has its own interval). */
+    private static final Duration UPDATE_TICK = Duration.ofSeconds(5);
 
     private final DaemonConfig config;
     private final Deque<Step> closeOrder = new ArrayDeque<>();
@@ -226,12 +235,32 @@ public final class Daemon implements AutoCloseable {
         };
         fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, ControllerSettings.defaults(volumes), hostPorts);
         closeOrder.push(new Step("fleet (game servers keep running)", fleet));
+        // Updates a crash cut short are settled before any server starts: the old version's files, whole.
+        UpdateService updates = new UpdateService(fleet, backups, serverVolumes, store.updates(), dataDir.resolve("updates"),
+                Clock.systemUTC());
+        try {
+            updates.recover();
+        } catch (RuntimeException e) {
+            throw new BootException("cannot settle the updates the last shutdown interrupted: " + e.getMessage(), e);
+        }
         ServerFleet.ReconcileReport report;
         try {
             report = fleet.boot();
             report.problems().forEach(p -> log.warn("boot reconciliation: {}", p));
         } catch (EngineException e) {
             throw new BootException("boot reconciliation failed: the engine did not answer: " + e.getMessage(), e);
+        }
+        // Installs (Docker: helper containers; the process runtime: /bin/sh as the server user); helpers a stopped daemon
+        // left are removed and its cut-short installs read failed.
+        InstallRunner installRunner = switch (selected.runtime()) {
+            case DockerRuntime docker -> new DockerInstaller(docker, dataDir.resolve("installs").resolve("scripts"));
+            case ProcessRuntime process -> process.installer();
+            default -> null;
+        };
+        InstallService installs = installRunner == null ? null
+                : new InstallService(fleet, installRunner, store.installs(), dataDir.resolve("installs"), Duration.ofMinutes(30));
+        if (installs != null) {
+            installs.recover();
         }
 
         // Servers over their disk quota are reported (and stopped, if the node says so); a crash's temporary files are
@@ -309,7 +338,8 @@ public final class Daemon implements AutoCloseable {
                 .withPullAllowsPrivate(fo.pullAllowPrivate()).withPullMaxBytes(fo.pullMaxBytes()));
         api = ApiServer.create(fleet, status, apiKey, tokens, apiSettings,
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers(), serverVolumes, backups);
+                new Observability(metrics, health, poller), store.sftpUsers(), serverVolumes, backups,
+                new Provisioning(store.templates(), installs, updates));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {
             api.start();
@@ -317,6 +347,7 @@ public final class Daemon implements AutoCloseable {
             throw new BootException("cannot serve the API on " + config.httpHost() + ":" + config.httpPort() + " and "
                     + config.socket() + ": " + rootMessage(e), e);
         }
+        closeOrder.push(new Step("update checker", UpdateChecker.start(updates, UPDATE_TICK)));
         keyToShow = config.apiKey() == null && keyFile.unshown() ? apiKey.reveal().orElse(null) : null;
         new BootSummary(version, config, selected, reach, api.port(), keyOrigin(), report, transfersLine).lines()
                 .forEach(line -> log.info("{}", line));

@@ -78,7 +78,7 @@ public final class ContainerBlueprint {
                 .withStdInOnce(false)
                 .withTty(false);
         if (spec.startup() != null) {
-            cmd.withEntrypoint("/bin/sh", "-c", spec.startup())
+            cmd.withEntrypoint("/bin/sh", "-c", spec.startupCommand())
                     .withCmd(List.of())
                     .withWorkingDir(ServerSpec.DATA_MOUNT);
         }

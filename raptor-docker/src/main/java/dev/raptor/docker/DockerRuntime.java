@@ -120,6 +120,15 @@ public final class DockerRuntime implements ContainerRuntime {
         return new DockerRuntime(config);
     }
 
+    /** The engine's connection, for the install helpers ({@link DockerInstaller}). */
+    EngineConnection connection() {
+        return connection;
+    }
+
+    EngineCalls calls() {
+        return calls;
+    }
+
     public DockerRuntimeConfig config() {
         return config;
     }

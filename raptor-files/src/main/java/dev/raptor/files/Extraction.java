@@ -240,6 +240,10 @@ final class Extraction {
                         + ", which the archive makes a file or a link");
             }
         }
+        if (options.keeps(rel)) {
+            plan.skipped.add(rel.toString());
+            return null;
+        }
         boolean dir = e.kind() == ArchiveEntry.Kind.DIRECTORY;
         ctx.rules().requireWrite(destAsked.resolve(rel), dir);
         ctx.rules().requireWrite(destReal.resolve(rel), dir);

@@ -1,5 +1,8 @@
 package dev.raptor.files;
 
+import dev.raptor.files.archive.ExtractOptions;
+import dev.raptor.files.jail.JailPath;
+
 import dev.raptor.files.jail.Jail;
 import dev.raptor.files.usage.DiskUsageTracker;
 import dev.raptor.files.usage.UsageSettings;
@@ -7,6 +10,7 @@ import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.files.archive.ArchiveSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -60,6 +64,29 @@ public final class ServerVolumes implements AutoCloseable {
     public RestoreResult restore(UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate, Progress progress,
                                  Consumer<RestorePhase> phases) throws IOException {
         RestoreResult r = VolumeRestore.restore(volumesRoot, serverId, policy, archive, truncate, progress, phases);
+        usage.requestScan(serverId);
+        return r;
+    }
+
+    /**
+     * Puts a new version of a server's game over its files, all at once like {@link #restore}: the archive's entries
+     * replace files of the same name, files it does not have stay, and its entries at or under {@code preserved}
+     * (relative paths such as {@code world} or {@code server.properties}) are skipped where the server has something
+     * there, so the server's own stay (a first version brings its own).
+     * A crash is decided by {@link #recoverRestores()}, as for a restore.
+     */
+    public RestoreResult apply(UUID serverId, FilePolicy policy, ArchiveSource pack, List<String> preserved, Progress progress,
+                               Consumer<RestorePhase> phases) throws IOException {
+        List<JailPath> kept = new java.util.ArrayList<>();
+        Path root = root(serverId);
+        for (String p : preserved) {
+            JailPath path = JailPath.of(p.startsWith("/") ? p : "/" + p);
+            // only what the server has: a first version brings its own world and configs
+            if (Files.exists(root.resolve(String.join("/", path.parts())), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                kept.add(path);
+            }
+        }
+        RestoreResult r = VolumeRestore.restore(volumesRoot, serverId, policy, pack, false, ExtractOptions.RESTORE.keeping(kept), progress, phases);
         usage.requestScan(serverId);
         return r;
     }

@@ -66,6 +66,11 @@ final class VolumeRestore {
 
     static RestoreResult restore(Path volumesRoot, UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate,
                                  Progress progress, Consumer<RestorePhase> phases) throws IOException {
+        return restore(volumesRoot, serverId, policy, archive, truncate, ExtractOptions.RESTORE, progress, phases);
+    }
+
+    static RestoreResult restore(Path volumesRoot, UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate,
+                                 ExtractOptions options, Progress progress, Consumer<RestorePhase> phases) throws IOException {
         recover(volumesRoot, serverId); // what an earlier crash left, before a new staging directory takes its name
         Path root = volumesRoot.resolve(serverId.toString());
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -90,7 +95,7 @@ final class VolumeRestore {
                 }
                 FilesContext ctx = new FilesContext(stagingJail, policy.rules(),
                         ServerUsage.measured(kept[1], policy.quotaBytes()), policy.quotaBytes());
-                ExtractResult extracted = Extraction.fromSource(ctx, archive, "/", ExtractOptions.RESTORE, progress);
+                ExtractResult extracted = Extraction.fromSource(ctx, archive, "/", options, progress);
                 Files.setAttribute(staging, "unix:mode", rootStat.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
                 long flushStarted = System.nanoTime();
                 try (Session st = stagingJail.open()) {

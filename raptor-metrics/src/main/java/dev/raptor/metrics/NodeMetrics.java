@@ -1,5 +1,7 @@
 package dev.raptor.metrics;
 
+import dev.raptor.core.event.ServerEvent;
+
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.power.PowerActionFinished;
 import dev.raptor.core.power.ServerFleet;
@@ -14,14 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Node-wide series: servers by observed and desired state, servers in a crash loop, and power actions
  * by action and outcome with their latency ({@code raptor_power_action_seconds}, from the request to
- * the answer, heard as {@link PowerActionFinished} on the event bus).
+ * the answer, heard as {@link PowerActionFinished} on the event bus), and game updates by outcome.
  */
 public final class NodeMetrics implements AutoCloseable {
     static final String POWER = "raptor.power.action";
+    static final String UPDATES = "raptor.updates";
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer> power = new ConcurrentHashMap<>();
     private final EventBus.Listener<PowerActionFinished> events;
+    private final EventBus.Listener<ServerEvent.UpdateChanged> updates;
 
     public NodeMetrics(MeterRegistry registry, ServerFleet fleet, EventBus bus) {
         this.registry = registry;
@@ -36,6 +40,14 @@ public final class NodeMetrics implements AutoCloseable {
         Gauge.builder("raptor.servers.crash.looping", fleet, f -> f.list().stream().filter(x -> x.live().crashLoop()).count())
                 .description("Servers Raptor stopped restarting after too many crashes").register(registry);
         this.events = bus.subscribe(PowerActionFinished.class, this::record);
+        this.updates = bus.subscribe(ServerEvent.UpdateChanged.class, this::record);
+    }
+
+    /** Game updates by how they ended ({@code raptor_updates_total{outcome="succeeded|failed|rolled-back"}}). */
+    private void record(ServerEvent.UpdateChanged e) {
+        if (e.update().finishedAt() != null) {
+            registry.counter(UPDATES, "outcome", e.update().outcome().wireName()).increment();
+        }
     }
 
     private void record(PowerActionFinished e) {
@@ -50,5 +62,6 @@ public final class NodeMetrics implements AutoCloseable {
     @Override
     public void close() {
         events.close();
+        updates.close();
     }
 }

@@ -96,7 +96,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final ProcessRuntimeConfig config;
     private final StateDirectory state;
@@ -134,6 +134,11 @@ public final class ProcessRuntime implements ContainerRuntime {
                 return List.of();
             }
         }, (record, request) -> runBeside(record, request, Deadline.in(request.timeout().plusSeconds(15))));
+    }
+
+    /** Runs install scripts on this host as this runtime's server user ({@code /bin/sh} in the server's data directory). */
+    public ProcessInstaller installer() {
+        return new ProcessInstaller(tools, user);
     }
 
     /**
@@ -340,7 +345,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             Map<String, String> labels = new LinkedHashMap<>(spec.labels());
             labels.put(RuntimeLabels.SERVER, id.toString());
             labels.put(RuntimeLabels.SPEC_HASH, SpecHash.of(spec));
-            ContainerRecord record = new ContainerRecord(newContainerId(), id, Instant.now(), data, spec.startup(),
+            ContainerRecord record = new ContainerRecord(newContainerId(), id, Instant.now(), data, spec.startupCommand(),
                     environment(spec, data), labels, spec.limits(), spec.healthCheck());
             try {
                 state.create(record);

@@ -24,6 +24,8 @@ import dev.raptor.store.sftp.PasswordHasher;
 import dev.raptor.store.sftp.SftpUsers;
 import dev.raptor.store.snapshot.RestoreResult;
 import dev.raptor.store.snapshot.Snapshots;
+import dev.raptor.store.template.Templates;
+import dev.raptor.store.install.Installs;
 import dev.raptor.store.sqlite.Database;
 import dev.raptor.store.sqlite.IntegrityCheck;
 import org.slf4j.Logger;
@@ -78,6 +80,8 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     private final Database db;
     private final Clock clock;
     private final SftpUsers sftp;
+    private final Templates templates;
+    private final Installs installs;
     private final Snapshots snapshots;
     private final ServerView servers;
 
@@ -89,6 +93,8 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         this.clock = options.clock();
         this.sftp = new SftpUsers(db, new PasswordHasher(options.passwordCost()), clock);
         this.snapshots = new Snapshots(db, dataDir, options.snapshotRetention(), clock);
+        this.templates = new Templates(db);
+        this.installs = new Installs(db);
     }
 
     /** Opens the store in {@code dataDir} (created if needed) with {@link StoreOptions#defaults()}. */
@@ -300,6 +306,21 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
                                                                          java.util.function.Function<String, UUID> containerServer) {
         var users = dev.raptor.store.legacy.LegacyFtpCredentials.read(document, id -> servers.find(id).isPresent(), containerServer);
         return sftp.importAll(users, "the legacy ftp_credentials.json");
+    }
+
+    /** The node's templates (imported eggs). */
+    public Templates templates() {
+        return templates;
+    }
+
+    /** Servers' install scripts and how their last install went. */
+    public Installs installs() {
+        return installs;
+    }
+
+    /** Servers' update sources, versions and update histories (a new view each call; it holds no state). */
+    public dev.raptor.store.update.Updates updates() {
+        return new dev.raptor.store.update.Updates(db);
     }
 
     /** Online snapshots of this store into {@code <dataDir>/snapshots}. */

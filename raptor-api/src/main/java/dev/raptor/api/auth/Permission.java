@@ -15,6 +15,8 @@ public enum Permission {
     FILES_READ("files.read"),
     /** Upload, change and delete files. */
     FILES_WRITE("files.write"),
+    /** Read an install's output as it runs ({@code install output} on the console socket). */
+    INSTALL_READ("install.read"),
     /**
      * Run commands inside the server ({@code POST …/exec}, the exec socket): a shell in the server's container is more
      * than its console, so no other permission implies it, and a token has it only when issued with it.

@@ -105,6 +105,7 @@ final class ConsoleConnection {
     private EventBus.Listener<ServerEvent> states;
     private EventBus.Listener<RaptorEvent> notices;
     private EventBus.Listener<ServerEvent.BackupChanged> backups;
+    private EventBus.Listener<ServerEvent.InstallOutput> installs;
 
     /** The control thread's own: the grant and the timers of its token. */
     private volatile SocketGrant grant;
@@ -413,6 +414,16 @@ final class ConsoleConnection {
                 e -> e.serverId().equals(serverId), 256,
                 e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
                         BackupDocuments.of(e.backup()), dev.raptor.api.operations.ProgressDocuments.of(e.progress()), e.reason())))));
+        // an install's lines, one a message as Wings sends them, to a grant that may read them (checked per line: a
+        // fresh token may hold other permissions); a script's burst beyond the queue loses its oldest lines here only
+        EventBus.Listener<ServerEvent.InstallOutput> in = endpoint.bus().subscribe(ServerEvent.InstallOutput.class,
+                e -> e.serverId().equals(serverId), EventBus.DEFAULT_CAPACITY,
+                e -> {
+                    SocketGrant g = grant;
+                    if (g != null && g.allows(Permission.INSTALL_READ)) {
+                        send(SocketMessage.of(SocketMessage.INSTALL_OUTPUT, e.line()));
+                    }
+                });
         boolean keep;
         lock.lock();
         try {
@@ -423,6 +434,7 @@ final class ConsoleConnection {
                 states = st;
                 notices = ops;
                 backups = bk;
+                installs = in;
             }
         } finally {
             lock.unlock();
@@ -433,6 +445,7 @@ final class ConsoleConnection {
             st.close();
             ops.close();
             bk.close();
+            in.close();
         }
     }
 
@@ -442,6 +455,7 @@ final class ConsoleConnection {
         EventBus.Listener<ServerEvent> st;
         EventBus.Listener<RaptorEvent> ops;
         EventBus.Listener<ServerEvent.BackupChanged> bk;
+        EventBus.Listener<ServerEvent.InstallOutput> in;
         lock.lock();
         try {
             c = console;
@@ -449,11 +463,13 @@ final class ConsoleConnection {
             st = states;
             ops = notices;
             bk = backups;
+            in = installs;
             console = null;
             stats = null;
             states = null;
             notices = null;
             backups = null;
+            installs = null;
         } finally {
             lock.unlock();
         }
@@ -468,6 +484,9 @@ final class ConsoleConnection {
         }
         if (st != null) {
             st.close();
+        }
+        if (in != null) {
+            in.close();
         }
         if (bk != null) {
             bk.close();

@@ -16,6 +16,9 @@ import dev.raptor.core.server.NameTakenException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StateStoreException;
+import dev.raptor.core.power.ServerNotInstalledException;
+import dev.raptor.core.template.TemplateExistsException;
+import dev.raptor.core.template.TemplateNotFoundException;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.files.FilesException;
 import dev.raptor.wire.problem.ConflictingServer;
@@ -61,6 +64,10 @@ public final class ProblemMapper {
             case PortConflictException c -> portConflict(c);
             case ServerBusyException b -> Problem.of(409, "server-busy", "Server busy", b.getMessage())
                     .withServerId(b.serverId());
+            case ServerNotInstalledException ni -> Problem.of(409, "install-failed", "Server not installed", ni.getMessage())
+                    .withServerId(ni.serverId());
+            case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
+            case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
             case PortInUseException u -> portInUse(u.inUse(), u.serverId(), "");
             case NameTakenException n -> Problem.of(409, "name-taken", "Name taken", n.getMessage())
                     .withConflictsWith(new ConflictingServer(n.holder(), n.holderName(), null));
@@ -91,6 +98,8 @@ public final class ProblemMapper {
                 case dev.raptor.backup.BackupException.BadIgnoreFile f -> 422;
                 default -> 409;
             }, b.problemType(), "Backup refused", b.getMessage()).withServerId(b.serverId());
+            case dev.raptor.backup.update.UpdateException u -> Problem.of(u.status(), u.problemType(),
+                    u.status() == 502 ? "Update source failed" : "Update refused", u.getMessage());
             // The jail's refusals: 4xx naming the path (the quota 507). Before IOException: they are IOExceptions.
             case FilesException f -> FileProblems.of(f);
             case SignedLinks.InvalidLinkException l -> Problem.of(403, "link-refused", "Link refused", l.getMessage());

@@ -3,6 +3,7 @@ package dev.raptor.api.servers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
+import dev.raptor.api.Provisioning;
 import dev.raptor.api.http.JsonBody;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
@@ -22,8 +23,10 @@ import dev.raptor.wire.json.JsonMergePatch;
 import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.ServerList;
 import dev.raptor.wire.server.ServerSpecJson;
+import dev.raptor.wire.template.ServerCreation;
 import io.javalin.http.Context;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -36,8 +39,12 @@ public final class ServerRoutes {
     private final ApiSettings settings;
     private final GameStatuses games;
 
-    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings, GameStatuses games) {
+    private final Provisioning provisioning;
+
+    /** @param provisioning templates for servers made from them; null = a body naming a template is refused */
+    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings, GameStatuses games, Provisioning provisioning) {
         this.games = games;
+        this.provisioning = provisioning;
         this.fleet = fleet;
         this.operations = operations;
         this.settings = settings;
@@ -45,8 +52,15 @@ public final class ServerRoutes {
 
     public void create(Context ctx) {
         ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, false);
-        ServerSpec spec = ServerSpecJson.decode(body, ServerDocument.READ_ONLY);
-        StoredServer created = fleet.create(spec);
+        ServerCreation creation = ServerCreation.decode(body, id -> provisioning == null ? Optional.empty() : provisioning.templates().find(id));
+        StoredServer created = fleet.create(creation.spec());
+        if (creation.template() != null && creation.template().install() != null && provisioning.installs() != null) {
+            provisioning.installs().define(created.id(), creation.template().id(), creation.template().install());
+            if (!creation.skipInstall()) {
+                // runs on the server's controller; the answer does not wait for it (GET the server: state installing)
+                operations.track(created.id(), "install", provisioning.installs().install(created.id(), null, false));
+            }
+        }
         ServerSnapshot snapshot = current(created.id());
         ctx.header("Location", PATH + created.id());
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));

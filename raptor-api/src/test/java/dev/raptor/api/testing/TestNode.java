@@ -79,8 +79,10 @@ public final class TestNode implements AutoCloseable {
     public final ContainerRuntime runtime;
     public final EventBus bus = new EventBus();
     public final ServerFleet fleet;
+    public final dev.raptor.core.install.InstallService installs;
     public final ServerVolumes volumes;
     public final BackupService backups;
+    public final dev.raptor.backup.update.UpdateService updates;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
     public final GameStatusPoller games;
@@ -112,10 +114,15 @@ public final class TestNode implements AutoCloseable {
         this.fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), new MeteredRuntime(this.runtime, metrics.registry()), bus,
                 ControllerSettings.defaults(dataDir.resolve("volumes")).withObserveEvery(Duration.ofSeconds(2)), hostPorts);
         fleet.boot();
+        this.installs = new dev.raptor.core.install.InstallService(fleet, installRunner(this.runtime, dataDir),
+                store.installs(), dataDir.resolve("installs"), HANG);
+        installs.recover();
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "sqlite answers " + store.list().size(), 1);
         this.volumes = new ServerVolumes(dataDir.resolve("volumes"), usage);
         this.backups = new BackupService(store.backupRecords(), volumes,
                 StorageSet.of(new LocalDirectoryStorage(dataDir.resolve("backups"))), backupSettings, Clock.systemUTC());
+        this.updates = new dev.raptor.backup.update.UpdateService(fleet, backups, volumes, store.updates(), dataDir.resolve("updates"),
+                Clock.systemUTC());
         // measured and queried as the daemon wires it, with a short query interval
         this.games = new GameStatusPoller(() -> QueryTargets.running(fleet), new PollerSettings(Duration.ofMillis(250),
                 Duration.ofSeconds(3), 4)).start();
@@ -132,7 +139,26 @@ public final class TestNode implements AutoCloseable {
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
-                volumes, backups).start();
+                volumes, backups, new dev.raptor.api.Provisioning(store.templates(), installs, updates)).start();
+    }
+
+    /** Docker's helper containers on the test engine; the in-memory engine has no installs. */
+    private static dev.raptor.core.install.InstallRunner installRunner(ContainerRuntime runtime, Path dataDir) {
+        if (runtime instanceof DockerRuntime docker) {
+            return new dev.raptor.docker.DockerInstaller(docker, dataDir.resolve("installs").resolve("scripts"));
+        }
+        return new dev.raptor.core.install.InstallRunner() {
+            @Override
+            public int run(dev.raptor.core.install.InstallJob job, java.util.function.Consumer<String> output,
+                           dev.raptor.core.runtime.Deadline deadline) {
+                throw new dev.raptor.core.install.InstallException("the in-memory test engine runs no install scripts", null);
+            }
+
+            @Override
+            public List<UUID> removeLeftovers(dev.raptor.core.runtime.Deadline deadline) {
+                return List.of();
+            }
+        };
     }
 
     public static TestNode start(Path dir) {

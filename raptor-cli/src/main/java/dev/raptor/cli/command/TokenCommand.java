@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code raptorctl token SERVER --perm ...}: a short-lived signed token for one server (browser consoles, downloads). */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Issue a signed token for one server (at most 15 minutes) and print it.",
-                "Permissions: console.read, console.write, power, files.read, files.write."})
+                "Permissions: console.read, console.write, power, files.read, files.write, install.read."})
 public final class TokenCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -96,6 +96,18 @@ public sealed interface ServerEvent extends RaptorEvent {
         }
     }
 
+    /**
+     * An update of the server moved on: {@code update.started}, {@code update.progress} (its stage changed: downloading,
+     * backing-up, applying, starting, rolling-back), {@code update.succeeded}, {@code update.failed}, {@code update.rolled-back}.
+     */
+    record UpdateChanged(UUID serverId, Instant at, String phase, dev.raptor.core.update.UpdateRecord update, String reason)
+            implements ServerEvent {
+        @Override
+        public String type() {
+            return "update." + phase;
+        }
+    }
+
     /** A power action or spec change failed; the server was left consistent. */
     record ActionFailed(UUID serverId, Instant at, String action, String reason) implements ServerEvent {
         @Override
@@ -108,6 +120,22 @@ public sealed interface ServerEvent extends RaptorEvent {
      * The server was registered on this node (created, or imported). Its type string stays the one the
      * API has always shown, {@code server.created}.
      */
+    /** One line of a running install script's output (stdout or stderr). */
+    record InstallOutput(UUID serverId, Instant at, String line) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.install-output";
+        }
+    }
+
+    /** An install or reinstall ended: {@code succeeded}, or why not. */
+    record InstallFinished(UUID serverId, Instant at, String action, boolean succeeded, String reason) implements ServerEvent {
+        @Override
+        public String type() {
+            return "server.install-finished";
+        }
+    }
+
     record Created(UUID serverId, Instant at, long version) implements ServerEvent {
         @Override
         public String type() {

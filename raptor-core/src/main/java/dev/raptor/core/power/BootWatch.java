@@ -56,11 +56,17 @@ final class BootWatch implements StreamSink<LogLine> {
     private final ArrayDeque<String> lastLines = new ArrayDeque<>(LAST_LINES);
     private volatile boolean ready;
     private volatile boolean streamEnded;
+    /** How long the boot may take before it is {@link Outcome.TimedOut}; null: as long as it takes. */
+    private Duration readyWithin;
 
     /** How a boot ended. */
     sealed interface Outcome {
         /** The ready line appeared, or the server kept running through its settle window. */
         record Ready() implements Outcome {
+        }
+
+        /** Still booting when the caller's readiness deadline passed (an update's new version that never comes up). */
+        record TimedOut(Duration after) implements Outcome {
         }
 
         /**
@@ -92,6 +98,12 @@ final class BootWatch implements StreamSink<LogLine> {
     /** A boot that ends at this run's ready line (or an exit). */
     BootWatch(Pattern readyLine, Instant since, Submission op) {
         this(readyLine, Duration.ZERO, since, op);
+    }
+
+    /** Gives the boot a deadline: past it, {@link #await} answers {@link Outcome.TimedOut} (the server still runs). */
+    BootWatch within(Duration limit) {
+        this.readyWithin = limit;
+        return this;
     }
 
     /** Whether {@code line} says that the run which began at {@code since} is ready. */
@@ -126,6 +138,7 @@ final class BootWatch implements StreamSink<LogLine> {
      */
     Outcome await(ContainerRuntime runtime, ContainerRef ref, Supplier<Deadline> call) {
         long settled = System.nanoTime() + settleLeft().toNanos();
+        long giveUp = readyWithin == null ? 0 : System.nanoTime() + readyWithin.toNanos();
         Subscription logs = runtime.logs(ref, LogRequest.followSince(since), this);
         try {
             while (true) {
@@ -133,6 +146,10 @@ final class BootWatch implements StreamSink<LogLine> {
                 if (readyLine == null) {
                     long left = Math.max(0, settled - System.nanoTime());
                     wait = left < RECHECK.toNanos() ? Duration.ofNanos(left) : RECHECK;
+                }
+                if (readyWithin != null) {
+                    long left = Math.max(0, giveUp - System.nanoTime());
+                    wait = left < wait.toNanos() ? Duration.ofNanos(left) : wait;
                 }
                 op.awaitChange(wait, () -> ready);
                 if (ready) {
@@ -144,6 +161,9 @@ final class BootWatch implements StreamSink<LogLine> {
                 }
                 if (readyLine == null && System.nanoTime() - settled >= 0) {
                     return new Outcome.Ready();
+                }
+                if (readyWithin != null && System.nanoTime() - giveUp >= 0) {
+                    return new Outcome.TimedOut(readyWithin);
                 }
                 if (streamEnded) {
                     logs.close();

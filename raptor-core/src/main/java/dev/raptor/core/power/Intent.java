@@ -73,20 +73,37 @@ public sealed interface Intent {
     }
 
     /**
-     * Maintenance that needs the server stopped ({@link Maintenance}): a restore. The desired state is unchanged,
-     * so a server that ran runs again after it; power actions are refused while it waits or runs.
+     * Maintenance that needs the server stopped ({@link Maintenance}): a restore, an install. For a restore the
+     * desired state is unchanged, so a server that ran runs again after it; an install leaves it stopped, shows
+     * {@code installing} while it runs and {@code install-failed} when it fails. Power actions are refused while it
+     * waits or runs, except that a kill or a delete cancels an install.
      *
-     * @param action what it is, for answers, logs and {@code busyWith} ({@code restore})
+     * @param action  what it is, for answers, logs and {@code busyWith} ({@code restore}, {@code install}, {@code reinstall})
+     * @param install whether it is an install
      */
-    record Maintain(String action, Maintenance work) implements Intent {
+    record Maintain(String action, Maintenance work, boolean install) implements Intent {
+        /** Maintenance that brings the server back to its desired state afterwards (a restore). */
+        public Maintain(String action, Maintenance work) {
+            this(action, work, false);
+        }
+
         @Override
         public String describe() {
             return action;
         }
 
+        /**
+         * An install leaves the server stopped (written ahead, so a crash mid-install never starts half-installed
+         * files); other maintenance keeps the desired state.
+         */
         @Override
         public DesiredState desired() {
-            return null;
+            return install ? DesiredState.STOPPED : null;
+        }
+
+        /** Whether {@code next} cancels this maintenance instead of being refused: a kill or a delete cancels an install. */
+        public boolean cancelledBy(Intent next) {
+            return install && (next instanceof Intent.Delete || next instanceof Intent.Power(PowerAction a) && a == PowerAction.KILL);
         }
     }
 

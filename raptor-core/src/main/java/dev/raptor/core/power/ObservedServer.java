@@ -43,6 +43,8 @@ final class ObservedServer {
     private volatile String lastError;
     private volatile boolean crashLoop;
     private volatile boolean deleted;
+    /** Why the last install failed; null when it did not (or none ran). Shown as INSTALL_FAILED while offline. */
+    private volatile String installFailure;
     private volatile ContainerHealth health = ContainerHealth.NONE;
 
     ObservedServer(UUID id, ServerStore store, EventBus bus, DesiredState desired, ServerController.Initial initial) {
@@ -82,8 +84,25 @@ final class ObservedServer {
 
     ServerController.View view(String busyWith) {
         ContainerRef c = container;
-        return new ServerController.View(id, state, desired, crashLoop, lastError, c == null ? null : c.id(), startedAt,
-                outputSince, busyWith, health);
+        String failure = installFailure;
+        ServerState shown = state == ServerState.OFFLINE && failure != null ? ServerState.INSTALL_FAILED : state;
+        return new ServerController.View(id, shown, desired, crashLoop, failure != null && shown == ServerState.INSTALL_FAILED
+                ? failure : lastError, c == null ? null : c.id(), startedAt, outputSince, busyWith, health);
+    }
+
+    String installFailure() {
+        return installFailure;
+    }
+
+    /** The last install failed (null: it succeeded); published as a state change to or from install-failed. */
+    void installFailed(String reason) {
+        String before = installFailure;
+        installFailure = reason;
+        if (state == ServerState.OFFLINE && (before == null) != (reason == null)) {
+            ServerState from = before == null ? ServerState.OFFLINE : ServerState.INSTALL_FAILED;
+            ServerState to = reason == null ? ServerState.OFFLINE : ServerState.INSTALL_FAILED;
+            publish(new ServerEvent.StateChanged(id, Instant.now(), from, to, reason == null ? "installed" : reason));
+        }
     }
 
     // ------------------------------------------------------------------ desired state

@@ -25,7 +25,7 @@ final class Precedence {
             case Intent.Power(PowerAction a) when a == PowerAction.KILL -> true;
             case Intent.Delete d when d.force() -> true;
             case Intent.Power(PowerAction a) when a == PowerAction.STOP || a == PowerAction.RESTART -> running.bringsUp();
-            case Intent.Delete d -> running.bringsUp();
+            case Intent.Delete d -> running.bringsUp() || running instanceof Intent.Maintain m && m.cancelledBy(d);
             case Intent.Power(PowerAction a) when a == PowerAction.START -> !running.operator();
             default -> false;
         };

@@ -119,6 +119,19 @@ public final class ServerController implements AutoCloseable {
         return server.view(busy == null ? null : busy.intent.describe());
     }
 
+    /** Why the server's last install failed, while it stays {@code install-failed}; null when it does not. */
+    public String installFailure() {
+        return server.installFailure();
+    }
+
+    /**
+     * Says what the store recorded of an install the controller did not see: one that failed, or one a daemon
+     * restart cut short (boot). The server shows {@code install-failed} until an install succeeds.
+     */
+    public void installFailed(String reason) {
+        server.installFailed(reason);
+    }
+
     /** The container last seen for this server (may be stale; re-found by label when it is). */
     public Optional<ContainerRef> container() {
         return Optional.ofNullable(server.container());
@@ -158,7 +171,7 @@ public final class ServerController implements AutoCloseable {
         boolean queued = mailbox.offer(op, (waiting, inHand) -> {
             if (intent.operator()) {
                 // Maintenance (a restore) is never superseded nor raced: operator intents are refused while it waits or runs.
-                busyWith[0] = maintenance(waiting, inHand);
+                busyWith[0] = maintenance(intent, waiting, inHand);
                 if (busyWith[0] != null) {
                     return false;
                 }
@@ -195,19 +208,19 @@ public final class ServerController implements AutoCloseable {
         if (!intent.operator()) {
             return;
         }
-        String busy = mailbox.inspect(ServerController::maintenance);
+        String busy = mailbox.inspect((waiting, inHand) -> maintenance(intent, waiting, inHand));
         if (busy != null) {
             throw new ServerBusyException(id, intent.describe(), busy);
         }
     }
 
-    /** The maintenance waiting or in hand, or null. */
-    private static String maintenance(List<Submission> waiting, Submission inHand) {
-        if (inHand != null && inHand.intent instanceof Intent.Maintain m) {
+    /** The maintenance waiting or in hand that refuses {@code next} (a kill or delete cancels an install instead), or null. */
+    private static String maintenance(Intent next, List<Submission> waiting, Submission inHand) {
+        if (inHand != null && inHand.intent instanceof Intent.Maintain m && !m.cancelledBy(next)) {
             return m.action();
         }
         for (Submission w : waiting) {
-            if (w.intent instanceof Intent.Maintain m) {
+            if (w.intent instanceof Intent.Maintain m && !m.cancelledBy(next)) {
                 return m.action();
             }
         }

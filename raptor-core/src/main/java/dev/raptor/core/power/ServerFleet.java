@@ -475,11 +475,16 @@ public final class ServerFleet implements AutoCloseable {
      * that a port another program holds is refused at once rather than reported by a failed boot; the start
      * itself checks again (the port may be taken meanwhile, and a crash restart or boot goes that way only).
      *
-     * @throws PortInUseException  when the server is offline and another program holds one of its ports
-     * @throws ServerBusyException while maintenance (a restore) waits or runs on the server
+     * @throws PortInUseException when the server is offline and another program holds one of its ports
+     * @throws ServerBusyException while maintenance (a restore, an install) waits or runs on the server
+     * @throws ServerNotInstalledException on a start of a server whose last install failed
      */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
+        if ((action == PowerAction.START || action == PowerAction.RESTART) && c.installFailure() != null
+                && c.state() == ServerState.OFFLINE) {
+            throw new ServerNotInstalledException(id, action.wireName(), c.installFailure());
+        }
         long t0 = System.nanoTime();
         if ((action == PowerAction.START || action == PowerAction.RESTART) && c.state() == ServerState.OFFLINE) {
             store.find(id).ifPresent(s -> checkHostPorts(id, s.spec().allocations()));
@@ -498,6 +503,19 @@ public final class ServerFleet implements AutoCloseable {
     public CompletableFuture<PowerResult> maintain(UUID id, String action, Maintenance work) {
         ServerController c = controller(id);
         return c.submit(new Intent.Maintain(action, work));
+    }
+
+    /**
+     * Runs an install ({@code install}, {@code reinstall}) on the server's controller: like {@link #maintain}, but the
+     * server is left stopped, shows {@code installing} meanwhile and {@code install-failed} after a failure, and a
+     * kill or delete cancels the work (interrupting it) instead of being refused.
+     *
+     * @throws ServerBusyException when maintenance already waits or runs on it
+     */
+    public CompletableFuture<PowerResult> install(UUID id, String action, Maintenance work) {
+        ServerController c = controller(id);
+        store.appendActivity(id, action, action + " requested", Map.of());
+        return announced(id, action, System.nanoTime(), c.submit(new Intent.Maintain(action, work, true)));
     }
 
     /** Stops (or, forced, kills) and removes the server, its container and its data. */

@@ -175,6 +175,9 @@ final class ServerLifecycle {
 
     // ------------------------------------------------------------------ start
 
+    /** While an update's new version boots: how long it may take to be ready (null otherwise). Only the controller's thread. */
+    private Duration readyWithin;
+
     private PowerResult start(Submission op) {
         ServerSpec spec = spec();
         List<FieldError> problems = runtime.check(spec);
@@ -338,9 +341,15 @@ final class ServerLifecycle {
      */
     private PowerResult awaitBoot(Submission op, ContainerRef ref, ServerSpec spec) {
         Pattern readyLine = spec.readyPattern() == null ? null : Pattern.compile(spec.readyPattern());
-        BootWatch boot = new BootWatch(readyLine, spec.settle(), server.outputSince(), op);
-        if (boot.await(runtime, ref, this::call) instanceof BootWatch.Outcome.Exited(ContainerInfo info, List<String> lastLines)) {
-            return exitedDuringBoot(info, lastLines);
+        BootWatch boot = new BootWatch(readyLine, spec.settle(), server.outputSince(), op).within(readyWithin);
+        switch (boot.await(runtime, ref, this::call)) {
+            case BootWatch.Outcome.Exited(ContainerInfo info, List<String> lastLines) -> {
+                return exitedDuringBoot(info, lastLines);
+            }
+            case BootWatch.Outcome.TimedOut(Duration after) -> throw new Submission.Failure("not ready within " + after.toSeconds()
+                    + " s" + (readyLine != null ? " (its ready line never appeared)" : ""));
+            case BootWatch.Outcome.Ready ready -> {
+            }
         }
         server.transition(ServerState.RUNNING, readyLine != null ? "ready line seen"
                 : "still running " + spec.settle().toMillis() / 1000.0 + " s after its start");
@@ -459,13 +468,19 @@ final class ServerLifecycle {
      * A failed work still gets the server started, and the intent fails with its reason.
      */
     private PowerResult maintain(Submission op, Intent.Maintain m) {
+        if (m.install()) {
+            return install(op, m);
+        }
+        if (m.work() instanceof Upgrade u) {
+            return upgrade(op, m, u);
+        }
         ContainerInfo c = containerToStop();
         if (c != null && c.running()) {
             stop(op, m.action() + " requested", c);
         }
         boolean ran = server.desired() == DesiredState.RUNNING;
         server.activity(m.action(), m.action() + " started" + (ran ? " (the server was stopped for it)" : ""), Map.of());
-        Throwable failure = runOnItsOwnThread(m);
+        Throwable failure = runOnItsOwnThread(m.action(), m.work());
         PowerResult after = ran ? start(op) : offline(op);
         if (failure != null) {
             String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
@@ -476,15 +491,102 @@ final class ServerLifecycle {
     }
 
     /**
+     * An install: stops the server if it runs (a reinstall), shows {@code installing} while the work runs, and leaves
+     * the server stopped: {@code offline} when the work succeeded, {@code install-failed} (until an install succeeds)
+     * when it failed or a kill or delete cancelled it. The work is interrupted by such a cancellation and removes
+     * its helper before it returns.
+     */
+    private PowerResult install(Submission op, Intent.Maintain m) {
+        ContainerInfo c = containerToStop();
+        if (c != null && c.running()) {
+            stop(op, m.action() + " requested", c);
+        }
+        op.check();
+        server.transition(ServerState.INSTALLING, m.action() + " started");
+        server.activity(m.action(), m.action() + " started", Map.of());
+        Throwable failure;
+        try {
+            failure = op.interruptibly(() -> runOnItsOwnThread(m.action(), m.work()));
+        } catch (Submission.Cancelled cancelled) {
+            server.installFailed(m.action() + " cancelled");
+            server.transition(ServerState.OFFLINE, m.action() + " cancelled");
+            server.activity(m.action(), m.action() + " cancelled; the server stays install-failed until reinstalled", Map.of());
+            throw cancelled;
+        }
+        if (failure != null) {
+            String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            server.installFailed(m.action() + " failed: " + why);
+            server.transition(ServerState.OFFLINE, m.action() + " failed");
+            throw new Submission.Failure(m.action() + " failed: " + why);
+        }
+        server.installFailed(null);
+        server.transition(ServerState.OFFLINE, m.action() + " done");
+        server.activity(m.action(), m.action() + " done", Map.of());
+        return offline(op);
+    }
+
+    /**
+     * An update (the Atlas flow): stops a running server, applies the new version (the work backs up and swaps the
+     * files in), starts it and waits for it to be ready within the upgrade's deadline. A failed apply, a boot that
+     * crashes, or one not ready by the deadline: whatever runs is killed, the upgrade rolls the files back, and the
+     * previous version is started again (when the server ran); the intent then fails saying it was rolled back and
+     * why, so nothing is left stopped without a reason. A server that was not running is updated and left stopped
+     * (there is nothing to wait for).
+     */
+    private PowerResult upgrade(Submission op, Intent.Maintain m, Upgrade u) {
+        ContainerInfo c = containerToStop();
+        if (c != null && c.running()) {
+            stop(op, m.action() + " requested", c);
+        }
+        op.check();
+        boolean ran = server.desired() == DesiredState.RUNNING;
+        createDataDirectory(); // a server never started has none yet: its first version goes there, made as a start makes it
+        server.activity(m.action(), m.action() + " started" + (ran ? " (the server was stopped for it)" : ""), Map.of());
+        Throwable failure = runOnItsOwnThread(m.action(), m.work());
+        String problem = failure == null ? null : "the new version could not be applied: " + describe(failure);
+        if (problem == null && ran) {
+            readyWithin = u.readyWithin();
+            try {
+                start(op);
+            } catch (Submission.Failure f) {
+                problem = "the new version did not come up: " + f.getMessage();
+            } finally {
+                readyWithin = null;
+            }
+        }
+        if (problem == null) {
+            server.activity(m.action(), m.action() + " done" + (ran ? "; the new version is ready" : "; the server stays stopped"), Map.of());
+            return ran ? done(op) : offline(op);
+        }
+        server.activity(m.action(), "rolling back: " + problem, Map.of());
+        kill(op, "rolling back the " + m.action());
+        String why = problem;
+        Throwable rollback = runOnItsOwnThread("rollback", () -> u.rollBack(why));
+        if (rollback != null) {
+            throw new Submission.Failure(m.action() + " failed (" + problem + ") and the rollback failed too ("
+                    + describe(rollback) + "); the server is stopped");
+        }
+        if (ran) {
+            try {
+                start(op);
+            } catch (Submission.Failure f) {
+                throw new Submission.Failure(m.action() + " rolled back (" + problem + "), but the previous version did not start: "
+                        + f.getMessage());
+            }
+        }
+        throw new Submission.Failure(m.action() + " rolled back: " + problem + (ran ? "; the previous version runs again" : ""));
+    }
+
+    /**
      * Long file work holds a carrier thread while it runs native calls, so it gets a platform thread; the
      * controller's virtual thread waits for it. A daemon shutdown interrupts it (the work stops at a safe point)
      * and waits for it to get there.
      */
-    private Throwable runOnItsOwnThread(Intent.Maintain m) {
+    private Throwable runOnItsOwnThread(String action, Maintenance work) {
         Throwable[] failure = new Throwable[1];
-        Thread worker = Thread.ofPlatform().name(m.action() + "-" + id).start(() -> {
+        Thread worker = Thread.ofPlatform().name(action + "-" + id).start(() -> {
             try {
-                m.work().run();
+                work.run();
             } catch (Throwable t) {
                 failure[0] = t;
             }

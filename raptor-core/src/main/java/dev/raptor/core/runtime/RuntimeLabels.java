@@ -14,6 +14,12 @@ public final class RuntimeLabels {
     /** Label naming the node-local Raptor instance that created it (so two daemons on one engine stay apart). */
     public static final String NODE = "dev.raptor.node";
 
+    /**
+     * The label of an install helper: the id of the server it installs. Helpers carry no {@link #SERVER} label, so
+     * nothing takes one for the server's own container.
+     */
+    public static final String INSTALLER = "dev.raptor.installer";
+
     private RuntimeLabels() {
     }
 

@@ -38,7 +38,8 @@ import java.util.regex.PatternSyntaxException;
  * @param id            stable identity of the server (containers are labelled with it)
  * @param name          human name, unique per node by convention only
  * @param image         container image reference; optional for runtimes that run no images (process runtime)
- * @param startup       command line the server starts with; null = the image's own entrypoint
+ * @param startup       command line the server starts with, {@code {{VAR}}} placeholders expanded at start
+ *                      ({@link #startupCommand()}); null = the image's own entrypoint
  * @param environment   environment variables (Raptor adds SERVER_IP, SERVER_PORT, SERVER_MEMORY, STARTUP)
  * @param allocations   ports; exactly one is primary when there are any
  * @param limits        resource limits
@@ -242,16 +243,36 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
      * SERVER_PORT (the primary allocation's port inside the server), SERVER_MEMORY (MiB) and STARTUP.
      */
     public Map<String, String> effectiveEnvironment() {
+        Map<String, String> env = baseEnvironment();
+        String command = startupCommand();
+        if (command != null) {
+            env.put("STARTUP", command);
+        }
+        return Collections.unmodifiableMap(env);
+    }
+
+    /**
+     * The command line the server starts with: {@code startup} with its {@code {{VAR}}} placeholders expanded
+     * from the environment Raptor gives it, {@code {{JVM_FLAGS}}} included ({@link StartupCommand}); null when the
+     * spec has none.
+     */
+    public String startupCommand() {
+        if (startup == null || !startup.contains("{{")) {
+            return startup;
+        }
+        Map<String, String> env = baseEnvironment();
+        env.putIfAbsent(JvmPreset.VARIABLE, JvmPreset.flags(limits.memoryMiB()));
+        return StartupCommand.expand(startup, env);
+    }
+
+    private Map<String, String> baseEnvironment() {
         Map<String, String> env = new LinkedHashMap<>(environment);
         primaryAllocation().ifPresent(a -> {
             env.put("SERVER_IP", a.ip());
             env.put("SERVER_PORT", Integer.toString(a.containerPort()));
         });
         env.put("SERVER_MEMORY", Long.toString(limits.memoryMiB()));
-        if (startup != null) {
-            env.put("STARTUP", startup);
-        }
-        return Collections.unmodifiableMap(env);
+        return env;
     }
 
     public Builder toBuilder() {

@@ -2,20 +2,25 @@ package dev.raptor.core.server;
 
 import java.util.Locale;
 
-/** What a server is observed to be doing, from engine facts, never guessed. */
+/**
+ * What a server is observed to be doing, from engine facts, never guessed. {@code INSTALLING}: its install script
+ * runs; {@code INSTALL_FAILED}: its last install failed (or was cut short), so it stays offline until reinstalled.
+ */
 public enum ServerState {
-    OFFLINE, STARTING, RUNNING, STOPPING;
+    OFFLINE, STARTING, RUNNING, STOPPING, INSTALLING, INSTALL_FAILED;
 
+    /** {@code offline}, ..., {@code installing}, {@code install-failed}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static ServerState parse(String text) {
         for (ServerState s : values()) {
-            if (s.name().equalsIgnoreCase(text)) {
+            if (s.wireName().equalsIgnoreCase(text) || s.name().equalsIgnoreCase(text)) {
                 return s;
             }
         }
-        throw new IllegalArgumentException("state must be one of offline, starting, running, stopping (was '" + text + "')");
+        throw new IllegalArgumentException("state must be one of offline, starting, running, stopping, installing, install-failed (was '"
+                + text + "')");
     }
 }

@@ -1,5 +1,9 @@
 package dev.raptor.files.archive;
 
+import dev.raptor.files.jail.JailPath;
+
+import java.util.List;
+
 /**
  * How an archive is extracted.
  *
@@ -13,8 +17,33 @@ package dev.raptor.files.archive;
  *                   reads the archive twice; without it each entry is checked the same way just before it is
  *                   written, in one pass, and a refusal removes what was staged. Only a caller that extracts into
  *                   a private staging tree of its own (a restore, whose archive's checksum was verified) turns it off.
+ * @param kept       paths (relative to the destination) the archive never writes: its entries at or under them are
+ *                   skipped, so what is there stays (an update's preserved world and config)
  */
-public record ExtractOptions(boolean faithful, boolean archiveWins, boolean checkFirst) {
+public record ExtractOptions(boolean faithful, boolean archiveWins, boolean checkFirst, List<JailPath> kept) {
+    public ExtractOptions {
+        kept = List.copyOf(kept);
+    }
+
+    public ExtractOptions(boolean faithful, boolean archiveWins, boolean checkFirst) {
+        this(faithful, archiveWins, checkFirst, List.of());
+    }
+
+    /** These options, with the archive's entries at or under {@code paths} skipped. */
+    public ExtractOptions keeping(List<JailPath> paths) {
+        return new ExtractOptions(faithful, archiveWins, checkFirst, paths);
+    }
+
+    /** Whether the entry at {@code relative} is skipped because it lies at or under a kept path. */
+    public boolean keeps(JailPath relative) {
+        for (JailPath k : kept) {
+            if (relative.startsWith(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a user's "extract here" does. */
     public static final ExtractOptions DEFAULTS = new ExtractOptions(false, false, true);
     /** What a restore does: the archive comes back as it was, over whatever is there, in one pass. */

@@ -37,7 +37,9 @@ public final class Migrations {
             Migration.fromFileName("V5__health_probe.sql"),
             Migration.fromFileName("V6__sftp_users_per_server.sql"),
             Migration.fromFileName("V7__backups.sql"),
-            Migration.fromFileName("V8__operation_kinds_and_progress.sql"));
+            Migration.fromFileName("V8__templates_and_installs.sql"),
+            Migration.fromFileName("V9__updates.sql"),
+            Migration.fromFileName("V10__operation_kinds_and_progress.sql"));
 
     static {
         for (int i = 0; i < ALL.size(); i++) {

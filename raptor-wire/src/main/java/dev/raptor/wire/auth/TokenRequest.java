@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * {@code POST /servers/{id}/tokens}: {@code {"permissions": ["console.read", ...], "expiresIn": 600}}.
  *
- * @param permissions some of {@code console.read}, {@code console.write}, {@code power}, {@code files.read}, {@code files.write}
+ * @param permissions some of {@code console.read}, {@code console.write}, {@code power}, {@code files.read}, {@code files.write},
+ *                    {@code install.read}
  * @param expiresIn   seconds the token lives (default and at most 900)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -101,7 +101,13 @@ public final class RaptorClient implements AutoCloseable {
         return new ServerClient(this, Objects.requireNonNull(id, "id"));
     }
 
+    /** The node's templates (imported Pterodactyl/Pelican eggs). */
+    public TemplatesClient templates() {
+        return new TemplatesClient(this);
+    }
+
     /** Power actions and deletes answered 202: read them again, wait for their outcome. */
+
     public OperationsClient operations() {
         return operations;
     }

@@ -251,6 +251,31 @@ public final class ServerClient {
         return new FilesClient(client, path);
     }
 
+    // ------------------------------------------------------------------ installs and updates
+
+    /**
+     * {@code POST /servers/{id}/install} (or {@code /reinstall}, which stops the server first), answered at once
+     * (pending); {@code request} null runs the server's recorded script.
+     */
+    public OperationDocument installNoWait(boolean reinstall, dev.raptor.wire.template.InstallRequest request) {
+        DaemonHttp http = client.http();
+        dev.raptor.wire.template.InstallRequest body = request == null ? new dev.raptor.wire.template.InstallRequest(null, null, null, false, null)
+                : new dev.raptor.wire.template.InstallRequest(request.script(), request.entrypoint(), request.image(), false, null);
+        return http.json(http.request(HttpMethod.POST, path + (reinstall ? "/reinstall" : "/install"), body, "application/json"),
+                OperationDocument.class, null);
+    }
+
+    /** {@code GET /servers/{id}/install/log}: the last install's output (also after a failure), as text. */
+    public String installLog() {
+        DaemonHttp http = client.http();
+        return new String(http.bytes(http.request(HttpMethod.GET, path + "/install/log"), null), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The server's game updates ({@code /servers/{id}/update-source}, {@code /update}, {@code /rollback}, {@code /updates}). */
+    public UpdatesClient updates() {
+        return new UpdatesClient(client, path);
+    }
+
     // ------------------------------------------------------------------ backups
 
     /** The server's backups ({@code /servers/{id}/backups...}): create, list, download, lock, delete, restore. */

@@ -29,7 +29,10 @@ public record SocketMessage(String event, @JsonInclude(JsonInclude.Include.NON_E
     public static final String STATUS = "status";
     public static final String STATS = "stats";
     public static final String DAEMON_MESSAGE = "daemon message";
-    /** A line of work before the server runs: the steps of its image's pull (Wings sends its installer's output so). */
+    /**
+     * A line of work before the server runs: one line of a running install script's output (needs {@code install.read}),
+     * or a step of its image's pull (Wings sends its installer's output so).
+     */
     public static final String INSTALL_OUTPUT = "install output";
     public static final String DAEMON_ERROR = "daemon error";
     public static final String TOKEN_EXPIRING = "token expiring";

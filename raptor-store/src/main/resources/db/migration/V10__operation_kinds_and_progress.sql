@@ -1,4 +1,4 @@
--- Schema 8: one row for every operation, whatever its kind: the power actions of schema 3, long file work
+-- Schema 10: one row for every operation, whatever its kind: the power actions of schema 3, long file work
 -- (compress, decompress, pull, a delete of a tree) and backups and restores (schema 7's backups table holds the
 -- backups themselves; their operations were rows here already, told apart only by their action). Each row now
 -- says what kind it is, the path it works on, how far it came (one progress model for every kind: the stage,
