@@ -93,10 +93,10 @@ log "3. detached (stdin EOF) keeps running, answers TCP, docker stop -> exit 0 q
 C="$PREFIX-detached"
 docker run -d --name "$C" -e SERVER_NAME=smoke -p 127.0.0.1::25565 "$IMG" >/dev/null
 for _ in $(seq 1 100); do
-    docker logs "$C" 2>&1 | grep -qxF 'Done! For help, type "help"' && break
+    docker logs "$C" 2>&1 | grep -cxF 'Done! For help, type "help"' >/dev/null && break
     sleep 0.1
 done
-docker logs "$C" 2>&1 | grep -qxF 'Done! For help, type "help"' || fail "detached: no Done line"
+docker logs "$C" 2>&1 | grep -cxF 'Done! For help, type "help"' >/dev/null || fail "detached: no Done line"
 sleep 1
 [ "$(docker inspect -f '{{.State.Running}}' "$C")" = true ] || fail "detached: exited after stdin EOF"
 hostport="$(docker port "$C" 25565/tcp | head -n 1)"
@@ -109,7 +109,7 @@ took=$(($(now_ms) - t0))
 code="$(docker inspect -f '{{.State.ExitCode}}' "$C")"
 [ "$code" = 0 ] || fail "docker stop: exit code $code, expected 0"
 [ "$took" -lt 3000 ] || fail "docker stop took ${took} ms (SIGTERM not handled promptly?)"
-docker logs "$C" 2>&1 | grep -qxF 'Stopping server' || fail "docker stop: no 'Stopping server' line"
+docker logs "$C" 2>&1 | grep -cxF 'Stopping server' >/dev/null || fail "docker stop: no 'Stopping server' line"
 log "   ok (TCP banner on 127.0.0.1:$port, docker stop -> exit 0 in $took ms)"
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ took=$(($(now_ms) - t0))
 code="$(docker inspect -f '{{.State.ExitCode}}' "$C")"
 [ "$code" = 0 ] || fail "stop during boot: exit code $code, expected 0"
 [ "$took" -lt 3000 ] || fail "stop during boot took ${took} ms"
-docker logs "$C" 2>&1 | grep -qF 'Done!' && fail "stop during boot: Done line printed anyway"
+docker logs "$C" 2>&1 | grep -cF 'Done!' >/dev/null && fail "stop during boot: Done line printed anyway"
 log "   ok ($took ms)"
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ took=$(($(now_ms) - t0))
 code="$(docker inspect -f '{{.State.ExitCode}}' "$C")"
 [ "$code" = 137 ] || fail "IGNORE_STOP docker stop: exit code $code, expected 137"
 [ "$took" -ge 1900 ] || fail "IGNORE_STOP: container ended after ${took} ms, before the SIGKILL"
-docker logs "$C" 2>&1 | grep -qxF '[Server] SIGTERM ignored (IGNORE_STOP=1)' || fail "IGNORE_STOP: SIGTERM not seen"
+docker logs "$C" 2>&1 | grep -cxF '[Server] SIGTERM ignored (IGNORE_STOP=1)' >/dev/null || fail "IGNORE_STOP: SIGTERM not seen"
 exec 5>&-
 log "   ok (exit 137 after $took ms)"
 

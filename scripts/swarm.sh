@@ -64,7 +64,9 @@ network_up() {
     if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
         ip link add name "$BRIDGE" type bridge
     fi
-    ip -o addr show dev "$BRIDGE" | grep -q " $PREFIX.1/24 " || ip addr add "$PREFIX.1/24" dev "$BRIDGE"
+    # `ip addr replace` is idempotent: never `ip ... | grep -q` under pipefail (grep leaves at the first match, ip
+    # dies of SIGPIPE on its next line, and the pipeline says "not found" about one time in ten)
+    ip addr replace "$PREFIX.1/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
     # Bridged frames pass the host's FORWARD chain (br_netfilter), whose policy a Docker Engine sets to DROP: let
     # the nodes talk to each other (and only on this bridge). Nothing of the shared engine's rules is changed.
@@ -74,20 +76,19 @@ network_up() {
     for n in "${NODES[@]}"; do
         local name host_end="rsw${n}h"
         name="$(ns "$n")"
-        ip netns list | grep -qw "$name" || ip netns add "$name"
+        [ -e "/var/run/netns/$name" ] || ip netns add "$name"
         if ! ip link show "$host_end" >/dev/null 2>&1; then
             ip link add "$host_end" type veth peer name eth0 netns "$name"
         fi
         ip link set "$host_end" master "$BRIDGE" up
         ip netns exec "$name" ip link set lo up
-        ip netns exec "$name" ip -o addr show dev eth0 | grep -q " $(ip_of "$n")/24 " ||
-            ip netns exec "$name" ip addr add "$(ip_of "$n")/24" dev eth0
+        ip netns exec "$name" ip addr replace "$(ip_of "$n")/24" dev eth0
         ip netns exec "$name" ip link set eth0 up
         # the engine's own container bridge, inside its namespace, on a subnet of its own
         if ! ip netns exec "$name" ip link show "rswbr$n" >/dev/null 2>&1; then
             ip netns exec "$name" ip link add name "rswbr$n" type bridge
-            ip netns exec "$name" ip addr add "10.231.$((100 + n)).1/24" dev "rswbr$n"
         fi
+        ip netns exec "$name" ip addr replace "10.231.$((100 + n)).1/24" dev "rswbr$n"
         ip netns exec "$name" ip link set "rswbr$n" up
     done
 }
@@ -161,7 +162,7 @@ stop_engine() {
     fi
     local cpid
     cpid="$( (tr -dc '0-9' <"$dir/exec/containerd/containerd.pid") 2>/dev/null || true)"
-    if alive "$cpid" && tr '\0' ' ' <"/proc/$cpid/cmdline" | grep -q "$dir/exec/containerd/"; then
+    if alive "$cpid" && [[ "$(tr '\0' ' ' <"/proc/$cpid/cmdline" 2>/dev/null)" == *"$dir/exec/containerd/"* ]]; then
         kill -TERM "$cpid" 2>/dev/null || true
     fi
 }
