@@ -95,7 +95,9 @@ class OpenApiSchemasTest {
         assertThat(answer("GET", "/api/v1/state/export", 200, JSON, StateExportDocument.of(new ExportedState(T,
                 List.of(new StoredServer(Specs.everyField(), 1, DesiredState.RUNNING, T, T)))))).isEmpty();
         assertThat(answer("POST", "/api/v1/state/import", 200, JSON, new ImportReportDocument("LEGACY_CONTAINERS",
-                List.of(ID), List.of(), Map.of(ID, "f00"), List.of("w")))).isEmpty();
+                List.of(ID), List.of(), Map.of(ID, "f00"), List.of("w"), List.of()))).isEmpty();
+        assertThat(answer("POST", "/api/v1/state/import", 200, JSON, new ImportReportDocument("LEGACY_FTP_CREDENTIALS",
+                List.of(), List.of(), Map.of(), List.of(), List.of("admin.3f9c2d1e")))).isEmpty();
         assertThat(answer("POST", "/api/v1/servers", 409, PROBLEM, Problem.of(409, "port-conflict", "Port already allocated", "x")
                 .withConflictsWith(new ConflictingServer(ID, "lobby", "0.0.0.0:25565/tcp")))).isEmpty();
         assertThat(answer("POST", "/api/v1/servers", 400, PROBLEM, Problem.of(400, "malformed-json", "Malformed JSON", "x")

@@ -40,6 +40,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -292,22 +293,6 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         return sftp;
     }
 
-    /**
-     * Imports the earlier daemon's {@code ftp_credentials.json} as SFTP/FTP users (see {@link
-     * dev.raptor.store.legacy.LegacyFtpCredentials}), all in one transaction or none.
-     *
-     * @param containerServer the server a legacy container name was imported as (raptor-wire's
-     *                        {@code LegacyContainers::idFor})
-     *
-     * @throws dev.raptor.core.validation.InvalidSpecException naming every bad entry (its server missing, its user
-     *                                                         already there, a bad username or hash)
-     */
-    public List<dev.raptor.core.sftp.SftpUser> importLegacyFtpCredentials(com.fasterxml.jackson.databind.JsonNode document,
-                                                                         java.util.function.Function<String, UUID> containerServer) {
-        var users = dev.raptor.store.legacy.LegacyFtpCredentials.read(document, id -> servers.find(id).isPresent(), containerServer);
-        return sftp.importAll(users, "the legacy ftp_credentials.json");
-    }
-
     /** The node's templates (imported eggs). */
     public Templates templates() {
         return templates;
@@ -392,7 +377,8 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     public ImportReport importPlan(ImportPlan plan, ImportMode mode) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(mode, "mode");
-        ImportReport report = db.write("import " + plan.servers().size() + " servers", c -> {
+        ImportReport report = db.write("import " + plan.servers().size() + " servers and " + plan.ftpLogins().size()
+                + " SFTP users", c -> {
             Map<UUID, Long> existing = new LinkedHashMap<>();
             for (StoredServer s : plan.servers()) {
                 OptionalLong v = ServerRows.version(c, s.id());
@@ -418,13 +404,37 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
                 insertImportActivity(c, s, plan, now);
                 imported.add(s.id());
             }
+            List<String> logins = importFtpLogins(c, plan);
             return new ImportReport(plan.format(), imported, List.copyOf(existing.keySet()), plan.legacyDockerIds(),
-                    plan.warnings());
+                    plan.warnings(), logins);
         });
         log.atInfo().addKeyValue("format", report.format()).addKeyValue("servers", report.imported().size())
-                .addKeyValue("replaced", report.replaced().size()).addKeyValue("warnings", report.warnings().size())
-                .log("state imported");
+                .addKeyValue("replaced", report.replaced().size()).addKeyValue("sftpUsers", report.sftpLogins().size())
+                .addKeyValue("warnings", report.warnings().size()).log("state imported");
         return report;
+    }
+
+    /**
+     * Writes the plan's legacy FTP logins as SFTP/FTP users on the import's transaction (after its servers, which they
+     * may belong to); returns their login names.
+     *
+     * @throws dev.raptor.core.validation.InvalidSpecException naming every entry that cannot be written
+     */
+    private List<String> importFtpLogins(Connection c, ImportPlan plan) throws SQLException {
+        if (plan.ftpLogins().isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Boolean> exists = new HashMap<>();
+        for (var login : plan.ftpLogins()) {
+            for (UUID id : login.servers()) {
+                if (!exists.containsKey(id)) {
+                    exists.put(id, ServerRows.version(c, id).isPresent());
+                }
+            }
+        }
+        var users = dev.raptor.store.legacy.LegacyFtpCredentials.resolve(plan.ftpLogins(), exists::get);
+        return sftp.importAll(c, users, "the legacy ftp_credentials.json").stream()
+                .map(dev.raptor.core.sftp.SftpUser::loginName).toList();
     }
 
     /**
@@ -454,8 +464,11 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         if (dockerId != null) {
             details.put("legacyDockerId", dockerId);
         }
-        String message = plan.format() == ImportFormat.LEGACY_CONTAINERS
-                ? "imported from the legacy containers.json" : "imported from a Raptor export";
+        String message = switch (plan.format()) {
+            case LEGACY_CONTAINERS -> "imported from the legacy containers.json";
+            case LEGACY_FTP_CREDENTIALS -> "imported from the legacy ftp_credentials.json";
+            case RAPTOR_EXPORT -> "imported from a Raptor export";
+        };
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, 'import', ?, ?)")) {
             ps.setString(1, s.id().toString());

@@ -81,8 +81,11 @@ public final class StateCommand extends VerbGroup {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Import servers from FILE ('-': stdin): a raptorctl state export, or a legacy containers.json.",
-                    "All or nothing: a bad entry, or a server that already exists (without --replace), imports none."})
+            description = {"Import servers from FILE ('-': stdin): a raptorctl state export, or a legacy containers.json;",
+                    "or SFTP/FTP users from the earlier daemon's ftp_credentials.json (import its containers.json first:",
+                    "each login becomes <username>.<short server id> of the server its container became, old password kept).",
+                    "All or nothing: a bad entry, a server that already exists (without --replace) or a user that",
+                    "already exists (even with --replace) imports none."})
     public static final class Import implements Callable<Integer> {
         @ParentCommand
         StateCommand parent;
@@ -93,7 +96,7 @@ public final class StateCommand extends VerbGroup {
         @Option(names = "--json", description = "Print the daemon's import report as JSON.")
         boolean json;
 
-        @Parameters(paramLabel = "FILE", description = "The export or containers.json to import; '-' for stdin.")
+        @Parameters(paramLabel = "FILE", description = "The export, containers.json or ftp_credentials.json to import; '-' for stdin.")
         String file;
 
         @Override
@@ -130,14 +133,21 @@ public final class StateCommand extends VerbGroup {
 
         private static void printReport(Cli cli, ImportReportDocument report) {
             int n = report.imported() == null ? 0 : report.imported().size();
+            int users = report.sftpLogins() == null ? 0 : report.sftpLogins().size();
             String format = report.format() == null ? "" : report.format();
-            cli.out().println("imported " + n + " server" + (n == 1 ? "" : "s")
-                    + (format.isEmpty() ? "" : " (" + format.toLowerCase(Locale.ROOT).replace('_', ' ') + ")"));
+            String from = format.isEmpty() ? "" : " (" + format.toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
+            if (n > 0 || users == 0) {
+                cli.out().println("imported " + n + " server" + (n == 1 ? "" : "s") + from);
+            }
             if (report.imported() != null) {
                 for (UUID id : report.imported()) {
                     boolean replaced = report.replaced() != null && report.replaced().contains(id);
                     cli.out().println("  " + id + (replaced ? " (replaced)" : ""));
                 }
+            }
+            if (users > 0) {
+                cli.out().println("imported " + users + " SFTP/FTP user" + (users == 1 ? "" : "s") + (n > 0 ? "" : from));
+                report.sftpLogins().forEach(login -> cli.out().println("  " + login));
             }
             if (report.warnings() != null) {
                 report.warnings().forEach(w -> cli.err().println("warning: " + w));

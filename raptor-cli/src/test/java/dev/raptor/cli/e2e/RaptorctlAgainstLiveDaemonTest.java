@@ -472,6 +472,59 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(legacyDoc.at("/stop/value").asText()).isEqualTo("stop");
     }
 
+    /**
+     * The earlier daemon kept its FTP logins in ftp_credentials.json, keyed by container id: imported after its
+     * containers.json, each becomes an SFTP/FTP user of the server that container became, and the old password
+     * logs in over SFTP. A file with one bad entry imports none and names it.
+     */
+    @Test
+    void legacyFtpCredentialsBecomeSftpUsersWhoseOldPasswordLogsIn() throws Exception {
+        Path containers = daemon.dir().resolve("ftp-containers.json");
+        Files.writeString(containers, """
+                [{"name": "legacy-ftp", "image": "raptor-test/gameserver:1", "stop_command": "stop",
+                  "allocation": {"ip": "127.0.0.1", "port": %d}}]""".formatted(freePort()));
+        ok("state", "import", containers.toString());
+        String id = inspect("legacy-ftp").path("id").asText();
+        String hash = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2b", "old ftp password".toCharArray(),
+                new byte[16], 4);
+
+        Path bad = daemon.dir().resolve("ftp_credentials-bad.json");
+        Files.writeString(bad, """
+                {"credentials": {
+                  "legacy-ftp": {"username": "owner", "password_hash": "%s"},
+                  "ghost-container": {"username": "ghost", "password_hash": "%s"}}}""".formatted(hash, hash));
+        Result refused = ctl.run("state", "import", bad.toString());
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err()).contains("credentials.ghost-container").contains("ghost-container");
+        assertThat(ok("sftp-user", "ls", "legacy-ftp").out()).doesNotContain("owner");
+
+        Path file = daemon.dir().resolve("ftp_credentials.json");
+        Files.writeString(file, """
+                {"credentials": {"legacy-ftp": {"username": "owner.%s", "password_hash": "%s"}}}"""
+                .formatted(id.substring(0, 8), hash));
+        Result imported = ok("state", "import", file.toString());
+        String login = "owner." + id.substring(0, 8);
+        assertThat(imported.out()).isEqualTo("imported 1 SFTP/FTP user (legacy ftp credentials)\n  " + login + "\n");
+        assertThat(ok("sftp-user", "ls", "legacy-ftp").out()).contains("owner");
+        Result again = ctl.run("state", "import", "--replace", file.toString());
+        assertThat(again.exit()).as(again.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(again.err()).contains("credentials.legacy-ftp").contains("already has a user named owner");
+
+        java.util.regex.Matcher sftp = Pattern.compile("sftp://127\\.0\\.0\\.1:(\\d+)").matcher(daemon.process().output());
+        assertThat(sftp.find()).as(daemon.process().output()).isTrue();
+        ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR", "-o", "PreferredAuthentications=password",
+                "-o", "NumberOfPasswordPrompts=1", "-P", sftp.group(1), "-b", "-", login + "@127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(daemon.dir().resolve("ftp-login.out").toFile());
+        pb.environment().put("SSHPASS", "old ftp password");
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write("pwd\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(daemon.dir().resolve("ftp-login.out"))).isZero();
+    }
+
     @Test
     void importOfAFileThatIsNotJsonIsAUsageError() throws Exception {
         Path bad = daemon.dir().resolve("bad.json");

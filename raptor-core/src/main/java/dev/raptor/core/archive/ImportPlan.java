@@ -15,13 +15,21 @@ import java.util.UUID;
  * @param legacyDockerIds for legacy entries, the Docker container id the old daemon recorded (ignored:
  *                        Raptor finds containers by label), by server id
  * @param warnings        things worth telling the operator that did not stop the import
+ * @param ftpLogins       the earlier daemon's FTP logins to make SFTP/FTP users of (written after the servers, in the
+ *                        same transaction, so they may belong to servers of the same plan)
  */
 public record ImportPlan(ImportFormat format, List<StoredServer> servers, Map<UUID, String> legacyDockerIds,
-                         List<String> warnings) {
+                         List<String> warnings, List<LegacyFtpLogin> ftpLogins) {
     public ImportPlan {
         Objects.requireNonNull(format, "format");
         servers = List.copyOf(servers);
         legacyDockerIds = Map.copyOf(legacyDockerIds);
         warnings = List.copyOf(warnings);
+        ftpLogins = List.copyOf(ftpLogins);
+    }
+
+    /** A plan of servers only. */
+    public ImportPlan(ImportFormat format, List<StoredServer> servers, Map<UUID, String> legacyDockerIds, List<String> warnings) {
+        this(format, servers, legacyDockerIds, warnings, List.of());
     }
 }

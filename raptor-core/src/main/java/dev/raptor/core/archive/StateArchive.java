@@ -12,11 +12,15 @@ public interface StateArchive {
 
     /**
      * Writes every server of {@code plan}, all or none, in one transaction, each with an {@code import}
-     * activity entry.
+     * activity entry; then, in the same transaction, its legacy FTP logins as SFTP/FTP users (a user that already
+     * exists is a problem in either mode: users are never replaced by an import).
      *
      * @throws ImportConflictException when ids exist and {@code mode} is {@link ImportMode#FAIL_ON_EXISTING}, or a
      *                                  server's name is another's (one the import leaves on the node, or an earlier
      *                                  one of the import; names are unique per node, ignoring case), in any mode
+     * @throws dev.raptor.core.validation.InvalidSpecException naming every legacy FTP login that cannot be written
+     *                                                         (no such server, a bad username or hash, a user that
+     *                                                         exists); then nothing is written
      */
     ImportReport importPlan(ImportPlan plan, ImportMode mode);
 }

@@ -255,39 +255,38 @@ public final class SftpUsers implements SftpUserDirectory {
     }
 
     /**
-     * Creates users with hashes made elsewhere (an import), all in one transaction or none.
+     * Creates users with hashes made elsewhere (an import) on the caller's write transaction: all of them, or, when
+     * one cannot be written, none (the caller's transaction rolls back). Each gets an {@code sftp.user-imported}
+     * activity entry. The in-memory view and the listeners learn of them once the caller commits.
      *
+     * @param source what they came from, for the activity entries ({@code the legacy ftp_credentials.json})
      * @throws InvalidSpecException naming, by {@code field}, an entry whose server is gone or whose user exists
      */
-    public List<SftpUser> importAll(List<ImportedUser> users, String source) {
+    public List<SftpUser> importAll(Connection c, List<ImportedUser> users, String source) throws SQLException {
         Instant now = now();
         List<SftpUser> created = users.stream().map(u -> new SftpUser(u.serverId(), u.username(), true, List.of(),
                 EnumSet.allOf(SftpPermission.class), null, now, now)).toList();
-        db.write("import " + users.size() + " SFTP users from " + source, c -> {
-            Problems p = new Problems();
-            for (ImportedUser u : users) {
-                if (!serverExists(c, u.serverId())) {
-                    p.add(u.field(), "server " + u.serverId() + " does not exist");
-                } else if (exists(c, u.serverId(), u.username())) {
-                    p.add(u.field(), "server " + u.serverId() + " already has a user named " + u.username());
-                }
+        Problems p = new Problems();
+        for (ImportedUser u : users) {
+            if (!serverExists(c, u.serverId())) {
+                p.add(u.field(), "server " + u.serverId() + " does not exist");
+            } else if (exists(c, u.serverId(), u.username())) {
+                p.add(u.field(), "server " + u.serverId() + " already has a user named " + u.username());
             }
-            p.throwIfAny();
-            for (int i = 0; i < users.size(); i++) {
-                insert(c, created.get(i), users.get(i).hash());
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, 'sftp.user-imported', ?, ?)")) {
-                    ps.setString(1, users.get(i).serverId().toString());
-                    ps.setLong(2, now.toEpochMilli());
-                    ps.setString(3, "SFTP user " + users.get(i).username() + " imported from " + source);
-                    ps.setString(4, RowJson.write(Map.of("username", users.get(i).username(),
-                            "legacyKey", users.get(i).legacyKey())));
-                    ps.executeUpdate();
-                }
+        }
+        p.throwIfAny();
+        for (int i = 0; i < users.size(); i++) {
+            insert(c, created.get(i), users.get(i).hash());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, 'sftp.user-imported', ?, ?)")) {
+                ps.setString(1, users.get(i).serverId().toString());
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, "SFTP user " + users.get(i).username() + " imported from " + source);
+                ps.setString(4, RowJson.write(Map.of("username", users.get(i).username(),
+                        "legacyKey", users.get(i).legacyKey())));
+                ps.executeUpdate();
             }
-            return null;
-        });
-        log.atInfo().addKeyValue("users", created.size()).addKeyValue("source", source).log("SFTP users imported");
+        }
         return created;
     }
 
@@ -298,6 +297,10 @@ public final class SftpUsers implements SftpUserDirectory {
      * @param legacyKey the entry's key there (the earlier daemon's container id)
      */
     public record ImportedUser(UUID serverId, String username, String hash, String field, String legacyKey) {
+        @Override
+        public String toString() {
+            return "ImportedUser[" + field + ", server=" + serverId + ", username=" + username + ", hash=***]";
+        }
     }
 
     // ------------------------------------------------------------------ rows

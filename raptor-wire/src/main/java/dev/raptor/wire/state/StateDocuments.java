@@ -25,7 +25,8 @@ import java.util.UUID;
 /**
  * Reads an import document ({@code POST /state/import}) into an {@link ImportPlan}, recognising the
  * format by its shape: an object with {@code servers} is a Raptor export ({@link StateExportDocument}), an array is the legacy
- * {@code containers.json} ({@link LegacyContainers}). All-or-nothing: any bad entry fails the whole
+ * {@code containers.json} ({@link LegacyContainers}), an object with {@code credentials} the legacy
+ * {@code ftp_credentials.json} ({@link LegacyFtpCredentials}). All-or-nothing: any bad entry fails the whole
  * document with one {@link InvalidSpecException} naming every problem by path
  * ({@code servers[2].spec.allocations[0].port}, or {@code [2].allocations[0].port} for legacy files).
  * Nothing is written here; a {@link dev.raptor.core.archive.StateArchive} writes a plan in one transaction.
@@ -47,11 +48,14 @@ public final class StateDocuments {
         if (document != null && document.isArray()) {
             return LegacyContainers.read(document, clock);
         }
+        if (LegacyFtpCredentials.looksLikeOne(document)) {
+            return LegacyFtpCredentials.read(document);
+        }
         if (document != null && document.isObject() && (document.has("servers") || document.has("format"))) {
             return readExport(document, clock);
         }
-        throw new InvalidSpecException(WireJson.ROOT, "is neither a Raptor export (an object with \"servers\") nor a legacy "
-                + "containers.json (an array of containers)");
+        throw new InvalidSpecException(WireJson.ROOT, "is neither a Raptor export (an object with \"servers\"), a legacy "
+                + "containers.json (an array of containers) nor a legacy ftp_credentials.json (an object with \"credentials\")");
     }
 
     private static ImportPlan readExport(JsonNode document, Clock clock) {

@@ -176,7 +176,8 @@ class DocumentShapesTest {
         NodeSystem system = new NodeSystem("1.0", T, "docker", NodeSystem.Engine.unreachable("timed out"),
                 new NodeSystem.ServerCounts(3, 1, 0, 2, 0), new NodeSystem.Node("node1", "Linux 6 amd64", 2, 0.5, null, null,
                 null, "/var/lib/raptor", 100L, 50L, null, "25"));
-        ImportReportDocument report = new ImportReportDocument("RAPTOR_EXPORT", List.of(ID), List.of(), Map.of(ID, "f00"), List.of());
+        ImportReportDocument report = new ImportReportDocument("RAPTOR_EXPORT", List.of(ID), List.of(), Map.of(ID, "f00"), List.of(),
+                List.of("admin.3f9c2d1e"));
 
         assertThat(WireJson.write(token)).isEqualTo("{\"token\":\"a.b.c\",\"serverId\":\"" + ID + "\","
                 + "\"permissions\":[\"console.read\",\"power\"],\"issuedAt\":\"2025-03-14T10:15:02.123Z\","
@@ -189,7 +190,7 @@ class DocumentShapesTest {
                 + "\"node\":{\"hostname\":\"node1\",\"os\":\"Linux 6 amd64\",\"cpus\":2,\"loadAverage\":0.5,"
                 + "\"dataDir\":\"/var/lib/raptor\",\"diskTotalBytes\":100,\"diskFreeBytes\":50,\"javaVersion\":\"25\"}}");
         assertThat(WireJson.write(report)).isEqualTo("{\"format\":\"RAPTOR_EXPORT\",\"imported\":[\"" + ID + "\"],"
-                + "\"replaced\":[],\"legacyDockerIds\":{\"" + ID + "\":\"f00\"},\"warnings\":[]}");
+                + "\"replaced\":[],\"legacyDockerIds\":{\"" + ID + "\":\"f00\"},\"warnings\":[],\"sftpLogins\":[\"admin.3f9c2d1e\"]}");
         readsBack(token);
         readsBack(new NodeHealth("unhealthy", checks));
         readsBack(system);
