@@ -89,6 +89,9 @@ public final class FtpServer implements AutoCloseable {
                         if (io != null) {
                             io.closeNow();
                         }
+                        // FtpServer handles a session's events in order: its own close (which ends the data
+                        // connection) waits behind a transfer under way, which would go on writing. End it here.
+                        session.getDataConnection().closeDataConnection();
                     });
                     tracked.put(client, id);
                 }
