@@ -66,6 +66,7 @@ import dev.raptor.sftp.FileTransfers;
 import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
 import dev.raptor.sftp.login.LoginThrottleStats;
+import dev.raptor.sftp.login.TransferProtocol;
 import dev.raptor.sftp.ssh.SftpSettings;
 import dev.raptor.sftp.volume.ServerFilesSource;
 import dev.raptor.store.SqliteStore;
@@ -374,9 +375,11 @@ public final class Daemon implements AutoCloseable {
                     LoginThrottle.Settings.DEFAULTS, Clock.systemUTC());
             closeOrder.push(new Step("SFTP/FTP servers (their sessions end)", transfers));
             transfers.start();
-            TransferMetrics.sessions(metrics.registry(), transfers, FileTransfers::openSessions);
-            AuthMetrics.register(metrics.registry(), "sftp", transfers.loginStats(), LoginThrottleStats::failedLogins,
-                    LoginThrottleStats::throttledLogins, LoginThrottleStats::blockedAddresses);
+            for (TransferProtocol p : transfers.protocols()) {
+                TransferMetrics.sessions(metrics.registry(), p.label(), transfers, tr -> tr.openSessions(p));
+                AuthMetrics.register(metrics.registry(), p.label(), transfers.loginStats(), s -> s.failedLogins(p),
+                        s -> s.throttledLogins(p), LoginThrottleStats::blockedAddresses);
+            }
         } catch (IOException | RuntimeException e) {
             throw new BootException("cannot serve SFTP/FTP (" + t.describe(t.sftp(), t.ftp()) + "): " + rootMessage(e)
                     + "; choose other addresses with sftpAddr / RAPTOR_SFTP_ADDR and ftpAddr / RAPTOR_FTP_ADDR, or off", e);

@@ -96,7 +96,7 @@ class SftpDaemonTest {
         assertThat(w.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(w.exitValue()).as(Files.readString(tmp.resolve("wrong.out"))).isNotZero();
         String metrics = DaemonRequests.request(d, "GET", "/metrics", null).body();
-        assertThat(metrics).contains("raptor_file_transfer_sessions ");
+        assertThat(metrics).contains("raptor_file_transfer_sessions{protocol=\"sftp\"} ").doesNotContain("protocol=\"ftp\"");
         assertThat(sample(metrics, "raptor_auth_failures_total{transport=\"sftp\"}"))
                 .as(Files.readString(tmp.resolve("wrong.out"))).isGreaterThanOrEqualTo(1.0);
         JsonNode health = DaemonRequests.json(d, "GET", "/api/v1/health?deep=true", null, 200);

@@ -7,6 +7,7 @@ import dev.raptor.sftp.login.LoginThrottle;
 import dev.raptor.sftp.login.LoginThrottleStats;
 import dev.raptor.sftp.login.Logins;
 import dev.raptor.sftp.login.OpenSessions;
+import dev.raptor.sftp.login.TransferProtocol;
 import dev.raptor.sftp.ssh.SftpServer;
 import dev.raptor.sftp.ssh.SftpSettings;
 import dev.raptor.sftp.volume.ServerFilesSource;
@@ -84,6 +85,23 @@ public final class FileTransfers implements AutoCloseable {
     /** Sessions open now (SFTP and FTP). */
     public int openSessions() {
         return sessions.count();
+    }
+
+    /** Sessions open now over one protocol. */
+    public int openSessions(TransferProtocol protocol) {
+        return sessions.count(protocol);
+    }
+
+    /** The protocols served: SFTP unless off, FTP when configured. */
+    public java.util.List<TransferProtocol> protocols() {
+        java.util.List<TransferProtocol> out = new java.util.ArrayList<>();
+        if (sftp != null) {
+            out.add(TransferProtocol.SFTP);
+        }
+        if (ftp != null) {
+            out.add(TransferProtocol.FTP);
+        }
+        return java.util.List.copyOf(out);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.raptor.sftp.ftp;
 import dev.raptor.sftp.login.Credential;
 import dev.raptor.sftp.login.LoginOutcome;
 import dev.raptor.sftp.login.Logins;
+import dev.raptor.sftp.login.TransferProtocol;
 import org.apache.ftpserver.ftplet.Authentication;
 import org.apache.ftpserver.ftplet.AuthenticationFailedException;
 import org.apache.ftpserver.ftplet.User;
@@ -31,7 +32,7 @@ final class FtpLogins implements UserManager {
         InetAddress from = up.getUserMetadata() == null ? null : up.getUserMetadata().getInetAddress();
         char[] password = up.getPassword().toCharArray();
         try {
-            LoginOutcome o = logins.authenticate(up.getUsername(), from == null ? "unknown" : from.getHostAddress(), "ftp",
+            LoginOutcome o = logins.authenticate(up.getUsername(), from == null ? "unknown" : from.getHostAddress(), TransferProtocol.FTP,
                     new Credential.Password(password));
             if (o instanceof LoginOutcome.Accepted a) {
                 return new FtpUser(a.login());

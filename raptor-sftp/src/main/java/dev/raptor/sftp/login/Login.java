@@ -8,10 +8,10 @@ import java.util.UUID;
 /**
  * A user who logged in: who, to which server, over what, from where.
  *
- * @param protocol {@code sftp} or {@code ftp}
+ * @param protocol SFTP or FTP
  * @param address  the client's IP address as text
  */
-public record Login(SftpUser user, String protocol, String address, Instant at) {
+public record Login(SftpUser user, TransferProtocol protocol, String address, Instant at) {
     public UUID serverId() {
         return user.serverId();
     }

@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,8 +39,9 @@ public final class LoginThrottle implements LoginThrottleStats {
 
     private final FailureBackoff byAddress;
     private final FailureBackoff byUser;
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong throttled = new AtomicLong();
+    /** By protocol: the guard is one (an address blocked over FTP is blocked over SFTP too), its counts are not. */
+    private final Map<TransferProtocol, AtomicLong> failed = counters();
+    private final Map<TransferProtocol, AtomicLong> throttled = counters();
 
     public LoginThrottle(Settings settings, Clock clock) {
         this.byAddress = new FailureBackoff(new FailureBackoff.Settings(settings.addressLimit(), settings.window(),
@@ -47,10 +50,21 @@ public final class LoginThrottle implements LoginThrottleStats {
                 settings.firstBackoff(), settings.maxBackoff(), settings.maxTracked()), clock);
     }
 
-    /** Whether an attempt from {@code address} for {@code loginName} may be checked now; counts it when not. */
-    public boolean allows(String address, String loginName) {
+    private static Map<TransferProtocol, AtomicLong> counters() {
+        Map<TransferProtocol, AtomicLong> m = new EnumMap<>(TransferProtocol.class);
+        for (TransferProtocol p : TransferProtocol.values()) {
+            m.put(p, new AtomicLong());
+        }
+        return m;
+    }
+
+    /**
+     * Whether an attempt from {@code address} for {@code loginName} may be checked now; counts it (under its protocol)
+     * when not.
+     */
+    public boolean allows(String address, String loginName, TransferProtocol protocol) {
         if (byAddress.backoffLeft(address).isPresent() || byUser.backoffLeft(key(loginName)).isPresent()) {
-            throttled.incrementAndGet();
+            throttled.get(protocol).incrementAndGet();
             return false;
         }
         return true;
@@ -63,8 +77,9 @@ public final class LoginThrottle implements LoginThrottleStats {
         return a.compareTo(u) >= 0 ? a : u;
     }
 
-    public void failed(String address, String loginName) {
-        failed.incrementAndGet();
+    /** A refused attempt over {@code protocol}: counts towards its address's and its name's back-off. */
+    public void failed(String address, String loginName, TransferProtocol protocol) {
+        failed.get(protocol).incrementAndGet();
         logBackoff(byAddress.failed(address), "address", address);
         logBackoff(byUser.failed(key(loginName)), "login", key(loginName));
     }
@@ -84,13 +99,13 @@ public final class LoginThrottle implements LoginThrottleStats {
     }
 
     @Override
-    public long failedLogins() {
-        return failed.get();
+    public long failedLogins(TransferProtocol protocol) {
+        return failed.get(protocol).get();
     }
 
     @Override
-    public long throttledLogins() {
-        return throttled.get();
+    public long throttledLogins(TransferProtocol protocol) {
+        return throttled.get(protocol).get();
     }
 
     @Override

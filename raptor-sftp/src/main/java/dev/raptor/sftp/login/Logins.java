@@ -42,12 +42,12 @@ public final class Logins {
         return throttle;
     }
 
-    public LoginOutcome authenticate(String loginName, String address, String protocol, Credential credential) {
-        if (!throttle.allows(address, loginName)) {
+    public LoginOutcome authenticate(String loginName, String address, TransferProtocol protocol, Credential credential) {
+        if (!throttle.allows(address, loginName, protocol)) {
             if (credential instanceof Credential.Password p) {
                 users.checkPassword(null, null, p.value()); // same time as a checked attempt
             }
-            log.atInfo().addKeyValue("login", loginName).addKeyValue("address", address).addKeyValue("protocol", protocol)
+            log.atInfo().addKeyValue("login", loginName).addKeyValue("address", address).addKeyValue("protocol", protocol.label())
                     .addKeyValue("backoff", throttle.backoffLeft(address, loginName)).log("file-transfer login refused: backing off");
             return new LoginOutcome.Refused("backing off after too many failures");
         }
@@ -92,7 +92,7 @@ public final class Logins {
      * verified the signature. A key that does not match is not a failure (clients offer every key they have).
      */
     public Optional<SftpUser> keyHolder(String loginName, String address, Credential.PublicKey key) {
-        if (!throttle.allows(address, loginName)) {
+        if (!throttle.allows(address, loginName, TransferProtocol.SFTP)) {
             return Optional.empty();
         }
         return LoginName.parse(loginName).flatMap(this::userOf)
@@ -102,25 +102,25 @@ public final class Logins {
     }
 
     /** Records a login that succeeded (log, activity, the guard's counters) and returns it. */
-    public Login loggedIn(SftpUser user, String loginName, String address, String protocol, String method) {
+    public Login loggedIn(SftpUser user, String loginName, String address, TransferProtocol protocol, String method) {
         throttle.succeeded(address, loginName);
         Login login = new Login(user, protocol, address, clock.instant());
         log.atInfo().addKeyValue("server", user.serverId()).addKeyValue("login", loginName).addKeyValue("address", address)
-                .addKeyValue("protocol", protocol).addKeyValue("method", method).log("file-transfer login");
-        activity.record(user.serverId(), "login", user.username() + " logged in over " + protocol.toUpperCase(java.util.Locale.ROOT)
-                + " from " + address, TransferActivity.details(user.username(), protocol, address, "method", method));
+                .addKeyValue("protocol", protocol.label()).addKeyValue("method", method).log("file-transfer login");
+        activity.record(user.serverId(), "login", user.username() + " logged in over " + protocol
+                + " from " + address, TransferActivity.details(user.username(), protocol.label(), address, "method", method));
         return login;
     }
 
-    private LoginOutcome refuse(SftpUser user, String loginName, String address, String protocol, String why) {
-        throttle.failed(address, loginName);
+    private LoginOutcome refuse(SftpUser user, String loginName, String address, TransferProtocol protocol, String why) {
+        throttle.failed(address, loginName, protocol);
         log.atWarn().addKeyValue("server", user == null ? null : user.serverId()).addKeyValue("login", loginName)
-                .addKeyValue("address", address).addKeyValue("protocol", protocol).addKeyValue("reason", why)
+                .addKeyValue("address", address).addKeyValue("protocol", protocol.label()).addKeyValue("reason", why)
                 .log("file-transfer login refused");
         if (user != null) {
             activity.record(user.serverId(), "login-failed", "a login as " + user.username() + " over "
-                            + protocol.toUpperCase(java.util.Locale.ROOT) + " from " + address + " was refused: " + why,
-                    TransferActivity.details(user.username(), protocol, address, "reason", why));
+                            + protocol + " from " + address + " was refused: " + why,
+                    TransferActivity.details(user.username(), protocol.label(), address, "reason", why));
         }
         return new LoginOutcome.Refused(why);
     }

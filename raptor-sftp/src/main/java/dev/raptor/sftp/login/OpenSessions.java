@@ -64,6 +64,11 @@ public final class OpenSessions implements AutoCloseable {
         return open.size();
     }
 
+    /** Sessions open now over one protocol (for metrics). */
+    public int count(TransferProtocol protocol) {
+        return (int) open.values().stream().filter(o -> o.login().protocol() == protocol).count();
+    }
+
     /** Sessions open now of one server. */
     public long count(UUID serverId) {
         return open.values().stream().filter(o -> o.login().serverId().equals(serverId)).count();
@@ -82,7 +87,7 @@ public final class OpenSessions implements AutoCloseable {
             String why = whyEnd(o.login());
             if (why != null && open.remove(o.id()) != null) {
                 log.atInfo().addKeyValue("server", o.login().serverId()).addKeyValue("login", o.login().loginName())
-                        .addKeyValue("protocol", o.login().protocol()).addKeyValue("reason", why).log("file-transfer session ended");
+                        .addKeyValue("protocol", o.login().protocol().label()).addKeyValue("reason", why).log("file-transfer session ended");
                 try {
                     o.closer().close(why);
                 } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import dev.raptor.sftp.login.Login;
 import dev.raptor.sftp.login.LoginOutcome;
 import dev.raptor.sftp.login.Logins;
 import dev.raptor.sftp.login.OpenSessions;
+import dev.raptor.sftp.login.TransferProtocol;
 import dev.raptor.sftp.volume.ServerFilesSource;
 import dev.raptor.sftp.volume.TransferActivity;
 import dev.raptor.sftp.volume.UserVolume;
@@ -195,7 +196,7 @@ public final class SftpServer implements AutoCloseable {
             boolean ok = false;
             char[] pw = password.toCharArray();
             try {
-                LoginOutcome o = logins.authenticate(loginName, address, "sftp", new Credential.Password(pw));
+                LoginOutcome o = logins.authenticate(loginName, address, TransferProtocol.SFTP, new Credential.Password(pw));
                 if (o instanceof LoginOutcome.Accepted a) {
                     session.setAttribute(LOGIN, a.login());
                     ok = true;
@@ -240,7 +241,7 @@ public final class SftpServer implements AutoCloseable {
                 session.close(true);
                 return;
             }
-            login = logins.loggedIn(k.user(), session.getUsername(), address(session), "sftp", "key " + k.fingerprint());
+            login = logins.loggedIn(k.user(), session.getUsername(), address(session), TransferProtocol.SFTP, "key " + k.fingerprint());
             session.setAttribute(LOGIN, login);
         }
         long id = sessions.opened(login, reason -> session.close(true));

@@ -65,11 +65,11 @@ public final class UserVolume {
 
     private void record(String type, String message, String... facts) {
         activity.record(login.serverId(), type, message,
-                TransferActivity.details(login.user().username(), login.protocol(), login.address(), facts));
+                TransferActivity.details(login.user().username(), login.protocol().label(), login.address(), facts));
     }
 
     private String who() {
-        return login.user().username() + " (" + login.protocol().toUpperCase(Locale.ROOT) + ")";
+        return login.user().username() + " (" + login.protocol() + ")";
     }
 
     // ------------------------------------------------------------------ reading

@@ -40,28 +40,28 @@ class LoginThrottleTest {
     @Test
     void aNameBacksOffAfterItsLimitAndTriesAgainWhenTheBackoffEnds() {
         for (int i = 0; i < 3; i++) {
-            assertThat(throttle.allows("10.0.0.1", "admin.abcdef01")).isTrue();
-            throttle.failed("10.0.0.1", "admin.abcdef01");
+            assertThat(throttle.allows("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP)).isTrue();
+            throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         }
 
-        assertThat(throttle.allows("10.0.0.2", "admin.abcdef01")).as("from any address").isFalse();
-        assertThat(throttle.allows("10.0.0.2", "other.abcdef01")).isTrue();
+        assertThat(throttle.allows("10.0.0.2", "admin.abcdef01", TransferProtocol.SFTP)).as("from any address").isFalse();
+        assertThat(throttle.allows("10.0.0.2", "other.abcdef01", TransferProtocol.SFTP)).isTrue();
         clock.advance(Duration.ofSeconds(2));
-        assertThat(throttle.allows("10.0.0.2", "admin.abcdef01")).isTrue();
+        assertThat(throttle.allows("10.0.0.2", "admin.abcdef01", TransferProtocol.SFTP)).isTrue();
     }
 
     @Test
     void eachFailurePastTheLimitDoublesTheBackoffUpToTheMaximum() {
         for (int i = 0; i < 3; i++) {
-            throttle.failed("10.0.0.1", "admin.abcdef01");
+            throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         }
         assertThat(throttle.backoffLeft("10.0.0.1", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(2));
         clock.advance(Duration.ofSeconds(2));
-        throttle.failed("10.0.0.9", "admin.abcdef01");
+        throttle.failed("10.0.0.9", "admin.abcdef01", TransferProtocol.SFTP);
         assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(4));
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(20));
-            throttle.failed("10.0.0.9", "admin.abcdef01");
+            throttle.failed("10.0.0.9", "admin.abcdef01", TransferProtocol.SFTP);
         }
         assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(10));
     }
@@ -69,35 +69,48 @@ class LoginThrottleTest {
     @Test
     void anAddressTryingManyNamesBacksOff() {
         for (int i = 0; i < 4; i++) {
-            throttle.failed("10.0.0.1", "user" + i + ".abcdef01");
+            throttle.failed("10.0.0.1", "user" + i + ".abcdef01", TransferProtocol.SFTP);
         }
 
-        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01")).isFalse();
-        assertThat(throttle.allows("10.0.0.2", "fresh.abcdef01")).isTrue();
+        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.SFTP)).isFalse();
+        assertThat(throttle.allows("10.0.0.2", "fresh.abcdef01", TransferProtocol.SFTP)).isTrue();
         assertThat(throttle.blockedAddresses()).isEqualTo(1);
         assertThat(throttle.throttledLogins()).isEqualTo(1);
         assertThat(throttle.failedLogins()).isEqualTo(4);
     }
 
     @Test
-    void aSuccessClearsItsAddressAndName() {
-        throttle.failed("10.0.0.1", "admin.abcdef01");
-        throttle.failed("10.0.0.1", "admin.abcdef01");
-        throttle.succeeded("10.0.0.1", "admin.abcdef01");
-        throttle.failed("10.0.0.1", "admin.abcdef01");
-        throttle.failed("10.0.0.1", "admin.abcdef01");
+    void failuresOverFtpBlockSftpTooButAreCountedApart() {
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("10.0.0.1", "user" + i + ".abcdef01", TransferProtocol.FTP);
+        }
 
-        assertThat(throttle.allows("10.0.0.1", "admin.abcdef01")).isTrue();
+        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.SFTP)).isFalse();
+        assertThat(throttle.failedLogins(TransferProtocol.FTP)).isEqualTo(4);
+        assertThat(throttle.failedLogins(TransferProtocol.SFTP)).isZero();
+        assertThat(throttle.throttledLogins(TransferProtocol.SFTP)).isEqualTo(1);
+        assertThat(throttle.throttledLogins(TransferProtocol.FTP)).isZero();
+    }
+
+    @Test
+    void aSuccessClearsItsAddressAndName() {
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
+        throttle.succeeded("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
+
+        assertThat(throttle.allows("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP)).isTrue();
     }
 
     @Test
     void failuresOlderThanTheWindowAreForgotten() {
-        throttle.failed("10.0.0.1", "admin.abcdef01");
-        throttle.failed("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         clock.advance(Duration.ofMinutes(16));
-        throttle.failed("10.0.0.1", "admin.abcdef01");
+        throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
 
-        assertThat(throttle.allows("10.0.0.1", "admin.abcdef01")).isTrue();
+        assertThat(throttle.allows("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP)).isTrue();
     }
 
     @Test
