@@ -2,10 +2,10 @@ package dev.raptor.api.console;
 
 import dev.raptor.api.auth.Authenticator;
 import dev.raptor.api.auth.Principal;
+import dev.raptor.api.auth.SocketUpgradeGuard;
 import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Query;
-import dev.raptor.api.http.Transport;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.event.EventBus;
@@ -41,7 +41,7 @@ public final class ConsoleSockets implements AutoCloseable {
     private final ConsoleHub consoles;
     private final StatsHub stats;
     private final Authenticator authenticator;
-    private final CorsPolicy cors;
+    private final SocketUpgradeGuard upgrades;
     private final ConsoleSocketSettings settings;
     private final GameStatuses games;
     private final Map<String, ConsoleConnection> open = new ConcurrentHashMap<>();
@@ -58,7 +58,7 @@ public final class ConsoleSockets implements AutoCloseable {
         this.consoles = consoles;
         this.stats = stats;
         this.authenticator = authenticator;
-        this.cors = cors;
+        this.upgrades = new SocketUpgradeGuard(fleet, authenticator, cors);
         this.settings = settings;
     }
 
@@ -92,31 +92,16 @@ public final class ConsoleSockets implements AutoCloseable {
     // ------------------------------------------------------------------ routes
 
     /**
-     * {@code wsBeforeUpgrade}: 403 for a page of an origin not allowed, 404 for an unknown server, 401/403/429 for a
-     * bad {@code Authorization} header.
+     * {@code wsBeforeUpgrade}: the {@link SocketUpgradeGuard}'s checks (503, 403 for a page of an origin not allowed,
+     * 404 for an unknown server, 401/403/429 for a bad {@code Authorization} header).
      */
     public void beforeUpgrade(Context ctx) {
-        if (closed) {
-            throw new ProblemException(Problem.of(503, "shutting-down", "Shutting down", "the daemon is shutting down"));
+        SocketUpgradeGuard.Admitted admitted = upgrades.admit(ctx, closed, null);
+        if (admitted.client() != null) {
+            ctx.attribute(CLIENT, admitted.client());
         }
-        cors.checkUpgrade(ctx);
-        UUID id = Query.serverId(ctx);
-        fleet.controller(id);
-        Principal principal = null;
-        if (Transport.of(ctx) == Transport.UNIX) {
-            principal = new Principal.LocalSocket();
-        } else {
-            ctx.attribute(CLIENT, authenticator.client(ctx));
-        }
-        if (principal == null && ctx.header("Authorization") != null) {
-            principal = authenticator.authenticate(ctx);
-            if (principal instanceof Principal.ServerToken(TokenClaims claims) && !claims.serverId().equals(id)) {
-                throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
-                        "the token is for server " + claims.serverId() + ", not this one"));
-            }
-        }
-        if (principal != null) {
-            ctx.attribute(PRINCIPAL, principal);
+        if (admitted.principal() != null) {
+            ctx.attribute(PRINCIPAL, admitted.principal());
         }
     }
 

@@ -3,10 +3,10 @@ package dev.raptor.api.exec;
 import dev.raptor.api.auth.Authenticator;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.api.auth.Principal;
+import dev.raptor.api.auth.SocketUpgradeGuard;
 import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Query;
-import dev.raptor.api.http.Transport;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.core.exec.ServerExec;
@@ -34,20 +34,18 @@ public final class ExecSockets implements AutoCloseable {
     /** Upgrade attribute holding the TCP client's address, which the failed-auth limit counts a start message's token against. */
     static final String CLIENT = "raptor.exec.client";
 
-    private final ServerFleet fleet;
     private final ServerExec exec;
     private final Authenticator authenticator;
     private final ProblemMapper problems;
-    private final CorsPolicy cors;
+    private final SocketUpgradeGuard upgrades;
     private final Map<String, ExecConnection> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public ExecSockets(ServerFleet fleet, ServerExec exec, Authenticator authenticator, ProblemMapper problems, CorsPolicy cors) {
-        this.fleet = fleet;
         this.exec = exec;
         this.authenticator = authenticator;
         this.problems = problems;
-        this.cors = cors;
+        this.upgrades = new SocketUpgradeGuard(fleet, authenticator, cors);
     }
 
     ServerExec exec() {
@@ -63,28 +61,17 @@ public final class ExecSockets implements AutoCloseable {
         return open.size();
     }
 
-    /** {@code wsBeforeUpgrade}: 404 for an unknown server, 401/403 for a bad {@code Authorization} header. */
+    /**
+     * {@code wsBeforeUpgrade}: the {@link SocketUpgradeGuard}'s checks (503, 403 for an origin not allowed, 404 for an
+     * unknown server, 401/403/429 for a bad {@code Authorization} header or a token without {@code exec}).
+     */
     public void beforeUpgrade(Context ctx) {
-        if (closed) {
-            throw new ProblemException(Problem.of(503, "shutting-down", "Shutting down", "the daemon is shutting down"));
+        SocketUpgradeGuard.Admitted admitted = upgrades.admit(ctx, closed, Permission.EXEC);
+        if (admitted.client() != null) {
+            ctx.attribute(CLIENT, admitted.client());
         }
-        cors.checkUpgrade(ctx);
-        UUID id = Query.serverId(ctx);
-        fleet.controller(id);
-        Principal principal = null;
-        if (Transport.of(ctx) == Transport.UNIX) {
-            principal = new Principal.LocalSocket();
-        } else {
-            ctx.attribute(CLIENT, authenticator.client(ctx));
-        }
-        if (principal == null && ctx.header("Authorization") != null) {
-            principal = authenticator.authenticate(ctx);
-            if (principal instanceof Principal.ServerToken(TokenClaims claims)) {
-                check(claims, id);
-            }
-        }
-        if (principal != null) {
-            ctx.attribute(PRINCIPAL, principal);
+        if (admitted.principal() != null) {
+            ctx.attribute(PRINCIPAL, admitted.principal());
         }
     }
 
@@ -164,18 +151,9 @@ public final class ExecSockets implements AutoCloseable {
             throw new ProblemException(Problem.of(401, "unauthorized", "Authentication required", r.getMessage()));
         }
         if (principal instanceof Principal.ServerToken(TokenClaims claims)) {
-            check(claims, serverId);
+            SocketUpgradeGuard.requireFor(claims, serverId, Permission.EXEC);
         }
         return principal;
-    }
-
-    private static void check(TokenClaims claims, UUID serverId) {
-        if (!claims.serverId().equals(serverId)) {
-            throw new ProblemException(Problem.of(403, "forbidden", "Forbidden", "the token is for server " + claims.serverId() + ", not this one"));
-        }
-        if (!claims.permissions().contains(Permission.EXEC)) {
-            throw new ProblemException(Problem.of(403, "forbidden", "Forbidden", "the token lacks the 'exec' permission"));
-        }
     }
 
     /** Closes every exec socket (1001): their sessions end, their commands see a hangup. */
