@@ -22,10 +22,10 @@ import java.time.Clock;
 
 /**
  * The node's whole state as JSON: {@code GET /state/export} and {@code POST /state/import}. Import
- * takes a Raptor export or the legacy {@code containers.json} (read into a plan by the wire's
- * {@link StateDocuments}), checks every server against the runtime and the port registry first, has
- * the {@link StateArchive} write all of them in one transaction or none, and then puts them under
- * supervision.
+ * takes a Raptor export, the legacy {@code containers.json} or the legacy {@code ftp_credentials.json}
+ * (read into a plan by the wire's {@link StateDocuments}), checks every server against the runtime and
+ * the port registry first, has the {@link StateArchive} write all of them (and the plan's FTP logins,
+ * as SFTP/FTP users) in one transaction or none, and then puts the servers under supervision.
  */
 public final class StateRoutes {
     private final ServerFleet fleet;
