@@ -57,7 +57,7 @@ class SocketIoGatewayTest {
     }
 
     @Test
-    void aThousandMessagesRoundTripInOrderAndThoseSentDuringARestartReachTheNewRun() {
+    void aThousandMessagesRoundTripInOrderAndARestartMidStreamLosesNoneThatWereAcknowledged() {
         NpmClient.Run run = NpmClient.node("messages.mjs", Map.of("RAPTOR_URL", "http://127.0.0.1:" + node.api.port(),
                 "RAPTOR_KEY", node.apiKey, "RAPTOR_IMAGE", TestEngine.ECHO_IMAGE, "TRANSPORTS", "websocket"), Duration.ofMinutes(8));
 
