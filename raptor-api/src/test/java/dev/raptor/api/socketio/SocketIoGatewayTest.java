@@ -123,6 +123,7 @@ class SocketIoGatewayTest {
         TestNode.Res sent = node.post("/api/v1/servers/" + id + "/messages", "{\"hello\": \"rest\"}");
         assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
         assertThat(sent.json().get("delivered").asBoolean()).isTrue();
+        assertThat(sent.json().get("message_id").asLong()).isPositive();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(node.get("/api/v1/servers/" + id + "/activity?limit=50")
                 .body()).contains("message.received"));
 

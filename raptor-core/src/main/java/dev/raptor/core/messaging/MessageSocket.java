@@ -44,7 +44,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link MessagingException.Reason#TIMEOUT} and is dropped, wherever it waits. From the program: an
  * acknowledgement settles messages; any other line is published as {@link ServerEvent.MessageReceived} and noted
  * (by size, never by content) in the activity log. Threads: the acceptor, the writer, and a reader per
- * connection, all virtual; deadlines run on the JDK's delayed executor; {@link #close()} ends them.
+ * connection, all virtual, which {@link #close()} ends; and per message its deadline, a virtual thread the JDK's
+ * delayed executor starts (a no-op once the message is settled).
  */
 final class MessageSocket {
     private static final Logger log = LoggerFactory.getLogger(MessageSocket.class);
@@ -155,8 +156,9 @@ final class MessageSocket {
         }
         if (p != null) {
             Pending pending = p;
-            CompletableFuture.delayedExecutor(settings.deliveryTimeout().toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
-                    .execute(() -> expire(pending));
+            // on a virtual thread of its own: the sender's callbacks run where its future fails, never on the JDK's timer
+            CompletableFuture.delayedExecutor(settings.deliveryTimeout().toNanos(), TimeUnit.NANOSECONDS,
+                    r -> Thread.ofVirtual().name("message-deadline-" + serverId).start(r)).execute(() -> expire(pending));
         }
         return answer;
     }
