@@ -1011,22 +1011,20 @@ function backupsPanel(id, alive) {
     }
     refresh();
   };
-  // The key goes in a header, never in a URL: the archive is fetched with it and handed to the browser as a file.
+  // A one-shot signed link, as for files: the key never goes into a URL, and the browser streams the archive to
+  // disk itself (no copy of it in the page's memory, whatever its size).
   const download = async (b, trigger) => {
     trigger.disabled = true;
     $('backup-error').textContent = '';
     try {
-      const res = await call('GET', 'servers/' + id + '/backups/' + b.id + '/download', undefined, undefined,
-        { accept: 'application/zstd, application/octet-stream' });
-      const url = URL.createObjectURL(await res.blob());
+      const link = await api('POST', 'servers/' + id + '/backups/' + b.id + '/download-url');
       const a = document.createElement('a');
-      a.href = url;
+      a.href = relative(link.url);
       a.download = b.name.replace(/[^A-Za-z0-9._-]+/g, '_') + '.' + b.format;
       document.body.append(a);
       a.click();
       a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
-      $('backup-status').textContent = 'Downloaded ' + b.name + '.';
+      $('backup-status').textContent = 'Downloading ' + b.name + '.';
     } catch (e) {
       $('backup-error').textContent = 'Could not download ' + b.name + ': ' + e.message;
     } finally {

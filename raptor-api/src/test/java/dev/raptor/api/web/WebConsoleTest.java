@@ -172,12 +172,15 @@ class WebConsoleTest {
         WebElement row = until.until(d -> d.findElement(By.cssSelector("#backups tbody tr")));
         assertThat(row.getText()).contains("before the change").contains("completed");
 
+        // by a one-shot signed link: the browser streams the archive itself, named as the daemon's Content-Disposition says
         row.findElement(By.cssSelector("[data-action=download]")).click();
-        until.until(d -> id("backup-status").getText().equals("Downloaded before the change."));
-        Path archive = browser.downloads.resolve("before_the_change.tar.zst");
-        until.until(d -> Files.isRegularFile(archive) && sizeOf(archive) > 0);
+        until.until(d -> id("backup-status").getText().equals("Downloading before the change."));
         String bid = row.getAttribute("data-backup-id");
-        assertThat(sizeOf(archive)).isEqualTo(node.get("/api/v1/servers/" + server + "/backups/" + bid).json().get("size").asLong());
+        com.fasterxml.jackson.databind.JsonNode listed = node.get("/api/v1/servers/" + server + "/backups/" + bid).json();
+        Path archive = browser.downloads.resolve(server.substring(0, 8) + "-before_the_change.tar.zst");
+        until.until(d -> Files.isRegularFile(archive) && sizeOf(archive) == listed.get("size").asLong());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive))))
+                .isEqualTo(listed.get("sha256").asText());
 
         Files.writeString(root.resolve("world.txt"), "a broken world");
         row.findElement(By.cssSelector("[data-action=restore]")).click();
