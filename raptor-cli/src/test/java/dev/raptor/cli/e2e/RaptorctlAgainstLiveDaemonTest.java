@@ -17,12 +17,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -233,7 +235,8 @@ class RaptorctlAgainstLiveDaemonTest {
 
         String bid = ok("backup", "create", "--name", "first", "--ignore", "logs/", "bk").out().strip();
         assertThat(bid).matches(UUID_LINE);
-        assertThat(ok("backup", "ls", "bk").out()).contains(bid).contains("first").contains("completed");
+        assertThat(ok("backup", "ls", "bk").out()).contains(bid).contains("first").contains("completed")
+                .contains("No backup schedule: backups are made on request only.");
         assertThat(ok("backup", "ls", "--json", "bk").json().get(0).path("sha256").asText()).hasSize(64);
 
         java.nio.file.Files.writeString(root.resolve("world.dat"), "changed");
@@ -260,6 +263,54 @@ class RaptorctlAgainstLiveDaemonTest {
         Result missing = ctl.run("backup", "restore", "bk", bid);
         assertThat(missing.exit()).as(missing.toString()).isEqualTo(ExitCode.NOT_FOUND);
         ok("rm", "-f", "bk");
+    }
+
+    @Test
+    void backupLsTellsWhenTheNextScheduledBackupStartsAsUpdateSetsAndDropsTheSchedule() {
+        ok("create", "--name", "bk-sched", "--stop-command", "stop", IMAGE);
+        Instant before = Instant.now();
+
+        assertThat(ok("update", "--backup-schedule", "0 4 * * *", "bk-sched").lines()).containsExactly("bk-sched");
+        assertThat(inspect("bk-sched").path("backups").path("schedule").asText()).isEqualTo("0 4 * * *");
+        Pattern next = Pattern.compile("Next scheduled backup: (\\S+) \\(schedule \"0 4 \\* \\* \\*\", time zone (\\S+)\\)");
+        // the daemon's scheduler follows the change a moment after it
+        Matcher m = await().atMost(Duration.ofSeconds(60)).until(() -> next.matcher(ok("backup", "ls", "bk-sched").out()), Matcher::find);
+        Instant at = Instant.parse(m.group(1));
+        java.time.ZonedDateTime local = at.atZone(java.time.ZoneId.of(m.group(2)));
+        assertThat(List.of(local.getHour(), local.getMinute(), local.getSecond())).as(local.toString()).containsExactly(4, 0, 0);
+        assertThat(at).isAfter(before).isBefore(before.plus(Duration.ofHours(25))); // the next 04:00 there (25: across a DST change)
+
+        ok("update", "--no-backup-schedule", "bk-sched");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ok("backup", "ls", "bk-sched").out())
+                .contains("No backup schedule: backups are made on request only."));
+        Result both = ctl.run("update", "--backup-schedule", "@daily", "--no-backup-schedule", "bk-sched");
+        assertThat(both.exit()).as(both.toString()).isEqualTo(ExitCode.USAGE);
+        Result bad = ctl.run("update", "--backup-schedule", "61 * * * *", "bk-sched");
+        assertThat(bad.exit()).as(bad.toString()).isNotZero();
+        assertThat(bad.err()).contains("backups.schedule");
+        ok("rm", "bk-sched");
+    }
+
+    @Test
+    void backupDownloadRefusesAnArchiveWhoseChecksumIsNotTheBackupsAndWritesNothing() throws Exception {
+        String id = runDetached("bk-tampered");
+        java.nio.file.Files.writeString(daemon.dir().resolve("data/volumes").resolve(id).resolve("world.dat"), "saved");
+        String bid = ok("backup", "create", "bk-tampered").out().strip();
+        java.nio.file.Path stored = daemon.dir().resolve("data/backups").resolve(id).resolve(bid + ".tar.zst");
+        byte[] archive = java.nio.file.Files.readAllBytes(stored);
+        archive[archive.length / 2] ^= 0x01; // the storage's copy changed under the daemon: same size, other bytes
+        java.nio.file.Files.write(stored, archive);
+
+        java.nio.file.Path target = daemon.dir().resolve("tampered.tar.zst");
+        Result r = ctl.run("backup", "download", "bk-tampered", bid, target.toString());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).contains("SHA-256");
+        assertThat(target).doesNotExist();
+        try (var left = java.nio.file.Files.list(daemon.dir())) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+        ok("rm", "-f", "bk-tampered");
     }
 
     // ------------------------------------------------------------------------------ inspect / update
@@ -538,6 +589,24 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(ok("pull", "--help").out()).contains("IMAGE");
         assertThat(ok("commit", "--help").out()).contains("SERVER");
         assertThat(ok("network", "--help").out()).contains("create").contains("rm");
+    }
+
+    @Test
+    void everyBackupVerbExplainsItself() {
+        assertThat(ok("backup", "--help").out()).contains("Usage: raptorctl backup")
+                .containsPattern("(?m)^  create +\\S").containsPattern("(?m)^  ls +\\S").containsPattern("(?m)^  restore +\\S")
+                .containsPattern("(?m)^  rm +\\S").containsPattern("(?m)^  download +\\S").containsPattern("(?m)^  import +\\S");
+        assertThat(ok("backup", "create", "--help").out()).contains("Usage: raptorctl backup create").contains("SERVER")
+                .contains("--name").contains("--ignore");
+        assertThat(ok("backup", "ls", "--help").out()).contains("Usage: raptorctl backup ls").contains("SERVER").contains("--json");
+        assertThat(ok("backup", "restore", "--help").out()).contains("Usage: raptorctl backup restore").contains("SERVER")
+                .contains("BACKUP").contains("--truncate");
+        assertThat(ok("backup", "rm", "--help").out()).contains("Usage: raptorctl backup rm").contains("SERVER").contains("BACKUP");
+        assertThat(ok("backup", "download", "--help").out()).contains("Usage: raptorctl backup download").contains("SERVER")
+                .contains("BACKUP").contains("FILE").contains("SHA-256");
+        assertThat(ok("backup", "import", "--help").out()).contains("Usage: raptorctl backup import").contains("FILE");
+        assertThat(ok("update", "--help").out()).contains("--backup-schedule").contains("--no-backup-schedule");
+        assertThat(ctl.run("backup", "restore", "some-server").exit()).as("restore without its BACKUP").isEqualTo(ExitCode.USAGE);
     }
 
     // ------------------------------------------------------------------------------ completion / help
