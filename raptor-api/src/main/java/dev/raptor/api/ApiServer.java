@@ -283,7 +283,7 @@ public final class ApiServer implements AutoCloseable {
         CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf, authLimit,
                 new ClientAddress(security.trustedProxies()));
-        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning, timetable);
         TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
         InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
                 : new InstallRoutes(provisioning.installs(), operations, settings);

@@ -99,6 +99,8 @@ class BackupSettingsApiTest {
         assertThat(daily.get("timeZone").asText()).isEqualTo(zone.getId());
         Instant next = Instant.parse(daily.get("nextBackupAt").asText());
         assertThat(next).isEqualTo(node.scheduledBackups.next(java.util.UUID.fromString(id)).orElseThrow());
+        assertThat(node.get("/api/v1/servers/" + id).json().get("nextBackupAt").asText()).as("the server document tells it too")
+                .isEqualTo(daily.get("nextBackupAt").asText());
         java.time.ZonedDateTime local = next.atZone(zone);
         assertThat(List.of(local.getHour(), local.getMinute(), local.getSecond())).as(local.toString()).containsExactly(4, 0, 0);
         assertThat(next).isAfter(created).isBefore(created.plus(java.time.Duration.ofHours(25))); // 25: a day across a DST change
@@ -122,6 +124,7 @@ class BackupSettingsApiTest {
         assertThat(none.status()).as(none.toString()).isEqualTo(200);
         await().atMost(TestNode.HANG).until(() -> node.get(list).json().get("nextBackupAt").isNull());
         assertThat(node.get(list).json().get("schedule").isNull()).isTrue();
+        assertThat(node.get("/api/v1/servers/" + id).json().has("nextBackupAt")).as("absent without a schedule").isFalse();
         node.call("DELETE", "/api/v1/servers/" + id, null);
     }
 

@@ -22,6 +22,8 @@ import java.time.Instant;
  * @param game         what the game said when last asked, for a spec with a {@code query}; absent before the first query
  * @param health       what its health check says: {@code starting}, {@code healthy}, {@code unhealthy}, or {@code none}
  *                     (no check, or not running)
+ * @param nextBackupAt when the node's scheduler starts the server's next scheduled backup ({@code backups.schedule});
+ *                     absent without a schedule. A changed schedule shows here a moment after the change
  */
 public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String state, String desiredState, long version,
                              Instant createdAt, Instant updatedAt, boolean crashLoop,
@@ -29,11 +31,20 @@ public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String stat
                              @JsonInclude(JsonInclude.Include.ALWAYS) String containerId,
                              @JsonInclude(JsonInclude.Include.ALWAYS) Instant startedAt,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String busyWith,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game, String health) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game, String health,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Instant nextBackupAt) {
+
+    /** A server without a next scheduled backup (a client that builds one). */
+    public ServerDocument(ServerSpecDocument spec, String state, String desiredState, long version, Instant createdAt, Instant updatedAt,
+                          boolean crashLoop, String lastError, String containerId, Instant startedAt, String busyWith,
+                          GameStatusDocument game, String health) {
+        this(spec, state, desiredState, version, createdAt, updatedAt, crashLoop, lastError, containerId, startedAt, busyWith, game,
+                health, null);
+    }
 
     /** Members Raptor sets; accepted and ignored in requests. */
     public static final java.util.Set<String> READ_ONLY = java.util.Set.of("state", "desiredState", "version", "createdAt",
-            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game", "health");
+            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game", "health", "nextBackupAt");
 
     /** {@code "3"}: the ETag of a server at {@code version}, which If-Match must repeat. */
     public static String etag(long version) {
