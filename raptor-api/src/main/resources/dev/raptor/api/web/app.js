@@ -964,6 +964,11 @@ function backupsPanel(id, alive) {
       if (!alive()) return;
       backups = list.backups;
       render();
+      // the spec's schedule, as the node's scheduler holds it (cron read in the node's time zone)
+      $('backup-next').textContent = !list.schedule ? 'No backup schedule: backups are made on request only.'
+        : list.nextBackupAt ? 'Next scheduled backup: ' + when(list.nextBackupAt) + ' (schedule \u201c' + list.schedule
+          + '\u201d, time zone ' + list.timeZone + ')'
+          : 'No scheduled backup is due (schedule \u201c' + list.schedule + '\u201d).';
     } catch (e) {
       if (alive() && e.status !== 401) $('backup-error').textContent = 'Could not load the backups: ' + e.message;
     }
@@ -1034,6 +1039,7 @@ function backupsPanel(id, alive) {
 
   $('backup-form').addEventListener('submit', create);
   body.replaceChildren();
+  $('backup-next').textContent = '';
   $('backup-status').textContent = '';
   $('backup-error').textContent = '';
   done();

@@ -166,6 +166,7 @@ class WebConsoleTest {
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
         browser.driver.get(base() + "#/servers/" + server + "/backups");
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-backups")));
+        until.until(d -> id("backup-next").getText().equals("No backup schedule: backups are made on request only."));
 
         id("backup-name").sendKeys("before the change", Keys.ENTER); // keyboard only
         until.until(d -> id("backup-status").getText().equals("Backing up: done"));
@@ -182,6 +183,11 @@ class WebConsoleTest {
         assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive))))
                 .isEqualTo(listed.get("sha256").asText());
 
+        // a schedule, once the node's scheduler holds it, is told under the list when the page next reads it (after the restore)
+        assertThat(node.send("PATCH", "/api/v1/servers/" + server, "{\"backups\": {\"schedule\": \"0 4 * * *\"}}",
+                "Authorization", "Bearer " + node.apiKey).status()).isEqualTo(200);
+        until.until(d -> !node.get("/api/v1/servers/" + server + "/backups").json().get("nextBackupAt").isNull());
+
         Files.writeString(root.resolve("world.txt"), "a broken world");
         row.findElement(By.cssSelector("[data-action=restore]")).click();
         WebElement confirm = until.until(d -> d.findElement(By.cssSelector("#backups [data-confirm=restore]")));
@@ -189,6 +195,8 @@ class WebConsoleTest {
         confirm.sendKeys(Keys.ENTER);
         until.until(d -> id("backup-status").getText().equals("Restoring before the change: done"));
         assertThat(Files.readString(root.resolve("world.txt"))).isEqualTo("the first world");
+        until.until(d -> id("backup-next").getText().startsWith("Next scheduled backup: "));
+        assertThat(id("backup-next").getText()).endsWith("(schedule \u201c0 4 * * *\u201d, time zone " + java.time.ZoneId.systemDefault().getId() + ")");
 
         row = browser.driver.findElement(By.cssSelector("#backups tbody tr"));
         row.findElement(By.cssSelector("[data-action=delete]")).click();
