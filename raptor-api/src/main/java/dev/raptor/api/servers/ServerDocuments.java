@@ -1,6 +1,8 @@
 package dev.raptor.api.servers;
 
 import dev.raptor.backup.schedule.BackupTimetable;
+import dev.raptor.core.messaging.MessageSocketState;
+import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.power.ServerController;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.core.query.GameQuery;
@@ -18,13 +20,15 @@ final class ServerDocuments {
     private ServerDocuments() {
     }
 
-    static ServerDocument of(ServerSnapshot snapshot, GameStatuses games, BackupTimetable backups) {
+    static ServerDocument of(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages, BackupTimetable backups) {
         StoredServer s = snapshot.stored();
         ServerController.View live = snapshot.live();
+        MessageSocketState socket = messages.state(s.id());
         Instant nextBackup = s.spec().backups().schedule() == null ? null : backups.next(s.spec().id()).orElse(null);
         return new ServerDocument(ServerSpecJson.encode(s.spec()), live.state().wireName(), live.desired().wireName(),
                 s.version(), s.createdAt(), s.updatedAt(), live.crashLoop(), live.lastError(), live.containerId(),
-                live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName(), nextBackup);
+                live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName(), socket.connected(),
+                socket.lastCommunication(), nextBackup);
     }
 
     /** What the game said last, for a spec that names a query and was asked at least once; null otherwise. */
