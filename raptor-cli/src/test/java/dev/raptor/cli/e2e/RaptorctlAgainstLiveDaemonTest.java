@@ -118,6 +118,32 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(ok("ps", "-q", "--no-trunc").lines()).contains(on.path("id").asText());
     }
 
+    @Test
+    void thePlainPsPrintsWhatTheFullVerbPrints() {
+        runDetached("same-on", "--label", "team=red");
+        ok("create", "--name", "same-off", IMAGE);
+        // `ps` with plain flags is answered without picocli and the HTTP client; a root option (here the same
+        // socket again) sends it down the full path, which must print the very same
+        String[] full = {"--socket", daemon.process().socket().toString()};
+        for (List<String> args : List.of(List.of("ps"), List.of("ps", "-a"), List.of("ls", "-a", "--no-trunc"), List.of("ps", "-a", "-q"),
+                List.of("ps", "-q", "--no-trunc"))) {
+            String quick = ok(args.toArray(String[]::new)).out();
+            String viaPicocli = ok(java.util.stream.Stream.concat(java.util.Arrays.stream(full), args.stream()).toArray(String[]::new)).out();
+            assertThat(withoutAges(quick)).as("raptorctl %s", args).isEqualTo(withoutAges(viaPicocli)).isNotBlank();
+        }
+        JsonNode quick = ok("ps", "-a", "--json").json();
+        JsonNode viaPicocli = ok("--socket", daemon.process().socket().toString(), "ps", "-a", "--json").json();
+        quick.forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("game")); // a live reading
+        viaPicocli.forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("game"));
+        assertThat(quick).isEqualTo(viaPicocli);
+        assertThat(quick.findValuesAsText("name")).contains("same-on", "same-off");
+    }
+
+    /** The CREATED column counts on between two runs: "12 seconds ago" and "13 seconds ago" compare equal. */
+    private static String withoutAges(String table) {
+        return table.replaceAll("(Less than a second|About an? \\w+|\\d+ \\w+) ago", "N ago").replaceAll(" +", " ");
+    }
+
     private static JsonNode findByName(JsonNode list, String name) {
         for (JsonNode s : list) {
             if (s.path("name").asText().equals(name)) {
