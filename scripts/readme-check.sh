@@ -250,7 +250,7 @@ check_on() {
     run_block curl "$(block curl | placed "$curl_port")"
     run_block backups "$(block backups | placed "$backups_port")"
     run_block updates "$(block updates | placed "$updates_port")"
-    rm -f backup.tar.zst # the block's download, in the checkout
+    rm -rf backup.tar.zst by-link.tar.zst world.tar.gz elsewhere # the backups block's files, in the checkout
     if [ "$runtime" = docker ]; then
         SUFFIX="$(basename "$WORK" | sed 's/^.*\.//' | tr 'A-Z' 'a-z')"
         start_registry

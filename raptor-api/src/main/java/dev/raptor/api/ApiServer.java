@@ -5,6 +5,7 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.Authenticator;
 import dev.raptor.api.auth.FailedAuthLimit;
 import dev.raptor.api.auth.Permission;
+import dev.raptor.api.auth.SignedLinks;
 import dev.raptor.api.auth.TokenRoutes;
 import dev.raptor.api.sftp.SftpUserRoutes;
 import dev.raptor.core.sftp.SftpUserDirectory;
@@ -51,6 +52,7 @@ import dev.raptor.api.installs.InstallRoutes;
 import dev.raptor.api.updates.UpdateRoutes;
 import dev.raptor.api.web.WebConsole;
 import dev.raptor.backup.BackupService;
+import dev.raptor.backup.schedule.BackupTimetable;
 import dev.raptor.api.tls.CertificateReloader;
 import dev.raptor.api.tls.PemIdentity;
 import dev.raptor.api.tls.TlsConnector;
@@ -147,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
         ServerVolumes volumes = volumesOf(fleet);
         return build(fleet, status, apiKey, tokens, settings, LiveConsole.standalone(fleet, volumes.diskUsage()),
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, volumes, true, null, null);
+                Observability.none(), null, volumes, true, null, null, null);
     }
 
     /** The volumes of an API built without a daemon: its own, under the fleet's volumes root, closed with it. */
@@ -164,7 +166,7 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole,
                 new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), null,
-                Observability.none(), null, volumesOf(fleet), true, null, null);
+                Observability.none(), null, volumesOf(fleet), true, null, null, null);
     }
 
     /**
@@ -222,7 +224,7 @@ public final class ApiServer implements AutoCloseable {
                                    Provisioning provisioning) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                volumesOf(fleet), true, backups, provisioning);
+                volumesOf(fleet), true, backups, null, provisioning);
     }
 
     /**
@@ -250,15 +252,30 @@ public final class ApiServer implements AutoCloseable {
                                    LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
                                    BackupService backups, Provisioning provisioning) {
+        return create(fleet, status, apiKey, tokens, settings, liveConsole, journal, archive, observability, sftpUsers, volumes,
+                backups, null, provisioning);
+    }
+
+    /**
+     * The daemon's API with its backup scheduler: like {@link #create(ServerFleet, NodeStatus, ApiKey, TokenService,
+     * ApiSettings, LiveConsole, OperationJournal, StateArchive, Observability, SftpUserDirectory, ServerVolumes,
+     * BackupService, Provisioning)}, and a server's backup list tells when {@code timetable} starts its next scheduled
+     * backup (null: never told).
+     */
+    public static ApiServer create(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
+                                   LiveConsole liveConsole, OperationJournal journal, StateArchive archive,
+                                   Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
+                                   BackupService backups, BackupTimetable timetable, Provisioning provisioning) {
         return build(fleet, status, apiKey, tokens, settings, liveConsole, Operations.durable(journal,
                 settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC()), archive, observability, sftpUsers,
-                volumes, false, backups, provisioning);
+                volumes, false, backups, timetable, provisioning);
     }
 
     private static ApiServer build(ServerFleet fleet, NodeStatus status, ApiKey apiKey, TokenService tokens, ApiSettings settings,
                                    LiveConsole liveConsole, Operations operations, StateArchive archive,
                                    Observability observability, SftpUserDirectory sftpUsers, ServerVolumes volumes,
-                                   boolean ownsVolumes, BackupService backups, Provisioning provisioning) {
+                                   boolean ownsVolumes, BackupService backups, BackupTimetable timetable,
+                                   Provisioning provisioning) {
         ProblemMapper problems = new ProblemMapper(id -> fleet.find(id).map(s -> s.stored().spec().name()));
         SecuritySettings security = settings.security();
         Tls tls = security.tls() == null ? null : new Tls(security.tls(), identity(security.tls()), new AtomicReference<>());
@@ -268,7 +285,7 @@ public final class ApiServer implements AutoCloseable {
                 new ClientAddress(security.trustedProxies()));
         // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
         MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
-        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), messages, provisioning);
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), messages, provisioning, timetable);
         TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
         InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
                 : new InstallRoutes(provisioning.installs(), operations, settings);
@@ -292,14 +309,16 @@ public final class ApiServer implements AutoCloseable {
         ExecSockets execSockets = new ExecSockets(fleet, serverExec, authenticator, problems, cors);
         ImageRoutes images = new ImageRoutes(new NodeImages(fleet), operations, settings);
         NetworkRoutes networks = new NetworkRoutes(new NodeNetworks(fleet), settings);
-        BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, operations, settings);
+        // one signer for the run: file and backup links share its key and its memory of used links, told apart by purpose
+        SignedLinks signedLinks = tokens.signedLinks();
+        BackupRoutes backupRoutes = new BackupRoutes(fleet, backups, timetable, operations, signedLinks, settings);
         OpenApiDocument openapi = new OpenApiDocument(settings.version());
         ServerFilesAccess serverFiles = new ServerFilesAccess(fleet, volumes);
         FileActivity fileActivity = new FileActivity(fleet.store());
         FileOperations fileWork = new FileOperations(operations, fleet.bus(), settings.files().workers());
         RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
         FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
-        FileLinkRoutes links = new FileLinkRoutes(serverFiles, tokens.signedLinks(), fileActivity, settings);
+        FileLinkRoutes links = new FileLinkRoutes(serverFiles, signedLinks, fileActivity, settings);
         List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls));
         if (ownsVolumes) {
             owned.add(volumes);
@@ -488,6 +507,9 @@ public final class ApiServer implements AutoCloseable {
             routes.get(BASE + "/servers/{id}/backups/{bid}", backupRoutes::get, Access.NODE);
             routes.delete(BASE + "/servers/{id}/backups/{bid}", backupRoutes::delete, Access.NODE);
             routes.get(BASE + "/servers/{id}/backups/{bid}/download", backupRoutes::download, Access.NODE);
+            routes.post(BASE + "/servers/{id}/backups/{bid}/download-url", backupRoutes::downloadUrl, Access.NODE);
+            // A browser's download of a backup: the signed link in ?token= is the credential, as for files.
+            routes.get(BackupRoutes.DOWNLOAD_PATH, backupRoutes::linkDownload, Access.SIGNED_LINK);
             routes.post(BASE + "/servers/{id}/backups/{bid}/restore", backupRoutes::restore, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups/{bid}/lock", backupRoutes::lock, Access.NODE);
             routes.post(BASE + "/servers/{id}/backups/{bid}/unlock", backupRoutes::unlock, Access.NODE);

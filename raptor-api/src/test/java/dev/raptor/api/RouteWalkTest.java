@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RouteWalkTest {
     static final String HEALTH = "/api/v1/health";
     /** Routes whose credential is a signed one-shot link in the query, whatever the transport: refused (403) without one. */
-    static final java.util.Set<String> BY_LINK = java.util.Set.of("/api/v1/files/upload", "/api/v1/files/download");
+    static final java.util.Set<String> BY_LINK = java.util.Set.of("/api/v1/files/upload", "/api/v1/files/download",
+            "/api/v1/backups/download");
     /** The Socket.IO gateway authenticates in its handshake, not per HTTP request (SocketIoGatewayTest walks that). */
     static final String SOCKET_IO = "/socket.io";
 

@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.files.testing.TreeState;
 import dev.raptor.core.operation.OperationProgress;
 import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.files.FilePolicy;

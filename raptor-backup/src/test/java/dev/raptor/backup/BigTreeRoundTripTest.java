@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.files.testing.TreeState;
 import dev.raptor.core.backup.BackupRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.raptor.backup;
 
+import dev.raptor.files.testing.TreeState;
 import dev.raptor.files.RecoveredRestore;
 import dev.raptor.core.backup.BackupRecord;
 import dev.raptor.core.backup.BackupStatus;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Builds server trees for tests: a small one with every kind of entry, and a big one of a given size, cheaply. */
-final class TestTree {
+public final class TestTree {
     static final Instant STAMP = Instant.parse("2024-05-06T07:08:09Z");
 
     private TestTree() {
@@ -105,7 +105,7 @@ final class TestTree {
     }
 
     /** Sets every time to a fixed past instant, so a tree and its restore can be compared time for time. */
-    static void stamp(Path root) throws IOException {
+    public static void stamp(Path root) throws IOException {
         List<Path> all = new ArrayList<>();
         try (var walk = Files.walk(root)) {
             walk.filter(p -> !p.equals(root)).forEach(all::add);

@@ -1,8 +1,6 @@
 package dev.raptor.cli;
 
-import dev.raptor.cli.api.DaemonErrors;
 import dev.raptor.cli.output.Terminal;
-import dev.raptor.wire.client.RaptorException;
 import picocli.CommandLine;
 
 import java.io.InputStream;
@@ -29,6 +27,9 @@ public final class RaptorctlMain {
         PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
+            if (QuickPs.handles(args)) {
+                return QuickPs.run(args, env, in, out, stdout, stderr, terminal);
+            }
             CommandLine cl = commandLine(args, env, in, out, terminal);
             cl.setOut(stdout);
             cl.setErr(stderr);
@@ -63,27 +64,9 @@ public final class RaptorctlMain {
     }
 
     private static int failure(Exception e, CommandLine cl, Terminal terminal, Map<String, String> env) {
-        PrintWriter err = cl.getErr();
-        int code;
-        String message;
-        if (e instanceof CliException c) {
-            code = c.exitCode();
-            message = c.getMessage();
-        } else if (e instanceof RaptorException r) {
-            CliException c = DaemonErrors.of(r);
-            code = c.exitCode();
-            message = c.getMessage();
-        } else if (e instanceof CommandLine.ParameterException p) {
+        if (e instanceof CommandLine.ParameterException p) {
             return usageError(p, new String[0]);
-        } else {
-            code = ExitCode.FAILURE;
-            message = e.getMessage() == null ? e.toString() : e.getMessage();
         }
-        err.println(terminal.red().apply("Error:") + " " + message);
-        if (env.containsKey("RAPTOR_DEBUG")) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return code;
+        return Failure.report(e, cl.getErr(), terminal, env);
     }
 }

@@ -339,7 +339,7 @@ public final class Daemon implements AutoCloseable {
                 .withPullAllowsPrivate(fo.pullAllowPrivate()).withPullMaxBytes(fo.pullMaxBytes()));
         api = ApiServer.create(fleet, status, apiKey, tokens, apiSettings,
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
-                new Observability(metrics, health, poller), store.sftpUsers(), serverVolumes, backups,
+                new Observability(metrics, health, poller), store.sftpUsers(), serverVolumes, backups, scheduledBackups,
                 new Provisioning(store.templates(), installs, updates));
         closeOrder.push(new Step("API (finishing in-flight requests)", api));
         try {

@@ -5,6 +5,7 @@ import dev.raptor.files.archive.ArchiveSource;
 import dev.raptor.files.archive.CompressOptions;
 import dev.raptor.files.jail.Jail;
 import dev.raptor.files.jail.Session;
+import dev.raptor.files.testing.TreeState;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;

@@ -20,13 +20,12 @@ import java.util.concurrent.TimeUnit;
  * @param setsid  starts the supervisor and the server in sessions of their own (util-linux or busybox)
  * @param awk     tags, stamps and rotates console output (mawk, gawk or busybox awk)
  * @param awkArgs options that make {@code awk} read its input line by line ({@code -W interactive} for mawk)
- * @param mv      renames the supervisor's files into place atomically
  * @param rm      deletes rotated-out log files
  * @param setpriv drops from root to the server's user (util-linux); null when missing
  * @param taskset pins servers to CPUs ({@code limits.threads}); null when missing
  * @param useradd creates the server user; null when missing
  */
-record HostTools(Path sh, Path setsid, Path awk, List<String> awkArgs, Path mv, Path rm, Path setpriv, Path taskset,
+record HostTools(Path sh, Path setsid, Path awk, List<String> awkArgs, Path rm, Path setpriv, Path taskset,
                  Path useradd) {
 
     private static final List<String> DIRS = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
@@ -41,14 +40,13 @@ record HostTools(Path sh, Path setsid, Path awk, List<String> awkArgs, Path mv, 
         Path sh = Files.isExecutable(Path.of("/bin/sh")) ? Path.of("/bin/sh") : require("sh", missing);
         Path setsid = require("setsid", missing);
         Path awk = require("awk", missing);
-        Path mv = require("mv", missing);
         Path rm = require("rm", missing);
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the process runtime needs " + String.join(", ", missing)
                     + " on this host (util-linux, coreutils and an awk, or busybox)");
         }
         List<String> awkArgs = isMawk(awk) ? List.of("-W", "interactive") : List.of();
-        return new HostTools(sh, setsid, awk, awkArgs, mv, rm, which("setpriv").orElse(null), which("taskset").orElse(null),
+        return new HostTools(sh, setsid, awk, awkArgs, rm, which("setpriv").orElse(null), which("taskset").orElse(null),
                 which("useradd").orElse(null));
     }
 

@@ -20,6 +20,8 @@ import java.util.UUID;
 final class LogFollower implements ThreadSubscription.Body<LogLine> {
     /** How long to wait, after the run ended, for the pump to write the last lines (a straggler may hold its pipe). */
     static final Duration PUMP_GRACE = Duration.ofSeconds(2);
+    /** The first pause after lines arrived: more of the same burst is likely soon. */
+    private static final Duration AFTER_OUTPUT = Duration.ofMillis(10);
 
     private final RecordFiles files;
     private final UUID serverId;
@@ -52,6 +54,12 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
         }
         ConsoleLog.Position pos = history.next();
         Instant endedAt = null;
+        // A follower usually begins as a run begins (a start waits for its ready line): the first looks come
+        // within milliseconds, then further apart up to the poll interval, so a boot's first lines are seen
+        // at once instead of after half a poll interval on average. Output comes in bursts (a boot, a
+        // command's answer): after lines, the next look is AFTER_OUTPUT away, not at once, so a chatty
+        // server costs a few looks per burst rather than one per line.
+        PollBackoff backoff = new PollBackoff(poll.toMillis());
         while (out.isOpen()) {
             ConsoleLog.Chunk chunk = log.readFrom(pos, request.since(), false);
             pos = chunk.next();
@@ -61,6 +69,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
                 }
             }
             if (!chunk.lines().isEmpty()) {
+                backoff.restartAt(AFTER_OUTPUT.toMillis());
                 continue;
             }
             if (!Objects.equals(identity, identity(files.dir()))) {
@@ -79,7 +88,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
                     return;
                 }
             }
-            Pause.millis(poll.toMillis());
+            backoff.pause();
         }
     }
 

@@ -1,9 +1,5 @@
 package dev.raptor.process;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -14,17 +10,13 @@ import java.util.Optional;
  */
 record ProcessId(long pid, long startTime) {
 
-    /** Reads a pid file written as {@code "<pid> <start time>"}; empty when it is missing, empty or garbled. */
+    /** Reads a pid file written as {@code "<pid> <start time>"}; empty when it is missing, not yet written whole, or garbled. */
     static Optional<ProcessId> read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
+        Optional<String> line = RecordFiles.readSmall(file);
+        if (line.isEmpty()) {
             return Optional.empty();
         }
-        String[] parts = text.split("\\s+");
+        String[] parts = line.get().split("\\s+");
         if (parts.length != 2) {
             return Optional.empty();
         }

@@ -90,8 +90,10 @@ import java.util.function.Consumer;
  * <p>One runtime per state directory at a time (the daemon's data-directory lock sees to that). Thread-safe.
  */
 public final class ProcessRuntime implements ContainerRuntime {
-    /** How often awaitExit looks at the record while it waits. */
+    /** How often awaitExit looks at the record while it waits, at most (it looks more often at first: {@link PollBackoff}). */
     private static final long EXIT_POLL_MILLIS = 10;
+    /** How often a start looks for the supervisor's main.pid, at most. */
+    private static final long START_POLL_MILLIS = 5;
     /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
     private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -416,11 +418,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
-    /** Waits until the supervisor has spawned the server (main.pid) or recorded why not (exit). */
+    /** Waits until the supervisor has spawned the server (main.pid written) or recorded why not (exit). */
     private void awaitMainProcess(UUID id, RecordFiles files, Supervisor.Launch launch, Deadline deadline) {
-        while (!Files.exists(files.mainPid()) && !Files.exists(files.exit())) {
+        PollBackoff backoff = new PollBackoff(START_POLL_MILLIS);
+        while (!spawned(files)) {
             boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
-            if (!supervisorAlive && !Files.exists(files.mainPid()) && !Files.exists(files.exit())) {
+            if (!supervisorAlive && !spawned(files)) {
                 files.recordExitIfAbsent(RunFacts.LOST);
                 log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());
                 return;
@@ -428,8 +431,13 @@ public final class ProcessRuntime implements ContainerRuntime {
             if (deadline.expired()) {
                 throw new EngineException.Timeout(id, "start", "the supervisor did not start the server before the deadline", null);
             }
-            Pause.millis(5);
+            backoff.pause(deadline.remainingMillis());
         }
+    }
+
+    /** Whether the supervisor has written the main process's pid or the run's exit (each whole). */
+    private static boolean spawned(RecordFiles files) {
+        return ProcessId.read(files.mainPid()).isPresent() || files.readExit().isPresent();
     }
 
     @Override
@@ -569,6 +577,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
         UUID id = ref.serverId();
         RecordFiles files = state.record(id);
+        PollBackoff backoff = new PollBackoff(EXIT_POLL_MILLIS);
         try {
             while (true) {
                 require(ref, "awaitExit");
@@ -579,9 +588,10 @@ public final class ProcessRuntime implements ContainerRuntime {
                 if (deadline.expired()) {
                     return Optional.empty();
                 }
-                // A look is a few small file reads; a stop waits on average half of this after the exit, and a
-                // stop's whole budget over a bare kill is 50 ms (raptor-bench's process scenario): look often.
-                Pause.millis(Math.max(1, Math.min(EXIT_POLL_MILLIS, deadline.remainingMillis())));
+                // A look is a few small file reads. A signalled server usually ends within milliseconds, and a
+                // stop's whole budget over a bare kill is 50 ms (raptor-bench's process scenario): look often at
+                // first, then every EXIT_POLL_MILLIS.
+                backoff.pause(deadline.remainingMillis());
             }
         } catch (Pause.Interrupted e) {
             throw new EngineException.Timeout(id, "awaitExit", "interrupted", e);

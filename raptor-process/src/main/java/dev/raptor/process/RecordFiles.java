@@ -182,9 +182,19 @@ record RecordFiles(Path dir) {
         }
     }
 
-    private static Optional<String> readSmall(Path file) {
+    /**
+     * The one line of a small file the runtime or the supervisor writes ({@code started}, {@code exit}, the pid
+     * files), stripped; empty while the file is missing or its line is not complete. The supervisor writes its
+     * files in place, with one write(2) each (see supervisor.sh): a reader may find one created but not yet
+     * written, and only the final newline says that the line is whole.
+     */
+    static Optional<String> readSmall(Path file) {
         try {
-            String s = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            String s = Files.readString(file, StandardCharsets.US_ASCII);
+            if (!s.endsWith("\n")) {
+                return Optional.empty();
+            }
+            s = s.strip();
             return s.isEmpty() ? Optional.empty() : Optional.of(s);
         } catch (NoSuchFileException e) {
             return Optional.empty();

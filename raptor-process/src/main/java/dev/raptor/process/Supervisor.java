@@ -158,7 +158,6 @@ final class Supervisor {
         assign(b, "R_LOG_RUN", Long.toString(run));
         assign(b, "R_LOG_BYTES", Long.toString(logFileBytes));
         assign(b, "R_LOG_FILES", Integer.toString(logFiles));
-        assign(b, "R_MV", tools.mv().toString());
         assign(b, "R_RM", tools.rm().toString());
         assign(b, "R_CGROUP_PROCS", cgroupProcs.stream().map(Path::toString).collect(Collectors.joining(" ")));
         b.append("r_awk() { LC_ALL=C; export LC_ALL; exec ").append(words(awk)).append(" \"$@\"; }\n");

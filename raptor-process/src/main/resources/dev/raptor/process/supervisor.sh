@@ -7,7 +7,11 @@
 # and r_exec (execs the server's command line). The runtime has already created the FIFOs stdin.pipe,
 # out.pipe and err.pipe and removed the files of the previous run.
 #
-# What it leaves in the record directory, each replaced atomically (written beside, then renamed):
+# What it leaves in the record directory, each one line written by a single write(2) into a file the runtime
+# removed before the run (r_put): a reader sees it absent, empty, or whole, and takes it as written only once
+# its line is complete (ends in a newline). No rename through mv(1): an exec of mv costs milliseconds, twice
+# before a start is seen and once before a stop is, where the whole run's budget over a bare start is 50 ms.
+#
 #   supervisor.pid  "<pid> <start time>" of this shell (start time: field 22 of /proc/<pid>/stat, so a
 #                   later daemon can tell this process from another that got the same pid)
 #   main.pid        "<pid> <start time>" of the server's main process, written by that process once it
@@ -28,7 +32,7 @@ set -f
 D=$1
 
 r_put() {
-    printf '%s\n' "$2" > "$D/.$1.tmp" && "$R_MV" -f "$D/.$1.tmp" "$D/$1"
+    printf '%s\n' "$2" > "$D/$1"
 }
 
 # r_start_time PID: sets r_st to the start time of process PID
@@ -40,7 +44,6 @@ r_start_time() {
     r_st=${20}
 }
 
-R_MV=mv
 . "$D/run.conf" || { r_put exit 120; exit 120; }
 
 r_start_time $$ && r_put supervisor.pid "$$ $r_st"

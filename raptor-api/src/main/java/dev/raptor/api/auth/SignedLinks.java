@@ -62,6 +62,13 @@ public final class SignedLinks {
 
     /** A freshly signed link: the token to put in the URL, and what it says. */
     public record Link(String token, Claims claims) {
+        /**
+         * The URL a browser requests: {@code route} (the path of the route that redeems links of this purpose, such as
+         * {@code /api/v1/files/download}) with the token in its {@code ?token=} query.
+         */
+        public String url(String route) {
+            return route + "?token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8);
+        }
     }
 
     /** Why a link was refused; the message is for the person holding it. */

@@ -3,6 +3,7 @@ package dev.raptor.api.backups;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
+import dev.raptor.api.auth.SignedLinks;
 import dev.raptor.api.http.JsonBody;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
@@ -16,6 +17,7 @@ import dev.raptor.backup.BackupRequest;
 import dev.raptor.backup.BackupService;
 import dev.raptor.backup.BackupTarget;
 import dev.raptor.backup.ServerBackups;
+import dev.raptor.backup.schedule.BackupTimetable;
 import dev.raptor.core.backup.BackupRecord;
 import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationStatus;
@@ -25,6 +27,7 @@ import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.validation.Problems;
 import dev.raptor.files.BadArchiveException;
 import dev.raptor.wire.backup.BackupCreateRequest;
+import dev.raptor.wire.backup.BackupDownloadUrlDocument;
 import dev.raptor.wire.backup.BackupList;
 import dev.raptor.wire.backup.RestoreRequest;
 import dev.raptor.wire.json.JsonObjectReader;
@@ -43,25 +46,38 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@code /servers/{id}/backups...}: create (an operation with progress, answered like a power action), list, read,
- * download (streamed), import (an archive made elsewhere, streamed in), delete, lock and unlock, and restore, which the
+ * {@code /servers/{id}/backups...}: create (an operation with progress, answered like a power action), list (with when
+ * the next scheduled backup starts), read, download (streamed; for a browser, by a signed one-shot link from
+ * {@code download-url}, redeemed at {@link #DOWNLOAD_PATH} without the API key), import (an archive made elsewhere, streamed in), delete, lock and unlock, and restore, which the
  * server's controller serialises with power actions (a running server is stopped by its stop policy and started again after; power actions answer 409
  * meanwhile). Backups and restores run on platform threads of their own; the request only waits for the answer.
  */
 public final class BackupRoutes {
+    /** The purpose of a backup's signed download link: it redeems nowhere else, and no other link redeems here. */
+    static final String DOWNLOAD = "backups.download";
+    /** Where a browser redeems a backup's signed download link ({@code ?token=}). */
+    public static final String DOWNLOAD_PATH = "/api/v1/backups/download";
+
     private final ServerFleet fleet;
     /** Null on a node built without backups: every route answers 501. */
     private final BackupService backups;
     /** The backups as the servers' specs say (ignore patterns, retention, console commands); null without backups. */
     private final ServerBackups serverBackups;
+    /** When each server's next scheduled backup starts. */
+    private final BackupTimetable timetable;
     private final Operations operations;
+    /** The node's signed links, shared with the file routes' (one mechanism, purposes kept apart). */
+    private final SignedLinks links;
     private final ApiSettings settings;
 
-    public BackupRoutes(ServerFleet fleet, BackupService backups, Operations operations, ApiSettings settings) {
+    public BackupRoutes(ServerFleet fleet, BackupService backups, BackupTimetable timetable, Operations operations, SignedLinks links,
+                        ApiSettings settings) {
         this.fleet = fleet;
         this.backups = backups;
         this.serverBackups = backups == null ? null : new ServerBackups(fleet, backups);
+        this.timetable = timetable == null ? BackupTimetable.NONE : timetable;
         this.operations = operations;
+        this.links = links;
         this.settings = settings;
     }
 
@@ -162,10 +178,13 @@ public final class BackupRoutes {
         Responses.json(ctx, 201, BackupDocuments.of(b));
     }
 
-    /** {@code GET /servers/{id}/backups}. */
+    /** {@code GET /servers/{id}/backups}: the backups, the spec's schedule and when the scheduler starts the next one. */
     public void list(Context ctx) {
         UUID id = knownServer(ctx);
-        Responses.json(ctx, 200, new BackupList(service().list(id).stream().map(BackupDocuments::of).toList()));
+        String schedule = fleet.find(id).map(s -> s.stored().spec().backups().schedule()).orElse(null);
+        Instant next = schedule == null ? null : timetable.next(id).orElse(null);
+        Responses.json(ctx, 200, new BackupList(service().list(id).stream().map(BackupDocuments::of).toList(), schedule,
+                timetable.zone().getId(), next));
     }
 
     /** {@code GET /servers/{id}/backups/{bid}}. */
@@ -177,7 +196,40 @@ public final class BackupRoutes {
     /** {@code GET /servers/{id}/backups/{bid}/download}: the archive as stored, streamed. */
     public void download(Context ctx) throws IOException {
         UUID id = knownServer(ctx);
-        try (BackupDownload d = service().download(id, backupId(ctx))) {
+        stream(ctx, id, backupId(ctx));
+    }
+
+    /**
+     * {@code POST /servers/{id}/backups/{bid}/download-url}: 201 with a signed one-shot URL for a browser, bound to this
+     * backup ({@link BackupDownloadUrlDocument}); the backup must be completed now (409 otherwise), and is looked up
+     * again when the link is used.
+     */
+    public void downloadUrl(Context ctx) throws IOException {
+        UUID id = knownServer(ctx);
+        UUID bid = backupId(ctx);
+        BackupRecord b = service().find(id, bid);
+        if (b.status() != dev.raptor.core.backup.BackupStatus.COMPLETED) {
+            throw new dev.raptor.backup.BackupException.NotRestorable(id, bid, b.status().wireName());
+        }
+        SignedLinks.Link link = links.issue(DOWNLOAD, id, bid.toString(), settings.files().linkTtl());
+        Responses.json(ctx, 201, new BackupDownloadUrlDocument(link.url(DOWNLOAD_PATH), bid, link.claims().expiresAt()));
+    }
+
+    /** {@code GET /backups/download?token=}: the link's backup, as {@link #download} streams it; a link is good once. */
+    public void linkDownload(Context ctx) throws IOException {
+        SignedLinks.Claims c = links.redeem(Query.text(ctx, "token").orElse(null), DOWNLOAD);
+        UUID bid;
+        try {
+            bid = UUID.fromString(c.resource());
+        } catch (IllegalArgumentException e) {
+            // signed by this node for this purpose, so never seen; refused rather than trusted
+            throw new SignedLinks.InvalidLinkException("the link names no backup");
+        }
+        stream(ctx, c.serverId(), bid);
+    }
+
+    private void stream(Context ctx, UUID id, UUID bid) throws IOException {
+        try (BackupDownload d = service().download(id, bid)) {
             ctx.status(200);
             ctx.header("Content-Type", d.backup().format().endsWith("zst") ? "application/zstd" : "application/octet-stream");
             ctx.header("Content-Length", Long.toString(d.backup().sizeBytes()));

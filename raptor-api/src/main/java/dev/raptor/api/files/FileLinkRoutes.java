@@ -23,8 +23,6 @@ import dev.raptor.wire.json.JsonObjectReader;
 import io.javalin.http.Context;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,8 +83,7 @@ public final class FileLinkRoutes {
 
     private void sign(Context ctx, UUID id, String purpose, String route, String path) {
         SignedLinks.Link link = links.issue(purpose, id, path, settings.files().linkTtl());
-        String url = route + "?token=" + URLEncoder.encode(link.token(), StandardCharsets.UTF_8);
-        Responses.json(ctx, 201, new SignedUrlDocument(url, path, link.claims().expiresAt()));
+        Responses.json(ctx, 201, new SignedUrlDocument(link.url(route), path, link.claims().expiresAt()));
     }
 
     /** {@code POST /files/upload?token=}: every file of the form into the link's directory. */

@@ -12,6 +12,7 @@ import dev.raptor.api.operations.OperationAnswer;
 import dev.raptor.api.operations.Operations;
 import dev.raptor.api.operations.WaitPolicy;
 import dev.raptor.api.problem.ProblemException;
+import dev.raptor.backup.schedule.BackupTimetable;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.messaging.MessageSockets;
@@ -42,15 +43,19 @@ public final class ServerRoutes {
     private final MessageSockets messages;
 
     private final Provisioning provisioning;
+    /** When each server's next scheduled backup starts (its document's {@code nextBackupAt}). */
+    private final BackupTimetable backups;
 
     /**
      * @param messages     the message sockets, whose connection state the documents show
      * @param provisioning templates for servers made from them; null = a body naming a template is refused
+     * @param backups      the node's backup scheduler; null = documents never tell a next backup
      */
     public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings, GameStatuses games, MessageSockets messages,
-                        Provisioning provisioning) {
+                        Provisioning provisioning, BackupTimetable backups) {
         this.games = games;
         this.messages = messages;
+        this.backups = backups == null ? BackupTimetable.NONE : backups;
         this.provisioning = provisioning;
         this.fleet = fleet;
         this.operations = operations;
@@ -71,18 +76,18 @@ public final class ServerRoutes {
         ServerSnapshot snapshot = current(created.id());
         ctx.header("Location", PATH + created.id());
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 201, ServerDocuments.of(snapshot, games, messages));
+        Responses.json(ctx, 201, ServerDocuments.of(snapshot, games, messages, backups));
     }
 
     public void list(Context ctx) {
         ServerFilter filter = ServerFilter.of(ctx);
-        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(s -> ServerDocuments.of(s, games, messages)).toList()));
+        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(s -> ServerDocuments.of(s, games, messages, backups)).toList()));
     }
 
     public void get(Context ctx) {
         ServerSnapshot snapshot = current(Query.serverId(ctx));
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 200, ServerDocuments.of(snapshot, games, messages));
+        Responses.json(ctx, 200, ServerDocuments.of(snapshot, games, messages, backups));
     }
 
     /**

@@ -964,6 +964,11 @@ function backupsPanel(id, alive) {
       if (!alive()) return;
       backups = list.backups;
       render();
+      // the spec's schedule, as the node's scheduler holds it (cron read in the node's time zone)
+      $('backup-next').textContent = !list.schedule ? 'No backup schedule: backups are made on request only.'
+        : list.nextBackupAt ? 'Next scheduled backup: ' + when(list.nextBackupAt) + ' (schedule \u201c' + list.schedule
+          + '\u201d, time zone ' + list.timeZone + ')'
+          : 'No scheduled backup is due (schedule \u201c' + list.schedule + '\u201d).';
     } catch (e) {
       if (alive() && e.status !== 401) $('backup-error').textContent = 'Could not load the backups: ' + e.message;
     }
@@ -1011,22 +1016,20 @@ function backupsPanel(id, alive) {
     }
     refresh();
   };
-  // The key goes in a header, never in a URL: the archive is fetched with it and handed to the browser as a file.
+  // A one-shot signed link, as for files: the key never goes into a URL, and the browser streams the archive to
+  // disk itself (no copy of it in the page's memory, whatever its size).
   const download = async (b, trigger) => {
     trigger.disabled = true;
     $('backup-error').textContent = '';
     try {
-      const res = await call('GET', 'servers/' + id + '/backups/' + b.id + '/download', undefined, undefined,
-        { accept: 'application/zstd, application/octet-stream' });
-      const url = URL.createObjectURL(await res.blob());
+      const link = await api('POST', 'servers/' + id + '/backups/' + b.id + '/download-url');
       const a = document.createElement('a');
-      a.href = url;
+      a.href = relative(link.url);
       a.download = b.name.replace(/[^A-Za-z0-9._-]+/g, '_') + '.' + b.format;
       document.body.append(a);
       a.click();
       a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
-      $('backup-status').textContent = 'Downloaded ' + b.name + '.';
+      $('backup-status').textContent = 'Downloading ' + b.name + '.';
     } catch (e) {
       $('backup-error').textContent = 'Could not download ' + b.name + ': ' + e.message;
     } finally {
@@ -1036,6 +1039,7 @@ function backupsPanel(id, alive) {
 
   $('backup-form').addEventListener('submit', create);
   body.replaceChildren();
+  $('backup-next').textContent = '';
   $('backup-status').textContent = '';
   $('backup-error').textContent = '';
   done();

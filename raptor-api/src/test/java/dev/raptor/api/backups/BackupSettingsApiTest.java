@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -82,6 +83,49 @@ class BackupSettingsApiTest {
                 .isEqualTo("{\"schedule\":\"@daily\",\"max\":3,\"ignore\":[\"logs/\"],\"commandsAfter\":[\"save-on\"]}");
         // the schedule follows the spec's change event, on the bus's own thread
         await().atMost(TestNode.HANG).until(() -> node.scheduledBackups.next(java.util.UUID.fromString(id)).isPresent());
+    }
+
+    @Test
+    void theBackupListTellsWhenTheNextScheduledBackupStartsAndFollowsTheSchedulesChanges() {
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault(); // the node's, as the daemon's scheduler reads cron in
+        Instant created = Instant.now();
+        String id = node.create(spec("next-backup", "{\"schedule\": \"0 4 * * *\"}"));
+        String list = "/api/v1/servers/" + id + "/backups";
+
+        // the scheduler follows the created event on the bus's thread: the list tells once it has
+        await().atMost(TestNode.HANG).until(() -> !node.get(list).json().get("nextBackupAt").isNull());
+        JsonNode daily = node.get(list).json();
+        assertThat(daily.get("schedule").asText()).isEqualTo("0 4 * * *");
+        assertThat(daily.get("timeZone").asText()).isEqualTo(zone.getId());
+        Instant next = Instant.parse(daily.get("nextBackupAt").asText());
+        assertThat(next).isEqualTo(node.scheduledBackups.next(java.util.UUID.fromString(id)).orElseThrow());
+        assertThat(node.get("/api/v1/servers/" + id).json().get("nextBackupAt").asText()).as("the server document tells it too")
+                .isEqualTo(daily.get("nextBackupAt").asText());
+        java.time.ZonedDateTime local = next.atZone(zone);
+        assertThat(List.of(local.getHour(), local.getMinute(), local.getSecond())).as(local.toString()).containsExactly(4, 0, 0);
+        assertThat(next).isAfter(created).isBefore(created.plus(java.time.Duration.ofHours(25))); // 25: a day across a DST change
+
+        Instant patched = Instant.now();
+        TestNode.Res every = node.send("PATCH", "/api/v1/servers/" + id, "{\"backups\": {\"schedule\": \"@every 6h\"}}",
+                "Authorization", "Bearer " + node.apiKey);
+        assertThat(every.status()).as(every.toString()).isEqualTo(200);
+        await().atMost(TestNode.HANG).until(() -> {
+            JsonNode n = node.get(list).json().get("nextBackupAt");
+            return !n.isNull() && !Instant.parse(n.asText()).equals(next);
+        });
+        JsonNode interval = node.get(list).json();
+        assertThat(interval.get("schedule").asText()).isEqualTo("@every 6h");
+        // no backup yet: six hours from when the scheduler learnt the change
+        assertThat(Instant.parse(interval.get("nextBackupAt").asText()))
+                .isBetween(patched.plus(java.time.Duration.ofHours(6)), Instant.now().plus(java.time.Duration.ofHours(6)));
+
+        TestNode.Res none = node.send("PATCH", "/api/v1/servers/" + id, "{\"backups\": {\"schedule\": null}}",
+                "Authorization", "Bearer " + node.apiKey);
+        assertThat(none.status()).as(none.toString()).isEqualTo(200);
+        await().atMost(TestNode.HANG).until(() -> node.get(list).json().get("nextBackupAt").isNull());
+        assertThat(node.get(list).json().get("schedule").isNull()).isTrue();
+        assertThat(node.get("/api/v1/servers/" + id).json().has("nextBackupAt")).as("absent without a schedule").isFalse();
+        node.call("DELETE", "/api/v1/servers/" + id, null);
     }
 
     @Test

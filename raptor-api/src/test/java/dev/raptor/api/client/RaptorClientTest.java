@@ -334,6 +334,16 @@ class RaptorClientTest {
         assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(archive)))
                 .isEqualTo(b.sha256());
 
+        // a browser's link: typed, bound to the backup, and good for one GET without credentials
+        dev.raptor.wire.backup.BackupDownloadUrlDocument link = backups.downloadUrl(b.id().toString());
+        assertThat(link.backupId()).isEqualTo(b.id());
+        assertThat(link.url()).startsWith("/api/v1/backups/download?token=");
+        assertThat(link.expiresAt()).isAfter(java.time.Instant.now().minusSeconds(1));
+        java.net.http.HttpResponse<byte[]> byLink = node.http.send(java.net.http.HttpRequest.newBuilder(node.uri(link.url())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(byLink.statusCode()).isEqualTo(200);
+        assertThat(byLink.body()).isEqualTo(archive);
+
         assertThat(backups.lock(b.id().toString()).locked()).isTrue();
         assertThatThrownBy(() -> backups.delete(b.id().toString()))
                 .isInstanceOfSatisfying(RaptorProblemException.class, e -> assertThat(e.status()).isEqualTo(409));

@@ -140,7 +140,7 @@ public final class TestNode implements AutoCloseable {
         new HealthMetrics(metrics.registry(), health);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
-                volumes, backups, new dev.raptor.api.Provisioning(store.templates(), installs, updates)).start();
+                volumes, backups, scheduledBackups, new dev.raptor.api.Provisioning(store.templates(), installs, updates)).start();
     }
 
     /** Docker's helper containers on the test engine; the in-memory engine has no installs. */

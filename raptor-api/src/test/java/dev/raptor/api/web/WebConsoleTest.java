@@ -166,18 +166,27 @@ class WebConsoleTest {
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-page")));
         browser.driver.get(base() + "#/servers/" + server + "/backups");
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-backups")));
+        until.until(d -> id("backup-next").getText().equals("No backup schedule: backups are made on request only."));
 
         id("backup-name").sendKeys("before the change", Keys.ENTER); // keyboard only
         until.until(d -> id("backup-status").getText().equals("Backing up: done"));
         WebElement row = until.until(d -> d.findElement(By.cssSelector("#backups tbody tr")));
         assertThat(row.getText()).contains("before the change").contains("completed");
 
+        // by a one-shot signed link: the browser streams the archive itself, named as the daemon's Content-Disposition says
         row.findElement(By.cssSelector("[data-action=download]")).click();
-        until.until(d -> id("backup-status").getText().equals("Downloaded before the change."));
-        Path archive = browser.downloads.resolve("before_the_change.tar.zst");
-        until.until(d -> Files.isRegularFile(archive) && sizeOf(archive) > 0);
+        until.until(d -> id("backup-status").getText().equals("Downloading before the change."));
         String bid = row.getAttribute("data-backup-id");
-        assertThat(sizeOf(archive)).isEqualTo(node.get("/api/v1/servers/" + server + "/backups/" + bid).json().get("size").asLong());
+        com.fasterxml.jackson.databind.JsonNode listed = node.get("/api/v1/servers/" + server + "/backups/" + bid).json();
+        Path archive = browser.downloads.resolve(server.substring(0, 8) + "-before_the_change.tar.zst");
+        until.until(d -> Files.isRegularFile(archive) && sizeOf(archive) == listed.get("size").asLong());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive))))
+                .isEqualTo(listed.get("sha256").asText());
+
+        // a schedule, once the node's scheduler holds it, is told under the list when the page next reads it (after the restore)
+        assertThat(node.send("PATCH", "/api/v1/servers/" + server, "{\"backups\": {\"schedule\": \"0 4 * * *\"}}",
+                "Authorization", "Bearer " + node.apiKey).status()).isEqualTo(200);
+        until.until(d -> !node.get("/api/v1/servers/" + server + "/backups").json().get("nextBackupAt").isNull());
 
         Files.writeString(root.resolve("world.txt"), "a broken world");
         row.findElement(By.cssSelector("[data-action=restore]")).click();
@@ -186,6 +195,8 @@ class WebConsoleTest {
         confirm.sendKeys(Keys.ENTER);
         until.until(d -> id("backup-status").getText().equals("Restoring before the change: done"));
         assertThat(Files.readString(root.resolve("world.txt"))).isEqualTo("the first world");
+        until.until(d -> id("backup-next").getText().startsWith("Next scheduled backup: "));
+        assertThat(id("backup-next").getText()).endsWith("(schedule \u201c0 4 * * *\u201d, time zone " + java.time.ZoneId.systemDefault().getId() + ")");
 
         row = browser.driver.findElement(By.cssSelector("#backups tbody tr"));
         row.findElement(By.cssSelector("[data-action=delete]")).click();

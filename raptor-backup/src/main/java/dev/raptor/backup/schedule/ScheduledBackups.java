@@ -32,7 +32,7 @@ import java.util.concurrent.Executor;
  * <p>It also teaches the fleet the schedule's syntax ({@link ServerFleet#addSpecCheck}): a spec whose schedule is no
  * schedule is refused when it is created, changed or imported, naming {@code backups.schedule}.
  */
-public final class ScheduledBackups implements AutoCloseable {
+public final class ScheduledBackups implements BackupTimetable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScheduledBackups.class);
 
     private final ServerFleet fleet;
@@ -78,9 +78,14 @@ public final class ScheduledBackups implements AutoCloseable {
         return this;
     }
 
-    /** When the server's next scheduled backup starts; empty when it has no schedule. */
+    @Override
     public Optional<Instant> next(UUID serverId) {
         return scheduler.next(serverId);
+    }
+
+    @Override
+    public ZoneId zone() {
+        return scheduler.zone();
     }
 
     private void onEvent(ServerEvent event) {

@@ -1,5 +1,7 @@
 package dev.raptor.backup.storage;
 
+import dev.raptor.backup.TestTree;
+import dev.raptor.files.testing.TreeState;
 import dev.raptor.backup.BackupListener;
 import dev.raptor.backup.BackupRequest;
 import dev.raptor.backup.BackupService;
@@ -75,8 +77,8 @@ class S3StorageTest {
             Files.write(root.resolve("world/region.mca"), noise);
             Files.writeString(root.resolve("server.properties"), "motd=s3\n");
             Files.createSymbolicLink(root.resolve("world/link"), Path.of("region.mca"));
-            dev.raptor.backup.TreeStateAccess.stamp(root);
-            Map<String, String> saved = dev.raptor.backup.TreeStateAccess.of(root);
+            TestTree.stamp(root);
+            Map<String, String> saved = TreeState.of(root, true);
             BackupService backups = new BackupService(store.backupRecords(), volumes, StorageSet.of(s3), BackupSettings.defaults(),
                     Clock.systemUTC());
 
@@ -94,7 +96,7 @@ class S3StorageTest {
             Files.writeString(root.resolve("extra"), "x");
             backups.restore(BackupTarget.of(serverId), b.id(), true, BackupListener.NONE);
 
-            assertThat(dev.raptor.backup.TreeStateAccess.of(root)).isEqualTo(saved);
+            assertThat(TreeState.of(root, true)).isEqualTo(saved);
         }
     }
 

@@ -56,7 +56,7 @@ public final class CliScenario implements Scenario {
             time(docker, daemon, bench);
             // the floor under any JVM CLI: starting and stopping a JVM with raptorctl's flags, doing nothing
             List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-version");
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djdk.reflect.useNativeAccessorOnly=true", "-version");
             time(jvm, daemon, bench);
             Samples raptor = new Samples();
             Samples ref = new Samples();

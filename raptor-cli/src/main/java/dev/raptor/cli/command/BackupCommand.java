@@ -4,8 +4,10 @@ import dev.raptor.cli.Cli;
 import dev.raptor.cli.CliException;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.api.ServerResolver.ServerRef;
+import dev.raptor.cli.output.ProgressBar;
 import dev.raptor.cli.output.Table;
 import dev.raptor.wire.backup.BackupDocument;
+import dev.raptor.wire.backup.BackupList;
 import dev.raptor.wire.client.BackupsClient;
 import dev.raptor.wire.client.OperationsClient;
 import dev.raptor.wire.operation.OperationDocument;
@@ -135,7 +137,8 @@ public final class BackupCommand extends VerbGroup {
         @ParentCommand
         BackupCommand parent;
 
-        @Option(names = "--json", description = "Print the daemon's JSON.")
+        @Option(names = "--json", description = "Print the backups as the daemon's JSON documents (an array; the next scheduled "
+                + "backup is in 'raptorctl inspect SERVER').")
         boolean json;
 
         @Parameters(paramLabel = "SERVER", description = "A server id, id prefix or name.")
@@ -145,19 +148,30 @@ public final class BackupCommand extends VerbGroup {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
-            List<BackupDocument> all = backups(cli, ref).list().backups();
+            BackupList list = backups(cli, ref).list();
             if (json) {
-                cli.printJson(all);
+                cli.printJson(list.backups());
                 return ExitCode.OK;
             }
             Table t = new Table("BACKUP ID", "NAME", "CREATED", "STATUS", "SIZE", "LOCKED");
-            for (BackupDocument b : all) {
+            for (BackupDocument b : list.backups()) {
                 t.row(b.id().toString(), b.name(), String.valueOf(b.createdAt()), b.status(), b.size() == null ? "-" : size(b.size()),
                         b.locked() ? "yes" : "");
             }
             cli.out().print(t.render());
+            cli.out().println(schedule(list));
             cli.out().flush();
             return ExitCode.OK;
+        }
+
+        /** {@code Next scheduled backup: 2026-12-06T04:00:00Z (schedule "0 4 * * *", time zone Europe/Berlin)}. */
+        static String schedule(BackupList list) {
+            if (list.schedule() == null) {
+                return "No backup schedule: backups are made on request only.";
+            }
+            String how = "schedule \"" + list.schedule() + "\"" + (list.timeZone() == null ? "" : ", time zone " + list.timeZone());
+            return list.nextBackupAt() == null ? "No scheduled backup is due (" + how + ")."
+                    : "Next scheduled backup: " + list.nextBackupAt() + " (" + how + ")";
         }
     }
 
@@ -213,7 +227,9 @@ public final class BackupCommand extends VerbGroup {
         }
     }
 
-    @Command(name = "download", mixinStandardHelpOptions = true, description = "Save BACKUP's archive to FILE ('-': stdout), as stored.")
+    @Command(name = "download", mixinStandardHelpOptions = true,
+            description = {"Save BACKUP's archive to FILE ('-': stdout), as stored, with a progress bar on a terminal.",
+                    "Its SHA-256 is checked against the backup's: a FILE that would differ is not written."})
     public static final class Download implements Callable<Integer> {
         @ParentCommand
         BackupCommand parent;
@@ -231,17 +247,20 @@ public final class BackupCommand extends VerbGroup {
         public Integer call() {
             Cli cli = parent.root.cli();
             ServerRef ref = cli.resolver().resolve(server);
-            try (InputStream in = backups(cli, ref).download(backup)) {
+            BackupsClient client = backups(cli, ref);
+            BackupDocument b = client.get(backup); // its size (the bar's total) and SHA-256 (checked)
+            try (InputStream in = client.download(backup)) {
                 if (file.equals("-")) {
-                    in.transferTo(System.out);
-                    System.out.flush();
+                    cli.out().flush();
+                    copy(cli, b, in, cli.bytesOut());
+                    cli.bytesOut().flush();
                     return ExitCode.OK;
                 }
                 Path target = Path.of(file).toAbsolutePath();
                 Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
                 try {
                     try (OutputStream out = Files.newOutputStream(tmp)) {
-                        in.transferTo(out);
+                        copy(cli, b, in, out);
                     }
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
@@ -251,7 +270,35 @@ public final class BackupCommand extends VerbGroup {
                 cli.out().flush();
                 return ExitCode.OK;
             } catch (IOException e) {
-                throw new CliException(ExitCode.FAILURE, "cannot write " + file + ": " + e.getMessage(), e);
+                throw new CliException(ExitCode.FAILURE, "downloading backup " + backup + " to " + file + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        /** Copies the archive, drawing its progress, and fails when its size or SHA-256 is not the backup's. */
+        private static void copy(Cli cli, BackupDocument b, InputStream in, OutputStream out) throws IOException {
+            java.security.MessageDigest sha256;
+            try {
+                sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+            long total = b.size() == null ? -1 : b.size();
+            long done = 0;
+            try (ProgressBar bar = ProgressBar.start(cli.terminal(), cli.err(), "download " + b.name(), total)) {
+                byte[] buf = new byte[128 * 1024];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    out.write(buf, 0, n);
+                    sha256.update(buf, 0, n);
+                    done += n;
+                    bar.update(done);
+                }
+            }
+            if (total >= 0 && done != total) {
+                throw new IOException("the daemon sent " + done + " of " + total + " bytes");
+            }
+            String got = java.util.HexFormat.of().formatHex(sha256.digest());
+            if (b.sha256() != null && !b.sha256().equals(got)) {
+                throw new IOException("the archive's SHA-256 is " + got + ", not the backup's " + b.sha256());
             }
         }
     }

@@ -3,12 +3,16 @@ package dev.raptor.cli.command;
 import dev.raptor.cli.Cli;
 import dev.raptor.cli.RaptorCtl;
 import dev.raptor.cli.output.Human;
+import dev.raptor.cli.output.JsonOutput;
 import dev.raptor.cli.output.Table;
+import dev.raptor.cli.output.Terminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import dev.raptor.wire.server.ServerDocument;
 
+import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,26 +47,45 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Cli cli = root.cli();
+        return list(root.cli(), all, filters, quiet, noTrunc, json);
+    }
+
+    /** Asks the daemon for its servers and prints them as {@code ps} with these options does. */
+    public static int list(Cli cli, boolean all, List<String> filters, boolean quiet, boolean noTrunc, boolean json) {
         Filters f = Filters.parse(filters);
+        return print(cli.client().servers().list().servers(), f, cli.out(), cli.terminal(), cli.clock(), all, quiet, noTrunc, json);
+    }
+
+    /**
+     * Prints the plain forms (no filter) of {@code ps} for servers already fetched: what
+     * {@link dev.raptor.cli.QuickPs} prints, with the same code as this verb.
+     */
+    public static int print(List<ServerDocument> fetched, PrintWriter out, Terminal terminal, Clock clock, boolean all, boolean quiet,
+                            boolean noTrunc, boolean json) {
+        return print(fetched, Filters.parse(List.of()), out, terminal, clock, all, quiet, noTrunc, json);
+    }
+
+    private static int print(List<ServerDocument> fetched, Filters f, PrintWriter out, Terminal terminal, Clock clock, boolean all,
+                             boolean quiet, boolean noTrunc, boolean json) {
         boolean showAll = all || f.names().contains("state");
         List<ServerDocument> servers = new ArrayList<>();
-        for (ServerDocument s : cli.client().servers().list().servers()) {
+        for (ServerDocument s : fetched) {
             if ((showAll || ServerDocs.isActive(s)) && f.matches(s)) {
                 servers.add(s);
             }
         }
         servers.sort(java.util.Comparator.comparing(PsCommand::createdAt).reversed()); // newest first, like docker ps
         if (json) {
-            cli.printJson(servers);
+            out.println(JsonOutput.pretty(servers));
+            out.flush();
             return 0;
         }
         if (quiet) {
-            servers.forEach(s -> cli.out().println(noTrunc ? ServerDocs.id(s) : ServerDocs.shortId(ServerDocs.id(s))));
+            servers.forEach(s -> out.println(noTrunc ? ServerDocs.id(s) : ServerDocs.shortId(ServerDocs.id(s))));
         } else {
-            cli.out().print(table(servers, cli, noTrunc));
+            out.print(table(servers, clock, terminal, noTrunc));
         }
-        cli.out().flush();
+        out.flush();
         return 0;
     }
 
@@ -70,9 +93,9 @@ public final class PsCommand implements Callable<Integer> {
         return s.createdAt() == null ? Instant.EPOCH : s.createdAt();
     }
 
-    static String table(List<ServerDocument> servers, Cli cli, boolean noTrunc) {
-        Instant now = cli.clock().instant();
-        Table t = new Table("ID", "NAME", "IMAGE", "STATE", "PORTS", "CREATED").styleColumn(3, cli.terminal()::forState);
+    static String table(List<ServerDocument> servers, Clock clock, Terminal terminal, boolean noTrunc) {
+        Instant now = clock.instant();
+        Table t = new Table("ID", "NAME", "IMAGE", "STATE", "PORTS", "CREATED").styleColumn(3, terminal::forState);
         for (ServerDocument s : servers) {
             String id = ServerDocs.id(s);
             String state = ServerDocs.state(s);

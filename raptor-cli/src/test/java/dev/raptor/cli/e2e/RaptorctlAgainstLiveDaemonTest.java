@@ -18,12 +18,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +116,32 @@ class RaptorctlAgainstLiveDaemonTest {
         JsonNode on = findByName(all, "ps-on");
         assertThat(on.path("state").asText()).isEqualTo("running");
         assertThat(ok("ps", "-q", "--no-trunc").lines()).contains(on.path("id").asText());
+    }
+
+    @Test
+    void thePlainPsPrintsWhatTheFullVerbPrints() {
+        runDetached("same-on", "--label", "team=red");
+        ok("create", "--name", "same-off", IMAGE);
+        // `ps` with plain flags is answered without picocli and the HTTP client; a root option (here the same
+        // socket again) sends it down the full path, which must print the very same
+        String[] full = {"--socket", daemon.process().socket().toString()};
+        for (List<String> args : List.of(List.of("ps"), List.of("ps", "-a"), List.of("ls", "-a", "--no-trunc"), List.of("ps", "-a", "-q"),
+                List.of("ps", "-q", "--no-trunc"))) {
+            String quick = ok(args.toArray(String[]::new)).out();
+            String viaPicocli = ok(java.util.stream.Stream.concat(java.util.Arrays.stream(full), args.stream()).toArray(String[]::new)).out();
+            assertThat(withoutAges(quick)).as("raptorctl %s", args).isEqualTo(withoutAges(viaPicocli)).isNotBlank();
+        }
+        JsonNode quick = ok("ps", "-a", "--json").json();
+        JsonNode viaPicocli = ok("--socket", daemon.process().socket().toString(), "ps", "-a", "--json").json();
+        quick.forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("game")); // a live reading
+        viaPicocli.forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("game"));
+        assertThat(quick).isEqualTo(viaPicocli);
+        assertThat(quick.findValuesAsText("name")).contains("same-on", "same-off");
+    }
+
+    /** The CREATED column counts on between two runs: "12 seconds ago" and "13 seconds ago" compare equal. */
+    private static String withoutAges(String table) {
+        return table.replaceAll("(Less than a second|About an? \\w+|\\d+ \\w+) ago", "N ago").replaceAll(" +", " ");
     }
 
     private static JsonNode findByName(JsonNode list, String name) {
@@ -234,7 +262,8 @@ class RaptorctlAgainstLiveDaemonTest {
 
         String bid = ok("backup", "create", "--name", "first", "--ignore", "logs/", "bk").out().strip();
         assertThat(bid).matches(UUID_LINE);
-        assertThat(ok("backup", "ls", "bk").out()).contains(bid).contains("first").contains("completed");
+        assertThat(ok("backup", "ls", "bk").out()).contains(bid).contains("first").contains("completed")
+                .contains("No backup schedule: backups are made on request only.");
         assertThat(ok("backup", "ls", "--json", "bk").json().get(0).path("sha256").asText()).hasSize(64);
 
         java.nio.file.Files.writeString(root.resolve("world.dat"), "changed");
@@ -261,6 +290,54 @@ class RaptorctlAgainstLiveDaemonTest {
         Result missing = ctl.run("backup", "restore", "bk", bid);
         assertThat(missing.exit()).as(missing.toString()).isEqualTo(ExitCode.NOT_FOUND);
         ok("rm", "-f", "bk");
+    }
+
+    @Test
+    void backupLsTellsWhenTheNextScheduledBackupStartsAsUpdateSetsAndDropsTheSchedule() {
+        ok("create", "--name", "bk-sched", "--stop-command", "stop", IMAGE);
+        Instant before = Instant.now();
+
+        assertThat(ok("update", "--backup-schedule", "0 4 * * *", "bk-sched").lines()).containsExactly("bk-sched");
+        assertThat(inspect("bk-sched").path("backups").path("schedule").asText()).isEqualTo("0 4 * * *");
+        Pattern next = Pattern.compile("Next scheduled backup: (\\S+) \\(schedule \"0 4 \\* \\* \\*\", time zone (\\S+)\\)");
+        // the daemon's scheduler follows the change a moment after it
+        Matcher m = await().atMost(Duration.ofSeconds(60)).until(() -> next.matcher(ok("backup", "ls", "bk-sched").out()), Matcher::find);
+        Instant at = Instant.parse(m.group(1));
+        java.time.ZonedDateTime local = at.atZone(java.time.ZoneId.of(m.group(2)));
+        assertThat(List.of(local.getHour(), local.getMinute(), local.getSecond())).as(local.toString()).containsExactly(4, 0, 0);
+        assertThat(at).isAfter(before).isBefore(before.plus(Duration.ofHours(25))); // the next 04:00 there (25: across a DST change)
+
+        ok("update", "--no-backup-schedule", "bk-sched");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ok("backup", "ls", "bk-sched").out())
+                .contains("No backup schedule: backups are made on request only."));
+        Result both = ctl.run("update", "--backup-schedule", "@daily", "--no-backup-schedule", "bk-sched");
+        assertThat(both.exit()).as(both.toString()).isEqualTo(ExitCode.USAGE);
+        Result bad = ctl.run("update", "--backup-schedule", "61 * * * *", "bk-sched");
+        assertThat(bad.exit()).as(bad.toString()).isNotZero();
+        assertThat(bad.err()).contains("backups.schedule");
+        ok("rm", "bk-sched");
+    }
+
+    @Test
+    void backupDownloadRefusesAnArchiveWhoseChecksumIsNotTheBackupsAndWritesNothing() throws Exception {
+        String id = runDetached("bk-tampered");
+        java.nio.file.Files.writeString(daemon.dir().resolve("data/volumes").resolve(id).resolve("world.dat"), "saved");
+        String bid = ok("backup", "create", "bk-tampered").out().strip();
+        java.nio.file.Path stored = daemon.dir().resolve("data/backups").resolve(id).resolve(bid + ".tar.zst");
+        byte[] archive = java.nio.file.Files.readAllBytes(stored);
+        archive[archive.length / 2] ^= 0x01; // the storage's copy changed under the daemon: same size, other bytes
+        java.nio.file.Files.write(stored, archive);
+
+        java.nio.file.Path target = daemon.dir().resolve("tampered.tar.zst");
+        Result r = ctl.run("backup", "download", "bk-tampered", bid, target.toString());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).contains("SHA-256");
+        assertThat(target).doesNotExist();
+        try (var left = java.nio.file.Files.list(daemon.dir())) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+        ok("rm", "-f", "bk-tampered");
     }
 
     // ------------------------------------------------------------------------------ inspect / update
@@ -592,6 +669,24 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(ok("pull", "--help").out()).contains("IMAGE");
         assertThat(ok("commit", "--help").out()).contains("SERVER");
         assertThat(ok("network", "--help").out()).contains("create").contains("rm");
+    }
+
+    @Test
+    void everyBackupVerbExplainsItself() {
+        assertThat(ok("backup", "--help").out()).contains("Usage: raptorctl backup")
+                .containsPattern("(?m)^  create +\\S").containsPattern("(?m)^  ls +\\S").containsPattern("(?m)^  restore +\\S")
+                .containsPattern("(?m)^  rm +\\S").containsPattern("(?m)^  download +\\S").containsPattern("(?m)^  import +\\S");
+        assertThat(ok("backup", "create", "--help").out()).contains("Usage: raptorctl backup create").contains("SERVER")
+                .contains("--name").contains("--ignore");
+        assertThat(ok("backup", "ls", "--help").out()).contains("Usage: raptorctl backup ls").contains("SERVER").contains("--json");
+        assertThat(ok("backup", "restore", "--help").out()).contains("Usage: raptorctl backup restore").contains("SERVER")
+                .contains("BACKUP").contains("--truncate");
+        assertThat(ok("backup", "rm", "--help").out()).contains("Usage: raptorctl backup rm").contains("SERVER").contains("BACKUP");
+        assertThat(ok("backup", "download", "--help").out()).contains("Usage: raptorctl backup download").contains("SERVER")
+                .contains("BACKUP").contains("FILE").contains("SHA-256");
+        assertThat(ok("backup", "import", "--help").out()).contains("Usage: raptorctl backup import").contains("FILE");
+        assertThat(ok("update", "--help").out()).contains("--backup-schedule").contains("--no-backup-schedule");
+        assertThat(ctl.run("backup", "restore", "some-server").exit()).as("restore without its BACKUP").isEqualTo(ExitCode.USAGE);
     }
 
     // ------------------------------------------------------------------------------ completion / help

@@ -97,6 +97,16 @@ public final class BackupsClient {
     }
 
     /**
+     * {@code POST /servers/{id}/backups/{bid}/download-url}: a signed one-shot URL for a browser, which downloads the
+     * archive with it and no other credential until it expires. A backup that is not completed is a 409 problem.
+     */
+    public dev.raptor.wire.backup.BackupDownloadUrlDocument downloadUrl(String backupId) {
+        DaemonHttp http = client.http();
+        return http.json(http.request(HttpMethod.POST, backup(backupId) + "/download-url"),
+                dev.raptor.wire.backup.BackupDownloadUrlDocument.class, null);
+    }
+
+    /**
      * {@code POST /servers/{id}/backups/import}: keeps {@code archive}, made elsewhere (tar.gz, tar.zst, zip...), as a
      * completed backup of the server, streamed from the file; {@code name} null: the time of the import. A file that
      * is no archive the daemon reads is a 422 problem ({@code bad-archive}).

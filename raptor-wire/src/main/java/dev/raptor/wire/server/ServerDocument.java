@@ -25,6 +25,8 @@ import java.time.Instant;
  * @param socketConnected   whether its program is connected to its message socket ({@code messaging}); false without one
  * @param lastCommunication the last message either way on its message socket (one sent, acknowledged or received) since
  *                          the daemon started, null when none
+ * @param nextBackupAt when the node's scheduler starts the server's next scheduled backup ({@code backups.schedule});
+ *                     absent without a schedule. A changed schedule shows here a moment after the change
  */
 public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String state, String desiredState, long version,
                              Instant createdAt, Instant updatedAt, boolean crashLoop,
@@ -33,12 +35,21 @@ public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String stat
                              @JsonInclude(JsonInclude.Include.ALWAYS) Instant startedAt,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String busyWith,
                              @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game, String health,
-                             boolean socketConnected, @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastCommunication) {
+                             boolean socketConnected, @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastCommunication,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Instant nextBackupAt) {
+
+    /** A server without a next scheduled backup (a client that builds one). */
+    public ServerDocument(ServerSpecDocument spec, String state, String desiredState, long version, Instant createdAt, Instant updatedAt,
+                          boolean crashLoop, String lastError, String containerId, Instant startedAt, String busyWith,
+                          GameStatusDocument game, String health, boolean socketConnected, Instant lastCommunication) {
+        this(spec, state, desiredState, version, createdAt, updatedAt, crashLoop, lastError, containerId, startedAt, busyWith, game,
+                health, socketConnected, lastCommunication, null);
+    }
 
     /** Members Raptor sets; accepted and ignored in requests. */
     public static final java.util.Set<String> READ_ONLY = java.util.Set.of("state", "desiredState", "version", "createdAt",
             "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game", "health", "socketConnected",
-            "lastCommunication");
+            "lastCommunication", "nextBackupAt");
 
     /** {@code "3"}: the ETag of a server at {@code version}, which If-Match must repeat. */
     public static String etag(long version) {

@@ -1,4 +1,4 @@
-package dev.raptor.backup;
+package dev.raptor.files.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +14,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** Everything a restore must bring back of a tree, path by path: kind, mode, content digest or link target, mtime. */
-final class TreeState {
+/**
+ * Everything a restore must bring back of a tree, path by path: kind, mode, content digest or link target, mtime. Two
+ * trees are the same when their maps are equal. Shared through this module's test-jar (raptor-backup's round trips).
+ */
+public final class TreeState {
     private TreeState() {
     }
 
-    static Map<String, String> of(Path root, boolean withDirectoryTimes) throws IOException {
+    /**
+     * @param withDirectoryTimes whether a directory's mtime counts (an extraction that writes into a directory changes it)
+     */
+    public static Map<String, String> of(Path root, boolean withDirectoryTimes) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
@@ -42,7 +48,8 @@ final class TreeState {
         return out;
     }
 
-    static String digest(Path file) throws IOException {
+    /** The file's SHA-256, lower-case hex. */
+    public static String digest(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

@@ -1,0 +1,44 @@
+package dev.raptor.process;
+
+/**
+ * The pauses of a polling loop that waits for something which usually happens soon after the loop begins (a
+ * just-spawned supervisor writing main.pid, a signalled server's exit, a new server's first lines) and may
+ * also not happen for a long time: the first look follows at once, each pause is half as long again as the
+ * one before, up to the loop's ordinary interval. An event is seen at most a third of the time already waited
+ * after it happened (never later than one ordinary interval), at the cost of about a dozen extra looks per
+ * wait. Nothing in the process runtime pushes these facts to the daemon (the supervisor outlives it and is
+ * not its child after a restart), so looking is how it learns them.
+ */
+final class PollBackoff {
+    private static final long FLOOR_MICROS = 1_000;
+
+    private final long ceilingMicros;
+    private long nextMicros = FLOOR_MICROS;
+
+    /** @param ceilingMillis the loop's ordinary interval, the longest pause */
+    PollBackoff(long ceilingMillis) {
+        this.ceilingMicros = Math.max(FLOOR_MICROS, ceilingMillis * 1_000);
+    }
+
+    /** Sleeps the next pause (at most {@code limitMillis}, at least one millisecond) and lengthens the one after. */
+    void pause(long limitMillis) {
+        long micros = Math.min(nextMicros, Math.max(1, limitMillis) * 1_000);
+        nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(micros * 1_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Pause.Interrupted(e);
+        }
+    }
+
+    /** Sleeps the next pause and lengthens the one after. */
+    void pause() {
+        pause(Long.MAX_VALUE / 1_000_000);
+    }
+
+    /** Something happened and more may follow soon: the next pause is {@code millis} (at most the ordinary interval) and grows again from there. */
+    void restartAt(long millis) {
+        nextMicros = Math.min(ceilingMicros, Math.max(FLOOR_MICROS, millis * 1_000));
+    }
+}
