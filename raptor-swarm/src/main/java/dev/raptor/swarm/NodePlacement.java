@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>A spec label {@value #PIN_LABEL} names the node explicitly; it must be a ready, active node with a
  *       configured engine and the ports free there.</li>
- *   <li>Else the node the server was on before (a recreate after a spec change stays where its files are).</li>
+ *   <li>Else the node the server was on before (a recreate after a spec change stays where its files are); when
+ *       that node is not ready, the create fails: it is never made on another node without its files.</li>
  *   <li>Else the eligible node with the most free memory: the node's memory less the memory limits of the servers
  *       pinned to it; ties go to the node with fewer servers, then by name.</li>
  * </ol>
@@ -53,7 +54,12 @@ final class NodePlacement {
             requirePortsFree(spec, explicit, wanted, others);
             return explicit;
         }
-        if (previous != null && nodes.stream().anyMatch(n -> n.usable() && n.hostname().equals(previous))) {
+        if (previous != null) {
+            // its files are there: a recreate never moves it, and waits for that node when it is away
+            if (nodes.stream().noneMatch(n -> n.usable() && n.hostname().equals(previous))) {
+                throw new EngineException.Unavailable(spec.id(), "create", "its node " + previous
+                        + " (where its files are) is not ready; it is never moved to another node without them", null);
+            }
             requirePortsFree(spec, previous, wanted, others);
             return previous;
         }
