@@ -7,9 +7,11 @@ import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.swarm.SwarmRuntime;
 import dev.raptor.swarm.TestSwarm;
 import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.node.NodeList;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.LimitsDocument;
 import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.StopDocument;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,8 @@ class SwarmDaemonTest {
             assertThat(d.stderr()).contains("RAPTOR_RUNTIME=swarm, the manager at " + swarm.get("RAPTOR_SWARM_MANAGER"));
 
             ServerDocument created = api.servers().create(new ServerSpecDocument(null, "on-node-2", TestSwarm.IMAGE, null,
-                    Map.of("SERVER_NAME", "on-node-2"), List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)), null,
+                    Map.of("SERVER_NAME", "on-node-2"), List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
+                    new LimitsDocument(256L, null, null, null, null, null, null, null),
                     new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null,
                     Map.of("raptor.swarm.node", TestSwarm.NODE_2), null, null, "Done!", null, null, null));
             UUID id = created.spec().id();
@@ -74,6 +77,29 @@ class SwarmDaemonTest {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(greeting(address, port)).contains("on-node-2"));
             assertThat(runtime.find(id, Deadline.in(Duration.ofSeconds(30)))).singleElement()
                     .satisfies(c -> assertThat(c.labels()).containsEntry("dev.raptor.swarm.node", TestSwarm.NODE_2));
+
+            // GET /nodes: both nodes of the swarm, ready, with their addresses and resources; the server and its port on node 2
+            NodeList nodes = api.nodes();
+            assertThat(nodes.nodes()).extracting(NodeList.Node::name).containsExactly(TestSwarm.NODE_1, TestSwarm.NODE_2);
+            for (NodeList.Node n : nodes.nodes()) {
+                assertThat(n.state()).as(n.toString()).isEqualTo("ready");
+                assertThat(n.reason()).isNull();
+                assertThat(n.address()).isEqualTo(TestSwarm.addressOf(n.name()));
+                assertThat(n.cpus()).isPositive();
+                assertThat(n.memoryBytes()).isPositive();
+            }
+            NodeList.Node two = nodes.nodes().get(1);
+            assertThat(two.servers()).singleElement().satisfies(s -> {
+                assertThat(s.id()).isEqualTo(id);
+                assertThat(s.name()).isEqualTo("on-node-2");
+                assertThat(s.state()).isEqualTo("running");
+            });
+            assertThat(two.ports()).containsExactly(new NodeList.Port("0.0.0.0", port, "tcp", id));
+            assertThat(two.memoryLimitsBytes()).isEqualTo(256L * 1024 * 1024);
+            assertThat(two.memoryFreeBytes()).isEqualTo(two.memoryBytes() - 256L * 1024 * 1024);
+            assertThat(nodes.nodes().getFirst().servers()).isEmpty();
+            assertThat(nodes.nodes().getFirst().memoryFreeBytes()).isEqualTo(nodes.nodes().getFirst().memoryBytes());
+            assertThat(nodes.unplaced()).isEmpty();
 
             OperationDocument stopped = api.server(id).power("stop", Duration.ofSeconds(90));
             assertThat(stopped.status()).as(stopped.toString()).isEqualTo("done");

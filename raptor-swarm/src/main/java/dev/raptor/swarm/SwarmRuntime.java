@@ -432,8 +432,7 @@ public final class SwarmRuntime implements ContainerRuntime {
         }
         String awaited;
         Set<String> before = new HashSet<>();
-        if (current.task() != null && current.container() != null
-                && current.engine().inspect(current.container(), deadline).running()) {
+        if (current.task() != null && current.container() != null && runsStill(current, deadline)) {
             return;
         }
         // a task whose container has exited may still read "running" on the manager for a moment (the node
@@ -469,6 +468,15 @@ public final class SwarmRuntime implements ContainerRuntime {
                 }
             }
             pause(ref, "start", deadline);
+        }
+    }
+
+    /** Whether the run's container still runs; one its node removed (a restarted node prunes ended tasks) does not. */
+    private static boolean runsStill(Run run, Deadline deadline) {
+        try {
+            return run.engine().inspect(run.container(), deadline).running();
+        } catch (EngineException.NotFound gone) {
+            return false;
         }
     }
 
