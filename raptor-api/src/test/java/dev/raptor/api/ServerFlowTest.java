@@ -236,4 +236,23 @@ class ServerFlowTest {
         assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
         assertThat(node.get("/api/v1/nodes").json().get("nodes").get(0).get("servers").findValuesAsText("id")).doesNotContain(id);
     }
+
+    @Test
+    void aSpecNamingTheEnginesNodeIsTakenAndOneNamingAnotherNodeIsRefusedNamingTheField() {
+        String machine = node.get("/api/v1/nodes").json().get("nodes").get(0).get("name").asText();
+        TestNode.Res elsewhere = node.post("/api/v1/servers", """
+                {"name": "node-elsewhere", "image": "%s", "node": "no-such-node"}""".formatted(dev.raptor.api.testing.TestEngine.IMAGE));
+        assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(400);
+        assertThat(elsewhere.json().get("errors").findValuesAsText("field")).containsExactly("node");
+        assertThat(elsewhere.json().get("errors").get(0).get("message").asText()).contains("no-such-node").contains(machine);
+        assertThat(node.get("/api/v1/servers?name=node-elsewhere").json().get("servers")).as("nothing stored").isEmpty();
+
+        TestNode.Res here = node.post("/api/v1/servers", """
+                {"name": "node-here", "image": "%s", "node": "%s"}""".formatted(dev.raptor.api.testing.TestEngine.IMAGE, machine));
+        assertThat(here.status()).as(here.toString()).isEqualTo(201);
+        assertThat(here.json().get("node").asText()).isEqualTo(machine);
+        String id = here.json().get("id").asText();
+        assertThat(node.get("/api/v1/servers/" + id).json().get("node").asText()).isEqualTo(machine);
+        assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
+    }
 }

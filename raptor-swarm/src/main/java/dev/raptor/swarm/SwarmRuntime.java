@@ -135,10 +135,15 @@ public final class SwarmRuntime implements ContainerRuntime {
         if (!spec.networks().isEmpty()) {
             return List.of(new FieldError("networks", NO_NETWORKS));
         }
-        String pin = spec.labels().get(NodePlacement.PIN_LABEL);
+        String pin = NodePlacement.named(spec);
         if (pin != null && !engines.containsKey(pin)) {
-            return List.of(new FieldError("labels." + NodePlacement.PIN_LABEL, "names node '" + pin
+            return List.of(new FieldError(NodePlacement.namedBy(spec), "names node '" + pin
                     + "', which has no configured engine (nodes: " + String.join(", ", engines.keySet()) + ")"));
+        }
+        String placed = lastNode.get(spec.id());
+        if (spec.node() != null && placed != null && !placed.equals(spec.node())) {
+            return List.of(new FieldError("node", "the server is on node " + placed + " with its files: it stays there "
+                    + "(moving it with its files is a transfer, not a spec change)"));
         }
         return List.of();
     }
@@ -150,7 +155,7 @@ public final class SwarmRuntime implements ContainerRuntime {
      */
     @Override
     public String portNode(ServerSpec spec) {
-        String named = spec.labels().get(NodePlacement.PIN_LABEL);
+        String named = NodePlacement.named(spec);
         if (named != null) {
             return named;
         }

@@ -8,6 +8,7 @@ import dev.raptor.core.allocation.PortRegistry;
 import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -103,10 +104,23 @@ public final class ServerFleet implements AutoCloseable {
     /** What is wrong with {@code spec} by the runtime's and the added rules (the spec's own were checked at its build). */
     public List<FieldError> check(ServerSpec spec) {
         List<FieldError> problems = new ArrayList<>(runtime.check(spec));
+        if (spec.node() != null && problems.stream().noneMatch(p -> p.field().equals("node"))) {
+            problems.addAll(nodeProblems(spec.node()));
+        }
         for (SpecCheck c : specChecks) {
             problems.addAll(c.problems(spec));
         }
         return problems;
+    }
+
+    /** A spec's {@code node} must be one the runtime runs servers on ({@link ContainerRuntime#nodes}). */
+    private List<FieldError> nodeProblems(String node) {
+        List<String> names = runtime.nodes(Deadline.in(settings.engineTimeout())).stream().map(RuntimeNode::name).toList();
+        if (names.contains(node)) {
+            return List.of();
+        }
+        return List.of(new FieldError("node", "names node '" + node + "', on which the " + runtime.name()
+                + " runtime runs no servers (nodes: " + String.join(", ", names) + ")"));
     }
 
     /** What boot reconciliation found and did. */
