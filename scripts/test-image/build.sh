@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the test images raptor-test/gameserver:1, :2 and :echo (= :1) on the engine at $DOCKER_HOST, by
+# Builds the test images raptor-test/gameserver:1, :2, :echo and :messages (both = :1) on the engine at $DOCKER_HOST, by
 # `docker import` of a busybox rootfs (busybox-static) plus gameserver.sh. No registry is needed.
 # Skips the build when both tags exist and carry the current source hash (files of this folder +
 # busybox version); pass --force to rebuild anyway. Normally called by scripts/engine.sh start.
@@ -40,7 +40,8 @@ label_of() { # image label -> value or empty
 
 HASH="$(source_hash)"
 if [ "$FORCE" -eq 0 ] && [ "$(label_of "$REPO:1" "$HASH_LABEL")" = "$HASH" ] &&
-    [ "$(label_of "$REPO:2" "$HASH_LABEL")" = "$HASH" ] && [ "$(label_of "$REPO:echo" "$HASH_LABEL")" = "$HASH" ]; then
+    [ "$(label_of "$REPO:2" "$HASH_LABEL")" = "$HASH" ] && [ "$(label_of "$REPO:echo" "$HASH_LABEL")" = "$HASH" ] &&
+    [ "$(label_of "$REPO:messages" "$HASH_LABEL")" = "$HASH" ]; then
     log "test images $REPO:1 and :2 up to date (source $HASH)"
     exit 0
 fi
@@ -98,10 +99,14 @@ import 2 2 || die "docker import of $REPO:2 failed"
 # :echo is :1 under a name of its own, which the echo-mode tests use: a checkout whose build.sh predates the echo
 # mode (and socat) rebuilds :1 and :2 without it, never :echo
 import echo 1 || die "docker import of $REPO:echo failed"
+# :messages is :1 again, for the tests of acknowledged delivery: its echo mode acknowledges every message
+# ({"ack": id}), which the :echo of a checkout from before acknowledgements does not (and such a checkout's build
+# replaces :1, :2 and :echo, never :messages, on the shared engine)
+import messages 1 || die "docker import of $REPO:messages failed"
 # drop earlier builds that are now untagged (ones still used by containers stay)
 dk image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true
 
-for t in 1 2 echo; do
+for t in 1 2 echo messages; do
     [ "$(label_of "$REPO:$t" "$HASH_LABEL")" = "$HASH" ] || die "$REPO:$t lacks label $HASH_LABEL=$HASH after import"
 done
 log "built $REPO:1 ($(dk image inspect -f '{{.Id}}' "$REPO:1" | cut -c8-19)) and $REPO:2 ($(dk image inspect -f '{{.Id}}' "$REPO:2" | cut -c8-19)) in $((SECONDS - t0))s"

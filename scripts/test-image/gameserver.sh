@@ -7,9 +7,12 @@
 #   SERVER_PORT  TCP port to listen on (default 25565); each connection gets one line and is closed
 #   SERVER_NAME  name in that line (default "unnamed")
 #   IGNORE_STOP  1: ignore the "stop" command and SIGTERM/SIGINT (only SIGKILL ends it)
-#   ECHO_MESSAGES 1: echo mode: connect to the message socket $RAPTOR_SOCKET (Raptor's "messaging") and
-#                write every line read back to it; reconnect whenever the connection ends (the daemon
-#                restarted) or the socket is not there yet
+#   ECHO_MESSAGES 1: echo mode: connect to the message socket $RAPTOR_SOCKET (Raptor's "messaging"), and for
+#                every message {"id":N,"message":M} write M back, then acknowledge it with {"ack":N}; any other
+#                line is echoed as it came. A message written again after a restart is echoed again: skipping
+#                ids already seen would lose the echoes that died unsent with the previous run, so the echo's
+#                reader de-duplicates instead. Reconnects whenever the connection ends (the daemon restarted)
+#                or the socket is not there yet. (`gameserver.sh --echo-connection` is one connection's loop.)
 #
 # Console commands (stdin, one per line):
 #   stop | say TEXT | crash | flood N | echo-env NAME | help   (anything else: "Unknown command...")
@@ -97,15 +100,39 @@ start_echo() {
         out "[Server] ECHO_MESSAGES=1 but RAPTOR_SOCKET is not set (is messaging on?)"
         return 0
     fi
+    # socat runs this script again as the connection's loop (busybox's shell cannot be handed a function)
+    _gs_self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
     (
         while :; do
-            socat "UNIX-CONNECT:$RAPTOR_SOCKET" EXEC:cat 2>/dev/null
+            socat "UNIX-CONNECT:$RAPTOR_SOCKET" EXEC:"/bin/sh $_gs_self --echo-connection" 2>/dev/null
             sleep 0.2
         done
     ) </dev/null >/dev/null 2>&1 &
     _gs_echo=$!
     out "[Server] Echoing messages on $RAPTOR_SOCKET"
 }
+
+# one message-socket connection (stdin: from the daemon, stdout: to it): echo, then acknowledge
+echo_connection() {
+    while IFS= read -r _gs_l; do
+        case "$_gs_l" in
+            '{"id":'*',"message":'*'}')
+                _gs_id=${_gs_l#'{"id":'}
+                _gs_id=${_gs_id%%,*}
+                case "$_gs_id" in '' | *[!0-9]*) out "$_gs_l"; continue ;; esac
+                _gs_m=${_gs_l#*',"message":'}
+                out "${_gs_m%'}'}"
+                out "{\"ack\":$_gs_id}"
+                ;;
+            *) out "$_gs_l" ;;
+        esac
+    done
+}
+
+if [ "${1:-}" = "--echo-connection" ]; then
+    echo_connection
+    exit 0
+fi
 
 handle() {
     _gs_line=$1

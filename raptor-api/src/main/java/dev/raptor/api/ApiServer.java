@@ -267,7 +267,9 @@ public final class ApiServer implements AutoCloseable {
         CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
         Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf, authLimit,
                 new ClientAddress(security.trustedProxies()));
-        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), provisioning);
+        // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
+        MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
+        ServerRoutes servers = new ServerRoutes(fleet, operations, settings, observability.games(), messages, provisioning);
         TemplateRoutes templateRoutes = provisioning == null ? null : new TemplateRoutes(provisioning.templates(), settings);
         InstallRoutes installRoutes = provisioning == null || provisioning.installs() == null ? null
                 : new InstallRoutes(provisioning.installs(), operations, settings);
@@ -305,8 +307,6 @@ public final class ApiServer implements AutoCloseable {
             owned.add(volumes);
         }
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
-        // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
-        MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
         MessageRoutes messageRoutes = new MessageRoutes(messages, settings);
         Gateway gateway = new Gateway(fleet, liveConsole.consoles(), liveConsole.stats(), messages, authenticator, problems,
                 settings.defaultWait());

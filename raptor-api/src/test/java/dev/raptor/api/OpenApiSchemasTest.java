@@ -57,7 +57,7 @@ class OpenApiSchemasTest {
 
     private static ServerDocument server() {
         return new ServerDocument(ServerSpecJson.encode(Specs.everyField().toBuilder().query(GameQuery.minecraft()).build()),
-                "running", "running", 2, T, T, false, null, "c0ffee", T, null, GAME, "healthy");
+                "running", "running", 2, T, T, false, null, "c0ffee", T, null, GAME, "healthy", true, T);
     }
 
     private static List<String> answer(String method, String path, int status, String contentType, Object document) {

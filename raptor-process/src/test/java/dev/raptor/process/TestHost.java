@@ -1,12 +1,11 @@
 package dev.raptor.process;
 
+import dev.raptor.core.testing.HostPortsForTests;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.server.ServerSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,9 +18,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -32,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class TestHost {
     static final String DONE_LINE = "Done! For help, type \"help\"";
-    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static Path serverFiles;
 
     private TestHost() {
@@ -125,19 +121,9 @@ final class TestHost {
         }
     }
 
-    /** A TCP port free on 127.0.0.1 now and not handed out before in this JVM. */
+    /** A host port for a test server: free now, outside the ephemeral range, never handed out twice ({@link HostPortsForTests}). */
     static int freePort() {
-        for (int i = 0; i < 100; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                int port = s.getLocalPort();
-                if (PORTS_HANDED_OUT.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return fail("no free port found");
+        return HostPortsForTests.free();
     }
 
     /**

@@ -106,6 +106,7 @@ final class ConsoleConnection {
     private EventBus.Listener<RaptorEvent> notices;
     private EventBus.Listener<ServerEvent.BackupChanged> backups;
     private EventBus.Listener<ServerEvent.InstallOutput> installs;
+    private EventBus.Listener<ServerEvent.MessageReceived> messages;
 
     /** The control thread's own: the grant and the timers of its token. */
     private volatile SocketGrant grant;
@@ -428,6 +429,11 @@ final class ConsoleConnection {
                         send(SocketMessage.of(SocketMessage.INSTALL_OUTPUT, e.line()));
                     }
                 });
+        // what the server's program writes to its message socket, one message each, as the Socket.IO gateway's
+        // container_message; a burst beyond the queue loses its oldest messages here only
+        EventBus.Listener<ServerEvent.MessageReceived> msg = endpoint.bus().subscribe(ServerEvent.MessageReceived.class,
+                e -> e.serverId().equals(serverId), EventBus.DEFAULT_CAPACITY,
+                e -> send(SocketMessage.of(SocketMessage.CONTAINER_MESSAGE, e.line())));
         boolean keep;
         lock.lock();
         try {
@@ -439,6 +445,7 @@ final class ConsoleConnection {
                 notices = ops;
                 backups = bk;
                 installs = in;
+                messages = msg;
             }
         } finally {
             lock.unlock();
@@ -450,6 +457,7 @@ final class ConsoleConnection {
             ops.close();
             bk.close();
             in.close();
+            msg.close();
         }
     }
 
@@ -460,6 +468,7 @@ final class ConsoleConnection {
         EventBus.Listener<RaptorEvent> ops;
         EventBus.Listener<ServerEvent.BackupChanged> bk;
         EventBus.Listener<ServerEvent.InstallOutput> in;
+        EventBus.Listener<ServerEvent.MessageReceived> msg;
         lock.lock();
         try {
             c = console;
@@ -468,12 +477,14 @@ final class ConsoleConnection {
             ops = notices;
             bk = backups;
             in = installs;
+            msg = messages;
             console = null;
             stats = null;
             states = null;
             notices = null;
             backups = null;
             installs = null;
+            messages = null;
         } finally {
             lock.unlock();
         }
@@ -494,6 +505,9 @@ final class ConsoleConnection {
         }
         if (bk != null) {
             bk.close();
+        }
+        if (msg != null) {
+            msg.close();
         }
     }
 

@@ -299,7 +299,7 @@ final class GatewaySocket implements Namespace.SocketListener {
         CompletableFuture<Delivery> delivery = gateway.messages().send(id, WireJson.write(message));
         return () -> {
             Delivery d = delivery.join();
-            return new MessageAck(id.toString(), true, d.waited().toMillis(), d.at());
+            return new MessageAck(id.toString(), true, d.id(), d.waited().toMillis(), d.at());
         };
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionException;
 
 /**
  * {@code POST /servers/{id}/messages}: the body, any JSON document, goes as one line to the server's program
- * on its message socket; answered 200 once written, 503 when the program did not take it in time (or
+ * on its message socket; answered 200 once the program acknowledged it, 503 when it did not in time (or
  * too many wait), 409 when the server has no message socket.
  */
 public final class MessageRoutes {
@@ -43,7 +43,7 @@ public final class MessageRoutes {
             }
             throw e;
         }
-        Responses.json(ctx, 200, new MessageAck(id.toString(), true, d.waited().toMillis(), d.at()));
+        Responses.json(ctx, 200, new MessageAck(id.toString(), true, d.id(), d.waited().toMillis(), d.at()));
     }
 
     private static ProblemException problem(MessagingException m) {

@@ -1,5 +1,7 @@
 package dev.raptor.api.servers;
 
+import dev.raptor.core.messaging.MessageSocketState;
+import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.power.ServerController;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.core.query.GameQuery;
@@ -15,12 +17,14 @@ final class ServerDocuments {
     private ServerDocuments() {
     }
 
-    static ServerDocument of(ServerSnapshot snapshot, GameStatuses games) {
+    static ServerDocument of(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages) {
         StoredServer s = snapshot.stored();
         ServerController.View live = snapshot.live();
+        MessageSocketState socket = messages.state(s.id());
         return new ServerDocument(ServerSpecJson.encode(s.spec()), live.state().wireName(), live.desired().wireName(),
                 s.version(), s.createdAt(), s.updatedAt(), live.crashLoop(), live.lastError(), live.containerId(),
-                live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName());
+                live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName(), socket.connected(),
+                socket.lastCommunication());
     }
 
     /** What the game said last, for a spec that names a query and was asked at least once; null otherwise. */

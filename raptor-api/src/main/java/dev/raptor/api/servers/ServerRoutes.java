@@ -14,6 +14,7 @@ import dev.raptor.api.operations.WaitPolicy;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
@@ -38,12 +39,18 @@ public final class ServerRoutes {
     private final Operations operations;
     private final ApiSettings settings;
     private final GameStatuses games;
+    private final MessageSockets messages;
 
     private final Provisioning provisioning;
 
-    /** @param provisioning templates for servers made from them; null = a body naming a template is refused */
-    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings, GameStatuses games, Provisioning provisioning) {
+    /**
+     * @param messages     the message sockets, whose connection state the documents show
+     * @param provisioning templates for servers made from them; null = a body naming a template is refused
+     */
+    public ServerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings, GameStatuses games, MessageSockets messages,
+                        Provisioning provisioning) {
         this.games = games;
+        this.messages = messages;
         this.provisioning = provisioning;
         this.fleet = fleet;
         this.operations = operations;
@@ -64,18 +71,18 @@ public final class ServerRoutes {
         ServerSnapshot snapshot = current(created.id());
         ctx.header("Location", PATH + created.id());
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 201, ServerDocuments.of(snapshot, games));
+        Responses.json(ctx, 201, ServerDocuments.of(snapshot, games, messages));
     }
 
     public void list(Context ctx) {
         ServerFilter filter = ServerFilter.of(ctx);
-        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(s -> ServerDocuments.of(s, games)).toList()));
+        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(s -> ServerDocuments.of(s, games, messages)).toList()));
     }
 
     public void get(Context ctx) {
         ServerSnapshot snapshot = current(Query.serverId(ctx));
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));
-        Responses.json(ctx, 200, ServerDocuments.of(snapshot, games));
+        Responses.json(ctx, 200, ServerDocuments.of(snapshot, games, messages));
     }
 
     /**

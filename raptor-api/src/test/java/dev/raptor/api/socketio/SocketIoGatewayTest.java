@@ -57,7 +57,7 @@ class SocketIoGatewayTest {
     }
 
     @Test
-    void aThousandMessagesRoundTripInOrderAndThoseSentDuringARestartReachTheNewRun() {
+    void aThousandMessagesRoundTripInOrderAndARestartMidStreamLosesNoneThatWereAcknowledged() {
         NpmClient.Run run = NpmClient.node("messages.mjs", Map.of("RAPTOR_URL", "http://127.0.0.1:" + node.api.port(),
                 "RAPTOR_KEY", node.apiKey, "RAPTOR_IMAGE", TestEngine.ECHO_IMAGE, "TRANSPORTS", "websocket"), Duration.ofMinutes(8));
 
@@ -123,6 +123,7 @@ class SocketIoGatewayTest {
         TestNode.Res sent = node.post("/api/v1/servers/" + id + "/messages", "{\"hello\": \"rest\"}");
         assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
         assertThat(sent.json().get("delivered").asBoolean()).isTrue();
+        assertThat(sent.json().get("message_id").asLong()).isPositive();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(node.get("/api/v1/servers/" + id + "/activity?limit=50")
                 .body()).contains("message.received"));
 

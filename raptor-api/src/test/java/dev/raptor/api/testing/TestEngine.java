@@ -20,8 +20,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class TestEngine {
     public static final String IMAGE = "raptor-test/gameserver:1";
-    /** The same image under the tag the echo-mode (message socket) tests use; see scripts/test-image/build.sh. */
-    public static final String ECHO_IMAGE = "raptor-test/gameserver:echo";
+    /**
+     * The same image under the tag the echo-mode (message socket) tests use, whose echo mode acknowledges every
+     * message; see scripts/test-image/build.sh.
+     */
+    public static final String ECHO_IMAGE = "raptor-test/gameserver:messages";
     public static final String DONE_LINE = "Done! For help, type \"help\"";
 
     private static final String HOW = "Start the test engine with `scripts/engine.sh start` and point the tests at it with "

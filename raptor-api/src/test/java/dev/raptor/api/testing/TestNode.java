@@ -1,5 +1,6 @@
 package dev.raptor.api.testing;
 
+import dev.raptor.core.testing.HostPortsForTests;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.ApiSettings;
@@ -340,13 +341,9 @@ public final class TestNode implements AutoCloseable {
                  "readyPattern": "Done!", "labels": {"suite": "api"}}""".formatted(name, TestEngine.IMAGE, bootDelay);
     }
 
-    /** A TCP port nothing listens on now on 127.0.0.1 (the node refuses ports other programs hold). */
+    /** A TCP port nothing listens on now (the node refuses ports other programs hold), outside the ephemeral range ({@link HostPortsForTests}). */
     public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HostPortsForTests.free();
     }
 
     /** Creates a server over the API and answers its id. */

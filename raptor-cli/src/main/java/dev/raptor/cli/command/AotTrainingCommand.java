@@ -121,7 +121,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
                 List.of(new AllocationDocument("0.0.0.0", 25565, 25565, "tcp", true)),
                 new LimitsDocument(1024L, 0L, 100, null, 0L, 500, 256, true), null, null, List.of(), Map.of("team", "blue"),
                 Map.of(), null, null, null, null, null), "running", "running", 3, now.minusSeconds(300), now, false, null, null,
-                now.minusSeconds(60), null, null, "none");
+                now.minusSeconds(60), null, null, "none", false, null);
         if (path.equals("/api/v1/servers")) {
             return new ServerList(List.of(server));
         }

@@ -28,7 +28,7 @@ class ServerResolverTest {
 
     private static ServerDocument server(String id, String name) {
         return new ServerDocument(new ServerSpecDocument(UUID.fromString(id), name, "img", null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null), "offline", "stopped", 1, Instant.EPOCH, Instant.EPOCH, false, null, null, null, null, null, "none");
+                null, null, null, null, null, null, null, null), "offline", "stopped", 1, Instant.EPOCH, Instant.EPOCH, false, null, null, null, null, null, "none", false, null);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.raptor.cli.e2e;
 
+import dev.raptor.core.testing.HostPortsForTests;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.cli.ExitCode;
 import dev.raptor.cli.e2e.Raptorctl.Result;
@@ -58,7 +59,7 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     private static int freePort() {
-        return 30000 + ThreadLocalRandom.current().nextInt(20000);
+        return HostPortsForTests.free();
     }
 
     private Result ok(String... args) {

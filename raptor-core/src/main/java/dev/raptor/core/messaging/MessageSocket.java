@@ -24,26 +24,33 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One server's message socket: the daemon listens on it, the server's program connects (one connection at
- * a time: a new one replaces the old), and newline-delimited messages go both ways.
+ * a time: a new one replaces the old), and newline-delimited JSON goes both ways ({@link MessageProtocol}).
  *
- * <p>To the program: a bounded queue, emptied in order by the writer thread while the program is
- * connected and the server is up (not while it stops, so nothing is written to a program that is being
- * asked to exit); a message still queued at its deadline fails with {@link MessagingException.Reason#TIMEOUT}
- * and is dropped. From the program: each line is published as {@link ServerEvent.MessageReceived} and noted
+ * <p>To the program: a bounded queue, written in order by the writer thread while the program is connected and
+ * the server is up (not while it stops, so nothing is written to a program that is being asked to exit), each
+ * message in its envelope with its id. A written message waits, unacknowledged, for the program's
+ * {@code {"ack": id}}; only that completes the sender's future. When the connection ends, the unacknowledged
+ * messages go back to the head of the queue, in order, and are written again on the next connection
+ * (at-least-once). A message not acknowledged by its deadline fails with
+ * {@link MessagingException.Reason#TIMEOUT} and is dropped, wherever it waits. From the program: an
+ * acknowledgement settles messages; any other line is published as {@link ServerEvent.MessageReceived} and noted
  * (by size, never by content) in the activity log. Threads: the acceptor, the writer, and a reader per
- * connection, all virtual; {@link #close()} ends them.
+ * connection, all virtual, which {@link #close()} ends; and per message its deadline, a virtual thread the JDK's
+ * delayed executor starts (a no-op once the message is settled).
  */
 final class MessageSocket {
     private static final Logger log = LoggerFactory.getLogger(MessageSocket.class);
 
-    private record Pending(String line, CompletableFuture<Delivery> answer, long queuedAt, long deadline) {
+    private record Pending(long id, String json, CompletableFuture<Delivery> answer, long queuedAt) {
     }
 
     private final UUID serverId;
@@ -54,7 +61,11 @@ final class MessageSocket {
     private final ServerStore store;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** Not yet written to the current connection, in id order (messages to write again come first). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Written to the current connection and not yet acknowledged, in id order. */
+    private final ArrayDeque<Pending> unacknowledged = new ArrayDeque<>();
+    private long nextId = MessageProtocol.firstId(System.currentTimeMillis());
     private ServerSocketChannel listener;
     private SocketChannel connection;
     private boolean up;
@@ -123,28 +134,36 @@ final class MessageSocket {
 
     // ------------------------------------------------------------------ to the program
 
-    CompletableFuture<Delivery> send(String line) {
+    /** Queues {@code json} (one JSON value on one line); the future completes when the program acknowledges it. */
+    CompletableFuture<Delivery> send(String json) {
         CompletableFuture<Delivery> answer = new CompletableFuture<>();
-        long now = System.nanoTime();
+        Pending p = null;
         lock.lock();
         try {
             if (closed) {
                 answer.completeExceptionally(new MessagingException(serverId, MessagingException.Reason.CLOSED,
                         "the server's message socket is closed"));
-            } else if (queue.size() >= settings.queueLimit()) {
+            } else if (queue.size() + unacknowledged.size() >= settings.queueLimit()) {
                 answer.completeExceptionally(new MessagingException(serverId, MessagingException.Reason.QUEUE_FULL,
                         settings.queueLimit() + " messages already wait for the server's program"));
             } else {
-                queue.addLast(new Pending(line, answer, now, now + settings.deliveryTimeout().toNanos()));
+                p = new Pending(nextId++, json, answer, System.nanoTime());
+                queue.addLast(p);
                 changed.signalAll();
             }
         } finally {
             lock.unlock();
         }
+        if (p != null) {
+            Pending pending = p;
+            // on a virtual thread of its own: the sender's callbacks run where its future fails, never on the JDK's timer
+            CompletableFuture.delayedExecutor(settings.deliveryTimeout().toNanos(), TimeUnit.NANOSECONDS,
+                    r -> Thread.ofVirtual().name("message-deadline-" + serverId).start(r)).execute(() -> expire(pending));
+        }
         return answer;
     }
 
-    /** The server came up or began to stop: messages flow only while it is up. */
+    /** The server came up or began to stop: messages are written only while it is up. */
     void serverUp(boolean isUp) {
         lock.lock();
         try {
@@ -158,7 +177,7 @@ final class MessageSocket {
     MessageSocketState state() {
         lock.lock();
         try {
-            return new MessageSocketState(connection != null, lastCommunication, queue.size());
+            return new MessageSocketState(connection != null, lastCommunication, queue.size() + unacknowledged.size());
         } finally {
             lock.unlock();
         }
@@ -171,49 +190,28 @@ final class MessageSocket {
                 SocketChannel to;
                 lock.lock();
                 try {
-                    while (true) {
+                    while (closed || connection == null || !up || queue.isEmpty()) {
                         if (closed) {
                             return;
                         }
-                        long now = System.nanoTime();
-                        expire(now);
-                        if (connection != null && up && !queue.isEmpty()) {
-                            next = queue.pollFirst();
-                            to = connection;
-                            break;
-                        }
-                        long wait = queue.isEmpty() ? Long.MAX_VALUE : queue.peekFirst().deadline() - now;
-                        for (Pending p : queue) {
-                            wait = Math.min(wait, p.deadline() - now);
-                        }
-                        if (wait == Long.MAX_VALUE) {
-                            changed.await();
-                        } else {
-                            changed.awaitNanos(Math.max(1_000_000, wait));
-                        }
+                        changed.await();
                     }
+                    next = queue.pollFirst();
+                    to = connection;
+                    // before the write: an acknowledgement may come back before write() returns
+                    unacknowledged.addLast(next);
                 } finally {
                     lock.unlock();
                 }
                 try {
-                    ByteBuffer b = ByteBuffer.wrap((next.line() + "\n").getBytes(StandardCharsets.UTF_8));
+                    ByteBuffer b = ByteBuffer.wrap((MessageProtocol.envelope(next.id(), next.json()) + "\n").getBytes(StandardCharsets.UTF_8));
                     while (b.hasRemaining()) {
                         to.write(b);
                     }
-                    Instant at = Instant.now();
-                    lastCommunication = at;
-                    next.answer().complete(new Delivery(at, Duration.ofNanos(System.nanoTime() - next.queuedAt())));
+                    lastCommunication = Instant.now();
                 } catch (IOException e) {
-                    // the program went away mid-write: the message waits for the next connection, first in line
-                    lock.lock();
-                    try {
-                        queue.addFirst(next);
-                        if (connection == to) {
-                            connection = null;
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
+                    // the program went away mid-write: what it did not acknowledge waits for its next connection
+                    disconnected(to);
                     closeQuietly(to);
                 }
             }
@@ -222,17 +220,78 @@ final class MessageSocket {
         }
     }
 
-    /** Fails the messages past their deadline (lock held). */
-    private void expire(long now) {
-        queue.removeIf(p -> {
-            if (now - p.deadline() >= 0) {
-                p.answer().completeExceptionally(new MessagingException(serverId, MessagingException.Reason.TIMEOUT,
-                        "the server's program did not take the message within " + settings.deliveryTimeout().toSeconds()
-                                + " s (it is " + (connection == null ? "not connected" : up ? "busy" : "not running") + ")"));
-                return true;
+    /**
+     * {@code c} ended: if it is still the connection, there is none now, and its unacknowledged messages go back
+     * to the head of the queue, in order. True when it was the connection.
+     */
+    private boolean disconnected(SocketChannel c) {
+        lock.lock();
+        try {
+            if (connection != c) {
+                return false;
             }
-            return false;
-        });
+            connection = null;
+            requeueUnacknowledged();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void requeueUnacknowledged() {
+        while (!unacknowledged.isEmpty()) {
+            queue.addFirst(unacknowledged.pollLast());
+        }
+        changed.signalAll();
+    }
+
+    /** The program acknowledged every message up to {@code id} on connection {@code c}. */
+    private void acknowledged(SocketChannel c, long id) {
+        java.util.List<Pending> settled = new java.util.ArrayList<>();
+        lock.lock();
+        try {
+            if (connection != c) {
+                return; // an acknowledgement from a replaced connection: its messages are written again anyway
+            }
+            while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().id() <= id) {
+                settled.add(unacknowledged.pollFirst());
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (settled.isEmpty()) {
+            log.debug("server={} program acknowledged {}, which waits for no acknowledgement", serverId, id);
+            return;
+        }
+        long now = System.nanoTime();
+        Instant at = Instant.now();
+        lastCommunication = at;
+        for (Pending p : settled) {
+            p.answer().complete(new Delivery(p.id(), at, Duration.ofNanos(now - p.queuedAt())));
+        }
+    }
+
+    /** {@code p}'s deadline: if the program has not acknowledged it yet, it fails and is dropped. */
+    private void expire(Pending p) {
+        String why;
+        lock.lock();
+        try {
+            if (p.answer().isDone()) {
+                return;
+            }
+            if (unacknowledged.remove(p)) {
+                why = "the server's program did not acknowledge the message within " + settings.deliveryTimeout().toSeconds()
+                        + " s (it was written to the program, which may or may not have taken it)";
+            } else {
+                queue.remove(p);
+                why = "the server's program did not take the message within " + settings.deliveryTimeout().toSeconds()
+                        + " s (it is " + (connection == null ? "not connected" : up ? "busy" : "not running") + ")";
+            }
+        } finally {
+            lock.unlock();
+        }
+        p.answer().completeExceptionally(new MessagingException(serverId, MessagingException.Reason.TIMEOUT, why));
     }
 
     // ------------------------------------------------------------------ from the program
@@ -267,6 +326,7 @@ final class MessageSocket {
                 }
                 before = connection;
                 connection = c;
+                requeueUnacknowledged(); // what the replaced connection did not acknowledge goes to this one
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -300,7 +360,7 @@ final class MessageSocket {
                             activity("message.dropped", "a message from the program was over " + settings.maxLineBytes()
                                     + " bytes and was dropped", Map.of());
                         } else if (line.size() > 0) {
-                            received(line.toString(StandardCharsets.UTF_8));
+                            received(c, line.toString(StandardCharsets.UTF_8));
                         }
                         line.reset();
                         tooLong = false;
@@ -317,16 +377,7 @@ final class MessageSocket {
         } catch (IOException e) {
             log.debug("server={} message connection ended: {}", serverId, e.toString());
         }
-        boolean current;
-        lock.lock();
-        try {
-            current = connection == c;
-            if (current) {
-                connection = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        boolean current = disconnected(c);
         closeQuietly(c);
         if (current && !isClosed()) {
             activity("message.disconnected", "the program's message connection ended", Map.of());
@@ -334,7 +385,12 @@ final class MessageSocket {
         }
     }
 
-    private void received(String text) {
+    private void received(SocketChannel c, String text) {
+        OptionalLong ack = MessageProtocol.ack(text);
+        if (ack.isPresent()) {
+            acknowledged(c, ack.getAsLong());
+            return;
+        }
         Instant at = Instant.now();
         lastCommunication = at;
         bus.publish(new ServerEvent.MessageReceived(serverId, at, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text));
@@ -373,10 +429,15 @@ final class MessageSocket {
             l = listener;
             c = connection;
             connection = null;
+            for (Pending p : unacknowledged) {
+                p.answer().completeExceptionally(new MessagingException(serverId, MessagingException.Reason.CLOSED,
+                        removeDirectory ? "the server was deleted" : "the daemon is shutting down"));
+            }
             for (Pending p : queue) {
                 p.answer().completeExceptionally(new MessagingException(serverId, MessagingException.Reason.CLOSED,
                         removeDirectory ? "the server was deleted" : "the daemon is shutting down"));
             }
+            unacknowledged.clear();
             queue.clear();
             changed.signalAll();
         } finally {

@@ -128,8 +128,10 @@ public final class MessageSockets implements AutoCloseable {
     }
 
     /**
-     * Queues a message for the server's program: one line of at most {@link MessagingSettings#maxLineBytes()} bytes.
-     * The future completes when it was written to the program's connection, or fails with a {@link MessagingException}.
+     * Queues a message for the server's program: one JSON value on one line of at most
+     * {@link MessagingSettings#maxLineBytes()} bytes, which the program gets in its envelope ({@link MessageProtocol}).
+     * The future completes when the program acknowledged it, or fails with a {@link MessagingException}; a message
+     * the program has not acknowledged when its connection ends is written again on its next one.
      *
      * @throws ServerNotFoundException when there is no such server
      */

@@ -10,7 +10,10 @@ public final class MessagingException extends RuntimeException {
         NOT_ENABLED,
         /** Too many messages wait for the program already. */
         QUEUE_FULL,
-        /** The program did not connect (or take it) within the delivery timeout; the message was dropped. */
+        /**
+         * The program did not acknowledge it within the delivery timeout (it did not connect, or did not take it, or
+         * took it and did not say so); the message was dropped.
+         */
         TIMEOUT,
         /** Not one line of JSON within the size limit. */
         INVALID,

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * How message sockets behave.
  *
- * @param queueLimit      messages that may wait for a server's program at once; more are refused
- * @param deliveryTimeout how long a message waits for the program before it fails and is dropped
+ * @param queueLimit      messages that may wait for a server's program's acknowledgement at once; more are refused
+ * @param deliveryTimeout how long a message waits for the program's acknowledgement before it fails and is dropped
  * @param maxLineBytes    the largest message either way, in bytes (one line, without its newline)
  */
 public record MessagingSettings(int queueLimit, Duration deliveryTimeout, int maxLineBytes) {

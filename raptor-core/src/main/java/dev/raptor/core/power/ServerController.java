@@ -216,7 +216,7 @@ public final class ServerController implements AutoCloseable {
 
     /** The maintenance waiting or in hand that refuses {@code next} (a kill or delete cancels an install instead), or null. */
     private static String maintenance(Intent next, List<Submission> waiting, Submission inHand) {
-        if (inHand != null && inHand.intent instanceof Intent.Maintain m && !m.cancelledBy(next)) {
+        if (inHand != null && inHand.intent instanceof Intent.Maintain m && !m.cancelledBy(next) && !inHand.isSettling()) {
             return m.action();
         }
         for (Submission w : waiting) {

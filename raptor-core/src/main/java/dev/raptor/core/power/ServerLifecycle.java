@@ -527,6 +527,7 @@ final class ServerLifecycle {
             server.activity(m.action(), m.action() + " cancelled; the server stays install-failed until reinstalled", Map.of());
             throw cancelled;
         }
+        op.settling();
         if (failure != null) {
             String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
             server.installFailed(m.action() + " failed: " + why);

@@ -25,6 +25,8 @@ final class Submission {
     private final Condition changed = lock.newCondition();
     private volatile boolean cancelled;
     private volatile Intent cancelledBy;
+    /** A maintenance's work is over and the state it leaves is (being) shown: later operator intents queue, not refused. */
+    private volatile boolean settling;
     /** Guarded by {@link #lock}: the thread inside a call it may be interrupted out of; null when none. */
     private Thread interruptible;
     /** Guarded by {@link #lock}: the engine hinted at an exit (an exit event, a log stream's end) since the last look. */
@@ -66,6 +68,19 @@ final class Submission {
                 interruptible.interrupt();
             }
         });
+    }
+
+    /**
+     * Marks a maintenance whose work is over: what it leaves ({@code offline}, {@code install-failed}) is about to be
+     * shown, and an operator who reads it and asks for a start must not be refused as if the work still ran; such an
+     * intent queues behind the few steps left instead.
+     */
+    void settling() {
+        settling = true;
+    }
+
+    boolean isSettling() {
+        return settling;
     }
 
     boolean cancelled() {

@@ -91,6 +91,29 @@ class MaintenanceTest {
     }
 
     @Test
+    void aStartAskedTheMomentAnInstallShowsOfflineQueuesBehindItInsteadOfBeingRefused() throws Exception {
+        UUID id = create();
+        CompletableFuture<CompletableFuture<PowerResult>> askedAtOffline = new CompletableFuture<>();
+        // on the lifecycle's own thread, at the entry of the state change to offline: the install is still in hand
+        store.onActivity(e -> {
+            if (e.server().equals(id) && e.message().startsWith("installing -> offline") && !askedAtOffline.isDone()) {
+                try {
+                    askedAtOffline.complete(fleet.power(id, PowerAction.START));
+                } catch (RuntimeException refused) {
+                    askedAtOffline.completeExceptionally(refused);
+                }
+            }
+        });
+
+        PowerResult install = result(fleet.install(id, "install", () -> { }));
+
+        assertThat(install).isInstanceOfSatisfying(PowerResult.Done.class, d -> assertThat(d.state()).isEqualTo(ServerState.OFFLINE));
+        PowerResult start = result(askedAtOffline.get(HANG.toSeconds(), TimeUnit.SECONDS));
+        assertThat(start).isInstanceOfSatisfying(PowerResult.Done.class, d -> assertThat(d.state()).isEqualTo(ServerState.RUNNING));
+        assertThat(engineRunning(id)).isTrue();
+    }
+
+    @Test
     void powerActionsAreRefusedWhileTheWorkRunsAndNothingOfThemIsWritten() throws Exception {
         UUID id = create();
         CountDownLatch inWork = new CountDownLatch(1);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The {@link ServerStore} contract in memory, for core's tests (core has no database; the real store is
@@ -28,6 +29,15 @@ public final class MemoryStore implements ServerStore {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<UUID, StoredServer> servers = new LinkedHashMap<>();
     private final List<ActivityEntry> activity = new ArrayList<>();
+    private volatile Consumer<ActivityEntry> onActivity = e -> { };
+
+    /**
+     * Runs {@code hook} with each activity entry as it is appended, on the appending thread and outside the store's
+     * lock: a test's way to act at an exact point of the lifecycle (an entry is written at each state change).
+     */
+    public void onActivity(Consumer<ActivityEntry> hook) {
+        onActivity = hook;
+    }
 
     @Override
     public StoredServer create(ServerSpec spec) {
@@ -123,14 +133,16 @@ public final class MemoryStore implements ServerStore {
 
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
+        ActivityEntry e;
         lock.lock();
         try {
-            ActivityEntry e = new ActivityEntry(activity.size() + 1, server, Instant.now(), type, message, details);
+            e = new ActivityEntry(activity.size() + 1, server, Instant.now(), type, message, details);
             activity.add(e);
-            return e;
         } finally {
             lock.unlock();
         }
+        onActivity.accept(e);
+        return e;
     }
 
     @Override

@@ -34,6 +34,11 @@ public record SocketMessage(String event, @JsonInclude(JsonInclude.Include.NON_E
      * or a step of its image's pull (Wings sends its installer's output so).
      */
     public static final String INSTALL_OUTPUT = "install output";
+    /**
+     * A line the server's program wrote to its message socket ({@code messaging}; Wings has no such socket, so the
+     * name follows its style): the argument is that line, a JSON document as a string.
+     */
+    public static final String CONTAINER_MESSAGE = "container message";
     public static final String DAEMON_ERROR = "daemon error";
     public static final String TOKEN_EXPIRING = "token expiring";
     public static final String TOKEN_EXPIRED = "token expired";

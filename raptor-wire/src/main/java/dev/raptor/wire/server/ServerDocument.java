@@ -22,6 +22,9 @@ import java.time.Instant;
  * @param game         what the game said when last asked, for a spec with a {@code query}; absent before the first query
  * @param health       what its health check says: {@code starting}, {@code healthy}, {@code unhealthy}, or {@code none}
  *                     (no check, or not running)
+ * @param socketConnected   whether its program is connected to its message socket ({@code messaging}); false without one
+ * @param lastCommunication the last message either way on its message socket (one sent, acknowledged or received) since
+ *                          the daemon started, null when none
  */
 public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String state, String desiredState, long version,
                              Instant createdAt, Instant updatedAt, boolean crashLoop,
@@ -29,11 +32,13 @@ public record ServerDocument(@JsonUnwrapped ServerSpecDocument spec, String stat
                              @JsonInclude(JsonInclude.Include.ALWAYS) String containerId,
                              @JsonInclude(JsonInclude.Include.ALWAYS) Instant startedAt,
                              @JsonInclude(JsonInclude.Include.ALWAYS) String busyWith,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game, String health) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) GameStatusDocument game, String health,
+                             boolean socketConnected, @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastCommunication) {
 
     /** Members Raptor sets; accepted and ignored in requests. */
     public static final java.util.Set<String> READ_ONLY = java.util.Set.of("state", "desiredState", "version", "createdAt",
-            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game", "health");
+            "updatedAt", "crashLoop", "lastError", "containerId", "startedAt", "busyWith", "game", "health", "socketConnected",
+            "lastCommunication");
 
     /** {@code "3"}: the ETag of a server at {@code version}, which If-Match must repeat. */
     public static String etag(long version) {

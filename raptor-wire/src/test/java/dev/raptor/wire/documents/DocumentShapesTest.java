@@ -49,7 +49,7 @@ class DocumentShapesTest {
     @Test
     void aServerIsItsSpecFollowedByWhatRaptorMaintainsWithExplicitNulls() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.minecraft("lobby").toBuilder().id(ID).build()),
-                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null, "none");
+                "running", "running", 3, T, T.plusSeconds(1), false, null, null, null, null, null, "none", false, null);
 
         assertThat(WireJson.write(server)).isEqualTo("{\"id\":\"" + ID + "\",\"name\":\"lobby\","
                 + "\"image\":\"ghcr.io/pterodactyl/yolks:java_21\",\"startup\":\"java -Xmx1G -jar server.jar nogui\","
@@ -60,18 +60,19 @@ class DocumentShapesTest {
                 + "\"restart\":{\"policy\":\"no\",\"maxRetries\":0,\"onUnhealthy\":false},\"mounts\":[],\"labels\":{},\"extraHosts\":{},"
                 + "\"settleSeconds\":2,\"networks\":[],\"fileRules\":{\"deny\":[],\"readOnly\":[]},\"state\":\"running\",\"desiredState\":\"running\",\"version\":3,\"createdAt\":\"2025-03-14T10:15:02.123Z\","
                 + "\"updatedAt\":\"2025-03-14T10:15:03.123Z\",\"crashLoop\":false,\"lastError\":null,\"containerId\":null,"
-                + "\"startedAt\":null,\"busyWith\":null,\"health\":\"none\"}");
+                + "\"startedAt\":null,\"busyWith\":null,\"health\":\"none\",\"socketConnected\":false,\"lastCommunication\":null}");
         readsBack(server);
     }
 
     @Test
     void aServerListCountsItsServers() {
         ServerDocument server = new ServerDocument(ServerSpecJson.encode(Specs.everyField()), "offline", "stopped", 1, T, T,
-                true, "exited with code 1", "c0ffee", T, "start", null, "unhealthy");
+                true, "exited with code 1", "c0ffee", T, "start", null, "unhealthy", true, T);
 
         assertThat(WireJson.write(new ServerList(List.of(server)))).startsWith("{\"servers\":[{\"id\":")
                 .endsWith("\"crashLoop\":true,\"lastError\":\"exited with code 1\",\"containerId\":\"c0ffee\","
-                        + "\"startedAt\":\"2025-03-14T10:15:02.123Z\",\"busyWith\":\"start\",\"health\":\"unhealthy\"}],\"count\":1}");
+                        + "\"startedAt\":\"2025-03-14T10:15:02.123Z\",\"busyWith\":\"start\",\"health\":\"unhealthy\",\"socketConnected\":true,"
+                        + "\"lastCommunication\":\"2025-03-14T10:15:02.123Z\"}],\"count\":1}");
         readsBack(new ServerList(List.of(server, server)));
     }
 
