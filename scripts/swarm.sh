@@ -7,6 +7,9 @@
 #   scripts/swarm.sh env      print the exports that point Raptor (and the tests) at the swarm:
 #                             RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES (hostname=engine,...), RAPTOR_SWARM_NODE_IPS
 #   scripts/swarm.sh status   exit 0 if the swarm answers with two ready nodes
+#   scripts/swarm.sh stop-node N    stop node N's engine only (N = 2: the worker), as a machine that goes down; its
+#                                   namespace, state and swarm membership stay (raptor-swarm's node-unavailable test)
+#   scripts/swarm.sh start-node N   start node N's engine again and wait until the swarm has two ready nodes
 #
 # Each node is a private dockerd in a network namespace of its own (raptor-sw1, raptor-sw2) and a UTS
 # namespace of its own (so the swarm sees two hostnames, raptor-sw1 and raptor-sw2), joined to the host by a
@@ -229,13 +232,31 @@ case "${1:-}" in
     env)
         env_lines
         ;;
+    stop-node|start-node)
+        [ "$(id -u)" -eq 0 ] || die "must run as root"
+        n="${2:-}"
+        case "$n" in 1|2) ;; *) die "usage: $0 $1 1|2" ;; esac
+        lock
+        if [ "$1" = stop-node ]; then
+            stop_engine "$n"
+            log "node $n's engine is stopped"
+        else
+            start_engine "$n"
+            t0=$SECONDS
+            until swarm_ready; do
+                [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ] || die "node $n is back but the swarm has not two ready nodes after ${START_TIMEOUT}s"
+                sleep 0.5
+            done
+            log "node $n is back and the swarm has two ready nodes"
+        fi
+        ;;
     status)
         if swarm_ready; then log "up"; exit 0; fi
         log "down"
         exit 1
         ;;
     *)
-        echo "usage: $0 start|stop|env|status" >&2
+        echo "usage: $0 start|stop|env|status|stop-node N|start-node N" >&2
         exit 2
         ;;
 esac

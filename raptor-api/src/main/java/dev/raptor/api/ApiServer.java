@@ -36,6 +36,7 @@ import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
 import dev.raptor.api.node.NodeRoutes;
+import dev.raptor.api.node.NodesRoute;
 import dev.raptor.api.node.NodeStatus;
 import dev.raptor.api.openapi.OpenApiDocument;
 import dev.raptor.api.operations.Operations;
@@ -297,6 +298,7 @@ public final class ApiServer implements AutoCloseable {
         PowerRoutes power = new PowerRoutes(fleet, operations, settings);
         TokenRoutes tokenRoutes = new TokenRoutes(fleet, tokens, settings);
         NodeRoutes node = new NodeRoutes(status, observability.health(), authenticator);
+        NodesRoute nodes = new NodesRoute(fleet);
         MetricsEndpoint metrics = new MetricsEndpoint(observability.metrics());
         ApiMetrics requests = new ApiMetrics(observability.metrics().registry());
         observability.metrics().gauge("raptor.console.sockets", "Console WebSockets open now", live.sockets()::openSockets);
@@ -404,6 +406,7 @@ public final class ApiServer implements AutoCloseable {
             routes.get(BASE + "/health", node::health, Access.PUBLIC);
             routes.get("/metrics", metrics::serve, Access.NODE);
             routes.get(BASE + "/system", node::system, Access.NODE);
+            routes.get(BASE + "/nodes", nodes::list, Access.NODE);
             routes.get(BASE + "/openapi.json", openapi::serve, Access.NODE);
             routes.get(BASE + "/state/export", state::export, Access.NODE);
             routes.post(BASE + "/state/import", state::importState, Access.NODE);

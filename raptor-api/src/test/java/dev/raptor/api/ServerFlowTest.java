@@ -197,4 +197,62 @@ class ServerFlowTest {
         assertThat(system.get("node").get("cpus").asInt()).isPositive();
         assertThat(system.get("node").get("diskFreeBytes").asLong()).isPositive();
     }
+
+    @Test
+    void nodesListsTheEnginesOneMachineWithItsServersTheirPortsAndTheMemoryTheirLimitsPromise() {
+        int port = TestNode.freePort();
+        String id = node.create("""
+                {"name": "nodes-one", "image": "%s", "allocations": [{"ip": "127.0.0.1", "port": %d, "primary": true}],
+                 "limits": {"memoryMiB": 384}}""".formatted(dev.raptor.api.testing.TestEngine.IMAGE, port));
+
+        TestNode.Res answer = node.get("/api/v1/nodes");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode nodes = answer.json().get("nodes");
+        assertThat(nodes).as("the docker runtime runs on one machine: its engine's").hasSize(1);
+        JsonNode one = nodes.get(0);
+        assertThat(one.get("state").asText()).isEqualTo("ready");
+        assertThat(one.has("reason")).isFalse();
+        assertThat(one.get("name").asText()).isNotBlank();
+        assertThat(one.get("cpus").asInt()).isPositive();
+        long memory = one.get("memoryBytes").asLong();
+        long promised = one.get("memoryLimitsBytes").asLong();
+        assertThat(memory).isPositive();
+        assertThat(promised).as("at least this server's 384 MiB").isGreaterThanOrEqualTo(384L * 1024 * 1024);
+        assertThat(one.get("memoryFreeBytes").asLong()).isEqualTo(Math.max(0, memory - promised));
+        assertThat(one.get("servers").findValuesAsText("id")).contains(id);
+        assertThat(one.get("servers").findValuesAsText("name")).contains("nodes-one");
+        assertThat(answer.json().get("unplaced")).as("every server is on the one machine").isEmpty();
+        JsonNode published = null;
+        for (JsonNode p : one.get("ports")) {
+            if (p.get("serverId").asText().equals(id)) {
+                published = p;
+            }
+        }
+        assertThat(published).as("its port is listed on the node").isNotNull();
+        assertThat(published.get("port").asInt()).isEqualTo(port);
+        assertThat(published.get("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(published.get("protocol").asText()).isEqualTo("tcp");
+
+        assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
+        assertThat(node.get("/api/v1/nodes").json().get("nodes").get(0).get("servers").findValuesAsText("id")).doesNotContain(id);
+    }
+
+    @Test
+    void aSpecNamingTheEnginesNodeIsTakenAndOneNamingAnotherNodeIsRefusedNamingTheField() {
+        String machine = node.get("/api/v1/nodes").json().get("nodes").get(0).get("name").asText();
+        TestNode.Res elsewhere = node.post("/api/v1/servers", """
+                {"name": "node-elsewhere", "image": "%s", "node": "no-such-node"}""".formatted(dev.raptor.api.testing.TestEngine.IMAGE));
+        assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(400);
+        assertThat(elsewhere.json().get("errors").findValuesAsText("field")).containsExactly("node");
+        assertThat(elsewhere.json().get("errors").get(0).get("message").asText()).contains("no-such-node").contains(machine);
+        assertThat(node.get("/api/v1/servers?name=node-elsewhere").json().get("servers")).as("nothing stored").isEmpty();
+
+        TestNode.Res here = node.post("/api/v1/servers", """
+                {"name": "node-here", "image": "%s", "node": "%s"}""".formatted(dev.raptor.api.testing.TestEngine.IMAGE, machine));
+        assertThat(here.status()).as(here.toString()).isEqualTo(201);
+        assertThat(here.json().get("node").asText()).isEqualTo(machine);
+        String id = here.json().get("id").asText();
+        assertThat(node.get("/api/v1/servers/" + id).json().get("node").asText()).isEqualTo(machine);
+        assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
+    }
 }

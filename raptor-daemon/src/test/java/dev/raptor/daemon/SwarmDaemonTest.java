@@ -7,9 +7,13 @@ import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.swarm.SwarmRuntime;
 import dev.raptor.swarm.TestSwarm;
 import dev.raptor.wire.client.RaptorClient;
+import dev.raptor.wire.client.RaptorProblemException;
+import dev.raptor.wire.node.NodeList;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.LimitsDocument;
+import dev.raptor.wire.server.ServerPatch;
 import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.StopDocument;
 import org.junit.jupiter.api.Test;
@@ -30,11 +34,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * raptord with {@code RAPTOR_RUNTIME=swarm} on the real two-node test swarm (scripts/swarm.sh): a server created
- * through the API for the node its spec names runs there and answers on that node's address.
+ * through the API for the node its spec names ({@code node}) runs there and answers on that node's address, a node the
+ * swarm lacks is refused naming the field, and {@code GET /nodes} lists both nodes with the server on its own.
  */
 class SwarmDaemonTest {
     @TempDir
@@ -61,10 +67,15 @@ class SwarmDaemonTest {
             assertThat(api.system().runtime()).isEqualTo("swarm");
             assertThat(d.stderr()).contains("RAPTOR_RUNTIME=swarm, the manager at " + swarm.get("RAPTOR_SWARM_MANAGER"));
 
-            ServerDocument created = api.servers().create(new ServerSpecDocument(null, "on-node-2", TestSwarm.IMAGE, null,
-                    Map.of("SERVER_NAME", "on-node-2"), List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)), null,
-                    new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null,
-                    Map.of("raptor.swarm.node", TestSwarm.NODE_2), null, null, "Done!", null, null, null));
+            // a node the swarm does not have: 400 naming the field, nothing made
+            RaptorProblemException unknown = catchThrowableOfType(RaptorProblemException.class,
+                    () -> api.servers().create(onNode("nowhere", port, "raptor-sw9")));
+            assertThat(unknown.status()).isEqualTo(400);
+            assertThat(unknown.problem().errors()).extracting(e -> e.field()).containsExactly("node");
+            assertThat(api.servers().list().servers()).isEmpty();
+
+            ServerDocument created = api.servers().create(onNode("on-node-2", port, TestSwarm.NODE_2));
+            assertThat(created.spec().node()).isEqualTo(TestSwarm.NODE_2);
             UUID id = created.spec().id();
             OperationDocument started = api.server(id).power("start", Duration.ofSeconds(90));
             assertThat(started.status()).as(started.toString()).isEqualTo("done");
@@ -75,12 +86,52 @@ class SwarmDaemonTest {
             assertThat(runtime.find(id, Deadline.in(Duration.ofSeconds(30)))).singleElement()
                     .satisfies(c -> assertThat(c.labels()).containsEntry("dev.raptor.swarm.node", TestSwarm.NODE_2));
 
+            // placed with its files: a change of node is refused naming the field (moving it is a transfer)
+            ServerDocument placed = api.server(id).get();
+            RaptorProblemException moved = catchThrowableOfType(RaptorProblemException.class,
+                    () -> api.server(id).patch(new ServerPatch(Map.of("node", TestSwarm.NODE_1)), placed.version()));
+            assertThat(moved.status()).isEqualTo(400);
+            assertThat(moved.problem().errors()).extracting(e -> e.field()).containsExactly("node");
+            assertThat(api.server(id).get().spec().node()).isEqualTo(TestSwarm.NODE_2);
+
+            // GET /nodes: both nodes of the swarm, ready, with their addresses and resources; the server and its port on node 2
+            NodeList nodes = api.nodes();
+            assertThat(nodes.nodes()).extracting(NodeList.Node::name).containsExactly(TestSwarm.NODE_1, TestSwarm.NODE_2);
+            for (NodeList.Node n : nodes.nodes()) {
+                assertThat(n.state()).as(n.toString()).isEqualTo("ready");
+                assertThat(n.reason()).isNull();
+                assertThat(n.address()).isEqualTo(TestSwarm.addressOf(n.name()));
+                assertThat(n.cpus()).isPositive();
+                assertThat(n.memoryBytes()).isPositive();
+            }
+            NodeList.Node two = nodes.nodes().get(1);
+            assertThat(two.servers()).singleElement().satisfies(s -> {
+                assertThat(s.id()).isEqualTo(id);
+                assertThat(s.name()).isEqualTo("on-node-2");
+                assertThat(s.state()).isEqualTo("running");
+            });
+            assertThat(two.ports()).containsExactly(new NodeList.Port("0.0.0.0", port, "tcp", id));
+            assertThat(two.memoryLimitsBytes()).isEqualTo(256L * 1024 * 1024);
+            assertThat(two.memoryFreeBytes()).isEqualTo(two.memoryBytes() - 256L * 1024 * 1024);
+            assertThat(nodes.nodes().getFirst().servers()).isEmpty();
+            assertThat(nodes.nodes().getFirst().memoryFreeBytes()).isEqualTo(nodes.nodes().getFirst().memoryBytes());
+            assertThat(nodes.unplaced()).isEmpty();
+
             OperationDocument stopped = api.server(id).power("stop", Duration.ofSeconds(90));
             assertThat(stopped.status()).as(stopped.toString()).isEqualTo("done");
             assertThat(api.server(id).delete(true).status()).isEqualTo("done");
             assertThat(runtime.find(id, Deadline.in(Duration.ofSeconds(30)))).as("its service is gone").isEmpty();
             assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
         }
+    }
+
+    /** The test game server, named {@code name}, on {@code port}, for the node its spec's {@code node} names. */
+    private static ServerSpecDocument onNode(String name, int port, String node) {
+        return new ServerSpecDocument(null, name, TestSwarm.IMAGE, null, Map.of("SERVER_NAME", name),
+                List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
+                new LimitsDocument(256L, null, null, null, null, null, null, null),
+                new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!",
+                null, null, null, null, null, null, null, node);
     }
 
     private static String greeting(String address, int port) throws Exception {

@@ -30,6 +30,9 @@ import dev.raptor.core.image.PullProgress;
 import dev.raptor.core.network.NetworkAttachment;
 import dev.raptor.core.network.NetworkInfo;
 import dev.raptor.core.network.NetworkSpec;
+import dev.raptor.core.node.LocalMachine;
+import dev.raptor.core.node.NodeState;
+import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -217,6 +220,23 @@ public final class DockerRuntime implements ContainerRuntime {
             }
             return new RuntimeInfo(name(), info.getServerVersion(), c.apiVersion().getVersion(), details, warnings(info));
         });
+    }
+
+    /**
+     * The engine's machine, as the engine describes it (its name, CPUs and memory: the engine may be on another host
+     * than raptord); {@code down}, with the reason, when it does not answer within {@code deadline}.
+     */
+    @Override
+    public List<RuntimeNode> nodes(Deadline deadline) {
+        try {
+            Info info = engineCall("nodes", null, deadline, c -> c.infoCmd().exec());
+            String name = info.getName() == null || info.getName().isBlank() ? LocalMachine.hostname() : info.getName();
+            return List.of(new RuntimeNode(name, NodeState.READY, null, null, info.getNCPU() == null ? 0 : info.getNCPU(),
+                    info.getMemTotal() == null ? 0 : info.getMemTotal()));
+        } catch (EngineException e) {
+            return List.of(new RuntimeNode(LocalMachine.hostname(), NodeState.DOWN, "the engine at " + config.dockerHost()
+                    + " does not answer: " + e.getMessage(), null, 0, 0));
+        }
     }
 
     private List<String> warnings(Info info) {

@@ -9,6 +9,7 @@ import dev.raptor.core.image.ImageInfo;
 import dev.raptor.core.image.PullProgress;
 import dev.raptor.core.network.NetworkInfo;
 import dev.raptor.core.network.NetworkSpec;
+import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -119,6 +120,11 @@ public final class MeteredRuntime implements ContainerRuntime {
     @Override
     public String portNode(ServerSpec spec) {
         return delegate.portNode(spec);
+    }
+
+    @Override
+    public List<RuntimeNode> nodes(Deadline deadline) {
+        return timed("nodes", () -> delegate.nodes(deadline));
     }
 
     @Override

@@ -56,6 +56,20 @@ class ProcessRuntimeTest extends RuntimeTest {
     // ------------------------------------------------------------------ specs and facts
 
     @Test
+    void itRunsServersOnOneNodeThisMachineReadyWithItsCpusAndMemory() throws Exception {
+        List<dev.raptor.core.node.RuntimeNode> nodes = runtime.nodes(Deadline.in(Duration.ofSeconds(10)));
+
+        assertThat(nodes).singleElement().satisfies(n -> {
+            assertThat(n.name()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+            assertThat(n.state()).isEqualTo(dev.raptor.core.node.NodeState.READY);
+            assertThat(n.reason()).isNull();
+            assertThat(n.cpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(n.memoryBytes()).isPositive();
+        });
+        assertThat(runtime.portNode(game().build())).as("one machine: every server shares its ports").isNull();
+    }
+
+    @Test
     void aSpecWithoutAStartupCommandIsRefusedWithTheReason() {
         ServerSpec spec = ServerSpec.builder("raptor-test/gameserver:1").name("image-only").build();
 

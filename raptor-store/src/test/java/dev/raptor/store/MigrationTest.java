@@ -207,7 +207,8 @@ class MigrationTest {
     void aRowOfSpecFormatSixSaysNothingOfBackupsAndAWrittenOneIsTheCurrentFormatWithThem() throws Exception {
         SqliteStore.open(dataDir).close();
         ServerSpec spec = Specs.minecraft("lobby");
-        String v6 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"backups\":null", "").replace(",\"fileRules\":null", "");
+        String v6 = dev.raptor.store.row.SpecRows.write(spec).replace(",\"backups\":null", "").replace(",\"fileRules\":null", "")
+                .replace(",\"node\":null", "");
         assertThat(v6).doesNotContain("backups").doesNotContain("fileRules").contains("\"messaging\":false");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
              java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO servers (id, name, spec, spec_format, version, desired, "
@@ -224,7 +225,7 @@ class MigrationTest {
             assertThat(store.find(spec.id()).orElseThrow().spec().backups().isNone()).isTrue();
             store.update(spec.id(), 1, scheduled);
         }
-        assertThat(specColumns(spec.id()).format()).isEqualTo(SpecFormat.CURRENT.number()).isEqualTo(8);
+        assertThat(specColumns(spec.id()).format()).isEqualTo(SpecFormat.CURRENT.number()).isEqualTo(9);
         assertThat(specColumns(spec.id()).text()).contains("\"backups\":{\"schedule\":\"@every 6h\",\"max\":3,\"maxAgeDays\":14");
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             assertThat(store.find(spec.id()).orElseThrow().spec()).isEqualTo(scheduled);

@@ -462,10 +462,26 @@ class SqliteStoreTest {
     }
 
     @Test
-    void rowsAreWrittenInFormat8AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
-        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(8);
+    void theNodeASpecNamesIsKeptAndARowOfFormat8WithoutOneReadsAsTheRuntimesChoice() {
+        ServerSpec pinned = Specs.minecraft("pinned").toBuilder().node("worker-2").build();
+        String row = dev.raptor.store.row.SpecRows.write(pinned);
+        assertThat(row).contains("\"node\":\"worker-2\"");
+        assertThat(dev.raptor.store.row.SpecRows.read(row, dev.raptor.store.row.SpecFormat.V9)).isEqualTo(pinned);
+        store.create(pinned);
+        assertThat(store.find(pinned.id()).orElseThrow().spec().node()).isEqualTo("worker-2");
+
+        ServerSpec plain = Specs.minecraft("plain");
+        String v8 = dev.raptor.store.row.SpecRows.write(plain).replace(",\"node\":null", "");
+        assertThat(v8).doesNotContain("node");
+        assertThat(dev.raptor.store.row.SpecRows.read(v8, dev.raptor.store.row.SpecFormat.V8)).isEqualTo(plain);
+        assertThat(dev.raptor.store.row.SpecRows.read(v8, dev.raptor.store.row.SpecFormat.V8).node()).isNull();
+    }
+
+    @Test
+    void rowsAreWrittenInFormat9AndAFormatThisRaptorDoesNotKnowIsRefusedByItsNumber() {
+        assertThat(dev.raptor.store.row.SpecFormat.CURRENT.number()).isEqualTo(9);
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(9)).withMessageContaining("spec format 9");
+                .isThrownBy(() -> dev.raptor.store.row.SpecFormat.of(10)).withMessageContaining("spec format 10");
     }
 
     @Test

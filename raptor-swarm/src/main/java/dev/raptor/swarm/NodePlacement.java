@@ -18,16 +18,30 @@ import java.util.stream.Collectors;
  * Swarm's host-mode publishing, so two servers may share a port number on two nodes).
  *
  * <ol>
- *   <li>A spec label {@value #PIN_LABEL} names the node explicitly; it must be a ready, active node with a
- *       configured engine and the ports free there.</li>
- *   <li>Else the node the server was on before (a recreate after a spec change stays where its files are).</li>
+ *   <li>The spec's {@code node} (or, as before it had one, its label {@value #PIN_LABEL}) names the node
+ *       explicitly; it must be a ready, active node with a configured engine and the ports free there.</li>
+ *   <li>Else the node the server was on before (a recreate after a spec change stays where its files are); when
+ *       that node is not ready, the create fails: it is never made on another node without its files.</li>
  *   <li>Else the eligible node with the most free memory: the node's memory less the memory limits of the servers
  *       pinned to it; ties go to the node with fewer servers, then by name.</li>
  * </ol>
  */
 final class NodePlacement {
-    /** A spec label naming the node a server must run on (its hostname as {@code docker node ls} shows it). */
+    /**
+     * A spec label naming the node a server must run on (its hostname as {@code docker node ls} shows it): what specs
+     * said before they had a {@code node}, still honoured when the spec names no node.
+     */
     static final String PIN_LABEL = "raptor.swarm.node";
+
+    /** The node {@code spec} names: its {@code node}, else its {@value #PIN_LABEL} label; null when neither. */
+    static String named(ServerSpec spec) {
+        return spec.node() != null ? spec.node() : spec.labels().get(PIN_LABEL);
+    }
+
+    /** The spec's field that names its node, for problems: {@code node} or {@code labels.raptor.swarm.node}. */
+    static String namedBy(ServerSpec spec) {
+        return spec.node() != null ? "node" : "labels." + PIN_LABEL;
+    }
 
     /** A node as the manager describes it; {@code usable} = ready, active and with a configured engine. */
     record Node(String hostname, boolean usable, long memoryBytes) {
@@ -43,17 +57,22 @@ final class NodePlacement {
     static String choose(ServerSpec spec, List<Node> nodes, List<Pinned> pinned, String previous) {
         Set<String> wanted = spec.allocations().stream().map(NodePlacement::port).collect(Collectors.toSet());
         List<Pinned> others = pinned.stream().filter(p -> !p.serverId().equals(spec.id())).toList();
-        String explicit = spec.labels().get(PIN_LABEL);
+        String explicit = named(spec);
         if (explicit != null) {
             Node node = nodes.stream().filter(n -> n.hostname().equals(explicit)).findFirst().orElse(null);
             if (node == null || !node.usable()) {
-                throw new EngineException.Rejected(spec.id(), "create", "labels." + PIN_LABEL + " names node '" + explicit
+                throw new EngineException.Rejected(spec.id(), "create", namedBy(spec) + " names node '" + explicit
                         + "', which is not a ready, active node with a configured engine (usable: " + usable(nodes) + ")", null);
             }
             requirePortsFree(spec, explicit, wanted, others);
             return explicit;
         }
-        if (previous != null && nodes.stream().anyMatch(n -> n.usable() && n.hostname().equals(previous))) {
+        if (previous != null) {
+            // its files are there: a recreate never moves it, and waits for that node when it is away
+            if (nodes.stream().noneMatch(n -> n.usable() && n.hostname().equals(previous))) {
+                throw new EngineException.Unavailable(spec.id(), "create", "its node " + previous
+                        + " (where its files are) is not ready; it is never moved to another node without them", null);
+            }
             requirePortsFree(spec, previous, wanted, others);
             return previous;
         }

@@ -20,6 +20,8 @@ import dev.raptor.core.image.ImageInfo;
 import dev.raptor.core.image.PullProgress;
 import dev.raptor.core.network.NetworkInfo;
 import dev.raptor.core.network.NetworkSpec;
+import dev.raptor.core.node.NodeState;
+import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -93,6 +95,12 @@ public final class SwarmRuntime implements ContainerRuntime {
     /** The node each server was last seen pinned to, so that a recreate (spec change) stays with its files. */
     private final Map<UUID, String> lastNode = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Nodes whose engine said it is going away (its event stream: it stops, or the stream broke) and has not answered
+     * since: their servers are {@link ContainerStatus#UNREACHABLE} without asking, so that the exits their engine
+     * causes as it stops are never taken for crashes or stops.
+     */
+    private final Set<String> away = ConcurrentHashMap.newKeySet();
 
     private SwarmRuntime(SwarmRuntimeConfig config) {
         this.config = config;
@@ -127,10 +135,15 @@ public final class SwarmRuntime implements ContainerRuntime {
         if (!spec.networks().isEmpty()) {
             return List.of(new FieldError("networks", NO_NETWORKS));
         }
-        String pin = spec.labels().get(NodePlacement.PIN_LABEL);
+        String pin = NodePlacement.named(spec);
         if (pin != null && !engines.containsKey(pin)) {
-            return List.of(new FieldError("labels." + NodePlacement.PIN_LABEL, "names node '" + pin
+            return List.of(new FieldError(NodePlacement.namedBy(spec), "names node '" + pin
                     + "', which has no configured engine (nodes: " + String.join(", ", engines.keySet()) + ")"));
+        }
+        String placed = lastNode.get(spec.id());
+        if (spec.node() != null && placed != null && !placed.equals(spec.node())) {
+            return List.of(new FieldError("node", "the server is on node " + placed + " with its files: it stays there "
+                    + "(moving it with its files is a transfer, not a spec change)"));
         }
         return List.of();
     }
@@ -142,7 +155,7 @@ public final class SwarmRuntime implements ContainerRuntime {
      */
     @Override
     public String portNode(ServerSpec spec) {
-        String named = spec.labels().get(NodePlacement.PIN_LABEL);
+        String named = NodePlacement.named(spec);
         if (named != null) {
             return named;
         }
@@ -169,13 +182,86 @@ public final class SwarmRuntime implements ContainerRuntime {
         return new RuntimeInfo(name(), engine.engineVersion(), engine.apiVersion(), details, warnings);
     }
 
+    // ------------------------------------------------------------------ nodes
+
+    /** How long a node's engine may take to answer a ping before {@link #nodes} calls it down. */
+    private static final Duration NODE_PING = Duration.ofSeconds(3);
+
+    /**
+     * Every node of the swarm as the manager describes it: {@code down} when the manager says so or its engine does
+     * not answer (or said it is going away), {@code unavailable} when it takes no servers (drained, paused, or no
+     * engine configured for it), else {@code ready}. Also learns where every server is pinned ({@link #portNode}).
+     */
+    @Override
+    public List<RuntimeNode> nodes(Deadline deadline) {
+        List<SwarmNode> nodes = onManager("nodes", null, deadline, c -> c.listSwarmNodesCmd().exec());
+        for (Service s : ownedServices(null, deadline)) {
+            UUID id = serverIdOf(labels(s));
+            if (id != null) {
+                remember(new ContainerRef(s.getId(), s.getSpec().getName(), id), labels(s));
+            }
+        }
+        List<RuntimeNode> out = new ArrayList<>();
+        for (SwarmNode n : nodes) {
+            String name = hostname(n);
+            String address = n.getStatus() == null ? null : n.getStatus().getAddress();
+            int cpus = n.getDescription() == null || n.getDescription().getResources() == null
+                    || n.getDescription().getResources().getNanoCPUs() == null
+                    ? 0 : (int) (n.getDescription().getResources().getNanoCPUs() / 1_000_000_000L);
+            Readiness r = readiness(n, deadline);
+            out.add(new RuntimeNode(name, r.state(), r.reason(), address, cpus, memory(n)));
+        }
+        out.sort(java.util.Comparator.comparing(RuntimeNode::name));
+        return out;
+    }
+
+    /** Whether a node takes servers now, and why not (null when it does). */
+    private record Readiness(NodeState state, String reason) {
+        static final Readiness READY = new Readiness(NodeState.READY, null);
+
+        static Readiness down(String reason) {
+            return new Readiness(NodeState.DOWN, reason);
+        }
+
+        static Readiness unavailable(String reason) {
+            return new Readiness(NodeState.UNAVAILABLE, reason);
+        }
+    }
+
+    private Readiness readiness(SwarmNode n, Deadline deadline) {
+        String name = hostname(n);
+        if (n.getStatus() == null || n.getStatus().getState() != SwarmNodeState.READY) {
+            return Readiness.down("the swarm reports it " + state(n));
+        }
+        DockerRuntime engine = engines.get(name);
+        if (engine == null) {
+            return Readiness.unavailable("no engine is configured for it (RAPTOR_SWARM_NODES)");
+        }
+        if (away.contains(name)) {
+            return Readiness.down("its engine is going away or away (its event stream says so)");
+        }
+        try {
+            Deadline ping = deadline.remaining().compareTo(NODE_PING) < 0 ? deadline : Deadline.in(NODE_PING);
+            engine.engineCall("nodes", null, ping, c -> c.pingCmd().exec());
+        } catch (EngineException e) {
+            return Readiness.down("its engine does not answer: " + e.getMessage());
+        }
+        if (n.getSpec() == null || n.getSpec().getAvailability() != SwarmNodeAvailability.ACTIVE) {
+            return Readiness.unavailable("its availability is " + (n.getSpec() == null || n.getSpec().getAvailability() == null
+                    ? "unknown" : n.getSpec().getAvailability().name().toLowerCase(Locale.ROOT)));
+        }
+        return Readiness.READY;
+    }
+
     // ------------------------------------------------------------------ finding services
 
     @Override
     public List<ContainerInfo> listOwned(Deadline deadline) {
         List<ContainerInfo> out = new ArrayList<>();
-        for (Service s : ownedServices(null, deadline)) {
-            describeQuietly(s, deadline, out);
+        List<Service> services = ownedServices(null, deadline);
+        Set<String> ready = services.isEmpty() ? Set.of() : readyNodes(null, deadline);
+        for (Service s : services) {
+            describeQuietly(s, ready, deadline, out);
         }
         return out;
     }
@@ -184,15 +270,24 @@ public final class SwarmRuntime implements ContainerRuntime {
     public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
         Objects.requireNonNull(serverId, "serverId");
         List<ContainerInfo> out = new ArrayList<>();
-        for (Service s : ownedServices(serverId, deadline)) {
-            describeQuietly(s, deadline, out);
+        List<Service> services = ownedServices(serverId, deadline);
+        Set<String> ready = services.isEmpty() ? Set.of() : readyNodes(serverId, deadline);
+        for (Service s : services) {
+            describeQuietly(s, ready, deadline, out);
         }
         return out;
     }
 
-    private void describeQuietly(Service s, Deadline deadline, List<ContainerInfo> out) {
+    /** The hostnames of the nodes the manager reports ready. */
+    private Set<String> readyNodes(UUID serverId, Deadline deadline) {
+        return onManager("nodes", serverId, deadline, c -> c.listSwarmNodesCmd().exec()).stream()
+                .filter(n -> n.getStatus() != null && n.getStatus().getState() == SwarmNodeState.READY)
+                .map(SwarmRuntime::hostname).collect(Collectors.toSet());
+    }
+
+    private void describeQuietly(Service s, Set<String> ready, Deadline deadline, List<ContainerInfo> out) {
         try {
-            out.add(describe(s, deadline));
+            out.add(describe(s, ready, deadline));
         } catch (EngineException.NotFound gone) {
             // removed between list and inspect
         }
@@ -219,13 +314,21 @@ public final class SwarmRuntime implements ContainerRuntime {
         return config.node() == null ? !labels.containsKey(RuntimeLabels.NODE) : config.node().equals(labels.get(RuntimeLabels.NODE));
     }
 
-    /** The service's facts: those of its newest task's container on its node, or of the task while it has none. */
-    private ContainerInfo describe(Service s, Deadline deadline) {
+    /**
+     * The service's facts: those of its newest task's container on its node, or of the task while it has none;
+     * {@link ContainerStatus#UNREACHABLE} while its node is not among the {@code ready} ones, its engine said it is going
+     * away, or does not answer.
+     */
+    private ContainerInfo describe(Service s, Set<String> ready, Deadline deadline) {
         Map<String, String> labels = labels(s);
         UUID serverId = UUID.fromString(labels.get(RuntimeLabels.SERVER));
         ContainerRef ref = new ContainerRef(s.getId(), s.getSpec().getName(), serverId);
         remember(ref, labels);
         String hash = labels.get(RuntimeLabels.SPEC_HASH);
+        String node = labels.get(ServiceBlueprint.NODE_LABEL);
+        if (node != null && (away.contains(node) || !ready.contains(node))) {
+            return unreachable(ref, hash, labels);
+        }
         Task task = TaskFacts.newest(tasks(ref, "inspect", deadline));
         if (task == null) {
             return new ContainerInfo(ref, hash, ContainerStatus.CREATED, null, false, null, null, null, labels);
@@ -238,11 +341,19 @@ public final class SwarmRuntime implements ContainerRuntime {
                         c.outputSince(), labels);
             } catch (EngineException.NotFound gone) {
                 // the node removed it (task history pruned, or behind Raptor's back): the task still tells how it ended
+            } catch (EngineException.Unavailable | EngineException.Timeout nodeAway) {
+                // its node's engine does not answer: nothing is known of the server there, and it stays there
+                log.debug("server={} node={} does not answer: {}", serverId, node, nodeAway.getMessage());
+                return unreachable(ref, hash, labels);
             }
         }
         ContainerStatus status = TaskFacts.status(task);
         Integer exit = status == ContainerStatus.EXITED ? Optional.ofNullable(TaskFacts.exitCode(task)).orElse(-1) : null;
         return new ContainerInfo(ref, hash, status, exit, false, null, null, null, labels);
+    }
+
+    private static ContainerInfo unreachable(ContainerRef ref, String hash, Map<String, String> labels) {
+        return new ContainerInfo(ref, hash, ContainerStatus.UNREACHABLE, null, false, null, null, null, labels);
     }
 
     private void remember(ContainerRef ref, Map<String, String> labels) {
@@ -319,10 +430,14 @@ public final class SwarmRuntime implements ContainerRuntime {
     @Override
     public void start(ContainerRef ref, Deadline deadline) {
         Run current = run(ref, "start", deadline);
+        String pinnedTo = labels(service(ref, "start", deadline)).get(ServiceBlueprint.NODE_LABEL);
+        if (pinnedTo != null && (away.contains(pinnedTo) || !readyNodes(ref.serverId(), deadline).contains(pinnedTo))) {
+            // a task made now would wait on that node and start whenever it came back, behind Raptor's back
+            throw new EngineException.Unavailable(ref.serverId(), "start", "its node " + pinnedTo + " does not answer", null);
+        }
         String awaited;
         Set<String> before = new HashSet<>();
-        if (current.task() != null && current.container() != null
-                && current.engine().inspect(current.container(), deadline).running()) {
+        if (current.task() != null && current.container() != null && runsStill(current, deadline)) {
             return;
         }
         // a task whose container has exited may still read "running" on the manager for a moment (the node
@@ -358,6 +473,15 @@ public final class SwarmRuntime implements ContainerRuntime {
                 }
             }
             pause(ref, "start", deadline);
+        }
+    }
+
+    /** Whether the run's container still runs; one its node removed (a restarted node prunes ended tasks) does not. */
+    private static boolean runsStill(Run run, Deadline deadline) {
+        try {
+            return run.engine().inspect(run.container(), deadline).running();
+        } catch (EngineException.NotFound gone) {
+            return false;
         }
     }
 
@@ -416,7 +540,7 @@ public final class SwarmRuntime implements ContainerRuntime {
 
     @Override
     public ContainerInfo inspect(ContainerRef ref, Deadline deadline) {
-        return describe(service(ref, "inspect", deadline), deadline);
+        return describe(service(ref, "inspect", deadline), readyNodes(ref.serverId(), deadline), deadline);
     }
 
     // ------------------------------------------------------------------ the running task, on its node
@@ -540,7 +664,9 @@ public final class SwarmRuntime implements ContainerRuntime {
         Objects.requireNonNull(sink, "sink");
         ensureOpen("events");
         List<Subscription> all = new ArrayList<>();
-        for (DockerRuntime engine : engines.values()) {
+        for (Map.Entry<String, DockerRuntime> node : engines.entrySet()) {
+            String hostname = node.getKey();
+            DockerRuntime engine = node.getValue();
             all.add(engine.events(new StreamSink<>() {
                 @Override
                 public void next(RuntimeEvent event) {
@@ -551,7 +677,19 @@ public final class SwarmRuntime implements ContainerRuntime {
                         case RuntimeEvent.HealthChanged h -> serviceRef(h.ref())
                                 .map(r -> (RuntimeEvent) new RuntimeEvent.HealthChanged(r, h.at(), h.health())).orElse(null);
                         case RuntimeEvent.Removed r -> null;
-                        default -> event;
+                        // one node's engine, not the swarm: its servers read unreachable meanwhile (see `away`), the
+                        // others are not touched; its return makes the fleet look at every server again
+                        case RuntimeEvent.EngineInterrupted i -> {
+                            if (away.add(hostname)) {
+                                log.warn("node={} engine away: {}", hostname, i.why());
+                            }
+                            yield null;
+                        }
+                        case RuntimeEvent.EngineResumed r -> {
+                            away.remove(hostname);
+                            log.info("node={} engine answers again (away since {})", hostname, r.interruptedAt());
+                            yield r;
+                        }
                     };
                     if (told != null) {
                         sink.next(told);

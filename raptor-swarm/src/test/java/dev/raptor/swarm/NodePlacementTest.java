@@ -73,6 +73,13 @@ class NodePlacementTest {
     }
 
     @Test
+    void aRecreatedServerWhoseNodeIsDownIsRefusedAndNeverMovedToAnotherNodeWithoutItsFiles() {
+        List<NodePlacement.Node> nodes = List.of(new NodePlacement.Node("a", true, 8 * GIB), new NodePlacement.Node("b", false, 8 * GIB));
+        assertThatThrownBy(() -> NodePlacement.choose(spec(1000).build(), nodes, List.of(), "b"))
+                .isInstanceOf(EngineException.Unavailable.class).hasMessageContaining("node b");
+    }
+
+    @Test
     void theServersOwnEarlierServiceDoesNotTakeItsPorts() {
         ServerSpec s = spec(25565).build();
         List<NodePlacement.Pinned> pinned = List.of(new NodePlacement.Pinned(s.id(), "a", 0, Set.of("25565/tcp")), on("b", 0, "25565/tcp"));

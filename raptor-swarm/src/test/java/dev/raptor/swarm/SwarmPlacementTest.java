@@ -105,6 +105,22 @@ class SwarmPlacementTest {
     }
 
     @Test
+    void execRunsInTheServersContainerOnTheNodeThatRunsIt() throws Exception {
+        for (String node : List.of(TestSwarm.NODE_2, TestSwarm.NODE_1)) {
+            ContainerInfo c = createAndStart(server("exec-" + node, freePort()).node(node).build());
+
+            dev.raptor.core.exec.ExecResult r = runtime.exec(c.ref(), dev.raptor.core.exec.ExecRequest.of("hostname"), Deadline.in(HANG));
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            try (DockerRuntime on = nodeEngine(node)) {
+                // a container's hostname is its id's first 12 characters: the exec ran in this node's task container
+                String task = on.find(c.serverId(), Deadline.in(HANG)).getFirst().ref().id();
+                assertThat(task).startsWith(r.stdout().strip());
+            }
+        }
+    }
+
+    @Test
     void aServerWhoseSpecNamesANodeRunsThere() throws Exception {
         for (String node : List.of(TestSwarm.NODE_2, TestSwarm.NODE_1)) {
             ContainerInfo c = createAndStart(server("pinned-" + node, freePort()).label(NodePlacement.PIN_LABEL, node).build());

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -59,7 +61,16 @@ public final class TestSwarm {
         throw new IllegalArgumentException("no address for node " + hostname);
     }
 
-    private static String run(String verb) {
+    /**
+     * Runs {@code scripts/swarm.sh} with {@code args} ({@code stop-node 2}, {@code start-node 2}), failing loudly when it
+     * fails.
+     */
+    public static String script(String... args) {
+        require();
+        return run(args);
+    }
+
+    private static String run(String... args) {
         // tests run in their module's directory, one below the repository's root
         Path script = Path.of("..", "scripts", "swarm.sh").toAbsolutePath().normalize();
         if (!Files.isExecutable(script)) {
@@ -68,7 +79,10 @@ public final class TestSwarm {
         try {
             Path out = Files.createTempFile("raptor-swarm-", ".out");
             try {
-                Process p = new ProcessBuilder(script.toString(), verb)
+                List<String> command = new ArrayList<>(List.of(script.toString()));
+                command.addAll(List.of(args));
+                String verb = String.join(" ", args);
+                Process p = new ProcessBuilder(command)
                         .redirectOutput(out.toFile())
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
@@ -85,10 +99,10 @@ public final class TestSwarm {
                 Files.deleteIfExists(out);
             }
         } catch (IOException e) {
-            return fail("cannot run scripts/swarm.sh " + verb + ": " + e, e);
+            return fail("cannot run scripts/swarm.sh " + String.join(" ", args) + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail("interrupted while running scripts/swarm.sh " + verb, e);
+            return fail("interrupted while running scripts/swarm.sh " + String.join(" ", args), e);
         }
     }
 }

@@ -343,6 +343,8 @@ final class ConsoleConnection {
             endpoint.fleet().sendCommand(serverId, command);
         } catch (ServerNotRunningException e) {
             error("the server is not running");
+        } catch (dev.raptor.core.power.NodeUnavailableException e) {
+            error("the server's node does not answer");
         } catch (ServerNotFoundException e) {
             error("the server no longer exists");
         } catch (EngineException e) {
@@ -367,6 +369,8 @@ final class ConsoleConnection {
             });
         } catch (ServerNotFoundException e) {
             error("the server no longer exists");
+        } catch (dev.raptor.core.power.NodeUnavailableException e) {
+            error(e.getMessage());
         }
     }
 

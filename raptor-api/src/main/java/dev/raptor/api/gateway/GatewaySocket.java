@@ -315,11 +315,13 @@ final class GatewaySocket implements Namespace.SocketListener {
         String health = switch (state) {
             case OFFLINE -> s.live().crashLoop() ? "unhealthy" : "none";
             case INSTALL_FAILED -> "unhealthy"; // offline until reinstalled
+            case NODE_UNAVAILABLE -> "unhealthy"; // nothing known of it until its node is back
             case STARTING, STOPPING, INSTALLING -> "starting";
             case RUNNING -> "healthy";
         };
         Instant started = s.live().startedAt();
-        Double uptime = state == ServerState.OFFLINE || state == ServerState.INSTALLING || state == ServerState.INSTALL_FAILED || started == null ? null
+        Double uptime = state == ServerState.OFFLINE || state == ServerState.INSTALLING || state == ServerState.INSTALL_FAILED
+                || state == ServerState.NODE_UNAVAILABLE || started == null ? null
                 : Math.max(0, Duration.between(started, Instant.now()).toMillis()) / 1000.0;
         return new ContainerStatusDocument(s.id().toString(), state.wireName(), s.live().desired().wireName(), health, uptime,
                 socket.connected(), socket.lastCommunication(), usage(reading));

@@ -16,6 +16,7 @@ import dev.raptor.core.server.NameTakenException;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.StaleVersionException;
 import dev.raptor.core.server.StateStoreException;
+import dev.raptor.core.power.NodeUnavailableException;
 import dev.raptor.core.power.ServerNotInstalledException;
 import dev.raptor.core.template.TemplateExistsException;
 import dev.raptor.core.template.TemplateNotFoundException;
@@ -66,6 +67,8 @@ public final class ProblemMapper {
                     .withServerId(b.serverId());
             case ServerNotInstalledException ni -> Problem.of(409, "install-failed", "Server not installed", ni.getMessage())
                     .withServerId(ni.serverId());
+            case NodeUnavailableException nu -> Problem.of(409, "node-unavailable", "Node unavailable", nu.getMessage())
+                    .withServerId(nu.serverId());
             case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
             case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
             case PortInUseException u -> portInUse(u.inUse(), u.serverId(), "");

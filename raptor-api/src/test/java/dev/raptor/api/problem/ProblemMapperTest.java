@@ -39,4 +39,16 @@ class ProblemMapperTest {
         assertThat(p.type()).isEqualTo(Problem.TYPE_PREFIX + "engine-conflict");
         assertThat(p.heldBy()).isNull();
     }
+
+    @Test
+    void aPowerActionOnAServerWhoseNodeIsDownIsA409NodeUnavailableNamingTheServer() {
+        UUID server = UUID.randomUUID();
+
+        Problem p = mapper.map(new dev.raptor.core.power.NodeUnavailableException(server, "start"));
+
+        assertThat(p.status()).isEqualTo(409);
+        assertThat(p.type()).isEqualTo(Problem.TYPE_PREFIX + "node-unavailable");
+        assertThat(p.serverId()).isEqualTo(server.toString());
+        assertThat(p.detail()).contains("'start'").contains("does not answer").contains("desired state");
+    }
 }

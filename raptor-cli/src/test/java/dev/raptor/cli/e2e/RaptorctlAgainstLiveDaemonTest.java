@@ -510,6 +510,26 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(json.path("runtime").asText()).isEqualTo("docker");
     }
 
+    @Test
+    void nodesListsTheEnginesMachineWithTheServersOnItAndTheirPorts() {
+        int port = freePort();
+        String id = ok("create", "--name", "nodes-ctl", "-p", "127.0.0.1:" + port + ":25565", "-m", "300m", IMAGE).out().strip();
+
+        Result text = ok("nodes");
+        assertThat(text.out()).startsWith("NODE").contains("STATE").contains("MEM FREE").contains("ready")
+                .contains(port + "/tcp").contains("nodes-ctl (offline)");
+        JsonNode json = ok("nodes", "--json").json();
+        assertThat(json.path("nodes")).hasSize(1);
+        JsonNode node = json.path("nodes").get(0);
+        assertThat(node.path("state").asText()).isEqualTo("ready");
+        assertThat(node.path("cpus").asInt()).isPositive();
+        assertThat(node.path("memoryLimitsBytes").asLong()).isGreaterThanOrEqualTo(300L * 1024 * 1024);
+        assertThat(node.path("servers").findValuesAsText("id")).contains(id);
+        assertThat(node.path("ports").findValuesAsText("serverId")).contains(id);
+        assertThat(ok("nodes", "--help").out()).contains("Usage: raptorctl nodes").contains("--json").contains("node-unavailable");
+        ok("rm", id);
+    }
+
     // ------------------------------------------------------------------------------ state
 
     @Test

@@ -8,6 +8,7 @@ import dev.raptor.core.allocation.PortRegistry;
 import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -15,6 +16,7 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.ContainerSelection;
+import dev.raptor.core.runtime.ContainerStatus;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.DesiredState;
@@ -102,10 +104,23 @@ public final class ServerFleet implements AutoCloseable {
     /** What is wrong with {@code spec} by the runtime's and the added rules (the spec's own were checked at its build). */
     public List<FieldError> check(ServerSpec spec) {
         List<FieldError> problems = new ArrayList<>(runtime.check(spec));
+        if (spec.node() != null && problems.stream().noneMatch(p -> p.field().equals("node"))) {
+            problems.addAll(nodeProblems(spec.node()));
+        }
         for (SpecCheck c : specChecks) {
             problems.addAll(c.problems(spec));
         }
         return problems;
+    }
+
+    /** A spec's {@code node} must be one the runtime runs servers on ({@link ContainerRuntime#nodes}). */
+    private List<FieldError> nodeProblems(String node) {
+        List<String> names = runtime.nodes(Deadline.in(settings.engineTimeout())).stream().map(RuntimeNode::name).toList();
+        if (names.contains(node)) {
+            return List.of();
+        }
+        return List.of(new FieldError("node", "names node '" + node + "', on which the " + runtime.name()
+                + " runtime runs no servers (nodes: " + String.join(", ", names) + ")"));
     }
 
     /** What boot reconciliation found and did. */
@@ -283,7 +298,7 @@ public final class ServerFleet implements AutoCloseable {
             ContainerSelection mine = ContainerSelection.of(c.id(), owned.getOrDefault(c.id(), List.of()));
             boolean running = mine.running();
             boolean agrees = mine.duplicates().isEmpty() && (c.desired() == DesiredState.RUNNING) == running
-                    && (c.state() != ServerState.OFFLINE) == running;
+                    && (c.state() != ServerState.OFFLINE) == running && c.state() != ServerState.NODE_UNAVAILABLE;
             if (!agrees) {
                 converging++;
                 c.submit(new Intent.Converge("the engine is back after an interruption"));
@@ -317,12 +332,16 @@ public final class ServerFleet implements AutoCloseable {
 
     /** Compares every controller's state with one engine listing; disagreeing ones re-observe. */
     public void sweep() {
-        Set<UUID> running = runtime.listOwned(Deadline.in(settings.engineTimeout())).stream()
-                .filter(ContainerInfo::running).map(ContainerInfo::serverId).collect(Collectors.toSet());
+        List<ContainerInfo> listed = runtime.listOwned(Deadline.in(settings.engineTimeout()));
+        Set<UUID> running = listed.stream().filter(ContainerInfo::running).map(ContainerInfo::serverId).collect(Collectors.toSet());
+        Set<UUID> unreachable = listed.stream().filter(i -> i.status() == ContainerStatus.UNREACHABLE)
+                .map(ContainerInfo::serverId).collect(Collectors.toSet());
         for (ServerController c : controllers.values()) {
             boolean engineRunning = running.contains(c.id());
             ServerState s = c.state();
-            if (engineRunning == (s == ServerState.OFFLINE)) {
+            // a server whose node went away (running or not) is told so; one whose node is away is looked at each time,
+            // which is how its node's return is noticed
+            if (engineRunning == (s == ServerState.OFFLINE) || s == ServerState.NODE_UNAVAILABLE || unreachable.contains(c.id())) {
                 c.observeIfIdle();
             }
         }
@@ -478,9 +497,13 @@ public final class ServerFleet implements AutoCloseable {
      * @throws PortInUseException when the server is offline and another program holds one of its ports
      * @throws ServerBusyException while maintenance (a restore, an install) waits or runs on the server
      * @throws ServerNotInstalledException on a start of a server whose last install failed
+     * @throws NodeUnavailableException while the node the server is pinned to does not answer
      */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
         ServerController c = controller(id);
+        if (c.state() == ServerState.NODE_UNAVAILABLE) {
+            throw new NodeUnavailableException(id, action.wireName());
+        }
         if ((action == PowerAction.START || action == PowerAction.RESTART) && c.installFailure() != null
                 && c.state() == ServerState.OFFLINE) {
             throw new ServerNotInstalledException(id, action.wireName(), c.installFailure());
@@ -561,6 +584,9 @@ public final class ServerFleet implements AutoCloseable {
      */
     public ContainerRef runningContainer(UUID id) {
         ServerController c = controller(id);
+        if (c.state() == ServerState.NODE_UNAVAILABLE) {
+            throw new NodeUnavailableException(id, "console input");
+        }
         if (c.state() == ServerState.OFFLINE) {
             throw new ServerNotRunningException(id);
         }

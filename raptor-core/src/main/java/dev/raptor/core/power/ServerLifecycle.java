@@ -7,6 +7,7 @@ import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
+import dev.raptor.core.runtime.ContainerStatus;
 import dev.raptor.core.runtime.ContainerSelection;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
@@ -167,6 +168,10 @@ final class ServerLifecycle {
     private void settleAfterFailure() {
         try {
             ContainerInfo c = currentContainer();
+            if (unreachable(c)) {
+                server.transition(ServerState.NODE_UNAVAILABLE, "after failure: its node does not answer");
+                return;
+            }
             server.transition(c != null && c.running() ? ServerState.RUNNING : ServerState.OFFLINE, "after failure");
         } catch (RuntimeException e) {
             server.transition(ServerState.OFFLINE, "after failure (engine did not answer: " + describe(e) + ")");
@@ -186,6 +191,11 @@ final class ServerLifecycle {
                     + problems.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         }
         ContainerInfo c = currentContainer();
+        if (unreachable(c)) {
+            // its files are on that node: never started elsewhere; it returns to its desired state when the node is back
+            server.transition(ServerState.NODE_UNAVAILABLE, "its node does not answer");
+            throw new Submission.Failure(NODE_AWAY);
+        }
         if (c != null && c.running()) {
             if (server.state() == ServerState.RUNNING) {
                 return done(op);
@@ -398,6 +408,10 @@ final class ServerLifecycle {
 
     /** Stops {@code c} (the server's container as just seen, or null) by its stop policy, killing it at the timeout. */
     private PowerResult stop(Submission op, String why, ContainerInfo c) {
+        if (unreachable(c)) {
+            server.transition(ServerState.NODE_UNAVAILABLE, "its node does not answer");
+            throw new Submission.Failure(NODE_AWAY);
+        }
         if (c == null || !c.running()) {
             server.transition(ServerState.OFFLINE, "not running");
             return offline(op);
@@ -676,13 +690,26 @@ final class ServerLifecycle {
 
     private PowerResult observe(Submission op) {
         ContainerInfo c = currentContainer();
+        if (unreachable(c)) {
+            // not a crash and not a stop: nothing is known of it until its node answers, and its desired state stays
+            server.transition(ServerState.NODE_UNAVAILABLE, "its node does not answer");
+            return done(op);
+        }
+        if (server.state() == ServerState.NODE_UNAVAILABLE && (c == null || !c.running())) {
+            // its node is back, and its engine stopped it as it went (or it never ran): back to its desired state
+            server.transition(ServerState.OFFLINE, "its node is back");
+            if (server.desired() == DesiredState.RUNNING) {
+                internal.accept(new Intent.Converge("its node is back"));
+            }
+            return done(op);
+        }
         if (c != null && c.running() && server.desired() == DesiredState.STOPPED) {
             // e.g. a start abandoned when a kill pre-empted it, which the engine carried out afterwards:
             // the desired state is the truth, so converge instead of adopting.
             return stop(op, "running although the desired state is stopped", c);
         }
         if (c != null && c.running()) {
-            if (server.state() == ServerState.OFFLINE) {
+            if (server.state() == ServerState.OFFLINE || server.state() == ServerState.NODE_UNAVAILABLE) {
                 server.run(c.ref(), c.startedAt(), c.outputSince());
                 server.announceRun();
                 server.transition(ServerState.RUNNING, "seen running");
@@ -769,6 +796,13 @@ final class ServerLifecycle {
         }
         server.container(found.keep() == null ? null : found.keep().ref());
         return found.keep();
+    }
+
+    private static final String NODE_AWAY = "its node does not answer: it stays there with its files, and returns to its "
+            + "desired state when the node is back";
+
+    private static boolean unreachable(ContainerInfo c) {
+        return c != null && c.status() == ContainerStatus.UNREACHABLE;
     }
 
     private void removeQuietly(ContainerRef ref) {

@@ -9,6 +9,9 @@ import dev.raptor.core.image.ImageInfo;
 import dev.raptor.core.image.PullProgress;
 import dev.raptor.core.network.NetworkInfo;
 import dev.raptor.core.network.NetworkSpec;
+import dev.raptor.core.node.LocalMachine;
+import dev.raptor.core.node.NodeState;
+import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.validation.FieldError;
 
@@ -78,6 +81,16 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     default String portNode(ServerSpec spec) {
         return null;
+    }
+
+    /**
+     * The machines this runtime runs servers on, each with whether it takes servers now and its resources. A server
+     * is on the node {@link #portNode} names; a runtime on one machine (the default here: the machine this JVM runs
+     * on, which is where the process runtime runs servers) answers one node, and every server is on it. A node that
+     * does not answer is reported {@link NodeState#DOWN}, never left out, and this call does not throw for it.
+     */
+    default List<RuntimeNode> nodes(Deadline deadline) {
+        return List.of(LocalMachine.node());
     }
 
     /** Engine version and capabilities. */

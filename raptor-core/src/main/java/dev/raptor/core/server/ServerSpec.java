@@ -65,15 +65,19 @@ import java.util.regex.PatternSyntaxException;
  * @param backups       its backups' schedule, retention, ignore patterns and console commands; default
  *                      {@link BackupPolicy#NONE}. Not part of what runs (it comes after the settle window, so
  *                      the {@link dev.raptor.core.runtime.SpecHash} leaves it out).
- * @param fileRules     which files users may not see or change (gitignore patterns); never what runs (the last
- *                      component, left out of the {@link dev.raptor.core.runtime.SpecHash} like the backups)
+ * @param fileRules     which files users may not see or change (gitignore patterns); never what runs (left out of
+ *                      the {@link dev.raptor.core.runtime.SpecHash} like the backups)
+ * @param node          the node the server must run on, on a runtime with several (Swarm: the node's hostname); null =
+ *                      the runtime chooses. Which nodes exist is the runtime's to check
+ *                      ({@link dev.raptor.core.runtime.ContainerRuntime#check}). Where it runs, not what runs: left out of
+ *                      the {@link dev.raptor.core.runtime.SpecHash} (a server is placed once and then stays with its files)
  */
 public record ServerSpec(UUID id, String name, String image, String startup, Map<String, String> environment,
                          List<Allocation> allocations, Limits limits, StopPolicy stopPolicy,
                          RestartPolicy restartPolicy, List<Mount> mounts, Map<String, String> labels,
                          Map<String, String> extraHosts, HealthCheck healthCheck, String readyPattern, GameQuery query,
                          Duration settle, boolean messaging, List<NetworkAttachment> networks, BackupPolicy backups,
-                         FileRules fileRules) {
+                         FileRules fileRules, String node) {
 
     /** Where the server's data directory appears inside the container. */
     public static final String DATA_MOUNT = "/home/container";
@@ -189,6 +193,9 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         }
         fileRules = fileRules == null ? FileRules.NONE : fileRules;
         p.addAll("fileRules", fileRules.problems());
+        node = node == null || node.isBlank() ? null : node.strip();
+        p.check(node == null || (node.length() <= 253 && node.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))),
+                "node", "must be a node's hostname (1-253 characters, no spaces)");
         settle = settle == null ? DEFAULT_SETTLE : settle;
         p.check(!settle.isNegative() && settle.compareTo(MAX_SETTLE) <= 0, "settleSeconds",
                 "must be between 0 and " + MAX_SETTLE.toSeconds() + " seconds (was " + settle.toMillis() / 1000.0 + ")");
@@ -292,6 +299,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         b.readyPattern = readyPattern;
         b.query = query;
         b.fileRules = fileRules;
+        b.node = node;
         b.settle = settle;
         b.messaging = messaging;
         b.networks.addAll(networks);
@@ -331,6 +339,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         private String readyPattern;
         private GameQuery query;
         private FileRules fileRules;
+        private String node;
         private Duration settle;
         private boolean messaging;
         private final List<NetworkAttachment> networks = new ArrayList<>();
@@ -491,6 +500,12 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
             return this;
         }
 
+        /** The node it must run on, on a runtime with several (its hostname); null: the runtime chooses. */
+        public Builder node(String node) {
+            this.node = node;
+            return this;
+        }
+
         /** Without a ready pattern: how long the server must keep running before its start is done (null: the default). */
         public Builder settle(Duration settle) {
             this.settle = settle;
@@ -517,7 +532,7 @@ public record ServerSpec(UUID id, String name, String image, String startup, Map
         public ServerSpec build() {
             return new ServerSpec(id == null ? UUID.randomUUID() : id, name, image, startup, environment, allocations,
                     limits, stopPolicy, restartPolicy, mounts, labels, extraHosts, healthCheck, readyPattern, query, settle,
-                    messaging, networks, backups, fileRules);
+                    messaging, networks, backups, fileRules, node);
         }
     }
 }

@@ -4,12 +4,14 @@ import java.util.Locale;
 
 /**
  * What a server is observed to be doing, from engine facts, never guessed. {@code INSTALLING}: its install script
- * runs; {@code INSTALL_FAILED}: its last install failed (or was cut short), so it stays offline until reinstalled.
+ * runs; {@code INSTALL_FAILED}: its last install failed (or was cut short), so it stays offline until reinstalled;
+ * {@code NODE_UNAVAILABLE}: the node it is pinned to (with its files) does not answer, so nothing is known of it and
+ * nothing is done to it until the node is back, when it returns to its desired state.
  */
 public enum ServerState {
-    OFFLINE, STARTING, RUNNING, STOPPING, INSTALLING, INSTALL_FAILED;
+    OFFLINE, STARTING, RUNNING, STOPPING, INSTALLING, INSTALL_FAILED, NODE_UNAVAILABLE;
 
-    /** {@code offline}, ..., {@code installing}, {@code install-failed}. */
+    /** {@code offline}, ..., {@code installing}, {@code install-failed}, {@code node-unavailable}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -20,7 +22,7 @@ public enum ServerState {
                 return s;
             }
         }
-        throw new IllegalArgumentException("state must be one of offline, starting, running, stopping, installing, install-failed (was '"
+        throw new IllegalArgumentException("state must be one of offline, starting, running, stopping, installing, install-failed, node-unavailable (was '"
                 + text + "')");
     }
 }

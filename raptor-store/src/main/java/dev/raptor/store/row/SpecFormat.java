@@ -48,9 +48,15 @@ public enum SpecFormat {
      * members it lacks, so they are read as they are and become V8 when next written; a Raptor that knows only V7
      * refuses a V8 row by its number instead of dropping its file rules.
      */
-    V8(8);
+    V8(8),
+    /**
+     * {@link SpecRow} with its {@code node} member too (the node the server must run on, null for the runtime's choice).
+     * A V2 to V8 row is a V9 row without it, so they are read as they are and become V9 when next written; a Raptor
+     * that knows only V8 refuses a V9 row by its number instead of dropping the node a server is pinned to.
+     */
+    V9(9);
 
-    public static final SpecFormat CURRENT = V8;
+    public static final SpecFormat CURRENT = V9;
 
     private final int number;
 

@@ -28,7 +28,7 @@ import java.util.UUID;
  * with {@link SpecFormat#V5}; absent or null it is false. {@code networks} and {@code restart.onUnhealthy} came
  * with {@link SpecFormat#V6}; absent or null they are none and false. {@code backups} came with
  * {@link SpecFormat#V7}; absent or null the spec says nothing about its backups. {@code fileRules} came with
- * {@link SpecFormat#V8}.
+ * {@link SpecFormat#V8}, {@code node} with {@link SpecFormat#V9}.
  *
  * <pre>{@code
  * {"id": "…", "name": "lobby", "image": "ghcr.io/org/game:1", "startup": null, "environment": {"MOTD": "hi"},
@@ -42,19 +42,20 @@ import java.util.UUID;
  *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}],
  *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": null, "ignore": ["logs/"],
  *              "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]},
- *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
+ *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}, "node": "worker-2"}
  * }</pre>
  *
  * @param settle    since {@link SpecFormat#V4}: the settle window; absent (a V2 or V3 row) or null: the default
  * @param backups   since {@link SpecFormat#V7}: the backup settings; absent (a V2 to V6 row) or null: none
  * @param fileRules since {@link SpecFormat#V8}: the file rules; absent (a V2 to V7 row) or null: none
+ * @param node      since {@link SpecFormat#V9}: the node it must run on; absent (a V2 to V8 row) or null: the runtime's choice
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SpecRow(UUID id, String name, String image, String startup, Map<String, String> environment,
                       List<Port> ports, LimitsRow limits, StopRow stop, RestartRow restart, List<MountRow> mounts,
                       Map<String, String> labels, Map<String, String> extraHosts, HealthRow health, String readyPattern,
                       QueryRow query, String settle, Boolean messaging, List<NetworkRow> networks, BackupsRow backups,
-                      FileRulesRow fileRules) {
+                      FileRulesRow fileRules, String node) {
 
     public record Port(String ip, int hostPort, int containerPort, String protocol, boolean primary) {
     }
@@ -118,7 +119,8 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                         spec.query().command(), spec.query().password()),
                 spec.settle().toString(), spec.messaging(),
                 spec.networks().stream().map(n -> new NetworkRow(n.name(), n.aliases())).toList(), backups(spec.backups()),
-                spec.fileRules().isEmpty() ? null : new FileRulesRow(spec.fileRules().deny(), spec.fileRules().readOnly()));
+                spec.fileRules().isEmpty() ? null : new FileRulesRow(spec.fileRules().deny(), spec.fileRules().readOnly()),
+                spec.node());
     }
 
     private static BackupsRow backups(BackupPolicy b) {
@@ -165,6 +167,7 @@ public record SpecRow(UUID id, String name, String image, String startup, Map<St
                 .networks(networks == null ? null : networks.stream().map(n -> new NetworkAttachment(n.name(), n.aliases())).toList())
                 .backups(backups == null ? null : new BackupPolicy(backups.schedule(), backups.max(), backups.maxAgeDays(),
                         backups.ignore(), backups.commandsBefore(), backups.commandsAfter()))
+                .node(node)
                 .build();
     }
 }

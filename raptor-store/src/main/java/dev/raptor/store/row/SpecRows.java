@@ -20,7 +20,7 @@ public final class SpecRows {
     public static ServerSpec read(String text, SpecFormat format) {
         return switch (format) {
             case V1 -> SpecRowV1.read(text);
-            case V2, V3, V4, V5, V6, V7, V8 -> RowJson.read(text, SpecRow.class).toSpec();
+            case V2, V3, V4, V5, V6, V7, V8, V9 -> RowJson.read(text, SpecRow.class).toSpec();
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.raptor.wire.client;
 
 import dev.raptor.wire.node.NodeHealth;
+import dev.raptor.wire.node.NodeList;
 import dev.raptor.wire.node.NodeSystem;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpMethod;
@@ -84,6 +85,11 @@ public final class RaptorClient implements AutoCloseable {
     /** {@code GET /system}: version, runtime, engine, server counts and the machine's resources. */
     public NodeSystem system() {
         return http.json(http.request(HttpMethod.GET, "/system"), NodeSystem.class, null);
+    }
+
+    /** The machines the servers run on: state, resources, ports and servers of each ({@code GET /nodes}). */
+    public NodeList nodes() {
+        return http.json(http.request(HttpMethod.GET, "/nodes"), NodeList.class, null);
     }
 
     /** The node's servers: list, create, get. */

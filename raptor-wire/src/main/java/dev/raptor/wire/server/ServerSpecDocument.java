@@ -27,7 +27,7 @@ import java.util.UUID;
  *  "readyPattern": "Done \\(", "query": {"protocol": "minecraft"}, "settleSeconds": 2, "messaging": true,
  *  "networks": [{"name": "lobby-net", "aliases": ["lobby"]}],
  *  "backups": {"schedule": "0 4 * * *", "max": 7, "ignore": ["logs/"], "commandsBefore": ["save-off"], "commandsAfter": ["save-on"]},
- *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
+ *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}, "node": "worker-2"}
  * }</pre>
  *
  * @param query how Raptor asks the game for its status ({@link QueryDocument}); absent = it does not
@@ -40,6 +40,8 @@ import java.util.UUID;
  * @param tier input only, never written: {@code small}, {@code medium}... fills the limits, and
  *             explicit {@code limits} members override it
  * @param fileRules which files users may not see or change ({@link FileRulesDocument}); absent = none
+ * @param node the node the server must run on, on a runtime with several (Swarm: a node's hostname); absent = the
+ *             runtime chooses. A node the runtime does not know is refused (400 naming {@code node})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
@@ -48,7 +50,19 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                                  Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
                                  QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
                                  List<NetworkAttachmentDocument> networks, BackupsDocument backups, String tier,
-                                 FileRulesDocument fileRules) {
+                                 FileRulesDocument fileRules, String node) {
+
+    /** Without {@code node} (absent: the runtime chooses). */
+    public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
+                              List<AllocationDocument> allocations, LimitsDocument limits, StopDocument stop,
+                              RestartDocument restart, List<MountDocument> mounts, Map<String, String> labels,
+                              Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
+                              QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
+                              List<NetworkAttachmentDocument> networks, BackupsDocument backups, String tier,
+                              FileRulesDocument fileRules) {
+        this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
+                readyPattern, query, settleSeconds, messaging, networks, backups, tier, fileRules, null);
+    }
 
     /** Without {@code fileRules} (absent: none). */
     public ServerSpecDocument(UUID id, String name, String image, String startup, Map<String, String> environment,
@@ -58,7 +72,7 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                               QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
                               List<NetworkAttachmentDocument> networks, BackupsDocument backups, String tier) {
         this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
-                readyPattern, query, settleSeconds, messaging, networks, backups, tier, null);
+                readyPattern, query, settleSeconds, messaging, networks, backups, tier, null, null);
     }
 
     /** Without {@code backups} (absent: nothing said about them) nor {@code fileRules} (absent: none). */
@@ -69,7 +83,7 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                               QueryDocument query, BigDecimal settleSeconds, Boolean messaging,
                               List<NetworkAttachmentDocument> networks, String tier) {
         this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
-                readyPattern, query, settleSeconds, messaging, networks, null, tier, null);
+                readyPattern, query, settleSeconds, messaging, networks, null, tier, null, null);
     }
 
     /**
@@ -82,6 +96,6 @@ public record ServerSpecDocument(UUID id, String name, String image, String star
                               Map<String, String> extraHosts, HealthCheckDocument healthCheck, String readyPattern,
                               QueryDocument query, BigDecimal settleSeconds, String tier) {
         this(id, name, image, startup, environment, allocations, limits, stop, restart, mounts, labels, extraHosts, healthCheck,
-                readyPattern, query, settleSeconds, null, null, null, tier, null);
+                readyPattern, query, settleSeconds, null, null, null, tier, null, null);
     }
 }

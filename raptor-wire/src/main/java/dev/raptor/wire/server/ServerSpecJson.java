@@ -53,7 +53,7 @@ import java.util.UUID;
  *  "readyPattern": "Done \\(", "settleSeconds": 2, "networks": ["lobby-net", {"name": "db-net", "aliases": ["game"]}],
  *  "backups": {"schedule": "0 4 * * *", "max": 7, "maxAgeDays": 30, "ignore": ["logs/"],
  *              "commandsBefore": ["save-off", "save-all flush"], "commandsAfter": ["save-on"]},
- *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}}
+ *  "fileRules": {"deny": ["*.log"], "readOnly": ["/server.jar"]}, "node": "worker-2"}
  * }</pre>
  *
  * <p>Decoding rules: a missing section takes {@code ServerSpec}'s default; a missing {@code id} gets
@@ -67,7 +67,7 @@ import java.util.UUID;
  *
  * <p>Encoding writes every section (empty maps and lists included) and leaves out absent optional
  * values ({@code image}, {@code startup}, {@code limits.threads}, {@code healthCheck},
- * {@code readyPattern}).
+ * {@code readyPattern}, {@code node}).
  * Note that an rcon stop policy's password is part of the spec and therefore of its JSON.
  */
 public final class ServerSpecJson {
@@ -75,7 +75,7 @@ public final class ServerSpecJson {
     /** Top-level members a spec object may have. */
     public static final Set<String> FIELDS = Set.of("id", "name", "image", "startup", "environment", "allocations",
             "limits", "tier", "stop", "restart", "mounts", "labels", "extraHosts", "healthCheck", "readyPattern", "query",
-            "settleSeconds", "messaging", "networks", "backups", "fileRules");
+            "settleSeconds", "messaging", "networks", "backups", "fileRules", "node");
 
     static final Set<String> FILE_RULES_FIELDS = Set.of("deny", "readOnly");
     static final Set<String> ALLOCATION_FIELDS = Set.of("ip", "port", "containerPort", "protocol", "primary");
@@ -147,7 +147,8 @@ public final class ServerSpecJson {
         return new ServerSpecDocument(spec.id(), spec.name(), spec.image(), spec.startup(), spec.environment(),
                 List.copyOf(allocations), limits, stop, restart, List.copyOf(mounts), spec.labels(), spec.extraHosts(),
                 health, spec.readyPattern(), query, Seconds.of(spec.settle()), spec.messaging() ? Boolean.TRUE : null, networks,
-                backups(spec.backups()), null, new FileRulesDocument(spec.fileRules().deny(), spec.fileRules().readOnly()));
+                backups(spec.backups()), null, new FileRulesDocument(spec.fileRules().deny(), spec.fileRules().readOnly()),
+                spec.node());
     }
 
     private static BackupsDocument backups(BackupPolicy b) {
@@ -250,6 +251,7 @@ public final class ServerSpecJson {
             List<NetworkAttachment> networks = networks();
             BackupPolicy backups = backups();
             FileRules fileRules = fileRules();
+            String node = root.text("node");
             root.rejectUnknown(HINTS, ignorable);
 
             try {
@@ -259,7 +261,7 @@ public final class ServerSpecJson {
                         .mounts(mounts).labels(labels).extraHosts(extraHosts).healthCheck(healthCheck)
                         .readyPattern(readyPattern).query(query).settle(settle)
                         .messaging(messaging != null && messaging).networks(networks).backups(backups).fileRules(fileRules)
-                        .build();
+                        .node(node).build();
             } catch (InvalidSpecException e) {
                 mergeSpecErrors(e.errors());
                 return null;

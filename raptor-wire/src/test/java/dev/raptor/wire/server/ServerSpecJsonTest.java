@@ -68,6 +68,21 @@ class ServerSpecJsonTest {
     }
 
     @Test
+    void theNodeASpecNamesRoundTripsIsLeftOutWhenAbsentAndOneWithASpaceIsRefusedNamingIt() {
+        ServerSpec spec = Specs.minecraft("lobby").toBuilder().node("worker-2").build();
+        ObjectNode tree = ServerSpecJson.tree(spec);
+        assertThat(tree.get("node").asText()).isEqualTo("worker-2");
+        assertThat(ServerSpecJson.decode(tree)).isEqualTo(spec);
+        assertThat(ServerSpecJson.tree(Specs.minecraft("plain")).has("node")).as("absent: the runtime chooses").isFalse();
+        assertThat(decode("{\"name\": \"x\", \"image\": \"img:1\", \"node\": \"  \"}").node()).isNull();
+
+        assertThat(errorsOf("{\"name\": \"x\", \"image\": \"img:1\", \"node\": \"worker 2\"}"))
+                .extracting(FieldError::field).containsExactly("node");
+        assertThat(errorsOf("{\"name\": \"x\", \"image\": \"img:1\", \"node\": 2}"))
+                .extracting(FieldError::field).containsExactly("node");
+    }
+
+    @Test
     void eachStopPolicyKindRoundTrips() {
         for (StopPolicy stop : List.of(StopPolicy.command("stop", Duration.ofSeconds(10)),
                 StopPolicy.signal("SIGINT", Duration.ofMillis(1500)), StopPolicy.defaultPolicy())) {
