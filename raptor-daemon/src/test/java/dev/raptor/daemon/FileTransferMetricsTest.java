@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import dev.raptor.sftp.testing.FtpControl;
 import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.wire.client.RaptorClient;
@@ -10,13 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,56 +45,6 @@ class FileTransferMetricsTest {
         }
         if (d != null) {
             d.close();
-        }
-    }
-
-    /** An FTP control connection spoken by hand (what a client holds open between commands). */
-    private static final class Control implements AutoCloseable {
-        final Socket socket = new Socket();
-        final BufferedReader in;
-        final OutputStream out;
-
-        Control(int port) throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) HANG.toMillis());
-            socket.setSoTimeout((int) HANG.toMillis());
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-            assertThat(reply()).startsWith("220");
-        }
-
-        String reply() throws IOException {
-            String line = in.readLine();
-            while (line != null && !(line.length() >= 4 && Character.isDigit(line.charAt(0)) && line.charAt(3) == ' ')) {
-                line = in.readLine();
-            }
-            return line;
-        }
-
-        String send(String command) throws IOException {
-            out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return reply();
-        }
-
-        /** USER then PASS; the last reply. */
-        String login(String login, String password) throws IOException {
-            assertThat(send("USER " + login)).startsWith("331");
-            return send("PASS " + password);
-        }
-
-        boolean closedByServer() {
-            try {
-                return in.read() == -1;
-            } catch (java.net.SocketTimeoutException e) {
-                return false;
-            } catch (IOException e) {
-                return true;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 
@@ -142,14 +86,14 @@ class FileTransferMetricsTest {
         assertThat(sample(before, "raptor_auth_failures_total{transport=\"ftp\"}")).isZero();
         assertThat(sample(before, "raptor_auth_failures_total{transport=\"sftp\"}")).isZero();
 
-        try (Control refused = new Control(ftpPort)) {
+        try (FtpControl refused = new FtpControl(ftpPort, HANG)) {
             assertThat(refused.login(user.login(), "not the password")).startsWith("530");
         }
         String afterRefusal = metrics();
         assertThat(sample(afterRefusal, "raptor_auth_failures_total{transport=\"ftp\"}")).isEqualTo(1.0);
         assertThat(sample(afterRefusal, "raptor_auth_failures_total{transport=\"sftp\"}")).isZero();
 
-        try (Control ftp = new Control(ftpPort)) {
+        try (FtpControl ftp = new FtpControl(ftpPort, HANG)) {
             assertThat(ftp.login(user.login(), PASSWORD)).startsWith("230");
             ProcessBuilder pb = new ProcessBuilder("sshpass", "-e", "sftp", "-o", "BatchMode=no",
                     "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR",

@@ -1,18 +1,15 @@
 package dev.raptor.sftp;
 
+import dev.raptor.sftp.testing.FtpControl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,52 +39,11 @@ class FtpSessionsTest {
         f.close();
     }
 
-    /** A logged-in FTP control connection, spoken by hand. */
-    private static final class Control implements AutoCloseable {
-        final Socket socket = new Socket();
-        final BufferedReader in;
-        final OutputStream out;
-
-        Control(int port, String login, String password) throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) HANG.toMillis());
-            socket.setSoTimeout((int) HANG.toMillis());
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-            assertThat(reply()).startsWith("220");
-            assertThat(send("USER " + login)).startsWith("331");
-            assertThat(send("PASS " + password)).startsWith("230");
-        }
-
-        /** The last line of the next reply (multi-line replies end with "nnn "); null at the end of the stream. */
-        String reply() throws IOException {
-            String line = in.readLine();
-            while (line != null && !(line.length() >= 4 && Character.isDigit(line.charAt(0)) && line.charAt(3) == ' ')) {
-                line = in.readLine();
-            }
-            return line;
-        }
-
-        String send(String command) throws IOException {
-            out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return reply();
-        }
-
-        /** Whether the server has closed the connection: a read answers its end (or a reset), not a timeout. */
-        boolean closedByServer() {
-            try {
-                return in.read() == -1;
-            } catch (java.net.SocketTimeoutException e) {
-                return false;
-            } catch (IOException e) {
-                return true;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** A control connection logged in as {@code login}. */
+    private FtpControl loggedIn(String login, String password) throws IOException {
+        FtpControl c = new FtpControl(f.ftpPort(), HANG);
+        assertThat(c.login(login, password)).startsWith("230");
+        return c;
     }
 
     @Test
@@ -95,8 +51,8 @@ class FtpSessionsTest {
         UUID s = f.server("ftp-ended");
         String login = f.user(s, "admin").loginName();
         f.user(s, "other");
-        try (Control mine = new Control(f.ftpPort(), login, Fixture.PASSWORD);
-             Control theirs = new Control(f.ftpPort(), "other." + login.substring(login.indexOf('.') + 1), Fixture.PASSWORD)) {
+        try (FtpControl mine = loggedIn(login, Fixture.PASSWORD);
+             FtpControl theirs = loggedIn("other." + login.substring(login.indexOf('.') + 1), Fixture.PASSWORD)) {
             assertThat(mine.send("PWD")).startsWith("257");
             await().atMost(HANG).until(() -> f.sessions.count(s) == 2);
 
@@ -112,7 +68,7 @@ class FtpSessionsTest {
     void deletingTheServerEndsItsUsersFtpSessions() throws Exception {
         UUID s = f.server("ftp-gone");
         String login = f.user(s, "admin").loginName();
-        try (Control c = new Control(f.ftpPort(), login, Fixture.PASSWORD)) {
+        try (FtpControl c = loggedIn(login, Fixture.PASSWORD)) {
             await().atMost(HANG).until(() -> f.sessions.count(s) == 1);
 
             f.store.delete(s);
@@ -126,14 +82,13 @@ class FtpSessionsTest {
     void anUploadUnderWayStopsWhenItsUserIsDeleted() throws Exception {
         UUID s = f.server("ftp-cut");
         String login = f.user(s, "admin").loginName();
-        try (Control c = new Control(f.ftpPort(), login, Fixture.PASSWORD)) {
+        try (FtpControl c = loggedIn(login, Fixture.PASSWORD)) {
             assertThat(c.send("TYPE I")).startsWith("200");
             Matcher pasv = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)").matcher(c.send("PASV"));
             assertThat(pasv.find()).isTrue();
             int dataPort = Integer.parseInt(pasv.group(5)) * 256 + Integer.parseInt(pasv.group(6));
             try (Socket data = new Socket("127.0.0.1", dataPort)) {
-                c.out.write("STOR big.bin\r\n".getBytes(StandardCharsets.US_ASCII));
-                c.out.flush();
+                c.write("STOR big.bin");
                 assertThat(c.reply()).startsWith("150");
                 byte[] chunk = new byte[64 << 10];
                 OutputStream up = data.getOutputStream();
