@@ -80,9 +80,12 @@ is_listening() {
 
 start_listener() {
     case "$_gs_port" in '' | *[!0-9]*) out "[Server] invalid SERVER_PORT '$_gs_port', not listening"; return 0 ;; esac
-    # busybox nc: -ll with -e = persistent server, one forked PROG per connection
-    # shellcheck disable=SC2016  # $SERVER_NAME is expanded by the per-connection shell
-    SERVER_NAME="$_gs_name" nc -ll -p "$_gs_port" -e /bin/sh -c 'echo "raptor-test-gameserver $SERVER_NAME"' \
+    # busybox nc: -ll with -e = persistent server, one forked PROG per connection. Through `busybox nc` where busybox
+    # is on PATH: a host running this under the process runtime has busybox-static but no `nc`, or another netcat.
+    _gs_nc=nc
+    command -v busybox >/dev/null 2>&1 && _gs_nc="busybox nc"
+    # shellcheck disable=SC2016,SC2086  # $SERVER_NAME is expanded by the per-connection shell; $_gs_nc is two words
+    SERVER_NAME="$_gs_name" $_gs_nc -ll -p "$_gs_port" -e /bin/sh -c 'echo "raptor-test-gameserver $SERVER_NAME"' \
         </dev/null >/dev/null 2>&1 &
     _gs_listener=$!
     _gs_i=0
