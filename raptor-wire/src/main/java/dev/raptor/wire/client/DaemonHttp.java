@@ -179,7 +179,10 @@ final class DaemonHttp implements AutoCloseable {
     private ContentResponse exchange(Request request, Duration timeout) {
         Duration deadline = timeout == null ? requestTimeout : timeout;
         AtomicBoolean connected = new AtomicBoolean();
-        request.onRequestBegin(r -> connected.set(true)).timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        // The connection's idle timeout is the default request timeout; a request allowed longer (a compress, a power
+        // action waiting for its outcome) stays silent until its answer, so its own idle timeout is its deadline.
+        request.onRequestBegin(r -> connected.set(true)).timeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(Math.max(deadline.toMillis(), requestTimeout.toMillis()), TimeUnit.MILLISECONDS);
         try {
             return new CompletableResponseListener(request, MAX_ANSWER_BYTES).send().get();
         } catch (ExecutionException e) {

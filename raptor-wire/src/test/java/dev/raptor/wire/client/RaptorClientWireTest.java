@@ -1,5 +1,6 @@
 package dev.raptor.wire.client;
 
+import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.server.ServerPatch;
 import dev.raptor.wire.testing.CannedDaemon;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +114,21 @@ class RaptorClientWireTest {
                     .isInstanceOfSatisfying(RaptorIoException.class, e -> assertThat(e.timedOut()).isTrue())
                     .hasMessageContaining("did not answer GET /api/v1/system within 300 ms");
             release.countDown();
+        }
+    }
+
+    @Test
+    void aRequestAllowedLongerThanTheRequestTimeoutIsNotCutByTheConnectionsIdleTimeout() throws Exception {
+        // a power action waiting for its outcome: the daemon says nothing until it has one, here 3 s
+        try (var daemon = new CannedDaemon(dir.resolve("d.sock"), (r, out) -> {
+            Thread.sleep(3_000); // the silence under test; the client must wait through it
+            CannedDaemon.json(out, 200, operationDocument());
+        })) {
+            client = RaptorClient.builder().unixSocket(daemon.socket()).requestTimeout(Duration.ofMillis(500)).build();
+
+            OperationDocument done = client.server(SERVER).power("start", Duration.ofSeconds(60));
+
+            assertThat(done.status()).isEqualTo("done");
         }
     }
 
@@ -238,6 +254,12 @@ class RaptorClientWireTest {
         }
         client = RaptorClient.overHttp(java.net.URI.create("http://127.0.0.1:" + port), "key");
         assertThatThrownBy(() -> client.system()).isInstanceOf(RaptorUnreachableException.class);
+    }
+
+    private static String operationDocument() {
+        return """
+                {"id":"op-1","href":"/api/v1/operations/op-1","serverId":"%s","kind":"power","action":"start","status":"done",
+                 "createdAt":"2026-12-05T10:00:00Z","finishedAt":"2026-12-05T10:00:03Z","state":"running"}""".formatted(SERVER);
     }
 
     private static String serverDocument() {
