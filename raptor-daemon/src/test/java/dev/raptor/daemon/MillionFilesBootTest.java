@@ -1,5 +1,6 @@
 package dev.raptor.daemon;
 
+import dev.raptor.files.testing.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.core.runtime.ContainerInfo;
@@ -7,7 +8,6 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
-import dev.raptor.files.jail.LinuxCalls;
 import dev.raptor.files.usage.TreeSize;
 import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.wire.json.WireJson;
@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,7 +110,7 @@ class MillionFilesBootTest {
         daemon.close();
         daemon = null;
 
-        long expected = generate(data.resolve("volumes").resolve(id).resolve("world"));
+        long expected = FileTrees.generate(data.resolve("volumes").resolve(id).resolve("world"), DIRS, PER_DIR);
 
         TreeSize.Observer holdAtAThousand = counted -> {
             if (counted == 1000) {
@@ -141,35 +139,5 @@ class MillionFilesBootTest {
             return !d.get("usedBytes").isNull() && d.get("usedBytes").asLong() == expected && !d.get("measuredAt").isNull();
         });
         assertThat(call(c, "POST", "/api/v1/servers/" + id + "/power", "{\"action\": \"kill\"}").statusCode()).isEqualTo(200);
-    }
-
-    /** {@code DIRS} directories of {@code PER_DIR} files, empty but the first of each (d+1 bytes); answers the bytes. */
-    private static long generate(Path tree) throws IOException {
-        Files.createDirectories(tree);
-        long sum = 0;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LinuxCalls.errnoState(arena);
-            MemorySegment name = arena.allocate(64);
-            for (int d = 0; d < DIRS; d++) {
-                Path dir = Files.createDirectory(tree.resolve(String.format("d%04d", d)));
-                int dfd = LinuxCalls.openat(state, LinuxCalls.AT_FDCWD, arena.allocateFrom(dir.toString()),
-                        LinuxCalls.O_RDONLY | LinuxCalls.O_DIRECTORY | LinuxCalls.O_CLOEXEC, 0);
-                assertThat(dfd).isNotNegative();
-                try {
-                    for (int i = 0; i < PER_DIR; i++) {
-                        name.setString(0, "f" + i);
-                        int fd = LinuxCalls.openat(state, dfd, name, LinuxCalls.O_WRONLY | LinuxCalls.O_CREAT | LinuxCalls.O_CLOEXEC, 0644);
-                        assertThat(fd).isNotNegative();
-                        LinuxCalls.close(fd);
-                    }
-                } finally {
-                    LinuxCalls.close(dfd);
-                }
-                byte[] content = new byte[d + 1];
-                Files.write(dir.resolve("f0"), content);
-                sum += content.length;
-            }
-        }
-        return sum;
     }
 }

@@ -1,15 +1,12 @@
 package dev.raptor.files;
 
-import dev.raptor.files.jail.LinuxCalls;
+import dev.raptor.files.testing.FileTrees;
 import dev.raptor.files.usage.UsageFigure;
 import dev.raptor.files.usage.UsageSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +89,7 @@ class DiskUsageTest {
         // million creates and unlinks alone take minutes). The scan is held half-way either way.
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Files.createTempDirectory(Path.of("/dev/shm"), "raptor-files-") : tmp;
         try (Volume v = new Volume(base, settings)) {
-            long expected = generate(v.root.resolve("tree"), 1000, 1000);
+            long expected = FileTrees.generate(v.root.resolve("tree"), 1000, 1000);
             long heapBefore = usedHeapAfterGc();
 
             ServerFiles files = v.files();  // starts tracking: the first scan begins in the background
@@ -130,36 +127,6 @@ class DiskUsageTest {
                 RaceTest.TreeDeleteHelper.rmTree(base);
             }
         }
-    }
-
-    /** {@code dirs} directories of {@code perDir} files, all empty but one per directory of i+1 bytes; answers the sum. */
-    private static long generate(Path tree, int dirs, int perDir) throws IOException {
-        Files.createDirectories(tree);
-        long sum = 0;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LinuxCalls.errnoState(arena);
-            MemorySegment name = arena.allocate(64);
-            for (int d = 0; d < dirs; d++) {
-                Path dir = Files.createDirectory(tree.resolve(String.format("d%04d", d)));
-                int dfd = LinuxCalls.openat(state, LinuxCalls.AT_FDCWD, arena.allocateFrom(dir.toString()),
-                        LinuxCalls.O_RDONLY | LinuxCalls.O_DIRECTORY | LinuxCalls.O_CLOEXEC, 0);
-                assertThat(dfd).isNotNegative();
-                try {
-                    for (int i = 0; i < perDir; i++) {
-                        name.setString(0, "f" + i);
-                        int fd = LinuxCalls.openat(state, dfd, name, LinuxCalls.O_WRONLY | LinuxCalls.O_CREAT | LinuxCalls.O_CLOEXEC, 0644);
-                        assertThat(fd).isNotNegative();
-                        LinuxCalls.close(fd);
-                    }
-                } finally {
-                    LinuxCalls.close(dfd);
-                }
-                byte[] content = new byte[d + 1];
-                Files.write(dir.resolve("f0"), content);
-                sum += content.length;
-            }
-        }
-        return sum;
     }
 
     private static long usedHeapAfterGc() {
