@@ -59,6 +59,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -101,6 +102,10 @@ public final class SwarmRuntime implements ContainerRuntime {
      * causes as it stops are never taken for crashes or stops.
      */
     private final Set<String> away = ConcurrentHashMap.newKeySet();
+    /** Counts each node's outages, so that a settling that outlived the outage it was for never ends a newer one. */
+    private final Map<String, AtomicLong> outages = new ConcurrentHashMap<>();
+    /** How long a returning node may take to settle its old tasks before it is trusted anyway (a hang guard). */
+    private static final Duration SETTLE = Duration.ofSeconds(90);
 
     private SwarmRuntime(SwarmRuntimeConfig config) {
         this.config = config;
@@ -680,15 +685,19 @@ public final class SwarmRuntime implements ContainerRuntime {
                         // one node's engine, not the swarm: its servers read unreachable meanwhile (see `away`), the
                         // others are not touched; its return makes the fleet look at every server again
                         case RuntimeEvent.EngineInterrupted i -> {
+                            outages.computeIfAbsent(hostname, h -> new AtomicLong()).incrementAndGet();
                             if (away.add(hostname)) {
                                 log.warn("node={} engine away: {}", hostname, i.why());
                             }
                             yield null;
                         }
+                        // back, but not yet trusted: its swarm agent replays the runs it had before (see settleReturn)
                         case RuntimeEvent.EngineResumed r -> {
-                            away.remove(hostname);
-                            log.info("node={} engine answers again (away since {})", hostname, r.interruptedAt());
-                            yield r;
+                            long outage = outages.computeIfAbsent(hostname, h -> new AtomicLong()).get();
+                            log.info("node={} engine answers again (away since {}); settling its old tasks", hostname, r.interruptedAt());
+                            Thread.ofVirtual().name("swarm-settle-" + hostname)
+                                    .start(() -> settleReturn(hostname, engine, outage, r, sink));
+                            yield null;
                         }
                     };
                     if (told != null) {
@@ -716,6 +725,84 @@ public final class SwarmRuntime implements ContainerRuntime {
                 return all.stream().anyMatch(Subscription::isOpen);
             }
         };
+    }
+
+    /**
+     * A node whose engine answers again stays {@link #away} until its swarm agent has settled the tasks it had before the
+     * outage. Back within the manager's heartbeat window, the node still holds its old tasks as running: its agent
+     * brings the old container back up and stops it again a moment later (exit 0), or fails the task when the container
+     * is gone. Had the node been trusted at once, the controller would adopt that replayed run and read its stop as the
+     * server stopping on its own (desired state: stopped). So: wait until the manager reports the node ready, stop
+     * every run of a Raptor server the node still holds from before (it is a replay: the outage ended the real one), wait
+     * until the manager reports those tasks ended, and only then tell the fleet the node is back
+     * ({@link RuntimeEvent.EngineResumed}): each of its servers then converges to its desired state with a new task.
+     * Bounded by {@link #SETTLE}; a newer outage of the node meanwhile leaves it away.
+     */
+    private void settleReturn(String hostname, DockerRuntime engine, long outage, RuntimeEvent.EngineResumed resumed,
+                              StreamSink<RuntimeEvent> sink) {
+        Deadline deadline = Deadline.in(SETTLE);
+        try {
+            while (!readyNodes(null, deadline).contains(hostname)) {
+                sleepQuietly(deadline);
+            }
+            Set<String> replayed = new HashSet<>();
+            while (true) {
+                List<Task> open = new ArrayList<>();
+                for (Service s : ownedServices(null, deadline)) {
+                    if (!hostname.equals(labels(s).get(ServiceBlueprint.NODE_LABEL))) {
+                        continue;
+                    }
+                    UUID serverId = serverIdOf(labels(s));
+                    for (Task t : onManager("settle", serverId, deadline, c -> c.listTasksCmd().withServiceFilter(s.getId()).exec())) {
+                        if (TaskFacts.finished(t)) {
+                            continue;
+                        }
+                        open.add(t);
+                        String container = TaskFacts.containerId(t);
+                        if (container != null && !replayed.contains(container)) {
+                            log.info("node={} server={} task={} stopping the run its swarm agent brought back from before the outage",
+                                    hostname, serverId, t.getId());
+                            try {
+                                engine.kill(new ContainerRef(container, s.getSpec().getName(), serverId), deadline);
+                                replayed.add(container);
+                            } catch (EngineException.NotFound | EngineException.Conflict notRunning) {
+                                replayed.add(container); // gone or already stopped: the agent tells the manager so
+                            } catch (EngineException.Unavailable | EngineException.Timeout stale) {
+                                // the first calls after a restart may meet connections from before it: asked again below
+                                log.debug("node={} kill of a replayed run failed, trying again: {}", hostname, stale.getMessage());
+                            }
+                        }
+                    }
+                }
+                if (open.isEmpty()) {
+                    break;
+                }
+                sleepQuietly(deadline);
+            }
+        } catch (EngineException e) {
+            log.warn("node={} could not settle its old tasks ({}); trusting it all the same", hostname, e.getMessage());
+        }
+        AtomicLong count = outages.get(hostname);
+        if (count != null && count.get() != outage) {
+            return; // it went away again meanwhile: that outage's return settles it
+        }
+        away.remove(hostname);
+        log.info("node={} is back and settled (away since {})", hostname, resumed.interruptedAt());
+        if (!closed.get()) {
+            sink.next(new RuntimeEvent.EngineResumed(java.time.Instant.now(), resumed.interruptedAt()));
+        }
+    }
+
+    private static void sleepQuietly(Deadline deadline) {
+        if (deadline.expired()) {
+            throw new EngineException.Timeout(null, "settle", "the node did not settle within " + SETTLE.toSeconds() + " s", null);
+        }
+        try {
+            Thread.sleep(Math.min(250, Math.max(1, deadline.remainingMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException.Timeout(null, "settle", "interrupted", e);
+        }
     }
 
     private Optional<ContainerRef> serviceRef(ContainerRef container) {

@@ -145,7 +145,7 @@ class SwarmNodeUnavailableTest {
             awaitGreeting(TestSwarm.NODE_1, port, "runs-on-1");
             assertThat(runtime.find(onOne, Deadline.in(HANG)).getFirst().startedAt()).isEqualTo(oneBefore.startedAt());
             // down as the swarm sees it too (its heartbeat runs out): the manager shuts the node's tasks down, so the node's
-            // agent does not start them again on its own when it is back (a blip shorter than that: see the report)
+            // agent does not start them again on its own when it is back (a blip shorter than that: SwarmNodeBlipTest)
             await().atMost(HANG).untilAsserted(() -> assertThat(runtime.nodes(Deadline.in(HANG)))
                     .filteredOn(n -> n.name().equals(TestSwarm.NODE_2)).singleElement()
                     .satisfies(n -> assertThat(n.reason()).startsWith("the swarm reports it down")));
