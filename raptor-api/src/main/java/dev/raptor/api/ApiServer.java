@@ -418,6 +418,7 @@ public final class ApiServer implements AutoCloseable {
             routes.delete(BASE + "/servers/{id}", servers::delete, Access.NODE);
 
             routes.post(BASE + "/servers/{id}/power", power::power, Access.server(Permission.POWER));
+            routes.post(BASE + "/servers/{id}/transfer", power::transfer, Access.NODE); // moves files between machines: the node key only
             routes.get(BASE + "/operations/{opId}", power::operation, Access.operation(Permission.POWER, Permission.FILES_READ));
             routes.delete(BASE + "/operations/{opId}", power::cancel, Access.operation(Permission.POWER, Permission.FILES_WRITE));
 

@@ -255,4 +255,28 @@ class ServerFlowTest {
         assertThat(node.get("/api/v1/servers/" + id).json().get("node").asText()).isEqualTo(machine);
         assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
     }
+
+    @Test
+    void aTransferOnTheDockerRuntimeOrWithoutANodeIsRefusedNamingTheNodeAndChangesNothing() {
+        String id = node.create("""
+                {"name": "transfer-one", "image": "%s"}""".formatted(dev.raptor.api.testing.TestEngine.IMAGE));
+
+        TestNode.Res oneMachine = node.post("/api/v1/servers/" + id + "/transfer", "{\"node\": \"worker-2\"}");
+        assertThat(oneMachine.status()).as(oneMachine.toString()).isEqualTo(400);
+        assertThat(oneMachine.json().get("errors").findValuesAsText("field")).containsExactly("node");
+        assertThat(oneMachine.json().get("errors").get(0).get("message").asText()).contains("one machine");
+
+        TestNode.Res noNode = node.post("/api/v1/servers/" + id + "/transfer", "{}");
+        assertThat(noNode.status()).as(noNode.toString()).isEqualTo(400);
+        assertThat(noNode.json().get("errors").findValuesAsText("field")).containsExactly("node");
+
+        TestNode.Res unknownField = node.post("/api/v1/servers/" + id + "/transfer", "{\"node\": \"x\", \"force\": true}");
+        assertThat(unknownField.status()).as(unknownField.toString()).isEqualTo(400);
+        assertThat(unknownField.json().get("errors").findValuesAsText("field")).contains("force");
+
+        assertThat(node.post("/api/v1/servers/" + java.util.UUID.randomUUID() + "/transfer", "{\"node\": \"x\"}").status())
+                .isEqualTo(404);
+        assertThat(node.get("/api/v1/servers/" + id).json().get("state").asText()).isEqualTo("offline");
+        assertThat(node.call("DELETE", "/api/v1/servers/" + id, null).status()).isEqualTo(200);
+    }
 }

@@ -24,6 +24,7 @@ import dev.raptor.cli.command.StateCommand;
 import dev.raptor.cli.command.StatsCommand;
 import dev.raptor.cli.command.TopCommand;
 import dev.raptor.cli.command.NodesCommand;
+import dev.raptor.cli.command.TransferCommand;
 import dev.raptor.cli.command.SystemCommand;
 import dev.raptor.cli.command.SftpUserCommand;
 import dev.raptor.cli.command.TokenCommand;
@@ -76,6 +77,7 @@ final class Verbs {
         ALL.put("files", FilesCommand::new);
         ALL.put("system", SystemCommand::new);
         ALL.put("nodes", NodesCommand::new);
+        ALL.put("transfer", TransferCommand::new);
         ALL.put("state", StateCommand::new);
         ALL.put("backup", BackupCommand::new);
         ALL.put("template", TemplateCommand::new);

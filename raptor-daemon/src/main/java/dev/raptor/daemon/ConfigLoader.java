@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  *   <tr><td>dockerHost</td><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td></tr>
  *   <tr><td>node</td><td>RAPTOR_NODE</td><td>none</td></tr>
  *   <tr><td>swarmNodes</td><td>RAPTOR_SWARM_NODES</td><td>none; {@code hostname=engine,...}, required by runtime swarm</td></tr>
+ *   <tr><td>swarmVolumes</td><td>RAPTOR_SWARM_VOLUMES</td><td>none; {@code hostname=/path,...}: where a node keeps servers' data
+ *       (a node not named keeps it at the same path as this machine)</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
  *   <tr><td>logFormat</td><td>RAPTOR_LOG_FORMAT</td><td>text; json writes one JSON object per line</td></tr>
  *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
@@ -88,6 +90,7 @@ public final class ConfigLoader {
         keys.put("dockerHost", "DOCKER_HOST");
         keys.put("node", "RAPTOR_NODE");
         keys.put("swarmNodes", "RAPTOR_SWARM_NODES");
+        keys.put("swarmVolumes", "RAPTOR_SWARM_VOLUMES");
         keys.put("serverUser", "RAPTOR_SERVER_USER");
         keys.put("logFormat", LogFormat.ENV);
         keys.put("metricsAddr", "RAPTOR_METRICS_ADDR");
@@ -252,6 +255,14 @@ public final class ConfigLoader {
                     ? " (runtime swarm: dockerHost is the manager's engine, swarmNodes each node's, e.g. worker-1=tcp://10.0.0.2:2375)" : ""));
         }
 
+        Setting sv = setting("swarmVolumes", yaml, file);
+        Map<String, Path> swarmVolumes = Map.of();
+        try {
+            swarmVolumes = SwarmRuntimeConfig.parseVolumes(sv.value);
+        } catch (IllegalArgumentException e) {
+            problems.add((sv.value == null ? "swarmVolumes / RAPTOR_SWARM_VOLUMES" : sv.name) + ": " + e.getMessage());
+        }
+
         Setting su = setting("serverUser", yaml, file);
         String serverUser = su.value == null || su.value.isBlank() ? ProcessRuntimeConfig.DEFAULT_SERVER_USER : su.value.strip();
         try {
@@ -312,7 +323,7 @@ public final class ConfigLoader {
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
                 diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries,
-                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes);
+                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes, swarmVolumes);
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */

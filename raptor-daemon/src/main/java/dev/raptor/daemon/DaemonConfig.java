@@ -36,17 +36,20 @@ import java.util.Map;
  * @param registries the logins image pulls use, by registry host ({@code registryAuth}); secret, never logged
  * @param files      the file API's node settings: upload limit, pull policy, servers over their quota
  * @param swarmNodes on the swarm runtime, each node's engine by its hostname ({@code dockerHost} is the manager's); empty otherwise
+ * @param swarmVolumes on the swarm runtime, where a node keeps servers' data directories, by its hostname; a node missing
+ *                   here keeps them at the same path as this machine ({@code <dataDir>/volumes/<id>})
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
                            SecuritySettings security, Map<String, RegistryCredential> registries, FileOptions files,
-                           Map<String, URI> swarmNodes) {
+                           Map<String, URI> swarmNodes, Map<String, Path> swarmVolumes) {
 
     public DaemonConfig {
         registries = registries == null ? Map.of() : Map.copyOf(registries);
         swarmNodes = swarmNodes == null ? Map.of() : Map.copyOf(swarmNodes);
+        swarmVolumes = swarmVolumes == null ? Map.of() : Map.copyOf(swarmVolumes);
     }
 
     /**
@@ -84,6 +87,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", tls=" + (security.tls() == null ? "off" : security.tls().certificate()) + ", allowedOrigins=" + security.allowedOrigins()
                 + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups
                 + ", registry logins for " + registries.keySet() + ", files=" + files
-                + (swarmNodes.isEmpty() ? "" : ", swarmNodes=" + swarmNodes) + "]";
+                + (swarmNodes.isEmpty() ? "" : ", swarmNodes=" + swarmNodes)
+                + (swarmVolumes.isEmpty() ? "" : ", swarmVolumes=" + swarmVolumes) + "]";
     }
 }

@@ -383,7 +383,7 @@ public final class SwarmRuntime implements ContainerRuntime {
         DockerRuntime node = engines.get(hostname);
         // a task whose image its node lacks would fail only at start, after a pull attempt: say it now, as Docker's create does
         node.engineCall("create", spec.id(), deadline, c -> c.inspectImageCmd(spec.image()).exec());
-        ServiceSpec service = ServiceBlueprint.of(spec, dataDir, config.node(), hostname);
+        ServiceSpec service = ServiceBlueprint.of(spec, config.dataDirOn(hostname, dataDir), config.node(), hostname);
         String id = onManager("create", spec.id(), deadline, c -> c.createServiceCmd(service).exec().getId());
         log.info("service created server={} service={} node={} image={}", spec.id(), id, hostname, spec.image());
         ContainerRef ref = new ContainerRef(id, service.getName(), spec.id());
@@ -917,6 +917,53 @@ public final class SwarmRuntime implements ContainerRuntime {
     }
 
     private static final String NO_NETWORKS = "the swarm runtime makes no networks yet: servers publish host-mode ports on their node";
+
+    // ------------------------------------------------------------------ transfers between nodes
+
+    @Override
+    public Optional<dev.raptor.core.node.NodeTransfers> transfers() {
+        return Optional.of(new SwarmTransfers(this));
+    }
+
+    /** The server's service, or null when it has none (never started). */
+    Service serviceOf(UUID serverId, Deadline deadline) {
+        List<Service> found = ownedServices(serverId, deadline);
+        return found.isEmpty() ? null : found.getFirst();
+    }
+
+    /** The engine of node {@code hostname}. */
+    DockerRuntime engineOn(String hostname) {
+        DockerRuntime engine = engines.get(hostname);
+        if (engine == null) {
+            throw new EngineException.Unavailable(null, "node", "node '" + hostname + "' has no configured engine (nodes: "
+                    + String.join(", ", engines.keySet()) + ")", null);
+        }
+        return engine;
+    }
+
+    /** Changes the server's service by {@code change} (read again if another update landed in between), and remembers it. */
+    void updateService(UUID serverId, String operation, Deadline deadline, Function<ServiceSpec, ServiceSpec> change) {
+        for (int attempt = 1; ; attempt++) {
+            Service s = serviceOf(serverId, deadline);
+            if (s == null) {
+                throw new EngineException.NotFound(serverId, operation, "the server has no service", null);
+            }
+            ServiceSpec spec = change.apply(s.getSpec());
+            try {
+                onManager(operation, serverId, deadline, c -> c.updateServiceCmd(s.getId(), spec).withVersion(s.getVersion().getIndex()).exec());
+                remember(new ContainerRef(s.getId(), spec.getName(), serverId), spec.getLabels());
+                return;
+            } catch (EngineException.Unavailable | EngineException.Rejected outOfSequence) {
+                if (attempt >= 5 || outOfSequence.getMessage() == null || !outOfSequence.getMessage().contains("out of sequence")) {
+                    throw outOfSequence;
+                }
+            }
+        }
+    }
+
+    static Map<String, String> labelsOf(Service s) {
+        return labels(s);
+    }
 
     // ------------------------------------------------------------------ plumbing
 

@@ -3,6 +3,7 @@ package dev.raptor.swarm;
 import dev.raptor.docker.DockerRuntimeConfig;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,13 +17,27 @@ import java.util.Objects;
  *                    node missing here is never chosen for a server
  * @param node        the Raptor node label, as on the Docker runtime: services and their containers are labelled
  *                    {@code dev.raptor.node=<node>} and only those are seen; null = only those without one
+ * @param nodeVolumes where servers' data directories are on a node, by the node's hostname
+ *                    ({@code RAPTOR_SWARM_VOLUMES}); a node missing here keeps them at the same path as the machine
+ *                    raptord runs on ({@code <volumes root>/<server id>})
  */
-public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node) {
+public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes) {
+
+    /** Every node keeps servers' data at the same path as the machine raptord runs on. */
+    public SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node) {
+        this(manager, nodeEngines, node, Map.of());
+    }
 
     public SwarmRuntimeConfig {
         Objects.requireNonNull(manager, "manager");
         DockerRuntimeConfig.of(manager.toString()); // the same addresses the docker runtime accepts, or its message
         nodeEngines = Map.copyOf(nodeEngines);
+        nodeVolumes = nodeVolumes == null ? Map.of() : Map.copyOf(nodeVolumes);
+        nodeVolumes.values().forEach(root -> {
+            if (!root.isAbsolute()) {
+                throw new IllegalArgumentException("a node's volumes directory must be an absolute path: " + root);
+            }
+        });
         if (nodeEngines.isEmpty()) {
             throw new IllegalArgumentException("name at least one node engine: hostname=unix:///path or hostname=tcp://host:port");
         }
@@ -56,6 +71,40 @@ public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, Stri
     }
 
     public SwarmRuntimeConfig withNode(String newNode) {
-        return new SwarmRuntimeConfig(manager, nodeEngines, newNode);
+        return new SwarmRuntimeConfig(manager, nodeEngines, newNode, nodeVolumes);
+    }
+
+    public SwarmRuntimeConfig withNodeVolumes(Map<String, Path> volumes) {
+        return new SwarmRuntimeConfig(manager, nodeEngines, node, volumes);
+    }
+
+    /** Where {@code dataDir} (raptord's {@code <volumes root>/<server id>}) is on {@code hostname}. */
+    public Path dataDirOn(String hostname, Path dataDir) {
+        Path root = nodeVolumes.get(hostname);
+        Path normal = dataDir.toAbsolutePath().normalize();
+        return root == null ? normal : root.resolve(normal.getFileName().toString());
+    }
+
+    /**
+     * Parses {@code RAPTOR_SWARM_VOLUMES}: {@code hostname=/absolute/path,...}.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code hostname=/absolute/path}
+     */
+    public static Map<String, Path> parseVolumes(String text) {
+        Map<String, Path> volumes = new LinkedHashMap<>();
+        if (text == null) {
+            return volumes;
+        }
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1 || !entry.substring(eq + 1).strip().startsWith("/")) {
+                throw new IllegalArgumentException("'" + entry.strip() + "' is not hostname=/absolute/path (e.g. worker-1=/srv/raptor/volumes)");
+            }
+            volumes.put(entry.substring(0, eq).strip(), Path.of(entry.substring(eq + 1).strip()));
+        }
+        return volumes;
     }
 }

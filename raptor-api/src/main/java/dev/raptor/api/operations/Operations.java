@@ -107,6 +107,11 @@ public final class Operations implements AutoCloseable {
                     ? "boot finished or undid the restore (the server's files are either the previous ones or the backup's, whole)"
                     : "boot removed the half-written archive and marked the backup failed: run it again");
         }
+        if (action.equals("transfer")) {
+            return prefix + "the server is on the node it was pinned to when the daemon stopped, with its files there (the "
+                    + "old node unless the copy had been verified), and boot reconciliation carries out its desired state there; "
+                    + "a copy left on the other node is not removed: transfer again";
+        }
         if (action.startsWith("delete")) {
             return prefix + "boot reconciliation keeps the server stopped (the desired state the delete recorded) "
                     + "but does not remove it: delete it again if it still exists";

@@ -29,6 +29,7 @@ import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -69,6 +70,8 @@ public final class ProblemMapper {
                     .withServerId(ni.serverId());
             case NodeUnavailableException nu -> Problem.of(409, "node-unavailable", "Node unavailable", nu.getMessage())
                     .withServerId(nu.serverId());
+            case dev.raptor.core.node.TransferRefusedException tr -> Problem.of(409, "transfer-refused", "Transfer refused", tr.getMessage())
+                    .withErrors(List.of(new dev.raptor.core.validation.FieldError(tr.field(), tr.getMessage()))).withServerId(tr.serverId());
             case TemplateNotFoundException tn -> Problem.of(404, "template-not-found", "No such template", tn.getMessage());
             case TemplateExistsException te -> Problem.of(409, "template-exists", "Template already exists", te.getMessage());
             case PortInUseException u -> portInUse(u.inUse(), u.serverId(), "");

@@ -530,6 +530,19 @@ class RaptorctlAgainstLiveDaemonTest {
         ok("rm", id);
     }
 
+    @Test
+    void transferOnOneMachineIsRefusedNamingTheNodeAndItsHelpSaysWhatItDoes() {
+        String id = ok("create", "--name", "transfer-ctl", IMAGE).out().strip();
+
+        Result refused = ctl.run("transfer", "transfer-ctl", "worker-2");
+
+        assertThat(refused.exit()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains("node").contains("one machine");
+        assertThat(ok("transfer", "--help").out()).contains("Usage: raptorctl transfer").contains("SERVER").contains("NODE")
+                .contains("SHA-256").contains("--no-wait");
+        ok("rm", id);
+    }
+
     // ------------------------------------------------------------------------------ state
 
     @Test

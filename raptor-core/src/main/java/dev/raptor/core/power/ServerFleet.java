@@ -8,7 +8,9 @@ import dev.raptor.core.allocation.PortRegistry;
 import dev.raptor.core.console.ConsoleCommand;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.node.NodeTransfers;
 import dev.raptor.core.node.RuntimeNode;
+import dev.raptor.core.node.TransferRefusedException;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -526,6 +528,141 @@ public final class ServerFleet implements AutoCloseable {
     public CompletableFuture<PowerResult> maintain(UUID id, String action, Maintenance work) {
         ServerController c = controller(id);
         return c.submit(new Intent.Maintain(action, work));
+    }
+
+    /**
+     * Moves the server, with its files, to {@code node} ({@code POST /servers/{id}/transfer}): maintenance on its
+     * controller, serialised with power actions. A running server is stopped by its stop policy; the runtime's
+     * {@link NodeTransfers.Transfer} copies its files to the target, verifies them there and pins it to the target; it
+     * is started there if it ran (and must come up as a start would); only then is the source copy removed. A failure at
+     * any step pins it back to the source, with its files there untouched, and starts it there if it ran; the intent
+     * fails saying why.
+     *
+     * @param progress told of the copy as it goes
+     * @throws InvalidSpecException        (400, naming {@code node}) no node named, a node the runtime does not know,
+     *                                     the node the server is on already, a server never placed, or a runtime on
+     *                                     one machine
+     * @throws TransferRefusedException    (409, naming {@code node}) the target node is down or takes no servers
+     * @throws NodeUnavailableException    the server's own node does not answer
+     * @throws ServerBusyException         when maintenance waits or runs on the server
+     */
+    public CompletableFuture<PowerResult> transfer(UUID id, String node, java.util.function.Consumer<dev.raptor.core.operation.OperationProgress> progress) {
+        ServerController c = controller(id);
+        NodeTransfers moves = runtime.transfers().orElseThrow(() -> new InvalidSpecException("node", "the " + runtime.name()
+                + " runtime runs servers on one machine: there is no other node to transfer a server to"));
+        if (node == null || node.isBlank()) {
+            throw new InvalidSpecException("node", "is required: the node to move the server to (GET /api/v1/nodes lists them)");
+        }
+        if (c.state() == ServerState.NODE_UNAVAILABLE) {
+            throw new NodeUnavailableException(id, "transfer");
+        }
+        Deadline deadline = Deadline.in(settings.engineTimeout());
+        List<RuntimeNode> nodes = runtime.nodes(deadline);
+        RuntimeNode target = nodes.stream().filter(n -> n.name().equals(node)).findFirst()
+                .orElseThrow(() -> new InvalidSpecException("node", "names no node of this swarm: '" + node + "' (nodes: "
+                        + nodes.stream().map(RuntimeNode::name).collect(Collectors.joining(", ")) + ")"));
+        String from = moves.nodeOf(id, deadline);
+        if (from == null) {
+            throw new InvalidSpecException("node", "the server was never placed on a node, so it has no files to move: "
+                    + "set its spec's node instead (PATCH), and it is placed there at its first start");
+        }
+        if (from.equals(node)) {
+            throw new InvalidSpecException("node", "the server is on node " + node + " already");
+        }
+        if (target.state() != dev.raptor.core.node.NodeState.READY) {
+            throw new TransferRefusedException(id, "node", "node " + node + " is " + target.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + (target.reason() == null ? "" : " (" + target.reason() + ")") + ": it takes no servers now; nothing was changed");
+        }
+        StoredServer stored = store.find(id).orElseThrow(() -> new ServerNotFoundException(id));
+        ports.conflict(id, node, stored.spec().allocations()).ifPresent(conflict -> {
+            throw conflict;
+        });
+        NodeTransfers.Transfer move = moves.prepare(id, settings.volumesRoot().resolve(id.toString()), from, node, progress);
+        long t0 = System.nanoTime();
+        // a spec that names the source node names the target from the moment the server is pinned there, and the source
+        // again if it is pinned back
+        Upgrade work = new Upgrade() {
+            @Override
+            public void run() throws Exception {
+                move.run();
+                renameNode(id, from, node);
+            }
+
+            @Override
+            public Duration readyWithin() {
+                return move.readyWithin();
+            }
+
+            @Override
+            public void rollBack(String reason) throws Exception {
+                renameNode(id, node, from);
+                move.rollBack(reason);
+            }
+
+            @Override
+            public String applyFailed() {
+                return "the files could not be moved to node " + node;
+            }
+
+            @Override
+            public String bootFailed() {
+                return "it did not come up on node " + node;
+            }
+
+            @Override
+            public String runsAgain() {
+                return "it runs again on node " + from + ", with its files there";
+            }
+        };
+        CompletableFuture<PowerResult> result = c.submit(new Intent.Maintain("transfer", work)); // refused when busy
+        store.appendActivity(id, "transfer", "transfer from node " + from + " to node " + node + " requested",
+                Map.of("from", from, "to", node));
+        return announced(id, "transfer", t0, result.thenApply(r -> {
+            if (r instanceof PowerResult.Done) {
+                claimQuietlyOn(id, node, stored.spec().allocations());
+                try {
+                    move.removeSource();
+                    store.appendActivity(id, "transfer", "transferred to node " + node + "; the copy on node " + from + " is removed",
+                            withFacts(move, from, node));
+                } catch (Exception e) {
+                    log.warn("server={} transferred to node={} but its copy on node={} could not be removed: {}", id, node, from, e.toString());
+                    store.appendActivity(id, "transfer", "transferred to node " + node + ", but its old copy on node " + from
+                            + " could not be removed: " + e.getMessage(), withFacts(move, from, node));
+                }
+            }
+            return r;
+        }));
+    }
+
+    /** A spec that named the source node names the target now: it is where the server and its files are. */
+    private void renameNode(UUID id, String from, String to) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            StoredServer now = store.find(id).orElse(null);
+            if (now == null || !from.equals(now.spec().node())) {
+                return;
+            }
+            try {
+                store.update(id, now.version(), now.spec().toBuilder().node(to).build());
+                return;
+            } catch (dev.raptor.core.server.StaleVersionException raced) {
+                // a PATCH landed meanwhile: read it again
+            }
+        }
+    }
+
+    private static Map<String, String> withFacts(NodeTransfers.Transfer move, String from, String to) {
+        Map<String, String> details = new HashMap<>(move.facts());
+        details.put("from", from);
+        details.put("to", to);
+        return details;
+    }
+
+    private void claimQuietlyOn(UUID id, String node, List<Allocation> allocations) {
+        try {
+            ports.claim(id, node, allocations);
+        } catch (PortConflictException e) {
+            log.warn("server={} on node={} after its transfer: {}", id, node, e.getMessage());
+        }
     }
 
     /**

@@ -558,13 +558,13 @@ final class ServerLifecycle {
         createDataDirectory(); // a server never started has none yet: its first version goes there, made as a start makes it
         server.activity(m.action(), m.action() + " started" + (ran ? " (the server was stopped for it)" : ""), Map.of());
         Throwable failure = runOnItsOwnThread(m.action(), m.work());
-        String problem = failure == null ? null : "the new version could not be applied: " + describe(failure);
+        String problem = failure == null ? null : u.applyFailed() + ": " + describe(failure);
         if (problem == null && ran) {
             readyWithin = u.readyWithin();
             try {
                 start(op);
             } catch (Submission.Failure f) {
-                problem = "the new version did not come up: " + f.getMessage();
+                problem = u.bootFailed() + ": " + f.getMessage();
             } finally {
                 readyWithin = null;
             }
@@ -589,7 +589,7 @@ final class ServerLifecycle {
                         + f.getMessage());
             }
         }
-        throw new Submission.Failure(m.action() + " rolled back: " + problem + (ran ? "; the previous version runs again" : ""));
+        throw new Submission.Failure(m.action() + " rolled back: " + problem + (ran ? "; " + u.runsAgain() : ""));
     }
 
     /**

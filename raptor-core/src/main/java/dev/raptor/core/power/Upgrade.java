@@ -20,4 +20,19 @@ public interface Upgrade extends Maintenance {
      * @param reason why the new version is rolled back, for the record
      */
     void rollBack(String reason) throws Exception;
+
+    /** How a failed apply is told: "the new version could not be applied" for an update. */
+    default String applyFailed() {
+        return "the new version could not be applied";
+    }
+
+    /** How a failed boot of what was applied is told: "the new version did not come up" for an update. */
+    default String bootFailed() {
+        return "the new version did not come up";
+    }
+
+    /** How the state after a rollback is told, when the server ran: "the previous version runs again" for an update. */
+    default String runsAgain() {
+        return "the previous version runs again";
+    }
 }

@@ -93,6 +93,14 @@ public interface ContainerRuntime extends AutoCloseable {
         return List.of(LocalMachine.node());
     }
 
+    /**
+     * Moving servers with their files between nodes, for a runtime on many machines; empty (the default) for one on
+     * one machine, where there is nowhere to move a server to.
+     */
+    default java.util.Optional<dev.raptor.core.node.NodeTransfers> transfers() {
+        return java.util.Optional.empty();
+    }
+
     /** Engine version and capabilities. */
     RuntimeInfo info(Deadline deadline);
 

@@ -10,6 +10,7 @@ import dev.raptor.wire.image.CommitRequestDocument;
 import dev.raptor.wire.console.LogsDocument;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.operation.PowerRequest;
+import dev.raptor.wire.operation.TransferRequest;
 import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.Seconds;
 import dev.raptor.wire.sftp.SftpPasswordRequest;
@@ -86,6 +87,17 @@ public final class ServerClient {
     /** Kills the server at once, pre-empting whatever it is doing. */
     public OperationDocument kill() {
         return power(PowerRequest.of("kill"));
+    }
+
+    /**
+     * {@code POST /servers/{id}/transfer}: moves the server with its files to another node (the swarm runtime), answered
+     * like a power action: the finished operation, or the pending one when the daemon's wait ran out first (or with
+     * {@code wait: false}); {@link OperationsClient#await} follows it to the end.
+     */
+    public OperationDocument transfer(TransferRequest request) {
+        DaemonHttp http = client.http();
+        return http.json(http.request(HttpMethod.POST, path + "/transfer", request, "application/json"),
+                OperationDocument.class, client.settings().operationTimeout());
     }
 
     /** {@code action} without waiting: the daemon answers the pending operation at once (202). */

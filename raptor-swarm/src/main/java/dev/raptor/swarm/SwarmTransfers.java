@@ -1,0 +1,296 @@
+package dev.raptor.swarm;
+
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.Volume;
+import dev.raptor.core.node.NodeTransfers;
+import dev.raptor.core.operation.OperationProgress;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.docker.DockerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Moving a server between swarm nodes with its files, through the nodes' own engines: nothing but the engine each
+ * node already exposes to raptord ({@code RAPTOR_SWARM_NODES}) is needed there.
+ *
+ * <p>On each node a helper container is made from the server's own image (never started) with the server's data
+ * directory on that node bind-mounted; the Engine API's archive endpoints read the source's files as a tar stream
+ * ({@code GET /containers/{id}/archive}) and write them into the target's ({@code PUT}), raptord passing the stream
+ * from one to the other ({@link VolumeStream}: it re-packs each entry and takes a SHA-256 of what it carried). The
+ * target's files are then read back the same way and must give the same digest before anything else changes. Only
+ * then is the service pinned to the target (placement constraint, node label, its mount on that node), with 0
+ * replicas so the swarm starts nothing by itself; the controller starts it there. A rollback pins it back and drops the
+ * target's copy; the source's copy is removed last, once the server is on the target. Removing a copy runs {@code rm}
+ * in a helper of the server's image: it needs {@code /bin/sh}.
+ */
+final class SwarmTransfers implements NodeTransfers {
+    private static final Logger log = LoggerFactory.getLogger(SwarmTransfers.class);
+    /** Where a helper sees the server's data directory, and its node's volumes directory. */
+    static final String HELPER_MOUNT = "/raptor-volume";
+    private static final String HELPER_ROOT = "/raptor-volumes";
+    /** Label of the helper containers: never a server's label, so no listing of servers ever sees them. */
+    static final String HELPER_LABEL = "dev.raptor.transfer";
+    /** A guard against a copy that hangs, not a measure of one: a copy of a large world over a slow link takes hours. */
+    private static final Duration COPY = Duration.ofHours(12);
+    private static final Duration CALL = Duration.ofSeconds(60);
+    /** How long a server may take to come up on the target before the transfer is rolled back. */
+    private static final Duration READY_WITHIN = Duration.ofMinutes(10);
+
+    private final SwarmRuntime runtime;
+
+    SwarmTransfers(SwarmRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public String nodeOf(UUID serverId, Deadline deadline) {
+        Service s = runtime.serviceOf(serverId, deadline);
+        return s == null ? null : SwarmRuntime.labelsOf(s).get(ServiceBlueprint.NODE_LABEL);
+    }
+
+    @Override
+    public Transfer prepare(UUID serverId, Path dataDir, String from, String to, Consumer<OperationProgress> progress) {
+        return new Move(serverId, dataDir, from, to, progress);
+    }
+
+    private final class Move implements Transfer {
+        private final UUID serverId;
+        private final Path dataDir;
+        private final String from;
+        private final String to;
+        private final Consumer<OperationProgress> progress;
+        private final Map<String, String> facts = new LinkedHashMap<>();
+        /** Whether the target holds a copy of ours (to drop on a rollback). */
+        private volatile boolean copied;
+        private volatile boolean pinned;
+
+        Move(UUID serverId, Path dataDir, String from, String to, Consumer<OperationProgress> progress) {
+            this.serverId = serverId;
+            this.dataDir = dataDir;
+            this.from = from;
+            this.to = to;
+            this.progress = progress;
+        }
+
+        @Override
+        public Duration readyWithin() {
+            return READY_WITHIN;
+        }
+
+        @Override
+        public void run() throws Exception {
+            Service service = runtime.serviceOf(serverId, Deadline.in(CALL));
+            if (service == null) {
+                throw new IllegalStateException("server " + serverId + " has no service on the swarm: nothing to move");
+            }
+            String image = service.getSpec().getTaskTemplate().getContainerSpec().getImage();
+            DockerRuntime source = runtime.engineOn(from);
+            DockerRuntime target = runtime.engineOn(to);
+            try {
+                target.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.inspectImageCmd(image).exec());
+            } catch (EngineException.NotFound missing) {
+                throw new IllegalStateException("node " + to + " does not have the server's image " + image
+                        + ": pull it there first (POST /api/v1/images/pull pulls on every node)");
+            }
+            Path sourceDir = runtime.config().dataDirOn(from, dataDir);
+            Path targetDir = runtime.config().dataDirOn(to, dataDir);
+            String sourceHelper = helper(source, image, sourceDir, "source");
+            try {
+                String targetHelper = helper(target, image, targetDir, "target");
+                try {
+                    progress.accept(new OperationProgress("copying", 0, -1, 0, -1, 0));
+                    copied = true;
+                    VolumeStream.Digest sent = copy(source, sourceHelper, target, targetHelper);
+                    progress.accept(new OperationProgress("verifying", sent.bytes(), sent.bytes(), sent.files(), sent.files(), 0));
+                    VolumeStream.Digest arrived = target.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
+                        try (InputStream tar = c.copyArchiveFromContainerCmd(targetHelper, HELPER_MOUNT).exec()) {
+                            return VolumeStream.digest(tar);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    if (!sent.equals(arrived)) {
+                        throw new IllegalStateException("the files on node " + to + " are not those sent from node " + from
+                                + " (sha256 " + sent.sha256() + " sent, " + arrived.sha256() + " arrived): nothing was changed");
+                    }
+                    facts.put("sha256", sent.sha256());
+                    facts.put("bytes", Long.toString(sent.bytes()));
+                    facts.put("files", Long.toString(sent.files()));
+                    log.info("server={} files copied from node={} to node={} and verified bytes={} files={} sha256={}", serverId, from, to,
+                            sent.bytes(), sent.files(), sent.sha256());
+                } finally {
+                    removeHelper(target, targetHelper);
+                }
+            } finally {
+                removeHelper(source, sourceHelper);
+            }
+            progress.accept(new OperationProgress("switching", 0, -1, 0, -1, 0));
+            pin(to);
+            pinned = true;
+        }
+
+        @Override
+        public void rollBack(String reason) throws Exception {
+            log.warn("server={} transfer from node={} to node={} rolled back: {}", serverId, from, to, reason);
+            if (pinned) {
+                pin(from);
+                pinned = false;
+            }
+            if (copied) {
+                // the source's files were never touched; the target's half or whole copy goes
+                removeQuietly(to);
+            }
+        }
+
+        @Override
+        public void removeSource() throws Exception {
+            remove(from);
+        }
+
+        @Override
+        public Map<String, String> facts() {
+            return Map.copyOf(facts);
+        }
+
+        private VolumeStream.Digest copy(DockerRuntime source, String sourceHelper, DockerRuntime target, String targetHelper)
+                throws Exception {
+            PipedInputStream toTarget = new PipedInputStream(1 << 20);
+            PipedOutputStream out = new PipedOutputStream(toTarget);
+            AtomicReference<VolumeStream.Digest> sent = new AtomicReference<>();
+            AtomicReference<Throwable> readFailure = new AtomicReference<>();
+            Thread reader = Thread.ofVirtual().name("transfer-read-" + serverId).start(() -> {
+                try (out) {
+                    sent.set(source.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
+                        try (InputStream tar = c.copyArchiveFromContainerCmd(sourceHelper, HELPER_MOUNT).exec()) {
+                            return VolumeStream.repack(tar, out, (bytes, files) ->
+                                    progress.accept(new OperationProgress("copying", bytes, -1, files, -1, 0)));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }));
+                } catch (Throwable t) {
+                    readFailure.set(t);
+                }
+            });
+            try {
+                target.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
+                    c.copyArchiveToContainerCmd(targetHelper).withRemotePath("/").withTarInputStream(toTarget).exec();
+                    return null;
+                });
+            } finally {
+                toTarget.close(); // a reader still writing ends with a broken pipe instead of waiting forever
+                reader.join();
+            }
+            if (readFailure.get() != null) {
+                throw new IllegalStateException("reading the files on node " + from + " failed: " + readFailure.get().getMessage(),
+                        readFailure.get());
+            }
+            return sent.get();
+        }
+
+        /** A helper container on {@code engine} with {@code dir} at {@link #HELPER_MOUNT}; made, never started. */
+        private String helper(DockerRuntime engine, String image, Path dir, String role) {
+            return engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.createContainerCmd(image)
+                    .withName("raptor-transfer-" + role + "-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8))
+                    .withLabels(Map.of(HELPER_LABEL, serverId.toString()))
+                    .withEntrypoint("/bin/sh")
+                    .withCmd("-c", "true")
+                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(HELPER_MOUNT))))
+                    .exec().getId());
+        }
+
+        private void removeHelper(DockerRuntime engine, String id) {
+            try {
+                engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
+                    c.removeContainerCmd(id).withForce(true).exec();
+                    return null;
+                });
+            } catch (EngineException e) {
+                log.warn("server={} transfer helper {} could not be removed: {}", serverId, id, e.getMessage());
+            }
+        }
+
+        private void removeQuietly(String node) {
+            try {
+                remove(node);
+            } catch (Exception e) {
+                log.warn("server={} its copy on node={} could not be removed: {}", serverId, node, e.getMessage());
+            }
+        }
+
+        /** Removes the server's data directory on {@code node}: {@code rm -rf} in a helper of its image, run to its end. */
+        private void remove(String node) throws Exception {
+            DockerRuntime engine = runtime.engineOn(node);
+            Service service = runtime.serviceOf(serverId, Deadline.in(CALL));
+            String image = service.getSpec().getTaskTemplate().getContainerSpec().getImage();
+            Path dir = runtime.config().dataDirOn(node, dataDir);
+            String name = dir.getFileName().toString();
+            String id = engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.createContainerCmd(image)
+                    .withName("raptor-transfer-remove-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8))
+                    .withLabels(Map.of(HELPER_LABEL, serverId.toString()))
+                    .withEntrypoint("/bin/sh")
+                    .withCmd("-c", "rm -rf -- \"" + HELPER_ROOT + "/$0\"", name)
+                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.getParent().toString(), new Volume(HELPER_ROOT))))
+                    .exec().getId());
+            try {
+                Integer code = engine.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
+                    c.startContainerCmd(id).exec();
+                    return c.waitContainerCmd(id).start().awaitStatusCode();
+                });
+                if (code == null || code != 0) {
+                    throw new IllegalStateException("removing " + dir + " on node " + node + " failed (rm exited " + code + ")");
+                }
+                log.info("server={} its copy on node={} ({}) is removed", serverId, node, dir);
+            } finally {
+                removeHelper(engine, id);
+            }
+        }
+
+        /** Pins the service to {@code node}: constraint, node labels and its data mount there; 0 replicas. */
+        private void pin(String node) {
+            runtime.updateService(serverId, "transfer", Deadline.in(CALL), (ServiceSpec spec) -> {
+                Map<String, String> labels = new LinkedHashMap<>(spec.getLabels());
+                labels.put(ServiceBlueprint.NODE_LABEL, node);
+                spec.withLabels(labels);
+                var task = spec.getTaskTemplate();
+                var container = task.getContainerSpec();
+                Map<String, String> containerLabels = new LinkedHashMap<>(container.getLabels() == null ? Map.of() : container.getLabels());
+                containerLabels.put(ServiceBlueprint.NODE_LABEL, node);
+                container.withLabels(containerLabels);
+                List<Mount> mounts = new ArrayList<>();
+                for (Mount m : container.getMounts() == null ? List.<Mount>of() : container.getMounts()) {
+                    mounts.add(ServerSpec.DATA_MOUNT.equals(m.getTarget())
+                            ? m.withSource(runtime.config().dataDirOn(node, dataDir).toString()) : m);
+                }
+                container.withMounts(mounts);
+                task.withPlacement(new ServicePlacement().withConstraints(List.of("node.hostname==" + node)));
+                spec.withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(0)));
+                return spec;
+            });
+            log.info("server={} pinned to node={}", serverId, node);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.raptor.swarm;
+
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.operation.OperationProgress;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.server.DesiredState;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.validation.InvalidSpecException;
+import dev.raptor.store.SqliteStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Moving a server with its files between the two nodes of the real swarm. Both nodes of the test swarm see this
+ * machine's disk, so node 2 keeps servers' data in a directory of its own ({@code RAPTOR_SWARM_VOLUMES}, here
+ * {@code nodeVolumes}): the files really travel, from node 1's directory through node 1's engine, raptord and node 2's
+ * engine into node 2's, as they would between machines with disks of their own.
+ */
+class SwarmTransferTest {
+    private static final Duration HANG = Duration.ofSeconds(240);
+
+    @TempDir
+    Path tmp;
+    private final String label = "transfer-" + UUID.randomUUID();
+    private SwarmRuntime runtime;
+    private SqliteStore store;
+    private EventBus bus;
+    private ServerFleet fleet;
+
+    private void openFleet(Path nodeTwoVolumes) {
+        SwarmRuntimeConfig config;
+        try (SwarmRuntime plain = TestSwarm.runtime(label)) {
+            config = plain.config();
+        }
+        runtime = SwarmRuntime.connect(config.withNodeVolumes(Map.of(TestSwarm.NODE_2, nodeTwoVolumes)));
+        store = SqliteStore.open(tmp.resolve("state"));
+        bus = new EventBus();
+        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(tmp.resolve("volumes"))
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                .withObserveEvery(Duration.ofSeconds(2)));
+        fleet.boot();
+    }
+
+    @AfterEach
+    void closeFleet() throws Exception {
+        if (fleet == null) {
+            return;
+        }
+        for (ServerFleet.ServerSnapshot s : fleet.list()) {
+            fleet.delete(s.id(), true).get(HANG.toSeconds(), TimeUnit.SECONDS);
+        }
+        fleet.close();
+        bus.close();
+        runtime.close();
+        store.close();
+    }
+
+    @Test
+    void aRunningServerMovesToTheOtherNodeWithItsFilesVerifiedRunsThereAndItsSourceCopyIsRemoved() throws Exception {
+        Path nodeTwo = tmp.resolve("node-2-volumes");
+        openFleet(nodeTwo);
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = fleet.create(server("mover", port, TestSwarm.NODE_1)).id();
+        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+        awaitGreeting(TestSwarm.NODE_1, port);
+        Path source = tmp.resolve("volumes").resolve(id.toString());
+        writeWorld(source);
+        Map<String, String> before = checksums(source);
+
+        List<OperationProgress> progress = new CopyOnWriteArrayList<>();
+        PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, progress::add).get(HANG.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(result).as(result.toString()).isInstanceOf(PowerResult.Done.class);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
+        awaitGreeting(TestSwarm.NODE_2, port);
+        assertThat(runtime.find(id, Deadline.in(HANG)).getFirst().labels()).containsEntry(ServiceBlueprint.NODE_LABEL, TestSwarm.NODE_2);
+        Path target = nodeTwo.resolve(id.toString());
+        Map<String, String> after = checksums(target);
+        // the server itself may write (its log) once it runs there: everything that was there came, byte for byte
+        assertThat(after).containsAllEntriesOf(before);
+        assertThat(Files.isSymbolicLink(target.resolve("world/latest"))).isTrue();
+        assertThat(Files.readSymbolicLink(target.resolve("world/latest"))).isEqualTo(Path.of("region-0.mca"));
+        assertThat(source).as("the source copy is removed once it runs on the target").doesNotExist();
+        assertThat(progress).extracting(OperationProgress::stage).contains("copying", "verifying", "switching");
+        assertThat(store.find(id).orElseThrow().spec().node()).as("its spec names where it is").isEqualTo(TestSwarm.NODE_2);
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(store.activity(id, Long.MAX_VALUE, 100)).anySatisfy(a -> {
+            assertThat(a.message()).contains("transferred to node " + TestSwarm.NODE_2);
+            assertThat(a.details()).containsKey("sha256").containsEntry("from", TestSwarm.NODE_1);
+        });
+        assertThat(power(id, PowerAction.STOP)).as("power actions work on the target").isInstanceOf(PowerResult.Done.class);
+    }
+
+    @Test
+    void aTransferThatFailsLeavesTheServerRunningOnTheSourceWithItsFilesIntact() throws Exception {
+        Path blocker = tmp.resolve("not-a-directory");
+        Files.writeString(blocker, "node 2's volumes directory is a file: nothing can be written under it");
+        openFleet(blocker);
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = fleet.create(server("stays", port, TestSwarm.NODE_1)).id();
+        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+        Path source = tmp.resolve("volumes").resolve(id.toString());
+        writeWorld(source);
+        Map<String, String> before = checksums(source);
+
+        PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, p -> {
+        }).get(HANG.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(result).isInstanceOfSatisfying(PowerResult.Failed.class,
+                f -> assertThat(f.reason()).contains("transfer rolled back").contains("node " + TestSwarm.NODE_2)
+                        .contains("runs again on node " + TestSwarm.NODE_1));
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
+        awaitGreeting(TestSwarm.NODE_1, port);
+        assertThat(runtime.find(id, Deadline.in(HANG)).getFirst().labels()).containsEntry(ServiceBlueprint.NODE_LABEL, TestSwarm.NODE_1);
+        assertThat(checksums(source)).containsAllEntriesOf(before);
+        assertThat(store.find(id).orElseThrow().spec().node()).isEqualTo(TestSwarm.NODE_1);
+    }
+
+    @Test
+    void aTransferToTheSameNodeAnUnknownNodeOrOfAServerNeverPlacedIsRefusedNamingTheNode() throws Exception {
+        openFleet(tmp.resolve("node-2-volumes"));
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID placed = fleet.create(server("placed", port, TestSwarm.NODE_1)).id();
+        assertThat(power(placed, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+        UUID never = fleet.create(ServerSpec.builder(TestSwarm.IMAGE).name("never").build()).id();
+
+        assertThatThrownBy(() -> fleet.transfer(placed, TestSwarm.NODE_1, p -> {
+        })).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors()).singleElement()
+                .satisfies(f -> assertThat(f.field()).isEqualTo("node")).satisfies(f -> assertThat(f.message()).contains("already")));
+        assertThatThrownBy(() -> fleet.transfer(placed, "no-such-node", p -> {
+        })).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors().getFirst().message()).contains("no node"));
+        assertThatThrownBy(() -> fleet.transfer(never, TestSwarm.NODE_2, p -> {
+        })).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors().getFirst().message()).contains("never placed"));
+        assertThat(fleet.controller(placed).state()).as("nothing was stopped").isEqualTo(ServerState.RUNNING);
+    }
+
+    private ServerSpec server(String name, int port, String node) {
+        return ServerSpec.builder(TestSwarm.IMAGE)
+                .name(name)
+                .env("SERVER_NAME", name)
+                .readyPattern("Done!")
+                .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30)))
+                .allocation(Allocation.primary("0.0.0.0", port, Protocol.TCP))
+                .node(node)
+                .build();
+    }
+
+    /** A small world: nested directories, an empty file, a larger random file, a link. */
+    private static void writeWorld(Path root) throws IOException {
+        Path world = root.resolve("world");
+        Files.createDirectories(world.resolve("region"));
+        byte[] big = new byte[24 << 20];
+        new Random(23).nextBytes(big);
+        Files.write(world.resolve("region-0.mca"), big);
+        Files.writeString(root.resolve("server.properties"), "motd=moved\nmax-players=20\n");
+        Files.createFile(world.resolve("session.lock"));
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(world.resolve("region/r." + i + ".dat"), "chunk " + i + "\n".repeat(i));
+        }
+        Files.createSymbolicLink(root.resolve("world/latest"), Path.of("region-0.mca"));
+    }
+
+    /** Every regular file under {@code root} by its relative path, with its SHA-256. */
+    private static Map<String, String> checksums(Path root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                try (InputStream in = Files.newInputStream(p)) {
+                    byte[] b = new byte[1 << 16];
+                    int n;
+                    while ((n = in.read(b)) > 0) {
+                        sha.update(b, 0, n);
+                    }
+                }
+                out.put(root.relativize(p).toString(), HexFormat.of().formatHex(sha.digest()));
+            }
+        }
+        return out;
+    }
+
+    private PowerResult power(UUID id, PowerAction action) throws Exception {
+        return fleet.power(id, action).get(HANG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static void awaitGreeting(String node, int port) {
+        String address = TestSwarm.addressOf(node);
+        await().atMost(HANG).ignoreExceptions().untilAsserted(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(address, port), 2000);
+                s.setSoTimeout(5000);
+                assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine()).isNotBlank();
+            }
+        });
+    }
+}
