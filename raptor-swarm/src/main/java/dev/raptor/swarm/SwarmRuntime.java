@@ -961,6 +961,16 @@ public final class SwarmRuntime implements ContainerRuntime {
         }
     }
 
+    /**
+     * Waits until {@code hostname} is not {@link #away} (a node whose engine went away and came back is trusted only once
+     * it settled): a server is not switched to a node that is not.
+     */
+    void awaitTrusted(String hostname, Deadline deadline) {
+        while (away.contains(hostname)) {
+            sleepQuietly(deadline);
+        }
+    }
+
     static Map<String, String> labelsOf(Service s) {
         return labels(s);
     }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -39,7 +40,8 @@ import java.util.function.Consumer;
  * <p>On each node a helper container is made from the server's own image (never started) with the server's data
  * directory on that node bind-mounted; the Engine API's archive endpoints read the source's files as a tar stream
  * ({@code GET /containers/{id}/archive}) and write them into the target's ({@code PUT}), raptord passing the stream
- * from one to the other ({@link VolumeStream}: it re-packs each entry and takes a SHA-256 of what it carried). The
+ * from one to the other ({@link VolumeStream}: it re-packs each entry and takes a SHA-256 of what it carried). A copy
+ * that breaks is resumed once the target's engine answers again: files the target holds whole are not sent again. The
  * target's files are then read back the same way and must give the same digest before anything else changes. Only
  * then is the service pinned to the target (placement constraint, node label, its mount on that node), with 0
  * replicas so the swarm starts nothing by itself; the controller starts it there. A rollback pins it back and drops the
@@ -56,6 +58,10 @@ final class SwarmTransfers implements NodeTransfers {
     /** A guard against a copy that hangs, not a measure of one: a copy of a large world over a slow link takes hours. */
     private static final Duration COPY = Duration.ofHours(12);
     private static final Duration CALL = Duration.ofSeconds(60);
+    /** Copies of one transfer, the first and those resuming it after a broken connection. */
+    private static final int ATTEMPTS = 3;
+    /** How long a resume waits for the target's engine to answer again. */
+    private static final Duration RESUME_WAIT = Duration.ofMinutes(2);
     /** How long a server may take to come up on the target before the transfer is rolled back. */
     private static final Duration READY_WITHIN = Duration.ofMinutes(10);
 
@@ -123,7 +129,7 @@ final class SwarmTransfers implements NodeTransfers {
                 try {
                     progress.accept(new OperationProgress("copying", 0, -1, 0, -1, 0));
                     copied = true;
-                    VolumeStream.Digest sent = copy(source, sourceHelper, target, targetHelper);
+                    VolumeStream.Digest sent = copyResuming(source, sourceHelper, target, targetHelper);
                     progress.accept(new OperationProgress("verifying", sent.bytes(), sent.bytes(), sent.files(), sent.files(), 0));
                     VolumeStream.Digest arrived = target.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
                         try (InputStream tar = c.copyArchiveFromContainerCmd(targetHelper, HELPER_MOUNT).exec()) {
@@ -132,7 +138,7 @@ final class SwarmTransfers implements NodeTransfers {
                             throw new java.io.UncheckedIOException(e);
                         }
                     });
-                    if (!sent.equals(arrived)) {
+                    if (!sent.sha256().equals(arrived.sha256())) {
                         throw new IllegalStateException("the files on node " + to + " are not those sent from node " + from
                                 + " (sha256 " + sent.sha256() + " sent, " + arrived.sha256() + " arrived): nothing was changed");
                     }
@@ -148,6 +154,7 @@ final class SwarmTransfers implements NodeTransfers {
                 removeHelper(source, sourceHelper);
             }
             progress.accept(new OperationProgress("switching", 0, -1, 0, -1, 0));
+            runtime.awaitTrusted(to, Deadline.in(RESUME_WAIT)); // a target that restarted during the copy settles first
             pin(to);
             pinned = true;
         }
@@ -175,8 +182,70 @@ final class SwarmTransfers implements NodeTransfers {
             return Map.copyOf(facts);
         }
 
-        private VolumeStream.Digest copy(DockerRuntime source, String sourceHelper, DockerRuntime target, String targetHelper)
-                throws Exception {
+        /**
+         * Copies, and when the copy breaks (a connection to either engine, either engine restarting) copies again, up to
+         * {@link #ATTEMPTS} times, once the target's engine answers: the files the target already holds whole (their
+         * header as the source's: size, mode, owner, time) are not sent again.
+         */
+        private VolumeStream.Digest copyResuming(DockerRuntime source, String sourceHelper, DockerRuntime target,
+                                                 String targetHelper) throws Exception {
+            Set<String> present = Set.of();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    VolumeStream.Digest d = copy(source, sourceHelper, target, targetHelper, present);
+                    facts.put("attempts", Integer.toString(attempt));
+                    // what the last attempt sent: less than the files' size when it resumed a broken copy
+                    facts.put("bytesSentLastAttempt", Long.toString(d.sentBytes()));
+                    return d;
+                } catch (Exception broken) {
+                    if (attempt >= ATTEMPTS) {
+                        throw broken;
+                    }
+                    log.warn("server={} copy from node={} to node={} broke (attempt {} of {}): {}; resuming", serverId, from, to,
+                            attempt, ATTEMPTS, broken.getMessage());
+                    progress.accept(new OperationProgress("resuming", 0, -1, 0, -1, 0));
+                    present = whatTheTargetHas(target, targetHelper);
+                }
+            }
+        }
+
+        /** The files the target holds now, asked again until its engine answers (it may be restarting). */
+        private Set<String> whatTheTargetHas(DockerRuntime target, String targetHelper) throws InterruptedException {
+            Deadline deadline = Deadline.in(RESUME_WAIT);
+            while (true) {
+                try {
+                    return target.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
+                        try (InputStream tar = c.copyArchiveFromContainerCmd(targetHelper, HELPER_MOUNT).exec()) {
+                            return VolumeStream.files(tar);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                } catch (EngineException | java.io.UncheckedIOException away) {
+                    if (answers(target)) {
+                        throw away; // the engine is there and refuses: waiting changes nothing
+                    }
+                    if (deadline.expired()) {
+                        throw new IllegalStateException("node " + to + "'s engine did not answer again within "
+                                + RESUME_WAIT.toSeconds() + " s to resume the copy: " + away.getMessage(), away);
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        }
+
+        /** Whether {@code engine} answers a ping now. */
+        private boolean answers(DockerRuntime engine) {
+            try {
+                engine.engineCall("transfer", serverId, Deadline.in(Duration.ofSeconds(5)), c -> c.pingCmd().exec());
+                return true;
+            } catch (EngineException e) {
+                return false;
+            }
+        }
+
+        private VolumeStream.Digest copy(DockerRuntime source, String sourceHelper, DockerRuntime target, String targetHelper,
+                                         Set<String> present) throws Exception {
             PipedInputStream toTarget = new PipedInputStream(1 << 20);
             PipedOutputStream out = new PipedOutputStream(toTarget);
             AtomicReference<VolumeStream.Digest> sent = new AtomicReference<>();
@@ -185,7 +254,7 @@ final class SwarmTransfers implements NodeTransfers {
                 try (out) {
                     sent.set(source.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
                         try (InputStream tar = c.copyArchiveFromContainerCmd(sourceHelper, HELPER_MOUNT).exec()) {
-                            return VolumeStream.repack(tar, out, (bytes, files) ->
+                            return VolumeStream.repack(tar, out, present, (bytes, files) ->
                                     progress.accept(new OperationProgress("copying", bytes, -1, files, -1, 0)));
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);

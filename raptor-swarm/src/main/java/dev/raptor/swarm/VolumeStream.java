@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * A server's files as the engines' archive endpoints carry them (tar), passed from one node to another entry by entry,
@@ -21,8 +23,11 @@ import java.util.HexFormat;
 final class VolumeStream {
     private static final int BUFFER = 1 << 16;
 
-    /** What went through: the digest, the bytes of file content and the number of entries. */
-    record Digest(String sha256, long bytes, long files) {
+    /**
+     * What went through: the digest, the bytes of file content and the number of entries (all of them, sent or not), and
+     * the bytes of content actually sent.
+     */
+    record Digest(String sha256, long bytes, long files, long sentBytes) {
     }
 
     /** Told every so often how many content bytes and entries have gone through. */
@@ -34,13 +39,18 @@ final class VolumeStream {
     private VolumeStream() {
     }
 
-    /** Copies the tar {@code in} to {@code out} entry by entry (closing neither), and answers its digest. */
-    static Digest repack(InputStream in, OutputStream out, Progress progress) throws IOException {
+    /**
+     * Copies the tar {@code in} to {@code out} entry by entry (closing neither), and answers its digest (over every entry,
+     * sent or not). A file whose {@link #quickKey} is in {@code present} (the target has it already: an earlier attempt
+     * cut short wrote it whole) is read and digested but not sent again; the digest of the target, read back after,
+     * says whether that was right.
+     */
+    static Digest repack(InputStream in, OutputStream out, Set<String> present, Progress progress) throws IOException {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         TarArchiveOutputStream copy = new TarArchiveOutputStream(new NonClosing(out));
         copy.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         copy.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        Digest d = walk(tar, copy, progress);
+        Digest d = walk(tar, copy, present, progress);
         copy.finish();
         copy.flush();
         return d;
@@ -48,20 +58,45 @@ final class VolumeStream {
 
     /** The digest of the tar {@code in}. */
     static Digest digest(InputStream in) throws IOException {
-        return walk(new TarArchiveInputStream(in), null, (b, f) -> {
+        return walk(new TarArchiveInputStream(in), null, Set.of(), (b, f) -> {
         });
     }
 
-    private static Digest walk(TarArchiveInputStream tar, TarArchiveOutputStream copy, Progress progress) throws IOException {
+    /** The {@link #quickKey} of every file in the tar {@code in}: what a resumed copy need not send again. */
+    static Set<String> files(InputStream in) throws IOException {
+        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        Set<String> out = new HashSet<>();
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            if (e.isFile()) {
+                out.add(quickKey(e));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A file as its header tells it: name, size, mode, owner and modification time. The engine sets a file's time as it
+     * finishes writing it, so a file cut short by a broken copy never has its source's key.
+     */
+    static String quickKey(TarArchiveEntry e) {
+        return name(e) + '\0' + e.getSize() + '\0' + Integer.toOctalString(e.getMode() & 07777) + '\0' + e.getLongUserId() + ':'
+                + e.getLongGroupId() + '\0' + e.getModTime().getTime();
+    }
+
+    private static Digest walk(TarArchiveInputStream tar, TarArchiveOutputStream copy, Set<String> present, Progress progress)
+            throws IOException {
         MessageDigest all = sha256();
         MessageDigest content = sha256();
         byte[] buffer = new byte[BUFFER];
         long bytes = 0;
+        long sentBytes = 0;
         long files = 0;
         long told = 0;
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-            if (copy != null) {
+            boolean send = copy != null && !(e.isFile() && present.contains(quickKey(e)));
+            if (send) {
                 copy.putArchiveEntry(e);
             }
             content.reset();
@@ -69,8 +104,9 @@ final class VolumeStream {
                 int n;
                 while ((n = tar.read(buffer)) > 0) {
                     content.update(buffer, 0, n);
-                    if (copy != null) {
+                    if (send) {
                         copy.write(buffer, 0, n);
+                        sentBytes += n;
                     }
                     bytes += n;
                     if (bytes - told >= 8L << 20) {
@@ -79,7 +115,7 @@ final class VolumeStream {
                     }
                 }
             }
-            if (copy != null) {
+            if (send) {
                 copy.closeArchiveEntry();
             }
             files++;
@@ -90,7 +126,7 @@ final class VolumeStream {
             all.update(line.getBytes(StandardCharsets.UTF_8));
         }
         progress.moved(bytes, files);
-        return new Digest(HexFormat.of().formatHex(all.digest()), bytes, files);
+        return new Digest(HexFormat.of().formatHex(all.digest()), bytes, files, sentBytes);
     }
 
     /** A directory's name with or without its trailing slash is the same entry. */

@@ -39,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +125,51 @@ class SwarmTransferTest {
             assertThat(a.details()).containsKey("sha256").containsEntry("from", TestSwarm.NODE_1);
         });
         assertThat(power(id, PowerAction.STOP)).as("power actions work on the target").isInstanceOf(PowerResult.Done.class);
+    }
+
+    @Test
+    void aCopyBrokenInTheMiddleByTheTargetEngineRestartingResumesWithoutSendingAgainWhatArrivedWhole() throws Exception {
+        Path nodeTwo = tmp.resolve("node-2-volumes");
+        openFleet(nodeTwo);
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = fleet.create(server("resumer", port, TestSwarm.NODE_1)).id();
+        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+        Path source = tmp.resolve("volumes").resolve(id.toString());
+        Path chunks = Files.createDirectories(source.resolve("chunks"));
+        Random random = new Random(7);
+        for (int i = 0; i < 16; i++) {
+            byte[] chunk = new byte[2 << 20];
+            random.nextBytes(chunk);
+            Files.write(chunks.resolve("c%02d.bin".formatted(i)), chunk);
+        }
+        Map<String, String> before = checksums(source);
+        long total = 16L * (2 << 20);
+
+        AtomicBoolean broken = new AtomicBoolean();
+        List<String> stages = new CopyOnWriteArrayList<>();
+        PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, p -> {
+            stages.add(p.stage());
+            // some files are whole on the target: its engine goes away in the middle of the copy, and comes back
+            if (p.stage().equals("copying") && p.bytesDone() >= 16L << 20 && broken.compareAndSet(false, true)) {
+                try {
+                    TestSwarm.script("stop-node", "2");
+                } finally {
+                    TestSwarm.script("start-node", "2");
+                }
+            }
+        }).get(HANG.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(broken).as("the copy was broken in the middle").isTrue();
+        assertThat(result).as(result.toString()).isInstanceOf(PowerResult.Done.class);
+        assertThat(stages).contains("resuming");
+        assertThat(checksums(nodeTwo.resolve(id.toString()))).containsAllEntriesOf(before);
+        assertThat(source).doesNotExist();
+        awaitGreeting(TestSwarm.NODE_2, port);
+        var transferred = store.activity(id, Long.MAX_VALUE, 100).stream()
+                .filter(a -> a.message().contains("transferred to node")).findFirst().orElseThrow();
+        assertThat(transferred.details()).containsEntry("attempts", "2");
+        assertThat(Long.parseLong(transferred.details().get("bytesSentLastAttempt"))).as("the resumed copy sent only what was missing")
+                .isLessThan(total);
     }
 
     @Test
