@@ -53,6 +53,8 @@ final class SwarmTransfers implements NodeTransfers {
     /** Where a helper sees the server's data directory, and its node's volumes directory. */
     static final String HELPER_MOUNT = "/raptor-volume";
     private static final String HELPER_ROOT = "/raptor-volumes";
+    /** The file a transfer writes in a node's volumes directory to learn whether the target sees the same one. */
+    static final String PROBE = ".raptor-transfer-probe";
     /** Label of the helper containers: never a server's label, so no listing of servers ever sees them. */
     static final String HELPER_LABEL = "dev.raptor.transfer";
     /** A guard against a copy that hangs, not a measure of one: a copy of a large world over a slow link takes hours. */
@@ -123,6 +125,14 @@ final class SwarmTransfers implements NodeTransfers {
             }
             Path sourceDir = runtime.config().dataDirOn(from, dataDir);
             Path targetDir = runtime.config().dataDirOn(to, dataDir);
+            if (sourceDir.equals(targetDir) && sharedDisk(source, target, image, sourceDir.getParent())) {
+                // the copy would land on the files it reads, and removing the source would remove the server's only copy
+                throw new IllegalStateException("nodes " + from + " and " + to + " keep servers' data in the same directory ("
+                        + sourceDir.getParent() + "), on a disk they share: nothing to move. Give each node a directory of its "
+                        + "own (RAPTOR_SWARM_VOLUMES, e.g. " + to + "=/srv/raptor/volumes) to move servers between them");
+            }
+            // the target starts empty: what an earlier transfer there left (a daemon that stopped in the middle) goes
+            remove(to);
             String sourceHelper = helper(source, image, sourceDir, "source");
             try {
                 String targetHelper = helper(target, image, targetDir, "target");
@@ -231,6 +241,50 @@ final class SwarmTransfers implements NodeTransfers {
                     }
                     Thread.sleep(500);
                 }
+            }
+        }
+
+        /**
+         * Whether {@code root} on the two nodes is one directory (both see this machine's disk, as the test swarm's nodes
+         * do): a probe file written there through the source's engine, looked for through the target's. The probe is
+         * one small file, {@value #PROBE}, overwritten by each transfer.
+         */
+        private boolean sharedDisk(DockerRuntime source, DockerRuntime target, String image, Path root) throws IOException {
+            String token = UUID.randomUUID().toString();
+            byte[] body = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+            try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tar)) {
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(HELPER_MOUNT.substring(1) + "/" + PROBE);
+                entry.setSize(body.length);
+                out.putArchiveEntry(entry);
+                out.write(body);
+                out.closeArchiveEntry();
+            }
+            String writer = helper(source, image, root, "probe");
+            try {
+                source.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
+                    c.copyArchiveToContainerCmd(writer).withRemotePath("/")
+                            .withTarInputStream(new java.io.ByteArrayInputStream(tar.toByteArray())).exec();
+                    return null;
+                });
+            } finally {
+                removeHelper(source, writer);
+            }
+            String reader = helper(target, image, root, "probe");
+            try {
+                return target.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
+                    try (InputStream in = c.copyArchiveFromContainerCmd(reader, HELPER_MOUNT + "/" + PROBE).exec();
+                         var entries = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
+                        return entries.getNextEntry() != null
+                                && token.equals(new String(entries.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (EngineException.NotFound notThere) {
+                return false;
+            } finally {
+                removeHelper(target, reader);
             }
         }
 

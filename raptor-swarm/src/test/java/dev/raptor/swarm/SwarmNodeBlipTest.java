@@ -12,6 +12,7 @@ import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.store.SqliteStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,9 +68,7 @@ class SwarmNodeBlipTest {
 
     @AfterEach
     void closeFleet() throws Exception {
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            fleet.delete(s.id(), true).get(HANG.toSeconds(), TimeUnit.SECONDS);
-        }
+        FleetTeardown.deleteAll(fleet, HANG);
         fleet.close();
         bus.close();
         runtime.close();

@@ -13,6 +13,7 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.store.SqliteStore;
 import org.junit.jupiter.api.AfterEach;
@@ -82,9 +83,7 @@ class SwarmTransferTest {
         if (fleet == null) {
             return;
         }
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            fleet.delete(s.id(), true).get(HANG.toSeconds(), TimeUnit.SECONDS);
-        }
+        FleetTeardown.deleteAll(fleet, HANG);
         fleet.close();
         bus.close();
         runtime.close();
@@ -213,6 +212,26 @@ class SwarmTransferTest {
         assertThatThrownBy(() -> fleet.transfer(never, TestSwarm.NODE_2, p -> {
         })).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors().getFirst().message()).contains("never placed"));
         assertThat(fleet.controller(placed).state()).as("nothing was stopped").isEqualTo(ServerState.RUNNING);
+    }
+
+    @Test
+    void aTransferBetweenNodesThatShareTheVolumesDirectoryIsRefusedAndTheServerRunsOnWithItsFiles() throws Exception {
+        openFleet(tmp.resolve("volumes")); // node 2 "keeps its servers" where node 1 does: one disk, as without RAPTOR_SWARM_VOLUMES
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = fleet.create(server("shared", port, TestSwarm.NODE_1)).id();
+        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+        Path source = tmp.resolve("volumes").resolve(id.toString());
+        writeWorld(source);
+        Map<String, String> before = checksums(source);
+
+        PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, p -> {
+        }).get(HANG.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(result).isInstanceOfSatisfying(PowerResult.Failed.class,
+                f -> assertThat(f.reason()).contains("same directory").contains("RAPTOR_SWARM_VOLUMES"));
+        assertThat(checksums(source)).containsAllEntriesOf(before);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
+        assertThat(runtime.find(id, Deadline.in(HANG)).getFirst().labels()).containsEntry(ServiceBlueprint.NODE_LABEL, TestSwarm.NODE_1);
     }
 
     private ServerSpec server(String name, int port, String node) {
