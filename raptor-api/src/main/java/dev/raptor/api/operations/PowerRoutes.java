@@ -67,7 +67,7 @@ public final class PowerRoutes {
         r.rejectUnknown(TransferRequest.FIELDS, Set.of());
         problems.throwIfAny();
         Operation.Live live = new Operation.Live();
-        CompletableFuture<PowerResult> result = fleet.transfer(id, node, live::progress);
+        CompletableFuture<PowerResult> result = fleet.transfer(id, node, p -> live.progress(ProgressDocuments.of(p)));
         Operation op = operations.track(id, OperationKind.POWER, "transfer", null, live,
                 result.thenApply(res -> res == null ? null : Operation.Outcome.of(res, Instant.now().truncatedTo(ChronoUnit.MILLIS))));
         OperationAnswer.send(ctx, operations, op, wait);
