@@ -10,6 +10,7 @@ import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.client.RaptorProblemException;
 import dev.raptor.wire.node.NodeList;
 import dev.raptor.wire.operation.OperationDocument;
+import dev.raptor.wire.operation.TransferRequest;
 import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.LimitsDocument;
@@ -25,6 +26,7 @@ import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,6 +62,9 @@ class SwarmDaemonTest {
         env.put("DOCKER_HOST", swarm.get("RAPTOR_SWARM_MANAGER"));
         env.put("RAPTOR_SWARM_NODES", swarm.get("RAPTOR_SWARM_NODES"));
         env.put("RAPTOR_NODE", node);
+        // node 2 keeps servers' data apart from this machine's (node 1's) so that a transfer really copies
+        Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
+        env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000); // published inside the node's own namespace
         try (DaemonProcess d = TestDaemon.launch(tmp, "swarm", env, List.of()); SwarmRuntime runtime = TestSwarm.runtime(node)) {
             TestDaemon.awaitHealthy(d);
@@ -116,6 +121,24 @@ class SwarmDaemonTest {
             assertThat(nodes.nodes().getFirst().servers()).isEmpty();
             assertThat(nodes.nodes().getFirst().memoryFreeBytes()).isEqualTo(nodes.nodes().getFirst().memoryBytes());
             assertThat(nodes.unplaced()).isEmpty();
+
+            // moved to node 1 through the API, with its files: it answers there, its spec names node 1, node 2's copy is gone
+            Files.writeString(nodeTwoVolumes.resolve(id.toString()).resolve("world.dat"), "the world of on-node-2\n");
+            OperationDocument transfer = api.server(id).transfer(new TransferRequest(TestSwarm.NODE_1, null, BigDecimal.valueOf(300)));
+            OperationDocument transferred = api.operations().await(transfer, Duration.ofMinutes(5));
+            assertThat(transferred.status()).as(transferred.toString()).isEqualTo("done");
+            assertThat(transferred.action()).isEqualTo("transfer");
+            assertThat(api.server(id).get().state()).isEqualTo("running");
+            assertThat(api.server(id).get().spec().node()).isEqualTo(TestSwarm.NODE_1);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(greeting(TestSwarm.addressOf(TestSwarm.NODE_1), port)).contains("on-node-2"));
+            assertThat(Files.readString(tmp.resolve("data").resolve("volumes").resolve(id.toString()).resolve("world.dat")))
+                    .isEqualTo("the world of on-node-2\n");
+            assertThat(nodeTwoVolumes.resolve(id.toString())).as("node 2's copy is removed").doesNotExist();
+            RaptorProblemException again = catchThrowableOfType(RaptorProblemException.class,
+                    () -> api.server(id).transfer(TransferRequest.of(TestSwarm.NODE_1)));
+            assertThat(again.status()).isEqualTo(400);
+            assertThat(again.problem().errors()).extracting(e -> e.field()).containsExactly("node");
 
             OperationDocument stopped = api.server(id).power("stop", Duration.ofSeconds(90));
             assertThat(stopped.status()).as(stopped.toString()).isEqualTo("done");
