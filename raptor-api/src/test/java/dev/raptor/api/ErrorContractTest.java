@@ -130,7 +130,8 @@ class ErrorContractTest {
     void everyRouteThatTakesABodyRefusesOneOverTheLimitWith413() {
         String id = node.create(TestNode.gameServer("big-bodies", 0));
         String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
-        for (String route : List.of("POST /api/v1/servers/" + id + "/power", "POST /api/v1/servers/" + id + "/commands",
+        for (String route : List.of("POST /api/v1/servers/" + id + "/power", "POST /api/v1/servers/" + id + "/transfer",
+                "POST /api/v1/servers/" + id + "/commands",
                 "POST /api/v1/servers/" + id + "/tokens", "PATCH /api/v1/servers/" + id, "POST /api/v1/state/import",
                 "POST /api/v1/servers/" + id + "/exec", "POST /api/v1/servers/" + id + "/commit", "POST /api/v1/images/pull",
                 "POST /api/v1/images/prune", "POST /api/v1/networks")) {
