@@ -383,6 +383,8 @@ public final class SwarmRuntime implements ContainerRuntime {
         DockerRuntime node = engines.get(hostname);
         // a task whose image its node lacks would fail only at start, after a pull attempt: say it now, as Docker's create does
         node.engineCall("create", spec.id(), deadline, c -> c.inspectImageCmd(spec.image()).exec());
+        // the node may be another machine, or keep data elsewhere (RAPTOR_SWARM_VOLUMES): its task needs the directory there
+        SwarmTransfers.ensureDirectory(node, spec.id(), spec.image(), config.dataDirOn(hostname, dataDir), deadline);
         ServiceSpec service = ServiceBlueprint.of(spec, config.dataDirOn(hostname, dataDir), config.node(), hostname);
         String id = onManager("create", spec.id(), deadline, c -> c.createServiceCmd(service).exec().getId());
         log.info("service created server={} service={} node={} image={}", spec.id(), id, hostname, spec.image());

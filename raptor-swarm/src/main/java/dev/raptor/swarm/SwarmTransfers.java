@@ -73,6 +73,38 @@ final class SwarmTransfers implements NodeTransfers {
         this.runtime = runtime;
     }
 
+    /**
+     * Makes {@code dir} exist on the node {@code engine} runs on (a service's bind mount needs its source there, and
+     * raptord makes data directories on its own machine only): a helper of {@code image} with it bind-mounted, made and
+     * given an empty archive (the engine makes a missing bind source as it mounts it), then removed. Needs nothing of
+     * the image: it never runs.
+     */
+    static void ensureDirectory(DockerRuntime engine, UUID serverId, String image, Path dir, Deadline deadline) {
+        String id = engine.engineCall("create", serverId, deadline, c -> c.createContainerCmd(image)
+                .withName("raptor-volume-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .withLabels(Map.of(HELPER_LABEL, serverId.toString()))
+                .withEntrypoint("/bin/sh")
+                .withCmd("-c", "true")
+                .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(HELPER_MOUNT))))
+                .exec().getId());
+        try {
+            engine.engineCall("create", serverId, deadline, c -> {
+                c.copyArchiveToContainerCmd(id).withRemotePath(HELPER_MOUNT)
+                        .withTarInputStream(new java.io.ByteArrayInputStream(new byte[1024])).exec(); // two zero blocks: an empty tar
+                return null;
+            });
+        } finally {
+            try {
+                engine.engineCall("create", serverId, deadline, c -> {
+                    c.removeContainerCmd(id).withForce(true).exec();
+                    return null;
+                });
+            } catch (EngineException e) {
+                log.warn("server={} volume helper {} could not be removed: {}", serverId, id, e.getMessage());
+            }
+        }
+    }
+
     @Override
     public String nodeOf(UUID serverId, Deadline deadline) {
         Service s = runtime.serviceOf(serverId, deadline);
