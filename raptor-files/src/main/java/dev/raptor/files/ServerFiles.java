@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -39,8 +41,6 @@ import java.util.UUID;
  * long runs of native calls and CPU work, which hold a virtual thread's carrier.
  */
 public final class ServerFiles {
-    private static final int COPY_BUFFER = 256 * 1024;
-
     private final UUID serverId;
     private final FilesContext ctx;
 
@@ -290,18 +290,41 @@ public final class ServerFiles {
      * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
      */
     public WriteResult write(String path, InputStream body, long expectedSize, Progress progress) throws IOException {
+        return write(path, Channels.newChannel(body), expectedSize, progress);
+    }
+
+    /**
+     * Writes a whole channel atomically (temporary file, then rename), a {@linkplain TransferBuffers transfer buffer}
+     * at a time: each is filled from {@code body} and then written to the file in one call, charged to the quota as
+     * it is written. A body longer than the quota allows is cut off there and nothing is left of it. A blocking
+     * channel is expected (a read answering 0 is simply asked again).
+     *
+     * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
+     */
+    public WriteResult write(String path, ReadableByteChannel body, long expectedSize, Progress progress) throws IOException {
         try (WritableFile w = openWrite(path, WriteMode.REPLACE, expectedSize)) {
             progress.totals(expectedSize, 1);
-            byte[] buf = new byte[COPY_BUFFER];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            int n;
-            while ((n = body.read(buf)) >= 0) {
-                progress.check(path);
-                bb.clear().limit(n);
-                while (bb.hasRemaining()) {
-                    w.write(bb);
+            ByteBuffer buf = TransferBuffers.acquire();
+            try {
+                boolean end = false;
+                while (!end) {
+                    progress.check(path);
+                    buf.clear();
+                    while (buf.hasRemaining()) {
+                        if (body.read(buf) < 0) {
+                            end = true;
+                            break;
+                        }
+                    }
+                    buf.flip();
+                    int n = buf.remaining();
+                    while (buf.hasRemaining()) {
+                        w.write(buf);
+                    }
+                    progress.addBytes(n);
                 }
-                progress.addBytes(n);
+            } finally {
+                TransferBuffers.release(buf); // used by this thread's file writes only, all returned
             }
             WriteResult result = w.commit();
             progress.addFile();
