@@ -187,14 +187,16 @@ public final class ServerFiles {
             res.close();
             throw e;
         }
-        try (fd) {
+        try {
             if (old != null) {
                 s.fchmod(fd, old.mode() & 0777, p.toString());
             }
             FileChannel ch = s.reopen(fd, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // fd stays open with the write: its writeback head start (WritableFile#write) goes through it
             return new WritableFile(ctx.jail(), p.toString(), WriteMode.REPLACE, r.parent(), r.leaf(), temp, ch, res,
-                    credit, credit, old == null);
+                    credit, credit, old == null, fd);
         } catch (IOException | RuntimeException e) {
+            fd.close();
             try {
                 s.unlink(r.parent(), temp, false, p.toString());
             } catch (IOException ignored) {
@@ -224,7 +226,7 @@ public final class ServerFiles {
         try {
             Reservation res = ctx.usage().reserve(Math.max(0, expectedSize - before), ctx.quota(), p.toString());
             return new WritableFile(ctx.jail(), p.toString(), WriteMode.IN_PLACE, r.parent(), r.leaf(), null, ch, res,
-                    before, before, created);
+                    before, before, created, null);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
