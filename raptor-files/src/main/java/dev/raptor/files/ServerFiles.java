@@ -298,7 +298,7 @@ public final class ServerFiles {
     /**
      * Writes a whole channel atomically (temporary file, then rename), a {@linkplain TransferBuffers transfer buffer}
      * at a time: each is filled from {@code body} and then written to the file in one call, charged to the quota as
-     * it is written. A body longer than the quota allows is cut off there and nothing is left of it. A blocking
+     * it is written. The progress counts bytes as they are read (at most one buffer ahead of the file). A body longer than the quota allows is cut off there and nothing is left of it. A blocking
      * channel is expected (a read answering 0 is simply asked again).
      *
      * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
@@ -310,20 +310,22 @@ public final class ServerFiles {
             try {
                 boolean end = false;
                 while (!end) {
-                    progress.check(path);
                     buf.clear();
                     while (buf.hasRemaining()) {
-                        if (body.read(buf) < 0) {
+                        // counted and checked per read, not per buffer: a slow body (a pull from a slow server)
+                        // shows progress and can be cancelled long before a buffer is full
+                        progress.check(path);
+                        int n = body.read(buf);
+                        if (n < 0) {
                             end = true;
                             break;
                         }
+                        progress.addBytes(n);
                     }
                     buf.flip();
-                    int n = buf.remaining();
                     while (buf.hasRemaining()) {
                         w.write(buf);
                     }
-                    progress.addBytes(n);
                 }
             } finally {
                 TransferBuffers.release(buf); // used by this thread's file writes only, all returned
