@@ -122,6 +122,12 @@ public final class MeteredRuntime implements ContainerRuntime {
         return delegate.portNode(spec);
     }
 
+    /** The runtime's own: a transfer is long work of many calls, timed as the operation it is, not as one engine call. */
+    @Override
+    public java.util.Optional<dev.raptor.core.node.NodeTransfers> transfers() {
+        return delegate.transfers();
+    }
+
     @Override
     public List<RuntimeNode> nodes(Deadline deadline) {
         return timed("nodes", () -> delegate.nodes(deadline));
