@@ -350,7 +350,7 @@ final class Extraction {
         Plan again = new Plan();
         Map<JailPath, Integer> directoryModes = new HashMap<>();
         Map<JailPath, Instant> directoryTimes = new HashMap<>();
-        byte[] buf = new byte[256 * 1024];
+        byte[] buf = new byte[1024 * 1024]; // one write per read-ahead chunk
         try (EntryReader reader = open(format, source)) {
             ArchiveEntry e;
             while ((e = next(reader, source)) != null) {
