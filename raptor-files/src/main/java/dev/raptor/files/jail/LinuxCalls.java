@@ -94,6 +94,10 @@ public final class LinuxCalls {
     private static final MethodHandle UTIMENSAT = downcall("utimensat", FunctionDescriptor.of(I, I, A, A, I), E);
     private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(I));
     private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(I, I), E);
+    private static final MethodHandle SYNC_FILE_RANGE = downcall("sync_file_range", FunctionDescriptor.of(I, I, L, L, I), E);
+
+    /** {@code sync_file_range}: start writing the dirty pages of the range, without waiting for them. */
+    public static final int SYNC_FILE_RANGE_WRITE = 2;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -271,6 +275,16 @@ public final class LinuxCalls {
     public static int geteuid() {
         try {
             return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sync_file_range(fd, offset, nbytes, flags)}; {@code nbytes} 0 means to the end of the file. */
+    public static int syncFileRange(MemorySegment state, int fd, long offset, long nbytes, int flags) {
+        try {
+            int r = (int) SYNC_FILE_RANGE.invokeExact(state, fd, offset, nbytes, flags);
+            return r == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
