@@ -3,6 +3,7 @@ package dev.raptor.sftp;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.sftp.login.LoginThrottle;
+import dev.raptor.sftp.login.TransferProtocol;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
@@ -130,7 +131,8 @@ class SftpProtocolTest {
             assertThatThrownBy(() -> new MinaClient(f.port(), login, Fixture.PASSWORD).close()).isInstanceOf(Exception.class);
             assertThat(f.logins.throttleStats().failedLogins()).isGreaterThanOrEqualTo(3);
             assertThat(f.logins.throttleStats().throttledLogins()).isGreaterThanOrEqualTo(1);
-            assertThat(f.logins.throttleStats().blockedUsers()).isEqualTo(1);
+            assertThat(f.logins.throttleStats().blockedUsers(TransferProtocol.SFTP)).isEqualTo(1);
+            assertThat(f.logins.throttleStats().blockedUsers(TransferProtocol.FTP)).isZero();
         }
     }
 
