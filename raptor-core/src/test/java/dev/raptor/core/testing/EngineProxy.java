@@ -1,4 +1,4 @@
-package dev.raptor.docker;
+package dev.raptor.core.testing;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -11,15 +11,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A Unix-socket proxy in front of the real engine that can break every connection on demand. */
-final class EngineProxy implements AutoCloseable {
+/**
+ * An engine a test controls without touching the shared one: a Unix-socket proxy in front of the real Docker
+ * Engine that a runtime or a whole daemon is pointed at ({@link #dockerHost()}), and that breaks every connection
+ * on demand, so the engine looks stopped to it ({@link #cutAndRefuse()}) and comes back ({@link #resume()}).
+ */
+public final class EngineProxy implements AutoCloseable {
     private final Path socket;
     private final Path engine;
     private final ServerSocketChannel server;
     private final List<SocketChannel> open = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
 
-    EngineProxy(Path socket, String engineHost) throws IOException {
+    public EngineProxy(Path socket, String engineHost) throws IOException {
         URI host = URI.create(engineHost);
         if (!"unix".equals(host.getScheme())) {
             throw new IllegalArgumentException("the proxy needs a unix:// DOCKER_HOST, not " + engineHost);
@@ -31,12 +35,13 @@ final class EngineProxy implements AutoCloseable {
         Thread.ofVirtual().name("engine-proxy").start(this::accept);
     }
 
-    String dockerHost() {
+    /** The {@code unix://} address to give the runtime under test instead of the engine's. */
+    public String dockerHost() {
         return "unix://" + socket;
     }
 
     /** Breaks every open connection and refuses new ones until {@link #resume()}. */
-    void cutAndRefuse() {
+    public void cutAndRefuse() {
         refusing = true;
         for (SocketChannel c : open) {
             closeQuietly(c);
@@ -44,7 +49,8 @@ final class EngineProxy implements AutoCloseable {
         open.clear();
     }
 
-    void resume() {
+    /** Accepts and forwards new connections again. */
+    public void resume() {
         refusing = false;
     }
 
