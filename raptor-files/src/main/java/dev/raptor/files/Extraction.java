@@ -390,7 +390,7 @@ final class Extraction {
                                 if (n >= WRITEBACK_FROM_BYTES) {
                                     // Its pages head for the disk now, beside the rest of the extraction, instead of
                                     // all at a restore's flush (or in the kernel's own time, 30 s later).
-                                    s.startWriteback(fd, shownPath);
+                                    s.startWriteback(fd);
                                 }
                                 s.fchmod(fd, mode, shownPath);
                                 if (e.modified() != null) {

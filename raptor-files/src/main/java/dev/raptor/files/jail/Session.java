@@ -476,13 +476,11 @@ public final class Session implements AutoCloseable {
 
     /**
      * Starts writing what was written to the file {@code fd} (open for writing) to disk, without waiting: a later
-     * {@link #syncFileSystem} then finds most of it on its way. Nothing is promised about durability here.
+     * {@link #syncFileSystem} then finds most of it on its way. Nothing is promised about durability here (see
+     * {@link LinuxCalls#startWriteback}).
      */
-    public void startWriteback(Fd fd, String shown) throws IOException {
-        int r = LinuxCalls.syncFileRange(state, fd.fd(), 0, 0, LinuxCalls.SYNC_FILE_RANGE_WRITE);
-        if (r < 0) {
-            throw Errno.toException(-r, "flush to disk", shown);
-        }
+    public void startWriteback(Fd fd) {
+        LinuxCalls.startWriteback(fd.fd(), 0, 0); // a head start only: a failure changes nothing else
     }
 
     /** {@code syncfs}: what was written on the file system of {@code fd} is on disk when this returns. */
