@@ -19,6 +19,7 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.store.SqliteStore;
@@ -34,10 +35,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -78,13 +77,7 @@ class SwarmNodeUnavailableTest {
 
     @AfterEach
     void closeFleet() throws Exception {
-        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            deletes.add(fleet.delete(s.id(), true));
-        }
-        for (CompletableFuture<PowerResult> d : deletes) {
-            d.get(HANG.toSeconds(), TimeUnit.SECONDS);
-        }
+        FleetTeardown.deleteAll(fleet, HANG);
         fleet.close();
         bus.close();
         runtime.close();
