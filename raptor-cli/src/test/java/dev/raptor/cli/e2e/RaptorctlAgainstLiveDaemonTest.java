@@ -119,17 +119,32 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
-    void thePlainPsPrintsWhatTheFullVerbPrints() {
-        runDetached("same-on", "--label", "team=red");
+    void thePlainPsPrintsWhatTheFullVerbPrints(@TempDir Path dir) throws java.io.IOException {
+        runDetached("same-on", "--label", "team=red", "-p", "127.0.0.1:" + freePort() + ":25566/udp");
         ok("create", "--name", "same-off", IMAGE);
-        // `ps` with plain flags is answered without picocli and the HTTP client; a root option (here the same
-        // socket again) sends it down the full path, which must print the very same
+        ok("create", "--name", "same-ports", "-p", "127.0.0.1:" + freePort() + ":25565", "-p", freePort() + ":25567/udp", IMAGE);
+        // `ps` with plain flags is answered without picocli, the HTTP client and (but for --json) the wire records;
+        // a root option (here the same socket again) sends it down the full path, which must print the very same
         String[] full = {"--socket", daemon.process().socket().toString()};
         for (List<String> args : List.of(List.of("ps"), List.of("ps", "-a"), List.of("ls", "-a", "--no-trunc"), List.of("ps", "-a", "-q"),
                 List.of("ps", "-q", "--no-trunc"))) {
             String quick = ok(args.toArray(String[]::new)).out();
             String viaPicocli = ok(java.util.stream.Stream.concat(java.util.Arrays.stream(full), args.stream()).toArray(String[]::new)).out();
             assertThat(withoutAges(quick)).as("raptorctl %s", args).isEqualTo(withoutAges(viaPicocli)).isNotBlank();
+        }
+        String table = ok("ps", "-a", "--no-trunc").out();
+        assertThat(table).contains("same-ports").containsPattern("same-on +raptor-test/gameserver:1 +running +127\\.0\\.0\\.1:\\d+->25565/tcp, "
+                + "127\\.0\\.0\\.1:\\d+->25566/udp ");
+        // and it really is the quick path: a table of these servers (an answer of several kilobytes) loads neither
+        // picocli nor the HTTP client nor the wire records' mapper
+        for (String[] args : List.of(new String[]{"ps", "-a"}, new String[]{"ps", "-q"})) {
+            Path classLog = dir.resolve("classes-" + UUID.randomUUID() + ".log");
+            Result traced = ctl.withJvmOptions("-Xlog:class+load:file=" + classLog).run(args);
+            assertThat(traced.exit()).as(traced.toString()).isZero();
+            assertThat(traced.out()).isNotBlank();
+            assertThat(Files.readAllLines(classLog)).as("classes loaded by raptorctl %s", List.of(args)).isNotEmpty()
+                    .noneMatch(l -> l.contains(" picocli.") || l.contains(" org.eclipse.jetty.client.")
+                            || l.contains(" com.fasterxml.jackson.databind."));
         }
         JsonNode quick = ok("ps", "-a", "--json").json();
         JsonNode viaPicocli = ok("--socket", daemon.process().socket().toString(), "ps", "-a", "--json").json();
