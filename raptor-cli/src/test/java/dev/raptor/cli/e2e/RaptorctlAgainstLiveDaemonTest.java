@@ -121,7 +121,8 @@ class RaptorctlAgainstLiveDaemonTest {
     @Test
     void thePlainPsPrintsWhatTheFullVerbPrints(@TempDir Path dir) throws java.io.IOException {
         runDetached("same-on", "--label", "team=red", "-p", "127.0.0.1:" + freePort() + ":25566/udp");
-        ok("create", "--name", "same-off", IMAGE);
+        // a list larger than the daemon's output buffer, which it then sends delimited by the connection's end
+        ok("create", "--name", "same-off", "-e", "FILLER=" + "x".repeat(16 * 1024), IMAGE);
         ok("create", "--name", "same-ports", "-p", "127.0.0.1:" + freePort() + ":25565", "-p", freePort() + ":25567/udp", IMAGE);
         // `ps` with plain flags is answered without picocli, the HTTP client and (but for --json) the wire records;
         // a root option (here the same socket again) sends it down the full path, which must print the very same
