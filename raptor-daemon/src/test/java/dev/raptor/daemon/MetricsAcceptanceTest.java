@@ -4,6 +4,7 @@ import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.daemon.testing.TestDaemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.core.testing.EngineProxy;
 import dev.raptor.metrics.testing.PrometheusServer;
 import dev.raptor.query.testing.MinecraftResponder;
 import dev.raptor.query.testing.SourceResponder;
@@ -157,7 +158,7 @@ class MetricsAcceptanceTest {
 
     @Test
     void deepHealthIsDegradedBelowTheFreeSpaceThresholdAndUnhealthyOnceTheEngineStops() throws Exception {
-        try (EngineSwitch engine = new EngineSwitch(tmp.resolve("engine.sock"), TestDaemon.dockerHost())) {
+        try (EngineProxy engine = new EngineProxy(tmp.resolve("engine.sock"), TestDaemon.dockerHost())) {
             DaemonProcess d = daemon(Map.of("DOCKER_HOST", engine.dockerHost(), "RAPTOR_HEALTH_DISK_WARN_MIB", Long.toString(1L << 30)));
 
             HttpResponse<String> degraded = DaemonRequests.request(d, "GET", "/api/v1/health?deep=true", null);
@@ -166,7 +167,7 @@ class MetricsAcceptanceTest {
             assertThat(report.get("status").asText()).isEqualTo("degraded");
             assertThat(report.get("reasons")).singleElement().satisfies(r -> assertThat(r.asText()).startsWith("disk: ").contains("(below "));
 
-            engine.stop();
+            engine.cutAndRefuse(); // the daemon's engine is gone: open connections break, new ones are refused
 
             HttpResponse<String> unhealthy = DaemonRequests.request(d, "GET", "/api/v1/health?deep=true", null);
             assertThat(unhealthy.statusCode()).as(unhealthy.body()).isEqualTo(503);

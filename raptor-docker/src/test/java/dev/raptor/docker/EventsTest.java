@@ -6,6 +6,7 @@ import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.Subscription;
+import dev.raptor.core.testing.EngineProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

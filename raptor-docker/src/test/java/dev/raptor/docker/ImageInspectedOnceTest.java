@@ -2,6 +2,7 @@ package dev.raptor.docker;
 
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.EngineProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,6 +7,7 @@ import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.wire.problem.Problem;
 import io.javalin.http.Context;
+import io.javalin.websocket.WsContext;
 
 import java.util.UUID;
 
@@ -28,6 +29,9 @@ public final class SocketUpgradeGuard {
      */
     public record Admitted(UUID serverId, Principal principal, String client) {
     }
+
+    /** Where {@link #admit} leaves the admission for the socket's connect handler ({@link #admitted}). */
+    private static final String ADMITTED = "raptor.socket.admitted";
 
     private final ServerFleet fleet;
     private final Authenticator authenticator;
@@ -64,7 +68,29 @@ public final class SocketUpgradeGuard {
                 requireFor(claims, id, needed);
             }
         }
-        return new Admitted(id, principal, client);
+        Admitted admitted = new Admitted(id, principal, client);
+        ctx.attribute(ADMITTED, admitted);
+        return admitted;
+    }
+
+    /** The admission {@link #admit} gave this socket's upgrade request. */
+    public static Admitted admitted(WsContext ctx) {
+        Admitted admitted = ctx.attribute(ADMITTED);
+        if (admitted == null) {
+            throw new IllegalStateException("socket " + ctx.sessionId() + " was upgraded without SocketUpgradeGuard.admit");
+        }
+        return admitted;
+    }
+
+    /**
+     * A plain {@code GET} of a socket's address: 426 with {@code Upgrade: websocket} and {@code how} to connect.
+     *
+     * @throws ProblemException always (after a 404 for an unknown server id's shape)
+     */
+    public static void upgradeRequired(Context ctx, String how) {
+        Query.serverId(ctx);
+        ctx.header("Upgrade", "websocket");
+        throw new ProblemException(Problem.of(426, "upgrade-required", "WebSocket upgrade required", how));
     }
 
     /**

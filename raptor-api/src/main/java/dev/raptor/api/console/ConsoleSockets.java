@@ -5,15 +5,12 @@ import dev.raptor.api.auth.Principal;
 import dev.raptor.api.auth.SocketUpgradeGuard;
 import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.http.CorsPolicy;
-import dev.raptor.api.http.Query;
-import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.console.ConsoleHub;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.query.GameStatuses;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.wire.game.GameStatusDocument;
-import dev.raptor.wire.problem.Problem;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
@@ -32,11 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * first message instead. The protocol is described in {@code raptor-api/README-console.md}.
  */
 public final class ConsoleSockets implements AutoCloseable {
-    /** Upgrade attribute holding the {@link Principal} of a header-authenticated upgrade. */
-    static final String PRINCIPAL = "raptor.console.principal";
-    /** Upgrade attribute holding the client's address (absent over the Unix socket). */
-    static final String CLIENT = "raptor.console.client";
-
     private final ServerFleet fleet;
     private final ConsoleHub consoles;
     private final StatsHub stats;
@@ -96,31 +88,23 @@ public final class ConsoleSockets implements AutoCloseable {
      * 404 for an unknown server, 401/403/429 for a bad {@code Authorization} header).
      */
     public void beforeUpgrade(Context ctx) {
-        SocketUpgradeGuard.Admitted admitted = upgrades.admit(ctx, closed, null);
-        if (admitted.client() != null) {
-            ctx.attribute(CLIENT, admitted.client());
-        }
-        if (admitted.principal() != null) {
-            ctx.attribute(PRINCIPAL, admitted.principal());
-        }
+        upgrades.admit(ctx, closed, null);
     }
 
     /** {@code GET …/ws} without an upgrade: 426, saying how to connect. */
     public void upgradeRequired(Context ctx) {
-        Query.serverId(ctx);
-        ctx.header("Upgrade", "websocket");
-        throw new ProblemException(Problem.of(426, "upgrade-required", "WebSocket upgrade required",
-                "this is the console WebSocket: connect with a WebSocket client (Upgrade: websocket) and send "
-                        + "{\"event\": \"auth\", \"args\": [\"<token>\"]}"));
+        SocketUpgradeGuard.upgradeRequired(ctx, "this is the console WebSocket: connect with a WebSocket client "
+                + "(Upgrade: websocket) and send {\"event\": \"auth\", \"args\": [\"<token>\"]}");
     }
 
     /** The socket's handlers. */
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             UUID id = UUID.fromString(ctx.pathParam("id"));
-            Principal principal = ctx.attribute(PRINCIPAL);
+            SocketUpgradeGuard.Admitted admitted = SocketUpgradeGuard.admitted(ctx);
+            Principal principal = admitted.principal();
             ConsoleConnection socket = new ConsoleConnection(this, id, ctx.session, settings,
-                    principal == null ? null : SocketGrant.of(principal), ctx.attribute(CLIENT));
+                    principal == null ? null : SocketGrant.of(principal), admitted.client());
             open.put(ctx.sessionId(), socket);
             if (closed) {
                 socket.close(1001, "the daemon is shutting down");

@@ -6,7 +6,6 @@ import dev.raptor.api.auth.Principal;
 import dev.raptor.api.auth.SocketUpgradeGuard;
 import dev.raptor.api.auth.TokenClaims;
 import dev.raptor.api.http.CorsPolicy;
-import dev.raptor.api.http.Query;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.core.exec.ServerExec;
@@ -30,10 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * an {@link ExecConnection}.
  */
 public final class ExecSockets implements AutoCloseable {
-    static final String PRINCIPAL = "raptor.exec.principal";
-    /** Upgrade attribute holding the TCP client's address, which the failed-auth limit counts a start message's token against. */
-    static final String CLIENT = "raptor.exec.client";
-
     private final ServerExec exec;
     private final Authenticator authenticator;
     private final ProblemMapper problems;
@@ -66,28 +61,20 @@ public final class ExecSockets implements AutoCloseable {
      * unknown server, 401/403/429 for a bad {@code Authorization} header or a token without {@code exec}).
      */
     public void beforeUpgrade(Context ctx) {
-        SocketUpgradeGuard.Admitted admitted = upgrades.admit(ctx, closed, Permission.EXEC);
-        if (admitted.client() != null) {
-            ctx.attribute(CLIENT, admitted.client());
-        }
-        if (admitted.principal() != null) {
-            ctx.attribute(PRINCIPAL, admitted.principal());
-        }
+        upgrades.admit(ctx, closed, Permission.EXEC);
     }
 
     /** {@code GET …/exec/ws} without an upgrade: 426, saying how to connect. */
     public void upgradeRequired(Context ctx) {
-        Query.serverId(ctx);
-        ctx.header("Upgrade", "websocket");
-        throw new ProblemException(Problem.of(426, "upgrade-required", "WebSocket upgrade required",
-                "this is the interactive exec socket: connect with a WebSocket client (Upgrade: websocket) and send "
-                        + "{\"type\": \"start\", \"command\": [\"sh\"], \"tty\": true}"));
+        SocketUpgradeGuard.upgradeRequired(ctx, "this is the interactive exec socket: connect with a WebSocket client "
+                + "(Upgrade: websocket) and send {\"type\": \"start\", \"command\": [\"sh\"], \"tty\": true}");
     }
 
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             UUID id = UUID.fromString(ctx.pathParam("id"));
-            ExecConnection c = new ExecConnection(this, id, ctx.session, ctx.attribute(PRINCIPAL), ctx.attribute(CLIENT));
+            SocketUpgradeGuard.Admitted admitted = SocketUpgradeGuard.admitted(ctx);
+            ExecConnection c = new ExecConnection(this, id, ctx.session, admitted.principal(), admitted.client());
             open.put(ctx.sessionId(), c);
             if (closed) {
                 c.close(1001, "the daemon is shutting down");

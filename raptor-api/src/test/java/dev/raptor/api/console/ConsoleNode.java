@@ -16,6 +16,7 @@ import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.core.server.ServerState;
 import dev.raptor.core.stats.StatsHub;
 import dev.raptor.files.ServerVolumes;
@@ -28,11 +29,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,16 +130,10 @@ final class ConsoleNode implements AutoCloseable {
 
     @Override
     public void close() {
-        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            deletes.add(fleet.delete(s.id(), true));
-        }
-        for (CompletableFuture<PowerResult> d : deletes) {
-            try {
-                d.get(HANG.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // removed below anyway
-            }
+        try {
+            FleetTeardown.deleteAll(fleet, HANG);
+        } catch (Exception e) {
+            // what did not go is removed below anyway
         }
         api.close();
         stats.close();

@@ -24,8 +24,8 @@ import dev.raptor.core.health.ServersCheck;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.health.StoreCheck;
 import dev.raptor.core.power.ControllerSettings;
-import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.process.ProcessRuntime;
 import dev.raptor.process.ProcessRuntimeConfig;
@@ -56,13 +56,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Raptor node in the test JVM, wired as the daemon wires it (SQLite store, Docker runtime, fleet, backups in
@@ -357,16 +354,10 @@ public final class TestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            deletes.add(fleet.delete(s.id(), true));
-        }
-        for (CompletableFuture<PowerResult> d : deletes) {
-            try {
-                d.get(HANG.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // removed below anyway
-            }
+        try {
+            FleetTeardown.deleteAll(fleet, HANG);
+        } catch (Exception e) {
+            // what did not go is removed below anyway
         }
         api.close();
         scheduledBackups.close();

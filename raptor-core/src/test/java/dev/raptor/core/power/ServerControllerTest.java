@@ -154,13 +154,19 @@ class ServerControllerTest {
     }
 
     @Test
-    void theDesiredStateIsWrittenBeforeTheEngineIsTouched() {
+    void theDesiredStateIsWrittenBeforeTheEngineIsTouched() throws Exception {
         UUID id = create(game());
         engine.on(Verb.CREATE).once().hang();
-        fleet.power(id, PowerAction.START);
-        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1);
+        assertThat(store.find(id).orElseThrow().desired())
+                .as("the intent is durable while the engine still holds the create")
+                .isEqualTo(DesiredState.RUNNING);
         assertThat(engine.calls(Verb.CREATE)).isZero();
         engine.releaseHangs();
+        // The start runs to its end before the fixture closes: a start still writing into the volume
+        // made @TempDir's cleanup fail (DirectoryNotEmpty) now and then.
+        assertDone(start.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
     }
 
     @Test

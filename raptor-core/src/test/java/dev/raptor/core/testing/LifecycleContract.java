@@ -89,13 +89,7 @@ public abstract class LifecycleContract {
 
     @AfterEach
     void closeFleet() throws Exception {
-        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            deletes.add(fleet.delete(s.id(), true));
-        }
-        for (CompletableFuture<PowerResult> d : deletes) {
-            d.get(HANG.toSeconds(), TimeUnit.SECONDS);
-        }
+        FleetTeardown.deleteAll(fleet, HANG);
         fleet.close();
         bus.close();
         runtime.close();

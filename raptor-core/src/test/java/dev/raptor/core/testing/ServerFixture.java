@@ -11,10 +11,8 @@ import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerStore;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -62,13 +60,7 @@ public final class ServerFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<CompletableFuture<PowerResult>> deletes = new ArrayList<>();
-        for (ServerFleet.ServerSnapshot s : fleet.list()) {
-            deletes.add(fleet.delete(s.id(), true));
-        }
-        for (CompletableFuture<PowerResult> d : deletes) {
-            d.get(HANG.toSeconds(), TimeUnit.SECONDS);
-        }
+        FleetTeardown.deleteAll(fleet, HANG);
         fleet.close();
         bus.close();
         runtime.close();

@@ -1,4 +1,4 @@
-package dev.raptor.docker;
+package dev.raptor.core.testing;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A Unix-socket proxy in front of the real engine that can break every connection on demand, and notes the request
- * line of every HTTP request it passes on (to count the engine calls an operation costs).
+ * An engine a test controls without touching the shared one: a Unix-socket proxy in front of the real Docker
+ * Engine that a runtime or a whole daemon is pointed at ({@link #dockerHost()}), and that breaks every connection
+ * on demand, so the engine looks stopped to it ({@link #cutAndRefuse()}) and comes back ({@link #resume()}). It notes
+ * the request line of every HTTP request it passes on, to count the engine calls an operation costs
+ * ({@link #requests}).
  */
-final class EngineProxy implements AutoCloseable {
+public final class EngineProxy implements AutoCloseable {
     private final Path socket;
     private final Path engine;
     private final ServerSocketChannel server;
@@ -23,7 +26,7 @@ final class EngineProxy implements AutoCloseable {
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
 
-    EngineProxy(Path socket, String engineHost) throws IOException {
+    public EngineProxy(Path socket, String engineHost) throws IOException {
         URI host = URI.create(engineHost);
         if (!"unix".equals(host.getScheme())) {
             throw new IllegalArgumentException("the proxy needs a unix:// DOCKER_HOST, not " + engineHost);
@@ -35,12 +38,13 @@ final class EngineProxy implements AutoCloseable {
         Thread.ofVirtual().name("engine-proxy").start(this::accept);
     }
 
-    String dockerHost() {
+    /** The {@code unix://} address to give the runtime under test instead of the engine's. */
+    public String dockerHost() {
         return "unix://" + socket;
     }
 
     /** Breaks every open connection and refuses new ones until {@link #resume()}. */
-    void cutAndRefuse() {
+    public void cutAndRefuse() {
         refusing = true;
         for (SocketChannel c : open) {
             closeQuietly(c);
@@ -48,7 +52,8 @@ final class EngineProxy implements AutoCloseable {
         open.clear();
     }
 
-    void resume() {
+    /** Accepts and forwards new connections again. */
+    public void resume() {
         refusing = false;
     }
 
@@ -72,7 +77,7 @@ final class EngineProxy implements AutoCloseable {
     }
 
     /** How many requests passed with this method and a path (API version left out) that starts with {@code pathPrefix}. */
-    long requests(String method, String pathPrefix) {
+    public long requests(String method, String pathPrefix) {
         return requestLines.stream().filter(l -> REQUEST_LINE.matcher(l).matches()).map(l -> l.split(" "))
                 .filter(l -> l[0].equals(method) && l[1].replaceFirst("^/v[0-9.]+/", "/").startsWith(pathPrefix)).count();
     }
