@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -39,8 +41,6 @@ import java.util.UUID;
  * long runs of native calls and CPU work, which hold a virtual thread's carrier.
  */
 public final class ServerFiles {
-    private static final int COPY_BUFFER = 256 * 1024;
-
     private final UUID serverId;
     private final FilesContext ctx;
 
@@ -187,14 +187,16 @@ public final class ServerFiles {
             res.close();
             throw e;
         }
-        try (fd) {
+        try {
             if (old != null) {
                 s.fchmod(fd, old.mode() & 0777, p.toString());
             }
             FileChannel ch = s.reopen(fd, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // fd stays open with the write: its writeback head start (WritableFile#write) goes through it
             return new WritableFile(ctx.jail(), p.toString(), WriteMode.REPLACE, r.parent(), r.leaf(), temp, ch, res,
-                    credit, credit, old == null);
+                    credit, credit, old == null, fd);
         } catch (IOException | RuntimeException e) {
+            fd.close();
             try {
                 s.unlink(r.parent(), temp, false, p.toString());
             } catch (IOException ignored) {
@@ -224,7 +226,7 @@ public final class ServerFiles {
         try {
             Reservation res = ctx.usage().reserve(Math.max(0, expectedSize - before), ctx.quota(), p.toString());
             return new WritableFile(ctx.jail(), p.toString(), WriteMode.IN_PLACE, r.parent(), r.leaf(), null, ch, res,
-                    before, before, created);
+                    before, before, created, null);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -290,18 +292,43 @@ public final class ServerFiles {
      * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
      */
     public WriteResult write(String path, InputStream body, long expectedSize, Progress progress) throws IOException {
+        return write(path, Channels.newChannel(body), expectedSize, progress);
+    }
+
+    /**
+     * Writes a whole channel atomically (temporary file, then rename), a {@linkplain TransferBuffers transfer buffer}
+     * at a time: each is filled from {@code body} and then written to the file in one call, charged to the quota as
+     * it is written. The progress counts bytes as they are read (at most one buffer ahead of the file). A body longer than the quota allows is cut off there and nothing is left of it. A blocking
+     * channel is expected (a read answering 0 is simply asked again).
+     *
+     * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
+     */
+    public WriteResult write(String path, ReadableByteChannel body, long expectedSize, Progress progress) throws IOException {
         try (WritableFile w = openWrite(path, WriteMode.REPLACE, expectedSize)) {
             progress.totals(expectedSize, 1);
-            byte[] buf = new byte[COPY_BUFFER];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            int n;
-            while ((n = body.read(buf)) >= 0) {
-                progress.check(path);
-                bb.clear().limit(n);
-                while (bb.hasRemaining()) {
-                    w.write(bb);
+            ByteBuffer buf = TransferBuffers.acquire();
+            try {
+                boolean end = false;
+                while (!end) {
+                    buf.clear();
+                    while (buf.hasRemaining()) {
+                        // counted and checked per read, not per buffer: a slow body (a pull from a slow server)
+                        // shows progress and can be cancelled long before a buffer is full
+                        progress.check(path);
+                        int n = body.read(buf);
+                        if (n < 0) {
+                            end = true;
+                            break;
+                        }
+                        progress.addBytes(n);
+                    }
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        w.write(buf);
+                    }
                 }
-                progress.addBytes(n);
+            } finally {
+                TransferBuffers.release(buf); // used by this thread's file writes only, all returned
             }
             WriteResult result = w.commit();
             progress.addFile();

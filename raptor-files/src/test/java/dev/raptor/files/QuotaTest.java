@@ -99,6 +99,50 @@ class QuotaTest {
     }
 
     @Test
+    void aStreamCutOffAfterManyTransferBuffersLeavesTheFileItWouldHaveReplacedWhole() throws IOException {
+        v.close();
+        v = new Volume(tmp.resolve("big"));
+        byte[] old = new byte[2 * TransferBuffers.SIZE + 3];
+        new java.util.Random(3).nextBytes(old);
+        Files.write(v.root.resolve("world.dat"), old);
+        // room for the old file and three buffers more: the stream (six buffers) is written a buffer at a time and
+        // refused only once several are already in the temporary file
+        files = v.files(old.length + 3L * TransferBuffers.SIZE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> files.usage().known());
+        long[] read = {0};
+        java.nio.channels.ReadableByteChannel body = new java.nio.channels.ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) {
+                if (read[0] >= 6L * TransferBuffers.SIZE) {
+                    return -1;
+                }
+                int n = Math.min(dst.remaining(), 64 * 1024);
+                dst.position(dst.position() + n);
+                read[0] += n;
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        assertThatThrownBy(() -> files.write("world.dat", body, -1, Progress.none())).isInstanceOf(QuotaExceededException.class);
+
+        assertThat(read[0]).as("several buffers were read before the refusal").isGreaterThan(3L * TransferBuffers.SIZE);
+        assertThat(Files.readAllBytes(v.root.resolve("world.dat"))).as("the old file, untouched").isEqualTo(old);
+        try (var s = Files.list(v.root)) {
+            assertThat(s.toList()).as("no temporary file left").containsExactly(v.root.resolve("world.dat"));
+        }
+        assertThat(files.usage().bytes().getAsLong()).isEqualTo(old.length);
+    }
+
+    @Test
     void writesThatFitAreChargedAndReplacingCreditsTheOldFile() throws IOException {
         files.write("a.bin", zeros(30 * KIB), 30 * KIB, Progress.none());
         assertThat(files.usage().bytes().getAsLong()).isEqualTo(90 * KIB);

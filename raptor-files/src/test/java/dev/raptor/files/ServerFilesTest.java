@@ -83,6 +83,47 @@ class ServerFilesTest {
     }
 
     @Test
+    void aReplacingWriteOfManyWritebackStepsRoundTripsAndLeavesNoFileDescriptorOpen() throws IOException {
+        v.write("world.dat", "old");
+        byte[] data = new byte[(int) (2 * WritableFile.WRITEBACK_BYTES + 12345)];
+        new java.util.Random(9).nextBytes(data);
+        files.write("world.dat", new ByteArrayInputStream(data), data.length, Progress.none());
+        assertThat(Files.readAllBytes(v.root.resolve("world.dat"))).isEqualTo(data);
+        assertThat(openFilesUnder(v.root)).isEmpty();
+
+        // abandoned half way: the temporary file and its descriptors go, the old file stays
+        IOException broken = new IOException("client went away");
+        java.io.InputStream cut = new java.io.SequenceInputStream(new ByteArrayInputStream(data), new java.io.InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw broken;
+            }
+        });
+        assertThatThrownBy(() -> files.write("world.dat", cut, -1, Progress.none())).isSameAs(broken);
+        assertThat(Files.readAllBytes(v.root.resolve("world.dat"))).isEqualTo(data);
+        assertThat(openFilesUnder(v.root)).isEmpty();
+    }
+
+    /** This process's descriptors open on files (not directories) under {@code root}, as /proc/self/fd shows them. */
+    private static java.util.List<String> openFilesUnder(Path root) throws IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    continue; // closed meanwhile
+                }
+                if (target.startsWith(root.toString()) && !Files.isDirectory(Path.of(target.replace(" (deleted)", "")))) {
+                    out.add(target);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void listingShowsTypesModesAndLinksDirectoriesFirst() throws IOException {
         v.write("b.txt", "hello");
         Files.createDirectories(v.root.resolve("a-dir"));

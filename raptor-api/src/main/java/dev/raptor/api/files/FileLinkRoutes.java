@@ -3,6 +3,7 @@ package dev.raptor.api.files;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.SignedLinks;
+import dev.raptor.api.http.BodyChannel;
 import dev.raptor.api.http.JsonBody;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
@@ -90,7 +91,7 @@ public final class FileLinkRoutes {
     public void upload(Context ctx) throws IOException {
         SignedLinks.Claims c = links.redeem(Query.text(ctx, "token").orElse(null), UPLOAD);
         ServerFiles f = files.of(c.serverId());
-        List<WriteResult> written = MultipartUpload.write(f, c.resource(), ctx.contentType(), ctx.req().getInputStream(),
+        List<WriteResult> written = MultipartUpload.write(f, c.resource(), ctx.contentType(), BodyChannel.of(ctx),
                 settings.files().uploadMaxFileBytes());
         long bytes = written.stream().mapToLong(WriteResult::bytes).sum();
         if (!written.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.raptor.api.files;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.files.FilesException;
 import dev.raptor.files.ServerFiles;
+import dev.raptor.files.TransferBuffers;
 import dev.raptor.files.WritableFile;
 import dev.raptor.files.WriteMode;
 import dev.raptor.files.WriteResult;
@@ -12,8 +13,8 @@ import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,6 @@ import java.util.Locale;
  * are ignored.
  */
 final class MultipartUpload {
-    private static final int BUFFER = 256 * 1024;
     private static final int MAX_PARTS = 10_000;
 
     private final ServerFiles files;
@@ -54,7 +54,7 @@ final class MultipartUpload {
      * @param contentType  the request's {@code Content-Type} (its boundary)
      * @param maxFileBytes the largest file one part may write, 0 = no limit
      */
-    static List<WriteResult> write(ServerFiles files, String directory, String contentType, InputStream body, long maxFileBytes)
+    static List<WriteResult> write(ServerFiles files, String directory, String contentType, ReadableByteChannel body, long maxFileBytes)
             throws IOException {
         String boundary = contentType == null ? null : MultiPart.extractBoundary(contentType);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || boundary == null) {
@@ -66,16 +66,20 @@ final class MultipartUpload {
         return List.copyOf(u.written);
     }
 
-    private void run(String boundary, InputStream body) throws IOException {
+    private void run(String boundary, ReadableByteChannel body) throws IOException {
         Listener listener = new Listener();
         MultiPart.Parser parser = new MultiPart.Parser(boundary, listener);
         parser.setMaxParts(MAX_PARTS);
-        byte[] buf = new byte[BUFFER];
+        // a direct buffer: the body lands in native memory once and each part's content is written to its file
+        // from there (the parser hands out slices of it)
+        ByteBuffer buf = TransferBuffers.acquire();
         try {
             boolean complete = false;
             while (!complete) {
-                int n = body.read(buf);
-                Content.Chunk chunk = n < 0 ? Content.Chunk.EOF : Content.Chunk.from(ByteBuffer.wrap(buf, 0, n), false);
+                buf.clear();
+                int n = fill(body, buf);
+                buf.flip();
+                Content.Chunk chunk = n < 0 ? Content.Chunk.EOF : Content.Chunk.from(buf, false);
                 parser.parse(chunk);
                 rethrow();
                 complete = n < 0 || listener.complete;
@@ -86,7 +90,21 @@ final class MultipartUpload {
             }
         } finally {
             abandon();
+            TransferBuffers.release(buf); // the parser and the file writes are done with it
         }
+    }
+
+    /** Reads until {@code buf} is full or the body ends: the bytes read, or -1 when it ended before any. */
+    private static int fill(ReadableByteChannel body, ByteBuffer buf) throws IOException {
+        int total = 0;
+        while (buf.hasRemaining()) {
+            int n = body.read(buf);
+            if (n < 0) {
+                return total == 0 ? -1 : total;
+            }
+            total += n;
+        }
+        return total;
     }
 
     private void rethrow() throws IOException {

@@ -3,21 +3,22 @@ package dev.raptor.api.files;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.wire.problem.Problem;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * An upload body cut off at the node's per-file limit ({@code uploadMaxFileBytes}): reading past it ends the
  * request with a 413, and the write it fed is abandoned (nothing of it stays).
  */
-final class UploadLimit extends FilterInputStream {
+final class UploadLimit implements ReadableByteChannel {
+    private final ReadableByteChannel in;
     private final long limit;
     private final String path;
     private long read;
 
-    UploadLimit(InputStream in, long limit, String path) {
-        super(in);
+    UploadLimit(ReadableByteChannel in, long limit, String path) {
+        this.in = in;
         this.limit = limit;
         this.path = path;
     }
@@ -28,27 +29,24 @@ final class UploadLimit extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-            count(1);
-        }
-        return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
+    public int read(ByteBuffer dst) throws IOException {
+        int n = in.read(dst);
         if (n > 0) {
-            count(n);
+            read += n;
+            if (read > limit) {
+                throw tooLarge(limit, path);
+            }
         }
         return n;
     }
 
-    private void count(long n) {
-        read += n;
-        if (read > limit) {
-            throw tooLarge(limit, path);
-        }
+    @Override
+    public boolean isOpen() {
+        return in.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 }

@@ -102,6 +102,20 @@ class SignedLinkApiTest {
     }
 
     @Test
+    void aDownloadLinkToAFileSwappedForALinkOutsideTheRootServesNothing() throws Exception {
+        Path outside = Files.writeString(dir.resolve("outside.txt"), "the node's secret");
+        api.put("/world/swapped.dat", "level data".getBytes(StandardCharsets.UTF_8));
+        String url = api.post("download-url", "{\"path\": \"/world/swapped.dat\"}").json().get("url").asText();
+        Path file = api.root().resolve("world/swapped.dat");
+        Files.delete(file);
+        Files.createSymbolicLink(file, outside); // after the link was signed, before it is used
+
+        FileApi.Bin r = download(url);
+        assertThat(r.status()).as(r.toString()).isEqualTo(403);
+        assertThat(r.text()).doesNotContain("the node's secret");
+    }
+
+    @Test
     void anExpiredLinkAndALinkForTheOtherDirectionAreRefused() {
         api.put("/a.txt", "a".getBytes(StandardCharsets.UTF_8));
         String down = api.post("download-url", "{\"path\": \"/a.txt\"}").json().get("url").asText();

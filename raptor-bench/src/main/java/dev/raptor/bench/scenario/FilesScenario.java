@@ -3,6 +3,7 @@ package dev.raptor.bench.scenario;
 import dev.raptor.bench.Bench;
 import dev.raptor.bench.Result;
 import dev.raptor.bench.daemon.Calls;
+import dev.raptor.bench.stats.ProcessCpu;
 import dev.raptor.bench.stats.Samples;
 import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.wire.client.FilesClient;
@@ -53,13 +54,14 @@ public final class FilesScenario implements Scenario {
     @Override
     public String description() {
         return "1 GiB upload (PUT, signed multipart) and download with curl vs cp; compress/decompress a 1 GiB tree "
-                + "to tar.gz and tar.zst vs tar czf / tar --zstd (--size-mib=1024, --runs=2)";
+                + "to tar.gz and tar.zst vs tar czf / tar --zstd (--size-mib=1024, --runs=2; --archives=0: transfers only)";
     }
 
     @Override
     public List<Result> run(Bench bench) throws Exception {
         int sizeMiB = bench.intOption("size-mib", 1024);
         int runs = bench.intOption("runs", 2);
+        boolean archives = bench.intOption("archives", 1) != 0;
         for (String tool : List.of("curl", "tar", "gzip", "zstd")) {
             if (!onPath(tool)) {
                 return List.of(Result.notMeasured(name(), description(), "no " + tool + " here (apt-get install " + tool + ")"));
@@ -69,7 +71,9 @@ public final class FilesScenario implements Scenario {
         Path payload = dir.resolve("payload.bin");
         exec(dir, "sh", "-c", "head -c " + sizeMiB + "M /dev/urandom > '" + payload + "'");
         Path refTree = dir.resolve("tree");
-        makeTree(dir, refTree, sizeMiB);
+        if (archives) {
+            makeTree(dir, refTree, sizeMiB);
+        }
 
         DaemonProcess daemon = bench.startDaemon("files");
         try (RaptorClient api = daemon.client(daemon.apiKey())) {
@@ -79,7 +83,9 @@ public final class FilesScenario implements Scenario {
             String contentUrl = daemon.baseUrl() + "/servers/" + id + "/files/content?path=";
             String auth = "Authorization: Bearer " + daemon.apiKey();
             // the same tree inside the server, copied as the game would have written it (not measured)
-            exec(dir, "cp", "-a", refTree.toString(), volume.resolve("tree").toString());
+            if (archives) {
+                exec(dir, "cp", "-a", refTree.toString(), volume.resolve("tree").toString());
+            }
             files.mkdir("/uploads");
 
             Samples put = new Samples();
@@ -96,8 +102,9 @@ public final class FilesScenario implements Scenario {
             Samples tarXgz = new Samples();
             Samples tarXzst = new Samples();
             for (int i = 0; i < runs; i++) {
-                // transfers: curl against cp, alternating, every copy checked
-                put.add(timed("PUT with curl", () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null", "-H", auth, "-T",
+                // transfers: curl against cp, alternating, every copy checked; the daemon's CPU seconds printed with each
+                long pid = daemon.pid();
+                put.add(timed("PUT with curl", pid, () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null", "-H", auth, "-T",
                         payload.toString(), contentUrl + "/payload.bin")));
                 cpIn.add(timed("cp in", () -> exec(dir, "cp", payload.toString(), dir.resolve("cp-in.bin").toString())));
                 same(payload, volume.resolve("payload.bin"), "PUT");
@@ -105,12 +112,12 @@ public final class FilesScenario implements Scenario {
 
                 String upload = files.uploadUrl("/uploads").url();
                 String uploadUrl = "http://127.0.0.1:" + daemon.port() + upload;
-                multipart.add(timed("signed multipart upload with curl", () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null",
+                multipart.add(timed("signed multipart upload with curl", pid, () -> exec(dir, "curl", "-sS", "-f", "-o", "/dev/null",
                         "-F", "file=@" + payload + ";filename=payload.bin", uploadUrl)));
                 same(payload, volume.resolve("uploads/payload.bin"), "the signed upload");
                 delete(api, files, "/uploads/payload.bin");
 
-                get.add(timed("GET with curl", () -> exec(dir, "curl", "-sS", "-f", "-H", auth, "-o",
+                get.add(timed("GET with curl", pid, () -> exec(dir, "curl", "-sS", "-f", "-H", auth, "-o",
                         dir.resolve("back.bin").toString(), contentUrl + "/payload.bin")));
                 cpOut.add(timed("cp out", () -> exec(dir, "cp", volume.resolve("payload.bin").toString(),
                         dir.resolve("cp-out.bin").toString())));
@@ -118,6 +125,9 @@ public final class FilesScenario implements Scenario {
                 Files.delete(dir.resolve("back.bin"));
                 Files.delete(dir.resolve("cp-out.bin"));
                 delete(api, files, "/payload.bin");
+                if (!archives) {
+                    continue;
+                }
 
                 // archives: Raptor's operations against GNU tar on the same tree and disk
                 raptorGz.add(timed("compress tar.gz", () -> done(api, files.compress(compress("/tree.tar.gz", "tar.gz")))));
@@ -144,6 +154,9 @@ public final class FilesScenario implements Scenario {
             out.add(goal(sizeMiB + " MiB upload, PUT /files/content with curl vs cp, MiB/s", mib, put, cpIn, 0.8));
             out.add(goal(sizeMiB + " MiB upload, signed URL multipart with curl vs cp, MiB/s", mib, multipart, cpIn, 0.8));
             out.add(goal(sizeMiB + " MiB download, GET /files/content with curl vs cp, MiB/s", mib, get, cpOut, 0.8));
+            if (!archives) {
+                return out;
+            }
             double zst = mib / seconds(raptorZst.medianNanos());
             double czf = mib / seconds(tarGz.medianNanos());
             out.add(new Result(name(), sizeMiB + " MiB tree, compress tar.zst (Raptor) vs tar czf, MiB/s", fmt(zst), fmt(czf),
@@ -187,6 +200,16 @@ public final class FilesScenario implements Scenario {
         step.run();
         long took = System.nanoTime() - start;
         System.out.printf(Locale.ROOT, "  %s: %.1f s%n", what, took / 1e9);
+        return took;
+    }
+
+    /** The same, printing the CPU seconds {@code pid} (the daemon) spent meanwhile: load moves them less than wall time. */
+    private static long timed(String what, long pid, Step step) throws IOException, InterruptedException {
+        double cpu = ProcessCpu.seconds(pid);
+        long start = System.nanoTime();
+        step.run();
+        long took = System.nanoTime() - start;
+        System.out.printf(Locale.ROOT, "  %s: %.2f s (daemon CPU %.2f s)%n", what, took / 1e9, ProcessCpu.seconds(pid) - cpu);
         return took;
     }
 

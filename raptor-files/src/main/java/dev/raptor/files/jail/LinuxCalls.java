@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * The directory-relative Linux calls the jail is built from, through the FFM API: {@code openat(2)} (with
  * {@code O_PATH}, {@code O_NOFOLLOW}), {@code statx(2)}, {@code getdents64(2)}, {@code readlinkat},
  * {@code mkdirat}, {@code unlinkat}, {@code renameat2}, {@code symlinkat}, {@code linkat}, {@code fchownat},
- * {@code fchmodat}, {@code utimensat}. Each returns the call's result or the negated {@code errno}; names are
+ * {@code fchmodat}, {@code utimensat}, and {@code sync_file_range} for uploads. Each returns the call's result or the negated {@code errno}; names are
  * NUL-terminated byte strings (the file system's own bytes, never Java's platform encoding).
  *
  * <p>Why not {@code java.nio.file.SecureDirectoryStream}: it has no {@code mkdirat}, {@code readlinkat},
@@ -94,6 +94,9 @@ public final class LinuxCalls {
     private static final MethodHandle UTIMENSAT = downcall("utimensat", FunctionDescriptor.of(I, I, A, A, I), E);
     private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(I));
     private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(I, I), E);
+    private static final MethodHandle SYNC_FILE_RANGE = downcall("sync_file_range", FunctionDescriptor.of(I, I, L, L, I));
+    /** {@code sync_file_range}: start writing the range's dirty pages, without waiting for them. */
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -277,6 +280,20 @@ public final class LinuxCalls {
     }
 
     /** {@code syncfs(fd)}: writes everything cached for the file system holding {@code fd} to disk. */
+    /**
+     * Starts writing back {@code length} bytes of {@code fd}'s file from {@code offset} ({@code sync_file_range} with
+     * {@code SYNC_FILE_RANGE_WRITE}): the disk gets them while more are being written, so that a later {@code fsync}
+     * finds little left to do. Only a head start, never a promise (it neither waits nor flushes metadata): the
+     * result is 0 or -1, and a failure changes nothing but the head start.
+     */
+    public static int startWriteback(int fd, long offset, long length) {
+        try {
+            return (int) SYNC_FILE_RANGE.invokeExact(fd, offset, length, SYNC_FILE_RANGE_WRITE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int syncfs(MemorySegment state, int fd) {
         try {
             int r = (int) SYNCFS.invokeExact(state, fd);
