@@ -378,7 +378,7 @@ public final class Daemon implements AutoCloseable {
             for (TransferProtocol p : transfers.protocols()) {
                 TransferMetrics.sessions(metrics.registry(), p.label(), transfers, tr -> tr.openSessions(p));
                 AuthMetrics.register(metrics.registry(), p.label(), transfers.loginStats(), s -> s.failedLogins(p),
-                        s -> s.throttledLogins(p), LoginThrottleStats::blockedAddresses);
+                        s -> s.throttledLogins(p), s -> s.blockedAddresses(p));
             }
         } catch (IOException | RuntimeException e) {
             throw new BootException("cannot serve SFTP/FTP (" + t.describe(t.sftp(), t.ftp()) + "): " + rootMessage(e)

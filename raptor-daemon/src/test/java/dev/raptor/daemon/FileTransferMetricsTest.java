@@ -24,8 +24,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * raptord with SFTP and FTP both on: {@code /metrics} counts each protocol's open sessions and refused logins apart
- * ({@code raptor_file_transfer_sessions{protocol}}, {@code raptor_auth_failures_total{transport}}), and deleting a
- * user over the API ends its FTP control connection and its SFTP session at once.
+ * ({@code raptor_file_transfer_sessions{protocol}}, {@code raptor_auth_failures_total{transport}}), deleting a
+ * user over the API ends its FTP control connection and its SFTP session at once, and an address blocked over FTP
+ * counts in FTP's {@code raptor_auth_blocked_addresses} only.
  */
 class FileTransferMetricsTest {
     private static final Duration HANG = Duration.ofSeconds(60);
@@ -122,6 +123,17 @@ class FileTransferMetricsTest {
                 assertThat(sample(m, "raptor_file_transfer_sessions{protocol=\"ftp\"}")).isZero();
             });
         }
+
+        // ten refused FTP logins (ten names: a name backs off after five) block the address over FTP, and only
+        // FTP's gauge counts it: each transport has its own guard
+        for (int i = 0; i < 10; i++) {
+            try (FtpControl refused = new FtpControl(ftpPort, HANG)) {
+                assertThat(refused.login("nobody" + i + "." + id.substring(0, 8), "not the password")).startsWith("530");
+            }
+        }
+        String blocked = metrics();
+        assertThat(sample(blocked, "raptor_auth_blocked_addresses{transport=\"ftp\"}")).isEqualTo(1.0);
+        assertThat(sample(blocked, "raptor_auth_blocked_addresses{transport=\"sftp\"}")).isZero();
         assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
 }

@@ -8,9 +8,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * The brute-force guards' counts, per way in ({@code transport}: {@code http} for the API's bearer credentials,
- * {@code sftp} and {@code ftp} for SFTP and FTP logins; SFTP and FTP share one guard, so an address blocked after
- * failures over either is blocked for both and both report it in their blocked-addresses gauge, while their failures
- * and throttled attempts are counted apart): {@code raptor_auth_failures_total} (refused credentials that counted),
+ * {@code sftp} and {@code ftp} for SFTP and FTP logins, each with a guard of its own, so every series counts what
+ * happened over its transport only): {@code raptor_auth_failures_total} (refused credentials that counted),
  * {@code raptor_auth_throttled_total} (attempts refused unchecked because their address was blocked) and
  * {@code raptor_auth_blocked_addresses} (addresses blocked now). Read from the guard when scraped; nothing is
  * counted twice.

@@ -8,14 +8,16 @@
  *       configured, the shared logins and sessions)</li>
  *   <li>who may log in: {@link dev.raptor.sftp.login.Logins} (login names {@code <username>.<short server id>},
  *       passwords and keys against the store's {@link dev.raptor.store.sftp.SftpUsers}, expiry, locked files),
- *       {@link dev.raptor.sftp.login.LoginThrottle} (the brute-force guard; its counters are
+ *       {@link dev.raptor.sftp.login.LoginThrottle} (the brute-force guards, one per protocol; their counters are
  *       {@link dev.raptor.sftp.login.LoginThrottleStats}), {@link dev.raptor.sftp.login.OpenSessions} (what ends a
  *       session: its user or server deleted, its server's files locked)</li>
  *   <li>what a user may do: {@link dev.raptor.sftp.volume.UserVolume} (permissions, activity entries, then the
  *       jail), shared by both protocols</li>
  *   <li>SFTP: {@link dev.raptor.sftp.ssh.SftpServer} (algorithms, authentication, the sftp subsystem only), the
  *       NIO file system MINA's SFTP code runs on ({@code JailFileSystem}, {@code JailFileSystemProvider},
- *       {@code JailSftpAccessor}: every call is a volume call) and the status codes ({@code SftpStatuses})</li>
+ *       {@code JailSftpAccessor}: every call is a volume call), the status codes ({@code SftpStatuses}) and
+ *       {@code ChaCha20Poly1305} (OpenSSH's preferred cipher on the JDK's ChaCha20, with our {@code Poly1305}, in
+ *       place of MINA's plain-Java one)</li>
  *   <li>FTP: {@link dev.raptor.sftp.ftp.FtpServer}, {@code JailFtpFiles} (FtpServer's file system over the volume),
  *       {@code FtpsCertificate}</li>
  * </ul>

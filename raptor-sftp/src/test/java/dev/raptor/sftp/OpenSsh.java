@@ -40,8 +40,15 @@ final class OpenSsh {
 
     /** {@code sftp -b -} with a password. */
     static Result sftpWithPassword(int port, String login, String password, String batch, Path workDir) throws IOException, InterruptedException {
+        return sftpWithPassword(port, login, password, batch, workDir, List.of());
+    }
+
+    /** {@code sftp -b -} with a password and more options (e.g. {@code -c cipher}). */
+    static Result sftpWithPassword(int port, String login, String password, String batch, Path workDir, List<String> options)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("sshpass", "-e", "sftp"));
         cmd.addAll(common(port, null));
+        cmd.addAll(options);
         cmd.addAll(List.of("-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
                 "-o", "NumberOfPasswordPrompts=1", "-b", "-", login + "@127.0.0.1"));
         return run(cmd, password, batch, workDir);

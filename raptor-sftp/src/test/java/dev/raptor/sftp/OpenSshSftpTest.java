@@ -148,6 +148,26 @@ class OpenSshSftpTest {
     }
 
     @Test
+    void everyCipherOfferedCarriesFilesBothWaysIntact() throws Exception {
+        UUID s = f.server("ciphers");
+        String login = f.user(s, "admin").loginName();
+        Path file = randomFile("cipher.bin", "8M"); // some 250 packets each way: sequence numbers, keys, tags
+        String expected = sha256(file);
+        // chacha20-poly1305 is Raptor's own (ChaCha20Poly1305), the others MINA's on the JDK's AES
+        for (String cipher : List.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+                "aes128-ctr", "aes256-ctr")) {
+            OpenSsh.Result r = OpenSsh.sftpWithPassword(f.port(), login, Fixture.PASSWORD,
+                    "put cipher.bin\nget cipher.bin cipher-back.bin\n", work, List.of("-c", cipher));
+
+            assertThat(r.exit()).as(cipher + ": " + r.output()).isZero();
+            assertThat(sha256(f.root(s).resolve("cipher.bin"))).as(cipher).isEqualTo(expected);
+            assertThat(sha256(work.resolve("cipher-back.bin"))).as(cipher).isEqualTo(expected);
+            Files.delete(work.resolve("cipher-back.bin"));
+            Files.delete(f.root(s).resolve("cipher.bin"));
+        }
+    }
+
+    @Test
     void mkdirRenameChmodAndRmDoWhatTheySay() throws Exception {
         UUID s = f.server("everyday");
         String login = f.user(s, "admin").loginName();

@@ -3,7 +3,10 @@ package dev.raptor.sftp;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.sftp.login.LoginThrottle;
+import dev.raptor.sftp.login.TransferProtocol;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,33 @@ class SftpProtocolTest {
                 });
             }
             assertThat(Files.size(f.root(s).resolve("big.bin"))).isLessThanOrEqualTo(1 << 20);
+        }
+    }
+
+    @Test
+    void oneRequestReadsAndWritesAsMuchAsOpenSshsOwnServerAllows() throws Exception {
+        int limit = 256 * 1024 - 1024; // OpenSSH's sftp-server's limits; its client sizes requests by them
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")))) {
+            UUID s = f.server("limits");
+            byte[] content = new byte[limit + 4096];
+            new java.util.Random(7).nextBytes(content);
+            Files.write(f.root(s).resolve("big.bin"), content);
+            String login = f.user(s, "admin").loginName();
+            try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD); SftpClient sftp = c.sftp()) {
+                OpenSSHLimitsExtensionInfo limits = sftp.getExtension(OpenSSHLimitsExtension.class).limits();
+                assertThat(limits.maxReadLength).isEqualTo(limit);
+                assertThat(limits.maxWriteLength).isEqualTo(limit);
+
+                byte[] got = new byte[content.length];
+                try (SftpClient.CloseableHandle h = sftp.open("/big.bin", SftpClient.OpenMode.Read)) {
+                    assertThat(sftp.read(h, 0, got, 0, got.length)).as("one read request's answer").isEqualTo(limit);
+                }
+                assertThat(java.util.Arrays.copyOf(got, limit)).isEqualTo(java.util.Arrays.copyOf(content, limit));
+                try (SftpClient.CloseableHandle h = sftp.open("/copy.bin", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create)) {
+                    sftp.write(h, 0, content, 0, limit);
+                }
+                assertThat(Files.readAllBytes(f.root(s).resolve("copy.bin"))).isEqualTo(java.util.Arrays.copyOf(content, limit));
+            }
         }
     }
 
@@ -130,7 +160,8 @@ class SftpProtocolTest {
             assertThatThrownBy(() -> new MinaClient(f.port(), login, Fixture.PASSWORD).close()).isInstanceOf(Exception.class);
             assertThat(f.logins.throttleStats().failedLogins()).isGreaterThanOrEqualTo(3);
             assertThat(f.logins.throttleStats().throttledLogins()).isGreaterThanOrEqualTo(1);
-            assertThat(f.logins.throttleStats().blockedUsers()).isEqualTo(1);
+            assertThat(f.logins.throttleStats().blockedUsers(TransferProtocol.SFTP)).isEqualTo(1);
+            assertThat(f.logins.throttleStats().blockedUsers(TransferProtocol.FTP)).isZero();
         }
     }
 

@@ -71,18 +71,25 @@ public final class SftpScenario implements Scenario {
             sshd = startSshd(dir, sshdPort, publicKey);
             String me = System.getProperty("user.name");
 
-            Target raptor = new Target("raptor", daemon.sftpPort(), raptorLogin, "payload.bin");
-            Target openssh = new Target("openssh", sshdPort, me, reference.resolve("payload.bin").toString());
+            // the server side's CPU per transfer: the daemon's own time; sshd's children's (each connection's sshd and
+            // sftp-server, counted into the listening sshd when they exit). Load moves wall time, much less CPU time.
+            long sshdPid = sshd.pid();
+            Target raptor = new Target("raptor", daemon.sftpPort(), raptorLogin, "payload.bin", () -> cpuTicks(daemon.pid(), false));
+            Target openssh = new Target("openssh", sshdPort, me, reference.resolve("payload.bin").toString(), () -> reapedCpuTicks(sshdPid));
             Samples raptorPut = new Samples();
             Samples opensshPut = new Samples();
             Samples raptorGet = new Samples();
             Samples opensshGet = new Samples();
+            Samples raptorPutCpu = new Samples();
+            Samples opensshPutCpu = new Samples();
+            Samples raptorGetCpu = new Samples();
+            Samples opensshGetCpu = new Samples();
             long limit = System.nanoTime();
             for (int i = 0; i < runs && !Bench.past(limit, Duration.ofSeconds(RUN_LIMIT_SECONDS)); i++) {
-                raptorPut.add(transfer(dir, key, raptor, "put " + payload + " " + raptor.remote()));
-                opensshPut.add(transfer(dir, key, openssh, "put " + payload + " " + openssh.remote()));
-                raptorGet.add(transfer(dir, key, raptor, "get " + raptor.remote() + " " + dir.resolve("back-raptor.bin")));
-                opensshGet.add(transfer(dir, key, openssh, "get " + openssh.remote() + " " + dir.resolve("back-openssh.bin")));
+                transfer(dir, key, raptor, "put " + payload + " " + raptor.remote(), raptorPut, raptorPutCpu);
+                transfer(dir, key, openssh, "put " + payload + " " + openssh.remote(), opensshPut, opensshPutCpu);
+                transfer(dir, key, raptor, "get " + raptor.remote() + " " + dir.resolve("back-raptor.bin"), raptorGet, raptorGetCpu);
+                transfer(dir, key, openssh, "get " + openssh.remote() + " " + dir.resolve("back-openssh.bin"), opensshGet, opensshGetCpu);
                 if (Files.size(dir.resolve("back-raptor.bin")) != Files.size(payload) || Files.mismatch(payload, dir.resolve("back-raptor.bin")) != -1) {
                     throw new IllegalStateException("the file that came back from Raptor differs from the one sent");
                 }
@@ -96,7 +103,9 @@ public final class SftpScenario implements Scenario {
                     new Result(name(), sizeMiB + " MiB put, MiB/s (median of " + raptorPut.count() + ")", fmt(rp), fmt(op),
                             Result.ratio(rp, op), ">= 0.80x", Result.verdict(rp >= 0.8 * op)),
                     new Result(name(), sizeMiB + " MiB get, MiB/s (median of " + raptorGet.count() + ")", fmt(rg), fmt(og),
-                            Result.ratio(rg, og), ">= 0.80x", Result.verdict(rg >= 0.8 * og)));
+                            Result.ratio(rg, og), ">= 0.80x", Result.verdict(rg >= 0.8 * og)),
+                    cpu("put", sizeMiB, raptorPutCpu, opensshPutCpu),
+                    cpu("get", sizeMiB, raptorGetCpu, opensshGetCpu));
         } finally {
             if (sshd != null) {
                 sshd.destroy();
@@ -111,7 +120,55 @@ public final class SftpScenario implements Scenario {
         }
     }
 
-    private record Target(String name, int port, String login, String remote) {
+    private record Target(String name, int port, String login, String remote, CpuTicks serverCpu) {
+    }
+
+    private interface CpuTicks {
+        long read() throws IOException;
+    }
+
+    /** Server CPU seconds per transfer (median), Raptor's daemon against sshd with its sftp-server. */
+    private Result cpu(String direction, int sizeMiB, Samples raptor, Samples openssh) {
+        double r = raptor.medianNanos() / 1e9;
+        double o = openssh.medianNanos() / 1e9;
+        return Result.context(name(), sizeMiB + " MiB " + direction + ", server CPU s (user+sys, median of " + raptor.count() + ")",
+                String.format(Locale.ROOT, "%.2f", r), String.format(Locale.ROOT, "%.2f", o), Result.ratio(r, o));
+    }
+
+    /**
+     * utime+stime of a process ({@code /proc/PID/stat} fields 14 and 15), or of the children it has waited for
+     * (fields 16 and 17), in clock ticks.
+     */
+    private static long cpuTicks(long pid, boolean children) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3 (state)
+        return children ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** sshd's children's CPU once the last connection's processes have exited (their time counts when reaped). */
+    private static long reapedCpuTicks(long sshdPid) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessHandle.of(sshdPid).map(h -> h.children().findAny().isPresent()).orElse(false)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for sshd's session to end", e);
+            }
+        }
+        return cpuTicks(sshdPid, true);
+    }
+
+    /** Clock ticks per second for /proc (USER_HZ, 100 on Linux). */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private static void transfer(Path dir, Path key, Target t, String command, Samples wall, Samples cpu)
+            throws IOException, InterruptedException {
+        long cpu0 = t.serverCpu().read();
+        long took = transfer(dir, key, t, command);
+        wall.add(took);
+        cpu.add((t.serverCpu().read() - cpu0) * (1_000_000_000L / TICKS_PER_SECOND));
     }
 
     private static long transfer(Path dir, Path key, Target t, String command) throws IOException, InterruptedException {

@@ -11,13 +11,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The brute-force guard of SFTP and FTP logins. Failures are counted per client address and per login name; past
- * a limit, that address (or name) backs off: every attempt is refused unchecked until the back-off ends, and each
- * further failure after it doubles the back-off (up to a maximum). A success clears its address and its name. A
- * counter forgets failures older than the window. Blocking starts are logged (once per block, not per attempt).
- * Memory is bounded: past {@link Settings#maxTracked} entries, entries without a block are dropped first.
- * Thread-safe; no I/O. The counting is the node's one brute-force guard, {@link FailureBackoff}, once per address
- * and once per login name.
+ * The brute-force guards of SFTP and FTP logins, one per protocol. Failures are counted per client address and per
+ * login name; past a limit, that address (or name) backs off over that protocol: every attempt is refused unchecked
+ * until the back-off ends, and each further failure after it doubles the back-off (up to a maximum). A success
+ * clears its address and its name. A counter forgets failures older than the window. Blocking starts are logged
+ * (once per block, not per attempt). Memory is bounded: past {@link Settings#maxTracked} entries per guard, entries
+ * without a block are dropped first. Thread-safe; no I/O. Each guard is the node's one brute-force mechanism,
+ * {@link FailureBackoff}, once per address and once per login name.
+ *
+ * <p>Why one guard per protocol: the metrics report blocked addresses per transport, and a figure labelled
+ * {@code ftp} must count what FTP blocked. The price is that an address blocked over one protocol may still try
+ * the other (when FTP is on at all; it is off by default), with its own limits: at most twice the guesses.
  */
 public final class LoginThrottle implements LoginThrottleStats {
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
@@ -28,7 +32,7 @@ public final class LoginThrottle implements LoginThrottleStats {
      * @param window       how long a failure counts
      * @param firstBackoff the first back-off; each failure past the limit doubles it
      * @param maxBackoff   the longest back-off
-     * @param maxTracked   addresses and names remembered at most (each)
+     * @param maxTracked   addresses and names remembered at most (each, per protocol)
      */
     public record Settings(int addressLimit, int userLimit, Duration window, Duration firstBackoff, Duration maxBackoff,
                            int maxTracked) {
@@ -37,60 +41,64 @@ public final class LoginThrottle implements LoginThrottleStats {
                 Duration.ofMinutes(15), 100_000);
     }
 
-    private final FailureBackoff byAddress;
-    private final FailureBackoff byUser;
-    /** By protocol: the guard is one (an address blocked over FTP is blocked over SFTP too), its counts are not. */
-    private final Map<TransferProtocol, AtomicLong> failed = counters();
-    private final Map<TransferProtocol, AtomicLong> throttled = counters();
-
-    public LoginThrottle(Settings settings, Clock clock) {
-        this.byAddress = new FailureBackoff(new FailureBackoff.Settings(settings.addressLimit(), settings.window(),
-                settings.firstBackoff(), settings.maxBackoff(), settings.maxTracked()), clock);
-        this.byUser = new FailureBackoff(new FailureBackoff.Settings(settings.userLimit(), settings.window(),
-                settings.firstBackoff(), settings.maxBackoff(), settings.maxTracked()), clock);
+    /** One protocol's guard and its counts. */
+    private record Guard(FailureBackoff byAddress, FailureBackoff byUser, AtomicLong failed, AtomicLong throttled) {
+        Guard(Settings settings, Clock clock) {
+            this(new FailureBackoff(new FailureBackoff.Settings(settings.addressLimit(), settings.window(),
+                            settings.firstBackoff(), settings.maxBackoff(), settings.maxTracked()), clock),
+                    new FailureBackoff(new FailureBackoff.Settings(settings.userLimit(), settings.window(),
+                            settings.firstBackoff(), settings.maxBackoff(), settings.maxTracked()), clock),
+                    new AtomicLong(), new AtomicLong());
+        }
     }
 
-    private static Map<TransferProtocol, AtomicLong> counters() {
-        Map<TransferProtocol, AtomicLong> m = new EnumMap<>(TransferProtocol.class);
+    private final Map<TransferProtocol, Guard> guards = new EnumMap<>(TransferProtocol.class);
+
+    public LoginThrottle(Settings settings, Clock clock) {
         for (TransferProtocol p : TransferProtocol.values()) {
-            m.put(p, new AtomicLong());
+            guards.put(p, new Guard(settings, clock));
         }
-        return m;
     }
 
     /**
-     * Whether an attempt from {@code address} for {@code loginName} may be checked now; counts it (under its protocol)
-     * when not.
+     * Whether an attempt from {@code address} for {@code loginName} over {@code protocol} may be checked now; counts
+     * it when not.
      */
     public boolean allows(String address, String loginName, TransferProtocol protocol) {
-        if (byAddress.backoffLeft(address).isPresent() || byUser.backoffLeft(key(loginName)).isPresent()) {
-            throttled.get(protocol).incrementAndGet();
+        Guard g = guards.get(protocol);
+        if (g.byAddress().backoffLeft(address).isPresent() || g.byUser().backoffLeft(key(loginName)).isPresent()) {
+            g.throttled().incrementAndGet();
             return false;
         }
         return true;
     }
 
-    /** How long {@code address} and {@code loginName} still back off (zero when they may try). */
-    public Duration backoffLeft(String address, String loginName) {
-        Duration a = byAddress.backoffLeft(address).orElse(Duration.ZERO);
-        Duration u = byUser.backoffLeft(key(loginName)).orElse(Duration.ZERO);
+    /** How long {@code address} and {@code loginName} still back off over {@code protocol} (zero when they may try). */
+    public Duration backoffLeft(String address, String loginName, TransferProtocol protocol) {
+        Guard g = guards.get(protocol);
+        Duration a = g.byAddress().backoffLeft(address).orElse(Duration.ZERO);
+        Duration u = g.byUser().backoffLeft(key(loginName)).orElse(Duration.ZERO);
         return a.compareTo(u) >= 0 ? a : u;
     }
 
-    /** A refused attempt over {@code protocol}: counts towards its address's and its name's back-off. */
+    /** A refused attempt over {@code protocol}: counts towards its address's and its name's back-off there. */
     public void failed(String address, String loginName, TransferProtocol protocol) {
-        failed.get(protocol).incrementAndGet();
-        logBackoff(byAddress.failed(address), "address", address);
-        logBackoff(byUser.failed(key(loginName)), "login", key(loginName));
+        Guard g = guards.get(protocol);
+        g.failed().incrementAndGet();
+        logBackoff(g.byAddress().failed(address), protocol, "address", address);
+        logBackoff(g.byUser().failed(key(loginName)), protocol, "login", key(loginName));
     }
 
-    public void succeeded(String address, String loginName) {
-        byAddress.clear(address);
-        byUser.clear(key(loginName));
+    /** A login over {@code protocol} succeeded: its address and name start afresh there. */
+    public void succeeded(String address, String loginName, TransferProtocol protocol) {
+        Guard g = guards.get(protocol);
+        g.byAddress().clear(address);
+        g.byUser().clear(key(loginName));
     }
 
-    private static void logBackoff(FailureBackoff.Failure f, String what, String key) {
-        f.backoffStarted().ifPresent(backoff -> log.atWarn().addKeyValue(what, key).addKeyValue("failures", f.failures())
+    private static void logBackoff(FailureBackoff.Failure f, TransferProtocol protocol, String what, String key) {
+        f.backoffStarted().ifPresent(backoff -> log.atWarn().addKeyValue("protocol", protocol.label())
+                .addKeyValue(what, key).addKeyValue("failures", f.failures())
                 .addKeyValue("backoff", backoff).log("too many failed file-transfer logins: backing off"));
     }
 
@@ -100,21 +108,21 @@ public final class LoginThrottle implements LoginThrottleStats {
 
     @Override
     public long failedLogins(TransferProtocol protocol) {
-        return failed.get(protocol).get();
+        return guards.get(protocol).failed().get();
     }
 
     @Override
     public long throttledLogins(TransferProtocol protocol) {
-        return throttled.get(protocol).get();
+        return guards.get(protocol).throttled().get();
     }
 
     @Override
-    public int blockedAddresses() {
-        return byAddress.blockedKeys();
+    public int blockedAddresses(TransferProtocol protocol) {
+        return guards.get(protocol).byAddress().blockedKeys();
     }
 
     @Override
-    public int blockedUsers() {
-        return byUser.blockedKeys();
+    public int blockedUsers(TransferProtocol protocol) {
+        return guards.get(protocol).byUser().blockedKeys();
     }
 }

@@ -3,8 +3,8 @@ package dev.raptor.sftp.login;
 import java.util.Arrays;
 
 /**
- * What the brute-force guard has seen, for metrics (counters only grow; gauges are now). SFTP and FTP share the guard
- * (an address or name backing off does so for both), and their attempts are counted apart.
+ * What the brute-force guards have seen, for metrics (counters only grow; gauges are now). SFTP and FTP each have
+ * their own guard ({@link LoginThrottle}), so every figure is per protocol; the sums are for tests and summaries.
  */
 public interface LoginThrottleStats {
     /** Failed login attempts over {@code protocol} (wrong password, unknown user, expired, locked...) since start. */
@@ -12,6 +12,12 @@ public interface LoginThrottleStats {
 
     /** Attempts over {@code protocol} refused unchecked because their address or user was backing off, since start. */
     long throttledLogins(TransferProtocol protocol);
+
+    /** Addresses backing off over {@code protocol} now. */
+    int blockedAddresses(TransferProtocol protocol);
+
+    /** Login names backing off over {@code protocol} now. */
+    int blockedUsers(TransferProtocol protocol);
 
     /** Failed login attempts over both protocols since start. */
     default long failedLogins() {
@@ -22,10 +28,4 @@ public interface LoginThrottleStats {
     default long throttledLogins() {
         return Arrays.stream(TransferProtocol.values()).mapToLong(this::throttledLogins).sum();
     }
-
-    /** Addresses backing off now (for both protocols). */
-    int blockedAddresses();
-
-    /** Login names backing off now (for both protocols). */
-    int blockedUsers();
 }

@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Decides every SFTP and FTP login, the same way for both: the brute-force guard first ({@link LoginThrottle}),
+ * Decides every SFTP and FTP login, the same way for both: the protocol's brute-force guard first ({@link LoginThrottle}),
  * then the login name ({@link LoginName}: the user of the server whose id starts with the short id), the
  * credential (a password against its hash, or a public key against the user's keys), the user's expiry, and
  * whether the server's files are locked ({@link FilesLocks}). A refusal tells the client nothing but "refused";
@@ -48,7 +48,7 @@ public final class Logins {
                 users.checkPassword(null, null, p.value()); // same time as a checked attempt
             }
             log.atInfo().addKeyValue("login", loginName).addKeyValue("address", address).addKeyValue("protocol", protocol.label())
-                    .addKeyValue("backoff", throttle.backoffLeft(address, loginName)).log("file-transfer login refused: backing off");
+                    .addKeyValue("backoff", throttle.backoffLeft(address, loginName, protocol)).log("file-transfer login refused: backing off");
             return new LoginOutcome.Refused("backing off after too many failures");
         }
         Optional<SftpUser> found = LoginName.parse(loginName).flatMap(this::userOf);
@@ -103,7 +103,7 @@ public final class Logins {
 
     /** Records a login that succeeded (log, activity, the guard's counters) and returns it. */
     public Login loggedIn(SftpUser user, String loginName, String address, TransferProtocol protocol, String method) {
-        throttle.succeeded(address, loginName);
+        throttle.succeeded(address, loginName, protocol);
         Login login = new Login(user, protocol, address, clock.instant());
         log.atInfo().addKeyValue("server", user.serverId()).addKeyValue("login", loginName).addKeyValue("address", address)
                 .addKeyValue("protocol", protocol.label()).addKeyValue("method", method).log("file-transfer login");

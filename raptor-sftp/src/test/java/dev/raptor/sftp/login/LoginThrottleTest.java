@@ -55,15 +55,15 @@ class LoginThrottleTest {
         for (int i = 0; i < 3; i++) {
             throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         }
-        assertThat(throttle.backoffLeft("10.0.0.1", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(throttle.backoffLeft("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP)).isEqualTo(Duration.ofSeconds(2));
         clock.advance(Duration.ofSeconds(2));
         throttle.failed("10.0.0.9", "admin.abcdef01", TransferProtocol.SFTP);
-        assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(4));
+        assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01", TransferProtocol.SFTP)).isEqualTo(Duration.ofSeconds(4));
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(20));
             throttle.failed("10.0.0.9", "admin.abcdef01", TransferProtocol.SFTP);
         }
-        assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(throttle.backoffLeft("10.0.0.9", "admin.abcdef01", TransferProtocol.SFTP)).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -74,29 +74,58 @@ class LoginThrottleTest {
 
         assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.SFTP)).isFalse();
         assertThat(throttle.allows("10.0.0.2", "fresh.abcdef01", TransferProtocol.SFTP)).isTrue();
-        assertThat(throttle.blockedAddresses()).isEqualTo(1);
+        assertThat(throttle.blockedAddresses(TransferProtocol.SFTP)).isEqualTo(1);
         assertThat(throttle.throttledLogins()).isEqualTo(1);
         assertThat(throttle.failedLogins()).isEqualTo(4);
     }
 
     @Test
-    void failuresOverFtpBlockSftpTooButAreCountedApart() {
+    void failuresOverFtpBlockFtpOnlyAndAreCountedUnderFtp() {
         for (int i = 0; i < 4; i++) {
             throttle.failed("10.0.0.1", "user" + i + ".abcdef01", TransferProtocol.FTP);
         }
 
-        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.SFTP)).isFalse();
+        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.FTP)).isFalse();
+        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.SFTP)).isTrue();
+        assertThat(throttle.blockedAddresses(TransferProtocol.FTP)).isEqualTo(1);
+        assertThat(throttle.blockedAddresses(TransferProtocol.SFTP)).isZero();
         assertThat(throttle.failedLogins(TransferProtocol.FTP)).isEqualTo(4);
         assertThat(throttle.failedLogins(TransferProtocol.SFTP)).isZero();
-        assertThat(throttle.throttledLogins(TransferProtocol.SFTP)).isEqualTo(1);
-        assertThat(throttle.throttledLogins(TransferProtocol.FTP)).isZero();
+        assertThat(throttle.throttledLogins(TransferProtocol.FTP)).isEqualTo(1);
+        assertThat(throttle.throttledLogins(TransferProtocol.SFTP)).isZero();
+    }
+
+    @Test
+    void anAddressBlockedOverBothProtocolsCountsOnceInEach() {
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("10.0.0.1", "user" + i + ".abcdef01", TransferProtocol.FTP);
+            throttle.failed("10.0.0.1", "user" + i + ".abcdef01", TransferProtocol.SFTP);
+        }
+        throttle.failed("10.0.0.2", "x.abcdef01", TransferProtocol.SFTP);
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("10.0.0.3", "y" + i + ".abcdef01", TransferProtocol.SFTP);
+        }
+
+        assertThat(throttle.blockedAddresses(TransferProtocol.SFTP)).isEqualTo(2);
+        assertThat(throttle.blockedAddresses(TransferProtocol.FTP)).isEqualTo(1);
+    }
+
+    @Test
+    void aSuccessOverOneProtocolLeavesTheOthersFailuresCounting() {
+        for (int i = 0; i < 3; i++) {
+            throttle.failed("10.0.0.1", "user" + i + ".abcdef01", TransferProtocol.FTP);
+        }
+        throttle.succeeded("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
+        throttle.failed("10.0.0.1", "user9.abcdef01", TransferProtocol.FTP);
+
+        assertThat(throttle.allows("10.0.0.1", "fresh.abcdef01", TransferProtocol.FTP)).isFalse();
     }
 
     @Test
     void aSuccessClearsItsAddressAndName() {
         throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
-        throttle.succeeded("10.0.0.1", "admin.abcdef01");
+        throttle.succeeded("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
         throttle.failed("10.0.0.1", "admin.abcdef01", TransferProtocol.SFTP);
 
