@@ -6,6 +6,9 @@ import dev.raptor.backup.retention.Retention;
 import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.backup.storage.BackupStorage;
 import dev.raptor.backup.storage.StorageSet;
+import dev.raptor.files.BadArchiveException;
+import dev.raptor.files.BadPathException;
+import dev.raptor.files.PathOutsideRootException;
 import dev.raptor.files.Progress;
 import dev.raptor.files.RecoveredRestore;
 import dev.raptor.files.RestorePhase;
@@ -14,6 +17,7 @@ import dev.raptor.files.ServerFiles;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.archive.ArchiveFormat;
 import dev.raptor.files.archive.ArchiveSniffer;
+import dev.raptor.files.archive.ArchiveSource;
 import dev.raptor.files.archive.CompressOptions;
 import dev.raptor.files.rules.IgnoreRules;
 import dev.raptor.core.backup.BackupJournal;
@@ -53,9 +57,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * archive durably, the record says completed with size and checksum, and retention prunes the oldest unlocked
  * backups beyond the server's policy.
  *
- * <p><b>Restore</b>: the archive is read once to check its size and SHA-256 against the record, before anything is
- * touched; then {@link ServerVolumes#restore} builds the new tree beside the root and swaps it in whole (a failure
- * or a crash leaves the previous files). The caller stops the server first and restarts it after (the server's
+ * <p><b>Restore</b>: {@link ServerVolumes#restore} builds the new tree beside the root and swaps it in whole (a failure
+ * or a crash leaves the previous files). The archive is read once: its size and SHA-256 are taken as it is extracted
+ * into the staged tree ({@link ChecksummedArchive}) and checked against the record before the swap, so a damaged
+ * archive never touches the server's files (a zip, read at offsets, is checked whole before extracting). The caller stops the server first and restarts it after (the server's
  * controller serialises this with power actions).
  *
  * <p>One backup or restore per server at a time ({@link BackupException.Busy} otherwise); different servers run
@@ -193,8 +198,8 @@ public final class BackupService {
     // ------------------------------------------------------------------ restore
 
     /**
-     * Restores a completed backup over the server's files: the archive's checksum is verified first (a damaged one
-     * is refused before anything is touched), then the new tree is staged and swapped in. With {@code truncate} the
+     * Restores a completed backup over the server's files: the new tree is staged and swapped in, the archive's size
+     * and checksum verified on the way, before the swap (a damaged one is refused with the server's files untouched). With {@code truncate} the
      * root becomes exactly the archive, without it files the archive does not hold are kept. Stop the server first.
      *
      * @throws BackupException.Corrupt when the archive is not what was written
@@ -207,20 +212,37 @@ public final class BackupService {
             BackupStorage storage = storage(b);
             listener.started(b);
             try {
-                verify(b, storage, listener);
+                ArchiveSource archive = storage.source(b.location().key(), b.name() + "." + b.format());
+                if (readInOrder(b)) {
+                    archive = new ChecksummedArchive(archive, b); // checked as it is extracted, before the swap
+                } else {
+                    verify(b, storage, listener); // read at offsets: checked whole first
+                }
                 Instant started = now();
                 Progress extracting = progress(b, "extracting", listener, started);
                 RestoreResult result;
                 // SFTP/FTP users are locked out (their open sessions end) while the files are replaced.
                 try (var locked = volumes.locks().lock(serverId, "restoring a backup")) {
-                    result = volumes.restore(serverId, target.files(),
-                        storage.source(b.location().key(), b.name() + "." + b.format()), truncate, extracting,
+                    result = volumes.restore(serverId, target.files(), archive, truncate, extracting,
                         phase -> {
                             if (phase == RestorePhase.SWAPPING) {
                                 listener.progressed(b, new OperationProgress("swapping", 0, -1, 0, -1, 0));
                             }
                             listener.restorePhase(b, phase);
                         });
+                } catch (BadArchiveException | PathOutsideRootException | BadPathException unreadable) {
+                    // What the archive holds was refused: say so when it is not the archive that was written.
+                    if (archive instanceof ChecksummedArchive checked) {
+                        try {
+                            checked.checkIntact();
+                        } catch (BackupException.Corrupt corrupt) {
+                            corrupt.addSuppressed(unreadable);
+                            throw corrupt;
+                        } catch (IOException | RuntimeException unchecked) {
+                            unreadable.addSuppressed(unchecked);
+                        }
+                    }
+                    throw unreadable;
                 }
                 log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", backupId).addKeyValue("truncate", truncate)
                         .addKeyValue("files", result.extracted().files()).log("restore completed");
@@ -233,6 +255,14 @@ public final class BackupService {
         } finally {
             busy.remove(serverId);
         }
+    }
+
+    /**
+     * Whether an extraction reads the backup's archive from its start to its end in order (tar, compressed or not),
+     * so its checksum can be taken on the way; a zip is read at offsets, and is checked whole first.
+     */
+    private static boolean readInOrder(BackupRecord b) {
+        return b.format().equals("tar") || b.format().startsWith("tar.");
     }
 
     /** Reads the whole archive once: its size and SHA-256 must be those recorded. */

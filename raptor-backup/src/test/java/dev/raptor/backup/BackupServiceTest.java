@@ -178,13 +178,72 @@ class BackupServiceTest {
             public void progressed(BackupRecord backup, OperationProgress progress) {
                 stages.add(progress.stage());
             }
+
+            @Override
+            public void restorePhase(BackupRecord backup, dev.raptor.files.RestorePhase phase) {
+                stages.add(phase.name());
+            }
         })).isInstanceOf(BackupException.Corrupt.class).hasMessageContaining("SHA-256");
 
         assertThat(TreeState.of(node.root(), true)).isEqualTo(before);
         assertThat((long) Files.getAttribute(node.root(), "unix:ino")).isEqualTo(rootInode);
-        assertThat(stages).doesNotContain("extracting", "swapping");
+        assertThat(stages).doesNotContain("swapping", "SWAPPING", "SWAPPED");
+        assertThat(leftBesideTheRoot()).isEmpty();
+    }
+
+    @Test
+    void anArchiveChangedWhereItStillExtractsIsRefusedAtItsChecksumBeforeTheSwap() throws IOException {
+        // A plain tar: a byte flipped inside a file's content still extracts; only the checksum can tell.
+        Path tar = dataDir.resolve("plain.tar");
+        byte[] body = "a".repeat(4000).getBytes(StandardCharsets.UTF_8);
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            TarArchiveEntry e = new TarArchiveEntry("world/level.dat");
+            e.setSize(body.length);
+            out.putArchiveEntry(e);
+            out.write(body);
+            out.closeArchiveEntry();
+        }
+        BackupRecord b;
+        try (InputStream in = Files.newInputStream(tar)) {
+            b = node.backups.importArchive(node.target(), "plain.tar", in);
+        }
+        byte[] stored = Files.readAllBytes(archiveOf(b));
+        stored[512 + 1000] ^= 0x01; // past the entry's 512-byte header: inside its content
+        Files.write(archiveOf(b), stored);
+        Map<String, String> before = TreeState.of(node.root(), true);
+        long rootInode = (long) Files.getAttribute(node.root(), "unix:ino");
+        List<String> phases = new CopyOnWriteArrayList<>();
+        AtomicReference<OperationProgress> extracted = new AtomicReference<>();
+
+        assertThatThrownBy(() -> node.backups.restore(node.target(), b.id(), true, new BackupListener() {
+            @Override
+            public void progressed(BackupRecord backup, OperationProgress progress) {
+                extracted.set(progress);
+            }
+
+            @Override
+            public void restorePhase(BackupRecord backup, dev.raptor.files.RestorePhase phase) {
+                phases.add(phase.name());
+            }
+        })).isInstanceOf(BackupException.Corrupt.class).hasMessageContaining("SHA-256");
+
+        assertThat(phases).containsExactly("STAGING"); // staged whole, refused before anything else
+        assertThat(extracted.get().stage()).isEqualTo("extracting");
+        assertThat(extracted.get().bytesDone()).isEqualTo(body.length);
+        assertThat(TreeState.of(node.root(), true)).isEqualTo(before);
+        assertThat((long) Files.getAttribute(node.root(), "unix:ino")).isEqualTo(rootInode);
+        assertThat(leftBesideTheRoot()).isEmpty();
+    }
+
+    /** What restores left in the volumes' directory beside the server's root, once the trash is empty. */
+    private List<String> leftBesideTheRoot() throws IOException {
+        try {
+            assertThat(node.volumes.awaitTrashEmptied(Duration.ofMinutes(2))).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
         try (var entries = Files.list(node.root().getParent())) {
-            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".raptor-restore"));
+            return entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(node.serverId.toString())).toList();
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.UUID;
  *
  * <pre>
  * CrashChild backup  DATADIR SERVER            -- announces "AT archiving" once archive bytes were written
- * CrashChild restore DATADIR SERVER BACKUP WHERE -- WHERE: extracting | SWAPPING | SWAPPED
+ * CrashChild restore DATADIR SERVER BACKUP WHERE -- WHERE: extracting | SWAPPING | SWAPPED | DONE
  * </pre>
  */
 public final class CrashChild {

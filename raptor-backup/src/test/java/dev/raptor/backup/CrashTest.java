@@ -87,6 +87,23 @@ class CrashTest {
         assertRestoreKilledAt("SWAPPED", true);
     }
 
+    @Test
+    void aRestoreKilledOnceTheOldFilesAreInTheTrashLeavesTheBackupsFilesAndTheNextBootEmptiesTheTrash() throws Exception {
+        Setup s = setup();
+        killAt("DONE", "restore", s.dataDir().toString(), s.server().toString(), s.backup().id().toString(), "DONE");
+
+        try (Node node = new Node(s.dataDir(), s.server(), BackupSettings.defaults(), null)) {
+            BootRecovery r = node.backups.recover();
+
+            assertThat(r.restores()).isEmpty(); // the swap was complete and its journal gone: nothing to decide
+            assertThat(TreeState.of(node.root(), true)).isEqualTo(s.backedUp());
+            assertThat(node.volumes.awaitTrashEmptied(java.time.Duration.ofMinutes(2))).isTrue();
+            try (var entries = Files.list(node.root().getParent())) {
+                assertThat(entries.map(p -> p.getFileName().toString())).containsExactly(s.server().toString());
+            }
+        }
+    }
+
     private void assertRestoreKilledAt(String where, boolean expectNew) throws Exception {
         Setup s = setup();
         killAt(where, "restore", s.dataDir().toString(), s.server().toString(), s.backup().id().toString(), where);
@@ -96,8 +113,9 @@ class CrashTest {
 
             assertThat(r.restores()).containsExactly(new RecoveredRestore(s.server(), expectNew));
             assertThat(TreeState.of(node.root(), true)).isEqualTo(expectNew ? s.backedUp() : s.current());
+            assertThat(node.volumes.awaitTrashEmptied(java.time.Duration.ofMinutes(2))).isTrue();
             try (var entries = Files.list(node.root().getParent())) {
-                assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".raptor-restore"));
+                assertThat(entries.map(p -> p.getFileName().toString())).containsExactly(s.server().toString());
             }
             assertThat(node.backups.recover().restores()).isEmpty();
         }

@@ -48,6 +48,9 @@ import java.util.Set;
  * replaces a directory or file of the other kind (a restore) instead of refusing the extraction.
  */
 final class Extraction {
+    /** Files this large have their writeback started as soon as they are written; smaller ones wait for a flush. */
+    private static final long WRITEBACK_FROM_BYTES = 1024 * 1024;
+
     private final FilesContext ctx;
     private final Session s;
     private final Progress progress;
@@ -350,7 +353,7 @@ final class Extraction {
         Plan again = new Plan();
         Map<JailPath, Integer> directoryModes = new HashMap<>();
         Map<JailPath, Instant> directoryTimes = new HashMap<>();
-        byte[] buf = new byte[256 * 1024];
+        byte[] buf = new byte[1024 * 1024]; // one write per read-ahead chunk
         try (EntryReader reader = open(format, source)) {
             ArchiveEntry e;
             while ((e = next(reader, source)) != null) {
@@ -384,6 +387,11 @@ final class Extraction {
                             try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath);
                                  FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
                                 long n = copy(reader, e, ch, buf, reservation, out, source);
+                                if (n >= WRITEBACK_FROM_BYTES) {
+                                    // Its pages head for the disk now, beside the rest of the extraction, instead of
+                                    // all at a restore's flush (or in the kernel's own time, 30 s later).
+                                    s.startWriteback(fd);
+                                }
                                 s.fchmod(fd, mode, shownPath);
                                 if (e.modified() != null) {
                                     s.setModified(fd, e.modified(), shownPath);

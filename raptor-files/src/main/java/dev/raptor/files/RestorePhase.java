@@ -12,8 +12,8 @@ public enum RestorePhase {
     STAGED,
     /** The journal naming the staged tree is on disk; the swap comes next. */
     SWAPPING,
-    /** The root is the new tree; the old one is being removed. */
+    /** The root is the new tree; the old one is being moved out of the way. */
     SWAPPED,
-    /** Nothing of the old tree is left. */
+    /** The old tree is in the volumes' trash, which removes it in the background (a crash's leftovers at the next boot). */
     DONE
 }

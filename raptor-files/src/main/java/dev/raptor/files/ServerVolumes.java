@@ -26,11 +26,13 @@ public final class ServerVolumes implements AutoCloseable {
     private final Path volumesRoot;
     private final DiskUsageTracker usage;
     private final FilesLocks locks = new FilesLocks();
+    private final VolumeTrash trash;
     private volatile boolean closed;
 
     public ServerVolumes(Path volumesRoot, UsageSettings usageSettings) {
         this.volumesRoot = volumesRoot.toAbsolutePath().normalize();
         this.usage = new DiskUsageTracker(this.volumesRoot, usageSettings);
+        this.trash = new VolumeTrash(this.volumesRoot);
     }
 
     /**
@@ -57,13 +59,15 @@ public final class ServerVolumes implements AutoCloseable {
      * archive, without it the archive's entries replace files of the same name and everything else stays. A
      * failure, a cancellation or a crash leaves the previous files whole (see {@link VolumeRestore}; a crash is
      * decided by {@link #recoverRestores()} at the next boot). Stop the server and lock its files first: a process
-     * holding the old root keeps seeing the old tree. Verify the archive (its checksum) before: this reads it twice.
+     * holding the old root keeps seeing the old tree. The archive is read once, as it is extracted; a source that
+     * checks what it gave ({@link ArchiveSource#checkIntact()}) is asked just before the swap. The replaced files are
+     * removed in the background after the swap ({@link #awaitTrashEmptied}).
      *
      * @param phases told where the restore stands (a caller's progress, a test's crash points)
      */
     public RestoreResult restore(UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate, Progress progress,
                                  Consumer<RestorePhase> phases) throws IOException {
-        RestoreResult r = VolumeRestore.restore(volumesRoot, serverId, policy, archive, truncate, progress, phases);
+        RestoreResult r = VolumeRestore.restore(volumesRoot, trash, serverId, policy, archive, truncate, progress, phases);
         usage.requestScan(serverId);
         return r;
     }
@@ -86,17 +90,30 @@ public final class ServerVolumes implements AutoCloseable {
                 kept.add(path);
             }
         }
-        RestoreResult r = VolumeRestore.restore(volumesRoot, serverId, policy, pack, false, ExtractOptions.RESTORE.keeping(kept), progress, phases);
+        RestoreResult r = VolumeRestore.restore(volumesRoot, trash, serverId, policy, pack, false, ExtractOptions.RESTORE.keeping(kept), progress, phases);
         usage.requestScan(serverId);
         return r;
     }
 
     /**
      * At boot, before servers start: finishes every restore a crash interrupted (each server's files are then
-     * either the previous ones or the archive's, whole) and says which way each went.
+     * either the previous ones or the archive's, whole) and says which way each went. What an earlier run left in
+     * the trash (files restores replaced) is removed in the background.
      */
     public List<RecoveredRestore> recoverRestores() throws IOException {
-        return VolumeRestore.recoverAll(volumesRoot);
+        List<RecoveredRestore> recovered = VolumeRestore.recoverAll(volumesRoot);
+        trash.emptyLeftovers();
+        return recovered;
+    }
+
+    /**
+     * Waits until the files that restores replaced are removed from the disk (a restore is done, and returns, before
+     * that): for tests and benchmarks that must not overlap it.
+     *
+     * @return false when {@code limit} passed first
+     */
+    public boolean awaitTrashEmptied(java.time.Duration limit) throws InterruptedException {
+        return trash.awaitEmpty(limit);
     }
 
     public DiskUsageTracker diskUsage() {
@@ -126,6 +143,7 @@ public final class ServerVolumes implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        trash.close();
         usage.close();
     }
 }

@@ -101,9 +101,14 @@ final class TreeDelete {
 
     /** Removes everything beneath and including {@code name} in {@code parent}; used to clean up partial output too. */
     static void removeTree(Session s, Fd parent, byte[] name, String shown) throws IOException {
+        removeTree(s, parent, name, shown, Progress.none());
+    }
+
+    /** As {@link #removeTree(Session, Fd, byte[], String)}, stopping at the next entry once {@code progress} is cancelled. */
+    static void removeTree(Session s, Fd parent, byte[] name, String shown, Progress progress) throws IOException {
         Stat st = s.lstat(parent, name);
         if (st != null) {
-            new TreeDelete(s, Progress.none()).remove(parent, name, st, shown, 0);
+            new TreeDelete(s, progress).remove(parent, name, st, shown, 0);
         }
     }
 

@@ -45,8 +45,11 @@ import java.util.function.Consumer;
  *   <li>the file system is flushed ({@code syncfs}), then a journal naming the staged tree's inode is written and
  *       flushed;</li>
  *   <li>{@code renameat2(RENAME_EXCHANGE)} swaps the root and the staged tree in one step;</li>
- *   <li>the old tree, now under the staging name, is removed, then the journal.</li>
+ *   <li>the old tree, now under the staging name, is moved to the trash ({@link VolumeTrash}: one rename, removed
+ *       in the background), then the journal goes.</li>
  * </ol>
+ * The archive is read once: the source is asked whether what it gave is intact ({@link ArchiveSource#checkIntact()},
+ * a backup's checksum) after the extraction and before the flush, so a damaged archive never gets past staging.
  * A failure before the swap removes the staged tree and leaves the root untouched. After a crash,
  * {@link #recover} finds the staging directory and the journal: the root is the new tree exactly when its inode is
  * the one the journal names; in both cases what remains under the staging name is the other tree, and goes.
@@ -64,13 +67,14 @@ final class VolumeRestore {
     private VolumeRestore() {
     }
 
-    static RestoreResult restore(Path volumesRoot, UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate,
-                                 Progress progress, Consumer<RestorePhase> phases) throws IOException {
-        return restore(volumesRoot, serverId, policy, archive, truncate, ExtractOptions.RESTORE, progress, phases);
+    static RestoreResult restore(Path volumesRoot, VolumeTrash trash, UUID serverId, FilePolicy policy, ArchiveSource archive,
+                                 boolean truncate, Progress progress, Consumer<RestorePhase> phases) throws IOException {
+        return restore(volumesRoot, trash, serverId, policy, archive, truncate, ExtractOptions.RESTORE, progress, phases);
     }
 
-    static RestoreResult restore(Path volumesRoot, UUID serverId, FilePolicy policy, ArchiveSource archive, boolean truncate,
-                                 ExtractOptions options, Progress progress, Consumer<RestorePhase> phases) throws IOException {
+    static RestoreResult restore(Path volumesRoot, VolumeTrash trash, UUID serverId, FilePolicy policy, ArchiveSource archive,
+                                 boolean truncate, ExtractOptions options, Progress progress, Consumer<RestorePhase> phases)
+            throws IOException {
         recover(volumesRoot, serverId); // what an earlier crash left, before a new staging directory takes its name
         Path root = volumesRoot.resolve(serverId.toString());
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -96,6 +100,7 @@ final class VolumeRestore {
                 FilesContext ctx = new FilesContext(stagingJail, policy.rules(),
                         ServerUsage.measured(kept[1], policy.quotaBytes()), policy.quotaBytes());
                 ExtractResult extracted = Extraction.fromSource(ctx, archive, "/", options, progress);
+                archive.checkIntact(); // what was extracted is what the archive should be, or the staged tree goes
                 Files.setAttribute(staging, "unix:mode", rootStat.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
                 long flushStarted = System.nanoTime();
                 try (Session st = stagingJail.open()) {
@@ -128,8 +133,11 @@ final class VolumeRestore {
             }
         } finally {
             if (swapped) {
-                try {
-                    removeStaging(volumesRoot, stagingName); // the old tree now
+                try (Session volumes = new Jail(volumesRoot).open()) {
+                    // The old tree, now under the staging name, goes to the trash in one rename and is removed in
+                    // the background. A crash before the rename is recovery's (the journal names the new root); after
+                    // it, the trash's leftovers go at the next boot.
+                    trash.discard(volumes, bytes(stagingName), stagingName);
                     Files.deleteIfExists(journal);
                     phases.accept(RestorePhase.DONE);
                 } catch (IOException | RuntimeException e) {

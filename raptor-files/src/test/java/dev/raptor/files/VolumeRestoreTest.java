@@ -233,6 +233,45 @@ class VolumeRestoreTest {
     }
 
     @Test
+    void theReplacedTreeGoesToTheTrashAtOnceAndIsRemovedInTheBackground() throws IOException {
+        Files.writeString(v.root.resolve("world/level.dat"), "replaced");
+        Path oldLevel = v.root.resolve("world/level.dat");
+        long oldInode = (long) Files.getAttribute(oldLevel, "unix:ino");
+        List<String> atDone = new ArrayList<>();
+
+        v.volumes.restore(v.id, FilePolicy.UNRESTRICTED, ArchiveSource.of(archive), true, Progress.none(), phase -> {
+            if (phase == RestorePhase.DONE) {
+                try (var list = Files.list(tmp.resolve("volumes"))) {
+                    list.map(p -> p.getFileName().toString()).forEach(atDone::add);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+
+        // at DONE the old tree is no longer under the staging name: it is in the trash (or already gone)
+        assertThat(atDone).noneMatch(n -> n.startsWith(VolumeRestore.PREFIX)).contains(v.id.toString());
+        assertThat(v.read("world/level.dat")).isEqualTo("level");
+        assertThat((long) Files.getAttribute(oldLevel, "unix:ino")).isNotEqualTo(oldInode);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void whatAnEarlierRunLeftInTheTrashIsRemovedAtBoot() throws IOException {
+        Path volumes = tmp.resolve("volumes");
+        Path left = Files.createDirectories(volumes.resolve(VolumeTrash.PREFIX + "0123456789abcdef/world/region"));
+        Files.writeString(left.resolve("r.0.0.mca"), "the files a restore replaced before the crash");
+        Files.createSymbolicLink(left.resolve("out"), tmp.resolve("outside"));
+        Map<String, String> root = TreeState.of(v.root, true);
+
+        assertThat(v.volumes.recoverRestores()).isEmpty();
+
+        assertThat(leftovers()).isEmpty();
+        assertThat(TreeState.of(v.root, true)).isEqualTo(root);
+        assertThat(v.outsideUntouched()).isTrue();
+    }
+
+    @Test
     void recoveryWithNothingLeftFindsNothing() throws IOException {
         assertThat(v.volumes.recoverRestores()).isEmpty();
     }
@@ -263,7 +302,13 @@ class VolumeRestoreTest {
         }
     }
 
+    /** What restores left beside the roots, once the trash has removed the replaced trees. */
     private List<String> leftovers() throws IOException {
+        try {
+            assertThat(v.volumes.awaitTrashEmptied(java.time.Duration.ofMinutes(2))).as("the trash emptied").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
         try (var list = Files.list(v.volumes.root(v.id).getParent())) {
             return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".raptor")).toList();
         }

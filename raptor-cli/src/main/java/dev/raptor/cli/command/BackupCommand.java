@@ -137,8 +137,8 @@ public final class BackupCommand extends VerbGroup {
         @ParentCommand
         BackupCommand parent;
 
-        @Option(names = "--json", description = "Print the backups as the daemon's JSON documents (an array; the next scheduled "
-                + "backup is in 'raptorctl inspect SERVER').")
+        @Option(names = "--json", description = "Print the daemon's JSON document: {\"backups\": [...], \"schedule\", \"timeZone\", "
+                + "\"nextBackupAt\"} (the schedule and the next scheduled backup are null without a schedule).")
         boolean json;
 
         @Parameters(paramLabel = "SERVER", description = "A server id, id prefix or name.")
@@ -150,7 +150,7 @@ public final class BackupCommand extends VerbGroup {
             ServerRef ref = cli.resolver().resolve(server);
             BackupList list = backups(cli, ref).list();
             if (json) {
-                cli.printJson(list.backups());
+                cli.printJson(list);
                 return ExitCode.OK;
             }
             Table t = new Table("BACKUP ID", "NAME", "CREATED", "STATUS", "SIZE", "LOCKED");

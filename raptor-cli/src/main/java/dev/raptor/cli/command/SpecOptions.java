@@ -7,6 +7,7 @@ import dev.raptor.cli.spec.RestartSpec;
 import dev.raptor.cli.spec.Units;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import dev.raptor.wire.server.AllocationDocument;
@@ -90,6 +91,9 @@ public final class SpecOptions {
             description = "A console line that means the server has booted (until then it is starting), e.g. 'Done'.")
     String readyPattern;
 
+    @Mixin
+    BackupScheduleOptions backups = new BackupScheduleOptions();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Container image, e.g. ghcr.io/org/game:1.")
     String image;
 
@@ -115,7 +119,7 @@ public final class SpecOptions {
         return new ServerSpecDocument(uuid, name != null ? name : generatedName(image), image, cmd,
                 env.isEmpty() ? null : map(env), ports.isEmpty() ? null : allocations(ports), limits,
                 stop(), restart == null ? null : restart.toDocument(), null, labels.isEmpty() ? null : map(labels), null,
-                null, readyPattern, null, null, tier == null ? null : tier.toLowerCase(Locale.ROOT));
+                null, readyPattern, null, null, null, null, backups.document(), tier == null ? null : tier.toLowerCase(Locale.ROOT));
     }
 
     /** {@code KEY=VALUE} flags as a map, in order (a repeated key: the last wins). */

@@ -7,6 +7,7 @@ import dev.raptor.cli.spec.KeyValue;
 import dev.raptor.cli.spec.PortMapping;
 import dev.raptor.cli.spec.RestartSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -97,13 +98,8 @@ public final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Rename the server.")
     String name;
 
-    @Option(names = "--backup-schedule", paramLabel = "SCHEDULE",
-            description = "When backups are made on their own: cron fields in the node's time zone ('0 4 * * *'), a macro (@daily) "
-                    + "or an interval (@every 6h); 'raptorctl backup ls' tells the next one.")
-    String backupSchedule;
-
-    @Option(names = "--no-backup-schedule", description = "Make backups on request only.")
-    boolean noBackupSchedule;
+    @Mixin
+    BackupScheduleOptions backups;
 
     @Option(names = "--now", description = "Apply to a running server at once (it is recreated).")
     boolean now;
@@ -171,13 +167,9 @@ public final class UpdateCommand implements Callable<Integer> {
         if (name != null) {
             p = p.with("name", name);
         }
-        if (backupSchedule != null && noBackupSchedule) {
-            throw CliException.usage("--backup-schedule and --no-backup-schedule exclude each other");
-        }
-        if (backupSchedule != null || noBackupSchedule) {
-            Map<String, Object> backups = new LinkedHashMap<>(); // merged into the spec's section: its other members stay
-            backups.put("schedule", noBackupSchedule ? null : backupSchedule);
-            p = p.with("backups", backups);
+        Map<String, Object> backupsPatch = backups.patch();
+        if (backupsPatch != null) {
+            p = p.with("backups", backupsPatch);
         }
         return p;
     }

@@ -360,7 +360,10 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(bid).matches(UUID_LINE);
         assertThat(ok("backup", "ls", "bk").out()).contains(bid).contains("first").contains("completed")
                 .contains("No backup schedule: backups are made on request only.");
-        assertThat(ok("backup", "ls", "--json", "bk").json().get(0).path("sha256").asText()).hasSize(64);
+        JsonNode listed = ok("backup", "ls", "--json", "bk").json();
+        assertThat(listed.path("backups").get(0).path("sha256").asText()).hasSize(64);
+        assertThat(listed.has("nextBackupAt")).isTrue();
+        assertThat(listed.path("nextBackupAt").isNull()).isTrue(); // no schedule
 
         java.nio.file.Files.writeString(root.resolve("world.dat"), "changed");
         java.nio.file.Files.writeString(root.resolve("extra.txt"), "gone after a truncating restore");
@@ -412,6 +415,34 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(bad.exit()).as(bad.toString()).isNotZero();
         assertThat(bad.err()).contains("backups.schedule");
         ok("rm", "bk-sched");
+    }
+
+    @Test
+    void createAndRunTakeABackupScheduleAndBackupLsJsonTellsTheNextScheduledBackup() {
+        Instant before = Instant.now();
+        String created = ok("create", "--name", "bk-create", "--backup-schedule", "@every 6h", IMAGE).out().strip();
+        assertThat(inspect(created).path("backups").path("schedule").asText()).isEqualTo("@every 6h");
+        String ran = runDetached("bk-run", "--backup-schedule", "0 4 * * *");
+        assertThat(inspect(ran).path("backups").path("schedule").asText()).isEqualTo("0 4 * * *");
+
+        JsonNode list = await().atMost(Duration.ofSeconds(60)).until(() -> ok("backup", "ls", "--json", "bk-create").json(),
+                j -> !j.path("nextBackupAt").isNull() && !j.path("nextBackupAt").isMissingNode());
+        assertThat(list.path("schedule").asText()).isEqualTo("@every 6h");
+        assertThat(list.path("backups").isArray()).isTrue();
+        Instant next = Instant.parse(list.path("nextBackupAt").asText());
+        assertThat(next).isAfter(before).isBefore(Instant.now().plus(Duration.ofHours(6)).plusSeconds(60));
+        JsonNode runList = await().atMost(Duration.ofSeconds(60)).until(() -> ok("backup", "ls", "--json", "bk-run").json(),
+                j -> !j.path("nextBackupAt").isNull() && !j.path("nextBackupAt").isMissingNode());
+        assertThat(runList.path("schedule").asText()).isEqualTo("0 4 * * *");
+        assertThat(Instant.parse(runList.path("nextBackupAt").asText())).isAfter(before).isBefore(before.plus(Duration.ofHours(25)));
+
+        Result both = ctl.run("create", "--backup-schedule", "@daily", "--no-backup-schedule", IMAGE);
+        assertThat(both.exit()).as(both.toString()).isEqualTo(ExitCode.USAGE);
+        Result bad = ctl.run("create", "--name", "bk-bad", "--backup-schedule", "61 * * * *", IMAGE);
+        assertThat(bad.exit()).as(bad.toString()).isNotZero();
+        assertThat(bad.err()).contains("backups.schedule");
+        assertThat(ok("ps", "-a").out()).doesNotContain("bk-bad");
+        ok("rm", "-f", "bk-create", "bk-run");
     }
 
     @Test
@@ -802,6 +833,9 @@ class RaptorctlAgainstLiveDaemonTest {
                 .contains("BACKUP").contains("FILE").contains("SHA-256");
         assertThat(ok("backup", "import", "--help").out()).contains("Usage: raptorctl backup import").contains("FILE");
         assertThat(ok("update", "--help").out()).contains("--backup-schedule").contains("--no-backup-schedule");
+        assertThat(ok("create", "--help").out()).contains("--backup-schedule");
+        assertThat(ok("run", "--help").out()).contains("--backup-schedule");
+        assertThat(ok("backup", "ls", "--help").out()).contains("nextBackupAt");
         assertThat(ctl.run("backup", "restore", "some-server").exit()).as("restore without its BACKUP").isEqualTo(ExitCode.USAGE);
     }
 

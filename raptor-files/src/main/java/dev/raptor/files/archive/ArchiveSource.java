@@ -15,6 +15,14 @@ public interface ArchiveSource {
 
     SeekableByteChannel open() throws IOException;
 
+    /**
+     * Asked by a restore once the archive is extracted into its staging tree, before the server's files are touched:
+     * a source that checks what it gave (a backup's recorded size and checksum) refuses it here by throwing, and the
+     * staged tree goes. Nothing to check by default.
+     */
+    default void checkIntact() throws IOException {
+    }
+
     /** A file outside any server (a backup). */
     static ArchiveSource of(Path file) {
         return new ArchiveSource() {

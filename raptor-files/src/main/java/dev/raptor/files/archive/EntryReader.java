@@ -27,6 +27,8 @@ import java.util.Locale;
  */
 public sealed interface EntryReader extends AutoCloseable permits EntryReader.Tar, EntryReader.Zip, EntryReader.Single {
     int BUFFER = 256 * 1024;
+    int READ_AHEAD_CHUNK = 1024 * 1024;
+    int READ_AHEAD_DEPTH = 3;
 
     /** The next entry, or null at the end. */
     ArchiveEntry next() throws IOException;
@@ -42,8 +44,8 @@ public sealed interface EntryReader extends AutoCloseable permits EntryReader.Ta
         try {
             return switch (format) {
                 case ZIP -> new Zip(channel);
-                case TAR, TAR_GZ, TAR_BZ2, TAR_XZ, TAR_ZST -> new Tar(decompressed(format, stream(channel)));
-                case GZ, ZST, BZ2, XZ -> new Single(decompressed(format, stream(channel)), singleName(archiveName, format));
+                case TAR, TAR_GZ, TAR_BZ2, TAR_XZ, TAR_ZST -> new Tar(readAhead(decompressed(format, stream(channel))));
+                case GZ, ZST, BZ2, XZ -> new Single(readAhead(decompressed(format, stream(channel))), singleName(archiveName, format));
             };
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -53,6 +55,14 @@ public sealed interface EntryReader extends AutoCloseable permits EntryReader.Ta
 
     private static InputStream stream(SeekableByteChannel channel) {
         return new BufferedInputStream(Channels.newInputStream(channel), BUFFER);
+    }
+
+    /**
+     * Reading, checksumming and decompressing the archive on one thread while the caller writes what it holds on
+     * another: 4 MiB read ahead at most.
+     */
+    private static InputStream readAhead(InputStream in) {
+        return new ReadAheadInputStream(in, READ_AHEAD_CHUNK, READ_AHEAD_DEPTH);
     }
 
     /** The decompressed stream of a compressed format (the stream itself for tar and zip). */

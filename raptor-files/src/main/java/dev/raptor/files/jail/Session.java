@@ -474,6 +474,15 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts writing what was written to the file {@code fd} (open for writing) to disk, without waiting: a later
+     * {@link #syncFileSystem} then finds most of it on its way. Nothing is promised about durability here (see
+     * {@link LinuxCalls#startWriteback}).
+     */
+    public void startWriteback(Fd fd) {
+        LinuxCalls.startWriteback(fd.fd(), 0, 0); // a head start only: a failure changes nothing else
+    }
+
     /** {@code syncfs}: what was written on the file system of {@code fd} is on disk when this returns. */
     public void syncFileSystem(Fd fd, String shown) throws IOException {
         // syncfs needs a descriptor open for reading; ours are O_PATH: reopen the very inode through /proc.
