@@ -2,25 +2,33 @@ package dev.raptor.cli;
 
 import dev.raptor.cli.api.DaemonAddress;
 import dev.raptor.cli.api.ServerResolver;
+import dev.raptor.cli.api.PlainJson;
 import dev.raptor.cli.api.SocketGet;
 import dev.raptor.cli.command.PsCommand;
+import dev.raptor.cli.command.PsRow;
 import dev.raptor.cli.output.Terminal;
 import dev.raptor.wire.client.DaemonEndpoint;
 import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.ServerList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@code raptorctl ps} in its plain forms ({@code ps} or {@code ls} with any of {@code -a}, {@code -q},
@@ -28,8 +36,10 @@ import java.util.Set;
  * the HTTP client. Those two were most of a {@code ps}: picocli's classes are compiled for Java 5, so the JDK's
  * AOT cache cannot hold them and each is loaded, verified and interpreted anew on every run while the command
  * model is built by reflection; and Jetty's client starts threads, pools and a selector for one request.
- * Here the list is one {@link SocketGet} and is printed by {@link PsCommand#print}, the code the picocli verb
- * prints with. Anything but a plain success on the socket is asked again through {@code RaptorClient} and
+ * Here the list is one {@link SocketGet}; a table or {@code -q} reads the members it shows with {@link PlainJson}
+ * (Jackson databind's cold start, building deserializers for the wire records, was the next largest cost) and is
+ * printed by {@link PsCommand#printRows}, the code the picocli verb prints with; {@code --json} prints the documents,
+ * so it reads them as the wire records. Anything but a plain success on the socket is asked again through {@code RaptorClient} and
  * reported by {@link Failure}, as picocli's handler reports it; anything else on the command line (root
  * options, filters, help, a repeated or unknown flag) goes to picocli.
  */
@@ -75,10 +85,21 @@ final class QuickPs {
             boolean quiet = flags.contains("--quiet");
             boolean noTrunc = flags.contains("--no-trunc");
             boolean json = flags.contains("--json");
-            Optional<ServerList> quick = address.endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
-                    ? SocketGet.json(socket, "/servers", QUICK_BUDGET).flatMap(QuickPs::decode) : Optional.empty();
-            if (quick.isPresent()) {
-                return PsCommand.print(quick.get().servers(), out, terminal, Clock.systemUTC(), all, quiet, noTrunc, json);
+            Optional<byte[]> body = address.endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
+                    ? SocketGet.json(socket, "/servers", QUICK_BUDGET) : Optional.empty();
+            // (no lambdas or method references on this path: each costs a class spun at run time, every run)
+            if (body.isPresent() && json) {
+                // the documents themselves are printed: the wire records read and write them
+                Optional<ServerList> quick = decode(body.get());
+                if (quick.isPresent()) {
+                    return PsCommand.print(quick.get().servers(), out, terminal, Clock.systemUTC(), all, quiet, noTrunc, true);
+                }
+            } else if (body.isPresent()) {
+                Optional<Object> tree = PlainJson.parse(body.get());
+                Optional<List<PsRow>> rows = tree.isPresent() ? rows(tree.get()) : Optional.empty();
+                if (rows.isPresent()) {
+                    return PsCommand.printRows(rows.get(), out, terminal, Clock.systemUTC(), all, quiet, noTrunc);
+                }
             }
             // not a plain success on the socket: the client asks again and reports whatever it is, as always
             RaptorClient client = address.client();
@@ -96,6 +117,92 @@ final class QuickPs {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The rows of {@code GET /servers}'s answer read from its JSON: the members a table shows, of the types the wire
+     * records give them. Anything else (another shape, a member of an unexpected type, an id that is not a UUID, a
+     * time that is not ISO-8601) is empty, and the caller asks again through the client, which reads it with the
+     * wire records and says what is wrong, as always. Unknown members are ignored, as the wire mapper ignores them.
+     */
+    static Optional<List<PsRow>> rows(Object list) {
+        try {
+            if (!(member(list, "servers") instanceof List<?> servers)) {
+                return Optional.empty();
+            }
+            List<PsRow> rows = new ArrayList<>();
+            for (Object server : servers) {
+                String id = text(server, "id");
+                rows.add(new PsRow(id == null ? "" : UUID.fromString(id).toString(), orEmpty(text(server, "name")),
+                        orEmpty(text(server, "image")), orEmpty(text(server, "state")), PsRow.ports(allocations(server)),
+                        instant(server, "createdAt")));
+            }
+            return Optional.of(rows);
+        } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<AllocationDocument> allocations(Object server) {
+        List<AllocationDocument> out = new ArrayList<>();
+        for (Object a : listMember(server, "allocations")) {
+            Object primary = member(a, "primary");
+            if (primary != null && !(primary instanceof Boolean)) {
+                throw new IllegalArgumentException("primary");
+            }
+            out.add(new AllocationDocument(text(a, "ip"), integer(a, "port"), integer(a, "containerPort"), text(a, "protocol"),
+                    (Boolean) primary));
+        }
+        return out;
+    }
+
+    /** The member of an object (null when absent or null); an error when {@code object} is not one. */
+    private static Object member(Object object, String name) {
+        if (!(object instanceof Map<?, ?> members)) {
+            throw new IllegalArgumentException("not an object");
+        }
+        return members.get(name);
+    }
+
+    // instanceof, not pattern switches: each of those bootstraps a method-handle class on its first use, every run
+
+    private static List<?> listMember(Object object, String name) {
+        Object value = member(object, name);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        throw new IllegalArgumentException(name + " is not an array");
+    }
+
+    private static String text(Object object, String name) {
+        Object value = member(object, name);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new IllegalArgumentException(name + " is not a string");
+    }
+
+    private static Integer integer(Object object, String name) {
+        Object value = member(object, name);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal n) {
+            return n.intValueExact();
+        }
+        throw new IllegalArgumentException(name + " is not a number");
+    }
+
+    private static Instant instant(Object object, String name) {
+        String text = text(object, name);
+        return text == null ? null : Instant.parse(text);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** The long name of a flag of {@code ps} without a value; null for anything else. */

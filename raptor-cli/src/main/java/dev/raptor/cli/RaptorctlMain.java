@@ -27,6 +27,9 @@ public final class RaptorctlMain {
         PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
+            if (args.length == 1 && args[0].equals("__aot-training-ps")) {
+                return QuickPsTraining.run(stderr); // bin/raptorctl's cache for ps, before picocli is loaded
+            }
             if (QuickPs.handles(args)) {
                 return QuickPs.run(args, env, in, out, stdout, stderr, terminal);
             }

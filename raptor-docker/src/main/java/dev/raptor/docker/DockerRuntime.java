@@ -101,6 +101,8 @@ public final class DockerRuntime implements ContainerRuntime {
     private final DockerRuntimeConfig config;
     private final EngineConnection connection;
     private final EngineCalls calls = new EngineCalls();
+    /** Labels of images inspected a moment ago (a start's image check), for its create's seed. */
+    private final RecentImageLabels recentImages = new RecentImageLabels();
     private final OpenStreams streams = new OpenStreams();
     private final EngineCapabilities capabilities = new EngineCapabilities();
     private final ScheduledThreadPoolExecutor timer;
@@ -328,7 +330,8 @@ public final class DockerRuntime implements ContainerRuntime {
         return calls.run("create", spec.id(), deadline, () -> {
             DockerClient client = connection.clients().calls();
             requireNetworks(client, spec);
-            ServerFilesInImages.seed(connection.clients(), spec.image(), dataDir.toAbsolutePath().normalize(), config.node());
+            ServerFilesInImages.seed(connection.clients(), spec.image(), recentImages.take(spec.image()),
+                    dataDir.toAbsolutePath().normalize(), config.node());
             CreateContainerResponse created = createPullingIfMissing(client, spec, dataDir);
             joinOtherNetworks(client, spec, created.getId());
             if (created.getWarnings() != null) {
@@ -668,7 +671,10 @@ public final class DockerRuntime implements ContainerRuntime {
     public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
         return calls.run("inspectImage", null, deadline, () -> {
             try {
-                return Optional.of(ImageFacts.from(connection.clients().calls().inspectImageCmd(reference).exec()));
+                var image = connection.clients().calls().inspectImageCmd(reference).exec();
+                // a start asks this just before its create, whose seed needs the labels: told, not asked again
+                recentImages.remember(reference, image.getConfig() == null ? null : image.getConfig().getLabels());
+                return Optional.of(ImageFacts.from(image));
             } catch (NotFoundException e) {
                 return Optional.<ImageInfo>empty();
             }
@@ -678,6 +684,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
         return calls.run("pullImage", null, deadline, () -> {
+            recentImages.forgetAll();
             try {
                 ImagePull.pull(connection.clients().streams(), reference, config.registries(), progress);
             } catch (ImagePull.ImagePullFailed e) {
@@ -694,6 +701,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void removeImage(String reference, Deadline deadline) {
         calls.perform("removeImage", null, deadline, () -> {
+            recentImages.forgetAll();
             DockerClient client = connection.clients().calls();
             // Removing one tag of an image with several only untags it, and the engine allows that even when a container
             // was made from that name, whose next recreate would then fail: refused here like an image in use.
@@ -714,6 +722,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
         return calls.run("commit", ref.serverId(), deadline, () -> {
+            recentImages.forgetAll();
             EngineConnection.Clients c = connection.clients();
             Path dataDir = dataDirOf(c.calls().inspectContainerCmd(ref.id()).exec(), ref);
             String id = ServerFilesInImages.commit(c, ref.id(), dataDir, request, config.node());

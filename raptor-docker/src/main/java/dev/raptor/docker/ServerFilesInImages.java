@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -116,15 +117,21 @@ final class ServerFilesInImages {
      * Copies the server files {@code image} carries into {@code dataDir} when it is empty and the image is one
      * {@link #commit} made; nothing otherwise.
      *
+     * @param knownLabels the image's labels when an inspect a moment ago said them ({@link RecentImageLabels}); empty: asked here
      * @return whether it copied
      */
-    static boolean seed(EngineConnection.Clients clients, String image, Path dataDir, String node) throws Exception {
+    static boolean seed(EngineConnection.Clients clients, String image, Optional<Map<String, String>> knownLabels, Path dataDir,
+                        String node) throws Exception {
         Map<String, String> labels;
-        try {
-            var config = clients.calls().inspectImageCmd(image).exec().getConfig();
-            labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
-        } catch (NotFoundException e) {
-            return false; // create pulls it, or says it is missing
+        if (knownLabels.isPresent()) {
+            labels = knownLabels.get();
+        } else {
+            try {
+                var config = clients.calls().inspectImageCmd(image).exec().getConfig();
+                labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
+            } catch (NotFoundException e) {
+                return false; // create pulls it, or says it is missing
+            }
         }
         if (!"true".equals(labels.get(FILES_LABEL)) || !isEmpty(dataDir)) {
             return false;

@@ -156,5 +156,11 @@ class ImagesTest extends EngineTest {
         var r = runtime.exec(c.ref(), ExecRequest.of("sh", "-c", "cat /home/container/world/level.dat /tmp/marker"), Deadline.in(PATIENCE));
         assertThat(r.stdout()).isEqualTo("the first worldmade-in-the-container\n");
         runtime.remove(c.ref(), soon());
+
+        // a start checks its image first (inspectImage) and its create seeds from the labels that check saw
+        Path thirdData = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-third"));
+        assertThat(runtime.inspectImage(image, soon())).hasValueSatisfying(i -> assertThat(i.tags()).contains(image));
+        runtime.create(spec().image(image).build(), thirdData, Deadline.in(PATIENCE));
+        assertThat(thirdData.resolve("world/level.dat")).hasContent("the first world");
     }
 }

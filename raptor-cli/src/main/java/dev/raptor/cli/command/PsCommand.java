@@ -58,7 +58,7 @@ public final class PsCommand implements Callable<Integer> {
 
     /**
      * Prints the plain forms (no filter) of {@code ps} for servers already fetched: what
-     * {@link dev.raptor.cli.QuickPs} prints, with the same code as this verb.
+     * {@link dev.raptor.cli.QuickPs} prints with {@code --json}, with the same code as this verb.
      */
     public static int print(List<ServerDocument> fetched, PrintWriter out, Terminal terminal, Clock clock, boolean all, boolean quiet,
                             boolean noTrunc, boolean json) {
@@ -74,33 +74,60 @@ public final class PsCommand implements Callable<Integer> {
                 servers.add(s);
             }
         }
-        servers.sort(java.util.Comparator.comparing(PsCommand::createdAt).reversed()); // newest first, like docker ps
-        if (json) {
-            out.println(JsonOutput.pretty(servers));
-            out.flush();
-            return 0;
+        if (!json) {
+            return printRows(servers.stream().map(PsRow::of).toList(), out, terminal, clock, true, quiet, noTrunc);
         }
+        servers.sort(java.util.Comparator.comparing(PsCommand::createdAt).reversed()); // newest first, like docker ps
+        out.println(JsonOutput.pretty(servers));
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Prints the table (or, {@code quiet}, the ids) of the plain forms of {@code ps} for rows already read: the active
+     * servers (all of them with {@code all}), newest first. The full verb prints through here too, so
+     * {@link dev.raptor.cli.QuickPs}, which reads the rows without the wire records, prints the same.
+     */
+    public static int printRows(List<PsRow> fetched, PrintWriter out, Terminal terminal, Clock clock, boolean all, boolean quiet,
+                                boolean noTrunc) {
+        List<PsRow> rows = new ArrayList<>();
+        for (PsRow r : fetched) {
+            if (all || r.active()) {
+                rows.add(r);
+            }
+        }
+        rows.sort(NEWEST_FIRST);
         if (quiet) {
-            servers.forEach(s -> out.println(noTrunc ? ServerDocs.id(s) : ServerDocs.shortId(ServerDocs.id(s))));
+            for (PsRow r : rows) {
+                out.println(noTrunc ? r.id() : ServerDocs.shortId(r.id()));
+            }
         } else {
-            out.print(table(servers, clock, terminal, noTrunc));
+            out.print(table(rows, clock, terminal, noTrunc));
         }
         out.flush();
         return 0;
     }
 
+    /**
+     * Newest first, like docker ps (a stable sort: equal times keep the daemon's order). A class, not a lambda: this
+     * is on {@code QuickPs}'s path, where each lambda costs a class spun at run time.
+     */
+    private static final java.util.Comparator<PsRow> NEWEST_FIRST = new java.util.Comparator<>() {
+        @Override
+        public int compare(PsRow a, PsRow b) {
+            return b.sortKey().compareTo(a.sortKey());
+        }
+    };
+
     private static Instant createdAt(ServerDocument s) {
         return s.createdAt() == null ? Instant.EPOCH : s.createdAt();
     }
 
-    static String table(List<ServerDocument> servers, Clock clock, Terminal terminal, boolean noTrunc) {
+    static String table(List<PsRow> rows, Clock clock, Terminal terminal, boolean noTrunc) {
         Instant now = clock.instant();
         Table t = new Table("ID", "NAME", "IMAGE", "STATE", "PORTS", "CREATED").styleColumn(3, terminal::forState);
-        for (ServerDocument s : servers) {
-            String id = ServerDocs.id(s);
-            String state = ServerDocs.state(s);
-            t.row(noTrunc ? id : ServerDocs.shortId(id), ServerDocs.name(s), s.spec().image() == null ? "" : s.spec().image(),
-                    state, ServerDocs.ports(s), Human.ago(s.createdAt(), now));
+        for (PsRow r : rows) {
+            t.row(noTrunc ? r.id() : ServerDocs.shortId(r.id()), r.name(), r.image(), r.state(), r.ports(), Human.ago(r.createdAt(), now));
         }
         return t.render();
     }

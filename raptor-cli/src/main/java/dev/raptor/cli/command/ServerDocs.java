@@ -30,10 +30,14 @@ final class ServerDocs {
 
     /** {@code 0.0.0.0:25565->25565/tcp, 127.0.0.1:19132->19132/udp}, primary first, like docker's PORTS. */
     static String ports(ServerDocument s) {
+        return ports(s.spec().allocations());
+    }
+
+    /** {@link #ports(ServerDocument)} of a server's allocations (null: none). */
+    static String ports(List<AllocationDocument> allocations) {
         List<String> out = new ArrayList<>();
         List<String> rest = new ArrayList<>();
-        List<AllocationDocument> allocations = s.spec().allocations() == null ? List.of() : s.spec().allocations();
-        for (AllocationDocument a : allocations) {
+        for (AllocationDocument a : allocations == null ? List.<AllocationDocument>of() : allocations) {
             String ip = a.ip() == null ? "0.0.0.0" : a.ip();
             String host = ip.contains(":") ? "[" + ip + "]" : ip;
             int port = a.port() == null ? 0 : a.port();
@@ -46,7 +50,11 @@ final class ServerDocs {
     }
 
     static boolean isActive(ServerDocument s) {
-        return switch (state(s)) {
+        return isActive(state(s));
+    }
+
+    static boolean isActive(String state) {
+        return switch (state) {
             case "running", "starting", "stopping" -> true;
             default -> false;
         };

@@ -38,6 +38,13 @@ class SocketGetTest {
     }
 
     @Test
+    void aSuccessWithNeitherLengthNorChunksIsTheBodyUpToTheConnectionsEnd() {
+        // what the daemon's Jetty sends for "Connection: close" once the answer outgrows its buffer
+        assertThat(text(SocketGet.body(answer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n" + LIST))))
+                .contains(LIST);
+    }
+
+    @Test
     void anythingButAWholeJsonSuccessIsLeftToTheClient() {
         String problem = "{\"title\":\"Unauthorized\"}";
         assertThat(SocketGet.body(answer("HTTP/1.1 401 Unauthorized\r\nContent-Type: application/problem+json\r\nContent-Length: "

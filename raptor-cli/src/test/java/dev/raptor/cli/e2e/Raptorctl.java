@@ -29,9 +29,20 @@ final class Raptorctl {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
+    private final List<String> jvmOptions;
 
     Raptorctl(Map<String, String> env) {
+        this(env, List.of());
+    }
+
+    private Raptorctl(Map<String, String> env, List<String> jvmOptions) {
         this.env = Map.copyOf(env);
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** The same, its JVM started with these options too (e.g. a class-loading log). */
+    Raptorctl withJvmOptions(String... options) {
+        return new Raptorctl(env, List.of(options));
     }
 
     /** raptorctl talking to {@code daemon} over its Unix socket, as root on the node does. */
@@ -91,7 +102,9 @@ final class Raptorctl {
     /** Starts raptorctl and hands over the process (for streams: logs -f, stats, attach). */
     Process start(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cliClassPath(), "dev.raptor.cli.RaptorctlMain"));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", cliClassPath(), "dev.raptor.cli.RaptorctlMain"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> e = pb.environment();

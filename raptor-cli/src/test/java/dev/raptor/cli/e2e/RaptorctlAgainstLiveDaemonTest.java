@@ -119,11 +119,13 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
-    void thePlainPsPrintsWhatTheFullVerbPrints() {
-        runDetached("same-on", "--label", "team=red");
-        ok("create", "--name", "same-off", IMAGE);
-        // `ps` with plain flags is answered without picocli and the HTTP client; a root option (here the same
-        // socket again) sends it down the full path, which must print the very same
+    void thePlainPsPrintsWhatTheFullVerbPrints(@TempDir Path dir) throws java.io.IOException {
+        runDetached("same-on", "--label", "team=red", "-p", "127.0.0.1:" + freePort() + ":25566/udp");
+        // a list larger than the daemon's output buffer, which it then sends delimited by the connection's end
+        ok("create", "--name", "same-off", "-e", "FILLER=" + "x".repeat(16 * 1024), IMAGE);
+        ok("create", "--name", "same-ports", "-p", "127.0.0.1:" + freePort() + ":25565", "-p", freePort() + ":25567/udp", IMAGE);
+        // `ps` with plain flags is answered without picocli, the HTTP client and (but for --json) the wire records;
+        // a root option (here the same socket again) sends it down the full path, which must print the very same
         String[] full = {"--socket", daemon.process().socket().toString()};
         for (List<String> args : List.of(List.of("ps"), List.of("ps", "-a"), List.of("ls", "-a", "--no-trunc"), List.of("ps", "-a", "-q"),
                 List.of("ps", "-q", "--no-trunc"))) {
@@ -131,12 +133,106 @@ class RaptorctlAgainstLiveDaemonTest {
             String viaPicocli = ok(java.util.stream.Stream.concat(java.util.Arrays.stream(full), args.stream()).toArray(String[]::new)).out();
             assertThat(withoutAges(quick)).as("raptorctl %s", args).isEqualTo(withoutAges(viaPicocli)).isNotBlank();
         }
+        String table = ok("ps", "-a", "--no-trunc").out();
+        assertThat(table).contains("same-ports").containsPattern("same-on +raptor-test/gameserver:1 +running +127\\.0\\.0\\.1:\\d+->25565/tcp, "
+                + "127\\.0\\.0\\.1:\\d+->25566/udp ");
+        // and it really is the quick path: a table of these servers (an answer of several kilobytes) loads neither
+        // picocli nor the HTTP client nor the wire records' mapper
+        for (String[] args : List.of(new String[]{"ps", "-a"}, new String[]{"ps", "-q"})) {
+            Path classLog = dir.resolve("classes-" + UUID.randomUUID() + ".log");
+            Result traced = ctl.withJvmOptions("-Xlog:class+load:file=" + classLog).run(args);
+            assertThat(traced.exit()).as(traced.toString()).isZero();
+            assertThat(traced.out()).isNotBlank();
+            assertThat(Files.readAllLines(classLog)).as("classes loaded by raptorctl %s", List.of(args)).isNotEmpty()
+                    .noneMatch(l -> l.contains(" picocli.") || l.contains(" org.eclipse.jetty.client.")
+                            || l.contains(" com.fasterxml.jackson.databind."));
+        }
         JsonNode quick = ok("ps", "-a", "--json").json();
         JsonNode viaPicocli = ok("--socket", daemon.process().socket().toString(), "ps", "-a", "--json").json();
         quick.forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("game")); // a live reading
         viaPicocli.forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("game"));
         assertThat(quick).isEqualTo(viaPicocli);
         assertThat(quick.findValuesAsText("name")).contains("same-on", "same-off");
+    }
+
+    @Test
+    void binRaptorctlRunsWithItsAotCachesMissingDamagedOrStaleAndSaysNothingOfThem(@TempDir Path tree) throws Exception {
+        runDetached("launched-on");
+        // a checkout of its own: the launcher, the JDK finder, and a raptorctl.jar of this build's classes
+        Path repo = Path.of(Raptorctl.cliClassPath().split(java.io.File.pathSeparator)[0]).resolve("../../..").normalize();
+        Files.createDirectories(tree.resolve("bin"));
+        Files.createDirectories(tree.resolve("scripts"));
+        Files.copy(repo.resolve("bin/raptorctl"), tree.resolve("bin/raptorctl"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(repo.resolve("scripts/java-home.sh"), tree.resolve("scripts/java-home.sh"));
+        Path target = Files.createDirectories(tree.resolve("raptor-cli/target"));
+        Path jar = target.resolve("raptorctl.jar");
+        writeJar(jar);
+        String jdk = Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
+                .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).findFirst().orElseThrow()
+                .replaceFirst("^JAVA_RUNTIME_VERSION=\"(.*)\"$", "$1").replaceAll("[^A-Za-z0-9.\n]", "_");
+        Path psCache = target.resolve("raptorctl-" + jdk + "-ps.aot");
+        Path verbsCache = target.resolve("raptorctl-" + jdk + ".aot");
+        String expected = withoutAges(ok("ps", "-a").out());
+
+        // missing: trained on first use (output discarded), then used
+        assertThat(launched(tree, "ps", "-a")).isEqualTo(expected);
+        assertThat(psCache).as("the ps cache, trained").isNotEmptyFile();
+        assertThat(launched(tree, "ps", "-a")).isEqualTo(expected);
+        assertThat(verbsCache).as("only the plain ps ran").doesNotExist();
+
+        // damaged (and newer than the jar, so it is used as it is): the JVM runs without it
+        Files.write(psCache, new byte[4096]);
+        assertThat(launched(tree, "ps", "-a")).isEqualTo(expected);
+
+        // stale: the jar is newer than its cache, which is trained again
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(launched(tree, "ps", "-a")).isEqualTo(expected);
+        assertThat(Files.size(psCache)).as("trained again").isGreaterThan(4096);
+
+        // the other verbs have their own cache, made and used the same way
+        assertThat(launched(tree, "inspect", "launched-on")).contains("\"name\": \"launched-on\"");
+        assertThat(verbsCache).isNotEmptyFile();
+        Files.write(verbsCache, new byte[]{1, 2, 3});
+        assertThat(launched(tree, "ps", "-a", "--filter", "name=launched")).contains("launched-on");
+    }
+
+    /** {@code tree/bin/raptorctl args} on this daemon's socket: its standard output, after checking it said nothing else. */
+    private String launched(Path tree, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(tree.resolve("bin/raptorctl").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("RAPTOR") || k.equals("NO_COLOR"));
+        pb.environment().put("RAPTOR_SOCKET", daemon.process().socket().toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Path err = Files.createTempFile(tree, "stderr", ".txt");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("bin/raptorctl %s ended", List.of(args)).isTrue();
+        assertThat(Files.readString(err)).as("bin/raptorctl %s: standard error", List.of(args)).isEmpty();
+        assertThat(p.exitValue()).as("bin/raptorctl %s: exit code; output %s", List.of(args), out).isZero();
+        return withoutAges(out);
+    }
+
+    /** A jar of raptorctl's classes whose manifest puts its dependencies' jars on the class path, as the real one holds them. */
+    private static void writeJar(Path jar) throws java.io.IOException {
+        String[] path = Raptorctl.cliClassPath().split(java.io.File.pathSeparator);
+        Path classes = Path.of(path[0]);
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        StringBuilder classPath = new StringBuilder();
+        for (int i = 1; i < path.length; i++) {
+            classPath.append(i > 1 ? " " : "").append(Path.of(path[i]).toUri());
+        }
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, classPath.toString());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest);
+             var files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
     }
 
     /** The CREATED column counts on between two runs: "12 seconds ago" and "13 seconds ago" compare equal. */

@@ -14,13 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An engine a test controls without touching the shared one: a Unix-socket proxy in front of the real Docker
  * Engine that a runtime or a whole daemon is pointed at ({@link #dockerHost()}), and that breaks every connection
- * on demand, so the engine looks stopped to it ({@link #cutAndRefuse()}) and comes back ({@link #resume()}).
+ * on demand, so the engine looks stopped to it ({@link #cutAndRefuse()}) and comes back ({@link #resume()}). It notes
+ * the request line of every HTTP request it passes on, to count the engine calls an operation costs
+ * ({@link #requests}).
  */
 public final class EngineProxy implements AutoCloseable {
     private final Path socket;
     private final Path engine;
     private final ServerSocketChannel server;
     private final List<SocketChannel> open = new CopyOnWriteArrayList<>();
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
 
     public EngineProxy(Path socket, String engineHost) throws IOException {
@@ -65,19 +68,31 @@ public final class EngineProxy implements AutoCloseable {
                 SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(engine));
                 open.add(client);
                 open.add(upstream);
-                Thread.ofVirtual().start(() -> pump(client, upstream));
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                Thread.ofVirtual().start(() -> pump(client, upstream, true));
+                Thread.ofVirtual().start(() -> pump(upstream, client, false));
             } catch (IOException closed) {
                 return;
             }
         }
     }
 
-    private static void pump(SocketChannel from, SocketChannel to) {
+    /** How many requests passed with this method and a path (API version left out) that starts with {@code pathPrefix}. */
+    public long requests(String method, String pathPrefix) {
+        return requestLines.stream().filter(l -> REQUEST_LINE.matcher(l).matches()).map(l -> l.split(" "))
+                .filter(l -> l[0].equals(method) && l[1].replaceFirst("^/v[0-9.]+/", "/").startsWith(pathPrefix)).count();
+    }
+
+    private static final java.util.regex.Pattern REQUEST_LINE = java.util.regex.Pattern.compile("[A-Z]+ /\\S* HTTP/1\\.[01]");
+
+    private void pump(SocketChannel from, SocketChannel to, boolean requests) {
         ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+        StringBuilder line = new StringBuilder();
         try {
             while (from.read(buffer) >= 0) {
                 buffer.flip();
+                if (requests) {
+                    noteRequestLines(buffer.duplicate(), line);
+                }
                 while (buffer.hasRemaining()) {
                     to.write(buffer);
                 }
@@ -87,6 +102,24 @@ public final class EngineProxy implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    /** Lines of what a client sends; a request line is one that reads as one (bodies rarely do). */
+    private void noteRequestLines(ByteBuffer data, StringBuilder line) {
+        while (data.hasRemaining()) {
+            char c = (char) (data.get() & 0xff);
+            if (c == '\n') {
+                String l = line.toString().strip();
+                // a request may follow the previous one's JSON body on the same line
+                int start = Math.max(l.lastIndexOf("GET /"), Math.max(l.lastIndexOf("POST /"), l.lastIndexOf("DELETE /")));
+                if (start >= 0) {
+                    requestLines.add(l.substring(start));
+                }
+                line.setLength(0);
+            } else if (line.length() < 8192) {
+                line.append(c);
+            }
         }
     }
 

@@ -1,0 +1,65 @@
+package dev.raptor.cli;
+
+import dev.raptor.cli.api.PlainJson;
+import dev.raptor.cli.command.PsRow;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.server.ServerList;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code raptorctl ps}'s quick path reads its rows from the list's JSON without the wire records; they must be the
+ * rows the full verb makes of the records ({@link PsRow#of}), and whatever it cannot read the same way must send
+ * it to the full verb (empty). The same comparison on a live daemon is in {@code RaptorctlAgainstLiveDaemonTest}.
+ */
+class QuickPsRowsTest {
+    /** Every member a table shows in each shape it takes, members ps ignores, escapes, and a member no record has. */
+    private static final String LIST = """
+            {"servers": [
+              {"id": "3F9C2D1E-0000-4000-8000-00000000C0DE", "name": "lobby \\"main\\" \\u00e9", "image": "ghcr.io\\/x/mc:1.21",
+               "startup": "java -jar s.jar", "environment": {"A": "1"}, "labels": {"team": "red"},
+               "allocations": [
+                 {"ip": "127.0.0.1", "port": 19132, "containerPort": 19133, "protocol": "udp", "primary": false},
+                 {"ip": "::1", "port": 25565, "primary": true},
+                 {"port": 25575}],
+               "limits": {"memoryMiB": 1024, "cpuPercent": 150}, "settleSeconds": 2.5,
+               "state": "running", "desiredState": "running", "version": 7, "createdAt": "2026-12-05T10:15:30.123456789Z",
+               "updatedAt": "2026-12-05T10:16:00Z", "crashLoop": false, "lastError": null, "containerId": "abc",
+               "startedAt": "2026-12-05T10:16:00Z", "busyWith": null, "game": {"protocol": "minecraft", "answered": false}, "health": "healthy",
+               "socketConnected": false, "lastCommunication": null, "aMemberFromANewerDaemon": [1, {"x": null}]},
+              {"id": "00000000-0000-4000-8000-000000000002", "name": "off", "image": "raptor-test/gameserver:1", "allocations": [],
+               "state": "offline", "desiredState": "stopped", "version": 1, "createdAt": "2026-12-04T00:00:00Z"},
+              {"id": null, "state": null}
+            ], "count": 3}
+            """;
+
+    @Test
+    void theRowsAreThoseTheFullVerbMakesOfTheWireRecords() throws Exception {
+        ServerList records = WireJson.mapper().readValue(LIST, ServerList.class);
+        List<PsRow> expected = records.servers().stream().map(PsRow::of).toList();
+        assertThat(rows(LIST)).contains(expected);
+        assertThat(expected.getFirst().ports()).isEqualTo("[::1]:25565->25565/tcp, 127.0.0.1:19132->19133/udp, 0.0.0.0:25575->25575/tcp");
+        // and the same list as the daemon writes it (the wire mapper)
+        assertThat(rows(WireJson.mapper().writeValueAsString(records))).contains(expected);
+    }
+
+    @Test
+    void whatItCannotReadAsTheRecordsDoIsLeftToTheFullVerb() {
+        for (String odd : List.of("[]", "{\"count\": 0}", "{\"servers\": null}", "{\"servers\": [null]}", "{\"servers\": {}}", "{\"servers\": [1]}", "{\"servers\": [{\"id\": \"not-a-uuid\"}]}",
+                "{\"servers\": [{\"name\": 5}]}", "{\"servers\": [{\"createdAt\": \"yesterday\"}]}",
+                "{\"servers\": [{\"allocations\": [{\"port\": 25565.5}]}]}", "{\"servers\": [{\"allocations\": [{\"port\": 1e10}]}]}",
+                "{\"servers\": [{\"allocations\": [{\"primary\": \"yes\"}]}]}", "{\"servers\": [{\"allocations\": {}}]}")) {
+            assertThat(rows(odd)).as("%s", odd).isEmpty();
+        }
+        assertThat(rows("{\"servers\": [], \"count\": 0}")).as("no servers").contains(List.of());
+    }
+
+    private static Optional<List<PsRow>> rows(String json) {
+        return PlainJson.parse(json.getBytes(StandardCharsets.UTF_8)).flatMap(QuickPs::rows);
+    }
+}
