@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A two-node Docker Swarm on this one machine, for raptor-swarm's tests and for trying the swarm runtime.
 #
-#   scripts/swarm.sh start    make the network and both engines if missing, form the swarm, load the test images
+#   scripts/swarm.sh start    (or up) make the network and both engines if missing, form the swarm, load the test images
 #                             (idempotent: a swarm that answers with two ready nodes is left as it is)
-#   scripts/swarm.sh stop     stop both engines (their pids only), remove their namespaces, links and state
+#   scripts/swarm.sh stop     (or down) stop both engines (their pids only), remove their namespaces, links and state
 #   scripts/swarm.sh env      print the exports that point Raptor (and the tests) at the swarm:
 #                             RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES (hostname=engine,...), RAPTOR_SWARM_NODE_IPS
 #   scripts/swarm.sh status   exit 0 if the swarm answers with two ready nodes
@@ -193,7 +193,7 @@ lock() {
 }
 
 case "${1:-}" in
-    start)
+    start|up)
         [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces, dockerd)"
         lock
         command -v dockerd >/dev/null 2>&1 || "$SCRIPT_DIR/engine.sh" start # installs docker.io, busybox, socat
@@ -216,7 +216,7 @@ case "${1:-}" in
         done
         log "ready in $((SECONDS - t_all))s: eval \"\$($0 env)\""
         ;;
-    stop)
+    stop|down)
         lock
         stop_engine 2
         stop_engine 1
@@ -256,7 +256,7 @@ case "${1:-}" in
         exit 1
         ;;
     *)
-        echo "usage: $0 start|stop|env|status|stop-node N|start-node N" >&2
+        echo "usage: $0 start|up|stop|down|env|status|stop-node N|start-node N" >&2
         exit 2
         ;;
 esac

@@ -1,34 +1,21 @@
 package dev.raptor.swarm;
 
-import dev.raptor.core.allocation.Allocation;
-import dev.raptor.core.allocation.Protocol;
-import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
-import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
-import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.server.DesiredState;
-import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
-import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.store.SqliteStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -48,44 +35,28 @@ class SwarmNodeBlipTest {
     @TempDir
     Path tmp;
     private final String label = "node-blip-" + UUID.randomUUID();
-    private SwarmRuntime runtime;
+    private SwarmFleet swarm;
     private SqliteStore store;
-    private EventBus bus;
     private ServerFleet fleet;
-    private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+    private List<ServerEvent> events;
 
     @BeforeEach
     void openFleet() {
-        runtime = TestSwarm.runtime(label);
-        store = SqliteStore.open(tmp.resolve("state"));
-        bus = new EventBus();
-        bus.subscribe(ServerEvent.class, events::add);
-        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(tmp.resolve("volumes"))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-                .withObserveEvery(Duration.ofSeconds(2)));
-        fleet.boot();
+        swarm = new SwarmFleet(TestSwarm.runtime(label), tmp, HANG);
+        store = swarm.store;
+        fleet = swarm.fleet;
+        events = swarm.events;
     }
 
     @AfterEach
     void closeFleet() throws Exception {
-        FleetTeardown.deleteAll(fleet, HANG);
-        fleet.close();
-        bus.close();
-        runtime.close();
-        store.close();
+        swarm.close();
     }
 
     @Test
     void aServerWhoseNodeIsDownOnlyBrieflyReturnsToRunningAndItsDesiredStateStaysRunning() throws Exception {
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-        UUID id = fleet.create(ServerSpec.builder(TestSwarm.IMAGE)
-                .name("blip")
-                .env("SERVER_NAME", "blip")
-                .readyPattern("Done!")
-                .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30)))
-                .allocation(Allocation.primary("0.0.0.0", port, Protocol.TCP))
-                .node(TestSwarm.NODE_2)
-                .build()).id();
+        UUID id = fleet.create(TestSwarm.server("blip", port, TestSwarm.NODE_2)).id();
         assertThat(fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
         awaitGreeting(port);
 
@@ -112,14 +83,6 @@ class SwarmNodeBlipTest {
     }
 
     private static void awaitGreeting(int port) {
-        String address = TestSwarm.addressOf(TestSwarm.NODE_2);
-        await().atMost(HANG).ignoreExceptions().untilAsserted(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address, port), 2000);
-                s.setSoTimeout(5000);
-                assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine())
-                        .contains("blip");
-            }
-        });
+        TestSwarm.awaitGreeting(TestSwarm.NODE_2, port, "blip", HANG);
     }
 }

@@ -2,12 +2,10 @@ package dev.raptor.swarm;
 
 import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
-import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.node.NodeOverview;
 import dev.raptor.core.node.NodeState;
 import dev.raptor.core.node.RuntimeNode;
-import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.NodeUnavailableException;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
@@ -19,7 +17,6 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
-import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.docker.DockerRuntime;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.store.SqliteStore;
@@ -28,16 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -57,31 +48,24 @@ class SwarmNodeUnavailableTest {
     @TempDir
     Path tmp;
     private final String label = "node-down-" + UUID.randomUUID();
+    private SwarmFleet swarm;
     private SwarmRuntime runtime;
     private SqliteStore store;
-    private EventBus bus;
     private ServerFleet fleet;
-    private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+    private List<ServerEvent> events;
 
     @BeforeEach
     void openFleet() {
-        runtime = TestSwarm.runtime(label);
-        store = SqliteStore.open(tmp.resolve("state"));
-        bus = new EventBus();
-        bus.subscribe(ServerEvent.class, events::add);
-        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(tmp.resolve("volumes"))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-                .withObserveEvery(Duration.ofSeconds(2)));
-        fleet.boot();
+        swarm = new SwarmFleet(TestSwarm.runtime(label), tmp, HANG);
+        runtime = swarm.runtime;
+        store = swarm.store;
+        fleet = swarm.fleet;
+        events = swarm.events;
     }
 
     @AfterEach
     void closeFleet() throws Exception {
-        FleetTeardown.deleteAll(fleet, HANG);
-        fleet.close();
-        bus.close();
-        runtime.close();
-        store.close();
+        swarm.close();
     }
 
     @Test
@@ -181,14 +165,7 @@ class SwarmNodeUnavailableTest {
     }
 
     private static void awaitGreeting(String node, int port, String name) {
-        String address = TestSwarm.addressOf(node);
-        await().atMost(HANG).ignoreExceptions().untilAsserted(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address, port), 2000);
-                s.setSoTimeout(5000);
-                assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine()).contains(name);
-            }
-        });
+        TestSwarm.awaitGreeting(node, port, name, HANG);
     }
 
     private static void swarm(String verb, String node) {

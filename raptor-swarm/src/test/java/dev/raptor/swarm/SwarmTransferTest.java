@@ -1,32 +1,21 @@
 package dev.raptor.swarm;
 
-import dev.raptor.core.allocation.Allocation;
-import dev.raptor.core.allocation.Protocol;
-import dev.raptor.core.event.EventBus;
 import dev.raptor.core.operation.OperationProgress;
-import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.power.ServerFleet;
-import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
-import dev.raptor.core.testing.FleetTeardown;
 import dev.raptor.core.validation.InvalidSpecException;
 import dev.raptor.store.SqliteStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -45,7 +34,6 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Moving a server with its files between the two nodes of the real swarm. Both nodes of the test swarm see this
@@ -59,9 +47,9 @@ class SwarmTransferTest {
     @TempDir
     Path tmp;
     private final String label = "transfer-" + UUID.randomUUID();
+    private SwarmFleet swarm;
     private SwarmRuntime runtime;
     private SqliteStore store;
-    private EventBus bus;
     private ServerFleet fleet;
 
     private void openFleet(Path nodeTwoVolumes) {
@@ -69,25 +57,17 @@ class SwarmTransferTest {
         try (SwarmRuntime plain = TestSwarm.runtime(label)) {
             config = plain.config();
         }
-        runtime = SwarmRuntime.connect(config.withNodeVolumes(Map.of(TestSwarm.NODE_2, nodeTwoVolumes)));
-        store = SqliteStore.open(tmp.resolve("state"));
-        bus = new EventBus();
-        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(tmp.resolve("volumes"))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-                .withObserveEvery(Duration.ofSeconds(2)));
-        fleet.boot();
+        swarm = new SwarmFleet(SwarmRuntime.connect(config.withNodeVolumes(Map.of(TestSwarm.NODE_2, nodeTwoVolumes))), tmp, HANG);
+        runtime = swarm.runtime;
+        store = swarm.store;
+        fleet = swarm.fleet;
     }
 
     @AfterEach
     void closeFleet() throws Exception {
-        if (fleet == null) {
-            return;
+        if (swarm != null) {
+            swarm.close();
         }
-        FleetTeardown.deleteAll(fleet, HANG);
-        fleet.close();
-        bus.close();
-        runtime.close();
-        store.close();
     }
 
     @Test
@@ -97,7 +77,7 @@ class SwarmTransferTest {
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
         UUID id = fleet.create(server("mover", port, TestSwarm.NODE_1)).id();
         assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
-        awaitGreeting(TestSwarm.NODE_1, port);
+        awaitGreeting(TestSwarm.NODE_1, port, "mover");
         Path source = tmp.resolve("volumes").resolve(id.toString());
         writeWorld(source);
         Map<String, String> before = checksums(source);
@@ -107,7 +87,7 @@ class SwarmTransferTest {
 
         assertThat(result).as(result.toString()).isInstanceOf(PowerResult.Done.class);
         assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
-        awaitGreeting(TestSwarm.NODE_2, port);
+        awaitGreeting(TestSwarm.NODE_2, port, "mover");
         assertThat(runtime.find(id, Deadline.in(HANG)).getFirst().labels()).containsEntry(ServiceBlueprint.NODE_LABEL, TestSwarm.NODE_2);
         Path target = nodeTwo.resolve(id.toString());
         Map<String, String> after = checksums(target);
@@ -163,7 +143,7 @@ class SwarmTransferTest {
         assertThat(stages).contains("resuming");
         assertThat(checksums(nodeTwo.resolve(id.toString()))).containsAllEntriesOf(before);
         assertThat(source).doesNotExist();
-        awaitGreeting(TestSwarm.NODE_2, port);
+        awaitGreeting(TestSwarm.NODE_2, port, "resumer");
         var transferred = store.activity(id, Long.MAX_VALUE, 100).stream()
                 .filter(a -> a.message().contains("transferred to node")).findFirst().orElseThrow();
         assertThat(transferred.details()).containsEntry("attempts", "2");
@@ -190,7 +170,7 @@ class SwarmTransferTest {
                 f -> assertThat(f.reason()).contains("transfer rolled back").contains("node " + TestSwarm.NODE_2)
                         .contains("runs again on node " + TestSwarm.NODE_1));
         assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
-        awaitGreeting(TestSwarm.NODE_1, port);
+        awaitGreeting(TestSwarm.NODE_1, port, "stays");
         assertThat(runtime.find(id, Deadline.in(HANG)).getFirst().labels()).containsEntry(ServiceBlueprint.NODE_LABEL, TestSwarm.NODE_1);
         assertThat(checksums(source)).containsAllEntriesOf(before);
         assertThat(store.find(id).orElseThrow().spec().node()).isEqualTo(TestSwarm.NODE_1);
@@ -234,15 +214,8 @@ class SwarmTransferTest {
         assertThat(runtime.find(id, Deadline.in(HANG)).getFirst().labels()).containsEntry(ServiceBlueprint.NODE_LABEL, TestSwarm.NODE_1);
     }
 
-    private ServerSpec server(String name, int port, String node) {
-        return ServerSpec.builder(TestSwarm.IMAGE)
-                .name(name)
-                .env("SERVER_NAME", name)
-                .readyPattern("Done!")
-                .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30)))
-                .allocation(Allocation.primary("0.0.0.0", port, Protocol.TCP))
-                .node(node)
-                .build();
+    private static ServerSpec server(String name, int port, String node) {
+        return TestSwarm.server(name, port, node);
     }
 
     /** A small world: nested directories, an empty file, a larger random file, a link. */
@@ -283,14 +256,7 @@ class SwarmTransferTest {
         return fleet.power(id, action).get(HANG.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private static void awaitGreeting(String node, int port) {
-        String address = TestSwarm.addressOf(node);
-        await().atMost(HANG).ignoreExceptions().untilAsserted(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address, port), 2000);
-                s.setSoTimeout(5000);
-                assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine()).isNotBlank();
-            }
-        });
+    private static void awaitGreeting(String node, int port, String name) {
+        TestSwarm.awaitGreeting(node, port, name, HANG);
     }
 }

@@ -1,15 +1,27 @@
 package dev.raptor.swarm;
 
+import dev.raptor.core.allocation.Allocation;
+import dev.raptor.core.allocation.Protocol;
+import dev.raptor.core.power.StopPolicy;
+import dev.raptor.core.server.ServerSpec;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -59,6 +71,34 @@ public final class TestSwarm {
             }
         }
         throw new IllegalArgumentException("no address for node " + hostname);
+    }
+
+    /**
+     * The test game server {@code name} pinned to {@code node} by the spec's {@code node}: it greets each connection to
+     * {@code port} with a line naming itself, is ready at "Done!", and stops at its console command {@code stop}.
+     */
+    public static ServerSpec server(String name, int port, String node) {
+        return ServerSpec.builder(IMAGE)
+                .name(name)
+                .env("SERVER_NAME", name)
+                .readyPattern("Done!")
+                .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30)))
+                .allocation(Allocation.primary("0.0.0.0", port, Protocol.TCP))
+                .node(node)
+                .build();
+    }
+
+    /** Waits (at most {@code hang}) until the server at {@code node}'s {@code port} greets with a line naming {@code name}. */
+    public static void awaitGreeting(String node, int port, String name, Duration hang) {
+        String address = addressOf(node);
+        await().atMost(hang).ignoreExceptions().untilAsserted(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(address, port), 2000);
+                s.setSoTimeout(5000);
+                assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                        .contains(name);
+            }
+        });
     }
 
     /**
