@@ -151,6 +151,11 @@ public final class SftpServer implements AutoCloseable {
         // channel by BUFFERED_IO_OUTPUT_MAX_PENDING_WRITE_SIZE (2 MiB).
         SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(s, SFTP_MAX_DATA);
         SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(s, SFTP_MAX_DATA);
+        // MINA's SFTP subsystem handles one request at a time and gives the channel window back only as it writes,
+        // so with the default 2 MiB window an upload stalled on every write while the I/O thread had nothing left to
+        // decrypt: 0.46x of OpenSSH's sftp-server's put on a quiet machine, 0.93x with 8 MiB. The cost is at most
+        // 8 MiB of queued data per uploading channel.
+        CoreModuleProperties.WINDOW_SIZE.set(s, 8L * 1024 * 1024);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "Raptor");
         CoreModuleProperties.IDLE_TIMEOUT.set(s, settings.idleTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(s, java.time.Duration.ofMinutes(1));
