@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # A two-node Docker Swarm on this one machine, for raptor-swarm's tests and for trying the swarm runtime.
 #
-#   scripts/swarm.sh start    (or up) make the network and both engines if missing, form the swarm, load the test images
-#                             (idempotent: a swarm that answers with two ready nodes is left as it is)
-#   scripts/swarm.sh stop     (or down) stop both engines (their pids only), remove their namespaces, links and state
+#   scripts/swarm.sh start    (or up) make the network, the registry and both engines if missing, form the swarm, push
+#                             the test images to the registry (idempotent: a swarm that answers with two ready nodes
+#                             that trust the registry is left as it is)
+#   scripts/swarm.sh stop     (or down) stop both engines and the registry (their pids only), remove their namespaces,
+#                             links and state
 #   scripts/swarm.sh env      print the exports that point Raptor (and the tests) at the swarm:
-#                             RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES (hostname=engine,...), RAPTOR_SWARM_NODE_IPS
+#                             RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES (hostname=engine,...), RAPTOR_SWARM_NODE_IPS,
+#                             RAPTOR_SWARM_REGISTRY (host:port of the registry the nodes pull from)
 #   scripts/swarm.sh status   exit 0 if the swarm answers with two ready nodes
 #   scripts/swarm.sh stop-node N    stop node N's engine only (N = 2: the worker), as a machine that goes down; its
 #                                   namespace, state and swarm membership stay (raptor-swarm's node-unavailable test)
@@ -17,8 +20,12 @@
 # engine has its own container bridge (rswbr1/rswbr2 with their own subnets) and its own iptables: the host's
 # iptables, its docker0 and the shared test engine (scripts/engine.sh) are never touched, and that engine is
 # never made a swarm manager. Sockets, data and exec roots live under ${RAPTOR_SWARM_DIR:-/var/tmp/raptor-swarm}.
-# No registry can be pulled from, so each engine gets the test images built into it (scripts/test-image/build.sh)
-# and runs with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 (a task uses the node's image instead of trying a pull).
+# Images are shared the way a real swarm shares them, through a registry: Debian's docker-registry (distribution 2.x)
+# runs on the host's end of the bridge (10.231.7.1:${RAPTOR_SWARM_REGISTRY_PORT:-5000}, config and storage under
+# $D/registry), both engines trust it as an insecure (plain HTTP) registry, and the test images are built once on
+# node 1 (scripts/test-image/build.sh) and pushed there as <registry>/raptor-test/gameserver:<tag>; a node pulls an
+# image the first time a server of it is placed there. The engines run with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 (a
+# task uses the node's copy of its image when it has one, instead of asking the registry again).
 # Must run as root. Messages go to stderr, prefixed "swarm:".
 set -euo pipefail
 
@@ -28,6 +35,10 @@ BRIDGE="raptorsw0"
 PREFIX="10.231.7"
 START_TIMEOUT="${RAPTOR_SWARM_START_TIMEOUT:-90}"
 NODES=(1 2)
+REGISTRY_PORT="${RAPTOR_SWARM_REGISTRY_PORT:-5000}"
+REGISTRY="$PREFIX.1:$REGISTRY_PORT"
+# what the tests run, pushed to the registry under its name (plus raptor-test/helper:1, the swarm runtime's helper image)
+TEST_TAGS=(1 2 echo messages)
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 log() { echo "swarm: $*" >&2; }
@@ -114,6 +125,7 @@ start_engine() {
             env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd \
             --storage-driver=vfs \
             --data-root "$dir/data" \
+            --insecure-registry "$REGISTRY" \
             --exec-root "$dir/exec" \
             -H "unix://$(sock "$n")" \
             --pidfile "$dir/dockerd.pid" \
@@ -180,10 +192,85 @@ network_down() {
     while iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do :; done
 }
 
+registry_pid() {
+    local pid
+    pid="$( (tr -dc '0-9' <"$D/registry/registry.pid") 2>/dev/null || true)"
+    alive "$pid" || return 0
+    case "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" in
+        *docker-registry*"$D/registry/config.yml"*) echo "$pid" ;;
+    esac
+}
+
+registry_answers() { curl -fsS -m 5 -o /dev/null "http://$REGISTRY/v2/" 2>/dev/null; }
+
+start_registry() {
+    local dir="$D/registry"
+    if registry_answers; then
+        return 0
+    fi
+    mkdir -p "$dir/data"
+    if [ -z "$(registry_pid)" ]; then
+        cat >"$dir/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+EOF
+        log "starting the registry on $REGISTRY (docker-registry, storage $dir/data, log $dir/registry.log)"
+        setsid nohup docker-registry serve "$dir/config.yml" </dev/null >>"$dir/registry.log" 2>&1 9>&- &
+        echo $! >"$dir/registry.pid"
+        disown $! 2>/dev/null || true
+    fi
+    local t0=$SECONDS
+    until registry_answers; do
+        if [ $((SECONDS - t0)) -ge "$START_TIMEOUT" ] || { [ $((SECONDS - t0)) -ge 3 ] && [ -z "$(registry_pid)" ]; }; then
+            tail -n 30 "$dir/registry.log" >&2 || true
+            die "the registry did not answer on http://$REGISTRY/v2/ within ${START_TIMEOUT}s"
+        fi
+        sleep 0.3
+    done
+}
+
+stop_registry() {
+    local pid t0
+    pid="$(registry_pid)"
+    [ -n "$pid" ] || return 0
+    log "stopping the registry (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    t0=$SECONDS
+    while alive "$pid" && [ $((SECONDS - t0)) -lt 15 ]; do sleep 0.2; done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+}
+
+# whether node N's engine trusts the registry (an engine started before the registry was part of the swarm does not)
+trusts_registry() { dk "$1" info --format '{{json .RegistryConfig.IndexConfigs}}' 2>/dev/null | grep -qF "\"$REGISTRY\""; }
+
+# builds the test images on node 1 and pushes them once; node 2 pulls what it runs
+push_images() {
+    DOCKER_HOST="unix://$(sock 1)" "$SCRIPT_DIR/test-image/build.sh"
+    local t
+    for t in "${TEST_TAGS[@]}"; do
+        dk 1 tag "raptor-test/gameserver:$t" "$REGISTRY/raptor-test/gameserver:$t"
+    done
+    # the swarm runtime's helper image in the tests (anything with rm does; busybox here)
+    dk 1 tag "raptor-test/gameserver:1" "$REGISTRY/raptor-test/helper:1"
+    for ref in "${TEST_TAGS[@]/#/$REGISTRY/raptor-test/gameserver:}" "$REGISTRY/raptor-test/helper:1"; do
+        timeout 120 docker -H "unix://$(sock 1)" push -q "$ref" >/dev/null || die "pushing $ref to the registry failed"
+    done
+    log "test images pushed to $REGISTRY"
+}
+
 env_lines() {
     echo "export RAPTOR_SWARM_MANAGER=unix://$(sock 1)"
     echo "export RAPTOR_SWARM_NODES=$(ns 1)=unix://$(sock 1),$(ns 2)=unix://$(sock 2)"
     echo "export RAPTOR_SWARM_NODE_IPS=$(ns 1)=$(ip_of 1),$(ns 2)=$(ip_of 2)"
+    echo "export RAPTOR_SWARM_REGISTRY=$REGISTRY"
 }
 
 lock() {
@@ -197,29 +284,39 @@ case "${1:-}" in
         [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces, dockerd)"
         lock
         command -v dockerd >/dev/null 2>&1 || "$SCRIPT_DIR/engine.sh" start # installs docker.io, busybox, socat
-        if ! command -v ip >/dev/null 2>&1 || ! command -v nsenter >/dev/null 2>&1; then
-            log "installing iproute2 and util-linux (apt)"
+        if ! command -v ip >/dev/null 2>&1 || ! command -v nsenter >/dev/null 2>&1 || ! command -v docker-registry >/dev/null 2>&1 ||
+            ! command -v curl >/dev/null 2>&1; then
+            log "installing iproute2, util-linux, docker-registry and curl (apt)"
             DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iproute2 util-linux >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iproute2 util-linux docker-registry curl >&2
         fi
         t_all=$SECONDS
+        network_up
+        start_registry
+        for n in "${NODES[@]}"; do
+            if answers "$n" && ! trusts_registry "$n"; then
+                # started before the registry was part of the swarm: once, again with --insecure-registry
+                log "node $n's engine does not trust $REGISTRY yet: restarting it"
+                stop_engine "$n"
+                t0=$SECONDS
+                while answers "$n" && [ $((SECONDS - t0)) -lt 30 ]; do sleep 0.2; done
+            fi
+        done
         if swarm_ready; then
             log "swarm already up"
         else
-            network_up
             start_engine 1
             start_engine 2
             form_swarm
         fi
-        for n in "${NODES[@]}"; do
-            DOCKER_HOST="unix://$(sock "$n")" "$SCRIPT_DIR/test-image/build.sh"
-        done
+        push_images
         log "ready in $((SECONDS - t_all))s: eval \"\$($0 env)\""
         ;;
     stop|down)
         lock
         stop_engine 2
         stop_engine 1
+        stop_registry
         network_down
         for n in "${NODES[@]}"; do
             # a dockerd leaves its data root bind-mounted onto itself after a hard kill; then the state can go
@@ -227,6 +324,7 @@ case "${1:-}" in
             while awk -v p="$p" '$5 == p { f = 1 } END { exit !f }' /proc/self/mountinfo 2>/dev/null; do umount "$p" || break; done
             rm -rf "${D:?}/n$n"
         done
+        rm -rf "${D:?}/registry"
         log "stopped"
         ;;
     env)

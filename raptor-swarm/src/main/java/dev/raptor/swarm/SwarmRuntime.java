@@ -96,6 +96,8 @@ public final class SwarmRuntime implements ContainerRuntime {
     /** The node each server was last seen pinned to, so that a recreate (spec change) stays with its files. */
     private final Map<UUID, String> lastNode = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The helper containers that reach servers' files on nodes (transfers, removals), and their leftovers. */
+    private final NodeHelpers helpers;
     /**
      * Nodes whose engine said it is going away (its event stream: it stops, or the stream broke) and has not answered
      * since: their servers are {@link ContainerStatus#UNREACHABLE} without asking, so that the exits their engine
@@ -109,6 +111,7 @@ public final class SwarmRuntime implements ContainerRuntime {
 
     private SwarmRuntime(SwarmRuntimeConfig config) {
         this.config = config;
+        this.helpers = new NodeHelpers(config);
         this.manager = DockerRuntime.connect(engineConfig(config.manager()));
         config.nodeEngines().forEach((hostname, engine) -> engines.put(hostname, DockerRuntime.connect(engineConfig(engine))));
     }
@@ -262,6 +265,8 @@ public final class SwarmRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerInfo> listOwned(Deadline deadline) {
+        // the fleet lists its servers at boot and as it reconciles: helpers a raptord that died mid-transfer left go then
+        helpers.collect(engines, false);
         List<ContainerInfo> out = new ArrayList<>();
         List<Service> services = ownedServices(null, deadline);
         Set<String> ready = services.isEmpty() ? Set.of() : readyNodes(null, deadline);
@@ -381,10 +386,11 @@ public final class SwarmRuntime implements ContainerRuntime {
         }
         String hostname = NodePlacement.choose(spec, nodes(spec.id(), deadline), pinned(spec.id(), deadline), lastNode.get(spec.id()));
         DockerRuntime node = engines.get(hostname);
-        // a task whose image its node lacks would fail only at start, after a pull attempt: say it now, as Docker's create does
-        node.engineCall("create", spec.id(), deadline, c -> c.inspectImageCmd(spec.image()).exec());
+        // the node pulls the image now when it lacks it (from the registry the swarm shares): an image no node can pull
+        // is refused here, as Docker's create refuses it, rather than failing at start
+        NodeHelpers.ensureImage(node, hostname, spec.id(), spec.image(), deadline);
         // the node may be another machine, or keep data elsewhere (RAPTOR_SWARM_VOLUMES): its task needs the directory there
-        SwarmTransfers.ensureDirectory(node, spec.id(), spec.image(), config.dataDirOn(hostname, dataDir), deadline);
+        helpers.ensureDirectory(hostname, node, spec.id(), config.dataDirOn(hostname, dataDir), deadline);
         ServiceSpec service = ServiceBlueprint.of(spec, config.dataDirOn(hostname, dataDir), config.node(), hostname);
         String id = onManager("create", spec.id(), deadline, c -> c.createServiceCmd(service).exec().getId());
         log.info("service created server={} service={} node={} image={}", spec.id(), id, hostname, spec.image());
@@ -931,6 +937,15 @@ public final class SwarmRuntime implements ContainerRuntime {
     Service serviceOf(UUID serverId, Deadline deadline) {
         List<Service> found = ownedServices(serverId, deadline);
         return found.isEmpty() ? null : found.getFirst();
+    }
+
+    NodeHelpers helpers() {
+        return helpers;
+    }
+
+    /** Removes, now, every helper container of this runtime's node label it does not use: answers how many. */
+    int collectHelpers() {
+        return helpers.collect(engines, true);
     }
 
     /** The engine of node {@code hostname}. */

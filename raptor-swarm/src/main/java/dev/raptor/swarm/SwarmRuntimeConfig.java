@@ -20,12 +20,24 @@ import java.util.Objects;
  * @param nodeVolumes where servers' data directories are on a node, by the node's hostname
  *                    ({@code RAPTOR_SWARM_VOLUMES}); a node missing here keeps them at the same path as the machine
  *                    raptord runs on ({@code <volumes root>/<server id>})
+ * @param helperImage the image of the short-lived helper containers the runtime makes on a node to reach a server's
+ *                    files there (transfers, removing a node's copy): never the server's own image, which may lack a
+ *                    shell or {@code rm}. It must have {@code rm} on its {@code PATH} (any busybox or distribution image
+ *                    does); a node that lacks it pulls it. Default {@value #DEFAULT_HELPER_IMAGE}
  */
-public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes) {
+public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes,
+                                 String helperImage) {
+    /** The helper image when none is configured. */
+    public static final String DEFAULT_HELPER_IMAGE = "busybox:1.36";
 
     /** Every node keeps servers' data at the same path as the machine raptord runs on. */
     public SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node) {
         this(manager, nodeEngines, node, Map.of());
+    }
+
+    /** With the default helper image. */
+    public SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes) {
+        this(manager, nodeEngines, node, nodeVolumes, DEFAULT_HELPER_IMAGE);
     }
 
     public SwarmRuntimeConfig {
@@ -45,6 +57,7 @@ public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, Stri
         if (node != null && node.isBlank()) {
             node = null;
         }
+        helperImage = helperImage == null || helperImage.isBlank() ? DEFAULT_HELPER_IMAGE : helperImage.strip();
     }
 
     /**
@@ -71,11 +84,15 @@ public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, Stri
     }
 
     public SwarmRuntimeConfig withNode(String newNode) {
-        return new SwarmRuntimeConfig(manager, nodeEngines, newNode, nodeVolumes);
+        return new SwarmRuntimeConfig(manager, nodeEngines, newNode, nodeVolumes, helperImage);
     }
 
     public SwarmRuntimeConfig withNodeVolumes(Map<String, Path> volumes) {
-        return new SwarmRuntimeConfig(manager, nodeEngines, node, volumes);
+        return new SwarmRuntimeConfig(manager, nodeEngines, node, volumes, helperImage);
+    }
+
+    public SwarmRuntimeConfig withHelperImage(String image) {
+        return new SwarmRuntimeConfig(manager, nodeEngines, node, nodeVolumes, image);
     }
 
     /** Where {@code dataDir} (raptord's {@code <volumes root>/<server id>}) is on {@code hostname}. */

@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * Moving a server between swarm nodes with its files, through the nodes' own engines: nothing but the engine each
  * node already exposes to raptord ({@code RAPTOR_SWARM_NODES}) is needed there.
  *
- * <p>On each node a helper container is made from the server's own image (never started) with the server's data
+ * <p>On each node a helper container ({@link NodeHelpers}: the runtime's helper image, never the server's) is made, never
+ * started, with the server's data
  * directory on that node bind-mounted; the Engine API's archive endpoints read the source's files as a tar stream
  * ({@code GET /containers/{id}/archive}) and write them into the target's ({@code PUT}), raptord passing the stream
  * from one to the other ({@link VolumeStream}: it re-packs each entry and takes a SHA-256 of what it carried). A copy
@@ -46,17 +47,14 @@ import java.util.function.Consumer;
  * then is the service pinned to the target (placement constraint, node label, its mount on that node), with 0
  * replicas so the swarm starts nothing by itself; the controller starts it there. A rollback pins it back and drops the
  * target's copy; the source's copy is removed last, once the server is on the target. Removing a copy runs {@code rm}
- * in a helper of the server's image: it needs {@code /bin/sh}.
+ * as a helper's entrypoint ({@link NodeHelpers#removeDirectory}): nothing of the server's image is needed, not even a
+ * shell. Deleting a server removes its files on its node the same way ({@link #removeFiles}).
  */
 final class SwarmTransfers implements NodeTransfers {
     private static final Logger log = LoggerFactory.getLogger(SwarmTransfers.class);
-    /** Where a helper sees the server's data directory, and its node's volumes directory. */
-    static final String HELPER_MOUNT = "/raptor-volume";
-    private static final String HELPER_ROOT = "/raptor-volumes";
+    private static final String HELPER_MOUNT = NodeHelpers.MOUNT;
     /** The file a transfer writes in a node's volumes directory to learn whether the target sees the same one. */
     static final String PROBE = ".raptor-transfer-probe";
-    /** Label of the helper containers: never a server's label, so no listing of servers ever sees them. */
-    static final String HELPER_LABEL = "dev.raptor.transfer";
     /** A guard against a copy that hangs, not a measure of one: a copy of a large world over a slow link takes hours. */
     private static final Duration COPY = Duration.ofHours(12);
     private static final Duration CALL = Duration.ofSeconds(60);
@@ -73,42 +71,24 @@ final class SwarmTransfers implements NodeTransfers {
         this.runtime = runtime;
     }
 
-    /**
-     * Makes {@code dir} exist on the node {@code engine} runs on (a service's bind mount needs its source there, and
-     * raptord makes data directories on its own machine only): a helper of {@code image} with it bind-mounted, made and
-     * given an empty archive (the engine makes a missing bind source as it mounts it), then removed. Needs nothing of
-     * the image: it never runs.
-     */
-    static void ensureDirectory(DockerRuntime engine, UUID serverId, String image, Path dir, Deadline deadline) {
-        String id = engine.engineCall("create", serverId, deadline, c -> c.createContainerCmd(image)
-                .withName("raptor-volume-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .withLabels(Map.of(HELPER_LABEL, serverId.toString()))
-                .withEntrypoint("/bin/sh")
-                .withCmd("-c", "true")
-                .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(HELPER_MOUNT))))
-                .exec().getId());
-        try {
-            engine.engineCall("create", serverId, deadline, c -> {
-                c.copyArchiveToContainerCmd(id).withRemotePath(HELPER_MOUNT)
-                        .withTarInputStream(new java.io.ByteArrayInputStream(new byte[1024])).exec(); // two zero blocks: an empty tar
-                return null;
-            });
-        } finally {
-            try {
-                engine.engineCall("create", serverId, deadline, c -> {
-                    c.removeContainerCmd(id).withForce(true).exec();
-                    return null;
-                });
-            } catch (EngineException e) {
-                log.warn("server={} volume helper {} could not be removed: {}", serverId, id, e.getMessage());
-            }
-        }
-    }
-
     @Override
     public String nodeOf(UUID serverId, Deadline deadline) {
         Service s = runtime.serviceOf(serverId, deadline);
         return s == null ? null : SwarmRuntime.labelsOf(s).get(ServiceBlueprint.NODE_LABEL);
+    }
+
+    /**
+     * Removes the server's files on the node it is placed on, through that node's engine (the server is being deleted:
+     * its task is stopped). Nothing when it was never placed.
+     */
+    @Override
+    public void removeFiles(UUID serverId, Path dataDir, Deadline deadline) {
+        String node = nodeOf(serverId, deadline);
+        if (node == null) {
+            return;
+        }
+        runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, runtime.config().dataDirOn(node, dataDir),
+                deadline.remaining());
     }
 
     @Override
@@ -150,14 +130,14 @@ final class SwarmTransfers implements NodeTransfers {
             DockerRuntime source = runtime.engineOn(from);
             DockerRuntime target = runtime.engineOn(to);
             try {
-                target.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.inspectImageCmd(image).exec());
+                NodeHelpers.ensureImage(target, to, serverId, image, Deadline.in(COPY));
             } catch (EngineException.NotFound missing) {
                 throw new IllegalStateException("node " + to + " does not have the server's image " + image
-                        + ": pull it there first (POST /api/v1/images/pull pulls on every node)");
+                        + " and cannot pull it: " + missing.getMessage());
             }
             Path sourceDir = runtime.config().dataDirOn(from, dataDir);
             Path targetDir = runtime.config().dataDirOn(to, dataDir);
-            if (sourceDir.equals(targetDir) && sharedDisk(source, target, image, sourceDir.getParent())) {
+            if (sourceDir.equals(targetDir) && sharedDisk(source, target, sourceDir.getParent())) {
                 // the copy would land on the files it reads, and removing the source would remove the server's only copy
                 throw new IllegalStateException("nodes " + from + " and " + to + " keep servers' data in the same directory ("
                         + sourceDir.getParent() + "), on a disk they share: nothing to move. Give each node a directory of its "
@@ -165,9 +145,9 @@ final class SwarmTransfers implements NodeTransfers {
             }
             // the target starts empty: what an earlier transfer there left (a daemon that stopped in the middle) goes
             remove(to);
-            String sourceHelper = helper(source, image, sourceDir, "source");
+            String sourceHelper = helper(from, sourceDir, "source");
             try {
-                String targetHelper = helper(target, image, targetDir, "target");
+                String targetHelper = helper(to, targetDir, "target");
                 try {
                     progress.accept(new OperationProgress("copying", 0, -1, 0, -1, 0));
                     copied = true;
@@ -190,10 +170,10 @@ final class SwarmTransfers implements NodeTransfers {
                     log.info("server={} files copied from node={} to node={} and verified bytes={} files={} sha256={}", serverId, from, to,
                             sent.bytes(), sent.files(), sent.sha256());
                 } finally {
-                    removeHelper(target, targetHelper);
+                    removeHelper(to, targetHelper);
                 }
             } finally {
-                removeHelper(source, sourceHelper);
+                removeHelper(from, sourceHelper);
             }
             progress.accept(new OperationProgress("switching", 0, -1, 0, -1, 0));
             runtime.awaitTrusted(to, Deadline.in(RESUME_WAIT)); // a target that restarted during the copy settles first
@@ -281,7 +261,7 @@ final class SwarmTransfers implements NodeTransfers {
          * do): a probe file written there through the source's engine, looked for through the target's. The probe is
          * one small file, {@value #PROBE}, overwritten by each transfer.
          */
-        private boolean sharedDisk(DockerRuntime source, DockerRuntime target, String image, Path root) throws IOException {
+        private boolean sharedDisk(DockerRuntime source, DockerRuntime target, Path root) throws IOException {
             String token = UUID.randomUUID().toString();
             byte[] body = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
@@ -292,7 +272,7 @@ final class SwarmTransfers implements NodeTransfers {
                 out.write(body);
                 out.closeArchiveEntry();
             }
-            String writer = helper(source, image, root, "probe");
+            String writer = helper(from, root, "probe");
             try {
                 source.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
                     c.copyArchiveToContainerCmd(writer).withRemotePath("/")
@@ -300,9 +280,9 @@ final class SwarmTransfers implements NodeTransfers {
                     return null;
                 });
             } finally {
-                removeHelper(source, writer);
+                removeHelper(from, writer);
             }
-            String reader = helper(target, image, root, "probe");
+            String reader = helper(to, root, "probe");
             try {
                 return target.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
                     try (InputStream in = c.copyArchiveFromContainerCmd(reader, HELPER_MOUNT + "/" + PROBE).exec();
@@ -316,7 +296,7 @@ final class SwarmTransfers implements NodeTransfers {
             } catch (EngineException.NotFound notThere) {
                 return false;
             } finally {
-                removeHelper(target, reader);
+                removeHelper(to, reader);
             }
         }
 
@@ -366,26 +346,13 @@ final class SwarmTransfers implements NodeTransfers {
             return sent.get();
         }
 
-        /** A helper container on {@code engine} with {@code dir} at {@link #HELPER_MOUNT}; made, never started. */
-        private String helper(DockerRuntime engine, String image, Path dir, String role) {
-            return engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.createContainerCmd(image)
-                    .withName("raptor-transfer-" + role + "-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8))
-                    .withLabels(Map.of(HELPER_LABEL, serverId.toString()))
-                    .withEntrypoint("/bin/sh")
-                    .withCmd("-c", "true")
-                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(HELPER_MOUNT))))
-                    .exec().getId());
+        /** A helper container on {@code node} with {@code dir} at {@link NodeHelpers#MOUNT}; made, never started. */
+        private String helper(String node, Path dir, String role) {
+            return runtime.helpers().create(node, runtime.engineOn(node), serverId, dir, role, Deadline.in(CALL));
         }
 
-        private void removeHelper(DockerRuntime engine, String id) {
-            try {
-                engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
-                    c.removeContainerCmd(id).withForce(true).exec();
-                    return null;
-                });
-            } catch (EngineException e) {
-                log.warn("server={} transfer helper {} could not be removed: {}", serverId, id, e.getMessage());
-            }
+        private void removeHelper(String node, String name) {
+            runtime.helpers().remove(runtime.engineOn(node), serverId, name);
         }
 
         private void removeQuietly(String node) {
@@ -396,32 +363,9 @@ final class SwarmTransfers implements NodeTransfers {
             }
         }
 
-        /** Removes the server's data directory on {@code node}: {@code rm -rf} in a helper of its image, run to its end. */
-        private void remove(String node) throws Exception {
-            DockerRuntime engine = runtime.engineOn(node);
-            Service service = runtime.serviceOf(serverId, Deadline.in(CALL));
-            String image = service.getSpec().getTaskTemplate().getContainerSpec().getImage();
-            Path dir = runtime.config().dataDirOn(node, dataDir);
-            String name = dir.getFileName().toString();
-            String id = engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.createContainerCmd(image)
-                    .withName("raptor-transfer-remove-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8))
-                    .withLabels(Map.of(HELPER_LABEL, serverId.toString()))
-                    .withEntrypoint("/bin/sh")
-                    .withCmd("-c", "rm -rf -- \"" + HELPER_ROOT + "/$0\"", name)
-                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.getParent().toString(), new Volume(HELPER_ROOT))))
-                    .exec().getId());
-            try {
-                Integer code = engine.engineCall("transfer", serverId, Deadline.in(COPY), c -> {
-                    c.startContainerCmd(id).exec();
-                    return c.waitContainerCmd(id).start().awaitStatusCode();
-                });
-                if (code == null || code != 0) {
-                    throw new IllegalStateException("removing " + dir + " on node " + node + " failed (rm exited " + code + ")");
-                }
-                log.info("server={} its copy on node={} ({}) is removed", serverId, node, dir);
-            } finally {
-                removeHelper(engine, id);
-            }
+        /** Removes the server's data directory on {@code node}, through that node's engine. */
+        private void remove(String node) {
+            runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, runtime.config().dataDirOn(node, dataDir), COPY);
         }
 
         /** Pins the service to {@code node}: constraint, node labels and its data mount there; 0 replicas. */

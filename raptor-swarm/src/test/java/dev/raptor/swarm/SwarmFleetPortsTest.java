@@ -53,7 +53,7 @@ class SwarmFleetPortsTest {
     }
 
     private static ServerSpec on(String node, String name, int port) {
-        return ServerSpec.builder(TestSwarm.IMAGE).name(name).readyPattern("Done!")
+        return ServerSpec.builder(TestSwarm.image()).name(name).readyPattern("Done!")
                 .allocation(Allocation.primary("0.0.0.0", port, Protocol.TCP))
                 .label(NodePlacement.PIN_LABEL, node).build();
     }

@@ -27,7 +27,7 @@ class SwarmLifecycleContractTest extends LifecycleContract {
 
     @Override
     protected ServerSpec.Builder gameServer() {
-        return ServerSpec.builder(TestSwarm.IMAGE)
+        return ServerSpec.builder(TestSwarm.image())
                 .readyPattern("Done!")
                 .stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30)));
     }

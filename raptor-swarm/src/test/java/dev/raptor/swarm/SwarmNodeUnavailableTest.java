@@ -145,7 +145,7 @@ class SwarmNodeUnavailableTest {
     }
 
     private ServerSpec server(String name, int port, String node) {
-        return ServerSpec.builder(TestSwarm.IMAGE)
+        return ServerSpec.builder(TestSwarm.image())
                 .name(name)
                 .env("SERVER_NAME", name)
                 .readyPattern("Done!")

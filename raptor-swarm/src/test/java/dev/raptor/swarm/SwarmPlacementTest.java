@@ -160,7 +160,7 @@ class SwarmPlacementTest {
     // ------------------------------------------------------------------ helpers
 
     private ServerSpec.Builder server(String name, int port) {
-        return ServerSpec.builder(TestSwarm.IMAGE)
+        return ServerSpec.builder(TestSwarm.image())
                 .name(name)
                 .env("SERVER_NAME", name)
                 .allocation(Allocation.primary("0.0.0.0", port, Protocol.TCP));

@@ -70,17 +70,30 @@ class SwarmTransferTest {
         }
     }
 
+    /** A server started on node 1 with a small world in its files, and their checksums before anything moved. */
+    private record Started(UUID id, int port, Path source, Map<String, String> before) {
+    }
+
+    /** Creates and starts {@code name} on node 1 (greeting on its port), writes a small world into its files. */
+    private Started startedWithWorld(String name) throws Exception {
+        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = fleet.create(server(name, port, TestSwarm.NODE_1)).id();
+        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+        awaitGreeting(TestSwarm.NODE_1, port, name);
+        Path source = tmp.resolve("volumes").resolve(id.toString());
+        writeWorld(source);
+        return new Started(id, port, source, checksums(source));
+    }
+
     @Test
     void aRunningServerMovesToTheOtherNodeWithItsFilesVerifiedRunsThereAndItsSourceCopyIsRemoved() throws Exception {
         Path nodeTwo = tmp.resolve("node-2-volumes");
         openFleet(nodeTwo);
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-        UUID id = fleet.create(server("mover", port, TestSwarm.NODE_1)).id();
-        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
-        awaitGreeting(TestSwarm.NODE_1, port, "mover");
-        Path source = tmp.resolve("volumes").resolve(id.toString());
-        writeWorld(source);
-        Map<String, String> before = checksums(source);
+        Started mover = startedWithWorld("mover");
+        UUID id = mover.id();
+        int port = mover.port();
+        Path source = mover.source();
+        Map<String, String> before = mover.before();
 
         List<OperationProgress> progress = new CopyOnWriteArrayList<>();
         PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, progress::add).get(HANG.toSeconds(), TimeUnit.SECONDS);
@@ -106,32 +119,33 @@ class SwarmTransferTest {
         assertThat(power(id, PowerAction.STOP)).as("power actions work on the target").isInstanceOf(PowerResult.Done.class);
     }
 
+    /**
+     * The acceptance test of a transfer: a 500 MiB volume (four 100 MiB files and 1600 of 64 KiB), its copy broken in the
+     * middle by the target's engine going away and coming back, resumed; the files identical by checksum on the target,
+     * the source copy still there while the copy was broken and removed only after the server ran on the target.
+     */
     @Test
-    void aCopyBrokenInTheMiddleByTheTargetEngineRestartingResumesWithoutSendingAgainWhatArrivedWhole() throws Exception {
+    void aFiveHundredMebibyteVolumeWhoseCopyTheTargetEngineRestartingBreaksInTheMiddleResumesAndArrivesIdentical() throws Exception {
         Path nodeTwo = tmp.resolve("node-2-volumes");
         openFleet(nodeTwo);
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
         UUID id = fleet.create(server("resumer", port, TestSwarm.NODE_1)).id();
         assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
         Path source = tmp.resolve("volumes").resolve(id.toString());
-        Path chunks = Files.createDirectories(source.resolve("chunks"));
-        Random random = new Random(7);
-        for (int i = 0; i < 16; i++) {
-            byte[] chunk = new byte[2 << 20];
-            random.nextBytes(chunk);
-            Files.write(chunks.resolve("c%02d.bin".formatted(i)), chunk);
-        }
+        long total = writeVolume(source);
+        assertThat(total).isEqualTo(500L << 20);
         Map<String, String> before = checksums(source);
-        long total = 16L * (2 << 20);
 
         AtomicBoolean broken = new AtomicBoolean();
+        AtomicBoolean sourceWhileBroken = new AtomicBoolean();
         List<String> stages = new CopyOnWriteArrayList<>();
         PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, p -> {
             stages.add(p.stage());
-            // some files are whole on the target: its engine goes away in the middle of the copy, and comes back
-            if (p.stage().equals("copying") && p.bytesDone() >= 16L << 20 && broken.compareAndSet(false, true)) {
+            // well into the copy (some files are whole on the target): its engine goes away, and comes back
+            if (p.stage().equals("copying") && p.bytesDone() >= 200L << 20 && broken.compareAndSet(false, true)) {
                 try {
                     TestSwarm.script("stop-node", "2");
+                    sourceWhileBroken.set(Files.isRegularFile(source.resolve("big/b0.bin")));
                 } finally {
                     TestSwarm.script("start-node", "2");
                 }
@@ -139,14 +153,16 @@ class SwarmTransferTest {
         }).get(HANG.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(broken).as("the copy was broken in the middle").isTrue();
+        assertThat(sourceWhileBroken).as("the source copy is there while the copy is broken").isTrue();
         assertThat(result).as(result.toString()).isInstanceOf(PowerResult.Done.class);
         assertThat(stages).contains("resuming");
         assertThat(checksums(nodeTwo.resolve(id.toString()))).containsAllEntriesOf(before);
-        assertThat(source).doesNotExist();
+        assertThat(source).as("the source copy is removed after success").doesNotExist();
         awaitGreeting(TestSwarm.NODE_2, port, "resumer");
         var transferred = store.activity(id, Long.MAX_VALUE, 100).stream()
                 .filter(a -> a.message().contains("transferred to node")).findFirst().orElseThrow();
         assertThat(transferred.details()).containsEntry("attempts", "2");
+        assertThat(Long.parseLong(transferred.details().get("bytes"))).as("every byte was verified").isGreaterThanOrEqualTo(total);
         assertThat(Long.parseLong(transferred.details().get("bytesSentLastAttempt"))).as("the resumed copy sent only what was missing")
                 .isLessThan(total);
     }
@@ -156,12 +172,11 @@ class SwarmTransferTest {
         Path blocker = tmp.resolve("not-a-directory");
         Files.writeString(blocker, "node 2's volumes directory is a file: nothing can be written under it");
         openFleet(blocker);
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-        UUID id = fleet.create(server("stays", port, TestSwarm.NODE_1)).id();
-        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
-        Path source = tmp.resolve("volumes").resolve(id.toString());
-        writeWorld(source);
-        Map<String, String> before = checksums(source);
+        Started stays = startedWithWorld("stays");
+        UUID id = stays.id();
+        int port = stays.port();
+        Path source = stays.source();
+        Map<String, String> before = stays.before();
 
         PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, p -> {
         }).get(HANG.toSeconds(), TimeUnit.SECONDS);
@@ -182,7 +197,7 @@ class SwarmTransferTest {
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
         UUID placed = fleet.create(server("placed", port, TestSwarm.NODE_1)).id();
         assertThat(power(placed, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
-        UUID never = fleet.create(ServerSpec.builder(TestSwarm.IMAGE).name("never").build()).id();
+        UUID never = fleet.create(ServerSpec.builder(TestSwarm.image()).name("never").build()).id();
 
         assertThatThrownBy(() -> fleet.transfer(placed, TestSwarm.NODE_1, p -> {
         })).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors()).singleElement()
@@ -197,12 +212,10 @@ class SwarmTransferTest {
     @Test
     void aTransferBetweenNodesThatShareTheVolumesDirectoryIsRefusedAndTheServerRunsOnWithItsFiles() throws Exception {
         openFleet(tmp.resolve("volumes")); // node 2 "keeps its servers" where node 1 does: one disk, as without RAPTOR_SWARM_VOLUMES
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-        UUID id = fleet.create(server("shared", port, TestSwarm.NODE_1)).id();
-        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
-        Path source = tmp.resolve("volumes").resolve(id.toString());
-        writeWorld(source);
-        Map<String, String> before = checksums(source);
+        Started shared = startedWithWorld("shared");
+        UUID id = shared.id();
+        Path source = shared.source();
+        Map<String, String> before = shared.before();
 
         PowerResult result = fleet.transfer(id, TestSwarm.NODE_2, p -> {
         }).get(HANG.toSeconds(), TimeUnit.SECONDS);
@@ -231,6 +244,34 @@ class SwarmTransferTest {
             Files.writeString(world.resolve("region/r." + i + ".dat"), "chunk " + i + "\n".repeat(i));
         }
         Files.createSymbolicLink(root.resolve("world/latest"), Path.of("region-0.mca"));
+    }
+
+    /**
+     * 500 MiB of incompressible files under {@code root}: four of 100 MiB in {@code big/} and 1600 of 64 KiB in
+     * {@code small/<n>/}, from a seeded generator (the same bytes every run), written once. Answers the bytes written.
+     */
+    private static long writeVolume(Path root) throws IOException {
+        Random random = new Random(500);
+        byte[] block = new byte[1 << 20];
+        long written = 0;
+        Path big = Files.createDirectories(root.resolve("big"));
+        for (int f = 0; f < 4; f++) {
+            try (var out = Files.newOutputStream(big.resolve("b" + f + ".bin"))) {
+                for (int mib = 0; mib < 100; mib++) {
+                    random.nextBytes(block);
+                    out.write(block);
+                    written += block.length;
+                }
+            }
+        }
+        byte[] small = new byte[64 << 10];
+        for (int f = 0; f < 1600; f++) {
+            Path dir = Files.createDirectories(root.resolve("small").resolve(Integer.toString(f / 100)));
+            random.nextBytes(small);
+            Files.write(dir.resolve("s" + f + ".dat"), small);
+            written += small.length;
+        }
+        return written;
     }
 
     /** Every regular file under {@code root} by its relative path, with its SHA-256. */

@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * cannot be brought up fails the tests loudly; nothing is skipped.
  */
 public final class TestSwarm {
-    public static final String IMAGE = "raptor-test/gameserver:1";
     public static final String NODE_1 = "raptor-sw1";
     public static final String NODE_2 = "raptor-sw2";
 
@@ -56,11 +55,66 @@ public final class TestSwarm {
         return env;
     }
 
+    /** The registry the swarm's nodes pull from ({@code host:port}, RAPTOR_SWARM_REGISTRY). */
+    public static String registry() {
+        return require().get("RAPTOR_SWARM_REGISTRY");
+    }
+
+    /** The test game server's image, as the nodes pull it from the swarm's registry. */
+    public static String image() {
+        return registry() + "/raptor-test/gameserver:1";
+    }
+
     /** A runtime on the test swarm, seeing only what carries the Raptor node label {@code node}. */
     public static SwarmRuntime runtime(String node) {
         Map<String, String> e = require();
         return SwarmRuntime.connect(new SwarmRuntimeConfig(java.net.URI.create(e.get("RAPTOR_SWARM_MANAGER")),
-                SwarmRuntimeConfig.parseNodes(e.get("RAPTOR_SWARM_NODES")), node));
+                SwarmRuntimeConfig.parseNodes(e.get("RAPTOR_SWARM_NODES")), node, Map.of(), registry() + "/raptor-test/helper:1"));
+    }
+
+    /** The engine address of node {@code hostname} ({@code unix:///...}). */
+    public static String engineOf(String hostname) {
+        return SwarmRuntimeConfig.parseNodes(require().get("RAPTOR_SWARM_NODES")).get(hostname).toString();
+    }
+
+    /**
+     * Runs the docker CLI against node {@code hostname}'s engine; answers its exit code and output (stdout and stderr).
+     * {@code stdin}, when not null, is fed to it.
+     */
+    public static Cli docker(String hostname, java.io.File stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of("docker", "-H", engineOf(hostname)));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            if (stdin != null) {
+                pb.redirectInput(stdin);
+            }
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(3, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                fail("docker " + String.join(" ", args) + " on " + hostname + " did not finish within 3 minutes");
+            }
+            return new Cli(p.exitValue(), out);
+        } catch (IOException e) {
+            return fail("cannot run the docker CLI: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted", e);
+        }
+    }
+
+    /** Like {@link #docker(String, java.io.File, String...)}, failing loudly unless it exits 0. */
+    public static String dockerOk(String hostname, String... args) {
+        Cli r = docker(hostname, null, args);
+        if (r.exit() != 0) {
+            fail("docker " + String.join(" ", args) + " on " + hostname + " failed (exit " + r.exit() + "): " + r.output());
+        }
+        return r.output();
+    }
+
+    /** What a docker CLI run answered. */
+    public record Cli(int exit, String output) {
     }
 
     /** The address of a node on the host's bridge, where its servers' ports are published. */
@@ -78,7 +132,7 @@ public final class TestSwarm {
      * {@code port} with a line naming itself, is ready at "Done!", and stops at its console command {@code stop}.
      */
     public static ServerSpec server(String name, int port, String node) {
-        return ServerSpec.builder(IMAGE)
+        return ServerSpec.builder(image())
                 .name(name)
                 .env("SERVER_NAME", name)
                 .readyPattern("Done!")

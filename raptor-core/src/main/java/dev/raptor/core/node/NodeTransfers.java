@@ -19,6 +19,16 @@ public interface NodeTransfers {
     String nodeOf(UUID serverId, Deadline deadline);
 
     /**
+     * Removes the server's files on the node it is placed on, through that node (the server is being deleted and no
+     * longer runs). The fleet calls it before it removes the server's containers and its data directory on this
+     * machine; nothing happens when the server was never placed.
+     *
+     * @param dataDir the server's data directory as this daemon knows it
+     * @throws Exception when the node could not remove them (the fleet records that and deletes the server anyway)
+     */
+    void removeFiles(UUID serverId, Path dataDir, Deadline deadline) throws Exception;
+
+    /**
      * The move of a stopped server's files and placement from {@code from} to {@code to}, not begun yet.
      *
      * @param dataDir  the server's data directory as this daemon knows it (its name is the server's volume on each node)

@@ -655,6 +655,7 @@ final class ServerLifecycle {
             }
         }
         server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
+        deleteNodeFiles();
         for (ContainerInfo c : found) {
             removeQuietly(c.ref());
         }
@@ -668,6 +669,23 @@ final class ServerLifecycle {
             log.warn("server={} delete callback failed", id, e);
         }
         return offline(op);
+    }
+
+    /**
+     * On a runtime of many machines, the server's files on its node (another machine's disk, or a directory of that
+     * node's own): removed through that node while its placement is still known, before its containers go.
+     */
+    private void deleteNodeFiles() {
+        runtime.transfers().ifPresent(nodes -> {
+            try {
+                nodes.removeFiles(id, dataDirectories.of(id), Deadline.in(settings.diskTimeout().plus(settings.engineTimeout())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("server={} could not delete its files on its node: {}", id, e.getMessage());
+                server.activity("delete", "could not delete its files on its node: " + e.getMessage(), Map.of());
+            }
+        });
     }
 
     private void deleteDataDirectory() {

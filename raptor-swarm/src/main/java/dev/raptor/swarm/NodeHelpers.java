@@ -1,0 +1,224 @@
+package dev.raptor.swarm;
+
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.docker.DockerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The short-lived helper containers through which the runtime reaches a server's files on a node: made from the
+ * configured helper image ({@link SwarmRuntimeConfig#helperImage}, pulled on a node that lacks it), never from the
+ * server's own image, with a directory of that node bind-mounted. Most are never started (the Engine API's archive
+ * endpoints read and write their mounts); the one that removes a directory runs {@code rm -rf} as its entrypoint, no
+ * shell involved.
+ *
+ * <p>Each helper is labelled {@value #LABEL}{@code =<server id>} and with this runtime's Raptor node label. A raptord
+ * that dies in the middle of a transfer leaves its helpers behind: {@link #collect} removes every helper of this
+ * runtime's node label that it is not using now, on every node's engine (the runtime calls it as it lists its servers
+ * at boot, and at most once a {@link #COLLECT_EVERY} after that).
+ */
+final class NodeHelpers {
+    private static final Logger log = LoggerFactory.getLogger(NodeHelpers.class);
+    /** Label of the helper containers: never a server's label, so no listing of servers ever sees them. */
+    static final String LABEL = "dev.raptor.transfer";
+    /** Where a helper sees the directory it is made for. */
+    static final String MOUNT = "/raptor-volume";
+    /** How often, past the first listing, leftover helpers are looked for. */
+    static final Duration COLLECT_EVERY = Duration.ofMinutes(1);
+    private static final Duration CALL = Duration.ofSeconds(60);
+
+    private final SwarmRuntimeConfig config;
+    /** Names of the helpers in use by this runtime now: a collection never removes them. */
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
+    /** Nodes whose engine has the helper image, as far as this runtime knows. */
+    private final Set<String> imageOn = ConcurrentHashMap.newKeySet();
+    private volatile long lastCollect = Long.MIN_VALUE;
+
+    NodeHelpers(SwarmRuntimeConfig config) {
+        this.config = config;
+    }
+
+    String image() {
+        return config.helperImage();
+    }
+
+    /** Labels of a helper for {@code serverId}: its own, and this runtime's node label (the one it collects by). */
+    private Map<String, String> labels(UUID serverId) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL, serverId.toString());
+        if (config.node() != null) {
+            labels.put(RuntimeLabels.NODE, config.node());
+        }
+        return labels;
+    }
+
+    /**
+     * Pulls {@code image} on {@code engine} (node {@code hostname}) when that node does not have it: a node gets the
+     * images of the servers placed there, and the helper image, from the registry it pulls from.
+     */
+    static void ensureImage(DockerRuntime engine, String hostname, UUID serverId, String image, Deadline deadline) {
+        try {
+            engine.engineCall("image", serverId, deadline, c -> c.inspectImageCmd(image).exec());
+        } catch (EngineException.NotFound missing) {
+            log.info("server={} node={} pulling image={} (the node does not have it)", serverId, hostname, image);
+            engine.pullImage(image, p -> {
+            }, deadline);
+        }
+    }
+
+    /** A helper on node {@code hostname} with {@code dir} at {@link #MOUNT}; made, never started. Its name is returned. */
+    String create(String hostname, DockerRuntime engine, UUID serverId, Path dir, String role, Deadline deadline) {
+        return make(hostname, engine, serverId, role, deadline, dir, MOUNT, List.of("true"));
+    }
+
+    private String make(String hostname, DockerRuntime engine, UUID serverId, String role, Deadline deadline, Path dir,
+                        String mount, List<String> entrypoint) {
+        if (!imageOn.contains(hostname)) {
+            ensureImage(engine, hostname, serverId, image(), deadline);
+            imageOn.add(hostname);
+        }
+        String name = "raptor-transfer-" + role + "-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8);
+        live.add(name); // before it exists: a collection running meanwhile must never take it
+        try {
+            engine.engineCall("transfer", serverId, deadline, c -> c.createContainerCmd(image())
+                    .withName(name)
+                    .withLabels(labels(serverId))
+                    .withEntrypoint(entrypoint)
+                    .withCmd(List.of())
+                    .withNetworkDisabled(true)
+                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(mount))))
+                    .exec().getId());
+        } catch (EngineException.NotFound imageGone) {
+            imageOn.remove(hostname); // removed behind our back: pulled again next time
+            live.remove(name);
+            throw imageGone;
+        } catch (RuntimeException e) {
+            live.remove(name);
+            throw e;
+        }
+        return name;
+    }
+
+    /** Removes a helper (quietly: a leftover is collected later) and forgets it. */
+    void remove(DockerRuntime engine, UUID serverId, String name) {
+        try {
+            engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
+                c.removeContainerCmd(name).withForce(true).exec();
+                return null;
+            });
+        } catch (EngineException.NotFound gone) {
+            // already gone
+        } catch (EngineException e) {
+            log.warn("server={} helper {} could not be removed (collected later): {}", serverId, name, e.getMessage());
+        } finally {
+            live.remove(name);
+        }
+    }
+
+    /**
+     * Makes {@code dir} exist on node {@code hostname} (a service's bind mount needs its source there, and raptord makes
+     * data directories on its own machine only): a helper with it bind-mounted, given an empty archive (the engine
+     * makes a missing bind source as it mounts it), then removed.
+     */
+    void ensureDirectory(String hostname, DockerRuntime engine, UUID serverId, Path dir, Deadline deadline) {
+        String name = create(hostname, engine, serverId, dir, "volume", deadline);
+        try {
+            engine.engineCall("create", serverId, deadline, c -> {
+                c.copyArchiveToContainerCmd(name).withRemotePath(MOUNT)
+                        .withTarInputStream(new ByteArrayInputStream(new byte[1024])).exec(); // two zero blocks: an empty tar
+                return null;
+            });
+        } finally {
+            remove(engine, serverId, name);
+        }
+    }
+
+    /**
+     * Removes {@code dir} and everything under it on node {@code hostname}: a helper with its parent bind-mounted runs
+     * {@code rm -rf -- <dir>} to its end. Nothing of the server's image is needed.
+     *
+     * @throws IllegalStateException when {@code rm} fails
+     */
+    void removeDirectory(String hostname, DockerRuntime engine, UUID serverId, Path dir, Duration within) {
+        Deadline deadline = Deadline.in(within);
+        String root = "/raptor-volumes";
+        String name = make(hostname, engine, serverId, "remove", deadline, dir.getParent(), root,
+                List.of("rm", "-rf", "--", root + "/" + dir.getFileName()));
+        try {
+            Integer code = engine.engineCall("transfer", serverId, deadline, c -> {
+                c.startContainerCmd(name).exec();
+                return c.waitContainerCmd(name).start().awaitStatusCode();
+            });
+            if (code == null || code != 0) {
+                throw new IllegalStateException("removing " + dir + " on node " + hostname + " failed (rm exited " + code + ")");
+            }
+            log.info("server={} its files on node={} ({}) are removed", serverId, hostname, dir);
+        } finally {
+            remove(engine, serverId, name);
+        }
+    }
+
+    /**
+     * Removes, on every node's engine in {@code engines}, the helpers of this runtime's node label it is not using
+     * now: those a raptord that stopped in the middle of a transfer left. At most once a {@link #COLLECT_EVERY} unless
+     * {@code now}; a node that does not answer is skipped (its leftovers go next time).
+     *
+     * @return how many were removed
+     */
+    int collect(Map<String, DockerRuntime> engines, boolean now) {
+        long t = System.nanoTime();
+        if (!now && lastCollect != Long.MIN_VALUE && t - lastCollect < COLLECT_EVERY.toNanos()) {
+            return 0;
+        }
+        lastCollect = t;
+        int removed = 0;
+        for (Map.Entry<String, DockerRuntime> node : engines.entrySet()) {
+            DockerRuntime engine = node.getValue();
+            List<Container> found;
+            try {
+                found = engine.engineCall("collect", null, Deadline.in(Duration.ofSeconds(10)),
+                        c -> c.listContainersCmd().withShowAll(true).withLabelFilter(List.of(LABEL)).exec());
+            } catch (EngineException e) {
+                log.debug("node={} helpers not collected now: {}", node.getKey(), e.getMessage());
+                continue;
+            }
+            for (Container c : found) {
+                Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+                boolean ours = config.node() == null ? !labels.containsKey(RuntimeLabels.NODE) : config.node().equals(labels.get(RuntimeLabels.NODE));
+                String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+                if (!ours || live.contains(name)) {
+                    continue;
+                }
+                try {
+                    engine.engineCall("collect", null, Deadline.in(CALL), cl -> {
+                        cl.removeContainerCmd(c.getId()).withForce(true).exec();
+                        return null;
+                    });
+                    removed++;
+                    log.info("node={} helper {} of server={} left by an earlier run is removed", node.getKey(), name, labels.get(LABEL));
+                } catch (EngineException.NotFound gone) {
+                    // removed meanwhile
+                } catch (EngineException e) {
+                    log.warn("node={} leftover helper {} could not be removed: {}", node.getKey(), name, e.getMessage());
+                }
+            }
+        }
+        return removed;
+    }
+}
