@@ -23,8 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The short-lived helper containers through which the runtime reaches a server's files on a node: made from the
- * configured helper image ({@link SwarmRuntimeConfig#helperImage}, pulled on a node that lacks it), never from the
- * server's own image, with a directory of that node bind-mounted. Most are never started (the Engine API's archive
+ * configured helper image ({@link SwarmRuntimeConfig#helperImage}, pulled on a node that lacks it), not from the
+ * server's own image, with a directory of that node bind-mounted. A node that can get no helper image (it cannot reach
+ * the helper image's registry) is given helpers of the server's image instead, asked again after
+ * {@link #HELPER_RETRY}: those never started need nothing of it, the one that removes a directory needs {@code rm}. Most are never started (the Engine API's archive
  * endpoints read and write their mounts); the one that removes a directory runs {@code rm -rf} as its entrypoint, no
  * shell involved.
  *
@@ -42,12 +44,16 @@ final class NodeHelpers {
     /** How often, past the first listing, leftover helpers are looked for. */
     static final Duration COLLECT_EVERY = Duration.ofMinutes(1);
     private static final Duration CALL = Duration.ofSeconds(60);
+    /** How long a node that could not pull the helper image is given the server's image instead before trying again. */
+    static final Duration HELPER_RETRY = Duration.ofMinutes(10);
 
     private final SwarmRuntimeConfig config;
     /** Names of the helpers in use by this runtime now: a collection never removes them. */
     private final Set<String> live = ConcurrentHashMap.newKeySet();
     /** Nodes whose engine has the helper image, as far as this runtime knows. */
     private final Set<String> imageOn = ConcurrentHashMap.newKeySet();
+    /** Nodes that could not pull the helper image, since when ({@link System#nanoTime}). */
+    private final Map<String, Long> helperMissingSince = new ConcurrentHashMap<>();
     private volatile long lastCollect = Long.MIN_VALUE;
 
     NodeHelpers(SwarmRuntimeConfig config) {
@@ -82,21 +88,46 @@ final class NodeHelpers {
         }
     }
 
-    /** A helper on node {@code hostname} with {@code dir} at {@link #MOUNT}; made, never started. Its name is returned. */
-    String create(String hostname, DockerRuntime engine, UUID serverId, Path dir, String role, Deadline deadline) {
-        return make(hostname, engine, serverId, role, deadline, dir, MOUNT, List.of("true"));
+    /**
+     * The image of a helper on {@code hostname}: the helper image once the node has it (pulled now when it lacks it),
+     * else {@code serverImage} (which the node has: the server is placed there).
+     */
+    private String imageFor(String hostname, DockerRuntime engine, UUID serverId, String serverImage, Deadline deadline) {
+        if (imageOn.contains(hostname)) {
+            return image();
+        }
+        Long missing = helperMissingSince.get(hostname);
+        if (missing == null || System.nanoTime() - missing > HELPER_RETRY.toNanos()) {
+            try {
+                ensureImage(engine, hostname, serverId, image(), deadline);
+                imageOn.add(hostname);
+                helperMissingSince.remove(hostname);
+                return image();
+            } catch (EngineException.NotFound unavailable) {
+                helperMissingSince.put(hostname, System.nanoTime());
+                log.warn("node={} cannot get the helper image {} ({}): helpers there use the server's image for {} min", hostname,
+                        image(), unavailable.getMessage(), HELPER_RETRY.toMinutes());
+            }
+        }
+        return serverImage;
     }
 
-    private String make(String hostname, DockerRuntime engine, UUID serverId, String role, Deadline deadline, Path dir,
-                        String mount, List<String> entrypoint) {
-        if (!imageOn.contains(hostname)) {
-            ensureImage(engine, hostname, serverId, image(), deadline);
-            imageOn.add(hostname);
-        }
+    /**
+     * A helper on node {@code hostname} with {@code dir} at {@link #MOUNT}; made, never started. Its name is returned.
+     *
+     * @param serverImage the server's image, which the node has: the helper's image when the node has no helper image
+     */
+    String create(String hostname, DockerRuntime engine, UUID serverId, String serverImage, Path dir, String role, Deadline deadline) {
+        return make(hostname, engine, serverId, serverImage, role, deadline, dir, MOUNT, List.of("true"));
+    }
+
+    private String make(String hostname, DockerRuntime engine, UUID serverId, String serverImage, String role, Deadline deadline,
+                        Path dir, String mount, List<String> entrypoint) {
+        String image = imageFor(hostname, engine, serverId, serverImage, deadline);
         String name = "raptor-transfer-" + role + "-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8);
         live.add(name); // before it exists: a collection running meanwhile must never take it
         try {
-            engine.engineCall("transfer", serverId, deadline, c -> c.createContainerCmd(image())
+            engine.engineCall("transfer", serverId, deadline, c -> c.createContainerCmd(image)
                     .withName(name)
                     .withLabels(labels(serverId))
                     .withEntrypoint(entrypoint)
@@ -136,8 +167,8 @@ final class NodeHelpers {
      * data directories on its own machine only): a helper with it bind-mounted, given an empty archive (the engine
      * makes a missing bind source as it mounts it), then removed.
      */
-    void ensureDirectory(String hostname, DockerRuntime engine, UUID serverId, Path dir, Deadline deadline) {
-        String name = create(hostname, engine, serverId, dir, "volume", deadline);
+    void ensureDirectory(String hostname, DockerRuntime engine, UUID serverId, String serverImage, Path dir, Deadline deadline) {
+        String name = create(hostname, engine, serverId, serverImage, dir, "volume", deadline);
         try {
             engine.engineCall("create", serverId, deadline, c -> {
                 c.copyArchiveToContainerCmd(name).withRemotePath(MOUNT)
@@ -151,14 +182,15 @@ final class NodeHelpers {
 
     /**
      * Removes {@code dir} and everything under it on node {@code hostname}: a helper with its parent bind-mounted runs
-     * {@code rm -rf -- <dir>} to its end. Nothing of the server's image is needed.
+     * {@code rm -rf -- <dir>} (its entrypoint: no shell) to its end. Nothing of the server's image is needed, unless the
+     * node has no helper image: then {@code serverImage} must have {@code rm}.
      *
      * @throws IllegalStateException when {@code rm} fails
      */
-    void removeDirectory(String hostname, DockerRuntime engine, UUID serverId, Path dir, Duration within) {
+    void removeDirectory(String hostname, DockerRuntime engine, UUID serverId, String serverImage, Path dir, Duration within) {
         Deadline deadline = Deadline.in(within);
         String root = "/raptor-volumes";
-        String name = make(hostname, engine, serverId, "remove", deadline, dir.getParent(), root,
+        String name = make(hostname, engine, serverId, serverImage, "remove", deadline, dir.getParent(), root,
                 List.of("rm", "-rf", "--", root + "/" + dir.getFileName()));
         try {
             Integer code = engine.engineCall("transfer", serverId, deadline, c -> {

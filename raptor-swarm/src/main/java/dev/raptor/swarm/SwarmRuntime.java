@@ -122,7 +122,7 @@ public final class SwarmRuntime implements ContainerRuntime {
     }
 
     private DockerRuntimeConfig engineConfig(URI engine) {
-        // images are never pulled by Raptor here: each node has its own, and the swarm's agent pulls when it can
+        // no pull behind a create's back: the runtime pulls on the node a server is placed on (NodeHelpers.ensureImage)
         return DockerRuntimeConfig.of(engine.toString()).withNode(config.node()).withPullMissingImages(false);
     }
 
@@ -390,7 +390,7 @@ public final class SwarmRuntime implements ContainerRuntime {
         // is refused here, as Docker's create refuses it, rather than failing at start
         NodeHelpers.ensureImage(node, hostname, spec.id(), spec.image(), deadline);
         // the node may be another machine, or keep data elsewhere (RAPTOR_SWARM_VOLUMES): its task needs the directory there
-        helpers.ensureDirectory(hostname, node, spec.id(), config.dataDirOn(hostname, dataDir), deadline);
+        helpers.ensureDirectory(hostname, node, spec.id(), spec.image(), config.dataDirOn(hostname, dataDir), deadline);
         ServiceSpec service = ServiceBlueprint.of(spec, config.dataDirOn(hostname, dataDir), config.node(), hostname);
         String id = onManager("create", spec.id(), deadline, c -> c.createServiceCmd(service).exec().getId());
         log.info("service created server={} service={} node={} image={}", spec.id(), id, hostname, spec.image());

@@ -83,12 +83,17 @@ final class SwarmTransfers implements NodeTransfers {
      */
     @Override
     public void removeFiles(UUID serverId, Path dataDir, Deadline deadline) {
-        String node = nodeOf(serverId, deadline);
+        Service service = runtime.serviceOf(serverId, deadline);
+        String node = service == null ? null : SwarmRuntime.labelsOf(service).get(ServiceBlueprint.NODE_LABEL);
         if (node == null) {
             return;
         }
-        runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, runtime.config().dataDirOn(node, dataDir),
-                deadline.remaining());
+        runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, imageOf(service),
+                runtime.config().dataDirOn(node, dataDir), deadline.remaining());
+    }
+
+    private static String imageOf(Service service) {
+        return service.getSpec().getTaskTemplate().getContainerSpec().getImage();
     }
 
     @Override
@@ -106,6 +111,8 @@ final class SwarmTransfers implements NodeTransfers {
         /** Whether the target holds a copy of ours (to drop on a rollback). */
         private volatile boolean copied;
         private volatile boolean pinned;
+        /** The server's image: what its helpers are made of on a node that has no helper image. */
+        private volatile String image;
 
         Move(UUID serverId, Path dataDir, String from, String to, Consumer<OperationProgress> progress) {
             this.serverId = serverId;
@@ -126,7 +133,7 @@ final class SwarmTransfers implements NodeTransfers {
             if (service == null) {
                 throw new IllegalStateException("server " + serverId + " has no service on the swarm: nothing to move");
             }
-            String image = service.getSpec().getTaskTemplate().getContainerSpec().getImage();
+            image = imageOf(service);
             DockerRuntime source = runtime.engineOn(from);
             DockerRuntime target = runtime.engineOn(to);
             try {
@@ -348,7 +355,7 @@ final class SwarmTransfers implements NodeTransfers {
 
         /** A helper container on {@code node} with {@code dir} at {@link NodeHelpers#MOUNT}; made, never started. */
         private String helper(String node, Path dir, String role) {
-            return runtime.helpers().create(node, runtime.engineOn(node), serverId, dir, role, Deadline.in(CALL));
+            return runtime.helpers().create(node, runtime.engineOn(node), serverId, image, dir, role, Deadline.in(CALL));
         }
 
         private void removeHelper(String node, String name) {
@@ -365,7 +372,7 @@ final class SwarmTransfers implements NodeTransfers {
 
         /** Removes the server's data directory on {@code node}, through that node's engine. */
         private void remove(String node) {
-            runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, runtime.config().dataDirOn(node, dataDir), COPY);
+            runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, image, runtime.config().dataDirOn(node, dataDir), COPY);
         }
 
         /** Pins the service to {@code node}: constraint, node labels and its data mount there; 0 replicas. */

@@ -92,6 +92,29 @@ class SwarmNodeFilesTest {
     }
 
     @Test
+    void aNodeThatCannotPullTheHelperImageMakesAndRemovesAServersFilesWithHelpersOfTheServersOwnImage() throws Exception {
+        SwarmRuntimeConfig config;
+        try (SwarmRuntime plain = TestSwarm.runtime(label)) {
+            config = plain.config();
+        }
+        Path nodeTwo = tmp.resolve("node-2-volumes");
+        swarm = new SwarmFleet(SwarmRuntime.connect(config.withNodeVolumes(Map.of(TestSwarm.NODE_2, nodeTwo))
+                .withHelperImage(TestSwarm.registry() + "/raptor-test/no-such-helper:1")), tmp, HANG);
+        int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = swarm.fleet.create(TestSwarm.server("fallback", port, TestSwarm.NODE_2)).id();
+        assertThat(swarm.fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(dev.raptor.core.power.PowerResult.Done.class);
+        TestSwarm.awaitGreeting(TestSwarm.NODE_2, port, "fallback", HANG);
+        Path files = nodeTwo.resolve(id.toString());
+        assertThat(files).as("its directory was made on node 2").isDirectory();
+        Files.writeString(files.resolve("world.dat"), "a world\n");
+
+        swarm.fleet.delete(id, true).get(HANG.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(files).as("removed by `rm` in a helper of its own image").doesNotExist();
+    }
+
+    @Test
     void helperContainersADaemonThatDiedMidTransferLeftAreCollectedOnEveryNodeWhenTheFleetBootsAndOnlyItsOwn() {
         UUID server = UUID.randomUUID();
         String mine1 = leftover(TestSwarm.NODE_1, server, label);
