@@ -8,7 +8,9 @@
 #                             links and state
 #   scripts/swarm.sh env      print the exports that point Raptor (and the tests) at the swarm:
 #                             RAPTOR_SWARM_MANAGER, RAPTOR_SWARM_NODES (hostname=engine,...), RAPTOR_SWARM_NODE_IPS,
-#                             RAPTOR_SWARM_REGISTRY (host:port of the registry the nodes pull from)
+#                             RAPTOR_SWARM_REGISTRY (host:port of the registry the nodes pull from),
+#                             RAPTOR_SWARM_TLS_NODES (each node's engine over TLS, hostname=tcp://ip:2376,...) and
+#                             RAPTOR_SWARM_TLS_CERTS (the client's ca.pem, cert.pem and key.pem for them)
 #   scripts/swarm.sh status   exit 0 if the swarm answers with two ready nodes
 #   scripts/swarm.sh stop-node N    stop node N's engine only (N = 2: the worker), as a machine that goes down; its
 #                                   namespace, state and swarm membership stay (raptor-swarm's node-unavailable test)
@@ -26,6 +28,9 @@
 # node 1 (scripts/test-image/build.sh) and pushed there as <registry>/raptor-test/gameserver:<tag>; a node pulls an
 # image the first time a server of it is placed there. The engines run with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 (a
 # task uses the node's copy of its image when it has one, instead of asking the registry again).
+# Each engine also listens on tcp://<its address>:2376 with TLS and client certificates (dockerd --tlsverify), from a
+# CA this script makes once under $D/tls (openssl): the engine's certificate names its address and hostname, and
+# $D/tls/client holds a client certificate of that CA as DOCKER_CERT_PATH would (ca.pem, cert.pem, key.pem).
 # Must run as root. Messages go to stderr, prefixed "swarm:".
 set -euo pipefail
 
@@ -37,6 +42,7 @@ START_TIMEOUT="${RAPTOR_SWARM_START_TIMEOUT:-90}"
 NODES=(1 2)
 REGISTRY_PORT="${RAPTOR_SWARM_REGISTRY_PORT:-5000}"
 REGISTRY="$PREFIX.1:$REGISTRY_PORT"
+TLS_PORT=2376
 # what the tests run, pushed to the registry under its name (plus raptor-test/helper:1, the swarm runtime's helper image)
 TEST_TAGS=(1 2 echo messages)
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -126,6 +132,8 @@ start_engine() {
             --storage-driver=vfs \
             --data-root "$dir/data" \
             --insecure-registry "$REGISTRY" \
+            -H "tcp://$(ip_of "$n"):$TLS_PORT" \
+            --tlsverify --tlscacert "$D/tls/ca.pem" --tlscert "$D/tls/n$n-cert.pem" --tlskey "$D/tls/n$n-key.pem" \
             --exec-root "$dir/exec" \
             -H "unix://$(sock "$n")" \
             --pidfile "$dir/dockerd.pid" \
@@ -248,6 +256,36 @@ stop_registry() {
     alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
 }
 
+# the CA, each engine's certificate (its address and hostname) and a client's, made once
+make_tls() {
+    local t="$D/tls" n
+    [ -s "$t/client/key.pem" ] && return 0
+    log "making the engines' TLS CA and certificates in $t (openssl)"
+    rm -rf "$t"
+    mkdir -p "$t/client"
+    chmod 700 "$t"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$t/ca-key.pem" -out "$t/ca.pem" -days 3650 -subj /CN=raptor-swarm-ca 2>/dev/null
+    sign() { # name extensions
+        printf '%b' "$2" >"$t/$1.ext"
+        openssl req -newkey rsa:2048 -nodes -keyout "$t/$1-key.pem" -out "$t/$1.csr" -subj "/CN=$1" 2>/dev/null
+        openssl x509 -req -in "$t/$1.csr" -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" -CAcreateserial -out "$t/$1-cert.pem" \
+            -days 3650 -extfile "$t/$1.ext" 2>/dev/null
+    }
+    for n in "${NODES[@]}"; do
+        sign "n$n" "subjectAltName=IP:$(ip_of "$n"),DNS:$(ns "$n")\nextendedKeyUsage=serverAuth\n"
+    done
+    sign client "extendedKeyUsage=clientAuth\n"
+    cp "$t/ca.pem" "$t/client/ca.pem"
+    mv "$t/client-cert.pem" "$t/client/cert.pem"
+    mv "$t/client-key.pem" "$t/client/key.pem"
+}
+
+# whether node N's engine answers over TLS with the client certificate
+serves_tls() {
+    curl -fsS -m 5 -o /dev/null --cacert "$D/tls/ca.pem" --cert "$D/tls/client/cert.pem" --key "$D/tls/client/key.pem" \
+        "https://$(ip_of "$1"):$TLS_PORT/_ping" 2>/dev/null
+}
+
 # whether node N's engine trusts the registry (an engine started before the registry was part of the swarm does not)
 trusts_registry() { dk "$1" info --format '{{json .RegistryConfig.IndexConfigs}}' 2>/dev/null | grep -qF "\"$REGISTRY\""; }
 
@@ -271,6 +309,8 @@ env_lines() {
     echo "export RAPTOR_SWARM_NODES=$(ns 1)=unix://$(sock 1),$(ns 2)=unix://$(sock 2)"
     echo "export RAPTOR_SWARM_NODE_IPS=$(ns 1)=$(ip_of 1),$(ns 2)=$(ip_of 2)"
     echo "export RAPTOR_SWARM_REGISTRY=$REGISTRY"
+    echo "export RAPTOR_SWARM_TLS_NODES=$(ns 1)=tcp://$(ip_of 1):$TLS_PORT,$(ns 2)=tcp://$(ip_of 2):$TLS_PORT"
+    echo "export RAPTOR_SWARM_TLS_CERTS=$D/tls/client"
 }
 
 lock() {
@@ -285,18 +325,20 @@ case "${1:-}" in
         lock
         command -v dockerd >/dev/null 2>&1 || "$SCRIPT_DIR/engine.sh" start # installs docker.io, busybox, socat
         if ! command -v ip >/dev/null 2>&1 || ! command -v nsenter >/dev/null 2>&1 || ! command -v docker-registry >/dev/null 2>&1 ||
-            ! command -v curl >/dev/null 2>&1; then
-            log "installing iproute2, util-linux, docker-registry and curl (apt)"
+            ! command -v curl >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+            # openssl: raptor-swarm's TLS test makes its CA and certificates with it
+            log "installing iproute2, util-linux, docker-registry, curl and openssl (apt)"
             DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iproute2 util-linux docker-registry curl >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iproute2 util-linux docker-registry curl openssl >&2
         fi
         t_all=$SECONDS
         network_up
         start_registry
+        make_tls
         for n in "${NODES[@]}"; do
-            if answers "$n" && ! trusts_registry "$n"; then
-                # started before the registry was part of the swarm: once, again with --insecure-registry
-                log "node $n's engine does not trust $REGISTRY yet: restarting it"
+            if answers "$n" && { ! trusts_registry "$n" || ! serves_tls "$n"; }; then
+                # started before the registry and TLS were part of the swarm: once, again with their flags
+                log "node $n's engine does not trust $REGISTRY or serve TLS yet: restarting it"
                 stop_engine "$n"
                 t0=$SECONDS
                 while answers "$n" && [ $((SECONDS - t0)) -lt 30 ]; do sleep 0.2; done
@@ -324,7 +366,7 @@ case "${1:-}" in
             while awk -v p="$p" '$5 == p { f = 1 } END { exit !f }' /proc/self/mountinfo 2>/dev/null; do umount "$p" || break; done
             rm -rf "${D:?}/n$n"
         done
-        rm -rf "${D:?}/registry"
+        rm -rf "${D:?}/registry" "${D:?}/tls"
         log "stopped"
         ;;
     env)

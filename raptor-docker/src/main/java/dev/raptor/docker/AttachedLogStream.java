@@ -127,7 +127,7 @@ final class AttachedLogStream {
             if (context != null) {
                 context.enter();
             }
-            attach = HijackedConnection.open(dockerHost, DockerHttpClient.Request.builder()
+            attach = HijackedConnection.open(dockerHost, clients.tls(), DockerHttpClient.Request.builder()
                     .method(DockerHttpClient.Request.Method.POST)
                     .path("/v" + clients.apiVersion().getVersion() + "/containers/"
                             + URLEncoder.encode(ref.id(), StandardCharsets.UTF_8) + "/attach?stream=1&stdout=1&stderr=1")

@@ -1,6 +1,7 @@
 package dev.raptor.docker;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Objects;
  * <p>Deadlines are per call (every {@link dev.raptor.core.runtime.ContainerRuntime} method takes one); the
  * timeouts here are only backstops and stream-opening limits:
  *
- * @param dockerHost        {@code unix:///path/to/docker.sock} or {@code tcp://host:port} (plain TCP, no TLS)
+ * @param dockerHost        {@code unix:///path/to/docker.sock} or {@code tcp://host:port} (plain TCP, or TLS with
+ *                          {@code tlsCertPath})
  * @param node              when set, containers are also labelled {@code dev.raptor.node=<node>} and only those are
  *                          listed and watched, so two Raptor daemons can share one engine; null = the containers with
  *                          the server label and no node label (a named daemon's containers are never touched)
@@ -23,9 +25,14 @@ import java.util.Objects;
  * @param pullMissingImages whether {@code create} pulls an image that is not present locally
  * @param registries        credentials for pulls, by registry host ({@code registry.example.com}, {@code localhost:5000},
  *                          {@code docker.io}); a registry not named here is pulled from anonymously
+ * @param tlsCertPath       for a {@code tcp://} engine that requires TLS with client certificates ({@code dockerd
+ *                          --tlsverify}): a directory with {@code ca.pem} (the CA the engine's certificate must chain
+ *                          to), {@code cert.pem} and {@code key.pem} (this client's), as {@code DOCKER_CERT_PATH} holds
+ *                          them; the engine's certificate must also name the host it is reached by. Null = plain TCP
  */
 public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
-                                  Duration streamOpenTimeout, boolean pullMissingImages, Map<String, RegistryCredential> registries) {
+                                  Duration streamOpenTimeout, boolean pullMissingImages, Map<String, RegistryCredential> registries,
+                                  Path tlsCertPath) {
 
     /** Where Docker listens when nothing says otherwise. */
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
@@ -46,6 +53,15 @@ public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectT
         responseTimeout = positive(responseTimeout, Duration.ofMinutes(5), "responseTimeout");
         streamOpenTimeout = positive(streamOpenTimeout, Duration.ofSeconds(30), "streamOpenTimeout");
         registries = registries == null ? Map.of() : Map.copyOf(registries);
+        if (tlsCertPath != null && scheme.equals("unix")) {
+            throw new IllegalArgumentException("TLS is for tcp:// engines; " + dockerHost + " is a Unix socket");
+        }
+    }
+
+    /** Plain TCP or a Unix socket. */
+    public DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
+                               Duration streamOpenTimeout, boolean pullMissingImages, Map<String, RegistryCredential> registries) {
+        this(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, null);
     }
 
     /** Without registry credentials (every pull anonymous). */
@@ -67,24 +83,29 @@ public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectT
     }
 
     public DockerRuntimeConfig withNode(String newNode) {
-        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries);
+        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath);
     }
 
     public DockerRuntimeConfig withStreamOpenTimeout(Duration timeout) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages, registries);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages, registries, tlsCertPath);
     }
 
     public DockerRuntimeConfig withResponseTimeout(Duration timeout) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages, registries);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath);
     }
 
     public DockerRuntimeConfig withPullMissingImages(boolean pull) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull, registries);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull, registries, tlsCertPath);
     }
 
     /** Pulls log in to the registries named here, by host. */
     public DockerRuntimeConfig withRegistries(Map<String, RegistryCredential> credentials) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, credentials);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, credentials, tlsCertPath);
+    }
+
+    /** TLS with the client certificate and CA in {@code certPath} ({@code ca.pem}, {@code cert.pem}, {@code key.pem}). */
+    public DockerRuntimeConfig withTls(Path certPath) {
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, certPath);
     }
 
     boolean unixSocket() {

@@ -44,26 +44,32 @@ final class EngineConnection implements AutoCloseable {
      * @param streamTransport the transport under {@code streams}, for the streams Raptor reads itself
      *                        ({@link EngineLogStream})
      */
-    record Clients(DockerClient calls, DockerClient streams, DockerHttpClient streamTransport, RemoteApiVersion apiVersion) {
+    record Clients(DockerClient calls, DockerClient streams, DockerHttpClient streamTransport, RemoteApiVersion apiVersion,
+                   EngineTls tls) {
     }
 
     private final DockerRuntimeConfig config;
     private final EngineHttpClient callTransport;
     private final EngineHttpClient streamTransport;
     private final AtomicReference<Clients> clients = new AtomicReference<>();
+    /** The engine's TLS, for the connections Raptor opens itself ({@link HijackedConnection}); null on plain TCP. */
+    private final EngineTls tls;
 
     EngineConnection(DockerRuntimeConfig config) {
         this.config = config;
+        this.tls = config.tlsCertPath() == null ? null : new EngineTls(config.tlsCertPath());
         this.callTransport = new EngineHttpClient(new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.dockerHost())
+                .sslConfig(tls == null ? null : tls.sslConfig())
                 .maxConnections(256)
                 .connectionTimeout(config.connectTimeout())
                 .responseTimeout(config.responseTimeout())
-                .build(), config.dockerHost());
+                .build(), config.dockerHost(), tls);
         this.streamTransport = new EngineHttpClient(new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.dockerHost())
+                .sslConfig(tls == null ? null : tls.sslConfig())
                 .connectionTimeout(config.connectTimeout())
-                .build(), config.dockerHost());
+                .build(), config.dockerHost(), tls);
     }
 
     /**
@@ -77,7 +83,7 @@ final class EngineConnection implements AutoCloseable {
         }
         RemoteApiVersion engine = engineApiVersion();
         RemoteApiVersion chosen = engine.isGreaterOrEqual(MAX_API_VERSION) ? MAX_API_VERSION : engine;
-        Clients fresh = new Clients(client(callTransport, chosen), client(streamTransport, chosen), streamTransport, chosen);
+        Clients fresh = new Clients(client(callTransport, chosen), client(streamTransport, chosen), streamTransport, chosen, tls);
         if (clients.compareAndSet(null, fresh)) {
             log.info("docker engine reached host={} engineApi={} speaking={}", config.dockerHost(),
                     engine.getVersion(), chosen.getVersion());

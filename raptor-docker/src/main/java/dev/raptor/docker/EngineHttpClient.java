@@ -15,10 +15,12 @@ import java.net.URI;
 final class EngineHttpClient implements DockerHttpClient {
     private final DockerHttpClient delegate;
     private final URI dockerHost;
+    private final EngineTls tls;
 
-    EngineHttpClient(DockerHttpClient delegate, URI dockerHost) {
+    EngineHttpClient(DockerHttpClient delegate, URI dockerHost, EngineTls tls) {
         this.delegate = delegate;
         this.dockerHost = dockerHost;
+        this.tls = tls;
     }
 
     @Override
@@ -29,7 +31,7 @@ final class EngineHttpClient implements DockerHttpClient {
                 context.enter();
             }
             if (request.hijackedInput() != null) {
-                return HijackedConnection.open(dockerHost, request);
+                return HijackedConnection.open(dockerHost, tls, request);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -42,25 +42,31 @@ final class HijackedConnection implements DockerHttpClient.Response {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int MAX_ERROR_BODY = 1024 * 1024;
 
-    private final SocketChannel channel;
+    private final Wire channel;
     private final int status;
     private final Map<String, List<String>> headers;
     private final InputStream body;
     private volatile Thread pump;
 
-    private HijackedConnection(SocketChannel channel, int status, Map<String, List<String>> headers, InputStream body) {
+    private HijackedConnection(Wire channel, int status, Map<String, List<String>> headers, InputStream body) {
         this.channel = channel;
         this.status = status;
         this.headers = headers;
         this.body = body;
     }
 
-    /** Sends {@code request} with upgrade headers and, once upgraded, pumps its hijacked input (if any) in. */
-    static DockerHttpClient.Response open(URI dockerHost, DockerHttpClient.Request request) throws IOException {
-        SocketChannel channel = SocketChannel.open(address(dockerHost));
+    /**
+     * Sends {@code request} with upgrade headers and, once upgraded, pumps its hijacked input (if any) in.
+     *
+     * @param tls the engine's TLS, or null for a Unix socket or plain TCP
+     */
+    static DockerHttpClient.Response open(URI dockerHost, EngineTls tls, DockerHttpClient.Request request) throws IOException {
+        Wire channel = tls == null || "unix".equalsIgnoreCase(dockerHost.getScheme())
+                ? new ChannelWire(SocketChannel.open(address(dockerHost)))
+                : tls.open(dockerHost.getHost(), dockerHost.getPort() < 0 ? 2376 : dockerHost.getPort());
         try {
-            writeFully(channel, requestHead(dockerHost, request));
-            InputStream in = new BufferedInputStream(new ChannelInput(channel), 8192);
+            channel.writeFully(requestHead(dockerHost, request));
+            InputStream in = new BufferedInputStream(channel.input(), 8192);
             String head = readHead(in);
             List<String> lines = head.lines().toList();
             int status = parseStatus(lines.isEmpty() ? "" : lines.getFirst());
@@ -89,7 +95,7 @@ final class HijackedConnection implements DockerHttpClient.Response {
                 byte[] buffer = new byte[8192];
                 int n;
                 while ((n = input.read(buffer)) != -1) {
-                    writeFully(channel, ByteBuffer.wrap(buffer, 0, n));
+                    channel.writeFully(ByteBuffer.wrap(buffer, 0, n));
                 }
                 channel.shutdownOutput();
             } catch (IOException e) {
@@ -239,9 +245,38 @@ final class HijackedConnection implements DockerHttpClient.Response {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static void writeFully(SocketChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+    /** The connection under an upgraded request: a socket channel (Unix or plain TCP) or a TLS socket. */
+    interface Wire extends java.io.Closeable {
+        /** A blocking stream of what the engine sends, usable while another thread writes. */
+        InputStream input();
+
+        void writeFully(ByteBuffer buffer) throws IOException;
+
+        /** Tells the engine the input ended (a half-close), the reading side staying open. */
+        void shutdownOutput() throws IOException;
+    }
+
+    private record ChannelWire(SocketChannel channel) implements Wire {
+        @Override
+        public InputStream input() {
+            return new ChannelInput(channel);
+        }
+
+        @Override
+        public void writeFully(ByteBuffer buffer) throws IOException {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            channel.shutdownOutput();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 

@@ -123,7 +123,8 @@ public final class SwarmRuntime implements ContainerRuntime {
 
     private DockerRuntimeConfig engineConfig(URI engine) {
         // no pull behind a create's back: the runtime pulls on the node a server is placed on (NodeHelpers.ensureImage)
-        return DockerRuntimeConfig.of(engine.toString()).withNode(config.node()).withPullMissingImages(false);
+        DockerRuntimeConfig c = DockerRuntimeConfig.of(engine.toString()).withNode(config.node()).withPullMissingImages(false);
+        return config.tlsCertPath() != null && "tcp".equalsIgnoreCase(engine.getScheme()) ? c.withTls(config.tlsCertPath()) : c;
     }
 
     public SwarmRuntimeConfig config() {

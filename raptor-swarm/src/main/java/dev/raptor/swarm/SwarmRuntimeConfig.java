@@ -24,9 +24,12 @@ import java.util.Objects;
  *                    files there (transfers, removing a node's copy): never the server's own image, which may lack a
  *                    shell or {@code rm}. It must have {@code rm} on its {@code PATH} (any busybox or distribution image
  *                    does); a node that lacks it pulls it. Default {@value #DEFAULT_HELPER_IMAGE}
+ * @param tlsCertPath where the client certificate for {@code tcp://} engines that require TLS is ({@code ca.pem},
+ *                    {@code cert.pem}, {@code key.pem}, as {@code DOCKER_CERT_PATH} holds them): every {@code tcp://}
+ *                    engine, manager and nodes, is then reached over TLS; Unix sockets stay as they are. Null = plain TCP
  */
 public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes,
-                                 String helperImage) {
+                                 String helperImage, Path tlsCertPath) {
     /** The helper image when none is configured. */
     public static final String DEFAULT_HELPER_IMAGE = "busybox:1.36";
 
@@ -38,6 +41,11 @@ public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, Stri
     /** With the default helper image. */
     public SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes) {
         this(manager, nodeEngines, node, nodeVolumes, DEFAULT_HELPER_IMAGE);
+    }
+
+    /** Plain TCP (or Unix sockets) to every engine. */
+    public SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, String node, Map<String, Path> nodeVolumes, String helperImage) {
+        this(manager, nodeEngines, node, nodeVolumes, helperImage, null);
     }
 
     public SwarmRuntimeConfig {
@@ -58,6 +66,9 @@ public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, Stri
             node = null;
         }
         helperImage = helperImage == null || helperImage.isBlank() ? DEFAULT_HELPER_IMAGE : helperImage.strip();
+        if (tlsCertPath != null && !tlsCertPath.isAbsolute()) {
+            throw new IllegalArgumentException("the engines' TLS directory must be an absolute path: " + tlsCertPath);
+        }
     }
 
     /**
@@ -84,15 +95,20 @@ public record SwarmRuntimeConfig(URI manager, Map<String, URI> nodeEngines, Stri
     }
 
     public SwarmRuntimeConfig withNode(String newNode) {
-        return new SwarmRuntimeConfig(manager, nodeEngines, newNode, nodeVolumes, helperImage);
+        return new SwarmRuntimeConfig(manager, nodeEngines, newNode, nodeVolumes, helperImage, tlsCertPath);
     }
 
     public SwarmRuntimeConfig withNodeVolumes(Map<String, Path> volumes) {
-        return new SwarmRuntimeConfig(manager, nodeEngines, node, volumes, helperImage);
+        return new SwarmRuntimeConfig(manager, nodeEngines, node, volumes, helperImage, tlsCertPath);
     }
 
     public SwarmRuntimeConfig withHelperImage(String image) {
-        return new SwarmRuntimeConfig(manager, nodeEngines, node, nodeVolumes, image);
+        return new SwarmRuntimeConfig(manager, nodeEngines, node, nodeVolumes, image, tlsCertPath);
+    }
+
+    /** TLS with the client certificate in {@code certPath} to every {@code tcp://} engine. */
+    public SwarmRuntimeConfig withTls(Path certPath) {
+        return new SwarmRuntimeConfig(manager, nodeEngines, node, nodeVolumes, helperImage, certPath);
     }
 
     /** Where {@code dataDir} (raptord's {@code <volumes root>/<server id>}) is on {@code hostname}. */
