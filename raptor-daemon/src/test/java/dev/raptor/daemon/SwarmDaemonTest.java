@@ -150,7 +150,7 @@ class SwarmDaemonTest {
 
     /** The test game server, named {@code name}, on {@code port}, for the node its spec's {@code node} names. */
     private static ServerSpecDocument onNode(String name, int port, String node) {
-        return new ServerSpecDocument(null, name, TestSwarm.IMAGE, null, Map.of("SERVER_NAME", name),
+        return new ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
                 List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
                 new LimitsDocument(256L, null, null, null, null, null, null, null),
                 new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!",
