@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each helper is labelled {@value #LABEL}{@code =<server id>} and with this runtime's Raptor node label. A raptord
  * that dies in the middle of a transfer leaves its helpers behind: {@link #collect} removes every helper of this
- * runtime's node label that it is not using now, on every node's engine (the runtime calls it as it lists its servers
- * at boot, and at most once a {@link #COLLECT_EVERY} after that).
+ * runtime's node label that it is not using now, on every node's engine (the runtime starts one, in the background, as
+ * it lists its servers at boot, and at most once a {@link #COLLECT_EVERY} after that).
  */
 final class NodeHelpers {
     private static final Logger log = LoggerFactory.getLogger(NodeHelpers.class);
@@ -55,6 +55,9 @@ final class NodeHelpers {
     /** Nodes that could not pull the helper image, since when ({@link System#nanoTime}). */
     private final Map<String, Long> helperMissingSince = new ConcurrentHashMap<>();
     private volatile long lastCollect = Long.MIN_VALUE;
+    private final java.util.concurrent.atomic.AtomicBoolean collecting = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How long a removal handed to the background may take before its helper is removed anyway. */
+    private static final Duration BACKGROUND = Duration.ofHours(12);
 
     NodeHelpers(SwarmRuntimeConfig config) {
         this.config = config;
@@ -192,18 +195,66 @@ final class NodeHelpers {
         String root = "/raptor-volumes";
         String name = make(hostname, engine, serverId, serverImage, "remove", deadline, dir.getParent(), root,
                 List.of("rm", "-rf", "--", root + "/" + dir.getFileName()));
+        boolean started = false;
+        boolean handedOff = false;
         try {
-            Integer code = engine.engineCall("transfer", serverId, deadline, c -> {
+            engine.engineCall("transfer", serverId, deadline, c -> {
                 c.startContainerCmd(name).exec();
-                return c.waitContainerCmd(name).start().awaitStatusCode();
+                return null;
             });
+            started = true;
+            Integer code = awaitExit(engine, serverId, name, deadline);
             if (code == null || code != 0) {
                 throw new IllegalStateException("removing " + dir + " on node " + hostname + " failed (rm exited " + code + ")");
             }
             log.info("server={} its files on node={} ({}) are removed", serverId, hostname, dir);
+        } catch (EngineException.Timeout slow) {
+            if (!started) {
+                throw slow;
+            }
+            // a large tree takes its time: rm goes on, and its helper goes once it ends (never killed half-way)
+            handedOff = true;
+            Thread.ofVirtual().name("helper-rm-" + serverId).start(() -> {
+                try {
+                    Integer code = awaitExit(engine, serverId, name, Deadline.in(BACKGROUND));
+                    log.info("server={} its files on node={} ({}) removed in the background (rm exited {})", serverId, hostname, dir, code);
+                } catch (RuntimeException e) {
+                    log.warn("server={} removing its files on node={} ({}) in the background: {}", serverId, hostname, dir, e.getMessage());
+                } finally {
+                    remove(engine, serverId, name);
+                }
+            });
+            throw new IllegalStateException("removing " + dir + " on node " + hostname + " was still going after "
+                    + within.toSeconds() + " s; it goes on in the background");
         } finally {
-            remove(engine, serverId, name);
+            if (!handedOff) {
+                remove(engine, serverId, name);
+            }
         }
+    }
+
+    private static Integer awaitExit(DockerRuntime engine, UUID serverId, String name, Deadline deadline) {
+        return engine.engineCall("transfer", serverId, deadline, c -> c.waitContainerCmd(name).start().awaitStatusCode());
+    }
+
+    /**
+     * Starts a {@link #collect} on a thread of its own when one is due and none runs: the caller (a listing of servers)
+     * never waits for a node that does not answer.
+     */
+    void collectSoon(Map<String, DockerRuntime> engines) {
+        long t = System.nanoTime();
+        if (lastCollect != Long.MIN_VALUE && t - lastCollect < COLLECT_EVERY.toNanos() || !collecting.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("helper-collect").start(() -> {
+            try {
+                collect(engines, true);
+            } catch (RuntimeException e) {
+                log.warn("leftover helpers not collected now: {}", e.getMessage());
+            } finally {
+                collecting.set(false);
+            }
+        });
     }
 
     /**

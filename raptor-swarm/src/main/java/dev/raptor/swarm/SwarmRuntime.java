@@ -267,7 +267,7 @@ public final class SwarmRuntime implements ContainerRuntime {
     @Override
     public List<ContainerInfo> listOwned(Deadline deadline) {
         // the fleet lists its servers at boot and as it reconciles: helpers a raptord that died mid-transfer left go then
-        helpers.collect(engines, false);
+        helpers.collectSoon(engines);
         List<ContainerInfo> out = new ArrayList<>();
         List<Service> services = ownedServices(null, deadline);
         Set<String> ready = services.isEmpty() ? Set.of() : readyNodes(null, deadline);
@@ -942,11 +942,6 @@ public final class SwarmRuntime implements ContainerRuntime {
 
     NodeHelpers helpers() {
         return helpers;
-    }
-
-    /** Removes, now, every helper container of this runtime's node label it does not use: answers how many. */
-    int collectHelpers() {
-        return helpers.collect(engines, true);
     }
 
     /** The engine of node {@code hostname}. */

@@ -126,8 +126,10 @@ class SwarmNodeFilesTest {
 
         openFleet(tmp.resolve("node-2-volumes")); // boots: lists its servers, and with them its leftover helpers
 
-        assertThat(helpersOf(TestSwarm.NODE_1, server)).as("node 1: its leftover goes, another daemon's stays").containsExactly(others);
-        assertThat(helpersOf(TestSwarm.NODE_2, server)).as("node 2").isEmpty();
+        org.awaitility.Awaitility.await().atMost(HANG).untilAsserted(() -> {
+            assertThat(helpersOf(TestSwarm.NODE_1, server)).as("node 1: its leftover goes, another daemon's stays").containsExactly(others);
+            assertThat(helpersOf(TestSwarm.NODE_2, server)).as("node 2").isEmpty();
+        });
     }
 
     /** A helper container as a transfer makes them, of the Raptor node label {@code raptorNode}: made, never started. */

@@ -70,7 +70,10 @@ class SwarmPlacementTest {
     void fourServersSpreadOverBothNodesByFreeMemoryAndEachAnswersOnItsPortAtItsNodesAddress() throws Exception {
         List<ServerSpec> specs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            specs.add(server("spread-" + i, freePort()).limits(Limits.unlimited().withMemoryMiB(256)).build());
+            // limits larger than what other daemons' servers may hold on one node and not the other (placement counts every
+            // Raptor server pinned there, whichever daemon's: a test run beside this one, or one that left its services):
+            // a limit is promised memory, not used memory, so 4 GiB each costs nothing
+            specs.add(server("spread-" + i, freePort()).limits(Limits.unlimited().withMemoryMiB(4096)).build());
         }
         List<String> nodes = new ArrayList<>();
         for (ServerSpec spec : specs) {
