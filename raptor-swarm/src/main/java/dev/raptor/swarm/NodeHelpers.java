@@ -143,25 +143,43 @@ final class NodeHelpers {
             live.remove(name);
             throw imageGone;
         } catch (RuntimeException e) {
-            live.remove(name);
+            // the engine may have made it before the call was abandoned (a deadline, an interrupt): by its name, it goes
+            remove(engine, serverId, name);
             throw e;
         }
         return name;
     }
 
-    /** Removes a helper (quietly: a leftover is collected later) and forgets it. */
+    /**
+     * Removes a helper (quietly: a leftover is collected later) and forgets it. A clean-up: on a thread that is
+     * interrupted (an operation cancelled in the middle, which may interrupt it again) the removal is handed to a thread
+     * of its own instead of failing.
+     */
     void remove(DockerRuntime engine, UUID serverId, String name) {
+        if (Thread.currentThread().isInterrupted()) {
+            Thread.ofVirtual().name("helper-remove-" + serverId).start(() -> removeNow(engine, serverId, name));
+            return;
+        }
+        removeNow(engine, serverId, name);
+    }
+
+    private void removeNow(DockerRuntime engine, UUID serverId, String name) {
         try {
             engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> {
                 c.removeContainerCmd(name).withForce(true).exec();
                 return null;
             });
-        } catch (EngineException.NotFound gone) {
-            // already gone
-        } catch (EngineException e) {
-            log.warn("server={} helper {} could not be removed (collected later): {}", serverId, name, e.getMessage());
-        } finally {
             live.remove(name);
+        } catch (EngineException.NotFound gone) {
+            live.remove(name);
+        } catch (EngineException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // interrupted while removing it: again, where no interrupt reaches
+                Thread.ofVirtual().name("helper-remove-" + serverId).start(() -> removeNow(engine, serverId, name));
+                return;
+            }
+            live.remove(name);
+            log.warn("server={} helper {} could not be removed (collected later): {}", serverId, name, e.getMessage());
         }
     }
 
