@@ -39,7 +39,9 @@ import java.util.Set;
  *       a path the deny rules protect; sum the sizes and reserve them in the quota;</li>
  *   <li><b>stage</b>: read the archive again (checking every entry again: the file may have changed) into a fresh
  *       directory beside the destination, walking it without following any link, counting the bytes really
- *       written (an entry larger than it claims, or a stream past the quota, stops the extraction);</li>
+ *       written (an entry larger than it claims, or a stream past the quota, stops the extraction); files up to
+ *       {@link FileWriters#SMALL_FILE_BYTES} are read whole and handed to {@link FileWriters} threads, which
+ *       create and write them while this thread reads on;</li>
  *   <li><b>check</b>: walk the staged tree against the destination: a staged directory where a file exists (or
  *       the reverse) refuses the whole extraction;</li>
  *   <li><b>merge</b>: rename staged entries into place (files replace files), remove the staging directory.</li>
