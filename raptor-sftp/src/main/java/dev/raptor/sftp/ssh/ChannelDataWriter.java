@@ -14,24 +14,30 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The SFTP subsystem's replies written straight into the channel as {@code SSH_MSG_CHANNEL_DATA} packets, from the
- * subsystem's own thread, which also encrypts them (MINA encodes a packet on the thread that writes it).
+ * The SFTP subsystem's replies written straight into the channel as {@code SSH_MSG_CHANNEL_DATA} packets.
  *
  * <p>Why not MINA's {@code BufferedIoOutputStream} over the channel's {@code ChannelAsyncOutputStream}, which
  * {@code SftpSubsystem} uses: that pair copies each reply twice more (the whole reply into a private buffer as soon
- * as it does not fit one packet, then each packet's slice into a packet buffer) and sends one packet at a time, the
- * next only from the previous one's write-completion callback on the I/O thread. A 255 KiB READ answer is eight
- * packets of OpenSSH's 32 KiB, so a download was a chain of completion callbacks on one I/O thread that encrypted
- * every packet and spent about half of its samples in the buffered stream's bookkeeping of finished writes (JFR,
- * 2026-12-05). Here a reply is cut into packets once (or {@link #packet read into them directly}), each packet is
- * encrypted and queued at once, and the I/O thread only writes them to the socket.
+ * as it does not fit one packet, then each packet's slice into a packet buffer), and admits only about one 255 KiB
+ * reply at a time ({@code buffered-io-output-max-pending-write-size}, 256 KiB), so the I/O thread that encrypts
+ * and writes the packets waits for the subsystem's thread to read the next request's data from the file, and the
+ * subsystem's thread waits for the last packet of the previous reply. A profile of a 1 GiB get (JFR, 2026-12-05)
+ * had about half of that I/O thread's samples in the buffered stream's bookkeeping of finished writes.
+ *
+ * <p>Here a reply is cut into packets once (or {@link DirectSftpSubsystem} reads the file into them directly), the
+ * subsystem's thread takes the peer's window for each packet and puts it in an outbox, and the packets are handed
+ * to the session in order by whichever thread finds no write under way: the write-completion callback goes on with
+ * the next packet in the same loop while the outbox has any, so one I/O thread encrypts and writes packet after
+ * packet with no hand-over between threads per packet, up to {@link #maxQueued} bytes ahead of the socket.
  *
  * <p>Two limits keep this from queueing without bound: the peer's channel window (waited for, as MINA's blocking
  * {@code ChannelOutputStream} does; a packet is never larger than what the window allows, so a peer that adjusts its
- * window late is never waited for forever), and {@link #maxQueued} bytes handed to the session but not yet written to
- * the socket (a client announcing a huge window but reading slowly cannot make the daemon buffer a file). Both waits
+ * window late is never waited for forever), and {@link #maxQueued} bytes handed over but not yet written to the
+ * socket (a client announcing a huge window but reading slowly cannot make the daemon buffer a file). Both waits
  * give up after {@code buffered-io-output-max-pending-write-wait} (MINA's limit for the stream this replaces).
  */
 final class ChannelDataWriter {
@@ -46,8 +52,11 @@ final class ChannelDataWriter {
     private final Duration maxWait;
     private final long maxQueued;
     private final Object queueLock = new Object();
+    private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean pumping = new AtomicBoolean();
     private long queued;
-    private Throwable failure;
+    private boolean waiting;
+    private volatile Throwable failure;
 
     ChannelDataWriter(ChannelSession channel, long maxQueued) {
         this.channel = channel;
@@ -122,17 +131,50 @@ final class ChannelDataWriter {
         }
     }
 
-    /** Hands a finished packet to the session (which encrypts it here and queues it for the socket). */
+    /**
+     * Hands a finished packet to the session, in order: at once if no write is under way (this thread encrypts it),
+     * else to the outbox that the write-completion callback drains (the I/O thread encrypts them). Either way a
+     * write that completes at once is followed by the next packet in the same loop, so a download is one I/O thread
+     * encrypting and writing packet after packet, with no hand-over between threads per packet; the subsystem's
+     * thread meanwhile reads the next request's packets from the file.
+     */
     private void queue(Buffer packet, int length) throws IOException {
         awaitQueueRoom(length);
-        IoWriteFuture written;
-        try {
-            written = writer.writeData(packet);
-        } catch (IOException | RuntimeException e) {
-            dequeued(length, e);
-            throw e;
+        outbox.add(new Outgoing(packet, length));
+        pump();
+        Throwable t = failure;
+        if (t != null) {
+            throw t instanceof IOException io ? io : new IOException("writing to the SFTP client failed", t);
         }
-        written.addListener(f -> dequeued(length, f.isWritten() ? null : f.getException()));
+    }
+
+    private record Outgoing(Buffer packet, int length) {
+    }
+
+    private void pump() {
+        while (!outbox.isEmpty() && pumping.compareAndSet(false, true)) {
+            Outgoing o;
+            while ((o = outbox.poll()) != null) {
+                IoWriteFuture written;
+                try {
+                    written = writer.writeData(o.packet());
+                } catch (IOException | RuntimeException e) {
+                    dequeued(o.length(), e);
+                    continue; // the rest fail the same way, each releasing its room
+                }
+                if (!written.isDone()) {
+                    Outgoing sent = o;
+                    written.addListener(f -> {
+                        dequeued(sent.length(), f.isWritten() ? null : f.getException());
+                        pumping.set(false);
+                        pump();
+                    });
+                    return; // still pumping: the listener goes on
+                }
+                dequeued(o.length(), written.isWritten() ? null : written.getException());
+            }
+            pumping.set(false);
+        }
     }
 
     private void awaitQueueRoom(int length) throws IOException {
@@ -144,11 +186,14 @@ final class ChannelDataWriter {
                 if (left <= 0) {
                     throw new SocketTimeoutException("the SFTP client read nothing for " + maxWait.toSeconds() + " s");
                 }
+                waiting = true;
                 try {
                     queueLock.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw (IOException) new InterruptedIOException("interrupted waiting to write to the SFTP client").initCause(e);
+                } finally {
+                    waiting = false;
                 }
             }
             if (failure != null) {
@@ -164,7 +209,10 @@ final class ChannelDataWriter {
             if (error != null && failure == null) {
                 failure = error;
             }
-            queueLock.notifyAll();
+            // wake the subsystem's thread once half the room is free, not after every packet
+            if (waiting && (queued <= maxQueued / 2 || failure != null)) {
+                queueLock.notifyAll();
+            }
         }
     }
 }
