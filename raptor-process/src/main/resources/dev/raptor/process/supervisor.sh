@@ -1,7 +1,8 @@
 # Raptor process supervisor. POSIX sh only (dash, busybox ash, bash): no arrays, no $BASHPID, no `local`.
 #
 # Runs one game server for dev.raptor.process.ProcessRuntime and outlives the daemon that started it:
-#     setsid sh <record>/supervisor.sh <record>
+#     sh <record>/supervisor.sh <record>
+# as the leader of a session of its own (the runtime spawns it so: posix_spawn's POSIX_SPAWN_SETSID, or setsid(1)).
 # Its settings come from <record>/run.conf, shell assignments and two functions that the runtime
 # writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale)
 # and r_exec (execs the server's command line). The runtime has already created the FIFOs stdin.pipe,
