@@ -19,7 +19,8 @@
 #                   is in its cgroup, just before it becomes `sh -c <startup>`, the leader of a session
 #                   and process group of its own
 #   exit            its exit status (128+N when signal N ended it); the file's mtime is when it ended
-#   pump.done       the console pump has written the server's last line
+#   pump.done       the run's number, once its console pump has written the server's last line (a pump of
+#                   an earlier run may finish after the next run began: its marker names its own run)
 #
 # Console input: this shell holds stdin.pipe open read-write (fd 9) for the whole run, so the server
 # never reads end-of-file between two commands, whoever writes them and whenever (any daemon, later).
@@ -57,7 +58,7 @@ exec 9<>"$D/stdin.pipe"
     wait
 } 9<&- | {
     (r_awk -v dir="$D" -v run="$R_LOG_RUN" -v max="$R_LOG_BYTES" -v keep="$R_LOG_FILES" -v rm="$R_RM" -f "$D/pump.awk")
-    : > "$D/pump.done"
+    r_put pump.done "$R_LOG_RUN"
 } 9<&- &
 
 # The server: join its cgroups before anything of it runs, enter its data directory, announce its pid
