@@ -323,7 +323,9 @@ public final class ApiServer implements AutoCloseable {
         RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
         FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
         FileLinkRoutes links = new FileLinkRoutes(serverFiles, signedLinks, fileActivity, settings);
-        List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls));
+        // servers on a node with an agent: their file routes go there (the files are on that node's disk)
+        dev.raptor.api.agent.NodeAgentProxy agents = new dev.raptor.api.agent.NodeAgentProxy(fleet, settings.files().agents());
+        List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls, agents));
         if (ownsVolumes) {
             owned.add(volumes);
         }
@@ -449,20 +451,20 @@ public final class ApiServer implements AutoCloseable {
             // Files (the jail: raptor-files); long work answers as operations, like power actions.
             Access read = Access.server(Permission.FILES_READ);
             Access write = Access.server(Permission.FILES_WRITE);
-            routes.get(BASE + "/servers/{id}/files", files::list, read);
-            routes.get(BASE + "/servers/{id}/files/content", files::read, read);
-            routes.put(BASE + "/servers/{id}/files/content", files::write, write);
-            routes.get(BASE + "/servers/{id}/files/search", files::search, read);
-            routes.post(BASE + "/servers/{id}/files/directory", files::directory, write);
-            routes.post(BASE + "/servers/{id}/files/rename", files::rename, write);
-            routes.post(BASE + "/servers/{id}/files/copy", files::copy, write);
-            routes.post(BASE + "/servers/{id}/files/delete", files::delete, write);
-            routes.post(BASE + "/servers/{id}/files/chmod", files::chmod, write);
-            routes.post(BASE + "/servers/{id}/files/compress", files::compress, write);
-            routes.post(BASE + "/servers/{id}/files/decompress", files::decompress, write);
-            routes.post(BASE + "/servers/{id}/files/pull", files::pull, write);
-            routes.post(BASE + "/servers/{id}/files/upload-url", links::uploadUrl, write);
-            routes.post(BASE + "/servers/{id}/files/download-url", links::downloadUrl, read);
+            routes.get(BASE + "/servers/{id}/files", agents.around(files::list), read);
+            routes.get(BASE + "/servers/{id}/files/content", agents.around(files::read), read);
+            routes.put(BASE + "/servers/{id}/files/content", agents.around(files::write), write);
+            routes.get(BASE + "/servers/{id}/files/search", agents.around(files::search), read);
+            routes.post(BASE + "/servers/{id}/files/directory", agents.around(files::directory), write);
+            routes.post(BASE + "/servers/{id}/files/rename", agents.around(files::rename), write);
+            routes.post(BASE + "/servers/{id}/files/copy", agents.around(files::copy), write);
+            routes.post(BASE + "/servers/{id}/files/delete", agents.around(files::delete), write);
+            routes.post(BASE + "/servers/{id}/files/chmod", agents.around(files::chmod), write);
+            routes.post(BASE + "/servers/{id}/files/compress", agents.around(files::compress), write);
+            routes.post(BASE + "/servers/{id}/files/decompress", agents.around(files::decompress), write);
+            routes.post(BASE + "/servers/{id}/files/pull", agents.around(files::pull), write);
+            routes.post(BASE + "/servers/{id}/files/upload-url", agents.hereOnly(links::uploadUrl, "signed upload links"), write);
+            routes.post(BASE + "/servers/{id}/files/download-url", agents.hereOnly(links::downloadUrl, "signed download links"), read);
             // A browser's one-shot transfers: the signed link in ?token= is the credential.
             routes.post(FileLinkRoutes.UPLOAD_PATH, links::upload, Access.SIGNED_LINK);
             routes.get(FileLinkRoutes.DOWNLOAD_PATH, links::download, Access.SIGNED_LINK);

@@ -1,0 +1,200 @@
+package dev.raptor.api.agent;
+
+import dev.raptor.api.files.FileActivity;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.core.node.NodeTransfers;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.wire.problem.Problem;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The manager's side of the node agents: a file route of a server placed on a node that has an agent is forwarded
+ * there as it came (method, path, query, body streamed through, never held), after this daemon has checked the
+ * caller's credential, with the agent key and the server's file policy ({@link AgentFilePolicy}) added; the agent's
+ * answer (status, headers, body: a problem too) is streamed back as it is. A server on a node without an agent is
+ * served here. An agent that cannot be reached answers {@code 503 node-unavailable} at once, never a hang or a 500.
+ */
+public final class NodeAgentProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeAgentProxy.class);
+    /** Headers of the caller's request the agent needs (everything else is this daemon's business: its credential). */
+    private static final List<String> FORWARDED = List.of("Content-Type", "Range", "Accept", "If-Modified-Since");
+    /** Hop-by-hop headers (RFC 9110 7.6.1) and the length, which is set from the agent's own. */
+    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
+            "upgrade", "proxy-authenticate", "content-length", "date", "server");
+    /** The who of the request, for the activity entries the agent writes. */
+    public static final String BY_HEADER = "X-Raptor-By";
+    private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** Until the agent's answer starts, for requests without a body (a listing, a search, a download's first byte). */
+    private static final Duration ANSWER = Duration.ofMinutes(10);
+
+    private final ServerFleet fleet;
+    private final NodeAgents agents;
+    private final HttpClient http;
+
+    public NodeAgentProxy(ServerFleet fleet, NodeAgents agents) {
+        this.fleet = fleet;
+        this.agents = agents;
+        this.http = agents.isEmpty() ? null : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** {@code local} for servers whose files are here, forwarding to the agent for the others. */
+    public Handler around(Handler local) {
+        if (agents.isEmpty()) {
+            return local;
+        }
+        return ctx -> {
+            UUID id = Query.serverId(ctx);
+            ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
+            String node = nodeOf(id, spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                local.handle(ctx);
+            } else {
+                forward(ctx, id, spec, node, agent);
+            }
+        };
+    }
+
+    /**
+     * {@code local} for servers whose files are here; for a server on an agent's node, a refusal saying what is not
+     * served through agents yet (signed links, whose tokens this daemon signs and serves).
+     */
+    public Handler hereOnly(Handler local, String what) {
+        if (agents.isEmpty()) {
+            return local;
+        }
+        return ctx -> {
+            UUID id = Query.serverId(ctx);
+            ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
+            String node = nodeOf(id, spec);
+            if (agents.of(node) == null) {
+                local.handle(ctx);
+                return;
+            }
+            throw new ProblemException(Problem.of(501, "not-on-node-agents", "Not served through node agents",
+                    what + " are not served through node agents yet; server " + id + " keeps its files on node " + node
+                            + ": use the file routes (GET/PUT /files/content) instead").withServerId(id));
+        };
+    }
+
+    /** The node the server's files are on: its spec's, else where the runtime placed it; null when never placed. */
+    private String nodeOf(UUID id, ServerSpec spec) {
+        if (spec.node() != null) {
+            return spec.node();
+        }
+        NodeTransfers moves = fleet.runtime().transfers().orElse(null);
+        if (moves == null) {
+            return null;
+        }
+        try {
+            return moves.nodeOf(id, Deadline.in(Duration.ofSeconds(30)));
+        } catch (RuntimeException e) {
+            throw unavailable(id, null, "the swarm cannot say which node it is on: " + e.getMessage());
+        }
+    }
+
+    private void forward(Context ctx, UUID id, ServerSpec spec, String node, URI agent) throws IOException {
+        String query = ctx.queryString();
+        URI target = agent.resolve(ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query));
+        long length = ctx.req().getContentLengthLong();
+        boolean hasBody = length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null);
+        HttpRequest.BodyPublisher body;
+        if (!hasBody) {
+            body = HttpRequest.BodyPublishers.noBody();
+        } else {
+            InputStream in = ctx.req().getInputStream();
+            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> in);
+            body = length >= 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+        }
+        HttpRequest.Builder req = HttpRequest.newBuilder(target)
+                .method(ctx.method().name(), body)
+                .header("Authorization", "Bearer " + agents.key())
+                .header(AgentFilePolicy.HEADER, AgentFilePolicy.of(spec).encode())
+                .header(BY_HEADER, FileActivity.who(ctx));
+        if (!hasBody) {
+            req.timeout(ANSWER); // with a body the answer comes after it, however long the upload takes
+        }
+        for (String h : FORWARDED) {
+            String v = ctx.header(h);
+            if (v != null) {
+                req.header(h, v);
+            }
+        }
+        HttpResponse<InputStream> answer;
+        try {
+            answer = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw unavailable(id, node, "its agent at " + agent + " did not answer within " + ANSWER.toMinutes() + " minutes");
+        } catch (IOException e) {
+            if (ctx.res().isCommitted()) {
+                throw new UncheckedIOException(e);
+            }
+            throw unavailable(id, node, "its agent at " + agent + " cannot be reached: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(id, node, "interrupted while asking its agent");
+        }
+        try (InputStream in = answer.body()) {
+            ctx.status(answer.statusCode());
+            ctx.res().setCharacterEncoding(null);
+            answer.headers().map().forEach((name, values) -> {
+                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    for (String v : values) {
+                        ctx.res().addHeader(name, v);
+                    }
+                }
+            });
+            answer.headers().firstValueAsLong("Content-Length").ifPresent(ctx.res()::setContentLengthLong);
+            OutputStream out = ctx.res().getOutputStream();
+            in.transferTo(out);
+            out.flush();
+        }
+    }
+
+    private static ProblemException unavailable(UUID id, String node, String why) {
+        log.atWarn().addKeyValue("server", id).addKeyValue("node", node).log("files unreachable: {}", why);
+        return new ProblemException(Problem.of(503, "node-unavailable", "Node unavailable",
+                "the files of server " + id + (node == null ? ": " : " are on node " + node + ", and ") + why).withServerId(id));
+    }
+
+    private static String describe(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+    }
+}
