@@ -324,7 +324,8 @@ public final class ApiServer implements AutoCloseable {
         FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
         FileLinkRoutes links = new FileLinkRoutes(serverFiles, signedLinks, fileActivity, settings);
         // servers on a node with an agent: their file routes go there (the files are on that node's disk)
-        dev.raptor.api.agent.NodeAgentProxy agents = new dev.raptor.api.agent.NodeAgentProxy(fleet, settings.files().agents());
+        dev.raptor.api.agent.NodeAgentProxy agents = new dev.raptor.api.agent.NodeAgentProxy(fleet, settings.files().agents(),
+                settings.files().uploadMaxFileBytes());
         List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls, agents));
         if (ownsVolumes) {
             owned.add(volumes);

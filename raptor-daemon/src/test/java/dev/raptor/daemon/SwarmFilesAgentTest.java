@@ -4,6 +4,7 @@ import dev.raptor.api.auth.ApiKey;
 import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.swarm.TestSwarm;
+import dev.raptor.wire.activity.ActivityEntryDocument;
 import dev.raptor.wire.client.FilesClient;
 import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.client.RaptorProblemException;
@@ -91,6 +92,14 @@ class SwarmFilesAgentTest {
             assertThat(nodeTwoVolumes.resolve(id.toString()).resolve("world").resolve("level.dat")).hasBinaryContent(world);
             assertThat(tmp.resolve("data").resolve("volumes").resolve(id.toString()).resolve("world"))
                     .as("nothing of it on the manager's own disk").doesNotExist();
+            // its activity entries come back from the agent into the server's activity log here, naming the caller
+            assertThat(api.server(id).activity(50).entries()).filteredOn(e -> e.type().equals("files.write")).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.message()).isEqualTo("wrote /world/level.dat (" + world.length + " bytes) (by node API key)");
+                        assertThat(e.details()).containsEntry("by", "node API key").containsEntry("path", "/world/level.dat")
+                                .containsEntry("node", TestSwarm.NODE_2);
+                    });
+            assertThat(api.server(id).activity(50).entries()).extracting(ActivityEntryDocument::type).contains("files.mkdir");
             ExecResultDocument seen = api.server(id).exec(exec("cat", "/home/container/world/level.dat"));
             assertThat(seen.exitCode()).as(seen.toString()).isZero();
             assertThat(seen.stdout()).isEqualTo("the world of files-on-2\n");

@@ -1,6 +1,7 @@
 package dev.raptor.api.agent;
 
 import dev.raptor.api.files.FileActivity;
+import dev.raptor.api.files.UploadLimit;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.node.NodeTransfers;
@@ -41,7 +42,7 @@ public final class NodeAgentProxy implements AutoCloseable {
     private static final List<String> FORWARDED = List.of("Content-Type", "Range", "Accept", "If-Modified-Since");
     /** Hop-by-hop headers (RFC 9110 7.6.1) and the length, which is set from the agent's own. */
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
-            "upgrade", "proxy-authenticate", "content-length", "date", "server");
+            "upgrade", "proxy-authenticate", "content-length", "date", "server", AgentActivity.HEADER.toLowerCase(Locale.ROOT));
     /** The who of the request, for the activity entries the agent writes. */
     public static final String BY_HEADER = "X-Raptor-By";
     private static final Duration CONNECT = Duration.ofSeconds(5);
@@ -50,11 +51,14 @@ public final class NodeAgentProxy implements AutoCloseable {
 
     private final ServerFleet fleet;
     private final NodeAgents agents;
+    private final long uploadMaxFileBytes;
     private final HttpClient http;
 
-    public NodeAgentProxy(ServerFleet fleet, NodeAgents agents) {
+    /** @param uploadMaxFileBytes this node's per-file upload limit, applied here to uploads an agent will write (0: none) */
+    public NodeAgentProxy(ServerFleet fleet, NodeAgents agents, long uploadMaxFileBytes) {
         this.fleet = fleet;
         this.agents = agents;
+        this.uploadMaxFileBytes = uploadMaxFileBytes;
         this.http = agents.isEmpty() ? null : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT)
@@ -124,12 +128,23 @@ public final class NodeAgentProxy implements AutoCloseable {
         URI target = agent.resolve(ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query));
         long length = ctx.req().getContentLengthLong();
         boolean hasBody = length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null);
+        // the upload limit is this daemon's setting: checked here, where it is configured, before a byte goes to the node
+        boolean upload = ctx.method().name().equals("PUT") && ctx.path().endsWith("/files/content") && uploadMaxFileBytes > 0;
+        String uploadPath = ctx.queryParam("path");
+        if (upload && length > uploadMaxFileBytes) {
+            throw UploadLimit.tooLarge(uploadMaxFileBytes, uploadPath);
+        }
+        LimitedBody limited = null;
         HttpRequest.BodyPublisher body;
         if (!hasBody) {
             body = HttpRequest.BodyPublishers.noBody();
         } else {
             InputStream in = ctx.req().getInputStream();
-            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> in);
+            if (upload) {
+                in = limited = new LimitedBody(in, uploadMaxFileBytes);
+            }
+            InputStream source = in;
+            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> source);
             body = length >= 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
         }
         HttpRequest.Builder req = HttpRequest.newBuilder(target)
@@ -152,6 +167,9 @@ public final class NodeAgentProxy implements AutoCloseable {
         } catch (java.net.http.HttpTimeoutException e) {
             throw unavailable(id, node, "its agent at " + agent + " did not answer within " + ANSWER.toMinutes() + " minutes");
         } catch (IOException e) {
+            if (limited != null && limited.exceeded) {
+                throw UploadLimit.tooLarge(uploadMaxFileBytes, uploadPath); // the agent saw a cut body: it wrote nothing
+            }
             if (ctx.res().isCommitted()) {
                 throw new UncheckedIOException(e);
             }
@@ -160,6 +178,7 @@ public final class NodeAgentProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw unavailable(id, node, "interrupted while asking its agent");
         }
+        answer.headers().firstValue(AgentActivity.HEADER).ifPresent(h -> record(id, node, h));
         try (InputStream in = answer.body()) {
             ctx.status(answer.statusCode());
             ctx.res().setCharacterEncoding(null);
@@ -174,6 +193,59 @@ public final class NodeAgentProxy implements AutoCloseable {
             OutputStream out = ctx.res().getOutputStream();
             in.transferTo(out);
             out.flush();
+        }
+    }
+
+    /** The agent's activity entries of this request, into the server's activity log here. */
+    private void record(UUID id, String node, String header) {
+        try {
+            for (AgentActivity a : AgentActivity.decode(header)) {
+                java.util.Map<String, String> details = new java.util.LinkedHashMap<>(a.details());
+                details.put("node", node);
+                fleet.store().appendActivity(id, a.type(), a.message(), details);
+            }
+        } catch (RuntimeException e) {
+            // the change happened on the node; only its entry is lost
+            log.atWarn().addKeyValue("server", id).addKeyValue("node", node).addKeyValue("error", e.toString())
+                    .log("could not record the agent's activity entries");
+        }
+    }
+
+    /** A chunked upload's body, cut off past the limit (the agent then sees a broken body and keeps nothing of it). */
+    private static final class LimitedBody extends java.io.FilterInputStream {
+        private final long limit;
+        private long read;
+        volatile boolean exceeded;
+
+        LimitedBody(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws IOException {
+            read += n;
+            if (read > limit) {
+                exceeded = true;
+                throw new IOException("the upload is larger than " + limit + " bytes");
+            }
         }
     }
 

@@ -26,7 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,13 +38,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * The same {@link FileRoutes}, jail, quota and archive code as the manager's own file API, at the same paths
  * ({@code /api/v1/servers/{id}/files...}), so the manager forwards a request unchanged ({@link NodeAgentProxy}). The
  * agent keeps no state of its own: the manager authenticates the caller, and sends the agent key (the only
- * credential accepted here), the server's file policy ({@link AgentFilePolicy}) and who asked. File changes are
- * logged here as activity entries (the agent has no activity log of its own).
+ * credential accepted here), the server's file policy ({@link AgentFilePolicy}) and who asked. The activity entries of
+ * a request go back in its answer ({@link AgentActivity}) to the manager's activity log; those of an operation that
+ * ends after its answer (a long delete or compress that outlasted its wait) are only in the agent's log.
  */
 public final class NodeAgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgentServer.class);
     private static final String BASE = ApiServer.BASE;
     private static final ScopedValue<AgentFilePolicy> POLICY = ScopedValue.newInstance();
+    /** The activity entries written while answering the current request, for the answer's header. */
+    private static final ScopedValue<List<AgentActivity>> ACTIVITY = ScopedValue.newInstance();
 
     private final Javalin app;
     private final AtomicReference<ServerConnector> tcp;
@@ -63,8 +68,14 @@ public final class NodeAgentServer implements AutoCloseable {
         EventBus bus = new EventBus();
         FileOperations work = new FileOperations(operations, bus, settings.files().workers());
         RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
-        FileActivity activity = new FileActivity((server, type, message, details) ->
-                log.atInfo().addKeyValue("server", server).addKeyValue("type", type).addKeyValue("details", details).log("{}", message));
+        FileActivity activity = new FileActivity((server, type, message, details) -> {
+            if (ACTIVITY.isBound()) {
+                ACTIVITY.get().add(new AgentActivity(type, message, details));
+            } else {
+                // written after the answer (an operation that outlasted its wait): the agent's own log keeps it
+                log.atInfo().addKeyValue("server", server).addKeyValue("type", type).addKeyValue("details", details).log("{}", message);
+            }
+        });
         ServerFilesAccess access = new ServerFilesAccess(id -> POLICY.get().toPolicy(), volumes);
         FileRoutes files = new FileRoutes(access, operations, work, activity, settings, pulls);
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
@@ -126,10 +137,18 @@ public final class NodeAgentServer implements AutoCloseable {
             }
             String by = ctx.header(NodeAgentProxy.BY_HEADER);
             ctx.attribute(FileActivity.FORWARDED_BY, by == null || by.isBlank() ? "manager" : by.strip());
-            ScopedValue.where(POLICY, policy).call(() -> {
+            List<AgentActivity> entries = new CopyOnWriteArrayList<>();
+            ScopedValue.where(POLICY, policy).where(ACTIVITY, entries).call(() -> {
                 route.handle(ctx);
                 return null;
             });
+            if (!entries.isEmpty()) {
+                if (ctx.res().isCommitted()) {
+                    entries.forEach(a -> log.atInfo().addKeyValue("type", a.type()).addKeyValue("details", a.details()).log("{}", a.message()));
+                } else {
+                    ctx.header(AgentActivity.HEADER, AgentActivity.encode(entries));
+                }
+            }
         };
     }
 

@@ -55,10 +55,11 @@ public record NodeAgents(Map<String, URI> addresses, String key) {
             try {
                 uri = URI.create(p.substring(eq + 1).strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + p + "': " + e.getMessage());
+                uri = null;
             }
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-                throw new IllegalArgumentException("'" + p + "': an agent's address is http://address:port");
+            if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+                    || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+                throw new IllegalArgumentException("'" + p + "': an agent's address is http://address:port (no path)");
             }
             out.put(p.substring(0, eq).strip(), uri);
         }
