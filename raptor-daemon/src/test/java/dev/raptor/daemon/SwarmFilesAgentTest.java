@@ -48,6 +48,9 @@ import static org.awaitility.Awaitility.await;
  * the same; an agent that is gone answers 503 {@code node-unavailable} at once.
  */
 class SwarmFilesAgentTest {
+    /** The manager's upload limit, which holds for the files its agents write too. */
+    private static final int UPLOAD_MAX = 1 << 20;
+
     @TempDir
     Path tmp;
 
@@ -73,6 +76,7 @@ class SwarmFilesAgentTest {
         env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
         env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=" + agentUri);
         env.put("RAPTOR_AGENT_KEY", agentKey);
+        env.put("RAPTOR_UPLOAD_MAX_FILE_BYTES", Integer.toString(UPLOAD_MAX));
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
 
         try (DaemonProcess agent = startAgent(agentPort, nodeTwoVolumes, agentKey);
@@ -118,6 +122,15 @@ class SwarmFilesAgentTest {
             assertThat(ranged.statusCode()).as(ranged.headers() + " " + ranged.body()).isEqualTo(206);
             assertThat(ranged.body()).isEqualTo("the");
             assertThat(ranged.headers().firstValue("Content-Range")).hasValue("bytes 8-10/17");
+
+            // the manager's upload limit: declared or chunked, refused 413 and nothing of it on node 2
+            for (long declared : new long[] {UPLOAD_MAX + 1, -1}) {
+                RaptorProblemException big = catchThrowableOfType(RaptorProblemException.class, () -> files.write("/big.bin",
+                        new ByteArrayInputStream(new byte[UPLOAD_MAX + 1]), declared, null));
+                assertThat(big.status()).as("declared %d", declared).isEqualTo(413);
+                assertThat(big.problem().type()).endsWith("file-too-large");
+                assertThat(nodeTwoVolumes.resolve(id.toString()).resolve("big.bin")).doesNotExist();
+            }
 
             // the jail refuses a link out of the root with the same problem as for a server whose files are here
             UUID local = api.servers().create(onNode("files-on-1", port + 1, TestSwarm.NODE_1)).spec().id();
