@@ -284,7 +284,10 @@ public final class ApiServer implements AutoCloseable {
         Tls tls = security.tls() == null ? null : new Tls(security.tls(), identity(security.tls()), new AtomicReference<>());
         FailedAuthLimit authLimit = new FailedAuthLimit(security.authLimit(), Clock.systemUTC());
         CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
-        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf, authLimit,
+        // servers on a node with an agent: their file routes go there (the files are on that node's disk)
+        dev.raptor.api.agent.NodeAgentProxy agents = new dev.raptor.api.agent.NodeAgentProxy(fleet, settings.files().agents(),
+                settings.files().uploadMaxFileBytes());
+        Authenticator authenticator = new Authenticator(apiKey, tokens, op -> operations.ownerOf(op).or(() -> agents.ownerOf(op)), authLimit,
                 new ClientAddress(security.trustedProxies()));
         // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
         MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
@@ -323,9 +326,6 @@ public final class ApiServer implements AutoCloseable {
         RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
         FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
         FileLinkRoutes links = new FileLinkRoutes(serverFiles, signedLinks, fileActivity, settings);
-        // servers on a node with an agent: their file routes go there (the files are on that node's disk)
-        dev.raptor.api.agent.NodeAgentProxy agents = new dev.raptor.api.agent.NodeAgentProxy(fleet, settings.files().agents(),
-                settings.files().uploadMaxFileBytes());
         List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls, agents));
         if (ownsVolumes) {
             owned.add(volumes);
@@ -427,8 +427,8 @@ public final class ApiServer implements AutoCloseable {
 
             routes.post(BASE + "/servers/{id}/power", power::power, Access.server(Permission.POWER));
             routes.post(BASE + "/servers/{id}/transfer", power::transfer, Access.NODE); // moves files between machines: the node key only
-            routes.get(BASE + "/operations/{opId}", power::operation, Access.operation(Permission.POWER, Permission.FILES_READ));
-            routes.delete(BASE + "/operations/{opId}", power::cancel, Access.operation(Permission.POWER, Permission.FILES_WRITE));
+            routes.get(BASE + "/operations/{opId}", agents.aroundOperation(power::operation), Access.operation(Permission.POWER, Permission.FILES_READ));
+            routes.delete(BASE + "/operations/{opId}", agents.aroundOperation(power::cancel), Access.operation(Permission.POWER, Permission.FILES_WRITE));
 
             routes.post(BASE + "/servers/{id}/commands", console::command, Access.server(Permission.CONSOLE_WRITE));
             routes.get(BASE + "/servers/{id}/logs", console::logs, Access.server(Permission.CONSOLE_READ));

@@ -10,6 +10,7 @@ import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.client.RaptorProblemException;
 import dev.raptor.wire.exec.ExecRequestDocument;
 import dev.raptor.wire.exec.ExecResultDocument;
+import dev.raptor.wire.files.CompressRequest;
 import dev.raptor.wire.files.FileEntryDocument;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.problem.Problem;
@@ -122,6 +123,14 @@ class SwarmFilesAgentTest {
             assertThat(ranged.statusCode()).as(ranged.headers() + " " + ranged.body()).isEqualTo(206);
             assertThat(ranged.body()).isEqualTo("the");
             assertThat(ranged.headers().firstValue("Content-Range")).hasValue("bytes 8-10/17");
+
+            // a file operation answered 202 runs on the agent; its id works through the manager (polled to its end)
+            OperationDocument compressing = files.compress(new CompressRequest(List.of("/world"), "/world.tar.gz", "tar.gz", false, null));
+            assertThat(compressing.action()).isEqualTo("compress");
+            assertThat(compressing.serverId()).isEqualTo(id);
+            OperationDocument compressed = api.operations().await(compressing, Duration.ofSeconds(60));
+            assertThat(compressed.status()).as(compressed.toString()).isEqualTo("done");
+            assertThat(nodeTwoVolumes.resolve(id.toString()).resolve("world.tar.gz")).isNotEmptyFile();
 
             // the manager's upload limit: declared or chunked, refused 413 and nothing of it on node 2
             for (long declared : new long[] {UPLOAD_MAX + 1, -1}) {

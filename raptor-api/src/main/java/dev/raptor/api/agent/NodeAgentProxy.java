@@ -1,10 +1,14 @@
 package dev.raptor.api.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.raptor.api.auth.OperationOwner;
 import dev.raptor.api.files.FileActivity;
 import dev.raptor.api.files.UploadLimit;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.node.NodeTransfers;
+import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.power.ServerFleet;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.ServerNotFoundException;
@@ -26,6 +30,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,6 +52,8 @@ public final class NodeAgentProxy implements AutoCloseable {
     /** The who of the request, for the activity entries the agent writes. */
     public static final String BY_HEADER = "X-Raptor-By";
     private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** An operation document is a few hundred bytes; a 202 body is read whole to learn its id (at most this much). */
+    private static final int OPERATION_BYTES = 256 * 1024;
     /** Until the agent's answer starts, for requests without a body (a listing, a search, a download's first byte). */
     private static final Duration ANSWER = Duration.ofMinutes(10);
 
@@ -53,6 +61,22 @@ public final class NodeAgentProxy implements AutoCloseable {
     private final NodeAgents agents;
     private final long uploadMaxFileBytes;
     private final HttpClient http;
+    /**
+     * The file operations agents answered {@code 202} for, by id: {@code GET|DELETE /operations/{opId}} here goes to the
+     * agent that runs it. The newest {@link #REMEMBERED} only (an operation is kept an hour on its agent anyway).
+     */
+    private final Map<String, RemoteOperation> remote = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RemoteOperation> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+    private static final int REMEMBERED = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An operation running on an agent, for a server of its node. */
+    private record RemoteOperation(UUID serverId, String node, URI agent) {
+    }
 
     /** @param uploadMaxFileBytes this node's per-file upload limit, applied here to uploads an agent will write (0: none) */
     public NodeAgentProxy(ServerFleet fleet, NodeAgents agents, long uploadMaxFileBytes) {
@@ -107,6 +131,27 @@ public final class NodeAgentProxy implements AutoCloseable {
         };
     }
 
+    /** {@code local} ({@code GET|DELETE /operations/{opId}}) for this daemon's operations; the agent's for one it runs. */
+    public Handler aroundOperation(Handler local) {
+        if (agents.isEmpty()) {
+            return local;
+        }
+        return ctx -> {
+            RemoteOperation op = remote.get(ctx.pathParam("opId"));
+            if (op == null) {
+                local.handle(ctx);
+            } else {
+                forward(ctx, op.serverId(), null, op.node(), op.agent());
+            }
+        };
+    }
+
+    /** Whose an operation an agent runs is (a file operation of one server), for authorising server tokens on it. */
+    public Optional<OperationOwner> ownerOf(String opId) {
+        RemoteOperation op = remote.get(opId);
+        return op == null ? Optional.empty() : Optional.of(new OperationOwner(op.serverId(), OperationKind.FILES));
+    }
+
     /** The node the server's files are on: its spec's, else where the runtime placed it; null when never placed. */
     private String nodeOf(UUID id, ServerSpec spec) {
         if (spec.node() != null) {
@@ -150,8 +195,10 @@ public final class NodeAgentProxy implements AutoCloseable {
         HttpRequest.Builder req = HttpRequest.newBuilder(target)
                 .method(ctx.method().name(), body)
                 .header("Authorization", "Bearer " + agents.key())
-                .header(AgentFilePolicy.HEADER, AgentFilePolicy.of(spec).encode())
                 .header(BY_HEADER, FileActivity.who(ctx));
+        if (spec != null) {
+            req.header(AgentFilePolicy.HEADER, AgentFilePolicy.of(spec).encode());
+        }
         if (!hasBody) {
             req.timeout(ANSWER); // with a body the answer comes after it, however long the upload takes
         }
@@ -189,10 +236,29 @@ public final class NodeAgentProxy implements AutoCloseable {
                     }
                 }
             });
-            answer.headers().firstValueAsLong("Content-Length").ifPresent(ctx.res()::setContentLengthLong);
             OutputStream out = ctx.res().getOutputStream();
-            in.transferTo(out);
+            if (answer.statusCode() == 202) {
+                // an operation that outlasted its wait, running on the agent: remembered so its id works here too
+                byte[] doc = in.readNBytes(OPERATION_BYTES);
+                remember(doc, id, node, agent);
+                ctx.res().setContentLengthLong(doc.length);
+                out.write(doc);
+            } else {
+                answer.headers().firstValueAsLong("Content-Length").ifPresent(ctx.res()::setContentLengthLong);
+                in.transferTo(out);
+            }
             out.flush();
+        }
+    }
+
+    private void remember(byte[] document, UUID id, String node, URI agent) {
+        try {
+            JsonNode opId = JSON.readTree(document).path("id");
+            if (opId.isTextual()) {
+                remote.put(opId.asText(), new RemoteOperation(id, node, agent));
+            }
+        } catch (IOException e) {
+            log.atWarn().addKeyValue("server", id).addKeyValue("node", node).log("an agent's 202 carried no operation: {}", e.toString());
         }
     }
 

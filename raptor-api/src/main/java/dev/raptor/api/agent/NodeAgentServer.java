@@ -9,6 +9,7 @@ import dev.raptor.api.files.FileRoutes;
 import dev.raptor.api.files.RemoteFetch;
 import dev.raptor.api.files.ServerFilesAccess;
 import dev.raptor.api.http.Responses;
+import dev.raptor.api.operations.OperationRoutes;
 import dev.raptor.api.operations.Operations;
 import dev.raptor.api.problem.ProblemErrorHandler;
 import dev.raptor.api.problem.ProblemException;
@@ -121,6 +122,16 @@ public final class NodeAgentServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/files/compress", forwarded(key, files::compress));
             routes.post(BASE + "/servers/{id}/files/decompress", forwarded(key, files::decompress));
             routes.post(BASE + "/servers/{id}/files/pull", forwarded(key, files::pull));
+            // the file operations it runs, asked through the manager (which remembers which agent runs which)
+            OperationRoutes byId = new OperationRoutes(operations);
+            routes.get(BASE + "/operations/{opId}", ctx -> {
+                authenticate(ctx, key);
+                byId.operation(ctx);
+            });
+            routes.delete(BASE + "/operations/{opId}", ctx -> {
+                authenticate(ctx, key);
+                byId.cancel(ctx);
+            });
         });
         return new NodeAgentServer(app, tcp, work, pulls, operations, bus);
     }
