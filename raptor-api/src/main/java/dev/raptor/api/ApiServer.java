@@ -464,11 +464,11 @@ public final class ApiServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/files/compress", agents.around(files::compress), write);
             routes.post(BASE + "/servers/{id}/files/decompress", agents.around(files::decompress), write);
             routes.post(BASE + "/servers/{id}/files/pull", agents.around(files::pull), write);
-            routes.post(BASE + "/servers/{id}/files/upload-url", agents.hereOnly(links::uploadUrl, "signed upload links"), write);
-            routes.post(BASE + "/servers/{id}/files/download-url", agents.hereOnly(links::downloadUrl, "signed download links"), read);
+            routes.post(BASE + "/servers/{id}/files/upload-url", agents.linkUrl(links, true, links::uploadUrl), write);
+            routes.post(BASE + "/servers/{id}/files/download-url", agents.linkUrl(links, false, links::downloadUrl), read);
             // A browser's one-shot transfers: the signed link in ?token= is the credential.
-            routes.post(FileLinkRoutes.UPLOAD_PATH, links::upload, Access.SIGNED_LINK);
-            routes.get(FileLinkRoutes.DOWNLOAD_PATH, links::download, Access.SIGNED_LINK);
+            routes.post(FileLinkRoutes.UPLOAD_PATH, agents.linkUpload(links), Access.SIGNED_LINK);
+            routes.get(FileLinkRoutes.DOWNLOAD_PATH, agents.linkDownload(links), Access.SIGNED_LINK);
             if (templateRoutes != null) {
                 routes.post(BASE + "/templates", templateRoutes::importEgg, Access.NODE);
                 routes.get(BASE + "/templates", templateRoutes::list, Access.NODE);

@@ -12,6 +12,7 @@ import dev.raptor.wire.exec.ExecRequestDocument;
 import dev.raptor.wire.exec.ExecResultDocument;
 import dev.raptor.wire.files.CompressRequest;
 import dev.raptor.wire.files.FileEntryDocument;
+import dev.raptor.wire.files.SignedUrlDocument;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.problem.Problem;
 import dev.raptor.wire.server.AllocationDocument;
@@ -124,6 +125,36 @@ class SwarmFilesAgentTest {
             assertThat(ranged.body()).isEqualTo("the");
             assertThat(ranged.headers().firstValue("Content-Range")).hasValue("bytes 8-10/17");
 
+            // signed links: signed and redeemed by the manager (the address browsers reach), the files on node 2
+            String origin = d.baseUrl().substring(0, d.baseUrl().indexOf("/api/v1"));
+            try (HttpClient browser = HttpClient.newHttpClient()) {
+                SignedUrlDocument up = files.uploadUrl("/uploads");
+                String boundary = "raptor-" + UUID.randomUUID();
+                String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"plugin.jar\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\nthe plugin\r\n--" + boundary + "--\r\n";
+                HttpResponse<String> uploaded = browser.send(HttpRequest.newBuilder(URI.create(origin + up.url()))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+                assertThat(nodeTwoVolumes.resolve(id.toString()).resolve("uploads").resolve("plugin.jar")).hasContent("the plugin");
+                assertThat(api.server(id).activity(50).entries()).filteredOn(e -> e.type().equals("files.upload")).singleElement()
+                        .satisfies(e -> assertThat(e.details()).containsEntry("by", "signed link " + linkId(up.url())));
+
+                SignedUrlDocument down = files.downloadUrl("/world/level.dat");
+                HttpResponse<byte[]> downloaded = browser.send(HttpRequest.newBuilder(URI.create(origin + down.url())).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(downloaded.statusCode()).isEqualTo(200);
+                assertThat(downloaded.body()).isEqualTo(world);
+                assertThat(downloaded.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains("level.dat"));
+                HttpResponse<String> again = browser.send(HttpRequest.newBuilder(URI.create(origin + down.url())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(again.statusCode()).as("a link works once").isEqualTo(403);
+                // a link's path is checked on the node before it is signed: a file is no directory to upload into
+                RaptorProblemException notADir = catchThrowableOfType(RaptorProblemException.class, () -> files.uploadUrl("/world/level.dat"));
+                assertThat(notADir.status()).isEqualTo(400);
+                assertThat(notADir.problem().type()).endsWith("not-a-directory");
+            }
+
             // a file operation answered 202 runs on the agent; its id works through the manager (polled to its end)
             OperationDocument compressing = files.compress(new CompressRequest(List.of("/world"), "/world.tar.gz", "tar.gz", false, null));
             assertThat(compressing.action()).isEqualTo("compress");
@@ -174,6 +205,13 @@ class SwarmFilesAgentTest {
             assertThat(api.server(id).delete(true).status()).isEqualTo("done");
             assertThat(api.server(local).delete(true).status()).isEqualTo("done");
         }
+    }
+
+    /** The one-time id of a signed link, as the activity log names it ("signed link <id>"). */
+    private static String linkId(String url) throws Exception {
+        String token = java.net.URLDecoder.decode(url.substring(url.indexOf("token=") + "token=".length()), StandardCharsets.UTF_8);
+        String payload = token.substring(0, token.indexOf('.'));
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(payload)).path("i").asText();
     }
 
     /** {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname). */

@@ -3,7 +3,9 @@ package dev.raptor.api.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.raptor.api.auth.OperationOwner;
+import dev.raptor.api.auth.SignedLinks;
 import dev.raptor.api.files.FileActivity;
+import dev.raptor.api.files.FileLinkRoutes;
 import dev.raptor.api.files.UploadLimit;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.problem.ProblemException;
@@ -40,7 +42,9 @@ import java.util.UUID;
  * there as it came (method, path, query, body streamed through, never held), after this daemon has checked the
  * caller's credential, with the agent key and the server's file policy ({@link AgentFilePolicy}) added; the agent's
  * answer (status, headers, body: a problem too) is streamed back as it is. A server on a node without an agent is
- * served here. An agent that cannot be reached answers {@code 503 node-unavailable} at once, never a hang or a 500.
+ * served here. Signed links are signed and redeemed here (the address browsers reach), their path checked and their
+ * transfer done by the agent; an operation an agent answered {@code 202} for is asked of that agent by its id. An agent
+ * that cannot be reached answers {@code 503 node-unavailable} at once, never a hang or a 500.
  */
 public final class NodeAgentProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgentProxy.class);
@@ -109,11 +113,16 @@ public final class NodeAgentProxy implements AutoCloseable {
         };
     }
 
+    /** The agent's own routes for signed links (under {@code /api/v1}): a path's check, a link's upload. */
+    static final String LINK_CHECK = "/servers/{id}/files/link-check";
+    static final String LINK_UPLOAD = "/servers/{id}/files/link-upload";
+
     /**
-     * {@code local} for servers whose files are here; for a server on an agent's node, a refusal saying what is not
-     * served through agents yet (signed links, whose tokens this daemon signs and serves).
+     * {@code POST /servers/{id}/files/upload-url|download-url}: for a server on an agent's node, its agent checks the path
+     * as the local route would (a directory or nothing / a readable file), then this daemon signs the link (it is the
+     * one browsers reach).
      */
-    public Handler hereOnly(Handler local, String what) {
+    public Handler linkUrl(FileLinkRoutes links, boolean upload, Handler local) {
         if (agents.isEmpty()) {
             return local;
         }
@@ -121,15 +130,66 @@ public final class NodeAgentProxy implements AutoCloseable {
             UUID id = Query.serverId(ctx);
             ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
             String node = nodeOf(id, spec);
-            if (agents.of(node) == null) {
+            URI agent = agents.of(node);
+            if (agent == null) {
                 local.handle(ctx);
                 return;
             }
-            throw new ProblemException(Problem.of(501, "not-on-node-agents", "Not served through node agents",
-                    what + " are not served through node agents yet; server " + id + " keeps its files on node " + node
-                            + ": use the file routes (GET/PUT /files/content) instead").withServerId(id));
+            String path = links.pathOf(ctx);
+            String check = "/api/v1" + LINK_CHECK.replace("{id}", id.toString()) + "?purpose=" + (upload ? "upload" : "download")
+                    + "&path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<InputStream> checked = exchange(ctx, id, spec, node, agent, check, false);
+            if (checked.statusCode() != 204) {
+                relay(ctx, id, node, agent, checked, null); // the agent's refusal (a problem naming the path), as it is
+                return;
+            }
+            checked.body().close();
+            if (upload) {
+                links.signUpload(ctx, id, path);
+            } else {
+                links.signDownload(ctx, id, path);
+            }
         };
     }
+
+    /** {@code POST /files/upload?token=}: the link redeemed here; the form's files written by the server's agent. */
+    public Handler linkUpload(FileLinkRoutes links) {
+        return ctx -> {
+            SignedLinks.Claims c = links.redeemUpload(ctx);
+            ServerSpec spec = fleet.find(c.serverId()).orElseThrow(() -> new ServerNotFoundException(c.serverId())).stored().spec();
+            String node = agents.isEmpty() ? null : nodeOf(c.serverId(), spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                links.upload(ctx, c);
+                return;
+            }
+            ctx.attribute(LINK_WHO, "signed link " + c.linkId());
+            forward(ctx, c.serverId(), spec, node, agent, "/api/v1" + LINK_UPLOAD.replace("{id}", c.serverId().toString())
+                    + "?path=" + java.net.URLEncoder.encode(c.resource(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "&uploadMaxFileBytes=" + uploadMaxFileBytes, true, null);
+        };
+    }
+
+    /** {@code GET /files/download?token=}: the link redeemed here; the file streamed from the server's agent. */
+    public Handler linkDownload(FileLinkRoutes links) {
+        return ctx -> {
+            SignedLinks.Claims c = links.redeemDownload(ctx);
+            ServerSpec spec = fleet.find(c.serverId()).orElseThrow(() -> new ServerNotFoundException(c.serverId())).stored().spec();
+            String node = agents.isEmpty() ? null : nodeOf(c.serverId(), spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                links.download(ctx, c);
+                return;
+            }
+            String name = c.resource().substring(c.resource().lastIndexOf('/') + 1);
+            ctx.attribute(LINK_WHO, "signed link " + c.linkId());
+            forward(ctx, c.serverId(), spec, node, agent, "/api/v1/servers/" + c.serverId() + "/files/content?path="
+                    + java.net.URLEncoder.encode(c.resource(), java.nio.charset.StandardCharsets.UTF_8), false, name);
+        };
+    }
+
+    /** Who a link's request is (the link, not a principal), for the agent's activity entries. */
+    private static final String LINK_WHO = "raptor.link-who";
 
     /** {@code local} ({@code GET|DELETE /operations/{opId}}) for this daemon's operations; the agent's for one it runs. */
     public Handler aroundOperation(Handler local) {
@@ -170,9 +230,24 @@ public final class NodeAgentProxy implements AutoCloseable {
 
     private void forward(Context ctx, UUID id, ServerSpec spec, String node, URI agent) throws IOException {
         String query = ctx.queryString();
-        URI target = agent.resolve(ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query));
-        long length = ctx.req().getContentLengthLong();
-        boolean hasBody = length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null);
+        forward(ctx, id, spec, node, agent, ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), true, null);
+    }
+
+    /**
+     * Sends {@code ctx}'s method to {@code pathAndQuery} on {@code agent} (with its body when {@code withBody}) and
+     * streams the answer back; {@code attachment} names the file of a download answered as an attachment.
+     */
+    private void forward(Context ctx, UUID id, ServerSpec spec, String node, URI agent, String pathAndQuery, boolean withBody,
+                         String attachment) throws IOException {
+        relay(ctx, id, node, agent, exchange(ctx, id, spec, node, agent, pathAndQuery, withBody), attachment);
+    }
+
+    /** Sends the request to the agent and waits for its answer's head; the body is still to be read. */
+    private HttpResponse<InputStream> exchange(Context ctx, UUID id, ServerSpec spec, String node, URI agent, String pathAndQuery,
+                                               boolean withBody) throws IOException {
+        URI target = agent.resolve(pathAndQuery);
+        long length = withBody ? ctx.req().getContentLengthLong() : 0;
+        boolean hasBody = withBody && (length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null));
         // the upload limit is this daemon's setting: checked here, where it is configured, before a byte goes to the node
         boolean upload = ctx.method().name().equals("PUT") && ctx.path().endsWith("/files/content") && uploadMaxFileBytes > 0;
         String uploadPath = ctx.queryParam("path");
@@ -195,7 +270,7 @@ public final class NodeAgentProxy implements AutoCloseable {
         HttpRequest.Builder req = HttpRequest.newBuilder(target)
                 .method(ctx.method().name(), body)
                 .header("Authorization", "Bearer " + agents.key())
-                .header(BY_HEADER, FileActivity.who(ctx));
+                .header(BY_HEADER, ctx.attribute(LINK_WHO) != null ? ctx.<String>attribute(LINK_WHO) : FileActivity.who(ctx));
         if (spec != null) {
             req.header(AgentFilePolicy.HEADER, AgentFilePolicy.of(spec).encode());
         }
@@ -226,9 +301,18 @@ public final class NodeAgentProxy implements AutoCloseable {
             throw unavailable(id, node, "interrupted while asking its agent");
         }
         answer.headers().firstValue(AgentActivity.HEADER).ifPresent(h -> record(id, node, h));
+        return answer;
+    }
+
+    /** Streams the agent's answer back as it is (status, headers, body). */
+    private void relay(Context ctx, UUID id, String node, URI agent, HttpResponse<InputStream> answer, String attachment)
+            throws IOException {
         try (InputStream in = answer.body()) {
             ctx.status(answer.statusCode());
             ctx.res().setCharacterEncoding(null);
+            if (attachment != null && answer.statusCode() / 100 == 2) {
+                ctx.res().setHeader("Content-Disposition", dev.raptor.api.files.ContentDisposition.attachment(attachment));
+            }
             answer.headers().map().forEach((name, values) -> {
                 if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                     for (String v : values) {

@@ -4,6 +4,9 @@ import dev.raptor.api.ApiServer;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.files.FileActivity;
+import dev.raptor.api.files.FileLinkRoutes;
+import dev.raptor.api.http.Query;
+import dev.raptor.files.ServerFiles;
 import dev.raptor.api.files.FileOperations;
 import dev.raptor.api.files.FileRoutes;
 import dev.raptor.api.files.RemoteFetch;
@@ -122,6 +125,23 @@ public final class NodeAgentServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/files/compress", forwarded(key, files::compress));
             routes.post(BASE + "/servers/{id}/files/decompress", forwarded(key, files::decompress));
             routes.post(BASE + "/servers/{id}/files/pull", forwarded(key, files::pull));
+            // signed links: the manager signs and redeems them; the agent checks the path and takes the upload
+            routes.post(BASE + NodeAgentProxy.LINK_CHECK, forwarded(key, ctx -> {
+                ServerFiles f = access.of(Query.serverId(ctx));
+                String path = Query.text(ctx, "path").orElseThrow(() -> ProblemException.invalidParameter("path", "is required"));
+                if ("upload".equals(ctx.queryParam("purpose"))) {
+                    FileLinkRoutes.checkUpload(f, path);
+                } else {
+                    FileLinkRoutes.checkDownload(f, path);
+                }
+                ctx.status(204);
+            }));
+            routes.post(BASE + NodeAgentProxy.LINK_UPLOAD, forwarded(key, ctx -> {
+                java.util.UUID id = Query.serverId(ctx);
+                String dir = Query.text(ctx, "path").orElseThrow(() -> ProblemException.invalidParameter("path", "is required"));
+                long max = Query.longValue(ctx, "uploadMaxFileBytes", 0, 0, Long.MAX_VALUE);
+                FileLinkRoutes.writeUpload(ctx, access.of(id), activity, id, dir, FileActivity.who(ctx), max);
+            }));
             // the file operations it runs, asked through the manager (which remembers which agent runs which)
             OperationRoutes byId = new OperationRoutes(operations);
             routes.get(BASE + "/operations/{opId}", ctx -> {
