@@ -18,13 +18,13 @@ import dev.raptor.core.runtime.SpecHash;
 import dev.raptor.core.server.HealthCheck;
 import dev.raptor.core.server.Mount;
 import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.HostPortsForTests;
 import dev.raptor.core.validation.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -64,7 +64,7 @@ class ContainerCreationTest extends EngineTest {
 
     @Test
     void everyAllocationIsPublishedOnItsHostIpAndPortForItsProtocol() throws IOException {
-        int game = freeTcpPort();
+        int game = HostPortsForTests.free();
         int query = freeUdpPort();
         ServerSpec spec = spec()
                 .allocation(new Allocation("127.0.0.1", game, 25565, Protocol.TCP, true))
@@ -176,7 +176,7 @@ class ContainerCreationTest extends EngineTest {
 
     @Test
     void serverGetsItsEffectiveEnvironment() {
-        ServerSpec spec = spec().env("MOTD", "hello world").port("0.0.0.0", freeTcpPortUnchecked())
+        ServerSpec spec = spec().env("MOTD", "hello world").port("0.0.0.0", HostPortsForTests.free())
                 .limits(Limits.UNLIMITED.withMemoryMiB(512)).build();
 
         String[] env = inspected(create(spec)).getConfig().getEnv();
@@ -270,20 +270,6 @@ class ContainerCreationTest extends EngineTest {
         assertThat(info.engineVersion()).isNotBlank();
         assertThat(info.apiVersion()).matches("1\\.\\d+");
         assertThat(info.details()).containsKeys("cgroupVersion", "storageDriver", "engineApiVersion");
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeTcpPortUnchecked() {
-        try {
-            return freeTcpPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freeUdpPort() throws IOException {

@@ -1,5 +1,6 @@
 package dev.raptor.docker;
 
+import dev.raptor.core.testing.HostPortsForTests;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerStatus;
@@ -8,7 +9,6 @@ import dev.raptor.core.runtime.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +37,7 @@ class LifecycleTest extends EngineTest {
 
     @Test
     void aStartWhoseHostPortAnotherContainerPublishesIsAConflictNamingThePort() throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            port = free.getLocalPort();
-        }
+        int port = HostPortsForTests.free();
         startBooted(spec().port("127.0.0.1", port).build());
         ContainerRef second = create(spec().port("127.0.0.1", port).build()).ref();
 
@@ -183,10 +180,7 @@ class LifecycleTest extends EngineTest {
 
     @Test
     void startingOnAPortAnotherServerHoldsIsAConflict() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = HostPortsForTests.free();
         startBooted(spec().port("127.0.0.1", port).build());
         ContainerRef second = create(spec().port("127.0.0.1", port).build()).ref();
 

@@ -10,7 +10,6 @@ import dev.raptor.bench.stats.Samples;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +66,7 @@ public final class SftpScenario implements Scenario {
             String raptorLogin = api.server(id).addSftpUser(new SftpUserRequest("bench", null, List.of(publicKey), null, null)).login();
 
             Path reference = Files.createDirectories(dir.resolve("openssh-remote"));
-            int sshdPort = freePort();
+            int sshdPort = DaemonProcess.freePort();
             sshd = startSshd(dir, sshdPort, publicKey);
             String me = System.getProperty("user.name");
 
@@ -237,12 +236,6 @@ public final class SftpScenario implements Scenario {
             return text;
         } finally {
             Files.deleteIfExists(out);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

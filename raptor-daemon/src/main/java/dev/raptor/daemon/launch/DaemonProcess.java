@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,12 +59,44 @@ public final class DaemonProcess implements AutoCloseable {
         return new Builder();
     }
 
-    /** A free TCP port on the loopback interface (for {@code RAPTOR_HTTP_ADDR}). */
+    /**
+     * A free TCP port on the loopback interface (for {@code RAPTOR_HTTP_ADDR}), chosen below the kernel's
+     * ephemeral range. A port the kernel handed out for port 0 is free again once probed, and the next
+     * port-0 bind anywhere on the machine may take it before the daemon binds it: a daemon whose SFTP
+     * listener ({@code 127.0.0.1:0}) got the very port picked for its API failed its boot with "Address
+     * already in use". No port-0 bind ever lands outside the ephemeral range, and this JVM never hands
+     * out the same port twice.
+     */
     public static int freePort() {
+        int[] ephemeral = ephemeralPortRange();
+        int low = 20_000;
+        int high = ephemeral[0] - 1;
+        for (int attempt = 0; high - low > 1_000 && attempt < 200; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(low, high + 1);
+            if (HANDED_OUT.contains(candidate)) continue;
+            try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                HANDED_OUT.add(candidate);
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // in use by someone else: try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+            return s.getLocalPort(); // no room below the ephemeral range on this machine
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /** The kernel's range for port-0 binds ({@code net.ipv4.ip_local_port_range}); Linux's default if unreadable. */
+    static int[] ephemeralPortRange() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        } catch (IOException | RuntimeException unreadable) {
+            return new int[] {32_768, 60_999};
         }
     }
 
