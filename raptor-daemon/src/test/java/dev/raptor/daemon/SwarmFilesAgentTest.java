@@ -63,8 +63,9 @@ class SwarmFilesAgentTest {
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         String nodeTwo = TestSwarm.addressOf(TestSwarm.NODE_2);
-        int agentPort = ThreadLocalRandom.current().nextInt(20_000, 40_000); // in node 2's own namespace: nothing else there
-        URI agentUri = URI.create("http://" + nodeTwo + ":" + agentPort);
+        // port 0: the agent binds a free one in node 2's namespace and says which (servers of other tests publish there too)
+        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey);
+        URI agentUri = URI.create("http://" + nodeTwo + ":" + portOf(agent));
 
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
@@ -81,8 +82,7 @@ class SwarmFilesAgentTest {
         env.put("RAPTOR_UPLOAD_MAX_FILE_BYTES", Integer.toString(UPLOAD_MAX));
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
 
-        try (DaemonProcess agent = startAgent(agentPort, nodeTwoVolumes, agentKey);
-             DaemonProcess d = TestDaemon.launch(tmp, "manager", env, List.of())) {
+        try (agent; DaemonProcess d = TestDaemon.launch(tmp, "manager", env, List.of())) {
             TestDaemon.awaitHealthy(d);
             RaptorClient api = d.client();
 
@@ -214,20 +214,20 @@ class SwarmFilesAgentTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(payload)).path("i").asText();
     }
 
-    /** {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname). */
-    private DaemonProcess startAgent(int port, Path volumes, String key) {
+    /** {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname), serving. */
+    private DaemonProcess startAgent(Path volumes, String key) {
         DaemonProcess agent = DaemonProcess.builder()
                 .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
-                .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + port,
+                .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":0",
                         "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key))
                 .args(List.of("agent"))
                 .classPath(TestDaemon.classPath())
                 .output(tmp.resolve("agent.out"), tmp.resolve("agent.err"))
                 .launch();
-        URI health = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + port + "/api/v1/health");
         try (HttpClient http = HttpClient.newHttpClient()) {
             await().atMost(TestDaemon.BOOT_LIMIT).ignoreExceptions().untilAsserted(() -> {
                 assertThat(agent.isAlive()).as("the agent runs; its output: %s", agent.output()).isTrue();
+                URI health = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent) + "/api/v1/health");
                 assertThat(http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             });
@@ -236,6 +236,14 @@ class SwarmFilesAgentTest {
             throw e;
         }
         return agent;
+    }
+
+    /** The port the agent says it serves on ("raptord agent serving the files of DIR on HOST:PORT"). */
+    private static int portOf(DaemonProcess agent) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raptord agent serving the files of .* on [0-9.]+:(\\d+)")
+                .matcher(agent.output());
+        assertThat(m.find()).as("the agent says where it serves: %s", agent.output()).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     private static ExecRequestDocument exec(String... command) {
