@@ -300,6 +300,12 @@ public final class NodeAgentProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw unavailable(id, node, "interrupted while asking its agent");
         }
+        if (answer.statusCode() == 401) {
+            // the caller's credential was checked here: a refusal there is this daemon's key, not theirs
+            answer.body().close();
+            throw unavailable(id, node, "its agent at " + agent + " refuses this daemon's agent key (RAPTOR_AGENT_KEY must be the "
+                    + "same on the manager and on the agent)");
+        }
         answer.headers().firstValue(AgentActivity.HEADER).ifPresent(h -> record(id, node, h));
         return answer;
     }
@@ -313,8 +319,10 @@ public final class NodeAgentProxy implements AutoCloseable {
             if (attachment != null && answer.statusCode() / 100 == 2) {
                 ctx.res().setHeader("Content-Disposition", dev.raptor.api.files.ContentDisposition.attachment(attachment));
             }
+            // the servlet's own setter: a Content-Type set as a plain header loses to the API's JSON default
+            answer.headers().firstValue("Content-Type").ifPresent(ctx.res()::setContentType);
             answer.headers().map().forEach((name, values) -> {
-                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":") && !name.equalsIgnoreCase("Content-Type")) {
                     for (String v : values) {
                         ctx.res().addHeader(name, v);
                     }
