@@ -39,7 +39,9 @@ import java.util.Set;
  *       a path the deny rules protect; sum the sizes and reserve them in the quota;</li>
  *   <li><b>stage</b>: read the archive again (checking every entry again: the file may have changed) into a fresh
  *       directory beside the destination, walking it without following any link, counting the bytes really
- *       written (an entry larger than it claims, or a stream past the quota, stops the extraction);</li>
+ *       written (an entry larger than it claims, or a stream past the quota, stops the extraction); files up to
+ *       {@link FileWriters#SMALL_FILE_BYTES} are read whole and handed to {@link FileWriters} threads, which
+ *       create and write them while this thread reads on;</li>
  *   <li><b>check</b>: walk the staged tree against the destination: a staged directory where a file exists (or
  *       the reverse) refuses the whole extraction;</li>
  *   <li><b>merge</b>: rename staged entries into place (files replace files), remove the staging directory.</li>
@@ -354,6 +356,8 @@ final class Extraction {
         Map<JailPath, Integer> directoryModes = new HashMap<>();
         Map<JailPath, Instant> directoryTimes = new HashMap<>();
         byte[] buf = new byte[1024 * 1024]; // one write per read-ahead chunk
+        FileWriters writers = new FileWriters(ctx.jail(), progress, FileWriters.threadsFor(Runtime.getRuntime().availableProcessors()));
+        StagedDirectories dirs = new StagedDirectories(staging, writers);
         try (EntryReader reader = open(format, source)) {
             ArchiveEntry e;
             while ((e = next(reader, source)) != null) {
@@ -363,71 +367,67 @@ final class Extraction {
                     continue;
                 }
                 JailPath rel = c.path();
+                if (writers.isHanded(rel) || e.kind() == ArchiveEntry.Kind.HARDLINK) {
+                    writers.drain(); // what this entry replaces or links to must be there first
+                }
                 String shownPath = destAsked.resolve(rel).toString();
-                try (Fd parent = stagedParent(staging, rel, e)) {
-                    byte[] leaf = rel.name().getBytes(StandardCharsets.UTF_8);
-                    switch (e.kind()) {
-                        case DIRECTORY -> {
-                            Stat st = s.lstat(parent, leaf);
-                            if (st == null) {
-                                s.mkdir(parent, leaf, 0700, shownPath);
-                            } else if (!st.isDirectory()) {
-                                replaceable(parent, leaf, st, e);
-                                s.mkdir(parent, leaf, 0700, shownPath);
-                            }
-                            directoryModes.put(rel, directoryMode(e));
-                            if (options.faithful() && e.modified() != null) {
-                                directoryTimes.put(rel, e.modified());
-                            }
-                            out.directories++;
+                Fd parent = dirs.parentOf(rel, e);
+                byte[] leaf = rel.name().getBytes(StandardCharsets.UTF_8);
+                switch (e.kind()) {
+                    case DIRECTORY -> {
+                        Stat st = s.lstat(parent, leaf);
+                        if (st == null) {
+                            s.mkdir(parent, leaf, 0700, shownPath);
+                        } else if (!st.isDirectory()) {
+                            replaceable(parent, leaf, st, e);
+                            s.mkdir(parent, leaf, 0700, shownPath);
                         }
-                        case FILE -> {
-                            clear(parent, leaf, e);
-                            int mode = fileMode(e);
-                            try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath);
-                                 FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
-                                long n = copy(reader, e, ch, buf, reservation, out, source);
-                                if (n >= WRITEBACK_FROM_BYTES) {
-                                    // Its pages head for the disk now, beside the rest of the extraction, instead of
-                                    // all at a restore's flush (or in the kernel's own time, 30 s later).
-                                    s.startWriteback(fd);
-                                }
-                                s.fchmod(fd, mode, shownPath);
-                                if (e.modified() != null) {
-                                    s.setModified(fd, e.modified(), shownPath);
-                                }
-                                if (n < 0) {
-                                    throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is shorter than it claims");
-                                }
-                            }
-                            out.files++;
+                        directoryModes.put(rel, directoryMode(e));
+                        if (options.faithful() && e.modified() != null) {
+                            directoryTimes.put(rel, e.modified());
+                        }
+                        out.directories++;
+                    }
+                    case FILE -> {
+                        clear(parent, leaf, e);
+                        int mode = fileMode(e);
+                        if (e.size() >= 0 && e.size() <= FileWriters.SMALL_FILE_BYTES) {
+                            byte[] content = readSmall(reader, e, reservation, out, source);
+                            writers.submit(new FileWriters.Job(parent, leaf, rel, shownPath, content, mode, e.modified()));
+                        } else {
+                            writeLarge(reader, e, parent, leaf, shownPath, mode, buf, reservation, out, source);
                             progress.addFile();
                         }
-                        case SYMLINK -> {
-                            clear(parent, leaf, e);
-                            s.symlink(e.linkTarget().getBytes(StandardCharsets.UTF_8), parent, leaf, shownPath);
-                            if (options.faithful() && e.modified() != null) {
-                                s.setLinkModified(parent, leaf, e.modified(), shownPath);
+                        out.files++;
+                    }
+                    case SYMLINK -> {
+                        clear(parent, leaf, e);
+                        s.symlink(e.linkTarget().getBytes(StandardCharsets.UTF_8), parent, leaf, shownPath);
+                        if (options.faithful() && e.modified() != null) {
+                            s.setLinkModified(parent, leaf, e.modified(), shownPath);
+                        }
+                        out.links++;
+                    }
+                    case HARDLINK -> {
+                        clear(parent, leaf, e);
+                        try (Fd targetDir = stagedParent(staging, c.linkTo(), e)) {
+                            byte[] targetLeaf = c.linkTo().name().getBytes(StandardCharsets.UTF_8);
+                            Stat t = s.lstat(targetDir, targetLeaf);
+                            if (t == null || !t.isRegular()) {
+                                throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is a hard link to something that is not a file");
                             }
-                            out.links++;
+                            s.hardLink(targetDir, targetLeaf, parent, leaf, shownPath);
                         }
-                        case HARDLINK -> {
-                            clear(parent, leaf, e);
-                            try (Fd targetDir = stagedParent(staging, c.linkTo(), e)) {
-                                byte[] targetLeaf = c.linkTo().name().getBytes(StandardCharsets.UTF_8);
-                                Stat t = s.lstat(targetDir, targetLeaf);
-                                if (t == null || !t.isRegular()) {
-                                    throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is a hard link to something that is not a file");
-                                }
-                                s.hardLink(targetDir, targetLeaf, parent, leaf, shownPath);
-                            }
-                            out.links++;
-                        }
-                        case OTHER -> {
-                        }
+                        out.links++;
+                    }
+                    case OTHER -> {
                     }
                 }
             }
+            writers.drain();
+        } finally {
+            writers.close(); // every writer has ended (what was queued after a failure is dropped) ...
+            dirs.close(); // ... before the directories they wrote into are let go
         }
         out.skipped.addAll(again.skipped);
         for (Map.Entry<JailPath, Integer> d : directoryModes.entrySet()) {
@@ -446,6 +446,101 @@ final class Extraction {
             }
         }
         return out;
+    }
+
+    /**
+     * The staged directories entries were last written into, kept open: consecutive entries of a tar mostly share
+     * their directory, and a file handed to a {@link FileWriters writer} needs its parent open until it is written.
+     * At most {@link #KEPT} are kept; beyond that the writers are drained and all are closed.
+     */
+    private final class StagedDirectories {
+        private static final int KEPT = 256;
+
+        private final Fd staging;
+        private final FileWriters writers;
+        private final Map<JailPath, Fd> open = new HashMap<>();
+
+        StagedDirectories(Fd staging, FileWriters writers) {
+            this.staging = staging;
+            this.writers = writers;
+        }
+
+        /** The staged directory that will hold {@code rel}, created as needed (see {@link #stagedParent}). */
+        Fd parentOf(JailPath rel, ArchiveEntry e) throws IOException {
+            JailPath dir = rel.parent();
+            Fd fd = open.get(dir);
+            if (fd != null) {
+                return fd;
+            }
+            if (open.size() >= KEPT) {
+                writers.drain(); // no writer may still use one of them
+                closeAll();
+            }
+            fd = stagedParent(staging, rel, e);
+            open.put(dir, fd);
+            return fd;
+        }
+
+        private void closeAll() {
+            open.values().forEach(Fd::close);
+            open.clear();
+        }
+
+        /** Only once the writers are closed: none uses them any more. */
+        void close() {
+            closeAll();
+        }
+    }
+
+    /** A small file's content, whole, counted as it arrives (see {@link #copy}). */
+    private byte[] readSmall(EntryReader reader, ArchiveEntry e, Reservation reservation, Staged out, ArchiveSource source) throws IOException {
+        byte[] content = new byte[(int) e.size()];
+        InputStream in = reader.content();
+        int got = 0;
+        while (true) {
+            progress.check(destAsked.toString());
+            int n;
+            try {
+                n = got < content.length ? in.read(content, got, content.length - got) : in.read(new byte[1]);
+            } catch (IOException e2) {
+                throw new BadArchiveException(source.name(), source.name() + " is corrupt in entry " + shown(e) + ": " + e2.getMessage());
+            }
+            if (n < 0) {
+                break;
+            }
+            if (got == content.length) {
+                throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is larger than the archive says");
+            }
+            reservation.ensure(out.bytes + n);
+            got += n;
+            out.bytes += n;
+            progress.addBytes(n);
+        }
+        if (got < content.length) {
+            throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is shorter than it claims");
+        }
+        return content;
+    }
+
+    /** A file too large to hold whole, written on this thread as it streams out of the archive. */
+    private void writeLarge(EntryReader reader, ArchiveEntry e, Fd parent, byte[] leaf, String shownPath, int mode, byte[] buf,
+                            Reservation reservation, Staged out, ArchiveSource source) throws IOException {
+        try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath);
+             FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
+            long n = copy(reader, e, ch, buf, reservation, out, source);
+            if (n >= WRITEBACK_FROM_BYTES) {
+                // Its pages head for the disk now, beside the rest of the extraction, instead of
+                // all at a restore's flush (or in the kernel's own time, 30 s later).
+                s.startWriteback(fd);
+            }
+            s.fchmod(fd, mode, shownPath);
+            if (e.modified() != null) {
+                s.setModified(fd, e.modified(), shownPath);
+            }
+            if (n < 0) {
+                throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is shorter than it claims");
+            }
+        }
     }
 
     /** Without {@code faithful} the owner keeps read and write, so what a user extracted stays theirs to edit. */
