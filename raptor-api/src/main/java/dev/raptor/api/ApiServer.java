@@ -284,7 +284,10 @@ public final class ApiServer implements AutoCloseable {
         Tls tls = security.tls() == null ? null : new Tls(security.tls(), identity(security.tls()), new AtomicReference<>());
         FailedAuthLimit authLimit = new FailedAuthLimit(security.authLimit(), Clock.systemUTC());
         CorsPolicy cors = CorsPolicy.allowing(security.allowedOrigins());
-        Authenticator authenticator = new Authenticator(apiKey, tokens, operations::ownerOf, authLimit,
+        // servers on a node with an agent: their file routes go there (the files are on that node's disk)
+        dev.raptor.api.agent.NodeAgentProxy agents = new dev.raptor.api.agent.NodeAgentProxy(fleet, settings.files().agents(),
+                settings.files().uploadMaxFileBytes());
+        Authenticator authenticator = new Authenticator(apiKey, tokens, op -> operations.ownerOf(op).or(() -> agents.ownerOf(op)), authLimit,
                 new ClientAddress(security.trustedProxies()));
         // The servers' message sockets live as long as the API that reaches them (the daemon's lifetime).
         MessageSockets messages = new MessageSockets(fleet, MessagingSettings.defaults()).start();
@@ -323,7 +326,7 @@ public final class ApiServer implements AutoCloseable {
         RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
         FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
         FileLinkRoutes links = new FileLinkRoutes(serverFiles, signedLinks, fileActivity, settings);
-        List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls));
+        List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls, agents));
         if (ownsVolumes) {
             owned.add(volumes);
         }
@@ -424,8 +427,8 @@ public final class ApiServer implements AutoCloseable {
 
             routes.post(BASE + "/servers/{id}/power", power::power, Access.server(Permission.POWER));
             routes.post(BASE + "/servers/{id}/transfer", power::transfer, Access.NODE); // moves files between machines: the node key only
-            routes.get(BASE + "/operations/{opId}", power::operation, Access.operation(Permission.POWER, Permission.FILES_READ));
-            routes.delete(BASE + "/operations/{opId}", power::cancel, Access.operation(Permission.POWER, Permission.FILES_WRITE));
+            routes.get(BASE + "/operations/{opId}", agents.aroundOperation(power::operation), Access.operation(Permission.POWER, Permission.FILES_READ));
+            routes.delete(BASE + "/operations/{opId}", agents.aroundOperation(power::cancel), Access.operation(Permission.POWER, Permission.FILES_WRITE));
 
             routes.post(BASE + "/servers/{id}/commands", console::command, Access.server(Permission.CONSOLE_WRITE));
             routes.get(BASE + "/servers/{id}/logs", console::logs, Access.server(Permission.CONSOLE_READ));
@@ -449,23 +452,23 @@ public final class ApiServer implements AutoCloseable {
             // Files (the jail: raptor-files); long work answers as operations, like power actions.
             Access read = Access.server(Permission.FILES_READ);
             Access write = Access.server(Permission.FILES_WRITE);
-            routes.get(BASE + "/servers/{id}/files", files::list, read);
-            routes.get(BASE + "/servers/{id}/files/content", files::read, read);
-            routes.put(BASE + "/servers/{id}/files/content", files::write, write);
-            routes.get(BASE + "/servers/{id}/files/search", files::search, read);
-            routes.post(BASE + "/servers/{id}/files/directory", files::directory, write);
-            routes.post(BASE + "/servers/{id}/files/rename", files::rename, write);
-            routes.post(BASE + "/servers/{id}/files/copy", files::copy, write);
-            routes.post(BASE + "/servers/{id}/files/delete", files::delete, write);
-            routes.post(BASE + "/servers/{id}/files/chmod", files::chmod, write);
-            routes.post(BASE + "/servers/{id}/files/compress", files::compress, write);
-            routes.post(BASE + "/servers/{id}/files/decompress", files::decompress, write);
-            routes.post(BASE + "/servers/{id}/files/pull", files::pull, write);
-            routes.post(BASE + "/servers/{id}/files/upload-url", links::uploadUrl, write);
-            routes.post(BASE + "/servers/{id}/files/download-url", links::downloadUrl, read);
+            routes.get(BASE + "/servers/{id}/files", agents.around(files::list), read);
+            routes.get(BASE + "/servers/{id}/files/content", agents.around(files::read), read);
+            routes.put(BASE + "/servers/{id}/files/content", agents.around(files::write), write);
+            routes.get(BASE + "/servers/{id}/files/search", agents.around(files::search), read);
+            routes.post(BASE + "/servers/{id}/files/directory", agents.around(files::directory), write);
+            routes.post(BASE + "/servers/{id}/files/rename", agents.around(files::rename), write);
+            routes.post(BASE + "/servers/{id}/files/copy", agents.around(files::copy), write);
+            routes.post(BASE + "/servers/{id}/files/delete", agents.around(files::delete), write);
+            routes.post(BASE + "/servers/{id}/files/chmod", agents.around(files::chmod), write);
+            routes.post(BASE + "/servers/{id}/files/compress", agents.around(files::compress), write);
+            routes.post(BASE + "/servers/{id}/files/decompress", agents.around(files::decompress), write);
+            routes.post(BASE + "/servers/{id}/files/pull", agents.around(files::pull), write);
+            routes.post(BASE + "/servers/{id}/files/upload-url", agents.linkUrl(links, true, links::uploadUrl), write);
+            routes.post(BASE + "/servers/{id}/files/download-url", agents.linkUrl(links, false, links::downloadUrl), read);
             // A browser's one-shot transfers: the signed link in ?token= is the credential.
-            routes.post(FileLinkRoutes.UPLOAD_PATH, links::upload, Access.SIGNED_LINK);
-            routes.get(FileLinkRoutes.DOWNLOAD_PATH, links::download, Access.SIGNED_LINK);
+            routes.post(FileLinkRoutes.UPLOAD_PATH, agents.linkUpload(links), Access.SIGNED_LINK);
+            routes.get(FileLinkRoutes.DOWNLOAD_PATH, agents.linkDownload(links), Access.SIGNED_LINK);
             if (templateRoutes != null) {
                 routes.post(BASE + "/templates", templateRoutes::importEgg, Access.NODE);
                 routes.get(BASE + "/templates", templateRoutes::list, Access.NODE);

@@ -15,6 +15,7 @@ import dev.raptor.daemon.logging.LogFormat;
 import dev.raptor.docker.DockerRuntimeConfig;
 import dev.raptor.docker.RegistryCredential;
 import dev.raptor.swarm.SwarmRuntimeConfig;
+import dev.raptor.api.agent.NodeAgents;
 import dev.raptor.process.ProcessRuntimeConfig;
 import dev.raptor.store.DataDirectory;
 
@@ -48,6 +49,10 @@ import java.util.regex.Pattern;
  *   <tr><td>swarmNodes</td><td>RAPTOR_SWARM_NODES</td><td>none; {@code hostname=engine,...}, required by runtime swarm</td></tr>
  *   <tr><td>swarmVolumes</td><td>RAPTOR_SWARM_VOLUMES</td><td>none; {@code hostname=/path,...}: where a node keeps servers' data
  *       (a node not named keeps it at the same path as this machine)</td></tr>
+ *   <tr><td>swarmAgents</td><td>RAPTOR_SWARM_AGENTS</td><td>none; {@code hostname=http://address:port,...}: the node agents
+ *       ({@code raptord agent}) that serve the files of servers on those nodes</td></tr>
+ *   <tr><td>agentKey</td><td>RAPTOR_AGENT_KEY</td><td>none; the key the node agents accept (at least 32 characters),
+ *       required with swarmAgents</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
  *   <tr><td>logFormat</td><td>RAPTOR_LOG_FORMAT</td><td>text; json writes one JSON object per line</td></tr>
  *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
@@ -91,6 +96,8 @@ public final class ConfigLoader {
         keys.put("node", "RAPTOR_NODE");
         keys.put("swarmNodes", "RAPTOR_SWARM_NODES");
         keys.put("swarmVolumes", "RAPTOR_SWARM_VOLUMES");
+        keys.put("swarmAgents", "RAPTOR_SWARM_AGENTS");
+        keys.put("agentKey", AgentCommand.KEY_ENV);
         keys.put("serverUser", "RAPTOR_SERVER_USER");
         keys.put("logFormat", LogFormat.ENV);
         keys.put("metricsAddr", "RAPTOR_METRICS_ADDR");
@@ -263,6 +270,23 @@ public final class ConfigLoader {
             problems.add((sv.value == null ? "swarmVolumes / RAPTOR_SWARM_VOLUMES" : sv.name) + ": " + e.getMessage());
         }
 
+        NodeAgents agents = NodeAgents.NONE;
+        Setting sa = setting("swarmAgents", yaml, file);
+        Setting ak = setting("agentKey", yaml, file);
+        try {
+            Map<String, URI> addresses = NodeAgents.parse(sa.value);
+            String agentKey = ak.value == null || ak.value.isBlank() ? null : ak.value.strip();
+            if (!addresses.isEmpty() && agentKey == null) {
+                problems.add(ak.name + ": is required with " + sa.name + " (the key its agents accept)");
+            } else if (agentKey != null && agentKey.length() < AgentCommand.MIN_KEY_CHARS) {
+                problems.add(ak.name + ": must be at least " + AgentCommand.MIN_KEY_CHARS + " characters");
+            } else {
+                agents = new NodeAgents(addresses, agentKey);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(sa.name + ": " + e.getMessage());
+        }
+
         Setting su = setting("serverUser", yaml, file);
         String serverUser = su.value == null || su.value.isBlank() ? ProcessRuntimeConfig.DEFAULT_SERVER_USER : su.value.strip();
         try {
@@ -323,7 +347,7 @@ public final class ConfigLoader {
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
                 diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries,
-                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes, swarmVolumes);
+                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes, swarmVolumes, agents);
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */

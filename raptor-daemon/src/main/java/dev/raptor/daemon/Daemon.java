@@ -336,7 +336,7 @@ public final class Daemon implements AutoCloseable {
         ApiSettings apiSettings = ApiSettings.defaults(config.httpHost(), config.httpPort(), config.socket(), version)
                 .withSecurity(config.security());
         apiSettings = apiSettings.withFiles(apiSettings.files().withUploadMaxFileBytes(fo.uploadMaxFileBytes())
-                .withPullAllowsPrivate(fo.pullAllowPrivate()).withPullMaxBytes(fo.pullMaxBytes()));
+                .withPullAllowsPrivate(fo.pullAllowPrivate()).withPullMaxBytes(fo.pullMaxBytes()).withAgents(config.agents()));
         api = ApiServer.create(fleet, status, apiKey, tokens, apiSettings,
                 LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults()), store.operationRecords(), store,
                 new Observability(metrics, health, poller), store.sftpUsers(), serverVolumes, backups, scheduledBackups,

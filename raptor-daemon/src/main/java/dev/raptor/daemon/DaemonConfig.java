@@ -38,18 +38,21 @@ import java.util.Map;
  * @param swarmNodes on the swarm runtime, each node's engine by its hostname ({@code dockerHost} is the manager's); empty otherwise
  * @param swarmVolumes on the swarm runtime, where a node keeps servers' data directories, by its hostname; a node missing
  *                   here keeps them at the same path as this machine ({@code <dataDir>/volumes/<id>})
+ * @param agents     the node agents serving the files of servers on their nodes, and their key; none by default
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
                            LogFormat logFormat, String metricsHost, int metricsPort, long diskWarnBytes, long diskCriticalBytes,
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
                            SecuritySettings security, Map<String, RegistryCredential> registries, FileOptions files,
-                           Map<String, URI> swarmNodes, Map<String, Path> swarmVolumes) {
+                           Map<String, URI> swarmNodes, Map<String, Path> swarmVolumes,
+                           dev.raptor.api.agent.NodeAgents agents) {
 
     public DaemonConfig {
         registries = registries == null ? Map.of() : Map.copyOf(registries);
         swarmNodes = swarmNodes == null ? Map.of() : Map.copyOf(swarmNodes);
         swarmVolumes = swarmVolumes == null ? Map.of() : Map.copyOf(swarmVolumes);
+        agents = agents == null ? dev.raptor.api.agent.NodeAgents.NONE : agents;
     }
 
     /**
@@ -88,6 +91,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", trustedProxies=" + security.trustedProxies() + ", authFailureLimit=" + security.authLimit().limit() + ", backups=" + backups
                 + ", registry logins for " + registries.keySet() + ", files=" + files
                 + (swarmNodes.isEmpty() ? "" : ", swarmNodes=" + swarmNodes)
-                + (swarmVolumes.isEmpty() ? "" : ", swarmVolumes=" + swarmVolumes) + "]";
+                + (swarmVolumes.isEmpty() ? "" : ", swarmVolumes=" + swarmVolumes)
+                + (agents.isEmpty() ? "" : ", agents=" + agents.addresses()) + "]";
     }
 }

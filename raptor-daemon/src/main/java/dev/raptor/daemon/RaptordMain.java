@@ -65,6 +65,14 @@ public final class RaptordMain {
                 }
             }
         }
+        if (AgentCommand.accepts(command)) {
+            // the agent is not the daemon: none of its settings, only its own three (RAPTOR_AGENT_*)
+            int refused = AgentCommand.run(System.getenv(), version(), System.err);
+            if (refused != 0) {
+                System.exit(refused);
+            }
+            return; // it served until SIGTERM: the JVM ends with the signal's status once its shutdown hook is done
+        }
         if (!command.isEmpty() && !KeyCommand.accepts(command)) {
             usage(System.err, "unknown command '" + String.join(" ", command) + "'");
             System.exit(EXIT_USAGE);
@@ -165,6 +173,9 @@ public final class RaptordMain {
             out.println("raptord: " + error);
         }
         out.println("usage: raptord [--config FILE] [--version] [--help]     run the daemon");
+        out.println("       raptord agent                                    serve this node's server files to the manager's raptord");
+        out.println("                                                        (RAPTOR_AGENT_ADDR, RAPTOR_AGENT_VOLUMES, RAPTOR_AGENT_KEY;");
+        out.println("                                                        README: Running on many machines)");
         out.println("       raptord [--config FILE] key show                 print the node API key (run as root)");
         out.println("       raptord [--config FILE] key rotate               replace it; a running raptord refuses the old key at once");
         out.println("       raptord [--config FILE] key rotate --tokens [--grace SECONDS]");

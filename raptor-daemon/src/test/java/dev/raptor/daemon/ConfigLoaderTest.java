@@ -160,6 +160,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nodeAgentsAreNamedByHostnameWithTheKeyTheyShareAndNoneByDefault() {
+        assertThat(loader(Map.of(), true).load(null).agents().isEmpty()).isTrue();
+        String key = "k".repeat(AgentCommand.MIN_KEY_CHARS);
+        DaemonConfig c = loader(Map.of("RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key), true).load(null);
+        assertThat(c.agents().of("worker-2")).isEqualTo(java.net.URI.create("http://10.0.0.12:7090"));
+        assertThat(c.agents().of("worker-1")).as("a node without an agent keeps its files here").isNull();
+        assertThat(c.agents().key()).isEqualTo(key);
+        assertThat(c.toString()).contains("worker-2").doesNotContain(key);
+    }
+
+    @Test
+    void nodeAgentsWithoutTheirKeyOrWithABadAddressAreRefusedNamingTheSetting() {
+        ConfigException keyless = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090"), true).load(null));
+        assertThat(String.join("\n", keyless.problems())).contains("agentKey: is required with RAPTOR_SWARM_AGENTS");
+        ConfigException shortKey = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090", "RAPTOR_AGENT_KEY", "short"), true).load(null));
+        assertThat(String.join("\n", shortKey.problems())).contains("RAPTOR_AGENT_KEY: must be at least 32 characters");
+        ConfigException bad = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_SWARM_AGENTS", "worker-2=10.0.0.12:7090", "RAPTOR_AGENT_KEY", "k".repeat(40)), true).load(null));
+        assertThat(String.join("\n", bad.problems())).contains("RAPTOR_SWARM_AGENTS: 'worker-2=10.0.0.12:7090': an agent's address is http://address:port");
+    }
+
+    @Test
     void badPortsAreRefused() {
         for (String addr : new String[]{"127.0.0.1:99999", "127.0.0.1:", ":8080", "127.0.0.1:http", "::1:8080", "[::1]8080"}) {
             assertThatThrownBy(() -> loader(Map.of("RAPTOR_HTTP_ADDR", addr), true).load(null)).as(addr)

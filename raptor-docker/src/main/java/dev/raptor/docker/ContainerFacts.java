@@ -1,6 +1,7 @@
 package dev.raptor.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -54,6 +55,23 @@ final class ContainerFacts {
     }
 
     /**
+     * What a container list's entry says: its reference, labels and state, without the exit code, times and health,
+     * which only an inspect tells ({@link dev.raptor.core.runtime.ContainerRuntime#findToRemove}). Null for a container
+     * without a (valid) server label.
+     */
+    static ContainerInfo fromListed(Container c) {
+        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+        UUID serverId = serverId(labels.get(RuntimeLabels.SERVER));
+        if (serverId == null) {
+            return null;
+        }
+        String name = c.getNames() == null || c.getNames().length == 0 ? null
+                : c.getNames()[0].startsWith("/") ? c.getNames()[0].substring(1) : c.getNames()[0];
+        return new ContainerInfo(new ContainerRef(c.getId(), name, serverId), labels.get(RuntimeLabels.SPEC_HASH),
+                status(c.getState()), null, false, null, null, null, labels);
+    }
+
+    /**
      * Where the last run's output begins. The engine stamps a run's first lines before the {@code StartedAt} it
      * reports (measured: about 2 ms; it records the start only once the process runs), so {@code StartedAt}
      * would cut them off. The previous run's end bounds them: the engine keeps that run's {@code FinishedAt}
@@ -73,10 +91,15 @@ final class ContainerFacts {
     }
 
     static ContainerStatus status(InspectContainerResponse.ContainerState state) {
-        if (state == null || state.getStatus() == null) {
+        return status(state == null ? null : state.getStatus());
+    }
+
+    /** The engine's state word ({@code running}, {@code exited}...), as an inspect's state and a list's entry give it. */
+    static ContainerStatus status(String engineState) {
+        if (engineState == null) {
             return ContainerStatus.EXITED;
         }
-        return switch (state.getStatus().toLowerCase(Locale.ROOT)) {
+        return switch (engineState.toLowerCase(Locale.ROOT)) {
             case "created" -> ContainerStatus.CREATED;
             case "running", "restarting" -> ContainerStatus.RUNNING;
             case "paused" -> ContainerStatus.PAUSED;

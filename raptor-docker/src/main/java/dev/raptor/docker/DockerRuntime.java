@@ -284,6 +284,25 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     /**
+     * The list alone, without an inspect per match: its answer already names each container, its labels and its
+     * state, which is all a delete or a kill reads (one engine call instead of one plus one per container).
+     */
+    @Override
+    public List<ContainerInfo> findToRemove(UUID serverId, Deadline deadline) {
+        Objects.requireNonNull(serverId, "serverId");
+        return calls.run("find", serverId, deadline, () -> {
+            List<ContainerInfo> out = new ArrayList<>();
+            for (Container container : listOwnedContainers(connection.clients().calls(), ownedFilter(serverId))) {
+                ContainerInfo info = ContainerFacts.fromListed(container);
+                if (info != null) {
+                    out.add(info);
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
      * The label filter of what this runtime owns: the server label (of one server, or any) and the node. The
      * engine cannot filter on a label's absence, so {@link #list} drops other nodes' containers when this
      * runtime has no node name.
@@ -299,14 +318,9 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private List<ContainerInfo> list(List<String> labelFilter) {
         DockerClient client = connection.clients().calls();
-        List<Container> containers = client.listContainersCmd().withShowAll(true).withLabelFilter(labelFilter).exec();
+        List<Container> containers = listOwnedContainers(client, labelFilter);
         List<ContainerInfo> out = new ArrayList<>(containers.size());
         for (Container container : containers) {
-            if (config.node() == null && container.getLabels() != null && !isBlank(container.getLabels().get(RuntimeLabels.NODE))) {
-                // a named daemon's: a daemon without a node name owns only containers without one (or with an empty one,
-                // which a container made from a committed image inherits: ServerFilesInImages)
-                continue;
-            }
             try {
                 ContainerInfo info = ContainerFacts.from(client.inspectContainerCmd(container.getId()).exec(), null);
                 if (info != null) {
@@ -317,6 +331,19 @@ public final class DockerRuntime implements ContainerRuntime {
             }
         }
         return out;
+    }
+
+    private List<Container> listOwnedContainers(DockerClient client, List<String> labelFilter) {
+        List<Container> owned = new ArrayList<>();
+        for (Container container : client.listContainersCmd().withShowAll(true).withLabelFilter(labelFilter).exec()) {
+            if (config.node() == null && container.getLabels() != null && !isBlank(container.getLabels().get(RuntimeLabels.NODE))) {
+                // a named daemon's: a daemon without a node name owns only containers without one (or with an empty one,
+                // which a container made from a committed image inherits: ServerFilesInImages)
+                continue;
+            }
+            owned.add(container);
+        }
+        return owned;
     }
 
     @Override

@@ -149,6 +149,11 @@ public final class MeteredRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<ContainerInfo> findToRemove(UUID serverId, Deadline deadline) {
+        return timed("find", () -> delegate.findToRemove(serverId, deadline));
+    }
+
+    @Override
     public ContainerInfo create(ServerSpec spec, Path dataDir, Deadline deadline) {
         return timed("create", () -> delegate.create(spec, dataDir, deadline));
     }

@@ -79,7 +79,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
                 endedAt = null;
             } else {
                 endedAt = endedAt == null ? Instant.now() : endedAt;
-                if (Files.exists(files.pumpDone()) || endedAt.plus(PUMP_GRACE).isBefore(Instant.now())) {
+                if (files.pumpFinished() || endedAt.plus(PUMP_GRACE).isBefore(Instant.now())) {
                     for (LogLine line : log.readFrom(pos, request.since(), true).lines()) {
                         if (!out.emit(line)) {
                             return;
@@ -98,7 +98,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
             return;
         }
         long until = System.nanoTime() + PUMP_GRACE.toNanos();
-        while (!Files.exists(files.pumpDone()) && System.nanoTime() - until < 0 && Files.isDirectory(files.dir())) {
+        while (!files.pumpFinished() && System.nanoTime() - until < 0 && Files.isDirectory(files.dir())) {
             Pause.millis(10);
         }
     }

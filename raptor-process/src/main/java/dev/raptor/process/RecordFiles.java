@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *   supervisor.pid         "pid start-time" of the run's supervisor          (the supervisor writes these,
  *   main.pid               "pid start-time" of the server's main process      see supervisor.sh)
  *   exit                   exit status of the run; its mtime is when it ended
- *   pump.done              the console pump has written the run's last line
+ *   pump.done              the number of the run whose console pump has written its last line
  *   health                 the health check's verdict on the current run: "started-ms status" (the daemon writes it)
  *   stdin.pipe             FIFO: console input
  *   out.pipe, err.pipe     FIFOs: the server's stdout and stderr, into the taggers
@@ -99,6 +99,22 @@ record RecordFiles(Path dir) {
 
     Path logFile(long run, long part) {
         return dir.resolve(String.format("console.%09d.%06d.log", run, part));
+    }
+
+    /**
+     * Whether the console pump of the last run (the {@link #runCounter()}'s) has written that run's last line. The
+     * marker names its run: the pump of the run before can finish after this run has begun (a start clears the
+     * marker, the earlier pump writes it again), and an unnamed marker would then say this run's output is
+     * complete before its pump has written any of it.
+     */
+    boolean pumpFinished() {
+        Optional<String> done = readSmall(pumpDone());
+        Optional<String> run = readSmall(runCounter());
+        try {
+            return done.isPresent() && run.isPresent() && Long.parseLong(done.get()) == Long.parseLong(run.get());
+        } catch (NumberFormatException garbled) {
+            return false;
+        }
     }
 
     /** Holds the number of the last run, so run numbers keep growing after all their files are gone. */

@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Starts one run of a container: puts the supervisor ({@code supervisor.sh}, {@code tag.awk},
  * {@code pump.awk}, see there) and its settings ({@code run.conf}) into the record directory, makes the
- * FIFOs, records the start time and spawns {@code setsid sh supervisor.sh <record>}. From then on the
- * supervisor owns the run; the daemon may die and a later one reads what it recorded.
+ * FIFOs, records the start time and spawns {@code sh supervisor.sh <record>} as the leader of a session of its own
+ * ({@link SessionSpawn}: one launch, where the JDK's needs {@code jspawnhelper} and {@code setsid(1)} first). From then
+ * on the supervisor owns the run; the daemon may die and a later one reads what it recorded.
  *
  * <p>The scripts are copied into the record at every start (written beside, then renamed), so a daemon
  * upgrade never rewrites a script under a shell that is still reading it.
@@ -101,8 +102,21 @@ final class Supervisor {
         long startedMillis = offsetMillis + uptimeCentis() * 10;
         RecordFiles.writeAtomically(files.runConf(), runConf(record, cgroupProcs, run, offsetMillis));
         RecordFiles.writeAtomically(files.started(), startedMillis + "\n");
-        ProcessBuilder pb = new ProcessBuilder(tools.setsid().toString(), tools.sh().toString(), dir.resolve("supervisor.sh").toString(),
-                dir.toString())
+        List<String> argv = List.of(tools.sh().toString(), dir.resolve("supervisor.sh").toString(), dir.toString());
+        if (SessionSpawn.available().isPresent()) {
+            try {
+                long pid = SessionSpawn.available().get().spawn(argv, record.environment(), dir, files.supervisorLog());
+                return new Launch(Instant.ofEpochMilli(startedMillis), pid);
+            } catch (IOException e) {
+                Files.deleteIfExists(files.started());
+                throw new IOException("cannot spawn the supervisor: " + e.getMessage(), e);
+            }
+        }
+        // a C library without posix_spawn's session flag: the JDK's launch, then setsid(1)
+        List<String> command = new ArrayList<>();
+        command.add(tools.setsid().toString());
+        command.addAll(argv);
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(files.supervisorLog().toFile()))

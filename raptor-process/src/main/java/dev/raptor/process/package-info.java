@@ -5,7 +5,7 @@
  *
  * <h2>How a server runs</h2>
  * <pre>
- * daemon (JVM) ── spawns ──▶ setsid sh supervisor.sh &lt;record&gt;          own session; outlives the daemon
+ * daemon (JVM) ── spawns ──▶ sh supervisor.sh &lt;record&gt;                 own session (posix_spawn); outlives the daemon
  *                              ├─ awk tag.awk (O) ─┐
  *                              ├─ awk tag.awk (E) ─┴─▶ awk pump.awk ──▶ console.NNNNNNNNN.log (rotated)
  *                              └─ [joins cgroup] setsid setpriv … sh -c '&lt;startup&gt;'   own session + group,

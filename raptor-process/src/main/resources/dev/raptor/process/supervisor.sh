@@ -1,7 +1,8 @@
 # Raptor process supervisor. POSIX sh only (dash, busybox ash, bash): no arrays, no $BASHPID, no `local`.
 #
 # Runs one game server for dev.raptor.process.ProcessRuntime and outlives the daemon that started it:
-#     setsid sh <record>/supervisor.sh <record>
+#     sh <record>/supervisor.sh <record>
+# as the leader of a session of its own (the runtime spawns it so: posix_spawn's POSIX_SPAWN_SETSID, or setsid(1)).
 # Its settings come from <record>/run.conf, shell assignments and two functions that the runtime
 # writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale)
 # and r_exec (execs the server's command line). The runtime has already created the FIFOs stdin.pipe,
@@ -18,7 +19,8 @@
 #                   is in its cgroup, just before it becomes `sh -c <startup>`, the leader of a session
 #                   and process group of its own
 #   exit            its exit status (128+N when signal N ended it); the file's mtime is when it ended
-#   pump.done       the console pump has written the server's last line
+#   pump.done       the run's number, once its console pump has written the server's last line (a pump of
+#                   an earlier run may finish after the next run began: its marker names its own run)
 #
 # Console input: this shell holds stdin.pipe open read-write (fd 9) for the whole run, so the server
 # never reads end-of-file between two commands, whoever writes them and whenever (any daemon, later).
@@ -56,7 +58,7 @@ exec 9<>"$D/stdin.pipe"
     wait
 } 9<&- | {
     (r_awk -v dir="$D" -v run="$R_LOG_RUN" -v max="$R_LOG_BYTES" -v keep="$R_LOG_FILES" -v rm="$R_RM" -f "$D/pump.awk")
-    : > "$D/pump.done"
+    r_put pump.done "$R_LOG_RUN"
 } 9<&- &
 
 # The server: join its cgroups before anything of it runs, enter its data directory, announce its pid

@@ -43,4 +43,21 @@ class RecordFilesTest {
         Files.writeString(pidFile, "4242 1234\n");
         assertThat(ProcessId.read(pidFile)).contains(new ProcessId(4242, 1234));
     }
+
+    @Test
+    void thePumpMarkerOfAnEarlierRunDoesNotSayTheCurrentRunsOutputIsComplete() throws Exception {
+        RecordFiles files = new RecordFiles(dir);
+        Files.writeString(files.runCounter(), "2\n");
+        assertThat(files.pumpFinished()).as("no marker yet").isFalse();
+
+        // the pump of run 1 finishing after run 2 began (and cleared the marker)
+        Files.writeString(files.pumpDone(), "1\n");
+        assertThat(files.pumpFinished()).isFalse();
+
+        Files.writeString(files.pumpDone(), "2");
+        assertThat(files.pumpFinished()).as("a line without its newline").isFalse();
+
+        Files.writeString(files.pumpDone(), "2\n");
+        assertThat(files.pumpFinished()).isTrue();
+    }
 }

@@ -8,6 +8,7 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Apache MINA's own SFTP client, for what OpenSSH's {@code sftp} cannot show: status codes, several channels on
@@ -18,7 +19,14 @@ final class MinaClient implements AutoCloseable {
     final ClientSession session;
 
     MinaClient(int port, String login, String password) throws IOException {
+        this(port, login, password, c -> {
+        });
+    }
+
+    /** A client {@code configure}d before it starts (its window, its packet size...). */
+    MinaClient(int port, String login, String password, Consumer<SshClient> configure) throws IOException {
         client = SshClient.setUpDefaultClient();
+        configure.accept(client);
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         client.start();
         session = client.connect(login, "127.0.0.1", port).verify(Duration.ofSeconds(30)).getSession();

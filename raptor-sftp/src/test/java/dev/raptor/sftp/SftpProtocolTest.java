@@ -4,6 +4,7 @@ import dev.raptor.files.FilePolicy;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.sftp.login.LoginThrottle;
 import dev.raptor.sftp.login.TransferProtocol;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
@@ -76,6 +77,64 @@ class SftpProtocolTest {
                     sftp.write(h, 0, content, 0, limit);
                 }
                 assertThat(Files.readAllBytes(f.root(s).resolve("copy.bin"))).isEqualTo(java.util.Arrays.copyOf(content, limit));
+            }
+        }
+    }
+
+    @Test
+    void aDownloadThroughTinyPacketsAndAStingyWindowArrivesIntact() throws Exception {
+        // The server cuts answers into the client's packets and never sends more than its window allows; a window
+        // that is not a multiple of the packet size makes it split packets it has already read the file into.
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")))) {
+            UUID s = f.server("packets");
+            byte[] content = new byte[3 * 256 * 1024 + 12_345];
+            new java.util.Random(11).nextBytes(content);
+            Files.write(f.root(s).resolve("big.bin"), content);
+            String login = f.user(s, "admin").loginName();
+            try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD, client -> {
+                CoreModuleProperties.MAX_PACKET_SIZE.set(client, 3_000L);
+                CoreModuleProperties.WINDOW_SIZE.set(client, 10_000L);
+            }); SftpClient sftp = c.sftpV3()) {
+                byte[] got;
+                try (java.io.InputStream in = sftp.read("/big.bin")) {
+                    got = in.readAllBytes();
+                }
+                assertThat(got).isEqualTo(content);
+                byte[] one = new byte[200_000];
+                try (SftpClient.CloseableHandle h = sftp.open("/big.bin", SftpClient.OpenMode.Read)) {
+                    assertThat(sftp.read(h, 5, one, 0, one.length)).isEqualTo(one.length);
+                }
+                assertThat(one).isEqualTo(java.util.Arrays.copyOfRange(content, 5, 5 + one.length));
+            }
+        }
+    }
+
+    @Test
+    void aReadThatReachesTheEndOfTheFileReturnsWhatIsLeftAndThenEndOfFile() throws Exception {
+        try (Fixture f = new Fixture(Files.createDirectories(tmp.resolve("data")))) {
+            UUID s = f.server("eof");
+            byte[] content = new byte[100_000];
+            new java.util.Random(13).nextBytes(content);
+            Files.write(f.root(s).resolve("file.bin"), content);
+            Files.write(f.root(s).resolve("empty.bin"), new byte[0]);
+            String login = f.user(s, "admin").loginName();
+            for (boolean v6 : new boolean[]{true, false}) {
+                try (MinaClient c = new MinaClient(f.port(), login, Fixture.PASSWORD); SftpClient sftp = v6 ? c.sftp() : c.sftpV3()) {
+                    assertThat(sftp.getVersion()).isEqualTo(v6 ? SftpConstants.SFTP_V6 : SftpConstants.SFTP_V3);
+                    byte[] got = new byte[64 * 1024];
+                    java.util.concurrent.atomic.AtomicReference<Boolean> eof = new java.util.concurrent.atomic.AtomicReference<>();
+                    try (SftpClient.CloseableHandle h = sftp.open("/file.bin", SftpClient.OpenMode.Read)) {
+                        assertThat(sftp.read(h, 90_000, got, 0, got.length, eof)).isEqualTo(10_000);
+                        assertThat(java.util.Arrays.copyOf(got, 10_000)).isEqualTo(java.util.Arrays.copyOfRange(content, 90_000, 100_000));
+                        // SFTP v6 answers a short read with an end-of-file flag; v3 has none
+                        assertThat(eof.get()).isEqualTo(v6 ? Boolean.TRUE : null);
+                        assertThat(sftp.read(h, 100_000, got, 0, got.length)).as("a read at the end").isEqualTo(-1);
+                        assertThat(sftp.read(h, 0, got, 0, 0)).as("an empty read before the end").isZero();
+                    }
+                    try (SftpClient.CloseableHandle h = sftp.open("/empty.bin", SftpClient.OpenMode.Read)) {
+                        assertThat(sftp.read(h, 0, got, 0, got.length)).as("a read of an empty file").isEqualTo(-1);
+                    }
+                }
             }
         }
     }

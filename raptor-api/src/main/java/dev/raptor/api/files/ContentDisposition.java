@@ -4,11 +4,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** {@code Content-Disposition: attachment} naming a download (RFC 6266): an ASCII fallback and the UTF-8 name. */
-final class ContentDisposition {
+public final class ContentDisposition {
     private ContentDisposition() {
     }
 
-    static String attachment(String fileName) {
+    public static String attachment(String fileName) {
         StringBuilder ascii = new StringBuilder();
         for (char c : fileName.toCharArray()) {
             ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '_');

@@ -20,14 +20,31 @@ import java.util.UUID;
 public final class FileActivity {
     private static final Logger log = LoggerFactory.getLogger(FileActivity.class);
 
-    private final ServerStore store;
+    /** Where the entries go: the server's activity log in the store here; a node agent's own log (it has no store). */
+    @FunctionalInterface
+    public interface Sink {
+        void append(UUID server, String type, String message, Map<String, String> details);
+    }
+
+    private final Sink store;
 
     public FileActivity(ServerStore store) {
-        this.store = store;
+        this(store::appendActivity);
     }
+
+    public FileActivity(Sink sink) {
+        this.store = sink;
+    }
+
+    /** On a node agent: who the manager says made the request (the agent only knows the manager). */
+    public static final String FORWARDED_BY = "raptor.forwarded-by";
 
     /** Who made the request, as the activity log names them. */
     public static String who(Context ctx) {
+        String forwarded = ctx.attribute(FORWARDED_BY);
+        if (forwarded != null) {
+            return forwarded;
+        }
         Principal p = ctx.attribute(Authenticator.PRINCIPAL);
         return who(p);
     }
@@ -54,7 +71,7 @@ public final class FileActivity {
         }
         all.putAll(details);
         try {
-            store.appendActivity(server, what, message + " (by " + who + ")", all);
+            store.append(server, what, message + " (by " + who + ")", all);
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("server", server).addKeyValue("type", what).addKeyValue("error", e.toString())
                     .log("could not append a file change to the activity log");

@@ -60,6 +60,21 @@ public final class FileLinkRoutes {
         UUID id = Query.serverId(ctx);
         ServerFiles f = files.of(id);
         String path = pathOf(ctx);
+        checkUpload(f, path);
+        signUpload(ctx, id, path);
+    }
+
+    /** {@code POST /servers/{id}/files/download-url {"path": FILE}}: the file must exist and be readable. */
+    public void downloadUrl(Context ctx) throws IOException {
+        UUID id = Query.serverId(ctx);
+        ServerFiles f = files.of(id);
+        String path = pathOf(ctx);
+        checkDownload(f, path);
+        signDownload(ctx, id, path);
+    }
+
+    /** Refuses an upload link into {@code path} when it is something else than a directory (or missing: made by the upload). */
+    public static void checkUpload(ServerFiles f, String path) throws IOException {
         try {
             FileEntry e = f.stat(path);
             if (e.type() != FileType.DIRECTORY && !(e.type() == FileType.SYMLINK && Boolean.TRUE.equals(e.linkInside()))) {
@@ -68,17 +83,22 @@ public final class FileLinkRoutes {
         } catch (NotFoundException e) {
             // made by the upload
         }
-        sign(ctx, id, UPLOAD, UPLOAD_PATH, JailPath.of(path).toString());
     }
 
-    /** {@code POST /servers/{id}/files/download-url {"path": FILE}}: the file must exist and be readable. */
-    public void downloadUrl(Context ctx) throws IOException {
-        UUID id = Query.serverId(ctx);
-        ServerFiles f = files.of(id);
-        String path = pathOf(ctx);
+    /** Refuses a download link to {@code path} when it cannot be read now. */
+    public static void checkDownload(ServerFiles f, String path) throws IOException {
         try (ReadableFile r = f.openRead(path)) {
             // readable now: the link will most likely work (it checks again when used)
         }
+    }
+
+    /** Answers a signed upload link into {@code path} (checked already). */
+    public void signUpload(Context ctx, UUID id, String path) throws IOException {
+        sign(ctx, id, UPLOAD, UPLOAD_PATH, JailPath.of(path).toString());
+    }
+
+    /** Answers a signed download link to {@code path} (checked already). */
+    public void signDownload(Context ctx, UUID id, String path) throws IOException {
         sign(ctx, id, DOWNLOAD, DOWNLOAD_PATH, JailPath.of(path).toString());
     }
 
@@ -89,14 +109,33 @@ public final class FileLinkRoutes {
 
     /** {@code POST /files/upload?token=}: every file of the form into the link's directory. */
     public void upload(Context ctx) throws IOException {
-        SignedLinks.Claims c = links.redeem(Query.text(ctx, "token").orElse(null), UPLOAD);
-        ServerFiles f = files.of(c.serverId());
-        List<WriteResult> written = MultipartUpload.write(f, c.resource(), ctx.contentType(), BodyChannel.of(ctx),
+        upload(ctx, redeemUpload(ctx));
+    }
+
+    /** An upload by a link already redeemed, into this machine's copy of the server's files. */
+    public void upload(Context ctx, SignedLinks.Claims c) throws IOException {
+        writeUpload(ctx, files.of(c.serverId()), activity, c.serverId(), c.resource(), "signed link " + c.linkId(),
                 settings.files().uploadMaxFileBytes());
+    }
+
+    /** The claims of an upload link (used up by this). */
+    public SignedLinks.Claims redeemUpload(Context ctx) {
+        return links.redeem(Query.text(ctx, "token").orElse(null), UPLOAD);
+    }
+
+    /** The claims of a download link (used up by this). */
+    public SignedLinks.Claims redeemDownload(Context ctx) {
+        return links.redeem(Query.text(ctx, "token").orElse(null), DOWNLOAD);
+    }
+
+    /** Writes every file of the request's form into {@code dir} of {@code f}, and answers what was written. */
+    public static void writeUpload(Context ctx, ServerFiles f, FileActivity activity, UUID serverId, String dir, String who,
+                                   long uploadMaxFileBytes) throws IOException {
+        List<WriteResult> written = MultipartUpload.write(f, dir, ctx.contentType(), BodyChannel.of(ctx), uploadMaxFileBytes);
         long bytes = written.stream().mapToLong(WriteResult::bytes).sum();
         if (!written.isEmpty()) {
-            activity.record(c.serverId(), "signed link " + c.linkId(), "files.upload", "uploaded " + written.size() + " file"
-                            + (written.size() == 1 ? " " + written.getFirst().path() : "s into " + c.resource()) + " (" + bytes + " bytes)",
+            activity.record(serverId, who, "files.upload", "uploaded " + written.size() + " file"
+                            + (written.size() == 1 ? " " + written.getFirst().path() : "s into " + dir) + " (" + bytes + " bytes)",
                     written.getFirst().path(), Map.of("files", Integer.toString(written.size()), "bytes", Long.toString(bytes)));
         }
         Responses.json(ctx, 201, new UploadDocument(written.stream().map(FileDocuments::written).toList()));
@@ -104,7 +143,11 @@ public final class FileLinkRoutes {
 
     /** {@code GET /files/download?token=}: the link's file, as an attachment. */
     public void download(Context ctx) throws IOException {
-        SignedLinks.Claims c = links.redeem(Query.text(ctx, "token").orElse(null), DOWNLOAD);
+        download(ctx, redeemDownload(ctx));
+    }
+
+    /** A download by a link already redeemed, from this machine's copy of the server's files. */
+    public void download(Context ctx, SignedLinks.Claims c) throws IOException {
         ServerFiles f = files.of(c.serverId());
         try (ReadableFile r = f.openRead(c.resource())) {
             if (r.entry().type() != FileType.FILE) {
@@ -114,7 +157,8 @@ public final class FileLinkRoutes {
         }
     }
 
-    private String pathOf(Context ctx) {
+    /** The {@code path} of a link request's body, required. */
+    public String pathOf(Context ctx) {
         ObjectNode body = JsonBody.object(ctx, settings.maxBodyBytes(), JsonBody.JSON, true);
         Problems problems = new Problems();
         JsonObjectReader r = JsonObjectReader.of(body, "", problems);

@@ -21,11 +21,22 @@ import java.util.UUID;
  * start; the runtime hands it to the server's user at that start.
  */
 public final class ServerFilesAccess {
-    private final ServerFleet fleet;
+    /** Where a server's file policy comes from: its spec in the fleet here, the manager's word on a node agent. */
+    @FunctionalInterface
+    public interface Policies {
+        /** @throws ServerNotFoundException when there is no such server */
+        FilePolicy of(UUID serverId);
+    }
+
+    private final Policies policies;
     private final ServerVolumes volumes;
 
     public ServerFilesAccess(ServerFleet fleet, ServerVolumes volumes) {
-        this.fleet = fleet;
+        this(id -> policy(fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec()), volumes);
+    }
+
+    public ServerFilesAccess(Policies policies, ServerVolumes volumes) {
+        this.policies = policies;
         this.volumes = volumes;
     }
 
@@ -35,7 +46,7 @@ public final class ServerFilesAccess {
      *                                 API is one of the doors users are kept out by
      */
     public ServerFiles of(UUID serverId) throws FilesLockedException {
-        ServerSpec spec = fleet.find(serverId).orElseThrow(() -> new ServerNotFoundException(serverId)).stored().spec();
+        FilePolicy policy = policies.of(serverId);
         volumes.locks().requireUnlocked(serverId);
         Path root = volumes.root(serverId);
         if (!Files.isDirectory(root)) {
@@ -48,7 +59,7 @@ public final class ServerFilesAccess {
                 throw new UncheckedIOException("cannot make the volume of server " + serverId, e);
             }
         }
-        return volumes.files(serverId, policy(spec));
+        return volumes.files(serverId, policy);
     }
 
     /** The file policy of a spec: its rules and its quota. */

@@ -11,7 +11,7 @@ import java.nio.channels.ReadableByteChannel;
  * An upload body cut off at the node's per-file limit ({@code uploadMaxFileBytes}): reading past it ends the
  * request with a 413, and the write it fed is abandoned (nothing of it stays).
  */
-final class UploadLimit implements ReadableByteChannel {
+public final class UploadLimit implements ReadableByteChannel {
     private final ReadableByteChannel in;
     private final long limit;
     private final String path;
@@ -23,7 +23,8 @@ final class UploadLimit implements ReadableByteChannel {
         this.path = path;
     }
 
-    static ProblemException tooLarge(long limit, String path) {
+    /** The 413 for an upload of {@code path} past {@code limit} bytes. */
+    public static ProblemException tooLarge(long limit, String path) {
         return new ProblemException(Problem.of(413, "file-too-large", "File too large",
                 path + " is larger than the " + limit + " bytes one upload may write on this node").withMaxBytes(limit).withPath(path));
     }

@@ -26,11 +26,13 @@ public final class PowerRoutes {
     private final ServerFleet fleet;
     private final Operations operations;
     private final ApiSettings settings;
+    private final OperationRoutes byId;
 
     public PowerRoutes(ServerFleet fleet, Operations operations, ApiSettings settings) {
         this.fleet = fleet;
         this.operations = operations;
         this.settings = settings;
+        this.byId = new OperationRoutes(operations);
     }
 
     /** A {@link PowerRequest}: {@code {"action": "start|stop|restart|kill", "wait": true, "timeout": 60}}. */
@@ -74,27 +76,11 @@ public final class PowerRoutes {
     }
 
     public void operation(Context ctx) {
-        Operation op = operations.find(ctx.pathParam("opId"))
-                .orElseThrow(() -> ProblemException.notFound("operation " + ctx.pathParam("opId")
-                        + " does not exist (operations are kept for a while after they finish)"));
-        dev.raptor.api.http.Responses.json(ctx, 200, op.toDocument());
+        byId.operation(ctx);
     }
 
-    /**
-     * Cancels a pending file operation: it stops at its next file or buffer, removes its partial output and answers
-     * failed, {@code cancelled}. Answers the operation as it stands (still pending while it winds down; a finished
-     * one keeps its answer: cancelling it is a no-op). A power action is not cancelled this way (409): a later
-     * action supersedes it.
-     */
+    /** @see OperationRoutes#cancel */
     public void cancel(Context ctx) {
-        String id = ctx.pathParam("opId");
-        Operation op;
-        try {
-            op = operations.cancel(id).orElseThrow(() -> ProblemException.notFound("operation " + id
-                    + " does not exist (operations are kept for a while after they finish)"));
-        } catch (IllegalStateException e) {
-            throw new ProblemException(dev.raptor.wire.problem.Problem.of(409, "not-cancellable", "Not cancellable", e.getMessage()));
-        }
-        dev.raptor.api.http.Responses.json(ctx, 200, op.toDocument());
+        byId.cancel(ctx);
     }
 }

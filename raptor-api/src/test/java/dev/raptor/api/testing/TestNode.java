@@ -175,7 +175,13 @@ public final class TestNode implements AutoCloseable {
 
     /** A node whose engine is an in-memory {@link FakeRuntime}: servers run the fake game server at once. */
     public static TestNode onFakeEngine(Path dir) {
-        return new TestNode(dir, ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test"), 0, node -> new FakeRuntime());
+        return onFakeEngine(dir, s -> s);
+    }
+
+    /** On the in-memory engine, with {@code tweak}'s settings. */
+    public static TestNode onFakeEngine(Path dir, java.util.function.UnaryOperator<ApiSettings> tweak) {
+        return new TestNode(dir, tweak.apply(ApiSettings.defaults("127.0.0.1", 0, dir.resolve("raptor.sock"), "test")), 0,
+                node -> new FakeRuntime());
     }
 
     /** A node whose runtime pulls from the registries named with these credentials, as the daemon's configuration says. */

@@ -167,7 +167,9 @@ public final class SftpScenario implements Scenario {
         long cpu0 = t.serverCpu().read();
         long took = transfer(dir, key, t, command);
         wall.add(took);
-        cpu.add((t.serverCpu().read() - cpu0) * (1_000_000_000L / TICKS_PER_SECOND));
+        long cpuNanos = (t.serverCpu().read() - cpu0) * (1_000_000_000L / TICKS_PER_SECOND);
+        cpu.add(cpuNanos);
+        System.out.printf(Locale.ROOT, "    server CPU %.2f s%n", cpuNanos / 1e9);
     }
 
     private static long transfer(Path dir, Path key, Target t, String command) throws IOException, InterruptedException {

@@ -104,10 +104,10 @@ final class ServerLifecycle {
         return switch (op.intent) {
             case Intent.Power(PowerAction a) -> switch (a) {
                 case START -> start(op);
-                case STOP -> stop(op, "stop requested", containerToStop());
+                case STOP -> stopWatched(op, "stop requested");
                 case KILL -> kill(op, "kill requested");
                 case RESTART -> {
-                    stop(op, "restart requested", containerToStop());
+                    stopWatched(op, "restart requested");
                     op.check();
                     yield start(op);
                 }
@@ -125,7 +125,7 @@ final class ServerLifecycle {
             case Intent.Converge c -> {
                 // The store is the truth here: an import may have rewritten the desired state behind us.
                 store.find(id).ifPresent(stored -> server.adoptDesired(stored.desired()));
-                yield server.desired() == DesiredState.RUNNING ? start(op) : stop(op, c.why(), containerToStop());
+                yield server.desired() == DesiredState.RUNNING ? start(op) : stopWatched(op, c.why());
             }
         };
     }
@@ -245,11 +245,14 @@ final class ServerLifecycle {
             // the engine's own refusal (a port another container publishes), told as the probe tells it
             throw new Submission.Failure("port in use: " + e.portInUse().get().describe() + " (the engine says: " + e.getMessage() + ")");
         }
-        ContainerInfo after = runtime.inspect(c.ref(), call());
-        server.run(c.ref(), after.startedAt(), requested);
+        // The start's answer is the fact that its process runs (the engine answers once it does): no inspect after
+        // it. Its start time is this answer's instant, a few milliseconds after the engine's own record of it. An exit
+        // right after is seen as any exit is: by the boot watch, or, for a server done at its start, by the engine's
+        // exit event (an inspect here would only have caught the exits of its own few milliseconds).
+        server.run(c.ref(), Instant.now(), requested);
         server.health(spec.healthCheck() == null ? ContainerHealth.NONE : ContainerHealth.STARTING, "started");
         server.announceRun();
-        if (after.running() && spec.readyPattern() == null && spec.settle().isZero()) {
+        if (spec.readyPattern() == null && spec.settle().isZero()) {
             server.transition(ServerState.RUNNING, "process running");
             return done(op);
         }
@@ -406,6 +409,35 @@ final class ServerLifecycle {
         return currentContainer();
     }
 
+    /**
+     * A stop of the server as the controller watches it (a stop, a restart, converging to stopped). While it believes
+     * the server runs, the stop request goes straight to the container it watches, without looking first: the runtime
+     * answers a request to a container that no longer runs as done (a signal) or refused as not running (a console
+     * line), and the wait that follows gives its exit code either way. A container that is gone, or a request the
+     * runtime could not deliver, sends the stop the long way ({@link #containerToStop}: what the engine says of it,
+     * which tells an unreachable node apart). An RCON stop is not the runtime's to answer, so it always looks first.
+     */
+    private PowerResult stopWatched(Submission op, String why) {
+        ContainerRef known = server.container();
+        ServerState now = server.state();
+        Optional<ServerSpec> spec = storedSpec();
+        StopPolicy policy = spec.map(ServerSpec::stopPolicy).orElse(StopPolicy.defaultPolicy());
+        if (known == null || policy instanceof StopPolicy.Rcon
+                || !(now == ServerState.RUNNING || now == ServerState.STARTING || now == ServerState.STOPPING)) {
+            return stop(op, why, containerToStop());
+        }
+        try {
+            requestStop(known, policy, spec);
+        } catch (EngineException.Conflict notRunning) {
+            // already stopped (or paused): the wait below confirms it or kills it at the timeout, as for a stop that looked first
+        } catch (EngineException notDelivered) {
+            op.check();
+            return stop(op, why, containerToStop());
+        }
+        server.transition(ServerState.STOPPING, why);
+        return awaitStopped(op, known, policy);
+    }
+
     /** Stops {@code c} (the server's container as just seen, or null) by its stop policy, killing it at the timeout. */
     private PowerResult stop(Submission op, String why, ContainerInfo c) {
         if (unreachable(c)) {
@@ -421,17 +453,27 @@ final class ServerLifecycle {
         StopPolicy policy = spec.map(ServerSpec::stopPolicy).orElse(StopPolicy.defaultPolicy());
         ContainerRef ref = c.ref();
         try {
-            switch (policy) {
-                case StopPolicy.Command cmd -> runtime.sendInput(ref, cmd.value(), call());
-                case StopPolicy.Signal sig -> runtime.signal(ref, sig.value(), call());
-                case StopPolicy.Rcon rcon -> sendRcon(rcon, spec.orElse(null));
-            }
+            requestStop(ref, policy, spec);
         } catch (EngineException.NotFound | EngineException.Conflict e) {
             // already gone or already stopped: the wait below confirms it
         } catch (EngineException e) {
             op.check();
             server.activity("stop", "the stop request failed (" + describe(e) + "); killing at the timeout", Map.of());
         }
+        return awaitStopped(op, ref, policy);
+    }
+
+    /** Asks the server to stop by its policy: its console command, a signal, or an RCON command. */
+    private void requestStop(ContainerRef ref, StopPolicy policy, Optional<ServerSpec> spec) {
+        switch (policy) {
+            case StopPolicy.Command cmd -> runtime.sendInput(ref, cmd.value(), call());
+            case StopPolicy.Signal sig -> runtime.signal(ref, sig.value(), call());
+            case StopPolicy.Rcon rcon -> sendRcon(rcon, spec.orElse(null));
+        }
+    }
+
+    /** Waits out the stop policy's timeout for the exit after a stop request, and kills the server at it. */
+    private PowerResult awaitStopped(Submission op, ContainerRef ref, StopPolicy policy) {
         Optional<Integer> code = op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(policy.timeout())));
         op.check();
         if (code.isEmpty()) {
@@ -454,7 +496,7 @@ final class ServerLifecycle {
     }
 
     private PowerResult kill(Submission op, String why) {
-        for (ContainerInfo c : runtime.find(id, call())) {
+        for (ContainerInfo c : runtime.findToRemove(id, call())) {
             if (c.running()) {
                 killAndWait(op, c.ref());
             }
@@ -643,7 +685,7 @@ final class ServerLifecycle {
 
     private PowerResult delete(Submission op, boolean force) {
         // one search: stop (or kill) whatever of it runs, then remove all of it
-        List<ContainerInfo> found = runtime.find(id, call());
+        List<ContainerInfo> found = runtime.findToRemove(id, call());
         for (ContainerInfo c : found) {
             if (!c.running()) {
                 continue;

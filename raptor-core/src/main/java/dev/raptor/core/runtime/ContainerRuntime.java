@@ -111,6 +111,17 @@ public interface ContainerRuntime extends AutoCloseable {
     List<ContainerInfo> find(UUID serverId, Deadline deadline);
 
     /**
+     * The containers labelled for {@code serverId}, as {@link #find}, but with only what stopping and removing them
+     * needs: each one's reference, labels and status (running or not, or unreachable). Exit code, times and health
+     * may be missing (null, {@link ContainerHealth#NONE}). For a delete or a kill, which act on every match and read
+     * nothing else: an engine that must ask about each match separately for the rest (Docker: a list, then an
+     * inspect per container) skips those questions. The default is {@link #find}.
+     */
+    default List<ContainerInfo> findToRemove(UUID serverId, Deadline deadline) {
+        return find(serverId, deadline);
+    }
+
+    /**
      * Creates (does not start) the server's container, named {@link RuntimeLabels#containerName} and
      * labelled with the server id and {@link SpecHash#of}. The server's data directory {@code dataDir}
      * appears inside it at {@link ServerSpec#DATA_MOUNT} (runtimes without a filesystem namespace run

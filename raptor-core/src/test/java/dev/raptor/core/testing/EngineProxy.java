@@ -84,6 +84,19 @@ public final class EngineProxy implements AutoCloseable {
 
     private static final java.util.regex.Pattern REQUEST_LINE = java.util.regex.Pattern.compile("[A-Z]+ /\\S* HTTP/1\\.[01]");
 
+    /** One request passed on: its method and its path without the API version and the query. */
+    public record Request(String method, String path) {
+    }
+
+    /** Every request passed on so far, in order. */
+    public List<Request> requestPaths() {
+        return requestLines.stream().filter(l -> REQUEST_LINE.matcher(l).matches()).map(l -> l.split(" ")).map(l -> {
+            String path = l[1].replaceFirst("^/v[0-9.]+/", "/");
+            int query = path.indexOf('?');
+            return new Request(l[0], query < 0 ? path : path.substring(0, query));
+        }).toList();
+    }
+
     private void pump(SocketChannel from, SocketChannel to, boolean requests) {
         ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
         StringBuilder line = new StringBuilder();

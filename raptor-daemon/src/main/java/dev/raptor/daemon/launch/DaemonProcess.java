@@ -327,6 +327,7 @@ public final class DaemonProcess implements AutoCloseable {
         private List<String> jvmOptions = List.of("--enable-native-access=ALL-UNNAMED", "-Xmx256m");
         private String classPath = System.getProperty("java.class.path");
         private Path script;
+        private List<String> wrapper = List.of();
         private Path stdout;
         private Path stderr;
         private boolean append;
@@ -395,6 +396,15 @@ public final class DaemonProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A program that runs it and execs into it, keeping the pid the JVM's, such as {@code nsenter
+         * --net=/var/run/netns/worker --} (a {@code raptord agent} in a worker's network namespace).
+         */
+        public Builder wrapper(List<String> command) {
+            this.wrapper = List.copyOf(command);
+            return this;
+        }
+
         /** Standard output and standard error to files of their own. */
         public Builder output(Path stdoutFile, Path stderrFile) {
             this.stdout = stdoutFile;
@@ -416,7 +426,7 @@ public final class DaemonProcess implements AutoCloseable {
             if (stdout == null) {
                 throw new IllegalStateException("say where its output goes: output(...) or log(...)");
             }
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(wrapper);
             if (script != null) {
                 command.add(script.toString());
             } else {

@@ -139,16 +139,17 @@ public final class SftpServer implements AutoCloseable {
                 return new JailFileSystem(JailFileSystemProvider.INSTANCE, new UserVolume(login, files, locks, activity));
             }
         });
-        s.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(JailSftpAccessor.INSTANCE)
-                .withSftpErrorStatusDataHandler(new SftpStatuses())
-                // a refusal while reading attributes is an answer, not something to warn about and paper over
-                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException)
-                .build()));
+        // MINA's subsystem, answering through the channel directly (DirectSftpSubsystem says why: downloads)
+        SftpSubsystemFactory sftp = new DirectSftpSubsystemFactory();
+        sftp.setFileSystemAccessor(JailSftpAccessor.INSTANCE);
+        sftp.setErrorStatusDataHandler(new SftpStatuses());
+        // a refusal while reading attributes is an answer, not something to warn about and paper over
+        sftp.setUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException);
+        s.setSubsystemFactories(List.of(sftp));
         // OpenSSH's client reads and writes in requests as long as the server's limits@openssh.com allow, up to
         // 255 KiB; MINA's default read limit, 63 KiB, made a download four times as many requests and answers as
         // from OpenSSH's own sftp-server (whose limits are 255 KiB both ways). Pending answers stay bounded per
-        // channel by BUFFERED_IO_OUTPUT_MAX_PENDING_WRITE_SIZE (2 MiB).
+        // channel by the client's window and DirectSftpSubsystem.MAX_QUEUED (2 MiB).
         SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(s, SFTP_MAX_DATA);
         SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(s, SFTP_MAX_DATA);
         // MINA's SFTP subsystem handles one request at a time and gives the channel window back only as it writes,

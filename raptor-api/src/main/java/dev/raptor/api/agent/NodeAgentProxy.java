@@ -1,0 +1,430 @@
+package dev.raptor.api.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.raptor.api.auth.OperationOwner;
+import dev.raptor.api.auth.SignedLinks;
+import dev.raptor.api.files.FileActivity;
+import dev.raptor.api.files.FileLinkRoutes;
+import dev.raptor.api.files.UploadLimit;
+import dev.raptor.api.http.Query;
+import dev.raptor.api.problem.ProblemException;
+import dev.raptor.core.node.NodeTransfers;
+import dev.raptor.core.operation.OperationKind;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.wire.problem.Problem;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The manager's side of the node agents: a file route of a server placed on a node that has an agent is forwarded
+ * there as it came (method, path, query, body streamed through, never held), after this daemon has checked the
+ * caller's credential, with the agent key and the server's file policy ({@link AgentFilePolicy}) added; the agent's
+ * answer (status, headers, body: a problem too) is streamed back as it is. A server on a node without an agent is
+ * served here. Signed links are signed and redeemed here (the address browsers reach), their path checked and their
+ * transfer done by the agent; an operation an agent answered {@code 202} for is asked of that agent by its id. An agent
+ * that cannot be reached answers {@code 503 node-unavailable} at once, never a hang or a 500.
+ */
+public final class NodeAgentProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeAgentProxy.class);
+    /** Headers of the caller's request the agent needs (everything else is this daemon's business: its credential). */
+    private static final List<String> FORWARDED = List.of("Content-Type", "Range", "Accept", "If-Modified-Since");
+    /** Hop-by-hop headers (RFC 9110 7.6.1) and the length, which is set from the agent's own. */
+    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
+            "upgrade", "proxy-authenticate", "content-length", "date", "server", AgentActivity.HEADER.toLowerCase(Locale.ROOT));
+    /** The who of the request, for the activity entries the agent writes. */
+    public static final String BY_HEADER = "X-Raptor-By";
+    private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** An operation document is a few hundred bytes; a 202 body is read whole to learn its id (at most this much). */
+    private static final int OPERATION_BYTES = 256 * 1024;
+    /** Until the agent's answer starts, for requests without a body (a listing, a search, a download's first byte). */
+    private static final Duration ANSWER = Duration.ofMinutes(10);
+
+    private final ServerFleet fleet;
+    private final NodeAgents agents;
+    private final long uploadMaxFileBytes;
+    private final HttpClient http;
+    /**
+     * The file operations agents answered {@code 202} for, by id: {@code GET|DELETE /operations/{opId}} here goes to the
+     * agent that runs it. The newest {@link #REMEMBERED} only (an operation is kept an hour on its agent anyway).
+     */
+    private final Map<String, RemoteOperation> remote = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RemoteOperation> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+    private static final int REMEMBERED = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An operation running on an agent, for a server of its node. */
+    private record RemoteOperation(UUID serverId, String node, URI agent) {
+    }
+
+    /** @param uploadMaxFileBytes this node's per-file upload limit, applied here to uploads an agent will write (0: none) */
+    public NodeAgentProxy(ServerFleet fleet, NodeAgents agents, long uploadMaxFileBytes) {
+        this.fleet = fleet;
+        this.agents = agents;
+        this.uploadMaxFileBytes = uploadMaxFileBytes;
+        this.http = agents.isEmpty() ? null : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** {@code local} for servers whose files are here, forwarding to the agent for the others. */
+    public Handler around(Handler local) {
+        if (agents.isEmpty()) {
+            return local;
+        }
+        return ctx -> {
+            UUID id = Query.serverId(ctx);
+            ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
+            String node = nodeOf(id, spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                local.handle(ctx);
+            } else {
+                forward(ctx, id, spec, node, agent);
+            }
+        };
+    }
+
+    /** The agent's own routes for signed links (under {@code /api/v1}): a path's check, a link's upload. */
+    static final String LINK_CHECK = "/servers/{id}/files/link-check";
+    static final String LINK_UPLOAD = "/servers/{id}/files/link-upload";
+
+    /**
+     * {@code POST /servers/{id}/files/upload-url|download-url}: for a server on an agent's node, its agent checks the path
+     * as the local route would (a directory or nothing / a readable file), then this daemon signs the link (it is the
+     * one browsers reach).
+     */
+    public Handler linkUrl(FileLinkRoutes links, boolean upload, Handler local) {
+        if (agents.isEmpty()) {
+            return local;
+        }
+        return ctx -> {
+            UUID id = Query.serverId(ctx);
+            ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
+            String node = nodeOf(id, spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                local.handle(ctx);
+                return;
+            }
+            String path = links.pathOf(ctx);
+            String check = "/api/v1" + LINK_CHECK.replace("{id}", id.toString()) + "?purpose=" + (upload ? "upload" : "download")
+                    + "&path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<InputStream> checked = exchange(ctx, id, spec, node, agent, check, false);
+            if (checked.statusCode() != 204) {
+                relay(ctx, id, node, agent, checked, null); // the agent's refusal (a problem naming the path), as it is
+                return;
+            }
+            checked.body().close();
+            if (upload) {
+                links.signUpload(ctx, id, path);
+            } else {
+                links.signDownload(ctx, id, path);
+            }
+        };
+    }
+
+    /** {@code POST /files/upload?token=}: the link redeemed here; the form's files written by the server's agent. */
+    public Handler linkUpload(FileLinkRoutes links) {
+        return ctx -> {
+            SignedLinks.Claims c = links.redeemUpload(ctx);
+            ServerSpec spec = fleet.find(c.serverId()).orElseThrow(() -> new ServerNotFoundException(c.serverId())).stored().spec();
+            String node = agents.isEmpty() ? null : nodeOf(c.serverId(), spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                links.upload(ctx, c);
+                return;
+            }
+            ctx.attribute(LINK_WHO, "signed link " + c.linkId());
+            forward(ctx, c.serverId(), spec, node, agent, "/api/v1" + LINK_UPLOAD.replace("{id}", c.serverId().toString())
+                    + "?path=" + java.net.URLEncoder.encode(c.resource(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "&uploadMaxFileBytes=" + uploadMaxFileBytes, true, null);
+        };
+    }
+
+    /** {@code GET /files/download?token=}: the link redeemed here; the file streamed from the server's agent. */
+    public Handler linkDownload(FileLinkRoutes links) {
+        return ctx -> {
+            SignedLinks.Claims c = links.redeemDownload(ctx);
+            ServerSpec spec = fleet.find(c.serverId()).orElseThrow(() -> new ServerNotFoundException(c.serverId())).stored().spec();
+            String node = agents.isEmpty() ? null : nodeOf(c.serverId(), spec);
+            URI agent = agents.of(node);
+            if (agent == null) {
+                links.download(ctx, c);
+                return;
+            }
+            String name = c.resource().substring(c.resource().lastIndexOf('/') + 1);
+            ctx.attribute(LINK_WHO, "signed link " + c.linkId());
+            forward(ctx, c.serverId(), spec, node, agent, "/api/v1/servers/" + c.serverId() + "/files/content?path="
+                    + java.net.URLEncoder.encode(c.resource(), java.nio.charset.StandardCharsets.UTF_8), false, name);
+        };
+    }
+
+    /** Who a link's request is (the link, not a principal), for the agent's activity entries. */
+    private static final String LINK_WHO = "raptor.link-who";
+
+    /** {@code local} ({@code GET|DELETE /operations/{opId}}) for this daemon's operations; the agent's for one it runs. */
+    public Handler aroundOperation(Handler local) {
+        if (agents.isEmpty()) {
+            return local;
+        }
+        return ctx -> {
+            RemoteOperation op = remote.get(ctx.pathParam("opId"));
+            if (op == null) {
+                local.handle(ctx);
+            } else {
+                forward(ctx, op.serverId(), null, op.node(), op.agent());
+            }
+        };
+    }
+
+    /** Whose an operation an agent runs is (a file operation of one server), for authorising server tokens on it. */
+    public Optional<OperationOwner> ownerOf(String opId) {
+        RemoteOperation op = remote.get(opId);
+        return op == null ? Optional.empty() : Optional.of(new OperationOwner(op.serverId(), OperationKind.FILES));
+    }
+
+    /** The node the server's files are on: its spec's, else where the runtime placed it; null when never placed. */
+    private String nodeOf(UUID id, ServerSpec spec) {
+        if (spec.node() != null) {
+            return spec.node();
+        }
+        NodeTransfers moves = fleet.runtime().transfers().orElse(null);
+        if (moves == null) {
+            return null;
+        }
+        try {
+            return moves.nodeOf(id, Deadline.in(Duration.ofSeconds(30)));
+        } catch (RuntimeException e) {
+            throw unavailable(id, null, "the swarm cannot say which node it is on: " + e.getMessage());
+        }
+    }
+
+    private void forward(Context ctx, UUID id, ServerSpec spec, String node, URI agent) throws IOException {
+        String query = ctx.queryString();
+        forward(ctx, id, spec, node, agent, ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), true, null);
+    }
+
+    /**
+     * Sends {@code ctx}'s method to {@code pathAndQuery} on {@code agent} (with its body when {@code withBody}) and
+     * streams the answer back; {@code attachment} names the file of a download answered as an attachment.
+     */
+    private void forward(Context ctx, UUID id, ServerSpec spec, String node, URI agent, String pathAndQuery, boolean withBody,
+                         String attachment) throws IOException {
+        relay(ctx, id, node, agent, exchange(ctx, id, spec, node, agent, pathAndQuery, withBody), attachment);
+    }
+
+    /** Sends the request to the agent and waits for its answer's head; the body is still to be read. */
+    private HttpResponse<InputStream> exchange(Context ctx, UUID id, ServerSpec spec, String node, URI agent, String pathAndQuery,
+                                               boolean withBody) throws IOException {
+        URI target = agent.resolve(pathAndQuery);
+        long length = withBody ? ctx.req().getContentLengthLong() : 0;
+        boolean hasBody = withBody && (length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null));
+        // the upload limit is this daemon's setting: checked here, where it is configured, before a byte goes to the node
+        boolean upload = ctx.method().name().equals("PUT") && ctx.path().endsWith("/files/content") && uploadMaxFileBytes > 0;
+        String uploadPath = ctx.queryParam("path");
+        if (upload && length > uploadMaxFileBytes) {
+            throw UploadLimit.tooLarge(uploadMaxFileBytes, uploadPath);
+        }
+        LimitedBody limited = null;
+        HttpRequest.BodyPublisher body;
+        if (!hasBody) {
+            body = HttpRequest.BodyPublishers.noBody();
+        } else {
+            InputStream in = ctx.req().getInputStream();
+            if (upload) {
+                in = limited = new LimitedBody(in, uploadMaxFileBytes);
+            }
+            InputStream source = in;
+            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> source);
+            body = length >= 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+        }
+        HttpRequest.Builder req = HttpRequest.newBuilder(target)
+                .method(ctx.method().name(), body)
+                .header("Authorization", "Bearer " + agents.key())
+                .header(BY_HEADER, ctx.attribute(LINK_WHO) != null ? ctx.<String>attribute(LINK_WHO) : FileActivity.who(ctx));
+        if (spec != null) {
+            req.header(AgentFilePolicy.HEADER, AgentFilePolicy.of(spec).encode());
+        }
+        if (!hasBody) {
+            req.timeout(ANSWER); // with a body the answer comes after it, however long the upload takes
+        }
+        for (String h : FORWARDED) {
+            String v = ctx.header(h);
+            if (v != null) {
+                req.header(h, v);
+            }
+        }
+        HttpResponse<InputStream> answer;
+        try {
+            answer = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw unavailable(id, node, "its agent at " + agent + " did not answer within " + ANSWER.toMinutes() + " minutes");
+        } catch (IOException e) {
+            if (limited != null && limited.exceeded) {
+                throw UploadLimit.tooLarge(uploadMaxFileBytes, uploadPath); // the agent saw a cut body: it wrote nothing
+            }
+            if (ctx.res().isCommitted()) {
+                throw new UncheckedIOException(e);
+            }
+            throw unavailable(id, node, "its agent at " + agent + " cannot be reached: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(id, node, "interrupted while asking its agent");
+        }
+        if (answer.statusCode() == 401) {
+            // the caller's credential was checked here: a refusal there is this daemon's key, not theirs
+            answer.body().close();
+            throw unavailable(id, node, "its agent at " + agent + " refuses this daemon's agent key (RAPTOR_AGENT_KEY must be the "
+                    + "same on the manager and on the agent)");
+        }
+        answer.headers().firstValue(AgentActivity.HEADER).ifPresent(h -> record(id, node, h));
+        return answer;
+    }
+
+    /** Streams the agent's answer back as it is (status, headers, body). */
+    private void relay(Context ctx, UUID id, String node, URI agent, HttpResponse<InputStream> answer, String attachment)
+            throws IOException {
+        try (InputStream in = answer.body()) {
+            ctx.status(answer.statusCode());
+            ctx.res().setCharacterEncoding(null);
+            if (attachment != null && answer.statusCode() / 100 == 2) {
+                ctx.res().setHeader("Content-Disposition", dev.raptor.api.files.ContentDisposition.attachment(attachment));
+            }
+            // the servlet's own setter: a Content-Type set as a plain header loses to the API's JSON default
+            answer.headers().firstValue("Content-Type").ifPresent(ctx.res()::setContentType);
+            answer.headers().map().forEach((name, values) -> {
+                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":") && !name.equalsIgnoreCase("Content-Type")) {
+                    for (String v : values) {
+                        ctx.res().addHeader(name, v);
+                    }
+                }
+            });
+            OutputStream out = ctx.res().getOutputStream();
+            if (answer.statusCode() == 202) {
+                // an operation that outlasted its wait, running on the agent: remembered so its id works here too
+                byte[] doc = in.readNBytes(OPERATION_BYTES);
+                remember(doc, id, node, agent);
+                ctx.res().setContentLengthLong(doc.length);
+                out.write(doc);
+            } else {
+                answer.headers().firstValueAsLong("Content-Length").ifPresent(ctx.res()::setContentLengthLong);
+                in.transferTo(out);
+            }
+            out.flush();
+        }
+    }
+
+    private void remember(byte[] document, UUID id, String node, URI agent) {
+        try {
+            JsonNode opId = JSON.readTree(document).path("id");
+            if (opId.isTextual()) {
+                remote.put(opId.asText(), new RemoteOperation(id, node, agent));
+            }
+        } catch (IOException e) {
+            log.atWarn().addKeyValue("server", id).addKeyValue("node", node).log("an agent's 202 carried no operation: {}", e.toString());
+        }
+    }
+
+    /** The agent's activity entries of this request, into the server's activity log here. */
+    private void record(UUID id, String node, String header) {
+        try {
+            for (AgentActivity a : AgentActivity.decode(header)) {
+                java.util.Map<String, String> details = new java.util.LinkedHashMap<>(a.details());
+                details.put("node", node);
+                fleet.store().appendActivity(id, a.type(), a.message(), details);
+            }
+        } catch (RuntimeException e) {
+            // the change happened on the node; only its entry is lost
+            log.atWarn().addKeyValue("server", id).addKeyValue("node", node).addKeyValue("error", e.toString())
+                    .log("could not record the agent's activity entries");
+        }
+    }
+
+    /** A chunked upload's body, cut off past the limit (the agent then sees a broken body and keeps nothing of it). */
+    private static final class LimitedBody extends java.io.FilterInputStream {
+        private final long limit;
+        private long read;
+        volatile boolean exceeded;
+
+        LimitedBody(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws IOException {
+            read += n;
+            if (read > limit) {
+                exceeded = true;
+                throw new IOException("the upload is larger than " + limit + " bytes");
+            }
+        }
+    }
+
+    private static ProblemException unavailable(UUID id, String node, String why) {
+        log.atWarn().addKeyValue("server", id).addKeyValue("node", node).log("files unreachable: {}", why);
+        return new ProblemException(Problem.of(503, "node-unavailable", "Node unavailable",
+                "the files of server " + id + (node == null ? ": " : " are on node " + node + ", and ") + why).withServerId(id));
+    }
+
+    private static String describe(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+    }
+}

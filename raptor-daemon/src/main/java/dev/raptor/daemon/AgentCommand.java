@@ -1,0 +1,104 @@
+package dev.raptor.daemon;
+
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.agent.NodeAgentServer;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code raptord agent}: the small mode of raptord that runs on each worker of a swarm and serves the files of the
+ * servers whose volumes are on that worker ({@link NodeAgentServer}) to the manager's raptord, which forwards its
+ * file API there. Configured by three environment variables, all required: {@value #ADDR_ENV} (where it listens: an
+ * address the manager reaches), {@value #VOLUMES_ENV} (the directory that holds the servers' volumes on this node: the
+ * manager's {@code RAPTOR_SWARM_VOLUMES} entry for it) and {@value #KEY_ENV} (the key it shares with the manager).
+ */
+final class AgentCommand {
+    static final String ADDR_ENV = "RAPTOR_AGENT_ADDR";
+    static final String VOLUMES_ENV = "RAPTOR_AGENT_VOLUMES";
+    static final String KEY_ENV = "RAPTOR_AGENT_KEY";
+    static final int MIN_KEY_CHARS = 32;
+
+    private AgentCommand() {
+    }
+
+    static boolean accepts(List<String> words) {
+        return words.size() == 1 && words.getFirst().equals("agent");
+    }
+
+    /** Serves until SIGTERM (then 0); returns the exit code when it cannot start (2: bad settings, 1: cannot listen). */
+    static int run(Map<String, String> env, String version, PrintStream err) {
+        List<String> problems = new ArrayList<>();
+        String addr = env.get(ADDR_ENV);
+        ConfigLoader.HostPort listen = null;
+        if (addr == null || addr.isBlank()) {
+            problems.add(ADDR_ENV + ": is required: host:port the manager reaches this agent on, e.g. 10.0.0.12:7090");
+        } else {
+            try {
+                listen = ConfigLoader.HostPort.parse(addr);
+            } catch (IllegalArgumentException e) {
+                problems.add(ADDR_ENV + ": " + e.getMessage());
+            }
+        }
+        String dir = env.get(VOLUMES_ENV);
+        Path volumes = null;
+        if (dir == null || dir.isBlank()) {
+            problems.add(VOLUMES_ENV + ": is required: the directory of this node's server volumes (its RAPTOR_SWARM_VOLUMES entry)");
+        } else if (!Path.of(dir.strip()).isAbsolute()) {
+            problems.add(VOLUMES_ENV + ": must be an absolute path (was '" + dir + "')");
+        } else {
+            volumes = Path.of(dir.strip());
+        }
+        String key = env.get(KEY_ENV);
+        if (key == null || key.isBlank()) {
+            problems.add(KEY_ENV + ": is required: the key the manager sends (its " + KEY_ENV + ")");
+        } else if (key.strip().length() < MIN_KEY_CHARS) {
+            problems.add(KEY_ENV + ": must be at least " + MIN_KEY_CHARS + " characters");
+        }
+        if (!problems.isEmpty()) {
+            err.println("raptord agent: the configuration is not usable:");
+            problems.forEach(p -> err.println("  - " + p));
+            return RaptordMain.EXIT_USAGE;
+        }
+        Logger log = LoggerFactory.getLogger(AgentCommand.class);
+        NodeAgentServer agent;
+        ServerVolumes serverVolumes;
+        try {
+            Files.createDirectories(volumes);
+            serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
+            agent = NodeAgentServer.create(serverVolumes, ApiKey.of(key.strip(), KEY_ENV),
+                    ApiSettings.defaults(listen.host(), listen.port(), null, version)).start();
+        } catch (Exception e) {
+            log.error("raptord agent cannot start on {}: {}", addr, e.toString());
+            return RaptordMain.EXIT_BOOT_FAILED;
+        }
+        log.atInfo().addKeyValue("volumes", volumes).addKeyValue("port", agent.port())
+                .log("raptord agent serving the files of {} on {}:{}", volumes, listen.host(), agent.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptord-agent-shutdown").unstarted(() -> {
+            try {
+                agent.close();
+                serverVolumes.close();
+                log.info("raptord agent stopped");
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

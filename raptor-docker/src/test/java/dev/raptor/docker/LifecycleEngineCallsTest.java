@@ -1,0 +1,151 @@
+package dev.raptor.docker;
+
+import dev.raptor.core.event.EventBus;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.power.ServerFleet;
+import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.Deadline;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.EngineProxy;
+import dev.raptor.store.SqliteStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What one create+start+stop+remove costs in engine calls, counted at a proxy in front of the real engine, with the
+ * controller, the store and the Docker runtime as raptord wires them. raptor-bench's {@code lifecycle} scenario compares
+ * this round with the same one made directly with docker-java (create, start, stop, remove: 4 calls); every call
+ * Raptor adds is a round trip to the engine. Each one below is needed (see the comments), and any call added later
+ * fails this test until it is justified here.
+ */
+class LifecycleEngineCallsTest {
+    private static final Duration HANG = Duration.ofSeconds(120);
+
+    @TempDir
+    Path dir;
+    private final String node = "calls-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void requireEngine() {
+        TestEngine.requireEngine();
+    }
+
+    @AfterEach
+    void removeWhatIsLeft() {
+        try (DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(TestEngine.dockerHost()).withNode(node))) {
+            for (ContainerInfo c : runtime.listOwned(Deadline.in(HANG))) {
+                runtime.remove(c.ref(), Deadline.in(HANG));
+            }
+        }
+    }
+
+    /** The calls of one round, by kind, in the order the lifecycle makes them. */
+    private static final List<Call> ROUND = List.of(
+            new Call("GET", "/containers/json"),   // start: the server's containers, by label (rule 6; none yet)
+            new Call("GET", "/images/"),           // start: is the image here (else it is pulled, with progress); its labels seed the create
+            new Call("POST", "/containers/create"),
+            new Call("POST", "/containers/", "/start"),
+            new Call("POST", "/containers/", "/kill"),  // stop: the stop policy's SIGTERM, straight to the watched container
+            new Call("POST", "/containers/", "/wait"),  // stop: its exit code
+            new Call("GET", "/containers/json"),   // delete: every container of the server, duplicates too (the list says which run)
+            new Call("DELETE", "/containers/", ""));
+
+    @Test
+    void aCreateStartStopRemoveRoundCostsEightEngineCallsAndNoInspect() throws Exception {
+        try (EngineProxy proxy = new EngineProxy(dir.resolve("engine.sock"), TestEngine.dockerHost());
+             SqliteStore store = SqliteStore.open(dir.resolve("state"));
+             DockerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.of(proxy.dockerHost()).withNode(node));
+             // the periodic sweep (a backstop for lost events) lists the engine on its own clock, not as part of a round
+             ServerFleet fleet = new ServerFleet(store, runtime, new EventBus(),
+                     ControllerSettings.defaults(dir.resolve("volumes")).withObserveEvery(Duration.ofHours(1)))) {
+            fleet.boot();
+            for (int round = 1; round <= 2; round++) {
+                Map<Call, Long> before = counts(proxy);
+                UUID id = fleet.create(ServerSpec.builder(TestEngine.IMAGE).name("calls-" + round).env("BOOT_DELAY", "0")
+                        .settle(Duration.ZERO).build()).id();
+                assertThat(fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS))
+                        .isInstanceOf(PowerResult.Done.class);
+                assertThat(fleet.find(id).orElseThrow().state()).isEqualTo(ServerState.RUNNING);
+                PowerResult stopped = fleet.power(id, PowerAction.STOP).get(HANG.toSeconds(), TimeUnit.SECONDS);
+                assertThat(stopped).isInstanceOf(PowerResult.Done.class);
+                assertThat(((PowerResult.Done) stopped).state()).isEqualTo(ServerState.OFFLINE);
+                assertThat(fleet.delete(id, false).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+                assertThat(runtime.find(id, Deadline.in(HANG))).as("removed").isEmpty();
+                Map<Call, Long> after = counts(proxy);
+
+                Map<Call, Long> expected = new LinkedHashMap<>();
+                ROUND.forEach(c -> expected.merge(c, 1L, Long::sum));
+                expected.put(INSPECT, 0L);
+                Map<Call, Long> made = new LinkedHashMap<>();
+                // the removal check above is the test's own list
+                expected.keySet().forEach(c -> made.put(c, after.get(c) - before.get(c) - (c.equals(LIST) ? 1 : 0)));
+                assertThat(made).as("engine calls of round %d, by kind", round).isEqualTo(expected);
+                long all = after.get(ANY) - before.get(ANY) - 1;
+                assertThat(all).as("every engine call of round %d", round).isEqualTo(ROUND.size());
+            }
+        }
+    }
+
+    private static final Call LIST = new Call("GET", "/containers/json");
+    private static final Call INSPECT = new Call("GET", "/containers/", "/json");
+    private static final Call ANY = new Call("*", "/");
+
+    private static Map<Call, Long> counts(EngineProxy proxy) {
+        Map<Call, Long> out = new LinkedHashMap<>();
+        for (Call c : ROUND) {
+            out.put(c, c.count(proxy));
+        }
+        out.put(INSPECT, INSPECT.count(proxy));
+        out.put(ANY, ANY.count(proxy));
+        return out;
+    }
+
+    /**
+     * A kind of engine call: a method and a path that starts with {@code prefix} and (when {@code suffix} is not
+     * null) ends with {@code suffix} after a container id; {@code "*"} is any method.
+     */
+    private record Call(String method, String prefix, String suffix) {
+        Call(String method, String prefix) {
+            this(method, prefix, null);
+        }
+
+        long count(EngineProxy proxy) {
+            return proxy.requestPaths().stream().filter(this::matches).count();
+        }
+
+        private boolean matches(EngineProxy.Request r) {
+            if (!method.equals("*") && !method.equals(r.method())) {
+                return false;
+            }
+            String path = r.path();
+            if (!path.startsWith(prefix)) {
+                return false;
+            }
+            if (suffix == null) {
+                return true;
+            }
+            String rest = path.substring(prefix.length());
+            return !rest.equals("json") && !rest.equals("create") && rest.matches("[^/]+" + java.util.regex.Pattern.quote(suffix));
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + prefix + (suffix == null ? "" : "{id}" + suffix);
+        }
+    }
+}
