@@ -49,6 +49,10 @@ import java.util.regex.Pattern;
  *   <tr><td>swarmNodes</td><td>RAPTOR_SWARM_NODES</td><td>none; {@code hostname=engine,...}, required by runtime swarm</td></tr>
  *   <tr><td>swarmVolumes</td><td>RAPTOR_SWARM_VOLUMES</td><td>none; {@code hostname=/path,...}: where a node keeps servers' data
  *       (a node not named keeps it at the same path as this machine)</td></tr>
+ *   <tr><td>swarmHelperImage</td><td>RAPTOR_SWARM_HELPER_IMAGE</td><td>busybox:1.36; the image of the helper containers
+ *       that reach a node's server files (transfers, deletes); it needs {@code rm}</td></tr>
+ *   <tr><td>swarmTlsCerts</td><td>RAPTOR_SWARM_TLS_CERTS</td><td>none; a directory with ca.pem, cert.pem, key.pem: every
+ *       {@code tcp://} engine of the swarm is then reached over TLS with that client certificate</td></tr>
  *   <tr><td>swarmAgents</td><td>RAPTOR_SWARM_AGENTS</td><td>none; {@code hostname=http://address:port,...}: the node agents
  *       ({@code raptord agent}) that serve the files of servers on those nodes</td></tr>
  *   <tr><td>agentKey</td><td>RAPTOR_AGENT_KEY</td><td>none; the key the node agents accept (at least 32 characters),
@@ -97,6 +101,8 @@ public final class ConfigLoader {
         keys.put("swarmNodes", "RAPTOR_SWARM_NODES");
         keys.put("swarmVolumes", "RAPTOR_SWARM_VOLUMES");
         keys.put("swarmAgents", "RAPTOR_SWARM_AGENTS");
+        keys.put("swarmHelperImage", "RAPTOR_SWARM_HELPER_IMAGE");
+        keys.put("swarmTlsCerts", "RAPTOR_SWARM_TLS_CERTS");
         keys.put("agentKey", AgentCommand.KEY_ENV);
         keys.put("serverUser", "RAPTOR_SERVER_USER");
         keys.put("logFormat", LogFormat.ENV);
@@ -270,6 +276,27 @@ public final class ConfigLoader {
             problems.add((sv.value == null ? "swarmVolumes / RAPTOR_SWARM_VOLUMES" : sv.name) + ": " + e.getMessage());
         }
 
+        Setting sh = setting("swarmHelperImage", yaml, file);
+        String swarmHelperImage = sh.value == null || sh.value.isBlank() ? null : sh.value.strip();
+        if (swarmHelperImage != null && swarmHelperImage.chars().anyMatch(Character::isWhitespace)) {
+            problems.add(sh.name + ": must be an image reference without spaces, e.g. busybox:1.36 (was '" + swarmHelperImage + "')");
+        }
+        Setting st = setting("swarmTlsCerts", yaml, file);
+        Path swarmTlsCerts = null;
+        if (st.value != null && !st.value.isBlank()) {
+            Path dir = Path.of(st.value.strip());
+            List<String> missing = java.util.stream.Stream.of("ca.pem", "cert.pem", "key.pem")
+                    .filter(name -> !Files.isReadable(dir.resolve(name))).toList();
+            if (!dir.isAbsolute()) {
+                problems.add(st.name + ": must be an absolute path (was '" + st.value.strip() + "')");
+            } else if (!missing.isEmpty()) {
+                problems.add(st.name + ": " + dir + " lacks " + String.join(", ", missing)
+                        + " (the client certificate for TLS engines, as DOCKER_CERT_PATH holds it)");
+            } else {
+                swarmTlsCerts = dir;
+            }
+        }
+
         NodeAgents agents = NodeAgents.NONE;
         Setting sa = setting("swarmAgents", yaml, file);
         Setting ak = setting("agentKey", yaml, file);
@@ -347,7 +374,8 @@ public final class ConfigLoader {
         return new DaemonConfig(dataDir, dataDirSource, httpHost, httpPort, socket, apiKey, apiKey == null ? null : key.name, runtime,
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
                 diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries,
-                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes, swarmVolumes, agents);
+                new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes, swarmVolumes, agents,
+                swarmHelperImage, swarmTlsCerts);
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */

@@ -39,6 +39,10 @@ import java.util.Map;
  * @param swarmVolumes on the swarm runtime, where a node keeps servers' data directories, by its hostname; a node missing
  *                   here keeps them at the same path as this machine ({@code <dataDir>/volumes/<id>})
  * @param agents     the node agents serving the files of servers on their nodes, and their key; none by default
+ * @param swarmHelperImage on the swarm runtime, the image of the helper containers that reach a node's server files
+ *                   (transfers, removing a node's copy); null = the runtime's default
+ * @param swarmTlsCerts on the swarm runtime, the directory with {@code ca.pem}, {@code cert.pem} and {@code key.pem} for
+ *                   {@code tcp://} engines that require TLS; null = plain TCP
  */
 public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, int httpPort, Path socket, String apiKey,
                            String apiKeySource, RuntimeChoice runtime, String dockerHost, String node, String serverUser,
@@ -46,7 +50,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
                            SecuritySettings security, Map<String, RegistryCredential> registries, FileOptions files,
                            Map<String, URI> swarmNodes, Map<String, Path> swarmVolumes,
-                           dev.raptor.api.agent.NodeAgents agents) {
+                           dev.raptor.api.agent.NodeAgents agents, String swarmHelperImage, Path swarmTlsCerts) {
 
     public DaemonConfig {
         registries = registries == null ? Map.of() : Map.copyOf(registries);
@@ -92,6 +96,8 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", registry logins for " + registries.keySet() + ", files=" + files
                 + (swarmNodes.isEmpty() ? "" : ", swarmNodes=" + swarmNodes)
                 + (swarmVolumes.isEmpty() ? "" : ", swarmVolumes=" + swarmVolumes)
-                + (agents.isEmpty() ? "" : ", agents=" + agents.addresses()) + "]";
+                + (agents.isEmpty() ? "" : ", agents=" + agents.addresses())
+                + (swarmHelperImage == null ? "" : ", swarmHelperImage=" + swarmHelperImage)
+                + (swarmTlsCerts == null ? "" : ", swarmTlsCerts=" + swarmTlsCerts) + "]";
     }
 }

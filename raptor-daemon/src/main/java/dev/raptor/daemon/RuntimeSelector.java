@@ -57,7 +57,7 @@ final class RuntimeSelector {
             case PROCESS -> process(config, "RAPTOR_RUNTIME=process", "RAPTOR_RUNTIME=process");
             case SWARM -> {
                 SwarmRuntime swarm = SwarmRuntime.connect(new SwarmRuntimeConfig(URI.create(config.dockerHost()), config.swarmNodes(), config.node(),
-                        config.swarmVolumes()));
+                        config.swarmVolumes(), config.swarmHelperImage(), config.swarmTlsCerts()));
                 Probe probe = probe(swarm);
                 if (probe.problem() != null) {
                     swarm.close();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -168,6 +169,32 @@ class ConfigLoaderTest {
         assertThat(c.agents().of("worker-1")).as("a node without an agent keeps its files here").isNull();
         assertThat(c.agents().key()).isEqualTo(key);
         assertThat(c.toString()).contains("worker-2").doesNotContain(key);
+    }
+
+    @Test
+    void theSwarmsHelperImageAndTlsDirectoryAreReadAndABadOneIsRefusedNamingTheSetting() throws IOException {
+        DaemonConfig none = loader(Map.of(), true).load(null);
+        assertThat(none.swarmHelperImage()).isNull();
+        assertThat(none.swarmTlsCerts()).isNull();
+        Path certs = Files.createDirectories(tmp.resolve("swarm-tls"));
+        for (String name : List.of("ca.pem", "cert.pem", "key.pem")) {
+            Files.writeString(certs.resolve(name), "pem");
+        }
+        DaemonConfig c = loader(Map.of("RAPTOR_SWARM_HELPER_IMAGE", "registry.local:5000/tools/busybox:1",
+                "RAPTOR_SWARM_TLS_CERTS", certs.toString()), true).load(null);
+        assertThat(c.swarmHelperImage()).isEqualTo("registry.local:5000/tools/busybox:1");
+        assertThat(c.swarmTlsCerts()).isEqualTo(certs);
+
+        Files.delete(certs.resolve("key.pem"));
+        ConfigException incomplete = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_SWARM_TLS_CERTS", certs.toString()), true).load(null));
+        assertThat(String.join("\n", incomplete.problems())).contains("RAPTOR_SWARM_TLS_CERTS: " + certs + " lacks key.pem");
+        ConfigException relative = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_SWARM_TLS_CERTS", "tls/client"), true).load(null));
+        assertThat(String.join("\n", relative.problems())).contains("RAPTOR_SWARM_TLS_CERTS: must be an absolute path");
+        ConfigException spaced = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_SWARM_HELPER_IMAGE", "busybox 1.36"), true).load(null));
+        assertThat(String.join("\n", spaced.problems())).contains("RAPTOR_SWARM_HELPER_IMAGE: must be an image reference without spaces");
     }
 
     @Test
