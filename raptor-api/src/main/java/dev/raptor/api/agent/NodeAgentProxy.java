@@ -101,16 +101,24 @@ public final class NodeAgentProxy implements AutoCloseable {
             return local;
         }
         return ctx -> {
-            UUID id = Query.serverId(ctx);
-            ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
-            String node = nodeOf(id, spec);
-            URI agent = agents.of(node);
-            if (agent == null) {
+            Placement p = placement(Query.serverId(ctx));
+            if (p.agent() == null) {
                 local.handle(ctx);
             } else {
-                forward(ctx, id, spec, node, agent);
+                forward(ctx, p.id(), p.spec(), p.node(), p.agent());
             }
         };
+    }
+
+    /** A server, the node it is placed on, and that node's agent (null: its files are here). */
+    private record Placement(UUID id, ServerSpec spec, String node, URI agent) {
+    }
+
+    /** Where server {@code id}'s files are served: an unknown server is 404 whatever else the request says. */
+    private Placement placement(UUID id) {
+        ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
+        String node = agents.isEmpty() ? null : nodeOf(id, spec);
+        return new Placement(id, spec, node, agents.of(node));
     }
 
     /** The agent's own routes for signed links (under {@code /api/v1}): a path's check, a link's upload. */
@@ -127,20 +135,18 @@ public final class NodeAgentProxy implements AutoCloseable {
             return local;
         }
         return ctx -> {
-            UUID id = Query.serverId(ctx);
-            ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
-            String node = nodeOf(id, spec);
-            URI agent = agents.of(node);
-            if (agent == null) {
+            Placement p = placement(Query.serverId(ctx));
+            if (p.agent() == null) {
                 local.handle(ctx);
                 return;
             }
+            UUID id = p.id();
             String path = links.pathOf(ctx);
             String check = "/api/v1" + LINK_CHECK.replace("{id}", id.toString()) + "?purpose=" + (upload ? "upload" : "download")
                     + "&path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
-            HttpResponse<InputStream> checked = exchange(ctx, id, spec, node, agent, check, false);
+            HttpResponse<InputStream> checked = exchange(ctx, id, p.spec(), p.node(), p.agent(), check, false);
             if (checked.statusCode() != 204) {
-                relay(ctx, id, node, agent, checked, null); // the agent's refusal (a problem naming the path), as it is
+                relay(ctx, id, p.node(), p.agent(), checked, null); // the agent's refusal (a problem naming the path), as it is
                 return;
             }
             checked.body().close();
@@ -156,15 +162,13 @@ public final class NodeAgentProxy implements AutoCloseable {
     public Handler linkUpload(FileLinkRoutes links) {
         return ctx -> {
             SignedLinks.Claims c = links.redeemUpload(ctx);
-            ServerSpec spec = fleet.find(c.serverId()).orElseThrow(() -> new ServerNotFoundException(c.serverId())).stored().spec();
-            String node = agents.isEmpty() ? null : nodeOf(c.serverId(), spec);
-            URI agent = agents.of(node);
-            if (agent == null) {
+            Placement p = placement(c.serverId());
+            if (p.agent() == null) {
                 links.upload(ctx, c);
                 return;
             }
             ctx.attribute(LINK_WHO, "signed link " + c.linkId());
-            forward(ctx, c.serverId(), spec, node, agent, "/api/v1" + LINK_UPLOAD.replace("{id}", c.serverId().toString())
+            forward(ctx, c.serverId(), p.spec(), p.node(), p.agent(), "/api/v1" + LINK_UPLOAD.replace("{id}", c.serverId().toString())
                     + "?path=" + java.net.URLEncoder.encode(c.resource(), java.nio.charset.StandardCharsets.UTF_8)
                     + "&uploadMaxFileBytes=" + uploadMaxFileBytes, true, null);
         };
@@ -174,16 +178,14 @@ public final class NodeAgentProxy implements AutoCloseable {
     public Handler linkDownload(FileLinkRoutes links) {
         return ctx -> {
             SignedLinks.Claims c = links.redeemDownload(ctx);
-            ServerSpec spec = fleet.find(c.serverId()).orElseThrow(() -> new ServerNotFoundException(c.serverId())).stored().spec();
-            String node = agents.isEmpty() ? null : nodeOf(c.serverId(), spec);
-            URI agent = agents.of(node);
-            if (agent == null) {
+            Placement p = placement(c.serverId());
+            if (p.agent() == null) {
                 links.download(ctx, c);
                 return;
             }
             String name = c.resource().substring(c.resource().lastIndexOf('/') + 1);
             ctx.attribute(LINK_WHO, "signed link " + c.linkId());
-            forward(ctx, c.serverId(), spec, node, agent, "/api/v1/servers/" + c.serverId() + "/files/content?path="
+            forward(ctx, c.serverId(), p.spec(), p.node(), p.agent(), "/api/v1/servers/" + c.serverId() + "/files/content?path="
                     + java.net.URLEncoder.encode(c.resource(), java.nio.charset.StandardCharsets.UTF_8), false, name);
         };
     }
