@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -76,6 +77,7 @@ class LifecycleEngineCallsTest {
             fleet.boot();
             for (int round = 1; round <= 2; round++) {
                 Map<Call, Long> before = counts(proxy);
+                int from = proxy.requestPaths().size();
                 UUID id = fleet.create(ServerSpec.builder(TestEngine.IMAGE).name("calls-" + round).env("BOOT_DELAY", "0")
                         .settle(Duration.ZERO).build()).id();
                 assertThat(fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS))
@@ -95,15 +97,23 @@ class LifecycleEngineCallsTest {
                 // the removal check above is the test's own list
                 expected.keySet().forEach(c -> made.put(c, after.get(c) - before.get(c) - (c.equals(LIST) ? 1 : 0)));
                 assertThat(made).as("engine calls of round %d, by kind", round).isEqualTo(expected);
-                long all = after.get(ANY) - before.get(ANY) - 1;
-                assertThat(all).as("every engine call of round %d", round).isEqualTo(ROUND.size());
+                List<EngineProxy.Request> calls = proxy.requestPaths();
+                List<EngineProxy.Request> ofTheRound = calls.subList(from, calls.size()).stream()
+                        .filter(r -> !OWN_CLOCK.contains(r.path())).toList();
+                // minus the test's own list (the removal check)
+                assertThat(ofTheRound.size() - 1).as("every engine call of round %d: %s", round, ofTheRound).isEqualTo(ROUND.size());
             }
         }
     }
 
     private static final Call LIST = new Call("GET", "/containers/json");
     private static final Call INSPECT = new Call("GET", "/containers/", "/json");
-    private static final Call ANY = new Call("*", "/");
+    /**
+     * Calls the runtime makes on its own clock, not for a power action: the events stream (opened by the boot on a
+     * thread of its own, so it may land in round 1 on a slow day, and reopened after a break) and the version/ping/info
+     * probes of a connection.
+     */
+    private static final Set<String> OWN_CLOCK = Set.of("/events", "/version", "/_ping", "/info");
 
     private static Map<Call, Long> counts(EngineProxy proxy) {
         Map<Call, Long> out = new LinkedHashMap<>();
@@ -111,13 +121,12 @@ class LifecycleEngineCallsTest {
             out.put(c, c.count(proxy));
         }
         out.put(INSPECT, INSPECT.count(proxy));
-        out.put(ANY, ANY.count(proxy));
         return out;
     }
 
     /**
      * A kind of engine call: a method and a path that starts with {@code prefix} and (when {@code suffix} is not
-     * null) ends with {@code suffix} after a container id; {@code "*"} is any method.
+     * null) ends with {@code suffix} after a container id.
      */
     private record Call(String method, String prefix, String suffix) {
         Call(String method, String prefix) {
@@ -129,7 +138,7 @@ class LifecycleEngineCallsTest {
         }
 
         private boolean matches(EngineProxy.Request r) {
-            if (!method.equals("*") && !method.equals(r.method())) {
+            if (!method.equals(r.method())) {
                 return false;
             }
             String path = r.path();
