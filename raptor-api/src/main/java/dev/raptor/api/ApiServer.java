@@ -327,6 +327,12 @@ public final class ApiServer implements AutoCloseable {
         FileRoutes files = new FileRoutes(serverFiles, operations, fileWork, fileActivity, settings, pulls);
         FileLinkRoutes links = new FileLinkRoutes(serverFiles, signedLinks, fileActivity, settings);
         List<AutoCloseable> owned = new java.util.ArrayList<>(List.of(fileWork, pulls, agents));
+        if (backups != null && !settings.files().agents().isEmpty()) {
+            // servers on a node with an agent: their backups are archived there and restored there, stored here
+            dev.raptor.api.agent.AgentBackupVolumes backupVolumes = new dev.raptor.api.agent.AgentBackupVolumes(agents, settings.files().agents());
+            backups.useRemoteVolumes(backupVolumes);
+            owned.add(backupVolumes);
+        }
         if (ownsVolumes) {
             owned.add(volumes);
         }

@@ -9,7 +9,7 @@ import java.util.UUID;
  */
 public abstract sealed class BackupException extends IOException
         permits BackupException.NotFound, BackupException.Busy, BackupException.Locked, BackupException.Corrupt,
-        BackupException.NotRestorable, BackupException.BadIgnoreFile {
+        BackupException.NotRestorable, BackupException.BadIgnoreFile, BackupException.NodeUnavailable {
     private final UUID serverId;
 
     protected BackupException(UUID serverId, String message) {
@@ -66,6 +66,15 @@ public abstract sealed class BackupException extends IOException
             super(serverId, "backup " + backupId + " is damaged (" + detail + "); the server's files were not touched");
         }
 
+        private Corrupt(UUID serverId, String message) {
+            super(serverId, message);
+        }
+
+        /** The refusal a node agent answered, its message as the agent wrote it (the same words as this one's). */
+        public static Corrupt reported(UUID serverId, String message) {
+            return new Corrupt(serverId, message);
+        }
+
         @Override
         public String problemType() {
             return "backup-corrupt";
@@ -93,6 +102,21 @@ public abstract sealed class BackupException extends IOException
         @Override
         public String problemType() {
             return "bad-ignore-file";
+        }
+    }
+
+    /**
+     * The server's files are on a node whose agent cannot be reached (or refuses this daemon's key): nothing was read
+     * or changed there.
+     */
+    public static final class NodeUnavailable extends BackupException {
+        public NodeUnavailable(UUID serverId, String message) {
+            super(serverId, message);
+        }
+
+        @Override
+        public String problemType() {
+            return "node-unavailable";
         }
     }
 }

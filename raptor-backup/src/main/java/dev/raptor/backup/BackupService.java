@@ -77,6 +77,7 @@ public final class BackupService {
     private final BackupSettings settings;
     private final Clock clock;
     private final Map<UUID, String> busy = new ConcurrentHashMap<>();
+    private volatile RemoteVolumes remote = RemoteVolumes.NONE;
 
     public BackupService(BackupJournal records, ServerVolumes volumes, StorageSet storages, BackupSettings settings, Clock clock) {
         this.records = records;
@@ -84,6 +85,14 @@ public final class BackupService {
         this.storages = storages;
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /**
+     * Where the servers whose files are on other nodes are reached (the manager's node agents); set once, when the API
+     * that knows them is built, before any backup runs.
+     */
+    public void useRemoteVolumes(RemoteVolumes remoteVolumes) {
+        this.remote = remoteVolumes == null ? RemoteVolumes.NONE : remoteVolumes;
     }
 
     public BackupSettings settings() {
@@ -104,40 +113,88 @@ public final class BackupService {
         UUID serverId = target.serverId();
         claim(serverId, "backup");
         try {
-            ServerFiles files = volumes.files(serverId, target.files());
             List<String> patterns = new ArrayList<>(target.ignore());
             patterns.addAll(request.ignore());
-            IgnoreRules ignore = IgnoreFile.rules(files, patterns, settings.maxIgnoreFileBytes());
+            Optional<RemoteVolume> remote = remoteOf(serverId, request.name());
+            if (remote.isPresent()) {
+                return createOn(remote.get(), target, request, patterns, listener);
+            }
+            ServerFiles files = volumes.files(serverId, target.files());
+            VolumeArchive archive = VolumeArchive.of(files, patterns, settings.maxIgnoreFileBytes(), settings.compressionLevel(),
+                    settings.threads());
             BackupRecord running = begin(serverId, request.name(), BackupSettings.FORMAT);
             listener.started(running);
             BackupStorage storage = storages.writeTo();
             Instant started = now();
             Progress progress = progress(running, "archiving", listener, started);
-            try (BackupStorage.Upload upload = storage.upload(running.location().key())) {
-                MessageDigest sha = sha256();
-                OutputStream sink = upload.stream();
-                if (settings.writeBytesPerSecond() > 0) {
-                    sink = new RateLimitedOutputStream(sink, settings.writeBytesPerSecond());
-                }
-                DigestOutputStream digesting = new DigestOutputStream(sink, sha);
-                files.compressTo(List.of("/"), ArchiveFormat.TAR_ZST,
-                        new CompressOptions(settings.compressionLevel(), settings.threads(), ignore), digesting, progress);
-                digesting.flush();
-                long size = upload.commit();
-                BackupRecord done = running.completed(now(), size, HexFormat.of().formatHex(sha.digest()));
-                records.finish(done);
-                log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", done.id()).addKeyValue("bytes", size)
-                        .addKeyValue("location", done.location()).log("backup completed");
-                listener.completed(done);
-                prune(serverId, target.retention());
-                return done;
-            } catch (IOException | RuntimeException e) {
-                fail(running, e, listener);
-                throw e;
-            }
+            return store(running, storage, target, listener, out -> archive.writeTo(out, progress));
         } finally {
             busy.remove(serverId);
         }
+    }
+
+    /**
+     * A backup of a server whose files are on another node: the node archives them (its {@code .raptorignore} read
+     * there, its refusals before any record), this machine stores the stream as it would its own archive. A node that
+     * cannot be reached leaves a failed record saying so.
+     */
+    private BackupRecord createOn(RemoteVolume node, BackupTarget target, BackupRequest request, List<String> patterns,
+                                  BackupListener listener) throws IOException {
+        UUID serverId = target.serverId();
+        RemoteVolume.Opened archive;
+        try {
+            archive = node.archive(serverId, target.files(), patterns, settings);
+        } catch (BackupException.NodeUnavailable e) {
+            fail(begin(serverId, request.name(), BackupSettings.FORMAT), e, listener);
+            throw e;
+        }
+        try (archive) {
+            BackupRecord running = begin(serverId, request.name(), BackupSettings.FORMAT);
+            listener.started(running);
+            Progress progress = progress(running, "archiving", listener, now());
+            return store(running, storages.writeTo(), target, listener, out -> archive.writeTo(out, progress));
+        }
+    }
+
+    private Optional<RemoteVolume> remoteOf(UUID serverId, String name) throws BackupException.NodeUnavailable {
+        try {
+            return remote.of(serverId);
+        } catch (BackupException.NodeUnavailable e) {
+            fail(begin(serverId, name, BackupSettings.FORMAT), e, BackupListener.NONE);
+            throw e;
+        }
+    }
+
+    /** Writes what {@code archive} gives into the storage, through the rate limit and SHA-256; then retention. */
+    private BackupRecord store(BackupRecord running, BackupStorage storage, BackupTarget target, BackupListener listener,
+                               ArchiveWriter archive) throws IOException {
+        UUID serverId = running.serverId();
+        try (BackupStorage.Upload upload = storage.upload(running.location().key())) {
+            MessageDigest sha = sha256();
+            OutputStream sink = upload.stream();
+            if (settings.writeBytesPerSecond() > 0) {
+                sink = new RateLimitedOutputStream(sink, settings.writeBytesPerSecond());
+            }
+            DigestOutputStream digesting = new DigestOutputStream(sink, sha);
+            archive.writeTo(digesting);
+            digesting.flush();
+            long size = upload.commit();
+            BackupRecord done = running.completed(now(), size, HexFormat.of().formatHex(sha.digest()));
+            records.finish(done);
+            log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", done.id()).addKeyValue("bytes", size)
+                    .addKeyValue("location", done.location()).log("backup completed");
+            listener.completed(done);
+            prune(serverId, target.retention());
+            return done;
+        } catch (IOException | RuntimeException e) {
+            fail(running, e, listener);
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ArchiveWriter {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /**
@@ -210,7 +267,11 @@ public final class BackupService {
         try {
             BackupRecord b = completed(serverId, backupId);
             BackupStorage storage = storage(b);
+            Optional<RemoteVolume> node = remote.of(serverId);
             listener.started(b);
+            if (node.isPresent()) {
+                return restoreOn(node.get(), target, b, storage, truncate, listener);
+            }
             try {
                 ArchiveSource archive = storage.source(b.location().key(), b.name() + "." + b.format());
                 if (readInOrder(b)) {
@@ -254,6 +315,33 @@ public final class BackupService {
             }
         } finally {
             busy.remove(serverId);
+        }
+    }
+
+    /**
+     * A restore onto another node: the archive is read here once, in order, and streamed to the node, which checks its
+     * size and SHA-256 against the record before it touches the server's files (a damaged one is refused there), then
+     * stages and swaps it in through its jail. The server's files are locked here too meanwhile.
+     */
+    private RestoreOutcome restoreOn(RemoteVolume node, BackupTarget target, BackupRecord b, BackupStorage storage, boolean truncate,
+                                     BackupListener listener) throws IOException {
+        UUID serverId = target.serverId();
+        try (var locked = volumes.locks().lock(serverId, "restoring a backup");
+             InputStream archive = storage.read(b.location().key())) {
+            Progress extracting = progress(b, "extracting", listener, now());
+            RestoreResult result = node.restore(serverId, target.files(), b, archive, truncate, extracting, phase -> {
+                if (phase == RestorePhase.SWAPPING) {
+                    listener.progressed(b, new OperationProgress("swapping", 0, -1, 0, -1, 0));
+                }
+                listener.restorePhase(b, phase);
+            });
+            log.atInfo().addKeyValue("server", serverId).addKeyValue("backup", b.id()).addKeyValue("node", node.node())
+                    .addKeyValue("truncate", truncate).addKeyValue("files", result.extracted().files()).log("restore completed");
+            listener.completed(b);
+            return new RestoreOutcome(b, result);
+        } catch (IOException | RuntimeException e) {
+            listener.failed(b, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw e;
         }
     }
 
@@ -372,6 +460,13 @@ public final class BackupService {
 
     /** Whether the server has files to back up at all: a server never started or installed has no directory yet. */
     public boolean hasFiles(UUID serverId) {
+        try {
+            if (remote.of(serverId).isPresent()) {
+                return true; // on another node: its node knows, and a backup there that finds none says so
+            }
+        } catch (BackupException.NodeUnavailable e) {
+            return true; // tried, so the failed backup records why
+        }
         return java.nio.file.Files.isDirectory(volumes.root(serverId));
     }
 

@@ -111,11 +111,11 @@ public final class NodeAgentProxy implements AutoCloseable {
     }
 
     /** A server, the node it is placed on, and that node's agent (null: its files are here). */
-    private record Placement(UUID id, ServerSpec spec, String node, URI agent) {
+    record Placement(UUID id, ServerSpec spec, String node, URI agent) {
     }
 
     /** Where server {@code id}'s files are served: an unknown server is 404 whatever else the request says. */
-    private Placement placement(UUID id) {
+    Placement placement(UUID id) {
         ServerSpec spec = fleet.find(id).orElseThrow(() -> new ServerNotFoundException(id)).stored().spec();
         String node = agents.isEmpty() ? null : nodeOf(id, spec);
         return new Placement(id, spec, node, agents.of(node));

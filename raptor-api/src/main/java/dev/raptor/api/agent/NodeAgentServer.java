@@ -142,6 +142,10 @@ public final class NodeAgentServer implements AutoCloseable {
                 long max = Query.longValue(ctx, "uploadMaxFileBytes", 0, 0, Long.MAX_VALUE);
                 FileLinkRoutes.writeUpload(ctx, access.of(id), activity, id, dir, FileActivity.who(ctx), max);
             }));
+            // backups and restores of its servers' files: the manager stores the archives and keeps the records
+            AgentBackupRoutes backups = new AgentBackupRoutes(volumes, access, problems);
+            routes.post(BASE + AgentBackupRoutes.ARCHIVE, forwarded(key, backups::archive));
+            routes.post(BASE + AgentBackupRoutes.RESTORE, forwarded(key, backups::restore));
             // the file operations it runs, asked through the manager (which remembers which agent runs which)
             OperationRoutes byId = new OperationRoutes(operations);
             routes.get(BASE + "/operations/{opId}", ctx -> {

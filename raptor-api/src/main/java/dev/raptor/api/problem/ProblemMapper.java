@@ -102,8 +102,10 @@ public final class ProblemMapper {
                 case dev.raptor.backup.BackupException.NotFound n -> 404;
                 case dev.raptor.backup.BackupException.Corrupt c -> 422;
                 case dev.raptor.backup.BackupException.BadIgnoreFile f -> 422;
+                case dev.raptor.backup.BackupException.NodeUnavailable u -> 503;
                 default -> 409;
-            }, b.problemType(), "Backup refused", b.getMessage()).withServerId(b.serverId());
+            }, b.problemType(), b instanceof dev.raptor.backup.BackupException.NodeUnavailable ? "Node unavailable" : "Backup refused",
+                    b.getMessage()).withServerId(b.serverId());
             case dev.raptor.backup.update.UpdateException u -> Problem.of(u.status(), u.problemType(),
                     u.status() == 502 ? "Update source failed" : "Update refused", u.getMessage());
             // The jail's refusals: 4xx naming the path (the quota 507). Before IOException: they are IOExceptions.

@@ -1,0 +1,209 @@
+package dev.raptor.api.agent;
+
+import dev.raptor.api.ApiSettings;
+import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.testing.TestNode;
+import dev.raptor.core.node.LocalMachine;
+import dev.raptor.files.ServerVolumes;
+import dev.raptor.files.usage.UsageSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backups of a server whose files a node agent serves, on one machine: a daemon on the in-memory engine whose node has
+ * an agent ({@link NodeAgentServer} on loopback, its own volumes directory). The archive is made by the agent from its
+ * volume and stored by the daemon (record, SHA-256, storage here); a restore is checked by the agent against the
+ * record before it touches anything; an agent that is gone is a 503 and a failed record. On a real swarm:
+ * raptor-daemon's SwarmFilesAgentTest.
+ */
+class AgentBackupTest {
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    private NodeAgentServer agent(String key) {
+        ServerVolumes volumes = new ServerVolumes(tmp.resolve("agent-volumes"), UsageSettings.defaults());
+        NodeAgentServer agent = NodeAgentServer.create(volumes, ApiKey.of(key, "test"),
+                ApiSettings.defaults("127.0.0.1", 0, null, "test")).start();
+        open.add(volumes);
+        open.add(agent);
+        return agent;
+    }
+
+    private TestNode manager(int port, String key) {
+        NodeAgents agents = new NodeAgents(Map.of(LocalMachine.hostname(), URI.create("http://127.0.0.1:" + port)), key);
+        TestNode node = TestNode.onFakeEngine(tmp.resolve("manager"), s -> s.withFiles(s.files().withAgents(agents)));
+        open.add(node);
+        return node;
+    }
+
+    private String server(TestNode api, String name) {
+        return api.create("""
+                {"name": "%s", "image": "raptor-test/gameserver:1", "node": "%s", "backups": {"ignore": ["cache/"]}}"""
+                .formatted(name, LocalMachine.hostname()));
+    }
+
+    private static void put(TestNode api, String id, String path, String content) {
+        TestNode.Res r = api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=" + path,
+                content.getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+        assertThat(r.status()).as(r.toString()).isIn(200, 201);
+    }
+
+    private Path agentRoot(String id) {
+        return tmp.resolve("agent-volumes").resolve(id);
+    }
+
+    private String backup(TestNode api, String id) {
+        TestNode.Res made = api.post("/api/v1/servers/" + id + "/backups", "{\"name\": \"first\", \"timeout\": 60}");
+        assertThat(made.status()).as(made.toString()).isEqualTo(200);
+        assertThat(made.json().get("status").asText()).as(made.toString()).isEqualTo("done");
+        return made.json().get("backupId").asText();
+    }
+
+    @Test
+    void aBackupIsTheAgentsVolumeStoredHereAndARestoreWithTruncateMakesTheAgentsFilesExactlyThatAgain() throws Exception {
+        String key = ApiKey.generate();
+        TestNode api = manager(agent(key).port(), key);
+        String id = server(api, "backed-up-remotely");
+        put(api, id, "/world/level.dat", "level one");
+        put(api, id, "/server.properties", "motd=hi");
+        put(api, id, "/cache/big.bin", "left out by the spec");
+        put(api, id, "/.raptorignore", "*.log\n");
+        put(api, id, "/latest.log", "left out by .raptorignore");
+        Map<String, String> before = digests(agentRoot(id));
+
+        String bid = backup(api, id);
+        TestNode.Res listed = api.get("/api/v1/servers/" + id + "/backups");
+        var b = listed.json().get("backups").get(0);
+        assertThat(b.get("status").asText()).isEqualTo("completed");
+        Path stored = tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst");
+        assertThat(stored).exists();
+        assertThat(sha256(Files.readAllBytes(stored))).isEqualTo(b.get("sha256").asText());
+        assertThat(Files.size(stored)).isEqualTo(b.get("size").asLong());
+        assertThat(tmp.resolve("manager").resolve("volumes").resolve(id).resolve("world")).doesNotExist();
+
+        // mutate on the agent, then restore with truncate: exactly the backup's files (those left out are gone too)
+        put(api, id, "/world/level.dat", "level two");
+        put(api, id, "/new.txt", "not in the backup");
+        TestNode.Res restored = api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("done");
+        Map<String, String> expected = new java.util.TreeMap<>(before);
+        expected.remove("cache/big.bin");
+        expected.remove("latest.log");
+        assertThat(digests(agentRoot(id))).isEqualTo(expected);
+    }
+
+    @Test
+    void aTamperedArchiveIsRefusedBeforeTheAgentTouchesTheServersFiles() throws Exception {
+        String key = ApiKey.generate();
+        TestNode api = manager(agent(key).port(), key);
+        String id = server(api, "tampered");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        put(api, id, "/world/level.dat", "level two");
+        Map<String, String> now = digests(agentRoot(id));
+
+        Path stored = tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst");
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(stored, bytes);
+
+        TestNode.Res restored = api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).contains("is damaged").contains("SHA-256");
+        assertThat(digests(agentRoot(id))).isEqualTo(now);
+        assertThat(Files.list(tmp.resolve("agent-volumes")).map(p -> p.getFileName().toString()))
+                .as("no spooled archive or staged tree is left beside the volumes").containsExactly(id);
+    }
+
+    @Test
+    void theAgentsRestoreEndpointRefusesAnArchiveThatIsNotTheRecordedOneWith422AndChangesNothing() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = agent(key);
+        TestNode api = manager(agent.port(), key);
+        String id = server(api, "direct");
+        put(api, id, "/a.txt", "kept");
+        String bid = backup(api, id);
+        byte[] archive = Files.readAllBytes(tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst"));
+        put(api, id, "/a.txt", "changed");
+        String policy = new AgentFilePolicy(0, List.of(), List.of()).encode();
+        String wrongSha = sha256("something else".getBytes(StandardCharsets.UTF_8));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                                    + "/api/v1/servers/" + id + "/backup/restore?backup=" + UUID.randomUUID() + "&format=tar.zst&size="
+                                    + archive.length + "&sha256=" + wrongSha + "&truncate=true"))
+                            .header("Authorization", "Bearer " + key).header(AgentFilePolicy.HEADER, policy)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+            assertThat(r.body()).contains("backup-corrupt");
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
+                            + "/api/v1/servers/" + id + "/backup/archive")).header(AgentFilePolicy.HEADER, policy)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+        }
+        assertThat(agentRoot(id).resolve("a.txt")).hasContent("changed");
+    }
+
+    @Test
+    void aBackupOfAServerWhoseAgentIsGoneAnswers503AndItsRecordSaysWhy() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = agent(key);
+        TestNode api = manager(agent.port(), key);
+        String id = server(api, "agent-gone");
+        put(api, id, "/a.txt", "here");
+        agent.close();
+
+        TestNode.Res made = api.post("/api/v1/servers/" + id + "/backups", "{\"timeout\": 60}");
+        assertThat(made.status()).as(made.toString()).isEqualTo(503);
+        assertThat(made.json().get("type").asText()).endsWith("node-unavailable");
+        assertThat(made.json().get("serverId").asText()).isEqualTo(id);
+        var records = api.get("/api/v1/servers/" + id + "/backups").json().get("backups");
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).get("status").asText()).isEqualTo("failed");
+        assertThat(records.get(0).toString()).contains("cannot be reached");
+        assertThat(tmp.resolve("manager").resolve("backups").resolve(id)).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    /** Every regular file under {@code root}, by relative path, to its SHA-256. */
+    static Map<String, String> digests(Path root) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), sha256(Files.readAllBytes(p)));
+            }
+        }
+        return out;
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
