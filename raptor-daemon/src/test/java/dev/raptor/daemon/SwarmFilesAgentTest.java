@@ -64,7 +64,7 @@ class SwarmFilesAgentTest {
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         String nodeTwo = TestSwarm.addressOf(TestSwarm.NODE_2);
         // port 0: the agent binds a free one in node 2's namespace and says which (servers of other tests publish there too)
-        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey);
+        DaemonProcess agent = startAgent(tmp, nodeTwoVolumes, agentKey);
         URI agentUri = URI.create("http://" + nodeTwo + ":" + portOf(agent));
 
         Map<String, String> env = new HashMap<>();
@@ -214,8 +214,11 @@ class SwarmFilesAgentTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(payload)).path("i").asText();
     }
 
-    /** {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname), serving. */
-    private DaemonProcess startAgent(Path volumes, String key) {
+    /**
+     * {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname), serving
+     * (its output under {@code tmp}).
+     */
+    static DaemonProcess startAgent(Path tmp, Path volumes, String key) {
         DaemonProcess agent = DaemonProcess.builder()
                 .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
                 .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":0",
@@ -239,18 +242,18 @@ class SwarmFilesAgentTest {
     }
 
     /** The port the agent says it serves on ("raptord agent serving the files of DIR on HOST:PORT"). */
-    private static int portOf(DaemonProcess agent) {
+    static int portOf(DaemonProcess agent) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("raptord agent serving the files of .* on [0-9.]+:(\\d+)")
                 .matcher(agent.output());
         assertThat(m.find()).as("the agent says where it serves: %s", agent.output()).isTrue();
         return Integer.parseInt(m.group(1));
     }
 
-    private static ExecRequestDocument exec(String... command) {
+    static ExecRequestDocument exec(String... command) {
         return new ExecRequestDocument(List.of(command), null, null, null, null, BigDecimal.valueOf(30), null);
     }
 
-    private static ServerSpecDocument onNode(String name, int port, String node) {
+    static ServerSpecDocument onNode(String name, int port, String node) {
         return new ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
                 List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
                 new LimitsDocument(256L, null, null, null, null, null, null, null),
