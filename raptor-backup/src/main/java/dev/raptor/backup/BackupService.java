@@ -346,6 +346,19 @@ public final class BackupService {
     }
 
     /**
+     * Refuses a restore of a server whose files are on a node that does not answer now, before its caller stops the
+     * server for it (a server on this machine always passes).
+     *
+     * @throws BackupException.NodeUnavailable naming the node and why
+     */
+    public void checkReachable(UUID serverId) throws BackupException.NodeUnavailable {
+        Optional<RemoteVolume> node = remote.of(serverId);
+        if (node.isPresent()) {
+            node.get().checkReachable(serverId);
+        }
+    }
+
+    /**
      * Whether an extraction reads the backup's archive from its start to its end in order (tar, compressed or not),
      * so its checksum can be taken on the way; a zip is read at offsets, and is checked whole first.
      */

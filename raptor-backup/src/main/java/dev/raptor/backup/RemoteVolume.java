@@ -43,6 +43,13 @@ public interface RemoteVolume {
     RestoreResult restore(UUID serverId, FilePolicy files, BackupRecord backup, InputStream archive, boolean truncate,
                           Progress progress, Consumer<RestorePhase> phases) throws IOException;
 
+    /**
+     * Whether the node answers now, so that work which stops the server first (a restore) is refused before it does.
+     *
+     * @throws BackupException.NodeUnavailable when it does not
+     */
+    void checkReachable(UUID serverId) throws BackupException.NodeUnavailable;
+
     /** An archive the node has started to send. */
     interface Opened extends AutoCloseable {
         /** Copies the archive's bytes to {@code out} until its end, telling {@code progress} how far the node is. */

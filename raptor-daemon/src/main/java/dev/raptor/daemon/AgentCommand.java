@@ -76,6 +76,9 @@ final class AgentCommand {
         try {
             Files.createDirectories(volumes);
             serverVolumes = new ServerVolumes(volumes, UsageSettings.defaults());
+            // a restore the last run was in the middle of (the manager sent a backup): each server's files whole, old or new
+            serverVolumes.recoverRestores().forEach(r -> log.warn("a restore of server {} was interrupted by the last shutdown; "
+                    + "its files are {}", r.serverId(), r.completed() ? "the backup's" : "those from before the restore"));
             agent = NodeAgentServer.create(serverVolumes, ApiKey.of(key.strip(), KEY_ENV),
                     ApiSettings.defaults(listen.host(), listen.port(), null, version)).start();
         } catch (Exception e) {

@@ -63,6 +63,22 @@ final class AgentBackupRoutes {
         this.volumes = volumes;
         this.access = access;
         this.problems = problems;
+        removeLeftoverSpools();
+    }
+
+    /** Archives a stopped agent was receiving: never restored from (a restore starts from a whole, checked one). */
+    private void removeLeftoverSpools() {
+        Path dir = volumes.root(new UUID(0, 0)).getParent();
+        try (var left = Files.newDirectoryStream(dir, SPOOL_PREFIX + "*")) {
+            for (Path p : left) {
+                Files.deleteIfExists(p);
+                log.atInfo().addKeyValue("file", p.getFileName()).log("removed an archive a stopped agent was receiving");
+            }
+        } catch (java.nio.file.NoSuchFileException absent) {
+            // no volumes yet
+        } catch (IOException e) {
+            log.atWarn().log("could not look for archives a stopped agent was receiving: {}", e.toString());
+        }
     }
 
     /** {@code POST …/backup/archive?level=&threads=&maxIgnoreFileBytes=}, body {@code {"ignore": [patterns]}}. */

@@ -118,6 +118,23 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
         }
 
         @Override
+        public void checkReachable(UUID serverId) throws BackupException.NodeUnavailable {
+            HttpRequest req = HttpRequest.newBuilder(agent.resolve("/api/v1/health")).timeout(CONNECT).GET().build();
+            HttpResponse<Void> r;
+            try {
+                r = http.send(req, HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                throw unavailable(serverId, "its agent at " + agent + " cannot be reached: " + describe(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable(serverId, "interrupted while asking its agent");
+            }
+            if (r.statusCode() != 200) {
+                throw unavailable(serverId, "its agent at " + agent + " answers its health check with " + r.statusCode());
+            }
+        }
+
+        @Override
         public RestoreResult restore(UUID serverId, FilePolicy files, BackupRecord backup, InputStream archive, boolean truncate,
                                      Progress progress, Consumer<RestorePhase> phases) throws IOException {
             String path = "/api/v1" + AgentBackupRoutes.RESTORE.replace("{id}", serverId.toString()) + "?backup=" + backup.id()

@@ -281,6 +281,7 @@ public final class BackupRoutes {
         if (b.status() != dev.raptor.core.backup.BackupStatus.COMPLETED) {
             throw new dev.raptor.backup.BackupException.NotRestorable(id, bid, b.status().wireName());
         }
+        service.checkReachable(id); // a worker's agent that does not answer: 503 before the server is stopped for nothing
         Operation.Live live = new Operation.Live();
         live.backupId(bid);
         BackupEvents events = new BackupEvents("restore", fleet.bus(), fleet.store(), live);

@@ -192,6 +192,69 @@ class AgentBackupTest {
                 p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
+    @Test
+    void aRestoreOfAServerWhoseAgentIsGoneAnswers503BeforeAnythingIsStoppedOrChanged() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = agent(key);
+        TestNode api = manager(agent.port(), key);
+        String id = server(api, "restore-agent-gone");
+        put(api, id, "/a.txt", "kept");
+        String bid = backup(api, id);
+        agent.close();
+
+        TestNode.Res restored = api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(503);
+        assertThat(restored.json().get("type").asText()).endsWith("node-unavailable");
+        assertThat(restored.json().get("detail").asText()).contains("cannot be reached");
+        assertThat(api.get("/api/v1/servers/" + id + "/backups").json().get("backups").get(0).get("status").asText()).isEqualTo("completed");
+        assertThat(agentRoot(id).resolve("a.txt")).hasContent("kept");
+    }
+
+    @Test
+    void theAgentsFileRoutesAreLockedWhileItReceivesAndAppliesARestore() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = agent(key);
+        TestNode api = manager(agent.port(), key);
+        String id = server(api, "locked");
+        put(api, id, "/a.txt", "backed up");
+        String bid = backup(api, id);
+        var b = api.get("/api/v1/servers/" + id + "/backups/" + bid).json();
+        byte[] archive = Files.readAllBytes(tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst"));
+        put(api, id, "/a.txt", "changed");
+
+        // the archive's first half, then the body waits: the agent is in the middle of a restore (a plain socket, so
+        // nothing between the test and the agent holds the bytes back)
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.port())) {
+            socket.setSoTimeout(60_000);
+            var out = socket.getOutputStream();
+            String head = "POST /api/v1/servers/" + id + "/backup/restore?backup=" + bid + "&format=tar.zst&size=" + archive.length
+                    + "&sha256=" + b.get("sha256").asText() + "&truncate=true HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + key + "\r\n" + AgentFilePolicy.HEADER + ": "
+                    + new AgentFilePolicy(0, List.of(), List.of()).encode() + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: " + archive.length + "\r\nConnection: close\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(archive, 0, archive.length / 2);
+            out.flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
+                TestNode.Res read = api.get("/api/v1/servers/" + id + "/files/content?path=/a.txt");
+                assertThat(read.status()).as(read.toString()).isEqualTo(409);
+                assertThat(read.json().get("type").asText()).endsWith("files-locked");
+            });
+            TestNode.Res write = api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=/b.txt",
+                    "during".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+            assertThat(write.status()).as(write.toString()).isEqualTo(409);
+
+            out.write(archive, archive.length / 2, archive.length - archive.length / 2);
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"truncated\":true");
+        }
+        assertThat(agentRoot(id).resolve("a.txt")).hasContent("backed up");
+        assertThat(agentRoot(id).resolve("b.txt")).doesNotExist();
+        TestNode.Res after = api.get("/api/v1/servers/" + id + "/files/content?path=/a.txt");
+        assertThat(after.status()).as("unlocked once the restore is over").isEqualTo(200);
+    }
+
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */
     static Map<String, String> digests(Path root) throws Exception {
         Map<String, String> out = new java.util.TreeMap<>();
