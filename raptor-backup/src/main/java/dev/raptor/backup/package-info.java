@@ -13,6 +13,9 @@
  *       journal, {@code RENAME_EXCHANGE}, boot recovery)</li>
  *   <li>what a server's spec says (its {@code backups} section: ignore patterns, retention, console commands around a
  *       backup): {@link dev.raptor.backup.ServerBackups}, the way in for requested and scheduled backups alike</li>
+ *   <li>servers whose files are on another node (a worker's {@code raptord agent}): {@link dev.raptor.backup.RemoteVolumes}
+ *       says which, {@link dev.raptor.backup.RemoteVolume} archives and restores there; the archive is made by
+ *       {@link dev.raptor.backup.VolumeArchive} on both sides, and records, storage and retention stay here</li>
  *   <li>retention: {@link dev.raptor.backup.retention.Retention} (a pure decision); schedules:
  *       {@link dev.raptor.backup.schedule.ScheduledBackups} (fed from the specs, counted from the newest backup) on
  *       {@link dev.raptor.backup.schedule.BackupScheduler} (one time-keeping thread, backups on a runner)</li>
