@@ -193,6 +193,21 @@ class AgentBackupTest {
     }
 
     @Test
+    void aRaptorignoreTheAgentCannotUseIsRefused422BeforeAnyBackupIsRecorded() throws Exception {
+        String key = ApiKey.generate();
+        TestNode api = manager(agent(key).port(), key);
+        String id = server(api, "bad-ignore");
+        put(api, id, "/a.txt", "here");
+        Files.createSymbolicLink(agentRoot(id).resolve(".raptorignore"), Path.of("a.txt"));
+
+        TestNode.Res made = api.post("/api/v1/servers/" + id + "/backups", "{\"timeout\": 60}");
+        assertThat(made.status()).as(made.toString()).isEqualTo(422);
+        assertThat(made.json().get("type").asText()).endsWith("bad-ignore-file");
+        assertThat(made.json().get("detail").asText()).isEqualTo(".raptorignore is a symbolic link; Raptor reads only a regular file there");
+        assertThat(api.get("/api/v1/servers/" + id + "/backups").json().get("backups")).isEmpty();
+    }
+
+    @Test
     void aRestoreOfAServerWhoseAgentIsGoneAnswers503BeforeAnythingIsStoppedOrChanged() throws Exception {
         String key = ApiKey.generate();
         NodeAgentServer agent = agent(key);
