@@ -18,8 +18,6 @@ import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.archive.ArchiveFormat;
 import dev.raptor.files.archive.ArchiveSniffer;
 import dev.raptor.files.archive.ArchiveSource;
-import dev.raptor.files.archive.CompressOptions;
-import dev.raptor.files.rules.IgnoreRules;
 import dev.raptor.core.backup.BackupJournal;
 import dev.raptor.core.backup.BackupLocation;
 import dev.raptor.core.backup.BackupRecord;
@@ -62,6 +60,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * into the staged tree ({@link ChecksummedArchive}) and checked against the record before the swap, so a damaged
  * archive never touches the server's files (a zip, read at offsets, is checked whole before extracting). The caller stops the server first and restarts it after (the server's
  * controller serialises this with power actions).
+ *
+ * <p><b>Files on another node</b> (a server on a worker whose files its {@code raptord agent} serves,
+ * {@link #useRemoteVolumes}): the node does the file work where the files are ({@link RemoteVolume}: the same
+ * {@link VolumeArchive}, its own jail and staged swap, the archive checked there against the record before anything
+ * is touched); the record, the storage, the checksum of what is stored and retention stay here.
  *
  * <p>One backup or restore per server at a time ({@link BackupException.Busy} otherwise); different servers run
  * side by side. Every method blocks on disk or network I/O: call them on a thread of their own.
@@ -107,6 +110,8 @@ public final class BackupService {
      * @return the completed backup
      * @throws BackupException.Busy          when a backup or restore of the server runs
      * @throws BackupException.BadIgnoreFile when its {@code .raptorignore} is a link, too large or not a file
+     * @throws BackupException.NodeUnavailable when the server's files are on a node whose agent does not answer (the
+     *                                         backup is recorded failed with the reason)
      * @throws IOException                   when reading the files or writing the archive fails (recorded failed)
      */
     public BackupRecord create(BackupTarget target, BackupRequest request, BackupListener listener) throws IOException {
