@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  *       {@code tcp://} engine of the swarm is then reached over TLS with that client certificate</td></tr>
  *   <tr><td>swarmAgents</td><td>RAPTOR_SWARM_AGENTS</td><td>none; {@code hostname=http://address:port,...}: the node agents
  *       ({@code raptord agent}) that serve the files of servers on those nodes</td></tr>
+ *   <tr><td>swarmAgentCa</td><td>RAPTOR_SWARM_AGENT_CA</td><td>none (the JVM's CAs); a PEM file: the CA the certificates of
+ *       agents listed as {@code https://} must chain to</td></tr>
  *   <tr><td>agentKey</td><td>RAPTOR_AGENT_KEY</td><td>none; the key the node agents accept (at least 32 characters),
  *       required with swarmAgents</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
@@ -101,6 +103,7 @@ public final class ConfigLoader {
         keys.put("swarmNodes", "RAPTOR_SWARM_NODES");
         keys.put("swarmVolumes", "RAPTOR_SWARM_VOLUMES");
         keys.put("swarmAgents", "RAPTOR_SWARM_AGENTS");
+        keys.put("swarmAgentCa", "RAPTOR_SWARM_AGENT_CA");
         keys.put("swarmHelperImage", "RAPTOR_SWARM_HELPER_IMAGE");
         keys.put("swarmTlsCerts", "RAPTOR_SWARM_TLS_CERTS");
         keys.put("agentKey", AgentCommand.KEY_ENV);
@@ -300,6 +303,16 @@ public final class ConfigLoader {
         NodeAgents agents = NodeAgents.NONE;
         Setting sa = setting("swarmAgents", yaml, file);
         Setting ak = setting("agentKey", yaml, file);
+        Setting ac = setting("swarmAgentCa", yaml, file);
+        Path agentCa = null;
+        if (ac.value != null && !ac.value.isBlank()) {
+            agentCa = Path.of(ac.value.strip());
+            try {
+                dev.raptor.api.agent.AgentTrust.of(agentCa); // read and checked now: a CA that cannot be used stops boot, named
+            } catch (TlsFileException e) {
+                problems.add(ac.name + ": " + e.getMessage());
+            }
+        }
         try {
             Map<String, URI> addresses = NodeAgents.parse(sa.value);
             String agentKey = ak.value == null || ak.value.isBlank() ? null : ak.value.strip();
@@ -308,7 +321,7 @@ public final class ConfigLoader {
             } else if (agentKey != null && agentKey.length() < AgentCommand.MIN_KEY_CHARS) {
                 problems.add(ak.name + ": must be at least " + AgentCommand.MIN_KEY_CHARS + " characters");
             } else {
-                agents = new NodeAgents(addresses, agentKey);
+                agents = new NodeAgents(addresses, agentKey, agentCa);
             }
         } catch (IllegalArgumentException e) {
             problems.add(sa.name + ": " + e.getMessage());
