@@ -117,7 +117,7 @@ final class AgentCommand {
         }
         log.atInfo().addKeyValue("volumes", volumes).addKeyValue("port", agent.port())
                 .addKeyValue("scheme", agent.scheme())
-                .log("raptord agent serving the files of {} on {}://{}:{}", volumes, agent.scheme(), listen.host(), agent.port());
+                .log("raptord agent serving the files of {} on {}:{} ({})", volumes, listen.host(), agent.port(), agent.scheme());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptord-agent-shutdown").unstarted(() -> {
             try {

@@ -19,6 +19,7 @@ import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.LimitsDocument;
 import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.StopDocument;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,10 +57,17 @@ class SwarmFilesAgentTest {
     @TempDir
     Path tmp;
 
+    /** This test's Raptor node label: its daemon's services carry it, and they go after the test, passed or failed. */
+    private final String node = "swarmagent-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @AfterEach
+    void removeServices() {
+        TestSwarm.removeServices(node);
+    }
+
     @Test
     void theFilesOfAServerOnAWorkerAreServedByThatWorkersAgentThroughTheManagersApi() throws Exception {
         Map<String, String> swarm = TestSwarm.require();
-        String node = "swarmagent-" + UUID.randomUUID().toString().substring(0, 8);
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         String nodeTwo = TestSwarm.addressOf(TestSwarm.NODE_2);
