@@ -86,9 +86,9 @@ public final class NodeAgentServer implements AutoCloseable {
     }
 
     /**
-     * The agent serving {@code volumes} on {@code settings}' host and port, accepting only {@code key}; not started.
+     * The agent serving {@code volumes} on {@code settings}' host and port, accepting only {@code agentKey}; not started.
      */
-    public static NodeAgentServer create(ServerVolumes volumes, ApiKey key, ApiSettings settings) {
+    public static NodeAgentServer create(ServerVolumes volumes, ApiKey agentKey, ApiSettings settings) {
         ProblemMapper problems = new ProblemMapper(id -> Optional.empty());
         Operations operations = new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC());
         EventBus bus = new EventBus();
@@ -112,7 +112,8 @@ public final class NodeAgentServer implements AutoCloseable {
         PemIdentity identity = identity(settings.security().tls());
         AtomicReference<SslContextFactory.Server> ssl = new AtomicReference<>();
         FailedAuthLimit limit = new FailedAuthLimit(settings.security().authLimit(), Clock.systemUTC());
-        Guard guard = new Guard(key, limit);
+        // the routes' credential check: the agent key behind the guard, and where operations' entries wait for the manager
+        Guard key = new Guard(agentKey, limit, outbox);
 
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -151,20 +152,20 @@ public final class NodeAgentServer implements AutoCloseable {
             routes.exception(Exception.class, (e, ctx) -> Responses.problem(ctx, problems.map(e)));
             routes.get(BASE + "/health", ctx -> Responses.json(ctx, 200, Map.of("status", "ok", "role", "agent")));
 
-            routes.get(BASE + "/servers/{id}/files", forwarded(guard, outbox, files::list));
-            routes.get(BASE + "/servers/{id}/files/content", forwarded(guard, outbox, files::read));
-            routes.put(BASE + "/servers/{id}/files/content", forwarded(guard, outbox, files::write));
-            routes.get(BASE + "/servers/{id}/files/search", forwarded(guard, outbox, files::search));
-            routes.post(BASE + "/servers/{id}/files/directory", forwarded(guard, outbox, files::directory));
-            routes.post(BASE + "/servers/{id}/files/rename", forwarded(guard, outbox, files::rename));
-            routes.post(BASE + "/servers/{id}/files/copy", forwarded(guard, outbox, files::copy));
-            routes.post(BASE + "/servers/{id}/files/delete", forwarded(guard, outbox, files::delete));
-            routes.post(BASE + "/servers/{id}/files/chmod", forwarded(guard, outbox, files::chmod));
-            routes.post(BASE + "/servers/{id}/files/compress", forwarded(guard, outbox, files::compress));
-            routes.post(BASE + "/servers/{id}/files/decompress", forwarded(guard, outbox, files::decompress));
-            routes.post(BASE + "/servers/{id}/files/pull", forwarded(guard, outbox, files::pull));
+            routes.get(BASE + "/servers/{id}/files", forwarded(key, files::list));
+            routes.get(BASE + "/servers/{id}/files/content", forwarded(key, files::read));
+            routes.put(BASE + "/servers/{id}/files/content", forwarded(key, files::write));
+            routes.get(BASE + "/servers/{id}/files/search", forwarded(key, files::search));
+            routes.post(BASE + "/servers/{id}/files/directory", forwarded(key, files::directory));
+            routes.post(BASE + "/servers/{id}/files/rename", forwarded(key, files::rename));
+            routes.post(BASE + "/servers/{id}/files/copy", forwarded(key, files::copy));
+            routes.post(BASE + "/servers/{id}/files/delete", forwarded(key, files::delete));
+            routes.post(BASE + "/servers/{id}/files/chmod", forwarded(key, files::chmod));
+            routes.post(BASE + "/servers/{id}/files/compress", forwarded(key, files::compress));
+            routes.post(BASE + "/servers/{id}/files/decompress", forwarded(key, files::decompress));
+            routes.post(BASE + "/servers/{id}/files/pull", forwarded(key, files::pull));
             // signed links: the manager signs and redeems them; the agent checks the path and takes the upload
-            routes.post(BASE + NodeAgentProxy.LINK_CHECK, forwarded(guard, outbox, ctx -> {
+            routes.post(BASE + NodeAgentProxy.LINK_CHECK, forwarded(key, ctx -> {
                 ServerFiles f = access.of(Query.serverId(ctx));
                 String path = Query.text(ctx, "path").orElseThrow(() -> ProblemException.invalidParameter("path", "is required"));
                 if ("upload".equals(ctx.queryParam("purpose"))) {
@@ -174,7 +175,7 @@ public final class NodeAgentServer implements AutoCloseable {
                 }
                 ctx.status(204);
             }));
-            routes.post(BASE + NodeAgentProxy.LINK_UPLOAD, forwarded(guard, outbox, ctx -> {
+            routes.post(BASE + NodeAgentProxy.LINK_UPLOAD, forwarded(key, ctx -> {
                 java.util.UUID id = Query.serverId(ctx);
                 String dir = Query.text(ctx, "path").orElseThrow(() -> ProblemException.invalidParameter("path", "is required"));
                 long max = Query.longValue(ctx, "uploadMaxFileBytes", 0, 0, Long.MAX_VALUE);
@@ -183,7 +184,7 @@ public final class NodeAgentServer implements AutoCloseable {
             // the file operations it runs, asked through the manager (which remembers which agent runs which)
             OperationRoutes byId = new OperationRoutes(operations);
             routes.get(BASE + "/operations/{opId}", ctx -> {
-                guard.check(ctx);
+                authenticate(ctx, key);
                 byId.operation(ctx);
                 // the entries of an operation that ended after its 202, for the manager that follows it
                 List<AgentActivity> late = outbox.take(ctx.pathParam("opId"));
@@ -192,7 +193,7 @@ public final class NodeAgentServer implements AutoCloseable {
                 }
             });
             routes.delete(BASE + "/operations/{opId}", ctx -> {
-                guard.check(ctx);
+                authenticate(ctx, key);
                 byId.cancel(ctx);
             });
         });
@@ -212,9 +213,9 @@ public final class NodeAgentServer implements AutoCloseable {
     }
 
     /** {@code route} for a request that carries the agent key, with the policy and the who the manager sent. */
-    private static Handler forwarded(Guard guard, AgentActivityOutbox outbox, Handler route) {
+    private static Handler forwarded(Guard key, Handler route) {
         return ctx -> {
-            guard.check(ctx);
+            authenticate(ctx, key);
             AgentFilePolicy policy;
             try {
                 policy = AgentFilePolicy.decode(ctx.header(AgentFilePolicy.HEADER));
@@ -229,7 +230,7 @@ public final class NodeAgentServer implements AutoCloseable {
                 return null;
             });
             // a request that waited for its operation: the operation's entry, written on its worker, goes back with it
-            entries.addAll(outbox.take(ctx.attribute(OperationAnswer.ANSWERED)));
+            entries.addAll(key.outbox().take(ctx.attribute(OperationAnswer.ANSWERED)));
             if (!entries.isEmpty()) {
                 if (ctx.res().isCommitted()) {
                     entries.forEach(a -> log.atInfo().addKeyValue("type", a.type()).addKeyValue("details", a.details()).log("{}", a.message()));
@@ -246,7 +247,7 @@ public final class NodeAgentServer implements AutoCloseable {
      * its key not even looked at, until the block ends. A request without a key is refused but not counted (it
      * guesses nothing). Only the manager should ever reach an agent, so every refused key is logged.
      */
-    private record Guard(ApiKey key, FailedAuthLimit limit) {
+    private record Guard(ApiKey key, FailedAuthLimit limit, AgentActivityOutbox outbox) {
         void check(Context ctx) {
             String client = dev.raptor.api.http.ClientAddress.direct().of(ctx);
             Optional<java.time.Duration> left = limit.blocked(client);
@@ -269,6 +270,10 @@ public final class NodeAgentServer implements AutoCloseable {
                         "a node agent answers only its manager: 'Authorization: Bearer <agent key>'"));
             }
         }
+    }
+
+    private static void authenticate(Context ctx, Guard key) {
+        key.check(ctx);
     }
 
     public NodeAgentServer start() {
