@@ -1,6 +1,9 @@
 package dev.raptor.sftp.ssh;
 
 import dev.raptor.files.FilesLocks;
+import dev.raptor.sftp.agent.AgentLinkKeys;
+import dev.raptor.sftp.agent.AgentRoute;
+import dev.raptor.sftp.agent.AgentRoutes;
 import dev.raptor.sftp.login.Credential;
 import dev.raptor.sftp.login.Login;
 import dev.raptor.sftp.login.LoginOutcome;
@@ -26,6 +29,9 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.AsyncAuthException;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.SftpModuleProperties;
@@ -92,9 +98,23 @@ public final class SftpServer implements AutoCloseable {
     private final HostKey hostKey;
     private final ExecutorService hashing;
     private final SshServer sshd;
+    private final AgentRoutes agentRoutes;
+    private final AgentSftpClient agents;
 
     public SftpServer(SftpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files,
                       FilesLocks locks, TransferActivity activity) throws IOException {
+        this(settings, logins, sessions, files, locks, activity, AgentRoutes.NONE, null);
+    }
+
+    /**
+     * @param agentRoutes which servers' files are on node agents: their users' {@code sftp} channels are piped there
+     *                    ({@link AgentSftpPipe}); {@link AgentRoutes#NONE} on one machine
+     * @param agentKeys   the agent link's keys (derived from the agent key); null when there are no agents
+     */
+    public SftpServer(SftpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files,
+                      FilesLocks locks, TransferActivity activity, AgentRoutes agentRoutes, AgentLinkKeys agentKeys) throws IOException {
+        this.agentRoutes = agentRoutes;
+        this.agents = agentKeys == null ? null : new AgentSftpClient(agentKeys);
         this.settings = settings;
         this.logins = logins;
         this.sessions = sessions;
@@ -145,7 +165,7 @@ public final class SftpServer implements AutoCloseable {
         sftp.setErrorStatusDataHandler(new SftpStatuses());
         // a refusal while reading attributes is an answer, not something to warn about and paper over
         sftp.setUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException);
-        s.setSubsystemFactories(List.of(sftp));
+        s.setSubsystemFactories(List.of(agents == null ? sftp : routed(sftp)));
         // OpenSSH's client reads and writes in requests as long as the server's limits@openssh.com allow, up to
         // 255 KiB; MINA's default read limit, 63 KiB, made a download four times as many requests and answers as
         // from OpenSSH's own sftp-server (whose limits are 255 KiB both ways). Pending answers stay bounded per
@@ -181,6 +201,26 @@ public final class SftpServer implements AutoCloseable {
     }
 
     /**
+     * The {@code sftp} subsystem served here, or piped to the node agent that has the server's files: asked at each
+     * channel, so a server moved to another node since the login is served where it is now.
+     */
+    private SubsystemFactory routed(SftpSubsystemFactory local) {
+        return new SubsystemFactory() {
+            @Override
+            public String getName() {
+                return local.getName();
+            }
+
+            @Override
+            public Command createSubsystem(ChannelSession channel) throws IOException {
+                Login login = channel.getSession().getAttribute(LOGIN);
+                Optional<AgentRoute> route = login == null ? Optional.empty() : agentRoutes.of(login.serverId());
+                return route.isPresent() ? new AgentSftpPipe(agents, route.get(), login, activity) : local.createSubsystem(channel);
+            }
+        };
+    }
+
+    /**
      * The ciphers offered: MINA's, those in {@link #CIPHERS}, with {@link ChaCha20Poly1305} in place of MINA's
      * chacha20-poly1305 (plain Java, a block at a time; OpenSSH's client picks this cipher first, so it set the
      * speed of every transfer).
@@ -197,6 +237,9 @@ public final class SftpServer implements AutoCloseable {
 
     /** Starts listening. */
     public void start() throws IOException {
+        if (agents != null) {
+            agents.start();
+        }
         sshd.start();
         log.atInfo().addKeyValue("address", address()).addKeyValue("hostKey", hostKey.fingerprint()).log("SFTP server listening");
     }
@@ -283,6 +326,9 @@ public final class SftpServer implements AutoCloseable {
             sshd.stop(true);
         } finally {
             hashing.shutdownNow();
+            if (agents != null) {
+                agents.close();
+            }
         }
     }
 }

@@ -1,0 +1,21 @@
+package dev.raptor.sftp.agent;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Which servers' files are on a node agent rather than on this machine, asked by the manager's SFTP server each time a
+ * user opens an {@code sftp} channel (a server may have moved since the login). The daemon answers from the server's
+ * placement and {@code RAPTOR_SWARM_AGENTS}; {@link #NONE} keeps every server here (one machine).
+ */
+@FunctionalInterface
+public interface AgentRoutes {
+    AgentRoutes NONE = id -> Optional.empty();
+
+    /**
+     * The route to the agent serving {@code serverId}'s files, or empty when they are on this machine.
+     *
+     * @throws java.io.IOException when where the server is cannot be told now (its SFTP channel then fails, saying so)
+     */
+    Optional<AgentRoute> of(UUID serverId) throws java.io.IOException;
+}
