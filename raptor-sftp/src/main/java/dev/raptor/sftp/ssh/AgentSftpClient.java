@@ -45,7 +45,8 @@ final class AgentSftpClient implements AutoCloseable {
 
     /** A connection to the agent of {@code route}, authenticated. */
     ClientSession connect(AgentRoute route) throws IOException {
-        ClientSession s = client.connect("raptor-manager", route.address()).verify(CONNECT).getSession();
+        ClientSession s = client.connect("raptor-manager", route.address().getHostString(), route.address().getPort())
+                .verify(CONNECT).getSession(); // by name: resolved at each connection
         try {
             s.addPublicKeyIdentity(keys.client());
             s.auth().verify(AUTH);
