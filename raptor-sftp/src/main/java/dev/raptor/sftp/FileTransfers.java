@@ -56,7 +56,7 @@ public final class FileTransfers implements AutoCloseable {
         try {
             s = sftpSettings == null ? null : new SftpServer(sftpSettings, logins, sessions, files, locks, activity,
                     agentRoutes, agentKeys);
-            f = ftpSettings == null ? null : new FtpServer(ftpSettings, logins, sessions, files, locks, activity);
+            f = ftpSettings == null ? null : new FtpServer(ftpSettings, logins, sessions, files, locks, activity, agentRoutes);
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 s.close();

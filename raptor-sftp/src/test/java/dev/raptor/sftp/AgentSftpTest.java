@@ -6,6 +6,7 @@ import dev.raptor.files.usage.UsageSettings;
 import dev.raptor.sftp.agent.AgentLinkKeys;
 import dev.raptor.sftp.agent.AgentRoute;
 import dev.raptor.sftp.ssh.AgentSftpServer;
+import dev.raptor.sftp.testing.FtpControl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,5 +209,22 @@ class AgentSftpTest {
             assertThat(r.output()).contains("cannot be reached");
             assertThat(other.root(s)).doesNotExist();
         }
+    }
+
+    @Test
+    void ftpDoesNotReachAnAgentsFilesAndSaysSoRatherThanShowingAnEmptyDirectory() throws Exception {
+        UUID s = serverOnAgent("ftp-on-agent", List.of(), List.of());
+        Files.writeString(agentVolumes.root(s).resolve("world.dat"), "w");
+        String login = f.user(s, "admin").loginName();
+
+        try (FtpControl ftp = new FtpControl(f.ftpPort(), java.time.Duration.ofSeconds(30))) {
+            String loggedIn = ftp.login(login, Fixture.PASSWORD);
+            String next = loggedIn.startsWith("421") ? loggedIn : ftp.reply();
+
+            assertThat(next).startsWith("421").contains("node " + NODE).contains("use SFTP");
+            assertThat(ftp.closedByServer()).isTrue();
+        }
+        assertThat(f.store.activity(s, Long.MAX_VALUE, 20)).filteredOn(a -> a.type().equals("sftp.login-failed"))
+                .anySatisfy(a -> assertThat(a.details()).containsEntry("node", NODE).containsEntry("protocol", "ftp"));
     }
 }

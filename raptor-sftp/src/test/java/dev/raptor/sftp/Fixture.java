@@ -93,7 +93,7 @@ final class Fixture implements AutoCloseable {
         sftp.start();
         this.ftp = new FtpServer(new FtpSettings(new InetSocketAddress("127.0.0.1", 0), null, null, dataDir, null, null),
                 logins, sessions, id -> source == null ? volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED))
-                : source.files(id), volumes.locks(), activity);
+                : source.files(id), volumes.locks(), activity, agentRoutes);
         ftp.start();
     }
 
