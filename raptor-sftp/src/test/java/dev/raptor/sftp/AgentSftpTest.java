@@ -46,6 +46,8 @@ class AgentSftpTest {
     private Fixture f;
     /** Servers placed on the agent's node, and the route each takes (a test may point one elsewhere). */
     private final Map<UUID, AgentRoute> placed = new ConcurrentHashMap<>();
+    /** Servers whose placement cannot be looked up (an engine that does not answer). */
+    private final Set<UUID> unplaceable = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
@@ -54,8 +56,12 @@ class AgentSftpTest {
         agentVolumes = new ServerVolumes(Files.createDirectories(tmp.resolve("agent-volumes")), UsageSettings.defaults());
         agent = new AgentSftpServer(new InetSocketAddress("127.0.0.1", 0), agentVolumes, AgentLinkKeys.of(KEY));
         agent.start();
-        f = new Fixture(Files.createDirectories(tmp.resolve("manager")), id -> Optional.ofNullable(placed.get(id)),
-                AgentLinkKeys.of(KEY));
+        f = new Fixture(Files.createDirectories(tmp.resolve("manager")), id -> {
+            if (unplaceable.contains(id)) {
+                throw new IOException("the swarm's manager does not answer");
+            }
+            return Optional.ofNullable(placed.get(id));
+        }, AgentLinkKeys.of(KEY));
     }
 
     @AfterAll
@@ -190,6 +196,20 @@ class AgentSftpTest {
 
         assertThat(r.exit()).as(r.output()).isNotZero();
         assertThat(r.output()).contains("node " + NODE).contains("cannot be reached");
+    }
+
+    @Test
+    void aServerWhosePlacementCannotBeToldFailsItsSessionSayingWhy() throws Exception {
+        UUID s = f.server("unplaceable");
+        Files.writeString(f.root(s).resolve("manager-copy.txt"), "the manager's copy is not shown instead");
+        unplaceable.add(s);
+        String login = f.user(s, "admin").loginName();
+
+        OpenSsh.Result r = sftp(login, "ls -1\n");
+
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("cannot be told now").contains("the swarm's manager does not answer")
+                .doesNotContain("manager-copy.txt");
     }
 
     @Test

@@ -4,9 +4,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Which servers' files are on a node agent rather than on this machine, asked by the manager's SFTP server each time a
- * user opens an {@code sftp} channel (a server may have moved since the login). The daemon answers from the server's
- * placement and {@code RAPTOR_SWARM_AGENTS}; {@link #NONE} keeps every server here (one machine).
+ * Which servers' files are on a node agent rather than on this machine, asked by the manager's SFTP server once per
+ * connection, when it has logged in (on a virtual thread: the answer may take an engine call), and by its FTP server at
+ * each login. The daemon answers from the server's placement and {@code RAPTOR_SWARM_AGENTS}; {@link #NONE} keeps
+ * every server here (one machine).
  */
 @FunctionalInterface
 public interface AgentRoutes {

@@ -185,6 +185,49 @@ final class AgentSftpPipe implements Command {
         exit.onExit(1, message);
     }
 
+    /** A channel that cannot be served: {@code message} on its stderr, then its end. */
+    static Command refused(String message) {
+        return new Command() {
+            private OutputStream err;
+            private ExitCallback exit;
+
+            @Override
+            public void setExitCallback(ExitCallback callback) {
+                this.exit = callback;
+            }
+
+            @Override
+            public void setErrorStream(OutputStream err) {
+                this.err = err;
+            }
+
+            @Override
+            public void setInputStream(InputStream in) {
+            }
+
+            @Override
+            public void setOutputStream(OutputStream out) {
+            }
+
+            @Override
+            public void start(ChannelSession channel, Environment env) {
+                Thread.ofVirtual().name("sftp-refused").start(() -> {
+                    try {
+                        err.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+                        err.flush();
+                    } catch (IOException e) {
+                        log.atDebug().log("could not tell the user: {}", e.toString());
+                    }
+                    exit.onExit(1, message);
+                });
+            }
+
+            @Override
+            public void destroy(ChannelSession channel) {
+            }
+        };
+    }
+
     @Override
     public void destroy(ChannelSession channel) {
         destroyed = true;

@@ -51,8 +51,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Raptor's SFTP server (Apache MINA SSHD): the {@code sftp} subsystem and nothing else (no shell, no exec, no
@@ -85,6 +89,10 @@ public final class SftpServer implements AutoCloseable {
     private static final AttributeKey<Login> LOGIN = new AttributeKey<>();
     private static final AttributeKey<KeyLogin> KEY_LOGIN = new AttributeKey<>();
     private static final AttributeKey<Long> TRACKED = new AttributeKey<>();
+    /** Where the files of the session's server are: here (empty) or on a node agent; see {@link #routed}. */
+    private static final AttributeKey<CompletableFuture<Optional<AgentRoute>>> ROUTE = new AttributeKey<>();
+    /** The longest a channel waits for that answer (a swarm engine that does not answer). */
+    private static final java.time.Duration ROUTE_WAIT = java.time.Duration.ofSeconds(30);
 
     private record KeyLogin(SftpUser user, String fingerprint) {
     }
@@ -201,8 +209,10 @@ public final class SftpServer implements AutoCloseable {
     }
 
     /**
-     * The {@code sftp} subsystem served here, or piped to the node agent that has the server's files: asked at each
-     * channel, so a server moved to another node since the login is served where it is now.
+     * The {@code sftp} subsystem served here, or piped to the node agent that has the server's files. Where they are is
+     * looked up once per connection, as soon as it is authenticated and off MINA's I/O threads (on a swarm it may ask
+     * the engine: {@link #lookUpRoute}); a channel waits for that answer at most {@link #ROUTE_WAIT}, usually not at
+     * all (the client's channel request comes a round trip after its login).
      */
     private SubsystemFactory routed(SftpSubsystemFactory local) {
         return new SubsystemFactory() {
@@ -214,10 +224,39 @@ public final class SftpServer implements AutoCloseable {
             @Override
             public Command createSubsystem(ChannelSession channel) throws IOException {
                 Login login = channel.getSession().getAttribute(LOGIN);
-                Optional<AgentRoute> route = login == null ? Optional.empty() : agentRoutes.of(login.serverId());
+                CompletableFuture<Optional<AgentRoute>> lookup = channel.getSession().getAttribute(ROUTE);
+                if (login == null || lookup == null) {
+                    return local.createSubsystem(channel);
+                }
+                Optional<AgentRoute> route;
+                try {
+                    route = lookup.get(ROUTE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    String why = e instanceof TimeoutException ? "no answer within " + ROUTE_WAIT.toSeconds() + " s"
+                            : AgentSftpClient.describe(e);
+                    log.atWarn().addKeyValue("server", login.serverId()).addKeyValue("login", login.loginName())
+                            .log("SFTP channel refused: where the server's files are cannot be told: {}", why);
+                    return AgentSftpPipe.refused("raptor: where the files of this server are cannot be told now: " + why);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while looking up where the server's files are");
+                }
                 return route.isPresent() ? new AgentSftpPipe(agents, route.get(), login, activity) : local.createSubsystem(channel);
             }
         };
+    }
+
+    /** Starts looking up where the files of {@code login}'s server are (for {@link #routed}), on a virtual thread. */
+    private void lookUpRoute(ServerSession session, Login login) {
+        CompletableFuture<Optional<AgentRoute>> lookup = new CompletableFuture<>();
+        session.setAttribute(ROUTE, lookup);
+        Thread.ofVirtual().name("sftp-route-" + login.serverId()).start(() -> {
+            try {
+                lookup.complete(agentRoutes.of(login.serverId()));
+            } catch (IOException | RuntimeException e) {
+                lookup.completeExceptionally(e);
+            }
+        });
     }
 
     /**
@@ -318,6 +357,9 @@ public final class SftpServer implements AutoCloseable {
         }
         long id = sessions.opened(login, reason -> session.close(true));
         session.setAttribute(TRACKED, id);
+        if (agents != null) {
+            lookUpRoute(session, login);
+        }
     }
 
     @Override
