@@ -9,10 +9,13 @@ import dev.raptor.api.tls.TlsFileException;
 import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
+import dev.raptor.sftp.ssh.AgentSftpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
  * then lists it as {@code https://} and checks the certificate against {@code RAPTOR_SWARM_AGENT_CA}), and the API's
  * failed-authentication settings ({@code RAPTOR_AUTH_FAILURE_LIMIT}, {@code ..._WINDOW_SECONDS},
  * {@code RAPTOR_AUTH_BLOCK_SECONDS}), which block an address that sent too many wrong agent keys.
+ * Its SFTP link ({@link AgentSftpLink}, {@code RAPTOR_AGENT_SFTP_ADDR}) serves the manager's piped SFTP channels.
  */
 final class AgentCommand {
     static final String ADDR_ENV = "RAPTOR_AGENT_ADDR";
@@ -96,6 +100,7 @@ final class AgentCommand {
         long limit = whole(env, LIMIT_ENV, d.limit(), 0, problems);
         long window = whole(env, WINDOW_ENV, d.window().toSeconds(), 1, problems);
         long block = whole(env, BLOCK_ENV, d.firstBlock().toSeconds(), 1, problems);
+        InetSocketAddress sftpLink = AgentSftpLink.address(env, listen, problems);
         if (!problems.isEmpty()) {
             err.println("raptord agent: the configuration is not usable:");
             problems.forEach(p -> err.println("  - " + p));
@@ -115,12 +120,32 @@ final class AgentCommand {
             log.error("raptord agent cannot start on {}: {}", addr, e.toString());
             return RaptordMain.EXIT_BOOT_FAILED;
         }
+        AgentSftpServer sftp = null;
+        if (sftpLink != null) {
+            try {
+                sftp = AgentSftpLink.start(sftpLink, serverVolumes, key.strip());
+            } catch (IOException | RuntimeException e) {
+                log.error("raptord agent cannot serve its SFTP link on {} ({}): {}", sftpLink, AgentSftpLink.ENV, e.toString());
+                agent.close();
+                serverVolumes.close();
+                return RaptordMain.EXIT_BOOT_FAILED;
+            }
+            log.atInfo().addKeyValue("address", sftp.address()).log("raptord agent's SFTP link for the manager on {}", sftp.address());
+        }
+        AgentSftpServer sftpServer = sftp;
         log.atInfo().addKeyValue("volumes", volumes).addKeyValue("port", agent.port())
                 .addKeyValue("scheme", agent.scheme())
                 .log("raptord agent serving the files of {} on {}:{} ({})", volumes, listen.host(), agent.port(), agent.scheme());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptord-agent-shutdown").unstarted(() -> {
             try {
+                if (sftpServer != null) {
+                    try {
+                        sftpServer.close();
+                    } catch (IOException e) {
+                        log.warn("closing the SFTP link failed: {}", e.toString());
+                    }
+                }
                 agent.close();
                 serverVolumes.close();
                 log.info("raptord agent stopped");
