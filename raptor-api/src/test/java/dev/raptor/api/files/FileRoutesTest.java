@@ -167,7 +167,7 @@ class FileRoutesTest {
     void anUploadWhoseClientHangsUpHalfWayLeavesTheOldFileWholeAndNoTemporaryFile() throws Exception {
         api.put("/world/level.dat", utf8("the old level"));
         String target = api.base() + "/content?path=" + FileApi.q("/world/level.dat");
-        byte[] half = new byte[3 * 64 * 1024 + 5]; // several of Jetty's input buffers, then the client is gone
+        byte[] half = new byte[3 * dev.raptor.api.http.ConnectionBuffers.INPUT_BYTES + 5]; // several of Jetty's reads, then the client is gone
         new java.util.Random(3).nextBytes(half);
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.api.port())) {
             java.io.OutputStream out = s.getOutputStream();
