@@ -65,6 +65,8 @@ import java.util.UUID;
 public final class FileRoutes {
     /** The most of a file one socket write of a download is handed at once (mapped, so no memory of ours). */
     static final long MAPPED_SLICE = 16L * 1024 * 1024;
+    /** Downloads of at least this many bytes are sent from the mapped file; smaller ones through a buffer. */
+    static final long MAPPED_AT_LEAST = 1024 * 1024;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmmss").withZone(ZoneOffset.UTC);
     /** At most this many paths in one delete, rename or chmod. */
     static final int MAX_PATHS = 10_000;
@@ -137,11 +139,12 @@ public final class FileRoutes {
         ctx.res().setHeader("Content-Type", "application/octet-stream"); // bytes: no charset
         ctx.res().setContentLengthLong(length);
         OutputStream out = ctx.res().getOutputStream();
-        if (out instanceof HttpOutput jetty) {
+        if (out instanceof HttpOutput jetty && length >= MAPPED_AT_LEAST) {
             sendMapped(jetty, f.channel(), offset, length);
             return;
         }
-        // off Jetty (never in the daemon): through a transfer buffer and an array
+        // a small body: read through a pooled direct buffer, which Jetty writes from as it is (mapping and unmapping
+        // a file costs more than the copy it saves below a MiB); off Jetty (never in the daemon) through an array
         ByteBuffer buf = TransferBuffers.acquire();
         long pos = offset;
         long end = offset + length;
@@ -156,7 +159,7 @@ public final class FileRoutes {
             pos += n;
         }
         out.flush();
-        TransferBuffers.release(buf);
+        TransferBuffers.release(buf); // not after a failed write: the connection may still hold it
     }
 
     /**

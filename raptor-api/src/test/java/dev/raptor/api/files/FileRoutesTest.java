@@ -143,8 +143,8 @@ class FileRoutesTest {
     }
 
     @Test
-    void aFileLargerThanOneMappedSliceIsReadBackWholeAndInARangeAcrossTheSliceEdge() {
-        int size = (int) FileRoutes.MAPPED_SLICE + TransferBuffers.SIZE + 17;
+    void aFileLargerThanOneMappedSliceIsReadBackWholeAndInRangesAcrossTheSliceEdge() {
+        int size = (int) (FileRoutes.MAPPED_SLICE + 2 * FileRoutes.MAPPED_AT_LEAST) + 17;
         byte[] content = new byte[size];
         new java.util.Random(13).nextBytes(content);
         assertThat(api.put("/world/big.mca", content).status()).isEqualTo(201);
@@ -154,13 +154,16 @@ class FileRoutesTest {
         assertThat(whole.header("Content-Length")).isEqualTo(Integer.toString(size));
         assertThat(whole.body()).isEqualTo(content);
 
+        // ranges long enough to be sent mapped, starting a few bytes before the second slice
         int from = (int) FileRoutes.MAPPED_SLICE - 3;
-        int to = (int) FileRoutes.MAPPED_SLICE + 4; // inclusive: the second slice starts inside the range
+        int to = (int) (FileRoutes.MAPPED_SLICE + FileRoutes.MAPPED_AT_LEAST); // inclusive
         FileApi.Bin across = api.get("/world/big.mca", node.apiKey, "bytes=" + from + "-" + to);
         assertThat(across.status()).isEqualTo(206);
         assertThat(across.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from, to + 1));
-        FileApi.Bin fromSecond = api.get("/world/big.mca", node.apiKey, "bytes=" + (from + 5) + "-");
-        assertThat(fromSecond.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from + 5, size));
+        FileApi.Bin unaligned = api.get("/world/big.mca", node.apiKey, "bytes=" + (from - 1000) + "-");
+        assertThat(unaligned.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from - 1000, size));
+        FileApi.Bin small = api.get("/world/big.mca", node.apiKey, "bytes=" + from + "-" + (from + 7)); // through a buffer
+        assertThat(small.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from, from + 8));
     }
 
     @Test
