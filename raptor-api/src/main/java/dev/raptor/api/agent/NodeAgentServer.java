@@ -138,7 +138,7 @@ public final class NodeAgentServer implements AutoCloseable {
                 if (identity == null) {
                     c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
                 } else {
-                    TlsConnector.Made made = TlsConnector.create(server, http, identity);
+                    TlsConnector.Made made = TlsConnector.create(server, http, identity, null); // null: the server's own buffer pool, as the plain connector above
                     ssl.set(made.ssl());
                     c = made.connector();
                 }
