@@ -48,8 +48,8 @@ class SwarmBackupAgentTest {
         String node = "swarmbackup-" + UUID.randomUUID().toString().substring(0, 8);
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
-        DaemonProcess agent = SwarmFilesAgentTest.startAgent(tmp, nodeTwoVolumes, agentKey);
-        URI agentUri = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + SwarmFilesAgentTest.portOf(agent));
+        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey);
+        URI agentUri = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent));
 
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
@@ -68,7 +68,7 @@ class SwarmBackupAgentTest {
         try (agent; DaemonProcess d = TestDaemon.launch(tmp, "manager", env, List.of())) {
             TestDaemon.awaitHealthy(d);
             RaptorClient api = d.client();
-            UUID id = api.servers().create(SwarmFilesAgentTest.onNode("backup-on-2", port, TestSwarm.NODE_2)).spec().id();
+            UUID id = api.servers().create(onNode("backup-on-2", port, TestSwarm.NODE_2)).spec().id();
             try {
                 OperationDocument started = api.server(id).power("start", Duration.ofSeconds(90));
                 assertThat(started.status()).as(started.toString()).isEqualTo("done");
@@ -82,7 +82,7 @@ class SwarmBackupAgentTest {
                 files.write("/world/region.bin", new ByteArrayInputStream(world), world.length, n -> { });
                 byte[] level = "level one\n".getBytes(StandardCharsets.UTF_8);
                 files.write("/world/level.dat", new ByteArrayInputStream(level), level.length, n -> { });
-                ExecResultDocument wrote = api.server(id).exec(SwarmFilesAgentTest.exec("sh", "-c",
+                ExecResultDocument wrote = api.server(id).exec(exec("sh", "-c",
                         "echo made by the game > /home/container/world/game.txt"));
                 assertThat(wrote.exitCode()).as(wrote.toString()).isZero();
                 Map<String, String> before = digests(volume);
@@ -102,7 +102,7 @@ class SwarmBackupAgentTest {
                 // mutate on node 2, then restore with truncate (the running server is stopped, restored, started again)
                 byte[] changed = "level two\n".getBytes(StandardCharsets.UTF_8);
                 files.write("/world/level.dat", new ByteArrayInputStream(changed), changed.length, n -> { });
-                ExecResultDocument mutated = api.server(id).exec(SwarmFilesAgentTest.exec("sh", "-c",
+                ExecResultDocument mutated = api.server(id).exec(exec("sh", "-c",
                         "rm /home/container/world/game.txt && echo extra > /home/container/extra.txt"));
                 assertThat(mutated.exitCode()).as(mutated.toString()).isZero();
                 assertThat(digests(volume)).isNotEqualTo(before);
@@ -113,7 +113,7 @@ class SwarmBackupAgentTest {
                 assertThat(restored.state()).isEqualTo("running");
                 assertThat(digests(volume)).isEqualTo(before);
 
-                ExecResultDocument seen = api.server(id).exec(SwarmFilesAgentTest.exec("sh", "-c",
+                ExecResultDocument seen = api.server(id).exec(exec("sh", "-c",
                         "cat /home/container/world/level.dat /home/container/world/game.txt; ls /home/container"));
                 assertThat(seen.exitCode()).as(seen.toString()).isZero();
                 assertThat(seen.stdout()).startsWith("level one\nmade by the game\n").doesNotContain("extra.txt");
@@ -125,6 +125,50 @@ class SwarmBackupAgentTest {
                 }
             }
         }
+    }
+
+    /** {@code raptord agent} in node 2's network namespace, on plain HTTP (SwarmFilesAgentTest runs it over HTTPS). */
+    private DaemonProcess startAgent(Path volumes, String key) {
+        DaemonProcess agent = DaemonProcess.builder()
+                .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
+                .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":0",
+                        "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key))
+                .args(List.of("agent"))
+                .classPath(TestDaemon.classPath())
+                .output(tmp.resolve("agent.out"), tmp.resolve("agent.err"))
+                .launch();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            org.awaitility.Awaitility.await().atMost(TestDaemon.BOOT_LIMIT).ignoreExceptions().untilAsserted(() -> {
+                assertThat(agent.isAlive()).as("the agent runs; its output: %s", agent.output()).isTrue();
+                URI health = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent) + "/api/v1/health");
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            });
+        } catch (RuntimeException | Error e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
+    }
+
+    /** The port the agent says it serves on ("raptord agent serving the files of DIR on HOST:PORT"). */
+    private static int portOf(DaemonProcess agent) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raptord agent serving the files of .* on [0-9.]+:(\\d+)")
+                .matcher(agent.output());
+        assertThat(m.find()).as("the agent says where it serves: %s", agent.output()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static dev.raptor.wire.exec.ExecRequestDocument exec(String... command) {
+        return new dev.raptor.wire.exec.ExecRequestDocument(List.of(command), null, null, null, null, BigDecimal.valueOf(30), null);
+    }
+
+    private static dev.raptor.wire.server.ServerSpecDocument onNode(String name, int port, String node) {
+        return new dev.raptor.wire.server.ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
+                List.of(new dev.raptor.wire.server.AllocationDocument("0.0.0.0", port, null, "tcp", true)),
+                new dev.raptor.wire.server.LimitsDocument(256L, null, null, null, null, null, null, null),
+                new dev.raptor.wire.server.StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null,
+                null, "Done!", null, null, null, null, null, null, null, node);
     }
 
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */

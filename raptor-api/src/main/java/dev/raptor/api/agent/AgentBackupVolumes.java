@@ -52,6 +52,7 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(NodeAgentProxy.trust(agents)) // the same trust as the file routes' link (RAPTOR_SWARM_AGENT_CA)
                 .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
                 .build();
     }
