@@ -125,7 +125,7 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
             try {
                 r = http.send(req, HttpResponse.BodyHandlers.discarding());
             } catch (IOException e) {
-                throw unavailable(serverId, "its agent at " + agent + " cannot be reached: " + describe(e));
+                throw unavailable(serverId, "its agent at " + agent + " cannot be reached: " + NodeAgentProxy.describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw unavailable(serverId, "interrupted while asking its agent");
@@ -169,7 +169,7 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
             } catch (java.net.http.HttpTimeoutException e) {
                 throw unavailable(serverId, "its agent at " + agent + " did not answer within " + HEAD.toMinutes() + " minutes");
             } catch (IOException e) {
-                throw unavailable(serverId, "its agent at " + agent + " cannot be reached: " + describe(e));
+                throw unavailable(serverId, "its agent at " + agent + " cannot be reached: " + NodeAgentProxy.describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while asking the agent of node " + node);
@@ -215,14 +215,6 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
         private BackupException.NodeUnavailable unavailable(UUID serverId, String why) {
             return new BackupException.NodeUnavailable(serverId, "the files of server " + serverId + " are on node " + node + ", and " + why);
         }
-    }
-
-    private static String describe(IOException e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     @Override

@@ -549,7 +549,8 @@ public final class NodeAgentProxy implements AutoCloseable {
                 "the files of server " + id + (node == null ? ": " : " are on node " + node + ", and ") + why).withServerId(id));
     }
 
-    private static String describe(IOException e) {
+    /** What went wrong on the link, for a problem's detail: the first message in the cause chain. */
+    static String describe(IOException e) {
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
             t = t.getCause();
