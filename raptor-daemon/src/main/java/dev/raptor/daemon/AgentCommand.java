@@ -5,10 +5,13 @@ import dev.raptor.api.agent.NodeAgentServer;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
+import dev.raptor.sftp.ssh.AgentSftpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * file API there. Configured by three environment variables, all required: {@value #ADDR_ENV} (where it listens: an
  * address the manager reaches), {@value #VOLUMES_ENV} (the directory that holds the servers' volumes on this node: the
  * manager's {@code RAPTOR_SWARM_VOLUMES} entry for it) and {@value #KEY_ENV} (the key it shares with the manager).
+ * Its SFTP link ({@link AgentSftpLink}, {@code RAPTOR_AGENT_SFTP_ADDR}) serves the manager's piped SFTP channels.
  */
 final class AgentCommand {
     static final String ADDR_ENV = "RAPTOR_AGENT_ADDR";
@@ -65,6 +69,7 @@ final class AgentCommand {
         } else if (key.strip().length() < MIN_KEY_CHARS) {
             problems.add(KEY_ENV + ": must be at least " + MIN_KEY_CHARS + " characters");
         }
+        InetSocketAddress sftpLink = AgentSftpLink.address(env, listen, problems);
         if (!problems.isEmpty()) {
             err.println("raptord agent: the configuration is not usable:");
             problems.forEach(p -> err.println("  - " + p));
@@ -82,11 +87,31 @@ final class AgentCommand {
             log.error("raptord agent cannot start on {}: {}", addr, e.toString());
             return RaptordMain.EXIT_BOOT_FAILED;
         }
+        AgentSftpServer sftp = null;
+        if (sftpLink != null) {
+            try {
+                sftp = AgentSftpLink.start(sftpLink, serverVolumes, key.strip());
+            } catch (IOException | RuntimeException e) {
+                log.error("raptord agent cannot serve its SFTP link on {} ({}): {}", sftpLink, AgentSftpLink.ENV, e.toString());
+                agent.close();
+                serverVolumes.close();
+                return RaptordMain.EXIT_BOOT_FAILED;
+            }
+            log.atInfo().addKeyValue("address", sftp.address()).log("raptord agent's SFTP link for the manager on {}", sftp.address());
+        }
+        AgentSftpServer sftpServer = sftp;
         log.atInfo().addKeyValue("volumes", volumes).addKeyValue("port", agent.port())
                 .log("raptord agent serving the files of {} on {}:{}", volumes, listen.host(), agent.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptord-agent-shutdown").unstarted(() -> {
             try {
+                if (sftpServer != null) {
+                    try {
+                        sftpServer.close();
+                    } catch (IOException e) {
+                        log.warn("closing the SFTP link failed: {}", e.toString());
+                    }
+                }
                 agent.close();
                 serverVolumes.close();
                 log.info("raptord agent stopped");

@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  *       {@code tcp://} engine of the swarm is then reached over TLS with that client certificate</td></tr>
  *   <tr><td>swarmAgents</td><td>RAPTOR_SWARM_AGENTS</td><td>none; {@code hostname=http://address:port,...}: the node agents
  *       ({@code raptord agent}) that serve the files of servers on those nodes</td></tr>
+ *   <tr><td>swarmAgentsSftp</td><td>RAPTOR_SWARM_AGENTS_SFTP</td><td>none: each agent's SFTP link at its
+ *       swarmAgents address, one port above; {@code hostname=address:port,...} names others</td></tr>
  *   <tr><td>agentKey</td><td>RAPTOR_AGENT_KEY</td><td>none; the key the node agents accept (at least 32 characters),
  *       required with swarmAgents</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
@@ -110,6 +112,7 @@ public final class ConfigLoader {
         keys.put("healthDiskWarnMiB", "RAPTOR_HEALTH_DISK_WARN_MIB");
         keys.put("healthDiskCriticalMiB", "RAPTOR_HEALTH_DISK_CRITICAL_MIB");
         keys.put("sftpAddr", "RAPTOR_SFTP_ADDR");
+        keys.put("swarmAgentsSftp", "RAPTOR_SWARM_AGENTS_SFTP");
         keys.put("ftpAddr", "RAPTOR_FTP_ADDR");
         keys.put("ftpPassivePorts", "RAPTOR_FTP_PASSIVE_PORTS");
         keys.put("ftpPassiveAddress", "RAPTOR_FTP_PASSIVE_ADDRESS");
@@ -368,6 +371,12 @@ public final class ConfigLoader {
             }
         }
 
+        for (String n : transfers.agentLinks().keySet()) {
+            if (agents.of(n) == null) {
+                problems.add(setting("swarmAgentsSftp", yaml, file).name + ": " + n + " has no agent in "
+                        + setting("swarmAgents", yaml, file).name);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -563,8 +572,29 @@ public final class ConfigLoader {
                 problems.add((p == certificate ? cert.name : key.name) + ": cannot read " + p);
             }
         }
+        Setting links = setting("swarmAgentsSftp", yaml, file);
+        Map<String, java.net.InetSocketAddress> agentLinks = new java.util.LinkedHashMap<>();
+        if (links.value != null && !links.value.isBlank()) {
+            for (String pair : links.value.split(",")) {
+                String p = pair.strip();
+                int eq = p.indexOf('=');
+                if (p.isEmpty()) {
+                    continue;
+                }
+                if (eq <= 0) {
+                    problems.add(links.name + ": '" + p + "' is not hostname=address:port");
+                    continue;
+                }
+                try {
+                    HostPort hp = HostPort.parse(p.substring(eq + 1));
+                    agentLinks.put(p.substring(0, eq).strip(), java.net.InetSocketAddress.createUnresolved(hp.host(), hp.port()));
+                } catch (IllegalArgumentException e) {
+                    problems.add(links.name + ": " + p.substring(0, eq).strip() + ": " + e.getMessage());
+                }
+            }
+        }
         return new FileTransferConfig(sftpAddr, ftpAddr, ports, passiveAddr.value == null || passiveAddr.value.isBlank()
-                ? null : passiveAddr.value.strip(), certificate, privateKey);
+                ? null : passiveAddr.value.strip(), certificate, privateKey, agentLinks);
     }
 
     /** {@code host:port}, or null for {@code off}. */

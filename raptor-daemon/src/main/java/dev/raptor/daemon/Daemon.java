@@ -63,6 +63,8 @@ import dev.raptor.docker.DockerRuntime;
 import dev.raptor.process.ProcessRuntime;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.sftp.FileTransfers;
+import dev.raptor.sftp.agent.AgentLinkKeys;
+import dev.raptor.sftp.agent.AgentRoutes;
 import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
 import dev.raptor.sftp.login.LoginThrottleStats;
@@ -372,7 +374,10 @@ public final class Daemon implements AutoCloseable {
                     t.sftp() == null ? null : SftpSettings.of(t.sftp(), config.dataDir()),
                     t.ftp() == null ? null : new FtpSettings(t.ftp(), t.passivePorts(), t.passiveAddress(), config.dataDir(),
                             t.certificate(), t.privateKey()),
-                    LoginThrottle.Settings.DEFAULTS, Clock.systemUTC());
+                    LoginThrottle.Settings.DEFAULTS, Clock.systemUTC(),
+                    // servers on nodes with an agent: their SFTP channels piped to it (README: server files on workers)
+                    config.agents().isEmpty() ? AgentRoutes.NONE : new AgentSftpRoutes(fleet, config.agents(), t),
+                    config.agents().isEmpty() ? null : AgentLinkKeys.of(config.agents().key()));
             closeOrder.push(new Step("SFTP/FTP servers (their sessions end)", transfers));
             transfers.start();
             for (TransferProtocol p : transfers.protocols()) {

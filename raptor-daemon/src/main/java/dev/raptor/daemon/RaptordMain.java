@@ -175,6 +175,7 @@ public final class RaptordMain {
         out.println("usage: raptord [--config FILE] [--version] [--help]     run the daemon");
         out.println("       raptord agent                                    serve this node's server files to the manager's raptord");
         out.println("                                                        (RAPTOR_AGENT_ADDR, RAPTOR_AGENT_VOLUMES, RAPTOR_AGENT_KEY;");
+        out.println("                                                        its SFTP link: RAPTOR_AGENT_SFTP_ADDR, default one port above;");
         out.println("                                                        README: Running on many machines)");
         out.println("       raptord [--config FILE] key show                 print the node API key (run as root)");
         out.println("       raptord [--config FILE] key rotate               replace it; a running raptord refuses the old key at once");

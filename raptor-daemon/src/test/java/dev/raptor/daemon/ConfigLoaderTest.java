@@ -459,4 +459,24 @@ class ConfigLoaderTest {
         assertThat(e.problems()).singleElement().asString().contains("RAPTOR_TLS_CERT and RAPTOR_TLS_KEY")
                 .contains(tmp.resolve("missing.pem").toString());
     }
+
+    @Test
+    void anAgentsSftpLinkIsOnePortAboveItsAgentUnlessNamedAndANamedOneNeedsAnAgent() {
+        String key = "k".repeat(AgentCommand.MIN_KEY_CHARS);
+        DaemonConfig c = loader(Map.of("RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090,worker-3=http://10.0.0.13:7090",
+                "RAPTOR_AGENT_KEY", key, "RAPTOR_SWARM_AGENTS_SFTP", "worker-3=10.0.0.13:2222"), true).load(null);
+        java.net.InetSocketAddress two = c.transfers().agentLink("worker-2", c.agents().of("worker-2"));
+        java.net.InetSocketAddress three = c.transfers().agentLink("worker-3", c.agents().of("worker-3"));
+        assertThat(two.getHostString() + ":" + two.getPort()).isEqualTo("10.0.0.12:7091");
+        assertThat(three.getHostString() + ":" + three.getPort()).isEqualTo("10.0.0.13:2222");
+
+        ConfigException noAgent = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key,
+                "RAPTOR_SWARM_AGENTS_SFTP", "worker-9=10.0.0.19:7091"), true).load(null));
+        assertThat(String.join("\n", noAgent.problems())).contains("RAPTOR_SWARM_AGENTS_SFTP: worker-9 has no agent in RAPTOR_SWARM_AGENTS");
+        ConfigException bad = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
+                "RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key,
+                "RAPTOR_SWARM_AGENTS_SFTP", "worker-2=10.0.0.12"), true).load(null));
+        assertThat(String.join("\n", bad.problems())).contains("RAPTOR_SWARM_AGENTS_SFTP: worker-2: must be host:port");
+    }
 }

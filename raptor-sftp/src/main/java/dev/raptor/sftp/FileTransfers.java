@@ -1,6 +1,8 @@
 package dev.raptor.sftp;
 
 import dev.raptor.files.FilesLocks;
+import dev.raptor.sftp.agent.AgentLinkKeys;
+import dev.raptor.sftp.agent.AgentRoutes;
 import dev.raptor.sftp.ftp.FtpServer;
 import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
@@ -36,14 +38,25 @@ public final class FileTransfers implements AutoCloseable {
      */
     public FileTransfers(SqliteStore store, FilesLocks locks, ServerFilesSource files, SftpSettings sftpSettings,
                          FtpSettings ftpSettings, LoginThrottle.Settings throttle, Clock clock) throws IOException {
+        this(store, locks, files, sftpSettings, ftpSettings, throttle, clock, AgentRoutes.NONE, null);
+    }
+
+    /**
+     * @param agentRoutes which servers' files are on node agents (their SFTP channels are piped there)
+     * @param agentKeys   the SFTP link's keys, derived from the agent key; null without agents
+     */
+    public FileTransfers(SqliteStore store, FilesLocks locks, ServerFilesSource files, SftpSettings sftpSettings,
+                         FtpSettings ftpSettings, LoginThrottle.Settings throttle, Clock clock, AgentRoutes agentRoutes,
+                         AgentLinkKeys agentKeys) throws IOException {
         TransferActivity activity = new TransferActivity(store);
         this.logins = new Logins(store, locks, new LoginThrottle(throttle, clock), activity, clock);
         this.sessions = new OpenSessions(store.sftpUsers(), locks);
         SftpServer s = null;
         FtpServer f = null;
         try {
-            s = sftpSettings == null ? null : new SftpServer(sftpSettings, logins, sessions, files, locks, activity);
-            f = ftpSettings == null ? null : new FtpServer(ftpSettings, logins, sessions, files, locks, activity);
+            s = sftpSettings == null ? null : new SftpServer(sftpSettings, logins, sessions, files, locks, activity,
+                    agentRoutes, agentKeys);
+            f = ftpSettings == null ? null : new FtpServer(ftpSettings, logins, sessions, files, locks, activity, agentRoutes);
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 s.close();

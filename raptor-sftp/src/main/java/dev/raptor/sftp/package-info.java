@@ -20,6 +20,11 @@
  *       place of MINA's plain-Java one)</li>
  *   <li>FTP: {@link dev.raptor.sftp.ftp.FtpServer}, {@code JailFtpFiles} (FtpServer's file system over the volume),
  *       {@code FtpsCertificate}</li>
+ *   <li>servers whose files are on a node agent (a swarm worker): {@link dev.raptor.sftp.agent.AgentRoutes} (which
+ *       they are), {@code AgentSftpPipe} (the manager pipes such a user's {@code sftp} channel to the agent over
+ *       {@code AgentSftpClient}), {@link dev.raptor.sftp.ssh.AgentSftpServer} (the agent's SFTP link: the same subsystem
+ *       and jail over its volumes), {@link dev.raptor.sftp.agent.AgentLinkKeys} (both ends' keys, from the agent key),
+ *       {@link dev.raptor.sftp.agent.AgentSftpSession} (what the manager tells the agent of each channel)</li>
  * </ul>
  */
 package dev.raptor.sftp;

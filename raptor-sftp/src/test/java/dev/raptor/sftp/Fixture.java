@@ -8,6 +8,8 @@ import dev.raptor.files.ServerFiles;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.rules.AccessRules;
 import dev.raptor.files.usage.UsageSettings;
+import dev.raptor.sftp.agent.AgentLinkKeys;
+import dev.raptor.sftp.agent.AgentRoutes;
 import dev.raptor.sftp.ftp.FtpServer;
 import dev.raptor.sftp.ftp.FtpSettings;
 import dev.raptor.sftp.login.LoginThrottle;
@@ -68,6 +70,16 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(Path dataDir, LoginThrottle.Settings throttleSettings) throws IOException {
+        this(dataDir, throttleSettings, AgentRoutes.NONE, null);
+    }
+
+    /** A manager whose servers named by {@code agentRoutes} have their files on a node agent. */
+    Fixture(Path dataDir, AgentRoutes agentRoutes, AgentLinkKeys agentKeys) throws IOException {
+        this(dataDir, LoginThrottle.Settings.DEFAULTS, agentRoutes, agentKeys);
+    }
+
+    private Fixture(Path dataDir, LoginThrottle.Settings throttleSettings, AgentRoutes agentRoutes, AgentLinkKeys agentKeys)
+            throws IOException {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordCost(PasswordCost.TESTING));
         this.volumes = new ServerVolumes(dataDir.resolve("volumes"), UsageSettings.defaults());
@@ -77,11 +89,11 @@ final class Fixture implements AutoCloseable {
         this.sessions = new OpenSessions(store.sftpUsers(), volumes.locks());
         this.sftp = new SftpServer(SftpSettings.of(new InetSocketAddress("127.0.0.1", 0), dataDir), logins, sessions,
                 id -> source == null ? volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED)) : source.files(id),
-                volumes.locks(), activity);
+                volumes.locks(), activity, agentRoutes, agentKeys);
         sftp.start();
         this.ftp = new FtpServer(new FtpSettings(new InetSocketAddress("127.0.0.1", 0), null, null, dataDir, null, null),
                 logins, sessions, id -> source == null ? volumes.files(id, policies.getOrDefault(id, FilePolicy.UNRESTRICTED))
-                : source.files(id), volumes.locks(), activity);
+                : source.files(id), volumes.locks(), activity, agentRoutes);
         ftp.start();
     }
 

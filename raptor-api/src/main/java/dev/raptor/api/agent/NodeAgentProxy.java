@@ -9,10 +9,8 @@ import dev.raptor.api.files.FileLinkRoutes;
 import dev.raptor.api.files.UploadLimit;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.problem.ProblemException;
-import dev.raptor.core.node.NodeTransfers;
 import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.power.ServerFleet;
-import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.wire.problem.Problem;
@@ -216,15 +214,8 @@ public final class NodeAgentProxy implements AutoCloseable {
 
     /** The node the server's files are on: its spec's, else where the runtime placed it; null when never placed. */
     private String nodeOf(UUID id, ServerSpec spec) {
-        if (spec.node() != null) {
-            return spec.node();
-        }
-        NodeTransfers moves = fleet.runtime().transfers().orElse(null);
-        if (moves == null) {
-            return null;
-        }
         try {
-            return moves.nodeOf(id, Deadline.in(Duration.ofSeconds(30)));
+            return ServerNode.of(fleet, id, spec);
         } catch (RuntimeException e) {
             throw unavailable(id, null, "the swarm cannot say which node it is on: " + e.getMessage());
         }

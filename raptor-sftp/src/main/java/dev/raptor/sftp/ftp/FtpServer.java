@@ -1,6 +1,8 @@
 package dev.raptor.sftp.ftp;
 
 import dev.raptor.files.FilesLocks;
+import dev.raptor.sftp.agent.AgentRoute;
+import dev.raptor.sftp.agent.AgentRoutes;
 import dev.raptor.sftp.login.Logins;
 import dev.raptor.sftp.login.OpenSessions;
 import dev.raptor.sftp.volume.ServerFilesSource;
@@ -8,7 +10,9 @@ import dev.raptor.sftp.volume.TransferActivity;
 import dev.raptor.sftp.volume.UserVolume;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
+import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpRequest;
 import org.apache.ftpserver.ftplet.FtpSession;
@@ -26,6 +30,7 @@ import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +54,16 @@ public final class FtpServer implements AutoCloseable {
 
     public FtpServer(FtpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files, FilesLocks locks,
                      TransferActivity activity) throws IOException {
+        this(settings, logins, sessions, files, locks, activity, AgentRoutes.NONE);
+    }
+
+    /**
+     * @param agentRoutes servers whose files are on a node agent: FTP does not reach those (only SFTP is piped to
+     *                    agents), so their users' logins end at once with a 421 saying so, rather than showing this
+     *                    machine's empty copy of the volume path
+     */
+    public FtpServer(FtpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files, FilesLocks locks,
+                     TransferActivity activity, AgentRoutes agentRoutes) throws IOException {
         this.settings = settings;
         SslConfiguration tls;
         try {
@@ -83,6 +98,11 @@ public final class FtpServer implements AutoCloseable {
             @Override
             public FtpletResult onLogin(FtpSession session, FtpRequest request) throws FtpException, IOException {
                 if (session.getUser() instanceof FtpUser u) {
+                    String elsewhere = onAgent(agentRoutes, u, activity);
+                    if (elsewhere != null) {
+                        session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION, elsewhere));
+                        return FtpletResult.DISCONNECT;
+                    }
                     SocketAddress client = session.getClientAddress();
                     long id = sessions.opened(u.login(), reason -> {
                         IoSession io = connections.get(client);
@@ -110,6 +130,28 @@ public final class FtpServer implements AutoCloseable {
             }
         })));
         this.server = f.createServer();
+    }
+
+    /** Why {@code u}'s server cannot be served over FTP here (its files are on a node agent), or null. */
+    private static String onAgent(AgentRoutes routes, FtpUser u, TransferActivity activity) {
+        Optional<AgentRoute> route;
+        try {
+            route = routes.of(u.login().serverId());
+        } catch (IOException e) {
+            return "Where this server's files are cannot be told now: " + e.getMessage();
+        }
+        if (route.isEmpty()) {
+            return null;
+        }
+        String why = "The files of this server are on node " + route.get().node()
+                + ", which FTP does not reach (only SFTP goes through node agents): use SFTP.";
+        log.atWarn().addKeyValue("server", u.login().serverId()).addKeyValue("login", u.login().loginName())
+                .addKeyValue("node", route.get().node()).log("FTP session ended: the server's files are on a node agent");
+        activity.record(u.login().serverId(), "login-failed", "an FTP login as " + u.login().user().username() + " from "
+                        + u.login().address() + " was ended: its files are on node " + route.get().node() + ", which FTP does not reach",
+                TransferActivity.details(u.login().user().username(), "ftp", u.login().address(), "reason", "files on a node agent",
+                        "node", route.get().node()));
+        return why;
     }
 
     private static SslConfiguration tls(SSLContext ctx) {

@@ -1,6 +1,9 @@
 package dev.raptor.sftp.ssh;
 
 import dev.raptor.files.FilesLocks;
+import dev.raptor.sftp.agent.AgentLinkKeys;
+import dev.raptor.sftp.agent.AgentRoute;
+import dev.raptor.sftp.agent.AgentRoutes;
 import dev.raptor.sftp.login.Credential;
 import dev.raptor.sftp.login.Login;
 import dev.raptor.sftp.login.LoginOutcome;
@@ -26,6 +29,9 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.AsyncAuthException;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.SftpModuleProperties;
@@ -45,8 +51,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Raptor's SFTP server (Apache MINA SSHD): the {@code sftp} subsystem and nothing else (no shell, no exec, no
@@ -79,6 +89,10 @@ public final class SftpServer implements AutoCloseable {
     private static final AttributeKey<Login> LOGIN = new AttributeKey<>();
     private static final AttributeKey<KeyLogin> KEY_LOGIN = new AttributeKey<>();
     private static final AttributeKey<Long> TRACKED = new AttributeKey<>();
+    /** Where the files of the session's server are: here (empty) or on a node agent; see {@link #routed}. */
+    private static final AttributeKey<CompletableFuture<Optional<AgentRoute>>> ROUTE = new AttributeKey<>();
+    /** The longest a channel waits for that answer (a swarm engine that does not answer). */
+    private static final java.time.Duration ROUTE_WAIT = java.time.Duration.ofSeconds(30);
 
     private record KeyLogin(SftpUser user, String fingerprint) {
     }
@@ -92,9 +106,23 @@ public final class SftpServer implements AutoCloseable {
     private final HostKey hostKey;
     private final ExecutorService hashing;
     private final SshServer sshd;
+    private final AgentRoutes agentRoutes;
+    private final AgentSftpClient agents;
 
     public SftpServer(SftpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files,
                       FilesLocks locks, TransferActivity activity) throws IOException {
+        this(settings, logins, sessions, files, locks, activity, AgentRoutes.NONE, null);
+    }
+
+    /**
+     * @param agentRoutes which servers' files are on node agents: their users' {@code sftp} channels are piped there
+     *                    ({@link AgentSftpPipe}); {@link AgentRoutes#NONE} on one machine
+     * @param agentKeys   the agent link's keys (derived from the agent key); null when there are no agents
+     */
+    public SftpServer(SftpSettings settings, Logins logins, OpenSessions sessions, ServerFilesSource files,
+                      FilesLocks locks, TransferActivity activity, AgentRoutes agentRoutes, AgentLinkKeys agentKeys) throws IOException {
+        this.agentRoutes = agentRoutes;
+        this.agents = agentKeys == null ? null : new AgentSftpClient(agentKeys);
         this.settings = settings;
         this.logins = logins;
         this.sessions = sessions;
@@ -145,7 +173,7 @@ public final class SftpServer implements AutoCloseable {
         sftp.setErrorStatusDataHandler(new SftpStatuses());
         // a refusal while reading attributes is an answer, not something to warn about and paper over
         sftp.setUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException);
-        s.setSubsystemFactories(List.of(sftp));
+        s.setSubsystemFactories(List.of(agents == null ? sftp : routed(sftp)));
         // OpenSSH's client reads and writes in requests as long as the server's limits@openssh.com allow, up to
         // 255 KiB; MINA's default read limit, 63 KiB, made a download four times as many requests and answers as
         // from OpenSSH's own sftp-server (whose limits are 255 KiB both ways). Pending answers stay bounded per
@@ -181,6 +209,57 @@ public final class SftpServer implements AutoCloseable {
     }
 
     /**
+     * The {@code sftp} subsystem served here, or piped to the node agent that has the server's files. Where they are is
+     * looked up once per connection, as soon as it is authenticated and off MINA's I/O threads (on a swarm it may ask
+     * the engine: {@link #lookUpRoute}); a channel waits for that answer at most {@link #ROUTE_WAIT}, usually not at
+     * all (the client's channel request comes a round trip after its login).
+     */
+    private SubsystemFactory routed(SftpSubsystemFactory local) {
+        return new SubsystemFactory() {
+            @Override
+            public String getName() {
+                return local.getName();
+            }
+
+            @Override
+            public Command createSubsystem(ChannelSession channel) throws IOException {
+                Login login = channel.getSession().getAttribute(LOGIN);
+                CompletableFuture<Optional<AgentRoute>> lookup = channel.getSession().getAttribute(ROUTE);
+                if (login == null || lookup == null) {
+                    return local.createSubsystem(channel);
+                }
+                Optional<AgentRoute> route;
+                try {
+                    route = lookup.get(ROUTE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    String why = e instanceof TimeoutException ? "no answer within " + ROUTE_WAIT.toSeconds() + " s"
+                            : AgentSftpClient.describe(e);
+                    log.atWarn().addKeyValue("server", login.serverId()).addKeyValue("login", login.loginName())
+                            .log("SFTP channel refused: where the server's files are cannot be told: {}", why);
+                    return AgentSftpPipe.refused("raptor: where the files of this server are cannot be told now: " + why);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while looking up where the server's files are");
+                }
+                return route.isPresent() ? new AgentSftpPipe(agents, route.get(), login, activity) : local.createSubsystem(channel);
+            }
+        };
+    }
+
+    /** Starts looking up where the files of {@code login}'s server are (for {@link #routed}), on a virtual thread. */
+    private void lookUpRoute(ServerSession session, Login login) {
+        CompletableFuture<Optional<AgentRoute>> lookup = new CompletableFuture<>();
+        session.setAttribute(ROUTE, lookup);
+        Thread.ofVirtual().name("sftp-route-" + login.serverId()).start(() -> {
+            try {
+                lookup.complete(agentRoutes.of(login.serverId()));
+            } catch (IOException | RuntimeException e) {
+                lookup.completeExceptionally(e);
+            }
+        });
+    }
+
+    /**
      * The ciphers offered: MINA's, those in {@link #CIPHERS}, with {@link ChaCha20Poly1305} in place of MINA's
      * chacha20-poly1305 (plain Java, a block at a time; OpenSSH's client picks this cipher first, so it set the
      * speed of every transfer).
@@ -197,6 +276,9 @@ public final class SftpServer implements AutoCloseable {
 
     /** Starts listening. */
     public void start() throws IOException {
+        if (agents != null) {
+            agents.start();
+        }
         sshd.start();
         log.atInfo().addKeyValue("address", address()).addKeyValue("hostKey", hostKey.fingerprint()).log("SFTP server listening");
     }
@@ -275,6 +357,9 @@ public final class SftpServer implements AutoCloseable {
         }
         long id = sessions.opened(login, reason -> session.close(true));
         session.setAttribute(TRACKED, id);
+        if (agents != null) {
+            lookUpRoute(session, login);
+        }
     }
 
     @Override
@@ -283,6 +368,9 @@ public final class SftpServer implements AutoCloseable {
             sshd.stop(true);
         } finally {
             hashing.shutdownNow();
+            if (agents != null) {
+                agents.close();
+            }
         }
     }
 }

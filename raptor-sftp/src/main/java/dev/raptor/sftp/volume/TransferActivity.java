@@ -16,10 +16,21 @@ import java.util.UUID;
 public final class TransferActivity {
     private static final Logger log = LoggerFactory.getLogger(TransferActivity.class);
 
-    private final ServerStore store;
+    /** Where entries go: the server's activity log, or (on a node agent) back to the manager that keeps it. */
+    @FunctionalInterface
+    public interface Sink {
+        /** @param type the full type ({@code sftp.upload}) */
+        void append(UUID serverId, String type, String message, Map<String, String> details);
+    }
+
+    private final Sink sink;
 
     public TransferActivity(ServerStore store) {
-        this.store = store;
+        this.sink = store::appendActivity;
+    }
+
+    public TransferActivity(Sink sink) {
+        this.sink = sink;
     }
 
     /**
@@ -28,7 +39,7 @@ public final class TransferActivity {
      */
     public void record(UUID serverId, String type, String message, Map<String, String> details) {
         try {
-            store.appendActivity(serverId, "sftp." + type, message, details);
+            sink.append(serverId, "sftp." + type, message, details);
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("server", serverId).addKeyValue("type", type).addKeyValue("error", e.toString())
                     .log("could not record file-transfer activity");
