@@ -31,6 +31,7 @@ import dev.raptor.api.socketio.SocketIoServer;
 import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.api.http.ClientAddress;
+import dev.raptor.api.http.ConnectionBuffers;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
@@ -72,6 +73,7 @@ import dev.raptor.metrics.AuthMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.ParsedEndpoint;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -98,8 +100,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-    /** What Jetty reads from a connection at once (see where it is set). */
-    static final int INPUT_BUFFER_BYTES = 64 * 1024;
     public static final String BASE = "/api/v1";
 
     private final Javalin app;
@@ -350,8 +350,10 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             // Jetty reads a connection 8 KiB at a time by default: a 1 GiB upload was 131,072 socket reads, each a
-            // trip through the parser and the servlet input. 64 KiB is the largest its default buffer pool keeps.
-            config.jetty.modifyHttpConfiguration(http -> http.setInputBufferSize(INPUT_BUFFER_BYTES));
+            // trip through the parser and one write(2) of the file. Every connector takes its buffers from one pool
+            // that keeps buffers this large (Jetty's default one keeps up to 64 KiB).
+            config.jetty.modifyHttpConfiguration(http -> http.setInputBufferSize(ConnectionBuffers.INPUT_BYTES));
+            ByteBufferPool buffers = ConnectionBuffers.pool();
             config.http.prefer405over404 = true;
             config.http.defaultContentType = Responses.JSON;
             config.router.ignoreTrailingSlashes = true;
@@ -364,9 +366,9 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.addConnector((server, http) -> {
                 ServerConnector c;
                 if (tls == null) {
-                    c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    c = new ServerConnector(server, null, null, buffers, -1, -1, new org.eclipse.jetty.server.HttpConnectionFactory(http));
                 } else {
-                    TlsConnector.Made made = TlsConnector.create(server, http, tls.identity());
+                    TlsConnector.Made made = TlsConnector.create(server, http, tls.identity(), buffers);
                     tls.ssl().set(made.ssl());
                     c = made.connector();
                 }
@@ -377,7 +379,7 @@ public final class ApiServer implements AutoCloseable {
                 return c;
             });
             if (settings.socketPath() != null) {
-                config.jetty.addConnector((server, http) -> UnixSocket.connector(server, http, settings.socketPath()));
+                config.jetty.addConnector((server, http) -> UnixSocket.connector(server, http, settings.socketPath(), buffers));
             }
             config.requestLogger.http((ctx, ms) -> {
                 requests.record(ctx.method().name(), routeOf(ctx), ctx.statusCode(), Duration.ofNanos(Math.round(ms * 1_000_000)));

@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  *       {@code tcp://} engine of the swarm is then reached over TLS with that client certificate</td></tr>
  *   <tr><td>swarmAgents</td><td>RAPTOR_SWARM_AGENTS</td><td>none; {@code hostname=http://address:port,...}: the node agents
  *       ({@code raptord agent}) that serve the files of servers on those nodes</td></tr>
+ *   <tr><td>swarmAgentCa</td><td>RAPTOR_SWARM_AGENT_CA</td><td>none (the JVM's CAs); a PEM file: the CA the certificates of
+ *       agents listed as {@code https://} must chain to</td></tr>
  *   <tr><td>swarmAgentsSftp</td><td>RAPTOR_SWARM_AGENTS_SFTP</td><td>none: each agent's SFTP link at its
  *       swarmAgents address, one port above; {@code hostname=address:port,...} names others</td></tr>
  *   <tr><td>agentKey</td><td>RAPTOR_AGENT_KEY</td><td>none; the key the node agents accept (at least 32 characters),
@@ -103,6 +105,7 @@ public final class ConfigLoader {
         keys.put("swarmNodes", "RAPTOR_SWARM_NODES");
         keys.put("swarmVolumes", "RAPTOR_SWARM_VOLUMES");
         keys.put("swarmAgents", "RAPTOR_SWARM_AGENTS");
+        keys.put("swarmAgentCa", "RAPTOR_SWARM_AGENT_CA");
         keys.put("swarmHelperImage", "RAPTOR_SWARM_HELPER_IMAGE");
         keys.put("swarmTlsCerts", "RAPTOR_SWARM_TLS_CERTS");
         keys.put("agentKey", AgentCommand.KEY_ENV);
@@ -303,6 +306,16 @@ public final class ConfigLoader {
         NodeAgents agents = NodeAgents.NONE;
         Setting sa = setting("swarmAgents", yaml, file);
         Setting ak = setting("agentKey", yaml, file);
+        Setting ac = setting("swarmAgentCa", yaml, file);
+        Path agentCa = null;
+        if (ac.value != null && !ac.value.isBlank()) {
+            agentCa = Path.of(ac.value.strip());
+            try {
+                dev.raptor.api.agent.AgentTrust.of(agentCa); // read and checked now: a CA that cannot be used stops boot, named
+            } catch (TlsFileException e) {
+                problems.add(ac.name + ": " + e.getMessage());
+            }
+        }
         try {
             Map<String, URI> addresses = NodeAgents.parse(sa.value);
             String agentKey = ak.value == null || ak.value.isBlank() ? null : ak.value.strip();
@@ -311,7 +324,7 @@ public final class ConfigLoader {
             } else if (agentKey != null && agentKey.length() < AgentCommand.MIN_KEY_CHARS) {
                 problems.add(ak.name + ": must be at least " + AgentCommand.MIN_KEY_CHARS + " characters");
             } else {
-                agents = new NodeAgents(addresses, agentKey);
+                agents = new NodeAgents(addresses, agentKey, agentCa);
             }
         } catch (IllegalArgumentException e) {
             problems.add(sa.name + ": " + e.getMessage());

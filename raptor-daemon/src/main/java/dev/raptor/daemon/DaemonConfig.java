@@ -96,7 +96,7 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + ", registry logins for " + registries.keySet() + ", files=" + files
                 + (swarmNodes.isEmpty() ? "" : ", swarmNodes=" + swarmNodes)
                 + (swarmVolumes.isEmpty() ? "" : ", swarmVolumes=" + swarmVolumes)
-                + (agents.isEmpty() ? "" : ", agents=" + agents.addresses())
+                + (agents.isEmpty() ? "" : ", agents=" + agents.addresses() + (agents.ca() == null ? "" : " (CA " + agents.ca() + ")"))
                 + (swarmHelperImage == null ? "" : ", swarmHelperImage=" + swarmHelperImage)
                 + (swarmTlsCerts == null ? "" : ", swarmTlsCerts=" + swarmTlsCerts) + "]";
     }

@@ -207,7 +207,27 @@ class ConfigLoaderTest {
         assertThat(String.join("\n", shortKey.problems())).contains("RAPTOR_AGENT_KEY: must be at least 32 characters");
         ConfigException bad = catchThrowableOfType(ConfigException.class, () -> loader(Map.of(
                 "RAPTOR_SWARM_AGENTS", "worker-2=10.0.0.12:7090", "RAPTOR_AGENT_KEY", "k".repeat(40)), true).load(null));
-        assertThat(String.join("\n", bad.problems())).contains("RAPTOR_SWARM_AGENTS: 'worker-2=10.0.0.12:7090': an agent's address is http://address:port");
+        assertThat(String.join("\n", bad.problems())).contains("RAPTOR_SWARM_AGENTS: 'worker-2=10.0.0.12:7090': an agent's address is https://address:port or http://address:port");
+    }
+
+    @Test
+    void httpsAgentsAreCheckedAgainstTheAgentCaFileWhichIsReadAtBoot() throws IOException {
+        dev.raptor.core.testing.TestCertificates.Ca ca = dev.raptor.core.testing.TestCertificates.ca(tmp.resolve("agents-ca"), "agents-ca");
+        String key = "k".repeat(AgentCommand.MIN_KEY_CHARS);
+        DaemonConfig c = loader(Map.of("RAPTOR_SWARM_AGENTS", "worker-2=https://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key,
+                "RAPTOR_SWARM_AGENT_CA", ca.certificate().toString()), true).load(null);
+        assertThat(c.agents().of("worker-2")).isEqualTo(java.net.URI.create("https://10.0.0.12:7090"));
+        assertThat(c.agents().ca()).isEqualTo(ca.certificate());
+        assertThat(loader(Map.of("RAPTOR_SWARM_AGENTS", "worker-2=https://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key), true)
+                .load(null).agents().ca()).as("without one, the JVM's CAs").isNull();
+
+        Path notPem = Files.writeString(tmp.resolve("not-a-ca.pem"), "hello");
+        ConfigException bad = catchThrowableOfType(ConfigException.class, () -> loader(Map.of("RAPTOR_SWARM_AGENTS",
+                "worker-2=https://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key, "RAPTOR_SWARM_AGENT_CA", notPem.toString()), true).load(null));
+        assertThat(String.join("\n", bad.problems())).contains("RAPTOR_SWARM_AGENT_CA: ").contains(notPem.toString());
+        ConfigException missing = catchThrowableOfType(ConfigException.class, () -> loader(Map.of("RAPTOR_SWARM_AGENTS",
+                "worker-2=https://10.0.0.12:7090", "RAPTOR_AGENT_KEY", key, "RAPTOR_SWARM_AGENT_CA", tmp.resolve("none.pem").toString()), true).load(null));
+        assertThat(String.join("\n", missing.problems())).contains("RAPTOR_SWARM_AGENT_CA: cannot read the agents' CA file");
     }
 
     @Test

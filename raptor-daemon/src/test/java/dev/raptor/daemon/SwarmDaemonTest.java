@@ -17,6 +17,7 @@ import dev.raptor.wire.server.LimitsDocument;
 import dev.raptor.wire.server.ServerPatch;
 import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.StopDocument;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,10 +49,17 @@ class SwarmDaemonTest {
     @TempDir
     Path tmp;
 
+    /** This test's Raptor node label: its daemon's services carry it, and they go after the test, passed or failed. */
+    private final String node = "swarmdaemon-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @AfterEach
+    void removeServices() {
+        TestSwarm.removeServices(node);
+    }
+
     @Test
     void aServerCreatedThroughTheApiRunsOnTheNodeItsSpecNamesAndAnswersThere() throws Exception {
         Map<String, String> swarm = TestSwarm.require();
-        String node = "swarmdaemon-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
         env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());

@@ -1,6 +1,7 @@
 package dev.raptor.daemon;
 
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.core.testing.TestCertificates;
 import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.swarm.TestSwarm;
@@ -8,6 +9,7 @@ import dev.raptor.wire.activity.ActivityEntryDocument;
 import dev.raptor.wire.client.FilesClient;
 import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.client.RaptorProblemException;
+import dev.raptor.wire.client.TrustedCertificates;
 import dev.raptor.wire.exec.ExecRequestDocument;
 import dev.raptor.wire.exec.ExecResultDocument;
 import dev.raptor.wire.files.CompressRequest;
@@ -19,6 +21,7 @@ import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.LimitsDocument;
 import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.StopDocument;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +49,9 @@ import static org.awaitility.Awaitility.await;
  * The file API of a server on a worker, through that worker's {@code raptord agent}: on the real two-node test swarm
  * (scripts/swarm.sh), the agent runs in node 2's own network namespace (as on a second machine: the manager reaches it
  * only at node 2's address) on node 2's volumes directory, and the manager's raptord forwards the file routes of the
- * servers placed on node 2 there. What the game server writes the API reads, and the other way round; the jail is
- * the same; an agent that is gone answers 503 {@code node-unavailable} at once.
+ * servers placed on node 2 there, over HTTPS (the agent's certificate, for node 2's address, from a CA openssl makes
+ * here; the manager trusts that CA only). What the game server writes the API reads, and the other way round; the
+ * jail is the same; an agent that is gone answers 503 {@code node-unavailable} at once.
  */
 class SwarmFilesAgentTest {
     /** The manager's upload limit, which holds for the files its agents write too. */
@@ -56,16 +60,28 @@ class SwarmFilesAgentTest {
     @TempDir
     Path tmp;
 
+    /** The CA of the agent's certificate, which the manager (and this test, asking the agent directly) trusts. */
+    private Path caFile;
+
+    /** This test's Raptor node label: its daemon's services carry it, and they go after the test, passed or failed. */
+    private final String node = "swarmagent-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @AfterEach
+    void removeServices() {
+        TestSwarm.removeServices(node);
+    }
+
     @Test
     void theFilesOfAServerOnAWorkerAreServedByThatWorkersAgentThroughTheManagersApi() throws Exception {
         Map<String, String> swarm = TestSwarm.require();
-        String node = "swarmagent-" + UUID.randomUUID().toString().substring(0, 8);
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         String nodeTwo = TestSwarm.addressOf(TestSwarm.NODE_2);
         // port 0: the agent binds a free one in node 2's namespace and says which (servers of other tests publish there too)
-        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey);
-        URI agentUri = URI.create("http://" + nodeTwo + ":" + portOf(agent));
+        TestCertificates.Ca ca = TestCertificates.ca(tmp.resolve("agents-ca"), "agents-ca");
+        caFile = ca.certificate();
+        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey, ca.server("agent-2", "ec", "IP:" + nodeTwo));
+        URI agentUri = URI.create("https://" + nodeTwo + ":" + portOf(agent));
 
         Map<String, String> env = new HashMap<>();
         env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
@@ -79,6 +95,7 @@ class SwarmFilesAgentTest {
         env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
         env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=" + agentUri);
         env.put("RAPTOR_AGENT_KEY", agentKey);
+        env.put("RAPTOR_SWARM_AGENT_CA", ca.certificate().toString());
         env.put("RAPTOR_UPLOAD_MAX_FILE_BYTES", Integer.toString(UPLOAD_MAX));
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
 
@@ -161,6 +178,10 @@ class SwarmFilesAgentTest {
             assertThat(compressing.serverId()).isEqualTo(id);
             OperationDocument compressed = api.operations().await(compressing, Duration.ofSeconds(60));
             assertThat(compressed.status()).as(compressed.toString()).isEqualTo("done");
+            // it ended on the agent after its 202: its activity entry still lands here, once
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.server(id).activity(100).entries())
+                    .filteredOn(e -> e.type().equals("files.compress")).singleElement()
+                    .satisfies(e -> assertThat(e.details()).containsEntry("node", TestSwarm.NODE_2).containsEntry("path", "/world.tar.gz")));
             assertThat(nodeTwoVolumes.resolve(id.toString()).resolve("world.tar.gz")).isNotEmptyFile();
 
             // the manager's upload limit: declared or chunked, refused 413 and nothing of it on node 2
@@ -187,7 +208,7 @@ class SwarmFilesAgentTest {
             assertThat(remote.path()).isEqualTo(here.path()).isEqualTo("/escape/hostname");
 
             // the agent answers its manager only
-            HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> direct = HttpClient.newBuilder().sslContext(TrustedCertificates.sslContext(caFile)).build().send(HttpRequest.newBuilder(
                     agentUri.resolve("/api/v1/servers/" + id + "/files?path=/")).header("Authorization", "Bearer " + d.apiKey()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(direct.statusCode()).isEqualTo(401);
@@ -215,19 +236,20 @@ class SwarmFilesAgentTest {
     }
 
     /** {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname), serving. */
-    private DaemonProcess startAgent(Path volumes, String key) {
+    private DaemonProcess startAgent(Path volumes, String key, TestCertificates.Server certificate) {
         DaemonProcess agent = DaemonProcess.builder()
                 .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
                 .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":0",
-                        "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key))
+                        "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key,
+                        "RAPTOR_AGENT_TLS_CERT", certificate.certificate().toString(), "RAPTOR_AGENT_TLS_KEY", certificate.key().toString()))
                 .args(List.of("agent"))
                 .classPath(TestDaemon.classPath())
                 .output(tmp.resolve("agent.out"), tmp.resolve("agent.err"))
                 .launch();
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.sslContext(caFile)).build()) {
             await().atMost(TestDaemon.BOOT_LIMIT).ignoreExceptions().untilAsserted(() -> {
                 assertThat(agent.isAlive()).as("the agent runs; its output: %s", agent.output()).isTrue();
-                URI health = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent) + "/api/v1/health");
+                URI health = URI.create("https://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent) + "/api/v1/health");
                 assertThat(http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             });

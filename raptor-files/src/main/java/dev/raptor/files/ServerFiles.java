@@ -304,31 +304,33 @@ public final class ServerFiles {
      * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
      */
     public WriteResult write(String path, ReadableByteChannel body, long expectedSize, Progress progress) throws IOException {
+        try (BodyChunks chunks = new ChannelChunks(body, progress, path)) {
+            return write(path, chunks, expectedSize, progress, false);
+        }
+    }
+
+    /**
+     * Writes a whole body atomically (temporary file, then rename), each buffer it lends written to the file as it
+     * is (no copy on the way), charged to the quota as it is written. A body longer than the quota allows is cut off
+     * there and nothing is left of it. The caller closes {@code body}.
+     *
+     * @param expectedSize the body's length when known (refused before writing when it cannot fit), or -1
+     */
+    public WriteResult write(String path, BodyChunks body, long expectedSize, Progress progress) throws IOException {
+        return write(path, body, expectedSize, progress, true);
+    }
+
+    private WriteResult write(String path, BodyChunks body, long expectedSize, Progress progress, boolean countHere) throws IOException {
         try (WritableFile w = openWrite(path, WriteMode.REPLACE, expectedSize)) {
             progress.totals(expectedSize, 1);
-            ByteBuffer buf = TransferBuffers.acquire();
-            try {
-                boolean end = false;
-                while (!end) {
-                    buf.clear();
-                    while (buf.hasRemaining()) {
-                        // counted and checked per read, not per buffer: a slow body (a pull from a slow server)
-                        // shows progress and can be cancelled long before a buffer is full
-                        progress.check(path);
-                        int n = body.read(buf);
-                        if (n < 0) {
-                            end = true;
-                            break;
-                        }
-                        progress.addBytes(n);
-                    }
-                    buf.flip();
-                    while (buf.hasRemaining()) {
-                        w.write(buf);
-                    }
+            for (ByteBuffer buf = body.next(); buf != null; buf = body.next()) {
+                if (countHere) {
+                    progress.check(path);
+                    progress.addBytes(buf.remaining());
                 }
-            } finally {
-                TransferBuffers.release(buf); // used by this thread's file writes only, all returned
+                while (buf.hasRemaining()) {
+                    w.write(buf);
+                }
             }
             WriteResult result = w.commit();
             progress.addFile();

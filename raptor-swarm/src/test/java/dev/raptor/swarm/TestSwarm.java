@@ -72,6 +72,31 @@ public final class TestSwarm {
                 SwarmRuntimeConfig.parseNodes(e.get("RAPTOR_SWARM_NODES")), node, Map.of(), registry() + "/raptor-test/helper:1"));
     }
 
+    /**
+     * Removes every service carrying the Raptor node label {@code node}, straight through the manager's engine: the end
+     * of a test whose daemon made servers, run whether the test passed or not (and whether that daemon still answers),
+     * so that a failed test leaves no service behind to take memory and ports from later tests' placement.
+     *
+     * @throws IllegalStateException naming the services that could not be removed
+     */
+    public static void removeServices(String node) {
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        try (SwarmRuntime runtime = runtime(node)) {
+            for (dev.raptor.core.runtime.ContainerInfo c : runtime.listOwned(dev.raptor.core.runtime.Deadline.in(Duration.ofSeconds(60)))) {
+                try {
+                    runtime.remove(c.ref(), dev.raptor.core.runtime.Deadline.in(Duration.ofSeconds(60)));
+                } catch (dev.raptor.core.runtime.EngineException.NotFound gone) {
+                    // removed meanwhile
+                } catch (RuntimeException e) {
+                    failed.add(c.ref() + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("services of node label " + node + " left on the test swarm: " + failed);
+        }
+    }
+
     /** The engine address of node {@code hostname} ({@code unix:///...}). */
     public static String engineOf(String hostname) {
         return SwarmRuntimeConfig.parseNodes(require().get("RAPTOR_SWARM_NODES")).get(hostname).toString();

@@ -41,7 +41,9 @@ import java.util.UUID;
  * caller's credential, with the agent key and the server's file policy ({@link AgentFilePolicy}) added; the agent's
  * answer (status, headers, body: a problem too) is streamed back as it is. A server on a node without an agent is
  * served here. Signed links are signed and redeemed here (the address browsers reach), their path checked and their
- * transfer done by the agent; an operation an agent answered {@code 202} for is asked of that agent by its id. An agent
+ * transfer done by the agent; an operation an agent answered {@code 202} for is asked of that agent by its id, and
+ * followed to its end so that its activity entry lands here. Agents listed as {@code https://} must present a
+ * certificate of the agents' CA ({@link AgentTrust}); a failed handshake is a {@code 503} naming it. An agent
  * that cannot be reached answers {@code 503 node-unavailable} at once, never a hang or a 500.
  */
 public final class NodeAgentProxy implements AutoCloseable {
@@ -63,6 +65,9 @@ public final class NodeAgentProxy implements AutoCloseable {
     private final NodeAgents agents;
     private final long uploadMaxFileBytes;
     private final HttpClient http;
+    /** One virtual thread per operation followed to its end on an agent ({@link #follow}). */
+    private final java.util.concurrent.ExecutorService followers =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raptor-agent-follow-", 0).factory());
     /**
      * The file operations agents answered {@code 202} for, by id: {@code GET|DELETE /operations/{opId}} here goes to the
      * agent that runs it. The newest {@link #REMEMBERED} only (an operation is kept an hour on its agent anyway).
@@ -89,8 +94,18 @@ public final class NodeAgentProxy implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(trust(agents))
                 .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+    }
+
+    /** What {@code https://} agents must present: a certificate of the agents' CA ({@link AgentTrust}). */
+    private static javax.net.ssl.SSLContext trust(NodeAgents agents) {
+        try {
+            return AgentTrust.of(agents.ca());
+        } catch (dev.raptor.api.tls.TlsFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** {@code local} for servers whose files are here, forwarding to the agent for the others. */
@@ -288,7 +303,7 @@ public final class NodeAgentProxy implements AutoCloseable {
             if (ctx.res().isCommitted()) {
                 throw new UncheckedIOException(e);
             }
-            throw unavailable(id, node, "its agent at " + agent + " cannot be reached: " + describe(e));
+            throw unavailable(id, node, unreachable(agent, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable(id, node, "interrupted while asking its agent");
@@ -299,8 +314,85 @@ public final class NodeAgentProxy implements AutoCloseable {
             throw unavailable(id, node, "its agent at " + agent + " refuses this daemon's agent key (RAPTOR_AGENT_KEY must be the "
                     + "same on the manager and on the agent)");
         }
+        if (answer.statusCode() == 429) {
+            // the agent's guard blocks this daemon's address after wrong keys: a setting to fix here, not the caller's fault
+            answer.body().close();
+            throw unavailable(id, node, "its agent at " + agent + " blocks this daemon's address after too many refused agent keys "
+                    + "(RAPTOR_AGENT_KEY must be the same on the manager and on the agent); it lets it try again in "
+                    + answer.headers().firstValue("Retry-After").orElse("a few") + " s");
+        }
+        if (answer.statusCode() == 400 && "http".equals(agent.getScheme())) {
+            answer = httpsRequired(id, node, agent, answer);
+        }
         answer.headers().firstValue(AgentActivity.HEADER).ifPresent(h -> record(id, node, h));
         return answer;
+    }
+
+    /**
+     * An agent listed as {@code http://} that speaks HTTPS answers every plain request {@code 400 https-required}
+     * (its TLS port's refusal): that is this daemon's setting, told as such; any other 400 is the agent's answer, passed on.
+     */
+    private static HttpResponse<InputStream> httpsRequired(UUID id, String node, URI agent, HttpResponse<InputStream> answer)
+            throws IOException {
+        byte[] head = answer.body().readNBytes(OPERATION_BYTES);
+        if (new String(head, java.nio.charset.StandardCharsets.UTF_8).contains("https-required\"")) {
+            answer.body().close();
+            throw unavailable(id, node, "its agent at " + agent + " speaks HTTPS only: list it as https://" + agent.getRawAuthority()
+                    + " in RAPTOR_SWARM_AGENTS (with RAPTOR_SWARM_AGENT_CA naming the CA of its certificate)");
+        }
+        InputStream rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), answer.body());
+        return new Replayed(answer, rest);
+    }
+
+    /** An answer whose body was partly read already: the same answer, its body from the start. */
+    private record Replayed(HttpResponse<InputStream> answer, InputStream body) implements HttpResponse<InputStream> {
+        @Override
+        public int statusCode() {
+            return answer.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return answer.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<InputStream>> previousResponse() {
+            return answer.previousResponse();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return answer.headers();
+        }
+
+        @Override
+        public Optional<javax.net.ssl.SSLSession> sslSession() {
+            return answer.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return answer.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return answer.version();
+        }
+    }
+
+    /** Why {@code agent} could not be asked: a TLS handshake it failed is named as one, with what to check. */
+    private String unreachable(URI agent, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "the TLS handshake with its agent at " + agent + " failed: " + describe(e) + " (the agent's certificate must "
+                        + (agents.ca() == null ? "chain to a CA this JVM trusts (RAPTOR_SWARM_AGENT_CA names the agents' own CA)"
+                        : "be signed by the CA in RAPTOR_SWARM_AGENT_CA (" + agents.ca() + ")")
+                        + " and name the address it is listed at; an agent without a certificate is listed as http://)";
+            }
+        }
+        return "its agent at " + agent + " cannot be reached: " + describe(e);
     }
 
     /** Streams the agent's answer back as it is (status, headers, body). */
@@ -340,12 +432,63 @@ public final class NodeAgentProxy implements AutoCloseable {
         try {
             JsonNode opId = JSON.readTree(document).path("id");
             if (opId.isTextual()) {
-                remote.put(opId.asText(), new RemoteOperation(id, node, agent));
+                RemoteOperation op = new RemoteOperation(id, node, agent);
+                remote.put(opId.asText(), op);
+                follow(opId.asText(), op);
             }
         } catch (IOException e) {
             log.atWarn().addKeyValue("server", id).addKeyValue("node", node).log("an agent's 202 carried no operation: {}", e.toString());
         }
     }
+
+    /**
+     * Follows an operation an agent answered {@code 202} for until it ends there, so that its activity entry (written
+     * on the agent when it ends: a long delete, compress, decompress or pull) lands in the server's activity log here,
+     * whether or not anyone asks for it: the agent hands the entry out with the finished operation's document, once
+     * (to this follower, or to a caller's {@code GET /operations/{id}} through here if that comes first). Asked every
+     * half second at first, then less often (up to every {@link #FOLLOW_MAX}); an agent that cannot be reached is asked
+     * again until it has not answered for {@link #FOLLOW_GIVE_UP} (its operations are kept about that long), then the
+     * entry is left in the agent's log only.
+     */
+    private void follow(String opId, RemoteOperation op) {
+        try {
+            followers.execute(() -> {
+                Duration every = Duration.ofMillis(500);
+                long lastAnswer = System.nanoTime();
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Thread.sleep(every);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    every = every.multipliedBy(2).compareTo(FOLLOW_MAX) > 0 ? FOLLOW_MAX : every.multipliedBy(2);
+                    try {
+                        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(op.agent().resolve("/api/v1/operations/" + opId))
+                                .GET().timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + agents.key()).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        lastAnswer = System.nanoTime();
+                        answer.headers().firstValue(AgentActivity.HEADER).ifPresent(h -> record(op.serverId(), op.node(), h));
+                        if (answer.statusCode() != 200 || !"pending".equals(JSON.readTree(answer.body()).path("status").asText())) {
+                            return; // ended (or gone, or refused: nothing more will come)
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        if (Duration.ofNanos(System.nanoTime() - lastAnswer).compareTo(FOLLOW_GIVE_UP) > 0) {
+                            log.atWarn().addKeyValue("server", op.serverId()).addKeyValue("node", op.node()).addKeyValue("operation", opId)
+                                    .log("stopped following an operation on an agent that has not answered for an hour: {}", describe(e));
+                            return;
+                        }
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the entry stays in the agent's log
+        }
+    }
+
+    private static final Duration FOLLOW_MAX = Duration.ofSeconds(5);
+    private static final Duration FOLLOW_GIVE_UP = Duration.ofHours(1);
 
     /** The agent's activity entries of this request, into the server's activity log here. */
     private void record(UUID id, String node, String header) {
@@ -416,6 +559,7 @@ public final class NodeAgentProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        followers.shutdownNow();
         if (http != null) {
             http.close();
         }

@@ -3,6 +3,13 @@ package dev.raptor.api.agent;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.ApiKey;
+import dev.raptor.api.auth.Authenticator;
+import dev.raptor.api.auth.FailedAuthLimit;
+import dev.raptor.api.tls.CertificateReloader;
+import dev.raptor.api.tls.PemIdentity;
+import dev.raptor.api.tls.TlsConnector;
+import dev.raptor.api.tls.TlsFileException;
+import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.api.files.FileActivity;
 import dev.raptor.api.files.FileLinkRoutes;
 import dev.raptor.api.http.Query;
@@ -12,6 +19,7 @@ import dev.raptor.api.files.FileRoutes;
 import dev.raptor.api.files.RemoteFetch;
 import dev.raptor.api.files.ServerFilesAccess;
 import dev.raptor.api.http.Responses;
+import dev.raptor.api.operations.OperationAnswer;
 import dev.raptor.api.operations.OperationRoutes;
 import dev.raptor.api.operations.Operations;
 import dev.raptor.api.problem.ProblemErrorHandler;
@@ -25,6 +33,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +53,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * agent keeps no state of its own: the manager authenticates the caller, and sends the agent key (the only
  * credential accepted here), the server's file policy ({@link AgentFilePolicy}) and who asked. The activity entries of
  * a request go back in its answer ({@link AgentActivity}) to the manager's activity log; those of an operation that
- * ends after its answer (a long delete or compress that outlasted its wait) are only in the agent's log.
+ * ends after its answer (a long delete or compress that outlasted its wait) are kept ({@link AgentActivityOutbox}) until
+ * the manager, which follows the operation, collects them with its document. With a certificate
+ * ({@code settings.security().tls()}) it serves HTTPS only; wrong agent keys count against the caller's address
+ * ({@code settings.security().authLimit()}), which is then answered 429 for a while.
  */
 public final class NodeAgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgentServer.class);
@@ -55,34 +67,53 @@ public final class NodeAgentServer implements AutoCloseable {
 
     private final Javalin app;
     private final AtomicReference<ServerConnector> tcp;
+    private final TlsSettings tls;
+    private final PemIdentity identity;
+    private final AtomicReference<SslContextFactory.Server> ssl;
+    private final FailedAuthLimit authLimit;
     private final AutoCloseable[] owned;
+    private volatile CertificateReloader reloader;
 
-    private NodeAgentServer(Javalin app, AtomicReference<ServerConnector> tcp, AutoCloseable... owned) {
+    private NodeAgentServer(Javalin app, AtomicReference<ServerConnector> tcp, TlsSettings tls, PemIdentity identity,
+                            AtomicReference<SslContextFactory.Server> ssl, FailedAuthLimit authLimit, AutoCloseable... owned) {
         this.app = app;
         this.tcp = tcp;
+        this.tls = tls;
+        this.identity = identity;
+        this.ssl = ssl;
+        this.authLimit = authLimit;
         this.owned = owned;
     }
 
     /**
-     * The agent serving {@code volumes} on {@code settings}' host and port, accepting only {@code key}; not started.
+     * The agent serving {@code volumes} on {@code settings}' host and port, accepting only {@code agentKey}; not started.
      */
-    public static NodeAgentServer create(ServerVolumes volumes, ApiKey key, ApiSettings settings) {
+    public static NodeAgentServer create(ServerVolumes volumes, ApiKey agentKey, ApiSettings settings) {
         ProblemMapper problems = new ProblemMapper(id -> Optional.empty());
         Operations operations = new Operations(settings.operationCapacity(), settings.operationRetention(), Clock.systemUTC());
         EventBus bus = new EventBus();
         FileOperations work = new FileOperations(operations, bus, settings.files().workers());
         RemoteFetch pulls = new RemoteFetch(settings.files(), settings.version());
+        AgentActivityOutbox outbox = new AgentActivityOutbox();
         FileActivity activity = new FileActivity((server, type, message, details) -> {
             if (ACTIVITY.isBound()) {
                 ACTIVITY.get().add(new AgentActivity(type, message, details));
             } else {
-                // written after the answer (an operation that outlasted its wait): the agent's own log keeps it
+                // an operation's entry, written on its worker: kept for the manager, which collects it by the operation's id
                 log.atInfo().addKeyValue("server", server).addKeyValue("type", type).addKeyValue("details", details).log("{}", message);
+                if (FileOperations.OPERATION.isBound()) {
+                    outbox.add(FileOperations.OPERATION.get(), new AgentActivity(type, message, details));
+                }
             }
         });
         ServerFilesAccess access = new ServerFilesAccess(id -> POLICY.get().toPolicy(), volumes);
         FileRoutes files = new FileRoutes(access, operations, work, activity, settings, pulls);
         AtomicReference<ServerConnector> tcp = new AtomicReference<>();
+        PemIdentity identity = identity(settings.security().tls());
+        AtomicReference<SslContextFactory.Server> ssl = new AtomicReference<>();
+        FailedAuthLimit limit = new FailedAuthLimit(settings.security().authLimit(), Clock.systemUTC());
+        // the routes' credential check: the agent key behind the guard, and where operations' entries wait for the manager
+        Guard key = new Guard(agentKey, limit, outbox);
 
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -102,7 +133,15 @@ public final class NodeAgentServer implements AutoCloseable {
                 server.setStopAtShutdown(false);
             });
             config.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                // with a certificate: HTTPS only (a plain request is answered 400 https-required), as the API's port
+                ServerConnector c;
+                if (identity == null) {
+                    c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                } else {
+                    TlsConnector.Made made = TlsConnector.create(server, http, identity, null); // null: the server's own buffer pool, as the plain connector above
+                    ssl.set(made.ssl());
+                    c = made.connector();
+                }
                 c.setHost(settings.httpHost());
                 c.setPort(settings.httpPort());
                 tcp.set(c);
@@ -147,17 +186,34 @@ public final class NodeAgentServer implements AutoCloseable {
             routes.get(BASE + "/operations/{opId}", ctx -> {
                 authenticate(ctx, key);
                 byId.operation(ctx);
+                // the entries of an operation that ended after its 202, for the manager that follows it
+                List<AgentActivity> late = outbox.take(ctx.pathParam("opId"));
+                if (!late.isEmpty()) {
+                    ctx.header(AgentActivity.HEADER, AgentActivity.encode(late));
+                }
             });
             routes.delete(BASE + "/operations/{opId}", ctx -> {
                 authenticate(ctx, key);
                 byId.cancel(ctx);
             });
         });
-        return new NodeAgentServer(app, tcp, work, pulls, operations, bus);
+        return new NodeAgentServer(app, tcp, settings.security().tls(), identity, ssl, limit, work, pulls, operations, bus);
+    }
+
+    /** The certificate and key the agent serves, checked; null without TLS. */
+    private static PemIdentity identity(TlsSettings tls) {
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return PemIdentity.read(tls.certificate(), tls.privateKey());
+        } catch (TlsFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** {@code route} for a request that carries the agent key, with the policy and the who the manager sent. */
-    private static Handler forwarded(ApiKey key, Handler route) {
+    private static Handler forwarded(Guard key, Handler route) {
         return ctx -> {
             authenticate(ctx, key);
             AgentFilePolicy policy;
@@ -173,6 +229,8 @@ public final class NodeAgentServer implements AutoCloseable {
                 route.handle(ctx);
                 return null;
             });
+            // a request that waited for its operation: the operation's entry, written on its worker, goes back with it
+            entries.addAll(key.outbox().take(ctx.attribute(OperationAnswer.ANSWERED)));
             if (!entries.isEmpty()) {
                 if (ctx.res().isCommitted()) {
                     entries.forEach(a -> log.atInfo().addKeyValue("type", a.type()).addKeyValue("details", a.details()).log("{}", a.message()));
@@ -183,19 +241,58 @@ public final class NodeAgentServer implements AutoCloseable {
         };
     }
 
-    private static void authenticate(Context ctx, ApiKey key) {
-        String header = ctx.header("Authorization");
-        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
-        if (presented.isEmpty() || !key.matches(presented)) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"raptor-agent\"");
-            throw new ProblemException(Problem.of(401, "unauthorized", "Authentication required",
-                    "a node agent answers only its manager: 'Authorization: Bearer <agent key>'"));
+    /**
+     * The agent key check, behind the API's brute-force guard ({@link FailedAuthLimit}, the same settings): wrong keys
+     * count against the caller's address, and past the limit that address is answered 429 with {@code Retry-After},
+     * its key not even looked at, until the block ends. A request without a key is refused but not counted (it
+     * guesses nothing). Only the manager should ever reach an agent, so every refused key is logged.
+     */
+    private record Guard(ApiKey key, FailedAuthLimit limit, AgentActivityOutbox outbox) {
+        void check(Context ctx) {
+            String client = dev.raptor.api.http.ClientAddress.direct().of(ctx);
+            Optional<java.time.Duration> left = limit.blocked(client);
+            if (left.isPresent()) {
+                long s = Authenticator.seconds(left.get());
+                ctx.header("Retry-After", Long.toString(s));
+                throw new ProblemException(Problem.of(429, "too-many-auth-failures", "Too many refused credentials",
+                        "too many refused agent keys from this address: try again in " + s + " s"));
+            }
+            String header = ctx.header("Authorization");
+            String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
+            if (presented.isEmpty() || !key.matches(presented)) {
+                if (!presented.isEmpty()) {
+                    log.atWarn().addKeyValue("client", client).addKeyValue("path", ctx.path())
+                            .log("refused a wrong agent key (is RAPTOR_AGENT_KEY the same on the manager?)");
+                    limit.refused(client, true);
+                }
+                ctx.header("WWW-Authenticate", "Bearer realm=\"raptor-agent\"");
+                throw new ProblemException(Problem.of(401, "unauthorized", "Authentication required",
+                        "a node agent answers only its manager: 'Authorization: Bearer <agent key>'"));
+            }
         }
+    }
+
+    private static void authenticate(Context ctx, Guard key) {
+        key.check(ctx);
     }
 
     public NodeAgentServer start() {
         app.start();
+        if (identity != null) {
+            // a renewed certificate is served without a restart, as on the API's port
+            reloader = CertificateReloader.start(tls, ssl.get(), identity);
+        }
         return this;
+    }
+
+    /** {@code https} when the agent was given a certificate, else {@code http}. */
+    public String scheme() {
+        return identity == null ? "http" : "https";
+    }
+
+    /** The guard that counts wrong agent keys per address. */
+    public FailedAuthLimit authLimit() {
+        return authLimit;
     }
 
     /** The port it listens on (the one bound when 0 was asked). */
@@ -205,6 +302,10 @@ public final class NodeAgentServer implements AutoCloseable {
 
     @Override
     public void close() {
+        CertificateReloader r = reloader;
+        if (r != null) {
+            r.close();
+        }
         app.stop();
         for (AutoCloseable c : owned) {
             try {

@@ -1,6 +1,7 @@
 package dev.raptor.api.agent;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,11 +11,19 @@ import java.util.Objects;
  * address of the {@code raptord agent} that serves the volumes on that node, and the key they share. A node without
  * an agent keeps its servers' files on this machine's disk (the manager's own node, or a disk both share).
  *
- * @param addresses hostname to the agent's base URI ({@code http://10.0.0.12:7090})
+ * @param addresses hostname to the agent's base URI ({@code https://10.0.0.12:7090}, or {@code http://} on a private
+ *                  network)
  * @param key       the node-to-agent credential, sent as a bearer token (null when there are no agents)
+ * @param ca        the PEM file of the CA the certificates of {@code https://} agents must chain to
+ *                  ({@code RAPTOR_SWARM_AGENT_CA}); null: the JVM's trusted CAs ({@link AgentTrust})
  */
-public record NodeAgents(Map<String, URI> addresses, String key) {
-    public static final NodeAgents NONE = new NodeAgents(Map.of(), null);
+public record NodeAgents(Map<String, URI> addresses, String key, Path ca) {
+    public static final NodeAgents NONE = new NodeAgents(Map.of(), null, null);
+
+    /** Agents trusted by the JVM's CAs when they speak HTTPS. */
+    public NodeAgents(Map<String, URI> addresses, String key) {
+        this(addresses, key, null);
+    }
 
     public NodeAgents {
         addresses = Map.copyOf(addresses);
@@ -33,7 +42,7 @@ public record NodeAgents(Map<String, URI> addresses, String key) {
     }
 
     /**
-     * Parses {@code hostname=http://host:port,...}.
+     * Parses {@code hostname=https://host:port,...} ({@code http://} too).
      *
      * @throws IllegalArgumentException naming the bad entry
      */
@@ -49,7 +58,7 @@ public record NodeAgents(Map<String, URI> addresses, String key) {
             }
             int eq = p.indexOf('=');
             if (eq <= 0 || eq == p.length() - 1) {
-                throw new IllegalArgumentException("'" + p + "' is not hostname=http://address:port");
+                throw new IllegalArgumentException("'" + p + "' is not hostname=https://address:port (or http://)");
             }
             URI uri;
             try {
@@ -57,9 +66,9 @@ public record NodeAgents(Map<String, URI> addresses, String key) {
             } catch (IllegalArgumentException e) {
                 uri = null;
             }
-            if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
-                    || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
-                throw new IllegalArgumentException("'" + p + "': an agent's address is http://address:port (no path)");
+            if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getPort() < 1 || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+                throw new IllegalArgumentException("'" + p + "': an agent's address is https://address:port or http://address:port (no path)");
             }
             out.put(p.substring(0, eq).strip(), uri);
         }
@@ -73,7 +82,7 @@ public record NodeAgents(Map<String, URI> addresses, String key) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NodeAgents n && n.addresses.equals(addresses) && Objects.equals(n.key, key);
+        return o instanceof NodeAgents n && n.addresses.equals(addresses) && Objects.equals(n.key, key) && Objects.equals(n.ca, ca);
     }
 
     @Override

@@ -3,7 +3,8 @@ package dev.raptor.api.files;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.SignedLinks;
-import dev.raptor.api.http.BodyChannel;
+import dev.raptor.api.http.RequestChunks;
+import dev.raptor.files.BodyChunks;
 import dev.raptor.api.http.JsonBody;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
@@ -131,7 +132,10 @@ public final class FileLinkRoutes {
     /** Writes every file of the request's form into {@code dir} of {@code f}, and answers what was written. */
     public static void writeUpload(Context ctx, ServerFiles f, FileActivity activity, UUID serverId, String dir, String who,
                                    long uploadMaxFileBytes) throws IOException {
-        List<WriteResult> written = MultipartUpload.write(f, dir, ctx.contentType(), BodyChannel.of(ctx), uploadMaxFileBytes);
+        List<WriteResult> written;
+        try (BodyChunks body = RequestChunks.of(ctx)) {
+            written = MultipartUpload.write(f, dir, ctx.contentType(), body, uploadMaxFileBytes);
+        }
         long bytes = written.stream().mapToLong(WriteResult::bytes).sum();
         if (!written.isEmpty()) {
             activity.record(serverId, who, "files.upload", "uploaded " + written.size() + " file"

@@ -168,11 +168,26 @@ public final class FileOperations implements AutoCloseable {
         }
         // where it ended is the progress the answer (and the store) keeps
         op.live().settle();
-        result.complete(outcome);
         if (done != null) {
-            activity.accept(done);
+            // before the outcome: whoever sees the operation finished finds its entry written (a node agent's manager
+            // collects it with the finished operation's document)
+            Done d = done;
+            try {
+                ScopedValue.where(OPERATION, op.id()).run(() -> activity.accept(d));
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("operation", op.id()).addKeyValue("server", op.serverId()).addKeyValue("error", e.toString())
+                        .log("could not write the file operation's activity entry");
+            }
         }
+        result.complete(outcome);
     }
+
+    /**
+     * The id of the file operation whose activity entry is being written, bound around the {@code activity} consumer of
+     * {@link #start} (on the operation's worker, not the request that started it): a node agent keeps the entry for its
+     * manager under that id.
+     */
+    public static final ScopedValue<String> OPERATION = ScopedValue.newInstance();
 
     /** The progress's stage for a file operation's action (the same words as a backup's where the work is alike). */
     private static String stage(String action) {

@@ -3,7 +3,7 @@ package dev.raptor.api.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
-import dev.raptor.api.http.BodyChannel;
+import dev.raptor.api.http.RequestChunks;
 import dev.raptor.api.http.JsonBody;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
@@ -14,6 +14,7 @@ import dev.raptor.api.operations.WaitPolicy;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.core.validation.Problems;
 import dev.raptor.files.ArchiveResult;
+import dev.raptor.files.BodyChunks;
 import dev.raptor.files.CopyResult;
 import dev.raptor.files.DeleteResult;
 import dev.raptor.files.ExtractResult;
@@ -44,8 +45,9 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.FileChannel;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -61,6 +63,10 @@ import java.util.UUID;
  * {@link FileProblems} gives it.
  */
 public final class FileRoutes {
+    /** The most of a file one socket write of a download is handed at once (mapped, so no memory of ours). */
+    static final long MAPPED_SLICE = 16L * 1024 * 1024;
+    /** Downloads of at least this many bytes are sent from the mapped file; smaller ones through a buffer. */
+    static final long MAPPED_AT_LEAST = 1024 * 1024;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmmss").withZone(ZoneOffset.UTC);
     /** At most this many paths in one delete, rename or chmod. */
     static final int MAX_PATHS = 10_000;
@@ -133,9 +139,12 @@ public final class FileRoutes {
         ctx.res().setHeader("Content-Type", "application/octet-stream"); // bytes: no charset
         ctx.res().setContentLengthLong(length);
         OutputStream out = ctx.res().getOutputStream();
-        // A direct transfer buffer handed to Jetty as it is: read from the file into native memory, written to the
-        // socket from there (no copy through a byte[] and back, one socket write per 256 KiB rather than Jetty's
-        // 32 KiB slices of an array). The file is the inode the jail opened, whatever its name points to now.
+        if (out instanceof HttpOutput jetty && length >= MAPPED_AT_LEAST) {
+            sendMapped(jetty, f.channel(), offset, length);
+            return;
+        }
+        // a small body: read through a pooled direct buffer, which Jetty writes from as it is (mapping and unmapping
+        // a file costs more than the copy it saves below a MiB); off Jetty (never in the daemon) through an array
         ByteBuffer buf = TransferBuffers.acquire();
         long pos = offset;
         long end = offset + length;
@@ -151,6 +160,51 @@ public final class FileRoutes {
         }
         out.flush();
         TransferBuffers.release(buf); // not after a failed write: the connection may still hold it
+    }
+
+    /**
+     * Sends {@code length} bytes of {@code file} from {@code offset}, a mapped slice of at most {@value #MAPPED_SLICE}
+     * bytes at a time handed to Jetty as it is: the socket's {@code write(2)} copies straight from the page cache, where
+     * reading into a buffer first crossed memory once more (and a {@code byte[]} twice). The file is the inode the jail
+     * opened, whatever its name points to now. Each slice is unmapped as soon as Jetty has written it (its own arena,
+     * not left to the collector); a file shortened since it was opened ends the body short, as a read would (the
+     * client sees fewer bytes than announced), and one shortened under a mapped slice fails that write
+     * ({@code EFAULT}), never the process.
+     */
+    private static void sendMapped(HttpOutput out, FileChannel file, long offset, long length) throws IOException {
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            long n = Math.min(Math.min(MAPPED_SLICE, end - pos), file.size() - pos);
+            if (n <= 0) {
+                break; // shortened since it was opened: the client sees a short body
+            }
+            Arena arena = Arena.ofShared();
+            boolean sent = false;
+            try {
+                out.write(file.map(FileChannel.MapMode.READ_ONLY, pos, n, arena).asByteBuffer());
+                sent = true;
+            } finally {
+                unmap(arena, sent);
+            }
+            pos += n;
+        }
+        out.flush();
+    }
+
+    /**
+     * Unmaps a sent slice. After a failed write Jetty may, in theory, still be about to touch it: closing then either
+     * fails (the JDK holds the segment during a socket write), and the slice stays mapped until the process ends, or
+     * makes that late write fail cleanly (a closed segment is never read); neither reads unmapped memory.
+     */
+    private static void unmap(Arena arena, boolean sent) {
+        try {
+            arena.close();
+        } catch (IllegalStateException inUse) {
+            if (sent) {
+                throw inUse;
+            }
+        }
     }
 
     /** Writes all of {@code buf} (blocking): from the buffer itself on Jetty, through an array elsewhere. */
@@ -191,8 +245,10 @@ public final class FileRoutes {
         if (limit > 0 && declared > limit) {
             throw UploadLimit.tooLarge(limit, path);
         }
-        ReadableByteChannel body = limit > 0 ? new UploadLimit(BodyChannel.of(ctx), limit, path) : BodyChannel.of(ctx);
-        WriteResult w = files.write(path, body, declared, Progress.none());
+        WriteResult w;
+        try (BodyChunks body = limit > 0 ? new UploadLimit(RequestChunks.of(ctx), limit, path) : RequestChunks.of(ctx)) {
+            w = files.write(path, body, declared, Progress.none());
+        }
         activity.record(id, FileActivity.who(ctx), "files.write", "wrote " + w.path() + " (" + w.bytes() + " bytes)", w.path(),
                 Map.of("bytes", Long.toString(w.bytes())));
         Responses.json(ctx, w.created() ? 201 : 200, FileDocuments.written(w));

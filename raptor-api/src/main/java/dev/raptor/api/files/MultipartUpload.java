@@ -1,9 +1,9 @@
 package dev.raptor.api.files;
 
 import dev.raptor.api.problem.ProblemException;
+import dev.raptor.files.BodyChunks;
 import dev.raptor.files.FilesException;
 import dev.raptor.files.ServerFiles;
-import dev.raptor.files.TransferBuffers;
 import dev.raptor.files.WritableFile;
 import dev.raptor.files.WriteMode;
 import dev.raptor.files.WriteResult;
@@ -14,14 +14,13 @@ import org.eclipse.jetty.io.Content;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * A browser upload ({@code multipart/form-data}, one or many files) written straight into a directory of a server:
- * the request body is read a buffer at a time and fed to Jetty's multipart parser, whose content goes to the
+ * the request body is fed, in the buffers Jetty read it into, to Jetty's multipart parser, whose content goes to the
  * jail's atomic write of each file as it arrives. Nothing is buffered whole (in memory or in a temporary directory
  * outside the server), the quota is charged as each file grows, and a file whose part ends broken is abandoned
  * (its temporary file removed); the files before it stay written. Parts without a file name (plain form fields)
@@ -54,7 +53,7 @@ final class MultipartUpload {
      * @param contentType  the request's {@code Content-Type} (its boundary)
      * @param maxFileBytes the largest file one part may write, 0 = no limit
      */
-    static List<WriteResult> write(ServerFiles files, String directory, String contentType, ReadableByteChannel body, long maxFileBytes)
+    static List<WriteResult> write(ServerFiles files, String directory, String contentType, BodyChunks body, long maxFileBytes)
             throws IOException {
         String boundary = contentType == null ? null : MultiPart.extractBoundary(contentType);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || boundary == null) {
@@ -66,23 +65,20 @@ final class MultipartUpload {
         return List.copyOf(u.written);
     }
 
-    private void run(String boundary, ReadableByteChannel body) throws IOException {
+    private void run(String boundary, BodyChunks body) throws IOException {
         Listener listener = new Listener();
         MultiPart.Parser parser = new MultiPart.Parser(boundary, listener);
         parser.setMaxParts(MAX_PARTS);
-        // a direct buffer: the body lands in native memory once and each part's content is written to its file
-        // from there (the parser hands out slices of it)
-        ByteBuffer buf = TransferBuffers.acquire();
+        // the body's own buffers (Jetty's direct input buffer): each part's content is written to its file from
+        // there, as the slices the parser hands out
         try {
             boolean complete = false;
             while (!complete) {
-                buf.clear();
-                int n = fill(body, buf);
-                buf.flip();
-                Content.Chunk chunk = n < 0 ? Content.Chunk.EOF : Content.Chunk.from(buf, false);
+                ByteBuffer buf = body.next();
+                Content.Chunk chunk = buf == null ? Content.Chunk.EOF : Content.Chunk.from(buf, false);
                 parser.parse(chunk);
                 rethrow();
-                complete = n < 0 || listener.complete;
+                complete = buf == null || listener.complete;
             }
             if (!listener.complete) {
                 throw new ProblemException(Problem.of(400, "malformed-multipart", "Malformed upload",
@@ -90,21 +86,7 @@ final class MultipartUpload {
             }
         } finally {
             abandon();
-            TransferBuffers.release(buf); // the parser and the file writes are done with it
         }
-    }
-
-    /** Reads until {@code buf} is full or the body ends: the bytes read, or -1 when it ended before any. */
-    private static int fill(ReadableByteChannel body, ByteBuffer buf) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int n = body.read(buf);
-            if (n < 0) {
-                return total == 0 ? -1 : total;
-            }
-            total += n;
-        }
-        return total;
     }
 
     private void rethrow() throws IOException {
@@ -180,7 +162,7 @@ final class MultipartUpload {
                 failure = e;
             }
             // the chunk is a slice of the buffer the parser was given: the parser releases it, and the buffer is
-            // reused only once parse() returns, after its content was written here
+            // given back only once parse() returns, after its content was written here
         }
 
         @Override

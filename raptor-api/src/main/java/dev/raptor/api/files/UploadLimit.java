@@ -1,23 +1,23 @@
 package dev.raptor.api.files;
 
 import dev.raptor.api.problem.ProblemException;
+import dev.raptor.files.BodyChunks;
 import dev.raptor.wire.problem.Problem;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 
 /**
  * An upload body cut off at the node's per-file limit ({@code uploadMaxFileBytes}): reading past it ends the
  * request with a 413, and the write it fed is abandoned (nothing of it stays).
  */
-public final class UploadLimit implements ReadableByteChannel {
-    private final ReadableByteChannel in;
+public final class UploadLimit implements BodyChunks {
+    private final BodyChunks in;
     private final long limit;
     private final String path;
     private long read;
 
-    UploadLimit(ReadableByteChannel in, long limit, String path) {
+    UploadLimit(BodyChunks in, long limit, String path) {
         this.in = in;
         this.limit = limit;
         this.path = path;
@@ -30,20 +30,15 @@ public final class UploadLimit implements ReadableByteChannel {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        int n = in.read(dst);
-        if (n > 0) {
-            read += n;
+    public ByteBuffer next() throws IOException {
+        ByteBuffer b = in.next();
+        if (b != null) {
+            read += b.remaining();
             if (read > limit) {
                 throw tooLarge(limit, path);
             }
         }
-        return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return in.isOpen();
+        return b;
     }
 
     @Override

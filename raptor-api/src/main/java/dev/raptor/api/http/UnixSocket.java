@@ -1,5 +1,6 @@
 package dev.raptor.api.http;
 
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -26,8 +27,8 @@ public final class UnixSocket {
     private UnixSocket() {
     }
 
-    public static UnixDomainServerConnector connector(Server server, HttpConfiguration http, Path path) {
-        UnixDomainServerConnector c = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
+    public static UnixDomainServerConnector connector(Server server, HttpConfiguration http, Path path, ByteBufferPool buffers) {
+        UnixDomainServerConnector c = new UnixDomainServerConnector(server, null, null, buffers, -1, -1, new HttpConnectionFactory(http));
         c.setUnixDomainPath(path);
         c.setName("unix");
         return c;

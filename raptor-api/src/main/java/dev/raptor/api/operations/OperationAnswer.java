@@ -15,7 +15,11 @@ public final class OperationAnswer {
     private OperationAnswer() {
     }
 
+    /** Request attribute: the id of the operation the request was answered with (a node agent returns its entries). */
+    public static final String ANSWERED = "raptor.answered-operation";
+
     public static void send(Context ctx, Operations operations, Operation op, WaitPolicy wait) {
+        ctx.attribute(ANSWERED, op.id());
         boolean finished = wait.waits() && operations.await(op, wait.timeout());
         if (!finished) {
             ctx.header("Location", op.href());

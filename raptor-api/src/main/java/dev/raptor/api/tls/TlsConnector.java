@@ -3,6 +3,7 @@ package dev.raptor.api.tls;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -34,7 +35,7 @@ public final class TlsConnector {
     public record Made(ServerConnector connector, SslContextFactory.Server ssl) {
     }
 
-    public static Made create(Server server, HttpConfiguration http, PemIdentity identity) {
+    public static Made create(Server server, HttpConfiguration http, PemIdentity identity, ByteBufferPool buffers) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         configure(ssl, identity);
         ssl.setIncludeProtocols(PROTOCOLS);
@@ -53,7 +54,7 @@ public final class TlsConnector {
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http11.getProtocol());
         SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
-        ServerConnector connector = new ServerConnector(server, new PlainHttpRefusal(tls), alpn, http2, http11);
+        ServerConnector connector = new ServerConnector(server, null, null, buffers, -1, -1, new PlainHttpRefusal(tls), alpn, http2, http11);
         return new Made(connector, ssl);
     }
 

@@ -143,6 +143,60 @@ class FileRoutesTest {
     }
 
     @Test
+    void aFileLargerThanOneMappedSliceIsReadBackWholeAndInRangesAcrossTheSliceEdge() {
+        int size = (int) (FileRoutes.MAPPED_SLICE + 2 * FileRoutes.MAPPED_AT_LEAST) + 17;
+        byte[] content = new byte[size];
+        new java.util.Random(13).nextBytes(content);
+        assertThat(api.put("/world/big.mca", content).status()).isEqualTo(201);
+
+        FileApi.Bin whole = api.get("/world/big.mca");
+        assertThat(whole.status()).isEqualTo(200);
+        assertThat(whole.header("Content-Length")).isEqualTo(Integer.toString(size));
+        assertThat(whole.body()).isEqualTo(content);
+
+        // ranges long enough to be sent mapped, starting a few bytes before the second slice
+        int from = (int) FileRoutes.MAPPED_SLICE - 3;
+        int to = (int) (FileRoutes.MAPPED_SLICE + FileRoutes.MAPPED_AT_LEAST); // inclusive
+        FileApi.Bin across = api.get("/world/big.mca", node.apiKey, "bytes=" + from + "-" + to);
+        assertThat(across.status()).isEqualTo(206);
+        assertThat(across.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from, to + 1));
+        FileApi.Bin unaligned = api.get("/world/big.mca", node.apiKey, "bytes=" + (from - 1000) + "-");
+        assertThat(unaligned.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from - 1000, size));
+        FileApi.Bin small = api.get("/world/big.mca", node.apiKey, "bytes=" + from + "-" + (from + 7)); // through a buffer
+        assertThat(small.body()).isEqualTo(java.util.Arrays.copyOfRange(content, from, from + 8));
+    }
+
+    @Test
+    void anUploadWhoseClientHangsUpHalfWayLeavesTheOldFileWholeAndNoTemporaryFile() throws Exception {
+        api.put("/world/level.dat", utf8("the old level"));
+        String target = api.base() + "/content?path=" + FileApi.q("/world/level.dat");
+        byte[] half = new byte[3 * dev.raptor.api.http.ConnectionBuffers.INPUT_BYTES + 5]; // several of Jetty's reads, then the client is gone
+        new java.util.Random(3).nextBytes(half);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.api.port())) {
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("PUT " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + node.apiKey
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (10 * 1024 * 1024) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(half);
+            out.flush();
+            await().atMost(TestNode.HANG).until(() -> tempFiles(api.root().resolve("world")) > 0); // the write began
+        }
+
+        await().atMost(TestNode.HANG).untilAsserted(() -> {
+            assertThat(tempFiles(api.root().resolve("world"))).isZero();
+            assertThat(Files.readString(api.root().resolve("world/level.dat"))).isEqualTo("the old level");
+        });
+        assertThat(api.get("/world/level.dat").text()).isEqualTo("the old level");
+    }
+
+    /** Entries of {@code dir} other than its files' own names (an atomic write's temporary file). */
+    private static long tempFiles(Path dir) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> !p.getFileName().toString().equals("level.dat")).count();
+        }
+    }
+
+    @Test
     void aFileSwappedForALinkOutsideTheRootIsNotServedAnyMore() throws Exception {
         Path outside = Files.writeString(dir.resolve("outside-" + api.id + ".txt"), "the node's secret");
         api.put("/logs/latest.log", utf8("a line"));

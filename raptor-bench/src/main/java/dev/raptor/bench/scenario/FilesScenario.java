@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  *   <li>one random file ({@code --size-mib}, default 1024) uploaded with {@code curl} through {@code PUT
  *   /files/content} (a panel) and through a signed upload URL as {@code multipart/form-data} (a browser), and
  *   downloaded with {@code curl} from {@code GET /files/content}: against {@code cp} of the same file on the same
- *   disk (goal: at least 0.8x both ways, checksums equal);</li>
+ *   disk (goal: at least 0.8x both ways, checksums equal); beside them, as context, the same curl commands against
+ *   {@link FloorHttpServer} (sendfile out, write + fsync in): the floor under any server on this machine;</li>
  *   <li>a tree of the same total size (64 files of base64 text, about 3:4 compressible like many game files)
  *   compressed by {@code POST /files/compress} to tar.gz and tar.zst and extracted again by {@code POST
  *   /files/decompress}: against GNU {@code tar czf} / {@code tar --zstd -cf} (the zstd CLI's defaults) and their
@@ -76,7 +77,8 @@ public final class FilesScenario implements Scenario {
         }
 
         DaemonProcess daemon = bench.startDaemon("files");
-        try (RaptorClient api = daemon.client(daemon.apiKey())) {
+        try (RaptorClient api = daemon.client(daemon.apiKey());
+             FloorHttpServer floor = new FloorHttpServer(payload, dir.resolve("floor-in.bin"))) {
             UUID id = Calls.create(api, bench.idleServer("files-bench"));
             Path volume = Files.createDirectories(daemon.dataDir().resolve("volumes").resolve(id.toString()));
             FilesClient files = api.server(id).files();
@@ -93,6 +95,8 @@ public final class FilesScenario implements Scenario {
             Samples get = new Samples();
             Samples cpIn = new Samples();
             Samples cpOut = new Samples();
+            Samples floorPut = new Samples();
+            Samples floorGet = new Samples();
             Samples raptorGz = new Samples();
             Samples raptorZst = new Samples();
             Samples tarGz = new Samples();
@@ -124,6 +128,16 @@ public final class FilesScenario implements Scenario {
                 same(payload, dir.resolve("back.bin"), "GET");
                 Files.delete(dir.resolve("back.bin"));
                 Files.delete(dir.resolve("cp-out.bin"));
+
+                // the floor: the same curl against a server that does nothing but sendfile(2) / write(2) + fsync
+                floorPut.add(timed("PUT with curl to the floor server (write, fsync)", () -> exec(dir, "curl", "-sS", "-f", "-o",
+                        "/dev/null", "-T", payload.toString(), floor.url())));
+                same(payload, dir.resolve("floor-in.bin"), "the floor server's upload");
+                Files.delete(dir.resolve("floor-in.bin"));
+                floorGet.add(timed("GET with curl from the floor server (sendfile)", () -> exec(dir, "curl", "-sS", "-f", "-o",
+                        dir.resolve("floor-back.bin").toString(), floor.url())));
+                same(payload, dir.resolve("floor-back.bin"), "the floor server's download");
+                Files.delete(dir.resolve("floor-back.bin"));
                 delete(api, files, "/payload.bin");
                 if (!archives) {
                     continue;
@@ -154,6 +168,11 @@ public final class FilesScenario implements Scenario {
             out.add(goal(sizeMiB + " MiB upload, PUT /files/content with curl vs cp, MiB/s", mib, put, cpIn, 0.8));
             out.add(goal(sizeMiB + " MiB upload, signed URL multipart with curl vs cp, MiB/s", mib, multipart, cpIn, 0.8));
             out.add(goal(sizeMiB + " MiB download, GET /files/content with curl vs cp, MiB/s", mib, get, cpOut, 0.8));
+            out.add(context(sizeMiB + " MiB upload, PUT with curl vs curl to a minimal server (write, fsync), MiB/s", mib, put, floorPut));
+            out.add(context(sizeMiB + " MiB upload, signed multipart vs the same minimal server's PUT, MiB/s", mib, multipart, floorPut));
+            out.add(context(sizeMiB + " MiB download, GET with curl vs curl from a minimal sendfile server, MiB/s", mib, get, floorGet));
+            out.add(context(sizeMiB + " MiB: the minimal server's PUT (write, fsync) vs cp, MiB/s", mib, floorPut, cpIn));
+            out.add(context(sizeMiB + " MiB: the minimal server's GET (sendfile) vs cp, MiB/s", mib, floorGet, cpOut));
             if (!archives) {
                 return out;
             }

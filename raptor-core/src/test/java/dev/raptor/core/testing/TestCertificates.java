@@ -28,6 +28,11 @@ public final class TestCertificates {
          *                {@code ec} ({@code BEGIN EC PRIVATE KEY}, certbot's default since 2.0)
          */
         public Server server(String name, String keyType) {
+            return server(name, keyType, "IP:127.0.0.1,DNS:localhost");
+        }
+
+        /** As {@link #server(String, String)}, naming {@code subjectAltName} ({@code IP:10.0.0.12,DNS:worker-2}) instead. */
+        public Server server(String name, String keyType, String subjectAltName) {
             Path key = dir.resolve(name + ".key");
             Path csr = dir.resolve(name + ".csr");
             Path leaf = dir.resolve(name + ".leaf.pem");
@@ -40,7 +45,7 @@ public final class TestCertificates {
                 default -> throw new IllegalArgumentException("key type " + keyType);
             }
             try {
-                Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+                Files.writeString(ext, "subjectAltName=" + subjectAltName + "\nextendedKeyUsage=serverAuth\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
