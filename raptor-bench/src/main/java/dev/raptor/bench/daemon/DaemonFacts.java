@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class DaemonFacts {
     private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved )?(\\d+)K, (?:committed (\\d+)K, )?used (\\d+)K");
+    /** ZGC says it in its own words: {@code ZHeap used 250M, capacity 378M, max capacity 512M}. */
+    private static final Pattern ZGC_HEAP = Pattern.compile("ZHeap\\s+used (\\d+)M, capacity (\\d+)M");
 
     private DaemonFacts() {
     }
@@ -43,6 +45,10 @@ public final class DaemonFacts {
     public static long[] heapAfterGc(DaemonProcess d) throws IOException, InterruptedException {
         jcmd(d, "GC.run");
         String out = jcmd(d, "GC.heap_info");
+        Matcher z = ZGC_HEAP.matcher(out);
+        if (z.find()) {
+            return new long[]{Long.parseLong(z.group(1)) << 20, Long.parseLong(z.group(2)) << 20};
+        }
         Matcher m = HEAP_USED.matcher(out);
         if (!m.find()) {
             throw new IOException("cannot read the heap from jcmd GC.heap_info:\n" + out);
