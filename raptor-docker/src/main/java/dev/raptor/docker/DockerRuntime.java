@@ -16,6 +16,7 @@ import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.WaitResponse;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.raptor.core.allocation.BindProbe;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.allocation.IpLiteral;
@@ -44,6 +45,7 @@ import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeInfo;
 import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
@@ -626,6 +628,30 @@ public final class DockerRuntime implements ContainerRuntime {
             }
         });
         return open(stream, clients -> clients.streams().statsCmd(ref.id()).exec(stream));
+    }
+
+    /**
+     * The engine's one-shot stats ({@code GET /containers/{id}/stats?stream=false&one-shot=true}, API 1.41): one
+     * short request on the pooled call transport, no stream and no thread of docker-java's. The engine then skips
+     * its second sample, so the reading carries no CPU percentage of its own but the CPU time since start, from
+     * which the caller computes CPU between two readings. An engine older than 1.41 ignores {@code one-shot} and
+     * answers after its usual second sample: slower, still correct.
+     */
+    @Override
+    public Optional<StatsReading> readStats(ContainerRef ref, Deadline deadline) {
+        Objects.requireNonNull(ref, "ref");
+        ensureOpen("readStats");
+        return calls.run("readStats", ref.serverId(), deadline, () -> {
+            EngineConnection.Clients clients = connection.clients();
+            DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                    .method(DockerHttpClient.Request.Method.GET)
+                    .path(StatsSamples.oneShotPath(clients.apiVersion().getVersion(), ref.id()))
+                    .build();
+            try (DockerHttpClient.Response response = connection.callTransport().execute(request)) {
+                EngineLogStream.requireSuccess(response);
+                return StatsSamples.reading(ref.serverId(), response.getBody());
+            }
+        });
     }
 
     @Override

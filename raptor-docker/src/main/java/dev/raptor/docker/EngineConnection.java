@@ -72,6 +72,11 @@ final class EngineConnection implements AutoCloseable {
                 .build(), config.dockerHost(), tls);
     }
 
+    /** The pooled transport of short calls, for the few requests Raptor sends itself (one-shot stats). */
+    DockerHttpClient callTransport() {
+        return callTransport;
+    }
+
     /**
      * The clients, negotiating the API version first if nobody has yet. Blocking I/O: call it only on a
      * thread that a deadline guards (inside {@link EngineCalls} or a stream's opener).

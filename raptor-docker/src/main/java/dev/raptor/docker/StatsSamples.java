@@ -5,7 +5,16 @@ import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.StatisticNetworksConfig;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StatsConfig;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,6 +41,29 @@ final class StatsSamples {
                 memoryLimit(s.getMemoryStats()), cpuPercent(s.getCpuStats(), s.getPreCpuStats()),
                 network(s.getNetworks(), true), network(s.getNetworks(), false),
                 s.getPidsStats() == null ? 0 : zero(s.getPidsStats().getCurrent()));
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The request path of one one-shot reading at API version {@code apiVersion} (e.g. "1.41"). */
+    static String oneShotPath(String apiVersion, String containerId) {
+        return "/v" + apiVersion + "/containers/" + URLEncoder.encode(containerId, StandardCharsets.UTF_8)
+                + "/stats?stream=false&one-shot=true";
+    }
+
+    /**
+     * One one-shot document as a reading with the CPU time since start; empty for a container that does not run (the
+     * engine answers an empty document, read time 0001-01-01).
+     */
+    static Optional<StatsReading> reading(UUID serverId, InputStream body) throws IOException {
+        Statistics s = JSON.readValue(body, Statistics.class);
+        if (s == null || s.getRead() == null || s.getRead().startsWith("0001-")) {
+            return Optional.empty();
+        }
+        CpuStatsConfig cpu = s.getCpuStats();
+        long cpuNanos = cpu == null || cpu.getCpuUsage() == null || cpu.getCpuUsage().getTotalUsage() == null ? -1
+                : cpu.getCpuUsage().getTotalUsage();
+        return Optional.of(new StatsReading(from(serverId, s), cpuNanos));
     }
 
     static double cpuPercent(CpuStatsConfig now, CpuStatsConfig before) {

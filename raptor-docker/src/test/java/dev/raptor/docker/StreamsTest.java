@@ -5,6 +5,7 @@ import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.Subscription;
 import org.junit.jupiter.api.Test;
@@ -234,6 +235,32 @@ class StreamsTest extends EngineTest {
         await().atMost(PATIENCE).until(stats::ended);
         await().atMost(PATIENCE).until(() -> runtime.openStreams() == streamsBefore);
         assertThat(stats.ends).hasValue(1);
+    }
+
+    @Test
+    void aOneShotReadingHasMemoryAndTheCpuTimeSinceStartAndLeavesNoStreamOpen() {
+        Console console = startBooted(spec().build());
+        int streamsBefore = runtime.openStreams();
+
+        StatsReading first = runtime.readStats(console.ref(), soon()).orElseThrow();
+        assertThat(first.sample().serverId()).isEqualTo(console.ref().serverId());
+        assertThat(first.sample().memoryBytes()).isPositive();
+        assertThat(first.sample().memoryLimitBytes()).isGreaterThanOrEqualTo(first.sample().memoryBytes());
+        assertThat(first.sample().pids()).isPositive();
+        assertThat(first.knowsCpuTime()).isTrue();
+        assertThat(runtime.openStreams()).as("a one-shot read is a call, not a stream").isEqualTo(streamsBefore);
+
+        // busy for a while: the CPU time since start grows between two readings, the engine's read time too
+        runtime.sendInput(console.ref(), "flood 20000", soon());
+        await().atMost(PATIENCE).until(() -> runtime.readStats(console.ref(), soon()).orElseThrow().cpuTotalNanos()
+                > first.cpuTotalNanos());
+        StatsReading later = runtime.readStats(console.ref(), soon()).orElseThrow();
+        assertThat(later.sample().at()).isAfter(first.sample().at());
+
+        runtime.sendInput(console.ref(), "stop", soon());
+        await().atMost(PATIENCE).until(console.lines()::ended);
+        await().atMost(PATIENCE).until(() -> !runtime.inspect(console.ref(), soon()).running());
+        assertThat(runtime.readStats(console.ref(), soon())).as("a stopped container has no reading").isEmpty();
     }
 
     @Test

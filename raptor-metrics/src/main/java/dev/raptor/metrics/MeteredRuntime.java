@@ -19,6 +19,7 @@ import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeInfo;
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
@@ -206,6 +207,11 @@ public final class MeteredRuntime implements ContainerRuntime {
     @Override
     public Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink) {
         return timed("stats", () -> delegate.stats(ref, sink));
+    }
+
+    @Override
+    public Optional<StatsReading> readStats(ContainerRef ref, Deadline deadline) {
+        return timed("readStats", () -> delegate.readStats(ref, deadline));
     }
 
     @Override

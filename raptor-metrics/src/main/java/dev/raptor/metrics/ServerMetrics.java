@@ -14,7 +14,7 @@ import dev.raptor.core.server.ServerState;
 import dev.raptor.core.server.StoredServer;
 import dev.raptor.core.stats.ServerStats;
 import dev.raptor.core.stats.StatsHub;
-import dev.raptor.core.stats.StatsSubscription;
+import dev.raptor.core.stats.BackgroundSampling;
 import dev.raptor.query.GameStatusListener;
 import dev.raptor.query.GameStatusPoller;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -45,9 +45,10 @@ import java.util.function.ToDoubleFunction;
  * kills, console lines and lines dropped, the age of the last backup, and, for servers whose spec names a query
  * protocol, players online and slots.
  *
- * <p>Facts come from where Raptor already has them, never from another engine poll: state from the
- * fleet's in-memory view, readings from one {@link StatsHub} subscription per server (the same engine
- * stream a console's stats use), crashes and completed backups from the {@link EventBus} (the last backup before
+ * <p>Facts come from where Raptor already has them: state from the fleet's in-memory view, readings from the
+ * {@link StatsHub} at scrape time ({@link StatsHub#latest}: a watched server's live reading, about once a second,
+ * else the hub's background reading of it, every {@link dev.raptor.core.stats.StatsSettings#sampleEvery()}; no
+ * stream, thread or engine connection per running server), crashes and completed backups from the {@link EventBus} (the last backup before
  * the binder saw the server from the {@link BackupJournal}, once), players from the {@link GameStatusPoller}. Cardinality is bounded: a server's series exist while it does. They are
  * removed when it is deleted (and re-labelled when it is renamed); a sweep every
  * {@code syncEvery} catches a server whose event this binder missed.
@@ -75,7 +76,6 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         final Tags tags;
         final List<Meter> meters = new CopyOnWriteArrayList<>();
         final List<Meter> gameMeters = new CopyOnWriteArrayList<>();
-        final AtomicReference<ServerStats> latest;
         final AtomicReference<QueryResult> game;
         final AtomicReference<String> gameVersion = new AtomicReference<>();
         final AtomicLong crashes;
@@ -83,7 +83,8 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         final AtomicLong restarts;
         /** When the server's newest backup completed; null before its first. */
         final AtomicReference<Instant> lastBackup;
-        volatile StatsSubscription subscription;
+        /** Keeps the server read in the background while it runs; shared with the old labels' record on a rename. */
+        volatile BackgroundSampling sampling;
 
         Tracked(UUID id, String name, Tracked renamedFrom) {
             this.id = id;
@@ -92,15 +93,13 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
             this.crashes = renamedFrom == null ? new AtomicLong() : renamedFrom.crashes;
             this.oomKills = renamedFrom == null ? new AtomicLong() : renamedFrom.oomKills;
             this.restarts = renamedFrom == null ? new AtomicLong() : renamedFrom.restarts;
-            // shared with the old labels' record: its stats subscription keeps writing here
-            this.latest = renamedFrom == null ? new AtomicReference<>() : renamedFrom.latest;
             this.game = renamedFrom == null ? new AtomicReference<>() : renamedFrom.game;
             this.lastBackup = renamedFrom == null ? new AtomicReference<>() : renamedFrom.lastBackup;
         }
 
+        /** From the hub's freshest reading, read at scrape time (zeros while it has none, e.g. offline). */
         double fromStats(ToDoubleFunction<ServerStats> f) {
-            ServerStats s = latest.get();
-            return s == null ? 0 : f.applyAsDouble(s);
+            return f.applyAsDouble(stats.latest(id));
         }
     }
 
@@ -249,13 +248,13 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
             t.lastBackup.accumulateAndGet(lastBackup, ServerMetrics::later);
             if (before != null) {
                 removeMeters(before);
-                t.subscription = before.subscription;
+                t.sampling = before.sampling;
             }
             servers.put(id, t);
             register(t);
-            if (t.subscription == null) {
+            if (t.sampling == null) {
                 try {
-                    t.subscription = stats.subscribe(id, t.latest::set);
+                    t.sampling = stats.sampleInBackground(id);
                 } catch (IllegalStateException e) {
                     log.debug("server={} no stats for metrics: {}", id, e.getMessage());
                 }
@@ -342,7 +341,7 @@ public final class ServerMetrics implements GameStatusListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        StatsSubscription s = t.subscription;
+        BackgroundSampling s = t.sampling;
         if (s != null) {
             s.close();
         }

@@ -19,6 +19,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -187,6 +191,51 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** Resource readings about once a second while the container runs. */
     Subscription stats(ContainerRef ref, StreamSink<StatsSample> sink);
+
+    /**
+     * One resource reading now, without a stream left open: what Raptor reads every few seconds for the running
+     * servers nobody watches live (their metrics), so that a node with hundreds of running servers holds no stream,
+     * thread or engine connection per server. A runtime that can read once should (Docker: the engine's one-shot
+     * stats, which report the CPU time since start, so the caller computes CPU from two readings).
+     *
+     * <p>The default opens {@link #stats}, takes its first reading and closes it: correct for any runtime, but it
+     * holds a stream for as long as the first reading takes.
+     *
+     * @return the reading; empty when the container does not run (no reading to take) or none came before
+     *         {@code deadline}
+     * @throws EngineException when the runtime cannot be asked
+     */
+    default Optional<StatsReading> readStats(ContainerRef ref, Deadline deadline) {
+        CompletableFuture<StatsSample> first = new CompletableFuture<>();
+        try (Subscription s = stats(ref, new StreamSink<>() {
+            @Override
+            public void next(StatsSample item) {
+                first.complete(item);
+            }
+
+            @Override
+            public void end(Throwable error) {
+                if (error != null) {
+                    first.completeExceptionally(error);
+                } else {
+                    first.complete(null);
+                }
+            }
+        })) {
+            StatsSample sample = first.get(Math.max(1, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS);
+            return Optional.ofNullable(sample).map(x -> new StatsReading(x, -1));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
 
     /** Start, exit and removal of every container Raptor owns, until closed. */
     Subscription events(StreamSink<RuntimeEvent> sink);

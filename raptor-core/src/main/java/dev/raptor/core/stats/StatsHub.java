@@ -6,6 +6,7 @@ import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerState;
 import dev.raptor.core.watch.WatchRegistry;
 
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class StatsHub implements AutoCloseable {
     private final AtomicInteger openStreams = new AtomicInteger();
     private final WatchRegistry<ServerStatsFeed, StatsSubscription> feeds;
     private final LastSamples last;
+    private final BackgroundSampler background;
     /** Servers kept watched after a one-shot read: their subscription and when they were last read (nanoTime). */
     private final Map<UUID, Warm> warm = new ConcurrentHashMap<>();
     private final ReentrantLock warmLock = new ReentrantLock();
@@ -56,10 +58,12 @@ public final class StatsHub implements AutoCloseable {
         this.settings = settings;
         this.disk = disk;
         this.last = new LastSamples(settings.warmFor().multipliedBy(5));
+        this.background = new BackgroundSampler(runtime, runs, settings, this::watchedLive);
         this.feeds = new WatchRegistry<>("stats hub", id -> new ServerStatsFeed(id, runtime, runs, disk, settings, openStreams, last),
                 bus, e -> e instanceof ServerEvent.ContainerStarted || e instanceof ServerEvent.StateChanged, id -> {
                     disk.forget(id);
                     last.forget(id);
+                    background.forget(id);
                     Warm w = warm.remove(id);
                     if (w != null) {
                         w.subscription().close();
@@ -116,6 +120,61 @@ public final class StatsHub implements AutoCloseable {
         StatsSample sample = known.orElseGet(() -> after.container() == null ? null
                 : last.of(serverId, after.container().id(), after.startedAt()).orElse(null));
         return ServerStats.of(serverId, Instant.now(), after.state(), after.startedAt(), sample, disk.reading(serverId));
+    }
+
+    /**
+     * Keeps {@code serverId} read while it runs, without a live watch: every {@link StatsSettings#sampleEvery()} one
+     * {@link ContainerRuntime#readStats} (a few at a time for the whole node), skipped while somebody watches it live.
+     * For figures that are wanted for every running server but need not be live (the metrics), so that they cost
+     * no stream, thread or engine connection per server. Read the figures with {@link #latest}.
+     *
+     * @throws IllegalStateException when the hub is closed
+     */
+    public BackgroundSampling sampleInBackground(UUID serverId) {
+        if (closed) {
+            throw new IllegalStateException("the stats hub is closed");
+        }
+        return background.want(serverId);
+    }
+
+    /**
+     * The freshest reading known right now, without waiting or calling the engine: the live watch's while somebody
+     * watches the server (about once a second), else the newer of the last background reading of its current run
+     * ({@link #sampleInBackground}) and the last reading a live watch of this run took; not {@link ServerStats#sampled() sampled} when there is neither (an offline
+     * server, or one whose first reading has not been taken yet).
+     */
+    public ServerStats latest(UUID serverId) {
+        ServerStatsFeed feed = feeds.watch(serverId);
+        if (feed != null) {
+            ServerStats live = feed.readNow();
+            if (live.sampled()) {
+                return live;
+            }
+        }
+        Optional<ServerRuns.Run> run = runs.current(serverId);
+        if (run.isEmpty()) {
+            return ServerStats.of(serverId, Instant.now(), ServerState.OFFLINE, null, null,
+                    disk.reading(serverId));
+        }
+        ServerRuns.Run r = run.get();
+        StatsSample sample = null;
+        if (r.live()) {
+            // a live watch that just ended remembered its last reading: newer than the background's, until the next round
+            StatsSample sampled = background.of(serverId, r);
+            StatsSample watched = last.of(serverId, r.container().id(), r.startedAt()).orElse(null);
+            sample = sampled == null || watched != null && watched.at().isAfter(sampled.at()) ? watched : sampled;
+        }
+        return ServerStats.of(serverId, Instant.now(), r.state(), r.startedAt(), sample, disk.reading(serverId));
+    }
+
+    /** Whether somebody watches the server live: its watch's stream reads it, the background need not. */
+    private boolean watchedLive(UUID serverId) {
+        return feeds.watch(serverId) != null;
+    }
+
+    /** Background readings taken so far ({@link #sampleInBackground}): what they cost the engine, for tests and benches. */
+    public long backgroundReads() {
+        return background.reads();
     }
 
     /** Keeps the server watched until {@link StatsSettings#warmFor()} after this read, and returns its watch. */
@@ -199,6 +258,7 @@ public final class StatsHub implements AutoCloseable {
             sweeper.interrupt();
         }
         warm.clear();
+        background.close();
         feeds.close();
     }
 }
