@@ -88,7 +88,8 @@ class MetricsEngineTest {
                 ControllerSettings.defaults(volumes));
         fleet.boot();
         serverVolumes = new dev.raptor.files.ServerVolumes(volumes, dev.raptor.files.usage.UsageSettings.defaults());
-        stats = new StatsHub(fleet.runtime(), ServerRuns.of(fleet), bus, serverVolumes.diskUsage(), StatsSettings.defaults());
+        stats = new StatsHub(fleet.runtime(), ServerRuns.of(fleet), bus, serverVolumes.diskUsage(),
+                StatsSettings.defaults().withSampleEvery(Duration.ofMillis(500)));
         minecraft = MinecraftResponder.modern(7, 20, "1.21.4", "\"metrics\"");
         // every running server "answers" on the responder: the test image speaks no game protocol
         poller = new GameStatusPoller(() -> fleet.list().stream().filter(s -> s.state() == ServerState.RUNNING)
@@ -188,6 +189,33 @@ class MetricsEngineTest {
                 "jvm_memory_used_bytes", "process_cpu_usage", "process_files_open_files", "jvm_threads_live_threads")) {
             assertThat(all.samples(name)).as("README-metrics.md promises %s", name).isNotEmpty();
         }
+    }
+
+    @Test
+    void anUnwatchedRunningServersFiguresAreRealAndMoveWithNoStatsStreamOpen() throws Exception {
+        int engineStreams = docker.openStreams(); // the fleet's event stream
+        UUID id = createAndStart("unwatched");
+        Map<String, String> server = Map.of("server", id.toString(), "name", "unwatched");
+
+        await().atMost(WAIT).until(() -> scrape().value("raptor_server_memory_usage_bytes", server).orElse(0) > 0);
+        assertThat(stats.watchedServers()).as("nobody watches it").isZero();
+        assertThat(stats.openEngineStreams()).as("metrics hold no stats stream").isZero();
+        assertThat(docker.openStreams()).as("no stream per running server in the engine runtime").isEqualTo(engineStreams);
+        long reads = stats.backgroundReads();
+        assertThat(reads).isPositive();
+        double processes = scrape().value("raptor_server_processes", server).orElseThrow();
+        assertThat(processes).isPositive();
+
+        // busy: its CPU (from two one-shot readings) rises above 0, and its memory reading changes between readings
+        fleet.sendCommand(id, "flood 400000");
+        java.util.Set<Double> memories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        await().atMost(WAIT).until(() -> {
+            memories.add(scrape().value("raptor_server_memory_usage_bytes", server).orElse(0));
+            return memories.size() >= 2 && scrape().value("raptor_server_cpu_usage_cores", server).orElse(0) > 0;
+        });
+        assertThat(memories).allMatch(m -> m > 0);
+        assertThat(stats.backgroundReads()).isGreaterThan(reads);
+        assertThat(stats.openEngineStreams()).isZero();
     }
 
     @Test
