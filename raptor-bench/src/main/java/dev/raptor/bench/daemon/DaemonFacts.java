@@ -41,6 +41,33 @@ public final class DaemonFacts {
         throw new IOException("no VmRSS in /proc/" + d.pid() + "/status");
     }
 
+    /** The daemon's native (platform) threads, from {@code /proc/<pid>/status} (Threads): virtual threads are not among them. */
+    public static int nativeThreads(DaemonProcess d) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no Threads in /proc/" + d.pid() + "/status");
+    }
+
+    /** The daemon's open sockets (engine connections among them), counted in {@code /proc/<pid>/fd}. */
+    public static int openSockets(DaemonProcess d) throws IOException {
+        int sockets = 0;
+        try (var fds = Files.list(Path.of("/proc/" + d.pid() + "/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) {
+                        sockets++;
+                    }
+                } catch (IOException gone) {
+                    // closed while listed
+                }
+            }
+        }
+        return sockets;
+    }
+
     /** The daemon's Java heap after a full GC, from {@code jcmd GC.heap_info}: [used, committed] bytes. */
     public static long[] heapAfterGc(DaemonProcess d) throws IOException, InterruptedException {
         jcmd(d, "GC.run");

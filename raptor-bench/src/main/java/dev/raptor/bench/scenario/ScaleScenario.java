@@ -50,6 +50,8 @@ public final class ScaleScenario implements Scenario {
             Duration emptyReconcile = DaemonFacts.reconcileFromLog(empty).orElse(Duration.ZERO);
             Thread.sleep(SETTLE);
             long emptyRss = DaemonFacts.rssBytes(empty);
+            System.out.printf(Locale.ROOT, "scale: empty daemon: %d native threads, %d open sockets%n",
+                    DaemonFacts.nativeThreads(empty), DaemonFacts.openSockets(empty));
             long[] emptyHeap = DaemonFacts.heapAfterGc(empty);
             empty.close();
             System.out.printf(Locale.ROOT, "scale: empty daemon: boot %s, RSS %d MB, heap used %d MB (committed %d MB)%n",
@@ -75,6 +77,8 @@ public final class ScaleScenario implements Scenario {
                 }
             }
             long rss = DaemonFacts.rssBytes(loaded);
+            System.out.printf(Locale.ROOT, "scale: loaded daemon: %d native threads, %d open sockets%n",
+                    DaemonFacts.nativeThreads(loaded), DaemonFacts.openSockets(loaded));
             long[] heap = DaemonFacts.heapAfterGc(loaded);
             DaemonFacts.nativeMemory(loaded).ifPresent(nmt -> nmt.lines()
                     .filter(l -> l.startsWith("Total") || l.startsWith("-") || l.contains("(reserved="))
