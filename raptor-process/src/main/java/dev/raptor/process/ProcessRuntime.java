@@ -27,6 +27,7 @@ import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeInfo;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.SpecHash;
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
@@ -709,6 +710,14 @@ public final class ProcessRuntime implements ContainerRuntime {
         RecordFiles files = state.record(ref.serverId());
         StatsSampler sampler = new StatsSampler(ref.serverId(), () -> RunFacts.observe(files), cgroups.of(ref.serverId()));
         return track(ThreadSubscription.start("stats-" + ref.serverId(), sink, sampler, subscriptions::remove));
+    }
+
+    /** One reading of the run's cgroup (or /proc) now, with the CPU time it used: no sampler thread, nothing left open. */
+    @Override
+    public Optional<StatsReading> readStats(ContainerRef ref, Deadline deadline) {
+        require(ref, "readStats");
+        RecordFiles files = state.record(ref.serverId());
+        return new StatsSampler(ref.serverId(), () -> RunFacts.observe(files), cgroups.of(ref.serverId())).readOnce();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.raptor.process;
 
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -60,6 +62,20 @@ final class StatsSampler implements ThreadSubscription.Body<StatsSample> {
             wait = previous == null ? FIRST : EVERY;
             previous = now;
         }
+    }
+
+    /**
+     * One reading now, for a caller that reads again later and computes the CPU between the two from the CPU time
+     * ({@link dev.raptor.core.runtime.ContainerRuntime#readStats}); empty when the run has ended.
+     */
+    Optional<StatsReading> readOnce() {
+        RunFacts f = facts.get();
+        if (!f.running()) {
+            return Optional.empty();
+        }
+        Reading now = read(f);
+        return Optional.of(new StatsReading(new StatsSample(serverId, Instant.now(), now.memory, now.limit, 0, 0, 0, now.pids),
+                now.cpuNanos));
     }
 
     private Reading read(RunFacts f) {

@@ -12,6 +12,7 @@ import dev.raptor.core.runtime.LogRequest;
 import dev.raptor.core.runtime.RuntimeInfo;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.SpecHash;
+import dev.raptor.core.runtime.StatsReading;
 import dev.raptor.core.runtime.StatsSample;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.Mount;
@@ -478,5 +479,18 @@ class ProcessRuntimeTest extends RuntimeTest {
         assertThat(last.memoryLimitBytes()).isPositive();
         assertThat(last.pids()).isPositive();
         assertThat(samples).anySatisfy(s -> assertThat(s.cpuAbsolute()).as("a busy loop uses CPU").isGreaterThan(10));
+    }
+
+    @Test
+    void aOneShotReadingHasMemoryProcessesAndTheCpuTimeThatGrowsWhileBusy() {
+        ContainerRef ref = started(shell("while :; do :; done"));
+
+        StatsReading first = runtime.readStats(ref, Deadline.in(PATIENCE)).orElseThrow();
+        assertThat(first.sample().serverId()).isEqualTo(ref.serverId());
+        assertThat(first.sample().memoryBytes()).isPositive();
+        assertThat(first.sample().pids()).isPositive();
+        assertThat(first.knowsCpuTime()).isTrue();
+        await().atMost(PATIENCE).until(() -> runtime.readStats(ref, Deadline.in(PATIENCE)).orElseThrow().cpuTotalNanos()
+                > first.cpuTotalNanos());
     }
 }
