@@ -229,7 +229,8 @@ class MetricsEngineTest {
 
         await().atMost(WAIT).until(() -> scrape().linesWith(id.toString()).isEmpty());
         assertThat(serverMetrics.tracked()).doesNotContain(id);
-        assertThat(stats.subscriberCount(id)).as("the metrics' stats subscription is closed").isZero();
+        assertThat(stats.subscriberCount(id)).as("the metrics hold no stats subscription").isZero();
+        assertThat(stats.backgroundServers()).as("the metrics' background reading of it is released").isZero();
         assertThat(scrape().value("raptor_power_action_seconds_count", Map.of("action", "delete", "outcome", "done"))).hasValue(1);
     }
 

@@ -90,6 +90,11 @@ final class BackgroundSampler implements AutoCloseable {
         return reads.get();
     }
 
+    /** Servers somebody wants read in the background right now. */
+    int wantedServers() {
+        return wanted.size();
+    }
+
     void forget(UUID serverId) {
         taken.remove(serverId);
     }

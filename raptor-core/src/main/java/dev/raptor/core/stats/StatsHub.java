@@ -167,6 +167,11 @@ public final class StatsHub implements AutoCloseable {
         return ServerStats.of(serverId, Instant.now(), r.state(), r.startedAt(), sample, disk.reading(serverId));
     }
 
+    /** Servers registered with {@link #sampleInBackground} right now (tests prove a deleted server's is released). */
+    public int backgroundServers() {
+        return background.wantedServers();
+    }
+
     /** Whether somebody watches the server live: its watch's stream reads it, the background need not. */
     private boolean watchedLive(UUID serverId) {
         return feeds.watch(serverId) != null;

@@ -79,6 +79,7 @@ class BackgroundSamplingTest extends RunningServerFixture {
         assertThat(h.latest(id).sampled()).as("nothing read before anybody asks").isFalse();
 
         try (BackgroundSampling sampling = h.sampleInBackground(id)) {
+            assertThat(h.backgroundServers()).isEqualTo(1);
             await().atMost(HANG).until(() -> h.latest(id).sampled() && h.latest(id).cpuAbsolute() > 0);
             ServerStats s = h.latest(id);
             assertThat(s.cpuAbsolute()).as("0.5 s of CPU per engine second: half a core").isEqualTo(50.0);
@@ -93,6 +94,7 @@ class BackgroundSamplingTest extends RunningServerFixture {
             assertThat(h.backgroundReads()).isGreaterThanOrEqualTo(3);
         }
         assertThat(h.latest(id).sampled()).as("released: its reading is dropped").isFalse();
+        assertThat(h.backgroundServers()).isZero();
     }
 
     @Test
