@@ -21,7 +21,7 @@ public final class RequestWait {
         if (jetty == null) {
             return -1;
         }
-        // the headers were parsed, so the request was complete enough to dispatch; begin is the first byte
+        // from the headers, not from Jetty's begin (the first byte): a client slow to send its headers is not a wait for a thread
         return Math.max(0, handlerStartNanos - jetty.getHeadersNanoTime());
     }
 }
