@@ -436,6 +436,7 @@ class ServerControllerTest {
         PowerResult r = power(id, PowerAction.START);
         assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason())
                 .startsWith("the server exited during boot with code 1;").endsWith("[Boot] Starting\nException in thread main: world is corrupt"));
+        await().atMost(HANG).until(() -> statesOf(id).contains(ServerState.OFFLINE)); // the bus delivers on its own thread
         assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.OFFLINE);
     }
 
