@@ -382,7 +382,7 @@ public final class ServerFleet implements AutoCloseable {
             ports.release(spec.id());
             throw e;
         }
-        newController(spec.id(), stored.desired(), ServerController.Initial.OFFLINE);
+        newController(spec.id(), stored.desired(), ServerController.Initial.NEW);
         bus.publish(new ServerEvent.Created(spec.id(), Instant.now(), stored.version()));
         store.appendActivity(spec.id(), "create", "server created", Map.of("version", Long.toString(stored.version())));
         return stored;
