@@ -1,26 +1,20 @@
 package dev.raptor.api.agent;
 
-import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
-import dev.raptor.core.node.LocalMachine;
 import dev.raptor.core.stats.DiskReading;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,41 +33,29 @@ class AgentDiskUsageTest {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final TestAgent fixture = new TestAgent(() -> tmp);
 
     @Test
     void aServerOnAWorkerReadsItsAgentsFigureCachedForTheTtlAndTheLastOneWithItsAgeWhenTheAgentIsGone() throws Exception {
         String key = ApiKey.generate();
-        ServerVolumes agentVolumes = new ServerVolumes(tmp.resolve("agent-volumes"), UsageSettings.defaults());
-        open.add(agentVolumes);
-        NodeAgentServer agent = NodeAgentServer.create(agentVolumes, ApiKey.of(key, "test"),
-                ApiSettings.defaults("127.0.0.1", 0, null, "test")).start();
-        open.add(agent);
-        NodeAgents agents = new NodeAgents(Map.of(LocalMachine.hostname(), URI.create("http://127.0.0.1:" + agent.port())), key);
-        TestNode api = TestNode.onFakeEngine(tmp.resolve("manager"), s -> s.withFiles(s.files().withAgents(agents)));
-        open.add(api);
-        UUID id = UUID.fromString(api.create("""
-                {"name": "worker-disk", "image": "raptor-test/gameserver:1", "node": "%s"}""".formatted(LocalMachine.hostname())));
+        NodeAgentServer agent = fixture.agent(key);
+        TestNode api = fixture.manager(agent.port(), key);
+        NodeAgents agents = TestAgent.agentsAt("http://127.0.0.1:" + agent.port(), key, null);
+        UUID id = UUID.fromString(api.create(TestAgent.onThisNode("worker-disk")));
         byte[] world = new byte[300_000];
         assertThat(api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=/world.dat", world,
                 "application/octet-stream").status()).isEqualTo(201);
         // this machine's own directory of the server holds something else: its figure must not be the one read
         ServerVolumes managerVolumes = new ServerVolumes(tmp.resolve("manager-volumes"), UsageSettings.defaults());
-        open.add(managerVolumes);
+        fixture.closing(managerVolumes);
         Files.createDirectories(tmp.resolve("manager-volumes").resolve(id.toString()));
         Files.write(tmp.resolve("manager-volumes").resolve(id.toString()).resolve("stale.dat"), new byte[5_000]);
         await().atMost(TestNode.HANG).until(() -> managerVolumes.diskUsage().reading(id).bytes().isPresent());
         assertThat(managerVolumes.diskUsage().reading(id).bytes()).hasValue(5_000);
 
         NodeAgentProxy proxy = new NodeAgentProxy(api.fleet, agents, 0);
-        open.add(proxy);
+        fixture.closing(proxy);
         await().atMost(TestNode.HANG).until(() -> proxy.usage(id).orElseThrow().bytes().isPresent());
         DiskReading onTheAgent = proxy.usage(id).orElseThrow();
         assertThat(onTheAgent.bytes()).hasValue(300_000);
@@ -100,7 +82,7 @@ class AgentDiskUsageTest {
             asked.incrementAndGet();
             return proxy.usage(server);
         }, Duration.ofSeconds(30), clock);
-        open.add(usage);
+        fixture.closing(usage);
 
         assertThat(usage.reading(id).scanning()).as("before its node answered: being measured, not this machine's figure").isTrue();
         await().atMost(TestNode.HANG).untilAsserted(() -> assertThat(usage.reading(id).bytes()).hasValue(300_000));
