@@ -16,8 +16,6 @@ import dev.raptor.files.usage.Reservation;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
@@ -525,9 +523,8 @@ final class Extraction {
     /** A file too large to hold whole, written on this thread as it streams out of the archive. */
     private void writeLarge(EntryReader reader, ArchiveEntry e, Fd parent, byte[] leaf, String shownPath, int mode, byte[] buf,
                             Reservation reservation, Staged out, ArchiveSource source) throws IOException {
-        try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath);
-             FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
-            long n = copy(reader, e, ch, buf, reservation, out, source);
+        try (Fd fd = s.createExclusive(parent, leaf, 0600, shownPath)) {
+            long n = copy(reader, e, fd, shownPath, buf, reservation, out, source);
             if (n >= WRITEBACK_FROM_BYTES) {
                 // Its pages head for the disk now, beside the rest of the extraction, instead of
                 // all at a restore's flush (or in the kernel's own time, 30 s later).
@@ -535,7 +532,7 @@ final class Extraction {
             }
             s.fchmod(fd, mode, shownPath);
             if (e.modified() != null) {
-                s.setModified(fd, e.modified(), shownPath);
+                s.setOpenFileModified(fd, e.modified(), shownPath);
             }
             if (n < 0) {
                 throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is shorter than it claims");
@@ -559,7 +556,7 @@ final class Extraction {
     }
 
     /** Copies an entry's content, counting what really arrives; -1 when it ended before its claimed size. */
-    private long copy(EntryReader reader, ArchiveEntry e, FileChannel ch, byte[] buf, Reservation reservation,
+    private long copy(EntryReader reader, ArchiveEntry e, Fd fd, String shownPath, byte[] buf, Reservation reservation,
                       Staged out, ArchiveSource source) throws IOException {
         InputStream in = reader.content();
         long written = 0;
@@ -578,10 +575,7 @@ final class Extraction {
                 throw new BadArchiveException(e.name(), "archive entry " + shown(e) + " is larger than the archive says");
             }
             reservation.ensure(out.bytes + n);
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-            while (bb.hasRemaining()) {
-                ch.write(bb);
-            }
+            s.write(fd, buf, 0, n, shownPath);
             written += n;
             out.bytes += n;
             progress.addBytes(n);

@@ -7,9 +7,6 @@ import dev.raptor.files.jail.JailPath;
 import dev.raptor.files.jail.Session;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -207,16 +204,11 @@ final class FileWriters implements AutoCloseable {
                 if (!FAIL_FOR_TESTS.isEmpty() && FAIL_FOR_TESTS.contains(job.path().name())) {
                     throw Errno.toException(Errno.ENOSPC, "write", job.shown());
                 }
-                try (FileChannel ch = s.reopen(fd, StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.wrap(job.content());
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                }
+                s.write(fd, job.content(), 0, job.content().length, job.shown());
             }
             s.fchmod(fd, job.mode(), job.shown());
             if (job.modified() != null) {
-                s.setModified(fd, job.modified(), job.shown());
+                s.setOpenFileModified(fd, job.modified(), job.shown());
             }
         }
         progress.addFile();

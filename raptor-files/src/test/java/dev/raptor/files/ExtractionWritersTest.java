@@ -192,7 +192,9 @@ class ExtractionWritersTest {
             }
         }
         Files.createDirectories(root.resolve("logs/empty"));
-        Files.write(root.resolve("world.dat"), new byte[3 * 1024 * 1024]); // larger than a writer takes: this thread's
+        byte[] big = new byte[3 * 1024 * 1024 + 12_345]; // larger than a writer takes: this thread's, in several writes
+        r.nextBytes(big);
+        Files.write(root.resolve("world.dat"), big); // random, so a chunk written twice or out of place shows
         Files.createSymbolicLink(root.resolve("latest"), Path.of("plugins/p1/config"));
         stamp(root);
         Files.setPosixFilePermissions(root.resolve("plugins/p5/config"), PosixFilePermissions.fromString("r-x------"));

@@ -92,6 +92,8 @@ public final class LinuxCalls {
     private static final MethodHandle FCHMODAT = downcall("fchmodat", FunctionDescriptor.of(I, I, A, I, I), E);
     private static final MethodHandle FCHMOD = downcall("fchmod", FunctionDescriptor.of(I, I, I), E);
     private static final MethodHandle UTIMENSAT = downcall("utimensat", FunctionDescriptor.of(I, I, A, A, I), E);
+    private static final MethodHandle FUTIMENS = downcall("futimens", FunctionDescriptor.of(I, I, A), E);
+    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(L, I, A, L), E);
     private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(I));
     private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(I, I), E);
     private static final MethodHandle SYNC_FILE_RANGE = downcall("sync_file_range", FunctionDescriptor.of(I, I, L, L, I));
@@ -266,6 +268,26 @@ public final class LinuxCalls {
         try {
             int r = (int) UTIMENSAT.invokeExact(state, dirfd, name, times, flags);
             return r == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code futimens(fd, times)}: the times of the inode an open descriptor holds, with no path to resolve. */
+    public static int futimens(MemorySegment state, int fd, MemorySegment times) {
+        try {
+            int r = (int) FUTIMENS.invokeExact(state, fd, times);
+            return r == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code write(fd, buf, count)}: bytes written, or -errno (a short count is the caller's to continue). */
+    public static long write(MemorySegment state, int fd, MemorySegment buf, long count) {
+        try {
+            long r = (long) WRITE.invokeExact(state, fd, buf, count);
+            return r >= 0 ? r : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -33,6 +33,8 @@ public final class Session implements AutoCloseable {
     private static final int DIR_PATH = LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW | LinuxCalls.O_DIRECTORY | LinuxCalls.O_CLOEXEC;
     private static final byte[] DOT = {'.'};
     private static final byte[] EMPTY = {};
+    /** Bytes {@link #write} copies into native memory per system call (an extraction hands it 1 MiB at most). */
+    private static final int WRITE_BUFFER_BYTES = 1024 * 1024;
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment state = LinuxCalls.errnoState(arena);
@@ -40,6 +42,8 @@ public final class Session implements AutoCloseable {
     private final MemorySegment[] names = {arena.allocate(4097), arena.allocate(4097)};
     private final MemorySegment linkBuf = arena.allocate(4096);
     private final MemorySegment times = arena.allocate(32, 8);
+    /** Native room for {@link #write}, made at its first use (most sessions never write content). */
+    private MemorySegment writeBuf;
     private final Fd root;
     private final Stat rootStat;
     private final boolean asRoot;
@@ -538,6 +542,51 @@ public final class Session implements AutoCloseable {
         int r = LinuxCalls.utimensat(state, LinuxCalls.AT_FDCWD, cstr(pinned.procPath().getBytes(StandardCharsets.US_ASCII), 0), times, 0);
         if (r < 0) {
             throw Errno.toException(-r, "set the time of", shown);
+        }
+    }
+
+    /**
+     * Sets access and modification time of the file {@code fd} is open on (read or write; not an {@code O_PATH}
+     * descriptor, see {@link #setModified}) with {@code futimens}: no path through {@code /proc} to resolve.
+     */
+    public void setOpenFileModified(Fd fd, Instant modified, String shown) throws IOException {
+        times.set(ValueLayout.JAVA_LONG, 0, modified.getEpochSecond());
+        times.set(ValueLayout.JAVA_LONG, 8, modified.getNano());
+        times.set(ValueLayout.JAVA_LONG, 16, modified.getEpochSecond());
+        times.set(ValueLayout.JAVA_LONG, 24, modified.getNano());
+        int r = LinuxCalls.futimens(state, fd.fd(), times);
+        if (r < 0) {
+            throw Errno.toException(-r, "set the time of", shown);
+        }
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code bytes} from {@code offset} at the current position of {@code fd} (a
+     * descriptor open for writing, e.g. from {@link #createExclusive}), through this session's native buffer. Why
+     * not a {@link FileChannel} from {@link #reopen}: that costs an open of {@code /proc/self/fd/N}, an
+     * {@code fstat}, an {@code lseek} and a close per file, which for an extraction of many small files is more
+     * system calls than the writing itself.
+     */
+    public void write(Fd fd, byte[] bytes, int offset, int length, String shown) throws IOException {
+        if (writeBuf == null) {
+            writeBuf = arena.allocate(WRITE_BUFFER_BYTES, 4096);
+        }
+        int done = 0;
+        while (done < length) {
+            int chunk = (int) Math.min(length - done, WRITE_BUFFER_BYTES);
+            MemorySegment.copy(bytes, offset + done, writeBuf, ValueLayout.JAVA_BYTE, 0, chunk);
+            long at = 0;
+            while (at < chunk) {
+                long n = LinuxCalls.write(state, fd.fd(), writeBuf.asSlice(at), chunk - at);
+                if (n < 0) {
+                    if (-n == Errno.EINTR) {
+                        continue;
+                    }
+                    throw Errno.toException((int) -n, "write", shown);
+                }
+                at += n;
+            }
+            done += chunk;
         }
     }
 
