@@ -43,9 +43,10 @@ class AgentDiskUsageTest {
         TestNode api = fixture.manager(agent.port(), key);
         NodeAgents agents = TestAgent.agentsAt("http://127.0.0.1:" + agent.port(), key, null);
         UUID id = UUID.fromString(api.create(TestAgent.onThisNode("worker-disk")));
-        byte[] world = new byte[300_000];
-        assertThat(api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=/world.dat", world,
-                "application/octet-stream").status()).isEqualTo(201);
+        // on the agent's disk before the agent first measures it (a write through the API racing that first scan would
+        // make the figure the tracker's estimate, not the size)
+        Files.createDirectories(fixture.agentVolumes().resolve(id.toString()));
+        Files.write(fixture.agentVolumes().resolve(id.toString()).resolve("world.dat"), new byte[300_000]);
         // this machine's own directory of the server holds something else: its figure must not be the one read
         ServerVolumes managerVolumes = new ServerVolumes(tmp.resolve("manager-volumes"), UsageSettings.defaults());
         fixture.closing(managerVolumes);
