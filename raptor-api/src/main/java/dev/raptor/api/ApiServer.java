@@ -33,6 +33,7 @@ import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.api.http.ClientAddress;
 import dev.raptor.api.http.ConnectionBuffers;
 import dev.raptor.api.http.CorsPolicy;
+import dev.raptor.api.http.RequestWait;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
 import dev.raptor.api.metrics.MetricsEndpoint;
@@ -388,7 +389,15 @@ public final class ApiServer implements AutoCloseable {
                 config.jetty.addConnector((server, http) -> UnixSocket.connector(server, http, settings.socketPath(), buffers));
             }
             config.requestLogger.http((ctx, ms) -> {
-                requests.record(ctx.method().name(), routeOf(ctx), ctx.statusCode(), Duration.ofNanos(Math.round(ms * 1_000_000)));
+                long handled = Math.round(ms * 1_000_000);
+                String route = routeOf(ctx);
+                requests.record(ctx.method().name(), route, ctx.statusCode(), Duration.ofNanos(handled));
+                // Javalin's time starts when its servlet got the request; Jetty's when the headers were read: the gap is
+                // the request's wait for a thread (a virtual thread's for a carrier), invisible in the handler's time
+                long waited = RequestWait.nanos(ctx.req(), System.nanoTime() - handled);
+                if (waited >= 0) {
+                    requests.recordWait(ctx.method().name(), route, Duration.ofNanos(waited));
+                }
                 if (ctx.statusCode() >= 500) {
                     log.warn("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
                 } else if (log.isDebugEnabled()) {

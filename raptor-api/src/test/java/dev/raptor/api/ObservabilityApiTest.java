@@ -102,7 +102,10 @@ class ObservabilityApiTest {
         assertThat(text.status()).isEqualTo(200);
         assertThat(text.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(text.body()).contains("raptor_api_requests_seconds_count{method=\"GET\",route=\"/api/v1/servers/{id}\",status=\"404\"}")
-                .contains("raptor_console_sockets 0.0").contains("raptor_servers{state=\"running\"}");
+                .contains("raptor_console_sockets 0.0").contains("raptor_servers{state=\"running\"}")
+                // each request's wait from its headers to its handler, by route
+                .containsPattern("raptor_api_request_wait_seconds_count\\{method=\"GET\",route=\"/api/v1/servers/\\{id}\"} [1-9]")
+                .contains("raptor_api_request_wait_seconds_bucket{method=\"GET\",route=\"/api/v1/servers/{id}\",le=\"0.001\"}");
 
         TestNode.Res open = node.send("GET", "/metrics", null, "Authorization", "Bearer " + node.apiKey,
                 "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");

@@ -190,6 +190,9 @@ final class QuickPs {
         if (value == null) {
             return null;
         }
+        if (value instanceof Long n) {
+            return Math.toIntExact(n);
+        }
         if (value instanceof BigDecimal n) {
             return n.intValueExact();
         }

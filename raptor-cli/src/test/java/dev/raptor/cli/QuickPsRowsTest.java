@@ -53,6 +53,7 @@ class QuickPsRowsTest {
         for (String odd : List.of("[]", "{\"count\": 0}", "{\"servers\": null}", "{\"servers\": [null]}", "{\"servers\": {}}", "{\"servers\": [1]}", "{\"servers\": [{\"id\": \"not-a-uuid\"}]}",
                 "{\"servers\": [{\"name\": 5}]}", "{\"servers\": [{\"createdAt\": \"yesterday\"}]}",
                 "{\"servers\": [{\"allocations\": [{\"port\": 25565.5}]}]}", "{\"servers\": [{\"allocations\": [{\"port\": 1e10}]}]}",
+                "{\"servers\": [{\"allocations\": [{\"port\": 2147483648}]}]}",
                 "{\"servers\": [{\"allocations\": [{\"primary\": \"yes\"}]}]}", "{\"servers\": [{\"allocations\": {}}]}")) {
             assertThat(rows(odd)).as("%s", odd).isEmpty();
         }

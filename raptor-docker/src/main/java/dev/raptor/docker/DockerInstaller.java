@@ -52,6 +52,10 @@ public final class DockerInstaller implements InstallRunner {
     private static final long MIB = 1024L * 1024L;
     private static final long MIN_MEMORY_MIB = 1024;
     private static final Duration CALL = Duration.ofSeconds(30);
+    /** How long after a create the engine never answered its helper is removed by name a second time. */
+    static final Duration LATE_CREATE = Duration.ofSeconds(30);
+    /** The install of each server that runs now (or ran last): a late removal never touches a later install's helper. */
+    private final Map<UUID, Object> installs = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final DockerRuntime runtime;
     private final Path scriptsRoot;
@@ -72,14 +76,24 @@ public final class DockerInstaller implements InstallRunner {
     @Override
     public int run(InstallJob job, Consumer<String> output, Deadline deadline) throws InterruptedException {
         UUID id = job.spec().id();
+        Object install = new Object();
+        installs.put(id, install);
         removeHelpers(id);
         Path dir = writeScript(id, job.script().script());
         ContainerRef ref = null;
         Subscription logs = null;
+        boolean removingLate = false;
         try {
             // the create and the start finish even when a kill cancels the install meanwhile (each has its deadline):
             // an abandoned create would land in the engine later and leave a helper nobody removes
-            String containerId = finishing(() -> runtime.calls().run("create-installer", id, Deadline.in(CALL), () -> create(job, dir).getId()));
+            String containerId;
+            try {
+                containerId = finishing(() -> runtime.calls().run("create-installer", id, Deadline.in(CALL), () -> create(job, dir).getId()));
+            } catch (EngineException.Timeout noAnswer) {
+                removingLate = true;
+                removeLate(id, install);
+                throw noAnswer;
+            }
             ref = new ContainerRef(containerId, name(id), id);
             log.atInfo().addKeyValue("server", id).addKeyValue("container", containerId).addKeyValue("image", job.image())
                     .log("install helper created");
@@ -127,6 +141,9 @@ public final class DockerInstaller implements InstallRunner {
                 removeQuietly(ref);
             }
             deleteScript(dir);
+            if (!removingLate) {
+                installs.remove(id, install);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -225,6 +242,36 @@ public final class DockerInstaller implements InstallRunner {
             servers.add(server);
         }
         return servers;
+    }
+
+    /**
+     * A create the engine did not answer within its deadline may still land, later (an engine under load): its helper is
+     * removed by name now and once more after {@link #LATE_CREATE}, unless another install of the server began meanwhile
+     * (it removes what an earlier one left as it begins, and its own helper has the same name).
+     */
+    private void removeLate(UUID id, Object install) {
+        Thread.ofVirtual().name("raptor-install-late-remove").start(() -> {
+            try {
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    if (attempt > 0) {
+                        Thread.sleep(LATE_CREATE);
+                    }
+                    if (installs.get(id) != install) {
+                        return;
+                    }
+                    try {
+                        removeHelpers(id);
+                    } catch (EngineException e) {
+                        log.atWarn().addKeyValue("server", id).addKeyValue("error", e.getMessage())
+                                .log("could not remove an install helper whose create had no answer (collected at the next boot)");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                installs.remove(id, install);
+            }
+        });
     }
 
     /** Removes helpers of {@code id} an earlier install left (by name: at most one can exist). */

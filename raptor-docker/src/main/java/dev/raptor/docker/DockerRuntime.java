@@ -97,6 +97,11 @@ import java.util.function.Function;
  */
 public final class DockerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+    /**
+     * Inspects in flight at once when a listing needs each container's details (boot, the sweep): a few keep the
+     * engine busy without taking a large share of its connections or of a small machine's cores.
+     */
+    static final int INSPECT_PARALLELISM = 8;
 
     private final DockerRuntimeConfig config;
     private final EngineConnection connection;
@@ -277,6 +282,12 @@ public final class DockerRuntime implements ContainerRuntime {
         return calls.run("listOwned", null, deadline, () -> list(ownedFilter(null)));
     }
 
+    /** The list alone: its answer names each container, its labels and its state, all a sweep compares. */
+    @Override
+    public List<ContainerInfo> listOwnedStates(Deadline deadline) {
+        return calls.run("listOwned", null, deadline, () -> listed(ownedFilter(null)));
+    }
+
     @Override
     public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
         Objects.requireNonNull(serverId, "serverId");
@@ -290,16 +301,19 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public List<ContainerInfo> findToRemove(UUID serverId, Deadline deadline) {
         Objects.requireNonNull(serverId, "serverId");
-        return calls.run("find", serverId, deadline, () -> {
-            List<ContainerInfo> out = new ArrayList<>();
-            for (Container container : listOwnedContainers(connection.clients().calls(), ownedFilter(serverId))) {
-                ContainerInfo info = ContainerFacts.fromListed(container);
-                if (info != null) {
-                    out.add(info);
-                }
+        return calls.run("find", serverId, deadline, () -> listed(ownedFilter(serverId)));
+    }
+
+    /** What the list call alone says about the owned containers matching {@code labelFilter}. */
+    private List<ContainerInfo> listed(List<String> labelFilter) {
+        List<ContainerInfo> out = new ArrayList<>();
+        for (Container container : listOwnedContainers(connection.clients().calls(), labelFilter)) {
+            ContainerInfo info = ContainerFacts.fromListed(container);
+            if (info != null) {
+                out.add(info);
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     /**
@@ -316,21 +330,9 @@ public final class DockerRuntime implements ContainerRuntime {
         return filter;
     }
 
-    private List<ContainerInfo> list(List<String> labelFilter) {
+    private List<ContainerInfo> list(List<String> labelFilter) throws Exception {
         DockerClient client = connection.clients().calls();
-        List<Container> containers = listOwnedContainers(client, labelFilter);
-        List<ContainerInfo> out = new ArrayList<>(containers.size());
-        for (Container container : containers) {
-            try {
-                ContainerInfo info = ContainerFacts.from(client.inspectContainerCmd(container.getId()).exec(), null);
-                if (info != null) {
-                    out.add(info);
-                }
-            } catch (NotFoundException gone) {
-                // removed between list and inspect: not there any more
-            }
-        }
-        return out;
+        return ListedInspections.inspectAll(client, listOwnedContainers(client, labelFilter), INSPECT_PARALLELISM);
     }
 
     private List<Container> listOwnedContainers(DockerClient client, List<String> labelFilter) {

@@ -9,13 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * HTTP requests by method, route pattern (never the raw path: {@code /api/v1/servers/{id}}, so one
  * series per route however many servers there are) and status, with latency buckets:
- * {@code raptor_api_requests_seconds}.
+ * {@code raptor_api_requests_seconds}; and, per route, how long requests waited between arriving (their
+ * headers parsed) and their handler starting: {@code raptor_api_request_wait_seconds}, the time a request
+ * spends queued for a thread to run it, which the handler's own time does not show.
  */
 public final class ApiMetrics {
     static final String METRIC = "raptor.api.requests";
+    static final String WAIT = "raptor.api.request.wait";
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> waits = new ConcurrentHashMap<>();
 
     public ApiMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,5 +33,20 @@ public final class ApiMetrics {
                         .serviceLevelObjectives(Buckets.REQUESTS)
                         .register(registry))
                 .record(took);
+    }
+
+    /**
+     * How long a request waited before its handler ran: from the moment the server had read its headers to
+     * the handler's first line (under load, the time it sat queued for a thread or a carrier).
+     *
+     * @param route the matched route's pattern, or {@code unmatched}
+     */
+    public void recordWait(String method, String route, Duration waited) {
+        waits.computeIfAbsent(method + " " + route, k -> Timer.builder(WAIT)
+                        .description("HTTP API requests' wait from arrival to their handler's start, by method and route")
+                        .tags("method", method, "route", route)
+                        .serviceLevelObjectives(Buckets.WAITS)
+                        .register(registry))
+                .record(waited.isNegative() ? Duration.ZERO : waited);
     }
 }

@@ -144,6 +144,11 @@ public final class MeteredRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<ContainerInfo> listOwnedStates(Deadline deadline) {
+        return timed("list", () -> delegate.listOwnedStates(deadline));
+    }
+
+    @Override
     public List<ContainerInfo> find(UUID serverId, Deadline deadline) {
         return timed("find", () -> delegate.find(serverId, deadline));
     }

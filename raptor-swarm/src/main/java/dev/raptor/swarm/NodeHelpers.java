@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The short-lived helper containers through which the runtime reaches a server's files on a node: made from the
@@ -44,6 +48,8 @@ final class NodeHelpers {
     /** How often, past the first listing, leftover helpers are looked for. */
     static final Duration COLLECT_EVERY = Duration.ofMinutes(1);
     private static final Duration CALL = Duration.ofSeconds(60);
+    /** How long after a create the engine never answered its helper is removed by name a second time. */
+    private static final Duration LATE_CREATE = Duration.ofSeconds(30);
     /** How long a node that could not pull the helper image is given the server's image instead before trying again. */
     static final Duration HELPER_RETRY = Duration.ofMinutes(10);
 
@@ -95,7 +101,7 @@ final class NodeHelpers {
      * The image of a helper on {@code hostname}: the helper image once the node has it (pulled now when it lacks it),
      * else {@code serverImage} (which the node has: the server is placed there).
      */
-    private String imageFor(String hostname, DockerRuntime engine, UUID serverId, String serverImage, Deadline deadline) {
+    String imageFor(String hostname, DockerRuntime engine, UUID serverId, String serverImage, Deadline deadline) {
         if (imageOn.contains(hostname)) {
             return image();
         }
@@ -129,25 +135,75 @@ final class NodeHelpers {
         String image = imageFor(hostname, engine, serverId, serverImage, deadline);
         String name = "raptor-transfer-" + role + "-" + serverId + "-" + UUID.randomUUID().toString().substring(0, 8);
         live.add(name); // before it exists: a collection running meanwhile must never take it
+        // The create runs to the engine's answer on a thread of its own, under its own deadline: a create abandoned at the
+        // caller's deadline (or by an interrupt) can still land at a busy engine after a removal by name has found
+        // nothing, and leave its helper behind. The caller waits for the answer within its deadline; past it, the helper
+        // is removed as soon as the engine answers.
+        CompletableFuture<String> creating = new CompletableFuture<>();
+        Thread.ofVirtual().name("helper-create-" + serverId).start(() -> {
+            try {
+                creating.complete(engine.engineCall("transfer", serverId, Deadline.in(CALL), c -> c.createContainerCmd(image)
+                        .withName(name)
+                        .withLabels(labels(serverId))
+                        .withEntrypoint(entrypoint)
+                        .withCmd(List.of())
+                        .withNetworkDisabled(true)
+                        .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(mount))))
+                        .exec().getId()));
+            } catch (Throwable t) {
+                creating.completeExceptionally(t);
+            }
+        });
         try {
-            engine.engineCall("transfer", serverId, deadline, c -> c.createContainerCmd(image)
-                    .withName(name)
-                    .withLabels(labels(serverId))
-                    .withEntrypoint(entrypoint)
-                    .withCmd(List.of())
-                    .withNetworkDisabled(true)
-                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(dir.toString(), new Volume(mount))))
-                    .exec().getId());
-        } catch (EngineException.NotFound imageGone) {
-            imageOn.remove(hostname); // removed behind our back: pulled again next time
-            live.remove(name);
-            throw imageGone;
-        } catch (RuntimeException e) {
-            // the engine may have made it before the call was abandoned (a deadline, an interrupt): by its name, it goes
-            remove(engine, serverId, name);
-            throw e;
+            creating.get(Math.max(1, deadline.remaining().toNanos()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof EngineException.NotFound imageGone) {
+                imageOn.remove(hostname); // removed behind our back: pulled again next time
+                live.remove(name);
+                throw imageGone;
+            }
+            if (failed.getCause() instanceof EngineException.Timeout) {
+                // the engine did not answer within the create's own deadline: it may still make the helper
+                removeAgainLater(engine, serverId, name);
+            } else {
+                live.remove(name); // the engine refused it: there is nothing to remove
+            }
+            throw failed.getCause() instanceof RuntimeException r ? r : new IllegalStateException(failed.getCause());
+        } catch (TimeoutException | InterruptedException gaveUp) {
+            if (gaveUp instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            creating.whenComplete((id, error) -> {
+                if (error instanceof EngineException.Timeout) {
+                    removeAgainLater(engine, serverId, name);
+                } else if (error == null) {
+                    Thread.ofVirtual().name("helper-remove-" + serverId).start(() -> removeNow(engine, serverId, name));
+                } else {
+                    live.remove(name);
+                }
+            });
+            throw new EngineException.Timeout(serverId, "transfer", "no helper on " + hostname + " before the deadline; the one"
+                    + " being made is removed once the engine answers", gaveUp instanceof InterruptedException ie ? ie : null);
         }
         return name;
+    }
+
+    /**
+     * A create the engine never answered may land late: its helper is removed by name now and once more after
+     * {@link #LATE_CREATE}, and a collection takes anything later still.
+     */
+    private void removeAgainLater(DockerRuntime engine, UUID serverId, String name) {
+        Thread.ofVirtual().name("helper-remove-" + serverId).start(() -> {
+            removeNow(engine, serverId, name);
+            live.add(name); // kept from a collection until the second removal
+            try {
+                Thread.sleep(LATE_CREATE);
+            } catch (InterruptedException e) {
+                live.remove(name);
+                return;
+            }
+            removeNow(engine, serverId, name);
+        });
     }
 
     /**

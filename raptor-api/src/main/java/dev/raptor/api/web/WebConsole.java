@@ -2,6 +2,7 @@ package dev.raptor.api.web;
 
 import dev.raptor.api.auth.Access;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.JavalinStaticResourceHandler;
 import io.javalin.http.staticfiles.Location;
 
 import java.util.Map;
@@ -27,6 +28,11 @@ public final class WebConsole {
 
     /** Serves the console at {@code /} and the WebJars at {@code /webjars/}. */
     public static void install(JavalinConfig config) {
+        // Javalin's own handler reads each file through the class loader's open jar. Jetty's (the default) mounts the
+        // whole daemon jar as a zip file system, one per static-files root and lookup: measured, eight mounts of the
+        // 33,000-entry jar held 80 MB of heap (jcmd GC.class_histogram: ZipFileSystem$IndexNode), a third of an
+        // empty daemon's RSS.
+        config.resourceHandler(new JavalinStaticResourceHandler());
         config.staticFiles.add(files -> {
             files.hostedPath = "/";
             files.directory = FILES;

@@ -24,8 +24,17 @@ class PlainJsonTest {
         Map<String, Object> nullMember = new HashMap<>();
         nullMember.put("gone", null);
         assertThat(parse(" {\"a\" : [1, -2.5e3, 0, true, false, null, \"x\"], \"b\": {}, \"c\": [], \"d\": {\"gone\": null}}\n"))
-                .contains(Map.of("a", Arrays.asList(new BigDecimal("1"), new BigDecimal("-2.5e3"), new BigDecimal("0"), true, false, null, "x"),
+                .contains(Map.of("a", Arrays.asList(1L, new BigDecimal("-2.5e3"), 0L, true, false, null, "x"),
                         "b", Map.of(), "c", List.of(), "d", nullMember));
+    }
+
+    @Test
+    void integersOfUpTo18DigitsReadAsLongsAndEveryOtherNumberAsItsExactDecimal() {
+        assertThat(parse("[-0, 25565, -2147483649, 999999999999999999, -999999999999999999]"))
+                .contains(List.of(0L, 25565L, -2147483649L, 999999999999999999L, -999999999999999999L));
+        assertThat(parse("[1000000000000000000, -9223372036854775809, 25565.0, 1e3, 0.5]"))
+                .contains(List.of(new BigDecimal("1000000000000000000"), new BigDecimal("-9223372036854775809"),
+                        new BigDecimal("25565.0"), new BigDecimal("1e3"), new BigDecimal("0.5")));
     }
 
     @Test

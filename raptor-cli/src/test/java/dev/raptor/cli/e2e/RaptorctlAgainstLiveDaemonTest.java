@@ -158,15 +158,8 @@ class RaptorctlAgainstLiveDaemonTest {
     @Test
     void binRaptorctlRunsWithItsAotCachesMissingDamagedOrStaleAndSaysNothingOfThem(@TempDir Path tree) throws Exception {
         runDetached("launched-on");
-        // a checkout of its own: the launcher, the JDK finder, and a raptorctl.jar of this build's classes
-        Path repo = Path.of(Raptorctl.cliClassPath().split(java.io.File.pathSeparator)[0]).resolve("../../..").normalize();
-        Files.createDirectories(tree.resolve("bin"));
-        Files.createDirectories(tree.resolve("scripts"));
-        Files.copy(repo.resolve("bin/raptorctl"), tree.resolve("bin/raptorctl"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(repo.resolve("scripts/java-home.sh"), tree.resolve("scripts/java-home.sh"));
-        Path target = Files.createDirectories(tree.resolve("raptor-cli/target"));
-        Path jar = target.resolve("raptorctl.jar");
-        writeJar(jar);
+        Path jar = checkout(tree);
+        Path target = jar.getParent();
         String jdk = Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
                 .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).findFirst().orElseThrow()
                 .replaceFirst("^JAVA_RUNTIME_VERSION=\"(.*)\"$", "$1").replaceAll("[^A-Za-z0-9.\n]", "_");
@@ -196,13 +189,49 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(launched(tree, "ps", "-a", "--filter", "name=launched")).contains("launched-on");
     }
 
+    @Test
+    void binRaptorctlPsScansNoClassPathForServicesAndStartsNoBigDecimal(@TempDir Path tree) throws Exception {
+        runDetached("lean-on");
+        checkout(tree);
+        String expected = withoutAges(ok("ps", "-a").out());
+        assertThat(launched(tree, "ps", "-a")).isEqualTo(expected); // its AOT cache trained
+        // each of these cost a quick ps several milliseconds, interpreted: a ServiceLoader over the class path (the JDK's
+        // SelectorProvider lookup, System.exit's logger lookup) opens raptorctl.jar and indexes its entries, and
+        // BigDecimal's class initialiser builds tables of powers of ten (see raptor-bench/README.md)
+        Path initLog = tree.resolve("class-init.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), "ps", "-a"))
+                .isEqualTo(expected);
+        assertThat(Files.readAllLines(initLog)).as("classes initialised by bin/raptorctl ps -a")
+                .anyMatch(l -> l.contains("'dev/raptor/cli/QuickPs'"))
+                .noneMatch(l -> l.contains("'java/util/ServiceLoader$LazyClassPathLookupIterator'")
+                        || l.contains("'jdk/internal/logger/BootstrapLogger$DetectBackend'") || l.contains("'java/math/BigDecimal'"));
+    }
+
+    /** A checkout of its own in {@code tree}: the launcher, the JDK finder, and a raptorctl.jar of this build's classes (returned). */
+    private static Path checkout(Path tree) throws java.io.IOException {
+        Path repo = Path.of(Raptorctl.cliClassPath().split(java.io.File.pathSeparator)[0]).resolve("../../..").normalize();
+        Files.createDirectories(tree.resolve("bin"));
+        Files.createDirectories(tree.resolve("scripts"));
+        Files.copy(repo.resolve("bin/raptorctl"), tree.resolve("bin/raptorctl"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(repo.resolve("scripts/java-home.sh"), tree.resolve("scripts/java-home.sh"));
+        Path jar = Files.createDirectories(tree.resolve("raptor-cli/target")).resolve("raptorctl.jar");
+        writeJar(jar);
+        return jar;
+    }
+
     /** {@code tree/bin/raptorctl args} on this daemon's socket: its standard output, after checking it said nothing else. */
     private String launched(Path tree, String... args) throws Exception {
+        return launched(tree, Map.of(), args);
+    }
+
+    /** The same with {@code env} added to the launcher's environment. */
+    private String launched(Path tree, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(tree.resolve("bin/raptorctl").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("RAPTOR") || k.equals("NO_COLOR"));
         pb.environment().put("RAPTOR_SOCKET", daemon.process().socket().toString());
+        pb.environment().putAll(env);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Path err = Files.createTempFile(tree, "stderr", ".txt");
         pb.redirectError(err.toFile());

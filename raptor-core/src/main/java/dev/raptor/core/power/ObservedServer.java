@@ -37,6 +37,11 @@ final class ObservedServer {
     private volatile ServerState state;
     private volatile DesiredState desired;
     private volatile ContainerRef container;
+    /**
+     * The server's container as this controller knows it for certain without asking the engine (it made it, found it,
+     * or removed it since it last had to search, and no event contradicted that); null when it must search.
+     */
+    private volatile KnownContainer known;
     private volatile Instant startedAt;
     /** Where the current run's output begins (see {@link dev.raptor.core.runtime.ContainerInfo#outputSince()}). */
     private volatile Instant outputSince;
@@ -54,6 +59,7 @@ final class ObservedServer {
         this.desired = desired;
         this.state = initial.state();
         this.container = initial.container();
+        this.known = initial.containerKnown() ? new KnownContainer(initial.container(), null) : null;
         this.startedAt = initial.startedAt();
         this.outputSince = initial.outputSince();
     }
@@ -156,6 +162,50 @@ final class ObservedServer {
         container = ref;
     }
 
+    /**
+     * The server's container for certain (null ref: it has none), as the controller made, found or removed it. A start
+     * or a delete acts on it without searching; the engine's 404 or 409 sends them back to a search ({@link #doubt}).
+     */
+    record KnownContainer(ContainerRef ref, String specHash) {
+    }
+
+    /** What is known for certain of the container, or null when only a search can tell. */
+    KnownContainer known() {
+        return known;
+    }
+
+    /** {@code ref} (null: none) is the server's only container, made from the spec of {@code specHash}. */
+    void know(ContainerRef ref, String specHash) {
+        known = new KnownContainer(ref, specHash);
+        if (ref != null) {
+            container = ref;
+        }
+    }
+
+    /** Only a search can tell what the server's container is now (a create without an answer, an engine's surprise). */
+    void doubt() {
+        known = null;
+    }
+
+    /**
+     * The engine told of {@code ref} (a start, an exit, a health verdict): a container of this server other than the
+     * known one exists (a duplicate made behind Raptor's back), so only a search can tell which to keep.
+     */
+    void heardOf(ContainerRef ref) {
+        KnownContainer k = known;
+        if (k != null && (k.ref() == null || !k.ref().id().equals(ref.id()))) {
+            known = null;
+        }
+    }
+
+    /** The container {@code ref} is gone (removed by the controller, or an engine event says so). */
+    void removed(ContainerRef ref) {
+        KnownContainer k = known;
+        if (k != null && k.ref() != null && k.ref().id().equals(ref.id())) {
+            known = new KnownContainer(null, null);
+        }
+    }
+
     /** The run the server's container is in (or was last in). */
     void run(ContainerRef ref, Instant startedAt, Instant outputSince) {
         this.container = ref;
@@ -196,6 +246,7 @@ final class ObservedServer {
     void markDeleted() {
         deleted = true;
         container = null;
+        known = null;
     }
 
     // ------------------------------------------------------------------ telling

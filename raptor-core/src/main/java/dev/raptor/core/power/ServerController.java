@@ -83,9 +83,24 @@ public final class ServerController implements AutoCloseable {
         this.loop.start();
     }
 
-    /** What the controller starts from: the state and container boot reconciliation observed. */
-    public record Initial(ServerState state, ContainerRef container, Instant startedAt, Instant outputSince) {
+    /**
+     * What the controller starts from: the state and container boot reconciliation observed.
+     *
+     * @param containerKnown whether {@code container} is certain (a server just created has none), so that its first
+     *                       start need not search the engine for one
+     */
+    public record Initial(ServerState state, ContainerRef container, Instant startedAt, Instant outputSince, boolean containerKnown) {
+        /** Offline, its container (if any) to be searched for. */
         public static final Initial OFFLINE = new Initial(ServerState.OFFLINE, null, null, null);
+        /**
+         * A server this fleet just created: it has no container yet. One made behind Raptor's back under its name shows
+         * as the engine's conflict at the first create, which then searches and adopts it.
+         */
+        public static final Initial NEW = new Initial(ServerState.OFFLINE, null, null, null, true);
+
+        public Initial(ServerState state, ContainerRef container, Instant startedAt, Instant outputSince) {
+            this(state, container, startedAt, outputSince, false);
+        }
 
         /** What {@code c} says, as {@code state}. */
         public static Initial of(ServerState state, ContainerInfo c) {
@@ -240,6 +255,11 @@ public final class ServerController implements AutoCloseable {
 
     /** Called by the fleet's event router for every engine event about this server's containers. */
     public void onRuntimeEvent(RuntimeEvent.ContainerEvent event) {
+        if (event instanceof RuntimeEvent.Removed r) {
+            server.removed(r.ref()); // a fact: whatever the controller does next must not trust that container
+        } else {
+            server.heardOf(event.ref()); // another container of this server than the known one: search next time
+        }
         if (event instanceof RuntimeEvent.HealthChanged h) {
             onHealth(h);
             return;

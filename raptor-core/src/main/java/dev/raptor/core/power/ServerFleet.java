@@ -246,7 +246,7 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     private Map<UUID, List<ContainerInfo>> listOwned() {
-        // Listing inspects every container; give it more than one ordinary call's time.
+        // Listing inspects every container (a few at a time); give it more than one ordinary call's time.
         return runtime.listOwned(Deadline.in(settings.engineTimeout().multipliedBy(4))).stream()
                 .collect(Collectors.groupingBy(ContainerInfo::serverId));
     }
@@ -346,7 +346,7 @@ public final class ServerFleet implements AutoCloseable {
 
     /** Compares every controller's state with one engine listing; disagreeing ones re-observe. */
     public void sweep() {
-        List<ContainerInfo> listed = runtime.listOwned(Deadline.in(settings.engineTimeout()));
+        List<ContainerInfo> listed = runtime.listOwnedStates(Deadline.in(settings.engineTimeout()));
         Set<UUID> running = listed.stream().filter(ContainerInfo::running).map(ContainerInfo::serverId).collect(Collectors.toSet());
         Set<UUID> unreachable = listed.stream().filter(i -> i.status() == ContainerStatus.UNREACHABLE)
                 .map(ContainerInfo::serverId).collect(Collectors.toSet());
@@ -397,7 +397,7 @@ public final class ServerFleet implements AutoCloseable {
             ports.release(spec.id());
             throw e;
         }
-        newController(spec.id(), stored.desired(), ServerController.Initial.OFFLINE);
+        newController(spec.id(), stored.desired(), ServerController.Initial.NEW);
         bus.publish(new ServerEvent.Created(spec.id(), Instant.now(), stored.version()));
         store.appendActivity(spec.id(), "create", "server created", Map.of("version", Long.toString(stored.version())));
         return stored;

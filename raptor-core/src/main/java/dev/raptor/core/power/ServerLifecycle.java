@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,8 +45,13 @@ import java.util.stream.Collectors;
  * mailbox and {@link Precedence}); it checks its {@link Submission} for pre-emption between steps, and every
  * engine call in it has a deadline.
  *
- * <p>Containers are always looked up by label, never by a stored id alone (rule 6): a stale id heals
- * itself, and duplicates are removed as they are seen ({@link ContainerSelection}).
+ * <p>Containers are looked up by label, never by a stored id alone (rule 6): a stale id heals itself, and
+ * duplicates are removed as they are seen ({@link ContainerSelection}). What the controller itself made, found or
+ * removed since it last searched is known without asking ({@link ObservedServer#known}): a start and a delete of a
+ * stopped server act on it at once, and go back to a search when the engine answers that it is not so (404, 409).
+ * A create pre-empted by a kill or a stop is not abandoned at the engine: it goes on on its own thread, and the next
+ * start or delete waits for its answer ({@link #settlePendingCreate}), so that no container lands unseen after a
+ * delete.
  */
 final class ServerLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ServerLifecycle.class);
@@ -192,7 +199,11 @@ final class ServerLifecycle {
             throw new Submission.Failure("the spec cannot run on the " + runtime.name() + " runtime: "
                     + problems.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         }
-        ContainerInfo c = currentContainer();
+        settlePendingCreate(op);
+        // A stopped server's container as the controller left it: no search (events tell of removals, and the engine's
+        // 404 or 409 at the start below sends this start back to a search)
+        ObservedServer.KnownContainer known = server.state() == ServerState.OFFLINE ? server.known() : null;
+        ContainerInfo c = known != null ? stopped(known) : currentContainer();
         if (unreachable(c)) {
             // its files are on that node: never started elsewhere; it returns to its desired state when the node is back
             server.transition(ServerState.NODE_UNAVAILABLE, "its node does not answer");
@@ -240,7 +251,20 @@ final class ServerLifecycle {
         Instant requested = Instant.now();
         try {
             runtime.start(c.ref(), call());
+        } catch (EngineException.NotFound gone) {
+            if (known == null) {
+                throw gone;
+            }
+            // the container the controller knew was removed behind its back (its event not seen yet): search and recover
+            server.doubt();
+            server.activity("start", "container " + c.ref().id() + " was gone at its start; looking for the server's container again", Map.of());
+            return start(op);
         } catch (EngineException.Conflict e) {
+            if (e.portInUse().isEmpty() && known != null) {
+                // not as the controller knew it (e.g. being removed): search and recover
+                server.doubt();
+                return start(op);
+            }
             if (e.portInUse().isEmpty()) {
                 throw e;
             }
@@ -333,7 +357,9 @@ final class ServerLifecycle {
     private ContainerInfo createOrAdopt(Submission op, ServerSpec spec, Path dataDir, String hash) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return op.interruptibly(() -> runtime.create(spec, dataDir, Deadline.in(settings.createTimeout())));
+                ContainerInfo made = awaitCreate(op, createOnItsOwnThread(spec, dataDir));
+                server.know(made.ref(), hash);
+                return made;
             } catch (EngineException.Conflict e) {
                 ContainerInfo existing = currentContainer();
                 if (existing != null && hash.equals(existing.specHash())) {
@@ -347,6 +373,68 @@ final class ServerLifecycle {
                 throw new Submission.Failure("a container named " + RuntimeLabels.containerName(id)
                         + " exists that Raptor does not own (no " + RuntimeLabels.SERVER + " label); remove it. " + e.getMessage());
             }
+        }
+    }
+
+    /** A create this controller asked for whose answer no intent has taken yet (only the controller's thread). */
+    private CompletableFuture<ContainerInfo> pendingCreate;
+
+    /**
+     * The create runs on a thread of its own, under its own deadline, so that a kill or a stop that pre-empts the start
+     * answers at once without abandoning the create at the engine (an abandoned Docker create still lands, later,
+     * unseen by the search of a delete that follows it): its answer is waited for by the next intent that needs it.
+     */
+    private CompletableFuture<ContainerInfo> createOnItsOwnThread(ServerSpec spec, Path dataDir) {
+        CompletableFuture<ContainerInfo> creating = new CompletableFuture<>();
+        pendingCreate = creating;
+        Deadline deadline = Deadline.in(settings.createTimeout());
+        Thread.ofVirtual().name("create-" + id).start(() -> {
+            try {
+                creating.complete(runtime.create(spec, dataDir, deadline));
+            } catch (Throwable t) {
+                creating.completeExceptionally(t);
+            }
+        });
+        return creating;
+    }
+
+    /** The create's answer, waited for until it comes or {@code op} is pre-empted (the create goes on: see above). */
+    private ContainerInfo awaitCreate(Submission op, CompletableFuture<ContainerInfo> creating) {
+        ContainerInfo made = op.interruptibly(() -> {
+            try {
+                return creating.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Submission.Cancelled();
+            } catch (ExecutionException e) {
+                if (creating == pendingCreate) {
+                    pendingCreate = null;
+                }
+                server.doubt(); // no answer (a timeout) may still mean a container: only a search tells
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        });
+        if (creating == pendingCreate) {
+            pendingCreate = null;
+        }
+        return made;
+    }
+
+    /**
+     * Takes the answer of a create an earlier intent left behind when it was pre-empted: the container it made is
+     * the server's (known, and adopted by a start), and a failed one leaves only a search to tell. Waits for it within
+     * the create's own deadline; a further pre-emption leaves it pending for the next intent.
+     */
+    private void settlePendingCreate(Submission op) {
+        CompletableFuture<ContainerInfo> creating = pendingCreate;
+        if (creating == null) {
+            return;
+        }
+        try {
+            ContainerInfo made = awaitCreate(op, creating);
+            server.know(made.ref(), made.specHash());
+        } catch (EngineException failed) {
+            // the failure was its intent's to report; nothing is known of a container now
         }
     }
 
@@ -686,6 +774,23 @@ final class ServerLifecycle {
     }
 
     private PowerResult delete(Submission op, boolean force) {
+        settlePendingCreate(op);
+        ObservedServer.KnownContainer known = server.state() == ServerState.OFFLINE ? server.known() : null;
+        if (known != null && known.ref() != null) {
+            // A stopped server's container as the controller left it: removed at once, without a search. The removal
+            // is forced (whatever ran behind Raptor's back stops with it); if the engine no longer has it, the server's
+            // containers are searched for and removed as below.
+            server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
+            deleteNodeFiles();
+            try {
+                runtime.remove(known.ref(), call());
+            } catch (EngineException.NotFound gone) {
+                for (ContainerInfo c : runtime.findToRemove(id, call())) {
+                    removeQuietly(c.ref());
+                }
+            }
+            return deleted(op);
+        }
         // one search: stop (or kill) whatever of it runs, then remove all of it
         List<ContainerInfo> found = runtime.findToRemove(id, call());
         for (ContainerInfo c : found) {
@@ -703,6 +808,11 @@ final class ServerLifecycle {
         for (ContainerInfo c : found) {
             removeQuietly(c.ref());
         }
+        return deleted(op);
+    }
+
+    /** The server's containers are gone: its data directory, its record and its controller go too. */
+    private PowerResult deleted(Submission op) {
         deleteDataDirectory();
         // with the record of the files its node still holds, if any: one transaction, so neither is lost
         store.delete(id, left);
@@ -875,6 +985,12 @@ final class ServerLifecycle {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The known container of a stopped server as facts (null: it has none). */
+    private static ContainerInfo stopped(ObservedServer.KnownContainer known) {
+        return known.ref() == null ? null
+                : new ContainerInfo(known.ref(), known.specHash(), ContainerStatus.CREATED, null, false, null, null, null, Map.of());
+    }
+
     /** The server's container by label; duplicates are removed, keeping the one {@link ContainerSelection} keeps. */
     private ContainerInfo currentContainer() {
         ContainerSelection found = ContainerSelection.of(id, runtime.find(id, call()));
@@ -883,6 +999,9 @@ final class ServerLifecycle {
             removeQuietly(dup.ref());
         }
         server.container(found.keep() == null ? null : found.keep().ref());
+        if (pendingCreate == null) { // else what that create makes is the server's too: the start or delete that settles it knows
+            server.know(found.keep() == null ? null : found.keep().ref(), found.keep() == null ? null : found.keep().specHash());
+        }
         return found.keep();
     }
 
@@ -898,7 +1017,11 @@ final class ServerLifecycle {
             runtime.remove(ref, call());
         } catch (EngineException.NotFound e) {
             // already gone: the state we wanted
+        } catch (RuntimeException e) {
+            server.doubt();
+            throw e;
         }
+        server.removed(ref);
     }
 
     private Optional<ServerSpec> storedSpec() {

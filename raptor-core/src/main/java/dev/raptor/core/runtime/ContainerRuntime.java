@@ -107,6 +107,17 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Every container carrying the {@link RuntimeLabels#SERVER} label, running or not. */
     List<ContainerInfo> listOwned(Deadline deadline);
 
+    /**
+     * Every container {@link #listOwned} reports, with only what a periodic comparison reads: each one's reference,
+     * labels and status (running or not, or unreachable). Exit code, times and health may be missing (null,
+     * {@link ContainerHealth#NONE}), as in {@link #findToRemove}. For the fleet's sweep, which asks only whether each
+     * server's container runs: an engine that must ask about each container separately for the rest (Docker: a list,
+     * then an inspect per container) answers it with one call. The default is {@link #listOwned}.
+     */
+    default List<ContainerInfo> listOwnedStates(Deadline deadline) {
+        return listOwned(deadline);
+    }
+
     /** The containers labelled for {@code serverId}: normally zero or one; more are duplicates to remove. */
     List<ContainerInfo> find(UUID serverId, Deadline deadline);
 

@@ -3,6 +3,7 @@ package dev.raptor.core.power;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.runtime.ContainerInfo;
+import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.server.ActivityEntry;
@@ -119,7 +120,7 @@ class ServerControllerTest {
     // ------------------------------------------------------------------ pre-emption
 
     @Test
-    void killDuringACreateThatHangsEndsTheStartAtOnceAndTheLandedContainerIsAdoptedLater() throws Exception {
+    void killDuringACreateThatHangsEndsTheStartAtOnceAndTheNextStartAdoptsWhatTheCreateMade() throws Exception {
         UUID id = create(game());
         engine.on(Verb.CREATE).once().hangThenLand();
         CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
@@ -127,12 +128,81 @@ class ServerControllerTest {
 
         assertDone(power(id, PowerAction.KILL), ServerState.OFFLINE);
         assertSupersededBy(start, "kill");
+        assertThat(engine.inFlightCalls(Verb.CREATE)).as("the create goes on: a pre-empted create is not abandoned at the engine")
+                .isEqualTo(1);
+        engine.releaseHangs();
+        await().atMost(HANG).until(() -> runtime.find(id, Deadline.in(HANG)).size() == 1);
         List<ContainerInfo> landed = runtime.find(id, Deadline.in(HANG));
-        assertThat(landed).as("the abandoned create landed anyway").hasSize(1);
         assertThat(landed.getFirst().running()).isFalse();
 
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
         assertThat(runtime.find(id, Deadline.in(HANG))).extracting(c -> c.ref().id()).containsExactly(landed.getFirst().ref().id());
+    }
+
+    @Test
+    void aDeleteAfterAPreemptedCreateWaitsForTheCreatesAnswerAndRemovesWhatItMade() throws Exception {
+        UUID id = create(game());
+        engine.on(Verb.CREATE).once().hang(); // carried out when released: a create that lands late
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1 && fleet.controller(id).state() == ServerState.STARTING);
+        assertDone(power(id, PowerAction.KILL), ServerState.OFFLINE);
+        assertSupersededBy(start, "kill");
+
+        CompletableFuture<PowerResult> delete = fleet.delete(id, true);
+        await().atMost(HANG).until(() -> "delete (forced)".equals(fleet.controller(id).view().busyWith()));
+        engine.releaseHangs(); // the create lands while (or after) the delete looks
+        assertThat(delete.get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 0);
+        assertThat(engine.containers()).as("nothing of the deleted server is left, the late create's container included").isEmpty();
+    }
+
+    @Test
+    void aStartWhoseKnownContainerWasRemovedBehindRaptorsBackSearchesAndCreatesAnother() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        ContainerInfo before = runtime.find(id, Deadline.in(HANG)).getFirst();
+        engine.dropEvents(true); // its removal event is lost: the controller still trusts the container it knows
+        runtime.remove(before.ref(), Deadline.in(HANG));
+        long searches = engine.calls(Verb.FIND);
+
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        List<ContainerInfo> now = runtime.find(id, Deadline.in(HANG));
+        assertThat(now).hasSize(1);
+        assertThat(now.getFirst().ref().id()).isNotEqualTo(before.ref().id());
+        assertThat(now.getFirst().running()).isTrue();
+        assertThat(engine.calls(Verb.FIND) - searches).as("the engine's 404 sent the start back to a search").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aStartAndADeleteOfAStoppedServerTrustTheContainerItKnowsWithoutSearching() throws Exception {
+        fleet.close(); // a fleet without the periodic sweep, whose observations search on their own clock
+        fleet = new ServerFleet(store, runtime, bus, ControllerSettings.defaults(tmp.resolve("volumes")).withObserveEvery(Duration.ofHours(1)));
+        fleet.boot();
+        UUID id = create(game());
+        long searches = engine.calls(Verb.FIND);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertThat(fleet.delete(id, false).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+        assertThat(engine.containers()).isEmpty();
+        assertThat(engine.calls(Verb.FIND) - searches)
+                .as("no search in two starts, two stops and a delete").isZero();
+    }
+
+    @Test
+    void aDeleteWhoseKnownContainerIsGoneSearchesAndRemovesWhatTheServerHas() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        engine.dropEvents(true);
+        runtime.remove(runtime.find(id, Deadline.in(HANG)).getFirst().ref(), Deadline.in(HANG));
+        // and a copy made behind Raptor's back, which only a search finds
+        engine.plant(id, "raptor-copy", Map.of(RuntimeLabels.SERVER, id.toString()), null);
+
+        assertThat(fleet.delete(id, false).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+        assertThat(engine.containers()).as("the engine's 404 sent the delete to a search, which removed the copy").isEmpty();
     }
 
     @Test
@@ -366,6 +436,7 @@ class ServerControllerTest {
         PowerResult r = power(id, PowerAction.START);
         assertThat(r).isInstanceOfSatisfying(PowerResult.Failed.class, f -> assertThat(f.reason())
                 .startsWith("the server exited during boot with code 1;").endsWith("[Boot] Starting\nException in thread main: world is corrupt"));
+        await().atMost(HANG).until(() -> statesOf(id).contains(ServerState.OFFLINE)); // the bus delivers on its own thread
         assertThat(statesOf(id)).containsExactly(ServerState.STARTING, ServerState.OFFLINE);
     }
 
@@ -428,7 +499,11 @@ class ServerControllerTest {
         UUID id = create(game());
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
         assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
-        String copy = engine.plant(id, "raptor-copy", Map.of(RuntimeLabels.SERVER, id.toString()), null).id();
+        ContainerRef planted = engine.plant(id, "raptor-copy", Map.of(RuntimeLabels.SERVER, id.toString()), null);
+        String copy = planted.id();
+        // started behind Raptor's back: the engine's event about a container other than the one it knows makes the
+        // controller search again (a stopped server's start otherwise trusts the container it knows)
+        runtime.start(planted, Deadline.in(HANG));
 
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
         List<ContainerInfo> left = runtime.find(id, Deadline.in(HANG));
