@@ -781,7 +781,7 @@ final class ServerLifecycle {
             // is forced (whatever ran behind Raptor's back stops with it); if the engine no longer has it, the server's
             // containers are searched for and removed as below.
             server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
-            deleteNodeFiles();
+            PendingRemoval.Target left = deleteNodeFiles();
             try {
                 runtime.remove(known.ref(), call());
             } catch (EngineException.NotFound gone) {
@@ -789,7 +789,7 @@ final class ServerLifecycle {
                     removeQuietly(c.ref());
                 }
             }
-            return deleted(op);
+            return deleted(op, left);
         }
         // one search: stop (or kill) whatever of it runs, then remove all of it
         List<ContainerInfo> found = runtime.findToRemove(id, call());
@@ -808,11 +808,14 @@ final class ServerLifecycle {
         for (ContainerInfo c : found) {
             removeQuietly(c.ref());
         }
-        return deleted(op);
+        return deleted(op, left);
     }
 
-    /** The server's containers are gone: its data directory, its record and its controller go too. */
-    private PowerResult deleted(Submission op) {
+    /**
+     * The server's containers are gone: its data directory, its record and its controller go too; {@code left} (null:
+     * nothing) is what its node could not remove, recorded with the delete.
+     */
+    private PowerResult deleted(Submission op, PendingRemoval.Target left) {
         deleteDataDirectory();
         // with the record of the files its node still holds, if any: one transaction, so neither is lost
         store.delete(id, left);
