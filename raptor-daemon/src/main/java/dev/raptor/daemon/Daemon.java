@@ -296,7 +296,19 @@ public final class Daemon implements AutoCloseable {
         ServerRuns runs = ServerRuns.of(fleet);
         ConsoleHub consoles = new ConsoleHub(runtime, runs, bus, ConsoleSettings.defaults());
         closeOrder.push(new Step("console hub", consoles));
-        StatsHub stats = new StatsHub(runtime, runs, bus, serverVolumes.diskUsage(), StatsSettings.defaults());
+        // the disk usage of a server on a worker with an agent is that agent's figure (its disk, its quota), asked in the
+        // background and cached; the others' is this machine's tracker's
+        dev.raptor.core.stats.DiskUsageSource disk = serverVolumes.diskUsage();
+        if (!config.agents().isEmpty()) {
+            dev.raptor.api.agent.NodeAgentProxy usageLink = new dev.raptor.api.agent.NodeAgentProxy(fleet, config.agents(), 0);
+            dev.raptor.api.agent.AgentDiskUsage agentDisk = new dev.raptor.api.agent.AgentDiskUsage(disk, usageLink::usage);
+            closeOrder.push(new Step("agents' disk usage", () -> {
+                agentDisk.close();
+                usageLink.close();
+            }));
+            disk = agentDisk;
+        }
+        StatsHub stats = new StatsHub(runtime, runs, bus, disk, StatsSettings.defaults());
         closeOrder.push(new Step("stats hub", stats));
 
         // Metrics and deep health: from the bus, the hubs and the fleet's view, never another engine poll per server.

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static dev.raptor.daemon.TestSwarmDaemon.AGENT_HTTP;
+import static dev.raptor.daemon.TestSwarmDaemon.exec;
+import static dev.raptor.daemon.TestSwarmDaemon.managerEnv;
+import static dev.raptor.daemon.TestSwarmDaemon.onNode;
+import static dev.raptor.daemon.TestSwarmDaemon.port;
+import static dev.raptor.daemon.TestSwarmDaemon.startAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,23 +49,14 @@ class SwarmBackupAgentTest {
 
     @Test
     void aServerOnAWorkerIsBackedUpFromItsVolumeThereAndRestoredIntoItIdenticalByChecksum() throws Exception {
-        Map<String, String> swarm = TestSwarm.require();
+        TestSwarm.require();
         String node = "swarmbackup-" + UUID.randomUUID().toString().substring(0, 8);
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
-        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey);
-        URI agentUri = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent));
+        DaemonProcess agent = startAgent(tmp, nodeTwoVolumes, agentKey, Map.of(), null); // plain HTTP (SwarmFilesAgentTest: HTTPS)
+        URI agentUri = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + port(agent, AGENT_HTTP));
 
-        Map<String, String> env = new HashMap<>();
-        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
-        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
-        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
-        env.put("RAPTOR_API_KEY", ApiKey.generate());
-        env.put("RAPTOR_RUNTIME", "swarm");
-        env.put("DOCKER_HOST", swarm.get("RAPTOR_SWARM_MANAGER"));
-        env.put("RAPTOR_SWARM_NODES", swarm.get("RAPTOR_SWARM_NODES"));
-        env.put("RAPTOR_NODE", node);
-        env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
+        Map<String, String> env = managerEnv(tmp, node, nodeTwoVolumes);
         env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=" + agentUri);
         env.put("RAPTOR_AGENT_KEY", agentKey);
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
@@ -125,50 +121,6 @@ class SwarmBackupAgentTest {
                 }
             }
         }
-    }
-
-    /** {@code raptord agent} in node 2's network namespace, on plain HTTP (SwarmFilesAgentTest runs it over HTTPS). */
-    private DaemonProcess startAgent(Path volumes, String key) {
-        DaemonProcess agent = DaemonProcess.builder()
-                .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
-                .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":0",
-                        "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key))
-                .args(List.of("agent"))
-                .classPath(TestDaemon.classPath())
-                .output(tmp.resolve("agent.out"), tmp.resolve("agent.err"))
-                .launch();
-        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
-            org.awaitility.Awaitility.await().atMost(TestDaemon.BOOT_LIMIT).ignoreExceptions().untilAsserted(() -> {
-                assertThat(agent.isAlive()).as("the agent runs; its output: %s", agent.output()).isTrue();
-                URI health = URI.create("http://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent) + "/api/v1/health");
-                assertThat(http.send(java.net.http.HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            });
-        } catch (RuntimeException | Error e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
-    }
-
-    /** The port the agent says it serves on ("raptord agent serving the files of DIR on HOST:PORT"). */
-    private static int portOf(DaemonProcess agent) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raptord agent serving the files of .* on [0-9.]+:(\\d+)")
-                .matcher(agent.output());
-        assertThat(m.find()).as("the agent says where it serves: %s", agent.output()).isTrue();
-        return Integer.parseInt(m.group(1));
-    }
-
-    private static dev.raptor.wire.exec.ExecRequestDocument exec(String... command) {
-        return new dev.raptor.wire.exec.ExecRequestDocument(List.of(command), null, null, null, null, BigDecimal.valueOf(30), null);
-    }
-
-    private static dev.raptor.wire.server.ServerSpecDocument onNode(String name, int port, String node) {
-        return new dev.raptor.wire.server.ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
-                List.of(new dev.raptor.wire.server.AllocationDocument("0.0.0.0", port, null, "tcp", true)),
-                new dev.raptor.wire.server.LimitsDocument(256L, null, null, null, null, null, null, null),
-                new dev.raptor.wire.server.StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null,
-                null, "Done!", null, null, null, null, null, null, null, node);
     }
 
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */

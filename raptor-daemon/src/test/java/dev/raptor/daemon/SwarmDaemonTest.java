@@ -1,6 +1,5 @@
 package dev.raptor.daemon;
 
-import dev.raptor.api.auth.ApiKey;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.daemon.launch.DaemonProcess;
 import dev.raptor.daemon.testing.TestDaemon;
@@ -11,12 +10,8 @@ import dev.raptor.wire.client.RaptorProblemException;
 import dev.raptor.wire.node.NodeList;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.operation.TransferRequest;
-import dev.raptor.wire.server.AllocationDocument;
 import dev.raptor.wire.server.ServerDocument;
-import dev.raptor.wire.server.LimitsDocument;
 import dev.raptor.wire.server.ServerPatch;
-import dev.raptor.wire.server.ServerSpecDocument;
-import dev.raptor.wire.server.StopDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,12 +25,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static dev.raptor.daemon.TestSwarmDaemon.managerEnv;
+import static dev.raptor.daemon.TestSwarmDaemon.onNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -60,19 +56,10 @@ class SwarmDaemonTest {
     @Test
     void aServerCreatedThroughTheApiRunsOnTheNodeItsSpecNamesAndAnswersThere() throws Exception {
         Map<String, String> swarm = TestSwarm.require();
-        Map<String, String> env = new HashMap<>();
-        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
-        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
-        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:0");
-        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
-        env.put("RAPTOR_API_KEY", ApiKey.generate());
-        env.put("RAPTOR_RUNTIME", "swarm");
-        env.put("DOCKER_HOST", swarm.get("RAPTOR_SWARM_MANAGER"));
-        env.put("RAPTOR_SWARM_NODES", swarm.get("RAPTOR_SWARM_NODES"));
-        env.put("RAPTOR_NODE", node);
         // node 2 keeps servers' data apart from this machine's (node 1's) so that a transfer really copies
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
-        env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
+        Map<String, String> env = managerEnv(tmp, node, nodeTwoVolumes);
+        env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:0");
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000); // published inside the node's own namespace
         try (DaemonProcess d = TestDaemon.launch(tmp, "swarm", env, List.of()); SwarmRuntime runtime = TestSwarm.runtime(node)) {
             TestDaemon.awaitHealthy(d);
@@ -154,15 +141,6 @@ class SwarmDaemonTest {
             assertThat(runtime.find(id, Deadline.in(Duration.ofSeconds(30)))).as("its service is gone").isEmpty();
             assertThat(d.terminate(Duration.ofSeconds(60))).isEqualTo(DaemonLifecycleTest.EXIT_AFTER_SIGTERM);
         }
-    }
-
-    /** The test game server, named {@code name}, on {@code port}, for the node its spec's {@code node} names. */
-    private static ServerSpecDocument onNode(String name, int port, String node) {
-        return new ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
-                List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
-                new LimitsDocument(256L, null, null, null, null, null, null, null),
-                new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!",
-                null, null, null, null, null, null, null, node);
     }
 
     private static String greeting(String address, int port) throws Exception {

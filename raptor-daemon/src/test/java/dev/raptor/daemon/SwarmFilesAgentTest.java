@@ -10,23 +10,17 @@ import dev.raptor.wire.client.FilesClient;
 import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.client.RaptorProblemException;
 import dev.raptor.wire.client.TrustedCertificates;
-import dev.raptor.wire.exec.ExecRequestDocument;
 import dev.raptor.wire.exec.ExecResultDocument;
 import dev.raptor.wire.files.CompressRequest;
 import dev.raptor.wire.files.FileEntryDocument;
 import dev.raptor.wire.files.SignedUrlDocument;
 import dev.raptor.wire.operation.OperationDocument;
 import dev.raptor.wire.problem.Problem;
-import dev.raptor.wire.server.AllocationDocument;
-import dev.raptor.wire.server.LimitsDocument;
-import dev.raptor.wire.server.ServerSpecDocument;
-import dev.raptor.wire.server.StopDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,12 +29,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static dev.raptor.daemon.TestSwarmDaemon.AGENT_HTTP;
+import static dev.raptor.daemon.TestSwarmDaemon.exec;
+import static dev.raptor.daemon.TestSwarmDaemon.managerEnv;
+import static dev.raptor.daemon.TestSwarmDaemon.onNode;
+import static dev.raptor.daemon.TestSwarmDaemon.port;
+import static dev.raptor.daemon.TestSwarmDaemon.startAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -73,26 +72,19 @@ class SwarmFilesAgentTest {
 
     @Test
     void theFilesOfAServerOnAWorkerAreServedByThatWorkersAgentThroughTheManagersApi() throws Exception {
-        Map<String, String> swarm = TestSwarm.require();
+        TestSwarm.require();
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         String nodeTwo = TestSwarm.addressOf(TestSwarm.NODE_2);
         // port 0: the agent binds a free one in node 2's namespace and says which (servers of other tests publish there too)
         TestCertificates.Ca ca = TestCertificates.ca(tmp.resolve("agents-ca"), "agents-ca");
         caFile = ca.certificate();
-        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey, ca.server("agent-2", "ec", "IP:" + nodeTwo));
-        URI agentUri = URI.create("https://" + nodeTwo + ":" + portOf(agent));
+        TestCertificates.Server certificate = ca.server("agent-2", "ec", "IP:" + nodeTwo);
+        DaemonProcess agent = startAgent(tmp, nodeTwoVolumes, agentKey, Map.of("RAPTOR_AGENT_TLS_CERT", certificate.certificate().toString(),
+                "RAPTOR_AGENT_TLS_KEY", certificate.key().toString()), TrustedCertificates.sslContext(caFile));
+        URI agentUri = URI.create("https://" + nodeTwo + ":" + port(agent, AGENT_HTTP));
 
-        Map<String, String> env = new HashMap<>();
-        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
-        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
-        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
-        env.put("RAPTOR_API_KEY", ApiKey.generate());
-        env.put("RAPTOR_RUNTIME", "swarm");
-        env.put("DOCKER_HOST", swarm.get("RAPTOR_SWARM_MANAGER"));
-        env.put("RAPTOR_SWARM_NODES", swarm.get("RAPTOR_SWARM_NODES"));
-        env.put("RAPTOR_NODE", node);
-        env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
+        Map<String, String> env = managerEnv(tmp, node, nodeTwoVolumes);
         env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=" + agentUri);
         env.put("RAPTOR_AGENT_KEY", agentKey);
         env.put("RAPTOR_SWARM_AGENT_CA", ca.certificate().toString());
@@ -235,48 +227,4 @@ class SwarmFilesAgentTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(payload)).path("i").asText();
     }
 
-    /** {@code raptord agent} in node 2's network namespace (scripts/swarm.sh names it after the node's hostname), serving. */
-    private DaemonProcess startAgent(Path volumes, String key, TestCertificates.Server certificate) {
-        DaemonProcess agent = DaemonProcess.builder()
-                .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
-                .env(Map.of("RAPTOR_AGENT_ADDR", TestSwarm.addressOf(TestSwarm.NODE_2) + ":0",
-                        "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key,
-                        "RAPTOR_AGENT_TLS_CERT", certificate.certificate().toString(), "RAPTOR_AGENT_TLS_KEY", certificate.key().toString()))
-                .args(List.of("agent"))
-                .classPath(TestDaemon.classPath())
-                .output(tmp.resolve("agent.out"), tmp.resolve("agent.err"))
-                .launch();
-        try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.sslContext(caFile)).build()) {
-            await().atMost(TestDaemon.BOOT_LIMIT).ignoreExceptions().untilAsserted(() -> {
-                assertThat(agent.isAlive()).as("the agent runs; its output: %s", agent.output()).isTrue();
-                URI health = URI.create("https://" + TestSwarm.addressOf(TestSwarm.NODE_2) + ":" + portOf(agent) + "/api/v1/health");
-                assertThat(http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            });
-        } catch (RuntimeException | Error e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
-    }
-
-    /** The port the agent says it serves on ("raptord agent serving the files of DIR on HOST:PORT"). */
-    private static int portOf(DaemonProcess agent) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raptord agent serving the files of .* on [0-9.]+:(\\d+)")
-                .matcher(agent.output());
-        assertThat(m.find()).as("the agent says where it serves: %s", agent.output()).isTrue();
-        return Integer.parseInt(m.group(1));
-    }
-
-    private static ExecRequestDocument exec(String... command) {
-        return new ExecRequestDocument(List.of(command), null, null, null, null, BigDecimal.valueOf(30), null);
-    }
-
-    private static ServerSpecDocument onNode(String name, int port, String node) {
-        return new ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
-                List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
-                new LimitsDocument(256L, null, null, null, null, null, null, null),
-                new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!",
-                null, null, null, null, null, null, null, node);
-    }
 }

@@ -6,36 +6,30 @@ import dev.raptor.daemon.testing.TestDaemon;
 import dev.raptor.swarm.TestSwarm;
 import dev.raptor.wire.activity.ActivityEntryDocument;
 import dev.raptor.wire.client.RaptorClient;
-import dev.raptor.wire.exec.ExecRequestDocument;
 import dev.raptor.wire.exec.ExecResultDocument;
 import dev.raptor.wire.operation.OperationDocument;
-import dev.raptor.wire.server.AllocationDocument;
-import dev.raptor.wire.server.LimitsDocument;
-import dev.raptor.wire.server.ServerSpecDocument;
-import dev.raptor.wire.server.StopDocument;
 import dev.raptor.wire.sftp.SftpUserDocument;
 import dev.raptor.wire.sftp.SftpUserRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.raptor.daemon.TestSwarmDaemon.AGENT_HTTP;
+import static dev.raptor.daemon.TestSwarmDaemon.AGENT_SFTP;
+import static dev.raptor.daemon.TestSwarmDaemon.exec;
+import static dev.raptor.daemon.TestSwarmDaemon.managerEnv;
+import static dev.raptor.daemon.TestSwarmDaemon.onNode;
+import static dev.raptor.daemon.TestSwarmDaemon.port;
+import static dev.raptor.daemon.TestSwarmDaemon.startAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,27 +48,18 @@ class SwarmSftpAgentTest {
 
     @Test
     void aUserOfTheManagersSftpReachesTheFilesOfAServerOnAWorkerThroughThatWorkersAgent() throws Exception {
-        Map<String, String> swarm = TestSwarm.require();
+        TestSwarm.require();
         String node = "swarmsftp-" + UUID.randomUUID().toString().substring(0, 8);
         String agentKey = ApiKey.generate();
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         String nodeTwo = TestSwarm.addressOf(TestSwarm.NODE_2);
-        DaemonProcess agent = startAgent(nodeTwoVolumes, agentKey, nodeTwo);
+        DaemonProcess agent = startAgent(tmp, nodeTwoVolumes, agentKey, Map.of("RAPTOR_AGENT_SFTP_ADDR", nodeTwo + ":0"), null);
         int sftpPort = DaemonProcess.freePort();
 
-        Map<String, String> env = new HashMap<>();
-        env.put("RAPTOR_DATA_DIR", tmp.resolve("data").toString());
-        env.put("RAPTOR_HTTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort());
+        Map<String, String> env = managerEnv(tmp, node, nodeTwoVolumes);
         env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:" + sftpPort);
-        env.put("RAPTOR_SOCKET", tmp.resolve("raptor.sock").toString());
-        env.put("RAPTOR_API_KEY", ApiKey.generate());
-        env.put("RAPTOR_RUNTIME", "swarm");
-        env.put("DOCKER_HOST", swarm.get("RAPTOR_SWARM_MANAGER"));
-        env.put("RAPTOR_SWARM_NODES", swarm.get("RAPTOR_SWARM_NODES"));
-        env.put("RAPTOR_NODE", node);
-        env.put("RAPTOR_SWARM_VOLUMES", TestSwarm.NODE_2 + "=" + nodeTwoVolumes);
-        env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=http://" + nodeTwo + ":" + port(agent, "raptord agent serving the files of .* on [0-9.]+:(\\d+)"));
-        env.put("RAPTOR_SWARM_AGENTS_SFTP", TestSwarm.NODE_2 + "=" + nodeTwo + ":" + port(agent, "SFTP link for the manager on /?[0-9.]+:(\\d+)"));
+        env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=http://" + nodeTwo + ":" + port(agent, AGENT_HTTP));
+        env.put("RAPTOR_SWARM_AGENTS_SFTP", TestSwarm.NODE_2 + "=" + nodeTwo + ":" + port(agent, AGENT_SFTP));
         env.put("RAPTOR_AGENT_KEY", agentKey);
         int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
 
@@ -117,38 +102,6 @@ class SwarmSftpAgentTest {
         }
     }
 
-    /** {@code raptord agent} in node 2's network namespace, its HTTP port and its SFTP link on free ports there. */
-    private DaemonProcess startAgent(Path volumes, String key, String address) {
-        DaemonProcess agent = DaemonProcess.builder()
-                .wrapper(List.of("nsenter", "--net=/var/run/netns/" + TestSwarm.NODE_2, "--"))
-                .env(Map.of("RAPTOR_AGENT_ADDR", address + ":0", "RAPTOR_AGENT_SFTP_ADDR", address + ":0",
-                        "RAPTOR_AGENT_VOLUMES", volumes.toString(), "RAPTOR_AGENT_KEY", key))
-                .args(List.of("agent"))
-                .classPath(TestDaemon.classPath())
-                .output(tmp.resolve("agent.out"), tmp.resolve("agent.err"))
-                .launch();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            await().atMost(TestDaemon.BOOT_LIMIT).ignoreExceptions().untilAsserted(() -> {
-                assertThat(agent.isAlive()).as("the agent runs; its output: %s", agent.output()).isTrue();
-                int port = port(agent, "raptord agent serving the files of .* on [0-9.]+:(\\d+)");
-                URI health = URI.create("http://" + address + ":" + port + "/api/v1/health");
-                assertThat(http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            });
-        } catch (RuntimeException | Error e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
-    }
-
-    /** A port the agent's output names. */
-    private static int port(DaemonProcess agent, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(agent.output());
-        assertThat(m.find()).as("the agent says where it serves: %s", agent.output()).isTrue();
-        return Integer.parseInt(m.group(1));
-    }
-
     /** OpenSSH's {@code sftp} in batch mode with a password; it must succeed; what it printed. */
     private String sftp(int port, String login, Path work, String commands) throws Exception {
         Path log = Files.createTempFile(tmp, "sftp", ".out");
@@ -167,15 +120,4 @@ class SwarmSftpAgentTest {
         return out;
     }
 
-    private static ExecRequestDocument exec(String... command) {
-        return new ExecRequestDocument(List.of(command), null, null, null, null, BigDecimal.valueOf(30), null);
-    }
-
-    private static ServerSpecDocument onNode(String name, int port, String node) {
-        return new ServerSpecDocument(null, name, TestSwarm.image(), null, Map.of("SERVER_NAME", name),
-                List.of(new AllocationDocument("0.0.0.0", port, null, "tcp", true)),
-                new LimitsDocument(256L, null, null, null, null, null, null, null),
-                new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null), null, null, null, null, null, "Done!",
-                null, null, null, null, null, null, null, node);
-    }
 }

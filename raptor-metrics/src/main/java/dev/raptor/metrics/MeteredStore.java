@@ -82,6 +82,32 @@ public final class MeteredStore implements ServerStore {
     }
 
     @Override
+    public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending) {
+        return timed("delete", () -> delegate.delete(id, pending));
+    }
+
+    @Override
+    public List<dev.raptor.core.node.PendingRemoval> pendingRemovals() {
+        return timed("pending_removals", delegate::pendingRemovals);
+    }
+
+    @Override
+    public void removalFailed(long removalId, int attempts, java.time.Instant nextAttempt, String error) {
+        timed("removal_failed", () -> {
+            delegate.removalFailed(removalId, attempts, nextAttempt, error);
+            return null;
+        });
+    }
+
+    @Override
+    public void removalDone(long removalId) {
+        timed("removal_done", () -> {
+            delegate.removalDone(removalId);
+            return null;
+        });
+    }
+
+    @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
         return timed("activity", () -> delegate.appendActivity(server, type, message, details));
     }

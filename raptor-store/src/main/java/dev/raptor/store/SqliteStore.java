@@ -8,6 +8,7 @@ import dev.raptor.core.archive.ImportMode;
 import dev.raptor.core.archive.ImportPlan;
 import dev.raptor.core.archive.ImportReport;
 import dev.raptor.core.archive.StateArchive;
+import dev.raptor.core.node.PendingRemoval;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
@@ -220,18 +221,91 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     /** {@inheritDoc} Its SFTP users go with it (their open sessions end). */
     @Override
     public boolean delete(UUID id) {
+        return delete(id, null);
+    }
+
+    /** {@inheritDoc} The record is written only when the server existed, in the transaction that deletes it. */
+    @Override
+    public boolean delete(UUID id, PendingRemoval.Target pending) {
         Objects.requireNonNull(id, "id");
         return db.write("delete server " + id, c -> {
-            // Explicitly, not only by the foreign key's cascade, so that the users' watcher hears of it.
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sftp_users WHERE server_id = ?")) {
-                ps.setString(1, id.toString());
+            boolean existed = deleteServer(c, id);
+            if (existed && pending != null) {
+                long now = now().toEpochMilli();
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO pending_removals (server_id, generation, node, volume, image, since, attempts, next_attempt, last_error)
+                        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+                        ON CONFLICT (node, volume, generation) DO UPDATE SET last_error = excluded.last_error""")) {
+                    ps.setString(1, pending.serverId().toString());
+                    ps.setLong(2, pending.generation().toEpochMilli());
+                    ps.setString(3, pending.node());
+                    ps.setString(4, pending.volume());
+                    ps.setString(5, pending.image());
+                    ps.setLong(6, now);
+                    ps.setLong(7, now + dev.raptor.core.node.PendingRemovals.delayAfter(1).toMillis());
+                    ps.setString(8, pending.reason());
+                    ps.executeUpdate();
+                }
+            }
+            return existed;
+        });
+    }
+
+    @Override
+    public List<PendingRemoval> pendingRemovals() {
+        return db.read("read pending removals", c -> {
+            List<PendingRemoval> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, server_id, generation, node, volume, image, since, attempts, next_attempt, last_error
+                    FROM pending_removals ORDER BY id""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    PendingRemoval.Target t = new PendingRemoval.Target(UUID.fromString(rs.getString(2)),
+                            Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(10));
+                    out.add(new PendingRemoval(rs.getLong(1), t, Instant.ofEpochMilli(rs.getLong(7)), rs.getInt(8),
+                            Instant.ofEpochMilli(rs.getLong(9)), rs.getString(10)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void removalFailed(long removalId, int attempts, Instant nextAttempt, String error) {
+        db.write("record a failed removal " + removalId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pending_removals SET attempts = ?, next_attempt = ?, last_error = ? WHERE id = ?")) {
+                ps.setInt(1, attempts);
+                ps.setLong(2, nextAttempt.toEpochMilli());
+                ps.setString(3, error == null ? "" : error);
+                ps.setLong(4, removalId);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM servers WHERE id = ?")) {
-                ps.setString(1, id.toString());
-                return ps.executeUpdate() > 0;
-            }
+            return null;
         });
+    }
+
+    @Override
+    public void removalDone(long removalId) {
+        db.write("drop pending removal " + removalId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_removals WHERE id = ?")) {
+                ps.setLong(1, removalId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static boolean deleteServer(java.sql.Connection c, UUID id) throws java.sql.SQLException {
+        // Explicitly, not only by the foreign key's cascade, so that the users' watcher hears of it.
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sftp_users WHERE server_id = ?")) {
+            ps.setString(1, id.toString());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM servers WHERE id = ?")) {
+            ps.setString(1, id.toString());
+            return ps.executeUpdate() > 0;
+        }
     }
 
     /** {@inheritDoc} The server need not exist (any more): history may outlive it. */

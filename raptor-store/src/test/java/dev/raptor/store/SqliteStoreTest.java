@@ -237,6 +237,45 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aDeleteThatLeavesFilesOnANodeRecordsThemWithTheDeleteAndTheRecordSurvivesAReopenUntilItIsDone() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        var files = new dev.raptor.core.node.PendingRemoval.Target(created.id(), created.createdAt(), "worker-2",
+                "/var/lib/raptor/volumes/" + created.id(), "itzg/minecraft-server:latest", "node worker-2 does not answer");
+
+        assertThat(store.delete(created.id(), files)).isTrue();
+        assertThat(store.find(created.id())).isEmpty();
+        store.close();
+        store = SqliteStore.open(dataDir, StoreOptions.defaults().withPasswordCost(dev.raptor.store.sftp.PasswordCost.TESTING));
+
+        var pending = store.pendingRemovals();
+        assertThat(pending).singleElement().satisfies(r -> {
+            assertThat(r.target()).isEqualTo(files);
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.lastError()).isEqualTo("node worker-2 does not answer");
+            assertThat(r.nextAttempt()).as("not at once: the node just failed").isAfter(r.since());
+        });
+        java.time.Instant later = java.time.Instant.now().plusSeconds(600);
+        store.removalFailed(pending.getFirst().id(), 2, later, "still down");
+        assertThat(store.pendingRemovals()).singleElement().satisfies(r -> {
+            assertThat(r.attempts()).isEqualTo(2);
+            assertThat(r.nextAttempt()).isEqualTo(java.time.Instant.ofEpochMilli(later.toEpochMilli()));
+            assertThat(r.lastError()).isEqualTo("still down");
+        });
+        store.removalDone(pending.getFirst().id());
+        assertThat(store.pendingRemovals()).isEmpty();
+    }
+
+    @Test
+    void aDeleteOfAServerThatIsGoneRecordsNoRemoval() {
+        UUID gone = UUID.randomUUID();
+        var files = new dev.raptor.core.node.PendingRemoval.Target(gone, java.time.Instant.now(), "worker-2", "/v/" + gone,
+                "img", "down");
+
+        assertThat(store.delete(gone, files)).isFalse();
+        assertThat(store.pendingRemovals()).as("nothing was deleted, so nothing is owed").isEmpty();
+    }
+
+    @Test
     void deletingAServerKeepsItsActivity() {
         StoredServer created = store.create(Specs.minecraft("lobby"));
         store.appendActivity(created.id(), "power.start", "started", Map.of());

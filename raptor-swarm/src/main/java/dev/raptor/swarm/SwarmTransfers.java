@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.Volume;
 import dev.raptor.core.node.NodeTransfers;
+import dev.raptor.core.node.PendingRemoval;
 import dev.raptor.core.operation.OperationProgress;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
@@ -24,6 +25,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +50,7 @@ import java.util.function.Consumer;
  * replicas so the swarm starts nothing by itself; the controller starts it there. A rollback pins it back and drops the
  * target's copy; the source's copy is removed last, once the server is on the target. Removing a copy runs {@code rm}
  * as a helper's entrypoint ({@link NodeHelpers#removeDirectory}): nothing of the server's image is needed, not even a
- * shell. Deleting a server removes its files on its node the same way ({@link #removeFiles}).
+ * shell. Deleting a server removes its files on its node the same way ({@link #removeFiles}), later if the node is down.
  */
 final class SwarmTransfers implements NodeTransfers {
     private static final Logger log = LoggerFactory.getLogger(SwarmTransfers.class);
@@ -77,19 +79,25 @@ final class SwarmTransfers implements NodeTransfers {
         return s == null ? null : SwarmRuntime.labelsOf(s).get(ServiceBlueprint.NODE_LABEL);
     }
 
-    /**
-     * Removes the server's files on the node it is placed on, through that node's engine (the server is being deleted:
-     * its task is stopped). Nothing when it was never placed.
-     */
+    /** The node the server is placed on, its volume and its image (from its service); null when it was never placed. */
     @Override
-    public void removeFiles(UUID serverId, Path dataDir, Deadline deadline) {
+    public PendingRemoval.Target filesOf(UUID serverId, Instant generation, Path dataDir, Deadline deadline) {
         Service service = runtime.serviceOf(serverId, deadline);
         String node = service == null ? null : SwarmRuntime.labelsOf(service).get(ServiceBlueprint.NODE_LABEL);
         if (node == null) {
-            return;
+            return null;
         }
-        runtime.helpers().removeDirectory(node, runtime.engineOn(node), serverId, imageOf(service),
-                runtime.config().dataDirOn(node, dataDir), deadline.remaining());
+        return new PendingRemoval.Target(serverId, generation, node, dataDir.toString(), imageOf(service), null);
+    }
+
+    /**
+     * Removes a deleted server's files on their node, through that node's engine (a helper running {@code rm}; the
+     * server's task is stopped, its service may be gone).
+     */
+    @Override
+    public void removeFiles(PendingRemoval.Target target, Deadline deadline) {
+        runtime.helpers().removeDirectory(target.node(), runtime.engineOn(target.node()), target.serverId(), target.image(),
+                runtime.config().dataDirOn(target.node(), Path.of(target.volume())), deadline.remaining());
     }
 
     private static String imageOf(Service service) {

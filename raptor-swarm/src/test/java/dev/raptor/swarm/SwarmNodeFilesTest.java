@@ -1,8 +1,10 @@
 package dev.raptor.swarm;
 
+import dev.raptor.core.node.NodeOverview;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.RuntimeLabels;
+import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.ServerSpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A server's files on its node, apart from transfers: deleting the server removes them there, through the node's engine
@@ -89,6 +92,54 @@ class SwarmNodeFilesTest {
         assertThat(nodeTwo).as("only its own directory goes").isDirectory();
         assertThat(helpersOf(TestSwarm.NODE_2, id)).as("the helper that removed them is gone too").isEmpty();
         TestSwarm.docker(TestSwarm.NODE_2, null, "rmi", "-f", image);
+    }
+
+    @Test
+    void aServerDeletedWhileItsNodeIsDownLeavesARecordOfItsFilesThereAndTheyAreRemovedOnceTheNodeIsBack() throws Exception {
+        Path nodeTwo = tmp.resolve("node-2-volumes");
+        openFleet(nodeTwo);
+        int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        UUID id = swarm.fleet.create(TestSwarm.server("left-behind", port, TestSwarm.NODE_2)).id();
+        assertThat(swarm.fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(dev.raptor.core.power.PowerResult.Done.class);
+        TestSwarm.awaitGreeting(TestSwarm.NODE_2, port, "left-behind", HANG);
+        assertThat(swarm.fleet.power(id, PowerAction.STOP).get(HANG.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(dev.raptor.core.power.PowerResult.Done.class);
+        Path files = nodeTwo.resolve(id.toString());
+        Files.writeString(files.resolve("world.dat"), "a world\n");
+
+        try {
+            TestSwarm.script("stop-node", "2");
+
+            swarm.fleet.delete(id, true).get(HANG.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(swarm.store.find(id)).as("the server is deleted all the same").isEmpty();
+            assertThat(files).as("its node is down: its files are still there").isDirectory();
+            assertThat(swarm.store.pendingRemovals()).as("recorded with the delete").singleElement().satisfies(r -> {
+                assertThat(r.target().serverId()).isEqualTo(id);
+                assertThat(r.target().node()).isEqualTo(TestSwarm.NODE_2);
+                assertThat(Path.of(r.target().volume()).getFileName()).hasToString(id.toString());
+            });
+            assertThat(NodeOverview.of(swarm.fleet, Deadline.in(HANG)).nodes())
+                    .extracting(n -> n.node().name() + "=" + n.pendingRemovals())
+                    .containsExactly(TestSwarm.NODE_1 + "=0", TestSwarm.NODE_2 + "=1");
+            assertThat(swarm.store.activity(id, Long.MAX_VALUE, 50)).extracting(ActivityEntry::message)
+                    .anySatisfy(m -> assertThat(m).startsWith("its node " + TestSwarm.NODE_2 + " could not remove its files now"));
+        } finally {
+            TestSwarm.script("start-node", "2");
+        }
+
+        await().atMost(HANG).untilAsserted(() -> {
+            assertThat(files).as("removed through node 2 once it answers").doesNotExist();
+            assertThat(swarm.store.pendingRemovals()).isEmpty();
+        });
+        assertThat(nodeTwo).as("only its own directory goes").isDirectory();
+        assertThat(swarm.store.activity(id, Long.MAX_VALUE, 50)).extracting(ActivityEntry::message)
+                .anySatisfy(m -> assertThat(m).startsWith("removed its files on node " + TestSwarm.NODE_2));
+        assertThat(NodeOverview.of(swarm.fleet, Deadline.in(HANG)).nodes()).extracting(NodeOverview.Node::pendingRemovals)
+                .containsOnly(0L);
+        await().atMost(HANG).untilAsserted(() ->
+                assertThat(helpersOf(TestSwarm.NODE_2, id)).as("the helper that removed them is gone too").isEmpty());
     }
 
     @Test

@@ -134,6 +134,55 @@ public final class NodeAgentProxy implements AutoCloseable {
         return new Placement(id, spec, node, agents.of(node));
     }
 
+    /** The agent's own route for the disk usage of a server's files there (under {@code /api/v1}). */
+    static final String USAGE = "/servers/{id}/files/usage";
+    /** How long an agent may take to say a server's disk usage (it answers from its figure, never scanning first). */
+    private static final Duration USAGE_ANSWER = Duration.ofSeconds(10);
+
+    /**
+     * The disk usage of server {@code id}'s files as the agent of its node measures them: empty when its files are here
+     * (no agent serves its node). Blocks for the agent's answer (at most a few seconds): for {@link AgentDiskUsage},
+     * which asks in the background.
+     *
+     * @throws IOException when the agent cannot be reached or refuses (the node is down)
+     */
+    public Optional<dev.raptor.core.stats.DiskReading> usage(UUID id) throws IOException {
+        if (agents.isEmpty()) {
+            return Optional.empty();
+        }
+        Placement p;
+        try {
+            p = placement(id);
+        } catch (ProblemException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (p.agent() == null) {
+            return Optional.empty();
+        }
+        HttpRequest req = HttpRequest.newBuilder(p.agent().resolve("/api/v1" + USAGE.replace("{id}", id.toString())))
+                .GET().timeout(USAGE_ANSWER)
+                .header("Authorization", "Bearer " + agents.key())
+                .header(BY_HEADER, "manager")
+                .header(AgentFilePolicy.HEADER, AgentFilePolicy.of(p.spec()).encode())
+                .build();
+        HttpResponse<byte[]> answer;
+        try {
+            answer = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (answer.statusCode() != 200) {
+            throw new IOException("the agent of node " + p.node() + " answered " + answer.statusCode());
+        }
+        JsonNode doc = JSON.readTree(answer.body());
+        java.util.OptionalLong bytes = doc.hasNonNull("bytes") ? java.util.OptionalLong.of(doc.get("bytes").asLong())
+                : java.util.OptionalLong.empty();
+        java.time.Instant at = doc.hasNonNull("measuredAt") ? java.time.Instant.parse(doc.get("measuredAt").asText()) : null;
+        return Optional.of(new dev.raptor.core.stats.DiskReading(bytes, at, doc.path("scanning").asBoolean(),
+                doc.path("limitBytes").asLong()));
+    }
+
     /** The agent's own routes for signed links (under {@code /api/v1}): a path's check, a link's upload. */
     static final String LINK_CHECK = "/servers/{id}/files/link-check";
     static final String LINK_UPLOAD = "/servers/{id}/files/link-upload";

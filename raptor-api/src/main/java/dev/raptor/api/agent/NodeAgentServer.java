@@ -164,6 +164,19 @@ public final class NodeAgentServer implements AutoCloseable {
             routes.post(BASE + "/servers/{id}/files/compress", forwarded(key, files::compress));
             routes.post(BASE + "/servers/{id}/files/decompress", forwarded(key, files::decompress));
             routes.post(BASE + "/servers/{id}/files/pull", forwarded(key, files::pull));
+            // the disk usage of a server's files as this node measures them (and enforces its quota by)
+            routes.get(BASE + NodeAgentProxy.USAGE, forwarded(key, ctx -> {
+                var figure = access.of(Query.serverId(ctx)).usage();
+                Map<String, Object> doc = new java.util.LinkedHashMap<>();
+                figure.bytes().ifPresent(b -> doc.put("bytes", b));
+                if (figure.measuredAt() != null) {
+                    doc.put("measuredAt", figure.measuredAt().toString());
+                }
+                doc.put("scanning", figure.scanning());
+                doc.put("limitBytes", figure.limitBytes());
+                ctx.header("Cache-Control", "no-store");
+                Responses.json(ctx, 200, doc);
+            }));
             // signed links: the manager signs and redeems them; the agent checks the path and takes the upload
             routes.post(BASE + NodeAgentProxy.LINK_CHECK, forwarded(key, ctx -> {
                 ServerFiles f = access.of(Query.serverId(ctx));

@@ -33,7 +33,7 @@ public final class NodesRoute {
                 n.memoryLimitsBytes(), n.memoryFreeBytes(),
                 n.servers().stream().flatMap(s -> s.allocations().stream().map(a -> new NodeList.Port(a.ip(), a.port(),
                         a.protocol().name().toLowerCase(Locale.ROOT), s.id()))).toList(),
-                n.servers().stream().map(NodesRoute::server).toList())).toList();
+                n.servers().stream().map(NodesRoute::server).toList(), n.pendingRemovals())).toList();
         return new NodeList(nodes, overview.unplaced().stream().map(NodesRoute::server).toList());
     }
 

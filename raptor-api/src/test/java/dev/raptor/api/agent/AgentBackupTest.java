@@ -1,13 +1,10 @@
 package dev.raptor.api.agent;
 
-import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.node.LocalMachine;
-import dev.raptor.files.ServerVolumes;
-import dev.raptor.files.usage.UsageSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -18,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,30 +33,8 @@ class AgentBackupTest {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private NodeAgentServer agent(String key) {
-        ServerVolumes volumes = new ServerVolumes(tmp.resolve("agent-volumes"), UsageSettings.defaults());
-        NodeAgentServer agent = NodeAgentServer.create(volumes, ApiKey.of(key, "test"),
-                ApiSettings.defaults("127.0.0.1", 0, null, "test")).start();
-        open.add(volumes);
-        open.add(agent);
-        return agent;
-    }
-
-    private TestNode manager(int port, String key) {
-        NodeAgents agents = new NodeAgents(Map.of(LocalMachine.hostname(), URI.create("http://127.0.0.1:" + port)), key);
-        TestNode node = TestNode.onFakeEngine(tmp.resolve("manager"), s -> s.withFiles(s.files().withAgents(agents)));
-        open.add(node);
-        return node;
-    }
+    @RegisterExtension
+    final TestAgent fixture = new TestAgent(() -> tmp);
 
     private String server(TestNode api, String name) {
         return api.create("""
@@ -75,7 +49,7 @@ class AgentBackupTest {
     }
 
     private Path agentRoot(String id) {
-        return tmp.resolve("agent-volumes").resolve(id);
+        return fixture.agentVolumes().resolve(id);
     }
 
     private String backup(TestNode api, String id) {
@@ -88,7 +62,7 @@ class AgentBackupTest {
     @Test
     void aBackupIsTheAgentsVolumeStoredHereAndARestoreWithTruncateMakesTheAgentsFilesExactlyThatAgain() throws Exception {
         String key = ApiKey.generate();
-        TestNode api = manager(agent(key).port(), key);
+        TestNode api = fixture.manager(fixture.agent(key).port(), key);
         String id = server(api, "backed-up-remotely");
         put(api, id, "/world/level.dat", "level one");
         put(api, id, "/server.properties", "motd=hi");
@@ -101,11 +75,11 @@ class AgentBackupTest {
         TestNode.Res listed = api.get("/api/v1/servers/" + id + "/backups");
         var b = listed.json().get("backups").get(0);
         assertThat(b.get("status").asText()).isEqualTo("completed");
-        Path stored = tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst");
+        Path stored = fixture.managerDir().resolve("backups").resolve(id).resolve(bid + ".tar.zst");
         assertThat(stored).exists();
         assertThat(sha256(Files.readAllBytes(stored))).isEqualTo(b.get("sha256").asText());
         assertThat(Files.size(stored)).isEqualTo(b.get("size").asLong());
-        assertThat(tmp.resolve("manager").resolve("volumes").resolve(id).resolve("world")).doesNotExist();
+        assertThat(fixture.managerDir().resolve("volumes").resolve(id).resolve("world")).doesNotExist();
 
         // mutate on the agent, then restore with truncate: exactly the backup's files (those left out are gone too)
         put(api, id, "/world/level.dat", "level two");
@@ -122,14 +96,14 @@ class AgentBackupTest {
     @Test
     void aTamperedArchiveIsRefusedBeforeTheAgentTouchesTheServersFiles() throws Exception {
         String key = ApiKey.generate();
-        TestNode api = manager(agent(key).port(), key);
+        TestNode api = fixture.manager(fixture.agent(key).port(), key);
         String id = server(api, "tampered");
         put(api, id, "/world/level.dat", "level one");
         String bid = backup(api, id);
         put(api, id, "/world/level.dat", "level two");
         Map<String, String> now = digests(agentRoot(id));
 
-        Path stored = tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst");
+        Path stored = fixture.managerDir().resolve("backups").resolve(id).resolve(bid + ".tar.zst");
         byte[] bytes = Files.readAllBytes(stored);
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(stored, bytes);
@@ -138,19 +112,19 @@ class AgentBackupTest {
         assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
         assertThat(restored.toString()).contains("is damaged").contains("SHA-256");
         assertThat(digests(agentRoot(id))).isEqualTo(now);
-        assertThat(Files.list(tmp.resolve("agent-volumes")).map(p -> p.getFileName().toString()))
+        assertThat(Files.list(fixture.agentVolumes()).map(p -> p.getFileName().toString()))
                 .as("no spooled archive or staged tree is left beside the volumes").containsExactly(id);
     }
 
     @Test
     void theAgentsRestoreEndpointRefusesAnArchiveThatIsNotTheRecordedOneWith422AndChangesNothing() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key);
-        TestNode api = manager(agent.port(), key);
+        NodeAgentServer agent = fixture.agent(key);
+        TestNode api = fixture.manager(agent.port(), key);
         String id = server(api, "direct");
         put(api, id, "/a.txt", "kept");
         String bid = backup(api, id);
-        byte[] archive = Files.readAllBytes(tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst"));
+        byte[] archive = Files.readAllBytes(fixture.managerDir().resolve("backups").resolve(id).resolve(bid + ".tar.zst"));
         put(api, id, "/a.txt", "changed");
         String policy = new AgentFilePolicy(0, List.of(), List.of()).encode();
         String wrongSha = sha256("something else".getBytes(StandardCharsets.UTF_8));
@@ -174,8 +148,8 @@ class AgentBackupTest {
     @Test
     void aBackupOfAServerWhoseAgentIsGoneAnswers503AndItsRecordSaysWhy() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key);
-        TestNode api = manager(agent.port(), key);
+        NodeAgentServer agent = fixture.agent(key);
+        TestNode api = fixture.manager(agent.port(), key);
         String id = server(api, "agent-gone");
         put(api, id, "/a.txt", "here");
         agent.close();
@@ -188,14 +162,14 @@ class AgentBackupTest {
         assertThat(records).hasSize(1);
         assertThat(records.get(0).get("status").asText()).isEqualTo("failed");
         assertThat(records.get(0).toString()).contains("cannot be reached");
-        assertThat(tmp.resolve("manager").resolve("backups").resolve(id)).satisfiesAnyOf(
+        assertThat(fixture.managerDir().resolve("backups").resolve(id)).satisfiesAnyOf(
                 p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     @Test
     void aRaptorignoreTheAgentCannotUseIsRefused422BeforeAnyBackupIsRecorded() throws Exception {
         String key = ApiKey.generate();
-        TestNode api = manager(agent(key).port(), key);
+        TestNode api = fixture.manager(fixture.agent(key).port(), key);
         String id = server(api, "bad-ignore");
         put(api, id, "/a.txt", "here");
         Files.createSymbolicLink(agentRoot(id).resolve(".raptorignore"), Path.of("a.txt"));
@@ -210,8 +184,8 @@ class AgentBackupTest {
     @Test
     void aRestoreOfAServerWhoseAgentIsGoneAnswers503BeforeAnythingIsStoppedOrChanged() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key);
-        TestNode api = manager(agent.port(), key);
+        NodeAgentServer agent = fixture.agent(key);
+        TestNode api = fixture.manager(agent.port(), key);
         String id = server(api, "restore-agent-gone");
         put(api, id, "/a.txt", "kept");
         String bid = backup(api, id);
@@ -228,13 +202,13 @@ class AgentBackupTest {
     @Test
     void theAgentsFileRoutesAreLockedWhileItReceivesAndAppliesARestore() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key);
-        TestNode api = manager(agent.port(), key);
+        NodeAgentServer agent = fixture.agent(key);
+        TestNode api = fixture.manager(agent.port(), key);
         String id = server(api, "locked");
         put(api, id, "/a.txt", "backed up");
         String bid = backup(api, id);
         var b = api.get("/api/v1/servers/" + id + "/backups/" + bid).json();
-        byte[] archive = Files.readAllBytes(tmp.resolve("manager").resolve("backups").resolve(id).resolve(bid + ".tar.zst"));
+        byte[] archive = Files.readAllBytes(fixture.managerDir().resolve("backups").resolve(id).resolve(bid + ".tar.zst"));
         put(api, id, "/a.txt", "changed");
 
         // the archive's first half, then the body waits: the agent is in the middle of a restore (a plain socket, so

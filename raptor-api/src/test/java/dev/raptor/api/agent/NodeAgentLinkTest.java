@@ -1,17 +1,14 @@
 package dev.raptor.api.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.auth.FailedAuthLimit;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.api.tls.TlsSettings;
 import dev.raptor.core.node.LocalMachine;
 import dev.raptor.core.testing.TestCertificates;
-import dev.raptor.files.ServerVolumes;
-import dev.raptor.files.usage.UsageSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -21,10 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 
@@ -42,43 +36,15 @@ class NodeAgentLinkTest {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private NodeAgentServer agent(String key, UnaryOperator<ApiSettings> tweak) {
-        ServerVolumes volumes = new ServerVolumes(tmp.resolve("agent-volumes"), UsageSettings.defaults());
-        NodeAgentServer agent = NodeAgentServer.create(volumes, ApiKey.of(key, "test"),
-                tweak.apply(ApiSettings.defaults("127.0.0.1", 0, null, "test"))).start();
-        open.add(volumes);
-        open.add(agent);
-        return agent;
-    }
+    @RegisterExtension
+    final TestAgent fixture = new TestAgent(() -> tmp);
 
     private NodeAgentServer tlsAgent(String key, TestCertificates.Server cert) {
-        return agent(key, s -> s.withSecurity(s.security().withTls(TlsSettings.of(cert.certificate(), cert.key()))));
-    }
-
-    /** A daemon whose one node (this machine) keeps its servers' files with the agent at {@code address}. */
-    private TestNode manager(String address, String key, Path ca) {
-        NodeAgents agents = new NodeAgents(Map.of(LocalMachine.hostname(), URI.create(address)), key, ca);
-        TestNode node = TestNode.onFakeEngine(tmp.resolve("manager"), s -> s.withFiles(s.files().withAgents(agents)));
-        open.add(node);
-        return node;
-    }
-
-    private static String onThisNode(String name) {
-        return """
-                {"name": "%s", "image": "raptor-test/gameserver:1", "node": "%s"}""".formatted(name, LocalMachine.hostname());
+        return fixture.agent(key, s -> s.withSecurity(s.security().withTls(TlsSettings.of(cert.certificate(), cert.key()))));
     }
 
     private Path agentFile(String id, String path) {
-        return tmp.resolve("agent-volumes").resolve(id).resolve(path);
+        return fixture.agentVolumes().resolve(id).resolve(path);
     }
 
     // ------------------------------------------------------------------ TLS
@@ -89,8 +55,8 @@ class NodeAgentLinkTest {
         String key = ApiKey.generate();
         NodeAgentServer agent = tlsAgent(key, ca.server("agent", "ec"));
         assertThat(agent.scheme()).isEqualTo("https");
-        TestNode api = manager("https://127.0.0.1:" + agent.port(), key, ca.certificate());
-        String id = api.create(onThisNode("tls-files"));
+        TestNode api = fixture.manager("https://127.0.0.1:" + agent.port(), key, ca.certificate());
+        String id = api.create(TestAgent.onThisNode("tls-files"));
 
         TestNode.Res written = api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=/secret.txt",
                 "over tls".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
@@ -115,8 +81,8 @@ class NodeAgentLinkTest {
         TestCertificates.Ca otherCa = TestCertificates.ca(tmp.resolve("other-ca"), "other-ca");
         String key = ApiKey.generate();
         NodeAgentServer agent = tlsAgent(key, agentsCa.server("agent", "rsa"));
-        TestNode api = manager("https://127.0.0.1:" + agent.port(), key, otherCa.certificate());
-        String id = api.create(onThisNode("wrong-ca"));
+        TestNode api = fixture.manager("https://127.0.0.1:" + agent.port(), key, otherCa.certificate());
+        String id = api.create(TestAgent.onThisNode("wrong-ca"));
 
         TestNode.Res r = api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=/a.txt",
                 "never".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
@@ -133,8 +99,8 @@ class NodeAgentLinkTest {
         TestCertificates.Ca ca = TestCertificates.ca(tmp.resolve("ca"), "agents-ca");
         String key = ApiKey.generate();
         NodeAgentServer agent = tlsAgent(key, ca.server("agent", "ec"));
-        TestNode api = manager("http://127.0.0.1:" + agent.port(), key, null);
-        String id = api.create(onThisNode("plain-listed"));
+        TestNode api = fixture.manager("http://127.0.0.1:" + agent.port(), key, null);
+        String id = api.create(TestAgent.onThisNode("plain-listed"));
 
         TestNode.Res r = api.get("/api/v1/servers/" + id + "/files?path=/");
         assertThat(r.status()).as(r.toString()).isEqualTo(503);
@@ -152,7 +118,7 @@ class NodeAgentLinkTest {
     @Test
     void wrongAgentKeysFromOneAddressBlockItEvenForTheRightKeyWhileOtherAddressesAreServed() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key, s -> s.withSecurity(s.security().withAuthLimit(FailedAuthLimit.Settings.DEFAULTS.withLimit(3))));
+        NodeAgentServer agent = fixture.agent(key, s -> s.withSecurity(s.security().withAuthLimit(FailedAuthLimit.Settings.DEFAULTS.withLimit(3))));
         try (HttpClient guesser = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.1")).build();
              HttpClient manager = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build()) {
             for (int i = 0; i < 3; i++) {
@@ -174,7 +140,7 @@ class NodeAgentLinkTest {
 
     @Test
     void aRequestWithoutAKeyIsRefusedButNotCountedAsAGuess() throws Exception {
-        NodeAgentServer agent = agent(ApiKey.generate(), s -> s.withSecurity(s.security().withAuthLimit(FailedAuthLimit.Settings.DEFAULTS.withLimit(1))));
+        NodeAgentServer agent = fixture.agent(ApiKey.generate(), s -> s.withSecurity(s.security().withAuthLimit(FailedAuthLimit.Settings.DEFAULTS.withLimit(1))));
         try (HttpClient client = HttpClient.newHttpClient()) {
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port()
@@ -187,9 +153,9 @@ class NodeAgentLinkTest {
 
     @Test
     void aManagerItsAgentBlockedAfterWrongKeysAnswers503NamingTheKeySettingAndTheBlock() throws Exception {
-        NodeAgentServer agent = agent(ApiKey.generate(), s -> s.withSecurity(s.security().withAuthLimit(FailedAuthLimit.Settings.DEFAULTS.withLimit(2))));
-        TestNode api = manager("http://127.0.0.1:" + agent.port(), ApiKey.generate(), null);
-        String id = api.create(onThisNode("blocked-manager"));
+        NodeAgentServer agent = fixture.agent(ApiKey.generate(), s -> s.withSecurity(s.security().withAuthLimit(FailedAuthLimit.Settings.DEFAULTS.withLimit(2))));
+        TestNode api = fixture.manager("http://127.0.0.1:" + agent.port(), ApiKey.generate(), null);
+        String id = api.create(TestAgent.onThisNode("blocked-manager"));
 
         for (int i = 0; i < 2; i++) {
             TestNode.Res r = api.get("/api/v1/servers/" + id + "/files?path=/");
@@ -212,9 +178,9 @@ class NodeAgentLinkTest {
     @Test
     void theActivityEntryOfAnOperationThatEndsAfterIts202LandsInTheManagersLogOnceWithoutAnyoneAskingForIt() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key, UnaryOperator.identity());
-        TestNode api = manager("http://127.0.0.1:" + agent.port(), key, null);
-        String id = api.create(onThisNode("late-activity"));
+        NodeAgentServer agent = fixture.agent(key, UnaryOperator.identity());
+        TestNode api = fixture.manager("http://127.0.0.1:" + agent.port(), key, null);
+        String id = api.create(TestAgent.onThisNode("late-activity"));
         String files = "/api/v1/servers/" + id + "/files";
         assertThat(api.sendBytes("PUT", files + "/content?path=/world/level.dat", "x".repeat(10_000).getBytes(StandardCharsets.UTF_8),
                 "application/octet-stream").status()).isEqualTo(201);
@@ -239,9 +205,9 @@ class NodeAgentLinkTest {
     @Test
     void theActivityEntryOfAnOperationThatEndsWithinItsWaitComesBackWithTheAnswer() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key, UnaryOperator.identity());
-        TestNode api = manager("http://127.0.0.1:" + agent.port(), key, null);
-        String id = api.create(onThisNode("waited-activity"));
+        NodeAgentServer agent = fixture.agent(key, UnaryOperator.identity());
+        TestNode api = fixture.manager("http://127.0.0.1:" + agent.port(), key, null);
+        String id = api.create(TestAgent.onThisNode("waited-activity"));
         String files = "/api/v1/servers/" + id + "/files";
         assertThat(api.sendBytes("PUT", files + "/content?path=/old.log", "old".getBytes(StandardCharsets.UTF_8),
                 "application/octet-stream").status()).isEqualTo(201);

@@ -1,22 +1,16 @@
 package dev.raptor.api.agent;
 
-import dev.raptor.api.ApiSettings;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.node.LocalMachine;
-import dev.raptor.files.ServerVolumes;
-import dev.raptor.files.usage.UsageSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,49 +25,21 @@ class NodeAgentProxyTest {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private NodeAgentServer agent(String key) {
-        ServerVolumes volumes = new ServerVolumes(tmp.resolve("agent-volumes"), UsageSettings.defaults());
-        NodeAgentServer agent = NodeAgentServer.create(volumes, ApiKey.of(key, "test"),
-                ApiSettings.defaults("127.0.0.1", 0, null, "test")).start();
-        open.add(volumes);
-        open.add(agent);
-        return agent;
-    }
-
-    /** A daemon whose one node (this machine) keeps its servers' files with the agent at {@code port}. */
-    private TestNode manager(int port, String key) {
-        NodeAgents agents = new NodeAgents(Map.of(LocalMachine.hostname(), URI.create("http://127.0.0.1:" + port)), key);
-        TestNode node = TestNode.onFakeEngine(tmp.resolve("manager"), s -> s.withFiles(s.files().withAgents(agents)));
-        open.add(node);
-        return node;
-    }
-
-    private static String onThisNode(String name) {
-        return """
-                {"name": "%s", "image": "raptor-test/gameserver:1", "node": "%s"}""".formatted(name, LocalMachine.hostname());
-    }
+    @RegisterExtension
+    final TestAgent fixture = new TestAgent(() -> tmp);
 
     @Test
     void theFilesOfAServerOnANodeWithAnAgentAreTheAgentsAndAnsweredAsTheDaemonsOwn() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key);
-        TestNode api = manager(agent.port(), key);
-        String id = api.create(onThisNode("remote-files"));
+        NodeAgentServer agent = fixture.agent(key);
+        TestNode api = fixture.manager(agent.port(), key);
+        String id = api.create(TestAgent.onThisNode("remote-files"));
 
         TestNode.Res written = api.sendBytes("PUT", "/api/v1/servers/" + id + "/files/content?path=/notes/a.txt",
                 "hello agent".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
         assertThat(written.status()).as(written.toString()).isEqualTo(201);
-        assertThat(tmp.resolve("agent-volumes").resolve(id).resolve("notes").resolve("a.txt")).hasContent("hello agent");
-        assertThat(tmp.resolve("manager").resolve("volumes").resolve(id).resolve("notes")).doesNotExist();
+        assertThat(fixture.agentVolumes().resolve(id).resolve("notes").resolve("a.txt")).hasContent("hello agent");
+        assertThat(fixture.managerDir().resolve("volumes").resolve(id).resolve("notes")).doesNotExist();
 
         TestNode.Res listed = api.get("/api/v1/servers/" + id + "/files?path=/notes");
         assertThat(listed.status()).isEqualTo(200);
@@ -96,9 +62,9 @@ class NodeAgentProxyTest {
 
     @Test
     void anAgentThatRefusesThisDaemonsKeyAnswers503NamingTheSettingNot401() throws Exception {
-        NodeAgentServer agent = agent(ApiKey.generate());
-        TestNode api = manager(agent.port(), ApiKey.generate());
-        String id = api.create(onThisNode("wrong-key"));
+        NodeAgentServer agent = fixture.agent(ApiKey.generate());
+        TestNode api = fixture.manager(agent.port(), ApiKey.generate());
+        String id = api.create(TestAgent.onThisNode("wrong-key"));
 
         TestNode.Res r = api.get("/api/v1/servers/" + id + "/files?path=/");
         assertThat(r.status()).as(r.toString()).isEqualTo(503);
@@ -110,10 +76,10 @@ class NodeAgentProxyTest {
     @Test
     void anAgentThatIsGoneAnswers503NodeUnavailableOnEveryFileRouteAndNothingIsWrittenHere() throws Exception {
         String key = ApiKey.generate();
-        NodeAgentServer agent = agent(key);
+        NodeAgentServer agent = fixture.agent(key);
         int port = agent.port();
-        TestNode api = manager(port, key);
-        String id = api.create(onThisNode("agent-gone"));
+        TestNode api = fixture.manager(port, key);
+        String id = api.create(TestAgent.onThisNode("agent-gone"));
         String files = "/api/v1/servers/" + id + "/files";
         assertThat(api.sendBytes("PUT", files + "/content?path=/a.txt", "here".getBytes(StandardCharsets.UTF_8),
                 "application/octet-stream").status()).isEqualTo(201);
@@ -143,6 +109,6 @@ class NodeAgentProxyTest {
             assertThat(r.json().get("type").asText()).endsWith("node-unavailable");
             assertThat(r.json().get("detail").asText()).contains(LocalMachine.hostname()).contains("http://127.0.0.1:" + port);
         }
-        assertThat(tmp.resolve("manager").resolve("volumes").resolve(id)).as("nothing falls back to this machine's disk").doesNotExist();
+        assertThat(fixture.managerDir().resolve("volumes").resolve(id)).as("nothing falls back to this machine's disk").doesNotExist();
     }
 }

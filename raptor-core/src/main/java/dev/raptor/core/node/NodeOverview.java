@@ -43,8 +43,9 @@ public record NodeOverview(List<Node> nodes, List<ServerOnNode> unplaced) {
      * A node and what is on it.
      *
      * @param memoryLimitsBytes the memory the limits of its servers promise
+     * @param pendingRemovals   deleted servers whose files it still holds ({@link PendingRemovals})
      */
-    public record Node(RuntimeNode node, List<ServerOnNode> servers, long memoryLimitsBytes) {
+    public record Node(RuntimeNode node, List<ServerOnNode> servers, long memoryLimitsBytes, long pendingRemovals) {
         public Node {
             servers = List.copyOf(servers);
         }
@@ -78,10 +79,12 @@ public record NodeOverview(List<Node> nodes, List<ServerOnNode> unplaced) {
             List<ServerOnNode> list = node == null ? null : on.get(node);
             (list == null ? unplaced : list).add(server);
         }
+        Map<String, Long> pending = fleet.pendingRemovals().map(PendingRemovals::countByNode).orElse(Map.of());
         List<Node> out = new ArrayList<>();
         for (RuntimeNode n : nodes) {
             List<ServerOnNode> servers = on.get(n.name());
-            out.add(new Node(n, servers, servers.stream().mapToLong(ServerOnNode::memoryLimitBytes).sum()));
+            out.add(new Node(n, servers, servers.stream().mapToLong(ServerOnNode::memoryLimitBytes).sum(),
+                    pending.getOrDefault(n.name(), 0L)));
         }
         return new NodeOverview(out, unplaced);
     }

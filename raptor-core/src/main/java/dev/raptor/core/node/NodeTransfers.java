@@ -19,14 +19,22 @@ public interface NodeTransfers {
     String nodeOf(UUID serverId, Deadline deadline);
 
     /**
-     * Removes the server's files on the node it is placed on, through that node (the server is being deleted and no
-     * longer runs). The fleet calls it before it removes the server's containers and its data directory on this
-     * machine; nothing happens when the server was never placed.
+     * Where the server's files are, for their removal when the server is deleted: the node it is placed on, its volume
+     * and its image; null when it was never placed (its files are nowhere yet). The fleet asks before it removes the
+     * server's containers, removes the files through {@link #removeFiles}, and when the node cannot, records a
+     * {@link PendingRemoval} with the delete and removes them once the node answers ({@link PendingRemovals}).
      *
-     * @param dataDir the server's data directory as this daemon knows it
-     * @throws Exception when the node could not remove them (the fleet records that and deletes the server anyway)
+     * @param generation when the server was created (tells it from a later server with the same id)
      */
-    void removeFiles(UUID serverId, Path dataDir, Deadline deadline) throws Exception;
+    PendingRemoval.Target filesOf(UUID serverId, java.time.Instant generation, Path dataDir, Deadline deadline);
+
+    /**
+     * Removes a deleted server's files on the node {@code target} names, through that node (no service is needed: the
+     * server is gone). Removing what is gone already succeeds.
+     *
+     * @throws Exception when the node could not remove them (it is down, or does not answer within {@code deadline})
+     */
+    void removeFiles(PendingRemoval.Target target, Deadline deadline) throws Exception;
 
     /**
      * The move of a stopped server's files and placement from {@code from} to {@code to}, not begun yet.

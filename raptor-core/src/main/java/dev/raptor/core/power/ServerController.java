@@ -253,6 +253,14 @@ public final class ServerController implements AutoCloseable {
         return server.health();
     }
 
+    /**
+     * Whether a start or a delete would act on the container the controller knows without searching; false once an
+     * engine event told of another container of this server. Package-private: tests wait for an event to be heard.
+     */
+    boolean trustsKnownContainer() {
+        return server.known() != null;
+    }
+
     /** Called by the fleet's event router for every engine event about this server's containers. */
     public void onRuntimeEvent(RuntimeEvent.ContainerEvent event) {
         if (event instanceof RuntimeEvent.Removed r) {

@@ -64,6 +64,8 @@ public final class ServerFleet implements AutoCloseable {
     private final EngineOutages outages = new EngineOutages();
     private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
     private final List<SpecCheck> specChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The files deleted servers left on nodes that were down; none on a runtime of one machine. */
+    private final dev.raptor.core.node.PendingRemovals removals;
     private volatile Subscription events;
     private volatile Thread sweeper;
     private volatile boolean closed;
@@ -85,6 +87,13 @@ public final class ServerFleet implements AutoCloseable {
         this.bus = bus;
         this.settings = settings;
         this.hostPorts = hostPorts;
+        this.removals = runtime.transfers().map(nodes -> new dev.raptor.core.node.PendingRemovals(this.store, nodes,
+                settings.diskTimeout().plus(settings.engineTimeout()))).orElse(null);
+    }
+
+    /** The files deleted servers left on nodes that were down, removed once their node answers; empty on one machine. */
+    public Optional<dev.raptor.core.node.PendingRemovals> pendingRemovals() {
+        return Optional.ofNullable(removals);
     }
 
     /**
@@ -312,6 +321,9 @@ public final class ServerFleet implements AutoCloseable {
 
     /** Every {@code observeEvery}: one engine listing, and an observation for each controller that disagrees with it. */
     private void startSweeper() {
+        if (removals != null) {
+            removals.start(); // boot: what a previous run's deletes left
+        }
         sweeper = Thread.ofVirtual().name("fleet-sweeper").start(() -> {
             while (!closed) {
                 try {
@@ -359,6 +371,9 @@ public final class ServerFleet implements AutoCloseable {
     private void forget(UUID id) {
         controllers.remove(id);
         ports.release(id);
+        if (removals != null) {
+            removals.wake(); // the delete may have left a record
+        }
     }
 
     // ------------------------------------------------------------------ servers
@@ -811,6 +826,9 @@ public final class ServerFleet implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (removals != null) {
+            removals.close();
+        }
         Thread s = sweeper;
         if (s != null) {
             s.interrupt();

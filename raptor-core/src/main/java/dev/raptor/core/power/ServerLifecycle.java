@@ -3,6 +3,8 @@ package dev.raptor.core.power;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.allocation.PortInUse;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.node.NodeTransfers;
+import dev.raptor.core.node.PendingRemoval;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -779,7 +781,7 @@ final class ServerLifecycle {
             // is forced (whatever ran behind Raptor's back stops with it); if the engine no longer has it, the server's
             // containers are searched for and removed as below.
             server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
-            deleteNodeFiles();
+            PendingRemoval.Target left = deleteNodeFiles();
             try {
                 runtime.remove(known.ref(), call());
             } catch (EngineException.NotFound gone) {
@@ -787,7 +789,7 @@ final class ServerLifecycle {
                     removeQuietly(c.ref());
                 }
             }
-            return deleted(op);
+            return deleted(op, left);
         }
         // one search: stop (or kill) whatever of it runs, then remove all of it
         List<ContainerInfo> found = runtime.findToRemove(id, call());
@@ -802,17 +804,21 @@ final class ServerLifecycle {
             }
         }
         server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
-        deleteNodeFiles();
+        PendingRemoval.Target left = deleteNodeFiles();
         for (ContainerInfo c : found) {
             removeQuietly(c.ref());
         }
-        return deleted(op);
+        return deleted(op, left);
     }
 
-    /** The server's containers are gone: its data directory, its record and its controller go too. */
-    private PowerResult deleted(Submission op) {
+    /**
+     * The server's containers are gone: its data directory, its record and its controller go too; {@code left} (null:
+     * nothing) is what its node could not remove, recorded with the delete.
+     */
+    private PowerResult deleted(Submission op, PendingRemoval.Target left) {
         deleteDataDirectory();
-        store.delete(id);
+        // with the record of the files its node still holds, if any: one transaction, so neither is lost
+        store.delete(id, left);
         server.markDeleted();
         server.publish(new ServerEvent.Deleted(id, Instant.now()));
         try {
@@ -825,19 +831,44 @@ final class ServerLifecycle {
 
     /**
      * On a runtime of many machines, the server's files on its node (another machine's disk, or a directory of that
-     * node's own): removed through that node while its placement is still known, before its containers go.
+     * node's own): removed through that node while its placement is still known, before its containers go. Returns
+     * what its node could not remove now (it is down or does not answer), for the delete to record: the fleet's
+     * {@link dev.raptor.core.node.PendingRemovals} removes it once the node answers. Null when nothing is left.
      */
-    private void deleteNodeFiles() {
-        runtime.transfers().ifPresent(nodes -> {
-            try {
-                nodes.removeFiles(id, dataDirectories.of(id), Deadline.in(settings.diskTimeout().plus(settings.engineTimeout())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("server={} could not delete its files on its node: {}", id, e.getMessage());
-                server.activity("delete", "could not delete its files on its node: " + e.getMessage(), Map.of());
-            }
-        });
+    private PendingRemoval.Target deleteNodeFiles() {
+        NodeTransfers nodes = runtime.transfers().orElse(null);
+        if (nodes == null) {
+            return null;
+        }
+        Deadline deadline = Deadline.in(settings.diskTimeout().plus(settings.engineTimeout()));
+        PendingRemoval.Target files;
+        try {
+            Instant generation = store.find(id).map(StoredServer::createdAt).orElse(Instant.EPOCH);
+            files = nodes.filesOf(id, generation, dataDirectories.of(id), deadline);
+        } catch (RuntimeException e) {
+            log.warn("server={} could not learn where its files are: {}", id, e.getMessage());
+            server.activity("delete", "could not learn which node holds its files, so they were not removed: " + e.getMessage(), Map.of());
+            return null;
+        }
+        if (files == null) {
+            return null;
+        }
+        try {
+            nodes.removeFiles(files, deadline);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return pending(files, "the delete was interrupted");
+        } catch (Exception e) {
+            return pending(files, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private PendingRemoval.Target pending(PendingRemoval.Target files, String why) {
+        log.warn("server={} its node={} could not remove its files now, they are removed once it answers: {}", id, files.node(), why);
+        server.activity("delete", "its node " + files.node() + " could not remove its files now (" + why
+                + "); they are removed once the node answers", Map.of("node", files.node(), "pendingRemoval", "true"));
+        return new PendingRemoval.Target(files.serverId(), files.generation(), files.node(), files.volume(), files.image(), why);
     }
 
     private void deleteDataDirectory() {

@@ -58,6 +58,26 @@ public final class ActivityPublishingStore implements ServerStore {
     }
 
     @Override
+    public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending) {
+        return delegate.delete(id, pending);
+    }
+
+    @Override
+    public List<dev.raptor.core.node.PendingRemoval> pendingRemovals() {
+        return delegate.pendingRemovals();
+    }
+
+    @Override
+    public void removalFailed(long removalId, int attempts, java.time.Instant nextAttempt, String error) {
+        delegate.removalFailed(removalId, attempts, nextAttempt, error);
+    }
+
+    @Override
+    public void removalDone(long removalId) {
+        delegate.removalDone(removalId);
+    }
+
+    @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
         ActivityEntry e = delegate.appendActivity(server, type, message, details);
         if (e != null) {

@@ -45,6 +45,21 @@ public interface ServerStore {
     /** Removes the server; its activity log stays. Returns whether it existed. */
     boolean delete(UUID id);
 
+    /**
+     * Removes the server and, in the same transaction, records that its files on a node are still to be removed
+     * ({@link dev.raptor.core.node.PendingRemovals} removes them once the node answers). Returns whether it existed.
+     */
+    boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending);
+
+    /** The deleted servers' files still to be removed on their nodes, oldest first. */
+    List<dev.raptor.core.node.PendingRemoval> pendingRemovals();
+
+    /** Records a failed attempt of a pending removal: how many there were, when the next is due and why it failed. */
+    void removalFailed(long removalId, int attempts, java.time.Instant nextAttempt, String error);
+
+    /** Drops a pending removal: its files are gone (or belong to nobody it could harm). */
+    void removalDone(long removalId);
+
     /** Appends to the server's activity log and returns the stored entry (with its id and time). */
     ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details);
 

@@ -29,6 +29,8 @@ public final class MemoryStore implements ServerStore {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<UUID, StoredServer> servers = new LinkedHashMap<>();
     private final List<ActivityEntry> activity = new ArrayList<>();
+    private final Map<Long, dev.raptor.core.node.PendingRemoval> removals = new LinkedHashMap<>();
+    private long removalIds;
     private volatile Consumer<ActivityEntry> onActivity = e -> { };
 
     /**
@@ -123,9 +125,51 @@ public final class MemoryStore implements ServerStore {
 
     @Override
     public boolean delete(UUID id) {
+        return delete(id, null);
+    }
+
+    @Override
+    public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending) {
         lock.lock();
         try {
-            return servers.remove(id) != null;
+            boolean existed = servers.remove(id) != null;
+            if (existed && pending != null) {
+                long n = ++removalIds;
+                removals.put(n, new dev.raptor.core.node.PendingRemoval(n, pending, Instant.now(), 1,
+                        Instant.now().plus(dev.raptor.core.node.PendingRemovals.delayAfter(1)), pending.reason()));
+            }
+            return existed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<dev.raptor.core.node.PendingRemoval> pendingRemovals() {
+        lock.lock();
+        try {
+            return List.copyOf(removals.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void removalFailed(long removalId, int attempts, Instant nextAttempt, String error) {
+        lock.lock();
+        try {
+            removals.computeIfPresent(removalId, (k, r) -> new dev.raptor.core.node.PendingRemoval(k, r.target(), r.since(), attempts,
+                    nextAttempt, error));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void removalDone(long removalId) {
+        lock.lock();
+        try {
+            removals.remove(removalId);
         } finally {
             lock.unlock();
         }

@@ -39,7 +39,8 @@ public final class Migrations {
             Migration.fromFileName("V7__backups.sql"),
             Migration.fromFileName("V8__templates_and_installs.sql"),
             Migration.fromFileName("V9__updates.sql"),
-            Migration.fromFileName("V10__operation_kinds_and_progress.sql"));
+            Migration.fromFileName("V10__operation_kinds_and_progress.sql"),
+            Migration.fromFileName("V11__pending_removals.sql"));
 
     static {
         for (int i = 0; i < ALL.size(); i++) {

@@ -29,10 +29,13 @@ public record NodeList(List<Node> nodes, List<Server> unplaced) {
      *                          free memory as the kernel counts it is in {@code GET /system})
      * @param ports             the host ports its servers publish there
      * @param servers           the servers on it
+     * @param pendingRemovals   deleted servers whose files it still holds: it was down when they were deleted, and
+     *                          they are removed once it answers (0 on one machine)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Node(String name, String state, String reason, String address, int cpus, long memoryBytes,
-                       long memoryLimitsBytes, long memoryFreeBytes, List<Port> ports, List<Server> servers) {
+                       long memoryLimitsBytes, long memoryFreeBytes, List<Port> ports, List<Server> servers,
+                       long pendingRemovals) {
     }
 
     /** A host port a server publishes on its node. */
