@@ -61,6 +61,20 @@ exec 9<>"$D/stdin.pipe"
     r_put pump.done "$R_LOG_RUN"
 } 9<&- &
 
+# r_join PROCS PID: moves this shell, process PID, into the cgroup whose cgroup.procs is PROCS. Under cgroup v1 it
+# writes 0 into the cgroup's `tasks` instead: "the writing thread", which the kernel moves without taking its
+# global migration lock, whose writer first waits an RCU grace period when no move came just before (some 10 ms,
+# at every quiet start). The writer is this shell itself (echo is a builtin) and a shell has one thread, so
+# the whole process moves and everything it execs or forks is born there. cgroup v2, or a `tasks` this
+# user may not write, takes PID in cgroup.procs.
+r_join() {
+    r_t=${1%/cgroup.procs}/tasks
+    if [ -f "$r_t" ] && { echo 0 > "$r_t"; } 2>/dev/null; then
+        return 0
+    fi
+    echo "$2" > "$1"
+}
+
 # The server: join its cgroups before anything of it runs, enter its data directory, announce its pid
 # (so main.pid means "in its cgroup, about to run"), then r_exec (setsid, the drop to the server's user,
 # CPU pinning, `sh -c <startup>`: one pid throughout).
@@ -68,7 +82,7 @@ exec 9<>"$D/stdin.pipe"
     exec 9<&-
     read -r r_me r_rest < /proc/self/stat
     for r_f in $R_CGROUP_PROCS; do
-        echo "$r_me" > "$r_f" || { echo "[raptor] could not move the server into its cgroup ($r_f)" >&2; exit 125; }
+        r_join "$r_f" "$r_me" || { echo "[raptor] could not move the server into its cgroup ($r_f)" >&2; exit 125; }
     done
     cd "$R_DATA" || { echo "[raptor] could not enter the data directory $R_DATA" >&2; exit 125; }
     r_start_time "$r_me" && r_put main.pid "$r_me $r_st"

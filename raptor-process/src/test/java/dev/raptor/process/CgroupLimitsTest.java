@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Limits are enforced through a cgroup per server where the host allows one, and reported as missing where it does not. */
 class CgroupLimitsTest {
@@ -65,6 +67,44 @@ class CgroupLimitsTest {
                 assertThat(read(dir.resolve("cgroup.procs")).lines()).contains(Long.toString(pid));
             }
             assertThat(info.warnings()).noneMatch(w -> w.contains("WITHOUT"));
+        }
+
+        /**
+         * The server joins its cgroup in every hierarchy before anything of it runs, and what it starts is born there.
+         * Under v1 the supervisor's shell moves itself (the kernel's "this thread", in each hierarchy's {@code tasks}):
+         * were the mover any other process, or the wrong file, the server would stay outside some hierarchy.
+         */
+        @Test
+        void theServerAndWhatItStartsAreInItsCgroupInEveryHierarchy() throws Exception {
+            RuntimeInfo info = runtime.info(soon());
+            String version = info.details().get("cgroupVersion");
+            if (version.equals("none")) {
+                assertThat(info.warnings()).anyMatch(w -> w.contains("WITHOUT memory, CPU and process-count limits"));
+                return;
+            }
+            ServerSpec spec = ServerSpec.builder().name("joined").startup("sleep 600 & echo \"child $!\"; exec sleep 601").build();
+            ContainerRef ref = started(spec);
+            long main = runtime.mainPid(ref).orElseThrow();
+            String child;
+            try (Console console = follow(ref)) {
+                await().atMost(PATIENCE).until(() -> console.texts().stream().anyMatch(t -> t.startsWith("child ")));
+                child = console.texts().stream().filter(t -> t.startsWith("child ")).findFirst().orElseThrow().substring("child ".length());
+            }
+            String id = spec.id().toString();
+
+            for (String pid : List.of(Long.toString(main), child)) {
+                List<String> memberships = Files.readAllLines(Path.of("/proc", pid, "cgroup"), StandardCharsets.US_ASCII);
+                if (version.equals("v1")) {
+                    for (String controller : List.of("memory", "cpu", "cpuacct", "pids")) {
+                        assertThat(memberships).as("process %s in the %s hierarchy", pid, controller)
+                                .anyMatch(l -> l.matches("\\d+:([^:]*,)?" + controller + "(,[^:]*)?:/raptor/" + id));
+                        Path procs = Path.of("/sys/fs/cgroup", controller, "raptor", id, "cgroup.procs");
+                        assertThat(read(procs).lines()).as("%s lists process %s", procs, pid).contains(pid);
+                    }
+                } else {
+                    assertThat(memberships).as("process %s", pid).contains("0::/raptor/" + id);
+                }
+            }
         }
 
         @Test
