@@ -3,10 +3,12 @@
 # Runs one game server for dev.raptor.process.ProcessRuntime and outlives the daemon that started it:
 #     sh <record>/supervisor.sh <record>
 # as the leader of a session of its own (the runtime spawns it so: posix_spawn's POSIX_SPAWN_SETSID, or setsid(1)).
-# Its settings come from <record>/run.conf, shell assignments and two functions that the runtime
-# writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale)
-# and r_exec (execs the server's command line). The runtime has already created the FIFOs stdin.pipe,
-# out.pipe and err.pipe and removed the files of the previous run.
+# Its settings come from <record>/run.conf, shell assignments and three functions that the runtime
+# writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale),
+# r_exec (execs the server's command line) and r_join (moves this shell into one of the server's cgroups,
+# see dev.raptor.process.CgroupJoin: under v1 without the kernel's global lock and its RCU wait). The
+# runtime has already created the FIFOs stdin.pipe, out.pipe and err.pipe and removed the files of the
+# previous run.
 #
 # What it leaves in the record directory, each one line written by a single write(2) into a file the runtime
 # removed before the run (r_put): a reader sees it absent, empty, or whole, and takes it as written only once
@@ -60,20 +62,6 @@ exec 9<>"$D/stdin.pipe"
     (r_awk -v dir="$D" -v run="$R_LOG_RUN" -v max="$R_LOG_BYTES" -v keep="$R_LOG_FILES" -v rm="$R_RM" -f "$D/pump.awk")
     r_put pump.done "$R_LOG_RUN"
 } 9<&- &
-
-# r_join PROCS PID: moves this shell, process PID, into the cgroup whose cgroup.procs is PROCS. Under cgroup v1 it
-# writes 0 into the cgroup's `tasks` instead: "the writing thread", which the kernel moves without taking its
-# global migration lock, whose writer first waits an RCU grace period when no move came just before (some 10 ms,
-# at every quiet start). The writer is this shell itself (echo is a builtin) and a shell has one thread, so
-# the whole process moves and everything it execs or forks is born there. cgroup v2, or a `tasks` this
-# user may not write, takes PID in cgroup.procs.
-r_join() {
-    r_t=${1%/cgroup.procs}/tasks
-    if [ -f "$r_t" ] && { echo 0 > "$r_t"; } 2>/dev/null; then
-        return 0
-    fi
-    echo "$2" > "$1"
-}
 
 # The server: join its cgroups before anything of it runs, enter its data directory, announce its pid
 # (so main.pid means "in its cgroup, about to run"), then r_exec (setsid, the drop to the server's user,

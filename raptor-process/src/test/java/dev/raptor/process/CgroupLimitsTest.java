@@ -1,5 +1,7 @@
 package dev.raptor.process;
 
+import dev.raptor.core.exec.ExecRequest;
+import dev.raptor.core.exec.ExecResult;
 import dev.raptor.core.limits.Limits;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -76,12 +78,8 @@ class CgroupLimitsTest {
          */
         @Test
         void theServerAndWhatItStartsAreInItsCgroupInEveryHierarchy() throws Exception {
-            RuntimeInfo info = runtime.info(soon());
-            String version = info.details().get("cgroupVersion");
-            if (version.equals("none")) {
-                assertThat(info.warnings()).anyMatch(w -> w.contains("WITHOUT memory, CPU and process-count limits"));
-                return;
-            }
+            String version = runtime.info(soon()).details().get("cgroupVersion");
+            assertThat(version).as("this host makes cgroups (the test without them is WithoutCgroups)").isIn("v1", "v2");
             ServerSpec spec = ServerSpec.builder().name("joined").startup("sleep 600 & echo \"child $!\"; exec sleep 601").build();
             ContainerRef ref = started(spec);
             long main = runtime.mainPid(ref).orElseThrow();
@@ -90,21 +88,51 @@ class CgroupLimitsTest {
                 await().atMost(PATIENCE).until(() -> console.texts().stream().anyMatch(t -> t.startsWith("child ")));
                 child = console.texts().stream().filter(t -> t.startsWith("child ")).findFirst().orElseThrow().substring("child ".length());
             }
-            String id = spec.id().toString();
 
             for (String pid : List.of(Long.toString(main), child)) {
-                List<String> memberships = Files.readAllLines(Path.of("/proc", pid, "cgroup"), StandardCharsets.US_ASCII);
-                if (version.equals("v1")) {
-                    for (String controller : List.of("memory", "cpu", "cpuacct", "pids")) {
-                        assertThat(memberships).as("process %s in the %s hierarchy", pid, controller)
-                                .anyMatch(l -> l.matches("\\d+:([^:]*,)?" + controller + "(,[^:]*)?:/raptor/" + id));
-                        Path procs = Path.of("/sys/fs/cgroup", controller, "raptor", id, "cgroup.procs");
-                        assertThat(read(procs).lines()).as("%s lists process %s", procs, pid).contains(pid);
-                    }
-                } else {
-                    assertThat(memberships).as("process %s", pid).contains("0::/raptor/" + id);
+                assertInItsCgroup(version, spec, pid, Files.readAllLines(Path.of("/proc", pid, "cgroup"), StandardCharsets.US_ASCII));
+                for (Path procs : procsFiles(version, spec)) {
+                    assertThat(read(procs).lines()).as("%s lists process %s", procs, pid).contains(pid);
                 }
             }
+        }
+
+        /** A command run beside the server (an exec, a health check) joins the server's cgroup as the server did. */
+        @Test
+        void aCommandRunBesideTheServerIsInItsCgroupInEveryHierarchy() throws Exception {
+            String version = runtime.info(soon()).details().get("cgroupVersion");
+            assertThat(version).as("this host makes cgroups (the test without them is WithoutCgroups)").isIn("v1", "v2");
+            ServerSpec spec = ServerSpec.builder().name("beside").startup("exec sleep 600").build();
+            ContainerRef ref = started(spec);
+
+            ExecResult r = runtime.exec(ref, ExecRequest.of("sh", "-c", "echo $$; cat /proc/self/cgroup"), soon());
+
+            assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isZero();
+            List<String> lines = r.stdout().lines().toList();
+            // the shell and its cat are in the same cgroups: cat inherited them
+            assertInItsCgroup(version, spec, lines.getFirst(), lines.subList(1, lines.size()));
+        }
+
+        private static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids");
+
+        /** {@code memberships}: the lines of the process's /proc/PID/cgroup. */
+        private static void assertInItsCgroup(String version, ServerSpec spec, String pid, List<String> memberships) {
+            String id = spec.id().toString();
+            if (version.equals("v1")) {
+                for (String controller : V1_CONTROLLERS) {
+                    assertThat(memberships).as("process %s in the %s hierarchy", pid, controller)
+                            .anyMatch(l -> l.matches("\\d+:([^:]*,)?" + controller + "(,[^:]*)?:/raptor/" + id));
+                }
+            } else {
+                assertThat(memberships).as("process %s", pid).contains("0::/raptor/" + id);
+            }
+        }
+
+        private static List<Path> procsFiles(String version, ServerSpec spec) {
+            String id = spec.id().toString();
+            return version.equals("v1")
+                    ? V1_CONTROLLERS.stream().map(c -> Path.of("/sys/fs/cgroup", c, "raptor", id, "cgroup.procs")).toList()
+                    : List.of(Path.of("/sys/fs/cgroup/raptor", id, "cgroup.procs"));
         }
 
         @Test
