@@ -39,13 +39,18 @@ r_put() {
     printf '%s\n' "$2" > "$D/$1"
 }
 
-# r_start_time PID: sets r_st to the start time of process PID
+# r_start_time PID: sets r_st to the start time of process PID (r_line: its /proc/PID/stat line)
 r_start_time() {
-    r_st=
+    r_line=
     IFS= read -r r_line < "/proc/$1/stat" || return 1
-    r_line=${r_line##*) }
-    set -- $r_line
+    r_stat_start
+}
+
+# r_stat_start: sets r_st to the start time in the /proc/PID/stat line r_line
+r_stat_start() {
+    set -- ${r_line##*) }
     r_st=${20}
+    [ -n "$r_st" ]
 }
 
 . "$D/run.conf" || { r_put exit 120; exit 120; }
@@ -68,12 +73,14 @@ exec 9<>"$D/stdin.pipe"
 # CPU pinning, `sh -c <startup>`: one pid throughout).
 (
     exec 9<&-
-    read -r r_me r_rest < /proc/self/stat
+    # one read of its stat line gives both its pid and its start time (the shell's read takes a byte per read(2))
+    r_start_time self || { echo "[raptor] could not read /proc/self/stat" >&2; exit 125; }
+    r_me=${r_line%% *}
     for r_f in $R_CGROUP_PROCS; do
         r_join "$r_f" "$r_me" || { echo "[raptor] could not move the server into its cgroup ($r_f)" >&2; exit 125; }
     done
     cd "$R_DATA" || { echo "[raptor] could not enter the data directory $R_DATA" >&2; exit 125; }
-    r_start_time "$r_me" && r_put main.pid "$r_me $r_st"
+    r_put main.pid "$r_me $r_st"
     r_exec
 ) < "$D/stdin.pipe" > "$D/out.pipe" 2> "$D/err.pipe" &
 r_main=$!
