@@ -78,8 +78,7 @@ class CgroupLimitsTest {
          */
         @Test
         void theServerAndWhatItStartsAreInItsCgroupInEveryHierarchy() throws Exception {
-            String version = runtime.info(soon()).details().get("cgroupVersion");
-            assertThat(version).as("this host makes cgroups (the test without them is WithoutCgroups)").isIn("v1", "v2");
+            String version = cgroupVersion();
             ServerSpec spec = ServerSpec.builder().name("joined").startup("sleep 600 & echo \"child $!\"; exec sleep 601").build();
             ContainerRef ref = started(spec);
             long main = runtime.mainPid(ref).orElseThrow();
@@ -100,8 +99,7 @@ class CgroupLimitsTest {
         /** A command run beside the server (an exec, a health check) joins the server's cgroup as the server did. */
         @Test
         void aCommandRunBesideTheServerIsInItsCgroupInEveryHierarchy() throws Exception {
-            String version = runtime.info(soon()).details().get("cgroupVersion");
-            assertThat(version).as("this host makes cgroups (the test without them is WithoutCgroups)").isIn("v1", "v2");
+            String version = cgroupVersion();
             ServerSpec spec = ServerSpec.builder().name("beside").startup("exec sleep 600").build();
             ContainerRef ref = started(spec);
 
@@ -111,6 +109,13 @@ class CgroupLimitsTest {
             List<String> lines = r.stdout().lines().toList();
             // the shell and its cat are in the same cgroups: cat inherited them
             assertInItsCgroup(version, spec, lines.getFirst(), lines.subList(1, lines.size()));
+        }
+
+        /** The cgroup version the runtime found: "v1" or "v2" (the tests without cgroups are {@link WithoutCgroups}). */
+        private String cgroupVersion() {
+            String version = runtime.info(soon()).details().get("cgroupVersion");
+            assertThat(version).as("this host makes cgroups").isIn("v1", "v2");
+            return version;
         }
 
         private static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids");
