@@ -244,6 +244,63 @@ class AgentBackupTest {
         assertThat(after.status()).as("unlocked once the restore is over").isEqualTo(200);
     }
 
+    @Test
+    void aRestoreWhoseConnectionBreaksRightAfterTheSwapIsRecordedCompletedAndTheServerRunsAgain() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = fixture.agent(key);
+        CuttingProxy link = fixture.closing(new CuttingProxy(agent.port()));
+        TestNode api = fixture.manager(link.port(), key);
+        String id = server(api, "cut-after-swap");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        Map<String, String> backedUp = digests(agentRoot(id));
+        put(api, id, "/world/level.dat", "level two");
+        assertThat(api.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\", \"timeout\": 60}").status()).isEqualTo(200);
+
+        java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
+        agent.beforeRestorePhase(phase -> {
+            if (phase == dev.raptor.files.RestorePhase.SWAPPED) {
+                cut.addAndGet(link.cut()); // the files are the backup's; the manager has not read the answer's end
+            }
+        });
+        TestNode.Res restored = api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("done");
+        assertThat(digests(agentRoot(id))).isEqualTo(backedUp);
+        TestNode.Res record = api.get("/api/v1/servers/" + id + "/backups/" + bid);
+        assertThat(api.get("/api/v1/servers/" + id).json().get("state").asText()).as("started again, as it ran").isEqualTo("running");
+        assertThat(record.status()).as(record.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void aRestoreWhoseConnectionBreaksBeforeTheSwapIsRecordedFailedAndTheServersFilesAreThePreviousOnes() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = fixture.agent(key);
+        CuttingProxy link = fixture.closing(new CuttingProxy(agent.port()));
+        TestNode api = fixture.manager(link.port(), key);
+        String id = server(api, "cut-before-swap");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        put(api, id, "/world/level.dat", "level two");
+        Map<String, String> previous = digests(agentRoot(id));
+
+        java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
+        agent.beforeRestorePhase(phase -> {
+            if (phase == dev.raptor.files.RestorePhase.STAGED) {
+                cut.addAndGet(link.cut()); // staged beside the root, not swapped in
+            }
+        });
+        TestNode.Res restored = api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut before the swap").isPositive();
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).contains("before its files were swapped in").doesNotContain("unknown");
+        assertThat(digests(agentRoot(id))).isEqualTo(previous);
+        assertThat(Files.list(fixture.agentVolumes()).map(p -> p.getFileName().toString()))
+                .as("no spooled archive or staged tree is left beside the volumes").containsExactly(id);
+    }
+
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */
     static Map<String, String> digests(Path root) throws Exception {
         Map<String, String> out = new java.util.TreeMap<>();
