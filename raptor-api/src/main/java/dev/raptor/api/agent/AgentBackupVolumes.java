@@ -211,24 +211,33 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
                     throw unknown(serverId, cut, "the agent knows no restore " + request
                             + " (it did not receive the request, or it restarted since)", broken);
                 }
+                AgentRestores.Outcome o = null;
                 if (r != null && r.statusCode() == 200) {
-                    AgentRestores.Outcome o = JSON.readValue(r.body(), AgentRestores.Outcome.class);
-                    if (o.state().equals(AgentRestores.Outcome.COMPLETED)) {
+                    try {
+                        o = JSON.readValue(r.body(), AgentRestores.Outcome.class);
+                    } catch (IOException notAnOutcome) {
+                        last = "the agent's answer is not a restore's outcome: " + notAnOutcome.getMessage();
+                    }
+                }
+                if (o != null) {
+                    if (AgentRestores.Outcome.COMPLETED.equals(o.state()) && o.result() != null) {
                         log.atInfo().addKeyValue("server", serverId).addKeyValue("node", node).addKeyValue("request", request)
                                 .log("the agent reports that the restore whose answer broke completed");
                         return o.result();
                     }
-                    if (o.state().equals(AgentRestores.Outcome.FAILED)) {
-                        IOException failed = failure(serverId, backup, String.valueOf(o.problem()));
+                    if (AgentRestores.Outcome.FAILED.equals(o.state()) && o.problem() != null) {
+                        IOException failed = failure(serverId, backup, o.problem().toString());
                         if (!(failed instanceof BackupException)) { // said as what it is: nothing was swapped in
                             failed = new IOException("node " + node + ": the restore failed there before its files were swapped "
                                     + "in, the previous ones are in place (its answer broke: " + cut + "; the agent reports: "
-                                    + o.problem().path("detail").asText(String.valueOf(o.problem())) + ")");
+                                    + o.problem().path("detail").asText(o.problem().toString()) + ")");
                         }
                         failed.addSuppressed(broken);
                         throw failed;
                     }
-                    last = "the agent still runs it";
+                    if (AgentRestores.Outcome.RUNNING.equals(o.state())) {
+                        last = "the agent still runs it";
+                    }
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw unknown(serverId, cut, "it could not tell within " + OUTCOME.toSeconds() + " s (" + last + ")", broken);
