@@ -70,8 +70,22 @@ final class QuickPs {
         return true;
     }
 
+    /**
+     * The list asked for on {@code env}'s daemon socket, on a thread of its own ({@link SocketGet#ask}), before anything
+     * else of the run; null when the daemon is not on a Unix socket (or {@code env} names none that reads).
+     */
+    static SocketGet.Pending askFirst(Map<String, String> env) {
+        try {
+            return DaemonAddress.of(null, null, null, null, env).endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
+                    ? SocketGet.ask(socket, "/servers", QUICK_BUDGET) : null;
+        } catch (IllegalArgumentException e) {
+            return null; // run says what is wrong with it
+        }
+    }
+
+    /** Runs a plain ps; {@code asked} is its list when {@link #askFirst} asked for it already (null: asked here). */
     static int run(String[] args, Map<String, String> env, InputStream in, OutputStream bytesOut, PrintWriter out,
-                   PrintWriter err, Terminal terminal) {
+                   PrintWriter err, Terminal terminal, SocketGet.Pending asked) {
         Set<String> flags = new HashSet<>();
         for (int i = 1; i < args.length; i++) {
             flags.add(canonical(args[i]));
@@ -88,7 +102,8 @@ final class QuickPs {
             boolean noTrunc = flags.contains("--no-trunc");
             boolean json = flags.contains("--json");
             Optional<byte[]> body = address.endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
-                    ? fetchWhilePreparing(socket, terminal, all, quiet, noTrunc, json) : Optional.empty();
+                    ? fetchWhilePreparing(asked != null ? asked : SocketGet.ask(socket, "/servers", QUICK_BUDGET), terminal, all, quiet, noTrunc, json)
+                    : Optional.empty();
             // (no lambdas or method references on this path: each costs a class spun at run time, every run)
             if (body.isPresent() && json) {
                 // the documents themselves are printed: the wire records read and write them
@@ -113,16 +128,16 @@ final class QuickPs {
     }
 
     /**
-     * {@code GET /servers} on {@code socket} ({@link SocketGet}), asked on a thread of its own while this one runs the
-     * printing code once on {@link #PREPARATION}, output discarded (a table or {@code -q}; {@code --json} only waits).
+     * The answer to {@code list} ({@code GET /servers}, asked on a thread of its own by {@link SocketGet#ask}), waited for
+     * after this thread has run the printing code once on {@link #PREPARATION}, output discarded (a table or {@code -q};
+     * {@code --json} only waits).
      * Each half is mostly one-time start-up, interpreted: the first Unix-domain socket of a JVM initialises the JDK's
      * security providers (its class initialiser makes a {@code SecureRandom}), and then the daemon answers; the reader,
      * the rows and the table initialise their classes and link their call sites on first use. On two cores the two
      * overlap instead of adding up. Empty when the exchange failed or outlasted its budget (then the client asks again).
      */
-    private static Optional<byte[]> fetchWhilePreparing(Path socket, Terminal terminal, boolean all, boolean quiet, boolean noTrunc,
-                                                        boolean json) throws InterruptedException {
-        SocketGet.Pending list = SocketGet.ask(socket, "/servers", QUICK_BUDGET);
+    private static Optional<byte[]> fetchWhilePreparing(SocketGet.Pending list, Terminal terminal, boolean all, boolean quiet,
+                                                        boolean noTrunc, boolean json) throws InterruptedException {
         // The asking thread's half is the longer: the providers' start-up reads the java.security file, then the Sun
         // provider's aliases initialise the JDK's table of object identifiers (an enum of hundreds of constants, a few
         // milliseconds, interpreted). That table needs nothing of the first step: initialised here, the two overlap.
