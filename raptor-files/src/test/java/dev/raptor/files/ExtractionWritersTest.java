@@ -124,6 +124,45 @@ class ExtractionWritersTest {
     }
 
     @Test
+    void aDirectoryEntryAfterWhatItHoldsKeepsItAndTakesItsMode() throws IOException {
+        Path tarFile = tmp.resolve("content-first.tar");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(tarFile))) {
+            for (int round = 0; round < 50; round++) {
+                file(tar, "d" + round + "/deep/inside.txt", "inside " + round); // d<round>/ and deep/ made for it
+                TarArchiveEntry dir = new TarArchiveEntry("d" + round + "/");
+                dir.setMode(040750);
+                tar.putArchiveEntry(dir);
+                tar.closeArchiveEntry();
+            }
+        }
+
+        v.volumes.restore(v.id, FilePolicy.UNRESTRICTED, ArchiveSource.of(tarFile), true, Progress.none(), p -> { });
+
+        for (int round = 0; round < 50; round++) {
+            Path d = v.root.resolve("d" + round);
+            assertThat(Files.readString(d.resolve("deep/inside.txt"))).isEqualTo("inside " + round);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS))).isEqualTo("rwxr-x---");
+        }
+    }
+
+    @Test
+    void aFileOverADirectoryMadeForEarlierEntriesRefusesTheRestoreAndLeavesThePreviousFiles() throws IOException {
+        Files.writeString(v.root.resolve("kept.txt"), "from before");
+        Path tarFile = tmp.resolve("file-over-dir.tar");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(tarFile))) {
+            file(tar, "plugins/config/a.yml", "a");
+            file(tar, "plugins", "a file where the archive made a directory");
+        }
+
+        assertThatThrownBy(() -> v.volumes.restore(v.id, FilePolicy.UNRESTRICTED, ArchiveSource.of(tarFile), true, Progress.none(), p -> { }))
+                .isInstanceOf(BadArchiveException.class)
+                .hasMessageContaining("replaces a directory of the same archive");
+        assertThat(Files.readString(v.root.resolve("kept.txt"))).isEqualTo("from before");
+        assertThat(v.root.resolve("plugins")).doesNotExist();
+        assertThat(restoreLeftovers()).isEmpty();
+    }
+
+    @Test
     void aWriterThatFailsFailsTheRestoreAndLeavesThePreviousFilesUntouched() throws IOException {
         generate(v.root, 1500);
         String doomed = "doomed-" + UUID.randomUUID() + ".yml";
