@@ -119,6 +119,7 @@ final class ChecksummedArchive implements ArchiveSource {
         private Thread hasher;
         private boolean ended;
         private long digested; // guarded by lock
+        private Throwable failure; // guarded by lock
         volatile boolean inOrder = true;
         volatile long hashed; // handed to the hasher
 
@@ -130,11 +131,14 @@ final class ChecksummedArchive implements ArchiveSource {
         }
 
         /** The digest of everything read in order so far, once the hasher has caught up with it. */
-        MessageDigest digestSoFar() {
+        MessageDigest digestSoFar() throws IOException {
             lock.lock();
             try {
-                while (digested < hashed) {
+                while (digested < hashed && failure == null) {
                     caughtUp.awaitUninterruptibly(); // the hasher never waits on anything but this queue: this ends
+                }
+                if (failure != null) {
+                    throw new IOException("the archive's checksum could not be taken", failure);
                 }
                 return (MessageDigest) sha.clone();
             } catch (CloneNotSupportedException e) {
@@ -187,10 +191,14 @@ final class ChecksummedArchive implements ArchiveSource {
                 }
                 lock.lock();
                 try {
-                    sha.update(c.bytes(), 0, c.length());
-                    digested += c.length();
-                    caughtUp.signalAll();
+                    if (failure == null) {
+                        sha.update(c.bytes(), 0, c.length());
+                        digested += c.length();
+                    }
+                } catch (Throwable t) {
+                    failure = t; // the check fails instead of waiting forever; the reader still gets its chunks back
                 } finally {
+                    caughtUp.signalAll();
                     lock.unlock();
                 }
                 free.add(c.bytes());

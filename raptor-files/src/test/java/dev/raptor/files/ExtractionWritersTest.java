@@ -96,10 +96,7 @@ class ExtractionWritersTest {
                 file(tar, d + "twice.txt", "second " + round); // the later one wins, as with tar
                 hardLink(tar, d + "same.txt", d + "twice.txt");
                 file(tar, d + "becomes-a-dir", "a file first");
-                TarArchiveEntry dir = new TarArchiveEntry(d + "becomes-a-dir/");
-                dir.setMode(040755);
-                tar.putArchiveEntry(dir);
-                tar.closeArchiveEntry();
+                directory(tar, d + "becomes-a-dir/", 040755);
                 file(tar, d + "becomes-a-dir/inside.txt", "inside " + round);
                 file(tar, d + "becomes-a-link", "a file first");
                 TarArchiveEntry link = new TarArchiveEntry(d + "becomes-a-link", TarArchiveEntry.LF_SYMLINK);
@@ -129,10 +126,7 @@ class ExtractionWritersTest {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(tarFile))) {
             for (int round = 0; round < 50; round++) {
                 file(tar, "d" + round + "/deep/inside.txt", "inside " + round); // d<round>/ and deep/ made for it
-                TarArchiveEntry dir = new TarArchiveEntry("d" + round + "/");
-                dir.setMode(040750);
-                tar.putArchiveEntry(dir);
-                tar.closeArchiveEntry();
+                directory(tar, "d" + round + "/", 040750);
             }
         }
 
@@ -278,6 +272,13 @@ class ExtractionWritersTest {
         e.setMode(0100644);
         tar.putArchiveEntry(e);
         tar.write(b);
+        tar.closeArchiveEntry();
+    }
+
+    private static void directory(TarArchiveOutputStream tar, String name, int mode) throws IOException {
+        TarArchiveEntry dir = new TarArchiveEntry(name);
+        dir.setMode(mode);
+        tar.putArchiveEntry(dir);
         tar.closeArchiveEntry();
     }
 
