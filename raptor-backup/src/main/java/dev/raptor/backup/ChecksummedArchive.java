@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A backup's archive that checks, while a restore extracts it, that it is the archive that was written: the bytes
  * each opened channel gives, from its start and in order, go through SHA-256 as they are read (on a thread of the
- * channel's own, beside the extraction's read-ahead, which reads and decompresses). {@link #checkIntact()}, called once the extraction is done and before
- * the swap, takes the longest such run, reads whatever the extraction left unread after it (the archive's end,
+ * channel's own, beside the extraction's read-ahead, which reads and decompresses). {@link #checkIntact()}, called
+ * once the extraction is done and before the swap, takes the longest such run, reads whatever the extraction left unread after it (the archive's end,
  * past the last entry: a few bytes), and compares size and checksum with the record. So the bytes extracted are
  * the bytes checked, in one read of the archive, and an archive changed between a check and an extraction cannot
  * slip through.
@@ -117,6 +117,7 @@ final class ChecksummedArchive implements ArchiveSource {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition caughtUp = lock.newCondition();
         private Thread hasher;
+        private int chunks; // made so far, at most DEPTH
         private boolean ended;
         private long digested; // guarded by lock
         private Throwable failure; // guarded by lock
@@ -125,9 +126,6 @@ final class ChecksummedArchive implements ArchiveSource {
 
         HashingChannel(SeekableByteChannel in) {
             this.in = in;
-            for (int i = 0; i < DEPTH; i++) {
-                free.add(new byte[CHUNK_BYTES]);
-            }
         }
 
         /** The digest of everything read in order so far, once the hasher has caught up with it. */
@@ -165,7 +163,11 @@ final class ChecksummedArchive implements ArchiveSource {
             }
             try {
                 while (read.hasRemaining()) {
-                    byte[] b = free.take();
+                    byte[] b = free.poll();
+                    if (b == null) {
+                        b = chunks < DEPTH ? new byte[CHUNK_BYTES] : free.take(); // made as needed: a sniff reads a few bytes
+                        chunks = Math.min(DEPTH, chunks + 1);
+                    }
                     int k = Math.min(b.length, read.remaining());
                     read.get(b, 0, k);
                     toHash.put(new Chunk(b, k));
