@@ -1,8 +1,6 @@
 package dev.raptor.store.sqlite;
 
 import dev.raptor.store.StoreException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,16 +26,8 @@ class DatabaseSyncTest {
     @TempDir
     Path dir;
 
-    private Database db;
-
-    @BeforeEach
-    void open() {
-        db = Database.open(dir.resolve("raptor.db"), Duration.ofSeconds(5), 2);
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
+    private Database open() {
+        return Database.open(dir.resolve("raptor.db"), Duration.ofSeconds(5), 2);
     }
 
     private static int synchronous(Connection c) throws SQLException {
@@ -54,42 +44,43 @@ class DatabaseSyncTest {
     }
 
     /** The writer's mode, as a write sees it. */
-    private int syncMode() {
+    private static int syncMode(Database db) {
         return db.write("test", DatabaseSyncTest::synchronous);
     }
 
-    private int rows() {
-        return db.read("count", c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM activity")) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
+    private static int rows(Database db) {
+        return TableRows.count(db, "activity");
     }
 
     @Test
     void aWriteSyncsItsCommit() {
-        assertThat(syncMode()).isEqualTo(FULL);
+        try (Database db = open()) {
+            assertThat(syncMode(db)).isEqualTo(FULL);
+        }
     }
 
     @Test
     void anUnsyncedWriteCommitsWithoutASyncAndTheNextWriteSyncsAgain() {
-        int during = db.writeUnsynced("test", c -> {
-            insert(c);
-            return synchronous(c);
-        });
-        assertThat(during).isEqualTo(NORMAL);
-        assertThat(rows()).as("committed, visible to readers").isEqualTo(1);
-        assertThat(syncMode()).isEqualTo(FULL);
+        try (Database db = open()) {
+            int during = db.writeUnsynced("test", c -> {
+                insert(c);
+                return synchronous(c);
+            });
+            assertThat(during).isEqualTo(NORMAL);
+            assertThat(rows(db)).as("committed, visible to readers").isEqualTo(1);
+            assertThat(syncMode(db)).isEqualTo(FULL);
+        }
     }
 
     @Test
     void aFailedUnsyncedWriteRollsBackAndLeavesTheWriterSyncing() {
-        assertThatThrownBy(() -> db.writeUnsynced("test", c -> {
-            insert(c);
-            throw new SQLException("no");
-        })).isInstanceOf(StoreException.class);
-        assertThat(rows()).isZero();
-        assertThat(syncMode()).isEqualTo(FULL);
+        try (Database db = open()) {
+            assertThatThrownBy(() -> db.writeUnsynced("test", c -> {
+                insert(c);
+                throw new SQLException("no");
+            })).isInstanceOf(StoreException.class);
+            assertThat(rows(db)).isZero();
+            assertThat(syncMode(db)).isEqualTo(FULL);
+        }
     }
 }
