@@ -39,6 +39,9 @@ public interface RemoteVolume {
      *
      * @throws BackupException.Corrupt         when what the node received is not the backup (nothing was touched)
      * @throws BackupException.NodeUnavailable when the node cannot be reached (nothing was touched)
+     * @throws IOException                     when it failed there, or, when the node's answer broke and it could not
+     *                                          tell what became of the restore, saying that the outcome is unknown (a
+     *                                          restore the node reports completed after a broken answer is returned)
      */
     RestoreResult restore(UUID serverId, FilePolicy files, BackupRecord backup, InputStream archive, boolean truncate,
                           Progress progress, Consumer<RestorePhase> phases) throws IOException;

@@ -4,16 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.raptor.api.files.ServerFilesAccess;
 import dev.raptor.api.http.Query;
+import dev.raptor.api.http.Responses;
 import dev.raptor.api.problem.ProblemException;
 import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.backup.BackupException;
 import dev.raptor.backup.VolumeArchive;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.Progress;
+import dev.raptor.files.RestorePhase;
 import dev.raptor.files.RestoreResult;
 import dev.raptor.files.ServerFiles;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.archive.ArchiveSource;
+import dev.raptor.wire.problem.Problem;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +24,19 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The node agent's side of backups and restores of the servers whose files are on its disk ({@code raptord agent}).
@@ -45,12 +49,14 @@ import java.util.UUID;
  *   SHA-256 are taken, refused ({@code 422 backup-corrupt}) unless they are the record's, and only then staged and
  *   swapped in by {@link ServerVolumes#restore} (a failure leaves the previous files). The server's files are locked
  *   for the agent's file routes for the whole request.</li>
+ *   <li>{@value #RESTORE_OUTCOME}: what became of a restore whose answer the manager did not read to its end.</li>
  * </ul>
  */
 final class AgentBackupRoutes {
     private static final Logger log = LoggerFactory.getLogger(AgentBackupRoutes.class);
     static final String ARCHIVE = "/servers/{id}/backup/archive";
     static final String RESTORE = "/servers/{id}/backup/restore";
+    static final String RESTORE_OUTCOME = "/servers/{id}/backup/restores/{request}";
     /** Spooled archives, in the volumes' directory (the same filesystem, outside every server's root). */
     private static final String SPOOL_PREFIX = ".raptor-agent-spool-";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +64,9 @@ final class AgentBackupRoutes {
     private final ServerVolumes volumes;
     private final ServerFilesAccess access;
     private final ProblemMapper problems;
+    private final AgentRestores restores = new AgentRestores(Clock.systemUTC());
+    private volatile Consumer<RestorePhase> beforePhase = phase -> {
+    };
 
     AgentBackupRoutes(ServerVolumes volumes, ServerFilesAccess access, ProblemMapper problems) {
         this.volumes = volumes;
@@ -107,7 +116,10 @@ final class AgentBackupRoutes {
         }
     }
 
-    /** {@code POST …/backup/restore?backup=&format=&size=&sha256=&truncate=}, body the archive. */
+    /**
+     * {@code POST …/backup/restore?backup=&format=&size=&sha256=&truncate=&request=}, body the archive; its outcome is
+     * kept by {@code request} (the manager's id for it) in {@link AgentRestores} before the answer's last frame is sent.
+     */
     void restore(Context ctx) throws IOException {
         UUID id = Query.serverId(ctx);
         FilePolicy policy = AgentFilePolicy.decode(ctx.header(AgentFilePolicy.HEADER)).toPolicy();
@@ -124,31 +136,90 @@ final class AgentBackupRoutes {
             throw ProblemException.invalidParameter("size", "is the backup's size in bytes");
         }
         boolean truncate = Query.bool(ctx, "truncate").orElse(false);
+        UUID request = Query.text(ctx, "request").isPresent() ? uuid(ctx, "request") : UUID.randomUUID();
+        restores.running(id, request, backup);
+        RestoreResult r;
+        AgentFrames.Writer frames = null;
         try (var locked = volumes.locks().lock(id, "restoring a backup")) {
             Path spool = Files.createTempFile(volumes.root(id).getParent(), SPOOL_PREFIX + id + "-", ".part");
             try {
                 receive(ctx.bodyInputStream(), spool, id, backup, size, sha256); // a damaged archive: 422, nothing touched
-                AgentFrames.Writer frames = start(ctx);
-                try {
-                    RestoreResult r = volumes.restore(id, policy, spooled(spool, "backup." + format), truncate,
-                            Progress.listening(frames::progress), phase -> {
-                                try {
-                                    frames.phase(phase);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-                    frames.end(AgentFrames.END, JSON.writeValueAsBytes(r));
-                    log.atInfo().addKeyValue("server", id).addKeyValue("backup", backup).addKeyValue("truncate", truncate)
-                            .addKeyValue("files", r.extracted().files()).log("restored a backup sent by the manager");
-                } catch (IOException | RuntimeException e) {
-                    log.atWarn().addKeyValue("server", id).addKeyValue("backup", backup).log("restore failed: {}", e.toString());
-                    fail(frames, e);
-                }
+                frames = start(ctx);
+                AgentFrames.Writer out = frames;
+                r = volumes.restore(id, policy, spooled(spool, "backup." + format), truncate,
+                        Progress.listening(frames::progress), phase -> phase(out, phase));
             } finally {
                 Files.deleteIfExists(spool);
             }
+        } catch (IOException | RuntimeException e) {
+            // not swapped in: the previous files are there
+            Problem problem = e instanceof ManagerGone gone
+                    ? Problem.of(503, "restore-interrupted", "Restore interrupted", gone.getMessage())
+                    : problems.map(e);
+            restores.failed(id, request, backup, JSON.valueToTree(problem));
+            log.atWarn().addKeyValue("server", id).addKeyValue("backup", backup).addKeyValue("request", request)
+                    .log("restore failed: {}", e.toString());
+            if (frames == null) {
+                throw e; // the answer has not started: a problem with its status
+            }
+            fail(frames, problem);
+            return;
         }
+        // kept before the answer is: a connection that breaks now leaves the manager asking for it
+        restores.completed(id, request, backup, r);
+        log.atInfo().addKeyValue("server", id).addKeyValue("backup", backup).addKeyValue("truncate", truncate)
+                .addKeyValue("request", request).addKeyValue("files", r.extracted().files()).log("restored a backup sent by the manager");
+        try {
+            frames.end(AgentFrames.END, JSON.writeValueAsBytes(r));
+        } catch (IOException gone) {
+            log.atWarn().addKeyValue("server", id).addKeyValue("request", request)
+                    .log("restored, but the manager did not get the answer (it asks for the outcome): {}", gone.toString());
+        }
+    }
+
+    /** {@code GET …/backup/restores/{request}}: what became of that restore ({@link AgentRestores.Outcome}), 404 unknown. */
+    void outcome(Context ctx) {
+        UUID id = Query.serverId(ctx);
+        String v = ctx.pathParam("request");
+        UUID request;
+        try {
+            request = UUID.fromString(v);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidParameter("request", "is not a UUID");
+        }
+        AgentRestores.Outcome o = restores.find(id, request).orElseThrow(() -> new ProblemException(Problem.of(404,
+                "restore-unknown", "Unknown restore", "this agent knows no restore " + request + " of server " + id
+                        + " (never received, or it restarted since)")));
+        Responses.json(ctx, 200, o);
+    }
+
+    /**
+     * A restore's phase as a frame. Before the swap, a manager that cannot be told stops the restore (the previous
+     * files stay); from {@link RestorePhase#SWAPPED} on the files are the backup's whatever the connection does.
+     */
+    private void phase(AgentFrames.Writer frames, RestorePhase phase) {
+        beforePhase.accept(phase);
+        try {
+            frames.phase(phase);
+        } catch (IOException e) {
+            if (phase == RestorePhase.SWAPPED || phase == RestorePhase.DONE) {
+                return;
+            }
+            throw new ManagerGone(e);
+        }
+    }
+
+    /** The manager's connection broke before the swap: the restore stops there, the server's files untouched. */
+    private static final class ManagerGone extends RuntimeException {
+        ManagerGone(IOException cause) {
+            super("the manager's connection broke before the swap (" + cause + "): the restore was stopped, the previous files "
+                    + "are kept", cause);
+        }
+    }
+
+    /** Holds a restore before each phase's frame, for tests that cut the connection there. */
+    void beforePhase(Consumer<RestorePhase> hook) {
+        this.beforePhase = hook;
     }
 
     /** Copies the body into {@code spool}, taking its size and SHA-256, and checks both against the record's. */
@@ -175,8 +246,12 @@ final class AgentBackupRoutes {
 
     /** The answer has started: the failure goes as its last frame, a problem as the API would have answered it. */
     private void fail(AgentFrames.Writer frames, Exception e) {
+        fail(frames, problems.map(e));
+    }
+
+    private static void fail(AgentFrames.Writer frames, Problem problem) {
         try {
-            frames.end(AgentFrames.ERROR, JSON.writeValueAsBytes(problems.map(e)));
+            frames.end(AgentFrames.ERROR, JSON.writeValueAsBytes(problem));
         } catch (IOException gone) {
             log.atWarn().log("could not tell the manager that the work failed (it is gone?): {}", gone.toString());
         }

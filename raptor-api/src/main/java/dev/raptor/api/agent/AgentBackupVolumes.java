@@ -39,7 +39,11 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
     private static final Duration CONNECT = Duration.ofSeconds(5);
     /** Until the agent's answer starts: it reads the {@code .raptorignore} (archive), or has spooled the archive (restore). */
     private static final Duration HEAD = Duration.ofMinutes(2);
+    /** How long a restore whose answer broke is asked about before its outcome is called unknown. */
+    private static final Duration OUTCOME = Duration.ofMinutes(2);
+    private static final Duration OUTCOME_POLL = Duration.ofMillis(500);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentBackupVolumes.class);
 
     private final NodeAgentProxy placements;
     private final NodeAgents agents;
@@ -138,22 +142,122 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
         @Override
         public RestoreResult restore(UUID serverId, FilePolicy files, BackupRecord backup, InputStream archive, boolean truncate,
                                      Progress progress, Consumer<RestorePhase> phases) throws IOException {
+            UUID request = UUID.randomUUID(); // the agent keeps the outcome by it: asked when the answer breaks
             String path = "/api/v1" + AgentBackupRoutes.RESTORE.replace("{id}", serverId.toString()) + "?backup=" + backup.id()
-                    + "&format=" + backup.format() + "&size=" + backup.sizeBytes() + "&sha256=" + backup.sha256() + "&truncate=" + truncate;
+                    + "&format=" + backup.format() + "&size=" + backup.sizeBytes() + "&sha256=" + backup.sha256() + "&truncate=" + truncate
+                    + "&request=" + request;
             HttpRequest req = request(path, files)
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> archive),
                             backup.sizeBytes()))
                     .build();
-            HttpResponse<InputStream> answer = send(serverId, req);
+            HttpResponse<InputStream> answer;
+            try {
+                answer = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                throw unavailable(serverId, "its agent at " + agent + " cannot be reached: " + NodeAgentProxy.describe(e));
+            } catch (java.io.InterruptedIOException e) {
+                throw e;
+            } catch (IOException broken) { // the request may have reached the agent, whole
+                return outcomeAfterBreak(serverId, backup, request, broken);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while asking the agent of node " + node);
+            }
             try (InputStream body = answer.body()) {
                 refuseUnlessFrames(serverId, backup, answer);
-                AgentFrames.Ending end = AgentFrames.read(body, null, progress, phases);
+                AgentFrames.Ending end;
+                try {
+                    end = AgentFrames.read(body, null, progress, phases);
+                } catch (java.io.InterruptedIOException e) {
+                    throw e;
+                } catch (IOException broken) { // the files may have been swapped in all the same
+                    return outcomeAfterBreak(serverId, backup, request, broken);
+                }
                 if (end.failed()) {
                     throw failure(serverId, backup, end.json());
                 }
                 return JSON.readValue(end.json(), RestoreResult.class);
             }
+        }
+
+        /**
+         * The answer to restore {@code request} broke before its last frame: what became of it is the agent's to say
+         * ({@link AgentBackupRoutes#RESTORE_OUTCOME}), asked until it says completed or failed, within {@link #OUTCOME}.
+         * An agent that cannot tell in time (gone, restarted) makes it an error that says the outcome is unknown.
+         */
+        private RestoreResult outcomeAfterBreak(UUID serverId, BackupRecord backup, UUID request, IOException broken) throws IOException {
+            String path = "/api/v1" + AgentBackupRoutes.RESTORE_OUTCOME.replace("{id}", serverId.toString())
+                    .replace("{request}", request.toString());
+            String cut = NodeAgentProxy.describe(broken);
+            log.atWarn().addKeyValue("server", serverId).addKeyValue("node", node).addKeyValue("request", request)
+                    .log("the restore's answer broke ({}): asking the agent what became of it", cut);
+            long deadline = System.nanoTime() + OUTCOME.toNanos();
+            String last;
+            while (true) {
+                HttpResponse<String> r = null;
+                try {
+                    r = http.send(request(path, FilePolicy.UNRESTRICTED).timeout(CONNECT).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    last = "the agent answers " + r.statusCode();
+                } catch (java.io.InterruptedIOException e) {
+                    throw e;
+                } catch (IOException e) {
+                    last = "its agent at " + agent + " cannot be reached: " + NodeAgentProxy.describe(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while asking the agent of node " + node);
+                }
+                if (r != null && r.statusCode() == 404) {
+                    throw unknown(serverId, cut, "the agent knows no restore " + request
+                            + " (it did not receive the request, or it restarted since)", broken);
+                }
+                AgentRestores.Outcome o = null;
+                if (r != null && r.statusCode() == 200) {
+                    try {
+                        o = JSON.readValue(r.body(), AgentRestores.Outcome.class);
+                    } catch (IOException notAnOutcome) {
+                        last = "the agent's answer is not a restore's outcome: " + notAnOutcome.getMessage();
+                    }
+                }
+                if (o != null) {
+                    if (AgentRestores.Outcome.COMPLETED.equals(o.state()) && o.result() != null) {
+                        log.atInfo().addKeyValue("server", serverId).addKeyValue("node", node).addKeyValue("request", request)
+                                .log("the agent reports that the restore whose answer broke completed");
+                        return o.result();
+                    }
+                    if (AgentRestores.Outcome.FAILED.equals(o.state()) && o.problem() != null) {
+                        IOException failed = failure(serverId, backup, o.problem().toString());
+                        if (!(failed instanceof BackupException)) { // said as what it is: nothing was swapped in
+                            failed = new IOException("node " + node + ": the restore failed there before its files were swapped "
+                                    + "in, the previous ones are in place (its answer broke: " + cut + "; the agent reports: "
+                                    + o.problem().path("detail").asText(o.problem().toString()) + ")");
+                        }
+                        failed.addSuppressed(broken);
+                        throw failed;
+                    }
+                    if (AgentRestores.Outcome.RUNNING.equals(o.state())) {
+                        last = "the agent still runs it";
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw unknown(serverId, cut, "it could not tell within " + OUTCOME.toSeconds() + " s (" + last + ")", broken);
+                }
+                try {
+                    Thread.sleep(OUTCOME_POLL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while asking the agent of node " + node);
+                }
+            }
+        }
+
+        private IOException unknown(UUID serverId, String cut, String why, IOException broken) {
+            IOException e = new IOException("the outcome of the restore on node " + node + " is unknown: the connection to its "
+                    + "agent broke (" + cut + ") and " + why + ". The files of server " + serverId + " there are either all the "
+                    + "previous ones or all the backup's, never a mix: look at them (GET /api/v1/servers/" + serverId
+                    + "/files) before relying on them, or restore again");
+            e.addSuppressed(broken);
+            return e;
         }
 
         private HttpRequest.Builder request(String pathAndQuery, FilePolicy files) {

@@ -71,17 +71,20 @@ public final class NodeAgentServer implements AutoCloseable {
     private final PemIdentity identity;
     private final AtomicReference<SslContextFactory.Server> ssl;
     private final FailedAuthLimit authLimit;
+    private final AgentBackupRoutes backups;
     private final AutoCloseable[] owned;
     private volatile CertificateReloader reloader;
 
     private NodeAgentServer(Javalin app, AtomicReference<ServerConnector> tcp, TlsSettings tls, PemIdentity identity,
-                            AtomicReference<SslContextFactory.Server> ssl, FailedAuthLimit authLimit, AutoCloseable... owned) {
+                            AtomicReference<SslContextFactory.Server> ssl, FailedAuthLimit authLimit, AgentBackupRoutes backups,
+                            AutoCloseable... owned) {
         this.app = app;
         this.tcp = tcp;
         this.tls = tls;
         this.identity = identity;
         this.ssl = ssl;
         this.authLimit = authLimit;
+        this.backups = backups;
         this.owned = owned;
     }
 
@@ -114,6 +117,7 @@ public final class NodeAgentServer implements AutoCloseable {
         FailedAuthLimit limit = new FailedAuthLimit(settings.security().authLimit(), Clock.systemUTC());
         // the routes' credential check: the agent key behind the guard, and where operations' entries wait for the manager
         Guard key = new Guard(agentKey, limit, outbox);
+        AgentBackupRoutes backups = new AgentBackupRoutes(volumes, access, problems);
 
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -195,9 +199,9 @@ public final class NodeAgentServer implements AutoCloseable {
                 FileLinkRoutes.writeUpload(ctx, access.of(id), activity, id, dir, FileActivity.who(ctx), max);
             }));
             // backups and restores of its servers' files: the manager stores the archives and keeps the records
-            AgentBackupRoutes backups = new AgentBackupRoutes(volumes, access, problems);
             routes.post(BASE + AgentBackupRoutes.ARCHIVE, forwarded(key, backups::archive));
             routes.post(BASE + AgentBackupRoutes.RESTORE, forwarded(key, backups::restore));
+            routes.get(BASE + AgentBackupRoutes.RESTORE_OUTCOME, forwarded(key, backups::outcome));
             // the file operations it runs, asked through the manager (which remembers which agent runs which)
             OperationRoutes byId = new OperationRoutes(operations);
             routes.get(BASE + "/operations/{opId}", ctx -> {
@@ -214,7 +218,7 @@ public final class NodeAgentServer implements AutoCloseable {
                 byId.cancel(ctx);
             });
         });
-        return new NodeAgentServer(app, tcp, settings.security().tls(), identity, ssl, limit, work, pulls, operations, bus);
+        return new NodeAgentServer(app, tcp, settings.security().tls(), identity, ssl, limit, backups, work, pulls, operations, bus);
     }
 
     /** The certificate and key the agent serves, checked; null without TLS. */
@@ -310,6 +314,11 @@ public final class NodeAgentServer implements AutoCloseable {
     /** The guard that counts wrong agent keys per address. */
     public FailedAuthLimit authLimit() {
         return authLimit;
+    }
+
+    /** Holds every restore before each of its phases' frames (tests that cut the manager's connection there). */
+    void beforeRestorePhase(java.util.function.Consumer<dev.raptor.files.RestorePhase> hook) {
+        backups.beforePhase(hook);
     }
 
     /** The port it listens on (the one bound when 0 was asked). */

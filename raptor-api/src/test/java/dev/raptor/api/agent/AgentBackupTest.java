@@ -3,6 +3,7 @@ package dev.raptor.api.agent;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.node.LocalMachine;
+import dev.raptor.files.RestorePhase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -242,6 +244,89 @@ class AgentBackupTest {
         assertThat(agentRoot(id).resolve("b.txt")).doesNotExist();
         TestNode.Res after = api.get("/api/v1/servers/" + id + "/files/content?path=/a.txt");
         assertThat(after.status()).as("unlocked once the restore is over").isEqualTo(200);
+    }
+
+    /** An agent, and a manager that reaches it through a proxy that can cut the connections between them. */
+    private record Linked(NodeAgentServer agent, CuttingProxy link, TestNode api) {
+        /** Cuts the manager's connections to the agent when a restore reaches {@code at}, after {@code first}. */
+        AtomicInteger cutAt(RestorePhase at, Runnable first) {
+            AtomicInteger cut = new AtomicInteger();
+            agent.beforeRestorePhase(phase -> {
+                if (phase == at) {
+                    first.run();
+                    cut.addAndGet(link.cut());
+                }
+            });
+            return cut;
+        }
+    }
+
+    private Linked throughAProxy() throws Exception {
+        String key = ApiKey.generate();
+        NodeAgentServer agent = fixture.agent(key);
+        CuttingProxy link = fixture.closing(new CuttingProxy(agent.port()));
+        return new Linked(agent, link, fixture.manager(link.port(), key));
+    }
+
+    private static TestNode.Res restore(TestNode api, String id, String bid) {
+        return api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
+    }
+
+    private static void start(TestNode api, String id) {
+        TestNode.Res started = api.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\", \"timeout\": 60}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(200);
+    }
+
+    private static String state(TestNode api, String id) {
+        return api.get("/api/v1/servers/" + id).json().get("state").asText();
+    }
+
+    @Test
+    void aRestoreWhoseConnectionBreaksRightAfterTheSwapIsRecordedCompletedAndTheServerRunsAgain() throws Exception {
+        Linked linked = throughAProxy();
+        TestNode api = linked.api();
+        String id = server(api, "cut-after-swap");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        Map<String, String> backedUp = digests(agentRoot(id));
+        put(api, id, "/world/level.dat", "level two");
+        start(api, id);
+
+        AtomicInteger power = new AtomicInteger();
+        // the files are the backup's; the manager has not read the answer's end
+        AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, () -> power.set(
+                api.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}").status()));
+        TestNode.Res restored = restore(api, id, bid);
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
+        assertThat(power.get()).as("power refused while the restore runs").isEqualTo(409);
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("done");
+        assertThat(digests(agentRoot(id))).isEqualTo(backedUp);
+        assertThat(state(api, id)).as("started again, as it ran").isEqualTo("running");
+    }
+
+    @Test
+    void aRestoreWhoseConnectionBreaksBeforeTheSwapIsRecordedFailedAndTheServersFilesAreThePreviousOnes() throws Exception {
+        Linked linked = throughAProxy();
+        TestNode api = linked.api();
+        String id = server(api, "cut-before-swap");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        put(api, id, "/world/level.dat", "level two");
+        Map<String, String> previous = digests(agentRoot(id));
+        start(api, id);
+
+        AtomicInteger cut = linked.cutAt(RestorePhase.STAGED, () -> { // staged beside the root, not swapped in
+        });
+        TestNode.Res restored = restore(api, id, bid);
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut before the swap").isPositive();
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).contains("before its files were swapped in").doesNotContain("unknown");
+        assertThat(digests(agentRoot(id))).isEqualTo(previous);
+        assertThat(Files.list(fixture.agentVolumes()).map(p -> p.getFileName().toString()))
+                .as("no spooled archive or staged tree is left beside the volumes").containsExactly(id);
+        assertThat(state(api, id)).as("started again, as it ran").isEqualTo("running");
     }
 
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */
