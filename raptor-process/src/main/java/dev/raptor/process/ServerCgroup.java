@@ -27,7 +27,8 @@ interface ServerCgroup {
 
     /**
      * The {@code cgroup.procs} files a process writes its pid into to join it as it is now (an exec joins its
-     * server's run); empty when it does not exist.
+     * server's run); empty when it does not exist. A shell joins through {@link CgroupJoin}, which under v1 takes
+     * the {@code tasks} file beside each.
      */
     List<Path> joinFiles();
 

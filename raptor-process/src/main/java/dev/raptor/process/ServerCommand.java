@@ -25,10 +25,10 @@ import java.util.UUID;
  */
 final class ServerCommand {
     /** Joins the cgroups given as arguments, enters the directory, then becomes the rest of its arguments. */
-    private static final String SCRIPT = """
+    private static final String SCRIPT = CgroupJoin.SHELL_FUNCTION + """
             n=$1; shift
             while [ "$n" -gt 0 ]; do
-                echo $$ > "$1" || { echo "raptor: cannot join the server's cgroup ($1)" >&2; exit 125; }
+                r_join "$1" $$ || { echo "raptor: cannot join the server's cgroup ($1)" >&2; exit 125; }
                 shift; n=$((n-1))
             done
             cd "$1" || { echo "raptor: cannot enter $1" >&2; exit 125; }

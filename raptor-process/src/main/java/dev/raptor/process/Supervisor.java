@@ -176,6 +176,7 @@ final class Supervisor {
         assign(b, "R_CGROUP_PROCS", cgroupProcs.stream().map(Path::toString).collect(Collectors.joining(" ")));
         b.append("r_awk() { LC_ALL=C; export LC_ALL; exec ").append(words(awk)).append(" \"$@\"; }\n");
         b.append("r_exec() { exec ").append(words(exec)).append(" \"$R_MAIN\"; }\n");
+        b.append(CgroupJoin.SHELL_FUNCTION);
         return b.toString();
     }
 

@@ -3,10 +3,12 @@
 # Runs one game server for dev.raptor.process.ProcessRuntime and outlives the daemon that started it:
 #     sh <record>/supervisor.sh <record>
 # as the leader of a session of its own (the runtime spawns it so: posix_spawn's POSIX_SPAWN_SETSID, or setsid(1)).
-# Its settings come from <record>/run.conf, shell assignments and two functions that the runtime
-# writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale)
-# and r_exec (execs the server's command line). The runtime has already created the FIFOs stdin.pipe,
-# out.pipe and err.pipe and removed the files of the previous run.
+# Its settings come from <record>/run.conf, shell assignments and three functions that the runtime
+# writes, quoted, before each run: r_awk (execs the host's awk, reading line by line, in the C locale),
+# r_exec (execs the server's command line) and r_join (moves this shell into one of the server's cgroups,
+# see dev.raptor.process.CgroupJoin: under v1 without the kernel's global lock and its RCU wait). The
+# runtime has already created the FIFOs stdin.pipe, out.pipe and err.pipe and removed the files of the
+# previous run.
 #
 # What it leaves in the record directory, each one line written by a single write(2) into a file the runtime
 # removed before the run (r_put): a reader sees it absent, empty, or whole, and takes it as written only once
@@ -37,13 +39,18 @@ r_put() {
     printf '%s\n' "$2" > "$D/$1"
 }
 
-# r_start_time PID: sets r_st to the start time of process PID
+# r_start_time PID: sets r_st to the start time of process PID (r_line: its /proc/PID/stat line)
 r_start_time() {
-    r_st=
+    r_line=
     IFS= read -r r_line < "/proc/$1/stat" || return 1
-    r_line=${r_line##*) }
-    set -- $r_line
+    r_stat_start
+}
+
+# r_stat_start: sets r_st to the start time in the /proc/PID/stat line r_line
+r_stat_start() {
+    set -- ${r_line##*) }
     r_st=${20}
+    [ -n "$r_st" ]
 }
 
 . "$D/run.conf" || { r_put exit 120; exit 120; }
@@ -66,12 +73,14 @@ exec 9<>"$D/stdin.pipe"
 # CPU pinning, `sh -c <startup>`: one pid throughout).
 (
     exec 9<&-
-    read -r r_me r_rest < /proc/self/stat
+    # one read of its stat line gives both its pid and its start time (the shell's read takes a byte per read(2))
+    r_start_time self || { echo "[raptor] could not read /proc/self/stat" >&2; exit 125; }
+    r_me=${r_line%% *}
     for r_f in $R_CGROUP_PROCS; do
-        echo "$r_me" > "$r_f" || { echo "[raptor] could not move the server into its cgroup ($r_f)" >&2; exit 125; }
+        r_join "$r_f" "$r_me" || { echo "[raptor] could not move the server into its cgroup ($r_f)" >&2; exit 125; }
     done
     cd "$R_DATA" || { echo "[raptor] could not enter the data directory $R_DATA" >&2; exit 125; }
-    r_start_time "$r_me" && r_put main.pid "$r_me $r_st"
+    r_put main.pid "$r_me $r_st"
     r_exec
 ) < "$D/stdin.pipe" > "$D/out.pipe" 2> "$D/err.pipe" &
 r_main=$!

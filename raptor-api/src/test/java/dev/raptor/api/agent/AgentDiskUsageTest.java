@@ -3,6 +3,7 @@ package dev.raptor.api.agent;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.stats.DiskReading;
+import dev.raptor.core.testing.ManualClock;
 import dev.raptor.files.ServerVolumes;
 import dev.raptor.files.usage.UsageSettings;
 import org.junit.jupiter.api.Test;
@@ -11,13 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,23 +59,7 @@ class AgentDiskUsageTest {
         assertThat(onTheAgent.bytes()).hasValue(300_000);
 
         AtomicInteger asked = new AtomicInteger();
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        ManualClock clock = new ManualClock();
         AgentDiskUsage usage = new AgentDiskUsage(managerVolumes.diskUsage(), server -> {
             asked.incrementAndGet();
             return proxy.usage(server);
@@ -93,7 +74,7 @@ class AgentDiskUsageTest {
         assertThat(asked).as("one question within the TTL, however many reads").hasValue(1);
 
         agent.close(); // its node goes down
-        now.set(now.get().plus(Duration.ofSeconds(31)));
+        clock.advance(Duration.ofSeconds(31));
         DiskReading last = usage.reading(id);
         await().atMost(TestNode.HANG).untilAsserted(() -> assertThat(asked).hasValue(2));
         DiskReading whileDown = usage.reading(id);

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 @Command(name = "nodes", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"List the machines servers run on: one on the docker and process runtimes, every node on swarm.",
                 "STATE is ready, down (its servers read node-unavailable until it is back) or unavailable (takes no servers);",
-                "MEM FREE is the memory not promised to its servers' memory limits."})
+                "MEM FREE is the memory not promised to its servers' memory limits. A node that was down when servers",
+                "were deleted still holds their files: listed under the table until it answers and they are removed."})
 public final class NodesCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -43,6 +44,11 @@ public final class NodesCommand implements Callable<Integer> {
         cli.out().print(t.render());
         if (!nodes.unplaced().isEmpty()) {
             cli.out().println("Not placed yet: " + nodes.unplaced().stream().map(NodeList.Server::name).collect(Collectors.joining(", ")));
+        }
+        String pending = nodes.nodes().stream().filter(n -> n.pendingRemovals() > 0)
+                .map(n -> n.name() + " (" + n.pendingRemovals() + ")").collect(Collectors.joining(", "));
+        if (!pending.isEmpty()) {
+            cli.out().println("Files of deleted servers still to remove: " + pending);
         }
         cli.out().flush();
         return 0;

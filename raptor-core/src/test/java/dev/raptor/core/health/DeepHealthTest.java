@@ -1,5 +1,6 @@
 package dev.raptor.core.health;
 
+import dev.raptor.core.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,33 +93,10 @@ class DeepHealthTest {
         assertThat(new ClockCheck(Clock.fixed(Instant.parse("1970-01-01T00:00:10Z"), ZoneOffset.UTC), notBefore, Duration.ofMinutes(1))
                 .run(null).status()).isEqualTo(HealthStatus.UNHEALTHY);
 
-        MovableClock clock = new MovableClock(Instant.parse("2026-06-01T00:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-06-01T00:00:00Z"));
         ClockCheck check = new ClockCheck(clock, notBefore, Duration.ofMinutes(1));
         assertThat(check.run(null).status()).isEqualTo(HealthStatus.HEALTHY);
-        clock.now = clock.now.plus(Duration.ofHours(1));
+        clock.advance(Duration.ofHours(1));
         assertThat(check.run(null).status()).isEqualTo(HealthStatus.DEGRADED);
-    }
-
-    static final class MovableClock extends Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
