@@ -2,7 +2,7 @@
 # Private Docker Engine for Raptor's tests, plus the local test images.
 #
 #   scripts/engine.sh start    install docker.io, busybox-static and socat if missing, start a private dockerd
-#                              (if not already answering), build the test images if absent or stale
+#                              (if not already answering; restarted if it answers but is wedged), build the test images if absent or stale
 #   scripts/engine.sh stop     stop that dockerd (SIGTERM, bounded wait, then SIGKILL)
 #   scripts/engine.sh env      print `export DOCKER_HOST=...` for: eval "$(scripts/engine.sh env)"
 #   scripts/engine.sh status   exit 0 if the engine answers, 1 otherwise
@@ -141,10 +141,21 @@ pkg_installed() {
     [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
 }
 
+# true if the engine answers a request that goes through its network controller: Docker 20.10's libnetwork can
+# deadlock (its store watcher deleting an endpoint while a container's exit releases its sandbox), after which
+# `docker version` and `docker ps` still answer but every start, and `docker info`, waits forever.
+engine_not_wedged() {
+    timeout 20 docker -H "$HOST" info --format '{{.ID}}' >/dev/null 2>&1
+}
+
 start_daemon() {
     if engine_answers; then
-        log "dockerd already answering on $SOCK"
-        return 0
+        if engine_not_wedged; then
+            log "dockerd already answering on $SOCK"
+            return 0
+        fi
+        log "dockerd answers on $SOCK but 'docker info' does not within 20 s (its network controller is wedged): restarting it"
+        stop_daemon
     fi
     mkdir -p "$D/data" "$D/exec"
     local pid

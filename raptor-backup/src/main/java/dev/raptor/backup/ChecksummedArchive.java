@@ -4,6 +4,7 @@ import dev.raptor.core.backup.BackupRecord;
 import dev.raptor.files.archive.ArchiveSource;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
@@ -11,13 +12,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A backup's archive that checks, while a restore extracts it, that it is the archive that was written: the bytes
- * each opened channel gives, from its start and in order, go through SHA-256 as they are read (on the thread that
- * reads them, the extraction's read-ahead). {@link #checkIntact()}, called once the extraction is done and before
- * the swap, takes the longest such run, reads whatever the extraction left unread after it (the archive's end,
+ * each opened channel gives, from its start and in order, go through SHA-256 as they are read (on a thread of the
+ * channel's own, beside the extraction's read-ahead, which reads and decompresses). {@link #checkIntact()}, called
+ * once the extraction is done and before the swap, takes the longest such run, reads whatever the extraction left unread after it (the archive's end,
  * past the last entry: a few bytes), and compares size and checksum with the record. So the bytes extracted are
  * the bytes checked, in one read of the archive, and an archive changed between a check and an extraction cannot
  * slip through.
@@ -90,22 +95,54 @@ final class ChecksummedArchive implements ArchiveSource {
     /**
      * Hashes what is read from it while it is read from its start in order; a move elsewhere ends that (the
      * format sniffer's look at the head, a zip's reads at offsets), and such a channel is not used for the check.
+     *
+     * <p>The hashing runs on a thread of its own ({@code archive-checksum}), beside the thread that reads (which also
+     * decompresses): SHA-256 costs about as much CPU as zstd's decompression, and the two in series made the
+     * read-ahead the longest chain of a restore. What is read is copied into one of {@link #DEPTH} recycled chunks
+     * and handed over; the reader waits only when all of them wait for the hasher. The thread starts at the first
+     * read and ends when the channel is closed, once it has hashed what it was handed.
      */
     private static final class HashingChannel implements SeekableByteChannel {
+        private static final int DEPTH = 8;
+        private static final int CHUNK_BYTES = 512 * 1024;
+        private static final byte[] END = new byte[0];
+
+        private record Chunk(byte[] bytes, int length) {
+        }
+
         private final SeekableByteChannel in;
         private final MessageDigest sha = sha256();
+        private final BlockingQueue<Chunk> toHash = new ArrayBlockingQueue<>(DEPTH + 1); // the chunks and the end
+        private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH);
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition caughtUp = lock.newCondition();
+        private Thread hasher;
+        private int chunks; // made so far, at most DEPTH
+        private boolean ended;
+        private long digested; // guarded by lock
+        private Throwable failure; // guarded by lock
         volatile boolean inOrder = true;
-        volatile long hashed;
+        volatile long hashed; // handed to the hasher
 
         HashingChannel(SeekableByteChannel in) {
             this.in = in;
         }
 
-        MessageDigest digestSoFar() {
+        /** The digest of everything read in order so far, once the hasher has caught up with it. */
+        MessageDigest digestSoFar() throws IOException {
+            lock.lock();
             try {
+                while (digested < hashed && failure == null) {
+                    caughtUp.awaitUninterruptibly(); // the hasher never waits on anything but this queue: this ends
+                }
+                if (failure != null) {
+                    throw new IOException("the archive's checksum could not be taken", failure);
+                }
                 return (MessageDigest) sha.clone();
             } catch (CloneNotSupportedException e) {
                 throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -114,10 +151,60 @@ final class ChecksummedArchive implements ArchiveSource {
             int start = dst.position();
             int n = in.read(dst);
             if (n > 0 && inOrder) {
-                sha.update(dst.duplicate().position(start).limit(start + n));
-                hashed += n;
+                hand(dst.duplicate().position(start).limit(start + n));
             }
             return n;
+        }
+
+        private void hand(ByteBuffer read) throws IOException {
+            if (hasher == null) {
+                // A platform thread: hashing is CPU work from start to end.
+                hasher = Thread.ofPlatform().daemon().name("archive-checksum").start(this::hashAll);
+            }
+            try {
+                while (read.hasRemaining()) {
+                    byte[] b = free.poll();
+                    if (b == null) {
+                        b = chunks < DEPTH ? new byte[CHUNK_BYTES] : free.take(); // made as needed: a sniff reads a few bytes
+                        chunks = Math.min(DEPTH, chunks + 1);
+                    }
+                    int k = Math.min(b.length, read.remaining());
+                    read.get(b, 0, k);
+                    toHash.put(new Chunk(b, k));
+                    hashed += k;
+                }
+            } catch (InterruptedException e) {
+                inOrder = false; // bytes were read that are not hashed: this channel can no longer vouch for them
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while checksumming an archive");
+            }
+        }
+
+        private void hashAll() {
+            while (true) {
+                Chunk c;
+                try {
+                    c = toHash.take();
+                } catch (InterruptedException e) {
+                    continue; // only the end stops it, so that what was handed over is always hashed
+                }
+                if (c.bytes() == END) {
+                    return;
+                }
+                lock.lock();
+                try {
+                    if (failure == null) {
+                        sha.update(c.bytes(), 0, c.length());
+                        digested += c.length();
+                    }
+                } catch (Throwable t) {
+                    failure = t; // the check fails instead of waiting forever; the reader still gets its chunks back
+                } finally {
+                    caughtUp.signalAll();
+                    lock.unlock();
+                }
+                free.add(c.bytes());
+            }
         }
 
         @Override
@@ -156,7 +243,14 @@ final class ChecksummedArchive implements ArchiveSource {
 
         @Override
         public void close() throws IOException {
-            in.close();
+            try {
+                in.close();
+            } finally {
+                if (hasher != null && !ended) {
+                    ended = true;
+                    toHash.add(new Chunk(END, 0)); // never full: it has room for every chunk and the end
+                }
+            }
         }
     }
 }

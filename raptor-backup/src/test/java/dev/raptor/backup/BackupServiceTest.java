@@ -5,6 +5,7 @@ import dev.raptor.core.operation.OperationProgress;
 import dev.raptor.backup.retention.RetentionPolicy;
 import dev.raptor.files.FilePolicy;
 import dev.raptor.files.archive.ArchiveFormat;
+import dev.raptor.files.archive.ArchiveSource;
 import dev.raptor.core.backup.BackupRecord;
 import dev.raptor.core.backup.BackupStatus;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,6 +236,54 @@ class BackupServiceTest {
         assertThat(TreeState.of(node.root(), true)).isEqualTo(before);
         assertThat((long) Files.getAttribute(node.root(), "unix:ino")).isEqualTo(rootInode);
         assertThat(leftBesideTheRoot()).isEmpty();
+    }
+
+    @Test
+    void theChecksumIsTakenOnAThreadOfItsOwnThatEndsWithTheChannel() throws IOException {
+        byte[] region = new byte[12 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(region); // incompressible: the archive spans many of the hasher's chunks
+        Files.write(node.root().resolve("world/r.0.0.mca"), region);
+        BackupRecord b = backup();
+        ChecksummedArchive archive = new ChecksummedArchive(ArchiveSource.of(archiveOf(b)), b);
+        boolean hashedElsewhere = false;
+
+        try (SeekableByteChannel ch = archive.open()) {
+            ByteBuffer buf = ByteBuffer.allocate(300 * 1024); // reads across the chunks' edges
+            while (ch.read(buf) >= 0) {
+                buf.clear();
+                hashedElsewhere |= checksumThreads() > 0;
+            }
+        }
+
+        assertThat(hashedElsewhere).isTrue();
+        archive.checkIntact(); // read whole and in order: size and SHA-256 are the record's
+        await().atMost(Duration.ofSeconds(30)).until(() -> checksumThreads() == 0);
+    }
+
+    @Test
+    void aByteChangedDeepInALargeArchiveFailsTheChecksum() throws IOException {
+        byte[] region = new byte[12 * 1024 * 1024];
+        new java.util.Random(8).nextBytes(region);
+        Files.write(node.root().resolve("world/r.0.0.mca"), region);
+        BackupRecord b = backup();
+        byte[] stored = Files.readAllBytes(archiveOf(b));
+        stored[stored.length / 2] ^= 0x01;
+        Path changed = dataDir.resolve("changed.tar.zst");
+        Files.write(changed, stored);
+        ChecksummedArchive archive = new ChecksummedArchive(ArchiveSource.of(changed), b);
+
+        try (SeekableByteChannel ch = archive.open()) {
+            ByteBuffer buf = ByteBuffer.allocate(300 * 1024);
+            while (ch.read(buf) >= 0) {
+                buf.clear();
+            }
+        }
+
+        assertThatThrownBy(archive::checkIntact).isInstanceOf(BackupException.Corrupt.class).hasMessageContaining("SHA-256");
+    }
+
+    private static long checksumThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("archive-checksum")).count();
     }
 
     /** What restores left in the volumes' directory beside the server's root, once the trash is empty. */

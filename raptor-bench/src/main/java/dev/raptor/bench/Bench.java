@@ -130,7 +130,7 @@ public final class Bench implements AutoCloseable {
         DaemonProcess.Builder b = DaemonProcess.builder().dataDir(dataDir).socket(work.resolve(name + ".sock"))
                 .httpPort(DaemonProcess.freePort()).docker(daemonDockerHost, node).apiKey("bench-key-" + node + "-0123456789")
                 .env("RAPTOR_SFTP_ADDR", "127.0.0.1:" + DaemonProcess.freePort()) // the bench never takes the shared port 2022
-                .env(env) // over the defaults above (e.g. RAPTOR_RUNTIME=process)
+                .env(aot() ? env : withoutAot(env)) // over the defaults above (e.g. RAPTOR_RUNTIME=process)
                 .jvmOptions(jvm)
                 .log(dataDir.resolveSibling(name + "-daemon-" + STARTS.incrementAndGet() + ".log"));
         Path script = raptord();
@@ -180,8 +180,50 @@ public final class Bench implements AutoCloseable {
             }
             raptordSnapshot = root.resolve("bin/raptord");
             System.out.println("daemon: bin/raptord with a snapshot of " + jar + " (" + Files.getLastModifiedTime(jar) + ")");
+            if (aot()) {
+                trainAotCache(raptordSnapshot);
+            } else {
+                System.out.println("daemon: without the AOT cache (--daemon-aot=0)");
+            }
         }
         return raptordSnapshot;
+    }
+
+    private static Map<String, String> withoutAot(Map<String, String> env) {
+        Map<String, String> e = new java.util.HashMap<>(env);
+        e.put("RAPTORD_AOT", "0");
+        return e;
+    }
+
+    /** Whether the daemons start with bin/raptord's AOT cache (the default; {@code --daemon-aot=0}: without, to compare). */
+    private boolean aot() {
+        return !"0".equals(options.get("daemon-aot"));
+    }
+
+    /**
+     * The snapshot's AOT cache, trained before any daemon of the run starts: bin/raptord would otherwise train it at the
+     * first launch, inside the first boot a scenario times. A cache is only used by the jar at the path it was made for,
+     * so the repository's own cannot be copied. A failed training is reported; the daemons then start without.
+     */
+    private void trainAotCache(Path raptord) throws IOException {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(raptord.toString(), "aot-cache").redirectErrorStream(true)
+                .redirectOutput(work.resolve("raptord-aot-cache.log").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("DOCKER_HOST", dockerHost);
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                System.out.println("daemon: AOT cache training did not end within 5 min; the daemons start without it");
+                return;
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while training the AOT cache", e);
+        }
+        System.out.printf(java.util.Locale.ROOT, "daemon: AOT cache %s in %d ms%n", p.exitValue() == 0 ? "trained" : "training FAILED (see "
+                + work.resolve("raptord-aot-cache.log") + ")", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**

@@ -124,7 +124,7 @@ public final class Harness {
             System.out.printf("  %-10s %s%n", s.name(), s.description());
         }
         System.out.println("common options: --image=raptor-test/gameserver:1  --wait-load=1.0 (wait for a quieter machine)"
-                + "  --daemon-jvm='-Xmx256m ...'");
+                + "  --daemon-jvm='-Xmx256m ...'  --daemon-aot=0 (bin/raptord without its AOT cache, to compare)");
         System.out.println("needs DOCKER_HOST: eval \"$(scripts/engine.sh env)\"");
     }
 }

@@ -15,8 +15,10 @@ import dev.raptor.wire.server.ServerList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,8 +70,22 @@ final class QuickPs {
         return true;
     }
 
+    /**
+     * The list asked for on {@code env}'s daemon socket, on a thread of its own ({@link SocketGet#ask}), before anything
+     * else of the run; null when the daemon is not on a Unix socket (or {@code env} names none that reads).
+     */
+    static SocketGet.Pending askFirst(Map<String, String> env) {
+        try {
+            return DaemonAddress.of(null, null, null, null, env).endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
+                    ? SocketGet.ask(socket, "/servers", QUICK_BUDGET) : null;
+        } catch (IllegalArgumentException e) {
+            return null; // run says what is wrong with it
+        }
+    }
+
+    /** Runs a plain ps; {@code asked} is its list when {@link #askFirst} asked for it already (null: asked here). */
     static int run(String[] args, Map<String, String> env, InputStream in, OutputStream bytesOut, PrintWriter out,
-                   PrintWriter err, Terminal terminal) {
+                   PrintWriter err, Terminal terminal, SocketGet.Pending asked) {
         Set<String> flags = new HashSet<>();
         for (int i = 1; i < args.length; i++) {
             flags.add(canonical(args[i]));
@@ -86,7 +102,8 @@ final class QuickPs {
             boolean noTrunc = flags.contains("--no-trunc");
             boolean json = flags.contains("--json");
             Optional<byte[]> body = address.endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
-                    ? SocketGet.json(socket, "/servers", QUICK_BUDGET) : Optional.empty();
+                    ? fetchWhilePreparing(asked != null ? asked : SocketGet.ask(socket, "/servers", QUICK_BUDGET), terminal, all, quiet, noTrunc, json)
+                    : Optional.empty();
             // (no lambdas or method references on this path: each costs a class spun at run time, every run)
             if (body.isPresent() && json) {
                 // the documents themselves are printed: the wire records read and write them
@@ -109,6 +126,44 @@ final class QuickPs {
             return Failure.report(e, err, terminal, env);
         }
     }
+
+    /**
+     * The answer to {@code list} ({@code GET /servers}, asked on a thread of its own by {@link SocketGet#ask}), waited for
+     * after this thread has run the printing code once on {@link #PREPARATION}, output discarded (a table or {@code -q};
+     * {@code --json} only waits).
+     * Each half is mostly one-time start-up, interpreted: the first Unix-domain socket of a JVM initialises the JDK's
+     * security providers (its class initialiser makes a {@code SecureRandom}), and then the daemon answers; the reader,
+     * the rows and the table initialise their classes and link their call sites on first use. On two cores the two
+     * overlap instead of adding up. Empty when the exchange failed or outlasted its budget (then the client asks again).
+     */
+    private static Optional<byte[]> fetchWhilePreparing(SocketGet.Pending list, Terminal terminal, boolean all, boolean quiet,
+                                                        boolean noTrunc, boolean json) throws InterruptedException {
+        // The asking thread's half is the longer: the providers' start-up reads the java.security file, then the Sun
+        // provider's aliases initialise the JDK's table of object identifiers (an enum of hundreds of constants, a few
+        // milliseconds, interpreted). That table needs nothing of the first step: initialised here, the two overlap.
+        // Only a hint: a JDK without the class (or that refuses it) starts it where it always does.
+        try {
+            Class.forName("sun.security.util.KnownOIDs", true, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // left to the providers' start-up
+        }
+        if (!json) {
+            Optional<Object> tree = PlainJson.parse(PREPARATION.getBytes(StandardCharsets.UTF_8));
+            Optional<List<PsRow>> rows = tree.isPresent() ? rows(tree.get()) : Optional.empty();
+            if (rows.isPresent()) {
+                PrintWriter discarded = new PrintWriter(new OutputStreamWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8));
+                PsCommand.printRows(rows.get(), discarded, terminal, Clock.systemUTC(), all, quiet, noTrunc);
+            }
+        }
+        return list.body();
+    }
+
+    /** A list of one active server with every member a table shows, as the daemon writes them: what the preparation prints. */
+    private static final String PREPARATION = "{\"servers\":[{\"id\":\"3f9c2d1e-0000-4000-8000-00000000c0de\",\"name\":\"lobby\","
+            + "\"image\":\"raptor-test/gameserver:1\",\"allocations\":[{\"ip\":\"0.0.0.0\",\"port\":25565,\"containerPort\":25565,"
+            + "\"protocol\":\"tcp\",\"primary\":true},{\"ip\":\"::1\",\"port\":19132,\"containerPort\":19132,\"protocol\":\"udp\","
+            + "\"primary\":false}],\"limits\":{\"memoryMiB\":2048},\"state\":\"running\",\"version\":3,\"createdAt\":\"2026-12-05T10:15:30.123456Z\","
+            + "\"lastError\":null,\"crashLoop\":false}],\"count\":1}";
 
     /** The server list as the client reads it ({@code WireJson}); empty when it does not read as one. */
     private static Optional<ServerList> decode(byte[] body) {
@@ -201,7 +256,62 @@ final class QuickPs {
 
     private static Instant instant(Object object, String name) {
         String text = text(object, name);
-        return text == null ? null : Instant.parse(text);
+        return text == null ? null : instant(text);
+    }
+
+    /**
+     * {@link Instant#parse}'s reading of {@code text}, with plain code for the form the daemon writes
+     * ({@code 2026-12-05T10:15:30.123456Z}: a four-digit year, UTC, up to nine digits of fraction). {@code Instant.parse}
+     * initialises java.time's formatting (DateTimeFormatter's constants, its builder and parser), interpreted, on every
+     * ps; any other form is still read (or refused) by it.
+     */
+    static Instant instant(String text) {
+        int n = text.length();
+        if (n < 20 || n == 21 || n > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z' || (n > 20 && text.charAt(19) != '.')) {
+            return Instant.parse(text);
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int fraction = n > 20 ? digits(text, 20, n - 1) : 0;
+        boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        int monthDays = month == 2 ? (leap ? 29 : 28) : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > monthDays || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || fraction < 0) {
+            return Instant.parse(text); // no such day, 24:00, a leap second: read or refused by its rules
+        }
+        int nanos = fraction;
+        for (int fractionDigits = Math.max(0, n - 21); fractionDigits < 9; fractionDigits++) {
+            nanos *= 10;
+        }
+        // days since 1970-01-01 as LocalDate.toEpochDay counts them (years 0 to 9999 here). Not LocalDate itself: its
+        // validation initialises java.time.Year, whose class initialiser builds a DateTimeFormatter
+        long days = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400 + (367 * month - 362) / 12 + day - 1;
+        if (month > 2) {
+            days -= leap ? 1 : 2;
+        }
+        days -= DAYS_0000_TO_1970;
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3_600 + minute * 60 + second, nanos);
+    }
+
+    /** Days from 0000-01-01 to 1970-01-01 in the proleptic Gregorian calendar (as {@code LocalDate} counts them). */
+    private static final long DAYS_0000_TO_1970 = 719_528L;
+
+    /** The decimal number {@code text} holds from {@code from} to {@code to}, ASCII digits only; -1 when it is not one. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static String orEmpty(String s) {

@@ -67,7 +67,8 @@ final class QuickPsTraining {
                     for (Terminal terminal : new Terminal[]{Terminal.plain(), new Terminal(true, true)}) {
                         PrintWriter out = new PrintWriter(OutputStream.nullOutputStream(), true);
                         PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
-                        int code = QuickPs.run(args, env, InputStream.nullInputStream(), OutputStream.nullOutputStream(), out, quiet, terminal);
+                        int code = QuickPs.run(args, env, InputStream.nullInputStream(), OutputStream.nullOutputStream(), out, quiet, terminal,
+                                QuickPs.askFirst(env));
                         if (code != 0) {
                             err.println("raptorctl: the ps training run " + String.join(" ", args) + " exited " + code);
                             return 1;

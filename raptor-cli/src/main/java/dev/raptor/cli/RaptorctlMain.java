@@ -1,5 +1,6 @@
 package dev.raptor.cli;
 
+import dev.raptor.cli.api.SocketGet;
 import dev.raptor.cli.output.Terminal;
 import picocli.CommandLine;
 
@@ -17,7 +18,10 @@ public final class RaptorctlMain {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.getenv(), System.in, System.out, System.err, Terminal.detect());
+        Map<String, String> env = System.getenv();
+        // a plain ps asks the daemon first of all, on a thread of its own, while this one sets up its output (QuickPs)
+        SocketGet.Pending asked = QuickPs.handles(args) ? QuickPs.askFirst(env) : null;
+        int code = run(args, env, System.in, System.out, System.err, Terminal.detect(), asked);
         if (QuickPs.handles(args)) {
             // System.exit logs the exit to System.Logger "java.lang.Runtime" (JDK 17+), whose first use looks for a
             // logging backend with a ServiceLoader over the class path: raptorctl.jar opened and its 3,600 entries
@@ -34,6 +38,12 @@ public final class RaptorctlMain {
     /** Runs raptorctl in this process (tests use it too); returns the exit code. */
     public static int run(String[] args, Map<String, String> env, InputStream in, OutputStream out, OutputStream err,
                           Terminal terminal) {
+        return run(args, env, in, out, err, terminal, null);
+    }
+
+    /** The same, with a plain ps's list already asked for ({@link QuickPs#askFirst}; null: not asked yet). */
+    static int run(String[] args, Map<String, String> env, InputStream in, OutputStream out, OutputStream err, Terminal terminal,
+                   SocketGet.Pending asked) {
         PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
@@ -41,7 +51,7 @@ public final class RaptorctlMain {
                 return QuickPsTraining.run(stderr); // bin/raptorctl's cache for ps, before picocli is loaded
             }
             if (QuickPs.handles(args)) {
-                return QuickPs.run(args, env, in, out, stdout, stderr, terminal);
+                return QuickPs.run(args, env, in, out, stdout, stderr, terminal, asked);
             }
             CommandLine cl = commandLine(args, env, in, out, terminal);
             cl.setOut(stdout);

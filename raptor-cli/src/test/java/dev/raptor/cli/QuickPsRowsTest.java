@@ -60,6 +60,38 @@ class QuickPsRowsTest {
         assertThat(rows("{\"servers\": [], \"count\": 0}")).as("no servers").contains(List.of());
     }
 
+    @Test
+    void timesAreReadAsInstantParseReadsThemAndRefusedAsItRefusesThem() {
+        List<String> times = new java.util.ArrayList<>(List.of("2026-12-05T10:15:30Z", "2026-12-05T10:15:30.1Z", "2026-12-05T10:15:30.123456Z",
+                "2026-12-05T10:15:30.123456789Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59.999999999Z", "2024-02-29T12:00:00Z", "2000-02-29T00:00:00Z", "2026-03-01T00:00:00Z",
+                // what the plain code leaves to Instant.parse: read by it, or refused by it
+                "2026-12-05T24:00:00Z", "2026-12-05T23:59:60Z", "2026-12-05t10:15:30z", "2026-12-05T10:15:30+01:00", "+12026-12-05T10:15:30Z",
+                "2026-12-05T10:15:30.Z", "2026-12-05T10:15:30.1234567891Z", "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+                "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-12-00T00:00:00Z", "2026-12-05T10:60:00Z", "2026-12-05T10:15Z",
+                "2026-12-05T1a:15:30Z", "2026-12-05 10:15:30Z", "yesterday", "", "2026-12-05T10:15:30.12345６Z"));
+        java.util.Random random = new java.util.Random(20261206);
+        for (int i = 0; i < 2_000; i++) {
+            long second = random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0000 to 9999
+            times.add(java.time.Instant.ofEpochSecond(second, random.nextBoolean() ? 0 : random.nextInt(1_000_000_000)).toString());
+        }
+        for (String time : times) {
+            Object expected;
+            try {
+                expected = java.time.Instant.parse(time);
+            } catch (java.time.format.DateTimeParseException e) {
+                expected = "refused";
+            }
+            Object read;
+            try {
+                read = QuickPs.instant(time);
+            } catch (java.time.format.DateTimeParseException e) {
+                read = "refused";
+            }
+            assertThat(read).as("%s", time).isEqualTo(expected);
+        }
+    }
+
     private static Optional<List<PsRow>> rows(String json) {
         return PlainJson.parse(json.getBytes(StandardCharsets.UTF_8)).flatMap(QuickPs::rows);
     }

@@ -73,6 +73,10 @@ public final class RaptordMain {
             }
             return; // it served until SIGTERM: the JVM ends with the signal's status once its shutdown hook is done
         }
+        if (AotTraining.accepts(command)) {
+            System.exit(AotTraining.run(System.getenv(), version(), System.err)); // bin/raptord's AOT cache training
+            return;
+        }
         if (!command.isEmpty() && !KeyCommand.accepts(command)) {
             usage(System.err, "unknown command '" + String.join(" ", command) + "'");
             System.exit(EXIT_USAGE);

@@ -356,6 +356,10 @@ final class Extraction {
         byte[] buf = new byte[1024 * 1024]; // one write per read-ahead chunk
         FileWriters writers = new FileWriters(ctx.jail(), progress, FileWriters.threadsFor(Runtime.getRuntime().availableProcessors()));
         StagedDirectories dirs = new StagedDirectories(staging, writers);
+        // The staging directory was made empty for this extraction, so a name in it is taken only if this loop
+        // made it (an entry, or a parent directory made for one): only such a name is looked up before it is
+        // created, which saves a failing lstat per entry (6,500 of them for a 1 GiB game server's tree).
+        Set<JailPath> made = new HashSet<>();
         try (EntryReader reader = open(format, source)) {
             ArchiveEntry e;
             while ((e = next(reader, source)) != null) {
@@ -370,10 +374,15 @@ final class Extraction {
                 }
                 String shownPath = destAsked.resolve(rel).toString();
                 Fd parent = dirs.parentOf(rel, e);
+                boolean taken = !made.add(rel);
+                JailPath up = rel.parent(); // parentOf made (or found) every directory above rel
+                while (!up.isRoot() && made.add(up)) {
+                    up = up.parent();
+                }
                 byte[] leaf = rel.name().getBytes(StandardCharsets.UTF_8);
                 switch (e.kind()) {
                     case DIRECTORY -> {
-                        Stat st = s.lstat(parent, leaf);
+                        Stat st = taken ? s.lstat(parent, leaf) : null;
                         if (st == null) {
                             s.mkdir(parent, leaf, 0700, shownPath);
                         } else if (!st.isDirectory()) {
@@ -387,7 +396,7 @@ final class Extraction {
                         out.directories++;
                     }
                     case FILE -> {
-                        clear(parent, leaf, e);
+                        clear(parent, leaf, taken, e);
                         int mode = fileMode(e);
                         if (e.size() >= 0 && e.size() <= FileWriters.SMALL_FILE_BYTES) {
                             byte[] content = readSmall(reader, e, reservation, out, source);
@@ -399,7 +408,7 @@ final class Extraction {
                         out.files++;
                     }
                     case SYMLINK -> {
-                        clear(parent, leaf, e);
+                        clear(parent, leaf, taken, e);
                         s.symlink(e.linkTarget().getBytes(StandardCharsets.UTF_8), parent, leaf, shownPath);
                         if (options.faithful() && e.modified() != null) {
                             s.setLinkModified(parent, leaf, e.modified(), shownPath);
@@ -407,7 +416,7 @@ final class Extraction {
                         out.links++;
                     }
                     case HARDLINK -> {
-                        clear(parent, leaf, e);
+                        clear(parent, leaf, taken, e);
                         try (Fd targetDir = stagedParent(staging, c.linkTo(), e)) {
                             byte[] targetLeaf = c.linkTo().name().getBytes(StandardCharsets.UTF_8);
                             Stat t = s.lstat(targetDir, targetLeaf);
@@ -583,8 +592,14 @@ final class Extraction {
         return e.size() >= 0 && written < e.size() ? -1 : written;
     }
 
-    /** Removes an earlier entry of the same name (the later one wins, as with tar), unless it is a directory. */
-    private void clear(Fd parent, byte[] leaf, ArchiveEntry e) throws IOException {
+    /**
+     * Removes an earlier entry of the same name (the later one wins, as with tar), unless it is a directory; only
+     * looked up when the name is {@code taken} in the staging tree already.
+     */
+    private void clear(Fd parent, byte[] leaf, boolean taken, ArchiveEntry e) throws IOException {
+        if (!taken) {
+            return;
+        }
         Stat st = s.lstat(parent, leaf);
         if (st != null) {
             replaceable(parent, leaf, st, e);

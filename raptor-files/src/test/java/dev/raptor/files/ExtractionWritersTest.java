@@ -96,10 +96,7 @@ class ExtractionWritersTest {
                 file(tar, d + "twice.txt", "second " + round); // the later one wins, as with tar
                 hardLink(tar, d + "same.txt", d + "twice.txt");
                 file(tar, d + "becomes-a-dir", "a file first");
-                TarArchiveEntry dir = new TarArchiveEntry(d + "becomes-a-dir/");
-                dir.setMode(040755);
-                tar.putArchiveEntry(dir);
-                tar.closeArchiveEntry();
+                directory(tar, d + "becomes-a-dir/", 040755);
                 file(tar, d + "becomes-a-dir/inside.txt", "inside " + round);
                 file(tar, d + "becomes-a-link", "a file first");
                 TarArchiveEntry link = new TarArchiveEntry(d + "becomes-a-link", TarArchiveEntry.LF_SYMLINK);
@@ -121,6 +118,42 @@ class ExtractionWritersTest {
             assertThat(Files.readString(d.resolve("becomes-a-dir/inside.txt"))).isEqualTo("inside " + round);
             assertThat(Files.readSymbolicLink(d.resolve("becomes-a-link"))).isEqualTo(Path.of("twice.txt"));
         }
+    }
+
+    @Test
+    void aDirectoryEntryAfterWhatItHoldsKeepsItAndTakesItsMode() throws IOException {
+        Path tarFile = tmp.resolve("content-first.tar");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(tarFile))) {
+            for (int round = 0; round < 50; round++) {
+                file(tar, "d" + round + "/deep/inside.txt", "inside " + round); // d<round>/ and deep/ made for it
+                directory(tar, "d" + round + "/", 040750);
+            }
+        }
+
+        v.volumes.restore(v.id, FilePolicy.UNRESTRICTED, ArchiveSource.of(tarFile), true, Progress.none(), p -> { });
+
+        for (int round = 0; round < 50; round++) {
+            Path d = v.root.resolve("d" + round);
+            assertThat(Files.readString(d.resolve("deep/inside.txt"))).isEqualTo("inside " + round);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS))).isEqualTo("rwxr-x---");
+        }
+    }
+
+    @Test
+    void aFileOverADirectoryMadeForEarlierEntriesRefusesTheRestoreAndLeavesThePreviousFiles() throws IOException {
+        Files.writeString(v.root.resolve("kept.txt"), "from before");
+        Path tarFile = tmp.resolve("file-over-dir.tar");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(tarFile))) {
+            file(tar, "plugins/config/a.yml", "a");
+            file(tar, "plugins", "a file where the archive made a directory");
+        }
+
+        assertThatThrownBy(() -> v.volumes.restore(v.id, FilePolicy.UNRESTRICTED, ArchiveSource.of(tarFile), true, Progress.none(), p -> { }))
+                .isInstanceOf(BadArchiveException.class)
+                .hasMessageContaining("replaces a directory of the same archive");
+        assertThat(Files.readString(v.root.resolve("kept.txt"))).isEqualTo("from before");
+        assertThat(v.root.resolve("plugins")).doesNotExist();
+        assertThat(restoreLeftovers()).isEmpty();
     }
 
     @Test
@@ -239,6 +272,13 @@ class ExtractionWritersTest {
         e.setMode(0100644);
         tar.putArchiveEntry(e);
         tar.write(b);
+        tar.closeArchiveEntry();
+    }
+
+    private static void directory(TarArchiveOutputStream tar, String name, int mode) throws IOException {
+        TarArchiveEntry dir = new TarArchiveEntry(name);
+        dir.setMode(mode);
+        tar.putArchiveEntry(dir);
         tar.closeArchiveEntry();
     }
 

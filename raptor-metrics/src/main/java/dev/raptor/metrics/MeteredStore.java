@@ -113,6 +113,11 @@ public final class MeteredStore implements ServerStore {
     }
 
     @Override
+    public ActivityEntry appendPassingActivity(UUID server, String type, String message, Map<String, String> details) {
+        return timed("activity", () -> delegate.appendPassingActivity(server, type, message, details));
+    }
+
+    @Override
     public List<ActivityEntry> activity(UUID server, long beforeId, int limit) {
         return delegate.activity(server, beforeId, limit);
     }

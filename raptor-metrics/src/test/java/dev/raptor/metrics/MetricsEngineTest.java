@@ -269,6 +269,49 @@ class MetricsEngineTest {
                 && (l.contains("outcome=\"unavailable\"") || l.contains("outcome=\"timeout\"")));
     }
 
+    @Test
+    void aScrapeOfManyServersHasEverySeriesOfEachWithNoMeterRegisteredPerServer() throws Exception {
+        int meters = metrics.registry().getMeters().size();
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ServerSpec spec = ServerSpec.builder(IMAGE).name("many-" + i)
+                    .allocation(Allocation.primary("127.0.0.1", freePort(), Protocol.TCP))
+                    .limits(Limits.unlimited().withDiskMiB(512))
+                    .build();
+            fleet.create(spec);
+            ids.add(spec.id());
+        }
+        await().atMost(WAIT).until(() -> serverMetrics.tracked().containsAll(ids));
+
+        ScrapedText s = scrape();
+        List<String> perServer = List.of("raptor_server_uptime_seconds", "raptor_server_cpu_usage_cores",
+                "raptor_server_memory_usage_bytes", "raptor_server_memory_limit_bytes", "raptor_server_network_received_bytes_total",
+                "raptor_server_network_transmitted_bytes_total", "raptor_server_disk_usage_bytes", "raptor_server_disk_limit_bytes",
+                "raptor_server_processes", "raptor_server_restarts_total", "raptor_server_crashes_total", "raptor_server_oom_kills_total",
+                "raptor_server_last_backup_age_seconds", "raptor_server_console_lines_total", "raptor_server_console_dropped_lines_total");
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> server = Map.of("server", ids.get(i).toString(), "name", "many-" + i);
+            String labels = "{name=\"many-" + i + "\",server=\"" + ids.get(i) + "\"}";
+            for (String name : perServer) {
+                assertThat(s.samples(name)).as("%s of %s", name, server).filteredOn(l -> l.startsWith(name + labels + " ")).hasSize(1);
+            }
+            assertThat(s.value("raptor_server_state", Map.of("server", ids.get(i).toString(), "state", "offline"))).hasValue(1);
+            assertThat(s.value("raptor_server_state", Map.of("server", ids.get(i).toString(), "state", "running"))).hasValue(0);
+            assertThat(s.value("raptor_server_desired_state", Map.of("server", ids.get(i).toString(), "desired", "stopped"))).hasValue(1);
+            assertThat(s.value("raptor_server_disk_limit_bytes", server)).hasValue(512.0 * 1024 * 1024);
+            assertThat(s.value("raptor_server_last_backup_age_seconds", server).orElseThrow()).isNaN();
+        }
+        assertThat(s.samples("raptor_server_state")).hasSize(ids.size() * dev.raptor.core.server.ServerState.values().length);
+        assertThat(s.body()).as("help and type as Micrometer wrote them")
+                .contains("# HELP raptor_server_memory_usage_bytes Memory in use\n# TYPE raptor_server_memory_usage_bytes gauge\n")
+                .contains("# HELP raptor_server_crashes_total Exits while the server was meant to run\n"
+                        + "# TYPE raptor_server_crashes_total counter\n");
+        // the series are written at scrape time: the meters added are the store's and engine's timers of the create
+        // calls (one per new tag set), never ~35 per server
+        assertThat(metrics.registry().getMeters().size() - meters).as("meters added for %d servers", ids.size())
+                .isLessThan(ids.size());
+    }
+
     private static int freePort() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();

@@ -29,6 +29,7 @@ import dev.raptor.store.template.Templates;
 import dev.raptor.store.install.Installs;
 import dev.raptor.store.sqlite.Database;
 import dev.raptor.store.sqlite.IntegrityCheck;
+import dev.raptor.store.sqlite.SqlWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -311,6 +312,16 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     /** {@inheritDoc} The server need not exist (any more): history may outlive it. */
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
+        return appendActivity(server, type, message, details, true);
+    }
+
+    /** {@inheritDoc} Committed with {@link Database#writeUnsynced}: the next synced commit puts it on disk. */
+    @Override
+    public ActivityEntry appendPassingActivity(UUID server, String type, String message, Map<String, String> details) {
+        return appendActivity(server, type, message, details, false);
+    }
+
+    private ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details, boolean synced) {
         Objects.requireNonNull(server, "server");
         if (type == null || type.isBlank()) {
             throw new IllegalArgumentException("an activity entry needs a type");
@@ -318,7 +329,8 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         Objects.requireNonNull(message, "message");
         Map<String, String> facts = details == null ? Map.of() : details;
         String detailsJson = RowJson.write(facts);
-        return db.write("append activity of server " + server, c -> {
+        String operation = "append activity of server " + server;
+        SqlWork<ActivityEntry> insert = c -> {
             Instant now = now();
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
@@ -332,7 +344,8 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
                     return new ActivityEntry(rs.getLong(1), server, now, type, message, facts);
                 }
             }
-        });
+        };
+        return synced ? db.write(operation, insert) : db.writeUnsynced(operation, insert);
     }
 
     @Override

@@ -70,7 +70,7 @@ class CrashDurabilityTest {
                             assertThat(stored.spec().name()).startsWith("renamed-");
                         }
                         case "running" -> assertThat(stored.desired()).as("desired state of %s", id).isEqualTo(DesiredState.RUNNING);
-                        case "activity" -> assertThat(store.activity(id, Long.MAX_VALUE, 10))
+                        case "activity", "passing" -> assertThat(store.activity(id, Long.MAX_VALUE, 10))
                                 .extracting(ActivityEntry::id).contains(Long.parseLong(a.value()));
                         default -> throw new AssertionError("unknown step " + a);
                     }

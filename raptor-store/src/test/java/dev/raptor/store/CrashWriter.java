@@ -34,6 +34,9 @@ public final class CrashWriter {
                 ack("running", id, "running");
                 long entry = store.appendActivity(id, "test", "entry " + i, Map.of("i", Long.toString(i))).id();
                 ack("activity", id, Long.toString(entry));
+                // committed without a sync of its own: a process kill keeps it all the same
+                long passing = store.appendPassingActivity(id, "test", "passing " + i, Map.of()).id();
+                ack("passing", id, Long.toString(passing));
             }
         }
     }

@@ -41,6 +41,17 @@ public final class DaemonFacts {
         throw new IOException("no VmRSS in /proc/" + d.pid() + "/status");
     }
 
+    /**
+     * CPU time the daemon's JVM has used so far (user + system, all its threads), from {@code /proc/<pid>/stat}, in
+     * seconds: unlike wall time, barely moved by other work on a shared machine.
+     */
+    public static double cpuSeconds(DaemonProcess d) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + d.pid() + "/stat"));
+        // the fields after the command name (which may hold spaces) in parentheses: state is field 3, utime 14, stime 15
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // clock ticks; USER_HZ is 100 on Linux
+    }
+
     /** The daemon's native (platform) threads, from {@code /proc/<pid>/status} (Threads): virtual threads are not among them. */
     public static int nativeThreads(DaemonProcess d) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/status"))) {

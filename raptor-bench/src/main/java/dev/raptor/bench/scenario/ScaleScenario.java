@@ -47,6 +47,7 @@ public final class ScaleScenario implements Scenario {
             // reference: an empty daemon, booted and measured the same way
             DaemonProcess empty = bench.startDaemon("scale-empty");
             Duration emptyBoot = awaitReconciled(empty, 0, 0);
+            double emptyCpu = DaemonFacts.cpuSeconds(empty);
             Duration emptyReconcile = DaemonFacts.reconcileFromLog(empty).orElse(Duration.ZERO);
             Thread.sleep(SETTLE);
             long emptyRss = DaemonFacts.rssBytes(empty);
@@ -88,6 +89,9 @@ public final class ScaleScenario implements Scenario {
 
             DaemonProcess fresh = bench.startDaemon("scale");
             Duration reconcile = awaitReconciled(fresh, ids.size(), running);
+            double freshCpu = DaemonFacts.cpuSeconds(fresh);
+            System.out.printf(Locale.ROOT, "scale: fresh boot: %.2f CPU-seconds of the daemon until the API listed all (empty daemon: %.2f)%n",
+                    freshCpu, emptyCpu);
             Thread.sleep(SETTLE);
             long freshRss = DaemonFacts.rssBytes(fresh);
             System.out.printf(Locale.ROOT, "scale: fresh boot reconciled %d servers (%d running) in %s; health answered after %s; RSS then %d MB%n",

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code GET} under {@code /api/v1} on the daemon's Unix socket with nothing but the JDK: HTTP/1.1,
@@ -35,42 +37,103 @@ public final class SocketGet {
      * @param budget how long the exchange may take; past it the connection is closed and the answer is empty
      */
     public static Optional<byte[]> json(Path socket, String path, Duration budget) {
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (IOException | UnsupportedOperationException e) {
-            return Optional.empty();
+        Pending pending = new Pending(socket, path, budget);
+        pending.run();
+        return pending.body;
+    }
+
+    /**
+     * {@link #json} asked on a thread of its own, so that the caller does other work meanwhile: the first Unix-domain
+     * socket of a JVM initialises the JDK's security providers (the channel's class initialiser makes a
+     * {@code SecureRandom}, tens of milliseconds of a short run, interpreted), and then the daemon answers.
+     */
+    public static Pending ask(Path socket, String path, Duration budget) {
+        Pending pending = new Pending(socket, path, budget);
+        Thread.ofPlatform().daemon().name("raptorctl-socket-get").start(pending);
+        return pending;
+    }
+
+    /** An exchange of {@link #ask}: its answer, once the thread that asks has it. */
+    public static final class Pending implements Runnable {
+        private final Path socket;
+        private final String path;
+        private final Duration budget;
+        private final CountDownLatch answered = new CountDownLatch(1);
+        private volatile Optional<byte[]> body = Optional.empty();
+
+        private Pending(Path socket, String path, Duration budget) {
+            this.socket = socket;
+            this.path = path;
+            this.budget = budget;
         }
-        Thread watchdog = Thread.ofPlatform().daemon().name("raptorctl-socket-deadline").start(() -> {
+
+        /**
+         * The body, or empty (see the class); waits for it at most twice the budget (the exchange itself is cut at
+         * the budget, so this bound only matters if the thread that asks never got to run).
+         */
+        public Optional<byte[]> body() throws InterruptedException {
+            // (not Duration.multipliedBy: it computes with BigDecimal, whose class initialiser is milliseconds of a ps)
+            long bound = Math.min(budget.toNanos(), Long.MAX_VALUE / 2) * 2;
+            return answered.await(bound, TimeUnit.NANOSECONDS) ? body : Optional.empty();
+        }
+
+        /** The exchange; the answer is handed over before the connection is closed (see below). */
+        @Override
+        public void run() {
+            try {
+                exchange();
+            } finally {
+                answered.countDown(); // a failure: body stays empty
+            }
+        }
+
+        private void exchange() {
+            SocketChannel channel;
+            try {
+                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            } catch (IOException | UnsupportedOperationException e) {
+                return;
+            }
+            Thread watchdog = Thread.ofPlatform().daemon().name("raptorctl-socket-deadline").start(new Deadline(channel, budget));
+            try (channel) {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                String head = "GET /api/v1" + path + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: raptorctl\r\n"
+                        + "Accept: application/json, application/problem+json\r\nConnection: close\r\n\r\n";
+                ByteBuffer out = ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII));
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+                ByteArrayOutputStream answer = new ByteArrayOutputStream(16 * 1024);
+                ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+                while (channel.read(in) >= 0) {
+                    answer.write(in.array(), 0, in.position());
+                    in.clear();
+                    if (answer.size() > MAX_ANSWER_BYTES) {
+                        return;
+                    }
+                }
+                // handed over before the close: the JDK's close of a connected socket initialises sun.nio.ch.Net
+                // (InetAddress, the extended socket options), which the caller need not wait for
+                body = SocketGet.body(answer.toByteArray());
+                answered.countDown();
+            } catch (IOException | RuntimeException e) {
+                // empty: the caller asks again through the client
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+    }
+
+    /** Closes the channel when the budget is gone, which unblocks the exchange's read. A class: a lambda is spun at run time. */
+    private record Deadline(SocketChannel channel, Duration budget) implements Runnable {
+        @Override
+        public void run() {
             try {
                 Thread.sleep(budget);
-                channel.close(); // unblocks the read below
+                channel.close();
             } catch (InterruptedException | IOException e) {
                 // the exchange ended in time
             }
-        });
-        try (channel) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            String head = "GET /api/v1" + path + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: raptorctl\r\n"
-                    + "Accept: application/json, application/problem+json\r\nConnection: close\r\n\r\n";
-            ByteBuffer out = ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII));
-            while (out.hasRemaining()) {
-                channel.write(out);
-            }
-            ByteArrayOutputStream answer = new ByteArrayOutputStream(16 * 1024);
-            ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-            while (channel.read(in) >= 0) {
-                answer.write(in.array(), 0, in.position());
-                in.clear();
-                if (answer.size() > MAX_ANSWER_BYTES) {
-                    return Optional.empty();
-                }
-            }
-            return body(answer.toByteArray());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        } finally {
-            watchdog.interrupt();
         }
     }
 
@@ -80,21 +143,26 @@ public final class SocketGet {
         if (end < 0) {
             return Optional.empty();
         }
-        String[] lines = new String(answer, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
-        String[] status = lines[0].split(" ", 3);
+        // the head cut into lines with indexOf, not split("\r\n"): a separator of two characters is a regular
+        // expression to String.split, and compiling it initialised java.util.regex on ps's path for this alone
+        String head = new String(answer, 0, end, StandardCharsets.ISO_8859_1);
+        int lineEnd = lineEnd(head, 0);
+        String[] status = head.substring(0, lineEnd).split(" ", 3); // one plain character: split's own loop, no regex
         if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !status[1].equals("200")) {
             return Optional.empty();
         }
         long length = -1;
         boolean chunked = false;
         boolean json = false;
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
+        for (int from = lineEnd + 2; from < head.length(); from = lineEnd + 2) {
+            lineEnd = lineEnd(head, from);
+            String line = head.substring(from, lineEnd);
+            int colon = line.indexOf(':');
             if (colon <= 0) {
                 return Optional.empty();
             }
-            String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = line.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
             switch (name) {
                 case "content-length" -> {
                     try {
@@ -138,6 +206,12 @@ public final class SocketGet {
         byte[] body = new byte[(int) length];
         System.arraycopy(answer, start, body, 0, body.length);
         return Optional.of(body);
+    }
+
+    /** Where the line of {@code head} that starts at {@code from} ends: at its CRLF, or at the head's end. */
+    private static int lineEnd(String head, int from) {
+        int crlf = head.indexOf("\r\n", from);
+        return crlf < 0 ? head.length() : crlf;
     }
 
     /** A chunked body (RFC 9112, section 7.1), whole up to its last chunk; empty when it is not. */

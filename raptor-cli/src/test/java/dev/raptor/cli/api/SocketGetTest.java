@@ -64,13 +64,16 @@ class SocketGetTest {
         Path socket = dir.resolve("d.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serveOnce(server,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + LIST.length() + "\r\n\r\n" + LIST));
+            for (boolean onAThreadOfItsOwn : new boolean[]{false, true}) {
+                CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serveOnce(server,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + LIST.length() + "\r\n\r\n" + LIST));
 
-            Optional<byte[]> body = SocketGet.json(socket, "/servers", Duration.ofSeconds(30));
+                Optional<byte[]> body = onAThreadOfItsOwn ? SocketGet.ask(socket, "/servers", Duration.ofSeconds(30)).body()
+                        : SocketGet.json(socket, "/servers", Duration.ofSeconds(30));
 
-            assertThat(text(body)).contains(LIST);
-            assertThat(request.get(30, TimeUnit.SECONDS)).startsWith("GET /api/v1/servers HTTP/1.1\r\n").contains("Connection: close\r\n");
+                assertThat(text(body)).as("asked on a thread of its own: %s", onAThreadOfItsOwn).contains(LIST);
+                assertThat(request.get(30, TimeUnit.SECONDS)).startsWith("GET /api/v1/servers HTTP/1.1\r\n").contains("Connection: close\r\n");
+            }
         }
     }
 
@@ -88,13 +91,15 @@ class SocketGetTest {
             });
 
             assertThat(SocketGet.json(socket, "/servers", Duration.ofMillis(300))).isEmpty();
+            assertThat(SocketGet.ask(socket, "/servers", Duration.ofMillis(300)).body()).as("asked on a thread of its own").isEmpty();
             held.get(30, TimeUnit.SECONDS).close();
         }
     }
 
     @Test
-    void noSocketIsLeftToTheClient() {
+    void noSocketIsLeftToTheClient() throws InterruptedException {
         assertThat(SocketGet.json(dir.resolve("absent.sock"), "/servers", Duration.ofSeconds(30))).isEmpty();
+        assertThat(SocketGet.ask(dir.resolve("absent.sock"), "/servers", Duration.ofSeconds(30)).body()).as("asked on a thread of its own").isEmpty();
     }
 
     private static String serveOnce(ServerSocketChannel server, String answer) {

@@ -207,6 +207,24 @@ class RaptorctlAgainstLiveDaemonTest {
                         || l.contains("'jdk/internal/logger/BootstrapLogger$DetectBackend'") || l.contains("'java/math/BigDecimal'"));
     }
 
+    @Test
+    void binRaptorctlPsAsksOnAThreadOfItsOwnAndStartsNoDateFormattingOrRegex(@TempDir Path tree) throws Exception {
+        runDetached("overlap-on");
+        checkout(tree);
+        String expected = withoutAges(ok("ps").out());
+        assertThat(launched(tree, "ps")).isEqualTo(expected); // its AOT cache trained
+        // the socket's first use starts the JDK's security providers (tens of milliseconds, interpreted): on a thread of
+        // its own it overlaps the reader's and the table's start-up on main; and Instant.parse (DateTimeFormatter's
+        // constants) and a split on "\r\n" (java.util.regex) were start-up costs of their own (see raptor-bench/README.md)
+        Path initLog = tree.resolve("class-init.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), "ps")).isEqualTo(expected);
+        List<String> initialised = Files.readAllLines(initLog);
+        assertThat(initialised).as("classes initialised by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("'sun/nio/ch/UnixDomainSockets'") && l.contains("by thread \"raptorctl-socket-get\""))
+                .anyMatch(l -> l.contains("'dev/raptor/cli/api/PlainJson'") && l.contains("by thread \"main\""))
+                .noneMatch(l -> l.contains("'java/time/format/DateTimeFormatter'") || l.contains("'java/util/regex/Pattern'"));
+    }
+
     /** A checkout of its own in {@code tree}: the launcher, the JDK finder, and a raptorctl.jar of this build's classes (returned). */
     private static Path checkout(Path tree) throws java.io.IOException {
         Path repo = Path.of(Raptorctl.cliClassPath().split(java.io.File.pathSeparator)[0]).resolve("../../..").normalize();

@@ -265,8 +265,14 @@ final class ObservedServer {
         }
         log.info("server={} state {} -> {} ({})", id, from, to, reason);
         publish(new ServerEvent.StateChanged(id, Instant.now(), from, to, reason));
-        activity("state", from.wireName() + " -> " + to.wireName() + ": " + reason,
-                Map.of("from", from.wireName(), "to", to.wireName()));
+        String message = from.wireName() + " -> " + to.wireName() + ": " + reason;
+        Map<String, String> details = Map.of("from", from.wireName(), "to", to.wireName());
+        if (to == ServerState.STARTING || to == ServerState.STOPPING) {
+            // a state the operation passes through: the settled state it ends in is a synced commit after this one
+            passingActivity("state", message, details);
+        } else {
+            activity("state", message, details);
+        }
         if (to == ServerState.OFFLINE) {
             health(ContainerHealth.NONE, "not running");
         }
@@ -300,11 +306,24 @@ final class ObservedServer {
     }
 
     void activity(String type, String message, Map<String, String> details) {
+        append(type, message, details, false);
+    }
+
+    /** {@link #activity} of an entry a settled one follows in the same operation ({@link ServerStore#appendPassingActivity}). */
+    void passingActivity(String type, String message, Map<String, String> details) {
+        append(type, message, details, true);
+    }
+
+    private void append(String type, String message, Map<String, String> details, boolean passing) {
         if (deleted) {
             return;
         }
         try {
-            store.appendActivity(id, type, message, details);
+            if (passing) {
+                store.appendPassingActivity(id, type, message, details);
+            } else {
+                store.appendActivity(id, type, message, details);
+            }
         } catch (RuntimeException e) {
             log.warn("server={} could not append activity '{}': {}", id, message, e.toString());
         }

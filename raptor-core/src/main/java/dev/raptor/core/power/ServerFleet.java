@@ -530,7 +530,9 @@ public final class ServerFleet implements AutoCloseable {
             store.find(id).ifPresent(s -> checkHostPorts(id, s.spec().allocations()));
         }
         CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action)); // refused before anything is written when busy
-        store.appendActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
+        // the operation's state changes follow it as commits of their own, the last one synced (a no-op: the next synced
+        // commit of the store)
+        store.appendPassingActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
         return announced(id, action.wireName(), t0, result);
     }
 

@@ -79,7 +79,15 @@ public final class ActivityPublishingStore implements ServerStore {
 
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
-        ActivityEntry e = delegate.appendActivity(server, type, message, details);
+        return published(server, delegate.appendActivity(server, type, message, details));
+    }
+
+    @Override
+    public ActivityEntry appendPassingActivity(UUID server, String type, String message, Map<String, String> details) {
+        return published(server, delegate.appendPassingActivity(server, type, message, details));
+    }
+
+    private ActivityEntry published(UUID server, ActivityEntry e) {
         if (e != null) {
             bus.publish(new ServerEvent.ActivityRecorded(server, e.at(), e));
         }

@@ -64,6 +64,17 @@ public interface ServerStore {
     ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details);
 
     /**
+     * {@link #appendActivity} for an entry a settled one follows within the same operation (a request, a state the
+     * server passes through on its way to running or offline): the store may commit it without syncing it on its own.
+     * It is on disk once the store's next synced commit is (the following entry's, at the latest), and a crash of the
+     * daemon alone never loses it; a crash of the machine in between may. A store that syncs every commit needs
+     * nothing more than this default.
+     */
+    default ActivityEntry appendPassingActivity(UUID server, String type, String message, Map<String, String> details) {
+        return appendActivity(server, type, message, details);
+    }
+
+    /**
      * A page of the server's activity, newest first.
      *
      * @param beforeId only entries with a smaller id; {@code Long.MAX_VALUE} for the newest

@@ -29,6 +29,7 @@ public final class MemoryStore implements ServerStore {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<UUID, StoredServer> servers = new LinkedHashMap<>();
     private final List<ActivityEntry> activity = new ArrayList<>();
+    private final java.util.Set<Long> passingIds = new java.util.HashSet<>();
     private final Map<Long, dev.raptor.core.node.PendingRemoval> removals = new LinkedHashMap<>();
     private long removalIds;
     private volatile Consumer<ActivityEntry> onActivity = e -> { };
@@ -177,11 +178,34 @@ public final class MemoryStore implements ServerStore {
 
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
+        return append(server, type, message, details, false);
+    }
+
+    /** Kept like any entry; {@link #passing} tells it apart (a store on disk would not sync its commit). */
+    @Override
+    public ActivityEntry appendPassingActivity(UUID server, String type, String message, Map<String, String> details) {
+        return append(server, type, message, details, true);
+    }
+
+    /** Whether the entry was appended with {@link #appendPassingActivity}. */
+    public boolean passing(ActivityEntry entry) {
+        lock.lock();
+        try {
+            return passingIds.contains(entry.id());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ActivityEntry append(UUID server, String type, String message, Map<String, String> details, boolean passing) {
         ActivityEntry e;
         lock.lock();
         try {
             e = new ActivityEntry(activity.size() + 1, server, Instant.now(), type, message, details);
             activity.add(e);
+            if (passing) {
+                passingIds.add(e.id());
+            }
         } finally {
             lock.unlock();
         }

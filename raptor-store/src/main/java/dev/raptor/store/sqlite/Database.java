@@ -53,6 +53,8 @@ public final class Database implements AutoCloseable {
     private final Map<String, RowChangeListener> watchers = new HashMap<>();
     private final Map<String, Set<Long>> changed = new HashMap<>();
     private volatile boolean closed;
+    /** Whether the writer is in {@code synchronous=FULL} (its mode but during {@link #writeUnsynced}); under the write lock. */
+    private boolean syncsEveryCommit = true;
 
     private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) throws SQLException {
         this.file = file;
@@ -127,9 +129,63 @@ public final class Database implements AutoCloseable {
      * commit, before the lock is released, the {@linkplain #watch watchers} of the tables it changed run.
      */
     public <T> T write(String operation, SqlWork<T> work) {
+        return write(operation, true, work);
+    }
+
+    /**
+     * {@link #write}, committed without a sync of its own: for a record another synced commit follows soon (an
+     * activity entry of a state a server passes through). The WAL is written in commit order, so the next synced
+     * commit (of any write) puts this one on disk too; until then it survives a crash of the daemon (the commit is
+     * in the operating system's cache) but not of the machine. It saves the fsync, a few milliseconds on a busy disk.
+     */
+    public <T> T writeUnsynced(String operation, SqlWork<T> work) {
+        return write(operation, false, work);
+    }
+
+    private <T> T write(String operation, boolean synced, SqlWork<T> work) {
         writeLock.lock();
         try {
             ensureOpen();
+            if (synced == syncsEveryCommit) {
+                return writeLocked(operation, work);
+            }
+            // back to FULL before a synced write, even after a failed restore below
+            synchronous(synced);
+            if (synced) {
+                return writeLocked(operation, work);
+            }
+            try {
+                return writeLocked(operation, work);
+            } finally {
+                restoreFullSync(operation);
+            }
+        } catch (SQLException e) {
+            throw translate(file, operation, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sets the writer's sync mode (FULL or NORMAL); outside any transaction, under the write lock. */
+    private void synchronous(boolean full) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute("PRAGMA synchronous = " + (full ? "FULL" : "NORMAL"));
+        }
+        syncsEveryCommit = full;
+    }
+
+    /** The unsynced write stands; a failed restore is retried by the next synced write, before it begins. */
+    private void restoreFullSync(String operation) {
+        try {
+            synchronous(true);
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("file", file).addKeyValue("operation", operation).addKeyValue("error", e.toString())
+                    .log("could not set synchronous=FULL again after an unsynced write; the next synced write sets it");
+        }
+    }
+
+    private <T> T writeLocked(String operation, SqlWork<T> work) {
+        try {
             changed.values().forEach(Set::clear);
             Transactions.beginImmediate(writer);
             boolean committed = false;
@@ -147,8 +203,6 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw translate(file, operation, e);
-        } finally {
-            writeLock.unlock();
         }
     }
 

@@ -49,12 +49,7 @@ class DatabaseWatchTest {
     }
 
     private int count() {
-        return db.read("count", c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM servers")) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
+        return TableRows.count(db, "servers");
     }
 
     @Test
