@@ -32,6 +32,7 @@ import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.api.http.ClientAddress;
 import dev.raptor.api.http.ConnectionBuffers;
+import dev.raptor.api.http.ConnectorSelectors;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.RequestWait;
 import dev.raptor.api.http.Responses;
@@ -373,12 +374,14 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.addConnector((server, http) -> {
                 ServerConnector c;
                 if (tls == null) {
-                    c = new ServerConnector(server, null, null, buffers, -1, -1, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    c = new ServerConnector(server, null, null, buffers, -1, ConnectorSelectors.count(),
+                            new org.eclipse.jetty.server.HttpConnectionFactory(http));
                 } else {
                     TlsConnector.Made made = TlsConnector.create(server, http, tls.identity(), buffers);
                     tls.ssl().set(made.ssl());
                     c = made.connector();
                 }
+                c.setIdleTimeout(ConnectorSelectors.IDLE_TIMEOUT.toMillis());
                 c.setHost(settings.httpHost());
                 c.setPort(settings.httpPort());
                 c.setName("tcp");

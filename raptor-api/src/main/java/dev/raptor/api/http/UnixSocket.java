@@ -28,7 +28,9 @@ public final class UnixSocket {
     }
 
     public static UnixDomainServerConnector connector(Server server, HttpConfiguration http, Path path, ByteBufferPool buffers) {
-        UnixDomainServerConnector c = new UnixDomainServerConnector(server, null, null, buffers, -1, -1, new HttpConnectionFactory(http));
+        UnixDomainServerConnector c = new UnixDomainServerConnector(server, null, null, buffers, -1, ConnectorSelectors.count(),
+                new HttpConnectionFactory(http));
+        c.setIdleTimeout(ConnectorSelectors.IDLE_TIMEOUT.toMillis());
         c.setUnixDomainPath(path);
         c.setName("unix");
         return c;

@@ -11,6 +11,7 @@ import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StoredServer;
 import dev.raptor.wire.game.GameStatusDocument;
 import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.ServerSpecJson;
 
 import java.time.Instant;
@@ -21,11 +22,17 @@ final class ServerDocuments {
     }
 
     static ServerDocument of(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages, BackupTimetable backups) {
+        return of(snapshot, ServerSpecJson.encode(snapshot.stored().spec()), games, messages, backups);
+    }
+
+    /** The same with the spec's document already made ({@link EncodedServers#spec}). */
+    static ServerDocument of(ServerSnapshot snapshot, ServerSpecDocument spec, GameStatuses games, MessageSockets messages,
+                             BackupTimetable backups) {
         StoredServer s = snapshot.stored();
         ServerController.View live = snapshot.live();
         MessageSocketState socket = messages.state(s.id());
         Instant nextBackup = s.spec().backups().schedule() == null ? null : backups.next(s.spec().id()).orElse(null);
-        return new ServerDocument(ServerSpecJson.encode(s.spec()), live.state().wireName(), live.desired().wireName(),
+        return new ServerDocument(spec, live.state().wireName(), live.desired().wireName(),
                 s.version(), s.createdAt(), s.updatedAt(), live.crashLoop(), live.lastError(), live.containerId(),
                 live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName(), socket.connected(),
                 socket.lastCommunication(), nextBackup);

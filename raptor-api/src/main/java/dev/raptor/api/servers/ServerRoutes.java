@@ -28,6 +28,8 @@ import dev.raptor.wire.server.ServerSpecJson;
 import dev.raptor.wire.template.ServerCreation;
 import io.javalin.http.Context;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -45,6 +47,8 @@ public final class ServerRoutes {
     private final Provisioning provisioning;
     /** When each server's next scheduled backup starts (its document's {@code nextBackupAt}). */
     private final BackupTimetable backups;
+    /** Each server's encoded document, so that a list re-encodes only what changed. */
+    private final EncodedServers encoded = new EncodedServers();
 
     /**
      * @param messages     the message sockets, whose connection state the documents show
@@ -81,7 +85,15 @@ public final class ServerRoutes {
 
     public void list(Context ctx) {
         ServerFilter filter = ServerFilter.of(ctx);
-        Responses.json(ctx, 200, new ServerList(fleet.list().stream().filter(filter).map(s -> ServerDocuments.of(s, games, messages, backups)).toList()));
+        List<ServerSnapshot> all = fleet.list();
+        List<byte[]> documents = new ArrayList<>(all.size());
+        for (ServerSnapshot s : all) {
+            if (filter.test(s)) {
+                documents.add(encoded.json(s, ServerDocuments.of(s, encoded.spec(s), games, messages, backups)));
+            }
+        }
+        // the bytes Jackson would write for a ServerList of these documents (EncodedServersTest)
+        ctx.status(200).contentType(Responses.JSON).result(encoded.list(documents, all));
     }
 
     public void get(Context ctx) {

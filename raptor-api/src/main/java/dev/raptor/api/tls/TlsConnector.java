@@ -1,5 +1,6 @@
 package dev.raptor.api.tls;
 
+import dev.raptor.api.http.ConnectorSelectors;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -54,7 +55,8 @@ public final class TlsConnector {
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http11.getProtocol());
         SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
-        ServerConnector connector = new ServerConnector(server, null, null, buffers, -1, -1, new PlainHttpRefusal(tls), alpn, http2, http11);
+        ServerConnector connector = new ServerConnector(server, null, null, buffers, -1, ConnectorSelectors.count(),
+                new PlainHttpRefusal(tls), alpn, http2, http11);
         return new Made(connector, ssl);
     }
 

@@ -49,6 +49,14 @@ final class DaemonHttp implements AutoCloseable {
     static final String API = "/api/v1";
     /** Answers are read whole up to this size (the server list of a big node is a few MiB). */
     private static final int MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+    /**
+     * How long a connection may sit idle in the pool before the client closes it: well under the daemon's
+     * keep-alive ({@code ApiServer}: 30 s, Jetty's default, as most servers'). A pool that keeps a
+     * connection as long as the server does reuses it just as the server closes it: the request goes out on a
+     * socket whose FIN is already on its way and fails, and a {@code PATCH} or a power action cannot be sent
+     * again blindly (the daemon may have read it). So the client lets go first and opens a new connection.
+     */
+    static final Duration POOLED_IDLE = Duration.ofSeconds(15);
 
     private final DaemonEndpoint endpoint;
     /** {@code Bearer <credential>}, or null: what every request and WebSocket upgrade carries. */
@@ -98,7 +106,8 @@ final class DaemonHttp implements AutoCloseable {
         http.setExecutor(pool);
         http.setScheduler(new ScheduledExecutorScheduler("raptor-client-timer", true));
         http.setConnectTimeout(connectTimeout.toMillis());
-        http.setIdleTimeout(requestTimeout.toMillis());
+        // between exchanges; each exchange sets its own idle timeout (its deadline) while it runs
+        http.setIdleTimeout(Math.min(requestTimeout.toMillis(), POOLED_IDLE.toMillis()));
         http.setFollowRedirects(false);
         http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, userAgent));
         try {

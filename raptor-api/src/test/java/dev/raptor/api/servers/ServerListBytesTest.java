@@ -1,0 +1,95 @@
+package dev.raptor.api.servers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.api.testing.TestNode;
+import dev.raptor.core.messaging.MessageSockets;
+import dev.raptor.core.messaging.MessagingSettings;
+import dev.raptor.core.power.ServerFleet.ServerSnapshot;
+import dev.raptor.wire.json.WireJson;
+import dev.raptor.wire.server.ServerDocument;
+import dev.raptor.wire.server.ServerList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /servers} is built from each server's kept bytes ({@link EncodedServers}): the answer is byte for
+ * byte what Jackson writes for the same {@link ServerList}, a server's bytes are reused while its document is
+ * unchanged, and a change of its spec or its deletion shows in the next list (real API, real SQLite, fake engine).
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ServerListBytesTest {
+
+    @Test
+    void theListIsEachServersDocumentAsJacksonWritesItAndFollowsEveryChange(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.onFakeEngine(dir)) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                TestNode.Res created = node.post("/api/v1/servers", TestNode.gameServer("bytes-" + i, 0));
+                assertThat(created.status()).as(created.toString()).isEqualTo(201);
+                ids.add(created.json().get("id").asText());
+            }
+            assertListIsTheServersOneByOne(node, ids);
+            assertListIsTheServersOneByOne(node, ids); // from the kept bytes
+
+            TestNode.Res patched = node.send("PATCH", "/api/v1/servers/" + ids.get(1), "{\"environment\": {\"BOOT_DELAY\": \"7\"}}",
+                    "Authorization", "Bearer " + node.apiKey);
+            assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+            JsonNode second = WireJson.mapper().readTree(assertListIsTheServersOneByOne(node, ids)).get("servers").get(1);
+            assertThat(second.get("environment").get("BOOT_DELAY").asText()).isEqualTo("7");
+            assertThat(second.get("version").asLong()).isEqualTo(2);
+
+            assertThat(node.call("DELETE", "/api/v1/servers/" + ids.get(2), null).status()).isIn(200, 202, 204);
+            ids.remove(2);
+            assertListIsTheServersOneByOne(node, ids);
+        }
+    }
+
+    @Test
+    void anUnchangedServersBytesAreReusedAndAChangedOnesWrittenAgain(@TempDir Path dir) {
+        try (TestNode node = TestNode.onFakeEngine(dir)) {
+            assertThat(node.post("/api/v1/servers", TestNode.gameServer("kept", 0)).status()).isEqualTo(201);
+            EncodedServers encoded = new EncodedServers();
+            MessageSockets messages = new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
+            ServerSnapshot s = node.fleet.list().getFirst();
+            byte[] first = encoded.json(s, document(encoded, s, messages));
+            byte[] again = encoded.json(s, document(encoded, s, messages));
+            assertThat(again).isSameAs(first);
+
+            String id = s.stored().id().toString();
+            node.send("PATCH", "/api/v1/servers/" + id, "{\"environment\": {\"BOOT_DELAY\": \"3\"}}", "Authorization", "Bearer " + node.apiKey);
+            ServerSnapshot changed = node.fleet.list().getFirst();
+            byte[] after = encoded.json(changed, document(encoded, changed, messages));
+            assertThat(after).isNotSameAs(first);
+            assertThat(new String(after, StandardCharsets.UTF_8)).contains("\"BOOT_DELAY\":\"3\"").contains("\"version\":2");
+        }
+    }
+
+    private static ServerDocument document(EncodedServers encoded, ServerSnapshot s, MessageSockets messages) {
+        // no game query and no backup schedule in the spec: neither is asked
+        return ServerDocuments.of(s, encoded.spec(s), id -> java.util.Optional.empty(), messages, null);
+    }
+
+    /** The list's body, checked against the servers' own documents (GET one by one) and against Jackson's writing. */
+    private static String assertListIsTheServersOneByOne(TestNode node, List<String> ids) throws Exception {
+        TestNode.Res list = node.get("/api/v1/servers");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.contentType()).startsWith("application/json");
+        List<String> one = new ArrayList<>();
+        for (String id : ids) {
+            one.add(node.get("/api/v1/servers/" + id).body());
+        }
+        assertThat(list.body()).isEqualTo("{\"servers\":[" + String.join(",", one) + "],\"count\":" + ids.size() + "}");
+        ServerList read = WireJson.mapper().readValue(list.body(), ServerList.class);
+        assertThat(new String(WireJson.writeBytes(read), StandardCharsets.UTF_8)).isEqualTo(list.body());
+        return list.body();
+    }
+}
