@@ -312,9 +312,16 @@ class MetricsEngineTest {
                 .isLessThan(ids.size());
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free port never handed out before in this JVM ({@code new ServerSocket(0)} can give the same one twice in a row). */
     private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 }
