@@ -225,6 +225,32 @@ class RaptorctlAgainstLiveDaemonTest {
                 .noneMatch(l -> l.contains("'java/time/format/DateTimeFormatter'") || l.contains("'java/util/regex/Pattern'"));
     }
 
+    @Test
+    void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
+        runDetached("interpreted-on");
+        checkout(tree);
+        String expected = withoutAges(ok("ps").out());
+        assertThat(launched(tree, "ps")).isEqualTo(expected); // its AOT cache trained
+        // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
+        // start-up, the security providers', the reader's), compiled on a third thread beside the run's two on two cores, for
+        // code whose work was done by then: ~10 ms of CPU. The launcher scales the thresholds for ps; the JVM's own
+        // thresholds (scaling 1, given after the launcher's options) compile more than twice as many. Compiling in the
+        // foreground makes each count the same on every run: the run waits for every compilation it asks for
+        String compilations = " -XX:-BackgroundCompilation -Xlog:jit+compilation=debug:file=";
+        Path quick = tree.resolve("compiled-by-ps.log");
+        Path defaults = tree.resolve("compiled-with-the-jvms-thresholds.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", compilations + quick), "ps")).isEqualTo(expected);
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-XX:CompileThresholdScaling=1" + compilations + defaults), "ps"))
+                .isEqualTo(expected);
+        assertThat(compiledMethods(quick)).as("methods compiled by bin/raptorctl ps (with the JVM's thresholds: %s)",
+                compiledMethods(defaults)).isPositive().isLessThan(compiledMethods(defaults) / 2);
+    }
+
+    /** The Java methods a run compiled, from its {@code jit+compilation} log (native wrappers are not compilations of code). */
+    private static long compiledMethods(Path log) throws java.io.IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.contains("[jit,compilation]") && !l.contains("(native)")).count();
+    }
+
     /** A checkout of its own in {@code tree}: the launcher, the JDK finder, and a raptorctl.jar of this build's classes (returned). */
     private static Path checkout(Path tree) throws java.io.IOException {
         Path repo = Path.of(Raptorctl.cliClassPath().split(java.io.File.pathSeparator)[0]).resolve("../../..").normalize();
