@@ -191,10 +191,7 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void binRaptorctlPsScansNoClassPathForServicesAndStartsNoBigDecimal(@TempDir Path tree) throws Exception {
-        runDetached("lean-on");
-        checkout(tree);
-        String expected = withoutAges(ok("ps", "-a").out());
-        assertThat(launched(tree, "ps", "-a")).isEqualTo(expected); // its AOT cache trained
+        String expected = checkoutWithItsPsCacheTrained(tree, "lean-on", "ps", "-a");
         // each of these cost a quick ps several milliseconds, interpreted: a ServiceLoader over the class path (the JDK's
         // SelectorProvider lookup, System.exit's logger lookup) opens raptorctl.jar and indexes its entries, and
         // BigDecimal's class initialiser builds tables of powers of ten (see raptor-bench/README.md)
@@ -209,10 +206,7 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void binRaptorctlPsAsksOnAThreadOfItsOwnAndStartsNoDateFormattingOrRegex(@TempDir Path tree) throws Exception {
-        runDetached("overlap-on");
-        checkout(tree);
-        String expected = withoutAges(ok("ps").out());
-        assertThat(launched(tree, "ps")).isEqualTo(expected); // its AOT cache trained
+        String expected = checkoutWithItsPsCacheTrained(tree, "overlap-on", "ps");
         // the socket's first use starts the JDK's security providers (tens of milliseconds, interpreted): on a thread of
         // its own it overlaps the reader's and the table's start-up on main; and Instant.parse (DateTimeFormatter's
         // constants) and a split on "\r\n" (java.util.regex) were start-up costs of their own (see raptor-bench/README.md)
@@ -227,10 +221,7 @@ class RaptorctlAgainstLiveDaemonTest {
 
     @Test
     void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
-        runDetached("interpreted-on");
-        checkout(tree);
-        String expected = withoutAges(ok("ps").out());
-        assertThat(launched(tree, "ps")).isEqualTo(expected); // its AOT cache trained
+        String expected = checkoutWithItsPsCacheTrained(tree, "interpreted-on", "ps");
         // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
         // start-up, the security providers', the reader's), compiled on a third thread beside the run's two on two cores, for
         // code whose work was done by then: ~10 ms of CPU. The launcher scales the thresholds for ps; the JVM's own
@@ -249,6 +240,18 @@ class RaptorctlAgainstLiveDaemonTest {
     /** The Java methods a run compiled, from its {@code jit+compilation} log (native wrappers are not compilations of code). */
     private static long compiledMethods(Path log) throws java.io.IOException {
         return Files.readAllLines(log).stream().filter(l -> l.contains("[jit,compilation]") && !l.contains("(native)")).count();
+    }
+
+    /**
+     * A server {@code name} running, and a checkout of its own in {@code tree} whose ps AOT cache a first
+     * {@code bin/raptorctl args} trained; returns what that ps printed (ages aside), the same as raptorctl in this process.
+     */
+    private String checkoutWithItsPsCacheTrained(Path tree, String name, String... args) throws Exception {
+        runDetached(name);
+        checkout(tree);
+        String expected = withoutAges(ok(args).out());
+        assertThat(launched(tree, args)).isEqualTo(expected);
+        return expected;
     }
 
     /** A checkout of its own in {@code tree}: the launcher, the JDK finder, and a raptorctl.jar of this build's classes (returned). */
