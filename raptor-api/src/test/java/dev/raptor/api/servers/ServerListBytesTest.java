@@ -68,10 +68,9 @@ class ServerListBytesTest {
     @Test
     void anUnchangedServersBytesAreReusedAndAChangedOnesWrittenAgain(@TempDir Path dir) {
         try (TestNode node = TestNode.onFakeEngine(dir)) {
-            assertThat(node.post("/api/v1/servers", TestNode.gameServer("kept", 0)).status()).isEqualTo(201);
+            ServerSnapshot s = onlyServer(node, "kept");
             EncodedServers encoded = new EncodedServers();
-            MessageSockets messages = new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
-            ServerSnapshot s = node.fleet.list().getFirst();
+            MessageSockets messages = noSockets(node);
             byte[] first = encoded.json(s, live(s, messages));
             byte[] again = encoded.json(s, live(s, messages));
             assertThat(again).isSameAs(first);
@@ -107,10 +106,9 @@ class ServerListBytesTest {
     @Test
     void theKeptEntriesHoldBytesButNoDocument(@TempDir Path dir) throws Exception {
         try (TestNode node = TestNode.onFakeEngine(dir)) {
-            assertThat(node.post("/api/v1/servers", TestNode.gameServer("lean", 0)).status()).isEqualTo(201);
+            ServerSnapshot s = onlyServer(node, "lean");
             EncodedServers encoded = new EncodedServers();
-            MessageSockets messages = new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
-            ServerSnapshot s = node.fleet.list().getFirst();
+            MessageSockets messages = noSockets(node);
             byte[] json = encoded.json(s, live(s, messages));
 
             Map<Class<?>, Integer> kept = reachable(encoded);
@@ -159,6 +157,16 @@ class ServerListBytesTest {
             }
         }
         return counts;
+    }
+
+    /** The snapshot of a server made by the API on an empty node. */
+    private static ServerSnapshot onlyServer(TestNode node, String name) {
+        assertThat(node.post("/api/v1/servers", TestNode.gameServer(name, 0)).status()).isEqualTo(201);
+        return node.fleet.list().getFirst();
+    }
+
+    private static MessageSockets noSockets(TestNode node) {
+        return new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
     }
 
     private static ServerDocuments.Live live(ServerSnapshot s, MessageSockets messages) {
