@@ -2,9 +2,7 @@ package dev.raptor.api.servers;
 
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.wire.json.WireJson;
-import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.ServerList;
-import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.ServerSpecJson;
 
 import java.nio.charset.StandardCharsets;
@@ -14,40 +12,36 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each server's last answered document and its JSON bytes, so that {@code GET /servers} encodes only the servers
- * whose document changed since the last list; the rest of the answer is a copy of bytes.
+ * Each server's last answered document as JSON bytes, so that {@code GET /servers} encodes only the servers whose
+ * document changed since the last list; the rest of the answer is a copy of bytes.
  *
  * <p>A panel polls the list every few seconds, and each poll encoded every server again: its spec to its
  * document (maps, lists, durations as strings), then the whole document through Jackson, ~100 documents a
- * poll in a storm. A server's spec document is kept per stored version (the store bumps it on every change of
- * the spec); the live part (state, container, game, socket, next backup) is compared as a value, so a document
- * is never stale: it is reused only when equal to the one the bytes were written from. Holds one entry per
- * server (a few KiB each); a deleted server's is dropped at the next list.
+ * poll in a storm. A server's bytes are kept with what they were written from but the spec ({@link
+ * ServerDocuments.Live}: the stored version, which the store bumps on every change of the spec, and the live part:
+ * state, container, game, socket, next backup), compared as a value, so the bytes are never stale: they are reused
+ * only when both are equal. Only the bytes and that small record are kept (about 1 KiB a server), never a
+ * document: the spec's document is most of a document's objects and is made again from the spec when a server's
+ * bytes are written again. A deleted server's entry is dropped at the next list.
  */
 final class EncodedServers {
     private static final byte[] HEAD = "{\"servers\":[".getBytes(StandardCharsets.US_ASCII);
 
-    /** What a server's bytes were written from, and the spec document of its {@code version}. */
-    private record Encoded(long version, ServerSpecDocument spec, ServerDocument document, byte[] json) {
+    /** A server's bytes and what they were written from. */
+    private record Encoded(ServerDocuments.Live live, byte[] json) {
     }
 
     private final Map<UUID, Encoded> byServer = new ConcurrentHashMap<>();
 
-    /** The spec document of {@code snapshot}'s stored version (encoded again only when the version moved). */
-    ServerSpecDocument spec(ServerSnapshot snapshot) {
-        Encoded e = byServer.get(snapshot.stored().id());
-        return e != null && e.version() == snapshot.stored().version() ? e.spec() : ServerSpecJson.encode(snapshot.stored().spec());
-    }
-
-    /** {@code document}'s JSON, the kept bytes when it equals the document they were written from. */
-    byte[] json(ServerSnapshot snapshot, ServerDocument document) {
+    /** The JSON of {@code snapshot}'s document whose members but the spec's are {@code live}: the kept bytes when equal. */
+    byte[] json(ServerSnapshot snapshot, ServerDocuments.Live live) {
         UUID id = snapshot.stored().id();
         Encoded e = byServer.get(id);
-        if (e != null && e.document().equals(document)) {
+        if (e != null && e.live().equals(live)) {
             return e.json();
         }
-        byte[] json = WireJson.writeBytes(document);
-        byServer.put(id, new Encoded(snapshot.stored().version(), document.spec(), document, json));
+        byte[] json = WireJson.writeBytes(ServerDocuments.of(ServerSpecJson.encode(snapshot.stored().spec()), live));
+        byServer.put(id, new Encoded(live, json));
         return json;
     }
 

@@ -22,20 +22,36 @@ final class ServerDocuments {
     }
 
     static ServerDocument of(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages, BackupTimetable backups) {
-        return of(snapshot, ServerSpecJson.encode(snapshot.stored().spec()), games, messages, backups);
+        return of(ServerSpecJson.encode(snapshot.stored().spec()), live(snapshot, games, messages, backups));
     }
 
-    /** The same with the spec's document already made ({@link EncodedServers#spec}). */
-    static ServerDocument of(ServerSnapshot snapshot, ServerSpecDocument spec, GameStatuses games, MessageSockets messages,
-                             BackupTimetable backups) {
+    /** The document of {@code spec} (the spec's document) and {@code live} (all the rest of it). */
+    static ServerDocument of(ServerSpecDocument spec, Live live) {
+        return new ServerDocument(spec, live.state(), live.desiredState(), live.version(), live.createdAt(), live.updatedAt(),
+                live.crashLoop(), live.lastError(), live.containerId(), live.startedAt(), live.busyWith(), live.game(), live.health(),
+                live.socketConnected(), live.lastCommunication(), live.nextBackupAt());
+    }
+
+    /** Every member of the server's document but its spec's: the stored version and what the server does now. */
+    static Live live(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages, BackupTimetable backups) {
         StoredServer s = snapshot.stored();
         ServerController.View live = snapshot.live();
         MessageSocketState socket = messages.state(s.id());
         Instant nextBackup = s.spec().backups().schedule() == null ? null : backups.next(s.spec().id()).orElse(null);
-        return new ServerDocument(spec, live.state().wireName(), live.desired().wireName(),
-                s.version(), s.createdAt(), s.updatedAt(), live.crashLoop(), live.lastError(), live.containerId(),
-                live.startedAt(), live.busyWith(), game(s.spec(), games), live.health().wireName(), socket.connected(),
-                socket.lastCommunication(), nextBackup);
+        return new Live(live.state().wireName(), live.desired().wireName(), s.version(), s.createdAt(), s.updatedAt(),
+                live.crashLoop(), live.lastError(), live.containerId(), live.startedAt(), live.busyWith(), game(s.spec(), games),
+                live.health().wireName(), socket.connected(), socket.lastCommunication(), nextBackup);
+    }
+
+    /**
+     * A {@link ServerDocument} without its spec, compared as a value: with the {@code version} (which the store bumps on
+     * every change of the spec) it tells whether a server's document changed, without keeping the spec's document
+     * (maps, lists, strings: most of a document's objects). Its members are the live view's own objects, so keeping
+     * one costs little more than the record.
+     */
+    record Live(String state, String desiredState, long version, Instant createdAt, Instant updatedAt, boolean crashLoop,
+                String lastError, String containerId, Instant startedAt, String busyWith, GameStatusDocument game, String health,
+                boolean socketConnected, Instant lastCommunication, Instant nextBackupAt) {
     }
 
     /** What the game said last, for a spec that names a query and was asked at least once; null otherwise. */

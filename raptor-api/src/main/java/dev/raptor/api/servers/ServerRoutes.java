@@ -89,10 +89,10 @@ public final class ServerRoutes {
         List<byte[]> documents = new ArrayList<>(all.size());
         for (ServerSnapshot s : all) {
             if (filter.test(s)) {
-                documents.add(encoded.json(s, ServerDocuments.of(s, encoded.spec(s), games, messages, backups)));
+                documents.add(encoded.json(s, ServerDocuments.live(s, games, messages, backups)));
             }
         }
-        // the bytes Jackson would write for a ServerList of these documents (EncodedServersTest)
+        // the bytes Jackson would write for a ServerList of these documents (ServerListBytesTest)
         ctx.status(200).contentType(Responses.JSON).result(encoded.list(documents, all));
     }
 

@@ -8,14 +8,26 @@ import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.ServerList;
+import dev.raptor.wire.server.ServerSpecDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,26 +68,110 @@ class ServerListBytesTest {
     @Test
     void anUnchangedServersBytesAreReusedAndAChangedOnesWrittenAgain(@TempDir Path dir) {
         try (TestNode node = TestNode.onFakeEngine(dir)) {
-            assertThat(node.post("/api/v1/servers", TestNode.gameServer("kept", 0)).status()).isEqualTo(201);
+            ServerSnapshot s = onlyServer(node, "kept");
             EncodedServers encoded = new EncodedServers();
-            MessageSockets messages = new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
-            ServerSnapshot s = node.fleet.list().getFirst();
-            byte[] first = encoded.json(s, document(encoded, s, messages));
-            byte[] again = encoded.json(s, document(encoded, s, messages));
+            MessageSockets messages = noSockets(node);
+            byte[] first = encoded.json(s, live(s, messages));
+            byte[] again = encoded.json(s, live(s, messages));
             assertThat(again).isSameAs(first);
 
             String id = s.stored().id().toString();
             node.send("PATCH", "/api/v1/servers/" + id, "{\"environment\": {\"BOOT_DELAY\": \"3\"}}", "Authorization", "Bearer " + node.apiKey);
             ServerSnapshot changed = node.fleet.list().getFirst();
-            byte[] after = encoded.json(changed, document(encoded, changed, messages));
+            byte[] after = encoded.json(changed, live(changed, messages));
             assertThat(after).isNotSameAs(first);
             assertThat(new String(after, StandardCharsets.UTF_8)).contains("\"BOOT_DELAY\":\"3\"").contains("\"version\":2");
         }
     }
 
-    private static ServerDocument document(EncodedServers encoded, ServerSnapshot s, MessageSockets messages) {
+    @Test
+    void aChangeOfTheLivePartAloneShowsInTheNextList(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.onFakeEngine(dir)) {
+            TestNode.Res created = node.post("/api/v1/servers", TestNode.gameServer("live", 0));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String id = created.json().get("id").asText();
+            JsonNode before = WireJson.mapper().readTree(assertListIsTheServersOneByOne(node, List.of(id))).get("servers").get(0);
+            assertThat(before.get("state").asText()).isEqualTo("offline");
+
+            TestNode.Res started = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\"}");
+            assertThat(started.json().path("state").asText()).as(started.toString()).isEqualTo("running");
+            JsonNode after = WireJson.mapper().readTree(assertListIsTheServersOneByOne(node, List.of(id))).get("servers").get(0);
+            // the stored version did not move: only the live part tells the kept bytes are stale
+            assertThat(after.get("version").asLong()).isEqualTo(before.get("version").asLong());
+            assertThat(after.get("state").asText()).isEqualTo("running");
+            assertThat(after.get("containerId").isNull()).isFalse();
+        }
+    }
+
+    @Test
+    void theKeptEntriesHoldBytesButNoDocument(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.onFakeEngine(dir)) {
+            ServerSnapshot s = onlyServer(node, "lean");
+            EncodedServers encoded = new EncodedServers();
+            MessageSockets messages = noSockets(node);
+            byte[] json = encoded.json(s, live(s, messages));
+
+            Map<Class<?>, Integer> kept = reachable(encoded);
+            // the spec's document (and a document holding it) is derivable from the stored spec: kept, it was most of an entry
+            assertThat(kept).doesNotContainKeys(ServerDocument.class, ServerSpecDocument.class);
+            assertThat(kept).containsEntry(byte[].class, 1);
+            assertThat(json).isNotEmpty();
+        }
+    }
+
+    /** The objects reachable from {@code root}, counted by class (maps, collections and arrays walked; the JDK's leaves not). */
+    private static Map<Class<?>, Integer> reachable(Object root) throws IllegalAccessException {
+        Map<Class<?>, Integer> counts = new HashMap<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Object o = todo.pop();
+            if (!seen.add(o)) {
+                continue;
+            }
+            counts.merge(o.getClass(), 1, Integer::sum);
+            switch (o) {
+                case Map<?, ?> m -> m.forEach((k, v) -> {
+                    todo.push(k);
+                    if (v != null) {
+                        todo.push(v);
+                    }
+                });
+                case Collection<?> c -> c.stream().filter(java.util.Objects::nonNull).forEach(todo::push);
+                case Object[] a -> Arrays.stream(a).filter(java.util.Objects::nonNull).forEach(todo::push);
+                default -> {
+                    if (!o.getClass().getName().startsWith("java.")) {
+                        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+                            for (Field f : c.getDeclaredFields()) {
+                                if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
+                                    f.setAccessible(true);
+                                    Object v = f.get(o);
+                                    if (v != null) {
+                                        todo.push(v);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** The snapshot of a server made by the API on an empty node. */
+    private static ServerSnapshot onlyServer(TestNode node, String name) {
+        assertThat(node.post("/api/v1/servers", TestNode.gameServer(name, 0)).status()).isEqualTo(201);
+        return node.fleet.list().getFirst();
+    }
+
+    private static MessageSockets noSockets(TestNode node) {
+        return new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
+    }
+
+    private static ServerDocuments.Live live(ServerSnapshot s, MessageSockets messages) {
         // no game query and no backup schedule in the spec: neither is asked
-        return ServerDocuments.of(s, encoded.spec(s), id -> java.util.Optional.empty(), messages, null);
+        return ServerDocuments.live(s, id -> java.util.Optional.empty(), messages, null);
     }
 
     /** The list's body, checked against the servers' own documents (GET one by one) and against Jackson's writing. */

@@ -42,6 +42,33 @@ public final class DaemonFacts {
     }
 
     /**
+     * The daemon's resident memory by kind: VmRSS's anonymous and file-backed parts ({@code /proc/<pid>/status}), and
+     * the resident and privately written kB of the JVM's mapped class archives (an AOT cache {@code *.aot}, the JDK's
+     * {@code classes*.jsa}) from {@code /proc/<pid>/smaps}: one line to print.
+     */
+    public static String rssParts(DaemonProcess d) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/status"))) {
+            if (line.startsWith("RssAnon:") || line.startsWith("RssFile:") || line.startsWith("RssShmem:")) {
+                out.append(line.replaceAll("\\s+", " ")).append(", ");
+            }
+        }
+        long rss = 0;
+        long dirty = 0;
+        boolean archive = false;
+        for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                archive = line.endsWith(".aot") || line.matches(".*/classes[^/]*\\.jsa$");
+            } else if (archive && line.startsWith("Rss:")) {
+                rss += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            } else if (archive && line.startsWith("Private_Dirty:")) {
+                dirty += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return out.append("class archives mapped from files: Rss ").append(rss).append(" kB (written: ").append(dirty).append(" kB)").toString();
+    }
+
+    /**
      * CPU time the daemon's JVM has used so far (user + system, all its threads), from {@code /proc/<pid>/stat}, in
      * seconds: unlike wall time, barely moved by other work on a shared machine.
      */
@@ -82,6 +109,11 @@ public final class DaemonFacts {
     /** The daemon's Java heap after a full GC, from {@code jcmd GC.heap_info}: [used, committed] bytes. */
     public static long[] heapAfterGc(DaemonProcess d) throws IOException, InterruptedException {
         jcmd(d, "GC.run");
+        return heap(d);
+    }
+
+    /** The daemon's Java heap as it is, without a collection first: [used, committed] bytes. */
+    public static long[] heap(DaemonProcess d) throws IOException, InterruptedException {
         String out = jcmd(d, "GC.heap_info");
         Matcher z = ZGC_HEAP.matcher(out);
         if (z.find()) {
@@ -102,6 +134,17 @@ public final class DaemonFacts {
     public static Optional<String> nativeMemory(DaemonProcess d) throws IOException, InterruptedException {
         String out = jcmd(d, "VM.native_memory", "summary", "scale=MB");
         return out.contains("Total: reserved") ? Optional.of(out) : Optional.empty();
+    }
+
+    /**
+     * The first {@code rows} lines of the daemon's live-object histogram ({@code jcmd GC.class_histogram}, which
+     * collects first): class, instances and bytes, largest first, with its total line.
+     */
+    public static List<String> classHistogram(DaemonProcess d, int rows) throws IOException, InterruptedException {
+        List<String> lines = jcmd(d, "GC.class_histogram").lines().toList();
+        List<String> out = new ArrayList<>(lines.stream().filter(l -> l.matches("\\s*\\d+:.*")).limit(rows).toList());
+        lines.stream().filter(l -> l.startsWith("Total")).findFirst().ifPresent(out::add);
+        return out;
     }
 
     private static String jcmd(DaemonProcess d, String... command) throws IOException, InterruptedException {

@@ -35,7 +35,7 @@ public final class ScaleScenario implements Scenario {
 
     @Override
     public String description() {
-        return "2,000 servers, 400 running: RSS, heap, fresh-boot reconcile time (--servers=2000 --running=400)";
+        return "2,000 servers, 400 running: RSS, heap, fresh-boot reconcile time (--servers=2000 --running=400; --histogram=N: the loaded heap's N largest classes)";
     }
 
     @Override
@@ -51,6 +51,7 @@ public final class ScaleScenario implements Scenario {
             Duration emptyReconcile = DaemonFacts.reconcileFromLog(empty).orElse(Duration.ZERO);
             Thread.sleep(SETTLE);
             long emptyRss = DaemonFacts.rssBytes(empty);
+            System.out.println("scale: empty daemon: " + DaemonFacts.rssParts(empty));
             System.out.printf(Locale.ROOT, "scale: empty daemon: %d native threads, %d open sockets%n",
                     DaemonFacts.nativeThreads(empty), DaemonFacts.openSockets(empty));
             long[] emptyHeap = DaemonFacts.heapAfterGc(empty);
@@ -78,9 +79,17 @@ public final class ScaleScenario implements Scenario {
                 }
             }
             long rss = DaemonFacts.rssBytes(loaded);
+            System.out.println("scale: loaded daemon: " + DaemonFacts.rssParts(loaded));
+            long[] heapNow = DaemonFacts.heap(loaded);
+            System.out.printf(Locale.ROOT, "scale: loaded daemon: heap before the full GC: used %d MB, committed %d MB%n",
+                    heapNow[0] / MB, heapNow[1] / MB);
             System.out.printf(Locale.ROOT, "scale: loaded daemon: %d native threads, %d open sockets%n",
                     DaemonFacts.nativeThreads(loaded), DaemonFacts.openSockets(loaded));
             long[] heap = DaemonFacts.heapAfterGc(loaded);
+            int histogram = bench.intOption("histogram", 0);
+            if (histogram > 0) {
+                DaemonFacts.classHistogram(loaded, histogram).forEach(l -> System.out.println("scale: histogram " + l.strip()));
+            }
             DaemonFacts.nativeMemory(loaded).ifPresent(nmt -> nmt.lines()
                     .filter(l -> l.startsWith("Total") || l.startsWith("-") || l.contains("(reserved="))
                     .forEach(l -> System.out.println("scale: NMT " + l.strip())));
@@ -94,6 +103,7 @@ public final class ScaleScenario implements Scenario {
                     freshCpu, emptyCpu);
             Thread.sleep(SETTLE);
             long freshRss = DaemonFacts.rssBytes(fresh);
+            System.out.println("scale: fresh daemon: " + DaemonFacts.rssParts(fresh));
             System.out.printf(Locale.ROOT, "scale: fresh boot reconciled %d servers (%d running) in %s; health answered after %s; RSS then %d MB%n",
                     ids.size(), running, Samples.ms(reconcile.toNanos()), Samples.ms(fresh.bootToHealthy().toNanos()), freshRss / MB);
             fresh.logTail(2000).lines().filter(l -> l.contains("boot reconciliation")).forEach(l -> System.out.println("scale: daemon log: " + l.strip()));
