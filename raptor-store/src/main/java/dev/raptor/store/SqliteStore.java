@@ -222,10 +222,19 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         });
     }
 
+    /**
+     * {@inheritDoc} A desired state the server already has is not written again: the last commit holds it, and
+     * every commit of the servers table is synced, so it is on disk (a delete of a stopped server, a stop of a
+     * stopped one, pays no sync for its intent).
+     */
     @Override
     public StoredServer setDesiredState(UUID id, DesiredState desired) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(desired, "desired");
+        Optional<StoredServer> committed = servers.find(id);
+        if (committed.isPresent() && committed.get().desired() == desired) {
+            return committed.get();
+        }
         return db.write("set desired state of server " + id, c -> {
             StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
             Instant now = now();

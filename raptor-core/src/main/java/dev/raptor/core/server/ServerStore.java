@@ -53,7 +53,8 @@ public interface ServerStore {
     StoredServer update(UUID id, long expectedVersion, ServerSpec spec);
 
     /**
-     * Durably records the desired power state (the write-ahead intent). Leaves the spec version alone.
+     * Durably records the desired power state (the write-ahead intent). Leaves the spec version alone. A store may
+     * skip the write when the server's durable desired state already is {@code desired}.
      *
      * @throws ServerNotFoundException when there is no such server
      */
