@@ -57,6 +57,11 @@ public final class MeteredStore implements ServerStore {
     }
 
     @Override
+    public Created create(ServerSpec spec, String type, String message, Map<String, String> details) {
+        return timed("create", () -> delegate.create(spec, type, message, details));
+    }
+
+    @Override
     public Optional<StoredServer> find(UUID id) {
         return delegate.find(id);
     }

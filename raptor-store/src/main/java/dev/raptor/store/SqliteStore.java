@@ -146,23 +146,43 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         return db.file();
     }
 
+    /** How many of its writes paid a sync of their own since it was opened ({@link Database#syncedCommits}). */
+    public long syncedCommits() {
+        return db.syncedCommits();
+    }
+
     // ------------------------------------------------------------------------------------ ServerStore
 
     @Override
     public StoredServer create(ServerSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        StoredServer created = db.write("create server " + spec.id(), c -> {
-            if (ServerRows.version(c, spec.id()).isPresent()) {
-                throw new DuplicateServerException(spec.id());
-            }
-            ServerNames.check(spec.id(), spec.name(), null, ServerRows.names(c));
-            Instant now = now();
-            StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
-            ServerRows.insert(c, s);
-            return s;
+        StoredServer created = db.write("create server " + spec.id(), c -> insertServer(c, spec));
+        log.atDebug().addKeyValue("server", spec.id()).log("server created");
+        return created;
+    }
+
+    /** {@inheritDoc} One transaction, so one synced commit. */
+    @Override
+    public Created create(ServerSpec spec, String type, String message, Map<String, String> details) {
+        Objects.requireNonNull(spec, "spec");
+        SqlWork<ActivityEntry> entry = activityInsert(spec.id(), type, message, details);
+        Created created = db.write("create server " + spec.id(), c -> {
+            StoredServer s = insertServer(c, spec);
+            return new Created(s, entry.apply(c));
         });
         log.atDebug().addKeyValue("server", spec.id()).log("server created");
         return created;
+    }
+
+    private StoredServer insertServer(Connection c, ServerSpec spec) throws SQLException {
+        if (ServerRows.version(c, spec.id()).isPresent()) {
+            throw new DuplicateServerException(spec.id());
+        }
+        ServerNames.check(spec.id(), spec.name(), null, ServerRows.names(c));
+        Instant now = now();
+        StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
+        ServerRows.insert(c, s);
+        return s;
     }
 
     /** {@inheritDoc} From memory (the last commit); never waits for a write. */
@@ -202,10 +222,19 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         });
     }
 
+    /**
+     * {@inheritDoc} A desired state the server already has is not written again: the last commit holds it, and
+     * every commit of the servers table is synced, so it is on disk (a delete of a stopped server, a stop of a
+     * stopped one, pays no sync for its intent).
+     */
     @Override
     public StoredServer setDesiredState(UUID id, DesiredState desired) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(desired, "desired");
+        Optional<StoredServer> committed = servers.find(id);
+        if (committed.isPresent() && committed.get().desired() == desired) {
+            return committed.get();
+        }
         return db.write("set desired state of server " + id, c -> {
             StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
             Instant now = now();
@@ -322,6 +351,13 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     }
 
     private ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details, boolean synced) {
+        SqlWork<ActivityEntry> insert = activityInsert(server, type, message, details);
+        String operation = "append activity of server " + server;
+        return synced ? db.write(operation, insert) : db.writeUnsynced(operation, insert);
+    }
+
+    /** The insert of one activity entry, its arguments checked and encoded before any transaction begins. */
+    private SqlWork<ActivityEntry> activityInsert(UUID server, String type, String message, Map<String, String> details) {
         Objects.requireNonNull(server, "server");
         if (type == null || type.isBlank()) {
             throw new IllegalArgumentException("an activity entry needs a type");
@@ -329,8 +365,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         Objects.requireNonNull(message, "message");
         Map<String, String> facts = details == null ? Map.of() : details;
         String detailsJson = RowJson.write(facts);
-        String operation = "append activity of server " + server;
-        SqlWork<ActivityEntry> insert = c -> {
+        return c -> {
             Instant now = now();
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO activity (server, at, type, message, details) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
@@ -345,7 +380,6 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
                 }
             }
         };
-        return synced ? db.write(operation, insert) : db.writeUnsynced(operation, insert);
     }
 
     @Override

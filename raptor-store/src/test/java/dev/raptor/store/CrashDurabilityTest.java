@@ -64,19 +64,34 @@ class CrashDurabilityTest {
                 StoredServer stored = store.find(id).orElseThrow(() -> new AssertionError("acknowledged server " + id + " is gone"));
                 for (Ack a : steps) {
                     switch (a.step()) {
-                        case "created" -> assertThat(stored.version()).isGreaterThanOrEqualTo(1);
+                        case "created" -> {
+                            assertThat(stored.version()).isGreaterThanOrEqualTo(1);
+                            assertThat(entries(store, id)).extracting(ActivityEntry::id).contains(Long.parseLong(a.value()));
+                        }
                         case "updated" -> {
                             assertThat(stored.version()).as("version of %s", id).isEqualTo(Long.parseLong(a.value()));
                             assertThat(stored.spec().name()).startsWith("renamed-");
                         }
                         case "running" -> assertThat(stored.desired()).as("desired state of %s", id).isEqualTo(DesiredState.RUNNING);
-                        case "activity", "passing" -> assertThat(store.activity(id, Long.MAX_VALUE, 10))
+                        case "activity", "passing" -> assertThat(entries(store, id))
                                 .extracting(ActivityEntry::id).contains(Long.parseLong(a.value()));
                         default -> throw new AssertionError("unknown step " + a);
                     }
                 }
             });
+            // A server and its "server created" entry are one commit: the kill left both or neither, even for the
+            // server it cut short before an acknowledgement.
+            for (StoredServer s : store.list()) {
+                assertThat(entries(store, s.id())).as("activity of %s", s.id()).extracting(ActivityEntry::message)
+                        .contains("server created");
+            }
+            assertThat(store.list()).as("a server for every acknowledged one, and at most the one cut short")
+                    .hasSizeBetween(byServer.size(), byServer.size() + 1);
         }
+    }
+
+    private static List<ActivityEntry> entries(SqliteStore store, UUID id) {
+        return store.activity(id, Long.MAX_VALUE, 10);
     }
 
     /** Reads acknowledgements until enough arrived, kills the child, then drains what it printed before dying. */

@@ -26,8 +26,9 @@ public final class CrashWriter {
             for (long i = 0; ; i++) {
                 UUID id = new UUID(0x5EEDL, i);
                 ServerSpec spec = Specs.minecraft("server-" + i).toBuilder().id(id).build();
-                store.create(spec);
-                ack("created", id, "1");
+                // the row and its first entry, one commit
+                long created = store.create(spec, "create", "server created", Map.of("version", "1")).entry().id();
+                ack("created", id, Long.toString(created));
                 StoredServer updated = store.update(id, 1, spec.withName("renamed-" + i));
                 ack("updated", id, Long.toString(updated.version()));
                 store.setDesiredState(id, DesiredState.RUNNING);

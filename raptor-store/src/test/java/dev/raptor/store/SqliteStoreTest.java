@@ -200,6 +200,23 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aDesiredStateTheServerAlreadyHasIsNotWrittenAgainAndStaysOnDisk() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        StoredServer running = store.setDesiredState(created.id(), DesiredState.RUNNING);
+        long syncs = store.syncedCommits();
+
+        assertThat(store.setDesiredState(created.id(), DesiredState.RUNNING)).isEqualTo(running);
+
+        assertThat(store.syncedCommits()).as("no second commit for the same intent").isEqualTo(syncs);
+        store.close();
+        store = SqliteStore.open(dataDir);
+        assertThat(store.find(created.id())).contains(running);
+        long reopened = store.syncedCommits();
+        assertThat(store.setDesiredState(created.id(), DesiredState.STOPPED).desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(store.syncedCommits() - reopened).as("a change is written").isEqualTo(1);
+    }
+
+    @Test
     void desiredStateOfAnUnknownServerIsNotFound() {
         assertThatThrownBy(() -> store.setDesiredState(UUID.randomUUID(), DesiredState.RUNNING))
                 .isInstanceOf(ServerNotFoundException.class);

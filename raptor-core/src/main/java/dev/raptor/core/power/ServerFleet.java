@@ -392,14 +392,14 @@ public final class ServerFleet implements AutoCloseable {
         StoredServer stored;
         try {
             checkHostPorts(spec.id(), spec.allocations());
-            stored = store.create(spec);
+            // the row and its "server created" entry in one synced commit: a new server's version is always 1
+            stored = store.create(spec, "create", "server created", Map.of("version", "1")).server();
         } catch (RuntimeException e) {
             ports.release(spec.id());
             throw e;
         }
         newController(spec.id(), stored.desired(), ServerController.Initial.NEW);
         bus.publish(new ServerEvent.Created(spec.id(), Instant.now(), stored.version()));
-        store.appendActivity(spec.id(), "create", "server created", Map.of("version", Long.toString(stored.version())));
         return stored;
     }
 

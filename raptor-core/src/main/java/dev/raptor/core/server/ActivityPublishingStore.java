@@ -33,6 +33,13 @@ public final class ActivityPublishingStore implements ServerStore {
     }
 
     @Override
+    public Created create(ServerSpec spec, String type, String message, Map<String, String> details) {
+        Created created = delegate.create(spec, type, message, details);
+        published(spec.id(), created.entry());
+        return created;
+    }
+
+    @Override
     public Optional<StoredServer> find(UUID id) {
         return delegate.find(id);
     }

@@ -21,6 +21,23 @@ public interface ServerStore {
      */
     StoredServer create(ServerSpec spec);
 
+    /**
+     * {@link #create} and the new server's first activity entry ({@code type}, {@code message}, {@code details}) as
+     * one durable write: a crash leaves both or neither, and the answer waits for one sync, not two. The default
+     * writes them one after the other, for a store whose writes cost nothing to sync.
+     *
+     * @throws DuplicateServerException when the id is taken (nothing is written)
+     * @throws NameTakenException        when another server has the name (nothing is written)
+     */
+    default Created create(ServerSpec spec, String type, String message, Map<String, String> details) {
+        StoredServer server = create(spec);
+        return new Created(server, appendActivity(spec.id(), type, message, details));
+    }
+
+    /** A server {@linkplain #create(ServerSpec, String, String, Map) created} and its first activity entry. */
+    record Created(StoredServer server, ActivityEntry entry) {
+    }
+
     Optional<StoredServer> find(UUID id);
 
     /** All servers, oldest first. */
@@ -36,7 +53,8 @@ public interface ServerStore {
     StoredServer update(UUID id, long expectedVersion, ServerSpec spec);
 
     /**
-     * Durably records the desired power state (the write-ahead intent). Leaves the spec version alone.
+     * Durably records the desired power state (the write-ahead intent). Leaves the spec version alone. A store may
+     * skip the write when the server's durable desired state already is {@code desired}.
      *
      * @throws ServerNotFoundException when there is no such server
      */

@@ -27,7 +27,7 @@ import java.util.function.BiFunction;
  * The {@code operations} table: every operation the API handed out (power actions, long file work, backups and
  * restores, told apart by {@code kind}), written when it is submitted and
  * again when it is answered, so {@code GET /operations/{opId}} answers across a daemon restart. Each
- * write is one synced transaction (see {@link Database#write}); reads never wait for a write.
+ * record is one synced transaction (see {@link Database#write}; a {@link #prune} is not); reads never wait for a write.
  *
  * <p>An answer is final: once a row is done, superseded or failed, nothing overwrites it.
  */
@@ -151,6 +151,10 @@ public final class OperationRecords implements OperationJournal {
      * Deletes answered operations that finished before {@code finishedBefore}, and beyond that all but
      * the {@code keep} most recently answered. Pending operations are never deleted.
      *
+     * <p>Committed with {@link Database#writeUnsynced}: it follows every answered operation, and a prune a crash of
+     * the machine undoes only leaves rows the next prune deletes, so it need not pay a sync of its own (even a prune
+     * that deletes nothing committed one).
+     *
      * @return how many rows went
      */
     @Override
@@ -159,7 +163,7 @@ public final class OperationRecords implements OperationJournal {
         if (keep < 0) {
             throw new IllegalArgumentException("keep must not be negative (was " + keep + ")");
         }
-        return db.write("prune operations", c -> {
+        return db.writeUnsynced("prune operations", c -> {
             int deleted;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM operations WHERE finished_at < ?")) {
                 ps.setLong(1, finishedBefore.toEpochMilli());

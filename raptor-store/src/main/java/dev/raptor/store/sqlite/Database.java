@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,6 +34,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Every write commits with {@code synchronous=FULL}: when {@link #write} returns, the commit is
  * on disk. Opening checks the file ({@code quick_check}) and migrates its schema.
+ *
+ * <p>Each synced commit costs an {@code fsync} of the WAL (a few milliseconds on a busy disk), so the store's
+ * callers keep to two rules. What one change writes together goes in one {@link #write} (a new server's row and
+ * its "server created" entry). And a write may skip its sync ({@link #writeUnsynced}) only when losing it to a
+ * crash of the machine leaves a consistent store and no answer has been given that depends on it: a record the
+ * same operation follows with a synced write before anyone hears of its outcome (a power request's entry, a state
+ * a server passes through), or housekeeping the next run redoes (pruning old operations). The WAL keeps commits in
+ * order, so the next synced commit puts every earlier one on disk. {@link #syncedCommits} counts what is paid;
+ * tests hold a server's create, start, stop and delete to their count.
  *
  * <p>A component can {@link #watch} a table: SQLite's update hook on the writer connection collects
  * the rowids each write changes there, and after the commit (never after a rollback) the watcher is
@@ -55,6 +65,8 @@ public final class Database implements AutoCloseable {
     private volatile boolean closed;
     /** Whether the writer is in {@code synchronous=FULL} (its mode but during {@link #writeUnsynced}); under the write lock. */
     private boolean syncsEveryCommit = true;
+    /** Commits made with {@code synchronous=FULL}. */
+    private final AtomicLong syncedCommits = new AtomicLong();
 
     private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) throws SQLException {
         this.file = file;
@@ -193,6 +205,9 @@ public final class Database implements AutoCloseable {
                 T result = work.apply(writer);
                 Transactions.commit(writer);
                 committed = true;
+                if (syncsEveryCommit) {
+                    syncedCommits.incrementAndGet();
+                }
                 tellWatchers(operation);
                 return result;
             } finally {
@@ -204,6 +219,14 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(file, operation, e);
         }
+    }
+
+    /**
+     * How many writes committed with a sync of their own ({@link #write}, not {@link #writeUnsynced}) since the
+     * database was opened: what its callers paid in {@code fsync}s of the WAL.
+     */
+    public long syncedCommits() {
+        return syncedCommits.get();
     }
 
     /**

@@ -1,0 +1,83 @@
+package dev.raptor.store;
+
+import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.core.power.ControllerSettings;
+import dev.raptor.core.power.PowerAction;
+import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.FakeRuntime;
+import dev.raptor.core.testing.ServerFixture;
+import dev.raptor.store.operation.OperationRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a server's create, start, stop and delete pay in synced commits ({@code fsync}s of the WAL) on the real
+ * SQLite store: one per write that must be on disk before its answer, none for what the same operation follows with
+ * a synced write (see {@link dev.raptor.store.sqlite.Database}). A sync that comes back fails here.
+ */
+class SyncsPerRoundTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRoundOfTheFleetSyncsOnceForTheCreateTwicePerPowerActionAndOnceForTheDelete() throws Exception {
+        Map<String, Long> syncs = new LinkedHashMap<>();
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"));
+             ServerFixture f = new ServerFixture(new FakeRuntime(), store, ControllerSettings.defaults(dir.resolve("volumes")))) {
+            long before = store.syncedCommits();
+            UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
+            before = count(syncs, "create", store, before);
+            assertThat(f.power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+            before = count(syncs, "start", store, before);
+            assertThat(f.power(id, PowerAction.STOP)).isInstanceOf(PowerResult.Done.class);
+            before = count(syncs, "stop", store, before);
+            assertThat(f.fleet.delete(id, false).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(PowerResult.Done.class);
+            count(syncs, "delete", store, before);
+        }
+        // create: the row with its "server created" entry. start and stop: the intent (desired state), then the state
+        // the action ends in; the request and the state passed through ride on the latter. delete: the row's removal
+        // alone, since its intent (stopped) is what the stopped server's row already holds.
+        assertThat(syncs).containsExactly(Map.entry("create", 1L), Map.entry("start", 2L), Map.entry("stop", 2L),
+                Map.entry("delete", 1L));
+    }
+
+    @Test
+    void anOperationSyncsItsBeginningAndItsAnswerButNotThePruneThatFollows() {
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"))) {
+            OperationRecords records = store.operationRecords();
+            UUID server = UUID.randomUUID();
+            Instant at = Instant.parse("2026-12-06T00:00:00Z");
+            OperationRecord pending = new OperationRecord("op-1", server, "start", OperationStatus.PENDING, at, null, null,
+                    null, null);
+            long before = store.syncedCommits();
+            records.begin(pending);
+            records.finish(new OperationRecord("op-1", server, "start", OperationStatus.DONE, at, at.plusMillis(5),
+                    "running", null, null));
+            assertThat(store.syncedCommits() - before).as("begin and finish").isEqualTo(2);
+            // what the API's operations do after every answer
+            assertThat(records.prune(at.plusSeconds(1), 0)).isEqualTo(1);
+            assertThat(records.prune(at, 100)).isZero();
+            assertThat(store.syncedCommits() - before).as("after two prunes, one deleting a row").isEqualTo(2);
+            assertThat(records.count()).isZero();
+        }
+    }
+
+    private static long count(Map<String, Long> syncs, String step, SqliteStore store, long before) {
+        long now = store.syncedCommits();
+        syncs.put(step, now - before);
+        return now;
+    }
+}
