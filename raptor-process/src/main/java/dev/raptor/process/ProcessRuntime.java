@@ -101,6 +101,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     private static final Set<String> EXIT_FILES = Set.of("exit");
     /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
     private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
+    /**
+     * {@code -Draptor.process.waits=poll}: waits look at the records on their own only, as on a kernel without pidfds
+     * (to compare, or should the kernel's reports misbehave somewhere). Unset: the kernel's reports where it has them.
+     */
+    static final String WAITS_PROPERTY = "raptor.process.waits";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -160,7 +165,7 @@ public final class ProcessRuntime implements ContainerRuntime {
      * @throws EngineException.Unavailable when this host cannot run servers this way (a required program is missing)
      */
     public static ProcessRuntime open(ProcessRuntimeConfig config) {
-        return open(config, true);
+        return open(config, !"poll".equals(System.getProperty(WAITS_PROPERTY)));
     }
 
     /**
