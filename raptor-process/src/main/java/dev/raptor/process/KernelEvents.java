@@ -29,6 +29,8 @@ final class KernelEvents {
     /** inotify: a file opened for writing was closed; a file was renamed into the directory. */
     static final int IN_CLOSE_WRITE = 0x8;
     static final int IN_MOVED_TO = 0x80;
+    /** inotify: the watch is gone (removed, or its directory deleted). */
+    static final int IN_IGNORED = 0x8000;
 
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
@@ -60,6 +62,8 @@ final class KernelEvents {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle INOTIFY_ADD_WATCH = downcall("inotify_add_watch",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), ERRNO_OPTION);
+    private static final MethodHandle INOTIFY_RM_WATCH = downcall("inotify_rm_watch",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle EVENTFD = downcall("eventfd",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle READ = downcall("read",
@@ -144,43 +148,61 @@ final class KernelEvents {
         }
     }
 
-    /** A new inotify instance (non-blocking, close-on-exec) watching {@code dir} for {@code mask}: its descriptor, or -errno. */
-    static int inotifyOn(Path dir, int mask) {
+    /**
+     * A new inotify instance (non-blocking, close-on-exec): its descriptor, or -errno. Made once and kept: closing one
+     * waits for the kernel's SRCU grace period (milliseconds, tens on a busy host), which no request may pay.
+     */
+    static int inotifyInit() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int fd = (int) INOTIFY_INIT1.invokeExact(state, CLOEXEC | NONBLOCK);
-            if (fd < 0) {
-                return -errno(state);
-            }
-            int wd = (int) INOTIFY_ADD_WATCH.invokeExact(state, fd, arena.allocateFrom(dir.toString()), mask);
-            if (wd < 0) {
-                int e = errno(state);
-                LibC.close(fd);
-                return -e;
-            }
-            return fd;
+            return fd >= 0 ? fd : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** Reads every event queued on the inotify descriptor {@code fd} (it never blocks): the names of the files they concern. */
-    static List<String> inotifyNames(int fd) {
-        List<String> names = new ArrayList<>();
+    /** Watches {@code dir} for {@code mask} on the instance {@code fd}: the watch descriptor (the same one again for a directory watched already), or -errno. */
+    static int inotifyAddWatch(int fd, Path dir, int mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int wd = (int) INOTIFY_ADD_WATCH.invokeExact(state, fd, arena.allocateFrom(dir.toString()), mask);
+            return wd >= 0 ? wd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Ends the watch {@code wd} (the kernel frees it later, without waiting here); ignored when it is gone already. */
+    static void inotifyRemoveWatch(int fd, int wd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int ignored = (int) INOTIFY_RM_WATCH.invokeExact(state, fd, wd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** One inotify event: its watch, what happened, and the name of the file in the watched directory ("" for the directory). */
+    record InotifyEvent(int wd, int mask, String name) {
+    }
+
+    /** Reads every event queued on the inotify descriptor {@code fd} (it never blocks). */
+    static List<InotifyEvent> inotifyEvents(int fd) {
+        List<InotifyEvent> events = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment buffer = arena.allocate(4096, 8);
             while (true) {
                 long n = (long) READ.invokeExact(state, fd, buffer, 4096L);
                 if (n <= 0) {
-                    return names;
+                    return events;
                 }
                 // struct inotify_event: int wd; uint32 mask, cookie, len; char name[len] (NUL-padded)
                 for (long at = 0; at + 16 <= n; ) {
                     int len = buffer.get(ValueLayout.JAVA_INT, at + 12);
-                    if (len > 0) {
-                        names.add(buffer.asSlice(at + 16, len).getString(0, StandardCharsets.UTF_8));
-                    }
+                    String name = len > 0 ? buffer.asSlice(at + 16, len).getString(0, StandardCharsets.UTF_8) : "";
+                    events.add(new InotifyEvent(buffer.get(ValueLayout.JAVA_INT, at), buffer.get(ValueLayout.JAVA_INT, at + 4), name));
                     at += 16 + len;
                 }
             }

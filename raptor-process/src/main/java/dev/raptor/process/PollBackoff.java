@@ -23,14 +23,20 @@ final class PollBackoff {
 
     /** Sleeps the next pause (at most {@code limitMillis}, at least one millisecond) and lengthens the one after. */
     void pause(long limitMillis) {
-        long micros = Math.min(nextMicros, Math.max(1, limitMillis) * 1_000);
-        nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        long micros = next(limitMillis);
         try {
             Thread.sleep(java.time.Duration.ofNanos(micros * 1_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Pause.Interrupted(e);
         }
+    }
+
+    /** The next pause in microseconds (at most {@code limitMillis}, at least one millisecond), without sleeping it; lengthens the one after. */
+    long next(long limitMillis) {
+        long micros = Math.min(nextMicros, Math.max(1, limitMillis) * 1_000);
+        nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        return micros;
     }
 
     /** Sleeps the next pause and lengthens the one after. */

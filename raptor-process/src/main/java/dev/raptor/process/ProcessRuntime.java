@@ -165,14 +165,11 @@ public final class ProcessRuntime implements ContainerRuntime {
      * @throws EngineException.Unavailable when this host cannot run servers this way (a required program is missing)
      */
     public static ProcessRuntime open(ProcessRuntimeConfig config) {
-        return open(config, !"poll".equals(System.getProperty(WAITS_PROPERTY)));
+        return open(config, "poll".equals(System.getProperty(WAITS_PROPERTY)) ? RunWatcher.Mode.LOOKS : RunWatcher.Mode.REPORTS_AND_LOOKS);
     }
 
-    /**
-     * As {@link #open(ProcessRuntimeConfig)}; {@code kernelReports} false makes every wait poll, as on a kernel
-     * without pidfds (for tests of that path).
-     */
-    static ProcessRuntime open(ProcessRuntimeConfig config, boolean kernelReports) {
+    /** As {@link #open(ProcessRuntimeConfig)}, its waits told what happened as {@code waits} says (tests of each way). */
+    static ProcessRuntime open(ProcessRuntimeConfig config, RunWatcher.Mode waits) {
         Objects.requireNonNull(config, "config");
         try {
             HostTools tools = HostTools.find();
@@ -180,7 +177,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             ServerUser user = ServerUser.resolve(config.serverUser(), tools);
             Cgroups cgroups = Cgroups.detect(config.cgroupParent());
             ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups,
-                    RunWatcher.open(kernelReports, config.pollInterval().toMillis()));
+                    RunWatcher.open(waits, config.pollInterval().toMillis()));
             runtime.finishLeftovers();
             runtime.healthChecks.start();
             log.debug("process runtime over {}: servers run as {} ({}), cgroups {}", config.stateDir(), user, user.origin(), cgroups.describe());
@@ -280,6 +277,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         details.put("stateDir", config.stateDir().toString());
         details.put("awk", tools.awk().toString());
         details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");
+        details.put("runWaits", watcher.kernel() ? "kernel reports (pidfd, inotify)" : "polling");
         // the "engine" is Raptor's own supervisor, so its version is Raptor's; the kernel is a detail, not the engine
         return new RuntimeInfo(name(), ownVersion(), API_VERSION, details, warnings);
     }

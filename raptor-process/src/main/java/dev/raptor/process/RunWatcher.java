@@ -7,6 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,37 +24,62 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes each file it writes, see supervisor.sh). One platform thread per runtime waits for all of them in one
  * {@code epoll} set, so no virtual thread's carrier ever blocks in the kernel; a wait itself parks on a semaphore.
  *
- * <p>A {@link Watch} only wakes its wait early: the wait still looks at the record itself after each wake and at
- * least every {@code lookEveryMillis}, and its caller's deadline bounds it, so a missed or spurious report costs
- * at most one ordinary look, never a hang. Where the kernel has no pidfd (Linux before 5.3) or the calls fail, the
- * watcher is the polling one: the same waits look at the record with {@link PollBackoff}, as before.
+ * <p>A {@link Watch} only wakes its wait early: the wait still looks at the record itself after each wake and on its
+ * own {@link PollBackoff} pauses as well (whichever comes first: on a busy host the report, which wakes two threads one
+ * after the other, can come later than the wait's own next look), and its caller's deadline bounds it, so a missed or
+ * spurious report costs at most one ordinary look, never a hang. Where the kernel has no pidfd (Linux before 5.3) or the
+ * calls fail, the watcher is the polling one: the same waits look with {@link PollBackoff} alone, as before.
+ *
+ * <p>One inotify instance serves every record directory for the runtime's life: closing an inotify instance waits for
+ * the kernel's SRCU grace period (8 to 19 ms measured on a busy host), which a wait closing its own would add to every
+ * start and stop. Removing one directory's watch does not wait.
  */
 final class RunWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunWatcher.class);
     private static final int MAX_EVENTS = 32;
-    /** The key of the eventfd that wakes the thread to end. */
+    /** The key of the eventfd that wakes the thread to end, and of the one inotify instance. */
     private static final long STOP_KEY = 0;
+    private static final long INOTIFY_KEY = 1;
+    private static final int DIRECTORY_EVENTS = KernelEvents.IN_CLOSE_WRITE | KernelEvents.IN_MOVED_TO;
 
     private final int epfd;
     private final int stopFd;
+    /** One inotify instance for every record directory, for good: closing one waits for an SRCU grace period. */
+    private final int inotifyFd;
     /** With the kernel's reports: the longest pause of a wait between two looks (a missed report costs no more). */
     private final long lookEveryMillis;
+    /** With the kernel's reports: whether waits also look on their own growing pauses (else only every lookEveryMillis). */
+    private final boolean looksBesideReports;
     private final Thread thread;
-    private final AtomicLong keys = new AtomicLong(STOP_KEY);
-    /** Every descriptor in the set, by the key epoll reports it with. Changed and read under {@link #fds}. */
+    private final AtomicLong keys = new AtomicLong(INOTIFY_KEY);
+    /** Every pidfd in the set, by the key epoll reports it with. Changed and read under {@link #fds}. */
     private final Map<Long, Registration> registrations = new ConcurrentHashMap<>();
+    /** The waits on each watched directory, by inotify watch descriptor. Only under {@link #fds}. */
+    private final Map<Integer, Set<Watch>> directories = new HashMap<>();
     /** Held while a descriptor is read, taken out of the set or closed (never across a wait): no number is reused under a read. */
     private final ReentrantLock fds = new ReentrantLock();
     private final AtomicLong seenByWatch = new AtomicLong();
     private final AtomicLong seenByLook = new AtomicLong();
     private volatile boolean closed;
 
-    private record Registration(int fd, boolean inotify, Watch watch) {
+    private record Registration(int fd, Watch watch) {
     }
 
-    private RunWatcher(int epfd, int stopFd, long lookEveryMillis) {
+    /** How a runtime's waits learn that what they wait for happened. */
+    enum Mode {
+        /** The kernel's reports where it has them, and the waits' own looks, whichever comes first (the default). */
+        REPORTS_AND_LOOKS,
+        /** The kernel's reports, and a look every poll interval only (tests: what a wait saw, the report brought). */
+        REPORTS,
+        /** Looks alone ({@link PollBackoff}), as on a kernel without pidfds. */
+        LOOKS
+    }
+
+    private RunWatcher(int epfd, int stopFd, int inotifyFd, long lookEveryMillis, boolean looksBesideReports) {
+        this.looksBesideReports = looksBesideReports;
         this.epfd = epfd;
         this.stopFd = stopFd;
+        this.inotifyFd = inotifyFd;
         this.lookEveryMillis = lookEveryMillis;
         if (epfd < 0) {
             this.thread = null;
@@ -62,41 +89,44 @@ final class RunWatcher implements AutoCloseable {
     }
 
     /**
-     * The kernel's watcher when {@code useKernel} and this kernel has pidfds, epoll and inotify; else the polling one.
-     * The polling one has no thread and nothing to close.
+     * The kernel's watcher unless {@code mode} is {@link Mode#LOOKS} or this kernel lacks pidfds, epoll or inotify; else
+     * the polling one, which has no thread and nothing to close.
      *
      * @param lookEveryMillis with the kernel's reports, the longest pause of a wait between two looks all the same
      */
-    static RunWatcher open(boolean useKernel, long lookEveryMillis) {
+    static RunWatcher open(Mode mode, long lookEveryMillis) {
         long lookEvery = Math.max(1, lookEveryMillis);
-        if (!useKernel) {
-            return new RunWatcher(-1, -1, lookEvery);
+        if (mode == Mode.LOOKS) {
+            return new RunWatcher(-1, -1, -1, lookEvery, true);
         }
         try {
             int probe = KernelEvents.pidfdOpen(ProcessHandle.current().pid());
             if (probe < 0) {
                 log.info("pidfd_open is not available (errno {}): the process runtime looks for exits by polling", -probe);
-                return new RunWatcher(-1, -1, lookEvery);
+                return new RunWatcher(-1, -1, -1, lookEvery, true);
             }
             LibC.close(probe);
             int epfd = KernelEvents.epollCreate();
             if (epfd < 0) {
                 log.info("epoll_create1 failed (errno {}): the process runtime looks for exits by polling", -epfd);
-                return new RunWatcher(-1, -1, lookEvery);
+                return new RunWatcher(-1, -1, -1, lookEvery, true);
             }
             int stopFd = KernelEvents.eventfd();
-            if (stopFd < 0 || KernelEvents.epollAdd(epfd, stopFd, KernelEvents.EPOLLIN, STOP_KEY) != 0) {
-                log.info("eventfd failed: the process runtime looks for exits by polling");
-                if (stopFd >= 0) {
-                    LibC.close(stopFd);
+            int inotifyFd = KernelEvents.inotifyInit();
+            if (stopFd < 0 || inotifyFd < 0 || KernelEvents.epollAdd(epfd, stopFd, KernelEvents.EPOLLIN, STOP_KEY) != 0
+                    || KernelEvents.epollAdd(epfd, inotifyFd, KernelEvents.EPOLLIN, INOTIFY_KEY) != 0) {
+                log.info("eventfd or inotify failed: the process runtime looks for exits by polling");
+                for (int fd : new int[] {stopFd, inotifyFd, epfd}) {
+                    if (fd >= 0) {
+                        LibC.close(fd);
+                    }
                 }
-                LibC.close(epfd);
-                return new RunWatcher(-1, -1, lookEvery);
+                return new RunWatcher(-1, -1, -1, lookEvery, true);
             }
-            return new RunWatcher(epfd, stopFd, lookEvery);
+            return new RunWatcher(epfd, stopFd, inotifyFd, lookEvery, mode == Mode.REPORTS_AND_LOOKS);
         } catch (IllegalStateException | UnsupportedOperationException e) {
             log.info("the kernel's process events cannot be used ({}): the process runtime looks for exits by polling", e.getMessage());
-            return new RunWatcher(-1, -1, lookEvery);
+            return new RunWatcher(-1, -1, -1, lookEvery, true);
         }
     }
 
@@ -126,11 +156,7 @@ final class RunWatcher implements AutoCloseable {
         if (!kernel() || closed) {
             return w;
         }
-        boolean ok = true;
-        if (!files.isEmpty()) {
-            int fd = KernelEvents.inotifyOn(dir, KernelEvents.IN_CLOSE_WRITE | KernelEvents.IN_MOVED_TO);
-            ok = fd >= 0 && register(w, fd, true, KernelEvents.EPOLLIN);
-        }
+        boolean ok = files.isEmpty() || watchDirectory(w, dir);
         if (ok && pid > 0) {
             int fd = KernelEvents.pidfdOpen(pid);
             if (fd == -LibC.ESRCH) {
@@ -138,7 +164,7 @@ final class RunWatcher implements AutoCloseable {
             } else if (fd < 0) {
                 ok = false;
             } else {
-                ok = register(w, fd, false, KernelEvents.EPOLLIN | KernelEvents.EPOLLONESHOT);
+                ok = register(w, fd);
                 if (ok && identity != null && !identity.alive()) {
                     w.wake(); // the pid was another process's already (or it ended): nothing to wait for
                 }
@@ -151,13 +177,44 @@ final class RunWatcher implements AutoCloseable {
         return w;
     }
 
-    private boolean register(Watch w, int fd, boolean inotify, int events) {
+    /** Adds {@code w} to the waits on {@code dir}, watching it if nobody does yet. */
+    private boolean watchDirectory(Watch w, Path dir) {
+        fds.lock();
+        try {
+            int wd = KernelEvents.inotifyAddWatch(inotifyFd, dir, DIRECTORY_EVENTS);
+            if (wd < 0) {
+                return false;
+            }
+            directories.computeIfAbsent(wd, k -> new HashSet<>()).add(w);
+            w.wd = wd;
+            return true;
+        } finally {
+            fds.unlock();
+        }
+    }
+
+    private void unwatchDirectory(Watch w) {
+        fds.lock();
+        try {
+            Set<Watch> waits = directories.get(w.wd);
+            if (waits != null && waits.remove(w) && waits.isEmpty()) {
+                directories.remove(w.wd);
+                KernelEvents.inotifyRemoveWatch(inotifyFd, w.wd);
+            }
+            w.wd = -1;
+        } finally {
+            fds.unlock();
+        }
+    }
+
+    /** Adds the pidfd {@code fd} of {@code w}'s supervisor to the set, reported once. */
+    private boolean register(Watch w, int fd) {
         long key = keys.incrementAndGet();
         fds.lock();
         try {
-            registrations.put(key, new Registration(fd, inotify, w));
+            registrations.put(key, new Registration(fd, w));
             w.keys.add(key);
-            if (KernelEvents.epollAdd(epfd, fd, events, key) != 0) {
+            if (KernelEvents.epollAdd(epfd, fd, KernelEvents.EPOLLIN | KernelEvents.EPOLLONESHOT, key) != 0) {
                 registrations.remove(key);
                 w.keys.remove(key);
                 LibC.close(fd);
@@ -193,47 +250,62 @@ final class RunWatcher implements AutoCloseable {
                     return;
                 }
                 for (int i = 0; i < n; i++) {
-                    if (ready[i] != STOP_KEY) {
+                    if (ready[i] == INOTIFY_KEY) {
+                        reportDirectories();
+                    } else if (ready[i] != STOP_KEY) {
                         report(ready[i]);
                     }
                 }
             }
         } finally {
-            for (Registration r : List.copyOf(registrations.values())) {
-                r.watch().wake(); // their waits go on by looking
+            fds.lock();
+            try {
+                registrations.values().forEach(r -> r.watch().wake()); // their waits go on by looking
+                directories.values().forEach(waits -> waits.forEach(Watch::wake));
+            } finally {
+                fds.unlock();
             }
         }
     }
 
-    /** One descriptor is ready: its process ended, or its directory has news (read now, so that it is not reported again). */
+    /** A pidfd is ready: its process ended. */
     private void report(long key) {
-        Watch woken = null;
+        Registration r = registrations.get(key);
+        if (r != null) {
+            r.watch().wake();
+        }
+    }
+
+    /** The inotify instance has news: wakes the waits for the files written (the queue is read empty, so it is not reported again). */
+    private void reportDirectories() {
+        Set<Watch> woken = new HashSet<>();
         fds.lock();
         try {
-            Registration r = registrations.get(key);
-            if (r == null) {
-                return; // its wait ended meanwhile
-            }
-            if (!r.inotify()) {
-                woken = r.watch();
-            } else {
-                for (String name : KernelEvents.inotifyNames(r.fd())) {
-                    if (r.watch().files.contains(name)) {
-                        woken = r.watch();
+            for (KernelEvents.InotifyEvent e : KernelEvents.inotifyEvents(inotifyFd)) {
+                Set<Watch> waits = (e.mask() & KernelEvents.IN_IGNORED) != 0 ? directories.remove(e.wd()) : directories.get(e.wd());
+                if (waits == null) {
+                    continue;
+                }
+                for (Watch w : waits) {
+                    if (w.files.contains(e.name()) || (e.mask() & KernelEvents.IN_IGNORED) != 0) {
+                        woken.add(w);
                     }
                 }
             }
         } finally {
             fds.unlock();
         }
-        if (woken != null) {
-            woken.wake();
-        }
+        woken.forEach(Watch::wake);
     }
 
-    /** How many descriptors the watcher watches now (for tests: a wait has registered). */
+    /** How many things the watcher watches now for waits, processes and directories (for tests: a wait has registered). */
     int watched() {
-        return registrations.size();
+        fds.lock();
+        try {
+            return registrations.size() + directories.values().stream().mapToInt(Set::size).sum();
+        } finally {
+            fds.unlock();
+        }
     }
 
     /** Whether the watcher's thread runs (for tests: closing ends it). */
@@ -268,6 +340,7 @@ final class RunWatcher implements AutoCloseable {
             unregister(key);
         }
         if (!thread.isAlive()) {
+            LibC.close(inotifyFd);
             LibC.close(stopFd);
             LibC.close(epfd);
         }
@@ -281,6 +354,8 @@ final class RunWatcher implements AutoCloseable {
         private final Set<String> files;
         private final Semaphore reports = new Semaphore(0);
         private final List<Long> keys = new ArrayList<>();
+        /** The inotify watch of its directory, or -1. */
+        private int wd = -1;
         private final PollBackoff backoff;
         private boolean paused;
         private boolean lastPauseReported;
@@ -295,10 +370,10 @@ final class RunWatcher implements AutoCloseable {
         }
 
         private boolean watching() {
-            return !keys.isEmpty();
+            return !keys.isEmpty() || wd >= 0;
         }
 
-        /** Pauses until the watcher reports or the next look is due, at most {@code limitMillis}: whether the watcher reported. */
+        /** Pauses until the watcher reports or the wait's next look is due, at most {@code limitMillis}: whether the watcher reported. */
         boolean pause(long limitMillis) {
             paused = true;
             if (!watching()) {
@@ -307,7 +382,9 @@ final class RunWatcher implements AutoCloseable {
                 return false;
             }
             try {
-                lastPauseReported = reports.tryAcquire(Math.max(1, Math.min(limitMillis, lookEveryMillis)), TimeUnit.MILLISECONDS);
+                long limit = Math.max(1, Math.min(limitMillis, lookEveryMillis));
+                long micros = looksBesideReports ? backoff.next(limit) : limit * 1_000;
+                lastPauseReported = reports.tryAcquire(micros, TimeUnit.MICROSECONDS);
                 reports.drainPermits();
                 return lastPauseReported;
             } catch (InterruptedException e) {
@@ -329,6 +406,9 @@ final class RunWatcher implements AutoCloseable {
                 unregister(key);
             }
             keys.clear();
+            if (wd >= 0) {
+                unwatchDirectory(this);
+            }
         }
     }
 }
