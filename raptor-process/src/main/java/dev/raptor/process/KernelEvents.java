@@ -3,12 +3,10 @@ package dev.raptor.process;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,43 +40,34 @@ final class KernelEvents {
     static final int EVENT_SIZE = PACKED ? 12 : 16;
     private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+    private static final StructLayout CAPTURE = LibC.CAPTURE;
+    private static final Linker.Option ERRNO_OPTION = LibC.ERRNO_OPTION;
 
-    private static final MethodHandle SYSCALL = downcall("syscall",
+    private static final MethodHandle SYSCALL = LibC.downcall("syscall",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
             ERRNO_OPTION, Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
+    private static final MethodHandle EPOLL_CREATE1 = LibC.downcall("epoll_create1",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
+    private static final MethodHandle EPOLL_CTL = LibC.downcall("epoll_ctl",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             ERRNO_OPTION);
-    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait",
+    private static final MethodHandle EPOLL_WAIT = LibC.downcall("epoll_wait",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             ERRNO_OPTION);
-    private static final MethodHandle INOTIFY_INIT1 = downcall("inotify_init1",
+    private static final MethodHandle INOTIFY_INIT1 = LibC.downcall("inotify_init1",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle INOTIFY_ADD_WATCH = downcall("inotify_add_watch",
+    private static final MethodHandle INOTIFY_ADD_WATCH = LibC.downcall("inotify_add_watch",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle INOTIFY_RM_WATCH = downcall("inotify_rm_watch",
+    private static final MethodHandle INOTIFY_RM_WATCH = LibC.downcall("inotify_rm_watch",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle EVENTFD = downcall("eventfd",
+    private static final MethodHandle EVENTFD = LibC.downcall("eventfd",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle READ = downcall("read",
+    private static final MethodHandle READ = LibC.downcall("read",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), ERRNO_OPTION);
-    private static final MethodHandle WRITE = downcall("write",
+    private static final MethodHandle WRITE = LibC.downcall("write",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), ERRNO_OPTION);
 
     private KernelEvents() {
-    }
-
-    @SuppressWarnings("restricted") // as LibC: the JVM is started with --enable-native-access
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     /** {@code pidfd_open(pid, 0)}: a descriptor that turns readable when the process ends, or -errno ({@code -ESRCH}: gone). */
@@ -86,9 +75,9 @@ final class KernelEvents {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             long fd = (long) SYSCALL.invokeExact(state, SYS_PIDFD_OPEN, pid, 0L);
-            return fd >= 0 ? (int) fd : -errno(state);
+            return fd >= 0 ? (int) fd : -LibC.errno(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -97,9 +86,9 @@ final class KernelEvents {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int fd = (int) EPOLL_CREATE1.invokeExact(state, CLOEXEC);
-            return fd >= 0 ? fd : -errno(state);
+            return fd >= 0 ? fd : -LibC.errno(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -111,9 +100,9 @@ final class KernelEvents {
             event.set(ValueLayout.JAVA_INT, 0, events);
             event.set(ValueLayout.JAVA_LONG_UNALIGNED, DATA_OFFSET, key);
             int r = (int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
-            return r == 0 ? 0 : -errno(state);
+            return r == 0 ? 0 : -LibC.errno(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -123,7 +112,7 @@ final class KernelEvents {
             MemorySegment state = arena.allocate(CAPTURE);
             int ignored = (int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_DEL, fd, arena.allocate(EVENT_SIZE));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -136,7 +125,7 @@ final class KernelEvents {
             MemorySegment state = arena.allocate(CAPTURE);
             int n = (int) EPOLL_WAIT.invokeExact(state, epfd, events, keys.length, timeoutMillis);
             if (n < 0) {
-                int e = errno(state);
+                int e = LibC.errno(state);
                 return e == LibC.EINTR ? 0 : -e;
             }
             for (int i = 0; i < n; i++) {
@@ -144,7 +133,7 @@ final class KernelEvents {
             }
             return n;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -156,9 +145,9 @@ final class KernelEvents {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int fd = (int) INOTIFY_INIT1.invokeExact(state, CLOEXEC | NONBLOCK);
-            return fd >= 0 ? fd : -errno(state);
+            return fd >= 0 ? fd : -LibC.errno(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -167,9 +156,9 @@ final class KernelEvents {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int wd = (int) INOTIFY_ADD_WATCH.invokeExact(state, fd, arena.allocateFrom(dir.toString()), mask);
-            return wd >= 0 ? wd : -errno(state);
+            return wd >= 0 ? wd : -LibC.errno(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -179,7 +168,7 @@ final class KernelEvents {
             MemorySegment state = arena.allocate(CAPTURE);
             int ignored = (int) INOTIFY_RM_WATCH.invokeExact(state, fd, wd);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -207,7 +196,7 @@ final class KernelEvents {
                 }
             }
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -216,9 +205,9 @@ final class KernelEvents {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int fd = (int) EVENTFD.invokeExact(state, 0, CLOEXEC | NONBLOCK);
-            return fd >= 0 ? fd : -errno(state);
+            return fd >= 0 ? fd : -LibC.errno(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
     }
 
@@ -230,21 +219,7 @@ final class KernelEvents {
             one.set(ValueLayout.JAVA_LONG, 0, 1L);
             long ignored = (long) WRITE.invokeExact(state, fd, one, 8L);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.rethrow(t);
         }
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("native call failed", t);
     }
 }

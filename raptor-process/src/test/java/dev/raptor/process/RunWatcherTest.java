@@ -27,18 +27,32 @@ import static org.awaitility.Awaitility.await;
 class RunWatcherTest {
     private static final Duration RARE_LOOKS = Duration.ofSeconds(5);
 
-    @Nested
-    class WithTheKernelsReports extends RuntimeTest {
+    /** A runtime whose waits learn what happened in one way, and otherwise look only every 5 s. */
+    abstract static class WaitingOneWay extends RuntimeTest {
+        private final RunWatcher.Mode mode;
+
+        WaitingOneWay(RunWatcher.Mode mode) {
+            this.mode = mode;
+        }
+
         @Override
         ProcessRuntimeConfig config() {
-            return rarelyLooking(super.config());
+            ProcessRuntimeConfig c = super.config();
+            return new ProcessRuntimeConfig(c.stateDir(), c.serverUser(), c.cgroupParent(), c.logFileBytes(), c.logFiles(), RARE_LOOKS);
         }
 
         @Override
         @BeforeEach
         void openRuntime() {
             TestHost.reachable(tmp);
-            runtime = ProcessRuntime.open(config(), RunWatcher.Mode.REPORTS);
+            runtime = ProcessRuntime.open(config(), mode);
+        }
+    }
+
+    @Nested
+    class WithTheKernelsReports extends WaitingOneWay {
+        WithTheKernelsReports() {
+            super(RunWatcher.Mode.REPORTS);
         }
 
         @Test
@@ -127,17 +141,9 @@ class RunWatcherTest {
     }
 
     @Nested
-    class WithoutThem extends RuntimeTest {
-        @Override
-        ProcessRuntimeConfig config() {
-            return rarelyLooking(super.config());
-        }
-
-        @Override
-        @BeforeEach
-        void openRuntime() {
-            TestHost.reachable(tmp);
-            runtime = ProcessRuntime.open(config(), RunWatcher.Mode.LOOKS);
+    class WithoutThem extends WaitingOneWay {
+        WithoutThem() {
+            super(RunWatcher.Mode.LOOKS);
         }
 
         @Test
@@ -174,10 +180,6 @@ class RunWatcherTest {
         long pid = runtime.mainPid(ref).orElseThrow();
         await().atMost(RuntimeTest.PATIENCE).until(() -> Files.readString(Path.of("/proc/" + pid + "/comm")).strip().equals("sleep"));
         return ref;
-    }
-
-    private static ProcessRuntimeConfig rarelyLooking(ProcessRuntimeConfig c) {
-        return new ProcessRuntimeConfig(c.stateDir(), c.serverUser(), c.cgroupParent(), c.logFileBytes(), c.logFiles(), RARE_LOOKS);
     }
 
     /** awaitExit on another thread, returned once that wait watches (its pidfd and inotify descriptors are in the watcher's set). */
