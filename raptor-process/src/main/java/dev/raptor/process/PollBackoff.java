@@ -6,8 +6,9 @@ package dev.raptor.process;
  * also not happen for a long time: the first look follows at once, each pause is half as long again as the
  * one before, up to the loop's ordinary interval. An event is seen at most a third of the time already waited
  * after it happened (never later than one ordinary interval), at the cost of about a dozen extra looks per
- * wait. Nothing in the process runtime pushes these facts to the daemon (the supervisor outlives it and is
- * not its child after a restart), so looking is how it learns them.
+ * wait. The supervisor outlives the daemon and is not its child after a restart, so nothing pushes these facts
+ * to it: where the kernel reports a supervisor's end and a record's new files ({@link RunWatcher}) the waits pause
+ * on those reports instead, and these pauses are what they fall back to.
  */
 final class PollBackoff {
     private static final long FLOOR_MICROS = 1_000;
@@ -22,14 +23,20 @@ final class PollBackoff {
 
     /** Sleeps the next pause (at most {@code limitMillis}, at least one millisecond) and lengthens the one after. */
     void pause(long limitMillis) {
-        long micros = Math.min(nextMicros, Math.max(1, limitMillis) * 1_000);
-        nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        long micros = next(limitMillis);
         try {
             Thread.sleep(java.time.Duration.ofNanos(micros * 1_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Pause.Interrupted(e);
         }
+    }
+
+    /** The next pause in microseconds (at most {@code limitMillis}, at least one millisecond), without sleeping it; lengthens the one after. */
+    long next(long limitMillis) {
+        long micros = Math.min(nextMicros, Math.max(1, limitMillis) * 1_000);
+        nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        return micros;
     }
 
     /** Sleeps the next pause and lengthens the one after. */

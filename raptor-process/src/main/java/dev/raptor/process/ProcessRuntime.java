@@ -95,8 +95,17 @@ public final class ProcessRuntime implements ContainerRuntime {
     private static final long EXIT_POLL_MILLIS = 10;
     /** How often a start looks for the supervisor's main.pid, at most. */
     private static final long START_POLL_MILLIS = 5;
+    /** The record files whose writing ends a start's wait: the server's pid, or the run's exit before it. */
+    private static final Set<String> START_FILES = Set.of("main.pid", "exit");
+    /** The record file whose writing ends a wait for the run's end (the supervisor ends right after it). */
+    private static final Set<String> EXIT_FILES = Set.of("exit");
     /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
     private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
+    /**
+     * {@code -Draptor.process.waits=poll}: waits look at the records on their own only, as on a kernel without pidfds
+     * (to compare, or should the kernel's reports misbehave somewhere). Unset: the kernel's reports where it has them.
+     */
+    static final String WAITS_PROPERTY = "raptor.process.waits";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -113,10 +122,14 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<ThreadSubscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
     private final HealthChecks healthChecks;
+    /** Wakes the waits for a start, an exit and a supervisor's end as soon as the kernel reports them. */
+    private final RunWatcher watcher;
     private volatile boolean closed;
 
-    private ProcessRuntime(ProcessRuntimeConfig config, StateDirectory state, HostTools tools, ServerUser user, Cgroups cgroups) {
+    private ProcessRuntime(ProcessRuntimeConfig config, StateDirectory state, HostTools tools, ServerUser user, Cgroups cgroups,
+                           RunWatcher watcher) {
         this.config = config;
+        this.watcher = watcher;
         this.state = state;
         this.tools = tools;
         this.user = user;
@@ -152,13 +165,19 @@ public final class ProcessRuntime implements ContainerRuntime {
      * @throws EngineException.Unavailable when this host cannot run servers this way (a required program is missing)
      */
     public static ProcessRuntime open(ProcessRuntimeConfig config) {
+        return open(config, "poll".equals(System.getProperty(WAITS_PROPERTY)) ? RunWatcher.Mode.LOOKS : RunWatcher.Mode.REPORTS_AND_LOOKS);
+    }
+
+    /** As {@link #open(ProcessRuntimeConfig)}, its waits told what happened as {@code waits} says (tests of each way). */
+    static ProcessRuntime open(ProcessRuntimeConfig config, RunWatcher.Mode waits) {
         Objects.requireNonNull(config, "config");
         try {
             HostTools tools = HostTools.find();
             StateDirectory state = new StateDirectory(config.stateDir());
             ServerUser user = ServerUser.resolve(config.serverUser(), tools);
             Cgroups cgroups = Cgroups.detect(config.cgroupParent());
-            ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups);
+            ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups,
+                    RunWatcher.open(waits, config.pollInterval().toMillis()));
             runtime.finishLeftovers();
             runtime.healthChecks.start();
             log.debug("process runtime over {}: servers run as {} ({}), cgroups {}", config.stateDir(), user, user.origin(), cgroups.describe());
@@ -258,6 +277,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         details.put("stateDir", config.stateDir().toString());
         details.put("awk", tools.awk().toString());
         details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");
+        details.put("runWaits", watcher.kernel() ? "kernel reports (pidfd, inotify)" : "polling");
         // the "engine" is Raptor's own supervisor, so its version is Raptor's; the kernel is a detail, not the engine
         return new RuntimeInfo(name(), ownVersion(), API_VERSION, details, warnings);
     }
@@ -421,18 +441,20 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     /** Waits until the supervisor has spawned the server (main.pid written) or recorded why not (exit). */
     private void awaitMainProcess(UUID id, RecordFiles files, Supervisor.Launch launch, Deadline deadline) {
-        PollBackoff backoff = new PollBackoff(START_POLL_MILLIS);
-        while (!spawned(files)) {
-            boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
-            if (!supervisorAlive && !spawned(files)) {
-                files.recordExitIfAbsent(RunFacts.LOST);
-                log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());
-                return;
+        try (RunWatcher.Watch watch = watcher.watchChild(files.dir(), launch.supervisorPid(), START_FILES, START_POLL_MILLIS)) {
+            while (!spawned(files)) {
+                boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
+                if (!supervisorAlive && !spawned(files)) {
+                    files.recordExitIfAbsent(RunFacts.LOST);
+                    log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());
+                    return;
+                }
+                if (deadline.expired()) {
+                    throw new EngineException.Timeout(id, "start", "the supervisor did not start the server before the deadline", null);
+                }
+                watch.pause(deadline.remainingMillis());
             }
-            if (deadline.expired()) {
-                throw new EngineException.Timeout(id, "start", "the supervisor did not start the server before the deadline", null);
-            }
-            backoff.pause(deadline.remainingMillis());
+            watch.seen();
         }
     }
 
@@ -564,13 +586,17 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     private void awaitSupervisorExit(RecordFiles files, Deadline deadline) {
         Deadline wait = deadline.atMost(Duration.ofSeconds(5));
-        while (!wait.expired()) {
-            RunFacts facts = RunFacts.observe(files);
-            boolean supervisorAlive = facts.supervisor() != null && facts.supervisor().alive();
-            if (!supervisorAlive) {
-                return;
+        ProcessId supervisor = RunFacts.observe(files).supervisor();
+        try (RunWatcher.Watch watch = watcher.watch(files.dir(), supervisor, Set.of(), EXIT_POLL_MILLIS)) {
+            while (!wait.expired()) {
+                RunFacts facts = RunFacts.observe(files);
+                boolean supervisorAlive = facts.supervisor() != null && facts.supervisor().alive();
+                if (!supervisorAlive) {
+                    watch.seen();
+                    return;
+                }
+                watch.pause(wait.remainingMillis());
             }
-            Pause.millis(10);
         }
     }
 
@@ -578,21 +604,21 @@ public final class ProcessRuntime implements ContainerRuntime {
     public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
         UUID id = ref.serverId();
         RecordFiles files = state.record(id);
-        PollBackoff backoff = new PollBackoff(EXIT_POLL_MILLIS);
-        try {
+        // The supervisor records the exit and ends right after: its end (a pidfd) or the exit file (inotify) wakes
+        // the wait at once. Where the kernel cannot report them, a look is a few small file reads: a signalled server
+        // usually ends within milliseconds, so the wait looks often at first, then every EXIT_POLL_MILLIS.
+        try (RunWatcher.Watch watch = watcher.watch(files.dir(), RunFacts.observe(files).supervisor(), EXIT_FILES, EXIT_POLL_MILLIS)) {
             while (true) {
                 require(ref, "awaitExit");
                 RunFacts facts = RunFacts.observe(files);
                 if (!facts.running()) {
+                    watch.seen();
                     return Optional.of(facts.exitCode() == null ? 0 : facts.exitCode());
                 }
                 if (deadline.expired()) {
                     return Optional.empty();
                 }
-                // A look is a few small file reads. A signalled server usually ends within milliseconds, and a
-                // stop's whole budget over a bare kill is 50 ms (raptor-bench's process scenario): look often at
-                // first, then every EXIT_POLL_MILLIS.
-                backoff.pause(deadline.remainingMillis());
+                watch.pause(deadline.remainingMillis());
             }
         } catch (Pause.Interrupted e) {
             throw new EngineException.Timeout(id, "awaitExit", "interrupted", e);
@@ -743,6 +769,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     public void close() {
         closed = true;
         healthChecks.close();
+        watcher.close();
         for (ThreadSubscription<?> s : List.copyOf(subscriptions)) {
             s.close();
         }
@@ -756,6 +783,11 @@ public final class ProcessRuntime implements ContainerRuntime {
         require(ref, "mainPid");
         RunFacts facts = RunFacts.observe(state.record(ref.serverId()));
         return facts.running() && facts.main() != null && facts.main().alive() ? OptionalLong.of(facts.main().pid()) : OptionalLong.empty();
+    }
+
+    /** The watcher behind this runtime's waits (tests: whether the kernel reported what a wait saw). */
+    RunWatcher watcher() {
+        return watcher;
     }
 
     // ------------------------------------------------------------------ helpers
