@@ -209,6 +209,9 @@ final class ServerLifecycle {
             server.transition(ServerState.NODE_UNAVAILABLE, "its node does not answer");
             throw new Submission.Failure(NODE_AWAY);
         }
+        if (c != null && c.running() && askedToStop(c.ref())) {
+            return startAfterItsStop(op, c.ref());
+        }
         if (c != null && c.running()) {
             if (server.state() == ServerState.RUNNING) {
                 return done(op);
@@ -276,6 +279,7 @@ final class ServerLifecycle {
         // right after is seen as any exit is: by the boot watch, or, for a server done at its start, by the engine's
         // exit event (an inspect here would only have caught the exits of its own few milliseconds).
         server.run(c.ref(), Instant.now(), requested);
+        stopAskedOf = null; // whatever was asked of an earlier run ended with it
         server.health(spec.healthCheck() == null ? ContainerHealth.NONE : ContainerHealth.STARTING, "started");
         server.announceRun();
         if (spec.readyPattern() == null && spec.settle().isZero()) {
@@ -478,6 +482,37 @@ final class ServerLifecycle {
     // ------------------------------------------------------------------ stop and kill
 
     /**
+     * The container the controller last asked to stop (its stop request or a kill) whose exit it has not waited out
+     * yet; null when none (only the controller's thread). Set before the request goes out, cleared once the exit is
+     * seen or a new run begins. An intent that pre-empts a stop (a start cancels the controller's own work; a stop
+     * cancels a restart, and a start then supersedes that stop in the queue) leaves it set: the container may still
+     * run for a moment, and the exit that request causes is the controller's own doing, never the server stopping
+     * itself ({@link #startAfterItsStop}, {@link #observe}).
+     */
+    private ContainerRef stopAskedOf;
+
+    private boolean askedToStop(ContainerRef ref) {
+        ContainerRef asked = stopAskedOf;
+        return asked != null && ref != null && asked.id().equals(ref.id());
+    }
+
+    /**
+     * A start that finds running the container the controller asked to stop: taking it as running would be wrong,
+     * since the exit that request causes comes moments later and would leave the server offline while it should run.
+     * So the stop is seen through first, as that stop would have (its policy's timeout, then a kill; a stop or kill
+     * arriving meanwhile cancels this start as it cancels any start), and then the server is started again.
+     */
+    private PowerResult startAfterItsStop(Submission op, ContainerRef ref) {
+        StopPolicy policy = storedSpec().map(ServerSpec::stopPolicy).orElse(StopPolicy.defaultPolicy());
+        server.activity("start", "a stop Raptor asked for is still under way; starting the server again once it has stopped",
+                Map.of("container", ref.id()));
+        server.transition(ServerState.STOPPING, "finishing the stop under way before starting again");
+        awaitStopped(op, ref, policy);
+        op.check();
+        return start(op);
+    }
+
+    /**
      * The container to stop. While the controller believes the server runs, it is the one it watches: one
      * inspect instead of a search by label and an inspect per match (engine events tell the controller of
      * exits and removals, and start and boot already removed any duplicate). Otherwise, or when that
@@ -555,6 +590,7 @@ final class ServerLifecycle {
 
     /** Asks the server to stop by its policy: its console command, a signal, or an RCON command. */
     private void requestStop(ContainerRef ref, StopPolicy policy, Optional<ServerSpec> spec) {
+        stopAskedOf = ref; // before the request: one whose answer is lost may still have been delivered
         switch (policy) {
             case StopPolicy.Command cmd -> runtime.sendInput(ref, cmd.value(), call());
             case StopPolicy.Signal sig -> runtime.signal(ref, sig.value(), call());
@@ -572,6 +608,7 @@ final class ServerLifecycle {
             killAndWait(op, ref);
             server.transition(ServerState.OFFLINE, "killed after the stop timeout");
         } else {
+            stopAskedOf = null;
             server.transition(ServerState.OFFLINE, "stopped (exit code " + code.get() + ")");
         }
         return offline(op);
@@ -596,14 +633,17 @@ final class ServerLifecycle {
     }
 
     private void killAndWait(Submission op, ContainerRef ref) {
+        stopAskedOf = ref;
         try {
             runtime.kill(ref, call());
         } catch (EngineException.NotFound e) {
+            stopAskedOf = null;
             return;
         }
         if (op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(settings.killWait()))).isEmpty()) {
             throw new Submission.Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
         }
+        stopAskedOf = null;
     }
 
     // ------------------------------------------------------------------ maintenance
@@ -918,7 +958,23 @@ final class ServerLifecycle {
             server.health(c.health(), "seen");
             return done(op);
         }
+        boolean ourStop = c != null && askedToStop(c.ref());
+        if (c == null || ourStop) {
+            stopAskedOf = null; // its exit (or its end) is seen
+        }
         if (server.state() == ServerState.OFFLINE) {
+            return done(op);
+        }
+        if (ourStop) {
+            // the exit the controller's own stop or kill caused (the intent that asked for it was pre-empted): never a
+            // crash nor the server stopping itself; the desired state decides what comes next
+            int code = c.exitCode() == null ? -1 : c.exitCode();
+            server.transition(ServerState.OFFLINE, "stopped by the stop Raptor had asked for (exit code " + code + ")");
+            if (server.desired() == DesiredState.RUNNING) {
+                server.activity("start", "a stop Raptor had asked for ended the server after it was wanted running again; "
+                        + "starting it again", Map.of("exitCode", Integer.toString(code)));
+                internal.accept(new Intent.Converge("a stop it had asked for ended it, and it should run"));
+            }
             return done(op);
         }
         if (server.desired() == DesiredState.RUNNING && (server.state() == ServerState.RUNNING || server.state() == ServerState.STARTING)) {

@@ -271,6 +271,111 @@ class ServerControllerTest {
         assertThat(engineRunning(id)).isTrue();
     }
 
+    /**
+     * The controller's own stop (here: converging to a desired state an import rewrote to stopped) has signalled the
+     * server, which is still shutting down when an operator's start pre-empts it. The start must not take the server
+     * as running: the exit the signal causes is the controller's own doing, not the server stopping itself, and the
+     * desired state is running again. The server ignores SIGTERM here so that the test decides when that exit comes:
+     * only after the start has been handled.
+     */
+    @Test
+    void aStartThatPreemptsTheControllersOwnStopInFlightStartsTheServerAgainAfterTheExitThatStopCauses() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        store.setDesiredState(id, DesiredState.STOPPED);
+        CompletableFuture<PowerResult> converge = fleet.controller(id).submit(new Intent.Converge("the desired state was rewritten"));
+        await().atMost(HANG).until(() -> engine.calls(Verb.SIGNAL) == 1 && fleet.controller(id).state() == ServerState.STOPPING);
+
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        assertSupersededBy(converge, "start");
+
+        assertRunsAgainOnceTheSignalSentEndsIt(id, start);
+    }
+
+    /**
+     * The same with the operator's intents only, as the lifecycle contract's random intents met it: a restart has its
+     * SIGTERM on the way (the engine call is in flight), a stop cancels the restart, and a start supersedes that stop
+     * before it runs. The start finds the server still running moments before the signal ends it.
+     */
+    @Test
+    void aStartThatSupersedesAStopWhichCancelledARestartMidSignalStartsTheServerAgainAfterTheSignalEndsIt() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        engine.on(Verb.SIGNAL).forServer(id).once().hang(); // a mutating call: the cancelled restart lets it finish
+        CompletableFuture<PowerResult> restart = fleet.power(id, PowerAction.RESTART);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.SIGNAL) == 1);
+
+        CompletableFuture<PowerResult> stop = fleet.power(id, PowerAction.STOP);
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        assertSupersededBy(restart, "stop");
+        assertSupersededBy(stop, "start");
+        engine.releaseHangs(); // the SIGTERM reaches the server
+
+        assertRunsAgainOnceTheSignalSentEndsIt(id, start);
+    }
+
+    /**
+     * Lets the server end of the stop signal it was sent, once {@code start} is done or waits for that exit, and checks
+     * that the server then runs again (a second start at the engine) instead of counting as stopped by itself.
+     */
+    private void assertRunsAgainOnceTheSignalSentEndsIt(UUID id, CompletableFuture<PowerResult> start) throws Exception {
+        await().atMost(HANG).until(() -> start.isDone()
+                || "start".equals(fleet.controller(id).view().busyWith()) && engine.inFlightCalls(Verb.AWAIT_EXIT) == 1);
+        engine.exit(id, 0); // the SIGTERM the controller sent ends the server only now
+
+        assertDone(start.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
+        await().atMost(HANG).until(() -> engine.calls(Verb.START) == 2 || activity(id).stream().anyMatch(m -> m.contains("stopped on its own")));
+        assertThat(activity(id)).as("the exit its own stop caused is not the server stopping itself")
+                .noneMatch(m -> m.contains("stopped on its own"));
+        assertThat(activity(id)).as("the start saw the stop through instead of taking the server as running")
+                .anyMatch(m -> m.startsWith("a stop Raptor asked for is still under way"));
+        assertThat(engine.calls(Verb.START)).as("started again once the exit came").isEqualTo(2);
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.RUNNING);
+        assertThat(engineRunning(id)).isTrue();
+    }
+
+    /**
+     * As above, but the start that pre-empts the stop fails before it looks (its search of the engine fails), and the
+     * facts it settles on say running. The exit the stop causes afterwards is still the controller's own doing: the
+     * server is started again, as its desired state says, instead of counting as stopped by itself.
+     */
+    @Test
+    void anExitCausedByTheControllersOwnPreemptedStopIsNeverTheServerStoppingItselfAndItRunsAgain() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1"));
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        store.setDesiredState(id, DesiredState.STOPPED);
+        CompletableFuture<PowerResult> converge = fleet.controller(id).submit(new Intent.Converge("the desired state was rewritten"));
+        await().atMost(HANG).until(() -> engine.calls(Verb.SIGNAL) == 1 && fleet.controller(id).state() == ServerState.STOPPING);
+        engine.on(Verb.FIND).forServer(id).once().fail(CallRule.Failure.UNAVAILABLE);
+
+        assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Failed.class);
+        assertSupersededBy(converge, "start");
+        assertThat(fleet.controller(id).state()).as("settled from the facts after the failure").isEqualTo(ServerState.RUNNING);
+        engine.exit(id, 0); // the SIGTERM the controller sent ends the server only now
+
+        await().atMost(HANG).until(() -> engine.calls(Verb.START) == 2 || activity(id).stream().anyMatch(m -> m.contains("stopped on its own")));
+        assertThat(activity(id)).noneMatch(m -> m.contains("stopped on its own"));
+        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.RUNNING && engineRunning(id));
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(activity(id)).anyMatch(m -> m.startsWith("a stop Raptor had asked for ended the server"));
+    }
+
+    /** The other side of the rule: an exit 0 nobody asked for (the game's own console {@code stop}) still stops it for good. */
+    @Test
+    void aCleanExitAfterAStopRequestThatAlreadyEndedAnEarlierRunIsStillTheServerStoppingItself() throws Exception {
+        UUID id = create(game());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+
+        fleet.sendCommand(id, "stop"); // typed by a player or an operator: the game stops itself
+
+        await().atMost(HANG).until(() -> store.find(id).orElseThrow().desired() == DesiredState.STOPPED);
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
+        assertThat(activity(id)).anyMatch(m -> m.contains("stopped on its own"));
+    }
+
     @Test
     void deletingAServerWhileItStartsCancelsTheStartAndRemovesEverything() throws Exception {
         UUID id = create(game().env("BOOT_DELAY", "60"));
