@@ -3,6 +3,7 @@ package dev.raptor.api.agent;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.node.LocalMachine;
+import dev.raptor.core.testing.Relay;
 import dev.raptor.files.RestorePhase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -247,7 +248,7 @@ class AgentBackupTest {
     }
 
     /** An agent, and a manager that reaches it through a proxy that can cut the connections between them. */
-    private record Linked(NodeAgentServer agent, CuttingProxy link, TestNode api) {
+    private record Linked(NodeAgentServer agent, Relay link, TestNode api) {
         /** Cuts the manager's connections to the agent when a restore reaches {@code at}, after {@code first}. */
         AtomicInteger cutAt(RestorePhase at, Runnable first) {
             AtomicInteger cut = new AtomicInteger();
@@ -264,7 +265,7 @@ class AgentBackupTest {
     private Linked throughAProxy() throws Exception {
         String key = ApiKey.generate();
         NodeAgentServer agent = fixture.agent(key);
-        CuttingProxy link = fixture.closing(new CuttingProxy(agent.port()));
+        Relay link = fixture.closing(Relay.tcp(agent.port()));
         return new Linked(agent, link, fixture.manager(link.port(), key));
     }
 
