@@ -17,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -248,7 +250,7 @@ class AgentBackupTest {
     }
 
     /** An agent, and a manager that reaches it through a proxy that can cut the connections between them. */
-    private record Linked(NodeAgentServer agent, Relay link, TestNode api) {
+    private record Linked(String key, NodeAgentServer agent, Relay link, TestNode api) {
         /** Cuts the manager's connections to the agent when a restore reaches {@code at}, after {@code first}. */
         AtomicInteger cutAt(RestorePhase at, Runnable first) {
             AtomicInteger cut = new AtomicInteger();
@@ -263,11 +265,19 @@ class AgentBackupTest {
     }
 
     private Linked throughAProxy() throws Exception {
+        return throughAProxy(UnaryOperator.identity());
+    }
+
+    /** As {@link #throughAProxy()}, with the manager's agents setting changed by {@code tweak}. */
+    private Linked throughAProxy(UnaryOperator<NodeAgents> tweak) throws Exception {
         String key = ApiKey.generate();
         NodeAgentServer agent = fixture.agent(key);
         Relay link = fixture.closing(Relay.tcp(agent.port()));
-        return new Linked(agent, link, fixture.manager(link.port(), key));
+        return new Linked(key, agent, link, fixture.manager(link.port(), key, tweak));
     }
+
+    /** How long the manager asks after a broken restore answer in the tests below: short, so the wait ends in the test. */
+    private static final Duration OUTCOME_WAIT = Duration.ofSeconds(2);
 
     private static TestNode.Res restore(TestNode api, String id, String bid) {
         return api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
@@ -328,6 +338,55 @@ class AgentBackupTest {
         assertThat(Files.list(fixture.agentVolumes()).map(p -> p.getFileName().toString()))
                 .as("no spooled archive or staged tree is left beside the volumes").containsExactly(id);
         assertThat(state(api, id)).as("started again, as it ran").isEqualTo("running");
+    }
+
+    @Test
+    void aRestoreWhoseAgentCannotBeReachedAfterTheCutIsRecordedWithAnUnknownOutcomeWhenTheWaitEnds() throws Exception {
+        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
+        TestNode api = linked.api();
+        String id = server(api, "unreachable-after-cut");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        Map<String, String> backedUp = digests(agentRoot(id));
+        put(api, id, "/world/level.dat", "level two");
+        Map<String, String> previous = digests(agentRoot(id));
+
+        // the files are the backup's, the manager has not read the answer's end, and from now on no agent answers it
+        AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, linked.link()::refuse);
+        TestNode.Res restored = restore(api, id, bid);
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).as("not a failure that left the previous files in place")
+                .contains("the outcome of the restore on node").contains("is unknown")
+                .contains("it could not tell within " + OUTCOME_WAIT.toSeconds() + " s").contains("cannot be reached")
+                .doesNotContain("before its files were swapped in");
+        assertThat(digests(agentRoot(id))).as("all the previous files or all the backup's, never a mix").isIn(previous, backedUp);
+    }
+
+    @Test
+    void aRestoreWhoseAgentRestartedAfterTheCutIsRecordedWithAnUnknownOutcome() throws Exception {
+        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
+        TestNode api = linked.api();
+        String id = server(api, "restarted-after-cut");
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        Map<String, String> backedUp = digests(agentRoot(id));
+        put(api, id, "/world/level.dat", "level two");
+        Map<String, String> previous = digests(agentRoot(id));
+        NodeAgentServer restarted = fixture.agent(linked.key()); // the same node's agent as a new process: it knows no restore
+
+        // the files are the backup's; from now on the manager reaches the restarted agent at the same address
+        AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, () -> linked.link().retarget(restarted.port()));
+        TestNode.Res restored = restore(api, id, bid);
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).as("not a failure that left the previous files in place")
+                .contains("the outcome of the restore on node").contains("is unknown")
+                .contains("the agent knows no restore").contains("restarted since")
+                .doesNotContain("before its files were swapped in");
+        assertThat(digests(agentRoot(id))).as("all the previous files or all the backup's, never a mix").isIn(previous, backedUp);
     }
 
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */
