@@ -62,7 +62,7 @@ public final class CrashChild {
         System.out.flush();
         while (true) {
             try {
-                Thread.sleep(60_000); // deliberate: held here until the test's SIGKILL, the moment under test; nothing to wait on
+                Thread.sleep(60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

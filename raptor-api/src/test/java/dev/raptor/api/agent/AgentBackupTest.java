@@ -340,53 +340,56 @@ class AgentBackupTest {
         assertThat(state(api, id)).as("started again, as it ran").isEqualTo("running");
     }
 
-    @Test
-    void aRestoreWhoseAgentCannotBeReachedAfterTheCutIsRecordedWithAnUnknownOutcomeWhenTheWaitEnds() throws Exception {
-        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
-        TestNode api = linked.api();
-        String id = server(api, "unreachable-after-cut");
+    /** A server on the agent whose backup holds "level one" while its files now hold "level two": both trees. */
+    private record Restorable(String id, String backup, Map<String, String> backedUp, Map<String, String> previous) {
+    }
+
+    private Restorable restorable(TestNode api, String name) throws Exception {
+        String id = server(api, name);
         put(api, id, "/world/level.dat", "level one");
         String bid = backup(api, id);
         Map<String, String> backedUp = digests(agentRoot(id));
         put(api, id, "/world/level.dat", "level two");
-        Map<String, String> previous = digests(agentRoot(id));
+        return new Restorable(id, bid, backedUp, digests(agentRoot(id)));
+    }
+
+    /** The restore is recorded as one whose outcome is unknown, for {@code why}, and the files are one tree or the other. */
+    private void assertOutcomeUnknown(TestNode.Res restored, Restorable r, String why) throws Exception {
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).as("not a failure that left the previous files in place")
+                .contains("the outcome of the restore on node").contains("is unknown").contains(why)
+                .doesNotContain("before its files were swapped in");
+        assertThat(digests(agentRoot(r.id()))).as("all the previous files or all the backup's, never a mix")
+                .isIn(r.previous(), r.backedUp());
+    }
+
+    @Test
+    void aRestoreWhoseAgentCannotBeReachedAfterTheCutIsRecordedWithAnUnknownOutcomeWhenTheWaitEnds() throws Exception {
+        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
+        Restorable r = restorable(linked.api(), "unreachable-after-cut");
 
         // the files are the backup's, the manager has not read the answer's end, and from now on no agent answers it
         AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, linked.link()::refuse);
-        TestNode.Res restored = restore(api, id, bid);
+        TestNode.Res restored = restore(linked.api(), r.id(), r.backup());
 
         assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
-        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
-        assertThat(restored.toString()).as("not a failure that left the previous files in place")
-                .contains("the outcome of the restore on node").contains("is unknown")
-                .contains("it could not tell within " + OUTCOME_WAIT.toSeconds() + " s").contains("cannot be reached")
-                .doesNotContain("before its files were swapped in");
-        assertThat(digests(agentRoot(id))).as("all the previous files or all the backup's, never a mix").isIn(previous, backedUp);
+        assertOutcomeUnknown(restored, r, "it could not tell within " + OUTCOME_WAIT.toSeconds() + " s");
+        assertThat(restored.toString()).contains("cannot be reached");
     }
 
     @Test
     void aRestoreWhoseAgentRestartedAfterTheCutIsRecordedWithAnUnknownOutcome() throws Exception {
         Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
-        TestNode api = linked.api();
-        String id = server(api, "restarted-after-cut");
-        put(api, id, "/world/level.dat", "level one");
-        String bid = backup(api, id);
-        Map<String, String> backedUp = digests(agentRoot(id));
-        put(api, id, "/world/level.dat", "level two");
-        Map<String, String> previous = digests(agentRoot(id));
+        Restorable r = restorable(linked.api(), "restarted-after-cut");
         NodeAgentServer restarted = fixture.agent(linked.key()); // the same node's agent as a new process: it knows no restore
 
         // the files are the backup's; from now on the manager reaches the restarted agent at the same address
         AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, () -> linked.link().retarget(restarted.port()));
-        TestNode.Res restored = restore(api, id, bid);
+        TestNode.Res restored = restore(linked.api(), r.id(), r.backup());
 
         assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
-        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
-        assertThat(restored.toString()).as("not a failure that left the previous files in place")
-                .contains("the outcome of the restore on node").contains("is unknown")
-                .contains("the agent knows no restore").contains("restarted since")
-                .doesNotContain("before its files were swapped in");
-        assertThat(digests(agentRoot(id))).as("all the previous files or all the backup's, never a mix").isIn(previous, backedUp);
+        assertOutcomeUnknown(restored, r, "the agent knows no restore");
+        assertThat(restored.toString()).contains("restarted since");
     }
 
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */
