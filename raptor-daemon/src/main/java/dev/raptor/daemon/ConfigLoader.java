@@ -61,6 +61,8 @@ import java.util.regex.Pattern;
  *       swarmAgents address, one port above; {@code hostname=address:port,...} names others</td></tr>
  *   <tr><td>agentKey</td><td>RAPTOR_AGENT_KEY</td><td>none; the key the node agents accept (at least 32 characters),
  *       required with swarmAgents</td></tr>
+ *   <tr><td>swarmAgentRestoreOutcomeSeconds</td><td>RAPTOR_SWARM_AGENT_RESTORE_OUTCOME_SECONDS</td><td>120 (1 to 3600): how
+ *       long an agent is asked what became of a restore whose answer broke before its outcome is recorded as unknown</td></tr>
  *   <tr><td>serverUser</td><td>RAPTOR_SERVER_USER</td><td>raptor-server (created with useradd --system when missing)</td></tr>
  *   <tr><td>logFormat</td><td>RAPTOR_LOG_FORMAT</td><td>text; json writes one JSON object per line</td></tr>
  *   <tr><td>metricsAddr</td><td>RAPTOR_METRICS_ADDR</td><td>none: /metrics only on httpAddr, behind the node key</td></tr>
@@ -109,6 +111,7 @@ public final class ConfigLoader {
         keys.put("swarmHelperImage", "RAPTOR_SWARM_HELPER_IMAGE");
         keys.put("swarmTlsCerts", "RAPTOR_SWARM_TLS_CERTS");
         keys.put("agentKey", AgentCommand.KEY_ENV);
+        keys.put("swarmAgentRestoreOutcomeSeconds", "RAPTOR_SWARM_AGENT_RESTORE_OUTCOME_SECONDS");
         keys.put("serverUser", "RAPTOR_SERVER_USER");
         keys.put("logFormat", LogFormat.ENV);
         keys.put("metricsAddr", "RAPTOR_METRICS_ADDR");
@@ -307,6 +310,8 @@ public final class ConfigLoader {
         Setting sa = setting("swarmAgents", yaml, file);
         Setting ak = setting("agentKey", yaml, file);
         Setting ac = setting("swarmAgentCa", yaml, file);
+        long outcomeSeconds = whole(setting("swarmAgentRestoreOutcomeSeconds", yaml, file), NodeAgents.RESTORE_OUTCOME_WAIT.toSeconds(),
+                1, NodeAgents.MAX_RESTORE_OUTCOME_WAIT.toSeconds(), "seconds", problems);
         Path agentCa = null;
         if (ac.value != null && !ac.value.isBlank()) {
             agentCa = Path.of(ac.value.strip());
@@ -324,7 +329,7 @@ public final class ConfigLoader {
             } else if (agentKey != null && agentKey.length() < AgentCommand.MIN_KEY_CHARS) {
                 problems.add(ak.name + ": must be at least " + AgentCommand.MIN_KEY_CHARS + " characters");
             } else {
-                agents = new NodeAgents(addresses, agentKey, agentCa);
+                agents = new NodeAgents(addresses, agentKey, agentCa, java.time.Duration.ofSeconds(outcomeSeconds));
             }
         } catch (IllegalArgumentException e) {
             problems.add(sa.name + ": " + e.getMessage());

@@ -211,6 +211,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theWaitForABrokenRestoresOutcomeIsTwoMinutesUnlessSetAndOutOfRangeValuesAreRefusedNamingTheSetting() {
+        Map<String, String> agents = Map.of("RAPTOR_SWARM_AGENTS", "worker-2=http://10.0.0.12:7090",
+                "RAPTOR_AGENT_KEY", "k".repeat(AgentCommand.MIN_KEY_CHARS));
+        assertThat(loader(agents, true).load(null).agents().restoreOutcomeWait()).isEqualTo(java.time.Duration.ofMinutes(2));
+        Map<String, String> set = new java.util.HashMap<>(agents);
+        set.put("RAPTOR_SWARM_AGENT_RESTORE_OUTCOME_SECONDS", "15");
+        assertThat(loader(set, true).load(null).agents().restoreOutcomeWait()).isEqualTo(java.time.Duration.ofSeconds(15));
+        for (String bad : new String[] {"0", "-1", "3601", "2m", "1.5"}) {
+            set.put("RAPTOR_SWARM_AGENT_RESTORE_OUTCOME_SECONDS", bad);
+            ConfigException refused = catchThrowableOfType(ConfigException.class, () -> loader(set, true).load(null));
+            assertThat(refused).as(bad).isNotNull();
+            assertThat(String.join("\n", refused.problems())).as(bad)
+                    .contains("RAPTOR_SWARM_AGENT_RESTORE_OUTCOME_SECONDS: must be a whole number of seconds, 1 to 3600 (was '" + bad + "')");
+        }
+    }
+
+    @Test
     void httpsAgentsAreCheckedAgainstTheAgentCaFileWhichIsReadAtBoot() throws IOException {
         dev.raptor.core.testing.TestCertificates.Ca ca = dev.raptor.core.testing.TestCertificates.ca(tmp.resolve("agents-ca"), "agents-ca");
         String key = "k".repeat(AgentCommand.MIN_KEY_CHARS);

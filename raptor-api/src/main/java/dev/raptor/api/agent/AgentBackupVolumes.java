@@ -39,8 +39,6 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
     private static final Duration CONNECT = Duration.ofSeconds(5);
     /** Until the agent's answer starts: it reads the {@code .raptorignore} (archive), or has spooled the archive (restore). */
     private static final Duration HEAD = Duration.ofMinutes(2);
-    /** How long a restore whose answer broke is asked about before its outcome is called unknown. */
-    private static final Duration OUTCOME = Duration.ofMinutes(2);
     private static final Duration OUTCOME_POLL = Duration.ofMillis(500);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentBackupVolumes.class);
@@ -183,7 +181,8 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
 
         /**
          * The answer to restore {@code request} broke before its last frame: what became of it is the agent's to say
-         * ({@link AgentBackupRoutes#RESTORE_OUTCOME}), asked until it says completed or failed, within {@link #OUTCOME}.
+         * ({@link AgentBackupRoutes#RESTORE_OUTCOME}), asked until it says completed or failed, within the agents'
+         * {@link NodeAgents#restoreOutcomeWait()}.
          * An agent that cannot tell in time (gone, restarted) makes it an error that says the outcome is unknown.
          */
         private RestoreResult outcomeAfterBreak(UUID serverId, BackupRecord backup, UUID request, IOException broken) throws IOException {
@@ -192,7 +191,8 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
             String cut = NodeAgentProxy.describe(broken);
             log.atWarn().addKeyValue("server", serverId).addKeyValue("node", node).addKeyValue("request", request)
                     .log("the restore's answer broke ({}): asking the agent what became of it", cut);
-            long deadline = System.nanoTime() + OUTCOME.toNanos();
+            Duration within = agents.restoreOutcomeWait();
+            long deadline = System.nanoTime() + within.toNanos();
             String last;
             while (true) {
                 HttpResponse<String> r = null;
@@ -240,7 +240,7 @@ public final class AgentBackupVolumes implements RemoteVolumes, AutoCloseable {
                     }
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw unknown(serverId, cut, "it could not tell within " + OUTCOME.toSeconds() + " s (" + last + ")", broken);
+                    throw unknown(serverId, cut, "it could not tell within " + within.toSeconds() + " s (" + last + ")", broken);
                 }
                 try {
                     Thread.sleep(OUTCOME_POLL);

@@ -2,6 +2,7 @@ package dev.raptor.api.agent;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,15 @@ import java.util.Objects;
  * @param key       the node-to-agent credential, sent as a bearer token (null when there are no agents)
  * @param ca        the PEM file of the CA the certificates of {@code https://} agents must chain to
  *                  ({@code RAPTOR_SWARM_AGENT_CA}); null: the JVM's trusted CAs ({@link AgentTrust})
+ * @param restoreOutcomeWait how long the manager asks an agent what became of a restore whose answer broke before it
+ *                  records the outcome as unknown ({@code RAPTOR_SWARM_AGENT_RESTORE_OUTCOME_SECONDS}, default
+ *                  {@link #RESTORE_OUTCOME_WAIT}); from 1 s to {@link #MAX_RESTORE_OUTCOME_WAIT}
  */
-public record NodeAgents(Map<String, URI> addresses, String key, Path ca) {
+public record NodeAgents(Map<String, URI> addresses, String key, Path ca, Duration restoreOutcomeWait) {
+    /** Long enough for an agent whose link broke for a moment to answer again, short enough for the operation to end. */
+    public static final Duration RESTORE_OUTCOME_WAIT = Duration.ofMinutes(2);
+    /** The longest a restore's operation may stay open after its answer broke. */
+    public static final Duration MAX_RESTORE_OUTCOME_WAIT = Duration.ofHours(1);
     public static final NodeAgents NONE = new NodeAgents(Map.of(), null, null);
 
     /** Agents trusted by the JVM's CAs when they speak HTTPS. */
@@ -25,11 +33,26 @@ public record NodeAgents(Map<String, URI> addresses, String key, Path ca) {
         this(addresses, key, null);
     }
 
+    /** Agents whose restores' outcomes are asked for {@link #RESTORE_OUTCOME_WAIT} after a broken answer. */
+    public NodeAgents(Map<String, URI> addresses, String key, Path ca) {
+        this(addresses, key, ca, RESTORE_OUTCOME_WAIT);
+    }
+
     public NodeAgents {
         addresses = Map.copyOf(addresses);
         if (!addresses.isEmpty() && (key == null || key.isBlank())) {
             throw new IllegalArgumentException("node agents need the key they share with this daemon (RAPTOR_AGENT_KEY)");
         }
+        if (restoreOutcomeWait == null || restoreOutcomeWait.compareTo(Duration.ofSeconds(1)) < 0
+                || restoreOutcomeWait.compareTo(MAX_RESTORE_OUTCOME_WAIT) > 0) {
+            throw new IllegalArgumentException("the wait for a restore's outcome must be from 1 to "
+                    + MAX_RESTORE_OUTCOME_WAIT.toSeconds() + " s (was " + restoreOutcomeWait + ")");
+        }
+    }
+
+    /** These agents, asked for a broken restore's outcome for {@code wait} instead. */
+    public NodeAgents withRestoreOutcomeWait(Duration wait) {
+        return new NodeAgents(addresses, key, ca, wait);
     }
 
     /** The agent of {@code node}, or null when its servers' files are on this machine. */
@@ -82,7 +105,8 @@ public record NodeAgents(Map<String, URI> addresses, String key, Path ca) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NodeAgents n && n.addresses.equals(addresses) && Objects.equals(n.key, key) && Objects.equals(n.ca, ca);
+        return o instanceof NodeAgents n && n.addresses.equals(addresses) && Objects.equals(n.key, key) && Objects.equals(n.ca, ca)
+                && n.restoreOutcomeWait.equals(restoreOutcomeWait);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.raptor.api.agent;
 import dev.raptor.api.auth.ApiKey;
 import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.node.LocalMachine;
+import dev.raptor.core.testing.Relay;
 import dev.raptor.files.RestorePhase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -247,7 +250,7 @@ class AgentBackupTest {
     }
 
     /** An agent, and a manager that reaches it through a proxy that can cut the connections between them. */
-    private record Linked(NodeAgentServer agent, CuttingProxy link, TestNode api) {
+    private record Linked(String key, NodeAgentServer agent, Relay link, TestNode api) {
         /** Cuts the manager's connections to the agent when a restore reaches {@code at}, after {@code first}. */
         AtomicInteger cutAt(RestorePhase at, Runnable first) {
             AtomicInteger cut = new AtomicInteger();
@@ -262,11 +265,19 @@ class AgentBackupTest {
     }
 
     private Linked throughAProxy() throws Exception {
+        return throughAProxy(UnaryOperator.identity());
+    }
+
+    /** As {@link #throughAProxy()}, with the manager's agents setting changed by {@code tweak}. */
+    private Linked throughAProxy(UnaryOperator<NodeAgents> tweak) throws Exception {
         String key = ApiKey.generate();
         NodeAgentServer agent = fixture.agent(key);
-        CuttingProxy link = fixture.closing(new CuttingProxy(agent.port()));
-        return new Linked(agent, link, fixture.manager(link.port(), key));
+        Relay link = fixture.closing(Relay.tcp(agent.port()));
+        return new Linked(key, agent, link, fixture.manager(link.port(), key, tweak));
     }
+
+    /** How long the manager asks after a broken restore answer in the tests below: short, so the wait ends in the test. */
+    private static final Duration OUTCOME_WAIT = Duration.ofSeconds(2);
 
     private static TestNode.Res restore(TestNode api, String id, String bid) {
         return api.post("/api/v1/servers/" + id + "/backups/" + bid + "/restore", "{\"truncate\": true, \"timeout\": 60}");
@@ -327,6 +338,58 @@ class AgentBackupTest {
         assertThat(Files.list(fixture.agentVolumes()).map(p -> p.getFileName().toString()))
                 .as("no spooled archive or staged tree is left beside the volumes").containsExactly(id);
         assertThat(state(api, id)).as("started again, as it ran").isEqualTo("running");
+    }
+
+    /** A server on the agent whose backup holds "level one" while its files now hold "level two": both trees. */
+    private record Restorable(String id, String backup, Map<String, String> backedUp, Map<String, String> previous) {
+    }
+
+    private Restorable restorable(TestNode api, String name) throws Exception {
+        String id = server(api, name);
+        put(api, id, "/world/level.dat", "level one");
+        String bid = backup(api, id);
+        Map<String, String> backedUp = digests(agentRoot(id));
+        put(api, id, "/world/level.dat", "level two");
+        return new Restorable(id, bid, backedUp, digests(agentRoot(id)));
+    }
+
+    /** The restore is recorded as one whose outcome is unknown, for {@code why}, and the files are one tree or the other. */
+    private void assertOutcomeUnknown(TestNode.Res restored, Restorable r, String why) throws Exception {
+        assertThat(restored.json().get("status").asText()).as(restored.toString()).isEqualTo("failed");
+        assertThat(restored.toString()).as("not a failure that left the previous files in place")
+                .contains("the outcome of the restore on node").contains("is unknown").contains(why)
+                .doesNotContain("before its files were swapped in");
+        assertThat(digests(agentRoot(r.id()))).as("all the previous files or all the backup's, never a mix")
+                .isIn(r.previous(), r.backedUp());
+    }
+
+    @Test
+    void aRestoreWhoseAgentCannotBeReachedAfterTheCutIsRecordedWithAnUnknownOutcomeWhenTheWaitEnds() throws Exception {
+        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
+        Restorable r = restorable(linked.api(), "unreachable-after-cut");
+
+        // the files are the backup's, the manager has not read the answer's end, and from now on no agent answers it
+        AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, linked.link()::refuse);
+        TestNode.Res restored = restore(linked.api(), r.id(), r.backup());
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
+        assertOutcomeUnknown(restored, r, "it could not tell within " + OUTCOME_WAIT.toSeconds() + " s");
+        assertThat(restored.toString()).contains("cannot be reached");
+    }
+
+    @Test
+    void aRestoreWhoseAgentRestartedAfterTheCutIsRecordedWithAnUnknownOutcome() throws Exception {
+        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
+        Restorable r = restorable(linked.api(), "restarted-after-cut");
+        NodeAgentServer restarted = fixture.agent(linked.key()); // the same node's agent as a new process: it knows no restore
+
+        // the files are the backup's; from now on the manager reaches the restarted agent at the same address
+        AtomicInteger cut = linked.cutAt(RestorePhase.SWAPPED, () -> linked.link().retarget(restarted.port()));
+        TestNode.Res restored = restore(linked.api(), r.id(), r.backup());
+
+        assertThat(cut.get()).as("the manager's connection to the agent was cut after the swap").isPositive();
+        assertOutcomeUnknown(restored, r, "the agent knows no restore");
+        assertThat(restored.toString()).contains("restarted since");
     }
 
     /** Every regular file under {@code root}, by relative path, to its SHA-256. */

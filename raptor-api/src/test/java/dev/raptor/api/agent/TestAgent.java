@@ -48,9 +48,17 @@ final class TestAgent implements AfterEachCallback {
         return manager("http://127.0.0.1:" + port, key, null);
     }
 
+    /** A daemon whose one node keeps its servers' files with the agent on {@code port} (plain HTTP), that setting changed by {@code tweak}. */
+    TestNode manager(int port, String key, UnaryOperator<NodeAgents> tweak) {
+        return manager(tweak.apply(agentsAt("http://127.0.0.1:" + port, key, null)));
+    }
+
     /** A daemon whose one node keeps its servers' files with the agent at {@code address}, trusting {@code ca} (null: none). */
     TestNode manager(String address, String key, Path ca) {
-        NodeAgents agents = agentsAt(address, key, ca);
+        return manager(agentsAt(address, key, ca));
+    }
+
+    private TestNode manager(NodeAgents agents) {
         return closing(TestNode.onFakeEngine(managerDir(), s -> s.withFiles(s.files().withAgents(agents))));
     }
 

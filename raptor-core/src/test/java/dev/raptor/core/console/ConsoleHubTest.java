@@ -278,7 +278,7 @@ class ConsoleHubTest extends RunningServerFixture {
         long t0 = System.nanoTime();
         for (int i = 1; i <= 100; i++) {
             engine.emit(id, "line " + i);
-            Thread.sleep(10);
+            Thread.sleep(10); // pacing under test: lines that trickle in over a second, so the rate limit is what batches them
         }
         await().atMost(HANG).until(() -> r.size() == 100);
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;

@@ -76,6 +76,7 @@ final class FakeExecSession implements ExecSession {
 
     private boolean sleep(Duration d) {
         try {
+            // deliberate: the fake shell's own "sleep" command, the pacing of the program it stands in for (scaled)
             Thread.sleep(Duration.ofNanos((long) (d.toNanos() * timeScale)));
             return !closed;
         } catch (InterruptedException e) {

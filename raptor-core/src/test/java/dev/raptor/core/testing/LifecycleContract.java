@@ -280,7 +280,7 @@ public abstract class LifecycleContract {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             slowest = took.compareTo(slowest) > 0 ? took : slowest;
             probes++;
-            Thread.sleep(50);
+            Thread.sleep(50); // pacing: the probes are spread over the boots, which are what they must not wait for
         }
         // Each boot takes seconds; a read that waited for any of them would take as long.
         assertThat(slowest).as("slowest list+inspect while booting").isLessThan(Duration.ofSeconds(1));
