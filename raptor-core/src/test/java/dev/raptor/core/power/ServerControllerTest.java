@@ -101,6 +101,18 @@ class ServerControllerTest {
         return stop;
     }
 
+    /**
+     * A running server that ignores SIGTERM, and the controller's own stop of it in flight, its signal sent: converging
+     * to a desired state an import rewrote to stopped. The test decides when the server ends of that signal.
+     */
+    private CompletableFuture<PowerResult> ownStopInFlight(UUID id) throws Exception {
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        store.setDesiredState(id, DesiredState.STOPPED);
+        CompletableFuture<PowerResult> converge = fleet.controller(id).submit(new Intent.Converge("the desired state was rewritten"));
+        await().atMost(HANG).until(() -> engine.calls(Verb.SIGNAL) == 1 && fleet.controller(id).state() == ServerState.STOPPING);
+        return converge;
+    }
+
     /** A start of a server whose boot takes a minute, once it boots. */
     private CompletableFuture<PowerResult> slowBoot(UUID id) {
         CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
@@ -272,19 +284,15 @@ class ServerControllerTest {
     }
 
     /**
-     * The controller's own stop (here: converging to a desired state an import rewrote to stopped) has signalled the
-     * server, which is still shutting down when an operator's start pre-empts it. The start must not take the server
-     * as running: the exit the signal causes is the controller's own doing, not the server stopping itself, and the
-     * desired state is running again. The server ignores SIGTERM here so that the test decides when that exit comes:
-     * only after the start has been handled.
+     * The controller's own stop has signalled the server, which is still shutting down when an operator's start
+     * pre-empts it. The start must not take the server as running: the exit the signal causes is the controller's own
+     * doing, not the server stopping itself, and the desired state is running again. That exit comes only after the
+     * start has been handled.
      */
     @Test
     void aStartThatPreemptsTheControllersOwnStopInFlightStartsTheServerAgainAfterTheExitThatStopCauses() throws Exception {
         UUID id = create(game().env("IGNORE_STOP", "1"));
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        store.setDesiredState(id, DesiredState.STOPPED);
-        CompletableFuture<PowerResult> converge = fleet.controller(id).submit(new Intent.Converge("the desired state was rewritten"));
-        await().atMost(HANG).until(() -> engine.calls(Verb.SIGNAL) == 1 && fleet.controller(id).state() == ServerState.STOPPING);
+        CompletableFuture<PowerResult> converge = ownStopInFlight(id);
 
         CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
         assertSupersededBy(converge, "start");
@@ -300,8 +308,36 @@ class ServerControllerTest {
     @Test
     void aStartThatSupersedesAStopWhichCancelledARestartMidSignalStartsTheServerAgainAfterTheSignalEndsIt() throws Exception {
         UUID id = create(game().env("IGNORE_STOP", "1"));
+        CompletableFuture<PowerResult> start = startOverAStopThatCancelledARestartMidSignal(id);
+
+        assertRunsAgainOnceTheSignalSentEndsIt(id, start);
+    }
+
+    /**
+     * The start sees the stop through as the stop would have: a server that outlasts its stop timeout is killed, and
+     * then started again. Nothing waits longer than that timeout and the kill's own wait.
+     */
+    @Test
+    void aStartThatSeesAStopThroughKillsTheServerAtTheStopTimeoutAndStartsItAgain() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1").stopPolicy(StopPolicy.signal("SIGTERM", Duration.ofSeconds(1))));
+        CompletableFuture<PowerResult> start = startOverAStopThatCancelledARestartMidSignal(id);
+
+        assertDone(start.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
+        assertThat(engine.calls(Verb.KILL)).isEqualTo(1);
+        assertThat(engine.calls(Verb.START)).as("started again after the kill").isEqualTo(2);
+        assertThat(activity(id)).anyMatch(m -> m.startsWith("still running 1 s after the stop request; killing it"));
+        assertThat(store.find(id).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(engineRunning(id)).isTrue();
+    }
+
+    /**
+     * A running server, a restart of it whose SIGTERM is on its way (the engine call is in flight, so the restart,
+     * once cancelled, lets it finish), a stop that cancels the restart, and a start that supersedes that stop before it
+     * runs: the start it returns finds the server still running once the signal has reached it.
+     */
+    private CompletableFuture<PowerResult> startOverAStopThatCancelledARestartMidSignal(UUID id) throws Exception {
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        engine.on(Verb.SIGNAL).forServer(id).once().hang(); // a mutating call: the cancelled restart lets it finish
+        engine.on(Verb.SIGNAL).forServer(id).once().hang();
         CompletableFuture<PowerResult> restart = fleet.power(id, PowerAction.RESTART);
         await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.SIGNAL) == 1);
 
@@ -310,8 +346,7 @@ class ServerControllerTest {
         assertSupersededBy(restart, "stop");
         assertSupersededBy(stop, "start");
         engine.releaseHangs(); // the SIGTERM reaches the server
-
-        assertRunsAgainOnceTheSignalSentEndsIt(id, start);
+        return start;
     }
 
     /**
@@ -343,10 +378,7 @@ class ServerControllerTest {
     @Test
     void anExitCausedByTheControllersOwnPreemptedStopIsNeverTheServerStoppingItselfAndItRunsAgain() throws Exception {
         UUID id = create(game().env("IGNORE_STOP", "1"));
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        store.setDesiredState(id, DesiredState.STOPPED);
-        CompletableFuture<PowerResult> converge = fleet.controller(id).submit(new Intent.Converge("the desired state was rewritten"));
-        await().atMost(HANG).until(() -> engine.calls(Verb.SIGNAL) == 1 && fleet.controller(id).state() == ServerState.STOPPING);
+        CompletableFuture<PowerResult> converge = ownStopInFlight(id);
         engine.on(Verb.FIND).forServer(id).once().fail(CallRule.Failure.UNAVAILABLE);
 
         assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Failed.class);
@@ -361,19 +393,31 @@ class ServerControllerTest {
         assertThat(activity(id)).anyMatch(m -> m.startsWith("a stop Raptor had asked for ended the server"));
     }
 
-    /** The other side of the rule: an exit 0 nobody asked for (the game's own console {@code stop}) still stops it for good. */
+    /**
+     * The other side of the rule: the mark of a stop Raptor asked for ends with the run it was asked of. Here the run
+     * the controller's own stop signalled ends unseen (the start that pre-empted that stop finds it exited and starts a
+     * new run of the same container); an exit 0 of the new run that nobody asked for (the game's own console
+     * {@code stop}) is still the server stopping itself, and it stays stopped.
+     */
     @Test
-    void aCleanExitAfterAStopRequestThatAlreadyEndedAnEarlierRunIsStillTheServerStoppingItself() throws Exception {
-        UUID id = create(game());
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+    void aCleanExitOfALaterRunIsStillTheServerStoppingItselfThoughAnEarlierRunWasAskedToStop() throws Exception {
+        UUID id = create(game().env("IGNORE_STOP", "1"));
+        CompletableFuture<PowerResult> converge = ownStopInFlight(id);
+        engine.on(Verb.FIND).forServer(id).once().hang();
+        CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
+        assertSupersededBy(converge, "start");
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.FIND) == 1);
+        engine.exit(id, 0); // the signalled run ends while the start looks for the container
+        engine.releaseHangs();
+        assertDone(start.get(HANG.toSeconds(), TimeUnit.SECONDS), ServerState.RUNNING);
+        assertThat(runtime.find(id, Deadline.in(HANG))).as("a new run of the same container").hasSize(1);
 
-        fleet.sendCommand(id, "stop"); // typed by a player or an operator: the game stops itself
+        engine.stop(id); // the game stops itself (its console `stop`, typed by a player), exit code 0
 
-        await().atMost(HANG).until(() -> store.find(id).orElseThrow().desired() == DesiredState.STOPPED);
+        await().atMost(HANG).until(() -> store.find(id).orElseThrow().desired() == DesiredState.STOPPED || engine.calls(Verb.START) > 2);
         assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
         assertThat(activity(id)).anyMatch(m -> m.contains("stopped on its own"));
+        assertThat(engine.calls(Verb.START)).as("not started again").isEqualTo(2);
     }
 
     @Test
