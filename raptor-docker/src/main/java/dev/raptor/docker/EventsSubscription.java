@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * events {@code since} the last one delivered (at first: since the moment of subscribing, so events between
  * {@code events()} returning and the engine answering are not lost either); events already delivered are
  * skipped. When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
- * backoff of 100 ms doubling to 5 s. The sink's {@code end} comes only from {@link #close()}.
+ * backoff of 100 ms doubling to 5 s ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
  *
  * <p>The engine going away is news too ({@link RuntimeEvent.EngineInterrupted}), and so is its coming back
  * ({@link RuntimeEvent.EngineResumed}, when a connection after a break is answered). A stopping Docker
@@ -44,10 +43,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EventsSubscription implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(EventsSubscription.class);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    /** A connection that lived this long was healthy: the next break starts the backoff afresh. */
-    private static final Duration HEALTHY = Duration.ofSeconds(10);
     /** How often an engine that refused a new connection while its stream went on is looked at again. */
     static final Duration RECHECK = Duration.ofSeconds(2);
 
@@ -117,65 +112,43 @@ final class EventsSubscription implements Subscription {
     }
 
     private void supervise() {
-        Duration backoff = MIN_BACKOFF;
         try {
-            while (!closed.get()) {
-                long connectedAt = System.nanoTime();
-                CompletableFuture<EngineException> ended = new CompletableFuture<>();
-                String since = since();
-                connectionsMade.incrementAndGet();
-                EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
-                    @Override
-                    public void opened() {
-                        resumed();
-                    }
+            Reconnecting.run(closed, new Reconnecting.Connections() {
+                @Override
+                public EngineStream<?> open(CompletableFuture<EngineException> ended) {
+                    String since = since();
+                    connectionsMade.incrementAndGet();
+                    EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
+                        @Override
+                        public void opened() {
+                            resumed();
+                        }
 
-                    @Override
-                    public void item(Event event) {
-                        deliver(event);
-                    }
+                        @Override
+                        public void item(Event event) {
+                            deliver(event);
+                        }
 
-                    @Override
-                    public void end(EngineException error, boolean byClose) {
-                        ended.complete(error);
-                    }
-                });
-                current = stream;
-                stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
-                        .withEventTypeFilter("container")
-                        .withEventFilter(EngineEventTranslator.ACTIONS)
-                        .withLabelFilter(labelFilter.toArray(String[]::new))
-                        .withSince(since)
-                        .exec(stream));
-                if (closed.get()) {
-                    stream.close();
+                        @Override
+                        public void end(EngineException error, boolean byClose) {
+                            ended.complete(error);
+                        }
+                    });
+                    current = stream;
+                    return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
+                            .withEventTypeFilter("container")
+                            .withEventFilter(EngineEventTranslator.ACTIONS)
+                            .withLabelFilter(labelFilter.toArray(String[]::new))
+                            .withSince(since)
+                            .exec(stream));
                 }
-                EngineException error;
-                try {
-                    error = ended.get();
-                } catch (InterruptedException e) {
-                    stream.close();
-                    awaitQuietly(ended);
-                    break;
-                } catch (ExecutionException e) {
-                    error = null; // never completed exceptionally
+
+                @Override
+                public void broke(String cause, Duration backoff) {
+                    log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
+                    interrupted("the engine's event stream broke (" + cause + ")");
                 }
-                if (closed.get()) {
-                    break;
-                }
-                if (Duration.ofNanos(System.nanoTime() - connectedAt).compareTo(HEALTHY) >= 0) {
-                    backoff = MIN_BACKOFF;
-                }
-                String cause = error == null ? "engine closed the stream" : error.getMessage();
-                log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
-                interrupted("the engine's event stream broke (" + cause + ")");
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
+            });
         } finally {
             telling.lock();
             try {
@@ -276,15 +249,5 @@ final class EventsSubscription implements Subscription {
     private static long nanosOf(Event event) {
         Instant at = EngineEventTranslator.timeOf(event);
         return at.getEpochSecond() * 1_000_000_000L + at.getNano();
-    }
-
-    private static void awaitQuietly(CompletableFuture<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException ignored) {
-            // ended either way
-        }
     }
 }
