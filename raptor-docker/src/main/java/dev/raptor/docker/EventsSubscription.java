@@ -4,7 +4,6 @@ import com.github.dockerjava.api.model.Event;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.StreamSink;
-import dev.raptor.core.runtime.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@code since} is this machine's clock; over TCP to another host, clock skew shifts that first window.
  */
-final class EventsSubscription implements Subscription {
+final class EventsSubscription extends Reconnecting {
     private static final Logger log = LoggerFactory.getLogger(EventsSubscription.class);
     /** How often an engine that refused a new connection while its stream went on is looked at again. */
     static final Duration RECHECK = Duration.ofSeconds(2);
@@ -49,15 +47,11 @@ final class EventsSubscription implements Subscription {
     private final EngineConnection connection;
     private final ScheduledExecutorService timer;
     private final Duration openTimeout;
-    private final OpenStreams registry;
     private final List<String> labelFilter;
     private final StreamSink<RuntimeEvent> sink;
     private final EngineEventTranslator translator = new EngineEventTranslator();
     private final OpenStreams connections = new OpenStreams();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final long subscribedAtNanos;
-    private volatile EngineStream<Event> current;
-    private volatile Thread supervisor;
     /** Serialises the sink: the reader threads, the supervisor and the re-check all tell it things. */
     private final ReentrantLock telling = new ReentrantLock();
     /** Since when the engine is away (null: it is not); guarded by {@link #telling}. */
@@ -71,10 +65,10 @@ final class EventsSubscription implements Subscription {
 
     EventsSubscription(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
                        OpenStreams registry, List<String> labelFilter, StreamSink<RuntimeEvent> sink) {
+        super(registry, "raptor-docker-events");
         this.connection = connection;
         this.timer = timer;
         this.openTimeout = openTimeout;
-        this.registry = registry;
         this.labelFilter = List.copyOf(labelFilter);
         this.sink = sink;
         Instant now = Instant.now();
@@ -82,28 +76,8 @@ final class EventsSubscription implements Subscription {
     }
 
     EventsSubscription start() {
-        registry.opened(this);
-        supervisor = Thread.ofVirtual().name("raptor-docker-events").start(this::supervise);
+        startSupervisor();
         return this;
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            EngineStream<Event> s = current;
-            if (s != null) {
-                s.close();
-            }
-            Thread t = supervisor;
-            if (t != null) {
-                t.interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed.get();
     }
 
     /** Connections opened so far that have not ended (0 or 1). */
@@ -111,54 +85,49 @@ final class EventsSubscription implements Subscription {
         return connections.count();
     }
 
-    private void supervise() {
-        try {
-            Reconnecting.run(closed, new Reconnecting.Connections() {
-                @Override
-                public EngineStream<?> open(CompletableFuture<EngineException> ended) {
-                    String since = since();
-                    connectionsMade.incrementAndGet();
-                    EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
-                        @Override
-                        public void opened() {
-                            resumed();
-                        }
-
-                        @Override
-                        public void item(Event event) {
-                            deliver(event);
-                        }
-
-                        @Override
-                        public void end(EngineException error, boolean byClose) {
-                            ended.complete(error);
-                        }
-                    });
-                    current = stream;
-                    return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
-                            .withEventTypeFilter("container")
-                            .withEventFilter(EngineEventTranslator.ACTIONS)
-                            .withLabelFilter(labelFilter.toArray(String[]::new))
-                            .withSince(since)
-                            .exec(stream));
-                }
-
-                @Override
-                public void broke(String cause, Duration backoff) {
-                    log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
-                    interrupted("the engine's event stream broke (" + cause + ")");
-                }
-            });
-        } finally {
-            telling.lock();
-            try {
-                sink.end(null);
-            } catch (RuntimeException e) {
-                log.warn("events sink failed at end", e);
-            } finally {
-                telling.unlock();
+    @Override
+    EngineStream<?> open(CompletableFuture<EngineException> ended) {
+        String since = since();
+        connectionsMade.incrementAndGet();
+        EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
+            @Override
+            public void opened() {
+                resumed();
             }
-            registry.ended(this);
+
+            @Override
+            public void item(Event event) {
+                deliver(event);
+            }
+
+            @Override
+            public void end(EngineException error, boolean byClose) {
+                ended.complete(error);
+            }
+        });
+        return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
+                .withEventTypeFilter("container")
+                .withEventFilter(EngineEventTranslator.ACTIONS)
+                .withLabelFilter(labelFilter.toArray(String[]::new))
+                .withSince(since)
+                .exec(stream));
+    }
+
+    @Override
+    void broke(String cause, Duration backoff) {
+        log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
+        interrupted("the engine's event stream broke (" + cause + ")");
+    }
+
+    @Override
+    void ended() {
+        telling.lock();
+        try {
+            sink.end(null);
+        } catch (RuntimeException e) {
+            log.warn("events sink failed at end", e);
+        } finally {
+            telling.unlock();
         }
     }
 
@@ -186,7 +155,7 @@ final class EventsSubscription implements Subscription {
     private void interrupted(String why) {
         telling.lock();
         try {
-            if (interruptedAt == null && !closed.get()) {
+            if (interruptedAt == null && isOpen()) {
                 interruptedAt = Instant.now();
                 log.warn("docker engine interrupted: {}", why);
                 tell(new RuntimeEvent.EngineInterrupted(interruptedAt, why));
@@ -200,7 +169,7 @@ final class EventsSubscription implements Subscription {
     private void resumed() {
         telling.lock();
         try {
-            if (interruptedAt != null && !closed.get()) {
+            if (interruptedAt != null && isOpen()) {
                 Instant since = interruptedAt;
                 interruptedAt = null;
                 log.info("docker engine answers again after an interruption since {}", since);
@@ -215,7 +184,7 @@ final class EventsSubscription implements Subscription {
     private void watchForFalseAlarm(long made) {
         try {
             timer.schedule(() -> {
-                if (closed.get() || connectionsMade.get() != made) {
+                if (!isOpen() || connectionsMade.get() != made) {
                     return; // the stream broke: its reconnection says when the engine is back
                 }
                 if (connection.acceptsConnections()) {

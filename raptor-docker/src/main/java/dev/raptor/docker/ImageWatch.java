@@ -2,7 +2,6 @@ package dev.raptor.docker;
 
 import com.github.dockerjava.api.model.Event;
 import dev.raptor.core.runtime.EngineException;
-import dev.raptor.core.runtime.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * between comes anyway, and at worst forgets what would still have been true). Reconnects as the container events do
  * ({@link Reconnecting}). Opened and closed with the runtime's {@code events} subscription.
  */
-final class ImageWatch implements Subscription {
+final class ImageWatch extends Reconnecting {
     private static final Logger log = LoggerFactory.getLogger(ImageWatch.class);
     /** Events of images whose name or content they do not change. */
     private static final Set<String> READ_ONLY = Set.of("push", "save");
@@ -34,90 +33,57 @@ final class ImageWatch implements Subscription {
     private final EngineConnection connection;
     private final ScheduledExecutorService timer;
     private final Duration openTimeout;
-    private final OpenStreams registry;
     private final KnownImages images;
     private final OpenStreams connections = new OpenStreams();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile EngineStream<Event> current;
-    private volatile Thread supervisor;
 
     ImageWatch(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout, OpenStreams registry,
                KnownImages images) {
+        super(registry, "raptor-docker-image-events");
         this.connection = connection;
         this.timer = timer;
         this.openTimeout = openTimeout;
-        this.registry = registry;
         this.images = images;
     }
 
     ImageWatch start() {
-        registry.opened(this);
-        supervisor = Thread.ofVirtual().name("raptor-docker-image-events").start(this::supervise);
+        startSupervisor();
         return this;
     }
 
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            EngineStream<Event> s = current;
-            if (s != null) {
-                s.close();
+    EngineStream<?> open(CompletableFuture<EngineException> ended) {
+        AtomicBoolean answered = new AtomicBoolean();
+        EngineStream<Event> stream = new EngineStream<>(null, "imageEvents", connections, new EngineStream.Handler<>() {
+            @Override
+            public void opened() {
+                answered.set(true);
+                images.watchOpened();
             }
-            Thread t = supervisor;
-            if (t != null) {
-                t.interrupt();
+
+            @Override
+            public void item(Event event) {
+                if (event.getAction() == null || !READ_ONLY.contains(event.getAction())) {
+                    images.changed();
+                }
             }
-        }
+
+            @Override
+            public void end(EngineException error, boolean byClose) {
+                if (answered.get()) {
+                    images.watchEnded();
+                }
+                ended.complete(error);
+            }
+        });
+        Instant since = Instant.now().minus(REPLAY);
+        return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
+                .withEventTypeFilter("image")
+                .withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()))
+                .exec(stream));
     }
 
     @Override
-    public boolean isOpen() {
-        return !closed.get();
-    }
-
-    private void supervise() {
-        try {
-            Reconnecting.run(closed, new Reconnecting.Connections() {
-                @Override
-                public EngineStream<?> open(CompletableFuture<EngineException> ended) {
-                    AtomicBoolean answered = new AtomicBoolean();
-                    EngineStream<Event> stream = new EngineStream<>(null, "imageEvents", connections, new EngineStream.Handler<>() {
-                        @Override
-                        public void opened() {
-                            answered.set(true);
-                            images.watchOpened();
-                        }
-
-                        @Override
-                        public void item(Event event) {
-                            if (event.getAction() == null || !READ_ONLY.contains(event.getAction())) {
-                                images.changed();
-                            }
-                        }
-
-                        @Override
-                        public void end(EngineException error, boolean byClose) {
-                            if (answered.get()) {
-                                images.watchEnded();
-                            }
-                            ended.complete(error);
-                        }
-                    });
-                    current = stream;
-                    Instant since = Instant.now().minus(REPLAY);
-                    return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
-                            .withEventTypeFilter("image")
-                            .withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()))
-                            .exec(stream));
-                }
-
-                @Override
-                public void broke(String cause, Duration backoff) {
-                    log.debug("docker image events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
-                }
-            });
-        } finally {
-            registry.ended(this);
-        }
+    void broke(String cause, Duration backoff) {
+        log.debug("docker image events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
     }
 }
