@@ -108,8 +108,8 @@ public final class DockerRuntime implements ContainerRuntime {
     private final DockerRuntimeConfig config;
     private final EngineConnection connection;
     private final EngineCalls calls = new EngineCalls();
-    /** Labels of images inspected a moment ago (a start's image check), for its create's seed. */
-    private final RecentImageLabels recentImages = new RecentImageLabels();
+    /** What image inspects said (id, labels), trusted while the engine's image events say nothing changed. */
+    private final KnownImages knownImages = new KnownImages();
     private final OpenStreams streams = new OpenStreams();
     private final EngineCapabilities capabilities = new EngineCapabilities();
     private final ScheduledThreadPoolExecutor timer;
@@ -361,7 +361,7 @@ public final class DockerRuntime implements ContainerRuntime {
         return calls.run("create", spec.id(), deadline, () -> {
             DockerClient client = connection.clients().calls();
             requireNetworks(client, spec);
-            ServerFilesInImages.seed(connection.clients(), spec.image(), recentImages.take(spec.image()),
+            ServerFilesInImages.seed(connection.clients(), spec.image(), knownImages.labels(spec.image()),
                     dataDir.toAbsolutePath().normalize(), config.node());
             CreateContainerResponse created = createPullingIfMissing(client, spec, dataDir);
             joinOtherNetworks(client, spec, created.getId());
@@ -387,6 +387,7 @@ public final class DockerRuntime implements ContainerRuntime {
                     throw new EngineException.NotFound(spec.id(), "create", EngineErrors.message(missingImage)
                             + ": create it first (POST /api/v1/networks) or change the spec's networks", missingImage);
                 }
+                knownImages.forgetAll(); // known as present a moment ago, perhaps: it is not
                 if (pulled || !config.pullMissingImages()) {
                     throw new EngineException.NotFound(spec.id(), "create", "image " + spec.image() + " is not present: "
                             + EngineErrors.message(missingImage), missingImage);
@@ -654,11 +655,35 @@ public final class DockerRuntime implements ContainerRuntime {
         });
     }
 
+    /**
+     * The container events of what this runtime owns ({@link EventsSubscription}), and with them, for as long as they are
+     * followed, the engine's image events ({@link ImageWatch}), which keep what image inspects said true
+     * ({@link KnownImages}) so that a start does not ask about its image again.
+     */
     @Override
     public Subscription events(StreamSink<RuntimeEvent> sink) {
         Objects.requireNonNull(sink, "sink");
         ensureOpen("events");
-        return new EventsSubscription(connection, timer, config.streamOpenTimeout(), streams, ownedFilter(null), sink).start();
+        Subscription containers = new EventsSubscription(connection, timer, config.streamOpenTimeout(), streams, ownedFilter(null), sink).start();
+        Subscription images = new ImageWatch(connection, timer, config.streamOpenTimeout(), streams, knownImages).start();
+        return new Subscription() {
+            @Override
+            public void close() {
+                images.close();
+                containers.close();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return containers.isOpen();
+            }
+        };
+    }
+
+    /** Docker's {@code die} event carries the exit code, pushed as the container stops ({@link EventsSubscription}). */
+    @Override
+    public boolean tellsExitsAsTheyHappen() {
+        return true;
     }
 
     // ------------------------------------------------------------------ exec
@@ -725,10 +750,11 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
         return calls.run("inspectImage", null, deadline, () -> {
+            long before = knownImages.beforeInspect();
             try {
                 var image = connection.clients().calls().inspectImageCmd(reference).exec();
-                // a start asks this just before its create, whose seed needs the labels: told, not asked again
-                recentImages.remember(reference, image.getConfig() == null ? null : image.getConfig().getLabels());
+                // a start asks this before its create, whose seed needs the labels: told, not asked again
+                knownImages.remember(reference, image.getId(), image.getConfig() == null ? null : image.getConfig().getLabels(), before);
                 return Optional.of(ImageFacts.from(image));
             } catch (NotFoundException e) {
                 return Optional.<ImageInfo>empty();
@@ -736,10 +762,17 @@ public final class DockerRuntime implements ContainerRuntime {
         });
     }
 
+    /** Known without a call while the image events say nothing changed since an inspect found it ({@link KnownImages}). */
+    @Override
+    public boolean hasImage(String reference, Deadline deadline) {
+        ensureOpen("hasImage");
+        return knownImages.watched(reference) || inspectImage(reference, deadline).isPresent();
+    }
+
     @Override
     public ImageInfo pullImage(String reference, Consumer<PullProgress> progress, Deadline deadline) {
         return calls.run("pullImage", null, deadline, () -> {
-            recentImages.forgetAll();
+            knownImages.forgetAll();
             try {
                 ImagePull.pull(connection.clients().streams(), reference, config.registries(), progress);
             } catch (ImagePull.ImagePullFailed e) {
@@ -756,7 +789,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void removeImage(String reference, Deadline deadline) {
         calls.perform("removeImage", null, deadline, () -> {
-            recentImages.forgetAll();
+            knownImages.forgetAll();
             DockerClient client = connection.clients().calls();
             // Removing one tag of an image with several only untags it, and the engine allows that even when a container
             // was made from that name, whose next recreate would then fail: refused here like an image in use.
@@ -777,7 +810,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public ImageInfo commit(ContainerRef ref, CommitRequest request, Deadline deadline) {
         return calls.run("commit", ref.serverId(), deadline, () -> {
-            recentImages.forgetAll();
+            knownImages.forgetAll();
             EngineConnection.Clients c = connection.clients();
             Path dataDir = dataDirOf(c.calls().inspectContainerCmd(ref.id()).exec(), ref);
             String id = ServerFilesInImages.commit(c, ref.id(), dataDir, request, config.node());

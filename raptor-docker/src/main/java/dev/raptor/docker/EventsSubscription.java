@@ -4,7 +4,6 @@ import com.github.dockerjava.api.model.Event;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.StreamSink;
-import dev.raptor.core.runtime.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,11 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * events {@code since} the last one delivered (at first: since the moment of subscribing, so events between
  * {@code events()} returning and the engine answering are not lost either); events already delivered are
  * skipped. When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
- * backoff of 100 ms doubling to 5 s. The sink's {@code end} comes only from {@link #close()}.
+ * backoff of 100 ms doubling to 5 s ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
  *
  * <p>The engine going away is news too ({@link RuntimeEvent.EngineInterrupted}), and so is its coming back
  * ({@link RuntimeEvent.EngineResumed}, when a connection after a break is answered). A stopping Docker
@@ -42,27 +39,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@code since} is this machine's clock; over TCP to another host, clock skew shifts that first window.
  */
-final class EventsSubscription implements Subscription {
+final class EventsSubscription extends Reconnecting {
     private static final Logger log = LoggerFactory.getLogger(EventsSubscription.class);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    /** A connection that lived this long was healthy: the next break starts the backoff afresh. */
-    private static final Duration HEALTHY = Duration.ofSeconds(10);
     /** How often an engine that refused a new connection while its stream went on is looked at again. */
     static final Duration RECHECK = Duration.ofSeconds(2);
 
     private final EngineConnection connection;
     private final ScheduledExecutorService timer;
     private final Duration openTimeout;
-    private final OpenStreams registry;
     private final List<String> labelFilter;
     private final StreamSink<RuntimeEvent> sink;
     private final EngineEventTranslator translator = new EngineEventTranslator();
     private final OpenStreams connections = new OpenStreams();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final long subscribedAtNanos;
-    private volatile EngineStream<Event> current;
-    private volatile Thread supervisor;
     /** Serialises the sink: the reader threads, the supervisor and the re-check all tell it things. */
     private final ReentrantLock telling = new ReentrantLock();
     /** Since when the engine is away (null: it is not); guarded by {@link #telling}. */
@@ -76,10 +65,10 @@ final class EventsSubscription implements Subscription {
 
     EventsSubscription(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
                        OpenStreams registry, List<String> labelFilter, StreamSink<RuntimeEvent> sink) {
+        super(registry, "raptor-docker-events");
         this.connection = connection;
         this.timer = timer;
         this.openTimeout = openTimeout;
-        this.registry = registry;
         this.labelFilter = List.copyOf(labelFilter);
         this.sink = sink;
         Instant now = Instant.now();
@@ -87,28 +76,8 @@ final class EventsSubscription implements Subscription {
     }
 
     EventsSubscription start() {
-        registry.opened(this);
-        supervisor = Thread.ofVirtual().name("raptor-docker-events").start(this::supervise);
+        startSupervisor();
         return this;
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            EngineStream<Event> s = current;
-            if (s != null) {
-                s.close();
-            }
-            Thread t = supervisor;
-            if (t != null) {
-                t.interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed.get();
     }
 
     /** Connections opened so far that have not ended (0 or 1). */
@@ -116,76 +85,49 @@ final class EventsSubscription implements Subscription {
         return connections.count();
     }
 
-    private void supervise() {
-        Duration backoff = MIN_BACKOFF;
+    @Override
+    EngineStream<?> open(CompletableFuture<EngineException> ended) {
+        String since = since();
+        connectionsMade.incrementAndGet();
+        EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
+            @Override
+            public void opened() {
+                resumed();
+            }
+
+            @Override
+            public void item(Event event) {
+                deliver(event);
+            }
+
+            @Override
+            public void end(EngineException error, boolean byClose) {
+                ended.complete(error);
+            }
+        });
+        return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
+                .withEventTypeFilter("container")
+                .withEventFilter(EngineEventTranslator.ACTIONS)
+                .withLabelFilter(labelFilter.toArray(String[]::new))
+                .withSince(since)
+                .exec(stream));
+    }
+
+    @Override
+    void broke(String cause, Duration backoff) {
+        log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
+        interrupted("the engine's event stream broke (" + cause + ")");
+    }
+
+    @Override
+    void ended() {
+        telling.lock();
         try {
-            while (!closed.get()) {
-                long connectedAt = System.nanoTime();
-                CompletableFuture<EngineException> ended = new CompletableFuture<>();
-                String since = since();
-                connectionsMade.incrementAndGet();
-                EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
-                    @Override
-                    public void opened() {
-                        resumed();
-                    }
-
-                    @Override
-                    public void item(Event event) {
-                        deliver(event);
-                    }
-
-                    @Override
-                    public void end(EngineException error, boolean byClose) {
-                        ended.complete(error);
-                    }
-                });
-                current = stream;
-                stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
-                        .withEventTypeFilter("container")
-                        .withEventFilter(EngineEventTranslator.ACTIONS)
-                        .withLabelFilter(labelFilter.toArray(String[]::new))
-                        .withSince(since)
-                        .exec(stream));
-                if (closed.get()) {
-                    stream.close();
-                }
-                EngineException error;
-                try {
-                    error = ended.get();
-                } catch (InterruptedException e) {
-                    stream.close();
-                    awaitQuietly(ended);
-                    break;
-                } catch (ExecutionException e) {
-                    error = null; // never completed exceptionally
-                }
-                if (closed.get()) {
-                    break;
-                }
-                if (Duration.ofNanos(System.nanoTime() - connectedAt).compareTo(HEALTHY) >= 0) {
-                    backoff = MIN_BACKOFF;
-                }
-                String cause = error == null ? "engine closed the stream" : error.getMessage();
-                log.warn("docker events stream broke; reconnecting backoffMs={} cause={}", backoff.toMillis(), cause);
-                interrupted("the engine's event stream broke (" + cause + ")");
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
+            sink.end(null);
+        } catch (RuntimeException e) {
+            log.warn("events sink failed at end", e);
         } finally {
-            telling.lock();
-            try {
-                sink.end(null);
-            } catch (RuntimeException e) {
-                log.warn("events sink failed at end", e);
-            } finally {
-                telling.unlock();
-            }
-            registry.ended(this);
+            telling.unlock();
         }
     }
 
@@ -213,7 +155,7 @@ final class EventsSubscription implements Subscription {
     private void interrupted(String why) {
         telling.lock();
         try {
-            if (interruptedAt == null && !closed.get()) {
+            if (interruptedAt == null && isOpen()) {
                 interruptedAt = Instant.now();
                 log.warn("docker engine interrupted: {}", why);
                 tell(new RuntimeEvent.EngineInterrupted(interruptedAt, why));
@@ -227,7 +169,7 @@ final class EventsSubscription implements Subscription {
     private void resumed() {
         telling.lock();
         try {
-            if (interruptedAt != null && !closed.get()) {
+            if (interruptedAt != null && isOpen()) {
                 Instant since = interruptedAt;
                 interruptedAt = null;
                 log.info("docker engine answers again after an interruption since {}", since);
@@ -242,7 +184,7 @@ final class EventsSubscription implements Subscription {
     private void watchForFalseAlarm(long made) {
         try {
             timer.schedule(() -> {
-                if (closed.get() || connectionsMade.get() != made) {
+                if (!isOpen() || connectionsMade.get() != made) {
                     return; // the stream broke: its reconnection says when the engine is back
                 }
                 if (connection.acceptsConnections()) {
@@ -276,15 +218,5 @@ final class EventsSubscription implements Subscription {
     private static long nanosOf(Event event) {
         Instant at = EngineEventTranslator.timeOf(event);
         return at.getEpochSecond() * 1_000_000_000L + at.getNano();
-    }
-
-    private static void awaitQuietly(CompletableFuture<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException ignored) {
-            // ended either way
-        }
     }
 }

@@ -199,6 +199,12 @@ public final class MeteredRuntime implements ContainerRuntime {
         return timed("await_exit", () -> delegate.awaitExit(ref, deadline));
     }
 
+    /** The delegate's: whether the controller may take exits from its events instead of {@link #awaitExit}. */
+    @Override
+    public boolean tellsExitsAsTheyHappen() {
+        return delegate.tellsExitsAsTheyHappen();
+    }
+
     @Override
     public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
         return timed("logs", () -> delegate.logs(ref, request, sink));
@@ -237,6 +243,12 @@ public final class MeteredRuntime implements ContainerRuntime {
     @Override
     public Optional<ImageInfo> inspectImage(String reference, Deadline deadline) {
         return timed("inspect_image", () -> delegate.inspectImage(reference, deadline));
+    }
+
+    /** Timed as a call of its own: the delegate may answer it without asking the engine (then in microseconds). */
+    @Override
+    public boolean hasImage(String reference, Deadline deadline) {
+        return timed("has_image", () -> delegate.hasImage(reference, deadline));
     }
 
     @Override

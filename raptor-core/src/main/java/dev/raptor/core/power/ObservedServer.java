@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -51,6 +52,8 @@ final class ObservedServer {
     /** Why the last install failed; null when it did not (or none ran). Shown as INSTALL_FAILED while offline. */
     private volatile String installFailure;
     private volatile ContainerHealth health = ContainerHealth.NONE;
+    /** The last exit the runtime's events told of a container of this server (null: none yet). */
+    private volatile RuntimeEvent.Exited lastExit;
 
     ObservedServer(UUID id, ServerStore store, EventBus bus, DesiredState desired, ServerController.Initial initial) {
         this.id = id;
@@ -219,6 +222,20 @@ final class ObservedServer {
         if (c != null) {
             publish(new ServerEvent.ContainerStarted(id, Instant.now(), c.id(), startedAt, outputSince));
         }
+    }
+
+    /** The runtime's events told of an exit of a container of this server. */
+    void told(RuntimeEvent.Exited exit) {
+        lastExit = exit;
+    }
+
+    /**
+     * The exit of {@code ref}'s run that began at {@code since} (its {@link #outputSince}: every exit of an earlier run of
+     * the same container is stamped before it), if the runtime's events told of it.
+     */
+    Optional<RuntimeEvent.Exited> toldExit(ContainerRef ref, Instant since) {
+        RuntimeEvent.Exited e = lastExit;
+        return e != null && e.ref().id().equals(ref.id()) && !e.at().isBefore(since) ? Optional.of(e) : Optional.empty();
     }
 
     /** Whether an exit or removal event is about an older container of this server, or the previous run's exit delivered late. */

@@ -266,6 +266,9 @@ public final class ServerController implements AutoCloseable {
         if (event instanceof RuntimeEvent.Removed r) {
             server.removed(r.ref()); // a fact: whatever the controller does next must not trust that container
         } else {
+            if (event instanceof RuntimeEvent.Exited e) {
+                server.told(e); // before the poke below: a stop waiting for this exit takes its code from it
+            }
             server.heardOf(event.ref()); // another container of this server than the known one: search next time
         }
         if (event instanceof RuntimeEvent.HealthChanged h) {

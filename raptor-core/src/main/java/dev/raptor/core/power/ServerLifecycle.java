@@ -13,6 +13,7 @@ import dev.raptor.core.runtime.ContainerStatus;
 import dev.raptor.core.runtime.ContainerSelection;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
+import dev.raptor.core.runtime.RuntimeEvent;
 import dev.raptor.core.runtime.RuntimeLabels;
 import dev.raptor.core.runtime.SpecHash;
 import dev.raptor.core.server.DesiredState;
@@ -301,7 +302,7 @@ final class ServerLifecycle {
             return;
         }
         try {
-            if (runtime.inspectImage(image, call()).isPresent()) {
+            if (runtime.hasImage(image, call())) {
                 return;
             }
         } catch (EngineException.NotSupported runsNoImages) {
@@ -600,7 +601,7 @@ final class ServerLifecycle {
 
     /** Waits out the stop policy's timeout for the exit after a stop request, and kills the server at it. */
     private PowerResult awaitStopped(Submission op, ContainerRef ref, StopPolicy policy) {
-        Optional<Integer> code = op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(policy.timeout())));
+        Optional<Integer> code = awaitExit(op, ref, policy.timeout());
         op.check();
         if (code.isEmpty()) {
             server.activity("stop", "still running " + policy.timeout().toSeconds() + " s after the stop request; killing it",
@@ -613,6 +614,47 @@ final class ServerLifecycle {
         }
         return offline(op);
     }
+
+    /**
+     * The exit code of {@code ref}'s run after a stop or kill request, waiting at most {@code timeout}; empty if it
+     * still ran then. On a runtime that tells exits as they happen, the exit of the run the controller watches is taken
+     * from its event (the fleet routes it here before it pokes {@code op}), which saves asking the runtime; the runtime
+     * is asked ({@link ContainerRuntime#awaitExit}) for the rest of the timeout only when no such event came within
+     * {@link #TOLD_EXIT_WAIT} (a server that takes longer to stop, an event lost or late), when the engine is away, and
+     * when the exit fell in an engine outage (the runtime's own answer is taken then, as before there were events to
+     * take it from).
+     */
+    private Optional<Integer> awaitExit(Submission op, ContainerRef ref, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        Instant since = server.outputSince();
+        ContainerRef watched = server.container();
+        if (runtime.tellsExitsAsTheyHappen() && since != null && watched != null && watched.id().equals(ref.id())) {
+            long toldBy = System.nanoTime() + Math.min(TOLD_EXIT_WAIT.toNanos(), timeout.toNanos() / 2);
+            while (!outages.ongoing()) {
+                Optional<RuntimeEvent.Exited> told = server.toldExit(ref, since);
+                if (told.isPresent()) {
+                    if (outages.explains(told.get().at())) {
+                        break;
+                    }
+                    return Optional.of(told.get().exitCode());
+                }
+                long left = toldBy - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                op.awaitChange(Duration.ofNanos(left), () -> server.toldExit(ref, since).isPresent());
+            }
+        }
+        Duration rest = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
+        return op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(rest)));
+    }
+
+    /**
+     * How long a stop or kill waits for its exit's event before it asks the runtime: far longer than an event takes to
+     * arrive after the exit, so that a server that stops at once is never asked about; a server slower to stop costs the
+     * one call it always did.
+     */
+    static final Duration TOLD_EXIT_WAIT = Duration.ofSeconds(2);
 
     private void sendRcon(StopPolicy.Rcon rcon, ServerSpec spec) {
         try {
@@ -640,7 +682,7 @@ final class ServerLifecycle {
             stopAskedOf = null;
             return;
         }
-        if (op.interruptibly(() -> runtime.awaitExit(ref, Deadline.in(settings.killWait()))).isEmpty()) {
+        if (awaitExit(op, ref, settings.killWait()).isEmpty()) {
             throw new Submission.Failure("the container still ran " + settings.killWait().toSeconds() + " s after SIGKILL");
         }
         stopAskedOf = null;

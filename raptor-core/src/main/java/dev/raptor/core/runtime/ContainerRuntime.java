@@ -182,6 +182,16 @@ public interface ContainerRuntime extends AutoCloseable {
     Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline);
 
     /**
+     * Whether {@link #events} tells of a container's exit as it happens (the engine pushes it), with the exit code
+     * {@link #awaitExit} would answer. A caller holding that subscription may then take an exit it asked for (a stop,
+     * a kill) from the event and call {@link #awaitExit} only when none was told within a short bound, which saves
+     * that call. False (the default) for a runtime that finds exits by looking now and then: its events come late.
+     */
+    default boolean tellsExitsAsTheyHappen() {
+        return false;
+    }
+
+    /**
      * Console output: first the last {@code request.tail()} lines, then (if following) new ones until the
      * container stops, every one once and in order. The sink must keep up (hand lines off, never wait): a
      * runtime may read live output straight from the server's stdout (Docker's attach stream does), and a sink
@@ -268,6 +278,19 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** The image {@code reference} names (a tag, {@code :latest} when it names none, or an id), if the engine has it. */
     Optional<ImageInfo> inspectImage(String reference, Deadline deadline);
+
+    /**
+     * Whether the engine has the image {@code reference} names: what a start asks before its create, to pull the image
+     * (with progress) when it is missing. The default asks {@link #inspectImage}. A runtime that knows without asking
+     * may answer at once (Docker: an image it inspected since, while the engine's image events say nothing changed);
+     * an image removed behind its back a moment ago is then still found missing by the create, which pulls or refuses
+     * it as {@link #create} says.
+     *
+     * @throws EngineException.NotSupported when this runtime runs no images
+     */
+    default boolean hasImage(String reference, Deadline deadline) {
+        return inspectImage(reference, deadline).isPresent();
+    }
 
     /**
      * Pulls {@code reference} ({@code :latest} when it names no tag) with the credentials configured for its

@@ -63,6 +63,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final boolean ownsEngine;
     private final Set<Subscription> opened = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile boolean tellsExits;
 
     /** A runtime on an engine of its own, which it closes with itself. */
     public FakeRuntime() {
@@ -91,6 +92,20 @@ public final class FakeRuntime implements ContainerRuntime {
     /** Whether a runtime with node label {@code node} owns a container with {@code labels} (rule 8). */
     static boolean owns(String node, Map<String, String> labels) {
         return labels.containsKey(RuntimeLabels.SERVER) && Objects.equals(labels.get(RuntimeLabels.NODE), node);
+    }
+
+    /**
+     * Makes this runtime say that its events tell exits as they happen ({@link #tellsExitsAsTheyHappen()}), as Docker's
+     * do: the fake engine publishes an exit at the moment it happens.
+     */
+    public FakeRuntime tellingExits(boolean tells) {
+        this.tellsExits = tells;
+        return this;
+    }
+
+    @Override
+    public boolean tellsExitsAsTheyHappen() {
+        return tellsExits;
     }
 
     /** Subscriptions this runtime opened that are still open. */
