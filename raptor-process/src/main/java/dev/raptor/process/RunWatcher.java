@@ -30,6 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * spurious report costs at most one ordinary look, never a hang. Where the kernel has no pidfd (Linux before 5.3) or the
  * calls fail, the watcher is the polling one: the same waits look with {@link PollBackoff} alone, as before.
  *
+ * <p>Opt-in ({@code -Draptor.process.waits=kernel}, see {@link ProcessRuntime#open}): on the 2-core machine the bench
+ * runs on, a round of create, start, stop and delete measured slower with the kernel's reports than polling alone.
+ *
  * <p>One inotify instance serves every record directory for the runtime's life: closing an inotify instance waits for
  * the kernel's SRCU grace period (8 to 19 ms measured on a busy host), which a wait closing its own would add to every
  * start and stop. Removing one directory's watch does not wait.
