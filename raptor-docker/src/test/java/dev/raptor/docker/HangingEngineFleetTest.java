@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -45,21 +46,24 @@ class HangingEngineFleetTest {
 
             UUID id = fleet.create(ServerSpec.builder(TestEngine.IMAGE).name("stuck").build()).id();
             CompletableFuture<PowerResult> start = fleet.power(id, PowerAction.START);
-            int reads = 0;
-            while (!start.isDone()) {
+            int[] reads = {0};
+            // reads every 50 ms while the operation is in flight; it must end by its deadline (the wait's bound)
+            await("the operation ended by its deadline").pollInterval(Duration.ofMillis(50)).atMost(HANG).until(() -> {
+                if (start.isDone()) {
+                    return true;
+                }
                 assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
                     assertThat(fleet.list()).hasSize(1);
                     assertThat(fleet.find(id)).isPresent();
                     fleet.controller(id).view();
                 }, "a read waited for the operation in flight");
-                reads++;
-                Thread.sleep(50);
-                assertThat(reads).as("the operation ended by its deadline").isLessThan((int) (HANG.toMillis() / 50));
-            }
+                reads[0]++;
+                return false;
+            });
             PowerResult result = start.get(HANG.toSeconds(), TimeUnit.SECONDS);
             assertThat(result).isInstanceOf(PowerResult.Failed.class);
             assertThat(((PowerResult.Failed) result).reason()).containsIgnoringCase("deadline");
-            assertThat(reads).as("reads were made while the operation was in flight").isGreaterThan(0);
+            assertThat(reads[0]).as("reads were made while the operation was in flight").isGreaterThan(0);
             assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
             assertThat(runtime.inFlightCalls()).isLessThanOrEqualTo(runtime.abandonedCalls());
         }
