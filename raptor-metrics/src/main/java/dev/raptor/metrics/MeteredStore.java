@@ -1,5 +1,6 @@
 package dev.raptor.metrics;
 
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
@@ -79,6 +80,11 @@ public final class MeteredStore implements ServerStore {
     @Override
     public StoredServer setDesiredState(UUID id, DesiredState desired) {
         return timed("desired_state", () -> delegate.setDesiredState(id, desired));
+    }
+
+    @Override
+    public StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+        return timed("desired_state", () -> delegate.setDesiredState(id, desired, begun));
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.raptor.core.archive.ImportPlan;
 import dev.raptor.core.archive.ImportReport;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.node.PendingRemoval;
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
@@ -235,17 +236,37 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         if (committed.isPresent() && committed.get().desired() == desired) {
             return committed.get();
         }
-        return db.write("set desired state of server " + id, c -> {
+        return db.write("set desired state of server " + id, c -> writeDesired(c, id, desired));
+    }
+
+    /**
+     * {@inheritDoc} One synced commit holds the operation's pending row and the desired state (the row alone when the
+     * server already has that desired state); a server that does not exist gets neither.
+     */
+    @Override
+    public StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+        if (begun == null) {
+            return setDesiredState(id, desired);
+        }
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(desired, "desired");
+        return db.write("set desired state of server " + id + " for operation " + begun.id(), c -> {
             StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
-            Instant now = now();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE servers SET desired = ?, updated_at = ? WHERE id = ?")) {
-                ps.setString(1, desired.wireName());
-                ps.setLong(2, now.toEpochMilli());
-                ps.setString(3, id.toString());
-                ps.executeUpdate();
-            }
-            return new StoredServer(current.spec(), current.version(), desired, current.createdAt(), now);
+            OperationRecords.begin(c, begun);
+            return current.desired() == desired ? current : writeDesired(c, id, desired);
         });
+    }
+
+    private StoredServer writeDesired(Connection c, UUID id, DesiredState desired) throws SQLException {
+        StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
+        Instant now = now();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE servers SET desired = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, desired.wireName());
+            ps.setLong(2, now.toEpochMilli());
+            ps.setString(3, id.toString());
+            ps.executeUpdate();
+        }
+        return new StoredServer(current.spec(), current.version(), desired, current.createdAt(), now);
     }
 
     /** {@inheritDoc} Its SFTP users go with it (their open sessions end). */

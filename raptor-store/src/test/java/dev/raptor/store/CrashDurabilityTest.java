@@ -1,5 +1,7 @@
 package dev.raptor.store;
 
+import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.StoredServer;
@@ -72,7 +74,15 @@ class CrashDurabilityTest {
                             assertThat(stored.version()).as("version of %s", id).isEqualTo(Long.parseLong(a.value()));
                             assertThat(stored.spec().name()).startsWith("renamed-");
                         }
-                        case "running" -> assertThat(stored.desired()).as("desired state of %s", id).isEqualTo(DesiredState.RUNNING);
+                        case "running" -> {
+                            assertThat(stored.desired()).as("desired state of %s", id).isEqualTo(DesiredState.RUNNING);
+                            if (!a.value().equals("running")) {
+                                assertThat(store.operationRecords().find(a.value())).as("operation %s", a.value()).isPresent();
+                            }
+                        }
+                        case "operation" -> assertThat(store.operationRecords().find(a.value()))
+                                .as("operation %s", a.value()).get().extracting(OperationRecord::status)
+                                .isEqualTo(OperationStatus.PENDING);
                         case "activity", "passing" -> assertThat(entries(store, id))
                                 .extracting(ActivityEntry::id).contains(Long.parseLong(a.value()));
                         default -> throw new AssertionError("unknown step " + a);
@@ -84,6 +94,14 @@ class CrashDurabilityTest {
             for (StoredServer s : store.list()) {
                 assertThat(entries(store, s.id())).as("activity of %s", s.id()).extracting(ActivityEntry::message)
                         .contains("server created");
+            }
+            // An operation's pending record and the desired state it asks for are one commit: both or neither.
+            for (StoredServer s : store.list()) {
+                if (s.id().getLeastSignificantBits() % 2 == 1) {
+                    assertThat(store.operationRecords().find(CrashWriter.startId(s.id())).isPresent())
+                            .as("start operation of %s is there exactly when its desired state is", s.id())
+                            .isEqualTo(s.desired() == DesiredState.RUNNING);
+                }
             }
             assertThat(store.list()).as("a server for every acknowledged one, and at most the one cut short")
                     .hasSizeBetween(byServer.size(), byServer.size() + 1);

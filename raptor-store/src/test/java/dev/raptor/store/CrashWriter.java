@@ -1,11 +1,13 @@
 package dev.raptor.store;
 
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StoredServer;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,8 +33,17 @@ public final class CrashWriter {
                 ack("created", id, Long.toString(created));
                 StoredServer updated = store.update(id, 1, spec.withName("renamed-" + i));
                 ack("updated", id, Long.toString(updated.version()));
-                store.setDesiredState(id, DesiredState.RUNNING);
-                ack("running", id, "running");
+                if (i % 2 == 0) {
+                    store.setDesiredState(id, DesiredState.RUNNING);
+                    ack("running", id, "running");
+                } else {
+                    // as a power request writes it: the operation's pending record in the intent's commit, first with an
+                    // intent that changes nothing (the record alone), then with one that does
+                    store.setDesiredState(id, DesiredState.STOPPED, OperationRecord.pending(noOpId(id), id, "stop", Instant.now()));
+                    ack("operation", id, noOpId(id));
+                    store.setDesiredState(id, DesiredState.RUNNING, OperationRecord.pending(startId(id), id, "start", Instant.now()));
+                    ack("running", id, startId(id));
+                }
                 long entry = store.appendActivity(id, "test", "entry " + i, Map.of("i", Long.toString(i))).id();
                 ack("activity", id, Long.toString(entry));
                 // committed without a sync of its own: a process kill keeps it all the same
@@ -40,6 +51,16 @@ public final class CrashWriter {
                 ack("passing", id, Long.toString(passing));
             }
         }
+    }
+
+    /** The operation of the intent that changes nothing, on a server written with operations. */
+    static String noOpId(UUID server) {
+        return "stop-" + server;
+    }
+
+    /** The operation of the start, on a server written with operations. */
+    static String startId(UUID server) {
+        return "start-" + server;
     }
 
     private static void ack(String step, UUID id, String value) {

@@ -1,5 +1,7 @@
 package dev.raptor.store;
 
+import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
@@ -220,6 +222,48 @@ class SqliteStoreTest {
     void desiredStateOfAnUnknownServerIsNotFound() {
         assertThatThrownBy(() -> store.setDesiredState(UUID.randomUUID(), DesiredState.RUNNING))
                 .isInstanceOf(ServerNotFoundException.class);
+    }
+
+    @Test
+    void anOperationsPendingRecordIsWrittenInItsIntentsCommit() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        long syncs = store.syncedCommits();
+
+        StoredServer running = store.setDesiredState(created.id(), DesiredState.RUNNING, pending("op-start", created.id()));
+
+        assertThat(running.desired()).isEqualTo(DesiredState.RUNNING);
+        assertThat(store.syncedCommits() - syncs).as("one commit for both").isEqualTo(1);
+        store.close();
+        store = SqliteStore.open(dataDir);
+        assertThat(store.find(created.id())).contains(running);
+        assertThat(store.operationRecords().find("op-start")).get().extracting(OperationRecord::status)
+                .isEqualTo(OperationStatus.PENDING);
+    }
+
+    @Test
+    void anIntentThatChangesNothingStillSyncsItsOperationsRecord() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        StoredServer running = store.setDesiredState(created.id(), DesiredState.RUNNING);
+        long syncs = store.syncedCommits();
+
+        assertThat(store.setDesiredState(created.id(), DesiredState.RUNNING, pending("op-again", created.id()))).isEqualTo(running);
+
+        assertThat(store.syncedCommits() - syncs).as("the record, synced on its own").isEqualTo(1);
+        assertThat(store.operationRecords().find("op-again")).isPresent();
+    }
+
+    @Test
+    void anIntentForAnUnknownServerLeavesNoOperationsRecord() {
+        UUID unknown = UUID.randomUUID();
+
+        assertThatThrownBy(() -> store.setDesiredState(unknown, DesiredState.RUNNING, pending("op-lost", unknown)))
+                .isInstanceOf(ServerNotFoundException.class);
+
+        assertThat(store.operationRecords().find("op-lost")).isEmpty();
+    }
+
+    private static OperationRecord pending(String operation, UUID server) {
+        return OperationRecord.pending(operation, server, "start", Instant.parse("2026-12-06T00:00:00Z"));
     }
 
     @Test

@@ -54,6 +54,50 @@ class SyncsPerRoundTest {
                 Map.entry("delete", 1L));
     }
 
+    /**
+     * The round as the API makes it: each power action and the delete is an operation, whose pending record is written
+     * in its intent's commit and whose answer is a synced commit of its own. 10 syncs per round (12 when the pending
+     * record was a commit of its own).
+     */
+    @Test
+    void aRoundOfOperationsWritesEachPendingRecordInItsIntentsCommit() throws Exception {
+        Map<String, Long> syncs = new LinkedHashMap<>();
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"));
+             ServerFixture f = new ServerFixture(new FakeRuntime(), store, ControllerSettings.defaults(dir.resolve("volumes")))) {
+            OperationRecords records = store.operationRecords();
+            long before = store.syncedCommits();
+            UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
+            before = count(syncs, "create", store, before);
+            for (PowerAction action : new PowerAction[]{PowerAction.START, PowerAction.STOP}) {
+                OperationRecord begun = OperationRecord.pending("op-" + action.wireName(), id, action.wireName(), Instant.now());
+                assertThat(records.find(begun.id())).isEmpty();
+                PowerResult result = f.fleet.power(id, action, begun).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS);
+                assertThat(result).isInstanceOf(PowerResult.Done.class);
+                answer(records, begun);
+                before = count(syncs, action.wireName(), store, before);
+            }
+            OperationRecord delete = OperationRecord.pending("op-delete", id, "delete", Instant.now());
+            assertThat(f.fleet.delete(id, false, delete).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(PowerResult.Done.class);
+            answer(records, delete);
+            count(syncs, "delete", store, before);
+            assertThat(records.find("op-start").orElseThrow().status()).isEqualTo(OperationStatus.DONE);
+            assertThat(records.find("op-delete").orElseThrow().status()).isEqualTo(OperationStatus.DONE);
+        }
+        // start and stop: the intent with the operation's pending record, the state the action ends in, the answer.
+        // delete: its intent changes no desired state, so the pending record is synced alone; the row's removal; the answer.
+        assertThat(syncs).containsExactly(Map.entry("create", 1L), Map.entry("start", 3L), Map.entry("stop", 3L),
+                Map.entry("delete", 3L));
+    }
+
+    /** What the API's operations write when the action answers. */
+    private static void answer(OperationRecords records, OperationRecord begun) {
+        assertThat(records.find(begun.id())).as("pending before the answer").get()
+                .extracting(OperationRecord::status).isEqualTo(OperationStatus.PENDING);
+        records.finish(new OperationRecord(begun.id(), begun.serverId(), begun.action(), OperationStatus.DONE, begun.createdAt(),
+                Instant.now(), null, null, null));
+    }
+
     @Test
     void anOperationSyncsItsBeginningAndItsAnswerButNotThePruneThatFollows() {
         try (SqliteStore store = SqliteStore.open(dir.resolve("data"))) {

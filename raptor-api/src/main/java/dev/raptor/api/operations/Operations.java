@@ -4,6 +4,7 @@ import dev.raptor.api.auth.OperationOwner;
 import dev.raptor.api.operations.Operation.Outcome;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.operation.OperationKind;
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.wire.image.ImageDocument;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -130,6 +132,23 @@ public final class Operations implements AutoCloseable {
     }
 
     /**
+     * Submits an intent as a new power operation whose pending record (when durable) is written by the submission
+     * itself, in the intent's own synced commit ({@link dev.raptor.core.power.ServerFleet#power(UUID,
+     * dev.raptor.core.power.PowerAction, OperationRecord)}): one sync where a record of its own cost a second. The
+     * operation exists (on disk and here) only once {@code submit} has returned; one it refuses (throws) leaves
+     * nothing. The journal must be the one of the store the fleet writes intents to.
+     *
+     * @param submit submits the intent, given the pending record to write with it (null when not durable)
+     */
+    public Operation submit(UUID serverId, String action, Function<OperationRecord, CompletableFuture<PowerResult>> submit) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, OperationKind.POWER, action, null, now(), outcome,
+                new Operation.Live());
+        CompletableFuture<PowerResult> result = submit.apply(records == null ? null : op.toRecord());
+        return register(op, outcome, result.thenApply(r -> r == null ? null : Outcome.of(r, now())), false);
+    }
+
+    /**
      * Registers long work (file work, a backup, a restore) as a new operation (and, if durable, records it before
      * returning); {@code result} completes with its {@link Outcome} when it ends, and {@code live} is where it
      * reports progress meanwhile (and, for cancellable work, how to stop it).
@@ -140,6 +159,17 @@ public final class Operations implements AutoCloseable {
                            CompletableFuture<Outcome> result) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Operation op = new Operation(UUID.randomUUID().toString(), serverId, kind, action, path, now(), outcome, live);
+        return register(op, outcome, result, true);
+    }
+
+    /**
+     * Keeps {@code op} and writes its answer when {@code result} gives it.
+     *
+     * @param begin whether to write its pending record first (false: the submission wrote it)
+     */
+    private Operation register(Operation op, CompletableFuture<Outcome> outcome, CompletableFuture<Outcome> result, boolean begin) {
+        UUID serverId = op.serverId();
+        String action = op.action();
         evictIfFull();
         byId.put(op.id(), op);
         // Whether to write the answer: all but those a daemon shutdown abandoned (see below).
@@ -162,7 +192,9 @@ public final class Operations implements AutoCloseable {
         });
         if (records != null) {
             // On disk before the client hears of it, so the id it is given still answers after a restart.
-            record(op, "pending", () -> records.begin(op.toRecord()));
+            if (begin) {
+                record(op, "pending", () -> records.begin(op.toRecord()));
+            }
             // Registered after begin returned, so the outcome is written after the pending row.
             CompletableFuture<Void> written = worthRecording.thenAcceptAsync(worth -> {
                 if (worth) {

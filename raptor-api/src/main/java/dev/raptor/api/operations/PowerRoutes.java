@@ -48,7 +48,7 @@ public final class PowerRoutes {
         WaitPolicy wait = WaitPolicy.of(ctx, r, settings.defaultWait(), settings.maxWait());
         r.rejectUnknown(PowerRequest.FIELDS, Set.of());
         problems.throwIfAny();
-        Operation op = operations.track(id, action.wireName(), fleet.power(id, action));
+        Operation op = operations.submit(id, action.wireName(), begun -> fleet.power(id, action, begun));
         OperationAnswer.send(ctx, operations, op, wait);
     }
 

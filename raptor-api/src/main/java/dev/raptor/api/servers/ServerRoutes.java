@@ -141,7 +141,7 @@ public final class ServerRoutes {
         UUID id = Query.serverId(ctx);
         boolean force = Query.bool(ctx, "force").orElse(false);
         WaitPolicy wait = WaitPolicy.ofQuery(ctx, settings.defaultWait(), settings.maxWait());
-        Operation op = operations.track(id, force ? "delete (forced)" : "delete", fleet.delete(id, force));
+        Operation op = operations.submit(id, force ? "delete (forced)" : "delete", begun -> fleet.delete(id, force, begun));
         OperationAnswer.send(ctx, operations, op, wait);
     }
 

@@ -1,10 +1,15 @@
 package dev.raptor.api.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.Intent;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
+import dev.raptor.core.server.ServerNotFoundException;
+import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FakeRuntime;
+import dev.raptor.core.testing.ServerFixture;
 import dev.raptor.store.SqliteStore;
 import dev.raptor.store.operation.OperationRecords;
 import dev.raptor.core.operation.OperationKind;
@@ -24,12 +29,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -191,6 +198,44 @@ class DurableOperationsTest {
         Operation op = operations.track(SERVER, "stop", new CompletableFuture<>());
 
         assertThat(records().find(op.id())).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(OperationStatus.PENDING));
+    }
+
+    @Test
+    void aSubmittedPowerActionsPendingRecordIsWrittenInItsIntentsCommit() throws Exception {
+        try (ServerFixture f = new ServerFixture(new FakeRuntime(), store, ControllerSettings.defaults(dataDir.resolve("volumes")))) {
+            UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
+            long syncs = store.syncedCommits();
+            List<String> written = new ArrayList<>();
+
+            Operation op = operations.submit(id, "start", begun -> {
+                written.add(begun.id());
+                CompletableFuture<PowerResult> result = f.fleet.power(id, PowerAction.START, begun);
+                assertThat(records().find(begun.id())).as("on disk when the submission returns").isPresent();
+                return result;
+            });
+
+            assertThat(written).containsExactly(op.id());
+            assertThat(operations.await(op, ServerFixture.HANG)).isTrue();
+            awaitRecorded(op);
+            assertThat(records().find(op.id())).get().extracting(r -> r.status()).isEqualTo(OperationStatus.DONE);
+            // the intent with the pending record, the running state, the answer: no commit of its own for the record
+            assertThat(store.syncedCommits() - syncs).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aRefusedSubmissionLeavesNoOperation() {
+        UUID unknown = UUID.randomUUID();
+        String[] asked = new String[1];
+
+        assertThatThrownBy(() -> operations.submit(unknown, "start", begun -> {
+            asked[0] = begun.id();
+            throw new ServerNotFoundException(unknown);
+        })).isInstanceOf(ServerNotFoundException.class);
+
+        assertThat(operations.size()).isZero();
+        assertThat(operations.find(asked[0])).isEmpty();
+        assertThat(records().count()).isZero();
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.util.function.BiFunction;
 public interface OperationJournal {
 
     /**
-     * Records a submitted operation.
+     * Records a submitted operation. (A power action's or a delete's pending record is written by its intent
+     * instead, in the intent's own commit: see
+     * {@link dev.raptor.core.server.ServerStore#setDesiredState(java.util.UUID, dev.raptor.core.server.DesiredState, OperationRecord)}.)
      *
      * @throws IllegalArgumentException when {@code pending} has already finished
      */

@@ -2,6 +2,7 @@ package dev.raptor.core.power;
 
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeEvent;
@@ -131,11 +132,25 @@ final class ObservedServer {
      * checks of the queue cannot change before the intent is queued, and a refusal writes nothing.
      */
     void writeAhead(DesiredState d, Runnable admit, Runnable then) {
+        writeAhead(d, null, admit, then);
+    }
+
+    /**
+     * The same, with the pending record of the operation that asks for {@code d} written in the desired state's own
+     * commit (see {@link ServerStore#setDesiredState(UUID, DesiredState, OperationRecord)}):
+     * one synced commit for both, and none of them when {@code admit} refuses.
+     *
+     * @param begun the operation's pending record; null: none. Only with a desired state to record.
+     */
+    void writeAhead(DesiredState d, OperationRecord begun, Runnable admit, Runnable then) {
+        if (begun != null && d == null) {
+            throw new IllegalArgumentException("operation " + begun.id() + " is recorded with a desired state, and there is none");
+        }
         writeAhead.lock();
         try {
             admit.run();
             if (d != null) {
-                store.setDesiredState(id, d);
+                store.setDesiredState(id, d, begun);
                 desired = d;
             }
             then.run();

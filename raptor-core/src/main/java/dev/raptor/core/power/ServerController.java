@@ -3,6 +3,7 @@ package dev.raptor.core.power;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.mailbox.Mailbox;
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -161,13 +162,28 @@ public final class ServerController implements AutoCloseable {
      * @throws ServerBusyException when an operator intent arrives while maintenance (a restore) waits or runs
      */
     public CompletableFuture<PowerResult> submit(Intent intent) {
+        return submit(intent, null);
+    }
+
+    /**
+     * {@link #submit(Intent)}, with the pending record of the operation that asks for it written in the intent's own
+     * synced commit (alone, synced, when the intent leaves the desired state as it is). Nothing is written when the
+     * intent is refused ({@link ServerBusyException}), or when the server is gone; when the write fails the future
+     * fails, and the operation's answer is its whole record.
+     *
+     * @param begun the operation's pending record; null: none. Only for operator intents (those record a desired state).
+     */
+    public CompletableFuture<PowerResult> submit(Intent intent, OperationRecord begun) {
+        if (begun != null && !intent.operator()) {
+            throw new IllegalArgumentException("only an operator's intent records its operation, not " + intent.describe());
+        }
         Submission op = new Submission(intent);
         if (server.deleted() || closed) {
             op.fail(goneReason());
             return op.future();
         }
         try {
-            server.writeAhead(intent.operator() ? intent.desired() : null, () -> refuseWhileMaintained(intent), () -> enqueue(op));
+            server.writeAhead(intent.operator() ? intent.desired() : null, begun, () -> refuseWhileMaintained(intent), () -> enqueue(op));
         } catch (ServerNotFoundException e) {
             op.fail("server " + id + " does not exist");
         } catch (ServerBusyException e) {

@@ -11,6 +11,7 @@ import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.node.NodeTransfers;
 import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.node.TransferRefusedException;
+import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -517,6 +518,17 @@ public final class ServerFleet implements AutoCloseable {
      * @throws NodeUnavailableException while the node the server is pinned to does not answer
      */
     public CompletableFuture<PowerResult> power(UUID id, PowerAction action) {
+        return power(id, action, null);
+    }
+
+    /**
+     * {@link #power(UUID, PowerAction)}, with the pending record of the operation that asks for it written in the
+     * intent's own synced commit (see {@link ServerController#submit(Intent, OperationRecord)}):
+     * a refusal (any exception here) writes nothing.
+     *
+     * @param begun the operation's pending record; null: none
+     */
+    public CompletableFuture<PowerResult> power(UUID id, PowerAction action, OperationRecord begun) {
         ServerController c = controller(id);
         if (c.state() == ServerState.NODE_UNAVAILABLE) {
             throw new NodeUnavailableException(id, action.wireName());
@@ -529,7 +541,7 @@ public final class ServerFleet implements AutoCloseable {
         if ((action == PowerAction.START || action == PowerAction.RESTART) && c.state() == ServerState.OFFLINE) {
             store.find(id).ifPresent(s -> checkHostPorts(id, s.spec().allocations()));
         }
-        CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action)); // refused before anything is written when busy
+        CompletableFuture<PowerResult> result = c.submit(new Intent.Power(action), begun); // refused before anything is written when busy
         // the operation's state changes follow it as commits of their own, the last one synced (a no-op: the next synced
         // commit of the store)
         store.appendPassingActivity(id, "power." + action.wireName(), action.wireName() + " requested", Map.of());
@@ -697,7 +709,17 @@ public final class ServerFleet implements AutoCloseable {
 
     /** Stops (or, forced, kills) and removes the server, its container and its data. */
     public CompletableFuture<PowerResult> delete(UUID id, boolean force) {
-        return announced(id, "delete", System.nanoTime(), controller(id).submit(new Intent.Delete(force)));
+        return delete(id, force, null);
+    }
+
+    /**
+     * {@link #delete(UUID, boolean)}, with the pending record of the operation that asks for it written with the intent
+     * (as {@link #power(UUID, PowerAction, OperationRecord)} does).
+     *
+     * @param begun the operation's pending record; null: none
+     */
+    public CompletableFuture<PowerResult> delete(UUID id, boolean force, OperationRecord begun) {
+        return announced(id, "delete", System.nanoTime(), controller(id).submit(new Intent.Delete(force), begun));
     }
 
     /** Publishes {@link PowerActionFinished} when the answer comes (on the thread that completes the future). */

@@ -2,6 +2,7 @@ package dev.raptor.core.server;
 
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
+import dev.raptor.core.operation.OperationRecord;
 
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,11 @@ public final class ActivityPublishingStore implements ServerStore {
     @Override
     public StoredServer setDesiredState(UUID id, DesiredState desired) {
         return delegate.setDesiredState(id, desired);
+    }
+
+    @Override
+    public StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+        return delegate.setDesiredState(id, desired, begun);
     }
 
     @Override

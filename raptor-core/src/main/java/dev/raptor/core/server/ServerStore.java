@@ -1,5 +1,7 @@
 package dev.raptor.core.server;
 
+import dev.raptor.core.operation.OperationRecord;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +61,23 @@ public interface ServerStore {
      * @throws ServerNotFoundException when there is no such server
      */
     StoredServer setDesiredState(UUID id, DesiredState desired);
+
+    /**
+     * {@link #setDesiredState(UUID, DesiredState)}, and in the same synced commit the pending operation that asks for it
+     * (the operation id a client is handed, so that it exists on disk before the intent takes effect, and a refused
+     * or failed intent leaves no row). When the desired state is unchanged, the record alone is written, synced.
+     * Only a store that keeps the operations' journal itself can do this.
+     *
+     * @param begun the operation's pending record; null: none (as {@link #setDesiredState(UUID, DesiredState)})
+     * @throws ServerNotFoundException       when there is no such server (and nothing is written)
+     * @throws UnsupportedOperationException when {@code begun} is given and this store keeps no operations
+     */
+    default StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+        if (begun != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no operations (operation " + begun.id() + ")");
+        }
+        return setDesiredState(id, desired);
+    }
 
     /** Removes the server; its activity log stays. Returns whether it existed. */
     boolean delete(UUID id);

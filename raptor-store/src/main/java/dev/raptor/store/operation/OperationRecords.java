@@ -70,10 +70,20 @@ public final class OperationRecords implements OperationJournal {
      */
     @Override
     public void begin(OperationRecord pending) {
+        db.write("record operation " + pending.id() + " on server " + pending.serverId(), c -> begin(c, pending));
+    }
+
+    /**
+     * Records a submitted operation inside another write's transaction (the intent that the operation asks for: see
+     * {@link dev.raptor.core.server.ServerStore#setDesiredState(UUID, dev.raptor.core.server.DesiredState, OperationRecord)}).
+     *
+     * @throws IllegalArgumentException when {@code pending} has already finished
+     */
+    public static Void begin(Connection c, OperationRecord pending) throws SQLException {
         if (pending.finished()) {
             throw new IllegalArgumentException("operation " + pending.id() + " begins pending, not " + pending.status().wireName());
         }
-        db.write("record operation " + pending.id() + " on server " + pending.serverId(), c -> upsert(c, pending));
+        return upsert(c, pending);
     }
 
     /**

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Each synced commit costs an {@code fsync} of the WAL (a few milliseconds on a busy disk), so the store's
  * callers keep to two rules. What one change writes together goes in one {@link #write} (a new server's row and
- * its "server created" entry). And a write may skip its sync ({@link #writeUnsynced}) only when losing it to a
+ * its "server created" entry; a power action's desired state and its operation's pending record). And a write may skip its sync ({@link #writeUnsynced}) only when losing it to a
  * crash of the machine leaves a consistent store and no answer has been given that depends on it: a record the
  * same operation follows with a synced write before anyone hears of its outcome (a power request's entry, a state
  * a server passes through), or housekeeping the next run redoes (pruning old operations). The WAL keeps commits in
