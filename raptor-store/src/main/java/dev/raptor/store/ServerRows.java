@@ -81,31 +81,36 @@ final class ServerRows {
         return out;
     }
 
-    static void insert(Connection c, StoredServer s) throws SQLException {
+    static String insert(Connection c, StoredServer s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO servers (name, spec, spec_format, version, desired, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bind(ps, s);
+            String spec = bind(ps, s);
             ps.executeUpdate();
+            return spec;
         }
     }
 
-    /** Overwrites every column of an existing row. */
-    static void replace(Connection c, StoredServer s) throws SQLException {
+    /** Overwrites every column of an existing row; returns the spec's stored text. */
+    static String replace(Connection c, StoredServer s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE servers SET name = ?, spec = ?, spec_format = ?, version = ?, desired = ?, created_at = ?, updated_at = ? WHERE id = ?")) {
-            bind(ps, s);
+            String spec = bind(ps, s);
             ps.executeUpdate();
+            return spec;
         }
     }
 
-    private static void bind(PreparedStatement ps, StoredServer s) throws SQLException {
+    /** @return the spec's stored text (in {@link SpecFormat#CURRENT}) */
+    private static String bind(PreparedStatement ps, StoredServer s) throws SQLException {
+        String spec = SpecRows.write(s.spec());
         ps.setString(1, s.spec().name());
-        ps.setString(2, SpecRows.write(s.spec()));
+        ps.setString(2, spec);
         ps.setInt(3, SpecFormat.CURRENT.number());
         ps.setLong(4, s.version());
         ps.setString(5, s.desired().wireName());
         ps.setLong(6, s.createdAt().toEpochMilli());
         ps.setLong(7, s.updatedAt().toEpochMilli());
         ps.setString(8, s.id().toString());
+        return spec;
     }
 }

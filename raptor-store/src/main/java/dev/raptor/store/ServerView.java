@@ -2,6 +2,7 @@ package dev.raptor.store;
 
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.StoredServer;
+import dev.raptor.store.row.SpecFormat;
 import dev.raptor.store.sqlite.Database;
 
 import java.sql.Connection;
@@ -30,7 +31,8 @@ import java.util.UUID;
  * that changed rows there commits (through the store or not), still under the write lock, those rows
  * are read back as committed and a new snapshot replaces the old one; snapshots are therefore
  * published in commit order. A write that fails or rolls back never reaches it. A spec whose stored
- * text and format did not change (a desired-state write) is not decoded again. Should a refresh fail, the view
+ * text and format did not change (a desired-state write) is not decoded again, nor one the write itself stored
+ * (a create, an update: the writer hands the view the spec with its text). Should a refresh fail, the view
  * drops its snapshot and the next read, or write, reloads the whole table under the write lock.
  *
  * <p>A row this Raptor cannot read (a spec it cannot decode) stays in the view as that fact: finding
@@ -45,6 +47,11 @@ final class ServerView {
     private final Database db;
     /** Null after a failed refresh, until a read or the next write reloads it. */
     private volatile Snapshot snapshot;
+    /**
+     * Specs the open write stored (their text in the current format -> the spec), so the refresh after its commit
+     * need not decode what was encoded a moment before; only under the write lock, emptied by every refresh.
+     */
+    private final Map<String, ServerSpec> written = new HashMap<>();
 
     private ServerView(Database db) {
         this.db = db;
@@ -87,6 +94,16 @@ final class ServerView {
         return row == null ? Optional.empty() : Optional.of(row.readable());
     }
 
+    /**
+     * Tells the view that the open write stored {@code spec} as {@code text} (in the current format): on the writer
+     * connection, under the write lock. Decoding a stored spec gives back an equal one (ServerViewTest holds it to
+     * that), so the refresh after the commit takes {@code spec} as it is. A write that rolls back leaves an entry
+     * the next refresh drops; it can only ever match the same text, whose spec is equal.
+     */
+    void wrote(String text, ServerSpec spec) {
+        written.put(text, spec);
+    }
+
     private Snapshot current() {
         db.ensureOpen();
         Snapshot s = snapshot;
@@ -110,9 +127,10 @@ final class ServerView {
         Snapshot before = snapshot;
         boolean refreshed = false;
         try {
-            snapshot = before == null ? Snapshot.of(readAll(writer)) : before.with(readRows(writer, rowids, before));
+            snapshot = before == null ? Snapshot.of(readAll(writer)) : before.with(readRows(writer, rowids, before, written));
             refreshed = true;
         } finally {
+            written.clear();
             if (!refreshed) {
                 snapshot = null;
             }
@@ -124,20 +142,21 @@ final class ServerView {
         try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY created_at, rowid");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(Row.read(rs, null));
+                rows.add(Row.read(rs, null, Map.of()));
             }
         }
         return rows;
     }
 
     /** Each rowid's row as committed, or null when it is gone. */
-    private static Map<Long, Row> readRows(Connection c, Set<Long> rowids, Snapshot before) throws SQLException {
+    private static Map<Long, Row> readRows(Connection c, Set<Long> rowids, Snapshot before, Map<String, ServerSpec> written)
+            throws SQLException {
         Map<Long, Row> rows = HashMap.newHashMap(rowids.size());
         try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE rowid = ?")) {
             for (long rowid : rowids) {
                 ps.setLong(1, rowid);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rows.put(rowid, rs.next() ? Row.read(rs, before.rowAt(rowid)) : null);
+                    rows.put(rowid, rs.next() ? Row.read(rs, before.rowAt(rowid), written) : null);
                 }
             }
         }
@@ -154,8 +173,11 @@ final class ServerView {
     private record Row(long rowid, UUID id, Instant createdAt, String specText, int specFormat, StoredServer server,
                        String unreadable) {
 
-        /** Reads the current row; reuses {@code previous}'s decoded spec when the stored text is the same. */
-        static Row read(ResultSet rs, Row previous) throws SQLException {
+        /**
+         * Reads the current row; reuses {@code previous}'s decoded spec when the stored text is the same, or the spec
+         * the write stored as that text ({@code written}, current format).
+         */
+        static Row read(ResultSet rs, Row previous, Map<String, ServerSpec> written) throws SQLException {
             long rowid = rs.getLong("row_id");
             String idText = rs.getString("id");
             Instant createdAt = Instant.ofEpochMilli(rs.getLong("created_at"));
@@ -169,7 +191,9 @@ final class ServerView {
                         "server row " + rowid + " has an id that is not a UUID ('" + idText + "')");
             }
             try {
-                ServerSpec spec = previous != null && previous.server != null && previous.specFormat == format
+                ServerSpec stored = format == SpecFormat.CURRENT.number() ? written.get(text) : null;
+                ServerSpec spec = stored != null ? stored
+                        : previous != null && previous.server != null && previous.specFormat == format
                         && previous.specText.equals(text)
                         ? previous.server.spec()
                         : ServerRows.spec(idText, text, format);

@@ -182,7 +182,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         ServerNames.check(spec.id(), spec.name(), null, ServerRows.names(c));
         Instant now = now();
         StoredServer s = new StoredServer(spec, 1, DesiredState.STOPPED, now, now);
-        ServerRows.insert(c, s);
+        servers.wrote(ServerRows.insert(c, s), spec);
         return s;
     }
 
@@ -218,7 +218,7 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
             }
             ServerNames.check(id, spec.name(), current.spec().name(), ServerRows.names(c));
             StoredServer updated = new StoredServer(spec, current.version() + 1, current.desired(), current.createdAt(), now());
-            ServerRows.replace(c, updated);
+            servers.wrote(ServerRows.replace(c, updated), spec);
             return updated;
         });
     }
