@@ -3,6 +3,8 @@ package dev.raptor.core.server;
 import dev.raptor.core.runtime.ContainerHealth;
 import org.junit.jupiter.api.Test;
 
+import java.util.function.Function;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -14,26 +16,24 @@ class WireNamesTest {
     void statesAreSaidInTheApisWordsTheSameStringEachTime() {
         assertThat(ServerState.INSTALL_FAILED.wireName()).isEqualTo("install-failed");
         assertThat(ServerState.NODE_UNAVAILABLE.wireName()).isEqualTo("node-unavailable");
+        sameStringEachCall(ServerState.values(), ServerState::wireName);
         for (ServerState s : ServerState.values()) {
-            assertThat(s.wireName()).isSameAs(s.wireName());
             assertThat(ServerState.parse(s.wireName())).isSameAs(s);
         }
     }
 
     @Test
-    void desiredStatesAreSaidInTheApisWordsTheSameStringEachTime() {
+    void desiredStatesAndHealthAreSaidInTheApisWordsTheSameStringEachTime() {
         assertThat(DesiredState.RUNNING.wireName()).isEqualTo("running");
-        for (DesiredState d : DesiredState.values()) {
-            assertThat(d.wireName()).isSameAs(d.wireName());
-            assertThat(DesiredState.parse(d.wireName())).isSameAs(d);
-        }
+        assertThat(DesiredState.parse(DesiredState.STOPPED.wireName())).isSameAs(DesiredState.STOPPED);
+        assertThat(ContainerHealth.UNHEALTHY.wireName()).isEqualTo("unhealthy");
+        sameStringEachCall(DesiredState.values(), DesiredState::wireName);
+        sameStringEachCall(ContainerHealth.values(), ContainerHealth::wireName);
     }
 
-    @Test
-    void healthIsSaidInTheApisWordsTheSameStringEachTime() {
-        assertThat(ContainerHealth.UNHEALTHY.wireName()).isEqualTo("unhealthy");
-        for (ContainerHealth h : ContainerHealth.values()) {
-            assertThat(h.wireName()).isSameAs(h.wireName());
+    private static <E> void sameStringEachCall(E[] values, Function<E, String> word) {
+        for (E e : values) {
+            assertThat(word.apply(e)).as("%s", e).isSameAs(word.apply(e));
         }
     }
 }
