@@ -14,11 +14,27 @@ final class PollBackoff {
     private static final long FLOOR_MICROS = 1_000;
 
     private final long ceilingMicros;
+    /** Until the pauses add up to this, each is the floor: the span in which the awaited thing usually happens. */
+    private long denseMicros;
     private long nextMicros = FLOOR_MICROS;
 
     /** @param ceilingMillis the loop's ordinary interval, the longest pause */
     PollBackoff(long ceilingMillis) {
+        this(0, ceilingMillis);
+    }
+
+    /**
+     * Pauses of one millisecond until they add up to {@code denseMillis}, then growing as above. For a wait whose
+     * event usually comes within that span (a start's main.pid, a signalled server's exit, a boot's first lines):
+     * there a pause is latency, seen at most a millisecond late instead of up to a third of the time waited, for a
+     * look or so more per wait; a wait that lasts longer costs no more looks than before.
+     *
+     * @param denseMillis   how long the looks stay a millisecond apart
+     * @param ceilingMillis the loop's ordinary interval, the longest pause
+     */
+    PollBackoff(long denseMillis, long ceilingMillis) {
         this.ceilingMicros = Math.max(FLOOR_MICROS, ceilingMillis * 1_000);
+        this.denseMicros = Math.max(0, denseMillis * 1_000);
     }
 
     /** Sleeps the next pause (at most {@code limitMillis}, at least one millisecond) and lengthens the one after. */
@@ -35,7 +51,11 @@ final class PollBackoff {
     /** The next pause in microseconds (at most {@code limitMillis}, at least one millisecond), without sleeping it; lengthens the one after. */
     long next(long limitMillis) {
         long micros = Math.min(nextMicros, Math.max(1, limitMillis) * 1_000);
-        nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        if (denseMicros > 0) {
+            denseMicros -= micros;
+        } else {
+            nextMicros = Math.min(ceilingMicros, nextMicros + nextMicros / 2);
+        }
         return micros;
     }
 

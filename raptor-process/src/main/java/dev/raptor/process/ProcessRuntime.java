@@ -95,6 +95,13 @@ public final class ProcessRuntime implements ContainerRuntime {
     private static final long EXIT_POLL_MILLIS = 10;
     /** How often a start looks for the supervisor's main.pid, at most. */
     private static final long START_POLL_MILLIS = 5;
+    /**
+     * How long a start looks for main.pid every millisecond before the pauses grow: the supervisor writes it some
+     * 10 to 30 ms after its spawn on 2 cores, where a pause grown to 5 ms would see it up to 5 ms late.
+     */
+    private static final long START_DENSE_MILLIS = 30;
+    /** How long a wait for an exit looks every millisecond first: a signalled server's exit is recorded within a few. */
+    private static final long EXIT_DENSE_MILLIS = 20;
     /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
     private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -421,7 +428,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     /** Waits until the supervisor has spawned the server (main.pid written) or recorded why not (exit). */
     private void awaitMainProcess(UUID id, RecordFiles files, Supervisor.Launch launch, Deadline deadline) {
-        PollBackoff backoff = new PollBackoff(START_POLL_MILLIS);
+        PollBackoff backoff = new PollBackoff(START_DENSE_MILLIS, START_POLL_MILLIS);
         while (!spawned(files)) {
             boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
             if (!supervisorAlive && !spawned(files)) {
@@ -564,7 +571,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     private void awaitSupervisorExit(RecordFiles files, Deadline deadline) {
         Deadline wait = deadline.atMost(Duration.ofSeconds(5));
-        PollBackoff backoff = new PollBackoff(EXIT_POLL_MILLIS);
+        PollBackoff backoff = new PollBackoff(EXIT_DENSE_MILLIS, EXIT_POLL_MILLIS);
         while (!wait.expired()) {
             RunFacts facts = RunFacts.observe(files);
             boolean supervisorAlive = facts.supervisor() != null && facts.supervisor().alive();
@@ -580,12 +587,18 @@ public final class ProcessRuntime implements ContainerRuntime {
         UUID id = ref.serverId();
         RecordFiles files = state.record(id);
         // A look is a few small file reads: a signalled server usually ends within milliseconds, so the wait looks
-        // often at first, then every EXIT_POLL_MILLIS.
-        PollBackoff backoff = new PollBackoff(EXIT_POLL_MILLIS);
+        // every millisecond at first, then further apart up to EXIT_POLL_MILLIS. The record is read and checked against
+        // the ref once; each look then only checks that its directory is still the same one (a stat, where reading the
+        // record was a third of a look's work), so a container removed or replaced meanwhile is NotFound as before.
+        require(ref, "awaitExit");
+        Object record = files.identity();
+        PollBackoff backoff = new PollBackoff(EXIT_DENSE_MILLIS, EXIT_POLL_MILLIS);
         try {
             while (true) {
-                require(ref, "awaitExit");
                 RunFacts facts = RunFacts.observe(files);
+                if (!Objects.equals(record, files.identity())) {
+                    require(ref, "awaitExit");
+                }
                 if (!facts.running()) {
                     return Optional.of(facts.exitCode() == null ? 0 : facts.exitCode());
                 }
