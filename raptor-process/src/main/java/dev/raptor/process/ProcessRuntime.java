@@ -590,8 +590,8 @@ public final class ProcessRuntime implements ContainerRuntime {
         // every millisecond at first, then further apart up to EXIT_POLL_MILLIS. The record is read and checked against
         // the ref once; each look then only checks that its directory is still the same one (a stat, where reading the
         // record was a third of a look's work), so a container removed or replaced meanwhile is NotFound as before.
+        Object record = files.identity(); // before the check: a record replaced in between fails the check
         require(ref, "awaitExit");
-        Object record = files.identity();
         PollBackoff backoff = new PollBackoff(EXIT_DENSE_MILLIS, EXIT_POLL_MILLIS);
         try {
             while (true) {
