@@ -33,24 +33,10 @@ class SyncsPerRoundTest {
 
     @Test
     void aRoundOfTheFleetSyncsOnceForTheCreateTwicePerPowerActionAndOnceForTheDelete() throws Exception {
-        Map<String, Long> syncs = new LinkedHashMap<>();
-        try (SqliteStore store = SqliteStore.open(dir.resolve("data"));
-             ServerFixture f = new ServerFixture(new FakeRuntime(), store, ControllerSettings.defaults(dir.resolve("volumes")))) {
-            long before = store.syncedCommits();
-            UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
-            before = count(syncs, "create", store, before);
-            assertThat(f.power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
-            before = count(syncs, "start", store, before);
-            assertThat(f.power(id, PowerAction.STOP)).isInstanceOf(PowerResult.Done.class);
-            before = count(syncs, "stop", store, before);
-            assertThat(f.fleet.delete(id, false).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS))
-                    .isInstanceOf(PowerResult.Done.class);
-            count(syncs, "delete", store, before);
-        }
         // create: the row with its "server created" entry. start and stop: the intent (desired state), then the state
         // the action ends in; the request and the state passed through ride on the latter. delete: the row's removal
         // alone, since its intent (stopped) is what the stopped server's row already holds.
-        assertThat(syncs).containsExactly(Map.entry("create", 1L), Map.entry("start", 2L), Map.entry("stop", 2L),
+        assertThat(syncsOfARound(false)).containsExactly(Map.entry("create", 1L), Map.entry("start", 2L), Map.entry("stop", 2L),
                 Map.entry("delete", 1L));
     }
 
@@ -61,41 +47,58 @@ class SyncsPerRoundTest {
      */
     @Test
     void aRoundOfOperationsWritesEachPendingRecordInItsIntentsCommit() throws Exception {
+        // start and stop: the intent with the operation's pending record, the state the action ends in, the answer.
+        // delete: its intent changes no desired state, so the pending record is synced alone; the row's removal; the answer.
+        assertThat(syncsOfARound(true)).containsExactly(Map.entry("create", 1L), Map.entry("start", 3L), Map.entry("stop", 3L),
+                Map.entry("delete", 3L));
+    }
+
+    /**
+     * Creates, starts, stops and deletes a server on a fresh store, with the API's operations or without, and counts
+     * the synced commits of each step.
+     */
+    private Map<String, Long> syncsOfARound(boolean operations) throws Exception {
         Map<String, Long> syncs = new LinkedHashMap<>();
-        try (SqliteStore store = SqliteStore.open(dir.resolve("data"));
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data-" + operations));
              ServerFixture f = new ServerFixture(new FakeRuntime(), store, ControllerSettings.defaults(dir.resolve("volumes")))) {
             OperationRecords records = store.operationRecords();
             long before = store.syncedCommits();
             UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
             before = count(syncs, "create", store, before);
             for (PowerAction action : new PowerAction[]{PowerAction.START, PowerAction.STOP}) {
-                OperationRecord begun = OperationRecord.pending("op-" + action.wireName(), id, action.wireName(), Instant.now());
-                assertThat(records.find(begun.id())).isEmpty();
+                OperationRecord begun = operations ? pending(records, action.wireName(), id) : null;
                 PowerResult result = f.fleet.power(id, action, begun).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS);
                 assertThat(result).isInstanceOf(PowerResult.Done.class);
                 answer(records, begun);
                 before = count(syncs, action.wireName(), store, before);
             }
-            OperationRecord delete = OperationRecord.pending("op-delete", id, "delete", Instant.now());
+            OperationRecord delete = operations ? pending(records, "delete", id) : null;
             assertThat(f.fleet.delete(id, false, delete).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS))
                     .isInstanceOf(PowerResult.Done.class);
             answer(records, delete);
             count(syncs, "delete", store, before);
-            assertThat(records.find("op-start").orElseThrow().status()).isEqualTo(OperationStatus.DONE);
-            assertThat(records.find("op-delete").orElseThrow().status()).isEqualTo(OperationStatus.DONE);
+            assertThat(records.count()).isEqualTo(operations ? 3 : 0);
         }
-        // start and stop: the intent with the operation's pending record, the state the action ends in, the answer.
-        // delete: its intent changes no desired state, so the pending record is synced alone; the row's removal; the answer.
-        assertThat(syncs).containsExactly(Map.entry("create", 1L), Map.entry("start", 3L), Map.entry("stop", 3L),
-                Map.entry("delete", 3L));
+        return syncs;
     }
 
-    /** What the API's operations write when the action answers. */
+    /** A new operation's pending record, not yet in the store. */
+    private static OperationRecord pending(OperationRecords records, String action, UUID server) {
+        OperationRecord begun = OperationRecord.pending("op-" + action, server, action, Instant.now());
+        assertThat(records.find(begun.id())).isEmpty();
+        return begun;
+    }
+
+    /** What the API's operations write when the action answers (nothing without an operation). */
     private static void answer(OperationRecords records, OperationRecord begun) {
+        if (begun == null) {
+            return;
+        }
         assertThat(records.find(begun.id())).as("pending before the answer").get()
                 .extracting(OperationRecord::status).isEqualTo(OperationStatus.PENDING);
         records.finish(new OperationRecord(begun.id(), begun.serverId(), begun.action(), OperationStatus.DONE, begun.createdAt(),
                 Instant.now(), null, null, null));
+        assertThat(records.find(begun.id())).get().extracting(OperationRecord::status).isEqualTo(OperationStatus.DONE);
     }
 
     @Test
