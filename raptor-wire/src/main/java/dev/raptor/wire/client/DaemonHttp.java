@@ -111,7 +111,6 @@ final class DaemonHttp implements AutoCloseable {
         // A WebSocket's frames, after its upgrade, are still dispatched (its connection
         // is a blocking one), so a console listener may block as before.
         transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         this.http = new HttpClient(transport);
         http.setExecutor(pool);
         http.setScheduler(new ScheduledExecutorScheduler("raptor-client-timer", true));
