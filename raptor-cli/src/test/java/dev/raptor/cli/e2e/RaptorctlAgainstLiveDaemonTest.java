@@ -220,6 +220,21 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlPsLinksNoCallSiteAtRunTimeWhateverTheServersAges(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "aged-on", "ps");
+        // the CREATED column's age is a string concatenation per branch (seconds, minutes, hours, days...), each a call
+        // site linked on first use: a bootstrap (method handles combined, interpreted) after the daemon's answer unless
+        // the ps cache's training linked it. Its canned list has fixed dates, so it reached one branch or another by the
+        // day it ran; this server is seconds or minutes old, as an operator's new servers (and the bench's) are
+        Path initLog = tree.resolve("class-init.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), "ps")).isEqualTo(expected)
+                .contains("aged-on");
+        assertThat(Files.readAllLines(initLog)).as("classes initialised by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("'dev/raptor/cli/output/Human'"))
+                .noneMatch(l -> l.contains("'java/lang/invoke/BootstrapMethodInvoker'"));
+    }
+
+    @Test
     void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "interpreted-on", "ps");
         // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
