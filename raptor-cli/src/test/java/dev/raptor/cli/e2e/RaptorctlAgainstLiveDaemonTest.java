@@ -235,6 +235,18 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlPsClosesItsSocketWithoutStartingTheJdksNetworking(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "closed-on", "ps");
+        // closing a connected channel in blocking mode asks sun.nio.ch.Net whether to shut its output down first, whose
+        // start-up (InetAddress, the extended socket options) a Unix socket read to its end has no use for
+        Path initLog = tree.resolve("class-init.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), "ps")).isEqualTo(expected);
+        assertThat(Files.readAllLines(initLog)).as("classes initialised by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("'sun/nio/ch/SocketChannelImpl'"))
+                .noneMatch(l -> l.contains("'sun/nio/ch/Net'") || l.contains("'java/net/InetAddress'"));
+    }
+
+    @Test
     void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "interpreted-on", "ps");
         // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
