@@ -247,6 +247,18 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlMapsItsAotCacheWhereItWasMadeToBe(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "mapped-on", "ps");
+        // mapped elsewhere (the JDK's default), every pointer in the cache is rewritten before main: all of it touched
+        Path aotLog = tree.resolve("aot.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:aot=info:file=" + aotLog), "ps")).isEqualTo(expected);
+        assertThat(Files.readAllLines(aotLog)).as("the AOT cache's mapping by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("Opened AOT cache"))
+                .anyMatch(l -> l.contains("Mapped static  region #0"))
+                .noneMatch(l -> l.contains("alternative address"));
+    }
+
+    @Test
     void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "interpreted-on", "ps");
         // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
