@@ -112,10 +112,14 @@ public final class SocketGet {
                         return;
                     }
                 }
-                // handed over before the close: the JDK's close of a connected socket initialises sun.nio.ch.Net
-                // (InetAddress, the extended socket options), which the caller need not wait for
+                // handed over before the close, which the caller need not wait for
                 body = SocketGet.body(answer.toByteArray());
                 answered.countDown();
+                // closed in non-blocking mode: the JDK's close of a connected channel in blocking mode first asks
+                // sun.nio.ch.Net whether to shut the output down, whose start-up (InetAddress, the extended socket
+                // options: some 25 classes initialised, interpreted) then competes for the CPU with the caller's
+                // printing. Unregistered and at its end, the channel closes at once either way.
+                channel.configureBlocking(false);
             } catch (IOException | RuntimeException e) {
                 // empty: the caller asks again through the client
             } finally {

@@ -195,10 +195,7 @@ class RaptorctlAgainstLiveDaemonTest {
         // each of these cost a quick ps several milliseconds, interpreted: a ServiceLoader over the class path (the JDK's
         // SelectorProvider lookup, System.exit's logger lookup) opens raptorctl.jar and indexes its entries, and
         // BigDecimal's class initialiser builds tables of powers of ten (see raptor-bench/README.md)
-        Path initLog = tree.resolve("class-init.log");
-        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), "ps", "-a"))
-                .isEqualTo(expected);
-        assertThat(Files.readAllLines(initLog)).as("classes initialised by bin/raptorctl ps -a")
+        assertThat(classesInitialisedByLaunched(tree, expected, "ps", "-a")).as("classes initialised by bin/raptorctl ps -a")
                 .anyMatch(l -> l.contains("'dev/raptor/cli/QuickPs'"))
                 .noneMatch(l -> l.contains("'java/util/ServiceLoader$LazyClassPathLookupIterator'")
                         || l.contains("'jdk/internal/logger/BootstrapLogger$DetectBackend'") || l.contains("'java/math/BigDecimal'"));
@@ -210,13 +207,45 @@ class RaptorctlAgainstLiveDaemonTest {
         // the socket's first use starts the JDK's security providers (tens of milliseconds, interpreted): on a thread of
         // its own it overlaps the reader's and the table's start-up on main; and Instant.parse (DateTimeFormatter's
         // constants) and a split on "\r\n" (java.util.regex) were start-up costs of their own (see raptor-bench/README.md)
-        Path initLog = tree.resolve("class-init.log");
-        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), "ps")).isEqualTo(expected);
-        List<String> initialised = Files.readAllLines(initLog);
-        assertThat(initialised).as("classes initialised by bin/raptorctl ps")
+        assertThat(classesInitialisedByLaunched(tree, expected, "ps")).as("classes initialised by bin/raptorctl ps")
                 .anyMatch(l -> l.contains("'sun/nio/ch/UnixDomainSockets'") && l.contains("by thread \"raptorctl-socket-get\""))
                 .anyMatch(l -> l.contains("'dev/raptor/cli/api/PlainJson'") && l.contains("by thread \"main\""))
                 .noneMatch(l -> l.contains("'java/time/format/DateTimeFormatter'") || l.contains("'java/util/regex/Pattern'"));
+    }
+
+    @Test
+    void binRaptorctlPsLinksNoCallSiteAtRunTimeWhateverTheServersAges(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "aged-on", "ps");
+        // the CREATED column's age is a string concatenation per branch (seconds, minutes, hours, days...), each a call
+        // site linked on first use: a bootstrap (method handles combined, interpreted) after the daemon's answer unless
+        // the ps cache's training linked it. Its canned list has fixed dates, so it reached one branch or another by the
+        // day it ran; this server is seconds or minutes old, as an operator's new servers (and the bench's) are
+        assertThat(expected).contains("aged-on");
+        assertThat(classesInitialisedByLaunched(tree, expected, "ps")).as("classes initialised by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("'dev/raptor/cli/output/Human'"))
+                .noneMatch(l -> l.contains("'java/lang/invoke/BootstrapMethodInvoker'"));
+    }
+
+    @Test
+    void binRaptorctlPsClosesItsSocketWithoutStartingTheJdksNetworking(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "closed-on", "ps");
+        // closing a connected channel in blocking mode asks sun.nio.ch.Net whether to shut its output down first, whose
+        // start-up (InetAddress, the extended socket options) a Unix socket read to its end has no use for
+        assertThat(classesInitialisedByLaunched(tree, expected, "ps")).as("classes initialised by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("'sun/nio/ch/SocketChannelImpl'"))
+                .noneMatch(l -> l.contains("'sun/nio/ch/Net'") || l.contains("'java/net/InetAddress'"));
+    }
+
+    @Test
+    void binRaptorctlMapsItsAotCacheWhereItWasMadeToBe(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "mapped-on", "ps");
+        // mapped elsewhere (the JDK's default), every pointer in the cache is rewritten before main: all of it touched
+        Path aotLog = tree.resolve("aot.log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:aot=info:file=" + aotLog), "ps")).isEqualTo(expected);
+        assertThat(Files.readAllLines(aotLog)).as("the AOT cache's mapping by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("Opened AOT cache"))
+                .anyMatch(l -> l.contains("Mapped static  region #0"))
+                .noneMatch(l -> l.contains("alternative address"));
     }
 
     @Test
@@ -235,6 +264,13 @@ class RaptorctlAgainstLiveDaemonTest {
                 .isEqualTo(expected);
         assertThat(compiledMethods(quick)).as("methods compiled by bin/raptorctl ps (with the JVM's thresholds: %s)",
                 compiledMethods(defaults)).isPositive().isLessThan(compiledMethods(defaults) / 2);
+    }
+
+    /** The lines of a class-initialisation log of {@code tree/bin/raptorctl args}, after checking that it printed {@code expected}. */
+    private List<String> classesInitialisedByLaunched(Path tree, String expected, String... args) throws Exception {
+        Path initLog = Files.createTempFile(tree, "class-init", ".log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), args)).isEqualTo(expected);
+        return Files.readAllLines(initLog);
     }
 
     /** The Java methods a run compiled, from its {@code jit+compilation} log (native wrappers are not compilations of code). */
