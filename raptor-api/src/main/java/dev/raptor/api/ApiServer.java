@@ -34,6 +34,7 @@ import dev.raptor.api.http.ClientAddress;
 import dev.raptor.api.http.ConnectionBuffers;
 import dev.raptor.api.http.ConnectorSelectors;
 import dev.raptor.api.http.CorsPolicy;
+import dev.raptor.api.http.PolledAnswer;
 import dev.raptor.api.http.RequestWait;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
@@ -363,6 +364,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.modifyHttpConfiguration(http -> http.setInputBufferSize(ConnectionBuffers.INPUT_BYTES));
             ByteBufferPool buffers = ConnectionBuffers.pool();
             config.http.prefer405over404 = true;
+            config.http.compressionStrategy = PolledAnswer.COMPRESSION; // Javalin's default, stated: the polled list decides alike
             config.http.defaultContentType = Responses.JSON;
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyWebSocketServletFactory(live.sockets()::configureFactory);

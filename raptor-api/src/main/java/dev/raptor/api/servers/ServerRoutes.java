@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.raptor.api.ApiSettings;
 import dev.raptor.api.Provisioning;
 import dev.raptor.api.http.JsonBody;
+import dev.raptor.api.http.PolledAnswer;
 import dev.raptor.api.http.Query;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.operations.Operation;
@@ -49,6 +50,8 @@ public final class ServerRoutes {
     private final BackupTimetable backups;
     /** Each server's encoded document, so that a list re-encodes only what changed. */
     private final EncodedServers encoded = new EncodedServers();
+    /** The list as last answered, compressed: a poll of an unchanged fleet is not compressed again. */
+    private final PolledAnswer answer = new PolledAnswer();
 
     /**
      * @param messages     the message sockets, whose connection state the documents show
@@ -93,7 +96,7 @@ public final class ServerRoutes {
             }
         }
         // the bytes Jackson would write for a ServerList of these documents (ServerListBytesTest)
-        ctx.status(200).contentType(Responses.JSON).result(encoded.list(documents, all));
+        answer.send(ctx, 200, encoded.list(documents, all));
     }
 
     public void get(Context ctx) {

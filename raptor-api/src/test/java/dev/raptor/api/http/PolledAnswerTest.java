@@ -1,0 +1,126 @@
+package dev.raptor.api.http;
+
+import dev.raptor.api.testing.TestNode;
+import io.javalin.compression.Compressor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /servers} as a polling panel sees it on one real keep-alive connection: every answer has an exact
+ * {@code Content-Length} (no chunks), a client that accepts gzip gets gzip that decodes to exactly the plain answer,
+ * an unchanged list is compressed once and sent again from the kept bytes, and a change shows in the next poll.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class PolledAnswerTest {
+
+    @Test
+    void pollsOnOneConnectionGetExactLengthsAndGzipThatDecodesToThePlainListFollowingEveryChange(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.onFakeEngine(dir);
+             Socket socket = new Socket("127.0.0.1", node.api.port())) {
+            socket.setSoTimeout((int) TestNode.HANG.toMillis()); // only catches a hang
+            String id = null;
+            // more than Jetty's 32 KiB output buffer: a smaller answer fits it whole, and Jetty sets the length itself
+            for (int i = 0; i < 50; i++) {
+                TestNode.Res created = node.post("/api/v1/servers", TestNode.gameServer("polled-" + i, 0));
+                assertThat(created.status()).as(created.toString()).isEqualTo(201);
+                id = created.json().get("id").asText();
+            }
+            Answer plain = null;
+            for (int i = 0; i < 20; i++) { // one connection all along: each answer must end where its length says
+                boolean gzip = i % 2 == 0;
+                Answer a = get(socket, node.apiKey, gzip);
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.headers()).as("answer %d's headers", i).containsKey("content-length").doesNotContainKey("transfer-encoding");
+                if (gzip) {
+                    assertThat(a.headers()).containsEntry("content-encoding", "gzip");
+                    assertThat(gunzip(a.body())).as("the gzip answer decoded").isEqualTo(get(socket, node.apiKey, false).body());
+                } else {
+                    assertThat(a.headers()).doesNotContainKey("content-encoding");
+                    plain = a;
+                }
+            }
+            assertThat(plain.body().length).as("the plain list's size").isGreaterThan(32 * 1024);
+            TestNode.Res patched = node.send("PATCH", "/api/v1/servers/" + id, "{\"environment\": {\"BOOT_DELAY\": \"9\"}}",
+                    "Authorization", "Bearer " + node.apiKey);
+            assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+            String after = new String(gunzip(get(socket, node.apiKey, true).body()), StandardCharsets.UTF_8);
+            assertThat(after).as("the list after a change, compressed").contains("\"BOOT_DELAY\":\"9\"")
+                    .isEqualTo(new String(get(socket, node.apiKey, false).body(), StandardCharsets.UTF_8));
+            assertThat(new String(plain.body(), StandardCharsets.UTF_8)).doesNotContain("\"BOOT_DELAY\":\"9\"");
+        }
+    }
+
+    @Test
+    void anUnchangedAnswerIsCompressedOnceAndAChangedOneAgain() throws Exception {
+        PolledAnswer answer = new PolledAnswer();
+        Compressor gzip = PolledAnswer.COMPRESSION.findMatchingCompressor("gzip");
+        byte[] json = "{\"servers\":[],\"count\":0,\"pad\":\"%s\"}".formatted("x".repeat(4000)).getBytes(StandardCharsets.UTF_8);
+        byte[] first = answer.compressed(json, gzip);
+        assertThat(answer.compressed(json.clone(), gzip)).as("equal bytes: the kept compressed answer").isSameAs(first);
+        byte[] changed = json.clone();
+        changed[changed.length - 3] = 'y';
+        byte[] second = answer.compressed(changed, gzip);
+        assertThat(second).isNotSameAs(first);
+        assertThat(gunzip(second)).isEqualTo(changed);
+        assertThat(gunzip(first)).isEqualTo(json);
+    }
+
+    private record Answer(int status, Map<String, String> headers, byte[] body) {
+    }
+
+    /** One GET /servers written on {@code socket} and its answer read by its Content-Length (a chunked one fails). */
+    private static Answer get(Socket socket, String key, boolean gzip) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /api/v1/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n"
+                + (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String statusLine = line(in);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            int colon = h.indexOf(':');
+            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        }
+        String length = headers.get("content-length");
+        assertThat(length).as("Content-Length of %s %s", statusLine, headers).isNotNull();
+        byte[] body = in.readNBytes(Integer.parseInt(length));
+        assertThat(body).as("the body's bytes, as many as its Content-Length").hasSize(Integer.parseInt(length));
+        return new Answer(Integer.parseInt(statusLine.split(" ")[1]), headers, body);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the daemon closed the connection mid-answer");
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] gunzip(byte[] gz) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+}
