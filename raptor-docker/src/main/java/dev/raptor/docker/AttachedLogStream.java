@@ -174,7 +174,9 @@ final class AttachedLogStream {
     /** Frames of the attach stream (multiplexed: no TTY), handed to their stream's seam as they arrive. */
     private void readAttach(InputStream body) throws IOException {
         byte[] header = new byte[8];
-        byte[] buffer = new byte[READ_BYTES];
+        // grown to the largest frame met, up to READ_BYTES: most servers write short lines, and every recreate
+        // attaches again (a whole 64 KiB per attach before, kept for the container's life)
+        byte[] buffer = new byte[EngineLogStream.FIRST_BUFFER_BYTES];
         while (true) {
             int got = body.readNBytes(header, 0, 8);
             if (got == 0) {
@@ -191,6 +193,9 @@ final class AttachedLogStream {
             };
             long size = ((header[4] & 0xffL) << 24) | ((header[5] & 0xffL) << 16) | ((header[6] & 0xffL) << 8) | (header[7] & 0xffL);
             while (size > 0) {
+                if (size > buffer.length && buffer.length < READ_BYTES) {
+                    buffer = new byte[(int) Math.min(READ_BYTES, Math.max(size, buffer.length * 2L))];
+                }
                 int n = body.read(buffer, 0, (int) Math.min(size, buffer.length));
                 if (n < 0) {
                     throw new EOFException("the engine's attach stream ended inside a frame");

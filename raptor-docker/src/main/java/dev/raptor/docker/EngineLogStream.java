@@ -46,6 +46,8 @@ final class EngineLogStream {
 
     /** Payload bytes handed over at a time; a longer frame is delivered in several pieces with one stamp. */
     static final int PIECE_BYTES = 64 * 1024;
+    /** A read's first buffer; it grows (to {@link #PIECE_BYTES} at most) when a frame needs more. */
+    static final int FIRST_BUFFER_BYTES = 1024;
 
     /**
      * Part of one engine frame: {@code length} bytes of {@code bytes} from {@code offset}, valid only during the
@@ -103,7 +105,9 @@ final class EngineLogStream {
     /** Reads frames until the end of {@code body}; {@code what} names the stream in the log. */
     static void read(InputStream body, Instant since, ResultCallback<Piece> callback, String what) throws IOException {
         byte[] header = new byte[8];
-        byte[] buffer = new byte[PIECE_BYTES];
+        // grown to the largest piece met, up to PIECE_BYTES: a recreate's seam reads and a console's history are
+        // lines of a few dozen bytes, and each read allocated a whole 64 KiB piece buffer before (a few per follow)
+        byte[] buffer = new byte[FIRST_BUFFER_BYTES];
         Instant[] lastStamp = new Instant[2]; // per stream: stdout, stderr
         long replayed = 0;
         while (true) {
@@ -125,7 +129,10 @@ final class EngineLogStream {
             boolean skip = false;
             boolean first = true;
             while (size > 0) {
-                int want = (int) Math.min(size, buffer.length);
+                int want = (int) Math.min(size, PIECE_BYTES);
+                if (want > buffer.length) {
+                    buffer = new byte[Math.min(PIECE_BYTES, Math.max(want, buffer.length * 2))];
+                }
                 int n = body.readNBytes(buffer, 0, want);
                 if (n < want) {
                     throw new EOFException("the engine's log stream ended inside a frame");

@@ -122,6 +122,54 @@ class EngineLogStreamTest {
     }
 
     @Test
+    void framesLongerThanAllBeforeThemComeWholeInPiecesOfAtMostOnePiece() throws IOException {
+        var out = new ByteArrayOutputStream();
+        List<String> texts = List.of("a", "b".repeat(3000), "c".repeat(EngineLogStream.PIECE_BYTES + 5), "d",
+                "e".repeat(EngineLogStream.FIRST_BUFFER_BYTES + 1));
+        for (String t : texts) {
+            frame(out, 1, "2026-11-24T14:07:38.212369428Z " + t);
+        }
+        List<Integer> lengths = new ArrayList<>();
+        ResultCallback<EngineLogStream.Piece> sizes = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(EngineLogStream.Piece p) {
+                lengths.add(p.length());
+                callback.onNext(p);
+            }
+        };
+
+        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), null, sizes, "test");
+
+        assertThat(String.join("", got.stream().map(Got::text).toList())).isEqualTo(String.join("", texts));
+        assertThat(lengths).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(EngineLogStream.PIECE_BYTES));
+        assertThat(got).allSatisfy(g -> assertThat(g.at()).isEqualTo(T1));
+    }
+
+    /**
+     * A recreate reads the log several times to find the console's seam, each read a few short lines: a read must
+     * not cost a whole piece buffer (64 KiB each before). Counted in bytes this thread allocated, not timed.
+     */
+    @Test
+    void aReadOfShortLinesAllocatesNoWholePieceBuffer() throws IOException {
+        var out = new ByteArrayOutputStream();
+        frame(out, 1, "2026-11-24T14:07:38.212369428Z ready");
+        frame(out, 2, "2026-11-24T14:07:38.212369429Z warn");
+        frame(out, 1, "2026-11-24T14:07:38.212369429Z listening on 25565");
+        byte[] bytes = out.toByteArray();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        EngineLogStream.read(new ByteArrayInputStream(bytes), null, callback, "warm-up");
+        int reads = 20;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < reads; i++) {
+            EngineLogStream.read(new ByteArrayInputStream(bytes), null, callback, "test");
+        }
+        long perRead = (threads.getCurrentThreadAllocatedBytes() - before) / reads;
+
+        assertThat(perRead).isLessThan(EngineLogStream.PIECE_BYTES / 4);
+        assertThat(got).hasSize(3 * (reads + 1));
+    }
+
+    @Test
     void otherRfc3339FormsAreReadAndUnstampedFramesAreKept() throws IOException {
         var out = new ByteArrayOutputStream();
         frame(out, 1, "2026-11-24T15:07:38.5+01:00 offset\n");

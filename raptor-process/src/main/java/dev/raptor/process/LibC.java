@@ -38,9 +38,9 @@ final class LibC {
     static final int O_CLOEXEC = 0x80000;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
 
     private static final MethodHandle KILL = downcall("kill",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPTION);
@@ -81,7 +81,7 @@ final class LibC {
     }
 
     @SuppressWarnings("restricted") // the reason this class exists; the JVM is started with --enable-native-access
-    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, options);
@@ -228,11 +228,11 @@ final class LibC {
         }
     }
 
-    static int errno(MemorySegment state) {
+    private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
-    static RuntimeException rethrow(Throwable t) {
+    private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }

@@ -5,8 +5,6 @@ import dev.raptor.core.runtime.LogRequest;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -22,6 +20,8 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
     static final Duration PUMP_GRACE = Duration.ofSeconds(2);
     /** The first pause after lines arrived: more of the same burst is likely soon. */
     private static final Duration AFTER_OUTPUT = Duration.ofMillis(10);
+    /** How long a follow looks every millisecond at first: a start waits for its ready line, often printed within that. */
+    private static final Duration DENSE_AT_FIRST = Duration.ofMillis(20);
 
     private final RecordFiles files;
     private final UUID serverId;
@@ -37,7 +37,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
 
     @Override
     public void run(ThreadSubscription<LogLine> out) throws IOException {
-        Object identity = identity(files.dir());
+        Object identity = files.identity();
         ConsoleLog log = new ConsoleLog(files, serverId);
         RunFacts facts = RunFacts.observe(files);
         if (!facts.running()) {
@@ -54,12 +54,12 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
         }
         ConsoleLog.Position pos = history.next();
         Instant endedAt = null;
-        // A follower usually begins as a run begins (a start waits for its ready line): the first looks come
-        // within milliseconds, then further apart up to the poll interval, so a boot's first lines are seen
-        // at once instead of after half a poll interval on average. Output comes in bursts (a boot, a
+        // A follower usually begins as a run begins (a start waits for its ready line): the looks come every
+        // millisecond for the first DENSE_AT_FIRST, then further apart up to the poll interval, so a boot's first
+        // lines are seen at once instead of after half a poll interval on average. Output comes in bursts (a boot, a
         // command's answer): after lines, the next look is AFTER_OUTPUT away, not at once, so a chatty
         // server costs a few looks per burst rather than one per line.
-        PollBackoff backoff = new PollBackoff(poll.toMillis());
+        PollBackoff backoff = new PollBackoff(DENSE_AT_FIRST.toMillis(), poll.toMillis());
         while (out.isOpen()) {
             ConsoleLog.Chunk chunk = log.readFrom(pos, request.since(), false);
             pos = chunk.next();
@@ -72,7 +72,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
                 backoff.restartAt(AFTER_OUTPUT.toMillis());
                 continue;
             }
-            if (!Objects.equals(identity, identity(files.dir()))) {
+            if (!Objects.equals(identity, files.identity())) {
                 return; // removed (and maybe made anew: that is another container)
             }
             if (RunFacts.observe(files).running()) {
@@ -100,14 +100,6 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
         long until = System.nanoTime() + PUMP_GRACE.toNanos();
         while (!files.pumpFinished() && System.nanoTime() - until < 0 && Files.isDirectory(files.dir())) {
             Pause.millis(10);
-        }
-    }
-
-    private static Object identity(Path dir) {
-        try {
-            return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null;
         }
     }
 }

@@ -95,20 +95,15 @@ public final class ProcessRuntime implements ContainerRuntime {
     private static final long EXIT_POLL_MILLIS = 10;
     /** How often a start looks for the supervisor's main.pid, at most. */
     private static final long START_POLL_MILLIS = 5;
-    /** The record files whose writing ends a start's wait: the server's pid, or the run's exit before it. */
-    private static final Set<String> START_FILES = Set.of("main.pid", "exit");
-    /** The record file whose writing ends a wait for the run's end (the supervisor ends right after it). */
-    private static final Set<String> EXIT_FILES = Set.of("exit");
+    /**
+     * How long a start looks for main.pid every millisecond before the pauses grow: the supervisor writes it some
+     * 10 to 30 ms after its spawn on 2 cores, where a pause grown to 5 ms would see it up to 5 ms late.
+     */
+    private static final long START_DENSE_MILLIS = 30;
+    /** How long a wait for an exit looks every millisecond first: a signalled server's exit is recorded within a few. */
+    private static final long EXIT_DENSE_MILLIS = 20;
     /** How long a signal waits for a just-started server's command to run before it is sent again (see resendOnceStarted). */
     private static final Duration SIGNAL_RESEND_PATIENCE = Duration.ofSeconds(2);
-    /**
-     * {@code -Draptor.process.waits=kernel}: waits are also woken by the kernel's reports (a pidfd per supervisor and
-     * inotify on the records, one watcher thread) where the kernel has them. Unset (or {@code poll}): waits look at
-     * the records on their own only. Polling is the default because it measured faster: a quiet run of the bench's
-     * {@code process} scenario on 2 cores (2026-12-06) gave 48.7 ms of overhead per round polling against 61.0 ms with
-     * the kernel's reports (every step slower: the watcher thread's wake-ups compete with the round for the cores).
-     */
-    static final String WAITS_PROPERTY = "raptor.process.waits";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String API_VERSION = "1";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -125,14 +120,10 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<ThreadSubscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
     private final HealthChecks healthChecks;
-    /** Wakes the waits for a start, an exit and a supervisor's end as soon as the kernel reports them. */
-    private final RunWatcher watcher;
     private volatile boolean closed;
 
-    private ProcessRuntime(ProcessRuntimeConfig config, StateDirectory state, HostTools tools, ServerUser user, Cgroups cgroups,
-                           RunWatcher watcher) {
+    private ProcessRuntime(ProcessRuntimeConfig config, StateDirectory state, HostTools tools, ServerUser user, Cgroups cgroups) {
         this.config = config;
-        this.watcher = watcher;
         this.state = state;
         this.tools = tools;
         this.user = user;
@@ -168,19 +159,13 @@ public final class ProcessRuntime implements ContainerRuntime {
      * @throws EngineException.Unavailable when this host cannot run servers this way (a required program is missing)
      */
     public static ProcessRuntime open(ProcessRuntimeConfig config) {
-        return open(config, "kernel".equals(System.getProperty(WAITS_PROPERTY)) ? RunWatcher.Mode.REPORTS_AND_LOOKS : RunWatcher.Mode.LOOKS);
-    }
-
-    /** As {@link #open(ProcessRuntimeConfig)}, its waits told what happened as {@code waits} says (tests of each way). */
-    static ProcessRuntime open(ProcessRuntimeConfig config, RunWatcher.Mode waits) {
         Objects.requireNonNull(config, "config");
         try {
             HostTools tools = HostTools.find();
             StateDirectory state = new StateDirectory(config.stateDir());
             ServerUser user = ServerUser.resolve(config.serverUser(), tools);
             Cgroups cgroups = Cgroups.detect(config.cgroupParent());
-            ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups,
-                    RunWatcher.open(waits, config.pollInterval().toMillis()));
+            ProcessRuntime runtime = new ProcessRuntime(config, state, tools, user, cgroups);
             runtime.finishLeftovers();
             runtime.healthChecks.start();
             log.debug("process runtime over {}: servers run as {} ({}), cgroups {}", config.stateDir(), user, user.origin(), cgroups.describe());
@@ -280,7 +265,6 @@ public final class ProcessRuntime implements ContainerRuntime {
         details.put("stateDir", config.stateDir().toString());
         details.put("awk", tools.awk().toString());
         details.put("logRotation", config.logFiles() + " x " + config.logFileBytes() + " bytes");
-        details.put("runWaits", watcher.kernel() ? "kernel reports (pidfd, inotify)" : "polling");
         // the "engine" is Raptor's own supervisor, so its version is Raptor's; the kernel is a detail, not the engine
         return new RuntimeInfo(name(), ownVersion(), API_VERSION, details, warnings);
     }
@@ -444,20 +428,18 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     /** Waits until the supervisor has spawned the server (main.pid written) or recorded why not (exit). */
     private void awaitMainProcess(UUID id, RecordFiles files, Supervisor.Launch launch, Deadline deadline) {
-        try (RunWatcher.Watch watch = watcher.watchChild(files.dir(), launch.supervisorPid(), START_FILES, START_POLL_MILLIS)) {
-            while (!spawned(files)) {
-                boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
-                if (!supervisorAlive && !spawned(files)) {
-                    files.recordExitIfAbsent(RunFacts.LOST);
-                    log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());
-                    return;
-                }
-                if (deadline.expired()) {
-                    throw new EngineException.Timeout(id, "start", "the supervisor did not start the server before the deadline", null);
-                }
-                watch.pause(deadline.remainingMillis());
+        PollBackoff backoff = new PollBackoff(START_DENSE_MILLIS, START_POLL_MILLIS);
+        while (!spawned(files)) {
+            boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
+            if (!supervisorAlive && !spawned(files)) {
+                files.recordExitIfAbsent(RunFacts.LOST);
+                log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());
+                return;
             }
-            watch.seen();
+            if (deadline.expired()) {
+                throw new EngineException.Timeout(id, "start", "the supervisor did not start the server before the deadline", null);
+            }
+            backoff.pause(deadline.remainingMillis());
         }
     }
 
@@ -589,17 +571,14 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     private void awaitSupervisorExit(RecordFiles files, Deadline deadline) {
         Deadline wait = deadline.atMost(Duration.ofSeconds(5));
-        ProcessId supervisor = RunFacts.observe(files).supervisor();
-        try (RunWatcher.Watch watch = watcher.watch(files.dir(), supervisor, Set.of(), EXIT_POLL_MILLIS)) {
-            while (!wait.expired()) {
-                RunFacts facts = RunFacts.observe(files);
-                boolean supervisorAlive = facts.supervisor() != null && facts.supervisor().alive();
-                if (!supervisorAlive) {
-                    watch.seen();
-                    return;
-                }
-                watch.pause(wait.remainingMillis());
+        PollBackoff backoff = new PollBackoff(EXIT_DENSE_MILLIS, EXIT_POLL_MILLIS);
+        while (!wait.expired()) {
+            RunFacts facts = RunFacts.observe(files);
+            boolean supervisorAlive = facts.supervisor() != null && facts.supervisor().alive();
+            if (!supervisorAlive) {
+                return;
             }
+            backoff.pause(wait.remainingMillis());
         }
     }
 
@@ -607,21 +586,26 @@ public final class ProcessRuntime implements ContainerRuntime {
     public Optional<Integer> awaitExit(ContainerRef ref, Deadline deadline) {
         UUID id = ref.serverId();
         RecordFiles files = state.record(id);
-        // The supervisor records the exit and ends right after: its end (a pidfd) or the exit file (inotify) wakes
-        // the wait at once. Where the kernel cannot report them, a look is a few small file reads: a signalled server
-        // usually ends within milliseconds, so the wait looks often at first, then every EXIT_POLL_MILLIS.
-        try (RunWatcher.Watch watch = watcher.watch(files.dir(), RunFacts.observe(files).supervisor(), EXIT_FILES, EXIT_POLL_MILLIS)) {
+        // A look is a few small file reads: a signalled server usually ends within milliseconds, so the wait looks
+        // every millisecond at first, then further apart up to EXIT_POLL_MILLIS. The record is read and checked against
+        // the ref once; each look then only checks that its directory is still the same one (a stat, where reading the
+        // record was a third of a look's work), so a container removed or replaced meanwhile is NotFound as before.
+        Object record = files.identity(); // before the check: a record replaced in between fails the check
+        require(ref, "awaitExit");
+        PollBackoff backoff = new PollBackoff(EXIT_DENSE_MILLIS, EXIT_POLL_MILLIS);
+        try {
             while (true) {
-                require(ref, "awaitExit");
                 RunFacts facts = RunFacts.observe(files);
+                if (!Objects.equals(record, files.identity())) {
+                    require(ref, "awaitExit");
+                }
                 if (!facts.running()) {
-                    watch.seen();
                     return Optional.of(facts.exitCode() == null ? 0 : facts.exitCode());
                 }
                 if (deadline.expired()) {
                     return Optional.empty();
                 }
-                watch.pause(deadline.remainingMillis());
+                backoff.pause(deadline.remainingMillis());
             }
         } catch (Pause.Interrupted e) {
             throw new EngineException.Timeout(id, "awaitExit", "interrupted", e);
@@ -772,7 +756,6 @@ public final class ProcessRuntime implements ContainerRuntime {
     public void close() {
         closed = true;
         healthChecks.close();
-        watcher.close();
         for (ThreadSubscription<?> s : List.copyOf(subscriptions)) {
             s.close();
         }
@@ -786,11 +769,6 @@ public final class ProcessRuntime implements ContainerRuntime {
         require(ref, "mainPid");
         RunFacts facts = RunFacts.observe(state.record(ref.serverId()));
         return facts.running() && facts.main() != null && facts.main().alive() ? OptionalLong.of(facts.main().pid()) : OptionalLong.empty();
-    }
-
-    /** The watcher behind this runtime's waits (tests: whether the kernel reported what a wait saw). */
-    RunWatcher watcher() {
-        return watcher;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,19 @@ record RecordFiles(Path dir) {
 
     Path metadata() {
         return dir.resolve(ContainerRecord.FILE);
+    }
+
+    /**
+     * Which directory this is on disk (its file key), or null when there is none: a record removed and made anew
+     * under the same path (another container of the same server) has another. One stat, where reading the record
+     * to compare its id is an open, three reads and a parse.
+     */
+    Object identity() {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     Path started() {

@@ -22,8 +22,8 @@
  *   <li>records and runs: {@link dev.raptor.process.StateDirectory}, {@link dev.raptor.process.ContainerRecord},
  *       {@link dev.raptor.process.Supervisor}, {@link dev.raptor.process.RunFacts}</li>
  *   <li>processes: {@link dev.raptor.process.ProcessId}, {@link dev.raptor.process.ProcessTable},
- *       {@link dev.raptor.process.RunKiller}, {@link dev.raptor.process.LibC}; waits woken by the kernel, opt-in (a
- *       supervisor's end, a record's new files): {@link dev.raptor.process.RunWatcher}, {@link dev.raptor.process.KernelEvents}</li>
+ *       {@link dev.raptor.process.RunKiller}, {@link dev.raptor.process.LibC}; waits for a start and an exit:
+ *       {@link dev.raptor.process.PollBackoff}</li>
  *   <li>limits: {@link dev.raptor.process.Cgroups} (v1, v2 or none), {@link dev.raptor.process.ServerCgroup}</li>
  *   <li>console: {@link dev.raptor.process.StdinFifo}, {@link dev.raptor.process.ConsoleLog},
  *       {@link dev.raptor.process.LogFollower}</li>

@@ -31,8 +31,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -263,6 +266,59 @@ class ProcessRuntimeTest extends RuntimeTest {
         Console console = booted(game().build());
 
         assertThat(runtime.awaitExit(console.ref(), Deadline.in(Duration.ofMillis(500)))).isEmpty();
+    }
+
+    @Test
+    void awaitExitOfAContainerWhoseRecordWentAwayDuringTheWaitIsNotFound() throws Exception {
+        ContainerRef ref = started(shell("exec sleep 1000"));
+        RecordFiles moved = new RecordFiles(tmp.resolve("moved-record"));
+        CompletableFuture<Optional<Integer>> exit = waitingForTheExit(ref);
+
+        Files.move(recordOf(ref).dir(), moved.dir()); // the run goes on, its record is gone: no exit is ever written there
+
+        try {
+            assertThatThrownBy(() -> exit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(EngineException.NotFound.class);
+        } finally {
+            Files.move(moved.dir(), recordOf(ref).dir());
+            runtime.remove(ref, soon());
+        }
+    }
+
+    @Test
+    void awaitExitOfAContainerReplacedDuringTheWaitIsNotFoundNotTheNewContainersState() throws Exception {
+        ServerSpec spec = shell("exec sleep 1000");
+        ContainerRef first = started(spec);
+        RecordFiles moved = new RecordFiles(tmp.resolve("moved-record"));
+        CompletableFuture<Optional<Integer>> exit = waitingForTheExit(first);
+
+        Files.move(recordOf(first).dir(), moved.dir());
+        ContainerRef second = create(spec).ref(); // same server, same record path: another container, not running
+
+        try {
+            assertThatThrownBy(() -> exit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(EngineException.NotFound.class);
+        } finally {
+            RunKiller.kill(moved, RunFacts.observe(moved), ServerCgroup.NONE, soon());
+            runtime.remove(second, soon());
+        }
+    }
+
+    private RecordFiles recordOf(ContainerRef ref) {
+        return new RecordFiles(tmp.resolve("process").resolve(ref.serverId().toString()));
+    }
+
+    /** awaitExit on a thread of its own, once it is past its first look (pausing before the next: the server runs). */
+    private CompletableFuture<Optional<Integer>> waitingForTheExit(ContainerRef ref) {
+        CompletableFuture<Optional<Integer>> exit = new CompletableFuture<>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                exit.complete(runtime.awaitExit(ref, soon()));
+            } catch (RuntimeException e) {
+                exit.completeExceptionally(e);
+            }
+        });
+        await().atMost(PATIENCE).until(() -> waiter.getState() == Thread.State.TIMED_WAITING || exit.isDone());
+        assertThat(exit).as("still waiting: the server runs").isNotDone();
+        return exit;
     }
 
     @Test

@@ -82,9 +82,13 @@ public final class StormScenario implements Scenario {
             Samples idle = new Samples();
             int[] idleTimeouts = {0};
             long t = System.nanoTime();
+            double idleFrom = uptime(daemon);
+            double idleCpu = dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid());
             while (!Bench.past(t, IDLE_POLL)) {
                 poll(poller, idle, idleTimeouts);
             }
+            double idleTo = uptime(daemon);
+            idleCpu = dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()) - idleCpu;
 
             java.util.Map<String, String> before = containers(api);
             Samples storm = new Samples();
@@ -95,6 +99,7 @@ public final class StormScenario implements Scenario {
             double[] cpu0 = {dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()),
                     dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()), dev.raptor.bench.stats.ProcessCpu.seconds(dockerd)};
             long pausesMark = safepoints.mark();
+            double stormFrom = uptime(daemon);
             long stormStart = System.nanoTime();
             Thread storm0 = Thread.ofVirtual().start(() -> {
                 try {
@@ -113,6 +118,11 @@ public final class StormScenario implements Scenario {
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
+            double stormTo = uptime(daemon);
+            // to split the daemon's -Xlog:gc (uptime-stamped, e.g. from --daemon-jvm) into the idle poll's and the storm's
+            System.out.printf(java.util.Locale.ROOT, "storm: windows in the daemon's uptime (s, from its process start): idle %.2f-%.2f "
+                    + "(%d polls, daemon %.1f CPU s), storm %.2f-%.2f%n", idleFrom, idleTo, idle.count() + idleTimeouts[0], idleCpu,
+                    stormFrom, stormTo);
             Samples pauses = safepoints.pausesSince(pausesMark);
             String gc = collector(daemon);
             System.out.printf(java.util.Locale.ROOT, "storm: CPU seconds during the storm (%.1f s wall, %d cores = %.1f CPU s): daemon %.1f, "
@@ -158,6 +168,12 @@ public final class StormScenario implements Scenario {
             Parallel.closeAll(sockets);
             bench.cleanupContainers();
         }
+    }
+
+    /** Seconds since the daemon's process started (its JVM's uptime, within the JVM's own start-up). */
+    private static double uptime(DaemonProcess daemon) {
+        return ProcessHandle.of(daemon.pid()).flatMap(p -> p.info().startInstant())
+                .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** The daemon's garbage collector, as its JVM names it ({@code jcmd VM.info}); "?" when it cannot be read. */

@@ -16,9 +16,12 @@ public enum ContainerHealth {
     /** The check failed {@code retries} times in a row. */
     UNHEALTHY;
 
+    /** Made once: every server's document asks for it on every list. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** {@code none}, {@code starting}, {@code healthy} or {@code unhealthy}: the API's word. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** The engine's word for it ({@code starting}, {@code healthy}, {@code unhealthy}); anything else is NONE. */

@@ -11,9 +11,12 @@ import java.util.Locale;
 public enum ServerState {
     OFFLINE, STARTING, RUNNING, STOPPING, INSTALLING, INSTALL_FAILED, NODE_UNAVAILABLE;
 
+    /** Made once: every server's document and every state event asks for it (see {@link DesiredState}). */
+    private final String wireName = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** {@code offline}, ..., {@code installing}, {@code install-failed}, {@code node-unavailable}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return wireName;
     }
 
     public static ServerState parse(String text) {
