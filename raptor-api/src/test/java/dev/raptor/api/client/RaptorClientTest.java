@@ -258,6 +258,50 @@ class RaptorClientTest {
     }
 
     @Test
+    void aConsoleReadAsBytesGetsItsOutputAsTheFramesBytesAndEveryOtherMessageParsed() throws Exception {
+        ServerClient server = running("c-bytes");
+        int lines = 20_000;
+        java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+        List<String> outputs = new CopyOnWriteArrayList<>();
+        List<String> states = new CopyOnWriteArrayList<>();
+        try (ConsoleWebSocket console = tcp.server(server.id()).console(new ConsoleWebSocket.OutputBytes() {
+            @Override
+            public void onOutputFrame(java.nio.ByteBuffer json, boolean last) {
+                byte[] b = new byte[json.remaining()];
+                json.get(b);
+                message.writeBytes(b);
+                if (last) {
+                    outputs.add(message.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    message.reset();
+                }
+            }
+
+            @Override
+            public void onStatus(String state) {
+                states.add(state);
+            }
+        })) {
+            assertThat(console.awaitAuthenticated(WAIT)).isTrue();
+            await().atMost(WAIT).until(() -> states.contains("running"));
+            console.sendCommand("flood " + lines);
+            await().atMost(WAIT).until(() -> outputs.stream().anyMatch(o -> o.contains("line " + lines + "\"")
+                    || o.contains("line " + lines + "\\n")));
+        }
+        List<String> received = new java.util.ArrayList<>();
+        for (String o : outputs) {
+            assertThat(o).startsWith(ConsoleWebSocket.OutputBytes.OUTPUT_PREFIX);
+            SocketMessage m = SocketMessage.parse(o);
+            assertThat(m.event()).isEqualTo(SocketMessage.CONSOLE_OUTPUT);
+            m.args().forEach(a -> received.addAll(List.of(a.split("\n"))));
+        }
+        List<String> flood = received.stream().filter(l -> l.startsWith("line ")).toList();
+        assertThat(flood).hasSize(lines);
+        for (int i = 0; i < lines; i++) {
+            assertThat(flood.get(i)).isEqualTo("line " + (i + 1));
+        }
+    }
+
+    @Test
     void aServerTokenOpensTheConsoleItAllowsAndNothingElse() throws Exception {
         ServerClient server = running("c-token");
         TokenDocument token = unix.server(server.id()).token(List.of("console.read", "console.write"), Duration.ofMinutes(5));

@@ -4,29 +4,37 @@ import dev.raptor.wire.client.ConsoleWebSocket;
 import dev.raptor.wire.client.RaptorClient;
 import dev.raptor.wire.console.SocketMessage;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One console WebSocket ({@link ConsoleWebSocket}, authenticated with the client's API key as a panel
  * would be), counting {@code console output} lines as a browser would receive them: a message may carry
- * one line or a batch of lines, in one argument or several. Remembers when it saw a chosen marker line
- * (e.g. {@code line 20000}), and the lines the daemon said it dropped. Its reading is kept as cheap as
- * the harness's earlier reader: each message is parsed once (by the client) and scanned once, with no
- * copy of its lines.
+ * one line or a batch of lines. It reads output as cheaply as {@code docker logs -f}'s reader reads its
+ * pipe ({@link ConsoleWebSocket.OutputBytes}: each frame's bytes are scanned where the client read them,
+ * no string, no JSON tree, nothing allocated per frame), so that a fan-out figure is about the daemon and
+ * not about the reader. Checks that a flood's lines come once each and in order ({@link FloodTally}),
+ * remembers when the flood's last line arrived, the lines the daemon said it dropped, and the messages and
+ * bytes it took.
  */
-public final class ConsoleCounter implements ConsoleWebSocket.Listener, AutoCloseable {
+public final class ConsoleCounter implements ConsoleWebSocket.OutputBytes, AutoCloseable {
     private static final Pattern DROPPED = Pattern.compile("^(\\d+) ");
+    private static final int PREFIX_BYTES = OUTPUT_PREFIX.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 
-    private final AtomicLong lines = new AtomicLong();
-    private final AtomicLong floodLines = new AtomicLong();
-    private final AtomicLong droppedLines = new AtomicLong();
-    private volatile String marker;
+    // the reader's own (Jetty hands one socket's frames over one at a time); published by the volatile `frames`
+    private final FloodTally tally = new FloodTally();
+    private long messages;
+    private long bytes;
+    private boolean messageStart = true;
+    private volatile long droppedLines;
+    private volatile long frames;
+
+    private volatile long markerLine;
     private volatile CountDownLatch markerSeen = new CountDownLatch(1);
     private volatile long markerAtNanos;
     private volatile String lastError;
@@ -47,11 +55,11 @@ public final class ConsoleCounter implements ConsoleWebSocket.Listener, AutoClos
         return c;
     }
 
-    /** From now on, notes the moment {@code line} arrives. */
-    public void watchFor(String line) {
+    /** From now on, notes the moment {@code line <n>} arrives. Call before the flood, with the counts reset. */
+    public void watchFor(long n) {
         markerSeen = new CountDownLatch(1);
         markerAtNanos = 0;
-        marker = line;
+        markerLine = n;
     }
 
     public boolean awaitMarker(Duration timeout) throws InterruptedException {
@@ -66,20 +74,35 @@ public final class ConsoleCounter implements ConsoleWebSocket.Listener, AutoClos
     /**
      * What the socket received since the last {@link #resetCounts()}.
      *
-     * @param floodLines   lines of a {@code flood} ({@code line <n>})
+     * @param flood        the flood's lines: how many, whether once each and in order
      * @param droppedLines lines the daemon said it dropped for this socket (from its notices)
+     * @param messages     {@code console output} messages
+     * @param frames       their WebSocket frames
+     * @param bytes        their bytes (the frames' payloads)
      */
-    public record Counts(long lines, long floodLines, long droppedLines) {
+    public record Counts(FloodTally.Counts flood, long droppedLines, long messages, long frames, long bytes) {
+        public long lines() {
+            return flood.lines();
+        }
+
+        public long floodLines() {
+            return flood.floodLines();
+        }
     }
 
     public Counts counts() {
-        return new Counts(lines.get(), floodLines.get(), droppedLines.get());
+        long f = frames; // the volatile read that makes the reader's writes before it visible
+        return new Counts(tally.counts(), droppedLines, messages, f, bytes);
     }
 
+    /** Call only while no output arrives (between floods). */
     public void resetCounts() {
-        lines.set(0);
-        floodLines.set(0);
-        droppedLines.set(0);
+        tally.reset();
+        messages = 0;
+        bytes = 0;
+        droppedLines = 0;
+        messageStart = true;
+        frames = 0;
     }
 
     public String lastError() {
@@ -87,15 +110,32 @@ public final class ConsoleCounter implements ConsoleWebSocket.Listener, AutoClos
     }
 
     @Override
+    public void onOutputFrame(ByteBuffer json, boolean last) {
+        long f = frames; // read first: a reset written before it is seen
+        bytes += json.remaining();
+        tally.json(json, messageStart ? PREFIX_BYTES : 0);
+        if (messageStart) {
+            messages++;
+        }
+        messageStart = last;
+        long m = markerLine;
+        if (m > 0 && markerAtNanos == 0 && tally.last() >= m) {
+            markerAtNanos = System.nanoTime();
+            markerSeen.countDown();
+        }
+        frames = f + 1;
+    }
+
+    @Override
     public void onMessage(SocketMessage m) {
         switch (m.event()) {
-            case SocketMessage.CONSOLE_OUTPUT -> m.args().forEach(this::countLines);
+            case SocketMessage.CONSOLE_OUTPUT -> lastError = "console output not in the daemon's own encoding: " + m.args();
             case SocketMessage.DAEMON_MESSAGE -> {
                 String text = m.arg().orElse("");
                 if (text.contains("dropped")) {
                     Matcher d = DROPPED.matcher(text);
                     if (d.find()) {
-                        droppedLines.addAndGet(Long.parseLong(d.group(1)));
+                        droppedLines = droppedLines + Long.parseLong(d.group(1)); // this socket's reader alone writes it
                     }
                 }
             }
@@ -103,28 +143,6 @@ public final class ConsoleCounter implements ConsoleWebSocket.Listener, AutoClos
             default -> {
                 // auth success (awaited by the socket), status, stats, token expiring: not counted
             }
-        }
-    }
-
-    private void countLines(String text) {
-        String m = marker;
-        int start = 0;
-        int n = text.length();
-        while (start < n) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = n;
-            }
-            int stop = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
-            lines.incrementAndGet();
-            if (text.startsWith("line ", start)) {
-                floodLines.incrementAndGet();
-            }
-            if (m != null && stop - start == m.length() && text.regionMatches(start, m, 0, m.length())) {
-                markerAtNanos = System.nanoTime();
-                markerSeen.countDown();
-            }
-            start = end + 1;
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  *                            somebody actually lags; it must hold a burst (a {@code flood 20000} printed in
  *                            milliseconds) while a hundred sockets drain it
  * @param queueBytes          the most (estimated) heap the lines of one server's log may hold, whatever their count
- * @param maxBatchLines       the most lines handed to a listener in one call
+ * @param maxBatchLines       the most lines handed to a listener in one call, while it is less than half a queue behind
+ *                            (further behind, a few times more: it catches up in fewer, larger writes)
  * @param maxBatchesPerSecond deliveries per subscriber per second at most; above it lines wait and batch up
  *                            (unless the subscriber is half a queue behind: the limit never costs lines)
  * @param engineTimeout       deadline of a history read from the engine

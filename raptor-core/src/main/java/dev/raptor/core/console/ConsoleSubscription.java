@@ -18,7 +18,8 @@ import java.util.List;
  *       {@link ConsoleSettings#maxBatchLines()}, at most {@link ConsoleSettings#maxBatchesPerSecond()}
  *       times a second, so a flood becomes fewer, larger messages rather than lost lines. The limit
  *       yields once the subscriber is half a queue behind: throttling never costs a line, only a
- *       listener slower than the output does.</li>
+ *       listener slower than the output does. So far behind, its batches may also be
+ *       {@link #BEHIND_BATCH_FACTOR} times larger, so that it catches up in fewer writes.</li>
  *   <li><b>Shared batches.</b> Deliveries happen in ticks of the rate limit common to all subscribers
  *       of a server, and the readers of one tick cut their batches at one mark, so subscribers that
  *       keep up are handed the same {@link ConsoleListener.Batch} and a listener encodes it once for
@@ -29,6 +30,11 @@ import java.util.List;
  * </ul>
  */
 public final class ConsoleSubscription extends WatchSubscription {
+    /**
+     * A subscriber half a queue behind is handed batches this many times {@link ConsoleSettings#maxBatchLines()}: it
+     * catches up in fewer, larger writes, since each write waits for the client.
+     */
+    static final int BEHIND_BATCH_FACTOR = 4;
     /** A subscriber that stays behind still hears about its losses this often. */
     private static final long DROP_NOTICE_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 

@@ -158,7 +158,10 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
                 s.cursor = oldest;
             }
             long now = System.nanoTime();
-            ConsoleListener.Batch batch = lines.cut(s.cursor, s.maxBatch, Math.floorDiv(now, s.minIntervalNanos));
+            // Half a queue behind, the rate limit has stopped waiting (above) and the batch limit widens too: a lagging
+            // socket catches up in fewer, larger writes (each write waits for the client) instead of losing its oldest lines
+            int max = head - s.cursor >= s.queueLines / 2 ? s.maxBatch * ConsoleSubscription.BEHIND_BATCH_FACTOR : s.maxBatch;
+            ConsoleListener.Batch batch = lines.cut(s.cursor, max, Math.floorDiv(now, s.minIntervalNanos));
             s.cursor += batch.size();
             return new Cut(batch, gap, s.cursor >= head, now);
         } finally {

@@ -270,6 +270,25 @@ class ConsoleHubTest extends RunningServerFixture {
     }
 
     @Test
+    void aSubscriberHalfAQueueBehindCatchesUpInBatchesLargerThanTheLimit() {
+        ConsoleHub hub = hub(ConsoleSettings.defaults().withQueueLines(10_000).withBatching(1_000, 20));
+        Recorder r = new Recorder();
+        r.gate = new CountDownLatch(1);
+        ConsoleSubscription sub = hub.subscribe(id, r);
+        awaitFollowing();
+        emit("line ", 1, 1);
+        await().atMost(HANG).until(() -> r.calls.get() == 1);       // the first line is in the blocked delivery
+        emit("line ", 2, 6_001);                                      // 6,000 behind: more than half its queue
+        await().atMost(HANG).until(() -> sub.queueDepth() == 6_000);
+        r.gate.countDown();
+        await().atMost(HANG).until(() -> r.size() == 6_001);
+        // 4 x 1,000 while half a queue behind, then the usual limit for the 2,000 left
+        assertThat(r.batchSizes).containsExactly(1, 4_000, 1_000, 1_000);
+        assertThat(r.texts()).isEqualTo(lines("line ", 1, 6_001));
+        assertThat(sub.droppedTotal()).isZero();
+    }
+
+    @Test
     void deliveriesToOneSubscriberAreRateLimitedWithoutLosingLines() throws Exception {
         ConsoleHub hub = hub(ConsoleSettings.defaults().withBatching(2_000, 5)); // at most one delivery per 200 ms
         Recorder r = new Recorder();

@@ -4,8 +4,12 @@ import dev.raptor.wire.console.SocketMessage;
 import dev.raptor.wire.console.WingsStats;
 import dev.raptor.wire.json.WireJson;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +87,26 @@ public final class ConsoleWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener that takes {@code console output} as the bytes it arrives in, for a reader that only counts,
+     * scans or relays output: the client then neither decodes it to a {@code String} nor parses its JSON, so
+     * reading a flood costs a scan of its bytes. Every other message (auth success, status, notices) still
+     * reaches {@link #onMessage} parsed. A {@code console output} message is recognised by its first bytes,
+     * {@link #OUTPUT_PREFIX} as the daemon writes it; one written otherwise comes parsed too.
+     */
+    public interface OutputBytes extends Listener {
+        /** How the daemon's {@code console output} messages begin (their lines follow as one JSON string). */
+        String OUTPUT_PREFIX = "{\"event\":\"" + SocketMessage.CONSOLE_OUTPUT + "\",\"args\":[";
+
+        /**
+         * One frame of a {@code console output} message, in order: the UTF-8 JSON text of the message
+         * ({@code {"event":"console output","args":["line 1\nline 2"]}}, lines separated by the JSON escape
+         * {@code \n}), the first frame from the message's first byte; {@code last} on its final frame. The buffer
+         * is the client's and valid only during the call: read it, never keep it.
+         */
+        void onOutputFrame(ByteBuffer json, boolean last);
+    }
+
     /** A {@code stats} event's argument, Wings' resource document. */
     public static WingsStats stats(String argument) {
         return WireJson.read(argument, WingsStats.class);
@@ -150,7 +174,21 @@ public final class ConsoleWebSocket implements AutoCloseable {
     }
 
     Session.Listener endpoint() {
-        return new JettyEndpoint(this);
+        return listener instanceof OutputBytes bytes ? new OutputBytesEndpoint(this, bytes) : new JettyEndpoint(this);
+    }
+
+    /** A message from the daemon, parsed, to the listener (auth success also to {@link #awaitAuthenticated}). */
+    private void received(String text) {
+        SocketMessage m;
+        try {
+            m = SocketMessage.parse(text);
+        } catch (IllegalArgumentException e) {
+            m = SocketMessage.of(SocketMessage.DAEMON_ERROR, "unreadable message from the daemon: " + e.getMessage());
+        }
+        if (SocketMessage.AUTH_SUCCESS.equals(m.event())) {
+            authenticated.countDown();
+        }
+        listener.onMessage(m);
     }
 
     /**
@@ -171,16 +209,112 @@ public final class ConsoleWebSocket implements AutoCloseable {
 
         @Override
         public void onWebSocketText(String text) {
-            SocketMessage m;
+            socket.received(text);
+        }
+
+        @Override
+        public void onWebSocketClose(int code, String reason) {
+            socket.listener.onClose(code, reason);
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // Jetty closes the session after an error and reports the close too
+        }
+    }
+    /**
+     * Jetty's side of a socket whose listener takes output as bytes ({@link OutputBytes}; public for the same reason as
+     * {@link JettyEndpoint}): Jetty hands over frames, not messages, so a {@code console output} frame's bytes go to the
+     * listener straight from the client's read buffer; the frames of any other message are gathered and parsed. Having
+     * taken the frames, it answers the daemon's pings itself (Jetty does so only for endpoints that do not).
+     */
+    public static final class OutputBytesEndpoint implements Session.Listener.AutoDemanding {
+        private static final byte[] PREFIX = OutputBytes.OUTPUT_PREFIX.getBytes(StandardCharsets.UTF_8);
+
+        private final ConsoleWebSocket socket;
+        private final OutputBytes listener;
+        /** Within a text message: whether it is console output (its frames go to the listener). */
+        private boolean output;
+        /** The frames of a text message that is not console output, until its last. */
+        private final ByteArrayOutputStream other = new ByteArrayOutputStream();
+
+        private OutputBytesEndpoint(ConsoleWebSocket socket, OutputBytes listener) {
+            this.socket = socket;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            socket.session = s;
+        }
+
+        @Override
+        public void onWebSocketFrame(Frame frame, Callback callback) {
             try {
-                m = SocketMessage.parse(text);
-            } catch (IllegalArgumentException e) {
-                m = SocketMessage.of(SocketMessage.DAEMON_ERROR, "unreadable message from the daemon: " + e.getMessage());
+                switch (frame.getType()) {
+                    case TEXT -> {
+                        output = startsWithPrefix(frame.getPayload());
+                        other.reset();
+                        data(frame);
+                    }
+                    case CONTINUATION -> {
+                        if (frame.getEffectiveOpCode() == Frame.Type.TEXT.getOpCode()) {
+                            data(frame);
+                        }
+                    }
+                    case PING -> {
+                        Session s = socket.session;
+                        if (s != null && s.isOpen()) {
+                            s.sendPong(copy(frame.getPayload()), Callback.NOOP);
+                        }
+                    }
+                    default -> {
+                        // binary (never sent), pong, close (Jetty answers it once this frame is done)
+                    }
+                }
+                callback.succeed();
+            } catch (RuntimeException e) {
+                callback.fail(e);
             }
-            if (SocketMessage.AUTH_SUCCESS.equals(m.event())) {
-                socket.authenticated.countDown();
+        }
+
+        private void data(Frame frame) {
+            ByteBuffer payload = frame.getPayload();
+            if (output) {
+                listener.onOutputFrame(payload == null ? ByteBuffer.allocate(0) : payload.slice(), frame.isFin());
+                return;
             }
-            socket.listener.onMessage(m);
+            if (payload != null && payload.hasRemaining()) {
+                byte[] b = new byte[payload.remaining()];
+                payload.slice().get(b);
+                other.writeBytes(b);
+            }
+            if (frame.isFin()) {
+                String text = other.toString(StandardCharsets.UTF_8);
+                other.reset();
+                socket.received(text);
+            }
+        }
+
+        private static boolean startsWithPrefix(ByteBuffer payload) {
+            if (payload == null || payload.remaining() < PREFIX.length) {
+                return false;
+            }
+            int at = payload.position();
+            for (int i = 0; i < PREFIX.length; i++) {
+                if (payload.get(at + i) != PREFIX[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static ByteBuffer copy(ByteBuffer b) {
+            ByteBuffer c = ByteBuffer.allocate(b == null ? 0 : b.remaining());
+            if (b != null) {
+                c.put(b.slice()).flip();
+            }
+            return c;
         }
 
         @Override
