@@ -256,13 +256,7 @@ class ConsoleHubTest extends RunningServerFixture {
     void aFloodReachesAWaitingSubscriberAsOneLargeBatchRatherThanManySmallOnes() {
         ConsoleHub hub = hub(ConsoleSettings.defaults().withBatching(5_000, 20));
         Recorder r = new Recorder();
-        r.gate = new CountDownLatch(1);
-        ConsoleSubscription sub = hub.subscribe(id, r);
-        awaitFollowing();
-        emit("line ", 1, 1);
-        await().atMost(HANG).until(() -> r.calls.get() == 1);       // the first line is in the blocked delivery
-        emit("line ", 2, 4_001);
-        await().atMost(HANG).until(() -> sub.queueDepth() == 4_000);
+        ConsoleSubscription sub = blockedWithLinesBehind(hub, r, 4_000);
         r.gate.countDown();
         await().atMost(HANG).until(() -> r.size() == 4_001);
         assertThat(r.batchSizes).containsExactly(1, 4_000);
@@ -273,19 +267,28 @@ class ConsoleHubTest extends RunningServerFixture {
     void aSubscriberHalfAQueueBehindCatchesUpInBatchesLargerThanTheLimit() {
         ConsoleHub hub = hub(ConsoleSettings.defaults().withQueueLines(10_000).withBatching(1_000, 20));
         Recorder r = new Recorder();
-        r.gate = new CountDownLatch(1);
-        ConsoleSubscription sub = hub.subscribe(id, r);
-        awaitFollowing();
-        emit("line ", 1, 1);
-        await().atMost(HANG).until(() -> r.calls.get() == 1);       // the first line is in the blocked delivery
-        emit("line ", 2, 6_001);                                      // 6,000 behind: more than half its queue
-        await().atMost(HANG).until(() -> sub.queueDepth() == 6_000);
+        ConsoleSubscription sub = blockedWithLinesBehind(hub, r, 6_000);   // more than half its queue behind
         r.gate.countDown();
         await().atMost(HANG).until(() -> r.size() == 6_001);
         // 4 x 1,000 while half a queue behind, then the usual limit for the 2,000 left
         assertThat(r.batchSizes).containsExactly(1, 4_000, 1_000, 1_000);
         assertThat(r.texts()).isEqualTo(lines("line ", 1, 6_001));
         assertThat(sub.droppedTotal()).isZero();
+    }
+
+    /**
+     * Subscribes {@code r} with its delivery blocked on {@code r.gate} while it holds line 1, and queues lines 2 to
+     * {@code behind + 1} behind it: the subscriber is {@code behind} lines behind when the gate opens.
+     */
+    private ConsoleSubscription blockedWithLinesBehind(ConsoleHub hub, Recorder r, int behind) {
+        r.gate = new CountDownLatch(1);
+        ConsoleSubscription sub = hub.subscribe(id, r);
+        awaitFollowing();
+        emit("line ", 1, 1);
+        await().atMost(HANG).until(() -> r.calls.get() == 1);       // the first line is in the blocked delivery
+        emit("line ", 2, behind + 1);
+        await().atMost(HANG).until(() -> sub.queueDepth() == behind);
+        return sub;
     }
 
     @Test
