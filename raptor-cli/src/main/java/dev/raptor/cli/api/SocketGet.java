@@ -37,9 +37,12 @@ public final class SocketGet {
      * @param budget how long the exchange may take; past it the connection is closed and the answer is empty
      */
     public static Optional<byte[]> json(Path socket, String path, Duration budget) {
-        Pending pending = new Pending(socket, path, budget);
-        pending.run();
-        return pending.body;
+        try {
+            return ask(socket, path, budget).body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /**
@@ -60,6 +63,10 @@ public final class SocketGet {
         private final Duration budget;
         private final CountDownLatch answered = new CountDownLatch(1);
         private volatile Optional<byte[]> body = Optional.empty();
+        /** The exchange's channel once open; {@link #cut} closes it. */
+        private volatile SocketChannel channel;
+        /** Set when the waiter gave up: a channel opened after that is closed at once. */
+        private volatile boolean cut;
 
         private Pending(Path socket, String path, Duration budget) {
             this.socket = socket;
@@ -68,13 +75,26 @@ public final class SocketGet {
         }
 
         /**
-         * The body, or empty (see the class); waits for it at most twice the budget (the exchange itself is cut at
-         * the budget, so this bound only matters if the thread that asks never got to run).
+         * The body, or empty (see the class); waits for it at most the budget, and then cuts the exchange (its channel
+         * closed, which unblocks its connect or read). The waiter keeps the deadline, not a thread of the exchange's own:
+         * a second thread started before the connect was on a plain ps's critical path (its start, and the JDK's
+         * {@code ThreadSleepEvent} class loaded from the run-time image), while this thread waits here anyway.
          */
         public Optional<byte[]> body() throws InterruptedException {
-            // (not Duration.multipliedBy: it computes with BigDecimal, whose class initialiser is milliseconds of a ps)
-            long bound = Math.min(budget.toNanos(), Long.MAX_VALUE / 2) * 2;
-            return answered.await(bound, TimeUnit.NANOSECONDS) ? body : Optional.empty();
+            if (answered.await(budget.toNanos(), TimeUnit.NANOSECONDS)) {
+                return body;
+            }
+            cut();
+            return Optional.empty();
+        }
+
+        /** Ends the exchange where it is; the channel's close unblocks it (and is harmless once it ended). */
+        private void cut() {
+            cut = true; // before reading the channel: the exchange writes it, then reads this (one of the two sees the other)
+            SocketChannel open = channel;
+            if (open != null) {
+                closeQuietly(open);
+            }
         }
 
         /** The exchange; the answer is handed over before the connection is closed (see below). */
@@ -94,7 +114,11 @@ public final class SocketGet {
             } catch (IOException | UnsupportedOperationException e) {
                 return;
             }
-            Thread watchdog = Thread.ofPlatform().daemon().name("raptorctl-socket-deadline").start(new Deadline(channel, budget));
+            this.channel = channel;
+            if (cut) {
+                closeQuietly(channel); // the waiter gave up before the channel was open
+                return;
+            }
             try (channel) {
                 channel.connect(UnixDomainSocketAddress.of(socket));
                 String head = "GET /api/v1" + path + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: raptorctl\r\n"
@@ -121,23 +145,16 @@ public final class SocketGet {
                 // printing. Unregistered and at its end, the channel closes at once either way.
                 channel.configureBlocking(false);
             } catch (IOException | RuntimeException e) {
-                // empty: the caller asks again through the client
-            } finally {
-                watchdog.interrupt();
+                // empty (cut at the budget, or failed): the caller asks again through the client
             }
         }
     }
 
-    /** Closes the channel when the budget is gone, which unblocks the exchange's read. A class: a lambda is spun at run time. */
-    private record Deadline(SocketChannel channel, Duration budget) implements Runnable {
-        @Override
-        public void run() {
-            try {
-                Thread.sleep(budget);
-                channel.close();
-            } catch (InterruptedException | IOException e) {
-                // the exchange ended in time
-            }
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed: nothing more to end
         }
     }
 

@@ -97,6 +97,30 @@ class SocketGetTest {
     }
 
     @Test
+    void theExchangeGivenUpIsClosedSoTheDaemonSeesItsEnd() throws Exception {
+        Path socket = dir.resolve("slow.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            CompletableFuture<Integer> requestBytesUntilTheEnd = CompletableFuture.supplyAsync(() -> {
+                try (SocketChannel c = server.accept()) { // read to the client's end, never answered
+                    ByteBuffer in = ByteBuffer.allocate(4096);
+                    int total = 0;
+                    for (int n; (n = c.read(in)) >= 0; in.clear()) {
+                        total += n;
+                    }
+                    return total;
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+
+            assertThat(SocketGet.ask(socket, "/servers", Duration.ofMillis(300)).body()).isEmpty();
+            // the waiter, not a thread of the exchange's own, cuts it at the budget: the connection is closed, not left open
+            assertThat(requestBytesUntilTheEnd.get(30, TimeUnit.SECONDS)).as("the request, then the end of the connection").isPositive();
+        }
+    }
+
+    @Test
     void noSocketIsLeftToTheClient() throws InterruptedException {
         assertThat(SocketGet.json(dir.resolve("absent.sock"), "/servers", Duration.ofSeconds(30))).isEmpty();
         assertThat(SocketGet.ask(dir.resolve("absent.sock"), "/servers", Duration.ofSeconds(30)).body()).as("asked on a thread of its own").isEmpty();
