@@ -83,7 +83,7 @@ exec 9<>"$D/stdin.pipe"
 ) < "$D/stdin.pipe" > "$D/out.pipe" 2> "$D/err.pipe" &
 r_main=$!
 
-# Only now, so that its byte-wise read of /proc/self/stat (the shell's read takes a byte per read(2), some 300
+# Only now, so that its byte-wise read of /proc/$$/stat (the shell's read takes a byte per read(2), some 300
 # of them) runs beside the server's way to main.pid instead of before it. Until the file exists, the runtime
 # knows the run by main.pid, or by the start's grace (RunFacts.SPAWN_GRACE) and the pid the spawn returned.
 r_start_time $$ && r_put supervisor.pid "$$ $r_st"
