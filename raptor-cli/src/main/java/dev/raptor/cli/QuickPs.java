@@ -140,13 +140,14 @@ final class QuickPs {
                                                         boolean noTrunc, boolean json) throws InterruptedException {
         // The asking thread's half is the longer: the providers' start-up reads the java.security file, then the Sun
         // provider's aliases initialise the JDK's table of object identifiers (an enum of hundreds of constants, a few
-        // milliseconds, interpreted), then the socket is opened. Part of what it meets needs nothing of the providers
-        // (see AHEAD_OF_THE_ASKING_THREAD): started or loaded here, it overlaps instead of adding up. Only hints: a JDK
-        // without a class (or that refuses it) starts or loads it where it always does.
+        // milliseconds, interpreted). That table needs nothing of the first step: initialised here, the two overlap.
+        // Likewise the JDK's event classes that the asking thread meets (the provider's service lookup, the socket's
+        // write and read): the JDK never keeps event classes in an AOT cache, so each is read from the run-time image on
+        // first use; loaded here, not there. Only hints: a JDK without a class (or that refuses it) starts or loads it
+        // where it always does.
         for (String name : AHEAD_OF_THE_ASKING_THREAD) {
-            boolean load = name.startsWith("jdk.internal.event.");
             try {
-                Class.forName(name, !load, null);
+                Class.forName(name, name.equals("sun.security.util.KnownOIDs"), null);
             } catch (ClassNotFoundException | LinkageError e) {
                 // left to the asking thread
             }
@@ -163,17 +164,11 @@ final class QuickPs {
     }
 
     /**
-     * JDK classes that the asking thread meets in its first socket, whose initialisers need nothing of the security
-     * providers' (so none of them waits for the asking thread, nor it for them longer than their own start-up), in the
-     * order it meets them: the channels' I/O (the native libraries {@code net} and {@code nio} loaded, the file channel
-     * that reads the java.security file, the buffers), the table of object identifiers, the event classes of the
-     * provider's service lookup and of the socket's write and read (the JDK never keeps event classes in an AOT cache:
-     * each is read from the run-time image; these are loaded only), and the socket channel itself.
+     * The JDK's classes that the asking thread meets after the providers' start-up and that need nothing of it, in the
+     * order it meets them: the table of object identifiers (initialised), the event classes (loaded only).
      */
-    private static final String[] AHEAD_OF_THE_ASKING_THREAD = {"sun.nio.ch.IOUtil", "sun.nio.ch.FileChannelImpl",
-            "sun.nio.ch.NativeThread", "sun.nio.ch.Util", "sun.security.util.KnownOIDs", "jdk.internal.event.Event",
-            "jdk.internal.event.SecurityProviderServiceEvent", "sun.nio.ch.SocketChannelImpl", "jdk.internal.event.SocketWriteEvent",
-            "jdk.internal.event.SocketReadEvent"};
+    private static final String[] AHEAD_OF_THE_ASKING_THREAD = {"sun.security.util.KnownOIDs", "jdk.internal.event.Event",
+            "jdk.internal.event.SecurityProviderServiceEvent", "jdk.internal.event.SocketWriteEvent", "jdk.internal.event.SocketReadEvent"};
 
     /** A list of one active server with every member a table shows, as the daemon writes them: what the preparation prints. */
     private static final String PREPARATION = "{\"servers\":[{\"id\":\"3f9c2d1e-0000-4000-8000-00000000c0de\",\"name\":\"lobby\","

@@ -78,45 +78,34 @@ class SocketGetTest {
     }
 
     @Test
-    void aDaemonThatNeverAnswersIsGivenUpAfterTheBudget() throws Exception {
+    void aDaemonThatNeverAnswersIsGivenUpAfterTheBudgetAndSeesTheConnectionsEnd() throws Exception {
         Path socket = dir.resolve("silent.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<SocketChannel> held = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept(); // accepted, never answered
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            for (boolean onAThreadOfItsOwn : new boolean[]{false, true}) {
+                CompletableFuture<Integer> requestBytesUntilTheEnd = CompletableFuture.supplyAsync(() -> readToTheEnd(server));
 
-            assertThat(SocketGet.json(socket, "/servers", Duration.ofMillis(300))).isEmpty();
-            assertThat(SocketGet.ask(socket, "/servers", Duration.ofMillis(300)).body()).as("asked on a thread of its own").isEmpty();
-            held.get(30, TimeUnit.SECONDS).close();
+                Optional<byte[]> body = onAThreadOfItsOwn ? SocketGet.ask(socket, "/servers", Duration.ofMillis(300)).body()
+                        : SocketGet.json(socket, "/servers", Duration.ofMillis(300));
+
+                assertThat(body).as("asked on a thread of its own: %s", onAThreadOfItsOwn).isEmpty();
+                // the waiter cuts the exchange at the budget: the connection is closed, not left open
+                assertThat(requestBytesUntilTheEnd.get(30, TimeUnit.SECONDS)).as("the request, then the end of the connection").isPositive();
+            }
         }
     }
 
-    @Test
-    void theExchangeGivenUpIsClosedSoTheDaemonSeesItsEnd() throws Exception {
-        Path socket = dir.resolve("slow.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<Integer> requestBytesUntilTheEnd = CompletableFuture.supplyAsync(() -> {
-                try (SocketChannel c = server.accept()) { // read to the client's end, never answered
-                    ByteBuffer in = ByteBuffer.allocate(4096);
-                    int total = 0;
-                    for (int n; (n = c.read(in)) >= 0; in.clear()) {
-                        total += n;
-                    }
-                    return total;
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-
-            assertThat(SocketGet.ask(socket, "/servers", Duration.ofMillis(300)).body()).isEmpty();
-            // the waiter, not a thread of the exchange's own, cuts it at the budget: the connection is closed, not left open
-            assertThat(requestBytesUntilTheEnd.get(30, TimeUnit.SECONDS)).as("the request, then the end of the connection").isPositive();
+    /** Accepts one connection and reads it to the client's end without answering; returns how many bytes came. */
+    private static int readToTheEnd(ServerSocketChannel server) {
+        try (SocketChannel c = server.accept()) {
+            ByteBuffer in = ByteBuffer.allocate(4096);
+            int total = 0;
+            for (int n; (n = c.read(in)) >= 0; in.clear()) {
+                total += n;
+            }
+            return total;
+        } catch (IOException e) {
+            throw new RuntimeException(e);
         }
     }
 

@@ -214,19 +214,13 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
-    void binRaptorctlPsLeavesTheAskingThreadLittleButTheProvidersStartUpAndStartsNoOtherThread(@TempDir Path tree) throws Exception {
-        String expected = checkoutWithItsPsCacheTrained(tree, "ahead-on", "ps");
-        // after main, the asking thread is a ps's critical path (the providers' start-up, then the daemon's answer): what it
-        // meets that needs nothing of the providers (the channels' I/O and its native libraries, the table of object
-        // identifiers, the socket channel) is started on main meanwhile, and the exchange's deadline is kept by main, which
-        // waits for the answer anyway, not by another thread started before the connect (see raptor-bench/README.md)
-        List<String> inits = classesInitialisedByLaunched(tree, expected, "ps");
-        assertThat(inits).as("classes initialised by bin/raptorctl ps")
-                .anyMatch(l -> l.contains("'sun/nio/ch/UnixDomainSockets'") && l.contains("by thread \"raptorctl-socket-get\""))
-                .anyMatch(l -> l.contains("'sun/nio/ch/IOUtil'") && l.contains("by thread \"main\""))
-                .anyMatch(l -> l.contains("'sun/security/util/KnownOIDs'") && l.contains("by thread \"main\""))
-                .anyMatch(l -> l.contains("'sun/nio/ch/SocketChannelImpl'") && l.contains("by thread \"main\""));
-        assertThat(inits.stream().map(l -> l.replaceFirst(".*by thread \"([^\"]*)\".*", "$1")).filter(t -> t.startsWith("raptorctl-")).distinct())
+    void binRaptorctlPsStartsNoThreadButTheAskingOne(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "one-thread-on", "ps");
+        // after main, the asking thread is a ps's critical path (the providers' start-up, then the daemon's answer): the
+        // exchange's deadline is kept by main, which waits for the answer anyway, not by another thread started before the
+        // connect (its start, and the JDK's ThreadSleepEvent read from the run-time image; see raptor-bench/README.md)
+        assertThat(classesInitialisedByLaunched(tree, expected, "ps").stream().filter(l -> l.contains("by thread \""))
+                .map(l -> l.replaceFirst(".*by thread \"([^\"]*)\".*", "$1")).filter(t -> t.startsWith("raptorctl-")).distinct())
                 .as("raptorctl's own threads in a ps").containsExactly("raptorctl-socket-get");
     }
 
