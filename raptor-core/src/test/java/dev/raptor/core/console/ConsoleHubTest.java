@@ -487,7 +487,6 @@ class ConsoleHubTest extends RunningServerFixture {
     @Test
     void aThousandSubscribeAndCloseCyclesLeaveNoThreadSubscriberOrStreamBehind() throws Exception {
         ConsoleHub hub = hub();
-        long before = LiveThreads.named(THREADS);
         AtomicInteger received = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> cycles = new ArrayList<>();
@@ -508,6 +507,8 @@ class ConsoleHubTest extends RunningServerFixture {
         }
         await().atMost(HANG).until(() -> hub.subscriberCount() == 0 && hub.watchedServers() == 0
                 && hub.openEngineStreams() == 0 && engine.openLogStreams() == 0);
-        await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == before);
+        // none at all, as after the other tests here: a count taken at the start could include the threads of the test
+        // before, which a loaded machine may still be ending then, and which never come back
+        await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == 0);
     }
 }
