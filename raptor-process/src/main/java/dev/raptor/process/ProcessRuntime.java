@@ -429,8 +429,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     /** Waits until the supervisor has spawned the server (main.pid written) or recorded why not (exit). */
     private void awaitMainProcess(UUID id, RecordFiles files, Supervisor.Launch launch, Deadline deadline) {
         PollBackoff backoff = new PollBackoff(START_DENSE_MILLIS, START_POLL_MILLIS);
+        // Taken once: each look then reads /proc/<pid>/stat once (ProcessHandle.of reads it too), and the handle's
+        // start time keeps a reused pid from passing for the supervisor.
+        Optional<ProcessHandle> spawnedSupervisor = ProcessHandle.of(launch.supervisorPid());
         while (!spawned(files)) {
-            boolean supervisorAlive = ProcessHandle.of(launch.supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
+            boolean supervisorAlive = spawnedSupervisor.map(ProcessHandle::isAlive).orElse(false);
             if (!supervisorAlive && !spawned(files)) {
                 files.recordExitIfAbsent(RunFacts.LOST);
                 log.warn("server={} the supervisor ended before starting the server; see {}", id, files.supervisorLog());

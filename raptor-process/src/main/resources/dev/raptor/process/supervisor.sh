@@ -55,8 +55,6 @@ r_stat_start() {
 
 . "$D/run.conf" || { r_put exit 120; exit 120; }
 
-r_start_time $$ && r_put supervisor.pid "$$ $r_st"
-
 exec 9<>"$D/stdin.pipe"
 
 {
@@ -84,6 +82,11 @@ exec 9<>"$D/stdin.pipe"
     r_exec
 ) < "$D/stdin.pipe" > "$D/out.pipe" 2> "$D/err.pipe" &
 r_main=$!
+
+# Only now, so that its byte-wise read of /proc/$$/stat (the shell's read takes a byte per read(2), some 300
+# of them) runs beside the server's way to main.pid instead of before it. Until the file exists, the runtime
+# knows the run by main.pid, or by the start's grace (RunFacts.SPAWN_GRACE) and the pid the spawn returned.
+r_start_time $$ && r_put supervisor.pid "$$ $r_st"
 
 wait "$r_main"
 r_code=$?

@@ -477,6 +477,30 @@ class ProcessRuntimeTest extends RuntimeTest {
         console.awaitLine("[Server] adopted");
     }
 
+    /**
+     * The supervisor announces the server (main.pid) before itself (supervisor.pid), so that its own slow read of
+     * /proc stays off the start's path: a run in that moment, seen by another daemon long after the spawn's grace,
+     * is running, known by its main process, and can be killed.
+     */
+    @Test
+    void aRunAnnouncedOnlyByItsMainProcessIsRunningAndCanBeKilled() throws Exception {
+        ContainerRef ref = started(shell("exec sleep 600"));
+        long pid = runtime.mainPid(ref).orElseThrow();
+        Path record = tmp.resolve("process").resolve(ref.serverId().toString());
+        Files.delete(record.resolve("supervisor.pid"));
+        Instant longAgo = Instant.now().minus(RunFacts.SPAWN_GRACE.multipliedBy(2));
+        Files.writeString(record.resolve("started"), longAgo.toEpochMilli() + "\n");
+
+        ProcessRuntime next = reopen();
+
+        ContainerInfo seen = next.inspect(ref, soon());
+        assertThat(seen.status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(next.mainPid(ref)).hasValue(pid);
+        next.kill(ref, soon());
+        assertThat(next.awaitExit(ref, soon())).contains(137);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
     @Test
     void aReusedPidIsNeverTakenForTheServer() throws Exception {
         ContainerRef ref = started(shell("exec sleep 600"));

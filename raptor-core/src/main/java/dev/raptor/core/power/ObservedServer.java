@@ -224,11 +224,16 @@ final class ObservedServer {
         }
     }
 
-    /** The run the server's container is in (or was last in). */
+    /**
+     * The run the server's container is in (or was last in). An exit told before it is of an earlier run and is
+     * forgotten: its stamp alone cannot say so when the engine's clock runs ahead of this daemon's (a remote engine),
+     * or stamps a run shorter than its own start lag after that lag.
+     */
     void run(ContainerRef ref, Instant startedAt, Instant outputSince) {
         this.container = ref;
         this.startedAt = startedAt;
         this.outputSince = outputSince;
+        this.lastExit = null;
     }
 
     /** Tells consoles and stats that a run began, so they follow it from its first line. */
@@ -245,8 +250,9 @@ final class ObservedServer {
     }
 
     /**
-     * The exit of {@code ref}'s run that began at {@code since} (its {@link #outputSince}: every exit of an earlier run of
-     * the same container is stamped before it), if the runtime's events told of it.
+     * The exit of {@code ref}'s run that began at {@code since} (its {@link #outputSince}), if the runtime's events told
+     * of it since the run began: an earlier run's exit told before is forgotten by {@link #run}, one delivered late is
+     * stamped before {@code since}.
      */
     Optional<RuntimeEvent.Exited> toldExit(ContainerRef ref, Instant since) {
         RuntimeEvent.Exited e = lastExit;

@@ -80,6 +80,20 @@ class ToldExitTest {
     }
 
     @Test
+    void theExitOfAnEarlierRunStampedInTheDaemonsFutureIsNeverTakenForTheStopOfTheNext() throws Exception {
+        FakeRuntime runtime = new FakeRuntime().tellingExits(true);
+        try (ServerFixture f = fixture(runtime)) {
+            runtime.engine().clockAhead(Duration.ofMinutes(5)); // the first run's exit is stamped after the second's start
+            UUID id = f.started(idle());
+            stopped(f, id);
+            assertThat(f.power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
+            runtime.engine().dropEvents(true);
+            stopped(f, id);
+            assertThat(runtime.engine().calls(Verb.AWAIT_EXIT)).as("the second stop asked the runtime").isEqualTo(1);
+        }
+    }
+
+    @Test
     void anExitToldWhileTheEngineGoesAwayIsNotTakenFromItsEvent() throws Exception {
         FakeRuntime runtime = new FakeRuntime().tellingExits(true);
         try (ServerFixture f = fixture(runtime)) {

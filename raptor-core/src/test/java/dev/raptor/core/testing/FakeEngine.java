@@ -118,6 +118,7 @@ public final class FakeEngine implements AutoCloseable {
     private volatile double timeScale = 1;
     private volatile boolean dropEvents;
     private long clockNanos;
+    private volatile long aheadNanos;
     private long nextId;
 
     {
@@ -199,6 +200,14 @@ public final class FakeEngine implements AutoCloseable {
     /** While true, no event reaches any event stream (as if the stream had silently broken). */
     public void dropEvents(boolean drop) {
         this.dropEvents = drop;
+    }
+
+    /**
+     * The engine's clock runs {@code ahead} of the daemon's from now on (a remote engine on a machine whose clock is
+     * off): every stamp it gives (output, starts, exits) is that far in the daemon's future.
+     */
+    public void clockAhead(Duration ahead) {
+        this.aheadNanos = ahead.toNanos();
     }
 
     // ------------------------------------------------------------------ observing (for assertions)
@@ -1126,9 +1135,9 @@ public final class FakeEngine implements AutoCloseable {
         }
     }
 
-    /** The engine's clock: strictly increasing, never behind the wall clock. */
+    /** The engine's clock: strictly increasing, never behind the wall clock (plus {@link #clockAhead}). */
     private Instant tick() {
-        clockNanos = Math.max(nanos(Instant.now()), clockNanos + 1);
+        clockNanos = Math.max(nanos(Instant.now()) + aheadNanos, clockNanos + 1);
         return instant(clockNanos);
     }
 
