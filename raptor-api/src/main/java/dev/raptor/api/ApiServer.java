@@ -35,6 +35,7 @@ import dev.raptor.api.http.ConnectionBuffers;
 import dev.raptor.api.http.ConnectorSelectors;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.PolledAnswer;
+import dev.raptor.api.http.PollStamps;
 import dev.raptor.api.http.RequestWait;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
@@ -403,6 +404,7 @@ public final class ApiServer implements AutoCloseable {
                 if (waited >= 0) {
                     requests.recordWait(ctx.method().name(), route, Duration.ofNanos(waited));
                 }
+                PollStamps.written(ctx.req(), System.nanoTime() - handled);
                 if (ctx.statusCode() >= 500) {
                     log.warn("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
                 } else if (log.isDebugEnabled()) {

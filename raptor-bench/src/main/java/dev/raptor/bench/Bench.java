@@ -85,6 +85,10 @@ public final class Bench implements AutoCloseable {
         return raw;
     }
 
+    public String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
     public int intOption(String name, int fallback) {
         String v = options.get(name);
         return v == null ? fallback : Integer.parseInt(v);

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,36 +35,48 @@ public final class PolledAnswer {
 
     private final AtomicReference<Kept> last = new AtomicReference<>();
 
-    /** Answers {@code status} with {@code json}, compressed when the client asks for it and the body is large enough. */
-    public void send(Context ctx, int status, byte[] json) {
+    /**
+     * Answers {@code status} with {@code json}, compressed when the client asks for it and the body is large enough,
+     * and writes it here, with its length: Javalin's way ({@code ctx.result}) copies the body once more through a
+     * stream buffer, 80 KB a poll for 100 servers. A compressed poll of an unchanged list never makes the JSON's
+     * array at all: its pieces are compared with the kept answer's bytes.
+     */
+    public void send(Context ctx, int status, JsonPieces json) {
         ctx.status(status).contentType(Responses.JSON);
-        Compressor compressor = json.length < COMPRESSION.getDefaultMinSizeForCompression() ? null
+        Compressor compressor = json.length() < COMPRESSION.getDefaultMinSizeForCompression() ? null
                 : COMPRESSION.findMatchingCompressor(acceptEncoding(ctx));
+        byte[] body;
         if (compressor == null) {
-            ctx.res().setContentLength(json.length);
-            ctx.result(json);
-            return;
+            body = json.toArray();
+        } else {
+            body = compressed(json, compressor);
+            ctx.header("Content-Encoding", compressor.encoding());
         }
-        byte[] body = compressed(json, compressor);
-        ctx.header("Content-Encoding", compressor.encoding());
         ctx.res().setContentLength(body.length);
-        ctx.result(body);
+        PollStamps.ready(ctx.req());
+        try {
+            // one write of an array larger than Jetty's aggregation buffer goes to the socket without a copy
+            ctx.res().getOutputStream().write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the client went away mid-answer: Javalin logs and ends the exchange
+        }
     }
 
     /** The kept compressed bytes when {@code json} is the kept answer's, else {@code json} compressed (and kept). */
-    byte[] compressed(byte[] json, Compressor compressor) {
+    byte[] compressed(JsonPieces json, Compressor compressor) {
         Kept k = last.get();
-        if (k != null && k.encoding().equals(compressor.encoding()) && Arrays.equals(k.json(), json)) {
+        if (k != null && k.encoding().equals(compressor.encoding()) && json.sameAs(k.json())) {
             return k.compressed();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, json.length / 8));
+        byte[] whole = json.toArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, whole.length / 8));
         try (OutputStream z = compressor.compress(out)) {
-            z.write(json);
+            z.write(whole);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }
         byte[] body = out.toByteArray();
-        last.set(new Kept(json, body, compressor.encoding()));
+        last.set(new Kept(whole, body, compressor.encoding()));
         return body;
     }
 

@@ -1,11 +1,13 @@
 package dev.raptor.api.servers;
 
+import dev.raptor.api.http.JsonPieces;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.server.ServerList;
 import dev.raptor.wire.server.ServerSpecJson;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EncodedServers {
     private static final byte[] HEAD = "{\"servers\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMA = {','};
 
     /** A server's bytes and what they were written from. */
     private record Encoded(ServerDocuments.Live live, byte[] json) {
@@ -46,33 +49,25 @@ final class EncodedServers {
     }
 
     /**
-     * The bytes of {@code new ServerList(documents)} as {@link WireJson} writes them, from each server's kept bytes;
-     * {@code fleet} is every server that exists (the entries of the others are dropped).
+     * The bytes of {@code new ServerList(documents)} as {@link WireJson} writes them, as pieces: the head, each
+     * server's kept bytes and the commas between, the tail (no copy of the documents); {@code fleet} is every server
+     * that exists (the entries of the others are dropped).
      */
-    byte[] list(List<byte[]> documents, List<ServerSnapshot> fleet) {
+    JsonPieces list(List<byte[]> documents, List<ServerSnapshot> fleet) {
         if (byServer.size() > fleet.size()) {
             java.util.Set<UUID> ids = new java.util.HashSet<>();
             fleet.forEach(s -> ids.add(s.stored().id()));
             byServer.keySet().retainAll(ids);
         }
-        byte[] tail = ("],\"count\":" + documents.size() + "}").getBytes(StandardCharsets.US_ASCII);
-        int size = HEAD.length + Math.max(0, documents.size() - 1) + tail.length;
-        for (byte[] d : documents) {
-            size += d.length;
-        }
-        // one array of the answer's exact size: the list's only copy of the documents' bytes
-        byte[] out = new byte[size];
-        System.arraycopy(HEAD, 0, out, 0, HEAD.length);
-        int at = HEAD.length;
+        List<byte[]> pieces = new ArrayList<>(2 * documents.size() + 2);
+        pieces.add(HEAD);
         for (int i = 0; i < documents.size(); i++) {
             if (i > 0) {
-                out[at++] = ',';
+                pieces.add(COMMA);
             }
-            byte[] d = documents.get(i);
-            System.arraycopy(d, 0, out, at, d.length);
-            at += d.length;
+            pieces.add(documents.get(i));
         }
-        System.arraycopy(tail, 0, out, at, tail.length);
-        return out;
+        pieces.add(("],\"count\":" + documents.size() + "}").getBytes(StandardCharsets.US_ASCII));
+        return JsonPieces.of(pieces);
     }
 }

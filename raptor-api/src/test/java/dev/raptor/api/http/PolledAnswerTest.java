@@ -14,7 +14,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,14 +74,21 @@ class PolledAnswerTest {
         PolledAnswer answer = new PolledAnswer();
         Compressor gzip = PolledAnswer.COMPRESSION.findMatchingCompressor("gzip");
         byte[] json = "{\"servers\":[],\"count\":0,\"pad\":\"%s\"}".formatted("x".repeat(4000)).getBytes(StandardCharsets.UTF_8);
-        byte[] first = answer.compressed(json, gzip);
-        assertThat(answer.compressed(json.clone(), gzip)).as("equal bytes: the kept compressed answer").isSameAs(first);
+        byte[] first = answer.compressed(JsonPieces.of(json), gzip);
+        assertThat(answer.compressed(JsonPieces.of(json.clone()), gzip)).as("equal bytes: the kept compressed answer").isSameAs(first);
+        // as a list is sent: in pieces (never made one array) that are the kept answer's bytes
+        JsonPieces inPieces = JsonPieces.of(List.of(Arrays.copyOfRange(json, 0, 12), Arrays.copyOfRange(json, 12, 13),
+                Arrays.copyOfRange(json, 13, json.length)));
+        assertThat(answer.compressed(inPieces, gzip)).as("equal bytes in pieces: the kept compressed answer").isSameAs(first);
+        assertThat(inPieces.toArray()).isEqualTo(json);
         byte[] changed = json.clone();
         changed[changed.length - 3] = 'y';
-        byte[] second = answer.compressed(changed, gzip);
+        JsonPieces changedInPieces = JsonPieces.of(List.of(Arrays.copyOfRange(changed, 0, 12), Arrays.copyOfRange(changed, 12, changed.length)));
+        byte[] second = answer.compressed(changedInPieces, gzip);
         assertThat(second).isNotSameAs(first);
         assertThat(gunzip(second)).isEqualTo(changed);
         assertThat(gunzip(first)).isEqualTo(json);
+        assertThat(JsonPieces.of(List.of(json, new byte[]{'x'})).sameAs(json)).as("a longer answer").isFalse();
     }
 
     private record Answer(int status, Map<String, String> headers, byte[] body) {

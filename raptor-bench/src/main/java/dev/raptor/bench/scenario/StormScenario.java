@@ -48,13 +48,37 @@ public final class StormScenario implements Scenario {
         int n = bench.intOption("servers", 100);
         // every stop-the-world pause of the daemon, whichever collector --daemon-jvm chooses: the storm's max is one of them
         dev.raptor.bench.stats.SafepointLog safepoints = new dev.raptor.bench.stats.SafepointLog(bench.work().resolve("storm-safepoints.log"));
-        DaemonProcess daemon = bench.startDaemon("storm", List.of(dev.raptor.bench.stats.SafepointLog.jvmOption(bench.work().resolve("storm-safepoints.log"))));
+        List<String> daemonJvm = new ArrayList<>(List.of(dev.raptor.bench.stats.SafepointLog.jvmOption(bench.work().resolve("storm-safepoints.log"))));
+        // --poll-stamps=1: the daemon stamps each list answer (its raptor.api.pollStamps), read after it exits
+        java.nio.file.Path stamps = bench.intOption("poll-stamps", 0) == 1 ? bench.work().resolve("storm-poll-stamps.txt") : null;
+        if (stamps != null) {
+            java.nio.file.Files.deleteIfExists(stamps);
+            daemonJvm.add("-Draptor.api.pollStamps=" + stamps);
+        }
+        DaemonProcess daemon = bench.startDaemon("storm", daemonJvm);
+        StormPolls stormPolls = new StormPolls();
+        long stormStart = System.nanoTime();
         List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
         List<ConsoleCounter> sockets = Collections.synchronizedList(new ArrayList<>());
         String consoleProblem = null;
         try (RaptorClient api = daemon.client(daemon.apiKey());
              RaptorClient poller = RaptorClient.builder().http(java.net.URI.create("http://127.0.0.1:" + daemon.port()))
-                     .credential(daemon.apiKey()).requestTimeout(REQUEST_TIMEOUT).build()) {
+                     .credential(daemon.apiKey()).requestTimeout(REQUEST_TIMEOUT).build();
+             // --poller=socket: one blocking socket read by the polling thread itself, to tell the client's threads' time apart
+             SocketPoller socketPoller = "socket".equals(bench.option("poller", "client"))
+                     ? new SocketPoller(daemon.port(), daemon.apiKey(), REQUEST_TIMEOUT) : null) {
+            Poll get = socketPoller != null ? socketPoller::poll : () -> {
+                try {
+                    poller.servers().listJson(ServerQuery.all());
+                    return true;
+                } catch (RaptorIoException e) {
+                    if (!e.timedOut()) {
+                        throw new IllegalStateException("GET /servers failed: " + e.getMessage(), e);
+                    }
+                    return false;
+                }
+            };
+            System.out.println("storm: polling with " + (socketPoller != null ? "one blocking socket (--poller=socket)" : "RaptorClient"));
             int failed = Parallel.run(n, 16, SETUP_LIMIT, "create+start", i -> {
                 UUID id = Calls.create(api, bench.idleServer("storm-" + i));
                 ids.add(id);
@@ -77,18 +101,24 @@ public final class StormScenario implements Scenario {
             Thread.sleep(5_000);
             long warm = System.nanoTime();
             while (!Bench.past(warm, WARMUP)) {
-                poll(poller, new Samples(), new int[1]);
+                poll(get, new Samples(), new int[1], null, null);
             }
             Samples idle = new Samples();
             int[] idleTimeouts = {0};
             long t = System.nanoTime();
             double idleFrom = uptime(daemon);
             double idleCpu = dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid());
+            double idleAllocated = dev.raptor.bench.daemon.DaemonAllocation.bytes(daemon.port(), daemon.apiKey());
             while (!Bench.past(t, IDLE_POLL)) {
-                poll(poller, idle, idleTimeouts);
+                poll(get, idle, idleTimeouts, null, null);
             }
             double idleTo = uptime(daemon);
             idleCpu = dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()) - idleCpu;
+            idleAllocated = dev.raptor.bench.daemon.DaemonAllocation.bytes(daemon.port(), daemon.apiKey()) - idleAllocated;
+            // a count a busy machine does not bend: what one idle poll costs the daemon in allocation and CPU
+            System.out.printf(java.util.Locale.ROOT, "storm: the idle poll: %d polls, the daemon allocated %.0f MB (%.1f KB a poll), "
+                    + "used %.2f ms of CPU a poll%n", idle.count(), idleAllocated / 1e6, idleAllocated / 1e3 / Math.max(1, idle.count()),
+                    idleCpu * 1e3 / Math.max(1, idle.count()));
 
             java.util.Map<String, String> before = containers(api);
             Samples storm = new Samples();
@@ -99,8 +129,14 @@ public final class StormScenario implements Scenario {
             double[] cpu0 = {dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()),
                     dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()), dev.raptor.bench.stats.ProcessCpu.seconds(dockerd)};
             long pausesMark = safepoints.mark();
+            // who waited for a CPU during the storm: each thread of the daemon and of the harness, and the machine's run queue
+            dev.raptor.bench.stats.ThreadDelays daemonThreads = dev.raptor.bench.stats.ThreadDelays.of(daemon.pid());
+            dev.raptor.bench.stats.ThreadDelays harnessThreads = dev.raptor.bench.stats.ThreadDelays.of(ProcessHandle.current().pid());
+            dev.raptor.bench.stats.RunQueue runQueue = dev.raptor.bench.stats.RunQueue.start();
+            String loadBefore = loadavg();
+            dev.raptor.bench.stats.RunDelay pollerDelay = dev.raptor.bench.stats.RunDelay.ofCallingThread();
             double stormFrom = uptime(daemon);
-            long stormStart = System.nanoTime();
+            stormStart = System.nanoTime();
             Thread storm0 = Thread.ofVirtual().start(() -> {
                 try {
                     recreateFailures.set(Parallel.run(ids.size(), ids.size(), STORM_LIMIT, "recreate", i -> {
@@ -114,10 +150,20 @@ public final class StormScenario implements Scenario {
                 }
             });
             while (!stormOver.get() && !Bench.past(stormStart, STORM_LIMIT.plusMinutes(1))) {
-                poll(poller, storm, stormTimeouts);
+                poll(get, storm, stormTimeouts, stormPolls, pollerDelay);
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
+            runQueue.close();
+            if (pollerDelay != null) {
+                pollerDelay.close();
+            }
+            System.out.println("storm: load " + loadBefore + " before the storm, " + loadavg() + " after; " + runQueue.summary());
+            System.out.println("storm: the daemon's threads during the storm: " + dev.raptor.bench.stats.ThreadDelays.of(daemon.pid())
+                    .since(daemonThreads, 8));
+            System.out.println("storm: the harness's threads during the storm: " + dev.raptor.bench.stats.ThreadDelays.of(ProcessHandle.current().pid())
+                    .since(harnessThreads, 6));
+            System.out.println("storm: " + stormPolls.starvation(50_000_000L));
             double stormTo = uptime(daemon);
             // to split the daemon's -Xlog:gc (uptime-stamped, e.g. from --daemon-jvm) into the idle poll's and the storm's
             System.out.printf(java.util.Locale.ROOT, "storm: windows in the daemon's uptime (s, from its process start): idle %.2f-%.2f "
@@ -167,6 +213,24 @@ public final class StormScenario implements Scenario {
             // sockets first: closing the client waits for open WebSockets
             Parallel.closeAll(sockets);
             bench.cleanupContainers();
+            if (stamps != null) {
+                daemon.close(); // its stamps are written as it exits
+            }
+            // the slowest polls taken apart (after the daemon's exit when it stamped its answers)
+            System.out.println("storm: the 10 slowest polls" + (stamps == null ? " (--poll-stamps=1 splits them on the daemon's side)" : "") + ":");
+            for (String line : stormPolls.slowest(10, stormStart, stamps)) {
+                System.out.println("storm:   " + line);
+            }
+        }
+    }
+
+    /** The first three fields of {@code /proc/loadavg} and its runnable/all count, e.g. {@code 1.20 1.05 0.90 3/812}. */
+    private static String loadavg() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip().split(" ");
+            return f[0] + " " + f[1] + " " + f[2] + " " + f[3];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
         }
     }
 
@@ -202,19 +266,27 @@ public final class StormScenario implements Scenario {
         return out;
     }
 
+    /** One {@code GET /servers} read whole; false when it timed out. */
+    private interface Poll {
+        boolean get() throws java.io.IOException;
+    }
+
     /**
      * One {@code GET /servers}, timed from the request to the whole body read (as a panel would read it), its
-     * parsing left out of the time; {@code poller}'s deadline is {@link #REQUEST_TIMEOUT}.
+     * parsing left out of the time; the poll's deadline is {@link #REQUEST_TIMEOUT}. With {@code polls}, the poll's
+     * send and receive and {@code delay}'s thread's wait for a CPU meanwhile are kept.
      */
-    private static void poll(RaptorClient poller, Samples into, int[] timeouts) {
+    private static void poll(Poll get, Samples into, int[] timeouts, StormPolls polls, dev.raptor.bench.stats.RunDelay delay)
+            throws java.io.IOException {
+        long waited0 = delay == null ? -1 : delay.nanos();
         long t0 = System.nanoTime();
-        try {
-            poller.servers().listJson(ServerQuery.all());
-            into.add(System.nanoTime() - t0);
-        } catch (RaptorIoException e) {
-            if (!e.timedOut()) {
-                throw new IllegalStateException("GET /servers failed: " + e.getMessage(), e);
+        if (get.get()) {
+            long t1 = System.nanoTime();
+            into.add(t1 - t0);
+            if (polls != null) {
+                polls.add(t0, t1, waited0 < 0 ? -1 : delay.nanos() - waited0);
             }
+        } else {
             timeouts[0]++;
         }
     }

@@ -1,0 +1,83 @@
+package dev.raptor.api.http;
+
+import jakarta.servlet.ServletRequest;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A diagnostic for the benchmark's storm, off unless the system property {@value #PROPERTY} names a file: the
+ * {@link System#nanoTime()} stamps of each polled list answer, written to that file when the daemon exits, so that
+ * a slow poll's time can be split between the client and the daemon (on Linux {@code nanoTime} is the machine's
+ * monotonic clock, the same in every process).
+ *
+ * <p>Per answer: Jetty read the headers, the servlet started (after the request waited for a carrier), the answer was
+ * ready (the handler's work done), the answer was written (Javalin's request log, after the write). When the property
+ * is absent {@link #ON} is a constant {@code false} and each hook is a branch the JIT removes. The last
+ * {@link #CAPACITY} answers are kept (32 bytes each, 16 MB, allocated only when on).
+ */
+public final class PollStamps {
+    /** The file the stamps go to at exit; absent: no stamps. */
+    public static final String PROPERTY = "raptor.api.pollStamps";
+    /** The request attribute that carries the answer-ready stamp from the handler to the request log. */
+    static final String READY = "raptor.pollStamps.ready";
+    static final int CAPACITY = 1 << 19;
+    private static final Path FILE = System.getProperty(PROPERTY) == null ? null : Path.of(System.getProperty(PROPERTY));
+    /** Whether stamps are taken: a constant of the run. */
+    public static final boolean ON = FILE != null;
+    private static final long[] STAMPS = ON ? new long[CAPACITY * 4] : null;
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    static {
+        if (ON) {
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("raptor-poll-stamps").unstarted(PollStamps::write));
+        }
+    }
+
+    private PollStamps() {
+    }
+
+    /** Marks the answer of {@code request} as ready to be written (its handler's work done). */
+    public static void ready(ServletRequest request) {
+        if (ON) {
+            request.setAttribute(READY, System.nanoTime());
+        }
+    }
+
+    /** Keeps the stamps of a polled answer just written; requests that never called {@link #ready} are not kept. */
+    public static void written(ServletRequest request, long servletStartNanos) {
+        if (!ON || !(request.getAttribute(READY) instanceof Long ready)) {
+            return;
+        }
+        long now = System.nanoTime();
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+        long headers = jetty == null ? -1 : jetty.getHeadersNanoTime();
+        int at = (int) (NEXT.getAndIncrement() & (CAPACITY - 1)) * 4;
+        STAMPS[at] = headers;
+        STAMPS[at + 1] = servletStartNanos;
+        STAMPS[at + 2] = ready;
+        STAMPS[at + 3] = now;
+    }
+
+    /** One line per answer, oldest first: headers, servlet start, ready, written (nanoTime). */
+    private static void write() {
+        long n = NEXT.get();
+        long from = Math.max(0, n - CAPACITY);
+        StringBuilder out = new StringBuilder((int) (n - from) * 80);
+        for (long i = from; i < n; i++) {
+            int at = (int) (i & (CAPACITY - 1)) * 4;
+            out.append(STAMPS[at]).append(' ').append(STAMPS[at + 1]).append(' ').append(STAMPS[at + 2]).append(' ')
+                    .append(STAMPS[at + 3]).append('\n');
+        }
+        try {
+            Files.writeString(FILE, out, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.raptor.bench.scenario;
+
+import dev.raptor.bench.stats.Samples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every storm poll's send and receive ({@link System#nanoTime()}) and how long the polling thread waited for a CPU
+ * during it, so that the slowest polls can be taken apart: the harness starved (its own thread runnable but not
+ * running), or the time spent elsewhere. With the daemon's stamps of the same answers ({@code --poll-stamps=1}, the
+ * daemon's {@code raptor.api.pollStamps}) each slow poll splits into: to the daemon (send until Jetty read the
+ * headers), the wait for a carrier, the handler, the write, and back to the harness (written until read whole).
+ * On Linux {@code nanoTime} is the machine's monotonic clock, so the two processes' stamps compare directly.
+ */
+final class StormPolls {
+    private long[] polls = new long[3 * 4096];
+    private int size;
+
+    /** One poll: sent at {@code sent}, read whole at {@code read}, the poller's wait for a CPU meanwhile ({@code -1}: unknown). */
+    void add(long sent, long read, long waitedForCpu) {
+        if (3 * size == polls.length) {
+            polls = Arrays.copyOf(polls, polls.length * 2);
+        }
+        polls[3 * size] = sent;
+        polls[3 * size + 1] = read;
+        polls[3 * size + 2] = waitedForCpu;
+        size++;
+    }
+
+    /** The polls whose time is at least {@code floorNanos}: their time, and the poller's wait for a CPU within them. */
+    String starvation(long floorNanos) {
+        int slow = 0;
+        long waited = 0;
+        long took = 0;
+        for (int i = 0; i < size; i++) {
+            long t = polls[3 * i + 1] - polls[3 * i];
+            if (t >= floorNanos && polls[3 * i + 2] >= 0) {
+                slow++;
+                took += t;
+                waited += polls[3 * i + 2];
+            }
+        }
+        return String.format(Locale.ROOT, "%d polls of %s or more took %s together, of which the poller waited for a CPU %s",
+                slow, Samples.ms(floorNanos), Samples.ms(took), Samples.ms(waited));
+    }
+
+    /**
+     * The {@code count} slowest polls, slowest first, each with its start in the storm, the poller's wait for a CPU and,
+     * when {@code stamps} is the daemon's stamp file, where the rest went.
+     */
+    List<String> slowest(int count, long stormStart, Path stamps) throws IOException {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(polls[3 * b + 1] - polls[3 * b], polls[3 * a + 1] - polls[3 * a]));
+        long[][] daemon = stamps == null || !Files.exists(stamps) ? new long[0][] : read(stamps);
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < Math.min(count, size); k++) {
+            int i = order[k];
+            long sent = polls[3 * i];
+            long read = polls[3 * i + 1];
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s at +%.2f s: poller waited for a CPU %s",
+                    Samples.ms(read - sent), (sent - stormStart) / 1e9, polls[3 * i + 2] < 0 ? "?" : Samples.ms(polls[3 * i + 2])));
+            long[] d = within(daemon, sent, read);
+            if (d != null) {
+                line.append(String.format(Locale.ROOT, "; to the daemon %s, wait for a carrier %s, handler %s, write %s, back %s",
+                        Samples.ms(Math.max(0, d[0] - sent)), Samples.ms(Math.max(0, d[1] - d[0])), Samples.ms(Math.max(0, d[2] - d[1])),
+                        Samples.ms(Math.max(0, d[3] - d[2])), Samples.ms(Math.max(0, read - d[3]))));
+            } else if (daemon.length > 0) {
+                line.append("; no daemon stamp within it");
+            }
+            out.add(line.toString());
+        }
+        return out;
+    }
+
+    /** The daemon's answer whose headers were read within [{@code sent}, {@code read}]: one connection, one at a time. */
+    private static long[] within(long[][] daemon, long sent, long read) {
+        int lo = 0;
+        int hi = daemon.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (daemon[mid][0] < sent) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo < daemon.length && daemon[lo][0] <= read ? daemon[lo] : null;
+    }
+
+    private static long[][] read(Path stamps) throws IOException {
+        List<long[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(stamps)) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 4) {
+                out.add(new long[]{Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+            }
+        }
+        out.sort((a, b) -> Long.compare(a[0], b[0]));
+        return out.toArray(long[][]::new);
+    }
+}

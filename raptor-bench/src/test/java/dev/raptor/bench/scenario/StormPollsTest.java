@@ -1,0 +1,59 @@
+package dev.raptor.bench.scenario;
+
+import dev.raptor.bench.stats.RunDelay;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StormPollsTest {
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void aSlowPollSplitsAtTheDaemonsStampsIntoItsParts(@TempDir Path dir) throws Exception {
+        StormPolls polls = new StormPolls();
+        polls.add(1_000 * MS, 1_010 * MS, 0); // fast
+        polls.add(2_000 * MS, 2_300 * MS, 50 * MS); // slow: late into the daemon, then late back
+        Path stamps = dir.resolve("stamps.txt");
+        // headers read, servlet start, answer ready, written (nanoTime), as the daemon writes them, not in order
+        Files.writeString(stamps, (2_200 * MS) + " " + (2_201 * MS) + " " + (2_211 * MS) + " " + (2_212 * MS) + "\n"
+                + (1_001 * MS) + " " + (1_001 * MS) + " " + (1_002 * MS) + " " + (1_003 * MS) + "\n");
+
+        List<String> slowest = polls.slowest(2, 1_000 * MS, stamps);
+
+        assertThat(slowest.getFirst()).isEqualTo("300 ms at +1.00 s: poller waited for a CPU 50.0 ms; to the daemon 200 ms, "
+                + "wait for a carrier 1.0 ms, handler 10.0 ms, write 1.0 ms, back 88.0 ms");
+        assertThat(slowest.get(1)).startsWith("10.0 ms at +0.00 s: poller waited for a CPU 0.0 ms; to the daemon 1.0 ms");
+        assertThat(polls.starvation(50 * MS)).isEqualTo("1 polls of 50.0 ms or more took 300 ms together, of which the poller "
+                + "waited for a CPU 50.0 ms");
+    }
+
+    @Test
+    void aPollWithoutADaemonStampSaysSoAndWithoutAStampFileSaysNothing(@TempDir Path dir) throws Exception {
+        StormPolls polls = new StormPolls();
+        polls.add(5 * MS, 9 * MS, -1);
+        Path stamps = dir.resolve("stamps.txt");
+        Files.writeString(stamps, (20 * MS) + " " + (20 * MS) + " " + (21 * MS) + " " + (22 * MS) + "\n");
+
+        assertThat(polls.slowest(1, 0, stamps)).containsExactly("4.0 ms at +0.01 s: poller waited for a CPU ?; no daemon stamp within it");
+        assertThat(polls.slowest(1, 0, null)).containsExactly("4.0 ms at +0.01 s: poller waited for a CPU ?");
+    }
+
+    @Test
+    void theCallingThreadsWaitForACpuIsReadAndNeverGoesBack() throws Exception {
+        try (RunDelay delay = RunDelay.ofCallingThread()) {
+            assertThat(delay).as("Linux keeps schedstat for every thread").isNotNull();
+            long first = delay.nanos();
+            long spin = System.nanoTime();
+            while (System.nanoTime() - spin < 20 * MS) {
+                Thread.onSpinWait();
+            }
+            assertThat(first).isNotNegative();
+            assertThat(delay.nanos()).isGreaterThanOrEqualTo(first);
+        }
+    }
+}
