@@ -84,7 +84,7 @@ class DurableOperationsTest {
 
     /** Waits until the store holds the operation's answer (outcome writes run on their own thread). */
     private void awaitRecorded(Operation op) {
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(ServerFixture.HANG)
                 .until(() -> records().find(op.id()).map(r -> r.status() != OperationStatus.PENDING).orElse(false));
     }
 
@@ -326,7 +326,7 @@ class DurableOperationsTest {
             ops.add(op);
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> records().count() == 2);
+        await().atMost(ServerFixture.HANG).until(() -> records().count() == 2);
         assertThat(records().find(ops.get(0).id())).as("the oldest answer goes first").isEmpty();
         assertThat(records().find(ops.get(2).id())).isPresent();
     }

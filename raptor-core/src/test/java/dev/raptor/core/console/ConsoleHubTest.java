@@ -477,14 +477,16 @@ class ConsoleHubTest extends RunningServerFixture {
 
         hub.close();
         assertThat(hub.openEngineStreams()).isZero();
-        assertThat(others).allSatisfy(r -> assertThat(r.ends).containsExactly(ConsoleListener.EndReason.HUB_CLOSED));
+        // each listener hears the end on its own thread, which close() waits for only about a second in all (and the
+        // stuck one takes that second): on a loaded machine the others may hear it just after close() returns
+        await().atMost(HANG).untilAsserted(() ->
+                assertThat(others).allSatisfy(r -> assertThat(r.ends).containsExactly(ConsoleListener.EndReason.HUB_CLOSED)));
         await().atMost(HANG).until(() -> engine.openLogStreams() == 0 && LiveThreads.named(THREADS) == 0);
     }
 
     @Test
     void aThousandSubscribeAndCloseCyclesLeaveNoThreadSubscriberOrStreamBehind() throws Exception {
         ConsoleHub hub = hub();
-        long before = LiveThreads.named(THREADS);
         AtomicInteger received = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> cycles = new ArrayList<>();
@@ -505,6 +507,8 @@ class ConsoleHubTest extends RunningServerFixture {
         }
         await().atMost(HANG).until(() -> hub.subscriberCount() == 0 && hub.watchedServers() == 0
                 && hub.openEngineStreams() == 0 && engine.openLogStreams() == 0);
-        await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == before);
+        // none at all, as after the other tests here: a count taken at the start could include the threads of the test
+        // before, which a loaded machine may still be ending then, and which never come back
+        await().atMost(HANG).until(() -> LiveThreads.named(THREADS) == 0);
     }
 }

@@ -637,8 +637,9 @@ class ServerControllerTest {
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
         engine.dropEvents(true);
         engine.exit(id, 0);
-        await().atMost(HANG).until(() -> fleet.controller(id).state() == ServerState.OFFLINE);
-        assertThat(activity(id)).anyMatch(m -> m.contains("stopped on its own"));
+        // the controller turns the state offline first and writes why a moment later: wait for the why
+        await().atMost(HANG).untilAsserted(() -> assertThat(activity(id)).anyMatch(m -> m.contains("stopped on its own")));
+        assertThat(fleet.controller(id).state()).isEqualTo(ServerState.OFFLINE);
     }
 
     // ------------------------------------------------------------------ containers

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +63,9 @@ public final class Relay implements AutoCloseable {
         private final AtomicInteger directions = new AtomicInteger(2);
         private volatile boolean outlivesClient;
         private volatile boolean cut;
+        /** The copying threads, each while it is inside a read or a write of one of the channels (else null). */
+        private final AtomicReference<Thread> clientPump = new AtomicReference<>();
+        private final AtomicReference<Thread> targetPump = new AtomicReference<>();
 
         private Link(SocketChannel client, SocketChannel target) {
             this.client = client;
@@ -76,12 +81,23 @@ public final class Relay implements AutoCloseable {
             outlivesClient = true;
         }
 
-        /** Resets this connection (both channels). */
+        /**
+         * Resets this connection (both channels), and returns once the reset has gone out. A channel that a virtual
+         * thread is reading or writing is only really closed (and its RST sent) when that thread leaves the call,
+         * which close() merely wakes it to do: on a loaded machine the peer could otherwise go on writing into a
+         * connection the test believes cut.
+         */
         public void cut() {
             cut = true;
             links.remove(this);
             reset(client);
             reset(target);
+            for (AtomicReference<Thread> inCall : List.of(clientPump, targetPump)) {
+                Thread t = inCall.get();
+                if (t != null && t != Thread.currentThread()) {
+                    awaitLeft(inCall, t);
+                }
+            }
         }
 
         private void directionEnded() {
@@ -195,11 +211,13 @@ public final class Relay implements AutoCloseable {
     private void pump(Link link, Side from, Tap tap) {
         SocketChannel in = from == Side.CLIENT ? link.client : link.target;
         SocketChannel out = from == Side.CLIENT ? link.target : link.client;
+        AtomicReference<Thread> inCall = from == Side.CLIENT ? link.clientPump : link.targetPump;
         ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
         try {
             while (true) {
                 int n;
                 try {
+                    inCall.set(Thread.currentThread());
                     n = in.read(buffer);
                 } catch (IOException e) {
                     ended(link, new End(from, String.valueOf(e.getMessage())));
@@ -218,10 +236,12 @@ public final class Relay implements AutoCloseable {
                     }
                     return;
                 }
+                inCall.set(null); // a tap may hold the chunk: the channels are not in use meanwhile
                 buffer.flip();
                 if (tap != null) {
                     tap.passing(link, from, buffer.asReadOnlyBuffer());
                 }
+                inCall.set(Thread.currentThread());
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
                 }
@@ -243,6 +263,23 @@ public final class Relay implements AutoCloseable {
     private void ended(Link link, End end) {
         if (!link.cut && listening.isOpen()) {
             firstEnd.compareAndSet(null, end);
+        }
+    }
+
+    /** How long a cut waits for a copying thread it woke to leave its channel call (a hang, never a wait expected). */
+    private static final Duration LET_GO = Duration.ofSeconds(30);
+
+    /** Waits until {@code pump} has left the channel call it was in (the channel is then closed for real) or ended. */
+    private static void awaitLeft(AtomicReference<Thread> inCall, Thread pump) {
+        long deadline = System.nanoTime() + LET_GO.toNanos();
+        try {
+            while (inCall.get() == pump && !pump.join(Duration.ofMillis(5))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("a relay thread did not leave its call on a cut connection within " + LET_GO);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
