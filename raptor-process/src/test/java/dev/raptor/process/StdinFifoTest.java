@@ -95,7 +95,8 @@ class StdinFifoTest {
 
         assertThatThrownBy(() -> StdinFifo.write(fifo, "hello?", Deadline.in(Duration.ofSeconds(30))))
                 .isInstanceOf(StdinFifo.NoReader.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+        // far under the write's 30 s deadline (so it did not wait for it), and loose enough for a loaded machine
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test
@@ -111,6 +112,7 @@ class StdinFifoTest {
                 StdinFifo.write(fifo, line, Deadline.in(Duration.ofMillis(300)));
             }
         }).isInstanceOf(StdinFifo.Full.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        // the first write the pipe cannot take gives up at its 300 ms: not every one of the 1,000 waits (300 s)
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
     }
 }
