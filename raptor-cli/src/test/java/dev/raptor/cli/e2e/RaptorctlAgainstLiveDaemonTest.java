@@ -225,6 +225,17 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlPsStartsTheJdksNativeIoOnMainNotOnTheAskingThread(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "native-io-on", "ps");
+        // the asking thread's providers' start-up reads java.security through a file channel, whose first use loads the
+        // JDK's net and nio libraries (sun.nio.ch.IOUtil): main, which waits for the answer anyway, starts them first
+        assertThat(classesInitialisedByLaunched(tree, expected, "ps")).as("classes initialised by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("Initializing 'java/security/Security'") && l.contains("by thread \"raptorctl-socket-get\""))
+                .anyMatch(l -> l.contains("Initializing 'sun/nio/ch/IOUtil'") && l.contains("by thread \"main\""))
+                .noneMatch(l -> l.contains("Initializing 'sun/nio/ch/IOUtil'") && !l.contains("by thread \"main\""));
+    }
+
+    @Test
     void binRaptorctlPsLinksNoCallSiteAtRunTimeWhateverTheServersAges(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "aged-on", "ps");
         // the CREATED column's age is a string concatenation per branch (seconds, minutes, hours, days...), each a call
