@@ -236,6 +236,14 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlIsStartedByBashItselfNotLookedUpOnThePath(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "named-bash-on", "ps");
+        // `#!/usr/bin/env bash` starts env first, which looks bash up on the PATH: one program more per call. Named, the
+        // kernel starts bash itself, so a PATH without bash (or with nothing on it) still runs the launcher
+        assertThat(launched(tree, Map.of("PATH", tree.resolve("nothing-here").toString()), "ps")).isEqualTo(expected);
+    }
+
+    @Test
     void binRaptorctlPsLinksNoCallSiteAtRunTimeWhateverTheServersAges(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "aged-on", "ps");
         // the CREATED column's age is a string concatenation per branch (seconds, minutes, hours, days...), each a call
