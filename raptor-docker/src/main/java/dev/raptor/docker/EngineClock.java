@@ -33,8 +33,11 @@ import java.time.format.DateTimeParseException;
  * a log message is never taken to come before an attach unless it surely did. Windows only ever widen: the
  * previous run's last lines within the uncertainty of a start (a millisecond on a LAN) may count as this run's.
  *
- * <p>Until the first measurement (and if the engine does not say its time) the clocks are taken to agree, as
- * they do for an engine on this machine's Unix socket.
+ * <p>Until the first measurement (and if the engine does not say its time) the clocks are taken to agree. An
+ * engine on this machine's Unix socket reads the same kernel clock, so it is not measured at all: a measurement
+ * could only add its round trip's uncertainty (on a loaded machine, tenths of a second by which a crash-looping
+ * server's previous run could count as the new one's). Only a daemon clock other than the system's (the tests'
+ * shifted one) has it measured there too.
  */
 final class EngineClock {
     private static final Logger log = LoggerFactory.getLogger(EngineClock.class);
@@ -54,10 +57,23 @@ final class EngineClock {
     private static final Duration STAMP_PRECISION = Duration.ofNanos(1_000);
 
     private final Clock local;
+    private final boolean measured;
     private volatile Reading reading = Reading.AGREED;
 
+    /** An engine whose clock is measured ({@link #measure}) against {@code local}. */
     EngineClock(Clock local) {
+        this(local, true);
+    }
+
+    /** @param measured false for an engine known to read this machine's clock: {@link #measure} then does nothing */
+    EngineClock(Clock local, boolean measured) {
         this.local = local;
+        this.measured = measured;
+    }
+
+    /** The engine at {@code config}'s address, on {@code config}'s clock: measured unless it surely shares this one. */
+    static EngineClock of(DockerRuntimeConfig config) {
+        return new EngineClock(config.clock(), !(config.unixSocket() && config.clock().equals(Clock.systemUTC())));
     }
 
     /** This machine's clock, as the daemon reads it. */
@@ -101,6 +117,9 @@ final class EngineClock {
      * the call that needed the engine fails on its own if it is away.
      */
     void measure(DockerClient calls) {
+        if (!measured) {
+            return;
+        }
         Instant sent = local.instant();
         long sentNanos = System.nanoTime();
         Info info;

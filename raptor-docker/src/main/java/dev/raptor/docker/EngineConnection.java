@@ -59,7 +59,7 @@ final class EngineConnection implements AutoCloseable {
 
     EngineConnection(DockerRuntimeConfig config) {
         this.config = config;
-        this.clock = new EngineClock(config.clock());
+        this.clock = EngineClock.of(config);
         this.tls = config.tlsCertPath() == null ? null : new EngineTls(config.tlsCertPath());
         this.callTransport = new EngineHttpClient(new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.dockerHost())
