@@ -51,6 +51,16 @@ final class EngineClock {
      */
     record Reading(Duration offset, Duration uncertainty) {
         static final Reading AGREED = new Reading(Duration.ZERO, Duration.ZERO);
+
+        /** See {@link EngineClock#toEngine}. */
+        Instant toEngine(Instant localInstant) {
+            return localInstant == null || this == AGREED ? localInstant : localInstant.plus(offset).minus(uncertainty);
+        }
+
+        /** See {@link EngineClock#toLocal}. */
+        Instant toLocal(Instant engineStamp) {
+            return engineStamp == null || this == AGREED ? engineStamp : engineStamp.minus(offset).plus(uncertainty);
+        }
     }
 
     /** The engine stamps to the nanosecond, but says its time through a clock no finer than a microsecond. */
@@ -81,6 +91,7 @@ final class EngineClock {
         return local.instant();
     }
 
+    /** The current measurement: a stream translates all its stamps with one, so they never go backwards. */
     Reading reading() {
         return reading;
     }
@@ -95,9 +106,7 @@ final class EngineClock {
      * widens the window by the uncertainty rather than narrowing it. Null stays null.
      */
     Instant toEngine(Instant localInstant) {
-        Reading r = reading;
-        return localInstant == null || r == Reading.AGREED ? localInstant
-                : localInstant.plus(r.offset()).minus(r.uncertainty());
+        return reading.toEngine(localInstant);
     }
 
     /**
@@ -106,9 +115,7 @@ final class EngineClock {
      * Null stays null.
      */
     Instant toLocal(Instant engineStamp) {
-        Reading r = reading;
-        return engineStamp == null || r == Reading.AGREED ? engineStamp
-                : engineStamp.minus(r.offset()).plus(r.uncertainty());
+        return reading.toLocal(engineStamp);
     }
 
     /**

@@ -123,6 +123,9 @@ final class EngineLogStream {
         // lines of a few dozen bytes, and each read allocated a whole 64 KiB piece buffer before (a few per follow)
         byte[] buffer = new byte[FIRST_BUFFER_BYTES];
         Instant[] lastStamp = new Instant[2]; // per stream: stdout, stderr
+        // one translation for the whole read: a measurement taken meanwhile (an events reconnect) must not make
+        // a later stamp look earlier, which would be taken for a replay and dropped
+        EngineClock.Reading translation = clock.reading();
         long replayed = 0;
         while (true) {
             int got = body.readNBytes(header, 0, 8);
@@ -159,7 +162,7 @@ final class EngineLogStream {
                     if (at == null) {
                         at = clock.now(); // no readable stamp: keep the bytes, stamp them now
                     } else {
-                        at = clock.toLocal(at);
+                        at = translation.toLocal(at);
                         offset = space + 1;
                     }
                     int s = stream == LogLine.Stream.STDERR ? 1 : 0;
