@@ -37,7 +37,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * then on were the engine's doing, not the operator's. (Should the engine take connections again without
  * the stream ever breaking, it was a false alarm, found by checking again every {@link #RECHECK}.)
  *
- * <p>{@code since} is this machine's clock; over TCP to another host, clock skew shifts that first window.
+ * <p>The first window begins at this machine's instant of subscribing, sent in the engine's time
+ * ({@link EngineClock}, widened by the offset's uncertainty): an engine on another host whose clock is minutes
+ * behind would otherwise replay minutes of old events as new, and one ahead would miss the events of the
+ * first moments. Later windows begin at the engine's own stamp of the last event, which needs no translation.
+ * Each reconnection measures the engine's clock again; the events' instants are told in this machine's time.
  */
 final class EventsSubscription extends Reconnecting {
     private static final Logger log = LoggerFactory.getLogger(EventsSubscription.class);
@@ -49,9 +53,10 @@ final class EventsSubscription extends Reconnecting {
     private final Duration openTimeout;
     private final List<String> labelFilter;
     private final StreamSink<RuntimeEvent> sink;
-    private final EngineEventTranslator translator = new EngineEventTranslator();
+    private final EngineEventTranslator translator;
     private final OpenStreams connections = new OpenStreams();
-    private final long subscribedAtNanos;
+    /** This machine's time of subscribing: the first window's start, sent in the engine's time. */
+    private final Instant subscribedAt;
     /** Serialises the sink: the reader threads, the supervisor and the re-check all tell it things. */
     private final ReentrantLock telling = new ReentrantLock();
     /** Since when the engine is away (null: it is not); guarded by {@link #telling}. */
@@ -71,8 +76,8 @@ final class EventsSubscription extends Reconnecting {
         this.openTimeout = openTimeout;
         this.labelFilter = List.copyOf(labelFilter);
         this.sink = sink;
-        Instant now = Instant.now();
-        this.subscribedAtNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        this.translator = new EngineEventTranslator(connection.clock());
+        this.subscribedAt = connection.clock().now();
     }
 
     EventsSubscription start() {
@@ -87,8 +92,8 @@ final class EventsSubscription extends Reconnecting {
 
     @Override
     EngineStream<?> open(CompletableFuture<EngineException> ended) {
-        String since = since();
-        connectionsMade.incrementAndGet();
+        long last = lastNanos;
+        boolean reconnect = connectionsMade.getAndIncrement() > 0;
         EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
             @Override
             public void opened() {
@@ -105,12 +110,18 @@ final class EventsSubscription extends Reconnecting {
                 ended.complete(error);
             }
         });
-        return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
-                .withEventTypeFilter("container")
-                .withEventFilter(EngineEventTranslator.ACTIONS)
-                .withLabelFilter(labelFilter.toArray(String[]::new))
-                .withSince(since)
-                .exec(stream));
+        return stream.open(connection, timer, openTimeout, clients -> {
+            if (reconnect) {
+                // the engine may have restarted, or this is another host's clock after a network break
+                clients.clock().measure(clients.calls());
+            }
+            clients.streams().eventsCmd()
+                    .withEventTypeFilter("container")
+                    .withEventFilter(EngineEventTranslator.ACTIONS)
+                    .withLabelFilter(labelFilter.toArray(String[]::new))
+                    .withSince(since(last, clients.clock()))
+                    .exec(stream);
+        });
     }
 
     @Override
@@ -156,7 +167,7 @@ final class EventsSubscription extends Reconnecting {
         telling.lock();
         try {
             if (interruptedAt == null && isOpen()) {
-                interruptedAt = Instant.now();
+                interruptedAt = connection.clock().now();
                 log.warn("docker engine interrupted: {}", why);
                 tell(new RuntimeEvent.EngineInterrupted(interruptedAt, why));
             }
@@ -173,7 +184,7 @@ final class EventsSubscription extends Reconnecting {
                 Instant since = interruptedAt;
                 interruptedAt = null;
                 log.info("docker engine answers again after an interruption since {}", since);
-                tell(new RuntimeEvent.EngineResumed(Instant.now(), since));
+                tell(new RuntimeEvent.EngineResumed(connection.clock().now(), since));
             }
         } finally {
             telling.unlock();
@@ -209,14 +220,19 @@ final class EventsSubscription extends Reconnecting {
         }
     }
 
-    /** The engine's {@code since} parameter: the last delivered event, or the subscription's start. */
-    private String since() {
-        long nanos = lastNanos > 0 ? lastNanos : subscribedAtNanos;
-        return (nanos / 1_000_000_000L) + "." + String.format("%09d", nanos % 1_000_000_000L);
+    /**
+     * The engine's {@code since} parameter: the last delivered event (the engine's own stamp), or the
+     * subscription's start in the engine's time, widened by the clock offset's uncertainty.
+     */
+    private String since(long last, EngineClock clock) {
+        if (last > 0) {
+            return (last / 1_000_000_000L) + "." + String.format("%09d", last % 1_000_000_000L);
+        }
+        return EngineLogStream.engineSeconds(clock.toEngine(subscribedAt));
     }
 
-    private static long nanosOf(Event event) {
-        Instant at = EngineEventTranslator.timeOf(event);
+    private long nanosOf(Event event) {
+        Instant at = translator.timeOf(event);
         return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 }
