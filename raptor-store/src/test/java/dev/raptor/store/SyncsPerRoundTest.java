@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a server's create, start, stop and delete pay in synced commits ({@code fsync}s of the WAL) on the real
@@ -107,19 +108,46 @@ class SyncsPerRoundTest {
             OperationRecords records = store.operationRecords();
             UUID server = UUID.randomUUID();
             Instant at = Instant.parse("2026-12-06T00:00:00Z");
-            OperationRecord pending = new OperationRecord("op-1", server, "start", OperationStatus.PENDING, at, null, null,
-                    null, null);
             long before = store.syncedCommits();
-            records.begin(pending);
-            records.finish(new OperationRecord("op-1", server, "start", OperationStatus.DONE, at, at.plusMillis(5),
-                    "running", null, null));
+            records.begin(OperationRecord.pending("op-1", server, "start", at));
+            records.finish(done("op-1", server, "start", at, "running"));
             assertThat(store.syncedCommits() - before).as("begin and finish").isEqualTo(2);
-            // what the API's operations do after every answer
+            // a prune on its own (the boot's)
             assertThat(records.prune(at.plusSeconds(1), 0)).isEqualTo(1);
             assertThat(records.prune(at, 100)).isZero();
             assertThat(store.syncedCommits() - before).as("after two prunes, one deleting a row").isEqualTo(2);
             assertThat(records.count()).isZero();
         }
+    }
+
+    @Test
+    void anAnswerAndThePruneAfterItAreOneSyncedCommit() {
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"))) {
+            OperationRecords records = store.operationRecords();
+            UUID server = UUID.randomUUID();
+            Instant at = Instant.parse("2026-12-06T00:00:00Z");
+            records.begin(OperationRecord.pending("op-old", server, "start", at));
+            records.finish(done("op-old", server, "start", at, "running"));
+            records.begin(OperationRecord.pending("op-2", server, "stop", at.plusSeconds(1)));
+            long commits = store.commits();
+            long synced = store.syncedCommits();
+
+            // what the API's operations do after every answer: keep one answered operation, the newest
+            records.finishAndPrune(done("op-2", server, "stop", at.plusSeconds(1), "offline"), at, 1);
+
+            assertThat(store.commits() - commits).as("commits").isEqualTo(1);
+            assertThat(store.syncedCommits() - synced).as("synced commits").isEqualTo(1);
+            assertThat(records.find("op-2")).get().extracting(OperationRecord::status).isEqualTo(OperationStatus.DONE);
+            assertThat(records.find("op-old")).as("pruned in the answer's commit").isEmpty();
+            assertThatThrownBy(() -> records.finishAndPrune(OperationRecord.pending("op-3", server, "start", at), at, 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(records.find("op-3")).as("a pending record is no answer: nothing written").isEmpty();
+        }
+    }
+
+    /** Answered done 5 ms after {@code at}, leaving the server in {@code state}. */
+    private static OperationRecord done(String id, UUID server, String action, Instant at, String state) {
+        return new OperationRecord(id, server, action, OperationStatus.DONE, at, at.plusMillis(5), state, null, null);
     }
 
     private static long count(Map<String, Long> syncs, String step, SqliteStore store, long before) {
