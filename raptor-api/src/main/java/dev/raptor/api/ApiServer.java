@@ -37,6 +37,7 @@ import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.PolledAnswer;
 import dev.raptor.api.http.PollStampConnector;
 import dev.raptor.api.http.PollStamps;
+import dev.raptor.api.http.RequestThreads;
 import dev.raptor.api.http.RequestWait;
 import dev.raptor.api.http.Responses;
 import dev.raptor.api.http.UnixSocket;
@@ -352,8 +353,10 @@ public final class ApiServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             QueuedThreadPool pool = new QueuedThreadPool();
             pool.setName("raptor-http");
-            // Jetty's selectors stay on platform threads; every request runs on its own virtual thread.
-            pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raptor-request-", 0).factory()));
+            // Jetty's selectors stay on platform threads; every request runs on its own virtual thread, but the polled
+            // list (RequestThreads says why), and so do the WebSocket sessions' frames (Jetty's blocking tasks).
+            java.util.concurrent.ExecutorService virtual = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raptor-request-", 0).factory());
+            pool.setVirtualThreadsExecutor(virtual);
             config.jetty.threadPool = pool;
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
@@ -371,6 +374,10 @@ public final class ApiServer implements AutoCloseable {
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyWebSocketServletFactory(live.sockets()::configureFactory);
             config.jetty.modifyServer(server -> {
+                // Javalin puts its servlet context inside this wrapper; a server whose handlers never change (not
+                // dynamic) lets Jetty take the wrapper's word that calling it never blocks
+                server.setDynamic(false);
+                server.setHandler(new RequestThreads(virtual, pool, ApiServer::polled));
                 server.setErrorHandler(new ProblemErrorHandler());
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setStopAtShutdown(false); // the daemon's shutdown hook stops things in order
@@ -562,6 +569,18 @@ public final class ApiServer implements AutoCloseable {
         } catch (TlsFileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The requests answered on Jetty's platform threads ({@link RequestThreads}): {@code GET /servers}, the list a panel
+     * polls, which never blocks (written from each server's kept bytes).
+     */
+    static boolean polled(org.eclipse.jetty.server.Request request) {
+        if (!"GET".equals(request.getMethod())) {
+            return false;
+        }
+        String path = request.getHttpURI().getPath();
+        return path != null && (path.equals(BASE + "/servers") || path.equals(BASE + "/servers/"));
     }
 
     /** The matched route's pattern ({@code /api/v1/servers/{id}}), never the raw path: one series per route. */

@@ -91,11 +91,11 @@ class PolledAnswerTest {
         assertThat(JsonPieces.of(List.of(json, new byte[]{'x'})).sameAs(json)).as("a longer answer").isFalse();
     }
 
-    private record Answer(int status, Map<String, String> headers, byte[] body) {
+    record Answer(int status, Map<String, String> headers, byte[] body) {
     }
 
     /** One GET /servers written on {@code socket} and its answer read by its Content-Length (a chunked one fails). */
-    private static Answer get(Socket socket, String key, boolean gzip) throws IOException {
+    static Answer get(Socket socket, String key, boolean gzip) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(("GET /api/v1/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n"
                 + (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
