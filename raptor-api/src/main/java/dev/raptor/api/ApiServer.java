@@ -95,7 +95,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HTTP API under {@code /api/v1}: Javalin on Jetty, request handling on virtual threads, served
+ * The HTTP API under {@code /api/v1}: Javalin on Jetty, request handling on virtual threads (the polled list on
+ * Jetty's platform threads: {@link RequestThreads}), served
  * on TCP and on a Unix socket. Built from the domain objects it exposes; its handlers parse the
  * request, make one domain call and answer a record of {@code raptor-wire} (the contract), written by
  * its one shared mapper. Every error is a problem document. The store is reached only through core's
