@@ -39,6 +39,9 @@ import java.util.UUID;
 public final class LifecycleScenario implements Scenario {
     private static final Duration LIMIT = Duration.ofMinutes(20);
 
+    /** With {@code --stop-stamps=1}: each round's stop split by the engine's events; null otherwise. */
+    private StopStamps stamps;
+
     @Override
     public String name() {
         return "lifecycle";
@@ -68,6 +71,7 @@ public final class LifecycleScenario implements Scenario {
         DaemonProcess daemon = bench.startDaemon("lifecycle");
         long dockerd = ProcessCpu.dockerdPid();
         long started = System.nanoTime();
+        stamps = bench.intOption("stop-stamps", 0) == 1 ? new StopStamps(bench.raw().client(), bench.node()) : null;
         try (RaptorClient api = daemon.client(daemon.apiKey()); EngineCallTimes engineTimes = new EngineCallTimes(daemon)) {
             for (int i = 0; i < warmup + rounds && !Bench.past(started, LIMIT); i++) {
                 boolean counted = i >= warmup;
@@ -100,6 +104,9 @@ public final class LifecycleScenario implements Scenario {
                 }
             }
         } finally {
+            if (stamps != null) {
+                stamps.close();
+            }
             bench.cleanupContainers();
         }
         // Raptor creates the container inside "start"; POST /servers only records the server. Compare totals.
@@ -135,6 +142,9 @@ public final class LifecycleScenario implements Scenario {
         System.out.println(String.format(java.util.Locale.ROOT, "lifecycle CPU per round (inside the timed rounds, /proc,"
                 + " 10 ms ticks summed over %d rounds): daemon %.1f ms; dockerd %.1f ms in Raptor's rounds, %.1f ms in"
                 + " docker-java's", paired.count(), cpu[0] * 1000 / n, cpu[1] * 1000 / n, cpu[2] * 1000 / n));
+        if (stamps != null) {
+            stamps.print();
+        }
         List<Result> out = new ArrayList<>();
         double ratio = (double) raptor.medianNanos() / raw.medianNanos();
         out.add(new Result(name(), "create+start+stop+remove, median of " + raptor.count() + " rounds",
@@ -273,11 +283,17 @@ public final class LifecycleScenario implements Scenario {
         long t1 = System.nanoTime();
         Calls.power(api, id, "start");
         long t2 = System.nanoTime();
+        long stopSent = StopStamps.now();
         Calls.power(api, id, "stop");
         long t3 = System.nanoTime();
+        long stopHeard = StopStamps.now();
         Calls.delete(api, id, false);
         long t4 = System.nanoTime();
+        long removeHeard = StopStamps.now();
         double[] cpu1 = cpu(pids);
+        if (stamps != null && total != null) {
+            stamps.round(true, id, stopSent, stopHeard, removeHeard);
+        }
         record(total, steps, t0, t1, t2, t3, t4);
         Map<String, Long> engine = engineTimes == null ? Map.of() : EngineCallTimes.spent(before, engineTimes.totals());
         return new Side(new long[] {t1 - t0, t2 - t1, t3 - t2, t4 - t3}, engine, new double[] {cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]});
@@ -294,14 +310,20 @@ public final class LifecycleScenario implements Scenario {
         long t1 = System.nanoTime();
         raw.start(container);
         long t2 = System.nanoTime();
+        long stopSent = StopStamps.now();
         raw.stop(container);
         long t3 = System.nanoTime();
+        long stopHeard = StopStamps.now();
         raw.remove(container);
         long r1 = System.nanoTime();
+        long removeHeard = StopStamps.now();
         Files.deleteIfExists(data);
         long t4 = System.nanoTime();
         double cpu1 = ProcessCpu.seconds(dockerd);
         record(total, steps, t0, t1, t2, t3, t4);
+        if (stamps != null && total != null) {
+            stamps.round(false, id, stopSent, stopHeard, removeHeard);
+        }
         return new Side(new long[] {t1 - t0, t2 - t1, t3 - t2, t4 - t3},
                 Map.of(RAW_CALLS[0], t1 - c0, RAW_CALLS[1], t2 - t1, RAW_CALLS[2], t3 - t2, RAW_CALLS[3], r1 - t3),
                 new double[] {0, cpu1 - cpu0});
