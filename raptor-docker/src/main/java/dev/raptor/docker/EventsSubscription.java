@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,9 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * connections.
  *
  * <p>A supervisor (virtual thread) keeps one events stream open. Every connection asks the engine for the
- * events {@code since} the last one delivered (at first: since the moment of subscribing, so events between
- * {@code events()} returning and the engine answering are not lost either); events already delivered are
- * skipped. When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
+ * events {@code since} a little before the last one delivered (at first: since the moment of subscribing, so events
+ * between {@code events()} returning and the engine answering are not lost either); events already delivered are
+ * skipped, and events that arrive out of stamp order are not ({@link EventReplays}). When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
  * backoff of 100 ms doubling to 5 s ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
  *
  * <p>The engine going away is news too ({@link RuntimeEvent.EngineInterrupted}), and so is its coming back
@@ -51,7 +49,6 @@ final class EventsSubscription extends Reconnecting {
     private final StreamSink<RuntimeEvent> sink;
     private final EngineEventTranslator translator = new EngineEventTranslator();
     private final OpenStreams connections = new OpenStreams();
-    private final long subscribedAtNanos;
     /** Serialises the sink: the reader threads, the supervisor and the re-check all tell it things. */
     private final ReentrantLock telling = new ReentrantLock();
     /** Since when the engine is away (null: it is not); guarded by {@link #telling}. */
@@ -59,9 +56,8 @@ final class EventsSubscription extends Reconnecting {
     /** Counts connections, so the re-check can tell whether the stream broke since the engine went away. */
     private final AtomicLong connectionsMade = new AtomicLong();
 
-    // replay bookkeeping; touched by one reader thread at a time (connections never overlap)
-    private long lastNanos;
-    private final Set<String> deliveredAtLast = new HashSet<>();
+    /** Replay bookkeeping; touched by one reader thread at a time (connections never overlap). */
+    private final EventReplays replays;
 
     EventsSubscription(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
                        OpenStreams registry, List<String> labelFilter, StreamSink<RuntimeEvent> sink) {
@@ -72,7 +68,7 @@ final class EventsSubscription extends Reconnecting {
         this.labelFilter = List.copyOf(labelFilter);
         this.sink = sink;
         Instant now = Instant.now();
-        this.subscribedAtNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        this.replays = new EventReplays(now.getEpochSecond() * 1_000_000_000L + now.getNano());
     }
 
     EventsSubscription start() {
@@ -134,14 +130,9 @@ final class EventsSubscription extends Reconnecting {
     private void deliver(Event event) {
         long nanos = nanosOf(event);
         String key = event.getAction() + "/" + (event.getActor() == null ? event.getId() : event.getActor().getId());
-        if (nanos < lastNanos || (nanos == lastNanos && deliveredAtLast.contains(key))) {
+        if (!replays.isNew(nanos, key)) {
             return; // replayed after a reconnect: already delivered
         }
-        if (nanos > lastNanos) {
-            lastNanos = nanos;
-            deliveredAtLast.clear();
-        }
-        deliveredAtLast.add(key);
         translator.translate(event).ifPresent(e -> {
             if (e instanceof RuntimeEvent.Exited && !connection.acceptsConnections()) {
                 interrupted("the engine refuses new connections as a container dies: it is stopping");
@@ -209,9 +200,9 @@ final class EventsSubscription extends Reconnecting {
         }
     }
 
-    /** The engine's {@code since} parameter: the last delivered event, or the subscription's start. */
+    /** The engine's {@code since} parameter: a little before the last delivered event, or the subscription's start. */
     private String since() {
-        long nanos = lastNanos > 0 ? lastNanos : subscribedAtNanos;
+        long nanos = replays.sinceNanos();
         return (nanos / 1_000_000_000L) + "." + String.format("%09d", nanos % 1_000_000_000L);
     }
 
