@@ -35,6 +35,7 @@ import dev.raptor.api.http.ConnectionBuffers;
 import dev.raptor.api.http.ConnectorSelectors;
 import dev.raptor.api.http.CorsPolicy;
 import dev.raptor.api.http.PolledAnswer;
+import dev.raptor.api.http.PollStampConnector;
 import dev.raptor.api.http.PollStamps;
 import dev.raptor.api.http.RequestWait;
 import dev.raptor.api.http.Responses;
@@ -377,8 +378,9 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.addConnector((server, http) -> {
                 ServerConnector c;
                 if (tls == null) {
-                    c = new ServerConnector(server, null, null, buffers, -1, ConnectorSelectors.count(),
-                            new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    org.eclipse.jetty.server.HttpConnectionFactory h1 = new org.eclipse.jetty.server.HttpConnectionFactory(http);
+                    c = PollStamps.ON ? new PollStampConnector(server, buffers, ConnectorSelectors.count(), h1)
+                            : new ServerConnector(server, null, null, buffers, -1, ConnectorSelectors.count(), h1);
                 } else {
                     TlsConnector.Made made = TlsConnector.create(server, http, tls.identity(), buffers);
                     tls.ssl().set(made.ssl());

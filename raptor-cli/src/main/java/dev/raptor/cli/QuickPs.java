@@ -75,12 +75,21 @@ final class QuickPs {
      * else of the run; null when the daemon is not on a Unix socket (or {@code env} names none that reads).
      */
     static SocketGet.Pending askFirst(Map<String, String> env) {
+        SocketGet.Pending asked;
         try {
-            return DaemonAddress.of(null, null, null, null, env).endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
+            asked = DaemonAddress.of(null, null, null, null, env).endpoint() instanceof DaemonEndpoint.UnixSocket(Path socket)
                     ? SocketGet.ask(socket, "/servers", QUICK_BUDGET) : null;
         } catch (IllegalArgumentException e) {
             return null; // run says what is wrong with it
         }
+        if (asked != null) {
+            // The providers' start-up reads java.security through a file channel, whose first use starts the JDK's native
+            // I/O (sun.nio.ch.IOUtil loads the net and nio libraries): some 0.5-2 ms on the asking thread, a few ms after it
+            // started. Started here at once, it is done by then (a class-initialisation log shows it; see
+            // raptor-bench/README.md): not later beside KnownOIDs, where the asking thread got to it first.
+            ahead("sun.nio.ch.IOUtil", true);
+        }
+        return asked;
     }
 
     /** Runs a plain ps; {@code asked} is its list when {@link #askFirst} asked for it already (null: asked here). */
@@ -146,11 +155,7 @@ final class QuickPs {
         // first use; loaded here, not there. Only hints: a JDK without a class (or that refuses it) starts or loads it
         // where it always does.
         for (String name : AHEAD_OF_THE_ASKING_THREAD) {
-            try {
-                Class.forName(name, name.equals("sun.security.util.KnownOIDs"), null);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // left to the asking thread
-            }
+            ahead(name, name.equals("sun.security.util.KnownOIDs"));
         }
         if (!json) {
             Optional<Object> tree = PlainJson.parse(PREPARATION.getBytes(StandardCharsets.UTF_8));
@@ -161,6 +166,19 @@ final class QuickPs {
             }
         }
         return list.body();
+    }
+
+    /**
+     * The JDK's class {@code name} loaded (and initialised when {@code initialise}) on this thread, ahead of the asking
+     * thread, which needs it but not here. Only a hint: a JDK without the class (or that refuses it) leaves it to the
+     * asking thread, which starts or loads it where it always does.
+     */
+    private static void ahead(String name, boolean initialise) {
+        try {
+            Class.forName(name, initialise, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // left to the asking thread
+        }
     }
 
     /**

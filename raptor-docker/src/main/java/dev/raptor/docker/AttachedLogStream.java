@@ -50,8 +50,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * precise {@code since}) at the start. An attach that is not read makes the engine wait with the container's
  * output once a megabyte is buffered, so the reader never waits for anything but the socket.
  *
- * <p>{@code since} and the window of the seam compare the engine's stamps with this machine's clock: with a
- * remote engine (TCP), clock skew would misplace that window.
+ * <p>{@code since} and the window of the seam compare the engine's stamps with this machine's clock, so both are
+ * taken on one time line ({@link EngineClock}): the log's stamps arrive in this machine's time, placed at the
+ * latest instant they can stand for, and the attach's bytes carry this machine's clock. A remote engine (TCP)
+ * whose clock is minutes off thus neither has its history taken for live output (lines doubled) nor a new
+ * run's lines cut off; the window is wider by the offset's uncertainty, never narrower.
  */
 final class AttachedLogStream {
     private static final Logger log = LoggerFactory.getLogger(AttachedLogStream.class);
@@ -118,10 +121,10 @@ final class AttachedLogStream {
         if (!running) {
             // nothing will be written: the history is all there is (the attach of a stopped container would
             // wait for its next run)
-            EngineLogStream.run(clients.streamTransport(), path(request.tail(), request.since()), request.since(), callback);
+            EngineLogStream.run(clients.streamTransport(), path(request.tail(), request.since()), request.since(), clients.clock(), callback);
             return;
         }
-        Instant attachedAfter = Instant.now();
+        Instant attachedAfter = clients.clock().now();
         try {
             CallContext context = CallContext.current();
             if (context != null) {
@@ -201,7 +204,7 @@ final class AttachedLogStream {
                     throw new EOFException("the engine's attach stream ended inside a frame");
                 }
                 size -= n;
-                Instant now = Instant.now();
+                Instant now = clients.clock().now();
                 lock.lock();
                 try {
                     seams[s].attached(now, buffer, 0, n);
@@ -230,7 +233,7 @@ final class AttachedLogStream {
             long[] seen = {-1, -1};
             Duration pause = FIRST_PAUSE;
             while (true) {
-                Duration elapsed = Duration.between(attachedAfter, Instant.now());
+                Duration elapsed = Duration.between(attachedAfter, clients.clock().now());
                 boolean allFound = true;
                 lock.lock();
                 try {
@@ -309,7 +312,7 @@ final class AttachedLogStream {
                     return false; // nothing is coming: the first read has seen what there is
                 }
                 if (still >= 3 || held >= LOG_LAG_BYTES + OutputSeam.EVIDENCE_BYTES
-                        || Duration.between(attachedAfter, Instant.now()).compareTo(FIRST_READ_WAIT) >= 0) {
+                        || Duration.between(attachedAfter, clients.clock().now()).compareTo(FIRST_READ_WAIT) >= 0) {
                     return true;
                 }
                 lastHeld = held;
@@ -374,7 +377,7 @@ final class AttachedLogStream {
     private List<Message> read(String path, Instant since) throws Exception {
         List<Message> out = new ArrayList<>();
         Exception[] failed = new Exception[1];
-        EngineLogStream.run(clients.streamTransport(), path, since, new ResultCallback<>() {
+        EngineLogStream.run(clients.streamTransport(), path, since, clients.clock(), new ResultCallback<>() {
             private LogLine.Stream stream;
             private Instant at;
             private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -428,7 +431,7 @@ final class AttachedLogStream {
     }
 
     private String path(int tail, Instant since) {
-        return EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), new LogRequest(tail, false, since));
+        return EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), new LogRequest(tail, false, since), clients.clock());
     }
 
     private void abort() {

@@ -23,7 +23,7 @@ final class ContainerFacts {
      * @param fallbackServer the server to report when the container has no (valid) server label; null to
      *                       return null for such a container (it is not Raptor's)
      */
-    static ContainerInfo from(InspectContainerResponse c, UUID fallbackServer) {
+    static ContainerInfo from(InspectContainerResponse c, UUID fallbackServer, EngineClock clock) {
         Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null
                 ? Map.of() : c.getConfig().getLabels();
         UUID serverId = serverId(labels.get(RuntimeLabels.SERVER));
@@ -44,8 +44,9 @@ final class ContainerFacts {
                 exitCode = state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
             }
             oom = Boolean.TRUE.equals(state.getOOMKilled());
-            startedAt = time(state.getStartedAt());
-            finishedAt = time(state.getFinishedAt());
+            // the engine's clock, put on this machine's (where the start request's instant and the events' are)
+            startedAt = clock.toLocal(time(state.getStartedAt()));
+            finishedAt = clock.toLocal(time(state.getFinishedAt()));
         }
         String name = c.getName() == null ? null : c.getName().startsWith("/") ? c.getName().substring(1) : c.getName();
         ContainerHealth health = state == null || state.getHealth() == null ? ContainerHealth.NONE

@@ -334,7 +334,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private List<ContainerInfo> list(List<String> labelFilter) throws Exception {
         DockerClient client = connection.clients().calls();
-        return ListedInspections.inspectAll(client, listOwnedContainers(client, labelFilter), INSPECT_PARALLELISM);
+        return ListedInspections.inspectAll(client, listOwnedContainers(client, labelFilter), INSPECT_PARALLELISM, connection.clock());
     }
 
     private List<Container> listOwnedContainers(DockerClient client, List<String> labelFilter) {
@@ -415,7 +415,7 @@ public final class DockerRuntime implements ContainerRuntime {
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (true) {
             try {
-                ContainerInfo holder = ContainerFacts.from(client.inspectContainerCmd(name).exec(), null);
+                ContainerInfo holder = ContainerFacts.from(client.inspectContainerCmd(name).exec(), null, connection.clock());
                 String whose = holder != null && holder.serverId().equals(spec.id())
                         ? "this server's container " + holder.ref().id() + " already exists (labelled " + RuntimeLabels.SERVER + "=" + spec.id() + ")"
                         : "a container named " + name + " exists that is not labelled as this server's";
@@ -546,7 +546,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public ContainerInfo inspect(ContainerRef ref, Deadline deadline) {
         return calls.run("inspect", ref.serverId(), deadline,
-                () -> ContainerFacts.from(connection.clients().calls().inspectContainerCmd(ref.id()).exec(), ref.serverId()));
+                () -> ContainerFacts.from(connection.clients().calls().inspectContainerCmd(ref.id()).exec(), ref.serverId(), connection.clock()));
     }
 
     /**
@@ -567,7 +567,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 if (code.get() != null) {
                     return Optional.of(code.get());
                 }
-                ContainerInfo info = ContainerFacts.from(connection.clients().calls().inspectContainerCmd(ref.id()).exec(), ref.serverId());
+                ContainerInfo info = ContainerFacts.from(connection.clients().calls().inspectContainerCmd(ref.id()).exec(), ref.serverId(), connection.clock());
                 return info.running() ? Optional.<Integer>empty() : Optional.ofNullable(info.exitCode());
             });
         } catch (EngineException.Timeout timeout) {
@@ -608,7 +608,8 @@ public final class DockerRuntime implements ContainerRuntime {
             return open(stream, clients -> AttachedLogStream.run(clients, config.dockerHost(), ref, request, stream));
         }
         return open(stream, clients -> EngineLogStream.run(clients.streamTransport(),
-                EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), request), request.since(), stream));
+                EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), request, clients.clock()), request.since(),
+                clients.clock(), stream));
     }
 
     @Override

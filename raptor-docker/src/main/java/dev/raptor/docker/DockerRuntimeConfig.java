@@ -2,6 +2,7 @@ package dev.raptor.docker;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -29,10 +30,13 @@ import java.util.Objects;
  *                          --tlsverify}): a directory with {@code ca.pem} (the CA the engine's certificate must chain
  *                          to), {@code cert.pem} and {@code key.pem} (this client's), as {@code DOCKER_CERT_PATH} holds
  *                          them; the engine's certificate must also name the host it is reached by. Null = plain TCP
+ * @param clock             this machine's clock, against which the engine's clock is measured and its stamps translated
+ *                          (see {@code EngineClock}); null = the system clock. Tests shift it to play an engine whose
+ *                          clock is ahead or behind
  */
 public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
                                   Duration streamOpenTimeout, boolean pullMissingImages, Map<String, RegistryCredential> registries,
-                                  Path tlsCertPath) {
+                                  Path tlsCertPath, Clock clock) {
 
     /** Where Docker listens when nothing says otherwise. */
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
@@ -56,6 +60,14 @@ public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectT
         if (tlsCertPath != null && scheme.equals("unix")) {
             throw new IllegalArgumentException("TLS is for tcp:// engines; " + dockerHost + " is a Unix socket");
         }
+        clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** On the system clock. */
+    public DockerRuntimeConfig(URI dockerHost, String node, Duration connectTimeout, Duration responseTimeout,
+                               Duration streamOpenTimeout, boolean pullMissingImages, Map<String, RegistryCredential> registries,
+                               Path tlsCertPath) {
+        this(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath, null);
     }
 
     /** Plain TCP or a Unix socket. */
@@ -83,29 +95,34 @@ public record DockerRuntimeConfig(URI dockerHost, String node, Duration connectT
     }
 
     public DockerRuntimeConfig withNode(String newNode) {
-        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath);
+        return new DockerRuntimeConfig(dockerHost, newNode, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath, clock);
     }
 
     public DockerRuntimeConfig withStreamOpenTimeout(Duration timeout) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages, registries, tlsCertPath);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, timeout, pullMissingImages, registries, tlsCertPath, clock);
     }
 
     public DockerRuntimeConfig withResponseTimeout(Duration timeout) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, timeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath, clock);
     }
 
     public DockerRuntimeConfig withPullMissingImages(boolean pull) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull, registries, tlsCertPath);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pull, registries, tlsCertPath, clock);
     }
 
     /** Pulls log in to the registries named here, by host. */
     public DockerRuntimeConfig withRegistries(Map<String, RegistryCredential> credentials) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, credentials, tlsCertPath);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, credentials, tlsCertPath, clock);
     }
 
     /** TLS with the client certificate and CA in {@code certPath} ({@code ca.pem}, {@code cert.pem}, {@code key.pem}). */
     public DockerRuntimeConfig withTls(Path certPath) {
-        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, certPath);
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, certPath, clock);
+    }
+
+    /** This machine's clock as {@code clock} reads it (tests: a clock running ahead of or behind the engine's). */
+    public DockerRuntimeConfig withClock(Clock newClock) {
+        return new DockerRuntimeConfig(dockerHost, node, connectTimeout, responseTimeout, streamOpenTimeout, pullMissingImages, registries, tlsCertPath, newClock);
     }
 
     boolean unixSocket() {

@@ -43,9 +43,10 @@ final class EngineConnection implements AutoCloseable {
      *
      * @param streamTransport the transport under {@code streams}, for the streams Raptor reads itself
      *                        ({@link EngineLogStream})
+     * @param clock           the engine's clock against this machine's: every stamp read and instant sent goes through it
      */
     record Clients(DockerClient calls, DockerClient streams, DockerHttpClient streamTransport, RemoteApiVersion apiVersion,
-                   EngineTls tls) {
+                   EngineTls tls, EngineClock clock) {
     }
 
     private final DockerRuntimeConfig config;
@@ -54,9 +55,11 @@ final class EngineConnection implements AutoCloseable {
     private final AtomicReference<Clients> clients = new AtomicReference<>();
     /** The engine's TLS, for the connections Raptor opens itself ({@link HijackedConnection}); null on plain TCP. */
     private final EngineTls tls;
+    private final EngineClock clock;
 
     EngineConnection(DockerRuntimeConfig config) {
         this.config = config;
+        this.clock = EngineClock.of(config);
         this.tls = config.tlsCertPath() == null ? null : new EngineTls(config.tlsCertPath());
         this.callTransport = new EngineHttpClient(new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.dockerHost())
@@ -88,7 +91,9 @@ final class EngineConnection implements AutoCloseable {
         }
         RemoteApiVersion engine = engineApiVersion();
         RemoteApiVersion chosen = engine.isGreaterOrEqual(MAX_API_VERSION) ? MAX_API_VERSION : engine;
-        Clients fresh = new Clients(client(callTransport, chosen), client(streamTransport, chosen), streamTransport, chosen, tls);
+        Clients fresh = new Clients(client(callTransport, chosen), client(streamTransport, chosen), streamTransport, chosen, tls, clock);
+        // the engine's clock before anything is compared with it (an engine on another host may be minutes off)
+        clock.measure(fresh.calls());
         if (clients.compareAndSet(null, fresh)) {
             log.info("docker engine reached host={} engineApi={} speaking={}", config.dockerHost(),
                     engine.getVersion(), chosen.getVersion());
@@ -117,6 +122,11 @@ final class EngineConnection implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The engine's clock against this machine's (agreeing until the engine was first reached). */
+    EngineClock clock() {
+        return clock;
     }
 
     /** The agreed version, or null before the first successful call. */

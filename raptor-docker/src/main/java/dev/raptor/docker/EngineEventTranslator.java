@@ -24,6 +24,12 @@ final class EngineEventTranslator {
     static final String[] ACTIONS = {"start", "die", "destroy", "oom", "health_status"};
 
     private final Set<String> oomKilled = ConcurrentHashMap.newKeySet();
+    /** The events' stamps are the engine's clock; they are told in this machine's. */
+    private final EngineClock clock;
+
+    EngineEventTranslator(EngineClock clock) {
+        this.clock = clock;
+    }
 
     Optional<RuntimeEvent> translate(Event event) {
         if (event == null || event.getActor() == null || event.getAction() == null) {
@@ -36,7 +42,7 @@ final class EngineEventTranslator {
             return Optional.empty();
         }
         ContainerRef ref = new ContainerRef(id, attributes.get("name"), serverId);
-        Instant at = timeOf(event);
+        Instant at = clock.toLocal(timeOf(event));
         if (event.getAction().startsWith("health_status")) {
             // "health_status: healthy": the engine's health check reached a verdict
             int colon = event.getAction().indexOf(':');
@@ -58,7 +64,8 @@ final class EngineEventTranslator {
         };
     }
 
-    static Instant timeOf(Event event) {
+    /** The event's stamp in the engine's clock (now, on this machine's, if it has none: an engine far older than any supported). */
+    Instant timeOf(Event event) {
         if (event.getTimeNano() != null && event.getTimeNano() > 0) {
             long nanos = event.getTimeNano();
             return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
@@ -66,7 +73,7 @@ final class EngineEventTranslator {
         if (event.getTime() != null && event.getTime() > 0) {
             return Instant.ofEpochSecond(event.getTime());
         }
-        return Instant.now();
+        return clock.toEngine(clock.now());
     }
 
     private static UUID serverId(String label) {

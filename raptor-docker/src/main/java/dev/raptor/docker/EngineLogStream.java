@@ -32,7 +32,10 @@ import java.time.ZoneOffset;
  *
  * <p>The stamps make {@link LogLine#at()} the time the engine read the line (not the time Raptor did), and
  * let {@link LogRequest#since()} be applied to the nanosecond: the engine is asked with a fractional
- * {@code since} and every frame stamped earlier is dropped here too.
+ * {@code since} and every frame stamped earlier is dropped here too. Both sides are put on this machine's time
+ * line first ({@link EngineClock}): {@code since} is sent in the engine's time, widened by the offset's
+ * uncertainty, and stamps are handed on in this machine's time, so an engine on another host whose clock is
+ * minutes off neither hides a new run's lines nor replays the previous run's.
  *
  * <p>They also expose replays. The engine stamps each output stream's messages in the order it reads them,
  * so within stdout (and within stderr) stamps only grow; Docker 20.10's json-file follow stream, though,
@@ -62,8 +65,11 @@ final class EngineLogStream {
     private EngineLogStream() {
     }
 
-    /** The request path for {@code request}, at API version {@code apiVersion} (e.g. "1.41"). */
-    static String path(String apiVersion, String containerId, LogRequest request) {
+    /**
+     * The request path for {@code request}, at API version {@code apiVersion} (e.g. "1.41"), its {@code since}
+     * (this machine's time) sent in the engine's time through {@code clock}.
+     */
+    static String path(String apiVersion, String containerId, LogRequest request, EngineClock clock) {
         StringBuilder p = new StringBuilder(128)
                 .append("/v").append(apiVersion)
                 .append("/containers/").append(URLEncoder.encode(containerId, StandardCharsets.UTF_8))
@@ -72,10 +78,14 @@ final class EngineLogStream {
                 .append("&tail=").append(request.tail() < 0 ? "all" : Integer.toString(request.tail()));
         if (request.since() != null) {
             // The engine takes fractional seconds ("seconds.nanoseconds") and filters with them.
-            p.append("&since=").append(request.since().getEpochSecond()).append('.')
-                    .append(String.format("%09d", request.since().getNano()));
+            p.append("&since=").append(engineSeconds(clock.toEngine(request.since())));
         }
         return p.toString();
+    }
+
+    /** {@code at} as the engine's {@code since}/{@code until} parameters take it: {@code seconds.nanoseconds}. */
+    static String engineSeconds(Instant at) {
+        return at.getEpochSecond() + "." + String.format("%09d", at.getNano());
     }
 
     /**
@@ -83,7 +93,7 @@ final class EngineLogStream {
      * ends: {@code onStart} once the engine answered (its {@code close()} aborts the read), {@code onNext} per
      * piece, then exactly one of {@code onComplete} and {@code onError}.
      */
-    static void run(DockerHttpClient transport, String path, Instant since, ResultCallback<Piece> callback) {
+    static void run(DockerHttpClient transport, String path, Instant since, EngineClock clock, ResultCallback<Piece> callback) {
         Thread reader = Thread.currentThread();
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET)
@@ -95,20 +105,27 @@ final class EngineLogStream {
                 reader.interrupt();
                 response.close();
             });
-            read(response.getBody(), since, callback, path);
+            read(response.getBody(), since, clock, callback, path);
             callback.onComplete();
         } catch (Exception e) {
             callback.onError(e);
         }
     }
 
-    /** Reads frames until the end of {@code body}; {@code what} names the stream in the log. */
-    static void read(InputStream body, Instant since, ResultCallback<Piece> callback, String what) throws IOException {
+    /**
+     * Reads frames until the end of {@code body}; {@code what} names the stream in the log. Stamps are handed on
+     * in this machine's time ({@link EngineClock#toLocal}), and {@code since} is this machine's time too.
+     */
+    static void read(InputStream body, Instant since, EngineClock clock, ResultCallback<Piece> callback, String what)
+            throws IOException {
         byte[] header = new byte[8];
         // grown to the largest piece met, up to PIECE_BYTES: a recreate's seam reads and a console's history are
         // lines of a few dozen bytes, and each read allocated a whole 64 KiB piece buffer before (a few per follow)
         byte[] buffer = new byte[FIRST_BUFFER_BYTES];
         Instant[] lastStamp = new Instant[2]; // per stream: stdout, stderr
+        // one translation for the whole read: a measurement taken meanwhile (an events reconnect) must not make
+        // a later stamp look earlier, which would be taken for a replay and dropped
+        EngineClock.Reading translation = clock.reading();
         long replayed = 0;
         while (true) {
             int got = body.readNBytes(header, 0, 8);
@@ -143,8 +160,9 @@ final class EngineLogStream {
                     int space = stampEnd(buffer, n);
                     at = space < 0 ? null : parseStamp(buffer, space);
                     if (at == null) {
-                        at = Instant.now(); // no readable stamp: keep the bytes, stamp them now
+                        at = clock.now(); // no readable stamp: keep the bytes, stamp them now
                     } else {
+                        at = translation.toLocal(at);
                         offset = space + 1;
                     }
                     int s = stream == LogLine.Stream.STDERR ? 1 : 0;

@@ -20,15 +20,9 @@ final class EventReplays {
     static final Duration OVERLAP = Duration.ofSeconds(5);
     private static final long OVERLAP_NANOS = OVERLAP.toNanos();
 
-    private final long subscribedAtNanos;
     private long latestNanos;
     /** The events delivered in the last {@link #OVERLAP} before the latest, by stamp. */
     private final NavigableMap<Long, Set<String>> delivered = new TreeMap<>();
-
-    /** @param subscribedAtNanos when the subscription began (epoch nanoseconds): nothing before it is asked for */
-    EventReplays(long subscribedAtNanos) {
-        this.subscribedAtNanos = subscribedAtNanos;
-    }
 
     /** True the first time the event {@code key} stamped {@code nanos} comes; false when it was delivered already. */
     boolean isNew(long nanos, String key) {
@@ -42,8 +36,11 @@ final class EventReplays {
         return true;
     }
 
-    /** The {@code since} a connection asks for (epoch nanoseconds): every event it may not have delivered yet. */
-    long sinceNanos() {
+    /**
+     * The {@code since} a connection asks for (epoch nanoseconds, the engine's clock): every event not delivered yet,
+     * none from before {@code subscribedAtNanos}, when the subscription began.
+     */
+    long sinceNanos(long subscribedAtNanos) {
         return latestNanos == 0 ? subscribedAtNanos : Math.max(subscribedAtNanos, latestNanos - OVERLAP_NANOS);
     }
 }

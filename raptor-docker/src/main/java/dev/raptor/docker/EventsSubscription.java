@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A supervisor (virtual thread) keeps one events stream open. Every connection asks the engine for the
  * events {@code since} a little before the last one delivered (at first: since the moment of subscribing, so events
  * between {@code events()} returning and the engine answering are not lost either); events already delivered are
- * skipped, and events that arrive out of stamp order are not ({@link EventReplays}). When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
- * backoff of 100 ms doubling to 5 s ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
+ * skipped, and events that arrive out of stamp order are not ({@link EventReplays}). When the stream breaks (engine
+ * restart, socket error, no answer), the supervisor reconnects after a backoff of 100 ms doubling to 5 s
+ * ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
  *
  * <p>The engine going away is news too ({@link RuntimeEvent.EngineInterrupted}), and so is its coming back
  * ({@link RuntimeEvent.EngineResumed}, when a connection after a break is answered). A stopping Docker
@@ -35,7 +36,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * then on were the engine's doing, not the operator's. (Should the engine take connections again without
  * the stream ever breaking, it was a false alarm, found by checking again every {@link #RECHECK}.)
  *
- * <p>{@code since} is this machine's clock; over TCP to another host, clock skew shifts that first window.
+ * <p>The first window begins at this machine's instant of subscribing, sent in the engine's time
+ * ({@link EngineClock}, widened by the offset's uncertainty): an engine on another host whose clock is minutes
+ * behind would otherwise replay minutes of old events as new, and one ahead would miss the events of the
+ * first moments. Later windows begin from the engine's own stamp of the last event, which needs no translation.
+ * Each reconnection measures the engine's clock again; the events' instants are told in this machine's time.
  */
 final class EventsSubscription extends Reconnecting {
     private static final Logger log = LoggerFactory.getLogger(EventsSubscription.class);
@@ -47,8 +52,10 @@ final class EventsSubscription extends Reconnecting {
     private final Duration openTimeout;
     private final List<String> labelFilter;
     private final StreamSink<RuntimeEvent> sink;
-    private final EngineEventTranslator translator = new EngineEventTranslator();
+    private final EngineEventTranslator translator;
     private final OpenStreams connections = new OpenStreams();
+    /** This machine's time of subscribing: the first window's start, sent in the engine's time. */
+    private final Instant subscribedAt;
     /** Serialises the sink: the reader threads, the supervisor and the re-check all tell it things. */
     private final ReentrantLock telling = new ReentrantLock();
     /** Since when the engine is away (null: it is not); guarded by {@link #telling}. */
@@ -57,7 +64,7 @@ final class EventsSubscription extends Reconnecting {
     private final AtomicLong connectionsMade = new AtomicLong();
 
     /** Replay bookkeeping; touched by one reader thread at a time (connections never overlap). */
-    private final EventReplays replays;
+    private final EventReplays replays = new EventReplays();
 
     EventsSubscription(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
                        OpenStreams registry, List<String> labelFilter, StreamSink<RuntimeEvent> sink) {
@@ -67,8 +74,8 @@ final class EventsSubscription extends Reconnecting {
         this.openTimeout = openTimeout;
         this.labelFilter = List.copyOf(labelFilter);
         this.sink = sink;
-        Instant now = Instant.now();
-        this.replays = new EventReplays(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        this.translator = new EngineEventTranslator(connection.clock());
+        this.subscribedAt = connection.clock().now();
     }
 
     EventsSubscription start() {
@@ -83,8 +90,7 @@ final class EventsSubscription extends Reconnecting {
 
     @Override
     EngineStream<?> open(CompletableFuture<EngineException> ended) {
-        String since = since();
-        connectionsMade.incrementAndGet();
+        boolean reconnect = connectionsMade.getAndIncrement() > 0;
         EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
             @Override
             public void opened() {
@@ -101,12 +107,18 @@ final class EventsSubscription extends Reconnecting {
                 ended.complete(error);
             }
         });
-        return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
-                .withEventTypeFilter("container")
-                .withEventFilter(EngineEventTranslator.ACTIONS)
-                .withLabelFilter(labelFilter.toArray(String[]::new))
-                .withSince(since)
-                .exec(stream));
+        return stream.open(connection, timer, openTimeout, clients -> {
+            if (reconnect) {
+                // the engine may have restarted, or this is another host's clock after a network break
+                clients.clock().measure(clients.calls());
+            }
+            clients.streams().eventsCmd()
+                    .withEventTypeFilter("container")
+                    .withEventFilter(EngineEventTranslator.ACTIONS)
+                    .withLabelFilter(labelFilter.toArray(String[]::new))
+                    .withSince(since(replays, clients.clock()))
+                    .exec(stream);
+        });
     }
 
     @Override
@@ -147,7 +159,7 @@ final class EventsSubscription extends Reconnecting {
         telling.lock();
         try {
             if (interruptedAt == null && isOpen()) {
-                interruptedAt = Instant.now();
+                interruptedAt = connection.clock().now();
                 log.warn("docker engine interrupted: {}", why);
                 tell(new RuntimeEvent.EngineInterrupted(interruptedAt, why));
             }
@@ -164,7 +176,7 @@ final class EventsSubscription extends Reconnecting {
                 Instant since = interruptedAt;
                 interruptedAt = null;
                 log.info("docker engine answers again after an interruption since {}", since);
-                tell(new RuntimeEvent.EngineResumed(Instant.now(), since));
+                tell(new RuntimeEvent.EngineResumed(connection.clock().now(), since));
             }
         } finally {
             telling.unlock();
@@ -200,14 +212,18 @@ final class EventsSubscription extends Reconnecting {
         }
     }
 
-    /** The engine's {@code since} parameter: a little before the last delivered event, or the subscription's start. */
-    private String since() {
-        long nanos = replays.sinceNanos();
+    /**
+     * The engine's {@code since} parameter: a little before the last delivered event (the engine's own stamp), never
+     * before the subscription's start in the engine's time, widened by the clock offset's uncertainty.
+     */
+    private String since(EventReplays delivered, EngineClock clock) {
+        Instant start = clock.toEngine(subscribedAt);
+        long nanos = delivered.sinceNanos(start.getEpochSecond() * 1_000_000_000L + start.getNano());
         return (nanos / 1_000_000_000L) + "." + String.format("%09d", nanos % 1_000_000_000L);
     }
 
-    private static long nanosOf(Event event) {
-        Instant at = EngineEventTranslator.timeOf(event);
+    private long nanosOf(Event event) {
+        Instant at = translator.timeOf(event);
         return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 }

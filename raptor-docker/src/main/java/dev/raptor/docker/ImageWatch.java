@@ -75,10 +75,11 @@ final class ImageWatch extends Reconnecting {
                 ended.complete(error);
             }
         });
-        Instant since = Instant.now().minus(REPLAY);
+        Instant since = connection.clock().now().minus(REPLAY);
+        // this machine's instant in the engine's time (another host's clock may be minutes off)
         return stream.open(connection, timer, openTimeout, clients -> clients.streams().eventsCmd()
                 .withEventTypeFilter("image")
-                .withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()))
+                .withSince(EngineLogStream.engineSeconds(clients.clock().toEngine(since)))
                 .exec(stream));
     }
 

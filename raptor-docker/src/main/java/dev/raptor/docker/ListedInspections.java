@@ -31,7 +31,8 @@ final class ListedInspections {
      *
      * @throws Exception the first failure other than a removed container (the engine's, or an interruption)
      */
-    static List<ContainerInfo> inspectAll(DockerClient client, List<Container> containers, int parallelism) throws Exception {
+    static List<ContainerInfo> inspectAll(DockerClient client, List<Container> containers, int parallelism, EngineClock clock)
+            throws Exception {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
@@ -42,7 +43,7 @@ final class ListedInspections {
             int i;
             while (failure.get() == null && (i = next.getAndIncrement()) < containers.size()) {
                 try {
-                    found[i] = ContainerFacts.from(client.inspectContainerCmd(containers.get(i).getId()).exec(), null);
+                    found[i] = ContainerFacts.from(client.inspectContainerCmd(containers.get(i).getId()).exec(), null, clock);
                 } catch (NotFoundException gone) {
                     // removed between list and inspect: not there any more
                 } catch (Throwable t) {

@@ -14,7 +14,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class EngineEventTranslatorTest {
-    private final EngineEventTranslator translator = new EngineEventTranslator();
+    private final EngineEventTranslator translator = new EngineEventTranslator(new EngineClock(java.time.Clock.systemUTC()));
     private final UUID server = UUID.randomUUID();
 
     private Event event(String action, Map<String, String> extra) {

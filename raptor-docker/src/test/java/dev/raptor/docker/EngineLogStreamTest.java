@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (the real engine is read in {@link StreamsTest}; these cover the layouts it does not produce on demand).
  */
 class EngineLogStreamTest {
+    /** An engine on this machine's clock, not yet measured: stamps pass as they are. */
+    private static final EngineClock AGREED = new EngineClock(java.time.Clock.systemUTC());
     private static final Instant T1 = Instant.parse("2026-11-24T14:07:38.212369428Z");
     private static final Instant T2 = Instant.parse("2026-11-24T14:07:38.212369429Z");
 
@@ -67,7 +69,7 @@ class EngineLogStreamTest {
     }
 
     private void read(ByteArrayOutputStream out, Instant since) throws IOException {
-        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), since, callback, "test");
+        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), since, AGREED, callback, "test");
     }
 
     @Test
@@ -138,7 +140,7 @@ class EngineLogStreamTest {
             }
         };
 
-        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), null, sizes, "test");
+        EngineLogStream.read(new ByteArrayInputStream(out.toByteArray()), null, AGREED, sizes, "test");
 
         assertThat(String.join("", got.stream().map(Got::text).toList())).isEqualTo(String.join("", texts));
         assertThat(lengths).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(EngineLogStream.PIECE_BYTES));
@@ -157,11 +159,11 @@ class EngineLogStreamTest {
         frame(out, 1, "2026-11-24T14:07:38.212369429Z listening on 25565");
         byte[] bytes = out.toByteArray();
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        EngineLogStream.read(new ByteArrayInputStream(bytes), null, callback, "warm-up");
+        EngineLogStream.read(new ByteArrayInputStream(bytes), null, AGREED, callback, "warm-up");
         int reads = 20;
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < reads; i++) {
-            EngineLogStream.read(new ByteArrayInputStream(bytes), null, callback, "test");
+            EngineLogStream.read(new ByteArrayInputStream(bytes), null, AGREED, callback, "test");
         }
         long perRead = (threads.getCurrentThreadAllocatedBytes() - before) / reads;
 
@@ -200,7 +202,7 @@ class EngineLogStreamTest {
         byte[] bytes = out.toByteArray();
         byte[] cut = Arrays.copyOf(bytes, bytes.length - 3);
 
-        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(cut), null, callback, "test"))
+        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(cut), null, AGREED, callback, "test"))
                 .isInstanceOf(EOFException.class);
     }
 
@@ -208,7 +210,7 @@ class EngineLogStreamTest {
     void aStreamThatIsNotMultiplexedIsRefusedNotMisread() {
         byte[] raw = "2026-11-24T14:07:38.212369428Z tty output\n".getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(raw), null, callback, "test"))
+        assertThatThrownBy(() -> EngineLogStream.read(new ByteArrayInputStream(raw), null, AGREED, callback, "test"))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not multiplexed");
         assertThat(got).isEmpty();

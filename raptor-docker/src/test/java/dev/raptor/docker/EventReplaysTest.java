@@ -15,7 +15,7 @@ class EventReplaysTest {
 
     @Test
     void anEventStampedBeforeTheLatestDeliveredOneIsStillNew() {
-        EventReplays replays = new EventReplays(START);
+        EventReplays replays = new EventReplays();
 
         assertThat(replays.isNew(START + 1_000 * MS, "die/a")).isTrue();
         // logged a moment earlier than a's exit, published a moment later
@@ -25,11 +25,11 @@ class EventReplaysTest {
 
     @Test
     void whatAReconnectSendsAgainIsSkippedAndWhatItMissedIsNot() {
-        EventReplays replays = new EventReplays(START);
+        EventReplays replays = new EventReplays();
         replays.isNew(START + 10_000 * MS, "start/a");
         replays.isNew(START + 11_000 * MS, "die/a");
 
-        assertThat(replays.sinceNanos()).as("a reconnect asks again from a little before the latest")
+        assertThat(replays.sinceNanos(START)).as("a reconnect asks again from a little before the latest")
                 .isEqualTo(START + 11_000 * MS - EventReplays.OVERLAP.toNanos()).isLessThan(START + 10_000 * MS);
         assertThat(replays.isNew(START + 10_000 * MS, "start/a")).isFalse();
         assertThat(replays.isNew(START + 10_990 * MS, "die/b")).as("never delivered: the break came first").isTrue();
@@ -39,13 +39,13 @@ class EventReplaysTest {
 
     @Test
     void nothingFromBeforeTheSubscriptionIsAskedFor() {
-        EventReplays replays = new EventReplays(START);
-        assertThat(replays.sinceNanos()).isEqualTo(START);
+        EventReplays replays = new EventReplays();
+        assertThat(replays.sinceNanos(START)).isEqualTo(START);
 
         replays.isNew(START + 10 * MS, "start/a");
-        assertThat(replays.sinceNanos()).isEqualTo(START);
+        assertThat(replays.sinceNanos(START)).isEqualTo(START);
 
         replays.isNew(START + 60_000 * MS, "die/a");
-        assertThat(replays.sinceNanos()).isEqualTo(START + 60_000 * MS - EventReplays.OVERLAP.toNanos());
+        assertThat(replays.sinceNanos(START)).isEqualTo(START + 60_000 * MS - EventReplays.OVERLAP.toNanos());
     }
 }

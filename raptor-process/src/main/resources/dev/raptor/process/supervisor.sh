@@ -91,9 +91,19 @@ r_start_time $$ && r_put supervisor.pid "$$ $r_st"
 wait "$r_main"
 r_code=$?
 
-# Like a container whose init has ended: nothing the server started outlives it.
+# Like a container whose init has ended: nothing the server started outlives it. Every process of the server is in
+# every one of its cgroups (it joined them all before it ran, its children inherit them, and its user cannot move out
+# of them), so the first one says whether anything is left: after the group kill it is nearly always empty, and then
+# one read answers (three opens fewer on the stop's path under v1). Anything listed: each cgroup is swept as before.
 kill -9 "-$r_main" 2>/dev/null
-for r_f in $R_CGROUP_PROCS; do
-    while read -r r_p; do kill -9 "$r_p"; done < "$r_f"
-done 2>/dev/null
+set -- $R_CGROUP_PROCS
+if [ $# -gt 0 ]; then
+    r_p=-
+    { r_p=; read -r r_p; } < "$1"
+    if [ -n "$r_p" ]; then
+        for r_f; do
+            while read -r r_p; do kill -9 "$r_p"; done < "$r_f"
+        done 2>/dev/null
+    fi
+fi
 r_put exit "$r_code"

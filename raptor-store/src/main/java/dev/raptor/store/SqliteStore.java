@@ -152,6 +152,11 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
         return db.syncedCommits();
     }
 
+    /** How many of its writes committed since it was opened, synced or not ({@link Database#commits}). */
+    public long commits() {
+        return db.commits();
+    }
+
     // ------------------------------------------------------------------------------------ ServerStore
 
     @Override

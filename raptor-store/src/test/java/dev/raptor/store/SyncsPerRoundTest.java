@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a server's create, start, stop and delete pay in synced commits ({@code fsync}s of the WAL) on the real
@@ -28,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a synced write (see {@link dev.raptor.store.sqlite.Database}). A sync that comes back fails here.
  */
 class SyncsPerRoundTest {
+    private static final UUID SERVER = UUID.fromString("5d1c9e0a-7b3f-4e2a-9c8d-1f2e3a4b5c6d");
+    private static final Instant AT = Instant.parse("2026-12-06T00:00:00Z");
+
     @TempDir
     Path dir;
 
@@ -105,21 +109,48 @@ class SyncsPerRoundTest {
     void anOperationSyncsItsBeginningAndItsAnswerButNotThePruneThatFollows() {
         try (SqliteStore store = SqliteStore.open(dir.resolve("data"))) {
             OperationRecords records = store.operationRecords();
-            UUID server = UUID.randomUUID();
-            Instant at = Instant.parse("2026-12-06T00:00:00Z");
-            OperationRecord pending = new OperationRecord("op-1", server, "start", OperationStatus.PENDING, at, null, null,
-                    null, null);
             long before = store.syncedCommits();
-            records.begin(pending);
-            records.finish(new OperationRecord("op-1", server, "start", OperationStatus.DONE, at, at.plusMillis(5),
-                    "running", null, null));
+            startedAndAnswered(records, "op-1", SERVER, AT);
             assertThat(store.syncedCommits() - before).as("begin and finish").isEqualTo(2);
-            // what the API's operations do after every answer
-            assertThat(records.prune(at.plusSeconds(1), 0)).isEqualTo(1);
-            assertThat(records.prune(at, 100)).isZero();
+            // a prune on its own (the boot's)
+            assertThat(records.prune(AT.plusSeconds(1), 0)).isEqualTo(1);
+            assertThat(records.prune(AT, 100)).isZero();
             assertThat(store.syncedCommits() - before).as("after two prunes, one deleting a row").isEqualTo(2);
             assertThat(records.count()).isZero();
         }
+    }
+
+    @Test
+    void anAnswerAndThePruneAfterItAreOneSyncedCommit() {
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"))) {
+            OperationRecords records = store.operationRecords();
+            startedAndAnswered(records, "op-old", SERVER, AT);
+            records.begin(OperationRecord.pending("op-2", SERVER, "stop", AT.plusSeconds(1)));
+            long commits = store.commits();
+            long synced = store.syncedCommits();
+
+            // what the API's operations do after every answer: keep one answered operation, the newest
+            records.finishAndPrune(done("op-2", SERVER, "stop", AT.plusSeconds(1), "offline"), AT, 1);
+
+            assertThat(store.commits() - commits).as("commits").isEqualTo(1);
+            assertThat(store.syncedCommits() - synced).as("synced commits").isEqualTo(1);
+            assertThat(records.find("op-2")).get().extracting(OperationRecord::status).isEqualTo(OperationStatus.DONE);
+            assertThat(records.find("op-old")).as("pruned in the answer's commit").isEmpty();
+            assertThatThrownBy(() -> records.finishAndPrune(OperationRecord.pending("op-3", SERVER, "start", AT), AT, 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(records.find("op-3")).as("a pending record is no answer: nothing written").isEmpty();
+        }
+    }
+
+    /** A start's pending record, then its answer: two writes, each synced. */
+    private static void startedAndAnswered(OperationRecords records, String id, UUID server, Instant at) {
+        records.begin(OperationRecord.pending(id, server, "start", at));
+        records.finish(done(id, server, "start", at, "running"));
+    }
+
+    /** Answered done 5 ms after {@code at}, leaving the server in {@code state}. */
+    private static OperationRecord done(String id, UUID server, String action, Instant at, String state) {
+        return new OperationRecord(id, server, action, OperationStatus.DONE, at, at.plusMillis(5), state, null, null);
     }
 
     private static long count(Map<String, Long> syncs, String step, SqliteStore store, long before) {

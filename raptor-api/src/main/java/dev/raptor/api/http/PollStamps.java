@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * a slow poll's time can be split between the client and the daemon (on Linux {@code nanoTime} is the machine's
  * monotonic clock, the same in every process).
  *
- * <p>Per answer: Jetty read the headers, the servlet started (after the request waited for a carrier), the answer was
- * ready (the handler's work done), the answer was written (Javalin's request log, after the write). When the property
- * is absent {@link #ON} is a constant {@code false} and each hook is a branch the JIT removes. The last
- * {@link #CAPACITY} answers are kept (32 bytes each, 16 MB, allocated only when on).
+ * <p>Per answer: a selector found the connection readable, the task that reads it began to run (after it waited for a
+ * thread: with virtual threads, for a carrier), both from {@link PollStampConnector} ({@code -1} on another connector),
+ * Jetty read the headers, the servlet started (after the request waited for a carrier), the answer was ready (the
+ * handler's work done), the answer was written (Javalin's request log, after the write). When the property is absent
+ * {@link #ON} is a constant {@code false}, each hook is a branch the JIT removes and the API's connector is Jetty's
+ * own. The last {@link #CAPACITY} answers are kept (48 bytes each, 24 MB, allocated only when on).
  */
 public final class PollStamps {
     /** The file the stamps go to at exit; absent: no stamps. */
@@ -27,10 +29,11 @@ public final class PollStamps {
     /** The request attribute that carries the answer-ready stamp from the handler to the request log. */
     static final String READY = "raptor.pollStamps.ready";
     static final int CAPACITY = 1 << 19;
+    private static final int FIELDS = 6;
     private static final Path FILE = System.getProperty(PROPERTY) == null ? null : Path.of(System.getProperty(PROPERTY));
     /** Whether stamps are taken: a constant of the run. */
     public static final boolean ON = FILE != null;
-    private static final long[] STAMPS = ON ? new long[CAPACITY * 4] : null;
+    private static final long[] STAMPS = ON ? new long[CAPACITY * FIELDS] : null;
     private static final AtomicLong NEXT = new AtomicLong();
 
     static {
@@ -57,22 +60,32 @@ public final class PollStamps {
         long now = System.nanoTime();
         ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
         long headers = jetty == null ? -1 : jetty.getHeadersNanoTime();
-        int at = (int) (NEXT.getAndIncrement() & (CAPACITY - 1)) * 4;
+        long selected = -1;
+        long started = -1;
+        if (jetty != null && jetty.getConnectionMetaData().getConnection().getEndPoint()
+                instanceof PollStampConnector.StampedEndPoint endPoint) {
+            selected = endPoint.selected();
+            started = endPoint.started();
+        }
+        int at = (int) (NEXT.getAndIncrement() & (CAPACITY - 1)) * FIELDS;
         STAMPS[at] = headers;
         STAMPS[at + 1] = servletStartNanos;
         STAMPS[at + 2] = ready;
         STAMPS[at + 3] = now;
+        STAMPS[at + 4] = selected;
+        STAMPS[at + 5] = started;
     }
 
-    /** One line per answer, oldest first: headers, servlet start, ready, written (nanoTime). */
+    /** One line per answer, oldest first: headers, servlet start, ready, written, selected, read started (nanoTime). */
     private static void write() {
         long n = NEXT.get();
         long from = Math.max(0, n - CAPACITY);
-        StringBuilder out = new StringBuilder((int) (n - from) * 80);
+        StringBuilder out = new StringBuilder((int) (n - from) * 120);
         for (long i = from; i < n; i++) {
-            int at = (int) (i & (CAPACITY - 1)) * 4;
-            out.append(STAMPS[at]).append(' ').append(STAMPS[at + 1]).append(' ').append(STAMPS[at + 2]).append(' ')
-                    .append(STAMPS[at + 3]).append('\n');
+            int at = (int) (i & (CAPACITY - 1)) * FIELDS;
+            for (int f = 0; f < FIELDS; f++) {
+                out.append(STAMPS[at + f]).append(f == FIELDS - 1 ? '\n' : ' ');
+            }
         }
         try {
             Files.writeString(FILE, out, StandardCharsets.US_ASCII);

@@ -198,8 +198,8 @@ public final class Operations implements AutoCloseable {
             // Registered after begin returned, so the outcome is written after the pending row.
             CompletableFuture<Void> written = worthRecording.thenAcceptAsync(worth -> {
                 if (worth) {
-                    record(op, "outcome", () -> records.finish(op.toRecord()));
-                    prune();
+                    // the answer and the prune that follows it in one commit (one turn of the store's write lock)
+                    record(op, "outcome", () -> records.finishAndPrune(op.toRecord(), now().minus(retention), capacity));
                 } else {
                     log.atInfo().addKeyValue("operation", op.id()).addKeyValue("server", serverId).addKeyValue("action", action)
                             .log("operation cut short by the shutdown; the next boot answers it");
@@ -337,14 +337,6 @@ public final class Operations implements AutoCloseable {
     }
 
     /** The store keeps what memory keeps: finished rows past retention go, and all but the newest {@code capacity}. */
-    private void prune() {
-        try {
-            records.prune(now().minus(retention), capacity);
-        } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("error", e.toString()).log("could not prune old operations from the store");
-        }
-    }
-
     /** Runs one store write; a failure is logged, never thrown: the operation goes on in memory. */
     private void record(Operation op, String what, Runnable write) {
         try {

@@ -332,6 +332,31 @@ class DurableOperationsTest {
     }
 
     @Test
+    void anAnswerAndThePruneAfterItAreOneCommit() {
+        operations.close();
+        store.close();
+        boot(1);
+        CompletableFuture<PowerResult> first = new CompletableFuture<>();
+        Operation old = operations.track(SERVER, "start", first);
+        first.complete(new PowerResult.Done(START, ServerState.RUNNING));
+        assertThat(operations.flush(ServerFixture.HANG)).isTrue();
+        CompletableFuture<PowerResult> second = new CompletableFuture<>();
+        Operation op = operations.track(SERVER, "stop", second);
+        clock.advance(Duration.ofSeconds(1));
+        long commits = store.commits();
+        long synced = store.syncedCommits();
+
+        second.complete(new PowerResult.Done(new Intent.Power(PowerAction.STOP), ServerState.OFFLINE));
+        assertThat(operations.flush(ServerFixture.HANG)).isTrue();
+
+        // one turn of the write lock for the answer, its prune riding in it (before: a second, unsynced commit)
+        assertThat(store.commits() - commits).as("commits for one answer").isEqualTo(1);
+        assertThat(store.syncedCommits() - synced).as("the answer's commit is synced").isEqualTo(1);
+        assertThat(records().find(op.id()).orElseThrow().status()).isEqualTo(OperationStatus.DONE);
+        assertThat(records().find(old.id())).as("pruned beyond the one kept, in the answer's commit").isEmpty();
+    }
+
+    @Test
     void aStoreThatCannotBeWrittenDoesNotBreakTheOperation() {
         store.close(); // every write now fails
 

@@ -15,7 +15,10 @@ import java.util.Locale;
  * during it, so that the slowest polls can be taken apart: the harness starved (its own thread runnable but not
  * running), or the time spent elsewhere. With the daemon's stamps of the same answers ({@code --poll-stamps=1}, the
  * daemon's {@code raptor.api.pollStamps}) each slow poll splits into: to the daemon (send until Jetty read the
- * headers), the wait for a carrier, the handler, the write, and back to the harness (written until read whole).
+ * headers), the wait for a carrier, the handler, the write, and back to the harness (written until read whole); and
+ * "to the daemon" into: to the selector (send until a selector found the connection readable), the read task's wait
+ * (until the task that reads it ran: with virtual threads, a wait for a carrier) and the read (until the headers were
+ * parsed). A selector stamp older than the send ("?") means the request was read without a fresh wake-up.
  * On Linux {@code nanoTime} is the machine's monotonic clock, so the two processes' stamps compare directly.
  */
 final class StormPolls {
@@ -70,15 +73,59 @@ final class StormPolls {
                     Samples.ms(read - sent), (sent - stormStart) / 1e9, polls[3 * i + 2] < 0 ? "?" : Samples.ms(polls[3 * i + 2])));
             long[] d = within(daemon, sent, read);
             if (d != null) {
-                line.append(String.format(Locale.ROOT, "; to the daemon %s, wait for a carrier %s, handler %s, write %s, back %s",
-                        Samples.ms(Math.max(0, d[0] - sent)), Samples.ms(Math.max(0, d[1] - d[0])), Samples.ms(Math.max(0, d[2] - d[1])),
-                        Samples.ms(Math.max(0, d[3] - d[2])), Samples.ms(Math.max(0, read - d[3]))));
+                line.append(String.format(Locale.ROOT, "; to the daemon %s (%s), wait for a carrier %s, handler %s, write %s, back %s",
+                        Samples.ms(Math.max(0, d[0] - sent)), toTheDaemon(d, sent), Samples.ms(Math.max(0, d[1] - d[0])),
+                        Samples.ms(Math.max(0, d[2] - d[1])), Samples.ms(Math.max(0, d[3] - d[2])), Samples.ms(Math.max(0, read - d[3]))));
             } else if (daemon.length > 0) {
                 line.append("; no daemon stamp within it");
             }
             out.add(line.toString());
         }
         return out;
+    }
+
+    /**
+     * Over the polls of at least {@code floorNanos} with a daemon stamp: how many, and their time to the daemon split into
+     * to the selector, the read task's wait and the read, summed (the polls read without a fresh selector wake-up apart).
+     */
+    String toTheDaemon(long floorNanos, Path stamps) throws IOException {
+        long[][] daemon = stamps == null || !Files.exists(stamps) ? new long[0][] : read(stamps);
+        int slow = 0;
+        int stale = 0;
+        long toSelector = 0;
+        long readWait = 0;
+        long reading = 0;
+        for (int i = 0; i < size; i++) {
+            long sent = polls[3 * i];
+            long read = polls[3 * i + 1];
+            long[] d = read - sent >= floorNanos ? within(daemon, sent, read) : null;
+            if (d == null) {
+                continue;
+            }
+            slow++;
+            if (d[4] < sent || d[5] < d[4]) {
+                stale++;
+                continue;
+            }
+            toSelector += d[4] - sent;
+            readWait += d[5] - d[4];
+            reading += Math.max(0, d[0] - d[5]);
+        }
+        return String.format(Locale.ROOT, "%d stamped polls of %s or more; to the daemon, summed: to the selector %s, the read task's wait %s,"
+                        + " the read %s (%d read without a fresh selector wake-up left out)",
+                slow, Samples.ms(floorNanos), Samples.ms(toSelector), Samples.ms(readWait), Samples.ms(reading), stale);
+    }
+
+    /** "To the daemon" of one answer split by its selector and read-task stamps, or why it cannot be. */
+    private static String toTheDaemon(long[] d, long sent) {
+        if (d[4] < 0) {
+            return "no selector stamp";
+        }
+        if (d[4] < sent || d[5] < d[4]) {
+            return "selector ?, read without a fresh wake-up";
+        }
+        return String.format(Locale.ROOT, "selector %s, read-task wait %s, read %s",
+                Samples.ms(d[4] - sent), Samples.ms(d[5] - d[4]), Samples.ms(Math.max(0, d[0] - d[5])));
     }
 
     /** The daemon's answer whose headers were read within [{@code sent}, {@code read}]: one connection, one at a time. */
@@ -100,8 +147,12 @@ final class StormPolls {
         List<long[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(stamps)) {
             String[] f = line.strip().split(" ");
-            if (f.length == 4) {
-                out.add(new long[]{Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+            if (f.length == 4 || f.length == 6) { // 4: a daemon from before the selector and read-task stamps
+                long[] d = {-1, -1, -1, -1, -1, -1};
+                for (int k = 0; k < f.length; k++) {
+                    d[k] = Long.parseLong(f[k]);
+                }
+                out.add(d);
             }
         }
         out.sort((a, b) -> Long.compare(a[0], b[0]));

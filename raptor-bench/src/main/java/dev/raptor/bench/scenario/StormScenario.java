@@ -221,6 +221,9 @@ public final class StormScenario implements Scenario {
             for (String line : stormPolls.slowest(10, stormStart, stamps)) {
                 System.out.println("storm:   " + line);
             }
+            if (stamps != null) {
+                System.out.println("storm: " + stormPolls.toTheDaemon(100_000_000L, stamps));
+            }
         }
     }
 

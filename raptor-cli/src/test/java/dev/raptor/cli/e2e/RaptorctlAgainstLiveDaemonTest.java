@@ -206,10 +206,15 @@ class RaptorctlAgainstLiveDaemonTest {
         String expected = checkoutWithItsPsCacheTrained(tree, "overlap-on", "ps");
         // the socket's first use starts the JDK's security providers (tens of milliseconds, interpreted): on a thread of
         // its own it overlaps the reader's and the table's start-up on main; and Instant.parse (DateTimeFormatter's
-        // constants) and a split on "\r\n" (java.util.regex) were start-up costs of their own (see raptor-bench/README.md)
+        // constants) and a split on "\r\n" (java.util.regex) were start-up costs of their own (see raptor-bench/README.md).
+        // The providers' start-up reads java.security through a file channel, whose first use loads the JDK's net and nio
+        // libraries (sun.nio.ch.IOUtil): main starts them first, right after the asking thread, not that thread
         assertThat(classesInitialisedByLaunched(tree, expected, "ps")).as("classes initialised by bin/raptorctl ps")
                 .anyMatch(l -> l.contains("'sun/nio/ch/UnixDomainSockets'") && l.contains("by thread \"raptorctl-socket-get\""))
+                .anyMatch(l -> l.contains("'java/security/Security'") && l.contains("by thread \"raptorctl-socket-get\""))
                 .anyMatch(l -> l.contains("'dev/raptor/cli/api/PlainJson'") && l.contains("by thread \"main\""))
+                .anyMatch(l -> l.contains("'sun/nio/ch/IOUtil'") && l.contains("by thread \"main\""))
+                .noneMatch(l -> l.contains("'sun/nio/ch/IOUtil'") && !l.contains("by thread \"main\""))
                 .noneMatch(l -> l.contains("'java/time/format/DateTimeFormatter'") || l.contains("'java/util/regex/Pattern'"));
     }
 
@@ -222,6 +227,14 @@ class RaptorctlAgainstLiveDaemonTest {
         assertThat(classesInitialisedByLaunched(tree, expected, "ps").stream().filter(l -> l.contains("by thread \""))
                 .map(l -> l.replaceFirst(".*by thread \"([^\"]*)\".*", "$1")).filter(t -> t.startsWith("raptorctl-")).distinct())
                 .as("raptorctl's own threads in a ps").containsExactly("raptorctl-socket-get");
+    }
+
+    @Test
+    void binRaptorctlIsStartedByBashItselfNotLookedUpOnThePath(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "named-bash-on", "ps");
+        // `#!/usr/bin/env bash` starts env first, which looks bash up on the PATH: one program more per call. Named, the
+        // kernel starts bash itself, so a PATH without bash (or with nothing on it) still runs the launcher
+        assertThat(launched(tree, Map.of("PATH", tree.resolve("nothing-here").toString()), "ps")).isEqualTo(expected);
     }
 
     @Test

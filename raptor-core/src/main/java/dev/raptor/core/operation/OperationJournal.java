@@ -30,6 +30,18 @@ public interface OperationJournal {
      */
     void finish(OperationRecord answered);
 
+    /**
+     * {@link #finish}, then {@link #prune} as {@code prune(finishedBefore, keep)}: what follows every answer. A store
+     * may do both in one commit (one transaction and one turn of its write lock where two cost a turn each, beside the
+     * next request's intent); the answer is as durable as {@link #finish} makes it either way.
+     *
+     * @throws IllegalArgumentException when {@code answered} is still pending or {@code keep} is negative
+     */
+    default void finishAndPrune(OperationRecord answered, Instant finishedBefore, int keep) {
+        finish(answered);
+        prune(finishedBefore, keep);
+    }
+
     Optional<OperationRecord> find(String id);
 
     /**

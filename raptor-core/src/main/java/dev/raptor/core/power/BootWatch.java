@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * <p><b>This run's line, not the last run's.</b> Only lines stamped at or after {@code since} count, where
  * {@code since} is the instant the start was requested (see {@link ContainerInfo#outputSince()}): the
  * previous run's "Done!" may be the last line in the log, printed within the same second as this run's
- * start, and it must not make the new boot look finished.
+ * start, and it must not make the new boot look finished. {@code since} is this machine's clock and so are the
+ * lines' stamps: a runtime whose engine keeps another clock (Docker over {@code tcp://}, a Swarm node) translates
+ * both, erring towards counting a line, so an engine minutes behind cannot hide the ready line.
  *
  * <p>The wait wakes on the ready line, at the end of the settle window, on a hint that the server stopped
  * (an exit event, the log stream's end) and every few seconds regardless; then the engine is asked whether

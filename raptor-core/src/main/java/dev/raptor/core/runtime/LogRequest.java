@@ -8,7 +8,9 @@ import java.time.Instant;
  * @param tail   how many past lines to deliver first; 0 = none, -1 = all
  * @param follow whether to keep delivering new lines until the container stops or the subscription closes
  * @param since  only lines the engine stamped at or after this instant (null = no bound); runtimes must
- *               apply it precisely, even where the engine's own filter is coarser (Docker: whole seconds)
+ *               apply it precisely, even where the engine's own filter is coarser (Docker: whole seconds). It is
+ *               this machine's time: a runtime whose engine keeps another clock translates it, widening the
+ *               window by what it cannot know of that clock rather than narrowing it
  */
 public record LogRequest(int tail, boolean follow, Instant since) {
 

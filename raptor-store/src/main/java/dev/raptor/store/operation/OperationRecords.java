@@ -102,6 +102,24 @@ public final class OperationRecords implements OperationJournal {
                 c -> upsert(c, answered));
     }
 
+    /**
+     * {@inheritDoc} One synced commit: the answer's row and the prune's deletes ride in one transaction, where a prune
+     * of its own took a second turn of the write lock (and an unsynced commit) after every answer.
+     */
+    @Override
+    public void finishAndPrune(OperationRecord answered, Instant finishedBefore, int keep) {
+        if (!answered.finished()) {
+            throw new IllegalArgumentException("operation " + answered.id() + " is still pending");
+        }
+        Objects.requireNonNull(finishedBefore, "finishedBefore");
+        requireKeep(keep);
+        db.write("record the outcome of operation " + answered.id() + " on server " + answered.serverId() + " and prune",
+                c -> {
+                    upsert(c, answered);
+                    return prune(c, finishedBefore, keep);
+                });
+    }
+
     @Override
     public Optional<OperationRecord> find(String id) {
         Objects.requireNonNull(id, "id");
@@ -170,24 +188,31 @@ public final class OperationRecords implements OperationJournal {
     @Override
     public int prune(Instant finishedBefore, int keep) {
         Objects.requireNonNull(finishedBefore, "finishedBefore");
+        requireKeep(keep);
+        return db.writeUnsynced("prune operations", c -> prune(c, finishedBefore, keep));
+    }
+
+    private static void requireKeep(int keep) {
         if (keep < 0) {
             throw new IllegalArgumentException("keep must not be negative (was " + keep + ")");
         }
-        return db.writeUnsynced("prune operations", c -> {
-            int deleted;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM operations WHERE finished_at < ?")) {
-                ps.setLong(1, finishedBefore.toEpochMilli());
-                deleted = ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    DELETE FROM operations WHERE id IN (
-                        SELECT id FROM operations WHERE finished_at IS NOT NULL
-                        ORDER BY finished_at DESC LIMIT -1 OFFSET ?)""")) {
-                ps.setInt(1, keep);
-                deleted += ps.executeUpdate();
-            }
-            return deleted;
-        });
+    }
+
+    /** The prune's deletes, inside the caller's transaction. */
+    private static int prune(Connection c, Instant finishedBefore, int keep) throws SQLException {
+        int deleted;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM operations WHERE finished_at < ?")) {
+            ps.setLong(1, finishedBefore.toEpochMilli());
+            deleted = ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM operations WHERE id IN (
+                    SELECT id FROM operations WHERE finished_at IS NOT NULL
+                    ORDER BY finished_at DESC LIMIT -1 OFFSET ?)""")) {
+            ps.setInt(1, keep);
+            deleted += ps.executeUpdate();
+        }
+        return deleted;
     }
 
     /** How many operations the table holds, pending or answered. */

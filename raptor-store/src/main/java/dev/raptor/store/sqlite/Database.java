@@ -67,6 +67,8 @@ public final class Database implements AutoCloseable {
     private boolean syncsEveryCommit = true;
     /** Commits made with {@code synchronous=FULL}. */
     private final AtomicLong syncedCommits = new AtomicLong();
+    /** Commits made, synced or not: each one a turn of the write lock and a transaction. */
+    private final AtomicLong commits = new AtomicLong();
 
     private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) throws SQLException {
         this.file = file;
@@ -205,6 +207,7 @@ public final class Database implements AutoCloseable {
                 T result = work.apply(writer);
                 Transactions.commit(writer);
                 committed = true;
+                commits.incrementAndGet();
                 if (syncsEveryCommit) {
                     syncedCommits.incrementAndGet();
                 }
@@ -227,6 +230,11 @@ public final class Database implements AutoCloseable {
      */
     public long syncedCommits() {
         return syncedCommits.get();
+    }
+
+    /** How many writes committed ({@link #write} and {@link #writeUnsynced}) since the database was opened. */
+    public long commits() {
+        return commits.get();
     }
 
     /**
