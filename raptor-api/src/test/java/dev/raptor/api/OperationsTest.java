@@ -88,16 +88,16 @@ class OperationsTest {
     @Test
     void shuttingTheApiDownAnswersWaitingRequestsInsteadOfCuttingThem(@TempDir Path own) throws Exception {
         try (TestNode other = TestNode.start(own)) {
-            String id = other.create(TestNode.gameServer("waiting", 30));
+            // a boot that outlasts the test, and a request that would wait longer than the hang deadline below: an
+            // answer at all means the shutdown answered the request, without waiting for the boot or the request's timeout
+            String id = other.create(TestNode.gameServer("waiting", 3600));
             var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> other.post("/api/v1/servers/" + id + "/power?timeout=120", "{\"action\": \"start\"}"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> other.get("/api/v1/servers/" + id).json().get("state").asText().equals("starting"));
-            long t0 = System.nanoTime();
+                    () -> other.post("/api/v1/servers/" + id + "/power?timeout=" + 2 * TestNode.HANG.toSeconds(), "{\"action\": \"start\"}"));
+            await().atMost(TestNode.HANG).until(() -> other.get("/api/v1/servers/" + id).json().get("state").asText().equals("starting"));
             other.api.close();
-            TestNode.Res answer = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            TestNode.Res answer = waiting.get(TestNode.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
             assertThat(answer.json().get("status").asText()).isEqualTo("pending");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
         }
     }
 

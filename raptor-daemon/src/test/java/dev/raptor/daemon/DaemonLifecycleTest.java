@@ -37,6 +37,8 @@ import static org.awaitility.Awaitility.await;
 class DaemonLifecycleTest {
     /** After SIGTERM the JVM exits with 128 + 15 once the shutdown hook has finished. */
     static final int EXIT_AFTER_SIGTERM = 143;
+    /** The game server's boot in the SIGTERM test, which must still be under way when the first daemon stops. */
+    static final Duration BOOT = Duration.ofSeconds(30);
 
     @TempDir
     Path tmp;
@@ -76,14 +78,18 @@ class DaemonLifecycleTest {
         String key = ApiKey.generate();
         DaemonProcess first = boot(data, key, "first");
 
+        // The boot must outlast the steps from the container running to the daemon's shutdown (a poll, a read, SIGTERM
+        // and its handling): far more than they take even on a loaded machine. The next boot adopts the running
+        // container as running, so nothing waits it out.
         ServerDocument created = first.client().servers().create(new ServerSpecDocument(null, "survivor", "raptor-test/gameserver:1",
-                null, Map.of("BOOT_DELAY", "5"), null, null, new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null),
+                null, Map.of("BOOT_DELAY", Long.toString(BOOT.toSeconds())), null, null,
+                new StopDocument("command", "stop", BigDecimal.valueOf(20), null, null),
                 null, null, null, null, null, "Done!", null, null, null, null, null, null));
         UUID id = created.spec().id();
         OperationDocument accepted = first.client().server(id).powerNoWait("start");
         assertThat(accepted.status()).isEqualTo("pending");
         await().atMost(Duration.ofSeconds(60)).until(() -> engine.find(id, Deadline.in(Duration.ofSeconds(30))).stream().anyMatch(ContainerInfo::running));
-        assertThat(first.client().server(id).get().state()).as("still booting (BOOT_DELAY 5)").isEqualTo("starting");
+        assertThat(first.client().server(id).get().state()).as("still booting (BOOT_DELAY " + BOOT.toSeconds() + ")").isEqualTo("starting");
         ContainerInfo before = container(id);
 
         int exit = first.terminate(Duration.ofSeconds(60));

@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,10 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * connections.
  *
  * <p>A supervisor (virtual thread) keeps one events stream open. Every connection asks the engine for the
- * events {@code since} the last one delivered (at first: since the moment of subscribing, so events between
- * {@code events()} returning and the engine answering are not lost either); events already delivered are
- * skipped. When the stream breaks (engine restart, socket error, no answer), the supervisor reconnects after a
- * backoff of 100 ms doubling to 5 s ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
+ * events {@code since} a little before the last one delivered (at first: since the moment of subscribing, so events
+ * between {@code events()} returning and the engine answering are not lost either); events already delivered are
+ * skipped, and events that arrive out of stamp order are not ({@link EventReplays}). When the stream breaks (engine
+ * restart, socket error, no answer), the supervisor reconnects after a backoff of 100 ms doubling to 5 s
+ * ({@link Reconnecting}). The sink's {@code end} comes only from {@link #close()}.
  *
  * <p>The engine going away is news too ({@link RuntimeEvent.EngineInterrupted}), and so is its coming back
  * ({@link RuntimeEvent.EngineResumed}, when a connection after a break is answered). A stopping Docker
@@ -40,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The first window begins at this machine's instant of subscribing, sent in the engine's time
  * ({@link EngineClock}, widened by the offset's uncertainty): an engine on another host whose clock is minutes
  * behind would otherwise replay minutes of old events as new, and one ahead would miss the events of the
- * first moments. Later windows begin at the engine's own stamp of the last event, which needs no translation.
+ * first moments. Later windows begin from the engine's own stamp of the last event, which needs no translation.
  * Each reconnection measures the engine's clock again; the events' instants are told in this machine's time.
  */
 final class EventsSubscription extends Reconnecting {
@@ -64,9 +63,8 @@ final class EventsSubscription extends Reconnecting {
     /** Counts connections, so the re-check can tell whether the stream broke since the engine went away. */
     private final AtomicLong connectionsMade = new AtomicLong();
 
-    // replay bookkeeping; touched by one reader thread at a time (connections never overlap)
-    private long lastNanos;
-    private final Set<String> deliveredAtLast = new HashSet<>();
+    /** Replay bookkeeping; touched by one reader thread at a time (connections never overlap). */
+    private final EventReplays replays = new EventReplays();
 
     EventsSubscription(EngineConnection connection, ScheduledExecutorService timer, Duration openTimeout,
                        OpenStreams registry, List<String> labelFilter, StreamSink<RuntimeEvent> sink) {
@@ -92,7 +90,6 @@ final class EventsSubscription extends Reconnecting {
 
     @Override
     EngineStream<?> open(CompletableFuture<EngineException> ended) {
-        long last = lastNanos;
         boolean reconnect = connectionsMade.getAndIncrement() > 0;
         EngineStream<Event> stream = new EngineStream<>(null, "events", connections, new EngineStream.Handler<>() {
             @Override
@@ -119,7 +116,7 @@ final class EventsSubscription extends Reconnecting {
                     .withEventTypeFilter("container")
                     .withEventFilter(EngineEventTranslator.ACTIONS)
                     .withLabelFilter(labelFilter.toArray(String[]::new))
-                    .withSince(since(last, clients.clock()))
+                    .withSince(since(replays, clients.clock()))
                     .exec(stream);
         });
     }
@@ -145,14 +142,9 @@ final class EventsSubscription extends Reconnecting {
     private void deliver(Event event) {
         long nanos = nanosOf(event);
         String key = event.getAction() + "/" + (event.getActor() == null ? event.getId() : event.getActor().getId());
-        if (nanos < lastNanos || (nanos == lastNanos && deliveredAtLast.contains(key))) {
+        if (!replays.isNew(nanos, key)) {
             return; // replayed after a reconnect: already delivered
         }
-        if (nanos > lastNanos) {
-            lastNanos = nanos;
-            deliveredAtLast.clear();
-        }
-        deliveredAtLast.add(key);
         translator.translate(event).ifPresent(e -> {
             if (e instanceof RuntimeEvent.Exited && !connection.acceptsConnections()) {
                 interrupted("the engine refuses new connections as a container dies: it is stopping");
@@ -221,14 +213,13 @@ final class EventsSubscription extends Reconnecting {
     }
 
     /**
-     * The engine's {@code since} parameter: the last delivered event (the engine's own stamp), or the
-     * subscription's start in the engine's time, widened by the clock offset's uncertainty.
+     * The engine's {@code since} parameter: a little before the last delivered event (the engine's own stamp), never
+     * before the subscription's start in the engine's time, widened by the clock offset's uncertainty.
      */
-    private String since(long last, EngineClock clock) {
-        if (last > 0) {
-            return (last / 1_000_000_000L) + "." + String.format("%09d", last % 1_000_000_000L);
-        }
-        return EngineLogStream.engineSeconds(clock.toEngine(subscribedAt));
+    private String since(EventReplays delivered, EngineClock clock) {
+        Instant start = clock.toEngine(subscribedAt);
+        long nanos = delivered.sinceNanos(start.getEpochSecond() * 1_000_000_000L + start.getNano());
+        return (nanos / 1_000_000_000L) + "." + String.format("%09d", nanos % 1_000_000_000L);
     }
 
     private long nanosOf(Event event) {

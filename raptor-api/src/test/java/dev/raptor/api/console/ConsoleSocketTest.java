@@ -239,13 +239,19 @@ class ConsoleSocketTest {
         }
     }
 
+    /** The lifetime of the tokens that expire in {@link #anExpiringTokenIsWarnedThenClosedWhileAFreshAuthKeepsTheSocket}. */
+    static final Duration SHORT_LIVED = Duration.ofSeconds(20);
+
     @Test
     void anExpiringTokenIsWarnedThenClosedWhileAFreshAuthKeepsTheSocket() {
         UUID id = node.createServer("expiry");
         try (SocketClient expires = SocketClient.connect(http(0), node.ws(id), null);
              SocketClient renews = SocketClient.connect(http(1), node.ws(id), null)) {
-            expires.send("auth", node.token(id, Duration.ofSeconds(3), Permission.CONSOLE_READ));
-            renews.send("auth", node.token(id, Duration.ofSeconds(3), Permission.CONSOLE_READ));
+            // Inside the expiry warning (60 s) from the start, so both are warned at once. Their lifetime (from an issue time
+            // rounded down to the second) is all the time there is for the steps below up to the renewal: far more than
+            // those few round trips need, loaded or not.
+            expires.send("auth", node.token(id, SHORT_LIVED, Permission.CONSOLE_READ));
+            renews.send("auth", node.token(id, SHORT_LIVED, Permission.CONSOLE_READ));
             expires.await("token expiring", WAIT);
             renews.await("token expiring", WAIT);
             renews.send("auth", node.token(id, Duration.ofMinutes(10), Permission.CONSOLE_READ));
