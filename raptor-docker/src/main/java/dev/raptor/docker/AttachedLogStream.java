@@ -39,7 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * history: one read of the log, as before); attach ({@code POST /containers/{id}/attach?stream=1}, no
  * input, no logs), which the engine hooks to the output before it answers; then read the attach until the
  * container stops, while a second thread reads the log until both seams are found, and then ends: at once
- * with the request's tail and since (history rotates away fast in a flood), then, once the log has surely
+ * with the request's tail and since (history rotates away fast in a flood; with no since, everything stamped
+ * from the instant the follow was asked for, and the tail from before it: the stream opens on a thread of its
+ * own, tenths of a second late on a busy machine, and the lines meanwhile are new ones), then, once the log has surely
  * caught up with the attach's beginning, from where it got, until the seams show. Bytes that come on the attach before
  * their seam is found are held (bounded); the seams are forced after {@link #DEADLINE}. The stream's
  * {@code onStart} comes once the seams are found, so the open timeout of {@link EngineStream} covers finding
@@ -47,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Costs: two engine connections per follower while the seam is looked for, one afterwards (the attach
  * replaces the log's follow stream), and a few short log reads ({@code tail}={@value #REREAD_TAIL} with a
- * precise {@code since}) at the start. An attach that is not read makes the engine wait with the container's
+ * precise {@code since}; the request's tail and a few more) at the start. An attach that is not read makes the engine wait with the container's
  * output once a megabyte is buffered, so the reader never waits for anything but the socket.
  *
  * <p>{@code since} and the window of the seam compare the engine's stamps with this machine's clock, so both are
@@ -72,6 +74,8 @@ final class AttachedLogStream {
     static final Duration FIRST_READ_WAIT = Duration.ofSeconds(1);
     /** Messages asked for when reading the log again; a read that returns as many asks for four times more. */
     static final int REREAD_TAIL = 20_000;
+    /** Messages asked for beyond the tail and the new ones, for those written while the log is read. */
+    private static final int TAIL_SLACK = 64;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(10);
     private static final Duration MAX_PAUSE = Duration.ofMillis(100);
     private static final int READ_BYTES = 64 * 1024;
@@ -83,6 +87,8 @@ final class AttachedLogStream {
     private final URI dockerHost;
     private final ContainerRef ref;
     private final LogRequest request;
+    /** When the follow was asked for (this machine's clock): every line the log stamps from then on is new. */
+    private final Instant subscribedAt;
     private final ResultCallback<EngineLogStream.Piece> callback;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition attachEnd = lock.newCondition();
@@ -92,21 +98,27 @@ final class AttachedLogStream {
     private volatile Closeable reading;
 
     private AttachedLogStream(EngineConnection.Clients clients, URI dockerHost, ContainerRef ref, LogRequest request,
-                              ResultCallback<EngineLogStream.Piece> callback) {
+                              Instant subscribedAt, ResultCallback<EngineLogStream.Piece> callback) {
         this.clients = clients;
         this.dockerHost = dockerHost;
         this.ref = ref;
         this.request = request;
+        this.subscribedAt = subscribedAt;
         this.callback = callback;
     }
 
     /**
      * Follows {@code ref}'s output as {@code request} says, on the calling thread, until the container stops
      * or the stream is closed; the callback hears it as from {@link EngineLogStream#run}.
+     *
+     * @param subscribedAt when the caller asked for the follow (this machine's clock, null: no earlier than the
+     *                     attach). The stream is opened on another thread, which on a loaded machine runs tenths
+     *                     of a second later, and a chatty server writes thousands of lines meanwhile: those are new
+     *                     lines to the caller, not history its {@code tail} may leave out.
      */
     static void run(EngineConnection.Clients clients, URI dockerHost, ContainerRef ref, LogRequest request,
-                    ResultCallback<EngineLogStream.Piece> callback) {
-        new AttachedLogStream(clients, dockerHost, ref, request, callback).follow();
+                    Instant subscribedAt, ResultCallback<EngineLogStream.Piece> callback) {
+        new AttachedLogStream(clients, dockerHost, ref, request, subscribedAt, callback).follow();
     }
 
     private void follow() {
@@ -224,8 +236,7 @@ final class AttachedLogStream {
             }
             // the history at once (in a flood it rotates away within seconds), then the log's catching up
             boolean endedBeforeRead = attachEnded;
-            feed(request.tail() < 0 && request.since() != null ? readSince(request.since())
-                    : read(path(request.tail(), request.since()), request.since()));
+            feed(history());
             if (awaitLogCatchingUp(attachedAfter)) {
                 endedBeforeRead = attachEnded;
                 readAgain();
@@ -289,6 +300,48 @@ final class AttachedLogStream {
             }
         }
         callback.onStart(this::abort);
+    }
+
+    /**
+     * The first read of the log: the request's history, and every message stamped since the follow was asked
+     * for. A tail alone is read at the attach, not at the request: the lines a server wrote between the two
+     * (thousands, in a flood on a busy machine) would be cut off by a short tail, and by a tail of 0 entirely.
+     * So the messages since the request are read first (in a flood they rotate away soonest), then a tail long
+     * enough to reach before the request (the engine cuts its tail before it applies an {@code until}), of which
+     * the last {@code tail} messages from before the request are the history.
+     */
+    private List<Message> history() throws Exception {
+        if (request.tail() < 0 && request.since() != null) {
+            return readSince(request.since());
+        }
+        if (request.since() != null || subscribedAt == null) {
+            return read(path(request.tail(), request.since()), request.since());
+        }
+        List<Message> fresh = readSince(subscribedAt);
+        List<Message> out = new ArrayList<>();
+        if (request.tail() != 0) {
+            // as many as were new a moment ago and a few more: a quiet server's follow reads hardly more than its tail
+            int tail = request.tail() < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE / 4, (long) request.tail() + fresh.size() + TAIL_SLACK);
+            for (int look = 0; ; look++) {
+                List<Message> read = read(path(tail, null), null);
+                out.clear();
+                for (Message m : read) {
+                    if (m.at().isBefore(subscribedAt)) {
+                        out.add(m);
+                    }
+                }
+                // fewer than asked for: that is the whole log; a third look takes what it has
+                if (tail < 0 || out.size() >= request.tail() || read.size() < tail || look == 2) {
+                    break;
+                }
+                tail = (int) Math.min(Integer.MAX_VALUE / 4, 4L * tail);
+            }
+            if (request.tail() > 0 && out.size() > request.tail()) {
+                out.subList(0, out.size() - request.tail()).clear();
+            }
+        }
+        out.addAll(fresh);
+        return out;
     }
 
     /**

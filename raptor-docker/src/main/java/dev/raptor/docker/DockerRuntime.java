@@ -581,6 +581,14 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        return logs(ref, request, config.clock().instant(), sink);
+    }
+
+    /**
+     * {@link #logs(ContainerRef, LogRequest, StreamSink)} as if asked for at {@code subscribedAt}: a follow then
+     * delivers every line the engine's log stamps from that instant on, however late its stream is opened.
+     */
+    Subscription logs(ContainerRef ref, LogRequest request, Instant subscribedAt, StreamSink<LogLine> sink) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
         UUID serverId = ref.serverId();
@@ -605,7 +613,7 @@ public final class DockerRuntime implements ContainerRuntime {
         });
         if (request.follow()) {
             // live output from the attach stream, which never rotates (see AttachedLogStream)
-            return open(stream, clients -> AttachedLogStream.run(clients, config.dockerHost(), ref, request, stream));
+            return open(stream, clients -> AttachedLogStream.run(clients, config.dockerHost(), ref, request, subscribedAt, stream));
         }
         return open(stream, clients -> EngineLogStream.run(clients.streamTransport(),
                 EngineLogStream.path(clients.apiVersion().getVersion(), ref.id(), request, clients.clock()), request.since(),

@@ -204,6 +204,38 @@ class StreamsTest extends EngineTest {
     }
 
     @Test
+    void aFollowWhoseStreamOpensLateStillDeliversEveryLineWrittenSinceItWasAskedFor() {
+        // the stream is opened on a thread of its own, which on a loaded machine (load 20) runs tenths of a
+        // second after the call while a flood goes on: played here by opening it only after the flood, as asked
+        // for before it. The lines in between are new to the caller, not history that its tail leaves out
+        Console console = startBooted(spec().build());
+        Instant askedAt = Instant.now();
+        runtime.sendInput(console.ref(), "flood 5000", soon());
+        runtime.sendInput(console.ref(), "say flood over", soon());
+        await().atMost(PATIENCE).until(() -> lastLine(console).equals("[Server] flood over"));
+
+        Collector<LogLine> live = new Collector<>();
+        closeAfterTest(runtime.logs(console.ref(), LogRequest.follow(2), askedAt, live));
+        runtime.sendInput(console.ref(), "say after", soon());
+
+        await().atMost(PATIENCE).until(() -> live.hasLine("[Server] after"));
+        List<String> texts = live.texts();
+        assertThat(texts.stream().filter(t -> t.startsWith("line ")).toList()).as("every line once, in order")
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 5000).mapToObj(i -> "line " + i).toList());
+        assertThat(texts.subList(texts.indexOf("line 5000") + 1, texts.size()))
+                .containsExactly("[Server] flood over", "[Server] after");
+        assertThat(texts.indexOf("line 1")).as("the tail: the two lines before the follow was asked for").isEqualTo(2);
+    }
+
+    private static String lastLine(Console console) {
+        Collector<LogLine> history = new Collector<>();
+        runtime.logs(console.ref(), LogRequest.history(1), history);
+        await().atMost(PATIENCE).until(history::ended);
+        List<String> texts = history.texts();
+        return texts.isEmpty() ? "" : texts.getLast();
+    }
+
+    @Test
     void followEndsOnceWhenTheServerStops() {
         Console console = startBooted(spec().build());
 
