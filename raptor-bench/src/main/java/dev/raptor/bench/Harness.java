@@ -126,7 +126,7 @@ public final class Harness {
         System.out.println("common options: --image=raptor-test/gameserver:1  --wait-load=1.0 (wait for a quieter machine)"
                 + "  --daemon-jvm='-Xmx256m ...'  --daemon-aot=0 (bin/raptord without its AOT cache, to compare)");
         System.out.println("storm options: --servers=100  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
-                + " to the daemon (selector / read-task wait / read) / carrier wait / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)");
+                + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)");
         System.out.println("lifecycle options: --rounds=50 --warmup=3  --stop-stamps=1 (each stop split by the engine's kill/die"
                 + " events: signal delivery, the game server's exit, the exit's delivery and answer, the remove's wait)");
         System.out.println("needs DOCKER_HOST: eval \"$(scripts/engine.sh env)\"");

@@ -15,9 +15,10 @@ import java.util.Locale;
  * during it, so that the slowest polls can be taken apart: the harness starved (its own thread runnable but not
  * running), or the time spent elsewhere. With the daemon's stamps of the same answers ({@code --poll-stamps=1}, the
  * daemon's {@code raptor.api.pollStamps}) each slow poll splits into: to the daemon (send until Jetty read the
- * headers), the wait for a carrier, the handler, the write, and back to the harness (written until read whole); and
- * "to the daemon" into: to the selector (send until a selector found the connection readable), the read task's wait
- * (until the task that reads it ran: with virtual threads, a wait for a carrier) and the read (until the headers were
+ * headers), the wait for a thread to run the handler (the polled list's: one of Jetty's platform threads), the
+ * handler, the write, and back to the harness (written until read whole); and "to the daemon" into: to the selector
+ * (send until a selector found the connection readable), the read task's wait (until the task that reads it ran; the
+ * API parses on the selector itself, so ~0 unless that changes) and the read (until the headers were
  * parsed). A selector stamp older than the send ("?") means the request was read without a fresh wake-up.
  * On Linux {@code nanoTime} is the machine's monotonic clock, so the two processes' stamps compare directly.
  */
@@ -73,7 +74,7 @@ final class StormPolls {
                     Samples.ms(read - sent), (sent - stormStart) / 1e9, polls[3 * i + 2] < 0 ? "?" : Samples.ms(polls[3 * i + 2])));
             long[] d = within(daemon, sent, read);
             if (d != null) {
-                line.append(String.format(Locale.ROOT, "; to the daemon %s (%s), wait for a carrier %s, handler %s, write %s, back %s",
+                line.append(String.format(Locale.ROOT, "; to the daemon %s (%s), wait for a thread %s, handler %s, write %s, back %s",
                         Samples.ms(Math.max(0, d[0] - sent)), toTheDaemon(d, sent), Samples.ms(Math.max(0, d[1] - d[0])),
                         Samples.ms(Math.max(0, d[2] - d[1])), Samples.ms(Math.max(0, d[3] - d[2])), Samples.ms(Math.max(0, read - d[3]))));
             } else if (daemon.length > 0) {

@@ -26,7 +26,7 @@ class StormPollsTest {
         List<String> slowest = polls.slowest(2, 1_000 * MS, stamps);
 
         assertThat(slowest.getFirst()).isEqualTo("300 ms at +1.00 s: poller waited for a CPU 50.0 ms; to the daemon 200 ms "
-                + "(no selector stamp), wait for a carrier 1.0 ms, handler 10.0 ms, write 1.0 ms, back 88.0 ms");
+                + "(no selector stamp), wait for a thread 1.0 ms, handler 10.0 ms, write 1.0 ms, back 88.0 ms");
         assertThat(slowest.get(1)).startsWith("10.0 ms at +0.00 s: poller waited for a CPU 0.0 ms; to the daemon 1.0 ms");
         assertThat(polls.starvation(50 * MS)).isEqualTo("1 polls of 50.0 ms or more took 300 ms together, of which the poller "
                 + "waited for a CPU 50.0 ms");
@@ -48,7 +48,7 @@ class StormPollsTest {
         List<String> slowest = polls.slowest(2, 1_000 * MS, stamps);
 
         assertThat(slowest.getFirst()).isEqualTo("500 ms at +0.00 s: poller waited for a CPU 0.0 ms; to the daemon 406 ms (selector 5.0 ms, "
-                + "read-task wait 400 ms, read 1.0 ms), wait for a carrier 1.0 ms, handler 3.0 ms, write 1.0 ms, back 89.0 ms");
+                + "read-task wait 400 ms, read 1.0 ms), wait for a thread 1.0 ms, handler 3.0 ms, write 1.0 ms, back 89.0 ms");
         assertThat(slowest.get(1)).contains("to the daemon 100 ms (selector ?, read without a fresh wake-up)");
         assertThat(polls.toTheDaemon(100 * MS, stamps)).isEqualTo("2 stamped polls of 100 ms or more; to the daemon, summed: to the "
                 + "selector 5.0 ms, the read task's wait 400 ms, the read 1.0 ms (1 read without a fresh selector wake-up left out)");
