@@ -132,7 +132,11 @@ final class AttachedLogStream {
         }
         if (!running) {
             // nothing will be written: the history is all there is (the attach of a stopped container would
-            // wait for its next run)
+            // wait for its next run), with what was written since the follow was asked for
+            if (request.since() == null && subscribedAt != null) {
+                replayHistory();
+                return;
+            }
             EngineLogStream.run(clients.streamTransport(), path(request.tail(), request.since()), request.since(), clients.clock(), callback);
             return;
         }
@@ -184,6 +188,26 @@ final class AttachedLogStream {
         } else {
             callback.onComplete();
         }
+    }
+
+    /** The history and what came since the follow was asked for, of a container that has stopped since. */
+    private void replayHistory() {
+        List<Message> messages;
+        try {
+            CallContext context = CallContext.current();
+            if (context != null) {
+                context.enter();
+            }
+            messages = history();
+        } catch (Exception e) {
+            callback.onError(e);
+            return;
+        }
+        callback.onStart(this::abort);
+        for (Message m : messages) {
+            callback.onNext(new EngineLogStream.Piece(m.stream(), m.at(), m.bytes(), 0, m.bytes().length, true));
+        }
+        callback.onComplete();
     }
 
     /** Frames of the attach stream (multiplexed: no TTY), handed to their stream's seam as they arrive. */

@@ -227,6 +227,23 @@ class StreamsTest extends EngineTest {
         assertThat(texts.indexOf("line 1")).as("the tail: the two lines before the follow was asked for").isEqualTo(2);
     }
 
+    @Test
+    void aFollowThatOpensOnlyAfterTheServerStoppedStillDeliversItsLastLines() {
+        // asked for while the server ran, opened once it had stopped: its last words are new lines, not history
+        Console console = startBooted(spec().build());
+        Instant askedAt = Instant.now();
+        runtime.sendInput(console.ref(), "say last words", soon());
+        runtime.sendInput(console.ref(), "stop", soon());
+        await().atMost(PATIENCE).until(() -> !runtime.inspect(console.ref(), soon()).running());
+
+        Collector<LogLine> late = new Collector<>();
+        closeAfterTest(runtime.logs(console.ref(), LogRequest.follow(0), askedAt, late));
+
+        await().atMost(PATIENCE).until(late::ended);
+        assertThat(late.texts()).containsExactly("[Server] last words", "Stopping server");
+        assertThat(late.error).hasNullValue();
+    }
+
     private static String lastLine(Console console) {
         Collector<LogLine> history = new Collector<>();
         runtime.logs(console.ref(), LogRequest.history(1), history);
