@@ -132,6 +132,8 @@ public final class Harness {
                 + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)");
         System.out.println("lifecycle options: --rounds=50 --warmup=3  --stop-stamps=1 (each stop split by the engine's kill/die"
                 + " events: signal delivery, the game server's exit, the exit's delivery and answer, the remove's wait)");
+        System.out.println("process options: --rounds=50 --warmup=3  --step-cpu=1 (the daemon's CPU in each step, its threads' run time read"
+                + " around every request: counts, not for the goal's figures)");
         System.out.println("needs DOCKER_HOST: eval \"$(scripts/engine.sh env)\"");
     }
 }
