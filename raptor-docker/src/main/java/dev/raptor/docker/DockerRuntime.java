@@ -586,9 +586,11 @@ public final class DockerRuntime implements ContainerRuntime {
 
     /**
      * {@link #logs(ContainerRef, LogRequest, StreamSink)} as if asked for at {@code subscribedAt}: a follow then
-     * delivers every line the engine's log stamps from that instant on, however late its stream is opened.
+     * delivers every line the engine's log stamps from that instant on, however late its stream is opened. For a
+     * runtime built on this one that does engine calls of its own before it opens the stream (Swarm's node lookup):
+     * it takes the instant of its own call, on this machine's clock.
      */
-    Subscription logs(ContainerRef ref, LogRequest request, Instant subscribedAt, StreamSink<LogLine> sink) {
+    public Subscription logs(ContainerRef ref, LogRequest request, Instant subscribedAt, StreamSink<LogLine> sink) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
         UUID serverId = ref.serverId();

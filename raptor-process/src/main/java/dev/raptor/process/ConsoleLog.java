@@ -57,17 +57,54 @@ final class ConsoleLog {
     }
 
     /**
+     * Where the output written so far ends: the newest file and its size, maybe inside a line still being written
+     * (that line ends after this instant, so it counts as written after it). {@link Position#START} when nothing is
+     * written yet. A cheap look (a listing and a size, no read) for the caller's thread: a follow takes it when it is
+     * asked for, its thread reads up to it later.
+     */
+    Position written() throws IOException {
+        for (int look = 0; ; look++) {
+            List<RecordFiles.LogFile> all = files.logFiles();
+            if (all.isEmpty()) {
+                return Position.START;
+            }
+            RecordFiles.LogFile newest = all.getLast();
+            try {
+                return new Position(newest.seq(), Files.size(newest.path()));
+            } catch (NoSuchFileException rotatedAway) {
+                if (look == 2) {
+                    return new Position(newest.seq(), 0); // gone as it was looked at three times: a newer file holds what comes
+                }
+            }
+        }
+    }
+
+    /**
      * The history a request asks for: lines stamped at or after {@code since} (null: all), the last
      * {@code tail} of them (-1: all, 0: none), oldest first; and the position after the last whole line.
      */
     Chunk history(int tail, Instant since) throws IOException {
-        List<RecordFiles.LogFile> all = files.logFiles();
+        return history(tail, since, null);
+    }
+
+    /**
+     * {@link #history(int, Instant)} of the lines written before {@code upTo} (a {@link #written()}; null: all written
+     * now): a line {@code upTo} cuts is not history, and the position returned is where that line begins, so that
+     * {@link #readFrom} delivers it and everything after it, each line once.
+     */
+    Chunk history(int tail, Instant since, Position upTo) throws IOException {
+        List<RecordFiles.LogFile> all = new ArrayList<>(files.logFiles());
+        if (upTo != null) {
+            all.removeIf(f -> f.seq() > upTo.seq());
+        }
         if (all.isEmpty()) {
-            return new Chunk(List.of(), Position.START);
+            // nothing before the mark is left (or nothing was written): the mark's file, if any, is read from its start
+            return new Chunk(List.of(), upTo == null ? Position.START : new Position(upTo.seq(), 0));
         }
         RecordFiles.LogFile newest = all.getLast();
         byte[] newestBytes = readAll(newest);
-        Position end = new Position(newest.seq(), wholeLinesLength(newestBytes));
+        int newestLength = upTo != null && newest.seq() == upTo.seq() ? (int) Math.min(upTo.offset(), newestBytes.length) : newestBytes.length;
+        Position end = new Position(newest.seq(), wholeLinesLength(newestBytes, newestLength));
         if (tail == 0) {
             return new Chunk(List.of(), end);
         }
@@ -127,7 +164,7 @@ final class ConsoleLog {
                 continue;
             }
             boolean truncated = bytes.length == budget;
-            int whole = wholeLinesLength(bytes);
+            int whole = wholeLinesLength(bytes, bytes.length);
             if (whole < bytes.length && !truncated && (partialToo || next != null)) {
                 whole = bytes.length; // a last line without its newline, and nothing more will come
             }
@@ -185,9 +222,9 @@ final class ConsoleLog {
         return new String(b, from, end - from, StandardCharsets.UTF_8);
     }
 
-    /** Length of the prefix that ends with a newline (0 when there is none). */
-    private static int wholeLinesLength(byte[] bytes) {
-        for (int i = bytes.length - 1; i >= 0; i--) {
+    /** Length of the prefix of {@code bytes[0, length)} that ends with a newline (0 when there is none). */
+    private static int wholeLinesLength(byte[] bytes, int length) {
+        for (int i = length - 1; i >= 0; i--) {
             if (bytes[i] == '\n') {
                 return i + 1;
             }
@@ -236,7 +273,7 @@ final class ConsoleLog {
         if (tail == null) {
             return Long.MIN_VALUE;
         }
-        int end = wholeLinesLength(tail) - 1;
+        int end = wholeLinesLength(tail, tail.length) - 1;
         if (end < 0) {
             return Long.MAX_VALUE;
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -14,6 +15,13 @@ import java.util.UUID;
  * The thread behind one {@code logs} subscription: delivers the requested history, then (when following)
  * polls the console files for new lines until the run is over and the pump has written its last line,
  * the record is removed, or the subscription is closed.
+ *
+ * <p>A follow's new lines are those written from the call on, not from when this thread first reads: the thread
+ * runs later (tenths of a second on a loaded machine, while a chatty server writes thousands of lines), and a line
+ * written meanwhile taken for history would be cut off by the request's tail (by a tail of 0 entirely). So the
+ * constructor, which runs on the caller's thread, marks where the output ends ({@link ConsoleLog#written()}: a
+ * file and an offset, which rotation does not move); the history is what lies before the mark and the follow
+ * reads on from it, also when the server stopped before this thread ran.
  */
 final class LogFollower implements ThreadSubscription.Body<LogLine> {
     /** How long to wait, after the run ended, for the pump to write the last lines (a straggler may hold its pipe). */
@@ -27,32 +35,46 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
     private final UUID serverId;
     private final LogRequest request;
     private final Duration poll;
+    private final ConsoleLog log;
+    /** The record as it was at the call: another one in its place is another container. */
+    private final Object identity;
+    /** Where the output ended when the follow was asked for (null: not following, the history is read up to its read). */
+    private final ConsoleLog.Position asked;
 
+    /** Called on the caller's thread, at the call: a follow marks where the output ends now (see the class comment). */
     LogFollower(RecordFiles files, UUID serverId, LogRequest request, Duration poll) {
         this.files = files;
         this.serverId = serverId;
         this.request = request;
         this.poll = poll;
+        this.log = new ConsoleLog(files, serverId);
+        this.identity = files.identity();
+        this.asked = request.follow() ? markNow() : null;
+    }
+
+    private ConsoleLog.Position markNow() {
+        try {
+            return log.written();
+        } catch (IOException e) {
+            return null; // the record cannot be listed (removed as it was asked for): the thread finds out and ends
+        }
     }
 
     @Override
     public void run(ThreadSubscription<LogLine> out) throws IOException {
-        Object identity = files.identity();
-        ConsoleLog log = new ConsoleLog(files, serverId);
         RunFacts facts = RunFacts.observe(files);
         if (!facts.running()) {
             awaitPump();
         }
-        ConsoleLog.Chunk history = log.history(request.tail(), request.since());
-        for (LogLine line : history.lines()) {
-            if (!out.emit(line)) {
-                return;
-            }
-        }
-        if (!request.follow() || !facts.running()) {
+        ConsoleLog.Chunk history = log.history(request.tail(), request.since(), asked);
+        if (!emitAll(out, history.lines()) || !request.follow()) {
             return;
         }
         ConsoleLog.Position pos = history.next();
+        if (!facts.running()) {
+            drain(out, pos); // stopped, maybe since the call: what it wrote from the call on, and no more
+            return;
+        }
         Instant endedAt = null;
         // A follower usually begins as a run begins (a start waits for its ready line): the looks come every
         // millisecond for the first DENSE_AT_FIRST, then further apart up to the poll interval, so a boot's first
@@ -63,10 +85,8 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
         while (out.isOpen()) {
             ConsoleLog.Chunk chunk = log.readFrom(pos, request.since(), false);
             pos = chunk.next();
-            for (LogLine line : chunk.lines()) {
-                if (!out.emit(line)) {
-                    return;
-                }
+            if (!emitAll(out, chunk.lines())) {
+                return;
             }
             if (!chunk.lines().isEmpty()) {
                 backoff.restartAt(AFTER_OUTPUT.toMillis());
@@ -80,16 +100,34 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
             } else {
                 endedAt = endedAt == null ? Instant.now() : endedAt;
                 if (files.pumpFinished() || endedAt.plus(PUMP_GRACE).isBefore(Instant.now())) {
-                    for (LogLine line : log.readFrom(pos, request.since(), true).lines()) {
-                        if (!out.emit(line)) {
-                            return;
-                        }
-                    }
+                    drain(out, pos);
                     return;
                 }
             }
             backoff.pause();
         }
+    }
+
+    /** Everything after {@code from} once nothing more will be written, a last line without its newline too. */
+    private void drain(ThreadSubscription<LogLine> out, ConsoleLog.Position from) throws IOException {
+        ConsoleLog.Position pos = from;
+        while (true) {
+            ConsoleLog.Chunk chunk = log.readFrom(pos, request.since(), true);
+            if (!emitAll(out, chunk.lines()) || chunk.next().equals(pos)) {
+                return;
+            }
+            pos = chunk.next();
+        }
+    }
+
+    /** Hands {@code lines} on in order; false once the subscription is closed. */
+    private static boolean emitAll(ThreadSubscription<LogLine> out, List<LogLine> lines) {
+        for (LogLine line : lines) {
+            if (!out.emit(line)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** After a run, wait (briefly) until the pump has written everything, so history is complete. */

@@ -79,6 +79,35 @@ class ConsoleLogTest {
     }
 
     @Test
+    void historyUpToAMarkEndsBeforeTheLineTheMarkCutsAndReadingOnFromItDeliversEveryLaterLineOnce() throws Exception {
+        write(3, (T + 60) + " Oc3 being wr");
+        ConsoleLog.Position mark = log.written();
+        write(3, "itten\n" + (T + 70) + " Oc4\n");
+        write(4, (T + 80) + " Od1\n"); // rotated after the mark
+
+        ConsoleLog.Chunk history = log.history(2, null, mark);
+        ConsoleLog.Chunk after = log.readFrom(history.next(), null, false);
+
+        assertThat(texts(history.lines())).as("the tail of what was whole at the mark").containsExactly("c1", "c2");
+        assertThat(texts(after.lines())).containsExactly("c3 being written", "c4", "d1");
+        assertThat(log.history(0, null, mark).next()).isEqualTo(history.next());
+    }
+
+    @Test
+    void aMarkTakenBeforeAnythingWasWrittenLeavesNoHistoryAndEveryLineToReadOn() throws Exception {
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty);
+        ConsoleLog fresh = new ConsoleLog(new RecordFiles(empty), UUID.randomUUID());
+        ConsoleLog.Position mark = fresh.written();
+        Files.writeString(new RecordFiles(empty).logFile(1, 1), T + " Ofirst\n");
+
+        ConsoleLog.Chunk history = fresh.history(-1, null, mark);
+
+        assertThat(history.lines()).isEmpty();
+        assertThat(texts(fresh.readFrom(history.next(), null, false).lines())).containsExactly("first");
+    }
+
+    @Test
     void followingMovesOnToTheNextFileAndSkipsFilesRotatedAway() throws Exception {
         ConsoleLog.Position atB = new ConsoleLog.Position(seq(2), 0);
         assertThat(texts(log.readFrom(atB, null, false).lines())).containsExactly("b1", "b2", "c1", "c2");

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -627,8 +628,15 @@ public final class SwarmRuntime implements ContainerRuntime {
 
     @Override
     public Subscription logs(ContainerRef ref, LogRequest request, StreamSink<LogLine> sink) {
+        // the instant of the call, before the node lookup: lines written during the lookup are new ones, not history
+        // a tail of 0 would leave out (the node engines read this machine's system clock, as this does)
+        return logs(ref, request, Instant.now(), sink);
+    }
+
+    /** {@link #logs(ContainerRef, LogRequest, StreamSink)} as if asked for at {@code subscribedAt} (this machine's clock). */
+    Subscription logs(ContainerRef ref, LogRequest request, Instant subscribedAt, StreamSink<LogLine> sink) {
         Objects.requireNonNull(request, "request");
-        return onNode(ref, "logs", sink, run -> run.engine().logs(run.container(), request, sink));
+        return onNode(ref, "logs", sink, run -> run.engine().logs(run.container(), request, subscribedAt, sink));
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -104,6 +105,36 @@ class SwarmPlacementTest {
             await().atMost(HANG).until(() -> history(on, task).contains("[Server] hello from raptor"));
         }
         assertThat(history(runtime, c)).as("the runtime reads the same console").contains("[Server] hello from raptor");
+    }
+
+    @Test
+    void aFollowDeliversTheLinesWrittenFromItsCallOnNotFromWhenItFoundTheNode() throws Exception {
+        ContainerInfo c = createAndStart(server("follow", freePort()).build());
+        runtime.sendInput(c.ref(), "say before the call", Deadline.in(HANG));
+        await().atMost(HANG).until(() -> history(runtime, c).contains("[Server] before the call"));
+        // the call's instant, as logs takes it; the line below is written before the node lookup and the stream,
+        // as one is while a loaded machine looks the node up
+        Instant called = Instant.now();
+        runtime.sendInput(c.ref(), "say while the node is looked up", Deadline.in(HANG));
+        await().atMost(HANG).until(() -> history(runtime, c).contains("[Server] while the node is looked up"));
+
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), called, new StreamSink<>() {
+            @Override
+            public void next(LogLine line) {
+                lines.add(line.text());
+            }
+
+            @Override
+            public void end(Throwable error) {
+            }
+        })) {
+            await().atMost(HANG).until(() -> lines.contains("[Server] while the node is looked up"));
+            runtime.sendInput(c.ref(), "say after the stream opened", Deadline.in(HANG));
+            await().atMost(HANG).until(() -> lines.contains("[Server] after the stream opened"));
+        }
+        assertThat(lines).as("a tail of 0: every line from the call on, none before it, each once")
+                .containsExactly("[Server] while the node is looked up", "[Server] after the stream opened");
     }
 
     @Test

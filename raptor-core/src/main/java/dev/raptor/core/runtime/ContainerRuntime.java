@@ -193,7 +193,17 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /**
      * Console output: first the last {@code request.tail()} lines, then (if following) new ones until the
-     * container stops, every one once and in order. The sink must keep up (hand lines off, never wait): a
+     * container stops, every one once and in order.
+     *
+     * <p><b>New lines are those written from this call on</b>, however late the runtime's reader first reads: a
+     * runtime that opens its stream on a thread of its own or after engine calls (a node lookup) takes the call's
+     * instant or log position before anything else, and reads its history up to that mark. So a line the server
+     * writes after {@code logs} was called is delivered even with a tail of 0, also when the server stops before the
+     * stream opens (then the stream delivers those lines and ends); a line written before the call is history, which
+     * the tail may leave out, never a new line. A line written just as the call is made may fall on either side, but
+     * is delivered once. A console that read its history apart follows with a tail of 0 and relies on this.
+     *
+     * <p>The sink must keep up (hand lines off, never wait): a
      * runtime may read live output straight from the server's stdout (Docker's attach stream does), and a sink
      * that waits would then make the server wait on its own output.
      */

@@ -308,7 +308,7 @@ public abstract class LifecycleContract {
 
     @Test
     void aNormalServerExitsZeroOnItsStopCommand() throws Exception {
-        UUID id = create(gameServer().stopPolicy(StopPolicy.command("stop", Duration.ofSeconds(30))));
+        UUID id = create(gameServer());
         assertDone(power(id, PowerAction.START), ServerState.RUNNING);
         assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
         ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
@@ -346,6 +346,49 @@ public abstract class LifecycleContract {
         assertThat(newBoot).as("the new boot's first line in %s", lines).isNotNegative();
         assertThat(lines.subList(newBoot, lines.size())).as("RUNNING only once the new boot said Done")
                 .anyMatch(l -> l.startsWith("Done!"));
+    }
+
+    // ------------------------------------------------------------------ console
+
+    /**
+     * {@link ContainerRuntime#logs}: a follow's new lines are those written from the call on. The flood is asked for
+     * right after the call returns, while the runtime may still be opening its stream (on its own thread, after a node
+     * lookup); its lines are new ones that a tail of 0 must not leave out, and the line before the call is history
+     * that it must. The stop right behind the flood ends the stream, however soon after it opened.
+     */
+    @Test
+    void aFollowDeliversEveryLineWrittenFromTheCallOnOnceAndInOrder() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        fleet.sendCommand(id, "say before the call");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] before the call"));
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        int flood = 2000;
+
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), new StreamSink<>() {
+            @Override
+            public void next(LogLine line) {
+                lines.add(line.text());
+            }
+
+            @Override
+            public void end(Throwable error) {
+                ended.countDown();
+            }
+        })) {
+            runtime.sendInput(c.ref(), "flood " + flood, Deadline.in(HANG));
+            assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE); // its stop command, read after the flood's
+            assertThat(ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= flood; i++) {
+            expected.add("line " + i);
+        }
+        expected.add("Stopping server");
+        assertThat(lines).as("every line from the call on, none from before it, each once, in order").containsExactlyElementsOf(expected);
     }
 
     // ------------------------------------------------------------------ crashes

@@ -1,0 +1,125 @@
+package dev.raptor.process;
+
+import dev.raptor.core.runtime.ContainerRef;
+import dev.raptor.core.runtime.LogLine;
+import dev.raptor.core.runtime.LogRequest;
+import dev.raptor.core.runtime.StreamSink;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A follow's new lines are those written from the call on, however late its thread first reads: here the follower
+ * is made (the call, as {@link ProcessRuntime#logs} makes it on the caller's thread) and its thread started only after
+ * the server wrote a flood across a log rotation, as a loaded machine schedules it late.
+ */
+class FollowFromTheCallTest extends RuntimeTest {
+    private static final int FLOOD = 300;
+
+    @Override
+    ProcessRuntimeConfig config() {
+        return super.config().withLogRotation(4096, 3); // the flood (about 7 KiB) rotates once or twice, nothing is deleted
+    }
+
+    @Test
+    void linesWrittenBetweenTheCallAndTheFollowersThreadAreNewLinesEvenAcrossARotation() throws Exception {
+        ContainerRef ref = bootedWithALineBeforeTheCall();
+        RecordFiles files = record(ref);
+        long newestAtCall = files.logFiles().getLast().seq();
+
+        LogFollower follower = new LogFollower(files, ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
+        flood(ref);
+        assertThat(files.logFiles().getLast().seq()).as("the flood rotated the log").isGreaterThan(newestAtCall);
+
+        Collected out = new Collected();
+        ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
+        try {
+            runtime.sendInput(ref, "stop", soon());
+            assertThat(out.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the follow ends with the run").isTrue();
+        } finally {
+            s.close();
+        }
+
+        assertThat(out.texts()).as("a tail of 0: nothing from before the call").doesNotContain("[Server] before the call");
+        assertThat(out.texts().stream().filter(t -> t.startsWith("line ")).toList()).as("every flood line once, in order")
+                .containsExactlyElementsOf(floodLines());
+        assertThat(out.texts().getLast()).isEqualTo("Stopping server");
+    }
+
+    @Test
+    void aServerThatStoppedBeforeTheFollowersThreadRanHasItsLinesFromTheCallDeliveredAfterTheTail() throws Exception {
+        ContainerRef ref = bootedWithALineBeforeTheCall();
+        RecordFiles files = record(ref);
+
+        LogFollower follower = new LogFollower(files, ref.serverId(), LogRequest.follow(1), Duration.ofMillis(20));
+        flood(ref);
+        runtime.sendInput(ref, "stop", soon());
+        assertThat(runtime.awaitExit(ref, soon())).as("stopped before the follower's thread runs").isPresent();
+
+        Collected out = new Collected();
+        ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
+        try {
+            assertThat(out.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the follow of a stopped server ends").isTrue();
+        } finally {
+            s.close();
+        }
+
+        List<String> expected = new ArrayList<>();
+        expected.add("[Server] before the call"); // the tail of 1: the last line before the call
+        expected.addAll(floodLines());
+        expected.add("Stopping server");
+        assertThat(out.texts()).as("the tail, then every line from the call on, each once, in order").containsExactlyElementsOf(expected);
+    }
+
+    /** A booted game server whose last line is "[Server] before the call". */
+    private ContainerRef bootedWithALineBeforeTheCall() {
+        try (Console console = booted(TestHost.gameServer().name("asked").build())) {
+            runtime.sendInput(console.ref(), "say before the call", soon());
+            console.awaitLine("[Server] before the call");
+            return console.ref();
+        }
+    }
+
+    /** Floods the server and waits until its last flood line is in the log (read as history, not by the follower). */
+    private void flood(ContainerRef ref) {
+        runtime.sendInput(ref, "flood " + FLOOD, soon());
+        await().atMost(PATIENCE)
+                .until(() -> texts(history(runtime, ref, LogRequest.history(1))).contains("line " + FLOOD));
+    }
+
+    private RecordFiles record(ContainerRef ref) {
+        return new RecordFiles(tmp.resolve("process").resolve(ref.serverId().toString()));
+    }
+
+    private static List<String> floodLines() {
+        return IntStream.rangeClosed(1, FLOOD).mapToObj(i -> "line " + i).toList();
+    }
+
+    private static final class Collected implements StreamSink<LogLine> {
+        final List<LogLine> lines = new CopyOnWriteArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        @Override
+        public void next(LogLine line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void end(Throwable error) {
+            ended.countDown();
+        }
+
+        List<String> texts() {
+            return RuntimeTest.texts(lines);
+        }
+    }
+}
