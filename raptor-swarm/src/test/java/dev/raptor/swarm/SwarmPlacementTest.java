@@ -109,7 +109,7 @@ class SwarmPlacementTest {
 
     @Test
     void aFollowDeliversTheLinesWrittenFromItsCallOnNotFromWhenItFoundTheNode() throws Exception {
-        ContainerInfo c = createAndStart(server("follow", freePort()).build());
+        ContainerInfo c = createAndStart(server("follow", TestSwarm.freePort()).build());
         runtime.sendInput(c.ref(), "say before the call", Deadline.in(HANG));
         await().atMost(HANG).until(() -> history(runtime, c).contains("[Server] before the call"));
         // the call's instant, as logs takes it; the line below is written before the node lookup and the stream,
