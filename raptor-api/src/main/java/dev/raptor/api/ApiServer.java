@@ -441,6 +441,9 @@ public final class ApiServer implements AutoCloseable {
                             "X-HTTP-Method-Override is not supported; send the request with its real method");
                 }
             });
+            // Javalin (and PolledAnswer) compress an answer large enough when the client accepts it: a cache between
+            // panel and node must key its copies on that header (RFC 9110 12.5.5)
+            routes.before(ctx -> ctx.res().addHeader("Vary", "Accept-Encoding"));
             // Browsers: preflights answered, pages of origins not allowed refused, before anything else runs.
             routes.before(cors::before);
             routes.beforeMatched(authenticator);

@@ -41,6 +41,7 @@ public final class Bench implements AutoCloseable {
     private final Map<String, String> options;
     private final List<DaemonProcess> daemons = new ArrayList<>();
     private final Thread hook;
+    private final CpuWeight cpuWeight;
     private Path raptordSnapshot;
 
     public Bench(Map<String, String> options) throws IOException {
@@ -57,6 +58,8 @@ public final class Bench implements AutoCloseable {
         this.work = Files.createTempDirectory(Path.of("/tmp"), "rb-");
         this.repo = Path.of(System.getProperty("raptor.bench.repo", ".")).toAbsolutePath().normalize();
         this.raw = new RawEngine(dockerHost, node);
+        this.cpuWeight = CpuWeight.of(options);
+        cpuWeight.placeHarness();
         this.hook = new Thread(this::cleanupQuietly, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -83,6 +86,11 @@ public final class Bench implements AutoCloseable {
 
     public RawEngine raw() {
         return raw;
+    }
+
+    /** What the daemons and the harness run with (see {@link CpuWeight}), one line for the run's output. */
+    public String cpuWeight() {
+        return cpuWeight.describe();
     }
 
     public String option(String name, String fallback) {
@@ -146,6 +154,12 @@ public final class Bench implements AutoCloseable {
         DaemonProcess d = b.launch();
         synchronized (daemons) {
             daemons.add(d);
+        }
+        try {
+            cpuWeight.place(d.pid(), name);
+        } catch (IOException e) {
+            d.close();
+            throw new IOException("could not give the daemon its CPU weight (--cpu-weight=0 runs without): " + e.getMessage(), e);
         }
         try {
             d.awaitAnswering(READY_LIMIT);
@@ -260,6 +274,7 @@ public final class Bench implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("cleanup failed: " + e + " (remove containers labelled dev.raptor.node=" + node + " by hand)");
         }
+        cpuWeight.close(); // the daemons have stopped: their cgroups are empty
         deleteTree(work);
     }
 

@@ -67,6 +67,7 @@ public final class Harness {
         System.out.println("machine: " + Machine.describe());
         try (Bench bench = new Bench(options)) {
             System.out.println("engine: " + bench.dockerHost() + ", image " + bench.image() + ", node label dev.raptor.node=" + bench.node());
+            System.out.println(bench.cpuWeight());
             for (Scenario s : chosen) {
                 waitForLoad(maxLoad);
                 String before = Machine.load();
@@ -125,6 +126,8 @@ public final class Harness {
         }
         System.out.println("common options: --image=raptor-test/gameserver:1  --wait-load=1.0 (wait for a quieter machine)"
                 + "  --daemon-jvm='-Xmx256m ...'  --daemon-aot=0 (bin/raptord without its AOT cache, to compare)");
+        System.out.println("               --cpu-weight=1000 (daemon and harness each in a cgroup with raptord.service's CPUWeight; 0: leave"
+                + " them where they are, to compare)");
         System.out.println("storm options: --servers=100  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
                 + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)");
         System.out.println("lifecycle options: --rounds=50 --warmup=3  --stop-stamps=1 (each stop split by the engine's kill/die"

@@ -46,7 +46,7 @@ class SystemdUnitTest {
     void theUnitKeepsGameServersRunningAndRestartsTheDaemonOnFailure() throws Exception {
         List<String> lines = Files.readAllLines(repo().resolve(UNIT));
         assertThat(lines).contains("Type=exec", "KillMode=process", "Restart=on-failure", "SuccessExitStatus=143",
-                "LimitNOFILE=1048576", "NoNewPrivileges=yes", "ProtectSystem=true", "RestartPreventExitStatus=2");
+                "LimitNOFILE=1048576", "CPUWeight=1000", "NoNewPrivileges=yes", "ProtectSystem=true", "RestartPreventExitStatus=2");
     }
 
     private record Verified(int exitCode, String output) {

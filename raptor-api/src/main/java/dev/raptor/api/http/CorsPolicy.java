@@ -123,7 +123,7 @@ public final class CorsPolicy {
             return;
         }
         boolean preflight = ctx.method().name().equals("OPTIONS") && ctx.header("Access-Control-Request-Method") != null;
-        ctx.header("Vary", "Origin");
+        ctx.res().addHeader("Vary", "Origin"); // beside Accept-Encoding's, not over it
         if (!allows(origin, ctx)) {
             throw refused(origin);
         }

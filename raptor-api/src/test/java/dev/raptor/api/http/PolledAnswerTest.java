@@ -49,7 +49,8 @@ class PolledAnswerTest {
                 boolean gzip = i % 2 == 0;
                 Answer a = get(socket, node.apiKey, gzip);
                 assertThat(a.status()).isEqualTo(200);
-                assertThat(a.headers()).as("answer %d's headers", i).containsKey("content-length").doesNotContainKey("transfer-encoding");
+                assertThat(a.headers()).as("answer %d's headers", i).containsKey("content-length").doesNotContainKey("transfer-encoding")
+                        .containsEntry("vary", "Accept-Encoding"); // both answers: a cache must not serve one for the other
                 if (gzip) {
                     assertThat(a.headers()).containsEntry("content-encoding", "gzip");
                     assertThat(gunzip(a.body())).as("the gzip answer decoded").isEqualTo(get(socket, node.apiKey, false).body());

@@ -26,8 +26,29 @@ public final class SpecHash {
     private SpecHash() {
     }
 
+    /** The spec last hashed and its hash: specs are immutable, so the same instance always hashes the same. */
+    private record Last(ServerSpec spec, String hash) {
+    }
+
+    private static volatile Last last;
+
+    /**
+     * The hash of {@code spec}. A start asks it of the same spec instance three times (the controller, the blueprint's
+     * labels and the create's answer), and each time it builds a spec (validated) and renders it as text: the last
+     * instance's hash is kept, so those three cost one (a different instance, even an equal one, is hashed anew).
+     */
     public static String of(ServerSpec spec) {
-        ServerSpec base = spec.withName("-").toBuilder().query(null).messaging(false).networks(List.of())
+        Last l = last;
+        if (l != null && l.spec() == spec) {
+            return l.hash();
+        }
+        String hash = compute(spec);
+        last = new Last(spec, hash);
+        return hash;
+    }
+
+    private static String compute(ServerSpec spec) {
+        ServerSpec base = spec.toBuilder().name("-").query(null).messaging(false).networks(List.of())
                 .backups(null).fileRules(null).restartPolicy(spec.restartPolicy().withOnUnhealthy(false)).build();
         String canonical = withoutQueryAndAfter(base.toString());
         if (!spec.networks().isEmpty()) {

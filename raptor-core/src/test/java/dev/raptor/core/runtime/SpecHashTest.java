@@ -21,6 +21,17 @@ class SpecHashTest {
     }
 
     @Test
+    void theSameSpecIsHashedOnceWhileItIsTheLastOneAsked() {
+        String first = SpecHash.of(spec);
+        assertThat(SpecHash.of(spec)).isSameAs(first);
+        ServerSpec equal = spec.toBuilder().build();
+        assertThat(SpecHash.of(equal)).isEqualTo(first).isNotSameAs(first);
+        ServerSpec other = spec.toBuilder().env("X", "2").build();
+        assertThat(SpecHash.of(other)).isNotEqualTo(first);
+        assertThat(SpecHash.of(spec)).isEqualTo(first);
+    }
+
+    @Test
     void anyChangeToWhatRunsChangesTheHash() {
         assertThat(SpecHash.of(spec)).isNotEqualTo(SpecHash.of(spec.toBuilder().env("X", "2").build()));
         assertThat(SpecHash.of(spec)).isNotEqualTo(SpecHash.of(spec.toBuilder().image("raptor-test/gameserver:2").build()));

@@ -1,0 +1,172 @@
+package dev.raptor.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The CPU weight the harness runs the daemons it starts, and itself, with: raptord.service gives raptord
+ * {@code CPUWeight=1000}, ten times the default 100 of every sibling (the engine's units, each container's scope),
+ * so the bench's daemon gets the same. The harness stands in for the panel, which polls from another machine on a
+ * hosting node; here it shares the two cores with the containers it churns, so it gets the same weight as the daemon
+ * (else its own wait for a CPU would be counted as the daemon's answer time). {@code --cpu-weight=0} leaves both
+ * where they are, to compare.
+ *
+ * <p>Each process gets a cgroup of its own. On cgroup v2 it is {@code raptor-bench-<pid>-<label>} under
+ * {@code system.slice} (where units live; the root where there is none) with {@code cpu.weight}; on v1 it is at the
+ * root of the {@code cpu} hierarchy with {@code cpu.shares} = weight × 1024 / 100, as systemd maps the same setting.
+ * Writing a pid to {@code cgroup.procs} moves all of its threads; threads and children made later stay with it.
+ * When the cgroup file system cannot be written (not root, a read-only mount), nothing is moved and the run says so.
+ */
+final class CpuWeight implements AutoCloseable {
+    /** raptord.service's {@code CPUWeight=}: the daemon's share against each sibling's default 100. */
+    static final int SHIPPED = 1000;
+
+    private static final Path ROOT = Path.of("/sys/fs/cgroup");
+
+    private final int weight;
+    private final Path root;
+    private final Path parent;
+    private final boolean v2;
+    private final String unavailable;
+    private final List<Path> made = new ArrayList<>();
+    private Path harnessWasIn;
+
+    private CpuWeight(int weight, Path root, Path parent, boolean v2, String unavailable) {
+        this.weight = weight;
+        this.root = root;
+        this.parent = parent;
+        this.v2 = v2;
+        this.unavailable = unavailable;
+    }
+
+    /** From {@code --cpu-weight} (1-10000 as systemd takes it; 0 = off; default {@link #SHIPPED}). */
+    static CpuWeight of(Map<String, String> options) {
+        String given = options.getOrDefault("cpu-weight", Integer.toString(SHIPPED));
+        int w;
+        try {
+            w = Integer.parseInt(given.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--cpu-weight must be a whole number from 1 to 10000 or 0 (was '" + given + "')");
+        }
+        if (w < 0 || w > 10_000) {
+            throw new IllegalArgumentException("--cpu-weight must be from 1 to 10000 or 0 (was " + w + ")");
+        }
+        if (w == 0) {
+            return new CpuWeight(0, ROOT, null, false, "--cpu-weight=0");
+        }
+        return at(ROOT, w);
+    }
+
+    /** The weight on the cgroup file system mounted at {@code root} (a parameter for tests). */
+    static CpuWeight at(Path root, int weight) {
+        if (Files.exists(root.resolve("cgroup.controllers"))) {
+            Path parent = Files.isDirectory(root.resolve("system.slice")) ? root.resolve("system.slice") : root;
+            try {
+                if (!Files.readString(parent.resolve("cgroup.subtree_control")).contains("cpu")) {
+                    return new CpuWeight(weight, root, null, true, "cgroup v2 without the cpu controller enabled in " + parent);
+                }
+            } catch (IOException e) {
+                return new CpuWeight(weight, root, null, true, "cannot read " + parent.resolve("cgroup.subtree_control") + ": " + e.getMessage());
+            }
+            return writable(new CpuWeight(weight, root, parent, true, null));
+        }
+        for (String mount : List.of("cpu", "cpu,cpuacct", "cpuacct,cpu")) {
+            Path dir = root.resolve(mount);
+            if (Files.exists(dir.resolve("cpu.shares"))) {
+                return writable(new CpuWeight(weight, root, dir, false, null));
+            }
+        }
+        return new CpuWeight(weight, root, null, false, "no cgroup cpu controller under " + root);
+    }
+
+    private static CpuWeight writable(CpuWeight w) {
+        return Files.isWritable(w.parent.resolve("cgroup.procs")) ? w
+                : new CpuWeight(w.weight, w.root, null, w.v2, "cannot write " + w.parent.resolve("cgroup.procs") + " (not root?)");
+    }
+
+    boolean applies() {
+        return unavailable == null;
+    }
+
+    /** One line for the run's output: what the daemon and the harness run with. */
+    String describe() {
+        if (!applies()) {
+            return "cpu weight: not applied (" + unavailable + "): daemon and harness share the CPU with everything else";
+        }
+        return String.format(Locale.ROOT, "cpu weight: daemon and harness each in a cgroup of their own with CPUWeight=%d as"
+                + " raptord.service gives raptord (%s under %s), siblings keep the default", weight,
+                v2 ? "cpu.weight " + weight : "cgroup v1 cpu.shares " + shares(), parent);
+    }
+
+    private long shares() {
+        return weight * 1024L / 100;
+    }
+
+    /**
+     * Moves {@code pid} (all its threads) into a new cgroup {@code raptor-bench-<pid>-<label>} with the weight.
+     *
+     * @return false when the weight does not apply here (see {@link #describe()})
+     */
+    synchronized boolean place(long pid, String label) throws IOException {
+        if (!applies()) {
+            return false;
+        }
+        Path dir = parent.resolve("raptor-bench-" + pid + "-" + label);
+        Files.createDirectories(dir);
+        made.add(dir);
+        if (v2) {
+            Files.writeString(dir.resolve("cpu.weight"), Integer.toString(weight));
+        } else {
+            Files.writeString(dir.resolve("cpu.shares"), Long.toString(shares()));
+        }
+        Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
+        return true;
+    }
+
+    /** Moves the harness itself, remembering where it was so that {@link #close()} can move it back. */
+    synchronized void placeHarness() throws IOException {
+        if (!applies()) {
+            return;
+        }
+        harnessWasIn = currentCgroup(ProcessHandle.current().pid());
+        place(ProcessHandle.current().pid(), "harness");
+    }
+
+    /** The cgroup {@code pid} is in, in this hierarchy, as a directory. */
+    Path currentCgroup(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            boolean mine = v2 ? f[0].equals("0") && f[1].isEmpty() : List.of(f[1].split(",")).contains("cpu");
+            if (mine) {
+                Path top = v2 ? root : parent;
+                return top.resolve(f[2].substring(1));
+            }
+        }
+        throw new IOException("no " + (v2 ? "cgroup v2" : "cpu") + " entry in /proc/" + pid + "/cgroup");
+    }
+
+    /** Moves the harness back and removes every cgroup made (each is empty once its daemon has stopped). */
+    @Override
+    public synchronized void close() {
+        if (harnessWasIn != null) {
+            try {
+                Files.writeString(harnessWasIn.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+            } catch (IOException e) {
+                System.err.println("cpu weight: could not move the harness back to " + harnessWasIn + ": " + e.getMessage());
+            }
+        }
+        for (Path dir : made) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                System.err.println("cpu weight: could not remove " + dir + " (a process still in it?): " + e.getMessage());
+            }
+        }
+        made.clear();
+    }
+}
