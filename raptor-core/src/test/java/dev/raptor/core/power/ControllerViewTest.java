@@ -61,4 +61,23 @@ class ControllerViewTest {
         assertThat(running.startedAt()).isNotNull();
         assertThat(c.view()).isSameAs(running);
     }
+
+    @Test
+    void askingForAnUnchangedViewAllocatesNothing() {
+        UUID id = fleet.create(ServerSpec.builder("raptor-test/gameserver:1").name("still").build()).id();
+        ServerController c = fleet.controller(id);
+        ServerController.View first = c.view();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int asks = 1_000;
+        int same = 0;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < asks; i++) {
+            same += c.view() == first ? 1 : 0;
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(same).isEqualTo(asks);
+        // a new view and a lambda for the mailbox's read per ask were ~60 bytes (per server, per poll of the list)
+        assertThat(allocated).as("bytes allocated by %d asks for an unchanged view", asks).isLessThan(asks * 8L);
+    }
 }
