@@ -5,7 +5,6 @@ import dev.raptor.api.testing.TestNode;
 import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
-import dev.raptor.core.query.GameStatuses;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.server.ServerDocument;
 import dev.raptor.wire.server.ServerList;
@@ -91,14 +90,13 @@ class ServerListBytesTest {
             ServerSnapshot s = onlyServer(node, "still");
             EncodedServers encoded = new EncodedServers();
             MessageSockets messages = noSockets(node);
-            GameStatuses games = id -> java.util.Optional.empty();
-            byte[] first = encoded.json(s, games, messages, null);
+            byte[] first = json(encoded, s, messages);
             var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             int polls = 1_000;
             int kept = 0;
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < polls; i++) {
-                kept += encoded.json(s, games, messages, null) == first ? 1 : 0;
+                kept += json(encoded, s, messages) == first ? 1 : 0;
             }
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
