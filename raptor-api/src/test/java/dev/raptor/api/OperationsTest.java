@@ -63,7 +63,9 @@ class OperationsTest {
         TestNode.Res accepted = node.post("/api/v1/servers/" + id + "/power?timeout=0.5", "{\"action\": \"start\"}");
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
         assertThat(accepted.json().get("status").asText()).isEqualTo("pending");
-        assertThat(node.get("/api/v1/servers/" + id).json().get("state").asText()).isEqualTo("starting");
+        // "pending" above is the proof that the wait ran out before the boot ended; the state read next may come after
+        // the 4 s boot on a busy machine, so it may already be running; what it must never be is a start given up
+        assertThat(node.get("/api/v1/servers/" + id).json().get("state").asText()).as("the action goes on").isIn("starting", "running");
 
         JsonNode done = awaitFinished(accepted.header("Location"));
         assertThat(done.get("status").asText()).isEqualTo("done");
@@ -73,9 +75,10 @@ class OperationsTest {
 
     @Test
     void aStopDuringAStartSupersedesItAndBothAreAnswered() {
-        String id = node.create(TestNode.gameServer("superseded", 30));
+        // a boot that outlasts the test: the start cannot finish before the kill reaches it, however late that is
+        String id = node.create(TestNode.gameServer("superseded", 3600));
         TestNode.Res start = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"start\", \"wait\": false}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> node.get("/api/v1/servers/" + id).json().get("state").asText().equals("starting"));
+        await().atMost(TestNode.HANG).until(() -> node.get("/api/v1/servers/" + id).json().get("state").asText().equals("starting"));
         TestNode.Res stop = node.post("/api/v1/servers/" + id + "/power", "{\"action\": \"kill\"}");
         assertThat(stop.status()).as(stop.toString()).isEqualTo(200);
         assertThat(stop.json().get("status").asText()).isEqualTo("done");

@@ -145,7 +145,7 @@ public final class Bench implements AutoCloseable {
                 .env(aot() ? env : withoutAot(env)) // over the defaults above (e.g. RAPTOR_RUNTIME=process)
                 .jvmOptions(jvm)
                 .log(dataDir.resolveSibling(name + "-daemon-" + STARTS.incrementAndGet() + ".log"));
-        Path script = raptord();
+        Path script = raptord(env.get("RAPTOR_RUNTIME"));
         if (script != null) {
             b.script(script);
         } else {
@@ -174,7 +174,7 @@ public final class Bench implements AutoCloseable {
      * {@code bin/raptord} when it and its jar exist, unless {@code --daemon=classpath}; null = launch the
      * daemon's main class from the harness's classpath.
      */
-    private Path raptord() throws IOException {
+    private Path raptord(String runtime) throws IOException {
         if ("classpath".equals(options.get("daemon"))) {
             return null;
         }
@@ -199,7 +199,7 @@ public final class Bench implements AutoCloseable {
             raptordSnapshot = root.resolve("bin/raptord");
             System.out.println("daemon: bin/raptord with a snapshot of " + jar + " (" + Files.getLastModifiedTime(jar) + ")");
             if (aot()) {
-                trainAotCache(raptordSnapshot);
+                trainAotCache(raptordSnapshot, runtime);
             } else {
                 System.out.println("daemon: without the AOT cache (--daemon-aot=0)");
             }
@@ -221,13 +221,18 @@ public final class Bench implements AutoCloseable {
     /**
      * The snapshot's AOT cache, trained before any daemon of the run starts: bin/raptord would otherwise train it at the
      * first launch, inside the first boot a scenario times. A cache is only used by the jar at the path it was made for,
-     * so the repository's own cannot be copied. A failed training is reported; the daemons then start without.
+     * so the repository's own cannot be copied. A failed training is reported; the daemons then start without. It runs
+     * under the runtime of the run's first daemon ({@code runtime}; null: the engine's), as bin/raptord trains at an
+     * operator's first start under the operator's RAPTOR_RUNTIME.
      */
-    private void trainAotCache(Path raptord) throws IOException {
+    private void trainAotCache(Path raptord, String runtime) throws IOException {
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(raptord.toString(), "aot-cache").redirectErrorStream(true)
                 .redirectOutput(work.resolve("raptord-aot-cache.log").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("DOCKER_HOST", dockerHost);
+        if (runtime != null) {
+            pb.environment().put("RAPTOR_RUNTIME", runtime);
+        }
         Process p = pb.start();
         try {
             if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
@@ -240,7 +245,8 @@ public final class Bench implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while training the AOT cache", e);
         }
-        System.out.printf(java.util.Locale.ROOT, "daemon: AOT cache %s in %d ms%n", p.exitValue() == 0 ? "trained" : "training FAILED (see "
+        System.out.printf(java.util.Locale.ROOT, "daemon: AOT cache%s %s in %d ms%n", runtime == null ? "" : " (RAPTOR_RUNTIME=" + runtime + ")",
+                p.exitValue() == 0 ? "trained" : "training FAILED (see "
                 + work.resolve("raptord-aot-cache.log") + ")", (System.nanoTime() - t0) / 1_000_000);
     }
 

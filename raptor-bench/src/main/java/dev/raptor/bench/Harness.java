@@ -130,8 +130,10 @@ public final class Harness {
                 + " them where they are, to compare)");
         System.out.println("storm options: --servers=100  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
                 + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)");
-        System.out.println("lifecycle options: --rounds=50 --warmup=3  --stop-stamps=1 (each stop split by the engine's kill/die"
+        System.out.println("lifecycle options: --rounds=50 --warmup=20  --stop-stamps=1 (each stop split by the engine's kill/die"
                 + " events: signal delivery, the game server's exit, the exit's delivery and answer, the remove's wait)");
+        System.out.println("process options: --rounds=50 --warmup=100  --step-cpu=1 (the daemon's CPU in each step, its threads' run time read"
+                + " around every request: counts, not for the goal's figures)");
         System.out.println("needs DOCKER_HOST: eval \"$(scripts/engine.sh env)\"");
     }
 }

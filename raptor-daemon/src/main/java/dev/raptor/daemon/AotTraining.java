@@ -1,7 +1,6 @@
 package dev.raptor.daemon;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -9,12 +8,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,11 +26,23 @@ import java.util.stream.Stream;
  * own (so it adopts and removes nothing on a shared engine), asks its API what a panel asks first, and shuts it down:
  * the classes of a boot and of those requests are what the cache then holds.
  *
+ * <p>On the process runtime it also takes {@value #LIFECYCLES} servers through create, start, stop and delete (a shell
+ * that prints a line and sleeps, stopped by SIGTERM): the classes of those requests and the profiles of their methods
+ * (JEP 515) are then in the cache too, instead of being loaded, linked and profiled inside an operator's first
+ * requests. Nothing of them is left: each is deleted (forced) whatever happened, and a server that outlived a failed
+ * delete ends by itself within {@value #SERVER_SECONDS} s. Under Docker no server is made (it would need an image).
+ * A lifecycle that fails is reported and the cache is still made, of the boot.
+ *
  * <p>Without the cache a boot loads ~7,700 classes from the jar, verifying and linking each: about half the CPU of an
  * empty daemon's boot (raptor-bench scale; see its README).
  */
 final class AotTraining {
     static final String VERB = "__aot-training";
+    /** Servers taken through create, start, stop and delete on the process runtime. */
+    static final int LIFECYCLES = 3;
+    /** How long a training server would live if nothing stopped it. */
+    static final int SERVER_SECONDS = 30;
+    private static final Pattern SERVER_ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\"");
 
     private AotTraining() {
     }
@@ -42,6 +56,9 @@ final class AotTraining {
         Path dir;
         try {
             dir = Files.createTempDirectory("raptord-aot-training");
+            // the process runtime's server user must pass through it to reach its data directory (the daemon's own
+            // layout sets the modes below); the temporary directory is 0700
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         } catch (IOException e) {
             err.println("raptord: AOT training: no temporary directory: " + e.getMessage());
             return 1;
@@ -63,7 +80,16 @@ final class AotTraining {
             try (Daemon daemon = Daemon.start(config, version)) {
                 int port = daemon.api().port();
                 for (String path : List.of("/api/v1/servers", "/api/v1/health", "/metrics")) {
-                    get(port, path, key);
+                    request(port, "GET", path, key, null);
+                }
+                if ("process".equals(daemon.runtimeName())) {
+                    try {
+                        for (int i = 0; i < LIFECYCLES; i++) {
+                            lifecycle(port, key, i);
+                        }
+                    } catch (IOException e) {
+                        err.println("raptord: AOT training: a server's create/start/stop/delete failed (the cache holds the boot): " + e.getMessage());
+                    }
                 }
             }
             return 0;
@@ -75,16 +101,53 @@ final class AotTraining {
         }
     }
 
-    /** One GET on a plain socket (no HTTP client: its classes would be in the cache, loaded at every start for nothing). */
-    private static void get(int port, String path, String key) throws IOException {
+    /** One server created, started (done at its ready line), stopped and deleted, as a panel does. */
+    private static void lifecycle(int port, String key, int round) throws IOException {
+        String created = ok(request(port, "POST", "/api/v1/servers", key, "{\"name\":\"aot-training-" + round
+                + "\",\"startup\":\"echo ready; exec sleep " + SERVER_SECONDS + "\",\"readyPattern\":\"^ready$\",\"settleSeconds\":0}"));
+        Matcher id = SERVER_ID.matcher(created);
+        if (!id.find()) {
+            throw new IOException("no server id in the answer to its create: " + created);
+        }
+        String server = "/api/v1/servers/" + id.group(1);
+        try {
+            done(request(port, "POST", server + "/power", key, "{\"action\":\"start\"}"));
+            done(request(port, "POST", server + "/power", key, "{\"action\":\"stop\"}"));
+        } finally {
+            done(request(port, "DELETE", server + "?force=true", key, null));
+        }
+    }
+
+    /**
+     * One request on a plain socket (no HTTP client: its classes would be in the cache, loaded at every start for
+     * nothing); its whole answer, head and body.
+     */
+    private static String request(int port, String method, String path, String key, String json) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(30_000);
+            s.setSoTimeout(60_000);
+            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                    + (json == null ? "" : "\r\nContent-Type: application/json") + "\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
             out.flush();
-            InputStream in = s.getInputStream();
-            in.transferTo(OutputStream.nullOutputStream());
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code answer} when its status is 2xx, else an IOException naming its status line. */
+    private static String ok(String answer) throws IOException {
+        if (!answer.startsWith("HTTP/1.1 2")) {
+            throw new IOException("answered " + answer.lines().findFirst().orElse("nothing"));
+        }
+        return answer;
+    }
+
+    /** An operation's answer that says it is done (a power action or delete answered 200 may still have failed). */
+    private static void done(String answer) throws IOException {
+        if (!ok(answer).contains("\"status\":\"done\"")) {
+            throw new IOException("the operation did not succeed: " + answer.substring(answer.indexOf("\r\n\r\n") + 4));
         }
     }
 

@@ -132,6 +132,7 @@ public final class Daemon implements AutoCloseable {
     private ApiKey apiKey;
     private ApiKeyFile keyFile;
     private volatile String keyToShow;
+    private String runtimeName;
 
     private final UsageSettings usage;
 
@@ -196,6 +197,7 @@ public final class Daemon implements AutoCloseable {
 
         RuntimeSelector.Selected selected = RuntimeSelector.open(config);
         closeOrder.push(new Step("runtime", selected.runtime()));
+        runtimeName = selected.info().runtime();
         // every engine call and store write is timed; the core never knows
         ContainerRuntime runtime = new MeteredRuntime(selected.runtime(), metrics.registry());
         String reach = selected.runtime() instanceof ProcessRuntime process ? process.unreachable(volumes).orElse(null) : null;
@@ -475,6 +477,11 @@ public final class Daemon implements AutoCloseable {
 
     public ServerFleet fleet() {
         return fleet;
+    }
+
+    /** The container runtime it chose ({@code docker}, {@code process}, {@code swarm}), as its boot summary names it. */
+    String runtimeName() {
+        return runtimeName;
     }
 
     public RaptorMetrics metrics() {

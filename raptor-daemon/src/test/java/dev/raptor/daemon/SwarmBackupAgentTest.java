@@ -59,7 +59,7 @@ class SwarmBackupAgentTest {
         Map<String, String> env = managerEnv(tmp, node, nodeTwoVolumes);
         env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=" + agentUri);
         env.put("RAPTOR_AGENT_KEY", agentKey);
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
 
         try (agent; DaemonProcess d = TestDaemon.launch(tmp, "manager", env, List.of())) {
             TestDaemon.awaitHealthy(d);

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.raptor.daemon.TestSwarmDaemon.managerEnv;
 import static dev.raptor.daemon.TestSwarmDaemon.onNode;
@@ -60,7 +59,7 @@ class SwarmDaemonTest {
         Path nodeTwoVolumes = tmp.resolve("node-2-volumes");
         Map<String, String> env = managerEnv(tmp, node, nodeTwoVolumes);
         env.put("RAPTOR_SFTP_ADDR", "127.0.0.1:0");
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000); // published inside the node's own namespace
+        int port = TestSwarm.freePort(); // published inside the node's own namespace
         try (DaemonProcess d = TestDaemon.launch(tmp, "swarm", env, List.of()); SwarmRuntime runtime = TestSwarm.runtime(node)) {
             TestDaemon.awaitHealthy(d);
             RaptorClient api = d.client();

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.raptor.daemon.TestSwarmDaemon.AGENT_HTTP;
 import static dev.raptor.daemon.TestSwarmDaemon.exec;
@@ -89,7 +88,7 @@ class SwarmFilesAgentTest {
         env.put("RAPTOR_AGENT_KEY", agentKey);
         env.put("RAPTOR_SWARM_AGENT_CA", ca.certificate().toString());
         env.put("RAPTOR_UPLOAD_MAX_FILE_BYTES", Integer.toString(UPLOAD_MAX));
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
 
         try (agent; DaemonProcess d = TestDaemon.launch(tmp, "manager", env, List.of())) {
             TestDaemon.awaitHealthy(d);

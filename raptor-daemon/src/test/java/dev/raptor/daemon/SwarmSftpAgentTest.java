@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static dev.raptor.daemon.TestSwarmDaemon.AGENT_HTTP;
@@ -61,7 +60,7 @@ class SwarmSftpAgentTest {
         env.put("RAPTOR_SWARM_AGENTS", TestSwarm.NODE_2 + "=http://" + nodeTwo + ":" + port(agent, AGENT_HTTP));
         env.put("RAPTOR_SWARM_AGENTS_SFTP", TestSwarm.NODE_2 + "=" + nodeTwo + ":" + port(agent, AGENT_SFTP));
         env.put("RAPTOR_AGENT_KEY", agentKey);
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
 
         try (agent; DaemonProcess d = TestDaemon.launch(tmp, "manager", env, List.of())) {
             TestDaemon.awaitHealthy(d);

@@ -74,7 +74,8 @@ class EngineRestartTest {
 
                 // the engine stopped the server (exit 0): not the operator's stop, and reads answer meanwhile
                 await().atMost(PATIENCE).until(() -> fleet.controller(running).state() == ServerState.OFFLINE);
-                assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThat(fleet.list()).hasSize(3));
+                // a hang deadline only: that reads never wait for the engine is proven causally in HangingEngineFleetTest
+                assertTimeoutPreemptively(PATIENCE, () -> assertThat(fleet.list()).hasSize(3));
                 assertThat(fleet.controller(running).desired()).isEqualTo(DesiredState.RUNNING);
                 assertThat(store.find(running).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
 

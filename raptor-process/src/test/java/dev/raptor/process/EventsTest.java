@@ -88,7 +88,7 @@ class EventsTest extends RuntimeTest {
         s.close();
 
         assertThat(s.isOpen()).isFalse();
-        assertThat(r.ended.await(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("process-events"));
     }
 
@@ -100,8 +100,8 @@ class EventsTest extends RuntimeTest {
 
         runtime.close();
 
-        assertThat(r.ended.await(1, TimeUnit.SECONDS)).isTrue();
-        assertThat(console.awaitEnd(Duration.ofSeconds(1))).isTrue();
+        assertThat(r.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(console.awaitEnd(PATIENCE)).isTrue();
         assertThat(runtime.inspect(console.ref(), soon()).running()).as("closing the runtime leaves servers running").isTrue();
     }
 }

@@ -457,7 +457,7 @@ class ProcessRuntimeTest extends RuntimeTest {
         console.close();
 
         assertThat(console.isOpen()).isFalse();
-        assertThat(console.awaitEnd(Duration.ofSeconds(1))).isTrue();
+        assertThat(console.awaitEnd(PATIENCE)).isTrue();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("logs-" + console.ref().serverId()));
     }
 

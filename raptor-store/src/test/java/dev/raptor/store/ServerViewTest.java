@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -342,31 +343,38 @@ class ServerViewTest {
 
     @Test
     void readsAreServedFromMemoryWhileTheReadConnectionsAreAllTaken() throws Exception {
+        // The connections are held until the reads below have answered (or, failing that, past their hang deadline):
+        // a read that needed a connection could only answer after the release, so it would run into its deadline.
+        Duration hang = Duration.ofSeconds(60);
         StoredServer lobby = store.create(Specs.minecraft("lobby"));
         int connections = StoreOptions.defaults().readConnections();
         CountDownLatch holding = new CountDownLatch(connections);
         CountDownLatch release = new CountDownLatch(1);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Object>> holders = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                holders.add(executor.submit(() -> store.database().read("hold a read connection", c -> {
-                    holding.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                })));
-            }
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            try {
+                for (int i = 0; i < connections; i++) {
+                    holders.add(executor.submit(() -> store.database().read("hold a read connection", c -> {
+                        holding.countDown();
+                        try {
+                            release.await(hang.multipliedBy(2).toSeconds(), TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    })));
+                }
+                assertThat(holding.await(hang.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-            Future<List<StoredServer>> list = executor.submit(store::list);
-            assertThat(list.get(5, TimeUnit.SECONDS)).containsExactly(lobby);
-            assertThat(store.find(lobby.id())).contains(lobby);
-            release.countDown();
+                Future<List<StoredServer>> list = executor.submit(store::list);
+                assertThat(list.get(hang.toSeconds(), TimeUnit.SECONDS)).containsExactly(lobby);
+                Future<Optional<StoredServer>> find = executor.submit(() -> store.find(lobby.id()));
+                assertThat(find.get(hang.toSeconds(), TimeUnit.SECONDS)).contains(lobby);
+            } finally {
+                release.countDown();
+            }
             for (Future<Object> h : holders) {
-                h.get(10, TimeUnit.SECONDS);
+                h.get(hang.toSeconds(), TimeUnit.SECONDS);
             }
         }
     }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +59,7 @@ class SwarmFleetPortsTest {
 
     @Test
     void twoServersOnTwoNodesShareAPortNumberAndBothRunAThirdOnOneOfThoseNodesIsRefused() throws Exception {
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID first = fleet.create(on(TestSwarm.NODE_1, "ports-1", port)).id();
         UUID second = fleet.create(on(TestSwarm.NODE_2, "ports-2", port)).id();
         assertThatThrownBy(() -> fleet.create(on(TestSwarm.NODE_1, "ports-3", port)))

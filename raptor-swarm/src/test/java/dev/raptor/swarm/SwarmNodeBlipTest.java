@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +54,7 @@ class SwarmNodeBlipTest {
 
     @Test
     void aServerWhoseNodeIsDownOnlyBrieflyReturnsToRunningAndItsDesiredStateStaysRunning() throws Exception {
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID id = fleet.create(TestSwarm.server("blip", port, TestSwarm.NODE_2)).id();
         assertThat(fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
         awaitGreeting(port);

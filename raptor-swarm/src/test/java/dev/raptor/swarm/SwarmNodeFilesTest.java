@@ -98,7 +98,7 @@ class SwarmNodeFilesTest {
     void aServerDeletedWhileItsNodeIsDownLeavesARecordOfItsFilesThereAndTheyAreRemovedOnceTheNodeIsBack() throws Exception {
         Path nodeTwo = tmp.resolve("node-2-volumes");
         openFleet(nodeTwo);
-        int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID id = swarm.fleet.create(TestSwarm.server("left-behind", port, TestSwarm.NODE_2)).id();
         assertThat(swarm.fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS))
                 .isInstanceOf(dev.raptor.core.power.PowerResult.Done.class);
@@ -151,7 +151,7 @@ class SwarmNodeFilesTest {
         Path nodeTwo = tmp.resolve("node-2-volumes");
         swarm = new SwarmFleet(SwarmRuntime.connect(config.withNodeVolumes(Map.of(TestSwarm.NODE_2, nodeTwo))
                 .withHelperImage(TestSwarm.registry() + "/raptor-test/no-such-helper:1")), tmp, HANG);
-        int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID id = swarm.fleet.create(TestSwarm.server("fallback", port, TestSwarm.NODE_2)).id();
         assertThat(swarm.fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS))
                 .isInstanceOf(dev.raptor.core.power.PowerResult.Done.class);

@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,7 +70,7 @@ class SwarmNodeUnavailableTest {
     @Test
     void theServersOfANodeWhoseEngineStopsReadNodeUnavailableAreNeverStartedElsewhereAndReturnToTheirDesiredStateWhenItIsBack()
             throws Exception {
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID onTwo = fleet.create(server("runs-on-2", port, TestSwarm.NODE_2)).id();
         UUID stoppedOnTwo = fleet.create(server("stopped-on-2", port + 1, TestSwarm.NODE_2)).id();
         UUID onOne = fleet.create(server("runs-on-1", port, TestSwarm.NODE_1)).id();

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,7 +72,7 @@ class SwarmPlacementTest {
             // limits larger than what other daemons' servers may hold on one node and not the other (placement counts every
             // Raptor server pinned there, whichever daemon's: a test run beside this one, or one that left its services):
             // a limit is promised memory, not used memory, so 4 GiB each costs nothing
-            specs.add(server("spread-" + i, freePort()).limits(Limits.unlimited().withMemoryMiB(4096)).build());
+            specs.add(server("spread-" + i, TestSwarm.freePort()).limits(Limits.unlimited().withMemoryMiB(4096)).build());
         }
         List<String> nodes = new ArrayList<>();
         for (ServerSpec spec : specs) {
@@ -93,7 +92,7 @@ class SwarmPlacementTest {
 
     @Test
     void aConsoleCommandReachesTheServerOnTheNodeThatRunsItAndNoOther() throws Exception {
-        ContainerInfo c = createAndStart(server("console", freePort()).build());
+        ContainerInfo c = createAndStart(server("console", TestSwarm.freePort()).build());
         String node = nodeOf(c);
         String other = node.equals(TestSwarm.NODE_1) ? TestSwarm.NODE_2 : TestSwarm.NODE_1;
 
@@ -110,7 +109,7 @@ class SwarmPlacementTest {
     @Test
     void execRunsInTheServersContainerOnTheNodeThatRunsIt() throws Exception {
         for (String node : List.of(TestSwarm.NODE_2, TestSwarm.NODE_1)) {
-            ContainerInfo c = createAndStart(server("exec-" + node, freePort()).node(node).build());
+            ContainerInfo c = createAndStart(server("exec-" + node, TestSwarm.freePort()).node(node).build());
 
             dev.raptor.core.exec.ExecResult r = runtime.exec(c.ref(), dev.raptor.core.exec.ExecRequest.of("hostname"), Deadline.in(HANG));
 
@@ -126,7 +125,7 @@ class SwarmPlacementTest {
     @Test
     void aServerWhoseSpecNamesANodeRunsThere() throws Exception {
         for (String node : List.of(TestSwarm.NODE_2, TestSwarm.NODE_1)) {
-            ContainerInfo c = createAndStart(server("pinned-" + node, freePort()).label(NodePlacement.PIN_LABEL, node).build());
+            ContainerInfo c = createAndStart(server("pinned-" + node, TestSwarm.freePort()).label(NodePlacement.PIN_LABEL, node).build());
             assertThat(nodeOf(c)).isEqualTo(node);
             try (DockerRuntime on = nodeEngine(node)) {
                 assertThat(on.find(c.serverId(), Deadline.in(HANG))).singleElement().satisfies(t -> assertThat(t.running()).isTrue());
@@ -136,7 +135,7 @@ class SwarmPlacementTest {
 
     @Test
     void aPortTakenOnOneNodeSendsTheNextServerToTheOtherAndATakenPortOnBothIsRefused() throws Exception {
-        int port = freePort();
+        int port = TestSwarm.freePort();
         ContainerInfo first = createAndStart(server("port-a", port).build());
         ContainerInfo second = createAndStart(server("port-b", port).build());
         assertThat(nodeOf(second)).as("the port is per node").isNotEqualTo(nodeOf(first));
@@ -154,7 +153,7 @@ class SwarmPlacementTest {
 
     @Test
     void aNodeNamedInTheSpecThatHasNoEngineIsRefusedNamingTheField() {
-        ServerSpec spec = server("nowhere", freePort()).label(NodePlacement.PIN_LABEL, "no-such-node").build();
+        ServerSpec spec = server("nowhere", TestSwarm.freePort()).label(NodePlacement.PIN_LABEL, "no-such-node").build();
         assertThat(runtime.check(spec)).singleElement()
                 .satisfies(e -> assertThat(e.field()).isEqualTo("labels." + NodePlacement.PIN_LABEL));
         assertThatThrownBy(() -> runtime.create(spec, dataDir(spec), Deadline.in(HANG))).isInstanceOf(EngineException.Rejected.class);
@@ -190,10 +189,6 @@ class SwarmPlacementTest {
     }
 
     /** The ports are published inside the nodes' namespaces, so any port number is free on the host; one at random. */
-    private static int freePort() {
-        return ThreadLocalRandom.current().nextInt(20_000, 40_000);
-    }
-
     private static String greeting(String address, int port) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(address, port), 2000);

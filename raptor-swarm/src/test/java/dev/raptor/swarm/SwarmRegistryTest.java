@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +47,7 @@ class SwarmRegistryTest {
         assertThat(TestSwarm.docker(TestSwarm.NODE_2, null, "image", "inspect", pushed).exit()).as("node 2 lacks it").isNotZero();
 
         swarm = new SwarmFleet(TestSwarm.runtime("registry-" + UUID.randomUUID()), tmp, HANG);
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID id = swarm.fleet.create(TestSwarm.server("pulled", port, TestSwarm.NODE_2).toBuilder().image(pushed).build()).id();
         PowerResult started = swarm.fleet.power(id, PowerAction.START).get(HANG.toSeconds(), TimeUnit.SECONDS);
 

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +66,7 @@ class SwarmTlsTest {
 
     @Test
     void aServerOnANodeWhoseEngineRequiresTlsRunsAndItsConsoleExecAndLogsGoOverTls() throws Exception {
-        int serverPort = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int serverPort = TestSwarm.freePort();
         ServerSpec spec = ServerSpec.builder(TestSwarm.image()).name("tls").env("SERVER_NAME", "tls").node(TestSwarm.NODE_2)
                 .allocation(Allocation.primary("0.0.0.0", serverPort, Protocol.TCP)).build();
         ContainerInfo c = runtime.create(spec, Files.createDirectories(tmp.resolve(spec.id().toString())), Deadline.in(HANG));

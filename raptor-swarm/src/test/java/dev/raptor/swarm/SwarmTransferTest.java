@@ -27,7 +27,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -76,7 +75,7 @@ class SwarmTransferTest {
 
     /** Creates and starts {@code name} on node 1 (greeting on its port), writes a small world into its files. */
     private Started startedWithWorld(String name) throws Exception {
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID id = fleet.create(server(name, port, TestSwarm.NODE_1)).id();
         assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
         awaitGreeting(TestSwarm.NODE_1, port, name);
@@ -128,7 +127,7 @@ class SwarmTransferTest {
     void aFiveHundredMebibyteVolumeWhoseCopyTheTargetEngineRestartingBreaksInTheMiddleResumesAndArrivesIdentical() throws Exception {
         Path nodeTwo = tmp.resolve("node-2-volumes");
         openFleet(nodeTwo);
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID id = fleet.create(server("resumer", port, TestSwarm.NODE_1)).id();
         assertThat(power(id, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
         Path source = tmp.resolve("volumes").resolve(id.toString());
@@ -194,7 +193,7 @@ class SwarmTransferTest {
     @Test
     void aTransferToTheSameNodeAnUnknownNodeOrOfAServerNeverPlacedIsRefusedNamingTheNode() throws Exception {
         openFleet(tmp.resolve("node-2-volumes"));
-        int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+        int port = TestSwarm.freePort();
         UUID placed = fleet.create(server("placed", port, TestSwarm.NODE_1)).id();
         assertThat(power(placed, PowerAction.START)).isInstanceOf(PowerResult.Done.class);
         UUID never = fleet.create(ServerSpec.builder(TestSwarm.image()).name("never").build()).id();

@@ -4,6 +4,7 @@ import dev.raptor.core.allocation.Allocation;
 import dev.raptor.core.allocation.Protocol;
 import dev.raptor.core.power.StopPolicy;
 import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.HostPortsForTests;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -150,6 +151,16 @@ public final class TestSwarm {
             }
         }
         throw new IllegalArgumentException("no address for node " + hostname);
+    }
+
+    /**
+     * A port to publish a test server on. Swarm publishes it on the nodes, whose kernels draw the local ports of their
+     * own outgoing connections from the ephemeral range (32768 and up): a port picked at random up to 40000 could be
+     * held by one of those and the publish refused. This one is below that range and never handed out twice in this
+     * JVM ({@link HostPortsForTests}).
+     */
+    public static int freePort() {
+        return HostPortsForTests.free();
     }
 
     /**

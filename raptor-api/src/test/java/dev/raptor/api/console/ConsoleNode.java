@@ -41,6 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class ConsoleNode implements AutoCloseable {
     static final Duration HANG = TestNode.HANG;
+    /**
+     * How long a socket may stay unauthenticated: every test's client authenticates at once, so this only needs to be
+     * longer than a loaded machine can delay that first message, and short enough that the test of a silent socket
+     * does not wait long for its close.
+     */
+    static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
 
     final Path dataDir;
     final String node = "consoletest-" + UUID.randomUUID().toString().substring(0, 8);
@@ -74,7 +80,7 @@ final class ConsoleNode implements AutoCloseable {
         NodeStatus status = new NodeStatus(fleet, dataDir, "test", () -> "ok", 1);
         this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), tokens,
                 ApiSettings.defaults("127.0.0.1", 0, null, "test"),
-                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults().withAuthTimeout(Duration.ofSeconds(2)))).start();
+                LiveConsole.of(consoles, stats, ConsoleSocketSettings.defaults().withAuthTimeout(AUTH_TIMEOUT))).start();
     }
 
     URI ws(UUID server) {

@@ -212,7 +212,7 @@ class ConsoleSocketTest {
     void aSocketThatNeverAuthenticatesIsClosed() {
         UUID id = node.createServer("silent");
         try (SocketClient c = SocketClient.connect(http(0), node.ws(id), null)) {
-            assertThat(c.closed.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(ConsoleConnection.CLOSE_AUTH);
+            assertThat(c.closed.orTimeout(ConsoleNode.HANG.toSeconds(), TimeUnit.SECONDS).join()).isEqualTo(ConsoleConnection.CLOSE_AUTH);
             assertThat(c.events()).extracting(SocketClient.Event::event).contains("jwt error");
         }
     }

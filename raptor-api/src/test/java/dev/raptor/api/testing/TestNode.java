@@ -1,6 +1,7 @@
 package dev.raptor.api.testing;
 
 import dev.raptor.core.testing.HostPortsForTests;
+import dev.raptor.core.testing.SteppedClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.ApiServer;
 import dev.raptor.api.ApiSettings;
@@ -83,6 +84,8 @@ public final class TestNode implements AutoCloseable {
     public final dev.raptor.backup.update.UpdateService updates;
     public final ApiServer api;
     public final RaptorMetrics metrics = RaptorMetrics.create();
+    /** The clock of the node's tokens and signed links: real time, which a test steps forward to expire a link. */
+    public final SteppedClock tokenClock = new SteppedClock();
     public final GameStatusPoller games;
     public final DeepHealth health;
     private final NodeMetrics nodeMetrics;
@@ -135,7 +138,7 @@ public final class TestNode implements AutoCloseable {
         this.scheduledBackups = new ScheduledBackups(fleet, new ServerBackups(fleet, backups), Clock.systemUTC(),
                 java.time.ZoneId.systemDefault(), backupRunner).start();
         new HealthMetrics(metrics.registry(), health);
-        this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, Clock.systemUTC()),
+        this.api = ApiServer.create(fleet, status, ApiKey.of(apiKey, "test"), TokenService.loadOrGenerate(dataDir, tokenClock),
                 settings, live, store.operationRecords(), store, new Observability(metrics, health, games), store.sftpUsers(),
                 volumes, backups, scheduledBackups, new dev.raptor.api.Provisioning(store.templates(), installs, updates)).start();
     }

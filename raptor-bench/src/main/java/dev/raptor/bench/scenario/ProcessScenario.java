@@ -45,11 +45,18 @@ public final class ProcessScenario implements Scenario {
     @Override
     public List<Result> run(Bench bench) throws Exception {
         int rounds = bench.intOption("rounds", 50);
-        int warmup = bench.intOption("warmup", 3);
+        // the daemon's steady state, as on a node that has served for weeks: 3 rounds left most of each request's code
+        // interpreted (the daemon's CPU per round was twice what it is after 200); the harness's cli scenario warms alike
+        int warmup = bench.intOption("warmup", 100);
         Samples raptor = new Samples();
         Samples bare = new Samples();
         Samples[] steps = {new Samples(), new Samples(), new Samples(), new Samples()};
         DaemonProcess daemon = bench.startProcessDaemon("process");
+        // --step-cpu=1: the daemon's CPU in each step (its threads' run time read around every request; the reads are
+        // the harness's own work, outside the daemon's figures but inside the timed steps, so not for the goal's runs)
+        long cpuPid = bench.intOption("step-cpu", 0) == 1 ? daemon.pid() : -1;
+        long[] stepCpu = new long[4];
+        int[] cpuRounds = {0};
         List<UUID> made = new ArrayList<>();
         long started = System.nanoTime();
         try (RaptorClient api = daemon.client(daemon.apiKey())) {
@@ -57,11 +64,11 @@ public final class ProcessScenario implements Scenario {
                 for (int i = 0; i < warmup + rounds && !Bench.past(started, LIMIT); i++) {
                     boolean counted = i >= warmup;
                     if (i % 2 == 0) {
-                        raptorRound(api, i, made, counted ? raptor : null, counted ? steps : null);
+                        raptorRound(api, i, made, counted ? raptor : null, counted ? steps : null, cpuPid, counted ? stepCpu : null, cpuRounds);
                         bareRound(bench, i, counted ? bare : null);
                     } else {
                         bareRound(bench, i, counted ? bare : null);
-                        raptorRound(api, i, made, counted ? raptor : null, counted ? steps : null);
+                        raptorRound(api, i, made, counted ? raptor : null, counted ? steps : null, cpuPid, counted ? stepCpu : null, cpuRounds);
                     }
                 }
             } finally {
@@ -79,6 +86,13 @@ public final class ProcessScenario implements Scenario {
         for (int s = 0; s < names.length; s++) {
             System.out.println("  " + names[s] + ": " + steps[s].summary());
         }
+        if (cpuRounds[0] > 0) {
+            StringBuilder b = new StringBuilder("process: daemon CPU per step, mean of " + cpuRounds[0] + " rounds (its threads' run time):");
+            for (int s = 0; s < names.length; s++) {
+                b.append(String.format(java.util.Locale.ROOT, " %s %.2f ms;", names[s], stepCpu[s] / 1e6 / cpuRounds[0]));
+            }
+            System.out.println(b);
+        }
         long overhead = raptor.medianNanos() - bare.medianNanos();
         List<Result> out = new ArrayList<>();
         out.add(new Result(name(), "create+start+stop+remove overhead over a bare start+kill, medians of " + raptor.count() + " rounds",
@@ -93,21 +107,34 @@ public final class ProcessScenario implements Scenario {
         return out;
     }
 
-    private static void raptorRound(RaptorClient api, int i, List<UUID> made, Samples total, Samples[] steps) throws Exception {
+    private static void raptorRound(RaptorClient api, int i, List<UUID> made, Samples total, Samples[] steps, long cpuPid, long[] stepCpu,
+                                    int[] cpuRounds) throws Exception {
         // the start is done at its first line, as the bare round's is (not after a settle window)
         ServerSpecDocument spec = new ServerSpecDocument(null, "process-" + i, null, STARTUP, null, null, null, null, null, null,
                 null, null, null, READY_PATTERN, null, null, null);
+        long[] cpu = new long[5];
+        cpu[0] = cpuPid > 0 ? dev.raptor.bench.stats.ProcessCpu.runNanos(cpuPid) : 0;
         long t0 = System.nanoTime();
         UUID id = Calls.create(api, spec);
         made.add(id);
         long t1 = System.nanoTime();
+        cpu[1] = cpuPid > 0 ? dev.raptor.bench.stats.ProcessCpu.runNanos(cpuPid) : 0;
         Calls.power(api, id, "start");
         long t2 = System.nanoTime();
+        cpu[2] = cpuPid > 0 ? dev.raptor.bench.stats.ProcessCpu.runNanos(cpuPid) : 0;
         Calls.power(api, id, "stop");
         long t3 = System.nanoTime();
+        cpu[3] = cpuPid > 0 ? dev.raptor.bench.stats.ProcessCpu.runNanos(cpuPid) : 0;
         Calls.delete(api, id, false);
         long t4 = System.nanoTime();
+        cpu[4] = cpuPid > 0 ? dev.raptor.bench.stats.ProcessCpu.runNanos(cpuPid) : 0;
         made.remove(id);
+        if (stepCpu != null && cpuPid > 0) {
+            for (int s = 0; s < 4; s++) {
+                stepCpu[s] += cpu[s + 1] - cpu[s];
+            }
+            cpuRounds[0]++;
+        }
         if (total != null) {
             total.add(t4 - t0);
             steps[0].add(t1 - t0);

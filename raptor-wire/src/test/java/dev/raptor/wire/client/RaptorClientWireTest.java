@@ -191,10 +191,12 @@ class RaptorClientWireTest {
 
     @Test
     void closingAFollowedLogWakesTheBlockedReader() throws Exception {
+        // the daemon stays silent past the read's hang deadline: only the close can end the read before it
+        Duration hang = Duration.ofSeconds(60);
         CountDownLatch release = new CountDownLatch(1);
         try (var daemon = new CannedDaemon(dir.resolve("d.sock"), (r, out) -> {
             write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
-            release.await(30, TimeUnit.SECONDS);
+            release.await(hang.multipliedBy(2).toSeconds(), TimeUnit.SECONDS);
         })) {
             LogStream logs = client(daemon).server(SERVER).followLogs(null);
             CompletableFuture<String> read = new CompletableFuture<>();
@@ -205,12 +207,12 @@ class RaptorClientWireTest {
                     read.complete("ended: " + e.getClass().getSimpleName()); // learning of the close as an error is fine
                 }
             });
-            await("the reader waits for the daemon").atMost(Duration.ofSeconds(10))
+            await("the reader waits for the daemon").atMost(hang)
                     .until(() -> reader.getState() == Thread.State.WAITING || reader.getState() == Thread.State.TIMED_WAITING);
 
             logs.close();
 
-            assertThat(read.get(5, TimeUnit.SECONDS)).satisfiesAnyOf(
+            assertThat(read.get(hang.toSeconds(), TimeUnit.SECONDS)).satisfiesAnyOf(
                     line -> assertThat(line).isNull(), line -> assertThat(line).startsWith("ended: "));
             release.countDown();
         }
