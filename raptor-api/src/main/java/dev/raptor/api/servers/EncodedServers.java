@@ -1,12 +1,20 @@
 package dev.raptor.api.servers;
 
 import dev.raptor.api.http.JsonPieces;
+import dev.raptor.backup.schedule.BackupTimetable;
+import dev.raptor.core.messaging.MessageSocketState;
+import dev.raptor.core.messaging.MessageSockets;
+import dev.raptor.core.power.ServerController;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
+import dev.raptor.core.query.GameStatuses;
+import dev.raptor.core.server.StoredServer;
+import dev.raptor.wire.game.GameStatusDocument;
 import dev.raptor.wire.json.WireJson;
 import dev.raptor.wire.server.ServerList;
 import dev.raptor.wire.server.ServerSpecJson;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +44,23 @@ final class EncodedServers {
 
     private final Map<UUID, Encoded> byServer = new ConcurrentHashMap<>();
 
-    /** The JSON of {@code snapshot}'s document whose members but the spec's are {@code live}: the kept bytes when equal. */
-    byte[] json(ServerSnapshot snapshot, ServerDocuments.Live live) {
-        UUID id = snapshot.stored().id();
-        Encoded e = byServer.get(id);
-        if (e != null && e.live().equals(live)) {
+    /**
+     * The JSON of {@code snapshot}'s document: the kept bytes while its members but the spec's are what they were
+     * written from (compared in place: an unchanged server costs the list no new object).
+     */
+    byte[] json(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages, BackupTimetable backups) {
+        StoredServer stored = snapshot.stored();
+        ServerController.View view = snapshot.live();
+        MessageSocketState socket = messages.state(stored.id());
+        GameStatusDocument game = ServerDocuments.game(stored.spec(), games);
+        Instant nextBackup = ServerDocuments.nextBackup(stored.spec(), backups);
+        Encoded e = byServer.get(stored.id());
+        if (e != null && ServerDocuments.unchanged(e.live(), stored, view, socket, game, nextBackup)) {
             return e.json();
         }
-        byte[] json = WireJson.writeBytes(ServerDocuments.of(ServerSpecJson.encode(snapshot.stored().spec()), live));
-        byServer.put(id, new Encoded(live, json));
+        ServerDocuments.Live live = ServerDocuments.live(stored, view, socket, game, nextBackup);
+        byte[] json = WireJson.writeBytes(ServerDocuments.of(ServerSpecJson.encode(stored.spec()), live));
+        byServer.put(stored.id(), new Encoded(live, json));
         return json;
     }
 

@@ -15,6 +15,7 @@ import dev.raptor.wire.server.ServerSpecDocument;
 import dev.raptor.wire.server.ServerSpecJson;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /** A fleet's view of a server as the {@link ServerDocument} the API answers. */
 final class ServerDocuments {
@@ -35,12 +36,38 @@ final class ServerDocuments {
     /** Every member of the server's document but its spec's: the stored version and what the server does now. */
     static Live live(ServerSnapshot snapshot, GameStatuses games, MessageSockets messages, BackupTimetable backups) {
         StoredServer s = snapshot.stored();
-        ServerController.View live = snapshot.live();
-        MessageSocketState socket = messages.state(s.id());
-        Instant nextBackup = s.spec().backups().schedule() == null ? null : backups.next(s.spec().id()).orElse(null);
+        return live(s, snapshot.live(), messages.state(s.id()), game(s.spec(), games), nextBackup(s.spec(), backups));
+    }
+
+    /** The same from its sources, each asked once by the caller. */
+    static Live live(StoredServer s, ServerController.View live, MessageSocketState socket, GameStatusDocument game,
+                     Instant nextBackup) {
         return new Live(live.state().wireName(), live.desired().wireName(), s.version(), s.createdAt(), s.updatedAt(),
-                live.crashLoop(), live.lastError(), live.containerId(), live.startedAt(), live.busyWith(), game(s.spec(), games),
+                live.crashLoop(), live.lastError(), live.containerId(), live.startedAt(), live.busyWith(), game,
                 live.health().wireName(), socket.connected(), socket.lastCommunication(), nextBackup);
+    }
+
+    /**
+     * Whether {@code kept} equals what {@link #live(StoredServer, ServerController.View, MessageSocketState,
+     * GameStatusDocument, Instant) live} makes of these sources, without making it: the polled list asks this of every
+     * server on every poll, and a new record per server per poll was garbage the collector paid for in pauses.
+     */
+    static boolean unchanged(Live kept, StoredServer s, ServerController.View live, MessageSocketState socket,
+                             GameStatusDocument game, Instant nextBackup) {
+        return kept.version() == s.version() && kept.crashLoop() == live.crashLoop()
+                && kept.socketConnected() == socket.connected()
+                && kept.state().equals(live.state().wireName()) && kept.desiredState().equals(live.desired().wireName())
+                && kept.health().equals(live.health().wireName())
+                && Objects.equals(kept.createdAt(), s.createdAt()) && Objects.equals(kept.updatedAt(), s.updatedAt())
+                && Objects.equals(kept.lastError(), live.lastError()) && Objects.equals(kept.containerId(), live.containerId())
+                && Objects.equals(kept.startedAt(), live.startedAt()) && Objects.equals(kept.busyWith(), live.busyWith())
+                && Objects.equals(kept.game(), game) && Objects.equals(kept.lastCommunication(), socket.lastCommunication())
+                && Objects.equals(kept.nextBackupAt(), nextBackup);
+    }
+
+    /** When the server's next scheduled backup starts; null when its spec schedules none. */
+    static Instant nextBackup(ServerSpec spec, BackupTimetable backups) {
+        return spec.backups().schedule() == null ? null : backups.next(spec.id()).orElse(null);
     }
 
     /**

@@ -92,7 +92,7 @@ public final class ServerRoutes {
         List<byte[]> documents = new ArrayList<>(all.size());
         for (ServerSnapshot s : all) {
             if (filter.test(s)) {
-                documents.add(encoded.json(s, ServerDocuments.live(s, games, messages, backups)));
+                documents.add(encoded.json(s, games, messages, backups));
             }
         }
         // the bytes Jackson would write for a ServerList of these documents (ServerListBytesTest)

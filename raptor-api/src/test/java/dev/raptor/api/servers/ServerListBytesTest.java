@@ -71,16 +71,39 @@ class ServerListBytesTest {
             ServerSnapshot s = onlyServer(node, "kept");
             EncodedServers encoded = new EncodedServers();
             MessageSockets messages = noSockets(node);
-            byte[] first = encoded.json(s, live(s, messages));
-            byte[] again = encoded.json(s, live(s, messages));
+            byte[] first = json(encoded, s, messages);
+            byte[] again = json(encoded, s, messages);
             assertThat(again).isSameAs(first);
 
             String id = s.stored().id().toString();
             node.send("PATCH", "/api/v1/servers/" + id, "{\"environment\": {\"BOOT_DELAY\": \"3\"}}", "Authorization", "Bearer " + node.apiKey);
             ServerSnapshot changed = node.fleet.list().getFirst();
-            byte[] after = encoded.json(changed, live(changed, messages));
+            byte[] after = json(encoded, changed, messages);
             assertThat(after).isNotSameAs(first);
             assertThat(new String(after, StandardCharsets.UTF_8)).contains("\"BOOT_DELAY\":\"3\"").contains("\"version\":2");
+        }
+    }
+
+    @Test
+    void anUnchangedServerCostsTheListNoNewObject(@TempDir Path dir) {
+        try (TestNode node = TestNode.onFakeEngine(dir)) {
+            ServerSnapshot s = onlyServer(node, "still");
+            EncodedServers encoded = new EncodedServers();
+            MessageSockets messages = noSockets(node);
+            byte[] first = json(encoded, s, messages);
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            int polls = 1_000;
+            int kept = 0;
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < polls; i++) {
+                kept += json(encoded, s, messages) == first ? 1 : 0;
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertThat(kept).isEqualTo(polls);
+
+            // a new record per server per poll was ~70 bytes each (with 100 servers polled back to back, megabytes a second)
+            assertThat(allocated).as("bytes allocated by %d asks for an unchanged server's bytes", polls).isLessThan(polls * 8L);
         }
     }
 
@@ -109,7 +132,7 @@ class ServerListBytesTest {
             ServerSnapshot s = onlyServer(node, "lean");
             EncodedServers encoded = new EncodedServers();
             MessageSockets messages = noSockets(node);
-            byte[] json = encoded.json(s, live(s, messages));
+            byte[] json = json(encoded, s, messages);
 
             Map<Class<?>, Integer> kept = reachable(encoded);
             // the spec's document (and a document holding it) is derivable from the stored spec: kept, it was most of an entry
@@ -169,9 +192,9 @@ class ServerListBytesTest {
         return new MessageSockets(node.fleet, MessagingSettings.defaults()); // not started: none open
     }
 
-    private static ServerDocuments.Live live(ServerSnapshot s, MessageSockets messages) {
+    private static byte[] json(EncodedServers encoded, ServerSnapshot s, MessageSockets messages) {
         // no game query and no backup schedule in the spec: neither is asked
-        return ServerDocuments.live(s, id -> java.util.Optional.empty(), messages, null);
+        return encoded.json(s, id -> java.util.Optional.empty(), messages, null);
     }
 
     /** The list's body, checked against the servers' own documents (GET one by one) and against Jackson's writing. */

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +56,8 @@ final class ObservedServer {
     private volatile ContainerHealth health = ContainerHealth.NONE;
     /** The last exit the runtime's events told of a container of this server (null: none yet). */
     private volatile RuntimeEvent.Exited lastExit;
+    /** The view last made ({@link #view}), given again while it is still what the server is. */
+    private volatile ServerController.View lastView;
 
     ObservedServer(UUID id, ServerStore store, EventBus bus, DesiredState desired, ServerController.Initial initial) {
         this.id = id;
@@ -92,12 +95,34 @@ final class ObservedServer {
         return health;
     }
 
+    /**
+     * What the server is and does now. The same instance while nothing in it changed: a panel lists every server back
+     * to back ({@code GET /servers}), and a new view per server per poll was garbage that the collector paid for in
+     * stop-the-world pauses (the bench's storm); a view is a value, so readers cannot tell the difference.
+     */
     ServerController.View view(String busyWith) {
         ContainerRef c = container;
         String failure = installFailure;
-        ServerState shown = state == ServerState.OFFLINE && failure != null ? ServerState.INSTALL_FAILED : state;
-        return new ServerController.View(id, shown, desired, crashLoop, failure != null && shown == ServerState.INSTALL_FAILED
-                ? failure : lastError, c == null ? null : c.id(), startedAt, outputSince, busyWith, health);
+        ServerState now = state;
+        ServerState shown = now == ServerState.OFFLINE && failure != null ? ServerState.INSTALL_FAILED : now;
+        DesiredState wanted = desired;
+        boolean looping = crashLoop;
+        String error = failure != null && shown == ServerState.INSTALL_FAILED ? failure : lastError;
+        String containerId = c == null ? null : c.id();
+        Instant started = startedAt;
+        Instant since = outputSince;
+        ContainerHealth h = health;
+        ServerController.View last = lastView;
+        if (last != null && last.state() == shown && last.desired() == wanted && last.crashLoop() == looping
+                && Objects.equals(last.lastError(), error) && Objects.equals(last.containerId(), containerId)
+                && Objects.equals(last.startedAt(), started) && Objects.equals(last.outputSince(), since)
+                && Objects.equals(last.busyWith(), busyWith) && last.health() == h) {
+            return last;
+        }
+        ServerController.View fresh = new ServerController.View(id, shown, wanted, looping, error, containerId, started, since,
+                busyWith, h);
+        lastView = fresh;
+        return fresh;
     }
 
     String installFailure() {

@@ -772,8 +772,9 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     public List<ServerSnapshot> list() {
-        List<ServerSnapshot> out = new ArrayList<>();
-        for (StoredServer s : store.list()) {
+        List<StoredServer> stored = store.list();
+        List<ServerSnapshot> out = new ArrayList<>(stored.size());
+        for (StoredServer s : stored) {
             ServerController c = controllers.get(s.id());
             if (c != null) {
                 out.add(new ServerSnapshot(s, c.view()));

@@ -151,6 +151,43 @@ class ServerControllerTest {
         assertThat(runtime.find(id, Deadline.in(HANG))).extracting(c -> c.ref().id()).containsExactly(landed.getFirst().ref().id());
     }
 
+    /** A panel's list asks every server's view on every poll: the same value stays the same instance (no garbage). */
+    @Test
+    void theViewIsTheSameInstanceUntilSomethingInItChanges() throws Exception {
+        UUID id = create(game());
+        ServerController c = fleet.controller(id);
+        ServerController.View offline = c.view();
+        assertThat(c.view()).isSameAs(offline);
+        assertThat(fleet.list().getFirst().live()).isSameAs(offline);
+
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+
+        ServerController.View running = c.view();
+        assertThat(running).isNotSameAs(offline);
+        assertThat(running.state()).isEqualTo(ServerState.RUNNING);
+        assertThat(running.containerId()).isNotNull();
+        assertThat(running.startedAt()).isNotNull();
+        assertThat(c.view()).isSameAs(running);
+    }
+
+    @Test
+    void askingForAnUnchangedViewAllocatesNothing() {
+        ServerController c = fleet.controller(create(game()));
+        ServerController.View first = c.view();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int asks = 1_000;
+        int same = 0;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < asks; i++) {
+            same += c.view() == first ? 1 : 0;
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(same).isEqualTo(asks);
+        // a new view and a lambda for the mailbox's read per ask were ~60 bytes (per server, per poll of the list)
+        assertThat(allocated).as("bytes allocated by %d asks for an unchanged view", asks).isLessThan(asks * 8L);
+    }
+
     @Test
     void aDeleteAfterAPreemptedCreateWaitsForTheCreatesAnswerAndRemovesWhatItMade() throws Exception {
         UUID id = create(game());
