@@ -108,6 +108,57 @@ class ServerListBytesTest {
     }
 
     @Test
+    void everyMemberOfTheLivePartIsComparedSoThatAChangeOfAnyOneRewritesTheServer(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.onFakeEngine(dir)) {
+            ServerSnapshot s = onlyServer(node, "each");
+            // every source member set (none null), so that each can be changed to something else
+            dev.raptor.core.messaging.MessageSocketState socket = new dev.raptor.core.messaging.MessageSocketState(true,
+                    java.time.Instant.parse("2026-12-06T10:00:00Z"), 0);
+            dev.raptor.wire.game.GameStatusDocument game = new dev.raptor.wire.game.GameStatusDocument("minecraft", true,
+                    java.time.Instant.parse("2026-12-06T10:00:01Z"), null, java.time.Instant.parse("2026-12-06T10:00:02Z"), 3, 20,
+                    "1.21", "hello", List.of("steve"), 4L);
+            java.time.Instant nextBackup = java.time.Instant.parse("2026-12-07T00:00:00Z");
+            ServerDocuments.Live made = ServerDocuments.live(s.stored(), s.live(), socket, game, nextBackup);
+            assertThat(ServerDocuments.unchanged(made, s.stored(), s.live(), socket, game, nextBackup)).isTrue();
+
+            java.lang.reflect.RecordComponent[] members = ServerDocuments.Live.class.getRecordComponents();
+            java.lang.reflect.Constructor<ServerDocuments.Live> canonical = ServerDocuments.Live.class.getDeclaredConstructor(
+                    Arrays.stream(members).map(java.lang.reflect.RecordComponent::getType).toArray(Class<?>[]::new));
+            for (int i = 0; i < members.length; i++) {
+                Object[] values = new Object[members.length];
+                for (int j = 0; j < members.length; j++) {
+                    values[j] = members[j].getAccessor().invoke(made);
+                }
+                values[i] = another(values[i], members[i].getType());
+                ServerDocuments.Live kept = canonical.newInstance(values);
+                // a member added to Live but not to unchanged() would keep serving the old bytes
+                assertThat(ServerDocuments.unchanged(kept, s.stored(), s.live(), socket, game, nextBackup))
+                        .as("a kept document whose %s differs is rewritten", members[i].getName()).isFalse();
+            }
+        }
+    }
+
+    /** A value of {@code type} other than {@code v}. */
+    private static Object another(Object v, Class<?> type) {
+        if (type == boolean.class) {
+            return !(Boolean) v;
+        }
+        if (type == long.class) {
+            return (Long) v + 1;
+        }
+        if (type == String.class) {
+            return v == null ? "other" : v + "-other";
+        }
+        if (type == java.time.Instant.class) {
+            return v == null ? java.time.Instant.EPOCH : ((java.time.Instant) v).plusSeconds(1);
+        }
+        if (v != null) {
+            return null; // e.g. the game's document
+        }
+        throw new IllegalStateException("no other value for a null " + type.getSimpleName() + ": set it in the test's sources");
+    }
+
+    @Test
     void aChangeOfTheLivePartAloneShowsInTheNextList(@TempDir Path dir) throws Exception {
         try (TestNode node = TestNode.onFakeEngine(dir)) {
             TestNode.Res created = node.post("/api/v1/servers", TestNode.gameServer("live", 0));
