@@ -286,6 +286,16 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlReplaysNoTrainingItsCachesDoNotHold(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "no-replay-on", "ps");
+        // the caches are trained without method profiles (-XX:-AOTRecordTraining), and a JVM given one still starts a
+        // "Training replay" thread that every class initialisation notifies (~1 ms of CPU of a ps, a third thread)
+        String flags = launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "ps");
+        assertThat(flags).as("bin/raptorctl ps's final JVM flags").containsPattern("bool AOTReplayTraining += +false ")
+                .endsWith(expected);
+    }
+
+    @Test
     void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "interpreted-on", "ps");
         // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
