@@ -390,6 +390,43 @@ class ConsoleHubTest extends RunningServerFixture {
         assertThat(lateSub.history(3).stream().map(LogLine::text)).containsExactly("new 8", "new 9", "new 10");
     }
 
+    /**
+     * A run whose start is not known and a log that is empty when the hub reads its history: a line the server writes
+     * the instant after that read, before the follow is asked for, is in neither unless the follow takes the whole log.
+     */
+    @Test
+    void aLineWrittenBetweenAnEmptyHistoryAndTheFollowIsDeliveredOnce() {
+        runs.setStartUnknown(id, ServerState.RUNNING, ref);
+        engine.on(FakeEngine.Verb.LOGS).forServer(id).once().then(() -> engine.emit(id, "between"));
+        ConsoleHub hub = hub();
+        Recorder r = new Recorder();
+        ConsoleSubscription sub = hub.subscribe(id, r);
+        awaitFollowing();
+        emit("after ", 1, 2);
+
+        await().atMost(HANG).until(() -> r.texts().contains("after 2"));
+        assertThat(r.texts()).as("the line between the history read and the follow, once, then the rest").containsExactly("between",
+                "after 1", "after 2");
+        assertThat(sub.history(10)).as("it came after the history").isEmpty();
+        assertThat(engine.logRequests()).containsExactly(LogRequest.history(hub.settings().historyLines()), LogRequest.follow(-1));
+    }
+
+    @Test
+    void aLineWrittenBetweenAHistoryAndTheFollowIsDeliveredOnceAfterIt() {
+        runs.setStartUnknown(id, ServerState.RUNNING, ref);
+        emit("old ", 1, 3);
+        engine.on(FakeEngine.Verb.LOGS).forServer(id).once().then(() -> engine.emit(id, "between", true)); // at the last stamp read
+        ConsoleHub hub = hub();
+        Recorder r = new Recorder();
+        ConsoleSubscription sub = hub.subscribe(id, r);
+        awaitFollowing();
+        emit("after ", 1, 2);
+
+        await().atMost(HANG).until(() -> r.texts().contains("after 2"));
+        assertThat(r.texts()).containsExactly("between", "after 1", "after 2");
+        assertThat(sub.history(10).stream().map(LogLine::text)).containsExactlyElementsOf(lines("old ", 1, 3));
+    }
+
     @Test
     void tailIsServedFromTheBufferWhileWatchedAndFromTheEngineOtherwise() {
         emit("line ", 1, 20);

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -120,23 +121,37 @@ public abstract class LifecycleContract {
     }
 
     protected List<String> consoleLines(UUID id) throws InterruptedException {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
-        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
-        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.history(-1), new StreamSink<>() {
-            @Override
-            public void next(LogLine line) {
-                lines.add(line.text());
-            }
+        return consoleLogLines(id).stream().map(LogLine::text).toList();
+    }
 
-            @Override
-            public void end(Throwable error) {
-                done.countDown();
-            }
-        })) {
-            assertThat(done.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("log history ends").isTrue();
+    /** The server's whole log as its runtime reads it now. */
+    protected List<LogLine> consoleLogLines(UUID id) throws InterruptedException {
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        Collected read = new Collected();
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.history(-1), read)) {
+            assertThat(read.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("log history ends").isTrue();
         }
-        return lines;
+        return read.lines;
+    }
+
+    /** What a log stream delivered, and whether it has ended. */
+    private static final class Collected implements StreamSink<LogLine> {
+        final List<LogLine> lines = new CopyOnWriteArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        @Override
+        public void next(LogLine line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void end(Throwable error) {
+            ended.countDown();
+        }
+
+        List<String> texts() {
+            return lines.stream().map(LogLine::text).toList();
+        }
     }
 
     protected List<String> activityMessages(UUID id) {
@@ -365,23 +380,13 @@ public abstract class LifecycleContract {
         ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
         int flood = 2000;
 
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch ended = new CountDownLatch(1);
-        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), new StreamSink<>() {
-            @Override
-            public void next(LogLine line) {
-                lines.add(line.text());
-            }
-
-            @Override
-            public void end(Throwable error) {
-                ended.countDown();
-            }
-        })) {
+        Collected followed = new Collected();
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), followed)) {
             runtime.sendInput(c.ref(), "flood " + flood, Deadline.in(HANG));
             assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE); // its stop command, read after the flood's
-            assertThat(ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
+            assertThat(followed.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
         }
+        List<String> lines = followed.texts();
 
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= flood; i++) {
@@ -389,6 +394,61 @@ public abstract class LifecycleContract {
         }
         expected.add("Stopping server");
         assertThat(lines).as("every line from the call on, none from before it, each once, in order").containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * What a console that reads its history apart relies on ({@link ContainerRuntime#logs}): a line written after the
+     * history read and before the follow's call is in neither when the follow has a tail of 0, so the follow asks for
+     * the whole log when the history read held nothing (a tail of -1), and from the stamp of the last line read
+     * otherwise. Here a line is written exactly in that window; both follows deliver it once, after the history and
+     * before the lines that come after the call, each once and in order.
+     */
+    @Test
+    void aFollowOfTheWholeLogAfterAHistoryReadDeliversTheLineWrittenBetweenThemOnce() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        List<String> history = consoleLines(id);
+        writtenBetween(id);
+
+        List<String> expected = new ArrayList<>(history);
+        expected.addAll(List.of("[Server] between the calls", "[Server] after the call", "Stopping server"));
+        assertThat(followToTheEnd(id, c, LogRequest.follow(-1))).as("the whole log, then new lines, each once, in order")
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aFollowFromTheLastStampReadDeliversTheLineWrittenAfterTheHistoryReadOnce() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        List<LogLine> history = consoleLogLines(id);
+        Instant last = history.getLast().at();
+        long atLast = history.stream().filter(l -> l.at().equals(last)).count();
+        writtenBetween(id);
+
+        List<String> lines = followToTheEnd(id, c, LogRequest.followSince(last));
+        assertThat(lines.subList((int) Math.min(atLast, lines.size()), lines.size()))
+                .as("after the %s line(s) at the last stamp read: every later line once, in order", atLast)
+                .containsExactly("[Server] between the calls", "[Server] after the call", "Stopping server");
+    }
+
+    /** The server writes a line, after a history read and before the next call. */
+    private void writtenBetween(UUID id) throws InterruptedException {
+        fleet.sendCommand(id, "say between the calls");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] between the calls"));
+    }
+
+    /** What a follow of {@code request} delivers while the server says one more line and stops. */
+    private List<String> followToTheEnd(UUID id, ContainerInfo c, LogRequest request) throws Exception {
+        Collected followed = new Collected();
+        try (Subscription ignored = runtime.logs(c.ref(), request, followed)) {
+            runtime.sendInput(c.ref(), "say after the call", Deadline.in(HANG));
+            await().atMost(HANG).until(() -> followed.texts().contains("[Server] after the call"));
+            assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+            assertThat(followed.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
+        }
+        return followed.texts();
     }
 
     // ------------------------------------------------------------------ crashes
