@@ -24,10 +24,14 @@ import static org.awaitility.Awaitility.await;
  */
 class FollowFromTheCallTest extends RuntimeTest {
     private static final int FLOOD = 300;
+    /** About 19 KiB: five files of 4 KiB, more than the 3 kept and within twice that. */
+    private static final int HELD_FLOOD = 800;
+    /** About 75 KiB: far past twice the 3 files kept. */
+    private static final int PAST_THE_BOUND = 3000;
 
     @Override
     ProcessRuntimeConfig config() {
-        return super.config().withLogRotation(4096, 3); // the flood (about 7 KiB) rotates once or twice, nothing is deleted
+        return super.config().withLogRotation(4096, 3); // FLOOD (about 7 KiB) rotates once or twice, nothing is deleted
     }
 
     @Test
@@ -80,6 +84,67 @@ class FollowFromTheCallTest extends RuntimeTest {
         assertThat(out.texts()).as("the tail, then every line from the call on, each once, in order").containsExactlyElementsOf(expected);
     }
 
+    /**
+     * The pump rotates without the daemon: a follower that runs late while the server writes more than the kept files
+     * must still find its files (they are held for it), and get every line.
+     */
+    @Test
+    void aFollowerHeldBackWhileTheServerWritesPastTheKeptFilesGetsEveryLineOnce() throws Exception {
+        ContainerRef ref = bootedWithALineBeforeTheCall();
+        RecordFiles files = record(ref);
+        long markedFile = files.logFiles().getLast().seq();
+
+        LogFollower follower = new LogFollower(files, ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
+        flood(ref, HELD_FLOOD);
+        assertThat(files.logFiles()).as("the flood wrote more than the 3 files kept").hasSizeGreaterThan(3);
+        assertThat(files.logFiles().getFirst().seq()).as("the follower's file is held").isEqualTo(markedFile);
+
+        Collected out = followToTheStop(ref, follower);
+
+        assertThat(out.texts()).as("nothing skipped").doesNotContain(ConsoleLog.SKIPPED);
+        assertThat(out.texts().stream().filter(t -> t.startsWith("line ")).toList()).as("every flood line once, in order")
+                .containsExactlyElementsOf(floodLines(HELD_FLOOD));
+        assertThat(out.texts().getLast()).isEqualTo("Stopping server");
+        assertThat(LogHolds.oldestHeld(files)).as("the hold ends with the follow").isEqualTo(-1);
+    }
+
+    /** A follower that stays behind past the pump's bound does not keep files forever, and is told what it lost. */
+    @Test
+    void aFollowerHeldBackPastTheBoundIsToldThatLinesWereSkipped() throws Exception {
+        ContainerRef ref = bootedWithALineBeforeTheCall();
+        RecordFiles files = record(ref);
+        long markedFile = files.logFiles().getLast().seq();
+
+        LogFollower follower = new LogFollower(files, ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
+        flood(ref, PAST_THE_BOUND);
+        assertThat(files.logFiles()).as("at most twice the 3 kept, however far behind the follower is").hasSizeLessThanOrEqualTo(6);
+        assertThat(files.logFiles().getFirst().seq()).as("the follower's file went all the same").isGreaterThan(markedFile);
+
+        Collected out = followToTheStop(ref, follower);
+
+        List<String> texts = out.texts();
+        assertThat(texts.getFirst()).as("where its lines went: a marker, not silence").isEqualTo(ConsoleLog.SKIPPED);
+        List<String> rest = texts.subList(1, texts.size() - 1);
+        int first = Integer.parseInt(rest.getFirst().substring("line ".length()));
+        assertThat(first).as("lines were lost").isGreaterThan(1);
+        assertThat(rest).as("then every line left, once, in order").containsExactlyElementsOf(
+                IntStream.rangeClosed(first, PAST_THE_BOUND).mapToObj(i -> "line " + i).toList());
+        assertThat(texts.getLast()).isEqualTo("Stopping server");
+    }
+
+    /** Starts {@code follower}'s thread now, stops the server and waits for the follow to end. */
+    private Collected followToTheStop(ContainerRef ref, LogFollower follower) throws InterruptedException {
+        Collected out = new Collected();
+        ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
+        try {
+            runtime.sendInput(ref, "stop", soon());
+            assertThat(out.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the follow ends with the run").isTrue();
+        } finally {
+            s.close();
+        }
+        return out;
+    }
+
     /** A booted game server whose last line is "[Server] before the call". */
     private ContainerRef bootedWithALineBeforeTheCall() {
         try (Console console = booted(TestHost.gameServer().name("asked").build())) {
@@ -91,9 +156,13 @@ class FollowFromTheCallTest extends RuntimeTest {
 
     /** Floods the server and waits until its last flood line is in the log (read as history, not by the follower). */
     private void flood(ContainerRef ref) {
-        runtime.sendInput(ref, "flood " + FLOOD, soon());
+        flood(ref, FLOOD);
+    }
+
+    private void flood(ContainerRef ref, int n) {
+        runtime.sendInput(ref, "flood " + n, soon());
         await().atMost(PATIENCE)
-                .until(() -> texts(history(runtime, ref, LogRequest.history(1))).contains("line " + FLOOD));
+                .until(() -> texts(history(runtime, ref, LogRequest.history(1))).contains("line " + n));
     }
 
     private RecordFiles record(ContainerRef ref) {
@@ -101,7 +170,11 @@ class FollowFromTheCallTest extends RuntimeTest {
     }
 
     private static List<String> floodLines() {
-        return IntStream.rangeClosed(1, FLOOD).mapToObj(i -> "line " + i).toList();
+        return floodLines(FLOOD);
+    }
+
+    private static List<String> floodLines(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> "line " + i).toList();
     }
 
     private static final class Collected implements StreamSink<LogLine> {
