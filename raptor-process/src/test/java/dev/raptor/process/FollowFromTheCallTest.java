@@ -3,14 +3,12 @@ package dev.raptor.process;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
-import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.testing.CollectedLines;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -44,7 +42,7 @@ class FollowFromTheCallTest extends RuntimeTest {
         flood(ref);
         assertThat(files.logFiles().getLast().seq()).as("the flood rotated the log").isGreaterThan(newestAtCall);
 
-        Collected out = new Collected();
+        CollectedLines out = new CollectedLines();
         ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
         try {
             runtime.sendInput(ref, "stop", soon());
@@ -69,7 +67,7 @@ class FollowFromTheCallTest extends RuntimeTest {
         runtime.sendInput(ref, "stop", soon());
         assertThat(runtime.awaitExit(ref, soon())).as("stopped before the follower's thread runs").isPresent();
 
-        Collected out = new Collected();
+        CollectedLines out = new CollectedLines();
         ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
         try {
             assertThat(out.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the follow of a stopped server ends").isTrue();
@@ -90,37 +88,27 @@ class FollowFromTheCallTest extends RuntimeTest {
      */
     @Test
     void aFollowerHeldBackWhileTheServerWritesPastTheKeptFilesGetsEveryLineOnce() throws Exception {
-        ContainerRef ref = bootedWithALineBeforeTheCall();
-        RecordFiles files = record(ref);
-        long markedFile = files.logFiles().getLast().seq();
+        HeldBack h = heldBackThroughAFlood(HELD_FLOOD);
+        assertThat(h.files().logFiles()).as("the flood wrote more than the 3 files kept").hasSizeGreaterThan(3);
+        assertThat(h.files().logFiles().getFirst().seq()).as("the follower's file is held").isEqualTo(h.markedFile());
 
-        LogFollower follower = new LogFollower(files, ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
-        flood(ref, HELD_FLOOD);
-        assertThat(files.logFiles()).as("the flood wrote more than the 3 files kept").hasSizeGreaterThan(3);
-        assertThat(files.logFiles().getFirst().seq()).as("the follower's file is held").isEqualTo(markedFile);
-
-        Collected out = followToTheStop(ref, follower);
+        CollectedLines out = followToTheStop(h.ref(), h.follower());
 
         assertThat(out.texts()).as("nothing skipped").doesNotContain(ConsoleLog.SKIPPED);
         assertThat(out.texts().stream().filter(t -> t.startsWith("line ")).toList()).as("every flood line once, in order")
                 .containsExactlyElementsOf(floodLines(HELD_FLOOD));
         assertThat(out.texts().getLast()).isEqualTo("Stopping server");
-        assertThat(LogHolds.oldestHeld(files)).as("the hold ends with the follow").isEqualTo(-1);
+        assertThat(LogHolds.oldestHeld(h.files())).as("the hold ends with the follow").isEqualTo(-1);
     }
 
     /** A follower that stays behind past the pump's bound does not keep files forever, and is told what it lost. */
     @Test
     void aFollowerHeldBackPastTheBoundIsToldThatLinesWereSkipped() throws Exception {
-        ContainerRef ref = bootedWithALineBeforeTheCall();
-        RecordFiles files = record(ref);
-        long markedFile = files.logFiles().getLast().seq();
+        HeldBack h = heldBackThroughAFlood(PAST_THE_BOUND);
+        assertThat(h.files().logFiles()).as("at most twice the 3 kept, however far behind the follower is").hasSizeLessThanOrEqualTo(6);
+        assertThat(h.files().logFiles().getFirst().seq()).as("the follower's file went all the same").isGreaterThan(h.markedFile());
 
-        LogFollower follower = new LogFollower(files, ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
-        flood(ref, PAST_THE_BOUND);
-        assertThat(files.logFiles()).as("at most twice the 3 kept, however far behind the follower is").hasSizeLessThanOrEqualTo(6);
-        assertThat(files.logFiles().getFirst().seq()).as("the follower's file went all the same").isGreaterThan(markedFile);
-
-        Collected out = followToTheStop(ref, follower);
+        CollectedLines out = followToTheStop(h.ref(), h.follower());
 
         List<String> texts = out.texts();
         assertThat(texts.getFirst()).as("where its lines went: a marker, not silence").isEqualTo(ConsoleLog.SKIPPED);
@@ -132,9 +120,31 @@ class FollowFromTheCallTest extends RuntimeTest {
         assertThat(texts.getLast()).isEqualTo("Stopping server");
     }
 
+    /** A booted server, the log file its output ended in when a follow was asked for, and that follow. */
+    private record HeldBack(ContainerRef ref, RecordFiles files, long markedFile, LogFollower follower) {
+    }
+
+    /** A follow asked for on a booted server, whose thread does not run while the server floods {@code n} lines. */
+    private HeldBack heldBackThroughAFlood(int n) {
+        ContainerRef ref = bootedWithALineBeforeTheCall();
+        RecordFiles files = record(ref);
+        long markedFile = files.logFiles().getLast().seq();
+        return new HeldBack(ref, files, markedFile, madeBeforeAFlood(ref, n));
+    }
+
+    /**
+     * A follow with a tail of 0 asked for now (made on this thread, as {@link ProcessRuntime#logs} makes it), whose
+     * thread does not run while the server floods {@code n} lines.
+     */
+    private LogFollower madeBeforeAFlood(ContainerRef ref, int n) {
+        LogFollower follower = new LogFollower(record(ref), ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
+        flood(ref, n);
+        return follower;
+    }
+
     /** Starts {@code follower}'s thread now, stops the server and waits for the follow to end. */
-    private Collected followToTheStop(ContainerRef ref, LogFollower follower) throws InterruptedException {
-        Collected out = new Collected();
+    private CollectedLines followToTheStop(ContainerRef ref, LogFollower follower) throws InterruptedException {
+        CollectedLines out = new CollectedLines();
         ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
         try {
             runtime.sendInput(ref, "stop", soon());
@@ -175,24 +185,5 @@ class FollowFromTheCallTest extends RuntimeTest {
 
     private static List<String> floodLines(int n) {
         return IntStream.rangeClosed(1, n).mapToObj(i -> "line " + i).toList();
-    }
-
-    private static final class Collected implements StreamSink<LogLine> {
-        final List<LogLine> lines = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-
-        @Override
-        public void next(LogLine line) {
-            lines.add(line);
-        }
-
-        @Override
-        public void end(Throwable error) {
-            ended.countDown();
-        }
-
-        List<String> texts() {
-            return RuntimeTest.texts(lines);
-        }
     }
 }

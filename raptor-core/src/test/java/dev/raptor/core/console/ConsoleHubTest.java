@@ -396,15 +396,9 @@ class ConsoleHubTest extends RunningServerFixture {
      */
     @Test
     void aLineWrittenBetweenAnEmptyHistoryAndTheFollowIsDeliveredOnce() {
-        runs.setStartUnknown(id, ServerState.RUNNING, ref);
-        engine.on(FakeEngine.Verb.LOGS).forServer(id).once().then(() -> engine.emit(id, "between"));
-        ConsoleHub hub = hub();
         Recorder r = new Recorder();
-        ConsoleSubscription sub = hub.subscribe(id, r);
-        awaitFollowing();
-        emit("after ", 1, 2);
+        ConsoleSubscription sub = subscribedAcrossALineAfterTheHistoryRead(r, false);
 
-        await().atMost(HANG).until(() -> r.texts().contains("after 2"));
         assertThat(r.texts()).as("the line between the history read and the follow, once, then the rest").containsExactly("between",
                 "after 1", "after 2");
         assertThat(sub.history(10)).as("it came after the history").isEmpty();
@@ -413,18 +407,27 @@ class ConsoleHubTest extends RunningServerFixture {
 
     @Test
     void aLineWrittenBetweenAHistoryAndTheFollowIsDeliveredOnceAfterIt() {
-        runs.setStartUnknown(id, ServerState.RUNNING, ref);
         emit("old ", 1, 3);
-        engine.on(FakeEngine.Verb.LOGS).forServer(id).once().then(() -> engine.emit(id, "between", true)); // at the last stamp read
-        ConsoleHub hub = hub();
         Recorder r = new Recorder();
-        ConsoleSubscription sub = hub.subscribe(id, r);
-        awaitFollowing();
-        emit("after ", 1, 2);
+        ConsoleSubscription sub = subscribedAcrossALineAfterTheHistoryRead(r, true); // at the last stamp read
 
-        await().atMost(HANG).until(() -> r.texts().contains("after 2"));
         assertThat(r.texts()).containsExactly("between", "after 1", "after 2");
         assertThat(sub.history(10).stream().map(LogLine::text)).containsExactlyElementsOf(lines("old ", 1, 3));
+    }
+
+    /**
+     * Subscribes {@code r} to a run whose start is unknown while the server prints "between" the instant after the
+     * hub's history read (at the stamp of the line before it when {@code atTheLastStamp}), then "after 1" and
+     * "after 2" once the hub follows; returns when "after 2" has arrived.
+     */
+    private ConsoleSubscription subscribedAcrossALineAfterTheHistoryRead(Recorder r, boolean atTheLastStamp) {
+        runs.setStartUnknown(id, ServerState.RUNNING, ref);
+        engine.on(FakeEngine.Verb.LOGS).forServer(id).once().then(() -> engine.emit(id, "between", atTheLastStamp));
+        ConsoleSubscription sub = hub().subscribe(id, r);
+        awaitFollowing();
+        emit("after ", 1, 2);
+        await().atMost(HANG).until(() -> r.texts().contains("after 2"));
+        return sub;
     }
 
     @Test

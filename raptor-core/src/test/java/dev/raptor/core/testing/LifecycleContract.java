@@ -14,7 +14,6 @@ import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
-import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
@@ -127,31 +126,11 @@ public abstract class LifecycleContract {
     /** The server's whole log as its runtime reads it now. */
     protected List<LogLine> consoleLogLines(UUID id) throws InterruptedException {
         ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
-        Collected read = new Collected();
+        CollectedLines read = new CollectedLines();
         try (Subscription ignored = runtime.logs(c.ref(), LogRequest.history(-1), read)) {
             assertThat(read.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("log history ends").isTrue();
         }
         return read.lines;
-    }
-
-    /** What a log stream delivered, and whether it has ended. */
-    private static final class Collected implements StreamSink<LogLine> {
-        final List<LogLine> lines = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-
-        @Override
-        public void next(LogLine line) {
-            lines.add(line);
-        }
-
-        @Override
-        public void end(Throwable error) {
-            ended.countDown();
-        }
-
-        List<String> texts() {
-            return lines.stream().map(LogLine::text).toList();
-        }
     }
 
     protected List<String> activityMessages(UUID id) {
@@ -380,7 +359,7 @@ public abstract class LifecycleContract {
         ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
         int flood = 2000;
 
-        Collected followed = new Collected();
+        CollectedLines followed = new CollectedLines();
         try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), followed)) {
             runtime.sendInput(c.ref(), "flood " + flood, Deadline.in(HANG));
             assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE); // its stop command, read after the flood's
@@ -405,43 +384,46 @@ public abstract class LifecycleContract {
      */
     @Test
     void aFollowOfTheWholeLogAfterAHistoryReadDeliversTheLineWrittenBetweenThemOnce() throws Exception {
-        UUID id = create(gameServer());
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
-        List<String> history = consoleLines(id);
-        writtenBetween(id);
+        Window w = aLineWrittenAfterAHistoryRead();
 
-        List<String> expected = new ArrayList<>(history);
+        List<String> expected = new ArrayList<>(w.history().stream().map(LogLine::text).toList());
         expected.addAll(List.of("[Server] between the calls", "[Server] after the call", "Stopping server"));
-        assertThat(followToTheEnd(id, c, LogRequest.follow(-1))).as("the whole log, then new lines, each once, in order")
+        assertThat(followToTheEnd(w, LogRequest.follow(-1))).as("the whole log, then new lines, each once, in order")
                 .containsExactlyElementsOf(expected);
     }
 
     @Test
     void aFollowFromTheLastStampReadDeliversTheLineWrittenAfterTheHistoryReadOnce() throws Exception {
-        UUID id = create(gameServer());
-        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
-        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
-        List<LogLine> history = consoleLogLines(id);
-        Instant last = history.getLast().at();
-        long atLast = history.stream().filter(l -> l.at().equals(last)).count();
-        writtenBetween(id);
+        Window w = aLineWrittenAfterAHistoryRead();
+        Instant last = w.history().getLast().at();
+        long atLast = w.history().stream().filter(l -> l.at().equals(last)).count();
 
-        List<String> lines = followToTheEnd(id, c, LogRequest.followSince(last));
+        List<String> lines = followToTheEnd(w, LogRequest.followSince(last));
         assertThat(lines.subList((int) Math.min(atLast, lines.size()), lines.size()))
                 .as("after the %s line(s) at the last stamp read: every later line once, in order", atLast)
                 .containsExactly("[Server] between the calls", "[Server] after the call", "Stopping server");
     }
 
-    /** The server writes a line, after a history read and before the next call. */
-    private void writtenBetween(UUID id) throws InterruptedException {
+    /** A running server, its history as read, and a line it wrote after that read. */
+    private record Window(UUID id, ContainerInfo c, List<LogLine> history) {
+    }
+
+    /** Starts a server, reads its history, then has it write a line: after the history read, before any next call. */
+    private Window aLineWrittenAfterAHistoryRead() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        List<LogLine> history = consoleLogLines(id);
         fleet.sendCommand(id, "say between the calls");
         await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] between the calls"));
+        return new Window(id, c, history);
     }
 
     /** What a follow of {@code request} delivers while the server says one more line and stops. */
-    private List<String> followToTheEnd(UUID id, ContainerInfo c, LogRequest request) throws Exception {
-        Collected followed = new Collected();
+    private List<String> followToTheEnd(Window w, LogRequest request) throws Exception {
+        UUID id = w.id();
+        ContainerInfo c = w.c();
+        CollectedLines followed = new CollectedLines();
         try (Subscription ignored = runtime.logs(c.ref(), request, followed)) {
             runtime.sendInput(c.ref(), "say after the call", Deadline.in(HANG));
             await().atMost(HANG).until(() -> followed.texts().contains("[Server] after the call"));
