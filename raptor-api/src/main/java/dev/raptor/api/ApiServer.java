@@ -354,14 +354,6 @@ public final class ApiServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             QueuedThreadPool pool = new QueuedThreadPool();
             pool.setName("raptor-http");
-            // The pool's platform threads are Jetty's selectors and acceptor and the polled list's handlers: the API's
-            // latency under load. They ask for the highest Java priority (Jetty runs its acceptors two below). Linux
-            // JVMs ignore it unless started with -XX:ThreadPriorityPolicy=1 as root, which makes it nice -5 (but also
-            // raises the JVM's own GC, JIT and VM threads to -4); bin/raptord does not set that: on a busy machine the
-            // storm's counted run-queue waits of these threads did not fall with it (raptor-bench's storm with
-            // --daemon-jvm=-XX:ThreadPriorityPolicy=1 measures it again). They run briefly (headers parsed, a request
-            // handed on, the kept list written).
-            pool.setThreadsPriority(Thread.MAX_PRIORITY);
             // Jetty's selectors stay on platform threads; every request runs on its own virtual thread, but the polled
             // list (RequestThreads says why), and so do the WebSocket sessions' frames (Jetty's blocking tasks).
             java.util.concurrent.ExecutorService virtual = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raptor-request-", 0).factory());

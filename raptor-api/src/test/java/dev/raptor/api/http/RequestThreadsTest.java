@@ -71,20 +71,6 @@ class RequestThreadsTest {
     }
 
     @Test
-    void theApisPlatformThreadsAskForTheHighestPriority(@TempDir Path dir) throws Exception {
-        try (TestNode node = TestNode.onFakeEngine(dir)) {
-            assertThat(node.get("/api/v1/servers").status()).isEqualTo(200);
-            // the selectors, the acceptor and the polled list's handlers: bin/raptord makes the priority a nice value
-            List<Thread> platform = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> !t.isVirtual() && t.getName().startsWith("raptor-http-")).toList();
-            assertThat(platform).as("Jetty's platform threads of the API").isNotEmpty();
-            // Jetty runs its acceptors two below the pool's priority (its acceptorPriorityDelta), still above normal
-            assertThat(platform).allSatisfy(t -> assertThat(t.getPriority()).as(t.getName())
-                    .isEqualTo(t.getName().contains("-acceptor-") ? Thread.MAX_PRIORITY - 2 : Thread.MAX_PRIORITY));
-        }
-    }
-
-    @Test
     void onlyThePolledRequestsRunOnPlatformThreads() throws Exception {
         try (Serving s = new Serving(Executors.newVirtualThreadPerTaskExecutor()::execute)) {
             assertThat(s.call("GET", "/polled")).isEqualTo("200 virtual=false");
