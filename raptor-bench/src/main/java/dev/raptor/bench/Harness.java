@@ -129,7 +129,9 @@ public final class Harness {
         System.out.println("               --cpu-weight=1000 (daemon and harness each in a cgroup with raptord.service's CPUWeight; 0: leave"
                 + " them where they are, to compare)");
         System.out.println("storm options: --servers=100  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
-                + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)");
+                + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)"
+                + "  --burst=threads (the recreates from a virtual thread each on RaptorClient, as before 2026-12-06 19:45; default:"
+                + " all at once from one thread, one connection each)");
         System.out.println("lifecycle options: --rounds=50 --warmup=20  --stop-stamps=1 (each stop split by the engine's kill/die"
                 + " events: signal delivery, the game server's exit, the exit's delivery and answer, the remove's wait)");
         System.out.println("process options: --rounds=50 --warmup=100  --step-cpu=1 (the daemon's CPU in each step, its threads' run time read"

@@ -54,6 +54,23 @@ final class StormPolls {
                 slow, Samples.ms(floorNanos), Samples.ms(took), Samples.ms(waited));
     }
 
+    /** The polls sent within [{@code from}, {@code to}): how many, the slowest, and the poller's wait for a CPU in them. */
+    String within(long from, long to) {
+        int n = 0;
+        long max = 0;
+        long waited = 0;
+        for (int i = 0; i < size; i++) {
+            long sent = polls[3 * i];
+            if (sent >= from && sent < to) {
+                n++;
+                max = Math.max(max, polls[3 * i + 1] - sent);
+                waited += Math.max(0, polls[3 * i + 2]);
+            }
+        }
+        return String.format(Locale.ROOT, "%d, the slowest %s, the poller waited for a CPU %s in them together", n, Samples.ms(max),
+                Samples.ms(waited));
+    }
+
     /**
      * The {@code count} slowest polls, slowest first, each with its start in the storm, the poller's wait for a CPU and,
      * when {@code stamps} is the daemon's stamp file, where the rest went.

@@ -66,7 +66,8 @@ public final class StormScenario implements Scenario {
                      .credential(daemon.apiKey()).requestTimeout(REQUEST_TIMEOUT).build();
              // --poller=socket: one blocking socket read by the polling thread itself, to tell the client's threads' time apart
              SocketPoller socketPoller = "socket".equals(bench.option("poller", "client"))
-                     ? new SocketPoller(daemon.port(), daemon.apiKey(), REQUEST_TIMEOUT) : null) {
+                     ? new SocketPoller(daemon.port(), daemon.apiKey(), REQUEST_TIMEOUT) : null;
+             BurstSender burst = new BurstSender(daemon.port(), daemon.apiKey(), n)) {
             Poll get = socketPoller != null ? socketPoller::poll : () -> {
                 try {
                     poller.servers().listJson(ServerQuery.all());
@@ -79,6 +80,10 @@ public final class StormScenario implements Scenario {
                 }
             };
             System.out.println("storm: polling with " + (socketPoller != null ? "one blocking socket (--poller=socket)" : "RaptorClient"));
+            // --burst=threads: the recreates sent as before 2026-12-06 19:45, a virtual thread each on RaptorClient
+            boolean threadsBurst = "threads".equals(bench.option("burst", "async"));
+            long[] burstSpread = {-1, -1};
+            List<String> burstOperations = Collections.synchronizedList(new ArrayList<>());
             int failed = Parallel.run(n, 16, SETUP_LIMIT, "create+start", i -> {
                 UUID id = Calls.create(api, bench.idleServer("storm-" + i));
                 ids.add(id);
@@ -135,14 +140,23 @@ public final class StormScenario implements Scenario {
             dev.raptor.bench.stats.RunQueue runQueue = dev.raptor.bench.stats.RunQueue.start();
             String loadBefore = loadavg();
             dev.raptor.bench.stats.RunDelay pollerDelay = dev.raptor.bench.stats.RunDelay.ofCallingThread();
+            List<BurstSender.Call> recreateCalls = threadsBurst ? List.of() : recreates(ids);
             double stormFrom = uptime(daemon);
             stormStart = System.nanoTime();
+            BurstWindow burstWindow = BurstWindow.start(daemon.pid(), stormStart);
             Thread storm0 = Thread.ofVirtual().start(() -> {
                 try {
-                    recreateFailures.set(Parallel.run(ids.size(), ids.size(), STORM_LIMIT, "recreate", i -> {
-                        Calls.patchApplyNow(api, ids.get(i), ServerPatch.of()
-                                .with("environment", java.util.Map.of("BOOT_DELAY", "0", "STORM", Integer.toString(i))));
-                    }));
+                    if (threadsBurst) {
+                        recreateFailures.set(Parallel.run(ids.size(), ids.size(), STORM_LIMIT, "recreate", i -> {
+                            Calls.patchApplyNow(api, ids.get(i), recreatePatch(i));
+                        }));
+                    } else {
+                        BurstSender.Outcome sent = burst.send(recreateCalls, STORM_LIMIT, "recreate");
+                        recreateFailures.set(sent.failed());
+                        burstSpread[0] = sent.spreadNanos();
+                        burstSpread[1] = sent.firstWrittenNanos();
+                        burstOperations.addAll(sent.operations());
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -154,6 +168,17 @@ public final class StormScenario implements Scenario {
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
+            if (threadsBurst) {
+                System.out.println("storm: the " + ids.size() + " PATCH ?apply=now sent from a virtual thread each on RaptorClient "
+                        + "(--burst=threads: at most 64 connections, Jetty's default; the rest waited for an earlier answer)");
+            } else {
+                System.out.printf(java.util.Locale.ROOT, "storm: the %d PATCH ?apply=now sent at once from one thread (up to %d connections); "
+                        + "the first written whole %s after the storm's start, the last %s after the first%n", ids.size(), ids.size(),
+                        burstSpread[1] < 0 ? "?" : Samples.ms(burstSpread[1]), burstSpread[0] < 0 ? "?" : Samples.ms(burstSpread[0]));
+            }
+            for (String line : burstWindow.report(stormPolls)) {
+                System.out.println("storm: " + line);
+            }
             runQueue.close();
             if (pollerDelay != null) {
                 pollerDelay.close();
@@ -177,6 +202,11 @@ public final class StormScenario implements Scenario {
                     dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()) - cpu0[1],
                     dev.raptor.bench.stats.ProcessCpu.seconds(dockerd) - cpu0[2]);
             java.util.Map<String, String> after = containers(api);
+            // the recreates' answers are 200 whatever the recreate's outcome: what the servers are in afterwards says it
+            System.out.println("storm: the servers after the recreates: " + states(api));
+            if (!burstOperations.isEmpty()) {
+                System.out.println("storm: the recreates' operations as the daemon reports them: " + outcomes(api, burstOperations));
+            }
             long recreated = before.entrySet().stream()
                     .filter(e -> after.get(e.getKey()) != null && !after.get(e.getKey()).equals(e.getValue())).count();
             System.out.println("storm: idle " + idle.summary() + ", timeouts " + idleTimeouts[0]);
@@ -225,6 +255,64 @@ public final class StormScenario implements Scenario {
                 System.out.println("storm: " + stormPolls.toTheDaemon(100_000_000L, stamps));
             }
         }
+    }
+
+    /** The storm's change to server {@code i}: its environment, so that {@code ?apply=now} recreates its container. */
+    private static ServerPatch recreatePatch(int i) {
+        return ServerPatch.of().with("environment", java.util.Map.of("BOOT_DELAY", "0", "STORM", Integer.toString(i)));
+    }
+
+    /** One {@code PATCH ?apply=now} per server, each waiting for its recreate as {@link Calls#patchApplyNow} does. */
+    private static List<BurstSender.Call> recreates(List<UUID> ids) {
+        List<BurstSender.Call> out = new ArrayList<>(ids.size());
+        String wait = "?apply=now&timeout=" + dev.raptor.wire.server.Seconds.of(Calls.OPERATION_LIMIT).toPlainString();
+        for (int i = 0; i < ids.size(); i++) {
+            out.add(new BurstSender.Call(org.eclipse.jetty.http.HttpMethod.PATCH, "/servers/" + ids.get(i) + wait,
+                    ServerPatch.MEDIA_TYPE, dev.raptor.wire.json.WireJson.writeBytes(recreatePatch(i))));
+        }
+        return out;
+    }
+
+    /** How many servers are in each state, and how many name a last error (the first one's quoted). */
+    private static String states(RaptorClient api) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        int errors = 0;
+        String firstError = null;
+        for (var s : api.servers().list().servers()) {
+            counts.merge(s.state(), 1, Integer::sum);
+            if (s.lastError() != null) {
+                errors++;
+                firstError = firstError == null ? s.lastError() : firstError;
+            }
+        }
+        return counts + ", " + errors + " with a last error" + (firstError == null ? "" : " (first: " + firstError + ")");
+    }
+
+    /** How many of the operations ({@code Operation-Location}s) ended how, with the first message of each kind. */
+    private static String outcomes(RaptorClient api, List<String> locations) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        java.util.Map<String, String> first = new java.util.TreeMap<>();
+        for (String location : locations) {
+            String status;
+            String message = null;
+            if (location == null) {
+                status = "no Operation-Location";
+            } else {
+                try {
+                    dev.raptor.wire.operation.OperationDocument op = api.operations().get(location.substring(location.lastIndexOf('/') + 1));
+                    status = op.status();
+                    message = op.reason() + (op.problem() == null ? "" : " " + op.problem());
+                } catch (RuntimeException e) {
+                    status = "unreadable";
+                    message = e.getMessage();
+                }
+            }
+            counts.merge(status, 1, Integer::sum);
+            if (message != null && !"done".equals(status)) {
+                first.putIfAbsent(status, message.length() > 300 ? message.substring(0, 300) : message);
+            }
+        }
+        return counts + (first.isEmpty() ? "" : "; first of each: " + first);
     }
 
     /** The first three fields of {@code /proc/loadavg} and its runnable/all count, e.g. {@code 1.20 1.05 0.90 3/812}. */

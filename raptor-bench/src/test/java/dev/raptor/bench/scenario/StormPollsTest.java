@@ -33,6 +33,17 @@ class StormPollsTest {
     }
 
     @Test
+    void theBurstsWindowCountsOnlyThePollsSentInIt() {
+        StormPolls polls = new StormPolls();
+        polls.add(1_000 * MS, 1_080 * MS, 30 * MS); // in the window, the slowest
+        polls.add(1_500 * MS, 1_510 * MS, -1); // in the window, its wait unknown: counted as none
+        polls.add(2_000 * MS, 2_500 * MS, 400 * MS); // sent as the window ends: not in it
+
+        assertThat(polls.within(1_000 * MS, 2_000 * MS)).isEqualTo("2, the slowest 80.0 ms, the poller waited for a CPU 30.0 ms in "
+                + "them together");
+    }
+
+    @Test
     void toTheDaemonSplitsAtTheSelectorAndReadTaskStampsAndAStaleSelectorStampIsNotCounted(@TempDir Path dir) throws Exception {
         StormPolls polls = new StormPolls();
         polls.add(1_000 * MS, 1_500 * MS, 0); // slow: the selector woke 5 ms after the send, its read task ran 400 ms later
