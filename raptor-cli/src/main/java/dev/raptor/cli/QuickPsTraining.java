@@ -53,13 +53,24 @@ final class QuickPsTraining {
     private QuickPsTraining() {
     }
 
+    /** Whether {@code args} asks for this training (the hidden verb {@code __aot-training-ps}). */
+    static boolean handles(String[] args) {
+        return args.length == 1 && args[0].equals("__aot-training-ps");
+    }
+
+    /*
+     * The cache holds every class this run loads, and each ps loads them all at its start: so the training's own
+     * scaffolding uses nothing a ps does not (checked by RaptorctlAgainstLiveDaemonTest with a class-load log). No lambda
+     * (the canned daemon is a Runnable of its own), no Files.createTempDirectory (its random names start a SecureRandom
+     * of the default algorithm, SHA-1 mixing and its message digests), and RaptorctlMain halts after it as after a ps.
+     */
     static int run(PrintWriter err) {
         try {
-            Path dir = Files.createTempDirectory("raptorctl-aot-ps");
+            Path dir = ownDirectory();
             Path socket = dir.resolve("raptor.sock");
             try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 daemon.bind(UnixDomainSocketAddress.of(socket));
-                Thread server = new Thread(() -> serve(daemon), "raptorctl-aot-ps-daemon");
+                Thread server = new Thread(new CannedDaemon(daemon), "raptorctl-aot-ps-daemon");
                 server.setDaemon(true);
                 server.start();
                 Map<String, String> env = Map.of("RAPTOR_SOCKET", socket.toString());
@@ -100,6 +111,31 @@ final class QuickPsTraining {
         long[] seconds = {0, 1, 30, 60, 5 * 60, 3_600, 5 * 3_600, 3 * 86_400, 3 * 7 * 86_400, 3 * 30 * 86_400, 3 * 365 * 86_400L};
         for (long s : seconds) {
             Human.duration(Duration.ofSeconds(s));
+        }
+    }
+
+    /**
+     * A new directory of this run's own under the JDK's temporary directory (mode as the umask leaves it: it holds the
+     * canned daemon's socket for the second of the training). Named by the clock, tried again when the name is taken.
+     */
+    private static Path ownDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Files.createDirectory(tmp.resolve("raptorctl-aot-ps-" + System.nanoTime()));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The canned daemon's thread. */
+    private record CannedDaemon(ServerSocketChannel daemon) implements Runnable {
+        @Override
+        public void run() {
+            serve(daemon);
         }
     }
 

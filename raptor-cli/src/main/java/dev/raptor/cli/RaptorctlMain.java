@@ -22,12 +22,14 @@ public final class RaptorctlMain {
         // a plain ps asks the daemon first of all, on a thread of its own, while this one sets up its output (QuickPs)
         SocketGet.Pending asked = QuickPs.handles(args) ? QuickPs.askFirst(env) : null;
         int code = run(args, env, System.in, System.out, System.err, Terminal.detect(), asked);
-        if (QuickPs.handles(args)) {
+        if (QuickPs.handles(args) || QuickPsTraining.handles(args)) {
             // System.exit logs the exit to System.Logger "java.lang.Runtime" (JDK 17+), whose first use looks for a
             // logging backend with a ServiceLoader over the class path: raptorctl.jar opened and its 3,600 entries
             // indexed, interpreted, for a line nobody reads (a fifth of a quick ps once nothing else opens the jar).
             // A plain ps (quick or through its fallback client) registers no shutdown hook, so halting once the output
-            // is flushed ends it as exit would.
+            // is flushed ends it as exit would. The ps cache's training ends the same way: an AOT cache holds every class its
+            // training loaded and a JVM loads them all at each start, so an exit logged there put the logger's ~30 classes
+            // into every ps for nothing.
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(code);
@@ -47,7 +49,7 @@ public final class RaptorctlMain {
         PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            if (args.length == 1 && args[0].equals("__aot-training-ps")) {
+            if (QuickPsTraining.handles(args)) {
                 return QuickPsTraining.run(stderr); // bin/raptorctl's cache for ps, before picocli is loaded
             }
             if (QuickPs.handles(args)) {

@@ -273,6 +273,29 @@ class RaptorctlAgainstLiveDaemonTest {
     }
 
     @Test
+    void binRaptorctlPsLoadsNoClassOfItsCachesTrainingScaffolding(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "lean-cache-on", "ps");
+        // a JVM loads every class of its AOT cache at start, needed or not: what the ps cache's training used for itself
+        // (an exit logged to System.Logger, a temporary directory named by a SecureRandom and its SHA-1 digests, a lambda)
+        // was loaded by every ps, some 60 classes and half a megabyte of cache (see raptor-bench/README.md)
+        List<String> loaded = logOfLaunched(tree, expected, "class+load", "ps");
+        assertThat(loaded).as("classes loaded by bin/raptorctl ps")
+                .anyMatch(l -> l.contains("dev.raptor.cli.QuickPs ") && l.contains("shared objects file"))
+                .noneMatch(l -> l.contains("jdk.internal.logger.BootstrapLogger ") || l.contains("java.nio.file.TempFileHelper ")
+                        || l.contains("java.security.MessageDigest ") || l.contains("dev.raptor.cli.QuickPsTraining$$Lambda"));
+    }
+
+    @Test
+    void binRaptorctlReplaysNoTrainingItsCachesDoNotHold(@TempDir Path tree) throws Exception {
+        String expected = checkoutWithItsPsCacheTrained(tree, "no-replay-on", "ps");
+        // the caches are trained without method profiles (-XX:-AOTRecordTraining), and a JVM given one still starts a
+        // "Training replay" thread that every class initialisation notifies (~1 ms of CPU of a ps, a third thread)
+        String flags = launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "ps");
+        assertThat(flags).as("bin/raptorctl ps's final JVM flags").containsPattern("bool AOTReplayTraining += +false ")
+                .endsWith(expected);
+    }
+
+    @Test
     void binRaptorctlPsLeavesTheCodeOfAShortListToTheInterpreter(@TempDir Path tree) throws Exception {
         String expected = checkoutWithItsPsCacheTrained(tree, "interpreted-on", "ps");
         // C1 compiles a method once it has run a few hundred times: in a ps of a few servers that was ~90 methods (the JDK's
@@ -292,9 +315,14 @@ class RaptorctlAgainstLiveDaemonTest {
 
     /** The lines of a class-initialisation log of {@code tree/bin/raptorctl args}, after checking that it printed {@code expected}. */
     private List<String> classesInitialisedByLaunched(Path tree, String expected, String... args) throws Exception {
-        Path initLog = Files.createTempFile(tree, "class-init", ".log");
-        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:class+init=info:file=" + initLog), args)).isEqualTo(expected);
-        return Files.readAllLines(initLog);
+        return logOfLaunched(tree, expected, "class+init", args);
+    }
+
+    /** The lines of the JVM's {@code tags} log (e.g. {@code class+load}) of {@code tree/bin/raptorctl args}, which printed {@code expected}. */
+    private List<String> logOfLaunched(Path tree, String expected, String tags, String... args) throws Exception {
+        Path log = Files.createTempFile(tree, tags.replace('+', '-'), ".log");
+        assertThat(launched(tree, Map.of("RAPTORCTL_JAVA_OPTS", "-Xlog:" + tags + "=info:file=" + log), args)).isEqualTo(expected);
+        return Files.readAllLines(log);
     }
 
     /** The Java methods a run compiled, from its {@code jit+compilation} log (native wrappers are not compilations of code). */
