@@ -1,6 +1,7 @@
 package dev.raptor.metrics;
 
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.ServerSpec;
@@ -83,7 +84,7 @@ public final class MeteredStore implements ServerStore {
     }
 
     @Override
-    public StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+    public StoredServer setDesiredState(UUID id, DesiredState desired, PendingOperation begun) {
         return timed("desired_state", () -> delegate.setDesiredState(id, desired, begun));
     }
 
@@ -95,6 +96,11 @@ public final class MeteredStore implements ServerStore {
     @Override
     public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending) {
         return timed("delete", () -> delegate.delete(id, pending));
+    }
+
+    @Override
+    public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending, FinishedOperation answered) {
+        return timed("delete", () -> delegate.delete(id, pending, answered));
     }
 
     @Override
@@ -121,6 +127,12 @@ public final class MeteredStore implements ServerStore {
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
         return timed("activity", () -> delegate.appendActivity(server, type, message, details));
+    }
+
+    @Override
+    public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details,
+                                        FinishedOperation answered) {
+        return timed("activity", () -> delegate.appendActivity(server, type, message, details, answered));
     }
 
     @Override

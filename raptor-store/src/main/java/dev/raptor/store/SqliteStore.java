@@ -9,7 +9,9 @@ import dev.raptor.core.archive.ImportPlan;
 import dev.raptor.core.archive.ImportReport;
 import dev.raptor.core.archive.StateArchive;
 import dev.raptor.core.node.PendingRemoval;
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.Durability;
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
@@ -245,21 +247,49 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     }
 
     /**
-     * {@inheritDoc} One synced commit holds the operation's pending row and the desired state (the row alone when the
-     * server already has that desired state); a server that does not exist gets neither.
+     * {@inheritDoc} One synced commit holds the operation's pending row and the desired state. When the server already
+     * has that desired state, the row alone is committed without a sync of its own ({@link Database#commitUnsynced}):
+     * the action's next synced commit (a delete's removal) puts it on disk, and {@code begun} syncs it before an answer
+     * names the operation if none has. A server that does not exist gets neither.
      */
     @Override
-    public StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+    public StoredServer setDesiredState(UUID id, DesiredState desired, PendingOperation begun) {
         if (begun == null) {
             return setDesiredState(id, desired);
         }
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(desired, "desired");
-        return db.write("set desired state of server " + id + " for operation " + begun.id(), c -> {
+        String operation = "set desired state of server " + id + " for operation " + begun.record().id();
+        if (servers.find(id).map(StoredServer::desired).orElse(null) == desired) {
+            try {
+                Database.Committed<StoredServer> alone = db.commitUnsynced(operation, c -> {
+                    StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
+                    if (current.desired() != desired) {
+                        throw new DesiredStateMoved(); // changed since it was read: the intent is a write to sync
+                    }
+                    OperationRecords.begin(c, begun.record());
+                    return current;
+                });
+                begun.committed(db.durability(alone.number()));
+                return alone.value();
+            } catch (DesiredStateMoved moved) {
+                // rolled back: written and synced below
+            }
+        }
+        StoredServer written = db.write(operation, c -> {
             StoredServer current = servers.committed(c, id).orElseThrow(() -> new ServerNotFoundException(id));
-            OperationRecords.begin(c, begun);
+            OperationRecords.begin(c, begun.record());
             return current.desired() == desired ? current : writeDesired(c, id, desired);
         });
+        begun.committed(Durability.ON_DISK);
+        return written;
+    }
+
+    /** The desired state changed between the read that chose an unsynced write and its transaction. */
+    private static final class DesiredStateMoved extends RuntimeException {
+        DesiredStateMoved() {
+            super(null, null, false, false);
+        }
     }
 
     private StoredServer writeDesired(Connection c, UUID id, DesiredState desired) throws SQLException {
@@ -283,8 +313,17 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     /** {@inheritDoc} The record is written only when the server existed, in the transaction that deletes it. */
     @Override
     public boolean delete(UUID id, PendingRemoval.Target pending) {
+        return delete(id, pending, null);
+    }
+
+    /** {@inheritDoc} One synced commit: the removal, the record of the files left on a node, the answer and its prune. */
+    @Override
+    public boolean delete(UUID id, PendingRemoval.Target pending, FinishedOperation answered) {
         Objects.requireNonNull(id, "id");
         return db.write("delete server " + id, c -> {
+            if (answered != null) {
+                OperationRecords.finishAndPrune(c, answered);
+            }
             boolean existed = deleteServer(c, id);
             if (existed && pending != null) {
                 long now = now().toEpochMilli();
@@ -368,6 +407,20 @@ public final class SqliteStore implements ServerStore, StateArchive, AutoCloseab
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
         return appendActivity(server, type, message, details, true);
+    }
+
+    /** {@inheritDoc} One synced commit: the entry, the answer and its prune. */
+    @Override
+    public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details,
+                                        FinishedOperation answered) {
+        if (answered == null) {
+            return appendActivity(server, type, message, details);
+        }
+        SqlWork<ActivityEntry> insert = activityInsert(server, type, message, details);
+        return db.write("append activity of server " + server + " with the answer of operation " + answered.answer().id(), c -> {
+            OperationRecords.finishAndPrune(c, answered);
+            return insert.apply(c);
+        });
     }
 
     /** {@inheritDoc} Committed with {@link Database#writeUnsynced}: the next synced commit puts it on disk. */

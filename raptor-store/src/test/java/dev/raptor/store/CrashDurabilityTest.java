@@ -5,7 +5,8 @@ import dev.raptor.core.operation.OperationStatus;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.StoredServer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * power loss is {@code synchronous=FULL}'s job, checked in {@link SqliteStoreTest}.)
  */
 class CrashDurabilityTest {
+    /** At least this many acknowledgements before the kill. */
     private static final int ACKNOWLEDGEMENTS_BEFORE_KILL = 300;
 
     @TempDir
@@ -41,8 +44,14 @@ class CrashDurabilityTest {
     private record Ack(String step, UUID server, String value) {
     }
 
-    @Test
-    void everyAcknowledgedWriteSurvivesASigkill() throws Exception {
+    /**
+     * Killed after {@code acks} acknowledgements: the writer's loop acknowledges 23 writes every 4 servers, so these land
+     * the kill in different steps of it (an intent, an answer with its state, a delete with its answer...).
+     */
+    @ParameterizedTest(name = "killed after {0} acknowledgements")
+    @ValueSource(ints = {ACKNOWLEDGEMENTS_BEFORE_KILL, ACKNOWLEDGEMENTS_BEFORE_KILL + 5, ACKNOWLEDGEMENTS_BEFORE_KILL + 11,
+            ACKNOWLEDGEMENTS_BEFORE_KILL + 18})
+    void everyAcknowledgedWriteSurvivesASigkill(int killAfter) throws Exception {
         Path stderr = dataDir.resolveSibling(dataDir.getFileName() + "-child-stderr.log");
         Process child = new ProcessBuilder(javaCommand(), "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
                 "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "logback-test.xml"),
@@ -51,18 +60,26 @@ class CrashDurabilityTest {
                 .start();
         List<Ack> acks = new ArrayList<>();
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> readAcknowledgements(child, acks, stderr));
+            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> readAcknowledgements(child, acks, stderr, killAfter));
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(acks).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGEMENTS_BEFORE_KILL);
+        assertThat(acks).hasSizeGreaterThanOrEqualTo(killAfter);
 
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             assertThat(store.checkIntegrity()).isEmpty();
             Map<UUID, List<Ack>> byServer = new LinkedHashMap<>();
             acks.forEach(a -> byServer.computeIfAbsent(a.server(), k -> new ArrayList<>()).add(a));
             byServer.forEach((id, steps) -> {
+                if (steps.stream().anyMatch(a -> a.step().equals("deleted"))) {
+                    // the removal and the delete's answer are one commit, acknowledged after it
+                    assertThat(store.find(id)).as("deleted server %s", id).isEmpty();
+                    assertThat(store.operationRecords().find(CrashWriter.deleteId(id))).as("delete of %s", id).get()
+                            .satisfies(r -> assertThat(r.status()).isEqualTo(OperationStatus.DONE))
+                            .satisfies(r -> assertThat(r.state()).isEqualTo("offline"));
+                    return;
+                }
                 StoredServer stored = store.find(id).orElseThrow(() -> new AssertionError("acknowledged server " + id + " is gone"));
                 for (Ack a : steps) {
                     switch (a.step()) {
@@ -83,6 +100,13 @@ class CrashDurabilityTest {
                         case "operation" -> assertThat(store.operationRecords().find(a.value()))
                                 .as("operation %s", a.value()).get().extracting(OperationRecord::status)
                                 .isEqualTo(OperationStatus.PENDING);
+                        case "answered" -> {
+                            String[] opAndEntry = a.value().split("/");
+                            assertThat(store.operationRecords().find(opAndEntry[0])).as("answer of %s", opAndEntry[0]).get()
+                                    .satisfies(r -> assertThat(r.status()).isEqualTo(OperationStatus.DONE))
+                                    .satisfies(r -> assertThat(r.state()).isEqualTo("running"));
+                            assertThat(entries(store, id)).extracting(ActivityEntry::id).contains(Long.parseLong(opAndEntry[1]));
+                        }
                         case "activity", "passing" -> assertThat(entries(store, id))
                                 .extracting(ActivityEntry::id).contains(Long.parseLong(a.value()));
                         default -> throw new AssertionError("unknown step " + a);
@@ -95,16 +119,30 @@ class CrashDurabilityTest {
                 assertThat(entries(store, s.id())).as("activity of %s", s.id()).extracting(ActivityEntry::message)
                         .contains("server created");
             }
-            // An operation's pending record and the desired state it asks for are one commit: both or neither.
+            // An operation's pending record and the desired state it asks for are one commit: both or neither. Its answer
+            // and the entry of the state its action ends in are one commit too, and so are a removal and its answer.
             for (StoredServer s : store.list()) {
                 if (s.id().getLeastSignificantBits() % 2 == 1) {
-                    assertThat(store.operationRecords().find(CrashWriter.startId(s.id())).isPresent())
+                    Optional<OperationRecord> start = store.operationRecords().find(CrashWriter.startId(s.id()));
+                    assertThat(start.isPresent())
                             .as("start operation of %s is there exactly when its desired state is", s.id())
                             .isEqualTo(s.desired() == DesiredState.RUNNING);
+                    assertThat(start.filter(OperationRecord::finished).isPresent())
+                            .as("start of %s is answered exactly when the entry of the state it ends in is there", s.id())
+                            .isEqualTo(entries(store, s.id()).stream().anyMatch(e -> e.message().equals(CrashWriter.SETTLED)));
+                    assertThat(store.operationRecords().find(CrashWriter.deleteId(s.id())).filter(OperationRecord::finished))
+                            .as("a server still there has no answered delete: %s", s.id()).isEmpty();
                 }
             }
-            assertThat(store.list()).as("a server for every acknowledged one, and at most the one cut short")
-                    .hasSizeBetween(byServer.size(), byServer.size() + 1);
+            for (UUID id : byServer.keySet()) {
+                if (store.find(id).isEmpty()) {
+                    assertThat(store.operationRecords().find(CrashWriter.deleteId(id))).as("a server gone was deleted: %s", id)
+                            .get().extracting(OperationRecord::status).isEqualTo(OperationStatus.DONE);
+                }
+            }
+            long kept = byServer.values().stream().filter(steps -> steps.stream().noneMatch(a -> a.step().equals("deleted"))).count();
+            assertThat(store.list()).as("a server for every acknowledged one not deleted, give or take the one cut short")
+                    .hasSizeBetween((int) kept - 1, (int) kept + 1);
         }
     }
 
@@ -113,7 +151,7 @@ class CrashDurabilityTest {
     }
 
     /** Reads acknowledgements until enough arrived, kills the child, then drains what it printed before dying. */
-    private static void readAcknowledgements(Process child, List<Ack> acks, Path stderr) throws IOException {
+    private static void readAcknowledgements(Process child, List<Ack> acks, Path stderr, int killAfter) throws IOException {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             boolean killed = false;
@@ -122,7 +160,7 @@ class CrashDurabilityTest {
                 if (f.length == 5 && f[0].equals("ACK") && f[4].equals("END")) {
                     acks.add(new Ack(f[1], UUID.fromString(f[2]), f[3]));
                 }
-                if (!killed && acks.size() >= ACKNOWLEDGEMENTS_BEFORE_KILL) {
+                if (!killed && acks.size() >= killAfter) {
                     // SIGKILL, in the middle of whatever write comes next. Through the handle: Process.destroyForcibly()
                     // would also close our end of the pipe, losing acknowledgements printed just before the kill.
                     child.toHandle().destroyForcibly();

@@ -2,6 +2,7 @@ package dev.raptor.store;
 
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.server.Specs;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
@@ -241,15 +242,71 @@ class SqliteStoreTest {
     }
 
     @Test
-    void anIntentThatChangesNothingStillSyncsItsOperationsRecord() {
+    void anIntentThatChangesNothingCommitsItsOperationsRecordWithoutASyncUntilItIsAskedFor() {
         StoredServer created = store.create(Specs.minecraft("lobby"));
         StoredServer running = store.setDesiredState(created.id(), DesiredState.RUNNING);
         long syncs = store.syncedCommits();
+        PendingOperation again = pending("op-again", created.id());
 
-        assertThat(store.setDesiredState(created.id(), DesiredState.RUNNING, pending("op-again", created.id()))).isEqualTo(running);
+        assertThat(store.setDesiredState(created.id(), DesiredState.RUNNING, again)).isEqualTo(running);
 
-        assertThat(store.syncedCommits() - syncs).as("the record, synced on its own").isEqualTo(1);
-        assertThat(store.operationRecords().find("op-again")).isPresent();
+        assertThat(store.syncedCommits() - syncs).as("the record alone: no sync of its own").isZero();
+        assertThat(store.operationRecords().find("op-again")).as("committed: readers see it").isPresent();
+        again.onDisk();
+        assertThat(store.syncedCommits() - syncs).as("synced when asked for").isEqualTo(1);
+        again.onDisk();
+        assertThat(store.syncedCommits() - syncs).as("once").isEqualTo(1);
+    }
+
+    @Test
+    void aLaterSyncedCommitPutsAnUnsyncedOperationsRecordOnDisk() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        PendingOperation delete = pending("op-delete", created.id());
+        store.setDesiredState(created.id(), DesiredState.STOPPED, delete); // a stopped server's delete: no change
+        long syncs = store.syncedCommits();
+
+        store.appendActivity(created.id(), "test", "a synced commit after it", Map.of());
+        delete.onDisk();
+
+        assertThat(store.syncedCommits() - syncs).as("the entry's sync only: nothing more for the record").isEqualTo(1);
+    }
+
+    @Test
+    void anOperationsAnswerRidesInTheCommitOfTheStateItsActionEndsIn() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        PendingOperation start = pending("op-start", created.id());
+        store.setDesiredState(created.id(), DesiredState.RUNNING, start);
+        long syncs = store.syncedCommits();
+        long commits = store.commits();
+
+        var answer = start.done("running");
+        ActivityEntry entry = store.appendActivity(created.id(), "state", "starting -> running: process running", Map.of(), answer);
+
+        assertThat(store.commits() - commits).as("one commit").isEqualTo(1);
+        assertThat(store.syncedCommits() - syncs).as("one sync").isEqualTo(1);
+        store.close();
+        store = SqliteStore.open(dataDir);
+        assertThat(store.operationRecords().find("op-start")).contains(answer.answer());
+        assertThat(store.activity(created.id(), Long.MAX_VALUE, 10)).extracting(ActivityEntry::id).contains(entry.id());
+    }
+
+    @Test
+    void aDeletesAnswerRidesInTheRemovalsCommit() {
+        StoredServer created = store.create(Specs.minecraft("lobby"));
+        PendingOperation delete = pending("op-delete", created.id());
+        store.setDesiredState(created.id(), DesiredState.STOPPED, delete);
+        long syncs = store.syncedCommits();
+
+        assertThat(store.delete(created.id(), null, delete.done("offline"))).isTrue();
+
+        assertThat(store.syncedCommits() - syncs).as("the removal and the answer: one sync").isEqualTo(1);
+        store.close();
+        store = SqliteStore.open(dataDir);
+        assertThat(store.find(created.id())).isEmpty();
+        assertThat(store.operationRecords().find("op-delete")).get().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(OperationStatus.DONE);
+            assertThat(r.state()).isEqualTo("offline");
+        });
     }
 
     @Test
@@ -262,8 +319,9 @@ class SqliteStoreTest {
         assertThat(store.operationRecords().find("op-lost")).isEmpty();
     }
 
-    private static OperationRecord pending(String operation, UUID server) {
-        return OperationRecord.pending(operation, server, "start", Instant.parse("2026-12-06T00:00:00Z"));
+    private static PendingOperation pending(String operation, UUID server) {
+        return new PendingOperation(OperationRecord.pending(operation, server, "start", Instant.parse("2026-12-06T00:00:00Z")),
+                Clock.systemUTC(), Duration.ofHours(1), 100);
     }
 
     @Test

@@ -2,10 +2,12 @@ package dev.raptor.store;
 
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.power.ControllerSettings;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.FakeEngine.Verb;
 import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.core.testing.ServerFixture;
 import dev.raptor.store.operation.OperationRecords;
@@ -13,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -46,20 +50,24 @@ class SyncsPerRoundTest {
 
     /**
      * The round as the API makes it: each power action and the delete is an operation, whose pending record is written
-     * in its intent's commit and whose answer is a synced commit of its own. 10 syncs per round (12 when the pending
-     * record was a commit of its own).
+     * in its intent's commit and whose answer is written in the commit of the state the action ends in (the delete's in
+     * the removal's), before the submitter hears it. 6 syncs per round (10 when each answer was a synced commit of its
+     * own and the delete's pending record was synced alone; 12 when each pending record was a commit of its own).
      */
     @Test
-    void aRoundOfOperationsWritesEachPendingRecordInItsIntentsCommit() throws Exception {
-        // start and stop: the intent with the operation's pending record, the state the action ends in, the answer.
-        // delete: its intent changes no desired state, so the pending record is synced alone; the row's removal; the answer.
-        assertThat(syncsOfARound(true)).containsExactly(Map.entry("create", 1L), Map.entry("start", 3L), Map.entry("stop", 3L),
-                Map.entry("delete", 3L));
+    void aRoundOfOperationsWritesEachAnswerInTheCommitOfTheStateItsActionEndsIn() throws Exception {
+        // start and stop: the intent with the operation's pending record; the state the action ends in with its answer.
+        // delete: its intent changes no desired state, so the pending record is committed alone without a sync, which
+        // the row's removal (with the answer) puts on disk before the answer is given: nothing to sync for it then.
+        assertThat(syncsOfARound(true)).containsExactly(Map.entry("create", 1L), Map.entry("start", 2L), Map.entry("stop", 2L),
+                Map.entry("delete", 1L));
     }
 
     /**
      * Creates, starts, stops and deletes a server on a fresh store, with the API's operations or without, and counts
-     * the synced commits of each step.
+     * the synced commits of each step. With operations, each answer must be on disk when the action's future completes
+     * (the client hears it then), and the pending record before the answer is given ({@link PendingOperation#onDisk},
+     * as the API calls it).
      */
     private Map<String, Long> syncsOfARound(boolean operations) throws Exception {
         Map<String, Long> syncs = new LinkedHashMap<>();
@@ -70,39 +78,81 @@ class SyncsPerRoundTest {
             UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
             before = count(syncs, "create", store, before);
             for (PowerAction action : new PowerAction[]{PowerAction.START, PowerAction.STOP}) {
-                OperationRecord begun = operations ? pending(records, action.wireName(), id) : null;
+                PendingOperation begun = operations ? pending(records, action.wireName(), id) : null;
                 PowerResult result = f.fleet.power(id, action, begun).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS);
                 assertThat(result).isInstanceOf(PowerResult.Done.class);
-                answer(records, begun);
+                answered(records, begun, action == PowerAction.START ? "running" : "offline");
                 before = count(syncs, action.wireName(), store, before);
             }
-            OperationRecord delete = operations ? pending(records, "delete", id) : null;
+            PendingOperation delete = operations ? pending(records, "delete", id) : null;
             assertThat(f.fleet.delete(id, false, delete).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS))
                     .isInstanceOf(PowerResult.Done.class);
-            answer(records, delete);
+            answered(records, delete, "offline");
             count(syncs, "delete", store, before);
             assertThat(records.count()).isEqualTo(operations ? 3 : 0);
         }
         return syncs;
     }
 
-    /** A new operation's pending record, not yet in the store. */
-    private static OperationRecord pending(OperationRecords records, String action, UUID server) {
-        OperationRecord begun = OperationRecord.pending("op-" + action, server, action, Instant.now());
-        assertThat(records.find(begun.id())).isEmpty();
-        return begun;
+    /**
+     * A delete answered 202 before its removal (a client that does not wait, a removal slower than the wait): the pending
+     * record its intent committed without a sync is synced before the answer names it, once; the removal's commit then
+     * carries the answer. Two syncs, as before both cuts, but the first only when a 202 needs it.
+     */
+    @Test
+    void aDeleteAnsweredBeforeItsRemovalSyncsItsPendingRecordOnceBeforeTheAnswer() throws Exception {
+        FakeRuntime runtime = new FakeRuntime();
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"));
+             ServerFixture f = new ServerFixture(runtime, store, ControllerSettings.defaults(dir.resolve("volumes")))) {
+            OperationRecords records = store.operationRecords();
+            UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
+            for (PowerAction action : new PowerAction[]{PowerAction.START, PowerAction.STOP}) { // a container to remove
+                assertThat(f.fleet.power(id, action).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS))
+                        .isInstanceOf(PowerResult.Done.class);
+            }
+            runtime.engine().on(Verb.REMOVE).forServer(id).once().hangThenLand();
+            long before = store.syncedCommits();
+
+            PendingOperation delete = pending(records, "delete", id);
+            var answer = f.fleet.delete(id, false, delete);
+            assertThat(records.find(delete.record().id())).as("committed, for readers").isPresent();
+            assertThat(store.syncedCommits() - before).as("the pending record alone, not synced").isZero();
+
+            delete.onDisk(); // the API, about to answer 202
+            assertThat(store.syncedCommits() - before).as("synced once before the answer names it").isEqualTo(1);
+            delete.onDisk();
+            assertThat(store.syncedCommits() - before).as("and only once").isEqualTo(1);
+
+            runtime.engine().releaseHangs();
+            assertThat(answer.get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+            answered(records, delete, "offline");
+            assertThat(store.syncedCommits() - before).as("the removal, with the answer").isEqualTo(2);
+        }
     }
 
-    /** What the API's operations write when the action answers (nothing without an operation). */
-    private static void answer(OperationRecords records, OperationRecord begun) {
+    /** A new operation, its pending record not yet in the store. */
+    private static PendingOperation pending(OperationRecords records, String action, UUID server) {
+        OperationRecord record = OperationRecord.pending("op-" + action, server, action, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        assertThat(records.find(record.id())).isEmpty();
+        return new PendingOperation(record, Clock.systemUTC(), Duration.ofHours(1), 100);
+    }
+
+    /**
+     * What the API checks before it answers: the pending record on disk (synced now if no commit has put it there),
+     * and the answer written by the commit of the state the action ended in, so that it writes none of its own.
+     */
+    private static void answered(OperationRecords records, PendingOperation begun, String state) {
         if (begun == null) {
             return;
         }
-        assertThat(records.find(begun.id())).as("pending before the answer").get()
-                .extracting(OperationRecord::status).isEqualTo(OperationStatus.PENDING);
-        records.finish(new OperationRecord(begun.id(), begun.serverId(), begun.action(), OperationStatus.DONE, begun.createdAt(),
-                Instant.now(), null, null, null));
-        assertThat(records.find(begun.id())).get().extracting(OperationRecord::status).isEqualTo(OperationStatus.DONE);
+        begun.onDisk();
+        assertThat(begun.answer()).as("written by the action's last commit").isNotNull();
+        assertThat(records.find(begun.record().id())).as("on disk when the action answers").get()
+                .satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(OperationStatus.DONE);
+                    assertThat(r.state()).isEqualTo(state);
+                    assertThat(r).isEqualTo(begun.answer());
+                });
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationProblem;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.wire.image.ImageDocument;
 import dev.raptor.wire.operation.OperationDocument;
@@ -57,6 +58,7 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         private volatile Supplier<OperationProgress> source;
         private volatile UUID backupId;
         private volatile Runnable cancel;
+        private volatile PendingOperation journaled;
 
         public void progress(OperationProgress p) {
             this.progress = p;
@@ -92,6 +94,26 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
         /** Makes the work cancellable: {@code how} asks it to stop (it answers failed, {@code cancelled}, once its partial output is gone). */
         public void cancellable(Runnable how) {
             this.cancel = how;
+        }
+
+        /** A power action or delete journaled with its intent ({@link Operations#submit}); null: none. */
+        void journaled(PendingOperation operation) {
+            this.journaled = operation;
+        }
+
+        PendingOperation journaled() {
+            return journaled;
+        }
+
+        /**
+         * Returns once the operation's pending record is on disk, which a delete's intent may have committed without a
+         * sync of its own: before any response names the operation.
+         */
+        void onDisk() {
+            PendingOperation j = journaled;
+            if (j != null) {
+                j.onDisk();
+            }
         }
 
         /** Asks the work to stop; false when it cannot be (no way to cancel it was given). */
@@ -135,6 +157,13 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
             return new Outcome(OperationStatus.FAILED, at, null, null, reason, problem, null);
         }
 
+        /** The answer a store's row holds. */
+        static Outcome of(OperationRecord r) {
+            Problem problem = r.problem() == null ? null
+                    : Problem.of(r.problem().status(), r.problem().type(), ProblemTitles.of(r.problem().type()), r.reason());
+            return new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason(), problem, null);
+        }
+
         /** The controller's answer, given at {@code at}. */
         public static Outcome of(PowerResult result, Instant at) {
             return switch (result) {
@@ -152,9 +181,7 @@ public record Operation(String id, UUID serverId, OperationKind kind, String act
     public static Operation of(OperationRecord r) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         if (r.finished()) {
-            Problem problem = r.problem() == null ? null
-                    : Problem.of(r.problem().status(), r.problem().type(), ProblemTitles.of(r.problem().type()), r.reason());
-            outcome.complete(new Outcome(r.status(), r.finishedAt(), r.state(), r.supersededBy(), r.reason(), problem, null));
+            outcome.complete(Outcome.of(r));
         }
         Live live = new Live();
         live.progress(ProgressDocuments.of(r.progress()));

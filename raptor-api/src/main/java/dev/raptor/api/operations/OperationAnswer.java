@@ -21,6 +21,8 @@ public final class OperationAnswer {
     public static void send(Context ctx, Operations operations, Operation op, WaitPolicy wait) {
         ctx.attribute(ANSWERED, op.id());
         boolean finished = wait.waits() && operations.await(op, wait.timeout());
+        // Its id outlives a restart only once its pending record is on disk: a delete's may not be yet (see Operations#submit).
+        op.live().onDisk();
         if (!finished) {
             ctx.header("Location", op.href());
             ctx.header("Retry-After", "1");

@@ -6,6 +6,7 @@ import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationRecord;
 import dev.raptor.core.operation.OperationStatus;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.power.PowerResult;
 import dev.raptor.wire.image.ImageDocument;
 import org.slf4j.Logger;
@@ -38,7 +39,10 @@ import java.util.function.Supplier;
  *
  * <p>{@link #durable Durable} operations are also written through to the store: the pending row
  * before the request is answered, the outcome when it comes (on a thread of its own, never the
- * controller's). {@link #find} falls back to the store for ids not in memory, so an operation
+ * controller's). A power action's or a delete's ({@link #submit}) is written by its intent instead: the pending row in
+ * the intent's commit, and the answer, when it is done, in the commit of the state the action ends in, on disk before
+ * the request is answered; only its other answers (superseded, failed, done without a state's commit) are written
+ * here. {@link #find} falls back to the store for ids not in memory, so an operation
  * outlives a daemon restart; one the daemon went down without answering (a crash, or a shutdown that
  * abandoned it) is answered by the next boot as superseded by the restart. A failed store write is
  * logged and costs only that durability: the action and its in-memory answer go on.
@@ -133,19 +137,24 @@ public final class Operations implements AutoCloseable {
 
     /**
      * Submits an intent as a new power operation whose pending record (when durable) is written by the submission
-     * itself, in the intent's own synced commit ({@link dev.raptor.core.power.ServerFleet#power(UUID,
-     * dev.raptor.core.power.PowerAction, OperationRecord)}): one sync where a record of its own cost a second. The
-     * operation exists (on disk and here) only once {@code submit} has returned; one it refuses (throws) leaves
-     * nothing. The journal must be the one of the store the fleet writes intents to.
+     * itself, in the intent's own commit ({@link dev.raptor.core.power.ServerFleet#power(UUID,
+     * dev.raptor.core.power.PowerAction, PendingOperation)}): one sync where a record of its own cost a second. Its
+     * answer, when the action is done, rides in the commit of the state the action ends in, and this registry then
+     * writes nothing more for it. The operation exists (on disk and here) only once {@code submit} has returned; one it
+     * refuses (throws) leaves nothing. The journal must be the one of the store the fleet writes intents to.
+     * {@link OperationAnswer} makes the pending record durable (if it is not yet) before a response names it.
      *
-     * @param submit submits the intent, given the pending record to write with it (null when not durable)
+     * @param submit submits the intent, given the operation to write with it (null when not durable)
      */
-    public Operation submit(UUID serverId, String action, Function<OperationRecord, CompletableFuture<PowerResult>> submit) {
+    public Operation submit(UUID serverId, String action, Function<PendingOperation, CompletableFuture<PowerResult>> submit) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        Operation op = new Operation(UUID.randomUUID().toString(), serverId, OperationKind.POWER, action, null, now(), outcome,
-                new Operation.Live());
-        CompletableFuture<PowerResult> result = submit.apply(records == null ? null : op.toRecord());
-        return register(op, outcome, result.thenApply(r -> r == null ? null : Outcome.of(r, now())), false);
+        Operation.Live live = new Operation.Live();
+        Operation op = new Operation(UUID.randomUUID().toString(), serverId, OperationKind.POWER, action, null, now(), outcome, live);
+        PendingOperation journaled = records == null ? null : new PendingOperation(op.toRecord(), clock, retention, capacity);
+        live.journaled(journaled);
+        CompletableFuture<PowerResult> result = submit.apply(journaled);
+        return register(op, outcome, result.thenApply(r -> r == null ? null
+                : journaled != null && journaled.answer() != null ? Outcome.of(journaled.answer()) : Outcome.of(r, now())), false);
     }
 
     /**
@@ -196,7 +205,11 @@ public final class Operations implements AutoCloseable {
                 record(op, "pending", () -> records.begin(op.toRecord()));
             }
             // Registered after begin returned, so the outcome is written after the pending row.
+            PendingOperation journaled = op.live().journaled();
             CompletableFuture<Void> written = worthRecording.thenAcceptAsync(worth -> {
+                if (journaled != null && journaled.answer() != null) {
+                    return; // the commit of the state its action ended in holds it
+                }
                 if (worth) {
                     // the answer and the prune that follows it in one commit (one turn of the store's write lock)
                     record(op, "outcome", () -> records.finishAndPrune(op.toRecord(), now().minus(retention), capacity));

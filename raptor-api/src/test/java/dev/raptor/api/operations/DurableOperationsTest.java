@@ -8,6 +8,7 @@ import dev.raptor.core.power.PowerResult;
 import dev.raptor.core.server.ServerNotFoundException;
 import dev.raptor.core.server.ServerSpec;
 import dev.raptor.core.server.ServerState;
+import dev.raptor.core.testing.FakeEngine.Verb;
 import dev.raptor.core.testing.FakeRuntime;
 import dev.raptor.core.testing.ServerFixture;
 import dev.raptor.store.SqliteStore;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -201,25 +203,59 @@ class DurableOperationsTest {
     }
 
     @Test
-    void aSubmittedPowerActionsPendingRecordIsWrittenInItsIntentsCommit() throws Exception {
+    void aSubmittedPowerActionsPendingRecordIsWrittenInItsIntentsCommitAndItsAnswerInTheCommitOfItsEnd() throws Exception {
+        JsonNode before;
+        String opId;
         try (ServerFixture f = new ServerFixture(new FakeRuntime(), store, ControllerSettings.defaults(dataDir.resolve("volumes")))) {
             UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
             long syncs = store.syncedCommits();
             List<String> written = new ArrayList<>();
 
             Operation op = operations.submit(id, "start", begun -> {
-                written.add(begun.id());
+                written.add(begun.record().id());
                 CompletableFuture<PowerResult> result = f.fleet.power(id, PowerAction.START, begun);
-                assertThat(records().find(begun.id())).as("on disk when the submission returns").isPresent();
+                assertThat(records().find(begun.record().id())).as("on disk when the submission returns").isPresent();
                 return result;
             });
 
             assertThat(written).containsExactly(op.id());
             assertThat(operations.await(op, ServerFixture.HANG)).isTrue();
-            awaitRecorded(op);
-            assertThat(records().find(op.id())).get().extracting(r -> r.status()).isEqualTo(OperationStatus.DONE);
-            // the intent with the pending record, the running state, the answer: no commit of its own for the record
-            assertThat(store.syncedCommits() - syncs).isEqualTo(3);
+            // on disk when the answer is given, as given: nothing left for the registry to write
+            assertThat(records().find(op.id())).contains(op.toRecord());
+            assertThat(op.status()).isEqualTo("done");
+            long commits = store.commits();
+            assertThat(operations.flush(ServerFixture.HANG)).isTrue();
+            assertThat(store.commits()).as("no answer written after it is given").isEqualTo(commits);
+            // the intent with the pending record; the running state with the answer
+            assertThat(store.syncedCommits() - syncs).isEqualTo(2);
+            before = json(op);
+            opId = op.id();
+        }
+        restart();
+        assertThat(json(operations.find(opId).orElseThrow())).as("read back after a restart").isEqualTo(before);
+    }
+
+    @Test
+    void aDeleteNotYetDoneSyncsItsPendingRecordBeforeAnAnswerNamesItAndWritesItsAnswerWithTheRemoval() throws Exception {
+        FakeRuntime runtime = new FakeRuntime();
+        try (ServerFixture f = new ServerFixture(runtime, store, ControllerSettings.defaults(dataDir.resolve("volumes")))) {
+            UUID id = f.create(ServerSpec.builder("raptor-test/gameserver:1").env("BOOT_DELAY", "0").settle(Duration.ZERO));
+            f.fleet.power(id, PowerAction.START).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS);
+            f.fleet.power(id, PowerAction.STOP).get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS);
+            runtime.engine().on(Verb.REMOVE).forServer(id).once().hangThenLand();
+            long syncs = store.syncedCommits();
+
+            Operation op = operations.submit(id, "delete", begun -> f.fleet.delete(id, false, begun));
+            assertThat(operations.await(op, Duration.ZERO)).as("the removal hangs: a 202").isFalse();
+            assertThat(store.syncedCommits() - syncs).as("its pending record alone: not synced").isZero();
+            op.live().onDisk(); // what OperationAnswer does before the 202
+            assertThat(store.syncedCommits() - syncs).as("synced before the answer names it").isEqualTo(1);
+
+            runtime.engine().releaseHangs();
+            assertThat(operations.await(op, ServerFixture.HANG)).isTrue();
+            assertThat(records().find(op.id())).contains(op.toRecord());
+            assertThat(op.toRecord().state()).isEqualTo("offline");
+            assertThat(store.syncedCommits() - syncs).as("and the removal with the answer").isEqualTo(2);
         }
     }
 
@@ -229,7 +265,7 @@ class DurableOperationsTest {
         String[] asked = new String[1];
 
         assertThatThrownBy(() -> operations.submit(unknown, "start", begun -> {
-            asked[0] = begun.id();
+            asked[0] = begun.record().id();
             throw new ServerNotFoundException(unknown);
         })).isInstanceOf(ServerNotFoundException.class);
 

@@ -15,8 +15,8 @@ public interface OperationJournal {
 
     /**
      * Records a submitted operation. (A power action's or a delete's pending record is written by its intent
-     * instead, in the intent's own commit: see
-     * {@link dev.raptor.core.server.ServerStore#setDesiredState(java.util.UUID, dev.raptor.core.server.DesiredState, OperationRecord)}.)
+     * instead, in the intent's own commit, and its answer, when done, in the commit of the state the action ends in:
+     * see {@link PendingOperation}.)
      *
      * @throws IllegalArgumentException when {@code pending} has already finished
      */

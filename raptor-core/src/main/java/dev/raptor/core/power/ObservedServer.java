@@ -2,7 +2,8 @@ package dev.raptor.core.power;
 
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.RuntimeEvent;
@@ -162,14 +163,14 @@ final class ObservedServer {
 
     /**
      * The same, with the pending record of the operation that asks for {@code d} written in the desired state's own
-     * commit (see {@link ServerStore#setDesiredState(UUID, DesiredState, OperationRecord)}):
+     * commit (see {@link ServerStore#setDesiredState(UUID, DesiredState, PendingOperation)}):
      * one synced commit for both, and none of them when {@code admit} refuses.
      *
-     * @param begun the operation's pending record; null: none. Only with a desired state to record.
+     * @param begun the operation; null: none. Only with a desired state to record.
      */
-    void writeAhead(DesiredState d, OperationRecord begun, Runnable admit, Runnable then) {
+    void writeAhead(DesiredState d, PendingOperation begun, Runnable admit, Runnable then) {
         if (begun != null && d == null) {
-            throw new IllegalArgumentException("operation " + begun.id() + " is recorded with a desired state, and there is none");
+            throw new IllegalArgumentException("operation " + begun.record().id() + " is recorded with a desired state, and there is none");
         }
         writeAhead.lock();
         try {
@@ -315,12 +316,23 @@ final class ObservedServer {
     // ------------------------------------------------------------------ telling
 
     void transition(ServerState to, String reason) {
+        transition(to, reason, null);
+    }
+
+    /**
+     * {@link #transition(ServerState, String)}, with the answer of the operation whose action ends in {@code to} written
+     * in the commit of its activity entry (null: none).
+     *
+     * @return whether a commit holds {@code answered}: false when there was no transition (the server already was
+     *         {@code to}), no answer, or the write failed (logged, as any activity's)
+     */
+    boolean transition(ServerState to, String reason, FinishedOperation answered) {
         ServerState from;
         transitions.lock();
         try {
             from = state;
             if (from == to) {
-                return;
+                return false;
             }
             state = to;
         } finally {
@@ -330,15 +342,14 @@ final class ObservedServer {
         publish(new ServerEvent.StateChanged(id, Instant.now(), from, to, reason));
         String message = from.wireName() + " -> " + to.wireName() + ": " + reason;
         Map<String, String> details = Map.of("from", from.wireName(), "to", to.wireName());
-        if (to == ServerState.STARTING || to == ServerState.STOPPING) {
-            // a state the operation passes through: the settled state it ends in is a synced commit after this one
-            passingActivity("state", message, details);
-        } else {
-            activity("state", message, details);
-        }
+        // a state the operation passes through (starting, stopping) is written without a sync of its own: the settled
+        // state it ends in is a synced commit after this one
+        boolean passing = to == ServerState.STARTING || to == ServerState.STOPPING;
+        boolean written = append("state", message, details, passing, passing ? null : answered) && !passing && answered != null;
         if (to == ServerState.OFFLINE) {
             health(ContainerHealth.NONE, "not running");
         }
+        return written;
     }
 
     /**
@@ -369,26 +380,36 @@ final class ObservedServer {
     }
 
     void activity(String type, String message, Map<String, String> details) {
-        append(type, message, details, false);
+        append(type, message, details, false, null);
     }
 
     /** {@link #activity} of an entry a settled one follows in the same operation ({@link ServerStore#appendPassingActivity}). */
     void passingActivity(String type, String message, Map<String, String> details) {
-        append(type, message, details, true);
+        append(type, message, details, true, null);
     }
 
-    private void append(String type, String message, Map<String, String> details, boolean passing) {
+    /**
+     * Writes the entry ({@code passing}: without a sync of its own; else with {@code answered}, if any, in its commit).
+     * A failure is logged: the entry is lost, the change it tells of stands.
+     *
+     * @return whether it was written
+     */
+    private boolean append(String type, String message, Map<String, String> details, boolean passing, FinishedOperation answered) {
         if (deleted) {
-            return;
+            return false;
         }
         try {
             if (passing) {
                 store.appendPassingActivity(id, type, message, details);
+            } else if (answered != null) {
+                store.appendActivity(id, type, message, details, answered);
             } else {
                 store.appendActivity(id, type, message, details);
             }
+            return true;
         } catch (RuntimeException e) {
             log.warn("server={} could not append activity '{}': {}", id, message, e.toString());
+            return false;
         }
     }
 

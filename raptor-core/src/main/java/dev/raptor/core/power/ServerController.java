@@ -3,7 +3,7 @@ package dev.raptor.core.power;
 import dev.raptor.core.allocation.HostPorts;
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.mailbox.Mailbox;
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -167,17 +167,18 @@ public final class ServerController implements AutoCloseable {
 
     /**
      * {@link #submit(Intent)}, with the pending record of the operation that asks for it written in the intent's own
-     * synced commit (alone, synced, when the intent leaves the desired state as it is). Nothing is written when the
-     * intent is refused ({@link ServerBusyException}), or when the server is gone; when the write fails the future
-     * fails, and the operation's answer is its whole record.
+     * synced commit (alone, and not synced until an answer needs it, when the intent leaves the desired state as it
+     * is: see {@link PendingOperation#onDisk}), and its answer, when the action ends done, in the commit of the state it
+     * ends in, before the future completes. Nothing is written when the intent is refused ({@link ServerBusyException}),
+     * or when the server is gone; when the write fails the future fails, and the operation's answer is its whole record.
      *
-     * @param begun the operation's pending record; null: none. Only for operator intents (those record a desired state).
+     * @param begun the operation; null: none. Only for operator intents (those record a desired state).
      */
-    public CompletableFuture<PowerResult> submit(Intent intent, OperationRecord begun) {
+    public CompletableFuture<PowerResult> submit(Intent intent, PendingOperation begun) {
         if (begun != null && !intent.operator()) {
             throw new IllegalArgumentException("only an operator's intent records its operation, not " + intent.describe());
         }
-        Submission op = new Submission(intent);
+        Submission op = new Submission(intent, begun);
         if (server.deleted() || closed) {
             op.fail(goneReason());
             return op.future();
@@ -345,7 +346,7 @@ public final class ServerController implements AutoCloseable {
                 PowerResult result = lifecycle.carryOut(op);
                 Thread.interrupted(); // an interrupt aimed at the finished work must not reach the next
                 mailbox.done();
-                op.complete(result);
+                op.answer(result); // after the commit of the state it ends in, which may hold the operation's answer
                 if (server.deleted()) {
                     answerAll(mailbox.close(), "server " + id + " was deleted");
                     return;

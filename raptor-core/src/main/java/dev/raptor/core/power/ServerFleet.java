@@ -11,7 +11,7 @@ import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.node.NodeTransfers;
 import dev.raptor.core.node.RuntimeNode;
 import dev.raptor.core.node.TransferRefusedException;
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.ContainerRuntime;
@@ -523,12 +523,12 @@ public final class ServerFleet implements AutoCloseable {
 
     /**
      * {@link #power(UUID, PowerAction)}, with the pending record of the operation that asks for it written in the
-     * intent's own synced commit (see {@link ServerController#submit(Intent, OperationRecord)}):
-     * a refusal (any exception here) writes nothing.
+     * intent's own synced commit, and its answer in that of the state the action ends in (see
+     * {@link ServerController#submit(Intent, PendingOperation)}): a refusal (any exception here) writes nothing.
      *
-     * @param begun the operation's pending record; null: none
+     * @param begun the operation; null: none
      */
-    public CompletableFuture<PowerResult> power(UUID id, PowerAction action, OperationRecord begun) {
+    public CompletableFuture<PowerResult> power(UUID id, PowerAction action, PendingOperation begun) {
         ServerController c = controller(id);
         if (c.state() == ServerState.NODE_UNAVAILABLE) {
             throw new NodeUnavailableException(id, action.wireName());
@@ -714,11 +714,12 @@ public final class ServerFleet implements AutoCloseable {
 
     /**
      * {@link #delete(UUID, boolean)}, with the pending record of the operation that asks for it written with the intent
-     * (as {@link #power(UUID, PowerAction, OperationRecord)} does).
+     * (alone, since a delete's intent changes no desired state of a stopped server, and not synced until an answer
+     * needs it), and its answer in the removal's commit (as {@link #power(UUID, PowerAction, PendingOperation)} does).
      *
-     * @param begun the operation's pending record; null: none
+     * @param begun the operation; null: none
      */
-    public CompletableFuture<PowerResult> delete(UUID id, boolean force, OperationRecord begun) {
+    public CompletableFuture<PowerResult> delete(UUID id, boolean force, PendingOperation begun) {
         return announced(id, "delete", System.nanoTime(), controller(id).submit(new Intent.Delete(force), begun));
     }
 

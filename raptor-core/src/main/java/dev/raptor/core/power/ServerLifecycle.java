@@ -5,6 +5,7 @@ import dev.raptor.core.allocation.PortInUse;
 import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.node.NodeTransfers;
 import dev.raptor.core.node.PendingRemoval;
+import dev.raptor.core.operation.FinishedOperation;
 import dev.raptor.core.runtime.ContainerHealth;
 import dev.raptor.core.runtime.ContainerInfo;
 import dev.raptor.core.runtime.ContainerRef;
@@ -229,7 +230,7 @@ final class ServerLifecycle {
                 server.transition(ServerState.STARTING, "already running; waiting out the rest of its settle window");
                 return awaitBoot(op, c.ref(), spec);
             }
-            server.transition(ServerState.RUNNING, "already running");
+            settle(op, ServerState.RUNNING, "already running");
             return done(op);
         }
         checkPortsFree(op, spec);
@@ -284,7 +285,7 @@ final class ServerLifecycle {
         server.health(spec.healthCheck() == null ? ContainerHealth.NONE : ContainerHealth.STARTING, "started");
         server.announceRun();
         if (spec.readyPattern() == null && spec.settle().isZero()) {
-            server.transition(ServerState.RUNNING, "process running");
+            settle(op, ServerState.RUNNING, "process running");
             return done(op);
         }
         // an exit already seen goes through the watch too: it collects the run's last lines for the reason
@@ -459,7 +460,7 @@ final class ServerLifecycle {
             case BootWatch.Outcome.Ready ready -> {
             }
         }
-        server.transition(ServerState.RUNNING, readyLine != null ? "ready line seen"
+        settle(op, ServerState.RUNNING, readyLine != null ? "ready line seen"
                 : "still running " + spec.settle().toMillis() / 1000.0 + " s after its start");
         return done(op);
     }
@@ -571,7 +572,7 @@ final class ServerLifecycle {
             throw new Submission.Failure(NODE_AWAY);
         }
         if (c == null || !c.running()) {
-            server.transition(ServerState.OFFLINE, "not running");
+            settle(op, ServerState.OFFLINE, "not running");
             return offline(op);
         }
         server.transition(ServerState.STOPPING, why);
@@ -607,10 +608,10 @@ final class ServerLifecycle {
             server.activity("stop", "still running " + policy.timeout().toSeconds() + " s after the stop request; killing it",
                     Map.of("timeoutSeconds", Long.toString(policy.timeout().toSeconds())));
             killAndWait(op, ref);
-            server.transition(ServerState.OFFLINE, "killed after the stop timeout");
+            settle(op, ServerState.OFFLINE, "killed after the stop timeout");
         } else {
             stopAskedOf = null;
-            server.transition(ServerState.OFFLINE, "stopped (exit code " + code.get() + ")");
+            settle(op, ServerState.OFFLINE, "stopped (exit code " + code.get() + ")");
         }
         return offline(op);
     }
@@ -670,7 +671,7 @@ final class ServerLifecycle {
                 killAndWait(op, c.ref());
             }
         }
-        server.transition(ServerState.OFFLINE, why);
+        settle(op, ServerState.OFFLINE, why);
         return offline(op);
     }
 
@@ -899,8 +900,16 @@ final class ServerLifecycle {
      */
     private PowerResult deleted(Submission op, PendingRemoval.Target left) {
         deleteDataDirectory();
-        // with the record of the files its node still holds, if any: one transaction, so neither is lost
-        store.delete(id, left);
+        // with the record of the files its node still holds, if any, and the answer of the delete's operation: one
+        // transaction, so neither is lost, and one sync
+        FinishedOperation answer = op.removed();
+        try {
+            store.delete(id, left, answer);
+        } catch (RuntimeException e) {
+            op.undecide(answer);
+            throw e;
+        }
+        op.written(answer);
         server.markDeleted();
         server.publish(new ServerEvent.Deleted(id, Instant.now()));
         try {
@@ -1135,6 +1144,19 @@ final class ServerLifecycle {
 
     private Deadline call() {
         return Deadline.in(settings.engineTimeout());
+    }
+
+    /**
+     * The transition to a settled state. When it is the state {@code op}'s intent ends in, the answer of its operation
+     * (done) rides in the transition's commit ({@link Submission#settledIn}): one synced commit for both, and the answer
+     * is on disk before the submitter hears it. If no commit holds it (no transition, a failed write), the answer stands
+     * and its operation's journal writes it as it writes any other.
+     */
+    private void settle(Submission op, ServerState to, String reason) {
+        FinishedOperation answer = op.settledIn(to);
+        if (server.transition(to, reason, answer)) {
+            op.written(answer);
+        }
     }
 
     private PowerResult done(Submission op) {

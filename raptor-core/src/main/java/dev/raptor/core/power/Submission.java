@@ -1,8 +1,13 @@
 package dev.raptor.core.power;
 
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.PendingOperation;
+import dev.raptor.core.server.ServerState;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -17,10 +22,18 @@ import java.util.function.Supplier;
  * mutating engine call in flight (start, signal, kill) is allowed to finish within its deadline, so an
  * abandoned call can never land on the next run of the server. The interrupt is sent and cleared under
  * this operation's lock, so none leaks past the call it was aimed at.
+ *
+ * <p>A journaled operation's answer is written in the commit of the state its action ends in ({@link #settledIn},
+ * {@link #removed}): the answer is decided first (a pre-emption after that no longer changes it), then committed, and
+ * only then delivered ({@link #answer}), so the submitter never hears an answer the disk does not hold yet.
  */
 final class Submission {
     final Intent intent;
+    /** The journaled operation that asks for it; null when none. */
+    final PendingOperation operation;
     private final CompletableFuture<PowerResult> future = new CompletableFuture<>();
+    /** The answer, once decided; the future gets it when it is decided by {@link #complete}, or at {@link #answer}. */
+    private final AtomicReference<PowerResult> decided = new AtomicReference<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile boolean cancelled;
@@ -33,20 +46,78 @@ final class Submission {
     private boolean poked;
 
     Submission(Intent intent) {
+        this(intent, null);
+    }
+
+    Submission(Intent intent, PendingOperation operation) {
         this.intent = intent;
+        this.operation = operation;
     }
 
     CompletableFuture<PowerResult> future() {
         return future;
     }
 
+    /** Whether its answer is given or decided. */
     boolean isDone() {
-        return future.isDone();
+        return decided.get() != null;
     }
 
-    /** Answers the submitter; later answers are ignored. */
+    /** Answers the submitter, unless an answer was decided already: later answers are ignored. */
     void complete(PowerResult result) {
-        future.complete(result);
+        if (decided.compareAndSet(null, result)) {
+            future.complete(result);
+        }
+    }
+
+    /** The work is over: answers the submitter with the answer decided during it ({@link #settledIn}), else {@code result}. */
+    void answer(PowerResult result) {
+        complete(result);
+        future.complete(decided.get());
+    }
+
+    /**
+     * The action reaches {@code state}: when that is the state its intent ends in (running for a start or restart,
+     * offline for a stop or kill) and it is a journaled operation nobody has answered yet, decides its answer, done in
+     * {@code state}, and returns it to write in that state's commit ({@link #answer} delivers it once the work returns).
+     * Null otherwise.
+     */
+    FinishedOperation settledIn(ServerState state) {
+        boolean ends = intent instanceof Intent.Power(PowerAction a) && switch (a) {
+            case START, RESTART -> state == ServerState.RUNNING;
+            case STOP, KILL -> state == ServerState.OFFLINE;
+        };
+        return ends ? decideDone(state) : null;
+    }
+
+    /** A delete removes the server: as {@link #settledIn}, its answer (done, offline) to write with the removal. */
+    FinishedOperation removed() {
+        return intent instanceof Intent.Delete ? decideDone(ServerState.OFFLINE) : null;
+    }
+
+    private FinishedOperation decideDone(ServerState state) {
+        if (operation == null) {
+            return null;
+        }
+        FinishedOperation answer = operation.done(state.wireName());
+        return decided.compareAndSet(null, new PowerResult.Done(intent, state)) ? answer : null;
+    }
+
+    /** A commit holds {@code answer} (from {@link #settledIn} or {@link #removed}; null: none): nobody need write it again. */
+    void written(FinishedOperation answer) {
+        if (answer != null) {
+            operation.answered(answer);
+        }
+    }
+
+    /**
+     * The commit that was to hold {@code answer} (null: none) failed, and the work fails with it: the decision is
+     * undone, so that the work's own answer (failed, or superseded if it was pre-empted meanwhile) is the one given.
+     */
+    void undecide(FinishedOperation answer) {
+        if (answer != null) {
+            decided.set(null);
+        }
     }
 
     void fail(String reason) {

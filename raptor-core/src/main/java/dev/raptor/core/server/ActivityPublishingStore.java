@@ -2,7 +2,8 @@ package dev.raptor.core.server;
 
 import dev.raptor.core.event.EventBus;
 import dev.raptor.core.event.ServerEvent;
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.PendingOperation;
 
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class ActivityPublishingStore implements ServerStore {
     }
 
     @Override
-    public StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+    public StoredServer setDesiredState(UUID id, DesiredState desired, PendingOperation begun) {
         return delegate.setDesiredState(id, desired, begun);
     }
 
@@ -73,6 +74,11 @@ public final class ActivityPublishingStore implements ServerStore {
     @Override
     public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending) {
         return delegate.delete(id, pending);
+    }
+
+    @Override
+    public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending, FinishedOperation answered) {
+        return delegate.delete(id, pending, answered);
     }
 
     @Override
@@ -93,6 +99,12 @@ public final class ActivityPublishingStore implements ServerStore {
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
         return published(server, delegate.appendActivity(server, type, message, details));
+    }
+
+    @Override
+    public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details,
+                                        FinishedOperation answered) {
+        return published(server, delegate.appendActivity(server, type, message, details, answered));
     }
 
     @Override

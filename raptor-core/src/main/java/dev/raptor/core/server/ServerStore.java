@@ -1,6 +1,7 @@
 package dev.raptor.core.server;
 
-import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.PendingOperation;
 
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.UUID;
 /**
  * Durable state the lifecycle engine depends on. Every method returns only after its write is
  * durable (the SQLite implementation commits with {@code synchronous=FULL}), so an acknowledged
- * intent survives a crash at any later point. Implementations are thread-safe and never hold a lock
+ * intent survives a crash at any later point; the one exception, an operation's pending record written alone, says so
+ * through its {@link PendingOperation}. Implementations are thread-safe and never hold a lock
  * across anything but their own I/O.
  */
 public interface ServerStore {
@@ -63,20 +65,27 @@ public interface ServerStore {
     StoredServer setDesiredState(UUID id, DesiredState desired);
 
     /**
-     * {@link #setDesiredState(UUID, DesiredState)}, and in the same synced commit the pending operation that asks for it
-     * (the operation id a client is handed, so that it exists on disk before the intent takes effect, and a refused
-     * or failed intent leaves no row). When the desired state is unchanged, the record alone is written, synced.
-     * Only a store that keeps the operations' journal itself can do this.
+     * {@link #setDesiredState(UUID, DesiredState)}, and in the same synced commit the pending record of the operation
+     * that asks for it (the operation id a client is handed, so that it exists on disk before the intent takes effect,
+     * and a refused or failed intent leaves no row). When the desired state is unchanged, the record alone is written,
+     * and may be committed without a sync of its own: the next synced commit (the action's own, typically) puts it on
+     * disk, and {@link PendingOperation#onDisk} syncs it before anyone is told of it if none has. Either way the store
+     * tells {@code begun} ({@link PendingOperation#committed}). Only a store that keeps the operations' journal itself
+     * can do this.
      *
-     * @param begun the operation's pending record; null: none (as {@link #setDesiredState(UUID, DesiredState)})
+     * @param begun the operation; null: none (as {@link #setDesiredState(UUID, DesiredState)})
      * @throws ServerNotFoundException       when there is no such server (and nothing is written)
      * @throws UnsupportedOperationException when {@code begun} is given and this store keeps no operations
      */
-    default StoredServer setDesiredState(UUID id, DesiredState desired, OperationRecord begun) {
+    default StoredServer setDesiredState(UUID id, DesiredState desired, PendingOperation begun) {
         if (begun != null) {
-            throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no operations (operation " + begun.id() + ")");
+            throw keepsNoOperations(begun.record().id());
         }
         return setDesiredState(id, desired);
+    }
+
+    private UnsupportedOperationException keepsNoOperations(String operation) {
+        return new UnsupportedOperationException(getClass().getSimpleName() + " keeps no operations (operation " + operation + ")");
     }
 
     /** Removes the server; its activity log stays. Returns whether it existed. */
@@ -87,6 +96,21 @@ public interface ServerStore {
      * ({@link dev.raptor.core.node.PendingRemovals} removes them once the node answers). Returns whether it existed.
      */
     boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending);
+
+    /**
+     * {@link #delete(UUID, dev.raptor.core.node.PendingRemoval.Target)}, with the answer of the delete's operation (and
+     * the prune that follows an answer) in the same synced commit: one sync for both, and the answer is on disk before
+     * the submitter hears it. Only a store that keeps the operations' journal itself can do this.
+     *
+     * @param answered the operation's answer; null: none
+     * @throws UnsupportedOperationException when {@code answered} is given and this store keeps no operations
+     */
+    default boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending, FinishedOperation answered) {
+        if (answered != null) {
+            throw keepsNoOperations(answered.answer().id());
+        }
+        return delete(id, pending);
+    }
 
     /** The deleted servers' files still to be removed on their nodes, oldest first. */
     List<dev.raptor.core.node.PendingRemoval> pendingRemovals();
@@ -99,6 +123,22 @@ public interface ServerStore {
 
     /** Appends to the server's activity log and returns the stored entry (with its id and time). */
     ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details);
+
+    /**
+     * {@link #appendActivity}, with the answer of the operation whose action ends in the state this entry records (and
+     * the prune that follows an answer) in the same synced commit: one sync for both, and the answer is on disk before
+     * the submitter hears it. Only a store that keeps the operations' journal itself can do this.
+     *
+     * @param answered the operation's answer; null: none (as {@link #appendActivity(UUID, String, String, Map)})
+     * @throws UnsupportedOperationException when {@code answered} is given and this store keeps no operations
+     */
+    default ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details,
+                                         FinishedOperation answered) {
+        if (answered != null) {
+            throw keepsNoOperations(answered.answer().id());
+        }
+        return appendActivity(server, type, message, details);
+    }
 
     /**
      * {@link #appendActivity} for an entry a settled one follows within the same operation (a request, a state the

@@ -1,5 +1,9 @@
 package dev.raptor.core.testing;
 
+import dev.raptor.core.operation.Durability;
+import dev.raptor.core.operation.FinishedOperation;
+import dev.raptor.core.operation.OperationRecord;
+import dev.raptor.core.operation.PendingOperation;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
 import dev.raptor.core.server.DuplicateServerException;
@@ -23,7 +27,8 @@ import java.util.function.Consumer;
 /**
  * The {@link ServerStore} contract in memory, for core's tests (core has no database; the real store is
  * raptor-store's SQLite one, which the other modules' lifecycle tests use). Nothing survives the object,
- * which is all "durable" means inside one test.
+ * which is all "durable" means inside one test. It keeps the operations written with intents and with the states their
+ * actions end in ({@link #operation}), as the SQLite store keeps them in its journal.
  */
 public final class MemoryStore implements ServerStore {
     private final ReentrantLock lock = new ReentrantLock();
@@ -32,6 +37,7 @@ public final class MemoryStore implements ServerStore {
     private final java.util.Set<Long> passingIds = new java.util.HashSet<>();
     private final Map<Long, dev.raptor.core.node.PendingRemoval> removals = new LinkedHashMap<>();
     private long removalIds;
+    private final Map<String, OperationRecord> operations = new LinkedHashMap<>();
     private volatile Consumer<ActivityEntry> onActivity = e -> { };
 
     /**
@@ -116,6 +122,41 @@ public final class MemoryStore implements ServerStore {
         }
     }
 
+    /** {@inheritDoc} The record with the desired state, under one lock (every write here is "on disk" when it returns). */
+    @Override
+    public StoredServer setDesiredState(UUID id, DesiredState desired, PendingOperation begun) {
+        if (begun == null) {
+            return setDesiredState(id, desired);
+        }
+        lock.lock();
+        try {
+            existing(id);
+            operations.put(begun.record().id(), begun.record());
+            StoredServer next = setDesiredState(id, desired);
+            begun.committed(Durability.ON_DISK);
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The operation as written with its intent, or as answered by the commit of the state its action ended in. */
+    public Optional<OperationRecord> operation(String id) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(operations.get(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by {@link #lock}: an answer is final. */
+    private void answer(FinishedOperation answered) {
+        if (answered != null) {
+            operations.merge(answered.answer().id(), answered.answer(), (was, now) -> was.finished() ? was : now);
+        }
+    }
+
     private StoredServer existing(UUID id) {
         StoredServer s = servers.get(id);
         if (s == null) {
@@ -131,8 +172,14 @@ public final class MemoryStore implements ServerStore {
 
     @Override
     public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending) {
+        return delete(id, pending, null);
+    }
+
+    @Override
+    public boolean delete(UUID id, dev.raptor.core.node.PendingRemoval.Target pending, FinishedOperation answered) {
         lock.lock();
         try {
+            answer(answered);
             boolean existed = servers.remove(id) != null;
             if (existed && pending != null) {
                 long n = ++removalIds;
@@ -178,13 +225,20 @@ public final class MemoryStore implements ServerStore {
 
     @Override
     public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details) {
-        return append(server, type, message, details, false);
+        return append(server, type, message, details, false, null);
+    }
+
+    /** {@inheritDoc} The hook ({@link #onActivity}) runs before it returns: the answer is written, not yet told. */
+    @Override
+    public ActivityEntry appendActivity(UUID server, String type, String message, Map<String, String> details,
+                                        FinishedOperation answered) {
+        return append(server, type, message, details, false, answered);
     }
 
     /** Kept like any entry; {@link #passing} tells it apart (a store on disk would not sync its commit). */
     @Override
     public ActivityEntry appendPassingActivity(UUID server, String type, String message, Map<String, String> details) {
-        return append(server, type, message, details, true);
+        return append(server, type, message, details, true, null);
     }
 
     /** Whether the entry was appended with {@link #appendPassingActivity}. */
@@ -197,10 +251,12 @@ public final class MemoryStore implements ServerStore {
         }
     }
 
-    private ActivityEntry append(UUID server, String type, String message, Map<String, String> details, boolean passing) {
+    private ActivityEntry append(UUID server, String type, String message, Map<String, String> details, boolean passing,
+                                 FinishedOperation answered) {
         ActivityEntry e;
         lock.lock();
         try {
+            answer(answered);
             e = new ActivityEntry(activity.size() + 1, server, Instant.now(), type, message, details);
             activity.add(e);
             if (passing) {

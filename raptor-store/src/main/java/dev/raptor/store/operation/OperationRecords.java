@@ -1,5 +1,6 @@
 package dev.raptor.store.operation;
 
+import dev.raptor.core.operation.FinishedOperation;
 import dev.raptor.core.operation.OperationJournal;
 import dev.raptor.core.operation.OperationKind;
 import dev.raptor.core.operation.OperationProblem;
@@ -75,7 +76,8 @@ public final class OperationRecords implements OperationJournal {
 
     /**
      * Records a submitted operation inside another write's transaction (the intent that the operation asks for: see
-     * {@link dev.raptor.core.server.ServerStore#setDesiredState(UUID, dev.raptor.core.server.DesiredState, OperationRecord)}).
+     * {@link dev.raptor.core.server.ServerStore#setDesiredState(UUID, dev.raptor.core.server.DesiredState,
+     * dev.raptor.core.operation.PendingOperation)}).
      *
      * @throws IllegalArgumentException when {@code pending} has already finished
      */
@@ -108,16 +110,20 @@ public final class OperationRecords implements OperationJournal {
      */
     @Override
     public void finishAndPrune(OperationRecord answered, Instant finishedBefore, int keep) {
-        if (!answered.finished()) {
-            throw new IllegalArgumentException("operation " + answered.id() + " is still pending");
-        }
-        Objects.requireNonNull(finishedBefore, "finishedBefore");
-        requireKeep(keep);
+        FinishedOperation finished = new FinishedOperation(answered, finishedBefore, keep); // checks all three
         db.write("record the outcome of operation " + answered.id() + " on server " + answered.serverId() + " and prune",
-                c -> {
-                    upsert(c, answered);
-                    return prune(c, finishedBefore, keep);
-                });
+                c -> finishAndPrune(c, finished));
+    }
+
+    /**
+     * Records an operation's answer and the prune that follows it inside another write's transaction (the commit of
+     * the state the operation's action ends in: see {@link dev.raptor.core.operation.PendingOperation}).
+     *
+     * @return how many rows the prune deleted
+     */
+    public static int finishAndPrune(Connection c, FinishedOperation finished) throws SQLException {
+        upsert(c, finished.answer());
+        return prune(c, finished.pruneBefore(), finished.keep());
     }
 
     @Override

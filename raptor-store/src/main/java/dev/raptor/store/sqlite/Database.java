@@ -1,5 +1,6 @@
 package dev.raptor.store.sqlite;
 
+import dev.raptor.core.operation.Durability;
 import dev.raptor.store.StoreCorruptedException;
 import dev.raptor.store.StoreException;
 import dev.raptor.store.migration.Migrations;
@@ -9,9 +10,12 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,8 +45,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * crash of the machine leaves a consistent store and no answer has been given that depends on it: a record the
  * same operation follows with a synced write before anyone hears of its outcome (a power request's entry, a state
  * a server passes through), or housekeeping the next run redoes (pruning old operations). The WAL keeps commits in
- * order, so the next synced commit puts every earlier one on disk. {@link #syncedCommits} counts what is paid;
- * tests hold a server's create, start, stop and delete to their count.
+ * order, so the next synced commit puts every earlier one on disk. Each commit has a number in that order
+ * ({@link #commitUnsynced}); {@link #onDisk} tells whether a synced commit has put it on disk yet, and {@link #sync}
+ * puts it there when an answer is about to depend on it (a delete's operation record, before a 202 names it).
+ * {@link #syncedCommits} counts what is paid; tests hold a server's create, start, stop and delete to their count.
  *
  * <p>A component can {@link #watch} a table: SQLite's update hook on the writer connection collects
  * the rowids each write changes there, and after the commit (never after a rollback) the watcher is
@@ -65,13 +71,21 @@ public final class Database implements AutoCloseable {
     private volatile boolean closed;
     /** Whether the writer is in {@code synchronous=FULL} (its mode but during {@link #writeUnsynced}); under the write lock. */
     private boolean syncsEveryCommit = true;
-    /** Commits made with {@code synchronous=FULL}. */
+    /** Commits made with {@code synchronous=FULL}, and {@link #sync}s of earlier ones: the WAL's fsyncs paid. */
     private final AtomicLong syncedCommits = new AtomicLong();
-    /** Commits made, synced or not: each one a turn of the write lock and a transaction. */
+    /** Commits made, synced or not: each one a turn of the write lock and a transaction; the last one's number. */
     private final AtomicLong commits = new AtomicLong();
+    /** The number of the last commit known to be on disk (every earlier one is too); written under the write lock. */
+    private volatile long onDiskThrough;
+    /**
+     * Whether the journal is a WAL. Without one (a file system that refused it) SQLite syncs the database file at every
+     * commit, synchronous NORMAL or FULL, so every commit is on disk when it returns.
+     */
+    private final boolean wal;
 
-    private Database(Path file, Duration busyTimeout, Connection writer, int readConnections) throws SQLException {
+    private Database(Path file, Duration busyTimeout, Connection writer, int readConnections, boolean wal) throws SQLException {
         this.file = file;
+        this.wal = wal;
         this.busyTimeout = busyTimeout;
         this.writer = writer;
         this.readers = new ReadPool(readConnections, this::openReader);
@@ -100,14 +114,15 @@ public final class Database implements AutoCloseable {
                 throw new StoreCorruptedException(file, IntegrityCheck.summarize(problems), null);
             }
             String journal = pragma(writer, "journal_mode");
-            if (!"wal".equalsIgnoreCase(journal)) {
+            boolean wal = "wal".equalsIgnoreCase(journal);
+            if (!wal) {
                 log.atWarn().addKeyValue("file", file).addKeyValue("journalMode", journal)
                         .log("the file system refused WAL mode; reads will wait for writes");
             }
             int applied = Migrations.migrate(writer, file);
             log.atInfo().addKeyValue("file", file).addKeyValue("schema", Migrations.latestVersion())
                     .addKeyValue("migrationsApplied", applied).log("opened database");
-            return new Database(file, busyTimeout, writer, readConnections);
+            return new Database(file, busyTimeout, writer, readConnections, wal);
         } catch (SQLException e) {
             closeQuietly(writer);
             throw translate(file, "open", e);
@@ -143,7 +158,7 @@ public final class Database implements AutoCloseable {
      * commit, before the lock is released, the {@linkplain #watch watchers} of the tables it changed run.
      */
     public <T> T write(String operation, SqlWork<T> work) {
-        return write(operation, true, work);
+        return write(operation, true, work).value();
     }
 
     /**
@@ -153,10 +168,82 @@ public final class Database implements AutoCloseable {
      * in the operating system's cache) but not of the machine. It saves the fsync, a few milliseconds on a busy disk.
      */
     public <T> T writeUnsynced(String operation, SqlWork<T> work) {
+        return write(operation, false, work).value();
+    }
+
+    /**
+     * {@link #writeUnsynced}, answering also the commit's number: whoever is to tell a client of what it wrote asks
+     * {@link #onDisk} and {@link #sync}s it if no synced commit has put it on disk yet.
+     */
+    public <T> Committed<T> commitUnsynced(String operation, SqlWork<T> work) {
         return write(operation, false, work);
     }
 
-    private <T> T write(String operation, boolean synced, SqlWork<T> work) {
+    /** A write's result and its commit's number (commits are numbered from 1 in the order they are made). */
+    public record Committed<T>(T value, long number) {
+    }
+
+    /** Whether commit {@code number} is on disk: it was synced, or a synced commit (or a {@link #sync}) followed it. */
+    public boolean onDisk(long number) {
+        return number <= onDiskThrough;
+    }
+
+    /**
+     * Puts commit {@code number} on disk, and every commit before it: at once when a synced commit already has, else
+     * with one {@code fdatasync} of the WAL (which is what a synced commit does after writing its own frames: the WAL
+     * holds the commits in order, each one written whole before its commit returned). Under the write lock, so that it
+     * waits for no write in flight and none begins meanwhile.
+     *
+     * @throws StoreException when the sync fails
+     */
+    public void sync(long number) {
+        if (onDisk(number)) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (onDisk(number)) {
+                return;
+            }
+            long through = commits.get();
+            if (wal) {
+                syncWal();
+            }
+            syncedCommits.incrementAndGet();
+            onDiskThrough = Math.max(onDiskThrough, through);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Commit {@code number} as a {@link Durability}: what the store's callers hold of a write not yet synced. */
+    public Durability durability(long number) {
+        return new Durability() {
+            @Override
+            public boolean onDisk() {
+                return Database.this.onDisk(number);
+            }
+
+            @Override
+            public void sync() {
+                Database.this.sync(number);
+            }
+        };
+    }
+
+    private void syncWal() {
+        Path walFile = Path.of(file + "-wal");
+        try (FileChannel channel = FileChannel.open(walFile, StandardOpenOption.READ)) {
+            channel.force(false);
+        } catch (NoSuchFileException e) {
+            // no WAL: SQLite removed it after a checkpoint that put every commit in the database file, and synced that
+        } catch (IOException e) {
+            throw new StoreException("syncing the write-ahead log " + walFile + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> Committed<T> write(String operation, boolean synced, SqlWork<T> work) {
         writeLock.lock();
         try {
             ensureOpen();
@@ -198,7 +285,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private <T> T writeLocked(String operation, SqlWork<T> work) {
+    private <T> Committed<T> writeLocked(String operation, SqlWork<T> work) {
         try {
             changed.values().forEach(Set::clear);
             Transactions.beginImmediate(writer);
@@ -207,12 +294,15 @@ public final class Database implements AutoCloseable {
                 T result = work.apply(writer);
                 Transactions.commit(writer);
                 committed = true;
-                commits.incrementAndGet();
+                long number = commits.incrementAndGet();
                 if (syncsEveryCommit) {
                     syncedCommits.incrementAndGet();
                 }
+                if (syncsEveryCommit || !wal) {
+                    onDiskThrough = number;
+                }
                 tellWatchers(operation);
-                return result;
+                return new Committed<>(result, number);
             } finally {
                 if (!committed) {
                     Transactions.rollbackQuietly(writer);
@@ -226,7 +316,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * How many writes committed with a sync of their own ({@link #write}, not {@link #writeUnsynced}) since the
-     * database was opened: what its callers paid in {@code fsync}s of the WAL.
+     * database was opened, and how many {@link #sync}s of earlier commits it made: what its callers paid in
+     * {@code fsync}s of the WAL.
      */
     public long syncedCommits() {
         return syncedCommits.get();
