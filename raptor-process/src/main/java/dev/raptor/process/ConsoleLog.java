@@ -29,6 +29,8 @@ import java.util.UUID;
  * line is written to the pump in one piece, so lines never interleave, up to 4 KiB ({@code PIPE_BUF}).
  */
 final class ConsoleLog {
+    /** What a reader is handed where the log was rotated past it before it read the lines there. */
+    static final String SKIPPED = "[raptor] console lines skipped: the log was rotated before this reader got to them";
     /** Most bytes one {@link #readFrom} call reads, so a follower that fell behind catches up in steps. */
     private static final int CHUNK = 1 << 20;
     /**
@@ -133,11 +135,16 @@ final class ConsoleLog {
      * Whole lines appended after {@code from} (moving on to newer files as the pump rotates), at most
      * about {@value #CHUNK} bytes. With {@code partialToo} a last line without its newline is taken as
      * well (once the writer is known to be done).
+     *
+     * <p>When the file {@code from} is in was deleted before it was read to its end (the reader fell more than
+     * the pump's bound behind, see {@link LogHolds}), reading goes on at the oldest file left, after a
+     * {@link #SKIPPED} line on stderr where the lost lines were: the reader is told, never silently short.
      */
     Chunk readFrom(Position from, Instant since, boolean partialToo) throws IOException {
         List<LogLine> out = new ArrayList<>();
         Position pos = from;
         int budget = CHUNK;
+        int skippedAt = -1;
         while (budget > 0) {
             RecordFiles.LogFile current = null;
             RecordFiles.LogFile next = null;
@@ -152,6 +159,9 @@ final class ConsoleLog {
                 if (next == null) {
                     break; // nothing written yet
                 }
+                if (pos.seq() != Position.START.seq() && skippedAt < 0) {
+                    skippedAt = out.size(); // ours was rotated away: what was left of it is lost
+                }
                 pos = new Position(next.seq(), 0); // before the first file, or ours was rotated away
                 continue;
             }
@@ -159,6 +169,9 @@ final class ConsoleLog {
             if (bytes == null) {
                 if (next == null) {
                     break;
+                }
+                if (skippedAt < 0) {
+                    skippedAt = out.size(); // rotated away as it was about to be read
                 }
                 pos = new Position(next.seq(), 0);
                 continue;
@@ -176,7 +189,21 @@ final class ConsoleLog {
             }
             pos = new Position(next.seq(), 0); // the pump has moved on: this file is complete
         }
+        if (skippedAt >= 0) {
+            out.add(skippedAt, skipped(out, skippedAt));
+        }
         return new Chunk(out, pos);
+    }
+
+    /**
+     * The line that stands for lines lost at {@code at} in {@code out}, stamped a nanosecond off its neighbour's
+     * stamp: between the lines around it, and never equal to a stamp the log holds, so that a console that
+     * reopens at the last stamp it kept and skips the lines it already has at that stamp counts it nowhere.
+     */
+    private LogLine skipped(List<LogLine> out, int at) {
+        Instant stamp = at < out.size() ? out.get(at).at().minusNanos(1)
+                : at > 0 ? out.get(at - 1).at().plusNanos(1) : Instant.now();
+        return new LogLine(serverId, stamp, LogLine.Stream.STDERR, SKIPPED);
     }
 
     /** The lines in {@code bytes[0, length)}, each ending at a newline or at {@code length}. */

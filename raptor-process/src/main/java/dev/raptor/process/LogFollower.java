@@ -22,6 +22,10 @@ import java.util.UUID;
  * constructor, which runs on the caller's thread, marks where the output ends ({@link ConsoleLog#written()}: a
  * file and an offset, which rotation does not move); the history is what lies before the mark and the follow
  * reads on from it, also when the server stopped before this thread ran.
+ *
+ * <p>From the mark on, a follow {@link LogHolds holds} the files it has not finished, so that the pump, which rotates
+ * without the daemon, does not delete them under it (within the pump's bound; past it the follow says that lines
+ * were skipped, see {@link ConsoleLog#readFrom}). The hold moves on with every file read and ends with the follow.
  */
 final class LogFollower implements ThreadSubscription.Body<LogLine> {
     /** How long to wait, after the run ended, for the pump to write the last lines (a straggler may hold its pipe). */
@@ -40,6 +44,8 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
     private final Object identity;
     /** Where the output ended when the follow was asked for (null: not following, the history is read up to its read). */
     private final ConsoleLog.Position asked;
+    /** The files this follow has not finished, from {@link #asked} on (null: not following). */
+    private final LogHolds.Hold hold;
 
     /** Called on the caller's thread, at the call: a follow marks where the output ends now (see the class comment). */
     LogFollower(RecordFiles files, UUID serverId, LogRequest request, Duration poll) {
@@ -50,6 +56,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
         this.log = new ConsoleLog(files, serverId);
         this.identity = files.identity();
         this.asked = request.follow() ? markNow() : null;
+        this.hold = asked == null ? null : LogHolds.hold(files, asked.seq());
     }
 
     private ConsoleLog.Position markNow() {
@@ -62,6 +69,16 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
 
     @Override
     public void run(ThreadSubscription<LogLine> out) throws IOException {
+        try {
+            follow(out);
+        } finally {
+            if (hold != null) {
+                hold.close();
+            }
+        }
+    }
+
+    private void follow(ThreadSubscription<LogLine> out) throws IOException {
         RunFacts facts = RunFacts.observe(files);
         if (!facts.running()) {
             awaitPump();
@@ -71,6 +88,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
             return;
         }
         ConsoleLog.Position pos = history.next();
+        holdFrom(pos);
         if (!facts.running()) {
             drain(out, pos); // stopped, maybe since the call: what it wrote from the call on, and no more
             return;
@@ -85,6 +103,7 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
         while (out.isOpen()) {
             ConsoleLog.Chunk chunk = log.readFrom(pos, request.since(), false);
             pos = chunk.next();
+            holdFrom(pos);
             if (!emitAll(out, chunk.lines())) {
                 return;
             }
@@ -117,6 +136,14 @@ final class LogFollower implements ThreadSubscription.Body<LogLine> {
                 return;
             }
             pos = chunk.next();
+            holdFrom(pos);
+        }
+    }
+
+    /** The files before {@code pos}'s are read: the pump may delete them. */
+    private void holdFrom(ConsoleLog.Position pos) {
+        if (hold != null) {
+            hold.moveTo(pos.seq());
         }
     }
 

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  *                     ({@code raptor} gives {@code /sys/fs/cgroup/memory/raptor/<uuid>} on cgroup v1,
  *                     {@code /sys/fs/cgroup/raptor/<uuid>} on v2); null = use no cgroups (no limits)
  * @param logFileBytes size at which a console log file is closed and the next one started
- * @param logFiles     how many console log files of a server are kept (the newest)
+ * @param logFiles     how many console log files of a server are kept (the newest); a file a console or
+ *                     {@code logs -f} has not finished reading is kept longer, while the server has at most twice
+ *                     this many (beyond that the reader is told that lines were skipped)
  * @param pollInterval how often followers, event streams and waits look at the records and /proc
  */
 public record ProcessRuntimeConfig(Path stateDir, String serverUser, String cgroupParent, long logFileBytes, int logFiles,

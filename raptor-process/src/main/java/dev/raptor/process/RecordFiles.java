@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *   stdin.pipe             FIFO: console input
  *   out.pipe, err.pipe     FIFOs: the server's stdout and stderr, into the taggers
  *   console.RRRRRRRRR.PPPPPP.log   console output of run R, part P: "epoch-ms O|E text" per line
+ *   console.hold           seq of the oldest console file a follower has not finished (the daemon writes it, see LogHolds)
  *   runs                   the number of the last run
  *   supervisor.sh, tag.awk, pump.awk, run.conf    the supervisor and its settings for the current run
  *   supervisor.log         the supervisor's own complaints, if any

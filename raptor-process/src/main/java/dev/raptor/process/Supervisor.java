@@ -135,7 +135,8 @@ final class Supervisor {
 
     /**
      * The new run's number (one more than any before, so its log files are its own), after deleting the
-     * oldest log files so that, with the new run's first file, at most the kept count remain.
+     * oldest log files so that, with the new run's first file, at most the kept count remain: files a reader
+     * still holds ({@link LogHolds}) stay as long as no more than twice that count remain, as pump.awk keeps them.
      */
     private long nextRun(RecordFiles files) throws IOException {
         List<RecordFiles.LogFile> existing = files.logFiles();
@@ -147,8 +148,13 @@ final class Supervisor {
         }
         long run = last + 1;
         RecordFiles.writeAtomically(files.runCounter(), run + "\n");
+        long held = LogHolds.oldestHeld(files);
         for (int i = 0; i < existing.size() - (logFiles - 1); i++) {
-            Files.deleteIfExists(existing.get(i).path());
+            RecordFiles.LogFile f = existing.get(i);
+            if (held >= 0 && f.seq() >= held && existing.size() - i < 2 * logFiles) {
+                break; // this one and every newer one are held, and within the bound (the new run's file makes one more)
+            }
+            Files.deleteIfExists(f.path());
         }
         return run;
     }

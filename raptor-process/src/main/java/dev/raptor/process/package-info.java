@@ -26,7 +26,8 @@
  *       {@link dev.raptor.process.PollBackoff}</li>
  *   <li>limits: {@link dev.raptor.process.Cgroups} (v1, v2 or none), {@link dev.raptor.process.ServerCgroup}</li>
  *   <li>console: {@link dev.raptor.process.StdinFifo}, {@link dev.raptor.process.ConsoleLog},
- *       {@link dev.raptor.process.LogFollower}</li>
+ *       {@link dev.raptor.process.LogFollower}, {@link dev.raptor.process.LogHolds} (the files a follower has not
+ *       finished, which the pump keeps for it)</li>
  *   <li>streams: {@link dev.raptor.process.ThreadSubscription}, {@link dev.raptor.process.EventWatcher},
  *       {@link dev.raptor.process.StatsSampler}</li>
  * </ul>

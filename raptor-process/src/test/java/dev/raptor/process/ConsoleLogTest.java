@@ -108,13 +108,22 @@ class ConsoleLogTest {
     }
 
     @Test
-    void followingMovesOnToTheNextFileAndSkipsFilesRotatedAway() throws Exception {
+    void followingMovesOnToTheNextFile() throws Exception {
         ConsoleLog.Position atB = new ConsoleLog.Position(seq(2), 0);
         assertThat(texts(log.readFrom(atB, null, false).lines())).containsExactly("b1", "b2", "c1", "c2");
+    }
 
+    @Test
+    void aReaderWhoseFileWasRotatedAwayIsToldThatLinesWereSkippedThenReadsOn() throws Exception {
         Files.delete(new RecordFiles(dir).logFile(1, 1));
         ConsoleLog.Position inDeletedFile = new ConsoleLog.Position(seq(1), 5);
-        assertThat(texts(log.readFrom(inDeletedFile, null, false).lines())).containsExactly("b1", "b2", "c1", "c2");
+
+        List<LogLine> lines = log.readFrom(inDeletedFile, null, false).lines();
+
+        assertThat(texts(lines)).containsExactly(ConsoleLog.SKIPPED, "b1", "b2", "c1", "c2");
+        assertThat(lines.getFirst().stream()).isEqualTo(LogLine.Stream.STDERR);
+        assertThat(lines.getFirst().at()).as("just before the next line, at no stamp the log holds").isEqualTo(
+                Instant.ofEpochMilli(T + 20).minusNanos(1));
     }
 
     @Test

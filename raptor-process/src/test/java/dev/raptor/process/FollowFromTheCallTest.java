@@ -3,14 +3,12 @@ package dev.raptor.process;
 import dev.raptor.core.runtime.ContainerRef;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
-import dev.raptor.core.runtime.StreamSink;
+import dev.raptor.core.testing.CollectedLines;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -24,10 +22,14 @@ import static org.awaitility.Awaitility.await;
  */
 class FollowFromTheCallTest extends RuntimeTest {
     private static final int FLOOD = 300;
+    /** About 19 KiB: five files of 4 KiB, more than the 3 kept and within twice that. */
+    private static final int HELD_FLOOD = 800;
+    /** About 75 KiB: far past twice the 3 files kept. */
+    private static final int PAST_THE_BOUND = 3000;
 
     @Override
     ProcessRuntimeConfig config() {
-        return super.config().withLogRotation(4096, 3); // the flood (about 7 KiB) rotates once or twice, nothing is deleted
+        return super.config().withLogRotation(4096, 3); // FLOOD (about 7 KiB) rotates once or twice, nothing is deleted
     }
 
     @Test
@@ -40,7 +42,7 @@ class FollowFromTheCallTest extends RuntimeTest {
         flood(ref);
         assertThat(files.logFiles().getLast().seq()).as("the flood rotated the log").isGreaterThan(newestAtCall);
 
-        Collected out = new Collected();
+        CollectedLines out = new CollectedLines();
         ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
         try {
             runtime.sendInput(ref, "stop", soon());
@@ -65,7 +67,7 @@ class FollowFromTheCallTest extends RuntimeTest {
         runtime.sendInput(ref, "stop", soon());
         assertThat(runtime.awaitExit(ref, soon())).as("stopped before the follower's thread runs").isPresent();
 
-        Collected out = new Collected();
+        CollectedLines out = new CollectedLines();
         ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
         try {
             assertThat(out.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the follow of a stopped server ends").isTrue();
@@ -80,6 +82,79 @@ class FollowFromTheCallTest extends RuntimeTest {
         assertThat(out.texts()).as("the tail, then every line from the call on, each once, in order").containsExactlyElementsOf(expected);
     }
 
+    /**
+     * The pump rotates without the daemon: a follower that runs late while the server writes more than the kept files
+     * must still find its files (they are held for it), and get every line.
+     */
+    @Test
+    void aFollowerHeldBackWhileTheServerWritesPastTheKeptFilesGetsEveryLineOnce() throws Exception {
+        HeldBack h = heldBackThroughAFlood(HELD_FLOOD);
+        assertThat(h.files().logFiles()).as("the flood wrote more than the 3 files kept").hasSizeGreaterThan(3);
+        assertThat(h.files().logFiles().getFirst().seq()).as("the follower's file is held").isEqualTo(h.markedFile());
+
+        CollectedLines out = followToTheStop(h.ref(), h.follower());
+
+        assertThat(out.texts()).as("nothing skipped").doesNotContain(ConsoleLog.SKIPPED);
+        assertThat(out.texts().stream().filter(t -> t.startsWith("line ")).toList()).as("every flood line once, in order")
+                .containsExactlyElementsOf(floodLines(HELD_FLOOD));
+        assertThat(out.texts().getLast()).isEqualTo("Stopping server");
+        assertThat(LogHolds.oldestHeld(h.files())).as("the hold ends with the follow").isEqualTo(-1);
+    }
+
+    /** A follower that stays behind past the pump's bound does not keep files forever, and is told what it lost. */
+    @Test
+    void aFollowerHeldBackPastTheBoundIsToldThatLinesWereSkipped() throws Exception {
+        HeldBack h = heldBackThroughAFlood(PAST_THE_BOUND);
+        assertThat(h.files().logFiles()).as("at most twice the 3 kept, however far behind the follower is").hasSizeLessThanOrEqualTo(6);
+        assertThat(h.files().logFiles().getFirst().seq()).as("the follower's file went all the same").isGreaterThan(h.markedFile());
+
+        CollectedLines out = followToTheStop(h.ref(), h.follower());
+
+        List<String> texts = out.texts();
+        assertThat(texts.getFirst()).as("where its lines went: a marker, not silence").isEqualTo(ConsoleLog.SKIPPED);
+        List<String> rest = texts.subList(1, texts.size() - 1);
+        int first = Integer.parseInt(rest.getFirst().substring("line ".length()));
+        assertThat(first).as("lines were lost").isGreaterThan(1);
+        assertThat(rest).as("then every line left, once, in order").containsExactlyElementsOf(
+                IntStream.rangeClosed(first, PAST_THE_BOUND).mapToObj(i -> "line " + i).toList());
+        assertThat(texts.getLast()).isEqualTo("Stopping server");
+    }
+
+    /** A booted server, the log file its output ended in when a follow was asked for, and that follow. */
+    private record HeldBack(ContainerRef ref, RecordFiles files, long markedFile, LogFollower follower) {
+    }
+
+    /** A follow asked for on a booted server, whose thread does not run while the server floods {@code n} lines. */
+    private HeldBack heldBackThroughAFlood(int n) {
+        ContainerRef ref = bootedWithALineBeforeTheCall();
+        RecordFiles files = record(ref);
+        long markedFile = files.logFiles().getLast().seq();
+        return new HeldBack(ref, files, markedFile, madeBeforeAFlood(ref, n));
+    }
+
+    /**
+     * A follow with a tail of 0 asked for now (made on this thread, as {@link ProcessRuntime#logs} makes it), whose
+     * thread does not run while the server floods {@code n} lines.
+     */
+    private LogFollower madeBeforeAFlood(ContainerRef ref, int n) {
+        LogFollower follower = new LogFollower(record(ref), ref.serverId(), LogRequest.follow(0), Duration.ofMillis(20));
+        flood(ref, n);
+        return follower;
+    }
+
+    /** Starts {@code follower}'s thread now, stops the server and waits for the follow to end. */
+    private CollectedLines followToTheStop(ContainerRef ref, LogFollower follower) throws InterruptedException {
+        CollectedLines out = new CollectedLines();
+        ThreadSubscription<LogLine> s = ThreadSubscription.start("follow-late", out, follower, x -> { });
+        try {
+            runtime.sendInput(ref, "stop", soon());
+            assertThat(out.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the follow ends with the run").isTrue();
+        } finally {
+            s.close();
+        }
+        return out;
+    }
+
     /** A booted game server whose last line is "[Server] before the call". */
     private ContainerRef bootedWithALineBeforeTheCall() {
         try (Console console = booted(TestHost.gameServer().name("asked").build())) {
@@ -91,9 +166,13 @@ class FollowFromTheCallTest extends RuntimeTest {
 
     /** Floods the server and waits until its last flood line is in the log (read as history, not by the follower). */
     private void flood(ContainerRef ref) {
-        runtime.sendInput(ref, "flood " + FLOOD, soon());
+        flood(ref, FLOOD);
+    }
+
+    private void flood(ContainerRef ref, int n) {
+        runtime.sendInput(ref, "flood " + n, soon());
         await().atMost(PATIENCE)
-                .until(() -> texts(history(runtime, ref, LogRequest.history(1))).contains("line " + FLOOD));
+                .until(() -> texts(history(runtime, ref, LogRequest.history(1))).contains("line " + n));
     }
 
     private RecordFiles record(ContainerRef ref) {
@@ -101,25 +180,10 @@ class FollowFromTheCallTest extends RuntimeTest {
     }
 
     private static List<String> floodLines() {
-        return IntStream.rangeClosed(1, FLOOD).mapToObj(i -> "line " + i).toList();
+        return floodLines(FLOOD);
     }
 
-    private static final class Collected implements StreamSink<LogLine> {
-        final List<LogLine> lines = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-
-        @Override
-        public void next(LogLine line) {
-            lines.add(line);
-        }
-
-        @Override
-        public void end(Throwable error) {
-            ended.countDown();
-        }
-
-        List<String> texts() {
-            return RuntimeTest.texts(lines);
-        }
+    private static List<String> floodLines(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> "line " + i).toList();
     }
 }

@@ -6,9 +6,9 @@ import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.EngineException;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
-import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ServerSpec;
+import dev.raptor.core.testing.CollectedLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,25 +90,14 @@ abstract class RuntimeTest {
 
     /** Every line of the console's history, read once. */
     static List<LogLine> history(ProcessRuntime runtime, ContainerRef ref, LogRequest request) throws InterruptedException {
-        List<LogLine> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch ended = new CountDownLatch(1);
-        Subscription s = runtime.logs(ref, request, new StreamSink<>() {
-            @Override
-            public void next(LogLine line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void end(Throwable error) {
-                ended.countDown();
-            }
-        });
+        CollectedLines read = new CollectedLines();
+        Subscription s = runtime.logs(ref, request, read);
         try {
-            assertThat(ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("history ends").isTrue();
+            assertThat(read.ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("history ends").isTrue();
         } finally {
             s.close();
         }
-        return lines;
+        return read.lines;
     }
 
     static List<String> texts(List<LogLine> lines) {
@@ -120,23 +107,12 @@ abstract class RuntimeTest {
     /** A followed console: collects lines until closed. */
     static final class Console implements AutoCloseable {
         private final ContainerRef ref;
-        private final List<LogLine> lines = new CopyOnWriteArrayList<>();
-        private final CountDownLatch ended = new CountDownLatch(1);
+        private final CollectedLines read = new CollectedLines();
         private final Subscription subscription;
 
         Console(ProcessRuntime runtime, ContainerRef ref, LogRequest request) {
             this.ref = ref;
-            this.subscription = runtime.logs(ref, request, new StreamSink<>() {
-                @Override
-                public void next(LogLine line) {
-                    lines.add(line);
-                }
-
-                @Override
-                public void end(Throwable error) {
-                    ended.countDown();
-                }
-            });
+            this.subscription = runtime.logs(ref, request, read);
         }
 
         ContainerRef ref() {
@@ -144,11 +120,11 @@ abstract class RuntimeTest {
         }
 
         List<LogLine> lines() {
-            return List.copyOf(lines);
+            return List.copyOf(read.lines);
         }
 
         List<String> texts() {
-            return RuntimeTest.texts(lines);
+            return read.texts();
         }
 
         void awaitLine(String text) {
@@ -156,7 +132,7 @@ abstract class RuntimeTest {
         }
 
         boolean awaitEnd(Duration d) throws InterruptedException {
-            return ended.await(d.toMillis(), TimeUnit.MILLISECONDS);
+            return read.ended.await(d.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         boolean isOpen() {

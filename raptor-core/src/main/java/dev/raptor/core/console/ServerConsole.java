@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 
@@ -44,6 +45,12 @@ import java.util.concurrent.locks.Condition;
  * ({@link dev.raptor.core.runtime.ContainerInfo#outputSince()}), not at its start time: Docker stamps a
  * run's first lines a few milliseconds before the start time it reports. A restart therefore continues the same log with the new
  * boot's first line, and a reconnect after an engine error continues where the old stream broke off.
+ *
+ * <p>A stream with neither (no line kept, no start known: a run adopted as it was) must not begin at its own call,
+ * which comes after the history read: a line written between the two would be in neither. When the history read
+ * ended and found the log empty, everything the log holds later was written after it, so the stream asks for all of
+ * it (a tail of -1: no line twice, none missing, no clock involved). Otherwise (no history read, or one cut short)
+ * it begins at the instant the pump began, before it read anything.
  */
 final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole.Command> {
     private static final Logger log = LoggerFactory.getLogger(ServerConsole.class);
@@ -79,6 +86,11 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
     /** The newest line time kept, and how many kept lines carry exactly that time. */
     private Instant lastAt;
     private int sameAtCount;
+
+    /** Pump-only: the history read ended and found the server's log empty, so all its log holds later came after it. */
+    private boolean historyWasEmpty;
+    /** Pump-only: when the pump began, before any history was read: where a stream with nothing else to go by begins. */
+    private Instant pumpStartedAt;
 
     /** Pump-only: the open engine stream. */
     private RunStream<LogLine> stream;
@@ -311,6 +323,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
 
     @Override
     protected void pumpStarting() {
+        pumpStartedAt = Instant.now();
         try {
             prime();
         } finally {
@@ -391,7 +404,8 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
         }
         RunStream<LogLine> st = new RunStream<>(gen, ref.id(), startedAt, line -> accept(gen, line),
                 error -> post(new Command.Ended(gen, error)));
-        LogRequest request = since == null ? LogRequest.follow(0) : LogRequest.followSince(since);
+        LogRequest request = since != null ? LogRequest.followSince(since)
+                : historyWasEmpty ? LogRequest.follow(-1) : LogRequest.followSince(pumpStartedAt);
         if (!st.open(sink -> runtime.logs(ref, request, sink), openStreams, "console")) {
             lock.lock();
             try {
@@ -437,7 +451,9 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
         if (ref == null || ending()) {
             return;
         }
-        List<LogLine> earlier = readHistory(runtime, ref, settings.historyLines(), settings.engineTimeout(), openStreams);
+        History read = read(runtime, ref, settings.historyLines(), settings.engineTimeout(), openStreams);
+        List<LogLine> earlier = read.lines();
+        historyWasEmpty = read.complete() && earlier.isEmpty();
         lock.lock();
         try {
             if (!earlier.isEmpty() && lines.head() == 0 && lines.low() == 0) {
@@ -466,8 +482,18 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
 
     /** The last {@code n} lines ({@code -1}: all) of a container's output, read from the engine within {@code timeout}. */
     static List<LogLine> readHistory(ContainerRuntime runtime, ContainerRef ref, int n, Duration timeout, AtomicInteger openStreams) {
+        return read(runtime, ref, n, timeout, openStreams).lines();
+    }
+
+    /** Lines of a container's history, and whether they are all it asked for: the read ended, in time and without error. */
+    record History(List<LogLine> lines, boolean complete) {
+    }
+
+    /** {@link #readHistory}, telling whether the read was complete. */
+    static History read(ContainerRuntime runtime, ContainerRef ref, int n, Duration timeout, AtomicInteger openStreams) {
         Queue<LogLine> out = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(1);
+        AtomicBoolean clean = new AtomicBoolean();
         StreamSink<LogLine> sink = new StreamSink<>() {
             @Override
             public void next(LogLine item) {
@@ -476,6 +502,7 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
 
             @Override
             public void end(Throwable error) {
+                clean.set(error == null);
                 done.countDown();
             }
         };
@@ -483,11 +510,13 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
         try {
             s = runtime.logs(ref, LogRequest.history(n), sink);
         } catch (EngineException.NotFound e) {
-            return List.of();
+            return new History(List.of(), true); // no such container: it has no output
         }
         openStreams.incrementAndGet();
+        boolean ended = false;
         try {
-            if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            ended = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
                 log.warn("server={} log history not read within {} ms; using the {} lines read", ref.serverId(),
                         timeout.toMillis(), out.size());
             }
@@ -498,6 +527,6 @@ final class ServerConsole extends ServerWatch<ConsoleSubscription, ServerConsole
             openStreams.decrementAndGet();
         }
         List<LogLine> read = List.copyOf(out);
-        return n < 0 || read.size() <= n ? read : read.subList(read.size() - n, read.size());
+        return new History(n < 0 || read.size() <= n ? read : read.subList(read.size() - n, read.size()), ended && clean.get());
     }
 }

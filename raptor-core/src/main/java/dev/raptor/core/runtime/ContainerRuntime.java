@@ -201,7 +201,14 @@ public interface ContainerRuntime extends AutoCloseable {
      * writes after {@code logs} was called is delivered even with a tail of 0, also when the server stops before the
      * stream opens (then the stream delivers those lines and ends); a line written before the call is history, which
      * the tail may leave out, never a new line. A line written just as the call is made may fall on either side, but
-     * is delivered once. A console that read its history apart follows with a tail of 0 and relies on this.
+     * is delivered once.
+     *
+     * <p>Two calls are two instants: a line written after a history read ({@code follow} false) and before a later
+     * follow's call is in neither when that follow has a tail of 0. A caller that joins history to live output
+     * therefore starts its follow where its history ended: from the stamp of the last line it read
+     * ({@code since}, skipping the lines at that stamp it has), or, when the history read ended and held no line,
+     * with a tail of -1 (everything the log holds then was written after that read, so nothing is delivered
+     * twice). The console hub does so; the contract tests check both on every runtime.
      *
      * <p>The sink must keep up (hand lines off, never wait): a
      * runtime may read live output straight from the server's stdout (Docker's attach stream does), and a sink

@@ -390,6 +390,46 @@ class ConsoleHubTest extends RunningServerFixture {
         assertThat(lateSub.history(3).stream().map(LogLine::text)).containsExactly("new 8", "new 9", "new 10");
     }
 
+    /**
+     * A run whose start is not known and a log that is empty when the hub reads its history: a line the server writes
+     * the instant after that read, before the follow is asked for, is in neither unless the follow takes the whole log.
+     */
+    @Test
+    void aLineWrittenBetweenAnEmptyHistoryAndTheFollowIsDeliveredOnce() {
+        Recorder r = new Recorder();
+        ConsoleSubscription sub = subscribedAcrossALineAfterTheHistoryRead(r, false);
+
+        assertThat(r.texts()).as("the line between the history read and the follow, once, then the rest").containsExactly("between",
+                "after 1", "after 2");
+        assertThat(sub.history(10)).as("it came after the history").isEmpty();
+        assertThat(engine.logRequests()).containsExactly(LogRequest.history(hub.settings().historyLines()), LogRequest.follow(-1));
+    }
+
+    @Test
+    void aLineWrittenBetweenAHistoryAndTheFollowIsDeliveredOnceAfterIt() {
+        emit("old ", 1, 3);
+        Recorder r = new Recorder();
+        ConsoleSubscription sub = subscribedAcrossALineAfterTheHistoryRead(r, true); // at the last stamp read
+
+        assertThat(r.texts()).containsExactly("between", "after 1", "after 2");
+        assertThat(sub.history(10).stream().map(LogLine::text)).containsExactlyElementsOf(lines("old ", 1, 3));
+    }
+
+    /**
+     * Subscribes {@code r} to a run whose start is unknown while the server prints "between" the instant after the
+     * hub's history read (at the stamp of the line before it when {@code atTheLastStamp}), then "after 1" and
+     * "after 2" once the hub follows; returns when "after 2" has arrived.
+     */
+    private ConsoleSubscription subscribedAcrossALineAfterTheHistoryRead(Recorder r, boolean atTheLastStamp) {
+        runs.setStartUnknown(id, ServerState.RUNNING, ref);
+        engine.on(FakeEngine.Verb.LOGS).forServer(id).once().then(() -> engine.emit(id, "between", atTheLastStamp));
+        ConsoleSubscription sub = hub().subscribe(id, r);
+        awaitFollowing();
+        emit("after ", 1, 2);
+        await().atMost(HANG).until(() -> r.texts().contains("after 2"));
+        return sub;
+    }
+
     @Test
     void tailIsServedFromTheBufferWhileWatchedAndFromTheEngineOtherwise() {
         emit("line ", 1, 20);

@@ -18,6 +18,11 @@ public final class RunsDouble implements ServerRuns {
         runs.put(serverId, new Run(state, container, startedAt, startedAt));
     }
 
+    /** A run whose start the controller does not know (one it adopted as it ran): no start, no output begin. */
+    public void setStartUnknown(UUID serverId, ServerState state, ContainerRef container) {
+        runs.put(serverId, new Run(state, container, null, null));
+    }
+
     public void remove(UUID serverId) {
         runs.remove(serverId);
     }

@@ -38,6 +38,10 @@ public final class CallRule {
         /** The call fails at once. */
         record Fail(Failure failure, String message) implements Action {
         }
+
+        /** The call is carried out, then {@code after} happens on the engine before the call returns. */
+        record Then(Runnable after) implements Action {
+        }
     }
 
     /** The typed failures of the runtime SPI. */
@@ -104,6 +108,14 @@ public final class CallRule {
     /** Each call fails with {@code failure}. */
     public void fail(Failure failure) {
         arm(new Action.Fail(failure, "scripted " + failure.name().toLowerCase().replace('_', ' ')));
+    }
+
+    /**
+     * Each call is carried out as usual, then {@code after} happens before the call returns to its caller: something
+     * the server does the instant after the engine answered (a line printed between a history read and the next call).
+     */
+    public void then(Runnable after) {
+        arm(new Action.Then(after));
     }
 
     private void arm(Action a) {

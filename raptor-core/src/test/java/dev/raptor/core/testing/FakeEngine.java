@@ -471,9 +471,11 @@ public final class FakeEngine implements AutoCloseable {
         String outcome = "ok";
         try {
             CallRule.Action a = ruleFor(verb, serverId);
+            Runnable after = null;
             switch (a) {
                 case null -> {
                 }
+                case CallRule.Action.Then t -> after = t.after();
                 case CallRule.Action.Fail f -> throw f.failure().of(serverId, verb.operation(), f.message());
                 case CallRule.Action.Delay d -> {
                     if (!waitFor(deadline, System.nanoTime() + d.delay().toNanos(), false)) {
@@ -489,7 +491,11 @@ public final class FakeEngine implements AutoCloseable {
                     }
                 }
             }
-            return action.get();
+            T result = action.get();
+            if (after != null) {
+                after.run();
+            }
+            return result;
         } catch (RuntimeException e) {
             outcome = e.getClass().getSimpleName();
             throw e;

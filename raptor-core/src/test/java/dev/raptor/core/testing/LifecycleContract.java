@@ -14,7 +14,6 @@ import dev.raptor.core.runtime.ContainerRuntime;
 import dev.raptor.core.runtime.Deadline;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.runtime.LogRequest;
-import dev.raptor.core.runtime.StreamSink;
 import dev.raptor.core.runtime.Subscription;
 import dev.raptor.core.server.ActivityEntry;
 import dev.raptor.core.server.DesiredState;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -120,23 +120,17 @@ public abstract class LifecycleContract {
     }
 
     protected List<String> consoleLines(UUID id) throws InterruptedException {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
-        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
-        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.history(-1), new StreamSink<>() {
-            @Override
-            public void next(LogLine line) {
-                lines.add(line.text());
-            }
+        return consoleLogLines(id).stream().map(LogLine::text).toList();
+    }
 
-            @Override
-            public void end(Throwable error) {
-                done.countDown();
-            }
-        })) {
-            assertThat(done.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("log history ends").isTrue();
+    /** The server's whole log as its runtime reads it now. */
+    protected List<LogLine> consoleLogLines(UUID id) throws InterruptedException {
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        CollectedLines read = new CollectedLines();
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.history(-1), read)) {
+            assertThat(read.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("log history ends").isTrue();
         }
-        return lines;
+        return read.lines;
     }
 
     protected List<String> activityMessages(UUID id) {
@@ -365,23 +359,13 @@ public abstract class LifecycleContract {
         ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
         int flood = 2000;
 
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch ended = new CountDownLatch(1);
-        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), new StreamSink<>() {
-            @Override
-            public void next(LogLine line) {
-                lines.add(line.text());
-            }
-
-            @Override
-            public void end(Throwable error) {
-                ended.countDown();
-            }
-        })) {
+        CollectedLines followed = new CollectedLines();
+        try (Subscription ignored = runtime.logs(c.ref(), LogRequest.follow(0), followed)) {
             runtime.sendInput(c.ref(), "flood " + flood, Deadline.in(HANG));
             assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE); // its stop command, read after the flood's
-            assertThat(ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
+            assertThat(followed.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
         }
+        List<String> lines = followed.texts();
 
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= flood; i++) {
@@ -389,6 +373,64 @@ public abstract class LifecycleContract {
         }
         expected.add("Stopping server");
         assertThat(lines).as("every line from the call on, none from before it, each once, in order").containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * What a console that reads its history apart relies on ({@link ContainerRuntime#logs}): a line written after the
+     * history read and before the follow's call is in neither when the follow has a tail of 0, so the follow asks for
+     * the whole log when the history read held nothing (a tail of -1), and from the stamp of the last line read
+     * otherwise. Here a line is written exactly in that window; both follows deliver it once, after the history and
+     * before the lines that come after the call, each once and in order.
+     */
+    @Test
+    void aFollowOfTheWholeLogAfterAHistoryReadDeliversTheLineWrittenBetweenThemOnce() throws Exception {
+        Window w = aLineWrittenAfterAHistoryRead();
+
+        List<String> expected = new ArrayList<>(w.history().stream().map(LogLine::text).toList());
+        expected.addAll(List.of("[Server] between the calls", "[Server] after the call", "Stopping server"));
+        assertThat(followToTheEnd(w, LogRequest.follow(-1))).as("the whole log, then new lines, each once, in order")
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aFollowFromTheLastStampReadDeliversTheLineWrittenAfterTheHistoryReadOnce() throws Exception {
+        Window w = aLineWrittenAfterAHistoryRead();
+        Instant last = w.history().getLast().at();
+        long atLast = w.history().stream().filter(l -> l.at().equals(last)).count();
+
+        List<String> lines = followToTheEnd(w, LogRequest.followSince(last));
+        assertThat(lines.subList((int) Math.min(atLast, lines.size()), lines.size()))
+                .as("after the %s line(s) at the last stamp read: every later line once, in order", atLast)
+                .containsExactly("[Server] between the calls", "[Server] after the call", "Stopping server");
+    }
+
+    /** A running server, its history as read, and a line it wrote after that read. */
+    private record Window(UUID id, ContainerInfo c, List<LogLine> history) {
+    }
+
+    /** Starts a server, reads its history, then has it write a line: after the history read, before any next call. */
+    private Window aLineWrittenAfterAHistoryRead() throws Exception {
+        UUID id = create(gameServer());
+        assertDone(power(id, PowerAction.START), ServerState.RUNNING);
+        ContainerInfo c = runtime.find(id, Deadline.in(HANG)).getFirst();
+        List<LogLine> history = consoleLogLines(id);
+        fleet.sendCommand(id, "say between the calls");
+        await().atMost(HANG).until(() -> consoleLines(id).contains("[Server] between the calls"));
+        return new Window(id, c, history);
+    }
+
+    /** What a follow of {@code request} delivers while the server says one more line and stops. */
+    private List<String> followToTheEnd(Window w, LogRequest request) throws Exception {
+        UUID id = w.id();
+        ContainerInfo c = w.c();
+        CollectedLines followed = new CollectedLines();
+        try (Subscription ignored = runtime.logs(c.ref(), request, followed)) {
+            runtime.sendInput(c.ref(), "say after the call", Deadline.in(HANG));
+            await().atMost(HANG).until(() -> followed.texts().contains("[Server] after the call"));
+            assertDone(power(id, PowerAction.STOP), ServerState.OFFLINE);
+            assertThat(followed.ended.await(HANG.toSeconds(), TimeUnit.SECONDS)).as("the follow ends when the server stops").isTrue();
+        }
+        return followed.texts();
     }
 
     // ------------------------------------------------------------------ crashes
