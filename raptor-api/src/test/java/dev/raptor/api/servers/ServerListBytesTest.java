@@ -3,6 +3,7 @@ package dev.raptor.api.servers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.http.JsonPieces;
 import dev.raptor.api.testing.TestNode;
+import dev.raptor.core.testing.RecordVariants;
 import dev.raptor.core.messaging.MessageSockets;
 import dev.raptor.core.messaging.MessagingSettings;
 import dev.raptor.core.power.ServerFleet.ServerSnapshot;
@@ -195,19 +196,10 @@ class ServerListBytesTest {
             ServerDocuments.Live made = ServerDocuments.live(s.stored(), s.live(), socket, game, nextBackup);
             assertThat(ServerDocuments.unchanged(made, s.stored(), s.live(), socket, game, nextBackup)).isTrue();
 
-            java.lang.reflect.RecordComponent[] members = ServerDocuments.Live.class.getRecordComponents();
-            java.lang.reflect.Constructor<ServerDocuments.Live> canonical = ServerDocuments.Live.class.getDeclaredConstructor(
-                    Arrays.stream(members).map(java.lang.reflect.RecordComponent::getType).toArray(Class<?>[]::new));
-            for (int i = 0; i < members.length; i++) {
-                Object[] values = new Object[members.length];
-                for (int j = 0; j < members.length; j++) {
-                    values[j] = members[j].getAccessor().invoke(made);
-                }
-                values[i] = another(values[i], members[i].getType());
-                ServerDocuments.Live kept = canonical.newInstance(values);
+            for (RecordVariants.Variant<ServerDocuments.Live> v : RecordVariants.eachMemberChanged(made, ServerListBytesTest::another)) {
                 // a member added to Live but not to unchanged() would keep serving the old bytes
-                assertThat(ServerDocuments.unchanged(kept, s.stored(), s.live(), socket, game, nextBackup))
-                        .as("a kept document whose %s differs is rewritten", members[i].getName()).isFalse();
+                assertThat(ServerDocuments.unchanged(v.record(), s.stored(), s.live(), socket, game, nextBackup))
+                        .as("a kept document whose %s differs is rewritten", v.member()).isFalse();
             }
         }
     }
