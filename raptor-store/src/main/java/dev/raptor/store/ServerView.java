@@ -70,14 +70,19 @@ final class ServerView {
         return row == null ? Optional.empty() : Optional.of(row.readable());
     }
 
-    /** All servers, oldest first. */
+    /**
+     * All servers, oldest first: the snapshot's own unmodifiable list, the same instance until the next commit changes
+     * the table (a panel lists the servers back to back; a copy per poll was garbage).
+     */
     List<StoredServer> list() {
-        Row[] rows = current().ordered;
-        List<StoredServer> out = new ArrayList<>(rows.length);
-        for (Row r : rows) {
-            out.add(r.readable());
+        Snapshot s = current();
+        if (s.servers != null) {
+            return s.servers;
         }
-        return out;
+        for (Row r : s.ordered) {
+            r.readable(); // throws for the first row this Raptor cannot read
+        }
+        throw new IllegalStateException("a snapshot without its list has a row it cannot read");
     }
 
     /**
@@ -220,11 +225,22 @@ final class ServerView {
         final Row[] ordered;
         final Map<UUID, Integer> byId;
         final Map<Long, Integer> byRowid;
+        /** Every row's server in order, unmodifiable; null when a row cannot be read (listing throws then). */
+        final List<StoredServer> servers;
 
         private Snapshot(Row[] ordered, Map<UUID, Integer> byId, Map<Long, Integer> byRowid) {
             this.ordered = ordered;
             this.byId = byId;
             this.byRowid = byRowid;
+            StoredServer[] servers = new StoredServer[ordered.length];
+            for (int i = 0; i < ordered.length; i++) {
+                servers[i] = ordered[i].server();
+                if (servers[i] == null) {
+                    servers = null;
+                    break;
+                }
+            }
+            this.servers = servers == null ? null : java.util.Collections.unmodifiableList(Arrays.asList(servers));
         }
 
         static Snapshot of(Collection<Row> rows) {

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -35,6 +34,10 @@ public final class Authenticator implements Handler {
     /** What a client sending {@code Bearer} and nothing after it is told. */
     static final String EMPTY = "the bearer token is empty: 'Authorization: Bearer <API key or server token>' needs the key"
             + " or token after 'Bearer ' (was the variable holding it empty?)";
+
+    private static final String BEARER = "bearer";
+    /** The node key's principal: one for every request that presents it. */
+    private static final Principal NODE_KEY = new Principal.NodeKey();
 
     private final ApiKey apiKey;
     private final TokenService tokens;
@@ -73,8 +76,13 @@ public final class Authenticator implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast)
-                .findFirst().orElse(Access.NODE);
+        Access access = Access.NODE;
+        for (io.javalin.security.RouteRole role : ctx.routeRoles()) { // a loop, not a stream: this runs for every request
+            if (role instanceof Access a) {
+                access = a;
+                break;
+            }
+        }
         if (access instanceof Access.Public || access instanceof Access.SignedLink) {
             return;
         }
@@ -104,8 +112,8 @@ public final class Authenticator implements Handler {
             }
             String value = header.strip();
             int space = value.indexOf(' ');
-            String scheme = space < 0 ? value : value.substring(0, space);
-            if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
+            // the scheme is case-insensitive (RFC 9110 11.1), compared in place
+            if ((space < 0 ? value.length() : space) != BEARER.length() || !value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                 throw new Refused("only the Bearer scheme is accepted: 'Authorization: Bearer <API key or server token>'", null);
             }
             String credential = space < 0 ? "" : value.substring(space + 1).strip();
@@ -148,7 +156,7 @@ public final class Authenticator implements Handler {
 
     private Principal check(String credential, String client) {
         if (apiKey.matches(credential)) {
-            return new Principal.NodeKey();
+            return NODE_KEY;
         }
         try {
             return new Principal.ServerToken(tokens.verify(credential));

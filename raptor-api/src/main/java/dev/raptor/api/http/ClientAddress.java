@@ -16,6 +16,14 @@ public final class ClientAddress {
     public static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final List<AddressRange> trustedProxies;
+    /**
+     * The last peer's address text and its normal form: a panel polls from one address, and parsing it again for every
+     * request (a pattern match, a parse, a new text) was garbage on the polled list's path.
+     */
+    private volatile Normalized last = new Normalized("", "");
+
+    private record Normalized(String address, String normal) {
+    }
 
     public ClientAddress(List<AddressRange> trustedProxies) {
         this.trustedProxies = List.copyOf(trustedProxies);
@@ -42,7 +50,15 @@ public final class ClientAddress {
      */
     public String of(String peer, String forwardedFor) {
         if (trustedProxies.isEmpty() || forwardedFor == null || !trusted(peer)) {
-            return normalize(peer);
+            if (peer == null) {
+                return normalize(null);
+            }
+            Normalized n = last;
+            if (!n.address().equals(peer)) {
+                n = new Normalized(peer, normalize(peer));
+                last = n;
+            }
+            return n.normal();
         }
         String[] hops = forwardedFor.split(",");
         String client = peer;

@@ -1,5 +1,7 @@
 package dev.raptor.api.http;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import java.util.List;
 public final class JsonPieces {
     private final List<byte[]> pieces;
     private final int length;
+    /** The answer in one array, made at the first {@link #toArray} of more than one piece. */
+    private volatile byte[] whole;
 
     private JsonPieces(List<byte[]> pieces) {
         this.pieces = pieces;
@@ -55,17 +59,61 @@ public final class JsonPieces {
         return true;
     }
 
-    /** The answer in one array of its exact length (the piece itself when there is one). */
+    /** Whether {@code other} holds exactly this answer's bytes (however it is cut into pieces). */
+    public boolean sameAs(JsonPieces other) {
+        if (other == this) {
+            return true;
+        }
+        if (other.length != length) {
+            return false;
+        }
+        int i = 0; // this answer's piece, and where in it
+        int at = 0;
+        for (byte[] p : other.pieces) {
+            int from = 0;
+            while (from < p.length) {
+                byte[] mine = pieces.get(i);
+                int n = Math.min(mine.length - at, p.length - from);
+                if (!Arrays.equals(mine, at, at + n, p, from, from + n)) {
+                    return false;
+                }
+                from += n;
+                at += n;
+                if (at == mine.length) {
+                    i++;
+                    at = 0;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Writes the answer's bytes to {@code out}, piece by piece (no copy into one array). */
+    public void writeTo(OutputStream out) throws IOException {
+        for (byte[] p : pieces) {
+            out.write(p);
+        }
+    }
+
+    /**
+     * The answer in one array of its exact length (the piece itself when there is one); made once, kept with the
+     * pieces, and never written to.
+     */
     public byte[] toArray() {
         if (pieces.size() == 1) {
             return pieces.getFirst();
         }
-        byte[] out = new byte[length];
+        byte[] out = whole;
+        if (out != null) {
+            return out;
+        }
+        out = new byte[length];
         int at = 0;
         for (byte[] p : pieces) {
             System.arraycopy(p, 0, out, at, p.length);
             at += p.length;
         }
+        whole = out;
         return out;
     }
 }

@@ -23,14 +23,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code Content-Encoding} is left alone by Javalin. Both ways the answer carries a {@code Content-Length} (it was
  * chunked), so Jetty writes headers and body without chunk framing.
  *
- * <p>One answer is kept (the last compressed one): ~1 byte of JSON per byte listed plus its compressed copy; a
- * client with other filters just replaces it. The kept arrays are never written to after being kept.
+ * <p>One answer is kept (the last compressed one): its pieces (the kept documents themselves, no copy) and its
+ * compressed bytes; a client with other filters just replaces it. An answer made of the same pieces instance as the
+ * kept one (an unchanged list: {@code EncodedServers} gives its pieces again) is known to be it without a comparison;
+ * any other is compared byte by byte. The kept arrays are never written to after being kept.
  */
 public final class PolledAnswer {
     /** The same strategy the API's Javalin is configured with ({@code ApiServer}): one decision for both paths. */
     public static final CompressionStrategy COMPRESSION = CompressionStrategy.GZIP;
 
-    private record Kept(byte[] json, byte[] compressed, String encoding) {
+    private record Kept(JsonPieces json, byte[] compressed, String encoding) {
     }
 
     private final AtomicReference<Kept> last = new AtomicReference<>();
@@ -62,21 +64,24 @@ public final class PolledAnswer {
         }
     }
 
-    /** The kept compressed bytes when {@code json} is the kept answer's, else {@code json} compressed (and kept). */
+    /**
+     * The kept compressed bytes when {@code json} is the kept answer's, else {@code json} compressed (and kept): piece by
+     * piece, not copied into one array first (a changed list of 100 servers was an 80 KB copy).
+     */
     byte[] compressed(JsonPieces json, Compressor compressor) {
         Kept k = last.get();
         if (k != null && k.encoding().equals(compressor.encoding()) && json.sameAs(k.json())) {
             return k.compressed();
         }
-        byte[] whole = json.toArray();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, whole.length / 8));
+        // sized as the last answer's (a changed list compresses to about as much), so the buffer rarely grows
+        ByteArrayOutputStream out = new ByteArrayOutputStream(k != null ? k.compressed().length + 256 : Math.max(64, json.length() / 8));
         try (OutputStream z = compressor.compress(out)) {
-            z.write(whole);
+            json.writeTo(z);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }
         byte[] body = out.toByteArray();
-        last.set(new Kept(whole, body, compressor.encoding()));
+        last.set(new Kept(json, body, compressor.encoding()));
         return body;
     }
 

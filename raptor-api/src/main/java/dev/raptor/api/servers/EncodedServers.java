@@ -42,7 +42,13 @@ final class EncodedServers {
     private record Encoded(ServerDocuments.Live live, byte[] json) {
     }
 
+    /** The last list answered: its documents (the kept arrays, in order) and its pieces. */
+    private record Answered(byte[][] documents, JsonPieces pieces) {
+    }
+
     private final Map<UUID, Encoded> byServer = new ConcurrentHashMap<>();
+    /** The last list made ({@link #list}), answered again while its documents are the same arrays. */
+    private volatile Answered answered;
 
     /**
      * The JSON of {@code snapshot}'s document: the kept bytes while its members but the spec's are what they were
@@ -65,25 +71,62 @@ final class EncodedServers {
     }
 
     /**
-     * The bytes of {@code new ServerList(documents)} as {@link WireJson} writes them, as pieces: the head, each
-     * server's kept bytes and the commas between, the tail (no copy of the documents); {@code fleet} is every server
-     * that exists (the entries of the others are dropped).
+     * The bytes of {@code new ServerList(documents)} as {@link WireJson} writes them, for the documents of the servers of
+     * {@code fleet} (every server that exists: the entries of the others are dropped) that {@code filter} lets through,
+     * in order: as pieces (the head, each server's kept bytes and the commas between, the tail; no copy of the
+     * documents). The same pieces as the last list's while its documents are the same kept arrays in the same order,
+     * so that a poll of an unchanged fleet makes no new object, and the compressed answer kept for those pieces is
+     * found by identity ({@link dev.raptor.api.http.PolledAnswer}).
      */
-    JsonPieces list(List<byte[]> documents, List<ServerSnapshot> fleet) {
+    JsonPieces list(List<ServerSnapshot> fleet, ServerFilter filter, GameStatuses games, MessageSockets messages,
+                    BackupTimetable backups) {
         if (byServer.size() > fleet.size()) {
             java.util.Set<UUID> ids = new java.util.HashSet<>();
             fleet.forEach(s -> ids.add(s.stored().id()));
             byServer.keySet().retainAll(ids);
         }
-        List<byte[]> pieces = new ArrayList<>(2 * documents.size() + 2);
+        boolean everything = filter.passesEverything();
+        Answered last = answered;
+        byte[][] documents = null; // made at the first document that is not the last list's at its place
+        int n = 0;
+        for (int i = 0; i < fleet.size(); i++) { // by index: an iterator per poll is garbage too
+            ServerSnapshot s = fleet.get(i);
+            if (!everything && !filter.test(s)) {
+                continue;
+            }
+            byte[] json = json(s, games, messages, backups);
+            if (documents == null) {
+                if (last != null && n < last.documents().length && last.documents()[n] == json) {
+                    n++;
+                    continue;
+                }
+                documents = new byte[fleet.size()][];
+                System.arraycopy(last == null ? documents : last.documents(), 0, documents, 0, n);
+            }
+            documents[n++] = json;
+        }
+        if (documents == null && last != null && n == last.documents().length) {
+            return last.pieces();
+        }
+        byte[][] exact = new byte[n][];
+        if (n > 0) {
+            System.arraycopy(documents == null ? last.documents() : documents, 0, exact, 0, n);
+        }
+        JsonPieces pieces = piecesOf(exact);
+        answered = new Answered(exact, pieces);
+        return pieces;
+    }
+
+    private static JsonPieces piecesOf(byte[][] documents) {
+        List<byte[]> pieces = new ArrayList<>(2 * documents.length + 2);
         pieces.add(HEAD);
-        for (int i = 0; i < documents.size(); i++) {
+        for (int i = 0; i < documents.length; i++) {
             if (i > 0) {
                 pieces.add(COMMA);
             }
-            pieces.add(documents.get(i));
+            pieces.add(documents[i]);
         }
-        pieces.add(("],\"count\":" + documents.size() + "}").getBytes(StandardCharsets.US_ASCII));
+        pieces.add(("],\"count\":" + documents.length + "}").getBytes(StandardCharsets.US_ASCII));
         return JsonPieces.of(pieces);
     }
 }

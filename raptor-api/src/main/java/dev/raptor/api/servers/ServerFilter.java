@@ -18,7 +18,14 @@ import java.util.function.Predicate;
 public record ServerFilter(List<ServerState> states, Map<String, String> labels, List<String> labelKeys, String name)
         implements Predicate<ServerSnapshot> {
 
+    /** No filter: every server. */
+    public static final ServerFilter ALL = new ServerFilter(List.of(), Map.of(), List.of(), null);
+
     public static ServerFilter of(Context ctx) {
+        String query = ctx.queryString();
+        if (query == null || query.isEmpty()) {
+            return ALL; // a panel's poll: nothing to parse, nothing to make
+        }
         List<ServerState> states = new ArrayList<>();
         for (String raw : ctx.queryParams("state")) {
             for (String s : raw.split(",")) {
@@ -45,6 +52,11 @@ public record ServerFilter(List<ServerState> states, Map<String, String> labels,
         }
         List<String> names = ctx.queryParams("name");
         return new ServerFilter(List.copyOf(states), Map.copyOf(labels), List.copyOf(keys), names.isEmpty() ? null : names.getLast());
+    }
+
+    /** Whether every server passes (no member filters anything). */
+    public boolean passesEverything() {
+        return states.isEmpty() && labels.isEmpty() && labelKeys.isEmpty() && name == null;
     }
 
     @Override

@@ -29,8 +29,6 @@ import dev.raptor.wire.server.ServerSpecJson;
 import dev.raptor.wire.template.ServerCreation;
 import io.javalin.http.Context;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -87,16 +85,8 @@ public final class ServerRoutes {
     }
 
     public void list(Context ctx) {
-        ServerFilter filter = ServerFilter.of(ctx);
-        List<ServerSnapshot> all = fleet.list();
-        List<byte[]> documents = new ArrayList<>(all.size());
-        for (ServerSnapshot s : all) {
-            if (filter.test(s)) {
-                documents.add(encoded.json(s, games, messages, backups));
-            }
-        }
         // the bytes Jackson would write for a ServerList of these documents (ServerListBytesTest)
-        answer.send(ctx, 200, encoded.list(documents, all));
+        answer.send(ctx, 200, encoded.list(fleet.list(), ServerFilter.of(ctx), games, messages, backups));
     }
 
     public void get(Context ctx) {

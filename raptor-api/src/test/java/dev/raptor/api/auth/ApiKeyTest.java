@@ -6,12 +6,41 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiKeyTest {
     @TempDir
     Path dataDir;
+
+    @Test
+    void aKeyIsMatchedAlikeByAThreadThatKeepsItsDigestAndByAVirtualThread() throws Exception {
+        ApiKey ascii = ApiKey.of("rpt_0123456789abcdefghij", "test");
+        ApiKey unicode = ApiKey.of("clé-ünicode-0123456789", "test");
+        List<Boolean> answers = new ArrayList<>();
+        Runnable ask = () -> {
+            for (int i = 0; i < 3; i++) { // a platform thread's kept digest, asked again and again
+                answers.add(ascii.matches("rpt_0123456789abcdefghij"));
+                answers.add(ascii.matches("rpt_0123456789abcdefghiJ"));
+                answers.add(ascii.matches("rpt_0123456789abcdefghij "));
+                answers.add(ascii.matches(""));
+                answers.add(unicode.matches("clé-ünicode-0123456789"));
+                answers.add(unicode.matches("cle-unicode-0123456789"));
+                answers.add(ascii.matches("clé-ünicode-0123456789"));
+            }
+        };
+        List<Boolean> expected = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            expected.addAll(List.of(true, false, false, false, true, false, false));
+        }
+        ask.run();
+        assertThat(answers).as("on a platform thread").isEqualTo(expected);
+        answers.clear();
+        Thread.ofVirtual().start(ask).join();
+        assertThat(answers).as("on a virtual thread").isEqualTo(expected);
+    }
 
     @Test
     void theFirstLoadGeneratesAKeyIntoAnOwnerOnlyFile() throws Exception {

@@ -92,6 +92,31 @@ class PolledAnswerTest {
         assertThat(JsonPieces.of(List.of(json, new byte[]{'x'})).sameAs(json)).as("a longer answer").isFalse();
     }
 
+    @Test
+    void theKeptPiecesAreKnownWithoutAComparisonAndPiecesCompressAsTheirWholeWould() throws Exception {
+        Compressor gzip = PolledAnswer.COMPRESSION.findMatchingCompressor("gzip");
+        byte[] json = "{\"servers\":[%s],\"count\":1}".formatted("{\"name\":\"x\"}".repeat(400)).getBytes(StandardCharsets.UTF_8);
+        JsonPieces pieces = JsonPieces.of(List.of(Arrays.copyOfRange(json, 0, 12), Arrays.copyOfRange(json, 12, 3000),
+                Arrays.copyOfRange(json, 3000, json.length)));
+        PolledAnswer answer = new PolledAnswer();
+        byte[] compressed = answer.compressed(pieces, gzip);
+        assertThat(gunzip(compressed)).isEqualTo(json);
+        // the same bytes Javalin's compressor makes of the whole array: written piece by piece, not copied first
+        assertThat(compressed).isEqualTo(new PolledAnswer().compressed(JsonPieces.of(json), gzip));
+        assertThat(answer.compressed(pieces, gzip)).isSameAs(compressed);
+
+        JsonPieces cutElsewhere = JsonPieces.of(List.of(Arrays.copyOfRange(json, 0, 5), Arrays.copyOfRange(json, 5, json.length)));
+        assertThat(cutElsewhere.sameAs(pieces)).isTrue();
+        assertThat(answer.compressed(cutElsewhere, gzip)).as("equal bytes cut elsewhere: the kept compressed answer").isSameAs(compressed);
+        byte[] changed = json.clone();
+        changed[2999] = 'y';
+        JsonPieces changedPieces = JsonPieces.of(List.of(Arrays.copyOfRange(changed, 0, 100), Arrays.copyOfRange(changed, 100, changed.length)));
+        assertThat(changedPieces.sameAs(pieces)).isFalse();
+        assertThat(JsonPieces.of(List.of(json, new byte[]{'x'})).sameAs(pieces)).as("a longer answer").isFalse();
+        assertThat(gunzip(answer.compressed(changedPieces, gzip))).isEqualTo(changed);
+        assertThat(changedPieces.toArray()).isEqualTo(changed).isSameAs(changedPieces.toArray());
+    }
+
     record Answer(int status, Map<String, String> headers, byte[] body) {
     }
 

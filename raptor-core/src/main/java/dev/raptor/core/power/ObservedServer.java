@@ -114,16 +114,27 @@ final class ObservedServer {
         Instant since = outputSince;
         ContainerHealth h = health;
         ServerController.View last = lastView;
-        if (last != null && last.state() == shown && last.desired() == wanted && last.crashLoop() == looping
-                && Objects.equals(last.lastError(), error) && Objects.equals(last.containerId(), containerId)
-                && Objects.equals(last.startedAt(), started) && Objects.equals(last.outputSince(), since)
-                && Objects.equals(last.busyWith(), busyWith) && last.health() == h) {
+        if (last != null && shows(last, id, shown, wanted, looping, error, containerId, started, since, busyWith, h)) {
             return last;
         }
         ServerController.View fresh = new ServerController.View(id, shown, wanted, looping, error, containerId, started, since,
                 busyWith, h);
         lastView = fresh;
         return fresh;
+    }
+
+    /**
+     * Whether {@code view} is the view these members make (its record's components, in order), compared member by
+     * member without making one. Every member of {@link ServerController.View} must be compared here, or a view kept by
+     * {@link #view} would outlive a change of the one left out (ObservedServerViewTest holds every member to it).
+     */
+    static boolean shows(ServerController.View view, UUID id, ServerState state, DesiredState desired, boolean crashLoop,
+                         String lastError, String containerId, Instant startedAt, Instant outputSince, String busyWith,
+                         ContainerHealth health) {
+        return view.id().equals(id) && view.state() == state && view.desired() == desired && view.crashLoop() == crashLoop
+                && Objects.equals(view.lastError(), lastError) && Objects.equals(view.containerId(), containerId)
+                && Objects.equals(view.startedAt(), startedAt) && Objects.equals(view.outputSince(), outputSince)
+                && Objects.equals(view.busyWith(), busyWith) && view.health() == health;
     }
 
     String installFailure() {

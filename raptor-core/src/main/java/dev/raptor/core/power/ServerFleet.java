@@ -71,6 +71,8 @@ public final class ServerFleet implements AutoCloseable {
     private volatile Thread sweeper;
     private volatile boolean closed;
     private volatile boolean reconcilePending;
+    /** What {@link #list} gave last, given again while no server in it changed. */
+    private volatile List<ServerSnapshot> lastList = List.of();
 
     /** A fleet that does not look at the host's ports beyond Raptor's own allocations ({@link HostPorts#UNCHECKED}). */
     public ServerFleet(ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings) {
@@ -772,16 +774,49 @@ public final class ServerFleet implements AutoCloseable {
                 .orElseThrow(() -> new ServerNotRunningException(id)));
     }
 
+    /**
+     * Every server, oldest first, as an unmodifiable list. The same list (and the same snapshot of each server) while
+     * every server's stored record and view are the same instances they were at the last call: a panel lists the
+     * servers back to back ({@code GET /servers}), and a new list and a snapshot per server per poll were garbage the
+     * collector paid for in pauses. A change makes a new list that keeps the snapshots of the servers that did not
+     * change. Records and views are values given again only while unchanged, so a reader cannot tell the difference.
+     */
     public List<ServerSnapshot> list() {
         List<StoredServer> stored = store.list();
-        List<ServerSnapshot> out = new ArrayList<>(stored.size());
-        for (StoredServer s : stored) {
+        List<ServerSnapshot> last = lastList;
+        List<ServerSnapshot> out = null; // made at the first server that is not the last list's at its place
+        int n = 0;
+        for (int i = 0; i < stored.size(); i++) { // by index: an iterator per poll is garbage too
+            StoredServer s = stored.get(i);
             ServerController c = controllers.get(s.id());
-            if (c != null) {
-                out.add(new ServerSnapshot(s, c.view()));
+            if (c == null) {
+                continue;
             }
+            ServerController.View view = c.view();
+            ServerSnapshot kept = n < last.size() ? last.get(n) : null;
+            if (kept == null || kept.stored() != s || kept.live() != view) {
+                kept = null;
+            }
+            if (out == null) {
+                if (kept != null) {
+                    n++;
+                    continue;
+                }
+                out = new ArrayList<>(stored.size());
+                out.addAll(last.subList(0, n));
+            }
+            out.add(kept != null ? kept : new ServerSnapshot(s, view));
+            n++;
         }
-        return out;
+        if (out == null) {
+            if (n == last.size()) {
+                return last;
+            }
+            out = new ArrayList<>(last.subList(0, n)); // the last servers are gone
+        }
+        List<ServerSnapshot> made = java.util.Collections.unmodifiableList(out);
+        lastList = made;
+        return made;
     }
 
     public Optional<ServerSnapshot> find(UUID id) {

@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -186,6 +187,35 @@ class ServerControllerTest {
         assertThat(same).isEqualTo(asks);
         // a new view and a lambda for the mailbox's read per ask were ~60 bytes (per server, per poll of the list)
         assertThat(allocated).as("bytes allocated by %d asks for an unchanged view", asks).isLessThan(asks * 8L);
+    }
+
+    @Test
+    void theFleetsListIsTheSameListUntilAServerInItChanges() throws Exception {
+        UUID a = create(game().name("a"));
+        UUID b = create(game().name("b"));
+        List<ServerFleet.ServerSnapshot> first = fleet.list();
+        assertThat(first).extracting(ServerFleet.ServerSnapshot::id).containsExactly(a, b);
+        assertThat(fleet.list()).as("nothing changed: the same list").isSameAs(first);
+
+        assertDone(power(b, PowerAction.START), ServerState.RUNNING);
+        List<ServerFleet.ServerSnapshot> started = fleet.list();
+        assertThat(started).isNotSameAs(first);
+        assertThat(started.get(0)).as("the server that did not change keeps its snapshot").isSameAs(first.get(0));
+        assertThat(started.get(1).state()).isEqualTo(ServerState.RUNNING);
+        assertThat(fleet.list()).isSameAs(started);
+
+        fleet.update(a, 1, fleet.find(a).orElseThrow().stored().spec().toBuilder().env("MOTD", "hi").build());
+        List<ServerFleet.ServerSnapshot> updated = fleet.list();
+        assertThat(updated.get(0).stored().spec().environment()).containsEntry("MOTD", "hi");
+        assertThat(updated.get(1)).isSameAs(started.get(1));
+
+        UUID c = create(game().name("c"));
+        assertThat(fleet.list()).extracting(ServerFleet.ServerSnapshot::id).containsExactly(a, b, c);
+        assertThat(fleet.delete(c, true).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+        assertThat(fleet.list()).extracting(ServerFleet.ServerSnapshot::id).containsExactly(a, b);
+        assertThat(fleet.delete(a, true).get(HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
+        assertThat(fleet.list()).extracting(ServerFleet.ServerSnapshot::id).containsExactly(b);
+        assertThatThrownBy(() -> fleet.list().clear()).as("one list is given to every caller").isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
