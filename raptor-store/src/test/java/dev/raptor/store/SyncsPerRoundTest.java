@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a server's create, start, stop and delete pay in synced commits ({@code fsync}s of the WAL) on the real
@@ -123,6 +124,8 @@ class SyncsPerRoundTest {
             delete.onDisk();
             assertThat(store.syncedCommits() - before).as("and only once").isEqualTo(1);
 
+            // Released only once the remove hangs: a release before the call reaches the engine lets nothing go.
+            await().atMost(ServerFixture.HANG).until(() -> runtime.engine().inFlightCalls(Verb.REMOVE) == 1);
             runtime.engine().releaseHangs();
             assertThat(answer.get(ServerFixture.HANG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(PowerResult.Done.class);
             answered(records, delete, "offline");

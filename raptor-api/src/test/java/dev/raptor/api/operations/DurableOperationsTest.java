@@ -251,6 +251,9 @@ class DurableOperationsTest {
             op.live().onDisk(); // what OperationAnswer does before the 202
             assertThat(store.syncedCommits() - syncs).as("synced before the answer names it").isEqualTo(1);
 
+            // Released only once the remove hangs: a release before the call reaches the engine lets nothing go,
+            // and the remove then ends at its deadline as a failed delete.
+            await().atMost(ServerFixture.HANG).until(() -> runtime.engine().inFlightCalls(Verb.REMOVE) == 1);
             runtime.engine().releaseHangs();
             assertThat(operations.await(op, ServerFixture.HANG)).isTrue();
             assertThat(records().find(op.id())).contains(op.toRecord());
