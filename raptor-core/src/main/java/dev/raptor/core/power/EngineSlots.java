@@ -1,5 +1,8 @@
 package dev.raptor.core.power;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -26,10 +29,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slot until the engine answers it, since the engine works on it all the same.
  */
 final class EngineSlots {
+    private static final Logger log = LoggerFactory.getLogger(EngineSlots.class);
+    /** A busy spell with at least this many calls in flight at once is worth a line when it ends (queued or not). */
+    private static final int BURST = 8;
+
     private final int size;
     private final Duration maxWait;
     private final Semaphore free;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** The current busy spell (from the first slot taken to the last given back): for its one log line. */
+    private final AtomicInteger peakInUse = new AtomicInteger();
+    private final AtomicInteger peakWaiting = new AtomicInteger();
+    private final AtomicInteger waited = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong longestWaitNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong spellStart = new java.util.concurrent.atomic.AtomicLong();
 
     EngineSlots(int size, Duration maxWait) {
         if (size < 1) {
@@ -55,6 +68,9 @@ final class EngineSlots {
         public void close() {
             if (held.compareAndSet(true, false)) {
                 free.release();
+                if (free.availablePermits() == size) {
+                    spellOver();
+                }
             }
         }
     }
@@ -66,25 +82,52 @@ final class EngineSlots {
      * @throws Submission.Failure   when no slot came free within the bound
      */
     Slot take(Submission op, UUID id, String what) {
-        waiting.incrementAndGet();
-        boolean got;
-        try {
-            got = op.interruptibly(() -> {
-                try {
-                    return free.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    throw new Submission.Cancelled();
-                }
-            });
-        } finally {
-            waiting.decrementAndGet();
+        long asked = System.nanoTime();
+        if (!op.interruptibly(() -> acquire(0))) { // a fair zero wait: never ahead of those already queued
+            peakWaiting.accumulateAndGet(waiting.incrementAndGet(), Math::max);
+            boolean got;
+            try {
+                got = op.interruptibly(() -> acquire(maxWait.toNanos()));
+            } finally {
+                waiting.decrementAndGet();
+            }
+            if (!got) {
+                throw new Submission.Failure("the " + what + " of server " + id + " waited " + spoken(maxWait)
+                        + " for the engine, which was busy with other servers' creates, starts and removals (all "
+                        + size + " engine slots, the setting engineSlots, were taken the whole time)");
+            }
+            waited.incrementAndGet();
+            longestWaitNanos.accumulateAndGet(System.nanoTime() - asked, Math::max);
         }
-        if (!got) {
-            throw new Submission.Failure("the " + what + " of server " + id + " waited " + spoken(maxWait)
-                    + " for the engine, which was busy with other servers' creates, starts and removals (all "
-                    + size + " engine slots, the setting engineSlots, were taken the whole time)");
-        }
+        spellStart.compareAndSet(0, asked);
+        peakInUse.accumulateAndGet(inUse(), Math::max);
         return new Slot();
+    }
+
+    private boolean acquire(long nanos) {
+        try {
+            return free.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw new Submission.Cancelled();
+        }
+    }
+
+    /**
+     * Every slot is free again: a spell that was a burst (many calls at once, or any waiting) says what it was, so that
+     * an operator (and the storm's measurement) sees how far the engine was held back. Counters of a spell racing with
+     * the next one's first take may blur; they are a report, not a decision.
+     */
+    private void spellOver() {
+        int peak = peakInUse.getAndSet(0);
+        int queued = peakWaiting.getAndSet(0);
+        int slowed = waited.getAndSet(0);
+        long longest = longestWaitNanos.getAndSet(0);
+        long began = spellStart.getAndSet(0);
+        if (peak >= Math.min(BURST, size) && (slowed > 0 || peak >= BURST)) {
+            log.info("engine slots: a busy spell of creates, starts and removals is over: at most {} of {} slots in use at once, "
+                            + "at most {} calls waiting, {} waited (the longest {} ms), {} ms from its first call to its last",
+                    peak, size, queued, slowed, longest / 1_000_000, began == 0 ? -1 : (System.nanoTime() - began) / 1_000_000);
+        }
     }
 
     private static String spoken(Duration d) {
