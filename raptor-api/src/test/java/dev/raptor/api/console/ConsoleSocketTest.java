@@ -45,6 +45,11 @@ import static org.awaitility.Awaitility.await;
  */
 class ConsoleSocketTest {
     static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * For a flood to pass through the engine, the daemon and the sockets: 20,000 lines, or megabytes of long ones, take
+     * seconds on a quiet machine and have taken over a minute at a load of 30 on 2 cores. Only a hang takes longer.
+     */
+    static final Duration FLOOD = Duration.ofMinutes(5);
     /** The threads the hubs and sockets start; all must end. */
     static final String[] THREADS = {"console-", "stats-", "disk-usage-", "event-listener-StateChanged"};
 
@@ -298,7 +303,7 @@ class ConsoleSocketTest {
             await().atMost(WAIT).until(() -> node.consoles.subscriberCount(id) == 100);
             sockets.getFirst().send("send command", "flood 20000");
             int[][] engine = new int[1][];
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(FLOOD).pollInterval(Duration.ofMillis(500)).until(() -> {
                 engine[0] = engineFlood(id);
                 return engine[0].length >= 20_000 && engine[0][engine[0].length - 1] == 20_000
                         && sockets.stream().allMatch(s -> s.floodLines() >= engine[0].length);
@@ -356,7 +361,7 @@ class ConsoleSocketTest {
                 // the sockets read the container's output as it is written; the engine's log, the oracle, may
                 // still be writing the last of it
                 int[][] engine = new int[1][];
-                await().atMost(WAIT).untilAsserted(() -> {
+                await().atMost(FLOOD).untilAsserted(() -> {
                     engine[0] = small.consoles.tail(id, -1).stream().map(LogLine::text).filter(t -> t.startsWith("line "))
                             .mapToInt(t -> Integer.parseInt(t.substring(5))).toArray();
                     assertFullFloods(engine[0], 3);
@@ -373,9 +378,9 @@ class ConsoleSocketTest {
         }
     }
 
-    /** Waits (bounded) for {@code done}, sampling the queues all the while. */
+    /** Waits (bounded, as long as a flood may take) for {@code done}, sampling the queues all the while. */
     private static void awaitSampling(Runnable sample, java.util.concurrent.Callable<Boolean> done) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+        await().atMost(FLOOD).pollInterval(Duration.ofMillis(5)).until(() -> {
             sample.run();
             return done.call();
         });
