@@ -134,6 +134,45 @@ final class StormPolls {
                 slow, Samples.ms(floorNanos), Samples.ms(toSelector), Samples.ms(readWait), Samples.ms(reading), stale);
     }
 
+    /**
+     * Over the polls of at least {@code floorNanos} with a daemon stamp: how many, the time between the daemon's headers read
+     * and its answer written (the daemon's own), the time before and after that, and of the time after ("back") how much was
+     * the polling thread's own wait for a CPU and how much was not: the receiving side's other threads (an HTTP client's
+     * selector) or the loopback. A poller that reads its socket itself leaves nothing in that rest but the loopback.
+     */
+    String harnessSide(long floorNanos, Path stamps) throws IOException {
+        long[][] daemon = stamps == null || !Files.exists(stamps) ? new long[0][] : read(stamps);
+        int slow = 0;
+        long took = 0;
+        long to = 0;
+        long inDaemon = 0;
+        long back = 0;
+        long pollerWait = 0;
+        long rest = 0;
+        for (int i = 0; i < size; i++) {
+            long sent = polls[3 * i];
+            long read = polls[3 * i + 1];
+            long[] d = read - sent >= floorNanos ? within(daemon, sent, read) : null;
+            if (d == null) {
+                continue;
+            }
+            slow++;
+            took += read - sent;
+            to += Math.max(0, d[0] - sent);
+            inDaemon += Math.max(0, d[3] - d[0]);
+            long b = Math.max(0, read - d[3]);
+            long w = Math.max(0, polls[3 * i + 2]);
+            back += b;
+            pollerWait += Math.min(b, w);
+            rest += Math.max(0, b - w);
+        }
+        return String.format(Locale.ROOT, "%d stamped polls of %s or more took %s: to the daemon %s, in the daemon (headers read to answer"
+                        + " written) %s, back %s, of which the poller's own wait for a CPU %s and the rest (the receiving side's other"
+                        + " threads, the loopback) %s",
+                slow, Samples.ms(floorNanos), Samples.ms(took), Samples.ms(to), Samples.ms(inDaemon), Samples.ms(back),
+                Samples.ms(pollerWait), Samples.ms(rest));
+    }
+
     /** "To the daemon" of one answer split by its selector and read-task stamps, or why it cannot be. */
     private static String toTheDaemon(long[] d, long sent) {
         if (d[4] < 0) {
