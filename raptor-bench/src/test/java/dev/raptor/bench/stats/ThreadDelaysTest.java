@@ -13,8 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ThreadDelaysTest {
     private static final long CPU_NANOS = 300_000_000L;
 
-    /** A thread named {@code name} that runs {@code CPU_NANOS} of CPU (bounded by a generous wall deadline), its kernel id kept. */
-    private static Thread spinner(String name, AtomicLong tid, CountDownLatch started) {
+    /**
+     * A thread named {@code name} that runs {@code CPU_NANOS} of CPU (bounded by a generous wall deadline), its kernel id
+     * kept, then stays until released: a thread that has ended is gone from /proc, and with it its counts.
+     */
+    private static Thread spinner(String name, AtomicLong tid, CountDownLatch started, CountDownLatch spun, CountDownLatch release) {
         return Thread.ofPlatform().name(name).unstarted(() -> {
             try {
                 tid.set(ThreadNice.callingThreadId());
@@ -27,6 +30,12 @@ class ThreadDelaysTest {
             while (mx.getCurrentThreadCpuTime() < CPU_NANOS && System.nanoTime() < wallLimit) {
                 Thread.onSpinWait();
             }
+            spun.countDown();
+            try {
+                release.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
     }
 
@@ -36,12 +45,21 @@ class ThreadDelaysTest {
         ThreadDelays before = ThreadDelays.of(pid);
         AtomicLong tid = new AtomicLong();
         CountDownLatch started = new CountDownLatch(1);
-        Thread busy = spinner("busy-reader-7", tid, started);
+        CountDownLatch spun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread busy = spinner("busy-reader-7", tid, started, spun, release);
         busy.start();
-        started.await(1, TimeUnit.MINUTES);
-        ThreadDelays whileRunning = ThreadDelays.of(pid);
-        busy.join(TimeUnit.MINUTES.toMillis(2));
-        ThreadDelays after = ThreadDelays.of(pid);
+        ThreadDelays after;
+        ThreadDelays whileRunning;
+        try {
+            started.await(1, TimeUnit.MINUTES);
+            whileRunning = ThreadDelays.of(pid);
+            spun.await(2, TimeUnit.MINUTES);
+            after = ThreadDelays.of(pid);
+        } finally {
+            release.countDown();
+            busy.join(TimeUnit.MINUTES.toMillis(1));
+        }
 
         assertThat(whileRunning.startedSince(before)).contains(tid.get());
         assertThat(after.busiest(before, 3)).containsPattern("busy-reader-7 run 0\\.[3-9]\\d s, waited \\d+\\.\\d\\d s");
