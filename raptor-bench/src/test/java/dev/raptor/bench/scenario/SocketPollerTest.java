@@ -147,23 +147,19 @@ class SocketPollerTest {
 
     @Test
     void anAnswerThatClosesItsConnectionIsFollowedByANewOne() throws Exception {
-        byte[] body = gzip("{\"servers\":[]}");
-        try (Server server = new Server((out, n) -> {
-            answer(out, body, "Connection: close\r\n");
-            return true;
-        }); SocketPoller poller = new SocketPoller(server.port(), "k", TIMEOUT)) {
-            assertThat(poller.poll()).isTrue();
-            assertThat(poller.poll()).isTrue();
-            assertThat(server.connections.get()).isEqualTo(2);
-        }
+        assertTwoPollsOnTwoConnectionsWhenTheServerClosesAfterAnswering("Connection: close\r\n");
     }
 
     @Test
     void aKeptAliveConnectionTheServerClosedBetweenPollsIsOpenedAgainWithinThePoll() throws Exception {
-        byte[] body = gzip("{\"servers\":[]}");
         // answers as if it kept the connection, then closes it (an idle timeout between two polls)
+        assertTwoPollsOnTwoConnectionsWhenTheServerClosesAfterAnswering("");
+    }
+
+    private static void assertTwoPollsOnTwoConnectionsWhenTheServerClosesAfterAnswering(String extraHeaders) throws Exception {
+        byte[] body = gzip("{\"servers\":[]}");
         try (Server server = new Server((out, n) -> {
-            answer(out, body, "");
+            answer(out, body, extraHeaders);
             return true;
         }); SocketPoller poller = new SocketPoller(server.port(), "k", TIMEOUT)) {
             assertThat(poller.poll()).isTrue();
