@@ -89,6 +89,11 @@ public final class Bench implements AutoCloseable {
     }
 
     /** What the daemons and the harness run with (see {@link CpuWeight}), one line for the run's output. */
+    /** Moves the harness's thread {@code tid} into a cgroup of its own with the CPU weight; false where that cannot be done. */
+    public boolean placeHarnessThread(long tid, String label) throws IOException {
+        return cpuWeight.placeHarnessThread(tid, label);
+    }
+
     public String cpuWeight() {
         return cpuWeight.describe();
     }

@@ -35,6 +35,8 @@ final class CpuWeight implements AutoCloseable {
     private final String unavailable;
     private final List<Path> made = new ArrayList<>();
     private Path harnessWasIn;
+    /** Threads placed alone ({@link #placeHarnessThread}) and the cgroup the harness was in then, to move them back. */
+    private final Map<Long, Path> threadsWereIn = new java.util.HashMap<>();
 
     private CpuWeight(int weight, Path root, Path parent, boolean v2, String unavailable) {
         this.weight = weight;
@@ -128,6 +130,28 @@ final class CpuWeight implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Moves one thread of the harness ({@code tid}, e.g. the storm's polling thread) into a cgroup of its own,
+     * {@code raptor-bench-<pid>-<label>}, with the same weight: its wait for a CPU then no longer depends on the harness's
+     * other threads, and it competes with the daemon as a group of its own. Only on cgroup v1, where a thread can be placed
+     * alone ({@code tasks}); v2 would need a threaded subtree. {@link #close()} moves it back with the whole harness.
+     *
+     * @return false when it cannot be done here (the weight does not apply, or cgroup v2)
+     */
+    synchronized boolean placeHarnessThread(long tid, String label) throws IOException {
+        if (!applies() || v2) {
+            return false;
+        }
+        Path was = currentCgroup(ProcessHandle.current().pid());
+        Path dir = parent.resolve("raptor-bench-" + ProcessHandle.current().pid() + "-" + label);
+        Files.createDirectories(dir);
+        made.add(dir);
+        Files.writeString(dir.resolve("cpu.shares"), Long.toString(shares()));
+        Files.writeString(dir.resolve("tasks"), Long.toString(tid));
+        threadsWereIn.put(tid, was);
+        return true;
+    }
+
     /** Moves the harness itself, remembering where it was so that {@link #close()} can move it back. */
     synchronized void placeHarness() throws IOException {
         if (!applies()) {
@@ -153,6 +177,14 @@ final class CpuWeight implements AutoCloseable {
     /** Moves the harness back and removes every cgroup made (each is empty once its daemon has stopped). */
     @Override
     public synchronized void close() {
+        for (var t : threadsWereIn.entrySet()) {
+            try {
+                Files.writeString(t.getValue().resolve("tasks"), Long.toString(t.getKey()));
+            } catch (IOException e) {
+                // the thread has ended, or the harness's move below takes it along
+            }
+        }
+        threadsWereIn.clear();
         if (harnessWasIn != null) {
             try {
                 Files.writeString(harnessWasIn.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));

@@ -129,7 +129,7 @@ public final class Harness {
         System.out.println("               --cpu-weight=1000 (daemon and harness each in a cgroup with raptord.service's CPUWeight; 0: leave"
                 + " them where they are, to compare)");
         System.out.println("storm options: --servers=100  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
-                + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=socket (one blocking socket instead of RaptorClient)"
+                + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=client (poll with RaptorClient, as before 2026-12-06 22:50; default: one blocking socket read by the polling thread)  --poller-nice=0 (the polling thread's nice value, e.g. -10)  --poller-cgroup=1 (the polling thread in a cgroup of its own with the harness's weight; cgroup v1)"
                 + "  --burst=threads (the recreates from a virtual thread each on RaptorClient, as before 2026-12-06 19:45; default:"
                 + " all at once from one thread, one connection each)");
         System.out.println("lifecycle options: --rounds=50 --warmup=20  --stop-stamps=1 (each stop split by the engine's kill/die"

@@ -53,6 +53,43 @@ class CpuWeightTest {
     }
 
     @Test
+    void oneThreadOfTheHarnessGoesIntoACgroupOfItsOwnAloneAndComesBack() throws Exception {
+        CpuWeight w = CpuWeight.of(Map.of());
+        long me = ProcessHandle.current().pid();
+        Path before = w.currentCgroup(me);
+        java.util.concurrent.CountDownLatch placed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong tid = new java.util.concurrent.atomic.AtomicLong();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                tid.set(dev.raptor.bench.stats.ThreadNice.callingThreadId());
+                placed.countDown();
+                done.await(1, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                placed.countDown();
+            }
+        });
+        try {
+            assertThat(placed.await(1, TimeUnit.MINUTES)).isTrue();
+            boolean v1 = Files.exists(Path.of("/sys/fs/cgroup/cpu/cpu.shares"));
+            assertThat(w.placeHarnessThread(tid.get(), "test-thread")).isEqualTo(v1);
+            if (v1) {
+                Path own = Path.of("/sys/fs/cgroup/cpu/raptor-bench-" + me + "-test-thread");
+                assertThat(Files.readString(own.resolve("tasks")).strip()).isEqualTo(Long.toString(tid.get()));
+                assertThat(Files.readString(own.resolve("cpu.shares")).strip()).isEqualTo("10240");
+                assertThat(w.currentCgroup(me)).as("the rest of the harness stays").isEqualTo(before);
+                w.close();
+                assertThat(Files.readString(Path.of("/proc/" + me + "/task/" + tid.get() + "/cgroup"))).doesNotContain("test-thread");
+                assertThat(own).doesNotExist();
+            }
+        } finally {
+            done.countDown();
+            t.join(60_000);
+            w.close();
+        }
+    }
+
+    @Test
     void zeroLeavesEveryProcessWhereItIsAndSaysSo() throws Exception {
         CpuWeight w = CpuWeight.of(Map.of("cpu-weight", "0"));
         assertThat(w.applies()).isFalse();

@@ -187,7 +187,12 @@ public final class ProcessRuntime implements ContainerRuntime {
             ServerCgroup cgroup = server.isEmpty() || replaced ? ServerCgroup.NONE : cgroups.of(server.get());
             RunFacts facts = RunFacts.observe(trashed);
             if (facts.running()) {
-                RunKiller.kill(trashed, facts, cgroup, Deadline.inSeconds(10));
+                Deadline deadline = Deadline.inSeconds(10);
+                RunKiller.kill(trashed, facts, cgroup, deadline);
+                // As remove does: the run is over once its supervisor has reaped the server and ended, not when the
+                // kill is sent. Until then the killed server lingers as a zombie, and the supervisor may still
+                // write into the record's old path, where a new record of the same server may be made next.
+                awaitSupervisorExit(trashed, deadline);
             }
             cgroup.remove(Deadline.inSeconds(10));
             StateDirectory.deleteTree(trashed.dir());

@@ -183,7 +183,7 @@ class ProcessRuntimeTest extends RuntimeTest {
 
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(5000);
+            s.setSoTimeout((int) PATIENCE.toMillis()); // busybox nc starts a shell per connection to greet: slow under load
             String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertThat(line).startsWith("raptor-test-gameserver");
         }
@@ -528,12 +528,19 @@ class ProcessRuntimeTest extends RuntimeTest {
         ContainerRef ref = started(shell("exec sleep 600"));
         long pid = runtime.mainPid(ref).orElseThrow();
         Path process = tmp.resolve("process");
+        RecordFiles record = recordOf(ref);
+        // the supervisor writes its pid beside the server's start, not before it
+        ProcessId supervisor = await().atMost(PATIENCE).until(() -> ProcessId.read(record.supervisorPid()).orElse(null),
+                java.util.Objects::nonNull);
         // What remove leaves when the daemon dies right after moving the record aside.
-        Files.move(process.resolve(ref.serverId().toString()), process.resolve(".trash").resolve(ref.serverId() + "-" + ref.id()));
+        Files.move(record.dir(), process.resolve(".trash").resolve(ref.serverId() + "-" + ref.id()));
 
         reopen();
 
+        // Over when the next runtime is open: the killed server reaped (a zombie still counts as alive) by its
+        // supervisor, which has ended too and so writes nothing any more where a new record of the server may be made.
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(supervisor.alive()).as("the leftover run's supervisor").isFalse();
         try (var left = Files.list(process.resolve(".trash"))) {
             assertThat(left).isEmpty();
         }

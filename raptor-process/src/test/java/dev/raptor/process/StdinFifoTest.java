@@ -20,6 +20,9 @@ import static org.awaitility.Awaitility.await;
 
 /** The stdin FIFO: lines arrive whoever writes them and whenever, and a writer never blocks past its deadline. */
 class StdinFifoTest {
+    /** For a shell to start, open the FIFO and echo a line: milliseconds, or seconds on a loaded machine; only a hang takes this. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
     @TempDir
     Path tmp;
     private Process reader;
@@ -63,16 +66,16 @@ class StdinFifoTest {
     void aReaderOfTheHeldFifoGetsEveryLineAndNeverEndOfFileBetweenWriters() throws Exception {
         Path fifo = fifo();
         List<String> got = readWith(fifo, true);
-        Deadline soon = Deadline.in(Duration.ofSeconds(10));
+        Deadline soon = Deadline.in(PATIENCE);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(PATIENCE).untilAsserted(() -> {
             StdinFifo.write(fifo, "first", soon);
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("got first"));
+        await().atMost(PATIENCE).until(() -> got.contains("got first"));
         Thread.sleep(300); // deliberate: a window with no writer, in which an unheld FIFO would give the reader end-of-file
         StdinFifo.write(fifo, "second", soon);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("got second"));
+        await().atMost(PATIENCE).until(() -> got.contains("got second"));
         assertThat(got).doesNotContain("EOF");
         assertThat(reader.isAlive()).isTrue();
     }
@@ -82,9 +85,9 @@ class StdinFifoTest {
         Path fifo = fifo();
         List<String> got = readWith(fifo, false);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> StdinFifo.write(fifo, "only", Deadline.in(Duration.ofSeconds(5))));
+        await().atMost(PATIENCE).untilAsserted(() -> StdinFifo.write(fifo, "only", Deadline.in(Duration.ofSeconds(5))));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("EOF"));
+        await().atMost(PATIENCE).until(() -> got.contains("EOF"));
         assertThat(got).containsExactly("got only", "EOF");
     }
 
@@ -103,7 +106,7 @@ class StdinFifoTest {
     void aServerThatStopsReadingFillsThePipeAndTheWriteGivesUpAtItsDeadline() throws Exception {
         Path fifo = fifo();
         reader = new ProcessBuilder("/bin/sh", "-c", "exec 9<>\"$1\"; exec sleep 600", "sh", fifo.toString()).start();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> StdinFifo.write(fifo, "x", Deadline.in(Duration.ofSeconds(1))));
+        await().atMost(PATIENCE).untilAsserted(() -> StdinFifo.write(fifo, "x", Deadline.in(Duration.ofSeconds(1))));
         String line = "y".repeat(1000);
 
         long t0 = System.nanoTime();

@@ -503,12 +503,12 @@ class SqliteStoreTest {
             writing.await();
 
             // The write holds the lock and an uncommitted change; reads see the last commit at once.
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> { // a read that waited for the write would wait forever
                 assertThat(store.find(created.id()).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
                 assertThat(store.list()).hasSize(1);
             });
             release.countDown();
-            writer.get(10, TimeUnit.SECONDS);
+            writer.get(60, TimeUnit.SECONDS);
         }
         assertThat(store.find(created.id()).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
     }

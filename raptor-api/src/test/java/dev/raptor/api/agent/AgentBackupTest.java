@@ -379,7 +379,9 @@ class AgentBackupTest {
 
     @Test
     void aRestoreWhoseAgentRestartedAfterTheCutIsRecordedWithAnUnknownOutcome() throws Exception {
-        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(OUTCOME_WAIT));
+        // The restarted agent answers the first ask, so the wait never ends this test; it is long only so that an ask
+        // that a loaded machine lets time out (5 s) is asked again instead of ending the wait with another reason.
+        Linked linked = throughAProxy(agents -> agents.withRestoreOutcomeWait(Duration.ofSeconds(60)));
         Restorable r = restorable(linked.api(), "restarted-after-cut");
         NodeAgentServer restarted = fixture.agent(linked.key()); // the same node's agent as a new process: it knows no restore
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.core.console.ConsoleSubscription;
 import dev.raptor.core.console.LiveThreads;
+import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.server.ServerState;
@@ -45,6 +46,11 @@ import static org.awaitility.Awaitility.await;
  */
 class ConsoleSocketTest {
     static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * For a flood to pass through the engine, the daemon and the sockets: 20,000 lines, or megabytes of long ones, take
+     * seconds on a quiet machine and have taken over a minute at a load of 30 on 2 cores. Only a hang takes longer.
+     */
+    static final Duration FLOOD = Duration.ofMinutes(5);
     /** The threads the hubs and sockets start; all must end. */
     static final String[] THREADS = {"console-", "stats-", "disk-usage-", "event-listener-StateChanged"};
 
@@ -192,6 +198,26 @@ class ConsoleSocketTest {
         }
     }
 
+    /**
+     * A client that acts the moment it is authenticated (a panel that starts a backup, sends a power action) hears of
+     * what it caused: the socket's streams are open before it is told {@code auth success}. Tried on several sockets,
+     * as the client's reaction and the daemon's next steps race.
+     */
+    @Test
+    void anEventTheMomentTheClientHearsAuthSuccessReachesItsSocket() {
+        UUID id = node.createServer("at-auth");
+        for (int i = 0; i < 20; i++) {
+            String line = "caused at auth success " + i;
+            try (SocketClient c = SocketClient.connect(http(i), node.ws(id), null)) {
+                c.onArrival("auth success", () -> node.bus.publish(new ServerEvent.InstallOutput(id, java.time.Instant.now(), line)));
+                c.send("auth", node.apiKey);
+                c.await("auth success", WAIT);
+                assertThat(c.await("status", WAIT).arg()).as("the status still comes first").isEqualTo("offline");
+                assertThat(c.await("install output", WAIT).arg()).isEqualTo(line);
+            }
+        }
+    }
+
     @Test
     void aBadTokenIsAJwtErrorAndTheSocketStaysOpenForAnotherTry() {
         UUID id = node.createServer("jwt");
@@ -298,7 +324,7 @@ class ConsoleSocketTest {
             await().atMost(WAIT).until(() -> node.consoles.subscriberCount(id) == 100);
             sockets.getFirst().send("send command", "flood 20000");
             int[][] engine = new int[1][];
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(FLOOD).pollInterval(Duration.ofMillis(500)).until(() -> {
                 engine[0] = engineFlood(id);
                 return engine[0].length >= 20_000 && engine[0][engine[0].length - 1] == 20_000
                         && sockets.stream().allMatch(s -> s.floodLines() >= engine[0].length);
@@ -356,7 +382,7 @@ class ConsoleSocketTest {
                 // the sockets read the container's output as it is written; the engine's log, the oracle, may
                 // still be writing the last of it
                 int[][] engine = new int[1][];
-                await().atMost(WAIT).untilAsserted(() -> {
+                await().atMost(FLOOD).untilAsserted(() -> {
                     engine[0] = small.consoles.tail(id, -1).stream().map(LogLine::text).filter(t -> t.startsWith("line "))
                             .mapToInt(t -> Integer.parseInt(t.substring(5))).toArray();
                     assertFullFloods(engine[0], 3);
@@ -373,9 +399,9 @@ class ConsoleSocketTest {
         }
     }
 
-    /** Waits (bounded) for {@code done}, sampling the queues all the while. */
+    /** Waits (bounded, as long as a flood may take) for {@code done}, sampling the queues all the while. */
     private static void awaitSampling(Runnable sample, java.util.concurrent.Callable<Boolean> done) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+        await().atMost(FLOOD).pollInterval(Duration.ofMillis(5)).until(() -> {
             sample.run();
             return done.call();
         });

@@ -57,7 +57,7 @@ class InstallApiTest {
     private static boolean helperExists(String id) {
         String name = "raptor-" + id + "-installer";
         try {
-            node.runtime.inspect(new ContainerRef(name, name, UUID.fromString(id)), Deadline.in(Duration.ofSeconds(10)));
+            node.runtime.inspect(new ContainerRef(name, name, UUID.fromString(id)), Deadline.in(HANG));
             return true;
         } catch (EngineException.NotFound gone) {
             return false;

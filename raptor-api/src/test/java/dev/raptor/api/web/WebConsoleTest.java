@@ -170,13 +170,14 @@ class WebConsoleTest {
 
         id("backup-name").sendKeys("before the change", Keys.ENTER); // keyboard only
         until.until(d -> id("backup-status").getText().equals("Backing up: done"));
-        WebElement row = until.until(d -> d.findElement(By.cssSelector("#backups tbody tr")));
-        assertThat(row.getText()).contains("before the change").contains("completed");
+        // the list is redrawn after the answer (and on the socket's backup events): rows are looked up afresh each time
+        until.until(d -> d.findElement(By.cssSelector("#backups tbody tr")).getText().contains("before the change")
+                && d.findElement(By.cssSelector("#backups tbody tr")).getText().contains("completed"));
 
         // by a one-shot signed link: the browser streams the archive itself, named as the daemon's Content-Disposition says
-        row.findElement(By.cssSelector("[data-action=download]")).click();
+        clickInBackupRow("download");
         until.until(d -> id("backup-status").getText().equals("Downloading before the change."));
-        String bid = row.getAttribute("data-backup-id");
+        String bid = until.until(d -> d.findElement(By.cssSelector("#backups tbody tr")).getAttribute("data-backup-id"));
         com.fasterxml.jackson.databind.JsonNode listed = node.get("/api/v1/servers/" + server + "/backups/" + bid).json();
         Path archive = browser.downloads.resolve(server.substring(0, 8) + "-before_the_change.tar.zst");
         until.until(d -> Files.isRegularFile(archive) && sizeOf(archive) == listed.get("size").asLong());
@@ -189,7 +190,7 @@ class WebConsoleTest {
         until.until(d -> !node.get("/api/v1/servers/" + server + "/backups").json().get("nextBackupAt").isNull());
 
         Files.writeString(root.resolve("world.txt"), "a broken world");
-        row.findElement(By.cssSelector("[data-action=restore]")).click();
+        clickInBackupRow("restore");
         WebElement confirm = until.until(d -> d.findElement(By.cssSelector("#backups [data-confirm=restore]")));
         assertThat(browser.driver.switchTo().activeElement()).as("the confirmation takes the focus").isEqualTo(confirm);
         confirm.sendKeys(Keys.ENTER);
@@ -198,13 +199,20 @@ class WebConsoleTest {
         until.until(d -> id("backup-next").getText().startsWith("Next scheduled backup: "));
         assertThat(id("backup-next").getText()).endsWith("(schedule \u201c0 4 * * *\u201d, time zone " + java.time.ZoneId.systemDefault().getId() + ")");
 
-        row = browser.driver.findElement(By.cssSelector("#backups tbody tr"));
-        row.findElement(By.cssSelector("[data-action=delete]")).click();
+        clickInBackupRow("delete");
         until.until(d -> d.findElement(By.cssSelector("#backups [data-confirm=delete]"))).click();
         until.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-backups")));
         assertThat(node.get("/api/v1/servers/" + server + "/backups").json().get("backups")).isEmpty();
 
         assertThat(browser.errors()).as("errors in the browser's console").isEmpty();
+    }
+
+    /** Clicks the action's button in the (single) backup row, found again if the list was redrawn under the click. */
+    private void clickInBackupRow(String action) {
+        until.until(d -> {
+            d.findElement(By.cssSelector("#backups tbody tr [data-action=" + action + "]")).click();
+            return true;
+        });
     }
 
     @Test

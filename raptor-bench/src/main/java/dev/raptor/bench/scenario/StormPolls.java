@@ -107,31 +107,64 @@ final class StormPolls {
      * to the selector, the read task's wait and the read, summed (the polls read without a fresh selector wake-up apart).
      */
     String toTheDaemon(long floorNanos, Path stamps) throws IOException {
+        long[] sums = new long[5]; // slow, stale, to the selector, the read task's wait, the read
+        forEachSlowStamped(floorNanos, stamps, (d, index) -> {
+            int i = (int) index;
+            long sent = polls[3 * i];
+            sums[0]++;
+            if (d[4] < sent || d[5] < d[4]) {
+                sums[1]++;
+                return;
+            }
+            sums[2] += d[4] - sent;
+            sums[3] += d[5] - d[4];
+            sums[4] += Math.max(0, d[0] - d[5]);
+        });
+        return String.format(Locale.ROOT, "%d stamped polls of %s or more; to the daemon, summed: to the selector %s, the read task's wait %s,"
+                        + " the read %s (%d read without a fresh selector wake-up left out)",
+                sums[0], Samples.ms(floorNanos), Samples.ms(sums[2]), Samples.ms(sums[3]), Samples.ms(sums[4]), sums[1]);
+    }
+
+    /**
+     * Over the polls of at least {@code floorNanos} with a daemon stamp: how many, the time between the daemon's headers read
+     * and its answer written (the daemon's own), the time before and after that, and of the time after ("back") how much was
+     * the polling thread's own wait for a CPU and how much was not: the receiving side's other threads (an HTTP client's
+     * selector) or the loopback. A poller that reads its socket itself leaves nothing in that rest but the loopback.
+     */
+    String harnessSide(long floorNanos, Path stamps) throws IOException {
+        long[] sums = new long[7]; // slow, took, to the daemon, in it, back, the poller's wait within back, the rest
+        forEachSlowStamped(floorNanos, stamps, (d, index) -> {
+            int i = (int) index;
+            long sent = polls[3 * i];
+            long read = polls[3 * i + 1];
+            long back = Math.max(0, read - d[3]);
+            long waited = Math.max(0, polls[3 * i + 2]);
+            sums[0]++;
+            sums[1] += read - sent;
+            sums[2] += Math.max(0, d[0] - sent);
+            sums[3] += Math.max(0, d[3] - d[0]);
+            sums[4] += back;
+            sums[5] += Math.min(back, waited);
+            sums[6] += Math.max(0, back - waited);
+        });
+        return String.format(Locale.ROOT, "%d stamped polls of %s or more took %s: to the daemon %s, in the daemon (headers read to answer"
+                        + " written) %s, back %s, of which the poller's own wait for a CPU %s and the rest (the receiving side's other"
+                        + " threads, the loopback) %s",
+                sums[0], Samples.ms(floorNanos), Samples.ms(sums[1]), Samples.ms(sums[2]), Samples.ms(sums[3]), Samples.ms(sums[4]),
+                Samples.ms(sums[5]), Samples.ms(sums[6]));
+    }
+
+    /** Each poll of at least {@code floorNanos} with the daemon's stamp of its answer: the poll's index and that stamp. */
+    private void forEachSlowStamped(long floorNanos, Path stamps, java.util.function.ObjLongConsumer<long[]> slow) throws IOException {
         long[][] daemon = stamps == null || !Files.exists(stamps) ? new long[0][] : read(stamps);
-        int slow = 0;
-        int stale = 0;
-        long toSelector = 0;
-        long readWait = 0;
-        long reading = 0;
         for (int i = 0; i < size; i++) {
             long sent = polls[3 * i];
             long read = polls[3 * i + 1];
             long[] d = read - sent >= floorNanos ? within(daemon, sent, read) : null;
-            if (d == null) {
-                continue;
+            if (d != null) {
+                slow.accept(d, i);
             }
-            slow++;
-            if (d[4] < sent || d[5] < d[4]) {
-                stale++;
-                continue;
-            }
-            toSelector += d[4] - sent;
-            readWait += d[5] - d[4];
-            reading += Math.max(0, d[0] - d[5]);
         }
-        return String.format(Locale.ROOT, "%d stamped polls of %s or more; to the daemon, summed: to the selector %s, the read task's wait %s,"
-                        + " the read %s (%d read without a fresh selector wake-up left out)",
-                slow, Samples.ms(floorNanos), Samples.ms(toSelector), Samples.ms(readWait), Samples.ms(reading), stale);
     }
 
     /** "To the daemon" of one answer split by its selector and read-task stamps, or why it cannot be. */

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StormScenario implements Scenario {
     /** A list request slower than this counts as a timeout (and is abandoned). */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** {@code --poller}'s default: one blocking socket read by the polling thread itself ({@link SocketPoller}). */
+    static final String DEFAULT_POLLER = "socket";
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(15);
     private static final Duration STORM_LIMIT = Duration.ofMinutes(15);
     private static final Duration IDLE_POLL = Duration.ofSeconds(10);
@@ -55,18 +57,19 @@ public final class StormScenario implements Scenario {
             java.nio.file.Files.deleteIfExists(stamps);
             daemonJvm.add("-Draptor.api.pollStamps=" + stamps);
         }
+        boolean socketPolling = socketPolling(bench.option("poller", DEFAULT_POLLER));
         DaemonProcess daemon = bench.startDaemon("storm", daemonJvm);
         StormPolls stormPolls = new StormPolls();
         long stormStart = System.nanoTime();
         List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
         List<ConsoleCounter> sockets = Collections.synchronizedList(new ArrayList<>());
         String consoleProblem = null;
+        java.util.Set<Long> pollerClientThreads = new java.util.HashSet<>();
         try (RaptorClient api = daemon.client(daemon.apiKey());
-             RaptorClient poller = RaptorClient.builder().http(java.net.URI.create("http://127.0.0.1:" + daemon.port()))
-                     .credential(daemon.apiKey()).requestTimeout(REQUEST_TIMEOUT).build();
-             // --poller=socket: one blocking socket read by the polling thread itself, to tell the client's threads' time apart
-             SocketPoller socketPoller = "socket".equals(bench.option("poller", "client"))
-                     ? new SocketPoller(daemon.port(), daemon.apiKey(), REQUEST_TIMEOUT) : null;
+             // the poll on one blocking socket read by the polling thread itself (default), or --poller=client on RaptorClient,
+             // whose selector thread must get a CPU to read each answer before the polling thread hears of it
+             RaptorClient poller = socketPolling ? null : pollerClient(daemon, pollerClientThreads);
+             SocketPoller socketPoller = socketPolling ? new SocketPoller(daemon.port(), daemon.apiKey(), REQUEST_TIMEOUT) : null;
              BurstSender burst = new BurstSender(daemon.port(), daemon.apiKey(), n)) {
             Poll get = socketPoller != null ? socketPoller::poll : () -> {
                 try {
@@ -79,7 +82,9 @@ public final class StormScenario implements Scenario {
                     return false;
                 }
             };
-            System.out.println("storm: polling with " + (socketPoller != null ? "one blocking socket (--poller=socket)" : "RaptorClient"));
+            System.out.println("storm: polling with " + (socketPoller != null
+                    ? "one blocking socket read by the polling thread (--poller=socket, the default)"
+                    : "RaptorClient (--poller=client: its selector thread reads and decodes each answer)"));
             // --burst=threads: the recreates sent as before 2026-12-06 19:45, a virtual thread each on RaptorClient
             boolean threadsBurst = "threads".equals(bench.option("burst", "async"));
             long[] burstSpread = {-1, -1};
@@ -102,6 +107,18 @@ public final class StormScenario implements Scenario {
             }
             System.out.println("storm: " + ids.size() + " servers running, " + sockets.size() + " console sockets attached");
 
+            // --poller-nice=N: the polling thread's nice value, against the harness's other threads in its cgroup (idle and storm alike)
+            int pollerNice = bench.intOption("poller-nice", 0);
+            if (pollerNice != 0) {
+                System.out.println("storm: the polling thread at nice " + dev.raptor.bench.stats.ThreadNice.set(pollerNice)
+                        + " (--poller-nice; the harness's other threads at 0)");
+            }
+            // --poller-cgroup=1: the polling thread in a cgroup of its own with the harness's weight (cgroup v1), idle and storm alike
+            if (bench.intOption("poller-cgroup", 0) == 1) {
+                boolean placed = bench.placeHarnessThread(dev.raptor.bench.stats.ThreadNice.callingThreadId(), "poller");
+                System.out.println("storm: the polling thread " + (placed ? "in a cgroup of its own with the harness's CPU weight (--poller-cgroup=1)"
+                        : "left in the harness's cgroup (--poller-cgroup=1 needs cgroup v1 and the CPU weight)"));
+            }
             // let the consoles' streams settle and the daemon's JIT warm up: the reference must be idle, not cold
             Thread.sleep(5_000);
             long warm = System.nanoTime();
@@ -140,6 +157,7 @@ public final class StormScenario implements Scenario {
             dev.raptor.bench.stats.RunQueue runQueue = dev.raptor.bench.stats.RunQueue.start();
             String loadBefore = loadavg();
             dev.raptor.bench.stats.RunDelay pollerDelay = dev.raptor.bench.stats.RunDelay.ofCallingThread();
+            long pollingThread = dev.raptor.bench.stats.ThreadNice.callingThreadId();
             List<BurstSender.Call> recreateCalls = threadsBurst ? List.of() : recreates(ids);
             double stormFrom = uptime(daemon);
             stormStart = System.nanoTime();
@@ -168,6 +186,9 @@ public final class StormScenario implements Scenario {
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
+            if (pollerNice != 0) {
+                dev.raptor.bench.stats.ThreadNice.set(0);
+            }
             if (threadsBurst) {
                 System.out.println("storm: the " + ids.size() + " PATCH ?apply=now sent from a virtual thread each on RaptorClient "
                         + "(--burst=threads: at most 64 connections, Jetty's default; the rest waited for an earlier answer)");
@@ -186,8 +207,11 @@ public final class StormScenario implements Scenario {
             System.out.println("storm: load " + loadBefore + " before the storm, " + loadavg() + " after; " + runQueue.summary());
             System.out.println("storm: the daemon's threads during the storm: " + dev.raptor.bench.stats.ThreadDelays.of(daemon.pid())
                     .since(daemonThreads, 8));
-            System.out.println("storm: the harness's threads during the storm: " + dev.raptor.bench.stats.ThreadDelays.of(ProcessHandle.current().pid())
-                    .since(harnessThreads, 6));
+            dev.raptor.bench.stats.ThreadDelays harnessNow = dev.raptor.bench.stats.ThreadDelays.of(ProcessHandle.current().pid());
+            System.out.println("storm: the harness's threads during the storm: " + harnessNow.since(harnessThreads, 6));
+            System.out.println("storm: the harness's busiest threads during the storm: " + harnessNow.busiest(harnessThreads, 8));
+            System.out.println("storm: the harness's threads during the storm by role: " + harnessNow.byRole(harnessThreads,
+                    (tid, name) -> harnessRole(tid, name, pollingThread, pollerClientThreads)));
             System.out.println("storm: " + stormPolls.starvation(50_000_000L));
             double stormTo = uptime(daemon);
             // to split the daemon's -Xlog:gc (uptime-stamped, e.g. from --daemon-jvm) into the idle poll's and the storm's
@@ -209,6 +233,9 @@ public final class StormScenario implements Scenario {
             }
             long recreated = before.entrySet().stream()
                     .filter(e -> after.get(e.getKey()) != null && !after.get(e.getKey()).equals(e.getValue())).count();
+            if (socketPoller != null) {
+                System.out.println("storm: the socket poller's last answer: " + socketPoller.lastAnswer());
+            }
             System.out.println("storm: idle " + idle.summary() + ", timeouts " + idleTimeouts[0]);
             System.out.println("storm: storm " + storm.summary() + ", timeouts " + stormTimeouts[0] + "; " + ids.size()
                     + " recreates took " + Samples.ms(stormNanos) + ", " + recreateFailures.get() + " failed, "
@@ -253,8 +280,59 @@ public final class StormScenario implements Scenario {
             }
             if (stamps != null) {
                 System.out.println("storm: " + stormPolls.toTheDaemon(100_000_000L, stamps));
+                System.out.println("storm: " + stormPolls.harnessSide(40_000_000L, stamps));
             }
         }
+    }
+
+    /** {@code --poller}'s value: {@code socket} (the default, {@link #DEFAULT_POLLER}) polls on a socket, {@code client} with RaptorClient. */
+    static boolean socketPolling(String option) {
+        return switch (option) {
+            case "socket" -> true;
+            case "client" -> false;
+            default -> throw new IllegalArgumentException("--poller must be socket or client (was '" + option + "')");
+        };
+    }
+
+    /** The poller's RaptorClient (--poller=client); the threads it started are added to {@code threads}. */
+    private static RaptorClient pollerClient(DaemonProcess daemon, java.util.Set<Long> threads) {
+        long harness = ProcessHandle.current().pid();
+        dev.raptor.bench.stats.ThreadDelays before = dev.raptor.bench.stats.ThreadDelays.of(harness);
+        RaptorClient client = RaptorClient.builder().http(java.net.URI.create("http://127.0.0.1:" + daemon.port()))
+                .credential(daemon.apiKey()).requestTimeout(REQUEST_TIMEOUT).build();
+        threads.addAll(dev.raptor.bench.stats.ThreadDelays.of(harness).startedSince(before));
+        return client;
+    }
+
+    /**
+     * What a harness thread does in the storm, from its id and name (as the kernel keeps it, cut to 15 characters): the
+     * polling thread, the poller's RaptorClient (its threads by id: both clients' pools are named {@code raptor-client}),
+     * the console readers (the other RaptorClient, which during the storm reads only the consoles), the burst's sender,
+     * the JIT, the collector, the bench's own samplers; null for the rest.
+     */
+    static String harnessRole(long tid, String name, long pollingThread, java.util.Set<Long> pollerClientThreads) {
+        if (tid == pollingThread) {
+            return "polling thread";
+        }
+        if (pollerClientThreads.contains(tid)) {
+            return "the poller's RaptorClient";
+        }
+        if (name.startsWith("raptor-client")) {
+            return "console readers";
+        }
+        if (name.startsWith("bench-burst-win") || name.startsWith("bench-run-queue")) {
+            return "the bench's samplers";
+        }
+        if (name.startsWith("bench-burst")) {
+            return "burst sender";
+        }
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            return "JIT";
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) {
+            return "GC and VM";
+        }
+        return null;
     }
 
     /** The storm's change to server {@code i}: its environment, so that {@code ?apply=now} recreates its container. */

@@ -66,6 +66,22 @@ class StormPollsTest {
     }
 
     @Test
+    void theSlowPollsBackSplitsIntoThePollersOwnWaitForACpuAndTheRestOfTheReceivingSide(@TempDir Path dir) throws Exception {
+        StormPolls polls = new StormPolls();
+        polls.add(1_000 * MS, 1_100 * MS, 30 * MS); // slow: 10 to the daemon, 20 in it, back 70 of which the poller waited 30
+        polls.add(2_000 * MS, 2_050 * MS, 45 * MS); // slow: back 45, all of it the poller's wait (its wait counted at most back)
+        polls.add(3_000 * MS, 3_001 * MS, 0); // fast: not counted
+        Path stamps = dir.resolve("stamps.txt");
+        Files.writeString(stamps, (1_010 * MS) + " " + (1_011 * MS) + " " + (1_029 * MS) + " " + (1_030 * MS) + "\n"
+                + (2_004 * MS) + " " + (2_004 * MS) + " " + (2_005 * MS) + " " + (2_005 * MS) + "\n"
+                + (3_000 * MS) + " " + (3_000 * MS) + " " + (3_000 * MS) + " " + (3_001 * MS) + "\n");
+
+        assertThat(polls.harnessSide(40 * MS, stamps)).isEqualTo("2 stamped polls of 40.0 ms or more took 150 ms: to the daemon 14.0 ms, "
+                + "in the daemon (headers read to answer written) 21.0 ms, back 115 ms, of which the poller's own wait for a CPU 75.0 ms "
+                + "and the rest (the receiving side's other threads, the loopback) 40.0 ms");
+    }
+
+    @Test
     void aPollWithoutADaemonStampSaysSoAndWithoutAStampFileSaysNothing(@TempDir Path dir) throws Exception {
         StormPolls polls = new StormPolls();
         polls.add(5 * MS, 9 * MS, -1);

@@ -208,6 +208,11 @@ class ConsoleHubTest extends RunningServerFixture {
             emit("line ", chunk * 500 + 1, chunk * 500 + 500);
             int upTo = chunk * 500 + 500;
             await().atMost(HANG).pollInterval(Duration.ofMillis(5)).until(() -> healthy.size() == upTo);
+            if (chunk == 0) {
+                // the stuck one holds (part of) the first chunk before the second is printed: a delivery thread that
+                // ran only after it would take up to a whole queue into its blocked delivery
+                await().atMost(HANG).until(() -> stuck.calls.get() == 1);
+            }
         }
 
         assertThat(healthy.texts()).isEqualTo(lines("line ", 1, 20_000));

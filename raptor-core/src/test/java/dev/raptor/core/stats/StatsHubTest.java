@@ -151,7 +151,8 @@ class StatsHubTest extends RunningServerFixture {
     void theFirstSnapshotOfARunWaitsForTheEnginesSecondReadingAndKeepsTheServerWatchedForAWhile() throws Exception {
         hub.close();
         hub = new StatsHub(runtime, runs, bus, source, StatsSettings.defaults().withPublishEvery(Duration.ofMillis(50))
-                .withRecheckEvery(Duration.ofMillis(100)).withWarmFor(Duration.ofMillis(500)));
+                .withRecheckEvery(Duration.ofMillis(100)).withWarmFor(Duration.ofSeconds(5))); // "a while": longer than a
+        // loaded machine may take from the snapshot's answer to the check below that the server is still watched
         CompletableFuture<ServerStats> snapshot = CompletableFuture.supplyAsync(() -> hub.snapshot(id));
         await().atMost(HANG).until(() -> engine.openStatsStreams() == 1);
         engine.pushStats(id, 77, 0); // the first reading has no CPU delta: the hub waits for the second

@@ -467,7 +467,7 @@ public final class FakeEngine implements AutoCloseable {
      * interrupt status kept, as the Docker runtime does.
      */
     <T> T call(Verb verb, UUID serverId, Deadline deadline, Supplier<T> action) {
-        inFlight.get(verb).incrementAndGet();
+        int release = enter(verb);
         String outcome = "ok";
         try {
             CallRule.Action a = ruleFor(verb, serverId);
@@ -478,12 +478,12 @@ public final class FakeEngine implements AutoCloseable {
                 case CallRule.Action.Then t -> after = t.after();
                 case CallRule.Action.Fail f -> throw f.failure().of(serverId, verb.operation(), f.message());
                 case CallRule.Action.Delay d -> {
-                    if (!waitFor(deadline, System.nanoTime() + d.delay().toNanos(), false)) {
+                    if (!waitFor(deadline, System.nanoTime() + d.delay().toNanos(), -1)) {
                         throw timeout(verb, serverId);
                     }
                 }
                 case CallRule.Action.Hang h -> {
-                    if (!waitFor(deadline, Long.MAX_VALUE, true)) {
+                    if (!waitFor(deadline, Long.MAX_VALUE, release)) {
                         if (h.lands()) {
                             land(action);
                         }
@@ -505,6 +505,21 @@ public final class FakeEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts a call in flight and returns the release count it started under, in one step under the lock: a test that
+     * saw the call in flight ({@link #inFlightCalls}) and then calls {@link #releaseHangs} always lets it go, however late
+     * the call's thread reaches its hang.
+     */
+    private int enter(Verb verb) {
+        lock.lock();
+        try {
+            inFlight.get(verb).incrementAndGet();
+            return releases;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private CallRule.Action ruleFor(Verb verb, UUID serverId) {
         lock.lock();
         try {
@@ -521,15 +536,15 @@ public final class FakeEngine implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code untilNanos}, the deadline, an interrupt, a release (if {@code releasable}) or the
-     * engine's close. True when the call may go on (time was up, or released); false when it is abandoned.
+     * Waits until {@code untilNanos}, the deadline, an interrupt, a release after {@code release} (the release count
+     * the call started under; negative: not releasable) or the engine's close. True when the call may go on (time was
+     * up, or released); false when it is abandoned.
      */
-    private boolean waitFor(Deadline deadline, long untilNanos, boolean releasable) {
+    private boolean waitFor(Deadline deadline, long untilNanos, int release) {
         lock.lock();
         try {
-            int release = releases;
             while (true) {
-                if (releasable && releases != release) {
+                if (release >= 0 && releases != release) {
                     return true;
                 }
                 long now = System.nanoTime();
@@ -729,7 +744,7 @@ public final class FakeEngine implements AutoCloseable {
                 d -> {
                     long left = timeoutNanos - (System.nanoTime() - t0);
                     long want = (long) (d.toNanos() * timeScale);
-                    if (!waitFor(Deadline.in(Duration.ofNanos(Math.max(0, Math.min(want, left)))), Long.MAX_VALUE, false) && want > left) {
+                    if (!waitFor(Deadline.in(Duration.ofNanos(Math.max(0, Math.min(want, left)))), Long.MAX_VALUE, -1) && want > left) {
                         timedOut[0] = true;
                         return false;
                     }

@@ -173,7 +173,7 @@ class RaptorClientWireTest {
             write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
             CannedDaemon.chunk(out, "line 1\n");
             // the second line only comes once the client has shown it got the first: nothing is held back
-            if (!firstRead.await(10, TimeUnit.SECONDS)) {
+            if (!firstRead.await(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("the client never read the first line");
             }
             CannedDaemon.chunk(out, "line 2\n");
