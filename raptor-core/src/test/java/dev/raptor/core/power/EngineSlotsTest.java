@@ -81,6 +81,14 @@ class EngineSlotsTest {
         return runtime.find(id, Deadline.in(HANG)).stream().anyMatch(ContainerInfo::running);
     }
 
+    /** A start whose create hangs at the engine (holding its slot) until the test releases it. */
+    private CompletableFuture<PowerResult> aStartWhoseCreateHangs() {
+        engine.on(Verb.CREATE).once().hang();
+        CompletableFuture<PowerResult> start = fleet.power(create("first"), PowerAction.START);
+        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1);
+        return start;
+    }
+
     @Test
     void aBurstOfStartsHasNoMoreCreatesAtTheEngineThanThereAreSlotsAndAllOfThemSucceed() throws Exception {
         open(slots(2, HANG));
@@ -131,10 +139,7 @@ class EngineSlotsTest {
     @Test
     void aStartWaitingForATurnThatAKillPreEmptsLeavesTheQueueAndNeverReachesTheEngine() throws Exception {
         open(slots(1, HANG));
-        engine.on(Verb.CREATE).once().hang();
-        UUID first = create("first");
-        CompletableFuture<PowerResult> holding = fleet.power(first, PowerAction.START);
-        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1);
+        CompletableFuture<PowerResult> holding = aStartWhoseCreateHangs();
         UUID queued = create("queued");
         CompletableFuture<PowerResult> waiting = fleet.power(queued, PowerAction.START);
         await().atMost(HANG).until(() -> fleet.engineSlots().waiting() == 1);
@@ -153,10 +158,7 @@ class EngineSlotsTest {
     @Test
     void aStartThatGetsNoTurnWithinTheBoundFailsSayingWhy() throws Exception {
         open(slots(1, Duration.ofMillis(300)));
-        engine.on(Verb.CREATE).once().hang();
-        UUID first = create("first");
-        CompletableFuture<PowerResult> holding = fleet.power(first, PowerAction.START);
-        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1);
+        CompletableFuture<PowerResult> holding = aStartWhoseCreateHangs();
         UUID starved = create("starved");
 
         PowerResult result = answer(fleet.power(starved, PowerAction.START));
@@ -173,10 +175,7 @@ class EngineSlotsTest {
     void theWaitForATurnDoesNotCountAgainstTheCallsOwnDeadline() throws Exception {
         // every start has 2 s; the second start waits longer than that for the first server's create
         open(slots(1, HANG).withEngineTimeout(Duration.ofSeconds(2)));
-        engine.on(Verb.CREATE).once().hang();
-        UUID first = create("first");
-        CompletableFuture<PowerResult> holding = fleet.power(first, PowerAction.START);
-        await().atMost(HANG).until(() -> engine.inFlightCalls(Verb.CREATE) == 1);
+        CompletableFuture<PowerResult> holding = aStartWhoseCreateHangs();
         UUID second = create("second");
         CompletableFuture<PowerResult> waiting = fleet.power(second, PowerAction.START);
         await().atMost(HANG).until(() -> fleet.engineSlots().waiting() == 1);
