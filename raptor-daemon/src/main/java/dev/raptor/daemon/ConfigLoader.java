@@ -72,6 +72,10 @@ import java.util.regex.Pattern;
  *   <tr><td>pullAllowPrivate</td><td>RAPTOR_PULL_ALLOW_PRIVATE</td><td>false</td></tr>
  *   <tr><td>pullMaxBytes</td><td>RAPTOR_PULL_MAX_BYTES</td><td>4g</td></tr>
  *   <tr><td>stopOverDiskQuota</td><td>RAPTOR_STOP_OVER_DISK_QUOTA</td><td>false</td></tr>
+ *   <tr><td>engineSlots</td><td>RAPTOR_ENGINE_SLOTS</td><td>0: two per core, at least 4; the container creates, starts and
+ *       removals in flight at once (kills, stops and reads are never held back)</td></tr>
+ *   <tr><td>engineSlotWaitSeconds</td><td>RAPTOR_ENGINE_SLOT_WAIT_SECONDS</td><td>600 (1 to 86400): how long such a call waits
+ *       for its turn before its action fails</td></tr>
  *   <tr><td>backupLevel</td><td>RAPTOR_BACKUP_LEVEL</td><td>3 (zstd, 1-19)</td></tr>
  *   <tr><td>backupThreads</td><td>RAPTOR_BACKUP_THREADS</td><td>0: one zstd worker per core</td></tr>
  *   <tr><td>backupWriteMiBPerSecond</td><td>RAPTOR_BACKUP_WRITE_MIB_PER_SECOND</td><td>0: no limit</td></tr>
@@ -128,6 +132,8 @@ public final class ConfigLoader {
         keys.put("pullAllowPrivate", "RAPTOR_PULL_ALLOW_PRIVATE");
         keys.put("pullMaxBytes", "RAPTOR_PULL_MAX_BYTES");
         keys.put("stopOverDiskQuota", "RAPTOR_STOP_OVER_DISK_QUOTA");
+        keys.put("engineSlots", "RAPTOR_ENGINE_SLOTS");
+        keys.put("engineSlotWaitSeconds", "RAPTOR_ENGINE_SLOT_WAIT_SECONDS");
         keys.put("registryAuth", "RAPTOR_REGISTRY_AUTH");
         keys.put("backupLevel", "RAPTOR_BACKUP_LEVEL");
         keys.put("backupThreads", "RAPTOR_BACKUP_THREADS");
@@ -376,6 +382,8 @@ public final class ConfigLoader {
             problems.add(setting("pullMaxBytes", yaml, file).name + ": must be at least 1 byte");
         }
         boolean stopOver = bool(setting("stopOverDiskQuota", yaml, file), false, problems);
+        int engineSlots = (int) whole(setting("engineSlots", yaml, file), 0, 0, 1024, problems);
+        long slotWait = whole(setting("engineSlotWaitSeconds", yaml, file), 600, 1, 86_400, problems);
         SecuritySettings security = security(yaml, file, problems);
 
         BackupConfig backups = backups(yaml, file, problems);
@@ -402,7 +410,7 @@ public final class ConfigLoader {
                 dockerHost, node, serverUser, logFormat, metrics == null ? null : metrics.host(), metrics == null ? 0 : metrics.port(),
                 diskWarn * MIB, diskCritical * MIB, fileRead ? file : null, transfers, backups, security, registries,
                 new DaemonConfig.FileOptions(uploadMax, pullPrivate, pullMax, stopOver), swarmNodes, swarmVolumes, agents,
-                swarmHelperImage, swarmTlsCerts);
+                swarmHelperImage, swarmTlsCerts, new DaemonConfig.EngineSlotOptions(engineSlots, java.time.Duration.ofSeconds(slotWait)));
     }
 
     /** The backup settings; S3 when a bucket is named (then its keys are required). */

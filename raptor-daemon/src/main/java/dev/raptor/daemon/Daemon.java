@@ -238,7 +238,7 @@ public final class Daemon implements AutoCloseable {
             case ProcessRuntime process -> process.hostPorts();
             default -> HostPorts.UNCHECKED;
         };
-        fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, ControllerSettings.defaults(volumes), hostPorts);
+        fleet = new ServerFleet(new MeteredStore(store, metrics.registry()), runtime, bus, config.engineSlots().applyTo(ControllerSettings.defaults(volumes)), hostPorts);
         closeOrder.push(new Step("fleet (game servers keep running)", fleet));
         // Updates a crash cut short are settled before any server starts: the old version's files, whole.
         UpdateService updates = new UpdateService(fleet, backups, serverVolumes, store.updates(), dataDir.resolve("updates"),

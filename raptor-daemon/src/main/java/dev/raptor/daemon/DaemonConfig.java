@@ -50,13 +50,33 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                            Path configFile, FileTransferConfig transfers, BackupConfig backups,
                            SecuritySettings security, Map<String, RegistryCredential> registries, FileOptions files,
                            Map<String, URI> swarmNodes, Map<String, Path> swarmVolumes,
-                           dev.raptor.api.agent.NodeAgents agents, String swarmHelperImage, Path swarmTlsCerts) {
+                           dev.raptor.api.agent.NodeAgents agents, String swarmHelperImage, Path swarmTlsCerts,
+                           EngineSlotOptions engineSlots) {
 
     public DaemonConfig {
         registries = registries == null ? Map.of() : Map.copyOf(registries);
         swarmNodes = swarmNodes == null ? Map.of() : Map.copyOf(swarmNodes);
         swarmVolumes = swarmVolumes == null ? Map.of() : Map.copyOf(swarmVolumes);
         agents = agents == null ? dev.raptor.api.agent.NodeAgents.NONE : agents;
+        engineSlots = engineSlots == null ? EngineSlotOptions.DEFAULT : engineSlots;
+    }
+
+    /**
+     * @param slots the container creates, starts and removals in flight at once; 0: sized from the machine
+     * @param slotWait how long one waits for its turn before its action fails
+     */
+    public record EngineSlotOptions(int slots, java.time.Duration slotWait) {
+        public static final EngineSlotOptions DEFAULT = new EngineSlotOptions(0, java.time.Duration.ofMinutes(10));
+
+        /** The controllers' settings with these slots. */
+        public dev.raptor.core.power.ControllerSettings applyTo(dev.raptor.core.power.ControllerSettings settings) {
+            return settings.withEngineSlots(slots == 0 ? settings.engineSlots() : slots, slotWait);
+        }
+
+        @Override
+        public String toString() {
+            return (slots == 0 ? "sized from the machine" : String.valueOf(slots)) + ", wait " + slotWait.toSeconds() + " s";
+        }
     }
 
     /**
@@ -98,6 +118,6 @@ public record DaemonConfig(Path dataDir, String dataDirSource, String httpHost, 
                 + (swarmVolumes.isEmpty() ? "" : ", swarmVolumes=" + swarmVolumes)
                 + (agents.isEmpty() ? "" : ", agents=" + agents.addresses() + (agents.ca() == null ? "" : " (CA " + agents.ca() + ")"))
                 + (swarmHelperImage == null ? "" : ", swarmHelperImage=" + swarmHelperImage)
-                + (swarmTlsCerts == null ? "" : ", swarmTlsCerts=" + swarmTlsCerts) + "]";
+                + (swarmTlsCerts == null ? "" : ", swarmTlsCerts=" + swarmTlsCerts) + ", engineSlots=" + engineSlots + "]";
     }
 }

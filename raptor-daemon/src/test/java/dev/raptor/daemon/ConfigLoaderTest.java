@@ -248,6 +248,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void engineSlotsAreSizedFromTheMachineUnlessSetAndBadValuesAreRefusedNamingTheSetting() {
+        java.nio.file.Path volumes = tmp.resolve("volumes");
+        dev.raptor.core.power.ControllerSettings defaults = dev.raptor.core.power.ControllerSettings.defaults(volumes);
+        DaemonConfig unset = loader(Map.of(), true).load(null);
+        assertThat(unset.engineSlots().applyTo(defaults).engineSlots())
+                .isEqualTo(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        assertThat(unset.engineSlots().applyTo(defaults).slotWait()).isEqualTo(java.time.Duration.ofMinutes(10));
+
+        DaemonConfig set = loader(Map.of("RAPTOR_ENGINE_SLOTS", "12", "RAPTOR_ENGINE_SLOT_WAIT_SECONDS", "90"), true).load(null);
+        assertThat(set.engineSlots().applyTo(defaults).engineSlots()).isEqualTo(12);
+        assertThat(set.engineSlots().applyTo(defaults).slotWait()).isEqualTo(java.time.Duration.ofSeconds(90));
+
+        for (String bad : new String[] {"-1", "1025", "many"}) {
+            ConfigException refused = catchThrowableOfType(ConfigException.class,
+                    () -> loader(Map.of("RAPTOR_ENGINE_SLOTS", bad), true).load(null));
+            assertThat(refused).as(bad).isNotNull();
+            assertThat(String.join("\n", refused.problems())).as(bad).contains("RAPTOR_ENGINE_SLOTS");
+        }
+        ConfigException noWait = catchThrowableOfType(ConfigException.class,
+                () -> loader(Map.of("RAPTOR_ENGINE_SLOT_WAIT_SECONDS", "0"), true).load(null));
+        assertThat(String.join("\n", noWait.problems())).contains("RAPTOR_ENGINE_SLOT_WAIT_SECONDS");
+    }
+
+    @Test
     void badPortsAreRefused() {
         for (String addr : new String[]{"127.0.0.1:99999", "127.0.0.1:", ":8080", "127.0.0.1:http", "::1:8080", "[::1]8080"}) {
             assertThatThrownBy(() -> loader(Map.of("RAPTOR_HTTP_ADDR", addr), true).load(null)).as(addr)

@@ -66,19 +66,20 @@ public final class ServerController implements AutoCloseable {
     public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus,
                             ControllerSettings settings, HostPorts hostPorts, DesiredState desired, Initial initial,
                             Runnable onDeleted) {
-        this(id, store, runtime, bus, settings, hostPorts, desired, initial, new EngineOutages(), onDeleted);
+        this(id, store, runtime, bus, settings, hostPorts, desired, initial, new EngineOutages(), new EngineSlots(settings), onDeleted);
     }
 
     /**
      * @param outages when the engine was away: exits then are the engine's doing (the fleet's, shared by all
      *                of its controllers)
+     * @param slots   the creates, starts and removals in flight at once (the fleet's, shared likewise)
      */
-    public ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings,
+    ServerController(UUID id, ServerStore store, ContainerRuntime runtime, EventBus bus, ControllerSettings settings,
                             HostPorts hostPorts, DesiredState desired, Initial initial, EngineOutages outages,
-                            Runnable onDeleted) {
+                            EngineSlots slots, Runnable onDeleted) {
         this.id = id;
         this.server = new ObservedServer(id, store, bus, desired, initial);
-        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server, outages,
+        this.lifecycle = new ServerLifecycle(id, store, runtime, settings, hostPorts, server, outages, slots,
                 intent -> enqueue(new Submission(intent)), onDeleted);
         this.loop = Thread.ofVirtual().name("server-" + id).unstarted(this::runLoop);
         this.loop.start();

@@ -63,6 +63,8 @@ public final class ServerFleet implements AutoCloseable {
     private final HostPorts hostPorts;
     private final PortRegistry ports = new PortRegistry();
     private final EngineOutages outages = new EngineOutages();
+    /** The creates, starts and removals its controllers may have in flight at once, shared by all of them. */
+    private final EngineSlots slots;
     private final Map<UUID, ServerController> controllers = new ConcurrentHashMap<>();
     private final List<SpecCheck> specChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The files deleted servers left on nodes that were down; none on a runtime of one machine. */
@@ -90,6 +92,7 @@ public final class ServerFleet implements AutoCloseable {
         this.bus = bus;
         this.settings = settings;
         this.hostPorts = hostPorts;
+        this.slots = new EngineSlots(settings);
         this.removals = runtime.transfers().map(nodes -> new dev.raptor.core.node.PendingRemovals(this.store, nodes,
                 settings.diskTimeout().plus(settings.engineTimeout()))).orElse(null);
     }
@@ -365,7 +368,7 @@ public final class ServerFleet implements AutoCloseable {
     }
 
     private ServerController newController(UUID id, DesiredState desired, ServerController.Initial initial) {
-        ServerController c = new ServerController(id, store, runtime, bus, settings, hostPorts, desired, initial, outages,
+        ServerController c = new ServerController(id, store, runtime, bus, settings, hostPorts, desired, initial, outages, slots,
                 () -> forget(id));
         controllers.put(id, c);
         return c;
@@ -850,6 +853,11 @@ public final class ServerFleet implements AutoCloseable {
 
     public EventBus bus() {
         return bus;
+    }
+
+    /** The creates, starts and removals in flight and waiting for a turn, across its controllers. */
+    EngineSlots engineSlots() {
+        return slots;
     }
 
     public ControllerSettings settings() {

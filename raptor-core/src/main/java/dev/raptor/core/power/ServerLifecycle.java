@@ -69,6 +69,7 @@ final class ServerLifecycle {
     private final ObservedServer server;
     private final CrashTracker crashes;
     private final EngineOutages outages;
+    private final EngineSlots slots;
     private final DataDirectories dataDirectories;
     private final Consumer<Intent> internal;
     private final Runnable onDeleted;
@@ -78,7 +79,7 @@ final class ServerLifecycle {
      * @param onDeleted called once, on the controller's thread, after a delete has removed the server
      */
     ServerLifecycle(UUID id, ServerStore store, ContainerRuntime runtime, ControllerSettings settings, HostPorts hostPorts,
-                    ObservedServer server, EngineOutages outages, Consumer<Intent> internal, Runnable onDeleted) {
+                    ObservedServer server, EngineOutages outages, EngineSlots slots, Consumer<Intent> internal, Runnable onDeleted) {
         this.id = id;
         this.store = store;
         this.runtime = runtime;
@@ -87,6 +88,7 @@ final class ServerLifecycle {
         this.server = server;
         this.crashes = new CrashTracker(settings.crashWindow(), settings::backoff);
         this.outages = outages;
+        this.slots = slots;
         this.dataDirectories = new DataDirectories(settings.volumesRoot());
         this.internal = internal;
         this.onDeleted = onDeleted;
@@ -238,7 +240,7 @@ final class ServerLifecycle {
         String hash = SpecHash.of(spec);
         if (c != null && !hash.equals(c.specHash())) {
             server.activity("recreate", "spec changed; recreating the container", Map.of("oldHash", String.valueOf(c.specHash()), "newHash", hash));
-            removeQuietly(c.ref());
+            removeInTurn(op, c.ref());
             c = null;
         }
         op.check();
@@ -253,9 +255,10 @@ final class ServerLifecycle {
         // Every line of the new run is stamped after this instant, every line of an earlier one before it: the
         // engine drains a run's output before it reports the exit, and the container was seen exited (or never
         // started) above. Better than anything inspect says afterwards (see ContainerInfo.outputSince).
-        Instant requested = Instant.now();
-        try {
-            runtime.start(c.ref(), call());
+        Instant requested;
+        try (EngineSlots.Slot turn = slots.take(op, id, "start")) {
+            requested = Instant.now();
+            runtime.start(c.ref(), call()); // its deadline starts now that the engine is ours to ask
         } catch (EngineException.NotFound gone) {
             if (known == null) {
                 throw gone;
@@ -363,7 +366,7 @@ final class ServerLifecycle {
     private ContainerInfo createOrAdopt(Submission op, ServerSpec spec, Path dataDir, String hash) {
         for (int attempt = 1; ; attempt++) {
             try {
-                ContainerInfo made = awaitCreate(op, createOnItsOwnThread(spec, dataDir));
+                ContainerInfo made = awaitCreate(op, createOnItsOwnThread(slots.take(op, id, "create"), spec, dataDir));
                 server.know(made.ref(), hash);
                 return made;
             } catch (EngineException.Conflict e) {
@@ -389,13 +392,14 @@ final class ServerLifecycle {
      * The create runs on a thread of its own, under its own deadline, so that a kill or a stop that pre-empts the start
      * answers at once without abandoning the create at the engine (an abandoned Docker create still lands, later,
      * unseen by the search of a delete that follows it): its answer is waited for by the next intent that needs it.
+     * It holds {@code turn} until the engine answers it, pre-empted or not: the engine works on it all the same.
      */
-    private CompletableFuture<ContainerInfo> createOnItsOwnThread(ServerSpec spec, Path dataDir) {
+    private CompletableFuture<ContainerInfo> createOnItsOwnThread(EngineSlots.Slot turn, ServerSpec spec, Path dataDir) {
         CompletableFuture<ContainerInfo> creating = new CompletableFuture<>();
         pendingCreate = creating;
         Deadline deadline = Deadline.in(settings.createTimeout());
         Thread.ofVirtual().name("create-" + id).start(() -> {
-            try {
+            try (turn) {
                 creating.complete(runtime.create(spec, dataDir, deadline));
             } catch (Throwable t) {
                 creating.completeExceptionally(t);
@@ -851,7 +855,7 @@ final class ServerLifecycle {
             op.check();
             return start(op);
         }
-        removeQuietly(c.ref());
+        removeInTurn(op, c.ref());
         server.activity("recreate", "removed the container of the old spec; the next start creates the new one", Map.of());
         return done(op);
     }
@@ -865,7 +869,7 @@ final class ServerLifecycle {
             // containers are searched for and removed as below.
             server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
             PendingRemoval.Target left = deleteNodeFiles();
-            try {
+            try (EngineSlots.Slot turn = slots.take(op, id, "removal")) {
                 runtime.remove(known.ref(), call());
             } catch (EngineException.NotFound gone) {
                 for (ContainerInfo c : runtime.findToRemove(id, call())) {
@@ -889,7 +893,7 @@ final class ServerLifecycle {
         server.transition(ServerState.OFFLINE, force ? "deleting (forced)" : "deleting");
         PendingRemoval.Target left = deleteNodeFiles();
         for (ContainerInfo c : found) {
-            removeQuietly(c.ref());
+            removeInTurn(op, c.ref());
         }
         return deleted(op, left);
     }
@@ -1120,6 +1124,13 @@ final class ServerLifecycle {
 
     private static boolean unreachable(ContainerInfo c) {
         return c != null && c.status() == ContainerStatus.UNREACHABLE;
+    }
+
+    /** {@link #removeQuietly} once one of the engine's slots is {@code op}'s: a removal of a whole container is heavy work. */
+    private void removeInTurn(Submission op, ContainerRef ref) {
+        try (EngineSlots.Slot turn = slots.take(op, id, "removal")) {
+            removeQuietly(ref);
+        }
     }
 
     private void removeQuietly(ContainerRef ref) {
