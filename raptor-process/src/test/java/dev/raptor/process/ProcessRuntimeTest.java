@@ -487,6 +487,8 @@ class ProcessRuntimeTest extends RuntimeTest {
         ContainerRef ref = started(shell("exec sleep 600"));
         long pid = runtime.mainPid(ref).orElseThrow();
         Path record = tmp.resolve("process").resolve(ref.serverId().toString());
+        // the supervisor writes supervisor.pid after main.pid (which the start waited for): taken away once it is there
+        await().atMost(PATIENCE).until(() -> Files.exists(record.resolve("supervisor.pid")));
         Files.delete(record.resolve("supervisor.pid"));
         Instant longAgo = Instant.now().minus(RunFacts.SPAWN_GRACE.multipliedBy(2));
         Files.writeString(record.resolve("started"), longAgo.toEpochMilli() + "\n");
