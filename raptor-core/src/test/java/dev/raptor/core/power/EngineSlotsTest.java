@@ -179,7 +179,9 @@ class EngineSlotsTest {
         UUID second = create("second");
         CompletableFuture<PowerResult> waiting = fleet.power(second, PowerAction.START);
         await().atMost(HANG).until(() -> fleet.engineSlots().waiting() == 1);
-        Thread.sleep(2_500); // longer than the start's deadline: a deadline counted from the queue would be past
+        // still queued, not failed, past the start's own 2 s: a deadline counted from the queue would have ended it
+        await().pollDelay(Duration.ofMillis(2_500)).atMost(HANG)
+                .until(() -> fleet.engineSlots().waiting() == 1 && !waiting.isDone());
 
         engine.releaseHangs();
         assertDone(answer(holding), ServerState.RUNNING);
