@@ -129,7 +129,8 @@ public final class ConsoleCounter implements ConsoleWebSocket.OutputBytes, AutoC
     @Override
     public void onMessage(SocketMessage m) {
         switch (m.event()) {
-            case SocketMessage.CONSOLE_OUTPUT -> lastError = "console output not in the daemon's own encoding: " + m.args();
+            case SocketMessage.CONSOLE_OUTPUT -> lastError = "console output not in the daemon's own encoding, its lines not counted: "
+                    + m.args().stream().mapToInt(String::length).sum() + " characters";
             case SocketMessage.DAEMON_MESSAGE -> {
                 String text = m.arg().orElse("");
                 if (text.contains("dropped")) {

@@ -280,6 +280,7 @@ public final class FanoutScenario implements Scenario {
             long frames = 0;
             long bytes = 0;
             int exact = 0;
+            int told = 0;
             for (ConsoleCounter s : sockets) {
                 ConsoleCounter.Counts c = s.counts();
                 delivered += c.floodLines();
@@ -287,7 +288,12 @@ public final class FanoutScenario implements Scenario {
                 messages += c.messages();
                 frames += c.frames();
                 bytes += c.bytes();
-                exact += c.flood().exactly(lines) ? 1 : 0;
+                if (c.flood().exactly(lines)) {
+                    exact++;
+                } else if (told++ < 5) { // what went wrong, for the first few: a figure with a loss must say where it lies
+                    System.out.printf(Locale.ROOT, "fanout:   a socket's flood not exact: %s, %d lines reported dropped%s%n", c.flood(),
+                            c.droppedLines(), s.lastError() == null ? "" : ", last error: " + s.lastError());
+                }
             }
             System.out.printf(Locale.ROOT, "fanout:   daemon's output per socket: %.1f messages, %.1f frames, %.1f lines per message, "
                             + "%.2f bytes per line%n", messages / (double) sockets.size(), frames / (double) sockets.size(),

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -99,10 +100,13 @@ public final class ConsoleWebSocket implements AutoCloseable {
         String OUTPUT_PREFIX = "{\"event\":\"" + SocketMessage.CONSOLE_OUTPUT + "\",\"args\":[";
 
         /**
-         * One frame of a {@code console output} message, in order: the UTF-8 JSON text of the message
+         * One part of a {@code console output} message, in order: the UTF-8 JSON text of the message
          * ({@code {"event":"console output","args":["line 1\nline 2"]}}, lines separated by the JSON escape
-         * {@code \n}), the first frame from the message's first byte; {@code last} on its final frame. The buffer
-         * is the client's and valid only during the call: read it, never keep it.
+         * {@code \n}), the first part from the message's first byte and holding at least {@link #OUTPUT_PREFIX};
+         * {@code last} on its final part (which may be empty). A part is usually one frame as the client read it;
+         * a message whose first frame arrived shorter than the prefix (the client hands over what one read brought)
+         * comes with the prefix gathered into a first part of its own. The buffer is the client's and valid only
+         * during the call: read it, never keep it.
          */
         void onOutputFrame(ByteBuffer json, boolean last);
     }
@@ -235,6 +239,10 @@ public final class ConsoleWebSocket implements AutoCloseable {
         private final OutputBytes listener;
         /** Within a text message: whether it is console output (its frames go to the listener). */
         private boolean output;
+        /** Within a text message whose first bytes came short of the prefix: those bytes so far, until the prefix is complete. */
+        private final byte[] head = new byte[PREFIX.length];
+        private int headLength;
+        private boolean deciding;
         /** The frames of a text message that is not console output, until its last. */
         private final ByteArrayOutputStream other = new ByteArrayOutputStream();
 
@@ -253,7 +261,9 @@ public final class ConsoleWebSocket implements AutoCloseable {
             try {
                 switch (frame.getType()) {
                     case TEXT -> {
-                        output = startsWithPrefix(frame.getPayload());
+                        output = false;
+                        deciding = true;
+                        headLength = 0;
                         other.reset();
                         data(frame);
                     }
@@ -278,28 +288,60 @@ public final class ConsoleWebSocket implements AutoCloseable {
             }
         }
 
+        /**
+         * A text frame's payload. Whether the message is console output is decided on its first bytes (the prefix),
+         * which need not come in its first frame: Jetty hands a frame over in parts as the socket's reads bring it
+         * (auto-fragmentation), so a message's first part may be a single byte. Such bytes are held until the prefix is
+         * complete; in the usual case the first frame holds it and goes to the listener as it is, nothing copied.
+         */
         private void data(Frame frame) {
-            ByteBuffer payload = frame.getPayload();
+            ByteBuffer payload = frame.getPayload() == null ? ByteBuffer.allocate(0) : frame.getPayload().slice();
+            if (deciding) {
+                if (headLength == 0 && payload.remaining() >= PREFIX.length) {
+                    deciding = false;
+                    output = startsWithPrefix(payload);
+                } else {
+                    int take = Math.min(PREFIX.length - headLength, payload.remaining());
+                    payload.get(head, headLength, take);
+                    headLength += take;
+                    if (headLength < PREFIX.length) {
+                        if (frame.isFin()) {
+                            other.write(head, 0, headLength); // a message shorter than the prefix
+                            received();
+                        }
+                        return;
+                    }
+                    deciding = false;
+                    output = Arrays.equals(head, PREFIX);
+                    if (output) {
+                        listener.onOutputFrame(ByteBuffer.wrap(head), false);
+                    } else {
+                        other.write(head, 0, headLength);
+                    }
+                }
+            }
             if (output) {
-                listener.onOutputFrame(payload == null ? ByteBuffer.allocate(0) : payload.slice(), frame.isFin());
+                listener.onOutputFrame(payload, frame.isFin());
                 return;
             }
-            if (payload != null && payload.hasRemaining()) {
+            if (payload.hasRemaining()) {
                 byte[] b = new byte[payload.remaining()];
-                payload.slice().get(b);
+                payload.get(b);
                 other.writeBytes(b);
             }
             if (frame.isFin()) {
-                String text = other.toString(StandardCharsets.UTF_8);
-                other.reset();
-                socket.received(text);
+                received();
             }
         }
 
+        /** The message gathered in {@link #other}, parsed, to the listener. */
+        private void received() {
+            String text = other.toString(StandardCharsets.UTF_8);
+            other.reset();
+            socket.received(text);
+        }
+
         private static boolean startsWithPrefix(ByteBuffer payload) {
-            if (payload == null || payload.remaining() < PREFIX.length) {
-                return false;
-            }
             int at = payload.position();
             for (int i = 0; i < PREFIX.length; i++) {
                 if (payload.get(at + i) != PREFIX[i]) {
