@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -283,8 +284,11 @@ final class ConsoleConnection {
     }
 
     /**
-     * Takes a (new) grant: answers {@code auth success}, sets the timers of its token's expiry (those of
-     * an earlier grant are cancelled), then starts or stops the output it allows.
+     * Takes a (new) grant: sets the timers of its token's expiry (those of an earlier grant are cancelled), answers
+     * {@code auth success}, and starts or stops the output it allows. Output starts before the answer: a client that
+     * acts the moment it is authenticated (a backup, a power action) hears of what it caused. What the streams deliver
+     * waits until the answer and the status are sent, so that those two still come first; the status is read after
+     * the streams opened, so no change of state falls between them.
      */
     private void authorize(SocketGrant g) {
         if (isClosed()) {
@@ -299,12 +303,32 @@ final class ConsoleConnection {
             expiryTimers.add(inbox.schedule(new Expired(g), Duration.between(now, g.expiresAt())));
         }
         boolean reading = consoleSubscription() != null;
-        send(SocketMessage.of(SocketMessage.AUTH_SUCCESS));
-        if (g.allows(Permission.CONSOLE_READ) && !reading) {
-            send(SocketMessage.of(SocketMessage.STATUS, endpoint.fleet().controller(serverId).state().wireName()));
-            openStreams();
-        } else if (!g.allows(Permission.CONSOLE_READ) && reading) {
-            closeStreams();
+        boolean open = g.allows(Permission.CONSOLE_READ) && !reading;
+        CountDownLatch announced = new CountDownLatch(1);
+        try {
+            if (open) {
+                openStreams(announced);
+            }
+            send(SocketMessage.of(SocketMessage.AUTH_SUCCESS));
+            if (open) {
+                send(SocketMessage.of(SocketMessage.STATUS, endpoint.fleet().controller(serverId).state().wireName()));
+            } else if (!g.allows(Permission.CONSOLE_READ) && reading) {
+                closeStreams();
+            }
+        } finally {
+            announced.countDown();
+        }
+    }
+
+    /**
+     * Holds a stream's delivery (on its own thread) until {@code announced}: at most as long as the two messages before
+     * it may take to write, after which the connection is closed anyway.
+     */
+    private void awaitAnnounced(CountDownLatch announced) {
+        try {
+            announced.await(2 * settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -403,27 +427,37 @@ final class ConsoleConnection {
 
     // ------------------------------------------------------------------ output
 
-    private void openStreams() {
-        ConsoleSubscription c = endpoint.consoles().subscribe(serverId, new Output());
-        StatsSubscription s = endpoint.stats().subscribe(serverId, new Readings());
+    private void openStreams(CountDownLatch announced) {
+        ConsoleSubscription c = endpoint.consoles().subscribe(serverId, new Output(announced));
+        StatsSubscription s = endpoint.stats().subscribe(serverId, new Readings(announced));
         // state changes, and a start's image pull (as Wings tells it: daemon messages around install output lines)
         EventBus.Listener<ServerEvent> st = endpoint.bus().subscribe(ServerEvent.class,
                 e -> e.serverId().equals(serverId) && (e instanceof ServerEvent.StateChanged || e instanceof ServerEvent.ImagePull), 256,
-                e -> send(e instanceof ServerEvent.ImagePull pull ? ImagePullLines.message(pull)
-                        : SocketMessage.of(SocketMessage.STATUS, ((ServerEvent.StateChanged) e).to().wireName())));
+                e -> {
+                    awaitAnnounced(announced);
+                    send(e instanceof ServerEvent.ImagePull pull ? ImagePullLines.message(pull)
+                            : SocketMessage.of(SocketMessage.STATUS, ((ServerEvent.StateChanged) e).to().wireName()));
+                });
         // Long file operations' progress and answers (for a connection that may read files), a quota crossing.
         EventBus.Listener<RaptorEvent> ops = endpoint.bus().subscribe(RaptorEvent.class,
                 e -> serverId.equals(e.serverId()) && (e instanceof DiskOverQuota
-                        || e instanceof OperationEvent && grantAllows(Permission.FILES_READ)), 256, this::notice);
+                        || e instanceof OperationEvent && grantAllows(Permission.FILES_READ)), 256, e -> {
+                    awaitAnnounced(announced);
+                    notice(e);
+                });
         EventBus.Listener<ServerEvent.BackupChanged> bk = endpoint.bus().subscribe(ServerEvent.BackupChanged.class,
                 e -> e.serverId().equals(serverId), 256,
-                e -> send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
-                        BackupDocuments.of(e.backup()), dev.raptor.api.operations.ProgressDocuments.of(e.progress()), e.reason())))));
+                e -> {
+                    awaitAnnounced(announced);
+                    send(SocketMessage.of("backup " + e.phase(), WireJson.write(new BackupEventDocument(e.operation(),
+                            BackupDocuments.of(e.backup()), dev.raptor.api.operations.ProgressDocuments.of(e.progress()), e.reason()))));
+                });
         // an install's lines, one a message as Wings sends them, to a grant that may read them (checked per line: a
         // fresh token may hold other permissions); a script's burst beyond the queue loses its oldest lines here only
         EventBus.Listener<ServerEvent.InstallOutput> in = endpoint.bus().subscribe(ServerEvent.InstallOutput.class,
                 e -> e.serverId().equals(serverId), EventBus.DEFAULT_CAPACITY,
                 e -> {
+                    awaitAnnounced(announced);
                     SocketGrant g = grant;
                     if (g != null && g.allows(Permission.INSTALL_READ)) {
                         send(SocketMessage.of(SocketMessage.INSTALL_OUTPUT, e.line()));
@@ -433,7 +467,10 @@ final class ConsoleConnection {
         // container_message; a burst beyond the queue loses its oldest messages here only
         EventBus.Listener<ServerEvent.MessageReceived> msg = endpoint.bus().subscribe(ServerEvent.MessageReceived.class,
                 e -> e.serverId().equals(serverId), EventBus.DEFAULT_CAPACITY,
-                e -> send(SocketMessage.of(SocketMessage.CONTAINER_MESSAGE, e.line())));
+                e -> {
+                    awaitAnnounced(announced);
+                    send(SocketMessage.of(SocketMessage.CONTAINER_MESSAGE, e.line()));
+                });
         boolean keep;
         lock.lock();
         try {
@@ -518,27 +555,37 @@ final class ConsoleConnection {
     static final Function<List<LogLine>, String> CONSOLE_OUTPUT_TEXT =
             lines -> SocketMessage.of(SocketMessage.CONSOLE_OUTPUT, join(lines)).toJson();
 
-    /** Console output for this socket, on its console subscriber thread. */
+    /** Console output for this socket, on its console subscriber thread, once {@code announced}. */
     private final class Output implements ConsoleListener {
+        private final CountDownLatch announced;
+
+        Output(CountDownLatch announced) {
+            this.announced = announced;
+        }
+
         @Override
         public void lines(Batch batch) {
+            awaitAnnounced(announced);
             // encoded once per batch for every socket of the server that gets the same lines
             sendText(batch.shared(CONSOLE_OUTPUT_TEXT));
         }
 
         @Override
         public void lines(List<LogLine> batch) {
+            awaitAnnounced(announced);
             sendText(CONSOLE_OUTPUT_TEXT.apply(batch));
         }
 
         @Override
         public void dropped(long count) {
+            awaitAnnounced(announced);
             send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE,
                     count + " lines of console output were dropped because this connection could not keep up"));
         }
 
         @Override
         public void ended(EndReason reason) {
+            awaitAnnounced(announced);
             if (reason == EndReason.SERVER_DELETED) {
                 send(SocketMessage.of(SocketMessage.DAEMON_MESSAGE, "the server was deleted"));
                 close(CLOSE_DELETED, "server deleted");
@@ -548,10 +595,17 @@ final class ConsoleConnection {
         }
     }
 
-    /** Resource readings for this socket, on its stats subscriber thread. */
+    /** Resource readings for this socket, on its stats subscriber thread, once {@code announced}. */
     private final class Readings implements StatsListener {
+        private final CountDownLatch announced;
+
+        Readings(CountDownLatch announced) {
+            this.announced = announced;
+        }
+
         @Override
         public void stats(ServerStats s) {
+            awaitAnnounced(announced);
             send(SocketMessage.of(SocketMessage.STATS, statsText(s, endpoint.game(serverId))));
         }
     }

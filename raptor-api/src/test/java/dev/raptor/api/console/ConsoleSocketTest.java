@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.raptor.api.auth.Permission;
 import dev.raptor.core.console.ConsoleSubscription;
 import dev.raptor.core.console.LiveThreads;
+import dev.raptor.core.event.ServerEvent;
 import dev.raptor.core.power.PowerAction;
 import dev.raptor.core.runtime.LogLine;
 import dev.raptor.core.server.ServerState;
@@ -194,6 +195,26 @@ class ConsoleSocketTest {
         try (SocketClient c = SocketClient.connect(http(0), node.ws(id), node.apiKey)) {
             c.await("auth success", WAIT);
             assertThat(c.await("status", WAIT).arg()).isEqualTo("offline");
+        }
+    }
+
+    /**
+     * A client that acts the moment it is authenticated (a panel that starts a backup, sends a power action) hears of
+     * what it caused: the socket's streams are open before it is told {@code auth success}. Tried on several sockets,
+     * as the client's reaction and the daemon's next steps race.
+     */
+    @Test
+    void anEventTheMomentTheClientHearsAuthSuccessReachesItsSocket() {
+        UUID id = node.createServer("at-auth");
+        for (int i = 0; i < 20; i++) {
+            String line = "caused at auth success " + i;
+            try (SocketClient c = SocketClient.connect(http(i), node.ws(id), null)) {
+                c.onArrival("auth success", () -> node.bus.publish(new ServerEvent.InstallOutput(id, java.time.Instant.now(), line)));
+                c.send("auth", node.apiKey);
+                c.await("auth success", WAIT);
+                assertThat(c.await("status", WAIT).arg()).as("the status still comes first").isEqualTo("offline");
+                assertThat(c.await("install output", WAIT).arg()).isEqualTo(line);
+            }
         }
     }
 

@@ -48,6 +48,8 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     private int[] flood = new int[0];
     private int floodLines;
     volatile WebSocket socket;
+    /** What to do the moment a message of an event arrives (see {@link #onArrival}). */
+    private final java.util.Map<String, Runnable> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
     /** Frames that disagreed with openapi.json's SocketMessage; {@link #close()} fails the test with them. */
     private final List<String> schemaDisagreements = new CopyOnWriteArrayList<>();
 
@@ -102,6 +104,10 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
             if (e.event().equals("console output")) {
                 consoleOutput(e.arg());
             }
+            Runnable arrival = arrivals.get(e.event());
+            if (arrival != null) {
+                arrival.run();
+            }
             all.add(e);
             events.add(e);
         }
@@ -138,6 +144,14 @@ final class SocketClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         closed.complete(-1);
+    }
+
+    /**
+     * Runs {@code action} on the client's reading thread the moment a message of {@code event} arrives, before the
+     * message is handed on: the earliest a client can act on it.
+     */
+    void onArrival(String event, Runnable action) {
+        arrivals.put(event, action);
     }
 
     /** Flood lines ({@code line N}) received so far. */
