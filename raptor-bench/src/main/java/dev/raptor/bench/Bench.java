@@ -42,6 +42,8 @@ public final class Bench implements AutoCloseable {
     private final List<DaemonProcess> daemons = new ArrayList<>();
     private final Thread hook;
     private final CpuWeight cpuWeight;
+    /** Where the engine's processes run for this run's CPU weight, one phrase for the run's output. */
+    private final String engineLayout;
     private Path raptordSnapshot;
 
     public Bench(Map<String, String> options) throws IOException {
@@ -60,6 +62,15 @@ public final class Bench implements AutoCloseable {
         this.raw = new RawEngine(dockerHost, node);
         this.cpuWeight = CpuWeight.of(options);
         cpuWeight.placeHarness();
+        // --engine-units=1 lays the engine's processes out as a systemd host's units (see CpuWeight#placeEngine); 0 (the default)
+        // leaves them where they run, as every row so far was measured
+        String units = options.getOrDefault("engine-units", "0").strip();
+        if (!units.equals("0") && !units.equals("1")) {
+            throw new IllegalArgumentException("--engine-units must be 1 (the engine laid out as a systemd host's units) or 0 (was '"
+                    + units + "')");
+        }
+        this.engineLayout = units.equals("0") ? "the engine left where it runs (--engine-units=1 lays it out as a systemd host's units)"
+                : cpuWeight.placeEngine(dev.raptor.bench.stats.ProcessCpu.dockerdPid());
         this.hook = new Thread(this::cleanupQuietly, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -94,8 +105,13 @@ public final class Bench implements AutoCloseable {
         return cpuWeight.placeHarnessThread(tid, label);
     }
 
+    /** The calling harness thread ({@code tid}) in a cgroup of its own with a real-time budget; null when placed, else why not. */
+    public String placeRealtimeThread(long tid, String label, long rtMicrosPerSecond) throws IOException {
+        return cpuWeight.placeRealtimeThread(tid, label, rtMicrosPerSecond);
+    }
+
     public String cpuWeight() {
-        return cpuWeight.describe();
+        return cpuWeight.describe() + "; " + engineLayout;
     }
 
     public String option(String name, String fallback) {

@@ -35,6 +35,9 @@ final class CpuWeight implements AutoCloseable {
     private final String unavailable;
     private final List<Path> made = new ArrayList<>();
     private Path harnessWasIn;
+    /** The engine's cgroups ({@link #placeEngine}) and where the engine was, to move all their processes back. */
+    private final List<Path> engineUnits = new ArrayList<>();
+    private Path engineWasIn;
     /** Threads placed alone ({@link #placeHarnessThread}) and the cgroup the harness was in then, to move them back. */
     private final Map<Long, Path> threadsWereIn = new java.util.HashMap<>();
 
@@ -152,6 +155,81 @@ final class CpuWeight implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Moves one thread of the harness ({@code tid}: the storm's polling thread) into a cgroup of its own,
+     * {@code raptor-bench-<pid>-<label>}, with the same weight and a real-time budget of {@code rtMicrosPerSecond}
+     * (cgroup v1's {@code cpu.rt_runtime_us} of each {@code cpu.rt_period_us}), so that the thread may then run at a
+     * real-time policy, and never for more than that budget a second. Only on cgroup v1. The thread must be back in the
+     * ordinary policy before {@link #close()} moves it back (a real-time thread cannot enter a cgroup without a budget).
+     *
+     * @return null when placed, else why not
+     */
+    synchronized String placeRealtimeThread(long tid, String label, long rtMicrosPerSecond) throws IOException {
+        if (!applies()) {
+            return "the CPU weight does not apply here (" + unavailable + ")";
+        }
+        if (v2) {
+            return "cgroup v2 (a thread cannot be placed alone outside a threaded subtree)";
+        }
+        Path was = currentCgroup(ProcessHandle.current().pid());
+        Path dir = parent.resolve("raptor-bench-" + ProcessHandle.current().pid() + "-" + label);
+        Files.createDirectories(dir);
+        made.add(dir);
+        Files.writeString(dir.resolve("cpu.shares"), Long.toString(shares()));
+        if (Files.exists(dir.resolve("cpu.rt_runtime_us"))) { // a kernel with real-time group scheduling: a budget per cgroup
+            Files.writeString(dir.resolve("cpu.rt_runtime_us"), Long.toString(rtMicrosPerSecond
+                    * Long.parseLong(Files.readString(dir.resolve("cpu.rt_period_us")).strip()) / 1_000_000L));
+        }
+        Files.writeString(dir.resolve("tasks"), Long.toString(tid));
+        threadsWereIn.put(tid, was);
+        return null;
+    }
+
+    /**
+     * Lays the engine out as a systemd host runs it: {@code dockerd} and the {@code containerd} it started (with the shims
+     * containerd forks later) each in a cgroup of its own at the default weight, as {@code docker.service} and
+     * {@code containerd.service} are, instead of every one of their threads competing on its own in the root cgroup (a
+     * dockerd started by hand, as on a test machine). The daemon's weight is ten times a sibling's only against siblings;
+     * against two hundred runnable engine threads at the root it was a share of a few percent. The containers stay where
+     * the engine puts them. {@link #close()} moves every process of those cgroups back where the engine was.
+     *
+     * @param dockerd the engine's process id ({@code -1}: unknown, nothing is moved)
+     * @return what was done, for the run's output
+     */
+    synchronized String placeEngine(long dockerd) throws IOException {
+        if (!applies()) {
+            return "the engine left where it runs (the CPU weight does not apply here)";
+        }
+        if (dockerd <= 0 || ProcessHandle.of(dockerd).isEmpty()) {
+            return "the engine left where it runs (its dockerd process is not known)";
+        }
+        Path was = currentCgroup(dockerd);
+        if (was.getFileName() != null && was.getFileName().toString().startsWith("raptor-bench-")) {
+            was = parent; // left in an earlier run's cgroup by a harness that did not end cleanly
+        }
+        engineWasIn = was;
+        List<String> units = new ArrayList<>();
+        units.add(unit(dockerd, "engine-dockerd"));
+        for (ProcessHandle child : ProcessHandle.of(dockerd).get().children().toList()) {
+            if (child.info().command().map(c -> c.endsWith("/containerd")).orElse(false)) {
+                units.add(unit(child.pid(), "engine-containerd"));
+            }
+        }
+        return "the engine's " + String.join(" and ", units) + " each in a cgroup of their own at the default weight (as docker.service and"
+                + " containerd.service), moved from " + was;
+    }
+
+    /** One engine process into a cgroup of its own at systemd's default weight; its name for the run's output. */
+    private String unit(long pid, String label) throws IOException {
+        Path dir = parent.resolve("raptor-bench-" + ProcessHandle.current().pid() + "-" + label);
+        Files.createDirectories(dir);
+        made.add(dir);
+        engineUnits.add(dir);
+        Files.writeString(dir.resolve(v2 ? "cpu.weight" : "cpu.shares"), v2 ? "100" : "1024");
+        Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
+        return label.substring("engine-".length()) + " (" + pid + ")";
+    }
+
     /** Moves the harness itself, remembering where it was so that {@link #close()} can move it back. */
     synchronized void placeHarness() throws IOException {
         if (!applies()) {
@@ -192,6 +270,23 @@ final class CpuWeight implements AutoCloseable {
                 System.err.println("cpu weight: could not move the harness back to " + harnessWasIn + ": " + e.getMessage());
             }
         }
+        for (Path unit : engineUnits) {
+            try {
+                for (String pid : Files.readAllLines(unit.resolve("cgroup.procs"))) {
+                    if (!pid.isBlank()) {
+                        try {
+                            Files.writeString(engineWasIn.resolve("cgroup.procs"), pid.strip());
+                        } catch (IOException e) {
+                            // the process has ended
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("cpu weight: could not move the engine's processes in " + unit + " back to " + engineWasIn + ": "
+                        + e.getMessage());
+            }
+        }
+        engineUnits.clear();
         for (Path dir : made) {
             try {
                 Files.deleteIfExists(dir);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -108,5 +109,68 @@ class CpuWeightTest {
         CpuWeight w = CpuWeight.at(dir, 1000);
         assertThat(w.applies()).isFalse();
         assertThat(w.describe()).contains("no cgroup cpu controller under " + dir);
+    }
+
+    @Test
+    void theEngineGoesIntoACgroupAtTheDefaultWeightWithWhatItStartsLaterAndAllOfItComesBack() throws Exception {
+        CpuWeight w = CpuWeight.of(Map.of());
+        // stands in for dockerd: a process that starts another one after it was moved, as containerd forks its shims
+        Process engine = new ProcessBuilder("sh", "-c", "read line; sleep 120 & echo started; wait").start();
+        try {
+            Path before = w.currentCgroup(engine.pid());
+            String done = w.placeEngine(engine.pid());
+            Path unit = w.currentCgroup(engine.pid());
+            assertThat(done).contains("dockerd (" + engine.pid() + ")");
+            assertThat(unit.getFileName().toString()).isEqualTo("raptor-bench-" + ProcessHandle.current().pid() + "-engine-dockerd");
+            String setting = Files.exists(unit.resolve("cpu.weight")) ? Files.readString(unit.resolve("cpu.weight"))
+                    : Files.readString(unit.resolve("cpu.shares"));
+            assertThat(setting.strip()).as("systemd's default CPUWeight=100").isIn("100", "1024");
+
+            engine.getOutputStream().write("go\n".getBytes());
+            engine.getOutputStream().flush();
+            assertThat(new String(engine.getInputStream().readNBytes(8))).isEqualTo("started\n");
+            ProcessHandle later = engine.toHandle().children().findFirst().orElseThrow();
+            assertThat(w.currentCgroup(later.pid())).as("started after the move").isEqualTo(unit);
+
+            w.close();
+            assertThat(w.currentCgroup(engine.pid())).isEqualTo(before);
+            assertThat(w.currentCgroup(later.pid())).as("what it started comes back too").isEqualTo(before);
+            assertThat(unit).doesNotExist();
+        } finally {
+            engine.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            engine.destroyForcibly();
+            assertThat(engine.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aThreadPlacedWithARealTimeBudgetMayRunAtSchedFifoAndComesBackOrdinary() throws Exception {
+        CpuWeight w = CpuWeight.of(Map.of());
+        long me = ProcessHandle.current().pid();
+        Path before = w.currentCgroup(me);
+        // cgroup v1 (this machine's): a thread alone in a cgroup of its own, at the root of the cpu hierarchy
+        Path own = Path.of("/sys/fs/cgroup/cpu", "raptor-bench-" + me + "-rt-test");
+        java.util.concurrent.atomic.AtomicReference<Object> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                long tid = dev.raptor.bench.stats.ThreadNice.callingThreadId();
+                String why = w.placeRealtimeThread(tid, "rt-test", 50_000);
+                assertThat(why).isNull();
+                assertThat(Files.readString(own.resolve("tasks")).strip()).isEqualTo(Long.toString(tid));
+                assertThat(Files.readString(own.resolve("cpu.rt_runtime_us")).strip()).isEqualTo("50000");
+                dev.raptor.bench.stats.ThreadRealtime.fifo(1);
+                int during = dev.raptor.bench.stats.ThreadRealtime.policy();
+                dev.raptor.bench.stats.ThreadRealtime.ordinary();
+                seen.set(new int[]{during, dev.raptor.bench.stats.ThreadRealtime.policy()});
+            } catch (Throwable e) {
+                seen.set(e);
+            }
+        });
+        t.join(Duration.ofSeconds(60));
+        assertThat(seen.get()).isInstanceOf(int[].class);
+        assertThat((int[]) seen.get()).as("SCHED_FIFO while placed, SCHED_OTHER after").containsExactly(1, 0);
+        w.close();
+        assertThat(w.currentCgroup(me)).isEqualTo(before);
+        assertThat(own).doesNotExist();
     }
 }

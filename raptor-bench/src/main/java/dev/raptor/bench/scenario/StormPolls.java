@@ -21,20 +21,56 @@ import java.util.Locale;
  * API parses on the selector itself, so ~0 unless that changes) and the read (until the headers were
  * parsed). A selector stamp older than the send ("?") means the request was read without a fresh wake-up.
  * On Linux {@code nanoTime} is the machine's monotonic clock, so the two processes' stamps compare directly.
+ *
+ * <p>A paced poll ({@code --poll-rate}) has an intended start besides its send: its time runs from the intended start
+ * (a poll sent late, behind a slow one or after the polling thread's wait for a CPU, counts the delay), and the slow
+ * ones say how late they were sent. The daemon's stamps are matched by the send.
  */
 final class StormPolls {
-    private long[] polls = new long[3 * 4096];
+    /** Per poll: intended start, sent, read whole, the poller's wait for a CPU. */
+    private static final int STRIDE = 4;
+    private long[] polls = new long[STRIDE * 4096];
     private int size;
 
-    /** One poll: sent at {@code sent}, read whole at {@code read}, the poller's wait for a CPU meanwhile ({@code -1}: unknown). */
+    /** One poll sent when it was meant to be (back to back): {@link #add(long, long, long, long)} with the send as its start. */
     void add(long sent, long read, long waitedForCpu) {
-        if (3 * size == polls.length) {
+        add(sent, sent, read, waitedForCpu);
+    }
+
+    /**
+     * One poll: meant to start at {@code intended}, sent at {@code sent}, read whole at {@code read}, the poller's wait for a
+     * CPU meanwhile, its wake-up for the intended start included ({@code -1}: unknown). Its time is {@code read - intended}.
+     */
+    void add(long intended, long sent, long read, long waitedForCpu) {
+        if (STRIDE * size == polls.length) {
             polls = Arrays.copyOf(polls, polls.length * 2);
         }
-        polls[3 * size] = sent;
-        polls[3 * size + 1] = read;
-        polls[3 * size + 2] = waitedForCpu;
+        polls[STRIDE * size] = intended;
+        polls[STRIDE * size + 1] = sent;
+        polls[STRIDE * size + 2] = read;
+        polls[STRIDE * size + 3] = waitedForCpu;
         size++;
+    }
+
+    private long intended(int i) {
+        return polls[STRIDE * i];
+    }
+
+    private long sent(int i) {
+        return polls[STRIDE * i + 1];
+    }
+
+    private long read(int i) {
+        return polls[STRIDE * i + 2];
+    }
+
+    private long waited(int i) {
+        return polls[STRIDE * i + 3];
+    }
+
+    /** The poll's time: from its intended start until its answer was read whole. */
+    private long took(int i) {
+        return read(i) - intended(i);
     }
 
     /** The polls whose time is at least {@code floorNanos}: their time, and the poller's wait for a CPU within them. */
@@ -43,28 +79,28 @@ final class StormPolls {
         long waited = 0;
         long took = 0;
         for (int i = 0; i < size; i++) {
-            long t = polls[3 * i + 1] - polls[3 * i];
-            if (t >= floorNanos && polls[3 * i + 2] >= 0) {
+            long t = took(i);
+            if (t >= floorNanos && waited(i) >= 0) {
                 slow++;
                 took += t;
-                waited += polls[3 * i + 2];
+                waited += waited(i);
             }
         }
         return String.format(Locale.ROOT, "%d polls of %s or more took %s together, of which the poller waited for a CPU %s",
                 slow, Samples.ms(floorNanos), Samples.ms(took), Samples.ms(waited));
     }
 
-    /** The polls sent within [{@code from}, {@code to}): how many, the slowest, and the poller's wait for a CPU in them. */
+    /** The polls meant to start within [{@code from}, {@code to}): how many, the slowest, and the poller's wait for a CPU in them. */
     String within(long from, long to) {
         int n = 0;
         long max = 0;
         long waited = 0;
         for (int i = 0; i < size; i++) {
-            long sent = polls[3 * i];
-            if (sent >= from && sent < to) {
+            long start = intended(i);
+            if (start >= from && start < to) {
                 n++;
-                max = Math.max(max, polls[3 * i + 1] - sent);
-                waited += Math.max(0, polls[3 * i + 2]);
+                max = Math.max(max, took(i));
+                waited += Math.max(0, waited(i));
             }
         }
         return String.format(Locale.ROOT, "%d, the slowest %s, the poller waited for a CPU %s in them together", n, Samples.ms(max),
@@ -76,19 +112,31 @@ final class StormPolls {
      * when {@code stamps} is the daemon's stamp file, where the rest went.
      */
     List<String> slowest(int count, long stormStart, Path stamps) throws IOException {
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Long.compare(polls[3 * b + 1] - polls[3 * b], polls[3 * a + 1] - polls[3 * a]));
+        return slowest(count, stormStart, stamps, false);
+    }
+
+    /**
+     * {@link #slowest(int, long, Path)} of the polls sent within 1 ms of their intended start: where the stalls began (a
+     * paced poll held up behind a slow one is slow for that one's sake).
+     */
+    List<String> slowestSentOnTime(int count, long stormStart, Path stamps) throws IOException {
+        return slowest(count, stormStart, stamps, true);
+    }
+
+    private List<String> slowest(int count, long stormStart, Path stamps, boolean onTime) throws IOException {
+        Integer[] order = java.util.stream.IntStream.range(0, size).filter(i -> !onTime || sent(i) - intended(i) < 1_000_000L)
+                .boxed().toArray(Integer[]::new);
+        Arrays.sort(order, (a, b) -> Long.compare(took(b), took(a)));
         long[][] daemon = stamps == null || !Files.exists(stamps) ? new long[0][] : read(stamps);
         List<String> out = new ArrayList<>();
-        for (int k = 0; k < Math.min(count, size); k++) {
+        for (int k = 0; k < Math.min(count, order.length); k++) {
             int i = order[k];
-            long sent = polls[3 * i];
-            long read = polls[3 * i + 1];
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s at +%.2f s: poller waited for a CPU %s",
-                    Samples.ms(read - sent), (sent - stormStart) / 1e9, polls[3 * i + 2] < 0 ? "?" : Samples.ms(polls[3 * i + 2])));
+            long sent = sent(i);
+            long read = read(i);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s at +%.2f s: %spoller waited for a CPU %s",
+                    Samples.ms(took(i)), (intended(i) - stormStart) / 1e9,
+                    sent > intended(i) ? "sent " + Samples.ms(sent - intended(i)) + " late; " : "",
+                    waited(i) < 0 ? "?" : Samples.ms(waited(i))));
             long[] d = within(daemon, sent, read);
             if (d != null) {
                 line.append(String.format(Locale.ROOT, "; to the daemon %s (%s), wait for a thread %s, handler %s, write %s, back %s",
@@ -110,7 +158,7 @@ final class StormPolls {
         long[] sums = new long[5]; // slow, stale, to the selector, the read task's wait, the read
         forEachSlowStamped(floorNanos, stamps, (d, index) -> {
             int i = (int) index;
-            long sent = polls[3 * i];
+            long sent = sent(i);
             sums[0]++;
             if (d[4] < sent || d[5] < d[4]) {
                 sums[1]++;
@@ -135,13 +183,13 @@ final class StormPolls {
         long[] sums = new long[7]; // slow, took, to the daemon, in it, back, the poller's wait within back, the rest
         forEachSlowStamped(floorNanos, stamps, (d, index) -> {
             int i = (int) index;
-            long sent = polls[3 * i];
-            long read = polls[3 * i + 1];
+            long sent = sent(i);
+            long read = read(i);
             long back = Math.max(0, read - d[3]);
-            long waited = Math.max(0, polls[3 * i + 2]);
+            long waited = Math.max(0, waited(i));
             sums[0]++;
-            sums[1] += read - sent;
-            sums[2] += Math.max(0, d[0] - sent);
+            sums[1] += took(i);
+            sums[2] += Math.max(0, d[0] - intended(i));
             sums[3] += Math.max(0, d[3] - d[0]);
             sums[4] += back;
             sums[5] += Math.min(back, waited);
@@ -158,9 +206,7 @@ final class StormPolls {
     private void forEachSlowStamped(long floorNanos, Path stamps, java.util.function.ObjLongConsumer<long[]> slow) throws IOException {
         long[][] daemon = stamps == null || !Files.exists(stamps) ? new long[0][] : read(stamps);
         for (int i = 0; i < size; i++) {
-            long sent = polls[3 * i];
-            long read = polls[3 * i + 1];
-            long[] d = read - sent >= floorNanos ? within(daemon, sent, read) : null;
+            long[] d = took(i) >= floorNanos ? within(daemon, sent(i), read(i)) : null;
             if (d != null) {
                 slow.accept(d, i);
             }

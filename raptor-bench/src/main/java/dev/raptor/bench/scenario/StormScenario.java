@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Responsiveness under a storm: latency of {@code GET /api/v1/servers} (one poller, back to back) while
+ * Responsiveness under a storm: latency of {@code GET /api/v1/servers} (one poller, {@code --poll-rate} polls a second, each
+ * timed from its intended start; {@code 0}: back to back) while
  * 100 running servers are recreated concurrently ({@code PATCH ?apply=now} changing their environment)
  * with a console socket attached to each; the reference is the same poll on the same daemon with the
  * same servers and sockets, idle, just before the storm.
@@ -30,6 +31,21 @@ public final class StormScenario implements Scenario {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     /** {@code --poller}'s default: one blocking socket read by the polling thread itself ({@link SocketPoller}). */
     static final String DEFAULT_POLLER = "socket";
+    /**
+     * {@code --poll-rate}'s default: back to back, each poll timed from its send, the method of the goals' rows since
+     * 2026-12-06 22:50. {@code --poll-rate=200} polls 200 times a second, each timed from its intended start (coordinated
+     * omission corrected: a request arriving during a stall waits out the rest of it), a stricter figure reported beside.
+     */
+    static final int DEFAULT_POLL_RATE = 0;
+
+    /**
+     * The real-time poller's budget a second: paced, 200 polls take about 10 ms; back to back, the poller's own share of
+     * each exchange (25-35 µs) at up to 8,500 polls a second idle. Not reached in a run (a throttled poller would stall for
+     * the rest of the second): the budget only bounds a fault.
+     */
+    static long pollerRtBudgetMicros(int pollRate) {
+        return pollRate > 0 ? 100_000 : 500_000;
+    }
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(15);
     private static final Duration STORM_LIMIT = Duration.ofMinutes(15);
     private static final Duration IDLE_POLL = Duration.ofSeconds(10);
@@ -58,13 +74,19 @@ public final class StormScenario implements Scenario {
             daemonJvm.add("-Draptor.api.pollStamps=" + stamps);
         }
         boolean socketPolling = socketPolling(bench.option("poller", DEFAULT_POLLER));
+        // --poll-rate=N: polls a second, each timed from its intended start; 0 (the default): back to back, each from its send
+        int pollRate = bench.intOption("poll-rate", DEFAULT_POLL_RATE);
+        new PollPace(pollRate); // refuses a negative rate before anything starts
         DaemonProcess daemon = bench.startDaemon("storm", daemonJvm);
         StormPolls stormPolls = new StormPolls();
+        StormPolls idlePolls = new StormPolls();
+        long[] idleStart = {System.nanoTime()};
         long stormStart = System.nanoTime();
         List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
         List<ConsoleCounter> sockets = Collections.synchronizedList(new ArrayList<>());
         String consoleProblem = null;
         java.util.Set<Long> pollerClientThreads = new java.util.HashSet<>();
+        boolean[] realtime = {false}; // whether the polling thread runs at a real-time policy (--poller-rt)
         try (RaptorClient api = daemon.client(daemon.apiKey());
              // the poll on one blocking socket read by the polling thread itself (default), or --poller=client on RaptorClient,
              // whose selector thread must get a CPU to read each answer before the polling thread hears of it
@@ -84,7 +106,9 @@ public final class StormScenario implements Scenario {
             };
             System.out.println("storm: polling with " + (socketPoller != null
                     ? "one blocking socket read by the polling thread (--poller=socket, the default)"
-                    : "RaptorClient (--poller=client: its selector thread reads and decodes each answer)"));
+                    : "RaptorClient (--poller=client: its selector thread reads and decodes each answer)")
+                    + (pollRate == 0 ? ", back to back (--poll-rate=0: each poll timed from its send)"
+                    : ", " + pollRate + " polls a second (--poll-rate), each timed from its intended start"));
             // --burst=threads: the recreates sent as before 2026-12-06 19:45, a virtual thread each on RaptorClient
             boolean threadsBurst = "threads".equals(bench.option("burst", "async"));
             long[] burstSpread = {-1, -1};
@@ -119,21 +143,48 @@ public final class StormScenario implements Scenario {
                 System.out.println("storm: the polling thread " + (placed ? "in a cgroup of its own with the harness's CPU weight (--poller-cgroup=1)"
                         : "left in the harness's cgroup (--poller-cgroup=1 needs cgroup v1 and the CPU weight)"));
             }
+            // --poller-rt=1 (the default): the polling thread at SCHED_FIFO while it polls, in a cgroup of its own whose real-time
+            // budget bounds it; it stands in for a panel on another machine, whose wait for a CPU is not the daemon's answer time.
+            // Back to back it cannot keep a CPU to itself: it waits for each answer before it sends the next request.
+            boolean rtReady = false;
+            long rtBudget = pollerRtBudgetMicros(pollRate);
+            if (bench.intOption("poller-rt", 1) == 1) {
+                String why = bench.placeRealtimeThread(dev.raptor.bench.stats.ThreadNice.callingThreadId(), "poller-rt", rtBudget);
+                if (why == null) {
+                    try { // tried once here; the thread is real-time only while it polls at the pace (below)
+                        dev.raptor.bench.stats.ThreadRealtime.fifo(1);
+                        dev.raptor.bench.stats.ThreadRealtime.ordinary();
+                        rtReady = true;
+                    } catch (java.io.IOException e) {
+                        why = e.getMessage();
+                    }
+                }
+                System.out.println(rtReady ? "storm: the polling thread at SCHED_FIFO 1 while it polls (idle and storm), in a "
+                        + "cgroup of its own with a real-time budget of " + rtBudget / 1000 + " ms a second (--poller-rt=1; 0: "
+                        + "an ordinary thread)"
+                        : "storm: the polling thread is an ordinary thread: --poller-rt=1 could not be applied (" + why
+                        + "); its own wait for a CPU counts in the polls' times");
+            }
             // let the consoles' streams settle and the daemon's JIT warm up: the reference must be idle, not cold
             Thread.sleep(5_000);
             long warm = System.nanoTime();
+            PollPace warmPace = new PollPace(0); // the warm-up back to back: as many answers as it takes to compile the path
             while (!Bench.past(warm, WARMUP)) {
-                poll(get, new Samples(), new int[1], null, null);
+                poll(get, warmPace, new Samples(), new int[1], null, null);
             }
             Samples idle = new Samples();
+            PollPace idlePace = new PollPace(pollRate);
+            idleStart[0] = System.nanoTime();
             int[] idleTimeouts = {0};
             long t = System.nanoTime();
             double idleFrom = uptime(daemon);
             double idleCpu = dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid());
             double idleAllocated = dev.raptor.bench.daemon.DaemonAllocation.bytes(daemon.port(), daemon.apiKey());
+            realtime(realtime, rtReady);
             while (!Bench.past(t, IDLE_POLL)) {
-                poll(get, idle, idleTimeouts, null, null);
+                poll(get, idlePace, idle, idleTimeouts, idlePolls, null);
             }
+            ordinary(realtime);
             double idleTo = uptime(daemon);
             idleCpu = dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()) - idleCpu;
             idleAllocated = dev.raptor.bench.daemon.DaemonAllocation.bytes(daemon.port(), daemon.apiKey()) - idleAllocated;
@@ -144,6 +195,7 @@ public final class StormScenario implements Scenario {
 
             java.util.Map<String, String> before = containers(api);
             Samples storm = new Samples();
+            PollPace stormPace = new PollPace(pollRate);
             int[] stormTimeouts = {0};
             AtomicBoolean stormOver = new AtomicBoolean();
             AtomicInteger recreateFailures = new AtomicInteger();
@@ -181,14 +233,16 @@ public final class StormScenario implements Scenario {
                     stormOver.set(true);
                 }
             });
+            realtime(realtime, rtReady);
             while (!stormOver.get() && !Bench.past(stormStart, STORM_LIMIT.plusMinutes(1))) {
-                poll(get, storm, stormTimeouts, stormPolls, pollerDelay);
+                poll(get, stormPace, storm, stormTimeouts, stormPolls, pollerDelay);
             }
             storm0.join(Duration.ofMinutes(1));
             long stormNanos = System.nanoTime() - stormStart;
             if (pollerNice != 0) {
                 dev.raptor.bench.stats.ThreadNice.set(0);
             }
+            ordinary(realtime);
             if (threadsBurst) {
                 System.out.println("storm: the " + ids.size() + " PATCH ?apply=now sent from a virtual thread each on RaptorClient "
                         + "(--burst=threads: at most 64 connections, Jetty's default; the rest waited for an earlier answer)");
@@ -243,7 +297,8 @@ public final class StormScenario implements Scenario {
             System.out.println("storm: the daemon's safepoint pauses during the storm: " + pauses.summary()
                     + "; collector " + gc);
 
-            String setup = ids.size() + " servers, " + sockets.size() + " consoles";
+            String setup = ids.size() + " servers, " + sockets.size() + " consoles, "
+                    + (pollRate == 0 ? "polled back to back" : pollRate + " polls/s from their intended starts");
             List<Result> out = new ArrayList<>();
             out.add(new Result(name(), "GET /servers p99 during " + ids.size() + " concurrent recreates (" + setup + ")",
                     Samples.ms(storm.p99Nanos()), Samples.ms(idle.p99Nanos()) + " (idle)", Result.ratio(storm.p99Nanos(), idle.p99Nanos()),
@@ -267,6 +322,7 @@ public final class StormScenario implements Scenario {
             }
             return out;
         } finally {
+            ordinary(realtime); // before anything else runs on this thread
             // sockets first: closing the client waits for open WebSockets
             Parallel.closeAll(sockets);
             bench.cleanupContainers();
@@ -277,6 +333,16 @@ public final class StormScenario implements Scenario {
             System.out.println("storm: the 10 slowest polls" + (stamps == null ? " (--poll-stamps=1 splits them on the daemon's side)" : "") + ":");
             for (String line : stormPolls.slowest(10, stormStart, stamps)) {
                 System.out.println("storm:   " + line);
+            }
+            if (pollRate > 0) {
+                System.out.println("storm: the 5 slowest polls sent on time (where the stalls began; those behind them were sent late):");
+                for (String line : stormPolls.slowestSentOnTime(5, stormStart, stamps)) {
+                    System.out.println("storm:   " + line);
+                }
+                System.out.println("storm: the idle poll's 3 slowest sent on time (times from the idle poll's start):");
+                for (String line : idlePolls.slowestSentOnTime(3, idleStart[0], stamps)) {
+                    System.out.println("storm:   " + line);
+                }
             }
             if (stamps != null) {
                 System.out.println("storm: " + stormPolls.toTheDaemon(100_000_000L, stamps));
@@ -436,24 +502,45 @@ public final class StormScenario implements Scenario {
     }
 
     /** One {@code GET /servers} read whole; false when it timed out. */
+    /**
+     * The polling thread real-time for a measured loop (idle, storm), when {@code ready}: only while it polls, since its
+     * cgroup's budget would throttle it for the rest of a second after the work between loops (the warm-up's back-to-back
+     * polls, reading every thread's /proc entries), which is not the measured polling.
+     */
+    private static void realtime(boolean[] state, boolean ready) throws java.io.IOException {
+        if (ready && !state[0]) {
+            dev.raptor.bench.stats.ThreadRealtime.fifo(1);
+            state[0] = true;
+        }
+    }
+
+    /** The polling thread back to the ordinary policy, if it was real-time. */
+    private static void ordinary(boolean[] state) throws java.io.IOException {
+        if (state[0]) {
+            dev.raptor.bench.stats.ThreadRealtime.ordinary();
+            state[0] = false;
+        }
+    }
+
     private interface Poll {
         boolean get() throws java.io.IOException;
     }
 
     /**
-     * One {@code GET /servers}, timed from the request to the whole body read (as a panel would read it), its
-     * parsing left out of the time; the poll's deadline is {@link #REQUEST_TIMEOUT}. With {@code polls}, the poll's
+     * One {@code GET /servers} at {@code pace}'s next intended start, timed from that start to the whole body read (as a
+     * panel would read it), its parsing left out of the time; the poll's deadline is {@link #REQUEST_TIMEOUT}. With {@code polls}, the poll's
      * send and receive and {@code delay}'s thread's wait for a CPU meanwhile are kept.
      */
-    private static void poll(Poll get, Samples into, int[] timeouts, StormPolls polls, dev.raptor.bench.stats.RunDelay delay)
+    private static void poll(Poll get, PollPace pace, Samples into, int[] timeouts, StormPolls polls, dev.raptor.bench.stats.RunDelay delay)
             throws java.io.IOException {
-        long waited0 = delay == null ? -1 : delay.nanos();
+        long waited0 = delay == null ? -1 : delay.nanos(); // before the pace's wait: the wake-up's wait for a CPU counts
+        long intended = pace.awaitNext();
         long t0 = System.nanoTime();
         if (get.get()) {
             long t1 = System.nanoTime();
-            into.add(t1 - t0);
+            into.add(t1 - intended);
             if (polls != null) {
-                polls.add(t0, t1, waited0 < 0 ? -1 : delay.nanos() - waited0);
+                polls.add(intended, t0, t1, waited0 < 0 ? -1 : delay.nanos() - waited0);
             }
         } else {
             timeouts[0]++;

@@ -33,6 +33,23 @@ class StormPollsTest {
     }
 
     @Test
+    void aPacedPollCountsFromItsIntendedStartAndSaysHowLateItWasSent(@TempDir Path dir) throws Exception {
+        StormPolls polls = new StormPolls();
+        polls.add(1_000 * MS, 1_040 * MS, 1_100 * MS, 30 * MS); // meant at 1000, sent 40 ms late (behind a slow poll)
+        polls.add(2_000 * MS, 2_000 * MS, 2_090 * MS, 0); // sent on time, slower on the wire but less in all
+        Path stamps = dir.resolve("stamps.txt");
+        // matched by the send: the stamp of the late poll lies after its send, not after its intended start only
+        Files.writeString(stamps, (1_050 * MS) + " " + (1_051 * MS) + " " + (1_060 * MS) + " " + (1_061 * MS) + "\n");
+
+        List<String> slowest = polls.slowest(2, 1_000 * MS, stamps);
+
+        assertThat(slowest.getFirst()).isEqualTo("100 ms at +0.00 s: sent 40.0 ms late; poller waited for a CPU 30.0 ms; to the daemon "
+                + "10.0 ms (no selector stamp), wait for a thread 1.0 ms, handler 9.0 ms, write 1.0 ms, back 39.0 ms");
+        assertThat(slowest.get(1)).startsWith("90.0 ms at +1.00 s: poller waited for a CPU 0.0 ms");
+        assertThat(polls.harnessSide(95 * MS, stamps)).startsWith("1 stamped polls of 95.0 ms or more took 100 ms: to the daemon 50.0 ms,");
+    }
+
+    @Test
     void theBurstsWindowCountsOnlyThePollsSentInIt() {
         StormPolls polls = new StormPolls();
         polls.add(1_000 * MS, 1_080 * MS, 30 * MS); // in the window, the slowest
