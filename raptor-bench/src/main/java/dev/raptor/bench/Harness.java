@@ -130,7 +130,8 @@ public final class Harness {
                 + " them where they are, to compare)"
                 + "  --engine-units=0 (1: dockerd and containerd each in a cgroup at the default weight, as a systemd host's docker.service"
                 + " and containerd.service; 0: left where they run)");
-        System.out.println("storm options: --servers=100  --poll-rate=0 (back to back, each poll timed from its send; N: N polls a"
+        System.out.println("storm options: --servers=100  --warmup-storm=1 (the same recreates once, not measured, before the idle"
+                + " reference: a warm daemon; 0: the storm on a cold one, as before 2026-12-07)  --poll-rate=0 (back to back, each poll timed from its send; N: N polls a"
                 + " second, each timed from its intended start, coordinated omission corrected)  --poller-rt=1 (the polling thread at SCHED_FIFO while it polls, in a cgroup with a real-time budget: it stands in for a panel on another machine; 0: an ordinary thread, as before 2026-12-07)  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
                 + " to the daemon (selector / read-task wait / read) / wait for a thread / handler / write / back)  --poller=client (poll with RaptorClient, as before 2026-12-06 22:50; default: one blocking socket read by the polling thread)  --poller-nice=0 (the polling thread's nice value, e.g. -10)  --poller-cgroup=1 (the polling thread in a cgroup of its own with the harness's weight; cgroup v1)"
                 + "  --burst=threads (the recreates from a virtual thread each on RaptorClient, as before 2026-12-06 19:45; default:"

@@ -130,6 +130,15 @@ public final class StormScenario implements Scenario {
                 System.err.println("storm: " + consoleProblem + "; measuring without them");
             }
             System.out.println("storm: " + ids.size() + " servers running, " + sockets.size() + " console sockets attached");
+            // --warmup-storm=1 (the default since 2026-12-07): the same recreates once, unmeasured, before the idle reference,
+            // so that the measured storm meets a daemon whose recreate path is compiled, as the lifecycle's and the process
+            // runtime's warm-up rounds do for theirs (on a cold daemon the JIT took 4.7-6.5 CPU-s of the storm); 0: cold
+            if (bench.intOption("warmup-storm", 1) == 1) {
+                long w0 = System.nanoTime();
+                BurstSender.Outcome warm = burst.send(recreates(ids, "warm-up-"), STORM_LIMIT, "warm-up recreate");
+                System.out.println("storm: a warm-up storm first (--warmup-storm=1, not measured): " + ids.size() + " recreates in "
+                        + Samples.ms(System.nanoTime() - w0) + ", " + warm.failed() + " failed; the servers after it: " + states(api));
+            }
 
             // --poller-nice=N: the polling thread's nice value, against the harness's other threads in its cgroup (idle and storm alike)
             int pollerNice = bench.intOption("poller-nice", 0);
@@ -203,6 +212,7 @@ public final class StormScenario implements Scenario {
             double[] cpu0 = {dev.raptor.bench.stats.ProcessCpu.seconds(daemon.pid()),
                     dev.raptor.bench.stats.ProcessCpu.seconds(ProcessHandle.current().pid()), dev.raptor.bench.stats.ProcessCpu.seconds(dockerd)};
             long pausesMark = safepoints.mark();
+            long[] harnessGc0 = harnessCollections();
             // who waited for a CPU during the storm: each thread of the daemon and of the harness, and the machine's run queue
             dev.raptor.bench.stats.ThreadDelays daemonThreads = dev.raptor.bench.stats.ThreadDelays.of(daemon.pid());
             dev.raptor.bench.stats.ThreadDelays harnessThreads = dev.raptor.bench.stats.ThreadDelays.of(ProcessHandle.current().pid());
@@ -296,6 +306,12 @@ public final class StormScenario implements Scenario {
                     + recreated + " servers run a new container");
             System.out.println("storm: the daemon's safepoint pauses during the storm: " + pauses.summary()
                     + "; collector " + gc);
+            long[] harnessGc = harnessCollections();
+            // the harness's own pauses stop the polling thread too (a poll then reads its answer late, without waiting for a CPU)
+            System.out.printf(java.util.Locale.ROOT, "storm: the harness's own collections during the storm: %d, %d ms together (%s; a "
+                            + "concurrent collector's time is its cycles', not pauses)%n", harnessGc[0] - harnessGc0[0], harnessGc[1] - harnessGc0[1],
+                    java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                            .map(java.lang.management.GarbageCollectorMXBean::getName).collect(java.util.stream.Collectors.joining(", ")));
 
             String setup = ids.size() + " servers, " + sockets.size() + " consoles, "
                     + (pollRate == 0 ? "polled back to back" : pollRate + " polls/s from their intended starts");
@@ -403,16 +419,25 @@ public final class StormScenario implements Scenario {
 
     /** The storm's change to server {@code i}: its environment, so that {@code ?apply=now} recreates its container. */
     private static ServerPatch recreatePatch(int i) {
-        return ServerPatch.of().with("environment", java.util.Map.of("BOOT_DELAY", "0", "STORM", Integer.toString(i)));
+        return recreatePatch(i, "");
+    }
+
+    /** Server {@code i}'s recreate: its environment changed to a value of this storm's own ({@code round}: another storm's). */
+    private static ServerPatch recreatePatch(int i, String round) {
+        return ServerPatch.of().with("environment", java.util.Map.of("BOOT_DELAY", "0", "STORM", round + i));
     }
 
     /** One {@code PATCH ?apply=now} per server, each waiting for its recreate as {@link Calls#patchApplyNow} does. */
     private static List<BurstSender.Call> recreates(List<UUID> ids) {
+        return recreates(ids, "");
+    }
+
+    private static List<BurstSender.Call> recreates(List<UUID> ids, String round) {
         List<BurstSender.Call> out = new ArrayList<>(ids.size());
         String wait = "?apply=now&timeout=" + dev.raptor.wire.server.Seconds.of(Calls.OPERATION_LIMIT).toPlainString();
         for (int i = 0; i < ids.size(); i++) {
             out.add(new BurstSender.Call(org.eclipse.jetty.http.HttpMethod.PATCH, "/servers/" + ids.get(i) + wait,
-                    ServerPatch.MEDIA_TYPE, dev.raptor.wire.json.WireJson.writeBytes(recreatePatch(i))));
+                    ServerPatch.MEDIA_TYPE, dev.raptor.wire.json.WireJson.writeBytes(recreatePatch(i, round))));
         }
         return out;
     }
@@ -520,6 +545,17 @@ public final class StormScenario implements Scenario {
             dev.raptor.bench.stats.ThreadRealtime.ordinary();
             state[0] = false;
         }
+    }
+
+    /** The harness's own garbage collections so far: how many, and their time in ms (every collector of this JVM). */
+    private static long[] harnessCollections() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[]{count, millis};
     }
 
     private interface Poll {
