@@ -25,6 +25,8 @@ import java.util.Map;
 final class CpuWeight implements AutoCloseable {
     /** raptord.service's {@code CPUWeight=}: the daemon's share against each sibling's default 100. */
     static final int SHIPPED = 1000;
+    /** systemd's default {@code CPUWeight=}, every other unit's. */
+    private static final int SYSTEMD_DEFAULT = 100;
 
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
 
@@ -121,16 +123,34 @@ final class CpuWeight implements AutoCloseable {
         if (!applies()) {
             return false;
         }
-        Path dir = parent.resolve("raptor-bench-" + pid + "-" + label);
-        Files.createDirectories(dir);
-        made.add(dir);
-        if (v2) {
-            Files.writeString(dir.resolve("cpu.weight"), Integer.toString(weight));
-        } else {
-            Files.writeString(dir.resolve("cpu.shares"), Long.toString(shares()));
-        }
+        Path dir = cgroup("raptor-bench-" + pid + "-" + label, weight);
         Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
         return true;
+    }
+
+    /** A new cgroup {@code name} under the parent with CPUWeight {@code w} (v1: its shares), removed by {@link #close()}. */
+    private Path cgroup(String name, int w) throws IOException {
+        Path dir = parent.resolve(name);
+        Files.createDirectories(dir);
+        made.add(dir);
+        Files.writeString(dir.resolve(v2 ? "cpu.weight" : "cpu.shares"), v2 ? Integer.toString(w) : Long.toString(w * 1024L / 100));
+        return dir;
+    }
+
+    /**
+     * The calling harness thread {@code tid} alone in a new cgroup {@code raptor-bench-<pid>-<label>} with the weight
+     * (cgroup v1 only), and a real-time budget of {@code rtMicrosPerSecond} a second when above 0; {@link #close()} moves
+     * it back.
+     */
+    private void placeThread(long tid, String label, long rtMicrosPerSecond) throws IOException {
+        Path was = currentCgroup(ProcessHandle.current().pid());
+        Path dir = cgroup("raptor-bench-" + ProcessHandle.current().pid() + "-" + label, weight);
+        if (rtMicrosPerSecond > 0 && Files.exists(dir.resolve("cpu.rt_runtime_us"))) { // real-time group scheduling: a budget per cgroup
+            Files.writeString(dir.resolve("cpu.rt_runtime_us"), Long.toString(rtMicrosPerSecond
+                    * Long.parseLong(Files.readString(dir.resolve("cpu.rt_period_us")).strip()) / 1_000_000L));
+        }
+        Files.writeString(dir.resolve("tasks"), Long.toString(tid));
+        threadsWereIn.put(tid, was);
     }
 
     /**
@@ -145,13 +165,7 @@ final class CpuWeight implements AutoCloseable {
         if (!applies() || v2) {
             return false;
         }
-        Path was = currentCgroup(ProcessHandle.current().pid());
-        Path dir = parent.resolve("raptor-bench-" + ProcessHandle.current().pid() + "-" + label);
-        Files.createDirectories(dir);
-        made.add(dir);
-        Files.writeString(dir.resolve("cpu.shares"), Long.toString(shares()));
-        Files.writeString(dir.resolve("tasks"), Long.toString(tid));
-        threadsWereIn.put(tid, was);
+        placeThread(tid, label, 0);
         return true;
     }
 
@@ -171,17 +185,7 @@ final class CpuWeight implements AutoCloseable {
         if (v2) {
             return "cgroup v2 (a thread cannot be placed alone outside a threaded subtree)";
         }
-        Path was = currentCgroup(ProcessHandle.current().pid());
-        Path dir = parent.resolve("raptor-bench-" + ProcessHandle.current().pid() + "-" + label);
-        Files.createDirectories(dir);
-        made.add(dir);
-        Files.writeString(dir.resolve("cpu.shares"), Long.toString(shares()));
-        if (Files.exists(dir.resolve("cpu.rt_runtime_us"))) { // a kernel with real-time group scheduling: a budget per cgroup
-            Files.writeString(dir.resolve("cpu.rt_runtime_us"), Long.toString(rtMicrosPerSecond
-                    * Long.parseLong(Files.readString(dir.resolve("cpu.rt_period_us")).strip()) / 1_000_000L));
-        }
-        Files.writeString(dir.resolve("tasks"), Long.toString(tid));
-        threadsWereIn.put(tid, was);
+        placeThread(tid, label, rtMicrosPerSecond);
         return null;
     }
 
@@ -221,11 +225,8 @@ final class CpuWeight implements AutoCloseable {
 
     /** One engine process into a cgroup of its own at systemd's default weight; its name for the run's output. */
     private String unit(long pid, String label) throws IOException {
-        Path dir = parent.resolve("raptor-bench-" + ProcessHandle.current().pid() + "-" + label);
-        Files.createDirectories(dir);
-        made.add(dir);
+        Path dir = cgroup("raptor-bench-" + ProcessHandle.current().pid() + "-" + label, SYSTEMD_DEFAULT);
         engineUnits.add(dir);
-        Files.writeString(dir.resolve(v2 ? "cpu.weight" : "cpu.shares"), v2 ? "100" : "1024");
         Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
         return label.substring("engine-".length()) + " (" + pid + ")";
     }

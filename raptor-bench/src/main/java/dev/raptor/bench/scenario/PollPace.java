@@ -15,10 +15,15 @@ final class PollPace {
 
     /** @param perSecond polls a second; 0 for back to back */
     PollPace(int perSecond) {
+        requireRate(perSecond);
+        this.intervalNanos = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
+    }
+
+    /** Refuses a rate below 0 ({@code --poll-rate}'s value). */
+    static void requireRate(int perSecond) {
         if (perSecond < 0) {
             throw new IllegalArgumentException("--poll-rate must be 0 (back to back) or a number of polls a second (was " + perSecond + ")");
         }
-        this.intervalNanos = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
     }
 
     boolean backToBack() {

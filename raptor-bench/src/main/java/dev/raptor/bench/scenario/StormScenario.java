@@ -76,7 +76,7 @@ public final class StormScenario implements Scenario {
         boolean socketPolling = socketPolling(bench.option("poller", DEFAULT_POLLER));
         // --poll-rate=N: polls a second, each timed from its intended start; 0 (the default): back to back, each from its send
         int pollRate = bench.intOption("poll-rate", DEFAULT_POLL_RATE);
-        new PollPace(pollRate); // refuses a negative rate before anything starts
+        PollPace.requireRate(pollRate); // before anything starts
         DaemonProcess daemon = bench.startDaemon("storm", daemonJvm);
         StormPolls stormPolls = new StormPolls();
         StormPolls idlePolls = new StormPolls();
@@ -191,7 +191,7 @@ public final class StormScenario implements Scenario {
             double idleAllocated = dev.raptor.bench.daemon.DaemonAllocation.bytes(daemon.port(), daemon.apiKey());
             realtime(realtime, rtReady);
             while (!Bench.past(t, IDLE_POLL)) {
-                poll(get, idlePace, idle, idleTimeouts, idlePolls, null);
+                poll(get, idlePace, idle, idleTimeouts, pollRate > 0 ? idlePolls : null, null); // kept for the paced report
             }
             ordinary(realtime);
             double idleTo = uptime(daemon);
