@@ -62,10 +62,11 @@ public final class Bench implements AutoCloseable {
         this.raw = new RawEngine(dockerHost, node);
         this.cpuWeight = CpuWeight.of(options);
         cpuWeight.placeHarness();
-        // --engine-units=1 (the default since 2026-12-07) lays the engine's processes out as a systemd host's units (see
-        // CpuWeight#placeEngine), the host raptord.service's weight is meant for; 0 leaves them where they run, as a dockerd
-        // started by hand (every row before 2026-12-07)
-        String units = options.getOrDefault("engine-units", "1").strip();
+        // --engine-units=1 lays the engine's processes out as a systemd host's units (see CpuWeight#placeEngine), the host
+        // raptord.service's weight is meant for; 0 (the default) leaves them where they run, as a dockerd started by hand.
+        // Not the default: with it the engine here (Docker 20.10) deadlocked in its network controller in 2 of 5 storms
+        // (bench README, round 10)
+        String units = options.getOrDefault("engine-units", "0").strip();
         if (!units.equals("0") && !units.equals("1")) {
             throw new IllegalArgumentException("--engine-units must be 1 (the engine laid out as a systemd host's units) or 0 (was '"
                     + units + "')");
