@@ -304,7 +304,32 @@ public final class Bench implements AutoCloseable {
             System.err.println("cleanup failed: " + e + " (remove containers labelled dev.raptor.node=" + node + " by hand)");
         }
         cpuWeight.close(); // the daemons have stopped: their cgroups are empty
+        keepLogs();
         deleteTree(work);
+    }
+
+    /**
+     * With {@code --keep-logs=DIR}: the logs the run wrote at the top of its work directory (the daemons' own logs, the
+     * safepoint log the storm asks the daemon's JVM for, the AOT training's) copied to DIR before the work directory
+     * goes, to read a run's stall afterwards.
+     */
+    private void keepLogs() {
+        String dir = options.get("keep-logs");
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        Path to = Path.of(dir).toAbsolutePath();
+        // the run's own logs sit at the top of the work directory; the daemons' data directories below it are left out
+        try (Stream<Path> files = Files.list(work)) {
+            Files.createDirectories(to);
+            List<Path> logs = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList();
+            for (Path log : logs) {
+                Files.copy(log, to.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            System.err.println("cleanup: kept " + logs.size() + " logs of the run in " + to);
+        } catch (IOException e) {
+            System.err.println("cleanup: could not keep the run's logs in " + to + ": " + e);
+        }
     }
 
     static void deleteTree(Path root) {

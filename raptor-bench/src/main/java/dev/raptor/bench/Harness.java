@@ -129,7 +129,8 @@ public final class Harness {
         System.out.println("               --cpu-weight=1000 (daemon and harness each in a cgroup with raptord.service's CPUWeight; 0: leave"
                 + " them where they are, to compare)"
                 + "  --engine-units=0 (1: dockerd and containerd each in a cgroup at the default weight, as a systemd host's docker.service"
-                + " and containerd.service; 0: left where they run)");
+                + " and containerd.service; 0: left where they run)  --keep-logs=DIR (the daemons' logs and the run's other logs"
+                + " copied there before the work directory is removed)");
         System.out.println("storm options: --servers=100  --warmup-storm=1 (the same recreates once, not measured, before the idle"
                 + " reference: a warm daemon; 0: the storm on a cold one, as before 2026-12-07)  --poll-rate=0 (back to back, each poll timed from its send; N: N polls a"
                 + " second, each timed from its intended start, coordinated omission corrected)  --poller-rt=1 (the polling thread at SCHED_FIFO while it polls, in a cgroup with a real-time budget: it stands in for a panel on another machine; 0: an ordinary thread, as before 2026-12-07)  --poll-stamps=1 (the daemon stamps each answer: the slowest polls split into"
