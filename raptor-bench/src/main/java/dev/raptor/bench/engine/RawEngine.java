@@ -32,6 +32,8 @@ import java.util.concurrent.Future;
  * console settings, data bind mount, log driver) without any of Raptor's bookkeeping.
  */
 public final class RawEngine implements AutoCloseable {
+    /** How long the cleanup waits without one container removed before it says the engine is not answering. */
+    public static final Duration REMOVAL_STALL = Duration.ofMinutes(2);
     private final DockerClient client;
     private final String node;
 
@@ -99,34 +101,72 @@ public final class RawEngine implements AutoCloseable {
 
     /**
      * Removes (forced) every container labelled with this run's node: what the harness created, through
-     * Raptor or directly. Returns how many it removed. Bounded: 16 at a time, 2 minutes each.
+     * Raptor or directly. Returns how many it removed. 16 at a time; it gives up once {@link #REMOVAL_STALL} passes
+     * without one removal done (a wedged engine answers nothing: before, it waited two minutes for each batch of 16, up
+     * to a quarter of an hour for a storm's hundred), saying how many are left and how to remove them.
      */
     public int removeOurs() throws InterruptedException {
+        return removeOurs(REMOVAL_STALL);
+    }
+
+    int removeOurs(Duration stall) throws InterruptedException {
         List<Container> mine = ours();
         int removed = 0;
-        try (ExecutorService pool = Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
-            List<Future<Boolean>> jobs = new ArrayList<>();
+        int failed = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(16, Thread.ofVirtual().factory());
+        try {
+            java.util.concurrent.CompletionService<Boolean> jobs = new java.util.concurrent.ExecutorCompletionService<>(pool);
             for (Container c : mine) {
-                jobs.add(pool.submit(() -> {
+                jobs.submit(() -> {
                     try {
                         client.removeContainerCmd(c.getId()).withForce(true).exec();
                         return true;
                     } catch (NotFoundException gone) {
                         return false;
                     }
-                }));
+                });
             }
-            for (Future<Boolean> f : jobs) {
+            long lastProgress = System.nanoTime();
+            for (int done = 0; done < mine.size(); ) {
+                long left = stall.toNanos() - (System.nanoTime() - lastProgress);
+                Future<Boolean> f = left > 0 ? jobs.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
+                if (f == null) {
+                    int open = mine.size() - done;
+                    System.err.println("cleanup: the engine answered none of the removals of the last " + open + " containers in "
+                            + stall.toSeconds() + " s; it is not answering (scripts/engine.sh start restarts a wedged engine)."
+                            + " Left: docker rm -f $(docker ps -aq --filter label=" + RuntimeLabels.NODE + "=" + node + ")");
+                    break;
+                }
+                done++;
                 try {
-                    if (f.get(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                    if (f.get()) {
                         removed++;
                     }
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    System.err.println("cleanup: could not remove a container: " + e.getMessage());
+                    lastProgress = System.nanoTime();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed++;
+                    System.err.println("cleanup: could not remove a container: " + e.getCause());
+                    if (!timedOut(e.getCause())) {
+                        lastProgress = System.nanoTime(); // an answer, if a refusal; a timeout is the engine's silence
+                    }
                 }
             }
+        } finally {
+            pool.shutdownNow(); // a call the engine never answers ends at the client's response timeout, on its own
+        }
+        if (failed > 0) {
+            System.err.println("cleanup: " + failed + " of " + mine.size() + " removals failed");
         }
         return removed;
+    }
+
+    private static boolean timedOut(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException || c instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
