@@ -31,6 +31,8 @@ final class StormPolls {
     private static final int STRIDE = 4;
     private long[] polls = new long[STRIDE * 4096];
     private int size;
+    /** The run queue during the polls, when known ({@link #runnable}). */
+    private java.util.function.LongBinaryOperator runnable;
 
     /** One poll sent when it was meant to be (back to back): {@link #add(long, long, long, long)} with the send as its start. */
     void add(long sent, long read, long waitedForCpu) {
@@ -108,6 +110,15 @@ final class StormPolls {
     }
 
     /**
+     * The machine's run queue while the polls ran ({@code maxBetween(fromNanos, toNanos)}, e.g. {@code RunQueue::maxBetween}):
+     * each of the slowest polls then says how many threads wanted the two cores during it (the storm's worst polls
+     * fall where the engine's {@code runc} processes, hundreds of threads, hold both; bench README, round 11).
+     */
+    void runnable(java.util.function.LongBinaryOperator maxBetween) {
+        this.runnable = maxBetween;
+    }
+
+    /**
      * The {@code count} slowest polls, slowest first, each with its start in the storm, the poller's wait for a CPU and,
      * when {@code stamps} is the daemon's stamp file, where the rest went.
      */
@@ -137,6 +148,10 @@ final class StormPolls {
                     Samples.ms(took(i)), (intended(i) - stormStart) / 1e9,
                     sent > intended(i) ? "sent " + Samples.ms(sent - intended(i)) + " late; " : "",
                     waited(i) < 0 ? "?" : Samples.ms(waited(i))));
+            if (runnable != null) {
+                long r = runnable.applyAsLong(sent, read);
+                line.append(r < 0 ? "; runnable threads ?" : "; runnable threads up to " + r);
+            }
             long[] d = within(daemon, sent, read);
             if (d != null) {
                 line.append(String.format(Locale.ROOT, "; to the daemon %s (%s), wait for a thread %s, handler %s, write %s, back %s",

@@ -217,6 +217,7 @@ public final class StormScenario implements Scenario {
             dev.raptor.bench.stats.ThreadDelays daemonThreads = dev.raptor.bench.stats.ThreadDelays.of(daemon.pid());
             dev.raptor.bench.stats.ThreadDelays harnessThreads = dev.raptor.bench.stats.ThreadDelays.of(ProcessHandle.current().pid());
             dev.raptor.bench.stats.RunQueue runQueue = dev.raptor.bench.stats.RunQueue.start();
+            stormPolls.runnable(runQueue::maxBetween); // each slow poll says how many threads wanted the cores during it
             String loadBefore = loadavg();
             dev.raptor.bench.stats.RunDelay pollerDelay = dev.raptor.bench.stats.RunDelay.ofCallingThread();
             long pollingThread = dev.raptor.bench.stats.ThreadNice.callingThreadId();

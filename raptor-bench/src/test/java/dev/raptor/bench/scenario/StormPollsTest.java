@@ -33,6 +33,26 @@ class StormPollsTest {
     }
 
     @Test
+    void eachSlowPollSaysHowManyThreadsWantedTheCoresWhileItRan() throws Exception {
+        StormPolls polls = new StormPolls();
+        polls.add(1_000 * MS, 1_010 * MS, 0);
+        polls.add(2_000 * MS, 2_300 * MS, 0);
+        polls.add(3_000 * MS, 3_005 * MS, 0);
+        List<long[]> asked = new java.util.ArrayList<>();
+        polls.runnable((from, to) -> {
+            asked.add(new long[] {from, to});
+            return from == 3_000 * MS ? -1 : from == 2_000 * MS ? 290 : 12;
+        });
+
+        List<String> slowest = polls.slowest(3, 1_000 * MS, null);
+
+        assertThat(slowest).containsExactly("300 ms at +1.00 s: poller waited for a CPU 0.0 ms; runnable threads up to 290",
+                "10.0 ms at +0.00 s: poller waited for a CPU 0.0 ms; runnable threads up to 12",
+                "5.0 ms at +2.00 s: poller waited for a CPU 0.0 ms; runnable threads ?");
+        assertThat(asked.getFirst()).as("the poll's own span, send to answer read").containsExactly(2_000 * MS, 2_300 * MS);
+    }
+
+    @Test
     void aPacedPollCountsFromItsIntendedStartAndSaysHowLateItWasSent(@TempDir Path dir) throws Exception {
         StormPolls polls = new StormPolls();
         polls.add(1_000 * MS, 1_040 * MS, 1_100 * MS, 30 * MS); // meant at 1000, sent 40 ms late (behind a slow poll)
