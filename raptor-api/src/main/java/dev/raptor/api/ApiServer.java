@@ -53,6 +53,7 @@ import dev.raptor.api.problem.ProblemException;
 import dev.raptor.api.problem.ProblemMapper;
 import dev.raptor.api.http.UnreadBody;
 import dev.raptor.api.servers.ConsoleRoutes;
+import dev.raptor.api.servers.PolledListInPlace;
 import dev.raptor.api.servers.ServerRoutes;
 import dev.raptor.api.state.StateRoutes;
 import dev.raptor.api.templates.TemplateRoutes;
@@ -95,8 +96,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HTTP API under {@code /api/v1}: Javalin on Jetty, request handling on virtual threads (the polled list on
- * Jetty's platform threads: {@link RequestThreads}), served
+ * The HTTP API under {@code /api/v1}: Javalin on Jetty, request handling on virtual threads (the polled list where
+ * Jetty read it, {@link PolledListInPlace}, or on Jetty's platform threads: {@link RequestThreads}), served
  * on TCP and on a Unix socket. Built from the domain objects it exposes; its handlers parse the
  * request, make one domain call and answer a record of {@code raptor-wire} (the contract), written by
  * its one shared mapper. Every error is a problem document. The store is reached only through core's
@@ -355,7 +356,8 @@ public final class ApiServer implements AutoCloseable {
             QueuedThreadPool pool = new QueuedThreadPool();
             pool.setName("raptor-http");
             // Jetty's selectors stay on platform threads; every request runs on its own virtual thread, but the polled
-            // list (RequestThreads says why), and so do the WebSocket sessions' frames (Jetty's blocking tasks).
+            // list (answered on the selector, or on a platform thread: RequestThreads says why), and so do the WebSocket
+            // sessions' frames (Jetty's blocking tasks).
             java.util.concurrent.ExecutorService virtual = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raptor-request-", 0).factory());
             pool.setVirtualThreadsExecutor(virtual);
             config.jetty.threadPool = pool;
@@ -378,7 +380,9 @@ public final class ApiServer implements AutoCloseable {
                 // Javalin puts its servlet context inside this wrapper; a server whose handlers never change (not
                 // dynamic) lets Jetty take the wrapper's word that calling it never blocks
                 server.setDynamic(false);
-                server.setHandler(new RequestThreads(virtual, pool, ApiServer::polled));
+                // the ordinary poll answered where Jetty read it; the rest of the polled requests on platform threads
+                server.setHandler(new RequestThreads(virtual, pool, ApiServer::polled,
+                        new PolledListInPlace(servers, authenticator, requests, BASE + "/servers")));
                 server.setErrorHandler(new ProblemErrorHandler());
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setStopAtShutdown(false); // the daemon's shutdown hook stops things in order
@@ -576,8 +580,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * The requests answered on Jetty's platform threads ({@link RequestThreads}): {@code GET /servers}, the list a panel
-     * polls, which never blocks (written from each server's kept bytes).
+     * The requests answered in place or on Jetty's platform threads ({@link RequestThreads}): {@code GET /servers}, the
+     * list a panel polls, which never blocks (written from each server's kept bytes).
      */
     static boolean polled(org.eclipse.jetty.server.Request request) {
         if (!"GET".equals(request.getMethod())) {

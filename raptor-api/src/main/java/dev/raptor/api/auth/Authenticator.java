@@ -127,6 +127,30 @@ public final class Authenticator implements Handler {
         }
     }
 
+    /**
+     * Whether a TCP request bearing {@code authorization} from {@code peer} comes with this node's API key, looked at
+     * without answering, logging or counting anything: true only when the header is {@code Bearer <the API key>} and the
+     * client's address is not blocked. For the poll answered where Jetty read it ({@code PolledListInPlace}); every
+     * other request, and that poll whenever this says false, goes through {@link #handle}, which refuses, counts and
+     * answers as it always does.
+     *
+     * @param forwardedFor the request's {@code X-Forwarded-For}, or null
+     */
+    public boolean isNodeKey(String authorization, String peer, String forwardedFor) {
+        if (authorization == null) {
+            return false;
+        }
+        String value = authorization.strip();
+        int after = BEARER.length();
+        if (value.length() <= after + 1 || value.charAt(after) != ' ' || !value.regionMatches(true, 0, BEARER, 0, after)) {
+            return false;
+        }
+        if (limit.isBlocked(clients.of(peer, forwardedFor))) {
+            return false;
+        }
+        return apiKey.matches(value.substring(after + 1).strip());
+    }
+
     /** The client address of a TCP request, as the limit counts it. */
     public String client(Context ctx) {
         return clients.of(ctx);

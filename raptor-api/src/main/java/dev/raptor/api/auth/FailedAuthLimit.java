@@ -66,6 +66,11 @@ public final class FailedAuthLimit {
         return on ? addresses.blocked(address) : Optional.empty();
     }
 
+    /** Whether {@code address} is blocked now, looked at without counting anything. */
+    public boolean isBlocked(String address) {
+        return on && addresses.backoffLeft(address).isPresent();
+    }
+
     /** A refused credential from {@code address}: counted when it could be a guess. */
     public void refused(String address, boolean guess) {
         if (!on || !guess) {

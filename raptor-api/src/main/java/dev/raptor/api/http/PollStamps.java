@@ -2,6 +2,7 @@ package dev.raptor.api.http;
 
 import jakarta.servlet.ServletRequest;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Per answer: a selector found the connection readable, the task that reads it began to run (after it waited for a
  * thread: with virtual threads, for a carrier), both from {@link PollStampConnector} ({@code -1} on another connector),
  * Jetty read the headers, the servlet started (after the request waited for a carrier), the answer was ready (the
- * handler's work done), the answer was written (Javalin's request log, after the write). When the property is absent
+ * handler's work done), the answer was written (Javalin's request log, after the write). A poll answered where Jetty
+ * read it ({@code PolledListInPlace}) has no servlet: its "servlet started" is when its answer began to be made, its
+ * "written" when its asynchronous write was handed to Jetty. When the property is absent
  * {@link #ON} is a constant {@code false}, each hook is a branch the JIT removes and the API's connector is Jetty's
  * own. The last {@link #CAPACITY} answers are kept (48 bytes each, 24 MB, allocated only when on).
  */
@@ -57,8 +60,21 @@ public final class PollStamps {
         if (!ON || !(request.getAttribute(READY) instanceof Long ready)) {
             return;
         }
+        keep(ServletContextRequest.getServletContextRequest(request), servletStartNanos, ready);
+    }
+
+    /**
+     * Keeps the stamps of a polled answer written where Jetty read it (no servlet: {@code startNanos} is when the answer
+     * began to be made, {@code readyNanos} when its bytes were ready).
+     */
+    public static void writtenInPlace(Request request, long startNanos, long readyNanos) {
+        if (ON) {
+            keep(request, startNanos, readyNanos);
+        }
+    }
+
+    private static void keep(Request jetty, long startNanos, long ready) {
         long now = System.nanoTime();
-        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
         long headers = jetty == null ? -1 : jetty.getHeadersNanoTime();
         long selected = -1;
         long started = -1;
@@ -69,7 +85,7 @@ public final class PollStamps {
         }
         int at = (int) (NEXT.getAndIncrement() & (CAPACITY - 1)) * FIELDS;
         STAMPS[at] = headers;
-        STAMPS[at + 1] = servletStartNanos;
+        STAMPS[at + 1] = startNanos;
         STAMPS[at + 2] = ready;
         STAMPS[at + 3] = now;
         STAMPS[at + 4] = selected;

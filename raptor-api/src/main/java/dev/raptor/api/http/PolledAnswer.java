@@ -37,6 +37,22 @@ public final class PolledAnswer {
 
     private final AtomicReference<Kept> last = new AtomicReference<>();
 
+    /** An answer's bytes and their {@code Content-Encoding} (null: the JSON as it is). */
+    public record Body(byte[] bytes, String encoding) {
+    }
+
+    /**
+     * The bytes to send for {@code json} to a client that sent {@code acceptEncoding} (null: none): compressed when the
+     * client asks for it and the body is large enough, Javalin's decision ({@link #COMPRESSION}); the kept bytes when
+     * {@code json} is the kept answer's. The one decision of both ways a poll is answered ({@link #send}, and the
+     * answer written below Javalin, {@code PolledListInPlace}).
+     */
+    public Body body(JsonPieces json, String acceptEncoding) {
+        Compressor compressor = json.length() < COMPRESSION.getDefaultMinSizeForCompression() ? null
+                : COMPRESSION.findMatchingCompressor(acceptEncoding == null ? "" : acceptEncoding);
+        return compressor == null ? new Body(json.toArray(), null) : new Body(compressed(json, compressor), compressor.encoding());
+    }
+
     /**
      * Answers {@code status} with {@code json}, compressed when the client asks for it and the body is large enough,
      * and writes it here, with its length: Javalin's way ({@code ctx.result}) copies the body once more through a
@@ -45,20 +61,15 @@ public final class PolledAnswer {
      */
     public void send(Context ctx, int status, JsonPieces json) {
         ctx.status(status).contentType(Responses.JSON);
-        Compressor compressor = json.length() < COMPRESSION.getDefaultMinSizeForCompression() ? null
-                : COMPRESSION.findMatchingCompressor(acceptEncoding(ctx));
-        byte[] body;
-        if (compressor == null) {
-            body = json.toArray();
-        } else {
-            body = compressed(json, compressor);
-            ctx.header("Content-Encoding", compressor.encoding());
+        Body body = body(json, ctx.header("Accept-Encoding"));
+        if (body.encoding() != null) {
+            ctx.header("Content-Encoding", body.encoding());
         }
-        ctx.res().setContentLength(body.length);
+        ctx.res().setContentLength(body.bytes().length);
         PollStamps.ready(ctx.req());
         try {
             // one write of an array larger than Jetty's aggregation buffer goes to the socket without a copy
-            ctx.res().getOutputStream().write(body);
+            ctx.res().getOutputStream().write(body.bytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the client went away mid-answer: Javalin logs and ends the exchange
         }
@@ -83,10 +94,5 @@ public final class PolledAnswer {
         byte[] body = out.toByteArray();
         last.set(new Kept(json, body, compressor.encoding()));
         return body;
-    }
-
-    private static String acceptEncoding(Context ctx) {
-        String h = ctx.header("Accept-Encoding");
-        return h == null ? "" : h;
     }
 }

@@ -89,6 +89,14 @@ public final class ServerRoutes {
         answer.send(ctx, 200, encoded.list(fleet.list(), ServerFilter.of(ctx), games, messages, backups));
     }
 
+    /**
+     * What {@link #list} answers a request without a query whose {@code Accept-Encoding} is {@code acceptEncoding}
+     * (null: none): for the poll answered in place ({@link PolledListInPlace}), from the same kept answer.
+     */
+    PolledAnswer.Body polledBody(String acceptEncoding) {
+        return answer.body(encoded.list(fleet.list(), ServerFilter.ALL, games, messages, backups), acceptEncoding);
+    }
+
     public void get(Context ctx) {
         ServerSnapshot snapshot = current(Query.serverId(ctx));
         ctx.header("ETag", ServerDocument.etag(snapshot.stored().version()));

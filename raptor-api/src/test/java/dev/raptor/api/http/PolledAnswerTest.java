@@ -1,26 +1,19 @@
 package dev.raptor.api.http;
 
+import dev.raptor.api.testing.KeptAliveHttp;
 import dev.raptor.api.testing.TestNode;
 import io.javalin.compression.Compressor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,10 +37,10 @@ class PolledAnswerTest {
                 assertThat(created.status()).as(created.toString()).isEqualTo(201);
                 id = created.json().get("id").asText();
             }
-            Answer plain = null;
+            KeptAliveHttp.Answer plain = null;
             for (int i = 0; i < 20; i++) { // one connection all along: each answer must end where its length says
                 boolean gzip = i % 2 == 0;
-                Answer a = get(socket, node.apiKey, gzip);
+                KeptAliveHttp.Answer a = get(socket, node.apiKey, gzip);
                 assertThat(a.status()).isEqualTo(200);
                 assertThat(a.headers()).as("answer %d's headers", i).containsKey("content-length").doesNotContainKey("transfer-encoding")
                         .containsEntry("vary", "Accept-Encoding"); // both answers: a cache must not serve one for the other
@@ -117,45 +110,12 @@ class PolledAnswerTest {
         assertThat(changedPieces.toArray()).isEqualTo(changed).isSameAs(changedPieces.toArray());
     }
 
-    record Answer(int status, Map<String, String> headers, byte[] body) {
-    }
-
     /** One GET /servers written on {@code socket} and its answer read by its Content-Length (a chunked one fails). */
-    static Answer get(Socket socket, String key, boolean gzip) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /api/v1/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n"
-                + (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        String statusLine = line(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String h = line(in); !h.isEmpty(); h = line(in)) {
-            int colon = h.indexOf(':');
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
-        }
-        String length = headers.get("content-length");
-        assertThat(length).as("Content-Length of %s %s", statusLine, headers).isNotNull();
-        byte[] body = in.readNBytes(Integer.parseInt(length));
-        assertThat(body).as("the body's bytes, as many as its Content-Length").hasSize(Integer.parseInt(length));
-        return new Answer(Integer.parseInt(statusLine.split(" ")[1]), headers, body);
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("the daemon closed the connection mid-answer");
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.US_ASCII);
+    static KeptAliveHttp.Answer get(Socket socket, String key, boolean gzip) throws IOException {
+        return KeptAliveHttp.get(socket, "/api/v1/servers", "Authorization: Bearer " + key + "\r\n" + (gzip ? "Accept-Encoding: gzip\r\n" : ""));
     }
 
     private static byte[] gunzip(byte[] gz) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
-        }
+        return KeptAliveHttp.gunzip(gz);
     }
 }
