@@ -72,6 +72,10 @@ final class BurstSender implements AutoCloseable {
         http.setMaxConnectionsPerDestination(width);
         http.setMaxRequestsQueuedPerDestination(Math.max(1024, width));
         http.setFollowRedirects(false);
+        // lets go of an idle connection before the daemon does (its keep-alive is 30 s, as Jetty's client's default):
+        // a burst sent on connections idle as long as that went out, now and then, on one the daemon was closing, and
+        // a PATCH in it failed with an EOFException (storm of 2026-12-07 15:06 and one earlier); as RaptorClient does
+        http.setIdleTimeout(15_000);
         try {
             http.start();
         } catch (Exception e) {
